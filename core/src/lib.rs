@@ -1,0 +1,9 @@
+//! Branchbook's shared core: the XLSForm engine, the local store and the sync client
+//! that both phone apps (Kotlin on Android, Swift on iOS) use through uniffi, and whose
+//! form engine and wire types the sync server uses too.
+
+uniffi::setup_scaffolding!("branchbook");
+
+pub mod domain;
+pub mod protocol;
+pub mod text;
