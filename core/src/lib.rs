@@ -5,5 +5,6 @@
 uniffi::setup_scaffolding!("branchbook");
 
 pub mod domain;
+pub mod form;
 pub mod protocol;
 pub mod text;

@@ -1,0 +1,248 @@
+//! The form model: what an XLSForm says, as plain data. Readers build it, the canonical
+//! JSON stores it, the engine compiles it. Expressions are kept as the author wrote them
+//! (compiled by the engine), so the model converts to JSON and back without loss.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A whole survey form: settings, the tree of questions, and the choice lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Form {
+    /// `form_id` from the settings sheet (required).
+    pub id: String,
+    /// `version` from the settings sheet; a submission records the exact version it was filled with.
+    pub version: String,
+    /// `form_title` from the settings sheet (falls back to the id).
+    pub title: String,
+    /// `default_language` from the settings sheet: the language shown when none is chosen.
+    pub default_language: Option<String>,
+    /// Languages that labels are given in, in the order their columns first appear.
+    pub languages: Vec<Language>,
+    /// `instance_name` from the settings sheet: an expression naming each filled form.
+    pub instance_name: Option<String>,
+    /// The questions, groups and repeats of the survey sheet, in order.
+    pub body: Vec<Node>,
+    /// Choice lists by `list_name`.
+    pub choices: BTreeMap<String, ChoiceList>,
+}
+
+/// A label language as declared in a column header such as `label::Tiếng Việt (vi)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Language {
+    /// The full name as written in the header: `Tiếng Việt (vi)`.
+    pub name: String,
+    /// The code in parentheses, when present: `vi`.
+    pub code: Option<String>,
+}
+
+/// Text per language, keyed by [`Language::name`]; the key `""` holds a column with no
+/// language suffix (plain `label`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Texts(pub BTreeMap<String, String>);
+
+impl Texts {
+    /// True when no language has any text.
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(|t| t.is_empty())
+    }
+}
+
+/// Where a node or choice came from, for error messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Sheet name.
+    pub sheet: String,
+    /// 1-based row.
+    pub row: u32,
+}
+
+/// One entry of the survey tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "node", rename_all = "snake_case")]
+pub enum Node {
+    /// A question, note, calculation or metadata field.
+    Field(Box<Field>),
+    /// A group (`begin group` .. `end group`).
+    Group(Group),
+    /// A repeat (`begin repeat` .. `end repeat`).
+    Repeat(Repeat),
+}
+
+impl Node {
+    /// The node's `name`.
+    pub fn name(&self) -> &str {
+        match self {
+            Node::Field(f) => &f.name,
+            Node::Group(g) => &g.name,
+            Node::Repeat(r) => &r.name,
+        }
+    }
+
+    /// Where the node was defined.
+    pub fn source(&self) -> &Source {
+        match self {
+            Node::Field(f) => &f.source,
+            Node::Group(g) => &g.source,
+            Node::Repeat(r) => &r.source,
+        }
+    }
+}
+
+/// A group of questions; with appearance `field-list` it is shown as one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// `name`.
+    pub name: String,
+    /// `label` per language.
+    pub label: Texts,
+    /// `relevant` expression: when false, the whole group is hidden and keeps no answers.
+    pub relevant: Option<String>,
+    /// `appearance` (`field-list` shows the group as one page).
+    pub appearance: Option<String>,
+    /// The nodes inside.
+    pub children: Vec<Node>,
+    /// Where it was defined (the `begin group` row).
+    pub source: Source,
+}
+
+/// A repeat: the same questions asked once per instance (per household member...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Repeat {
+    /// `name`.
+    pub name: String,
+    /// `label` per language.
+    pub label: Texts,
+    /// `relevant` expression.
+    pub relevant: Option<String>,
+    /// `repeat_count` expression: when set, the number of instances is fixed by it.
+    pub repeat_count: Option<String>,
+    /// `appearance` (`field-list` shows each instance as one page).
+    pub appearance: Option<String>,
+    /// The nodes inside each instance.
+    pub children: Vec<Node>,
+    /// Where it was defined (the `begin repeat` row).
+    pub source: Source,
+}
+
+/// A question or computed field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// `name`: unique in the form, used as `${name}`.
+    pub name: String,
+    /// The type.
+    pub kind: FieldKind,
+    /// `label` per language.
+    pub label: Texts,
+    /// `hint` per language.
+    pub hint: Texts,
+    /// `required`: an expression (`yes` in the sheet is stored as `true()`).
+    pub required: Option<String>,
+    /// `required_message` per language.
+    pub required_message: Texts,
+    /// `relevant` expression.
+    pub relevant: Option<String>,
+    /// `constraint` expression (`.` is the field's own value).
+    pub constraint: Option<String>,
+    /// `constraint_message` per language.
+    pub constraint_message: Texts,
+    /// `calculation` expression.
+    pub calculation: Option<String>,
+    /// `default`: a literal value, or an expression when the author wrote one.
+    pub default: Option<String>,
+    /// `read_only`: an expression (`yes` is stored as `true()`).
+    pub read_only: Option<String>,
+    /// `choice_filter` expression, evaluated per choice (`name` and extra choice columns in scope).
+    pub choice_filter: Option<String>,
+    /// `appearance`.
+    pub appearance: Option<String>,
+    /// `parameters` as key=value pairs (`max-pixels=1024`).
+    pub parameters: BTreeMap<String, String>,
+    /// Where it was defined.
+    pub source: Source,
+}
+
+/// The type of a field, from the survey sheet's `type` column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// Whole number.
+    Integer,
+    /// Decimal number.
+    Decimal,
+    /// One choice from a list.
+    SelectOne {
+        /// The choice list's `list_name`.
+        list: String,
+        /// `or_other`: an "other" choice with a text follow-up.
+        or_other: bool,
+    },
+    /// Any number of choices from a list (stored space-separated, as in ODK).
+    SelectMultiple {
+        /// The choice list's `list_name`.
+        list: String,
+        /// `or_other`.
+        or_other: bool,
+    },
+    /// A date (YYYY-MM-DD).
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and time.
+    DateTime,
+    /// A GPS position (latitude longitude altitude accuracy).
+    Geopoint,
+    /// A photo, referenced by the SHA-256 of the stored image.
+    Image,
+    /// Read-only text shown to the user.
+    Note,
+    /// A statement the user must confirm ("OK").
+    Acknowledge,
+    /// A value computed from `calculation`, never shown.
+    Calculate,
+    /// A value set by `default` or `calculation`, never shown.
+    Hidden,
+    /// Metadata filled by the device.
+    Meta(MetaKind),
+}
+
+/// Metadata fields the device fills in by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetaKind {
+    /// When filling started.
+    Start,
+    /// When the form was finalized.
+    End,
+    /// The day it was filled.
+    Today,
+    /// The device id.
+    DeviceId,
+    /// The account name on the device.
+    Username,
+}
+
+/// A choice list from the choices sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceList {
+    /// `list_name`.
+    pub name: String,
+    /// The choices in sheet order.
+    pub choices: Vec<Choice>,
+}
+
+/// One choice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    /// `name`: the value stored when chosen.
+    pub name: String,
+    /// `label` per language.
+    pub label: Texts,
+    /// Other columns of the choices sheet (used by `choice_filter`, e.g. `district`).
+    pub extra: BTreeMap<String, String>,
+    /// Where it was defined.
+    pub source: Source,
+}
