@@ -1,0 +1,147 @@
+//! `branchbook`: the form author's command-line tool. `form check` reads an XLSForm (or
+//! its JSON) exactly as the phones and the server will, and prints every problem with its
+//! sheet, row and column, or a summary of the form; `form convert` prints the canonical
+//! JSON that is published.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use branchbook_core::form::{FieldKind, Form, FormError, Node, read_xlsx_named};
+
+const USAGE: &str = "usage:
+  branchbook form check FILE.xlsx|FILE.json   print the form's problems, or a summary when it has none
+  branchbook form convert FILE.xlsx            print the form's canonical JSON";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["form", "check", file] => check(Path::new(file)),
+        ["form", "convert", file] => convert(Path::new(file)),
+        ["help" | "--help" | "-h"] | ["form", "help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads a form file, by its extension: `.json` is canonical JSON, anything else XLSForm.
+fn read(path: &Path) -> Result<Result<Form, FormError>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
+        return Ok(Form::from_json(&text));
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    Ok(read_xlsx_named(&bytes, stem.as_deref()).and_then(|read| {
+        if read.problems.is_empty() { Ok(read.form) } else { Err(FormError::Invalid { problems: read.problems }) }
+    }))
+}
+
+fn check(path: &Path) -> ExitCode {
+    match read(path) {
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+        Ok(Err(FormError::Invalid { problems })) => {
+            println!("{}: {} problem(s)", path.display(), problems.len());
+            for p in &problems {
+                println!("  {p}");
+            }
+            ExitCode::from(1)
+        }
+        Ok(Err(e)) => {
+            println!("{}: {e}", path.display());
+            ExitCode::from(1)
+        }
+        Ok(Ok(form)) => {
+            print!("{}", summary(&form));
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn convert(path: &Path) -> ExitCode {
+    match read(path) {
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+        Ok(Err(FormError::Invalid { problems })) => {
+            eprintln!("{}: {} problem(s); fix them before converting", path.display(), problems.len());
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            ExitCode::from(1)
+        }
+        Ok(Err(e)) => {
+            eprintln!("{}: {e}", path.display());
+            ExitCode::from(1)
+        }
+        Ok(Ok(form)) => {
+            println!("{}", form.to_json());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Counts of what a form holds, for the summary.
+#[derive(Default)]
+struct Counts {
+    questions: usize,
+    computed: usize,
+    groups: usize,
+    repeats: usize,
+}
+
+fn count(nodes: &[Node], counts: &mut Counts) {
+    for node in nodes {
+        match node {
+            Node::Field(f) => match f.kind {
+                FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => counts.computed += 1,
+                _ => counts.questions += 1,
+            },
+            Node::Group(g) => {
+                counts.groups += 1;
+                count(&g.children, counts);
+            }
+            Node::Repeat(r) => {
+                counts.repeats += 1;
+                count(&r.children, counts);
+            }
+        }
+    }
+}
+
+fn summary(form: &Form) -> String {
+    let mut counts = Counts::default();
+    count(&form.body, &mut counts);
+    let languages: Vec<String> = form
+        .languages
+        .iter()
+        .map(|l| {
+            let default = form.default_language.as_deref() == Some(l.name.as_str());
+            format!("{}{}", l.name, if default { " [default]" } else { "" })
+        })
+        .collect();
+    let or_none = |s: &str| if s.is_empty() { "(none)".to_owned() } else { s.to_owned() };
+    format!(
+        "form ok\n  id: {}\n  version: {}\n  title: {}\n  languages: {}\n  questions: {}\n  calculated/metadata fields: {}\n  groups: {}\n  repeats: {}\n  choice lists: {}\n  sha256: {}\n",
+        form.id,
+        or_none(&form.version),
+        form.title,
+        if languages.is_empty() { "(none)".to_owned() } else { languages.join(", ") },
+        counts.questions,
+        counts.computed,
+        counts.groups,
+        counts.repeats,
+        form.choices.len(),
+        form.fingerprint(),
+    )
+}
