@@ -166,7 +166,11 @@ fn check_list(list: &ChoiceList, problems: &mut Vec<Problem>) {
             seen.insert(&choice.name, src);
         }
         if choice.label.is_empty() {
-            problems.push(at(src, "label", format!("the choice '{}' of list '{}' has no label", choice.name, list.name)));
+            problems.push(at(
+                src,
+                "label",
+                format!("the choice '{}' of list '{}' has no label", choice.name, list.name),
+            ));
         }
     }
 }

@@ -21,8 +21,7 @@ pub(crate) fn read_choices(table: &Table<'_>, problems: &mut Vec<Problem>) -> BT
             }
             continue;
         };
-        let entry =
-            lists.entry(list.clone()).or_insert_with(|| ChoiceList { name: list.clone(), choices: Vec::new() });
+        let entry = lists.entry(list.clone()).or_insert_with(|| ChoiceList { name: list.clone(), choices: Vec::new() });
         let Some(name) = name else {
             problems.push(row.problem(&Column::Name, format!("this choice of list '{list}' has no name")));
             continue;

@@ -86,7 +86,8 @@ const MEDIA: [&str; 5] = ["image", "big-image", "audio", "video", "media"];
 pub(crate) fn classify(header: &str, sheet: SheetKind) -> Column {
     let mut h = header.trim();
     for prefix in PASS_PREFIXES {
-        if h.len() >= prefix.len() && h.is_char_boundary(prefix.len()) && h[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        if h.len() >= prefix.len() && h.is_char_boundary(prefix.len()) && h[..prefix.len()].eq_ignore_ascii_case(prefix)
+        {
             h = &h[prefix.len()..];
         }
     }

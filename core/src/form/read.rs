@@ -134,7 +134,9 @@ fn each_texts(form: &mut Form, f: &mut dyn FnMut(&mut Texts)) {
         for node in nodes {
             match node {
                 Node::Field(field) => {
-                    for t in [&mut field.label, &mut field.hint, &mut field.required_message, &mut field.constraint_message] {
+                    for t in
+                        [&mut field.label, &mut field.hint, &mut field.required_message, &mut field.constraint_message]
+                    {
                         f(t);
                     }
                 }

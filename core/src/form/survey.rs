@@ -55,7 +55,8 @@ pub(crate) fn read_survey(table: &Table<'_>, problems: &mut Vec<Problem>) -> Vec
             RowType::BeginGroup => open.push(begin(&row, Block::Group)),
             RowType::BeginRepeat => open.push(begin(&row, Block::Repeat)),
             RowType::BeginLoop => {
-                problems.push(row.problem(&Column::Type,
+                problems.push(row.problem(
+                    &Column::Type,
                     "'begin loop' is not supported: use 'begin repeat' with a repeat_count".into(),
                 ));
                 open.push(begin(&row, Block::Loop));
@@ -67,16 +68,16 @@ pub(crate) fn read_survey(table: &Table<'_>, problems: &mut Vec<Problem>) -> Vec
                 let field = field(&row, kind, problems);
                 children(&mut open, &mut root).push(Node::Field(Box::new(field)));
             }
-            RowType::SelectWithoutList => problems.push(row.problem(&Column::Type,
+            RowType::SelectWithoutList => problems.push(row.problem(
+                &Column::Type,
                 format!("'{type_text}' needs the name of a choice list after it, e.g. 'select_one yes_no'"),
             )),
-            RowType::SelectTrailing(rest) => problems.push(row.problem(&Column::Type,
-                format!("'{rest}' after the select type: only a list name, optionally followed by 'or_other', may follow"),
+            RowType::SelectTrailing(rest) => problems.push(row.problem(
+                &Column::Type,
+                format!("unexpected '{rest}' after the choice list name: only 'or_other' may follow it"),
             )),
             RowType::Unsupported(why) => problems.push(row.problem(&Column::Type, why)),
-            RowType::Unknown => problems.push(row.problem(&Column::Type,
-                format!("unknown type '{type_text}'"),
-            )),
+            RowType::Unknown => problems.push(row.problem(&Column::Type, format!("unknown type '{type_text}'"))),
         }
     }
     while let Some(block) = open.pop() {
@@ -122,7 +123,8 @@ fn end(row: &Row<'_, '_>, kind: Block, open: &mut Vec<Open>, root: &mut Vec<Node
         return;
     };
     if block.kind != kind {
-        problems.push(row.problem(&Column::Type,
+        problems.push(row.problem(
+            &Column::Type,
             format!(
                 "'end {word}' closes '{}', which is a {} begun at row {}; expected 'end {}'",
                 block.name,
@@ -215,7 +217,9 @@ fn parameters(row: &Row<'_, '_>, kind: &FieldKind, problems: &mut Vec<Problem>) 
                     say(format!("max-pixels must be a whole number of pixels, not '{value}'"));
                 }
             }
-            _ => say(format!("parameter '{key}' is not supported here (Branchbook knows only max-pixels, on image questions)")),
+            _ => say(format!(
+                "parameter '{key}' is not supported here (Branchbook knows only max-pixels, on image questions)"
+            )),
         }
     }
     out

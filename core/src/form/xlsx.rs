@@ -18,8 +18,8 @@ const MAX_COLUMNS: u32 = 1_000;
 /// Excel's last serial date (9999-12-31): beyond it a "date" cell is just a number.
 const LAST_EXCEL_DAY: f64 = 2_958_466.0;
 
-/// Reads the workbook's sheets as text. The survey, choices and settings sheets (any
-/// case) are read whole; other sheets are listed with no rows.
+/// Reads the workbook's sheets as text. The sheets a form reader looks at (survey,
+/// choices, settings, in any case) are read whole; other sheets are listed with no rows.
 pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| FormError::NotXlsx { reason: e.to_string() })?;
     let names = xlsx.sheet_names();
@@ -93,11 +93,7 @@ fn cell_text(data: &Data) -> String {
 }
 
 fn number_text(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        f.to_string()
-    }
+    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { f.to_string() }
 }
 
 #[cfg(test)]
