@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use branchbook_core::domain::ETHNICITIES;
-use branchbook_core::form::{Field, FieldKind, Form, Node, read_xlsx, workbook_from_xlsx};
+use branchbook_core::form::{FieldKind, Form, Node, read_xlsx, workbook_from_xlsx};
 
 const FORMS: [&str; 2] = ["household_survey", "dialogue_feedback"];
 const VI: &str = "Tiếng Việt (vi)";
@@ -28,17 +28,6 @@ fn read(name: &str) -> Form {
     read.form
 }
 
-fn fields(nodes: &[Node]) -> Vec<&Field> {
-    let mut out = Vec::new();
-    for node in nodes {
-        match node {
-            Node::Field(f) => out.push(&**f),
-            Node::Group(g) => out.extend(fields(&g.children)),
-            Node::Repeat(r) => out.extend(fields(&r.children)),
-        }
-    }
-    out
-}
 
 /// Rows of cells with trailing blanks dropped, so a grid compares by content.
 fn trimmed(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
@@ -100,7 +89,7 @@ fn every_label_is_in_vietnamese_and_english_and_some_in_hmong() {
     for name in FORMS {
         let form = read(name);
         let mut hmong = 0;
-        for f in fields(&form.body) {
+        for f in form.fields() {
             if !f.label.is_empty() {
                 assert!(f.label.0.contains_key(VI) && f.label.0.contains_key(EN), "{name}: {} lacks vi or en", f.name);
             }
@@ -137,7 +126,7 @@ fn the_ethnicity_list_is_vietnams_54_groups() {
 #[test]
 fn the_household_survey_has_what_the_brief_asks() {
     let form = read("household_survey");
-    let all = fields(&form.body);
+    let all = form.fields();
     let field = |n: &str| *all.iter().find(|f| f.name == n).unwrap_or_else(|| panic!("no {n}"));
     let member = form
         .body
@@ -147,7 +136,7 @@ fn the_household_survey_has_what_the_brief_asks() {
             _ => None,
         })
         .expect("a member repeat");
-    let in_member: Vec<&str> = fields(&member.children).iter().map(|f| f.name.as_str()).collect();
+    let in_member: Vec<&str> = member.children.iter().map(Node::name).collect();
     for n in ["member_name", "member_sex", "member_birth_year", "member_relation", "member_ethnicity"] {
         assert!(in_member.contains(&n), "{n} not in the member repeat");
     }

@@ -28,20 +28,9 @@ fn read_ok(survey: &[&[&str]], choices: &[&[&str]]) -> Form {
     read.form
 }
 
-fn fields(nodes: &[Node]) -> Vec<&Field> {
-    let mut out = Vec::new();
-    for node in nodes {
-        match node {
-            Node::Field(f) => out.push(&**f),
-            Node::Group(g) => out.extend(fields(&g.children)),
-            Node::Repeat(r) => out.extend(fields(&r.children)),
-        }
-    }
-    out
-}
 
 fn field<'f>(form: &'f Form, name: &str) -> &'f Field {
-    fields(&form.body).into_iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name}"))
+    form.fields().into_iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name}"))
 }
 
 /// The (sheet, row, column) of each problem whose message contains `needle`.
@@ -88,7 +77,7 @@ fn every_supported_type_is_read() {
         ],
         YES_NO,
     );
-    let kinds: Vec<(&str, &FieldKind)> = fields(&form.body).iter().map(|f| (f.name.as_str(), &f.kind)).collect();
+    let kinds: Vec<(&str, &FieldKind)> = form.fields().iter().map(|f| (f.name.as_str(), &f.kind)).collect();
     let one = |or_other| FieldKind::SelectOne { list: "yn".into(), or_other };
     let expected = vec![
         ("t", FieldKind::Text),
@@ -448,7 +437,7 @@ fn unbalanced_groups_name_the_row_of_the_unmatched_one() {
     assert_eq!(located(&unclosed.problems, "no matching 'end group'"), [at("survey", 2, "type")]);
     assert_eq!(unclosed.problems.len(), 1, "{:?}", unclosed.problems);
     // What was inside the unclosed group is still read.
-    assert_eq!(fields(&unclosed.form.body).len(), 2);
+    assert_eq!(unclosed.form.fields().len(), 2);
 
     let stray = read(&[&["type", "name", "label"], &["text", "a", "A"], &["end group", "", ""]], &[]);
     assert_eq!(located(&stray.problems, "'end group' without a matching 'begin group'"), [at("survey", 3, "type")]);
@@ -525,7 +514,7 @@ fn unknown_and_unsupported_types_and_features() {
     assert_eq!(located(&read.problems, "type 'geotrace' is not supported"), [at("survey", 12, "type")]);
     assert_eq!(read.problems.len(), 9, "{:#?}", read.problems);
     // Rows that were refused are not in the form; a refused loop takes its rows with it.
-    let names: Vec<&str> = fields(&read.form.body).iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<&str> = read.form.fields().iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["d", "e"]);
 }
 

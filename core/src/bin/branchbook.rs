@@ -16,8 +16,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["form", "check", file] => check(Path::new(file)),
-        ["form", "convert", file] => convert(Path::new(file)),
+        ["form", "check", file] => run(Path::new(file), Output::Summary),
+        ["form", "convert", file] => run(Path::new(file), Output::Json),
         ["help" | "--help" | "-h"] | ["form", "help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -29,7 +29,50 @@ fn main() -> ExitCode {
     }
 }
 
+/// What to print for a sound form.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// `check`: a summary; problems go to standard output (they are the result).
+    Summary,
+    /// `convert`: the canonical JSON; problems go to standard error (the output is data).
+    Json,
+}
+
+/// Reads the form at `path` and prints it as asked. Exit codes: 0 sound, 1 the form has
+/// problems (or is not a form), 2 the file could not be read.
+fn run(path: &Path, output: Output) -> ExitCode {
+    let form = match read(path) {
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+        Ok(form) => form,
+    };
+    let say = |line: String| if output == Output::Summary { println!("{line}") } else { eprintln!("{line}") };
+    match form {
+        Ok(form) => {
+            match output {
+                Output::Summary => print!("{}", summary(&form)),
+                Output::Json => println!("{}", form.to_json()),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(FormError::Invalid { problems }) => {
+            say(format!("{}: {} problem(s)", path.display(), problems.len()));
+            for p in &problems {
+                say(format!("  {p}"));
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            say(format!("{}: {e}", path.display()));
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// Reads a form file, by its extension: `.json` is canonical JSON, anything else XLSForm.
+/// The outer error is a file that cannot be read at all.
 fn read(path: &Path) -> Result<Result<Form, FormError>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -41,54 +84,6 @@ fn read(path: &Path) -> Result<Result<Form, FormError>, String> {
     Ok(read_xlsx_named(&bytes, stem.as_deref()).and_then(|read| {
         if read.problems.is_empty() { Ok(read.form) } else { Err(FormError::Invalid { problems: read.problems }) }
     }))
-}
-
-fn check(path: &Path) -> ExitCode {
-    match read(path) {
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::from(2)
-        }
-        Ok(Err(FormError::Invalid { problems })) => {
-            println!("{}: {} problem(s)", path.display(), problems.len());
-            for p in &problems {
-                println!("  {p}");
-            }
-            ExitCode::from(1)
-        }
-        Ok(Err(e)) => {
-            println!("{}: {e}", path.display());
-            ExitCode::from(1)
-        }
-        Ok(Ok(form)) => {
-            print!("{}", summary(&form));
-            ExitCode::SUCCESS
-        }
-    }
-}
-
-fn convert(path: &Path) -> ExitCode {
-    match read(path) {
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::from(2)
-        }
-        Ok(Err(FormError::Invalid { problems })) => {
-            eprintln!("{}: {} problem(s); fix them before converting", path.display(), problems.len());
-            for p in &problems {
-                eprintln!("  {p}");
-            }
-            ExitCode::from(1)
-        }
-        Ok(Err(e)) => {
-            eprintln!("{}: {e}", path.display());
-            ExitCode::from(1)
-        }
-        Ok(Ok(form)) => {
-            println!("{}", form.to_json());
-            ExitCode::SUCCESS
-        }
-    }
 }
 
 /// Counts of what a form holds, for the summary.

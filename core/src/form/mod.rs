@@ -14,6 +14,7 @@ mod settings;
 mod survey;
 mod table;
 mod types;
+mod walk;
 #[cfg(feature = "xlsx")]
 mod xlsx;
 
