@@ -5,6 +5,7 @@
 uniffi::setup_scaffolding!("branchbook");
 
 pub mod domain;
+pub mod expr;
 pub mod form;
 pub mod protocol;
 pub mod text;
