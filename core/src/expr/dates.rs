@@ -160,6 +160,9 @@ mod tests {
         assert_eq!(format_date(t, "%e %b %y (%a) %n"), "5 Mar 24 (Tue) 3");
         assert_eq!(format_date(t, "%H:%M:%S.%3 %h%% %q"), "09:07:08.123 9% %q");
         assert_eq!(format_date(t, "end %"), "end %");
-        assert_eq!(format_iso_datetime(parse_datetime("2024-03-05T16:07:08+07:00").unwrap()), "2024-03-05T09:07:08.000Z");
+        assert_eq!(
+            format_iso_datetime(parse_datetime("2024-03-05T16:07:08+07:00").unwrap()),
+            "2024-03-05T09:07:08.000Z"
+        );
     }
 }

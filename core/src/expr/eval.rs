@@ -5,10 +5,10 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Utc};
 
+use super::Func;
 use super::ast::{BinOp, Expr};
 use super::dates;
 use super::value::{Cmp, Value, compare};
-use super::Func;
 
 /// What an expression reads from the outside world: the answers behind its bound
 /// references, the current field, repeat positions, choice labels and the clock.
@@ -87,7 +87,8 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         Func::SelectedAt => {
             let list = arg(0);
             let i = number(1);
-            let picked = if i >= 0.0 { list.to_str().split_whitespace().nth(i as usize).map(str::to_string) } else { None };
+            let picked =
+                if i >= 0.0 { list.to_str().split_whitespace().nth(i as usize).map(str::to_string) } else { None };
             text(picked.unwrap_or_default())
         }
         Func::ChoiceName => match args.get(1) {
@@ -216,7 +217,11 @@ fn clamp_index(n: f64, len: f64) -> usize {
 fn round(x: f64, digits: Option<f64>) -> f64 {
     match digits {
         None => {
-            if x.is_finite() { (x + 0.5).floor() } else { x }
+            if x.is_finite() {
+                (x + 0.5).floor()
+            } else {
+                x
+            }
         }
         Some(d) if d.is_nan() => f64::NAN,
         Some(d) => {

@@ -103,10 +103,10 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
             '.' if chars.get(i + 1).is_some_and(char::is_ascii_digit) => number(&chars, &mut i),
             '.' => one(&mut i, Tok::Dot),
             '\'' | '"' => {
-                let close = chars[i + 1..].iter().position(|&q| q == c).ok_or_else(|| ParseError {
-                    offset: start,
-                    message: "string literal is not closed".into(),
-                })?;
+                let close = chars[i + 1..]
+                    .iter()
+                    .position(|&q| q == c)
+                    .ok_or_else(|| ParseError { offset: start, message: "string literal is not closed".into() })?;
                 let text: String = chars[i + 1..i + 1 + close].iter().collect();
                 i += close + 2;
                 Tok::Str(text)
@@ -157,10 +157,10 @@ fn field(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
     if chars.get(start + 1) != Some(&'{') {
         return Err(ParseError { offset: start, message: "'$' must start a reference like ${name}".into() });
     }
-    let close = chars[start + 2..].iter().position(|&c| c == '}').ok_or_else(|| ParseError {
-        offset: start,
-        message: "reference is not closed: expected '}'".into(),
-    })?;
+    let close = chars[start + 2..]
+        .iter()
+        .position(|&c| c == '}')
+        .ok_or_else(|| ParseError { offset: start, message: "reference is not closed: expected '}'".into() })?;
     let name: String = chars[start + 2..start + 2 + close].iter().collect();
     let trimmed = name.trim();
     let valid = trimmed.chars().next().is_some_and(is_name_start) && trimmed.chars().all(is_name_char);
@@ -227,8 +227,14 @@ mod tests {
             ]
         );
         assert_eq!(toks("3.25 div 2"), vec![Tok::Number(3.25), Tok::Name("div".into()), Tok::Number(2.0), Tok::Eof]);
-        assert_eq!(toks("'a \"b\"' != \"c\""), vec![Tok::Str("a \"b\"".into()), Tok::Neq, Tok::Str("c".into()), Tok::Eof]);
-        assert_eq!(toks("/data/x"), vec![Tok::Slash, Tok::Name("data".into()), Tok::Slash, Tok::Name("x".into()), Tok::Eof]);
+        assert_eq!(
+            toks("'a \"b\"' != \"c\""),
+            vec![Tok::Str("a \"b\"".into()), Tok::Neq, Tok::Str("c".into()), Tok::Eof]
+        );
+        assert_eq!(
+            toks("/data/x"),
+            vec![Tok::Slash, Tok::Name("data".into()), Tok::Slash, Tok::Name("x".into()), Tok::Eof]
+        );
     }
 
     #[test]

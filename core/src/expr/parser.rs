@@ -39,7 +39,11 @@ impl Parser {
 
     fn peek_at(&self, ahead: usize) -> Token {
         let last = self.tokens.len().saturating_sub(1);
-        self.tokens.get(self.pos + ahead).or(self.tokens.get(last)).cloned().unwrap_or(Token { tok: Tok::Eof, offset: 0 })
+        self.tokens
+            .get(self.pos + ahead)
+            .or(self.tokens.get(last))
+            .cloned()
+            .unwrap_or(Token { tok: Tok::Eof, offset: 0 })
     }
 
     fn bump(&mut self) -> Token {
@@ -165,7 +169,8 @@ impl Parser {
             _ => false,
         };
         if needs_ref {
-            return Err(self.error_at(offset, format!("{name}() needs references (like ${{name}} or ..) where it names fields")));
+            return Err(self
+                .error_at(offset, format!("{name}() needs references (like ${{name}} or ..) where it names fields")));
         }
         match func {
             Func::Regex => regex_call(args, offset),
