@@ -19,7 +19,8 @@ const SHEETS: [&str; 3] = ["survey", "choices", "settings"];
 
 fn main() {
     let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    let mut sources: Vec<_> = fs::read_dir(forms.join("src")).expect("core/forms/src").map(|e| e.unwrap().path()).collect();
+    let mut sources: Vec<_> =
+        fs::read_dir(forms.join("src")).expect("core/forms/src").map(|e| e.unwrap().path()).collect();
     sources.sort();
     for dir in sources.into_iter().filter(|p| p.is_dir()) {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();

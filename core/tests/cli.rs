@@ -76,7 +76,10 @@ fn check_lists_every_problem_with_its_place_and_fails() {
     assert!(text.contains("survey row 3, column type: unknown type 'txt'"), "{text}");
     assert!(text.contains("survey row 4, column name: the name 'a' is already used at survey row 2"), "{text}");
     assert!(text.contains("survey row 5, column type: 'begin group' of 'g' has no matching 'end group'"), "{text}");
-    assert!(text.contains("survey row 6, column type: the choice list 'nowhere' is not on the choices sheet"), "{text}");
+    assert!(
+        text.contains("survey row 6, column type: the choice list 'nowhere' is not on the choices sheet"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -28,7 +28,6 @@ fn read(name: &str) -> Form {
     read.form
 }
 
-
 /// Rows of cells with trailing blanks dropped, so a grid compares by content.
 fn trimmed(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = rows
@@ -55,8 +54,7 @@ fn committed_xlsx_files_match_their_sources() {
         for sheet in &book.sheets {
             let source = forms_dir().join("src").join(name).join(format!("{}.tsv", sheet.name));
             let text = std::fs::read_to_string(&source).unwrap();
-            let expected: Vec<Vec<String>> =
-                text.lines().map(|l| l.split('\t').map(str::to_owned).collect()).collect();
+            let expected: Vec<Vec<String>> = text.lines().map(|l| l.split('\t').map(str::to_owned).collect()).collect();
             assert_eq!(
                 trimmed(sheet.rows.clone()),
                 trimmed(expected),

@@ -11,14 +11,67 @@ use proptest::prelude::*;
 /// Cells that mean something to the reader, mixed with arbitrary text.
 fn cell() -> impl Strategy<Value = String> {
     let words = prop::sample::select(vec![
-        "type", "name", "label", "label::Tiếng Việt (vi)", "label:English", "hint::Hmoob (hmn)", "relevant",
-        "relevance", "constraint", "constraint_message", "calculation", "required", "read_only", "yes", "no",
-        "TRUE", "list_name", "list name", "value", "choice_filter", "repeat_count", "parameters", "trigger",
-        "begin group", "end group", "begin repeat", "end repeat", "begin loop over l", "end loop",
-        "select_one l", "select_multiple l", "select_one", "select_one l or_other", "select one from l",
-        "text", "integer", "calculate", "note", "image", "audio", "range", "x", "y", "l", "a", "${x}", ". > 0",
-        "max-pixels=10", "max-pixels", "pulldata('a')", "form_id", "version", "default_language", "vi",
-        "Tiếng Việt (vi)", "", " ", "Tha\u{300}o", "a b", "1", "1st",
+        "type",
+        "name",
+        "label",
+        "label::Tiếng Việt (vi)",
+        "label:English",
+        "hint::Hmoob (hmn)",
+        "relevant",
+        "relevance",
+        "constraint",
+        "constraint_message",
+        "calculation",
+        "required",
+        "read_only",
+        "yes",
+        "no",
+        "TRUE",
+        "list_name",
+        "list name",
+        "value",
+        "choice_filter",
+        "repeat_count",
+        "parameters",
+        "trigger",
+        "begin group",
+        "end group",
+        "begin repeat",
+        "end repeat",
+        "begin loop over l",
+        "end loop",
+        "select_one l",
+        "select_multiple l",
+        "select_one",
+        "select_one l or_other",
+        "select one from l",
+        "text",
+        "integer",
+        "calculate",
+        "note",
+        "image",
+        "audio",
+        "range",
+        "x",
+        "y",
+        "l",
+        "a",
+        "${x}",
+        ". > 0",
+        "max-pixels=10",
+        "max-pixels",
+        "pulldata('a')",
+        "form_id",
+        "version",
+        "default_language",
+        "vi",
+        "Tiếng Việt (vi)",
+        "",
+        " ",
+        "Tha\u{300}o",
+        "a b",
+        "1",
+        "1st",
     ]);
     prop_oneof![3 => words.prop_map(str::to_owned), 1 => ".{0,12}"]
 }
@@ -90,7 +143,9 @@ const EXAMPLE: &[u8] = include_bytes!("../forms/dialogue_feedback.xlsx");
 #[test]
 fn empty_and_foreign_files_are_typed_errors() {
     use branchbook_core::form::FormError;
-    for bytes in [&b""[..], b"type,name,label\ntext,a,A\n", b"%PDF-1.4", b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"] {
+    for bytes in
+        [&b""[..], b"type,name,label\ntext,a,A\n", b"%PDF-1.4", b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"]
+    {
         let err = read_xlsx(bytes).unwrap_err();
         assert!(matches!(err, FormError::NotXlsx { .. }), "{err:?}");
         assert!(err.to_string().starts_with("not a readable .xlsx workbook"), "{err}");

@@ -28,7 +28,6 @@ fn read_ok(survey: &[&[&str]], choices: &[&[&str]]) -> Form {
     read.form
 }
 
-
 fn field<'f>(form: &'f Form, name: &str) -> &'f Field {
     form.fields().into_iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name}"))
 }

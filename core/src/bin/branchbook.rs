@@ -1,12 +1,13 @@
-//! `branchbook`: the form author's command-line tool. `form check` reads an XLSForm (or
-//! its JSON) exactly as the phones and the server will, and prints every problem with its
-//! sheet, row and column, or a summary of the form; `form convert` prints the canonical
+//! `branchbook`: the form author's command-line tool. `form check` reads and compiles an
+//! XLSForm (or its JSON) exactly as the phones and the server will, and prints every
+//! problem with its sheet, row and column, or a summary of the form; `form convert` prints the canonical
 //! JSON that is published.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use branchbook_core::form::{FieldKind, Form, FormError, Node, read_xlsx_named};
+use branchbook_core::engine::CompiledForm;
+use branchbook_core::form::{FieldKind, Form, FormError, Node, load_json, load_xlsx_named};
 
 const USAGE: &str = "usage:
   branchbook form check FILE.xlsx|FILE.json   print the form's problems, or a summary when it has none
@@ -50,9 +51,10 @@ fn run(path: &Path, output: Output) -> ExitCode {
     };
     let say = |line: String| if output == Output::Summary { println!("{line}") } else { eprintln!("{line}") };
     match form {
-        Ok(form) => {
+        Ok(compiled) => {
+            let form = compiled.form();
             match output {
-                Output::Summary => print!("{}", summary(&form)),
+                Output::Summary => print!("{}", summary(form)),
                 Output::Json => println!("{}", form.to_json()),
             }
             ExitCode::SUCCESS
@@ -71,19 +73,17 @@ fn run(path: &Path, output: Output) -> ExitCode {
     }
 }
 
-/// Reads a form file, by its extension: `.json` is canonical JSON, anything else XLSForm.
-/// The outer error is a file that cannot be read at all.
-fn read(path: &Path) -> Result<Result<Form, FormError>, String> {
+/// Loads (reads and compiles) a form file, by its extension: `.json` is canonical JSON,
+/// anything else XLSForm. The outer error is a file that cannot be read at all.
+fn read(path: &Path) -> Result<Result<CompiledForm, FormError>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
         let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
-        return Ok(Form::from_json(&text));
+        return Ok(load_json(&text));
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    Ok(read_xlsx_named(&bytes, stem.as_deref()).and_then(|read| {
-        if read.problems.is_empty() { Ok(read.form) } else { Err(FormError::Invalid { problems: read.problems }) }
-    }))
+    Ok(load_xlsx_named(&bytes, stem.as_deref()))
 }
 
 /// Counts of what a form holds, for the summary.

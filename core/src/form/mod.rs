@@ -7,6 +7,7 @@ mod columns;
 mod error;
 pub mod grid;
 mod json;
+mod load;
 mod model;
 mod problem;
 mod read;
@@ -20,9 +21,10 @@ mod xlsx;
 
 pub use check::is_valid_name;
 pub use error::FormError;
-pub use model::{
-    Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source, Texts,
-};
+pub use load::load_json;
+#[cfg(feature = "xlsx")]
+pub use load::{load_xlsx, load_xlsx_named};
+pub use model::{Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source, Texts};
 pub use problem::Problem;
 pub use read::{ReadForm, read_workbook};
 #[cfg(feature = "xlsx")]
