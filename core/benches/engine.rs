@@ -324,13 +324,11 @@ fn main() {
     for round in 0..40 {
         for (path, a, b) in &cases {
             let answer = if round % 2 == 0 { a.clone() } else { b.clone() };
-            if let Answer::Text { value } = &answer {
-                if value.is_empty() {
-                    let t = Instant::now();
-                    black_box(s.clear_answer(path).unwrap());
-                    times.push(t.elapsed());
-                    continue;
-                }
+            if matches!(&answer, Answer::Text { value } if value.is_empty()) {
+                let t = Instant::now();
+                black_box(s.clear_answer(path).unwrap());
+                times.push(t.elapsed());
+                continue;
             }
             let t = Instant::now();
             black_box(s.set_answer(path, answer).unwrap_or_else(|e| panic!("{path}: {e}")));
