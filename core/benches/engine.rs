@@ -128,7 +128,10 @@ fn members() -> Node {
         Field { relevant: Some("${m_sex} = 'f' and ${m_age} >= 15".into()), ..one("m_pregnant", "yn") },
         Field { relevant: Some("${m_pregnant} = 'yes'".into()), ..one("m_checkup", "yn") },
         Field { calculation: Some("if(${m_age} < 18, 1, 0)".into()), ..f("m_child", FieldKind::Calculate) },
-        Field { relevant: Some("${m_child} = 1 and ${m_married} = 'yes'".into()), ..f("m_child_marriage", FieldKind::Note) },
+        Field {
+            relevant: Some("${m_child} = 1 and ${m_married} = 'yes'".into()),
+            ..f("m_child_marriage", FieldKind::Note)
+        },
         f("m_phone", FieldKind::Text),
         Field { relevant: Some("${hh_head_name} != ''".into()), ..f("m_notes", FieldKind::Text) },
     ];
@@ -158,10 +161,7 @@ fn generated_form() -> Form {
     body.push(node(Field { calculation: Some("count(${members})".into()), ..field("hh_size", FieldKind::Calculate) }));
     body.push(node(Field { calculation: Some("sum(${m_age})".into()), ..field("total_age", FieldKind::Calculate) }));
     body.push(node(Field { calculation: Some("sum(${m_child})".into()), ..field("children", FieldKind::Calculate) }));
-    body.push(node(Field {
-        constraint: Some(". = ${hh_size}".into()),
-        ..field("hh_check", FieldKind::Integer)
-    }));
+    body.push(node(Field { constraint: Some(". = ${hh_size}".into()), ..field("hh_check", FieldKind::Integer) }));
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let eth: Vec<String> = branchbook_core::domain::ETHNICITIES.iter().map(|e| e.key.to_string()).collect();
     Form {
@@ -213,7 +213,9 @@ fn full_fill(form: &Arc<CompiledForm>) -> usize {
                 let mut done: Vec<String> = Vec::new();
                 loop {
                     let screen = s.screen();
-                    let Some(q) = screen.questions.iter().find(|q| !done.contains(&q.path) && !q.read_only) else { break };
+                    let Some(q) = screen.questions.iter().find(|q| !done.contains(&q.path) && !q.read_only) else {
+                        break;
+                    };
                     done.push(q.path.clone());
                     if let Some(a) = answer_for(q, member) {
                         s.set_answer(&q.path, a).unwrap_or_else(|e| panic!("{}: {e}", q.path));
@@ -370,7 +372,10 @@ fn main() {
     let restore = median(&mut times);
 
     let fields = 1 + GROUPS * PER_GROUP + 4 + MEMBERS * 20;
-    println!("Form engine benchmark: {fields} field instances ({} groups x {PER_GROUP}, {MEMBERS} members x 20)", GROUPS);
+    println!(
+        "Form engine benchmark: {fields} field instances ({} groups x {PER_GROUP}, {MEMBERS} members x 20)",
+        GROUPS
+    );
     println!("  compile                      {:>12}   (target < 20 ms)", ms(compile));
     println!("  session open                 {:>12}", ms(open));
     println!("  one answer, median           {:>12}   ({n_answers} answers)", us(answer_median));

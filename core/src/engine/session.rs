@@ -384,8 +384,35 @@ impl FormSession {
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
         let before = self.page_questions(&View { world: &world!(self), inst: &self.inst });
         self.inst.set_value(&world!(self), n, s, value);
+        let moved = self.settle();
         let after = self.page_questions(&View { world: &world!(self), inst: &self.inst });
-        ScreenUpdate::between(&before, &after)
+        ScreenUpdate::between(&before, &after, moved)
+    }
+
+    /// Moves off a page whose repeat instance was removed (by `remove_repeat`, or by a
+    /// `repeat_count` that went down): to the instance that took its place, else the
+    /// repeat's prompt, else what follows the repeat. Returns whether it moved.
+    fn settle(&mut self) -> bool {
+        let mut dead = match self.pos {
+            Pos::Page { scope, .. } | Pos::Prompt { scope, .. } if !self.inst.scope(scope).alive => scope,
+            _ => return false,
+        };
+        // Climb to the removed instance whose parent still exists.
+        while !self.inst.scope(self.inst.scope(dead).parent).alive {
+            dead = self.inst.scope(dead).parent;
+        }
+        let gone = self.inst.scope(dead);
+        let (parent, index) = (gone.parent, gone.index as usize);
+        let Some(r) = gone.repeat else { return false };
+        let pages = self.pages();
+        let counted = self.form.node(r).repeat().is_some_and(|rep| rep.count.is_some());
+        self.pos = match self.inst.instances(&self.form, r, parent).get(index.saturating_sub(1)) {
+            Some(&next) => pages.enter_instance(r, next),
+            None if counted => pages.after(r, parent),
+            None => Pos::Prompt { repeat: r, scope: parent },
+        };
+        self.show_required = false;
+        true
     }
 
     /// Moves to the next page. Refused (with the errors shown on the page) while a
@@ -490,18 +517,7 @@ impl FormSession {
         let scope = self.inst.scope(inst);
         let (parent, index) = (scope.parent, scope.index as usize - 1);
         self.inst.remove_instance(&world!(self), r, parent, index);
-        let here = match self.pos {
-            Pos::Page { scope, .. } | Pos::Prompt { scope, .. } => Some(scope),
-            Pos::End => None,
-        };
-        if here.is_some_and(|s| !self.inst.scope(s).alive) {
-            let pages = self.pages();
-            self.pos = match self.inst.instances(&self.form, r, parent).get(index) {
-                Some(&next) => pages.enter_instance(r, next),
-                None => Pos::Prompt { repeat: r, scope: parent },
-            };
-            self.show_required = false;
-        }
+        self.settle();
         Ok(())
     }
 
