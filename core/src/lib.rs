@@ -7,4 +7,5 @@ uniffi::setup_scaffolding!("branchbook");
 pub mod domain;
 pub mod form;
 pub mod protocol;
+pub mod store;
 pub mod text;
