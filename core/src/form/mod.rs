@@ -5,7 +5,6 @@ mod model;
 mod problem;
 
 pub use model::{
-    Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source,
-    Texts,
+    Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source, Texts,
 };
 pub use problem::Problem;
