@@ -131,6 +131,9 @@ impl Store {
                 source,
             })?;
         if let Some(key) = key {
+            // SQLCipher would print decryption failures to stderr; a wrong key is reported
+            // as a typed error instead.
+            conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
             conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
         }
         let wrong_key = |e: rusqlite::Error| match e.sqlite_error_code() {
