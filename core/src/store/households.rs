@@ -193,6 +193,14 @@ pub(crate) fn wire(
     Ok((h.created_at, RecordBody::Household(h.body)))
 }
 
+/// Fails unless household `uuid` exists (for links from submissions).
+pub(crate) fn ensure_exists(tx: &Transaction<'_>, uuid: Uuid) -> Result<(), StoreError> {
+    let found: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE uuid = ?1)")?
+        .query_row([Id(uuid)], |r| r.get(0))?;
+    if found { Ok(()) } else { Err(StoreError::not_found(RecordKind::Household, uuid)) }
+}
+
 impl Store {
     /// Registers a new household (revision 1, queued for sending).
     pub fn create_household(&self, input: &HouseholdInput) -> Result<Household, StoreError> {

@@ -11,6 +11,7 @@
 mod audit;
 mod columns;
 mod error;
+mod forms;
 mod gatherings;
 mod households;
 mod input;
@@ -19,6 +20,7 @@ mod outbox;
 mod photos;
 mod roster;
 mod search;
+mod submissions;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -29,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 pub use audit::AuditEntry;
 pub use error::{RecordKind, StoreError};
+pub use forms::FormInfo;
 pub use gatherings::{
     AgeGroupCount, EthnicityCount, Gathering, GatheringInput, SexCount, Totals, WalkIn,
 };
@@ -36,6 +39,7 @@ pub use households::{Household, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto};
 pub use photos::{PhotoError, PhotoOptions, StoredPhoto};
 pub use roster::{RosterChange, RosterImport};
+pub use submissions::{Finalized, StateCounts, SubmissionFilter, SubmissionInfo};
 
 /// How long a write waits for another connection's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

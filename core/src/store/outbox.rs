@@ -8,12 +8,13 @@ use rusqlite::{OptionalExtension, Transaction};
 use uuid::Uuid;
 
 use super::columns::Id;
-use super::{RecordKind, Store, StoreError, audit, gatherings, households};
+use super::{RecordKind, Store, StoreError, audit, gatherings, households, submissions};
 use crate::protocol::Record;
 
 /// Kinds of records the outbox carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum OutboxKind {
+    Submission,
     Household,
     Gathering,
     Audit,
@@ -22,6 +23,7 @@ pub(crate) enum OutboxKind {
 impl OutboxKind {
     fn as_str(self) -> &'static str {
         match self {
+            OutboxKind::Submission => "submission",
             OutboxKind::Household => "household",
             OutboxKind::Gathering => "gathering",
             OutboxKind::Audit => "audit",
@@ -30,6 +32,7 @@ impl OutboxKind {
 
     fn parse(s: &str) -> Option<OutboxKind> {
         [
+            OutboxKind::Submission,
             OutboxKind::Household,
             OutboxKind::Gathering,
             OutboxKind::Audit,
@@ -80,6 +83,7 @@ fn build(
     revision: u32,
 ) -> Result<Record, StoreError> {
     let (created_at, body) = match kind {
+        OutboxKind::Submission => submissions::wire(tx, uuid, revision)?,
         OutboxKind::Household => households::wire(tx, uuid, revision)?,
         OutboxKind::Gathering => gatherings::wire(tx, uuid)?,
         OutboxKind::Audit => audit::wire(tx, uuid)?,
@@ -99,6 +103,10 @@ fn mark_source_sent(
     revision: u32,
 ) -> Result<(), StoreError> {
     match kind {
+        OutboxKind::Submission => {
+            tx.prepare_cached("UPDATE submissions SET state = 'sent' WHERE uuid = ?1 AND revision = ?2")?
+                .execute((Id(uuid), revision))?;
+        }
         OutboxKind::Household => {
             tx.prepare_cached(
                 "UPDATE household_revisions SET state = 'sent' WHERE uuid = ?1 AND revision = ?2",
@@ -163,7 +171,8 @@ impl Store {
                 .optional()?;
             let Some(kind) = kind else {
                 let known: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM household_revisions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
+                    "SELECT EXISTS (SELECT 1 FROM submissions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
+                         OR EXISTS (SELECT 1 FROM household_revisions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
                          OR EXISTS (SELECT 1 FROM gatherings WHERE uuid = ?1 AND ?2 = 1 AND state = 'sent')
                          OR EXISTS (SELECT 1 FROM audit WHERE uuid = ?1 AND ?2 = 1)",
                     (Id(uuid), revision),
@@ -185,9 +194,11 @@ impl Store {
         self.read(|tx| {
             let mut stmt = tx.prepare_cached(
                 "SELECT p.sha256, p.bytes FROM photos p
-                 WHERE p.uploaded = 0 AND EXISTS (
+                 WHERE p.uploaded = 0 AND (EXISTS (
                      SELECT 1 FROM gathering_photos gp JOIN gatherings g ON g.uuid = gp.gathering
-                     WHERE gp.sha256 = p.sha256 AND g.state <> 'draft')
+                     WHERE gp.sha256 = p.sha256 AND g.state <> 'draft') OR EXISTS (
+                     SELECT 1 FROM submission_photos sp JOIN submissions s ON s.uuid = sp.uuid AND s.revision = sp.revision
+                     WHERE sp.sha256 = p.sha256 AND s.state <> 'draft'))
                  ORDER BY p.created_at, p.sha256",
             )?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
