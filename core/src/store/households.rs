@@ -12,7 +12,6 @@ use super::search::{self, SearchKind};
 use super::{Page, RecordKind, RecordState, Store, StoreError, audit, input};
 use crate::domain::Sex;
 use crate::protocol::{AuditAction, HouseholdBody, HouseholdMember, RecordBody};
-use crate::text::fold;
 
 /// What the UI gives to create or edit a household.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -130,20 +129,18 @@ fn write_revision(
         what: "household",
         source,
     })?;
-    let names = names(body);
-    let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
     tx.prepare_cached(
-        "INSERT INTO households (uuid, revision, village, head_name, names_folded, archived, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO households (uuid, revision, village, head_name, archived, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (uuid) DO UPDATE SET revision = excluded.revision, village = excluded.village,
-             head_name = excluded.head_name, names_folded = excluded.names_folded,
-             archived = excluded.archived, updated_at = excluded.updated_at",
+             head_name = excluded.head_name, archived = excluded.archived, updated_at = excluded.updated_at",
     )?
-    .execute((Id(uuid), revision, &body.village, &body.head_name, folded.join("\n"), body.archived, Millis(now)))?;
+    .execute((Id(uuid), revision, &body.village, &body.head_name, body.archived, Millis(now)))?;
     tx.prepare_cached(
         "INSERT INTO household_revisions (uuid, revision, created_at, body, state) VALUES (?1, ?2, ?3, ?4, 'finalized')",
     )?
     .execute((Id(uuid), revision, Millis(now), json))?;
+    let names = if body.archived { vec![] } else { names(body) };
     search::index(tx, SearchKind::Household, uuid, &names)?;
     outbox::enqueue(tx, OutboxKind::Household, uuid, revision)?;
     audit::log(tx, action, RecordKind::Household, uuid, revision, now)?;

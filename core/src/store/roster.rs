@@ -118,7 +118,8 @@ pub(crate) fn upsert(
         local,
         columns::Millis(columns::now()),
     ))?;
-    search::index(tx, SearchKind::Member, m.id, &[&m.full_name])?;
+    let names: &[&str] = if m.archived { &[] } else { &[&m.full_name] };
+    search::index(tx, SearchKind::Member, m.id, names)?;
     Ok(if existing.is_none() {
         Upsert::Added
     } else {

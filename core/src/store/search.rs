@@ -1,15 +1,17 @@
-//! Name search over roster members and households, accent- and case-insensitive:
-//! every folded word of a name is indexed (`name_words`), a query's most selective word
-//! is found by a prefix range scan on that index, and the candidates are checked and
-//! ranked against all query words in Rust. "thao thi do", "THAO DO" and "do" all find
+//! Name search over active roster members and households, accent- and case-insensitive:
+//! every folded word of a name is indexed (`name_words`, with the owner's folded names
+//! beside it), a query's most selective word is found by a prefix range scan on that
+//! index alone, and the candidates are checked and ranked against all query words in Rust. "thao thi do", "THAO DO" and "do" all find
 //! "Thào Thị Dợ"; "d" finds "Đặng".
+
+use std::collections::HashSet;
 
 use rusqlite::Transaction;
 use uuid::Uuid;
 
 use super::columns::Id;
 use super::{Page, StoreError};
-use crate::text::folded_words;
+use crate::text::{fold, folded_words};
 
 /// What a name belongs to; stored in `name_words.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,11 +30,12 @@ pub(crate) fn index(
     names: &[&str],
 ) -> Result<(), StoreError> {
     unindex(tx, kind, owner)?;
+    let folded = names.iter().map(|n| fold(n)).collect::<Vec<_>>().join("\n");
     let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO name_words (word, kind, owner) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO name_words (word, kind, owner, names) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for word in names.iter().flat_map(|n| folded_words(n)) {
-        insert.execute((word, kind as i64, Id(owner)))?;
+        insert.execute((word, kind as i64, Id(owner), &folded))?;
     }
     Ok(())
 }
@@ -49,7 +52,7 @@ pub(crate) fn unindex(
 }
 
 /// The ids matching `query`, best first, for one page. Every query word must be the
-/// start of a word of one name; archived members and households are left out.
+/// start of a word of one name.
 pub(crate) fn ranked(
     tx: &Transaction<'_>,
     kind: SearchKind,
@@ -61,25 +64,22 @@ pub(crate) fn ranked(
     let Some(scan) = words.iter().max_by_key(|w| w.chars().count()) else {
         return Ok(vec![]);
     };
-    let sql = match kind {
-        SearchKind::Member => {
-            "SELECT DISTINCT r.id, r.name_folded FROM name_words w JOIN roster r ON r.id = w.owner
-             WHERE w.kind = 0 AND w.word >= ?1 AND w.word < ?2 AND r.archived = 0"
-        }
-        SearchKind::Household => {
-            "SELECT DISTINCT h.uuid, h.names_folded FROM name_words w JOIN households h ON h.uuid = w.owner
-             WHERE w.kind = 1 AND w.word >= ?1 AND w.word < ?2 AND h.archived = 0"
-        }
-    };
-    let mut stmt = tx.prepare_cached(sql)?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT owner, names FROM name_words WHERE word >= ?1 AND word < ?2 AND kind = ?3",
+    )?;
     let upper = format!("{scan}{}", char::MAX);
     let mut hits: Vec<(u32, String, Uuid)> = vec![];
-    for row in stmt.query_map((scan, &upper), |r| {
-        Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?))
-    })? {
-        let (Id(id), names) = row?;
-        if let Some(score) = score(&words, &names) {
-            hits.push((score, names, id));
+    let mut seen = HashSet::new();
+    let mut rows = stmt.query((scan, &upper, kind as i64))?;
+    while let Some(row) = rows.next()? {
+        let Id(id) = row.get(0)?;
+        // A name with two words starting with the prefix comes twice.
+        if !seen.insert(id) {
+            continue;
+        }
+        let names = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        if let Some(score) = score(&words, names) {
+            hits.push((score, names.to_owned(), id));
         }
     }
     hits.sort_by(|a, b| {

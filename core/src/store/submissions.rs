@@ -510,6 +510,8 @@ mod tests {
         let a = store.create_draft("visit", "1", Some(h.uuid), None, "{}").unwrap();
         let b = store.create_draft("visit", "2", None, None, "{}").unwrap();
         let c = store.create_draft("visit", "2", Some(h.uuid), None, "{}").unwrap();
+        // Distinct milliseconds, so "newest first" has one answer.
+        std::thread::sleep(std::time::Duration::from_millis(2));
         store.finalize(a.uuid, &finalized(json!({}), &[])).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(2));
         store.save_draft(b.uuid, "{}").unwrap();

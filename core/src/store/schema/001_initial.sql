@@ -24,7 +24,6 @@ CREATE TABLE households (
     revision     INTEGER NOT NULL,
     village      TEXT NOT NULL,
     head_name    TEXT NOT NULL,
-    names_folded TEXT NOT NULL,   -- folded head name, then member names, one per line
     archived     INTEGER NOT NULL CHECK (archived IN (0, 1)),
     updated_at   INTEGER NOT NULL
 );
@@ -56,12 +55,14 @@ CREATE TABLE roster (
     updated_at  INTEGER NOT NULL
 );
 
--- Name search: every folded word of a member's or a household's names.
+-- Name search: every folded word of an active member's or household's names, with
+-- all its folded names (one per line, the main one first) to rank without a join.
 -- kind 0 = roster member, 1 = household.
 CREATE TABLE name_words (
     word  TEXT NOT NULL,
     kind  INTEGER NOT NULL CHECK (kind IN (0, 1)),
     owner BLOB NOT NULL,
+    names TEXT NOT NULL,
     PRIMARY KEY (word, kind, owner)
 ) WITHOUT ROWID;
 CREATE INDEX name_words_by_owner ON name_words (kind, owner);
@@ -95,6 +96,7 @@ CREATE TABLE submissions (
     PRIMARY KEY (uuid, revision),
     FOREIGN KEY (form_id, form_version) REFERENCES forms (form_id, version)
 );
+CREATE INDEX submissions_recent ON submissions (updated_at) WHERE current = 1;
 CREATE INDEX submissions_by_state ON submissions (state, updated_at) WHERE current = 1;
 CREATE INDEX submissions_by_form ON submissions (form_id, state, updated_at) WHERE current = 1;
 CREATE INDEX submissions_by_household ON submissions (household, updated_at) WHERE household IS NOT NULL;
