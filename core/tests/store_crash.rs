@@ -162,7 +162,7 @@ fn check(db: &Path, reported: &Reported) {
                 OR (SELECT count(*) FROM household_revisions r WHERE r.uuid = h.uuid) <> h.revision
                 OR (SELECT count(*) FROM outbox o WHERE o.uuid = h.uuid) <> h.revision
                 OR (SELECT count(*) FROM audit a WHERE a.target_uuid = h.uuid) <> h.revision
-                OR NOT EXISTS (SELECT 1 FROM name_words w WHERE w.owner = h.uuid)",
+                OR (h.archived = 0) = NOT EXISTS (SELECT 1 FROM name_words w WHERE w.owner = h.uuid)",
             [],
             |r| r.get(0),
         )
