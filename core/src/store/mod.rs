@@ -22,12 +22,15 @@ mod roster;
 mod search;
 mod submissions;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
+
+use crate::engine::CompiledForm;
 
 pub use audit::AuditEntry;
 pub use error::{RecordKind, StoreError};
@@ -39,7 +42,7 @@ pub use households::{Household, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto};
 pub use photos::{PhotoError, PhotoOptions, StoredPhoto};
 pub use roster::{RosterChange, RosterImport};
-pub use submissions::{Finalized, StateCounts, SubmissionFilter, SubmissionInfo};
+pub use submissions::{StateCounts, SubmissionFilter, SubmissionInfo};
 
 /// How long a write waits for another connection's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -105,6 +108,8 @@ pub struct Store {
     conn: Mutex<Connection>,
     path: PathBuf,
     photos: photos::PhotoDir,
+    /// Forms compiled for filling, by id and version (a version never changes).
+    compiled: Mutex<HashMap<(String, String), Arc<CompiledForm>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -173,6 +178,7 @@ impl Store {
             conn: Mutex::new(conn),
             path: path.to_owned(),
             photos,
+            compiled: Mutex::default(),
         };
         store.sweep_photos()?;
         Ok(store)

@@ -65,7 +65,8 @@ pub(crate) fn ranked(
         return Ok(vec![]);
     };
     let mut stmt = tx.prepare_cached(
-        "SELECT owner, names FROM name_words WHERE word >= ?1 AND word < ?2 AND kind = ?3",
+        // `+kind`: scan the word range of the primary key, not every name of a kind.
+        "SELECT owner, names FROM name_words WHERE word >= ?1 AND word < ?2 AND +kind = ?3",
     )?;
     let upper = format!("{scan}{}", char::MAX);
     let mut hits: Vec<(u32, String, Uuid)> = vec![];

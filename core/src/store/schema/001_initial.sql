@@ -96,10 +96,35 @@ CREATE TABLE submissions (
     PRIMARY KEY (uuid, revision),
     FOREIGN KEY (form_id, form_version) REFERENCES forms (form_id, version)
 );
-CREATE INDEX submissions_recent ON submissions (updated_at) WHERE current = 1;
-CREATE INDEX submissions_by_state ON submissions (state, updated_at) WHERE current = 1;
-CREATE INDEX submissions_by_form ON submissions (form_id, state, updated_at) WHERE current = 1;
-CREATE INDEX submissions_by_household ON submissions (household, updated_at) WHERE household IS NOT NULL;
+CREATE INDEX submissions_recent ON submissions (updated_at, uuid) WHERE current = 1;
+CREATE INDEX submissions_by_state ON submissions (state, updated_at, uuid) WHERE current = 1;
+CREATE INDEX submissions_by_form ON submissions (form_id, state, updated_at, uuid) WHERE current = 1;
+CREATE INDEX submissions_by_household ON submissions (household, updated_at, uuid) WHERE household IS NOT NULL;
+
+-- How many current submissions each form has in each state (the home screen's
+-- counts), kept by triggers in the same transaction as every change.
+CREATE TABLE submission_counts (
+    form_id TEXT NOT NULL,
+    state   TEXT NOT NULL,
+    n       INTEGER NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (form_id, state)
+) WITHOUT ROWID;
+CREATE TRIGGER submission_counts_insert AFTER INSERT ON submissions WHEN new.current = 1
+BEGIN
+    INSERT INTO submission_counts (form_id, state, n) VALUES (new.form_id, new.state, 1)
+    ON CONFLICT (form_id, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER submission_counts_delete AFTER DELETE ON submissions WHEN old.current = 1
+BEGIN
+    UPDATE submission_counts SET n = n - 1 WHERE form_id = old.form_id AND state = old.state;
+END;
+CREATE TRIGGER submission_counts_update AFTER UPDATE OF state, current ON submissions
+BEGIN
+    UPDATE submission_counts SET n = n - 1
+    WHERE old.current = 1 AND form_id = old.form_id AND state = old.state;
+    INSERT INTO submission_counts (form_id, state, n) SELECT new.form_id, new.state, 1 WHERE new.current = 1
+    ON CONFLICT (form_id, state) DO UPDATE SET n = n + 1;
+END;
 
 -- Photos a submission revision references.
 CREATE TABLE submission_photos (
