@@ -1,5 +1,5 @@
-//! Crash test of the local store: a child process writes households, household edits
-//! and gatherings with attendees and photos in a loop, reporting each write that
+//! Crash test of the local store: a child process writes households, household edits,
+//! survey submissions with photos and gatherings with attendees and photos in a loop, reporting each write that
 //! returned success on stdout; the parent kills it with SIGKILL at a random moment, many
 //! times, and after every kill checks that the database passes `PRAGMA integrity_check`,
 //! that every reported write is there whole, and that nothing is half-written.
@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
+use branchbook_core::engine::{Answer, SessionOptions};
 use branchbook_core::protocol::RosterMember;
 use branchbook_core::store::{
     GatheringInput, HouseholdInput, MemberInput, Page, PhotoOptions, RecordState, RosterChange, Store, WalkIn,
@@ -54,6 +55,19 @@ fn household(head: &str, n: usize) -> HouseholdInput {
     }
 }
 
+/// A household-visit form: the head's name and a photo of the house.
+fn form_json() -> String {
+    let field = |name: &str, kind: &str| {
+        serde_json::json!({"node": "field", "name": name, "kind": {"type": kind}, "label": {"": name}, "hint": {},
+            "required": "true()", "required_message": {}, "relevant": null, "constraint": null,
+            "constraint_message": {}, "calculation": null, "default": null, "read_only": null,
+            "choice_filter": null, "appearance": null, "parameters": {}, "source": {"sheet": "survey", "row": 2}})
+    };
+    serde_json::json!({"id": "visit", "version": "1", "title": "Thăm hộ", "default_language": null, "languages": [],
+        "instance_name": null, "choices": {}, "body": [field("head_name", "text"), field("house", "image")]})
+    .to_string()
+}
+
 /// The writer: loops until killed, printing one line per write that returned success.
 fn child(db: &Path) {
     let store = Store::open(db, None).unwrap();
@@ -75,16 +89,33 @@ fn child(db: &Path) {
         store.import_roster(&roster, RosterChange::Replace).unwrap();
         println!("R {ROSTER}");
     }
+    store.add_form(&form_json(), None).unwrap();
     let members = store.list_members(None, false, Page::first(500)).unwrap();
+    let mut last_household = None;
     let photo_dir = tempfile::tempdir().unwrap();
     let mut rng = rand::rng();
-    for n in rng.random_range(0..3).. {
-        match n % 3 {
+    for n in rng.random_range(0..4).. {
+        match n % 4 {
             0 => {
                 let h = store.create_household(&household("Vàng A Dình", n)).unwrap();
                 println!("H {} {}", h.uuid, h.revision);
                 let h2 = store.set_household_archived(h.uuid, h.revision, true).unwrap();
                 println!("H {} {}", h2.uuid, h2.revision);
+                last_household = Some(h.uuid);
+            }
+            1 => {
+                let (info, mut session) =
+                    store.start_submission("visit", "1", last_household, &SessionOptions::new(chrono::Utc::now())).unwrap();
+                let src = photo_dir.path().join(format!("{n}.jpg"));
+                RgbImage::from_pixel(200, 150, Rgb([rng.random(), rng.random(), rng.random()])).save(&src).unwrap();
+                let photo = store.attach_submission_photo(info.uuid, &src, PhotoOptions::default()).unwrap();
+                session.set_answer("head_name", Answer::Text { value: format!("Giàng A Páo {n}") }).unwrap();
+                store.save_draft(&session.state()).unwrap();
+                session.set_answer("house", Answer::Photo { sha256: photo.sha256.clone() }).unwrap();
+                store.save_draft(&session.state()).unwrap();
+                let submission = session.finalize(chrono::Utc::now()).unwrap();
+                store.finalize(&submission).unwrap();
+                println!("S {} {n} {}", info.uuid, photo.sha256);
             }
             _ => {
                 let count = rng.random_range(1..=members.len());
@@ -128,6 +159,7 @@ fn child(db: &Path) {
 #[derive(Default)]
 struct Reported {
     households: HashMap<Uuid, u32>,
+    submissions: Vec<(Uuid, u32, String)>,
     gatherings: Vec<(Uuid, u32, String)>,
 }
 
@@ -140,6 +172,7 @@ fn parse(line: &str, into: &mut Reported) {
             let e = into.households.entry(uuid.parse().unwrap()).or_default();
             *e = (*e).max(rev);
         }
+        ["S", uuid, n, sha] => into.submissions.push((uuid.parse().unwrap(), n.parse().unwrap(), (*sha).to_owned())),
         ["G", uuid, n, sha] => into.gatherings.push((uuid.parse().unwrap(), n.parse().unwrap(), (*sha).to_owned())),
         _ => panic!("unexpected line from the child: {line:?}"),
     }
@@ -182,6 +215,30 @@ fn check(db: &Path, reported: &Reported) {
         )
         .unwrap();
     assert_eq!(bad_gatherings, 0, "a closed gathering is half-written");
+    // A finalized submission has its answers, its photo, its outbox and audit entries;
+    // the counts per state agree with the rows.
+    let bad_submissions: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM submissions s WHERE s.state = 'finalized' AND (
+                s.data IS NULL OR s.finalized_at IS NULL
+                OR NOT EXISTS (SELECT 1 FROM submission_photos p WHERE p.uuid = s.uuid AND p.revision = s.revision)
+                OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.uuid = s.uuid AND o.revision = s.revision)
+                OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.target_uuid = s.uuid AND a.action = 'finalized'))",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bad_submissions, 0, "a finalized submission is half-written");
+    let bad_counts: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM (SELECT form_id, state, count(*) AS n FROM submissions WHERE current = 1 GROUP BY 1, 2) r
+             FULL JOIN (SELECT * FROM submission_counts WHERE n > 0) c USING (form_id, state)
+             WHERE r.n IS NOT c.n",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bad_counts, 0, "counts per state disagree with the rows");
     // Every photo row has its whole file.
     let photos: Vec<(String, i64)> = conn
         .prepare("SELECT sha256, bytes FROM photos")
@@ -202,6 +259,13 @@ fn check(db: &Path, reported: &Reported) {
     for (uuid, rev) in &reported.households {
         let h = store.household(*uuid).unwrap();
         assert!(h.revision >= *rev, "household {uuid} lost revision {rev}");
+    }
+    for (uuid, n, sha) in &reported.submissions {
+        let s = store.submission(*uuid).unwrap();
+        assert_eq!(s.state, RecordState::Finalized);
+        let data = store.submission_data(*uuid, 1).unwrap();
+        assert_eq!(data, serde_json::json!({"head_name": format!("Giàng A Páo {n}"), "house": sha}));
+        assert!(store.photo_file(sha).unwrap().exists());
     }
     for (uuid, n, sha) in &reported.gatherings {
         let g = store.gathering(*uuid).unwrap();
@@ -242,10 +306,14 @@ fn parent() {
         check(&db, &reported);
         eprintln!("kill {kill}: {lines} writes reported before it, all there");
     }
-    assert!(!reported.households.is_empty() && !reported.gatherings.is_empty(), "the writer got nothing done");
+    assert!(
+        !reported.households.is_empty() && !reported.submissions.is_empty() && !reported.gatherings.is_empty(),
+        "the writer got nothing done"
+    );
     println!(
-        "store_crash: {KILLS} kills, {} households and {} gatherings reported, all whole ({:.1} s)",
+        "store_crash: {KILLS} kills, {} households, {} submissions and {} gatherings reported, all whole ({:.1} s)",
         reported.households.len(),
+        reported.submissions.len(),
         reported.gatherings.len(),
         started.elapsed().as_secs_f64()
     );

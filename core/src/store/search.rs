@@ -60,15 +60,14 @@ pub(crate) fn ranked(
     page: Page,
 ) -> Result<Vec<Uuid>, StoreError> {
     let words = folded_words(query);
-    // The longest word is usually the most selective one to scan for.
-    let Some(scan) = words.iter().max_by_key(|w| w.chars().count()) else {
+    let Some(scan) = most_selective(tx, kind, &words)? else {
         return Ok(vec![]);
     };
     let mut stmt = tx.prepare_cached(
         // `+kind`: scan the word range of the primary key, not every name of a kind.
         "SELECT owner, names FROM name_words WHERE word >= ?1 AND word < ?2 AND +kind = ?3",
     )?;
-    let upper = format!("{scan}{}", char::MAX);
+    let upper = format!("{scan}{}", char::MAX); // just above every word starting with `scan`
     let mut hits: Vec<(u32, String, Uuid)> = vec![];
     let mut seen = HashSet::new();
     let mut rows = stmt.query((scan, &upper, kind as i64))?;
@@ -96,6 +95,27 @@ pub(crate) fn ranked(
         .take(limit)
         .map(|(_, _, id)| id)
         .collect())
+}
+
+/// The query word whose prefix range holds the fewest index entries (counted up to a
+/// cap, so a common word like "thi" costs little): the one to scan for.
+fn most_selective<'w>(tx: &Transaction<'_>, kind: SearchKind, words: &'w [String]) -> Result<Option<&'w String>, StoreError> {
+    const CAP: i64 = 256;
+    if words.len() < 2 {
+        return Ok(words.first());
+    }
+    let mut count = tx.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM name_words WHERE word >= ?1 AND word < ?2 AND +kind = ?3 LIMIT ?4)",
+    )?;
+    let mut best: Option<(i64, &String)> = None;
+    for w in words {
+        let n: i64 = count.query_row((w, format!("{w}{}", char::MAX), kind as i64, CAP), |r| r.get(0))?;
+        // Ties go to the longer word.
+        if best.is_none_or(|(m, b)| n < m || (n == m && w.len() > b.len())) {
+            best = Some((n, w));
+        }
+    }
+    Ok(best.map(|(_, w)| w))
 }
 
 /// How well the folded `query` words match the best of the folded `names` (one per
