@@ -18,7 +18,7 @@ use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::engine::{Answer, SessionOptions};
 use branchbook_core::protocol::RosterMember;
 use branchbook_core::store::{
-    GatheringInput, HouseholdInput, MemberInput, Page, PhotoOptions, RecordState, RosterChange, Store, WalkIn,
+    GatheringDetails, HouseholdInput, MemberInput, Page, PhotoOptions, RecordState, RosterChange, Store, WalkIn,
 };
 use image::{Rgb, RgbImage};
 use rand::Rng;
@@ -120,7 +120,7 @@ fn child(db: &Path) {
             _ => {
                 let count = rng.random_range(1..=members.len());
                 let g = store
-                    .create_gathering(&GatheringInput {
+                    .create_gathering(&GatheringDetails {
                         kind: GatheringKind::CommunicationSession,
                         topic: format!("n={count}"),
                         village: "Bản Phùng".into(),
@@ -178,67 +178,43 @@ fn parse(line: &str, into: &mut Reported) {
     }
 }
 
+/// The count a `SELECT count(*)` of rows breaking a rule returns.
+fn violations(conn: &rusqlite::Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
 fn check(db: &Path, reported: &Reported) {
     let conn = rusqlite::Connection::open(db).unwrap();
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");
-    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
-    assert_eq!(fk, 0, "foreign keys hold");
+    assert_eq!(violations(&conn, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "foreign keys hold");
     // The roster is imported in one transaction: all of it or none.
     let roster: i64 = conn.query_row("SELECT count(*) FROM roster", [], |r| r.get(0)).unwrap();
     assert!(roster == 0 || roster == ROSTER as i64, "roster half imported: {roster}");
     // Every household's pointer, revisions, outbox entries and audit entries agree.
-    let bad_households: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM households h WHERE
+    assert_eq!(violations(&conn, "SELECT count(*) FROM households h WHERE
                 h.revision <> (SELECT max(revision) FROM household_revisions r WHERE r.uuid = h.uuid)
                 OR (SELECT count(*) FROM household_revisions r WHERE r.uuid = h.uuid) <> h.revision
                 OR (SELECT count(*) FROM outbox o WHERE o.uuid = h.uuid) <> h.revision
                 OR (SELECT count(*) FROM audit a WHERE a.target_uuid = h.uuid) <> h.revision
-                OR (h.archived = 0) = NOT EXISTS (SELECT 1 FROM name_words w WHERE w.owner = h.uuid)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(bad_households, 0, "a household is half-written");
+                OR (h.archived = 0) = NOT EXISTS (SELECT 1 FROM name_words w WHERE w.owner = h.uuid)"), 0, "a household is half-written");
     // A closed gathering has every attendee the writer meant (its topic says how many),
     // its photo, its outbox entry and its audit entry.
-    let bad_gatherings: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM gatherings g WHERE g.state = 'finalized' AND (
+    assert_eq!(violations(&conn, "SELECT count(*) FROM gatherings g WHERE g.state = 'finalized' AND (
                 'n=' || (SELECT count(*) FROM attendees a WHERE a.gathering = g.uuid) <> g.topic
                 OR NOT EXISTS (SELECT 1 FROM gathering_photos p WHERE p.gathering = g.uuid)
                 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.uuid = g.uuid)
-                OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.target_uuid = g.uuid AND a.action = 'finalized'))",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(bad_gatherings, 0, "a closed gathering is half-written");
+                OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.target_uuid = g.uuid AND a.action = 'finalized'))"), 0, "a closed gathering is half-written");
     // A finalized submission has its answers, its photo, its outbox and audit entries;
     // the counts per state agree with the rows.
-    let bad_submissions: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM submissions s WHERE s.state = 'finalized' AND (
+    assert_eq!(violations(&conn, "SELECT count(*) FROM submissions s WHERE s.state = 'finalized' AND (
                 s.data IS NULL OR s.finalized_at IS NULL
                 OR NOT EXISTS (SELECT 1 FROM submission_photos p WHERE p.uuid = s.uuid AND p.revision = s.revision)
                 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.uuid = s.uuid AND o.revision = s.revision)
-                OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.target_uuid = s.uuid AND a.action = 'finalized'))",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(bad_submissions, 0, "a finalized submission is half-written");
-    let bad_counts: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM (SELECT form_id, state, count(*) AS n FROM submissions WHERE current = 1 GROUP BY 1, 2) r
+                OR NOT EXISTS (SELECT 1 FROM audit a WHERE a.target_uuid = s.uuid AND a.action = 'finalized'))"), 0, "a finalized submission is half-written");
+    assert_eq!(violations(&conn, "SELECT count(*) FROM (SELECT form_id, state, count(*) AS n FROM submissions WHERE current = 1 GROUP BY 1, 2) r
              FULL JOIN (SELECT * FROM submission_counts WHERE n > 0) c USING (form_id, state)
-             WHERE r.n IS NOT c.n",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(bad_counts, 0, "counts per state disagree with the rows");
+             WHERE r.n IS NOT c.n"), 0, "counts per state disagree with the rows");
     // Every photo row has its whole file.
     let photos: Vec<(String, i64)> = conn
         .prepare("SELECT sha256, bytes FROM photos")

@@ -389,7 +389,7 @@ pub(crate) mod tests {
             .audit_trail(h1.uuid)
             .unwrap()
             .into_iter()
-            .map(|e| (e.action, e.target_revision))
+            .map(|e| (e.body.action, e.body.target_revision))
             .collect();
         assert_eq!(
             actions,
@@ -404,7 +404,7 @@ pub(crate) mod tests {
                 .audit_trail(h1.uuid)
                 .unwrap()
                 .iter()
-                .all(|e| e.actor == "mai")
+                .all(|e| e.body.actor == "mai")
         );
     }
 

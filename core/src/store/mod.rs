@@ -36,7 +36,7 @@ pub use audit::AuditEntry;
 pub use error::{RecordKind, StoreError};
 pub use forms::FormInfo;
 pub use gatherings::{
-    AgeGroupCount, EthnicityCount, Gathering, GatheringInput, SexCount, Totals, WalkIn,
+    AgeGroupCount, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,
 };
 pub use households::{Household, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto};

@@ -477,7 +477,7 @@ mod tests {
         assert_eq!((body.form_id.as_str(), body.form_version.as_str(), body.language.as_deref()), ("visit", "1", None));
         assert_eq!(body.data, json!({"head_name": "Giàng A Páo"}));
         assert_eq!(store.submission_data(info.uuid, 1).unwrap(), body.data);
-        let actions: Vec<_> = store.audit_trail(info.uuid).unwrap().into_iter().map(|e| e.action).collect();
+        let actions: Vec<_> = store.audit_trail(info.uuid).unwrap().into_iter().map(|e| e.body.action).collect();
         assert_eq!(actions, vec![AuditAction::Created, AuditAction::Finalized]);
         store.mark_sent(info.uuid, 1).unwrap();
         assert_eq!(store.submission(info.uuid).unwrap().state, RecordState::Sent);
@@ -568,7 +568,7 @@ mod tests {
             store.outbox(20).unwrap().iter().filter(|i| i.record.uuid == info.uuid).map(|i| i.record.revision).collect();
         assert_eq!(queued, vec![1, 2]);
         let actions: Vec<_> =
-            store.audit_trail(info.uuid).unwrap().into_iter().map(|e| (e.action, e.target_revision)).collect();
+            store.audit_trail(info.uuid).unwrap().into_iter().map(|e| (e.body.action, e.body.target_revision)).collect();
         assert_eq!(
             actions,
             vec![
