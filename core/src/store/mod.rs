@@ -306,6 +306,32 @@ mod tests {
     }
 
     #[test]
+    fn one_store_serves_several_threads_at_once() {
+        let (_dir, store) = store();
+        let store = Arc::new(store);
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let store = Arc::clone(&store);
+                std::thread::spawn(move || {
+                    for i in 0..10 {
+                        let input = HouseholdInput {
+                            village: "Bản Phùng".into(),
+                            head_name: format!("Vàng A Dình {t} {i}"),
+                            ..HouseholdInput::default()
+                        };
+                        store.create_household(&input).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(store.list_households(None, false, Page::first(100)).unwrap().len(), 40);
+        assert_eq!(testing::count(&store, "audit"), 40);
+    }
+
+    #[test]
     fn an_empty_account_name_is_refused() {
         let (_dir, store) = store();
         assert!(matches!(

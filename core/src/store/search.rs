@@ -100,7 +100,7 @@ pub(crate) fn ranked(
 /// The query word whose prefix range holds the fewest index entries (counted up to a
 /// cap, so a common word like "thi" costs little): the one to scan for.
 fn most_selective<'w>(tx: &Transaction<'_>, kind: SearchKind, words: &'w [String]) -> Result<Option<&'w String>, StoreError> {
-    const CAP: i64 = 256;
+    const CAP: i64 = 1024;
     if words.len() < 2 {
         return Ok(words.first());
     }
