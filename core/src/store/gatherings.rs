@@ -879,9 +879,13 @@ pub(crate) mod tests {
         let again = store.check_in(g.uuid, m.id).unwrap();
         assert_eq!(again.id, a.id, "her walk-in entry is now her check-in");
         assert_eq!(store.attendees(g.uuid).unwrap().len(), 1);
-        // A replacement roster from the server keeps a member made on the phone.
+        // A replacement roster from the server keeps a member made on the phone...
         store.import_roster(&[], RosterChange::Replace).unwrap();
         assert!(store.member(m.id).is_ok());
+        // ...until the server knows her: then she is the server's, and leaves with it.
+        store.import_roster(std::slice::from_ref(&m), RosterChange::Replace).unwrap();
+        store.import_roster(&[], RosterChange::Replace).unwrap();
+        assert!(matches!(store.member(m.id), Err(StoreError::NotFound { .. })));
     }
 
     #[test]
