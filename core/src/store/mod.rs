@@ -1,7 +1,8 @@
 //! The phone's local store: one SQLite file per enrolled device account (encrypted with
-//! SQLCipher when the app gives a key), holding the registry of households, the member
-//! roster, gatherings with attendance, photos beside the file, the audit trail and the
-//! outbox of what is ready to send.
+//! SQLCipher when the app gives a key), holding the published form versions, survey
+//! submissions (autosaved drafts, finalized revisions), the registry of households, the
+//! member roster, gatherings with attendance, photos beside the file, the audit trail and
+//! the outbox of what is ready to send.
 //!
 //! Every change is one transaction; reads that look at several tables run in one read
 //! transaction, so a second connection (the UI while a sync writes) never sees half of
