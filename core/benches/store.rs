@@ -88,7 +88,7 @@ fn fill(store: &Store, rng: &mut impl Rng) -> (Duration, Submission) {
         let t = Instant::now();
         s.set_answer(q, a).unwrap();
         engine += t.elapsed();
-        store.save_draft(&s.state()).unwrap();
+        store.save_draft(s).unwrap();
     };
     answer(&mut s, "head_name", text("Giàng A Páo"));
     answer(&mut s, "water", choice("well"));

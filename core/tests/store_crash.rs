@@ -110,9 +110,9 @@ fn child(db: &Path) {
                 RgbImage::from_pixel(200, 150, Rgb([rng.random(), rng.random(), rng.random()])).save(&src).unwrap();
                 let photo = store.attach_submission_photo(info.uuid, &src, PhotoOptions::default()).unwrap();
                 session.set_answer("head_name", Answer::Text { value: format!("Giàng A Páo {n}") }).unwrap();
-                store.save_draft(&session.state()).unwrap();
+                store.save_draft(&session).unwrap();
                 session.set_answer("house", Answer::Photo { sha256: photo.sha256.clone() }).unwrap();
-                store.save_draft(&session.state()).unwrap();
+                store.save_draft(&session).unwrap();
                 let submission = session.finalize(chrono::Utc::now()).unwrap();
                 store.finalize(&submission).unwrap();
                 println!("S {} {n} {}", info.uuid, photo.sha256);

@@ -139,7 +139,7 @@ pub(crate) mod tests {
     pub(crate) fn form_json(id: &str, version: &str) -> String {
         serde_json::json!({
             "id": id, "version": version, "title": format!("Thăm hộ {version}"), "default_language": null,
-            "languages": [], "instance_name": null, "choices": {},
+            "languages": [], "instance_name": "concat('Hộ ', ${head_name})", "choices": {},
             "body": [field("head_name", serde_json::json!({"type": "text"}), true, None),
                      field("people", serde_json::json!({"type": "integer"}), false, Some(". > 0")),
                      field("house", serde_json::json!({"type": "image"}), false, None)]

@@ -40,6 +40,8 @@ pub struct SubmissionInfo {
     pub finalized_at: Option<DateTime<Utc>>,
     /// Last change (autosave, finalize).
     pub updated_at: DateTime<Utc>,
+    /// Its name from the form's `instance_name` (e.g. the household head), for lists.
+    pub title: Option<String>,
 }
 
 /// Counts of submissions per state, for the home screen.
@@ -65,7 +67,7 @@ pub struct SubmissionFilter {
 }
 
 const COLUMNS: &str =
-    "uuid, revision, form_id, form_version, household, state, language, started_at, finalized_at, updated_at";
+    "uuid, revision, form_id, form_version, household, state, language, started_at, finalized_at, updated_at, title";
 
 fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionInfo> {
     Ok(SubmissionInfo {
@@ -79,6 +81,7 @@ fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionInfo> {
         started_at: r.get::<_, Millis>(7)?.0,
         finalized_at: r.get::<_, Option<Millis>>(8)?.map(|m| m.0),
         updated_at: r.get::<_, Millis>(9)?.0,
+        title: r.get(10)?,
     })
 }
 
@@ -184,8 +187,8 @@ impl Store {
             let now = columns::now();
             tx.prepare_cached(
                 "INSERT INTO submissions (uuid, revision, form_id, form_version, household, state, current, created_at,
-                                          updated_at, started_at, language, session)
-                 VALUES (?1, 1, ?2, ?3, ?4, 'draft', 1, ?5, ?5, ?6, ?7, ?8)",
+                                          updated_at, started_at, language, session, title)
+                 VALUES (?1, 1, ?2, ?3, ?4, 'draft', 1, ?5, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute((
                 Id(uuid),
@@ -196,6 +199,7 @@ impl Store {
                 Millis(columns::to_millis(state.started_at)),
                 Some(state.language.as_str()).filter(|l| !l.is_empty()),
                 &json,
+                session.instance_name(),
             ))?;
             audit::log(tx, AuditAction::Created, RecordKind::Submission, uuid, 1, now)?;
             current(tx, uuid)
@@ -203,15 +207,19 @@ impl Store {
         Ok((info, session))
     }
 
-    /// Autosaves a draft (call it after every answer with `session.state()`). The state
-    /// must be of the draft's own form version.
-    pub fn save_draft(&self, state: &SessionState) -> Result<(), StoreError> {
-        let json = state_json(state)?;
+    /// Autosaves a draft: call it after every answer. The session must be of the
+    /// draft's own form version.
+    pub fn save_draft(&self, session: &FormSession) -> Result<(), StoreError> {
+        let state = session.state();
+        let json = state_json(&state)?;
+        let title = session.instance_name();
         self.write(|tx| {
             let s = draft(tx, state.instance_id, "save")?;
             same_form(&s, &state.form_id, &state.form_version)?;
-            tx.prepare_cached("UPDATE submissions SET session = ?3, updated_at = ?4 WHERE uuid = ?1 AND revision = ?2")?
-                .execute((Id(s.uuid), s.revision, &json, Millis(columns::now())))?;
+            tx.prepare_cached(
+                "UPDATE submissions SET session = ?3, title = ?4, updated_at = ?5 WHERE uuid = ?1 AND revision = ?2",
+            )?
+            .execute((Id(s.uuid), s.revision, &json, title, Millis(columns::now())))?;
             Ok(())
         })
     }
@@ -302,8 +310,8 @@ impl Store {
                 .execute((Id(uuid), s.revision))?;
             tx.prepare_cached(
                 "INSERT INTO submissions (uuid, revision, form_id, form_version, household, state, current, created_at,
-                                          updated_at, started_at, language, session)
-                 SELECT uuid, ?3, form_id, form_version, household, 'draft', 1, ?4, ?4, started_at, language, session
+                                          updated_at, started_at, language, session, title)
+                 SELECT uuid, ?3, form_id, form_version, household, 'draft', 1, ?4, ?4, started_at, language, session, title
                  FROM submissions WHERE uuid = ?1 AND revision = ?2",
             )?
             .execute((Id(uuid), s.revision, next, Millis(now)))?;
@@ -427,7 +435,7 @@ mod tests {
     /// Fills and finalizes a draft with the given head's name.
     fn fill(store: &Store, session: &mut FormSession, head: &str) -> SubmissionInfo {
         session.set_answer("head_name", text(head)).unwrap();
-        store.save_draft(&session.state()).unwrap();
+        store.save_draft(session).unwrap();
         let submission = session.finalize(columns::now()).unwrap();
         store.finalize(&submission).unwrap()
     }
@@ -455,7 +463,8 @@ mod tests {
         session.set_answer("head_name", text("Giàng A Páo")).unwrap();
         session.next().unwrap();
         session.set_answer("people", Answer::Integer { value: 5 }).unwrap();
-        store.save_draft(&session.state()).unwrap();
+        store.save_draft(&session).unwrap();
+        assert_eq!(store.submission(info.uuid).unwrap().title.as_deref(), Some("Hộ Giàng A Páo"), "lists show its name");
 
         // A newer version is published meanwhile; the draft still reopens with version 1.
         store.add_form(&form_json("visit", "3"), None).unwrap();
@@ -501,6 +510,7 @@ mod tests {
         let before = (before, snapshot(&store));
         let mut foreign = v2.state();
         foreign.instance_id = info.uuid;
+        let foreign = FormSession::restore(store.compiled_form("visit", "2").unwrap(), foreign).unwrap();
         assert!(matches!(store.save_draft(&foreign), Err(StoreError::FormMismatch { .. })));
         v2.set_answer("head_name", text("X")).unwrap();
         let mut foreign = v2.finalize(columns::now()).unwrap();
@@ -531,7 +541,7 @@ mod tests {
         let after_first = snapshot(&store);
         for (result, action) in [
             (store.finalize(&submission).map(drop), "finalize"),
-            (store.save_draft(&session.state()), "save"),
+            (store.save_draft(&session), "save"),
             (store.delete_draft(info.uuid), "delete"),
             (store.resume(info.uuid).map(drop), "reopen"),
         ] {
@@ -632,7 +642,7 @@ mod tests {
         pause();
         fill(&store, &mut sa, "A");
         pause();
-        store.save_draft(&sb.state()).unwrap();
+        store.save_draft(&sb).unwrap();
         let uuids = |f: SubmissionFilter| -> Vec<Uuid> {
             store.list_submissions(&f, Page::first(10)).unwrap().into_iter().map(|s| s.uuid).collect()
         };

@@ -91,6 +91,7 @@ CREATE TABLE submissions (
     started_at   INTEGER NOT NULL,
     finalized_at INTEGER,
     language     TEXT,
+    title        TEXT,            -- the form's instance_name for this submission, for lists
     session      TEXT NOT NULL,   -- the form session's state (JSON), restored exactly
     data         TEXT,            -- the finalized answers (JSON)
     PRIMARY KEY (uuid, revision),
