@@ -39,7 +39,7 @@ pub use forms::FormInfo;
 pub use gatherings::{
     AgeGroupCount, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,
 };
-pub use households::{Household, HouseholdInput, HouseholdSummary, MemberInput};
+pub use households::{Household, HouseholdImport, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto};
 pub use photos::{PhotoError, PhotoOptions, StoredPhoto};
 pub use roster::{RosterChange, RosterImport};
