@@ -40,7 +40,7 @@ pub use gatherings::{
     AgeGroupCount, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,
 };
 pub use households::{Household, HouseholdImport, HouseholdInput, HouseholdSummary, MemberInput};
-pub use outbox::{OutboxItem, PendingPhoto};
+pub use outbox::{OutboxItem, PendingPhoto, Rejection};
 pub use photos::{PhotoError, PhotoOptions, StoredPhoto};
 pub use roster::{RosterChange, RosterImport};
 pub use submissions::{StateCounts, SubmissionFilter, SubmissionInfo};

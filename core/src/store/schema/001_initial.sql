@@ -198,3 +198,14 @@ CREATE TABLE outbox (
     revision INTEGER NOT NULL,
     UNIQUE (uuid, revision)
 );
+
+-- Records the server refused (rejected, or another content under the same revision),
+-- with its reason: out of the outbox so they do not hold up the rest, kept to show.
+CREATE TABLE rejections (
+    uuid     BLOB NOT NULL,
+    revision INTEGER NOT NULL,
+    kind     TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (uuid, revision)
+);
