@@ -1,10 +1,11 @@
 //! Crash test of the local store: a child process writes households, household edits,
-//! survey submissions with photos and gatherings with attendees and photos in a loop, reporting each write that
-//! returned success on stdout; the parent kills it with SIGKILL at a random moment, many
-//! times, and after every kill checks that the database passes `PRAGMA integrity_check`,
-//! that every reported write is there whole, and that nothing is half-written.
+//! survey submissions with photos and gatherings with attendees and photos in a loop,
+//! reporting each write that returned success on stdout; the parent kills it with SIGKILL
+//! at a random moment, many times, and after every kill checks that the database passes
+//! `PRAGMA integrity_check`, that every reported write is there whole, and that nothing
+//! is half-written. The store is encrypted (SQLCipher pages, sealed photo files).
 //!
-//! The store is encrypted (SQLCipher, sealed photo files). Runs as `cargo test --test store_crash` (no harness: the same binary is the child
+//! Runs as `cargo test --test store_crash` (no harness: the same binary is the child
 //! when `BRANCHBOOK_CRASH_CHILD` names the database).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
