@@ -19,11 +19,11 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TOOLS_CACHE=${TOOLS_CACHE:-$REPO_ROOT/tests/.cache}
 mkdir -p "$TOOLS_CACHE"
 
-# The host-built core library that core/bindgen/generate.sh built the bindings from.
+# The host-built core library that core/bindgen/generate.sh generated the bindings from.
 host_library() {
-    local profile=${BINDINGS_PROFILE:-debug} ext=so
+    local ext=so
     [[ $(uname -s) == Darwin ]] && ext=dylib
-    local lib="$REPO_ROOT/target/$profile/libbranchbook_core.$ext"
+    local lib="$REPO_ROOT/target/bindings/libbranchbook_core.$ext"
     [[ -f $lib ]] || { echo "no $lib: run core/bindgen/generate.sh first" >&2; return 1; }
     echo "$lib"
 }
