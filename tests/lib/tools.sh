@@ -65,8 +65,12 @@ maven_artifact() {
     local path="$repo/${g//.//}/$a/$v/$a-$v${c:+-$c}.$p"
     if [[ ! -f $path ]]; then
         echo "   fetching $1 from Maven Central" >&2
-        mvn -B -q --no-transfer-progress -Dstyle.color=never --strict-checksums -Dmaven.repo.local="$repo" \
-            "$MAVEN_DEPENDENCY_PLUGIN:get" -Dartifact="$1" -Dtransitive=false >&2
+        local log="$TOOLS_CACHE/maven.log"
+        if ! mvn -B -q --no-transfer-progress --strict-checksums -Dmaven.repo.local="$repo" \
+            "$MAVEN_DEPENDENCY_PLUGIN:get" -Dartifact="$1" -Dtransitive=false >"$log" 2>&1; then
+            cat "$log" >&2
+            return 1
+        fi
     fi
     [[ -f $path ]] || { echo "Maven did not produce $path" >&2; return 1; }
     echo "$path"
