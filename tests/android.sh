@@ -28,8 +28,7 @@ out="$TOOLS_CACHE/android"
 classes="$out/classes"
 stamp=$(fingerprint "$KOTLIN_VERSION" "$classpath" "${sources[@]}" "$manifest")
 if [[ -f $out/stamp && $(cat "$out/stamp") == "$stamp" && -d $classes ]]; then
-    echo "   sources unchanged: already compiled"
-    echo "android compile: ok ($(elapsed "$started"), cached)"
+    echo "   android compile: sources unchanged, already checked ($(elapsed "$started"))"
     exit 0
 fi
 
@@ -59,4 +58,4 @@ if missing:
 EOF
 
 echo "$stamp" >"$out/stamp"
-echo "android compile: ${#sources[@]} files compiled, manifest ok ($(elapsed "$started"))"
+echo "   android compile: ${#sources[@]} files compiled, manifest ok ($(elapsed "$started"))"

@@ -53,5 +53,6 @@ status=${PIPESTATUS[0]}
 set -e
 passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful.*/\1/p' "$report")
 failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed.*/\1/p' "$report")
-echo "kotlin jvm: ${passed:-0} passed, ${failed:-0} failed ($(elapsed "$started"))"
+echo "   tests/jvm.sh took $(elapsed "$started")"
+echo "kotlin: ${passed:-0} passed, ${failed:-0} failed"
 exit "$status"

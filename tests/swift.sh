@@ -53,5 +53,8 @@ if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import tree_sitter, t
         "tree-sitter==$TREE_SITTER_VERSION" "tree-sitter-swift==$TREE_SITTER_SWIFT_VERSION"
 fi
 mapfile -t files < <(find ios -name '*.swift' -type f -not -path '*/.build/*' | LC_ALL=C sort)
-"$venv/bin/python" tests/swift/parse_swift.py "${files[@]}"
-echo "   swift checks done ($(elapsed "$started"))"
+status=0
+"$venv/bin/python" tests/swift/parse_swift.py "${files[@]}" >"$out/parse.txt" || status=$?
+echo "   tests/swift.sh took $(elapsed "$started")"
+cat "$out/parse.txt"
+exit "$status"

@@ -92,6 +92,6 @@ static void check_ethnic_groups(void) {
 int main(void) {
     check_contract();
     check_ethnic_groups();
-    printf("c ffi: %d passed, %d failed\n", passed, failed);
+    printf("ffi: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

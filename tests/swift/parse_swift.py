@@ -41,7 +41,7 @@ def main(paths):
     for line in found:
         print(line, file=sys.stderr)
     bad = len({line.split(":", 1)[0] for line in found})
-    print(f"swift parse: {len(paths) - bad} passed, {bad} failed")
+    print(f"swift: {len(paths) - bad} passed, {bad} failed")
     return 1 if found else 0
 
 
