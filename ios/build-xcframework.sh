@@ -21,8 +21,9 @@ for target in "$device" "${simulators[@]}"; do
     cargo build --locked --release -p branchbook-core --lib --no-default-features --target "$target"
 done
 
-# The bindings, generated from a host build of the same code.
-core/bindgen/generate.sh --release
+# The bindings, generated from a host (debug) build of the same code: they depend on the
+# exported API only, which must not depend on the `xlsx` feature (see generate.sh).
+core/bindgen/generate.sh
 
 package=ios/BranchbookCore
 work=$(mktemp -d)
