@@ -74,6 +74,10 @@ pub(crate) struct MetaValues {
 pub(crate) struct Instance {
     pub scopes: Vec<Scope>,
     queue: BTreeSet<u64>,
+    /// How many items were evaluated so far (tests check that a change evaluates only
+    /// what depends on it).
+    #[cfg(test)]
+    pub evaluated: u64,
 }
 
 impl Instance {
@@ -81,7 +85,12 @@ impl Instance {
     pub fn empty(form: &CompiledForm) -> Instance {
         let root =
             Scope { repeat: None, parent: ROOT, depth: 0, index: 1, alive: true, slots: blank_slots(form, None) };
-        Instance { scopes: vec![root], queue: BTreeSet::new() }
+        Instance {
+            scopes: vec![root],
+            queue: BTreeSet::new(),
+            #[cfg(test)]
+            evaluated: 0,
+        }
     }
 
     /// A new filled form: defaults and metadata set, everything evaluated.
@@ -315,6 +324,10 @@ impl Instance {
         while let Some(k) = self.queue.pop_first() {
             let (item, scope) = ((k >> 32) as ItemId, k as u32 as ScopeId);
             if self.scopes.get(scope as usize).is_some_and(|s| s.alive) {
+                #[cfg(test)]
+                {
+                    self.evaluated += 1;
+                }
                 self.process(world, item, scope);
             }
         }

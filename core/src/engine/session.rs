@@ -278,6 +278,12 @@ impl FormSession {
         (!name.is_empty()).then_some(name)
     }
 
+    /// How many computed items have been evaluated since the session started.
+    #[cfg(test)]
+    pub(crate) fn evaluations(&self) -> u64 {
+        self.inst.evaluated
+    }
+
     fn pages(&self) -> Pages<'_> {
         Pages { form: &self.form, inst: &self.inst }
     }
