@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::expr::{self, Env, Value, dates};
-use crate::form::MetaKind;
+use crate::form::{FieldKind, MetaKind};
 
 use super::bind::{Bound, Part, Template};
-use super::compile::{CKind, CompiledForm, DefaultValue, Dep, ItemId, ItemKind, NodeId, filled_at_start};
+use super::compile::{CKind, CompiledForm, DefaultValue, Dep, ItemId, ItemKind, NodeId};
 use super::lang::Lang;
 
 /// Index of a scope (the form's root, or one repeat instance).
@@ -433,6 +433,15 @@ impl MetaValues {
             MetaKind::Username => &self.username,
             MetaKind::End => "",
         }
+    }
+}
+
+/// The metadata a field is filled with when its scope is created (all but `end`, which
+/// is filled on finalizing).
+fn filled_at_start(kind: &FieldKind) -> Option<MetaKind> {
+    match kind {
+        FieldKind::Meta(m) if *m != MetaKind::End => Some(*m),
+        _ => None,
     }
 }
 
