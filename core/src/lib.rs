@@ -5,6 +5,10 @@
 uniffi::setup_scaffolding!("branchbook");
 
 pub mod domain;
+pub mod engine;
+pub mod expr;
+pub mod ffi_time;
 pub mod form;
 pub mod protocol;
+pub mod store;
 pub mod text;
