@@ -1,0 +1,26 @@
+import BranchbookCore
+import Foundation
+
+/// The home screen: her counts (drafts, ready to send, sent, needing attention), whether
+/// the phone is enrolled, and the drafts she can pick up again.
+@MainActor
+final class HomeModel: ScreenModel {
+    @Published private(set) var counts: HomeCounts?
+    @Published private(set) var drafts: [SubmissionInfo] = []
+    @Published private(set) var enrollment: Enrollment?
+
+    init(core: Branchbook, app: AppModel) {
+        super.init(core: core, app: app, name: "home")
+    }
+
+    /// Reads everything the screen shows (on every return to it, so counts stay true).
+    func load() async {
+        if let counts = await call({ core in try core.homeCounts() }) {
+            self.counts = counts
+        }
+        enrollment = await call { core in try core.enrollment() } ?? nil
+        drafts = await call { core in
+            try core.listSubmissions(filter: SubmissionFilter(state: .draft), offset: 0, limit: 50)
+        } ?? []
+    }
+}

@@ -1,0 +1,65 @@
+import BranchbookCore
+import SwiftUI
+
+/// The closed lists the pickers offer, as the core defines them: sexes, age groups, kinds
+/// of gathering and the 54 ethnic groups (shown by their Vietnamese names, stored by key).
+enum Choices {
+    static let sexes: [Sex] = [.female, .male, .unknown]
+    static let ageGroups: [AgeGroup] = [.child, .youth, .adult, .elder]
+    static let gatheringKinds: [GatheringKind] = [
+        .policyDialogue, .communicationSession, .training, .clubMeeting, .other,
+    ]
+    static let ethnicities: [EthnicGroup] = ethnicGroups()
+
+    /// The Vietnamese name of the ethnic group with `key`, or the key itself when it is
+    /// not one of the 54 (a value typed on another device).
+    static func ethnicityName(_ key: String?) -> String? {
+        guard let key else { return nil }
+        return ethnicities.first(where: { group in group.key == key })?.nameVi ?? key
+    }
+}
+
+/// A picker of an optional ethnic group.
+struct EthnicityPicker: View {
+    @EnvironmentObject private var app: AppModel
+    let title: String
+    @Binding var selection: String?
+
+    var body: some View {
+        Picker(title, selection: $selection) {
+            Text(app.t(.commonNotRecorded)).tag(String?.none)
+            ForEach(Choices.ethnicities, id: \.key) { group in
+                Text(group.nameVi).tag(Optional(group.key))
+            }
+        }
+    }
+}
+
+/// A picker of a sex.
+struct SexPicker: View {
+    @EnvironmentObject private var app: AppModel
+    let title: String
+    @Binding var selection: Sex
+
+    var body: some View {
+        Picker(title, selection: $selection) {
+            ForEach(Choices.sexes, id: \.self) { sex in
+                Text(sexName(sex: sex, language: app.language)).tag(sex)
+            }
+        }
+    }
+}
+
+/// A text field for an optional year (digits only; empty is none).
+struct YearField: View {
+    let title: String
+    @Binding var year: Int32?
+
+    var body: some View {
+        TextField(title, text: Binding(
+            get: { year.map { value in String(value) } ?? "" },
+            set: { text in year = Int32(text.filter { character in character.isNumber }) }
+        ))
+        .keyboardType(.numberPad)
+    }
+}

@@ -1,0 +1,386 @@
+import BranchbookCore
+import CoreLocation
+import SwiftUI
+
+/// One question of the page: its label (with the required mark), hint, the input its kind
+/// needs, and the core's error for it. Read-only questions show their value.
+struct QuestionView: View {
+    @EnvironmentObject private var app: AppModel
+    let question: Question
+    @ObservedObject var model: SurveyModel
+
+    var body: some View {
+        Section {
+            VStack(alignment: .leading, spacing: 8) {
+                label
+                if let hint = question.hint {
+                    Text(hint).font(.callout).foregroundColor(.secondary)
+                }
+                if question.readOnly {
+                    Text(AnswerText.describe(question, language: app.language))
+                } else {
+                    input
+                }
+                if let error = question.error {
+                    Text(error).foregroundColor(.red).font(.callout)
+                }
+            }
+        }
+    }
+
+    private var label: some View {
+        HStack(alignment: .firstTextBaseline, spacing: 2) {
+            if question.required {
+                Text(app.t(.formRequiredMark)).foregroundColor(.red)
+            }
+            Text(question.label).font(.headline)
+        }
+    }
+
+    @ViewBuilder
+    private var input: some View {
+        switch question.kind {
+        case .text:
+            TextAnswer(question: question, model: model)
+        case .integer, .decimal:
+            NumberAnswer(question: question, model: model)
+        case .selectOne:
+            SelectOneAnswer(question: question, model: model)
+        case .selectMultiple:
+            SelectMultipleAnswer(question: question, model: model)
+        case .date, .time, .dateTime:
+            DateAnswer(question: question, model: model)
+        case .geopoint:
+            LocationAnswer(question: question, model: model)
+        case .image:
+            PhotoAnswer(question: question, model: model)
+        case .note:
+            EmptyView()
+        case .acknowledge:
+            Toggle(app.t(.formAcknowledge), isOn: Binding(
+                get: { question.value == .acknowledged },
+                set: { confirmed in
+                    let path = question.path
+                    Task {
+                        if confirmed {
+                            await model.answer(path, .acknowledged)
+                        } else {
+                            await model.clear(path)
+                        }
+                    }
+                }
+            ))
+        }
+    }
+}
+
+/// A button that removes the answer.
+struct ClearButton: View {
+    @EnvironmentObject private var app: AppModel
+    let question: Question
+    @ObservedObject var model: SurveyModel
+
+    var body: some View {
+        if question.value != nil {
+            Button(app.t(.formClearAnswer), role: .destructive) {
+                let path = question.path
+                Task { await model.clear(path) }
+            }
+            .font(.caption)
+        }
+    }
+}
+
+/// Free text; each change is handed to the core after a short pause in typing, and at
+/// once when she presses return or leaves the field.
+struct TextAnswer: View {
+    let question: Question
+    @ObservedObject var model: SurveyModel
+    @State private var text = ""
+    @State private var pending: Task<Void, Never>?
+    @FocusState private var focused: Bool
+
+    var body: some View {
+        TextField("", text: $text, axis: multiline ? .vertical : .horizontal)
+            .lineLimit(multiline ? 3...8 : 1...1)
+            .focused($focused)
+            .onAppear { text = AnswerText.text(question.value) }
+            .onChange(of: text) { _ in schedule() }
+            .onChange(of: focused) { isFocused in
+                if !isFocused {
+                    commit()
+                }
+            }
+            .onSubmit { commit() }
+    }
+
+    private var multiline: Bool {
+        question.appearance?.contains("multiline") ?? false
+    }
+
+    private func schedule() {
+        pending?.cancel()
+        pending = Task {
+            try? await Task.sleep(nanoseconds: 400_000_000)
+            if !Task.isCancelled {
+                commit()
+            }
+        }
+    }
+
+    private func commit() {
+        pending?.cancel()
+        let path = question.path
+        let value = text
+        guard value != AnswerText.text(question.value) else {
+            return
+        }
+        Task {
+            if value.isEmpty {
+                await model.clear(path)
+            } else {
+                await model.answer(path, .text(value: value))
+            }
+        }
+    }
+}
+
+/// A whole or decimal number with the number keyboard. Digits she types that do not make
+/// a number yet are kept in the field and not sent.
+struct NumberAnswer: View {
+    let question: Question
+    @ObservedObject var model: SurveyModel
+    @State private var text = ""
+
+    var body: some View {
+        TextField("", text: $text)
+            .keyboardType(question.kind == .integer ? .numberPad : .decimalPad)
+            .onAppear { text = AnswerText.text(question.value) }
+            .onChange(of: text) { value in commit(value) }
+    }
+
+    private func commit(_ value: String) {
+        let path = question.path
+        let typed = value.trimmingCharacters(in: .whitespaces)
+        if typed.isEmpty {
+            Task { await model.clear(path) }
+            return
+        }
+        let answer: Answer
+        if question.kind == .integer {
+            guard let number = Int64(typed) else {
+                return
+            }
+            answer = .integer(value: number)
+        } else {
+            guard let number = Double(typed.replacingOccurrences(of: ",", with: ".")) else {
+                return
+            }
+            answer = .decimal(value: number)
+        }
+        guard answer != question.value else {
+            return
+        }
+        Task { await model.answer(path, answer) }
+    }
+}
+
+/// One choice: a list of choices to tap, or a menu with the `minimal` appearance.
+struct SelectOneAnswer: View {
+    @EnvironmentObject private var app: AppModel
+    let question: Question
+    @ObservedObject var model: SurveyModel
+
+    var body: some View {
+        if question.appearance?.contains("minimal") ?? false {
+            Picker(app.t(.formChoose), selection: Binding(
+                get: { AnswerText.choice(question.value) },
+                set: { name in pick(name) }
+            )) {
+                Text(app.t(.formChoose)).tag(String?.none)
+                ForEach(question.choices, id: \.name) { choice in
+                    Text(choice.label).tag(Optional(choice.name))
+                }
+            }
+        } else {
+            ForEach(question.choices, id: \.name) { choice in
+                Button {
+                    pick(choice.name)
+                } label: {
+                    HStack {
+                        Image(systemName: AnswerText.choice(question.value) == choice.name
+                            ? "largecircle.fill.circle" : "circle")
+                        Text(choice.label)
+                    }
+                }
+                .buttonStyle(.borderless)
+            }
+            ClearButton(question: question, model: model)
+        }
+    }
+
+    private func pick(_ name: String?) {
+        let path = question.path
+        Task {
+            if let name {
+                await model.answer(path, .choice(name: name))
+            } else {
+                await model.clear(path)
+            }
+        }
+    }
+}
+
+/// Several choices, each a checkbox.
+struct SelectMultipleAnswer: View {
+    let question: Question
+    @ObservedObject var model: SurveyModel
+
+    var body: some View {
+        ForEach(question.choices, id: \.name) { choice in
+            Toggle(choice.label, isOn: Binding(
+                get: { AnswerText.choices(question.value).contains(choice.name) },
+                set: { chosen in toggle(choice.name, chosen) }
+            ))
+        }
+    }
+
+    private func toggle(_ name: String, _ chosen: Bool) {
+        var names = AnswerText.choices(question.value).filter { other in other != name }
+        if chosen {
+            names.append(name)
+        }
+        let path = question.path
+        Task {
+            if names.isEmpty {
+                await model.clear(path)
+            } else {
+                await model.answer(path, .choices(names: names))
+            }
+        }
+    }
+}
+
+/// A date, a time of day or both, picked on Vietnam's calendar.
+struct DateAnswer: View {
+    @EnvironmentObject private var app: AppModel
+    let question: Question
+    @ObservedObject var model: SurveyModel
+
+    var body: some View {
+        if let current = AnswerText.date(question.value) {
+            DatePicker("", selection: Binding(get: { current }, set: { picked in save(picked) }),
+                       displayedComponents: components)
+                .labelsHidden()
+            ClearButton(question: question, model: model)
+        } else {
+            Button(question.kind == .time ? app.t(.formPickTime) : app.t(.formPickDate)) {
+                save(Date())
+            }
+        }
+    }
+
+    private var components: DatePickerComponents {
+        switch question.kind {
+        case .date:
+            return [.date]
+        case .time:
+            return [.hourAndMinute]
+        default:
+            return [.date, .hourAndMinute]
+        }
+    }
+
+    private func save(_ picked: Date) {
+        let answer: Answer
+        switch question.kind {
+        case .date:
+            answer = .date(value: VietnamClock.day(of: picked))
+        case .time:
+            answer = .time(value: VietnamClock.time(of: picked))
+        default:
+            answer = .dateTime(value: picked)
+        }
+        let path = question.path
+        Task { await model.answer(path, answer) }
+    }
+}
+
+/// A GPS position from CoreLocation: she starts it, watches the accuracy improve and
+/// saves the best fix.
+struct LocationAnswer: View {
+    @EnvironmentObject private var app: AppModel
+    let question: Question
+    @ObservedObject var model: SurveyModel
+    @StateObject private var reader = LocationReader()
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 6) {
+            if case .geopoint(let point) = question.value {
+                Text(AnswerText.describe(question, language: app.language))
+                if let accuracy = point.accuracy {
+                    Text(app.f(.formLocationAccuracy, ["meters": String(Int(accuracy.rounded()))])).font(.caption)
+                }
+            }
+            if reader.running {
+                if let fix = reader.best {
+                    Text(app.f(.formLocationAccuracy, ["meters": String(Int(fix.horizontalAccuracy.rounded()))]))
+                    Button(app.t(.actionSave)) { save(fix) }
+                } else {
+                    ProgressView()
+                }
+            } else {
+                Button(app.t(.formGetLocation)) { reader.start() }
+            }
+            ClearButton(question: question, model: model)
+        }
+        .onDisappear { reader.stop() }
+    }
+
+    private func save(_ fix: CLLocation) {
+        reader.stop()
+        let point = GeoPoint(
+            latitude: fix.coordinate.latitude,
+            longitude: fix.coordinate.longitude,
+            altitude: fix.verticalAccuracy >= 0 ? fix.altitude : nil,
+            accuracy: fix.horizontalAccuracy
+        )
+        let path = question.path
+        Task { await model.answer(path, .geopoint(value: point)) }
+    }
+}
+
+/// A photo from the camera, shown as the core's thumbnail once stored.
+struct PhotoAnswer: View {
+    @EnvironmentObject private var app: AppModel
+    let question: Question
+    @ObservedObject var model: SurveyModel
+    @State private var taking = false
+    @State private var thumbnail: UIImage?
+
+    var body: some View {
+        VStack(alignment: .leading) {
+            if let thumbnail {
+                Image(uiImage: thumbnail).resizable().scaledToFit().frame(maxHeight: 160)
+            }
+            Button(question.value == nil ? app.t(.formTakePhoto) : app.t(.formRetakePhoto)) { taking = true }
+            ClearButton(question: question, model: model)
+        }
+        .task(id: AnswerText.photo(question.value)) {
+            thumbnail = nil
+            if let sha256 = AnswerText.photo(question.value), let data = await model.thumbnail(sha256) {
+                thumbnail = UIImage(data: data)
+            }
+        }
+        .sheet(isPresented: $taking) {
+            CameraPicker { picture in
+                taking = false
+                if let picture {
+                    let path = question.path
+                    Task { await model.attachPhoto(path, picture) }
+                }
+            }
+            .ignoresSafeArea()
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import BranchbookCore
+import Foundation
+import UIKit
+
+/// A survey being filled: the core's form session, page by page. The core decides
+/// everything (which questions show, their labels in the chosen language, what is
+/// required, what an answer's error is, where next and back go) and saves the draft after
+/// every answer; this model passes her answers in and publishes the page to draw.
+@MainActor
+final class SurveyModel: ScreenModel {
+    let start: SurveyStart
+    @Published private(set) var screen: Screen?
+    @Published private(set) var languages: [Language] = []
+    @Published private(set) var language = ""
+    @Published private(set) var jumpTargets: [JumpTarget] = []
+    /// Set when finalizing found answers to fix: the sheet lists them.
+    @Published var problems: [FinalizeProblem] = []
+    /// Set when "next" stayed because of this page's errors.
+    @Published private(set) var pageIncomplete = false
+    /// Set when the survey was finalized (or its draft deleted): the screen closes.
+    @Published private(set) var finished = false
+    private var session: SurveySession?
+
+    init(core: Branchbook, app: AppModel, start: SurveyStart) {
+        self.start = start
+        super.init(core: core, app: app, name: "survey")
+    }
+
+    /// Opens the session (once) and shows its current page.
+    func open() async {
+        if session != nil {
+            return
+        }
+        let start = self.start
+        let preferred = app.formLanguage
+        session = await call { core -> SurveySession in
+            switch start {
+            case .new(let formId, let householdId):
+                let form = try core.form(formId: formId, version: nil)
+                let language = form.languages.first(where: { language in
+                    language.name == preferred || language.code == preferred
+                })?.name
+                return try core.startSurvey(formId: formId, version: nil, householdId: householdId, language: language)
+            case .resume(let submissionId):
+                return try core.resumeSurvey(submissionId: submissionId)
+            case .edit(let submissionId):
+                return try core.editSubmission(submissionId: submissionId)
+            }
+        }
+        languages = await onSession { session in try session.languages() } ?? []
+        language = await onSession { session in try session.language() } ?? ""
+        await reload()
+    }
+
+    /// Runs `work` on the open session off the main thread.
+    private func onSession<T>(_ work: @escaping (SurveySession) throws -> T) async -> T? {
+        guard let session else {
+            return nil
+        }
+        return await call { _ in try work(session) }
+    }
+
+    private func reload() async {
+        if let screen = await onSession({ session in try session.screen() }) {
+            show(screen)
+        }
+    }
+
+    private func show(_ screen: Screen) {
+        self.screen = screen
+        pageIncomplete = false
+    }
+
+    /// Applies what an answer changed on the page (or redraws it when the answer moved
+    /// the session to another page).
+    private func apply(_ update: ScreenUpdate) async {
+        if update.moved {
+            await reload()
+            return
+        }
+        guard var current = screen else {
+            return
+        }
+        var byPath: [String: Question] = [:]
+        for question in current.questions {
+            byPath[question.path] = question
+        }
+        for question in update.changed {
+            byPath[question.path] = question
+        }
+        current.questions = update.order.compactMap { path in byPath[path] }
+        screen = current
+    }
+
+    /// Sets an answer (saved by the core at once).
+    func answer(_ path: String, _ answer: Answer) async {
+        if let update = await onSession({ session in try session.setAnswer(question: path, answer: answer) }) {
+            await apply(update)
+        }
+    }
+
+    /// Removes an answer.
+    func clear(_ path: String) async {
+        if let update = await onSession({ session in try session.clearAnswer(question: path) }) {
+            await apply(update)
+        }
+    }
+
+    /// Hands a photo from the camera to the core (which downsizes and stores it) as the
+    /// answer to image question `path`.
+    func attachPhoto(_ path: String, _ image: UIImage) async {
+        guard let file = PhotoFile.write(image) else {
+            error = app.t(.errorPhotoUnreadable)
+            return
+        }
+        defer { PhotoFile.remove(file) }
+        if let update = await onSession({ session in try session.attachPhoto(question: path, filePath: file.path) }) {
+            await apply(update)
+        }
+    }
+
+    /// The small JPEG of a stored photo.
+    func thumbnail(_ sha256: String) async -> Data? {
+        await call { core in try core.photoThumbnail(sha256: sha256) }
+    }
+
+    func next() async {
+        if let turn = await onSession({ session in try session.next() }) {
+            show(turn.screen)
+            pageIncomplete = !turn.moved
+        }
+    }
+
+    func back() async {
+        if let screen = await onSession({ session in try session.back() }) {
+            show(screen)
+        }
+    }
+
+    func jump(_ path: String) async {
+        if let screen = await onSession({ session in try session.jump(path: path) }) {
+            show(screen)
+        }
+    }
+
+    func addRepeat(_ path: String) async {
+        if let screen = await onSession({ session in try session.addRepeat(path: path) }) {
+            show(screen)
+        }
+    }
+
+    /// Switches the label language (kept with the draft).
+    func setLanguage(_ name: String) async {
+        if let screen = await onSession({ session in try session.setLanguage(language: name) }) {
+            language = name
+            show(screen)
+        }
+    }
+
+    func loadJumpTargets() async {
+        jumpTargets = await onSession { session in try session.jumpTargets() } ?? []
+    }
+
+    /// Finalizes: stored and queued, or the list of what to fix.
+    func finalize() async {
+        guard let outcome = await onSession({ session in try session.finalize() }) else {
+            return
+        }
+        switch outcome {
+        case .finalized:
+            finished = true
+        case .needsAttention(let problems):
+            self.problems = problems
+        }
+    }
+
+    /// Deletes this draft (and its photos).
+    func deleteDraft() async {
+        guard let session else {
+            return
+        }
+        let id = session.submissionId()
+        if await call({ core in try core.deleteDraft(submissionId: id) }) != nil {
+            finished = true
+        }
+    }
+}

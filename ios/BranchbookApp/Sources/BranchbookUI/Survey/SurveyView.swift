@@ -1,0 +1,206 @@
+import BranchbookCore
+import SwiftUI
+
+/// Form filling: the core's current page with a widget per question, back and next, the
+/// repeat prompt, the end page with "finish", the jump list and the label language.
+struct SurveyView: View {
+    @EnvironmentObject private var app: AppModel
+    @StateObject private var model: SurveyModel
+    @State private var showingJumpList = false
+    @State private var confirmingDelete = false
+
+    init(core: Branchbook, app: AppModel, start: SurveyStart) {
+        _model = StateObject(wrappedValue: SurveyModel(core: core, app: app, start: start))
+    }
+
+    var body: some View {
+        VStack(spacing: 0) {
+            if let screen = model.screen {
+                header(screen)
+                Form {
+                    if model.pageIncomplete {
+                        Text(app.t(.formPageHasErrors)).foregroundColor(.red)
+                    }
+                    page(screen)
+                }
+                footer(screen)
+            } else {
+                ProgressView(app.t(.commonLoading))
+            }
+        }
+        .environment(\.timeZone, VietnamClock.zone)
+        .environment(\.calendar, VietnamClock.calendar)
+        .navigationTitle(model.screen?.title ?? "")
+        .toolbar { toolbar }
+        .sheet(isPresented: $showingJumpList) {
+            JumpListView(model: model) { showingJumpList = false }
+        }
+        .sheet(isPresented: Binding(
+            get: { !model.problems.isEmpty },
+            set: { shown in
+                if !shown {
+                    model.problems = []
+                }
+            }
+        )) {
+            ProblemsView(model: model)
+        }
+        .confirmationDialog(app.t(.formDeleteDraftConfirm), isPresented: $confirmingDelete, titleVisibility: .visible) {
+            Button(app.t(.formDeleteDraft), role: .destructive) {
+                Task { await model.deleteDraft() }
+            }
+        }
+        .onChange(of: model.finished) { finished in
+            if finished {
+                app.back()
+            }
+        }
+        .task { await model.open() }
+        .errorAlert($model.error, button: app.t(.actionOk))
+    }
+
+    private func header(_ screen: Screen) -> some View {
+        VStack(alignment: .leading, spacing: 4) {
+            if !screen.breadcrumbs.isEmpty {
+                Text(screen.breadcrumbs.map { crumb in crumb.text }.joined(separator: " › "))
+                    .font(.caption)
+            }
+            ProgressView(value: Double(screen.progressPercent), total: 100) {
+                Text(app.f(.formProgress, ["percent": String(screen.progressPercent)])).font(.caption2)
+            }
+        }
+        .padding(.horizontal)
+    }
+
+    @ViewBuilder
+    private func page(_ screen: Screen) -> some View {
+        switch screen.page {
+        case .questions:
+            ForEach(screen.questions, id: \.path) { question in
+                QuestionView(question: question, model: model)
+            }
+        case .repeatPrompt(let path, let label, let count):
+            Section {
+                Text(app.f(.formRepeatPrompt, ["count": String(count), "label": label]))
+                Button(app.t(.formAddRepeat)) {
+                    Task { await model.addRepeat(path) }
+                }
+                Button(app.t(.formNoMoreRepeat)) {
+                    Task { await model.next() }
+                }
+            }
+        case .end:
+            Section {
+                Text(app.t(.formEndTitle)).font(.headline)
+                Text(app.t(.formEndBody))
+                Button(app.t(.formFinalize)) {
+                    Task { await model.finalize() }
+                }
+                .font(.headline)
+            }
+        }
+    }
+
+    private func footer(_ screen: Screen) -> some View {
+        HStack {
+            Button(app.t(.formBack)) {
+                Task { await model.back() }
+            }
+            .disabled(!screen.canGoBack)
+            Spacer()
+            Text(app.t(.formAutosaved)).font(.caption2).foregroundColor(.secondary)
+            Spacer()
+            Button(app.t(.formNext)) {
+                Task { await model.next() }
+            }
+            .disabled(!screen.canGoNext)
+        }
+        .padding()
+    }
+
+    @ToolbarContentBuilder
+    private var toolbar: some ToolbarContent {
+        ToolbarItem(placement: .navigationBarTrailing) {
+            Menu {
+                Button(app.t(.formJumpList)) {
+                    Task {
+                        await model.loadJumpTargets()
+                        showingJumpList = true
+                    }
+                }
+                if model.languages.count > 1 {
+                    Picker(app.t(.formLabelLanguage), selection: Binding(
+                        get: { model.language },
+                        set: { name in Task { await model.setLanguage(name) } }
+                    )) {
+                        ForEach(model.languages, id: \.name) { language in
+                            Text(language.name).tag(language.name)
+                        }
+                    }
+                }
+                Button(app.t(.formDeleteDraft), role: .destructive) { confirmingDelete = true }
+            } label: {
+                Image(systemName: "ellipsis.circle")
+            }
+        }
+    }
+}
+
+/// Every question shown now, to jump to one.
+struct JumpListView: View {
+    @EnvironmentObject private var app: AppModel
+    @ObservedObject var model: SurveyModel
+    let close: () -> Void
+
+    var body: some View {
+        NavigationStack {
+            List(model.jumpTargets, id: \.path) { target in
+                Button {
+                    Task {
+                        await model.jump(target.path)
+                        close()
+                    }
+                } label: {
+                    VStack(alignment: .leading) {
+                        if !target.section.isEmpty {
+                            Text(target.section).font(.caption).foregroundColor(.secondary)
+                        }
+                        Text(target.label).fontWeight(target.current ? .bold : .regular)
+                        if !target.answered {
+                            Text(app.t(.formUnanswered)).font(.caption).foregroundColor(.orange)
+                        }
+                    }
+                }
+            }
+            .navigationTitle(app.t(.formJumpList))
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) {
+                    Button(app.t(.actionClose), action: close)
+                }
+            }
+        }
+    }
+}
+
+/// What finalizing found missing or wrong, each with the way to its question.
+struct ProblemsView: View {
+    @EnvironmentObject private var app: AppModel
+    @ObservedObject var model: SurveyModel
+
+    var body: some View {
+        NavigationStack {
+            List(model.problems, id: \.question) { problem in
+                VStack(alignment: .leading, spacing: 4) {
+                    Text(problem.label).font(.headline)
+                    Text(problem.message).foregroundColor(.red)
+                    Button(app.t(.formGoToQuestion)) {
+                        let path = problem.question
+                        model.problems = []
+                        Task { await model.jump(path) }
+                    }
+                }
+            }
+            .navigationTitle(app.f(.formMissingTitle, ["count": String(model.problems.count)]))
+        }
+    }
+}
