@@ -79,6 +79,30 @@ def norm_type(text):
     return MODULE_PREFIX.sub("", re.sub(r"\s+", "", text))
 
 
+def function_params(t):
+    """The parameter types of a function type (`@escaping (Branchbook) throws -> T`), or []."""
+    t = re.sub(r"^(@\w+)+", "", t or "")
+    if not t.startswith("(") or "->" not in t:
+        return []
+    depth, items, current = 0, [], ""
+    for ch in t:
+        if ch in "([<":
+            depth += 1
+            if depth == 1 and ch == "(":
+                continue
+        elif ch in ")]>":
+            depth -= 1
+            if depth == 0:
+                items.append(current)
+                break
+        if ch == "," and depth == 1:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    return [re.sub(r"^\w+:", "", item) for item in items if item]
+
+
 def base(t):
     """The type without optionality (`Question?` -> `Question`)."""
     while t and t[-1] in "?!":
@@ -120,7 +144,7 @@ class Sig:
     throws: bool = False
 
     def shape(self):
-        labels = "".join(f"{p.label or '_'}:" for p in self.params)
+        labels = label_list(p.label for p in self.params)
         return f"{self.owner}.{self.name}({labels})" if self.owner else f"{self.name}({labels})"
 
 
@@ -260,7 +284,7 @@ def enum_cases(src, entry):
             for i, k in enumerate(kids):
                 if k.type == "simple_identifier" and i + 1 < len(kids) and kids[i + 1].type == ":":
                     label = src.text(k)
-                elif k.is_named:
+                elif k.is_named and "comment" not in k.type:
                     out[last].append(Param(label, type_text(src, k)))
                     label = None
     return out
@@ -387,6 +411,11 @@ def suggest(name, candidates):
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def label_list(labels):
+    """`a:_:b:` for the labels of a call or declaration."""
+    return "".join(f"{label or '_'}:" for label in labels)
+
+
 def labels_match(sig, labels):
     """Whether call labels fit the parameters (in order, defaulted ones may be skipped)."""
     i = 0
@@ -441,17 +470,38 @@ class Checker:
         info = self.app.types.get(base(t or ""))
         return info if info is not None and info.origin == "app" else None
 
+    def app_member(self, type_name, name, seen=None):
+        """A member of app type `type_name` or of an app type it inherits from:
+        ("field", type) or ("method", [Sig]), else None."""
+        seen = seen or set()
+        info = self.app.types.get(base(type_name or ""))
+        if info is None or info.name in seen:
+            return None
+        seen.add(info.name)
+        if name in info.fields:
+            return ("field", info.fields[name])
+        if name in info.methods:
+            return ("method", info.methods[name])
+        if name in info.statics:
+            static = info.statics[name]
+            return ("method", static) if isinstance(static, list) else ("field", static)
+        for parent in info.conforms:
+            found = self.app_member(parent, name, seen)
+            if found is not None:
+                return found
+        return None
+
     def lookup(self, name):
         for scope in reversed(self.scopes):
             if name in scope:
                 return scope[name]
         if self.self_type:
-            info = self.app.types.get(self.self_type) or self.core.types.get(self.self_type)
-            if info is not None:
-                if name in info.fields:
-                    return info.fields[name]
-                if name in info.statics and not isinstance(info.statics[name], list):
-                    return info.statics[name]
+            found = self.app_member(self.self_type, name)
+            if found is not None and found[0] == "field":
+                return found[1]
+            info = self.core.types.get(self.self_type)
+            if info is not None and name in info.fields:
+                return info.fields[name]
         if name in self.app.globals:
             return self.app.globals[name]
         if name in self.core.types or name in self.app.types:
@@ -700,6 +750,11 @@ class Checker:
                 label = None
             elif k.type == "=":
                 break
+        if subject_type and subject_type.endswith("?") and case in ("none", "some"):
+            for _, p in values:  # Optional's own cases: `.some(let x)` is the value itself
+                for b in p.children_by_field_name("bound_identifier"):
+                    bound[self.src.text(b)] = base(self.resolve(subject_type))
+            return bound
         if info is None or info.kind != "enum":
             for _, p in values:
                 for b in p.children_by_field_name("bound_identifier"):
@@ -718,7 +773,7 @@ class Checker:
             if label is not None and label != param.label:
                 self.report.problem(self.src, case_node,
                                     f"{info.name}.{case}: no value labelled '{label}' in that position "
-                                    f"(the case is {case}({', '.join(f'{q.label or '_'}:' for q in params)}))")
+                                    f"(the case is {case}({label_list(q.label for q in params)}))")
             for b in p.children_by_field_name("bound_identifier"):
                 bound[self.src.text(b)] = self.resolve(param.type)
         return bound
@@ -814,7 +869,7 @@ class Checker:
     x_multi_line_string_literal = x_line_string_literal
 
     def x_lambda_literal(self, node, expected):
-        self.lambda_(node, [])
+        self.lambda_(node, [self.resolve(p) for p in function_params(expected)])
         return None
 
     def x_prefix_expression(self, node, expected):
@@ -836,7 +891,7 @@ class Checker:
             if labels is None and params:
                 self.report.problem(self.src, name_node,
                                     f"{info.name}.{name} carries values: write .{name}("
-                                    f"{', '.join(f'{p.label or '_'}:' for p in params)})")
+                                    f"{label_list(p.label for p in params)})")
             elif labels is not None:
                 sig = Sig(info.name, name, params)
                 if not labels_match(sig, labels):
@@ -871,6 +926,7 @@ class Checker:
                 self.key_path(self.src.text(roots[0]), name, name_node)
             return None
         tt = self.expr(target, None)
+        self.pending_params = None  # what the target's own calls matched is not this call's
         if tt and tt.startswith("Type:"):
             tname = tt[5:]
             info = self.core_type(tname)
@@ -898,16 +954,19 @@ class Checker:
             return ARRAY_MEMBERS[name].format(e=el)
         if name == "count" and el is not None:
             return "Int"
-        app_info = self.app_type(tt)
-        if app_info is not None:
-            if name in app_info.fields:
-                return self.resolve(app_info.fields[name])
-            if name in app_info.methods and labels is not None:
-                return self.resolve(app_info.methods[name][0].returns)
+        found = self.app_member(tt, name) if self.app_type(tt) is not None else None
+        if found is not None and found[0] == "field":
+            return self.resolve(found[1])
+        if found is not None and labels is not None and found[1]:
+            return self.resolve(found[1][0].returns)
         return None
 
     def member_of_core(self, info, name, name_node, node, labels, static=False):
         """Checks `value.name` / `value.name(labels)` on core type `info`."""
+        if name in info.app_members:  # added by the app's own extension: not the core's
+            t = info.fields.get(name) if labels is None else None
+            sigs = info.methods.get(name) if labels is not None else None
+            return self.resolve(t if t else (sigs[0].returns if sigs else None))
         table = info.statics if static else info.methods
         if labels is not None and name in table and isinstance(table[name], list):
             return self.check_sigs(table[name], info.name, name, labels, name_node, node)
@@ -933,8 +992,7 @@ class Checker:
         return None
 
     def shape(self, owner, name, labels):
-        return f"{owner}.{name}({''.join(f'{l or '_'}:' for l in labels)})" if owner else \
-            f"{name}({''.join(f'{l or '_'}:' for l in labels)})"
+        return f"{owner}.{name}({label_list(labels)})" if owner else f"{name}({label_list(labels)})"
 
     def check_sigs(self, sigs, owner, name, labels, name_node, node):
         """Checks a call's labels against the declarations; returns the result type."""
@@ -1002,14 +1060,12 @@ class Checker:
                 mname = self.src.text(name_node)
                 if element(receiver_type) is not None and mname in ELEMENT_CLOSURES:
                     receiver_element = element(receiver_type)
-                app_info = self.app_type(receiver_type) if receiver_type and not receiver_type.startswith("Type:") \
-                    else self.app_type(receiver_type[5:]) if receiver_type else None
-                if app_info is not None:
-                    sigs = (app_info.methods.get(mname) or []) + \
-                        [s for s in (app_info.statics.get(mname) or []) if isinstance(app_info.statics.get(mname), list)]
-                    app_sig = next((s for s in sigs if labels_match(s, labels)), sigs[0] if sigs else None)
-                    if app_sig is not None:
-                        result = self.resolve(app_sig.returns)
+                owner = receiver_type[5:] if receiver_type and receiver_type.startswith("Type:") else receiver_type
+                found = self.app_member(owner, mname) if self.app_type(owner) is not None else None
+                if found is not None and found[0] == "method" and found[1]:
+                    sigs = found[1]
+                    app_sig = next((s for s in sigs if labels_match(s, labels)), sigs[0])
+                    result = self.resolve(app_sig.returns)
         elif callee.type == "simple_identifier":
             name = self.src.text(callee)
             params = None
@@ -1034,9 +1090,9 @@ class Checker:
             elif name in COLLECTION_VIEWS and args:
                 receiver_element = element(self.peek_type(args[0].child_by_field_name("value")))
             elif self.self_type and not self.lookup(name):
-                info_self = self.app.types.get(self.self_type)
-                if info_self is not None and name in info_self.methods:
-                    sigs = info_self.methods[name]
+                found = self.app_member(self.self_type, name)
+                if found is not None and found[0] == "method" and found[1]:
+                    sigs = found[1]
                     app_sig = next((s for s in sigs if labels_match(s, labels)), sigs[0])
                     result = self.resolve(app_sig.returns)
         elif callee.type == "prefix_expression" and list(callee.children)[0].type == ".":
@@ -1056,8 +1112,11 @@ class Checker:
             value = a.child_by_field_name("value")
             p = params[i] if params and i < len(params) else None
             self.expr(value, self.resolve(p.type) if p is not None else None)
+        closure_params = [receiver_element] if receiver_element else []
+        if not closure_params and app_sig is not None and app_sig.params:
+            closure_params = [self.resolve(p) for p in function_params(app_sig.params[-1].type)]
         for c in closures:
-            self.lambda_(c, [receiver_element] if receiver_element else [])
+            self.lambda_(c, closure_params)
         return result
 
     def peek_type(self, node):
@@ -1121,7 +1180,9 @@ class Checker:
         stack = [root]
         while stack:
             n = stack.pop()
-            if n.type == "user_type" and n.parent is not None and n.parent.type != "user_type":
+            in_attribute = n.parent is not None and n.parent.type == "attribute"
+            if n.type == "user_type" and n.parent is not None and n.parent.type != "user_type" \
+                    and not (in_attribute and self.src.text(n)[:1].islower()):
                 parts = [self.src.text(c) for c in n.named_children if c.type == "type_identifier"]
                 first = parts[0] if parts else self.src.text(n)
                 if first not in generics and not self.known_type_name(first):
@@ -1146,6 +1207,10 @@ def check(bindings_path, app_paths, platform_names=(), bindings_data=None, app_d
     """Runs the check; returns the Report. `*_data` give file contents directly (tests)."""
     core = Api()
     collect(Source(bindings_path, bindings_data), core, "core")
+    # Extensions of standard types (Data, String) in the bindings are their plumbing.
+    for name, info in list(core.types.items()):
+        if info.kind == "extension":
+            del core.types[name]
     app = Api()
     sources = []
     for i, path in enumerate(app_paths):
