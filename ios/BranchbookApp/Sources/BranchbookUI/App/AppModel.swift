@@ -56,10 +56,12 @@ public final class AppModel: ObservableObject {
                 .appendingPathComponent("Branchbook", isDirectory: true)
             let key: Data = try Keychain.databaseKey()
             let deviceId: String = try Keychain.deviceId()
-            let core: Branchbook = try await queue.run {
-                try Branchbook.open(dataDir: folder.path, key: key, deviceId: deviceId)
+            let database = folder.appendingPathComponent("branchbook.db").path
+            let (core, client): (Branchbook, SyncClient) = try await queue.run {
+                (try Branchbook.open(dataDir: folder.path, key: key, deviceId: deviceId),
+                 try SyncClient.open(dbPath: database, key: key))
             }
-            send = SendModel(core: core, app: self)
+            send = SendModel(core: core, client: client, app: self)
             opening = .ready(core)
         } catch {
             opening = .failed(message(for: error))

@@ -56,10 +56,12 @@ struct Destination: View {
             GatheringsView(core: core, app: app)
         case .gathering(let id):
             GatheringView(core: core, app: app, gatheringId: id)
-        case .gatheringNew:
-            GatheringDetailsView(core: core, app: app, gatheringId: nil)
+        case .gatheringDetails(let id):
+            GatheringDetailsView(core: core, app: app, gatheringId: id)
         case .send:
-            SendView(app: app)
+            if let send = app.send {
+                SendView(model: send)
+            }
         case .settings:
             SettingsView(core: core, app: app)
         }

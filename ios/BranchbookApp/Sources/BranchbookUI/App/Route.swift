@@ -8,7 +8,8 @@ public enum Route: Hashable {
     case survey(SurveyStart)
     case gatherings
     case gathering(id: String)
-    case gatheringNew
+    /// A new gathering (no id) or an open one's details.
+    case gatheringDetails(id: String?)
     case send
     case settings
 }

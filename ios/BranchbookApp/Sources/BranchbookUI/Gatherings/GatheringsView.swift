@@ -36,7 +36,7 @@ struct GatheringsView: View {
         .navigationTitle(app.t(.gatheringsTitle))
         .toolbar {
             ToolbarItem(placement: .navigationBarTrailing) {
-                Button(app.t(.gatheringNew)) { app.go(.gatheringNew) }
+                Button(app.t(.gatheringNew)) { app.go(.gatheringDetails(id: nil)) }
             }
         }
         .onAppear { Task { await model.load() } }

@@ -1,0 +1,259 @@
+import BranchbookCore
+import SwiftUI
+
+/// A gathering: details, live totals, check-in from the roster with one tap, walk-ins,
+/// photos, the attendee list, closing.
+struct GatheringView: View {
+    @EnvironmentObject private var app: AppModel
+    @StateObject private var model: GatheringModel
+    @State private var addingWalkIn = false
+    @State private var takingPhoto = false
+    @State private var confirmingClose = false
+    @State private var confirmingDelete = false
+
+    init(core: Branchbook, app: AppModel, gatheringId: String) {
+        _model = StateObject(wrappedValue: GatheringModel(core: core, app: app, gatheringId: gatheringId))
+    }
+
+    var body: some View {
+        List {
+            if let gathering = model.gathering {
+                Section {
+                    Text(gathering.details.topic).font(.headline)
+                    Text(gatheringKindName(kind: gathering.details.kind, language: app.language))
+                    Text("\(gathering.details.village) · \(app.time(gathering.details.startsAt))")
+                    Text(model.isOpen ? app.t(.gatheringOpen) : app.t(.gatheringClosed))
+                        .foregroundColor(model.isOpen ? .green : .secondary)
+                }
+            }
+            if let totals = model.totals {
+                TotalsSection(totals: totals)
+            }
+            if model.isOpen {
+                checkIn
+            }
+            attendeeList
+            photoSection
+            if model.isOpen {
+                Section {
+                    if model.attendees.isEmpty {
+                        Text(app.t(.gatheringNeedsAttendee)).font(.caption).foregroundColor(.secondary)
+                    }
+                    Button(app.t(.gatheringClose)) { confirmingClose = true }
+                        .font(.headline)
+                    Button(app.t(.actionDelete), role: .destructive) { confirmingDelete = true }
+                }
+            }
+        }
+        .navigationTitle(app.t(.gatheringsTitle))
+        .toolbar {
+            if model.isOpen {
+                ToolbarItem(placement: .navigationBarTrailing) {
+                    Button(app.t(.actionEdit)) { app.go(.gatheringDetails(id: model.gatheringId)) }
+                }
+            }
+        }
+        .sheet(isPresented: $addingWalkIn) {
+            WalkInView(model: model) { addingWalkIn = false }
+        }
+        .sheet(isPresented: $takingPhoto) {
+            CameraPicker { picture in
+                takingPhoto = false
+                if let picture {
+                    Task { await model.attachPhoto(picture) }
+                }
+            }
+            .ignoresSafeArea()
+        }
+        .confirmationDialog(app.t(.gatheringCloseConfirm), isPresented: $confirmingClose, titleVisibility: .visible) {
+            Button(app.t(.gatheringClose)) {
+                Task { await model.close() }
+            }
+        }
+        .confirmationDialog(app.t(.actionDelete), isPresented: $confirmingDelete) {
+            Button(app.t(.actionDelete), role: .destructive) {
+                Task {
+                    if await model.delete() {
+                        app.back()
+                    }
+                }
+            }
+        }
+        .onChange(of: model.query) { text in model.search(text) }
+        .onAppear { Task { await model.load() } }
+        .errorAlert($model.error, button: app.t(.actionOk))
+    }
+
+    private var checkIn: some View {
+        Section {
+            TextField(app.t(.gatheringSearchRoster), text: $model.query)
+                .autocorrectionDisabled()
+            ForEach(model.candidates, id: \.member.id) { candidate in
+                HStack {
+                    VStack(alignment: .leading) {
+                        Text(candidate.member.fullName)
+                        Text(candidate.member.village).font(.caption).foregroundColor(.secondary)
+                    }
+                    Spacer()
+                    if candidate.checkedIn {
+                        Text(app.t(.gatheringCheckedIn)).foregroundColor(.green)
+                    } else {
+                        Button(app.t(.gatheringCheckIn)) {
+                            Task { await model.checkIn(candidate.member) }
+                        }
+                        .buttonStyle(.borderedProminent)
+                    }
+                }
+            }
+            Button(app.t(.gatheringWalkIn)) { addingWalkIn = true }
+        }
+    }
+
+    private var attendeeList: some View {
+        Section(app.f(.gatheringAttendees, ["count": String(model.attendees.count)])) {
+            if model.attendees.isEmpty {
+                Text(app.t(.gatheringNoAttendees)).foregroundColor(.secondary)
+            }
+            ForEach(model.attendees, id: \.id) { attendee in
+                VStack(alignment: .leading) {
+                    Text(attendee.name)
+                    Text(attendeeLine(attendee)).font(.caption).foregroundColor(.secondary)
+                }
+                .swipeActions {
+                    if model.isOpen {
+                        Button(app.t(.gatheringRemoveAttendee), role: .destructive) {
+                            Task { await model.remove(attendee) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func attendeeLine(_ attendee: Attendee) -> String {
+        var parts = [sexName(sex: attendee.sex, language: app.language)]
+        parts.append(attendee.birthYear.map { year in String(year) }
+            ?? ageGroupName(ageGroup: attendee.ageGroup, language: app.language))
+        if let ethnicity = Choices.ethnicityName(attendee.ethnicity) {
+            parts.append(ethnicity)
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    private var photoSection: some View {
+        Section(app.f(.gatheringPhotos, ["count": String(model.photos.count)])) {
+            ScrollView(.horizontal) {
+                HStack {
+                    ForEach(model.photos, id: \.sha256) { photo in
+                        if let image = model.thumbnails[photo.sha256] {
+                            Image(uiImage: image).resizable().scaledToFill().frame(width: 96, height: 96).clipped()
+                                .contextMenu {
+                                    if model.isOpen {
+                                        Button(app.t(.actionDelete), role: .destructive) {
+                                            Task { await model.detach(photo) }
+                                        }
+                                    }
+                                }
+                        }
+                    }
+                }
+            }
+            if model.isOpen {
+                Button(app.t(.gatheringTakePhoto)) { takingPhoto = true }
+            }
+        }
+    }
+}
+
+/// The head counts, from the core.
+struct TotalsSection: View {
+    @EnvironmentObject private var app: AppModel
+    let totals: Totals
+
+    var body: some View {
+        Section(app.t(.gatheringTotals)) {
+            Text(app.f(.gatheringTotalPeople, ["count": String(totals.total)])).font(.headline)
+            ForEach(totals.bySex, id: \.sex) { count in
+                Text(app.f(key(for: count.sex), ["count": String(count.count)]))
+            }
+            if !totals.byEthnicity.isEmpty {
+                Text(app.t(.gatheringByEthnicity)).font(.subheadline)
+                ForEach(totals.byEthnicity, id: \.ethnicity) { count in
+                    Text(app.f(.gatheringEthnicityCount, [
+                        "ethnicity": Choices.ethnicityName(count.ethnicity) ?? app.t(.commonNotRecorded),
+                        "count": String(count.count),
+                    ]))
+                }
+            }
+            if !totals.byAgeGroup.isEmpty {
+                Text(app.t(.gatheringByAgeGroup)).font(.subheadline)
+                ForEach(totals.byAgeGroup, id: \.ageGroup) { count in
+                    Text("\(ageGroupName(ageGroup: count.ageGroup, language: app.language)): \(count.count)")
+                }
+            }
+        }
+    }
+
+    private func key(for sex: Sex) -> TextKey {
+        switch sex {
+        case .female:
+            return .gatheringWomen
+        case .male:
+            return .gatheringMen
+        case .unknown:
+            return .gatheringSexUnknown
+        }
+    }
+}
+
+/// The short form of a walk-in: name, sex, birth year or age group, ethnic group, and
+/// whether to add her to the roster.
+struct WalkInView: View {
+    @EnvironmentObject private var app: AppModel
+    @ObservedObject var model: GatheringModel
+    let close: () -> Void
+    @State private var name = ""
+    @State private var sex: Sex = .female
+    @State private var birthYear: Int32?
+    @State private var ageGroup: AgeGroup?
+    @State private var ethnicity: String?
+    @State private var makeMember = false
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                TextField(app.t(.walkInName), text: $name)
+                SexPicker(title: app.t(.walkInSex), selection: $sex)
+                YearField(title: app.t(.walkInBirthYear), year: $birthYear)
+                Picker(app.t(.walkInAgeGroup), selection: $ageGroup) {
+                    Text(ageGroupName(ageGroup: nil, language: app.language)).tag(AgeGroup?.none)
+                    ForEach(Choices.ageGroups, id: \.self) { group in
+                        Text(ageGroupName(ageGroup: group, language: app.language)).tag(Optional(group))
+                    }
+                }
+                if birthYear == nil && ageGroup == nil {
+                    Text(app.t(.walkInNeedsAge)).font(.caption).foregroundColor(.secondary)
+                }
+                EthnicityPicker(title: app.t(.walkInEthnicity), selection: $ethnicity)
+                Toggle(app.t(.walkInMakeMember), isOn: $makeMember)
+            }
+            .navigationTitle(app.t(.walkInTitle))
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) {
+                    Button(app.t(.actionCancel), action: close)
+                }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button(app.t(.walkInAdd)) {
+                        let walkIn = WalkIn(name: name, sex: sex, birthYear: birthYear, ageGroup: ageGroup, ethnicity: ethnicity)
+                        let addToRoster = makeMember
+                        Task {
+                            if await model.addWalkIn(walkIn, makeMember: addToRoster) {
+                                close()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

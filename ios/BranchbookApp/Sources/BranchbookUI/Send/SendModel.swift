@@ -1,0 +1,130 @@
+import BranchbookCore
+import Foundation
+import UIKit
+
+/// Sending: the core's sync pass (pull forms and roster changes, push records in batches,
+/// push photos resumably) run on a background thread, with its progress shown as it
+/// comes and a button to stop it. It lives as long as the app, so a send goes on while she
+/// uses other screens, and iOS gives it time to finish when she leaves the app.
+@MainActor
+public final class SendModel: ObservableObject {
+    /// How the last send ended.
+    public enum Outcome {
+        case sent(SyncReport)
+        case stopped
+        case noNetwork
+        case revoked
+        case failed(String)
+    }
+
+    @Published public private(set) var running = false
+    @Published public private(set) var progress: SyncProgress?
+    @Published public private(set) var outcome: Outcome?
+    @Published public private(set) var status: OutboxStatus?
+    @Published public var error: String?
+    let core: Branchbook
+    let client: SyncClient
+    private weak var app: AppModel?
+    private var cancel: CancelHandle?
+    private var backgroundTask: UIBackgroundTaskIdentifier = .invalid
+    private let queue = CoreQueue("send-status")
+
+    init(core: Branchbook, client: SyncClient, app: AppModel) {
+        self.core = core
+        self.client = client
+        self.app = app
+    }
+
+    /// Reads what waits to be sent and what the server refused.
+    func refresh() async {
+        let core = self.core
+        do {
+            status = try await queue.run { try core.outboxStatus() }
+        } catch {
+            self.error = app?.message(for: error)
+        }
+    }
+
+    /// Starts a send, unless one is running.
+    func start() {
+        if running {
+            return
+        }
+        let handle = CancelHandle()
+        let client = self.client
+        cancel = handle
+        running = true
+        progress = nil
+        outcome = nil
+        backgroundTask = UIApplication.shared.beginBackgroundTask(withName: "send") {
+            handle.cancel()
+        }
+        let relay = ProgressRelay { [weak self] (progress: SyncProgress) in
+            Task { @MainActor in self?.progress = progress }
+        }
+        Thread.detachNewThread {
+            let outcome: Outcome
+            do {
+                outcome = .sent(try client.sync(observer: relay, cancel: handle))
+            } catch let failure as SyncError {
+                outcome = SendModel.outcome(of: failure)
+            } catch {
+                outcome = .failed(String(describing: error))
+            }
+            Task { @MainActor [weak self] in self?.finish(outcome) }
+        }
+    }
+
+    /// Stops the running send at its next safe point; what was sent stays sent.
+    func stop() {
+        cancel?.cancel()
+    }
+
+    /// Queues a refused record again.
+    func sendAgain(_ refused: Rejection) async {
+        let core = self.core
+        do {
+            try await queue.run { try core.sendAgain(recordId: refused.uuid, revision: refused.revision) }
+            await refresh()
+        } catch {
+            self.error = app?.message(for: error)
+        }
+    }
+
+    private func finish(_ outcome: Outcome) {
+        self.outcome = outcome
+        running = false
+        cancel = nil
+        if backgroundTask != .invalid {
+            UIApplication.shared.endBackgroundTask(backgroundTask)
+            backgroundTask = .invalid
+        }
+        Task { await refresh() }
+    }
+
+    private nonisolated static func outcome(of failure: SyncError) -> Outcome {
+        switch failure {
+        case .Revoked:
+            return .revoked
+        case .Cancelled:
+            return .stopped
+        case .Unreachable, .NotOurServer:
+            return .noNetwork
+        default:
+            return .failed(String(describing: failure))
+        }
+    }
+}
+
+/// Hands the core's progress reports (made on the sending thread) to the send model.
+final class ProgressRelay: SyncObserver, @unchecked Sendable {
+    private let deliver: (SyncProgress) -> Void
+
+    init(deliver: @escaping (SyncProgress) -> Void) {
+        self.deliver = deliver
+    }
+
+    func onProgress(progress: SyncProgress) {
+        deliver(progress)
+    }
+}
