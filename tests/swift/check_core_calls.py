@@ -581,8 +581,12 @@ class Checker:
             self.scopes[-1][name] = t
 
     def block(self, node):
+        """Checks the statements of a block; returns the type of the last one when it is an
+        expression (what a one-expression closure gives)."""
+        last = None
         for c in node.named_children:
-            self.stmt(c)
+            last = self.stmt(c)
+        return last
 
     def stmt(self, node):
         kind = node.type
@@ -632,7 +636,7 @@ class Checker:
         elif kind == "control_transfer_statement":
             result = node.child_by_field_name("result")
             if result is not None:
-                self.expr(result, self.returns)
+                return self.expr(result, self.returns)
         elif kind == "assignment":
             target = node.child_by_field_name("target")
             tt = self.expr(target.named_children[0], None) if target is not None and target.named_children else None
@@ -645,7 +649,8 @@ class Checker:
         elif kind in ("comment", "multiline_comment", "import_declaration", "typealias_declaration"):
             pass
         else:
-            self.expr(node, None)
+            return self.expr(node, None)
+        return None
 
     def conditional(self, node, guard=False):
         """`if`/`guard` with `let x = ...` and `case .a(let v) = ...` conditions."""
@@ -661,18 +666,22 @@ class Checker:
             c = kids[i]
             fname = node.field_name_for_child(i)
             if fname == "condition" and c.type == "value_binding_pattern":
-                # let name = value
+                # `let name = value`, or the shorthand `let name` (unwraps `name` itself)
                 name = None
                 k = i + 1
-                while k < conds_end and kids[k].type != "=":
-                    if node.field_name_for_child(k) == "bound_identifier":
-                        name = self.src.text(kids[k])
+                if k < conds_end and node.field_name_for_child(k) == "bound_identifier":
+                    name = self.src.text(kids[k])
                     k += 1
-                value = kids[k + 1] if k + 1 < conds_end else None
-                vt = self.with_bindings(scope, lambda value=value: self.expr(value, None)) if value is not None else None
+                if k < conds_end and kids[k].type == "=":
+                    value = kids[k + 1] if k + 1 < conds_end else None
+                    vt = self.with_bindings(scope, lambda value=value: self.expr(value, None)) \
+                        if value is not None else None
+                    k += 2
+                else:
+                    vt = self.with_bindings(scope, lambda name=name: self.resolve(self.lookup(name))) if name else None
                 if name:
                     scope[name] = base(vt) if vt else None
-                i = k + 2
+                i = k
                 continue
             if fname == "condition" and c.type == "case":
                 k = i + 1
@@ -869,8 +878,8 @@ class Checker:
     x_multi_line_string_literal = x_line_string_literal
 
     def x_lambda_literal(self, node, expected):
-        self.lambda_(node, [self.resolve(p) for p in function_params(expected)])
-        return None
+        # The closure's result type stands for the closure (what a generic `T` becomes).
+        return self.lambda_(node, [self.resolve(p) for p in function_params(expected)])
 
     def x_prefix_expression(self, node, expected):
         """`.name` where a core type is expected: a case or static member of it."""
@@ -927,6 +936,9 @@ class Checker:
             return None
         tt = self.expr(target, None)
         self.pending_params = None  # what the target's own calls matched is not this call's
+        optional_type = any(c.type == "?" for c in node.children)
+        if tt and tt.startswith("Type:") and optional_type and name in ("none", "some"):
+            return None  # `AgeGroup?.none`: Optional's own case
         if tt and tt.startswith("Type:"):
             tname = tt[5:]
             info = self.core_type(tname)
@@ -1108,15 +1120,30 @@ class Checker:
             params = None
         if params is None and app_sig is not None:
             params = bind_args(app_sig, labels)
+        closure_results = []
         for i, a in enumerate(args):
             value = a.child_by_field_name("value")
             p = params[i] if params and i < len(params) else None
-            self.expr(value, self.resolve(p.type) if p is not None else None)
+            if receiver_element and value is not None and value.type == "navigation_expression" \
+                    and value.named_children and value.named_children[0].type == "key_path_expression" \
+                    and not value.named_children[0].named_children:
+                suffix_node = value.child_by_field_name("suffix")
+                key = suffix_node.child_by_field_name("suffix") if suffix_node is not None else None
+                if key is not None:
+                    self.key_path(receiver_element, self.src.text(key), key)
+                continue
+            t = self.expr(value, self.resolve(p.type) if p is not None else None)
+            if value is not None and value.type == "lambda_literal":
+                closure_results.append(t)
         closure_params = [receiver_element] if receiver_element else []
         if not closure_params and app_sig is not None and app_sig.params:
             closure_params = [self.resolve(p) for p in function_params(app_sig.params[-1].type)]
         for c in closures:
-            self.lambda_(c, closure_params)
+            closure_results.append(self.lambda_(c, closure_params))
+        if app_sig is not None and result and closure_results and closure_results[-1]:
+            generic = base(result)
+            if re.fullmatch(r"[A-Z]\w{0,2}", generic) and not self.known_type_name(generic):
+                result = closure_results[-1] + result[len(generic):]  # `T?` from a closure giving X: `X?`
         return result
 
     def peek_type(self, node):
@@ -1144,7 +1171,10 @@ class Checker:
             scope[n] = t or (param_types[i] if i < len(param_types) else None)
         for i, t in enumerate(param_types):
             scope[f"${i}"] = t
-        self.with_scope(scope, lambda: [self.block(s) for s in children(node, "statements")], returns=None)
+        results = []
+        self.with_scope(scope, lambda: results.extend(self.block(s) for s in children(node, "statements")),
+                        returns=None)
+        return results[-1] if results else None
 
     # -- declarations of the app against the core -------------------------------------
 
