@@ -5,7 +5,11 @@
 #      core library, checks the contract version and every API checksum that the
 #      generated Swift compares at load time, and calls ethnic_groups() through the C ABI;
 #   3. every Swift file under ios/ (generated bindings, Package.swift, the app) parses
-#      with tree-sitter-swift, installed from PyPI into a venv in the tool cache.
+#      with tree-sitter-swift, installed from PyPI into a venv in the tool cache;
+#   4. every use of the core in the iOS app (tests/swift/check_core_calls.py) exists in
+#      the generated bindings with the same argument labels, cases, fields and `try`,
+#      after the checker's own tests show it catches each kind of mistake. The list of
+#      core uses it checked is left in tests/.cache/swift/core-calls.txt.
 # Needs core/bindgen/generate.sh to have run (tests/run.sh does that first).
 set -euo pipefail
 source "$(dirname "$0")/lib/tools.sh"
@@ -54,7 +58,14 @@ if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import tree_sitter, t
 fi
 mapfile -t files < <(find ios -name '*.swift' -type f -not -path '*/.build/*' | LC_ALL=C sort)
 status=0
-"$venv/bin/python" tests/swift/parse_swift.py "${files[@]}" >"$out/parse.txt" || status=$?
+"$venv/bin/python" tests/swift/parse_swift.py "${files[@]}" >"$out/parse.txt" || status=1
+
+mapfile -t app < <(find ios -name '*.swift' -type f -not -path '*/.build/*' -not -path 'ios/BranchbookCore/*' \
+    -not -name Package.swift | LC_ALL=C sort)
+"$venv/bin/python" tests/swift/test_check_core_calls.py "$swift" 2>"$out/checker-tests.log" >"$out/checker-tests.txt" ||
+    { status=1; cat "$out/checker-tests.log" >&2; }
+"$venv/bin/python" tests/swift/check_core_calls.py --bindings "$swift" --platform-names tests/swift/platform_names.txt \
+    --list "$out/core-calls.txt" "${app[@]}" >"$out/core-calls-summary.txt" || status=1
 echo "   tests/swift.sh took $(elapsed "$started")"
-cat "$out/parse.txt"
+cat "$out/parse.txt" "$out/checker-tests.txt" "$out/core-calls-summary.txt"
 exit "$status"

@@ -1031,7 +1031,7 @@ class Checker:
 
     def key_path(self, root, name, name_node):
         info = self.core_type(root)
-        if info is None:
+        if info is None or name == "self":  # `\.self`: the value itself, any type
             return
         if name in info.fields or name in info.app_members:
             self.report.call(self.src, name_node, f"{info.name}.{name}")
@@ -1271,7 +1271,11 @@ def main(argv):
     if args.list:
         with open(args.list, "w", encoding="utf-8") as f:
             f.write("\n".join(report.calls) + "\n")
-    for p in report.problems:
+    def position(problem):
+        path, line, col = (problem.split(":", 3) + ["0", "0"])[:3]
+        return (path, int(line) if line.isdigit() else 0, int(col) if col.isdigit() else 0)
+
+    for p in sorted(report.problems, key=position):
         print(p, file=sys.stderr)
     print(f"core calls: {len(report.calls)} uses of the core checked in {len(args.files)} files, "
           f"{len(report.problems)} problems")
