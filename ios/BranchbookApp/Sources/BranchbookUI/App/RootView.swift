@@ -3,6 +3,7 @@ import SwiftUI
 
 /// The app's window: opens the core, then shows the home screen in a navigation stack
 /// whose routes lead to every other screen.
+@MainActor
 public struct RootView: View {
     @EnvironmentObject private var app: AppModel
 
@@ -33,6 +34,7 @@ public struct RootView: View {
 }
 
 /// The screen of each route.
+@MainActor
 struct Destination: View {
     @EnvironmentObject private var app: AppModel
     let core: Branchbook

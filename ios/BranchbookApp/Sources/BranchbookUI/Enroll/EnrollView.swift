@@ -3,6 +3,7 @@ import BranchbookCore
 import SwiftUI
 
 /// Enroll: scan the officer's QR code or type the server and code, name the phone, connect.
+@MainActor
 struct EnrollView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: EnrollModel

@@ -25,7 +25,7 @@ struct QRScannerView: UIViewControllerRepresentable {
         }
 
         required init?(coder: NSCoder) {
-            nil
+            return nil
         }
 
         override func viewDidLoad() {

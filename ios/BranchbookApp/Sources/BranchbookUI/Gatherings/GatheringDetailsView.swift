@@ -3,6 +3,7 @@ import SwiftUI
 
 /// The form of a gathering's details: kind, topic, village, date and time, facilitator,
 /// notes.
+@MainActor
 struct GatheringDetailsView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: GatheringDetailsModel

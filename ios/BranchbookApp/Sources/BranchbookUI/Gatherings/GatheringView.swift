@@ -1,8 +1,10 @@
 import BranchbookCore
 import SwiftUI
+import UIKit
 
 /// A gathering: details, live totals, check-in from the roster with one tap, walk-ins,
 /// photos, the attendee list, closing.
+@MainActor
 struct GatheringView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: GatheringModel
@@ -166,6 +168,7 @@ struct GatheringView: View {
 }
 
 /// The head counts, from the core.
+@MainActor
 struct TotalsSection: View {
     @EnvironmentObject private var app: AppModel
     let totals: Totals
@@ -208,6 +211,7 @@ struct TotalsSection: View {
 
 /// The short form of a walk-in: name, sex, birth year or age group, ethnic group, and
 /// whether to add her to the roster.
+@MainActor
 struct WalkInView: View {
     @EnvironmentObject private var app: AppModel
     @ObservedObject var model: GatheringModel

@@ -2,6 +2,7 @@ import BranchbookCore
 import SwiftUI
 
 /// Gatherings: the list, and the way to hold a new one.
+@MainActor
 struct GatheringsView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: GatheringsModel

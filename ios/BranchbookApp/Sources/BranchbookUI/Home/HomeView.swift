@@ -3,6 +3,7 @@ import SwiftUI
 
 /// Home: her branch, her counts and the three jobs (visit a household, hold a gathering,
 /// send), with the drafts she left unfinished.
+@MainActor
 struct HomeView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: HomeModel

@@ -2,6 +2,7 @@ import BranchbookCore
 import SwiftUI
 
 /// The household form: village, address, head, notes and the members.
+@MainActor
 struct HouseholdEditView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: HouseholdEditModel
@@ -47,6 +48,7 @@ struct HouseholdEditView: View {
 }
 
 /// One member's fields.
+@MainActor
 struct MemberEditor: View {
     @EnvironmentObject private var app: AppModel
     @Binding var member: MemberInput

@@ -2,6 +2,7 @@ import BranchbookCore
 import SwiftUI
 
 /// A household: details, members, visits and change history, with the survey to start.
+@MainActor
 struct HouseholdView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: HouseholdModel

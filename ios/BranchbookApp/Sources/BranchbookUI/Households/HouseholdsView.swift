@@ -2,6 +2,7 @@ import BranchbookCore
 import SwiftUI
 
 /// Households: the list, searched as she types, and the way to add one.
+@MainActor
 struct HouseholdsView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: HouseholdsModel

@@ -3,6 +3,7 @@ import SwiftUI
 
 /// Send: what waits, one button, the progress of the pass with items and bytes, what was
 /// sent, what the server refused and why (with "send again"), and a stop button.
+@MainActor
 struct SendView: View {
     @EnvironmentObject private var app: AppModel
     @ObservedObject var model: SendModel

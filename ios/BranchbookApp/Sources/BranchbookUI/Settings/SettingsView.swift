@@ -3,6 +3,7 @@ import SwiftUI
 
 /// Settings: app language (Vietnamese, English), form label language, storage used,
 /// account and about.
+@MainActor
 struct SettingsView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: SettingsModel

@@ -20,6 +20,7 @@ enum Choices {
 }
 
 /// A picker of an optional ethnic group.
+@MainActor
 struct EthnicityPicker: View {
     @EnvironmentObject private var app: AppModel
     let title: String
@@ -36,6 +37,7 @@ struct EthnicityPicker: View {
 }
 
 /// A picker of a sex.
+@MainActor
 struct SexPicker: View {
     @EnvironmentObject private var app: AppModel
     let title: String
@@ -51,6 +53,7 @@ struct SexPicker: View {
 }
 
 /// A text field for an optional year (digits only; empty is none).
+@MainActor
 struct YearField: View {
     let title: String
     @Binding var year: Int32?

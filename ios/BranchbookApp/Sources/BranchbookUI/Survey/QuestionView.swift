@@ -1,9 +1,11 @@
 import BranchbookCore
 import CoreLocation
 import SwiftUI
+import UIKit
 
 /// One question of the page: its label (with the required mark), hint, the input its kind
 /// needs, and the core's error for it. Read-only questions show their value.
+@MainActor
 struct QuestionView: View {
     @EnvironmentObject private var app: AppModel
     let question: Question
@@ -75,6 +77,7 @@ struct QuestionView: View {
 }
 
 /// A button that removes the answer.
+@MainActor
 struct ClearButton: View {
     @EnvironmentObject private var app: AppModel
     let question: Question
@@ -93,6 +96,7 @@ struct ClearButton: View {
 
 /// Free text; each change is handed to the core after a short pause in typing, and at
 /// once when she presses return or leaves the field.
+@MainActor
 struct TextAnswer: View {
     let question: Question
     @ObservedObject var model: SurveyModel
@@ -147,6 +151,7 @@ struct TextAnswer: View {
 
 /// A whole or decimal number with the number keyboard. Digits she types that do not make
 /// a number yet are kept in the field and not sent.
+@MainActor
 struct NumberAnswer: View {
     let question: Question
     @ObservedObject var model: SurveyModel
@@ -186,6 +191,7 @@ struct NumberAnswer: View {
 }
 
 /// One choice: a list of choices to tap, or a menu with the `minimal` appearance.
+@MainActor
 struct SelectOneAnswer: View {
     @EnvironmentObject private var app: AppModel
     let question: Question
@@ -232,6 +238,7 @@ struct SelectOneAnswer: View {
 }
 
 /// Several choices, each a checkbox.
+@MainActor
 struct SelectMultipleAnswer: View {
     let question: Question
     @ObservedObject var model: SurveyModel
@@ -262,6 +269,7 @@ struct SelectMultipleAnswer: View {
 }
 
 /// A date, a time of day or both, picked on Vietnam's calendar.
+@MainActor
 struct DateAnswer: View {
     @EnvironmentObject private var app: AppModel
     let question: Question
@@ -308,6 +316,7 @@ struct DateAnswer: View {
 
 /// A GPS position from CoreLocation: she starts it, watches the accuracy improve and
 /// saves the best fix.
+@MainActor
 struct LocationAnswer: View {
     @EnvironmentObject private var app: AppModel
     let question: Question
@@ -351,6 +360,7 @@ struct LocationAnswer: View {
 }
 
 /// A photo from the camera, shown as the core's thumbnail once stored.
+@MainActor
 struct PhotoAnswer: View {
     @EnvironmentObject private var app: AppModel
     let question: Question

@@ -37,9 +37,10 @@ final class SurveyModel: ScreenModel {
             switch start {
             case .new(let formId, let householdId):
                 let form = try core.form(formId: formId, version: nil)
-                let language = form.languages.first(where: { language in
-                    language.name == preferred || language.code == preferred
-                })?.name
+                // Her preferred label language when this form has it, else the form's default.
+                let language = preferred.flatMap { wanted in
+                    form.languages.first(where: { language in language.name == wanted || language.code == wanted })?.name
+                }
                 return try core.startSurvey(formId: formId, version: nil, householdId: householdId, language: language)
             case .resume(let submissionId):
                 return try core.resumeSurvey(submissionId: submissionId)

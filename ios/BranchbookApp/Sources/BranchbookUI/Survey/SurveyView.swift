@@ -3,6 +3,7 @@ import SwiftUI
 
 /// Form filling: the core's current page with a widget per question, back and next, the
 /// repeat prompt, the end page with "finish", the jump list and the label language.
+@MainActor
 struct SurveyView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: SurveyModel
@@ -147,6 +148,7 @@ struct SurveyView: View {
 }
 
 /// Every question shown now, to jump to one.
+@MainActor
 struct JumpListView: View {
     @EnvironmentObject private var app: AppModel
     @ObservedObject var model: SurveyModel
@@ -183,6 +185,7 @@ struct JumpListView: View {
 }
 
 /// What finalizing found missing or wrong, each with the way to its question.
+@MainActor
 struct ProblemsView: View {
     @EnvironmentObject private var app: AppModel
     @ObservedObject var model: SurveyModel
