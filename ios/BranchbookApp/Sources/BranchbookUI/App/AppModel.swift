@@ -16,7 +16,10 @@ public final class AppModel: ObservableObject {
     }
 
     @Published public private(set) var opening: Opening = .opening
-    @Published public var path: [Route] = []
+    /// The open screens above home; saved at every change.
+    @Published public var path: [Route] = [] {
+        didSet { defaults.set(try? JSONEncoder().encode(path), forKey: Self.routesKey) }
+    }
     /// The language of the app's words.
     @Published public var language: UiLanguage {
         didSet { defaults.set(language == .en ? "en" : "vi", forKey: Self.languageKey) }
@@ -31,6 +34,7 @@ public final class AppModel: ObservableObject {
 
     private static let languageKey = "app.language"
     private static let formLanguageKey = "form.language"
+    private static let routesKey = "app.routes"
     private let defaults: UserDefaults
     private let queue = CoreQueue("app")
 
@@ -63,6 +67,10 @@ public final class AppModel: ObservableObject {
             }
             send = SendModel(core: core, client: client, app: self)
             opening = .ready(core)
+            if let saved = defaults.data(forKey: Self.routesKey),
+               let routes = try? JSONDecoder().decode([Route].self, from: saved) {
+                path = routes
+            }
         } catch {
             opening = .failed(message(for: error))
         }
@@ -78,12 +86,34 @@ public final class AppModel: ObservableObject {
         uiFormat(key: key, language: language, args: args)
     }
 
-    /// The sentence to show for a failed call.
+    /// The sentence to show for a failed call: the core's own for its errors.
     public func message(for error: Error) -> String {
         if let failure = error as? BranchbookError {
             return failure.userMessage(language: language)
         }
+        if let failure = error as? SyncError {
+            return t(Self.textKey(of: failure))
+        }
         return t(.errorStorage)
+    }
+
+    /// The catalogue entry for a sync failure. (The sync client's errors have no
+    /// `userMessage` of their own yet, unlike `BranchbookError`: reported to the lead.)
+    nonisolated static func textKey(of failure: SyncError) -> TextKey {
+        switch failure {
+        case .BadEnrollmentQr, .BadServerUrl:
+            return .enrollBadQr
+        case .NotEnrolled:
+            return .errorNotEnrolled
+        case .Revoked:
+            return .sendRevoked
+        case .Refused, .TooLarge:
+            return .errorServerRefused
+        case .Cancelled:
+            return .sendStopped
+        default:
+            return .sendNoNetwork
+        }
     }
 
     /// An instant as Vietnam's clock shows it, written the app language's way.
@@ -98,6 +128,14 @@ public final class AppModel: ObservableObject {
 
     /// Goes to a screen.
     public func go(_ route: Route) {
+        path.append(route)
+    }
+
+    /// Goes to a screen in place of the current one.
+    public func replace(with route: Route) {
+        if !path.isEmpty {
+            path.removeLast()
+        }
         path.append(route)
     }
 

@@ -52,8 +52,8 @@ struct Destination: View {
             HouseholdEditView(core: core, app: app, householdId: id)
         case .forms(let householdId):
             FormPickerView(core: core, app: app, householdId: householdId)
-        case .survey(let start):
-            SurveyView(core: core, app: app, start: start)
+        case .survey(let submissionId):
+            SurveyView(core: core, app: app, submissionId: submissionId)
         case .gatherings:
             GatheringsView(core: core, app: app)
         case .gathering(let id):

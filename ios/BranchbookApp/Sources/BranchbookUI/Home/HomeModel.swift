@@ -2,12 +2,14 @@ import BranchbookCore
 import Foundation
 
 /// The home screen: her counts (drafts, ready to send, sent, needing attention), whether
-/// the phone is enrolled, and the drafts she can pick up again.
+/// the phone is enrolled, her account, and the surveys and gatherings she can pick up again.
 @MainActor
 final class HomeModel: ScreenModel {
     @Published private(set) var counts: HomeCounts?
     @Published private(set) var drafts: [SubmissionInfo] = []
-    @Published private(set) var enrollment: Enrollment?
+    @Published private(set) var openGatherings: [Gathering] = []
+    @Published private(set) var enrolled = true
+    @Published private(set) var account: String?
 
     init(core: Branchbook, app: AppModel) {
         super.init(core: core, app: app, name: "home")
@@ -18,9 +20,13 @@ final class HomeModel: ScreenModel {
         if let counts = await call({ core in try core.homeCounts() }) {
             self.counts = counts
         }
-        enrollment = await call { core in try core.enrollment() } ?? nil
+        account = await call { core in try core.account() } ?? nil
+        if let client = app.send?.client {
+            enrolled = await call { _ in try client.isEnrolled() } ?? enrolled
+        }
         drafts = await call { core in
             try core.listSubmissions(filter: SubmissionFilter(state: .draft), offset: 0, limit: 50)
         } ?? []
+        openGatherings = await call { core in try core.listGatherings(state: .draft, offset: 0, limit: 50) } ?? []
     }
 }

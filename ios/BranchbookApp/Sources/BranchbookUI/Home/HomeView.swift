@@ -14,20 +14,21 @@ struct HomeView: View {
 
     var body: some View {
         List {
-            if let enrollment = model.enrollment {
-                Section {
-                    Text(app.f(.homeBranch, ["branch": enrollment.branchName]))
-                        .font(.headline)
-                }
-            } else {
+            if !model.enrolled {
                 Section {
                     Text(app.t(.homeNotEnrolled))
                     Button(app.t(.enrollTitle)) { app.go(.enroll) }
                 }
             }
+            if let account = model.account {
+                Section {
+                    Text(app.f(.settingsAccount, ["account": account]))
+                        .font(.headline)
+                }
+            }
             if let counts = model.counts {
                 Section {
-                    Text(app.f(.homeDrafts, ["count": String(counts.surveyDrafts)]))
+                    Text(app.f(.homeDrafts, ["count": String(counts.surveyDrafts + counts.openGatherings)]))
                     Text(app.f(.homeReady, ["count": String(counts.surveysReady + counts.gatheringsReady)]))
                     Text(app.f(.homeSent, ["count": String(counts.surveysSent)]))
                     if counts.needsAttention > 0 {
@@ -46,11 +47,27 @@ struct HomeView: View {
                 Section(app.t(.stateDraft)) {
                     ForEach(model.drafts, id: \.uuid) { draft in
                         Button {
-                            app.go(.survey(.resume(submissionId: draft.uuid)))
+                            app.go(.survey(submissionId: draft.uuid))
                         } label: {
                             VStack(alignment: .leading) {
                                 Text(draft.title ?? draft.formId)
                                 Text(app.time(draft.updatedAt))
+                                    .font(.caption)
+                                    .foregroundColor(.secondary)
+                            }
+                        }
+                    }
+                }
+            }
+            if !model.openGatherings.isEmpty {
+                Section(app.t(.gatheringOpen)) {
+                    ForEach(model.openGatherings, id: \.uuid) { gathering in
+                        Button {
+                            app.go(.gathering(id: gathering.uuid))
+                        } label: {
+                            VStack(alignment: .leading) {
+                                Text(gathering.details.topic)
+                                Text("\(gathering.details.village) · \(app.time(gathering.details.startsAt))")
                                     .font(.caption)
                                     .foregroundColor(.secondary)
                             }

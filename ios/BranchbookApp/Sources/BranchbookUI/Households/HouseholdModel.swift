@@ -37,11 +37,15 @@ final class HouseholdModel: ScreenModel {
         }
     }
 
-    /// Where tapping a visit leads: a draft is continued, a finished survey opens as a new
-    /// revision to change.
-    func route(for visit: SubmissionInfo) -> Route {
-        visit.state == .draft
-            ? .survey(.resume(submissionId: visit.uuid))
-            : .survey(.edit(submissionId: visit.uuid))
+    /// Opens a visit: a draft where it was left, a finished survey as a new revision to
+    /// change (the finished one stays until the change is finished).
+    func open(_ visit: SubmissionInfo) async {
+        let id = visit.uuid
+        if visit.state != .draft {
+            guard await call({ core in _ = try core.editSubmission(submissionId: id) }) != nil else {
+                return
+            }
+        }
+        app.go(.survey(submissionId: id))
     }
 }

@@ -80,7 +80,7 @@ struct HouseholdView: View {
             }
             ForEach(model.visits, id: \.uuid) { visit in
                 Button {
-                    app.go(model.route(for: visit))
+                    Task { await model.open(visit) }
                 } label: {
                     VStack(alignment: .leading) {
                         Text(visit.title ?? visit.formId)

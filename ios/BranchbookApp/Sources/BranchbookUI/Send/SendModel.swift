@@ -14,7 +14,7 @@ public final class SendModel: ObservableObject {
         case stopped
         case noNetwork
         case revoked
-        case failed(String)
+        case failed(TextKey)
     }
 
     @Published public private(set) var running = false
@@ -69,7 +69,7 @@ public final class SendModel: ObservableObject {
             } catch let failure as SyncError {
                 outcome = SendModel.outcome(of: failure)
             } catch {
-                outcome = .failed(String(describing: error))
+                outcome = .failed(.errorStorage)
             }
             Task { @MainActor [weak self] in self?.finish(outcome) }
         }
@@ -111,7 +111,7 @@ public final class SendModel: ObservableObject {
         case .Unreachable, .NotOurServer:
             return .noNetwork
         default:
-            return .failed(String(describing: failure))
+            return .failed(AppModel.textKey(of: failure))
         }
     }
 }

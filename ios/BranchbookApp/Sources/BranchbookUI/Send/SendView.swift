@@ -108,8 +108,8 @@ struct SendView: View {
             return app.t(.sendNoNetwork)
         case .revoked:
             return app.t(.sendRevoked)
-        case .failed(let reason):
-            return reason
+        case .failed(let key):
+            return app.t(key)
         }
     }
 }

@@ -8,7 +8,7 @@ import UIKit
 /// every answer; this model passes her answers in and publishes the page to draw.
 @MainActor
 final class SurveyModel: ScreenModel {
-    let start: SurveyStart
+    let submissionId: String
     @Published private(set) var screen: Screen?
     @Published private(set) var languages: [Language] = []
     @Published private(set) var language = ""
@@ -21,33 +21,18 @@ final class SurveyModel: ScreenModel {
     @Published private(set) var finished = false
     private var session: SurveySession?
 
-    init(core: Branchbook, app: AppModel, start: SurveyStart) {
-        self.start = start
+    init(core: Branchbook, app: AppModel, submissionId: String) {
+        self.submissionId = submissionId
         super.init(core: core, app: app, name: "survey")
     }
 
-    /// Opens the session (once) and shows its current page.
+    /// Opens the session (once) where the draft was left and shows its page.
     func open() async {
         if session != nil {
             return
         }
-        let start = self.start
-        let preferred = app.formLanguage
-        session = await call { core -> SurveySession in
-            switch start {
-            case .new(let formId, let householdId):
-                let form = try core.form(formId: formId, version: nil)
-                // Her preferred label language when this form has it, else the form's default.
-                let language = preferred.flatMap { wanted in
-                    form.languages.first(where: { language in language.name == wanted || language.code == wanted })?.name
-                }
-                return try core.startSurvey(formId: formId, version: nil, householdId: householdId, language: language)
-            case .resume(let submissionId):
-                return try core.resumeSurvey(submissionId: submissionId)
-            case .edit(let submissionId):
-                return try core.editSubmission(submissionId: submissionId)
-            }
-        }
+        let id = submissionId
+        session = await call { core in try core.resumeSurvey(submissionId: id) }
         languages = await onSession { session in try session.languages() } ?? []
         language = await onSession { session in try session.language() } ?? ""
         await reload()
@@ -177,10 +162,7 @@ final class SurveyModel: ScreenModel {
 
     /// Deletes this draft (and its photos).
     func deleteDraft() async {
-        guard let session else {
-            return
-        }
-        let id = session.submissionId()
+        let id = submissionId
         if await call({ core in try core.deleteDraft(submissionId: id) }) != nil {
             finished = true
         }

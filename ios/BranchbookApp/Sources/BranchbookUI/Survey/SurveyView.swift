@@ -10,8 +10,8 @@ struct SurveyView: View {
     @State private var showingJumpList = false
     @State private var confirmingDelete = false
 
-    init(core: Branchbook, app: AppModel, start: SurveyStart) {
-        _model = StateObject(wrappedValue: SurveyModel(core: core, app: app, start: start))
+    init(core: Branchbook, app: AppModel, submissionId: String) {
+        _model = StateObject(wrappedValue: SurveyModel(core: core, app: app, submissionId: submissionId))
     }
 
     var body: some View {

@@ -1,0 +1,40 @@
+import BranchbookCore
+import Foundation
+
+/// Choosing the form of a new survey (as a visit to a household when one is given). The
+/// survey starts in her preferred label language when the form has it, else in the
+/// form's default, and its draft is saved at once.
+@MainActor
+final class FormPickerModel: ScreenModel {
+    let householdId: String?
+    @Published private(set) var forms: [FormSummary] = []
+    @Published private(set) var loaded = false
+
+    init(core: Branchbook, app: AppModel, householdId: String?) {
+        self.householdId = householdId
+        super.init(core: core, app: app, name: "forms")
+    }
+
+    func load() async {
+        forms = await call { core in try core.listForms(latestOnly: true) } ?? forms
+        loaded = true
+    }
+
+    /// Starts a survey with `form` and opens it in place of this list.
+    func start(_ form: FormSummary) async {
+        let formId = form.formId
+        let householdId = self.householdId
+        let preferred = app.formLanguage
+        // The preferred language when this form has it, else the form's own default.
+        let language = preferred.flatMap { wanted in
+            form.languages.first(where: { language in language.name == wanted || language.code == wanted })?.name
+        }
+        let started = await call { core in
+            try core.startSurvey(formId: formId, version: nil, householdId: householdId, language: language)
+                .submissionId()
+        }
+        if let submissionId = started {
+            app.replace(with: .survey(submissionId: submissionId))
+        }
+    }
+}
