@@ -28,19 +28,8 @@ struct GatheringDetailsView: View {
         .environment(\.timeZone, VietnamClock.zone)
         .environment(\.calendar, VietnamClock.calendar)
         .navigationTitle(model.gatheringId == nil ? app.t(.gatheringNew) : app.t(.actionEdit))
-        .toolbar {
-            ToolbarItem(placement: .confirmationAction) {
-                Button(app.t(.actionSave)) {
-                    Task {
-                        if let id = await model.save() {
-                            app.back()
-                            if model.gatheringId == nil {
-                                app.go(.gathering(id: id))
-                            }
-                        }
-                    }
-                }
-            }
+        .saveToolbar(app.t(.actionSave), app: app, save: model.save) { id in
+            model.gatheringId == nil ? .gathering(id: id) : nil
         }
         .task { await model.load() }
         .errorAlert($model.error, button: app.t(.actionOk))

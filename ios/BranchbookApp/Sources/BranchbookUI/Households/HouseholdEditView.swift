@@ -28,19 +28,8 @@ struct HouseholdEditView: View {
             }
         }
         .navigationTitle(app.t(.householdEditTitle))
-        .toolbar {
-            ToolbarItem(placement: .confirmationAction) {
-                Button(app.t(.actionSave)) {
-                    Task {
-                        if let id = await model.save() {
-                            app.back()
-                            if model.householdId == nil {
-                                app.go(.household(id: id))
-                            }
-                        }
-                    }
-                }
-            }
+        .saveToolbar(app.t(.actionSave), app: app, save: model.save) { id in
+            model.householdId == nil ? .household(id: id) : nil
         }
         .task { await model.load() }
         .errorAlert($model.error, button: app.t(.actionOk))

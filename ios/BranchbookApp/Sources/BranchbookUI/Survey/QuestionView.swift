@@ -63,13 +63,7 @@ struct QuestionView: View {
                 get: { question.value == .acknowledged },
                 set: { confirmed in
                     let path = question.path
-                    Task {
-                        if confirmed {
-                            await model.answer(path, .acknowledged)
-                        } else {
-                            await model.clear(path)
-                        }
-                    }
+                    Task { await model.set(path, confirmed ? .acknowledged : nil) }
                 }
             ))
         }
@@ -139,13 +133,7 @@ struct TextAnswer: View {
         guard value != AnswerText.text(question.value) else {
             return
         }
-        Task {
-            if value.isEmpty {
-                await model.clear(path)
-            } else {
-                await model.answer(path, .text(value: value))
-            }
-        }
+        Task { await model.set(path, value.isEmpty ? nil : .text(value: value)) }
     }
 }
 
@@ -227,13 +215,8 @@ struct SelectOneAnswer: View {
 
     private func pick(_ name: String?) {
         let path = question.path
-        Task {
-            if let name {
-                await model.answer(path, .choice(name: name))
-            } else {
-                await model.clear(path)
-            }
-        }
+        let answer: Answer? = name.map { chosen in .choice(name: chosen) }
+        Task { await model.set(path, answer) }
     }
 }
 
@@ -258,13 +241,7 @@ struct SelectMultipleAnswer: View {
             names.append(name)
         }
         let path = question.path
-        Task {
-            if names.isEmpty {
-                await model.clear(path)
-            } else {
-                await model.answer(path, .choices(names: names))
-            }
-        }
+        Task { await model.set(path, names.isEmpty ? nil : .choices(names: names)) }
     }
 }
 

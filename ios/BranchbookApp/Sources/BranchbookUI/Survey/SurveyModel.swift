@@ -85,6 +85,15 @@ final class SurveyModel: ScreenModel {
         }
     }
 
+    /// Sets an answer, or removes it when `answer` is nil (an emptied field, no choice left).
+    func set(_ path: String, _ answer: Answer?) async {
+        if let answer {
+            await self.answer(path, answer)
+        } else {
+            await clear(path)
+        }
+    }
+
     /// Removes an answer.
     func clear(_ path: String) async {
         if let update = await onSession({ session in try session.clearAnswer(question: path) }) {
