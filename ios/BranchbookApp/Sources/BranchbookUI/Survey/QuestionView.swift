@@ -88,52 +88,29 @@ struct ClearButton: View {
     }
 }
 
-/// Free text; each change is handed to the core after a short pause in typing, and at
-/// once when she presses return or leaves the field.
+/// Free text. What she types goes to the model, which hands it to the core after a short
+/// pause in typing, when she presses return, or before the page changes.
 @MainActor
 struct TextAnswer: View {
     let question: Question
     @ObservedObject var model: SurveyModel
     @State private var text = ""
-    @State private var pending: Task<Void, Never>?
-    @FocusState private var focused: Bool
 
     var body: some View {
         TextField("", text: $text, axis: multiline ? .vertical : .horizontal)
             .lineLimit(multiline ? 3...8 : 1...1)
-            .focused($focused)
             .onAppear { text = AnswerText.text(question.value) }
-            .onChange(of: text) { _ in schedule() }
-            .onChange(of: focused) { isFocused in
-                if !isFocused {
-                    commit()
+            .onChange(of: text) { value in
+                guard value != AnswerText.text(question.value) else {
+                    return
                 }
+                model.type(question.path, value.isEmpty ? nil : .text(value: value))
             }
-            .onSubmit { commit() }
+            .onSubmit { Task { await model.flush() } }
     }
 
     private var multiline: Bool {
         question.appearance?.contains("multiline") ?? false
-    }
-
-    private func schedule() {
-        pending?.cancel()
-        pending = Task {
-            try? await Task.sleep(nanoseconds: 400_000_000)
-            if !Task.isCancelled {
-                commit()
-            }
-        }
-    }
-
-    private func commit() {
-        pending?.cancel()
-        let path = question.path
-        let value = text
-        guard value != AnswerText.text(question.value) else {
-            return
-        }
-        Task { await model.set(path, value.isEmpty ? nil : .text(value: value)) }
     }
 }
 
@@ -149,18 +126,15 @@ struct NumberAnswer: View {
         TextField("", text: $text)
             .keyboardType(question.kind == .integer ? .numberPad : .decimalPad)
             .onAppear { text = AnswerText.text(question.value) }
-            .onChange(of: text) { value in commit(value) }
+            .onChange(of: text) { value in typed(value) }
     }
 
-    private func commit(_ value: String) {
-        let path = question.path
+    private func typed(_ value: String) {
         let typed = value.trimmingCharacters(in: .whitespaces)
+        let answer: Answer?
         if typed.isEmpty {
-            Task { await model.clear(path) }
-            return
-        }
-        let answer: Answer
-        if question.kind == .integer {
+            answer = nil
+        } else if question.kind == .integer {
             guard let number = Int64(typed) else {
                 return
             }
@@ -174,7 +148,7 @@ struct NumberAnswer: View {
         guard answer != question.value else {
             return
         }
-        Task { await model.answer(path, answer) }
+        model.type(question.path, answer)
     }
 }
 

@@ -20,6 +20,9 @@ final class SurveyModel: ScreenModel {
     /// Set when the survey was finalized (or its draft deleted): the screen closes.
     @Published private(set) var finished = false
     private var session: SurveySession?
+    /// What she typed and the core has not been given yet, by question path.
+    private var typed: [String: Answer?] = [:]
+    private var typing: Task<Void, Never>?
 
     init(core: Branchbook, app: AppModel, submissionId: String) {
         self.submissionId = submissionId
@@ -94,6 +97,29 @@ final class SurveyModel: ScreenModel {
         }
     }
 
+    /// Keeps what she is typing, handed to the core after a short pause in typing, or
+    /// before the page changes, so a keystroke is not a database write.
+    func type(_ path: String, _ answer: Answer?) {
+        typed[path] = .some(answer)
+        typing?.cancel()
+        typing = Task {
+            try? await Task.sleep(nanoseconds: 400_000_000)
+            if !Task.isCancelled {
+                await flush()
+            }
+        }
+    }
+
+    /// Hands everything typed so far to the core.
+    func flush() async {
+        typing?.cancel()
+        let pending = typed
+        typed = [:]
+        for (path, answer) in pending {
+            await set(path, answer)
+        }
+    }
+
     /// Removes an answer.
     func clear(_ path: String) async {
         if let update = await onSession({ session in try session.clearAnswer(question: path) }) {
@@ -120,6 +146,7 @@ final class SurveyModel: ScreenModel {
     }
 
     func next() async {
+        await flush()
         if let turn = await onSession({ session in try session.next() }) {
             show(turn.screen)
             pageIncomplete = !turn.moved
@@ -127,18 +154,21 @@ final class SurveyModel: ScreenModel {
     }
 
     func back() async {
+        await flush()
         if let screen = await onSession({ session in try session.back() }) {
             show(screen)
         }
     }
 
     func jump(_ path: String) async {
+        await flush()
         if let screen = await onSession({ session in try session.jump(path: path) }) {
             show(screen)
         }
     }
 
     func addRepeat(_ path: String) async {
+        await flush()
         if let screen = await onSession({ session in try session.addRepeat(path: path) }) {
             show(screen)
         }
@@ -146,6 +176,7 @@ final class SurveyModel: ScreenModel {
 
     /// Switches the label language (kept with the draft).
     func setLanguage(_ name: String) async {
+        await flush()
         if let screen = await onSession({ session in try session.setLanguage(language: name) }) {
             language = name
             show(screen)
@@ -153,11 +184,13 @@ final class SurveyModel: ScreenModel {
     }
 
     func loadJumpTargets() async {
+        await flush()
         jumpTargets = await onSession { session in try session.jumpTargets() } ?? []
     }
 
     /// Finalizes: stored and queued, or the list of what to fix.
     func finalize() async {
+        await flush()
         guard let outcome = await onSession({ session in try session.finalize() }) else {
             return
         }

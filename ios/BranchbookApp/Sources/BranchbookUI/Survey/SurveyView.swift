@@ -9,6 +9,7 @@ struct SurveyView: View {
     @StateObject private var model: SurveyModel
     @State private var showingJumpList = false
     @State private var confirmingDelete = false
+    @Environment(\.scenePhase) private var scenePhase
 
     init(core: Branchbook, app: AppModel, submissionId: String) {
         _model = StateObject(wrappedValue: SurveyModel(core: core, app: app, submissionId: submissionId))
@@ -56,6 +57,12 @@ struct SurveyView: View {
                 app.back()
             }
         }
+        .onChange(of: scenePhase) { phase in
+            if phase != .active {
+                Task { await model.flush() }
+            }
+        }
+        .onDisappear { Task { await model.flush() } }
         .task { await model.open() }
         .errorAlert($model.error, button: app.t(.actionOk))
     }
