@@ -7,4 +7,6 @@ uniffi::setup_scaffolding!("branchbook");
 pub mod domain;
 pub mod form;
 pub mod protocol;
+#[cfg(feature = "sync-client")]
+pub mod sync;
 pub mod text;

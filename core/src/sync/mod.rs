@@ -1,0 +1,13 @@
+//! The phone's sync client: enrollment and the sync pass that pulls forms and roster
+//! changes, pushes the outbox in batches and photos resumably, survives bad networks
+//! and a killed app, and reports progress to the UI. Behind the `sync-client` feature.
+
+pub mod error;
+pub mod http;
+pub mod progress;
+pub mod retry;
+
+pub use error::{SyncError, SyncStep};
+pub use http::{ServerUrl, Timeouts, Transport};
+pub use progress::{SyncObserver, SyncPhase, SyncProgress, Unobserved};
+pub use retry::{CancelHandle, RetryPolicy};

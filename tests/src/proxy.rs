@@ -1,0 +1,572 @@
+//! A fault-injecting HTTP/1.1 proxy on 127.0.0.1, written for our tests: it forwards
+//! each request from the client to the upstream server and the answer back, and on the
+//! requests its [`Plan`] picks it misbehaves like a bad network: refuses, answers 502 or
+//! 503 itself, cuts the connection after N bytes of the request or of the response (a
+//! FIN or a reset), or stalls. It parses just enough HTTP (heads, Content-Length,
+//! chunked) to know where requests begin and end, and counts every byte it forwards.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// Where in a message a cut happens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cut {
+    /// After exactly this many bytes (head included).
+    Bytes(u64),
+    /// After this fraction (0.0..1.0) of the whole message, head included.
+    Fraction(f64),
+}
+
+impl Cut {
+    fn bytes(self, whole: u64) -> u64 {
+        match self {
+            Cut::Bytes(n) => n,
+            // Truncation is the point: a byte offset inside the message.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+            Cut::Fraction(f) => ((whole as f64) * f.clamp(0.0, 1.0)) as u64,
+        }
+    }
+}
+
+/// One way of misbehaving on one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    /// Close the connection as soon as the request starts arriving.
+    Refuse,
+    /// Answer this status (502, 503) with an HTML page, without asking upstream.
+    Status(u16),
+    /// Forward part of the request upstream, then close both sides.
+    CutRequest {
+        /// How much of the request gets through.
+        at: Cut,
+        /// Close the client side with a TCP reset instead of a FIN.
+        reset: bool,
+    },
+    /// Forward the whole request (the server does the work), then only part of the
+    /// answer, then close: `Cut::Bytes(0)` is the worst boundary, acknowledged upstream
+    /// and never heard by the client.
+    CutResponse {
+        /// How much of the answer gets through.
+        at: Cut,
+        /// Close the client side with a TCP reset instead of a FIN.
+        reset: bool,
+    },
+    /// Forward the request, then say nothing for this long, then close.
+    Stall(Duration),
+}
+
+/// Which requests get which fault.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    /// Forward everything faithfully.
+    Clean,
+    /// Each request faulted with probability `rate`, the fault and cut point drawn from
+    /// a generator seeded with `seed` (the same seed gives the same run).
+    Random {
+        /// Seed of the generator.
+        seed: u64,
+        /// Probability that one request is faulted.
+        rate: f64,
+        /// Longest stall (stalls are drawn up to this).
+        max_stall: Duration,
+    },
+    /// Cycle through every boundary of a request (before it, after its head, after its
+    /// body, after the answer's head, in the middle of each body) and the gateway
+    /// errors, faulting one request and forwarding the next `clean_between` faithfully.
+    EveryBoundary {
+        /// Faithful requests after each faulted one.
+        clean_between: u32,
+    },
+    /// The given faults for the next requests in order (`None` = forward), then clean.
+    Script(VecDeque<Option<Fault>>),
+}
+
+/// What the proxy saw of one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestLog {
+    /// Method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Body length the request declared (0 for chunked or none).
+    pub body_len: u64,
+    /// Bytes of the request body forwarded upstream.
+    pub body_forwarded: u64,
+    /// The fault applied, if any.
+    pub fault: Option<Fault>,
+}
+
+/// Counters of everything the proxy did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Client connections accepted.
+    pub connections: u64,
+    /// Requests seen (head read).
+    pub requests: u64,
+    /// Requests faulted.
+    pub faults: u64,
+    /// Bytes forwarded client -> server (heads and bodies).
+    pub bytes_up: u64,
+    /// Bytes forwarded server -> client.
+    pub bytes_down: u64,
+    /// Every request in the order seen.
+    pub log: Vec<RequestLog>,
+}
+
+struct Shared {
+    upstream: SocketAddr,
+    plan: Mutex<PlanState>,
+    stats: Mutex<Stats>,
+    /// Clones of the open sockets by connection id (upstream ones with the top bit
+    /// set), so that dropping the proxy can close them.
+    open: Mutex<HashMap<u64, TcpStream>>,
+    stop: AtomicBool,
+}
+
+struct PlanState {
+    plan: Plan,
+    rng: StdRng,
+    next: u64,
+}
+
+/// A running proxy; dropping it closes the listener and every open connection.
+pub struct FaultProxy {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl FaultProxy {
+    /// Starts a proxy on a free port of 127.0.0.1 in front of `upstream`.
+    pub fn start(upstream: SocketAddr, plan: Plan) -> io::Result<FaultProxy> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let seed = match &plan {
+            Plan::Random { seed, .. } => *seed,
+            _ => 0,
+        };
+        let shared = Arc::new(Shared {
+            upstream,
+            plan: Mutex::new(PlanState {
+                plan,
+                rng: StdRng::seed_from_u64(seed),
+                next: 0,
+            }),
+            stats: Mutex::new(Stats::default()),
+            open: Mutex::new(HashMap::new()),
+            stop: AtomicBool::new(false),
+        });
+        let accept_shared = shared.clone();
+        let acceptor = std::thread::spawn(move || accept_loop(&listener, &accept_shared));
+        Ok(FaultProxy {
+            addr,
+            shared,
+            acceptor: Some(acceptor),
+        })
+    }
+
+    /// The address clients connect to.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:port`, for a client's server URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A copy of the counters so far.
+    pub fn stats(&self) -> Stats {
+        lock(&self.shared.stats).clone()
+    }
+
+    /// Replaces the plan from the next request on.
+    pub fn set_plan(&self, plan: Plan) {
+        let mut state = lock(&self.shared.plan);
+        if let Plan::Random { seed, .. } = &plan {
+            state.rng = StdRng::seed_from_u64(*seed);
+        }
+        state.plan = plan;
+        state.next = 0;
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        // Wake the acceptor.
+        let _ = TcpStream::connect(self.addr);
+        for (_, stream) in lock(&self.shared.open).drain() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+    }
+}
+
+/// Marks an upstream socket's id in [`Shared::open`].
+const UPSTREAM: u64 = 1 << 63;
+
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    for client in listener.incoming() {
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(client) = client else { continue };
+        let id = {
+            let mut stats = lock(&shared.stats);
+            stats.connections += 1;
+            stats.connections
+        };
+        if let Ok(clone) = client.try_clone() {
+            lock(&shared.open).insert(id, clone);
+        }
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            let _ = serve(id, client, &shared);
+            // Last clones gone: a reset (linger 0) goes out now.
+            let mut open = lock(&shared.open);
+            open.remove(&id);
+            open.remove(&(id | UPSTREAM));
+        });
+    }
+}
+
+/// The fault for request number `index` under `state`'s plan.
+fn decide(state: &mut PlanState) -> Option<Fault> {
+    let index = state.next;
+    state.next += 1;
+    match &mut state.plan {
+        Plan::Clean => None,
+        Plan::Script(queue) => queue.pop_front().flatten(),
+        Plan::Random { rate, max_stall, .. } => {
+            let (rate, max_stall) = (*rate, *max_stall);
+            if !state.rng.random_bool(rate.clamp(0.0, 1.0)) {
+                return None;
+            }
+            let reset = state.rng.random_bool(0.5);
+            let at = Cut::Fraction(state.rng.random_range(0.0..1.0));
+            Some(match state.rng.random_range(0..6) {
+                0 => Fault::Refuse,
+                1 => Fault::Status(if state.rng.random_bool(0.5) { 502 } else { 503 }),
+                2 | 3 => Fault::CutRequest { at, reset },
+                4 => Fault::CutResponse { at, reset },
+                _ => Fault::Stall(max_stall.mul_f64(state.rng.random_range(0.0..1.0))),
+            })
+        }
+        Plan::EveryBoundary { clean_between } => {
+            let period = u64::from(*clean_between) + 1;
+            if !index.is_multiple_of(period) {
+                return None;
+            }
+            const CYCLE: [Fault; 9] = [
+                Fault::Refuse,
+                Fault::CutRequest { at: Cut::Fraction(0.0), reset: true },
+                Fault::CutRequest { at: Cut::Fraction(0.5), reset: false },
+                Fault::CutRequest { at: Cut::Fraction(0.999), reset: true },
+                Fault::CutResponse { at: Cut::Bytes(0), reset: false },
+                Fault::CutResponse { at: Cut::Bytes(12), reset: true },
+                Fault::CutResponse { at: Cut::Fraction(0.9), reset: false },
+                Fault::Status(502),
+                Fault::Status(503),
+            ];
+            let slot = usize::try_from((index / period) % CYCLE.len() as u64).unwrap_or(0);
+            Some(CYCLE[slot])
+        }
+    }
+}
+
+/// How a message body is delimited.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Framing {
+    Length(u64),
+    Chunked,
+    UntilClose,
+}
+
+/// A parsed message head: its raw bytes, the start line and the body framing.
+struct Head {
+    raw: Vec<u8>,
+    start: String,
+    framing: Framing,
+    close: bool,
+}
+
+/// Reads one head; `Ok(None)` on a clean end of stream before any byte.
+fn read_head(reader: &mut impl BufRead, is_response: bool) -> io::Result<Option<Head>> {
+    let mut raw = Vec::new();
+    let mut start = String::new();
+    let mut framing = if is_response { Framing::UntilClose } else { Framing::Length(0) };
+    let mut close = false;
+    loop {
+        let mut line = Vec::new();
+        let n = reader.read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return if raw.is_empty() {
+                Ok(None)
+            } else {
+                Err(io::Error::new(io::ErrorKind::UnexpectedEof, "head cut short"))
+            };
+        }
+        raw.extend_from_slice(&line);
+        if raw.len() > 64 * 1024 {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "head too long"));
+        }
+        let text = String::from_utf8_lossy(&line).trim_end().to_owned();
+        if start.is_empty() {
+            start = text;
+            continue;
+        }
+        if text.is_empty() {
+            break;
+        }
+        let Some((name, value)) = text.split_once(':') else { continue };
+        let (name, value) = (name.trim().to_ascii_lowercase(), value.trim().to_ascii_lowercase());
+        match name.as_str() {
+            "content-length" if framing != Framing::Chunked => {
+                framing = Framing::Length(value.parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad length"))?);
+            }
+            "transfer-encoding" if value.contains("chunked") => framing = Framing::Chunked,
+            "connection" if value.contains("close") => close = true,
+            _ => {}
+        }
+    }
+    // Answers that never carry a body.
+    if is_response {
+        let status = start.split_whitespace().nth(1).unwrap_or("");
+        if status.starts_with('1') || status == "204" || status == "304" {
+            framing = Framing::Length(0);
+        }
+    }
+    Ok(Some(Head { raw, start, framing, close }))
+}
+
+/// A writer that forwards at most `budget` bytes (then fails as a cut) and counts.
+struct Metered<'a, W: Write> {
+    inner: W,
+    budget: Option<u64>,
+    counter: &'a mut u64,
+}
+
+/// The error a [`Metered`] writer returns when its budget is spent.
+fn cut_error() -> io::Error {
+    io::Error::other("cut by the fault plan")
+}
+
+impl<W: Write> Write for Metered<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let allowed = match self.budget {
+            Some(0) => return Err(cut_error()),
+            Some(left) => buf.len().min(usize::try_from(left).unwrap_or(usize::MAX)),
+            None => buf.len(),
+        };
+        let written = self.inner.write(&buf[..allowed])?;
+        *self.counter += written as u64;
+        if let Some(left) = &mut self.budget {
+            *left -= written as u64;
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Copies one body of the given framing, raw (chunk sizes included).
+fn copy_body(reader: &mut impl BufRead, out: &mut impl Write, framing: Framing) -> io::Result<()> {
+    match framing {
+        Framing::Length(n) => {
+            let copied = io::copy(&mut reader.take(n), out)?;
+            if copied < n {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "body cut short"));
+            }
+        }
+        Framing::UntilClose => {
+            io::copy(reader, out)?;
+        }
+        Framing::Chunked => loop {
+            let mut line = Vec::new();
+            if reader.read_until(b'\n', &mut line)? == 0 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "chunk cut short"));
+            }
+            out.write_all(&line)?;
+            let text = String::from_utf8_lossy(&line);
+            let size_text = text.trim().split(';').next().unwrap_or("").to_owned();
+            let size = u64::from_str_radix(&size_text, 16)
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
+            if size == 0 {
+                // Trailers, up to the empty line.
+                loop {
+                    let mut trailer = Vec::new();
+                    reader.read_until(b'\n', &mut trailer)?;
+                    out.write_all(&trailer)?;
+                    if trailer.is_empty() || trailer == b"\r\n" || trailer == b"\n" {
+                        return Ok(());
+                    }
+                }
+            }
+            let copied = io::copy(&mut reader.by_ref().take(size + 2), out)?;
+            if copied < size + 2 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "chunk cut short"));
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Ends the client's connection: a FIN, or with `reset` a TCP reset (linger zero, sent
+/// when the last clone of the socket is dropped as [`serve`] returns).
+fn hang_up(stream: &TcpStream, reset: bool) {
+    if reset {
+        let _ = socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO));
+    } else {
+        let _ = stream.shutdown(Shutdown::Both);
+    }
+}
+
+/// Serves one client connection, request after request.
+fn serve(id: u64, client: TcpStream, shared: &Shared) -> io::Result<()> {
+    let idle = Some(Duration::from_secs(120));
+    client.set_read_timeout(idle)?;
+    let mut client_in = BufReader::new(client.try_clone()?);
+    let mut client_out = client.try_clone()?;
+    let mut upstream: Option<(BufReader<TcpStream>, TcpStream)> = None;
+    loop {
+        let Some(head) = read_head(&mut client_in, false)? else {
+            return Ok(());
+        };
+        let fault = decide(&mut lock(&shared.plan));
+        let mut parts = head.start.split_whitespace();
+        let method = parts.next().unwrap_or("").to_owned();
+        let path = parts.next().unwrap_or("").to_owned();
+        let body_len = match head.framing {
+            Framing::Length(n) => n,
+            _ => 0,
+        };
+        let index = {
+            let mut stats = lock(&shared.stats);
+            stats.requests += 1;
+            if fault.is_some() {
+                stats.faults += 1;
+            }
+            stats.log.push(RequestLog {
+                method,
+                path,
+                body_len,
+                body_forwarded: 0,
+                fault,
+            });
+            stats.log.len() - 1
+        };
+        match fault {
+            Some(Fault::Refuse) => {
+                hang_up(&client, true);
+                return Ok(());
+            }
+            Some(Fault::Status(code)) => {
+                copy_body(&mut client_in, &mut io::sink(), head.framing)?;
+                let page = format!("<html><body><h1>{code}: the gateway is in trouble</h1></body></html>");
+                write!(
+                    client_out,
+                    "HTTP/1.1 {code} Gateway Trouble\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                )?;
+                client_out.flush()?;
+                hang_up(&client, false);
+                return Ok(());
+            }
+            _ => {}
+        }
+        if upstream.is_none() {
+            let stream = TcpStream::connect(shared.upstream)?;
+            stream.set_read_timeout(idle)?;
+            lock(&shared.open).insert(id | UPSTREAM, stream.try_clone()?);
+            upstream = Some((BufReader::new(stream.try_clone()?), stream));
+        }
+        let Some((up_in, up_out)) = upstream.as_mut() else { return Ok(()) };
+
+        // Request: head and body upstream, within the cut budget.
+        let request_total = head.raw.len() as u64 + body_len;
+        let (budget, reset) = match fault {
+            Some(Fault::CutRequest { at, reset }) => (Some(at.bytes(request_total)), reset),
+            _ => (None, false),
+        };
+        let mut up_bytes = 0u64;
+        let sent = {
+            let mut metered = Metered { inner: &mut *up_out, budget, counter: &mut up_bytes };
+            metered
+                .write_all(&head.raw)
+                .and_then(|()| copy_body(&mut client_in, &mut metered, head.framing))
+                .and_then(|()| metered.flush())
+        };
+        {
+            let mut stats = lock(&shared.stats);
+            stats.bytes_up += up_bytes;
+            if let Some(entry) = stats.log.get_mut(index) {
+                entry.body_forwarded = up_bytes.saturating_sub(head.raw.len() as u64);
+            }
+        }
+        if let Err(error) = sent {
+            hang_up(&client, reset);
+            let _ = up_out.shutdown(Shutdown::Both);
+            return Err(error);
+        }
+
+        // Answer.
+        let Some(answer) = read_head(up_in, true)? else {
+            hang_up(&client, true);
+            return Ok(());
+        };
+        if let Some(Fault::Stall(time)) = fault {
+            let end = std::time::Instant::now() + time;
+            while std::time::Instant::now() < end && !shared.stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            hang_up(&client, false);
+            let _ = up_out.shutdown(Shutdown::Both);
+            return Ok(());
+        }
+        let answer_total = answer.raw.len() as u64
+            + match answer.framing {
+                Framing::Length(n) => n,
+                _ => 0,
+            };
+        let (budget, reset) = match fault {
+            Some(Fault::CutResponse { at, reset }) => (Some(at.bytes(answer_total)), reset),
+            _ => (None, false),
+        };
+        let mut down_bytes = 0u64;
+        let delivered = {
+            let mut metered = Metered { inner: &mut client_out, budget, counter: &mut down_bytes };
+            metered
+                .write_all(&answer.raw)
+                .and_then(|()| copy_body(up_in, &mut metered, answer.framing))
+                .and_then(|()| metered.flush())
+        };
+        lock(&shared.stats).bytes_down += down_bytes;
+        if let Err(error) = delivered {
+            hang_up(&client, reset);
+            let _ = up_out.shutdown(Shutdown::Both);
+            return Err(error);
+        }
+        if answer.close || head.close || answer.framing == Framing::UntilClose {
+            hang_up(&client, false);
+            let _ = up_out.shutdown(Shutdown::Both);
+            return Ok(());
+        }
+    }
+}
