@@ -570,3 +570,273 @@ fn serve(id: u64, client: TcpStream, shared: &Shared) -> io::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use std::sync::atomic::AtomicU64;
+
+    /// Counts the raw bytes read from a socket.
+    struct Counting<R> {
+        inner: R,
+        count: Arc<AtomicU64>,
+    }
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.count.fetch_add(n as u64, Ordering::SeqCst);
+            Ok(n)
+        }
+    }
+
+    /// An upstream that answers every request with `{"path":..,"body":len}`, chunked
+    /// for `/chunked`, and counts the requests it answered and the bytes it received.
+    struct Upstream {
+        addr: SocketAddr,
+        answered: Arc<AtomicU64>,
+        received: Arc<AtomicU64>,
+    }
+
+    impl Upstream {
+        fn start() -> Upstream {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let addr = listener.local_addr().unwrap();
+            let answered = Arc::new(AtomicU64::new(0));
+            let received = Arc::new(AtomicU64::new(0));
+            let (a, r) = (answered.clone(), received.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    let stream = stream.unwrap();
+                    let (a, r) = (a.clone(), r.clone());
+                    std::thread::spawn(move || {
+                        let mut reader = BufReader::new(Counting { inner: stream.try_clone().unwrap(), count: r });
+                        let mut out = stream;
+                        while let Ok(Some(head)) = read_head(&mut reader, false) {
+                            let mut body = Vec::new();
+                            if copy_body(&mut reader, &mut body, head.framing).is_err() {
+                                return;
+                            }
+                            let path = head.start.split_whitespace().nth(1).unwrap().to_owned();
+                            let answer = format!(r#"{{"path":"{path}","body":{}}}"#, body.len());
+                            let written = if path == "/chunked" {
+                                let (a1, a2) = answer.split_at(5);
+                                write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a1}\r\n{:x}\r\n{a2}\r\n0\r\n\r\n", a1.len(), a2.len())
+                            } else {
+                                write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}", answer.len())
+                            };
+                            if written.is_err() {
+                                return;
+                            }
+                            a.fetch_add(1, Ordering::SeqCst);
+                        }
+                    });
+                }
+            });
+            Upstream { addr, answered, received }
+        }
+
+        fn answered(&self) -> u64 {
+            self.answered.load(Ordering::SeqCst)
+        }
+
+        fn received(&self) -> u64 {
+            self.received.load(Ordering::SeqCst)
+        }
+    }
+
+    fn request(path: &str, body: &str) -> String {
+        format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    /// Sends raw requests on one connection and reads one whole answer after each;
+    /// returns the answers' bodies, and the error that ended the conversation if any.
+    fn converse(addr: SocketAddr, requests: &[String]) -> (Vec<String>, Option<io::Error>) {
+        let stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_millis(800))).unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut out = stream;
+        let mut answers = Vec::new();
+        for raw in requests {
+            if let Err(e) = out.write_all(raw.as_bytes()) {
+                return (answers, Some(e));
+            }
+            match read_head(&mut reader, true) {
+                Ok(Some(head)) => {
+                    let mut body = Vec::new();
+                    if let Err(e) = copy_body(&mut reader, &mut body, head.framing) {
+                        return (answers, Some(e));
+                    }
+                    let status = head.start.split_whitespace().nth(1).unwrap().to_owned();
+                    answers.push(format!("{status} {}", String::from_utf8(body).unwrap()));
+                }
+                Ok(None) => return (answers, Some(io::Error::new(io::ErrorKind::UnexpectedEof, "closed"))),
+                Err(e) => return (answers, Some(e)),
+            }
+        }
+        (answers, None)
+    }
+
+    fn script(faults: Vec<Option<Fault>>) -> Plan {
+        Plan::Script(faults.into())
+    }
+
+    #[test]
+    fn a_clean_proxy_forwards_requests_and_answers_exactly_and_counts_bytes() {
+        let upstream = Upstream::start();
+        let proxy = FaultProxy::start(upstream.addr, Plan::Clean).unwrap();
+        let requests = [request("/a", "hello"), request("/chunked", ""), request("/b", &"x".repeat(10_000))];
+        let (answers, error) = converse(proxy.addr(), &requests);
+        assert!(error.is_none(), "{error:?}");
+        assert_eq!(
+            answers,
+            [
+                r#"200 {"path":"/a","body":5}"#,
+                // Chunk framing passes through untouched.
+                "200 5\r\n{\"pat\r\n17\r\nh\":\"/chunked\",\"body\":0}\r\n0\r\n\r\n",
+                r#"200 {"path":"/b","body":10000}"#
+            ]
+        );
+        let stats = proxy.stats();
+        assert_eq!((stats.connections, stats.requests, stats.faults), (1, 3, 0));
+        let sent: u64 = requests.iter().map(|r| r.len() as u64).sum();
+        assert_eq!(stats.bytes_up, sent);
+        assert_eq!(upstream.received(), sent);
+        assert_eq!(stats.log[2].body_len, 10_000);
+        assert_eq!(stats.log[2].body_forwarded, 10_000);
+        assert_eq!(stats.log[0].method, "POST");
+        assert_eq!(stats.log[1].path, "/chunked");
+    }
+
+    #[test]
+    fn a_gateway_error_is_answered_by_the_proxy_without_asking_upstream() {
+        let upstream = Upstream::start();
+        let proxy = FaultProxy::start(upstream.addr, script(vec![Some(Fault::Status(503))])).unwrap();
+        let (answers, _) = converse(proxy.addr(), &[request("/a", "hello")]);
+        assert_eq!(answers.len(), 1);
+        assert!(answers[0].starts_with("503 <html>"), "{answers:?}");
+        assert_eq!(upstream.received(), 0);
+        // The next request (new connection) is forwarded.
+        let (answers, error) = converse(proxy.addr(), &[request("/a", "hello")]);
+        assert!(error.is_none());
+        assert_eq!(answers, [r#"200 {"path":"/a","body":5}"#]);
+    }
+
+    #[test]
+    fn a_request_cut_after_n_bytes_delivers_exactly_n_bytes_upstream() {
+        let upstream = Upstream::start();
+        let body = "y".repeat(5_000);
+        let proxy = FaultProxy::start(
+            upstream.addr,
+            script(vec![Some(Fault::CutRequest { at: Cut::Bytes(1_234), reset: true })]),
+        )
+        .unwrap();
+        let (answers, error) = converse(proxy.addr(), &[request("/p", &body)]);
+        assert!(answers.is_empty());
+        assert!(error.is_some());
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(upstream.received(), 1_234);
+        assert_eq!(upstream.answered(), 0);
+        let stats = proxy.stats();
+        assert_eq!(stats.bytes_up, 1_234);
+        let head_len = request("/p", &body).len() as u64 - 5_000;
+        assert_eq!(stats.log[0].body_forwarded, 1_234 - head_len);
+    }
+
+    #[test]
+    fn a_response_cut_at_zero_means_the_server_did_the_work_and_the_client_never_heard() {
+        let upstream = Upstream::start();
+        let proxy = FaultProxy::start(
+            upstream.addr,
+            script(vec![Some(Fault::CutResponse { at: Cut::Bytes(0), reset: false })]),
+        )
+        .unwrap();
+        let (answers, error) = converse(proxy.addr(), &[request("/records", "batch")]);
+        assert!(answers.is_empty());
+        assert_eq!(error.unwrap().kind(), io::ErrorKind::UnexpectedEof);
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(upstream.answered(), 1);
+        assert_eq!(proxy.stats().bytes_down, 0);
+    }
+
+    #[test]
+    fn a_response_cut_mid_body_with_a_reset_delivers_exactly_the_bytes_before_the_cut() {
+        let upstream = Upstream::start();
+        let proxy = FaultProxy::start(
+            upstream.addr,
+            script(vec![Some(Fault::CutResponse { at: Cut::Bytes(70), reset: true })]),
+        )
+        .unwrap();
+        let mut stream = TcpStream::connect(proxy.addr()).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        stream.write_all(request("/a", "hello").as_bytes()).unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 256];
+        let ended = loop {
+            match stream.read(&mut buf) {
+                Ok(0) => break io::ErrorKind::UnexpectedEof,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) => break e.kind(),
+            }
+        };
+        assert_eq!(got.len(), 70);
+        assert_eq!(ended, io::ErrorKind::ConnectionReset);
+        assert_eq!(proxy.stats().bytes_down, 70);
+    }
+
+    #[test]
+    fn refuse_closes_before_anything_reaches_upstream() {
+        let upstream = Upstream::start();
+        let proxy = FaultProxy::start(upstream.addr, script(vec![Some(Fault::Refuse)])).unwrap();
+        let (answers, error) = converse(proxy.addr(), &[request("/a", "hello")]);
+        assert!(answers.is_empty());
+        assert!(error.is_some());
+        assert_eq!(upstream.received(), 0);
+    }
+
+    #[test]
+    fn a_stall_holds_the_answer_past_the_clients_patience() {
+        let upstream = Upstream::start();
+        let proxy = FaultProxy::start(upstream.addr, script(vec![Some(Fault::Stall(Duration::from_secs(2)))])).unwrap();
+        let started = std::time::Instant::now();
+        let (answers, error) = converse(proxy.addr(), &[request("/a", "hello")]);
+        assert!(answers.is_empty());
+        assert!(matches!(error.unwrap().kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut));
+        assert!(started.elapsed() >= Duration::from_millis(700));
+        assert_eq!(upstream.answered(), 1);
+    }
+
+    fn faults_of(plan: Plan, requests: usize) -> Vec<Option<Fault>> {
+        let upstream = Upstream::start();
+        let proxy = FaultProxy::start(upstream.addr, plan).unwrap();
+        for _ in 0..requests {
+            let _ = converse(proxy.addr(), &[request("/a", "hello")]);
+        }
+        proxy.stats().log.into_iter().map(|r| r.fault).collect()
+    }
+
+    #[test]
+    fn random_faults_are_reproducible_from_the_seed_and_follow_the_rate() {
+        let plan = |seed| Plan::Random { seed, rate: 0.3, max_stall: Duration::from_millis(900) };
+        let first = faults_of(plan(7), 60);
+        assert_eq!(first.len(), 60);
+        assert_eq!(first, faults_of(plan(7), 60));
+        assert_ne!(first, faults_of(plan(8), 60));
+        let faulted = first.iter().filter(|f| f.is_some()).count();
+        assert!((6..=32).contains(&faulted), "{faulted} of 60 at rate 0.3");
+    }
+
+    #[test]
+    fn every_boundary_faults_one_request_then_forwards_the_next_ones() {
+        let faults = faults_of(Plan::EveryBoundary { clean_between: 2 }, 27);
+        for (i, fault) in faults.iter().enumerate() {
+            assert_eq!(fault.is_some(), i % 3 == 0, "request {i}: {fault:?}");
+        }
+        let distinct: Vec<_> = faults.iter().flatten().collect();
+        assert_eq!(distinct.len(), 9);
+        assert!(distinct.contains(&&Fault::Refuse));
+        assert!(distinct.contains(&&Fault::Status(502)));
+        assert!(distinct.contains(&&Fault::CutResponse { at: Cut::Bytes(0), reset: false }));
+    }
+}

@@ -299,3 +299,284 @@ fn classify(step: SyncStep, mut response: Response<ureq::Body>) -> Result<Vec<u8
 fn decode<T: DeserializeOwned>(step: SyncStep, body: Vec<u8>) -> Result<T, SyncError> {
     serde_json::from_slice(&body).map_err(|_| SyncError::NotOurServer { step, status: 200 })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Read};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::{Arc, Mutex};
+    use std::thread::JoinHandle;
+
+    /// A request as the tiny server saw it.
+    #[derive(Debug, Clone)]
+    struct Seen {
+        method: String,
+        path: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    }
+
+    impl Seen {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    /// One scripted answer: a status, a content type and a body, or silence.
+    #[derive(Clone)]
+    enum Answer {
+        Reply(u16, &'static str, String),
+        Silence,
+    }
+
+    /// A tiny HTTP/1.1 server answering a script, one answer per request, recording
+    /// what it was sent.
+    struct TinyServer {
+        url: ServerUrl,
+        seen: Arc<Mutex<Vec<Seen>>>,
+        _thread: JoinHandle<()>,
+    }
+
+    impl TinyServer {
+        fn start(script: Vec<Answer>) -> TinyServer {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = ServerUrl::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let record = seen.clone();
+            let script = Arc::new(Mutex::new(script.into_iter()));
+            let thread = std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    let Ok(stream) = stream else { return };
+                    let (script, record) = (script.clone(), record.clone());
+                    std::thread::spawn(move || serve_connection(stream, &script, &record));
+                }
+            });
+            TinyServer { url, seen, _thread: thread }
+        }
+
+        fn seen(&self) -> Vec<Seen> {
+            self.seen.lock().unwrap().clone()
+        }
+    }
+
+    /// Serves requests on one connection, each answered by the script's next answer.
+    fn serve_connection(
+        stream: TcpStream,
+        script: &Mutex<std::vec::IntoIter<Answer>>,
+        record: &Mutex<Vec<Seen>>,
+    ) {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut out = stream;
+        loop {
+            let mut start = String::new();
+            if reader.read_line(&mut start).unwrap_or(0) == 0 {
+                return;
+            }
+            let mut headers = Vec::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                let (n, v) = line.split_once(':').unwrap();
+                headers.push((n.trim().to_owned(), v.trim().to_owned()));
+            }
+            let length: usize = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                .map_or(0, |(_, v)| v.parse().unwrap());
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let mut parts = start.split_whitespace();
+            record.lock().unwrap().push(Seen {
+                method: parts.next().unwrap().to_owned(),
+                path: parts.next().unwrap().to_owned(),
+                headers,
+                body,
+            });
+            let answer = script.lock().unwrap().next();
+            match answer {
+                None => return,
+                Some(Answer::Silence) => {
+                    std::thread::sleep(Duration::from_secs(3));
+                    return;
+                }
+                Some(Answer::Reply(status, content_type, text)) => {
+                    let extra = if status == 302 { "Location: http://login.example/\r\n" } else { "" };
+                    write!(
+                        out,
+                        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra}\r\n{text}",
+                        text.len()
+                    )
+                    .unwrap();
+                }
+            }
+        }
+    }
+
+    fn json(status: u16, text: &str) -> Answer {
+        Answer::Reply(status, "application/json", text.to_owned())
+    }
+
+    fn quick_retry() -> RetryPolicy {
+        RetryPolicy {
+            first_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+            max_attempts: 4,
+            deadline: Duration::from_secs(10),
+        }
+    }
+
+    fn transport(server: &TinyServer) -> Transport {
+        let timeouts = Timeouts {
+            connect: Duration::from_secs(2),
+            idle: Duration::from_millis(500),
+            response: Duration::from_secs(2),
+        };
+        Transport::new(server.url.clone(), Some("s3cret-token".into()), timeouts, quick_retry())
+    }
+
+    const STATUS: &str = r#"{"sha256":"ab","received":7,"complete":false}"#;
+
+    fn photo_status(t: &Transport) -> Result<crate::protocol::PhotoStatus, SyncError> {
+        t.get_json(SyncStep::PhotoStatus, "/api/v1/photos/ab", &CancelHandle::default())
+    }
+
+    #[test]
+    fn a_call_carries_token_and_protocol_header_and_decodes_the_answer() {
+        let server = TinyServer::start(vec![json(200, STATUS)]);
+        let status = photo_status(&transport(&server)).unwrap();
+        assert_eq!(status.received, 7);
+        let seen = server.seen();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].method, "GET");
+        assert_eq!(seen[0].path, "/api/v1/photos/ab");
+        assert_eq!(seen[0].header("authorization"), Some("Bearer s3cret-token"));
+        assert_eq!(seen[0].header(PROTOCOL_HEADER), Some(PROTOCOL_VERSION.to_string().as_str()));
+    }
+
+    #[test]
+    fn post_bodies_are_gzip_json() {
+        let server = TinyServer::start(vec![json(200, STATUS)]);
+        let body = serde_json::json!({"records": vec!["a repeated line"; 200]});
+        let (_status, sent): (crate::protocol::PhotoStatus, usize) = transport(&server)
+            .post_json(SyncStep::PushRecords, "/api/v1/records", &body, &CancelHandle::default())
+            .unwrap();
+        let seen = server.seen();
+        assert_eq!(seen[0].header("content-encoding"), Some("gzip"));
+        assert_eq!(seen[0].body.len(), sent);
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(seen[0].body.as_slice()).read_to_string(&mut text).unwrap();
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), body);
+        assert!(sent < text.len() / 4, "compressed {sent} of {}", text.len());
+    }
+
+    #[test]
+    fn a_wifi_login_page_is_not_success_and_is_retried() {
+        let portal = Answer::Reply(200, "text/html", "<html>Log in to Cafe Wi-Fi</html>".into());
+        let server = TinyServer::start(vec![portal.clone(), json(200, "<not json"), json(200, STATUS)]);
+        assert_eq!(photo_status(&transport(&server)).unwrap().received, 7);
+        assert_eq!(server.seen().len(), 3);
+
+        let server = TinyServer::start(vec![portal; 4]);
+        let error = photo_status(&transport(&server)).unwrap_err();
+        assert!(matches!(error, SyncError::NotOurServer { status: 200, .. }), "{error:?}");
+        assert_eq!(server.seen().len(), 4, "retried up to max_attempts");
+    }
+
+    #[test]
+    fn gateway_errors_are_retried_until_the_server_answers() {
+        let server = TinyServer::start(vec![
+            Answer::Reply(502, "text/html", "bad gateway".into()),
+            json(503, r#"{"error":"busy","detail":"try later"}"#),
+            json(200, STATUS),
+        ]);
+        assert_eq!(photo_status(&transport(&server)).unwrap().received, 7);
+        assert_eq!(server.seen().len(), 3);
+    }
+
+    #[test]
+    fn a_401_says_revoked_and_is_not_retried() {
+        let server = TinyServer::start(vec![json(401, r#"{"error":"revoked","detail":"device revoked"}"#)]);
+        let error = photo_status(&transport(&server)).unwrap_err();
+        assert!(matches!(error, SyncError::Revoked { step: SyncStep::PhotoStatus }), "{error:?}");
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[test]
+    fn a_4xx_with_a_reason_is_refused_at_once_with_that_reason() {
+        let server = TinyServer::start(vec![json(422, r#"{"error":"bad_request","detail":"offset beyond size"}"#)]);
+        let error = photo_status(&transport(&server)).unwrap_err();
+        match &error {
+            SyncError::Refused { status, code, detail, .. } => {
+                assert_eq!((*status, code.as_str(), detail.as_str()), (422, "bad_request", "offset beyond size"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[test]
+    fn a_413_is_too_large_and_permanent() {
+        let server = TinyServer::start(vec![json(413, r#"{"error":"too_large","detail":"over 8 MB"}"#)]);
+        let error = photo_status(&transport(&server)).unwrap_err();
+        assert!(matches!(&error, SyncError::TooLarge { detail, .. } if detail == "over 8 MB"), "{error:?}");
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[test]
+    fn redirects_are_not_followed_and_not_success() {
+        let server = TinyServer::start(vec![Answer::Reply(302, "text/html", String::new()); 4]);
+        let error = photo_status(&transport(&server)).unwrap_err();
+        assert!(matches!(error, SyncError::NotOurServer { status: 302, .. }), "{error:?}");
+    }
+
+    #[test]
+    fn a_silent_server_times_out_as_unreachable_and_is_retried() {
+        let server = TinyServer::start(vec![Answer::Silence, json(200, STATUS)]);
+        let started = std::time::Instant::now();
+        assert_eq!(photo_status(&transport(&server)).unwrap().received, 7);
+        assert!(started.elapsed() < Duration::from_secs(3));
+        assert_eq!(server.seen().len(), 2);
+    }
+
+    #[test]
+    fn a_closed_port_is_unreachable_after_the_retries() {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = ServerUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap();
+        let t = Transport::new(url, Some("s3cret-token".into()), Timeouts::default(), quick_retry());
+        let error = photo_status(&t).unwrap_err();
+        assert!(matches!(error, SyncError::Unreachable { step: SyncStep::PhotoStatus, .. }), "{error:?}");
+        assert!(!error.to_string().contains("s3cret"));
+        assert!(!format!("{t:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_cancelled_call_sends_nothing() {
+        let server = TinyServer::start(vec![json(200, STATUS)]);
+        let cancel = CancelHandle::default();
+        cancel.cancel();
+        let error = transport(&server)
+            .get_json::<crate::protocol::PhotoStatus>(SyncStep::PhotoStatus, "/x", &cancel)
+            .unwrap_err();
+        assert!(matches!(error, SyncError::Cancelled));
+        assert!(server.seen().is_empty());
+    }
+
+    #[test]
+    fn server_urls_must_be_https_except_on_this_phone() {
+        assert_eq!(ServerUrl::parse(" https://sync.example.vn/ ").unwrap().as_str(), "https://sync.example.vn");
+        assert_eq!(ServerUrl::parse("https://h.vn:8443/bb").unwrap().as_str(), "https://h.vn:8443/bb");
+        assert!(ServerUrl::parse("http://127.0.0.1:3000").is_ok());
+        assert!(ServerUrl::parse("http://localhost:3000").is_ok());
+        for bad in ["http://sync.example.vn", "ftp://x.vn", "sync.example.vn", "", "https://", "https://h.vn/?a=b"] {
+            assert!(matches!(ServerUrl::parse(bad), Err(SyncError::BadServerUrl { .. })), "{bad:?}");
+        }
+    }
+}
