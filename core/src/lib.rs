@@ -7,6 +7,7 @@ uniffi::setup_scaffolding!("branchbook");
 pub mod domain;
 pub mod form;
 pub mod protocol;
+pub mod store;
 #[cfg(feature = "sync-client")]
 pub mod sync;
 pub mod text;
