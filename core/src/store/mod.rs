@@ -20,6 +20,7 @@ mod outbox;
 mod photos;
 mod roster;
 mod search;
+mod sync_state;
 mod submissions;
 
 use std::path::{Path, PathBuf};
@@ -39,6 +40,7 @@ pub use households::{Household, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto};
 pub use photos::{PhotoError, PhotoOptions, StoredPhoto};
 pub use roster::{RosterChange, RosterImport};
+pub use sync_state::{ChangesApplied, SyncAccount, SyncIssue};
 pub use submissions::{Finalized, StateCounts, SubmissionFilter, SubmissionInfo};
 
 /// How long a write waits for another connection's transaction before giving up.
