@@ -145,6 +145,14 @@ pub enum SyncError {
     Cancelled,
 }
 
+impl From<crate::store::StoreError> for SyncError {
+    fn from(error: crate::store::StoreError) -> Self {
+        SyncError::Store {
+            detail: error.to_string(),
+        }
+    }
+}
+
 impl SyncError {
     /// True for failures that may go away by themselves (network, server faults): the
     /// pass retries them with backoff; the others stop it at once.

@@ -143,9 +143,20 @@ impl Transport {
         self.retry.run(cancel, || decode(step, self.call(step, "GET", path, &Body::None)?))
     }
 
-    /// `GET path` and return the raw JSON bytes (a form, whose hash the caller checks).
-    pub fn get_json_bytes(&self, step: SyncStep, path: &str, cancel: &CancelHandle) -> Result<Vec<u8>, SyncError> {
-        self.retry.run(cancel, || self.call(step, "GET", path, &Body::None))
+    /// `GET path` and return the raw JSON bytes once `verify` accepts them (a form,
+    /// whose hash the caller checks); a retryable refusal by `verify` is retried.
+    pub fn get_verified(
+        &self,
+        step: SyncStep,
+        path: &str,
+        cancel: &CancelHandle,
+        verify: impl Fn(&[u8]) -> Result<(), SyncError>,
+    ) -> Result<Vec<u8>, SyncError> {
+        self.retry.run(cancel, || {
+            let body = self.call(step, "GET", path, &Body::None)?;
+            verify(&body)?;
+            Ok(body)
+        })
     }
 
     /// `POST path` with `body` as gzip-compressed JSON, and decode the JSON answer.
