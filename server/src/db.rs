@@ -30,6 +30,9 @@ pub enum DbError {
     /// No connection could be taken from the pool in time.
     #[error("connection pool: {0}")]
     Pool(#[from] r2d2::Error),
+    /// The database was closed.
+    #[error("the database is closed")]
+    Closed,
     /// A column held something the code did not expect (a bug or a hand-edited database).
     #[error("unexpected value in column {column}: {detail}")]
     Decode {
@@ -247,7 +250,8 @@ pub enum Engine {
 
 /// A pooled database of either engine.
 pub struct Database {
-    pool: Pool,
+    /// Always `Some` until the database is dropped.
+    pool: Option<Pool>,
     /// SQLite allows one writer: writers queue here rather than spin on SQLite's lock.
     write_lock: Mutex<()>,
 }
@@ -265,7 +269,7 @@ impl Database {
             .max_size(max_connections.max(1))
             .connection_timeout(Duration::from_secs(30))
             .build(manager)?;
-        Ok(Database { pool: Pool::Sqlite(pool), write_lock: Mutex::new(()) })
+        Ok(Database { pool: Some(Pool::Sqlite(pool)), write_lock: Mutex::new(()) })
     }
 
     /// Connects to the PostgreSQL database that `config` names.
@@ -275,20 +279,24 @@ impl Database {
             .max_size(max_connections.max(1))
             .connection_timeout(Duration::from_secs(30))
             .build(manager)?;
-        Ok(Database { pool: Pool::Postgres(pool), write_lock: Mutex::new(()) })
+        Ok(Database { pool: Some(Pool::Postgres(pool)), write_lock: Mutex::new(()) })
     }
 
     /// The engine underneath.
     pub fn engine(&self) -> Engine {
         match self.pool {
-            Pool::Sqlite(_) => Engine::Sqlite,
-            Pool::Postgres(_) => Engine::Postgres,
+            Some(Pool::Postgres(_)) => Engine::Postgres,
+            _ => Engine::Sqlite,
         }
+    }
+
+    fn pool(&self) -> Result<&Pool, DbError> {
+        self.pool.as_ref().ok_or(DbError::Closed)
     }
 
     /// Runs `f` on a connection outside any explicit transaction (single reads).
     pub fn read<T, E: From<DbError>>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, E>) -> Result<T, E> {
-        match &self.pool {
+        match self.pool()? {
             Pool::Sqlite(pool) => {
                 let conn = pool.get().map_err(DbError::from)?;
                 f(&mut SqliteConn(&conn))
@@ -307,7 +315,7 @@ impl Database {
     where
         E: From<DbError> + AsDbError,
     {
-        match &self.pool {
+        match self.pool()? {
             Pool::Sqlite(pool) => {
                 let conn = pool.get().map_err(DbError::from)?;
                 let _writer = self.write_lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -341,6 +349,18 @@ impl Database {
             conn.exec(statement, &[])?;
         }
         Ok(())
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        // The synchronous PostgreSQL client runs its own small runtime, which must not be
+        // shut down on an async thread: close the pool on a plain thread instead.
+        if let Some(Pool::Postgres(pool)) = self.pool.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            std::thread::spawn(move || drop(pool));
+        }
     }
 }
 
