@@ -257,8 +257,13 @@ impl TestServer {
 
     /// Pushes records (gzip-compressed when asked); returns the status and the raw answer.
     pub async fn push_raw(&self, device: &str, records: &[Record], gzip: bool) -> (StatusCode, Value) {
+        self.push_raw_with(&self.client, device, records, gzip).await
+    }
+
+    /// Like [`Self::push_raw`], through another HTTP client (another connection).
+    pub async fn push_raw_with(&self, client: &reqwest::Client, device: &str, records: &[Record], gzip: bool) -> (StatusCode, Value) {
         let body = serde_json::to_vec(&PushRequest { records: records.to_vec() }).unwrap();
-        let mut request = self.client.post(self.url("/api/v1/records")).bearer_auth(device);
+        let mut request = client.post(self.url("/api/v1/records")).bearer_auth(device);
         if gzip {
             let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
             encoder.write_all(&body).unwrap();
