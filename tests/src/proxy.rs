@@ -87,6 +87,8 @@ pub enum Plan {
     },
     /// The given faults for the next requests in order (`None` = forward), then clean.
     Script(VecDeque<Option<Fault>>),
+    /// This fault on every request (a server that is down, a gateway that answers 503).
+    Always(Fault),
 }
 
 /// What the proxy saw of one request.
@@ -252,6 +254,7 @@ fn decide(state: &mut PlanState) -> Option<Fault> {
     match &mut state.plan {
         Plan::Clean => None,
         Plan::Script(queue) => queue.pop_front().flatten(),
+        Plan::Always(fault) => Some(*fault),
         Plan::Random { rate, max_stall, .. } => {
             let (rate, max_stall) = (*rate, *max_stall);
             if !state.rng.random_bool(rate.clamp(0.0, 1.0)) {

@@ -1,0 +1,2 @@
+//! Ingest benchmark (written next).
+fn main() {}
