@@ -1,0 +1,122 @@
+//! The failures a branch head meets: her phone was revoked, the server rejects one of
+//! her records, the server is down or its gateway answers 503. Each gives the right
+//! error or per-record result; nothing is lost and nothing is marked sent that the
+//! server did not acknowledge.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use branchbook_core::protocol::RecordStatus;
+use branchbook_core::store::Finalized;
+use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncError, SyncStep, Unobserved};
+use branchbook_e2e::device::{Device, FORM_ID, Fill, household_form_json, test_network};
+use branchbook_e2e::proxy::{Fault, FaultProxy, Plan};
+use branchbook_e2e::scene::Scene;
+use branchbook_e2e::server::Backend;
+use serde_json::json;
+
+fn small() -> Fill {
+    Fill { households: 5, submissions: 20, gatherings: 2, attendees: 6, photos: 4, photo_side: 400, seed: 5 }
+}
+
+fn ready_scene() -> Scene {
+    Scene::new(Backend::Sqlite, |c| c.max_batch_records = 20, 6).unwrap().unwrap()
+}
+
+#[test]
+fn a_revoked_phone_is_told_so_and_keeps_everything() {
+    let scene = ready_scene();
+    scene.enroll_via(&scene.server.url()).unwrap();
+    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    scene.device.fill(&small(), scene.dir.path()).unwrap();
+    let queued = scene.device.store().outbox_len().unwrap();
+    let device_id = scene.device.store().sync_account().unwrap().unwrap().device_id;
+
+    scene.server.revoke(&scene.setup, &device_id.to_string()).unwrap();
+    let error = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap_err();
+    assert!(matches!(error, SyncError::Revoked { step: SyncStep::Manifest }), "{error:?}");
+    assert!(error.to_string().contains("revoked"));
+    assert_eq!(scene.device.store().outbox_len().unwrap(), queued, "nothing marked sent");
+    assert_eq!(scene.device.store().pending_photos().unwrap().len(), 4);
+    assert!(scene.server.list(&scene.setup, "submissions").unwrap().is_empty());
+
+    // Enrolled again with a new code, the same phone sends everything it kept.
+    scene.enroll_via(&scene.server.url()).unwrap();
+    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
+    assert_eq!(scene.server.list(&scene.setup, "submissions").unwrap().len(), 20);
+}
+
+#[test]
+fn a_rejected_record_stays_on_the_phone_with_its_reason_and_blocks_nothing() {
+    let scene = ready_scene();
+    scene.enroll_via(&scene.server.url()).unwrap();
+    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    // A survey of a form version the server never published, made before the others.
+    let store = scene.device.store();
+    store.add_form(&household_form_json().replace(FORM_ID, "unpublished_form"), None).unwrap();
+    let draft = store.create_draft("unpublished_form", "2026.1", None, Some("vi"), "{}").unwrap();
+    store
+        .finalize(draft.uuid, &Finalized { finalized_at: chrono::Utc::now(), data: json!({"head_name": "X", "n_members": 1, "water": "tap"}), photos: vec![] })
+        .unwrap();
+    let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
+
+    let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    assert!(report.records_refused >= 1);
+    let issues = scene.device.client.issues().unwrap();
+    let issue = issues.iter().find(|i| i.uuid == draft.uuid.to_string()).expect("the refused record is listed");
+    assert_eq!(issue.status, RecordStatus::Rejected);
+    assert!(!issue.reason.is_empty());
+    assert!(store.outbox(1000).unwrap().iter().any(|i| i.record.uuid == draft.uuid), "it stays queued");
+    // Everything after it went through.
+    scene.verify(&filled).unwrap();
+    assert!(!scene.server.list(&scene.setup, "submissions").unwrap().iter().any(|r| r.0 == draft.uuid));
+
+    // The next pass offers it again (refused again) and sends nothing twice.
+    let again = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    assert_eq!(again.records_stored, 0);
+    assert_eq!(again.records_refused, report.records_refused);
+    scene.verify(&filled).unwrap();
+}
+
+#[test]
+fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
+    let scene = ready_scene();
+    let proxy = FaultProxy::start(scene.server.addr, Plan::Clean).unwrap();
+    scene.enroll_via(&proxy.url()).unwrap();
+    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
+    let queued = scene.device.store().outbox_len().unwrap();
+
+    // A second client on the same phone that gives up quickly.
+    let (timeouts, _) = test_network();
+    let quick = RetryPolicy { first_delay: Duration::from_millis(10), max_delay: Duration::from_millis(50), max_attempts: 3, deadline: Duration::from_secs(10) };
+    let impatient = Device::open_with(&scene.device.path, timeouts, quick).unwrap();
+
+    proxy.set_plan(Plan::Always(Fault::Refuse));
+    let error = impatient.client.run(&Unobserved, &CancelHandle::default()).unwrap_err();
+    assert!(matches!(error, SyncError::Unreachable { step: SyncStep::Manifest, .. }), "{error:?}");
+    proxy.set_plan(Plan::Always(Fault::Status(503)));
+    let error = impatient.client.run(&Unobserved, &CancelHandle::default()).unwrap_err();
+    assert!(matches!(error, SyncError::ServerFault { status: 503, .. }), "{error:?}");
+    assert_eq!(proxy.stats().log.iter().filter(|r| r.fault.is_some()).count(), 6, "3 attempts each");
+
+    // Down in the middle of pushing: the first batch of 20 is stored and acknowledged,
+    // the second is stored but its answer lost, then nothing answers.
+    proxy.set_plan(Plan::Script(
+        [None, None, None, Some(Fault::CutResponse { at: branchbook_e2e::proxy::Cut::Bytes(0), reset: true })]
+            .into_iter()
+            .chain(std::iter::repeat_n(Some(Fault::Refuse), 10))
+            .collect(),
+    ));
+    assert!(impatient.client.run(&Unobserved, &CancelHandle::default()).is_err());
+    let left = scene.device.store().outbox_len().unwrap();
+    assert_eq!(left, queued - 20, "only the acknowledged batch is marked sent");
+    assert!(scene.device.client.issues().unwrap().is_empty());
+
+    proxy.set_plan(Plan::Clean);
+    let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    assert_eq!(report.records_stored, left, "the unheard batch comes back as duplicates, counted once");
+    assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
+    scene.verify(&filled).unwrap();
+}
