@@ -89,6 +89,14 @@ pub enum Plan {
     Script(VecDeque<Option<Fault>>),
     /// This fault on every request (a server that is down, a gateway that answers 503).
     Always(Fault),
+    /// Each request's connection cut with probability `rate` (request or answer, at a
+    /// random point, FIN or reset), from a generator seeded with `seed`.
+    RandomCuts {
+        /// Seed of the generator.
+        seed: u64,
+        /// Probability that one request's connection is cut.
+        rate: f64,
+    },
 }
 
 /// What the proxy saw of one request.
@@ -156,7 +164,7 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?;
         let seed = match &plan {
-            Plan::Random { seed, .. } => *seed,
+            Plan::Random { seed, .. } | Plan::RandomCuts { seed, .. } => *seed,
             _ => 0,
         };
         let shared = Arc::new(Shared {
@@ -197,7 +205,7 @@ impl FaultProxy {
     /// Replaces the plan from the next request on.
     pub fn set_plan(&self, plan: Plan) {
         let mut state = lock(&self.shared.plan);
-        if let Plan::Random { seed, .. } = &plan {
+        if let Plan::Random { seed, .. } | Plan::RandomCuts { seed, .. } = &plan {
             state.rng = StdRng::seed_from_u64(*seed);
         }
         state.plan = plan;
@@ -255,6 +263,19 @@ fn decide(state: &mut PlanState) -> Option<Fault> {
         Plan::Clean => None,
         Plan::Script(queue) => queue.pop_front().flatten(),
         Plan::Always(fault) => Some(*fault),
+        Plan::RandomCuts { rate, .. } => {
+            let rate = *rate;
+            if !state.rng.random_bool(rate.clamp(0.0, 1.0)) {
+                return None;
+            }
+            let at = Cut::Fraction(state.rng.random_range(0.0..1.0));
+            let reset = state.rng.random_bool(0.5);
+            Some(if state.rng.random_bool(0.5) {
+                Fault::CutRequest { at, reset }
+            } else {
+                Fault::CutResponse { at, reset }
+            })
+        }
         Plan::Random { rate, max_stall, .. } => {
             let (rate, max_stall) = (*rate, *max_stall);
             if !state.rng.random_bool(rate.clamp(0.0, 1.0)) {
@@ -828,6 +849,20 @@ mod tests {
         assert_ne!(first, faults_of(plan(8), 60));
         let faulted = first.iter().filter(|f| f.is_some()).count();
         assert!((6..=32).contains(&faulted), "{faulted} of 60 at rate 0.3");
+    }
+
+    #[test]
+    fn random_cuts_only_cut_connections() {
+        let faults = faults_of(Plan::RandomCuts { seed: 3, rate: 0.5 }, 40);
+        let cuts: Vec<_> = faults.iter().flatten().collect();
+        assert!((8..=32).contains(&cuts.len()), "{} of 40 at rate 0.5", cuts.len());
+        assert!(cuts.iter().all(|f| matches!(f, Fault::CutRequest { .. } | Fault::CutResponse { .. })));
+        assert_eq!(faults, faults_of(Plan::RandomCuts { seed: 3, rate: 0.5 }, 40));
+    }
+
+    #[test]
+    fn always_faults_every_request() {
+        assert_eq!(faults_of(Plan::Always(Fault::Status(503)), 5), vec![Some(Fault::Status(503)); 5]);
     }
 
     #[test]
