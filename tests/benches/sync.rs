@@ -146,12 +146,7 @@ fn main() {
     let started = Instant::now();
     let report = pass_in_child(&phone_a);
     let wall = started.elapsed().as_secs_f64();
-    let mut stats = counter.stats();
-    stats.log.drain(..before.log.len());
-    stats.bytes_up -= before.bytes_up;
-    stats.bytes_down -= before.bytes_down;
-    stats.requests -= before.requests;
-    stats.connections -= before.connections;
+    let stats = counter.stats().since(&before);
     assert_eq!(report["records_stored"].as_u64(), Some(records));
     print_run("loopback (no faults)", &[report], wall, &stats, json_bytes, filled.photo_bytes);
 
@@ -174,12 +169,7 @@ fn main() {
         passes.push(report);
     }
     let wall = started.elapsed().as_secs_f64();
-    let mut stats = cutter.stats();
-    stats.log.drain(..base.log.len());
-    stats.bytes_up -= base.bytes_up;
-    stats.bytes_down -= base.bytes_down;
-    stats.requests -= base.requests;
-    stats.connections -= base.connections;
+    let stats = cutter.stats().since(&base);
     assert_eq!(stored, records);
     print_run("through a proxy cutting 1% of connections", &passes, wall, &stats, json_bytes, filled.photo_bytes);
 }

@@ -131,6 +131,21 @@ pub struct Stats {
     pub log: Vec<RequestLog>,
 }
 
+impl Stats {
+    /// What happened after `earlier` (a copy taken before), so one phase of a test can
+    /// be counted on its own.
+    pub fn since(&self, earlier: &Stats) -> Stats {
+        Stats {
+            connections: self.connections - earlier.connections,
+            requests: self.requests - earlier.requests,
+            faults: self.faults - earlier.faults,
+            bytes_up: self.bytes_up - earlier.bytes_up,
+            bytes_down: self.bytes_down - earlier.bytes_down,
+            log: self.log.get(earlier.log.len()..).unwrap_or_default().to_vec(),
+        }
+    }
+}
+
 struct Shared {
     upstream: SocketAddr,
     plan: Mutex<PlanState>,
@@ -710,6 +725,9 @@ mod tests {
     fn a_clean_proxy_forwards_requests_and_answers_exactly_and_counts_bytes() {
         let upstream = Upstream::start();
         let proxy = FaultProxy::start(upstream.addr, Plan::Clean).unwrap();
+        let (_, error) = converse(proxy.addr(), &[request("/warm-up", "")]);
+        assert!(error.is_none());
+        let warm = proxy.stats();
         let requests = [request("/a", "hello"), request("/chunked", ""), request("/b", &"x".repeat(10_000))];
         let (answers, error) = converse(proxy.addr(), &requests);
         assert!(error.is_none(), "{error:?}");
@@ -722,11 +740,11 @@ mod tests {
                 r#"200 {"path":"/b","body":10000}"#
             ]
         );
-        let stats = proxy.stats();
+        let stats = proxy.stats().since(&warm);
         assert_eq!((stats.connections, stats.requests, stats.faults), (1, 3, 0));
         let sent: u64 = requests.iter().map(|r| r.len() as u64).sum();
         assert_eq!(stats.bytes_up, sent);
-        assert_eq!(upstream.received(), sent);
+        assert_eq!(upstream.received(), sent + request("/warm-up", "").len() as u64);
         assert_eq!(stats.log[2].body_len, 10_000);
         assert_eq!(stats.log[2].body_forwarded, 10_000);
         assert_eq!(stats.log[0].method, "POST");

@@ -120,3 +120,50 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
     scene.verify(&filled).unwrap();
 }
+
+/// Cancels the pass from the "UI" as soon as some records went up.
+struct CancelAfterFirstBatch(std::sync::Arc<CancelHandle>);
+
+impl branchbook_core::sync::SyncObserver for CancelAfterFirstBatch {
+    fn on_progress(&self, progress: branchbook_core::sync::SyncProgress) {
+        if progress.phase == branchbook_core::sync::SyncPhase::PushingRecords && progress.items_done > 0 {
+            self.0.cancel();
+        }
+    }
+}
+
+#[test]
+fn a_cancelled_pass_keeps_exactly_what_the_server_acknowledged() {
+    let scene = ready_scene();
+    scene.enroll_via(&scene.server.url()).unwrap();
+    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
+    let queued = scene.device.store().outbox_len().unwrap();
+
+    let cancel = CancelHandle::new();
+    let error = scene.device.client.run(&CancelAfterFirstBatch(cancel.clone()), &cancel).unwrap_err();
+    assert!(matches!(error, SyncError::Cancelled), "{error:?}");
+    assert_eq!(scene.device.store().outbox_len().unwrap(), queued - 20, "the one acknowledged batch");
+    let sent_here = scene.device.store().submission_counts(None).unwrap().sent;
+    assert_eq!(scene.server.list(&scene.setup, "submissions").unwrap().len() as u64, sent_here);
+    assert_eq!(scene.device.store().pending_photos().unwrap().len(), 4, "no photo was started");
+
+    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
+    scene.verify(&filled).unwrap();
+}
+
+#[test]
+fn a_form_the_phone_cannot_take_is_reported_and_blocks_nothing() {
+    let scene = ready_scene();
+    scene.enroll_via(&scene.server.url()).unwrap();
+    // The phone already holds this id and version with other content (a published
+    // version never changes, so the store refuses the server's copy).
+    let other = household_form_json().replace("Thăm hộ gia đình", "Bản khác");
+    scene.device.store().add_form(&other, None).unwrap();
+    let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    assert_eq!(report.forms_received, 0);
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(report.problems[0].contains(FORM_ID));
+    assert_eq!(report.members_received, 6, "the pass went on");
+}

@@ -79,74 +79,228 @@ pub(crate) fn run(
     observer: &dyn SyncObserver,
     cancel: &CancelHandle,
 ) -> Result<SyncReport, SyncError> {
-    let progress = Progress { observer };
-    let mut report = SyncReport::default();
-    let limits = pull_forms(store, transport, limits, &progress, cancel, &mut report)?;
-    pull_changes(store, transport, &progress, cancel, &mut report)?;
-    push_records(store, transport, limits, &progress, cancel, &mut report)?;
-    push_photos(store, transport, limits, &progress, cancel, &mut report)?;
-    progress.report(SyncPhase::Done, (0, 0), (0, 0), None);
-    Ok(report)
+    let mut pass = Pass {
+        store,
+        transport,
+        progress: Progress { observer },
+        cancel,
+        report: SyncReport::default(),
+    };
+    let limits = pass.pull_forms(limits)?;
+    pass.pull_changes()?;
+    pass.push_records(limits)?;
+    pass.push_photos(limits)?;
+    pass.progress.report(SyncPhase::Done, (0, 0), (0, 0), None);
+    Ok(pass.report)
 }
 
-fn pull_forms(
-    store: &Store,
-    transport: &Transport,
-    limits: Limits,
-    progress: &Progress<'_>,
-    cancel: &CancelHandle,
-    report: &mut SyncReport,
-) -> Result<Limits, SyncError> {
-    progress.report(SyncPhase::PullingForms, (0, 0), (0, 0), None);
-    let manifest: Manifest = transport.get_json(SyncStep::Manifest, "/api/v1/manifest", cancel)?;
-    if manifest.limits != limits {
-        store.set_sync_limits(&manifest.limits)?;
-    }
-    let held: HashSet<(String, String, String)> = store
-        .forms()?
-        .into_iter()
-        .map(|f| (f.form_id, f.version, f.sha256))
-        .collect();
-    let missing: Vec<_> = manifest
-        .forms
-        .iter()
-        .filter(|f| !held.contains(&(f.form_id.clone(), f.version.clone(), f.sha256.to_ascii_lowercase())))
-        .collect();
-    let total = missing.len() as u64;
-    for (done, form) in missing.into_iter().enumerate() {
-        cancel.check()?;
-        progress.report(
-            SyncPhase::PullingForms,
-            (done as u64, total),
-            (0, 0),
-            Some(format!("form {} {}", form.form_id, form.version)),
-        );
-        let path = format!("/api/v1/forms/{}/{}", encode(&form.form_id), encode(&form.version));
-        let bytes = transport.get_verified(SyncStep::Form, &path, cancel, |bytes| {
-            if hex::encode(Sha256::digest(bytes)).eq_ignore_ascii_case(&form.sha256) {
-                Ok(())
-            } else {
-                Err(SyncError::FormHashMismatch {
-                    form_id: form.form_id.clone(),
-                    version: form.version.clone(),
+/// One pass under way: where it reads and writes, and what it did so far.
+struct Pass<'a> {
+    store: &'a Store,
+    transport: &'a Transport,
+    progress: Progress<'a>,
+    cancel: &'a CancelHandle,
+    report: SyncReport,
+}
+
+impl Pass<'_> {
+    fn pull_forms(&mut self, limits: Limits) -> Result<Limits, SyncError> {
+        self.progress.report(SyncPhase::PullingForms, (0, 0), (0, 0), None);
+        let manifest: Manifest = self.transport.get_json(SyncStep::Manifest, "/api/v1/manifest", self.cancel)?;
+        if manifest.limits != limits {
+            self.store.set_sync_limits(&manifest.limits)?;
+        }
+        let held: HashSet<(String, String, String)> = self
+            .store
+            .forms()?
+            .into_iter()
+            .map(|f| (f.form_id, f.version, f.sha256))
+            .collect();
+        let missing: Vec<_> = manifest
+            .forms
+            .iter()
+            .filter(|f| !held.contains(&(f.form_id.clone(), f.version.clone(), f.sha256.to_ascii_lowercase())))
+            .collect();
+        let total = missing.len() as u64;
+        for (done, form) in missing.into_iter().enumerate() {
+            self.cancel.check()?;
+            self.progress.report(
+                SyncPhase::PullingForms,
+                (done as u64, total),
+                (0, 0),
+                Some(format!("form {} {}", form.form_id, form.version)),
+            );
+            let path = format!("/api/v1/forms/{}/{}", encode(&form.form_id), encode(&form.version));
+            let fetched = self
+                .transport
+                .get_verified(SyncStep::Form, &path, self.cancel, |bytes| {
+                    if hex::encode(Sha256::digest(bytes)).eq_ignore_ascii_case(&form.sha256) {
+                        Ok(())
+                    } else {
+                        Err(SyncError::FormHashMismatch {
+                            form_id: form.form_id.clone(),
+                            version: form.version.clone(),
+                        })
+                    }
                 })
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| SyncError::Protocol {
+                        step: SyncStep::Form,
+                        detail: format!("form {} {} is not UTF-8", form.form_id, form.version),
+                    })
+                });
+            let stored = match fetched {
+                Ok(json) => self.store.add_form(&json, Some(&form.sha256)).map_err(SyncError::from),
+                // No connection, a revoked device or a cancel stop the pass; a form the
+                // server will not give or this phone cannot take (damaged, refused, a
+                // version it holds with other content) must not stop her records.
+                Err(e @ (SyncError::Unreachable { .. } | SyncError::ServerFault { .. } | SyncError::NotOurServer { .. }
+                | SyncError::Revoked { .. } | SyncError::Cancelled)) => return Err(e),
+                Err(e) => Err(e),
+            };
+            match stored {
+                Ok(_) => self.report.forms_received += 1,
+                Err(e) => self
+                    .report
+                    .problems
+                    .push(format!("form {} version {} was not stored: {e}", form.form_id, form.version)),
             }
-        })?;
-        let json = String::from_utf8(bytes).map_err(|_| SyncError::Protocol {
-            step: SyncStep::Form,
-            detail: format!("form {} {} is not UTF-8", form.form_id, form.version),
-        })?;
-        match store.add_form(&json, Some(&form.sha256)) {
-            Ok(_) => report.forms_received += 1,
-            // A form this phone cannot take (a version it holds with other content)
-            // must not stop her records from going up.
-            Err(e) => report
-                .problems
-                .push(format!("form {} version {} was not stored: {e}", form.form_id, form.version)),
+        }
+        self.progress.report(SyncPhase::PullingForms, (total, total), (0, 0), None);
+        Ok(manifest.limits)
+    }
+
+    fn pull_changes(&mut self) -> Result<(), SyncError> {
+        let mut pages = 0u64;
+        loop {
+            self.cancel.check()?;
+            self.progress.report(SyncPhase::PullingChanges, (pages, 0), (0, 0), None);
+            let cursor = self.store.sync_cursor()?;
+            let changes: Changes = self.transport.get_json(SyncStep::Changes, &format!("/api/v1/changes?since={cursor}"), self.cancel)?;
+            let applied = self.store.receive_changes(&changes)?;
+            self.report.members_received += applied.members;
+            self.report.households_received += applied.households;
+            pages += 1;
+            if !changes.more {
+                return Ok(());
+            }
+            if changes.next_cursor <= cursor {
+                return Err(SyncError::Protocol {
+                    step: SyncStep::Changes,
+                    detail: format!("more changes announced but the cursor did not move from {cursor}"),
+                });
+            }
         }
     }
-    progress.report(SyncPhase::PullingForms, (total, total), (0, 0), None);
-    Ok(manifest.limits)
+
+    fn push_records(&mut self, limits: Limits) -> Result<(), SyncError> {
+        let total = self.store.outbox_len()?;
+        let mut done = 0u64;
+        let mut after = i64::MIN;
+        let mut max_records = limits.max_batch_records.clamp(1, MAX_PAGE);
+        self.progress.report(SyncPhase::PushingRecords, (0, total), (0, 0), None);
+        loop {
+            self.cancel.check()?;
+            let page = self.store.outbox_after(after, max_records)?;
+            if page.is_empty() {
+                return Ok(());
+            }
+            let n = batch_len(&page, max_records as usize, limits.max_body_bytes);
+            let batch = &page[..n];
+            if n == 1 && batch[0].bytes + BODY_SLACK > limits.max_body_bytes {
+                self.refuse_locally(&batch[0], "too large for the server: it cannot be sent")?;
+                after = batch[0].seq;
+                done += 1;
+                continue;
+            }
+            let first = &batch[0].record;
+            self.progress.report(
+                SyncPhase::PushingRecords,
+                (done, total),
+                (self.report.record_bytes_sent, 0),
+                Some(format!("{} {}", kind_of(first), first.uuid)),
+            );
+            let request = PushRequest {
+                records: batch.iter().map(|i| i.record.clone()).collect(),
+            };
+            let (response, sent): (PushResponse, usize) =
+                match self.transport.post_json(SyncStep::PushRecords, "/api/v1/records", &request, self.cancel) {
+                    Err(SyncError::TooLarge { .. }) if n > 1 => {
+                        // The server's limits shrank: halve the batch and try again.
+                        max_records = (n as u32 / 2).max(1);
+                        continue;
+                    }
+                    Err(SyncError::TooLarge { detail, .. }) => {
+                        self.refuse_locally(&batch[0], &format!("too large for the server: {detail}"))?;
+                        after = batch[0].seq;
+                        done += 1;
+                        continue;
+                    }
+                    other => other?,
+                };
+            check_results(batch, &response.results)?;
+            self.store.acknowledge(&response.results)?;
+            for result in &response.results {
+                if result.status.is_stored() {
+                    self.report.records_stored += 1;
+                } else {
+                    self.report.records_refused += 1;
+                }
+            }
+            self.report.record_bytes_sent += sent as u64;
+            done += n as u64;
+            after = batch[n - 1].seq;
+            self.progress.report(SyncPhase::PushingRecords, (done, total), (self.report.record_bytes_sent, 0), None);
+        }
+    }
+
+    /// Keeps a record the phone cannot send at all as an issue the user sees.
+    fn refuse_locally(&mut self, item: &OutboxItem, reason: &str) -> Result<(), SyncError> {
+        self.store.acknowledge(&[RecordResult {
+            uuid: item.record.uuid,
+            revision: item.record.revision,
+            status: RecordStatus::Rejected,
+            reason: Some(reason.to_owned()),
+            missing_photos: vec![],
+        }])?;
+        self.report.records_refused += 1;
+        Ok(())
+    }
+
+    fn push_photos(&mut self, limits: Limits) -> Result<(), SyncError> {
+        let pending = self.store.pending_photos()?;
+        let total = pending.len() as u64;
+        let bytes_total: u64 = pending.iter().map(|p| p.bytes).sum();
+        let chunk = limits.photo_chunk_bytes.clamp(CHUNK_RANGE.0, CHUNK_RANGE.1);
+        let mut bytes_done = 0u64;
+        for (done, photo) in pending.iter().enumerate() {
+            self.cancel.check()?;
+            let item = format!("photo {}", short(&photo.sha256));
+            let before = bytes_done;
+            let mut on_bytes = |held: u64| {
+                self.progress.report(
+                    SyncPhase::PushingPhotos,
+                    (done as u64, total),
+                    (before + held, bytes_total),
+                    Some(item.clone()),
+                );
+            };
+            on_bytes(0);
+            match push_photo(self.transport, photo, chunk, self.cancel, &mut on_bytes, &mut self.report) {
+                Ok(()) => {
+                    self.store.mark_photo_uploaded(&photo.sha256)?;
+                    self.report.photos_stored += 1;
+                }
+                Err(SyncError::PhotoFile { sha256, detail }) => {
+                    self.report.problems.push(format!("photo {} cannot be sent: {detail}", short(&sha256)));
+                }
+                Err(e) => return Err(e),
+            }
+            bytes_done += photo.bytes;
+        }
+        self.progress.report(SyncPhase::PushingPhotos, (total, total), (bytes_done, bytes_total), None);
+        Ok(())
+    }
 }
 
 /// Percent-encodes a path segment (form ids and versions are usually plain already).
@@ -158,35 +312,6 @@ fn encode(segment: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect()
-}
-
-fn pull_changes(
-    store: &Store,
-    transport: &Transport,
-    progress: &Progress<'_>,
-    cancel: &CancelHandle,
-    report: &mut SyncReport,
-) -> Result<(), SyncError> {
-    let mut pages = 0u64;
-    loop {
-        cancel.check()?;
-        progress.report(SyncPhase::PullingChanges, (pages, 0), (0, 0), None);
-        let cursor = store.sync_cursor()?;
-        let changes: Changes = transport.get_json(SyncStep::Changes, &format!("/api/v1/changes?since={cursor}"), cancel)?;
-        let applied = store.receive_changes(&changes)?;
-        report.members_received += applied.members;
-        report.households_received += applied.households;
-        pages += 1;
-        if !changes.more {
-            return Ok(());
-        }
-        if changes.next_cursor <= cursor {
-            return Err(SyncError::Protocol {
-                step: SyncStep::Changes,
-                detail: format!("more changes announced but the cursor did not move from {cursor}"),
-            });
-        }
-    }
 }
 
 /// The longest prefix of `page` that fits `limits` (at least one record).
@@ -203,74 +328,6 @@ fn batch_len(page: &[OutboxItem], max_records: usize, max_body: u64) -> usize {
     n
 }
 
-fn push_records(
-    store: &Store,
-    transport: &Transport,
-    limits: Limits,
-    progress: &Progress<'_>,
-    cancel: &CancelHandle,
-    report: &mut SyncReport,
-) -> Result<(), SyncError> {
-    let total = store.outbox_len()?;
-    let mut done = 0u64;
-    let mut after = i64::MIN;
-    let mut max_records = limits.max_batch_records.clamp(1, MAX_PAGE);
-    progress.report(SyncPhase::PushingRecords, (0, total), (0, 0), None);
-    loop {
-        cancel.check()?;
-        let page = store.outbox_after(after, max_records)?;
-        if page.is_empty() {
-            return Ok(());
-        }
-        let n = batch_len(&page, max_records as usize, limits.max_body_bytes);
-        let batch = &page[..n];
-        if n == 1 && batch[0].bytes + BODY_SLACK > limits.max_body_bytes {
-            refuse_locally(store, &batch[0], "too large for the server: it cannot be sent", report)?;
-            after = batch[0].seq;
-            done += 1;
-            continue;
-        }
-        let first = &batch[0].record;
-        progress.report(
-            SyncPhase::PushingRecords,
-            (done, total),
-            (report.record_bytes_sent, 0),
-            Some(format!("{} {}", kind_of(first), first.uuid)),
-        );
-        let request = PushRequest {
-            records: batch.iter().map(|i| i.record.clone()).collect(),
-        };
-        let (response, sent): (PushResponse, usize) =
-            match transport.post_json(SyncStep::PushRecords, "/api/v1/records", &request, cancel) {
-                Err(SyncError::TooLarge { .. }) if n > 1 => {
-                    // The server's limits shrank: halve the batch and try again.
-                    max_records = (n as u32 / 2).max(1);
-                    continue;
-                }
-                Err(SyncError::TooLarge { detail, .. }) => {
-                    refuse_locally(store, &batch[0], &format!("too large for the server: {detail}"), report)?;
-                    after = batch[0].seq;
-                    done += 1;
-                    continue;
-                }
-                other => other?,
-            };
-        check_results(batch, &response.results)?;
-        store.acknowledge(&response.results)?;
-        for result in &response.results {
-            if result.status.is_stored() {
-                report.records_stored += 1;
-            } else {
-                report.records_refused += 1;
-            }
-        }
-        report.record_bytes_sent += sent as u64;
-        done += n as u64;
-        after = batch[n - 1].seq;
-        progress.report(SyncPhase::PushingRecords, (done, total), (report.record_bytes_sent, 0), None);
-    }
-}
-
 fn kind_of(record: &crate::protocol::Record) -> &'static str {
     use crate::protocol::RecordBody;
     match record.body {
@@ -279,19 +336,6 @@ fn kind_of(record: &crate::protocol::Record) -> &'static str {
         RecordBody::Gathering(_) => "gathering",
         RecordBody::Audit(_) => "audit",
     }
-}
-
-/// Keeps a record the phone cannot send at all as an issue the user sees.
-fn refuse_locally(store: &Store, item: &OutboxItem, reason: &str, report: &mut SyncReport) -> Result<(), SyncError> {
-    store.acknowledge(&[RecordResult {
-        uuid: item.record.uuid,
-        revision: item.record.revision,
-        status: RecordStatus::Rejected,
-        reason: Some(reason.to_owned()),
-        missing_photos: vec![],
-    }])?;
-    report.records_refused += 1;
-    Ok(())
 }
 
 /// The server must answer each record of the batch, in order; anything else is not
@@ -310,48 +354,6 @@ fn check_results(batch: &[OutboxItem], results: &[RecordResult]) -> Result<(), S
             detail: format!("{} results for a batch of {}, or not in its order", results.len(), batch.len()),
         })
     }
-}
-
-fn push_photos(
-    store: &Store,
-    transport: &Transport,
-    limits: Limits,
-    progress: &Progress<'_>,
-    cancel: &CancelHandle,
-    report: &mut SyncReport,
-) -> Result<(), SyncError> {
-    let pending = store.pending_photos()?;
-    let total = pending.len() as u64;
-    let bytes_total: u64 = pending.iter().map(|p| p.bytes).sum();
-    let chunk = limits.photo_chunk_bytes.clamp(CHUNK_RANGE.0, CHUNK_RANGE.1);
-    let mut bytes_done = 0u64;
-    for (done, photo) in pending.iter().enumerate() {
-        cancel.check()?;
-        let item = format!("photo {}", short(&photo.sha256));
-        let before = bytes_done;
-        let mut on_bytes = |held: u64| {
-            progress.report(
-                SyncPhase::PushingPhotos,
-                (done as u64, total),
-                (before + held, bytes_total),
-                Some(item.clone()),
-            );
-        };
-        on_bytes(0);
-        match push_photo(transport, photo, chunk, cancel, &mut on_bytes, report) {
-            Ok(()) => {
-                store.mark_photo_uploaded(&photo.sha256)?;
-                report.photos_stored += 1;
-            }
-            Err(SyncError::PhotoFile { sha256, detail }) => {
-                report.problems.push(format!("photo {} cannot be sent: {detail}", short(&sha256)));
-            }
-            Err(e) => return Err(e),
-        }
-        bytes_done += photo.bytes;
-    }
-    progress.report(SyncPhase::PushingPhotos, (total, total), (bytes_done, bytes_total), None);
-    Ok(())
 }
 
 fn short(sha256: &str) -> &str {
