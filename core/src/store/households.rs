@@ -11,7 +11,7 @@ use super::outbox::{self, OutboxKind};
 use super::search::{self, SearchKind};
 use super::{Page, RecordKind, RecordState, Store, StoreError, audit, input};
 use crate::domain::Sex;
-use crate::protocol::{AuditAction, HouseholdBody, HouseholdMember, HouseholdRecord, RecordBody};
+use crate::protocol::{AuditAction, HouseholdBody, HouseholdMember, RecordBody};
 use crate::text::fold;
 
 /// What the UI gives to create or edit a household.
@@ -126,28 +126,6 @@ fn write_revision(
     action: AuditAction,
 ) -> Result<Household, StoreError> {
     let now = columns::now();
-    store_revision(tx, uuid, revision, body, now, RecordState::Finalized)?;
-    outbox::enqueue(tx, OutboxKind::Household, uuid, revision)?;
-    audit::log(tx, action, RecordKind::Household, uuid, revision, now)?;
-    Ok(Household {
-        uuid,
-        revision,
-        state: RecordState::Finalized,
-        created_at: now,
-        body: body.clone(),
-    })
-}
-
-/// Writes revision `revision` of a household, makes it the current one and indexes its
-/// names for search.
-fn store_revision(
-    tx: &Transaction<'_>,
-    uuid: Uuid,
-    revision: u32,
-    body: &HouseholdBody,
-    now: DateTime<Utc>,
-    state: RecordState,
-) -> Result<(), StoreError> {
     let json = serde_json::to_string(body).map_err(|source| StoreError::Corrupt {
         what: "household",
         source,
@@ -163,25 +141,19 @@ fn store_revision(
     )?
     .execute((Id(uuid), revision, &body.village, &body.head_name, folded.join("\n"), body.archived, Millis(now)))?;
     tx.prepare_cached(
-        "INSERT INTO household_revisions (uuid, revision, created_at, body, state) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO household_revisions (uuid, revision, created_at, body, state) VALUES (?1, ?2, ?3, ?4, 'finalized')",
     )?
-    .execute((Id(uuid), revision, Millis(now), json, state.as_str()))?;
+    .execute((Id(uuid), revision, Millis(now), json))?;
     search::index(tx, SearchKind::Household, uuid, &names)?;
-    Ok(())
-}
-
-/// Takes in a household revision the server sent (made by another device or an
-/// officer): stored as already sent, never queued. Returns false, changing nothing,
-/// when this phone already has that revision or a newer one.
-pub(crate) fn receive(tx: &Transaction<'_>, record: &HouseholdRecord) -> Result<bool, StoreError> {
-    let newest: Option<u32> = tx
-        .prepare_cached("SELECT max(revision) FROM household_revisions WHERE uuid = ?1")?
-        .query_row([Id(record.uuid)], |r| r.get(0))?;
-    if newest.is_some_and(|n| n >= record.revision) {
-        return Ok(false);
-    }
-    store_revision(tx, record.uuid, record.revision, &record.body, columns::now(), RecordState::Sent)?;
-    Ok(true)
+    outbox::enqueue(tx, OutboxKind::Household, uuid, revision)?;
+    audit::log(tx, action, RecordKind::Household, uuid, revision, now)?;
+    Ok(Household {
+        uuid,
+        revision,
+        state: RecordState::Finalized,
+        created_at: now,
+        body: body.clone(),
+    })
 }
 
 fn revision(

@@ -122,46 +122,15 @@ fn mark_source_sent(
     Ok(())
 }
 
-/// Acknowledges record `(uuid, revision)` inside a transaction (see [`Store::mark_sent`]).
-pub(crate) fn mark_sent(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
-    let kind: Option<String> = tx
-        .prepare_cached("SELECT kind FROM outbox WHERE uuid = ?1 AND revision = ?2")?
-        .query_row((Id(uuid), revision), |r| r.get(0))
-        .optional()?;
-    let Some(kind) = kind else {
-        let known: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM submissions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
-                 OR EXISTS (SELECT 1 FROM household_revisions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
-                 OR EXISTS (SELECT 1 FROM gatherings WHERE uuid = ?1 AND ?2 = 1 AND state = 'sent')
-                 OR EXISTS (SELECT 1 FROM audit WHERE uuid = ?1 AND ?2 = 1)",
-            (Id(uuid), revision),
-            |r| r.get(0),
-        )?;
-        return if known { Ok(()) } else { Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}"))) };
-    };
-    let kind = OutboxKind::parse(&kind)
-        .ok_or_else(|| StoreError::invalid("outbox kind", format!("unknown kind {kind:?}")))?;
-    mark_source_sent(tx, kind, uuid, revision)?;
-    tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?.execute((Id(uuid), revision))?;
-    Ok(())
-}
-
 impl Store {
     /// Up to `limit` records waiting to be sent, in sending order.
     pub fn outbox(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
-        self.outbox_after(i64::MIN, limit)
-    }
-
-    /// Up to `limit` records waiting to be sent whose place comes after `after_seq`, in
-    /// sending order: a sync pass reads the outbox page by page this way, going past
-    /// records the server refused (they stay queued) without loading the whole outbox.
-    pub fn outbox_after(&self, after_seq: i64, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
         self.read(|tx| {
             let queued: Vec<(i64, String, Id, u32)> = tx
                 .prepare_cached(
-                    "SELECT seq, kind, uuid, revision FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                    "SELECT seq, kind, uuid, revision FROM outbox ORDER BY seq LIMIT ?1",
                 )?
-                .query_map((after_seq, limit), |r| {
+                .query_map([limit], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })?
                 .collect::<Result<_, _>>()?;
@@ -195,7 +164,28 @@ impl Store {
     /// had it): it leaves the outbox and its state becomes sent. Acknowledging a record
     /// that is already sent is a no-op, so a repeated acknowledgement is safe.
     pub fn mark_sent(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
-        self.write(|tx| mark_sent(tx, uuid, revision))
+        self.write(|tx| {
+            let kind: Option<String> = tx
+                .prepare_cached("SELECT kind FROM outbox WHERE uuid = ?1 AND revision = ?2")?
+                .query_row((Id(uuid), revision), |r| r.get(0))
+                .optional()?;
+            let Some(kind) = kind else {
+                let known: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM submissions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
+                         OR EXISTS (SELECT 1 FROM household_revisions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
+                         OR EXISTS (SELECT 1 FROM gatherings WHERE uuid = ?1 AND ?2 = 1 AND state = 'sent')
+                         OR EXISTS (SELECT 1 FROM audit WHERE uuid = ?1 AND ?2 = 1)",
+                    (Id(uuid), revision),
+                    |r| r.get(0),
+                )?;
+                return if known { Ok(()) } else { Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}"))) };
+            };
+            let kind = OutboxKind::parse(&kind)
+                .ok_or_else(|| StoreError::invalid("outbox kind", format!("unknown kind {kind:?}")))?;
+            mark_source_sent(tx, kind, uuid, revision)?;
+            tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?.execute((Id(uuid), revision))?;
+            Ok(())
+        })
     }
 
     /// Photos referenced by finalized records that the server does not have yet, oldest

@@ -37,7 +37,7 @@ pub struct RosterImport {
     pub removed: u32,
 }
 
-pub(crate) fn clean(m: &RosterMember) -> Result<RosterMember, StoreError> {
+fn clean(m: &RosterMember) -> Result<RosterMember, StoreError> {
     Ok(RosterMember {
         id: m.id,
         member_code: input::optional(m.member_code.as_deref()),
@@ -126,7 +126,7 @@ pub(crate) fn upsert(
     })
 }
 
-pub(crate) fn apply(
+fn apply(
     tx: &Transaction<'_>,
     members: &[RosterMember],
     change: RosterChange,
