@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::protocol::EnrollmentQr;
-use branchbook_core::store::{Finalized, GatheringInput, HouseholdInput, MemberInput, PhotoOptions, Store, StoreError, WalkIn};
+use branchbook_core::engine::{Answer, SessionOptions};
+use branchbook_core::store::{GatheringDetails, HouseholdInput, MemberInput, PhotoOptions, Store, StoreError, WalkIn};
 use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncClient, SyncError, Timeouts};
 use chrono::Utc;
 use rand::rngs::StdRng;
@@ -32,6 +33,9 @@ pub enum DeviceError {
     /// A test photo could not be made.
     #[error("making a photo: {0}")]
     Photo(String),
+    /// The form session refused an answer or to finalize.
+    #[error("form session: {0}")]
+    Session(String),
 }
 
 /// One field of the test form in the model's canonical JSON.
@@ -183,31 +187,37 @@ impl Device {
             write_photo(&path, fill.photo_side, fill.seed.wrapping_mul(1_000_003).wrapping_add(photo_index))?;
             Ok(path)
         };
+        let session_error = |e: &dyn std::fmt::Debug| DeviceError::Session(format!("{e:?}"));
         for i in 0..fill.submissions {
+            // As the app does: a form session per visit, answers, a photo from the
+            // camera, finalize; the draft saved along the way.
             let household = filled.households.get(i % fill.households.max(1)).copied();
-            let draft = store.create_draft(FORM_ID, FORM_VERSION, household, Some("vi"), "{}")?;
-            let mut photo = None;
+            let (draft, mut session) = store.start_submission(FORM_ID, FORM_VERSION, household, &SessionOptions::new(Utc::now()))?;
+            let water = ["tap", "well", "stream"][i % 3];
+            let answers = [
+                ("head_name", Answer::Text { value: format!("{} {i}", names[i % names.len()]) }),
+                ("n_members", Answer::Integer { value: rng.random_range(1..9) }),
+                ("water", Answer::Choice { name: water.into() }),
+            ];
+            for (question, answer) in answers {
+                session.set_answer(question, answer).map_err(|e| session_error(&e))?;
+            }
             if i < submission_photos && photos_left > 0 {
                 let file = next_photo()?;
                 let stored = store.attach_submission_photo(draft.uuid, &file, PhotoOptions::default())?;
-                filled.photos.push(stored.sha256.clone());
+                session.set_answer("photo", Answer::Photo { sha256: stored.sha256.clone() }).map_err(|e| session_error(&e))?;
+                filled.photos.push(stored.sha256);
                 filled.photo_bytes += stored.bytes;
-                photo = Some(stored.sha256);
                 photos_left -= 1;
             }
-            let water = ["tap", "well", "stream"][i % 3];
-            let data = json!({
-                "head_name": format!("{} {i}", names[i % names.len()]),
-                "n_members": rng.random_range(1..9),
-                "water": water,
-                "photo": photo,
-            });
-            store.finalize(draft.uuid, &Finalized { finalized_at: Utc::now(), data, photos: photo.into_iter().collect() })?;
+            store.save_draft(&session)?;
+            let submission = session.finalize(Utc::now()).map_err(|e| session_error(&e))?;
+            store.finalize(&submission)?;
             filled.submissions.push(draft.uuid);
         }
         let roster = store.list_members(None, false, branchbook_core::store::Page::first(500))?;
         for g in 0..fill.gatherings {
-            let gathering = store.create_gathering(&GatheringInput {
+            let gathering = store.create_gathering(&GatheringDetails {
                 kind: [GatheringKind::PolicyDialogue, GatheringKind::CommunicationSession, GatheringKind::ClubMeeting][g % 3],
                 topic: format!("Phòng chống tảo hôn {g}"),
                 village: villages[g % 3].into(),

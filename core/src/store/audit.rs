@@ -15,22 +15,12 @@ use crate::protocol::{AuditAction, AuditBody, RecordBody};
 const UNENROLLED: &str = "unenrolled";
 
 /// One entry of the audit trail, as the UI shows a record's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
-    /// Id of the entry itself.
+    /// Id of the entry itself (the record id it is sent under).
     pub id: Uuid,
-    /// The device account that acted.
-    pub actor: String,
-    /// What was done.
-    pub action: AuditAction,
-    /// Kind of record acted on.
-    pub target_kind: String,
-    /// The record acted on.
-    pub target_id: Uuid,
-    /// Its revision.
-    pub target_revision: u32,
-    /// When (UTC).
-    pub at: DateTime<Utc>,
+    /// Who did what to which record, and when.
+    pub body: AuditBody,
 }
 
 /// The account name recorded as the actor.
@@ -71,12 +61,14 @@ pub(crate) fn log(
 fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.get::<_, Id>(0)?.0,
-        actor: r.get(1)?,
-        action: r.get::<_, Key<AuditAction>>(2)?.0,
-        target_kind: r.get(3)?,
-        target_id: r.get::<_, Id>(4)?.0,
-        target_revision: r.get(5)?,
-        at: r.get::<_, Millis>(6)?.0,
+        body: AuditBody {
+            actor: r.get(1)?,
+            action: r.get::<_, Key<AuditAction>>(2)?.0,
+            target_kind: r.get(3)?,
+            target_id: r.get::<_, Id>(4)?.0,
+            target_revision: r.get(5)?,
+            at: r.get::<_, Millis>(6)?.0,
+        },
     })
 }
 
@@ -92,15 +84,7 @@ pub(crate) fn wire(
         .query_row([Id(id)], entry)
         .optional()?
         .ok_or_else(|| StoreError::not_found(RecordKind::Audit, id))?;
-    let body = AuditBody {
-        actor: e.actor,
-        action: e.action,
-        target_kind: e.target_kind,
-        target_id: e.target_id,
-        target_revision: e.target_revision,
-        at: e.at,
-    };
-    Ok((e.at, RecordBody::Audit(body)))
+    Ok((e.body.at, RecordBody::Audit(e.body)))
 }
 
 impl Store {

@@ -118,6 +118,35 @@ pub enum StoreError {
         /// The newest revision.
         current: u32,
     },
+    /// A draft's state or finalized answers belong to another form version than the draft.
+    #[error("submission {id} is filled with {expected}, not {found}")]
+    FormMismatch {
+        /// The submission.
+        id: Uuid,
+        /// The draft's form and version.
+        expected: String,
+        /// What was given.
+        found: String,
+    },
+    /// Finalized answers that the draft's form version does not accept.
+    #[error("submission {id} has {} answer(s) its form does not accept", problems.len())]
+    Rejected {
+        /// The submission.
+        id: Uuid,
+        /// What is wrong, question by question.
+        problems: Vec<crate::engine::FinalizeProblem>,
+    },
+    /// A form that does not compile (cannot be filled).
+    #[error("form {form} has {} problem(s)", problems.len())]
+    FormInvalid {
+        /// The form's id and version.
+        form: String,
+        /// Every problem found.
+        problems: Vec<crate::form::Problem>,
+    },
+    /// The form session refused (a saved draft that does not fit its form, an unknown language).
+    #[error(transparent)]
+    Session(#[from] crate::engine::SessionError),
     /// A value given by the caller is not acceptable.
     #[error("invalid {field}: {reason}")]
     Invalid {

@@ -4,11 +4,14 @@
 //! draft needs it.
 
 use chrono::{DateTime, Utc};
+use std::sync::{Arc, PoisonError};
+
 use rusqlite::{OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
 use super::columns::{self, Millis};
 use super::{RecordKind, Store, StoreError};
+use crate::engine::CompiledForm;
 use crate::form::Form;
 
 /// A stored form version, as lists show it.
@@ -48,10 +51,16 @@ fn parse(json: &str) -> Result<Form, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::invalid("form", format!("not a form's JSON: {e}")))
 }
 
+fn compile(form: Form) -> Result<CompiledForm, StoreError> {
+    let name = format!("{} version {}", form.id, form.version);
+    CompiledForm::compile(form).map_err(|problems| StoreError::FormInvalid { form: name, problems })
+}
+
 impl Store {
     /// Stores a form version from its canonical JSON. `expected_sha256` (from the
-    /// manifest) must match when given. Storing the same version again is a no-op; the
-    /// same id and version with other content is refused (a published version never changes).
+    /// manifest) must match when given, and the form must compile (a form that cannot be
+    /// filled is refused with every problem). Storing the same version again is a no-op;
+    /// the same id and version with other content is refused (a published version never changes).
     pub fn add_form(&self, json: &str, expected_sha256: Option<&str>) -> Result<FormInfo, StoreError> {
         let sha256 = hex::encode(Sha256::digest(json.as_bytes()));
         if let Some(expected) = expected_sha256
@@ -60,6 +69,7 @@ impl Store {
             return Err(StoreError::invalid("form", format!("content hash {sha256} is not the announced {expected}")));
         }
         let form = parse(json)?;
+        compile(form.clone())?;
         self.write(|tx| {
             let existing: Option<FormInfo> = tx
                 .prepare_cached("SELECT form_id, version, title, sha256, added_at FROM forms WHERE form_id = ?1 AND version = ?2")?
@@ -98,6 +108,17 @@ impl Store {
     pub fn form(&self, form_id: &str, version: &str) -> Result<Form, StoreError> {
         parse(&self.read(|tx| json(tx, form_id, version))?)
     }
+
+    /// Form `form_id` version `version`, compiled for filling (compiled once, then shared).
+    pub fn compiled_form(&self, form_id: &str, version: &str) -> Result<Arc<CompiledForm>, StoreError> {
+        let key = (form_id.to_owned(), version.to_owned());
+        if let Some(form) = self.compiled.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(Arc::clone(form));
+        }
+        let form = Arc::new(compile(self.form(form_id, version)?)?);
+        self.compiled.lock().unwrap_or_else(PoisonError::into_inner).insert(key, Arc::clone(&form));
+        Ok(form)
+    }
 }
 
 #[cfg(test)]
@@ -105,16 +126,23 @@ pub(crate) mod tests {
     use super::*;
     use crate::store::testing::{count, store};
 
-    /// The JSON of a small form with one text question.
+    fn field(name: &str, kind: serde_json::Value, required: bool, constraint: Option<&str>) -> serde_json::Value {
+        serde_json::json!({"node": "field", "name": name, "kind": kind, "label": {"": name}, "hint": {},
+            "required": if required { Some("true()") } else { None }, "required_message": {}, "relevant": null,
+            "constraint": constraint, "constraint_message": {}, "calculation": null, "default": null,
+            "read_only": null, "choice_filter": null, "appearance": null, "parameters": {},
+            "source": {"sheet": "survey", "row": 2}})
+    }
+
+    /// The JSON of a small household-visit form: the head's name (required), how many
+    /// people live there (more than 0), and a photo of the house.
     pub(crate) fn form_json(id: &str, version: &str) -> String {
         serde_json::json!({
             "id": id, "version": version, "title": format!("Thăm hộ {version}"), "default_language": null,
-            "languages": [], "instance_name": null, "choices": {},
-            "body": [{"node": "field", "name": "q", "kind": {"type": "text"}, "label": {"": "Q"}, "hint": {},
-                      "required": null, "required_message": {}, "relevant": null, "constraint": null,
-                      "constraint_message": {}, "calculation": null, "default": null, "read_only": null,
-                      "choice_filter": null, "appearance": null, "parameters": {},
-                      "source": {"sheet": "survey", "row": 2}}]
+            "languages": [], "instance_name": "concat('Hộ ', ${head_name})", "choices": {},
+            "body": [field("head_name", serde_json::json!({"type": "text"}), true, None),
+                     field("people", serde_json::json!({"type": "integer"}), false, Some(". > 0")),
+                     field("house", serde_json::json!({"type": "image"}), false, None)]
         })
         .to_string()
     }
@@ -134,6 +162,9 @@ pub(crate) mod tests {
         assert!(matches!(store.add_form(&changed, None), Err(StoreError::Invalid { field: "form", .. })));
         assert!(matches!(store.add_form(&form_json("visit", "3"), Some("00ff")), Err(StoreError::Invalid { .. })));
         assert!(matches!(store.add_form("{\"not\": \"a form\"}", None), Err(StoreError::Invalid { .. })));
+        let broken = form_json("visit", "4").replace(". > 0", ". > ${nowhere}");
+        assert!(matches!(store.add_form(&broken, None), Err(StoreError::FormInvalid { .. })));
+        assert!(Arc::ptr_eq(&store.compiled_form("visit", "1").unwrap(), &store.compiled_form("visit", "1").unwrap()));
         assert!(matches!(store.form("visit", "9"), Err(StoreError::NotFound { kind: RecordKind::Form, .. })));
         assert_eq!(count(&store, "forms"), 2);
     }

@@ -18,9 +18,9 @@ use super::{Page, RecordKind, RecordState, Store, StoreError, audit, input, rost
 use crate::domain::{AgeGroup, GatheringKind, Sex};
 use crate::protocol::{Attendee, AuditAction, GatheringBody, PhotoRef, RecordBody, RosterMember};
 
-/// What the UI gives to create or change a gathering.
+/// What a gathering is: what the UI gives to create or change one, and shows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GatheringInput {
+pub struct GatheringDetails {
     /// Kind of gathering.
     pub kind: GatheringKind,
     /// Topic; required.
@@ -42,18 +42,8 @@ pub struct Gathering {
     pub uuid: Uuid,
     /// Draft while open, finalized once closed, then sent.
     pub state: RecordState,
-    /// Kind of gathering.
-    pub kind: GatheringKind,
-    /// Topic.
-    pub topic: String,
-    /// Village.
-    pub village: String,
-    /// When it starts (UTC).
-    pub starts_at: DateTime<Utc>,
-    /// Facilitator.
-    pub facilitator: String,
-    /// Free notes.
-    pub notes: String,
+    /// What, where, when, who leads it.
+    pub details: GatheringDetails,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it was closed.
@@ -119,8 +109,8 @@ pub struct Totals {
     pub by_age_group: Vec<AgeGroupCount>,
 }
 
-fn clean(g: &GatheringInput) -> Result<GatheringInput, StoreError> {
-    Ok(GatheringInput {
+fn clean(g: &GatheringDetails) -> Result<GatheringDetails, StoreError> {
+    Ok(GatheringDetails {
         kind: g.kind,
         topic: input::required("topic", &g.topic)?,
         village: input::required("village", &g.village)?,
@@ -139,12 +129,14 @@ fn gathering_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Gathering> {
     Ok(Gathering {
         uuid: r.get::<_, Id>(0)?.0,
         state: r.get::<_, Key<RecordState>>(1)?.0,
-        kind: r.get::<_, Key<GatheringKind>>(2)?.0,
-        topic: r.get(3)?,
-        village: r.get(4)?,
-        starts_at: r.get::<_, Millis>(5)?.0,
-        facilitator: r.get(6)?,
-        notes: r.get(7)?,
+        details: GatheringDetails {
+            kind: r.get::<_, Key<GatheringKind>>(2)?.0,
+            topic: r.get(3)?,
+            village: r.get(4)?,
+            starts_at: r.get::<_, Millis>(5)?.0,
+            facilitator: r.get(6)?,
+            notes: r.get(7)?,
+        },
         created_at: r.get::<_, Millis>(8)?.0,
         closed_at: r.get::<_, Option<Millis>>(9)?.map(|m| m.0),
         attendee_count: r.get(10)?,
@@ -251,13 +243,13 @@ pub(crate) fn wire(
         action: "send",
     })?;
     let body = GatheringBody {
-        kind: g.kind,
-        topic: g.topic,
-        village: g.village,
-        starts_at: g.starts_at,
+        kind: g.details.kind,
+        topic: g.details.topic,
+        village: g.details.village,
+        starts_at: g.details.starts_at,
         closed_at,
-        facilitator: g.facilitator,
-        notes: g.notes,
+        facilitator: g.details.facilitator,
+        notes: g.details.notes,
         attendees: attendees(tx, uuid)?,
         photos: photo_refs(tx, uuid)?
             .into_iter()
@@ -305,7 +297,7 @@ fn totals(attendees: &[Attendee]) -> Totals {
 
 impl Store {
     /// Opens a new gathering (a draft until it is closed).
-    pub fn create_gathering(&self, input: &GatheringInput) -> Result<Gathering, StoreError> {
+    pub fn create_gathering(&self, input: &GatheringDetails) -> Result<Gathering, StoreError> {
         let g = clean(input)?;
         self.write(|tx| {
             let uuid = Uuid::now_v7();
@@ -324,7 +316,7 @@ impl Store {
     pub fn update_gathering(
         &self,
         uuid: Uuid,
-        input: &GatheringInput,
+        input: &GatheringDetails,
     ) -> Result<Gathering, StoreError> {
         let g = clean(input)?;
         self.write(|tx| {
@@ -398,7 +390,7 @@ impl Store {
                 name: m.full_name,
                 sex: m.sex,
                 birth_year: m.birth_year,
-                age_group: m.birth_year.and_then(|y| AgeGroup::from_birth_year(y, g.starts_at.year())),
+                age_group: m.birth_year.and_then(|y| AgeGroup::from_birth_year(y, g.details.starts_at.year())),
                 ethnicity: m.ethnicity,
                 checked_in_at: columns::now(),
             };
@@ -427,7 +419,7 @@ impl Store {
                 sex: walk_in.sex,
                 birth_year,
                 age_group: birth_year
-                    .and_then(|y| AgeGroup::from_birth_year(y, g.starts_at.year()))
+                    .and_then(|y| AgeGroup::from_birth_year(y, g.details.starts_at.year()))
                     .or(walk_in.age_group),
                 ethnicity,
                 checked_in_at: columns::now(),
@@ -602,8 +594,8 @@ pub(crate) mod tests {
     use crate::store::roster::tests::member;
     use crate::store::testing::{count, store};
 
-    pub(crate) fn input() -> GatheringInput {
-        GatheringInput {
+    pub(crate) fn input() -> GatheringDetails {
+        GatheringDetails {
             kind: GatheringKind::PolicyDialogue,
             topic: "Phòng chống tảo hôn".into(),
             village: "Bản Phùng".into(),
@@ -798,6 +790,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn open_gatherings_can_be_changed_and_lists_show_the_latest_first() {
+        let (_dir, store) = store();
+        let m = member("Thào Thị Dợ");
+        store.import_roster(std::slice::from_ref(&m), RosterChange::Replace).unwrap();
+        let early = store.create_gathering(&input()).unwrap();
+        let later = GatheringDetails { starts_at: input().starts_at + chrono::Duration::days(7), ..input() };
+        let late = store.create_gathering(&later).unwrap();
+        let changed = GatheringDetails { kind: GatheringKind::Training, topic: "  Nuôi con khỏe  ".into(), ..input() };
+        let g = store.update_gathering(early.uuid, &changed).unwrap();
+        assert_eq!((g.details.kind, g.details.topic.as_str()), (GatheringKind::Training, "Nuôi con khỏe"));
+        store.check_in(late.uuid, m.id).unwrap();
+        store.close_gathering(late.uuid).unwrap();
+        let all: Vec<Uuid> = store.list_gatherings(None, Page::first(10)).unwrap().iter().map(|g| g.uuid).collect();
+        assert_eq!(all, vec![late.uuid, early.uuid]);
+        let open: Vec<Uuid> =
+            store.list_gatherings(Some(RecordState::Draft), Page::first(10)).unwrap().iter().map(|g| g.uuid).collect();
+        assert_eq!(open, vec![early.uuid]);
+        assert_eq!(store.list_gatherings(None, Page { offset: 1, limit: 5 }).unwrap().len(), 1);
+    }
+
+    #[test]
     fn unknown_ids_and_bad_walk_ins_are_typed_errors() {
         let (_dir, store) = store();
         let g = store.create_gathering(&input()).unwrap();
@@ -849,7 +862,7 @@ pub(crate) mod tests {
             })
         ));
         assert!(matches!(
-            store.create_gathering(&GatheringInput {
+            store.create_gathering(&GatheringDetails {
                 topic: "".into(),
                 ..input()
             }),
@@ -887,9 +900,13 @@ pub(crate) mod tests {
         let again = store.check_in(g.uuid, m.id).unwrap();
         assert_eq!(again.id, a.id, "her walk-in entry is now her check-in");
         assert_eq!(store.attendees(g.uuid).unwrap().len(), 1);
-        // A replacement roster from the server keeps a member made on the phone.
+        // A replacement roster from the server keeps a member made on the phone...
         store.import_roster(&[], RosterChange::Replace).unwrap();
         assert!(store.member(m.id).is_ok());
+        // ...until the server knows her: then she is the server's, and leaves with it.
+        store.import_roster(std::slice::from_ref(&m), RosterChange::Replace).unwrap();
+        store.import_roster(&[], RosterChange::Replace).unwrap();
+        assert!(matches!(store.member(m.id), Err(StoreError::NotFound { .. })));
     }
 
     #[test]
@@ -925,7 +942,7 @@ pub(crate) mod tests {
             .audit_trail(g1.uuid)
             .unwrap()
             .into_iter()
-            .map(|e| e.action)
+            .map(|e| e.body.action)
             .collect();
         assert_eq!(actions, vec![AuditAction::Created, AuditAction::Deleted]);
         store.detach_gathering_photo(g2.uuid, &s.sha256).unwrap();

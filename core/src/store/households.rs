@@ -11,8 +11,7 @@ use super::outbox::{self, OutboxKind};
 use super::search::{self, SearchKind};
 use super::{Page, RecordKind, RecordState, Store, StoreError, audit, input};
 use crate::domain::Sex;
-use crate::protocol::{AuditAction, HouseholdBody, HouseholdMember, RecordBody};
-use crate::text::fold;
+use crate::protocol::{AuditAction, HouseholdBody, HouseholdMember, HouseholdRecord, RecordBody};
 
 /// What the UI gives to create or edit a household.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -59,6 +58,18 @@ pub struct Household {
     pub created_at: DateTime<Utc>,
     /// The content, as it goes on the wire.
     pub body: HouseholdBody,
+}
+
+/// What applying the server's households did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HouseholdImport {
+    /// Revisions stored now.
+    pub applied: u32,
+    /// Revisions this phone already had, the same.
+    pub known: u32,
+    /// Revisions this phone has with other content (its own edit of the same revision
+    /// number): the phone's is kept and still sent, for the server to settle.
+    pub conflicts: u32,
 }
 
 /// A household as lists show it (newest revision).
@@ -118,6 +129,35 @@ fn names(body: &HouseholdBody) -> Vec<&str> {
         .collect()
 }
 
+/// Writes revision `revision` of household `uuid` in `state`; when it is `newest`, the
+/// household's list entry and search index follow it.
+fn store_revision(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    revision: u32,
+    body: &HouseholdBody,
+    state: RecordState,
+    newest: bool,
+) -> Result<DateTime<Utc>, StoreError> {
+    let now = columns::now();
+    let json = serde_json::to_string(body).map_err(|source| StoreError::Corrupt { what: "household", source })?;
+    if newest {
+        tx.prepare_cached(
+            "INSERT INTO households (uuid, revision, village, head_name, archived, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (uuid) DO UPDATE SET revision = excluded.revision, village = excluded.village,
+                 head_name = excluded.head_name, archived = excluded.archived, updated_at = excluded.updated_at",
+        )?
+        .execute((Id(uuid), revision, &body.village, &body.head_name, body.archived, Millis(now)))?;
+        let names = if body.archived { vec![] } else { names(body) };
+        search::index(tx, SearchKind::Household, uuid, &names)?;
+    }
+    tx.prepare_cached("INSERT INTO household_revisions (uuid, revision, created_at, body, state) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute((Id(uuid), revision, Millis(now), json, Key(state)))?;
+    Ok(now)
+}
+
+/// Writes a revision made on this phone: the newest, queued for sending, audited.
 fn write_revision(
     tx: &Transaction<'_>,
     uuid: Uuid,
@@ -125,35 +165,10 @@ fn write_revision(
     body: &HouseholdBody,
     action: AuditAction,
 ) -> Result<Household, StoreError> {
-    let now = columns::now();
-    let json = serde_json::to_string(body).map_err(|source| StoreError::Corrupt {
-        what: "household",
-        source,
-    })?;
-    let names = names(body);
-    let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
-    tx.prepare_cached(
-        "INSERT INTO households (uuid, revision, village, head_name, names_folded, archived, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (uuid) DO UPDATE SET revision = excluded.revision, village = excluded.village,
-             head_name = excluded.head_name, names_folded = excluded.names_folded,
-             archived = excluded.archived, updated_at = excluded.updated_at",
-    )?
-    .execute((Id(uuid), revision, &body.village, &body.head_name, folded.join("\n"), body.archived, Millis(now)))?;
-    tx.prepare_cached(
-        "INSERT INTO household_revisions (uuid, revision, created_at, body, state) VALUES (?1, ?2, ?3, ?4, 'finalized')",
-    )?
-    .execute((Id(uuid), revision, Millis(now), json))?;
-    search::index(tx, SearchKind::Household, uuid, &names)?;
+    let now = store_revision(tx, uuid, revision, body, RecordState::Finalized, true)?;
     outbox::enqueue(tx, OutboxKind::Household, uuid, revision)?;
     audit::log(tx, action, RecordKind::Household, uuid, revision, now)?;
-    Ok(Household {
-        uuid,
-        revision,
-        state: RecordState::Finalized,
-        created_at: now,
-        body: body.clone(),
-    })
+    Ok(Household { uuid, revision, state: RecordState::Finalized, created_at: now, body: body.clone() })
 }
 
 fn revision(
@@ -246,16 +261,58 @@ impl Store {
         self.read(|tx| revision(tx, uuid, None))
     }
 
+    /// Applies households created or changed elsewhere, as the server sends them. Each
+    /// revision is stored as sent; the newest one known becomes the household's, unless
+    /// the phone has a newer revision of its own waiting to be sent.
+    pub fn import_households(&self, records: &[HouseholdRecord]) -> Result<HouseholdImport, StoreError> {
+        self.write(|tx| {
+            let mut report = HouseholdImport::default();
+            for r in records {
+                if r.revision == 0 {
+                    return Err(StoreError::invalid("revision", format!("household {} has revision 0", r.uuid)));
+                }
+                let body = HouseholdBody {
+                    village: input::text(&r.body.village),
+                    address: input::text(&r.body.address),
+                    head_name: input::text(&r.body.head_name),
+                    members: r.body.members.iter().map(|m| HouseholdMember { name: input::text(&m.name), ..m.clone() }).collect(),
+                    notes: input::text(&r.body.notes),
+                    archived: r.body.archived,
+                };
+                match revision(tx, r.uuid, Some(r.revision)) {
+                    Ok(mine) if mine.body == body => {
+                        tx.prepare_cached("UPDATE household_revisions SET state = 'sent' WHERE uuid = ?1 AND revision = ?2")?
+                            .execute((Id(r.uuid), r.revision))?;
+                        tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?
+                            .execute((Id(r.uuid), r.revision))?;
+                        report.known += 1;
+                    }
+                    Ok(_) => report.conflicts += 1,
+                    Err(StoreError::NotFound { .. }) => {
+                        let newest: Option<u32> = tx
+                            .prepare_cached("SELECT revision FROM households WHERE uuid = ?1")?
+                            .query_row([Id(r.uuid)], |row| row.get(0))
+                            .optional()?;
+                        store_revision(tx, r.uuid, r.revision, &body, RecordState::Sent, newest.is_none_or(|n| n < r.revision))?;
+                        report.applied += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(report)
+        })
+    }
+
     /// Every revision of household `uuid`, newest first.
     pub fn household_revisions(&self, uuid: Uuid) -> Result<Vec<Household>, StoreError> {
         self.read(|tx| {
-            let newest = revision(tx, uuid, None)?;
-            let mut all = vec![];
-            for rev in (1..newest.revision).rev() {
-                all.push(revision(tx, uuid, Some(rev))?);
-            }
-            all.insert(0, newest);
-            Ok(all)
+            revision(tx, uuid, None)?;
+            // Every revision this phone holds (one sent from the server may skip numbers).
+            let revisions: Vec<u32> = tx
+                .prepare_cached("SELECT revision FROM household_revisions WHERE uuid = ?1 ORDER BY revision DESC")?
+                .query_map([Id(uuid)], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            revisions.into_iter().map(|rev| revision(tx, uuid, Some(rev))).collect()
         })
     }
 
@@ -392,7 +449,7 @@ pub(crate) mod tests {
             .audit_trail(h1.uuid)
             .unwrap()
             .into_iter()
-            .map(|e| (e.action, e.target_revision))
+            .map(|e| (e.body.action, e.body.target_revision))
             .collect();
         assert_eq!(
             actions,
@@ -407,7 +464,7 @@ pub(crate) mod tests {
                 .audit_trail(h1.uuid)
                 .unwrap()
                 .iter()
-                .all(|e| e.actor == "mai")
+                .all(|e| e.body.actor == "mai")
         );
     }
 
@@ -486,6 +543,46 @@ pub(crate) mod tests {
         );
         assert_eq!(before, after);
         assert_eq!(store.household(h1.uuid).unwrap().revision, 2);
+    }
+
+    #[test]
+    fn households_from_the_server_are_stored_as_sent_without_undoing_local_edits() {
+        let (_dir, store) = store();
+        let from_server = |uuid: Uuid, revision: u32, head: &str| HouseholdRecord {
+            uuid,
+            revision,
+            body: HouseholdBody {
+                village: "Bản Mù".into(),
+                address: String::new(),
+                head_name: head.into(),
+                members: vec![],
+                notes: String::new(),
+                archived: false,
+            },
+        };
+        let other = Uuid::now_v7();
+        let r = store.import_households(&[from_server(other, 1, "Hờ A Sử"), from_server(other, 3, "Hờ A Chứ")]).unwrap();
+        assert_eq!(r, HouseholdImport { applied: 2, known: 0, conflicts: 0 });
+        let h = store.household(other).unwrap();
+        assert_eq!((h.revision, h.state, h.body.head_name.as_str()), (3, RecordState::Sent, "Hờ A Chứ"));
+        assert_eq!(store.household_revisions(other).unwrap().iter().map(|h| h.revision).collect::<Vec<_>>(), vec![3, 1]);
+        assert_eq!(store.search_households("chu", Page::first(5)).unwrap().len(), 1);
+        assert_eq!(count(&store, "outbox"), 0, "nothing to send back");
+
+        // The phone's own household comes back from the server: acknowledged, not doubled.
+        let mine = store.create_household(&input("Giàng A Páo")).unwrap();
+        let echo = HouseholdRecord { uuid: mine.uuid, revision: 1, body: mine.body.clone() };
+        assert_eq!(store.import_households(&[echo]).unwrap().known, 1);
+        assert_eq!(store.household(mine.uuid).unwrap().state, RecordState::Sent);
+        // An older server revision does not undo a newer local edit; the same revision
+        // number with other content is a conflict and the phone's stays.
+        let edited = store.set_household_archived(mine.uuid, 1, true).unwrap();
+        let r = store
+            .import_households(&[from_server(mine.uuid, 1, "Giàng A Páo"), from_server(mine.uuid, 2, "Someone else")])
+            .unwrap();
+        assert_eq!(r.conflicts, 2);
+        assert_eq!(store.household(mine.uuid).unwrap().body, edited.body);
+        assert!(matches!(store.import_households(&[from_server(other, 0, "X")]), Err(StoreError::Invalid { .. })));
     }
 
     #[test]

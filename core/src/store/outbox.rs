@@ -4,10 +4,11 @@
 //! is always created before a visit to it is finalized). The sync client reads it as
 //! [`crate::protocol::Record`]s with their sizes and acknowledges what the server stored.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction};
 use uuid::Uuid;
 
-use super::columns::Id;
+use super::columns::{self, Id, Millis};
 use super::{RecordKind, Store, StoreError, audit, gatherings, households, submissions};
 use crate::protocol::Record;
 
@@ -51,6 +52,21 @@ pub struct OutboxItem {
     pub record: Record,
     /// Size of its JSON in bytes (photos not included: see [`Store::pending_photos`]).
     pub bytes: u64,
+}
+
+/// A record the server refused, kept out of the outbox with the server's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The record.
+    pub uuid: Uuid,
+    /// Its revision.
+    pub revision: u32,
+    /// Kind of record ("submission", "household", "gathering", "audit").
+    pub kind: String,
+    /// Why, as the server said it.
+    pub reason: String,
+    /// When the server said it.
+    pub at: DateTime<Utc>,
 }
 
 /// A photo that a queued or sent record references and the server does not have yet.
@@ -122,6 +138,44 @@ fn mark_source_sent(
     Ok(())
 }
 
+/// [`Store::mark_sent`] inside a transaction, so a whole batch is acknowledged at once.
+pub(crate) fn mark_sent(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
+    let kind: Option<String> = tx
+        .prepare_cached("SELECT kind FROM outbox WHERE uuid = ?1 AND revision = ?2")?
+        .query_row((Id(uuid), revision), |r| r.get(0))
+        .optional()?;
+    let Some(kind) = kind else {
+        let known: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM submissions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
+                 OR EXISTS (SELECT 1 FROM household_revisions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
+                 OR EXISTS (SELECT 1 FROM gatherings WHERE uuid = ?1 AND ?2 = 1 AND state = 'sent')
+                 OR EXISTS (SELECT 1 FROM audit WHERE uuid = ?1 AND ?2 = 1)",
+            (Id(uuid), revision),
+            |r| r.get(0),
+        )?;
+        return if known { Ok(()) } else { Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}"))) };
+    };
+    let kind = OutboxKind::parse(&kind)
+        .ok_or_else(|| StoreError::invalid("outbox kind", format!("unknown kind {kind:?}")))?;
+    mark_source_sent(tx, kind, uuid, revision)?;
+    tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?.execute((Id(uuid), revision))?;
+    Ok(())
+}
+
+/// [`Store::mark_rejected`] inside a transaction.
+pub(crate) fn mark_rejected(tx: &Transaction<'_>, uuid: Uuid, revision: u32, reason: &str) -> Result<(), StoreError> {
+    let kind: Option<String> = tx
+        .prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
+        .query_row((Id(uuid), revision), |r| r.get(0))
+        .optional()?;
+    let Some(kind) = kind else {
+        return Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}")));
+    };
+    tx.prepare_cached("INSERT INTO rejections (uuid, revision, kind, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute((Id(uuid), revision, kind, reason, Millis(columns::now())))?;
+    Ok(())
+}
+
 impl Store {
     /// Up to `limit` records waiting to be sent, in sending order.
     pub fn outbox(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
@@ -164,27 +218,47 @@ impl Store {
     /// had it): it leaves the outbox and its state becomes sent. Acknowledging a record
     /// that is already sent is a no-op, so a repeated acknowledgement is safe.
     pub fn mark_sent(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
+        self.write(|tx| mark_sent(tx, uuid, revision))
+    }
+
+    /// Records that the server refused record `(uuid, revision)` (rejected, or a conflict):
+    /// it leaves the outbox, so the rest is not held up, and waits with `reason` for the
+    /// user (who may edit it, making a new revision) or for [`Store::requeue`].
+    pub fn mark_rejected(&self, uuid: Uuid, revision: u32, reason: &str) -> Result<(), StoreError> {
+        self.write(|tx| mark_rejected(tx, uuid, revision, reason))
+    }
+
+    /// Records the server refused, most recent first.
+    pub fn rejections(&self) -> Result<Vec<Rejection>, StoreError> {
+        self.read(|tx| {
+            let mut stmt =
+                tx.prepare_cached("SELECT uuid, revision, kind, reason, at FROM rejections ORDER BY at DESC, uuid")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(Rejection {
+                    uuid: r.get::<_, Id>(0)?.0,
+                    revision: r.get(1)?,
+                    kind: r.get(2)?,
+                    reason: r.get(3)?,
+                    at: r.get::<_, Millis>(4)?.0,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Queues a refused record again (the server was fixed: a form version published,
+    /// a household restored); it goes at the end of the sending order.
+    pub fn requeue(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
         self.write(|tx| {
             let kind: Option<String> = tx
-                .prepare_cached("SELECT kind FROM outbox WHERE uuid = ?1 AND revision = ?2")?
+                .prepare_cached("DELETE FROM rejections WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
                 .query_row((Id(uuid), revision), |r| r.get(0))
                 .optional()?;
-            let Some(kind) = kind else {
-                let known: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM submissions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
-                         OR EXISTS (SELECT 1 FROM household_revisions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
-                         OR EXISTS (SELECT 1 FROM gatherings WHERE uuid = ?1 AND ?2 = 1 AND state = 'sent')
-                         OR EXISTS (SELECT 1 FROM audit WHERE uuid = ?1 AND ?2 = 1)",
-                    (Id(uuid), revision),
-                    |r| r.get(0),
-                )?;
-                return if known { Ok(()) } else { Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}"))) };
-            };
-            let kind = OutboxKind::parse(&kind)
-                .ok_or_else(|| StoreError::invalid("outbox kind", format!("unknown kind {kind:?}")))?;
-            mark_source_sent(tx, kind, uuid, revision)?;
-            tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?.execute((Id(uuid), revision))?;
-            Ok(())
+            let kind = kind
+                .as_deref()
+                .and_then(OutboxKind::parse)
+                .ok_or_else(|| StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision} among rejections")))?;
+            enqueue(tx, kind, uuid, revision)
         })
     }
 
@@ -336,6 +410,25 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn a_refused_record_leaves_the_outbox_with_its_reason_and_can_be_queued_again() {
+        let (_dir, store) = store();
+        let a = store.create_household(&household("Giàng A Páo")).unwrap();
+        let b = store.create_household(&household("Vàng A Dình")).unwrap();
+        store.mark_rejected(a.uuid, 1, "unknown village").unwrap();
+        let first: Vec<Uuid> = store.outbox(1).unwrap().iter().map(|i| i.record.uuid).collect();
+        assert_ne!(first, vec![a.uuid], "the refused record does not hold up the rest");
+        assert!(store.outbox(100).unwrap().iter().any(|i| i.record.uuid == b.uuid));
+        let r = store.rejections().unwrap();
+        assert_eq!((r.len(), r[0].uuid, r[0].kind.as_str(), r[0].reason.as_str()), (1, a.uuid, "household", "unknown village"));
+        assert!(matches!(store.mark_rejected(a.uuid, 1, "again"), Err(StoreError::NotFound { .. })));
+        store.requeue(a.uuid, 1).unwrap();
+        assert!(store.rejections().unwrap().is_empty());
+        let last = store.outbox(100).unwrap().pop().unwrap();
+        assert_eq!((last.record.uuid, last.record.revision), (a.uuid, 1), "queued again at the end");
+        assert!(matches!(store.requeue(a.uuid, 1), Err(StoreError::NotFound { .. })));
     }
 
     #[test]

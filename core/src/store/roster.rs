@@ -92,7 +92,11 @@ pub(crate) fn upsert(
     local: bool,
 ) -> Result<Upsert, StoreError> {
     let existing = find(tx, m.id)?;
-    if existing.as_ref() == Some(m) {
+    let was_local: Option<bool> = tx
+        .prepare_cached("SELECT local FROM roster WHERE id = ?1")?
+        .query_row([Id(m.id)], |r| r.get(0))
+        .optional()?;
+    if existing.as_ref() == Some(m) && was_local == Some(local) {
         return Ok(Upsert::Unchanged);
     }
     tx.prepare_cached(
@@ -118,7 +122,8 @@ pub(crate) fn upsert(
         local,
         columns::Millis(columns::now()),
     ))?;
-    search::index(tx, SearchKind::Member, m.id, &[&m.full_name])?;
+    let names: &[&str] = if m.archived { &[] } else { &[&m.full_name] };
+    search::index(tx, SearchKind::Member, m.id, names)?;
     Ok(if existing.is_none() {
         Upsert::Added
     } else {

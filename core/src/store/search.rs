@@ -1,15 +1,17 @@
-//! Name search over roster members and households, accent- and case-insensitive:
-//! every folded word of a name is indexed (`name_words`), a query's most selective word
-//! is found by a prefix range scan on that index, and the candidates are checked and
-//! ranked against all query words in Rust. "thao thi do", "THAO DO" and "do" all find
+//! Name search over active roster members and households, accent- and case-insensitive:
+//! every folded word of a name is indexed (`name_words`, with the owner's folded names
+//! beside it), a query's most selective word is found by a prefix range scan on that
+//! index alone, and the candidates are checked and ranked against all query words in Rust. "thao thi do", "THAO DO" and "do" all find
 //! "Thào Thị Dợ"; "d" finds "Đặng".
+
+use std::collections::HashSet;
 
 use rusqlite::Transaction;
 use uuid::Uuid;
 
 use super::columns::Id;
 use super::{Page, StoreError};
-use crate::text::folded_words;
+use crate::text::{fold, folded_words};
 
 /// What a name belongs to; stored in `name_words.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,11 +30,12 @@ pub(crate) fn index(
     names: &[&str],
 ) -> Result<(), StoreError> {
     unindex(tx, kind, owner)?;
+    let folded = names.iter().map(|n| fold(n)).collect::<Vec<_>>().join("\n");
     let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO name_words (word, kind, owner) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO name_words (word, kind, owner, names) VALUES (?1, ?2, ?3, ?4)",
     )?;
     for word in names.iter().flat_map(|n| folded_words(n)) {
-        insert.execute((word, kind as i64, Id(owner)))?;
+        insert.execute((word, kind as i64, Id(owner), &folded))?;
     }
     Ok(())
 }
@@ -49,7 +52,7 @@ pub(crate) fn unindex(
 }
 
 /// The ids matching `query`, best first, for one page. Every query word must be the
-/// start of a word of one name; archived members and households are left out.
+/// start of a word of one name.
 pub(crate) fn ranked(
     tx: &Transaction<'_>,
     kind: SearchKind,
@@ -57,29 +60,26 @@ pub(crate) fn ranked(
     page: Page,
 ) -> Result<Vec<Uuid>, StoreError> {
     let words = folded_words(query);
-    // The longest word is usually the most selective one to scan for.
-    let Some(scan) = words.iter().max_by_key(|w| w.chars().count()) else {
+    let Some(scan) = most_selective(tx, kind, &words)? else {
         return Ok(vec![]);
     };
-    let sql = match kind {
-        SearchKind::Member => {
-            "SELECT DISTINCT r.id, r.name_folded FROM name_words w JOIN roster r ON r.id = w.owner
-             WHERE w.kind = 0 AND w.word >= ?1 AND w.word < ?2 AND r.archived = 0"
-        }
-        SearchKind::Household => {
-            "SELECT DISTINCT h.uuid, h.names_folded FROM name_words w JOIN households h ON h.uuid = w.owner
-             WHERE w.kind = 1 AND w.word >= ?1 AND w.word < ?2 AND h.archived = 0"
-        }
-    };
-    let mut stmt = tx.prepare_cached(sql)?;
-    let upper = format!("{scan}{}", char::MAX);
+    let mut stmt = tx.prepare_cached(
+        // `+kind`: scan the word range of the primary key, not every name of a kind.
+        "SELECT owner, names FROM name_words WHERE word >= ?1 AND word < ?2 AND +kind = ?3",
+    )?;
+    let upper = format!("{scan}{}", char::MAX); // just above every word starting with `scan`
     let mut hits: Vec<(u32, String, Uuid)> = vec![];
-    for row in stmt.query_map((scan, &upper), |r| {
-        Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?))
-    })? {
-        let (Id(id), names) = row?;
-        if let Some(score) = score(&words, &names) {
-            hits.push((score, names, id));
+    let mut seen = HashSet::new();
+    let mut rows = stmt.query((scan, &upper, kind as i64))?;
+    while let Some(row) = rows.next()? {
+        let Id(id) = row.get(0)?;
+        // A name with two words starting with the prefix comes twice.
+        if !seen.insert(id) {
+            continue;
+        }
+        let names = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        if let Some(score) = score(&words, names) {
+            hits.push((score, names.to_owned(), id));
         }
     }
     hits.sort_by(|a, b| {
@@ -95,6 +95,27 @@ pub(crate) fn ranked(
         .take(limit)
         .map(|(_, _, id)| id)
         .collect())
+}
+
+/// The query word whose prefix range holds the fewest index entries (counted up to a
+/// cap, so a common word like "thi" costs little): the one to scan for.
+fn most_selective<'w>(tx: &Transaction<'_>, kind: SearchKind, words: &'w [String]) -> Result<Option<&'w String>, StoreError> {
+    const CAP: i64 = 1024;
+    if words.len() < 2 {
+        return Ok(words.first());
+    }
+    let mut count = tx.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM name_words WHERE word >= ?1 AND word < ?2 AND +kind = ?3 LIMIT ?4)",
+    )?;
+    let mut best: Option<(i64, &String)> = None;
+    for w in words {
+        let n: i64 = count.query_row((w, format!("{w}{}", char::MAX), kind as i64, CAP), |r| r.get(0))?;
+        // Ties go to the longer word.
+        if best.is_none_or(|(m, b)| n < m || (n == m && w.len() > b.len())) {
+            best = Some((n, w));
+        }
+    }
+    Ok(best.map(|(_, w)| w))
 }
 
 /// How well the folded `query` words match the best of the folded `names` (one per

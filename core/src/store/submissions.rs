@@ -13,7 +13,8 @@ use uuid::Uuid;
 use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
 use super::photos::{self, PhotoOptions, StoredPhoto};
-use super::{Page, RecordKind, RecordState, Store, StoreError, audit, forms};
+use super::{Page, RecordKind, RecordState, Store, StoreError, audit};
+use crate::engine::{FormSession, SessionOptions, SessionState, Submission};
 use crate::protocol::{AuditAction, PhotoRef, RecordBody, SubmissionBody};
 
 /// A submission (its newest revision) as lists show it.
@@ -39,6 +40,8 @@ pub struct SubmissionInfo {
     pub finalized_at: Option<DateTime<Utc>>,
     /// Last change (autosave, finalize).
     pub updated_at: DateTime<Utc>,
+    /// Its name from the form's `instance_name` (e.g. the household head), for lists.
+    pub title: Option<String>,
 }
 
 /// Counts of submissions per state, for the home screen.
@@ -63,19 +66,8 @@ pub struct SubmissionFilter {
     pub household: Option<Uuid>,
 }
 
-/// What finalizing stores: the form engine's finalized answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finalized {
-    /// When it was finalized.
-    pub finalized_at: DateTime<Utc>,
-    /// The answers, nested by group and repeat.
-    pub data: serde_json::Value,
-    /// SHA-256 of every photo the answers reference.
-    pub photos: Vec<String>,
-}
-
 const COLUMNS: &str =
-    "uuid, revision, form_id, form_version, household, state, language, started_at, finalized_at, updated_at";
+    "uuid, revision, form_id, form_version, household, state, language, started_at, finalized_at, updated_at, title";
 
 fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionInfo> {
     Ok(SubmissionInfo {
@@ -89,6 +81,7 @@ fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionInfo> {
         started_at: r.get::<_, Millis>(7)?.0,
         finalized_at: r.get::<_, Option<Millis>>(8)?.map(|m| m.0),
         updated_at: r.get::<_, Millis>(9)?.0,
+        title: r.get(10)?,
     })
 }
 
@@ -109,10 +102,27 @@ fn draft(tx: &Transaction<'_>, uuid: Uuid, action: &'static str) -> Result<Submi
     Ok(s)
 }
 
-fn check_json(session: &str) -> Result<(), StoreError> {
-    serde_json::from_str::<serde::de::IgnoredAny>(session)
-        .map(drop)
-        .map_err(|e| StoreError::invalid("session state", e.to_string()))
+fn state_json(state: &SessionState) -> Result<String, StoreError> {
+    serde_json::to_string(state).map_err(|source| StoreError::Corrupt { what: "session state", source })
+}
+
+/// The draft's saved state must belong to the same form version as the draft.
+fn same_form(info: &SubmissionInfo, form_id: &str, version: &str) -> Result<(), StoreError> {
+    if info.form_id != form_id || info.form_version != version {
+        return Err(StoreError::FormMismatch {
+            id: info.uuid,
+            expected: format!("{} version {}", info.form_id, info.form_version),
+            found: format!("{form_id} version {version}"),
+        });
+    }
+    Ok(())
+}
+
+fn saved_state(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<SessionState, StoreError> {
+    let json: String = tx
+        .prepare_cached("SELECT session FROM submissions WHERE uuid = ?1 AND revision = ?2")?
+        .query_row((Id(uuid), revision), |r| r.get(0))?;
+    serde_json::from_str(&json).map_err(|source| StoreError::Corrupt { what: "session state", source })
 }
 
 fn photo_refs(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<Vec<PhotoRef>, StoreError> {
@@ -156,55 +166,74 @@ pub(crate) fn wire(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<(D
 }
 
 impl Store {
-    /// Starts a draft of form `form_id` version `version` with the session's first
-    /// state, optionally as a visit to `household`.
-    pub fn create_draft(
+    /// Starts filling form `form_id` version `version` (optionally as a visit to
+    /// `household`): the draft is saved at once, under the session's instance id.
+    pub fn start_submission(
         &self,
         form_id: &str,
         version: &str,
         household: Option<Uuid>,
-        language: Option<&str>,
-        session: &str,
-    ) -> Result<SubmissionInfo, StoreError> {
-        check_json(session)?;
-        self.write(|tx| {
-            forms::json(tx, form_id, version)?;
+        options: &SessionOptions,
+    ) -> Result<(SubmissionInfo, FormSession), StoreError> {
+        let form = self.compiled_form(form_id, version)?;
+        let session = FormSession::open(form, options)?;
+        let state = session.state();
+        let json = state_json(&state)?;
+        let info = self.write(|tx| {
             if let Some(h) = household {
                 super::households::ensure_exists(tx, h)?;
             }
-            let uuid = Uuid::now_v7();
+            let uuid = state.instance_id;
             let now = columns::now();
             tx.prepare_cached(
                 "INSERT INTO submissions (uuid, revision, form_id, form_version, household, state, current, created_at,
-                                          updated_at, started_at, language, session)
-                 VALUES (?1, 1, ?2, ?3, ?4, 'draft', 1, ?5, ?5, ?5, ?6, ?7)",
+                                          updated_at, started_at, language, session, title)
+                 VALUES (?1, 1, ?2, ?3, ?4, 'draft', 1, ?5, ?5, ?6, ?7, ?8, ?9)",
             )?
-            .execute((Id(uuid), form_id, version, household.map(Id), Millis(now), language, session))?;
+            .execute((
+                Id(uuid),
+                form_id,
+                version,
+                household.map(Id),
+                Millis(now),
+                Millis(columns::to_millis(state.started_at)),
+                Some(state.language.as_str()).filter(|l| !l.is_empty()),
+                &json,
+                session.instance_name(),
+            ))?;
             audit::log(tx, AuditAction::Created, RecordKind::Submission, uuid, 1, now)?;
             current(tx, uuid)
-        })
+        })?;
+        Ok((info, session))
     }
 
-    /// Autosaves draft `uuid`'s session state (called on every answer).
-    pub fn save_draft(&self, uuid: Uuid, session: &str) -> Result<(), StoreError> {
-        check_json(session)?;
+    /// Autosaves a draft: call it after every answer. The session must be of the
+    /// draft's own form version.
+    pub fn save_draft(&self, session: &FormSession) -> Result<(), StoreError> {
+        let state = session.state();
+        let json = state_json(&state)?;
+        let title = session.instance_name();
         self.write(|tx| {
-            let s = draft(tx, uuid, "save")?;
-            tx.prepare_cached("UPDATE submissions SET session = ?3, updated_at = ?4 WHERE uuid = ?1 AND revision = ?2")?
-                .execute((Id(uuid), s.revision, session, Millis(columns::now())))?;
+            let s = draft(tx, state.instance_id, "save")?;
+            same_form(&s, &state.form_id, &state.form_version)?;
+            tx.prepare_cached(
+                "UPDATE submissions SET session = ?3, title = ?4, updated_at = ?5 WHERE uuid = ?1 AND revision = ?2",
+            )?
+            .execute((Id(s.uuid), s.revision, &json, title, Millis(columns::now())))?;
             Ok(())
         })
     }
 
-    /// Draft `uuid` with its saved session state, to reopen it with its own form version.
-    pub fn draft(&self, uuid: Uuid) -> Result<(SubmissionInfo, String), StoreError> {
-        self.read(|tx| {
+    /// Reopens draft `uuid` exactly as it was saved (current page included), with the
+    /// form version it was started with.
+    pub fn resume(&self, uuid: Uuid) -> Result<FormSession, StoreError> {
+        let (info, state) = self.read(|tx| {
             let s = draft(tx, uuid, "reopen")?;
-            let session = tx
-                .prepare_cached("SELECT session FROM submissions WHERE uuid = ?1 AND revision = ?2")?
-                .query_row((Id(uuid), s.revision), |r| r.get(0))?;
-            Ok((s, session))
-        })
+            let state = saved_state(tx, uuid, s.revision)?;
+            Ok((s, state))
+        })?;
+        let form = self.compiled_form(&info.form_id, &info.form_version)?;
+        Ok(FormSession::restore(form, state)?)
     }
 
     /// Takes in the photo at `path` for an image answer of draft `uuid`. Keep the
@@ -226,21 +255,30 @@ impl Store {
         Ok(photo)
     }
 
-    /// Finalizes draft `uuid` with the engine's answers: it is queued for sending and
-    /// never changes again. Every photo in `finalized.photos` must have been attached.
-    pub fn finalize(&self, uuid: Uuid, finalized: &Finalized) -> Result<SubmissionInfo, StoreError> {
-        let data = serde_json::to_string(&finalized.data).map_err(|source| StoreError::Corrupt { what: "answers", source })?;
+    /// Stores what the form session's `finalize` produced: the draft becomes finalized,
+    /// is queued for sending and never changes again. The answers are checked again
+    /// against the draft's own form version, and every photo they reference must have
+    /// been attached.
+    pub fn finalize(&self, submission: &Submission) -> Result<SubmissionInfo, StoreError> {
+        let uuid = submission.instance_id;
+        let s = self.read(|tx| draft(tx, uuid, "finalize"))?;
+        same_form(&s, &submission.form_id, &submission.form_version)?;
+        self.compiled_form(&s.form_id, &s.form_version)?
+            .validate_data(&submission.data)
+            .map_err(|problems| StoreError::Rejected { id: uuid, problems })?;
+        let data = serde_json::to_string(&submission.data).map_err(|source| StoreError::Corrupt { what: "answers", source })?;
         let (info, gone) = self.write(|tx| {
             let s = draft(tx, uuid, "finalize")?;
+            same_form(&s, &submission.form_id, &submission.form_version)?;
             let attached: Vec<String> = tx
                 .prepare_cached("SELECT sha256 FROM submission_photos WHERE uuid = ?1 AND revision = ?2")?
                 .query_map((Id(uuid), s.revision), |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
-            if let Some(missing) = finalized.photos.iter().find(|p| !attached.contains(p)) {
+            if let Some(missing) = submission.photos.iter().find(|p| !attached.contains(p)) {
                 return Err(StoreError::not_found(RecordKind::Photo, missing));
             }
             let mut unlink = tx.prepare_cached("DELETE FROM submission_photos WHERE uuid = ?1 AND revision = ?2 AND sha256 = ?3")?;
-            for sha in attached.iter().filter(|a| !finalized.photos.contains(a)) {
+            for sha in attached.iter().filter(|a| !submission.photos.contains(a)) {
                 unlink.execute((Id(uuid), s.revision, sha))?;
             }
             let now = columns::now();
@@ -248,7 +286,7 @@ impl Store {
                 "UPDATE submissions SET state = 'finalized', data = ?3, finalized_at = ?4, updated_at = ?5
                  WHERE uuid = ?1 AND revision = ?2",
             )?
-            .execute((Id(uuid), s.revision, &data, Millis(columns::to_millis(finalized.finalized_at)), Millis(now)))?;
+            .execute((Id(uuid), s.revision, &data, Millis(columns::to_millis(submission.finalized_at)), Millis(now)))?;
             outbox::enqueue(tx, OutboxKind::Submission, uuid, s.revision)?;
             audit::log(tx, AuditAction::Finalized, RecordKind::Submission, uuid, s.revision, now)?;
             Ok((current(tx, uuid)?, photos::forget_unreferenced(tx)?))
@@ -258,9 +296,10 @@ impl Store {
     }
 
     /// Starts editing finalized (or sent) submission `uuid`: a new draft revision with
-    /// the session state and photos of the one it replaces, which stays as it was.
-    pub fn edit_submission(&self, uuid: Uuid) -> Result<SubmissionInfo, StoreError> {
-        self.write(|tx| {
+    /// the answers and photos of the one it replaces (which stays as it was), reopened
+    /// as a form session.
+    pub fn edit_submission(&self, uuid: Uuid) -> Result<FormSession, StoreError> {
+        let (info, state) = self.write(|tx| {
             let s = current(tx, uuid)?;
             if s.state == RecordState::Draft {
                 return Err(StoreError::WrongState { kind: RecordKind::Submission, id: uuid, state: "draft".into(), action: "edit" });
@@ -271,8 +310,8 @@ impl Store {
                 .execute((Id(uuid), s.revision))?;
             tx.prepare_cached(
                 "INSERT INTO submissions (uuid, revision, form_id, form_version, household, state, current, created_at,
-                                          updated_at, started_at, language, session)
-                 SELECT uuid, ?3, form_id, form_version, household, 'draft', 1, ?4, ?4, ?4, language, session
+                                          updated_at, started_at, language, session, title)
+                 SELECT uuid, ?3, form_id, form_version, household, 'draft', 1, ?4, ?4, started_at, language, session, title
                  FROM submissions WHERE uuid = ?1 AND revision = ?2",
             )?
             .execute((Id(uuid), s.revision, next, Millis(now)))?;
@@ -282,8 +321,10 @@ impl Store {
             )?
             .execute((Id(uuid), s.revision, next))?;
             audit::log(tx, AuditAction::Edited, RecordKind::Submission, uuid, next, now)?;
-            current(tx, uuid)
-        })
+            Ok((current(tx, uuid)?, saved_state(tx, uuid, next)?))
+        })?;
+        let form = self.compiled_form(&info.form_id, &info.form_version)?;
+        Ok(FormSession::restore(form, state)?)
     }
 
     /// Deletes draft `uuid` (an edit's draft: the finalized revision it would replace
@@ -347,12 +388,9 @@ impl Store {
     /// How many submissions (of `form_id`, or all) are drafts, finalized and sent.
     pub fn submission_counts(&self, form_id: Option<&str>) -> Result<StateCounts, StoreError> {
         self.read(|tx| {
-            let mut stmt = match form_id {
-                Some(_) => tx.prepare_cached(
-                    "SELECT state, count(*) FROM submissions WHERE current = 1 AND form_id = ?1 GROUP BY state",
-                )?,
-                None => tx.prepare_cached("SELECT state, count(*) FROM submissions WHERE current = 1 AND ?1 IS NULL GROUP BY state")?,
-            };
+            let mut stmt = tx.prepare_cached(
+                "SELECT state, sum(n) FROM submission_counts WHERE ?1 IS NULL OR form_id = ?1 GROUP BY state",
+            )?;
             let mut counts = StateCounts::default();
             for row in stmt.query_map([form_id], |r| Ok((r.get::<_, Key<RecordState>>(0)?.0, r.get::<_, i64>(1)?)))? {
                 let (state, n) = row?;
@@ -368,18 +406,16 @@ impl Store {
     }
 }
 
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Answer, SessionOptions};
     use crate::store::forms::tests::form_json;
     use crate::store::households::tests::input as household;
     use crate::store::photos::tests::{jpeg, write};
     use crate::store::testing::{count, store};
     use serde_json::json;
-
-    fn finalized(data: serde_json::Value, photos: &[&str]) -> Finalized {
-        Finalized { finalized_at: columns::now(), data, photos: photos.iter().map(|p| (*p).to_owned()).collect() }
-    }
 
     fn setup() -> (tempfile::TempDir, Store) {
         let (dir, store) = store();
@@ -388,79 +424,161 @@ mod tests {
         (dir, store)
     }
 
-    #[test]
-    fn a_draft_autosaves_reopens_with_its_version_finalizes_and_is_queued() {
-        let (_dir, store) = setup();
-        let d = store.create_draft("visit", "1", None, Some("vi"), r#"{"page":0}"#).unwrap();
-        assert_eq!((d.revision, d.state, d.form_version.as_str()), (1, RecordState::Draft, "1"));
-        store.save_draft(d.uuid, r#"{"page":3,"answers":{"q":"Thào"}}"#).unwrap();
-        let (info, state) = store.draft(d.uuid).unwrap();
-        assert_eq!(state, r#"{"page":3,"answers":{"q":"Thào"}}"#);
-        assert_eq!(info.form_version, "1", "reopens with the version it started with, not the newest");
+    fn start(store: &Store, version: &str, household: Option<Uuid>) -> (SubmissionInfo, FormSession) {
+        store.start_submission("visit", version, household, &SessionOptions::new(columns::now())).unwrap()
+    }
 
-        let done = store.finalize(d.uuid, &finalized(json!({"q": "Thào"}), &[])).unwrap();
-        assert_eq!(done.state, RecordState::Finalized);
-        let items = store.outbox(10).unwrap();
-        let record = items.iter().find(|i| i.record.uuid == d.uuid).unwrap();
-        let RecordBody::Submission(body) = &record.record.body else { panic!("not a submission") };
-        assert_eq!((body.form_version.as_str(), &body.data, body.language.as_deref()), ("1", &json!({"q": "Thào"}), Some("vi")));
-        let actions: Vec<_> = store.audit_trail(d.uuid).unwrap().into_iter().map(|e| e.action).collect();
-        assert_eq!(actions, vec![AuditAction::Created, AuditAction::Finalized]);
-        store.mark_sent(d.uuid, 1).unwrap();
-        assert_eq!(store.submission(d.uuid).unwrap().state, RecordState::Sent);
+    fn text(s: &str) -> Answer {
+        Answer::Text { value: s.into() }
+    }
+
+    /// Fills and finalizes a draft with the given head's name.
+    fn fill(store: &Store, session: &mut FormSession, head: &str) -> SubmissionInfo {
+        session.set_answer("head_name", text(head)).unwrap();
+        store.save_draft(session).unwrap();
+        let submission = session.finalize(columns::now()).unwrap();
+        store.finalize(&submission).unwrap()
+    }
+
+    /// Every submission count kept by the triggers equals a count of the rows.
+    fn counts_agree(store: &Store) {
+        let kept = store.submission_counts(None).unwrap();
+        let real = store
+            .read(|tx| {
+                let n = |state: &str| -> rusqlite::Result<u64> {
+                    tx.query_row("SELECT count(*) FROM submissions WHERE current = 1 AND state = ?1", [state], |r| r.get::<_, i64>(0))
+                        .map(i64::unsigned_abs)
+                };
+                Ok(StateCounts { drafts: n("draft")?, finalized: n("finalized")?, sent: n("sent")? })
+            })
+            .unwrap();
+        assert_eq!(kept, real);
     }
 
     #[test]
-    fn wrong_states_and_unknown_ids_are_typed_errors_that_change_nothing() {
+    fn a_draft_autosaves_and_reopens_exactly_with_its_own_version() {
         let (_dir, store) = setup();
-        let d = store.create_draft("visit", "1", None, None, "{}").unwrap();
-        store.finalize(d.uuid, &finalized(json!({"q": "a"}), &[])).unwrap();
-        let tables = ["submissions", "outbox", "audit", "submission_photos"];
-        let before: Vec<i64> = tables.iter().map(|t| count(&store, t)).collect();
-        let wrong = |r: Result<(), StoreError>, action: &str| match r {
-            Err(StoreError::WrongState { kind: RecordKind::Submission, state, action: a, .. }) => {
-                assert_eq!((state.as_str(), a), ("finalized", action));
-            }
-            other => panic!("expected a wrong-state error, got {other:?}"),
-        };
-        wrong(store.finalize(d.uuid, &finalized(json!({}), &[])).map(drop), "finalize");
-        wrong(store.save_draft(d.uuid, "{}"), "save");
-        wrong(store.delete_draft(d.uuid), "delete");
-        wrong(store.draft(d.uuid).map(drop), "reopen");
-        let nobody = Uuid::now_v7();
-        assert!(matches!(store.save_draft(nobody, "{}"), Err(StoreError::NotFound { kind: RecordKind::Submission, .. })));
-        assert!(matches!(store.edit_submission(nobody), Err(StoreError::NotFound { .. })));
-        assert!(matches!(store.create_draft("visit", "9", None, None, "{}"), Err(StoreError::NotFound { kind: RecordKind::Form, .. })));
+        let (info, mut session) = start(&store, "1", None);
+        assert_eq!((info.uuid, info.revision, info.state), (session.instance_id(), 1, RecordState::Draft));
+        session.set_answer("head_name", text("Giàng A Páo")).unwrap();
+        session.next().unwrap();
+        session.set_answer("people", Answer::Integer { value: 5 }).unwrap();
+        store.save_draft(&session).unwrap();
+        assert_eq!(store.submission(info.uuid).unwrap().title.as_deref(), Some("Hộ Giàng A Páo"), "lists show its name");
+
+        // A newer version is published meanwhile; the draft still reopens with version 1.
+        store.add_form(&form_json("visit", "3"), None).unwrap();
+        let resumed = store.resume(info.uuid).unwrap();
+        assert_eq!(resumed.state(), session.state(), "answers and current page come back exactly");
+        assert_eq!(resumed.form().form().version, "1");
+        assert_eq!(store.submission(info.uuid).unwrap().form_version, "1");
+    }
+
+    #[test]
+    fn finalize_queues_the_engines_submission_for_sending() {
+        let (_dir, store) = setup();
+        let (info, mut session) = start(&store, "1", None);
+        let done = fill(&store, &mut session, "Giàng A Páo");
+        assert_eq!((done.state, done.finalized_at.is_some()), (RecordState::Finalized, true));
+        let items = store.outbox(10).unwrap();
+        let record = items.iter().find(|i| i.record.uuid == info.uuid).unwrap();
+        let RecordBody::Submission(body) = &record.record.body else { panic!("not a submission") };
+        assert_eq!((body.form_id.as_str(), body.form_version.as_str(), body.language.as_deref()), ("visit", "1", None));
+        assert_eq!(body.data, json!({"head_name": "Giàng A Páo"}));
+        assert_eq!(store.submission_data(info.uuid, 1).unwrap(), body.data);
+        let actions: Vec<_> = store.audit_trail(info.uuid).unwrap().into_iter().map(|e| e.body.action).collect();
+        assert_eq!(actions, vec![AuditAction::Created, AuditAction::Finalized]);
+        store.mark_sent(info.uuid, 1).unwrap();
+        assert_eq!(store.submission(info.uuid).unwrap().state, RecordState::Sent);
+        counts_agree(&store);
+    }
+
+    #[test]
+    fn bad_input_and_wrong_states_are_typed_errors_that_change_nothing() {
+        let (_dir, store) = setup();
+        let (info, mut session) = start(&store, "1", None);
+        session.set_answer("head_name", text("Giàng A Páo")).unwrap();
+        let submission = session.finalize(columns::now()).unwrap();
+        let tables = ["submissions", "outbox", "audit", "submission_photos", "submission_counts"];
+        let snapshot = |store: &Store| -> Vec<i64> { tables.iter().map(|t| count(store, t)).collect() };
+        let before = snapshot(&store);
+        let saved = store.read(|tx| saved_state(tx, info.uuid, 1)).unwrap();
+
+        // A state or answers of another form version for this draft.
+        let (other, mut v2) = start(&store, "2", None);
+        store.delete_draft(other.uuid).unwrap();
+        let before = (before, snapshot(&store));
+        let mut foreign = v2.state();
+        foreign.instance_id = info.uuid;
+        let foreign = FormSession::restore(store.compiled_form("visit", "2").unwrap(), foreign).unwrap();
+        assert!(matches!(store.save_draft(&foreign), Err(StoreError::FormMismatch { .. })));
+        v2.set_answer("head_name", text("X")).unwrap();
+        let mut foreign = v2.finalize(columns::now()).unwrap();
+        foreign.instance_id = info.uuid;
+        assert!(matches!(store.finalize(&foreign), Err(StoreError::FormMismatch { .. })));
+        // Answers the draft's version does not accept.
+        let wrong = Submission { data: json!({"people": "many"}), ..submission.clone() };
+        assert!(matches!(store.finalize(&wrong), Err(StoreError::Rejected { id, .. }) if id == info.uuid));
+        // Unknown ids.
+        let nobody = Submission { instance_id: Uuid::now_v7(), ..submission.clone() };
+        assert!(matches!(store.finalize(&nobody), Err(StoreError::NotFound { kind: RecordKind::Submission, .. })));
+        assert!(matches!(store.resume(Uuid::now_v7()), Err(StoreError::NotFound { .. })));
+        assert!(matches!(store.edit_submission(Uuid::now_v7()), Err(StoreError::NotFound { .. })));
+        let options = SessionOptions::new(columns::now());
+        assert!(matches!(store.start_submission("visit", "9", None, &options), Err(StoreError::NotFound { kind: RecordKind::Form, .. })));
         assert!(matches!(
-            store.create_draft("visit", "1", Some(nobody), None, "{}"),
+            store.start_submission("visit", "1", Some(Uuid::now_v7()), &options),
             Err(StoreError::NotFound { kind: RecordKind::Household, .. })
         ));
-        assert!(matches!(store.create_draft("visit", "1", None, None, "{not json"), Err(StoreError::Invalid { .. })));
-        assert_eq!(before, tables.iter().map(|t| count(&store, t)).collect::<Vec<_>>());
+        let klingon = SessionOptions { language: Some("tlh".into()), ..options };
+        assert!(matches!(store.start_submission("visit", "1", None, &klingon), Err(StoreError::Session(_))));
+        assert!(matches!(store.edit_submission(info.uuid), Err(StoreError::WrongState { .. })), "a draft is not edited");
+        assert_eq!(before.1, snapshot(&store));
+        assert_eq!(store.read(|tx| saved_state(tx, info.uuid, 1)).unwrap(), saved);
+
+        // Finalizing twice: the second is refused.
+        store.finalize(&submission).unwrap();
+        let after_first = snapshot(&store);
+        for (result, action) in [
+            (store.finalize(&submission).map(drop), "finalize"),
+            (store.save_draft(&session), "save"),
+            (store.delete_draft(info.uuid), "delete"),
+            (store.resume(info.uuid).map(drop), "reopen"),
+        ] {
+            match result {
+                Err(StoreError::WrongState { state, action: a, .. }) => assert_eq!((state.as_str(), a), ("finalized", action)),
+                other => panic!("expected a wrong-state error for {action}, got {other:?}"),
+            }
+        }
+        assert_eq!(after_first, snapshot(&store));
+        counts_agree(&store);
     }
 
     #[test]
     fn an_edit_is_a_new_revision_and_deleting_it_restores_the_finalized_one() {
         let (_dir, store) = setup();
-        let d = store.create_draft("visit", "1", None, None, r#"{"page":1}"#).unwrap();
-        store.finalize(d.uuid, &finalized(json!({"q": "first"}), &[])).unwrap();
-        let e = store.edit_submission(d.uuid).unwrap();
+        let (info, mut session) = start(&store, "1", None);
+        fill(&store, &mut session, "Giàng A Páo");
+        let mut edit = store.edit_submission(info.uuid).unwrap();
+        assert_eq!(edit.state().answers, session.state().answers, "the edit starts from the finalized answers");
+        let e = store.submission(info.uuid).unwrap();
         assert_eq!((e.revision, e.state), (2, RecordState::Draft));
-        assert_eq!(store.draft(d.uuid).unwrap().1, r#"{"page":1}"#, "the edit starts from the finalized state");
-        assert!(matches!(store.edit_submission(d.uuid), Err(StoreError::WrongState { .. })));
-        store.delete_draft(d.uuid).unwrap();
-        let back = store.submission(d.uuid).unwrap();
+        assert!(matches!(store.edit_submission(info.uuid), Err(StoreError::WrongState { .. })));
+        counts_agree(&store);
+        store.delete_draft(info.uuid).unwrap();
+        let back = store.submission(info.uuid).unwrap();
         assert_eq!((back.revision, back.state), (1, RecordState::Finalized));
+        counts_agree(&store);
 
-        store.edit_submission(d.uuid).unwrap();
-        store.save_draft(d.uuid, r#"{"page":2}"#).unwrap();
-        store.finalize(d.uuid, &finalized(json!({"q": "second"}), &[])).unwrap();
-        assert_eq!(store.submission_data(d.uuid, 1).unwrap(), json!({"q": "first"}), "revision 1 never changes");
-        assert_eq!(store.submission_data(d.uuid, 2).unwrap(), json!({"q": "second"}));
-        let queued: Vec<u32> = store.outbox(20).unwrap().iter().filter(|i| i.record.uuid == d.uuid).map(|i| i.record.revision).collect();
+        edit = store.edit_submission(info.uuid).unwrap();
+        fill(&store, &mut edit, "Giàng A Chá");
+        assert_eq!(store.submission_data(info.uuid, 1).unwrap(), json!({"head_name": "Giàng A Páo"}), "revision 1 never changes");
+        assert_eq!(store.submission_data(info.uuid, 2).unwrap(), json!({"head_name": "Giàng A Chá"}));
+        let queued: Vec<u32> =
+            store.outbox(20).unwrap().iter().filter(|i| i.record.uuid == info.uuid).map(|i| i.record.revision).collect();
         assert_eq!(queued, vec![1, 2]);
-        assert_eq!(store.submission_counts(None).unwrap(), StateCounts { drafts: 0, finalized: 1, sent: 0 });
-        let actions: Vec<_> = store.audit_trail(d.uuid).unwrap().into_iter().map(|e| (e.action, e.target_revision)).collect();
+        let actions: Vec<_> =
+            store.audit_trail(info.uuid).unwrap().into_iter().map(|e| (e.body.action, e.body.target_revision)).collect();
         assert_eq!(
             actions,
             vec![
@@ -472,30 +590,38 @@ mod tests {
                 (AuditAction::Finalized, 2)
             ]
         );
+        assert_eq!(store.submission_counts(None).unwrap(), StateCounts { drafts: 0, finalized: 1, sent: 0 });
+        counts_agree(&store);
     }
 
     #[test]
     fn photos_keep_only_what_the_answers_reference_and_go_with_a_deleted_draft() {
         let (dir, store) = setup();
-        let d = store.create_draft("visit", "1", None, None, "{}").unwrap();
-        let kept = store.attach_submission_photo(d.uuid, &write(dir.path(), "a.jpg", &jpeg(90, 60, 1)), PhotoOptions::default()).unwrap();
-        let replaced = store.attach_submission_photo(d.uuid, &write(dir.path(), "b.jpg", &jpeg(80, 60, 1)), PhotoOptions::default()).unwrap();
-        assert!(matches!(
-            store.finalize(d.uuid, &finalized(json!({}), &["feedbeef"])),
-            Err(StoreError::NotFound { kind: RecordKind::Photo, .. })
-        ));
-        store.finalize(d.uuid, &finalized(json!({"photo": kept.sha256}), &[&kept.sha256])).unwrap();
-        assert!(store.photo_file(&kept.sha256).unwrap().exists());
-        assert!(matches!(store.photo_file(&replaced.sha256), Err(StoreError::NotFound { .. })));
+        let (info, mut session) = start(&store, "1", None);
+        let first =
+            store.attach_submission_photo(info.uuid, &write(dir.path(), "a.jpg", &jpeg(90, 60, 1)), PhotoOptions::default()).unwrap();
+        session.set_answer("house", Answer::Photo { sha256: first.sha256.clone() }).unwrap();
+        // She takes the photo again: the answer now names the second one.
+        let second =
+            store.attach_submission_photo(info.uuid, &write(dir.path(), "b.jpg", &jpeg(80, 60, 1)), PhotoOptions::default()).unwrap();
+        session.set_answer("house", Answer::Photo { sha256: second.sha256.clone() }).unwrap();
+        fill(&store, &mut session, "Giàng A Páo");
+        assert!(store.photo_file(&second.sha256).unwrap().exists());
+        assert!(matches!(store.photo_file(&first.sha256), Err(StoreError::NotFound { .. })), "the replaced photo is gone");
         let pending: Vec<_> = store.pending_photos().unwrap().into_iter().map(|p| p.sha256).collect();
-        assert_eq!(pending, vec![kept.sha256.clone()]);
+        assert_eq!(pending, vec![second.sha256.clone()]);
         let items = store.outbox(10).unwrap();
-        let RecordBody::Submission(body) = &items.iter().find(|i| i.record.uuid == d.uuid).unwrap().record.body else {
+        let RecordBody::Submission(body) = &items.iter().find(|i| i.record.uuid == info.uuid).unwrap().record.body else {
             panic!("not a submission")
         };
-        assert_eq!(body.photos, vec![PhotoRef { sha256: kept.sha256.clone(), bytes: kept.bytes }]);
+        assert_eq!(body.photos, vec![PhotoRef { sha256: second.sha256.clone(), bytes: second.bytes }]);
 
-        let other = store.create_draft("visit", "2", None, None, "{}").unwrap();
+        // A finalize naming a photo that was never attached is refused.
+        let (other, mut s2) = start(&store, "1", None);
+        s2.set_answer("head_name", text("X")).unwrap();
+        let mut sub = s2.finalize(columns::now()).unwrap();
+        sub.photos.push("feedbeef".into());
+        assert!(matches!(store.finalize(&sub), Err(StoreError::NotFound { kind: RecordKind::Photo, .. })));
         let p = store.attach_submission_photo(other.uuid, &write(dir.path(), "c.jpg", &jpeg(70, 60, 1)), PhotoOptions::default()).unwrap();
         let file = store.photo_file(&p.sha256).unwrap();
         store.delete_draft(other.uuid).unwrap();
@@ -507,12 +633,16 @@ mod tests {
     fn lists_filter_by_form_state_and_household_newest_first() {
         let (_dir, store) = setup();
         let h = store.create_household(&household("Giàng A Páo")).unwrap();
-        let a = store.create_draft("visit", "1", Some(h.uuid), None, "{}").unwrap();
-        let b = store.create_draft("visit", "2", None, None, "{}").unwrap();
-        let c = store.create_draft("visit", "2", Some(h.uuid), None, "{}").unwrap();
-        store.finalize(a.uuid, &finalized(json!({}), &[])).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        store.save_draft(b.uuid, "{}").unwrap();
+        let pause = || std::thread::sleep(std::time::Duration::from_millis(2));
+        let (a, mut sa) = start(&store, "1", Some(h.uuid));
+        pause();
+        let (b, sb) = start(&store, "2", None);
+        pause();
+        let (c, _) = start(&store, "2", Some(h.uuid));
+        pause();
+        fill(&store, &mut sa, "A");
+        pause();
+        store.save_draft(&sb).unwrap();
         let uuids = |f: SubmissionFilter| -> Vec<Uuid> {
             store.list_submissions(&f, Page::first(10)).unwrap().into_iter().map(|s| s.uuid).collect()
         };
@@ -525,5 +655,6 @@ mod tests {
         assert_eq!(store.list_submissions(&SubmissionFilter::default(), Page { offset: 1, limit: 1 }).unwrap()[0].uuid, a.uuid);
         assert_eq!(store.submission_counts(Some("visit")).unwrap(), StateCounts { drafts: 2, finalized: 1, sent: 0 });
         assert_eq!(store.submission_counts(Some("other")).unwrap(), StateCounts::default());
+        counts_agree(&store);
     }
 }

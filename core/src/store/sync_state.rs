@@ -1,16 +1,14 @@
-//! What the sync client keeps in the store so that a pass killed at any point continues
-//! where it stopped: the enrollment (server, device token, branch, limits), the cursor
-//! of roster and household changes, and the server's answer for each record it did not
-//! store. Settings live in the `meta` table; the token is as safe as the database file
-//! (SQLCipher-encrypted when the app gives a key).
+//! What the sync client keeps in the store so that a pass stopped at any point continues
+//! where it stopped: the enrollment (server, device token, branch, limits) and the cursor
+//! of roster and household changes, as settings in the `meta` table (the token is as
+//! safe as the database file: SQLCipher-encrypted when the app gives a key); and the
+//! server's answers to a batch, applied in one transaction.
 
-use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction};
 use uuid::Uuid;
 
-use super::columns::{self, Id, Key, Millis};
-use super::{RosterChange, Store, StoreError, households, outbox, roster};
-use crate::protocol::{BranchInfo, Changes, EnrollResponse, Limits, RecordResult, RecordStatus};
+use super::{Store, StoreError, outbox};
+use crate::protocol::{BranchInfo, EnrollResponse, Limits, RecordResult};
 
 /// Where and as whom this phone syncs, from its enrollment.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,30 +23,6 @@ pub struct SyncAccount {
     pub branch: BranchInfo,
     /// The server's limits, as last announced.
     pub limits: Limits,
-}
-
-/// A record the server did not store, with its reason, for the user to see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncIssue {
-    /// The record's id.
-    pub uuid: Uuid,
-    /// Its revision.
-    pub revision: u32,
-    /// `Conflict` or `Rejected`.
-    pub status: RecordStatus,
-    /// The server's reason.
-    pub reason: String,
-    /// When the server answered.
-    pub at: DateTime<Utc>,
-}
-
-/// What taking in one page of [`Changes`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ChangesApplied {
-    /// Roster members added or updated.
-    pub members: u32,
-    /// Household revisions taken in (older or known ones are skipped).
-    pub households: u32,
 }
 
 const SERVER: &str = "sync.server";
@@ -129,66 +103,26 @@ impl Store {
         self.read(|tx| Ok(get(tx, CURSOR)?.and_then(|c| c.parse().ok()).unwrap_or(0)))
     }
 
-    /// Takes in one page of changes and moves the cursor past it, all in one
-    /// transaction: a pass killed here either has the whole page or asks for it again.
-    pub fn receive_changes(&self, changes: &Changes) -> Result<ChangesApplied, StoreError> {
-        let members = changes.members.iter().map(roster::clean).collect::<Result<Vec<_>, _>>()?;
-        self.write(|tx| {
-            let imported = roster::apply(tx, &members, RosterChange::Patch)?;
-            let mut applied = ChangesApplied {
-                members: imported.added + imported.updated,
-                households: 0,
-            };
-            for household in &changes.households {
-                if households::receive(tx, household)? {
-                    applied.households += 1;
-                }
-            }
-            set(tx, CURSOR, &changes.next_cursor.to_string())?;
-            Ok(applied)
-        })
+    /// Moves the changes cursor, once a page of changes is applied (applying a page
+    /// again is harmless, so a pass stopped between the two asks for it again).
+    pub fn set_sync_cursor(&self, cursor: i64) -> Result<(), StoreError> {
+        self.write(|tx| set(tx, CURSOR, &cursor.to_string()))
     }
 
-    /// Applies the server's answers to a push in one transaction: what it stored
-    /// (accepted, or it already had it) is marked sent and loses any earlier issue; a
-    /// conflict or rejection is kept with its reason and the record stays queued.
+    /// Applies the server's answers to one batch in one transaction: what it stored
+    /// (accepted, or it already had it) is marked sent; what it refused or found in
+    /// conflict leaves the outbox with the server's reason (see [`Store::rejections`]).
     pub fn acknowledge(&self, results: &[RecordResult]) -> Result<(), StoreError> {
-        let now = columns::now();
         self.write(|tx| {
             for result in results {
                 if result.status.is_stored() {
                     outbox::mark_sent(tx, result.uuid, result.revision)?;
-                    tx.prepare_cached("DELETE FROM sync_issues WHERE uuid = ?1 AND revision = ?2")?
-                        .execute((Id(result.uuid), result.revision))?;
                 } else {
-                    let reason = result.reason.clone().unwrap_or_else(|| "no reason given".to_owned());
-                    tx.prepare_cached(
-                        "INSERT INTO sync_issues (uuid, revision, status, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (uuid, revision) DO UPDATE SET status = excluded.status,
-                             reason = excluded.reason, at = excluded.at",
-                    )?
-                    .execute((Id(result.uuid), result.revision, Key(result.status), reason, Millis(now)))?;
+                    let reason = result.reason.as_deref().unwrap_or("the server gave no reason");
+                    outbox::mark_rejected(tx, result.uuid, result.revision, reason)?;
                 }
             }
             Ok(())
-        })
-    }
-
-    /// Records the server did not store, with its reasons, newest first.
-    pub fn sync_issues(&self) -> Result<Vec<SyncIssue>, StoreError> {
-        self.read(|tx| {
-            let mut stmt =
-                tx.prepare_cached("SELECT uuid, revision, status, reason, at FROM sync_issues ORDER BY at DESC, uuid")?;
-            let rows = stmt.query_map([], |r| {
-                Ok(SyncIssue {
-                    uuid: r.get::<_, Id>(0)?.0,
-                    revision: r.get(1)?,
-                    status: r.get::<_, Key<RecordStatus>>(2)?.0,
-                    reason: r.get(3)?,
-                    at: r.get::<_, Millis>(4)?.0,
-                })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 }
@@ -196,8 +130,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Sex;
-    use crate::protocol::{HouseholdBody, HouseholdRecord, RosterMember};
+    use crate::protocol::RecordStatus;
     use crate::store::households::tests::input as household;
     use crate::store::testing::store;
 
@@ -211,24 +144,6 @@ mod tests {
         }
     }
 
-    fn page(cursor: i64, members: Vec<RosterMember>, households: Vec<HouseholdRecord>) -> Changes {
-        Changes { members, households, next_cursor: cursor, more: false }
-    }
-
-    fn member(name: &str) -> RosterMember {
-        RosterMember {
-            id: Uuid::now_v7(),
-            member_code: None,
-            full_name: name.into(),
-            sex: Sex::Female,
-            birth_year: Some(1990),
-            ethnicity: Some("hmong".into()),
-            village: "Phìn".into(),
-            phone: None,
-            archived: false,
-        }
-    }
-
     #[test]
     fn an_enrollment_is_kept_whole_and_a_new_branch_restarts_the_cursor() {
         let (_dir, store) = store();
@@ -239,8 +154,7 @@ mod tests {
         assert_eq!((account.server.as_str(), account.token.as_str(), account.branch.id), ("https://s.vn", "tok", branch));
         assert_eq!(store.account().unwrap().as_deref(), Some("mai.lo"));
 
-        store.receive_changes(&page(42, vec![], vec![])).unwrap();
-        assert_eq!(store.sync_cursor().unwrap(), 42);
+        store.set_sync_cursor(42).unwrap();
         store.save_enrollment("https://s.vn", &enrollment(branch)).unwrap();
         assert_eq!(store.sync_cursor().unwrap(), 42, "same branch keeps the cursor");
         store.save_enrollment("https://s.vn", &enrollment(Uuid::now_v7())).unwrap();
@@ -248,51 +162,11 @@ mod tests {
     }
 
     #[test]
-    fn changes_patch_the_roster_take_newer_households_and_move_the_cursor_together() {
-        let (_dir, store) = store();
-        let local = store.create_household(&household("Giàng A Páo")).unwrap();
-        let queued = store.outbox_len().unwrap();
-        let mai = member("Lò Thị Mai");
-        let remote = HouseholdRecord {
-            uuid: Uuid::now_v7(),
-            revision: 3,
-            body: HouseholdBody {
-                village: "Phìn".into(),
-                address: "12".into(),
-                head_name: "Thào A Dế".into(),
-                members: vec![],
-                notes: String::new(),
-                archived: false,
-            },
-        };
-        let stale = HouseholdRecord { uuid: local.uuid, revision: 1, body: remote.body.clone() };
-        let applied = store.receive_changes(&page(7, vec![mai.clone()], vec![remote.clone(), stale])).unwrap();
-        assert_eq!(applied, ChangesApplied { members: 1, households: 1 });
-        assert_eq!(store.sync_cursor().unwrap(), 7);
-        assert_eq!(store.member(mai.id).unwrap().full_name, "Lò Thị Mai");
-        let got = store.household(remote.uuid).unwrap();
-        assert_eq!((got.revision, got.state, got.body.head_name.as_str()), (3, super::super::RecordState::Sent, "Thào A Dế"));
-        assert_eq!(store.household(local.uuid).unwrap().body.head_name, "Giàng A Páo", "older revision ignored");
-        assert_eq!(store.outbox_len().unwrap(), queued, "received records are not queued again");
-        // The same page again changes nothing.
-        assert_eq!(store.receive_changes(&page(7, vec![], vec![remote])).unwrap().households, 0);
-    }
-
-    #[test]
-    fn a_bad_page_changes_nothing_not_even_the_cursor() {
-        let (_dir, store) = store();
-        store.receive_changes(&page(5, vec![], vec![])).unwrap();
-        let mut bad = member("  ");
-        bad.full_name = " ".into();
-        assert!(store.receive_changes(&page(9, vec![member("Lò Thị Mai"), bad], vec![])).is_err());
-        assert_eq!(store.sync_cursor().unwrap(), 5);
-    }
-
-    #[test]
-    fn acknowledgements_mark_stored_records_sent_and_keep_refusals_with_their_reason() {
+    fn a_batch_of_answers_is_applied_whole_or_not_at_all() {
         let (_dir, store) = store();
         let a = store.create_household(&household("A")).unwrap();
         let b = store.create_household(&household("B")).unwrap();
+        let queued = store.outbox_len().unwrap();
         let result = |uuid, status, reason: Option<&str>| RecordResult {
             uuid,
             revision: 1,
@@ -300,38 +174,19 @@ mod tests {
             reason: reason.map(str::to_owned),
             missing_photos: vec![],
         };
+        // An answer for a record this phone never queued spoils the batch: nothing changes.
+        let stranger = result(Uuid::now_v7(), RecordStatus::Accepted, None);
+        assert!(store.acknowledge(&[result(a.uuid, RecordStatus::Accepted, None), stranger]).is_err());
+        assert_eq!(store.outbox_len().unwrap(), queued);
+
         store
             .acknowledge(&[result(a.uuid, RecordStatus::Accepted, None), result(b.uuid, RecordStatus::Rejected, Some("unknown village"))])
             .unwrap();
-        let queued: Vec<Uuid> = store.outbox(100).unwrap().into_iter().map(|i| i.record.uuid).collect();
-        assert!(!queued.contains(&a.uuid));
-        assert!(queued.contains(&b.uuid), "a rejected record stays on the phone");
-        let issues = store.sync_issues().unwrap();
-        assert_eq!(issues.len(), 1);
-        assert_eq!((issues[0].uuid, issues[0].status, issues[0].reason.as_str()), (b.uuid, RecordStatus::Rejected, "unknown village"));
-
-        // Accepted later (the officer fixed the village list): the issue goes away.
-        store.acknowledge(&[result(b.uuid, RecordStatus::Duplicate, None)]).unwrap();
-        assert!(store.sync_issues().unwrap().is_empty());
-        // An acknowledgement for a record this phone never queued changes nothing.
-        assert!(store.acknowledge(&[result(a.uuid, RecordStatus::Accepted, None), result(Uuid::now_v7(), RecordStatus::Accepted, None)]).is_err());
-    }
-
-    #[test]
-    fn the_outbox_reads_page_by_page_past_a_cursor() {
-        let (_dir, store) = store();
-        for name in ["A", "B", "C", "D", "E"] {
-            store.create_household(&household(name)).unwrap();
-        }
-        let all = store.outbox(100).unwrap();
-        let mut after = i64::MIN;
-        let mut paged = Vec::new();
-        loop {
-            let page = store.outbox_after(after, 2).unwrap();
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            paged.extend(page);
-        }
-        assert_eq!(paged, all);
+        assert_eq!(store.outbox_len().unwrap(), queued - 2);
+        let rejections = store.rejections().unwrap();
+        assert_eq!(rejections.len(), 1);
+        assert_eq!((rejections[0].uuid, rejections[0].reason.as_str()), (b.uuid, "unknown village"));
+        // A repeated acknowledgement (the answer to a resent batch) is harmless.
+        store.acknowledge(&[result(a.uuid, RecordStatus::Duplicate, None)]).unwrap();
     }
 }

@@ -10,7 +10,7 @@ use super::http::{ServerUrl, Timeouts, Transport};
 use super::pass::{self, SyncReport};
 use super::progress::SyncObserver;
 use super::retry::{CancelHandle, RetryPolicy};
-use crate::protocol::{EnrollRequest, EnrollResponse, EnrollmentQr, RecordStatus};
+use crate::protocol::{EnrollRequest, EnrollResponse, EnrollmentQr};
 use crate::store::Store;
 
 /// What the phone learned by enrolling, for the app to show.
@@ -26,15 +26,16 @@ pub struct Enrollment {
     pub account: String,
 }
 
-/// A record the server did not store, for the app's "needs attention" list.
+/// A record the server refused or found in conflict, for the app's "needs attention"
+/// list (it left the outbox; the user edits it or sends it again).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RecordIssue {
     /// The record's id.
     pub uuid: String,
     /// Its revision.
     pub revision: u32,
-    /// Conflict or rejected.
-    pub status: RecordStatus,
+    /// Kind of record ("submission", "household", "gathering", "audit").
+    pub kind: String,
     /// The server's reason, for the user.
     pub reason: String,
     /// When the server answered (milliseconds since 1970, UTC).
@@ -119,12 +120,12 @@ impl SyncClient {
     pub fn issues(&self) -> Result<Vec<RecordIssue>, SyncError> {
         Ok(self
             .store
-            .sync_issues()?
+            .rejections()?
             .into_iter()
             .map(|i| RecordIssue {
                 uuid: i.uuid.to_string(),
                 revision: i.revision,
-                status: i.status,
+                kind: i.kind,
                 reason: i.reason,
                 at_unix_ms: i.at.timestamp_millis(),
             })

@@ -18,7 +18,7 @@ use super::retry::CancelHandle;
 use crate::protocol::{
     Changes, Limits, Manifest, PhotoStatus, PushRequest, PushResponse, RecordResult, RecordStatus,
 };
-use crate::store::{OutboxItem, PendingPhoto, Store};
+use crate::store::{OutboxItem, PendingPhoto, RosterChange, Store};
 
 /// Most records read from the outbox at once (the store's largest page).
 const MAX_PAGE: u32 = 500;
@@ -177,9 +177,12 @@ impl Pass<'_> {
             self.progress.report(SyncPhase::PullingChanges, (pages, 0), (0, 0), None);
             let cursor = self.store.sync_cursor()?;
             let changes: Changes = self.transport.get_json(SyncStep::Changes, &format!("/api/v1/changes?since={cursor}"), self.cancel)?;
-            let applied = self.store.receive_changes(&changes)?;
-            self.report.members_received += applied.members;
-            self.report.households_received += applied.households;
+            // Applying a page twice is harmless, so the cursor moves last.
+            let members = self.store.import_roster(&changes.members, RosterChange::Patch)?;
+            let households = self.store.import_households(&changes.households)?;
+            self.store.set_sync_cursor(changes.next_cursor)?;
+            self.report.members_received += members.added + members.updated;
+            self.report.households_received += households.applied;
             pages += 1;
             if !changes.more {
                 return Ok(());
@@ -196,20 +199,28 @@ impl Pass<'_> {
     fn push_records(&mut self, limits: Limits) -> Result<(), SyncError> {
         let total = self.store.outbox_len()?;
         let mut done = 0u64;
-        let mut after = i64::MIN;
+        // Every answered record leaves the outbox (sent, or refused with its reason), so
+        // the next batch is always at its head; `last` guards against a head that
+        // does not move.
+        let mut last = i64::MIN;
         let mut max_records = limits.max_batch_records.clamp(1, MAX_PAGE);
         self.progress.report(SyncPhase::PushingRecords, (0, total), (0, 0), None);
         loop {
             self.cancel.check()?;
-            let page = self.store.outbox_after(after, max_records)?;
-            if page.is_empty() {
+            let page = self.store.outbox(max_records)?;
+            let Some(head) = page.first() else {
                 return Ok(());
+            };
+            if head.seq <= last {
+                return Err(SyncError::Store {
+                    detail: format!("record {} stayed in the outbox after the server answered", head.record.uuid),
+                });
             }
             let n = batch_len(&page, max_records as usize, limits.max_body_bytes);
             let batch = &page[..n];
             if n == 1 && batch[0].bytes + BODY_SLACK > limits.max_body_bytes {
                 self.refuse_locally(&batch[0], "too large for the server: it cannot be sent")?;
-                after = batch[0].seq;
+                last = batch[0].seq;
                 done += 1;
                 continue;
             }
@@ -232,7 +243,7 @@ impl Pass<'_> {
                     }
                     Err(SyncError::TooLarge { detail, .. }) => {
                         self.refuse_locally(&batch[0], &format!("too large for the server: {detail}"))?;
-                        after = batch[0].seq;
+                        last = batch[0].seq;
                         done += 1;
                         continue;
                     }
@@ -249,12 +260,12 @@ impl Pass<'_> {
             }
             self.report.record_bytes_sent += sent as u64;
             done += n as u64;
-            after = batch[n - 1].seq;
+            last = batch[n - 1].seq;
             self.progress.report(SyncPhase::PushingRecords, (done, total), (self.report.record_bytes_sent, 0), None);
         }
     }
 
-    /// Keeps a record the phone cannot send at all as an issue the user sees.
+    /// Sets aside a record the phone cannot send at all, with the reason, for the user.
     fn refuse_locally(&mut self, item: &OutboxItem, reason: &str) -> Result<(), SyncError> {
         self.store.acknowledge(&[RecordResult {
             uuid: item.record.uuid,

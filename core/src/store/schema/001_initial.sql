@@ -24,7 +24,6 @@ CREATE TABLE households (
     revision     INTEGER NOT NULL,
     village      TEXT NOT NULL,
     head_name    TEXT NOT NULL,
-    names_folded TEXT NOT NULL,   -- folded head name, then member names, one per line
     archived     INTEGER NOT NULL CHECK (archived IN (0, 1)),
     updated_at   INTEGER NOT NULL
 );
@@ -56,12 +55,14 @@ CREATE TABLE roster (
     updated_at  INTEGER NOT NULL
 );
 
--- Name search: every folded word of a member's or a household's names.
+-- Name search: every folded word of an active member's or household's names, with
+-- all its folded names (one per line, the main one first) to rank without a join.
 -- kind 0 = roster member, 1 = household.
 CREATE TABLE name_words (
     word  TEXT NOT NULL,
     kind  INTEGER NOT NULL CHECK (kind IN (0, 1)),
     owner BLOB NOT NULL,
+    names TEXT NOT NULL,
     PRIMARY KEY (word, kind, owner)
 ) WITHOUT ROWID;
 CREATE INDEX name_words_by_owner ON name_words (kind, owner);
@@ -90,14 +91,41 @@ CREATE TABLE submissions (
     started_at   INTEGER NOT NULL,
     finalized_at INTEGER,
     language     TEXT,
+    title        TEXT,            -- the form's instance_name for this submission, for lists
     session      TEXT NOT NULL,   -- the form session's state (JSON), restored exactly
     data         TEXT,            -- the finalized answers (JSON)
     PRIMARY KEY (uuid, revision),
     FOREIGN KEY (form_id, form_version) REFERENCES forms (form_id, version)
 );
-CREATE INDEX submissions_by_state ON submissions (state, updated_at) WHERE current = 1;
-CREATE INDEX submissions_by_form ON submissions (form_id, state, updated_at) WHERE current = 1;
-CREATE INDEX submissions_by_household ON submissions (household, updated_at) WHERE household IS NOT NULL;
+CREATE INDEX submissions_recent ON submissions (updated_at, uuid) WHERE current = 1;
+CREATE INDEX submissions_by_state ON submissions (state, updated_at, uuid) WHERE current = 1;
+CREATE INDEX submissions_by_form ON submissions (form_id, state, updated_at, uuid) WHERE current = 1;
+CREATE INDEX submissions_by_household ON submissions (household, updated_at, uuid) WHERE household IS NOT NULL;
+
+-- How many current submissions each form has in each state (the home screen's
+-- counts), kept by triggers in the same transaction as every change.
+CREATE TABLE submission_counts (
+    form_id TEXT NOT NULL,
+    state   TEXT NOT NULL,
+    n       INTEGER NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (form_id, state)
+) WITHOUT ROWID;
+CREATE TRIGGER submission_counts_insert AFTER INSERT ON submissions WHEN new.current = 1
+BEGIN
+    INSERT INTO submission_counts (form_id, state, n) VALUES (new.form_id, new.state, 1)
+    ON CONFLICT (form_id, state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER submission_counts_delete AFTER DELETE ON submissions WHEN old.current = 1
+BEGIN
+    UPDATE submission_counts SET n = n - 1 WHERE form_id = old.form_id AND state = old.state;
+END;
+CREATE TRIGGER submission_counts_update AFTER UPDATE OF state, current ON submissions
+BEGIN
+    UPDATE submission_counts SET n = n - 1
+    WHERE old.current = 1 AND form_id = old.form_id AND state = old.state;
+    INSERT INTO submission_counts (form_id, state, n) SELECT new.form_id, new.state, 1 WHERE new.current = 1
+    ON CONFLICT (form_id, state) DO UPDATE SET n = n + 1;
+END;
 
 -- Photos a submission revision references.
 CREATE TABLE submission_photos (
@@ -169,4 +197,15 @@ CREATE TABLE outbox (
     uuid     BLOB NOT NULL,
     revision INTEGER NOT NULL,
     UNIQUE (uuid, revision)
+);
+
+-- Records the server refused (rejected, or another content under the same revision),
+-- with its reason: out of the outbox so they do not hold up the rest, kept to show.
+CREATE TABLE rejections (
+    uuid     BLOB NOT NULL,
+    revision INTEGER NOT NULL,
+    kind     TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (uuid, revision)
 );
