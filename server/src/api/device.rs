@@ -13,6 +13,7 @@ use branchbook_core::protocol::{
     RecordStatus,
 };
 use chrono::Utc;
+use futures_util::StreamExt;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -273,6 +274,31 @@ pub async fn photo_upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let mut body = Some(body);
+    let result = receive_chunk(state.clone(), device, sha256, chunk, &headers, &mut body).await;
+    if let Some(unread) = body {
+        // Refused before its bytes were read: read them (within reason) so the client
+        // gets the answer rather than a reset connection.
+        let mut stream = unread.into_data_stream();
+        let mut seen = 0usize;
+        while let Some(Ok(part)) = stream.next().await {
+            seen += part.len();
+            if seen as u64 > state.config.max_body_bytes {
+                break;
+            }
+        }
+    }
+    result
+}
+
+async fn receive_chunk(
+    state: AppState,
+    device: DeviceCtx,
+    sha256: String,
+    chunk: ChunkQuery,
+    headers: &HeaderMap,
+    body: &mut Option<Body>,
+) -> Result<Response, ApiError> {
     check_sha(&sha256)?;
     let limits = state.config.limits();
     if chunk.total > limits.max_photo_bytes {
@@ -308,7 +334,14 @@ pub async fn photo_upload(
     if chunk.offset != received {
         return Err(ApiError::WrongOffset(PhotoStatus { sha256, received, complete: false }));
     }
-    let received = state.photos.append(&sha256, branch, chunk.total, body.into_data_stream()).await.map_err(photo_fault)?;
+    if announced.is_some_and(|len| chunk.offset.saturating_add(len) > chunk.total) {
+        return Err(ApiError::BadRequest(format!(
+            "the chunk goes past the photo's announced size of {} bytes",
+            chunk.total
+        )));
+    }
+    let stream = body.take().map(Body::into_data_stream).ok_or_else(|| ApiError::Internal("chunk body taken twice".into()))?;
+    let received = state.photos.append(&sha256, branch, chunk.total, stream).await.map_err(photo_fault)?;
     if received < chunk.total {
         return Ok(ok_json(&PhotoStatus { sha256, received, complete: false }));
     }

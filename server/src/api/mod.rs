@@ -15,7 +15,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, MatchedPath, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH};
+use axum::http::header::{AUTHORIZATION, CONTENT_ENCODING};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -223,22 +223,31 @@ impl Official {
     }
 }
 
+/// Bytes past a body limit that are still read (and dropped) before answering 413.
+const DRAIN_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads a request body up to `limit` bytes (after gzip decompression when the body is
 /// `Content-Encoding: gzip`), answering 413 past it.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
     let too_large = || ApiError::TooLarge(format!("the request body is larger than the server's limit of {limit} bytes"));
-    let announced = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|len| len > limit) {
-        return Err(too_large());
-    }
     let mut stream = body.into_data_stream();
     let mut raw = Vec::new();
+    let mut seen: u64 = 0;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the request body could not be read: {e}")))?;
-        if (raw.len() + chunk.len()) as u64 > limit {
-            return Err(too_large());
+        seen += chunk.len() as u64;
+        if seen > limit {
+            // Read (and drop) a moderate excess so the client gets the 413 instead of a
+            // connection reset while it is still sending; cut off anything bigger.
+            if seen > limit.saturating_add(DRAIN_MAX_BYTES) {
+                break;
+            }
+            continue;
         }
         raw.extend_from_slice(&chunk);
+    }
+    if seen > limit {
+        return Err(too_large());
     }
     let encoding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity");
     match encoding.trim().to_ascii_lowercase().as_str() {
