@@ -19,10 +19,8 @@ use crate::store::photos::RecordPhoto;
 /// Most records in one page of a list.
 const MAX_PAGE: u32 = 1000;
 
-/// Vietnam's zone (UTC+7): a bare date in a filter means that day there.
-fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
-}
+/// Vietnam's offset from UTC (UTC+7): a bare date in a filter means that day there.
+const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
 
 /// Reads a time filter: RFC 3339, or a date meaning midnight in Vietnam.
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
@@ -32,7 +30,7 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .and_then(|t| t.and_local_timezone(vietnam()).single())
+        .and_then(|t| FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS).and_then(|zone| t.and_local_timezone(zone).single()))
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| ApiError::BadRequest(format!("{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time")))
 }
@@ -222,4 +220,16 @@ pub async fn indicators(
     let scope = official.scope_for(&state, query.area).await?;
     let (from, to) = (parse_time(&query.from)?, parse_time(&query.to)?);
     Ok(ok_json(&with_store(&state, move |s| s.indicators(&scope, from, to)).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_date_is_midnight_in_vietnam() {
+        assert_eq!(parse_time("2026-03-01").unwrap().to_rfc3339(), "2026-02-28T17:00:00+00:00");
+        assert_eq!(parse_time("2026-03-01T10:00:00+07:00").unwrap().to_rfc3339(), "2026-03-01T03:00:00+00:00");
+        assert!(parse_time("1 March").is_err());
+    }
 }
