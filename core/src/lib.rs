@@ -5,6 +5,9 @@
 uniffi::setup_scaffolding!("branchbook");
 
 pub mod domain;
+pub mod engine;
+pub mod expr;
+pub mod ffi_time;
 pub mod form;
 pub mod protocol;
 pub mod text;

@@ -1,0 +1,201 @@
+//! Binding: every `${name}` of every expression is resolved once, when the form is
+//! compiled, to the slot it reads, together with how many repeat levels it shares with
+//! the expression's own field (`${x}` inside a repeat is the same instance's `x`; from
+//! outside it is every instance's `x`).
+
+use std::collections::HashMap;
+
+use crate::expr::{self, Expr, Func, RefRole, Reference, Step, Target};
+use crate::form::{Problem, Source, Texts};
+
+use super::compile::{CNode, NodeId};
+
+/// A reference after binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// A field, group or repeat; `shared` is how many enclosing repeat instances it has
+    /// in common with the expression's context (deeper levels read as a node-set).
+    Node { node: NodeId, shared: u16 },
+    /// `.`: the field the expression belongs to.
+    Current,
+    /// `name` in a choice filter: the candidate choice's name.
+    ChoiceName,
+    /// Another column of the choices sheet in a choice filter (index into the list's columns).
+    ChoiceColumn(u32),
+}
+
+/// A text with `${name}` references to show answers in it (labels, hints).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Template {
+    /// The pieces in order.
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a [`Template`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Part {
+    /// Literal text.
+    Text(String),
+    /// An answer shown in place.
+    Ref(Bound),
+}
+
+/// Texts per language, with their references bound.
+pub(crate) type Templates = Vec<(String, Template)>;
+
+/// What binding needs to know about the form.
+pub(crate) struct Binder<'a> {
+    pub nodes: &'a [CNode],
+    pub by_name: &'a HashMap<String, NodeId>,
+    /// Names used by more than one node: referring to one is ambiguous.
+    pub duplicates: &'a HashMap<String, usize>,
+}
+
+/// Where an expression sits, for binding and for error messages.
+pub(crate) struct Site<'a> {
+    /// The node the expression belongs to (None for settings such as instance_name).
+    pub node: Option<NodeId>,
+    /// The repeats whose instance the expression is evaluated in, outermost first.
+    pub chain: &'a [NodeId],
+    /// In a choice filter: the columns of the choice list.
+    pub choice_columns: Option<&'a [String]>,
+    /// Where to report problems.
+    pub source: &'a Source,
+    /// The column holding the expression.
+    pub column: &'a str,
+}
+
+impl Binder<'_> {
+    /// Parses and binds one expression; problems carry the sheet, row, column and offset.
+    pub fn expression(&self, text: &str, site: &Site<'_>) -> Result<Expr<Bound>, Vec<Problem>> {
+        let parsed = match literal_boolean(text) {
+            Some(b) => Expr::Call(if b { Func::True } else { Func::False }, Vec::new()),
+            None => expr::parse(text).map_err(|e| vec![problem(site, format!("{e} in `{text}`"))])?,
+        };
+        parsed.try_map_refs(&mut |r, role| self.reference(r, role, site).map_err(|m| problem(site, m)))
+    }
+
+    fn reference(&self, r: Reference, role: RefRole, site: &Site<'_>) -> Result<Bound, String> {
+        let at = r.offset;
+        let name = match r.target {
+            Target::Field(name) => name,
+            Target::Path(path) if path.is_current() => {
+                return match site.node {
+                    Some(_) => Ok(Bound::Current),
+                    None => Err(format!("'.' has no field to refer to here (at character {at})")),
+                };
+            }
+            Target::Path(path) if !path.absolute && path.steps == [Step::Parent] && role == RefRole::Repeat => {
+                // `position(..)`: the innermost repeat instance.
+                let Some(&repeat) = site.chain.last() else {
+                    return Err(format!("position(..) is used outside any repeat (at character {at})"));
+                };
+                return Ok(Bound::Node { node: repeat, shared: site.chain.len() as u16 });
+            }
+            Target::Path(path) => {
+                let last = match path.steps.last() {
+                    Some(Step::Name(n)) => n.clone(),
+                    _ => return Err(format!("the path {path} is not supported; use ${{name}} (at character {at})")),
+                };
+                let bare = !path.absolute && path.steps.len() == 1;
+                match (bare, site.choice_columns) {
+                    (true, Some(columns)) => return choice_column(&last, columns, at),
+                    (true, None) => {
+                        return Err(format!("'{last}' is not a reference; write ${{{last}}} (at character {at})"));
+                    }
+                    // `/data/group/x` and `../x`: the field named by the last step.
+                    (false, _) => last,
+                }
+            }
+        };
+        if self.duplicates.contains_key(&name) {
+            return Err(format!("${{{name}}} is ambiguous: several questions are named '{name}' (at character {at})"));
+        }
+        let Some(&node) = self.by_name.get(&name) else {
+            return Err(format!("unknown question ${{{name}}} (at character {at})"));
+        };
+        let target = &self.nodes[node as usize];
+        if role == RefRole::ChoiceField && target.list().is_none() {
+            return Err(format!("${{{name}}} is not a select question (at character {at})"));
+        }
+        let shared = if role == RefRole::AllInstances { 0 } else { common_prefix(site.chain, &target.chain) };
+        Ok(Bound::Node { node, shared: shared as u16 })
+    }
+
+    /// Compiles the texts of one column (`label`, `hint`...), binding the `${name}`s in them.
+    pub fn templates(&self, texts: &Texts, site: &Site<'_>, problems: &mut Vec<Problem>) -> Templates {
+        let mut out = Vec::new();
+        for (lang, text) in &texts.0 {
+            let column = if lang.is_empty() { site.column.to_string() } else { format!("{}::{lang}", site.column) };
+            let here = Site { column: &column, ..*site };
+            match self.template(text, &here) {
+                Ok(t) => out.push((lang.clone(), t)),
+                Err(p) => problems.extend(p),
+            }
+        }
+        out
+    }
+
+    fn template(&self, text: &str, site: &Site<'_>) -> Result<Template, Vec<Problem>> {
+        let mut parts = Vec::new();
+        let mut problems = Vec::new();
+        let mut rest = text;
+        let mut consumed_chars = 0;
+        while let Some(start) = rest.find("${") {
+            let Some(len) = rest[start..].find('}') else { break };
+            if start > 0 {
+                parts.push(Part::Text(rest[..start].to_string()));
+            }
+            let offset = consumed_chars + rest[..start].chars().count();
+            let name = rest[start + 2..start + len].trim().to_string();
+            let r = Reference { target: Target::Field(name), offset };
+            match self.reference(r, RefRole::Value, site) {
+                Ok(b) => parts.push(Part::Ref(b)),
+                Err(m) => problems.push(problem(site, m)),
+            }
+            consumed_chars = offset + rest[start..start + len + 1].chars().count();
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_string()));
+        }
+        if problems.is_empty() { Ok(Template { parts }) } else { Err(problems) }
+    }
+}
+
+/// `yes`/`no` written where an expression is expected (`required`, `read_only`).
+fn literal_boolean(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "true()" => Some(true),
+        "no" | "false" | "false()" => Some(false),
+        _ => None,
+    }
+}
+
+fn choice_column(name: &str, columns: &[String], at: usize) -> Result<Bound, String> {
+    if name == "name" {
+        return Ok(Bound::ChoiceName);
+    }
+    match columns.iter().position(|c| c == name) {
+        Some(i) => Ok(Bound::ChoiceColumn(i as u32)),
+        None => Err(format!("the choices sheet has no column '{name}' for this list (at character {at})")),
+    }
+}
+
+fn common_prefix(a: &[NodeId], b: &[NodeId]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+fn problem(site: &Site<'_>, message: String) -> Problem {
+    Problem { sheet: site.source.sheet.clone(), row: site.source.row, column: site.column.to_string(), message }
+}
+
+/// Calls `f` with each node an expression reads as a value (not `position(..)`'s repeat
+/// nor `jr:choice-name`'s list) and the shared depth of that reference.
+pub(crate) fn value_reads(e: &Expr<Bound>, f: &mut impl FnMut(NodeId, u16)) {
+    e.visit_refs(&mut |b, role| {
+        if let (Bound::Node { node, shared }, RefRole::Value | RefRole::AllInstances) = (b, role) {
+            f(*node, *shared);
+        }
+    });
+}

@@ -1,0 +1,30 @@
+//! The form engine: a [`CompiledForm`] (every expression parsed and bound once, the
+//! dependency graph in evaluation order) and the [`FormSession`] a UI drives to fill it.
+//!
+//! Answers are kept per scope (the form, or one repeat instance) in slots; answering a
+//! question re-evaluates only the relevance, calculations and repeat counts that read
+//! it, in the scopes that see the change. Adding a repeat instance evaluates that
+//! instance and whatever counts or sums the instances, however many already exist.
+
+mod answer;
+mod bind;
+mod compile;
+mod error;
+mod graph;
+mod instance;
+mod lang;
+mod nav;
+mod screen;
+mod session;
+mod submission;
+mod view;
+
+pub use answer::{Answer, CalendarDate, GeoPoint, TimeOfDay};
+pub use compile::CompiledForm;
+pub use error::{FinalizeProblem, SessionError};
+pub use screen::{Breadcrumb, ChoiceOption, JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate};
+pub use session::{FormSession, SavedPosition, SavedScope, SessionOptions, SessionState, VIETNAM_UTC_OFFSET_MINUTES};
+pub use submission::Submission;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,160 @@
+//! What a UI shows: the current page with its questions, and what changed on it after an
+//! answer. Plain records, so the Android and iOS apps render them without deciding
+//! anything themselves.
+
+use std::collections::HashMap;
+
+use super::answer::Answer;
+
+/// The current page of a form session.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Screen {
+    /// What kind of page this is.
+    pub page: Page,
+    /// The heading of a page that shows a group or repeat instance at once.
+    pub title: Option<String>,
+    /// The questions shown, in order (empty on a repeat prompt or at the end).
+    pub questions: Vec<Question>,
+    /// The groups and repeat instances the page is in, outermost first.
+    pub breadcrumbs: Vec<Breadcrumb>,
+    /// Whether there is a page before this one.
+    pub can_go_back: bool,
+    /// Whether there is a page after this one (false only at the end).
+    pub can_go_next: bool,
+    /// How far through the form this page is, 0-100.
+    pub progress_percent: u8,
+}
+
+/// The kind of page.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum Page {
+    /// One question, or several shown together (a field-list group or repeat instance).
+    Questions,
+    /// The end of a repeat: offer to add another instance (`add_repeat(path)`) or go on.
+    RepeatPrompt {
+        /// The repeat's path, for `add_repeat`.
+        path: String,
+        /// The repeat's label.
+        label: String,
+        /// How many instances it has now.
+        count: u32,
+    },
+    /// After the last question: the form can be finalized.
+    End,
+}
+
+/// One question as shown.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Question {
+    /// Identifies the question (and its repeat instance) in `set_answer`, `jump`...
+    pub path: String,
+    /// The question's `name`.
+    pub name: String,
+    /// The kind of input to show.
+    pub kind: QuestionKind,
+    /// The label in the chosen language (answers referred to with `${..}` filled in).
+    pub label: String,
+    /// The hint, if any.
+    pub hint: Option<String>,
+    /// For selects: the choices offered now (after the choice filter), in order.
+    pub choices: Vec<ChoiceOption>,
+    /// The current answer.
+    pub value: Option<Answer>,
+    /// An answer is needed before moving on.
+    pub required: bool,
+    /// The value cannot be changed here (computed, or marked read-only).
+    pub read_only: bool,
+    /// The message to show under the question, if its answer is not acceptable.
+    pub error: Option<String>,
+    /// The `appearance` column (e.g. `minimal`, `multiline`, `signature`).
+    pub appearance: Option<String>,
+    /// The `parameters` column (e.g. `max-pixels` for photos).
+    pub parameters: HashMap<String, String>,
+}
+
+/// The input a question needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum QuestionKind {
+    /// Free text.
+    Text,
+    /// Whole number.
+    Integer,
+    /// Decimal number.
+    Decimal,
+    /// One choice.
+    SelectOne,
+    /// Several choices.
+    SelectMultiple,
+    /// A date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and time.
+    DateTime,
+    /// A GPS position.
+    Geopoint,
+    /// A photo.
+    Image,
+    /// Text to read, no answer.
+    Note,
+    /// A statement to confirm.
+    Acknowledge,
+}
+
+/// A choice offered by a select question.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChoiceOption {
+    /// The value stored when chosen.
+    pub name: String,
+    /// The label in the chosen language.
+    pub label: String,
+}
+
+/// A group or repeat instance the page is in.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Breadcrumb {
+    /// The group's or repeat's label.
+    pub label: String,
+    /// For a repeat: which instance (from 1).
+    pub instance: Option<u32>,
+    /// For a repeat: how many instances there are.
+    pub of: Option<u32>,
+    /// Ready to show: "Thành viên 2/5".
+    pub text: String,
+}
+
+/// What changed on the current page after an answer, so a UI updates only that.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ScreenUpdate {
+    /// Questions that appeared or whose label, value, choices, flags or error changed.
+    pub changed: Vec<Question>,
+    /// Paths of questions no longer shown.
+    pub hidden: Vec<String>,
+    /// The paths of all questions now shown, in order.
+    pub order: Vec<String>,
+}
+
+/// A question to jump to from a list of the whole form.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct JumpTarget {
+    /// The question's path, for `jump`.
+    pub path: String,
+    /// Its label.
+    pub label: String,
+    /// The groups and repeat instances it is in, as breadcrumb text joined by " › ".
+    pub section: String,
+    /// Whether it has an answer.
+    pub answered: bool,
+    /// Whether it is on the current page.
+    pub current: bool,
+}
+
+impl ScreenUpdate {
+    /// The difference between the questions of a page before and after a change.
+    pub(crate) fn between(before: &[Question], after: &[Question]) -> ScreenUpdate {
+        let changed = after.iter().filter(|q| !before.contains(q)).cloned().collect();
+        let hidden =
+            before.iter().filter(|b| !after.iter().any(|a| a.path == b.path)).map(|b| b.path.clone()).collect();
+        ScreenUpdate { changed, hidden, order: after.iter().map(|q| q.path.clone()).collect() }
+    }
+}

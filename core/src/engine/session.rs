@@ -1,0 +1,601 @@
+//! The form session a UI drives: it holds the answers, says what the current page shows,
+//! takes answers, moves between pages, adds and removes repeat instances, saves and
+//! restores drafts exactly, and finalizes into a submission.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, Offset, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::expr::{self, dates};
+use crate::form::{FieldKind, MetaKind};
+
+use super::answer::{Answer, Misfit, to_stored};
+use super::compile::{CompiledForm, NodeId};
+use super::error::{FinalizeProblem, SessionError};
+use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
+use super::lang::Lang;
+use super::nav::{Pages, Pos};
+use super::screen::{JumpTarget, Page, Question, Screen, ScreenUpdate};
+use super::submission::{Submission, submission_data};
+use super::view::View;
+
+/// Vietnam's offset from UTC, the default zone for `today()` and times of day.
+pub const VIETNAM_UTC_OFFSET_MINUTES: i32 = 7 * 60;
+
+/// How a session starts: language, clock, and the values of metadata fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionOptions {
+    /// Label language (name, code or name without code); None: the form's default.
+    pub language: Option<String>,
+    /// When filling starts (`start` metadata, `now()`, `today()`).
+    pub now: DateTime<Utc>,
+    /// The `deviceid` metadata value.
+    pub device_id: String,
+    /// The `username` metadata value.
+    pub username: String,
+    /// The user's offset from UTC in minutes, which decides what day `today()` is.
+    pub utc_offset_minutes: i32,
+}
+
+impl SessionOptions {
+    /// Options with the form's default language, no device or user names, Vietnam's zone.
+    pub fn new(now: DateTime<Utc>) -> SessionOptions {
+        SessionOptions {
+            language: None,
+            now,
+            device_id: String::new(),
+            username: String::new(),
+            utc_offset_minutes: VIETNAM_UTC_OFFSET_MINUTES,
+        }
+    }
+}
+
+/// A draft as saved by the store after every answer; [`FormSession::restore`] brings it
+/// back exactly (answers, repeat instances, current page, language, start time).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// The form's id.
+    pub form_id: String,
+    /// The form's version.
+    pub form_version: String,
+    /// The submission's id, fixed when filling starts (so finalizing twice cannot make two).
+    pub instance_id: Uuid,
+    /// When filling started.
+    pub started_at: DateTime<Utc>,
+    /// The chosen language's name ("" for the form's default).
+    pub language: String,
+    /// The `deviceid` metadata value.
+    pub device_id: String,
+    /// The `username` metadata value.
+    pub username: String,
+    /// The user's offset from UTC in minutes.
+    pub utc_offset_minutes: i32,
+    /// The answers, including those of questions that do not apply now (they come back
+    /// if the question applies again) and computed values.
+    pub answers: SavedScope,
+    /// The current page.
+    pub position: SavedPosition,
+    /// Whether the current page shows missing required answers as errors.
+    pub show_required: bool,
+}
+
+/// The answers of one scope (the form, or one repeat instance).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedScope {
+    /// Non-empty values by field name, as stored text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
+    /// Instances by repeat name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub repeats: BTreeMap<String, Vec<SavedScope>>,
+}
+
+/// The current page of a saved draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "at", rename_all = "snake_case")]
+pub enum SavedPosition {
+    /// A page, by the path of its question, group or repeat instance.
+    Page {
+        /// The path.
+        path: String,
+    },
+    /// The prompt to add another instance of the repeat at this path.
+    RepeatPrompt {
+        /// The repeat's path.
+        path: String,
+    },
+    /// The end of the form.
+    End,
+}
+
+/// A form being filled.
+#[derive(Debug)]
+pub struct FormSession {
+    form: Arc<CompiledForm>,
+    inst: Instance,
+    lang: Lang,
+    meta: MetaValues,
+    offset: FixedOffset,
+    utc_offset_minutes: i32,
+    instance_id: Uuid,
+    started_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    pos: Pos,
+    show_required: bool,
+}
+
+/// The evaluation world of a session, borrowing only the fields it needs (so the
+/// instance can be changed at the same time).
+macro_rules! world {
+    ($s:ident) => {
+        World { form: &$s.form, now: $s.now, offset: $s.offset, lang: &$s.lang, meta: &$s.meta }
+    };
+}
+
+impl FormSession {
+    /// Starts filling a form. An unknown language falls back to the form's default (use
+    /// [`FormSession::open`] to be told instead).
+    pub fn new(form: Arc<CompiledForm>, language: Option<String>, now: DateTime<Utc>) -> FormSession {
+        let lang = Lang::resolve(form.form(), language.as_deref()).unwrap_or_else(|_| Lang::fallback(form.form()));
+        let options = SessionOptions { language, ..SessionOptions::new(now) };
+        FormSession::start(form, &options, lang)
+    }
+
+    /// Starts filling a form with all options.
+    pub fn open(form: Arc<CompiledForm>, options: &SessionOptions) -> Result<FormSession, SessionError> {
+        let lang = Lang::resolve(form.form(), options.language.as_deref())
+            .map_err(|language| SessionError::UnknownLanguage { language })?;
+        Ok(FormSession::start(form, options, lang))
+    }
+
+    fn start(form: Arc<CompiledForm>, options: &SessionOptions, lang: Lang) -> FormSession {
+        let offset = zone(options.utc_offset_minutes);
+        let meta = MetaValues {
+            start: dates::format_iso_datetime(options.now),
+            today: local_today(options.now, offset),
+            device_id: options.device_id.clone(),
+            username: options.username.clone(),
+        };
+        let mut s = FormSession {
+            inst: Instance::empty(&form),
+            form,
+            lang,
+            meta,
+            offset,
+            utc_offset_minutes: options.utc_offset_minutes,
+            instance_id: Uuid::now_v7(),
+            started_at: options.now,
+            now: options.now,
+            pos: Pos::End,
+            show_required: false,
+        };
+        s.inst = Instance::fresh(&world!(s));
+        s.pos = s.pages().first();
+        s
+    }
+
+    /// Brings a saved draft back exactly as it was.
+    pub fn restore(form: Arc<CompiledForm>, state: SessionState) -> Result<FormSession, SessionError> {
+        FormSession::restore_at(form, state, Utc::now())
+    }
+
+    /// [`FormSession::restore`] with the clock given (for `now()`/`today()` in calculations).
+    pub(crate) fn restore_at(
+        form: Arc<CompiledForm>,
+        state: SessionState,
+        now: DateTime<Utc>,
+    ) -> Result<FormSession, SessionError> {
+        let f = form.form();
+        if f.id != state.form_id || f.version != state.form_version {
+            return Err(SessionError::FormMismatch {
+                expected: format!("{} version {}", f.id, f.version),
+                found: format!("{} version {}", state.form_id, state.form_version),
+            });
+        }
+        let lang = Lang::resolve(f, Some(&state.language)).unwrap_or_else(|_| Lang::fallback(f));
+        let offset = zone(state.utc_offset_minutes);
+        let meta = MetaValues {
+            start: dates::format_iso_datetime(state.started_at),
+            today: local_today(state.started_at, offset),
+            device_id: state.device_id.clone(),
+            username: state.username.clone(),
+        };
+        let mut inst = Instance::empty(&form);
+        load_scope(&form, &mut inst, &state.answers, ROOT).map_err(|reason| SessionError::BadState { reason })?;
+        let mut s = FormSession {
+            inst,
+            form,
+            lang,
+            meta,
+            offset,
+            utc_offset_minutes: state.utc_offset_minutes,
+            instance_id: state.instance_id,
+            started_at: state.started_at,
+            now,
+            pos: Pos::End,
+            show_required: state.show_required,
+        };
+        s.inst.recompute_all(&world!(s));
+        s.pos = s.position_from(&state.position).ok_or_else(|| SessionError::BadState {
+            reason: format!("the saved page {:?} is not in the form", state.position),
+        })?;
+        Ok(s)
+    }
+
+    /// The draft as the store saves it.
+    pub fn state(&self) -> SessionState {
+        let pages = self.pages();
+        let position = match self.pos {
+            Pos::Page { node, scope } => SavedPosition::Page { path: pages.path(node, scope) },
+            Pos::Prompt { repeat, scope } => SavedPosition::RepeatPrompt { path: pages.path(repeat, scope) },
+            Pos::End => SavedPosition::End,
+        };
+        SessionState {
+            form_id: self.form.form().id.clone(),
+            form_version: self.form.form().version.clone(),
+            instance_id: self.instance_id,
+            started_at: self.started_at,
+            language: self.lang.name.clone(),
+            device_id: self.meta.device_id.clone(),
+            username: self.meta.username.clone(),
+            utc_offset_minutes: self.utc_offset_minutes,
+            answers: save_scope(&self.form, &self.inst, ROOT),
+            position,
+            show_required: self.show_required,
+        }
+    }
+
+    /// The compiled form being filled.
+    pub fn form(&self) -> &Arc<CompiledForm> {
+        &self.form
+    }
+
+    /// The id the submission will have.
+    pub fn instance_id(&self) -> Uuid {
+        self.instance_id
+    }
+
+    /// The chosen language's name as the form writes it ("" when the form has none).
+    pub fn language(&self) -> &str {
+        &self.lang.name
+    }
+
+    /// Switches the label language.
+    pub fn set_language(&mut self, language: &str) -> Result<(), SessionError> {
+        self.lang = Lang::resolve(self.form.form(), Some(language))
+            .map_err(|language| SessionError::UnknownLanguage { language })?;
+        Ok(())
+    }
+
+    /// The filled form's name from the settings' `instance_name` (e.g. the household
+    /// head's name), for lists of drafts.
+    pub fn instance_name(&self) -> Option<String> {
+        let e = self.form.instance_name.as_ref()?;
+        let world = world!(self);
+        let name = expr::eval(e, &self.inst.ctx(&world, ROOT, None)).into_string();
+        (!name.is_empty()).then_some(name)
+    }
+
+    fn pages(&self) -> Pages<'_> {
+        Pages { form: &self.form, inst: &self.inst }
+    }
+
+    /// The current page.
+    pub fn screen(&self) -> Screen {
+        let world = world!(self);
+        let view = View { world: &world, inst: &self.inst };
+        let pages = self.pages();
+        let (page, title) = match self.pos {
+            Pos::Page { node, scope } if self.form.node(node).field().is_none() => {
+                (Page::Questions, Some(view.label(node, scope)).filter(|t| !t.is_empty()))
+            }
+            Pos::Page { .. } => (Page::Questions, None),
+            Pos::Prompt { repeat, scope } => {
+                let prompt = Page::RepeatPrompt {
+                    path: pages.path(repeat, scope),
+                    label: view.label(repeat, scope),
+                    count: self.inst.instances(&self.form, repeat, scope).len() as u32,
+                };
+                (prompt, None)
+            }
+            Pos::End => (Page::End, None),
+        };
+        Screen {
+            page,
+            title,
+            questions: self.page_questions(&view),
+            breadcrumbs: view.breadcrumbs(self.pos),
+            can_go_back: pages.back(self.pos).is_some(),
+            can_go_next: self.pos != Pos::End,
+            progress_percent: self.progress(),
+        }
+    }
+
+    fn page_questions(&self, view: &View<'_>) -> Vec<Question> {
+        let pages = self.pages();
+        pages.questions(self.pos).into_iter().filter_map(|(n, s)| view.question(n, s, self.show_required)).collect()
+    }
+
+    fn progress(&self) -> u8 {
+        let total = self.form.question_total;
+        let done = match self.pos {
+            Pos::Page { node, .. } => self.form.node(node).ordinal,
+            Pos::Prompt { repeat, .. } => {
+                let n = self.form.node(repeat);
+                n.ordinal + n.size
+            }
+            Pos::End => total,
+        };
+        if total == 0 { 100 } else { (u64::from(done.min(total)) * 100 / u64::from(total)) as u8 }
+    }
+
+    /// Answers a question (any question shown now, usually one on the current page).
+    /// Returns what changed on the current page.
+    pub fn set_answer(&mut self, question: &str, answer: Answer) -> Result<ScreenUpdate, SessionError> {
+        let (n, s) = self.answerable(question)?;
+        let node = self.form.node(n);
+        let Some(f) = node.field() else { return Err(SessionError::UnknownQuestion { question: question.into() }) };
+        let stored = to_stored(&f.kind, answer).map_err(|m| match m {
+            Misfit::WrongType { expected, given } => {
+                SessionError::WrongType { question: question.into(), expected: expected.into(), given: given.into() }
+            }
+            Misfit::Invalid(reason) => SessionError::InvalidValue { question: question.into(), reason },
+            Misfit::NotAnswerable => SessionError::ReadOnly { question: question.into() },
+        })?;
+        if matches!(f.kind, FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }) {
+            let world = world!(self);
+            let offered = View { world: &world, inst: &self.inst }.choices(n, s);
+            if let Some(bad) = stored.split_whitespace().find(|c| !offered.iter().any(|o| o.name == *c)) {
+                return Err(SessionError::UnknownChoice { question: question.into(), choice: bad.into() });
+            }
+        }
+        Ok(self.change(n, s, stored))
+    }
+
+    /// Removes a question's answer.
+    pub fn clear_answer(&mut self, question: &str) -> Result<ScreenUpdate, SessionError> {
+        let (n, s) = self.answerable(question)?;
+        Ok(self.change(n, s, String::new()))
+    }
+
+    /// A shown, writable question by path.
+    fn answerable(&self, question: &str) -> Result<(NodeId, ScopeId), SessionError> {
+        let unknown = || SessionError::UnknownQuestion { question: question.into() };
+        let (n, s, instance) = self.pages().resolve(question).ok_or_else(unknown)?;
+        let node = self.form.node(n);
+        let Some(f) = node.field().filter(|_| !instance) else { return Err(unknown()) };
+        if !self.pages().shows(n, s) {
+            return Err(SessionError::NotShown { question: question.into() });
+        }
+        let world = world!(self);
+        let ctx = self.inst.ctx(&world, s, Some(n));
+        let read_only = f.calculation.is_some()
+            || matches!(f.kind, FieldKind::Note)
+            || f.read_only.as_ref().is_some_and(|e| expr::eval(e, &ctx).to_bool());
+        if read_only {
+            return Err(SessionError::ReadOnly { question: question.into() });
+        }
+        Ok((n, s))
+    }
+
+    /// Stores a value and reports what changed on the current page.
+    fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
+        let before = self.page_questions(&View { world: &world!(self), inst: &self.inst });
+        self.inst.set_value(&world!(self), n, s, value);
+        let after = self.page_questions(&View { world: &world!(self), inst: &self.inst });
+        ScreenUpdate::between(&before, &after)
+    }
+
+    /// Moves to the next page. Refused (with the errors shown on the page) while a
+    /// question of the current page has an unacceptable or missing required answer.
+    #[allow(clippy::should_implement_trait)] // `next` is the UI's word, not an iterator's
+    pub fn next(&mut self) -> Result<(), SessionError> {
+        if self.pos == Pos::End {
+            return Err(SessionError::AtEnd);
+        }
+        let world = world!(self);
+        let view = View { world: &world, inst: &self.inst };
+        let errors = self
+            .pages()
+            .questions(self.pos)
+            .into_iter()
+            .filter(|&(n, s)| view.question(n, s, true).is_some_and(|q| q.error.is_some()));
+        let count = errors.count() as u32;
+        if count > 0 {
+            self.show_required = true;
+            return Err(SessionError::PageIncomplete { count });
+        }
+        self.pos = self.pages().next(self.pos);
+        self.show_required = false;
+        Ok(())
+    }
+
+    /// Moves to the previous page (answers are kept as they are).
+    pub fn back(&mut self) -> Result<(), SessionError> {
+        self.pos = self.pages().back(self.pos).ok_or(SessionError::AtStart)?;
+        self.show_required = false;
+        Ok(())
+    }
+
+    /// Moves to the page of a question (`members[2]/age`) or the first page of a repeat
+    /// instance (`members[2]`).
+    pub fn jump(&mut self, path: &str) -> Result<(), SessionError> {
+        let pages = self.pages();
+        let (n, s, instance) =
+            pages.resolve(path).ok_or_else(|| SessionError::UnknownQuestion { question: path.into() })?;
+        let pos = if instance {
+            pages.enter_instance(n, s)
+        } else if pages.shows(n, s) {
+            pages.page_of(n, s)
+        } else {
+            return Err(SessionError::NotShown { question: path.into() });
+        };
+        self.pos = pos;
+        self.show_required = false;
+        Ok(())
+    }
+
+    /// Every question shown now, in order, for a "jump to" list.
+    pub fn jump_targets(&self) -> Vec<JumpTarget> {
+        let world = world!(self);
+        let view = View { world: &world, inst: &self.inst };
+        let pages = self.pages();
+        let mut out = Vec::new();
+        for pos in pages.all() {
+            let section = view.breadcrumbs(pos).into_iter().map(|b| b.text).collect::<Vec<_>>().join(" › ");
+            for (n, s) in pages.questions(pos) {
+                out.push(JumpTarget {
+                    path: pages.path(n, s),
+                    label: view.label(n, s),
+                    section: section.clone(),
+                    answered: !self.inst.value(&self.form, n, s).is_empty(),
+                    current: pos == self.pos,
+                });
+            }
+        }
+        out
+    }
+
+    /// Adds an instance at the end of the repeat at `path` (`members`, or
+    /// `households[1]/members` when nested) and moves to its first page. Takes the same
+    /// time however many instances exist.
+    pub fn add_repeat(&mut self, path: &str) -> Result<(), SessionError> {
+        let not_repeat = || SessionError::NotARepeat { path: path.into() };
+        let (r, parent, instance) = self.pages().resolve(path).ok_or_else(not_repeat)?;
+        let rep = self.form.node(r).repeat().filter(|_| !instance).ok_or_else(not_repeat)?;
+        if rep.count.is_some() {
+            return Err(SessionError::CountedRepeat { repeat: self.form.node(r).name.clone() });
+        }
+        if !self.inst.slot(&self.form, r, parent).relevant {
+            return Err(SessionError::NotShown { question: path.into() });
+        }
+        let new = self.inst.add_instance(&world!(self), r, parent);
+        self.pos = self.pages().enter_instance(r, new);
+        self.show_required = false;
+        Ok(())
+    }
+
+    /// Removes the repeat instance at `path` (`members[2]`); later instances move up.
+    pub fn remove_repeat(&mut self, path: &str) -> Result<(), SessionError> {
+        let not_repeat = || SessionError::NotARepeat { path: path.into() };
+        let (r, inst, instance) = self.pages().resolve(path).ok_or_else(not_repeat)?;
+        if !instance {
+            return Err(not_repeat());
+        }
+        if self.form.node(r).repeat().is_some_and(|rep| rep.count.is_some()) {
+            return Err(SessionError::CountedRepeat { repeat: self.form.node(r).name.clone() });
+        }
+        let scope = self.inst.scope(inst);
+        let (parent, index) = (scope.parent, scope.index as usize - 1);
+        self.inst.remove_instance(&world!(self), r, parent, index);
+        let here = match self.pos {
+            Pos::Page { scope, .. } | Pos::Prompt { scope, .. } => Some(scope),
+            Pos::End => None,
+        };
+        if here.is_some_and(|s| !self.inst.scope(s).alive) {
+            let pages = self.pages();
+            self.pos = match self.inst.instances(&self.form, r, parent).get(index) {
+                Some(&next) => pages.enter_instance(r, next),
+                None => Pos::Prompt { repeat: r, scope: parent },
+            };
+            self.show_required = false;
+        }
+        Ok(())
+    }
+
+    /// Checks every answer; if all is well, fills the `end` metadata and returns the
+    /// submission, else every problem (with where to jump to fix it).
+    pub fn finalize(&mut self, now: DateTime<Utc>) -> Result<Submission, Vec<FinalizeProblem>> {
+        self.now = now;
+        let problems = View { world: &world!(self), inst: &self.inst }.all_problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let end = dates::format_iso_datetime(now);
+        let ends: Vec<NodeId> = self
+            .form
+            .root_layout
+            .iter()
+            .copied()
+            .filter(|&n| self.form.node(n).field().is_some_and(|f| f.kind == FieldKind::Meta(MetaKind::End)))
+            .collect();
+        for n in ends {
+            self.inst.set_value(&world!(self), n, ROOT, end.clone());
+        }
+        let (data, photos) = submission_data(&self.form, &self.inst);
+        Ok(Submission {
+            instance_id: self.instance_id,
+            form_id: self.form.form().id.clone(),
+            form_version: self.form.form().version.clone(),
+            started_at: self.started_at,
+            finalized_at: now,
+            language: self.lang.name.clone(),
+            data,
+            photos,
+        })
+    }
+
+    fn position_from(&self, saved: &SavedPosition) -> Option<Pos> {
+        let pages = self.pages();
+        match saved {
+            SavedPosition::End => Some(Pos::End),
+            SavedPosition::Page { path } => {
+                let (node, scope, _) = pages.resolve(path)?;
+                Some(Pos::Page { node, scope })
+            }
+            SavedPosition::RepeatPrompt { path } => {
+                let (repeat, scope, instance) = pages.resolve(path)?;
+                (!instance && self.form.node(repeat).repeat().is_some()).then_some(Pos::Prompt { repeat, scope })
+            }
+        }
+    }
+}
+
+/// A zone offset from minutes (clamped to what clocks use: UTC-18:00..UTC+18:00).
+pub(crate) fn zone(minutes: i32) -> FixedOffset {
+    FixedOffset::east_opt(minutes.clamp(-18 * 60, 18 * 60) * 60).unwrap_or(Utc.fix())
+}
+
+/// The saved answers of a scope and the instances below it.
+fn save_scope(form: &CompiledForm, inst: &Instance, scope: ScopeId) -> SavedScope {
+    let mut out = SavedScope::default();
+    let kind = inst.scope(scope).repeat;
+    for &n in form.layout(kind) {
+        let node = form.node(n);
+        let slot = inst.slot(form, n, scope);
+        if node.field().is_some() && !slot.value.is_empty() {
+            out.values.insert(node.name.clone(), slot.value.clone());
+        } else if node.repeat().is_some() && !slot.instances.is_empty() {
+            let saved = slot.instances.iter().map(|&i| save_scope(form, inst, i)).collect();
+            out.repeats.insert(node.name.clone(), saved);
+        }
+    }
+    out
+}
+
+/// Puts saved answers back into an empty scope (nothing is evaluated yet).
+fn load_scope(form: &CompiledForm, inst: &mut Instance, saved: &SavedScope, scope: ScopeId) -> Result<(), String> {
+    let kind = inst.scope(scope).repeat;
+    let here = |name: &str| form.by_name.get(name).copied().filter(|&n| form.node(n).scope() == kind);
+    for (name, value) in &saved.values {
+        match here(name) {
+            Some(n) if form.node(n).field().is_some() => inst.set_raw(form, n, scope, value.clone()),
+            _ => return Err(format!("no field '{name}' here")),
+        }
+    }
+    for (name, instances) in &saved.repeats {
+        match here(name) {
+            Some(r) if form.node(r).repeat().is_some() => {
+                for s in instances {
+                    let id = inst.push_blank_instance(form, r, scope);
+                    load_scope(form, inst, s, id)?;
+                }
+            }
+            _ => return Err(format!("no repeat '{name}' here")),
+        }
+    }
+    Ok(())
+}

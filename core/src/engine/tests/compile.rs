@@ -1,0 +1,142 @@
+//! Compiling: every problem reported at once, located, and nothing compiled that would
+//! fail at run time.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::form::Problem;
+
+fn problems(f: Form) -> Vec<Problem> {
+    CompiledForm::compile(f).expect_err("the form should be refused")
+}
+
+#[test]
+fn syntax_errors_carry_sheet_row_column_and_offset() {
+    let p = problems(form(vec![int("age").row(2).n(), text("x").relevant("${age} > > 3").row(3).n()]));
+    assert_eq!(p.len(), 1);
+    assert_eq!((p[0].sheet.as_str(), p[0].row, p[0].column.as_str()), ("survey", 3, "relevant"));
+    assert!(p[0].message.contains("at character 9"), "{}", p[0].message);
+    assert!(p[0].message.contains("${age} > > 3"), "{}", p[0].message);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let f = form(vec![
+        int("age").row(2).n(),
+        text("a").relevant("${agee} > 1").row(3).n(),
+        text("b").constraint("pulldata('x', 'y')", "").row(4).n(),
+        text("c").calculation("if(1, 2)").row(5).n(),
+        text("d").required_if("age > 3").row(6).n(),
+        text("e").label("", "Hello ${nobody}").row(7).n(),
+        text("f").read_only("${age} +").row(8).n(),
+    ]);
+    let p = problems(f);
+    let found: Vec<(u32, &str)> = p.iter().map(|p| (p.row, p.column.as_str())).collect();
+    assert_eq!(
+        found,
+        vec![(3, "relevant"), (4, "constraint"), (5, "calculation"), (6, "required"), (7, "label"), (8, "read_only")]
+    );
+    assert!(p[0].message.contains("unknown question ${agee}"), "{}", p[0].message);
+    assert!(p[1].message.contains("unknown function pulldata()"), "{}", p[1].message);
+    assert!(p[2].message.contains("if() takes 3"), "{}", p[2].message);
+    assert!(p[3].message.contains("write ${age}"), "{}", p[3].message);
+    assert!(p[4].message.contains("${nobody}"), "{}", p[4].message);
+}
+
+#[test]
+fn cycles_are_reported_with_their_members() {
+    let f = form(vec![
+        calc("a", "${c} + 1").row(2).n(),
+        calc("b", "${a} * 2").row(3).n(),
+        calc("c", "${b} - 1").row(4).n(),
+        text("q").relevant("${q2} = 'x'").row(5).n(),
+        text("q2").relevant("${q} = 'y'").row(6).n(),
+        calc("ok", "${a}").row(7).n(),
+    ]);
+    let p = problems(f);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(p[0].message.contains("${a} (calculation), ${b} (calculation), ${c} (calculation)"), "{}", p[0].message);
+    assert_eq!((p[0].row, p[0].column.as_str()), (2, "calculation"));
+    assert!(p[1].message.contains("${q} (relevant), ${q2} (relevant)"), "{}", p[1].message);
+}
+
+#[test]
+fn a_calculation_reading_itself_is_a_cycle_but_dot_is_not() {
+    let p = problems(form(vec![calc("a", "${a} + 1").n()]));
+    assert!(p[0].message.contains("cycle: ${a} (calculation)"), "{}", p[0].message);
+    // `.` in a calculation reads the field's own current value (as once() does): allowed.
+    compile(form(vec![calc("b", "once(concat('x', .))").n()]));
+}
+
+#[test]
+fn repeat_count_from_inside_its_repeat_is_a_cycle() {
+    let mut r = repeat("r", vec![int("n").n()]);
+    r.repeat_count = Some("${n}".into());
+    let p = problems(form(vec![Node::Repeat(r)]));
+    assert!(p[0].message.contains("${r} (repeat_count)"), "{}", p[0].message);
+}
+
+#[test]
+fn ambiguous_and_bare_names() {
+    let p = problems(form(vec![int("x").n(), int("x").n(), text("y").relevant("${x} = 1").n()]));
+    assert!(p[0].message.contains("ambiguous"), "{}", p[0].message);
+    let p = problems(form(vec![text("y").relevant("position(..) = 1").n()]));
+    assert!(p[0].message.contains("outside any repeat"), "{}", p[0].message);
+}
+
+#[test]
+fn choice_filters_name_columns_of_their_list() {
+    let lists = vec![list("places", &[("a", "A", &[("district", "d1")])])];
+    compile(with_lists(form(vec![text("d").n(), one("p", "places").choice_filter("district = ${d}").n()]), lists));
+    let lists = vec![list("places", &[("a", "A", &[("district", "d1")])])];
+    let p =
+        problems(with_lists(form(vec![text("d").n(), one("p", "places").choice_filter("province = ${d}").n()]), lists));
+    assert_eq!(p[0].column, "choice_filter");
+    assert!(p[0].message.contains("no column 'province'"), "{}", p[0].message);
+}
+
+#[test]
+fn paths_are_bound_by_their_last_step() {
+    let mut s = session(form(vec![int("a").n(), calc("b", "/data/a + ../a").n()]));
+    set_int(&mut s, "a", 2);
+    let sub = s.finalize(now()).unwrap();
+    assert_eq!(sub.data["b"], "4");
+}
+
+#[test]
+fn instance_name_is_compiled_and_evaluated() {
+    let mut f = form(vec![text("head").n()]);
+    f.instance_name = Some("concat('HH ', ${head})".into());
+    let mut s = session(f);
+    set_text(&mut s, "head", "Thào");
+    assert_eq!(s.instance_name().as_deref(), Some("HH Thào"));
+    let mut bad = form(vec![text("head").n()]);
+    bad.instance_name = Some("concat(${heda})".into());
+    let p = problems(bad);
+    assert_eq!((p[0].sheet.as_str(), p[0].column.as_str()), ("settings", "instance_name"));
+}
+
+proptest! {
+    /// Whatever an author writes in any expression column, compiling never panics, and a
+    /// form that compiles can be filled and finalized without panicking.
+    #[test]
+    fn arbitrary_expressions_never_panic(
+        relevant in "[ -~]{0,30}",
+        constraint in prop_oneof![Just(". > 3".to_string()), "[ -~]{0,30}"],
+        calculation in prop_oneof![Just("${a} * 2".to_string()), "[$a{}().+*'<>= 0-9]{0,30}"],
+    ) {
+        let f = form(vec![
+            int("a").n(),
+            text("b").relevant(&relevant).constraint(&constraint, "").n(),
+            calc("c", &calculation).n(),
+        ]);
+        if let Ok(c) = CompiledForm::compile(f) {
+            let mut s = FormSession::new(Arc::new(c), None, now());
+            let _ = s.set_answer("a", Answer::Integer { value: 5 });
+            let _ = s.set_answer("b", Answer::Text { value: "x".into() });
+            let _ = s.screen();
+            let _ = s.next();
+            let _ = s.finalize(now());
+        }
+    }
+}

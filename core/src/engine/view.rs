@@ -1,0 +1,222 @@
+//! Rendering the answers for people: a question with its label, choices, flags and
+//! error in the chosen language; breadcrumbs; and the checks (constraint, required,
+//! choice still offered) shared by the page, finalizing and server-side validation.
+
+use std::collections::HashMap;
+
+use crate::expr;
+use crate::form::FieldKind;
+
+use super::answer::from_stored;
+use super::compile::{CField, CKind, NodeId};
+use super::error::FinalizeProblem;
+use super::instance::{Ctx, Instance, ROOT, ScopeId, World};
+use super::nav::{Pages, Pos};
+use super::screen::{Breadcrumb, ChoiceOption, Question, QuestionKind};
+
+/// The answers seen through a session's language.
+pub(crate) struct View<'a> {
+    pub world: &'a World<'a>,
+    pub inst: &'a Instance,
+}
+
+impl View<'_> {
+    fn pages(&self) -> Pages<'_> {
+        Pages { form: self.world.form, inst: self.inst }
+    }
+
+    /// A shown question, rendered; `show_required` marks empty required answers as errors.
+    pub fn question(&self, n: NodeId, s: ScopeId, show_required: bool) -> Option<Question> {
+        let node = self.world.form.node(n);
+        let f = node.field()?;
+        let kind = question_kind(&f.kind)?;
+        let ctx = self.inst.ctx(self.world, s, Some(n));
+        let required = f.required.as_ref().is_some_and(|e| expr::eval(e, &ctx).to_bool());
+        let read_only = f.calculation.is_some()
+            || kind == QuestionKind::Note
+            || f.read_only.as_ref().is_some_and(|e| expr::eval(e, &ctx).to_bool());
+        let value = self.inst.value(self.world.form, n, s);
+        let choices = self.choices(n, s);
+        Some(Question {
+            path: self.pages().path(n, s),
+            name: node.name.clone(),
+            kind,
+            label: self.label(n, s),
+            hint: self
+                .world
+                .lang
+                .template(&f.hint)
+                .map(|t| self.inst.render(self.world, t, s, n))
+                .filter(|h| !h.is_empty()),
+            value: from_stored(&f.kind, value),
+            required,
+            read_only,
+            error: self.problem_with(f, &ctx, value, &choices, required && show_required),
+            choices,
+            appearance: node.appearance.clone(),
+            parameters: f.parameters.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<HashMap<_, _>>(),
+        })
+    }
+
+    /// A node's label in the session's language (its name when it has none).
+    pub fn label(&self, n: NodeId, s: ScopeId) -> String {
+        let node = self.world.form.node(n);
+        match self.world.lang.template(&node.label) {
+            Some(t) => self.inst.render(self.world, t, s, n),
+            None => node.name.clone(),
+        }
+    }
+
+    /// The choices a select offers now: its list filtered by `choice_filter`, plus
+    /// "other" for `or_other`.
+    pub fn choices(&self, n: NodeId, s: ScopeId) -> Vec<ChoiceOption> {
+        let form = self.world.form;
+        let node = form.node(n);
+        let Some(f) = node.field() else { return Vec::new() };
+        let Some(list_id) = f.list else { return Vec::new() };
+        let list = &form.lists[list_id as usize];
+        let mut out: Vec<ChoiceOption> = list
+            .choices
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                f.choice_filter.as_ref().is_none_or(|e| {
+                    expr::eval(e, &self.inst.ctx(self.world, s, Some(n)).with_choice(list_id, *i)).to_bool()
+                })
+            })
+            .map(|(_, c)| ChoiceOption {
+                name: c.name.clone(),
+                label: self.world.lang.text(&c.label).unwrap_or(&c.name).to_string(),
+            })
+            .collect();
+        if matches!(
+            f.kind,
+            FieldKind::SelectOne { or_other: true, .. } | FieldKind::SelectMultiple { or_other: true, .. }
+        ) && !out.iter().any(|c| c.name == "other")
+        {
+            out.push(ChoiceOption { name: "other".into(), label: self.world.lang.other_label().into() });
+        }
+        out
+    }
+
+    /// What is wrong with a question's answer, in the session's language: a missing
+    /// required answer (when checked), a choice no longer offered, a failed constraint.
+    fn problem_with(
+        &self,
+        f: &CField,
+        ctx: &Ctx<'_>,
+        value: &str,
+        choices: &[ChoiceOption],
+        missing: bool,
+    ) -> Option<String> {
+        let lang = self.world.lang;
+        if value.is_empty() {
+            return missing.then(|| lang.text(&f.required_message).unwrap_or(lang.required_message()).to_string());
+        }
+        let offered = |c: &str| choices.iter().any(|o| o.name == c);
+        let choice_gone = match f.kind {
+            FieldKind::SelectOne { .. } => !offered(value.trim()),
+            FieldKind::SelectMultiple { .. } => !value.split_whitespace().all(offered),
+            _ => false,
+        };
+        if choice_gone {
+            return Some(lang.choice_gone_message().to_string());
+        }
+        let violated = f.constraint.as_ref().is_some_and(|c| !expr::eval(c, ctx).to_bool());
+        violated.then(|| lang.text(&f.constraint_message).unwrap_or(lang.constraint_message()).to_string())
+    }
+
+    /// Every problem that keeps the form from being finalized, in document order.
+    pub fn all_problems(&self) -> Vec<FinalizeProblem> {
+        let mut out = Vec::new();
+        self.problems_in(&self.world.form.roots, ROOT, &mut out);
+        out
+    }
+
+    fn problems_in(&self, nodes: &[NodeId], s: ScopeId, out: &mut Vec<FinalizeProblem>) {
+        let form = self.world.form;
+        for &n in nodes {
+            let node = form.node(n);
+            if !self.inst.slot(form, n, s).relevant {
+                continue;
+            }
+            match &node.kind {
+                CKind::Field(_) => {
+                    if let Some(Question { path, label, error: Some(message), .. }) = self.question(n, s, true) {
+                        out.push(FinalizeProblem { question: path, label, message });
+                    }
+                }
+                CKind::Group { .. } => self.problems_in(&node.children, s, out),
+                CKind::Repeat(_) => {
+                    for &i in self.inst.instances(form, n, s) {
+                        self.problems_in(&node.children, i, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The groups and repeat instances around a page, outermost first.
+    pub fn breadcrumbs(&self, pos: Pos) -> Vec<Breadcrumb> {
+        let form = self.world.form;
+        let (start, scope) = match pos {
+            // A field-list repeat instance page is inside its own repeat.
+            Pos::Page { node, scope } if form.node(node).repeat().is_some() => (Some(node), scope),
+            Pos::Page { node, scope } => (form.node(node).parent, scope),
+            Pos::Prompt { repeat, scope } => (form.node(repeat).parent, scope),
+            Pos::End => (None, ROOT),
+        };
+        let mut out = Vec::new();
+        let mut cur = start;
+        while let Some(n) = cur {
+            let node = form.node(n);
+            let label = self.label_or_empty(n, scope);
+            match &node.kind {
+                CKind::Repeat(_) => {
+                    let inst = self.inst.ancestor(scope, node.chain.len() as u16 + 1);
+                    let sc = self.inst.scope(inst);
+                    let count = self.inst.instances(form, n, sc.parent).len() as u32;
+                    let shown = if label.is_empty() { node.name.clone() } else { label };
+                    out.push(Breadcrumb {
+                        text: format!("{shown} {}/{count}", sc.index),
+                        label: shown,
+                        instance: Some(sc.index),
+                        of: Some(count),
+                    });
+                }
+                _ if !label.is_empty() => out.push(Breadcrumb { text: label.clone(), label, instance: None, of: None }),
+                _ => {}
+            }
+            cur = node.parent;
+        }
+        out.reverse();
+        out
+    }
+
+    /// A label, or "" when the node has none (groups without labels are not shown).
+    pub fn label_or_empty(&self, n: NodeId, s: ScopeId) -> String {
+        match self.world.lang.template(&self.world.form.node(n).label) {
+            Some(t) => self.inst.render(self.world, t, s, n),
+            None => String::new(),
+        }
+    }
+}
+
+/// The input a field needs, or None for fields that are never shown.
+pub(crate) fn question_kind(kind: &FieldKind) -> Option<QuestionKind> {
+    Some(match kind {
+        FieldKind::Text => QuestionKind::Text,
+        FieldKind::Integer => QuestionKind::Integer,
+        FieldKind::Decimal => QuestionKind::Decimal,
+        FieldKind::SelectOne { .. } => QuestionKind::SelectOne,
+        FieldKind::SelectMultiple { .. } => QuestionKind::SelectMultiple,
+        FieldKind::Date => QuestionKind::Date,
+        FieldKind::Time => QuestionKind::Time,
+        FieldKind::DateTime => QuestionKind::DateTime,
+        FieldKind::Geopoint => QuestionKind::Geopoint,
+        FieldKind::Image => QuestionKind::Image,
+        FieldKind::Note => QuestionKind::Note,
+        FieldKind::Acknowledge => QuestionKind::Acknowledge,
+        FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => return None,
+    })
+}

@@ -1,0 +1,299 @@
+//! The syntax tree of an expression. It is generic over what a reference is: the parser
+//! produces `Expr<Reference>` (names as written), the engine binds it to its own slots
+//! (`Expr<Bound>`), so evaluation never looks a name up by its text.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::Func;
+
+/// An expression whose references are of type `R`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr<R> {
+    /// A number literal.
+    Number(f64),
+    /// A string literal.
+    String(String),
+    /// A reference to a field, a path or the current field.
+    Ref(R),
+    /// Unary minus.
+    Neg(Box<Expr<R>>),
+    /// A binary operator.
+    Binary(BinOp, Box<Expr<R>>, Box<Expr<R>>),
+    /// A function call (arity already checked by the parser).
+    Call(Func, Vec<Expr<R>>),
+    /// `regex(subject, 'literal')`: the pattern is compiled once, when the form is.
+    Matches(Box<Expr<R>>, Pattern),
+}
+
+/// A binary operator, in XPath's precedence classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `=`
+    Eq,
+    /// `!=`
+    Neq,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `div`
+    Div,
+    /// `mod`
+    Mod,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "=",
+            BinOp::Neq => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "div",
+            BinOp::Mod => "mod",
+        }
+    }
+}
+
+/// A regular expression compiled from a literal pattern.
+#[derive(Debug, Clone)]
+pub struct Pattern(pub Arc<regex::Regex>);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+/// A reference as the author wrote it, with its character offset in the expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// What is referred to.
+    pub target: Target,
+    /// Character offset of the reference in the expression.
+    pub offset: usize,
+}
+
+/// What a written reference names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// `${name}`.
+    Field(String),
+    /// An XPath location path: `.`, `..`, `../name`, `/data/group/name`, or a bare `name`
+    /// (in a choice filter, a column of the choices sheet).
+    Path(Path),
+}
+
+/// A location path without predicates or axes: the only kind XLSForms need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// Starts with `/`.
+    pub absolute: bool,
+    /// The steps in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step of a [`Path`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// `.`
+    Current,
+    /// `..`
+    Parent,
+    /// A child element name.
+    Name(String),
+}
+
+impl Path {
+    /// True for the path `.` (the field the expression belongs to).
+    pub fn is_current(&self) -> bool {
+        !self.absolute && self.steps == [Step::Current]
+    }
+}
+
+/// How a function uses a reference among its arguments; the engine binds the reference
+/// accordingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefRole {
+    /// An ordinary value: inside a repeat, `${x}` is the same instance's `x`.
+    Value,
+    /// The first argument of `indexed-repeat`: every instance's value, to pick one from.
+    AllInstances,
+    /// A repeat named to count positions (`indexed-repeat`'s second argument, `position(..)`).
+    Repeat,
+    /// The field named by `jr:choice-name`'s second argument, whose choice list is used.
+    ChoiceField,
+}
+
+impl<R> Expr<R> {
+    /// Calls `f` on every reference, in source order, with the role it plays.
+    pub fn visit_refs(&self, f: &mut impl FnMut(&R, RefRole)) {
+        self.visit_refs_in(RefRole::Value, f);
+    }
+
+    fn visit_refs_in(&self, role: RefRole, f: &mut impl FnMut(&R, RefRole)) {
+        match self {
+            Expr::Number(_) | Expr::String(_) => {}
+            Expr::Ref(r) => f(r, role),
+            Expr::Neg(e) => e.visit_refs_in(RefRole::Value, f),
+            Expr::Binary(_, a, b) => {
+                a.visit_refs_in(RefRole::Value, f);
+                b.visit_refs_in(RefRole::Value, f);
+            }
+            Expr::Matches(e, _) => e.visit_refs_in(RefRole::Value, f),
+            Expr::Call(func, args) => {
+                for (i, a) in args.iter().enumerate() {
+                    a.visit_refs_in(arg_role(*func, i), f);
+                }
+            }
+        }
+    }
+
+    /// Replaces every reference with what `f` makes of it (the engine's binding step).
+    /// All failures are collected, so a form author sees every unknown name at once.
+    pub fn try_map_refs<S, E>(self, f: &mut impl FnMut(R, RefRole) -> Result<S, E>) -> Result<Expr<S>, Vec<E>> {
+        let mut errors = Vec::new();
+        let out = self.map_in(RefRole::Value, f, &mut errors);
+        match out {
+            Some(e) if errors.is_empty() => Ok(e),
+            _ => Err(errors),
+        }
+    }
+
+    fn map_in<S, E>(
+        self,
+        role: RefRole,
+        f: &mut impl FnMut(R, RefRole) -> Result<S, E>,
+        errors: &mut Vec<E>,
+    ) -> Option<Expr<S>> {
+        let boxed = |e: Box<Expr<R>>, f: &mut _, errors: &mut _| e.map_in(RefRole::Value, f, errors).map(Box::new);
+        Some(match self {
+            Expr::Number(n) => Expr::Number(n),
+            Expr::String(s) => Expr::String(s),
+            Expr::Ref(r) => match f(r, role) {
+                Ok(s) => Expr::Ref(s),
+                Err(e) => {
+                    errors.push(e);
+                    return None;
+                }
+            },
+            Expr::Neg(e) => Expr::Neg(boxed(e, f, errors)?),
+            Expr::Binary(op, a, b) => {
+                let a = boxed(a, f, errors);
+                let b = boxed(b, f, errors);
+                Expr::Binary(op, a?, b?)
+            }
+            Expr::Matches(e, p) => Expr::Matches(boxed(e, f, errors)?, p),
+            Expr::Call(func, args) => {
+                let mapped: Vec<Option<Expr<S>>> =
+                    args.into_iter().enumerate().map(|(i, a)| a.map_in(arg_role(func, i), f, errors)).collect();
+                Expr::Call(func, mapped.into_iter().collect::<Option<Vec<_>>>()?)
+            }
+        })
+    }
+
+    /// True when the expression calls `func` anywhere.
+    pub fn calls(&self, func: Func) -> bool {
+        match self {
+            Expr::Number(_) | Expr::String(_) | Expr::Ref(_) => false,
+            Expr::Neg(e) | Expr::Matches(e, _) => e.calls(func),
+            Expr::Binary(_, a, b) => a.calls(func) || b.calls(func),
+            Expr::Call(f, args) => *f == func || args.iter().any(|a| a.calls(func)),
+        }
+    }
+}
+
+/// The role of a function's `i`-th argument when it is a bare reference.
+fn arg_role(func: Func, i: usize) -> RefRole {
+    match (func, i) {
+        (Func::IndexedRepeat, 0) => RefRole::AllInstances,
+        (Func::IndexedRepeat, 1) | (Func::Position, 0) => RefRole::Repeat,
+        (Func::ChoiceName, 1) => RefRole::ChoiceField,
+        _ => RefRole::Value,
+    }
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.target {
+            Target::Field(name) => write!(f, "${{{name}}}"),
+            Target::Path(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.absolute {
+            f.write_str("/")?;
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            match step {
+                Step::Current => f.write_str(".")?,
+                Step::Parent => f.write_str("..")?,
+                Step::Name(n) => f.write_str(n)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Prints an expression back in the author's syntax, fully parenthesized, so that
+/// printing and parsing again gives the same tree.
+impl<R: fmt::Display> fmt::Display for Expr<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Number(n) => write!(f, "{}", super::value::number_to_string(*n)),
+            Expr::String(s) if s.contains('\'') => write!(f, "\"{s}\""),
+            Expr::String(s) => write!(f, "'{s}'"),
+            Expr::Ref(r) => write!(f, "{r}"),
+            Expr::Neg(e) => write!(f, "-({e})"),
+            Expr::Binary(op, a, b) => write!(f, "({a} {} {b})", op.symbol()),
+            Expr::Matches(e, p) => {
+                write!(f, "regex({e}, ")?;
+                Expr::<R>::String(p.0.as_str().to_string()).fmt(f)?;
+                f.write_str(")")
+            }
+            Expr::Call(func, args) => {
+                write!(f, "{}(", func.name())?;
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    if let (Func::ChoiceName, 1, Expr::Ref(r)) = (func, i, a) {
+                        write!(f, "'{r}'")?;
+                    } else {
+                        write!(f, "{a}")?;
+                    }
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! The functions an expression may call: the XPath 1.0 core ones and the ODK extensions
+//! that XLSForm authors use, each with the number of arguments it accepts. A name not in
+//! this table is refused when the form is checked, not when a user meets it.
+
+/// Declares [`Func`] and its table of names and arities in one place.
+macro_rules! functions {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $min:literal, $max:expr; )*) => {
+        /// A function known to the engine.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Func {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Func {
+            /// Every known function, in the order of the table.
+            pub const ALL: &'static [Func] = &[$(Func::$variant),*];
+
+            /// The function's name and its accepted number of arguments (`None` = any).
+            fn spec(self) -> (&'static str, usize, Option<usize>) {
+                match self {
+                    $( Func::$variant => ($name, $min, $max), )*
+                }
+            }
+        }
+    };
+}
+
+functions! {
+    /// `if(cond, then, else)`.
+    If = "if", 3, Some(3);
+    /// `selected(list, value)`: is `value` one of the space-separated `list`?
+    Selected = "selected", 2, Some(2);
+    /// `count-selected(list)`.
+    CountSelected = "count-selected", 1, Some(1);
+    /// `selected-at(list, n)`: the n-th (from 0) choice of a select_multiple.
+    SelectedAt = "selected-at", 2, Some(2);
+    /// `jr:choice-name(value, '${field}')`: the label of a choice in the current language.
+    ChoiceName = "jr:choice-name", 2, Some(2);
+    /// `string-length(s?)`.
+    StringLength = "string-length", 0, Some(1);
+    /// `regex(s, pattern)`.
+    Regex = "regex", 2, Some(2);
+    /// `concat(...)`.
+    Concat = "concat", 0, None;
+    /// `join(separator, ...)`.
+    Join = "join", 1, None;
+    /// `coalesce(a, b)`: `a` unless it is empty.
+    Coalesce = "coalesce", 2, Some(2);
+    /// `substr(s, start, end?)`: from 0, end exclusive.
+    Substr = "substr", 2, Some(3);
+    /// `contains(s, t)`.
+    Contains = "contains", 2, Some(2);
+    /// `starts-with(s, t)`.
+    StartsWith = "starts-with", 2, Some(2);
+    /// `ends-with(s, t)`.
+    EndsWith = "ends-with", 2, Some(2);
+    /// `normalize-space(s?)`.
+    NormalizeSpace = "normalize-space", 0, Some(1);
+    /// `translate(s, from, to)`.
+    Translate = "translate", 3, Some(3);
+    /// `string(x?)`.
+    String = "string", 0, Some(1);
+    /// `boolean(x)`.
+    Boolean = "boolean", 1, Some(1);
+    /// `boolean-from-string(s)`: true for "true" and "1".
+    BooleanFromString = "boolean-from-string", 1, Some(1);
+    /// `number(x?)`.
+    Number = "number", 0, Some(1);
+    /// `int(x)`: truncates towards zero.
+    Int = "int", 1, Some(1);
+    /// `round(x, digits?)`.
+    Round = "round", 1, Some(2);
+    /// `floor(x)`.
+    Floor = "floor", 1, Some(1);
+    /// `ceiling(x)`.
+    Ceiling = "ceiling", 1, Some(1);
+    /// `abs(x)`.
+    Abs = "abs", 1, Some(1);
+    /// `pow(x, y)`.
+    Pow = "pow", 2, Some(2);
+    /// `min(...)` over numbers and node-sets.
+    Min = "min", 1, None;
+    /// `max(...)` over numbers and node-sets.
+    Max = "max", 1, None;
+    /// `count(nodes)`.
+    Count = "count", 1, Some(1);
+    /// `sum(nodes)`.
+    Sum = "sum", 1, Some(1);
+    /// `position(..)`: the 1-based number of the current repeat instance.
+    Position = "position", 0, Some(1);
+    /// `indexed-repeat(${field}, ${repeat}, n)`: a field of the n-th repeat instance.
+    IndexedRepeat = "indexed-repeat", 3, Some(3);
+    /// `not(x)`.
+    Not = "not", 1, Some(1);
+    /// `true()`.
+    True = "true", 0, Some(0);
+    /// `false()`.
+    False = "false", 0, Some(0);
+    /// `today()`.
+    Today = "today", 0, Some(0);
+    /// `now()`.
+    Now = "now", 0, Some(0);
+    /// `date(x)`: a date from days since 1970-01-01 or from text.
+    Date = "date", 1, Some(1);
+    /// `decimal-date-time(x)`: days since 1970-01-01 (with a fraction) of a date or time.
+    DecimalDateTime = "decimal-date-time", 1, Some(1);
+    /// `format-date(date, format)`.
+    FormatDate = "format-date", 2, Some(2);
+    /// `once(x)`: keeps the field's value once it has one.
+    Once = "once", 1, Some(1);
+    /// `uuid()`: a new random identifier.
+    Uuid = "uuid", 0, Some(0);
+}
+
+impl Func {
+    /// Looks a function up by the name an author writes.
+    pub fn from_name(name: &str) -> Option<Func> {
+        Func::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// The name an author writes.
+    pub fn name(self) -> &'static str {
+        self.spec().0
+    }
+
+    /// The accepted number of arguments: at least `.0`, at most `.1` (`None` = unbounded).
+    pub fn arity(self) -> (usize, Option<usize>) {
+        let (_, min, max) = self.spec();
+        (min, max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for &f in Func::ALL {
+            assert_eq!(Func::from_name(f.name()), Some(f));
+            assert!(seen.insert(f.name()));
+        }
+        assert_eq!(Func::from_name("pulldata"), None);
+        assert_eq!(Func::If.arity(), (3, Some(3)));
+        assert_eq!(Func::Concat.arity(), (0, None));
+    }
+}

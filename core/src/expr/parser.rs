@@ -1,0 +1,428 @@
+//! A Pratt parser for the XLSForm subset of XPath 1.0. It checks function names and
+//! argument counts as it goes, so every syntax problem comes with its position.
+
+use std::sync::Arc;
+
+use super::ast::{BinOp, Expr, Path, Pattern, Reference, Step, Target};
+use super::lexer::{Tok, Token, tokenize};
+use super::{Func, ParseError};
+
+/// How deeply expressions may nest: far beyond any real form, low enough that a
+/// pathological input cannot exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Binding power of unary minus: tighter than every binary operator.
+const UNARY_BP: u8 = 13;
+
+/// Parses one expression.
+pub fn parse(src: &str) -> Result<Expr<Reference>, ParseError> {
+    let tokens = tokenize(src)?;
+    let mut p = Parser { tokens, pos: 0, depth: 0 };
+    let expr = p.expr(0)?;
+    let t = p.peek();
+    if t.tok != Tok::Eof {
+        return Err(p.error_at(t.offset, format!("unexpected {} after the end of the expression", describe(&t.tok))));
+    }
+    Ok(expr)
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    depth: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Token {
+        self.peek_at(0)
+    }
+
+    fn peek_at(&self, ahead: usize) -> Token {
+        let last = self.tokens.len().saturating_sub(1);
+        self.tokens
+            .get(self.pos + ahead)
+            .or(self.tokens.get(last))
+            .cloned()
+            .unwrap_or(Token { tok: Tok::Eof, offset: 0 })
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.peek();
+        if self.pos < self.tokens.len() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn error_at(&self, offset: usize, message: String) -> ParseError {
+        ParseError { offset, message }
+    }
+
+    fn expect(&mut self, want: Tok, what: &str) -> Result<Token, ParseError> {
+        let t = self.peek();
+        if t.tok == want {
+            Ok(self.bump())
+        } else {
+            Err(self.error_at(t.offset, format!("expected {what}, found {}", describe(&t.tok))))
+        }
+    }
+
+    /// An expression whose binary operators bind at least as tightly as `min_bp`.
+    fn expr(&mut self, min_bp: u8) -> Result<Expr<Reference>, ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let at = self.peek().offset;
+            return Err(self.error_at(at, "expression is nested too deeply".into()));
+        }
+        let mut lhs = self.prefix()?;
+        loop {
+            let t = self.peek();
+            let Some(op) = infix(&t.tok) else {
+                if t.tok == Tok::Pipe {
+                    return Err(self.error_at(t.offset, "the union operator '|' is not supported".into()));
+                }
+                break;
+            };
+            let (lbp, rbp) = binding_power(op);
+            if lbp < min_bp {
+                break;
+            }
+            self.bump();
+            let rhs = self.expr(rbp)?;
+            lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
+        }
+        self.depth -= 1;
+        Ok(lhs)
+    }
+
+    fn prefix(&mut self) -> Result<Expr<Reference>, ParseError> {
+        let t = self.peek();
+        match t.tok {
+            Tok::Number(n) => {
+                self.bump();
+                Ok(Expr::Number(n))
+            }
+            Tok::Str(s) => {
+                self.bump();
+                Ok(Expr::String(s))
+            }
+            Tok::Field(name) => {
+                self.bump();
+                let next = self.peek();
+                if matches!(next.tok, Tok::Slash | Tok::SlashSlash | Tok::LBracket) {
+                    return Err(self.error_at(next.offset, "a path or predicate after ${…} is not supported".into()));
+                }
+                Ok(Expr::Ref(Reference { target: Target::Field(name), offset: t.offset }))
+            }
+            Tok::Minus => {
+                self.bump();
+                let e = self.expr(UNARY_BP)?;
+                Ok(Expr::Neg(Box::new(e)))
+            }
+            Tok::LParen => {
+                self.bump();
+                let e = self.expr(0)?;
+                self.expect(Tok::RParen, "')'")?;
+                Ok(e)
+            }
+            Tok::Name(ref name) if self.peek_at(1).tok == Tok::LParen => {
+                let name = name.clone();
+                self.call(&name, t.offset)
+            }
+            Tok::Dot | Tok::DotDot | Tok::Slash | Tok::Name(_) => self.path(),
+            Tok::SlashSlash | Tok::At | Tok::Star => {
+                Err(self.error_at(t.offset, format!("{} paths are not supported", describe(&t.tok))))
+            }
+            other => Err(self.error_at(t.offset, format!("expected a value, found {}", describe(&other)))),
+        }
+    }
+
+    /// `name(args...)`, the name already peeked.
+    fn call(&mut self, name: &str, offset: usize) -> Result<Expr<Reference>, ParseError> {
+        let func = Func::from_name(name).ok_or_else(|| self.error_at(offset, format!("unknown function {name}()")))?;
+        self.bump();
+        self.bump();
+        let mut args = Vec::new();
+        if self.peek().tok != Tok::RParen {
+            loop {
+                args.push(self.expr(0)?);
+                if self.peek().tok == Tok::Comma {
+                    self.bump();
+                } else {
+                    break;
+                }
+            }
+        }
+        self.expect(Tok::RParen, "',' or ')'")?;
+        let (min, max) = func.arity();
+        if args.len() < min || max.is_some_and(|m| args.len() > m) {
+            let wanted = match max {
+                Some(m) if m == min => format!("{min}"),
+                Some(m) => format!("{min} to {m}"),
+                None => format!("at least {min}"),
+            };
+            return Err(self.error_at(offset, format!("{name}() takes {wanted} argument(s), given {}", args.len())));
+        }
+        let needs_ref = match func {
+            Func::IndexedRepeat => args.iter().take(2).any(|a| !matches!(a, Expr::Ref(_))),
+            Func::Position => args.first().is_some_and(|a| !matches!(a, Expr::Ref(_))),
+            _ => false,
+        };
+        if needs_ref {
+            return Err(self
+                .error_at(offset, format!("{name}() needs references (like ${{name}} or ..) where it names fields")));
+        }
+        match func {
+            Func::Regex => regex_call(args, offset),
+            Func::ChoiceName => choice_name_call(args, offset),
+            _ => Ok(Expr::Call(func, args)),
+        }
+    }
+
+    /// A location path: `.`, `..`, `../x`, `/data/x`, `name`.
+    fn path(&mut self) -> Result<Expr<Reference>, ParseError> {
+        let offset = self.peek().offset;
+        let mut path = Path { absolute: false, steps: Vec::new() };
+        if self.peek().tok == Tok::Slash {
+            self.bump();
+            path.absolute = true;
+        }
+        loop {
+            let t = self.peek();
+            let step = match t.tok {
+                Tok::Dot => Step::Current,
+                Tok::DotDot => Step::Parent,
+                Tok::Name(ref n) => Step::Name(n.clone()),
+                _ if path.absolute && path.steps.is_empty() => {
+                    return Err(self.error_at(t.offset, "the root path '/' alone is not supported".into()));
+                }
+                _ => return Err(self.error_at(t.offset, format!("expected a path step, found {}", describe(&t.tok)))),
+            };
+            self.bump();
+            path.steps.push(step);
+            let next = self.peek();
+            match next.tok {
+                Tok::Slash => {
+                    self.bump();
+                }
+                Tok::LBracket | Tok::SlashSlash | Tok::ColonColon => {
+                    return Err(self.error_at(next.offset, "predicates and axes in paths are not supported".into()));
+                }
+                _ => break,
+            }
+        }
+        Ok(Expr::Ref(Reference { target: Target::Path(path), offset }))
+    }
+}
+
+/// `regex(s, 'literal')` compiles its pattern now; a computed pattern is compiled when used.
+fn regex_call(mut args: Vec<Expr<Reference>>, offset: usize) -> Result<Expr<Reference>, ParseError> {
+    if let (Some(Expr::String(pattern)), 2) = (args.get(1), args.len()) {
+        let re = regex::Regex::new(pattern)
+            .map_err(|e| ParseError { offset, message: format!("invalid regular expression '{pattern}': {e}") })?;
+        args.truncate(1);
+        if let Some(subject) = args.pop() {
+            return Ok(Expr::Matches(Box::new(subject), Pattern(Arc::new(re))));
+        }
+    }
+    Ok(Expr::Call(Func::Regex, args))
+}
+
+/// `jr:choice-name(value, '${field}')`: the quoted reference names the field whose choice
+/// list holds the labels (pyxform writes it as a string, so it is parsed here).
+fn choice_name_call(mut args: Vec<Expr<Reference>>, offset: usize) -> Result<Expr<Reference>, ParseError> {
+    let target = match args.get(1) {
+        Some(Expr::String(s)) => match tokenize(s).ok().as_deref() {
+            Some([Token { tok: Tok::Field(name), .. }, Token { tok: Tok::Eof, .. }]) => Some(name.clone()),
+            _ => None,
+        },
+        Some(Expr::Ref(Reference { target: Target::Field(name), .. })) => Some(name.clone()),
+        _ => None,
+    };
+    let Some(name) = target else {
+        return Err(ParseError {
+            offset,
+            message: "jr:choice-name() needs the question as its second argument, like '${question}'".into(),
+        });
+    };
+    args[1] = Expr::Ref(Reference { target: Target::Field(name), offset });
+    Ok(Expr::Call(Func::ChoiceName, args))
+}
+
+fn infix(tok: &Tok) -> Option<BinOp> {
+    Some(match tok {
+        Tok::Name(n) => match n.as_str() {
+            "or" => BinOp::Or,
+            "and" => BinOp::And,
+            "div" => BinOp::Div,
+            "mod" => BinOp::Mod,
+            _ => return None,
+        },
+        Tok::Eq => BinOp::Eq,
+        Tok::Neq => BinOp::Neq,
+        Tok::Lt => BinOp::Lt,
+        Tok::Le => BinOp::Le,
+        Tok::Gt => BinOp::Gt,
+        Tok::Ge => BinOp::Ge,
+        Tok::Plus => BinOp::Add,
+        Tok::Minus => BinOp::Sub,
+        Tok::Star => BinOp::Mul,
+        _ => return None,
+    })
+}
+
+/// Left and right binding powers; all binary operators are left-associative.
+fn binding_power(op: BinOp) -> (u8, u8) {
+    let level = match op {
+        BinOp::Or => 1,
+        BinOp::And => 3,
+        BinOp::Eq | BinOp::Neq => 5,
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 7,
+        BinOp::Add | BinOp::Sub => 9,
+        BinOp::Mul | BinOp::Div | BinOp::Mod => 11,
+    };
+    (level, level + 1)
+}
+
+fn describe(tok: &Tok) -> String {
+    match tok {
+        Tok::Number(n) => format!("number {n}"),
+        Tok::Str(s) => format!("string '{s}'"),
+        Tok::Field(n) => format!("${{{n}}}"),
+        Tok::Name(n) => format!("'{n}'"),
+        Tok::Dot => "'.'".into(),
+        Tok::DotDot => "'..'".into(),
+        Tok::Slash => "'/'".into(),
+        Tok::SlashSlash => "'//'".into(),
+        Tok::LParen => "'('".into(),
+        Tok::RParen => "')'".into(),
+        Tok::LBracket => "'['".into(),
+        Tok::RBracket => "']'".into(),
+        Tok::Comma => "','".into(),
+        Tok::Plus => "'+'".into(),
+        Tok::Minus => "'-'".into(),
+        Tok::Star => "'*'".into(),
+        Tok::Eq => "'='".into(),
+        Tok::Neq => "'!='".into(),
+        Tok::Lt => "'<'".into(),
+        Tok::Le => "'<='".into(),
+        Tok::Gt => "'>'".into(),
+        Tok::Ge => "'>='".into(),
+        Tok::Pipe => "'|'".into(),
+        Tok::At => "'@'".into(),
+        Tok::ColonColon => "'::'".into(),
+        Tok::Eof => "the end of the expression".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        parse(s).unwrap().to_string()
+    }
+
+    fn err(s: &str) -> ParseError {
+        parse(s).unwrap_err()
+    }
+
+    #[test]
+    fn precedence_follows_xpath() {
+        assert_eq!(p("1 + 2 * 3"), "(1 + (2 * 3))");
+        assert_eq!(p("1 - 2 - 3"), "((1 - 2) - 3)");
+        assert_eq!(p("${a} > 1 and ${b} or ${c} = 'x'"), "(((${a} > 1) and ${b}) or (${c} = 'x'))");
+        assert_eq!(p("1 < 2 = 3 <= 4"), "((1 < 2) = (3 <= 4))");
+        assert_eq!(p("-2 * 3"), "(-(2) * 3)");
+        assert_eq!(p("- - 1"), "-(-(1))");
+        assert_eq!(p("7 mod 3 div 2"), "((7 mod 3) div 2)");
+        assert_eq!(p("(1 + 2) * 3"), "((1 + 2) * 3)");
+    }
+
+    #[test]
+    fn operator_words_are_names_in_operand_position() {
+        // `div` as a path step, then `div` as an operator: XPath's disambiguation rule.
+        assert_eq!(p("div div div"), "(div div div)");
+        assert_eq!(p("and and or"), "(and and or)");
+    }
+
+    #[test]
+    fn paths_and_references() {
+        assert_eq!(p(". >= 0"), "(. >= 0)");
+        assert_eq!(p("position(..)"), "position(..)");
+        assert_eq!(p("/data/hh/age + ../x"), "(/data/hh/age + ../x)");
+        assert_eq!(p("district = ${district}"), "(district = ${district})");
+        let e = parse("  ${age}").unwrap();
+        assert_eq!(e, Expr::Ref(Reference { target: Target::Field("age".into()), offset: 2 }));
+    }
+
+    #[test]
+    fn functions_are_checked_while_parsing() {
+        assert_eq!(p("if(selected(${x}, 'a'), 1, 0)"), "if(selected(${x}, 'a'), 1, 0)");
+        assert_eq!(p("concat()"), "concat()");
+        let e = err("1 + pulldata('a', 'b')");
+        assert_eq!((e.offset, e.message.as_str()), (4, "unknown function pulldata()"));
+        let e = err("if(1, 2)");
+        assert_eq!(e.offset, 0);
+        assert!(e.message.contains("if() takes 3 argument(s), given 2"), "{}", e.message);
+        assert!(err("round()").message.contains("1 to 2"));
+        assert!(err("max()").message.contains("at least 1"));
+        assert!(err("indexed-repeat(${a}, 'r', 1)").message.contains("needs references"));
+        assert!(err("position(1)").message.contains("needs references"));
+        assert_eq!(p("indexed-repeat(${a}, ${r}, 1 + 1)"), "indexed-repeat(${a}, ${r}, (1 + 1))");
+    }
+
+    #[test]
+    fn regex_literals_are_compiled_once() {
+        let e = parse("regex(., '^[0-9]{9}$')").unwrap();
+        assert!(matches!(e, Expr::Matches(_, ref pat) if pat.0.as_str() == "^[0-9]{9}$"));
+        assert_eq!(e.to_string(), "regex(., '^[0-9]{9}$')");
+        // A computed pattern stays a call.
+        assert!(matches!(parse("regex(., ${pat})").unwrap(), Expr::Call(Func::Regex, _)));
+        let e = err("${a} and regex(., '[a-')");
+        assert_eq!(e.offset, 9);
+        assert!(e.message.contains("invalid regular expression"));
+    }
+
+    #[test]
+    fn choice_name_takes_a_quoted_reference() {
+        let e = parse("jr:choice-name(${x}, '${x}')").unwrap();
+        let Expr::Call(Func::ChoiceName, args) = &e else { panic!("{e:?}") };
+        assert!(matches!(&args[1], Expr::Ref(Reference { target: Target::Field(n), .. }) if n == "x"));
+        assert_eq!(e.to_string(), "jr:choice-name(${x}, '${x}')");
+        assert!(err("jr:choice-name(${x}, 'x')").message.contains("'${question}'"));
+    }
+
+    #[test]
+    fn errors_carry_positions() {
+        let cases = [
+            ("", 0, "expected a value"),
+            ("1 +", 3, "expected a value"),
+            ("(1 + 2", 6, "expected ')'"),
+            ("1 2", 2, "unexpected number 2"),
+            ("${a} | ${b}", 5, "'|' is not supported"),
+            ("${a}/b", 4, "not supported"),
+            ("x[1]", 1, "predicates"),
+            ("//x", 0, "not supported"),
+            ("f(1,)", 0, "unknown function f()"),
+            ("concat(1,)", 9, "expected a value"),
+            ("/", 1, "root path"),
+            ("child::x", 5, "axes"),
+        ];
+        for (src, offset, msg) in cases {
+            let e = err(src);
+            assert_eq!(e.offset, offset, "{src}: {e:?}");
+            assert!(e.message.contains(msg), "{src}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(err(&deep).message.contains("nested too deeply"));
+        let minus = "-".repeat(10_000) + "1";
+        assert!(err(&minus).message.contains("nested too deeply"));
+        let ok = format!("{}1{}", "(".repeat(30), ")".repeat(30));
+        assert_eq!(p(&ok), "1");
+    }
+}
