@@ -83,6 +83,11 @@ async fn one_bad_record_never_blocks_the_rest(server: TestServer) {
     if let branchbook_core::protocol::RecordBody::Gathering(g) = &mut bad_ethnicity.body {
         g.attendees[0].ethnicity = Some("martian".into());
     }
+    let mut invalid_answers = submission(&form, 9, Some(home.uuid), None);
+    if let branchbook_core::protocol::RecordBody::Submission(s) = &mut invalid_answers.body {
+        s.data["head"]["hh_size"] = json!(0);
+        s.data["credit"]["loan_amount"] = json!("a lot");
+    }
     let mut records: Vec<Value> = vec![serde_json::to_value(&home).unwrap()];
     records.extend(good[..2].iter().map(|r| serde_json::to_value(r).unwrap()));
     records.push(json!({"uuid": Uuid::now_v7(), "revision": 1, "kind": "submission", "created_at": "2026-03-01T00:00:00Z"}));
@@ -90,18 +95,22 @@ async fn one_bad_record_never_blocks_the_rest(server: TestServer) {
     records.push(serde_json::to_value(&unknown_form).unwrap());
     records.push(serde_json::to_value(&unknown_household).unwrap());
     records.push(serde_json::to_value(&bad_ethnicity).unwrap());
+    records.push(serde_json::to_value(&invalid_answers).unwrap());
     records.extend(good[2..].iter().map(|r| serde_json::to_value(r).unwrap()));
     let (status, answer) = server.post("/api/v1/records", Some(&device), &json!({"records": records})).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let results: Vec<branchbook_core::protocol::RecordResult> = serde_json::from_value(answer["results"].clone()).unwrap();
     let statuses: Vec<RecordStatus> = results.iter().map(|r| r.status).collect();
     use RecordStatus::{Accepted as A, Rejected as R};
-    assert_eq!(statuses, vec![A, A, A, R, R, R, R, R, A, A, A]);
+    assert_eq!(statuses, vec![A, A, A, R, R, R, R, R, R, A, A, A]);
     assert!(results[3].reason.as_deref().unwrap().contains("malformed"));
     assert_eq!(results[4].uuid, Uuid::nil());
     assert!(results[5].reason.as_deref().unwrap().contains("unknown form version"));
     assert!(results[6].reason.as_deref().unwrap().contains("household"));
     assert!(results[7].reason.as_deref().unwrap().contains("ethnicity"));
+    let reason = results[8].reason.as_deref().unwrap();
+    assert!(reason.contains("fail the form's checks"), "{reason}");
+    assert!(reason.contains("hh_size") && reason.contains("loan_amount"), "{reason}");
     let (_, page) = server.get("/api/v1/office/submissions", &admin).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 5);
 }
@@ -147,7 +156,7 @@ async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {
     let photo = photo_bytes(5, 40_000);
     let sha = photo_ref(&photo).sha256;
     let record = submission(&household_form(), 1, None, Some(&photo_ref(&photo)));
-    let results = server.push(&device, &[record.clone()]).await.results;
+    let results = server.push(&device, std::slice::from_ref(&record)).await.results;
     assert_eq!(results[0].missing_photos, vec![sha.clone()]);
     // Wrong offset: refused with the current status.
     let (status, answer) = server.put_chunk(&device, &sha, 100, 40_000, photo[100..200].to_vec()).await;
@@ -189,8 +198,36 @@ async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {
     assert_eq!(answer["complete"], true);
 }
 
-async fn a_form_version_is_immutable(server: TestServer) {
+async fn forms_are_checked_and_versions_immutable(server: TestServer) {
     let admin = server.admin().await;
+    // A form with mistakes is refused with every problem, and nothing is stored.
+    let mut broken = model_form_json("8");
+    broken["body"][0]["relevant"] = json!("${nowhere} = 1");
+    broken["body"][2]["kind"] = json!({"type": "select_one", "list": "no_such_list", "or_other": false});
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(serde_json::to_vec(&broken).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_of(&body).error, "invalid_form");
+    assert!(body["problems"].as_array().unwrap().len() >= 2, "{body}");
+    let (_, forms) = server.get("/api/v1/office/forms", &admin).await;
+    assert!(forms.as_array().unwrap().is_empty());
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(b"PK\x03\x04 not really a workbook".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&response.json().await.unwrap()).error, "unreadable_form");
     let first = serde_json::to_vec(&model_form_json("7")).unwrap();
     server.publish_form(&admin, first.clone()).await;
     // The same content again is fine; other content under the same version is refused.
@@ -209,7 +246,7 @@ async fn a_form_version_is_immutable(server: TestServer) {
     assert_eq!(response.status(), StatusCode::CONFLICT);
     error_of(&response.json().await.unwrap());
     let response = server.client.post(server.url("/api/v1/office/forms")).bearer_auth(&admin).body("garbage").send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     error_of(&response.json().await.unwrap());
 }
 
@@ -217,7 +254,7 @@ on_both_stores!(
     malformed_requests_get_json_errors,
     one_bad_record_never_blocks_the_rest,
     photos_with_wrong_bytes_or_offsets_are_refused,
-    a_form_version_is_immutable,
+    forms_are_checked_and_versions_immutable,
 );
 
 fn small_limits(config: &mut branchbook_server::config::Config) {

@@ -38,7 +38,7 @@ async fn story_logs_nothing_sensitive(backend: Backend, captured: &Captured) {
     assert!(logs.lines().count() > 100, "one line per request at least");
     // ...but never who, nor any secret.
     let mut forbidden: Vec<String> = SENSITIVE_NAMES.iter().map(|s| (*s).to_owned()).collect();
-    forbidden.extend(["Thào", "Dợ", "Páo", "Sua", "Bản Phìn", "thiếu năm sinh", "Nước máy"].map(str::to_owned));
+    forbidden.extend(["Thào", "Dợ", "Páo", "Sua", "Bản Phìn", "thiếu năm sinh"].map(str::to_owned));
     forbidden.extend(secrets.tokens);
     forbidden.extend(secrets.passwords);
     for code in secrets.codes {
