@@ -190,6 +190,8 @@ async fn officers_see_their_area_and_nothing_above_or_beside(server: TestServer)
     assert_eq!(listed(&page), vec![s3.uuid.to_string()]);
 
     let b3 = &w.branches[2];
+    let member = json!({"id": Uuid::new_v4(), "member_code": null, "full_name": "Vàng Thị Mỷ", "sex": "female",
+                        "birth_year": 1990, "ethnicity": "hmong", "village": "Bản", "phone": null, "archived": false});
     for (method, path, body, expected) in [
         (Method::GET, format!("/api/v1/office/records/{}", s3.uuid), None, StatusCode::NOT_FOUND),
         (Method::POST, format!("/api/v1/office/records/{}/review", s3.uuid), Some(json!({"state": "rejected"})), StatusCode::NOT_FOUND),
@@ -197,7 +199,7 @@ async fn officers_see_their_area_and_nothing_above_or_beside(server: TestServer)
         (Method::GET, format!("/api/v1/office/indicators?area={}&from=2026-01-01&to=2027-01-01", w.communes[1]), None, StatusCode::NOT_FOUND),
         (Method::POST, "/api/v1/office/enrollments".into(), Some(json!({"account_id": b3.head})), StatusCode::NOT_FOUND),
         (Method::POST, format!("/api/v1/office/devices/{}/revoke", b3.device_id), Some(json!({})), StatusCode::NOT_FOUND),
-        (Method::PUT, format!("/api/v1/office/branches/{}/members", b3.id), Some(json!({})), StatusCode::NOT_FOUND),
+        (Method::PUT, format!("/api/v1/office/branches/{}/members", b3.id), Some(member.clone()), StatusCode::NOT_FOUND),
         (Method::POST, "/api/v1/office/accounts".into(), Some(json!({"username": "h9", "display_name": "h", "role": "branch_head", "area_id": b3.id})), StatusCode::NOT_FOUND),
         (Method::POST, "/api/v1/office/accounts".into(), Some(json!({"username": "o9", "display_name": "o", "role": "officer", "area_id": w.communes[0]})), StatusCode::FORBIDDEN),
         (Method::POST, "/api/v1/office/areas".into(), Some(json!({"parent_id": w.communes[0], "level": "branch", "name": "x"})), StatusCode::FORBIDDEN),
@@ -209,9 +211,16 @@ async fn officers_see_their_area_and_nothing_above_or_beside(server: TestServer)
     // The review refused above did not happen.
     let (_, detail) = server.get(&format!("/api/v1/office/records/{}", s3.uuid), &province).await;
     assert_eq!(detail["record"]["review_state"], "received");
-    // Inside her area she may enroll and revoke.
+    // Inside her area she may enroll and keep the roster.
     let (code, _) = server.enrollment_code(&commune, w.branches[1].head).await;
     assert_eq!(code, StatusCode::OK);
+    let path = format!("/api/v1/office/branches/{}/members", w.branches[1].id);
+    let (code, answer) = server.call(Method::PUT, &path, Some(&commune), Some(&member)).await;
+    assert_eq!(code, StatusCode::OK, "{answer}");
+    let (_, changes) = server.get("/api/v1/changes?since=0", &w.branches[1].device).await;
+    assert_eq!(changes["members"][0]["full_name"], "Vàng Thị Mỷ");
+    let (_, changes) = server.get("/api/v1/changes?since=0", &w.branches[0].device).await;
+    assert!(changes["members"].as_array().unwrap().is_empty(), "another branch's roster stays out");
 }
 
 async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {

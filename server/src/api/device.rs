@@ -17,7 +17,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{AppState, DeviceCtx, json_body, ok_json, parse_json, read_body, with_store};
+use super::{AppState, DeviceCtx, JsonIn, ok_json, parse_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::forms::{PublishedForm, check_submission};
 use crate::ingest::{PreparedRecord, is_sha256_hex, prepare};
@@ -35,8 +35,7 @@ fn branch_info(store: &Store, branch: &Area) -> Result<BranchInfo, StoreError> {
 }
 
 /// `POST /api/v1/enroll`: exchanges a one-time code for a device token.
-pub async fn enroll(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
-    let request: EnrollRequest = json_body(&state, &headers, body).await?;
+pub async fn enroll(State(state): State<AppState>, JsonIn(request): JsonIn<EnrollRequest>) -> Result<Response, ApiError> {
     let code_hash = secret_hash(&normalize_code(&request.code));
     let token = new_token();
     let token_hash = secret_hash(&token);

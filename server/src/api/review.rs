@@ -1,16 +1,14 @@
 //! Officials' read side: lists of submissions and gatherings, one record with its
 //! photos and review history, review decisions, photo download and indicator counts.
 
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{AppState, Official, json_body, ok_json, with_store};
+use super::{AppState, JsonIn, Official, Officer, ok_json, with_store};
 use crate::error::ApiError;
 use crate::ingest::is_sha256_hex;
 use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord};
@@ -127,14 +125,10 @@ pub struct PhotoLink {
     url: String,
 }
 
-fn scope_of(official: &Official) -> Scope {
-    official.0.scope.clone()
-}
-
 /// `GET /api/v1/office/records/{uuid}`: the latest revision, every revision's summary,
 /// the photos and the review history.
 pub async fn record(State(state): State<AppState>, official: Official, Path(uuid): Path<Uuid>) -> Result<Response, ApiError> {
-    let scope = scope_of(&official);
+    let scope = official.scope().clone();
     let detail = with_store(&state, move |s| {
         let mut revisions = s.record_revisions(uuid, &scope)?;
         let Some(record) = revisions.pop() else { return Ok(None) };
@@ -164,15 +158,12 @@ pub struct ReviewRequest {
 /// `POST /api/v1/office/records/{uuid}/review`: sets the review state with a comment.
 pub async fn set_review(
     State(state): State<AppState>,
-    official: Official,
+    official: Officer,
     Path(uuid): Path<Uuid>,
-    headers: HeaderMap,
-    body: Body,
+    JsonIn(request): JsonIn<ReviewRequest>,
 ) -> Result<Response, ApiError> {
-    official.require_officer()?;
-    let request: ReviewRequest = json_body(&state, &headers, body).await?;
-    let scope = scope_of(&official);
-    let account = official.0.account.id;
+    let scope = official.scope().clone();
+    let account = official.account().id;
     let at = Utc::now();
     let comment = request.comment.clone();
     let found = with_store(&state, move |s| s.add_review(uuid, &scope, request.state, &comment, account, at)).await?;
@@ -183,7 +174,7 @@ pub async fn set_review(
     Ok(ok_json(&Review {
         state: request.state,
         comment: branchbook_core::text::nfc(&request.comment),
-        by: official.0.account.username,
+        by: official.account().username.clone(),
         at,
     }))
 }
@@ -193,7 +184,7 @@ pub async fn photo(State(state): State<AppState>, official: Official, Path(sha25
     if !is_sha256_hex(&sha256) {
         return Err(ApiError::BadRequest("a photo is named by its SHA-256 in lower-case hex".into()));
     }
-    let scope = scope_of(&official);
+    let scope = official.scope().clone();
     let sha = sha256.clone();
     let visible = with_store(&state, move |s| Ok(s.photo_in_scope(&sha, &scope)? && s.photo_is_complete(&sha)?)).await?;
     if !visible {
