@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{AppState, JsonIn, Official, Officer, ok_json, with_store};
 use crate::error::ApiError;
 use crate::ingest::is_sha256_hex;
-use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord};
+use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, StoredRecord};
 use crate::store::photos::RecordPhoto;
 
 /// Most records in one page of a list.
