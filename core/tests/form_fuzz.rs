@@ -3,9 +3,13 @@
 //! located.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::Arc;
+
+use branchbook_core::engine::{CompiledForm, FormSession};
 use branchbook_core::form::grid::{Sheet, Workbook};
 use branchbook_core::form::{Form, ReadForm, read_workbook, read_xlsx};
 use branchbook_core::text::nfc;
+use chrono::Utc;
 use proptest::prelude::*;
 
 /// Cells that mean something to the reader, mixed with arbitrary text.
@@ -102,6 +106,12 @@ proptest! {
     fn arbitrary_grids_never_panic(book in workbook(), named in any::<bool>()) {
         let read = read_workbook(&book, named.then_some("fallback"));
         assert_sound(&read);
+        // Whatever was read, the engine compiles it or says why, and a session opens on
+        // what compiles.
+        if let Ok(compiled) = CompiledForm::compile(read.form) {
+            let session = FormSession::new(Arc::new(compiled), None, Utc::now());
+            let _ = session.screen();
+        }
     }
 
     #[test]
