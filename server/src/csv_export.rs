@@ -249,3 +249,81 @@ fn cell(value: Option<&Value>) -> String {
         Some(other) => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RecordKind, RecordSummary, ReviewState};
+    use serde_json::json;
+
+    fn field(name: &str, kind: Value) -> Value {
+        json!({"node": "field", "name": name, "kind": kind, "label": {"": name}, "hint": {}, "required": null,
+               "required_message": {}, "relevant": null, "constraint": null, "constraint_message": {},
+               "calculation": null, "default": null, "read_only": null, "choice_filter": null, "appearance": null,
+               "parameters": {}, "source": {"sheet": "survey", "row": 2}})
+    }
+
+    fn repeat(name: &str, children: Vec<Value>) -> Value {
+        json!({"node": "repeat", "name": name, "label": {}, "relevant": null, "repeat_count": null, "appearance": null,
+               "children": children, "source": {"sheet": "survey", "row": 2}})
+    }
+
+    fn form() -> Form {
+        serde_json::from_value(json!({
+            "id": "f", "version": "1", "title": "f", "default_language": null, "languages": [], "instance_name": null,
+            "body": [
+                field("note", json!({"type": "note"})),
+                field("crops", json!({"type": "select_multiple", "list": "crops", "or_other": false})),
+                repeat("plots", vec![field("area", json!({"type": "decimal"})), repeat("trees", vec![field("kind", json!({"type": "text"}))])]),
+            ],
+            "choices": {"crops": {"name": "crops", "choices": [
+                {"name": "rice", "label": {"": "Lúa"}, "extra": {}, "source": {"sheet": "choices", "row": 2}},
+                {"name": "corn", "label": {"": "Ngô"}, "extra": {}, "source": {"sheet": "choices", "row": 3}}]}}
+        }))
+        .unwrap()
+    }
+
+    fn record(data: Value) -> StoredRecord {
+        StoredRecord {
+            summary: RecordSummary {
+                seq: 1,
+                uuid: uuid::Uuid::nil(),
+                revision: 1,
+                kind: RecordKind::Submission,
+                branch_id: uuid::Uuid::nil(),
+                form_id: Some("f".into()),
+                form_version: Some("1".into()),
+                household: None,
+                event_at: chrono::DateTime::UNIX_EPOCH,
+                received_at: chrono::DateTime::UNIX_EPOCH,
+                complete: true,
+                review_state: ReviewState::Received,
+            },
+            body: json!({"data": data}),
+        }
+    }
+
+    #[test]
+    fn main_table_splits_select_multiple_and_counts_repeats() {
+        let form = form();
+        let export = Export::main(&form, false);
+        let header = export.header();
+        assert_eq!(&header[META_HEADERS.len()..], ["crops", "crops/rice", "crops/corn", "plots_count"]);
+        let rows = export.rows(&record(json!({"crops": ["corn"], "plots": [{"area": 1.5}, {"area": 2}]})));
+        assert_eq!(&rows[0][META_HEADERS.len()..], ["corn", "0", "1", "2"]);
+        let labelled = Export::main(&form, true).rows(&record(json!({"crops": "rice corn"})));
+        assert_eq!(labelled[0][META_HEADERS.len()], "Lúa Ngô");
+    }
+
+    #[test]
+    fn nested_repeats_get_dotted_positions() {
+        let form = form();
+        let export = Export::repeat(&form, "trees", false).unwrap();
+        assert_eq!(export.header(), ["submission_id", "position", "kind"]);
+        let data = json!({"plots": [{"trees": [{"kind": "mận"}]}, {"area": 3}, {"trees": [{"kind": "đào"}, {"kind": "lê"}]}]});
+        let rows = export.rows(&record(data));
+        let positions: Vec<(&str, &str)> = rows.iter().map(|r| (r[1].as_str(), r[2].as_str())).collect();
+        assert_eq!(positions, [("1.1", "mận"), ("3.1", "đào"), ("3.2", "lê")]);
+        assert!(Export::repeat(&form, "nothing", false).is_none());
+    }
+}

@@ -6,17 +6,21 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use branchbook_core::form::Form;
+use branchbook_core::engine::CompiledForm;
+use branchbook_core::form::{Form, FormError, load_json, load_xlsx};
 use branchbook_core::protocol::SubmissionBody;
 
 use crate::error::ApiError;
-use crate::ingest::{canonical_json, sha256_hex};
+use crate::ingest::sha256_hex;
 use crate::store::{Store, StoreError};
 
-/// A published form version, ready to check submissions against.
+/// Most form problems quoted in a rejected submission's reason.
+const QUOTED_PROBLEMS: usize = 5;
+
+/// A published form version, compiled, ready to check submissions against.
 pub struct PublishedForm {
-    /// The form.
-    pub form: Form,
+    /// The compiled form.
+    pub compiled: CompiledForm,
 }
 
 /// An uploaded form, read and checked, with its canonical JSON.
@@ -25,7 +29,7 @@ pub struct CheckedUpload {
     pub form: Form,
     /// Canonical JSON (what phones download).
     pub json: String,
-    /// Its SHA-256.
+    /// Its SHA-256 (the `FormRef::sha256` phones compare).
     pub sha256: String,
 }
 
@@ -34,30 +38,45 @@ fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-/// Reads and checks an uploaded form: an XLSForm .xlsx, or the form's canonical JSON.
-/// A form with problems is refused with all of them.
+fn form_error(e: FormError) -> ApiError {
+    match e {
+        FormError::Invalid { problems } => ApiError::FormProblems(problems),
+        other @ (FormError::NotXlsx { .. } | FormError::Sheet { .. } | FormError::Json { .. }) => {
+            ApiError::Unprocessable { code: "unreadable_form", detail: other.to_string() }
+        }
+    }
+}
+
+/// Reads and checks an uploaded form with the core's checker (the same the phones and
+/// the authors' CLI use): an XLSForm .xlsx, or the form's canonical JSON. A form with
+/// problems is refused with all of them.
 pub fn check_upload(bytes: &[u8]) -> Result<CheckedUpload, ApiError> {
-    let form: Form = if is_zip(bytes) {
-        return Err(ApiError::Unprocessable {
-            code: "unsupported_form",
-            detail: "this server cannot read .xlsx forms yet; upload the form's JSON".into(),
-        });
+    let compiled = if is_zip(bytes) {
+        load_xlsx(bytes).map_err(form_error)?
     } else {
-        serde_json::from_slice(bytes)
-            .map_err(|e| ApiError::BadRequest(format!("neither an .xlsx file nor a form's JSON: {e}")))?
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| ApiError::BadRequest("send an XLSForm .xlsx file or a form's JSON (UTF-8)".into()))?;
+        load_json(text).map_err(form_error)?
     };
-    let json = canonical_json(&serde_json::to_value(&form).map_err(|e| ApiError::Internal(e.to_string()))?);
+    let form = compiled.form().clone();
+    let json = form.to_json();
     let sha256 = sha256_hex(json.as_bytes());
     Ok(CheckedUpload { form, json, sha256 })
 }
 
-/// Checks a submission's answers against its form version.
+/// Checks a submission's answers against its form version with the core's engine (the
+/// same check the phone ran before finalizing).
 pub fn check_submission(form: &PublishedForm, submission: &SubmissionBody) -> Result<(), String> {
-    if !submission.data.is_object() {
-        return Err("the answers must be a JSON object".into());
-    }
-    let _ = &form.form;
-    Ok(())
+    form.compiled.validate_data(&submission.data).map_err(|problems| {
+        let quoted: Vec<String> = problems
+            .iter()
+            .take(QUOTED_PROBLEMS)
+            .map(|p| format!("{}: {}", p.question, p.message))
+            .collect();
+        let more = problems.len().saturating_sub(QUOTED_PROBLEMS);
+        let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+        format!("the answers fail the form's checks: {}{tail}", quoted.join("; "))
+    })
 }
 
 /// Published form versions, loaded from the store once and kept.
@@ -79,8 +98,8 @@ impl FormCatalog {
         if !meta.published {
             return Ok(None);
         }
-        let form: Form = serde_json::from_str(&json)?;
-        let loaded = Arc::new(PublishedForm { form });
+        let compiled = load_json(&json).map_err(|e| StoreError::Invalid(format!("stored form {form_id}/{version}: {e}")))?;
+        let loaded = Arc::new(PublishedForm { compiled });
         self.published
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -119,7 +119,7 @@ async fn same_id_other_content_is_a_conflict_and_revisions_must_not_skip(server:
     let w = world(&server).await;
     let id = Uuid::now_v7();
     let first = household(id, 1, 1);
-    assert_eq!(server.push(&w.device, &[first.clone()]).await.results[0].status, RecordStatus::Accepted);
+    assert_eq!(server.push(&w.device, std::slice::from_ref(&first)).await.results[0].status, RecordStatus::Accepted);
     let mut changed = household(id, 1, 1);
     changed.created_at = first.created_at + chrono::Duration::seconds(1);
     let results = server.push(&w.device, &[changed]).await.results;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::protocol::EnrollmentQr;
 use branchbook_core::engine::{Answer, SessionOptions};
-use branchbook_core::store::{GatheringDetails, HouseholdInput, MemberInput, PhotoOptions, Store, StoreError, WalkIn};
+use branchbook_core::store::{GatheringDetails, HouseholdInput, MemberInput, PhotoOptions, Store, StoreError, StoredPhoto, WalkIn};
 use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncClient, SyncError, Timeouts};
 use chrono::Utc;
 use rand::rngs::StdRng;
@@ -40,7 +40,7 @@ pub enum DeviceError {
 
 /// One field of the test form in the model's canonical JSON.
 fn field(name: &str, kind: serde_json::Value, row: u32, required: bool) -> serde_json::Value {
-    json!({"node": "field", "name": name, "kind": kind, "label": {"vi": name}, "hint": {},
+    json!({"node": "field", "name": name, "kind": kind, "label": {"Tiếng Việt (vi)": name}, "hint": {},
            "required": if required { json!("yes") } else { json!(null) }, "required_message": {},
            "relevant": null, "constraint": null, "constraint_message": {}, "calculation": null,
            "default": null, "read_only": null, "choice_filter": null, "appearance": null,
@@ -53,11 +53,11 @@ pub fn household_form_json() -> String {
     let water: Vec<_> = ["tap", "well", "stream"]
         .iter()
         .enumerate()
-        .map(|(i, c)| json!({"name": c, "label": {"vi": c}, "extra": {}, "source": {"sheet": "choices", "row": i + 2}}))
+        .map(|(i, c)| json!({"name": c, "label": {"Tiếng Việt (vi)": c}, "extra": {}, "source": {"sheet": "choices", "row": i + 2}}))
         .collect();
     json!({
-        "id": FORM_ID, "version": FORM_VERSION, "title": "Thăm hộ gia đình", "default_language": "vi",
-        "languages": [{"code": "vi", "name": "Tiếng Việt"}], "instance_name": null,
+        "id": FORM_ID, "version": FORM_VERSION, "title": "Thăm hộ gia đình", "default_language": "Tiếng Việt (vi)",
+        "languages": [{"code": "vi", "name": "Tiếng Việt (vi)"}], "instance_name": null,
         "choices": {"water": {"name": "water", "choices": water}},
         "body": [
             field("head_name", json!({"type": "text"}), 2, true),
@@ -152,6 +152,42 @@ impl Device {
         Ok(())
     }
 
+    /// One household visit as the app makes it: a form session of `form_id` (version
+    /// [`FORM_VERSION`]), answers, a photo from the camera, the draft saved, finalized.
+    pub fn survey(
+        &self,
+        form_id: &str,
+        household: Option<Uuid>,
+        i: usize,
+        people: i64,
+        photo: Option<&Path>,
+    ) -> Result<(Uuid, Option<StoredPhoto>), DeviceError> {
+        let store = self.store();
+        let session_error = |e: &dyn std::fmt::Debug| DeviceError::Session(format!("{e:?}"));
+        let (draft, mut session) = store.start_submission(form_id, FORM_VERSION, household, &SessionOptions::new(Utc::now()))?;
+        let names = ["Thào Thị Dợ", "Giàng A Páo", "Lò Văn Páo", "Sùng Thị Sua", "Vàng Thị Mỷ"];
+        let answers = [
+            ("head_name", Answer::Text { value: format!("{} {i}", names[i % names.len()]) }),
+            ("n_members", Answer::Integer { value: people }),
+            ("water", Answer::Choice { name: ["tap", "well", "stream"][i % 3].into() }),
+        ];
+        for (question, answer) in answers {
+            session.set_answer(question, answer).map_err(|e| session_error(&e))?;
+        }
+        let stored = match photo {
+            Some(file) => {
+                let stored = store.attach_submission_photo(draft.uuid, file, PhotoOptions::default())?;
+                session.set_answer("photo", Answer::Photo { sha256: stored.sha256.clone() }).map_err(|e| session_error(&e))?;
+                Some(stored)
+            }
+            None => None,
+        };
+        store.save_draft(&session)?;
+        let submission = session.finalize(Utc::now()).map_err(|e| session_error(&e))?;
+        store.finalize(&submission)?;
+        Ok((draft.uuid, stored))
+    }
+
     /// Fills the phone as a branch head's days of work would: households, visits (survey
     /// submissions, some with a photo), gatherings with roster check-ins, walk-ins and
     /// photos, all finalized and queued. The form and the roster must be on the phone.
@@ -187,33 +223,20 @@ impl Device {
             write_photo(&path, fill.photo_side, fill.seed.wrapping_mul(1_000_003).wrapping_add(photo_index))?;
             Ok(path)
         };
-        let session_error = |e: &dyn std::fmt::Debug| DeviceError::Session(format!("{e:?}"));
         for i in 0..fill.submissions {
-            // As the app does: a form session per visit, answers, a photo from the
-            // camera, finalize; the draft saved along the way.
             let household = filled.households.get(i % fill.households.max(1)).copied();
-            let (draft, mut session) = store.start_submission(FORM_ID, FORM_VERSION, household, &SessionOptions::new(Utc::now()))?;
-            let water = ["tap", "well", "stream"][i % 3];
-            let answers = [
-                ("head_name", Answer::Text { value: format!("{} {i}", names[i % names.len()]) }),
-                ("n_members", Answer::Integer { value: rng.random_range(1..9) }),
-                ("water", Answer::Choice { name: water.into() }),
-            ];
-            for (question, answer) in answers {
-                session.set_answer(question, answer).map_err(|e| session_error(&e))?;
-            }
-            if i < submission_photos && photos_left > 0 {
-                let file = next_photo()?;
-                let stored = store.attach_submission_photo(draft.uuid, &file, PhotoOptions::default())?;
-                session.set_answer("photo", Answer::Photo { sha256: stored.sha256.clone() }).map_err(|e| session_error(&e))?;
+            let photo = if i < submission_photos && photos_left > 0 {
+                photos_left -= 1;
+                Some(next_photo()?)
+            } else {
+                None
+            };
+            let (uuid, stored) = self.survey(FORM_ID, household, i, rng.random_range(1..9), photo.as_deref())?;
+            if let Some(stored) = stored {
                 filled.photos.push(stored.sha256);
                 filled.photo_bytes += stored.bytes;
-                photos_left -= 1;
             }
-            store.save_draft(&session)?;
-            let submission = session.finalize(Utc::now()).map_err(|e| session_error(&e))?;
-            store.finalize(&submission)?;
-            filled.submissions.push(draft.uuid);
+            filled.submissions.push(uuid);
         }
         let roster = store.list_members(None, false, branchbook_core::store::Page::first(500))?;
         for g in 0..fill.gatherings {

@@ -6,13 +6,12 @@
 
 use std::time::Duration;
 
-use branchbook_core::protocol::RecordStatus;
-use branchbook_core::store::Finalized;
+use branchbook_core::store::RecordState;
 use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncError, SyncStep, Unobserved};
 use branchbook_e2e::device::{Device, FORM_ID, Fill, household_form_json, test_network};
 use branchbook_e2e::proxy::{Fault, FaultProxy, Plan};
 use branchbook_e2e::scene::Scene;
-use branchbook_e2e::server::Backend;
+use branchbook_e2e::server::{Backend, Body};
 use serde_json::json;
 
 fn small() -> Fill {
@@ -48,35 +47,44 @@ fn a_revoked_phone_is_told_so_and_keeps_everything() {
 }
 
 #[test]
-fn a_rejected_record_stays_on_the_phone_with_its_reason_and_blocks_nothing() {
+fn a_rejected_record_is_kept_with_its_reason_blocks_nothing_and_can_be_sent_later() {
     let scene = ready_scene();
     scene.enroll_via(&scene.server.url()).unwrap();
     scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
-    // A survey of a form version the server never published, made before the others.
+    // A survey of a form the server has not published yet, made before the others.
     let store = scene.device.store();
-    store.add_form(&household_form_json().replace(FORM_ID, "unpublished_form"), None).unwrap();
-    let draft = store.create_draft("unpublished_form", "2026.1", None, Some("vi"), "{}").unwrap();
-    store
-        .finalize(draft.uuid, &Finalized { finalized_at: chrono::Utc::now(), data: json!({"head_name": "X", "n_members": 1, "water": "tap"}), photos: vec![] })
-        .unwrap();
+    let unpublished = household_form_json().replace(FORM_ID, "water_survey");
+    store.add_form(&unpublished, None).unwrap();
+    let (early, _) = scene.device.survey("water_survey", None, 0, 3, None).unwrap();
     let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
 
     let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
-    assert!(report.records_refused >= 1);
+    assert_eq!(report.records_refused, 1);
     let issues = scene.device.client.issues().unwrap();
-    let issue = issues.iter().find(|i| i.uuid == draft.uuid.to_string()).expect("the refused record is listed");
-    assert_eq!(issue.status, RecordStatus::Rejected);
-    assert!(!issue.reason.is_empty());
-    assert!(store.outbox(1000).unwrap().iter().any(|i| i.record.uuid == draft.uuid), "it stays queued");
+    assert_eq!(issues.len(), 1);
+    assert_eq!((issues[0].uuid.as_str(), issues[0].kind.as_str()), (early.to_string().as_str(), "submission"));
+    assert!(!issues[0].reason.is_empty());
+    assert_eq!(scene.device.store().submission(early).unwrap().state, RecordState::Finalized, "not marked sent");
     // Everything after it went through.
     scene.verify(&filled).unwrap();
-    assert!(!scene.server.list(&scene.setup, "submissions").unwrap().iter().any(|r| r.0 == draft.uuid));
+    assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
 
-    // The next pass offers it again (refused again) and sends nothing twice.
+    // The next pass does not send it again on its own...
     let again = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
-    assert_eq!(again.records_stored, 0);
-    assert_eq!(again.records_refused, report.records_refused);
-    scene.verify(&filled).unwrap();
+    assert_eq!((again.records_stored, again.records_refused), (0, 0));
+    // ...and once the officer publishes the form, the branch head sends it again.
+    let uploaded = scene
+        .server
+        .call("POST", "/api/v1/office/forms", Some(&scene.setup.admin), Some(Body::Raw(unpublished.as_bytes())))
+        .unwrap();
+    let publish = format!("/api/v1/office/forms/water_survey/{}/publish", uploaded["version"].as_str().unwrap());
+    scene.server.call("POST", &publish, Some(&scene.setup.admin), Some(Body::Json(&json!({})))).unwrap();
+    store.requeue(early, 1).unwrap();
+    let last = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    assert_eq!((last.records_stored, last.records_refused), (1, 0));
+    assert!(scene.device.client.issues().unwrap().is_empty());
+    assert_eq!(scene.device.store().submission(early).unwrap().state, RecordState::Sent);
+    assert_eq!(scene.server.list(&scene.setup, "submissions").unwrap().len(), 21);
 }
 
 #[test]

@@ -59,6 +59,11 @@ impl Pages<'_> {
         }
     }
 
+    /// The first page after `node` (and all its instances) in `scope`.
+    pub fn after(&self, node: NodeId, scope: ScopeId) -> Pos {
+        self.forward(Step::After(node, scope))
+    }
+
     /// The first page of a repeat instance (or what follows it, if it shows nothing).
     pub fn enter_instance(&self, repeat: NodeId, instance: ScopeId) -> Pos {
         self.forward(Step::EnterInstance(repeat, instance))

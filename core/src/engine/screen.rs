@@ -132,6 +132,9 @@ pub struct ScreenUpdate {
     pub hidden: Vec<String>,
     /// The paths of all questions now shown, in order.
     pub order: Vec<String>,
+    /// The answer moved the session to another page (its repeat instance went away):
+    /// show `screen()` again instead of applying the changes.
+    pub moved: bool,
 }
 
 /// A question to jump to from a list of the whole form.
@@ -151,10 +154,10 @@ pub struct JumpTarget {
 
 impl ScreenUpdate {
     /// The difference between the questions of a page before and after a change.
-    pub(crate) fn between(before: &[Question], after: &[Question]) -> ScreenUpdate {
+    pub(crate) fn between(before: &[Question], after: &[Question], moved: bool) -> ScreenUpdate {
         let changed = after.iter().filter(|q| !before.contains(q)).cloned().collect();
         let hidden =
             before.iter().filter(|b| !after.iter().any(|a| a.path == b.path)).map(|b| b.path.clone()).collect();
-        ScreenUpdate { changed, hidden, order: after.iter().map(|q| q.path.clone()).collect() }
+        ScreenUpdate { changed, hidden, order: after.iter().map(|q| q.path.clone()).collect(), moved }
     }
 }

@@ -152,6 +152,20 @@ impl FormSession {
     }
 
     fn start(form: Arc<CompiledForm>, options: &SessionOptions, lang: Lang) -> FormSession {
+        let mut s = FormSession::assemble(form, lang, options, Uuid::now_v7(), options.now);
+        s.inst = Instance::fresh(&world!(s));
+        s.pos = s.pages().first();
+        s
+    }
+
+    /// A session with no answers yet, started at `options.now`, with `now` as its clock.
+    fn assemble(
+        form: Arc<CompiledForm>,
+        lang: Lang,
+        options: &SessionOptions,
+        instance_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> FormSession {
         let offset = zone(options.utc_offset_minutes);
         let meta = MetaValues {
             start: dates::format_iso_datetime(options.now),
@@ -159,22 +173,19 @@ impl FormSession {
             device_id: options.device_id.clone(),
             username: options.username.clone(),
         };
-        let mut s = FormSession {
+        FormSession {
             inst: Instance::empty(&form),
             form,
             lang,
             meta,
             offset,
             utc_offset_minutes: options.utc_offset_minutes,
-            instance_id: Uuid::now_v7(),
+            instance_id,
             started_at: options.now,
-            now: options.now,
+            now,
             pos: Pos::End,
             show_required: false,
-        };
-        s.inst = Instance::fresh(&world!(s));
-        s.pos = s.pages().first();
-        s
+        }
     }
 
     /// Brings a saved draft back exactly as it was.
@@ -196,28 +207,16 @@ impl FormSession {
             });
         }
         let lang = Lang::resolve(f, Some(&state.language)).unwrap_or_else(|_| Lang::fallback(f));
-        let offset = zone(state.utc_offset_minutes);
-        let meta = MetaValues {
-            start: dates::format_iso_datetime(state.started_at),
-            today: local_today(state.started_at, offset),
+        let options = SessionOptions {
+            language: Some(state.language.clone()),
+            now: state.started_at,
             device_id: state.device_id.clone(),
             username: state.username.clone(),
-        };
-        let mut inst = Instance::empty(&form);
-        load_scope(&form, &mut inst, &state.answers, ROOT).map_err(|reason| SessionError::BadState { reason })?;
-        let mut s = FormSession {
-            inst,
-            form,
-            lang,
-            meta,
-            offset,
             utc_offset_minutes: state.utc_offset_minutes,
-            instance_id: state.instance_id,
-            started_at: state.started_at,
-            now,
-            pos: Pos::End,
-            show_required: state.show_required,
         };
+        let mut s = FormSession::assemble(form, lang, &options, state.instance_id, now);
+        load_scope(&s.form, &mut s.inst, &state.answers, ROOT).map_err(|reason| SessionError::BadState { reason })?;
+        s.show_required = state.show_required;
         s.inst.recompute_all(&world!(s));
         s.pos = s.position_from(&state.position).ok_or_else(|| SessionError::BadState {
             reason: format!("the saved page {:?} is not in the form", state.position),
@@ -385,8 +384,35 @@ impl FormSession {
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
         let before = self.page_questions(&View { world: &world!(self), inst: &self.inst });
         self.inst.set_value(&world!(self), n, s, value);
+        let moved = self.settle();
         let after = self.page_questions(&View { world: &world!(self), inst: &self.inst });
-        ScreenUpdate::between(&before, &after)
+        ScreenUpdate::between(&before, &after, moved)
+    }
+
+    /// Moves off a page whose repeat instance was removed (by `remove_repeat`, or by a
+    /// `repeat_count` that went down): to the instance that took its place, else the
+    /// repeat's prompt, else what follows the repeat. Returns whether it moved.
+    fn settle(&mut self) -> bool {
+        let mut dead = match self.pos {
+            Pos::Page { scope, .. } | Pos::Prompt { scope, .. } if !self.inst.scope(scope).alive => scope,
+            _ => return false,
+        };
+        // Climb to the removed instance whose parent still exists.
+        while !self.inst.scope(self.inst.scope(dead).parent).alive {
+            dead = self.inst.scope(dead).parent;
+        }
+        let gone = self.inst.scope(dead);
+        let (parent, index) = (gone.parent, gone.index as usize);
+        let Some(r) = gone.repeat else { return false };
+        let pages = self.pages();
+        let counted = self.form.node(r).repeat().is_some_and(|rep| rep.count.is_some());
+        self.pos = match self.inst.instances(&self.form, r, parent).get(index.saturating_sub(1)) {
+            Some(&next) => pages.enter_instance(r, next),
+            None if counted => pages.after(r, parent),
+            None => Pos::Prompt { repeat: r, scope: parent },
+        };
+        self.show_required = false;
+        true
     }
 
     /// Moves to the next page. Refused (with the errors shown on the page) while a
@@ -491,18 +517,7 @@ impl FormSession {
         let scope = self.inst.scope(inst);
         let (parent, index) = (scope.parent, scope.index as usize - 1);
         self.inst.remove_instance(&world!(self), r, parent, index);
-        let here = match self.pos {
-            Pos::Page { scope, .. } | Pos::Prompt { scope, .. } => Some(scope),
-            Pos::End => None,
-        };
-        if here.is_some_and(|s| !self.inst.scope(s).alive) {
-            let pages = self.pages();
-            self.pos = match self.inst.instances(&self.form, r, parent).get(index) {
-                Some(&next) => pages.enter_instance(r, next),
-                None => Pos::Prompt { repeat: r, scope: parent },
-            };
-            self.show_required = false;
-        }
+        self.settle();
         Ok(())
     }
 

@@ -33,18 +33,8 @@ pub enum BinOp {
     Or,
     /// `and`
     And,
-    /// `=`
-    Eq,
-    /// `!=`
-    Neq,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
+    /// A comparison.
+    Compare(Cmp),
     /// `+`
     Add,
     /// `-`
@@ -57,18 +47,35 @@ pub enum BinOp {
     Mod,
 }
 
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Neq,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
 impl BinOp {
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
             BinOp::Or => "or",
             BinOp::And => "and",
-            BinOp::Eq => "=",
-            BinOp::Neq => "!=",
-            BinOp::Lt => "<",
-            BinOp::Le => "<=",
-            BinOp::Gt => ">",
-            BinOp::Ge => ">=",
+            BinOp::Compare(Cmp::Eq) => "=",
+            BinOp::Compare(Cmp::Neq) => "!=",
+            BinOp::Compare(Cmp::Lt) => "<",
+            BinOp::Compare(Cmp::Le) => "<=",
+            BinOp::Compare(Cmp::Gt) => ">",
+            BinOp::Compare(Cmp::Ge) => ">=",
             BinOp::Add => "+",
             BinOp::Sub => "-",
             BinOp::Mul => "*",

@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Utc};
 use super::Func;
 use super::ast::{BinOp, Expr};
 use super::dates;
-use super::value::{Cmp, Value, compare};
+use super::value::{Value, compare};
 
 /// What an expression reads from the outside world: the answers behind its bound
 /// references, the current field, repeat positions, choice labels and the clock.
@@ -45,16 +45,10 @@ pub fn eval<'a, R, E: Env<R>>(expr: &'a Expr<R>, env: &'a E) -> Value<'a> {
 
 fn binary<'a, R, E: Env<R>>(op: BinOp, a: &'a Expr<R>, b: &'a Expr<R>, env: &'a E) -> Value<'a> {
     let num = |f: fn(f64, f64) -> f64| Value::Number(f(eval(a, env).to_number(), eval(b, env).to_number()));
-    let cmp = |c: Cmp| Value::Bool(compare(c, &eval(a, env), &eval(b, env)));
     match op {
         BinOp::Or => Value::Bool(eval(a, env).to_bool() || eval(b, env).to_bool()),
         BinOp::And => Value::Bool(eval(a, env).to_bool() && eval(b, env).to_bool()),
-        BinOp::Eq => cmp(Cmp::Eq),
-        BinOp::Neq => cmp(Cmp::Neq),
-        BinOp::Lt => cmp(Cmp::Lt),
-        BinOp::Le => cmp(Cmp::Le),
-        BinOp::Gt => cmp(Cmp::Gt),
-        BinOp::Ge => cmp(Cmp::Ge),
+        BinOp::Compare(c) => Value::Bool(compare(c, &eval(a, env), &eval(b, env))),
         BinOp::Add => num(|x, y| x + y),
         BinOp::Sub => num(|x, y| x - y),
         BinOp::Mul => num(|x, y| x * y),

@@ -13,11 +13,11 @@ mod lexer;
 mod parser;
 mod value;
 
-pub use ast::{BinOp, Expr, Path, Pattern, RefRole, Reference, Step, Target};
+pub use ast::{BinOp, Cmp, Expr, Path, Pattern, RefRole, Reference, Step, Target};
 pub use eval::{Env, eval};
 pub use func::Func;
 pub use parser::parse;
-pub use value::{Cmp, Value, compare, number_to_string, string_to_number};
+pub use value::{Value, compare, number_to_string, string_to_number};
 
 /// A syntax error in an expression.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

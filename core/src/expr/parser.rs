@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::ast::{BinOp, Expr, Path, Pattern, Reference, Step, Target};
+use super::ast::{BinOp, Cmp, Expr, Path, Pattern, Reference, Step, Target};
 use super::lexer::{Tok, Token, tokenize};
 use super::{Func, ParseError};
 
@@ -258,12 +258,12 @@ fn infix(tok: &Tok) -> Option<BinOp> {
             "mod" => BinOp::Mod,
             _ => return None,
         },
-        Tok::Eq => BinOp::Eq,
-        Tok::Neq => BinOp::Neq,
-        Tok::Lt => BinOp::Lt,
-        Tok::Le => BinOp::Le,
-        Tok::Gt => BinOp::Gt,
-        Tok::Ge => BinOp::Ge,
+        Tok::Eq => BinOp::Compare(Cmp::Eq),
+        Tok::Neq => BinOp::Compare(Cmp::Neq),
+        Tok::Lt => BinOp::Compare(Cmp::Lt),
+        Tok::Le => BinOp::Compare(Cmp::Le),
+        Tok::Gt => BinOp::Compare(Cmp::Gt),
+        Tok::Ge => BinOp::Compare(Cmp::Ge),
         Tok::Plus => BinOp::Add,
         Tok::Minus => BinOp::Sub,
         Tok::Star => BinOp::Mul,
@@ -276,8 +276,8 @@ fn binding_power(op: BinOp) -> (u8, u8) {
     let level = match op {
         BinOp::Or => 1,
         BinOp::And => 3,
-        BinOp::Eq | BinOp::Neq => 5,
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 7,
+        BinOp::Compare(Cmp::Eq | Cmp::Neq) => 5,
+        BinOp::Compare(Cmp::Lt | Cmp::Le | Cmp::Gt | Cmp::Ge) => 7,
         BinOp::Add | BinOp::Sub => 9,
         BinOp::Mul | BinOp::Div | BinOp::Mod => 11,
     };

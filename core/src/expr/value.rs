@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::ast::Cmp;
 use super::dates;
 
 /// A value during evaluation. Text borrows from the answers or the expression where it
@@ -127,23 +128,6 @@ pub fn number_to_string(n: f64) -> String {
     } else {
         format!("{n}")
     }
-}
-
-/// A comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmp {
-    /// `=`
-    Eq,
-    /// `!=`
-    Neq,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
 }
 
 /// XPath 1.0 comparison: node-sets compare existentially; for `=`/`!=` a boolean side

@@ -1,10 +1,46 @@
 //! Survey forms: the XLSForm model that every other part of the core works from, how it
 //! is read (from .xlsx and from its canonical JSON) and how it is checked.
 
+mod check;
+mod choices;
+mod columns;
+mod error;
+pub mod grid;
+mod json;
+mod load;
 mod model;
 mod problem;
+mod read;
+mod settings;
+mod survey;
+mod table;
+mod types;
+mod walk;
+#[cfg(feature = "xlsx")]
+mod xlsx;
 
-pub use model::{
-    Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source, Texts,
-};
+pub use check::is_valid_name;
+pub use error::FormError;
+pub use load::load_json;
+#[cfg(feature = "xlsx")]
+pub use load::{load_xlsx, load_xlsx_named};
+pub use model::{Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source, Texts};
 pub use problem::Problem;
+pub use read::{ReadForm, read_workbook};
+#[cfg(feature = "xlsx")]
+pub use xlsx::workbook_from_xlsx;
+
+/// Reads an XLSForm .xlsx file. Structural problems are collected in
+/// [`ReadForm::problems`]; a file that is not a readable workbook is an error. Without a
+/// form_id in the settings sheet, that is one of the problems (see [`read_xlsx_named`]).
+#[cfg(feature = "xlsx")]
+pub fn read_xlsx(bytes: &[u8]) -> Result<ReadForm, FormError> {
+    read_xlsx_named(bytes, None)
+}
+
+/// Like [`read_xlsx`], with a form id to use when the settings sheet has none (the
+/// command-line checker passes the file's name, as pyxform does).
+#[cfg(feature = "xlsx")]
+pub fn read_xlsx_named(bytes: &[u8], fallback_id: Option<&str>) -> Result<ReadForm, FormError> {
+    Ok(read_workbook(&workbook_from_xlsx(bytes)?, fallback_id))
+}

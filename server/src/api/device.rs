@@ -13,10 +13,11 @@ use branchbook_core::protocol::{
     RecordStatus,
 };
 use chrono::Utc;
+use futures_util::StreamExt;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{AppState, DeviceCtx, json_body, ok_json, parse_json, read_body, with_store};
+use super::{AppState, DeviceCtx, JsonIn, ok_json, parse_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::forms::{PublishedForm, check_submission};
 use crate::ingest::{PreparedRecord, is_sha256_hex, prepare};
@@ -34,8 +35,7 @@ fn branch_info(store: &Store, branch: &Area) -> Result<BranchInfo, StoreError> {
 }
 
 /// `POST /api/v1/enroll`: exchanges a one-time code for a device token.
-pub async fn enroll(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
-    let request: EnrollRequest = json_body(&state, &headers, body).await?;
+pub async fn enroll(State(state): State<AppState>, JsonIn(request): JsonIn<EnrollRequest>) -> Result<Response, ApiError> {
     let code_hash = secret_hash(&normalize_code(&request.code));
     let token = new_token();
     let token_hash = secret_hash(&token);
@@ -273,6 +273,31 @@ pub async fn photo_upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let mut body = Some(body);
+    let result = receive_chunk(state.clone(), device, sha256, chunk, &headers, &mut body).await;
+    if let Some(unread) = body {
+        // Refused before its bytes were read: read them (within reason) so the client
+        // gets the answer rather than a reset connection.
+        let mut stream = unread.into_data_stream();
+        let mut seen = 0usize;
+        while let Some(Ok(part)) = stream.next().await {
+            seen += part.len();
+            if seen as u64 > state.config.max_body_bytes {
+                break;
+            }
+        }
+    }
+    result
+}
+
+async fn receive_chunk(
+    state: AppState,
+    device: DeviceCtx,
+    sha256: String,
+    chunk: ChunkQuery,
+    headers: &HeaderMap,
+    body: &mut Option<Body>,
+) -> Result<Response, ApiError> {
     check_sha(&sha256)?;
     let limits = state.config.limits();
     if chunk.total > limits.max_photo_bytes {
@@ -308,7 +333,14 @@ pub async fn photo_upload(
     if chunk.offset != received {
         return Err(ApiError::WrongOffset(PhotoStatus { sha256, received, complete: false }));
     }
-    let received = state.photos.append(&sha256, branch, chunk.total, body.into_data_stream()).await.map_err(photo_fault)?;
+    if announced.is_some_and(|len| chunk.offset.saturating_add(len) > chunk.total) {
+        return Err(ApiError::BadRequest(format!(
+            "the chunk goes past the photo's announced size of {} bytes",
+            chunk.total
+        )));
+    }
+    let stream = body.take().map(Body::into_data_stream).ok_or_else(|| ApiError::Internal("chunk body taken twice".into()))?;
+    let received = state.photos.append(&sha256, branch, chunk.total, stream).await.map_err(photo_fault)?;
     if received < chunk.total {
         return Ok(ok_json(&PhotoStatus { sha256, received, complete: false }));
     }

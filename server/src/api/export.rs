@@ -13,7 +13,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 
 use super::review::ListQuery;
-use super::{AppState, Official, with_store};
+use super::{AppState, Official, Officer, with_store};
 use crate::csv_export::Export;
 use crate::error::ApiError;
 use crate::model::{RecordFilter, RecordKind};
@@ -101,12 +101,11 @@ async fn export_filter(state: &AppState, official: &Official, query: &ListQuery,
 /// `GET /api/v1/office/forms/{form_id}/{version}/submissions.csv`: one row per submission.
 pub async fn submissions_csv(
     State(state): State<AppState>,
-    official: Official,
+    official: Officer,
     Path((form_id, version)): Path<(String, String)>,
     Query(list): Query<ListQuery>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    official.require_officer()?;
     let filter = export_filter(&state, &official, &list, &form_id, &version).await?;
     let form = load_form(&state, form_id.clone(), version.clone()).await?;
     tracing::info!(form = %form_id, version = %version, "export started");
@@ -117,12 +116,11 @@ pub async fn submissions_csv(
 /// instance of a repeat, linked to its submission by id and position.
 pub async fn repeat_csv(
     State(state): State<AppState>,
-    official: Official,
+    official: Officer,
     Path((form_id, version, repeat)): Path<(String, String, String)>,
     Query(list): Query<ListQuery>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    official.require_officer()?;
     let repeat = repeat.strip_suffix(".csv").unwrap_or(&repeat).to_owned();
     let filter = export_filter(&state, &official, &list, &form_id, &version).await?;
     let form = load_form(&state, form_id.clone(), version.clone()).await?;

@@ -14,8 +14,8 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, MatchedPath, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_LENGTH};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_ENCODING};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -192,53 +192,115 @@ impl FromRequestParts<AppState> for Official {
     }
 }
 
-impl Official {
-    /// Refuses anyone but administrators.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.0.account.role == Role::Admin {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden("only an administrator may do this".into()))
+/// An administrator (checked before the request body is read).
+pub struct Admin(pub Official);
+
+/// An officer or administrator: what review, export and people management require
+/// (branch heads only read their own branch).
+pub struct Officer(pub Official);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let official = Official::from_request_parts(parts, state).await?;
+        if official.account().role != Role::Admin {
+            return Err(ApiError::Forbidden("only an administrator may do this".into()));
         }
+        Ok(Admin(official))
+    }
+}
+
+impl FromRequestParts<AppState> for Officer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let official = Official::from_request_parts(parts, state).await?;
+        if official.account().role == Role::BranchHead {
+            return Err(ApiError::Forbidden("branch heads cannot do this".into()));
+        }
+        Ok(Officer(official))
+    }
+}
+
+impl std::ops::Deref for Admin {
+    type Target = Official;
+
+    fn deref(&self) -> &Official {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Officer {
+    type Target = Official;
+
+    fn deref(&self) -> &Official {
+        &self.0
+    }
+}
+
+/// A JSON request body, read under the size limit (gzip accepted) and parsed with an
+/// error that says what is wrong.
+pub struct JsonIn<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonIn<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = request.into_parts();
+        let bytes = read_body(&parts.headers, body, state.config.max_body_bytes).await?;
+        parse_json(&bytes).map(JsonIn)
+    }
+}
+
+impl Official {
+    /// The logged-in account.
+    pub fn account(&self) -> &Account {
+        &self.0.account
     }
 
-    /// Refuses branch heads (review and administration are for officers and administrators).
-    pub fn require_officer(&self) -> Result<(), ApiError> {
-        if self.0.account.role == Role::BranchHead {
-            Err(ApiError::Forbidden("branch heads cannot do this".into()))
-        } else {
-            Ok(())
-        }
+    /// What the account may see.
+    pub fn scope(&self) -> &Scope {
+        &self.0.scope
     }
 
     /// The scope narrowed to `area` (which must lie inside the official's scope), or the
     /// whole scope when no area is given.
     pub async fn scope_for(&self, state: &AppState, area: Option<Uuid>) -> Result<Scope, ApiError> {
-        let Some(area) = area else { return Ok(self.0.scope.clone()) };
+        let Some(area) = area else { return Ok(self.scope().clone()) };
         let found = state.store.call(move |s| s.area(area)).await?;
         match found {
-            Some(a) if self.0.scope.contains(&a.path) => Ok(Scope::Under(a.path)),
+            Some(a) if self.scope().contains(&a.path) => Ok(Scope::Under(a.path)),
             _ => Err(ApiError::NotFound("no such area in your scope".into())),
         }
     }
 }
 
+/// Bytes past a body limit that are still read (and dropped) before answering 413.
+const DRAIN_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads a request body up to `limit` bytes (after gzip decompression when the body is
 /// `Content-Encoding: gzip`), answering 413 past it.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
     let too_large = || ApiError::TooLarge(format!("the request body is larger than the server's limit of {limit} bytes"));
-    let announced = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|len| len > limit) {
-        return Err(too_large());
-    }
     let mut stream = body.into_data_stream();
     let mut raw = Vec::new();
+    let mut seen: u64 = 0;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the request body could not be read: {e}")))?;
-        if (raw.len() + chunk.len()) as u64 > limit {
-            return Err(too_large());
+        seen += chunk.len() as u64;
+        if seen > limit {
+            // Read (and drop) a moderate excess so the client gets the 413 instead of a
+            // connection reset while it is still sending; cut off anything bigger.
+            if seen > limit.saturating_add(DRAIN_MAX_BYTES) {
+                break;
+            }
+            continue;
         }
         raw.extend_from_slice(&chunk);
+    }
+    if seen > limit {
+        return Err(too_large());
     }
     let encoding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity");
     match encoding.trim().to_ascii_lowercase().as_str() {
@@ -272,12 +334,6 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         };
         ApiError::BadRequest(format!("{what}: {e}"))
     })
-}
-
-/// Reads and parses a JSON body under the configured size limit.
-pub async fn json_body<T: DeserializeOwned>(state: &AppState, headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
-    let bytes = read_body(headers, body, state.config.max_body_bytes).await?;
-    parse_json(&bytes)
 }
 
 /// A 200 JSON response.

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{AppState, Official, Session, json_body, ok_json, read_body, with_store};
+use super::{Admin, AppState, JsonIn, Official, Officer, Session, ok_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::forms::check_upload;
 use crate::model::{Account, AreaLevel, FormVersion, Role, Scope};
@@ -44,8 +44,7 @@ async fn hash_blocking(password: String) -> Result<String, ApiError> {
 }
 
 /// `POST /api/v1/office/login`.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
-    let request: LoginRequest = json_body(&state, &headers, body).await?;
+pub async fn login(State(state): State<AppState>, JsonIn(request): JsonIn<LoginRequest>) -> Result<Response, ApiError> {
     let username = request.username.trim().to_owned();
     let found = with_store(&state, move |s| s.account_for_login(&username)).await?;
     let password = request.password;
@@ -85,10 +84,8 @@ pub struct PasswordChange {
 pub async fn change_password(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
-    body: Body,
+    JsonIn(change): JsonIn<PasswordChange>,
 ) -> Result<Response, ApiError> {
-    let change: PasswordChange = json_body(&state, &headers, body).await?;
     if change.new.chars().count() < MIN_PASSWORD_LEN {
         return Err(ApiError::Unprocessable {
             code: "weak_password",
@@ -127,12 +124,9 @@ pub struct NewArea {
 /// `POST /api/v1/office/areas` (administrators).
 pub async fn create_area(
     State(state): State<AppState>,
-    official: Official,
-    headers: HeaderMap,
-    body: Body,
+    _admin: Admin,
+    JsonIn(new): JsonIn<NewArea>,
 ) -> Result<Response, ApiError> {
-    official.require_admin()?;
-    let new: NewArea = json_body(&state, &headers, body).await?;
     if new.name.trim().is_empty() {
         return Err(ApiError::BadRequest("an area needs a name".into()));
     }
@@ -142,7 +136,7 @@ pub async fn create_area(
 
 /// `GET /api/v1/office/areas`: the areas the caller may see.
 pub async fn list_areas(State(state): State<AppState>, official: Official) -> Result<Response, ApiError> {
-    let scope = official.0.scope;
+    let scope = official.scope().clone();
     Ok(ok_json(&with_store(&state, move |s| s.areas(&scope)).await?))
 }
 
@@ -166,17 +160,14 @@ pub struct CreatedAccount {
 /// branch heads for branches inside their area.
 pub async fn create_account(
     State(state): State<AppState>,
-    official: Official,
-    headers: HeaderMap,
-    body: Body,
+    official: Officer,
+    JsonIn(request): JsonIn<NewAccountRequest>,
 ) -> Result<Response, ApiError> {
-    official.require_officer()?;
-    let request: NewAccountRequest = json_body(&state, &headers, body).await?;
     let username = request.username.trim().to_lowercase();
     if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
         return Err(ApiError::BadRequest("a login name uses letters a-z, digits, '.', '_' or '-'".into()));
     }
-    if official.0.account.role != Role::Admin {
+    if official.account().role != Role::Admin {
         if request.role != Role::BranchHead {
             return Err(ApiError::Forbidden("officers may create branch heads only".into()));
         }
@@ -197,9 +188,8 @@ pub async fn create_account(
 }
 
 /// `GET /api/v1/office/accounts`: accounts inside the caller's scope.
-pub async fn list_accounts(State(state): State<AppState>, official: Official) -> Result<Response, ApiError> {
-    official.require_officer()?;
-    let scope = official.0.scope;
+pub async fn list_accounts(State(state): State<AppState>, official: Officer) -> Result<Response, ApiError> {
+    let scope = official.scope().clone();
     Ok(ok_json(&with_store(&state, move |s| s.accounts(&scope)).await?))
 }
 
@@ -222,12 +212,9 @@ pub struct CreatedEnrollment {
 /// the branch, creates a one-time code for a branch head's phone.
 pub async fn create_enrollment(
     State(state): State<AppState>,
-    official: Official,
-    headers: HeaderMap,
-    body: Body,
+    official: Officer,
+    JsonIn(request): JsonIn<NewEnrollment>,
 ) -> Result<Response, ApiError> {
-    official.require_officer()?;
-    let request: NewEnrollment = json_body(&state, &headers, body).await?;
     let account_id = request.account_id;
     let account = with_store(&state, move |s| s.account(account_id)).await?;
     let Some(Account { role: Role::BranchHead, area_id: Some(branch_id), .. }) = account else {
@@ -236,7 +223,7 @@ pub async fn create_enrollment(
     official.scope_for(&state, Some(branch_id)).await?;
     let code = new_enrollment_code();
     let expires_at = Utc::now() + Duration::hours(i64::from(state.config.enrollment_hours));
-    let (hash, by) = (secret_hash(&normalize_code(&code)), official.0.account.id);
+    let (hash, by) = (secret_hash(&normalize_code(&code)), official.account().id);
     with_store(&state, move |s| s.create_enrollment(&hash, account_id, branch_id, by, expires_at)).await?;
     let server = state
         .config
@@ -254,17 +241,16 @@ pub async fn create_enrollment(
 
 /// `GET /api/v1/office/devices`: devices of the caller's branches.
 pub async fn list_devices(State(state): State<AppState>, official: Official) -> Result<Response, ApiError> {
-    let scope = official.0.scope;
+    let scope = official.scope().clone();
     Ok(ok_json(&with_store(&state, move |s| s.devices(&scope)).await?))
 }
 
 /// `POST /api/v1/office/devices/{id}/revoke`: stops a lost or replaced phone.
 pub async fn revoke_device(
     State(state): State<AppState>,
-    official: Official,
+    official: Officer,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    official.require_officer()?;
     let device = with_store(&state, move |s| {
         let Some(device) = s.device(id)? else { return Ok(None) };
         let branch = s.area(device.branch_id)?;
@@ -272,7 +258,7 @@ pub async fn revoke_device(
     })
     .await?;
     match device {
-        Some((_, path)) if official.0.scope.contains(&path) => {}
+        Some((_, path)) if official.scope().contains(&path) => {}
         _ => return Err(ApiError::NotFound("no such device in your scope".into())),
     }
     let device = with_store(&state, move |s| {
@@ -287,14 +273,11 @@ pub async fn revoke_device(
 /// `PUT /api/v1/office/branches/{id}/members`: adds or updates a roster member.
 pub async fn put_member(
     State(state): State<AppState>,
-    official: Official,
+    official: Officer,
     Path(branch_id): Path<Uuid>,
-    headers: HeaderMap,
-    body: Body,
+    JsonIn(member): JsonIn<RosterMember>,
 ) -> Result<Response, ApiError> {
-    official.require_officer()?;
     let scope = official.scope_for(&state, Some(branch_id)).await?;
-    let member: RosterMember = json_body(&state, &headers, body).await?;
     if member.ethnicity.as_deref().is_some_and(|e| branchbook_core::domain::ethnicity(e).is_none()) {
         return Err(ApiError::Unprocessable { code: "invalid", detail: "unknown ethnicity key".into() });
     }
@@ -321,11 +304,10 @@ pub async fn list_forms(State(state): State<AppState>, _official: Official) -> R
 /// refused with every problem found, or when the version exists with other content.
 pub async fn upload_form(
     State(state): State<AppState>,
-    official: Official,
+    _admin: Admin,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    official.require_admin()?;
     let bytes = read_body(&headers, body, state.config.max_body_bytes).await?;
     let checked = tokio::task::spawn_blocking(move || check_upload(&bytes))
         .await
@@ -355,10 +337,9 @@ pub async fn upload_form(
 /// `POST /api/v1/office/forms/{form_id}/{version}/publish`: phones receive it from now on.
 pub async fn publish_form(
     State(state): State<AppState>,
-    official: Official,
+    _admin: Admin,
     Path((form_id, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    official.require_admin()?;
     let found = with_store(&state, move |s| {
         if s.publish_form(&form_id, &version)? { s.form_version(&form_id, &version) } else { Ok(None) }
     })

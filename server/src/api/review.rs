@@ -1,28 +1,24 @@
 //! Officials' read side: lists of submissions and gatherings, one record with its
 //! photos and review history, review decisions, photo download and indicator counts.
 
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{AppState, Official, json_body, ok_json, with_store};
+use super::{AppState, JsonIn, Official, Officer, ok_json, with_store};
 use crate::error::ApiError;
 use crate::ingest::is_sha256_hex;
-use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord};
+use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, StoredRecord};
 use crate::store::photos::RecordPhoto;
 
 /// Most records in one page of a list.
 const MAX_PAGE: u32 = 1000;
 
-/// Vietnam's zone (UTC+7): a bare date in a filter means that day there.
-fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()))
-}
+/// Vietnam's offset from UTC (UTC+7): a bare date in a filter means that day there.
+const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
 
 /// Reads a time filter: RFC 3339, or a date meaning midnight in Vietnam.
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
@@ -32,7 +28,7 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .and_then(|t| t.and_local_timezone(vietnam()).single())
+        .and_then(|t| FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS).and_then(|zone| t.and_local_timezone(zone).single()))
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| ApiError::BadRequest(format!("{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time")))
 }
@@ -129,14 +125,10 @@ pub struct PhotoLink {
     url: String,
 }
 
-fn scope_of(official: &Official) -> Scope {
-    official.0.scope.clone()
-}
-
 /// `GET /api/v1/office/records/{uuid}`: the latest revision, every revision's summary,
 /// the photos and the review history.
 pub async fn record(State(state): State<AppState>, official: Official, Path(uuid): Path<Uuid>) -> Result<Response, ApiError> {
-    let scope = scope_of(&official);
+    let scope = official.scope().clone();
     let detail = with_store(&state, move |s| {
         let mut revisions = s.record_revisions(uuid, &scope)?;
         let Some(record) = revisions.pop() else { return Ok(None) };
@@ -166,15 +158,12 @@ pub struct ReviewRequest {
 /// `POST /api/v1/office/records/{uuid}/review`: sets the review state with a comment.
 pub async fn set_review(
     State(state): State<AppState>,
-    official: Official,
+    official: Officer,
     Path(uuid): Path<Uuid>,
-    headers: HeaderMap,
-    body: Body,
+    JsonIn(request): JsonIn<ReviewRequest>,
 ) -> Result<Response, ApiError> {
-    official.require_officer()?;
-    let request: ReviewRequest = json_body(&state, &headers, body).await?;
-    let scope = scope_of(&official);
-    let account = official.0.account.id;
+    let scope = official.scope().clone();
+    let account = official.account().id;
     let at = Utc::now();
     let comment = request.comment.clone();
     let found = with_store(&state, move |s| s.add_review(uuid, &scope, request.state, &comment, account, at)).await?;
@@ -185,7 +174,7 @@ pub async fn set_review(
     Ok(ok_json(&Review {
         state: request.state,
         comment: branchbook_core::text::nfc(&request.comment),
-        by: official.0.account.username,
+        by: official.account().username.clone(),
         at,
     }))
 }
@@ -195,7 +184,7 @@ pub async fn photo(State(state): State<AppState>, official: Official, Path(sha25
     if !is_sha256_hex(&sha256) {
         return Err(ApiError::BadRequest("a photo is named by its SHA-256 in lower-case hex".into()));
     }
-    let scope = scope_of(&official);
+    let scope = official.scope().clone();
     let sha = sha256.clone();
     let visible = with_store(&state, move |s| Ok(s.photo_in_scope(&sha, &scope)? && s.photo_is_complete(&sha)?)).await?;
     if !visible {
@@ -222,4 +211,16 @@ pub async fn indicators(
     let scope = official.scope_for(&state, query.area).await?;
     let (from, to) = (parse_time(&query.from)?, parse_time(&query.to)?);
     Ok(ok_json(&with_store(&state, move |s| s.indicators(&scope, from, to)).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_date_is_midnight_in_vietnam() {
+        assert_eq!(parse_time("2026-03-01").unwrap().to_rfc3339(), "2026-02-28T17:00:00+00:00");
+        assert_eq!(parse_time("2026-03-01T10:00:00+07:00").unwrap().to_rfc3339(), "2026-03-01T03:00:00+00:00");
+        assert!(parse_time("1 March").is_err());
+    }
 }

@@ -53,12 +53,17 @@ impl AsDbError for StoreError {
     }
 }
 
-/// Numbered migrations of each engine; applied in order, each once.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("migrations/sqlite_001_initial.sql"),
-    include_str!("migrations/postgres_001_initial.sql"),
-)];
+/// Numbered migrations, written in SQLite's dialect (see [`postgres_dialect`]); applied
+/// in order, each once.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/001_initial.sql"))];
+
+/// A migration's text for PostgreSQL. The schema sticks to what both engines share
+/// (text, integers, `ON CONFLICT`, `RETURNING`), so the two differ only in how a key
+/// counts itself up and in integer width (PostgreSQL's `BIGINT` matches SQLite's 64-bit
+/// `INTEGER`).
+fn postgres_dialect(sqlite: &str) -> String {
+    sqlite.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace(" INTEGER", " BIGINT")
+}
 
 /// The server's database.
 pub struct Store {
@@ -100,12 +105,15 @@ impl Store {
             )?;
             let applied = conn.query("SELECT version FROM schema_migrations", &[])?;
             let applied: Vec<i64> = applied.iter().map(|r| r.int(0)).collect::<Result<_, _>>()?;
-            for (version, sqlite, postgres) in MIGRATIONS {
+            for (version, script) in MIGRATIONS {
                 if applied.contains(version) {
                     continue;
                 }
-                let script = if engine == Engine::Sqlite { sqlite } else { postgres };
-                Database::run_script(conn, script)?;
+                let script = match engine {
+                    Engine::Sqlite => (*script).to_owned(),
+                    Engine::Postgres => postgres_dialect(script),
+                };
+                Database::run_script(conn, &script)?;
                 conn.exec(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                     &[(*version).into(), chrono::Utc::now().into()],
@@ -136,4 +144,27 @@ fn next_change_seq(conn: &mut dyn Conn) -> Result<i64, StoreError> {
         .query_opt("UPDATE counters SET value = value + 1 WHERE name = 'changes' RETURNING value", &[])?
         .ok_or_else(|| StoreError::NotFound("change counter".into()))?;
     Ok(row.int(0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_postgres_dialect_changes_only_keys_and_integer_width() {
+        let sql = "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL, s TEXT, m INTEGER)";
+        assert_eq!(postgres_dialect(sql), "CREATE TABLE t (seq BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, s TEXT, m BIGINT)");
+        assert!(!postgres_dialect(MIGRATIONS[0].1).contains("INTEGER"));
+    }
+
+    #[test]
+    fn a_store_opens_twice_without_migrating_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        assert!(!store.has_admin().unwrap());
+        drop(store);
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        let versions = store.db.read(|c| c.query("SELECT version FROM schema_migrations", &[])).unwrap();
+        assert_eq!(versions.len(), MIGRATIONS.len());
+    }
 }

@@ -13,45 +13,73 @@ use uuid::Uuid;
 /// Names that appear in the test data and must never appear in logs.
 pub const SENSITIVE_NAMES: &[&str] = &["Thào Thị Dợ", "Lò Văn Páo", "Giàng Thị Sua"];
 
-/// The form used by the tests, with what a valid submission of it looks like.
+/// The example household survey (core/forms/household_survey.xlsx), with what a valid
+/// submission of it looks like.
 pub struct FormFixture {
-    /// What is uploaded to publish it.
+    /// What is uploaded to publish it (the .xlsx).
     pub upload: Vec<u8>,
     pub form_id: String,
     pub version: String,
     /// The repeat whose instances go to the second CSV.
     pub repeat: String,
-    /// The select_multiple question (its CSV path) and its choices.
+    /// The select_multiple question (its CSV path), its choices and their labels.
     pub multi_path: String,
     pub multi_choices: Vec<String>,
+    pub multi_labels: Vec<String>,
 }
 
 impl FormFixture {
-    /// The answers of the i-th test submission: `i % 3 + 1` members, a select_multiple
-    /// answer of the choices at `i % n` (and the next when i is even), and the photo.
+    /// Answers of the i-th test submission that the form accepts: a consenting household
+    /// of `members_of(i) + 1` people, a loan from the choices at `i % n` (and the next
+    /// when i is even), and the house photo.
     pub fn data(&self, i: usize, photo: Option<&str>) -> Value {
         let n = self.multi_choices.len();
         let mut chosen = vec![self.multi_choices[i % n].clone()];
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             chosen.push(self.multi_choices[(i + 1) % n].clone());
         }
         let members: Vec<Value> = (0..self.members_of(i))
-            .map(|m| json!({"m_name": format!("{} {m}", SENSITIVE_NAMES[m % 3]), "m_sex": if m % 2 == 0 { "female" } else { "male" }, "m_birth": 1960 + (i + m) as i64 % 50}))
+            .map(|m| {
+                json!({
+                    "member_name": format!("{} {m}", SENSITIVE_NAMES[m % 3]),
+                    "member_relation": if m == 0 { "spouse" } else { "child" },
+                    "member_sex": if m.is_multiple_of(2) { "female" } else { "male" },
+                    "member_birth_year": 1980 + ((i + m) % 15) as i64,
+                    "member_ethnicity": "hmong",
+                    "member_married": "no",
+                })
+            })
             .collect();
-        let water = ["tap", "well", "stream"][i % 3];
+        let mut head = json!({
+            "head_name": format!("{} {i}", SENSITIVE_NAMES[i % 3]),
+            "head_sex": if i.is_multiple_of(2) { "female" } else { "male" },
+            "head_birth_year": 1960 + (i % 30) as i64,
+            "head_ethnicity": "hmong",
+            "hh_size": self.members_of(i) + 1,
+        });
+        if let Some(sha) = photo {
+            head["house_photo"] = json!(sha);
+        }
         json!({
-            "visit": {
-                "head_name": format!("{} {i}", SENSITIVE_NAMES[i % 3]),
-                "water": water,
-                "assets": chosen.join(" "),
-                "n_members": self.members_of(i),
+            "consent": "yes",
+            "location": {"commune": "y_ty", "village": "lao_chai"},
+            "head": head,
+            "member": members,
+            "credit": {
+                "has_loan": "yes",
+                "loan_source": chosen,
+                "loan_amount": 10.5 + (i % 100) as f64,
+                "loan_purpose": "farming",
+                "loan_in_womans_name": "yes",
             },
-            "members": members,
-            "photo": photo,
+            "marriage": {"legal_age_female": "age18", "consanguinity_harm": "yes"},
+            "motherhood": {"birth_2y": "no"},
+            "violence": {"violence_private": "no"},
+            "closing": {"confidentiality": true},
         })
     }
 
-    /// Members in the i-th submission.
+    /// Members (besides the head) in the i-th submission.
     pub fn members_of(&self, i: usize) -> usize {
         i % 3 + 1
     }
@@ -59,7 +87,25 @@ impl FormFixture {
     /// True when the i-th submission chose `choice`.
     pub fn chose(&self, i: usize, choice: &str) -> bool {
         let n = self.multi_choices.len();
-        self.multi_choices[i % n] == choice || (i % 2 == 0 && self.multi_choices[(i + 1) % n] == choice)
+        self.multi_choices[i % n] == choice || (i.is_multiple_of(2) && self.multi_choices[(i + 1) % n] == choice)
+    }
+}
+
+/// The example household survey, read with the core to learn its id, version and choices.
+pub fn household_form() -> FormFixture {
+    let upload = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/forms/household_survey.xlsx")).unwrap();
+    let compiled = branchbook_core::form::load_xlsx(&upload).unwrap();
+    let form = compiled.form();
+    let list = &form.choices["loan_source"];
+    let language = form.default_language.clone().unwrap_or_default();
+    FormFixture {
+        form_id: form.id.clone(),
+        version: form.version.clone(),
+        repeat: "member".into(),
+        multi_path: "credit/loan_source".into(),
+        multi_choices: list.choices.iter().map(|c| c.name.clone()).collect(),
+        multi_labels: list.choices.iter().map(|c| c.label.0[&language].clone()).collect(),
+        upload,
     }
 }
 
@@ -81,8 +127,7 @@ fn choices(name: &str, items: &[(&str, &str)]) -> Value {
     json!({"name": name, "choices": list})
 }
 
-/// The household survey as the form model's JSON (what the tests publish until the
-/// example .xlsx is wired in).
+/// A small household survey as the form model's JSON (for the tests of form upload).
 pub fn model_form_json(version: &str) -> Value {
     json!({
         "id": "household_survey", "version": version, "title": "Khảo sát hộ gia đình",
@@ -111,18 +156,6 @@ pub fn model_form_json(version: &str) -> Value {
             "sex": choices("sex", &[("female", "Nữ"), ("male", "Nam")]),
         }
     })
-}
-
-/// The fixture for the household survey.
-pub fn household_form() -> FormFixture {
-    FormFixture {
-        upload: serde_json::to_vec(&model_form_json("2025.1")).unwrap(),
-        form_id: "household_survey".into(),
-        version: "2025.1".into(),
-        repeat: "members".into(),
-        multi_path: "visit/assets".into(),
-        multi_choices: vec!["tv".into(), "radio".into(), "motorbike".into(), "phone".into()],
-    }
 }
 
 /// A fixed day in the test period (2026-03-01 UTC) plus `minutes`.

@@ -200,7 +200,7 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     let with_picture = &submissions[0];
     let (status, detail) = server.get(&format!("/api/v1/office/records/{}", with_picture.uuid), &officer).await;
     assert_eq!(status, StatusCode::OK, "{detail}");
-    assert_eq!(detail["record"]["body"]["data"]["visit"]["head_name"], format!("{} 0", SENSITIVE_NAMES[0]));
+    assert_eq!(detail["record"]["body"]["data"]["head"]["head_name"], format!("{} 0", SENSITIVE_NAMES[0]));
     let photo_url = detail["photos"][0]["url"].as_str().unwrap().to_owned();
     assert_eq!(detail["photos"][0]["complete"], true);
     let downloaded = server.client.get(server.url(&photo_url)).bearer_auth(&officer).send().await.unwrap().bytes().await.unwrap();
@@ -249,7 +249,10 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
         .get_text(&format!("/api/v1/office/forms/{}/{}/submissions.csv?labels=true", form.form_id, form.version), &officer)
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(labelled.contains("Nước máy"), "labels mode shows choice labels");
+    let mut reader = csv::Reader::from_reader(labelled.as_bytes());
+    let col = reader.headers().unwrap().iter().position(|h| h == form.multi_path).unwrap();
+    let first = reader.records().next().unwrap().unwrap();
+    assert!(form.multi_labels.iter().any(|l| first[col].contains(l.as_str())), "labels mode shows choice labels: {}", &first[col]);
     let (status, repeat_text) = server
         .get_text(&format!("/api/v1/office/forms/{}/{}/repeats/{}.csv", form.form_id, form.version, form.repeat), &officer)
         .await;

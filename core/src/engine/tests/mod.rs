@@ -3,6 +3,7 @@
 
 mod compile;
 mod navigation;
+mod properties;
 mod questions;
 mod repeats;
 mod restore;

@@ -225,3 +225,20 @@ fn a_hidden_repeat_is_skipped_and_cannot_grow() {
     s.next().unwrap();
     assert!(matches!(s.screen().page, Page::RepeatPrompt { .. }));
 }
+
+#[test]
+fn a_shrinking_repeat_count_moves_off_a_removed_instance() {
+    let mut plots = repeat("plots", vec![q("size", FieldKind::Decimal).n()]);
+    plots.repeat_count = Some("${n}".into());
+    let mut s = session(form(vec![int("n").n(), Node::Repeat(plots), text("after").n()]));
+    set_int(&mut s, "n", 3);
+    s.jump("plots[3]/size").unwrap();
+    let update = s.set_answer("n", Answer::Integer { value: 3 }).unwrap();
+    assert!(!update.moved);
+    let update = s.set_answer("n", Answer::Integer { value: 1 }).unwrap();
+    assert!(update.moved, "the page went away with its instance");
+    assert_eq!(shown(&s), ["after"], "a counted repeat has no prompt: what follows it");
+    s.jump("plots[1]/size").unwrap();
+    s.clear_answer("n").unwrap();
+    assert_eq!(shown(&s), ["after"]);
+}

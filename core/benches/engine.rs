@@ -1,0 +1,389 @@
+//! Form engine benchmark: a generated form of 1,000 fields (20 groups of 20 questions and
+//! calculations that cross-reference each other, and a household roster repeat of 30
+//! members x 20 questions), measuring compile, session open, one answer (median and
+//! p99, with its re-evaluation and page update), a full fill through the UI API, and
+//! adding the 100th and 1,000th repeat instance. Run with
+//! `cargo bench -p branchbook-core --bench engine`; it prints the numbers and the targets.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use branchbook_core::engine::{Answer, CompiledForm, FormSession, Page, QuestionKind};
+use branchbook_core::form::{Choice, ChoiceList, Field, FieldKind, Form, Group, Node, Repeat, Source, Texts};
+use chrono::{TimeZone, Utc};
+
+const GROUPS: usize = 20;
+const PER_GROUP: usize = 20;
+const MEMBERS: usize = 30;
+
+fn texts(t: &str) -> Texts {
+    Texts(BTreeMap::from([(String::new(), t.to_string())]))
+}
+
+fn field(name: &str, kind: FieldKind) -> Field {
+    Field {
+        name: name.into(),
+        kind,
+        label: texts(&format!("Question {name}")),
+        hint: Texts::default(),
+        required: None,
+        required_message: Texts::default(),
+        relevant: None,
+        constraint: None,
+        constraint_message: texts("Not allowed"),
+        calculation: None,
+        default: None,
+        read_only: None,
+        choice_filter: None,
+        appearance: None,
+        parameters: BTreeMap::new(),
+        source: Source { sheet: "survey".into(), row: 0 },
+    }
+}
+
+fn node(f: Field) -> Node {
+    Node::Field(Box::new(f))
+}
+
+fn yes_no() -> FieldKind {
+    FieldKind::SelectOne { list: "yn".into(), or_other: false }
+}
+
+/// 20 groups x 20 fields: integers with constraints, selects and texts whose relevance
+/// reads earlier answers (in the same and the previous group), and calculations.
+fn top_groups() -> Vec<Node> {
+    (0..GROUPS)
+        .map(|g| {
+            let children = (0..PER_GROUP)
+                .map(|j| {
+                    let name = format!("f{g}_{j}");
+                    let prev = |k: usize| format!("${{f{g}_{}}}", j - k);
+                    let f = match j % 5 {
+                        0 => Field {
+                            required: Some("true()".into()),
+                            constraint: Some(". >= 0 and . <= 100".into()),
+                            ..field(&name, FieldKind::Integer)
+                        },
+                        1 => Field { relevant: Some(format!("{} < 90", prev(1))), ..field(&name, yes_no()) },
+                        2 => Field {
+                            relevant: Some(format!("{} = 'yes'", prev(1))),
+                            constraint: Some(format!(". <= {} + 50", prev(2))),
+                            ..field(&name, FieldKind::Integer)
+                        },
+                        3 if g > 0 => Field {
+                            relevant: Some(format!("${{f{}_0}} != 55 and string-length({}) < 5", g - 1, prev(1))),
+                            ..field(&name, FieldKind::Text)
+                        },
+                        3 => field(&name, FieldKind::Text),
+                        _ => Field {
+                            calculation: Some(format!("{} + coalesce({}, 0)", prev(4), prev(2))),
+                            ..field(&name, FieldKind::Calculate)
+                        },
+                    };
+                    node(f)
+                })
+                .collect();
+            Node::Group(Group {
+                name: format!("g{g}"),
+                label: texts(&format!("Section {g}")),
+                relevant: if g > 0 { Some(format!("${{f{}_0}} != 99", g - 1)) } else { None },
+                appearance: if g % 4 == 0 { Some("field-list".into()) } else { None },
+                children,
+                source: Source::default(),
+            })
+        })
+        .collect()
+}
+
+/// The household roster: 20 questions per member, each member one page.
+fn members() -> Node {
+    let f = field;
+    let one = |name: &str, list: &str| field(name, FieldKind::SelectOne { list: list.into(), or_other: false });
+    let children = vec![
+        Field { required: Some("true()".into()), ..f("m_name", FieldKind::Text) },
+        one("m_sex", "sex"),
+        Field { constraint: Some(". >= 0 and . < 120".into()), ..f("m_age", FieldKind::Integer) },
+        one("m_rel", "rel"),
+        Field { relevant: Some("${m_age} < 18".into()), ..f("m_school", FieldKind::Text) },
+        Field { relevant: Some("${m_age} >= 15".into()), ..f("m_job", FieldKind::Text) },
+        Field { relevant: Some("${m_age} >= 15".into()), ..one("m_married", "yn") },
+        Field {
+            relevant: Some("${m_married} = 'yes'".into()),
+            constraint: Some(". >= 15 and . <= ${f0_0} + 100".into()),
+            ..f("m_spouse_age", FieldKind::Integer)
+        },
+        one("m_eth", "eth"),
+        Field { calculation: Some("position(..)".into()), ..f("m_pos", FieldKind::Calculate) },
+        Field { calculation: Some("if(${m_pos} = 1, 'yes', 'no')".into()), ..f("m_is_head", FieldKind::Calculate) },
+        Field { calculation: Some("2026 - ${m_age}".into()), ..f("m_birth_year", FieldKind::Calculate) },
+        one("m_loan", "yn"),
+        Field {
+            relevant: Some("${m_loan} = 'yes'".into()),
+            constraint: Some(". > 0 and . <= 1000".into()),
+            ..f("m_loan_amount", FieldKind::Decimal)
+        },
+        Field { relevant: Some("${m_sex} = 'f' and ${m_age} >= 15".into()), ..one("m_pregnant", "yn") },
+        Field { relevant: Some("${m_pregnant} = 'yes'".into()), ..one("m_checkup", "yn") },
+        Field { calculation: Some("if(${m_age} < 18, 1, 0)".into()), ..f("m_child", FieldKind::Calculate) },
+        Field {
+            relevant: Some("${m_child} = 1 and ${m_married} = 'yes'".into()),
+            ..f("m_child_marriage", FieldKind::Note)
+        },
+        f("m_phone", FieldKind::Text),
+        Field { relevant: Some("${hh_head_name} != ''".into()), ..f("m_notes", FieldKind::Text) },
+    ];
+    Node::Repeat(Repeat {
+        name: "members".into(),
+        label: texts("Thành viên"),
+        relevant: None,
+        repeat_count: None,
+        appearance: Some("field-list".into()),
+        children: children.into_iter().map(node).collect(),
+        source: Source::default(),
+    })
+}
+
+fn list(name: &str, names: &[String]) -> (String, ChoiceList) {
+    let choices = names
+        .iter()
+        .map(|n| Choice { name: n.clone(), label: texts(n), extra: BTreeMap::new(), source: Source::default() })
+        .collect();
+    (name.into(), ChoiceList { name: name.into(), choices })
+}
+
+fn generated_form() -> Form {
+    let mut body = vec![node(field("hh_head_name", FieldKind::Text))];
+    body.extend(top_groups());
+    body.push(members());
+    body.push(node(Field { calculation: Some("count(${members})".into()), ..field("hh_size", FieldKind::Calculate) }));
+    body.push(node(Field { calculation: Some("sum(${m_age})".into()), ..field("total_age", FieldKind::Calculate) }));
+    body.push(node(Field { calculation: Some("sum(${m_child})".into()), ..field("children", FieldKind::Calculate) }));
+    body.push(node(Field { constraint: Some(". = ${hh_size}".into()), ..field("hh_check", FieldKind::Integer) }));
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let eth: Vec<String> = branchbook_core::domain::ETHNICITIES.iter().map(|e| e.key.to_string()).collect();
+    Form {
+        id: "bench".into(),
+        version: "1".into(),
+        title: "Generated 1,000-field form".into(),
+        default_language: None,
+        languages: Vec::new(),
+        instance_name: Some("concat('HH ', ${hh_head_name})".into()),
+        body,
+        choices: [
+            list("yn", &s(&["yes", "no"])),
+            list("sex", &s(&["f", "m"])),
+            list("rel", &s(&["head", "spouse", "child", "parent", "other"])),
+            list("eth", &eth),
+        ]
+        .into_iter()
+        .collect(),
+    }
+}
+
+/// A valid answer for a question as the page shows it.
+fn answer_for(q: &branchbook_core::engine::Question, member: usize) -> Option<Answer> {
+    Some(match q.kind {
+        QuestionKind::Integer if q.name == "m_age" => Answer::Integer { value: (5 + member as i64 * 7) % 90 },
+        QuestionKind::Integer if q.name == "m_spouse_age" => Answer::Integer { value: 30 },
+        QuestionKind::Integer if q.name == "hh_check" => Answer::Integer { value: MEMBERS as i64 },
+        QuestionKind::Integer => Answer::Integer { value: 10 },
+        QuestionKind::Decimal => Answer::Decimal { value: 50.0 },
+        QuestionKind::Text => Answer::Text { value: format!("answer {member}") },
+        QuestionKind::SelectOne => Answer::Choice { name: q.choices.first()?.name.clone() },
+        QuestionKind::Note => return None,
+        other => panic!("no answer for {other:?}"),
+    })
+}
+
+/// Fills the whole form the way a UI does (screen, answer each question, next; add
+/// members at the repeat prompt), then finalizes. Returns the number of answers.
+fn full_fill(form: &Arc<CompiledForm>) -> usize {
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
+    let mut s = FormSession::new(form.clone(), None, now);
+    let mut answers = 0;
+    let mut member = 0;
+    loop {
+        let screen = s.screen();
+        match screen.page {
+            Page::Questions => {
+                // Answer in page order; an answer may reveal later questions of the page.
+                let mut done: Vec<String> = Vec::new();
+                loop {
+                    let screen = s.screen();
+                    let Some(q) = screen.questions.iter().find(|q| !done.contains(&q.path) && !q.read_only) else {
+                        break;
+                    };
+                    done.push(q.path.clone());
+                    if let Some(a) = answer_for(q, member) {
+                        s.set_answer(&q.path, a).unwrap_or_else(|e| panic!("{}: {e}", q.path));
+                        answers += 1;
+                    }
+                }
+                s.next().unwrap_or_else(|e| panic!("{:?}: {e}", s.screen().questions));
+            }
+            Page::RepeatPrompt { path, count, .. } => {
+                if (count as usize) < MEMBERS {
+                    s.add_repeat(&path).unwrap();
+                    member = count as usize + 1;
+                } else {
+                    s.next().unwrap();
+                }
+            }
+            Page::End => break,
+        }
+    }
+    let sub = s.finalize(now).unwrap();
+    black_box(sub);
+    answers
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn percentile(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() as f64 * p).ceil() as usize).min(v.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn main() {
+    let form = generated_form();
+    let compiled = Arc::new(CompiledForm::compile(form.clone()).expect("the generated form compiles"));
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
+
+    // Compile.
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let f = form.clone();
+        let t = Instant::now();
+        black_box(CompiledForm::compile(f).unwrap());
+        times.push(t.elapsed());
+    }
+    let compile = median(&mut times);
+
+    // Session open.
+    let mut times = Vec::new();
+    for _ in 0..100 {
+        let t = Instant::now();
+        black_box(FormSession::new(compiled.clone(), None, now));
+        times.push(t.elapsed());
+    }
+    let open = median(&mut times);
+
+    // Full fill (UI flow: screen, answers, next, add members, finalize).
+    let answers = full_fill(&compiled);
+    let mut times = Vec::new();
+    for _ in 0..15 {
+        let t = Instant::now();
+        black_box(full_fill(&compiled));
+        times.push(t.elapsed());
+    }
+    let fill = median(&mut times);
+
+    // One answer, in a session holding all 30 members, with the current page a member's
+    // page of 20 questions (so each answer also renders what changed there).
+    let mut s = FormSession::new(compiled.clone(), None, now);
+    for _ in 0..MEMBERS {
+        s.add_repeat("members").unwrap();
+    }
+    s.jump("members[15]").unwrap();
+    let cases: Vec<(String, Answer, Answer)> = (1..=MEMBERS)
+        .flat_map(|m| {
+            vec![
+                (format!("members[{m}]/m_age"), Answer::Integer { value: 10 }, Answer::Integer { value: 40 }),
+                (
+                    format!("members[{m}]/m_sex"),
+                    Answer::Choice { name: "f".into() },
+                    Answer::Choice { name: "m".into() },
+                ),
+            ]
+        })
+        .chain((0..GROUPS).flat_map(|g| {
+            vec![
+                (format!("f{g}_0"), Answer::Integer { value: 20 }, Answer::Integer { value: 95 }),
+                (format!("f{g}_3"), Answer::Text { value: "ab".into() }, Answer::Text { value: "abcdef".into() }),
+            ]
+        }))
+        .chain(std::iter::once((
+            "hh_head_name".to_string(),
+            Answer::Text { value: "Thào".into() },
+            Answer::Text { value: String::new() },
+        )))
+        .collect();
+    let mut times = Vec::new();
+    for round in 0..40 {
+        for (path, a, b) in &cases {
+            let answer = if round % 2 == 0 { a.clone() } else { b.clone() };
+            if matches!(&answer, Answer::Text { value } if value.is_empty()) {
+                let t = Instant::now();
+                black_box(s.clear_answer(path).unwrap());
+                times.push(t.elapsed());
+                continue;
+            }
+            let t = Instant::now();
+            black_box(s.set_answer(path, answer).unwrap_or_else(|e| panic!("{path}: {e}")));
+            times.push(t.elapsed());
+        }
+    }
+    let n_answers = times.len();
+    let answer_median = median(&mut times);
+    let answer_p99 = percentile(&mut times, 0.99);
+    let answer_max = *times.last().unwrap();
+
+    // Adding the Nth repeat instance.
+    let add_nth = |n: usize| -> Duration {
+        let mut s = FormSession::new(compiled.clone(), None, now);
+        for _ in 0..n - 1 {
+            s.add_repeat("members").unwrap();
+        }
+        let mut times = Vec::new();
+        for _ in 0..21 {
+            let t = Instant::now();
+            s.add_repeat("members").unwrap();
+            times.push(t.elapsed());
+            s.remove_repeat(&format!("members[{n}]")).unwrap();
+        }
+        median(&mut times)
+    };
+    let add_10 = add_nth(10);
+    let add_100 = add_nth(100);
+    let add_1000 = add_nth(1000);
+
+    let state_json = serde_json::to_string(&s.state()).unwrap();
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        let state = serde_json::from_str(&state_json).unwrap();
+        black_box(FormSession::restore(compiled.clone(), state).unwrap());
+        times.push(t.elapsed());
+    }
+    let restore = median(&mut times);
+
+    let fields = 1 + GROUPS * PER_GROUP + 4 + MEMBERS * 20;
+    println!(
+        "Form engine benchmark: {fields} field instances ({} groups x {PER_GROUP}, {MEMBERS} members x 20)",
+        GROUPS
+    );
+    println!("  compile                      {:>12}   (target < 20 ms)", ms(compile));
+    println!("  session open                 {:>12}", ms(open));
+    println!("  one answer, median           {:>12}   ({n_answers} answers)", us(answer_median));
+    println!("  one answer, p99              {:>12}   (target < 1 ms)", us(answer_p99));
+    println!("  one answer, max              {:>12}", us(answer_max));
+    println!("  full fill + finalize         {:>12}   ({answers} answers; target < 200 ms)", ms(fill));
+    println!("  add 10th member              {:>12}", us(add_10));
+    println!("  add 100th member             {:>12}", us(add_100));
+    println!("  add 1000th member            {:>12}", us(add_1000));
+    println!("  restore a 30-member draft    {:>12}   ({} bytes of state JSON)", ms(restore), state_json.len());
+}

@@ -1,0 +1,142 @@
+//! `branchbook`: the form author's command-line tool. `form check` reads and compiles an
+//! XLSForm (or its JSON) exactly as the phones and the server will, and prints every
+//! problem with its sheet, row and column, or a summary of the form; `form convert` prints the canonical
+//! JSON that is published.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use branchbook_core::engine::CompiledForm;
+use branchbook_core::form::{FieldKind, Form, FormError, Node, load_json, load_xlsx_named};
+
+const USAGE: &str = "usage:
+  branchbook form check FILE.xlsx|FILE.json   print the form's problems, or a summary when it has none
+  branchbook form convert FILE.xlsx            print the form's canonical JSON";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["form", "check", file] => run(Path::new(file), Output::Summary),
+        ["form", "convert", file] => run(Path::new(file), Output::Json),
+        ["help" | "--help" | "-h"] | ["form", "help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What to print for a sound form.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// `check`: a summary; problems go to standard output (they are the result).
+    Summary,
+    /// `convert`: the canonical JSON; problems go to standard error (the output is data).
+    Json,
+}
+
+/// Reads the form at `path` and prints it as asked. Exit codes: 0 sound, 1 the form has
+/// problems (or is not a form), 2 the file could not be read.
+fn run(path: &Path, output: Output) -> ExitCode {
+    let form = match read(path) {
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+        Ok(form) => form,
+    };
+    let say = |line: String| if output == Output::Summary { println!("{line}") } else { eprintln!("{line}") };
+    match form {
+        Ok(compiled) => {
+            let form = compiled.form();
+            match output {
+                Output::Summary => print!("{}", summary(form)),
+                Output::Json => println!("{}", form.to_json()),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(FormError::Invalid { problems }) => {
+            say(format!("{}: {} problem(s)", path.display(), problems.len()));
+            for p in &problems {
+                say(format!("  {p}"));
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            say(format!("{}: {e}", path.display()));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Loads (reads and compiles) a form file, by its extension: `.json` is canonical JSON,
+/// anything else XLSForm. The outer error is a file that cannot be read at all.
+fn read(path: &Path) -> Result<Result<CompiledForm, FormError>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
+        return Ok(load_json(&text));
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    Ok(load_xlsx_named(&bytes, stem.as_deref()))
+}
+
+/// Counts of what a form holds, for the summary.
+#[derive(Default)]
+struct Counts {
+    questions: usize,
+    computed: usize,
+    groups: usize,
+    repeats: usize,
+}
+
+fn count(nodes: &[Node], counts: &mut Counts) {
+    for node in nodes {
+        match node {
+            Node::Field(f) => match f.kind {
+                FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => counts.computed += 1,
+                _ => counts.questions += 1,
+            },
+            Node::Group(g) => {
+                counts.groups += 1;
+                count(&g.children, counts);
+            }
+            Node::Repeat(r) => {
+                counts.repeats += 1;
+                count(&r.children, counts);
+            }
+        }
+    }
+}
+
+fn summary(form: &Form) -> String {
+    let mut counts = Counts::default();
+    count(&form.body, &mut counts);
+    let languages: Vec<String> = form
+        .languages
+        .iter()
+        .map(|l| {
+            let default = form.default_language.as_deref() == Some(l.name.as_str());
+            format!("{}{}", l.name, if default { " [default]" } else { "" })
+        })
+        .collect();
+    let or_none = |s: &str| if s.is_empty() { "(none)".to_owned() } else { s.to_owned() };
+    format!(
+        "form ok\n  id: {}\n  version: {}\n  title: {}\n  languages: {}\n  questions: {}\n  calculated/metadata fields: {}\n  groups: {}\n  repeats: {}\n  choice lists: {}\n  sha256: {}\n",
+        form.id,
+        or_none(&form.version),
+        form.title,
+        if languages.is_empty() { "(none)".to_owned() } else { languages.join(", ") },
+        counts.questions,
+        counts.computed,
+        counts.groups,
+        counts.repeats,
+        form.choices.len(),
+        form.fingerprint(),
+    )
+}

@@ -1,0 +1,191 @@
+//! Structural checks on a form model, whichever way it was read (.xlsx or JSON): names
+//! valid and unique, selects pointing at lists that exist, lists with unique, labelled
+//! choices, questions with labels. Expressions are checked by the engine when it compiles.
+
+use std::collections::HashMap;
+
+use super::{ChoiceList, Field, FieldKind, Form, Node, Problem, Source};
+
+/// Every structural problem of `form`, in the order met.
+pub(crate) fn check(form: &Form) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if form.id.trim().is_empty() {
+        problems.push(at_settings("form_id", "the form has no form_id: add a settings sheet with a form_id column"));
+    }
+    if let Some(default) = &form.default_language
+        && !form.languages.iter().any(|l| &l.name == default)
+    {
+        let known: Vec<&str> = form.languages.iter().map(|l| l.name.as_str()).collect();
+        problems.push(at_settings(
+            "default_language",
+            &format!("default_language '{default}' is not one of the form's languages ({})", known.join(", ")),
+        ));
+    }
+    let mut names: HashMap<&str, &Source> = HashMap::new();
+    check_nodes(form, &form.body, &mut names, &mut problems);
+    for list in form.choices.values() {
+        check_list(list, &mut problems);
+    }
+    problems
+}
+
+fn at_settings(column: &str, message: &str) -> Problem {
+    Problem { sheet: "settings".into(), row: 0, column: column.into(), message: message.into() }
+}
+
+fn at(source: &Source, column: &str, message: String) -> Problem {
+    Problem { sheet: source.sheet.clone(), row: source.row, column: column.into(), message }
+}
+
+fn check_nodes<'f>(
+    form: &'f Form,
+    nodes: &'f [Node],
+    names: &mut HashMap<&'f str, &'f Source>,
+    problems: &mut Vec<Problem>,
+) {
+    for node in nodes {
+        check_name(node, names, problems);
+        match node {
+            Node::Field(field) => check_field(form, field, problems),
+            Node::Group(g) => {
+                if g.children.is_empty() {
+                    problems.push(at(&g.source, "type", format!("group '{}' has no questions", g.name)));
+                }
+                check_nodes(form, &g.children, names, problems);
+            }
+            Node::Repeat(r) => {
+                if r.children.is_empty() {
+                    problems.push(at(&r.source, "type", format!("repeat '{}' has no questions", r.name)));
+                }
+                check_nodes(form, &r.children, names, problems);
+            }
+        }
+    }
+}
+
+fn check_name<'f>(node: &'f Node, names: &mut HashMap<&'f str, &'f Source>, problems: &mut Vec<Problem>) {
+    let (name, source) = (node.name(), node.source());
+    if name.is_empty() {
+        problems.push(at(source, "name", "this row has no name".into()));
+        return;
+    }
+    if !is_valid_name(name) {
+        problems.push(at(
+            source,
+            "name",
+            format!(
+                "'{name}' is not a valid name: start with a letter or '_', then use only letters, digits, '_', '-' or '.'"
+            ),
+        ));
+    }
+    if let Some(first) = names.get(name) {
+        problems.push(at(
+            source,
+            "name",
+            format!(
+                "the name '{name}' is already used at {} row {}: names must be unique in the whole form, since ${{{name}}} refers to one question",
+                first.sheet, first.row
+            ),
+        ));
+    } else {
+        names.insert(name, source);
+    }
+}
+
+/// Whether `name` can name a question, group or repeat (and so be written `${name}`):
+/// an XML name without a namespace, as XLSForm requires.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+fn check_field(form: &Form, field: &Field, problems: &mut Vec<Problem>) {
+    let src = &field.source;
+    match &field.kind {
+        FieldKind::SelectOne { list, .. } | FieldKind::SelectMultiple { list, .. } => {
+            if list.is_empty() {
+                problems.push(at(src, "type", format!("select '{}' has no choice list", field.name)));
+            } else if !form.choices.contains_key(list) {
+                problems.push(at(src, "type", format!("the choice list '{list}' is not on the choices sheet")));
+            }
+        }
+        FieldKind::Calculate if field.calculation.is_none() => {
+            problems.push(at(src, "calculation", format!("calculate '{}' has no calculation", field.name)));
+        }
+        _ => {}
+    }
+    if shows_a_label(&field.kind) && field.label.is_empty() && field.hint.is_empty() {
+        problems.push(at(src, "label", format!("'{}' is shown to the user but has no label", field.name)));
+    }
+    if field.choice_filter.is_some()
+        && !matches!(field.kind, FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. })
+    {
+        problems.push(at(src, "choice_filter", "choice_filter only applies to select questions".into()));
+    }
+}
+
+fn shows_a_label(kind: &FieldKind) -> bool {
+    !matches!(kind, FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_))
+}
+
+fn check_list(list: &ChoiceList, problems: &mut Vec<Problem>) {
+    let mut seen: HashMap<&str, &Source> = HashMap::new();
+    if list.choices.is_empty() {
+        problems.push(Problem {
+            sheet: "choices".into(),
+            row: 0,
+            column: "list_name".into(),
+            message: format!("the choice list '{}' has no choices", list.name),
+        });
+    }
+    for choice in &list.choices {
+        let src = &choice.source;
+        if choice.name.is_empty() {
+            problems.push(at(src, "name", format!("a choice of list '{}' has no name", list.name)));
+        } else if choice.name.contains(char::is_whitespace) {
+            problems.push(at(
+                src,
+                "name",
+                format!(
+                    "the choice name '{}' contains a space: answers to select_multiple are stored space-separated, so names cannot have spaces",
+                    choice.name
+                ),
+            ));
+        }
+        if let Some(first) = seen.get(choice.name.as_str()) {
+            problems.push(at(
+                src,
+                "name",
+                format!(
+                    "the choice '{}' appears twice in list '{}' (also at row {}): each answer must mean one choice, so choice names must be unique in a list",
+                    choice.name, list.name, first.row
+                ),
+            ));
+        } else {
+            seen.insert(&choice.name, src);
+        }
+        if choice.label.is_empty() {
+            problems.push(at(
+                src,
+                "label",
+                format!("the choice '{}' of list '{}' has no label", choice.name, list.name),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_xlsform_rules() {
+        for ok in ["age", "_1", "hh_member", "label-test", "a.b", "tuổi", "FALSE"] {
+            assert!(is_valid_name(ok), "{ok}");
+        }
+        for bad in ["", "1st", "has space", "a:b", "${x}", "-x", "a/b"] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Loading a form: read it, then compile it with the engine, and report every problem of
+//! both steps at once, so an author fixes them all in one pass.
+
+use super::check::check;
+#[cfg(feature = "xlsx")]
+use super::read_xlsx_named;
+use super::{Form, FormError, Problem};
+use crate::engine::CompiledForm;
+
+/// Reads an XLSForm .xlsx file and compiles it: the form ready to fill, or
+/// [`FormError::Invalid`] with every structural and expression problem.
+#[cfg(feature = "xlsx")]
+pub fn load_xlsx(bytes: &[u8]) -> Result<CompiledForm, FormError> {
+    load_xlsx_named(bytes, None)
+}
+
+/// Like [`load_xlsx`], with a form id for when the settings sheet has none.
+#[cfg(feature = "xlsx")]
+pub fn load_xlsx_named(bytes: &[u8], fallback_id: Option<&str>) -> Result<CompiledForm, FormError> {
+    let read = read_xlsx_named(bytes, fallback_id)?;
+    compile(read.form, read.problems)
+}
+
+/// Reads a form's canonical JSON and compiles it, checking it as thoroughly as a
+/// spreadsheet (the JSON may come from anywhere).
+pub fn load_json(json: &str) -> Result<CompiledForm, FormError> {
+    let form = Form::from_json(json)?;
+    let problems = check(&form);
+    compile(form, problems)
+}
+
+fn compile(form: Form, mut problems: Vec<Problem>) -> Result<CompiledForm, FormError> {
+    match CompiledForm::compile(form) {
+        Ok(compiled) if problems.is_empty() => Ok(compiled),
+        Ok(_) => Err(FormError::Invalid { problems }),
+        Err(more) => {
+            // One problem per cell: where the reader already refused a cell (pulldata(),
+            // say), the engine's view of the same text adds nothing.
+            let cells: Vec<(String, u32, String)> =
+                problems.iter().map(|p| (p.sheet.clone(), p.row, p.column.clone())).collect();
+            problems.extend(more.into_iter().filter(|p| !cells.contains(&(p.sheet.clone(), p.row, p.column.clone()))));
+            sort(&mut problems);
+            Err(FormError::Invalid { problems })
+        }
+    }
+}
+
+/// Workbook-wide problems first, then the survey, choices and settings sheets, each by
+/// row; the order found is kept within a row.
+fn sort(problems: &mut [Problem]) {
+    let rank = |sheet: &str| match sheet.trim().to_lowercase().as_str() {
+        "" => 0,
+        "survey" => 1,
+        "choices" => 2,
+        "settings" => 3,
+        _ => 4,
+    };
+    problems.sort_by_key(|p| (rank(&p.sheet), p.row));
+}

@@ -1,0 +1,172 @@
+//! A workbook of text cells to a form: the survey, choices and settings sheets put
+//! together, languages settled, and every structural problem collected.
+
+use super::check::check;
+use super::choices::read_choices;
+use super::columns::{Column, SheetKind, language};
+use super::grid::Workbook;
+use super::settings::read_settings;
+use super::survey::read_survey;
+use super::table::Table;
+use super::{Form, Language, Node, Problem, Texts};
+
+/// A form as read, with the structural problems found in it. Problems do not stop the
+/// reading: the form holds everything that could be understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadForm {
+    /// The form.
+    pub form: Form,
+    /// Every structural problem, in sheet and row order; empty when the form is sound.
+    pub problems: Vec<Problem>,
+}
+
+/// Sheets other tools use for features Branchbook does not have.
+const REFUSED_SHEETS: [(&str, &str); 2] = [
+    ("entities", "the entities sheet (creating or updating entity lists) is not supported"),
+    ("external_choices", "the external_choices sheet is not supported: put the choices on the choices sheet"),
+];
+
+/// Reads a form from a workbook's cells. `fallback_id` names the form when the settings
+/// sheet has no form_id (pyxform uses the file name).
+pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
+    let mut problems = Vec::new();
+    let mut languages: Vec<Language> = Vec::new();
+    let mut body = Vec::new();
+    match book.sheet("survey") {
+        None => {
+            let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+            problems.push(Problem {
+                sheet: String::new(),
+                row: 0,
+                column: String::new(),
+                message: format!(
+                    "the workbook has no 'survey' sheet (its sheets: {}); an XLSForm needs one",
+                    if names.is_empty() { "none".into() } else { names.join(", ") }
+                ),
+            });
+        }
+        Some(sheet) => {
+            let table = Table::new(sheet, SheetKind::Survey, &mut problems);
+            for column in [Column::Type, Column::Name] {
+                if !table.has(&column) {
+                    problems.push(Problem {
+                        sheet: table.sheet_name().to_owned(),
+                        row: table.header_row_number(),
+                        column: column.usual_header().to_owned(),
+                        message: format!("the survey sheet has no '{}' column", column.usual_header()),
+                    });
+                }
+            }
+            languages = table.languages();
+            body = read_survey(&table, &mut problems);
+        }
+    }
+    let mut choices = Default::default();
+    if let Some(sheet) = book.sheet("choices") {
+        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
+        for lang in table.languages() {
+            if !languages.iter().any(|l| l.name == lang.name) {
+                languages.push(lang);
+            }
+        }
+        choices = read_choices(&table, &mut problems);
+    }
+    for (name, why) in REFUSED_SHEETS {
+        if let Some(sheet) = book.sheet(name).filter(|s| s.rows.iter().flatten().any(|c| !c.trim().is_empty())) {
+            problems.push(Problem { sheet: sheet.name.clone(), row: 0, column: String::new(), message: why.into() });
+        }
+    }
+    let settings = book.sheet("settings").map(|s| read_settings(s, &mut problems)).unwrap_or_default();
+    let id = settings.form_id.or_else(|| fallback_id.map(str::to_owned)).unwrap_or_default();
+    let mut form = Form {
+        title: settings.form_title.unwrap_or_else(|| id.clone()),
+        id,
+        version: settings.version.unwrap_or_default(),
+        default_language: None,
+        languages,
+        instance_name: settings.instance_name,
+        body,
+        choices,
+    };
+    if let Some(default) = settings.default_language {
+        form.default_language = Some(settle_default_language(&mut form, default));
+    }
+    problems.extend(check(&form).into_iter().map(|mut p| {
+        // Problems not tied to a row name sheets by role: use the author's sheet names.
+        if let Some(sheet) = book.sheet(&p.sheet) {
+            p.sheet = sheet.name.clone();
+        }
+        if p.row == 0 && p.sheet == settings.sheet {
+            p.row = settings.row;
+        }
+        p
+    }));
+    sort(&mut problems, book);
+    ReadForm { form, problems }
+}
+
+/// The default language's name as the form's texts use it. It may be given by name or by
+/// code (`vi`); when it names none of the header languages, the columns without a
+/// language (`label`) are in it, as in pyxform.
+fn settle_default_language(form: &mut Form, default: String) -> String {
+    let found = form.languages.iter().find(|l| {
+        l.name == default || l.name.eq_ignore_ascii_case(&default) || l.code.as_deref() == Some(default.as_str())
+    });
+    if let Some(lang) = found {
+        return lang.name.clone();
+    }
+    let mut untagged = false;
+    each_texts(form, &mut |t| untagged |= t.0.contains_key(""));
+    if untagged {
+        each_texts(form, &mut |t| {
+            if let Some(text) = t.0.remove("") {
+                t.0.insert(default.clone(), text);
+            }
+        });
+        form.languages.insert(0, language(&default));
+    }
+    default
+}
+
+/// Calls `f` on every translated text of the form.
+fn each_texts(form: &mut Form, f: &mut dyn FnMut(&mut Texts)) {
+    fn walk(nodes: &mut [Node], f: &mut dyn FnMut(&mut Texts)) {
+        for node in nodes {
+            match node {
+                Node::Field(field) => {
+                    for t in
+                        [&mut field.label, &mut field.hint, &mut field.required_message, &mut field.constraint_message]
+                    {
+                        f(t);
+                    }
+                }
+                Node::Group(g) => {
+                    f(&mut g.label);
+                    walk(&mut g.children, f);
+                }
+                Node::Repeat(r) => {
+                    f(&mut r.label);
+                    walk(&mut r.children, f);
+                }
+            }
+        }
+    }
+    walk(&mut form.body, f);
+    for list in form.choices.values_mut() {
+        for choice in &mut list.choices {
+            f(&mut choice.label);
+        }
+    }
+}
+
+/// Orders problems by sheet (as in the workbook) then row, keeping the order found
+/// within a row.
+fn sort(problems: &mut [Problem], book: &Workbook) {
+    let rank = |sheet: &str| {
+        if sheet.is_empty() {
+            return 0;
+        }
+        book.sheets.iter().position(|s| s.name == sheet).map_or(usize::MAX, |i| i + 1)
+    };
+    problems.sort_by_key(|p| (rank(&p.sheet), p.row));
+}

@@ -1,0 +1,318 @@
+//! The survey sheet: rows to the tree of questions, groups and repeats, with every
+//! structural problem found on the way (unbalanced groups, unknown or unsupported types,
+//! unsupported columns).
+
+use std::collections::BTreeMap;
+
+use super::columns::{Column, TextKind};
+use super::table::{Row, Table};
+use super::types::{RowType, row_type};
+use super::{Field, FieldKind, Group, Node, Problem, Repeat, Source, Texts};
+
+/// A `begin group` / `begin repeat` / `begin loop` waiting for its end.
+struct Open {
+    kind: Block,
+    name: String,
+    label: Texts,
+    relevant: Option<String>,
+    appearance: Option<String>,
+    repeat_count: Option<String>,
+    children: Vec<Node>,
+    source: Source,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Group,
+    Repeat,
+    /// Refused, but read to its `end loop` so the rest of the sheet still makes sense.
+    Loop,
+}
+
+impl Block {
+    fn word(self) -> &'static str {
+        match self {
+            Block::Group => "group",
+            Block::Repeat => "repeat",
+            Block::Loop => "loop",
+        }
+    }
+}
+
+/// Reads the survey table into the form's body.
+pub(crate) fn read_survey(table: &Table<'_>, problems: &mut Vec<Problem>) -> Vec<Node> {
+    let mut root: Vec<Node> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
+    for row in table.rows() {
+        check_unsupported_columns(&row, problems);
+        let Some(type_text) = row.get(&Column::Type) else {
+            if row.get(&Column::Name).is_some() || !row.texts(TextKind::Label).is_empty() {
+                problems.push(row.problem(&Column::Type, "this row has no type".into()));
+            }
+            continue;
+        };
+        match row_type(&type_text) {
+            RowType::BeginGroup => open.push(begin(&row, Block::Group)),
+            RowType::BeginRepeat => open.push(begin(&row, Block::Repeat)),
+            RowType::BeginLoop => {
+                problems.push(row.problem(
+                    &Column::Type,
+                    "'begin loop' is not supported: use 'begin repeat' with a repeat_count".into(),
+                ));
+                open.push(begin(&row, Block::Loop));
+            }
+            RowType::EndGroup => end(&row, Block::Group, &mut open, &mut root, problems),
+            RowType::EndRepeat => end(&row, Block::Repeat, &mut open, &mut root, problems),
+            RowType::EndLoop => end(&row, Block::Loop, &mut open, &mut root, problems),
+            RowType::Field(kind) => {
+                let field = field(&row, kind, problems);
+                children(&mut open, &mut root).push(Node::Field(Box::new(field)));
+            }
+            RowType::SelectWithoutList => problems.push(row.problem(
+                &Column::Type,
+                format!("'{type_text}' needs the name of a choice list after it, e.g. 'select_one yes_no'"),
+            )),
+            RowType::SelectTrailing(rest) => problems.push(row.problem(
+                &Column::Type,
+                format!("unexpected '{rest}' after the choice list name: only 'or_other' may follow it"),
+            )),
+            RowType::Unsupported(why) => problems.push(row.problem(&Column::Type, why)),
+            RowType::Unknown => problems.push(row.problem(&Column::Type, format!("unknown type '{type_text}'"))),
+        }
+    }
+    while let Some(block) = open.pop() {
+        problems.push(Problem {
+            sheet: block.source.sheet.clone(),
+            row: block.source.row,
+            column: "type".into(),
+            message: format!(
+                "'begin {word}' of '{}' has no matching 'end {word}'",
+                block.name,
+                word = block.kind.word()
+            ),
+        });
+        close(block, &mut open, &mut root);
+    }
+    root
+}
+
+fn children<'o>(open: &'o mut [Open], root: &'o mut Vec<Node>) -> &'o mut Vec<Node> {
+    match open.last_mut() {
+        Some(block) => &mut block.children,
+        None => root,
+    }
+}
+
+fn begin(row: &Row<'_, '_>, kind: Block) -> Open {
+    Open {
+        kind,
+        name: row.get(&Column::Name).unwrap_or_default(),
+        label: row.texts(TextKind::Label),
+        relevant: row.get(&Column::Relevant),
+        appearance: row.get(&Column::Appearance),
+        repeat_count: row.get(&Column::RepeatCount),
+        children: Vec::new(),
+        source: row.source(),
+    }
+}
+
+fn end(row: &Row<'_, '_>, kind: Block, open: &mut Vec<Open>, root: &mut Vec<Node>, problems: &mut Vec<Problem>) {
+    let word = kind.word();
+    let Some(block) = open.pop() else {
+        problems.push(row.problem(&Column::Type, format!("'end {word}' without a matching 'begin {word}'")));
+        return;
+    };
+    if block.kind != kind {
+        problems.push(row.problem(
+            &Column::Type,
+            format!(
+                "'end {word}' closes '{}', which is a {} begun at row {}; expected 'end {}'",
+                block.name,
+                block.kind.word(),
+                block.source.row,
+                block.kind.word()
+            ),
+        ));
+    }
+    close(block, open, root);
+}
+
+/// Closes a block into its parent (a refused loop is dropped with what it held).
+fn close(block: Open, open: &mut [Open], root: &mut Vec<Node>) {
+    let node = match block.kind {
+        Block::Group => Node::Group(Group {
+            name: block.name,
+            label: block.label,
+            relevant: block.relevant,
+            appearance: block.appearance,
+            children: block.children,
+            source: block.source,
+        }),
+        Block::Repeat => Node::Repeat(Repeat {
+            name: block.name,
+            label: block.label,
+            relevant: block.relevant,
+            repeat_count: block.repeat_count,
+            appearance: block.appearance,
+            children: block.children,
+            source: block.source,
+        }),
+        Block::Loop => return,
+    };
+    children(open, root).push(node);
+}
+
+fn field(row: &Row<'_, '_>, kind: FieldKind, problems: &mut Vec<Problem>) -> Field {
+    let parameters = parameters(row, &kind, problems);
+    Field {
+        name: row.get(&Column::Name).unwrap_or_default(),
+        label: row.texts(TextKind::Label),
+        hint: row.texts(TextKind::Hint),
+        required: flag(row.get(&Column::Required)),
+        required_message: row.texts(TextKind::RequiredMessage),
+        relevant: row.get(&Column::Relevant),
+        constraint: row.get(&Column::Constraint),
+        constraint_message: row.texts(TextKind::ConstraintMessage),
+        calculation: row.get(&Column::Calculation),
+        default: row.get(&Column::Default),
+        read_only: flag(row.get(&Column::ReadOnly)),
+        choice_filter: row.get(&Column::ChoiceFilter),
+        appearance: row.get(&Column::Appearance),
+        parameters,
+        source: row.source(),
+        kind,
+    }
+}
+
+/// `required` and `read_only`: yes/true/1 become the expression `true()`, no/false/0 or
+/// blank mean not set, anything else is kept as the author's expression.
+pub(crate) fn flag(value: Option<String>) -> Option<String> {
+    let value = value?;
+    match value.to_lowercase().as_str() {
+        "yes" | "true" | "true()" | "1" | "y" => Some("true()".into()),
+        "no" | "false" | "false()" | "0" | "n" => None,
+        _ => Some(value),
+    }
+}
+
+/// `parameters`: `key=value` pairs separated by spaces, commas or semicolons. Only
+/// `max-pixels` (on images: the longest side a photo is scaled down to) is supported.
+fn parameters(row: &Row<'_, '_>, kind: &FieldKind, problems: &mut Vec<Problem>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Some(text) = row.get(&Column::Parameters) else {
+        return out;
+    };
+    let mut say = |message: String| problems.push(row.problem(&Column::Parameters, message));
+    for (key, value) in parse_parameters(&text) {
+        let key = key.to_lowercase();
+        if value.is_empty() || key.is_empty() {
+            say(format!("'{key}{}' is not a key=value pair", if value.is_empty() { "" } else { "=" }));
+            continue;
+        }
+        match (key.as_str(), kind) {
+            ("max-pixels", FieldKind::Image) => {
+                if value.parse::<u32>().is_ok_and(|n| n > 0) {
+                    out.insert(key, value);
+                } else {
+                    say(format!("max-pixels must be a whole number of pixels, not '{value}'"));
+                }
+            }
+            _ => say(format!(
+                "parameter '{key}' is not supported here (Branchbook knows only max-pixels, on image questions)"
+            )),
+        }
+    }
+    out
+}
+
+/// Splits parameter text into (key, value) pairs; spaces around `=` are allowed.
+fn parse_parameters(text: &str) -> Vec<(String, String)> {
+    let mut joined = text.replace([',', ';'], " ");
+    while joined.contains(" =") || joined.contains("= ") {
+        joined = joined.replace(" =", "=").replace("= ", "=");
+    }
+    joined
+        .split_whitespace()
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (k.to_owned(), v.to_owned()),
+            None => (pair.to_owned(), String::new()),
+        })
+        .collect()
+}
+
+/// Columns whose features Branchbook does not have, and expressions calling functions
+/// that read outside the form.
+fn check_unsupported_columns(row: &Row<'_, '_>, problems: &mut Vec<Problem>) {
+    if row.get(&Column::Trigger).is_some() {
+        problems.push(row.problem(&Column::Trigger,
+            "the trigger column is not supported: use a calculation, which is recomputed whenever what it uses changes"
+                .into(),
+        ));
+    }
+    for column in [
+        Column::Relevant,
+        Column::Constraint,
+        Column::Calculation,
+        Column::Default,
+        Column::Required,
+        Column::ReadOnly,
+        Column::ChoiceFilter,
+        Column::RepeatCount,
+    ] {
+        if let Some(expr) = row.get(&column)
+            && let Some(why) = external_data(&expr)
+        {
+            problems.push(row.problem(&column, why));
+        }
+    }
+}
+
+/// Why an expression cannot work in Branchbook, if it reads data from outside the form.
+pub(crate) fn external_data(expr: &str) -> Option<String> {
+    let squeezed: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
+    if squeezed.contains("pulldata(") {
+        Some("pulldata() is not supported: Branchbook forms do not read external CSV files".into())
+    } else if squeezed.contains("instance(") {
+        Some("instance(...) is not supported: Branchbook forms do not read external or secondary data".into())
+    } else if squeezed.contains("${last-saved#") {
+        Some("${last-saved#...} is not supported: a form does not read earlier submissions".into())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_read_yes_and_no_in_every_spelling() {
+        for yes in ["yes", "Yes", "TRUE", "true", "true()", "1"] {
+            assert_eq!(flag(Some(yes.into())).as_deref(), Some("true()"), "{yes}");
+        }
+        for no in ["no", "No", "FALSE", "false()", "0"] {
+            assert_eq!(flag(Some(no.into())), None, "{no}");
+        }
+        assert_eq!(flag(None), None);
+        assert_eq!(flag(Some("${age} >= 18".into())).as_deref(), Some("${age} >= 18"));
+    }
+
+    #[test]
+    fn parameters_split_on_spaces_commas_and_loose_equals() {
+        let pairs = |t: &str| parse_parameters(t);
+        assert_eq!(pairs("max-pixels=1024"), vec![("max-pixels".to_owned(), "1024".to_owned())]);
+        assert_eq!(
+            pairs("a = 1, b=2;c =3"),
+            vec![("a".into(), "1".into()), ("b".into(), "2".into()), ("c".into(), "3".into())]
+        );
+        assert_eq!(pairs("lonely"), vec![("lonely".into(), String::new())]);
+    }
+
+    #[test]
+    fn external_data_is_named() {
+        assert!(external_data("pulldata('fruits', 'name', 'name', 'mango')").is_some_and(|w| w.contains("pulldata")));
+        assert!(external_data("count(instance('x')/root/item)").is_some_and(|w| w.contains("instance")));
+        assert!(external_data("${last-saved#village}").is_some());
+        assert_eq!(external_data("${age} > 18"), None);
+    }
+}

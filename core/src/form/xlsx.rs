@@ -1,0 +1,118 @@
+//! .xlsx bytes to a [`Workbook`] of text cells (calamine). Only the sheets a form uses are
+//! read cell by cell; any input, however corrupt, ends in a [`FormError`], never a panic.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, XlsxError};
+
+use super::FormError;
+use super::grid::{Sheet, Workbook};
+
+/// Sheets whose cells the form reader needs (the last two only to refuse them when
+/// filled); other sheets are listed by name only.
+const READ_SHEETS: [&str; 5] = ["survey", "choices", "settings", "entities", "external_choices"];
+/// Bounds on where a cell may sit, so a crafted file cannot make us allocate without end
+/// (real forms stay far below: a village list has thousands of rows, not hundreds of thousands).
+const MAX_ROWS: u32 = 200_000;
+const MAX_COLUMNS: u32 = 1_000;
+/// Excel's last serial date (9999-12-31): beyond it a "date" cell is just a number.
+const LAST_EXCEL_DAY: f64 = 2_958_466.0;
+
+/// Reads the workbook's sheets as text. The sheets a form reader looks at (survey,
+/// choices, settings, in any case) are read whole; other sheets are listed with no rows.
+pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
+    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| FormError::NotXlsx { reason: e.to_string() })?;
+    let names = xlsx.sheet_names();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let wanted = READ_SHEETS.iter().any(|w| name.trim().eq_ignore_ascii_case(w));
+        let rows = if wanted { read_rows(&mut xlsx, &name)? } else { Vec::new() };
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(Workbook { sheets })
+}
+
+fn read_rows(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Vec<Vec<String>>, FormError> {
+    let sheet_error = |reason: String| FormError::Sheet { sheet: name.to_owned(), reason };
+    let mut reader = match xlsx.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet named "survey" holds no cells.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(sheet_error(e.to_string())),
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(e.to_string()))? {
+        let (row, col) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(sheet_error(format!(
+                "a cell at row {} column {} is beyond what a form may use ({MAX_ROWS} rows, {MAX_COLUMNS} columns)",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            )));
+        }
+        let (row, col) = (row as usize, col as usize);
+        if rows.len() <= row {
+            rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut rows[row];
+        if cells.len() <= col {
+            cells.resize_with(col + 1, String::new);
+        }
+        cells[col] = text;
+    }
+    Ok(rows)
+}
+
+/// A cell as the text its author sees: whole numbers without a decimal point, dates as
+/// ISO 8601, booleans as TRUE/FALSE.
+fn cell_text(data: &Data) -> String {
+    match data {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(dt) => {
+            let serial = dt.as_f64();
+            if dt.is_duration() || !(0.0..LAST_EXCEL_DAY).contains(&serial) {
+                return number_text(serial);
+            }
+            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            match (serial < 1.0, (h, mi, s) == (0, 0, 0)) {
+                (true, _) => format!("{h:02}:{mi:02}:{s:02}"),
+                (false, true) => format!("{y:04}-{mo:02}-{d:02}"),
+                (false, false) => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"),
+            }
+        }
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { f.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_their_author_wrote_them() {
+        assert_eq!(cell_text(&Data::Float(1.0)), "1");
+        assert_eq!(cell_text(&Data::Float(2024010101.0)), "2024010101");
+        assert_eq!(cell_text(&Data::Float(0.5)), "0.5");
+        assert_eq!(cell_text(&Data::Float(f64::NAN)), "NaN");
+        assert_eq!(cell_text(&Data::Int(-3)), "-3");
+        assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(matches!(workbook_from_xlsx(b"not a zip"), Err(FormError::NotXlsx { .. })));
+        assert!(matches!(workbook_from_xlsx(&[]), Err(FormError::NotXlsx { .. })));
+    }
+}

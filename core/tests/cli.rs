@@ -1,0 +1,146 @@
+//! The `branchbook` command-line tool, run as a user runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use branchbook_core::form::{Form, read_xlsx};
+
+fn branchbook(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_branchbook")).args(args).output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/household_survey.xlsx")
+}
+
+/// Writes a small XLSForm with the given survey rows (and a settings sheet).
+fn write_form(dir: &Path, name: &str, survey: &[&[&str]]) -> PathBuf {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("survey").unwrap();
+    for (r, row) in survey.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    let path = dir.join(name);
+    book.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn check_prints_a_summary_of_a_sound_form() {
+    let out = branchbook(&["form", "check", example().to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for line in [
+        "form ok",
+        "id: household_survey",
+        "version: 2025061201",
+        "title: Khảo sát hộ gia đình – Đề án 8",
+        "languages: Tiếng Việt (vi) [default], English (en), Hmoob (hmn)",
+        "groups: 7",
+        "repeats: 1",
+        "choice lists: 14",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    let form = read_xlsx(&std::fs::read(example()).unwrap()).unwrap().form;
+    assert!(text.contains(&format!("sha256: {}", form.fingerprint())));
+}
+
+#[test]
+fn check_lists_every_problem_with_its_place_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_form(
+        dir.path(),
+        "broken.xlsx",
+        &[
+            &["type", "name", "label"],
+            &["text", "a", "A"],
+            &["txt", "b", "B"],
+            &["integer", "a", "A again"],
+            &["begin group", "g", "G"],
+            &["select_one nowhere", "c", "C"],
+        ],
+    );
+    let out = branchbook(&["form", "check", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("4 problem(s)"), "{text}");
+    assert!(text.contains("survey row 3, column type: unknown type 'txt'"), "{text}");
+    assert!(text.contains("survey row 4, column name: the name 'a' is already used at survey row 2"), "{text}");
+    assert!(text.contains("survey row 5, column type: 'begin group' of 'g' has no matching 'end group'"), "{text}");
+    assert!(
+        text.contains("survey row 6, column type: the choice list 'nowhere' is not on the choices sheet"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_file_name_is_the_form_id_when_settings_have_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_form(dir.path(), "quick_poll.xlsx", &[&["type", "name", "label"], &["text", "a", "A"]]);
+    let out = branchbook(&["form", "check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("id: quick_poll"));
+}
+
+#[test]
+fn convert_prints_canonical_json_that_checks_the_same() {
+    let out = branchbook(&["form", "convert", example().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let json = stdout(&out);
+    let form = Form::from_json(&json).unwrap();
+    assert_eq!(form, read_xlsx(&std::fs::read(example()).unwrap()).unwrap().form);
+    assert_eq!(json.trim_end(), form.to_json());
+
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("form.json");
+    std::fs::write(&json_path, &json).unwrap();
+    let from_json = branchbook(&["form", "check", json_path.to_str().unwrap()]);
+    let from_xlsx = branchbook(&["form", "check", example().to_str().unwrap()]);
+    assert_eq!(from_json.status.code(), Some(0));
+    assert_eq!(stdout(&from_json), stdout(&from_xlsx));
+}
+
+#[test]
+fn convert_refuses_a_form_with_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_form(dir.path(), "bad.xlsx", &[&["type", "name", "label"], &["txt", "a", "A"]]);
+    let out = branchbook(&["form", "convert", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown type 'txt'"));
+}
+
+#[test]
+fn files_that_are_not_forms_and_bad_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("notes.xlsx");
+    std::fs::write(&fake, "just text").unwrap();
+    let out = branchbook(&["form", "check", fake.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("not a readable .xlsx workbook"), "{}", stdout(&out));
+
+    let bad_json = dir.path().join("form.json");
+    std::fs::write(&bad_json, "{\"id\": ").unwrap();
+    let out = branchbook(&["form", "check", bad_json.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("not a form in Branchbook's JSON format"));
+
+    let missing = branchbook(&["form", "check", dir.path().join("nope.xlsx").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+
+    for args in [&[][..], &["form"], &["form", "check"], &["frob", "x"]] {
+        let out = branchbook(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("usage:"));
+    }
+}

@@ -1,0 +1,100 @@
+//! Loading = reading + compiling, with every problem of both steps reported at once.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use branchbook_core::form::grid::{Sheet, Workbook};
+use branchbook_core::form::{Form, FormError, Problem, load_json, load_xlsx, read_workbook};
+
+fn example() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/household_survey.xlsx")).unwrap()
+}
+
+fn problems(result: Result<impl Sized, FormError>) -> Vec<Problem> {
+    match result {
+        Err(FormError::Invalid { problems }) => problems,
+        Err(other) => panic!("expected problems, got {other}"),
+        Ok(_) => panic!("expected problems, the form loaded"),
+    }
+}
+
+fn json_of(survey: &[&[&str]], choices: &[&[&str]]) -> String {
+    let book = Workbook {
+        sheets: vec![
+            Sheet::new("survey", survey),
+            Sheet::new("choices", choices),
+            Sheet::new("settings", &[&["form_id"], &["f"]]),
+        ],
+    };
+    read_workbook(&book, None).form.to_json()
+}
+
+#[test]
+fn the_example_loads_from_xlsx_and_from_its_json_alike() {
+    let from_xlsx = load_xlsx(&example()).unwrap();
+    assert_eq!(from_xlsx.form().id, "household_survey");
+    let from_json = load_json(&from_xlsx.form().to_json()).unwrap();
+    assert_eq!(from_json.form(), from_xlsx.form());
+    assert_eq!(from_json.form().fingerprint(), from_xlsx.form().fingerprint());
+}
+
+#[test]
+fn structural_and_expression_problems_come_together_in_order() {
+    let json = json_of(
+        &[
+            &["type", "name", "label", "relevant", "calculation"],
+            &["integer", "age", "Age", "", ""],
+            &["text", "nick", "Nickname", "${agee} > 3", ""],
+            &["integer", "age", "Age again", "", ""],
+            &["calculate", "twice", "", "", "${age} * * 2"],
+            &["calculate", "fruit", "", "", "pulldata('f', 'a', 'b', 'c')"],
+        ],
+        &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]],
+    );
+    // Through JSON the reader's refusal of pulldata() is gone, so the engine names it.
+    let found = problems(load_json(&json));
+    let places: Vec<(u32, &str)> = found.iter().map(|p| (p.row, p.column.as_str())).collect();
+    assert_eq!(places, [(3, "relevant"), (4, "name"), (5, "calculation"), (6, "calculation")], "{found:#?}");
+    assert!(found[0].message.contains("${agee}"), "{}", found[0].message);
+    assert!(found[1].message.contains("already used"));
+    assert!(found[3].message.contains("pulldata"));
+}
+
+#[test]
+fn a_cell_the_reader_refused_is_reported_once() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("survey").unwrap();
+    let rows: [[&str; 4]; 3] = [
+        ["type", "name", "label", "calculation"],
+        ["calculate", "fruit", "", "pulldata('f', 'a', 'b', 'c')"],
+        ["note", "n", "Fruit: ${fruit}", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let found = problems(branchbook_core::form::load_xlsx_named(&bytes, Some("fruit")));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.starts_with("pulldata() is not supported"));
+}
+
+#[test]
+fn json_forms_get_the_structural_checks_too() {
+    let mut form = Form::from_json(&json_of(
+        &[&["type", "name", "label"], &["select_one yn", "q", "Q"]],
+        &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]],
+    ))
+    .unwrap();
+    form.choices.get_mut("yn").unwrap().choices.clear();
+    let found = problems(load_json(&form.to_json()));
+    assert!(found.iter().any(|p| p.message.contains("the choice list 'yn' has no choices")), "{found:#?}");
+}
+
+#[test]
+fn files_that_are_not_forms_fail_as_a_whole() {
+    assert!(matches!(load_xlsx(b"nope"), Err(FormError::NotXlsx { .. })));
+    assert!(matches!(load_json("nope"), Err(FormError::Json { .. })));
+}

@@ -1,0 +1,595 @@
+//! The XLSForm reader, from grids of cells: types, column aliases, languages, settings,
+//! and every structural problem with its sheet, row and column.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use branchbook_core::form::grid::{Sheet, Workbook};
+use branchbook_core::form::{Field, FieldKind, Form, MetaKind, Node, Problem, ReadForm, read_workbook};
+
+fn book(survey: &[&[&str]], choices: &[&[&str]], settings: &[&[&str]]) -> Workbook {
+    let mut sheets = vec![Sheet::new("survey", survey)];
+    if !choices.is_empty() {
+        sheets.push(Sheet::new("choices", choices));
+    }
+    if !settings.is_empty() {
+        sheets.push(Sheet::new("settings", settings));
+    }
+    Workbook { sheets }
+}
+
+const SETTINGS: &[&[&str]] = &[&["form_id", "version"], &["test_form", "1"]];
+
+fn read(survey: &[&[&str]], choices: &[&[&str]]) -> ReadForm {
+    read_workbook(&book(survey, choices, SETTINGS), None)
+}
+
+fn read_ok(survey: &[&[&str]], choices: &[&[&str]]) -> Form {
+    let read = read(survey, choices);
+    assert_eq!(read.problems, vec![], "unexpected problems");
+    read.form
+}
+
+fn field<'f>(form: &'f Form, name: &str) -> &'f Field {
+    form.fields().into_iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name}"))
+}
+
+/// The (sheet, row, column) of each problem whose message contains `needle`.
+fn located(problems: &[Problem], needle: &str) -> Vec<(String, u32, String)> {
+    problems.iter().filter(|p| p.message.contains(needle)).map(|p| (p.sheet.clone(), p.row, p.column.clone())).collect()
+}
+
+fn at(sheet: &str, row: u32, column: &str) -> (String, u32, String) {
+    (sheet.to_owned(), row, column.to_owned())
+}
+
+const YES_NO: &[&[&str]] = &[&["list_name", "name", "label"], &["yn", "yes", "Yes"], &["yn", "no", "No"]];
+
+#[test]
+fn every_supported_type_is_read() {
+    let form = read_ok(
+        &[
+            &["type", "name", "label", "calculation"],
+            &["text", "t", "T", ""],
+            &["integer", "i", "I", ""],
+            &["int", "i2", "I", ""],
+            &["decimal", "d", "D", ""],
+            &["select_one yn", "s1", "S", ""],
+            &["select one yn", "s1b", "S", ""],
+            &["select_one yn or_other", "s1o", "S", ""],
+            &["select_multiple yn", "sm", "S", ""],
+            &["date", "da", "D", ""],
+            &["time", "ti", "T", ""],
+            &["dateTime", "dt", "D", ""],
+            &["datetime", "dt2", "D", ""],
+            &["geopoint", "g", "G", ""],
+            &["image", "im", "I", ""],
+            &["photo", "ph", "P", ""],
+            &["note", "n", "N", ""],
+            &["acknowledge", "a", "A", ""],
+            &["trigger", "a2", "A", ""],
+            &["calculate", "c", "", "1 + 1"],
+            &["hidden", "h", "", ""],
+            &["start", "st", "", ""],
+            &["end", "en", "", ""],
+            &["today", "to", "", ""],
+            &["deviceid", "dev", "", ""],
+            &["username", "u", "", ""],
+        ],
+        YES_NO,
+    );
+    let kinds: Vec<(&str, &FieldKind)> = form.fields().iter().map(|f| (f.name.as_str(), &f.kind)).collect();
+    let one = |or_other| FieldKind::SelectOne { list: "yn".into(), or_other };
+    let expected = vec![
+        ("t", FieldKind::Text),
+        ("i", FieldKind::Integer),
+        ("i2", FieldKind::Integer),
+        ("d", FieldKind::Decimal),
+        ("s1", one(false)),
+        ("s1b", one(false)),
+        ("s1o", one(true)),
+        ("sm", FieldKind::SelectMultiple { list: "yn".into(), or_other: false }),
+        ("da", FieldKind::Date),
+        ("ti", FieldKind::Time),
+        ("dt", FieldKind::DateTime),
+        ("dt2", FieldKind::DateTime),
+        ("g", FieldKind::Geopoint),
+        ("im", FieldKind::Image),
+        ("ph", FieldKind::Image),
+        ("n", FieldKind::Note),
+        ("a", FieldKind::Acknowledge),
+        ("a2", FieldKind::Acknowledge),
+        ("c", FieldKind::Calculate),
+        ("h", FieldKind::Hidden),
+        ("st", FieldKind::Meta(MetaKind::Start)),
+        ("en", FieldKind::Meta(MetaKind::End)),
+        ("to", FieldKind::Meta(MetaKind::Today)),
+        ("dev", FieldKind::Meta(MetaKind::DeviceId)),
+        ("u", FieldKind::Meta(MetaKind::Username)),
+    ];
+    let expected: Vec<(&str, &FieldKind)> = expected.iter().map(|(n, k)| (*n, k)).collect();
+    assert_eq!(kinds, expected);
+}
+
+#[test]
+fn groups_and_repeats_nest_with_their_columns() {
+    let form = read_ok(
+        &[
+            &["type", "name", "label", "relevant", "appearance", "repeat_count"],
+            &["integer", "n", "How many?", "", "", ""],
+            &["begin group", "outer", "Outer", "${n} > 0", "field-list", ""],
+            &["begin_repeat", "member", "Member", "", "", "${n}"],
+            &["text", "member_name", "Name", "", "", ""],
+            &["end_repeat", "", "", "", "", ""],
+            &["end group", "", "", "", "", ""],
+            &["note", "after", "After", "", "", ""],
+        ],
+        &[],
+    );
+    assert_eq!(form.body.len(), 3);
+    let Node::Group(outer) = &form.body[1] else { panic!("not a group: {:?}", form.body[1]) };
+    assert_eq!(outer.name, "outer");
+    assert_eq!(outer.relevant.as_deref(), Some("${n} > 0"));
+    assert_eq!(outer.appearance.as_deref(), Some("field-list"));
+    assert_eq!(outer.source.row, 3);
+    let Node::Repeat(member) = &outer.children[0] else { panic!("not a repeat") };
+    assert_eq!(member.repeat_count.as_deref(), Some("${n}"));
+    assert_eq!(member.label.0.get(""), Some(&"Member".to_owned()));
+    assert_eq!(member.children[0].name(), "member_name");
+    assert_eq!(form.body[2].name(), "after");
+}
+
+#[test]
+fn column_aliases_and_header_case() {
+    let form = read_ok(
+        &[
+            &[
+                "Type",
+                "NAME",
+                "Label",
+                "relevance",
+                "Calculation",
+                "readonly",
+                "jr:requiredMsg",
+                "Required",
+                "constraint",
+                "constraint message",
+                "bind::jr:constraintMsg::English (en)",
+                "control::appearance",
+                "Choice Filter",
+                "Default",
+                "notes for the author",
+            ],
+            &[
+                "integer",
+                "a",
+                "A",
+                "",
+                "",
+                "yes",
+                "Please answer",
+                "yes",
+                ". > 0",
+                "Too small",
+                "Positive please",
+                "",
+                "",
+                "3",
+                "ignored",
+            ],
+            &["calculate", "b", "", "${a} > 1", "${a} * 2", "", "", "", "", "", "", "", "", "", ""],
+            &["select_one yn", "c", "C", "", "", "", "", "", "", "", "", "minimal", "name != 'no'", "", ""],
+        ],
+        YES_NO,
+    );
+    let a = field(&form, "a");
+    assert_eq!(a.read_only.as_deref(), Some("true()"));
+    assert_eq!(a.required.as_deref(), Some("true()"));
+    assert_eq!(a.required_message.0.get(""), Some(&"Please answer".to_owned()));
+    assert_eq!(a.constraint.as_deref(), Some(". > 0"));
+    assert_eq!(a.constraint_message.0.get(""), Some(&"Too small".to_owned()));
+    assert_eq!(a.constraint_message.0.get("English (en)"), Some(&"Positive please".to_owned()));
+    assert_eq!(a.default.as_deref(), Some("3"));
+    let b = field(&form, "b");
+    assert_eq!(b.relevant.as_deref(), Some("${a} > 1"));
+    assert_eq!(b.calculation.as_deref(), Some("${a} * 2"));
+    let c = field(&form, "c");
+    assert_eq!(c.appearance.as_deref(), Some("minimal"));
+    assert_eq!(c.choice_filter.as_deref(), Some("name != 'no'"));
+}
+
+#[test]
+fn choices_sheet_aliases_and_extra_columns() {
+    let form = read_ok(
+        &[&["type", "name", "label", "choice_filter"], &["select_one village", "v", "Village", "commune = 'y_ty'"]],
+        &[
+            &["List Name", "value", "label", "commune", "image"],
+            &["village", "lao_chai", "Lao Chải", "y_ty", "a.jpg"],
+            &["village", "phin_ho", "Phìn Hồ", "a_lu", ""],
+        ],
+    );
+    let list = &form.choices["village"];
+    assert_eq!(list.name, "village");
+    let names: Vec<&str> = list.choices.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["lao_chai", "phin_ho"]);
+    assert_eq!(list.choices[0].extra.get("commune").map(String::as_str), Some("y_ty"));
+    assert_eq!(list.choices[0].extra.len(), 1, "media columns are not extra data");
+    assert_eq!(list.choices[1].source.row, 3);
+}
+
+#[test]
+fn required_and_read_only_values() {
+    let form = read_ok(
+        &[
+            &["type", "name", "label", "required", "read_only"],
+            &["text", "a", "A", "TRUE", "1"],
+            &["text", "b", "B", "no", "false"],
+            &["text", "c", "C", "${a} = 'x'", ""],
+            &["text", "d", "D", "True", "No"],
+        ],
+        &[],
+    );
+    assert_eq!(field(&form, "a").required.as_deref(), Some("true()"));
+    assert_eq!(field(&form, "a").read_only.as_deref(), Some("true()"));
+    assert_eq!(field(&form, "b").required, None);
+    assert_eq!(field(&form, "b").read_only, None);
+    assert_eq!(field(&form, "c").required.as_deref(), Some("${a} = 'x'"));
+    assert_eq!(field(&form, "d").required.as_deref(), Some("true()"));
+    assert_eq!(field(&form, "d").read_only, None);
+}
+
+#[test]
+fn languages_from_headers_with_codes_in_column_order() {
+    let read = read_workbook(
+        &book(
+            &[
+                &[
+                    "type",
+                    "name",
+                    "label::Tiếng Việt (vi)",
+                    "label::English (en)",
+                    "hint::Hmoob (hmn)",
+                    "constraint_message::Tiếng Việt (vi)",
+                    "required_message::English (en)",
+                ],
+                &["text", "ten", "Họ và tên", "Full name", "Lub npe", "Quá ngắn", "Required"],
+            ],
+            &[&["list_name", "name", "label::English (en)", "label::Thái (tai)"], &["yn", "yes", "Yes", "Ơ"]],
+            &[&["form_id", "default_language"], &["f", "Tiếng Việt (vi)"]],
+        ),
+        None,
+    );
+    assert_eq!(read.problems, vec![]);
+    let form = read.form;
+    let names: Vec<&str> = form.languages.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Tiếng Việt (vi)", "English (en)", "Hmoob (hmn)", "Thái (tai)"]);
+    let codes: Vec<Option<&str>> = form.languages.iter().map(|l| l.code.as_deref()).collect();
+    assert_eq!(codes, [Some("vi"), Some("en"), Some("hmn"), Some("tai")]);
+    assert_eq!(form.default_language.as_deref(), Some("Tiếng Việt (vi)"));
+    let ten = field(&form, "ten");
+    assert_eq!(ten.label.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Họ và tên"));
+    assert_eq!(ten.label.0.get("English (en)").map(String::as_str), Some("Full name"));
+    assert_eq!(ten.hint.0.get("Hmoob (hmn)").map(String::as_str), Some("Lub npe"));
+    assert_eq!(ten.constraint_message.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Quá ngắn"));
+    assert_eq!(ten.required_message.0.get("English (en)").map(String::as_str), Some("Required"));
+}
+
+#[test]
+fn default_language_by_code_and_old_single_colon_headers() {
+    let read = read_workbook(
+        &book(
+            &[&["type", "name", "label:English (en)", "label:Français (fr)"], &["text", "a", "Name", "Nom"]],
+            &[],
+            &[&["form_id", "default_language"], &["f", "fr"]],
+        ),
+        None,
+    );
+    assert_eq!(read.problems, vec![]);
+    assert_eq!(read.form.default_language.as_deref(), Some("Français (fr)"));
+    assert_eq!(field(&read.form, "a").label.0.get("English (en)").map(String::as_str), Some("Name"));
+}
+
+#[test]
+fn plain_columns_are_in_the_default_language_when_no_header_names_it() {
+    let read = read_workbook(
+        &book(
+            &[&["type", "name", "label", "label::English (en)"], &["text", "a", "Tên", "Name"]],
+            &[&["list_name", "name", "label"], &["yn", "yes", "Có"]],
+            &[&["form_id", "default_language"], &["f", "Tiếng Việt (vi)"]],
+        ),
+        None,
+    );
+    assert_eq!(read.problems, vec![]);
+    let form = read.form;
+    assert_eq!(form.languages[0].name, "Tiếng Việt (vi)");
+    assert_eq!(form.languages[0].code.as_deref(), Some("vi"));
+    let a = field(&form, "a");
+    assert_eq!(a.label.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Tên"));
+    assert!(!a.label.0.contains_key(""));
+    assert_eq!(form.choices["yn"].choices[0].label.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Có"));
+}
+
+#[test]
+fn an_unknown_default_language_is_a_problem_in_the_settings() {
+    let read = read_workbook(
+        &book(
+            &[&["type", "name", "label::English (en)"], &["text", "a", "Name"]],
+            &[],
+            &[&["form_id", "default_language"], &["f", "Klingon"]],
+        ),
+        None,
+    );
+    assert_eq!(located(&read.problems, "default_language 'Klingon'"), [at("settings", 2, "default_language")]);
+}
+
+#[test]
+fn settings_are_read_and_the_title_falls_back_to_the_id() {
+    let read = read_workbook(
+        &book(
+            &[&["type", "name", "label"], &["text", "a", "A"]],
+            &[],
+            &[
+                &["Form_ID", "Version", "form_title", "instance_name", "public_key"],
+                &["hh", "2025010101", "Khảo sát hộ", "concat(${a}, '-')", "ignored"],
+            ],
+        ),
+        None,
+    );
+    assert_eq!(read.problems, vec![]);
+    assert_eq!(read.form.id, "hh");
+    assert_eq!(read.form.version, "2025010101");
+    assert_eq!(read.form.title, "Khảo sát hộ");
+    assert_eq!(read.form.instance_name.as_deref(), Some("concat(${a}, '-')"));
+
+    let untitled =
+        read_workbook(&book(&[&["type", "name", "label"], &["text", "a", "A"]], &[], &[&["form_id"], &["x"]]), None);
+    assert_eq!(untitled.form.title, "x");
+    assert_eq!(untitled.form.version, "");
+}
+
+#[test]
+fn the_form_id_falls_back_to_the_callers_name_or_is_a_problem() {
+    let survey: &[&[&str]] = &[&["type", "name", "label"], &["text", "a", "A"]];
+    let named = read_workbook(&book(survey, &[], &[]), Some("from_file"));
+    assert_eq!(named.problems, vec![]);
+    assert_eq!(named.form.id, "from_file");
+    assert_eq!(named.form.title, "from_file");
+    let anonymous = read_workbook(&book(survey, &[], &[]), None);
+    assert_eq!(located(&anonymous.problems, "no form_id"), [at("settings", 0, "form_id")]);
+}
+
+#[test]
+fn parameters_are_key_value_pairs_and_only_max_pixels_is_known() {
+    let read = read(
+        &[
+            &["type", "name", "label", "parameters"],
+            &["image", "photo", "Photo", "max-pixels = 1600"],
+            &["image", "bad_px", "Photo", "max-pixels=big"],
+            &["text", "t", "T", "randomize=true"],
+            &["image", "lonely", "Photo", "max-pixels"],
+        ],
+        &[],
+    );
+    assert_eq!(field(&read.form, "photo").parameters.get("max-pixels").map(String::as_str), Some("1600"));
+    assert_eq!(located(&read.problems, "max-pixels must be a whole number"), [at("survey", 3, "parameters")]);
+    assert_eq!(located(&read.problems, "parameter 'randomize'"), [at("survey", 4, "parameters")]);
+    assert_eq!(located(&read.problems, "not a key=value pair"), [at("survey", 5, "parameters")]);
+}
+
+#[test]
+fn text_is_stored_in_nfc() {
+    let decomposed = "Tha\u{0300}o Thi\u{0323} D\u{01A1}\u{0323}";
+    let form = read_ok(
+        &[&["type", "name", "label::Tie\u{0302}\u{0301}ng Vie\u{0323}\u{0302}t (vi)"], &["note", "n", decomposed]],
+        &[],
+    );
+    assert_eq!(form.languages[0].name, "Tiếng Việt (vi)");
+    assert_eq!(field(&form, "n").label.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Thào Thị Dợ"));
+}
+
+#[test]
+fn blank_rows_and_header_below_blank_rows_are_handled() {
+    let form =
+        read_ok(&[&[], &["type", "name", "label"], &["", "", ""], &["text", "a", "A"], &[], &["text", "b", "B"]], &[]);
+    let a = field(&form, "a");
+    assert_eq!(a.source.row, 4);
+    assert_eq!(field(&form, "b").source.row, 6);
+}
+
+// ---- structural problems, each with its location ----
+
+#[test]
+fn missing_invalid_and_duplicate_names() {
+    let read = read(
+        &[
+            &["type", "name", "label"],
+            &["text", "", "No name"],
+            &["text", "1st", "Bad"],
+            &["text", "has space", "Bad"],
+            &["begin group", "g", "G"],
+            &["text", "age", "Age"],
+            &["end group", "", ""],
+            &["begin repeat", "r", "R"],
+            &["integer", "age", "Age again"],
+            &["end repeat", "", ""],
+        ],
+        &[],
+    );
+    assert_eq!(located(&read.problems, "has no name"), [at("survey", 2, "name")]);
+    assert_eq!(located(&read.problems, "not a valid name"), [at("survey", 3, "name"), at("survey", 4, "name")]);
+    let dup = read.problems.iter().find(|p| p.message.contains("already used")).unwrap();
+    assert_eq!((dup.sheet.as_str(), dup.row, dup.column.as_str()), ("survey", 9, "name"));
+    assert!(dup.message.contains("survey row 6"), "{}", dup.message);
+}
+
+#[test]
+fn unbalanced_groups_name_the_row_of_the_unmatched_one() {
+    let unclosed = read(
+        &[
+            &["type", "name", "label"],
+            &["begin group", "g1", "G1"],
+            &["text", "a", "A"],
+            &["begin repeat", "r1", "R1"],
+            &["text", "b", "B"],
+            &["end repeat", "", ""],
+        ],
+        &[],
+    );
+    assert_eq!(located(&unclosed.problems, "no matching 'end group'"), [at("survey", 2, "type")]);
+    assert_eq!(unclosed.problems.len(), 1, "{:?}", unclosed.problems);
+    // What was inside the unclosed group is still read.
+    assert_eq!(unclosed.form.fields().len(), 2);
+
+    let stray = read(&[&["type", "name", "label"], &["text", "a", "A"], &["end group", "", ""]], &[]);
+    assert_eq!(located(&stray.problems, "'end group' without a matching 'begin group'"), [at("survey", 3, "type")]);
+
+    let crossed = read(
+        &[&["type", "name", "label"], &["begin repeat", "r", "R"], &["text", "a", "A"], &["end group", "", ""]],
+        &[],
+    );
+    let p = crossed.problems.iter().find(|p| p.message.contains("'end group' closes 'r'")).unwrap();
+    assert_eq!((p.row, p.column.as_str()), (4, "type"));
+    assert!(p.message.contains("begun at row 2"), "{}", p.message);
+}
+
+#[test]
+fn select_problems_list_missing_unknown_empty_and_duplicate_choices() {
+    let read = read(
+        &[
+            &["type", "name", "label"],
+            &["select_one", "s0", "S"],
+            &["select_one nowhere", "s1", "S"],
+            &["select_multiple empty", "s2", "S"],
+            &["select_one yn", "s3", "S"],
+            &["select_one yn maybe", "s4", "S"],
+        ],
+        &[
+            &["list_name", "name", "label"],
+            &["yn", "yes", "Yes"],
+            &["yn", "no", "No"],
+            &["yn", "yes", "Yes again"],
+            &["empty", "", "Nameless"],
+            &["", "orphan", "Orphan"],
+            &["yn", "maybe", ""],
+            &["yn", "a b", "Spaced"],
+        ],
+    );
+    assert_eq!(located(&read.problems, "needs the name of a choice list"), [at("survey", 2, "type")]);
+    assert_eq!(located(&read.problems, "'nowhere' is not on the choices sheet"), [at("survey", 3, "type")]);
+    assert_eq!(located(&read.problems, "unexpected 'maybe' after the choice list name"), [at("survey", 6, "type")]);
+    assert_eq!(located(&read.problems, "appears twice in list 'yn' (also at row 2)"), [at("choices", 4, "name")]);
+    assert_eq!(located(&read.problems, "this choice of list 'empty' has no name"), [at("choices", 5, "name")]);
+    assert_eq!(located(&read.problems, "the choice list 'empty' has no choices"), [at("choices", 0, "list_name")]);
+    assert_eq!(located(&read.problems, "has no list_name"), [at("choices", 6, "list_name")]);
+    assert_eq!(located(&read.problems, "'maybe' of list 'yn' has no label"), [at("choices", 7, "label")]);
+    assert_eq!(located(&read.problems, "contains a space"), [at("choices", 8, "name")]);
+}
+
+#[test]
+fn unknown_and_unsupported_types_and_features() {
+    let read = read(
+        &[
+            &["type", "name", "label", "calculation", "trigger"],
+            &["txt", "a", "A", "", ""],
+            &["audio", "b", "B", "", ""],
+            &["select_one_from_file villages.csv", "c", "C", "", ""],
+            &["calculate", "d", "", "pulldata('f', 'a', 'b', 'c')", ""],
+            &["text", "e", "E", "", "${a}"],
+            &["begin loop over yn", "l", "L", "", ""],
+            &["text", "inside", "Inside", "", ""],
+            &["end loop", "", "", "", ""],
+            &["", "f", "F", "", ""],
+            &["range", "g", "G", "", ""],
+            &["geotrace", "h", "H", "", ""],
+        ],
+        YES_NO,
+    );
+    assert_eq!(located(&read.problems, "unknown type 'txt'"), [at("survey", 2, "type")]);
+    assert_eq!(located(&read.problems, "type 'audio' is not supported"), [at("survey", 3, "type")]);
+    assert_eq!(located(&read.problems, "external file"), [at("survey", 4, "type")]);
+    assert_eq!(located(&read.problems, "pulldata() is not supported"), [at("survey", 5, "calculation")]);
+    assert_eq!(located(&read.problems, "trigger column is not supported"), [at("survey", 6, "trigger")]);
+    assert_eq!(located(&read.problems, "'begin loop' is not supported"), [at("survey", 7, "type")]);
+    assert_eq!(located(&read.problems, "this row has no type"), [at("survey", 10, "type")]);
+    assert_eq!(located(&read.problems, "type 'range' is not supported"), [at("survey", 11, "type")]);
+    assert_eq!(located(&read.problems, "type 'geotrace' is not supported"), [at("survey", 12, "type")]);
+    assert_eq!(read.problems.len(), 9, "{:#?}", read.problems);
+    // Rows that were refused are not in the form; a refused loop takes its rows with it.
+    let names: Vec<&str> = read.form.fields().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["d", "e"]);
+}
+
+#[test]
+fn questions_need_labels_and_calculations_need_a_calculation() {
+    let read = read(
+        &[
+            &["type", "name", "label", "hint", "calculation"],
+            &["text", "a", "", "", ""],
+            &["text", "b", "", "Only a hint", ""],
+            &["calculate", "c", "", "", ""],
+            &["hidden", "d", "", "", ""],
+            &["note", "e", "", "", ""],
+        ],
+        &[],
+    );
+    assert_eq!(located(&read.problems, "has no label"), [at("survey", 2, "label"), at("survey", 6, "label")]);
+    assert_eq!(located(&read.problems, "has no calculation"), [at("survey", 4, "calculation")]);
+    assert_eq!(read.problems.len(), 3);
+}
+
+#[test]
+fn empty_groups_choice_filters_outside_selects_and_repeated_columns() {
+    let read = read(
+        &[
+            &["type", "name", "label", "choice_filter", "relevance", "relevant"],
+            &["begin group", "g", "G", "", "", ""],
+            &["end group", "", "", "", "", ""],
+            &["text", "t", "T", "x = 1", "", ""],
+        ],
+        &[],
+    );
+    assert_eq!(located(&read.problems, "group 'g' has no questions"), [at("survey", 2, "type")]);
+    assert_eq!(located(&read.problems, "only applies to select"), [at("survey", 4, "choice_filter")]);
+    assert_eq!(located(&read.problems, "means the same as column 'relevance'"), [at("survey", 1, "relevant")]);
+}
+
+#[test]
+fn a_workbook_without_a_survey_sheet_or_columns() {
+    let none = read_workbook(&Workbook { sheets: vec![Sheet::new("Sheet1", &[&["type"]])] }, Some("x"));
+    assert_eq!(none.problems.len(), 1);
+    assert!(none.problems[0].message.contains("no 'survey' sheet (its sheets: Sheet1)"));
+    assert_eq!(none.problems[0].sheet, "");
+
+    let bare = read_workbook(&book(&[&["label"], &["Hello"]], &[], &[]), Some("x"));
+    assert_eq!(located(&bare.problems, "no 'type' column"), [at("survey", 1, "type")]);
+    assert_eq!(located(&bare.problems, "no 'name' column"), [at("survey", 1, "name")]);
+}
+
+#[test]
+fn sheets_are_found_in_any_case_and_others_ignored_or_refused() {
+    let wb = Workbook {
+        sheets: vec![
+            Sheet::new("SURVEY", &[&["TYPE", "NAME", "LABEL"], &["select_one yn", "q", "Q"]]),
+            Sheet::new("Choices", &[&["LIST_NAME", "NAME", "LABEL"], &["yn", "yes", "Yes"]]),
+            Sheet::new("Settings", &[&["FORM_ID"], &["caps"]]),
+            Sheet::new("notes", &[&["anything"]]),
+            Sheet::new("entities", &[&["dataset", "label"], &["households", "x"]]),
+        ],
+    };
+    let read = read_workbook(&wb, None);
+    assert_eq!(read.form.id, "caps");
+    assert_eq!(read.form.choices["yn"].choices.len(), 1);
+    assert_eq!(located(&read.problems, "entities sheet"), [at("entities", 0, "")]);
+    assert_eq!(read.problems.len(), 1);
+}
+
+#[test]
+fn problems_come_sorted_by_sheet_then_row() {
+    let read = read(
+        &[&["type", "name", "label"], &["select_one nowhere", "b", "B"], &["txt", "a", "A"], &["text", "", "C"]],
+        &[&["list_name", "name", "label"], &["yn", "", "Y"]],
+    );
+    let order: Vec<(String, u32)> = read.problems.iter().map(|p| (p.sheet.clone(), p.row)).collect();
+    let mut sorted = order.clone();
+    sorted.sort_by_key(|(s, r)| (s != "survey", *r));
+    assert_eq!(order, sorted);
+    assert_eq!(order.first().map(|(_, r)| *r), Some(2));
+}
