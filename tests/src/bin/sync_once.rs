@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use branchbook_core::sync::{CancelHandle, Unobserved};
+use std::sync::Mutex;
+
+use branchbook_core::sync::{CancelHandle, SyncObserver, SyncPhase, SyncProgress};
 use branchbook_e2e::device::Device;
 
 /// Peak resident memory of this process in KiB, from /proc/self/status.
@@ -25,6 +27,34 @@ fn vm_hwm_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// Notes when each phase starts, to say where the time went.
+struct PhaseClock {
+    started: Instant,
+    marks: Mutex<Vec<(SyncPhase, u128)>>,
+}
+
+impl SyncObserver for PhaseClock {
+    fn on_progress(&self, progress: SyncProgress) {
+        if let Ok(mut marks) = self.marks.lock()
+            && marks.last().is_none_or(|(phase, _)| *phase != progress.phase)
+        {
+            marks.push((progress.phase, self.started.elapsed().as_millis()));
+        }
+    }
+}
+
+impl PhaseClock {
+    /// Milliseconds spent in each phase, as JSON.
+    fn durations(&self) -> serde_json::Value {
+        let marks = self.marks.lock().map(|m| m.clone()).unwrap_or_default();
+        let mut out = serde_json::Map::new();
+        for pair in marks.windows(2) {
+            out.insert(format!("{:?}", pair[0].0), serde_json::json!(pair[1].1 - pair[0].1));
+        }
+        serde_json::Value::Object(out)
+    }
+}
+
 fn main() -> ExitCode {
     let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) else {
         eprintln!("usage: sync_once STORE_PATH");
@@ -38,7 +68,8 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let result = device.client.run(&Unobserved, &CancelHandle::default());
+    let clock = PhaseClock { started, marks: Mutex::new(Vec::new()) };
+    let result = device.client.run(&clock, &CancelHandle::default());
     let elapsed_ms = started.elapsed().as_millis();
     match result {
         Ok(report) => {
@@ -53,6 +84,7 @@ fn main() -> ExitCode {
                     "record_bytes_sent": report.record_bytes_sent,
                     "photos_stored": report.photos_stored,
                     "photo_bytes_sent": report.photo_bytes_sent,
+                    "phase_ms": clock.durations(),
                 })
             );
             ExitCode::SUCCESS
