@@ -81,10 +81,16 @@ fn print_run(name: &str, passes: &[serde_json::Value], wall_s: f64, stats: &Stat
         json_bytes as f64 / records_wire.max(1) as f64
     );
     println!(
-        "  photos: {:.2} MB on the wire for {:.2} MB of photos ({:+.2}% resent)",
+        "  photos: {:.2} MB on the wire for {:.2} MB of photos ({} bytes sent again)",
         photos_wire as f64 / MB,
         photo_bytes as f64 / MB,
-        (photos_wire as f64 - photo_bytes as f64) * 100.0 / photo_bytes as f64
+        photos_wire.saturating_sub(photo_bytes)
+    );
+    let phases = |name: &str| passes.iter().map(|p| p["phase_ms"][name].as_u64().unwrap_or(0)).sum::<u64>();
+    println!(
+        "  throughput: {:.0} records/s, {:.1} MB/s of photos",
+        passes.iter().map(|p| p["records_stored"].as_u64().unwrap_or(0)).sum::<u64>() as f64 * 1000.0 / phases("PushingRecords").max(1) as f64,
+        photo_bytes as f64 / MB * 1000.0 / phases("PushingPhotos").max(1) as f64
     );
     println!(
         "  all bytes up {:.2} MB, down {:.2} MB; up / (records JSON + photos) = {:.3}",

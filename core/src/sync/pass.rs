@@ -15,9 +15,7 @@ use super::error::{SyncError, SyncStep};
 use super::http::Transport;
 use super::progress::{SyncObserver, SyncPhase, SyncProgress};
 use super::retry::CancelHandle;
-use crate::protocol::{
-    Changes, Limits, Manifest, PhotoStatus, PushRequest, PushResponse, RecordResult, RecordStatus,
-};
+use crate::protocol::{Changes, Limits, Manifest, PhotoStatus, PushRequest, PushResponse, RecordResult};
 use crate::store::{OutboxItem, PendingPhoto, RosterChange, Store};
 
 /// Most records read from the outbox at once (the store's largest page).
@@ -267,13 +265,7 @@ impl Pass<'_> {
 
     /// Sets aside a record the phone cannot send at all, with the reason, for the user.
     fn refuse_locally(&mut self, item: &OutboxItem, reason: &str) -> Result<(), SyncError> {
-        self.store.acknowledge(&[RecordResult {
-            uuid: item.record.uuid,
-            revision: item.record.revision,
-            status: RecordStatus::Rejected,
-            reason: Some(reason.to_owned()),
-            missing_photos: vec![],
-        }])?;
+        self.store.mark_rejected(item.record.uuid, item.record.revision, reason)?;
         self.report.records_refused += 1;
         Ok(())
     }
