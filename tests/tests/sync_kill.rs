@@ -42,7 +42,7 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
     for round in 0..40 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sync_once"))
             .arg(&scene.device.path)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
@@ -52,13 +52,18 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
             child.kill().unwrap();
             killed_mid_pass += 1;
         }
-        let status = child.wait().unwrap();
+        let output = child.wait_with_output().unwrap();
+        let status = output.status;
         let left = scene.device.store().outbox_len().unwrap();
         let photos_left = scene.device.store().pending_photos().unwrap().len();
         if finished.is_none() {
             killed_in[usize::from(left == 0)] += 1;
         }
-        eprintln!("round {round}: {}, {left} records and {photos_left} photos left", if finished.is_some() { format!("finished {status}") } else { "killed".into() });
+        eprintln!(
+            "round {round}: {}, {left} records and {photos_left} photos left {}",
+            if finished.is_some() { format!("finished {status}") } else { "killed".into() },
+            String::from_utf8_lossy(&output.stdout).trim()
+        );
         assert!(left <= *outbox_seen.last().unwrap(), "the outbox never grows back");
         if left == *outbox_seen.last().unwrap() && photos_left == photos_seen {
             window = window * 3 / 2;

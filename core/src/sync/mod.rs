@@ -8,6 +8,8 @@ pub mod http;
 mod pass;
 pub mod progress;
 pub mod retry;
+#[cfg(test)]
+mod test_server;
 
 pub use client::{Enrollment, RecordIssue, SyncClient};
 pub use error::{SyncError, SyncStep};

@@ -407,18 +407,23 @@ fn push_photo(
     let mut file = check_file(photo)?;
     let mut buf = Vec::with_capacity(usize::try_from(chunk).unwrap_or(usize::MAX));
     let mut failures = 0u32;
+    let mut finish_asked = false;
     loop {
         cancel.check()?;
         on_bytes(status.received);
         if status.complete {
             return Ok(());
         }
-        if status.received >= photo.bytes {
+        // All bytes there but not checked (the server was interrupted after the last
+        // chunk): an empty chunk at the end asks it to check them, once.
+        let finishing = status.received == photo.bytes;
+        if status.received > photo.bytes || (finishing && finish_asked) {
             return Err(SyncError::Protocol {
                 step: SyncStep::PhotoUpload,
                 detail: format!("the server holds {} of {} bytes but not the photo", status.received, photo.bytes),
             });
         }
+        finish_asked |= finishing;
         file.seek(SeekFrom::Start(status.received)).map_err(|e| SyncError::PhotoFile {
             sha256: photo.sha256.clone(),
             detail: e.kind().to_string(),
@@ -480,6 +485,90 @@ mod tests {
         assert_eq!(batch_len(&page, 100, BODY_SLACK + 3 * 1001), 3, "size limit");
         assert_eq!(batch_len(&page, 100, 10), 1, "always at least one record");
         assert_eq!(batch_len(&page, 100, 1 << 20), 10);
+    }
+
+    use crate::sync::test_server::{Answer, TinyServer, json, transport};
+
+    /// A photo file of `len` bytes in `dir`, as the store lists it.
+    fn photo_file(dir: &std::path::Path, len: usize) -> PendingPhoto {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let path = dir.join(&sha256);
+        std::fs::write(&path, &bytes).unwrap();
+        PendingPhoto { sha256, bytes: len as u64, path }
+    }
+
+    fn status(photo: &PendingPhoto, received: u64, complete: bool) -> Answer {
+        json(200, &format!(r#"{{"sha256":"{}","received":{received},"complete":{complete}}}"#, photo.sha256))
+    }
+
+    fn push(server: &TinyServer, photo: &PendingPhoto, chunk: u64) -> Result<SyncReport, SyncError> {
+        let mut report = SyncReport::default();
+        push_photo(&transport(server), photo, chunk, &CancelHandle::default(), &mut |_| {}, &mut report)?;
+        Ok(report)
+    }
+
+    #[test]
+    fn a_photo_continues_from_the_byte_the_server_holds_in_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = photo_file(dir.path(), 3000);
+        let server = TinyServer::start(vec![status(&photo, 1000, false), status(&photo, 2024, false), status(&photo, 3000, true)]);
+        let report = push(&server, &photo, 1024).unwrap();
+        let seen = server.seen();
+        assert_eq!(seen.len(), 3);
+        assert_eq!((seen[1].method.as_str(), seen[1].path.as_str()), ("PUT", &*format!("/api/v1/photos/{}?offset=1000&total=3000", photo.sha256)));
+        let file = std::fs::read(&photo.path).unwrap();
+        assert_eq!(seen[1].body, file[1000..2024]);
+        assert_eq!(seen[2].body, file[2024..]);
+        assert_eq!(report.photo_bytes_sent, 2000, "the bytes the server had are not sent");
+    }
+
+    #[test]
+    fn a_cut_chunk_is_resent_from_the_last_acknowledged_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = photo_file(dir.path(), 3000);
+        // The first chunk's answer never comes; the server kept 600 of its bytes.
+        let server = TinyServer::start(vec![
+            status(&photo, 0, false),
+            Answer::Silence,
+            status(&photo, 600, false),
+            status(&photo, 1624, false),
+            status(&photo, 2648, false),
+            status(&photo, 3000, true),
+        ]);
+        push(&server, &photo, 1024).unwrap();
+        let seen = server.seen();
+        let puts: Vec<_> = seen.iter().filter(|r| r.method == "PUT").collect();
+        let offsets: Vec<_> = puts.iter().map(|r| r.path.split("offset=").nth(1).unwrap().split('&').next().unwrap().to_owned()).collect();
+        assert_eq!(offsets, ["0", "600", "1624", "2648"]);
+        let resent: usize = puts.iter().map(|r| r.body.len()).sum::<usize>() - 3000;
+        assert!(resent <= 1024, "{resent} bytes sent twice");
+    }
+
+    #[test]
+    fn all_bytes_held_but_unchecked_is_finished_with_an_empty_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = photo_file(dir.path(), 3000);
+        let server = TinyServer::start(vec![status(&photo, 3000, false), status(&photo, 3000, true)]);
+        push(&server, &photo, 1024).unwrap();
+        let seen = server.seen();
+        assert_eq!(seen[1].method, "PUT");
+        assert!(seen[1].path.contains("offset=3000&total=3000"));
+        assert!(seen[1].body.is_empty());
+
+        // A server that still does not take it is a protocol error, not a loop.
+        let server = TinyServer::start(vec![status(&photo, 3000, false), status(&photo, 3000, false)]);
+        assert!(matches!(push(&server, &photo, 1024), Err(SyncError::Protocol { .. })));
+    }
+
+    #[test]
+    fn a_damaged_file_on_the_phone_is_not_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = photo_file(dir.path(), 3000);
+        std::fs::write(&photo.path, b"truncated").unwrap();
+        let server = TinyServer::start(vec![status(&photo, 0, false)]);
+        assert!(matches!(push(&server, &photo, 1024), Err(SyncError::PhotoFile { .. })));
+        assert_eq!(server.seen().len(), 1, "only the status was asked");
     }
 
     #[test]
