@@ -1,8 +1,9 @@
 //! Crash test of the local store: a child process writes households, household edits,
-//! survey submissions with photos and gatherings with attendees and photos in a loop, reporting each write that
-//! returned success on stdout; the parent kills it with SIGKILL at a random moment, many
-//! times, and after every kill checks that the database passes `PRAGMA integrity_check`,
-//! that every reported write is there whole, and that nothing is half-written.
+//! survey submissions with photos and gatherings with attendees and photos in a loop,
+//! reporting each write that returned success on stdout; the parent kills it with SIGKILL
+//! at a random moment, many times, and after every kill checks that the database passes
+//! `PRAGMA integrity_check`, that every reported write is there whole, and that nothing
+//! is half-written. The store is encrypted (SQLCipher pages, sealed photo files).
 //!
 //! Runs as `cargo test --test store_crash` (no harness: the same binary is the child
 //! when `BRANCHBOOK_CRASH_CHILD` names the database).
@@ -26,6 +27,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 const CHILD_ENV: &str = "BRANCHBOOK_CRASH_CHILD";
+/// The store is encrypted, as on a phone: sealed pages and photos must survive kills too.
+const KEY: [u8; 32] = [9; 32];
 const KILLS: usize = 30;
 const ROSTER: usize = 12;
 
@@ -70,7 +73,7 @@ fn form_json() -> String {
 
 /// The writer: loops until killed, printing one line per write that returned success.
 fn child(db: &Path) {
-    let store = Store::open(db, None).unwrap();
+    let store = Store::open(db, Some(&KEY)).unwrap();
     store.set_account("mai").unwrap();
     if store.list_members(None, true, Page::first(1)).unwrap().is_empty() {
         let roster: Vec<RosterMember> = (0..ROSTER)
@@ -185,6 +188,7 @@ fn violations(conn: &rusqlite::Connection, sql: &str) -> i64 {
 
 fn check(db: &Path, reported: &Reported) {
     let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(KEY))).unwrap();
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");
     assert_eq!(violations(&conn, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "foreign keys hold");
@@ -225,12 +229,12 @@ fn check(db: &Path, reported: &Reported) {
         .unwrap();
     drop(conn);
 
-    let store = Store::open(db, None).unwrap();
+    let store = Store::open(db, Some(&KEY)).unwrap();
     for (sha, bytes) in &photos {
-        let data = std::fs::read(store.photo_file(sha).unwrap()).unwrap();
+        let data = store.photo_bytes(sha).unwrap();
         assert_eq!(data.len() as i64, *bytes);
         assert_eq!(&hex::encode(Sha256::digest(&data)), sha, "photo file is whole");
-        assert!(store.thumbnail_file(sha).unwrap().exists());
+        assert!(store.thumbnail_bytes(sha).unwrap().starts_with(&[0xFF, 0xD8]));
     }
     for (uuid, rev) in &reported.households {
         let h = store.household(*uuid).unwrap();
@@ -241,7 +245,7 @@ fn check(db: &Path, reported: &Reported) {
         assert_eq!(s.state, RecordState::Finalized);
         let data = store.submission_data(*uuid, 1).unwrap();
         assert_eq!(data, serde_json::json!({"head_name": format!("Giàng A Páo {n}"), "house": sha}));
-        assert!(store.photo_file(sha).unwrap().exists());
+        assert!(store.photo_bytes(sha).is_ok());
     }
     for (uuid, n, sha) in &reported.gatherings {
         let g = store.gathering(*uuid).unwrap();

@@ -132,12 +132,13 @@ impl Device {
     /// Opens (or creates) the phone's store at `path` with test network settings.
     pub fn open(path: &Path) -> Result<Device, DeviceError> {
         let (timeouts, retry) = test_network();
-        Device::open_with(path, timeouts, retry)
+        Device::open_with(path, None, timeouts, retry)
     }
 
-    /// Opens the phone's store with the given network settings.
-    pub fn open_with(path: &Path, timeouts: Timeouts, retry: RetryPolicy) -> Result<Device, DeviceError> {
-        let store = Store::open(path, None)?;
+    /// Opens the phone's store (encrypted with `key` when given) with the given network
+    /// settings.
+    pub fn open_with(path: &Path, key: Option<&[u8]>, timeouts: Timeouts, retry: RetryPolicy) -> Result<Device, DeviceError> {
+        let store = Store::open(path, key)?;
         Ok(Device { path: path.to_owned(), client: SyncClient::new(store, timeouts, retry) })
     }
 

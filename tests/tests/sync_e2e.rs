@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use branchbook_core::sync::{CancelHandle, SyncPhase, Unobserved};
-use branchbook_e2e::device::Fill;
+use branchbook_e2e::device::{Device, Fill, test_network};
 use branchbook_e2e::scene::{Recorder, Scene};
 use branchbook_e2e::server::Backend;
 
@@ -82,4 +82,20 @@ fn a_phone_syncs_everything_it_made_to_a_server_on_sqlite() {
 #[test]
 fn a_phone_syncs_everything_it_made_to_a_server_on_postgres() {
     full_sync(Backend::Postgres);
+}
+
+#[test]
+fn an_encrypted_phone_sends_its_sealed_photos_whole() {
+    let Some(scene) = Scene::new(Backend::Sqlite, |_| {}, 4).unwrap() else { return };
+    let (timeouts, retry) = test_network();
+    let key = [7u8; 32];
+    let phone = Device::open_with(&scene.dir.path().join("sealed.db"), Some(&key), timeouts, retry).unwrap();
+    phone.enroll(&scene.server.url(), &scene.server.enrollment(&scene.setup).unwrap()).unwrap();
+    phone.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    let fill = Fill { households: 3, submissions: 6, gatherings: 2, attendees: 5, photos: 6, photo_side: 500, seed: 9 };
+    let filled = phone.fill(&fill, scene.dir.path()).unwrap();
+    let report = phone.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    assert_eq!(report.photos_stored, 6);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    scene.verify(&filled).unwrap();
 }

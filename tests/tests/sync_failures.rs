@@ -99,7 +99,7 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
     // A second client on the same phone that gives up quickly.
     let (timeouts, _) = test_network();
     let quick = RetryPolicy { first_delay: Duration::from_millis(10), max_delay: Duration::from_millis(50), max_attempts: 3, deadline: Duration::from_secs(10) };
-    let impatient = Device::open_with(&scene.device.path, timeouts, quick).unwrap();
+    let impatient = Device::open_with(&scene.device.path, None, timeouts, quick).unwrap();
 
     proxy.set_plan(Plan::Always(Fault::Refuse));
     let error = impatient.client.run(&Unobserved, &CancelHandle::default()).unwrap_err();

@@ -926,14 +926,15 @@ pub(crate) mod tests {
             .attach_gathering_photo(g1.uuid, &own, PhotoOptions::default())
             .unwrap();
         assert_eq!(store.gathering_photos(g1.uuid).unwrap().len(), 2);
-        let own_file = store.photo_file(&o.sha256).unwrap();
+        let own_file = store.photos.file(&o.sha256);
+        assert!(own_file.exists());
         store.delete_gathering(g1.uuid).unwrap();
         assert!(!own_file.exists());
         assert!(matches!(
-            store.photo_file(&o.sha256),
+            store.photo_bytes(&o.sha256),
             Err(StoreError::NotFound { .. })
         ));
-        assert!(store.photo_file(&s.sha256).unwrap().exists());
+        assert!(store.photo_bytes(&s.sha256).is_ok());
         assert!(matches!(
             store.gathering(g1.uuid),
             Err(StoreError::NotFound { .. })

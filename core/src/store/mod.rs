@@ -176,7 +176,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         migrations::migrate(&mut conn)?;
 
-        let photos = photos::PhotoDir::beside(path)?;
+        let photos = photos::PhotoDir::beside(path, key)?;
         let store = Store {
             conn: Mutex::new(conn),
             path: path.to_owned(),

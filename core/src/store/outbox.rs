@@ -74,10 +74,8 @@ pub struct Rejection {
 pub struct PendingPhoto {
     /// Hex SHA-256 of the stored JPEG.
     pub sha256: String,
-    /// Its size in bytes.
+    /// Its size in bytes (read them with [`Store::photo_bytes`]).
     pub bytes: u64,
-    /// The file to upload.
-    pub path: std::path::PathBuf,
 }
 
 /// Queues record `(uuid, revision)`; queuing the same pair twice is a no-op.
@@ -278,12 +276,7 @@ impl Store {
             let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
             rows.map(|row| {
                 let (sha256, bytes) = row?;
-                let path = self.photos.file(&sha256);
-                Ok(PendingPhoto {
-                    sha256,
-                    bytes: u64::try_from(bytes).unwrap_or(0),
-                    path,
-                })
+                Ok(PendingPhoto { sha256, bytes: u64::try_from(bytes).unwrap_or(0) })
             })
             .collect()
         })
@@ -381,7 +374,7 @@ mod tests {
         let pending = store.pending_photos().unwrap();
         assert_eq!(pending.len(), 1);
         assert_eq!(
-            std::fs::metadata(&pending[0].path).unwrap().len(),
+            store.photo_bytes(&pending[0].sha256).unwrap().len() as u64,
             pending[0].bytes
         );
         store.mark_photo_uploaded(&photo.sha256).unwrap();

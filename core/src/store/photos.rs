@@ -18,6 +18,8 @@ use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use rusqlite::{OptionalExtension, Transaction};
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 
 use super::columns::{self, Millis};
@@ -62,6 +64,12 @@ pub enum PhotoError {
         path: PathBuf,
         /// The decoder's reason.
         reason: String,
+    },
+    /// A stored photo that cannot be read back (damaged, or sealed with another key).
+    #[error("stored photo {sha256} cannot be read back")]
+    Unreadable {
+        /// The photo.
+        sha256: String,
     },
     /// A bad option.
     #[error("max pixels must be between {min} and {max}, got {given}")]
@@ -122,21 +130,30 @@ pub struct StoredPhoto {
     pub height: u32,
 }
 
-/// The folder beside the database that holds photo files.
-#[derive(Debug)]
+/// The folder beside the database that holds photo files. In an encrypted store the
+/// files are sealed (XChaCha20-Poly1305, a random nonce per file) with a key derived
+/// from the database key, so a photo of a household is as private as its answers.
 pub(crate) struct PhotoDir {
     dir: PathBuf,
+    cipher: Option<XChaCha20Poly1305>,
 }
 
+/// Length of the nonce written before each sealed file.
+const NONCE_LEN: usize = 24;
+
 impl PhotoDir {
-    /// `<database>.photos`, created if missing.
-    pub(crate) fn beside(db: &Path) -> Result<PhotoDir, StoreError> {
+    /// `<database>.photos`, created if missing; sealed when the database has a `key`.
+    pub(crate) fn beside(db: &Path, key: Option<&[u8]>) -> Result<PhotoDir, StoreError> {
         let mut name = db.as_os_str().to_owned();
         name.push(".photos");
         let dir = PathBuf::from(name);
         let tmp = dir.join("tmp");
         fs::create_dir_all(&tmp).map_err(|source| StoreError::Io { path: tmp, source })?;
-        Ok(PhotoDir { dir })
+        let cipher = key.map(|key| {
+            let derived = Sha256::new().chain_update(b"branchbook photo files\0").chain_update(key).finalize();
+            XChaCha20Poly1305::new(&derived)
+        });
+        Ok(PhotoDir { dir, cipher })
     }
 
     /// The stored JPEG of `sha256`.
@@ -148,22 +165,44 @@ impl PhotoDir {
         self.dir.join(format!("{sha256}.thumb.jpg"))
     }
 
+    /// The bytes as they go to disk: sealed in an encrypted store.
+    fn seal(&self, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let Some(cipher) = &self.cipher else { return Ok(bytes.to_vec()) };
+        let mut nonce = [0u8; NONCE_LEN];
+        nonce[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        nonce[16..].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..NONCE_LEN - 16]);
+        let sealed = cipher
+            .encrypt(XNonce::from_slice(&nonce), bytes)
+            .map_err(|_| StoreError::invalid("photo", "cannot encrypt"))?;
+        Ok([&nonce[..], &sealed].concat())
+    }
+
+    /// Reads the file at `path` back to the JPEG it holds.
+    fn read(&self, sha256: &str, path: &Path) -> Result<Vec<u8>, StoreError> {
+        let bytes = fs::read(path).map_err(|source| StoreError::Io { path: path.to_owned(), source })?;
+        let Some(cipher) = &self.cipher else { return Ok(bytes) };
+        let unreadable = || StoreError::Photo(PhotoError::Unreadable { sha256: sha256.to_owned() });
+        if bytes.len() < NONCE_LEN {
+            return Err(unreadable());
+        }
+        let (nonce, sealed) = bytes.split_at(NONCE_LEN);
+        cipher.decrypt(XNonce::from_slice(nonce), sealed).map_err(|_| unreadable())
+    }
+
     /// Writes `bytes` to `target` through a synced temporary file and a rename, so the
     /// target is either absent or whole. An existing target is left as it is.
     fn put(&self, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         if target.exists() {
             return Ok(());
         }
-        let tmp = self
-            .dir
-            .join("tmp")
-            .join(format!("{}.part", uuid::Uuid::now_v7()));
+        let bytes = self.seal(bytes)?;
+        let tmp = self.dir.join("tmp").join(format!("{}.part", uuid::Uuid::now_v7()));
         let io = |path: &Path| {
             let path = path.to_owned();
             move |source| StoreError::Io { path, source }
         };
         let written = File::create(&tmp).and_then(|mut f| {
-            f.write_all(bytes)?;
+            f.write_all(&bytes)?;
             f.sync_all()
         });
         if let Err(e) = written {
@@ -356,22 +395,20 @@ impl Store {
         Ok(())
     }
 
-    /// The stored JPEG of photo `sha256`.
-    pub fn photo_file(&self, sha256: &str) -> Result<PathBuf, StoreError> {
-        self.read(|tx| {
-            if is_stored(tx, sha256)? {
-                Ok(())
-            } else {
-                Err(StoreError::not_found(RecordKind::Photo, sha256))
-            }
-        })?;
-        Ok(self.photos.file(sha256))
+    /// The stored JPEG of photo `sha256` (to show it, or to upload it).
+    pub fn photo_bytes(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
+        self.ensure_photo(sha256)?;
+        self.photos.read(sha256, &self.photos.file(sha256))
     }
 
     /// The 320 px thumbnail of photo `sha256`, for lists.
-    pub fn thumbnail_file(&self, sha256: &str) -> Result<PathBuf, StoreError> {
-        self.photo_file(sha256)?;
-        Ok(self.photos.thumbnail(sha256))
+    pub fn thumbnail_bytes(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
+        self.ensure_photo(sha256)?;
+        self.photos.read(sha256, &self.photos.thumbnail(sha256))
+    }
+
+    fn ensure_photo(&self, sha256: &str) -> Result<(), StoreError> {
+        self.read(|tx| if is_stored(tx, sha256)? { Ok(()) } else { Err(StoreError::not_found(RecordKind::Photo, sha256)) })
     }
 
     /// Removes photo files that no database row names (left by a kill between writing
@@ -689,12 +726,9 @@ pub(crate) mod tests {
         assert!(left.contains(&format!("{}.jpg", kept.sha256)));
         assert!(left.contains(&format!("{}.jpg", fresh.sha256)));
         assert!(!left.iter().any(|f| f.starts_with(&orphan.sha256)));
-        assert_eq!(
-            store.photo_file(&kept.sha256).unwrap(),
-            store.photos.file(&kept.sha256)
-        );
+        assert_eq!(store.photo_bytes(&kept.sha256).unwrap().len() as u64, kept.bytes);
         assert!(matches!(
-            store.photo_file(&orphan.sha256),
+            store.photo_bytes(&orphan.sha256),
             Err(StoreError::NotFound {
                 kind: RecordKind::Photo,
                 ..

@@ -606,8 +606,9 @@ mod tests {
             store.attach_submission_photo(info.uuid, &write(dir.path(), "b.jpg", &jpeg(80, 60, 1)), PhotoOptions::default()).unwrap();
         session.set_answer("house", Answer::Photo { sha256: second.sha256.clone() }).unwrap();
         fill(&store, &mut session, "Giàng A Páo");
-        assert!(store.photo_file(&second.sha256).unwrap().exists());
-        assert!(matches!(store.photo_file(&first.sha256), Err(StoreError::NotFound { .. })), "the replaced photo is gone");
+        assert!(store.photo_bytes(&second.sha256).is_ok());
+        assert!(matches!(store.photo_bytes(&first.sha256), Err(StoreError::NotFound { .. })), "the replaced photo is gone");
+        assert!(!store.photos.file(&first.sha256).exists());
         let pending: Vec<_> = store.pending_photos().unwrap().into_iter().map(|p| p.sha256).collect();
         assert_eq!(pending, vec![second.sha256.clone()]);
         let items = store.outbox(10).unwrap();
@@ -623,7 +624,8 @@ mod tests {
         sub.photos.push("feedbeef".into());
         assert!(matches!(store.finalize(&sub), Err(StoreError::NotFound { kind: RecordKind::Photo, .. })));
         let p = store.attach_submission_photo(other.uuid, &write(dir.path(), "c.jpg", &jpeg(70, 60, 1)), PhotoOptions::default()).unwrap();
-        let file = store.photo_file(&p.sha256).unwrap();
+        let file = store.photos.file(&p.sha256);
+        assert!(file.exists());
         store.delete_draft(other.uuid).unwrap();
         assert!(!file.exists(), "a photo referenced by nothing is cleaned up");
         assert!(matches!(store.submission(other.uuid), Err(StoreError::NotFound { .. })));

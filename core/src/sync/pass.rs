@@ -6,8 +6,6 @@
 //! bounded by one batch of records and one photo chunk.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 
 use sha2::{Digest, Sha256};
 
@@ -289,7 +287,12 @@ impl Pass<'_> {
                 );
             };
             on_bytes(0);
-            match push_photo(self.transport, photo, chunk, self.cancel, &mut on_bytes, &mut self.report) {
+            let result = self
+                .store
+                .photo_bytes(&photo.sha256)
+                .map_err(|e| SyncError::PhotoFile { sha256: photo.sha256.clone(), detail: e.to_string() })
+                .and_then(|bytes| push_photo(self.transport, photo, &bytes, chunk, self.cancel, &mut on_bytes, &mut self.report));
+            match result {
                 Ok(()) => {
                     self.store.mark_photo_uploaded(&photo.sha256)?;
                     self.report.photos_stored += 1;
@@ -363,37 +366,25 @@ fn short(sha256: &str) -> &str {
     sha256.get(..12).unwrap_or(sha256)
 }
 
-/// Checks that the file on the phone is whole before sending any of it: a damaged file
+/// Checks that the photo on the phone is whole before sending any of it: a damaged one
 /// would be discarded by the server at the last byte, again and again.
-fn check_file(photo: &PendingPhoto) -> Result<File, SyncError> {
-    let file_error = |detail: String| SyncError::PhotoFile {
-        sha256: photo.sha256.clone(),
-        detail,
-    };
-    let mut file = File::open(&photo.path).map_err(|e| file_error(e.kind().to_string()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut len = 0u64;
-    loop {
-        let n = file.read(&mut buf).map_err(|e| file_error(e.kind().to_string()))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        len += n as u64;
+fn check_photo(photo: &PendingPhoto, bytes: &[u8]) -> Result<(), SyncError> {
+    if bytes.len() as u64 != photo.bytes || !hex::encode(Sha256::digest(bytes)).eq_ignore_ascii_case(&photo.sha256) {
+        return Err(SyncError::PhotoFile {
+            sha256: photo.sha256.clone(),
+            detail: "the photo on the phone is damaged (its hash changed)".into(),
+        });
     }
-    if len != photo.bytes || !hex::encode(hasher.finalize()).eq_ignore_ascii_case(&photo.sha256) {
-        return Err(file_error("the file on the phone is damaged (its hash changed)".into()));
-    }
-    Ok(file)
+    Ok(())
 }
 
-/// Sends one photo from the byte the server holds, chunk by chunk. A failed chunk is
-/// followed by asking the server what it holds and continuing from there, so after a cut
-/// at most one chunk is sent again.
+/// Sends one photo (its `bytes`, read from the store) from the byte the server holds,
+/// chunk by chunk. A failed chunk is followed by asking the server what it holds and
+/// continuing from there, so after a cut at most one chunk is sent again.
 fn push_photo(
     transport: &Transport,
     photo: &PendingPhoto,
+    bytes: &[u8],
     chunk: u64,
     cancel: &CancelHandle,
     on_bytes: &mut dyn FnMut(u64),
@@ -404,8 +395,7 @@ fn push_photo(
     if status.complete {
         return Ok(());
     }
-    let mut file = check_file(photo)?;
-    let mut buf = Vec::with_capacity(usize::try_from(chunk).unwrap_or(usize::MAX));
+    check_photo(photo, bytes)?;
     let mut failures = 0u32;
     let mut finish_asked = false;
     loop {
@@ -424,17 +414,11 @@ fn push_photo(
             });
         }
         finish_asked |= finishing;
-        file.seek(SeekFrom::Start(status.received)).map_err(|e| SyncError::PhotoFile {
-            sha256: photo.sha256.clone(),
-            detail: e.kind().to_string(),
-        })?;
-        buf.clear();
-        (&mut file).take(chunk).read_to_end(&mut buf).map_err(|e| SyncError::PhotoFile {
-            sha256: photo.sha256.clone(),
-            detail: e.kind().to_string(),
-        })?;
+        let start = usize::try_from(status.received).unwrap_or(usize::MAX).min(bytes.len());
+        let end = start.saturating_add(usize::try_from(chunk).unwrap_or(usize::MAX)).min(bytes.len());
+        let buf = &bytes[start..end];
         let path = format!("{status_path}?offset={}&total={}", status.received, photo.bytes);
-        match transport.put_bytes_once::<PhotoStatus>(SyncStep::PhotoUpload, &path, &buf) {
+        match transport.put_bytes_once::<PhotoStatus>(SyncStep::PhotoUpload, &path, buf) {
             Ok(next) => {
                 report.photo_bytes_sent += buf.len() as u64;
                 failures = 0;
@@ -489,35 +473,32 @@ mod tests {
 
     use crate::sync::test_server::{Answer, TinyServer, json, transport};
 
-    /// A photo file of `len` bytes in `dir`, as the store lists it.
-    fn photo_file(dir: &std::path::Path, len: usize) -> PendingPhoto {
+    /// A photo of `len` bytes and how the store lists it.
+    fn photo_of(len: usize) -> (PendingPhoto, Vec<u8>) {
         let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        let path = dir.join(&sha256);
-        std::fs::write(&path, &bytes).unwrap();
-        PendingPhoto { sha256, bytes: len as u64, path }
+        (PendingPhoto { sha256, bytes: len as u64 }, bytes)
     }
 
     fn status(photo: &PendingPhoto, received: u64, complete: bool) -> Answer {
         json(200, &format!(r#"{{"sha256":"{}","received":{received},"complete":{complete}}}"#, photo.sha256))
     }
 
-    fn push(server: &TinyServer, photo: &PendingPhoto, chunk: u64) -> Result<SyncReport, SyncError> {
+    fn push(server: &TinyServer, (photo, bytes): &(PendingPhoto, Vec<u8>), chunk: u64) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
-        push_photo(&transport(server), photo, chunk, &CancelHandle::default(), &mut |_| {}, &mut report)?;
+        push_photo(&transport(server), photo, bytes, chunk, &CancelHandle::default(), &mut |_| {}, &mut report)?;
         Ok(report)
     }
 
     #[test]
     fn a_photo_continues_from_the_byte_the_server_holds_in_chunks() {
-        let dir = tempfile::tempdir().unwrap();
-        let photo = photo_file(dir.path(), 3000);
-        let server = TinyServer::start(vec![status(&photo, 1000, false), status(&photo, 2024, false), status(&photo, 3000, true)]);
+        let photo = photo_of(3000);
+        let server = TinyServer::start(vec![status(&photo.0, 1000, false), status(&photo.0, 2024, false), status(&photo.0, 3000, true)]);
         let report = push(&server, &photo, 1024).unwrap();
         let seen = server.seen();
         assert_eq!(seen.len(), 3);
-        assert_eq!((seen[1].method.as_str(), seen[1].path.as_str()), ("PUT", &*format!("/api/v1/photos/{}?offset=1000&total=3000", photo.sha256)));
-        let file = std::fs::read(&photo.path).unwrap();
+        assert_eq!((seen[1].method.as_str(), seen[1].path.as_str()), ("PUT", &*format!("/api/v1/photos/{}?offset=1000&total=3000", photo.0.sha256)));
+        let file = &photo.1;
         assert_eq!(seen[1].body, file[1000..2024]);
         assert_eq!(seen[2].body, file[2024..]);
         assert_eq!(report.photo_bytes_sent, 2000, "the bytes the server had are not sent");
@@ -525,16 +506,15 @@ mod tests {
 
     #[test]
     fn a_cut_chunk_is_resent_from_the_last_acknowledged_byte() {
-        let dir = tempfile::tempdir().unwrap();
-        let photo = photo_file(dir.path(), 3000);
+        let photo = photo_of(3000);
         // The first chunk's answer never comes; the server kept 600 of its bytes.
         let server = TinyServer::start(vec![
-            status(&photo, 0, false),
+            status(&photo.0, 0, false),
             Answer::Silence,
-            status(&photo, 600, false),
-            status(&photo, 1624, false),
-            status(&photo, 2648, false),
-            status(&photo, 3000, true),
+            status(&photo.0, 600, false),
+            status(&photo.0, 1624, false),
+            status(&photo.0, 2648, false),
+            status(&photo.0, 3000, true),
         ]);
         push(&server, &photo, 1024).unwrap();
         let seen = server.seen();
@@ -547,9 +527,8 @@ mod tests {
 
     #[test]
     fn all_bytes_held_but_unchecked_is_finished_with_an_empty_chunk() {
-        let dir = tempfile::tempdir().unwrap();
-        let photo = photo_file(dir.path(), 3000);
-        let server = TinyServer::start(vec![status(&photo, 3000, false), status(&photo, 3000, true)]);
+        let photo = photo_of(3000);
+        let server = TinyServer::start(vec![status(&photo.0, 3000, false), status(&photo.0, 3000, true)]);
         push(&server, &photo, 1024).unwrap();
         let seen = server.seen();
         assert_eq!(seen[1].method, "PUT");
@@ -557,16 +536,15 @@ mod tests {
         assert!(seen[1].body.is_empty());
 
         // A server that still does not take it is a protocol error, not a loop.
-        let server = TinyServer::start(vec![status(&photo, 3000, false), status(&photo, 3000, false)]);
+        let server = TinyServer::start(vec![status(&photo.0, 3000, false), status(&photo.0, 3000, false)]);
         assert!(matches!(push(&server, &photo, 1024), Err(SyncError::Protocol { .. })));
     }
 
     #[test]
     fn a_damaged_file_on_the_phone_is_not_sent() {
-        let dir = tempfile::tempdir().unwrap();
-        let photo = photo_file(dir.path(), 3000);
-        std::fs::write(&photo.path, b"truncated").unwrap();
-        let server = TinyServer::start(vec![status(&photo, 0, false)]);
+        let photo = photo_of(3000);
+        let photo = (photo.0, b"truncated".to_vec());
+        let server = TinyServer::start(vec![status(&photo.0, 0, false)]);
         assert!(matches!(push(&server, &photo, 1024), Err(SyncError::PhotoFile { .. })));
         assert_eq!(server.seen().len(), 1, "only the status was asked");
     }
