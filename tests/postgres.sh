@@ -22,7 +22,16 @@ if ! PG_BIN="$(pg_bin_dir)"; then
     PG_BIN="$(pg_bin_dir)"
 fi
 
-PG_PORT="${BRANCHBOOK_TEST_PG_PORT:-55432}"
+# The first free port from 55432 up, so a cluster another run left (or a developer's
+# own) never makes this one fail to start.
+free_port() {
+    local port
+    for port in $(seq "${BRANCHBOOK_TEST_PG_PORT:-55432}" 55532); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
+    done
+    return 1
+}
+PG_PORT="$(free_port)" || { echo "no free port for PostgreSQL"; exit 1; }
 PG_DIR="$(mktemp -d /tmp/branchbook-pg.XXXXXX)"
 PG_USER="branchbook"
 PG_AS=()
