@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::model::RecordKind;
+use crate::model::{RecordKind, stored_name};
 
 /// An attendee as the indicators count her: no name, no id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,8 +84,10 @@ fn write_canonical(value: &serde_json::Value, out: &mut String) {
             out.push(']');
         }
         Value::Object(map) => {
-            let mut entries: Vec<(String, &Value)> =
-                map.iter().map(|(k, v)| (branchbook_core::text::nfc(k), v)).collect();
+            let mut entries: Vec<(String, &Value)> = map
+                .iter()
+                .map(|(k, v)| (branchbook_core::text::nfc(k), v))
+                .collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
@@ -108,7 +110,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// True for a lower-case hex SHA-256.
 pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// What the form check says about a submission.
@@ -116,7 +120,11 @@ pub type SubmissionCheck<'a> = &'a dyn Fn(&SubmissionBody) -> Result<(), String>
 
 /// Prepares one uploaded record: canonical content and hash, indexed facts, and the
 /// checks that need no database (`check_submission` validates answers against the form).
-pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: SubmissionCheck<'_>) -> PreparedRecord {
+pub fn prepare(
+    record: &Record,
+    max_photo_bytes: u64,
+    check_submission: SubmissionCheck<'_>,
+) -> PreparedRecord {
     let json = serde_json::to_value(record).unwrap_or(serde_json::Value::Null);
     let body = canonical_json(&json);
     let content_hash = sha256_hex(body.as_bytes());
@@ -129,7 +137,14 @@ pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: Submissi
             s.photos.clone(),
             Vec::new(),
         ),
-        RecordBody::Household(_) => (RecordKind::Household, None, None, record.created_at, Vec::new(), Vec::new()),
+        RecordBody::Household(_) => (
+            RecordKind::Household,
+            None,
+            None,
+            record.created_at,
+            Vec::new(),
+            Vec::new(),
+        ),
         RecordBody::Gathering(g) => (
             RecordKind::Gathering,
             None,
@@ -139,13 +154,20 @@ pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: Submissi
             g.attendees
                 .iter()
                 .map(|a| AttendeeFacts {
-                    sex: enum_name(&a.sex),
+                    sex: stored_name(&a.sex),
                     ethnicity: a.ethnicity.clone(),
-                    age_group: a.age_group.as_ref().map(enum_name),
+                    age_group: a.age_group.as_ref().map(stored_name),
                 })
                 .collect(),
         ),
-        RecordBody::Audit(_) => (RecordKind::Audit, None, None, record.created_at, Vec::new(), Vec::new()),
+        RecordBody::Audit(_) => (
+            RecordKind::Audit,
+            None,
+            None,
+            record.created_at,
+            Vec::new(),
+            Vec::new(),
+        ),
     };
     let rejection = first_problem(record, &photos, max_photo_bytes, check_submission);
     PreparedRecord {
@@ -158,7 +180,7 @@ pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: Submissi
         form,
         household,
         gathering_kind: match &record.body {
-            RecordBody::Gathering(g) => Some(enum_name(&g.kind)),
+            RecordBody::Gathering(g) => Some(stored_name(&g.kind)),
             _ => None,
         },
         event_at,
@@ -168,16 +190,11 @@ pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: Submissi
     }
 }
 
-/// The serde name of a unit enum value (`Sex::Female` -> `female`).
-pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 fn unknown_ethnicity<'a>(mut keys: impl Iterator<Item = &'a Option<String>>) -> bool {
-    keys.any(|k| k.as_deref().is_some_and(|k| branchbook_core::domain::ethnicity(k).is_none()))
+    keys.any(|k| {
+        k.as_deref()
+            .is_some_and(|k| branchbook_core::domain::ethnicity(k).is_none())
+    })
 }
 
 fn first_problem(
@@ -190,17 +207,24 @@ fn first_problem(
         return Some("revision numbers start at 1".into());
     }
     if let Some(p) = photos.iter().find(|p| !is_sha256_hex(&p.sha256)) {
-        return Some(format!("photo reference {:?} is not a lower-case hex SHA-256", p.sha256));
+        return Some(format!(
+            "photo reference {:?} is not a lower-case hex SHA-256",
+            p.sha256
+        ));
     }
     if photos.iter().any(|p| p.bytes > max_photo_bytes) {
-        return Some(format!("a photo is larger than the server's limit of {max_photo_bytes} bytes"));
+        return Some(format!(
+            "a photo is larger than the server's limit of {max_photo_bytes} bytes"
+        ));
     }
     match &record.body {
         RecordBody::Submission(s) => check_submission(s).err(),
         RecordBody::Household(h) if unknown_ethnicity(h.members.iter().map(|m| &m.ethnicity)) => {
             Some("a household member has an unknown ethnicity key".into())
         }
-        RecordBody::Gathering(g) if g.closed_at < g.starts_at => Some("the gathering closes before it starts".into()),
+        RecordBody::Gathering(g) if g.closed_at < g.starts_at => {
+            Some("the gathering closes before it starts".into())
+        }
         RecordBody::Gathering(g) if unknown_ethnicity(g.attendees.iter().map(|a| &a.ethnicity)) => {
             Some("an attendee has an unknown ethnicity key".into())
         }
@@ -218,14 +242,23 @@ mod tests {
         let a = json!({"b": 1, "a": {"y": "Tha\u{0300}o", "x": [1, "đ"]}});
         let b = json!({"a": {"x": [1, "đ"], "y": "Thào"}, "b": 1});
         assert_eq!(canonical_json(&a), canonical_json(&b));
-        assert_eq!(canonical_json(&b), r#"{"a":{"x":[1,"đ"],"y":"Thào"},"b":1}"#);
-        assert_ne!(canonical_json(&json!({"a": 1})), canonical_json(&json!({"a": 2})));
+        assert_eq!(
+            canonical_json(&b),
+            r#"{"a":{"x":[1,"đ"],"y":"Thào"},"b":1}"#
+        );
+        assert_ne!(
+            canonical_json(&json!({"a": 1})),
+            canonical_json(&json!({"a": 2}))
+        );
     }
 
     #[test]
     fn sha256_hex_is_recognised() {
         let h = sha256_hex(b"abc");
-        assert_eq!(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            h,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert!(is_sha256_hex(&h));
         assert!(!is_sha256_hex(&h.to_uppercase()));
         assert!(!is_sha256_hex("abc"));

@@ -41,8 +41,13 @@ async fn run(config: Config) -> Result<(), ServerError> {
     let bound = bind(config, store).await?;
     if let Some(password) = password {
         // Standard output only, once: never through the logger.
-        println!("First start: created the administrator account 'admin' with the one-time password: {password}");
-        println!("Log in at POST http://{}/api/v1/office/login and choose a new password.", bound.addr);
+        println!(
+            "First start: created the administrator account 'admin' with the one-time password: {password}"
+        );
+        println!(
+            "Log in at POST http://{}/api/v1/office/login and choose a new password.",
+            bound.addr
+        );
     }
     tracing::info!(addr = %bound.addr, "listening");
     bound
