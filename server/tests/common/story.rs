@@ -320,30 +320,18 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
         .await
         .unwrap();
     assert_eq!(&downloaded[..], &photos[0][..]);
-    let (status, review) = server
-        .post(
-            &format!("/api/v1/office/records/{}/review", submissions[1].uuid),
-            Some(&officer),
-            &json!({"state": "has_issues", "comment": "thiếu năm sinh"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{review}");
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/office/records/{}/review", submissions[1].uuid),
-            Some(&officer),
-            &json!({"state": "approved", "comment": "đã bổ sung"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, _) = server
-        .post(
-            &format!("/api/v1/office/records/{}/review", submissions[2].uuid),
-            Some(&officer),
-            &json!({"state": "rejected", "comment": "trùng"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    for (i, state, comment) in [
+        (1, "has_issues", "thiếu năm sinh"),
+        (1, "approved", "đã bổ sung"),
+        (2, "rejected", "trùng"),
+    ] {
+        let path = format!("/api/v1/office/records/{}/review", submissions[i].uuid);
+        let (status, review) = server
+            .post(&path, Some(&officer), &json!({"state": state, "comment": comment}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{review}");
+        assert_eq!(review["by"], "officer.banho");
+    }
     let (_, detail) = server
         .get(
             &format!("/api/v1/office/records/{}", submissions[1].uuid),
