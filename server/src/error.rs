@@ -34,6 +34,9 @@ pub enum ApiError {
     /// Malformed request: bad JSON, wrong types, missing fields, bad parameters (400).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The phone speaks another version of the sync protocol (400).
+    #[error("unsupported protocol: {0}")]
+    UnsupportedProtocol(String),
     /// Well-formed but refused content (422).
     #[error("{code}: {detail}")]
     Unprocessable {
@@ -105,6 +108,10 @@ impl IntoResponse for ApiError {
             ),
             ApiError::NotFound(detail) => (StatusCode::NOT_FOUND, body("not_found", detail)),
             ApiError::BadRequest(detail) => (StatusCode::BAD_REQUEST, body("bad_request", detail)),
+            ApiError::UnsupportedProtocol(detail) => (
+                StatusCode::BAD_REQUEST,
+                body("unsupported_protocol", detail),
+            ),
             ApiError::Unprocessable { code, detail } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, body(code, detail))
             }

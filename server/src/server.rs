@@ -33,6 +33,9 @@ pub enum ServerError {
     /// The database URL could not be read.
     #[error("database URL: {0}")]
     DatabaseUrl(String),
+    /// A background task of the start-up was lost.
+    #[error("start-up task failed: {0}")]
+    Task(String),
     /// Hashing the administrator's password failed.
     #[error("{0}")]
     Hash(#[from] crate::secret::HashError),

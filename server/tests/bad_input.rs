@@ -110,6 +110,24 @@ async fn malformed_requests_get_json_errors(server: TestServer) {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    // A phone of another protocol version is refused; the current one passes.
+    for (version, expected) in [("2", StatusCode::BAD_REQUEST), ("1", StatusCode::OK)] {
+        let response = server
+            .client
+            .get(server.url("/api/v1/manifest"))
+            .bearer_auth(&device)
+            .header(branchbook_core::protocol::PROTOCOL_HEADER, version)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected);
+        if expected != StatusCode::OK {
+            assert_eq!(
+                error_of(&response.json().await.unwrap()).error,
+                "unsupported_protocol"
+            );
+        }
+    }
     let (status, answer) = server.get("/api/v1/no/such/thing", &device).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     error_of(&answer);

@@ -21,6 +21,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use branchbook_core::protocol::{PROTOCOL_HEADER, PROTOCOL_VERSION};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/office/photos/{sha256}", get(review::photo))
         .route("/api/v1/office/indicators", get(review::indicators))
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .layer(axum::middleware::from_fn(check_protocol))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -133,6 +135,23 @@ async fn log_request(request: Request, next: Next) -> Response {
         tracing::info!(%method, route, status, millis, "request");
     }
     response
+}
+
+/// Refuses a phone that announces another protocol version than this server's
+/// (`X-Branchbook-Protocol`), rather than misreading it. Requests without the header
+/// (officials' tools) pass.
+async fn check_protocol(request: Request, next: Next) -> Response {
+    let announced = request
+        .headers()
+        .get(PROTOCOL_HEADER)
+        .map(|v| v.to_str().unwrap_or("").trim().to_owned());
+    match announced {
+        Some(v) if v != PROTOCOL_VERSION.to_string() => ApiError::UnsupportedProtocol(format!(
+            "this server speaks sync protocol {PROTOCOL_VERSION}, the app sent {v:?}: update the app or the server"
+        ))
+        .into_response(),
+        _ => next.run(request).await,
+    }
 }
 
 /// The bearer token of a request, if any.

@@ -327,7 +327,11 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     ] {
         let path = format!("/api/v1/office/records/{}/review", submissions[i].uuid);
         let (status, review) = server
-            .post(&path, Some(&officer), &json!({"state": state, "comment": comment}))
+            .post(
+                &path,
+                Some(&officer),
+                &json!({"state": state, "comment": comment}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{review}");
         assert_eq!(review["by"], "officer.banho");
