@@ -10,4 +10,5 @@ pub mod expr;
 pub mod ffi_time;
 pub mod form;
 pub mod protocol;
+pub mod store;
 pub mod text;

@@ -15,7 +15,6 @@ use std::time::Instant;
 use branchbook_core::protocol::{Record, RecordStatus};
 use common::fixtures::*;
 use common::{Backend, PG_URL_VAR, TestServer};
-use futures_util::StreamExt;
 use uuid::Uuid;
 
 const SUBMISSIONS: usize = 100_000;
@@ -70,10 +69,9 @@ async fn run(backend: Backend) {
     let path = format!("/api/v1/office/forms/{}/{}/submissions.csv", form.form_id, form.version);
     let response = server.client.get(server.url(&path)).bearer_auth(&admin).send().await.unwrap();
     assert!(response.status().is_success());
-    let mut stream = response.bytes_stream();
+    let mut response = response;
     let (mut lines, mut bytes) = (0usize, 0usize);
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.unwrap();
+    while let Some(chunk) = response.chunk().await.unwrap() {
         bytes += chunk.len();
         lines += chunk.iter().filter(|b| **b == b'\n').count();
     }

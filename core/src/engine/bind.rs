@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::expr::{self, Expr, Func, RefRole, Reference, Step, Target};
-use crate::form::{Problem, Source, Texts};
+use crate::form::{FieldKind, Problem, Source, Texts};
 
 use super::compile::{CNode, NodeId};
 
@@ -115,7 +115,10 @@ impl Binder<'_> {
             return Err(format!("unknown question ${{{name}}} (at character {at})"));
         };
         let target = &self.nodes[node as usize];
-        if role == RefRole::ChoiceField && target.list().is_none() {
+        let is_select = target
+            .field()
+            .is_some_and(|f| matches!(f.kind, FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }));
+        if role == RefRole::ChoiceField && !is_select {
             return Err(format!("${{{name}}} is not a select question (at character {at})"));
         }
         let shared = if role == RefRole::AllInstances { 0 } else { common_prefix(site.chain, &target.chain) };

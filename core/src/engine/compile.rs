@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::expr::Expr;
-use crate::form::{Field, FieldKind, Form, MetaKind, Node, Problem, Source, Texts};
+use crate::form::{Field, FieldKind, Form, Node, Problem, Source, Texts};
 
 use super::bind::{Binder, Bound, Site, Templates, value_reads};
 use super::graph::topological_order;
@@ -294,11 +294,12 @@ impl Builder {
     fn add(&mut self, node: &Node, parent: Option<NodeId>, chain: &[NodeId], position: u32) -> NodeId {
         let id = self.nodes.len() as NodeId;
         let name = node.name().to_string();
-        if self.by_name.insert(name.clone(), id).is_some() {
-            *self.duplicates.entry(name.clone()).or_insert(1) += 1;
-            // The first node keeps the name.
-            let first = self.nodes.iter().position(|n| n.name == name).map_or(id, |i| i as NodeId);
-            self.by_name.insert(name.clone(), first);
+        // The first node keeps the name; later ones make it ambiguous to refer to.
+        match self.by_name.entry(name.clone()) {
+            std::collections::hash_map::Entry::Occupied(_) => *self.duplicates.entry(name.clone()).or_insert(1) += 1,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(id);
+            }
         }
         let slot = match chain.last() {
             Some(&r) => match &mut self.nodes[r as usize].kind {
@@ -731,12 +732,4 @@ fn is_dynamic_default(d: &str) -> bool {
     }
     let head: String = t.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '-' | ':' | '_')).collect();
     !head.is_empty() && t[head.len()..].trim_start().starts_with('(')
-}
-
-/// Whether a metadata field is filled when the session starts (all but `end`).
-pub(crate) fn filled_at_start(kind: &FieldKind) -> Option<MetaKind> {
-    match kind {
-        FieldKind::Meta(m) if *m != MetaKind::End => Some(*m),
-        _ => None,
-    }
 }

@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::expr::{self, Env, Value, dates};
-use crate::form::MetaKind;
+use crate::form::{FieldKind, MetaKind};
 
 use super::bind::{Bound, Part, Template};
-use super::compile::{CKind, CompiledForm, DefaultValue, Dep, ItemId, ItemKind, NodeId, filled_at_start};
+use super::compile::{CKind, CompiledForm, DefaultValue, Dep, ItemId, ItemKind, NodeId};
 use super::lang::Lang;
 
 /// Index of a scope (the form's root, or one repeat instance).
@@ -74,6 +74,10 @@ pub(crate) struct MetaValues {
 pub(crate) struct Instance {
     pub scopes: Vec<Scope>,
     queue: BTreeSet<u64>,
+    /// How many items were evaluated so far (tests check that a change evaluates only
+    /// what depends on it).
+    #[cfg(test)]
+    pub evaluated: u64,
 }
 
 impl Instance {
@@ -81,7 +85,12 @@ impl Instance {
     pub fn empty(form: &CompiledForm) -> Instance {
         let root =
             Scope { repeat: None, parent: ROOT, depth: 0, index: 1, alive: true, slots: blank_slots(form, None) };
-        Instance { scopes: vec![root], queue: BTreeSet::new() }
+        Instance {
+            scopes: vec![root],
+            queue: BTreeSet::new(),
+            #[cfg(test)]
+            evaluated: 0,
+        }
     }
 
     /// A new filled form: defaults and metadata set, everything evaluated.
@@ -315,6 +324,10 @@ impl Instance {
         while let Some(k) = self.queue.pop_first() {
             let (item, scope) = ((k >> 32) as ItemId, k as u32 as ScopeId);
             if self.scopes.get(scope as usize).is_some_and(|s| s.alive) {
+                #[cfg(test)]
+                {
+                    self.evaluated += 1;
+                }
                 self.process(world, item, scope);
             }
         }
@@ -420,6 +433,15 @@ impl MetaValues {
             MetaKind::Username => &self.username,
             MetaKind::End => "",
         }
+    }
+}
+
+/// The metadata a field is filled with when its scope is created (all but `end`, which
+/// is filled on finalizing).
+fn filled_at_start(kind: &FieldKind) -> Option<MetaKind> {
+    match kind {
+        FieldKind::Meta(m) if *m != MetaKind::End => Some(*m),
+        _ => None,
     }
 }
 

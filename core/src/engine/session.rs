@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::expr::{self, dates};
+use crate::ffi_time::UtcDateTime;
 use crate::form::{FieldKind, MetaKind};
 
 use super::answer::{Answer, Misfit, to_stored};
@@ -26,12 +27,12 @@ use super::view::View;
 pub const VIETNAM_UTC_OFFSET_MINUTES: i32 = 7 * 60;
 
 /// How a session starts: language, clock, and the values of metadata fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct SessionOptions {
     /// Label language (name, code or name without code); None: the form's default.
     pub language: Option<String>,
     /// When filling starts (`start` metadata, `now()`, `today()`).
-    pub now: DateTime<Utc>,
+    pub now: UtcDateTime,
     /// The `deviceid` metadata value.
     pub device_id: String,
     /// The `username` metadata value.
@@ -276,6 +277,12 @@ impl FormSession {
         let world = world!(self);
         let name = expr::eval(e, &self.inst.ctx(&world, ROOT, None)).into_string();
         (!name.is_empty()).then_some(name)
+    }
+
+    /// How many computed items have been evaluated since the session started.
+    #[cfg(test)]
+    pub(crate) fn evaluations(&self) -> u64 {
+        self.inst.evaluated
     }
 
     fn pages(&self) -> Pages<'_> {

@@ -140,3 +140,9 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn jr_choice_name_needs_a_select() {
+    let p = problems(form(vec![text("t").n(), calc("c", "jr:choice-name(${t}, '${t}')").n()]));
+    assert!(p[0].message.contains("${t} is not a select question"), "{}", p[0].message);
+}

@@ -346,3 +346,40 @@ fn text_answers_are_stored_in_nfc() {
     set_text(&mut s, "name", "D\u{6f}\u{31b}\u{323}");
     assert_eq!(value_on(&s.screen(), "name"), Some(Answer::Text { value: "Dợ".into() }));
 }
+
+#[test]
+fn an_answer_evaluates_only_what_depends_on_it() {
+    let mut body = vec![int("a").n(), calc("a2", "${a} * 2").n(), text("b").relevant("${a2} > 4").n()];
+    // 500 computed items that do not read `a`.
+    for i in 0..250 {
+        body.push(int(&format!("x{i}")).n());
+        body.push(calc(&format!("y{i}"), &format!("${{x{i}}} + 1")).n());
+        body.push(text(&format!("z{i}")).relevant(&format!("${{y{i}}} > 3")).n());
+    }
+    let mut s = session(form(body));
+    let before = s.evaluations();
+    set_int(&mut s, "a", 3);
+    assert_eq!(s.evaluations() - before, 2, "a2's calculation, then b's relevance");
+    let before = s.evaluations();
+    set_int(&mut s, "a", 3);
+    assert_eq!(s.evaluations() - before, 0, "the same answer again changes nothing");
+    let before = s.evaluations();
+    set_int(&mut s, "x7", 5);
+    assert_eq!(s.evaluations() - before, 2);
+}
+
+#[test]
+fn jr_choice_name_shows_the_label_in_the_language() {
+    let mut l = list("sex", &[("f", "Nữ", &[]), ("m", "Nam", &[])]);
+    l.1.choices[0].label.0.insert("English (en)".into(), "Female".into());
+    let mut f = with_lists(
+        form(vec![one("sex", "sex").n(), calc("sex_label", "jr:choice-name(${sex}, '${sex}')").n()]),
+        vec![l],
+    );
+    f.languages = vec![lang("English (en)", Some("en"))];
+    let mut s = FormSession::new(compile(f), Some("en".into()), now());
+    s.set_answer("sex", Answer::Choice { name: "f".into() }).unwrap();
+    assert_eq!(s.state().answers.values["sex_label"], "Female");
+    s.set_answer("sex", Answer::Choice { name: "m".into() }).unwrap();
+    assert_eq!(s.state().answers.values["sex_label"], "Nam", "no English label: the unsuffixed one");
+}

@@ -242,3 +242,21 @@ fn a_shrinking_repeat_count_moves_off_a_removed_instance() {
     s.clear_answer("n").unwrap();
     assert_eq!(shown(&s), ["after"]);
 }
+
+#[test]
+fn adding_an_instance_costs_the_same_however_many_exist() {
+    let cost_of_adding = |existing: usize| -> u64 {
+        let mut s = session(household());
+        for _ in 0..existing {
+            s.add_repeat("members").unwrap();
+        }
+        let before = s.evaluations();
+        s.add_repeat("members").unwrap();
+        s.evaluations() - before
+    };
+    let tenth = cost_of_adding(9);
+    assert_eq!(cost_of_adding(99), tenth, "the 100th instance evaluates as much as the 10th");
+    // The new instance's own items (school's relevance, pos, is_head) and the five
+    // aggregates over all instances (count, total_age, oldest, names, first): nothing else.
+    assert_eq!(tenth, 8);
+}

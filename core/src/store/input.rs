@@ -1,0 +1,91 @@
+//! Cleaning of what callers hand the store: text to trimmed NFC, ethnicity to its key,
+//! birth years within reason. One place, so every record is held to the same rules.
+
+use chrono::{Datelike, Utc};
+
+use super::StoreError;
+use crate::domain;
+use crate::text::{fold, nfc};
+
+/// Trimmed NFC text (empty allowed).
+pub(crate) fn text(s: &str) -> String {
+    nfc(s.trim())
+}
+
+/// Trimmed NFC text that must not be empty.
+pub(crate) fn required(field: &'static str, s: &str) -> Result<String, StoreError> {
+    let t = text(s);
+    if t.is_empty() {
+        return Err(StoreError::invalid(field, "must not be empty"));
+    }
+    Ok(t)
+}
+
+/// Optional text: empty becomes `None`.
+pub(crate) fn optional(s: Option<&str>) -> Option<String> {
+    s.map(text).filter(|t| !t.is_empty())
+}
+
+/// The stored key of an ethnic group given as key (`hmong`), GSO code (`08`) or
+/// Vietnamese name in any accents or case (`Mông`, `mong`).
+pub(crate) fn ethnicity(s: Option<&str>) -> Result<Option<String>, StoreError> {
+    let Some(given) = optional(s) else {
+        return Ok(None);
+    };
+    if let Some(e) = domain::ethnicity(&given) {
+        return Ok(Some(e.key.to_owned()));
+    }
+    let folded = fold(&given);
+    domain::ETHNICITIES
+        .iter()
+        .find(|e| fold(e.name_vi) == folded || e.key == folded)
+        .map(|e| Some(e.key.to_owned()))
+        .ok_or_else(|| StoreError::invalid("ethnicity", format!("unknown ethnic group {given:?}")))
+}
+
+/// A birth year between 1900 and this year.
+pub(crate) fn birth_year(y: Option<i32>) -> Result<Option<i32>, StoreError> {
+    match y {
+        None => Ok(None),
+        Some(y) if (1900..=Utc::now().year()).contains(&y) => Ok(Some(y)),
+        Some(y) => Err(StoreError::invalid(
+            "birth_year",
+            format!("{y} is not a plausible birth year"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ethnicity_accepts_key_code_and_vietnamese_name() {
+        assert_eq!(ethnicity(Some("hmong")).unwrap().as_deref(), Some("hmong"));
+        assert_eq!(ethnicity(Some("08")).unwrap().as_deref(), Some("hmong"));
+        assert_eq!(ethnicity(Some(" Mông ")).unwrap().as_deref(), Some("hmong"));
+        assert_eq!(ethnicity(Some("Thái")).unwrap().as_deref(), Some("thai"));
+        assert_eq!(ethnicity(Some("")).unwrap(), None);
+        assert!(matches!(
+            ethnicity(Some("martian")),
+            Err(StoreError::Invalid {
+                field: "ethnicity",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn text_is_trimmed_nfc_and_required_text_must_be_there() {
+        assert_eq!(text("  Tha\u{0300}o "), "Thào");
+        assert!(required("name", " \t").is_err());
+        assert_eq!(optional(Some("  ")), None);
+    }
+
+    #[test]
+    fn birth_years_must_be_plausible() {
+        assert_eq!(birth_year(Some(1980)).unwrap(), Some(1980));
+        assert!(birth_year(Some(1850)).is_err());
+        assert!(birth_year(Some(Utc::now().year() + 1)).is_err());
+    }
+}
