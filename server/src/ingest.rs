@@ -116,7 +116,41 @@ pub fn is_sha256_hex(s: &str) -> bool {
 }
 
 /// What the form check says about a submission.
-pub type SubmissionCheck<'a> = &'a dyn Fn(&SubmissionBody) -> Result<(), String>;
+pub type SubmissionCheck<'a> = &'a (dyn Fn(&SubmissionBody) -> Result<(), String> + Sync);
+
+/// Records below which a batch is prepared on one thread.
+const PARALLEL_MIN_RECORDS: usize = 64;
+
+/// Prepares a batch, spread over the machine's cores (validating answers with the form
+/// engine is the costly part of a push, and records are independent until the store).
+/// Results keep the batch's order.
+pub fn prepare_batch(
+    records: &[Record],
+    max_photo_bytes: u64,
+    check_submission: SubmissionCheck<'_>,
+) -> Result<Vec<PreparedRecord>, String> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let workers = cores.min(records.len() / PARALLEL_MIN_RECORDS).max(1);
+    if workers == 1 {
+        return Ok(records.iter().map(|r| prepare(r, max_photo_bytes, check_submission)).collect());
+    }
+    let chunk = records.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = records
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter().map(|r| prepare(r, max_photo_bytes, check_submission)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut prepared = Vec::with_capacity(records.len());
+        for part in parts {
+            prepared.extend(part.join().map_err(|_| "a record could not be prepared".to_owned())?);
+        }
+        Ok(prepared)
+    })
+}
 
 /// Prepares one uploaded record: canonical content and hash, indexed facts, and the
 /// checks that need no database (`check_submission` validates answers against the form).

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{AppState, DeviceCtx, JsonIn, ok_json, parse_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::forms::{PublishedForm, check_submission};
-use crate::ingest::{PreparedRecord, is_sha256_hex, prepare};
+use crate::ingest::{is_sha256_hex, prepare_batch};
 use crate::model::Area;
 use crate::photos::PhotoError;
 use crate::secret::{new_token, normalize_code, secret_hash};
@@ -210,7 +210,7 @@ pub async fn push(
         let mut records = Vec::with_capacity(push.records.len());
         let mut slots = Vec::with_capacity(push.records.len());
         for value in &push.records {
-            match serde_json::from_value::<Record>(value.clone()) {
+            match <Record as serde::Deserialize>::deserialize(value) {
                 Ok(r) => {
                     slots.push(Slot::Prepared);
                     records.push(r);
@@ -237,10 +237,7 @@ pub async fn push(
                 )),
             }
         };
-        let prepared: Vec<PreparedRecord> = records
-            .iter()
-            .map(|r| prepare(r, max_photo, &check))
-            .collect();
+        let prepared = prepare_batch(&records, max_photo, &check).map_err(StoreError::Task)?;
         let mut stored = s
             .push(&branch, device_id, &prepared, Utc::now())?
             .into_iter();

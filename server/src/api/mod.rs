@@ -112,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/office/photos/{sha256}", get(review::photo))
         .route("/api/v1/office/indicators", get(review::indicators))
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .layer(axum::middleware::from_fn(json_errors))
         .layer(axum::middleware::from_fn(check_protocol))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
@@ -135,6 +136,40 @@ async fn log_request(request: Request, next: Next) -> Response {
         tracing::info!(%method, route, status, millis, "request");
     }
     response
+}
+
+/// Most bytes of a plain-text error (axum's own rejections) rewrapped as JSON.
+const PLAIN_ERROR_MAX_BYTES: usize = 16 * 1024;
+
+/// Turns the plain-text errors that axum's extractors answer by themselves (an id that
+/// is not a UUID in the path, a query parameter of the wrong type, a wrong method) into
+/// `protocol::ErrorBody` JSON like every other error.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), PLAIN_ERROR_MAX_BYTES)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_owned() } else { text };
+    let body = branchbook_core::protocol::ErrorBody { error: code.to_owned(), detail, photo: None };
+    (status, axum::Json(body)).into_response()
 }
 
 /// Refuses a phone that announces another protocol version than this server's
