@@ -16,9 +16,10 @@ device=aarch64-apple-ios
 simulators=(aarch64-apple-ios-sim x86_64-apple-ios)
 rustup target add "$device" "${simulators[@]}"
 
-# Phones do not read .xlsx files: no default features (see core/Cargo.toml).
+# Phones do not read .xlsx files but do send: the `sync-client` feature without `xlsx`
+# (see core/Cargo.toml).
 for target in "$device" "${simulators[@]}"; do
-    cargo build --locked --release -p branchbook-core --lib --no-default-features --target "$target"
+    cargo build --locked --release -p branchbook-core --lib --no-default-features --features sync-client --target "$target"
 done
 
 # The bindings, generated from a host (debug) build of the same code: they depend on the

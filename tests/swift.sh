@@ -5,7 +5,8 @@
 #      core library, checks the contract version and every API checksum that the
 #      generated Swift compares at load time, and calls ethnic_groups() through the C ABI;
 #   3. every Swift file under ios/ (generated bindings, Package.swift, the app) parses
-#      with tree-sitter-swift, installed from PyPI into a venv in the tool cache;
+#      with tree-sitter-swift, installed from PyPI into a venv in the tool cache, after
+#      tests/swift/test_parse_swift.py shows the parse check catches syntax errors;
 #   4. every use of the core in the iOS app (tests/swift/check_core_calls.py) exists in
 #      the generated bindings with the same argument labels, cases, fields and `try`,
 #      after the checker's own tests show it catches each kind of mistake. The list of
@@ -58,6 +59,8 @@ if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import tree_sitter, t
 fi
 mapfile -t files < <(find ios -name '*.swift' -type f -not -path '*/.build/*' | LC_ALL=C sort)
 status=0
+"$venv/bin/python" tests/swift/test_parse_swift.py 2>"$out/parse-tests.log" >"$out/parse-tests.txt" ||
+    { status=1; cat "$out/parse-tests.log" >&2; }
 "$venv/bin/python" tests/swift/parse_swift.py "${files[@]}" >"$out/parse.txt" || status=1
 
 mapfile -t app < <(find ios -name '*.swift' -type f -not -path '*/.build/*' -not -path 'ios/BranchbookCore/*' \
@@ -67,5 +70,5 @@ mapfile -t app < <(find ios -name '*.swift' -type f -not -path '*/.build/*' -not
 "$venv/bin/python" tests/swift/check_core_calls.py --bindings "$swift" --platform-names tests/swift/platform_names.txt \
     --list "$out/core-calls.txt" "${app[@]}" >"$out/core-calls-summary.txt" || status=1
 echo "   tests/swift.sh took $(elapsed "$started")"
-cat "$out/parse.txt" "$out/checker-tests.txt" "$out/core-calls-summary.txt"
+cat "$out/parse-tests.txt" "$out/parse.txt" "$out/checker-tests.txt" "$out/core-calls-summary.txt"
 exit "$status"

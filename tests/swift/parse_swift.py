@@ -2,8 +2,11 @@
 
 There is no Swift compiler here, so this is what CI can check of the iOS code: it
 catches syntax errors (in the generated bindings and hand-written code alike), not type
-errors. The grammar does not know the `@_documentation(visibility: private)` attribute
-that uniffi writes, so it is blanked out first (same length, so positions stay right).
+errors. Two gaps of the grammar in what uniffi writes are rewritten first, each to text
+of the same length (so positions stay right) that Swift reads the same way:
+- the `@_documentation(visibility: private)` attribute, unknown to it, is blanked out;
+- the empty tuple `()` as an expression is not parsed (tree-sitter-swift 0.7.4), so the
+  closure `{ () }` of callback interfaces' void methods becomes the empty closure `{    }`.
 
 Usage: parse_swift.py FILE...
 """
@@ -13,13 +16,19 @@ import sys
 import tree_sitter
 import tree_sitter_swift
 
-UNKNOWN_ATTRIBUTE = b"@_documentation(visibility: private)"
+# Text the grammar rejects, with what it is replaced by (equal in length and meaning).
+REWRITES = [
+    (b"@_documentation(visibility: private)", b" " * len(b"@_documentation(visibility: private)")),
+    (b"{ () }", b"{    }"),
+]
 
 
 def problems(parser, path):
     """Yields 'path:line:column: message' for each error or missing node in the file."""
     with open(path, "rb") as f:
-        source = f.read().replace(UNKNOWN_ATTRIBUTE, b" " * len(UNKNOWN_ATTRIBUTE))
+        source = f.read()
+    for rejected, equivalent in REWRITES:
+        source = source.replace(rejected, equivalent)
     tree = parser.parse(source)
     if not tree.root_node.has_error:
         return

@@ -1,7 +1,8 @@
 """Tests of check_core_calls.py against the real generated bindings: a snippet using the
 core correctly passes and its core calls are listed; each small bad snippet (a misspelled
 method, a wrong argument label, a case or field that does not exist, a missing `try`,
-a misspelled core type, a callback protocol implemented with the wrong labels) fails
+a misspelled core type, a caught error case that does not exist, a protocol or callback
+interface implemented with the wrong labels) fails
 with a message naming the problem.
 
 Usage: test_check_core_calls.py [BranchbookCore.swift]
@@ -67,6 +68,17 @@ final class Model: ObservableObject {
         }
     }
 
+    func send(cancel: CancelHandle) -> String {
+        do {
+            let report = try core.sync(observer: Relay(), cancel: cancel)
+            return String(report.recordsStored)
+        } catch BranchbookError.DeviceRevoked {
+            return uiText(key: .sendRevoked, language: .vi)
+        } catch {
+            return explain(error)
+        }
+    }
+
     func explain(_ error: Error) -> String {
         if case BranchbookError.NotFound(let what, id: _) = error {
             return what
@@ -75,6 +87,12 @@ final class Model: ObservableObject {
             return failure.userMessage(language: .vi)
         }
         return uiText(key: .errorStorage, language: .en)
+    }
+}
+
+final class Relay: SyncObserver {
+    func onProgress(progress: SyncProgress) {
+        print(progress.itemsDone)
     }
 }
 
@@ -136,6 +154,11 @@ class GoodCode(unittest.TestCase):
             "Question.path",
             "Question.label",
             "Screen.progressPercent",
+            "Branchbook.sync(observer:cancel:)",
+            "Relay implements SyncObserver.onProgress(progress:)",
+            "SyncReport.recordsStored",
+            "BranchbookError.DeviceRevoked",
+            "SyncProgress.itemsDone",
         ]:
             self.assertIn(expected, calls)
 
@@ -210,6 +233,14 @@ final class FakeSession: SurveySessionProtocol {
     func jump(to path: String) throws -> Screen { fatalError() }
 }
 """, "FakeSession adopts SurveySessionProtocol but does not implement SurveySessionProtocol.jump(path:)")
+
+    def test_caught_error_case_misspelled(self):
+        self.assertFails(with_mistake("catch BranchbookError.DeviceRevoked {", "catch BranchbookError.DeviceRevokd {"),
+                         "BranchbookError has no case 'DeviceRevokd' (did you mean 'DeviceRevoked'?)")
+
+    def test_callback_interface_implemented_with_wrong_labels(self):
+        self.assertFails(with_mistake("func onProgress(progress: SyncProgress)", "func onProgress(_ progress: SyncProgress)"),
+                         "Relay adopts SyncObserver but does not implement SyncObserver.onProgress(progress:)")
 
 
 def main(argv):

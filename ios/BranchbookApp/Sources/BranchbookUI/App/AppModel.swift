@@ -60,12 +60,10 @@ public final class AppModel: ObservableObject {
                 .appendingPathComponent("Branchbook", isDirectory: true)
             let key: Data = try Keychain.databaseKey()
             let deviceId: String = try Keychain.deviceId()
-            let database = folder.appendingPathComponent("branchbook.db").path
-            let (core, client): (Branchbook, SyncClient) = try await queue.run {
-                (try Branchbook.open(dataDir: folder.path, key: key, deviceId: deviceId),
-                 try SyncClient.open(dbPath: database, key: key))
+            let core: Branchbook = try await queue.run {
+                try Branchbook.open(dataDir: folder.path, key: key, deviceId: deviceId)
             }
-            send = SendModel(core: core, client: client, app: self)
+            send = SendModel(core: core, app: self)
             opening = .ready(core)
             if let saved = defaults.data(forKey: Self.routesKey),
                let routes = try? JSONDecoder().decode([Route].self, from: saved) {
@@ -91,29 +89,7 @@ public final class AppModel: ObservableObject {
         if let failure = error as? BranchbookError {
             return failure.userMessage(language: language)
         }
-        if let failure = error as? SyncError {
-            return t(Self.textKey(of: failure))
-        }
         return t(.errorStorage)
-    }
-
-    /// The catalogue entry for a sync failure. (The sync client's errors have no
-    /// `userMessage` of their own yet, unlike `BranchbookError`: reported to the lead.)
-    nonisolated static func textKey(of failure: SyncError) -> TextKey {
-        switch failure {
-        case .BadEnrollmentQr, .BadServerUrl:
-            return .enrollBadQr
-        case .NotEnrolled:
-            return .errorNotEnrolled
-        case .Revoked:
-            return .sendRevoked
-        case .Refused, .TooLarge:
-            return .errorServerRefused
-        case .Cancelled:
-            return .sendStopped
-        default:
-            return .sendNoNetwork
-        }
     }
 
     /// An instant as Vietnam's clock shows it, written the app language's way.

@@ -12,6 +12,8 @@ final class EnrollModel: ScreenModel {
     @Published var scanning = false
     @Published private(set) var working = false
     @Published private(set) var enrolled: Enrollment?
+    /// Stops the enrollment under way when she leaves the screen.
+    private var cancelHandle: CancelHandle?
 
     init(core: Branchbook, app: AppModel) {
         super.init(core: core, app: app, name: "enroll")
@@ -22,8 +24,8 @@ final class EnrollModel: ScreenModel {
         let server = self.server
         let code = self.code
         let label = deviceLabel
-        await enroll { client, cancel in
-            try client.enrollWithCode(serverUrl: server, code: code, deviceLabel: label, cancel: cancel)
+        await enroll(scanned: false) { core, cancel in
+            try core.enroll(serverUrl: server, code: code, deviceLabel: label, cancel: cancel)
         }
     }
 
@@ -31,21 +33,33 @@ final class EnrollModel: ScreenModel {
     func enrollScanned(_ qr: String) async {
         scanning = false
         let label = deviceLabel
-        await enroll { client, cancel in
-            try client.enrollWithQr(qr: qr, deviceLabel: label, cancel: cancel)
+        await enroll(scanned: true) { core, cancel in
+            try core.enrollWithQr(qrPayload: qr, deviceLabel: label, cancel: cancel)
         }
     }
 
-    private func enroll(_ work: @escaping (SyncClient, CancelHandle) throws -> Enrollment) async {
-        guard let send = app.send else {
-            return
-        }
-        let client = send.client
+    /// Stops an enrollment under way (nothing is kept of it).
+    func cancel() {
+        cancelHandle?.cancel()
+    }
+
+    /// Runs one of the core's enroll calls with a fresh cancel handle, then starts the
+    /// first send. A scanned code the core finds malformed is told as a bad QR code.
+    private func enroll(scanned: Bool, _ work: @escaping (Branchbook, CancelHandle) throws -> Enrollment) async {
+        let handle = CancelHandle()
+        cancelHandle = handle
         working = true
-        defer { working = false }
+        defer {
+            working = false
+            cancelHandle = nil
+        }
         do {
-            enrolled = try await attempt { _ in try work(client, CancelHandle()) }
-            send.start()
+            enrolled = try await attempt { core in try work(core, handle) }
+            app.send?.start()
+        } catch BranchbookError.InvalidInput where scanned {
+            error = app.t(.enrollBadQr)
+        } catch BranchbookError.Cancelled {
+            return
         } catch {
             self.error = app.message(for: error)
         }

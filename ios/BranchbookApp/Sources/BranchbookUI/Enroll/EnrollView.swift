@@ -50,6 +50,7 @@ struct EnrollView: View {
             }
         }
         .navigationTitle(app.t(.enrollTitle))
+        .onDisappear { model.cancel() }
         .sheet(isPresented: $model.scanning) {
             QRScannerView { text in
                 Task { await model.enrollScanned(text) }

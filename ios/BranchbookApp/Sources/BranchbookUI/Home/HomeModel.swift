@@ -21,8 +21,8 @@ final class HomeModel: ScreenModel {
             self.counts = counts
         }
         account = await call { core in try core.account() } ?? nil
-        if let client = app.send?.client {
-            enrolled = await call { _ in try client.isEnrolled() } ?? enrolled
+        if let enrollment = await call({ core in try core.enrollment() }) {
+            enrolled = enrollment != nil
         }
         drafts = await call { core in
             try core.listSubmissions(filter: SubmissionFilter(state: .draft), offset: 0, limit: 50)

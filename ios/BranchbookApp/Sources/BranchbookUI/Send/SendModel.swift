@@ -14,7 +14,7 @@ public final class SendModel: ObservableObject {
         case stopped
         case noNetwork
         case revoked
-        case failed(TextKey)
+        case failed(BranchbookError)
     }
 
     @Published public private(set) var running = false
@@ -23,15 +23,13 @@ public final class SendModel: ObservableObject {
     @Published public private(set) var status: OutboxStatus?
     @Published public var error: String?
     let core: Branchbook
-    let client: SyncClient
     private weak var app: AppModel?
     private var cancel: CancelHandle?
     private var backgroundTask: UIBackgroundTaskIdentifier = .invalid
     private let queue = CoreQueue("send-status")
 
-    init(core: Branchbook, client: SyncClient, app: AppModel) {
+    init(core: Branchbook, app: AppModel) {
         self.core = core
-        self.client = client
         self.app = app
     }
 
@@ -51,7 +49,7 @@ public final class SendModel: ObservableObject {
             return
         }
         let handle = CancelHandle()
-        let client = self.client
+        let core = self.core
         cancel = handle
         running = true
         progress = nil
@@ -65,11 +63,11 @@ public final class SendModel: ObservableObject {
         Thread.detachNewThread {
             let outcome: Outcome
             do {
-                outcome = .sent(try client.sync(observer: relay, cancel: handle))
-            } catch let failure as SyncError {
+                outcome = .sent(try core.sync(observer: relay, cancel: handle))
+            } catch let failure as BranchbookError {
                 outcome = SendModel.outcome(of: failure)
             } catch {
-                outcome = .failed(.errorStorage)
+                outcome = .failed(.Storage(reason: "\(error)"))
             }
             Task { @MainActor [weak self] in self?.finish(outcome) }
         }
@@ -102,16 +100,18 @@ public final class SendModel: ObservableObject {
         Task { await refresh() }
     }
 
-    private nonisolated static func outcome(of failure: SyncError) -> Outcome {
+    /// The outcomes the send screen words its own way; any other failure is shown with
+    /// the core's sentence for it.
+    private nonisolated static func outcome(of failure: BranchbookError) -> Outcome {
         switch failure {
-        case .Revoked:
+        case .DeviceRevoked:
             return .revoked
         case .Cancelled:
             return .stopped
-        case .Unreachable, .NotOurServer:
+        case .Network:
             return .noNetwork
         default:
-            return .failed(AppModel.textKey(of: failure))
+            return .failed(failure)
         }
     }
 }

@@ -108,8 +108,8 @@ struct SendView: View {
             return app.t(.sendNoNetwork)
         case .revoked:
             return app.t(.sendRevoked)
-        case .failed(let key):
-            return app.t(key)
+        case .failed(let failure):
+            return failure.userMessage(language: app.language)
         }
     }
 }
