@@ -3,7 +3,9 @@
 #   1. the generated C header compiles on its own (gcc -fsyntax-only);
 #   2. tests/swift/ffi_link.c, built against that header and linked with the host-built
 #      core library, checks the contract version and every API checksum that the
-#      generated Swift compares at load time, and calls ethnic_groups() through the C ABI;
+#      generated Swift compares at load time, calls ethnic_groups() through the C ABI,
+#      and opens a Branchbook (wrong key length and wrong key as the BranchbookError cases
+#      the Swift reads, home counts and enrollment of a new folder, object freed);
 #   3. every Swift file under ios/ (generated bindings, Package.swift, the app) parses
 #      with tree-sitter-swift, installed from PyPI into a venv in the tool cache, after
 #      tests/swift/test_parse_swift.py shows the parse check catches syntax errors;
@@ -34,6 +36,12 @@ echo '#include "BranchbookCoreFFI.h"' |
     sed -n 's/^ *let bindings_contract_version = \([0-9]*\)$/CONTRACT_VERSION(\1);/p' "$swift"
     sed -n 's/^ *if (\(uniffi_[a-z0-9_]*_checksum_[a-z0-9_]*\)() != \([0-9]*\)) {$/CHECKSUM(\1, \2);/p' "$swift"
 } >"$out/checksums.inc"
+# The variant number the generated Swift reads for each BranchbookError case.
+awk '/^public struct FfiConverterTypeBranchbookError:/ { on = 1 } on && /static func write/ { exit }
+     on && match($0, /case [0-9]+: return \.[A-Za-z]+/) {
+         split(substr($0, RSTART, RLENGTH), w, /[ :.]+/); print "#define BRANCHBOOK_ERROR_" w[4] " " w[2] }' \
+    "$swift" >"$out/errors.inc"
+grep -q 'BRANCHBOOK_ERROR_WrongKey' "$out/errors.inc" || { echo "no BranchbookError cases found in $swift" >&2; exit 1; }
 declared=$(grep -c '_checksum_[a-z0-9_]*(void' "$header" || true)
 extracted=$(grep -c '^CHECKSUM' "$out/checksums.inc" || true)
 grep -q '^CONTRACT_VERSION' "$out/checksums.inc" || { echo "no contract version found in $swift" >&2; exit 1; }
@@ -47,7 +55,10 @@ echo "   linking tests/swift/ffi_link.c with $(basename "$lib") ($extracted chec
 gcc -std=c11 -Wall -Wextra -Werror -D_Nullable= -D_Nonnull= -I "$generated" -I "$out" \
     tests/swift/ffi_link.c -L "$(dirname "$lib")" -lbranchbook_core -Wl,-rpath,"$(dirname "$lib")" \
     -o "$out/ffi_link"
-"$out/ffi_link"
+rm -rf "$out/ffi-data"
+mkdir "$out/ffi-data"
+"$out/ffi_link" "$out/ffi-data"
+rm -rf "$out/ffi-data"
 
 venv="$TOOLS_CACHE/tree-sitter-$TREE_SITTER_VERSION-swift-$TREE_SITTER_SWIFT_VERSION"
 if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import tree_sitter, tree_sitter_swift' 2>/dev/null; then
