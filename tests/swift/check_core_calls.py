@@ -23,6 +23,9 @@ show up on a Mac. This script catches those with tree-sitter-swift:
    - the argument labels must match a declaration (in order; arguments with defaults may
      be left out), and patterns must bind as many values as the case has;
    - a call that throws must be under `try`;
+   - a `switch` over a core enum must name every case unless it has a `default`, a
+     wildcard or a binding (the compiler's exhaustiveness rule, so a case added in Rust
+     is caught here);
    - an app class adopting a core callback protocol must implement each requirement
      with the same labels;
    - every type name the app mentions must be declared by the app, by the bindings, or
@@ -627,6 +630,7 @@ class Checker:
                     for pat in children(sp, "pattern"):
                         scope.update(self.case_pattern(pat, list(pat.children), st))
                 self.with_scope(scope, lambda entry=entry: [self.block(s) for s in children(entry, "statements")])
+            self.exhaustive(node, st)
         elif kind == "do_statement":
             for c in node.named_children:
                 if c.type == "statements":
@@ -710,6 +714,43 @@ class Checker:
             elif c.type == "if_statement":
                 self.conditional(c)
 
+    def exhaustive(self, node, subject_type):
+        """A `switch` over a core enum must name every case (or have a `default`, a
+        wildcard or a binding): a case added in Rust is then found here, not on a Mac."""
+        info = self.core_type(subject_type) if subject_type and not subject_type.endswith("?") else None
+        if info is None or info.kind != "enum" or not info.cases:
+            return
+        covered = set()
+        for entry in children(node, "switch_entry"):
+            if children(entry, "default_keyword"):
+                return
+            if children(entry, "where_keyword"):
+                continue  # a guarded case covers nothing for the compiler either
+            for sp in children(entry, "switch_pattern"):
+                for pat in children(sp, "pattern"):
+                    case = self.pattern_case(pat)
+                    if case is None:
+                        return  # `_`, `let x` or an expression: anything may match
+                    covered.add(case)
+        missing = [c for c in info.cases if c not in covered]
+        if missing:
+            self.report.problem(self.src, node, f"switch over {info.name} is not exhaustive: "
+                                                f"missing {', '.join('.' + c for c in missing)}")
+
+    def pattern_case(self, pat):
+        """The enum case a `case` pattern names (`.a`, `.a(let x)`, `let .a(x)`, `T.a`), or
+        None when the pattern is anything else."""
+        named = [k for k in pat.named_children if k.type != "value_binding_pattern"]
+        if named and named[0].type == "user_type":
+            named = named[1:]
+        if named and named[0].type == "simple_identifier":
+            return self.src.text(named[0])
+        if len(named) == 1 and named[0].type == "navigation_expression":
+            suffix = named[0].child_by_field_name("suffix")
+            name = suffix.child_by_field_name("suffix") if suffix is not None else None
+            return self.src.text(name) if name is not None else None
+        return None
+
     def with_bindings(self, scope, fn):
         self.scopes.append(dict(scope))
         try:
@@ -737,6 +778,9 @@ class Checker:
         """Checks `.name(let a, label: let b)` / `Type.name(...)` against the enum's cases and
         returns the names it binds with their types."""
         named = [k for k in kids if k.is_named]
+        if named and named[0].type == "value_binding_pattern":  # `let .a(x)`: binds all values
+            kids = kids[kids.index(named[0]) + 1:]
+            named = named[1:]
         enum_type = subject_type
         if named and named[0].type == "user_type":
             enum_type = type_text(self.src, named[0])

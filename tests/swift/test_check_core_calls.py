@@ -1,8 +1,9 @@
 """Tests of check_core_calls.py against the real generated bindings: a snippet using the
 core correctly passes and its core calls are listed; each small bad snippet (a misspelled
 method, a wrong argument label, a case or field that does not exist, a missing `try`,
-a misspelled core type, a caught error case that does not exist, a protocol or callback
-interface implemented with the wrong labels) fails
+a misspelled core type, a caught error case that does not exist, a switch over a core
+enum that misses a case, a protocol or callback interface implemented with the wrong
+labels) fails
 with a message naming the problem.
 
 Usage: test_check_core_calls.py [BranchbookCore.swift]
@@ -233,6 +234,34 @@ final class FakeSession: SurveySessionProtocol {
     func jump(to path: String) throws -> Screen { fatalError() }
 }
 """, "FakeSession adopts SurveySessionProtocol but does not implement SurveySessionProtocol.jump(path:)")
+
+    def test_switch_missing_a_case(self):
+        self.assertFails(with_mistake("""            case .end:
+                Text(uiFormat(key: .formProgress, language: .vi, args: ["percent": String(screen.progressPercent)]))
+""", ""), "switch over Page is not exhaustive: missing .end")
+
+    def test_guarded_case_does_not_cover_it(self):
+        self.assertFails(with_mistake("case .needsAttention(let problems):",
+                                      "case .needsAttention(let problems) where !problems.isEmpty:"),
+                         "switch over FinalizeOutcome is not exhaustive: missing .needsAttention")
+
+    def test_default_covers_the_rest(self):
+        problems, _ = run(with_mistake("""            case .end:
+""", """            default:
+"""))
+        self.assertEqual(problems, [])
+
+    def test_qualified_and_let_patterns_cover_their_case(self):
+        problems, _ = run(with_mistake("case .finalized(let submission):",
+                                       "case let FinalizeOutcome.finalized(submission):")
+                          .replace("case .needsAttention(let problems):",
+                                   "case .needsAttention(let problems) where !problems.isEmpty:"))
+        self.assertEqual([p.split(": ", 1)[1] for p in problems],
+                         ["switch over FinalizeOutcome is not exhaustive: missing .needsAttention"])
+
+    def test_let_pattern_case_misspelled(self):
+        self.assertFails(with_mistake("case .repeatPrompt(let path, let label, _)", "case let .repeatPromt(path, label, _)"),
+                         "Page has no case 'repeatPromt'")
 
     def test_caught_error_case_misspelled(self):
         self.assertFails(with_mistake("catch BranchbookError.DeviceRevoked {", "catch BranchbookError.DeviceRevokd {"),
