@@ -35,6 +35,9 @@ struct SettingsView: View {
             if let account = model.account {
                 Text(app.f(.settingsAccount, ["account": account]))
             }
+            if let enrollment = model.enrollment {
+                Text(app.f(.enrollDone, ["branch": enrollment.branchName]))
+            }
             Section(app.t(.settingsAbout)) {
                 Text(app.t(.settingsAboutBody))
                 Text(app.f(.settingsVersion, ["version": model.version])).font(.caption)
