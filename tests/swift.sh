@@ -13,6 +13,9 @@
 #      the generated bindings with the same argument labels, cases, fields and `try`,
 #      after the checker's own tests show it catches each kind of mistake. The list of
 #      core uses it checked is left in tests/.cache/swift/core-calls.txt.
+#   5. every privacy-protected API the app uses (camera, location, photo library...) has
+#      its usage description in ios/project.yml and in each InfoPlist.strings language
+#      (tests/swift/check_permissions.py, after its own tests): iOS ends an app without it.
 # Needs core/bindgen/generate.sh to have run (tests/run.sh does that first).
 set -euo pipefail
 source "$(dirname "$0")/lib/tools.sh"
@@ -80,6 +83,10 @@ mapfile -t app < <(find ios -name '*.swift' -type f -not -path '*/.build/*' -not
     { status=1; cat "$out/checker-tests.log" >&2; }
 "$venv/bin/python" tests/swift/check_core_calls.py --bindings "$swift" --platform-names tests/swift/platform_names.txt \
     --list "$out/core-calls.txt" "${app[@]}" >"$out/core-calls-summary.txt" || status=1
+"$venv/bin/python" tests/swift/test_check_permissions.py 2>"$out/permission-tests.log" >"$out/permission-tests.txt" ||
+    { status=1; cat "$out/permission-tests.log" >&2; }
+"$venv/bin/python" tests/swift/check_permissions.py ios >"$out/permissions.txt" || status=1
 echo "   tests/swift.sh took $(elapsed "$started")"
-cat "$out/parse-tests.txt" "$out/parse.txt" "$out/checker-tests.txt" "$out/core-calls-summary.txt"
+cat "$out/parse-tests.txt" "$out/parse.txt" "$out/checker-tests.txt" "$out/core-calls-summary.txt" \
+    "$out/permission-tests.txt" "$out/permissions.txt"
 exit "$status"
