@@ -15,6 +15,7 @@ public final class AppModel: ObservableObject {
         case ready(Branchbook)
     }
 
+    /// Whether the core is open yet (the root view shows a spinner, the failure or home).
     @Published public private(set) var opening: Opening = .opening
     /// The open screens above home; saved at every change.
     @Published public var path: [Route] = [] {
@@ -38,6 +39,8 @@ public final class AppModel: ObservableObject {
     private let defaults: UserDefaults
     private let queue = CoreQueue("app")
 
+    /// Reads the saved app and form languages from `defaults` (the phone's language
+    /// the first time); `open()` then opens the core.
     public init(defaults: UserDefaults = .standard) {
         self.defaults = defaults
         switch defaults.string(forKey: Self.languageKey) {

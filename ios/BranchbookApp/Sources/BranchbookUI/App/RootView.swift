@@ -7,8 +7,10 @@ import SwiftUI
 public struct RootView: View {
     @EnvironmentObject private var app: AppModel
 
+    /// The root reads everything from the `AppModel` in the environment.
     public init() {}
 
+    /// A spinner while the core opens, the failure if it cannot, else home and its stack.
     public var body: some View {
         switch app.opening {
         case .opening:

@@ -17,10 +17,15 @@ public final class SendModel: ObservableObject {
         case failed(BranchbookError)
     }
 
+    /// Whether a send is under way (the screen shows progress and the stop button).
     @Published public private(set) var running = false
+    /// The core's last progress report of the running send.
     @Published public private(set) var progress: SyncProgress?
+    /// How the last send ended; nil while one runs or before the first.
     @Published public private(set) var outcome: Outcome?
+    /// What waits to be sent and what the server refused.
     @Published public private(set) var status: OutboxStatus?
+    /// The failure to show, in the app language.
     @Published public var error: String?
     let core: Branchbook
     private weak var app: AppModel?
