@@ -16,6 +16,7 @@
 #   5. every privacy-protected API the app uses (camera, location, photo library...) has
 #      its usage description in ios/project.yml and in each InfoPlist.strings language
 #      (tests/swift/check_permissions.py, after its own tests): iOS ends an app without it.
+#   6. the core compiles with the phones' features (`sync-client` without `xlsx`).
 # Needs core/bindgen/generate.sh to have run (tests/run.sh does that first).
 set -euo pipefail
 source "$(dirname "$0")/lib/tools.sh"
@@ -50,6 +51,18 @@ extracted=$(grep -c '^CHECKSUM' "$out/checksums.inc" || true)
 grep -q '^CONTRACT_VERSION' "$out/checksums.inc" || { echo "no contract version found in $swift" >&2; exit 1; }
 if [[ $declared != "$extracted" ]]; then
     echo "the header declares $declared checksum functions but $extracted were found in $swift" >&2
+    exit 1
+fi
+
+# The phones' build of the core (sync client, no .xlsx reader), as ios/build-xcframework.sh
+# and Gradle make it for their targets, compiles without warnings (a check build of the
+# library only: it leaves the test build's cdylib alone).
+echo "   cargo check -p branchbook-core --no-default-features --features sync-client"
+phone_check=$(cargo check --locked -q -p branchbook-core --lib --no-default-features --features sync-client \
+    --message-format short 2>&1) || { echo "$phone_check" >&2; exit 1; }
+if grep -q 'warning' <<<"$phone_check"; then
+    echo "$phone_check" >&2
+    echo "the phones' build of the core has warnings" >&2
     exit 1
 fi
 
