@@ -15,6 +15,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+import unit  # noqa: E402
 import check_core_calls  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -276,11 +277,7 @@ def main(argv):
     global BINDINGS
     if argv:
         BINDINGS = argv[0]
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
-    failed = len(result.failures) + len(result.errors)
-    print(f"core-call checker tests: {result.testsRun - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return unit.run(__name__, "core-call checker tests")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+import unit  # noqa: E402
 import check_permissions  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -60,11 +61,7 @@ class Permissions(unittest.TestCase):
 
 
 def main():
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
-    failed = len(result.failures) + len(result.errors)
-    print(f"permission checker tests: {result.testsRun - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return unit.run(__name__, "permission checker tests")
 
 
 if __name__ == "__main__":

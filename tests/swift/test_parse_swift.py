@@ -11,6 +11,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+import unit  # noqa: E402
 import parse_swift  # noqa: E402
 import tree_sitter  # noqa: E402
 import tree_sitter_swift  # noqa: E402
@@ -69,11 +70,7 @@ class ParseSwift(unittest.TestCase):
 
 
 def main():
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
-    failed = len(result.failures) + len(result.errors)
-    print(f"swift parse tests: {result.testsRun - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return unit.run(__name__, "swift parse tests")
 
 
 if __name__ == "__main__":
