@@ -1,0 +1,200 @@
+//! Branchbook's side of the comparison with ODK's JavaRosa (`run.sh` in this folder runs
+//! both and prints the table). It fills a form the way a UI does, with the answers of a
+//! script that `JavaRosaFill.java` gives JavaRosa too:
+//!
+//!     cargo bench -p branchbook-core --bench javarosa -- fill FORM.xlsx ANSWERS.tsv
+//!     cargo bench -p branchbook-core --bench javarosa -- prepare DIR
+//!
+//! `fill` measures loading the form (xlsx, and the canonical JSON phones get), the cold
+//! first fill, then full fills after a warm-up, and prints `RESULT key value` lines.
+//! A full fill = open a session, on each page read the screen, answer its questions
+//! (re-reading the page after each answer, as a field-list page is re-rendered), go
+//! next, add repeat instances at the prompt while the script has answers for them, then
+//! finalize (every constraint and required question checked) and serialize the
+//! submission to JSON bytes. `prepare` writes the engine benchmark's generated form as
+//! an XLSForm with its answers. Options: `--warmup-secs`, `--runs`, `--run-secs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod prepare;
+mod script;
+mod xlsform;
+#[path = "../support/generated_form.rs"]
+mod generated_form;
+
+use std::collections::BTreeSet;
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use branchbook_core::engine::{CompiledForm, FormSession, Page, QuestionKind};
+use branchbook_core::form::{load_json, load_xlsx, read_xlsx};
+use chrono::Utc;
+
+use script::Script;
+
+/// What one fill did, to check that both engines did the same.
+#[derive(Debug)]
+struct Fill {
+    answers: usize,
+    /// Distinct repeat instances answered in (`member[2]`, ...).
+    instances: usize,
+    /// The submission's size (it varies a little with its timestamps).
+    bytes: usize,
+}
+
+fn fill(form: &Arc<CompiledForm>, script: &Script) -> Fill {
+    let mut s = FormSession::new(form.clone(), None, Utc::now());
+    let mut answers = 0;
+    let mut instances = BTreeSet::new();
+    loop {
+        let screen = s.screen();
+        match screen.page {
+            Page::Questions => {
+                let mut done: Vec<String> = Vec::new();
+                loop {
+                    let screen = s.screen();
+                    let Some(q) = screen
+                        .questions
+                        .iter()
+                        .find(|q| !q.read_only && q.kind != QuestionKind::Note && !done.contains(&q.path))
+                    else {
+                        break;
+                    };
+                    done.push(q.path.clone());
+                    if let Some(a) = script.answer(&q.path, q.kind).unwrap_or_else(|e| panic!("{e}")) {
+                        s.set_answer(&q.path, a).unwrap_or_else(|e| panic!("{}: {e}", q.path));
+                        answers += 1;
+                        if let Some(i) = q.path.rfind("]/") {
+                            instances.insert(q.path[..=i].to_owned());
+                        }
+                    }
+                }
+                s.next().unwrap_or_else(|e| panic!("next: {e}: {:?}", s.screen().questions));
+            }
+            Page::RepeatPrompt { path, count, .. } => {
+                if script.wants_instance(&path, count) {
+                    s.add_repeat(&path).unwrap();
+                } else {
+                    s.next().unwrap();
+                }
+            }
+            Page::End => break,
+        }
+    }
+    let submission = s.finalize(Utc::now()).unwrap_or_else(|p| panic!("finalize refused: {p:?}"));
+    let bytes = serde_json::to_vec(&submission).unwrap();
+    Fill { answers, instances: instances.len(), bytes: black_box(bytes).len() }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Peak resident memory of this process, from /proc (Linux), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+struct Options {
+    warmup: Duration,
+    runs: usize,
+    run: Duration,
+}
+
+fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
+    let bytes = std::fs::read(xlsx).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display()));
+    let script = Script::parse(&std::fs::read_to_string(answers).unwrap_or_else(|e| panic!("{}: {e}", answers.display())));
+
+    let t = Instant::now();
+    let form = Arc::new(load_xlsx(&bytes).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display())));
+    let load_cold = t.elapsed();
+    let t = Instant::now();
+    let first = fill(&form, &script);
+    let fill_cold = t.elapsed();
+
+    let t = Instant::now();
+    let mut warmup_fills = 0;
+    while t.elapsed() < o.warmup || warmup_fills < 3 {
+        let again = fill(&form, &script);
+        assert_eq!((again.answers, again.instances), (first.answers, first.instances), "every fill does the same");
+        warmup_fills += 1;
+    }
+
+    let mut rates = Vec::new();
+    let mut times = Vec::new();
+    for _ in 0..o.runs {
+        let start = Instant::now();
+        let mut n = 0;
+        while start.elapsed() < o.run || n < 3 {
+            let t = Instant::now();
+            black_box(fill(&form, &script));
+            times.push(ms(t.elapsed()));
+            n += 1;
+        }
+        rates.push(n as f64 / start.elapsed().as_secs_f64());
+    }
+
+    // Loading, warm: the xlsx (authors' tools, the server) and the canonical JSON that
+    // phones receive (what a phone compiles before a session).
+    let json = read_xlsx(&bytes).unwrap().form.to_json();
+    let load = |f: &dyn Fn() -> CompiledForm| {
+        median((0..20).map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            ms(t.elapsed())
+        }).collect())
+    };
+    let load_xlsx_ms = load(&|| load_xlsx(&bytes).unwrap());
+    let load_json_ms = load(&|| load_json(&json).unwrap());
+
+    println!("RESULT engine branchbook");
+    println!("RESULT answers {}", first.answers);
+    println!("RESULT instances {}", first.instances);
+    println!("RESULT submission_bytes {}", first.bytes);
+    println!("RESULT load_cold_ms {:.3}", ms(load_cold));
+    println!("RESULT load_ms {load_xlsx_ms:.3}");
+    println!("RESULT load_phone_ms {load_json_ms:.3}");
+    println!("RESULT fill_cold_ms {:.3}", ms(fill_cold));
+    println!("RESULT warmup_fills {warmup_fills}");
+    println!("RESULT fill_ms {:.4}", median(times));
+    println!("RESULT fills_per_s {:.1}", median(rates));
+    if let Some(rss) = peak_rss_mib() {
+        println!("RESULT peak_rss_mib {rss:.1}");
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; the rest is ours.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let flag = |name: &str, default: f64| -> f64 {
+        args.iter().position(|a| a == name).map_or(default, |i| args[i + 1].parse().expect(name))
+    };
+    let o = Options {
+        warmup: Duration::from_secs_f64(flag("--warmup-secs", 5.0)),
+        runs: flag("--runs", 7.0) as usize,
+        run: Duration::from_secs_f64(flag("--run-secs", 2.0)),
+    };
+    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["prepare", dir, ..] => prepare::prepare(Path::new(dir)),
+        ["fill", xlsx, answers, ..] => run_fill(Path::new(xlsx), Path::new(answers), &o),
+        _ => {
+            // Run with no arguments (as `cargo bench` does for every bench): fill the
+            // example household survey, so the bench always has something to show.
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+            run_fill(
+                &dir.join("forms/household_survey.xlsx"),
+                &dir.join("benches/javarosa/answers/household_survey.tsv"),
+                &o,
+            );
+        }
+    }
+}

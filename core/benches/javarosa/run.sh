@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Branchbook's form engine vs ODK's JavaRosa, on the same forms with the same answers.
+#
+#   core/benches/javarosa/run.sh            # all three forms
+#   FORMS="household_survey" core/benches/javarosa/run.sh
+#
+# On a fresh machine it fetches what it needs into core/benches/javarosa/.cache
+# (git-ignored): pyxform (PyPI, pinned) in a venv, JavaRosa and its dependencies (Maven
+# Central, pinned in pom.xml). Then:
+#   1. `cargo bench ... -- prepare` writes the forms as XLSForms pyxform accepts: the two
+#      example forms and the engine benchmark's generated 1,000-field form (with its
+#      answer script);
+#   2. pyxform converts each .xlsx to an ODK XForm (.xml);
+#   3. each engine, in its own process, loads its form (ours: the .xlsx and the
+#      canonical JSON; JavaRosa: the XForm and Collect's serialized-FormDef cache), does
+#      one cold fill, warms up, then measures full fills (see main.rs and
+#      JavaRosaFill.java for what a fill does: the same on both sides);
+#   4. the answers given and repeat instances filled are compared (they must match), and
+#      a table is printed.
+# Tunables (environment): WARMUP_SECS (10), RUNS (7), RUN_SECS (2), JAVA_OPTS.
+# This is a benchmark, not a test: tests/run.sh does not run it.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../../.." && pwd)"
+CACHE="$HERE/.cache"
+PYXFORM_VERSION=4.5.0
+FORMS="${FORMS:-household_survey dialogue_feedback generated_1000}"
+WARMUP_SECS="${WARMUP_SECS:-10}"
+RUNS="${RUNS:-7}"
+RUN_SECS="${RUN_SECS:-2}"
+# JavaRosa's best setting found on a 2-core machine (see README.md here): a fixed 1 GiB
+# heap with the parallel collector (its allocation-heavy fills run faster than with G1).
+JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}"
+mkdir -p "$CACHE/forms" "$CACHE/results"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# pyxform, pinned, in a venv.
+if ! "$CACHE/venv/bin/xls2xform" --help >/dev/null 2>&1 \
+    || [ "$("$CACHE/venv/bin/pip" show pyxform 2>/dev/null | sed -n 's/^Version: //p')" != "$PYXFORM_VERSION" ]; then
+    say "installing pyxform $PYXFORM_VERSION"
+    python3 -m venv "$CACHE/venv"
+    "$CACHE/venv/bin/pip" install --quiet "pyxform==$PYXFORM_VERSION"
+fi
+
+# JavaRosa and its runtime dependencies (versions pinned in pom.xml).
+if [ ! -f "$CACHE/lib/.done" ] || [ "$HERE/pom.xml" -nt "$CACHE/lib/.done" ]; then
+    say "fetching JavaRosa from Maven Central"
+    rm -rf "$CACHE/lib"
+    mvn -q -B -f "$HERE/pom.xml" dependency:copy-dependencies \
+        -DoutputDirectory="$CACHE/lib" -DincludeScope=runtime
+    touch "$CACHE/lib/.done"
+fi
+say "compiling JavaRosaFill.java"
+rm -rf "$CACHE/classes"
+javac -nowarn -d "$CACHE/classes" -cp "$CACHE/lib/*" "$HERE/JavaRosaFill.java"
+
+cd "$ROOT"
+say "building the Rust side (release)"
+cargo bench -p branchbook-core --bench javarosa --no-run 2>&1 | tail -n 1 >&2
+bench() { cargo bench -q -p branchbook-core --bench javarosa -- "$@" 2>/dev/null; }
+say "writing the forms"
+bench prepare "$CACHE/forms" >&2
+
+answers_of() {
+    if [ -f "$HERE/answers/$1.tsv" ]; then echo "$HERE/answers/$1.tsv"; else echo "$CACHE/forms/$1.answers.tsv"; fi
+}
+value() { awk -v k="$2" '$1 == "RESULT" && $2 == k { print $3 }' "$1"; }
+
+timing=(--warmup-secs "$WARMUP_SECS" --runs "$RUNS" --run-secs "$RUN_SECS")
+for form in $FORMS; do
+    say "pyxform: $form.xlsx -> $form.xml"
+    "$CACHE/venv/bin/xls2xform" --skip_validate "$CACHE/forms/$form.xlsx" "$CACHE/forms/$form.xml" >/dev/null
+    say "$form: Branchbook"
+    bench fill "$CACHE/forms/$form.xlsx" "$(answers_of "$form")" "${timing[@]}" \
+        > "$CACHE/results/$form.branchbook.txt"
+    say "$form: JavaRosa"
+    # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+    java $JAVA_OPTS -cp "$CACHE/classes:$CACHE/lib/*" JavaRosaFill \
+        "$CACHE/forms/$form.xml" "$(answers_of "$form")" "${timing[@]}" \
+        > "$CACHE/results/$form.javarosa.txt"
+    for key in answers instances; do
+        ours="$(value "$CACHE/results/$form.branchbook.txt" $key)"
+        theirs="$(value "$CACHE/results/$form.javarosa.txt" $key)"
+        if [ "$ours" != "$theirs" ]; then
+            echo "$form: the engines did not fill the same ($key: Branchbook $ours, JavaRosa $theirs)" >&2
+            exit 1
+        fi
+    done
+done
+
+echo
+echo "Full fills of the same form with the same answers (median of $RUNS runs of ${RUN_SECS}s after ${WARMUP_SECS}s warm-up)"
+echo "load = parse + compile the form: Branchbook from .xlsx / from its JSON (phone); JavaRosa from XForm XML / from Collect's FormDef cache"
+echo
+printf '| %-16s | %-10s | %7s | %7s | %18s | %11s | %14s | %9s | %8s | %8s | %9s |\n' \
+    form engine answers repeats "load ms (xml/xlsx)" "load ms (phone)" "cold fill ms" "warm fill ms" "fills/s" "peak RSS MiB" "heap MiB"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ ------------ --------- --------- -------------------- ------------- ---------------- ----------- ---------- ---------- -----------
+for form in $FORMS; do
+    for engine in branchbook javarosa; do
+        f="$CACHE/results/$form.$engine.txt"
+        heap="$(value "$f" heap_used_mib)"
+        printf '| %-16s | %-10s | %7s | %7s | %18s | %15s | %14s | %12s | %8s | %12s | %9s |\n' \
+            "$form" "$engine" "$(value "$f" answers)" "$(value "$f" instances)" "$(value "$f" load_ms)" \
+            "$(value "$f" load_phone_ms)" "$(value "$f" fill_cold_ms)" "$(value "$f" fill_ms)" \
+            "$(value "$f" fills_per_s)" "$(value "$f" peak_rss_mib)" "${heap:--}"
+    done
+done
+echo
+for form in $FORMS; do
+    ours="$(value "$CACHE/results/$form.branchbook.txt" fills_per_s)"
+    theirs="$(value "$CACHE/results/$form.javarosa.txt" fills_per_s)"
+    awk -v f="$form" -v a="$ours" -v b="$theirs" 'BEGIN { printf "%s: Branchbook fills %.1fx as many per second as JavaRosa\n", f, a / b }'
+done
+echo "Raw results: $CACHE/results/"
