@@ -1,7 +1,7 @@
 // JavaRosa's side of the Branchbook vs JavaRosa comparison (run.sh in this folder runs
 // both sides and prints the table; the Rust side is main.rs).
 //
-//   java -cp CLASSPATH JavaRosaFill FORM.xml ANSWERS.tsv [--warmup-secs S] [--runs R] [--run-secs S]
+//   java -cp CLASSPATH JavaRosaFill FORM.xml ANSWERS.tsv [--warmup-secs S] [--runs R] [--run-secs S] [--print-submission]
 //
 // It loads an XForm (as pyxform writes it from the same XLSForm), then fills it many times
 // the way ODK Collect drives JavaRosa: FormEntryController steps from screen to screen
@@ -18,7 +18,8 @@
 // (see script.rs); a question the script does not list stops the run.
 //
 // It prints `RESULT key value` lines: the same measurements, in the same order, with the
-// same warm-up and run lengths as the Rust side.
+// same warm-up and run lengths as the Rust side. `--print-submission` prints the first
+// fill's XML on stderr.
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,7 +56,10 @@ import org.javarosa.core.model.data.helper.Selection;
 import org.javarosa.core.model.instance.FormInstance;
 import org.javarosa.core.model.instance.InstanceInitializationFactory;
 import org.javarosa.core.model.instance.TreeReference;
+import org.javarosa.core.services.IPropertyManager;
+import org.javarosa.core.services.PropertyManager;
 import org.javarosa.core.services.PrototypeManager;
+import org.javarosa.core.services.properties.IPropertyRules;
 import org.javarosa.core.services.transport.payload.ByteArrayPayload;
 import org.javarosa.core.util.JavaRosaCoreModule;
 import org.javarosa.form.api.FormEntryCaption;
@@ -67,6 +73,8 @@ import org.javarosa.xform.util.XFormUtils;
 public final class JavaRosaFill {
     /** Keeps the JIT from dropping work whose result is otherwise unused. */
     static long sink;
+    /** `--print-submission`: print the first fill's XML on stderr. */
+    static boolean printSubmission;
 
     /** The answer script (format described in script.rs). */
     static final class Script {
@@ -178,6 +186,10 @@ public final class JavaRosaFill {
         fd.postProcessInstance();
         ByteArrayPayload xml = (ByteArrayPayload) new XFormSerializingVisitor().createSerializedPayload(fd.getInstance());
         fill.bytes = xml.getLength();
+        if (printSubmission) {
+            printSubmission = false;
+            System.err.println(new String(xml.getPayloadStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
         return fill;
     }
 
@@ -300,6 +312,36 @@ public final class JavaRosaFill {
         throw new IllegalStateException(p.getIndex().getReference() + ": no choice " + name);
     }
 
+    /** The device's properties that metadata fields read (deviceid, username), as
+     * Collect's property manager gives them. */
+    static final class DeviceProperties implements IPropertyManager {
+        final Map<String, String> values = new HashMap<>();
+
+        public List<String> getProperty(String name) {
+            String v = values.get(name);
+            return v == null ? null : Collections.singletonList(v);
+        }
+
+        public void setProperty(String name, String value) {
+            values.put(name, value);
+        }
+
+        public void setProperty(String name, List<String> value) {
+            values.put(name, value.isEmpty() ? null : value.get(0));
+        }
+
+        public String getSingularProperty(String name) {
+            return values.get(name);
+        }
+
+        public void addRules(IPropertyRules rules) {
+        }
+
+        public List<IPropertyRules> getRules() {
+            return Collections.emptyList();
+        }
+    }
+
     // ---- loading ---------------------------------------------------------------------
 
     static FormDef parse(byte[] xml) throws Exception {
@@ -339,6 +381,16 @@ public final class JavaRosaFill {
         return median(times);
     }
 
+    /** CPU time this process has used (all threads, JIT and GC included, user + system),
+     * from /proc (Linux; clock ticks of 1/100 s): unlike wall time, not inflated when
+     * other work preempts us. */
+    static double cpuSecs() throws IOException {
+        String stat = new String(Files.readAllBytes(Paths.get("/proc/self/stat")), StandardCharsets.UTF_8);
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+        // Fields 14 and 15 of the file (utime, stime) are 11 and 12 after the name.
+        return (Double.parseDouble(fields[11]) + Double.parseDouble(fields[12])) / 100.0;
+    }
+
     /** Peak resident memory of this process, from /proc (Linux), in MiB. */
     static double peakRssMib() throws IOException {
         for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
@@ -356,6 +408,7 @@ public final class JavaRosaFill {
         long warmupNanos = (long) (flag(args, "--warmup-secs", 5) * 1e9);
         int runs = (int) flag(args, "--runs", 7);
         long runNanos = (long) (flag(args, "--run-secs", 2) * 1e9);
+        printSubmission = Arrays.asList(args).contains("--print-submission");
         byte[] xml = Files.readAllBytes(Paths.get(args[0]));
         Script script = new Script(new String(Files.readAllBytes(Paths.get(args[1])), StandardCharsets.UTF_8));
 
@@ -363,6 +416,10 @@ public final class JavaRosaFill {
         new XFormsModule().registerModule();
         PrototypeManager.registerPrototypes(JavaRosaCoreModule.classNames);
         PrototypeManager.registerPrototypes(CoreModelModule.classNames);
+        DeviceProperties device = new DeviceProperties();
+        device.setProperty("deviceid", "branchbook-bench-device");
+        device.setProperty("username", "branchhead");
+        PropertyManager.setPropertyManager(device);
 
         long t = System.nanoTime();
         FormDef fd = parse(xml);
@@ -380,9 +437,11 @@ public final class JavaRosaFill {
         }
 
         List<Double> rates = new ArrayList<>();
+        List<Double> cpuRates = new ArrayList<>();
         List<Double> times = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
             long start = System.nanoTime();
+            double cpu = cpuSecs();
             int n = 0;
             while (System.nanoTime() - start < runNanos || n < 3) {
                 long f = System.nanoTime();
@@ -391,6 +450,7 @@ public final class JavaRosaFill {
                 n++;
             }
             rates.add(n / ((System.nanoTime() - start) / 1e9));
+            cpuRates.add(n / (cpuSecs() - cpu));
         }
 
         double loadXml = medianLoad(() -> parse(xml));
@@ -422,6 +482,7 @@ public final class JavaRosaFill {
         System.out.println("RESULT warmup_fills " + warmupFills);
         System.out.printf("RESULT fill_ms %.4f%n", median(times));
         System.out.printf("RESULT fills_per_s %.1f%n", median(rates));
+        System.out.printf("RESULT fills_per_cpu_s %.1f%n", median(cpuRates));
         System.out.printf("RESULT peak_rss_mib %.1f%n", peakRssMib());
         System.out.printf("RESULT heap_used_mib %.1f%n", heapUsed);
         System.out.println("RESULT sink " + (sink & 1));

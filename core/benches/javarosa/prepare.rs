@@ -54,8 +54,7 @@ fn for_pyxform(form: Form) -> Form {
             .replace(&format!("\"name\":\"{clash}\""), &format!("\"name\":\"{new}\""))
             .replace(&format!("${{{clash}}}"), &format!("${{{new}}}"));
     }
-    let renamed = Form::from_json(&json).expect("the renamed form reads");
-    renamed
+    Form::from_json(&json).expect("the renamed form reads")
 }
 
 /// Names of the repeats that have a `repeat_count`, at any depth.
