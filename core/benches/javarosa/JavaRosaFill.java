@@ -5,12 +5,14 @@
 //
 // It loads an XForm (as pyxform writes it from the same XLSForm), then fills it many times
 // the way ODK Collect drives JavaRosa: FormEntryController steps from screen to screen
-// (a question, or a whole field-list group or repeat instance); on each screen the
-// prompts are read as Collect's widgets read them (caption hierarchy, label, hint,
-// choices with their labels, current answer, required, read-only) and each question is
-// answered with answerQuestion(index, value, true) (constraints checked, as Collect does
-// on leaving a screen), re-reading the screen after each answer; at a repeat prompt a new
-// instance is added while the script has answers for it. At the end, as Collect's save:
+// (a question, or a whole field-list group or repeat instance); each screen is drawn as
+// Collect's views read it (caption hierarchy, label, hint, choices with their labels,
+// current answer, required, read-only) and each question is answered with
+// answerQuestion(index, value, true) (constraints checked, as Collect does on leaving a
+// screen); on a field-list screen, after each answer, the questions shown are compared
+// with snapshots taken before it and those that appeared or changed are drawn again (as
+// Collect does); at a repeat prompt a new instance is added while the script has answers
+// for it. At the end, as Collect's save:
 // FormDef.validate() (every constraint and required question), postProcessInstance()
 // and the submission XML (XFormSerializingVisitor). A new fill starts from a clone of the
 // blank main instance and FormDef.initialize(true, ...), as JavaRosa's own benchmarks
@@ -36,6 +38,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.javarosa.core.model.Constants;
@@ -142,10 +145,13 @@ public final class JavaRosaFill {
                 }
                 continue;
             }
+            boolean fieldList = event != FormEntryController.EVENT_QUESTION;
+            List<FormEntryPrompt> shown = prompts(fec, screen);
+            render(fec, screen, shown);
             Set<FormIndex> done = new HashSet<>();
             while (true) {
                 FormEntryPrompt next = null;
-                for (FormEntryPrompt p : render(fec, screen)) {
+                for (FormEntryPrompt p : shown) {
                     if (!p.isReadOnly() && !done.contains(p.getIndex())) {
                         next = p;
                         break;
@@ -158,6 +164,8 @@ public final class JavaRosaFill {
                 String value = script.answers.get(path.toString());
                 if (value == null) throw new IllegalStateException("the script has no answer for " + path);
                 if (value.isEmpty()) continue;
+                List<Snapshot> before = new ArrayList<>();
+                if (fieldList) for (FormEntryPrompt p : shown) before.add(new Snapshot(p));
                 int status = fec.answerQuestion(next.getIndex(), answer(next, value), true);
                 if (status != FormEntryController.ANSWER_OK) {
                     throw new IllegalStateException(path + ": " + value + " refused (status " + status + ")");
@@ -165,6 +173,16 @@ public final class JavaRosaFill {
                 fill.answers++;
                 int end = path.lastIndexOf("]/");
                 if (end >= 0) fill.instances.add(path.substring(0, end + 1));
+                if (fieldList) {
+                    // As Collect on a field-list screen: the questions shown now, compared with
+                    // snapshots of before; those that appeared or changed are drawn again.
+                    shown = prompts(fec, screen);
+                    for (FormEntryPrompt p : shown) {
+                        boolean same = false;
+                        for (Snapshot b : before) same |= b.sameAs(p);
+                        if (!same) sink += render(p);
+                    }
+                }
             }
             if (event != FormEntryController.EVENT_QUESTION) {
                 // Leave a field-list screen: past the last of its questions.
@@ -206,7 +224,7 @@ public final class JavaRosaFill {
                 case FormEntryController.EVENT_GROUP:
                 case FormEntryController.EVENT_REPEAT:
                     if (isFieldList(model.getForm(), model.getFormIndex())
-                        && !render(fec, model.getFormIndex()).isEmpty()) {
+                        && !prompts(fec, model.getFormIndex()).isEmpty()) {
                         return event;
                     }
                     break;
@@ -223,8 +241,9 @@ public final class JavaRosaFill {
         return appearance != null && appearance.toLowerCase().contains("field-list");
     }
 
-    /** The prompts of a screen, read as Collect's views read them. */
-    static List<FormEntryPrompt> render(FormEntryController fec, FormIndex screen) {
+    /** The questions a screen shows: its question, or the relevant questions of its
+     * field-list group or repeat instance. */
+    static List<FormEntryPrompt> prompts(FormEntryController fec, FormIndex screen) {
         FormEntryModel model = fec.getModel();
         List<FormEntryPrompt> prompts = new ArrayList<>();
         if (model.getEvent(screen) == FormEntryController.EVENT_QUESTION) {
@@ -237,19 +256,59 @@ public final class JavaRosaFill {
                 }
             }
         }
-        long n = 0;
-        for (FormEntryCaption c : model.getCaptionHierarchy(screen)) n += length(c.getLongText());
-        for (FormEntryPrompt p : prompts) {
-            n += length(p.getLongText()) + length(p.getHelpText());
-            if (p.getDataType() == Constants.DATATYPE_CHOICE || p.getDataType() == Constants.DATATYPE_CHOICE_LIST) {
-                for (SelectChoice c : p.getSelectChoices()) n += length(p.getSelectChoiceText(c));
-            }
-            IAnswerData value = p.getAnswerValue();
-            if (value != null) n += length(value.getDisplayText());
-            if (p.isRequired()) n++;
-        }
-        sink += n;
         return prompts;
+    }
+
+    /** Draws a screen as Collect's views read it: the group captions above, then each question. */
+    static void render(FormEntryController fec, FormIndex screen, List<FormEntryPrompt> prompts) {
+        long n = 0;
+        for (FormEntryCaption c : fec.getModel().getCaptionHierarchy(screen)) n += length(c.getLongText());
+        for (FormEntryPrompt p : prompts) n += render(p);
+        sink += n;
+    }
+
+    /** Reads what a question's widget shows: label, hint, choices with their labels,
+     * current answer, required and read-only flags. */
+    static long render(FormEntryPrompt p) {
+        long n = length(p.getLongText()) + length(p.getHelpText());
+        if (p.getDataType() == Constants.DATATYPE_CHOICE || p.getDataType() == Constants.DATATYPE_CHOICE_LIST) {
+            for (SelectChoice c : p.getSelectChoices()) n += length(p.getSelectChoiceText(c));
+        }
+        IAnswerData value = p.getAnswerValue();
+        if (value != null) n += length(value.getDisplayText());
+        if (p.isRequired()) n++;
+        if (p.isReadOnly()) n++;
+        return n;
+    }
+
+    /** What Collect compares to decide which questions of a field-list screen changed
+     * after an answer (its ImmutableDisplayableQuestion). */
+    static final class Snapshot {
+        final FormIndex index;
+        final String text;
+        final String hint;
+        final String answer;
+        final boolean readOnly;
+        final List<SelectChoice> choices;
+
+        Snapshot(FormEntryPrompt p) {
+            index = p.getIndex();
+            text = p.getQuestionText();
+            hint = p.getHelpText();
+            answer = p.getAnswerText();
+            readOnly = p.isReadOnly();
+            List<SelectChoice> c = p.getSelectChoices();
+            choices = c == null ? null : new ArrayList<>(c);
+        }
+
+        boolean sameAs(FormEntryPrompt p) {
+            return p.getIndex().equals(index)
+                && Objects.equals(p.getQuestionText(), text)
+                && Objects.equals(p.getHelpText(), hint)
+                && Objects.equals(p.getAnswerText(), answer)
+                && p.isReadOnly() == readOnly
+                && Objects.equals(p.getSelectChoices(), choices);
+        }
     }
 
     static int length(String s) {

@@ -9,8 +9,9 @@
 //! first fill, then full fills after a warm-up (per second of wall time, and per second
 //! of the process's CPU time), and prints `RESULT key value` lines.
 //! A full fill = open a session, on each page read the screen, answer its questions
-//! (re-reading the page after each answer, as a field-list page is re-rendered), go
-//! next, add repeat instances at the prompt while the script has answers for them, then
+//! (applying what each answer changed on the page, as a UI does with the
+//! `ScreenUpdate`), go next, add repeat instances at the prompt while the script has
+//! answers for them, then
 //! finalize (every constraint and required question checked) and serialize the
 //! submission to JSON bytes. `prepare` writes the engine benchmark's generated form as
 //! an XLSForm with its answers. Options: `--warmup-secs`, `--runs`, `--run-secs`, and
@@ -23,13 +24,13 @@ mod xlsform;
 #[path = "../support/generated_form.rs"]
 mod generated_form;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use branchbook_core::engine::{CompiledForm, FormSession, Page, QuestionKind};
+use branchbook_core::engine::{CompiledForm, FormSession, Page, Question, QuestionKind, ScreenUpdate};
 use branchbook_core::form::{load_json, load_xlsx, read_xlsx};
 use chrono::Utc;
 
@@ -58,24 +59,21 @@ fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script) -> (Fill, Vec<u8>) {
         let screen = s.screen();
         match screen.page {
             Page::Questions => {
-                let mut done: Vec<String> = Vec::new();
-                loop {
-                    let screen = s.screen();
-                    let Some(q) = screen
-                        .questions
-                        .iter()
-                        .find(|q| !q.read_only && q.kind != QuestionKind::Note && !done.contains(&q.path))
-                    else {
-                        break;
-                    };
-                    done.push(q.path.clone());
-                    if let Some(a) = script.answer(&q.path, q.kind).unwrap_or_else(|e| panic!("{e}")) {
-                        s.set_answer(&q.path, a).unwrap_or_else(|e| panic!("{}: {e}", q.path));
-                        answers += 1;
-                        if let Some(i) = q.path.rfind("]/") {
-                            instances.insert(q.path[..=i].to_owned());
-                        }
+                // As a UI: draw the page, then after each answer apply what changed on it.
+                let mut shown = screen.questions;
+                let mut done: HashSet<String> = HashSet::new();
+                while let Some(q) =
+                    shown.iter().find(|q| !q.read_only && q.kind != QuestionKind::Note && !done.contains(&q.path))
+                {
+                    let (path, kind) = (q.path.clone(), q.kind);
+                    done.insert(path.clone());
+                    let Some(a) = script.answer(&path, kind).unwrap_or_else(|e| panic!("{e}")) else { continue };
+                    let update = s.set_answer(&path, a).unwrap_or_else(|e| panic!("{path}: {e}"));
+                    answers += 1;
+                    if let Some(i) = path.rfind("]/") {
+                        instances.insert(path[..=i].to_owned());
                     }
+                    shown = if update.moved { s.screen().questions } else { apply(shown, update) };
                 }
                 s.next().unwrap_or_else(|e| panic!("next: {e}: {:?}", s.screen().questions));
             }
@@ -92,6 +90,14 @@ fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script) -> (Fill, Vec<u8>) {
     let submission = s.finalize(Utc::now()).unwrap_or_else(|p| panic!("finalize refused: {p:?}"));
     let bytes = black_box(serde_json::to_vec(&submission).unwrap());
     (Fill { answers, instances: instances.len(), bytes: bytes.len() }, bytes)
+}
+
+/// The page's questions after an answer: changed ones replaced or added, hidden ones
+/// dropped, in the new order.
+fn apply(shown: Vec<Question>, update: ScreenUpdate) -> Vec<Question> {
+    let mut by_path: HashMap<String, Question> = shown.into_iter().map(|q| (q.path.clone(), q)).collect();
+    by_path.extend(update.changed.into_iter().map(|q| (q.path.clone(), q)));
+    update.order.iter().filter_map(|p| by_path.remove(p)).collect()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
