@@ -17,7 +17,9 @@
 #      JavaRosaFill.java for what a fill does: the same on both sides);
 #   4. the answers given and repeat instances filled are compared (they must match), and
 #      a table is printed.
-# Tunables (environment): WARMUP_SECS (10), RUNS (7), RUN_SECS (2), JAVA_OPTS.
+# Each engine runs ROUNDS times per form (alternating with the other), each time in a
+# fresh process; the table shows each engine's best round.
+# Tunables (environment): WARMUP_SECS (10), RUNS (7), RUN_SECS (2), ROUNDS (3), JAVA_OPTS.
 # This is a benchmark, not a test: tests/run.sh does not run it.
 set -euo pipefail
 
@@ -29,10 +31,13 @@ FORMS="${FORMS:-household_survey dialogue_feedback generated_1000}"
 WARMUP_SECS="${WARMUP_SECS:-10}"
 RUNS="${RUNS:-7}"
 RUN_SECS="${RUN_SECS:-2}"
+ROUNDS="${ROUNDS:-3}"
 # JavaRosa's best setting found on a 2-core machine (see README.md here): a fixed 1 GiB
 # heap with the parallel collector (its allocation-heavy fills run faster than with G1).
 JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}"
-mkdir -p "$CACHE/forms" "$CACHE/results"
+mkdir -p "$CACHE/forms"
+rm -rf "$CACHE/results"
+mkdir -p "$CACHE/results"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -72,45 +77,64 @@ timing=(--warmup-secs "$WARMUP_SECS" --runs "$RUNS" --run-secs "$RUN_SECS")
 for form in $FORMS; do
     say "pyxform: $form.xlsx -> $form.xml"
     "$CACHE/venv/bin/xls2xform" --skip_validate "$CACHE/forms/$form.xlsx" "$CACHE/forms/$form.xml" >/dev/null
-    say "$form: Branchbook"
-    bench fill "$CACHE/forms/$form.xlsx" "$(answers_of "$form")" "${timing[@]}" \
-        > "$CACHE/results/$form.branchbook.txt"
-    say "$form: JavaRosa"
-    # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-    java $JAVA_OPTS -cp "$CACHE/classes:$CACHE/lib/*" JavaRosaFill \
-        "$CACHE/forms/$form.xml" "$(answers_of "$form")" "${timing[@]}" \
-        > "$CACHE/results/$form.javarosa.txt"
-    for key in answers instances; do
-        ours="$(value "$CACHE/results/$form.branchbook.txt" $key)"
-        theirs="$(value "$CACHE/results/$form.javarosa.txt" $key)"
-        if [ "$ours" != "$theirs" ]; then
-            echo "$form: the engines did not fill the same ($key: Branchbook $ours, JavaRosa $theirs)" >&2
-            exit 1
-        fi
+done
+# Rounds alternate the engines, so both see the same background load on average.
+for round in $(seq "$ROUNDS"); do
+    for form in $FORMS; do
+        say "round $round/$ROUNDS, $form: Branchbook"
+        bench fill "$CACHE/forms/$form.xlsx" "$(answers_of "$form")" "${timing[@]}" \
+            > "$CACHE/results/$form.branchbook.$round.txt"
+        say "round $round/$ROUNDS, $form: JavaRosa"
+        # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+        java $JAVA_OPTS -cp "$CACHE/classes:$CACHE/lib/*" JavaRosaFill \
+            "$CACHE/forms/$form.xml" "$(answers_of "$form")" "${timing[@]}" \
+            > "$CACHE/results/$form.javarosa.$round.txt"
+        for key in answers instances; do
+            ours="$(value "$CACHE/results/$form.branchbook.$round.txt" $key)"
+            theirs="$(value "$CACHE/results/$form.javarosa.$round.txt" $key)"
+            if [ "$ours" != "$theirs" ]; then
+                echo "$form: the engines did not fill the same ($key: Branchbook $ours, JavaRosa $theirs)" >&2
+                exit 1
+            fi
+        done
     done
 done
 
+# Each engine's best round (highest fills per second of CPU time): background load
+# only ever slows a run down.
+best() {
+    local f b="" top=-1 r
+    for f in "$CACHE/results/$1.$2".*.txt; do
+        r="$(value "$f" fills_per_cpu_s)"
+        if awk -v a="$r" -v b="$top" 'BEGIN { exit !(a > b) }'; then top="$r"; b="$f"; fi
+    done
+    echo "$b"
+}
+
 echo
-echo "Full fills of the same form with the same answers (median of $RUNS runs of ${RUN_SECS}s after ${WARMUP_SECS}s warm-up)"
-echo "load = parse + compile the form: Branchbook from .xlsx / from its JSON (phone); JavaRosa from XForm XML / from Collect's FormDef cache"
+echo "Full fills, same form and answers: best of $ROUNDS processes per engine, each the median of $RUNS runs of ${RUN_SECS}s after ${WARMUP_SECS}s of warm-up."
+echo "load: Branchbook from .xlsx | from its JSON (phone); JavaRosa from XForm XML | from Collect's FormDef cache. Cold: first in a fresh process."
 echo
-printf '| %-16s | %-10s | %7s | %7s | %18s | %11s | %14s | %9s | %8s | %8s | %9s |\n' \
-    form engine answers repeats "load ms (xml/xlsx)" "load ms (phone)" "cold fill ms" "warm fill ms" "fills/s" "peak RSS MiB" "heap MiB"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------ ------------ --------- --------- -------------------- ------------- ---------------- ----------- ---------- ---------- -----------
+printf '| %-17s | %-10s | %7s | %9s | %12s | %17s | %12s | %12s | %9s | %11s | %8s | %8s |\n' \
+    form engine answers instances "load cold ms" "load warm ms x|p" "cold fill ms" "warm fill ms" "fills/s" "fills/CPU-s" "RSS MiB" "heap MiB"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------- ------------ --------- ----------- \
+    -------------- ------------------- -------------- -------------- ----------- ------------- ---------- ----------
 for form in $FORMS; do
     for engine in branchbook javarosa; do
-        f="$CACHE/results/$form.$engine.txt"
+        f="$(best "$form" "$engine")"
         heap="$(value "$f" heap_used_mib)"
-        printf '| %-16s | %-10s | %7s | %7s | %18s | %15s | %14s | %12s | %8s | %12s | %9s |\n' \
-            "$form" "$engine" "$(value "$f" answers)" "$(value "$f" instances)" "$(value "$f" load_ms)" \
-            "$(value "$f" load_phone_ms)" "$(value "$f" fill_cold_ms)" "$(value "$f" fill_ms)" \
-            "$(value "$f" fills_per_s)" "$(value "$f" peak_rss_mib)" "${heap:--}"
+        printf '| %-17s | %-10s | %7s | %9s | %12s | %17s | %12s | %12s | %9s | %11s | %8s | %8s |\n' \
+            "$form" "$engine" "$(value "$f" answers)" "$(value "$f" instances)" "$(value "$f" load_cold_ms)" \
+            "$(value "$f" load_ms) | $(value "$f" load_phone_ms)" "$(value "$f" fill_cold_ms)" "$(value "$f" fill_ms)" \
+            "$(value "$f" fills_per_s)" "$(value "$f" fills_per_cpu_s)" "$(value "$f" peak_rss_mib)" "${heap:--}"
     done
 done
 echo
 for form in $FORMS; do
-    ours="$(value "$CACHE/results/$form.branchbook.txt" fills_per_s)"
-    theirs="$(value "$CACHE/results/$form.javarosa.txt" fills_per_s)"
-    awk -v f="$form" -v a="$ours" -v b="$theirs" 'BEGIN { printf "%s: Branchbook fills %.1fx as many per second as JavaRosa\n", f, a / b }'
+    ours="$(best "$form" branchbook)"
+    theirs="$(best "$form" javarosa)"
+    awk -v f="$form" -v a="$(value "$ours" fills_per_cpu_s)" -v b="$(value "$theirs" fills_per_cpu_s)" \
+        -v c="$(value "$ours" fills_per_s)" -v d="$(value "$theirs" fills_per_s)" \
+        'BEGIN { printf "%s: Branchbook does %.1fx the fills per CPU-second of JavaRosa (%.1fx per wall-clock second)\n", f, a / b, c / d }'
 done
 echo "Raw results: $CACHE/results/"
