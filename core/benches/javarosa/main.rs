@@ -11,9 +11,8 @@
 //! A full fill = open a session, on each page read the screen, answer its questions
 //! (applying what each answer changed on the page, as a UI does with the
 //! `ScreenUpdate`), go next, add repeat instances at the prompt while the script has
-//! answers for them, then
-//! finalize (every constraint and required question checked) and serialize the
-//! submission to JSON bytes. `prepare` writes the engine benchmark's generated form as
+//! answers for them, then finalize (every constraint and required question checked)
+//! and serialize the submission to JSON bytes. `prepare` writes the engine benchmark's generated form as
 //! an XLSForm with its answers. Options: `--warmup-secs`, `--runs`, `--run-secs`, and
 //! `--print-submission` (the first fill's submission, on stderr).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -113,19 +113,22 @@ best() {
 
 echo
 echo "Full fills, same form and answers: best of $ROUNDS processes per engine, each the median of $RUNS runs of ${RUN_SECS}s after ${WARMUP_SECS}s of warm-up."
-echo "load: Branchbook from .xlsx | from its JSON (phone); JavaRosa from XForm XML | from Collect's FormDef cache. Cold: first in a fresh process."
+echo "load warm: Branchbook from the .xlsx, JavaRosa from the XForm XML; load phone: Branchbook from its JSON, JavaRosa from"
+echo "Collect's FormDef cache. Cold: the first load or fill in a fresh process. RSS: peak resident memory of the process;"
+echo "heap: the JVM heap in use after a GC with the form loaded and one instance filled."
 echo
-printf '| %-17s | %-10s | %7s | %9s | %12s | %17s | %12s | %12s | %9s | %11s | %8s | %8s |\n' \
-    form engine answers instances "load cold ms" "load warm ms x|p" "cold fill ms" "warm fill ms" "fills/s" "fills/CPU-s" "RSS MiB" "heap MiB"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------- ------------ --------- ----------- \
-    -------------- ------------------- -------------- -------------- ----------- ------------- ---------- ----------
+printf '| %-17s | %-10s | %7s | %9s | %12s | %12s | %13s | %12s | %12s | %9s | %11s | %8s | %8s |\n' \
+    form engine answers instances "load cold ms" "load warm ms" "load phone ms" "cold fill ms" "warm fill ms" \
+    "fills/s" "fills/CPU-s" "RSS MiB" "heap MiB"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------- ------------ --------- ----------- \
+    -------------- -------------- --------------- -------------- -------------- ----------- ------------- ---------- ----------
 for form in $FORMS; do
     for engine in branchbook javarosa; do
         f="$(best "$form" "$engine")"
         heap="$(value "$f" heap_used_mib)"
-        printf '| %-17s | %-10s | %7s | %9s | %12s | %17s | %12s | %12s | %9s | %11s | %8s | %8s |\n' \
+        printf '| %-17s | %-10s | %7s | %9s | %12s | %12s | %13s | %12s | %12s | %9s | %11s | %8s | %8s |\n' \
             "$form" "$engine" "$(value "$f" answers)" "$(value "$f" instances)" "$(value "$f" load_cold_ms)" \
-            "$(value "$f" load_ms) | $(value "$f" load_phone_ms)" "$(value "$f" fill_cold_ms)" "$(value "$f" fill_ms)" \
+            "$(value "$f" load_ms)" "$(value "$f" load_phone_ms)" "$(value "$f" fill_cold_ms)" "$(value "$f" fill_ms)" \
             "$(value "$f" fills_per_s)" "$(value "$f" fills_per_cpu_s)" "$(value "$f" peak_rss_mib)" "${heap:--}"
     done
 done
