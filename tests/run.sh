@@ -7,5 +7,23 @@ cd "$(dirname "$0")/.."
 echo "== lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The server's tests run on SQLite and on PostgreSQL: start a private cluster.
+source tests/postgres.sh
+
 echo "== rust tests"
 cargo test --workspace --locked
+
+# The mobile toolchain: bindings generated from the host-built core, then checked the
+# ways Linux can (see android/README.md and ios/README.md). Tools are pinned in
+# tests/lib/tools.sh and cached in tests/.cache.
+echo "== bindings (core/bindgen/generate.sh)"
+core/bindgen/generate.sh
+
+echo "== kotlin on the jvm (tests/jvm.sh)"
+tests/jvm.sh
+
+echo "== android compile (tests/android.sh)"
+tests/android.sh
+
+echo "== swift and c checks (tests/swift.sh)"
+tests/swift.sh

@@ -101,6 +101,30 @@ pub fn ethnicity(key_or_code: &str) -> Option<&'static Ethnicity> {
     ETHNICITIES.iter().find(|e| e.key == key_or_code || e.gso_code == key_or_code)
 }
 
+/// One ethnic group as the phone apps see it: the walk-in and household-member pickers
+/// list these, and store the `key`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EthnicGroup {
+    /// Stable ASCII key stored in records ("hmong").
+    pub key: String,
+    /// The General Statistics Office code, "01" to "54".
+    pub gso_code: String,
+    /// Vietnamese name ("Mông").
+    pub name_vi: String,
+}
+
+impl From<&Ethnicity> for EthnicGroup {
+    fn from(e: &Ethnicity) -> Self {
+        EthnicGroup { key: e.key.to_owned(), gso_code: e.gso_code.to_owned(), name_vi: e.name_vi.to_owned() }
+    }
+}
+
+/// Vietnam's 54 ethnic groups in GSO code order, for the apps' pickers.
+#[uniffi::export]
+pub fn ethnic_groups() -> Vec<EthnicGroup> {
+    ETHNICITIES.iter().map(EthnicGroup::from).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +141,17 @@ mod tests {
         assert_eq!(ethnicity("08").map(|e| e.key), Some("hmong"));
         assert_eq!(ethnicity("dao").map(|e| e.name_vi), Some("Dao"));
         assert!(ethnicity("martian").is_none());
+    }
+
+    #[test]
+    fn exported_ethnic_groups_mirror_the_table() {
+        let groups = ethnic_groups();
+        assert_eq!(groups.len(), ETHNICITIES.len());
+        for (g, e) in groups.iter().zip(ETHNICITIES) {
+            assert_eq!((g.key.as_str(), g.gso_code.as_str(), g.name_vi.as_str()), (e.key, e.gso_code, e.name_vi));
+        }
+        let hmong = groups.iter().find(|g| g.key == "hmong");
+        assert_eq!(hmong.map(|g| (g.gso_code.as_str(), g.name_vi.as_str())), Some(("08", "Mông")));
     }
 
     #[test]

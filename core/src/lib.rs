@@ -11,4 +11,6 @@ pub mod ffi_time;
 pub mod form;
 pub mod protocol;
 pub mod store;
+#[cfg(feature = "sync-client")]
+pub mod sync;
 pub mod text;

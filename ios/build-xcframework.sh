@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds ios/BranchbookCore/BranchbookCoreFFI.xcframework, the binary half of the
+# BranchbookCore Swift package: the core as a static library for iPhones (arm64) and for
+# the simulator (arm64 + x86_64), with the generated C header and module map.
+# Also (re)generates the Swift bindings. macOS with Xcode and rustup only: it cannot run
+# on Linux and is not part of CI (see ios/README.md).
+#
+# Usage: ios/build-xcframework.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+[[ $(uname -s) == Darwin ]] || { echo "build-xcframework.sh needs macOS with Xcode" >&2; exit 1; }
+
+device=aarch64-apple-ios
+simulators=(aarch64-apple-ios-sim x86_64-apple-ios)
+rustup target add "$device" "${simulators[@]}"
+
+# Phones do not read .xlsx files: no default features (see core/Cargo.toml).
+for target in "$device" "${simulators[@]}"; do
+    cargo build --locked --release -p branchbook-core --lib --no-default-features --target "$target"
+done
+
+# The bindings, generated from a host (debug) build of the same code: they depend on the
+# exported API only, which must not depend on the `xlsx` feature (see generate.sh).
+core/bindgen/generate.sh
+
+package=ios/BranchbookCore
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/headers" "$work/simulator"
+cp "$package/Generated/BranchbookCoreFFI.h" "$work/headers/"
+# Inside an XCFramework the module map must be called module.modulemap.
+cp "$package/Generated/BranchbookCoreFFI.modulemap" "$work/headers/module.modulemap"
+
+lipo -create \
+    "target/${simulators[0]}/release/libbranchbook_core.a" \
+    "target/${simulators[1]}/release/libbranchbook_core.a" \
+    -output "$work/simulator/libbranchbook_core.a"
+
+rm -rf "$package/BranchbookCoreFFI.xcframework"
+xcodebuild -create-xcframework \
+    -library "target/$device/release/libbranchbook_core.a" -headers "$work/headers" \
+    -library "$work/simulator/libbranchbook_core.a" -headers "$work/headers" \
+    -output "$package/BranchbookCoreFFI.xcframework"
+echo "built $package/BranchbookCoreFFI.xcframework"

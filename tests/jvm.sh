@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Kotlin on a plain JVM: compiles the generated bindings, the Android app's plain-Kotlin
+# code and every Kotlin JUnit 5 test, then runs the tests with JNA against the host-built
+# core library. Installs its tools itself (tests/lib/tools.sh); needs core/bindgen/generate.sh
+# to have run (tests/run.sh does that first).
+#
+# Source sets (drop files in; nothing to register):
+#   main:  android/app/src/main/kotlin/uniffi/**             generated bindings
+#          android/app/src/main/kotlin/org/branchbook/app/presenter/**
+#                                                             plain Kotlin app code: presenters
+#                                                             and what they use; no android.*
+#                                                             (the Android framework is not on
+#                                                             this classpath, so an import fails)
+#   tests: tests/kotlin/**                                    tests of the bindings and facade
+#          android/app/src/test/kotlin/**                     tests of the presenters
+# Test classes follow JUnit 5 (org.junit.jupiter.api.Test); kotlin.test works too.
+# Compiling is skipped when no source and no tool changed; the tests always run.
+set -euo pipefail
+source "$(dirname "$0")/lib/tools.sh"
+cd "$REPO_ROOT"
+started=$(now)
+
+app=android/app/src/main/kotlin
+mapfile -t sources < <(kotlin_files "$app/uniffi" "$app/org/branchbook/app/presenter" tests/kotlin android/app/src/test/kotlin)
+generated_kotlin >/dev/null
+
+kotlinc=$(kotlinc_bin)
+jna=$(maven_artifact "net.java.dev.jna:jna:$JNA_VERSION")
+junit=$(maven_artifact "org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE_VERSION")
+classpath="$jna:$junit:$(kotlin_lib kotlin-test.jar):$(kotlin_lib kotlin-test-junit5.jar):$(kotlin_lib kotlinx-coroutines-core-jvm.jar)"
+
+out="$TOOLS_CACHE/jvm"
+classes="$out/classes"
+stamp=$(fingerprint "$KOTLIN_VERSION" "$classpath" "${sources[@]}")
+if [[ -f $out/stamp && $(cat "$out/stamp") == "$stamp" && -d $classes ]]; then
+    echo "   sources unchanged: reusing compiled classes"
+else
+    echo "   kotlinc: ${#sources[@]} files"
+    rm -rf "$classes" "$out/stamp"
+    mkdir -p "$classes"
+    "$kotlinc" -jvm-target 17 -nowarn -cp "$classpath" -d "$classes" "${sources[@]}"
+    echo "$stamp" >"$out/stamp"
+fi
+
+lib=$(host_library)
+report="$out/junit.txt"
+set +e
+java -Duniffi.component.branchbook.libraryOverride="$lib" \
+    -jar "$junit" execute --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
+    --class-path "$classes:$classpath:$(kotlin_lib kotlin-stdlib.jar)" \
+    --scan-classpath "$classes" | tee "$report"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful.*/\1/p' "$report")
+failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed.*/\1/p' "$report")
+echo "   tests/jvm.sh took $(elapsed "$started")"
+echo "kotlin: ${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
