@@ -121,13 +121,34 @@ public final class JavaRosaFill {
         }
     }
 
+    /** Times of the steps of fills (ms), gathered in a separate pass so that timing each
+     * answer does not slow the full fills measured (as main.rs). */
+    static final class Steps {
+        /** Opening a new instance: the blank instance cloned, the controller, initialize(). */
+        final List<Double> open = new ArrayList<>();
+        /** One answerQuestion(index, value, true), with the re-evaluation it triggers. */
+        final List<Double> answer = new ArrayList<>();
+        /** One answer as the UI sees it: snapshots of the page, answerQuestion, the page's
+         * questions read again and those that changed drawn again. */
+        final List<Double> answerUi = new ArrayList<>();
+        /** validate(), postProcessInstance() and the submission XML. */
+        final List<Double> finish = new ArrayList<>();
+    }
+
     // ---- one fill -------------------------------------------------------------------
 
     static Fill fill(FormDef fd, FormInstance blank, Script script) throws IOException {
+        return fill(fd, blank, script, null);
+    }
+
+    /** A fill; with `steps` (not null), the time of each step is added to it. */
+    static Fill fill(FormDef fd, FormInstance blank, Script script, Steps steps) throws IOException {
+        long t = System.nanoTime();
         fd.setInstance(blank.clone());
         FormEntryModel model = new FormEntryModel(fd);
         FormEntryController fec = new FormEntryController(model);
         fd.initialize(true, new InstanceInitializationFactory());
+        if (steps != null) steps.open.add(ms(System.nanoTime() - t));
         Fill fill = new Fill();
 
         int event = toScreen(fec, fec.stepToNextEvent());
@@ -164,9 +185,13 @@ public final class JavaRosaFill {
                 String value = script.answers.get(path.toString());
                 if (value == null) throw new IllegalStateException("the script has no answer for " + path);
                 if (value.isEmpty()) continue;
+                IAnswerData data = answer(next, value);
+                long ui = System.nanoTime();
                 List<Snapshot> before = new ArrayList<>();
                 if (fieldList) for (FormEntryPrompt p : shown) before.add(new Snapshot(p));
-                int status = fec.answerQuestion(next.getIndex(), answer(next, value), true);
+                long a = System.nanoTime();
+                int status = fec.answerQuestion(next.getIndex(), data, true);
+                if (steps != null) steps.answer.add(ms(System.nanoTime() - a));
                 if (status != FormEntryController.ANSWER_OK) {
                     throw new IllegalStateException(path + ": " + value + " refused (status " + status + ")");
                 }
@@ -183,6 +208,7 @@ public final class JavaRosaFill {
                         if (!same) sink += render(p);
                     }
                 }
+                if (steps != null) steps.answerUi.add(ms(System.nanoTime() - ui));
             }
             if (event != FormEntryController.EVENT_QUESTION) {
                 // Leave a field-list screen: past the last of its questions.
@@ -196,6 +222,7 @@ public final class JavaRosaFill {
             event = toScreen(fec, fec.stepToNextEvent());
         }
 
+        t = System.nanoTime();
         ValidateOutcome outcome = fd.validate();
         if (outcome != null) {
             throw new IllegalStateException("validation failed at " + outcome.failedPrompt.getReference()
@@ -204,6 +231,7 @@ public final class JavaRosaFill {
         fd.postProcessInstance();
         ByteArrayPayload xml = (ByteArrayPayload) new XFormSerializingVisitor().createSerializedPayload(fd.getInstance());
         fill.bytes = xml.getLength();
+        if (steps != null) steps.finish.add(ms(System.nanoTime() - t));
         if (printSubmission) {
             printSubmission = false;
             System.err.println(new String(xml.getPayloadStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -425,9 +453,14 @@ public final class JavaRosaFill {
     }
 
     static double median(List<Double> v) {
+        return quantile(v, 0.5);
+    }
+
+    /** The `q` quantile (nearest rank) of `v`, as main.rs. */
+    static double quantile(List<Double> v, double q) {
         List<Double> s = new ArrayList<>(v);
         s.sort(null);
-        return s.get(s.size() / 2);
+        return s.get(Math.min((int) (s.size() * q), s.size() - 1));
     }
 
     static double medianLoad(Load load) throws Exception {
@@ -512,6 +545,13 @@ public final class JavaRosaFill {
             cpuRates.add(n / (cpuSecs() - cpu));
         }
 
+        // The steps of a fill, timed one by one, for as long as one run.
+        Steps steps = new Steps();
+        long stepsStart = System.nanoTime();
+        while (System.nanoTime() - stepsStart < runNanos || steps.finish.size() < 3) {
+            sink += fill(fd, blank, script, steps).bytes;
+        }
+
         double loadXml = medianLoad(() -> parse(xml));
         ByteArrayOutputStream cache = new ByteArrayOutputStream();
         parse(xml).writeExternal(new DataOutputStream(cache));
@@ -542,6 +582,12 @@ public final class JavaRosaFill {
         System.out.printf("RESULT fill_ms %.4f%n", median(times));
         System.out.printf("RESULT fills_per_s %.1f%n", median(rates));
         System.out.printf("RESULT fills_per_cpu_s %.1f%n", median(cpuRates));
+        System.out.printf("RESULT open_ms %.4f%n", median(steps.open));
+        System.out.printf("RESULT answer_us %.2f%n", median(steps.answer) * 1e3);
+        System.out.printf("RESULT answer_p99_us %.2f%n", quantile(steps.answer, 0.99) * 1e3);
+        System.out.printf("RESULT answer_ui_us %.2f%n", median(steps.answerUi) * 1e3);
+        System.out.printf("RESULT answer_ui_p99_us %.2f%n", quantile(steps.answerUi, 0.99) * 1e3);
+        System.out.printf("RESULT finalize_ms %.4f%n", median(steps.finish));
         System.out.printf("RESULT peak_rss_mib %.1f%n", peakRssMib());
         System.out.printf("RESULT heap_used_mib %.1f%n", heapUsed);
         System.out.println("RESULT sink " + (sink & 1));

@@ -35,6 +35,21 @@ use chrono::Utc;
 
 use script::Script;
 
+/// Times of the steps of fills (ms), gathered in a separate pass so that timing each
+/// answer does not slow the full fills measured.
+#[derive(Default)]
+struct Steps {
+    /// Opening a new instance (`FormSession::new`).
+    open: Vec<f64>,
+    /// One `set_answer`, with the re-evaluation of what depends on the question.
+    answer: Vec<f64>,
+    /// One answer as the UI sees it: `set_answer`, then the page brought up to date.
+    answer_ui: Vec<f64>,
+    /// Finalize (every constraint and required question checked) and the submission
+    /// serialized.
+    finish: Vec<f64>,
+}
+
 /// What one fill did, to check that both engines did the same.
 #[derive(Debug)]
 struct Fill {
@@ -46,12 +61,16 @@ struct Fill {
 }
 
 fn fill(form: &Arc<CompiledForm>, script: &Script) -> Fill {
-    fill_and_keep(form, script).0
+    fill_and_keep(form, script, None).0
 }
 
-/// A fill, and the submission's bytes.
-fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script) -> (Fill, Vec<u8>) {
+/// A fill, and the submission's bytes; with `steps`, the time of each step is added to it.
+fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script, mut steps: Option<&mut Steps>) -> (Fill, Vec<u8>) {
+    let t = Instant::now();
     let mut s = FormSession::new(form.clone(), None, Utc::now());
+    if let Some(st) = steps.as_deref_mut() {
+        st.open.push(ms(t.elapsed()));
+    }
     let mut answers = 0;
     let mut instances = BTreeSet::new();
     loop {
@@ -67,12 +86,19 @@ fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script) -> (Fill, Vec<u8>) {
                     let (path, kind) = (q.path.clone(), q.kind);
                     done.insert(path.clone());
                     let Some(a) = script.answer(&path, kind).unwrap_or_else(|e| panic!("{e}")) else { continue };
+                    let t = Instant::now();
                     let update = s.set_answer(&path, a).unwrap_or_else(|e| panic!("{path}: {e}"));
+                    if let Some(st) = steps.as_deref_mut() {
+                        st.answer.push(ms(t.elapsed()));
+                    }
                     answers += 1;
                     if let Some(i) = path.rfind("]/") {
                         instances.insert(path[..=i].to_owned());
                     }
                     shown = if update.moved { s.screen().questions } else { apply(shown, update) };
+                    if let Some(st) = steps.as_deref_mut() {
+                        st.answer_ui.push(ms(t.elapsed()));
+                    }
                 }
                 s.next().unwrap_or_else(|e| panic!("next: {e}: {:?}", s.screen().questions));
             }
@@ -86,8 +112,12 @@ fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script) -> (Fill, Vec<u8>) {
             Page::End => break,
         }
     }
+    let t = Instant::now();
     let submission = s.finalize(Utc::now()).unwrap_or_else(|p| panic!("finalize refused: {p:?}"));
     let bytes = black_box(serde_json::to_vec(&submission).unwrap());
+    if let Some(st) = steps {
+        st.finish.push(ms(t.elapsed()));
+    }
     (Fill { answers, instances: instances.len(), bytes: bytes.len() }, bytes)
 }
 
@@ -99,9 +129,14 @@ fn apply(shown: Vec<Question>, update: ScreenUpdate) -> Vec<Question> {
     update.order.iter().filter_map(|p| by_path.remove(p)).collect()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+fn median(v: Vec<f64>) -> f64 {
+    quantile(v, 0.5)
+}
+
+/// The `q` quantile (nearest rank) of `v`.
+fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    v[((v.len() as f64 * q) as usize).min(v.len() - 1)]
 }
 
 fn ms(d: Duration) -> f64 {
@@ -141,7 +176,7 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
     let form = Arc::new(load_xlsx(&bytes).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display())));
     let load_cold = t.elapsed();
     let t = Instant::now();
-    let (first, submission) = fill_and_keep(&form, &script);
+    let (first, submission) = fill_and_keep(&form, &script, None);
     let fill_cold = t.elapsed();
     if o.print_submission {
         eprintln!("{}", String::from_utf8_lossy(&submission));
@@ -171,6 +206,13 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
         cpu_rates.push(n as f64 / (cpu_secs() - cpu));
     }
 
+    // The steps of a fill, timed one by one, for as long as one run.
+    let mut steps = Steps::default();
+    let start = Instant::now();
+    while start.elapsed() < o.run || steps.finish.len() < 3 {
+        black_box(fill_and_keep(&form, &script, Some(&mut steps)));
+    }
+
     // Loading, warm: the xlsx (authors' tools, the server) and the canonical JSON that
     // phones receive (what a phone compiles before a session).
     let json = read_xlsx(&bytes).unwrap().form.to_json();
@@ -196,6 +238,12 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
     println!("RESULT fill_ms {:.4}", median(times));
     println!("RESULT fills_per_s {:.1}", median(rates));
     println!("RESULT fills_per_cpu_s {:.1}", median(cpu_rates));
+    println!("RESULT open_ms {:.4}", median(steps.open));
+    println!("RESULT answer_us {:.2}", median(steps.answer.clone()) * 1e3);
+    println!("RESULT answer_p99_us {:.2}", quantile(steps.answer, 0.99) * 1e3);
+    println!("RESULT answer_ui_us {:.2}", median(steps.answer_ui.clone()) * 1e3);
+    println!("RESULT answer_ui_p99_us {:.2}", quantile(steps.answer_ui, 0.99) * 1e3);
+    println!("RESULT finalize_ms {:.4}", median(steps.finish));
     if let Some(rss) = peak_rss_mib() {
         println!("RESULT peak_rss_mib {rss:.1}");
     }

@@ -111,33 +111,73 @@ best() {
     echo "$b"
 }
 
+# One table row per form and engine: `row FORM ENGINE KEY...` prints the best round's values.
+row() {
+    local form="$1" engine="$2" f v line
+    f="$(best "$form" "$engine")"
+    shift 2
+    line="| $form | $engine |"
+    for key in "$@"; do
+        v="$(value "$f" "$key")"
+        line="$line ${v:--} |"
+    done
+    echo "$line"
+}
+# `ratio FORM KEY...`: JavaRosa's value over ours (times and memory: above 1, ours is
+# smaller/faster; below 1, JavaRosa wins). fills_per_cpu_s is turned round (ours over theirs).
+ratio() {
+    local form="$1" ours theirs line a b
+    ours="$(best "$form" branchbook)"
+    theirs="$(best "$form" javarosa)"
+    shift
+    line="| $form |"
+    for key in "$@"; do
+        a="$(value "$ours" "$key")"
+        b="$(value "$theirs" "$key")"
+        if [ "$key" = fills_per_cpu_s ]; then
+            line="$line $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1fx", a / b }') |"
+        else
+            line="$line $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1fx", b / a }') |"
+        fi
+    done
+    echo "$line"
+}
+
 echo
-echo "Full fills, same form and answers: best of $ROUNDS processes per engine, each the median of $RUNS runs of ${RUN_SECS}s after ${WARMUP_SECS}s of warm-up."
-echo "load warm: Branchbook from the .xlsx, JavaRosa from the XForm XML; load phone: Branchbook from its JSON, JavaRosa from"
-echo "Collect's FormDef cache. Cold: the first load or fill in a fresh process. RSS: peak resident memory of the process;"
-echo "heap: the JVM heap in use after a GC with the form loaded and one instance filled."
+echo "Same forms and answers; best of $ROUNDS processes per engine (highest fills per CPU-second), after ${WARMUP_SECS}s of warm-up."
+echo "load: Branchbook from the .xlsx, JavaRosa from the XForm XML; load phone: Branchbook from its JSON, JavaRosa from"
+echo "Collect's FormDef cache (medians of 20). open: a new instance; answer: the engine's answer call with its"
+echo "re-evaluation (ours: set_answer, which also works out what changed on the page; JavaRosa: answerQuestion);"
+echo "answer+page: that call and the page brought up to date as the UI does (median and p99 over every answer of"
+echo "${RUN_SECS}s of fills); finalize: check everything and serialize the submission; fill: a full fill (open, every"
+echo "screen read, every answer, finalize), median of $RUNS runs of ${RUN_SECS}s."
 echo
-printf '| %-17s | %-10s | %7s | %9s | %12s | %12s | %13s | %12s | %12s | %9s | %11s | %8s | %8s |\n' \
-    form engine answers instances "load cold ms" "load warm ms" "load phone ms" "cold fill ms" "warm fill ms" \
-    "fills/s" "fills/CPU-s" "RSS MiB" "heap MiB"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------- ------------ --------- ----------- \
-    -------------- -------------- --------------- -------------- -------------- ----------- ------------- ---------- ----------
+echo "| form | engine | answers | instances | load ms | load phone ms | open ms | answer µs | answer p99 µs | answer+page µs | answer+page p99 µs | finalize ms | fill ms | fills/CPU-s |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
 for form in $FORMS; do
     for engine in branchbook javarosa; do
-        f="$(best "$form" "$engine")"
-        heap="$(value "$f" heap_used_mib)"
-        printf '| %-17s | %-10s | %7s | %9s | %12s | %12s | %13s | %12s | %12s | %9s | %11s | %8s | %8s |\n' \
-            "$form" "$engine" "$(value "$f" answers)" "$(value "$f" instances)" "$(value "$f" load_cold_ms)" \
-            "$(value "$f" load_ms)" "$(value "$f" load_phone_ms)" "$(value "$f" fill_cold_ms)" "$(value "$f" fill_ms)" \
-            "$(value "$f" fills_per_s)" "$(value "$f" fills_per_cpu_s)" "$(value "$f" peak_rss_mib)" "${heap:--}"
+        row "$form" "$engine" answers instances load_ms load_phone_ms open_ms answer_us answer_p99_us answer_ui_us \
+            answer_ui_p99_us finalize_ms fill_ms fills_per_cpu_s
     done
 done
 echo
+echo "Cold: the first load or fill in a fresh process. RSS: peak resident memory of the process; heap: the JVM heap"
+echo "in use after a GC with the form loaded and one instance filled."
+echo
+echo "| form | engine | load cold ms | fill cold ms | fills/s (wall) | peak RSS MiB | heap MiB |"
+echo "|---|---|--:|--:|--:|--:|--:|"
 for form in $FORMS; do
-    ours="$(best "$form" branchbook)"
-    theirs="$(best "$form" javarosa)"
-    awk -v f="$form" -v a="$(value "$ours" fills_per_cpu_s)" -v b="$(value "$theirs" fills_per_cpu_s)" \
-        -v c="$(value "$ours" fills_per_s)" -v d="$(value "$theirs" fills_per_s)" \
-        'BEGIN { printf "%s: Branchbook does %.1fx the fills per CPU-second of JavaRosa (%.1fx per wall-clock second)\n", f, a / b, c / d }'
+    for engine in branchbook javarosa; do
+        row "$form" "$engine" load_cold_ms fill_cold_ms fills_per_s peak_rss_mib heap_used_mib
+    done
+done
+echo
+echo "How many times faster (or smaller) Branchbook is than JavaRosa (below 1.0x: JavaRosa wins):"
+echo
+echo "| form | load | load phone | open | answer | answer p99 | answer+page | answer+page p99 | finalize | fill | fills/CPU-s | load cold | fill cold | peak RSS |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+for form in $FORMS; do
+    ratio "$form" load_ms load_phone_ms open_ms answer_us answer_p99_us answer_ui_us answer_ui_p99_us finalize_ms \
+        fill_ms fills_per_cpu_s load_cold_ms fill_cold_ms peak_rss_mib
 done
 echo "Raw results: $CACHE/results/"
