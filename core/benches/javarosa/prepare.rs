@@ -1,0 +1,148 @@
+//! `prepare DIR`: writes the forms both engines fill, as XLSForms that pyxform accepts,
+//! into DIR (each checked to read back as the same form):
+//! - `generated_1000.xlsx`: the engine benchmark's generated form, with its answer script
+//!   `generated_1000.answers.tsv`: the answers the engine benchmark's full fill gives
+//!   (integers 10, the first choice of each select, "answer N" texts, member ages spread
+//!   over 5..89), for the 30 members of the roster;
+//! - `household_survey.xlsx` and `dialogue_feedback.xlsx`: the example forms, with a
+//!   field that clashes with a name pyxform generates renamed (see [`for_pyxform`]).
+
+use std::path::Path;
+
+use branchbook_core::form::{FieldKind, Form, Node, Source, read_xlsx};
+
+use crate::generated_form::{MEMBERS, generated_form};
+use crate::xlsform;
+
+/// Writes the forms and the generated form's answers into `dir`.
+pub fn prepare(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("output folder");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+    for name in ["household_survey", "dialogue_feedback"] {
+        let path = examples.join(format!("{name}.xlsx"));
+        let read = read_xlsx(&std::fs::read(&path).expect("example form")).expect("the example form reads");
+        write_form(dir, name, &for_pyxform(read.form));
+    }
+    let form = generated_form();
+    write_form(dir, "generated_1000", &form);
+    let mut tsv = String::from("# Answers to the generated 1,000-field form (written by `javarosa prepare`).\n");
+    for (path, value) in answers(&form) {
+        tsv.push_str(&format!("{path}\t{value}\n"));
+    }
+    std::fs::write(dir.join("generated_1000.answers.tsv"), tsv).expect("write the answers");
+}
+
+/// Writes `DIR/NAME.xlsx`, checking that it reads back as `form`.
+fn write_form(dir: &Path, name: &str, form: &Form) {
+    let bytes = xlsform::to_xlsx(form).expect("the form writes as xlsx");
+    let read = read_xlsx(&bytes).expect("the written xlsx reads back");
+    assert!(read.problems.is_empty(), "{name}: problems reading the written form back: {:?}", read.problems);
+    assert_eq!(without_sources(read.form), without_sources(form.clone()), "{name}: the xlsx holds another form");
+    std::fs::write(dir.join(format!("{name}.xlsx")), bytes).expect("write the xlsx");
+}
+
+/// pyxform turns a `repeat_count` expression into a calculate named `<repeat>_count`
+/// and refuses a form that already has a field of that name (the household survey
+/// counts its `member` repeat in `member_count`): such a field becomes `<repeat>_total`,
+/// references included. Branchbook does not reserve the name; renaming a calculation
+/// changes nothing in either engine's work.
+fn for_pyxform(form: Form) -> Form {
+    let mut json = form.to_json();
+    for repeat in counted_repeats(&form.body) {
+        let (clash, new) = (format!("{repeat}_count"), format!("{repeat}_total"));
+        json = json
+            .replace(&format!("\"name\":\"{clash}\""), &format!("\"name\":\"{new}\""))
+            .replace(&format!("${{{clash}}}"), &format!("${{{new}}}"));
+    }
+    Form::from_json(&json).expect("the renamed form reads")
+}
+
+/// Names of the repeats that have a `repeat_count`, at any depth.
+fn counted_repeats(nodes: &[Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .flat_map(|n| match n {
+            Node::Field(_) => Vec::new(),
+            Node::Group(g) => counted_repeats(&g.children),
+            Node::Repeat(r) => {
+                let mut names = counted_repeats(&r.children);
+                if r.repeat_count.is_some() {
+                    names.push(r.name.clone());
+                }
+                names
+            }
+        })
+        .collect()
+}
+
+/// Every question's answer, by path: top-level questions once, roster questions for
+/// each of the members.
+fn answers(form: &Form) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let first_choice = |list: &str| form.choices[list].choices[0].name.clone();
+    let visit = |nodes: &[Node], member: usize, prefix: &str, out: &mut Vec<(String, String)>| {
+        for f in fields(nodes) {
+            let value = match &f.kind {
+                FieldKind::Integer => match f.name.as_str() {
+                    "m_age" => ((5 + member * 7) % 90).to_string(),
+                    "m_spouse_age" => "30".into(),
+                    "hh_check" => MEMBERS.to_string(),
+                    _ => "10".into(),
+                },
+                FieldKind::Decimal => "50".into(),
+                FieldKind::Text => format!("answer {member}"),
+                FieldKind::SelectOne { list, .. } => first_choice(list),
+                FieldKind::Note | FieldKind::Calculate => continue,
+                other => panic!("the generated form has no {other:?} questions"),
+            };
+            out.push((format!("{prefix}{}", f.name), value));
+        }
+    };
+    visit(&form.body, 0, "", &mut out);
+    for node in &form.body {
+        if let Node::Repeat(r) = node {
+            for member in 1..=MEMBERS {
+                visit(&r.children, member, &format!("{}[{member}]/", r.name), &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// The fields of `nodes` and of the groups among them (not of repeats).
+fn fields(nodes: &[Node]) -> Vec<&branchbook_core::form::Field> {
+    nodes
+        .iter()
+        .flat_map(|n| match n {
+            Node::Field(f) => vec![f.as_ref()],
+            Node::Group(g) => fields(&g.children),
+            Node::Repeat(_) => Vec::new(),
+        })
+        .collect()
+}
+
+/// The form with every source position cleared (a form built in code has none).
+fn without_sources(mut form: Form) -> Form {
+    fn clear(nodes: &mut [Node]) {
+        for n in nodes {
+            match n {
+                Node::Field(f) => f.source = Source::default(),
+                Node::Group(g) => {
+                    g.source = Source::default();
+                    clear(&mut g.children);
+                }
+                Node::Repeat(r) => {
+                    r.source = Source::default();
+                    clear(&mut r.children);
+                }
+            }
+        }
+    }
+    clear(&mut form.body);
+    for list in form.choices.values_mut() {
+        for c in &mut list.choices {
+            c.source = Source::default();
+        }
+    }
+    form
+}

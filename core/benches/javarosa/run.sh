@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Branchbook's form engine vs ODK's JavaRosa, on the same forms with the same answers.
+#
+#   core/benches/javarosa/run.sh            # all three forms
+#   FORMS="household_survey" core/benches/javarosa/run.sh
+#
+# On a fresh machine it fetches what it needs into core/benches/javarosa/.cache
+# (git-ignored): pyxform (PyPI, pinned) in a venv, JavaRosa and its dependencies (Maven
+# Central, pinned in pom.xml). Then:
+#   1. `cargo bench ... -- prepare` writes the forms as XLSForms pyxform accepts: the two
+#      example forms and the engine benchmark's generated 1,000-field form (with its
+#      answer script);
+#   2. pyxform converts each .xlsx to an ODK XForm (.xml);
+#   3. each engine, in its own process, loads its form (ours: the .xlsx and the
+#      canonical JSON; JavaRosa: the XForm and Collect's serialized-FormDef cache), does
+#      one cold fill, warms up, then measures full fills (see main.rs and
+#      JavaRosaFill.java for what a fill does: the same on both sides);
+#   4. the answers given and repeat instances filled are compared (they must match), and
+#      a table is printed.
+# Each engine runs ROUNDS times per form (alternating with the other), each time in a
+# fresh process; the table shows each engine's best round.
+# Tunables (environment): WARMUP_SECS (10), RUNS (7), RUN_SECS (2), ROUNDS (3), JAVA_OPTS.
+# This is a benchmark, not a test: tests/run.sh does not run it.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../../.." && pwd)"
+CACHE="$HERE/.cache"
+PYXFORM_VERSION=4.5.0
+FORMS="${FORMS:-household_survey dialogue_feedback generated_1000}"
+WARMUP_SECS="${WARMUP_SECS:-10}"
+RUNS="${RUNS:-7}"
+RUN_SECS="${RUN_SECS:-2}"
+ROUNDS="${ROUNDS:-3}"
+# JavaRosa's best setting found on a 2-core machine (see README.md here): a fixed 1 GiB
+# heap with the parallel collector (its allocation-heavy fills run faster than with G1).
+JAVA_OPTS="${JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC}"
+mkdir -p "$CACHE/forms"
+rm -rf "$CACHE/results"
+mkdir -p "$CACHE/results"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# pyxform, pinned, in a venv.
+if ! "$CACHE/venv/bin/xls2xform" --help >/dev/null 2>&1 \
+    || [ "$("$CACHE/venv/bin/pip" show pyxform 2>/dev/null | sed -n 's/^Version: //p')" != "$PYXFORM_VERSION" ]; then
+    say "installing pyxform $PYXFORM_VERSION"
+    python3 -m venv "$CACHE/venv"
+    "$CACHE/venv/bin/pip" install --quiet "pyxform==$PYXFORM_VERSION"
+fi
+
+# JavaRosa and its runtime dependencies (versions pinned in pom.xml).
+if [ ! -f "$CACHE/lib/.done" ] || [ "$HERE/pom.xml" -nt "$CACHE/lib/.done" ]; then
+    say "fetching JavaRosa from Maven Central"
+    rm -rf "$CACHE/lib"
+    mvn -q -B -f "$HERE/pom.xml" dependency:copy-dependencies \
+        -DoutputDirectory="$CACHE/lib" -DincludeScope=runtime
+    touch "$CACHE/lib/.done"
+fi
+say "compiling JavaRosaFill.java"
+rm -rf "$CACHE/classes"
+javac -nowarn -d "$CACHE/classes" -cp "$CACHE/lib/*" "$HERE/JavaRosaFill.java"
+
+cd "$ROOT"
+say "building the Rust side (release)"
+cargo bench -p branchbook-core --bench javarosa --no-run 2>&1 | tail -n 1 >&2
+bench() { cargo bench -q -p branchbook-core --bench javarosa -- "$@" 2>/dev/null; }
+say "writing the forms"
+bench prepare "$CACHE/forms" >&2
+
+answers_of() {
+    if [ -f "$HERE/answers/$1.tsv" ]; then echo "$HERE/answers/$1.tsv"; else echo "$CACHE/forms/$1.answers.tsv"; fi
+}
+value() { awk -v k="$2" '$1 == "RESULT" && $2 == k { print $3 }' "$1"; }
+
+timing=(--warmup-secs "$WARMUP_SECS" --runs "$RUNS" --run-secs "$RUN_SECS")
+for form in $FORMS; do
+    say "pyxform: $form.xlsx -> $form.xml"
+    "$CACHE/venv/bin/xls2xform" --skip_validate "$CACHE/forms/$form.xlsx" "$CACHE/forms/$form.xml" >/dev/null
+done
+# Rounds alternate the engines, so both see the same background load on average.
+for round in $(seq "$ROUNDS"); do
+    for form in $FORMS; do
+        say "round $round/$ROUNDS, $form: Branchbook"
+        bench fill "$CACHE/forms/$form.xlsx" "$(answers_of "$form")" "${timing[@]}" \
+            > "$CACHE/results/$form.branchbook.$round.txt"
+        say "round $round/$ROUNDS, $form: JavaRosa"
+        # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+        java $JAVA_OPTS -cp "$CACHE/classes:$CACHE/lib/*" JavaRosaFill \
+            "$CACHE/forms/$form.xml" "$(answers_of "$form")" "${timing[@]}" \
+            > "$CACHE/results/$form.javarosa.$round.txt"
+        for key in answers instances; do
+            ours="$(value "$CACHE/results/$form.branchbook.$round.txt" $key)"
+            theirs="$(value "$CACHE/results/$form.javarosa.$round.txt" $key)"
+            if [ "$ours" != "$theirs" ]; then
+                echo "$form: the engines did not fill the same ($key: Branchbook $ours, JavaRosa $theirs)" >&2
+                exit 1
+            fi
+        done
+    done
+done
+
+# Each engine's best round (highest fills per second of CPU time): background load
+# only ever slows a run down.
+best() {
+    local f b="" top=-1 r
+    for f in "$CACHE/results/$1.$2".*.txt; do
+        r="$(value "$f" fills_per_cpu_s)"
+        if awk -v a="$r" -v b="$top" 'BEGIN { exit !(a > b) }'; then top="$r"; b="$f"; fi
+    done
+    echo "$b"
+}
+
+# One table row per form and engine: `row FORM ENGINE KEY...` prints the best round's values.
+row() {
+    local form="$1" engine="$2" f v line
+    f="$(best "$form" "$engine")"
+    shift 2
+    line="| $form | $engine |"
+    for key in "$@"; do
+        v="$(value "$f" "$key")"
+        line="$line ${v:--} |"
+    done
+    echo "$line"
+}
+# `ratio FORM KEY...`: JavaRosa's value over ours (times and memory: above 1, ours is
+# smaller/faster; below 1, JavaRosa wins). fills_per_cpu_s is turned round (ours over theirs).
+ratio() {
+    local form="$1" ours theirs line a b
+    ours="$(best "$form" branchbook)"
+    theirs="$(best "$form" javarosa)"
+    shift
+    line="| $form |"
+    for key in "$@"; do
+        a="$(value "$ours" "$key")"
+        b="$(value "$theirs" "$key")"
+        if [ "$key" = fills_per_cpu_s ]; then
+            line="$line $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1fx", a / b }') |"
+        else
+            line="$line $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1fx", b / a }') |"
+        fi
+    done
+    echo "$line"
+}
+
+echo
+echo "Same forms and answers; best of $ROUNDS processes per engine (highest fills per CPU-second), after ${WARMUP_SECS}s of warm-up."
+echo "load: Branchbook from the .xlsx, JavaRosa from the XForm XML; load phone: Branchbook from its JSON, JavaRosa from"
+echo "Collect's FormDef cache (medians of 20). open: a new instance; answer: the engine's answer call with its"
+echo "re-evaluation (ours: set_answer, which also works out what changed on the page; JavaRosa: answerQuestion);"
+echo "answer+page: that call and the page brought up to date as the UI does (median and p99 over every answer of"
+echo "${RUN_SECS}s of fills); finalize: check everything and serialize the submission; fill: a full fill (open, every"
+echo "screen read, every answer, finalize), median of $RUNS runs of ${RUN_SECS}s."
+echo
+echo "| form | engine | answers | instances | load ms | load phone ms | open ms | answer µs | answer p99 µs | answer+page µs | answer+page p99 µs | finalize ms | fill ms | fills/CPU-s |"
+echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+for form in $FORMS; do
+    for engine in branchbook javarosa; do
+        row "$form" "$engine" answers instances load_ms load_phone_ms open_ms answer_us answer_p99_us answer_ui_us \
+            answer_ui_p99_us finalize_ms fill_ms fills_per_cpu_s
+    done
+done
+echo
+echo "Cold: the first load or fill in a fresh process. RSS: peak resident memory of the process; heap: the JVM heap"
+echo "in use after a GC with the form loaded and one instance filled."
+echo
+echo "| form | engine | load cold ms | fill cold ms | fills/s (wall) | peak RSS MiB | heap MiB |"
+echo "|---|---|--:|--:|--:|--:|--:|"
+for form in $FORMS; do
+    for engine in branchbook javarosa; do
+        row "$form" "$engine" load_cold_ms fill_cold_ms fills_per_s peak_rss_mib heap_used_mib
+    done
+done
+echo
+echo "How many times faster (or smaller) Branchbook is than JavaRosa (below 1.0x: JavaRosa wins):"
+echo
+echo "| form | load | load phone | open | answer | answer p99 | answer+page | answer+page p99 | finalize | fill | fills/CPU-s | load cold | fill cold | peak RSS |"
+echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+for form in $FORMS; do
+    ratio "$form" load_ms load_phone_ms open_ms answer_us answer_p99_us answer_ui_us answer_ui_p99_us finalize_ms \
+        fill_ms fills_per_cpu_s load_cold_ms fill_cold_ms peak_rss_mib
+done
+echo "Raw results: $CACHE/results/"
