@@ -37,17 +37,26 @@ fn reset_peak() {
 
 async fn run(backend: Backend) {
     let name = format!("{backend:?}");
-    let Some(server) = TestServer::start(backend, |c| c.max_batch_records = BATCH as u32).await else {
+    let Some(server) = TestServer::start(backend, |c| c.max_batch_records = BATCH as u32).await
+    else {
         println!("{name}: skipped ({PG_URL_VAR} not set)");
         return;
     };
     let admin = server.admin().await;
     let form = household_form();
     server.publish_form(&admin, form.upload.clone()).await;
-    let province = server.create_area(&admin, None, "province", "Cao Bằng").await;
-    let commune = server.create_area(&admin, Some(province), "commune", "Xã").await;
-    let branch = server.create_area(&admin, Some(commune), "branch", "Chi hội").await;
-    let (head, _) = server.create_account(&admin, "head", "branch_head", Some(branch)).await;
+    let province = server
+        .create_area(&admin, None, "province", "Cao Bằng")
+        .await;
+    let commune = server
+        .create_area(&admin, Some(province), "commune", "Xã")
+        .await;
+    let branch = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội")
+        .await;
+    let (head, _) = server
+        .create_account(&admin, "head", "branch_head", Some(branch))
+        .await;
     let device = server.enrolled_device(&admin, head).await.token;
     let households: Vec<Record> = (0..100).map(|i| household(Uuid::now_v7(), 1, i)).collect();
     server.push(&device, &households).await;
@@ -58,16 +67,34 @@ async fn run(backend: Backend) {
             .collect();
         let (status, body) = server.push_raw(&device, &batch, true).await;
         assert!(status.is_success(), "{body}");
-        let response: branchbook_core::protocol::PushResponse = serde_json::from_value(body).unwrap();
-        assert!(response.results.iter().all(|r| r.status == RecordStatus::Accepted));
+        let response: branchbook_core::protocol::PushResponse =
+            serde_json::from_value(body).unwrap();
+        assert!(
+            response
+                .results
+                .iter()
+                .all(|r| r.status == RecordStatus::Accepted)
+        );
     }
-    println!("{name}: loaded {SUBMISSIONS} submissions in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "{name}: loaded {SUBMISSIONS} submissions in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     reset_peak();
     let before = peak_rss_mb();
     let started = Instant::now();
-    let path = format!("/api/v1/office/forms/{}/{}/submissions.csv", form.form_id, form.version);
-    let response = server.client.get(server.url(&path)).bearer_auth(&admin).send().await.unwrap();
+    let path = format!(
+        "/api/v1/office/forms/{}/{}/submissions.csv",
+        form.form_id, form.version
+    );
+    let response = server
+        .client
+        .get(server.url(&path))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
     assert!(response.status().is_success());
     let mut response = response;
     let (mut lines, mut bytes) = (0usize, 0usize);
@@ -86,7 +113,10 @@ async fn run(backend: Backend) {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         run(Backend::Sqlite).await;
         run(Backend::Postgres).await;

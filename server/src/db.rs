@@ -24,8 +24,9 @@ pub enum DbError {
     /// SQLite refused a statement.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// PostgreSQL refused a statement or the connection failed.
-    #[error("postgres: {0}")]
+    /// PostgreSQL refused a statement or the connection failed. Shown without the
+    /// values PostgreSQL quotes back (see [`postgres_summary`]), since errors are logged.
+    #[error("postgres: {}", postgres_summary(.0))]
     Postgres(#[from] postgres::Error),
     /// No connection could be taken from the pool in time.
     #[error("connection pool: {0}")]
@@ -43,9 +44,35 @@ pub enum DbError {
     },
 }
 
+/// A PostgreSQL error as it may be logged: the SQLSTATE and the names of the table,
+/// column and constraint involved, never the row. PostgreSQL's DETAIL ("Failing row
+/// contains (...)", "Key (...)=(...)") and the message of a data or constraint error
+/// ("invalid input syntax for type uuid: \"...\"") quote the values, which may be
+/// answers, names or token hashes.
+pub fn postgres_summary(e: &postgres::Error) -> String {
+    let Some(db) = e.as_db_error() else {
+        // Connection and protocol failures carry no row data.
+        return e.to_string();
+    };
+    let code = db.code().code();
+    let mut out = if code.starts_with("22") || code.starts_with("23") {
+        format!("SQLSTATE {code}")
+    } else {
+        format!("{} (SQLSTATE {code})", db.message())
+    };
+    for (what, name) in [
+        ("table", db.table()),
+        ("column", db.column()),
+        ("constraint", db.constraint()),
+    ] {
+        if let Some(name) = name {
+            out.push_str(&format!(", {what} {name}"));
+        }
+    }
+    out
+}
+
 impl DbError {
-    /// True for a PostgreSQL transaction that lost a deadlock or a serialization race:
-    /// running it again is the correct response.
     /// True when a UNIQUE or PRIMARY KEY constraint refused the statement.
     pub fn is_unique_violation(&self) -> bool {
         match self {
@@ -58,6 +85,8 @@ impl DbError {
         }
     }
 
+    /// True for a PostgreSQL transaction that lost a deadlock or a serialization race:
+    /// running it again is the correct response.
     fn is_retryable(&self) -> bool {
         match self {
             DbError::Postgres(e) => e.code().is_some_and(|c| {
@@ -158,6 +187,16 @@ impl ToSql for Value {
     to_sql_checked!();
 }
 
+/// What kind of value a column held, for an error that must not quote the value itself.
+fn kind_of(value: Option<&Value>) -> &'static str {
+    match value {
+        None => "no such column",
+        Some(Value::Null) => "NULL",
+        Some(Value::Int(_)) => "a number",
+        Some(Value::Text(_)) => "text",
+    }
+}
+
 /// One result row.
 #[derive(Debug, Clone)]
 pub struct Row(Vec<Value>);
@@ -183,7 +222,7 @@ impl Row {
             Some(Value::Null) => Ok(None),
             other => Err(Self::decode_error(
                 i,
-                format!("expected a number, found {other:?}"),
+                format!("expected a number, found {}", kind_of(other)),
             )),
         }
     }
@@ -206,7 +245,7 @@ impl Row {
             Some(Value::Null) => Ok(None),
             other => Err(Self::decode_error(
                 i,
-                format!("expected text, found {other:?}"),
+                format!("expected text, found {}", kind_of(other)),
             )),
         }
     }

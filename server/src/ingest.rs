@@ -132,7 +132,10 @@ pub fn prepare_batch(
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let workers = cores.min(records.len() / PARALLEL_MIN_RECORDS).max(1);
     if workers == 1 {
-        return Ok(records.iter().map(|r| prepare(r, max_photo_bytes, check_submission)).collect());
+        return Ok(records
+            .iter()
+            .map(|r| prepare(r, max_photo_bytes, check_submission))
+            .collect());
     }
     let chunk = records.len().div_ceil(workers);
     std::thread::scope(|scope| {
@@ -140,13 +143,18 @@ pub fn prepare_batch(
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    part.iter().map(|r| prepare(r, max_photo_bytes, check_submission)).collect::<Vec<_>>()
+                    part.iter()
+                        .map(|r| prepare(r, max_photo_bytes, check_submission))
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
         let mut prepared = Vec::with_capacity(records.len());
         for part in parts {
-            prepared.extend(part.join().map_err(|_| "a record could not be prepared".to_owned())?);
+            prepared.extend(
+                part.join()
+                    .map_err(|_| "a record could not be prepared".to_owned())?,
+            );
         }
         Ok(prepared)
     })

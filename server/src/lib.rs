@@ -15,3 +15,4 @@ pub mod photos;
 pub mod secret;
 pub mod server;
 pub mod store;
+pub mod uploads;

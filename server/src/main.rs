@@ -34,11 +34,12 @@ async fn main() -> std::process::ExitCode {
 async fn run(config: Config) -> Result<(), ServerError> {
     let store = Arc::new(open_store(&config)?);
     tracing::info!(engine = ?store.engine(), data_dir = %config.data_dir.display(), "store open");
-    let store_for_admin = Arc::clone(&store);
-    let password = tokio::task::spawn_blocking(move || ensure_admin(&store_for_admin))
+    // Bind first: the administrator is created (and its password shown) only once the
+    // server can serve, so a start that fails (port taken) never spends the password.
+    let bound = bind(config, Arc::clone(&store)).await?;
+    let password = tokio::task::spawn_blocking(move || ensure_admin(&store))
         .await
         .map_err(|e| ServerError::Task(e.to_string()))??;
-    let bound = bind(config, store).await?;
     if let Some(password) = password {
         // Standard output only, once: never through the logger.
         println!(

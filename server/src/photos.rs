@@ -154,6 +154,22 @@ impl PhotoFiles {
         Ok(true)
     }
 
+    /// Every upload in progress on disk, as (photo, branch): what a restart looks at to
+    /// finish uploads whose last byte arrived just before the server stopped.
+    pub async fn partials(&self) -> Result<Vec<(String, Uuid)>, PhotoError> {
+        let mut found = Vec::new();
+        let mut dir = tokio::fs::read_dir(self.root.join("partial")).await?;
+        while let Some(entry) = dir.next_entry().await? {
+            let name = entry.file_name();
+            let parsed = name
+                .to_str()
+                .and_then(|n| n.split_once('.'))
+                .and_then(|(sha, branch)| Some((sha.to_owned(), Uuid::parse_str(branch).ok()?)));
+            found.extend(parsed);
+        }
+        Ok(found)
+    }
+
     /// Deletes a branch's partial file (nothing happens when there is none).
     pub async fn discard(&self, sha256: &str, branch: Uuid) -> Result<(), PhotoError> {
         match tokio::fs::remove_file(self.partial_path(sha256, branch)).await {

@@ -101,7 +101,8 @@ impl Bound {
     }
 }
 
-/// Builds the application over an open store and binds the listener.
+/// Builds the application over an open store, finishes photo uploads a stop interrupted
+/// after their last byte, and binds the listener.
 pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerError> {
     let photos = PhotoFiles::open(&config.data_dir.join("photos"))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -122,6 +123,13 @@ pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerErro
         photos: Arc::new(photos),
         forms: Arc::new(FormCatalog::default()),
     };
+    let settled = crate::uploads::settle_all(&state.store, &state.photos).await?;
+    if settled > 0 {
+        tracing::info!(
+            settled,
+            "checked photo uploads interrupted after their last byte"
+        );
+    }
     Ok(Bound {
         addr,
         listener,

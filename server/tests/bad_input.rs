@@ -16,19 +16,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 async fn device_of(server: &TestServer) -> (String, String) {
-    let admin = server.admin().await;
-    let province = server.create_area(&admin, None, "province", "Sơn La").await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã Chiềng")
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Mòng")
-        .await;
-    let (head, _) = server
-        .create_account(&admin, "head", "branch_head", Some(branch))
-        .await;
-    server.publish_form(&admin, household_form().upload).await;
-    (server.enrolled_device(&admin, head).await.token, admin)
+    let (enrolled, admin) = server.one_device().await;
+    (enrolled.token, admin)
 }
 
 async fn raw_post(

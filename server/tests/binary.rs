@@ -110,3 +110,33 @@ async fn first_start_prints_a_one_time_password_and_serves() {
         .status();
     assert_eq!(status, reqwest::StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_failed_first_start_does_not_spend_the_password() {
+    let data = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_branchbook-server"))
+        .args([
+            "--data-dir",
+            data.path().to_str().unwrap(),
+            "--listen",
+            &taken.local_addr().unwrap().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "the port is taken");
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("password"),
+        "nothing was created, so no password was shown"
+    );
+    drop(taken);
+    let running = start(data.path());
+    assert!(
+        running
+            .stdout
+            .iter()
+            .any(|l| l.contains("one-time password")),
+        "the first start that serves creates the administrator: {:?}",
+        running.stdout
+    );
+}

@@ -20,23 +20,9 @@ struct World {
 }
 
 async fn world(server: &TestServer) -> World {
-    let admin = server.admin().await;
-    let province = server
-        .create_area(&admin, None, "province", "Hà Giang")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã Lũng Cú")
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội Thèn Ván")
-        .await;
-    let (head, _) = server
-        .create_account(&admin, "head", "branch_head", Some(branch))
-        .await;
-    server.publish_form(&admin, household_form().upload).await;
-    let device = server.enrolled_device(&admin, head).await.token;
+    let (enrolled, admin) = server.one_device().await;
     World {
-        device,
+        device: enrolled.token,
         officer: admin,
     }
 }

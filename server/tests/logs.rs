@@ -1,5 +1,6 @@
 //! Nothing sensitive in the logs: the full story runs with every log line of the server
-//! captured (all levels), and no name, token, password or enrollment code may appear.
+//! captured (all levels), and no name, token, password or enrollment code may appear;
+//! and a database fault, logged as a server fault, never quotes the row it refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -69,4 +70,50 @@ async fn the_full_story_logs_no_names_tokens_or_passwords() {
         .init();
     story_logs_nothing_sensitive(Backend::Sqlite, &captured).await;
     story_logs_nothing_sensitive(Backend::Postgres, &captured).await;
+}
+
+/// The text a refused write leaves in the log (`ApiError::Internal` logs the store
+/// error's text): the value in the refused row must not be in it.
+fn refused_write_text(db: &branchbook_server::db::Database) -> String {
+    use branchbook_server::db::DbError;
+    let secret = SENSITIVE_NAMES[0];
+    let error = db
+        .write(|conn| {
+            conn.exec(
+                "CREATE TABLE IF NOT EXISTS guarded (name TEXT NOT NULL UNIQUE CHECK (length(name) < 3))",
+                &[],
+            )?;
+            conn.exec("INSERT INTO guarded (name) VALUES ($1)", &[secret.into()])?;
+            Ok::<_, DbError>(())
+        })
+        .unwrap_err();
+    let text = branchbook_server::store::StoreError::from(error).to_string();
+    assert!(
+        !text.contains(secret),
+        "a refused row reaches the log: {text}"
+    );
+    text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_faults_never_quote_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite =
+        branchbook_server::db::Database::open_sqlite(&dir.path().join("t.sqlite3"), 1).unwrap();
+    assert!(refused_write_text(&sqlite).contains("CHECK constraint failed"));
+    if let Some(config) = common::fresh_pg_database().await {
+        let text = tokio::task::spawn_blocking(move || {
+            let pg = branchbook_server::db::Database::open_postgres(config, 1).unwrap();
+            refused_write_text(&pg)
+        })
+        .await
+        .unwrap();
+        assert!(text.contains("SQLSTATE 23514"), "{text}");
+        assert!(text.contains("table guarded"), "{text}");
+    }
+    // Stored JSON that cannot be read back is reported by position, not by content.
+    let bad = serde_json::from_str::<u32>(&format!("\"{}\"", SENSITIVE_NAMES[1])).unwrap_err();
+    let text = branchbook_server::store::StoreError::from(bad).to_string();
+    assert!(!text.contains(SENSITIVE_NAMES[1]), "{text}");
+    assert!(text.contains("line 1"), "{text}");
 }

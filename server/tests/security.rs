@@ -169,11 +169,15 @@ async fn a_device_reaches_only_its_branch(server: TestServer) {
     assert_eq!(error_of(&body).error, "unauthorized");
     let (code, _) = server.get("/api/v1/manifest", &w.admin).await;
     assert_eq!(code, StatusCode::UNAUTHORIZED);
+    let sha_path = format!("/api/v1/photos/{sha3}");
+    let put_path = format!("/api/v1/photos/{sha3}?offset=5000&total=20000");
     for (method, path) in [
         (Method::GET, "/api/v1/manifest"),
         (Method::GET, "/api/v1/changes"),
         (Method::POST, "/api/v1/records"),
         (Method::GET, "/api/v1/forms/household_survey/2025.1"),
+        (Method::GET, sha_path.as_str()),
+        (Method::PUT, put_path.as_str()),
     ] {
         let (code, body) = server
             .call(method.clone(), path, None, Some(&json!({"records": []})))
@@ -517,13 +521,21 @@ async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
         )
         .await;
     assert_eq!(code, StatusCode::OK);
-    for path in ["/api/v1/manifest", "/api/v1/changes?since=0"] {
-        let (code, body) = server.get(path, &b1.device).await;
+    for path in [
+        "/api/v1/manifest".to_owned(),
+        "/api/v1/changes?since=0".to_owned(),
+        format!("/api/v1/photos/{}", "ab".repeat(32)),
+    ] {
+        let (code, body) = server.get(&path, &b1.device).await;
         assert_eq!(code, StatusCode::UNAUTHORIZED);
         assert_eq!(error_of(&body).error, "revoked");
     }
     let (code, _) = server
         .push_raw(&b1.device, &[household(Uuid::now_v7(), 1, 0)], false)
+        .await;
+    assert_eq!(code, StatusCode::UNAUTHORIZED);
+    let (code, _) = server
+        .put_chunk(&b1.device, &"ab".repeat(32), 0, 10, vec![7; 10])
         .await;
     assert_eq!(code, StatusCode::UNAUTHORIZED);
     // Another device of the branch is unaffected.

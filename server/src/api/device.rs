@@ -22,10 +22,10 @@ use crate::error::ApiError;
 use crate::forms::{PublishedForm, check_submission};
 use crate::ingest::{is_sha256_hex, prepare_batch};
 use crate::model::Area;
-use crate::photos::PhotoError;
 use crate::secret::{new_token, normalize_code, secret_hash};
 use crate::store::devices::EnrollRefusal;
 use crate::store::{Store, StoreError};
+use crate::uploads::{self, Verdict, photo_fault};
 
 /// Most roster and household changes sent in one pull page.
 const CHANGES_PAGE: u32 = 500;
@@ -318,23 +318,27 @@ async fn photo_status_for(
     })
 }
 
-fn photo_fault(e: PhotoError) -> ApiError {
-    match e {
-        PhotoError::PastEnd { .. } | PhotoError::Body(_) => ApiError::BadRequest(e.to_string()),
-        PhotoError::Io(_) => ApiError::Internal(e.to_string()),
-    }
-}
-
-/// `GET /api/v1/photos/{sha256}`: how many bytes of this photo the server holds for the device's branch.
+/// `GET /api/v1/photos/{sha256}`: how many bytes of this photo the server holds for the
+/// device's branch. An upload whose bytes all arrived but were never checked (the phone
+/// hung up after its last chunk) is checked first, so the answer is final.
 pub async fn photo_status(
     State(state): State<AppState>,
     device: DeviceCtx,
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
     check_sha(&sha256)?;
-    Ok(ok_json(
-        &photo_status_for(&state, &sha256, device.branch.id).await?,
-    ))
+    let branch = device.branch.id;
+    let status = photo_status_for(&state, &sha256, branch).await?;
+    if status.complete || status.received == 0 {
+        return Ok(ok_json(&status));
+    }
+    if uploads::settle(&state.store, &state.photos, &sha256, branch)
+        .await?
+        .is_none()
+    {
+        return Ok(ok_json(&status));
+    }
+    Ok(ok_json(&photo_status_for(&state, &sha256, branch).await?))
 }
 
 /// Where a photo chunk goes.
@@ -347,7 +351,8 @@ pub struct ChunkQuery {
 }
 
 /// `PUT /api/v1/photos/{sha256}?offset=&total=`: appends a chunk; verifies the hash when
-/// the last byte arrives.
+/// the last byte arrives. The chunk is received in a task of its own, so a client that
+/// hangs up after its last byte still gets its photo checked and stored.
 pub async fn photo_upload(
     State(state): State<AppState>,
     device: DeviceCtx,
@@ -356,21 +361,25 @@ pub async fn photo_upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let mut body = Some(body);
-    let result = receive_chunk(state.clone(), device, sha256, chunk, &headers, &mut body).await;
-    if let Some(unread) = body {
-        // Refused before its bytes were read: read them (within reason) so the client
-        // gets the answer rather than a reset connection.
-        let mut stream = unread.into_data_stream();
-        let mut seen = 0usize;
-        while let Some(Ok(part)) = stream.next().await {
-            seen += part.len();
-            if seen as u64 > state.config.max_body_bytes {
-                break;
+    let task = tokio::spawn(async move {
+        let mut body = Some(body);
+        let result = receive_chunk(state.clone(), device, sha256, chunk, &headers, &mut body).await;
+        if let Some(unread) = body {
+            // Refused before its bytes were read: read them (within reason) so the client
+            // gets the answer rather than a reset connection.
+            let mut stream = unread.into_data_stream();
+            let mut seen = 0usize;
+            while let Some(Ok(part)) = stream.next().await {
+                seen += part.len();
+                if seen as u64 > state.config.max_body_bytes {
+                    break;
+                }
             }
         }
-    }
-    result
+        result
+    });
+    task.await
+        .map_err(|e| ApiError::Internal(format!("photo chunk task failed: {e}")))?
 }
 
 async fn receive_chunk(
@@ -407,8 +416,7 @@ async fn receive_chunk(
     if current.complete {
         return Ok(ok_json(&current));
     }
-    let lock = state.photos.lock(&sha256, branch);
-    let _guard = lock.lock().await;
+    let guard = state.photos.lock(&sha256, branch).lock_owned().await;
     let sha = sha256.clone();
     let total = chunk.total;
     let first_total =
@@ -441,45 +449,45 @@ async fn receive_chunk(
         .take()
         .map(Body::into_data_stream)
         .ok_or_else(|| ApiError::Internal("chunk body taken twice".into()))?;
-    let received = state
+    let appended = state
         .photos
         .append(&sha256, branch, chunk.total, stream)
+        .await;
+    let held = state
+        .photos
+        .received(&sha256, branch)
         .await
         .map_err(photo_fault)?;
-    if received < chunk.total {
+    if held < chunk.total {
+        let received = appended.map_err(photo_fault)?;
         return Ok(ok_json(&PhotoStatus {
             sha256,
             received,
             complete: false,
         }));
     }
-    if state
-        .photos
-        .finish(&sha256, branch)
-        .await
-        .map_err(photo_fault)?
-    {
-        let sha = sha256.clone();
-        with_store(&state, move |s| s.complete_photo(&sha, total)).await?;
-        tracing::info!(photo = %sha256, bytes = total, "photo complete");
-        Ok(ok_json(&PhotoStatus {
+    // Every byte is here, even if the body broke off just after the last one: check
+    // them now, to the end, whether or not the client is still listening.
+    let verdict = uploads::verify(
+        Arc::clone(&state.store),
+        Arc::clone(&state.photos),
+        sha256.clone(),
+        branch,
+        total,
+        guard,
+    )
+    .await?;
+    appended.map_err(photo_fault)?;
+    match verdict {
+        Verdict::Complete => Ok(ok_json(&PhotoStatus {
             sha256,
-            received,
+            received: held,
             complete: true,
-        }))
-    } else {
-        let sha = sha256.clone();
-        with_store(&state, move |s| s.abandon_photo_upload(&sha, branch)).await?;
-        state
-            .photos
-            .discard(&sha256, branch)
-            .await
-            .map_err(photo_fault)?;
-        tracing::info!(photo = %sha256, "photo bytes did not match their hash; discarded");
-        Err(ApiError::Unprocessable {
+        })),
+        Verdict::Discarded => Err(ApiError::Unprocessable {
             code: "hash_mismatch",
             detail: "the photo's bytes do not match its SHA-256; they were discarded: upload it again from offset 0"
                 .into(),
-        })
+        }),
     }
 }

@@ -167,8 +167,16 @@ async fn json_errors(request: Request, next: Next) -> Response {
         s if s.is_server_error() => "internal",
         _ => "bad_request",
     };
-    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_owned() } else { text };
-    let body = branchbook_core::protocol::ErrorBody { error: code.to_owned(), detail, photo: None };
+    let detail = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_owned()
+    } else {
+        text
+    };
+    let body = branchbook_core::protocol::ErrorBody {
+        error: code.to_owned(),
+        detail,
+        photo: None,
+    };
     (status, axum::Json(body)).into_response()
 }
 

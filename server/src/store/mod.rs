@@ -27,8 +27,9 @@ pub enum StoreError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
-    /// Stored JSON could not be read back (a bug or a hand-edited database).
-    #[error("stored JSON is unreadable: {0}")]
+    /// Stored JSON could not be read back (a bug or a hand-edited database). Shown by
+    /// position only: serde's own message quotes the offending value, and errors are logged.
+    #[error("stored JSON is unreadable ({:?} error at line {} column {})", .0.classify(), .0.line(), .0.column())]
     Json(#[from] serde_json::Error),
     /// Something with the same unique name already exists.
     #[error("already exists: {0}")]

@@ -71,6 +71,27 @@ impl Store {
         })
     }
 
+    /// The size a branch's upload of a photo announced, if it has started one.
+    pub fn photo_upload_total(
+        &self,
+        sha256: &str,
+        branch_id: Uuid,
+    ) -> Result<Option<u64>, StoreError> {
+        self.db.read(|conn| {
+            conn.query_opt(
+                "SELECT total FROM photo_uploads WHERE sha256 = $1 AND branch_id = $2",
+                &[sha256.into(), branch_id.into()],
+            )?
+            .map(|row| {
+                let total = row.int(0)?;
+                u64::try_from(total).map_err(|_| {
+                    StoreError::Invalid(format!("stored photo size {total} is negative"))
+                })
+            })
+            .transpose()
+        })
+    }
+
     /// Forgets a branch's upload (its bytes failed the hash check), so it can start over.
     pub fn abandon_photo_upload(&self, sha256: &str, branch_id: Uuid) -> Result<(), StoreError> {
         self.db.write(|conn| {

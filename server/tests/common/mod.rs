@@ -293,6 +293,25 @@ impl TestServer {
         serde_json::from_value(body).unwrap()
     }
 
+    /// A province > commune > branch with a branch head, the household form published,
+    /// and her phone enrolled: returns the enrollment and the administrator's token.
+    pub async fn one_device(&self) -> (EnrollResponse, String) {
+        let admin = self.admin().await;
+        let province = self.create_area(&admin, None, "province", "Sơn La").await;
+        let commune = self
+            .create_area(&admin, Some(province), "commune", "Xã Chiềng")
+            .await;
+        let branch = self
+            .create_area(&admin, Some(commune), "branch", "Chi hội Bản Mòng")
+            .await;
+        let (head, _) = self
+            .create_account(&admin, "head", "branch_head", Some(branch))
+            .await;
+        self.publish_form(&admin, fixtures::household_form().upload)
+            .await;
+        (self.enrolled_device(&admin, head).await, admin)
+    }
+
     /// Uploads a form (JSON or .xlsx bytes) and publishes it.
     pub async fn publish_form(&self, admin: &str, bytes: Vec<u8>) -> Value {
         let response = self

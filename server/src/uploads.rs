@@ -1,0 +1,113 @@
+//! Finishing photo uploads: once every byte of a branch's upload is on disk, the hash
+//! check and the store update run to the end in a task of their own, whether or not the
+//! client is still connected. A client that vanished after its last byte (or a server
+//! stopped before the check) leaves a full partial file; the next status request for it,
+//! or the next start, finishes it, so the photo never waits for the phone to come back.
+
+use std::sync::Arc;
+
+use tokio::sync::OwnedMutexGuard;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::photos::{PhotoError, PhotoFiles};
+use crate::store::Store;
+
+/// The outcome of checking a fully received upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The bytes matched their hash: the photo is stored and its records updated.
+    Complete,
+    /// The bytes did not match: they were discarded and the upload starts over.
+    Discarded,
+}
+
+/// Maps a photo file failure to the HTTP error it is answered with.
+pub fn photo_fault(e: PhotoError) -> ApiError {
+    match e {
+        PhotoError::PastEnd { .. } | PhotoError::Body(_) => ApiError::BadRequest(e.to_string()),
+        PhotoError::Io(_) => ApiError::Internal(e.to_string()),
+    }
+}
+
+/// Checks a branch's fully received upload of `total` bytes against its hash and records
+/// the result. The caller holds the upload's lock (`guard`) and saw all `total` bytes on
+/// disk; the work runs in a spawned task that keeps the lock, so dropping the request
+/// (the client hung up) cannot stop it halfway.
+pub async fn verify(
+    store: Arc<Store>,
+    photos: Arc<PhotoFiles>,
+    sha256: String,
+    branch: Uuid,
+    total: u64,
+    guard: OwnedMutexGuard<()>,
+) -> Result<Verdict, ApiError> {
+    let task = tokio::spawn(async move {
+        let _guard = guard;
+        let matched = photos.finish(&sha256, branch).await.map_err(photo_fault)?;
+        let sha = sha256.clone();
+        if matched {
+            store.call(move |s| s.complete_photo(&sha, total)).await?;
+            tracing::info!(photo = %sha256, bytes = total, "photo complete");
+            Ok(Verdict::Complete)
+        } else {
+            store
+                .call(move |s| s.abandon_photo_upload(&sha, branch))
+                .await?;
+            photos.discard(&sha256, branch).await.map_err(photo_fault)?;
+            tracing::info!(photo = %sha256, "photo bytes did not match their hash; discarded");
+            Ok(Verdict::Discarded)
+        }
+    });
+    task.await
+        .map_err(|e| ApiError::Internal(format!("photo check task failed: {e}")))?
+}
+
+/// Finishes a branch's upload when all its announced bytes are on disk but were never
+/// checked (the client hung up, or the server stopped, after the last byte). `None` when
+/// the upload is not in that state (not started, incomplete, or already finished).
+pub async fn settle(
+    store: &Arc<Store>,
+    photos: &Arc<PhotoFiles>,
+    sha256: &str,
+    branch: Uuid,
+) -> Result<Option<Verdict>, ApiError> {
+    let guard = photos.lock(sha256, branch).lock_owned().await;
+    let sha = sha256.to_owned();
+    let Some(total) = store
+        .call(move |s| s.photo_upload_total(&sha, branch))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let received = photos.received(sha256, branch).await.map_err(photo_fault)?;
+    if total == 0 || received != total {
+        return Ok(None);
+    }
+    let verdict = verify(
+        Arc::clone(store),
+        Arc::clone(photos),
+        sha256.to_owned(),
+        branch,
+        total,
+        guard,
+    )
+    .await?;
+    Ok(Some(verdict))
+}
+
+/// Settles every full partial file left on disk (run at start-up). A failure is logged
+/// and the upload left for its status request to settle; it never stops the start.
+pub async fn settle_all(store: &Arc<Store>, photos: &Arc<PhotoFiles>) -> Result<usize, PhotoError> {
+    let mut settled = 0;
+    for (sha256, branch) in photos.partials().await? {
+        match settle(store, photos, &sha256, branch).await {
+            Ok(Some(_)) => settled += 1,
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(photo = %sha256, error = %e, "could not settle an interrupted photo upload")
+            }
+        }
+    }
+    Ok(settled)
+}
