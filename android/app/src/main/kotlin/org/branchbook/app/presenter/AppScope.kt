@@ -1,0 +1,43 @@
+package org.branchbook.app.presenter
+
+import uniffi.branchbook.Branchbook
+
+/**
+ * What every presenter works with: the core opened on the app's data, the app's
+ * preferences, the stack of screens and the worker that keeps core calls off the UI
+ * thread. The Activity makes one at start; the tests make one on a temporary folder.
+ */
+class AppScope(
+    /** The core's app object (the encrypted store of this phone). */
+    val core: Branchbook,
+    /** The app's own settings. */
+    val preferences: AppPreferences,
+    /** The open screens. */
+    val navigator: Navigator,
+    /** Runs core calls off the UI thread. */
+    val worker: Worker,
+) {
+    private var cached: Texts? = null
+
+    /** The words in the app language chosen now. */
+    val texts: Texts
+        get() = cached?.takeIf { it.language == preferences.uiLanguage }
+            ?: Texts(preferences.uiLanguage).also { cached = it }
+}
+
+/**
+ * A screen's behaviour: it holds the screen's state, changes it on the user's events and
+ * on the core's answers, and tells the View through [onChange] (state in, events out).
+ * The View only draws [state] and forwards taps; nothing here touches Android.
+ */
+abstract class Presenter<S>(initial: S) {
+    /** Called on the UI thread with every new state. */
+    var onChange: ((S) -> Unit)? = null
+
+    /** What the screen shows now. */
+    var state: S = initial
+        protected set(value) {
+            field = value
+            onChange?.invoke(value)
+        }
+}
