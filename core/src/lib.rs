@@ -4,11 +4,13 @@
 
 uniffi::setup_scaffolding!("branchbook");
 
+pub mod api;
 pub mod domain;
 pub mod engine;
 pub mod expr;
 pub mod ffi_time;
 pub mod form;
+pub mod i18n;
 pub mod protocol;
 pub mod store;
 pub mod text;

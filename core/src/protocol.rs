@@ -126,7 +126,7 @@ pub struct Changes {
 }
 
 /// A member of the branch's Women's Union roster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct RosterMember {
     /// Stable id of the member.
     pub id: Uuid,
@@ -226,7 +226,7 @@ pub struct PhotoRef {
 }
 
 /// A household in the branch's registry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct HouseholdBody {
     /// Village (thôn / bản).
     pub village: String,
@@ -243,7 +243,7 @@ pub struct HouseholdBody {
 }
 
 /// A person living in a household.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct HouseholdMember {
     /// Stable id of the person within the household.
     pub id: Uuid,
@@ -283,7 +283,7 @@ pub struct GatheringBody {
 }
 
 /// One attendee of a gathering: a roster member checked in, or a walk-in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct Attendee {
     /// Id of this attendance entry.
     pub id: Uuid,

@@ -28,7 +28,7 @@ pub struct Form {
 }
 
 /// A label language as declared in a column header such as `label::Tiếng Việt (vi)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct Language {
     /// The full name as written in the header: `Tiếng Việt (vi)`.
     pub name: String,

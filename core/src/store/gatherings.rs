@@ -19,7 +19,7 @@ use crate::domain::{AgeGroup, GatheringKind, Sex};
 use crate::protocol::{Attendee, AuditAction, GatheringBody, PhotoRef, RecordBody, RosterMember};
 
 /// What a gathering is: what the UI gives to create or change one, and shows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct GatheringDetails {
     /// Kind of gathering.
     pub kind: GatheringKind,
@@ -36,7 +36,7 @@ pub struct GatheringDetails {
 }
 
 /// A gathering as the UI shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Gathering {
     /// Stable id.
     pub uuid: Uuid,
@@ -55,7 +55,7 @@ pub struct Gathering {
 }
 
 /// A person who attends without being on the roster.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct WalkIn {
     /// Name; required.
     pub name: String,
@@ -70,7 +70,7 @@ pub struct WalkIn {
 }
 
 /// Head count for one sex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct SexCount {
     /// The sex.
     pub sex: Sex,
@@ -79,7 +79,7 @@ pub struct SexCount {
 }
 
 /// Head count for one ethnic group (`None`: not recorded).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EthnicityCount {
     /// Ethnicity key.
     pub ethnicity: Option<String>,
@@ -88,7 +88,7 @@ pub struct EthnicityCount {
 }
 
 /// Head count for one age band (`None`: not known).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct AgeGroupCount {
     /// The band.
     pub age_group: Option<AgeGroup>,
@@ -97,7 +97,7 @@ pub struct AgeGroupCount {
 }
 
 /// Head counts of a gathering, computed from its attendee list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Totals {
     /// Everyone.
     pub total: u32,

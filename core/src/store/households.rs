@@ -14,7 +14,7 @@ use crate::domain::Sex;
 use crate::protocol::{AuditAction, HouseholdBody, HouseholdMember, HouseholdRecord, RecordBody};
 
 /// What the UI gives to create or edit a household.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
 pub struct HouseholdInput {
     /// Village (thôn / bản); required.
     pub village: String,
@@ -29,7 +29,7 @@ pub struct HouseholdInput {
 }
 
 /// A person of a household as the UI gives it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct MemberInput {
     /// The person's id when editing someone already recorded; `None` for a new person.
     pub id: Option<Uuid>,
@@ -46,7 +46,7 @@ pub struct MemberInput {
 }
 
 /// One revision of a household.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Household {
     /// Stable id.
     pub uuid: Uuid,
@@ -73,7 +73,7 @@ pub struct HouseholdImport {
 }
 
 /// A household as lists show it (newest revision).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct HouseholdSummary {
     /// Stable id.
     pub uuid: Uuid,

@@ -53,7 +53,7 @@ pub const KEY_LEN: usize = 32;
 
 /// Where a record is in its life: a draft can change, a finalized record waits in the
 /// outbox and never changes, a sent one was acknowledged by the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordState {
     /// Still being filled (a survey draft, an open gathering).

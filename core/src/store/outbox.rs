@@ -55,7 +55,7 @@ pub struct OutboxItem {
 }
 
 /// A record the server refused, kept out of the outbox with the server's reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Rejection {
     /// The record.
     pub uuid: Uuid,

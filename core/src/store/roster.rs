@@ -17,7 +17,7 @@ use crate::protocol::RosterMember;
 use crate::text::fold;
 
 /// How a list of members is applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum RosterChange {
     /// The list is the whole roster: members not in it are removed (except those added
     /// on the phone and not yet known to the server).
@@ -27,7 +27,7 @@ pub enum RosterChange {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
 pub struct RosterImport {
     /// Members that were not there before.
     pub added: u32,

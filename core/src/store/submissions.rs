@@ -18,7 +18,7 @@ use crate::engine::{FormSession, SessionOptions, SessionState, Submission};
 use crate::protocol::{AuditAction, PhotoRef, RecordBody, SubmissionBody};
 
 /// A submission (its newest revision) as lists show it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SubmissionInfo {
     /// Stable id (UUIDv7 made on the phone).
     pub uuid: Uuid,
@@ -45,7 +45,7 @@ pub struct SubmissionInfo {
 }
 
 /// Counts of submissions per state, for the home screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
 pub struct StateCounts {
     /// Drafts.
     pub drafts: u64,
@@ -56,13 +56,16 @@ pub struct StateCounts {
 }
 
 /// Which submissions a list shows; `None` means any.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct SubmissionFilter {
     /// Only this form.
+    #[uniffi(default)]
     pub form_id: Option<String>,
     /// Only this state.
+    #[uniffi(default)]
     pub state: Option<RecordState>,
     /// Only visits to this household.
+    #[uniffi(default)]
     pub household: Option<Uuid>,
 }
 

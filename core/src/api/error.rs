@@ -1,0 +1,273 @@
+//! The one error the apps see. Each variant is a kind the UI can act on (Kotlin gets a
+//! `BranchbookException` subclass per variant, Swift an `Error` enum case) and carries a
+//! readable `reason` in English for logs and support; `user_message(language)` gives
+//! the sentence to show, from the UI text catalogue. Every internal error maps here
+//! with its context (which record, which field), never with answers or names typed by
+//! the user.
+
+use crate::engine::{FinalizeProblem, SessionError};
+use crate::form::{FormError, Problem};
+use crate::i18n::{self, TextKey, UiLanguage};
+use crate::store::{PhotoError, StoreError};
+
+/// Why a call into the core did not do what was asked. Nothing was changed when a call
+/// fails (every write is one transaction).
+#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+pub enum BranchbookError {
+    /// No record with that id (it was deleted, or the id belongs to another device's data).
+    #[error("no {what} with id {id}")]
+    NotFound {
+        /// Kind of record looked for ("household", "submission", "question", ...).
+        what: String,
+        /// The id or path given.
+        id: String,
+    },
+    /// A value given is not acceptable (an empty required name, an answer of the wrong
+    /// type, a malformed id). The field says which one.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// Which value ("village", "head name", a question's path, "id", ...).
+        field: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// The record is in a state that forbids this (a finalized submission cannot be
+    /// answered, a closed gathering takes no attendee, the form is already at its end).
+    #[error("{reason}")]
+    WrongState {
+        /// What was attempted and why it cannot be done now.
+        reason: String,
+    },
+    /// The record changed since the UI showed it (an update arrived from the server):
+    /// reload it and apply the change again.
+    #[error("{reason}")]
+    Stale {
+        /// Which record and which revisions.
+        reason: String,
+    },
+    /// A form that cannot be filled; every problem is listed, located in the spreadsheet.
+    #[error("the form has {} problem(s)", problems.len())]
+    FormInvalid {
+        /// Every problem found, in sheet and row order.
+        problems: Vec<Problem>,
+    },
+    /// Answers that their form does not accept (shown question by question).
+    #[error("{} answer(s) are not accepted by the form", problems.len())]
+    AnswersRejected {
+        /// What is wrong, with the question to jump to.
+        problems: Vec<FinalizeProblem>,
+    },
+    /// The phone's storage failed (disk full, a damaged file): nothing was changed.
+    #[error("storage error: {reason}")]
+    Storage {
+        /// What failed.
+        reason: String,
+    },
+    /// The data folder cannot be opened with this key (a wrong or missing key, or not a
+    /// Branchbook database).
+    #[error("{reason}")]
+    WrongKey {
+        /// Which file.
+        reason: String,
+    },
+    /// A photo file that cannot be used (not JPEG or PNG, damaged, unreadable).
+    #[error("{reason}")]
+    PhotoUnreadable {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// This build of the core cannot do this (reading .xlsx forms on a phone build).
+    #[error("{reason}")]
+    Unsupported {
+        /// What is missing.
+        reason: String,
+    },
+    /// The phone is not enrolled with a server yet.
+    #[error("{reason}")]
+    NotEnrolled {
+        /// What needed the enrollment.
+        reason: String,
+    },
+    /// The server could not be reached, or answered like something that is not the
+    /// Branchbook server (a Wi-Fi login page). Nothing is lost: try again later.
+    #[error("network: {reason}")]
+    Network {
+        /// What the network layer said (no addresses with secrets, no tokens).
+        reason: String,
+    },
+    /// The server refused the request for a reason it gave (a bad enrollment code, a
+    /// request too large).
+    #[error("the server refused: {reason}")]
+    ServerRefused {
+        /// HTTP status.
+        status: u16,
+        /// The server's reason.
+        reason: String,
+    },
+    /// The server no longer accepts this device (revoked, or its token expired): an
+    /// officer must enroll it again.
+    #[error("{reason}")]
+    DeviceRevoked {
+        /// Where it was refused.
+        reason: String,
+    },
+    /// The user cancelled; everything done before is kept.
+    #[error("{reason}")]
+    Cancelled {
+        /// What was stopped.
+        reason: String,
+    },
+}
+
+#[uniffi::export]
+impl BranchbookError {
+    /// The sentence to show the user for this kind of error, in `language`.
+    pub fn user_message(&self, language: UiLanguage) -> String {
+        i18n::text(self.text_key(), language).to_owned()
+    }
+}
+
+impl BranchbookError {
+    /// The catalogue entry that explains this kind of error to the user.
+    pub fn text_key(&self) -> TextKey {
+        match self {
+            BranchbookError::NotFound { .. } => TextKey::ErrorNotFound,
+            BranchbookError::InvalidInput { .. } => TextKey::ErrorInvalidInput,
+            BranchbookError::WrongState { .. } => TextKey::ErrorWrongState,
+            BranchbookError::Stale { .. } => TextKey::ErrorStale,
+            BranchbookError::FormInvalid { .. } => TextKey::ErrorFormInvalid,
+            BranchbookError::AnswersRejected { .. } => TextKey::ErrorAnswersRejected,
+            BranchbookError::Storage { .. } => TextKey::ErrorStorage,
+            BranchbookError::WrongKey { .. } => TextKey::ErrorWrongKey,
+            BranchbookError::PhotoUnreadable { .. } => TextKey::ErrorPhotoUnreadable,
+            BranchbookError::Unsupported { .. } => TextKey::ErrorUnsupported,
+            BranchbookError::NotEnrolled { .. } => TextKey::ErrorNotEnrolled,
+            BranchbookError::Network { .. } => TextKey::ErrorNetwork,
+            BranchbookError::ServerRefused { .. } => TextKey::ErrorServerRefused,
+            BranchbookError::DeviceRevoked { .. } => TextKey::ErrorDeviceRevoked,
+            BranchbookError::Cancelled { .. } => TextKey::ErrorCancelled,
+        }
+    }
+
+    /// Shorthand for [`BranchbookError::WrongState`].
+    pub(crate) fn wrong_state(reason: impl Into<String>) -> BranchbookError {
+        BranchbookError::WrongState { reason: reason.into() }
+    }
+
+    /// Shorthand for [`BranchbookError::InvalidInput`].
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> BranchbookError {
+        BranchbookError::InvalidInput { field: field.into(), reason: reason.into() }
+    }
+}
+
+impl From<StoreError> for BranchbookError {
+    fn from(e: StoreError) -> Self {
+        let reason = e.to_string();
+        match e {
+            StoreError::NotFound { kind, id } => BranchbookError::NotFound { what: kind.as_str().into(), id },
+            StoreError::WrongKey { .. } => BranchbookError::WrongKey { reason },
+            StoreError::KeyLength { .. } => BranchbookError::invalid("key", reason),
+            StoreError::WrongState { .. } | StoreError::FormMismatch { .. } => BranchbookError::WrongState { reason },
+            StoreError::Stale { .. } => BranchbookError::Stale { reason },
+            StoreError::Rejected { problems, .. } => BranchbookError::AnswersRejected { problems },
+            StoreError::FormInvalid { problems, .. } => BranchbookError::FormInvalid { problems },
+            StoreError::Session(e) => e.into(),
+            StoreError::Invalid { field, reason } => BranchbookError::invalid(field, reason),
+            StoreError::Csv { line, reason } => BranchbookError::invalid(format!("CSV line {line}"), reason),
+            StoreError::Photo(e) => e.into(),
+            StoreError::Open { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::Io { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::Sqlite(_) => BranchbookError::Storage { reason },
+        }
+    }
+}
+
+impl From<PhotoError> for BranchbookError {
+    fn from(e: PhotoError) -> Self {
+        let reason = e.to_string();
+        match e {
+            PhotoError::MaxPixels { .. } => BranchbookError::invalid("max pixels", reason),
+            PhotoError::Read { .. }
+            | PhotoError::Unsupported { .. }
+            | PhotoError::Corrupt { .. }
+            | PhotoError::Unreadable { .. } => BranchbookError::PhotoUnreadable { reason },
+        }
+    }
+}
+
+impl From<SessionError> for BranchbookError {
+    fn from(e: SessionError) -> Self {
+        let reason = e.to_string();
+        match e {
+            SessionError::UnknownQuestion { question } => BranchbookError::NotFound { what: "question".into(), id: question },
+            SessionError::WrongType { question, .. }
+            | SessionError::InvalidValue { question, .. }
+            | SessionError::UnknownChoice { question, .. } => BranchbookError::invalid(question, reason),
+            SessionError::UnknownLanguage { .. } => BranchbookError::invalid("language", reason),
+            SessionError::NotARepeat { .. } => BranchbookError::invalid("repeat path", reason),
+            SessionError::NotShown { .. }
+            | SessionError::ReadOnly { .. }
+            | SessionError::CountedRepeat { .. }
+            | SessionError::PageIncomplete { .. }
+            | SessionError::AtEnd
+            | SessionError::AtStart => BranchbookError::WrongState { reason },
+            SessionError::FormMismatch { .. } | SessionError::BadState { .. } => BranchbookError::Storage { reason },
+        }
+    }
+}
+
+impl From<FormError> for BranchbookError {
+    fn from(e: FormError) -> Self {
+        let reason = e.to_string();
+        match e {
+            FormError::Invalid { problems } => BranchbookError::FormInvalid { problems },
+            FormError::NotXlsx { .. } | FormError::Sheet { .. } | FormError::Json { .. } => {
+                BranchbookError::invalid("form", reason)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::RecordKind;
+    use uuid::Uuid;
+
+    #[test]
+    fn store_errors_keep_their_context_in_a_kind_the_ui_can_act_on() {
+        let id = Uuid::now_v7();
+        assert_eq!(
+            BranchbookError::from(StoreError::NotFound { kind: RecordKind::Household, id: id.to_string() }),
+            BranchbookError::NotFound { what: "household".into(), id: id.to_string() }
+        );
+        let stale = StoreError::Stale { kind: RecordKind::Household, id, base: 1, current: 2 };
+        assert!(matches!(BranchbookError::from(stale), BranchbookError::Stale { reason } if reason.contains("revision 2")));
+        let csv = StoreError::Csv { line: 3, reason: "unknown sex".into() };
+        assert_eq!(BranchbookError::from(csv), BranchbookError::invalid("CSV line 3", "unknown sex"));
+        let photo = StoreError::Photo(PhotoError::Unsupported { path: "/tmp/a.heic".into(), format: "HEIC".into() });
+        assert!(matches!(BranchbookError::from(photo), BranchbookError::PhotoUnreadable { reason } if reason.contains("HEIC")));
+        let session = StoreError::Session(SessionError::UnknownLanguage { language: "fr".into() });
+        assert!(matches!(BranchbookError::from(session), BranchbookError::InvalidInput { field, .. } if field == "language"));
+    }
+
+    #[test]
+    fn session_errors_name_the_question_as_the_field() {
+        let e = SessionError::InvalidValue { question: "member[2]/age".into(), reason: "NaN is not a number".into() };
+        assert!(matches!(BranchbookError::from(e), BranchbookError::InvalidInput { field, .. } if field == "member[2]/age"));
+        assert!(matches!(BranchbookError::from(SessionError::AtEnd), BranchbookError::WrongState { .. }));
+        assert!(matches!(
+            BranchbookError::from(SessionError::UnknownQuestion { question: "nope".into() }),
+            BranchbookError::NotFound { what, id } if what == "question" && id == "nope"
+        ));
+    }
+
+    #[test]
+    fn every_kind_has_a_message_for_the_user_in_both_languages() {
+        let e = BranchbookError::NotFound { what: "household".into(), id: "x".into() };
+        assert_ne!(e.user_message(UiLanguage::Vi), e.user_message(UiLanguage::En));
+        assert!(e.user_message(UiLanguage::Vi).contains("Không tìm thấy"));
+    }
+}

@@ -1,0 +1,115 @@
+//! The form catalogue: which survey forms (and versions) the phone holds, and importing
+//! one from its canonical JSON or, in builds with the `xlsx` feature, an XLSForm file.
+
+use super::{Branchbook, BranchbookError};
+use crate::engine::CompiledForm;
+use crate::form::Language;
+use crate::store::FormInfo;
+use crate::ffi_time::UtcDateTime;
+
+/// A form version as the form list and the settings screen show it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FormSummary {
+    /// The XLSForm `form_id`.
+    pub form_id: String,
+    /// The XLSForm `version`; a submission is always filled with the version it started with.
+    pub version: String,
+    /// The form's title (`form_title`).
+    pub title: String,
+    /// Hex SHA-256 of the form's canonical JSON (its identity on the server).
+    pub sha256: String,
+    /// When this phone got it.
+    pub added_at: UtcDateTime,
+    /// The languages its questions are written in, to offer in the language switch.
+    pub languages: Vec<Language>,
+    /// The language shown when none is chosen, if the form names one.
+    pub default_language: Option<String>,
+    /// How many questions and notes it shows (those of a repeat counted once), for a
+    /// sense of its length.
+    pub question_count: u32,
+}
+
+fn summary(info: FormInfo, form: &CompiledForm) -> FormSummary {
+    let f = form.form();
+    FormSummary {
+        form_id: info.form_id,
+        version: info.version,
+        title: info.title,
+        sha256: info.sha256,
+        added_at: info.added_at,
+        languages: f.languages.clone(),
+        default_language: f.default_language.clone(),
+        question_count: form.question_total,
+    }
+}
+
+#[uniffi::export]
+impl Branchbook {
+    /// The forms on the phone, by id, newest version first; with `latest_only`, one
+    /// entry per form (its newest version), as the "start a survey" list wants.
+    pub fn list_forms(&self, latest_only: bool) -> Result<Vec<FormSummary>, BranchbookError> {
+        let mut out: Vec<FormSummary> = Vec::new();
+        for info in self.store.forms()? {
+            if latest_only && out.last().is_some_and(|f| f.form_id == info.form_id) {
+                continue;
+            }
+            let compiled = self.store.compiled_form(&info.form_id, &info.version)?;
+            out.push(summary(info, &compiled));
+        }
+        Ok(out)
+    }
+
+    /// Form `form_id` at `version`, or its newest version when `version` is `None`.
+    pub fn form(&self, form_id: String, version: Option<String>) -> Result<FormSummary, BranchbookError> {
+        let info = self
+            .store
+            .forms()?
+            .into_iter()
+            .find(|f| f.form_id == form_id && version.as_ref().is_none_or(|v| *v == f.version))
+            .ok_or_else(|| BranchbookError::NotFound {
+                what: "form".into(),
+                id: match &version {
+                    Some(v) => format!("{form_id} version {v}"),
+                    None => form_id.clone(),
+                },
+            })?;
+        let compiled = self.store.compiled_form(&info.form_id, &info.version)?;
+        Ok(summary(info, &compiled))
+    }
+
+    /// Adds a form from its canonical JSON (as the server publishes it, or as
+    /// `branchbook form convert` writes it). A form with mistakes is refused with
+    /// [`BranchbookError::FormInvalid`] listing every problem; adding the same version
+    /// again changes nothing; the same version with other content is refused.
+    pub fn import_form_json(&self, json: String) -> Result<FormSummary, BranchbookError> {
+        let compiled = crate::form::load_json(&json)?;
+        self.add_compiled(&compiled)
+    }
+
+    /// Adds a form from the bytes of an XLSForm .xlsx file, like
+    /// [`Branchbook::import_form_json`]. Phone builds leave the spreadsheet reader out
+    /// (forms reach phones as JSON): there it fails with [`BranchbookError::Unsupported`].
+    pub fn import_form_xlsx(&self, bytes: Vec<u8>) -> Result<FormSummary, BranchbookError> {
+        #[cfg(feature = "xlsx")]
+        {
+            let compiled = crate::form::load_xlsx(&bytes)?;
+            self.add_compiled(&compiled)
+        }
+        #[cfg(not(feature = "xlsx"))]
+        {
+            let _ = bytes;
+            Err(BranchbookError::Unsupported {
+                reason: "this build reads forms as JSON only (built without the xlsx feature)".into(),
+            })
+        }
+    }
+}
+
+impl Branchbook {
+    /// Stores a checked form as its canonical JSON (whose hash identifies the version).
+    fn add_compiled(&self, compiled: &CompiledForm) -> Result<FormSummary, BranchbookError> {
+        let info = self.store.add_form(&compiled.form().to_json(), None)?;
+        let stored = self.store.compiled_form(&info.form_id, &info.version)?;
+        Ok(summary(info, &stored))
+    }
+}

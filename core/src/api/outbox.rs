@@ -1,0 +1,41 @@
+//! What is waiting to be sent and what the server refused, for the send screen and
+//! the home screen's "needs attention".
+
+use uuid::Uuid;
+
+use super::{Branchbook, BranchbookError};
+use crate::store::Rejection;
+
+/// The state of sending, read in one go.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OutboxStatus {
+    /// Records (surveys, households, gatherings, history entries) waiting to be sent.
+    pub records_waiting: u64,
+    /// Photos the server does not have yet.
+    pub photos_waiting: u64,
+    /// Their size in bytes.
+    pub photo_bytes_waiting: u64,
+    /// Records the server refused, most recent first, with its reason: she may edit
+    /// the record (making a new revision) or send it again.
+    pub refused: Vec<Rejection>,
+}
+
+#[uniffi::export]
+impl Branchbook {
+    /// What waits to be sent and what was refused.
+    pub fn outbox_status(&self) -> Result<OutboxStatus, BranchbookError> {
+        let photos = self.store.pending_photos()?;
+        Ok(OutboxStatus {
+            records_waiting: self.store.outbox_len()?,
+            photos_waiting: photos.len() as u64,
+            photo_bytes_waiting: photos.iter().map(|p| p.bytes).sum(),
+            refused: self.store.rejections()?,
+        })
+    }
+
+    /// Queues refused record `record_id` at `revision` again (after the server's
+    /// problem was fixed); it goes with the next send.
+    pub fn send_again(&self, record_id: Uuid, revision: u32) -> Result<(), BranchbookError> {
+        Ok(self.store.requeue(record_id, revision)?)
+    }
+}

@@ -1,0 +1,284 @@
+//! [`SurveySession`]: one survey being filled, page by page. It wraps the engine's form
+//! session and saves the draft after every change (answer, photo, move, repeat,
+//! language), so a phone that dies mid-survey reopens it on the same page with every
+//! answer. Finalizing stores the submission and queues it for sending.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::{Branchbook, BranchbookError};
+use crate::engine::{Answer, FinalizeProblem, FormSession, JumpTarget, Screen, ScreenUpdate, SessionError};
+use crate::form::Language;
+use crate::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
+
+/// A survey being filled. Get one from [`Branchbook::start_survey`],
+/// [`Branchbook::resume_survey`] or [`Branchbook::edit_submission`]; close it when the
+/// form screen goes away (the draft is already saved). Calls from several threads are
+/// taken one at a time.
+#[derive(uniffi::Object)]
+pub struct SurveySession {
+    store: Arc<Store>,
+    id: Uuid,
+    filling: Mutex<Filling>,
+}
+
+impl std::fmt::Debug for SurveySession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SurveySession").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// Where a session is: still being filled, or finalized (then it only answers with
+/// [`BranchbookError::WrongState`]).
+enum Filling {
+    Open(Box<FormSession>),
+    Finalized,
+}
+
+/// The answer to "next": whether the session moved, and the page it is on now. When it
+/// did not move, the page shows on its questions what must be fixed first.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PageTurn {
+    /// True when the session went to the next page.
+    pub moved: bool,
+    /// The page to show now.
+    pub screen: Screen,
+}
+
+/// What finalizing did.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum FinalizeOutcome {
+    /// The submission is stored, queued for sending and can no longer change (an edit
+    /// makes a new revision); the session is finished.
+    Finalized {
+        /// The stored submission.
+        submission: SubmissionInfo,
+    },
+    /// Answers are missing or wrong: nothing was stored, the session stays open. Show
+    /// the list; each problem's `question` is the path to `jump` to.
+    NeedsAttention {
+        /// Every problem, in the form's order.
+        problems: Vec<FinalizeProblem>,
+    },
+}
+
+#[uniffi::export]
+impl Branchbook {
+    /// Starts a new survey with form `form_id` (at `version`, or its newest version),
+    /// optionally as a visit to household `household_id`, with labels in `language` (a
+    /// name like "Tiếng Việt (vi)", its code "vi", or `None` for the form's default).
+    /// The draft is saved at once.
+    pub fn start_survey(
+        &self,
+        form_id: String,
+        version: Option<String>,
+        household_id: Option<Uuid>,
+        language: Option<String>,
+    ) -> Result<Arc<SurveySession>, BranchbookError> {
+        let form = self.form(form_id, version)?;
+        let options = self.session_options(language)?;
+        let (info, session) = self.store.start_submission(&form.form_id, &form.version, household_id, &options)?;
+        Ok(SurveySession::new(&self.store, info.uuid, session))
+    }
+
+    /// Reopens draft `submission_id` exactly where it was left.
+    pub fn resume_survey(&self, submission_id: Uuid) -> Result<Arc<SurveySession>, BranchbookError> {
+        let session = self.store.resume(submission_id)?;
+        Ok(SurveySession::new(&self.store, submission_id, session))
+    }
+
+    /// Starts changing finalized (or sent) submission `submission_id`: a new draft
+    /// revision with the same answers; the finalized one stays as it was until this one
+    /// is finalized (deleting the draft abandons the edit).
+    pub fn edit_submission(&self, submission_id: Uuid) -> Result<Arc<SurveySession>, BranchbookError> {
+        let session = self.store.edit_submission(submission_id)?;
+        Ok(SurveySession::new(&self.store, submission_id, session))
+    }
+}
+
+#[uniffi::export]
+impl SurveySession {
+    /// The submission's id (the same for all its revisions).
+    pub fn submission_id(&self) -> Uuid {
+        self.id
+    }
+
+    /// The submission as lists show it (form, household, state, revision, title).
+    pub fn submission(&self) -> Result<SubmissionInfo, BranchbookError> {
+        Ok(self.store.submission(self.id)?)
+    }
+
+    /// The current page.
+    pub fn screen(&self) -> Result<Screen, BranchbookError> {
+        self.with_open(|s| Ok(s.screen()))
+    }
+
+    /// Answers question `question` (a path from the screen, e.g. `member[2]/member_age`)
+    /// and saves the draft. An answer a constraint refuses is kept and shown with the
+    /// form's message in the question's `error`; the page cannot be left until it is
+    /// fixed. Returns what changed on the page.
+    pub fn set_answer(&self, question: String, answer: Answer) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| Ok(s.set_answer(&question, answer)?))
+    }
+
+    /// Removes the answer to `question` and saves the draft.
+    pub fn clear_answer(&self, question: String) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| Ok(s.clear_answer(&question)?))
+    }
+
+    /// Takes in the photo the camera wrote at `file_path` (JPEG or PNG; downsized as
+    /// the question asks, location data removed) as the answer to image question
+    /// `question`, and saves the draft. The file can be deleted afterwards.
+    pub fn attach_photo(&self, question: String, file_path: String) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| {
+            let options = photo_options(s, &question);
+            let photo = self.store.attach_submission_photo(self.id, Path::new(&file_path), options)?;
+            Ok(s.set_answer(&question, Answer::Photo { sha256: photo.sha256 })?)
+        })
+    }
+
+    /// Goes to the next page, unless a question of this page has a missing required or
+    /// refused answer: then it stays, and the page shows the errors.
+    pub fn next(&self) -> Result<PageTurn, BranchbookError> {
+        self.change(|s| {
+            let moved = match s.next() {
+                Ok(()) => true,
+                Err(SessionError::PageIncomplete { .. }) => false,
+                Err(e) => return Err(e.into()),
+            };
+            Ok(PageTurn { moved, screen: s.screen() })
+        })
+    }
+
+    /// Goes back one page (answers stay as they are).
+    pub fn back(&self) -> Result<Screen, BranchbookError> {
+        self.change(|s| {
+            s.back()?;
+            Ok(s.screen())
+        })
+    }
+
+    /// Goes to the page of a question (a path from [`SurveySession::jump_targets`] or a
+    /// finalize problem) or to the first page of a repeat instance (`member[2]`).
+    pub fn jump(&self, path: String) -> Result<Screen, BranchbookError> {
+        self.change(|s| {
+            s.jump(&path)?;
+            Ok(s.screen())
+        })
+    }
+
+    /// Every question shown now, in order, with whether it is answered: the jump list.
+    pub fn jump_targets(&self) -> Result<Vec<JumpTarget>, BranchbookError> {
+        self.with_open(|s| Ok(s.jump_targets()))
+    }
+
+    /// Adds an entry at the end of the repeat at `path` (from the repeat prompt page)
+    /// and goes to its first page.
+    pub fn add_repeat(&self, path: String) -> Result<Screen, BranchbookError> {
+        self.change(|s| {
+            s.add_repeat(&path)?;
+            Ok(s.screen())
+        })
+    }
+
+    /// Removes the repeat entry at `path` (`member[2]`) with its answers; later entries
+    /// move up.
+    pub fn remove_repeat(&self, path: String) -> Result<Screen, BranchbookError> {
+        self.change(|s| {
+            s.remove_repeat(&path)?;
+            Ok(s.screen())
+        })
+    }
+
+    /// The label language in use (as the form names it; "" for a form without languages).
+    pub fn language(&self) -> Result<String, BranchbookError> {
+        self.with_open(|s| Ok(s.language().to_owned()))
+    }
+
+    /// The languages the form is written in.
+    pub fn languages(&self) -> Result<Vec<Language>, BranchbookError> {
+        self.with_open(|s| Ok(s.form().form().languages.clone()))
+    }
+
+    /// Switches the label language (name, code or name without code) and saves it with
+    /// the draft.
+    pub fn set_language(&self, language: String) -> Result<Screen, BranchbookError> {
+        self.change(|s| {
+            s.set_language(&language)?;
+            Ok(s.screen())
+        })
+    }
+
+    /// Finalizes: when every answer is acceptable the submission is stored and queued
+    /// (and this session is finished), else nothing is stored and the problems are
+    /// listed.
+    pub fn finalize(&self) -> Result<FinalizeOutcome, BranchbookError> {
+        let mut filling = self.lock();
+        let Filling::Open(session) = &mut *filling else { return Err(finished()) };
+        let submission = match session.finalize(Utc::now()) {
+            Ok(submission) => submission,
+            Err(problems) => return Ok(FinalizeOutcome::NeedsAttention { problems }),
+        };
+        match self.store.finalize(&submission) {
+            Ok(submission) => {
+                *filling = Filling::Finalized;
+                Ok(FinalizeOutcome::Finalized { submission })
+            }
+            Err(StoreError::Rejected { problems, .. }) => Ok(FinalizeOutcome::NeedsAttention { problems }),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+impl SurveySession {
+    fn new(store: &Arc<Store>, id: Uuid, session: FormSession) -> Arc<SurveySession> {
+        Arc::new(SurveySession { store: Arc::clone(store), id, filling: Mutex::new(Filling::Open(Box::new(session))) })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Filling> {
+        // A panic cannot happen while the lock is held (the facade has none), and the
+        // session would still be whole: the engine changes it only after checking.
+        self.filling.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the open session.
+    fn with_open<T>(&self, f: impl FnOnce(&mut FormSession) -> Result<T, BranchbookError>) -> Result<T, BranchbookError> {
+        match &mut *self.lock() {
+            Filling::Open(session) => f(session),
+            Filling::Finalized => Err(finished()),
+        }
+    }
+
+    /// Runs `f` on the open session, then saves the draft. Should the save fail, the
+    /// error is returned and the next successful save (it writes the whole draft)
+    /// catches up.
+    fn change<T>(&self, f: impl FnOnce(&mut FormSession) -> Result<T, BranchbookError>) -> Result<T, BranchbookError> {
+        self.with_open(|s| {
+            let out = f(s)?;
+            self.store.save_draft(s)?;
+            Ok(out)
+        })
+    }
+}
+
+fn finished() -> BranchbookError {
+    BranchbookError::wrong_state("this survey is finalized: open it again with edit_submission to change it")
+}
+
+/// How the photo for image question `question` is stored: the question's `max-pixels`
+/// parameter, else the default size.
+fn photo_options(session: &FormSession, question: &str) -> PhotoOptions {
+    let name = question.rsplit('/').next().unwrap_or(question);
+    let name = name.split('[').next().unwrap_or(name);
+    session
+        .form()
+        .form()
+        .fields()
+        .into_iter()
+        .find(|f| f.name == name)
+        .map(PhotoOptions::for_field)
+        .unwrap_or_default()
+}
