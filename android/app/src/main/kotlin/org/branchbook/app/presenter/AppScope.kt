@@ -19,6 +19,14 @@ class AppScope(
 ) {
     private var cached: Texts? = null
 
+    /** Shows a short message that outlives the screen it came from ("Survey finished"), as a toast. */
+    var onNotice: ((String) -> Unit)? = null
+
+    /** Tells her [text] whatever screen comes next. */
+    fun notice(text: String) {
+        onNotice?.invoke(text)
+    }
+
     /** The words in the app language chosen now. */
     val texts: Texts
         get() = cached?.takeIf { it.language == preferences.uiLanguage }
