@@ -373,7 +373,10 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
             is Answer.Geopoint -> {
                 val g = value.value
                 val at = "%.6f, %.6f".format(java.util.Locale.ROOT, g.latitude, g.longitude)
-                g.accuracy?.let { at + " · " + texts.format(TextKey.FORM_LOCATION_ACCURACY, "meters" to Math.round(it)) } ?: at
+                // The core stores an unknown accuracy as 0 (ODK's geopoint text has four numbers);
+                // no real fix is accurate to 0 m, so 0 is shown as unknown.
+                g.accuracy?.takeIf { it > 0.0 }
+                    ?.let { at + " · " + texts.format(TextKey.FORM_LOCATION_ACCURACY, "meters" to Math.round(it)) } ?: at
             }
             is Answer.Photo -> value.sha256
             Answer.Acknowledged -> texts[TextKey.FORM_ACKNOWLEDGE]
