@@ -1,9 +1,16 @@
 package org.branchbook.app.presenter
 
+import java.time.ZoneOffset
 import uniffi.branchbook.RecordState
 import uniffi.branchbook.SubmissionInfo
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.recordStateName
+
+/**
+ * Vietnam's clock, UTC+7 all year: dates and times she picks are read on it (the core
+ * shows stored instants on it too).
+ */
+internal val VIETNAM_CLOCK: ZoneOffset = ZoneOffset.ofHours(7)
 
 /** One line of a list: the record it opens, what it is, and a second, smaller line. */
 data class Row(

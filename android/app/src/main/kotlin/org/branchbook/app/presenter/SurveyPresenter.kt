@@ -2,7 +2,6 @@ package org.branchbook.app.presenter
 
 import java.io.File
 import java.time.LocalDateTime
-import java.time.ZoneOffset
 import uniffi.branchbook.Answer
 import uniffi.branchbook.BranchbookException
 import uniffi.branchbook.CalendarDate
@@ -157,7 +156,7 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
 
     /** She picked a date and a time, on Vietnam's clock. */
     fun dateTime(path: String, year: Int, month: Int, day: Int, hour: Int, minute: Int) {
-        val instant = LocalDateTime.of(year, month, day, hour, minute).toInstant(VIETNAM)
+        val instant = LocalDateTime.of(year, month, day, hour, minute).toInstant(VIETNAM_CLOCK)
         answer(path, Answer.DateTime(instant))
     }
 
@@ -356,9 +355,6 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     private class Opened(val session: SurveySession, val screen: Screen, val language: String, val languages: List<Language>)
 
     internal companion object {
-        /** Vietnam's clock, UTC+7 all year: how the users read dates and times. */
-        val VIETNAM: ZoneOffset = ZoneOffset.ofHours(7)
-
         /** An answer written out for display. */
         fun shown(value: Answer?, texts: Texts): String = when (value) {
             null -> ""
