@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 echo "== lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The server's tests run on SQLite and on PostgreSQL: start a private cluster.
+source tests/postgres.sh
+
 echo "== rust tests"
 cargo test --workspace --locked
 

@@ -13,4 +13,6 @@ pub mod form;
 pub mod i18n;
 pub mod protocol;
 pub mod store;
+#[cfg(feature = "sync-client")]
+pub mod sync;
 pub mod text;

@@ -12,7 +12,7 @@
 //! | roster and household changes | `GET /api/v1/changes?since={cursor}` (-> [`Changes`]) |
 //! | upload a batch of records | `POST /api/v1/records` ([`PushRequest`] -> [`PushResponse`]) |
 //! | how much of a photo the server has | `GET /api/v1/photos/{sha256}` (-> [`PhotoStatus`]) |
-//! | upload the bytes of a photo from an offset | `PUT /api/v1/photos/{sha256}?offset={n}&total={size}` (raw bytes -> [`PhotoStatus`]) |
+//! | upload the bytes of a photo from an offset | `PUT /api/v1/photos/{sha256}?offset={n}&total={size}` (raw bytes -> [`PhotoStatus`]; an offset other than the bytes held is refused with 409 and the current [`PhotoStatus`] in [`ErrorBody::photo`]) |
 //!
 //! Errors are [`ErrorBody`] with an HTTP status: 401 for an unknown, expired or revoked
 //! token, 413 for anything over the [`Limits`], 4xx with a reason for bad input, 5xx
@@ -262,7 +262,9 @@ pub struct HouseholdMember {
 /// A closed gathering (dialogue, communication session, training, club meeting).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GatheringBody {
-    /// Kind of gathering.
+    /// Kind of gathering. Sent as `gathering_kind`: a record's `kind` key is already the
+    /// tag of [`RecordBody`], and two `kind` keys in one object cannot be read back.
+    #[serde(rename = "gathering_kind")]
     pub kind: GatheringKind,
     /// Topic.
     pub topic: String,
@@ -396,6 +398,10 @@ pub struct ErrorBody {
     pub error: String,
     /// A sentence for people.
     pub detail: String,
+    /// For a photo chunk sent from the wrong offset (409 `wrong_offset`): what the server
+    /// holds, so the client continues from `received` without another request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<PhotoStatus>,
 }
 
 #[cfg(test)]
@@ -422,6 +428,32 @@ mod tests {
         assert_eq!(json["action"], "edited");
         assert_eq!(json["created_at"], "2023-11-14T22:13:20Z");
         let back: Record = serde_json::from_value(json).unwrap();
+        assert_eq!(back, record);
+    }
+
+    #[test]
+    fn a_gathering_record_round_trips_with_its_own_kind_beside_the_tag() {
+        let at = DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
+        let record = Record {
+            uuid: Uuid::nil(),
+            revision: 1,
+            created_at: at,
+            body: RecordBody::Gathering(GatheringBody {
+                kind: GatheringKind::PolicyDialogue,
+                topic: "t".into(),
+                village: "v".into(),
+                starts_at: at,
+                closed_at: at,
+                facilitator: "f".into(),
+                notes: String::new(),
+                attendees: vec![],
+                photos: vec![],
+            }),
+        };
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["kind"], "gathering");
+        assert_eq!(json["gathering_kind"], "policy_dialogue");
+        let back: Record = serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
         assert_eq!(back, record);
     }
 

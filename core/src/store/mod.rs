@@ -21,6 +21,7 @@ mod outbox;
 mod photos;
 mod roster;
 mod search;
+mod sync_state;
 mod submissions;
 
 use std::collections::HashMap;
@@ -44,6 +45,7 @@ pub use outbox::{OutboxItem, PendingPhoto, Rejection};
 pub use photos::{PhotoError, PhotoOptions, StoredPhoto};
 pub use roster::{RosterChange, RosterImport};
 pub use submissions::{StateCounts, SubmissionFilter, SubmissionInfo};
+pub use sync_state::SyncAccount;
 
 /// How long a write waits for another connection's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -136,6 +136,44 @@ fn mark_source_sent(
     Ok(())
 }
 
+/// [`Store::mark_sent`] inside a transaction, so a whole batch is acknowledged at once.
+pub(crate) fn mark_sent(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
+    let kind: Option<String> = tx
+        .prepare_cached("SELECT kind FROM outbox WHERE uuid = ?1 AND revision = ?2")?
+        .query_row((Id(uuid), revision), |r| r.get(0))
+        .optional()?;
+    let Some(kind) = kind else {
+        let known: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM submissions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
+                 OR EXISTS (SELECT 1 FROM household_revisions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
+                 OR EXISTS (SELECT 1 FROM gatherings WHERE uuid = ?1 AND ?2 = 1 AND state = 'sent')
+                 OR EXISTS (SELECT 1 FROM audit WHERE uuid = ?1 AND ?2 = 1)",
+            (Id(uuid), revision),
+            |r| r.get(0),
+        )?;
+        return if known { Ok(()) } else { Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}"))) };
+    };
+    let kind = OutboxKind::parse(&kind)
+        .ok_or_else(|| StoreError::invalid("outbox kind", format!("unknown kind {kind:?}")))?;
+    mark_source_sent(tx, kind, uuid, revision)?;
+    tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?.execute((Id(uuid), revision))?;
+    Ok(())
+}
+
+/// [`Store::mark_rejected`] inside a transaction.
+pub(crate) fn mark_rejected(tx: &Transaction<'_>, uuid: Uuid, revision: u32, reason: &str) -> Result<(), StoreError> {
+    let kind: Option<String> = tx
+        .prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
+        .query_row((Id(uuid), revision), |r| r.get(0))
+        .optional()?;
+    let Some(kind) = kind else {
+        return Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}")));
+    };
+    tx.prepare_cached("INSERT INTO rejections (uuid, revision, kind, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute((Id(uuid), revision, kind, reason, Millis(columns::now())))?;
+    Ok(())
+}
+
 impl Store {
     /// Up to `limit` records waiting to be sent, in sending order.
     pub fn outbox(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
@@ -178,46 +216,14 @@ impl Store {
     /// had it): it leaves the outbox and its state becomes sent. Acknowledging a record
     /// that is already sent is a no-op, so a repeated acknowledgement is safe.
     pub fn mark_sent(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
-        self.write(|tx| {
-            let kind: Option<String> = tx
-                .prepare_cached("SELECT kind FROM outbox WHERE uuid = ?1 AND revision = ?2")?
-                .query_row((Id(uuid), revision), |r| r.get(0))
-                .optional()?;
-            let Some(kind) = kind else {
-                let known: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM submissions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
-                         OR EXISTS (SELECT 1 FROM household_revisions WHERE uuid = ?1 AND revision = ?2 AND state = 'sent')
-                         OR EXISTS (SELECT 1 FROM gatherings WHERE uuid = ?1 AND ?2 = 1 AND state = 'sent')
-                         OR EXISTS (SELECT 1 FROM audit WHERE uuid = ?1 AND ?2 = 1)",
-                    (Id(uuid), revision),
-                    |r| r.get(0),
-                )?;
-                return if known { Ok(()) } else { Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}"))) };
-            };
-            let kind = OutboxKind::parse(&kind)
-                .ok_or_else(|| StoreError::invalid("outbox kind", format!("unknown kind {kind:?}")))?;
-            mark_source_sent(tx, kind, uuid, revision)?;
-            tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?.execute((Id(uuid), revision))?;
-            Ok(())
-        })
+        self.write(|tx| mark_sent(tx, uuid, revision))
     }
 
     /// Records that the server refused record `(uuid, revision)` (rejected, or a conflict):
     /// it leaves the outbox, so the rest is not held up, and waits with `reason` for the
     /// user (who may edit it, making a new revision) or for [`Store::requeue`].
     pub fn mark_rejected(&self, uuid: Uuid, revision: u32, reason: &str) -> Result<(), StoreError> {
-        self.write(|tx| {
-            let kind: Option<String> = tx
-                .prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
-                .query_row((Id(uuid), revision), |r| r.get(0))
-                .optional()?;
-            let Some(kind) = kind else {
-                return Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}")));
-            };
-            tx.prepare_cached("INSERT INTO rejections (uuid, revision, kind, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-                .execute((Id(uuid), revision, kind, reason, Millis(columns::now())))?;
-            Ok(())
-        })
+        self.write(|tx| mark_rejected(tx, uuid, revision, reason))
     }
 
     /// Records the server refused, most recent first.

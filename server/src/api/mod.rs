@@ -1,0 +1,351 @@
+//! The HTTP API: shared state, authentication of devices and officials, request bodies
+//! (size limits, gzip) and the route table. Handlers live by audience: [`device`] (the
+//! sync protocol of `branchbook_core::protocol`), [`office`] (administration),
+//! [`review`] (lists, detail, review, indicators) and [`export`] (CSV).
+
+pub mod device;
+pub mod export;
+pub mod office;
+pub mod review;
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_ENCODING};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::forms::FormCatalog;
+use crate::model::{Account, Area, Role, Scope};
+use crate::photos::PhotoFiles;
+use crate::secret::secret_hash;
+use crate::store::Store;
+use crate::store::devices::DeviceAuth;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<Store>,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// Photo files.
+    pub photos: Arc<PhotoFiles>,
+    /// Published forms.
+    pub forms: Arc<FormCatalog>,
+}
+
+/// The route table.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/enroll", post(device::enroll))
+        .route("/api/v1/manifest", get(device::manifest))
+        .route("/api/v1/forms/{form_id}/{version}", get(device::form_json))
+        .route("/api/v1/changes", get(device::changes))
+        .route("/api/v1/records", post(device::push))
+        .route("/api/v1/photos/{sha256}", get(device::photo_status).put(device::photo_upload))
+        .route("/api/v1/office/login", post(office::login))
+        .route("/api/v1/office/logout", post(office::logout))
+        .route("/api/v1/office/password", post(office::change_password))
+        .route("/api/v1/office/me", get(office::me))
+        .route("/api/v1/office/areas", get(office::list_areas).post(office::create_area))
+        .route("/api/v1/office/accounts", get(office::list_accounts).post(office::create_account))
+        .route("/api/v1/office/enrollments", post(office::create_enrollment))
+        .route("/api/v1/office/devices", get(office::list_devices))
+        .route("/api/v1/office/devices/{id}/revoke", post(office::revoke_device))
+        .route("/api/v1/office/branches/{id}/members", put(office::put_member))
+        .route("/api/v1/office/forms", get(office::list_forms).post(office::upload_form))
+        .route("/api/v1/office/forms/{form_id}/{version}/publish", post(office::publish_form))
+        .route("/api/v1/office/forms/{form_id}/{version}/submissions.csv", get(export::submissions_csv))
+        .route("/api/v1/office/forms/{form_id}/{version}/repeats/{repeat}", get(export::repeat_csv))
+        .route("/api/v1/office/submissions", get(review::list_submissions))
+        .route("/api/v1/office/gatherings", get(review::list_gatherings))
+        .route("/api/v1/office/records/{uuid}", get(review::record))
+        .route("/api/v1/office/records/{uuid}/review", post(review::set_review))
+        .route("/api/v1/office/photos/{sha256}", get(review::photo))
+        .route("/api/v1/office/indicators", get(review::indicators))
+        .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .layer(axum::middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// Logs each request: method, route pattern (never the concrete path's ids or the
+/// query), status and duration. Bodies, headers and tokens are never logged.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::warn!(%method, route, status, millis, "request failed");
+    } else {
+        tracing::info!(%method, route, status, millis, "request");
+    }
+    response
+}
+
+/// The bearer token of a request, if any.
+fn bearer(parts: &Parts) -> Option<String> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    Some(token.trim().to_owned())
+}
+
+fn unauthorized(code: &'static str, detail: &str) -> ApiError {
+    ApiError::Unauthorized { code, detail: detail.to_owned() }
+}
+
+/// A request authenticated by a device token: the device and its branch.
+pub struct DeviceCtx {
+    /// The device and its branch head.
+    pub auth: DeviceAuth,
+    /// The branch it belongs to.
+    pub branch: Area,
+}
+
+impl FromRequestParts<AppState> for DeviceCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or_else(|| unauthorized("unauthorized", "send the device token as a bearer token"))?;
+        let hash = secret_hash(&token);
+        let found = state
+            .store
+            .call(move |s| {
+                let Some(auth) = s.device_for_token(&hash)? else { return Ok(None) };
+                let branch = s.area(auth.branch_id)?;
+                Ok(branch.map(|b| (auth, b)))
+            })
+            .await?;
+        let (auth, branch) = found.ok_or_else(|| {
+            unauthorized("revoked", "this device is not (or no longer) enrolled: enroll it again with a new code")
+        })?;
+        Ok(DeviceCtx { auth, branch })
+    }
+}
+
+/// A request authenticated by an official's session (password change not yet checked).
+pub struct Session {
+    /// The account.
+    pub account: Account,
+    /// Hash of the session token.
+    pub token_hash: String,
+    /// What the account may see.
+    pub scope: Scope,
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or_else(|| unauthorized("unauthorized", "log in and send the session token"))?;
+        let hash = secret_hash(&token);
+        let lookup = hash.clone();
+        let found = state
+            .store
+            .call(move |s| {
+                let Some(account) = s.session_account(&lookup, chrono::Utc::now())? else { return Ok(None) };
+                let scope = match (account.role, account.area_id) {
+                    (Role::Admin, _) => Some(Scope::All),
+                    (_, Some(area)) => s.area(area)?.map(|a| Scope::Under(a.path)),
+                    (_, None) => None,
+                };
+                Ok(scope.map(|scope| (account, scope)))
+            })
+            .await?;
+        let (account, scope) = found.ok_or_else(|| unauthorized("unauthorized", "unknown or expired session: log in again"))?;
+        Ok(Session { account, token_hash: hash, scope })
+    }
+}
+
+/// A logged-in official who has a password of her own: what every office endpoint but
+/// the password change requires.
+pub struct Official(pub Session);
+
+impl FromRequestParts<AppState> for Official {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = Session::from_request_parts(parts, state).await?;
+        if session.account.must_change_password {
+            return Err(ApiError::PasswordChangeRequired);
+        }
+        Ok(Official(session))
+    }
+}
+
+/// An administrator (checked before the request body is read).
+pub struct Admin(pub Official);
+
+/// An officer or administrator: what review, export and people management require
+/// (branch heads only read their own branch).
+pub struct Officer(pub Official);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let official = Official::from_request_parts(parts, state).await?;
+        if official.account().role != Role::Admin {
+            return Err(ApiError::Forbidden("only an administrator may do this".into()));
+        }
+        Ok(Admin(official))
+    }
+}
+
+impl FromRequestParts<AppState> for Officer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let official = Official::from_request_parts(parts, state).await?;
+        if official.account().role == Role::BranchHead {
+            return Err(ApiError::Forbidden("branch heads cannot do this".into()));
+        }
+        Ok(Officer(official))
+    }
+}
+
+impl std::ops::Deref for Admin {
+    type Target = Official;
+
+    fn deref(&self) -> &Official {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Officer {
+    type Target = Official;
+
+    fn deref(&self) -> &Official {
+        &self.0
+    }
+}
+
+/// A JSON request body, read under the size limit (gzip accepted) and parsed with an
+/// error that says what is wrong.
+pub struct JsonIn<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonIn<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = request.into_parts();
+        let bytes = read_body(&parts.headers, body, state.config.max_body_bytes).await?;
+        parse_json(&bytes).map(JsonIn)
+    }
+}
+
+impl Official {
+    /// The logged-in account.
+    pub fn account(&self) -> &Account {
+        &self.0.account
+    }
+
+    /// What the account may see.
+    pub fn scope(&self) -> &Scope {
+        &self.0.scope
+    }
+
+    /// The scope narrowed to `area` (which must lie inside the official's scope), or the
+    /// whole scope when no area is given.
+    pub async fn scope_for(&self, state: &AppState, area: Option<Uuid>) -> Result<Scope, ApiError> {
+        let Some(area) = area else { return Ok(self.scope().clone()) };
+        let found = state.store.call(move |s| s.area(area)).await?;
+        match found {
+            Some(a) if self.scope().contains(&a.path) => Ok(Scope::Under(a.path)),
+            _ => Err(ApiError::NotFound("no such area in your scope".into())),
+        }
+    }
+}
+
+/// Bytes past a body limit that are still read (and dropped) before answering 413.
+const DRAIN_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a request body up to `limit` bytes (after gzip decompression when the body is
+/// `Content-Encoding: gzip`), answering 413 past it.
+pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
+    let too_large = || ApiError::TooLarge(format!("the request body is larger than the server's limit of {limit} bytes"));
+    let mut stream = body.into_data_stream();
+    let mut raw = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the request body could not be read: {e}")))?;
+        seen += chunk.len() as u64;
+        if seen > limit {
+            // Read (and drop) a moderate excess so the client gets the 413 instead of a
+            // connection reset while it is still sending; cut off anything bigger.
+            if seen > limit.saturating_add(DRAIN_MAX_BYTES) {
+                break;
+            }
+            continue;
+        }
+        raw.extend_from_slice(&chunk);
+    }
+    if seen > limit {
+        return Err(too_large());
+    }
+    let encoding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity");
+    match encoding.trim().to_ascii_lowercase().as_str() {
+        "identity" | "" => Ok(Bytes::from(raw)),
+        "gzip" => {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(&raw[..])
+                .take(limit + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| ApiError::BadRequest(format!("the gzip body is corrupt: {e}")))?;
+            if out.len() as u64 > limit {
+                return Err(too_large());
+            }
+            Ok(Bytes::from(out))
+        }
+        other => Err(ApiError::Unprocessable {
+            code: "unsupported_encoding",
+            detail: format!("content encoding {other:?} is not supported: send gzip or plain JSON"),
+        }),
+    }
+}
+
+/// Parses a JSON body, telling malformed JSON, wrong types and missing fields apart.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        use serde_json::error::Category;
+        let what = match e.classify() {
+            Category::Syntax | Category::Eof => "the body is not valid JSON",
+            Category::Data => "the JSON does not have the expected fields and types",
+            Category::Io => "the body could not be read",
+        };
+        ApiError::BadRequest(format!("{what}: {e}"))
+    })
+}
+
+/// A 200 JSON response.
+pub fn ok_json<T: serde::Serialize>(value: &T) -> Response {
+    (StatusCode::OK, axum::Json(value)).into_response()
+}
+
+/// Runs a store call and converts its error.
+pub async fn with_store<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+{
+    Ok(state.store.call(f).await?)
+}

@@ -1,0 +1,350 @@
+//! Officials' administration endpoints: login, areas, accounts, enrollment codes,
+//! devices, the member roster and forms.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use branchbook_core::protocol::{EnrollmentQr, RosterMember};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Admin, AppState, JsonIn, Official, Officer, Session, ok_json, read_body, with_store};
+use crate::error::ApiError;
+use crate::forms::check_upload;
+use crate::model::{Account, AreaLevel, FormVersion, Role, Scope};
+use crate::secret::{hash_password, new_enrollment_code, new_password, new_token, normalize_code, secret_hash, verify_password};
+use crate::store::forms::FormInsert;
+use crate::store::people::NewAccount;
+
+/// Shortest password an official may choose.
+const MIN_PASSWORD_LEN: usize = 10;
+
+/// Login request.
+#[derive(Debug, Deserialize)]
+pub struct LoginRequest {
+    username: String,
+    password: String,
+}
+
+/// Login answer: the session token (shown once) and the account.
+#[derive(Debug, Serialize)]
+pub struct LoginResponse {
+    token: String,
+    expires_at: DateTime<Utc>,
+    account: Account,
+}
+
+async fn hash_blocking(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// `POST /api/v1/office/login`.
+pub async fn login(State(state): State<AppState>, JsonIn(request): JsonIn<LoginRequest>) -> Result<Response, ApiError> {
+    let username = request.username.trim().to_owned();
+    let found = with_store(&state, move |s| s.account_for_login(&username)).await?;
+    let password = request.password;
+    let verified = tokio::task::spawn_blocking(move || match found {
+        Some((account, hash)) if verify_password(&password, &hash) => Some(account),
+        _ => None,
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let Some(account) = verified else {
+        tracing::info!("login refused");
+        return Err(ApiError::Unauthorized { code: "bad_credentials", detail: "wrong login name or password".into() });
+    };
+    let token = new_token();
+    let expires_at = Utc::now() + Duration::hours(i64::from(state.config.session_hours));
+    let (hash, id) = (secret_hash(&token), account.id);
+    with_store(&state, move |s| s.create_session(&hash, id, expires_at)).await?;
+    tracing::info!(account = %account.id, "logged in");
+    Ok(ok_json(&LoginResponse { token, expires_at, account }))
+}
+
+/// `POST /api/v1/office/logout`.
+pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, ApiError> {
+    let hash = session.token_hash;
+    with_store(&state, move |s| s.delete_session(&hash)).await?;
+    Ok(ok_json(&serde_json::json!({"logged_out": true})))
+}
+
+/// Password change request.
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// `POST /api/v1/office/password`: replaces the password (required after a one-time one).
+pub async fn change_password(
+    State(state): State<AppState>,
+    session: Session,
+    JsonIn(change): JsonIn<PasswordChange>,
+) -> Result<Response, ApiError> {
+    if change.new.chars().count() < MIN_PASSWORD_LEN {
+        return Err(ApiError::Unprocessable {
+            code: "weak_password",
+            detail: format!("choose a password of at least {MIN_PASSWORD_LEN} characters"),
+        });
+    }
+    let username = session.account.username.clone();
+    let found = with_store(&state, move |s| s.account_for_login(&username)).await?;
+    let current = change.current;
+    let ok = tokio::task::spawn_blocking(move || found.is_some_and(|(_, hash)| verify_password(&current, &hash)))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !ok {
+        return Err(ApiError::Unauthorized { code: "bad_credentials", detail: "the current password is wrong".into() });
+    }
+    let hash = hash_blocking(change.new).await?;
+    let (id, keep) = (session.account.id, session.token_hash);
+    with_store(&state, move |s| s.set_password(id, &hash, &keep)).await?;
+    tracing::info!(account = %id, "password changed");
+    Ok(ok_json(&serde_json::json!({"changed": true})))
+}
+
+/// `GET /api/v1/office/me`.
+pub async fn me(session: Session) -> Response {
+    ok_json(&session.account)
+}
+
+/// New area request.
+#[derive(Debug, Deserialize)]
+pub struct NewArea {
+    parent_id: Option<Uuid>,
+    level: AreaLevel,
+    name: String,
+}
+
+/// `POST /api/v1/office/areas` (administrators).
+pub async fn create_area(
+    State(state): State<AppState>,
+    _admin: Admin,
+    JsonIn(new): JsonIn<NewArea>,
+) -> Result<Response, ApiError> {
+    if new.name.trim().is_empty() {
+        return Err(ApiError::BadRequest("an area needs a name".into()));
+    }
+    let area = with_store(&state, move |s| s.create_area(new.parent_id, new.level, &new.name)).await?;
+    Ok(ok_json(&area))
+}
+
+/// `GET /api/v1/office/areas`: the areas the caller may see.
+pub async fn list_areas(State(state): State<AppState>, official: Official) -> Result<Response, ApiError> {
+    let scope = official.scope().clone();
+    Ok(ok_json(&with_store(&state, move |s| s.areas(&scope)).await?))
+}
+
+/// New account request.
+#[derive(Debug, Deserialize)]
+pub struct NewAccountRequest {
+    username: String,
+    display_name: String,
+    role: Role,
+    area_id: Option<Uuid>,
+}
+
+/// A created account with its one-time password (shown once).
+#[derive(Debug, Serialize)]
+pub struct CreatedAccount {
+    account: Account,
+    one_time_password: String,
+}
+
+/// `POST /api/v1/office/accounts`: administrators create any account; officers create
+/// branch heads for branches inside their area.
+pub async fn create_account(
+    State(state): State<AppState>,
+    official: Officer,
+    JsonIn(request): JsonIn<NewAccountRequest>,
+) -> Result<Response, ApiError> {
+    let username = request.username.trim().to_lowercase();
+    if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        return Err(ApiError::BadRequest("a login name uses letters a-z, digits, '.', '_' or '-'".into()));
+    }
+    if official.account().role != Role::Admin {
+        if request.role != Role::BranchHead {
+            return Err(ApiError::Forbidden("officers may create branch heads only".into()));
+        }
+        official.scope_for(&state, request.area_id).await?;
+    }
+    let password = new_password();
+    let new = NewAccount {
+        username,
+        display_name: request.display_name,
+        role: request.role,
+        area_id: request.area_id,
+        password_hash: hash_blocking(password.clone()).await?,
+        must_change_password: true,
+    };
+    let account = with_store(&state, move |s| s.create_account(&new)).await?;
+    tracing::info!(account = %account.id, role = account.role.as_str(), "account created");
+    Ok(ok_json(&CreatedAccount { account, one_time_password: password }))
+}
+
+/// `GET /api/v1/office/accounts`: accounts inside the caller's scope.
+pub async fn list_accounts(State(state): State<AppState>, official: Officer) -> Result<Response, ApiError> {
+    let scope = official.scope().clone();
+    Ok(ok_json(&with_store(&state, move |s| s.accounts(&scope)).await?))
+}
+
+/// New enrollment request: for which branch head.
+#[derive(Debug, Deserialize)]
+pub struct NewEnrollment {
+    account_id: Uuid,
+}
+
+/// A created enrollment: the code to type, the QR payload and the QR code as SVG.
+#[derive(Debug, Serialize)]
+pub struct CreatedEnrollment {
+    code: String,
+    expires_at: DateTime<Utc>,
+    qr: EnrollmentQr,
+    qr_svg: String,
+}
+
+/// `POST /api/v1/office/enrollments`: an administrator, or an officer whose area holds
+/// the branch, creates a one-time code for a branch head's phone.
+pub async fn create_enrollment(
+    State(state): State<AppState>,
+    official: Officer,
+    JsonIn(request): JsonIn<NewEnrollment>,
+) -> Result<Response, ApiError> {
+    let account_id = request.account_id;
+    let account = with_store(&state, move |s| s.account(account_id)).await?;
+    let Some(Account { role: Role::BranchHead, area_id: Some(branch_id), .. }) = account else {
+        return Err(ApiError::NotFound("no such branch head".into()));
+    };
+    official.scope_for(&state, Some(branch_id)).await?;
+    let code = new_enrollment_code();
+    let expires_at = Utc::now() + Duration::hours(i64::from(state.config.enrollment_hours));
+    let (hash, by) = (secret_hash(&normalize_code(&code)), official.account().id);
+    with_store(&state, move |s| s.create_enrollment(&hash, account_id, branch_id, by, expires_at)).await?;
+    let server = state
+        .config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", state.config.listen));
+    let qr = EnrollmentQr { server, code: code.clone() };
+    let payload = serde_json::to_string(&qr).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let qr_svg = qrcode::QrCode::new(payload.as_bytes())
+        .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).build())
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    tracing::info!(branch = %branch_id, "enrollment code created");
+    Ok(ok_json(&CreatedEnrollment { code, expires_at, qr, qr_svg }))
+}
+
+/// `GET /api/v1/office/devices`: devices of the caller's branches.
+pub async fn list_devices(State(state): State<AppState>, official: Official) -> Result<Response, ApiError> {
+    let scope = official.scope().clone();
+    Ok(ok_json(&with_store(&state, move |s| s.devices(&scope)).await?))
+}
+
+/// `POST /api/v1/office/devices/{id}/revoke`: stops a lost or replaced phone.
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let device = with_store(&state, move |s| {
+        let Some(device) = s.device(id)? else { return Ok(None) };
+        let branch = s.area(device.branch_id)?;
+        Ok(branch.map(|b| (device, b.path)))
+    })
+    .await?;
+    match device {
+        Some((_, path)) if official.scope().contains(&path) => {}
+        _ => return Err(ApiError::NotFound("no such device in your scope".into())),
+    }
+    let device = with_store(&state, move |s| {
+        s.revoke_device(id, Utc::now())?;
+        s.device(id)
+    })
+    .await?;
+    tracing::info!(device = %id, "device revoked");
+    Ok(ok_json(&device))
+}
+
+/// `PUT /api/v1/office/branches/{id}/members`: adds or updates a roster member.
+pub async fn put_member(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(branch_id): Path<Uuid>,
+    JsonIn(member): JsonIn<RosterMember>,
+) -> Result<Response, ApiError> {
+    let scope = official.scope_for(&state, Some(branch_id)).await?;
+    if member.ethnicity.as_deref().is_some_and(|e| branchbook_core::domain::ethnicity(e).is_none()) {
+        return Err(ApiError::Unprocessable { code: "invalid", detail: "unknown ethnicity key".into() });
+    }
+    let branch_area = with_store(&state, move |s| s.area(branch_id)).await?;
+    if !branch_area.is_some_and(|a| a.level == AreaLevel::Branch && Scope::Under(a.path.clone()) == scope) {
+        return Err(ApiError::NotFound("no such branch in your scope".into()));
+    }
+    let member = RosterMember {
+        full_name: branchbook_core::text::nfc(&member.full_name),
+        village: branchbook_core::text::nfc(&member.village),
+        ..member
+    };
+    let stored = member.clone();
+    with_store(&state, move |s| s.upsert_member(branch_id, &stored)).await?;
+    Ok(ok_json(&member))
+}
+
+/// `GET /api/v1/office/forms`: every stored version, drafts included.
+pub async fn list_forms(State(state): State<AppState>, _official: Official) -> Result<Response, ApiError> {
+    Ok(ok_json(&with_store(&state, |s| s.forms(false)).await?))
+}
+
+/// `POST /api/v1/office/forms`: uploads a form (.xlsx, or its JSON) as a draft version;
+/// refused with every problem found, or when the version exists with other content.
+pub async fn upload_form(
+    State(state): State<AppState>,
+    _admin: Admin,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let bytes = read_body(&headers, body, state.config.max_body_bytes).await?;
+    let checked = tokio::task::spawn_blocking(move || check_upload(&bytes))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let version = FormVersion {
+        form_id: checked.form.id.clone(),
+        version: checked.form.version.clone(),
+        title: checked.form.title.clone(),
+        sha256: checked.sha256.clone(),
+        published: false,
+        created_at: Utc::now(),
+    };
+    let stored = version.clone();
+    let outcome = with_store(&state, move |s| s.insert_form_version(&stored, &checked.json)).await?;
+    if outcome == FormInsert::Conflict {
+        return Err(ApiError::Conflict(format!(
+            "version {} of form {} already exists with different content: give the new form a new version",
+            version.version, version.form_id
+        )));
+    }
+    let (form_id, v) = (version.form_id.clone(), version.version.clone());
+    let current = with_store(&state, move |s| s.form_version(&form_id, &v)).await?;
+    tracing::info!(form = %version.form_id, version = %version.version, "form uploaded");
+    Ok(ok_json(&current.map(|(meta, _)| meta).unwrap_or(version)))
+}
+
+/// `POST /api/v1/office/forms/{form_id}/{version}/publish`: phones receive it from now on.
+pub async fn publish_form(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path((form_id, version)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let found = with_store(&state, move |s| {
+        if s.publish_form(&form_id, &version)? { s.form_version(&form_id, &version) } else { Ok(None) }
+    })
+    .await?;
+    let (meta, _) = found.ok_or_else(|| ApiError::NotFound("no such form version".into()))?;
+    tracing::info!(form = %meta.form_id, version = %meta.version, "form published");
+    Ok(ok_json(&meta))
+}

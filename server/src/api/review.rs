@@ -1,0 +1,226 @@
+//! Officials' read side: lists of submissions and gatherings, one record with its
+//! photos and review history, review decisions, photo download and indicator counts.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{AppState, JsonIn, Official, Officer, ok_json, with_store};
+use crate::error::ApiError;
+use crate::ingest::is_sha256_hex;
+use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, StoredRecord};
+use crate::store::photos::RecordPhoto;
+
+/// Most records in one page of a list.
+const MAX_PAGE: u32 = 1000;
+
+/// Vietnam's offset from UTC (UTC+7): a bare date in a filter means that day there.
+const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
+
+/// Reads a time filter: RFC 3339, or a date meaning midnight in Vietnam.
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS).and_then(|zone| t.and_local_timezone(zone).single()))
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| ApiError::BadRequest(format!("{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time")))
+}
+
+/// Filters of the lists and exports, as query parameters.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// Narrow to this area (inside the caller's scope).
+    pub area: Option<Uuid>,
+    /// Only this branch.
+    pub branch: Option<Uuid>,
+    /// Only this form.
+    pub form: Option<String>,
+    /// Only this form version.
+    pub version: Option<String>,
+    /// From this date or time (inclusive).
+    pub from: Option<String>,
+    /// Until this date or time (exclusive).
+    pub to: Option<String>,
+    /// Only in this review state.
+    pub state: Option<ReviewState>,
+    /// Paging: records after this cursor.
+    pub after: Option<i64>,
+    /// Page size (default 100, at most 1000).
+    pub limit: Option<u32>,
+}
+
+impl ListQuery {
+    /// The store filter for a kind of record, inside the caller's scope.
+    pub async fn filter(&self, state: &AppState, official: &Official, kind: RecordKind) -> Result<RecordFilter, ApiError> {
+        Ok(RecordFilter {
+            scope: official.scope_for(state, self.area).await?,
+            kind,
+            form_id: self.form.clone(),
+            form_version: self.version.clone(),
+            branch_id: self.branch,
+            from: self.from.as_deref().map(parse_time).transpose()?,
+            to: self.to.as_deref().map(parse_time).transpose()?,
+            review_state: self.state,
+            after_seq: self.after.unwrap_or(0),
+            limit: self.limit.unwrap_or(100).clamp(1, MAX_PAGE),
+        })
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize)]
+pub struct Page {
+    items: Vec<RecordSummary>,
+    /// Pass as `after` for the next page; absent on the last page.
+    next_after: Option<i64>,
+}
+
+async fn list(state: AppState, official: Official, query: ListQuery, kind: RecordKind) -> Result<Response, ApiError> {
+    let filter = query.filter(&state, &official, kind).await?;
+    let limit = filter.limit as usize;
+    let items = with_store(&state, move |s| s.list_records(&filter)).await?;
+    let next_after = if items.len() == limit { items.last().map(|r| r.seq) } else { None };
+    Ok(ok_json(&Page { items, next_after }))
+}
+
+/// `GET /api/v1/office/submissions`.
+pub async fn list_submissions(
+    State(state): State<AppState>,
+    official: Official,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    list(state, official, query, RecordKind::Submission).await
+}
+
+/// `GET /api/v1/office/gatherings`.
+pub async fn list_gatherings(
+    State(state): State<AppState>,
+    official: Official,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    list(state, official, query, RecordKind::Gathering).await
+}
+
+/// One record in full.
+#[derive(Debug, Serialize)]
+pub struct RecordDetail {
+    record: StoredRecord,
+    revisions: Vec<RecordSummary>,
+    photos: Vec<PhotoLink>,
+    reviews: Vec<Review>,
+}
+
+/// A photo of a record with where to download it.
+#[derive(Debug, Serialize)]
+pub struct PhotoLink {
+    #[serde(flatten)]
+    photo: RecordPhoto,
+    url: String,
+}
+
+/// `GET /api/v1/office/records/{uuid}`: the latest revision, every revision's summary,
+/// the photos and the review history.
+pub async fn record(State(state): State<AppState>, official: Official, Path(uuid): Path<Uuid>) -> Result<Response, ApiError> {
+    let scope = official.scope().clone();
+    let detail = with_store(&state, move |s| {
+        let mut revisions = s.record_revisions(uuid, &scope)?;
+        let Some(record) = revisions.pop() else { return Ok(None) };
+        let photos = s.record_photos(record.summary.seq)?;
+        let reviews = s.reviews(uuid)?;
+        let mut summaries: Vec<RecordSummary> = revisions.into_iter().map(|r| r.summary).collect();
+        summaries.push(record.summary.clone());
+        Ok(Some((record, summaries, photos, reviews)))
+    })
+    .await?;
+    let (record, revisions, photos, reviews) = detail.ok_or_else(|| ApiError::NotFound("no such record in your scope".into()))?;
+    let photos = photos
+        .into_iter()
+        .map(|photo| PhotoLink { url: format!("/api/v1/office/photos/{}", photo.sha256), photo })
+        .collect();
+    Ok(ok_json(&RecordDetail { record, revisions, photos, reviews }))
+}
+
+/// A review decision.
+#[derive(Debug, Deserialize)]
+pub struct ReviewRequest {
+    state: ReviewState,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /api/v1/office/records/{uuid}/review`: sets the review state with a comment.
+pub async fn set_review(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(uuid): Path<Uuid>,
+    JsonIn(request): JsonIn<ReviewRequest>,
+) -> Result<Response, ApiError> {
+    let scope = official.scope().clone();
+    let account = official.account().id;
+    let at = Utc::now();
+    let comment = request.comment.clone();
+    let found = with_store(&state, move |s| s.add_review(uuid, &scope, request.state, &comment, account, at)).await?;
+    if !found {
+        return Err(ApiError::NotFound("no such record in your scope".into()));
+    }
+    tracing::info!(record = %uuid, state = request.state.as_str(), "record reviewed");
+    Ok(ok_json(&Review {
+        state: request.state,
+        comment: branchbook_core::text::nfc(&request.comment),
+        by: official.account().username.clone(),
+        at,
+    }))
+}
+
+/// `GET /api/v1/office/photos/{sha256}`: a photo of a record inside the caller's scope.
+pub async fn photo(State(state): State<AppState>, official: Official, Path(sha256): Path<String>) -> Result<Response, ApiError> {
+    if !is_sha256_hex(&sha256) {
+        return Err(ApiError::BadRequest("a photo is named by its SHA-256 in lower-case hex".into()));
+    }
+    let scope = official.scope().clone();
+    let sha = sha256.clone();
+    let visible = with_store(&state, move |s| Ok(s.photo_in_scope(&sha, &scope)? && s.photo_is_complete(&sha)?)).await?;
+    if !visible {
+        return Err(ApiError::NotFound("no such photo in your scope".into()));
+    }
+    let bytes = tokio::fs::read(state.photos.path(&sha256)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(([(CONTENT_TYPE, "image/jpeg")], bytes).into_response())
+}
+
+/// Indicator query: area and period.
+#[derive(Debug, Deserialize)]
+pub struct IndicatorQuery {
+    area: Option<Uuid>,
+    from: String,
+    to: String,
+}
+
+/// `GET /api/v1/office/indicators?area=&from=&to=`.
+pub async fn indicators(
+    State(state): State<AppState>,
+    official: Official,
+    Query(query): Query<IndicatorQuery>,
+) -> Result<Response, ApiError> {
+    let scope = official.scope_for(&state, query.area).await?;
+    let (from, to) = (parse_time(&query.from)?, parse_time(&query.to)?);
+    Ok(ok_json(&with_store(&state, move |s| s.indicators(&scope, from, to)).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_date_is_midnight_in_vietnam() {
+        assert_eq!(parse_time("2026-03-01").unwrap().to_rfc3339(), "2026-02-28T17:00:00+00:00");
+        assert_eq!(parse_time("2026-03-01T10:00:00+07:00").unwrap().to_rfc3339(), "2026-03-01T03:00:00+00:00");
+        assert!(parse_time("1 March").is_err());
+    }
+}

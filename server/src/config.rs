@@ -1,0 +1,69 @@
+//! Server configuration: flags or environment variables, with defaults that start a
+//! working server on SQLite in one data folder.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use branchbook_core::protocol::Limits;
+
+/// How the server runs.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "branchbook-server", about = "Branchbook sync server: enrollment, bulk upload, review and export")]
+pub struct Config {
+    /// Folder for the SQLite database and the photos (created if missing).
+    #[arg(long, env = "BRANCHBOOK_DATA_DIR", default_value = "branchbook-data")]
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "BRANCHBOOK_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// PostgreSQL URL (`postgresql://user@host:port/db`); SQLite in the data folder when absent.
+    #[arg(long, env = "BRANCHBOOK_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Base URL phones use to reach this server (put in enrollment QR codes); defaults to `http://<listen>`.
+    #[arg(long, env = "BRANCHBOOK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Most records in one push.
+    #[arg(long, env = "BRANCHBOOK_MAX_BATCH_RECORDS", default_value_t = 500)]
+    pub max_batch_records: u32,
+    /// Most bytes in one request body (after decompression).
+    #[arg(long, env = "BRANCHBOOK_MAX_BODY_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_body_bytes: u64,
+    /// Largest photo accepted.
+    #[arg(long, env = "BRANCHBOOK_MAX_PHOTO_BYTES", default_value_t = 20 * 1024 * 1024)]
+    pub max_photo_bytes: u64,
+    /// Chunk size advised to phones for photo uploads.
+    #[arg(long, env = "BRANCHBOOK_PHOTO_CHUNK_BYTES", default_value_t = 512 * 1024)]
+    pub photo_chunk_bytes: u64,
+    /// Hours an enrollment code stays valid.
+    #[arg(long, env = "BRANCHBOOK_ENROLLMENT_HOURS", default_value_t = 72)]
+    pub enrollment_hours: u32,
+    /// Hours an officer's login lasts.
+    #[arg(long, env = "BRANCHBOOK_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: u32,
+    /// Database connections in the pool.
+    #[arg(long, env = "BRANCHBOOK_DB_CONNECTIONS", default_value_t = 16)]
+    pub db_connections: u32,
+}
+
+impl Config {
+    /// The defaults, with data in `data_dir` and an ephemeral port on loopback (tests, benchmarks).
+    pub fn for_dir(data_dir: PathBuf) -> Config {
+        use clap::Parser;
+        let mut config = Config::parse_from(["branchbook-server"]);
+        config.data_dir = data_dir;
+        config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.database_url = None;
+        config.public_url = None;
+        config
+    }
+
+    /// The limits advertised to phones.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_batch_records: self.max_batch_records,
+            max_body_bytes: self.max_body_bytes,
+            max_photo_bytes: self.max_photo_bytes,
+            photo_chunk_bytes: self.photo_chunk_bytes,
+        }
+    }
+}

@@ -1,0 +1,548 @@
+//! The thin SQL layer under the store: one [`Conn`] interface with two implementations,
+//! SQLite (rusqlite, the embedded default) and PostgreSQL (production). The store's
+//! logic is written once against [`Conn`]; this module owns what differs between the
+//! two engines: connecting, pooling, placeholders, value conversion, transactions and
+//! the retry of a PostgreSQL transaction that lost a deadlock.
+//!
+//! Values cross as three kinds only ([`Value`]): integers, text and NULL. Ids are stored
+//! as text, times as fixed-width RFC 3339 text (so text order is time order), JSON as
+//! text, booleans as 0/1. Both engines then run the same SQL, written with `$1`-style
+//! placeholders (SQLite reads them as `?1`).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use postgres_types::{IsNull, ToSql, Type, to_sql_checked};
+use uuid::Uuid;
+
+/// A failure of the database layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// SQLite refused a statement.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused a statement or the connection failed.
+    #[error("postgres: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// No connection could be taken from the pool in time.
+    #[error("connection pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// The database was closed.
+    #[error("the database is closed")]
+    Closed,
+    /// A column held something the code did not expect (a bug or a hand-edited database).
+    #[error("unexpected value in column {column}: {detail}")]
+    Decode {
+        /// Column index.
+        column: usize,
+        /// What was wrong.
+        detail: String,
+    },
+}
+
+impl DbError {
+    /// True for a PostgreSQL transaction that lost a deadlock or a serialization race:
+    /// running it again is the correct response.
+    /// True when a UNIQUE or PRIMARY KEY constraint refused the statement.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            }
+            DbError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+            _ => false,
+        }
+    }
+
+    fn is_retryable(&self) -> bool {
+        match self {
+            DbError::Postgres(e) => e.code().is_some_and(|c| {
+                *c == postgres::error::SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// One SQL value as the store binds and reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// An integer (also booleans as 0/1).
+    Int(i64),
+    /// Text (also ids, times and JSON).
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<Uuid> for Value {
+    fn from(v: Uuid) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<&Uuid> for Value {
+    fn from(v: &Uuid) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::Text(time_text(v))
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// The stored text of a time: UTC, microseconds, fixed width, so text order is time order.
+pub fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+            Value::Int(i) if *ty == Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+            Value::Int(i) => i.to_sql(ty, out),
+            Value::Text(s) => s.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// One result row.
+#[derive(Debug, Clone)]
+pub struct Row(Vec<Value>);
+
+impl Row {
+    fn decode_error(column: usize, detail: impl Into<String>) -> DbError {
+        DbError::Decode { column, detail: detail.into() }
+    }
+
+    /// The integer in column `i`.
+    pub fn int(&self, i: usize) -> Result<i64, DbError> {
+        self.opt_int(i)?.ok_or_else(|| Self::decode_error(i, "NULL where a number was expected"))
+    }
+
+    /// The integer in column `i`, or `None` for NULL.
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {
+        match self.0.get(i) {
+            Some(Value::Int(v)) => Ok(Some(*v)),
+            Some(Value::Null) => Ok(None),
+            other => Err(Self::decode_error(i, format!("expected a number, found {other:?}"))),
+        }
+    }
+
+    /// The 0/1 flag in column `i`.
+    pub fn flag(&self, i: usize) -> Result<bool, DbError> {
+        Ok(self.int(i)? != 0)
+    }
+
+    /// The text in column `i`.
+    pub fn text(&self, i: usize) -> Result<String, DbError> {
+        self.opt_text(i)?.ok_or_else(|| Self::decode_error(i, "NULL where text was expected"))
+    }
+
+    /// The text in column `i`, or `None` for NULL.
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, DbError> {
+        match self.0.get(i) {
+            Some(Value::Text(v)) => Ok(Some(v.clone())),
+            Some(Value::Null) => Ok(None),
+            other => Err(Self::decode_error(i, format!("expected text, found {other:?}"))),
+        }
+    }
+
+    /// The id in column `i`.
+    pub fn uuid(&self, i: usize) -> Result<Uuid, DbError> {
+        let text = self.text(i)?;
+        Uuid::parse_str(&text).map_err(|e| Self::decode_error(i, e.to_string()))
+    }
+
+    /// The id in column `i`, or `None` for NULL.
+    pub fn opt_uuid(&self, i: usize) -> Result<Option<Uuid>, DbError> {
+        match self.opt_text(i)? {
+            Some(t) => Uuid::parse_str(&t).map(Some).map_err(|e| Self::decode_error(i, e.to_string())),
+            None => Ok(None),
+        }
+    }
+
+    /// The time in column `i`.
+    pub fn time(&self, i: usize) -> Result<DateTime<Utc>, DbError> {
+        self.opt_time(i)?.ok_or_else(|| Self::decode_error(i, "NULL where a time was expected"))
+    }
+
+    /// The time in column `i`, or `None` for NULL.
+    pub fn opt_time(&self, i: usize) -> Result<Option<DateTime<Utc>>, DbError> {
+        match self.opt_text(i)? {
+            Some(t) => DateTime::parse_from_rfc3339(&t)
+                .map(|d| Some(d.with_timezone(&Utc)))
+                .map_err(|e| Self::decode_error(i, e.to_string())),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A connection (or an open transaction on one) that runs SQL.
+pub trait Conn {
+    /// Runs a statement, returning the number of rows it changed.
+    fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError>;
+    /// Runs a query, returning every row.
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError>;
+
+    /// Runs a query expected to return at most one row.
+    fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, DbError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// Which engine a database runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// A pooled database of either engine.
+pub struct Database {
+    /// Always `Some` until the database is dropped.
+    pool: Option<Pool>,
+    /// SQLite allows one writer: writers queue here rather than spin on SQLite's lock.
+    write_lock: Mutex<()>,
+}
+
+enum Pool {
+    Sqlite(r2d2::Pool<SqliteManager>),
+    Postgres(r2d2::Pool<PostgresManager>),
+}
+
+impl Database {
+    /// Opens (creating if needed) the SQLite database file at `path`.
+    pub fn open_sqlite(path: &Path, max_connections: u32) -> Result<Database, DbError> {
+        let manager = SqliteManager { path: path.to_owned() };
+        let pool = r2d2::Pool::builder()
+            .max_size(max_connections.max(1))
+            .connection_timeout(Duration::from_secs(30))
+            .build(manager)?;
+        Ok(Database { pool: Some(Pool::Sqlite(pool)), write_lock: Mutex::new(()) })
+    }
+
+    /// Connects to the PostgreSQL database that `config` names.
+    pub fn open_postgres(config: postgres::Config, max_connections: u32) -> Result<Database, DbError> {
+        let manager = PostgresManager { config };
+        let pool = r2d2::Pool::builder()
+            .max_size(max_connections.max(1))
+            .connection_timeout(Duration::from_secs(30))
+            .build(manager)?;
+        Ok(Database { pool: Some(Pool::Postgres(pool)), write_lock: Mutex::new(()) })
+    }
+
+    /// The engine underneath.
+    pub fn engine(&self) -> Engine {
+        match self.pool {
+            Some(Pool::Postgres(_)) => Engine::Postgres,
+            _ => Engine::Sqlite,
+        }
+    }
+
+    fn pool(&self) -> Result<&Pool, DbError> {
+        self.pool.as_ref().ok_or(DbError::Closed)
+    }
+
+    /// Runs `f` on a connection outside any explicit transaction (single reads).
+    pub fn read<T, E: From<DbError>>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, E>) -> Result<T, E> {
+        match self.pool()? {
+            Pool::Sqlite(pool) => {
+                let conn = pool.get().map_err(DbError::from)?;
+                f(&mut SqliteConn(&conn))
+            }
+            Pool::Postgres(pool) => {
+                let mut conn = pool.get().map_err(DbError::from)?;
+                f(&mut *conn)
+            }
+        }
+    }
+
+    /// Runs `f` inside one transaction: committed when `f` returns `Ok`, rolled back
+    /// otherwise. A PostgreSQL transaction that lost a deadlock is run again from the start
+    /// (so `f` must not have effects outside the database).
+    pub fn write<T, E>(&self, mut f: impl FnMut(&mut dyn Conn) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError> + AsDbError,
+    {
+        match self.pool()? {
+            Pool::Sqlite(pool) => {
+                let conn = pool.get().map_err(DbError::from)?;
+                let _writer = self.write_lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                conn.execute_batch("BEGIN IMMEDIATE").map_err(DbError::from)?;
+                let result = f(&mut SqliteConn(&conn));
+                finish(result, |sql| conn.execute_batch(sql).map_err(DbError::from))
+            }
+            Pool::Postgres(pool) => {
+                let mut conn = pool.get().map_err(DbError::from)?;
+                let mut attempt = 0;
+                loop {
+                    attempt += 1;
+                    conn.client.batch_execute("BEGIN").map_err(DbError::from)?;
+                    let result = f(&mut *conn);
+                    let retry = matches!(&result, Err(e) if e.as_db_error().is_some_and(DbError::is_retryable));
+                    let done = finish(result, |sql| conn.client.batch_execute(sql).map_err(DbError::from));
+                    if retry && attempt < 10 {
+                        tracing::debug!(attempt, "transaction lost a deadlock; running it again");
+                        std::thread::sleep(Duration::from_millis(5 * attempt));
+                        continue;
+                    }
+                    return done;
+                }
+            }
+        }
+    }
+
+    /// Runs a script of statements (a migration) in one transaction.
+    pub fn run_script(conn: &mut dyn Conn, script: &str) -> Result<(), DbError> {
+        for statement in script.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            conn.exec(statement, &[])?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        // The synchronous PostgreSQL client runs its own small runtime, which must not be
+        // shut down on an async thread: close the pool on a plain thread instead.
+        if let Some(Pool::Postgres(pool)) = self.pool.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            std::thread::spawn(move || drop(pool));
+        }
+    }
+}
+
+/// Errors that may wrap a [`DbError`], so [`Database::write`] can tell a lost deadlock.
+pub trait AsDbError {
+    /// The database error inside, if this is one.
+    fn as_db_error(&self) -> Option<&DbError>;
+}
+
+impl AsDbError for DbError {
+    fn as_db_error(&self) -> Option<&DbError> {
+        Some(self)
+    }
+}
+
+fn finish<T, E: From<DbError>>(result: Result<T, E>, run: impl FnOnce(&str) -> Result<(), DbError>) -> Result<T, E> {
+    match result {
+        Ok(v) => {
+            run("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            if let Err(rollback) = run("ROLLBACK") {
+                tracing::warn!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+struct SqliteManager {
+    path: std::path::PathBuf,
+}
+
+impl r2d2::ManageConnection for SqliteManager {
+    type Connection = rusqlite::Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
+        let conn = rusqlite::Connection::open(&self.path)?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut rusqlite::Connection) -> Result<(), rusqlite::Error> {
+        conn.execute_batch("")
+    }
+
+    fn has_broken(&self, _: &mut rusqlite::Connection) -> bool {
+        false
+    }
+}
+
+struct SqliteConn<'a>(&'a rusqlite::Connection);
+
+impl SqliteConn<'_> {
+    fn sql(sql: &str) -> String {
+        sql.replace('$', "?")
+    }
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        })
+    }
+}
+
+impl Conn for SqliteConn<'_> {
+    fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
+        let mut stmt = self.0.prepare_cached(&Self::sql(sql))?;
+        let changed = stmt.execute(rusqlite::params_from_iter(params.iter()))?;
+        Ok(changed as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.0.prepare_cached(&Self::sql(sql))?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut values = Vec::with_capacity(columns);
+            for i in 0..columns {
+                values.push(match row.get_ref(i)? {
+                    ValueRef::Null => Value::Null,
+                    ValueRef::Integer(v) => Value::Int(v),
+                    // Only COUNT/AVG-like expressions produce reals; the store never stores them.
+                    ValueRef::Real(v) => Value::Int(v as i64),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                });
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
+}
+
+struct PostgresManager {
+    config: postgres::Config,
+}
+
+/// A PostgreSQL connection with its cache of prepared statements.
+pub struct PgConn {
+    client: postgres::Client,
+    statements: HashMap<String, postgres::Statement>,
+}
+
+impl r2d2::ManageConnection for PostgresManager {
+    type Connection = PgConn;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConn, postgres::Error> {
+        let client = self.config.connect(postgres::NoTls)?;
+        Ok(PgConn { client, statements: HashMap::new() })
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.client.is_closed()
+    }
+}
+
+impl PgConn {
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, DbError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        self.statements.insert(sql.to_owned(), s.clone());
+        Ok(s)
+    }
+
+    fn params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+        params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
+    }
+}
+
+impl Conn for PgConn {
+    fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
+        if params.is_empty() && !sql.contains('$') {
+            self.client.batch_execute(sql)?;
+            return Ok(0);
+        }
+        let stmt = self.statement(sql)?;
+        Ok(self.client.execute(&stmt, &Self::params(params))?)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        let stmt = self.statement(sql)?;
+        let rows = self.client.query(&stmt, &Self::params(params))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut values = Vec::with_capacity(row.len());
+            for (i, column) in row.columns().iter().enumerate() {
+                let ty = column.type_();
+                let value = if *ty == Type::INT8 {
+                    row.try_get::<_, Option<i64>>(i)?.map(Value::Int)
+                } else if *ty == Type::INT4 {
+                    row.try_get::<_, Option<i32>>(i)?.map(|v| Value::Int(i64::from(v)))
+                } else if *ty == Type::INT2 {
+                    row.try_get::<_, Option<i16>>(i)?.map(|v| Value::Int(i64::from(v)))
+                } else if *ty == Type::BOOL {
+                    row.try_get::<_, Option<bool>>(i)?.map(Value::from)
+                } else if *ty == Type::TEXT || *ty == Type::VARCHAR || *ty == Type::NAME {
+                    row.try_get::<_, Option<String>>(i)?.map(Value::Text)
+                } else {
+                    return Err(DbError::Decode { column: i, detail: format!("unsupported column type {ty}") });
+                };
+                values.push(value.unwrap_or(Value::Null));
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
+}

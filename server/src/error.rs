@@ -1,0 +1,117 @@
+//! Errors of the HTTP API: each becomes a JSON `protocol::ErrorBody` with the right
+//! status. Server faults are logged (without request content) and answered with a
+//! generic sentence; the client's mistakes are answered with what to fix.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use branchbook_core::form::Problem;
+use branchbook_core::protocol::{ErrorBody, PhotoStatus};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+/// An error answered to an HTTP client.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No credentials, or unknown, expired or revoked ones (401).
+    #[error("{code}: {detail}")]
+    Unauthorized {
+        /// Machine-readable code.
+        code: &'static str,
+        /// Sentence.
+        detail: String,
+    },
+    /// Authenticated but not allowed (403).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// Authenticated user must change a one-time password first (403).
+    #[error("password change required")]
+    PasswordChangeRequired,
+    /// No such thing, or not visible to the caller (404).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// Malformed request: bad JSON, wrong types, missing fields, bad parameters (400).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Well-formed but refused content (422).
+    #[error("{code}: {detail}")]
+    Unprocessable {
+        /// Machine-readable code.
+        code: &'static str,
+        /// Sentence.
+        detail: String,
+    },
+    /// A form upload with problems (422, with every problem listed).
+    #[error("the form has {} problem(s)", .0.len())]
+    FormProblems(Vec<Problem>),
+    /// Conflicts with stored data (409).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A photo chunk sent from the wrong offset (409, with the current status).
+    #[error("wrong offset: the server holds {} bytes", .0.received)]
+    WrongOffset(PhotoStatus),
+    /// Over a configured limit (413).
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// A server fault (500); the detail is logged, not sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Exists(what) => ApiError::Conflict(format!("{what} already exists")),
+            StoreError::NotFound(what) => ApiError::NotFound(what),
+            StoreError::Invalid(why) => ApiError::Unprocessable { code: "invalid", detail: why },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// The body of a refused form upload: the error plus every problem found.
+#[derive(Debug, Serialize)]
+struct ProblemsBody {
+    #[serde(flatten)]
+    error: ErrorBody,
+    problems: Vec<Problem>,
+}
+
+fn body(error: &str, detail: String) -> ErrorBody {
+    ErrorBody { error: error.to_owned(), detail, photo: None }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error) = match self {
+            ApiError::Unauthorized { code, detail } => (StatusCode::UNAUTHORIZED, body(code, detail)),
+            ApiError::Forbidden(detail) => (StatusCode::FORBIDDEN, body("forbidden", detail)),
+            ApiError::PasswordChangeRequired => (
+                StatusCode::FORBIDDEN,
+                body("password_change_required", "choose a new password before anything else".into()),
+            ),
+            ApiError::NotFound(detail) => (StatusCode::NOT_FOUND, body("not_found", detail)),
+            ApiError::BadRequest(detail) => (StatusCode::BAD_REQUEST, body("bad_request", detail)),
+            ApiError::Unprocessable { code, detail } => (StatusCode::UNPROCESSABLE_ENTITY, body(code, detail)),
+            ApiError::FormProblems(problems) => {
+                let error = body("invalid_form", format!("the form has {} problem(s); nothing was stored", problems.len()));
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(ProblemsBody { error, problems })).into_response();
+            }
+            ApiError::Conflict(detail) => (StatusCode::CONFLICT, body("conflict", detail)),
+            ApiError::WrongOffset(status) => {
+                let detail = format!("the server holds {} bytes of this photo: continue from there", status.received);
+                (StatusCode::CONFLICT, ErrorBody { error: "wrong_offset".into(), detail, photo: Some(status) })
+            }
+            ApiError::TooLarge(detail) => (StatusCode::PAYLOAD_TOO_LARGE, body("too_large", detail)),
+            ApiError::Internal(detail) => {
+                tracing::error!(error = %detail, "server fault");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    body("internal", "the server failed; nothing was lost, try again later".into()),
+                )
+            }
+        };
+        (status, Json(error)).into_response()
+    }
+}

@@ -1,0 +1,109 @@
+//! Forms on the server: reading an uploaded form, its canonical JSON and hash, and the
+//! catalog of published versions that submissions are checked against.
+//!
+//! Checking is the core's job (the same code the phones run): this module only calls it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use branchbook_core::engine::CompiledForm;
+use branchbook_core::form::{Form, FormError, load_json, load_xlsx};
+use branchbook_core::protocol::SubmissionBody;
+
+use crate::error::ApiError;
+use crate::ingest::sha256_hex;
+use crate::store::{Store, StoreError};
+
+/// Most form problems quoted in a rejected submission's reason.
+const QUOTED_PROBLEMS: usize = 5;
+
+/// A published form version, compiled, ready to check submissions against.
+pub struct PublishedForm {
+    /// The compiled form.
+    pub compiled: CompiledForm,
+}
+
+/// An uploaded form, read and checked, with its canonical JSON.
+pub struct CheckedUpload {
+    /// The form.
+    pub form: Form,
+    /// Canonical JSON (what phones download).
+    pub json: String,
+    /// Its SHA-256 (the `FormRef::sha256` phones compare).
+    pub sha256: String,
+}
+
+/// True when the bytes look like an .xlsx (a zip archive).
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+fn form_error(e: FormError) -> ApiError {
+    match e {
+        FormError::Invalid { problems } => ApiError::FormProblems(problems),
+        other @ (FormError::NotXlsx { .. } | FormError::Sheet { .. } | FormError::Json { .. }) => {
+            ApiError::Unprocessable { code: "unreadable_form", detail: other.to_string() }
+        }
+    }
+}
+
+/// Reads and checks an uploaded form with the core's checker (the same the phones and
+/// the authors' CLI use): an XLSForm .xlsx, or the form's canonical JSON. A form with
+/// problems is refused with all of them.
+pub fn check_upload(bytes: &[u8]) -> Result<CheckedUpload, ApiError> {
+    let compiled = if is_zip(bytes) {
+        load_xlsx(bytes).map_err(form_error)?
+    } else {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| ApiError::BadRequest("send an XLSForm .xlsx file or a form's JSON (UTF-8)".into()))?;
+        load_json(text).map_err(form_error)?
+    };
+    let form = compiled.form().clone();
+    let json = form.to_json();
+    let sha256 = sha256_hex(json.as_bytes());
+    Ok(CheckedUpload { form, json, sha256 })
+}
+
+/// Checks a submission's answers against its form version with the core's engine (the
+/// same check the phone ran before finalizing).
+pub fn check_submission(form: &PublishedForm, submission: &SubmissionBody) -> Result<(), String> {
+    form.compiled.validate_data(&submission.data).map_err(|problems| {
+        let quoted: Vec<String> = problems
+            .iter()
+            .take(QUOTED_PROBLEMS)
+            .map(|p| format!("{}: {}", p.question, p.message))
+            .collect();
+        let more = problems.len().saturating_sub(QUOTED_PROBLEMS);
+        let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+        format!("the answers fail the form's checks: {}{tail}", quoted.join("; "))
+    })
+}
+
+/// Published form versions, loaded from the store once and kept.
+#[derive(Default)]
+pub struct FormCatalog {
+    published: RwLock<HashMap<(String, String), Arc<PublishedForm>>>,
+}
+
+impl FormCatalog {
+    /// The published version `(form_id, version)`, or `None` when it is unknown or a draft.
+    pub fn published(&self, store: &Store, form_id: &str, version: &str) -> Result<Option<Arc<PublishedForm>>, StoreError> {
+        let key = (form_id.to_owned(), version.to_owned());
+        if let Some(found) = self.published.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+            return Ok(Some(Arc::clone(found)));
+        }
+        let Some((meta, json)) = store.form_version(form_id, version)? else {
+            return Ok(None);
+        };
+        if !meta.published {
+            return Ok(None);
+        }
+        let compiled = load_json(&json).map_err(|e| StoreError::Invalid(format!("stored form {form_id}/{version}: {e}")))?;
+        let loaded = Arc::new(PublishedForm { compiled });
+        self.published
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, Arc::clone(&loaded));
+        Ok(Some(loaded))
+    }
+}

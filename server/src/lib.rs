@@ -1,0 +1,17 @@
+//! Branchbook's sync server: phones enroll with a one-time code, pull their forms and
+//! roster, push records in bulk (idempotently) and photos resumably; officials review,
+//! export and count indicators for their area. Storage is SQLite (embedded default, one
+//! data folder) or PostgreSQL, behind one store.
+
+pub mod api;
+pub mod config;
+pub mod csv_export;
+pub mod db;
+pub mod error;
+pub mod forms;
+pub mod ingest;
+pub mod model;
+pub mod photos;
+pub mod secret;
+pub mod server;
+pub mod store;

@@ -1,0 +1,53 @@
+//! `branchbook-server`: starts the sync server with its data in one folder (SQLite and
+//! photos) or on PostgreSQL. On first start it creates the `admin` account and prints
+//! its one-time password once, on standard output.
+
+use std::sync::Arc;
+
+use branchbook_server::config::Config;
+use branchbook_server::server::{ServerError, bind, ensure_admin, open_store};
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // The PostgreSQL client logs statement parameters (answers, names) at debug level:
+    // keep it quieter than that whatever RUST_LOG says.
+    let filter = match "tokio_postgres=info".parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Config::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("branchbook-server: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), ServerError> {
+    let store = Arc::new(open_store(&config)?);
+    tracing::info!(engine = ?store.engine(), data_dir = %config.data_dir.display(), "store open");
+    let store_for_admin = Arc::clone(&store);
+    let password = tokio::task::spawn_blocking(move || ensure_admin(&store_for_admin))
+        .await
+        .map_err(|e| ServerError::DatabaseUrl(e.to_string()))??;
+    let bound = bind(config, store).await?;
+    if let Some(password) = password {
+        // Standard output only, once: never through the logger.
+        println!("First start: created the administrator account 'admin' with the one-time password: {password}");
+        println!("Log in at POST http://{}/api/v1/office/login and choose a new password.", bound.addr);
+    }
+    tracing::info!(addr = %bound.addr, "listening");
+    bound
+        .serve(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,332 @@
+//! The server's own vocabulary (areas, accounts, roles, review states) and the JSON
+//! shapes of the officials' API. The devices' wire types live in
+//! `branchbook_core::protocol`; these are what only the server and its web users share.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A level of the administrative tree. Vietnam has had two tiers of local government
+/// since 2025 (province > commune), under which the Union's branches sit; `District` is
+/// kept so that a three-tier tree can be represented too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaLevel {
+    /// Province or centrally governed city.
+    Province,
+    /// District (no longer used in Vietnam since 2025, kept for older trees).
+    District,
+    /// Commune, ward or special zone.
+    Commune,
+    /// A Women's Union branch (usually one village); the leaf that devices belong to.
+    Branch,
+}
+
+impl AreaLevel {
+    /// Depth rank: a child must rank strictly deeper than its parent.
+    pub fn rank(self) -> u8 {
+        match self {
+            AreaLevel::Province => 0,
+            AreaLevel::District => 1,
+            AreaLevel::Commune => 2,
+            AreaLevel::Branch => 3,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AreaLevel::Province => "province",
+            AreaLevel::District => "district",
+            AreaLevel::Commune => "commune",
+            AreaLevel::Branch => "branch",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<AreaLevel> {
+        [AreaLevel::Province, AreaLevel::District, AreaLevel::Commune, AreaLevel::Branch]
+            .into_iter()
+            .find(|l| l.as_str() == s)
+    }
+}
+
+/// One node of the administrative tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    /// Server id.
+    pub id: Uuid,
+    /// The area above, `None` for a province.
+    pub parent_id: Option<Uuid>,
+    /// Its level.
+    pub level: AreaLevel,
+    /// Name (NFC).
+    pub name: String,
+    /// Ids from the root down to this area, as `/id/id/.../`: an area's subtree is every
+    /// area whose path starts with its path.
+    pub path: String,
+}
+
+/// What an account may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages areas, accounts, forms and devices everywhere.
+    Admin,
+    /// Reviews and exports the data of her area and everything below it.
+    Officer,
+    /// Heads one branch: her devices upload its data, she sees only it.
+    BranchHead,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Officer => "officer",
+            Role::BranchHead => "branch_head",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Admin, Role::Officer, Role::BranchHead].into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// An account of a person who logs in (administrator, officer, branch head).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Server id.
+    pub id: Uuid,
+    /// Login name.
+    pub username: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The area she works for (`None` for administrators, who see everything).
+    pub area_id: Option<Uuid>,
+    /// Set for a generated one-time password: she must choose her own before anything else.
+    pub must_change_password: bool,
+}
+
+/// Where a logged-in person may look: the whole tree, or one area's subtree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything (administrators).
+    All,
+    /// The subtree under the area with this path.
+    Under(String),
+}
+
+impl Scope {
+    /// True when an area path lies inside this scope.
+    pub fn contains(&self, path: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Under(prefix) => path.starts_with(prefix.as_str()),
+        }
+    }
+
+    /// The `LIKE` pattern that selects paths inside this scope.
+    pub fn like_pattern(&self) -> String {
+        match self {
+            Scope::All => "/%".to_owned(),
+            Scope::Under(prefix) => format!("{prefix}%"),
+        }
+    }
+}
+
+/// A device enrolled for a branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    /// Server id.
+    pub id: Uuid,
+    /// The branch head's account the device acts for.
+    pub account_id: Uuid,
+    /// The branch it uploads for.
+    pub branch_id: Uuid,
+    /// The label given at enrollment.
+    pub label: String,
+    /// When it enrolled.
+    pub created_at: DateTime<Utc>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Review state of a record, set by officers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    /// Arrived, nobody looked yet.
+    Received,
+    /// Someone found something to check or fix.
+    HasIssues,
+    /// Accepted for reporting.
+    Approved,
+    /// Refused (excluded from indicators).
+    Rejected,
+}
+
+impl ReviewState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewState::Received => "received",
+            ReviewState::HasIssues => "has_issues",
+            ReviewState::Approved => "approved",
+            ReviewState::Rejected => "rejected",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<ReviewState> {
+        [ReviewState::Received, ReviewState::HasIssues, ReviewState::Approved, ReviewState::Rejected]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// The kind of a stored record (the `kind` tag of `protocol::RecordBody`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A survey submission.
+    Submission,
+    /// A household.
+    Household,
+    /// A gathering with attendees.
+    Gathering,
+    /// An audit-trail entry.
+    Audit,
+}
+
+impl RecordKind {
+    /// The stored name (same as the wire tag).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Submission => "submission",
+            RecordKind::Household => "household",
+            RecordKind::Gathering => "gathering",
+            RecordKind::Audit => "audit",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(s: &str) -> Option<RecordKind> {
+        [RecordKind::Submission, RecordKind::Household, RecordKind::Gathering, RecordKind::Audit]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// A form version as the server keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormVersion {
+    /// The XLSForm `form_id`.
+    pub form_id: String,
+    /// The XLSForm `version`.
+    pub version: String,
+    /// Title.
+    pub title: String,
+    /// SHA-256 of the canonical JSON.
+    pub sha256: String,
+    /// Published versions go to phones; drafts do not.
+    pub published: bool,
+    /// When it was uploaded.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One line of a list of records for officials (no answers: those are in the detail).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordSummary {
+    /// Position in arrival order; the list's paging cursor.
+    pub seq: i64,
+    /// Client id.
+    pub uuid: Uuid,
+    /// Latest revision.
+    pub revision: u32,
+    /// Kind.
+    pub kind: RecordKind,
+    /// Branch it came from.
+    pub branch_id: Uuid,
+    /// Form id (submissions).
+    pub form_id: Option<String>,
+    /// Form version (submissions).
+    pub form_version: Option<String>,
+    /// Household visited (submissions).
+    pub household: Option<Uuid>,
+    /// When it happened: finalized (submissions), started (gatherings), made (others).
+    pub event_at: DateTime<Utc>,
+    /// When the server received this revision.
+    pub received_at: DateTime<Utc>,
+    /// All its photos have arrived.
+    pub complete: bool,
+    /// Review state.
+    pub review_state: ReviewState,
+}
+
+/// A stored record in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRecord {
+    /// The summary fields.
+    #[serde(flatten)]
+    pub summary: RecordSummary,
+    /// The record as received (NFC), `protocol::Record` JSON.
+    pub body: serde_json::Value,
+}
+
+/// Filters of a list of records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordFilter {
+    /// Only records inside this scope.
+    pub scope: Scope,
+    /// Only this kind.
+    pub kind: RecordKind,
+    /// Only this form.
+    pub form_id: Option<String>,
+    /// Only this form version.
+    pub form_version: Option<String>,
+    /// Only from this branch.
+    pub branch_id: Option<Uuid>,
+    /// Only with event time at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Only with event time before.
+    pub to: Option<DateTime<Utc>>,
+    /// Only in this review state.
+    pub review_state: Option<ReviewState>,
+    /// Only records after this `seq` (paging).
+    pub after_seq: i64,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// One review decision, kept with who took it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    /// The state set.
+    pub state: ReviewState,
+    /// The reviewer's comment.
+    pub comment: String,
+    /// The reviewer's login name.
+    pub by: String,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+}
+
+/// Indicator counts for an area and period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicators {
+    /// Gatherings held, by kind.
+    pub gatherings_by_kind: std::collections::BTreeMap<String, i64>,
+    /// Attendees of those gatherings by sex.
+    pub attendees_by_sex: std::collections::BTreeMap<String, i64>,
+    /// Attendees of those gatherings by ethnicity key (`unknown` when not recorded).
+    pub attendees_by_ethnicity: std::collections::BTreeMap<String, i64>,
+    /// Distinct households with a survey submission in the period.
+    pub households_visited: i64,
+    /// Survey submissions in the period.
+    pub submissions: i64,
+}

@@ -1,0 +1,109 @@
+//! Starting the server: opening the store and photo folder, creating the first
+//! administrator, binding the listener and serving until shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::api::{AppState, router};
+use crate::config::Config;
+use crate::forms::FormCatalog;
+use crate::model::Role;
+use crate::photos::{PhotoError, PhotoFiles};
+use crate::secret::{hash_password, new_password};
+use crate::store::people::NewAccount;
+use crate::store::{Store, StoreError};
+
+/// A failure to start or run the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The store could not be opened.
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    /// The photo folder could not be created.
+    #[error("photo folder: {0}")]
+    Photos(#[from] PhotoError),
+    /// The data folder could not be created, or the listener could not bind.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The database URL could not be read.
+    #[error("database URL: {0}")]
+    DatabaseUrl(String),
+    /// Hashing the administrator's password failed.
+    #[error("{0}")]
+    Hash(#[from] crate::secret::HashError),
+}
+
+/// Opens the store the configuration names: PostgreSQL when a URL is given, SQLite in the
+/// data folder otherwise.
+pub fn open_store(config: &Config) -> Result<Store, ServerError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|source| ServerError::Io { context: format!("creating {}", config.data_dir.display()), source })?;
+    match &config.database_url {
+        Some(url) => {
+            let pg: postgres::Config = url.parse().map_err(|e: postgres::Error| ServerError::DatabaseUrl(e.to_string()))?;
+            Ok(Store::open_postgres(pg, config.db_connections)?)
+        }
+        None => Ok(Store::open_sqlite(&config.data_dir)?),
+    }
+}
+
+/// Creates the administrator account `admin` when no administrator exists, returning its
+/// one-time password (to be shown once, never logged).
+pub fn ensure_admin(store: &Store) -> Result<Option<String>, ServerError> {
+    if store.has_admin()? {
+        return Ok(None);
+    }
+    let password = new_password();
+    store.create_account(&NewAccount {
+        username: "admin".into(),
+        display_name: "Administrator".into(),
+        role: Role::Admin,
+        area_id: None,
+        password_hash: hash_password(&password)?,
+        must_change_password: true,
+    })?;
+    Ok(Some(password))
+}
+
+/// A server bound to its address, ready to run.
+pub struct Bound {
+    /// The address it listens on (the real port when 0 was asked for).
+    pub addr: SocketAddr,
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+}
+
+impl Bound {
+    /// Serves until the future `shutdown` completes.
+    pub async fn serve(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+        axum::serve(self.listener, self.app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|source| ServerError::Io { context: "serving".into(), source })
+    }
+}
+
+/// Builds the application over an open store and binds the listener.
+pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerError> {
+    let photos = PhotoFiles::open(&config.data_dir.join("photos"))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServerError::Io { context: format!("listening on {}", config.listen), source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServerError::Io { context: "reading the bound address".into(), source })?;
+    let mut config = config;
+    config.listen = addr;
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+        photos: Arc::new(photos),
+        forms: Arc::new(FormCatalog::default()),
+    };
+    Ok(Bound { addr, listener, app: router(state) })
+}

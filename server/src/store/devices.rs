@@ -1,0 +1,175 @@
+//! Enrollment codes and the devices they turn into.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Store, StoreError};
+use crate::db::Row;
+use crate::model::{Device, Scope};
+
+/// Why an enrollment code was not accepted. The phone is told only "invalid or expired",
+/// but the log and the tests can tell the cases apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrollRefusal {
+    /// No such code.
+    Unknown,
+    /// The code expired before use.
+    Expired,
+    /// The code was already exchanged.
+    Used,
+}
+
+/// A device as its token authenticates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceAuth {
+    /// The device.
+    pub device_id: Uuid,
+    /// Its branch.
+    pub branch_id: Uuid,
+    /// The branch head's login name.
+    pub username: String,
+}
+
+const DEVICE_COLUMNS: &str = "id, account_id, branch_id, label, created_at, revoked_at";
+
+fn device_from_row(row: &Row) -> Result<Device, StoreError> {
+    Ok(Device {
+        id: row.uuid(0)?,
+        account_id: row.uuid(1)?,
+        branch_id: row.uuid(2)?,
+        label: row.text(3)?,
+        created_at: row.time(4)?,
+        revoked_at: row.opt_time(5)?,
+    })
+}
+
+impl Store {
+    /// Stores a new enrollment code (by its hash) for a branch head's account.
+    pub fn create_enrollment(
+        &self,
+        code_hash: &str,
+        account_id: Uuid,
+        branch_id: Uuid,
+        created_by: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.db.write(|conn| {
+            conn.exec(
+                "INSERT INTO enrollments (code_hash, account_id, branch_id, created_by, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    code_hash.into(),
+                    account_id.into(),
+                    branch_id.into(),
+                    created_by.into(),
+                    Utc::now().into(),
+                    expires_at.into(),
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Exchanges an enrollment code for a new device, in one transaction: the code is
+    /// marked used only if it was unused and unexpired, so two phones racing with the
+    /// same code get one device between them.
+    pub fn redeem_enrollment(
+        &self,
+        code_hash: &str,
+        token_hash: &str,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(Device, String), EnrollRefusal>, StoreError> {
+        self.db.write(|conn| {
+            let Some(row) = conn.query_opt(
+                "SELECT e.account_id, e.branch_id, e.expires_at, e.used_at, a.username
+                 FROM enrollments e JOIN accounts a ON a.id = e.account_id WHERE e.code_hash = $1",
+                &[code_hash.into()],
+            )?
+            else {
+                return Ok(Err(EnrollRefusal::Unknown));
+            };
+            if row.opt_time(3)?.is_some() {
+                return Ok(Err(EnrollRefusal::Used));
+            }
+            if row.time(2)? <= now {
+                return Ok(Err(EnrollRefusal::Expired));
+            }
+            let claimed = conn.exec(
+                "UPDATE enrollments SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",
+                &[now.into(), code_hash.into()],
+            )?;
+            if claimed == 0 {
+                return Ok(Err(EnrollRefusal::Used));
+            }
+            let device = Device {
+                id: Uuid::now_v7(),
+                account_id: row.uuid(0)?,
+                branch_id: row.uuid(1)?,
+                label: branchbook_core::text::nfc(label),
+                created_at: now,
+                revoked_at: None,
+            };
+            conn.exec(
+                "INSERT INTO devices (id, token_hash, account_id, branch_id, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    device.id.into(),
+                    token_hash.into(),
+                    device.account_id.into(),
+                    device.branch_id.into(),
+                    (&device.label).into(),
+                    now.into(),
+                ],
+            )?;
+            Ok(Ok((device, row.text(4)?)))
+        })
+    }
+
+    /// The device a token's hash belongs to, unless it was revoked.
+    pub fn device_for_token(&self, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError> {
+        self.db.read(|conn| {
+            let row = conn.query_opt(
+                "SELECT d.id, d.branch_id, a.username FROM devices d JOIN accounts a ON a.id = d.account_id
+                 WHERE d.token_hash = $1 AND d.revoked_at IS NULL",
+                &[token_hash.into()],
+            )?;
+            row.map(|r| Ok(DeviceAuth { device_id: r.uuid(0)?, branch_id: r.uuid(1)?, username: r.text(2)? }))
+                .transpose()
+        })
+    }
+
+    /// Devices of the branches inside a scope.
+    pub fn devices(&self, scope: &Scope) -> Result<Vec<Device>, StoreError> {
+        self.db.read(|conn| {
+            conn.query(
+                &format!(
+                    "SELECT {DEVICE_COLUMNS} FROM devices WHERE branch_id IN (SELECT id FROM areas WHERE path LIKE $1) ORDER BY created_at"
+                ),
+                &[scope.like_pattern().into()],
+            )?
+            .iter()
+            .map(device_from_row)
+            .collect()
+        })
+    }
+
+    /// One device by id.
+    pub fn device(&self, id: Uuid) -> Result<Option<Device>, StoreError> {
+        self.db.read(|conn| {
+            conn.query_opt(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"), &[id.into()])?
+                .map(|r| device_from_row(&r))
+                .transpose()
+        })
+    }
+
+    /// Revokes a device: its token stops working at its next request.
+    pub fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.db.write(|conn| {
+            conn.exec(
+                "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                &[now.into(), id.into()],
+            )?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! Form versions: canonical JSON by `(form_id, version)`, draft or published.
+
+use chrono::Utc;
+
+use super::{Store, StoreError};
+use crate::db::Row;
+use crate::model::FormVersion;
+
+/// What storing a form version did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormInsert {
+    /// A new version was stored (as a draft).
+    Stored,
+    /// This exact version with this exact content was already there.
+    Unchanged,
+    /// The version exists with different content: versions are immutable.
+    Conflict,
+}
+
+const FORM_COLUMNS: &str = "form_id, version, title, sha256, published, created_at";
+
+fn form_from_row(row: &Row) -> Result<FormVersion, StoreError> {
+    Ok(FormVersion {
+        form_id: row.text(0)?,
+        version: row.text(1)?,
+        title: row.text(2)?,
+        sha256: row.text(3)?,
+        published: row.flag(4)?,
+        created_at: row.time(5)?,
+    })
+}
+
+impl Store {
+    /// Stores a form version as a draft, unless it exists (same content: nothing to do;
+    /// different content: refused).
+    pub fn insert_form_version(&self, form: &FormVersion, json: &str) -> Result<FormInsert, StoreError> {
+        self.db.write(|conn| {
+            let inserted = conn.exec(
+                "INSERT INTO forms (form_id, version, title, sha256, json, published, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT (form_id, version) DO NOTHING",
+                &[
+                    (&form.form_id).into(),
+                    (&form.version).into(),
+                    (&form.title).into(),
+                    (&form.sha256).into(),
+                    json.into(),
+                    Utc::now().into(),
+                ],
+            )?;
+            if inserted == 1 {
+                return Ok(FormInsert::Stored);
+            }
+            let row = conn
+                .query_opt(
+                    "SELECT sha256 FROM forms WHERE form_id = $1 AND version = $2",
+                    &[(&form.form_id).into(), (&form.version).into()],
+                )?
+                .ok_or_else(|| StoreError::NotFound("form version".into()))?;
+            Ok(if row.text(0)? == form.sha256 { FormInsert::Unchanged } else { FormInsert::Conflict })
+        })
+    }
+
+    /// Publishes a stored version: from now on phones receive it. Returns false when
+    /// there is no such version.
+    pub fn publish_form(&self, form_id: &str, version: &str) -> Result<bool, StoreError> {
+        self.db.write(|conn| {
+            let changed = conn.exec(
+                "UPDATE forms SET published = 1, published_at = COALESCE(published_at, $1) WHERE form_id = $2 AND version = $3",
+                &[Utc::now().into(), form_id.into(), version.into()],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    /// Every stored version, drafts included, by form then upload time.
+    pub fn forms(&self, published_only: bool) -> Result<Vec<FormVersion>, StoreError> {
+        self.db.read(|conn| {
+            let filter = if published_only { "WHERE published = 1" } else { "" };
+            conn.query(&format!("SELECT {FORM_COLUMNS} FROM forms {filter} ORDER BY form_id, created_at"), &[])?
+                .iter()
+                .map(form_from_row)
+                .collect()
+        })
+    }
+
+    /// One version and its canonical JSON.
+    pub fn form_version(&self, form_id: &str, version: &str) -> Result<Option<(FormVersion, String)>, StoreError> {
+        self.db.read(|conn| {
+            conn.query_opt(
+                &format!("SELECT {FORM_COLUMNS}, json FROM forms WHERE form_id = $1 AND version = $2"),
+                &[form_id.into(), version.into()],
+            )?
+            .map(|r| Ok((form_from_row(&r)?, r.text(6)?)))
+            .transpose()
+        })
+    }
+}

@@ -1,0 +1,170 @@
+//! The server's storage: one [`Store`] whose logic is written once over [`crate::db`],
+//! running on SQLite (embedded default) or PostgreSQL. Every method is synchronous and
+//! runs its writes in one transaction; the HTTP layer calls it through
+//! [`Store::call`], which moves the work off the async threads.
+//!
+//! Methods are grouped by what they hold: [`people`] (areas, accounts, sessions),
+//! [`devices`] (enrollment codes, device tokens), [`forms`], [`records`] (the push),
+//! [`photos`], [`roster`] (members and changes for devices), [`read`] (lists, detail,
+//! reviews, indicators for officials).
+
+pub mod devices;
+pub mod forms;
+pub mod people;
+pub mod photos;
+pub mod read;
+pub mod records;
+pub mod roster;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::db::{AsDbError, Conn, Database, DbError, Engine};
+
+/// A failure of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// Stored JSON could not be read back (a bug or a hand-edited database).
+    #[error("stored JSON is unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Something with the same unique name already exists.
+    #[error("already exists: {0}")]
+    Exists(String),
+    /// A referenced row does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The request contradicts the stored data (a branch under a branch...).
+    #[error("{0}")]
+    Invalid(String),
+    /// The blocking task running the store call was lost.
+    #[error("store task failed: {0}")]
+    Task(String),
+}
+
+impl AsDbError for StoreError {
+    fn as_db_error(&self) -> Option<&DbError> {
+        match self {
+            StoreError::Db(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Numbered migrations, written in SQLite's dialect (see [`postgres_dialect`]); applied
+/// in order, each once.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/001_initial.sql"))];
+
+/// A migration's text for PostgreSQL. The schema sticks to what both engines share
+/// (text, integers, `ON CONFLICT`, `RETURNING`), so the two differ only in how a key
+/// counts itself up and in integer width (PostgreSQL's `BIGINT` matches SQLite's 64-bit
+/// `INTEGER`).
+fn postgres_dialect(sqlite: &str) -> String {
+    sqlite.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace(" INTEGER", " BIGINT")
+}
+
+/// The server's database.
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Opens (creating and migrating) the SQLite database `server.sqlite3` in `dir`.
+    pub fn open_sqlite(dir: &Path) -> Result<Store, StoreError> {
+        let db = Database::open_sqlite(&dir.join("server.sqlite3"), 8)?;
+        let store = Store { db };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Connects to PostgreSQL and migrates its schema.
+    pub fn open_postgres(config: postgres::Config, max_connections: u32) -> Result<Store, StoreError> {
+        let db = Database::open_postgres(config, max_connections)?;
+        let store = Store { db };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The engine underneath, for logs and benchmarks.
+    pub fn engine(&self) -> Engine {
+        self.db.engine()
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let engine = self.db.engine();
+        self.db.write(|conn| {
+            if engine == Engine::Postgres {
+                // Two servers starting at once must not both migrate.
+                conn.exec("SELECT pg_advisory_xact_lock(7262)", &[])?;
+            }
+            conn.exec(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+                &[],
+            )?;
+            let applied = conn.query("SELECT version FROM schema_migrations", &[])?;
+            let applied: Vec<i64> = applied.iter().map(|r| r.int(0)).collect::<Result<_, _>>()?;
+            for (version, script) in MIGRATIONS {
+                if applied.contains(version) {
+                    continue;
+                }
+                let script = match engine {
+                    Engine::Sqlite => (*script).to_owned(),
+                    Engine::Postgres => postgres_dialect(script),
+                };
+                Database::run_script(conn, &script)?;
+                conn.exec(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                    &[(*version).into(), chrono::Utc::now().into()],
+                )?;
+                tracing::info!(version, "applied migration");
+            }
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    /// Runs a store call on the blocking thread pool, so that database work never stalls
+    /// the async threads that serve other requests.
+    pub async fn call<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = Arc::clone(self);
+        tokio::task::spawn_blocking(move || f(&store)).await.map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+/// Takes the next value of the global change counter, which orders roster and household
+/// changes for devices' cursors. The counter row is locked until the transaction ends,
+/// so cursors are handed out in commit order and a device never skips a change.
+fn next_change_seq(conn: &mut dyn Conn) -> Result<i64, StoreError> {
+    let row = conn
+        .query_opt("UPDATE counters SET value = value + 1 WHERE name = 'changes' RETURNING value", &[])?
+        .ok_or_else(|| StoreError::NotFound("change counter".into()))?;
+    Ok(row.int(0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_postgres_dialect_changes_only_keys_and_integer_width() {
+        let sql = "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL, s TEXT, m INTEGER)";
+        assert_eq!(postgres_dialect(sql), "CREATE TABLE t (seq BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, s TEXT, m BIGINT)");
+        assert!(!postgres_dialect(MIGRATIONS[0].1).contains("INTEGER"));
+    }
+
+    #[test]
+    fn a_store_opens_twice_without_migrating_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        assert!(!store.has_admin().unwrap());
+        drop(store);
+        let store = Store::open_sqlite(dir.path()).unwrap();
+        let versions = store.db.read(|c| c.query("SELECT version FROM schema_migrations", &[])).unwrap();
+        assert_eq!(versions.len(), MIGRATIONS.len());
+    }
+}

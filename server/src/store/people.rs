@@ -1,0 +1,261 @@
+//! Areas (the administrative tree), accounts and login sessions.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Store, StoreError};
+use crate::db::Row;
+use crate::model::{Account, Area, AreaLevel, Role, Scope};
+
+/// A new account to create.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    /// Login name.
+    pub username: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Area (required for officers and branch heads).
+    pub area_id: Option<Uuid>,
+    /// Argon2 hash of the password.
+    pub password_hash: String,
+    /// True for a generated password that must be replaced at first login.
+    pub must_change_password: bool,
+}
+
+const AREA_COLUMNS: &str = "id, parent_id, level, name, path";
+const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, area_id, must_change_password";
+
+fn area_from_row(row: &Row) -> Result<Area, StoreError> {
+    let level = row.text(2)?;
+    Ok(Area {
+        id: row.uuid(0)?,
+        parent_id: row.opt_uuid(1)?,
+        level: AreaLevel::parse(&level).ok_or_else(|| StoreError::Invalid(format!("unknown area level {level}")))?,
+        name: row.text(3)?,
+        path: row.text(4)?,
+    })
+}
+
+fn account_from_row(row: &Row) -> Result<Account, StoreError> {
+    let role = row.text(3)?;
+    Ok(Account {
+        id: row.uuid(0)?,
+        username: row.text(1)?,
+        display_name: row.text(2)?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("unknown role {role}")))?,
+        area_id: row.opt_uuid(4)?,
+        must_change_password: row.flag(5)?,
+    })
+}
+
+impl Store {
+    /// Creates an area under `parent` (none for a province). The child must be of a
+    /// deeper level than its parent, and only a province may have no parent.
+    pub fn create_area(&self, parent: Option<Uuid>, level: AreaLevel, name: &str) -> Result<Area, StoreError> {
+        let name = branchbook_core::text::nfc(name.trim());
+        self.db.write(|conn| {
+            let parent_area = match parent {
+                Some(pid) => {
+                    let row = conn
+                        .query_opt(&format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"), &[pid.into()])?
+                        .ok_or_else(|| StoreError::NotFound("parent area".into()))?;
+                    Some(area_from_row(&row)?)
+                }
+                None => None,
+            };
+            match &parent_area {
+                Some(p) if p.level.rank() >= level.rank() => {
+                    return Err(StoreError::Invalid(format!(
+                        "a {} cannot be placed under a {}",
+                        level.as_str(),
+                        p.level.as_str()
+                    )));
+                }
+                None if level != AreaLevel::Province => {
+                    return Err(StoreError::Invalid(format!("a {} needs a parent area", level.as_str())));
+                }
+                _ => {}
+            }
+            let id = Uuid::now_v7();
+            let path = format!("{}{id}/", parent_area.as_ref().map_or("/", |p| p.path.as_str()));
+            conn.exec(
+                "INSERT INTO areas (id, parent_id, level, name, path, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[id.into(), parent.into(), level.as_str().into(), (&name).into(), (&path).into(), Utc::now().into()],
+            )?;
+            Ok(Area { id, parent_id: parent, level, name: name.clone(), path })
+        })
+    }
+
+    /// One area by id.
+    pub fn area(&self, id: Uuid) -> Result<Option<Area>, StoreError> {
+        self.db.read(|conn| {
+            conn.query_opt(&format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"), &[id.into()])?
+                .map(|r| area_from_row(&r))
+                .transpose()
+        })
+    }
+
+    /// Every area inside a scope, from the top down.
+    pub fn areas(&self, scope: &Scope) -> Result<Vec<Area>, StoreError> {
+        self.db.read(|conn| {
+            conn.query(
+                &format!("SELECT {AREA_COLUMNS} FROM areas WHERE path LIKE $1 ORDER BY length(path), name"),
+                &[scope.like_pattern().into()],
+            )?
+            .iter()
+            .map(area_from_row)
+            .collect()
+        })
+    }
+
+    /// Names of the areas on an area's path, from the top down (the area itself excluded).
+    pub fn ancestor_names(&self, area: &Area) -> Result<Vec<String>, StoreError> {
+        let ids: Vec<&str> = area.path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut names = Vec::new();
+        for id in ids.iter().take(ids.len().saturating_sub(1)) {
+            let parsed = Uuid::parse_str(id).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            if let Some(a) = self.area(parsed)? {
+                names.push(a.name);
+            }
+        }
+        Ok(names)
+    }
+
+    /// Creates an account; refuses a login name already in use.
+    pub fn create_account(&self, new: &NewAccount) -> Result<Account, StoreError> {
+        self.db.write(|conn| {
+            if let Some(area_id) = new.area_id {
+                let row = conn
+                    .query_opt("SELECT level FROM areas WHERE id = $1", &[area_id.into()])?
+                    .ok_or_else(|| StoreError::NotFound("area".into()))?;
+                if new.role == Role::BranchHead && row.text(0)? != AreaLevel::Branch.as_str() {
+                    return Err(StoreError::Invalid("a branch head's area must be a branch".into()));
+                }
+            } else if new.role != Role::Admin {
+                return Err(StoreError::Invalid("officers and branch heads need an area".into()));
+            }
+            let id = Uuid::now_v7();
+            let inserted = conn.exec(
+                "INSERT INTO accounts (id, username, display_name, role, area_id, password_hash, must_change_password, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING",
+                &[
+                    id.into(),
+                    (&new.username).into(),
+                    branchbook_core::text::nfc(&new.display_name).into(),
+                    new.role.as_str().into(),
+                    new.area_id.into(),
+                    (&new.password_hash).into(),
+                    new.must_change_password.into(),
+                    Utc::now().into(),
+                ],
+            )?;
+            if inserted == 0 {
+                return Err(StoreError::Exists(format!("login name {}", new.username)));
+            }
+            Ok(Account {
+                id,
+                username: new.username.clone(),
+                display_name: branchbook_core::text::nfc(&new.display_name),
+                role: new.role,
+                area_id: new.area_id,
+                must_change_password: new.must_change_password,
+            })
+        })
+    }
+
+    /// True when at least one administrator exists (first start creates one otherwise).
+    pub fn has_admin(&self) -> Result<bool, StoreError> {
+        self.db.read(|conn| {
+            Ok(conn.query_opt("SELECT 1 FROM accounts WHERE role = 'admin' LIMIT 1", &[])?.is_some())
+        })
+    }
+
+    /// An account and its password hash, by login name.
+    pub fn account_for_login(&self, username: &str) -> Result<Option<(Account, String)>, StoreError> {
+        self.db.read(|conn| {
+            let row = conn.query_opt(
+                &format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE username = $1"),
+                &[username.into()],
+            )?;
+            row.map(|r| Ok((account_from_row(&r)?, r.text(6)?))).transpose()
+        })
+    }
+
+    /// One account by id.
+    pub fn account(&self, id: Uuid) -> Result<Option<Account>, StoreError> {
+        self.db.read(|conn| {
+            conn.query_opt(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"), &[id.into()])?
+                .map(|r| account_from_row(&r))
+                .transpose()
+        })
+    }
+
+    /// Accounts whose area lies inside a scope (administrators only for `Scope::All`).
+    pub fn accounts(&self, scope: &Scope) -> Result<Vec<Account>, StoreError> {
+        self.db.read(|conn| {
+            let rows = match scope {
+                Scope::All => conn.query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username"), &[])?,
+                Scope::Under(_) => conn.query(
+                    &format!(
+                        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE area_id IN (SELECT id FROM areas WHERE path LIKE $1) ORDER BY username"
+                    ),
+                    &[scope.like_pattern().into()],
+                )?,
+            };
+            rows.iter().map(account_from_row).collect()
+        })
+    }
+
+    /// Replaces an account's password (and clears the one-time flag), ending its other sessions.
+    pub fn set_password(&self, account_id: Uuid, password_hash: &str, keep_session: &str) -> Result<(), StoreError> {
+        self.db.write(|conn| {
+            conn.exec(
+                "UPDATE accounts SET password_hash = $1, must_change_password = 0 WHERE id = $2",
+                &[password_hash.into(), account_id.into()],
+            )?;
+            conn.exec(
+                "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2",
+                &[account_id.into(), keep_session.into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records a login session by the hash of its token.
+    pub fn create_session(&self, token_hash: &str, account_id: Uuid, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.db.write(|conn| {
+            let now = Utc::now();
+            conn.exec("DELETE FROM sessions WHERE expires_at < $1", &[now.into()])?;
+            conn.exec(
+                "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                &[token_hash.into(), account_id.into(), now.into(), expires_at.into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The account behind a session token's hash, if the session exists and has not expired.
+    pub fn session_account(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Account>, StoreError> {
+        self.db.read(|conn| {
+            conn.query_opt(
+                &format!(
+                    "SELECT {} FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                    ACCOUNT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+                ),
+                &[token_hash.into(), now.into()],
+            )?
+            .map(|r| account_from_row(&r))
+            .transpose()
+        })
+    }
+
+    /// Ends a session.
+    pub fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.db.write(|conn| {
+            conn.exec("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()])?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,190 @@
+//! The officials' read side: lists with filters and paging, one record with its
+//! revisions, review decisions, and indicator counts for an area and period.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Store, StoreError};
+use crate::db::{Row, Value};
+use crate::model::{Indicators, RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord};
+
+const SUMMARY_COLUMNS: &str =
+    "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state";
+
+fn summary_from_row(row: &Row) -> Result<RecordSummary, StoreError> {
+    let kind = row.text(3)?;
+    let state = row.text(11)?;
+    Ok(RecordSummary {
+        seq: row.int(0)?,
+        uuid: row.uuid(1)?,
+        revision: u32::try_from(row.int(2)?).unwrap_or(u32::MAX),
+        kind: RecordKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("unknown kind {kind}")))?,
+        branch_id: row.uuid(4)?,
+        form_id: row.opt_text(5)?,
+        form_version: row.opt_text(6)?,
+        household: row.opt_uuid(7)?,
+        event_at: row.time(8)?,
+        received_at: row.time(9)?,
+        complete: row.flag(10)?,
+        review_state: ReviewState::parse(&state).ok_or_else(|| StoreError::Invalid(format!("unknown state {state}")))?,
+    })
+}
+
+fn stored_from_row(row: &Row) -> Result<StoredRecord, StoreError> {
+    Ok(StoredRecord { summary: summary_from_row(row)?, body: serde_json::from_str(&row.text(12)?)? })
+}
+
+/// The `WHERE` clause and parameters of a record filter (latest revisions only).
+fn filter_sql(filter: &RecordFilter) -> (String, Vec<Value>) {
+    let mut clauses = vec!["latest = 1".to_owned(), "kind = $1".to_owned(), "area_path LIKE $2".to_owned(), "seq > $3".to_owned()];
+    let mut params: Vec<Value> =
+        vec![filter.kind.as_str().into(), filter.scope.like_pattern().into(), filter.after_seq.into()];
+    let mut add = |clause: &str, value: Value| {
+        params.push(value);
+        clauses.push(clause.replace('?', &format!("${}", params.len())));
+    };
+    if let Some(form_id) = &filter.form_id {
+        add("form_id = ?", form_id.into());
+    }
+    if let Some(version) = &filter.form_version {
+        add("form_version = ?", version.into());
+    }
+    if let Some(branch) = filter.branch_id {
+        add("branch_id = ?", branch.into());
+    }
+    if let Some(from) = filter.from {
+        add("event_at >= ?", from.into());
+    }
+    if let Some(to) = filter.to {
+        add("event_at < ?", to.into());
+    }
+    if let Some(state) = filter.review_state {
+        add("review_state = ?", state.as_str().into());
+    }
+    params.push(i64::from(filter.limit).into());
+    (format!("WHERE {} ORDER BY seq LIMIT ${}", clauses.join(" AND "), params.len()), params)
+}
+
+impl Store {
+    /// A page of record summaries (latest revisions), in arrival order after `filter.after_seq`.
+    pub fn list_records(&self, filter: &RecordFilter) -> Result<Vec<RecordSummary>, StoreError> {
+        let (clause, params) = filter_sql(filter);
+        self.db.read(|conn| {
+            conn.query(&format!("SELECT {SUMMARY_COLUMNS} FROM records {clause}"), &params)?
+                .iter()
+                .map(summary_from_row)
+                .collect()
+        })
+    }
+
+    /// A page of whole records (latest revisions), for exports.
+    pub fn list_records_with_body(&self, filter: &RecordFilter) -> Result<Vec<StoredRecord>, StoreError> {
+        let (clause, params) = filter_sql(filter);
+        self.db.read(|conn| {
+            conn.query(&format!("SELECT {SUMMARY_COLUMNS}, body FROM records {clause}"), &params)?
+                .iter()
+                .map(stored_from_row)
+                .collect()
+        })
+    }
+
+    /// Every revision of a record, oldest first, if it lies inside `scope`.
+    pub fn record_revisions(&self, uuid: Uuid, scope: &Scope) -> Result<Vec<StoredRecord>, StoreError> {
+        self.db.read(|conn| {
+            conn.query(
+                &format!(
+                    "SELECT {SUMMARY_COLUMNS}, body FROM records WHERE uuid = $1 AND area_path LIKE $2 ORDER BY revision"
+                ),
+                &[uuid.into(), scope.like_pattern().into()],
+            )?
+            .iter()
+            .map(stored_from_row)
+            .collect()
+        })
+    }
+
+    /// Records a review decision on a record inside `scope`; false when there is no such record.
+    pub fn add_review(
+        &self,
+        uuid: Uuid,
+        scope: &Scope,
+        state: ReviewState,
+        comment: &str,
+        account_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let comment = branchbook_core::text::nfc(comment);
+        self.db.write(|conn| {
+            let changed = conn.exec(
+                "UPDATE records SET review_state = $1 WHERE uuid = $2 AND area_path LIKE $3",
+                &[state.as_str().into(), uuid.into(), scope.like_pattern().into()],
+            )?;
+            if changed == 0 {
+                return Ok(false);
+            }
+            conn.exec(
+                "INSERT INTO reviews (record_uuid, state, comment, account_id, at) VALUES ($1, $2, $3, $4, $5)",
+                &[uuid.into(), state.as_str().into(), (&comment).into(), account_id.into(), at.into()],
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// The review history of a record, oldest first.
+    pub fn reviews(&self, uuid: Uuid) -> Result<Vec<Review>, StoreError> {
+        self.db.read(|conn| {
+            conn.query(
+                "SELECT r.state, r.comment, a.username, r.at FROM reviews r JOIN accounts a ON a.id = r.account_id
+                 WHERE r.record_uuid = $1 ORDER BY r.id",
+                &[uuid.into()],
+            )?
+            .iter()
+            .map(|row| {
+                let state = row.text(0)?;
+                Ok(Review {
+                    state: ReviewState::parse(&state).ok_or_else(|| StoreError::Invalid(format!("unknown state {state}")))?,
+                    comment: row.text(1)?,
+                    by: row.text(2)?,
+                    at: row.time(3)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// Indicator counts for the records inside `scope` whose event time is in
+    /// `[from, to)`: gatherings by kind, their attendees by sex and ethnicity, households
+    /// visited and submissions. Latest revisions only; rejected records are left out.
+    pub fn indicators(&self, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Indicators, StoreError> {
+        let base =
+            "r.latest = 1 AND r.area_path LIKE $1 AND r.event_at >= $2 AND r.event_at < $3 AND r.review_state <> 'rejected'";
+        let params: Vec<Value> = vec![scope.like_pattern().into(), from.into(), to.into()];
+        self.db.read(|conn| {
+            let mut out = Indicators::default();
+            let grouped = |conn: &mut dyn crate::db::Conn, sql: &str| -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+                conn.query(sql, &params)?.iter().map(|row| Ok((row.text(0)?, row.int(1)?))).collect()
+            };
+            out.gatherings_by_kind = grouped(
+                conn,
+                &format!("SELECT r.gathering_kind, COUNT(*) FROM records r WHERE r.kind = 'gathering' AND {base} GROUP BY r.gathering_kind"),
+            )?;
+            let attendees = format!("FROM attendees a JOIN records r ON r.seq = a.record_seq WHERE r.kind = 'gathering' AND {base}");
+            out.attendees_by_sex = grouped(conn, &format!("SELECT a.sex, COUNT(*) {attendees} GROUP BY a.sex"))?;
+            out.attendees_by_ethnicity = grouped(
+                conn,
+                &format!("SELECT COALESCE(a.ethnicity, 'unknown'), COUNT(*) {attendees} GROUP BY COALESCE(a.ethnicity, 'unknown')"),
+            )?;
+            let row = conn
+                .query_opt(
+                    &format!(
+                        "SELECT COUNT(*), COUNT(DISTINCT r.household) FROM records r WHERE r.kind = 'submission' AND {base}"
+                    ),
+                    &params,
+                )?
+                .ok_or_else(|| StoreError::NotFound("count".into()))?;
+            out.submissions = row.int(0)?;
+            out.households_visited = row.int(1)?;
+            Ok(out)
+        })
+    }
+}

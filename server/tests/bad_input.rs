@@ -1,0 +1,277 @@
+//! Bad input gets a clear JSON error with the right status and never disturbs stored
+//! data: malformed JSON, wrong types, missing fields, bodies over the limits, photos
+//! whose bytes do not match their hash or arrive at the wrong offset, and a batch with
+//! invalid records among valid ones.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::Write;
+
+use branchbook_core::protocol::RecordStatus;
+use common::fixtures::*;
+use common::{Backend, TestServer, error_of};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+async fn device_of(server: &TestServer) -> (String, String) {
+    let admin = server.admin().await;
+    let province = server.create_area(&admin, None, "province", "Sơn La").await;
+    let commune = server.create_area(&admin, Some(province), "commune", "Xã Chiềng").await;
+    let branch = server.create_area(&admin, Some(commune), "branch", "Chi hội Bản Mòng").await;
+    let (head, _) = server.create_account(&admin, "head", "branch_head", Some(branch)).await;
+    server.publish_form(&admin, household_form().upload).await;
+    (server.enrolled_device(&admin, head).await.token, admin)
+}
+
+async fn raw_post(server: &TestServer, path: &str, token: &str, body: Vec<u8>, encoding: Option<&str>) -> (StatusCode, Value) {
+    let mut request = server.client.post(server.url(path)).bearer_auth(token).header("content-type", "application/json");
+    if let Some(e) = encoding {
+        request = request.header("content-encoding", e);
+    }
+    let response = request.body(body).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn malformed_requests_get_json_errors(server: TestServer) {
+    let (device, admin) = device_of(&server).await;
+    for (body, what) in [
+        (b"{\"records\": [".to_vec(), "truncated JSON"),
+        (b"not json at all".to_vec(), "not JSON"),
+        (br#"{"records": "many"}"#.to_vec(), "wrong type"),
+        (br#"{"batch": []}"#.to_vec(), "missing field"),
+    ] {
+        let (status, answer) = raw_post(&server, "/api/v1/records", &device, body, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {answer}");
+        assert_eq!(error_of(&answer).error, "bad_request", "{what}");
+    }
+    let (status, answer) = server.post("/api/v1/enroll", None, &json!({"code": "ABCD-EFGH"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "missing device_label: {answer}");
+    assert!(error_of(&answer).detail.contains("device_label"));
+    let (status, answer) = server.post("/api/v1/office/areas", Some(&admin), &json!({"level": "planet", "name": "x"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let (status, answer) = server.post("/api/v1/office/areas", Some(&admin), &json!({"level": "commune", "name": "x"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a commune needs a parent: {answer}");
+    let (status, answer) = raw_post(&server, "/api/v1/records", &device, b"\x1f\x8b garbage".to_vec(), Some("gzip")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let (status, answer) = raw_post(&server, "/api/v1/records", &device, b"{}".to_vec(), Some("br")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    let (status, answer) = server.get("/api/v1/no/such/thing", &device).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    error_of(&answer);
+    let (status, answer) = server.get("/api/v1/photos/NOT-A-HASH", &device).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    error_of(&answer);
+    let (status, answer) = server.get("/api/v1/office/submissions?from=yesterday", &admin).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    error_of(&answer);
+}
+
+async fn one_bad_record_never_blocks_the_rest(server: TestServer) {
+    let (device, admin) = device_of(&server).await;
+    let form = household_form();
+    let home = household(Uuid::now_v7(), 1, 0);
+    let good: Vec<_> = (0..5).map(|i| submission(&form, i, Some(home.uuid), None)).collect();
+    let mut unknown_form = submission(&form, 7, None, None);
+    if let branchbook_core::protocol::RecordBody::Submission(s) = &mut unknown_form.body {
+        s.form_version = "1999".into();
+    }
+    let unknown_household = submission(&form, 8, Some(Uuid::now_v7()), None);
+    let mut bad_ethnicity = gathering(1, vec![]);
+    if let branchbook_core::protocol::RecordBody::Gathering(g) = &mut bad_ethnicity.body {
+        g.attendees[0].ethnicity = Some("martian".into());
+    }
+    let mut invalid_answers = submission(&form, 9, Some(home.uuid), None);
+    if let branchbook_core::protocol::RecordBody::Submission(s) = &mut invalid_answers.body {
+        s.data["head"]["hh_size"] = json!(0);
+        s.data["credit"]["loan_amount"] = json!("a lot");
+    }
+    let mut records: Vec<Value> = vec![serde_json::to_value(&home).unwrap()];
+    records.extend(good[..2].iter().map(|r| serde_json::to_value(r).unwrap()));
+    records.push(json!({"uuid": Uuid::now_v7(), "revision": 1, "kind": "submission", "created_at": "2026-03-01T00:00:00Z"}));
+    records.push(json!({"uuid": "not-a-uuid", "revision": "one"}));
+    records.push(serde_json::to_value(&unknown_form).unwrap());
+    records.push(serde_json::to_value(&unknown_household).unwrap());
+    records.push(serde_json::to_value(&bad_ethnicity).unwrap());
+    records.push(serde_json::to_value(&invalid_answers).unwrap());
+    records.extend(good[2..].iter().map(|r| serde_json::to_value(r).unwrap()));
+    let (status, answer) = server.post("/api/v1/records", Some(&device), &json!({"records": records})).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let results: Vec<branchbook_core::protocol::RecordResult> = serde_json::from_value(answer["results"].clone()).unwrap();
+    let statuses: Vec<RecordStatus> = results.iter().map(|r| r.status).collect();
+    use RecordStatus::{Accepted as A, Rejected as R};
+    assert_eq!(statuses, vec![A, A, A, R, R, R, R, R, R, A, A, A]);
+    assert!(results[3].reason.as_deref().unwrap().contains("malformed"));
+    assert_eq!(results[4].uuid, Uuid::nil());
+    assert!(results[5].reason.as_deref().unwrap().contains("unknown form version"));
+    assert!(results[6].reason.as_deref().unwrap().contains("household"));
+    assert!(results[7].reason.as_deref().unwrap().contains("ethnicity"));
+    let reason = results[8].reason.as_deref().unwrap();
+    assert!(reason.contains("fail the form's checks"), "{reason}");
+    assert!(reason.contains("hh_size") && reason.contains("loan_amount"), "{reason}");
+    let (_, page) = server.get("/api/v1/office/submissions", &admin).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+}
+
+async fn limits_answer_413_with_a_reason(server: TestServer) {
+    let (device, _) = device_of(&server).await;
+    let (_, manifest) = server.get("/api/v1/manifest", &device).await;
+    assert_eq!(manifest["limits"]["max_batch_records"], 20);
+    assert_eq!(manifest["limits"]["max_body_bytes"], 64 * 1024);
+    assert_eq!(manifest["limits"]["max_photo_bytes"], 100_000);
+    // Too many records.
+    let records: Vec<_> = (0..21).map(|i| household(Uuid::now_v7(), 1, i)).collect();
+    let (status, answer) = server.push_raw(&device, &records, false).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_of(&answer).error, "too_large");
+    // Too many bytes, plain and as a small gzip that inflates past the limit.
+    let big = json!({"records": [], "padding": "x".repeat(70 * 1024)}).to_string().into_bytes();
+    let (status, answer) = raw_post(&server, "/api/v1/records", &device, big.clone(), None).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    error_of(&answer);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&big).unwrap();
+    let small = gz.finish().unwrap();
+    assert!(small.len() < 4096);
+    let (status, answer) = raw_post(&server, "/api/v1/records", &device, small, Some("gzip")).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    // A photo over the size limit, and a record announcing one.
+    let photo = photo_bytes(1, 100_001);
+    let sha = photo_ref(&photo).sha256;
+    let (status, answer) = server.put_chunk(&device, &sha, 0, photo.len() as u64, photo[..1000].to_vec()).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    error_of(&answer);
+    let record = submission(&household_form(), 1, None, Some(&photo_ref(&photo)));
+    let results = server.push(&device, &[record]).await.results;
+    assert_eq!(results[0].status, RecordStatus::Rejected);
+    // Within the limits everything works.
+    let records: Vec<_> = (0..20).map(|i| household(Uuid::now_v7(), 1, i)).collect();
+    assert!(server.push(&device, &records).await.results.iter().all(|r| r.status == RecordStatus::Accepted));
+}
+
+async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {
+    let (device, admin) = device_of(&server).await;
+    let photo = photo_bytes(5, 40_000);
+    let sha = photo_ref(&photo).sha256;
+    let record = submission(&household_form(), 1, None, Some(&photo_ref(&photo)));
+    let results = server.push(&device, std::slice::from_ref(&record)).await.results;
+    assert_eq!(results[0].missing_photos, vec![sha.clone()]);
+    // Wrong offset: refused with the current status.
+    let (status, answer) = server.put_chunk(&device, &sha, 100, 40_000, photo[100..200].to_vec()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let error = error_of(&answer);
+    assert_eq!(error.error, "wrong_offset");
+    assert_eq!(error.photo.unwrap().received, 0);
+    // A chunk past the announced end, and a size other than the first chunk's.
+    let mut too_long = photo.clone();
+    too_long.push(0);
+    let (status, answer) = server.put_chunk(&device, &sha, 0, 40_000, too_long).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let (status, answer) = server.put_chunk(&device, &sha, 0, 10, photo[..10].to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&answer).error, "size_changed");
+    assert_eq!(server.photo_status(&device, &sha).await.received, 0);
+    // Bytes that do not match the hash: discarded when the last byte arrives.
+    let mut corrupt = photo.clone();
+    corrupt[30_000] ^= 0xff;
+    let (status, answer) = server.put_chunk(&device, &sha, 0, 40_000, corrupt[..20_000].to_vec()).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, answer) = server.put_chunk(&device, &sha, 20_000, 40_000, corrupt[20_000..].to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&answer).error, "hash_mismatch");
+    let status = server.photo_status(&device, &sha).await;
+    assert_eq!((status.received, status.complete), (0, false));
+    let (_, page) = server.get("/api/v1/office/submissions", &admin).await;
+    assert_eq!(page["items"][0]["complete"], false);
+    // The right bytes complete it, and the record with it.
+    assert!(server.upload_photo(&device, &photo, 15_000).await.complete);
+    let (_, page) = server.get("/api/v1/office/submissions", &admin).await;
+    assert_eq!(page["items"][0]["complete"], true);
+    let results = server.push(&device, &[record]).await.results;
+    assert_eq!(results[0].status, RecordStatus::Duplicate);
+    assert!(results[0].missing_photos.is_empty());
+    // Uploading again after completion changes nothing.
+    let (status, answer) = server.put_chunk(&device, &sha, 0, 40_000, photo.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["complete"], true);
+}
+
+async fn forms_are_checked_and_versions_immutable(server: TestServer) {
+    let admin = server.admin().await;
+    // A form with mistakes is refused with every problem, and nothing is stored.
+    let mut broken = model_form_json("8");
+    broken["body"][0]["relevant"] = json!("${nowhere} = 1");
+    broken["body"][2]["kind"] = json!({"type": "select_one", "list": "no_such_list", "or_other": false});
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(serde_json::to_vec(&broken).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_of(&body).error, "invalid_form");
+    assert!(body["problems"].as_array().unwrap().len() >= 2, "{body}");
+    let (_, forms) = server.get("/api/v1/office/forms", &admin).await;
+    assert!(forms.as_array().unwrap().is_empty());
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(b"PK\x03\x04 not really a workbook".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_of(&response.json().await.unwrap()).error, "unreadable_form");
+    let first = serde_json::to_vec(&model_form_json("7")).unwrap();
+    server.publish_form(&admin, first.clone()).await;
+    // The same content again is fine; other content under the same version is refused.
+    let response = server.client.post(server.url("/api/v1/office/forms")).bearer_auth(&admin).body(first).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut changed = model_form_json("7");
+    changed["title"] = json!("Another title");
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(serde_json::to_vec(&changed).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    error_of(&response.json().await.unwrap());
+    let response = server.client.post(server.url("/api/v1/office/forms")).bearer_auth(&admin).body("garbage").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    error_of(&response.json().await.unwrap());
+}
+
+on_both_stores!(
+    malformed_requests_get_json_errors,
+    one_bad_record_never_blocks_the_rest,
+    photos_with_wrong_bytes_or_offsets_are_refused,
+    forms_are_checked_and_versions_immutable,
+);
+
+fn small_limits(config: &mut branchbook_server::config::Config) {
+    config.max_batch_records = 20;
+    config.max_body_bytes = 64 * 1024;
+    config.max_photo_bytes = 100_000;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn limits_on_sqlite() {
+    let server = TestServer::start(Backend::Sqlite, small_limits).await.unwrap();
+    limits_answer_413_with_a_reason(server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn limits_on_postgres() {
+    if let Some(server) = TestServer::start(Backend::Postgres, small_limits).await {
+        limits_answer_413_with_a_reason(server).await;
+    }
+}

@@ -1,0 +1,65 @@
+//! Nothing sensitive in the logs: the full story runs with every log line of the server
+//! captured (all levels), and no name, token, password or enrollment code may appear.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::fixtures::SENSITIVE_NAMES;
+use common::{Backend, TestServer};
+
+/// A log sink shared with the test.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn story_logs_nothing_sensitive(backend: Backend, captured: &Captured) {
+    let Some(server) = TestServer::start(backend, |_| {}).await else { return };
+    let start = captured.0.lock().unwrap().len();
+    let secrets = common::story::full_story(&server).await;
+    drop(server);
+    let logs = String::from_utf8(captured.0.lock().unwrap()[start..].to_vec()).unwrap();
+    // The logs say what happened...
+    assert!(logs.contains("push"), "pushes are logged");
+    assert!(logs.contains("device enrolled"));
+    assert!(logs.contains("/api/v1/records"));
+    assert!(logs.lines().count() > 100, "one line per request at least");
+    // ...but never who, nor any secret.
+    let mut forbidden: Vec<String> = SENSITIVE_NAMES.iter().map(|s| (*s).to_owned()).collect();
+    forbidden.extend(["Thào", "Dợ", "Páo", "Sua", "Bản Phìn", "thiếu năm sinh"].map(str::to_owned));
+    forbidden.extend(secrets.tokens);
+    forbidden.extend(secrets.passwords);
+    for code in secrets.codes {
+        forbidden.push(code.replace('-', ""));
+        forbidden.push(code);
+    }
+    for needle in &forbidden {
+        assert!(!logs.contains(needle.as_str()), "the logs contain {needle:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_full_story_logs_no_names_tokens_or_passwords() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    // Everything the server logs, at every level, and the libraries at the server's default.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("info,branchbook_server=trace"))
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .init();
+    story_logs_nothing_sensitive(Backend::Sqlite, &captured).await;
+    story_logs_nothing_sensitive(Backend::Postgres, &captured).await;
+}

@@ -1,0 +1,296 @@
+//! A real Branchbook server for the cross-component tests, started in this process on
+//! 127.0.0.1 (its own tokio runtime) over SQLite in a temporary folder or over a fresh
+//! database in the PostgreSQL cluster that `tests/postgres.sh` starts, with a blocking
+//! client for the officials' API (areas, accounts, enrollment codes, forms, roster,
+//! revocation, lists and photos) to set a branch up and check what arrived.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use branchbook_core::protocol::{EnrollmentQr, RosterMember};
+use branchbook_server::config::Config;
+use branchbook_server::server::{bind, ensure_admin};
+use branchbook_server::store::Store;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Environment variable with the URL of the test PostgreSQL cluster.
+pub const PG_URL_VAR: &str = "BRANCHBOOK_TEST_PG_URL";
+/// When 1 (tests/run.sh sets it), a missing PostgreSQL fails instead of skipping.
+pub const PG_REQUIRED_VAR: &str = "BRANCHBOOK_REQUIRE_PG";
+
+/// Which store the server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite in the server's data folder (the embedded default).
+    Sqlite,
+    /// A fresh database in the test PostgreSQL cluster.
+    Postgres,
+}
+
+/// What went wrong talking to the test server (the tests unwrap it with context).
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    /// The server could not start.
+    #[error("server start: {0}")]
+    Start(String),
+    /// An officials' API call failed.
+    #[error("{call}: HTTP {status}: {body}")]
+    Api {
+        /// Method and path.
+        call: String,
+        /// Status.
+        status: u16,
+        /// Body text.
+        body: String,
+    },
+    /// The network failed.
+    #[error("{call}: {source}")]
+    Http {
+        /// Method and path.
+        call: String,
+        /// The error.
+        source: ureq::Error,
+    },
+}
+
+/// A running server; dropping it stops it.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The administrator's one-time password from the first start.
+    pub admin_password: String,
+    /// The store it runs on.
+    pub backend: Backend,
+    runtime: Option<tokio::runtime::Runtime>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    agent: ureq::Agent,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+        }
+    }
+}
+
+/// A fresh database in the test cluster, or `None` (said on stderr) when there is no
+/// cluster and none is required.
+fn fresh_pg_database() -> Result<Option<postgres::Config>, HarnessError> {
+    let Ok(url) = std::env::var(PG_URL_VAR) else {
+        if std::env::var(PG_REQUIRED_VAR).as_deref() == Ok("1") {
+            return Err(HarnessError::Start(format!("{PG_URL_VAR} is not set but {PG_REQUIRED_VAR}=1")));
+        }
+        eprintln!("SKIPPED: PostgreSQL run ({PG_URL_VAR} not set; tests/run.sh starts a cluster and sets it)");
+        return Ok(None);
+    };
+    let start = |e: postgres::Error| HarnessError::Start(e.to_string());
+    let name = format!("bb_e2e_{}", Uuid::new_v4().simple());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).map_err(start)?;
+    admin.batch_execute(&format!("CREATE DATABASE {name}")).map_err(start)?;
+    let mut config: postgres::Config = url.parse().map_err(start)?;
+    config.dbname(&name);
+    Ok(Some(config))
+}
+
+impl TestServer {
+    /// Starts a server on `backend` with the default configuration changed by `tune`;
+    /// `Ok(None)` when PostgreSQL is asked for but not available (and not required).
+    pub fn start(backend: Backend, tune: impl FnOnce(&mut Config)) -> Result<Option<TestServer>, HarnessError> {
+        let dir = tempfile::tempdir().map_err(|e| HarnessError::Start(e.to_string()))?;
+        let mut config = Config::for_dir(dir.path().to_owned());
+        tune(&mut config);
+        let store = match backend {
+            Backend::Sqlite => Store::open_sqlite(dir.path()),
+            Backend::Postgres => match fresh_pg_database()? {
+                Some(pg) => Store::open_postgres(pg, 8),
+                None => return Ok(None),
+            },
+        }
+        .map_err(|e| HarnessError::Start(e.to_string()))?;
+        let store = Arc::new(store);
+        let admin_password = ensure_admin(&store)
+            .map_err(|e| HarnessError::Start(e.to_string()))?
+            .ok_or_else(|| HarnessError::Start("no first-start password".into()))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| HarnessError::Start(e.to_string()))?;
+        let bound = runtime
+            .block_on(bind(config, store))
+            .map_err(|e| HarnessError::Start(e.to_string()))?;
+        let addr = bound.addr;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        runtime.spawn(bound.serve(async move {
+            let _ = rx.await;
+        }));
+        let agent = ureq::Agent::config_builder().http_status_as_error(false).proxy(None).build().into();
+        Ok(Some(TestServer {
+            addr,
+            admin_password,
+            backend,
+            runtime: Some(runtime),
+            shutdown: Some(tx),
+            agent,
+            _dir: dir,
+        }))
+    }
+
+    /// `http://127.0.0.1:port`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// One officials' API call with a JSON (or raw) body; the answer as JSON or text.
+    pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Body<'_>>) -> Result<Value, HarnessError> {
+        let call = format!("{method} {path}");
+        let mut request = ureq::http::Request::builder().method(method).uri(format!("{}{path}", self.url()));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let bytes = match body {
+            Some(Body::Json(value)) => {
+                request = request.header("Content-Type", "application/json");
+                value.to_string().into_bytes()
+            }
+            Some(Body::Raw(raw)) => raw.to_vec(),
+            None => Vec::new(),
+        };
+        let request = request.body(bytes).map_err(|e| HarnessError::Start(e.to_string()))?;
+        let mut response = self.agent.run(request).map_err(|source| HarnessError::Http { call: call.clone(), source })?;
+        let status = response.status().as_u16();
+        let raw = response
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .map_err(|source| HarnessError::Http { call: call.clone(), source })?;
+        if !(200..300).contains(&status) {
+            return Err(HarnessError::Api { call, status, body: String::from_utf8_lossy(&raw).into_owned() });
+        }
+        Ok(serde_json::from_slice(&raw).unwrap_or_else(|_| Value::String(hex::encode(&raw))))
+    }
+
+    /// Logs in with a one-time password, replaces it, and returns the session token.
+    pub fn login_fresh(&self, username: &str, one_time: &str) -> Result<String, HarnessError> {
+        let body = self.call("POST", "/api/v1/office/login", None, Some(Body::Json(&json!({"username": username, "password": one_time}))))?;
+        let token = body["token"].as_str().unwrap_or_default().to_owned();
+        let new = format!("{username}-chosen-password");
+        self.call("POST", "/api/v1/office/password", Some(&token), Some(Body::Json(&json!({"current": one_time, "new": new}))))?;
+        Ok(token)
+    }
+
+    /// Sets up an administrator session, a province > commune > branch, a branch head
+    /// account, and the given form published.
+    pub fn branch(&self, form_json: &str) -> Result<BranchSetup, HarnessError> {
+        let admin = self.login_fresh("admin", &self.admin_password)?;
+        let area = |parent: Option<Uuid>, level: &str, name: &str| -> Result<Uuid, HarnessError> {
+            let body = self.call(
+                "POST",
+                "/api/v1/office/areas",
+                Some(&admin),
+                Some(Body::Json(&json!({"parent_id": parent, "level": level, "name": name}))),
+            )?;
+            Ok(uuid_of(&body["id"]))
+        };
+        let province = area(None, "province", "Lào Cai")?;
+        let commune = area(Some(province), "commune", "Xã Bản Hồ")?;
+        let branch = area(Some(commune), "branch", "Chi hội Bản Dền")?;
+        let account = self.call(
+            "POST",
+            "/api/v1/office/accounts",
+            Some(&admin),
+            Some(Body::Json(&json!({"username": "mai.lo", "display_name": "Lò Thị Mai", "role": "branch_head", "area_id": branch}))),
+        )?;
+        let head = uuid_of(&account["account"]["id"]);
+        let uploaded = self.call("POST", "/api/v1/office/forms", Some(&admin), Some(Body::Raw(form_json.as_bytes())))?;
+        let publish = format!(
+            "/api/v1/office/forms/{}/{}/publish",
+            uploaded["form_id"].as_str().unwrap_or_default(),
+            uploaded["version"].as_str().unwrap_or_default()
+        );
+        self.call("POST", &publish, Some(&admin), Some(Body::Json(&json!({}))))?;
+        Ok(BranchSetup { admin, branch, head })
+    }
+
+    /// A fresh enrollment code for the branch head, as its QR payload.
+    pub fn enrollment(&self, setup: &BranchSetup) -> Result<EnrollmentQr, HarnessError> {
+        let body = self.call("POST", "/api/v1/office/enrollments", Some(&setup.admin), Some(Body::Json(&json!({"account_id": setup.head}))))?;
+        serde_json::from_value(body["qr"].clone()).map_err(|e| HarnessError::Start(e.to_string()))
+    }
+
+    /// Adds or updates a roster member of the branch.
+    pub fn put_member(&self, setup: &BranchSetup, member: &RosterMember) -> Result<(), HarnessError> {
+        let value = serde_json::to_value(member).map_err(|e| HarnessError::Start(e.to_string()))?;
+        self.call("PUT", &format!("/api/v1/office/branches/{}/members", setup.branch), Some(&setup.admin), Some(Body::Json(&value)))?;
+        Ok(())
+    }
+
+    /// Revokes a device.
+    pub fn revoke(&self, setup: &BranchSetup, device_id: &str) -> Result<(), HarnessError> {
+        self.call("POST", &format!("/api/v1/office/devices/{device_id}/revoke"), Some(&setup.admin), Some(Body::Json(&json!({}))))?;
+        Ok(())
+    }
+
+    /// Every record of a list (`submissions` or `gatherings`) as `(uuid, revision,
+    /// complete)`, all pages.
+    pub fn list(&self, setup: &BranchSetup, which: &str) -> Result<Vec<(Uuid, u32, bool)>, HarnessError> {
+        let mut out = Vec::new();
+        let mut after: Option<i64> = None;
+        loop {
+            let path = match after {
+                Some(a) => format!("/api/v1/office/{which}?limit=1000&after={a}"),
+                None => format!("/api/v1/office/{which}?limit=1000"),
+            };
+            let page = self.call("GET", &path, Some(&setup.admin), None)?;
+            for item in page["items"].as_array().into_iter().flatten() {
+                let revision = u32::try_from(item["revision"].as_u64().unwrap_or(0)).unwrap_or(0);
+                out.push((uuid_of(&item["uuid"]), revision, item["complete"].as_bool().unwrap_or(false)));
+            }
+            match page["next_after"].as_i64() {
+                Some(next) => after = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// One record in full (record, revisions, photos).
+    pub fn record(&self, setup: &BranchSetup, uuid: Uuid) -> Result<Value, HarnessError> {
+        self.call("GET", &format!("/api/v1/office/records/{uuid}"), Some(&setup.admin), None)
+    }
+
+    /// The bytes of a complete photo, as an official downloads them.
+    pub fn photo(&self, setup: &BranchSetup, sha256: &str) -> Result<Vec<u8>, HarnessError> {
+        let value = self.call("GET", &format!("/api/v1/office/photos/{sha256}"), Some(&setup.admin), None)?;
+        hex::decode(value.as_str().unwrap_or_default()).map_err(|e| HarnessError::Start(e.to_string()))
+    }
+}
+
+/// A request body for [`TestServer::call`].
+pub enum Body<'a> {
+    /// JSON.
+    Json(&'a Value),
+    /// Raw bytes (a form upload).
+    Raw(&'a [u8]),
+}
+
+/// What [`TestServer::branch`] created.
+#[derive(Debug, Clone)]
+pub struct BranchSetup {
+    /// The administrator's session token.
+    pub admin: String,
+    /// The branch's id.
+    pub branch: Uuid,
+    /// The branch head's account id.
+    pub head: Uuid,
+}
+
+fn uuid_of(value: &Value) -> Uuid {
+    value.as_str().and_then(|s| s.parse().ok()).unwrap_or_default()
+}
