@@ -29,19 +29,37 @@ struct Device {
 }
 
 /// 50 branches with a device each; each device has pushed 20 households and prepared its batches.
-async fn devices(server: &TestServer, admin: &str, name: &str, batches_each: usize, count: usize) -> Vec<Device> {
-    let province = server.create_area(admin, None, "province", "Lai Châu").await;
-    let commune = server.create_area(admin, Some(province), "commune", "Xã Pa Tần").await;
+async fn devices(
+    server: &TestServer,
+    admin: &str,
+    name: &str,
+    batches_each: usize,
+    count: usize,
+) -> Vec<Device> {
+    let province = server
+        .create_area(admin, None, "province", "Lai Châu")
+        .await;
+    let commune = server
+        .create_area(admin, Some(province), "commune", "Xã Pa Tần")
+        .await;
     let form = household_form();
     let mut out = Vec::new();
     for d in 0..count {
-        let branch = server.create_area(admin, Some(commune), "branch", &format!("Chi hội {d}")).await;
-        let (head, _) = server.create_account(admin, &format!("{name}{d}"), "branch_head", Some(branch)).await;
+        let branch = server
+            .create_area(admin, Some(commune), "branch", &format!("Chi hội {d}"))
+            .await;
+        let (head, _) = server
+            .create_account(admin, &format!("{name}{d}"), "branch_head", Some(branch))
+            .await;
         let token = server.enrolled_device(admin, head).await.token;
         let households: Vec<Record> = (0..20).map(|i| household(Uuid::now_v7(), 1, i)).collect();
         server.push(&token, &households).await;
         let batches = (0..batches_each)
-            .map(|b| (0..BATCH).map(|i| submission(&form, b * BATCH + i, Some(households[i % 20].uuid), None)).collect())
+            .map(|b| {
+                (0..BATCH)
+                    .map(|i| submission(&form, b * BATCH + i, Some(households[i % 20].uuid), None))
+                    .collect()
+            })
             .collect();
         out.push(Device { token, batches });
     }
@@ -51,15 +69,25 @@ async fn devices(server: &TestServer, admin: &str, name: &str, batches_each: usi
 /// Pushes every device's batches (devices concurrently, each one batch after another);
 /// returns records per second and checks every record got `expected`.
 async fn ingest(server: &TestServer, devices: &[Device], expected: RecordStatus) -> f64 {
-    let total: usize = devices.iter().map(|d| d.batches.iter().map(Vec::len).sum::<usize>()).sum();
+    let total: usize = devices
+        .iter()
+        .map(|d| d.batches.iter().map(Vec::len).sum::<usize>())
+        .sum();
     let started = Instant::now();
     let tasks = devices.iter().map(|device| async move {
         let client = reqwest::Client::new();
         for batch in &device.batches {
-            let (status, body) = server.push_raw_with(&client, &device.token, batch, true).await;
+            let (status, body) = server
+                .push_raw_with(&client, &device.token, batch, true)
+                .await;
             assert!(status.is_success(), "{body}");
-            let response: branchbook_core::protocol::PushResponse = serde_json::from_value(body).unwrap();
-            assert!(response.results.iter().all(|r| r.status == expected), "{:?}", response.results.first());
+            let response: branchbook_core::protocol::PushResponse =
+                serde_json::from_value(body).unwrap();
+            assert!(
+                response.results.iter().all(|r| r.status == expected),
+                "{:?}",
+                response.results.first()
+            );
         }
     });
     futures_util::future::join_all(tasks).await;
@@ -68,16 +96,29 @@ async fn ingest(server: &TestServer, devices: &[Device], expected: RecordStatus)
 
 async fn photos(server: &TestServer, admin: &str) -> (f64, f64) {
     let admin = admin.to_owned();
-    let province = server.create_area(&admin, None, "province", "Yên Bái").await;
-    let commune = server.create_area(&admin, Some(province), "commune", "Xã Mù").await;
-    let branch = server.create_area(&admin, Some(commune), "branch", "Chi hội").await;
-    let (head, _) = server.create_account(&admin, "photohead", "branch_head", Some(branch)).await;
+    let province = server
+        .create_area(&admin, None, "province", "Yên Bái")
+        .await;
+    let commune = server
+        .create_area(&admin, Some(province), "commune", "Xã Mù")
+        .await;
+    let branch = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội")
+        .await;
+    let (head, _) = server
+        .create_account(&admin, "photohead", "branch_head", Some(branch))
+        .await;
     let token = server.enrolled_device(&admin, head).await.token;
     let size = 16 * 1024 * 1024;
     let photos: Vec<Vec<u8>> = (0..4).map(|i| photo_bytes(1000 + i, size)).collect();
     let started = Instant::now();
     for bytes in &photos {
-        assert!(server.upload_photo(&token, bytes, 1024 * 1024).await.complete);
+        assert!(
+            server
+                .upload_photo(&token, bytes, 1024 * 1024)
+                .await
+                .complete
+        );
     }
     let upload = (photos.len() * size) as f64 / 1e6 / started.elapsed().as_secs_f64();
     let dir = tempfile::tempdir().unwrap();
@@ -86,7 +127,10 @@ async fn photos(server: &TestServer, admin: &str) -> (f64, f64) {
         let source = dir.path().join(format!("source{i}"));
         std::fs::write(&source, bytes).unwrap();
         std::fs::copy(&source, dir.path().join(format!("copy{i}"))).unwrap();
-        std::fs::File::open(dir.path().join(format!("copy{i}"))).unwrap().sync_all().unwrap();
+        std::fs::File::open(dir.path().join(format!("copy{i}")))
+            .unwrap()
+            .sync_all()
+            .unwrap();
     }
     let copy = (photos.len() * size) as f64 / 1e6 / started.elapsed().as_secs_f64();
     (upload, copy)
@@ -94,7 +138,8 @@ async fn photos(server: &TestServer, admin: &str) -> (f64, f64) {
 
 async fn run(backend: Backend) {
     let name = format!("{backend:?}");
-    let Some(server) = TestServer::start(backend, |c| c.max_photo_bytes = 32 * 1024 * 1024).await else {
+    let Some(server) = TestServer::start(backend, |c| c.max_photo_bytes = 32 * 1024 * 1024).await
+    else {
         println!("{name}: skipped ({PG_URL_VAR} not set)");
         return;
     };
@@ -102,18 +147,30 @@ async fn run(backend: Backend) {
     server.publish_form(&admin, household_form().upload).await;
     let one = devices(&server, &admin, "single", SINGLE_DEVICE_BATCHES, 1).await;
     let rate = ingest(&server, &one, RecordStatus::Accepted).await;
-    println!("{name}: 1 device, {} batches of {BATCH}: {rate:.0} records/s", SINGLE_DEVICE_BATCHES);
+    println!(
+        "{name}: 1 device, {} batches of {BATCH}: {rate:.0} records/s",
+        SINGLE_DEVICE_BATCHES
+    );
     let many = devices(&server, &admin, "many", BATCHES_PER_DEVICE, DEVICES).await;
     let rate = ingest(&server, &many, RecordStatus::Accepted).await;
-    println!("{name}: {DEVICES} concurrent devices, {BATCHES_PER_DEVICE} batches of {BATCH} each: {rate:.0} records/s");
+    println!(
+        "{name}: {DEVICES} concurrent devices, {BATCHES_PER_DEVICE} batches of {BATCH} each: {rate:.0} records/s"
+    );
     let rate = ingest(&server, &many, RecordStatus::Duplicate).await;
-    println!("{name}: {DEVICES} devices re-sending everything (all duplicates): {rate:.0} records/s");
+    println!(
+        "{name}: {DEVICES} devices re-sending everything (all duplicates): {rate:.0} records/s"
+    );
     let (upload, copy) = photos(&server, &admin).await;
-    println!("{name}: photo upload on loopback (4 x 16 MiB, 1 MiB chunks, hash checked): {upload:.0} MB/s; plain file copy: {copy:.0} MB/s");
+    println!(
+        "{name}: photo upload on loopback (4 x 16 MiB, 1 MiB chunks, hash checked): {upload:.0} MB/s; plain file copy: {copy:.0} MB/s"
+    );
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         run(Backend::Sqlite).await;
         run(Backend::Postgres).await;

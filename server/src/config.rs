@@ -8,7 +8,10 @@ use branchbook_core::protocol::Limits;
 
 /// How the server runs.
 #[derive(Debug, Clone, clap::Parser)]
-#[command(name = "branchbook-server", about = "Branchbook sync server: enrollment, bulk upload, review and export")]
+#[command(
+    name = "branchbook-server",
+    about = "Branchbook sync server: enrollment, bulk upload, review and export"
+)]
 pub struct Config {
     /// Folder for the SQLite database and the photos (created if missing).
     #[arg(long, env = "BRANCHBOOK_DATA_DIR", default_value = "branchbook-data")]

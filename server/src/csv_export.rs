@@ -6,13 +6,16 @@
 use branchbook_core::form::{Field, FieldKind, Form, Node, Texts};
 use serde_json::Value;
 
-use crate::model::StoredRecord;
+use crate::model::{StoredRecord, stored_name};
 
 /// One column of an export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
     /// A field's answer (path of names from the row's root).
-    Answer { path: Vec<String>, list: Option<String> },
+    Answer {
+        path: Vec<String>,
+        list: Option<String>,
+    },
     /// 1 when a `select_multiple` answer contains the choice.
     Choice { path: Vec<String>, choice: String },
     /// Number of instances of a repeat.
@@ -30,8 +33,17 @@ impl Column {
 }
 
 /// Submission metadata columns that start every main row.
-const META_HEADERS: &[&str] =
-    &["submission_id", "revision", "branch_id", "household", "started_at", "finalized_at", "received_at", "review_state", "complete"];
+const META_HEADERS: &[&str] = &[
+    "submission_id",
+    "revision",
+    "branch_id",
+    "household",
+    "started_at",
+    "finalized_at",
+    "received_at",
+    "review_state",
+    "complete",
+];
 
 /// How a form's submissions are exported.
 pub struct Export<'a> {
@@ -55,12 +67,27 @@ impl<'a> Export<'a> {
             match node {
                 Node::Field(field) if is_exported(field) => match &field.kind {
                     FieldKind::SelectMultiple { list, .. } => {
-                        out.push(Column::Answer { path: path.clone(), list: Some(list.clone()) });
-                        for choice in self.form.choices.get(list).map(|l| l.choices.as_slice()).unwrap_or_default() {
-                            out.push(Column::Choice { path: path.clone(), choice: choice.name.clone() });
+                        out.push(Column::Answer {
+                            path: path.clone(),
+                            list: Some(list.clone()),
+                        });
+                        for choice in self
+                            .form
+                            .choices
+                            .get(list)
+                            .map(|l| l.choices.as_slice())
+                            .unwrap_or_default()
+                        {
+                            out.push(Column::Choice {
+                                path: path.clone(),
+                                choice: choice.name.clone(),
+                            });
                         }
                     }
-                    FieldKind::SelectOne { list, .. } => out.push(Column::Answer { path, list: Some(list.clone()) }),
+                    FieldKind::SelectOne { list, .. } => out.push(Column::Answer {
+                        path,
+                        list: Some(list.clone()),
+                    }),
                     _ => out.push(Column::Answer { path, list: None }),
                 },
                 Node::Field(_) => {}
@@ -71,8 +98,17 @@ impl<'a> Export<'a> {
     }
 
     fn new(form: &'a Form, labels: bool) -> Export<'a> {
-        let language = form.default_language.clone().or_else(|| form.languages.first().map(|l| l.name.clone()));
-        Export { form, labels, language, columns: Vec::new(), repeat_path: None }
+        let language = form
+            .default_language
+            .clone()
+            .or_else(|| form.languages.first().map(|l| l.name.clone()));
+        Export {
+            form,
+            labels,
+            language,
+            columns: Vec::new(),
+            repeat_path: None,
+        }
     }
 
     /// The export of the main table (one row per submission).
@@ -123,12 +159,20 @@ impl<'a> Export<'a> {
         } else {
             META_HEADERS.iter().map(|h| (*h).to_owned()).collect()
         };
-        fixed.into_iter().chain(self.columns.iter().map(Column::header)).collect()
+        fixed
+            .into_iter()
+            .chain(self.columns.iter().map(Column::header))
+            .collect()
     }
 
     fn text(&self, texts: &Texts) -> Option<String> {
         let lang = self.language.as_deref().unwrap_or("");
-        texts.0.get(lang).or_else(|| texts.0.get("")).or_else(|| texts.0.values().next()).cloned()
+        texts
+            .0
+            .get(lang)
+            .or_else(|| texts.0.get(""))
+            .or_else(|| texts.0.values().next())
+            .cloned()
     }
 
     fn choice_label(&self, list: &str, name: &str) -> String {
@@ -147,14 +191,21 @@ impl<'a> Export<'a> {
                 Column::Answer { path, list } => {
                     let value = lookup(root, path);
                     match (list, self.labels) {
-                        (Some(list), true) => {
-                            selected(value).iter().map(|n| self.choice_label(list, n)).collect::<Vec<_>>().join(" ")
-                        }
+                        (Some(list), true) => selected(value)
+                            .iter()
+                            .map(|n| self.choice_label(list, n))
+                            .collect::<Vec<_>>()
+                            .join(" "),
                         _ => cell(value),
                     }
                 }
                 Column::Choice { path, choice } => {
-                    if selected(lookup(root, path)).iter().any(|c| c == choice) { "1" } else { "0" }.to_owned()
+                    if selected(lookup(root, path)).iter().any(|c| c == choice) {
+                        "1"
+                    } else {
+                        "0"
+                    }
+                    .to_owned()
                 }
                 Column::RepeatCount { path } => match lookup(root, path) {
                     Some(Value::Array(items)) => items.len().to_string(),
@@ -181,7 +232,7 @@ impl<'a> Export<'a> {
                     cell(body.get("started_at")),
                     cell(body.get("finalized_at")),
                     crate::db::time_text(s.received_at),
-                    s.review_state.as_str().to_owned(),
+                    stored_name(&s.review_state),
                     if s.complete { "1" } else { "0" }.to_owned(),
                 ];
                 row.extend(self.cells(data));
@@ -193,7 +244,11 @@ impl<'a> Export<'a> {
                 instances
                     .into_iter()
                     .map(|(positions, instance)| {
-                        let position = positions.iter().map(usize::to_string).collect::<Vec<_>>().join(".");
+                        let position = positions
+                            .iter()
+                            .map(usize::to_string)
+                            .collect::<Vec<_>>()
+                            .join(".");
                         let mut row = vec![id.clone(), position];
                         row.extend(self.cells(instance));
                         row
@@ -211,7 +266,12 @@ fn lookup<'v>(root: &'v Value, path: &[String]) -> Option<&'v Value> {
 
 /// Every instance of the repeat at `path`, with its 1-based positions (one per repeat
 /// on the way, so a nested repeat's instance is `2.1`).
-fn walk<'v>(value: &'v Value, path: &[String], positions: Vec<usize>, out: &mut Vec<(Vec<usize>, &'v Value)>) {
+fn walk<'v>(
+    value: &'v Value,
+    path: &[String],
+    positions: Vec<usize>,
+    out: &mut Vec<(Vec<usize>, &'v Value)>,
+) {
     let Some((first, rest)) = path.split_first() else {
         out.push((positions, value));
         return;
@@ -233,7 +293,10 @@ fn walk<'v>(value: &'v Value, path: &[String], positions: Vec<usize>, out: &mut 
 fn selected(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
-        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -245,7 +308,11 @@ fn cell(value: Option<&Value>) -> String {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Bool(b)) => if *b { "1" } else { "0" }.to_owned(),
         Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Array(items)) => items.iter().map(|v| cell(Some(v))).collect::<Vec<_>>().join(" "),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| cell(Some(v)))
+            .collect::<Vec<_>>()
+            .join(" "),
         Some(other) => other.to_string(),
     }
 }
@@ -308,8 +375,13 @@ mod tests {
         let form = form();
         let export = Export::main(&form, false);
         let header = export.header();
-        assert_eq!(&header[META_HEADERS.len()..], ["crops", "crops/rice", "crops/corn", "plots_count"]);
-        let rows = export.rows(&record(json!({"crops": ["corn"], "plots": [{"area": 1.5}, {"area": 2}]})));
+        assert_eq!(
+            &header[META_HEADERS.len()..],
+            ["crops", "crops/rice", "crops/corn", "plots_count"]
+        );
+        let rows = export.rows(&record(
+            json!({"crops": ["corn"], "plots": [{"area": 1.5}, {"area": 2}]}),
+        ));
         assert_eq!(&rows[0][META_HEADERS.len()..], ["corn", "0", "1", "2"]);
         let labelled = Export::main(&form, true).rows(&record(json!({"crops": "rice corn"})));
         assert_eq!(labelled[0][META_HEADERS.len()], "Lúa Ngô");
@@ -322,7 +394,10 @@ mod tests {
         assert_eq!(export.header(), ["submission_id", "position", "kind"]);
         let data = json!({"plots": [{"trees": [{"kind": "mận"}]}, {"area": 3}, {"trees": [{"kind": "đào"}, {"kind": "lê"}]}]});
         let rows = export.rows(&record(data));
-        let positions: Vec<(&str, &str)> = rows.iter().map(|r| (r[1].as_str(), r[2].as_str())).collect();
+        let positions: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r[1].as_str(), r[2].as_str()))
+            .collect();
         assert_eq!(positions, [("1.1", "mận"), ("3.1", "đào"), ("3.2", "lê")]);
         assert!(Export::repeat(&form, "nothing", false).is_none());
     }

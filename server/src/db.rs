@@ -137,7 +137,11 @@ pub fn time_text(t: DateTime<Utc>) -> String {
 }
 
 impl ToSql for Value {
-    fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
         match self {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
@@ -160,12 +164,16 @@ pub struct Row(Vec<Value>);
 
 impl Row {
     fn decode_error(column: usize, detail: impl Into<String>) -> DbError {
-        DbError::Decode { column, detail: detail.into() }
+        DbError::Decode {
+            column,
+            detail: detail.into(),
+        }
     }
 
     /// The integer in column `i`.
     pub fn int(&self, i: usize) -> Result<i64, DbError> {
-        self.opt_int(i)?.ok_or_else(|| Self::decode_error(i, "NULL where a number was expected"))
+        self.opt_int(i)?
+            .ok_or_else(|| Self::decode_error(i, "NULL where a number was expected"))
     }
 
     /// The integer in column `i`, or `None` for NULL.
@@ -173,7 +181,10 @@ impl Row {
         match self.0.get(i) {
             Some(Value::Int(v)) => Ok(Some(*v)),
             Some(Value::Null) => Ok(None),
-            other => Err(Self::decode_error(i, format!("expected a number, found {other:?}"))),
+            other => Err(Self::decode_error(
+                i,
+                format!("expected a number, found {other:?}"),
+            )),
         }
     }
 
@@ -184,7 +195,8 @@ impl Row {
 
     /// The text in column `i`.
     pub fn text(&self, i: usize) -> Result<String, DbError> {
-        self.opt_text(i)?.ok_or_else(|| Self::decode_error(i, "NULL where text was expected"))
+        self.opt_text(i)?
+            .ok_or_else(|| Self::decode_error(i, "NULL where text was expected"))
     }
 
     /// The text in column `i`, or `None` for NULL.
@@ -192,7 +204,10 @@ impl Row {
         match self.0.get(i) {
             Some(Value::Text(v)) => Ok(Some(v.clone())),
             Some(Value::Null) => Ok(None),
-            other => Err(Self::decode_error(i, format!("expected text, found {other:?}"))),
+            other => Err(Self::decode_error(
+                i,
+                format!("expected text, found {other:?}"),
+            )),
         }
     }
 
@@ -205,14 +220,17 @@ impl Row {
     /// The id in column `i`, or `None` for NULL.
     pub fn opt_uuid(&self, i: usize) -> Result<Option<Uuid>, DbError> {
         match self.opt_text(i)? {
-            Some(t) => Uuid::parse_str(&t).map(Some).map_err(|e| Self::decode_error(i, e.to_string())),
+            Some(t) => Uuid::parse_str(&t)
+                .map(Some)
+                .map_err(|e| Self::decode_error(i, e.to_string())),
             None => Ok(None),
         }
     }
 
     /// The time in column `i`.
     pub fn time(&self, i: usize) -> Result<DateTime<Utc>, DbError> {
-        self.opt_time(i)?.ok_or_else(|| Self::decode_error(i, "NULL where a time was expected"))
+        self.opt_time(i)?
+            .ok_or_else(|| Self::decode_error(i, "NULL where a time was expected"))
     }
 
     /// The time in column `i`, or `None` for NULL.
@@ -264,22 +282,33 @@ enum Pool {
 impl Database {
     /// Opens (creating if needed) the SQLite database file at `path`.
     pub fn open_sqlite(path: &Path, max_connections: u32) -> Result<Database, DbError> {
-        let manager = SqliteManager { path: path.to_owned() };
+        let manager = SqliteManager {
+            path: path.to_owned(),
+        };
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
             .connection_timeout(Duration::from_secs(30))
             .build(manager)?;
-        Ok(Database { pool: Some(Pool::Sqlite(pool)), write_lock: Mutex::new(()) })
+        Ok(Database {
+            pool: Some(Pool::Sqlite(pool)),
+            write_lock: Mutex::new(()),
+        })
     }
 
     /// Connects to the PostgreSQL database that `config` names.
-    pub fn open_postgres(config: postgres::Config, max_connections: u32) -> Result<Database, DbError> {
+    pub fn open_postgres(
+        config: postgres::Config,
+        max_connections: u32,
+    ) -> Result<Database, DbError> {
         let manager = PostgresManager { config };
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
             .connection_timeout(Duration::from_secs(30))
             .build(manager)?;
-        Ok(Database { pool: Some(Pool::Postgres(pool)), write_lock: Mutex::new(()) })
+        Ok(Database {
+            pool: Some(Pool::Postgres(pool)),
+            write_lock: Mutex::new(()),
+        })
     }
 
     /// The engine underneath.
@@ -295,7 +324,10 @@ impl Database {
     }
 
     /// Runs `f` on a connection outside any explicit transaction (single reads).
-    pub fn read<T, E: From<DbError>>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, E>) -> Result<T, E> {
+    pub fn read<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+    ) -> Result<T, E> {
         match self.pool()? {
             Pool::Sqlite(pool) => {
                 let conn = pool.get().map_err(DbError::from)?;
@@ -318,8 +350,12 @@ impl Database {
         match self.pool()? {
             Pool::Sqlite(pool) => {
                 let conn = pool.get().map_err(DbError::from)?;
-                let _writer = self.write_lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                conn.execute_batch("BEGIN IMMEDIATE").map_err(DbError::from)?;
+                let _writer = self
+                    .write_lock
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                conn.execute_batch("BEGIN IMMEDIATE")
+                    .map_err(DbError::from)?;
                 let result = f(&mut SqliteConn(&conn));
                 finish(result, |sql| conn.execute_batch(sql).map_err(DbError::from))
             }
@@ -331,7 +367,9 @@ impl Database {
                     conn.client.batch_execute("BEGIN").map_err(DbError::from)?;
                     let result = f(&mut *conn);
                     let retry = matches!(&result, Err(e) if e.as_db_error().is_some_and(DbError::is_retryable));
-                    let done = finish(result, |sql| conn.client.batch_execute(sql).map_err(DbError::from));
+                    let done = finish(result, |sql| {
+                        conn.client.batch_execute(sql).map_err(DbError::from)
+                    });
                     if retry && attempt < 10 {
                         tracing::debug!(attempt, "transaction lost a deadlock; running it again");
                         std::thread::sleep(Duration::from_millis(5 * attempt));
@@ -376,7 +414,10 @@ impl AsDbError for DbError {
     }
 }
 
-fn finish<T, E: From<DbError>>(result: Result<T, E>, run: impl FnOnce(&str) -> Result<(), DbError>) -> Result<T, E> {
+fn finish<T, E: From<DbError>>(
+    result: Result<T, E>,
+    run: impl FnOnce(&str) -> Result<(), DbError>,
+) -> Result<T, E> {
     match result {
         Ok(v) => {
             run("COMMIT")?;
@@ -402,7 +443,9 @@ impl r2d2::ManageConnection for SqliteManager {
     fn connect(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
         let conn = rusqlite::Connection::open(&self.path)?;
         conn.busy_timeout(Duration::from_secs(30))?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }
@@ -456,7 +499,9 @@ impl Conn for SqliteConn<'_> {
                     ValueRef::Integer(v) => Value::Int(v),
                     // Only COUNT/AVG-like expressions produce reals; the store never stores them.
                     ValueRef::Real(v) => Value::Int(v as i64),
-                    ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        Value::Text(String::from_utf8_lossy(t).into_owned())
+                    }
                 });
             }
             out.push(Row(values));
@@ -481,7 +526,10 @@ impl r2d2::ManageConnection for PostgresManager {
 
     fn connect(&self) -> Result<PgConn, postgres::Error> {
         let client = self.config.connect(postgres::NoTls)?;
-        Ok(PgConn { client, statements: HashMap::new() })
+        Ok(PgConn {
+            client,
+            statements: HashMap::new(),
+        })
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
@@ -529,15 +577,20 @@ impl Conn for PgConn {
                 let value = if *ty == Type::INT8 {
                     row.try_get::<_, Option<i64>>(i)?.map(Value::Int)
                 } else if *ty == Type::INT4 {
-                    row.try_get::<_, Option<i32>>(i)?.map(|v| Value::Int(i64::from(v)))
+                    row.try_get::<_, Option<i32>>(i)?
+                        .map(|v| Value::Int(i64::from(v)))
                 } else if *ty == Type::INT2 {
-                    row.try_get::<_, Option<i16>>(i)?.map(|v| Value::Int(i64::from(v)))
+                    row.try_get::<_, Option<i16>>(i)?
+                        .map(|v| Value::Int(i64::from(v)))
                 } else if *ty == Type::BOOL {
                     row.try_get::<_, Option<bool>>(i)?.map(Value::from)
                 } else if *ty == Type::TEXT || *ty == Type::VARCHAR || *ty == Type::NAME {
                     row.try_get::<_, Option<String>>(i)?.map(Value::Text)
                 } else {
-                    return Err(DbError::Decode { column: i, detail: format!("unsupported column type {ty}") });
+                    return Err(DbError::Decode {
+                        column: i,
+                        detail: format!("unsupported column type {ty}"),
+                    });
                 };
                 values.push(value.unwrap_or(Value::Null));
             }

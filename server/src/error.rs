@@ -34,6 +34,9 @@ pub enum ApiError {
     /// Malformed request: bad JSON, wrong types, missing fields, bad parameters (400).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The phone speaks another version of the sync protocol (400).
+    #[error("unsupported protocol: {0}")]
+    UnsupportedProtocol(String),
     /// Well-formed but refused content (422).
     #[error("{code}: {detail}")]
     Unprocessable {
@@ -64,7 +67,10 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Exists(what) => ApiError::Conflict(format!("{what} already exists")),
             StoreError::NotFound(what) => ApiError::NotFound(what),
-            StoreError::Invalid(why) => ApiError::Unprocessable { code: "invalid", detail: why },
+            StoreError::Invalid(why) => ApiError::Unprocessable {
+                code: "invalid",
+                detail: why,
+            },
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -79,36 +85,76 @@ struct ProblemsBody {
 }
 
 fn body(error: &str, detail: String) -> ErrorBody {
-    ErrorBody { error: error.to_owned(), detail, photo: None }
+    ErrorBody {
+        error: error.to_owned(),
+        detail,
+        photo: None,
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error) = match self {
-            ApiError::Unauthorized { code, detail } => (StatusCode::UNAUTHORIZED, body(code, detail)),
+            ApiError::Unauthorized { code, detail } => {
+                (StatusCode::UNAUTHORIZED, body(code, detail))
+            }
             ApiError::Forbidden(detail) => (StatusCode::FORBIDDEN, body("forbidden", detail)),
             ApiError::PasswordChangeRequired => (
                 StatusCode::FORBIDDEN,
-                body("password_change_required", "choose a new password before anything else".into()),
+                body(
+                    "password_change_required",
+                    "choose a new password before anything else".into(),
+                ),
             ),
             ApiError::NotFound(detail) => (StatusCode::NOT_FOUND, body("not_found", detail)),
             ApiError::BadRequest(detail) => (StatusCode::BAD_REQUEST, body("bad_request", detail)),
-            ApiError::Unprocessable { code, detail } => (StatusCode::UNPROCESSABLE_ENTITY, body(code, detail)),
+            ApiError::UnsupportedProtocol(detail) => (
+                StatusCode::BAD_REQUEST,
+                body("unsupported_protocol", detail),
+            ),
+            ApiError::Unprocessable { code, detail } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, body(code, detail))
+            }
             ApiError::FormProblems(problems) => {
-                let error = body("invalid_form", format!("the form has {} problem(s); nothing was stored", problems.len()));
-                return (StatusCode::UNPROCESSABLE_ENTITY, Json(ProblemsBody { error, problems })).into_response();
+                let error = body(
+                    "invalid_form",
+                    format!(
+                        "the form has {} problem(s); nothing was stored",
+                        problems.len()
+                    ),
+                );
+                return (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Json(ProblemsBody { error, problems }),
+                )
+                    .into_response();
             }
             ApiError::Conflict(detail) => (StatusCode::CONFLICT, body("conflict", detail)),
             ApiError::WrongOffset(status) => {
-                let detail = format!("the server holds {} bytes of this photo: continue from there", status.received);
-                (StatusCode::CONFLICT, ErrorBody { error: "wrong_offset".into(), detail, photo: Some(status) })
+                let detail = format!(
+                    "the server holds {} bytes of this photo: continue from there",
+                    status.received
+                );
+                (
+                    StatusCode::CONFLICT,
+                    ErrorBody {
+                        error: "wrong_offset".into(),
+                        detail,
+                        photo: Some(status),
+                    },
+                )
             }
-            ApiError::TooLarge(detail) => (StatusCode::PAYLOAD_TOO_LARGE, body("too_large", detail)),
+            ApiError::TooLarge(detail) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, body("too_large", detail))
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "server fault");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    body("internal", "the server failed; nothing was lost, try again later".into()),
+                    body(
+                        "internal",
+                        "the server failed; nothing was lost, try again later".into(),
+                    ),
                 )
             }
         };

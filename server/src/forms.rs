@@ -42,7 +42,10 @@ fn form_error(e: FormError) -> ApiError {
     match e {
         FormError::Invalid { problems } => ApiError::FormProblems(problems),
         other @ (FormError::NotXlsx { .. } | FormError::Sheet { .. } | FormError::Json { .. }) => {
-            ApiError::Unprocessable { code: "unreadable_form", detail: other.to_string() }
+            ApiError::Unprocessable {
+                code: "unreadable_form",
+                detail: other.to_string(),
+            }
         }
     }
 }
@@ -54,8 +57,9 @@ pub fn check_upload(bytes: &[u8]) -> Result<CheckedUpload, ApiError> {
     let compiled = if is_zip(bytes) {
         load_xlsx(bytes).map_err(form_error)?
     } else {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| ApiError::BadRequest("send an XLSForm .xlsx file or a form's JSON (UTF-8)".into()))?;
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            ApiError::BadRequest("send an XLSForm .xlsx file or a form's JSON (UTF-8)".into())
+        })?;
         load_json(text).map_err(form_error)?
     };
     let form = compiled.form().clone();
@@ -67,16 +71,25 @@ pub fn check_upload(bytes: &[u8]) -> Result<CheckedUpload, ApiError> {
 /// Checks a submission's answers against its form version with the core's engine (the
 /// same check the phone ran before finalizing).
 pub fn check_submission(form: &PublishedForm, submission: &SubmissionBody) -> Result<(), String> {
-    form.compiled.validate_data(&submission.data).map_err(|problems| {
-        let quoted: Vec<String> = problems
-            .iter()
-            .take(QUOTED_PROBLEMS)
-            .map(|p| format!("{}: {}", p.question, p.message))
-            .collect();
-        let more = problems.len().saturating_sub(QUOTED_PROBLEMS);
-        let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
-        format!("the answers fail the form's checks: {}{tail}", quoted.join("; "))
-    })
+    form.compiled
+        .validate_data(&submission.data)
+        .map_err(|problems| {
+            let quoted: Vec<String> = problems
+                .iter()
+                .take(QUOTED_PROBLEMS)
+                .map(|p| format!("{}: {}", p.question, p.message))
+                .collect();
+            let more = problems.len().saturating_sub(QUOTED_PROBLEMS);
+            let tail = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            format!(
+                "the answers fail the form's checks: {}{tail}",
+                quoted.join("; ")
+            )
+        })
 }
 
 /// Published form versions, loaded from the store once and kept.
@@ -87,9 +100,19 @@ pub struct FormCatalog {
 
 impl FormCatalog {
     /// The published version `(form_id, version)`, or `None` when it is unknown or a draft.
-    pub fn published(&self, store: &Store, form_id: &str, version: &str) -> Result<Option<Arc<PublishedForm>>, StoreError> {
+    pub fn published(
+        &self,
+        store: &Store,
+        form_id: &str,
+        version: &str,
+    ) -> Result<Option<Arc<PublishedForm>>, StoreError> {
         let key = (form_id.to_owned(), version.to_owned());
-        if let Some(found) = self.published.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+        if let Some(found) = self
+            .published
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
             return Ok(Some(Arc::clone(found)));
         }
         let Some((meta, json)) = store.form_version(form_id, version)? else {
@@ -98,7 +121,8 @@ impl FormCatalog {
         if !meta.published {
             return Ok(None);
         }
-        let compiled = load_json(&json).map_err(|e| StoreError::Invalid(format!("stored form {form_id}/{version}: {e}")))?;
+        let compiled = load_json(&json)
+            .map_err(|e| StoreError::Invalid(format!("stored form {form_id}/{version}: {e}")))?;
         let loaded = Arc::new(PublishedForm { compiled });
         self.published
             .write()

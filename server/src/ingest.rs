@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::model::RecordKind;
+use crate::model::{RecordKind, stored_name};
 
 /// An attendee as the indicators count her: no name, no id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,8 +84,10 @@ fn write_canonical(value: &serde_json::Value, out: &mut String) {
             out.push(']');
         }
         Value::Object(map) => {
-            let mut entries: Vec<(String, &Value)> =
-                map.iter().map(|(k, v)| (branchbook_core::text::nfc(k), v)).collect();
+            let mut entries: Vec<(String, &Value)> = map
+                .iter()
+                .map(|(k, v)| (branchbook_core::text::nfc(k), v))
+                .collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
@@ -108,15 +110,55 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// True for a lower-case hex SHA-256.
 pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// What the form check says about a submission.
-pub type SubmissionCheck<'a> = &'a dyn Fn(&SubmissionBody) -> Result<(), String>;
+pub type SubmissionCheck<'a> = &'a (dyn Fn(&SubmissionBody) -> Result<(), String> + Sync);
+
+/// Records below which a batch is prepared on one thread.
+const PARALLEL_MIN_RECORDS: usize = 64;
+
+/// Prepares a batch, spread over the machine's cores (validating answers with the form
+/// engine is the costly part of a push, and records are independent until the store).
+/// Results keep the batch's order.
+pub fn prepare_batch(
+    records: &[Record],
+    max_photo_bytes: u64,
+    check_submission: SubmissionCheck<'_>,
+) -> Result<Vec<PreparedRecord>, String> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let workers = cores.min(records.len() / PARALLEL_MIN_RECORDS).max(1);
+    if workers == 1 {
+        return Ok(records.iter().map(|r| prepare(r, max_photo_bytes, check_submission)).collect());
+    }
+    let chunk = records.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = records
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter().map(|r| prepare(r, max_photo_bytes, check_submission)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut prepared = Vec::with_capacity(records.len());
+        for part in parts {
+            prepared.extend(part.join().map_err(|_| "a record could not be prepared".to_owned())?);
+        }
+        Ok(prepared)
+    })
+}
 
 /// Prepares one uploaded record: canonical content and hash, indexed facts, and the
 /// checks that need no database (`check_submission` validates answers against the form).
-pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: SubmissionCheck<'_>) -> PreparedRecord {
+pub fn prepare(
+    record: &Record,
+    max_photo_bytes: u64,
+    check_submission: SubmissionCheck<'_>,
+) -> PreparedRecord {
     let json = serde_json::to_value(record).unwrap_or(serde_json::Value::Null);
     let body = canonical_json(&json);
     let content_hash = sha256_hex(body.as_bytes());
@@ -129,7 +171,14 @@ pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: Submissi
             s.photos.clone(),
             Vec::new(),
         ),
-        RecordBody::Household(_) => (RecordKind::Household, None, None, record.created_at, Vec::new(), Vec::new()),
+        RecordBody::Household(_) => (
+            RecordKind::Household,
+            None,
+            None,
+            record.created_at,
+            Vec::new(),
+            Vec::new(),
+        ),
         RecordBody::Gathering(g) => (
             RecordKind::Gathering,
             None,
@@ -139,13 +188,20 @@ pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: Submissi
             g.attendees
                 .iter()
                 .map(|a| AttendeeFacts {
-                    sex: enum_name(&a.sex),
+                    sex: stored_name(&a.sex),
                     ethnicity: a.ethnicity.clone(),
-                    age_group: a.age_group.as_ref().map(enum_name),
+                    age_group: a.age_group.as_ref().map(stored_name),
                 })
                 .collect(),
         ),
-        RecordBody::Audit(_) => (RecordKind::Audit, None, None, record.created_at, Vec::new(), Vec::new()),
+        RecordBody::Audit(_) => (
+            RecordKind::Audit,
+            None,
+            None,
+            record.created_at,
+            Vec::new(),
+            Vec::new(),
+        ),
     };
     let rejection = first_problem(record, &photos, max_photo_bytes, check_submission);
     PreparedRecord {
@@ -158,7 +214,7 @@ pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: Submissi
         form,
         household,
         gathering_kind: match &record.body {
-            RecordBody::Gathering(g) => Some(enum_name(&g.kind)),
+            RecordBody::Gathering(g) => Some(stored_name(&g.kind)),
             _ => None,
         },
         event_at,
@@ -168,16 +224,11 @@ pub fn prepare(record: &Record, max_photo_bytes: u64, check_submission: Submissi
     }
 }
 
-/// The serde name of a unit enum value (`Sex::Female` -> `female`).
-pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 fn unknown_ethnicity<'a>(mut keys: impl Iterator<Item = &'a Option<String>>) -> bool {
-    keys.any(|k| k.as_deref().is_some_and(|k| branchbook_core::domain::ethnicity(k).is_none()))
+    keys.any(|k| {
+        k.as_deref()
+            .is_some_and(|k| branchbook_core::domain::ethnicity(k).is_none())
+    })
 }
 
 fn first_problem(
@@ -190,17 +241,24 @@ fn first_problem(
         return Some("revision numbers start at 1".into());
     }
     if let Some(p) = photos.iter().find(|p| !is_sha256_hex(&p.sha256)) {
-        return Some(format!("photo reference {:?} is not a lower-case hex SHA-256", p.sha256));
+        return Some(format!(
+            "photo reference {:?} is not a lower-case hex SHA-256",
+            p.sha256
+        ));
     }
     if photos.iter().any(|p| p.bytes > max_photo_bytes) {
-        return Some(format!("a photo is larger than the server's limit of {max_photo_bytes} bytes"));
+        return Some(format!(
+            "a photo is larger than the server's limit of {max_photo_bytes} bytes"
+        ));
     }
     match &record.body {
         RecordBody::Submission(s) => check_submission(s).err(),
         RecordBody::Household(h) if unknown_ethnicity(h.members.iter().map(|m| &m.ethnicity)) => {
             Some("a household member has an unknown ethnicity key".into())
         }
-        RecordBody::Gathering(g) if g.closed_at < g.starts_at => Some("the gathering closes before it starts".into()),
+        RecordBody::Gathering(g) if g.closed_at < g.starts_at => {
+            Some("the gathering closes before it starts".into())
+        }
         RecordBody::Gathering(g) if unknown_ethnicity(g.attendees.iter().map(|a| &a.ethnicity)) => {
             Some("an attendee has an unknown ethnicity key".into())
         }
@@ -218,14 +276,23 @@ mod tests {
         let a = json!({"b": 1, "a": {"y": "Tha\u{0300}o", "x": [1, "đ"]}});
         let b = json!({"a": {"x": [1, "đ"], "y": "Thào"}, "b": 1});
         assert_eq!(canonical_json(&a), canonical_json(&b));
-        assert_eq!(canonical_json(&b), r#"{"a":{"x":[1,"đ"],"y":"Thào"},"b":1}"#);
-        assert_ne!(canonical_json(&json!({"a": 1})), canonical_json(&json!({"a": 2})));
+        assert_eq!(
+            canonical_json(&b),
+            r#"{"a":{"x":[1,"đ"],"y":"Thào"},"b":1}"#
+        );
+        assert_ne!(
+            canonical_json(&json!({"a": 1})),
+            canonical_json(&json!({"a": 2}))
+        );
     }
 
     #[test]
     fn sha256_hex_is_recognised() {
         let h = sha256_hex(b"abc");
-        assert_eq!(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            h,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert!(is_sha256_hex(&h));
         assert!(!is_sha256_hex(&h.to_uppercase()));
         assert!(!is_sha256_hex("abc"));

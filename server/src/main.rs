@@ -37,13 +37,16 @@ async fn run(config: Config) -> Result<(), ServerError> {
     let store_for_admin = Arc::clone(&store);
     let password = tokio::task::spawn_blocking(move || ensure_admin(&store_for_admin))
         .await
-        .map_err(|e| ServerError::DatabaseUrl(e.to_string()))??;
+        .map_err(|e| ServerError::Task(e.to_string()))??;
     let bound = bind(config, store).await?;
     if let Some(password) = password {
         // Standard output only, once: never through the logger.
-        println!("First start: created the administrator account 'admin' with the one-time password: {password}");
-        println!("Log in at POST http://{}/api/v1/office/login and choose a new password.", bound.addr);
+        println!(
+            "First start: created the administrator account 'admin' with the one-time password: {password}"
+        );
+        println!("Log in with POST /api/v1/office/login, then choose a new password.");
     }
+    println!("Listening on http://{}", bound.addr);
     tracing::info!(addr = %bound.addr, "listening");
     bound
         .serve(async {

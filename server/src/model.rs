@@ -3,8 +3,24 @@
 //! `branchbook_core::protocol`; these are what only the server and its web users share.
 
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// The name a unit enum is stored and sent under: its serde name (`Role::BranchHead` ->
+/// `branch_head`, `Sex::Female` -> `female`), so the database, the JSON and the code
+/// can never spell a value two ways.
+pub fn stored_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Reads a value back from its [`stored_name`]; `None` for an unknown name.
+pub fn from_stored_name<T: DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
 
 /// A level of the administrative tree. Vietnam has had two tiers of local government
 /// since 2025 (province > commune), under which the Union's branches sit; `District` is
@@ -31,23 +47,6 @@ impl AreaLevel {
             AreaLevel::Commune => 2,
             AreaLevel::Branch => 3,
         }
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AreaLevel::Province => "province",
-            AreaLevel::District => "district",
-            AreaLevel::Commune => "commune",
-            AreaLevel::Branch => "branch",
-        }
-    }
-
-    /// Reads a stored name.
-    pub fn parse(s: &str) -> Option<AreaLevel> {
-        [AreaLevel::Province, AreaLevel::District, AreaLevel::Commune, AreaLevel::Branch]
-            .into_iter()
-            .find(|l| l.as_str() == s)
     }
 }
 
@@ -77,22 +76,6 @@ pub enum Role {
     Officer,
     /// Heads one branch: her devices upload its data, she sees only it.
     BranchHead,
-}
-
-impl Role {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Officer => "officer",
-            Role::BranchHead => "branch_head",
-        }
-    }
-
-    /// Reads a stored name.
-    pub fn parse(s: &str) -> Option<Role> {
-        [Role::Admin, Role::Officer, Role::BranchHead].into_iter().find(|r| r.as_str() == s)
-    }
 }
 
 /// An account of a person who logs in (administrator, officer, branch head).
@@ -170,25 +153,6 @@ pub enum ReviewState {
     Rejected,
 }
 
-impl ReviewState {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReviewState::Received => "received",
-            ReviewState::HasIssues => "has_issues",
-            ReviewState::Approved => "approved",
-            ReviewState::Rejected => "rejected",
-        }
-    }
-
-    /// Reads a stored name.
-    pub fn parse(s: &str) -> Option<ReviewState> {
-        [ReviewState::Received, ReviewState::HasIssues, ReviewState::Approved, ReviewState::Rejected]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-    }
-}
-
 /// The kind of a stored record (the `kind` tag of `protocol::RecordBody`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -201,25 +165,6 @@ pub enum RecordKind {
     Gathering,
     /// An audit-trail entry.
     Audit,
-}
-
-impl RecordKind {
-    /// The stored name (same as the wire tag).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Submission => "submission",
-            RecordKind::Household => "household",
-            RecordKind::Gathering => "gathering",
-            RecordKind::Audit => "audit",
-        }
-    }
-
-    /// Reads a stored name.
-    pub fn parse(s: &str) -> Option<RecordKind> {
-        [RecordKind::Submission, RecordKind::Household, RecordKind::Gathering, RecordKind::Audit]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
 }
 
 /// A form version as the server keeps it.

@@ -41,7 +41,10 @@ impl PhotoFiles {
     /// Opens (creating) the photo folder under `root`.
     pub fn open(root: &Path) -> Result<PhotoFiles, PhotoError> {
         std::fs::create_dir_all(root.join("partial"))?;
-        Ok(PhotoFiles { root: root.to_owned(), locks: Mutex::new(HashMap::new()) })
+        Ok(PhotoFiles {
+            root: root.to_owned(),
+            locks: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Where a complete photo lives (fanned out by its first two hex digits).
@@ -55,7 +58,9 @@ impl PhotoFiles {
 
     /// True when the complete photo is on disk.
     pub async fn exists(&self, sha256: &str) -> bool {
-        tokio::fs::try_exists(self.path(sha256)).await.unwrap_or(false)
+        tokio::fs::try_exists(self.path(sha256))
+            .await
+            .unwrap_or(false)
     }
 
     /// Bytes of a branch's upload received so far.
@@ -69,7 +74,10 @@ impl PhotoFiles {
 
     /// Serialises writers of one partial file (two phones of a branch uploading one photo).
     pub fn lock(&self, sha256: &str, branch: Uuid) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.locks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut locks = self
+            .locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         locks.retain(|_, l| Arc::strong_count(l) > 1);
         Arc::clone(locks.entry(format!("{sha256}.{branch}")).or_default())
     }
@@ -77,13 +85,23 @@ impl PhotoFiles {
     /// Appends a body to a branch's partial file, refusing bytes past `total`. Bytes
     /// written before a broken stream are kept (the client resumes after them). Returns
     /// the bytes now received. The caller holds [`Self::lock`] and checked the offset.
-    pub async fn append<S, E>(&self, sha256: &str, branch: Uuid, total: u64, mut body: S) -> Result<u64, PhotoError>
+    pub async fn append<S, E>(
+        &self,
+        sha256: &str,
+        branch: Uuid,
+        total: u64,
+        mut body: S,
+    ) -> Result<u64, PhotoError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
         let path = self.partial_path(sha256, branch);
-        let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(&path).await?;
+        let mut file = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .await?;
         let mut received = file.metadata().await?.len();
         let mut outcome = Ok(());
         while let Some(chunk) = body.next().await {

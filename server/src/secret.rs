@@ -1,8 +1,8 @@
 //! Secrets: bearer tokens (random 256 bits, kept only as SHA-256), enrollment codes
 //! (short, typeable, unambiguous), generated passwords and argon2 password hashes.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 
 use crate::ingest::sha256_hex;
@@ -53,7 +53,11 @@ pub fn new_enrollment_code() -> String {
 
 /// A typed code in its canonical form: upper case, separators and spaces dropped.
 pub fn normalize_code(typed: &str) -> String {
-    typed.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+    typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// A generated one-time password (16 characters of the unambiguous alphabet, ~74 bits).
@@ -74,7 +78,11 @@ pub fn hash_password(password: &str) -> Result<String, HashError> {
 
 /// True when `password` matches the stored hash.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]

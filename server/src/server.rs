@@ -33,6 +33,9 @@ pub enum ServerError {
     /// The database URL could not be read.
     #[error("database URL: {0}")]
     DatabaseUrl(String),
+    /// A background task of the start-up was lost.
+    #[error("start-up task failed: {0}")]
+    Task(String),
     /// Hashing the administrator's password failed.
     #[error("{0}")]
     Hash(#[from] crate::secret::HashError),
@@ -41,11 +44,15 @@ pub enum ServerError {
 /// Opens the store the configuration names: PostgreSQL when a URL is given, SQLite in the
 /// data folder otherwise.
 pub fn open_store(config: &Config) -> Result<Store, ServerError> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|source| ServerError::Io { context: format!("creating {}", config.data_dir.display()), source })?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::Io {
+        context: format!("creating {}", config.data_dir.display()),
+        source,
+    })?;
     match &config.database_url {
         Some(url) => {
-            let pg: postgres::Config = url.parse().map_err(|e: postgres::Error| ServerError::DatabaseUrl(e.to_string()))?;
+            let pg: postgres::Config = url
+                .parse()
+                .map_err(|e: postgres::Error| ServerError::DatabaseUrl(e.to_string()))?;
             Ok(Store::open_postgres(pg, config.db_connections)?)
         }
         None => Ok(Store::open_sqlite(&config.data_dir)?),
@@ -80,11 +87,17 @@ pub struct Bound {
 
 impl Bound {
     /// Serves until the future `shutdown` completes.
-    pub async fn serve(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
         axum::serve(self.listener, self.app)
             .with_graceful_shutdown(shutdown)
             .await
-            .map_err(|source| ServerError::Io { context: "serving".into(), source })
+            .map_err(|source| ServerError::Io {
+                context: "serving".into(),
+                source,
+            })
     }
 }
 
@@ -93,10 +106,14 @@ pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerErro
     let photos = PhotoFiles::open(&config.data_dir.join("photos"))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|source| ServerError::Io { context: format!("listening on {}", config.listen), source })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| ServerError::Io { context: "reading the bound address".into(), source })?;
+        .map_err(|source| ServerError::Io {
+            context: format!("listening on {}", config.listen),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServerError::Io {
+        context: "reading the bound address".into(),
+        source,
+    })?;
     let mut config = config;
     config.listen = addr;
     let state = AppState {
@@ -105,5 +122,9 @@ pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerErro
         photos: Arc::new(photos),
         forms: Arc::new(FormCatalog::default()),
     };
-    Ok(Bound { addr, listener, app: router(state) })
+    Ok(Bound {
+        addr,
+        listener,
+        app: router(state),
+    })
 }

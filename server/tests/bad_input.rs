@@ -18,15 +18,31 @@ use uuid::Uuid;
 async fn device_of(server: &TestServer) -> (String, String) {
     let admin = server.admin().await;
     let province = server.create_area(&admin, None, "province", "Sơn La").await;
-    let commune = server.create_area(&admin, Some(province), "commune", "Xã Chiềng").await;
-    let branch = server.create_area(&admin, Some(commune), "branch", "Chi hội Bản Mòng").await;
-    let (head, _) = server.create_account(&admin, "head", "branch_head", Some(branch)).await;
+    let commune = server
+        .create_area(&admin, Some(province), "commune", "Xã Chiềng")
+        .await;
+    let branch = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Mòng")
+        .await;
+    let (head, _) = server
+        .create_account(&admin, "head", "branch_head", Some(branch))
+        .await;
     server.publish_form(&admin, household_form().upload).await;
     (server.enrolled_device(&admin, head).await.token, admin)
 }
 
-async fn raw_post(server: &TestServer, path: &str, token: &str, body: Vec<u8>, encoding: Option<&str>) -> (StatusCode, Value) {
-    let mut request = server.client.post(server.url(path)).bearer_auth(token).header("content-type", "application/json");
+async fn raw_post(
+    server: &TestServer,
+    path: &str,
+    token: &str,
+    body: Vec<u8>,
+    encoding: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut request = server
+        .client
+        .post(server.url(path))
+        .bearer_auth(token)
+        .header("content-type", "application/json");
     if let Some(e) = encoding {
         request = request.header("content-encoding", e);
     }
@@ -47,24 +63,80 @@ async fn malformed_requests_get_json_errors(server: TestServer) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {answer}");
         assert_eq!(error_of(&answer).error, "bad_request", "{what}");
     }
-    let (status, answer) = server.post("/api/v1/enroll", None, &json!({"code": "ABCD-EFGH"})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "missing device_label: {answer}");
+    let (status, answer) = server
+        .post("/api/v1/enroll", None, &json!({"code": "ABCD-EFGH"}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "missing device_label: {answer}"
+    );
     assert!(error_of(&answer).detail.contains("device_label"));
-    let (status, answer) = server.post("/api/v1/office/areas", Some(&admin), &json!({"level": "planet", "name": "x"})).await;
+    let (status, answer) = server
+        .post(
+            "/api/v1/office/areas",
+            Some(&admin),
+            &json!({"level": "planet", "name": "x"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    let (status, answer) = server.post("/api/v1/office/areas", Some(&admin), &json!({"level": "commune", "name": "x"})).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a commune needs a parent: {answer}");
-    let (status, answer) = raw_post(&server, "/api/v1/records", &device, b"\x1f\x8b garbage".to_vec(), Some("gzip")).await;
+    let (status, answer) = server
+        .post(
+            "/api/v1/office/areas",
+            Some(&admin),
+            &json!({"level": "commune", "name": "x"}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a commune needs a parent: {answer}"
+    );
+    let (status, answer) = raw_post(
+        &server,
+        "/api/v1/records",
+        &device,
+        b"\x1f\x8b garbage".to_vec(),
+        Some("gzip"),
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    let (status, answer) = raw_post(&server, "/api/v1/records", &device, b"{}".to_vec(), Some("br")).await;
+    let (status, answer) = raw_post(
+        &server,
+        "/api/v1/records",
+        &device,
+        b"{}".to_vec(),
+        Some("br"),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    // A phone of another protocol version is refused; the current one passes.
+    for (version, expected) in [("2", StatusCode::BAD_REQUEST), ("1", StatusCode::OK)] {
+        let response = server
+            .client
+            .get(server.url("/api/v1/manifest"))
+            .bearer_auth(&device)
+            .header(branchbook_core::protocol::PROTOCOL_HEADER, version)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected);
+        if expected != StatusCode::OK {
+            assert_eq!(
+                error_of(&response.json().await.unwrap()).error,
+                "unsupported_protocol"
+            );
+        }
+    }
     let (status, answer) = server.get("/api/v1/no/such/thing", &device).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     error_of(&answer);
     let (status, answer) = server.get("/api/v1/photos/NOT-A-HASH", &device).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     error_of(&answer);
-    let (status, answer) = server.get("/api/v1/office/submissions?from=yesterday", &admin).await;
+    let (status, answer) = server
+        .get("/api/v1/office/submissions?from=yesterday", &admin)
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     error_of(&answer);
 }
@@ -73,7 +145,9 @@ async fn one_bad_record_never_blocks_the_rest(server: TestServer) {
     let (device, admin) = device_of(&server).await;
     let form = household_form();
     let home = household(Uuid::now_v7(), 1, 0);
-    let good: Vec<_> = (0..5).map(|i| submission(&form, i, Some(home.uuid), None)).collect();
+    let good: Vec<_> = (0..5)
+        .map(|i| submission(&form, i, Some(home.uuid), None))
+        .collect();
     let mut unknown_form = submission(&form, 7, None, None);
     if let branchbook_core::protocol::RecordBody::Submission(s) = &mut unknown_form.body {
         s.form_version = "1999".into();
@@ -97,20 +171,36 @@ async fn one_bad_record_never_blocks_the_rest(server: TestServer) {
     records.push(serde_json::to_value(&bad_ethnicity).unwrap());
     records.push(serde_json::to_value(&invalid_answers).unwrap());
     records.extend(good[2..].iter().map(|r| serde_json::to_value(r).unwrap()));
-    let (status, answer) = server.post("/api/v1/records", Some(&device), &json!({"records": records})).await;
+    let (status, answer) = server
+        .post(
+            "/api/v1/records",
+            Some(&device),
+            &json!({"records": records}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
-    let results: Vec<branchbook_core::protocol::RecordResult> = serde_json::from_value(answer["results"].clone()).unwrap();
+    let results: Vec<branchbook_core::protocol::RecordResult> =
+        serde_json::from_value(answer["results"].clone()).unwrap();
     let statuses: Vec<RecordStatus> = results.iter().map(|r| r.status).collect();
     use RecordStatus::{Accepted as A, Rejected as R};
     assert_eq!(statuses, vec![A, A, A, R, R, R, R, R, R, A, A, A]);
     assert!(results[3].reason.as_deref().unwrap().contains("malformed"));
     assert_eq!(results[4].uuid, Uuid::nil());
-    assert!(results[5].reason.as_deref().unwrap().contains("unknown form version"));
+    assert!(
+        results[5]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("unknown form version")
+    );
     assert!(results[6].reason.as_deref().unwrap().contains("household"));
     assert!(results[7].reason.as_deref().unwrap().contains("ethnicity"));
     let reason = results[8].reason.as_deref().unwrap();
     assert!(reason.contains("fail the form's checks"), "{reason}");
-    assert!(reason.contains("hh_size") && reason.contains("loan_amount"), "{reason}");
+    assert!(
+        reason.contains("hh_size") && reason.contains("loan_amount"),
+        "{reason}"
+    );
     let (_, page) = server.get("/api/v1/office/submissions", &admin).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 5);
 }
@@ -127,7 +217,9 @@ async fn limits_answer_413_with_a_reason(server: TestServer) {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(error_of(&answer).error, "too_large");
     // Too many bytes, plain and as a small gzip that inflates past the limit.
-    let big = json!({"records": [], "padding": "x".repeat(70 * 1024)}).to_string().into_bytes();
+    let big = json!({"records": [], "padding": "x".repeat(70 * 1024)})
+        .to_string()
+        .into_bytes();
     let (status, answer) = raw_post(&server, "/api/v1/records", &device, big.clone(), None).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
     error_of(&answer);
@@ -140,7 +232,9 @@ async fn limits_answer_413_with_a_reason(server: TestServer) {
     // A photo over the size limit, and a record announcing one.
     let photo = photo_bytes(1, 100_001);
     let sha = photo_ref(&photo).sha256;
-    let (status, answer) = server.put_chunk(&device, &sha, 0, photo.len() as u64, photo[..1000].to_vec()).await;
+    let (status, answer) = server
+        .put_chunk(&device, &sha, 0, photo.len() as u64, photo[..1000].to_vec())
+        .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     error_of(&answer);
     let record = submission(&household_form(), 1, None, Some(&photo_ref(&photo)));
@@ -148,7 +242,14 @@ async fn limits_answer_413_with_a_reason(server: TestServer) {
     assert_eq!(results[0].status, RecordStatus::Rejected);
     // Within the limits everything works.
     let records: Vec<_> = (0..20).map(|i| household(Uuid::now_v7(), 1, i)).collect();
-    assert!(server.push(&device, &records).await.results.iter().all(|r| r.status == RecordStatus::Accepted));
+    assert!(
+        server
+            .push(&device, &records)
+            .await
+            .results
+            .iter()
+            .all(|r| r.status == RecordStatus::Accepted)
+    );
 }
 
 async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {
@@ -156,10 +257,15 @@ async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {
     let photo = photo_bytes(5, 40_000);
     let sha = photo_ref(&photo).sha256;
     let record = submission(&household_form(), 1, None, Some(&photo_ref(&photo)));
-    let results = server.push(&device, std::slice::from_ref(&record)).await.results;
+    let results = server
+        .push(&device, std::slice::from_ref(&record))
+        .await
+        .results;
     assert_eq!(results[0].missing_photos, vec![sha.clone()]);
     // Wrong offset: refused with the current status.
-    let (status, answer) = server.put_chunk(&device, &sha, 100, 40_000, photo[100..200].to_vec()).await;
+    let (status, answer) = server
+        .put_chunk(&device, &sha, 100, 40_000, photo[100..200].to_vec())
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     let error = error_of(&answer);
     assert_eq!(error.error, "wrong_offset");
@@ -169,16 +275,22 @@ async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {
     too_long.push(0);
     let (status, answer) = server.put_chunk(&device, &sha, 0, 40_000, too_long).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    let (status, answer) = server.put_chunk(&device, &sha, 0, 10, photo[..10].to_vec()).await;
+    let (status, answer) = server
+        .put_chunk(&device, &sha, 0, 10, photo[..10].to_vec())
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&answer).error, "size_changed");
     assert_eq!(server.photo_status(&device, &sha).await.received, 0);
     // Bytes that do not match the hash: discarded when the last byte arrives.
     let mut corrupt = photo.clone();
     corrupt[30_000] ^= 0xff;
-    let (status, answer) = server.put_chunk(&device, &sha, 0, 40_000, corrupt[..20_000].to_vec()).await;
+    let (status, answer) = server
+        .put_chunk(&device, &sha, 0, 40_000, corrupt[..20_000].to_vec())
+        .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
-    let (status, answer) = server.put_chunk(&device, &sha, 20_000, 40_000, corrupt[20_000..].to_vec()).await;
+    let (status, answer) = server
+        .put_chunk(&device, &sha, 20_000, 40_000, corrupt[20_000..].to_vec())
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&answer).error, "hash_mismatch");
     let status = server.photo_status(&device, &sha).await;
@@ -193,7 +305,9 @@ async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {
     assert_eq!(results[0].status, RecordStatus::Duplicate);
     assert!(results[0].missing_photos.is_empty());
     // Uploading again after completion changes nothing.
-    let (status, answer) = server.put_chunk(&device, &sha, 0, 40_000, photo.clone()).await;
+    let (status, answer) = server
+        .put_chunk(&device, &sha, 0, 40_000, photo.clone())
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(answer["complete"], true);
 }
@@ -203,7 +317,8 @@ async fn forms_are_checked_and_versions_immutable(server: TestServer) {
     // A form with mistakes is refused with every problem, and nothing is stored.
     let mut broken = model_form_json("8");
     broken["body"][0]["relevant"] = json!("${nowhere} = 1");
-    broken["body"][2]["kind"] = json!({"type": "select_one", "list": "no_such_list", "or_other": false});
+    broken["body"][2]["kind"] =
+        json!({"type": "select_one", "list": "no_such_list", "or_other": false});
     let response = server
         .client
         .post(server.url("/api/v1/office/forms"))
@@ -227,11 +342,21 @@ async fn forms_are_checked_and_versions_immutable(server: TestServer) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(error_of(&response.json().await.unwrap()).error, "unreadable_form");
+    assert_eq!(
+        error_of(&response.json().await.unwrap()).error,
+        "unreadable_form"
+    );
     let first = serde_json::to_vec(&model_form_json("7")).unwrap();
     server.publish_form(&admin, first.clone()).await;
     // The same content again is fine; other content under the same version is refused.
-    let response = server.client.post(server.url("/api/v1/office/forms")).bearer_auth(&admin).body(first).send().await.unwrap();
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(first)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let mut changed = model_form_json("7");
     changed["title"] = json!("Another title");
@@ -245,7 +370,14 @@ async fn forms_are_checked_and_versions_immutable(server: TestServer) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::CONFLICT);
     error_of(&response.json().await.unwrap());
-    let response = server.client.post(server.url("/api/v1/office/forms")).bearer_auth(&admin).body("garbage").send().await.unwrap();
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body("garbage")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     error_of(&response.json().await.unwrap());
 }
@@ -265,7 +397,9 @@ fn small_limits(config: &mut branchbook_server::config::Config) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn limits_on_sqlite() {
-    let server = TestServer::start(Backend::Sqlite, small_limits).await.unwrap();
+    let server = TestServer::start(Backend::Sqlite, small_limits)
+        .await
+        .unwrap();
     limits_answer_413_with_a_reason(server).await;
 }
 

@@ -26,7 +26,9 @@ impl Write for Captured {
 }
 
 async fn story_logs_nothing_sensitive(backend: Backend, captured: &Captured) {
-    let Some(server) = TestServer::start(backend, |_| {}).await else { return };
+    let Some(server) = TestServer::start(backend, |_| {}).await else {
+        return;
+    };
     let start = captured.0.lock().unwrap().len();
     let secrets = common::story::full_story(&server).await;
     drop(server);
@@ -46,7 +48,10 @@ async fn story_logs_nothing_sensitive(backend: Backend, captured: &Captured) {
         forbidden.push(code);
     }
     for needle in &forbidden {
-        assert!(!logs.contains(needle.as_str()), "the logs contain {needle:?}");
+        assert!(
+            !logs.contains(needle.as_str()),
+            "the logs contain {needle:?}"
+        );
     }
 }
 
@@ -56,7 +61,9 @@ async fn the_full_story_logs_no_names_tokens_or_passwords() {
     let sink = captured.clone();
     // Everything the server logs, at every level, and the libraries at the server's default.
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("info,branchbook_server=trace"))
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "info,branchbook_server=trace",
+        ))
         .with_ansi(false)
         .with_writer(move || sink.clone())
         .init();

@@ -30,28 +30,65 @@ struct World {
 
 async fn world(server: &TestServer) -> World {
     let admin = server.admin().await;
-    let province = server.create_area(&admin, None, "province", "Điện Biên").await;
-    let c1 = server.create_area(&admin, Some(province), "commune", "Xã Mường Nhé").await;
-    let c2 = server.create_area(&admin, Some(province), "commune", "Xã Sín Thầu").await;
+    let province = server
+        .create_area(&admin, None, "province", "Điện Biên")
+        .await;
+    let c1 = server
+        .create_area(&admin, Some(province), "commune", "Xã Mường Nhé")
+        .await;
+    let c2 = server
+        .create_area(&admin, Some(province), "commune", "Xã Sín Thầu")
+        .await;
     server.publish_form(&admin, household_form().upload).await;
     let mut branches = Vec::new();
     for (i, commune) in [c1, c1, c2].into_iter().enumerate() {
-        let id = server.create_area(&admin, Some(commune), "branch", &format!("Chi hội {i}")).await;
-        let (head, head_password) = server.create_account(&admin, &format!("head{i}"), "branch_head", Some(id)).await;
+        let id = server
+            .create_area(&admin, Some(commune), "branch", &format!("Chi hội {i}"))
+            .await;
+        let (head, head_password) = server
+            .create_account(&admin, &format!("head{i}"), "branch_head", Some(id))
+            .await;
         let enrolled = server.enrolled_device(&admin, head).await;
-        branches.push(Branch { id, head, head_password, device: enrolled.token, device_id: enrolled.device_id });
+        branches.push(Branch {
+            id,
+            head,
+            head_password,
+            device: enrolled.token,
+            device_id: enrolled.device_id,
+        });
     }
-    World { admin, province, communes: [c1, c2], branches }
+    World {
+        admin,
+        province,
+        communes: [c1, c2],
+        branches,
+    }
 }
 
 /// Each branch pushes a household and a submission with a complete photo; returns them.
 async fn branch_data(server: &TestServer, branch: &Branch, seed: u64) -> (Record, Record, Vec<u8>) {
     let photo = photo_bytes(seed, 30_000);
     let h = household(Uuid::now_v7(), 1, seed as usize);
-    let s = submission(&household_form(), seed as usize, Some(h.uuid), Some(&photo_ref(&photo)));
-    let results = server.push(&branch.device, &[h.clone(), s.clone()]).await.results;
-    assert!(results.iter().all(|r| r.status == RecordStatus::Accepted), "{results:?}");
-    assert!(server.upload_photo(&branch.device, &photo, 10_000).await.complete);
+    let s = submission(
+        &household_form(),
+        seed as usize,
+        Some(h.uuid),
+        Some(&photo_ref(&photo)),
+    );
+    let results = server
+        .push(&branch.device, &[h.clone(), s.clone()])
+        .await
+        .results;
+    assert!(
+        results.iter().all(|r| r.status == RecordStatus::Accepted),
+        "{results:?}"
+    );
+    assert!(
+        server
+            .upload_photo(&branch.device, &photo, 10_000)
+            .await
+            .complete
+    );
     (h, s, photo)
 }
 
@@ -67,36 +104,64 @@ async fn a_device_reaches_only_its_branch(server: TestServer) {
     assert_eq!(manifest["branch"]["id"], b1.id.to_string());
     // Changes: its own households only.
     let (_, changes) = server.get("/api/v1/changes?since=0", &b1.device).await;
-    let ids: Vec<&str> = changes["households"].as_array().unwrap().iter().map(|h| h["uuid"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = changes["households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["uuid"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, vec![h1.uuid.to_string()]);
     // Records: another branch's record id, household or revision chain are refused.
     let visit_other = submission(&household_form(), 9, Some(h2.uuid), None);
     let mut h2_edit = h2.clone();
     h2_edit.revision = 2;
-    let results = server.push(&b1.device, &[s2.clone(), visit_other, h2_edit]).await.results;
-    assert!(results.iter().all(|r| r.status == RecordStatus::Rejected), "{results:?}");
-    assert!(results[0].reason.as_deref().unwrap().contains("another branch"));
+    let results = server
+        .push(&b1.device, &[s2.clone(), visit_other, h2_edit])
+        .await
+        .results;
+    assert!(
+        results.iter().all(|r| r.status == RecordStatus::Rejected),
+        "{results:?}"
+    );
+    assert!(
+        results[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("another branch")
+    );
     assert!(results[1].reason.as_deref().unwrap().contains("household"));
     // Photos: another branch's complete photo looks unknown, and bytes that are not it change nothing.
     let status = server.photo_status(&b1.device, &sha2).await;
     assert_eq!((status.received, status.complete), (0, false));
     let fake = photo_bytes(99, photo2.len());
-    let (code, body) = server.put_chunk(&b1.device, &sha2, 0, fake.len() as u64, fake).await;
+    let (code, body) = server
+        .put_chunk(&b1.device, &sha2, 0, fake.len() as u64, fake)
+        .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_of(&body).error, "hash_mismatch");
     assert!(server.photo_status(&b2.device, &sha2).await.complete);
     // Another branch's upload in progress is invisible and cannot be appended to.
     let photo3 = photo_bytes(3, 20_000);
     let sha3 = photo_ref(&photo3).sha256;
-    let (code, _) = server.put_chunk(&b2.device, &sha3, 0, 20_000, photo3[..5_000].to_vec()).await;
+    let (code, _) = server
+        .put_chunk(&b2.device, &sha3, 0, 20_000, photo3[..5_000].to_vec())
+        .await;
     assert_eq!(code, StatusCode::OK);
     assert_eq!(server.photo_status(&b1.device, &sha3).await.received, 0);
-    let (code, body) = server.put_chunk(&b1.device, &sha3, 5_000, 20_000, photo3[5_000..].to_vec()).await;
+    let (code, body) = server
+        .put_chunk(&b1.device, &sha3, 5_000, 20_000, photo3[5_000..].to_vec())
+        .await;
     assert_eq!(code, StatusCode::CONFLICT);
     assert_eq!(error_of(&body).photo.unwrap().received, 0);
     assert_eq!(server.photo_status(&b2.device, &sha3).await.received, 5_000);
     // A branch that proves it has the photo by sending all of it may then see it.
-    assert!(server.upload_photo(&b1.device, &photo2, 50_000).await.complete);
+    assert!(
+        server
+            .upload_photo(&b1.device, &photo2, 50_000)
+            .await
+            .complete
+    );
 
     // Device tokens do not open the office API, and office tokens do not open the device API.
     let (code, body) = server.get("/api/v1/office/submissions", &b1.device).await;
@@ -110,11 +175,28 @@ async fn a_device_reaches_only_its_branch(server: TestServer) {
         (Method::POST, "/api/v1/records"),
         (Method::GET, "/api/v1/forms/household_survey/2025.1"),
     ] {
-        let (code, body) = server.call(method.clone(), path, None, Some(&json!({"records": []}))).await;
-        assert_eq!(code, StatusCode::UNAUTHORIZED, "{method} {path} without a token");
+        let (code, body) = server
+            .call(method.clone(), path, None, Some(&json!({"records": []})))
+            .await;
+        assert_eq!(
+            code,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path} without a token"
+        );
         error_of(&body);
-        let (code, _) = server.call(method.clone(), path, Some("0123abcd"), Some(&json!({"records": []}))).await;
-        assert_eq!(code, StatusCode::UNAUTHORIZED, "{method} {path} with a made-up token");
+        let (code, _) = server
+            .call(
+                method.clone(),
+                path,
+                Some("0123abcd"),
+                Some(&json!({"records": []})),
+            )
+            .await;
+        assert_eq!(
+            code,
+            StatusCode::UNAUTHORIZED,
+            "{method} {path} with a made-up token"
+        );
     }
 }
 
@@ -126,9 +208,19 @@ async fn a_branch_head_sees_only_her_branch_in_the_office(server: TestServer) {
     let head = server.login_fresh("head0", &b1.head_password).await;
 
     let (_, own) = server.get("/api/v1/office/submissions", &head).await;
-    let uuids: Vec<&str> = own["items"].as_array().unwrap().iter().map(|i| i["uuid"].as_str().unwrap()).collect();
+    let uuids: Vec<&str> = own["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["uuid"].as_str().unwrap())
+        .collect();
     assert_eq!(uuids, vec![s1.uuid.to_string()]);
-    let (_, other) = server.get(&format!("/api/v1/office/submissions?branch={}", b2.id), &head).await;
+    let (_, other) = server
+        .get(
+            &format!("/api/v1/office/submissions?branch={}", b2.id),
+            &head,
+        )
+        .await;
     assert!(other["items"].as_array().unwrap().is_empty());
     let (_, areas) = server.get("/api/v1/office/areas", &head).await;
     assert_eq!(areas.as_array().unwrap().len(), 1);
@@ -138,26 +230,120 @@ async fn a_branch_head_sees_only_her_branch_in_the_office(server: TestServer) {
 
     let form = household_form();
     let expectations: Vec<(Method, String, Value, StatusCode)> = vec![
-        (Method::GET, format!("/api/v1/office/submissions?area={}", b2.id), json!(null), StatusCode::NOT_FOUND),
-        (Method::GET, format!("/api/v1/office/gatherings?area={}", w.communes[0]), json!(null), StatusCode::NOT_FOUND),
-        (Method::GET, format!("/api/v1/office/records/{}", s2.uuid), json!(null), StatusCode::NOT_FOUND),
-        (Method::GET, format!("/api/v1/office/photos/{}", photo_ref(&photo2).sha256), json!(null), StatusCode::NOT_FOUND),
-        (Method::GET, format!("/api/v1/office/indicators?area={}&from=2026-01-01&to=2027-01-01", b2.id), json!(null), StatusCode::NOT_FOUND),
-        (Method::POST, format!("/api/v1/office/records/{}/review", s1.uuid), json!({"state": "approved"}), StatusCode::FORBIDDEN),
-        (Method::GET, format!("/api/v1/office/forms/{}/{}/submissions.csv", form.form_id, form.version), json!(null), StatusCode::FORBIDDEN),
-        (Method::GET, format!("/api/v1/office/forms/{}/{}/repeats/members.csv", form.form_id, form.version), json!(null), StatusCode::FORBIDDEN),
-        (Method::GET, "/api/v1/office/accounts".into(), json!(null), StatusCode::FORBIDDEN),
-        (Method::POST, "/api/v1/office/accounts".into(), json!({"username": "x", "display_name": "x", "role": "branch_head", "area_id": b1.id}), StatusCode::FORBIDDEN),
-        (Method::POST, "/api/v1/office/enrollments".into(), json!({"account_id": b1.head}), StatusCode::FORBIDDEN),
-        (Method::POST, format!("/api/v1/office/devices/{}/revoke", b2.device_id), json!({}), StatusCode::FORBIDDEN),
-        (Method::PUT, format!("/api/v1/office/branches/{}/members", b1.id), json!({}), StatusCode::FORBIDDEN),
-        (Method::POST, "/api/v1/office/areas".into(), json!({"parent_id": b1.id, "level": "branch", "name": "x"}), StatusCode::FORBIDDEN),
-        (Method::POST, "/api/v1/office/forms".into(), json!({}), StatusCode::FORBIDDEN),
-        (Method::POST, format!("/api/v1/office/forms/{}/{}/publish", form.form_id, form.version), json!({}), StatusCode::FORBIDDEN),
+        (
+            Method::GET,
+            format!("/api/v1/office/submissions?area={}", b2.id),
+            json!(null),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/office/gatherings?area={}", w.communes[0]),
+            json!(null),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/office/records/{}", s2.uuid),
+            json!(null),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/office/photos/{}", photo_ref(&photo2).sha256),
+            json!(null),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!(
+                "/api/v1/office/indicators?area={}&from=2026-01-01&to=2027-01-01",
+                b2.id
+            ),
+            json!(null),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/office/records/{}/review", s1.uuid),
+            json!({"state": "approved"}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::GET,
+            format!(
+                "/api/v1/office/forms/{}/{}/submissions.csv",
+                form.form_id, form.version
+            ),
+            json!(null),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::GET,
+            format!(
+                "/api/v1/office/forms/{}/{}/repeats/members.csv",
+                form.form_id, form.version
+            ),
+            json!(null),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::GET,
+            "/api/v1/office/accounts".into(),
+            json!(null),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::POST,
+            "/api/v1/office/accounts".into(),
+            json!({"username": "x", "display_name": "x", "role": "branch_head", "area_id": b1.id}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::POST,
+            "/api/v1/office/enrollments".into(),
+            json!({"account_id": b1.head}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/office/devices/{}/revoke", b2.device_id),
+            json!({}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/office/branches/{}/members", b1.id),
+            json!({}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::POST,
+            "/api/v1/office/areas".into(),
+            json!({"parent_id": b1.id, "level": "branch", "name": "x"}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::POST,
+            "/api/v1/office/forms".into(),
+            json!({}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::POST,
+            format!(
+                "/api/v1/office/forms/{}/{}/publish",
+                form.form_id, form.version
+            ),
+            json!({}),
+            StatusCode::FORBIDDEN,
+        ),
     ];
     for (method, path, body, expected) in expectations {
         let body = (!body.is_null()).then_some(body);
-        let (code, answer) = server.call(method.clone(), &path, Some(&head), body.as_ref()).await;
+        let (code, answer) = server
+            .call(method.clone(), &path, Some(&head), body.as_ref())
+            .await;
         assert_eq!(code, expected, "{method} {path}: {answer}");
         error_of(&answer);
     }
@@ -168,13 +354,22 @@ async fn officers_see_their_area_and_nothing_above_or_beside(server: TestServer)
     let (_, s1, _) = branch_data(&server, &w.branches[0], 1).await;
     let (_, s2, _) = branch_data(&server, &w.branches[1], 2).await;
     let (_, s3, _) = branch_data(&server, &w.branches[2], 3).await;
-    let (_, pw) = server.create_account(&w.admin, "commune.officer", "officer", Some(w.communes[0])).await;
+    let (_, pw) = server
+        .create_account(&w.admin, "commune.officer", "officer", Some(w.communes[0]))
+        .await;
     let commune = server.login_fresh("commune.officer", &pw).await;
-    let (_, pw) = server.create_account(&w.admin, "province.officer", "officer", Some(w.province)).await;
+    let (_, pw) = server
+        .create_account(&w.admin, "province.officer", "officer", Some(w.province))
+        .await;
     let province = server.login_fresh("province.officer", &pw).await;
 
     let listed = |page: &Value| -> Vec<String> {
-        let mut v: Vec<String> = page["items"].as_array().unwrap().iter().map(|i| i["uuid"].as_str().unwrap().to_owned()).collect();
+        let mut v: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["uuid"].as_str().unwrap().to_owned())
+            .collect();
         v.sort();
         v
     };
@@ -183,44 +378,129 @@ async fn officers_see_their_area_and_nothing_above_or_beside(server: TestServer)
         v
     };
     let (_, page) = server.get("/api/v1/office/submissions", &commune).await;
-    assert_eq!(listed(&page), sorted(vec![s1.uuid.to_string(), s2.uuid.to_string()]));
+    assert_eq!(
+        listed(&page),
+        sorted(vec![s1.uuid.to_string(), s2.uuid.to_string()])
+    );
     let (_, page) = server.get("/api/v1/office/submissions", &province).await;
-    assert_eq!(listed(&page), sorted(vec![s1.uuid.to_string(), s2.uuid.to_string(), s3.uuid.to_string()]));
-    let (_, page) = server.get(&format!("/api/v1/office/submissions?area={}", w.communes[1]), &province).await;
+    assert_eq!(
+        listed(&page),
+        sorted(vec![
+            s1.uuid.to_string(),
+            s2.uuid.to_string(),
+            s3.uuid.to_string()
+        ])
+    );
+    let (_, page) = server
+        .get(
+            &format!("/api/v1/office/submissions?area={}", w.communes[1]),
+            &province,
+        )
+        .await;
     assert_eq!(listed(&page), vec![s3.uuid.to_string()]);
 
     let b3 = &w.branches[2];
     let member = json!({"id": Uuid::new_v4(), "member_code": null, "full_name": "Vàng Thị Mỷ", "sex": "female",
                         "birth_year": 1990, "ethnicity": "hmong", "village": "Bản", "phone": null, "archived": false});
     for (method, path, body, expected) in [
-        (Method::GET, format!("/api/v1/office/records/{}", s3.uuid), None, StatusCode::NOT_FOUND),
-        (Method::POST, format!("/api/v1/office/records/{}/review", s3.uuid), Some(json!({"state": "rejected"})), StatusCode::NOT_FOUND),
-        (Method::GET, format!("/api/v1/office/submissions?area={}", w.province), None, StatusCode::NOT_FOUND),
-        (Method::GET, format!("/api/v1/office/indicators?area={}&from=2026-01-01&to=2027-01-01", w.communes[1]), None, StatusCode::NOT_FOUND),
-        (Method::POST, "/api/v1/office/enrollments".into(), Some(json!({"account_id": b3.head})), StatusCode::NOT_FOUND),
-        (Method::POST, format!("/api/v1/office/devices/{}/revoke", b3.device_id), Some(json!({})), StatusCode::NOT_FOUND),
-        (Method::PUT, format!("/api/v1/office/branches/{}/members", b3.id), Some(member.clone()), StatusCode::NOT_FOUND),
-        (Method::POST, "/api/v1/office/accounts".into(), Some(json!({"username": "h9", "display_name": "h", "role": "branch_head", "area_id": b3.id})), StatusCode::NOT_FOUND),
-        (Method::POST, "/api/v1/office/accounts".into(), Some(json!({"username": "o9", "display_name": "o", "role": "officer", "area_id": w.communes[0]})), StatusCode::FORBIDDEN),
-        (Method::POST, "/api/v1/office/areas".into(), Some(json!({"parent_id": w.communes[0], "level": "branch", "name": "x"})), StatusCode::FORBIDDEN),
+        (
+            Method::GET,
+            format!("/api/v1/office/records/{}", s3.uuid),
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/office/records/{}/review", s3.uuid),
+            Some(json!({"state": "rejected"})),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/office/submissions?area={}", w.province),
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!(
+                "/api/v1/office/indicators?area={}&from=2026-01-01&to=2027-01-01",
+                w.communes[1]
+            ),
+            None,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::POST,
+            "/api/v1/office/enrollments".into(),
+            Some(json!({"account_id": b3.head})),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/office/devices/{}/revoke", b3.device_id),
+            Some(json!({})),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/office/branches/{}/members", b3.id),
+            Some(member.clone()),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::POST,
+            "/api/v1/office/accounts".into(),
+            Some(
+                json!({"username": "h9", "display_name": "h", "role": "branch_head", "area_id": b3.id}),
+            ),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::POST,
+            "/api/v1/office/accounts".into(),
+            Some(
+                json!({"username": "o9", "display_name": "o", "role": "officer", "area_id": w.communes[0]}),
+            ),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            Method::POST,
+            "/api/v1/office/areas".into(),
+            Some(json!({"parent_id": w.communes[0], "level": "branch", "name": "x"})),
+            StatusCode::FORBIDDEN,
+        ),
     ] {
-        let (code, answer) = server.call(method.clone(), &path, Some(&commune), body.as_ref()).await;
+        let (code, answer) = server
+            .call(method.clone(), &path, Some(&commune), body.as_ref())
+            .await;
         assert_eq!(code, expected, "{method} {path}: {answer}");
         error_of(&answer);
     }
     // The review refused above did not happen.
-    let (_, detail) = server.get(&format!("/api/v1/office/records/{}", s3.uuid), &province).await;
+    let (_, detail) = server
+        .get(&format!("/api/v1/office/records/{}", s3.uuid), &province)
+        .await;
     assert_eq!(detail["record"]["review_state"], "received");
     // Inside her area she may enroll and keep the roster.
     let (code, _) = server.enrollment_code(&commune, w.branches[1].head).await;
     assert_eq!(code, StatusCode::OK);
     let path = format!("/api/v1/office/branches/{}/members", w.branches[1].id);
-    let (code, answer) = server.call(Method::PUT, &path, Some(&commune), Some(&member)).await;
+    let (code, answer) = server
+        .call(Method::PUT, &path, Some(&commune), Some(&member))
+        .await;
     assert_eq!(code, StatusCode::OK, "{answer}");
-    let (_, changes) = server.get("/api/v1/changes?since=0", &w.branches[1].device).await;
+    let (_, changes) = server
+        .get("/api/v1/changes?since=0", &w.branches[1].device)
+        .await;
     assert_eq!(changes["members"][0]["full_name"], "Vàng Thị Mỷ");
-    let (_, changes) = server.get("/api/v1/changes?since=0", &w.branches[0].device).await;
-    assert!(changes["members"].as_array().unwrap().is_empty(), "another branch's roster stays out");
+    let (_, changes) = server
+        .get("/api/v1/changes?since=0", &w.branches[0].device)
+        .await;
+    assert!(
+        changes["members"].as_array().unwrap().is_empty(),
+        "another branch's roster stays out"
+    );
 }
 
 async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
@@ -229,17 +509,31 @@ async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
     // Revocation: the next request is refused.
     let (code, _) = server.get("/api/v1/manifest", &b1.device).await;
     assert_eq!(code, StatusCode::OK);
-    let (code, _) = server.post(&format!("/api/v1/office/devices/{}/revoke", b1.device_id), Some(&w.admin), &json!({})).await;
+    let (code, _) = server
+        .post(
+            &format!("/api/v1/office/devices/{}/revoke", b1.device_id),
+            Some(&w.admin),
+            &json!({}),
+        )
+        .await;
     assert_eq!(code, StatusCode::OK);
     for path in ["/api/v1/manifest", "/api/v1/changes?since=0"] {
         let (code, body) = server.get(path, &b1.device).await;
         assert_eq!(code, StatusCode::UNAUTHORIZED);
         assert_eq!(error_of(&body).error, "revoked");
     }
-    let (code, _) = server.push_raw(&b1.device, &[household(Uuid::now_v7(), 1, 0)], false).await;
+    let (code, _) = server
+        .push_raw(&b1.device, &[household(Uuid::now_v7(), 1, 0)], false)
+        .await;
     assert_eq!(code, StatusCode::UNAUTHORIZED);
     // Another device of the branch is unaffected.
-    assert_eq!(server.get("/api/v1/manifest", &w.branches[1].device).await.0, StatusCode::OK);
+    assert_eq!(
+        server
+            .get("/api/v1/manifest", &w.branches[1].device)
+            .await
+            .0,
+        StatusCode::OK
+    );
 
     // Codes: single use, expiring, unknown.
     let (_, created) = server.enrollment_code(&w.admin, b1.head).await;
@@ -252,12 +546,19 @@ async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(error_of(&body).error, "invalid_code");
     let expired = "KMNP-QRTU";
-    let hash = branchbook_server::secret::secret_hash(&branchbook_server::secret::normalize_code(expired));
+    let hash =
+        branchbook_server::secret::secret_hash(&branchbook_server::secret::normalize_code(expired));
     let (head, branch) = (b1.head, b1.id);
     let store = std::sync::Arc::clone(&server.store);
     tokio::task::spawn_blocking(move || {
         let admin_id = store.account_for_login("admin")?.unwrap().0.id;
-        store.create_enrollment(&hash, head, branch, admin_id, chrono::Utc::now() - chrono::Duration::minutes(1))
+        store.create_enrollment(
+            &hash,
+            head,
+            branch,
+            admin_id,
+            chrono::Utc::now() - chrono::Duration::minutes(1),
+        )
     })
     .await
     .unwrap()
@@ -272,22 +573,62 @@ async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
     assert_eq!(error_of(&body).error, "bad_credentials");
     let (status, _) = server.login("nobody", "whatever-password").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (_, pw) = server.create_account(&w.admin, "new.officer", "officer", Some(w.province)).await;
+    let (_, pw) = server
+        .create_account(&w.admin, "new.officer", "officer", Some(w.province))
+        .await;
     let (_, session) = server.login("new.officer", &pw).await;
     let token = session["token"].as_str().unwrap();
     let (status, body) = server.get("/api/v1/office/submissions", token).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "a one-time password must be replaced first");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a one-time password must be replaced first"
+    );
     assert_eq!(error_of(&body).error, "password_change_required");
-    let (status, _) = server.post("/api/v1/office/password", Some(token), &json!({"current": pw, "new": "short"})).await;
+    let (status, _) = server
+        .post(
+            "/api/v1/office/password",
+            Some(token),
+            &json!({"current": pw, "new": "short"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = server.post("/api/v1/office/password", Some(token), &json!({"current": "wrong", "new": "long enough now"})).await;
+    let (status, _) = server
+        .post(
+            "/api/v1/office/password",
+            Some(token),
+            &json!({"current": "wrong", "new": "long enough now"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = server.post("/api/v1/office/password", Some(token), &json!({"current": pw, "new": "long enough now"})).await;
+    let (status, _) = server
+        .post(
+            "/api/v1/office/password",
+            Some(token),
+            &json!({"current": pw, "new": "long enough now"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(server.get("/api/v1/office/submissions", token).await.0, StatusCode::OK);
-    assert_eq!(server.login("new.officer", &pw).await.0, StatusCode::UNAUTHORIZED, "the one-time password is spent");
-    assert_eq!(server.post("/api/v1/office/logout", Some(token), &json!({})).await.0, StatusCode::OK);
-    assert_eq!(server.get("/api/v1/office/submissions", token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        server.get("/api/v1/office/submissions", token).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        server.login("new.officer", &pw).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the one-time password is spent"
+    );
+    assert_eq!(
+        server
+            .post("/api/v1/office/logout", Some(token), &json!({}))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        server.get("/api/v1/office/submissions", token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 on_both_stores!(

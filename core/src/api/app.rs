@@ -23,6 +23,11 @@ pub struct Branchbook {
     pub(crate) store: Arc<Store>,
     data_dir: PathBuf,
     device_id: String,
+    /// The data's key, for the sync pass's own connection.
+    #[cfg(feature = "sync-client")]
+    pub(crate) key: Option<Vec<u8>>,
+    #[cfg(feature = "sync-client")]
+    pub(crate) sending: super::sync::Sending,
 }
 
 impl std::fmt::Debug for Branchbook {
@@ -70,7 +75,15 @@ impl Branchbook {
             reason: format!("cannot create the data folder {}: {e}", data_dir.display()),
         })?;
         let store = Store::open(&data_dir.join(DATABASE_FILE), key.as_deref())?;
-        Ok(Arc::new(Branchbook { store: Arc::new(store), data_dir, device_id: device_id.trim().to_owned() }))
+        Ok(Arc::new(Branchbook {
+            store: Arc::new(store),
+            data_dir,
+            device_id: device_id.trim().to_owned(),
+            #[cfg(feature = "sync-client")]
+            key,
+            #[cfg(feature = "sync-client")]
+            sending: Default::default(),
+        }))
     }
 
     /// The device account's name (the branch head's account from enrollment), which the

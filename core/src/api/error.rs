@@ -218,6 +218,30 @@ impl From<SessionError> for BranchbookError {
     }
 }
 
+#[cfg(feature = "sync-client")]
+impl From<crate::sync::SyncError> for BranchbookError {
+    fn from(e: crate::sync::SyncError) -> Self {
+        use crate::sync::SyncError;
+        let reason = e.to_string();
+        match e {
+            SyncError::BadServerUrl { .. } => BranchbookError::invalid("server address", reason),
+            SyncError::BadEnrollmentQr { .. } => BranchbookError::invalid("enrollment code", reason),
+            SyncError::NotEnrolled => BranchbookError::NotEnrolled { reason },
+            SyncError::Revoked { .. } => BranchbookError::DeviceRevoked { reason },
+            SyncError::Refused { status, .. } => BranchbookError::ServerRefused { status, reason },
+            SyncError::TooLarge { .. } => BranchbookError::ServerRefused { status: 413, reason },
+            SyncError::Unreachable { .. }
+            | SyncError::ServerFault { .. }
+            | SyncError::NotOurServer { .. }
+            | SyncError::FormHashMismatch { .. }
+            | SyncError::Protocol { .. } => BranchbookError::Network { reason },
+            SyncError::PhotoFile { .. } => BranchbookError::PhotoUnreadable { reason },
+            SyncError::Store { .. } => BranchbookError::Storage { reason },
+            SyncError::Cancelled => BranchbookError::Cancelled { reason },
+        }
+    }
+}
+
 impl From<FormError> for BranchbookError {
     fn from(e: FormError) -> Self {
         let reason = e.to_string();
@@ -262,6 +286,21 @@ mod tests {
             BranchbookError::from(SessionError::UnknownQuestion { question: "nope".into() }),
             BranchbookError::NotFound { what, id } if what == "question" && id == "nope"
         ));
+    }
+
+    #[cfg(feature = "sync-client")]
+    #[test]
+    fn sync_errors_tell_a_revoked_phone_from_a_missing_network() {
+        use crate::sync::{SyncError, SyncStep};
+        let revoked = BranchbookError::from(SyncError::Revoked { step: SyncStep::PushRecords });
+        assert!(matches!(revoked, BranchbookError::DeviceRevoked { .. }));
+        assert_eq!(revoked.user_message(UiLanguage::Vi), i18n::text(TextKey::ErrorDeviceRevoked, UiLanguage::Vi));
+        let offline = SyncError::Unreachable { step: SyncStep::Changes, detail: "timed out".into() };
+        assert!(matches!(BranchbookError::from(offline), BranchbookError::Network { .. }));
+        let refused = SyncError::Refused { step: SyncStep::Enroll, status: 400, code: "bad_code".into(), detail: "unknown code".into() };
+        assert!(matches!(BranchbookError::from(refused), BranchbookError::ServerRefused { status: 400, .. }));
+        assert!(matches!(BranchbookError::from(SyncError::Cancelled), BranchbookError::Cancelled { .. }));
+        assert!(matches!(BranchbookError::from(SyncError::NotEnrolled), BranchbookError::NotEnrolled { .. }));
     }
 
     #[test]

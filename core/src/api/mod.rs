@@ -8,12 +8,10 @@
 //! - [`SurveySession`]: one survey being filled, saved after every change.
 //! - [`BranchbookError`]: every failure, one variant per kind the UI can act on.
 //!
-//! The sync part (enroll, run a pass with a progress callback, cancel) joins
-//! [`Branchbook`] when the sync client lands: `enroll(server, code, device_label,
-//! cancel)`, `enroll_with_qr(payload, device_label, cancel)`, `enrollment()`,
-//! `sync(observer, cancel)`, with the sync client's `SyncObserver`, `CancelHandle`,
-//! `SyncProgress` and `SyncReport`, and its errors mapped to [`BranchbookError`]'s
-//! `Network`, `ServerRefused`, `DeviceRevoked`, `NotEnrolled` and `Cancelled`.
+//! Sending (with the `sync-client` feature, which phones build with) is part of
+//! [`Branchbook`] too: `enroll_with_qr`, `enroll`, `enrollment` and `sync(observer,
+//! cancel)`, with the sync client's `SyncObserver` callback, `CancelHandle`,
+//! `SyncProgress` and `SyncReport`.
 //!
 //! Ids cross as strings ([`id`]), instants as `java.time.Instant` / `Date`
 //! ([`crate::ffi_time`]), calendar dates as the engine's `CalendarDate` record. The
@@ -32,6 +30,8 @@ mod photos;
 mod roster;
 mod session;
 mod submissions;
+#[cfg(feature = "sync-client")]
+mod sync;
 
 pub use app::{Branchbook, HomeCounts, StorageUsage};
 pub use error::BranchbookError;

@@ -50,6 +50,9 @@ pub use sync_state::SyncAccount;
 /// How long a write waits for another connection's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Serializes SQLCipher keying across the process (see [`Store::open`]).
+static KEYING: Mutex<()> = Mutex::new(());
+
 /// Length of a database key (SQLCipher raw key).
 pub const KEY_LEN: usize = 32;
 
@@ -142,22 +145,28 @@ impl Store {
                 path: path.to_owned(),
                 source,
             })?;
-        if let Some(key) = key {
-            // SQLCipher would print decryption failures to stderr; a wrong key is reported
-            // as a typed error instead.
-            conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
-        }
         let wrong_key = |e: rusqlite::Error| match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => StoreError::WrongKey {
                 path: path.to_owned(),
             },
             _ => StoreError::Sqlite(e),
         };
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(wrong_key)?;
+        {
+            // SQLCipher's first keying in a process sets up its crypto provider, and two
+            // threads keying at once can make one of them fail ("An error occurred with
+            // PRAGMA key"); opening is rare, so keyings simply take turns.
+            let _turn = KEYING.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(key) = key {
+                // SQLCipher would print decryption failures to stderr; a wrong key is
+                // reported as a typed error instead.
+                conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+                conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
+            }
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(wrong_key)?;
+        }
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;

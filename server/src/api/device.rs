@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::HeaderMap;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use branchbook_core::protocol::{
-    BranchInfo, EnrollRequest, EnrollResponse, FormRef, Manifest, PhotoStatus, PushResponse, Record, RecordResult,
-    RecordStatus,
+    BranchInfo, EnrollRequest, EnrollResponse, FormRef, Manifest, PhotoStatus, PushResponse,
+    Record, RecordResult, RecordStatus,
 };
 use chrono::Utc;
 use futures_util::StreamExt;
@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{AppState, DeviceCtx, JsonIn, ok_json, parse_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::forms::{PublishedForm, check_submission};
-use crate::ingest::{PreparedRecord, is_sha256_hex, prepare};
+use crate::ingest::{is_sha256_hex, prepare_batch};
 use crate::model::Area;
 use crate::photos::PhotoError;
 use crate::secret::{new_token, normalize_code, secret_hash};
@@ -31,11 +31,18 @@ use crate::store::{Store, StoreError};
 const CHANGES_PAGE: u32 = 500;
 
 fn branch_info(store: &Store, branch: &Area) -> Result<BranchInfo, StoreError> {
-    Ok(BranchInfo { id: branch.id, name: branch.name.clone(), area_path: store.ancestor_names(branch)? })
+    Ok(BranchInfo {
+        id: branch.id,
+        name: branch.name.clone(),
+        area_path: store.ancestor_names(branch)?,
+    })
 }
 
 /// `POST /api/v1/enroll`: exchanges a one-time code for a device token.
-pub async fn enroll(State(state): State<AppState>, JsonIn(request): JsonIn<EnrollRequest>) -> Result<Response, ApiError> {
+pub async fn enroll(
+    State(state): State<AppState>,
+    JsonIn(request): JsonIn<EnrollRequest>,
+) -> Result<Response, ApiError> {
     let code_hash = secret_hash(&normalize_code(&request.code));
     let token = new_token();
     let token_hash = secret_hash(&token);
@@ -43,7 +50,9 @@ pub async fn enroll(State(state): State<AppState>, JsonIn(request): JsonIn<Enrol
     let outcome = with_store(&state, move |s| {
         match s.redeem_enrollment(&code_hash, &token_hash, &label, Utc::now())? {
             Ok((device, username)) => {
-                let branch = s.area(device.branch_id)?.ok_or_else(|| StoreError::NotFound("branch".into()))?;
+                let branch = s
+                    .area(device.branch_id)?
+                    .ok_or_else(|| StoreError::NotFound("branch".into()))?;
                 let info = branch_info(s, &branch)?;
                 Ok(Ok((device, username, info)))
             }
@@ -54,27 +63,57 @@ pub async fn enroll(State(state): State<AppState>, JsonIn(request): JsonIn<Enrol
     let (device, account, branch) = outcome.map_err(|refusal| {
         tracing::info!(?refusal, "enrollment refused");
         let (code, detail) = match refusal {
-            EnrollRefusal::Unknown => ("invalid_code", "this enrollment code is not valid: check it or ask for a new one"),
-            EnrollRefusal::Expired => ("expired_code", "this enrollment code has expired: ask for a new one"),
-            EnrollRefusal::Used => ("used_code", "this enrollment code was already used: ask for a new one"),
+            EnrollRefusal::Unknown => (
+                "invalid_code",
+                "this enrollment code is not valid: check it or ask for a new one",
+            ),
+            EnrollRefusal::Expired => (
+                "expired_code",
+                "this enrollment code has expired: ask for a new one",
+            ),
+            EnrollRefusal::Used => (
+                "used_code",
+                "this enrollment code was already used: ask for a new one",
+            ),
         };
-        ApiError::Unauthorized { code, detail: detail.into() }
+        ApiError::Unauthorized {
+            code,
+            detail: detail.into(),
+        }
     })?;
     tracing::info!(device = %device.id, branch = %device.branch_id, "device enrolled");
-    Ok(ok_json(&EnrollResponse { device_id: device.id, token, branch, account, limits: state.config.limits() }))
+    Ok(ok_json(&EnrollResponse {
+        device_id: device.id,
+        token,
+        branch,
+        account,
+        limits: state.config.limits(),
+    }))
 }
 
 /// `GET /api/v1/manifest`: the published forms and the limits.
-pub async fn manifest(State(state): State<AppState>, device: DeviceCtx) -> Result<Response, ApiError> {
+pub async fn manifest(
+    State(state): State<AppState>,
+    device: DeviceCtx,
+) -> Result<Response, ApiError> {
     let branch = device.branch;
     let limits = state.config.limits();
     let manifest = with_store(&state, move |s| {
         let forms = s
             .forms(true)?
             .into_iter()
-            .map(|f| FormRef { form_id: f.form_id, version: f.version, title: f.title, sha256: f.sha256 })
+            .map(|f| FormRef {
+                form_id: f.form_id,
+                version: f.version,
+                title: f.title,
+                sha256: f.sha256,
+            })
             .collect();
-        Ok(Manifest { branch: branch_info(s, &branch)?, forms, limits })
+        Ok(Manifest {
+            branch: branch_info(s, &branch)?,
+            forms,
+            limits,
+        })
     })
     .await?;
     Ok(ok_json(&manifest))
@@ -88,7 +127,9 @@ pub async fn form_json(
 ) -> Result<Response, ApiError> {
     let found = with_store(&state, move |s| s.form_version(&form_id, &version)).await?;
     match found {
-        Some((meta, json)) if meta.published => Ok(([(CONTENT_TYPE, "application/json")], json).into_response()),
+        Some((meta, json)) if meta.published => {
+            Ok(([(CONTENT_TYPE, "application/json")], json).into_response())
+        }
         _ => Err(ApiError::NotFound("no such published form version".into())),
     }
 }
@@ -108,7 +149,10 @@ pub async fn changes(
     Query(query): Query<ChangesQuery>,
 ) -> Result<Response, ApiError> {
     let branch = device.branch.id;
-    let changes = with_store(&state, move |s| s.changes(branch, query.since, CHANGES_PAGE)).await?;
+    let changes = with_store(&state, move |s| {
+        s.changes(branch, query.since, CHANGES_PAGE)
+    })
+    .await?;
     Ok(ok_json(&changes))
 }
 
@@ -126,8 +170,16 @@ enum Slot {
 
 fn malformed(value: &serde_json::Value, error: &serde_json::Error) -> RecordResult {
     RecordResult {
-        uuid: value.get("uuid").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok()).unwrap_or_default(),
-        revision: value.get("revision").and_then(serde_json::Value::as_u64).and_then(|r| u32::try_from(r).ok()).unwrap_or(0),
+        uuid: value
+            .get("uuid")
+            .and_then(|v| v.as_str())
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .unwrap_or_default(),
+        revision: value
+            .get("revision")
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|r| u32::try_from(r).ok())
+            .unwrap_or(0),
         status: RecordStatus::Rejected,
         reason: Some(format!("the record is malformed: {error}")),
         missing_photos: vec![],
@@ -158,7 +210,7 @@ pub async fn push(
         let mut records = Vec::with_capacity(push.records.len());
         let mut slots = Vec::with_capacity(push.records.len());
         for value in &push.records {
-            match serde_json::from_value::<Record>(value.clone()) {
+            match <Record as serde::Deserialize>::deserialize(value) {
                 Ok(r) => {
                     slots.push(Slot::Prepared);
                     records.push(r);
@@ -185,14 +237,18 @@ pub async fn push(
                 )),
             }
         };
-        let prepared: Vec<PreparedRecord> = records.iter().map(|r| prepare(r, max_photo, &check)).collect();
-        let mut stored = s.push(&branch, device_id, &prepared, Utc::now())?.into_iter();
+        let prepared = prepare_batch(&records, max_photo, &check).map_err(StoreError::Task)?;
+        let mut stored = s
+            .push(&branch, device_id, &prepared, Utc::now())?
+            .into_iter();
         let mut results = Vec::with_capacity(slots.len());
         for slot in slots {
             match slot {
-                Slot::Prepared => {
-                    results.push(stored.next().ok_or_else(|| StoreError::NotFound("push result".into()))?)
-                }
+                Slot::Prepared => results.push(
+                    stored
+                        .next()
+                        .ok_or_else(|| StoreError::NotFound("push result".into()))?,
+                ),
                 Slot::Malformed(r) => results.push(r),
             }
         }
@@ -216,13 +272,19 @@ fn check_sha(sha256: &str) -> Result<(), ApiError> {
     if is_sha256_hex(sha256) {
         Ok(())
     } else {
-        Err(ApiError::BadRequest("a photo is named by its SHA-256 in lower-case hex".into()))
+        Err(ApiError::BadRequest(
+            "a photo is named by its SHA-256 in lower-case hex".into(),
+        ))
     }
 }
 
 /// What a branch may be told about a photo: complete when it is complete and the branch
 /// knows it, otherwise its own upload's progress.
-async fn photo_status_for(state: &AppState, sha256: &str, branch: Uuid) -> Result<PhotoStatus, ApiError> {
+async fn photo_status_for(
+    state: &AppState,
+    sha256: &str,
+    branch: Uuid,
+) -> Result<PhotoStatus, ApiError> {
     let sha = sha256.to_owned();
     let (known, complete) = with_store(state, move |s| {
         let known = s.photo_known_to_branch(&sha, branch)?;
@@ -230,11 +292,30 @@ async fn photo_status_for(state: &AppState, sha256: &str, branch: Uuid) -> Resul
     })
     .await?;
     if complete {
-        let bytes = tokio::fs::metadata(state.photos.path(sha256)).await.map(|m| m.len()).unwrap_or(0);
-        return Ok(PhotoStatus { sha256: sha256.to_owned(), received: bytes, complete: true });
+        let bytes = tokio::fs::metadata(state.photos.path(sha256))
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0);
+        return Ok(PhotoStatus {
+            sha256: sha256.to_owned(),
+            received: bytes,
+            complete: true,
+        });
     }
-    let received = if known { state.photos.received(sha256, branch).await.map_err(photo_fault)? } else { 0 };
-    Ok(PhotoStatus { sha256: sha256.to_owned(), received, complete: false })
+    let received = if known {
+        state
+            .photos
+            .received(sha256, branch)
+            .await
+            .map_err(photo_fault)?
+    } else {
+        0
+    };
+    Ok(PhotoStatus {
+        sha256: sha256.to_owned(),
+        received,
+        complete: false,
+    })
 }
 
 fn photo_fault(e: PhotoError) -> ApiError {
@@ -251,7 +332,9 @@ pub async fn photo_status(
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
     check_sha(&sha256)?;
-    Ok(ok_json(&photo_status_for(&state, &sha256, device.branch.id).await?))
+    Ok(ok_json(
+        &photo_status_for(&state, &sha256, device.branch.id).await?,
+    ))
 }
 
 /// Where a photo chunk goes.
@@ -309,9 +392,15 @@ async fn receive_chunk(
     if chunk.total == 0 {
         return Err(ApiError::BadRequest("a photo cannot be empty".into()));
     }
-    let announced = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let announced = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|len| len > limits.max_body_bytes) {
-        return Err(ApiError::TooLarge(format!("a chunk may have at most {} bytes", limits.max_body_bytes)));
+        return Err(ApiError::TooLarge(format!(
+            "a chunk may have at most {} bytes",
+            limits.max_body_bytes
+        )));
     }
     let branch = device.branch.id;
     let current = photo_status_for(&state, &sha256, branch).await?;
@@ -322,16 +411,25 @@ async fn receive_chunk(
     let _guard = lock.lock().await;
     let sha = sha256.clone();
     let total = chunk.total;
-    let first_total = with_store(&state, move |s| s.begin_photo_upload(&sha, branch, total)).await?;
+    let first_total =
+        with_store(&state, move |s| s.begin_photo_upload(&sha, branch, total)).await?;
     if first_total != chunk.total {
         return Err(ApiError::Unprocessable {
             code: "size_changed",
             detail: format!("this upload was started with a size of {first_total} bytes"),
         });
     }
-    let received = state.photos.received(&sha256, branch).await.map_err(photo_fault)?;
+    let received = state
+        .photos
+        .received(&sha256, branch)
+        .await
+        .map_err(photo_fault)?;
     if chunk.offset != received {
-        return Err(ApiError::WrongOffset(PhotoStatus { sha256, received, complete: false }));
+        return Err(ApiError::WrongOffset(PhotoStatus {
+            sha256,
+            received,
+            complete: false,
+        }));
     }
     if announced.is_some_and(|len| chunk.offset.saturating_add(len) > chunk.total) {
         return Err(ApiError::BadRequest(format!(
@@ -339,20 +437,44 @@ async fn receive_chunk(
             chunk.total
         )));
     }
-    let stream = body.take().map(Body::into_data_stream).ok_or_else(|| ApiError::Internal("chunk body taken twice".into()))?;
-    let received = state.photos.append(&sha256, branch, chunk.total, stream).await.map_err(photo_fault)?;
+    let stream = body
+        .take()
+        .map(Body::into_data_stream)
+        .ok_or_else(|| ApiError::Internal("chunk body taken twice".into()))?;
+    let received = state
+        .photos
+        .append(&sha256, branch, chunk.total, stream)
+        .await
+        .map_err(photo_fault)?;
     if received < chunk.total {
-        return Ok(ok_json(&PhotoStatus { sha256, received, complete: false }));
+        return Ok(ok_json(&PhotoStatus {
+            sha256,
+            received,
+            complete: false,
+        }));
     }
-    if state.photos.finish(&sha256, branch).await.map_err(photo_fault)? {
+    if state
+        .photos
+        .finish(&sha256, branch)
+        .await
+        .map_err(photo_fault)?
+    {
         let sha = sha256.clone();
         with_store(&state, move |s| s.complete_photo(&sha, total)).await?;
         tracing::info!(photo = %sha256, bytes = total, "photo complete");
-        Ok(ok_json(&PhotoStatus { sha256, received, complete: true }))
+        Ok(ok_json(&PhotoStatus {
+            sha256,
+            received,
+            complete: true,
+        }))
     } else {
         let sha = sha256.clone();
         with_store(&state, move |s| s.abandon_photo_upload(&sha, branch)).await?;
-        state.photos.discard(&sha256, branch).await.map_err(photo_fault)?;
+        state
+            .photos
+            .discard(&sha256, branch)
+            .await
+            .map_err(photo_fault)?;
         tracing::info!(photo = %sha256, "photo bytes did not match their hash; discarded");
         Err(ApiError::Unprocessable {
             code: "hash_mismatch",

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 
 use super::review::ListQuery;
-use super::{AppState, Official, Officer, with_store};
+use super::{AppState, Officer, Official, with_store};
 use crate::csv_export::Export;
 use crate::error::ApiError;
 use crate::model::{RecordFilter, RecordKind};
@@ -29,7 +29,11 @@ pub struct ExportQuery {
     labels: bool,
 }
 
-async fn load_form(state: &AppState, form_id: String, version: String) -> Result<Arc<Form>, ApiError> {
+async fn load_form(
+    state: &AppState,
+    form_id: String,
+    version: String,
+) -> Result<Arc<Form>, ApiError> {
     let found = with_store(state, move |s| s.form_version(&form_id, &version)).await?;
     let (_, json) = found.ok_or_else(|| ApiError::NotFound("no such form version".into()))?;
     let form: Form = serde_json::from_str(&json).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -41,13 +45,25 @@ fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Bytes, std::
     for row in rows {
         writer.write_record(&row)?;
     }
-    writer.into_inner().map(Bytes::from).map_err(|e| std::io::Error::other(e.to_string()))
+    writer
+        .into_inner()
+        .map(Bytes::from)
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 /// Streams the CSV: the header, then one page of submissions at a time.
-fn stream_csv(state: AppState, form: Arc<Form>, repeat: Option<String>, labels: bool, filter: RecordFilter, name: String) -> Response {
+fn stream_csv(
+    state: AppState,
+    form: Arc<Form>,
+    repeat: Option<String>,
+    labels: bool,
+    filter: RecordFilter,
+    name: String,
+) -> Response {
     let header = match &repeat {
-        Some(r) => Export::repeat(&form, r, labels).map(|e| e.header()).unwrap_or_default(),
+        Some(r) => Export::repeat(&form, r, labels)
+            .map(|e| e.header())
+            .unwrap_or_default(),
         None => Export::main(&form, labels).header(),
     };
     let first = futures_util::stream::once(async move { csv_bytes([header]) });
@@ -58,7 +74,11 @@ fn stream_csv(state: AppState, form: Arc<Form>, repeat: Option<String>, labels: 
         async move {
             let filter = filter?;
             let page = filter.clone();
-            let records = match state.store.call(move |s| s.list_records_with_body(&page)).await {
+            let records = match state
+                .store
+                .call(move |s| s.list_records_with_body(&page))
+                .await
+            {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::error!(error = %e, "export page failed");
@@ -66,7 +86,10 @@ fn stream_csv(state: AppState, form: Arc<Form>, repeat: Option<String>, labels: 
                 }
             };
             let next = if records.len() == filter.limit as usize {
-                records.last().map(|r| RecordFilter { after_seq: r.summary.seq, ..filter })
+                records.last().map(|r| RecordFilter {
+                    after_seq: r.summary.seq,
+                    ..filter
+                })
             } else {
                 None
             };
@@ -77,20 +100,36 @@ fn stream_csv(state: AppState, form: Arc<Form>, repeat: Option<String>, labels: 
                 Some(r) => Export::repeat(&form, r, labels),
                 None => Some(Export::main(&form, labels)),
             };
-            let rows = export.map(|e| records.iter().flat_map(|r| e.rows(r)).collect::<Vec<_>>()).unwrap_or_default();
+            let rows = export
+                .map(|e| records.iter().flat_map(|r| e.rows(r)).collect::<Vec<_>>())
+                .unwrap_or_default();
             Some((csv_bytes(rows), next))
         }
     });
     use futures_util::StreamExt;
     (
-        [(CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))],
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
         Body::from_stream(first.chain(pages)),
     )
         .into_response()
 }
 
-async fn export_filter(state: &AppState, official: &Official, query: &ListQuery, form_id: &str, version: &str) -> Result<RecordFilter, ApiError> {
-    let mut filter = query.filter(state, official, RecordKind::Submission).await?;
+async fn export_filter(
+    state: &AppState,
+    official: &Official,
+    query: &ListQuery,
+    form_id: &str,
+    version: &str,
+) -> Result<RecordFilter, ApiError> {
+    let mut filter = query
+        .filter(state, official, RecordKind::Submission)
+        .await?;
     filter.form_id = Some(form_id.to_owned());
     filter.form_version = Some(version.to_owned());
     filter.after_seq = 0;
@@ -109,7 +148,14 @@ pub async fn submissions_csv(
     let filter = export_filter(&state, &official, &list, &form_id, &version).await?;
     let form = load_form(&state, form_id.clone(), version.clone()).await?;
     tracing::info!(form = %form_id, version = %version, "export started");
-    Ok(stream_csv(state, form, None, query.labels, filter, format!("{form_id}-{version}.csv")))
+    Ok(stream_csv(
+        state,
+        form,
+        None,
+        query.labels,
+        filter,
+        format!("{form_id}-{version}.csv"),
+    ))
 }
 
 /// `GET /api/v1/office/forms/{form_id}/{version}/repeats/{repeat}.csv`: one row per
@@ -125,7 +171,16 @@ pub async fn repeat_csv(
     let filter = export_filter(&state, &official, &list, &form_id, &version).await?;
     let form = load_form(&state, form_id.clone(), version.clone()).await?;
     if Export::repeat(&form, &repeat, query.labels).is_none() {
-        return Err(ApiError::NotFound(format!("the form has no repeat named {repeat}")));
+        return Err(ApiError::NotFound(format!(
+            "the form has no repeat named {repeat}"
+        )));
     }
-    Ok(stream_csv(state, form, Some(repeat.clone()), query.labels, filter, format!("{form_id}-{version}-{repeat}.csv")))
+    Ok(stream_csv(
+        state,
+        form,
+        Some(repeat.clone()),
+        query.labels,
+        filter,
+        format!("{form_id}-{version}-{repeat}.csv"),
+    ))
 }

@@ -21,6 +21,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use branchbook_core::protocol::{PROTOCOL_HEADER, PROTOCOL_VERSION};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -56,28 +57,63 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/forms/{form_id}/{version}", get(device::form_json))
         .route("/api/v1/changes", get(device::changes))
         .route("/api/v1/records", post(device::push))
-        .route("/api/v1/photos/{sha256}", get(device::photo_status).put(device::photo_upload))
+        .route(
+            "/api/v1/photos/{sha256}",
+            get(device::photo_status).put(device::photo_upload),
+        )
         .route("/api/v1/office/login", post(office::login))
         .route("/api/v1/office/logout", post(office::logout))
         .route("/api/v1/office/password", post(office::change_password))
         .route("/api/v1/office/me", get(office::me))
-        .route("/api/v1/office/areas", get(office::list_areas).post(office::create_area))
-        .route("/api/v1/office/accounts", get(office::list_accounts).post(office::create_account))
-        .route("/api/v1/office/enrollments", post(office::create_enrollment))
+        .route(
+            "/api/v1/office/areas",
+            get(office::list_areas).post(office::create_area),
+        )
+        .route(
+            "/api/v1/office/accounts",
+            get(office::list_accounts).post(office::create_account),
+        )
+        .route(
+            "/api/v1/office/enrollments",
+            post(office::create_enrollment),
+        )
         .route("/api/v1/office/devices", get(office::list_devices))
-        .route("/api/v1/office/devices/{id}/revoke", post(office::revoke_device))
-        .route("/api/v1/office/branches/{id}/members", put(office::put_member))
-        .route("/api/v1/office/forms", get(office::list_forms).post(office::upload_form))
-        .route("/api/v1/office/forms/{form_id}/{version}/publish", post(office::publish_form))
-        .route("/api/v1/office/forms/{form_id}/{version}/submissions.csv", get(export::submissions_csv))
-        .route("/api/v1/office/forms/{form_id}/{version}/repeats/{repeat}", get(export::repeat_csv))
+        .route(
+            "/api/v1/office/devices/{id}/revoke",
+            post(office::revoke_device),
+        )
+        .route(
+            "/api/v1/office/branches/{id}/members",
+            put(office::put_member),
+        )
+        .route(
+            "/api/v1/office/forms",
+            get(office::list_forms).post(office::upload_form),
+        )
+        .route(
+            "/api/v1/office/forms/{form_id}/{version}/publish",
+            post(office::publish_form),
+        )
+        .route(
+            "/api/v1/office/forms/{form_id}/{version}/submissions.csv",
+            get(export::submissions_csv),
+        )
+        .route(
+            "/api/v1/office/forms/{form_id}/{version}/repeats/{repeat}",
+            get(export::repeat_csv),
+        )
         .route("/api/v1/office/submissions", get(review::list_submissions))
         .route("/api/v1/office/gatherings", get(review::list_gatherings))
         .route("/api/v1/office/records/{uuid}", get(review::record))
-        .route("/api/v1/office/records/{uuid}/review", post(review::set_review))
+        .route(
+            "/api/v1/office/records/{uuid}/review",
+            post(review::set_review),
+        )
         .route("/api/v1/office/photos/{sha256}", get(review::photo))
         .route("/api/v1/office/indicators", get(review::indicators))
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        .layer(axum::middleware::from_fn(json_errors))
+        .layer(axum::middleware::from_fn(check_protocol))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -102,15 +138,71 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
+/// Most bytes of a plain-text error (axum's own rejections) rewrapped as JSON.
+const PLAIN_ERROR_MAX_BYTES: usize = 16 * 1024;
+
+/// Turns the plain-text errors that axum's extractors answer by themselves (an id that
+/// is not a UUID in the path, a query parameter of the wrong type, a wrong method) into
+/// `protocol::ErrorBody` JSON like every other error.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), PLAIN_ERROR_MAX_BYTES)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("error").to_owned() } else { text };
+    let body = branchbook_core::protocol::ErrorBody { error: code.to_owned(), detail, photo: None };
+    (status, axum::Json(body)).into_response()
+}
+
+/// Refuses a phone that announces another protocol version than this server's
+/// (`X-Branchbook-Protocol`), rather than misreading it. Requests without the header
+/// (officials' tools) pass.
+async fn check_protocol(request: Request, next: Next) -> Response {
+    let announced = request
+        .headers()
+        .get(PROTOCOL_HEADER)
+        .map(|v| v.to_str().unwrap_or("").trim().to_owned());
+    match announced {
+        Some(v) if v != PROTOCOL_VERSION.to_string() => ApiError::UnsupportedProtocol(format!(
+            "this server speaks sync protocol {PROTOCOL_VERSION}, the app sent {v:?}: update the app or the server"
+        ))
+        .into_response(),
+        _ => next.run(request).await,
+    }
+}
+
 /// The bearer token of a request, if any.
 fn bearer(parts: &Parts) -> Option<String> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
     Some(token.trim().to_owned())
 }
 
 fn unauthorized(code: &'static str, detail: &str) -> ApiError {
-    ApiError::Unauthorized { code, detail: detail.to_owned() }
+    ApiError::Unauthorized {
+        code,
+        detail: detail.to_owned(),
+    }
 }
 
 /// A request authenticated by a device token: the device and its branch.
@@ -125,18 +217,25 @@ impl FromRequestParts<AppState> for DeviceCtx {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(|| unauthorized("unauthorized", "send the device token as a bearer token"))?;
+        let token = bearer(parts).ok_or_else(|| {
+            unauthorized("unauthorized", "send the device token as a bearer token")
+        })?;
         let hash = secret_hash(&token);
         let found = state
             .store
             .call(move |s| {
-                let Some(auth) = s.device_for_token(&hash)? else { return Ok(None) };
+                let Some(auth) = s.device_for_token(&hash)? else {
+                    return Ok(None);
+                };
                 let branch = s.area(auth.branch_id)?;
                 Ok(branch.map(|b| (auth, b)))
             })
             .await?;
         let (auth, branch) = found.ok_or_else(|| {
-            unauthorized("revoked", "this device is not (or no longer) enrolled: enroll it again with a new code")
+            unauthorized(
+                "revoked",
+                "this device is not (or no longer) enrolled: enroll it again with a new code",
+            )
         })?;
         Ok(DeviceCtx { auth, branch })
     }
@@ -156,13 +255,16 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(|| unauthorized("unauthorized", "log in and send the session token"))?;
+        let token = bearer(parts)
+            .ok_or_else(|| unauthorized("unauthorized", "log in and send the session token"))?;
         let hash = secret_hash(&token);
         let lookup = hash.clone();
         let found = state
             .store
             .call(move |s| {
-                let Some(account) = s.session_account(&lookup, chrono::Utc::now())? else { return Ok(None) };
+                let Some(account) = s.session_account(&lookup, chrono::Utc::now())? else {
+                    return Ok(None);
+                };
                 let scope = match (account.role, account.area_id) {
                     (Role::Admin, _) => Some(Scope::All),
                     (_, Some(area)) => s.area(area)?.map(|a| Scope::Under(a.path)),
@@ -171,8 +273,14 @@ impl FromRequestParts<AppState> for Session {
                 Ok(scope.map(|scope| (account, scope)))
             })
             .await?;
-        let (account, scope) = found.ok_or_else(|| unauthorized("unauthorized", "unknown or expired session: log in again"))?;
-        Ok(Session { account, token_hash: hash, scope })
+        let (account, scope) = found.ok_or_else(|| {
+            unauthorized("unauthorized", "unknown or expired session: log in again")
+        })?;
+        Ok(Session {
+            account,
+            token_hash: hash,
+            scope,
+        })
     }
 }
 
@@ -205,7 +313,9 @@ impl FromRequestParts<AppState> for Admin {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let official = Official::from_request_parts(parts, state).await?;
         if official.account().role != Role::Admin {
-            return Err(ApiError::Forbidden("only an administrator may do this".into()));
+            return Err(ApiError::Forbidden(
+                "only an administrator may do this".into(),
+            ));
         }
         Ok(Admin(official))
     }
@@ -267,7 +377,9 @@ impl Official {
     /// The scope narrowed to `area` (which must lie inside the official's scope), or the
     /// whole scope when no area is given.
     pub async fn scope_for(&self, state: &AppState, area: Option<Uuid>) -> Result<Scope, ApiError> {
-        let Some(area) = area else { return Ok(self.scope().clone()) };
+        let Some(area) = area else {
+            return Ok(self.scope().clone());
+        };
         let found = state.store.call(move |s| s.area(area)).await?;
         match found {
             Some(a) if self.scope().contains(&a.path) => Ok(Scope::Under(a.path)),
@@ -282,12 +394,18 @@ const DRAIN_MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// Reads a request body up to `limit` bytes (after gzip decompression when the body is
 /// `Content-Encoding: gzip`), answering 413 past it.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
-    let too_large = || ApiError::TooLarge(format!("the request body is larger than the server's limit of {limit} bytes"));
+    let too_large = || {
+        ApiError::TooLarge(format!(
+            "the request body is larger than the server's limit of {limit} bytes"
+        ))
+    };
     let mut stream = body.into_data_stream();
     let mut raw = Vec::new();
     let mut seen: u64 = 0;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the request body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::BadRequest(format!("the request body could not be read: {e}"))
+        })?;
         seen += chunk.len() as u64;
         if seen > limit {
             // Read (and drop) a moderate excess so the client gets the 413 instead of a
@@ -302,7 +420,10 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
     if seen > limit {
         return Err(too_large());
     }
-    let encoding = headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("identity");
+    let encoding = headers
+        .get(CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("identity");
     match encoding.trim().to_ascii_lowercase().as_str() {
         "identity" | "" => Ok(Bytes::from(raw)),
         "gzip" => {

@@ -10,11 +10,15 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Admin, AppState, JsonIn, Official, Officer, Session, ok_json, read_body, with_store};
+use super::{Admin, AppState, JsonIn, Officer, Official, Session, ok_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::forms::check_upload;
+use crate::model::stored_name;
 use crate::model::{Account, AreaLevel, FormVersion, Role, Scope};
-use crate::secret::{hash_password, new_enrollment_code, new_password, new_token, normalize_code, secret_hash, verify_password};
+use crate::secret::{
+    hash_password, new_enrollment_code, new_password, new_token, normalize_code, secret_hash,
+    verify_password,
+};
 use crate::store::forms::FormInsert;
 use crate::store::people::NewAccount;
 
@@ -44,7 +48,10 @@ async fn hash_blocking(password: String) -> Result<String, ApiError> {
 }
 
 /// `POST /api/v1/office/login`.
-pub async fn login(State(state): State<AppState>, JsonIn(request): JsonIn<LoginRequest>) -> Result<Response, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    JsonIn(request): JsonIn<LoginRequest>,
+) -> Result<Response, ApiError> {
     let username = request.username.trim().to_owned();
     let found = with_store(&state, move |s| s.account_for_login(&username)).await?;
     let password = request.password;
@@ -56,14 +63,21 @@ pub async fn login(State(state): State<AppState>, JsonIn(request): JsonIn<LoginR
     .map_err(|e| ApiError::Internal(e.to_string()))?;
     let Some(account) = verified else {
         tracing::info!("login refused");
-        return Err(ApiError::Unauthorized { code: "bad_credentials", detail: "wrong login name or password".into() });
+        return Err(ApiError::Unauthorized {
+            code: "bad_credentials",
+            detail: "wrong login name or password".into(),
+        });
     };
     let token = new_token();
     let expires_at = Utc::now() + Duration::hours(i64::from(state.config.session_hours));
     let (hash, id) = (secret_hash(&token), account.id);
     with_store(&state, move |s| s.create_session(&hash, id, expires_at)).await?;
     tracing::info!(account = %account.id, "logged in");
-    Ok(ok_json(&LoginResponse { token, expires_at, account }))
+    Ok(ok_json(&LoginResponse {
+        token,
+        expires_at,
+        account,
+    }))
 }
 
 /// `POST /api/v1/office/logout`.
@@ -95,11 +109,16 @@ pub async fn change_password(
     let username = session.account.username.clone();
     let found = with_store(&state, move |s| s.account_for_login(&username)).await?;
     let current = change.current;
-    let ok = tokio::task::spawn_blocking(move || found.is_some_and(|(_, hash)| verify_password(&current, &hash)))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let ok = tokio::task::spawn_blocking(move || {
+        found.is_some_and(|(_, hash)| verify_password(&current, &hash))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     if !ok {
-        return Err(ApiError::Unauthorized { code: "bad_credentials", detail: "the current password is wrong".into() });
+        return Err(ApiError::Unauthorized {
+            code: "bad_credentials",
+            detail: "the current password is wrong".into(),
+        });
     }
     let hash = hash_blocking(change.new).await?;
     let (id, keep) = (session.account.id, session.token_hash);
@@ -130,14 +149,22 @@ pub async fn create_area(
     if new.name.trim().is_empty() {
         return Err(ApiError::BadRequest("an area needs a name".into()));
     }
-    let area = with_store(&state, move |s| s.create_area(new.parent_id, new.level, &new.name)).await?;
+    let area = with_store(&state, move |s| {
+        s.create_area(new.parent_id, new.level, &new.name)
+    })
+    .await?;
     Ok(ok_json(&area))
 }
 
 /// `GET /api/v1/office/areas`: the areas the caller may see.
-pub async fn list_areas(State(state): State<AppState>, official: Official) -> Result<Response, ApiError> {
+pub async fn list_areas(
+    State(state): State<AppState>,
+    official: Official,
+) -> Result<Response, ApiError> {
     let scope = official.scope().clone();
-    Ok(ok_json(&with_store(&state, move |s| s.areas(&scope)).await?))
+    Ok(ok_json(
+        &with_store(&state, move |s| s.areas(&scope)).await?,
+    ))
 }
 
 /// New account request.
@@ -164,12 +191,20 @@ pub async fn create_account(
     JsonIn(request): JsonIn<NewAccountRequest>,
 ) -> Result<Response, ApiError> {
     let username = request.username.trim().to_lowercase();
-    if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-        return Err(ApiError::BadRequest("a login name uses letters a-z, digits, '.', '_' or '-'".into()));
+    if username.is_empty()
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(ApiError::BadRequest(
+            "a login name uses letters a-z, digits, '.', '_' or '-'".into(),
+        ));
     }
     if official.account().role != Role::Admin {
         if request.role != Role::BranchHead {
-            return Err(ApiError::Forbidden("officers may create branch heads only".into()));
+            return Err(ApiError::Forbidden(
+                "officers may create branch heads only".into(),
+            ));
         }
         official.scope_for(&state, request.area_id).await?;
     }
@@ -183,14 +218,22 @@ pub async fn create_account(
         must_change_password: true,
     };
     let account = with_store(&state, move |s| s.create_account(&new)).await?;
-    tracing::info!(account = %account.id, role = account.role.as_str(), "account created");
-    Ok(ok_json(&CreatedAccount { account, one_time_password: password }))
+    tracing::info!(account = %account.id, role = stored_name(&account.role), "account created");
+    Ok(ok_json(&CreatedAccount {
+        account,
+        one_time_password: password,
+    }))
 }
 
 /// `GET /api/v1/office/accounts`: accounts inside the caller's scope.
-pub async fn list_accounts(State(state): State<AppState>, official: Officer) -> Result<Response, ApiError> {
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    official: Officer,
+) -> Result<Response, ApiError> {
     let scope = official.scope().clone();
-    Ok(ok_json(&with_store(&state, move |s| s.accounts(&scope)).await?))
+    Ok(ok_json(
+        &with_store(&state, move |s| s.accounts(&scope)).await?,
+    ))
 }
 
 /// New enrollment request: for which branch head.
@@ -217,32 +260,57 @@ pub async fn create_enrollment(
 ) -> Result<Response, ApiError> {
     let account_id = request.account_id;
     let account = with_store(&state, move |s| s.account(account_id)).await?;
-    let Some(Account { role: Role::BranchHead, area_id: Some(branch_id), .. }) = account else {
+    let Some(Account {
+        role: Role::BranchHead,
+        area_id: Some(branch_id),
+        ..
+    }) = account
+    else {
         return Err(ApiError::NotFound("no such branch head".into()));
     };
     official.scope_for(&state, Some(branch_id)).await?;
     let code = new_enrollment_code();
     let expires_at = Utc::now() + Duration::hours(i64::from(state.config.enrollment_hours));
     let (hash, by) = (secret_hash(&normalize_code(&code)), official.account().id);
-    with_store(&state, move |s| s.create_enrollment(&hash, account_id, branch_id, by, expires_at)).await?;
+    with_store(&state, move |s| {
+        s.create_enrollment(&hash, account_id, branch_id, by, expires_at)
+    })
+    .await?;
     let server = state
         .config
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{}", state.config.listen));
-    let qr = EnrollmentQr { server, code: code.clone() };
+    let qr = EnrollmentQr {
+        server,
+        code: code.clone(),
+    };
     let payload = serde_json::to_string(&qr).map_err(|e| ApiError::Internal(e.to_string()))?;
     let qr_svg = qrcode::QrCode::new(payload.as_bytes())
-        .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).build())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(240, 240)
+                .build()
+        })
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     tracing::info!(branch = %branch_id, "enrollment code created");
-    Ok(ok_json(&CreatedEnrollment { code, expires_at, qr, qr_svg }))
+    Ok(ok_json(&CreatedEnrollment {
+        code,
+        expires_at,
+        qr,
+        qr_svg,
+    }))
 }
 
 /// `GET /api/v1/office/devices`: devices of the caller's branches.
-pub async fn list_devices(State(state): State<AppState>, official: Official) -> Result<Response, ApiError> {
+pub async fn list_devices(
+    State(state): State<AppState>,
+    official: Official,
+) -> Result<Response, ApiError> {
     let scope = official.scope().clone();
-    Ok(ok_json(&with_store(&state, move |s| s.devices(&scope)).await?))
+    Ok(ok_json(
+        &with_store(&state, move |s| s.devices(&scope)).await?,
+    ))
 }
 
 /// `POST /api/v1/office/devices/{id}/revoke`: stops a lost or replaced phone.
@@ -252,7 +320,9 @@ pub async fn revoke_device(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     let device = with_store(&state, move |s| {
-        let Some(device) = s.device(id)? else { return Ok(None) };
+        let Some(device) = s.device(id)? else {
+            return Ok(None);
+        };
         let branch = s.area(device.branch_id)?;
         Ok(branch.map(|b| (device, b.path)))
     })
@@ -278,11 +348,20 @@ pub async fn put_member(
     JsonIn(member): JsonIn<RosterMember>,
 ) -> Result<Response, ApiError> {
     let scope = official.scope_for(&state, Some(branch_id)).await?;
-    if member.ethnicity.as_deref().is_some_and(|e| branchbook_core::domain::ethnicity(e).is_none()) {
-        return Err(ApiError::Unprocessable { code: "invalid", detail: "unknown ethnicity key".into() });
+    if member
+        .ethnicity
+        .as_deref()
+        .is_some_and(|e| branchbook_core::domain::ethnicity(e).is_none())
+    {
+        return Err(ApiError::Unprocessable {
+            code: "invalid",
+            detail: "unknown ethnicity key".into(),
+        });
     }
     let branch_area = with_store(&state, move |s| s.area(branch_id)).await?;
-    if !branch_area.is_some_and(|a| a.level == AreaLevel::Branch && Scope::Under(a.path.clone()) == scope) {
+    if !branch_area
+        .is_some_and(|a| a.level == AreaLevel::Branch && Scope::Under(a.path.clone()) == scope)
+    {
         return Err(ApiError::NotFound("no such branch in your scope".into()));
     }
     let member = RosterMember {
@@ -296,7 +375,10 @@ pub async fn put_member(
 }
 
 /// `GET /api/v1/office/forms`: every stored version, drafts included.
-pub async fn list_forms(State(state): State<AppState>, _official: Official) -> Result<Response, ApiError> {
+pub async fn list_forms(
+    State(state): State<AppState>,
+    _official: Official,
+) -> Result<Response, ApiError> {
     Ok(ok_json(&with_store(&state, |s| s.forms(false)).await?))
 }
 
@@ -321,7 +403,10 @@ pub async fn upload_form(
         created_at: Utc::now(),
     };
     let stored = version.clone();
-    let outcome = with_store(&state, move |s| s.insert_form_version(&stored, &checked.json)).await?;
+    let outcome = with_store(&state, move |s| {
+        s.insert_form_version(&stored, &checked.json)
+    })
+    .await?;
     if outcome == FormInsert::Conflict {
         return Err(ApiError::Conflict(format!(
             "version {} of form {} already exists with different content: give the new form a new version",
@@ -341,7 +426,11 @@ pub async fn publish_form(
     Path((form_id, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let found = with_store(&state, move |s| {
-        if s.publish_form(&form_id, &version)? { s.form_version(&form_id, &version) } else { Ok(None) }
+        if s.publish_form(&form_id, &version)? {
+            s.form_version(&form_id, &version)
+        } else {
+            Ok(None)
+        }
     })
     .await?;
     let (meta, _) = found.ok_or_else(|| ApiError::NotFound("no such form version".into()))?;

@@ -8,9 +8,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{AppState, JsonIn, Official, Officer, ok_json, with_store};
+use super::{AppState, JsonIn, Officer, Official, ok_json, with_store};
 use crate::error::ApiError;
 use crate::ingest::is_sha256_hex;
+use crate::model::stored_name;
 use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, StoredRecord};
 use crate::store::photos::RecordPhoto;
 
@@ -28,9 +29,16 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .and_then(|t| FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS).and_then(|zone| t.and_local_timezone(zone).single()))
+        .and_then(|t| {
+            FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS)
+                .and_then(|zone| t.and_local_timezone(zone).single())
+        })
         .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| ApiError::BadRequest(format!("{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time")))
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time"
+            ))
+        })
 }
 
 /// Filters of the lists and exports, as query parameters.
@@ -58,7 +66,12 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// The store filter for a kind of record, inside the caller's scope.
-    pub async fn filter(&self, state: &AppState, official: &Official, kind: RecordKind) -> Result<RecordFilter, ApiError> {
+    pub async fn filter(
+        &self,
+        state: &AppState,
+        official: &Official,
+        kind: RecordKind,
+    ) -> Result<RecordFilter, ApiError> {
         Ok(RecordFilter {
             scope: official.scope_for(state, self.area).await?,
             kind,
@@ -82,11 +95,20 @@ pub struct Page {
     next_after: Option<i64>,
 }
 
-async fn list(state: AppState, official: Official, query: ListQuery, kind: RecordKind) -> Result<Response, ApiError> {
+async fn list(
+    state: AppState,
+    official: Official,
+    query: ListQuery,
+    kind: RecordKind,
+) -> Result<Response, ApiError> {
     let filter = query.filter(&state, &official, kind).await?;
     let limit = filter.limit as usize;
     let items = with_store(&state, move |s| s.list_records(&filter)).await?;
-    let next_after = if items.len() == limit { items.last().map(|r| r.seq) } else { None };
+    let next_after = if items.len() == limit {
+        items.last().map(|r| r.seq)
+    } else {
+        None
+    };
     Ok(ok_json(&Page { items, next_after }))
 }
 
@@ -127,11 +149,17 @@ pub struct PhotoLink {
 
 /// `GET /api/v1/office/records/{uuid}`: the latest revision, every revision's summary,
 /// the photos and the review history.
-pub async fn record(State(state): State<AppState>, official: Official, Path(uuid): Path<Uuid>) -> Result<Response, ApiError> {
+pub async fn record(
+    State(state): State<AppState>,
+    official: Official,
+    Path(uuid): Path<Uuid>,
+) -> Result<Response, ApiError> {
     let scope = official.scope().clone();
     let detail = with_store(&state, move |s| {
         let mut revisions = s.record_revisions(uuid, &scope)?;
-        let Some(record) = revisions.pop() else { return Ok(None) };
+        let Some(record) = revisions.pop() else {
+            return Ok(None);
+        };
         let photos = s.record_photos(record.summary.seq)?;
         let reviews = s.reviews(uuid)?;
         let mut summaries: Vec<RecordSummary> = revisions.into_iter().map(|r| r.summary).collect();
@@ -139,12 +167,21 @@ pub async fn record(State(state): State<AppState>, official: Official, Path(uuid
         Ok(Some((record, summaries, photos, reviews)))
     })
     .await?;
-    let (record, revisions, photos, reviews) = detail.ok_or_else(|| ApiError::NotFound("no such record in your scope".into()))?;
+    let (record, revisions, photos, reviews) =
+        detail.ok_or_else(|| ApiError::NotFound("no such record in your scope".into()))?;
     let photos = photos
         .into_iter()
-        .map(|photo| PhotoLink { url: format!("/api/v1/office/photos/{}", photo.sha256), photo })
+        .map(|photo| PhotoLink {
+            url: format!("/api/v1/office/photos/{}", photo.sha256),
+            photo,
+        })
         .collect();
-    Ok(ok_json(&RecordDetail { record, revisions, photos, reviews }))
+    Ok(ok_json(&RecordDetail {
+        record,
+        revisions,
+        photos,
+        reviews,
+    }))
 }
 
 /// A review decision.
@@ -166,11 +203,14 @@ pub async fn set_review(
     let account = official.account().id;
     let at = Utc::now();
     let comment = request.comment.clone();
-    let found = with_store(&state, move |s| s.add_review(uuid, &scope, request.state, &comment, account, at)).await?;
+    let found = with_store(&state, move |s| {
+        s.add_review(uuid, &scope, request.state, &comment, account, at)
+    })
+    .await?;
     if !found {
         return Err(ApiError::NotFound("no such record in your scope".into()));
     }
-    tracing::info!(record = %uuid, state = request.state.as_str(), "record reviewed");
+    tracing::info!(record = %uuid, state = stored_name(&request.state), "record reviewed");
     Ok(ok_json(&Review {
         state: request.state,
         comment: branchbook_core::text::nfc(&request.comment),
@@ -180,17 +220,28 @@ pub async fn set_review(
 }
 
 /// `GET /api/v1/office/photos/{sha256}`: a photo of a record inside the caller's scope.
-pub async fn photo(State(state): State<AppState>, official: Official, Path(sha256): Path<String>) -> Result<Response, ApiError> {
+pub async fn photo(
+    State(state): State<AppState>,
+    official: Official,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiError> {
     if !is_sha256_hex(&sha256) {
-        return Err(ApiError::BadRequest("a photo is named by its SHA-256 in lower-case hex".into()));
+        return Err(ApiError::BadRequest(
+            "a photo is named by its SHA-256 in lower-case hex".into(),
+        ));
     }
     let scope = official.scope().clone();
     let sha = sha256.clone();
-    let visible = with_store(&state, move |s| Ok(s.photo_in_scope(&sha, &scope)? && s.photo_is_complete(&sha)?)).await?;
+    let visible = with_store(&state, move |s| {
+        Ok(s.photo_in_scope(&sha, &scope)? && s.photo_is_complete(&sha)?)
+    })
+    .await?;
     if !visible {
         return Err(ApiError::NotFound("no such photo in your scope".into()));
     }
-    let bytes = tokio::fs::read(state.photos.path(&sha256)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let bytes = tokio::fs::read(state.photos.path(&sha256))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(([(CONTENT_TYPE, "image/jpeg")], bytes).into_response())
 }
 
@@ -210,7 +261,9 @@ pub async fn indicators(
 ) -> Result<Response, ApiError> {
     let scope = official.scope_for(&state, query.area).await?;
     let (from, to) = (parse_time(&query.from)?, parse_time(&query.to)?);
-    Ok(ok_json(&with_store(&state, move |s| s.indicators(&scope, from, to)).await?))
+    Ok(ok_json(
+        &with_store(&state, move |s| s.indicators(&scope, from, to)).await?,
+    ))
 }
 
 #[cfg(test)]
@@ -219,8 +272,16 @@ mod tests {
 
     #[test]
     fn a_bare_date_is_midnight_in_vietnam() {
-        assert_eq!(parse_time("2026-03-01").unwrap().to_rfc3339(), "2026-02-28T17:00:00+00:00");
-        assert_eq!(parse_time("2026-03-01T10:00:00+07:00").unwrap().to_rfc3339(), "2026-03-01T03:00:00+00:00");
+        assert_eq!(
+            parse_time("2026-03-01").unwrap().to_rfc3339(),
+            "2026-02-28T17:00:00+00:00"
+        );
+        assert_eq!(
+            parse_time("2026-03-01T10:00:00+07:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-03-01T03:00:00+00:00"
+        );
         assert!(parse_time("1 March").is_err());
     }
 }

@@ -156,9 +156,12 @@ impl Store {
     /// One device by id.
     pub fn device(&self, id: Uuid) -> Result<Option<Device>, StoreError> {
         self.db.read(|conn| {
-            conn.query_opt(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"), &[id.into()])?
-                .map(|r| device_from_row(&r))
-                .transpose()
+            conn.query_opt(
+                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"),
+                &[id.into()],
+            )?
+            .map(|r| device_from_row(&r))
+            .transpose()
         })
     }
 

@@ -33,7 +33,11 @@ fn form_from_row(row: &Row) -> Result<FormVersion, StoreError> {
 impl Store {
     /// Stores a form version as a draft, unless it exists (same content: nothing to do;
     /// different content: refused).
-    pub fn insert_form_version(&self, form: &FormVersion, json: &str) -> Result<FormInsert, StoreError> {
+    pub fn insert_form_version(
+        &self,
+        form: &FormVersion,
+        json: &str,
+    ) -> Result<FormInsert, StoreError> {
         self.db.write(|conn| {
             let inserted = conn.exec(
                 "INSERT INTO forms (form_id, version, title, sha256, json, published, created_at)
@@ -56,7 +60,11 @@ impl Store {
                     &[(&form.form_id).into(), (&form.version).into()],
                 )?
                 .ok_or_else(|| StoreError::NotFound("form version".into()))?;
-            Ok(if row.text(0)? == form.sha256 { FormInsert::Unchanged } else { FormInsert::Conflict })
+            Ok(if row.text(0)? == form.sha256 {
+                FormInsert::Unchanged
+            } else {
+                FormInsert::Conflict
+            })
         })
     }
 
@@ -75,19 +83,32 @@ impl Store {
     /// Every stored version, drafts included, by form then upload time.
     pub fn forms(&self, published_only: bool) -> Result<Vec<FormVersion>, StoreError> {
         self.db.read(|conn| {
-            let filter = if published_only { "WHERE published = 1" } else { "" };
-            conn.query(&format!("SELECT {FORM_COLUMNS} FROM forms {filter} ORDER BY form_id, created_at"), &[])?
-                .iter()
-                .map(form_from_row)
-                .collect()
+            let filter = if published_only {
+                "WHERE published = 1"
+            } else {
+                ""
+            };
+            conn.query(
+                &format!("SELECT {FORM_COLUMNS} FROM forms {filter} ORDER BY form_id, created_at"),
+                &[],
+            )?
+            .iter()
+            .map(form_from_row)
+            .collect()
         })
     }
 
     /// One version and its canonical JSON.
-    pub fn form_version(&self, form_id: &str, version: &str) -> Result<Option<(FormVersion, String)>, StoreError> {
+    pub fn form_version(
+        &self,
+        form_id: &str,
+        version: &str,
+    ) -> Result<Option<(FormVersion, String)>, StoreError> {
         self.db.read(|conn| {
             conn.query_opt(
-                &format!("SELECT {FORM_COLUMNS}, json FROM forms WHERE form_id = $1 AND version = $2"),
+                &format!(
+                    "SELECT {FORM_COLUMNS}, json FROM forms WHERE form_id = $1 AND version = $2"
+                ),
                 &[form_id.into(), version.into()],
             )?
             .map(|r| Ok((form_from_row(&r)?, r.text(6)?)))

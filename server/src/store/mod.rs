@@ -62,7 +62,9 @@ const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/001_initial.sq
 /// counts itself up and in integer width (PostgreSQL's `BIGINT` matches SQLite's 64-bit
 /// `INTEGER`).
 fn postgres_dialect(sqlite: &str) -> String {
-    sqlite.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace(" INTEGER", " BIGINT")
+    sqlite
+        .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+        .replace(" INTEGER", " BIGINT")
 }
 
 /// The server's database.
@@ -80,7 +82,10 @@ impl Store {
     }
 
     /// Connects to PostgreSQL and migrates its schema.
-    pub fn open_postgres(config: postgres::Config, max_connections: u32) -> Result<Store, StoreError> {
+    pub fn open_postgres(
+        config: postgres::Config,
+        max_connections: u32,
+    ) -> Result<Store, StoreError> {
         let db = Database::open_postgres(config, max_connections)?;
         let store = Store { db };
         store.migrate()?;
@@ -132,8 +137,17 @@ impl Store {
         F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     {
         let store = Arc::clone(self);
-        tokio::task::spawn_blocking(move || f(&store)).await.map_err(|e| StoreError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
     }
+}
+
+/// Reads a stored enum name (see [`crate::model::stored_name`]), refusing one the code
+/// does not know.
+fn named<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, StoreError> {
+    crate::model::from_stored_name(name)
+        .ok_or_else(|| StoreError::Invalid(format!("unknown stored value {name:?}")))
 }
 
 /// Takes the next value of the global change counter, which orders roster and household
@@ -141,7 +155,10 @@ impl Store {
 /// so cursors are handed out in commit order and a device never skips a change.
 fn next_change_seq(conn: &mut dyn Conn) -> Result<i64, StoreError> {
     let row = conn
-        .query_opt("UPDATE counters SET value = value + 1 WHERE name = 'changes' RETURNING value", &[])?
+        .query_opt(
+            "UPDATE counters SET value = value + 1 WHERE name = 'changes' RETURNING value",
+            &[],
+        )?
         .ok_or_else(|| StoreError::NotFound("change counter".into()))?;
     Ok(row.int(0)?)
 }
@@ -153,7 +170,10 @@ mod tests {
     #[test]
     fn the_postgres_dialect_changes_only_keys_and_integer_width() {
         let sql = "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL, s TEXT, m INTEGER)";
-        assert_eq!(postgres_dialect(sql), "CREATE TABLE t (seq BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, s TEXT, m BIGINT)");
+        assert_eq!(
+            postgres_dialect(sql),
+            "CREATE TABLE t (seq BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, s TEXT, m BIGINT)"
+        );
         assert!(!postgres_dialect(MIGRATIONS[0].1).contains("INTEGER"));
     }
 
@@ -164,7 +184,10 @@ mod tests {
         assert!(!store.has_admin().unwrap());
         drop(store);
         let store = Store::open_sqlite(dir.path()).unwrap();
-        let versions = store.db.read(|c| c.query("SELECT version FROM schema_migrations", &[])).unwrap();
+        let versions = store
+            .db
+            .read(|c| c.query("SELECT version FROM schema_migrations", &[]))
+            .unwrap();
         assert_eq!(versions.len(), MIGRATIONS.len());
     }
 }

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::{Store, StoreError};
 use crate::db::Row;
+use crate::model::stored_name;
 use crate::model::{Account, Area, AreaLevel, Role, Scope};
 
 /// A new account to create.
@@ -32,7 +33,7 @@ fn area_from_row(row: &Row) -> Result<Area, StoreError> {
     Ok(Area {
         id: row.uuid(0)?,
         parent_id: row.opt_uuid(1)?,
-        level: AreaLevel::parse(&level).ok_or_else(|| StoreError::Invalid(format!("unknown area level {level}")))?,
+        level: super::named(&level)?,
         name: row.text(3)?,
         path: row.text(4)?,
     })
@@ -44,7 +45,7 @@ fn account_from_row(row: &Row) -> Result<Account, StoreError> {
         id: row.uuid(0)?,
         username: row.text(1)?,
         display_name: row.text(2)?,
-        role: Role::parse(&role).ok_or_else(|| StoreError::Invalid(format!("unknown role {role}")))?,
+        role: super::named(&role)?,
         area_id: row.opt_uuid(4)?,
         must_change_password: row.flag(5)?,
     })
@@ -53,7 +54,12 @@ fn account_from_row(row: &Row) -> Result<Account, StoreError> {
 impl Store {
     /// Creates an area under `parent` (none for a province). The child must be of a
     /// deeper level than its parent, and only a province may have no parent.
-    pub fn create_area(&self, parent: Option<Uuid>, level: AreaLevel, name: &str) -> Result<Area, StoreError> {
+    pub fn create_area(
+        &self,
+        parent: Option<Uuid>,
+        level: AreaLevel,
+        name: &str,
+    ) -> Result<Area, StoreError> {
         let name = branchbook_core::text::nfc(name.trim());
         self.db.write(|conn| {
             let parent_area = match parent {
@@ -69,12 +75,12 @@ impl Store {
                 Some(p) if p.level.rank() >= level.rank() => {
                     return Err(StoreError::Invalid(format!(
                         "a {} cannot be placed under a {}",
-                        level.as_str(),
-                        p.level.as_str()
+                        stored_name(&level),
+                        stored_name(&p.level)
                     )));
                 }
                 None if level != AreaLevel::Province => {
-                    return Err(StoreError::Invalid(format!("a {} needs a parent area", level.as_str())));
+                    return Err(StoreError::Invalid(format!("a {} needs a parent area", stored_name(&level))));
                 }
                 _ => {}
             }
@@ -82,7 +88,7 @@ impl Store {
             let path = format!("{}{id}/", parent_area.as_ref().map_or("/", |p| p.path.as_str()));
             conn.exec(
                 "INSERT INTO areas (id, parent_id, level, name, path, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[id.into(), parent.into(), level.as_str().into(), (&name).into(), (&path).into(), Utc::now().into()],
+                &[id.into(), parent.into(), stored_name(&level).into(), (&name).into(), (&path).into(), Utc::now().into()],
             )?;
             Ok(Area { id, parent_id: parent, level, name: name.clone(), path })
         })
@@ -91,9 +97,12 @@ impl Store {
     /// One area by id.
     pub fn area(&self, id: Uuid) -> Result<Option<Area>, StoreError> {
         self.db.read(|conn| {
-            conn.query_opt(&format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"), &[id.into()])?
-                .map(|r| area_from_row(&r))
-                .transpose()
+            conn.query_opt(
+                &format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"),
+                &[id.into()],
+            )?
+            .map(|r| area_from_row(&r))
+            .transpose()
         })
     }
 
@@ -130,7 +139,7 @@ impl Store {
                 let row = conn
                     .query_opt("SELECT level FROM areas WHERE id = $1", &[area_id.into()])?
                     .ok_or_else(|| StoreError::NotFound("area".into()))?;
-                if new.role == Role::BranchHead && row.text(0)? != AreaLevel::Branch.as_str() {
+                if new.role == Role::BranchHead && row.text(0)? != stored_name(&AreaLevel::Branch) {
                     return Err(StoreError::Invalid("a branch head's area must be a branch".into()));
                 }
             } else if new.role != Role::Admin {
@@ -144,7 +153,7 @@ impl Store {
                     id.into(),
                     (&new.username).into(),
                     branchbook_core::text::nfc(&new.display_name).into(),
-                    new.role.as_str().into(),
+                    stored_name(&new.role).into(),
                     new.area_id.into(),
                     (&new.password_hash).into(),
                     new.must_change_password.into(),
@@ -168,27 +177,38 @@ impl Store {
     /// True when at least one administrator exists (first start creates one otherwise).
     pub fn has_admin(&self) -> Result<bool, StoreError> {
         self.db.read(|conn| {
-            Ok(conn.query_opt("SELECT 1 FROM accounts WHERE role = 'admin' LIMIT 1", &[])?.is_some())
+            Ok(conn
+                .query_opt("SELECT 1 FROM accounts WHERE role = 'admin' LIMIT 1", &[])?
+                .is_some())
         })
     }
 
     /// An account and its password hash, by login name.
-    pub fn account_for_login(&self, username: &str) -> Result<Option<(Account, String)>, StoreError> {
+    pub fn account_for_login(
+        &self,
+        username: &str,
+    ) -> Result<Option<(Account, String)>, StoreError> {
         self.db.read(|conn| {
             let row = conn.query_opt(
-                &format!("SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE username = $1"),
+                &format!(
+                    "SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE username = $1"
+                ),
                 &[username.into()],
             )?;
-            row.map(|r| Ok((account_from_row(&r)?, r.text(6)?))).transpose()
+            row.map(|r| Ok((account_from_row(&r)?, r.text(6)?)))
+                .transpose()
         })
     }
 
     /// One account by id.
     pub fn account(&self, id: Uuid) -> Result<Option<Account>, StoreError> {
         self.db.read(|conn| {
-            conn.query_opt(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"), &[id.into()])?
-                .map(|r| account_from_row(&r))
-                .transpose()
+            conn.query_opt(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
+                &[id.into()],
+            )?
+            .map(|r| account_from_row(&r))
+            .transpose()
         })
     }
 
@@ -209,7 +229,12 @@ impl Store {
     }
 
     /// Replaces an account's password (and clears the one-time flag), ending its other sessions.
-    pub fn set_password(&self, account_id: Uuid, password_hash: &str, keep_session: &str) -> Result<(), StoreError> {
+    pub fn set_password(
+        &self,
+        account_id: Uuid,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> Result<(), StoreError> {
         self.db.write(|conn| {
             conn.exec(
                 "UPDATE accounts SET password_hash = $1, must_change_password = 0 WHERE id = $2",
@@ -224,7 +249,12 @@ impl Store {
     }
 
     /// Records a login session by the hash of its token.
-    pub fn create_session(&self, token_hash: &str, account_id: Uuid, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn create_session(
+        &self,
+        token_hash: &str,
+        account_id: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.db.write(|conn| {
             let now = Utc::now();
             conn.exec("DELETE FROM sessions WHERE expires_at < $1", &[now.into()])?;
@@ -237,7 +267,11 @@ impl Store {
     }
 
     /// The account behind a session token's hash, if the session exists and has not expired.
-    pub fn session_account(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Account>, StoreError> {
+    pub fn session_account(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Account>, StoreError> {
         self.db.read(|conn| {
             conn.query_opt(
                 &format!(
@@ -254,7 +288,10 @@ impl Store {
     /// Ends a session.
     pub fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         self.db.write(|conn| {
-            conn.exec("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()])?;
+            conn.exec(
+                "DELETE FROM sessions WHERE token_hash = $1",
+                &[token_hash.into()],
+            )?;
             Ok(())
         })
     }

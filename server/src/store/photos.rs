@@ -21,7 +21,11 @@ pub struct RecordPhoto {
 impl Store {
     /// True when the photo's bytes are all stored and verified.
     pub fn photo_is_complete(&self, sha256: &str) -> Result<bool, StoreError> {
-        self.db.read(|conn| Ok(conn.query_opt("SELECT 1 FROM photos WHERE sha256 = $1", &[sha256.into()])?.is_some()))
+        self.db.read(|conn| {
+            Ok(conn
+                .query_opt("SELECT 1 FROM photos WHERE sha256 = $1", &[sha256.into()])?
+                .is_some())
+        })
     }
 
     /// True when `branch_id` may learn about this photo: it has a record that references
@@ -43,8 +47,14 @@ impl Store {
     /// Registers a branch's upload of a photo of `total` bytes, returning the total
     /// recorded by its first chunk (a later chunk announcing another size is refused by
     /// the caller).
-    pub fn begin_photo_upload(&self, sha256: &str, branch_id: Uuid, total: u64) -> Result<u64, StoreError> {
-        let total = i64::try_from(total).map_err(|_| StoreError::Invalid("photo size out of range".into()))?;
+    pub fn begin_photo_upload(
+        &self,
+        sha256: &str,
+        branch_id: Uuid,
+        total: u64,
+    ) -> Result<u64, StoreError> {
+        let total = i64::try_from(total)
+            .map_err(|_| StoreError::Invalid("photo size out of range".into()))?;
         self.db.write(|conn| {
             conn.exec(
                 "INSERT INTO photo_uploads (sha256, branch_id, total, started_at) VALUES ($1, $2, $3, $4)
@@ -74,7 +84,8 @@ impl Store {
 
     /// Marks a photo complete and every record whose photos are now all complete.
     pub fn complete_photo(&self, sha256: &str, bytes: u64) -> Result<(), StoreError> {
-        let bytes = i64::try_from(bytes).map_err(|_| StoreError::Invalid("photo size out of range".into()))?;
+        let bytes = i64::try_from(bytes)
+            .map_err(|_| StoreError::Invalid("photo size out of range".into()))?;
         self.db.write(|conn| {
             conn.exec(
                 "INSERT INTO photos (sha256, bytes, completed_at) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",

@@ -6,10 +6,12 @@ use uuid::Uuid;
 
 use super::{Store, StoreError};
 use crate::db::{Row, Value};
-use crate::model::{Indicators, RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord};
+use crate::model::stored_name;
+use crate::model::{
+    Indicators, RecordFilter, RecordSummary, Review, ReviewState, Scope, StoredRecord,
+};
 
-const SUMMARY_COLUMNS: &str =
-    "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state";
+const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state";
 
 fn summary_from_row(row: &Row) -> Result<RecordSummary, StoreError> {
     let kind = row.text(3)?;
@@ -18,7 +20,7 @@ fn summary_from_row(row: &Row) -> Result<RecordSummary, StoreError> {
         seq: row.int(0)?,
         uuid: row.uuid(1)?,
         revision: u32::try_from(row.int(2)?).unwrap_or(u32::MAX),
-        kind: RecordKind::parse(&kind).ok_or_else(|| StoreError::Invalid(format!("unknown kind {kind}")))?,
+        kind: super::named(&kind)?,
         branch_id: row.uuid(4)?,
         form_id: row.opt_text(5)?,
         form_version: row.opt_text(6)?,
@@ -26,19 +28,30 @@ fn summary_from_row(row: &Row) -> Result<RecordSummary, StoreError> {
         event_at: row.time(8)?,
         received_at: row.time(9)?,
         complete: row.flag(10)?,
-        review_state: ReviewState::parse(&state).ok_or_else(|| StoreError::Invalid(format!("unknown state {state}")))?,
+        review_state: super::named(&state)?,
     })
 }
 
 fn stored_from_row(row: &Row) -> Result<StoredRecord, StoreError> {
-    Ok(StoredRecord { summary: summary_from_row(row)?, body: serde_json::from_str(&row.text(12)?)? })
+    Ok(StoredRecord {
+        summary: summary_from_row(row)?,
+        body: serde_json::from_str(&row.text(12)?)?,
+    })
 }
 
 /// The `WHERE` clause and parameters of a record filter (latest revisions only).
 fn filter_sql(filter: &RecordFilter) -> (String, Vec<Value>) {
-    let mut clauses = vec!["latest = 1".to_owned(), "kind = $1".to_owned(), "area_path LIKE $2".to_owned(), "seq > $3".to_owned()];
-    let mut params: Vec<Value> =
-        vec![filter.kind.as_str().into(), filter.scope.like_pattern().into(), filter.after_seq.into()];
+    let mut clauses = vec![
+        "latest = 1".to_owned(),
+        "kind = $1".to_owned(),
+        "area_path LIKE $2".to_owned(),
+        "seq > $3".to_owned(),
+    ];
+    let mut params: Vec<Value> = vec![
+        stored_name(&filter.kind).into(),
+        filter.scope.like_pattern().into(),
+        filter.after_seq.into(),
+    ];
     let mut add = |clause: &str, value: Value| {
         params.push(value);
         clauses.push(clause.replace('?', &format!("${}", params.len())));
@@ -59,10 +72,17 @@ fn filter_sql(filter: &RecordFilter) -> (String, Vec<Value>) {
         add("event_at < ?", to.into());
     }
     if let Some(state) = filter.review_state {
-        add("review_state = ?", state.as_str().into());
+        add("review_state = ?", stored_name(&state).into());
     }
     params.push(i64::from(filter.limit).into());
-    (format!("WHERE {} ORDER BY seq LIMIT ${}", clauses.join(" AND "), params.len()), params)
+    (
+        format!(
+            "WHERE {} ORDER BY seq LIMIT ${}",
+            clauses.join(" AND "),
+            params.len()
+        ),
+        params,
+    )
 }
 
 impl Store {
@@ -70,26 +90,39 @@ impl Store {
     pub fn list_records(&self, filter: &RecordFilter) -> Result<Vec<RecordSummary>, StoreError> {
         let (clause, params) = filter_sql(filter);
         self.db.read(|conn| {
-            conn.query(&format!("SELECT {SUMMARY_COLUMNS} FROM records {clause}"), &params)?
-                .iter()
-                .map(summary_from_row)
-                .collect()
+            conn.query(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM records {clause}"),
+                &params,
+            )?
+            .iter()
+            .map(summary_from_row)
+            .collect()
         })
     }
 
     /// A page of whole records (latest revisions), for exports.
-    pub fn list_records_with_body(&self, filter: &RecordFilter) -> Result<Vec<StoredRecord>, StoreError> {
+    pub fn list_records_with_body(
+        &self,
+        filter: &RecordFilter,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
         let (clause, params) = filter_sql(filter);
         self.db.read(|conn| {
-            conn.query(&format!("SELECT {SUMMARY_COLUMNS}, body FROM records {clause}"), &params)?
-                .iter()
-                .map(stored_from_row)
-                .collect()
+            conn.query(
+                &format!("SELECT {SUMMARY_COLUMNS}, body FROM records {clause}"),
+                &params,
+            )?
+            .iter()
+            .map(stored_from_row)
+            .collect()
         })
     }
 
     /// Every revision of a record, oldest first, if it lies inside `scope`.
-    pub fn record_revisions(&self, uuid: Uuid, scope: &Scope) -> Result<Vec<StoredRecord>, StoreError> {
+    pub fn record_revisions(
+        &self,
+        uuid: Uuid,
+        scope: &Scope,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
         self.db.read(|conn| {
             conn.query(
                 &format!(
@@ -117,14 +150,14 @@ impl Store {
         self.db.write(|conn| {
             let changed = conn.exec(
                 "UPDATE records SET review_state = $1 WHERE uuid = $2 AND area_path LIKE $3",
-                &[state.as_str().into(), uuid.into(), scope.like_pattern().into()],
+                &[stored_name(&state).into(), uuid.into(), scope.like_pattern().into()],
             )?;
             if changed == 0 {
                 return Ok(false);
             }
             conn.exec(
                 "INSERT INTO reviews (record_uuid, state, comment, account_id, at) VALUES ($1, $2, $3, $4, $5)",
-                &[uuid.into(), state.as_str().into(), (&comment).into(), account_id.into(), at.into()],
+                &[uuid.into(), stored_name(&state).into(), (&comment).into(), account_id.into(), at.into()],
             )?;
             Ok(true)
         })
@@ -142,7 +175,7 @@ impl Store {
             .map(|row| {
                 let state = row.text(0)?;
                 Ok(Review {
-                    state: ReviewState::parse(&state).ok_or_else(|| StoreError::Invalid(format!("unknown state {state}")))?,
+                    state: super::named(&state)?,
                     comment: row.text(1)?,
                     by: row.text(2)?,
                     at: row.time(3)?,
@@ -155,9 +188,13 @@ impl Store {
     /// Indicator counts for the records inside `scope` whose event time is in
     /// `[from, to)`: gatherings by kind, their attendees by sex and ethnicity, households
     /// visited and submissions. Latest revisions only; rejected records are left out.
-    pub fn indicators(&self, scope: &Scope, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Indicators, StoreError> {
-        let base =
-            "r.latest = 1 AND r.area_path LIKE $1 AND r.event_at >= $2 AND r.event_at < $3 AND r.review_state <> 'rejected'";
+    pub fn indicators(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Indicators, StoreError> {
+        let base = "r.latest = 1 AND r.area_path LIKE $1 AND r.event_at >= $2 AND r.event_at < $3 AND r.review_state <> 'rejected'";
         let params: Vec<Value> = vec![scope.like_pattern().into(), from.into(), to.into()];
         self.db.read(|conn| {
             let mut out = Indicators::default();

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::{Store, StoreError, next_change_seq};
 use crate::db::{Conn, Value};
 use crate::ingest::PreparedRecord;
+use crate::model::stored_name;
 use crate::model::{Area, RecordKind, ReviewState};
 
 /// A stored row as the push compares against it.
@@ -35,17 +36,44 @@ struct BatchView {
 }
 
 fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (from..from + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn result(record: &PreparedRecord, status: RecordStatus, reason: Option<String>, missing: Vec<String>) -> RecordResult {
-    RecordResult { uuid: record.uuid, revision: record.revision, status, reason, missing_photos: missing }
+fn result(
+    record: &PreparedRecord,
+    status: RecordStatus,
+    reason: Option<String>,
+    missing: Vec<String>,
+) -> RecordResult {
+    RecordResult {
+        uuid: record.uuid,
+        revision: record.revision,
+        status,
+        reason,
+        missing_photos: missing,
+    }
 }
 
 impl BatchView {
-    fn load(conn: &mut dyn Conn, branch_id: Uuid, records: &[PreparedRecord]) -> Result<BatchView, StoreError> {
-        let mut view = BatchView { existing: HashMap::new(), households: HashSet::new(), complete_photos: HashSet::new() };
-        let uuids: Vec<Uuid> = records.iter().map(|r| r.uuid).collect::<HashSet<_>>().into_iter().collect();
+    fn load(
+        conn: &mut dyn Conn,
+        branch_id: Uuid,
+        records: &[PreparedRecord],
+    ) -> Result<BatchView, StoreError> {
+        let mut view = BatchView {
+            existing: HashMap::new(),
+            households: HashSet::new(),
+            complete_photos: HashSet::new(),
+        };
+        let uuids: Vec<Uuid> = records
+            .iter()
+            .map(|r| r.uuid)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         for chunk in uuids.chunks(500) {
             let params: Vec<Value> = chunk.iter().map(Value::from).collect();
             let rows = conn.query(
@@ -68,8 +96,12 @@ impl BatchView {
                 );
             }
         }
-        let households: Vec<Uuid> =
-            records.iter().filter_map(|r| r.household).collect::<HashSet<_>>().into_iter().collect();
+        let households: Vec<Uuid> = records
+            .iter()
+            .filter_map(|r| r.household)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         for chunk in households.chunks(500) {
             let mut params: Vec<Value> = vec![branch_id.into()];
             params.extend(chunk.iter().map(Value::from));
@@ -93,7 +125,10 @@ impl BatchView {
         for chunk in photos.chunks(500) {
             let params: Vec<Value> = chunk.iter().map(Value::from).collect();
             let rows = conn.query(
-                &format!("SELECT sha256 FROM photos WHERE sha256 IN ({})", placeholders(1, chunk.len())),
+                &format!(
+                    "SELECT sha256 FROM photos WHERE sha256 IN ({})",
+                    placeholders(1, chunk.len())
+                ),
                 &params,
             )?;
             for row in rows {
@@ -115,9 +150,20 @@ impl BatchView {
     }
 
     /// The answer for a record whose `(uuid, revision)` is already stored.
-    fn compare(&self, conn: &mut dyn Conn, record: &PreparedRecord, existing: &Existing, branch_id: Uuid) -> Result<RecordResult, StoreError> {
+    fn compare(
+        &self,
+        conn: &mut dyn Conn,
+        record: &PreparedRecord,
+        existing: &Existing,
+        branch_id: Uuid,
+    ) -> Result<RecordResult, StoreError> {
         if existing.branch_id != branch_id {
-            return Ok(result(record, RecordStatus::Rejected, Some("this record id is used by another branch".into()), vec![]));
+            return Ok(result(
+                record,
+                RecordStatus::Rejected,
+                Some("this record id is used by another branch".into()),
+                vec![],
+            ));
         }
         if existing.content_hash != record.content_hash {
             return Ok(result(
@@ -133,7 +179,10 @@ impl BatchView {
         let missing = self.missing_photos(record);
         if missing.is_empty() && !existing.complete {
             // Its last photo completed while this record's first push was still open.
-            conn.exec("UPDATE records SET complete = 1 WHERE seq = $1", &[existing.seq.into()])?;
+            conn.exec(
+                "UPDATE records SET complete = 1 WHERE seq = $1",
+                &[existing.seq.into()],
+            )?;
         }
         Ok(result(record, RecordStatus::Duplicate, None, missing))
     }
@@ -152,8 +201,11 @@ impl BatchView {
                 Some(prev) if prev.branch_id != branch_id => {
                     return Some("this record id is used by another branch".into());
                 }
-                Some(prev) if prev.kind != record.kind.as_str() => {
-                    return Some(format!("revision {} changes the record's kind", record.revision));
+                Some(prev) if prev.kind != stored_name(&record.kind) => {
+                    return Some(format!(
+                        "revision {} changes the record's kind",
+                        record.revision
+                    ));
                 }
                 Some(_) => {}
             }
@@ -170,12 +222,20 @@ impl BatchView {
 impl Store {
     /// Stores a batch of records from one device of `branch`, answering each in order.
     /// The whole batch is one transaction; one bad record never blocks the others.
-    pub fn push(&self, branch: &Area, device_id: Uuid, records: &[PreparedRecord], now: DateTime<Utc>) -> Result<Vec<RecordResult>, StoreError> {
+    pub fn push(
+        &self,
+        branch: &Area,
+        device_id: Uuid,
+        records: &[PreparedRecord],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RecordResult>, StoreError> {
         self.db.write(|conn| {
             let mut view = BatchView::load(conn, branch.id, records)?;
             let mut results = Vec::with_capacity(records.len());
             for record in records {
-                results.push(Self::push_one(conn, &mut view, branch, device_id, record, now)?);
+                results.push(Self::push_one(
+                    conn, &mut view, branch, device_id, record, now,
+                )?);
             }
             Ok(results)
         })
@@ -190,7 +250,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<RecordResult, StoreError> {
         if let Some(reason) = &record.rejection {
-            return Ok(result(record, RecordStatus::Rejected, Some(reason.clone()), vec![]));
+            return Ok(result(
+                record,
+                RecordStatus::Rejected,
+                Some(reason.clone()),
+                vec![],
+            ));
         }
         if let Some(existing) = view.existing.get(&(record.uuid, record.revision)) {
             return view.compare(conn, record, existing, branch.id);
@@ -199,7 +264,11 @@ impl Store {
             return Ok(result(record, RecordStatus::Rejected, Some(reason), vec![]));
         }
         let missing = view.missing_photos(record);
-        let change_seq = if record.kind == RecordKind::Household { Some(next_change_seq(conn)?) } else { None };
+        let change_seq = if record.kind == RecordKind::Household {
+            Some(next_change_seq(conn)?)
+        } else {
+            None
+        };
         let (form_id, form_version) = record.form.clone().unzip();
         let inserted = conn.query_opt(
             "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at,
@@ -209,7 +278,7 @@ impl Store {
             &[
                 record.uuid.into(),
                 record.revision.into(),
-                record.kind.as_str().into(),
+                stored_name(&record.kind).into(),
                 branch.id.into(),
                 (&branch.path).into(),
                 device_id.into(),
@@ -223,7 +292,7 @@ impl Store {
                 record.gathering_kind.clone().into(),
                 record.event_at.into(),
                 missing.is_empty().into(),
-                ReviewState::Received.as_str().into(),
+                stored_name(&ReviewState::Received).into(),
                 change_seq.into(),
             ],
         )?;
@@ -243,7 +312,8 @@ impl Store {
                 complete: row.flag(4)?,
             };
             let answer = view.compare(conn, record, &existing, branch.id)?;
-            view.existing.insert((record.uuid, record.revision), existing);
+            view.existing
+                .insert((record.uuid, record.revision), existing);
             return Ok(answer);
         };
         let seq = row.int(0)?;
@@ -271,7 +341,7 @@ impl Store {
         view.existing.insert(
             (record.uuid, record.revision),
             Existing {
-                kind: record.kind.as_str().into(),
+                kind: stored_name(&record.kind),
                 branch_id: branch.id,
                 content_hash: record.content_hash.clone(),
                 seq,

@@ -4,7 +4,8 @@
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::protocol::{
-    Attendee, GatheringBody, HouseholdBody, HouseholdMember, PhotoRef, Record, RecordBody, SubmissionBody,
+    Attendee, GatheringBody, HouseholdBody, HouseholdMember, PhotoRef, Record, RecordBody,
+    SubmissionBody,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
@@ -87,13 +88,18 @@ impl FormFixture {
     /// True when the i-th submission chose `choice`.
     pub fn chose(&self, i: usize, choice: &str) -> bool {
         let n = self.multi_choices.len();
-        self.multi_choices[i % n] == choice || (i.is_multiple_of(2) && self.multi_choices[(i + 1) % n] == choice)
+        self.multi_choices[i % n] == choice
+            || (i.is_multiple_of(2) && self.multi_choices[(i + 1) % n] == choice)
     }
 }
 
 /// The example household survey, read with the core to learn its id, version and choices.
 pub fn household_form() -> FormFixture {
-    let upload = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/forms/household_survey.xlsx")).unwrap();
+    let upload = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/forms/household_survey.xlsx"
+    ))
+    .unwrap();
     let compiled = branchbook_core::form::load_xlsx(&upload).unwrap();
     let form = compiled.form();
     let list = &form.choices["loan_source"];
@@ -104,7 +110,11 @@ pub fn household_form() -> FormFixture {
         repeat: "member".into(),
         multi_path: "credit/loan_source".into(),
         multi_choices: list.choices.iter().map(|c| c.name.clone()).collect(),
-        multi_labels: list.choices.iter().map(|c| c.label.0[&language].clone()).collect(),
+        multi_labels: list
+            .choices
+            .iter()
+            .map(|c| c.label.0[&language].clone())
+            .collect(),
         upload,
     }
 }
@@ -188,7 +198,12 @@ pub fn household(uuid: Uuid, revision: u32, i: usize) -> Record {
 }
 
 /// A submission of the fixture's form.
-pub fn submission(form: &FormFixture, i: usize, household: Option<Uuid>, photo: Option<&PhotoRef>) -> Record {
+pub fn submission(
+    form: &FormFixture,
+    i: usize,
+    household: Option<Uuid>,
+    photo: Option<&PhotoRef>,
+) -> Record {
     Record {
         uuid: Uuid::now_v7(),
         revision: 1,
@@ -207,8 +222,12 @@ pub fn submission(form: &FormFixture, i: usize, household: Option<Uuid>, photo: 
 }
 
 /// The kinds gatherings cycle through.
-pub const GATHERING_KINDS: &[GatheringKind] =
-    &[GatheringKind::PolicyDialogue, GatheringKind::CommunicationSession, GatheringKind::Training, GatheringKind::ClubMeeting];
+pub const GATHERING_KINDS: &[GatheringKind] = &[
+    GatheringKind::PolicyDialogue,
+    GatheringKind::CommunicationSession,
+    GatheringKind::Training,
+    GatheringKind::ClubMeeting,
+];
 
 /// Ethnicities attendees cycle through (`None`: not recorded).
 pub const ATTENDEE_ETHNICITIES: &[Option<&str>] = &[Some("hmong"), Some("thai"), Some("dao"), None];
@@ -258,7 +277,9 @@ pub fn gathering(i: usize, photos: Vec<PhotoRef>) -> Record {
 /// A pseudo-photo: a JPEG header and `size` deterministic bytes from `seed`.
 pub fn photo_bytes(seed: u64, size: usize) -> Vec<u8> {
     let mut out = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     while out.len() < size {
         x ^= x << 13;
         x ^= x >> 7;
@@ -271,5 +292,8 @@ pub fn photo_bytes(seed: u64, size: usize) -> Vec<u8> {
 
 /// The reference a record makes to some photo bytes.
 pub fn photo_ref(bytes: &[u8]) -> PhotoRef {
-    PhotoRef { sha256: branchbook_server::ingest::sha256_hex(bytes), bytes: bytes.len() as u64 }
+    PhotoRef {
+        sha256: branchbook_server::ingest::sha256_hex(bytes),
+        bytes: bytes.len() as u64,
+    }
 }

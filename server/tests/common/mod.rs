@@ -84,13 +84,18 @@ pub async fn fresh_pg_database() -> Option<postgres::Config> {
         if std::env::var(PG_REQUIRED_VAR).as_deref() == Ok("1") {
             panic!("{PG_URL_VAR} is not set but {PG_REQUIRED_VAR}=1: PostgreSQL tests must run");
         }
-        eprintln!("SKIPPED: PostgreSQL test ({PG_URL_VAR} not set; tests/run.sh starts a cluster and sets it)");
+        eprintln!(
+            "SKIPPED: PostgreSQL test ({PG_URL_VAR} not set; tests/run.sh starts a cluster and sets it)"
+        );
         return None;
     };
     let name = format!("bb_{}", Uuid::new_v4().simple());
     tokio::task::spawn_blocking(move || {
-        let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test cluster");
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let mut admin =
+            postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test cluster");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
         let mut config: postgres::Config = url.parse().expect("test URL");
         config.dbname(&name);
         Some(config)
@@ -109,17 +114,26 @@ impl TestServer {
         let store = match backend {
             Backend::Sqlite => {
                 let path = dir.path().to_owned();
-                tokio::task::spawn_blocking(move || Store::open_sqlite(&path)).await.unwrap().unwrap()
+                tokio::task::spawn_blocking(move || Store::open_sqlite(&path))
+                    .await
+                    .unwrap()
+                    .unwrap()
             }
             Backend::Postgres => {
                 let pg = fresh_pg_database().await?;
-                tokio::task::spawn_blocking(move || Store::open_postgres(pg, 16)).await.unwrap().unwrap()
+                tokio::task::spawn_blocking(move || Store::open_postgres(pg, 16))
+                    .await
+                    .unwrap()
+                    .unwrap()
             }
         };
         let store = Arc::new(store);
         let for_admin = Arc::clone(&store);
-        let admin_password =
-            tokio::task::spawn_blocking(move || ensure_admin(&for_admin)).await.unwrap().unwrap().expect("first start");
+        let admin_password = tokio::task::spawn_blocking(move || ensure_admin(&for_admin))
+            .await
+            .unwrap()
+            .unwrap()
+            .expect("first start");
         let bound = bind(config, Arc::clone(&store)).await.unwrap();
         let base = format!("http://{}", bound.addr);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -142,7 +156,13 @@ impl TestServer {
     }
 
     /// Sends a request with an optional bearer token and JSON body; returns status and JSON.
-    pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<&Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
         let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -158,16 +178,23 @@ impl TestServer {
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        self.call(reqwest::Method::GET, path, Some(token), None).await
+        self.call(reqwest::Method::GET, path, Some(token), None)
+            .await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
-        self.call(reqwest::Method::POST, path, token, Some(body)).await
+        self.call(reqwest::Method::POST, path, token, Some(body))
+            .await
     }
 
     /// Logs in; returns the session token (the caller may still need a password change).
     pub async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
-        self.post("/api/v1/office/login", None, &json!({"username": username, "password": password})).await
+        self.post(
+            "/api/v1/office/login",
+            None,
+            &json!({"username": username, "password": password}),
+        )
+        .await
     }
 
     /// Logs in with a one-time password and replaces it; returns a usable session token.
@@ -177,7 +204,11 @@ impl TestServer {
         let token = body["token"].as_str().unwrap().to_owned();
         let new_password = format!("{username}-chosen-password");
         let (status, body) = self
-            .post("/api/v1/office/password", Some(&token), &json!({"current": one_time, "new": new_password}))
+            .post(
+                "/api/v1/office/password",
+                Some(&token),
+                &json!({"current": one_time, "new": new_password}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         token
@@ -185,19 +216,36 @@ impl TestServer {
 
     /// The administrator's session token.
     pub async fn admin(&self) -> String {
-        self.login_fresh("admin", &self.admin_password.clone()).await
+        self.login_fresh("admin", &self.admin_password.clone())
+            .await
     }
 
-    pub async fn create_area(&self, admin: &str, parent: Option<Uuid>, level: &str, name: &str) -> Uuid {
+    pub async fn create_area(
+        &self,
+        admin: &str,
+        parent: Option<Uuid>,
+        level: &str,
+        name: &str,
+    ) -> Uuid {
         let (status, body) = self
-            .post("/api/v1/office/areas", Some(admin), &json!({"parent_id": parent, "level": level, "name": name}))
+            .post(
+                "/api/v1/office/areas",
+                Some(admin),
+                &json!({"parent_id": parent, "level": level, "name": name}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         Uuid::parse_str(body["id"].as_str().unwrap()).unwrap()
     }
 
     /// Creates an account; returns its id and one-time password.
-    pub async fn create_account(&self, token: &str, username: &str, role: &str, area: Option<Uuid>) -> (Uuid, String) {
+    pub async fn create_account(
+        &self,
+        token: &str,
+        username: &str,
+        role: &str,
+        area: Option<Uuid>,
+    ) -> (Uuid, String) {
         let (status, body) = self
             .post(
                 "/api/v1/office/accounts",
@@ -214,13 +262,26 @@ impl TestServer {
 
     /// Creates an enrollment code for a branch head.
     pub async fn enrollment_code(&self, token: &str, account: Uuid) -> (StatusCode, Value) {
-        self.post("/api/v1/office/enrollments", Some(token), &json!({"account_id": account})).await
+        self.post(
+            "/api/v1/office/enrollments",
+            Some(token),
+            &json!({"account_id": account}),
+        )
+        .await
     }
 
     /// Exchanges a code for a device token.
     pub async fn enroll(&self, code: &str) -> (StatusCode, Value) {
-        let request = EnrollRequest { code: code.to_owned(), device_label: "test phone".into() };
-        self.post("/api/v1/enroll", None, &serde_json::to_value(request).unwrap()).await
+        let request = EnrollRequest {
+            code: code.to_owned(),
+            device_label: "test phone".into(),
+        };
+        self.post(
+            "/api/v1/enroll",
+            None,
+            &serde_json::to_value(request).unwrap(),
+        )
+        .await
     }
 
     /// Enrolls a device for a branch head and returns its token.
@@ -256,25 +317,48 @@ impl TestServer {
     }
 
     /// Pushes records (gzip-compressed when asked); returns the status and the raw answer.
-    pub async fn push_raw(&self, device: &str, records: &[Record], gzip: bool) -> (StatusCode, Value) {
-        self.push_raw_with(&self.client, device, records, gzip).await
+    pub async fn push_raw(
+        &self,
+        device: &str,
+        records: &[Record],
+        gzip: bool,
+    ) -> (StatusCode, Value) {
+        self.push_raw_with(&self.client, device, records, gzip)
+            .await
     }
 
     /// Like [`Self::push_raw`], through another HTTP client (another connection).
-    pub async fn push_raw_with(&self, client: &reqwest::Client, device: &str, records: &[Record], gzip: bool) -> (StatusCode, Value) {
-        let body = serde_json::to_vec(&PushRequest { records: records.to_vec() }).unwrap();
+    pub async fn push_raw_with(
+        &self,
+        client: &reqwest::Client,
+        device: &str,
+        records: &[Record],
+        gzip: bool,
+    ) -> (StatusCode, Value) {
+        let body = serde_json::to_vec(&PushRequest {
+            records: records.to_vec(),
+        })
+        .unwrap();
         let mut request = client.post(self.url("/api/v1/records")).bearer_auth(device);
         if gzip {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
             encoder.write_all(&body).unwrap();
-            request = request.header("content-encoding", "gzip").body(encoder.finish().unwrap());
+            request = request
+                .header("content-encoding", "gzip")
+                .body(encoder.finish().unwrap());
         } else {
-            request = request.header("content-type", "application/json").body(body);
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
         }
         let response = request.send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// Pushes records and returns the per-record results (the push must succeed).
@@ -285,10 +369,19 @@ impl TestServer {
     }
 
     /// Sends one photo chunk.
-    pub async fn put_chunk(&self, device: &str, sha: &str, offset: u64, total: u64, bytes: Vec<u8>) -> (StatusCode, Value) {
+    pub async fn put_chunk(
+        &self,
+        device: &str,
+        sha: &str,
+        offset: u64,
+        total: u64,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
         let response = self
             .client
-            .put(self.url(&format!("/api/v1/photos/{sha}?offset={offset}&total={total}")))
+            .put(self.url(&format!(
+                "/api/v1/photos/{sha}?offset={offset}&total={total}"
+            )))
             .bearer_auth(device)
             .body(bytes)
             .send()
@@ -311,7 +404,15 @@ impl TestServer {
         while !status.complete {
             let start = status.received as usize;
             let end = (start + chunk).min(bytes.len());
-            let (code, body) = self.put_chunk(device, &sha, start as u64, bytes.len() as u64, bytes[start..end].to_vec()).await;
+            let (code, body) = self
+                .put_chunk(
+                    device,
+                    &sha,
+                    start as u64,
+                    bytes.len() as u64,
+                    bytes[start..end].to_vec(),
+                )
+                .await;
             assert_eq!(code, StatusCode::OK, "{body}");
             status = serde_json::from_value(body).unwrap();
         }
@@ -320,7 +421,13 @@ impl TestServer {
 
     /// Fetches a CSV export as text.
     pub async fn get_text(&self, path: &str, token: &str) -> (StatusCode, String) {
-        let response = self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap();
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
         let status = response.status();
         (status, response.text().await.unwrap())
     }
@@ -328,5 +435,6 @@ impl TestServer {
 
 /// Reads an error body, asserting it has the protocol's shape.
 pub fn error_of(body: &Value) -> ErrorBody {
-    serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("not an ErrorBody ({e}): {body}"))
+    serde_json::from_value(body.clone())
+        .unwrap_or_else(|e| panic!("not an ErrorBody ({e}): {body}"))
 }

@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use branchbook_core::protocol::{Changes, Manifest, RecordStatus, RosterMember};
 use branchbook_core::domain::Sex;
+use branchbook_core::protocol::{Changes, Manifest, RecordStatus, RosterMember};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -25,24 +25,54 @@ pub struct StorySecrets {
 pub async fn full_story(server: &TestServer) -> StorySecrets {
     let form = household_form();
     let admin = server.admin().await;
-    let mut secrets = StorySecrets { tokens: vec![admin.clone()], passwords: vec![server.admin_password.clone()], codes: vec![] };
+    let mut secrets = StorySecrets {
+        tokens: vec![admin.clone()],
+        passwords: vec![server.admin_password.clone()],
+        codes: vec![],
+    };
 
     // Areas: a province with two communes, a branch in each.
-    let province = server.create_area(&admin, None, "province", "Lào Cai").await;
-    let commune = server.create_area(&admin, Some(province), "commune", "Xã Bản Hồ").await;
-    let other_commune = server.create_area(&admin, Some(province), "commune", "Xã Tả Van").await;
-    let branch = server.create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền").await;
-    let other_branch = server.create_area(&admin, Some(other_commune), "branch", "Chi hội Lao Chải").await;
+    let province = server
+        .create_area(&admin, None, "province", "Lào Cai")
+        .await;
+    let commune = server
+        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
+        .await;
+    let other_commune = server
+        .create_area(&admin, Some(province), "commune", "Xã Tả Van")
+        .await;
+    let branch = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
+        .await;
+    let other_branch = server
+        .create_area(&admin, Some(other_commune), "branch", "Chi hội Lao Chải")
+        .await;
 
-    let (officer_id, officer_pw) = server.create_account(&admin, "officer.banho", "officer", Some(commune)).await;
-    let (head_id, head_pw) = server.create_account(&admin, "mai.lo", "branch_head", Some(branch)).await;
+    let (officer_id, officer_pw) = server
+        .create_account(&admin, "officer.banho", "officer", Some(commune))
+        .await;
+    let (head_id, head_pw) = server
+        .create_account(&admin, "mai.lo", "branch_head", Some(branch))
+        .await;
     let _ = (officer_id, other_branch);
     let officer = server.login_fresh("officer.banho", &officer_pw).await;
-    secrets.passwords.extend([officer_pw, head_pw, "officer.banho-chosen-password".into(), "admin-chosen-password".into()]);
+    secrets.passwords.extend([
+        officer_pw,
+        head_pw,
+        "officer.banho-chosen-password".into(),
+        "admin-chosen-password".into(),
+    ]);
     secrets.tokens.push(officer.clone());
 
     // A draft is not sent to phones; publishing sends it.
-    let response = server.client.post(server.url("/api/v1/office/forms")).bearer_auth(&admin).body(form.upload.clone()).send().await.unwrap();
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(form.upload.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let draft: Value = response.json().await.unwrap();
     assert_eq!(draft["published"], false);
@@ -59,7 +89,10 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     assert_eq!(status, StatusCode::OK, "{enrolled}");
     let device = enrolled["token"].as_str().unwrap().to_owned();
     assert_eq!(enrolled["branch"]["name"], "Chi hội Bản Dền");
-    assert_eq!(enrolled["branch"]["area_path"], json!(["Lào Cai", "Xã Bản Hồ"]));
+    assert_eq!(
+        enrolled["branch"]["area_path"],
+        json!(["Lào Cai", "Xã Bản Hồ"])
+    );
     secrets.tokens.push(device.clone());
 
     let (status, manifest) = server.get("/api/v1/manifest", &device).await;
@@ -74,7 +107,10 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     let manifest: Manifest = serde_json::from_value(manifest).unwrap();
     assert_eq!(manifest.forms.len(), 1);
     let form_ref = &manifest.forms[0];
-    assert_eq!((form_ref.form_id.as_str(), form_ref.version.as_str()), (form.form_id.as_str(), form.version.as_str()));
+    assert_eq!(
+        (form_ref.form_id.as_str(), form_ref.version.as_str()),
+        (form.form_id.as_str(), form.version.as_str())
+    );
     let form_json = server
         .client
         .get(server.url(&format!("/api/v1/forms/{}/{}", form.form_id, form.version)))
@@ -85,7 +121,10 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
         .bytes()
         .await
         .unwrap();
-    assert_eq!(branchbook_server::ingest::sha256_hex(&form_json), form_ref.sha256);
+    assert_eq!(
+        branchbook_server::ingest::sha256_hex(&form_json),
+        form_ref.sha256
+    );
 
     let member = RosterMember {
         id: Uuid::new_v4(),
@@ -114,54 +153,96 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     let cursor = changes.next_cursor;
 
     // Push: 50 households, 500 submissions (15 with a photo), 20 gatherings (15 photos).
-    let photos: Vec<Vec<u8>> = (0..30).map(|i| photo_bytes(i, 20_000 + 3_000 * i as usize)).collect();
+    let photos: Vec<Vec<u8>> = (0..30)
+        .map(|i| photo_bytes(i, 20_000 + 3_000 * i as usize))
+        .collect();
     let households: Vec<_> = (0..50).map(|i| household(Uuid::now_v7(), 1, i)).collect();
     let results = server.push(&device, &households).await.results;
-    assert!(results.iter().all(|r| r.status == RecordStatus::Accepted), "{results:?}");
+    assert!(
+        results.iter().all(|r| r.status == RecordStatus::Accepted),
+        "{results:?}"
+    );
     let submissions: Vec<_> = (0..500)
         .map(|i| {
-            let photo = (i % 40 == 0 || i % 40 == 1 && i < 200).then(|| photo_ref(&photos[(i / 40 + if i % 40 == 1 { 13 } else { 0 }) % 15]));
+            let photo = (i % 40 == 0 || i % 40 == 1 && i < 200)
+                .then(|| photo_ref(&photos[(i / 40 + if i % 40 == 1 { 13 } else { 0 }) % 15]));
             submission(&form, i, Some(households[i % 50].uuid), photo.as_ref())
         })
         .collect();
     let with_photo: HashSet<String> = submissions
         .iter()
         .filter_map(|r| match &r.body {
-            branchbook_core::protocol::RecordBody::Submission(s) => s.photos.first().map(|p| p.sha256.clone()),
+            branchbook_core::protocol::RecordBody::Submission(s) => {
+                s.photos.first().map(|p| p.sha256.clone())
+            }
             _ => None,
         })
         .collect();
     for (n, batch) in submissions.chunks(200).enumerate() {
         let (status, body) = server.push_raw(&device, batch, n % 2 == 0).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let response: branchbook_core::protocol::PushResponse = serde_json::from_value(body).unwrap();
+        let response: branchbook_core::protocol::PushResponse =
+            serde_json::from_value(body).unwrap();
         assert_eq!(response.results.len(), batch.len());
         for (record, result) in batch.iter().zip(&response.results) {
-            assert_eq!((result.uuid, result.status), (record.uuid, RecordStatus::Accepted), "{result:?}");
+            assert_eq!(
+                (result.uuid, result.status),
+                (record.uuid, RecordStatus::Accepted),
+                "{result:?}"
+            );
         }
     }
     let gatherings: Vec<_> = (0..20)
-        .map(|i| gathering(i, if i < 15 { vec![photo_ref(&photos[15 + i])] } else { vec![] }))
+        .map(|i| {
+            gathering(
+                i,
+                if i < 15 {
+                    vec![photo_ref(&photos[15 + i])]
+                } else {
+                    vec![]
+                },
+            )
+        })
         .collect();
     let results = server.push(&device, &gatherings).await.results;
     assert!(results.iter().all(|r| r.status == RecordStatus::Accepted));
-    assert_eq!(results[0].missing_photos, vec![photo_ref(&photos[15]).sha256]);
+    assert_eq!(
+        results[0].missing_photos,
+        vec![photo_ref(&photos[15]).sha256]
+    );
     assert!(results[19].missing_photos.is_empty());
 
     // The households come back to the phone as changes after its cursor.
-    let (_, changes) = server.get(&format!("/api/v1/changes?since={cursor}"), &device).await;
+    let (_, changes) = server
+        .get(&format!("/api/v1/changes?since={cursor}"), &device)
+        .await;
     let changes: Changes = serde_json::from_value(changes).unwrap();
     assert_eq!(changes.households.len(), 50);
     assert!(!changes.more);
 
     // Before the photos, the records that need them are incomplete.
-    let (_, page) = server.get("/api/v1/office/gatherings?limit=100", &officer).await;
-    let incomplete = page["items"].as_array().unwrap().iter().filter(|g| g["complete"] == false).count();
+    let (_, page) = server
+        .get("/api/v1/office/gatherings?limit=100", &officer)
+        .await;
+    let incomplete = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["complete"] == false)
+        .count();
     assert_eq!(incomplete, 15);
 
     // Photos: chunked; one upload interrupted after its first chunk and resumed.
     let sha0 = photo_ref(&photos[0]).sha256;
-    let (status, first) = server.put_chunk(&device, &sha0, 0, photos[0].len() as u64, photos[0][..7_000].to_vec()).await;
+    let (status, first) = server
+        .put_chunk(
+            &device,
+            &sha0,
+            0,
+            photos[0].len() as u64,
+            photos[0][..7_000].to_vec(),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(first["received"], 7_000);
     assert_eq!(server.photo_status(&device, &sha0).await.received, 7_000);
@@ -170,13 +251,22 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
         assert!(status.complete);
         assert_eq!(status.received, bytes.len() as u64);
     }
-    assert!(with_photo.iter().all(|sha| photos.iter().any(|p| &photo_ref(p).sha256 == sha)));
+    assert!(
+        with_photo
+            .iter()
+            .all(|sha| photos.iter().any(|p| &photo_ref(p).sha256 == sha))
+    );
 
     // The officer lists everything, page by page.
     let mut seen = HashSet::new();
     let mut after = 0;
     loop {
-        let (status, page) = server.get(&format!("/api/v1/office/submissions?limit=200&after={after}"), &officer).await;
+        let (status, page) = server
+            .get(
+                &format!("/api/v1/office/submissions?limit=200&after={after}"),
+                &officer,
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{page}");
         for item in page["items"].as_array().unwrap() {
             assert_eq!(item["complete"], true, "{item}");
@@ -189,91 +279,188 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     }
     let sent: HashSet<String> = submissions.iter().map(|r| r.uuid.to_string()).collect();
     assert_eq!(seen, sent);
-    let (_, page) = server.get("/api/v1/office/gatherings?limit=100", &officer).await;
+    let (_, page) = server
+        .get("/api/v1/office/gatherings?limit=100", &officer)
+        .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 20);
-    assert!(page["items"].as_array().unwrap().iter().all(|g| g["complete"] == true));
+    assert!(
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["complete"] == true)
+    );
     let (_, page) = server.get(&format!("/api/v1/office/submissions?branch={branch}&from=2026-03-01T00:00:00Z&to=2026-03-01T01:00:00Z&limit=1000"), &officer).await;
     // finalized_at = at(i + 5): i in 0..=54 falls before 01:00.
     assert_eq!(page["items"].as_array().unwrap().len(), 55);
 
     // One record in full, its photo, and reviews.
     let with_picture = &submissions[0];
-    let (status, detail) = server.get(&format!("/api/v1/office/records/{}", with_picture.uuid), &officer).await;
+    let (status, detail) = server
+        .get(
+            &format!("/api/v1/office/records/{}", with_picture.uuid),
+            &officer,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{detail}");
-    assert_eq!(detail["record"]["body"]["data"]["head"]["head_name"], format!("{} 0", SENSITIVE_NAMES[0]));
+    assert_eq!(
+        detail["record"]["body"]["data"]["head"]["head_name"],
+        format!("{} 0", SENSITIVE_NAMES[0])
+    );
     let photo_url = detail["photos"][0]["url"].as_str().unwrap().to_owned();
     assert_eq!(detail["photos"][0]["complete"], true);
-    let downloaded = server.client.get(server.url(&photo_url)).bearer_auth(&officer).send().await.unwrap().bytes().await.unwrap();
+    let downloaded = server
+        .client
+        .get(server.url(&photo_url))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert_eq!(&downloaded[..], &photos[0][..]);
-    let (status, review) = server
-        .post(&format!("/api/v1/office/records/{}/review", submissions[1].uuid), Some(&officer), &json!({"state": "has_issues", "comment": "thiếu năm sinh"}))
+    for (i, state, comment) in [
+        (1, "has_issues", "thiếu năm sinh"),
+        (1, "approved", "đã bổ sung"),
+        (2, "rejected", "trùng"),
+    ] {
+        let path = format!("/api/v1/office/records/{}/review", submissions[i].uuid);
+        let (status, review) = server
+            .post(
+                &path,
+                Some(&officer),
+                &json!({"state": state, "comment": comment}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{review}");
+        assert_eq!(review["by"], "officer.banho");
+    }
+    let (_, detail) = server
+        .get(
+            &format!("/api/v1/office/records/{}", submissions[1].uuid),
+            &officer,
+        )
         .await;
-    assert_eq!(status, StatusCode::OK, "{review}");
-    let (status, _) = server
-        .post(&format!("/api/v1/office/records/{}/review", submissions[1].uuid), Some(&officer), &json!({"state": "approved", "comment": "đã bổ sung"}))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (status, _) = server
-        .post(&format!("/api/v1/office/records/{}/review", submissions[2].uuid), Some(&officer), &json!({"state": "rejected", "comment": "trùng"}))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, detail) = server.get(&format!("/api/v1/office/records/{}", submissions[1].uuid), &officer).await;
     assert_eq!(detail["record"]["review_state"], "approved");
     let reviews = detail["reviews"].as_array().unwrap();
     assert_eq!(reviews.len(), 2);
     assert_eq!(reviews[0]["state"], "has_issues");
     assert_eq!(reviews[0]["comment"], "thiếu năm sinh");
     assert_eq!(reviews[1]["by"], "officer.banho");
-    let (_, approved) = server.get("/api/v1/office/submissions?state=approved", &officer).await;
+    let (_, approved) = server
+        .get("/api/v1/office/submissions?state=approved", &officer)
+        .await;
     assert_eq!(approved["items"].as_array().unwrap().len(), 1);
 
     // CSV export: one row per submission, select_multiple split, repeats in a second file.
     let (status, csv_text) = server
-        .get_text(&format!("/api/v1/office/forms/{}/{}/submissions.csv", form.form_id, form.version), &officer)
+        .get_text(
+            &format!(
+                "/api/v1/office/forms/{}/{}/submissions.csv",
+                form.form_id, form.version
+            ),
+            &officer,
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     let id_col = header.iter().position(|h| h == "submission_id").unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 500);
-    let index: BTreeMap<String, usize> = submissions.iter().enumerate().map(|(i, r)| (r.uuid.to_string(), i)).collect();
+    let index: BTreeMap<String, usize> = submissions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.uuid.to_string(), i))
+        .collect();
     for choice in &form.multi_choices {
-        let col = header.iter().position(|h| *h == format!("{}/{choice}", form.multi_path)).unwrap();
+        let col = header
+            .iter()
+            .position(|h| *h == format!("{}/{choice}", form.multi_path))
+            .unwrap();
         for row in &rows {
             let i = index[&row[id_col]];
-            assert_eq!(&row[col], if form.chose(i, choice) { "1" } else { "0" }, "submission {i} choice {choice}");
+            assert_eq!(
+                &row[col],
+                if form.chose(i, choice) { "1" } else { "0" },
+                "submission {i} choice {choice}"
+            );
         }
     }
     let (status, labelled) = server
-        .get_text(&format!("/api/v1/office/forms/{}/{}/submissions.csv?labels=true", form.form_id, form.version), &officer)
+        .get_text(
+            &format!(
+                "/api/v1/office/forms/{}/{}/submissions.csv?labels=true",
+                form.form_id, form.version
+            ),
+            &officer,
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let mut reader = csv::Reader::from_reader(labelled.as_bytes());
-    let col = reader.headers().unwrap().iter().position(|h| h == form.multi_path).unwrap();
+    let col = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == form.multi_path)
+        .unwrap();
     let first = reader.records().next().unwrap().unwrap();
-    assert!(form.multi_labels.iter().any(|l| first[col].contains(l.as_str())), "labels mode shows choice labels: {}", &first[col]);
+    assert!(
+        form.multi_labels
+            .iter()
+            .any(|l| first[col].contains(l.as_str())),
+        "labels mode shows choice labels: {}",
+        &first[col]
+    );
     let (status, repeat_text) = server
-        .get_text(&format!("/api/v1/office/forms/{}/{}/repeats/{}.csv", form.form_id, form.version, form.repeat), &officer)
+        .get_text(
+            &format!(
+                "/api/v1/office/forms/{}/{}/repeats/{}.csv",
+                form.form_id, form.version, form.repeat
+            ),
+            &officer,
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let mut reader = csv::Reader::from_reader(repeat_text.as_bytes());
     assert_eq!(&reader.headers().unwrap()[1], "position");
     let repeat_rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(repeat_rows.len(), (0..500).map(|i| form.members_of(i)).sum::<usize>());
+    assert_eq!(
+        repeat_rows.len(),
+        (0..500).map(|i| form.members_of(i)).sum::<usize>()
+    );
     assert!(repeat_rows.iter().all(|r| index.contains_key(&r[0])));
 
     // Indicators for the commune in March 2026.
-    let (status, counts) = server.get(&format!("/api/v1/office/indicators?area={commune}&from=2026-03-01&to=2026-04-01"), &officer).await;
+    let (status, counts) = server
+        .get(
+            &format!("/api/v1/office/indicators?area={commune}&from=2026-03-01&to=2026-04-01"),
+            &officer,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{counts}");
     let mut by_kind: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_sex: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_ethnicity: BTreeMap<String, i64> = BTreeMap::new();
     for i in 0..20 {
-        *by_kind.entry(branchbook_server::ingest::enum_name(&GATHERING_KINDS[i % 4])).or_default() += 1;
+        *by_kind
+            .entry(branchbook_server::model::stored_name(
+                &GATHERING_KINDS[i % 4],
+            ))
+            .or_default() += 1;
         for j in 0..attendees_of(i) {
-            *by_sex.entry(branchbook_server::ingest::enum_name(&attendee_sex(j))).or_default() += 1;
-            *by_ethnicity.entry(ATTENDEE_ETHNICITIES[j % 4].unwrap_or("unknown").to_owned()).or_default() += 1;
+            *by_sex
+                .entry(branchbook_server::model::stored_name(&attendee_sex(j)))
+                .or_default() += 1;
+            *by_ethnicity
+                .entry(ATTENDEE_ETHNICITIES[j % 4].unwrap_or("unknown").to_owned())
+                .or_default() += 1;
         }
     }
     assert_eq!(counts["gatherings_by_kind"], json!(by_kind));
@@ -283,9 +470,27 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     assert_eq!(counts["submissions"], 499);
     assert_eq!(counts["households_visited"], 50);
     // The other commune has nothing.
-    let (status, _) = server.get(&format!("/api/v1/office/indicators?area={other_commune}&from=2026-03-01&to=2026-04-01"), &officer).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "the officer's scope stops at her commune");
-    let (_, none) = server.get(&format!("/api/v1/office/indicators?area={other_commune}&from=2026-03-01&to=2026-04-01"), &admin).await;
+    let (status, _) = server
+        .get(
+            &format!(
+                "/api/v1/office/indicators?area={other_commune}&from=2026-03-01&to=2026-04-01"
+            ),
+            &officer,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the officer's scope stops at her commune"
+    );
+    let (_, none) = server
+        .get(
+            &format!(
+                "/api/v1/office/indicators?area={other_commune}&from=2026-03-01&to=2026-04-01"
+            ),
+            &admin,
+        )
+        .await;
     assert_eq!(none["submissions"], 0);
     secrets
 }

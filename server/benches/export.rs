@@ -1,0 +1,94 @@
+//! Export benchmark: 100,000 household-survey submissions exported as CSV through the
+//! API, streamed (the client counts rows without keeping them), on SQLite and
+//! PostgreSQL: rows per second and how much the process's peak memory grew while
+//! exporting (it stays flat because the server sends one page of 1,000 at a time).
+//!
+//! Run: `cargo bench -p branchbook-server --bench export` (PostgreSQL when
+//! `BRANCHBOOK_TEST_PG_URL` is set, e.g. after `source tests/postgres.sh`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::time::Instant;
+
+use branchbook_core::protocol::{Record, RecordStatus};
+use common::fixtures::*;
+use common::{Backend, PG_URL_VAR, TestServer};
+use uuid::Uuid;
+
+const SUBMISSIONS: usize = 100_000;
+const BATCH: usize = 500;
+
+/// Peak resident memory of this process so far, in MB (`VmHWM`).
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Resets the peak so that the next reading covers only what follows (Linux).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+async fn run(backend: Backend) {
+    let name = format!("{backend:?}");
+    let Some(server) = TestServer::start(backend, |c| c.max_batch_records = BATCH as u32).await else {
+        println!("{name}: skipped ({PG_URL_VAR} not set)");
+        return;
+    };
+    let admin = server.admin().await;
+    let form = household_form();
+    server.publish_form(&admin, form.upload.clone()).await;
+    let province = server.create_area(&admin, None, "province", "Cao Bằng").await;
+    let commune = server.create_area(&admin, Some(province), "commune", "Xã").await;
+    let branch = server.create_area(&admin, Some(commune), "branch", "Chi hội").await;
+    let (head, _) = server.create_account(&admin, "head", "branch_head", Some(branch)).await;
+    let device = server.enrolled_device(&admin, head).await.token;
+    let households: Vec<Record> = (0..100).map(|i| household(Uuid::now_v7(), 1, i)).collect();
+    server.push(&device, &households).await;
+    let started = Instant::now();
+    for start in (0..SUBMISSIONS).step_by(BATCH) {
+        let batch: Vec<Record> = (start..start + BATCH)
+            .map(|i| submission(&form, i, Some(households[i % 100].uuid), None))
+            .collect();
+        let (status, body) = server.push_raw(&device, &batch, true).await;
+        assert!(status.is_success(), "{body}");
+        let response: branchbook_core::protocol::PushResponse = serde_json::from_value(body).unwrap();
+        assert!(response.results.iter().all(|r| r.status == RecordStatus::Accepted));
+    }
+    println!("{name}: loaded {SUBMISSIONS} submissions in {:.1} s", started.elapsed().as_secs_f64());
+
+    reset_peak();
+    let before = peak_rss_mb();
+    let started = Instant::now();
+    let path = format!("/api/v1/office/forms/{}/{}/submissions.csv", form.form_id, form.version);
+    let response = server.client.get(server.url(&path)).bearer_auth(&admin).send().await.unwrap();
+    assert!(response.status().is_success());
+    let mut response = response;
+    let (mut lines, mut bytes) = (0usize, 0usize);
+    while let Some(chunk) = response.chunk().await.unwrap() {
+        bytes += chunk.len();
+        lines += chunk.iter().filter(|b| **b == b'\n').count();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(lines, SUBMISSIONS + 1, "header plus one row per submission");
+    println!(
+        "{name}: exported {SUBMISSIONS} rows ({:.0} MB of CSV) in {seconds:.1} s = {:.0} rows/s; peak memory {before:.0} MB before, {:.0} MB during the export",
+        bytes as f64 / 1e6,
+        SUBMISSIONS as f64 / seconds,
+        peak_rss_mb()
+    );
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        run(Backend::Sqlite).await;
+        run(Backend::Postgres).await;
+    });
+}
