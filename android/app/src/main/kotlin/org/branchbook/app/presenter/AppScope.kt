@@ -4,8 +4,8 @@ import uniffi.branchbook.Branchbook
 
 /**
  * What every presenter works with: the core opened on the app's data, the app's
- * preferences, the stack of screens and the worker that keeps core calls off the UI
- * thread. The Activity makes one at start; the tests make one on a temporary folder.
+ * preferences, the stack of screens, the worker that keeps core calls off the UI
+ * thread and the sender that uploads in the background. The Activity makes one at start; the tests make one on a temporary folder.
  */
 class AppScope(
     /** The core's app object (the encrypted store of this phone). */
@@ -16,6 +16,8 @@ class AppScope(
     val navigator: Navigator,
     /** Runs core calls off the UI thread. */
     val worker: Worker,
+    /** Sends in the background, for the whole app. */
+    val sender: Sender,
 ) {
     private var cached: Texts? = null
 

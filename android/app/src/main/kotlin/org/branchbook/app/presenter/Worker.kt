@@ -11,10 +11,15 @@ interface Worker {
     /** Runs [work] off the UI thread, then [done] on it with what [work] returned or threw. */
     fun <T> run(work: () -> T, done: (Result<T>) -> Unit)
 
+    /** Runs [action] on the UI thread (from a background thread: a send's progress). */
+    fun post(action: () -> Unit)
+
     /** Runs both parts at once on the calling thread: tests, and work that is already off the UI thread. */
     object Inline : Worker {
         override fun <T> run(work: () -> T, done: (Result<T>) -> Unit) {
             done(runCatching(work))
         }
+
+        override fun post(action: () -> Unit) = action()
     }
 }

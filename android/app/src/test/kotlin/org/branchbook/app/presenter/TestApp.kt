@@ -10,10 +10,10 @@ import uniffi.branchbook.UiLanguage
 /**
  * The app as the presenters see it, on a fresh temporary folder: the real core opened
  * there, real preferences, a navigator, and the [Worker.Inline] worker (each event's core
- * call and its answer happen before the event method returns). [notices] collects the
- * toasts.
+ * call and its answer happen before the event method returns; so does a send, unless
+ * the test gives the sender a worker of its own). [notices] collects the toasts.
  */
-class TestApp private constructor(val dir: File, val core: Branchbook) : AutoCloseable {
+class TestApp private constructor(val dir: File, val core: Branchbook, private val sendWorker: Worker = Worker.Inline) : AutoCloseable {
     /** The app's preferences file in [dir]. */
     val preferences = AppPreferences(File(dir, "preferences.properties"))
 
@@ -21,7 +21,7 @@ class TestApp private constructor(val dir: File, val core: Branchbook) : AutoClo
     val navigator = Navigator(preferences)
 
     /** What presenters get. */
-    val scope = AppScope(core, preferences, navigator, Worker.Inline)
+    val scope = AppScope(core, preferences, navigator, Worker.Inline, Sender(core, sendWorker))
 
     /** Every notice shown, in order. */
     val notices = mutableListOf<String>()
@@ -65,12 +65,15 @@ class TestApp private constructor(val dir: File, val core: Branchbook) : AutoClo
         val repo: File = generateSequence(File(".").absoluteFile.normalize()) { it.parentFile }
             .first { File(it, "core/forms/household_survey.xlsx").isFile }
 
-        /** Runs [body] with a new app on a fresh folder ([account] set as enrollment would), deleting it after. */
-        fun <T> with(account: String? = "lo.thi.mai", body: (TestApp) -> T): T {
+        /**
+         * Runs [body] with a new app on a fresh folder ([account] set as enrollment would;
+         * sends on [sendWorker]), deleting it after.
+         */
+        fun <T> with(account: String? = "lo.thi.mai", sendWorker: Worker = Worker.Inline, body: (TestApp) -> T): T {
             val dir = Files.createTempDirectory("branchbook-app").toFile()
             var app: TestApp? = null
             try {
-                val opened = TestApp(dir, Branchbook.open(dir.path, null, "test-phone"))
+                val opened = TestApp(dir, Branchbook.open(dir.path, null, "test-phone"), sendWorker)
                 app = opened
                 account?.let(opened.core::setAccount)
                 return body(opened)
