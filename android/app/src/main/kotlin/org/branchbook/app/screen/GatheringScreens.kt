@@ -7,7 +7,6 @@ import android.view.View
 import android.widget.ImageView
 import android.widget.LinearLayout
 import org.branchbook.app.presenter.AppScope
-import org.branchbook.app.presenter.EthnicityChoices
 import org.branchbook.app.presenter.GatheringField
 import org.branchbook.app.presenter.GatheringNewPresenter
 import org.branchbook.app.presenter.GatheringNewState
@@ -18,17 +17,14 @@ import org.branchbook.app.presenter.GatheringsState
 import org.branchbook.app.presenter.Row
 import org.branchbook.app.presenter.WalkInState
 import uniffi.branchbook.AgeGroup
-import uniffi.branchbook.Sex
 import uniffi.branchbook.TextKey
 import uniffi.branchbook.ageGroupName
-import uniffi.branchbook.sexName
 
 /** Open and closed gatherings. */
-class GatheringsScreen(ui: Ui, scope: AppScope) : StateScreen<GatheringsState, GatheringsPresenter>(ui, GatheringsPresenter(scope)) {
+class GatheringsScreen(ui: Ui, scope: AppScope) : StateScreen<GatheringsState, GatheringsPresenter>(ui, GatheringsPresenter(scope), scope.texts[TextKey.GATHERINGS_TITLE]) {
     private val texts = scope.texts
 
     init {
-        keep(ui.title(texts[TextKey.GATHERINGS_TITLE]))
         keep(ui.button(texts[TextKey.GATHERING_NEW], p::new))
     }
 
@@ -175,18 +171,15 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
             open.setMessage(walkIn.error ?: "")
             return
         }
-        val ethnicities = EthnicityChoices()
         val form = with(ui) {
             column().apply {
                 add(input(texts[TextKey.WALK_IN_NAME], walkIn.name) { v -> p.walkIn { copy(name = v) } })
-                add(labelled(texts[TextKey.WALK_IN_SEX], choice(Sex.entries.map { it to sexName(it, texts.language) }, walkIn.sex) { v -> p.walkIn { copy(sex = v) } }))
+                add(labelled(texts[TextKey.WALK_IN_SEX], choice(sexOptions(texts), walkIn.sex) { v -> p.walkIn { copy(sex = v) } }))
                 add(input(texts[TextKey.WALK_IN_BIRTH_YEAR], walkIn.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.walkIn { copy(birthYear = v) } })
                 val ages = listOf<Pair<AgeGroup?, String>>(null to texts[TextKey.COMMON_NOT_RECORDED]) +
                     AgeGroup.entries.map { it to ageGroupName(it, texts.language) }
                 add(labelled(texts[TextKey.WALK_IN_AGE_GROUP], choice(ages, walkIn.ageGroup) { v -> p.walkIn { copy(ageGroup = v) } }))
-                val groups = listOf<Pair<String?, String>>(null to texts[TextKey.COMMON_NOT_RECORDED]) +
-                    ethnicities.labels.indices.map { ethnicities.keyAt(it) to ethnicities.labels[it] }
-                add(labelled(texts[TextKey.WALK_IN_ETHNICITY], choice(groups, walkIn.ethnicity) { v -> p.walkIn { copy(ethnicity = v) } }))
+                add(labelled(texts[TextKey.WALK_IN_ETHNICITY], choice(ethnicityOptions(texts), walkIn.ethnicity) { v -> p.walkIn { copy(ethnicity = v) } }))
             }
         }
         val shown = AlertDialog.Builder(ui.context)

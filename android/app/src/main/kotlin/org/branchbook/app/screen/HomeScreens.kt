@@ -8,12 +8,8 @@ import org.branchbook.app.presenter.HomeState
 import uniffi.branchbook.TextKey
 
 /** Home: branch, counts, the three jobs, unfinished work. */
-class HomeScreen(ui: Ui, scope: AppScope) : StateScreen<HomeState, HomePresenter>(ui, HomePresenter(scope)) {
+class HomeScreen(ui: Ui, scope: AppScope) : StateScreen<HomeState, HomePresenter>(ui, HomePresenter(scope), scope.texts[TextKey.APP_NAME]) {
     private val texts = scope.texts
-
-    init {
-        keep(ui.title(texts[TextKey.APP_NAME]))
-    }
 
     override fun load() = p.refresh()
 
@@ -38,11 +34,7 @@ class HomeScreen(ui: Ui, scope: AppScope) : StateScreen<HomeState, HomePresenter
 
 /** Choosing the form of a new survey. */
 class FormPickerScreen(ui: Ui, scope: AppScope, householdId: String?) :
-    StateScreen<FormPickerState, FormPickerPresenter>(ui, FormPickerPresenter(scope, householdId)) {
-    init {
-        keep(ui.title(scope.texts[TextKey.FORMS_TITLE]))
-    }
-
+    StateScreen<FormPickerState, FormPickerPresenter>(ui, FormPickerPresenter(scope, householdId), scope.texts[TextKey.FORMS_TITLE]) {
     override fun load() = p.refresh()
 
     override fun render(state: FormPickerState) {

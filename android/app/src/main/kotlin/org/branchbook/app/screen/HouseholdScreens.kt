@@ -2,7 +2,6 @@ package org.branchbook.app.screen
 
 import android.text.InputType
 import org.branchbook.app.presenter.AppScope
-import org.branchbook.app.presenter.EthnicityChoices
 import org.branchbook.app.presenter.HouseholdEditPresenter
 import org.branchbook.app.presenter.HouseholdEditState
 import org.branchbook.app.presenter.HouseholdField
@@ -10,9 +9,7 @@ import org.branchbook.app.presenter.HouseholdPresenter
 import org.branchbook.app.presenter.HouseholdState
 import org.branchbook.app.presenter.HouseholdsPresenter
 import org.branchbook.app.presenter.HouseholdsState
-import uniffi.branchbook.Sex
 import uniffi.branchbook.TextKey
-import uniffi.branchbook.sexName
 
 /** The household list with search as she types. */
 class HouseholdsScreen(ui: Ui, scope: AppScope) : StateScreen<HouseholdsState, HouseholdsPresenter>(ui, HouseholdsPresenter(scope)) {
@@ -65,14 +62,12 @@ class HouseholdScreen(ui: Ui, private val scope: AppScope, householdId: String, 
 
 /** Adding or editing a household and its members. */
 class HouseholdEditScreen(ui: Ui, scope: AppScope, householdId: String?) :
-    StateScreen<HouseholdEditState, HouseholdEditPresenter>(ui, HouseholdEditPresenter(scope, householdId)) {
+    StateScreen<HouseholdEditState, HouseholdEditPresenter>(ui, HouseholdEditPresenter(scope, householdId), scope.texts[TextKey.HOUSEHOLD_EDIT_TITLE]) {
     private val texts = scope.texts
-    private val ethnicities = EthnicityChoices()
     private val fields = ui.column(0)
     private var membersShown = -1
 
     init {
-        keep(ui.title(texts[TextKey.HOUSEHOLD_EDIT_TITLE]))
         keep(fields)
     }
 
@@ -89,27 +84,36 @@ class HouseholdEditScreen(ui: Ui, scope: AppScope, householdId: String?) :
             membersShown = state.members.size
             buildFields(state)
         }
-        state.error?.let { show(ui.error(it)) }
+        state.error?.let { show(ui.error(where(state) + it)) }
         show(ui.button(texts[TextKey.ACTION_SAVE], p::save).apply { isEnabled = !state.saving })
+    }
+
+    /** The input an error is about, as a prefix: "Năm sinh (2): ". */
+    private fun where(state: HouseholdEditState): String {
+        val key = when (state.invalid ?: return "") {
+            HouseholdField.VILLAGE -> TextKey.HOUSEHOLD_VILLAGE
+            HouseholdField.HEAD_NAME -> TextKey.HOUSEHOLD_HEAD_NAME
+            HouseholdField.MEMBER_NAME -> TextKey.MEMBER_NAME
+            HouseholdField.MEMBER_BIRTH_YEAR -> TextKey.MEMBER_BIRTH_YEAR
+            HouseholdField.MEMBER_ETHNICITY -> TextKey.MEMBER_ETHNICITY
+        }
+        return texts[key] + (state.invalidMember?.let { " (${it + 1})" } ?: "") + ": "
     }
 
     private fun buildFields(state: HouseholdEditState) {
         fields.removeAllViews()
-        val mark = { field: HouseholdField, member: Int? -> if (state.invalid == field && state.invalidMember == member) " ⚠" else "" }
         with(ui) {
-            fields.add(labelled(texts[TextKey.HOUSEHOLD_VILLAGE] + mark(HouseholdField.VILLAGE, null), input("", state.village) { p.village(it) }))
-            fields.add(labelled(texts[TextKey.HOUSEHOLD_HEAD_NAME] + mark(HouseholdField.HEAD_NAME, null), input("", state.headName) { p.headName(it) }))
+            fields.add(labelled(texts[TextKey.HOUSEHOLD_VILLAGE], input("", state.village) { p.village(it) }))
+            fields.add(labelled(texts[TextKey.HOUSEHOLD_HEAD_NAME], input("", state.headName) { p.headName(it) }))
             fields.add(labelled(texts[TextKey.HOUSEHOLD_ADDRESS], input("", state.address) { p.address(it) }))
             fields.add(labelled(texts[TextKey.HOUSEHOLD_NOTES], input("", state.notes, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_MULTI_LINE) { p.notes(it) }))
             fields.add(heading(texts.format(TextKey.HOUSEHOLD_MEMBERS, "count" to state.members.size)))
             state.members.forEachIndexed { i, m ->
                 val box = column(8)
                 box.add(input(texts[TextKey.MEMBER_NAME], m.name) { v -> p.member(i) { copy(name = v) } })
-                box.add(labelled(texts[TextKey.MEMBER_SEX], choice(Sex.entries.map { it to sexName(it, texts.language) }, m.sex) { v -> p.member(i) { copy(sex = v) } }))
+                box.add(labelled(texts[TextKey.MEMBER_SEX], choice(sexOptions(texts), m.sex) { v -> p.member(i) { copy(sex = v) } }))
                 box.add(input(texts[TextKey.MEMBER_BIRTH_YEAR], m.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.member(i) { copy(birthYear = v) } })
-                val groups = listOf<Pair<String?, String>>(null to texts[TextKey.COMMON_NOT_RECORDED]) +
-                    ethnicities.labels.indices.map { ethnicities.keyAt(it) to ethnicities.labels[it] }
-                box.add(labelled(texts[TextKey.MEMBER_ETHNICITY], choice(groups, m.ethnicity) { v -> p.member(i) { copy(ethnicity = v) } }))
+                box.add(labelled(texts[TextKey.MEMBER_ETHNICITY], choice(ethnicityOptions(texts), m.ethnicity) { v -> p.member(i) { copy(ethnicity = v) } }))
                 box.add(input(texts[TextKey.MEMBER_RELATION], m.relation) { v -> p.member(i) { copy(relation = v) } })
                 box.add(button(texts[TextKey.HOUSEHOLD_REMOVE_MEMBER]) { p.removeMember(i) })
                 fields.add(box)

@@ -13,12 +13,8 @@ import org.branchbook.app.presenter.SettingsState
 import uniffi.branchbook.TextKey
 
 /** Sending: one button, progress, what was sent and refused. */
-class SendScreen(ui: Ui, scope: AppScope) : StateScreen<SendState, SendPresenter>(ui, SendPresenter(scope)) {
+class SendScreen(ui: Ui, scope: AppScope) : StateScreen<SendState, SendPresenter>(ui, SendPresenter(scope), scope.texts[TextKey.SEND_TITLE]) {
     private val texts = scope.texts
-
-    init {
-        keep(ui.title(texts[TextKey.SEND_TITLE]))
-    }
 
     override fun load() {
         // StateScreen's start shows the state; the presenter's start follows the sender and reads the outbox.
@@ -99,12 +95,8 @@ class EnrollScreen(ui: Ui, scope: AppScope, deviceLabel: String, private val hos
 
 /** Languages, storage, account, about. */
 class SettingsScreen(ui: Ui, scope: AppScope, version: String, private val languageChanged: () -> Unit) :
-    StateScreen<SettingsState, SettingsPresenter>(ui, SettingsPresenter(scope, version)) {
+    StateScreen<SettingsState, SettingsPresenter>(ui, SettingsPresenter(scope, version), scope.texts[TextKey.SETTINGS_TITLE]) {
     private val texts = scope.texts
-
-    init {
-        keep(ui.title(texts[TextKey.SETTINGS_TITLE]))
-    }
 
     override fun load() = p.refresh()
 

@@ -7,9 +7,9 @@ import org.branchbook.app.presenter.Presenter
 /**
  * A screen that draws its presenter's state: [fixed] holds Views built once (text boxes
  * keep her cursor while she types), [body] is drawn again from each new state by
- * [render]. [load] asks the presenter [p] for the data when the screen is shown.
+ * [render]. [title], when given, heads [fixed]. [load] asks the presenter [p] for the data when the screen is shown.
  */
-abstract class StateScreen<S, P : Presenter<S>>(protected val ui: Ui, protected val p: P) : Screen {
+abstract class StateScreen<S, P : Presenter<S>>(protected val ui: Ui, protected val p: P, title: String? = null) : Screen {
     /** Built once, above [body]. */
     protected val fixed: LinearLayout = ui.column(0)
 
@@ -22,6 +22,10 @@ abstract class StateScreen<S, P : Presenter<S>>(protected val ui: Ui, protected 
     }
 
     override val view: View = ui.scroll(root)
+
+    init {
+        title?.let { fixed.addView(ui.title(it)) }
+    }
 
     override fun start() {
         p.onChange = { state ->

@@ -5,6 +5,7 @@ import android.graphics.BitmapFactory
 import android.text.InputType
 import android.view.View
 import android.widget.CheckBox
+import android.widget.CompoundButton
 import android.widget.EditText
 import android.widget.ImageView
 import android.widget.LinearLayout
@@ -155,24 +156,10 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                     }
                     box.add(edit!!)
                 }
-                QuestionKind.SELECT_ONE -> q.choices.forEach { c ->
-                    box.add(RadioButton(context).apply {
-                        text = c.label
-                        textSize = 18f
-                        minHeight = dp(48)
-                        isChecked = c.name in item.chosen
-                        isEnabled = editable
-                        setOnClickListener { p.choose(q.path, c.name) }
-                    })
-                }
-                QuestionKind.SELECT_MULTIPLE -> q.choices.forEach { c ->
-                    box.add(CheckBox(context).apply {
-                        text = c.label
-                        textSize = 18f
-                        minHeight = dp(48)
-                        isChecked = c.name in item.chosen
-                        isEnabled = editable
-                        setOnClickListener { p.toggle(q.path, c.name) }
+                QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE -> q.choices.forEach { c ->
+                    val one = q.kind == QuestionKind.SELECT_ONE
+                    box.add(tick(if (one) RadioButton(context) else CheckBox(context), c.label, c.name in item.chosen, editable) {
+                        if (one) p.choose(q.path, c.name) else p.toggle(q.path, c.name)
                     })
                 }
                 QuestionKind.DATE -> {
@@ -213,12 +200,8 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                     val label = texts[if (q.value == null) TextKey.FORM_TAKE_PHOTO else TextKey.FORM_RETAKE_PHOTO]
                     box.add(button(label) { host.takePhoto { file -> file?.let { p.photo(q.path, it) } } }.apply { isEnabled = editable })
                 }
-                QuestionKind.ACKNOWLEDGE -> box.add(CheckBox(context).apply {
-                    text = texts[TextKey.FORM_ACKNOWLEDGE]
-                    textSize = 18f
-                    isChecked = q.value != null
-                    isEnabled = editable
-                    setOnClickListener { p.acknowledge(q.path, isChecked) }
+                QuestionKind.ACKNOWLEDGE -> box.add(tick(CheckBox(context), texts[TextKey.FORM_ACKNOWLEDGE], q.value != null, editable) {
+                    p.acknowledge(q.path, q.value == null)
                 })
                 QuestionKind.NOTE -> {}
             }
@@ -231,6 +214,17 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         with(ui) { box.add(error) }
         return Block(box, error, edit)
     }
+
+    /** A radio button or tick box of a choice, large enough for a thumb. */
+    private fun tick(button: CompoundButton, label: String, checked: Boolean, enabled: Boolean, onTap: () -> Unit): CompoundButton =
+        button.apply {
+            text = label
+            textSize = 18f
+            minHeight = ui.dp(48)
+            isChecked = checked
+            isEnabled = enabled
+            setOnClickListener { onTap() }
+        }
 
     /** The jump list and the finalize problems, as dialogs that follow the state. */
     private fun lists(state: SurveyState) {
