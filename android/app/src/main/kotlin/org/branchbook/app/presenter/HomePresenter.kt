@@ -7,7 +7,7 @@ import uniffi.branchbook.formatInstant
 
 /** What the home screen shows. */
 data class HomeState(
-    /** Her account or branch, once the phone is enrolled. */
+    /** Her branch (or account), once the phone is enrolled. */
     val heading: String? = null,
     /** Shown when the phone is not connected to a server yet (she can still work). */
     val notEnrolled: String? = null,
@@ -35,9 +35,11 @@ class HomePresenter(private val scope: AppScope) : Presenter<HomeState>(HomeStat
             val titles = core.listForms(true).associate { it.formId to it.title }
             val drafts = core.listSubmissions(SubmissionFilter(state = RecordState.DRAFT), 0u, DRAFTS_SHOWN)
             val gatherings = core.listGatherings(RecordState.DRAFT, 0u, DRAFTS_SHOWN)
+            // Her branch as the server named it at enrollment, else the account she was given.
+            val branch = core.enrollment()?.branchName ?: core.account()
             HomeState(
-                heading = core.account()?.let { texts.format(TextKey.HOME_BRANCH, "branch" to it) },
-                notEnrolled = if (core.account() == null) texts[TextKey.HOME_NOT_ENROLLED] else null,
+                heading = branch?.let { texts.format(TextKey.HOME_BRANCH, "branch" to it) },
+                notEnrolled = if (branch == null) texts[TextKey.HOME_NOT_ENROLLED] else null,
                 counts = listOf(
                     texts.format(TextKey.HOME_DRAFTS, "count" to counts.surveyDrafts + counts.openGatherings),
                     texts.format(TextKey.HOME_READY, "count" to counts.surveysReady + counts.gatheringsReady),

@@ -1,5 +1,6 @@
 package org.branchbook.app.presenter
 
+import java.util.concurrent.CopyOnWriteArraySet
 import uniffi.branchbook.Branchbook
 import uniffi.branchbook.CancelHandle
 import uniffi.branchbook.SyncObserver
@@ -29,10 +30,12 @@ sealed class SendStatus {
  * stop it; [stop] does, at the core's next safe point, keeping what was sent.
  */
 class Sender(private val core: Branchbook, private val worker: Worker) {
-    private val listeners = LinkedHashSet<(SendStatus) -> Unit>()
+    // Copied on write: a listener may come or go while a status is being told.
+    private val listeners = CopyOnWriteArraySet<(SendStatus) -> Unit>()
     private var cancel: CancelHandle? = null
 
     /** The latest status. */
+    @Volatile
     var status: SendStatus = SendStatus.Idle
         private set
 
@@ -71,6 +74,6 @@ class Sender(private val core: Branchbook, private val worker: Worker) {
 
     private fun publish(next: SendStatus) {
         status = next
-        listeners.toList().forEach { it(next) }
+        listeners.forEach { it(next) }
     }
 }

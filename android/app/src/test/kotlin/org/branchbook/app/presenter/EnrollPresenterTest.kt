@@ -57,6 +57,10 @@ class EnrollPresenterTest {
             assertEquals(1u, first.report.formsReceived)
             assertEquals(listOf("child_register"), app.core.listForms(true).map { it.formId })
             assertEquals("Bản Dền", app.core.enrollment()?.branchName)
+            val home = HomePresenter(app.scope)
+            home.refresh()
+            assertEquals("Chi hội Bản Dền", home.state.heading)
+            assertNull(home.state.notEnrolled)
 
             val settings = SettingsPresenter(app.scope, "0.1.0")
             settings.refresh()

@@ -162,10 +162,11 @@ class SendPresenterTest {
             assertEquals(1u, app.core.sync(quiet, CancelHandle()).formsReceived, "the form comes down first")
             finishedSurvey(app, "Lò Thị Mai")
             server.stop() // no network: the pass retries with backoff
-            val ended = CountDownLatch(1)
-            app.scope.sender.listen { if (it is SendStatus.Failed) ended.countDown() }
             val p = SendPresenter(app.scope)
             p.start()
+            // Listeners hear in the order they came: the screen's state is set before this one runs.
+            val ended = CountDownLatch(1)
+            app.scope.sender.listen { if (it is SendStatus.Failed) ended.countDown() }
             p.send()
             assertTrue(app.scope.sender.running)
             assertFalse(app.scope.sender.send(), "one pass at a time")
