@@ -89,6 +89,9 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
     private val search = ui.input(texts[TextKey.GATHERING_SEARCH_ROSTER], "") { p.search(it) }
     private var dialog: AlertDialog? = null
 
+    // The walk-in dialog's error line (what to fix before she is added).
+    private val walkInError = ui.error("")
+
     init {
         listOf(heading, details, status, search).forEach { keep(it) }
         search.visibility = View.GONE
@@ -166,11 +169,11 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
             dialog = null
             return
         }
-        val open = dialog
-        if (open != null) {
-            open.setMessage(walkIn.error ?: "")
+        if (dialog != null) {
+            walkInError.text = walkIn.error ?: ""
             return
         }
+        walkInError.text = walkIn.error ?: ""
         val form = with(ui) {
             column().apply {
                 add(input(texts[TextKey.WALK_IN_NAME], walkIn.name) { v -> p.walkIn { copy(name = v) } })
@@ -180,11 +183,12 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
                     AgeGroup.entries.map { it to ageGroupName(it, texts.language) }
                 add(labelled(texts[TextKey.WALK_IN_AGE_GROUP], choice(ages, walkIn.ageGroup) { v -> p.walkIn { copy(ageGroup = v) } }))
                 add(labelled(texts[TextKey.WALK_IN_ETHNICITY], choice(ethnicityOptions(texts), walkIn.ethnicity) { v -> p.walkIn { copy(ethnicity = v) } }))
+                (walkInError.parent as? LinearLayout)?.removeView(walkInError)
+                add(walkInError)
             }
         }
         val shown = AlertDialog.Builder(ui.context)
             .setTitle(texts[TextKey.WALK_IN_TITLE])
-            .setMessage(walkIn.error ?: "")
             .setView(ui.scroll(form))
             .setPositiveButton(texts[TextKey.WALK_IN_ADD], null)
             .setNegativeButton(texts[TextKey.ACTION_CANCEL]) { _, _ -> p.cancelWalkIn() }
