@@ -13,6 +13,9 @@
 #                                                             this classpath, so an import fails)
 #   tests: tests/kotlin/**                                    tests of the bindings and facade
 #          android/app/src/test/kotlin/**                     tests of the presenters
+# The presenters' send and enroll tests start the real server binary
+# (target/debug/branchbook-server, built by core/bindgen/generate.sh's `cargo test
+# --no-run`; built here when missing).
 # Test classes follow JUnit 5 (org.junit.jupiter.api.Test); kotlin.test works too.
 # Compiling is skipped when no source and no tool changed; the tests always run.
 set -euo pipefail
@@ -27,7 +30,9 @@ generated_kotlin >/dev/null
 kotlinc=$(kotlinc_bin)
 jna=$(maven_artifact "net.java.dev.jna:jna:$JNA_VERSION")
 junit=$(maven_artifact "org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE_VERSION")
-classpath="$jna:$junit:$(kotlin_lib kotlin-test.jar):$(kotlin_lib kotlin-test-junit5.jar):$(kotlin_lib kotlinx-coroutines-core-jvm.jar)"
+# ZXing core: the enroll screen's QR decoding is plain Kotlin, tested here.
+zxing=$(maven_artifact "com.google.zxing:core:$ZXING_VERSION")
+classpath="$jna:$junit:$zxing:$(kotlin_lib kotlin-test.jar):$(kotlin_lib kotlin-test-junit5.jar):$(kotlin_lib kotlinx-coroutines-core-jvm.jar)"
 
 out="$TOOLS_CACHE/jvm"
 classes="$out/classes"
@@ -42,6 +47,7 @@ else
     echo "$stamp" >"$out/stamp"
 fi
 
+[[ -x target/debug/branchbook-server ]] || cargo build --locked -q -p branchbook-server
 lib=$(host_library)
 report="$out/junit.txt"
 set +e

@@ -1,0 +1,346 @@
+package org.branchbook.app.presenter
+
+import java.io.File
+import uniffi.branchbook.AgeGroup
+import uniffi.branchbook.Attendee
+import uniffi.branchbook.BranchbookException
+import uniffi.branchbook.CheckIn
+import uniffi.branchbook.CheckInCandidate
+import uniffi.branchbook.Gathering
+import uniffi.branchbook.RecordState
+import uniffi.branchbook.Sex
+import uniffi.branchbook.TextKey
+import uniffi.branchbook.Totals
+import uniffi.branchbook.WalkIn
+import uniffi.branchbook.ageGroupName
+import uniffi.branchbook.formatInstant
+import uniffi.branchbook.gatheringKindName
+import uniffi.branchbook.sexName
+
+/** A roster member found by the check-in search. */
+data class CandidateRow(
+    /** The member's id (what a tap checks in). */
+    val memberId: String,
+    /** Her name. */
+    val name: String,
+    /** Village, birth year, ethnic group. */
+    val detail: String,
+    /** Already on the list: the tap does nothing more. */
+    val checkedIn: Boolean,
+)
+
+/** Someone on the attendee list. */
+data class AttendeeRow(
+    /** The attendance entry's id (to remove it, or to add a walk-in to the roster). */
+    val id: String,
+    /** Name. */
+    val name: String,
+    /** Sex, age group, ethnic group. */
+    val detail: String,
+    /** Not on the roster: she may be added to it. */
+    val walkIn: Boolean,
+)
+
+/** The short dialog for a person not on the roster. */
+data class WalkInState(
+    /** Full name. */
+    val name: String = "",
+    /** Sex (most attendees are women). */
+    val sex: Sex = Sex.FEMALE,
+    /** Birth year as typed, empty when not known. */
+    val birthYear: String = "",
+    /** Age group, when the birth year is not known. */
+    val ageGroup: AgeGroup? = null,
+    /** Ethnic group key. */
+    val ethnicity: String? = null,
+    /** What is wrong, shown in the dialog. */
+    val error: String? = null,
+)
+
+/** What the attendance screen shows. */
+data class GatheringState(
+    /** True until the gathering is read. */
+    val loading: Boolean = true,
+    /** Its topic. */
+    val title: String = "",
+    /** Kind, village, time, facilitator. */
+    val details: List<String> = emptyList(),
+    /** Open (attendance can change) or closed. */
+    val open: Boolean = false,
+    /** "In progress" or "Closed". */
+    val status: String = "",
+    /** What she typed in the roster search. */
+    val query: String = "",
+    /** Members matching [query], best first. */
+    val candidates: List<CandidateRow> = emptyList(),
+    /** "Attendees (12)". */
+    val attendeesHeading: String = "",
+    /** Everyone checked in, in check-in order. */
+    val attendees: List<AttendeeRow> = emptyList(),
+    /** Shown when no one is checked in yet. */
+    val noAttendees: String? = null,
+    /** The live totals: everyone, women, men (and sex not recorded when there are any). */
+    val totals: List<String> = emptyList(),
+    /** Head counts by ethnic group, largest first: "Mông: 7". */
+    val byEthnicity: List<String> = emptyList(),
+    /** Head counts by age group. */
+    val byAgeGroup: List<String> = emptyList(),
+    /** "Photos (2)". */
+    val photosHeading: String = "",
+    /** The photos, by hash, in the order taken. */
+    val photos: List<String> = emptyList(),
+    /** The walk-in dialog, while it is open. */
+    val walkIn: WalkInState? = null,
+    /** A message to show once. */
+    val message: String? = null,
+    /** True while a photo is being taken in. */
+    val busy: Boolean = false,
+)
+
+/**
+ * A gathering's attendance: search the roster as she types (no accents needed) and
+ * check a member in with one tap, add a walk-in from a short dialog, take photos as
+ * evidence, watch the totals (women, men, by ethnic group) change with each tap, and
+ * close it. The core counts; this shows.
+ */
+class GatheringPresenter(private val scope: AppScope, private val gatheringId: String) :
+    Presenter<GatheringState>(GatheringState()) {
+    private var asked = 0
+
+    /** Reads the gathering, its attendees, totals and photos. */
+    fun refresh() {
+        val texts = scope.texts
+        scope.worker.run({
+            val core = scope.core
+            Loaded(core.gathering(gatheringId), core.attendees(gatheringId), core.gatheringTotals(gatheringId), core.gatheringPhotos(gatheringId).map { it.sha256 })
+        }) { result ->
+            result.onSuccess { show(it, texts) }.onFailure {
+                scope.notice(texts.error(it))
+                scope.navigator.back()
+            }
+        }
+    }
+
+    /** She typed in the roster search: members matching [query], with who is already checked in. */
+    fun search(query: String) {
+        val texts = scope.texts
+        val ask = ++asked
+        state = state.copy(query = query)
+        if (query.isBlank()) {
+            state = state.copy(candidates = emptyList())
+            return
+        }
+        scope.worker.run({ scope.core.checkInCandidates(gatheringId, query, CANDIDATES) }) { result ->
+            if (ask != asked) return@run
+            result.onSuccess { found -> state = state.copy(candidates = found.map { candidate(it, texts) }) }
+                .onFailure { state = state.copy(message = texts.error(it)) }
+        }
+    }
+
+    /** One tap: checks member [memberId] in (a second tap changes nothing). */
+    fun checkIn(memberId: String) = attend({ scope.core.checkIn(gatheringId, memberId) }) {
+        copy(candidates = candidates.map { if (it.memberId == memberId) it.copy(checkedIn = true) else it })
+    }
+
+    /** Takes attendee [attendeeId] off the list (checked in by mistake). */
+    fun remove(attendeeId: String) {
+        val texts = scope.texts
+        scope.worker.run({
+            val totals = scope.core.removeAttendee(gatheringId, attendeeId)
+            totals to scope.core.attendees(gatheringId)
+        }) { result ->
+            result.onSuccess { (totals, attendees) ->
+                val memberIds = attendees.mapNotNull { it.memberId }.toSet()
+                state = withAttendees(attendees, totals, texts).copy(
+                    candidates = state.candidates.map { it.copy(checkedIn = it.memberId in memberIds) },
+                )
+            }.onFailure { state = state.copy(message = texts.error(it)) }
+        }
+    }
+
+    /** Opens the walk-in dialog. */
+    fun openWalkIn() {
+        state = state.copy(walkIn = WalkInState())
+    }
+
+    /** She changed the walk-in dialog. */
+    fun walkIn(change: WalkInState.() -> WalkInState) {
+        val w = state.walkIn ?: return
+        state = state.copy(walkIn = w.change().copy(error = null))
+    }
+
+    /** Closes the walk-in dialog without adding anyone. */
+    fun cancelWalkIn() {
+        state = state.copy(walkIn = null)
+    }
+
+    /** Adds the walk-in; the dialog closes, or stays with what to fix (a name; a birth year or an age group). */
+    fun addWalkIn() {
+        val w = state.walkIn ?: return
+        val texts = scope.texts
+        val year = w.birthYear.trim()
+        val birthYear = if (year.isEmpty()) null else year.toIntOrNull() ?: run {
+            state = state.copy(walkIn = w.copy(error = texts[TextKey.ERROR_INVALID_INPUT]))
+            return
+        }
+        val person = WalkIn(w.name, w.sex, birthYear, w.ageGroup, w.ethnicity)
+        scope.worker.run({ scope.core.addWalkIn(gatheringId, person) }) { result ->
+            result.onSuccess { added -> applyCheckIn(added, texts) { copy(walkIn = null) } }.onFailure { failure ->
+                val message = when ((failure as? BranchbookException.InvalidInput)?.field) {
+                    "age" -> texts[TextKey.WALK_IN_NEEDS_AGE]
+                    else -> texts.error(failure)
+                }
+                state = state.copy(walkIn = state.walkIn?.copy(error = message))
+            }
+        }
+    }
+
+    /** Adds walk-in [attendeeId] to the branch's roster (in the gathering's village), to check her in with one tap next time. */
+    fun makeMember(attendeeId: String) {
+        val texts = scope.texts
+        scope.worker.run({
+            val village = scope.core.gathering(gatheringId).details.village
+            scope.core.makeMember(gatheringId, attendeeId, village)
+        }) { result ->
+            result.onSuccess { state = state.copy(message = texts[TextKey.COMMON_SAVED]) }
+                .onFailure { state = state.copy(message = texts.error(it)) }
+        }
+    }
+
+    /** The camera wrote a photo of the gathering at [file]: the core takes it in, then the file is deleted. */
+    fun photo(file: File) {
+        val texts = scope.texts
+        state = state.copy(busy = true)
+        scope.worker.run({
+            try {
+                scope.core.attachGatheringPhoto(gatheringId, file.path)
+                scope.core.gatheringPhotos(gatheringId).map { it.sha256 }
+            } finally {
+                file.delete()
+            }
+        }) { result ->
+            state = state.copy(busy = false)
+            result.onSuccess { state = withPhotos(it, texts) }.onFailure { state = state.copy(message = texts.error(it)) }
+        }
+    }
+
+    /** Detaches photo [sha256] (taken by mistake). */
+    fun removePhoto(sha256: String) {
+        val texts = scope.texts
+        scope.worker.run({
+            scope.core.detachGatheringPhoto(gatheringId, sha256)
+            scope.core.gatheringPhotos(gatheringId).map { it.sha256 }
+        }) { result ->
+            result.onSuccess { state = withPhotos(it, texts) }.onFailure { state = state.copy(message = texts.error(it)) }
+        }
+    }
+
+    /** The small JPEG of photo [sha256] (null when it cannot be read). */
+    fun thumbnail(sha256: String, done: (ByteArray?) -> Unit) {
+        scope.worker.run({ scope.core.photoThumbnail(sha256) }) { done(it.getOrNull()) }
+    }
+
+    /** Closes the gathering (after she confirmed): it is queued for sending and its list can no longer change. */
+    fun close() {
+        val texts = scope.texts
+        scope.worker.run({ scope.core.closeGathering(gatheringId) }) { result ->
+            result.onSuccess { g ->
+                state = state.copy(open = false, status = status(g, texts), candidates = emptyList(), query = "", message = texts[TextKey.GATHERING_CLOSED])
+            }.onFailure { failure ->
+                val message = when ((failure as? BranchbookException.InvalidInput)?.field) {
+                    "attendees" -> texts[TextKey.GATHERING_NEEDS_ATTENDEE]
+                    else -> texts.error(failure)
+                }
+                state = state.copy(message = message)
+            }
+        }
+    }
+
+    /** The message was shown. */
+    fun messageShown() {
+        state = state.copy(message = null)
+    }
+
+    private fun attend(work: () -> CheckIn, also: GatheringState.() -> GatheringState) {
+        val texts = scope.texts
+        scope.worker.run(work) { result ->
+            result.onSuccess { applyCheckIn(it, texts, also) }.onFailure { state = state.copy(message = texts.error(it)) }
+        }
+    }
+
+    /** Adds the checked-in person to the list (once) with the totals the core gave back. */
+    private fun applyCheckIn(done: CheckIn, texts: Texts, also: GatheringState.() -> GatheringState) {
+        val row = attendee(done.attendee, texts)
+        val rows = if (state.attendees.any { it.id == row.id }) state.attendees else state.attendees + row
+        state = withRows(rows, done.totals, texts).also()
+    }
+
+    private fun show(loaded: Loaded, texts: Texts) {
+        val g = loaded.gathering
+        state = withAttendees(loaded.attendees, loaded.totals, texts).let { withPhotos(loaded.photos, texts, it) }.copy(
+            loading = false,
+            title = g.details.topic,
+            details = listOf(
+                gatheringKindName(g.details.kind, texts.language),
+                g.details.village,
+                formatInstant(g.details.startsAt, texts.language),
+                g.details.facilitator,
+            ).filter { it.isNotBlank() },
+            open = g.state == RecordState.DRAFT,
+            status = status(g, texts),
+        )
+    }
+
+    private fun withAttendees(attendees: List<Attendee>, totals: Totals, texts: Texts) =
+        withRows(attendees.map { attendee(it, texts) }, totals, texts)
+
+    private fun withRows(rows: List<AttendeeRow>, totals: Totals, texts: Texts): GatheringState {
+        val bySex = totals.bySex.associate { it.sex to it.count }
+        val ethnicities = EthnicityChoices()
+        return state.copy(
+            attendeesHeading = texts.format(TextKey.GATHERING_ATTENDEES, "count" to rows.size),
+            attendees = rows,
+            noAttendees = if (rows.isEmpty()) texts[TextKey.GATHERING_NO_ATTENDEES] else null,
+            totals = listOfNotNull(
+                texts.format(TextKey.GATHERING_TOTAL_PEOPLE, "count" to totals.total),
+                texts.format(TextKey.GATHERING_WOMEN, "count" to (bySex[Sex.FEMALE] ?: 0u)),
+                texts.format(TextKey.GATHERING_MEN, "count" to (bySex[Sex.MALE] ?: 0u)),
+                bySex[Sex.UNKNOWN]?.takeIf { it > 0u }?.let { texts.format(TextKey.GATHERING_SEX_UNKNOWN, "count" to it) },
+            ),
+            byEthnicity = totals.byEthnicity.map {
+                val name = it.ethnicity?.let(ethnicities::nameOf) ?: texts[TextKey.COMMON_NOT_RECORDED]
+                texts.format(TextKey.GATHERING_ETHNICITY_COUNT, "ethnicity" to name, "count" to it.count)
+            },
+            byAgeGroup = totals.byAgeGroup.filter { it.count > 0u }.map {
+                texts.format(TextKey.GATHERING_ETHNICITY_COUNT, "ethnicity" to ageGroupName(it.ageGroup, texts.language), "count" to it.count)
+            },
+        )
+    }
+
+    private fun withPhotos(photos: List<String>, texts: Texts, base: GatheringState = state) =
+        base.copy(photos = photos, photosHeading = texts.format(TextKey.GATHERING_PHOTOS, "count" to photos.size))
+
+    private fun status(g: Gathering, texts: Texts) =
+        texts[if (g.state == RecordState.DRAFT) TextKey.GATHERING_OPEN else TextKey.GATHERING_CLOSED]
+
+    private fun candidate(c: CheckInCandidate, texts: Texts): CandidateRow {
+        val m = c.member
+        val detail = listOfNotNull(m.village, m.birthYear?.toString(), m.ethnicity?.let(EthnicityChoices()::nameOf))
+        return CandidateRow(m.id, m.fullName, detail.joinToString(" · "), c.checkedIn)
+    }
+
+    private fun attendee(a: Attendee, texts: Texts): AttendeeRow {
+        val detail = listOfNotNull(
+            sexName(a.sex, texts.language),
+            a.birthYear?.toString() ?: ageGroupName(a.ageGroup, texts.language),
+            a.ethnicity?.let(EthnicityChoices()::nameOf),
+        )
+        return AttendeeRow(a.id, a.name, detail.joinToString(" · "), a.memberId == null)
+    }
+
+    private class Loaded(val gathering: Gathering, val attendees: List<Attendee>, val totals: Totals, val photos: List<String>)
+
+    private companion object {
+        val CANDIDATES = 30u
+    }
+}

@@ -1,0 +1,178 @@
+package org.branchbook.app.presenter
+
+import uniffi.branchbook.BranchbookException
+import uniffi.branchbook.SyncPhase
+import uniffi.branchbook.SyncProgress
+import uniffi.branchbook.SyncReport
+import uniffi.branchbook.TextKey
+import uniffi.branchbook.formatBytes
+import uniffi.branchbook.formatInstant
+import uniffi.branchbook.recordKindName
+
+/** A record the server did not accept, with its reason and a way to send it again. */
+data class RefusedRow(
+    /** The record's id. */
+    val id: String,
+    /** The revision that was refused. */
+    val revision: UInt,
+    /** "Survey: unknown form version ...". */
+    val text: String,
+    /** When the server said so, in Vietnam's time. */
+    val at: String,
+)
+
+/** What the send screen shows. */
+data class SendState(
+    /** False until the phone is enrolled: then the screen offers to connect instead. */
+    val enrolled: Boolean = true,
+    /** "Waiting to be sent: 3 records, 2 photos (1.2 MB)" or "Nothing left to send". */
+    val waiting: String = "",
+    /** True while a pass runs (the button is replaced by Stop and the progress bar). */
+    val sending: Boolean = false,
+    /** What the pass does now: "Sending records: 3 of 10". */
+    val phase: String? = null,
+    /** The progress bar, 0 to 100, when the phase knows its total. */
+    val percent: Int? = null,
+    /** Bytes moved in this phase: "1.2 MB / 3.4 MB". */
+    val bytes: String? = null,
+    /** How the last pass ended: what was sent, or why it stopped. */
+    val result: String? = null,
+    /** True when the server no longer accepts this phone: the message says whom to call. */
+    val revoked: Boolean = false,
+    /** The heading of [refused], when there are any. */
+    val refusedTitle: String? = null,
+    /** Records the server refused, most recent first. */
+    val refused: List<RefusedRow> = emptyList(),
+    /** Why the outbox could not be read. */
+    val error: String? = null,
+)
+
+/**
+ * Sending: one button starts a pass in the background ([Sender]), the screen shows its
+ * phase, a progress bar with items and bytes, then what was sent and what the server
+ * refused and why (each refused record can be queued again). A pass goes on when she
+ * leaves the screen; coming back shows where it is. A revoked phone, no network and
+ * Stop each get a plain sentence; nothing on the phone is lost in any of them.
+ */
+class SendPresenter(private val scope: AppScope) : Presenter<SendState>(SendState()) {
+    private var unlisten: (() -> Unit)? = null
+
+    /** Starts following the sender and reads the outbox (on showing the screen). */
+    fun start() {
+        if (unlisten == null) unlisten = scope.sender.listen(::onStatus)
+        heard(scope.sender.status, refresh = true)
+    }
+
+    /** Stops following the sender (the screen went away; the pass goes on). */
+    fun stop() {
+        unlisten?.invoke()
+        unlisten = null
+    }
+
+    /** The one button: sends everything that waits (and gets new forms and roster changes). */
+    fun send() {
+        if (!state.enrolled) return enroll()
+        state = state.copy(result = null, revoked = false)
+        scope.sender.send()
+    }
+
+    /** Stops the running pass; what was sent stays sent. */
+    fun stopSending() = scope.sender.stop()
+
+    /** Queues refused record [id] at [revision] again, for the next send. */
+    fun sendAgain(id: String, revision: UInt) {
+        val texts = scope.texts
+        scope.worker.run({ scope.core.sendAgain(id, revision) }) { result ->
+            result.onSuccess { refresh() }.onFailure { state = state.copy(error = texts.error(it)) }
+        }
+    }
+
+    /** Opens the enroll screen (a phone that is not connected yet). */
+    fun enroll() = scope.navigator.open(Route.Enroll)
+
+    /** Reads what waits and what was refused. */
+    fun refresh() {
+        val texts = scope.texts
+        scope.worker.run({ scope.core.outboxStatus() to (scope.core.enrollment() != null) }) { result ->
+            result.onSuccess { (outbox, enrolled) ->
+                val nothing = outbox.recordsWaiting == 0uL && outbox.photosWaiting == 0uL
+                state = state.copy(
+                    enrolled = enrolled,
+                    waiting = if (nothing) texts[TextKey.SEND_NOTHING] else texts.format(
+                        TextKey.SEND_WAITING,
+                        "records" to outbox.recordsWaiting,
+                        "photos" to outbox.photosWaiting,
+                        "size" to formatBytes(outbox.photoBytesWaiting, texts.language),
+                    ),
+                    refusedTitle = if (outbox.refused.isEmpty()) null else texts[TextKey.SEND_REFUSED_TITLE],
+                    refused = outbox.refused.map {
+                        RefusedRow(
+                            it.uuid,
+                            it.revision,
+                            texts.format(TextKey.SEND_REFUSED_ITEM, "what" to recordKindName(it.kind, texts.language), "reason" to it.reason),
+                            formatInstant(it.at, texts.language),
+                        )
+                    },
+                    error = null,
+                )
+            }.onFailure { state = state.copy(error = texts.error(it)) }
+        }
+    }
+
+    private fun onStatus(status: SendStatus) = heard(status, refresh = status !is SendStatus.Running)
+
+    private fun heard(status: SendStatus, refresh: Boolean) {
+        val texts = scope.texts
+        state = when (status) {
+            SendStatus.Idle -> state.copy(sending = false)
+            is SendStatus.Running -> running(status.progress, texts)
+            is SendStatus.Finished -> state.copy(sending = false, phase = null, percent = null, bytes = null, result = summary(status.report, texts))
+            is SendStatus.Failed -> state.copy(
+                sending = false,
+                phase = null,
+                percent = null,
+                bytes = null,
+                revoked = status.error is BranchbookException.DeviceRevoked,
+                result = failure(status.error, texts),
+            )
+        }
+        if (refresh) refresh()
+    }
+
+    private fun running(progress: SyncProgress?, texts: Texts): SendState {
+        val base = state.copy(sending = true, result = null, revoked = false)
+        if (progress == null) return base.copy(phase = texts[TextKey.SEND_PHASE_FORMS], percent = null, bytes = null)
+        val counts = arrayOf("done" to progress.itemsDone, "total" to progress.itemsTotal)
+        val phase = when (progress.phase) {
+            SyncPhase.PULLING_FORMS -> texts[TextKey.SEND_PHASE_FORMS]
+            SyncPhase.PULLING_CHANGES -> texts[TextKey.SEND_PHASE_CHANGES]
+            SyncPhase.PUSHING_RECORDS -> texts.format(TextKey.SEND_PHASE_RECORDS, *counts)
+            SyncPhase.PUSHING_PHOTOS -> texts.format(TextKey.SEND_PHASE_PHOTOS, *counts)
+            SyncPhase.DONE -> texts[TextKey.SEND_PHASE_DONE]
+        }
+        val percent = if (progress.bytesTotal > 0uL) percentOf(progress.bytesDone, progress.bytesTotal)
+        else if (progress.itemsTotal > 0uL) percentOf(progress.itemsDone, progress.itemsTotal) else null
+        // Records are compressed as they go, so their total is not known ahead: bytes only for photos.
+        val bytes = if (progress.bytesTotal > 0uL) texts.format(
+            TextKey.SEND_BYTES,
+            "done" to formatBytes(progress.bytesDone, texts.language),
+            "total" to formatBytes(progress.bytesTotal, texts.language),
+        ) else null
+        return base.copy(phase = phase, percent = percent, bytes = bytes)
+    }
+
+    private fun summary(report: SyncReport, texts: Texts): String =
+        texts.format(TextKey.SEND_SENT_SUMMARY, "records" to report.recordsStored, "photos" to report.photosStored)
+
+    /** The sentence for a pass that stopped: the screen's own words for the common cases. */
+    private fun failure(error: Throwable, texts: Texts): String = when (error) {
+        is BranchbookException.DeviceRevoked -> texts[TextKey.SEND_REVOKED]
+        is BranchbookException.Cancelled -> texts[TextKey.SEND_STOPPED]
+        is BranchbookException.Network -> texts[TextKey.SEND_NO_NETWORK]
+        else -> texts.error(error)
+    }
+
+    private companion object {
+        fun percentOf(done: ULong, total: ULong): Int = (done.toDouble() * 100 / total.toDouble()).toInt().coerceIn(0, 100)
+    }
+}

@@ -1,0 +1,390 @@
+package org.branchbook.app.presenter
+
+import java.io.File
+import java.time.LocalDateTime
+import uniffi.branchbook.Answer
+import uniffi.branchbook.BranchbookException
+import uniffi.branchbook.CalendarDate
+import uniffi.branchbook.FinalizeOutcome
+import uniffi.branchbook.FinalizeProblem
+import uniffi.branchbook.GeoPoint
+import uniffi.branchbook.JumpTarget
+import uniffi.branchbook.Language
+import uniffi.branchbook.Page
+import uniffi.branchbook.Question
+import uniffi.branchbook.QuestionKind
+import uniffi.branchbook.Screen
+import uniffi.branchbook.ScreenUpdate
+import uniffi.branchbook.SurveySession
+import uniffi.branchbook.TextKey
+import uniffi.branchbook.TimeOfDay
+import uniffi.branchbook.formatDate
+import uniffi.branchbook.formatInstant
+
+/** A question as the form screen draws it: the core's question and its answer written for display. */
+data class QuestionItem(
+    /** The core's question (label, hint, choices, value, required, error...). */
+    val question: Question,
+    /** The answer written out: the typed text or number, a date, a time, a position with its accuracy. */
+    val shown: String,
+    /** For choice questions: the names chosen now. */
+    val chosen: Set<String>,
+    /** A number she typed that is not a number (the core never saw it), shown like the core's errors. */
+    val typingError: String? = null,
+) {
+    /** The message under the question: her typing first, then the form's. */
+    val error: String? get() = typingError ?: question.error
+}
+
+/** What the form screen shows. */
+data class SurveyState(
+    /** True until the draft is open. */
+    val loading: Boolean = true,
+    /** Grows by one each time another page is shown, so the View rebuilds only then. */
+    val pageNumber: Int = 0,
+    /** The kind of page: questions, the end of a repeat, the end of the form. */
+    val page: Page = Page.Questions,
+    /** Group and repeat entry the page is in: "Thành viên 2/5 › Sức khỏe". */
+    val breadcrumbs: String = "",
+    /** The page's heading (a field-list group), if any. */
+    val title: String? = null,
+    /** The questions of the page, in order. */
+    val questions: List<QuestionItem> = emptyList(),
+    /** "Đã làm 40%". */
+    val progress: String = "",
+    /** On a repeat prompt: "“Members” has 2 entries. Add another?". */
+    val repeatPrompt: String? = null,
+    /** The repeat entry this page belongs to, which she may remove (`member[2]`). */
+    val removableEntry: String? = null,
+    /** Whether Back and Next make sense here. */
+    val canGoBack: Boolean = false,
+    /** False only on the last page. */
+    val canGoNext: Boolean = false,
+    /** The label language in use and those the form offers. */
+    val language: String = "",
+    /** The languages to switch to. */
+    val languages: List<Language> = emptyList(),
+    /** The jump list, while it is open. */
+    val jumpTargets: List<JumpTarget>? = null,
+    /** After a refused finalize: what to answer or fix, each with its question to go to. */
+    val problems: List<FinalizeProblem>? = null,
+    /** The heading of [problems]: "3 questions to answer or fix". */
+    val problemsTitle: String? = null,
+    /** A short message to show once (the page still has errors, a photo was refused...). */
+    val message: String? = null,
+    /** True while a photo is being taken in (it can take a second on a cheap phone). */
+    val busy: Boolean = false,
+)
+
+/**
+ * Filling a survey: the core's session page by page. Every answer goes to the core at
+ * once and is saved there with the draft (autosave); the core decides what is shown,
+ * what is required and what is refused, and this presenter only turns her taps into
+ * answers and the core's pages into [SurveyState]. Finalizing either stores the
+ * survey (and closes the screen) or lists what is missing, each item taking her to its
+ * question.
+ */
+class SurveyPresenter(private val scope: AppScope, private val submissionId: String) :
+    Presenter<SurveyState>(SurveyState()) {
+    private var session: SurveySession? = null
+
+    /** Numbers she typed that are not numbers yet, by question path (kept on screen, not sent). */
+    private val badNumbers = mutableMapOf<String, String>()
+
+    /** Opens the draft where she left it. A survey that cannot be opened (deleted, finished) closes the screen. */
+    fun open() {
+        if (session != null) return
+        val texts = scope.texts
+        scope.worker.run({
+            val s = scope.core.resumeSurvey(submissionId)
+            try {
+                Opened(s, s.screen(), s.language(), s.languages())
+            } catch (e: Exception) {
+                s.close()
+                throw e
+            }
+        }) { result ->
+            result.onSuccess { opened ->
+                session = opened.session
+                state = show(opened.screen, texts).copy(loading = false, language = opened.language, languages = opened.languages)
+            }.onFailure {
+                scope.notice(texts.error(it))
+                scope.navigator.back()
+            }
+        }
+    }
+
+    /** Lets go of the session when the screen goes away; the draft is already saved. */
+    fun close() {
+        val s = session ?: return
+        session = null
+        scope.worker.run({ s.close() }) { }
+    }
+
+    /** She typed in a text or number box: the answer is sent (and saved) now; an empty box clears it. */
+    fun type(path: String, text: String) {
+        val kind = item(path)?.question?.kind ?: return
+        val answer: Answer? = when (kind) {
+            QuestionKind.INTEGER -> text.trim().takeIf { it.isNotEmpty() }?.let { t -> t.toLongOrNull()?.let(Answer::Integer) ?: return badNumber(path, text) }
+            QuestionKind.DECIMAL -> text.trim().takeIf { it.isNotEmpty() }?.let { t ->
+                // Vietnamese writes a decimal comma.
+                t.replace(',', '.').toDoubleOrNull()?.takeIf { it.isFinite() }?.let(Answer::Decimal) ?: return badNumber(path, text)
+            }
+            else -> text.takeIf { it.isNotEmpty() }?.let(Answer::Text)
+        }
+        badNumbers.remove(path)
+        if (answer == null) clear(path) else answer(path, answer)
+    }
+
+    /** She chose [choice] in a single-choice question. */
+    fun choose(path: String, choice: String) = answer(path, Answer.Choice(choice))
+
+    /** She ticked or unticked [choice] in a multiple-choice question. */
+    fun toggle(path: String, choice: String) {
+        val chosen = item(path)?.chosen ?: return
+        val names = if (choice in chosen) chosen - choice else chosen + choice
+        if (names.isEmpty()) clear(path) else answer(path, Answer.Choices(orderedChoices(path, names)))
+    }
+
+    /** She picked a date. */
+    fun date(path: String, year: Int, month: Int, day: Int) =
+        answer(path, Answer.Date(CalendarDate(year, month.toUByte(), day.toUByte())))
+
+    /** She picked a time of day. */
+    fun time(path: String, hour: Int, minute: Int) =
+        answer(path, Answer.Time(TimeOfDay(hour.toUByte(), minute.toUByte(), 0u)))
+
+    /** She picked a date and a time, on Vietnam's clock. */
+    fun dateTime(path: String, year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        val instant = LocalDateTime.of(year, month, day, hour, minute).toInstant(VIETNAM_CLOCK)
+        answer(path, Answer.DateTime(instant))
+    }
+
+    /** The phone found its position ([accuracy] in metres, when the phone knows it). */
+    fun location(path: String, latitude: Double, longitude: Double, altitude: Double?, accuracy: Double?) =
+        answer(path, Answer.Geopoint(GeoPoint(latitude, longitude, altitude, accuracy)))
+
+    /** She ticked (or unticked) an acknowledge question. */
+    fun acknowledge(path: String, confirmed: Boolean) = if (confirmed) answer(path, Answer.Acknowledged) else clear(path)
+
+    /** The camera wrote a photo for [path] at [file]: the core takes it in (downsized, hashed), then the file is deleted. */
+    fun photo(path: String, file: File) {
+        val s = session ?: return
+        val texts = scope.texts
+        state = state.copy(busy = true)
+        scope.worker.run({
+            try {
+                s.attachPhoto(path, file.path)
+            } finally {
+                file.delete()
+            }
+        }) { result ->
+            state = state.copy(busy = false)
+            result.onSuccess(::apply).onFailure { state = state.copy(message = texts.error(it)) }
+        }
+    }
+
+    /** The small JPEG of photo [sha256], for the answer preview (null when it cannot be read). */
+    fun thumbnail(sha256: String, done: (ByteArray?) -> Unit) {
+        scope.worker.run({ scope.core.photoThumbnail(sha256) }) { done(it.getOrNull()) }
+    }
+
+    /** Removes the answer to [path]. */
+    fun clear(path: String) = call({ it.clearAnswer(path) }, ::apply)
+
+    /** Next page; when the page has a missing or refused answer she stays, with the errors shown. */
+    fun next() = call({ it.next() }) { turn ->
+        val texts = scope.texts
+        state = if (turn.moved) show(turn.screen, texts)
+        else show(turn.screen, texts, samePage = true).copy(message = texts[TextKey.FORM_PAGE_HAS_ERRORS])
+    }
+
+    /** Previous page. */
+    fun back() = call({ it.back() }) { state = show(it, scope.texts) }
+
+    /** Opens the list of every question shown now, to jump to one. */
+    fun openJumpList() = call({ it.jumpTargets() }) { state = state.copy(jumpTargets = it) }
+
+    /** Closes the jump list (or the list of problems) without moving. */
+    fun closeLists() {
+        state = state.copy(jumpTargets = null, problems = null, problemsTitle = null)
+    }
+
+    /** Goes to the page of question [path] (from the jump list or a finalize problem). */
+    fun jump(path: String) = call({ it.jump(path) }) {
+        state = show(it, scope.texts).copy(jumpTargets = null, problems = null, problemsTitle = null)
+    }
+
+    /** On a repeat prompt: adds an entry and goes to it. */
+    fun addRepeat() {
+        val prompt = state.page as? Page.RepeatPrompt ?: return
+        call({ it.addRepeat(prompt.path) }) { state = show(it, scope.texts) }
+    }
+
+    /** Removes the repeat entry this page belongs to, with its answers (after she confirmed). */
+    fun removeEntry() {
+        val entry = state.removableEntry ?: return
+        call({ it.removeRepeat(entry) }) { state = show(it, scope.texts) }
+    }
+
+    /** Switches the label language of this survey (saved with the draft). */
+    fun language(name: String) = call({ it.setLanguage(name) to it.language() }) { (screen, language) ->
+        state = show(screen, scope.texts, samePage = true).copy(language = language)
+    }
+
+    /** Finishes the survey: stored and queued for sending (the screen closes), or the list of what is missing. */
+    fun finalize() = call({ it.finalize() }) { outcome ->
+        val texts = scope.texts
+        when (outcome) {
+            is FinalizeOutcome.Finalized -> {
+                close()
+                scope.notice(texts[TextKey.FORM_FINALIZED])
+                scope.navigator.back()
+            }
+            is FinalizeOutcome.NeedsAttention -> state = state.copy(
+                problems = outcome.problems,
+                problemsTitle = texts.format(TextKey.FORM_MISSING_TITLE, "count" to outcome.problems.size),
+            )
+        }
+    }
+
+    /** Deletes this draft (after she confirmed) and closes the screen. */
+    fun deleteDraft() {
+        val texts = scope.texts
+        close()
+        scope.worker.run({ scope.core.deleteDraft(submissionId) }) { result ->
+            result.onSuccess { scope.navigator.back() }.onFailure { state = state.copy(message = texts.error(it)) }
+        }
+    }
+
+    /** The message was shown. */
+    fun messageShown() {
+        state = state.copy(message = null)
+    }
+
+    private fun answer(path: String, answer: Answer) = call({ it.setAnswer(path, answer) }, ::apply)
+
+    /** Runs [work] on the open session, then [then] with its result; a failure becomes the message. */
+    private fun <T> call(work: (SurveySession) -> T, then: (T) -> Unit) {
+        val s = session ?: return
+        val texts = scope.texts
+        scope.worker.run({ work(s) }) { result ->
+            result.onSuccess(then).onFailure { failure ->
+                if (failure is BranchbookException.NotFound) {
+                    // The draft vanished (deleted elsewhere): nothing left to fill here.
+                    scope.notice(texts.error(failure))
+                    scope.navigator.back()
+                } else {
+                    state = state.copy(message = texts.error(failure))
+                }
+            }
+        }
+    }
+
+    /** Applies what changed on the page after an answer. */
+    private fun apply(update: ScreenUpdate) {
+        if (update.moved) {
+            call({ it.screen() }) { state = show(it, scope.texts) }
+            return
+        }
+        val texts = scope.texts
+        val known = state.questions.associateBy { it.question.path }
+        val changed = update.changed.associateBy { it.path }
+        state = state.copy(
+            questions = update.order.mapNotNull { path -> changed[path]?.let { item(it, texts) } ?: known[path] },
+            message = null,
+        )
+    }
+
+    private fun badNumber(path: String, text: String) {
+        badNumbers[path] = text
+        val texts = scope.texts
+        state = state.copy(
+            questions = state.questions.map {
+                if (it.question.path == path) it.copy(shown = text, typingError = texts[TextKey.ERROR_INVALID_INPUT]) else it
+            },
+        )
+    }
+
+    private fun item(path: String): QuestionItem? = state.questions.firstOrNull { it.question.path == path }
+
+    /** [names] in the order the question offers them, so the stored answer does not depend on tapping order. */
+    private fun orderedChoices(path: String, names: Set<String>): List<String> {
+        val offered = item(path)?.question?.choices?.map { it.name } ?: emptyList()
+        return offered.filter { it in names } + names.filter { it !in offered }
+    }
+
+    /** The state for [screen]; [samePage] keeps the page number (the View keeps its widgets). */
+    private fun show(screen: Screen, texts: Texts, samePage: Boolean = false): SurveyState {
+        if (!samePage) badNumbers.clear()
+        val page = screen.page
+        val inEntry = screen.breadcrumbs.lastOrNull()?.instance != null
+        return state.copy(
+            loading = false,
+            pageNumber = if (samePage) state.pageNumber else state.pageNumber + 1,
+            page = page,
+            breadcrumbs = screen.breadcrumbs.joinToString(" › ") { it.text },
+            title = screen.title,
+            questions = screen.questions.map { item(it, texts) },
+            progress = texts.format(TextKey.FORM_PROGRESS, "percent" to screen.progressPercent.toInt()),
+            repeatPrompt = (page as? Page.RepeatPrompt)?.let {
+                texts.format(TextKey.FORM_REPEAT_PROMPT, "count" to it.count, "label" to it.label)
+            },
+            removableEntry = if (inEntry) screen.questions.firstOrNull()?.path?.let(::entryOf) else null,
+            canGoBack = screen.canGoBack,
+            canGoNext = screen.canGoNext,
+            message = null,
+        )
+    }
+
+    private fun item(q: Question, texts: Texts): QuestionItem {
+        val typed = badNumbers[q.path]
+        val chosen = when (val v = q.value) {
+            is Answer.Choice -> setOf(v.name)
+            is Answer.Choices -> v.names.toSet()
+            else -> emptySet()
+        }
+        return QuestionItem(
+            question = q,
+            shown = typed ?: shown(q.value, texts),
+            chosen = chosen,
+            typingError = typed?.let { texts[TextKey.ERROR_INVALID_INPUT] },
+        )
+    }
+
+    private class Opened(val session: SurveySession, val screen: Screen, val language: String, val languages: List<Language>)
+
+    internal companion object {
+        /** An answer written out for display. */
+        fun shown(value: Answer?, texts: Texts): String = when (value) {
+            null -> ""
+            is Answer.Text -> value.value
+            is Answer.Integer -> value.value.toString()
+            is Answer.Decimal -> value.value.toBigDecimal().stripTrailingZeros().toPlainString()
+            is Answer.Choice -> value.name
+            is Answer.Choices -> value.names.joinToString(" ")
+            is Answer.Date -> formatDate(value.value, texts.language)
+            is Answer.Time -> "%02d:%02d".format(value.value.hour.toInt(), value.value.minute.toInt())
+            is Answer.DateTime -> formatInstant(value.value, texts.language)
+            is Answer.Geopoint -> {
+                val g = value.value
+                val at = "%.6f, %.6f".format(java.util.Locale.ROOT, g.latitude, g.longitude)
+                // The core stores an unknown accuracy as 0 (ODK's geopoint text has four numbers);
+                // no real fix is accurate to 0 m, so 0 is shown as unknown.
+                g.accuracy?.takeIf { it > 0.0 }
+                    ?.let { at + " · " + texts.format(TextKey.FORM_LOCATION_ACCURACY, "meters" to Math.round(it)) } ?: at
+            }
+            is Answer.Photo -> value.sha256
+            Answer.Acknowledged -> texts[TextKey.FORM_ACKNOWLEDGE]
+        }
+
+        /**
+         * The repeat entry a question of an entry page belongs to: `member[2]/member_name`
+         * gives `member[2]`, the innermost entry of a nested path.
+         */
+        fun entryOf(questionPath: String): String? {
+            val end = questionPath.lastIndexOf(']')
+            return if (end > 0) questionPath.substring(0, end + 1) else null
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.branchbook.app.screen
+
+import android.app.AlertDialog
+import android.graphics.BitmapFactory
+import android.text.InputType
+import android.view.View
+import android.widget.ImageView
+import android.widget.LinearLayout
+import org.branchbook.app.presenter.AppScope
+import org.branchbook.app.presenter.GatheringField
+import org.branchbook.app.presenter.GatheringNewPresenter
+import org.branchbook.app.presenter.GatheringNewState
+import org.branchbook.app.presenter.GatheringPresenter
+import org.branchbook.app.presenter.GatheringState
+import org.branchbook.app.presenter.GatheringsPresenter
+import org.branchbook.app.presenter.GatheringsState
+import org.branchbook.app.presenter.Row
+import org.branchbook.app.presenter.WalkInState
+import uniffi.branchbook.AgeGroup
+import uniffi.branchbook.TextKey
+import uniffi.branchbook.ageGroupName
+
+/** Open and closed gatherings. */
+class GatheringsScreen(ui: Ui, scope: AppScope) : StateScreen<GatheringsState, GatheringsPresenter>(ui, GatheringsPresenter(scope), scope.texts[TextKey.GATHERINGS_TITLE]) {
+    private val texts = scope.texts
+
+    init {
+        keep(ui.button(texts[TextKey.GATHERING_NEW], p::new))
+    }
+
+    override fun load() = p.refresh()
+
+    override fun render(state: GatheringsState) {
+        state.error?.let { show(ui.error(it)) }
+        state.empty?.let { show(ui.text(it)) }
+        if (state.open.isNotEmpty()) show(ui.heading(texts[TextKey.GATHERING_OPEN]))
+        state.open.forEach { row -> show(ui.row(row) { p.open(row.id) }) }
+        if (state.closed.isNotEmpty()) show(ui.heading(texts[TextKey.GATHERING_CLOSED]))
+        state.closed.forEach { row -> show(ui.row(row) { p.open(row.id) }) }
+    }
+}
+
+/** The new-gathering form. */
+class GatheringNewScreen(ui: Ui, scope: AppScope, private val host: Host) :
+    StateScreen<GatheringNewState, GatheringNewPresenter>(ui, GatheringNewPresenter(scope)) {
+    private val texts = scope.texts
+
+    init {
+        val s = p.state
+        with(ui) {
+            keep(title(texts[TextKey.GATHERING_NEW]))
+            keep(labelled(texts[TextKey.GATHERING_KIND], choice(s.kinds, s.kind) { p.kind(it) }))
+            keep(labelled(texts[TextKey.GATHERING_TOPIC], input("", s.topic) { p.topic(it) }))
+            keep(labelled(texts[TextKey.GATHERING_VILLAGE], input("", s.village) { p.village(it) }))
+            keep(labelled(texts[TextKey.GATHERING_FACILITATOR], input("", s.facilitator) { p.facilitator(it) }))
+            keep(labelled(texts[TextKey.GATHERING_NOTES], input("", s.notes, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_MULTI_LINE) { p.notes(it) }))
+        }
+    }
+
+    override fun load() {}
+
+    override fun render(state: GatheringNewState) {
+        show(ui.heading(texts[TextKey.GATHERING_STARTS_AT]))
+        show(ui.text(state.startsAtText, 18f))
+        val at = state.startsAt
+        show(ui.button(texts[TextKey.FORM_PICK_DATE]) { host.pickDate(at.year, at.monthValue, at.dayOfMonth, p::date) })
+        show(ui.button(texts[TextKey.FORM_PICK_TIME]) { host.pickTime(at.hour, at.minute, p::time) })
+        state.error?.let {
+            val field = when (state.invalid) {
+                GatheringField.TOPIC -> texts[TextKey.GATHERING_TOPIC] + ": "
+                GatheringField.VILLAGE -> texts[TextKey.GATHERING_VILLAGE] + ": "
+                null -> ""
+            }
+            show(ui.error(field + it))
+        }
+        show(ui.button(texts[TextKey.ACTION_SAVE], p::create))
+    }
+}
+
+/** A gathering's attendance, photos, totals and closing. */
+class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, private val host: Host) :
+    StateScreen<GatheringState, GatheringPresenter>(ui, GatheringPresenter(scope, gatheringId)) {
+    private val texts = scope.texts
+    private val heading = ui.title("")
+    private val details = ui.text("", 15f)
+    private val status = ui.text("", bold = true)
+
+    // Above the redrawn part, so typing a name keeps the keyboard open.
+    private val search = ui.input(texts[TextKey.GATHERING_SEARCH_ROSTER], "") { p.search(it) }
+    private var dialog: AlertDialog? = null
+
+    // The walk-in dialog's error line (what to fix before she is added).
+    private val walkInError = ui.error("")
+
+    init {
+        listOf(heading, details, status, search).forEach { keep(it) }
+        search.visibility = View.GONE
+    }
+
+    override fun load() = p.refresh()
+
+    override fun stop() {
+        dialog?.dismiss()
+        super.stop()
+    }
+
+    override fun render(state: GatheringState) {
+        if (state.loading) {
+            show(ui.text(texts[TextKey.COMMON_LOADING]))
+            return
+        }
+        heading.text = state.title
+        details.text = state.details.joinToString("\n")
+        status.text = state.status
+        search.visibility = if (state.open) View.VISIBLE else View.GONE
+        state.message?.let {
+            host.toast(it)
+            p.messageShown()
+        }
+        if (state.open) {
+            state.candidates.forEach { c ->
+                val label = if (c.checkedIn) texts[TextKey.GATHERING_CHECKED_IN] else texts[TextKey.GATHERING_CHECK_IN]
+                show(ui.row(Row(c.memberId, c.name, c.detail + " · " + label)) { if (!c.checkedIn) p.checkIn(c.memberId) })
+            }
+            show(ui.button(texts[TextKey.GATHERING_WALK_IN], p::openWalkIn))
+        }
+        show(ui.heading(texts[TextKey.GATHERING_TOTALS]))
+        state.totals.forEach { show(ui.text(it, 18f, bold = true)) }
+        if (state.byEthnicity.isNotEmpty()) show(ui.text(texts[TextKey.GATHERING_BY_ETHNICITY], bold = true))
+        state.byEthnicity.forEach { show(ui.text(it)) }
+        if (state.byAgeGroup.isNotEmpty()) show(ui.text(texts[TextKey.GATHERING_BY_AGE_GROUP], bold = true))
+        state.byAgeGroup.forEach { show(ui.text(it)) }
+        show(ui.heading(state.attendeesHeading))
+        state.noAttendees?.let { show(ui.text(it)) }
+        state.attendees.forEach { a ->
+            show(ui.row(Row(a.id, a.name, a.detail)) {
+                if (!state.open) return@row
+                val choices = listOfNotNull(
+                    texts[TextKey.GATHERING_REMOVE_ATTENDEE] to { p.remove(a.id) },
+                    if (a.walkIn) texts[TextKey.WALK_IN_MAKE_MEMBER] to { p.makeMember(a.id) } else null,
+                )
+                AlertDialog.Builder(ui.context).setTitle(a.name)
+                    .setItems(choices.map { it.first }.toTypedArray()) { _, which -> choices[which].second() }
+                    .show()
+            })
+        }
+        show(ui.heading(state.photosHeading))
+        val strip = LinearLayout(ui.context)
+        state.photos.forEach { sha ->
+            val image = ImageView(ui.context).apply { minimumHeight = ui.dp(96); minimumWidth = ui.dp(96) }
+            strip.addView(image, LinearLayout.LayoutParams(ui.dp(96), ui.dp(96)))
+            p.thumbnail(sha) { jpeg -> jpeg?.let { image.setImageBitmap(BitmapFactory.decodeByteArray(it, 0, it.size)) } }
+            if (state.open) image.setOnClickListener { host.confirm(texts[TextKey.ACTION_DELETE] + "?") { p.removePhoto(sha) } }
+        }
+        show(strip)
+        if (state.open) {
+            show(ui.button(if (state.busy) texts[TextKey.COMMON_LOADING] else texts[TextKey.GATHERING_TAKE_PHOTO]) {
+                host.takePhoto { file -> file?.let(p::photo) }
+            }.apply { isEnabled = !state.busy })
+            show(ui.button(texts[TextKey.GATHERING_CLOSE]) { host.confirm(texts[TextKey.GATHERING_CLOSE_CONFIRM], p::close) })
+        }
+        walkIn(state.walkIn)
+    }
+
+    /** The walk-in dialog follows the state: open while [walkIn] is set, with its error. */
+    private fun walkIn(walkIn: WalkInState?) {
+        if (walkIn == null) {
+            dialog?.dismiss()
+            dialog = null
+            return
+        }
+        if (dialog != null) {
+            walkInError.text = walkIn.error ?: ""
+            return
+        }
+        walkInError.text = walkIn.error ?: ""
+        val form = with(ui) {
+            column().apply {
+                add(input(texts[TextKey.WALK_IN_NAME], walkIn.name) { v -> p.walkIn { copy(name = v) } })
+                add(labelled(texts[TextKey.WALK_IN_SEX], choice(sexOptions(texts), walkIn.sex) { v -> p.walkIn { copy(sex = v) } }))
+                add(input(texts[TextKey.WALK_IN_BIRTH_YEAR], walkIn.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.walkIn { copy(birthYear = v) } })
+                val ages = listOf<Pair<AgeGroup?, String>>(null to texts[TextKey.COMMON_NOT_RECORDED]) +
+                    AgeGroup.entries.map { it to ageGroupName(it, texts.language) }
+                add(labelled(texts[TextKey.WALK_IN_AGE_GROUP], choice(ages, walkIn.ageGroup) { v -> p.walkIn { copy(ageGroup = v) } }))
+                add(labelled(texts[TextKey.WALK_IN_ETHNICITY], choice(ethnicityOptions(texts), walkIn.ethnicity) { v -> p.walkIn { copy(ethnicity = v) } }))
+                (walkInError.parent as? LinearLayout)?.removeView(walkInError)
+                add(walkInError)
+            }
+        }
+        val shown = AlertDialog.Builder(ui.context)
+            .setTitle(texts[TextKey.WALK_IN_TITLE])
+            .setView(ui.scroll(form))
+            .setPositiveButton(texts[TextKey.WALK_IN_ADD], null)
+            .setNegativeButton(texts[TextKey.ACTION_CANCEL]) { _, _ -> p.cancelWalkIn() }
+            .setOnCancelListener { p.cancelWalkIn() }
+            .create()
+        dialog = shown
+        shown.show()
+        // Adding keeps the dialog open until the core accepts the person.
+        shown.getButton(AlertDialog.BUTTON_POSITIVE).setOnClickListener { p.addWalkIn() }
+    }
+}

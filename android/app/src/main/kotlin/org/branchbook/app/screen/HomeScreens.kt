@@ -1,0 +1,45 @@
+package org.branchbook.app.screen
+
+import org.branchbook.app.presenter.AppScope
+import org.branchbook.app.presenter.FormPickerPresenter
+import org.branchbook.app.presenter.FormPickerState
+import org.branchbook.app.presenter.HomePresenter
+import org.branchbook.app.presenter.HomeState
+import uniffi.branchbook.TextKey
+
+/** Home: branch, counts, the three jobs, unfinished work. */
+class HomeScreen(ui: Ui, scope: AppScope) : StateScreen<HomeState, HomePresenter>(ui, HomePresenter(scope), scope.texts[TextKey.APP_NAME]) {
+    private val texts = scope.texts
+
+    override fun load() = p.refresh()
+
+    override fun render(state: HomeState) {
+        state.heading?.let { show(ui.heading(it)) }
+        state.notEnrolled?.let {
+            show(ui.text(it))
+            show(ui.button(texts[TextKey.ENROLL_TITLE], p::enroll))
+        }
+        state.counts.forEach { show(ui.text(it, 18f)) }
+        state.error?.let { show(ui.error(it)) }
+        show(ui.button(texts[TextKey.HOME_VISIT_HOUSEHOLD], p::visitHousehold))
+        show(ui.button(texts[TextKey.HOME_HOLD_GATHERING], p::holdGathering))
+        show(ui.button(texts[TextKey.HOME_SEND], p::send))
+        if (state.drafts.isNotEmpty()) show(ui.heading(texts[TextKey.FORM_RESUME]))
+        state.drafts.forEach { row -> show(ui.row(row) { p.openDraft(row.id) }) }
+        if (state.openGatherings.isNotEmpty()) show(ui.heading(texts[TextKey.GATHERING_OPEN]))
+        state.openGatherings.forEach { row -> show(ui.row(row) { p.openGathering(row.id) }) }
+        show(ui.button(texts[TextKey.HOME_SETTINGS], p::settings))
+    }
+}
+
+/** Choosing the form of a new survey. */
+class FormPickerScreen(ui: Ui, scope: AppScope, householdId: String?) :
+    StateScreen<FormPickerState, FormPickerPresenter>(ui, FormPickerPresenter(scope, householdId), scope.texts[TextKey.FORMS_TITLE]) {
+    override fun load() = p.refresh()
+
+    override fun render(state: FormPickerState) {
+        state.error?.let { show(ui.error(it)) }
+        state.empty?.let { show(ui.text(it)) }
+        state.forms.forEach { row -> show(ui.row(row) { p.start(row.id) }) }
+    }
+}

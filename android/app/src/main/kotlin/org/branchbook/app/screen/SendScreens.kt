@@ -1,0 +1,120 @@
+package org.branchbook.app.screen
+
+import android.text.InputType
+import android.widget.ProgressBar
+import org.branchbook.app.presenter.AppScope
+import org.branchbook.app.presenter.EnrollField
+import org.branchbook.app.presenter.EnrollPresenter
+import org.branchbook.app.presenter.EnrollState
+import org.branchbook.app.presenter.SendPresenter
+import org.branchbook.app.presenter.SendState
+import org.branchbook.app.presenter.SettingsPresenter
+import org.branchbook.app.presenter.SettingsState
+import uniffi.branchbook.TextKey
+
+/** Sending: one button, progress, what was sent and refused. */
+class SendScreen(ui: Ui, scope: AppScope) : StateScreen<SendState, SendPresenter>(ui, SendPresenter(scope), scope.texts[TextKey.SEND_TITLE]) {
+    private val texts = scope.texts
+
+    override fun load() {
+        // StateScreen's start shows the state; the presenter's start follows the sender and reads the outbox.
+        p.start()
+    }
+
+    override fun stop() {
+        p.stop()
+        super.stop()
+    }
+
+    override fun render(state: SendState) {
+        if (!state.enrolled) {
+            show(ui.text(texts[TextKey.ERROR_NOT_ENROLLED]))
+            show(ui.button(texts[TextKey.ENROLL_TITLE], p::enroll))
+        }
+        show(ui.text(state.waiting, 18f))
+        state.error?.let { show(ui.error(it)) }
+        if (state.sending) {
+            state.phase?.let { show(ui.text(it, 18f, bold = true)) }
+            show(ProgressBar(ui.context, null, android.R.attr.progressBarStyleHorizontal).apply {
+                max = 100
+                isIndeterminate = state.percent == null
+                progress = state.percent ?: 0
+                minimumHeight = ui.dp(24)
+            })
+            state.bytes?.let { show(ui.text(it)) }
+            show(ui.text(texts[TextKey.SEND_IN_BACKGROUND], 15f))
+            show(ui.button(texts[TextKey.SEND_STOP], p::stopSending))
+        } else if (state.enrolled) {
+            show(ui.button(texts[TextKey.SEND_BUTTON], p::send))
+        }
+        state.result?.let { show(if (state.revoked) ui.error(it) else ui.text(it, 18f, bold = true)) }
+        state.refusedTitle?.let { show(ui.heading(it)) }
+        state.refused.forEach { r ->
+            show(ui.text(r.text))
+            show(ui.text(r.at, 14f))
+            show(ui.button(texts[TextKey.SEND_AGAIN]) { p.sendAgain(r.id, r.revision) })
+        }
+    }
+}
+
+/** Connecting the phone: scan the QR code or type the address and code. */
+class EnrollScreen(ui: Ui, scope: AppScope, deviceLabel: String, private val host: Host) :
+    StateScreen<EnrollState, EnrollPresenter>(ui, EnrollPresenter(scope, deviceLabel)) {
+    private val texts = scope.texts
+
+    init {
+        with(ui) {
+            keep(title(texts[TextKey.ENROLL_TITLE]))
+            keep(text(texts[TextKey.ENROLL_INTRO]))
+            keep(button(texts[TextKey.ENROLL_SCAN_QR]) { host.scanQr(p::scanned, p::cameraDenied) })
+            keep(labelled(texts[TextKey.ENROLL_SERVER], input("https://", p.state.server, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI) { p.server(it) }))
+            keep(labelled(texts[TextKey.ENROLL_CODE], input("", p.state.code, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_CAP_CHARACTERS) { p.code(it) }))
+            keep(labelled(texts[TextKey.ENROLL_DEVICE_LABEL], input("", p.state.deviceLabel) { p.deviceLabel(it) }))
+        }
+    }
+
+    override fun load() {}
+
+    override fun render(state: EnrollState) {
+        state.error?.let {
+            val field = when (state.invalid) {
+                EnrollField.SERVER -> texts[TextKey.ENROLL_SERVER] + ": "
+                EnrollField.CODE -> texts[TextKey.ENROLL_CODE] + ": "
+                null -> ""
+            }
+            show(ui.error(field + it))
+        }
+        if (state.busy) {
+            state.status?.let { show(ui.text(it, 18f, bold = true)) }
+            show(ui.button(texts[TextKey.ACTION_CANCEL], p::cancel))
+        } else {
+            show(ui.button(texts[TextKey.ENROLL_SUBMIT], p::connect))
+        }
+    }
+}
+
+/** Languages, storage, account, about. */
+class SettingsScreen(ui: Ui, scope: AppScope, version: String, private val languageChanged: () -> Unit) :
+    StateScreen<SettingsState, SettingsPresenter>(ui, SettingsPresenter(scope, version), scope.texts[TextKey.SETTINGS_TITLE]) {
+    private val texts = scope.texts
+
+    override fun load() = p.refresh()
+
+    override fun render(state: SettingsState) {
+        state.error?.let { show(ui.error(it)) }
+        if (state.appLanguages.isEmpty()) return
+        with(ui) {
+            show(labelled(texts[TextKey.SETTINGS_APP_LANGUAGE], choice(state.appLanguages.map { it.value to it.label }, state.appLanguage) {
+                p.appLanguage(it)
+                languageChanged()
+            }))
+            show(labelled(texts[TextKey.SETTINGS_FORM_LANGUAGE], choice(state.formLanguages.map { it.value to it.label }, state.formLanguage) { p.formLanguage(it) }))
+            show(heading(texts[TextKey.SETTINGS_STORAGE]))
+            show(text(state.storage))
+            state.account.forEach { show(text(it)) }
+            show(heading(texts[TextKey.SETTINGS_ABOUT]))
+            show(text(state.about))
+            show(text(state.version, 15f))
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package org.branchbook.app.screen
+
+import android.app.AlertDialog
+import android.graphics.BitmapFactory
+import android.text.InputType
+import android.view.View
+import android.widget.CheckBox
+import android.widget.CompoundButton
+import android.widget.EditText
+import android.widget.ImageView
+import android.widget.LinearLayout
+import android.widget.RadioButton
+import android.widget.TextView
+import java.time.LocalDate
+import java.time.LocalDateTime
+import org.branchbook.app.presenter.AppScope
+import org.branchbook.app.presenter.QuestionItem
+import org.branchbook.app.presenter.SurveyPresenter
+import org.branchbook.app.presenter.SurveyState
+import uniffi.branchbook.Answer
+import uniffi.branchbook.Page
+import uniffi.branchbook.QuestionKind
+import uniffi.branchbook.TextKey
+
+/**
+ * Filling a survey: the core's page drawn as Views, a widget for every question kind.
+ * A page's widgets are built when the page changes; on the same page a typed answer
+ * only updates its error (the box keeps her cursor), other widgets are redrawn.
+ */
+class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, private val host: Host) : Screen {
+    private val texts = scope.texts
+    private val p = SurveyPresenter(scope, submissionId)
+    private val header = ui.column(0)
+    private val questions = ui.column(0)
+    private val footer = ui.column(0)
+    private val blocks = mutableMapOf<String, Block>()
+    private var shownPage = -1
+    private var dialog: AlertDialog? = null
+
+    override val view: View = ui.scroll(ui.column().apply {
+        addView(header)
+        addView(questions)
+        addView(footer)
+    })
+
+    /** A question's Views: its box, its error line, and its text box when it has one. */
+    private class Block(val box: LinearLayout, val error: TextView, val edit: EditText?)
+
+    override fun start() {
+        p.onChange = ::render
+        render(p.state)
+        p.open()
+    }
+
+    override fun stop() {
+        p.onChange = null
+        dialog?.dismiss()
+        p.close()
+    }
+
+    private fun render(state: SurveyState) {
+        header.removeAllViews()
+        footer.removeAllViews()
+        if (state.loading) {
+            header.addView(ui.text(texts[TextKey.COMMON_LOADING]))
+            return
+        }
+        with(ui) {
+            header.add(text(state.progress, 15f))
+            if (state.languages.size > 1) {
+                header.add(labelled(texts[TextKey.FORM_LABEL_LANGUAGE], choice(state.languages.map { it.name to it.name }, state.language) { p.language(it) }))
+            }
+            if (state.breadcrumbs.isNotEmpty()) header.add(text(state.breadcrumbs, 15f, bold = true))
+            state.title?.let { header.add(title(it)) }
+        }
+        page(state)
+        with(ui) {
+            when (val page = state.page) {
+                is Page.RepeatPrompt -> {
+                    footer.add(text(state.repeatPrompt ?: page.label, 18f))
+                    footer.add(button(texts[TextKey.FORM_ADD_REPEAT], p::addRepeat))
+                    footer.add(button(texts[TextKey.FORM_NO_MORE_REPEAT], p::next))
+                }
+                Page.End -> {
+                    footer.add(title(texts[TextKey.FORM_END_TITLE]))
+                    footer.add(text(texts[TextKey.FORM_END_BODY]))
+                    footer.add(button(texts[TextKey.FORM_FINALIZE], p::finalize))
+                }
+                Page.Questions -> state.removableEntry?.let {
+                    footer.add(button(texts[TextKey.FORM_REMOVE_REPEAT]) { host.confirm(texts[TextKey.FORM_REMOVE_REPEAT_CONFIRM], p::removeEntry) })
+                }
+            }
+            val nav = LinearLayout(context)
+            val half = LinearLayout.LayoutParams(0, android.view.ViewGroup.LayoutParams.WRAP_CONTENT, 1f)
+            nav.addView(button(texts[TextKey.FORM_BACK], p::back).apply { isEnabled = state.canGoBack }, half)
+            nav.addView(button(texts[TextKey.FORM_NEXT], p::next).apply { isEnabled = state.canGoNext && state.page !is Page.RepeatPrompt }, LinearLayout.LayoutParams(half))
+            footer.add(nav)
+            footer.add(button(texts[TextKey.FORM_JUMP_LIST], p::openJumpList))
+            footer.add(text(texts[TextKey.FORM_AUTOSAVED], 14f))
+            footer.add(button(texts[TextKey.FORM_DELETE_DRAFT]) { host.confirm(texts[TextKey.FORM_DELETE_DRAFT_CONFIRM], p::deleteDraft) })
+        }
+        state.message?.let {
+            host.toast(it)
+            p.messageShown()
+        }
+        lists(state)
+    }
+
+    /** Builds the page's widgets when the page changes; otherwise updates them. */
+    private fun page(state: SurveyState) {
+        val paths = state.questions.map { it.question.path }
+        if (state.pageNumber != shownPage) {
+            shownPage = state.pageNumber
+            blocks.clear()
+        }
+        blocks.keys.retainAll(paths.toSet())
+        questions.removeAllViews()
+        for (item in state.questions) {
+            val path = item.question.path
+            val known = blocks[path]
+            val block = if (known?.edit != null) known.also { it.error.update(item.error) } else build(item, known?.box ?: ui.column(0))
+            blocks[path] = block
+            (block.box.parent as? LinearLayout)?.removeView(block.box)
+            with(ui) { questions.add(block.box) }
+        }
+    }
+
+    private fun TextView.update(error: String?) {
+        text = error ?: ""
+        visibility = if (error == null) View.GONE else View.VISIBLE
+    }
+
+    /** The widget of [item] in [box] (emptied first). */
+    private fun build(item: QuestionItem, box: LinearLayout): Block {
+        box.removeAllViews()
+        box.setPadding(0, ui.dp(12), 0, ui.dp(12))
+        val q = item.question
+        val mark = if (q.required) " " + texts[TextKey.FORM_REQUIRED_MARK] else ""
+        var edit: EditText? = null
+        with(ui) {
+            box.add(text(q.label + mark, 18f, bold = q.kind != QuestionKind.NOTE))
+            q.hint?.let { box.add(text(it, 15f)) }
+            val editable = !q.readOnly
+            when (q.kind) {
+                QuestionKind.TEXT, QuestionKind.INTEGER, QuestionKind.DECIMAL -> {
+                    val type = when (q.kind) {
+                        QuestionKind.INTEGER -> InputType.TYPE_CLASS_NUMBER or InputType.TYPE_NUMBER_FLAG_SIGNED
+                        QuestionKind.DECIMAL -> InputType.TYPE_CLASS_NUMBER or InputType.TYPE_NUMBER_FLAG_DECIMAL or InputType.TYPE_NUMBER_FLAG_SIGNED
+                        else -> if (q.appearance?.contains("multiline") == true) InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_MULTI_LINE
+                        else InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_CAP_SENTENCES
+                    }
+                    // The number keyboard accepts a decimal comma, as Vietnamese writes it.
+                    edit = input("", item.shown, type) { p.type(q.path, it) }.apply {
+                        isEnabled = editable
+                        if (q.kind == QuestionKind.DECIMAL) keyListener = android.text.method.DigitsKeyListener.getInstance("0123456789-.,")
+                    }
+                    box.add(edit!!)
+                }
+                QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE -> q.choices.forEach { c ->
+                    val one = q.kind == QuestionKind.SELECT_ONE
+                    box.add(tick(if (one) RadioButton(context) else CheckBox(context), c.label, c.name in item.chosen, editable) {
+                        if (one) p.choose(q.path, c.name) else p.toggle(q.path, c.name)
+                    })
+                }
+                QuestionKind.DATE -> {
+                    box.add(text(item.shown, 18f))
+                    box.add(button(texts[TextKey.FORM_PICK_DATE]) {
+                        val d = (q.value as? Answer.Date)?.value?.let { LocalDate.of(it.year, it.month.toInt(), it.day.toInt()) } ?: LocalDate.now()
+                        host.pickDate(d.year, d.monthValue, d.dayOfMonth) { y, m, day -> p.date(q.path, y, m, day) }
+                    }.apply { isEnabled = editable })
+                }
+                QuestionKind.TIME -> {
+                    box.add(text(item.shown, 18f))
+                    box.add(button(texts[TextKey.FORM_PICK_TIME]) {
+                        val t = (q.value as? Answer.Time)?.value
+                        host.pickTime(t?.hour?.toInt() ?: 8, t?.minute?.toInt() ?: 0) { h, m -> p.time(q.path, h, m) }
+                    }.apply { isEnabled = editable })
+                }
+                QuestionKind.DATE_TIME -> {
+                    box.add(text(item.shown, 18f))
+                    box.add(button(texts[TextKey.FORM_PICK_DATE]) {
+                        val now = LocalDateTime.now()
+                        host.pickDate(now.year, now.monthValue, now.dayOfMonth) { y, m, d ->
+                            host.pickTime(now.hour, now.minute) { h, min -> p.dateTime(q.path, y, m, d, h, min) }
+                        }
+                    }.apply { isEnabled = editable })
+                }
+                QuestionKind.GEOPOINT -> {
+                    box.add(text(item.shown, 18f))
+                    box.add(button(texts[TextKey.FORM_GET_LOCATION]) {
+                        host.locate { fix -> fix?.let { p.location(q.path, it[0], it[1], it[2].takeIf { a -> !a.isNaN() }, it[3].takeIf { a -> !a.isNaN() }) } }
+                    }.apply { isEnabled = editable })
+                }
+                QuestionKind.IMAGE -> {
+                    (q.value as? Answer.Photo)?.let { photo ->
+                        val image = ImageView(context)
+                        box.addView(image, LinearLayout.LayoutParams(dp(160), dp(120)))
+                        p.thumbnail(photo.sha256) { jpeg -> jpeg?.let { image.setImageBitmap(BitmapFactory.decodeByteArray(it, 0, it.size)) } }
+                    }
+                    val label = texts[if (q.value == null) TextKey.FORM_TAKE_PHOTO else TextKey.FORM_RETAKE_PHOTO]
+                    box.add(button(label) { host.takePhoto { file -> file?.let { p.photo(q.path, it) } } }.apply { isEnabled = editable })
+                }
+                QuestionKind.ACKNOWLEDGE -> box.add(tick(CheckBox(context), texts[TextKey.FORM_ACKNOWLEDGE], q.value != null, editable) {
+                    p.acknowledge(q.path, q.value == null)
+                })
+                QuestionKind.NOTE -> {}
+            }
+            val typed = q.kind == QuestionKind.TEXT || q.kind == QuestionKind.INTEGER || q.kind == QuestionKind.DECIMAL
+            if (!typed && q.value != null && editable && q.kind != QuestionKind.NOTE) {
+                box.add(button(texts[TextKey.FORM_CLEAR_ANSWER]) { p.clear(q.path) })
+            }
+        }
+        val error = ui.error("").apply { update(item.error) }
+        with(ui) { box.add(error) }
+        return Block(box, error, edit)
+    }
+
+    /** A radio button or tick box of a choice, large enough for a thumb. */
+    private fun tick(button: CompoundButton, label: String, checked: Boolean, enabled: Boolean, onTap: () -> Unit): CompoundButton =
+        button.apply {
+            text = label
+            textSize = 18f
+            minHeight = ui.dp(48)
+            isChecked = checked
+            isEnabled = enabled
+            setOnClickListener { onTap() }
+        }
+
+    /** The jump list and the finalize problems, as dialogs that follow the state. */
+    private fun lists(state: SurveyState) {
+        dialog?.setOnDismissListener(null)
+        dialog?.dismiss()
+        dialog = null
+        val jump = state.jumpTargets
+        val problems = state.problems
+        val (title, rows) = when {
+            problems != null -> (state.problemsTitle ?: "") to problems.map { it.question to "${it.label}: ${it.message}" }
+            jump != null -> texts[TextKey.FORM_JUMP_LIST] to jump.map {
+                it.path to listOfNotNull(it.section.takeIf { s -> s.isNotEmpty() }, it.label, if (it.answered) null else "(${texts[TextKey.FORM_UNANSWERED]})").joinToString(" · ")
+            }
+            else -> return
+        }
+        dialog = AlertDialog.Builder(ui.context)
+            .setTitle(title)
+            .setItems(rows.map { it.second }.toTypedArray()) { _, which -> p.jump(rows[which].first) }
+            .setOnDismissListener { p.closeLists() }
+            .show()
+    }
+}

@@ -1,0 +1,106 @@
+package org.branchbook.app.presenter
+
+import com.google.zxing.BarcodeFormat
+import com.google.zxing.qrcode.QRCodeWriter
+import java.io.File
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import uniffi.branchbook.TextKey
+
+class EnrollPresenterTest {
+    private val formJson = File(TestApp.repo, "core/tests/data/child_register.json").readText()
+
+    /** The grey levels of [text] drawn as a QR code by ZXing, inside a wider camera row (stride). */
+    private fun cameraFrame(text: String, size: Int, stride: Int): ByteArray {
+        val matrix = QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, size, size)
+        val frame = ByteArray(stride * size) { 0x7f }
+        for (y in 0 until size) for (x in 0 until size) frame[y * stride + x] = if (matrix[x, y]) 20 else 235.toByte()
+        return frame
+    }
+
+    @Test
+    fun `a typed address and code connect the phone, then the first send brings the forms`() = TestServer.start().use { server ->
+        val branch = server.branch(formJson)
+        val qr = Json.parse(server.enrollmentQr(branch)) as Map<*, *>
+        TestApp.with(account = null) { app ->
+            val texts = app.scope.texts
+            app.navigator.open(Route.Enroll)
+            val p = EnrollPresenter(app.scope, "Điện thoại của Mai")
+
+            p.connect()
+            assertEquals(EnrollField.SERVER, p.state.invalid, "an empty address is pointed at before any call")
+
+            p.server("http://sync.example.vn")
+            assertNull(p.state.error, "typing clears the error")
+            p.code(qr["code"] as String)
+            p.connect()
+            assertEquals(EnrollField.SERVER, p.state.invalid, "plain http to another machine would send the token in clear")
+            assertEquals(texts[TextKey.ERROR_INVALID_INPUT], p.state.error)
+            assertFalse(p.state.busy)
+
+            p.server(qr["server"] as String)
+            p.code("WRONG-0000")
+            p.connect()
+            assertEquals(EnrollField.CODE, p.state.invalid, "the server refused the code: ${p.state.error}")
+            assertNull(app.core.enrollment())
+            assertEquals(Route.Enroll, app.navigator.current)
+
+            p.code("  " + qr["code"] + " ")
+            p.connect()
+            assertNull(p.state.error)
+            assertEquals(listOf("Đã kết nối với chi hội Bản Dền."), app.notices)
+            assertEquals(Route.Send, app.navigator.current, "the send screen shows the first send")
+            val first = app.scope.sender.status as SendStatus.Finished
+            assertEquals(1u, first.report.formsReceived)
+            assertEquals(listOf("child_register"), app.core.listForms(true).map { it.formId })
+            assertEquals("Bản Dền", app.core.enrollment()?.branchName)
+            val home = HomePresenter(app.scope)
+            home.refresh()
+            assertEquals("Chi hội Bản Dền", home.state.heading)
+            assertNull(home.state.notEnrolled)
+
+            val settings = SettingsPresenter(app.scope, "0.1.0")
+            settings.refresh()
+            assertEquals(listOf("Tài khoản: mai.lo", "Lào Cai › Xã Bản Hồ › Bản Dền"), settings.state.account)
+        }
+    }
+
+    @Test
+    fun `a QR code read from a camera frame connects the phone, and a QR code that is not an enrollment is refused`() =
+        TestServer.start().use { server ->
+            val branch = server.branch(formJson)
+            val payload = server.enrollmentQr(branch)
+            TestApp.with(account = null) { app ->
+                val p = EnrollPresenter(app.scope, "")
+
+                val other = QrCodes.decode(cameraFrame("https://example.org/menu", 240, 256), 240, 240, 256)
+                assertEquals("https://example.org/menu", other)
+                p.scanned(other!!)
+                assertEquals(EnrollField.CODE, p.state.invalid)
+                assertEquals(app.scope.texts[TextKey.ENROLL_BAD_QR], p.state.error)
+
+                val blank = ByteArray(320 * 240) { (it * 31 % 251).toByte() }
+                assertNull(QrCodes.decode(blank, 320, 240), "a frame with no code reads as nothing")
+                assertNull(QrCodes.decode(blank, 320, 480), "a frame shorter than its size is refused, not read past")
+
+                val read = QrCodes.decode(cameraFrame(payload, 300, 320), 300, 300, 320)
+                assertEquals(payload, read)
+                p.scanned(read!!)
+                assertNull(p.state.error)
+                assertEquals(Route.Send, app.navigator.current)
+                assertTrue(app.core.enrollment() != null)
+            }
+        }
+
+    @Test
+    fun `a refused camera leaves typing the code`() = TestApp.with(account = null) { app ->
+        val p = EnrollPresenter(app.scope, "")
+        p.cameraDenied()
+        assertEquals("Cần cho phép dùng máy ảnh để quét mã QR.", p.state.error)
+        p.server("https://sync.example.vn")
+        assertNull(p.state.error)
+    }
+}

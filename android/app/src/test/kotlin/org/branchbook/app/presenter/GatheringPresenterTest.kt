@@ -1,0 +1,175 @@
+package org.branchbook.app.presenter
+
+import java.io.File
+import java.time.Instant
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import uniffi.branchbook.AgeGroup
+import uniffi.branchbook.GatheringKind
+import uniffi.branchbook.RecordState
+import uniffi.branchbook.RosterChange
+import uniffi.branchbook.Sex
+import uniffi.branchbook.UiLanguage
+
+class GatheringPresenterTest {
+    private fun TestApp.roster() {
+        val csv = File(dir, "roster.csv")
+        csv.writeText(
+            "ho_ten,sex,birth_year,ethnicity,village\n" +
+                "Thào Thị Dợ,female,1982,Mông,Bản Phùng\n" +
+                "Lò Thị Mai,female,1990,Thái,Bản Phùng\n" +
+                "Giàng A Páo,male,1978,hmong,Bản Phùng\n" +
+                "Đặng Thị Hoa,female,2001,dao,Lao Chải\n",
+        )
+        core.importRosterCsv(csv.path, RosterChange.REPLACE)
+    }
+
+    /** Creates a gathering through the new-gathering form, as she would; returns its id. */
+    private fun TestApp.newGathering(): String {
+        navigator.open(Route.Gatherings)
+        navigator.open(Route.GatheringNew)
+        val form = GatheringNewPresenter(scope, Instant.parse("2025-06-12T01:30:00Z"))
+        assertEquals("12/06/2025 08:30", form.state.startsAtText, "now, on Vietnam's clock")
+        assertEquals(GatheringKind.entries.size, form.state.kinds.size)
+        assertEquals("Đối thoại chính sách", form.state.kinds.first().second)
+        form.village("Bản Phùng")
+        form.create()
+        assertEquals(GatheringField.TOPIC, form.state.invalid, "a topic is required")
+        assertEquals(Route.GatheringNew, navigator.current)
+        form.topic("Phòng chống tảo hôn")
+        form.kind(GatheringKind.COMMUNICATION_SESSION)
+        form.date(2025, 6, 14)
+        form.time(14, 0)
+        assertEquals("14/06/2025 14:00", form.state.startsAtText)
+        form.facilitator("Lò Thị Mai")
+        form.create()
+        val route = navigator.current as Route.Gathering
+        assertEquals(listOf(Route.Home, Route.Gatherings, route), navigator.routes, "the form gave way to the gathering")
+        val g = core.gathering(route.gatheringId)
+        assertEquals(Instant.parse("2025-06-14T07:00:00Z"), g.details.startsAt)
+        assertEquals(GatheringKind.COMMUNICATION_SESSION, g.details.kind)
+        return route.gatheringId
+    }
+
+    @Test
+    fun `one tap checks a member in, twice changes nothing, walk-ins and photos count, closing needs someone`() = TestApp.with { app ->
+        app.roster()
+        val id = app.newGathering()
+        val p = GatheringPresenter(app.scope, id)
+        p.refresh()
+        with(p.state) {
+            assertFalse(loading)
+            assertEquals("Phòng chống tảo hôn", title)
+            assertEquals(listOf("Buổi truyền thông", "Bản Phùng", "14/06/2025 14:00", "Lò Thị Mai"), details)
+            assertTrue(open)
+            assertEquals("Đang diễn ra", status)
+            assertEquals("Chưa có ai điểm danh.", noAttendees)
+            assertEquals(listOf("Tổng số: 0 người", "Nữ: 0", "Nam: 0"), totals)
+        }
+
+        // Closing an empty gathering is refused with the reason.
+        p.close()
+        assertEquals("Cần điểm danh ít nhất một người trước khi kết thúc.", p.state.message)
+        p.messageShown()
+        assertTrue(p.state.open)
+
+        // Search as she types, without accents.
+        p.search("thao thi")
+        val thao = p.state.candidates.single()
+        assertEquals("Thào Thị Dợ", thao.name)
+        assertEquals("Bản Phùng · 1982 · Mông", thao.detail)
+        assertFalse(thao.checkedIn)
+        p.checkIn(thao.memberId)
+        assertTrue(p.state.candidates.single().checkedIn)
+        assertEquals(listOf("Tổng số: 1 người", "Nữ: 1", "Nam: 0"), p.state.totals)
+        p.checkIn(thao.memberId)
+        assertEquals(1, p.state.attendees.size, "a second tap changes nothing")
+        assertEquals("Người tham dự (1)", p.state.attendeesHeading)
+
+        p.search("giang a pao")
+        p.checkIn(p.state.candidates.single().memberId)
+        p.search("d")
+        assertEquals(setOf("Thào Thị Dợ", "Đặng Thị Hoa"), p.state.candidates.map { it.name }.toSet(), "d finds đ")
+        assertTrue(p.state.candidates.single { it.name == "Thào Thị Dợ" }.checkedIn)
+
+        // A walk-in from the short dialog.
+        p.openWalkIn()
+        p.walkIn { copy(name = "Sùng Thị Chở", ethnicity = "dao") }
+        p.addWalkIn()
+        assertEquals("Hãy ghi năm sinh hoặc chọn độ tuổi.", p.state.walkIn?.error, "she needs a birth year or an age group")
+        p.walkIn { copy(birthYear = "19 90") }
+        assertNull(p.state.walkIn?.error, "typing clears the error")
+        p.addWalkIn()
+        assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", p.state.walkIn?.error)
+        p.walkIn { copy(birthYear = "", ageGroup = AgeGroup.YOUTH) }
+        p.addWalkIn()
+        assertNull(p.state.walkIn, "the dialog closes")
+        val walkIn = p.state.attendees.last()
+        assertTrue(walkIn.walkIn)
+        assertEquals("Nữ · Từ 16 đến 30 tuổi · Dao", walkIn.detail)
+        with(p.state) {
+            assertEquals(listOf("Tổng số: 3 người", "Nữ: 2", "Nam: 1"), totals)
+            assertEquals(listOf("Mông: 2", "Dao: 1"), byEthnicity)
+        }
+        p.makeMember(walkIn.id)
+        assertEquals("Đã lưu", p.state.message)
+        assertEquals(1, app.core.searchMembers("sung thi cho", 0u, 5u).size, "she is on the roster now")
+
+        // Checked in by mistake: removed, and the search shows her as not checked in again.
+        p.search("giang")
+        val pao = p.state.attendees.single { it.name == "Giàng A Páo" }
+        p.remove(pao.id)
+        assertEquals(listOf("Tổng số: 2 người", "Nữ: 2", "Nam: 0"), p.state.totals)
+        assertFalse(p.state.candidates.single().checkedIn)
+
+        // Photos as evidence.
+        p.photo(app.cameraJpeg("session.jpg", 320, 240))
+        p.photo(app.cameraJpeg("session2.jpg", 200, 100))
+        assertEquals("Ảnh (2)", p.state.photosHeading)
+        var thumb: ByteArray? = null
+        p.thumbnail(p.state.photos.first()) { thumb = it }
+        assertNotNull(thumb)
+        p.removePhoto(p.state.photos.last())
+        assertEquals(1, p.state.photos.size)
+        assertFalse(File(app.dir, "session.jpg").exists(), "the camera's file is deleted")
+
+        p.close()
+        with(p.state) {
+            assertFalse(open)
+            assertEquals("Đã kết thúc", status)
+            assertEquals("Đã kết thúc", message)
+        }
+        assertEquals(RecordState.FINALIZED, app.core.gathering(id).state)
+        p.search("lo thi mai")
+        p.checkIn(p.state.candidates.single().memberId)
+        assertEquals("Không thể làm việc này lúc này.", p.state.message, "a closed gathering takes no one")
+        assertEquals(2, app.core.attendees(id).size)
+
+        // The list of gatherings, in English.
+        app.language(UiLanguage.EN)
+        val list = GatheringsPresenter(app.scope)
+        list.refresh()
+        assertEquals(emptyList<Row>(), list.state.open)
+        assertEquals("Phòng chống tảo hôn", list.state.closed.single().title)
+        assertEquals("Communication session · Bản Phùng · 14 Jun 2025 14:00 · Attendees (2)", list.state.closed.single().detail)
+        list.open(id)
+        assertEquals(Route.Gathering(id), app.navigator.current)
+    }
+
+    @Test
+    fun `an empty list says so, and a gathering that is gone closes its screen`() = TestApp.with { app ->
+        val list = GatheringsPresenter(app.scope)
+        list.refresh()
+        assertEquals("Chưa có buổi sinh hoạt nào.", list.state.empty)
+        list.new()
+        assertEquals(Route.GatheringNew, app.navigator.current)
+        app.navigator.open(Route.Gathering("0193a0c4-0000-7000-8000-00000000abcd"))
+        GatheringPresenter(app.scope, "0193a0c4-0000-7000-8000-00000000abcd").refresh()
+        assertEquals(Route.GatheringNew, app.navigator.current)
+        assertEquals(listOf("Không tìm thấy mục này. Có thể nó đã bị xóa."), app.notices)
+    }
+}

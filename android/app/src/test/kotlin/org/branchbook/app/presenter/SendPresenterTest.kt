@@ -1,0 +1,192 @@
+package org.branchbook.app.presenter
+
+import java.io.File
+import java.time.Instant
+import java.time.temporal.ChronoUnit
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import uniffi.branchbook.Answer
+import uniffi.branchbook.CancelHandle
+import uniffi.branchbook.FinalizeOutcome
+import uniffi.branchbook.GatheringDetails
+import uniffi.branchbook.GatheringKind
+import uniffi.branchbook.HouseholdInput
+import uniffi.branchbook.MemberInput
+import uniffi.branchbook.Sex
+import uniffi.branchbook.SyncObserver
+import uniffi.branchbook.SyncProgress
+import uniffi.branchbook.TextKey
+import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.WalkIn
+import uniffi.branchbook.formatBytes
+
+class SendPresenterTest {
+    private val formJson = File(TestApp.repo, "core/tests/data/child_register.json").readText()
+
+    /** Enrolls the app's phone with [server] (a branch with the child register published) and gets the form. */
+    private fun enrolled(app: TestApp, server: TestServer) {
+        app.core.enrollWithQr(server.enrollmentQr(server.branch(formJson)), "test phone", CancelHandle())
+        app.scope.sender.send()
+        assertTrue(app.scope.sender.status is SendStatus.Finished, "first send: ${app.scope.sender.status}")
+    }
+
+    /** A finished child-register survey. */
+    private fun finishedSurvey(app: TestApp, mother: String): String = app.core.startSurvey("child_register", null, null, null).use {
+        it.setAnswer("mother", Answer.Text(mother))
+        assertTrue(it.finalize() is FinalizeOutcome.Finalized)
+        it.submissionId()
+    }
+
+    /** A closed gathering with one walk-in; [startsAt] in the future makes the server refuse it. */
+    private fun closedGathering(app: TestApp, startsAt: Instant, photo: File? = null): String {
+        val g = app.core.createGathering(GatheringDetails(GatheringKind.TRAINING, "Nuôi con khỏe", "Bản Dền", startsAt, "", ""))
+        app.core.addWalkIn(g.uuid, WalkIn("Giàng Thị Súa", Sex.FEMALE, 1990, null, "hmong"))
+        photo?.let { app.core.attachGatheringPhoto(g.uuid, it.path) }
+        app.core.closeGathering(g.uuid)
+        return g.uuid
+    }
+
+    @Test
+    fun `a phone that is not connected is taken to the enroll screen`() = TestApp.with(account = null) { app ->
+        val p = SendPresenter(app.scope)
+        p.start()
+        assertFalse(p.state.enrolled)
+        assertEquals("Không còn gì cần gửi.", p.state.waiting)
+        p.send()
+        assertEquals(Route.Enroll, app.navigator.current)
+        assertEquals(SendStatus.Idle, app.scope.sender.status, "nothing was attempted")
+    }
+
+    @Test
+    fun `one button sends everything with progress in items and bytes, refused records are listed and can go again`() =
+        TestServer.start().use { server ->
+            TestApp.with { app ->
+                enrolled(app, server)
+                val survey = finishedSurvey(app, "Lò Thị Mai")
+                val household = app.core.createHousehold(
+                    HouseholdInput("Bản Dền", "", "Thào A Páo", listOf(MemberInput(null, "Thào Thị Dợ", Sex.FEMALE, 1988, "hmong", "vợ")), ""),
+                ).uuid
+                val good = closedGathering(app, Instant.now().minus(1, ChronoUnit.HOURS), app.cameraJpeg("evidence.jpg", 800, 600))
+                val future = closedGathering(app, Instant.now().plus(2, ChronoUnit.DAYS))
+                val before = app.core.outboxStatus()
+                assertEquals(1uL, before.photosWaiting)
+
+                val p = SendPresenter(app.scope)
+                val seen = mutableListOf<SendState>()
+                p.onChange = { seen += it }
+                p.start()
+                assertEquals(
+                    "Đang chờ gửi: ${before.recordsWaiting} bản ghi, 1 ảnh (${formatBytes(before.photoBytesWaiting, UiLanguage.VI)})",
+                    p.state.waiting,
+                )
+                p.send()
+
+                val phases = seen.filter { it.sending }.mapNotNull { it.phase }.distinct()
+                assertTrue("Đang gửi phiếu: 0/${before.recordsWaiting}" in phases, "records counted: $phases")
+                assertTrue("Đang gửi ảnh: 1/1" in phases, "photos counted: $phases")
+                val photoBytes = seen.filter { it.phase?.startsWith("Đang gửi ảnh") == true }.mapNotNull { it.bytes }
+                val size = formatBytes(before.photoBytesWaiting, UiLanguage.VI)
+                assertEquals("$size / $size", photoBytes.last(), "bytes of the photo: $photoBytes")
+                assertEquals(100, seen.last { it.phase?.startsWith("Đang gửi ảnh") == true }.percent)
+                assertTrue(seen.any { it.sending && it.percent != null && it.percent!! < 100 }, "the bar starts below full")
+
+                with(p.state) {
+                    assertFalse(sending)
+                    assertEquals("Đã gửi ${before.recordsWaiting - 1uL} bản ghi và 1 ảnh.", result)
+                    assertEquals("Máy chủ chưa nhận", refusedTitle)
+                    assertEquals(listOf(future), refused.map { it.id })
+                    assertEquals("Buổi sinh hoạt: the gathering closes before it starts", refused.single().text)
+                    assertEquals("Không còn gì cần gửi.", waiting)
+                }
+                assertEquals(mapOf(survey to true), server.records("submissions"))
+                assertEquals(mapOf(good to true), server.records("gatherings"), "with its photo")
+                assertTrue(server.holds(household))
+                assertFalse(server.holds(future))
+
+                val home = HomePresenter(app.scope)
+                home.refresh()
+                assertEquals("Cần xem lại: 1", home.state.counts[3])
+
+                val refused = p.state.refused.single()
+                p.sendAgain(refused.id, refused.revision)
+                assertEquals(emptyList<RefusedRow>(), p.state.refused)
+                val again = app.core.outboxStatus().recordsWaiting
+                assertTrue(again >= 1uL)
+                assertEquals("Đang chờ gửi: $again bản ghi, 0 ảnh (0 B)", p.state.waiting)
+
+                app.language(UiLanguage.EN)
+                p.send()
+                assertEquals("Sent ${again - 1uL} records and 0 photos.", p.state.result, "the server refuses it again")
+                assertEquals("Gathering: the gathering closes before it starts", p.state.refused.single().text)
+                p.stop()
+            }
+        }
+
+    @Test
+    fun `a revoked phone is told plainly and keeps its data`() = TestServer.start().use { server ->
+        TestApp.with { app ->
+            enrolled(app, server)
+            finishedSurvey(app, "Lò Thị Mai")
+            server.revoke(app.core.enrollment()!!.deviceId)
+            val p = SendPresenter(app.scope)
+            p.start()
+            p.send()
+            assertTrue(p.state.revoked)
+            assertEquals(app.scope.texts[TextKey.SEND_REVOKED], p.state.result)
+            assertTrue(p.state.waiting.startsWith("Đang chờ gửi: "), p.state.waiting)
+            assertEquals(emptyMap<String, Boolean>(), server.records("submissions"))
+        }
+    }
+
+    /** Runs work on a thread of its own, like the phone's sending thread (no UI thread here: done and post run there too). */
+    private class ThreadWorker : Worker {
+        override fun <T> run(work: () -> T, done: (Result<T>) -> Unit) {
+            Thread { done(runCatching(work)) }.apply { isDaemon = true }.start()
+        }
+
+        override fun post(action: () -> Unit) = action()
+    }
+
+    @Test
+    fun `sending goes on in the background while she works, and Stop ends it keeping everything`() = TestServer.start().use { server ->
+        TestApp.with(sendWorker = ThreadWorker()) { app ->
+            app.core.enrollWithQr(server.enrollmentQr(server.branch(formJson)), "test phone", CancelHandle())
+            val quiet = object : SyncObserver {
+                override fun onProgress(progress: SyncProgress) {}
+            }
+            assertEquals(1u, app.core.sync(quiet, CancelHandle()).formsReceived, "the form comes down first")
+            finishedSurvey(app, "Lò Thị Mai")
+            server.stop() // no network: the pass retries with backoff
+            val p = SendPresenter(app.scope)
+            p.start()
+            // Listeners hear in the order they came: the screen's state is set before this one runs.
+            val ended = CountDownLatch(1)
+            app.scope.sender.listen { if (it is SendStatus.Failed) ended.countDown() }
+            p.send()
+            assertTrue(app.scope.sender.running)
+            assertFalse(app.scope.sender.send(), "one pass at a time")
+
+            // Meanwhile she registers a household: the core answers at once.
+            val edit = HouseholdEditPresenter(app.scope, null)
+            edit.village("Bản Dền")
+            edit.headName("Vàng A Chứ")
+            edit.save()
+            assertNull(edit.state.error)
+            assertTrue(app.navigator.current is Route.Household)
+            assertTrue(app.scope.sender.running, "still sending")
+            val waiting = app.core.outboxStatus().recordsWaiting
+            assertTrue(waiting >= 2uL, "the survey and the household are queued: $waiting")
+
+            p.stopSending()
+            assertTrue(ended.await(20, TimeUnit.SECONDS), "Stop ends the pass")
+            assertEquals("Đã dừng. Phần đã gửi vẫn được giữ.", p.state.result)
+            assertFalse(p.state.sending)
+            assertEquals(waiting, app.core.outboxStatus().recordsWaiting, "everything still waits, the household too")
+        }
+    }
+}

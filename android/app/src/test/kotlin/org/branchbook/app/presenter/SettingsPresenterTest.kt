@@ -1,0 +1,71 @@
+package org.branchbook.app.presenter
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.formatBytes
+
+class SettingsPresenterTest {
+    @Test
+    fun `the app language changes every screen's words at once and is kept`() = TestApp.with { app ->
+        val p = SettingsPresenter(app.scope, "0.1.0")
+        p.refresh()
+        with(p.state) {
+            assertNull(error)
+            assertEquals(listOf(UiLanguage.VI to "Tiếng Việt", UiLanguage.EN to "Tiếng Anh"), appLanguages.map { it.value to it.label })
+            assertEquals(UiLanguage.VI, appLanguage)
+            assertEquals("Phiên bản 0.1.0", version)
+            assertTrue(about.startsWith("Ứng dụng giúp chi hội trưởng"), about)
+            assertEquals(emptyList<String>(), account, "not enrolled yet")
+        }
+        p.appLanguage(UiLanguage.EN)
+        assertEquals(UiLanguage.EN, p.state.appLanguage)
+        assertEquals(listOf("Vietnamese", "English"), p.state.appLanguages.map { it.label })
+        assertEquals("Version 0.1.0", p.state.version)
+        val home = HomePresenter(app.scope)
+        home.refresh()
+        assertEquals("Unfinished surveys: 0", home.state.counts[0])
+        assertEquals(UiLanguage.EN, app.restarted().use { it.preferences.uiLanguage }, "kept after a restart")
+    }
+
+    @Test
+    fun `the form label language offers the forms' languages and new surveys start in it`() = TestApp.with { app ->
+        val form = app.importHouseholdSurvey()
+        val offered = app.core.form(form, null).languages.map { it.name }
+        assertTrue(offered.size >= 2, "the example form is bilingual: $offered")
+        val p = SettingsPresenter(app.scope, "0.1.0")
+        p.refresh()
+        assertEquals(listOf(null) + offered, p.state.formLanguages.map { it.value })
+        assertEquals("Theo biểu mẫu", p.state.formLanguages.first().label)
+        assertNull(p.state.formLanguage)
+
+        val chosen = offered.last()
+        p.formLanguage(chosen)
+        assertEquals(chosen, p.state.formLanguage)
+        assertEquals(chosen, app.preferences.formLanguage)
+        FormPickerPresenter(app.scope, null).start(form)
+        val survey = (app.navigator.current as Route.Survey).submissionId
+        assertEquals(chosen, app.core.resumeSurvey(survey).use { it.language() })
+
+        p.formLanguage(null)
+        assertNull(app.preferences.formLanguage)
+    }
+
+    @Test
+    fun `storage used counts the data and the photos`() = TestApp.with { app ->
+        val g = app.core.createGathering(
+            uniffi.branchbook.GatheringDetails(uniffi.branchbook.GatheringKind.TRAINING, "Nuôi con khỏe", "Bản Dền", java.time.Instant.now(), "", ""),
+        )
+        app.core.attachGatheringPhoto(g.uuid, app.cameraJpeg("photo.jpg", 900, 700).path)
+        val p = SettingsPresenter(app.scope, "0.1.0")
+        p.refresh()
+        val usage = app.core.storageUsage()
+        assertTrue(usage.photoBytes > 0uL && usage.databaseBytes > 0uL)
+        assertEquals(
+            "Dữ liệu ${formatBytes(usage.databaseBytes, UiLanguage.VI)}, ảnh ${formatBytes(usage.photoBytes, UiLanguage.VI)}",
+            p.state.storage,
+        )
+    }
+}

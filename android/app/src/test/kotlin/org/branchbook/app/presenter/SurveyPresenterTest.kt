@@ -1,0 +1,227 @@
+package org.branchbook.app.presenter
+
+import org.junit.jupiter.api.Assertions.assertArrayEquals
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.fail
+import uniffi.branchbook.Answer
+import uniffi.branchbook.Page
+import uniffi.branchbook.QuestionKind
+import uniffi.branchbook.RecordState
+import uniffi.branchbook.SubmissionFilter
+
+/** Filling the example household survey through the form screen's presenter, as she would. */
+class SurveyPresenterTest {
+    private fun SurveyPresenter.item(path: String) = state.questions.firstOrNull { it.question.path == path } ?: fail("$path is not on the page")
+
+    /** What she does on each question, by path. */
+    private fun script(app: TestApp): Map<String, (SurveyPresenter, String) -> Unit> {
+        fun typing(vararg texts: String): (SurveyPresenter, String) -> Unit = { p, path -> texts.forEach { p.type(path, it) } }
+        fun picking(choice: String): (SurveyPresenter, String) -> Unit = { p, path -> p.choose(path, choice) }
+        return mapOf(
+            "consent" to picking("yes"),
+            "commune" to { p, path ->
+                assertEquals(emptyList<Any>(), p.item("village").question.choices, "no village before a commune")
+                p.choose(path, "y_ty")
+                // The village list follows the commune (choice_filter), on the same page.
+                assertEquals(listOf("lao_chai", "mo_phu_chai", "choan_then"), p.item("village").question.choices.map { it.name })
+            },
+            "village" to picking("mo_phu_chai"),
+            "gps" to { p, path ->
+                p.location(path, 22.6213, 103.6156, 1900.0, 6.4)
+                assertEquals("22.621300, 103.615600 · Sai số khoảng 6 m", p.item(path).shown)
+            },
+            "head_name" to { p, path ->
+                p.type(path, "G")
+                assertEquals("Họ tên cần có ít nhất 2 ký tự.", p.item(path).error)
+                p.type(path, "Giàng A Páo")
+                assertNull(p.item(path).error)
+            },
+            "head_sex" to picking("male"),
+            "head_birth_year" to { p, path ->
+                p.type(path, "19a5")
+                assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", p.item(path).error, "not a number: caught while typing")
+                assertNull(p.item(path).question.value, "the core never saw it")
+                assertEquals("19a5", p.item(path).shown, "what she typed stays in the box")
+                p.type(path, "1850")
+                assertEquals("Năm sinh phải từ 1900 đến năm nay.", p.item(path).error)
+                val page = p.state.pageNumber
+                p.next()
+                assertEquals(page, p.state.pageNumber, "a refused answer keeps her on the page")
+                assertEquals("Trang này còn câu chưa trả lời hoặc chưa đúng.", p.state.message)
+                p.messageShown()
+                p.type(path, "1978")
+            },
+            "head_ethnicity" to picking("hmong"),
+            "hh_size" to typing("0", "3"),
+            "house_photo" to { p, path ->
+                val file = app.cameraJpeg("camera.jpg")
+                p.photo(path, file)
+                assertFalse(file.exists(), "the camera's file is deleted once the core has the photo")
+                val sha = (p.item(path).question.value as Answer.Photo).sha256
+                var thumbnail: ByteArray? = null
+                p.thumbnail(sha) { thumbnail = it }
+                assertArrayEquals(byteArrayOf(0xFF.toByte(), 0xD8.toByte()), thumbnail!!.copyOfRange(0, 2))
+            },
+            "member[1]/member_name" to { p, path ->
+                // The members' repeat is counted from hh_size: it cannot be shortened by hand.
+                assertEquals("member[1]", p.state.removableEntry)
+                assertTrue(p.state.breadcrumbs.contains("1/2"), p.state.breadcrumbs)
+                p.removeEntry()
+                assertEquals("Không thể làm việc này lúc này.", p.state.message)
+                p.type(path, "Thào Thị Dợ")
+            },
+            "member[1]/member_relation" to picking("spouse"),
+            "member[1]/member_sex" to picking("female"),
+            "member[1]/member_birth_year" to typing("1982"),
+            "member[1]/member_ethnicity" to picking("hmong"),
+            "member[1]/member_married" to picking("yes"),
+            "member[1]/marriage_age" to typing("60", "19"),
+            "member[2]/member_name" to typing("Giàng A Sử"),
+            "member[2]/member_relation" to picking("child"),
+            "member[2]/member_sex" to picking("male"),
+            "member[2]/member_birth_year" to typing("2015"),
+            "member[2]/member_ethnicity" to picking("hmong"),
+            "member[2]/in_school" to picking("yes"),
+            "has_loan" to picking("no"),
+            "no_loan_reason" to picking("not_needed"),
+            "legal_age_female" to picking("age18"),
+            "consanguinity_harm" to picking("yes"),
+            "birth_2y" to picking("no"),
+            "violence_private" to picking("no"),
+            "remarks" to { _, _ -> },
+            "confidentiality" to { p, path -> p.acknowledge(path, true) },
+        )
+    }
+
+    /** Answers every open question from the current page on, until [stop] says so or the form ends. */
+    private fun fill(p: SurveyPresenter, script: Map<String, (SurveyPresenter, String) -> Unit>, stop: (SurveyPresenter) -> Boolean = { false }) {
+        repeat(200) {
+            if (p.state.page is Page.End || stop(p)) return
+            assertFalse(p.state.page is Page.RepeatPrompt, "the members' repeat is counted: no prompt")
+            for (item in p.state.questions.filter { it.question.kind != QuestionKind.NOTE && !it.question.readOnly && it.question.value == null }) {
+                val act = script[item.question.path] ?: fail("unexpected question ${item.question.path} (${item.question.label})")
+                act(p, item.question.path)
+            }
+            val page = p.state.pageNumber
+            p.next()
+            assertTrue(p.state.pageNumber > page) { "stuck: " + p.state.questions.mapNotNull { q -> q.error?.let { "${q.question.path}: $it" } } }
+        }
+        fail("the form did not end")
+    }
+
+    @Test
+    fun `a visit is filled, survives the app being killed, and finalizes only when complete`() = TestApp.with { app ->
+        val form = app.importHouseholdSurvey()
+        val id = app.core.startSurvey(form, null, null, null).use { it.submissionId() }
+        app.navigator.open(Route.Survey(id))
+        val first = SurveyPresenter(app.scope, id)
+        first.open()
+        assertFalse(first.state.loading)
+        assertEquals("Chương trình", first.state.questions.first().question.label)
+        assertEquals("Tiếng Việt (vi)", first.state.language)
+        assertEquals(listOf("vi", "en", "hmn"), first.state.languages.map { it.code })
+
+        // Finishing at once lists what is missing; a tap goes to the question.
+        first.finalize()
+        val consent = first.state.problems!!.first { it.question == "consent" }
+        assertEquals("Cần hỏi ý kiến đồng ý của hộ trước khi tiếp tục.", consent.message)
+        assertTrue(first.state.problemsTitle!!.startsWith("Còn "))
+        first.jump(consent.question)
+        assertNull(first.state.problems)
+        assertEquals(listOf("consent"), first.state.questions.map { it.question.path })
+        assertNull(first.state.questions.single().question.value)
+
+        fill(first, script(app)) { it.state.questions.any { q -> q.question.path == "member[1]/member_name" } }
+        val pathsBefore = first.state.questions.map { it.question.path }
+
+        // The phone kills the app here. Everything was saved with each answer.
+        first.close()
+        app.restarted().use { again ->
+            assertEquals(Route.Survey(id), again.navigator.current, "the survey screen comes back")
+            val second = SurveyPresenter(again.scope, id)
+            second.open()
+            assertEquals(pathsBefore, second.state.questions.map { it.question.path }, "on the same page")
+            second.openJumpList()
+            val targets = second.state.jumpTargets!!
+            assertTrue(targets.single { it.path == "head_name" }.answered)
+            assertTrue(targets.single { it.path == "member[1]/member_name" }.current)
+            second.closeLists()
+            assertNull(second.state.jumpTargets)
+
+            // She switches the questions to English for a moment.
+            second.language("en")
+            assertEquals("English (en)", second.state.language)
+            assertEquals("Full name", second.item("member[1]/member_name").question.label)
+            second.language("vi")
+            assertEquals("Họ và tên", second.item("member[1]/member_name").question.label)
+
+            fill(second, script(again))
+            assertTrue(second.state.page is Page.End)
+            assertFalse(second.state.canGoNext)
+            again.navigator.back()
+            again.navigator.open(Route.Survey(id))
+            second.finalize()
+            assertEquals(listOf("Đã hoàn thành phiếu. Phiếu sẽ được gửi trong lần gửi dữ liệu tới."), again.notices)
+            assertEquals(Route.Home, again.navigator.current, "the form screen closes")
+            val done = again.core.listSubmissions(SubmissionFilter(state = RecordState.FINALIZED), 0u, 5u).single()
+            assertEquals("Giàng A Páo – mo_phu_chai", done.title)
+        }
+    }
+
+    @Test
+    fun `a survey that cannot be reopened closes its screen with the reason`() = TestApp.with { app ->
+        val form = app.importChildRegister()
+        val id = app.core.startSurvey(form, null, null, null).use { it.submissionId() }
+        app.navigator.open(Route.Survey(id))
+        val p = SurveyPresenter(app.scope, id)
+        p.open()
+        p.deleteDraft()
+        assertEquals(Route.Home, app.navigator.current)
+        assertEquals(0uL, app.core.submissionCounts(null).drafts)
+
+        // The screen restored after a restart points at the deleted draft.
+        app.navigator.open(Route.Survey(id))
+        SurveyPresenter(app.scope, id).open()
+        assertEquals(Route.Home, app.navigator.current)
+        assertEquals("Không tìm thấy mục này. Có thể nó đã bị xóa.", app.notices.single())
+    }
+
+    @Test
+    fun `repeat entries are added from the prompt and removed from their page`() = TestApp.with { app ->
+        val form = app.importChildRegister()
+        val id = app.core.startSurvey(form, null, null, null).use { it.submissionId() }
+        val p = SurveyPresenter(app.scope, id)
+        p.open()
+        assertFalse(p.state.canGoBack)
+        p.type("mother", "Lò Thị Mai")
+        p.next()
+        assertEquals("Đã có 0 mục “Con”. Chị có muốn thêm mục nữa không?", p.state.repeatPrompt)
+        for (n in 1..2) {
+            p.addRepeat()
+            assertEquals(listOf("child[$n]/child_name", "child[$n]/child_age"), p.state.questions.map { it.question.path })
+            assertEquals("child[$n]", p.state.removableEntry)
+            p.type("child[$n]/child_name", "Con $n")
+            p.type("child[$n]/child_age", "2$n")
+            assertEquals("Tuổi phải từ 0 đến 17.", p.item("child[$n]/child_age").error)
+            p.type("child[$n]/child_age", "$n")
+            p.next()
+        }
+        assertEquals("Đã có 2 mục “Con”. Chị có muốn thêm mục nữa không?", p.state.repeatPrompt)
+        p.back()
+        assertEquals("child[2]", p.state.removableEntry)
+        p.removeEntry()
+        assertNull(p.state.message)
+        val count = app.core.resumeSurvey(id).use { s -> s.jumpTargets().count { it.path.endsWith("/child_name") } }
+        assertEquals(1, count, "one child left")
+        p.jump("child[1]/child_name")
+        assertEquals("Con 1", p.item("child[1]/child_name").shown)
+        p.type("child[1]/child_name", "")
+        assertNull(p.item("child[1]/child_name").question.value, "an emptied box clears the answer")
+        assertNotNull(p.item("child[1]/child_name").question.required)
+    }
+}

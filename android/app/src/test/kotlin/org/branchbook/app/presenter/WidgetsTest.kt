@@ -1,0 +1,129 @@
+package org.branchbook.app.presenter
+
+import java.time.Instant
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.fail
+import uniffi.branchbook.Answer
+import uniffi.branchbook.CalendarDate
+import uniffi.branchbook.QuestionKind
+import uniffi.branchbook.TimeOfDay
+import uniffi.branchbook.UiLanguage
+
+/** One page with a question of every kind the form screen has a widget for. */
+class WidgetsTest {
+    private fun field(row: Int, name: String, kind: String, label: String) = """
+        {"node": "field", "name": "$name", "kind": $kind, "label": {"Tiếng Việt (vi)": "$label"}, "hint": {},
+         "required": null, "required_message": {}, "relevant": null, "constraint": null, "constraint_message": {},
+         "calculation": null, "default": null, "read_only": null, "choice_filter": null, "appearance": null,
+         "parameters": {}, "source": {"sheet": "survey", "row": $row}}
+    """
+
+    private val form = """
+        {"id": "widgets", "version": "1", "title": "Mọi loại câu hỏi", "default_language": "Tiếng Việt (vi)",
+         "languages": [{"name": "Tiếng Việt (vi)", "code": "vi"}], "instance_name": null,
+         "body": [{"node": "group", "name": "all", "label": {"Tiếng Việt (vi)": "Tất cả"}, "relevant": null,
+                   "appearance": "field-list", "source": {"sheet": "survey", "row": 2}, "children": [
+            ${field(3, "t", """{"type": "text"}""", "Chữ")},
+            ${field(4, "i", """{"type": "integer"}""", "Số nguyên")},
+            ${field(5, "d", """{"type": "decimal"}""", "Số thập phân")},
+            ${field(6, "one", """{"type": "select_one", "list": "abc", "or_other": false}""", "Chọn một")},
+            ${field(7, "many", """{"type": "select_multiple", "list": "abc", "or_other": false}""", "Chọn nhiều")},
+            ${field(8, "day", """{"type": "date"}""", "Ngày")},
+            ${field(9, "clock", """{"type": "time"}""", "Giờ")},
+            ${field(10, "at", """{"type": "date_time"}""", "Ngày giờ")},
+            ${field(11, "where", """{"type": "geopoint"}""", "Vị trí")},
+            ${field(12, "pic", """{"type": "image"}""", "Ảnh")},
+            ${field(13, "read", """{"type": "note"}""", "Đọc kỹ")},
+            ${field(14, "ok", """{"type": "acknowledge"}""", "Xác nhận")}
+         ]}],
+         "choices": {"abc": {"name": "abc", "choices": [
+            {"name": "a", "label": {"Tiếng Việt (vi)": "A"}, "extra": {}, "source": {"sheet": "choices", "row": 2}},
+            {"name": "b", "label": {"Tiếng Việt (vi)": "B"}, "extra": {}, "source": {"sheet": "choices", "row": 3}},
+            {"name": "c", "label": {"Tiếng Việt (vi)": "C"}, "extra": {}, "source": {"sheet": "choices", "row": 4}}]}}}
+    """
+
+    @Test
+    fun `every kind of question takes its answer from its widget and shows it back`() = TestApp.with { app ->
+        app.core.importFormJson(form)
+        val id = app.core.startSurvey("widgets", null, null, null).use { it.submissionId() }
+        val p = SurveyPresenter(app.scope, id)
+        p.open()
+        fun item(name: String) = p.state.questions.firstOrNull { it.question.name == name } ?: fail("no $name")
+        fun value(name: String) = item(name).question.value
+        assertEquals(
+            listOf(QuestionKind.TEXT, QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE,
+                QuestionKind.DATE, QuestionKind.TIME, QuestionKind.DATE_TIME, QuestionKind.GEOPOINT, QuestionKind.IMAGE,
+                QuestionKind.NOTE, QuestionKind.ACKNOWLEDGE),
+            p.state.questions.map { it.question.kind },
+        )
+        assertEquals("Tất cả", p.state.title)
+        val page = p.state.pageNumber
+
+        p.type("t", "Lò Thị Mai")
+        assertEquals(Answer.Text("Lò Thị Mai"), value("t"))
+        p.type("i", " 42 ")
+        assertEquals(Answer.Integer(42), value("i"))
+        p.type("i", "4.5")
+        assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", item("i").error)
+        assertEquals(Answer.Integer(42), value("i"), "the last good number stays until she fixes it")
+        p.type("i", "")
+        assertNull(value("i"))
+        assertNull(item("i").error)
+        p.type("d", "2,5")
+        assertEquals(Answer.Decimal(2.5), value("d"), "a decimal comma is read as Vietnamese writes it")
+        assertEquals("2.5", item("d").shown)
+
+        p.choose("one", "b")
+        assertEquals(setOf("b"), item("one").chosen)
+        p.toggle("many", "c")
+        p.toggle("many", "a")
+        assertEquals(Answer.Choices(listOf("a", "c")), value("many"), "stored in the form's order")
+        p.toggle("many", "c")
+        p.toggle("many", "a")
+        assertNull(value("many"), "unticking the last one clears it")
+
+        p.date("day", 2025, 6, 5)
+        assertEquals(Answer.Date(CalendarDate(2025, 6u, 5u)), value("day"))
+        assertEquals("05/06/2025", item("day").shown)
+        p.time("clock", 7, 5)
+        assertEquals(Answer.Time(TimeOfDay(7u, 5u, 0u)), value("clock"))
+        assertEquals("07:05", item("clock").shown)
+        p.dateTime("at", 2025, 6, 12, 8, 30)
+        assertEquals(Answer.DateTime(Instant.parse("2025-06-12T01:30:00Z")), value("at"), "picked on Vietnam's clock")
+        assertEquals("12/06/2025 08:30", item("at").shown)
+        p.location("where", 22.5, 103.25, null, null)
+        assertEquals("22.500000, 103.250000", item("where").shown, "no accuracy known, none shown")
+
+        val bad = app.cameraJpeg("broken.jpg").apply { writeText("not a photo") }
+        p.photo("pic", bad)
+        assertEquals("Không dùng được ảnh này. Hãy chụp lại.", p.state.message)
+        assertNull(value("pic"))
+        p.photo("pic", app.cameraJpeg("good.jpg"))
+        assertEquals(64, (value("pic") as Answer.Photo).sha256.length)
+
+        assertEquals("Đọc kỹ", item("read").question.label)
+        p.acknowledge("ok", true)
+        assertEquals(Answer.Acknowledged, value("ok"))
+        assertEquals("Tôi xác nhận", item("ok").shown)
+        p.acknowledge("ok", false)
+        assertNull(value("ok"))
+
+        assertEquals(page, p.state.pageNumber, "answering never rebuilt the page")
+        app.language(UiLanguage.EN)
+        p.clear("day")
+        p.date("day", 2025, 6, 5)
+        assertEquals("5 Jun 2025", item("day").shown)
+        p.close()
+
+        // Everything was saved as she went: a fresh session reads the same answers.
+        app.core.resumeSurvey(id).use { s ->
+            val answers = s.screen().questions.associate { it.name to it.value }
+            assertEquals(Answer.Text("Lò Thị Mai"), answers["t"])
+            assertEquals(Answer.Decimal(2.5), answers["d"])
+            assertEquals(Answer.Choice("b"), answers["one"])
+            assertEquals(value("pic"), answers["pic"])
+        }
+    }
+}
