@@ -90,7 +90,7 @@ impl Node {
     }
 }
 
-/// A group of questions; with appearance `field-list` it is shown as one page.
+/// A group of questions; with appearance `field-list` (or `table-list`) it is shown as one page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// `name`.
@@ -99,7 +99,7 @@ pub struct Group {
     pub label: Texts,
     /// `relevant` expression: when false, the whole group is hidden and keeps no answers.
     pub relevant: Option<String>,
-    /// `appearance` (`field-list` shows the group as one page).
+    /// `appearance` (`field-list` or `table-list` shows the group as one page).
     pub appearance: Option<String>,
     /// The nodes inside.
     pub children: Vec<Node>,
