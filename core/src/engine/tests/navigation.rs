@@ -132,9 +132,12 @@ fn a_table_list_group_is_one_page_like_a_field_list() {
     for appearance in ["table-list", "compact table-list"] {
         let mut s = session(with_lists(form(vec![grid(appearance), text("notes").n()]), vec![yn()]));
         assert_eq!(shown(&s), ["water", "toilet"], "{appearance}");
-        assert_eq!(s.screen().title.as_deref(), Some("GRID"));
+        let screen = s.screen();
+        assert_eq!(screen.title.as_deref(), Some("GRID"));
+        assert_eq!(screen.appearance.as_deref(), Some(appearance), "the UI draws the grid");
         s.next().unwrap();
         assert_eq!(shown(&s), ["notes"], "{appearance}");
+        assert_eq!(s.screen().appearance, None, "a single question's page has none of its own");
     }
     let s = session(with_lists(form(vec![grid("minimal"), text("notes").n()]), vec![yn()]));
     assert_eq!(shown(&s), ["water"]);
