@@ -86,6 +86,7 @@ fn every_supported_type_is_read() {
         ("s1", one(false)),
         ("s1b", one(false)),
         ("s1o", one(true)),
+        ("s1o_other", FieldKind::Text),
         ("sm", FieldKind::SelectMultiple { list: "yn".into(), or_other: false }),
         ("da", FieldKind::Date),
         ("ti", FieldKind::Time),
@@ -592,4 +593,79 @@ fn problems_come_sorted_by_sheet_then_row() {
     sorted.sort_by_key(|(s, r)| (s != "survey", *r));
     assert_eq!(order, sorted);
     assert_eq!(order.first().map(|(_, r)| *r), Some(2));
+}
+
+#[test]
+fn or_other_adds_a_specify_other_question_in_each_language() {
+    let form = read_ok(
+        &[
+            &["type", "name", "label::Tiếng Việt (vi)", "label::English (en)"],
+            &["select_one yn or_other", "water", "Nguồn nước", "Water source"],
+            &["begin repeat", "member", "Thành viên", "Member"],
+            &["select all that apply from yn or specify other", "help", "Hỗ trợ", "Help"],
+            &["end repeat", "", "", ""],
+            &["select_one yn", "plain", "Thường", "Plain"],
+        ],
+        &[&["list_name", "name", "label::Tiếng Việt (vi)", "label::English (en)"], &["yn", "yes", "Có", "Yes"]],
+    );
+    let names: Vec<&str> = form.fields().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["water", "water_other", "help", "help_other", "plain"], "each right after its select");
+    let other = field(&form, "water_other");
+    assert_eq!(other.kind, FieldKind::Text);
+    assert_eq!(other.relevant.as_deref(), Some("selected(${water}, 'other')"));
+    assert_eq!(other.label.0["Tiếng Việt (vi)"], "Ghi rõ lựa chọn khác");
+    assert_eq!(other.label.0["English (en)"], "Specify other");
+    assert_eq!(other.source.row, 2, "problems about it point at its select");
+    assert_eq!(field(&form, "help_other").relevant.as_deref(), Some("selected(${help}, 'other')"));
+
+    // Plain label columns in a Vietnamese default language get the Vietnamese label.
+    let vi = read_workbook(
+        &book(
+            &[&["type", "name", "label"], &["select_one yn or_other", "water", "Nguồn nước"]],
+            YES_NO,
+            &[&["form_id", "default_language"], &["f", "Tiếng Việt (vi)"]],
+        ),
+        None,
+    );
+    assert_eq!(vi.problems, vec![]);
+    assert_eq!(field(&vi.form, "water_other").label.0["Tiếng Việt (vi)"], "Ghi rõ lựa chọn khác");
+
+    // An author's own question of that name clashes, as in pyxform.
+    let clash = read(
+        &[&["type", "name", "label"], &["select_one yn or_other", "water", "W"], &["text", "water_other", "Other?"]],
+        YES_NO,
+    );
+    assert_eq!(located(&clash.problems, "already used"), [at("survey", 3, "name")]);
+}
+
+#[test]
+fn the_specify_other_question_shows_only_for_other_and_is_submitted() {
+    use branchbook_core::engine::{Answer, CompiledForm, FormSession};
+    use std::sync::Arc;
+
+    let form = read_ok(
+        &[&["type", "name", "label"], &["select_one yn or_other", "water", "Water"], &["text", "notes", "Notes"]],
+        YES_NO,
+    );
+    let now = chrono::Utc::now();
+    let mut s = FormSession::new(Arc::new(CompiledForm::compile(form).unwrap()), None, now);
+    let shown = |s: &FormSession| s.screen().questions.iter().map(|q| q.path.clone()).collect::<Vec<_>>();
+    s.set_answer("water", Answer::Choice { name: "yes".into() }).unwrap();
+    s.next().unwrap();
+    assert_eq!(shown(&s), ["notes"], "no follow-up for an offered choice");
+    s.back().unwrap();
+    s.set_answer("water", Answer::Choice { name: "other".into() }).unwrap();
+    s.next().unwrap();
+    assert_eq!(shown(&s), ["water_other"]);
+    assert_eq!(s.screen().questions[0].label, "Specify other");
+    s.set_answer("water_other", Answer::Text { value: "Suối".into() }).unwrap();
+    let sub = s.finalize(now).unwrap();
+    assert_eq!(sub.data["water"], "other");
+    assert_eq!(sub.data["water_other"], "Suối");
+
+    // Choosing an offered choice again drops the follow-up's answer from the result.
+    s.jump("water").unwrap();
+    s.set_answer("water", Answer::Choice { name: "yes".into() }).unwrap();
+    let sub = s.finalize(now).unwrap();
+    assert!(sub.data.get("water_other").is_none(), "{}", sub.data);
 }

@@ -36,6 +36,14 @@ pub struct Language {
     pub code: Option<String>,
 }
 
+impl Language {
+    /// Whether this is Vietnamese (code `vi`, or a name such as `Tiếng Việt`): the
+    /// engine's own texts (built-in messages, generated labels) are then Vietnamese.
+    pub fn is_vietnamese(&self) -> bool {
+        self.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("vi")) || self.name.contains("Việt")
+    }
+}
+
 /// Text per language, keyed by [`Language::name`]; the key `""` holds a column with no
 /// language suffix (plain `label`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +171,31 @@ pub struct Field {
     pub source: Source,
 }
 
+impl Field {
+    /// A question with only a name, kind, label and origin, every column blank: for code
+    /// that builds forms (the reader's generated questions, tests, benchmarks).
+    pub fn new(name: impl Into<String>, kind: FieldKind, label: Texts, source: Source) -> Field {
+        Field {
+            name: name.into(),
+            kind,
+            label,
+            hint: Texts::default(),
+            required: None,
+            required_message: Texts::default(),
+            relevant: None,
+            constraint: None,
+            constraint_message: Texts::default(),
+            calculation: None,
+            default: None,
+            read_only: None,
+            choice_filter: None,
+            appearance: None,
+            parameters: BTreeMap::new(),
+            source,
+        }
+    }
+}
+
 /// The type of a field, from the survey sheet's `type` column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -177,7 +210,8 @@ pub enum FieldKind {
     SelectOne {
         /// The choice list's `list_name`.
         list: String,
-        /// `or_other`: an "other" choice with a text follow-up.
+        /// `or_other`: an "other" choice; the .xlsx reader adds its text follow-up
+        /// `<name>_other`.
         or_other: bool,
     },
     /// Any number of choices from a list (stored space-separated, as in ODK).
