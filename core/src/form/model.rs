@@ -218,7 +218,7 @@ pub enum FieldKind {
     SelectMultiple {
         /// The choice list's `list_name`.
         list: String,
-        /// `or_other`.
+        /// `or_other`, as for [`FieldKind::SelectOne`].
         or_other: bool,
     },
     /// A date (YYYY-MM-DD).
