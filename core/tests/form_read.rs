@@ -599,12 +599,12 @@ fn problems_come_sorted_by_sheet_then_row() {
 fn or_other_adds_a_specify_other_question_in_each_language() {
     let form = read_ok(
         &[
-            &["type", "name", "label::Tiếng Việt (vi)", "label::English (en)"],
-            &["select_one yn or_other", "water", "Nguồn nước", "Water source"],
-            &["begin repeat", "member", "Thành viên", "Member"],
-            &["select all that apply from yn or specify other", "help", "Hỗ trợ", "Help"],
-            &["end repeat", "", "", ""],
-            &["select_one yn", "plain", "Thường", "Plain"],
+            &["type", "name", "label::Tiếng Việt (vi)", "label::English (en)", "label::Hmoob (hmn)"],
+            &["select_one yn or_other", "water", "Nguồn nước", "Water source", "Dej"],
+            &["begin repeat", "member", "Thành viên", "Member", ""],
+            &["select all that apply from yn or specify other", "help", "Hỗ trợ", "Help", ""],
+            &["end repeat", "", "", "", ""],
+            &["select_one yn", "plain", "Thường", "Plain", ""],
         ],
         &[&["list_name", "name", "label::Tiếng Việt (vi)", "label::English (en)"], &["yn", "yes", "Có", "Yes"]],
     );
@@ -615,6 +615,7 @@ fn or_other_adds_a_specify_other_question_in_each_language() {
     assert_eq!(other.relevant.as_deref(), Some("selected(${water}, 'other')"));
     assert_eq!(other.label.0["Tiếng Việt (vi)"], "Ghi rõ lựa chọn khác");
     assert_eq!(other.label.0["English (en)"], "Specify other");
+    assert!(!other.label.0.contains_key("Hmoob (hmn)"), "Hmong falls back to the default language, not English");
     assert_eq!(other.source.row, 2, "problems about it point at its select");
     assert_eq!(field(&form, "help_other").relevant.as_deref(), Some("selected(${help}, 'other')"));
 
@@ -629,6 +630,9 @@ fn or_other_adds_a_specify_other_question_in_each_language() {
     );
     assert_eq!(vi.problems, vec![]);
     assert_eq!(field(&vi.form, "water_other").label.0["Tiếng Việt (vi)"], "Ghi rõ lựa chọn khác");
+    // A select labelled only in a language the engine has no words for: English.
+    let hmn = read_ok(&[&["type", "name", "label::Hmoob (hmn)"], &["select_one yn or_other", "dej", "Dej"]], YES_NO);
+    assert_eq!(field(&hmn, "dej_other").label.0, [(String::new(), "Specify other".to_owned())].into());
 
     // An author's own question of that name clashes, as in pyxform.
     let clash = read(

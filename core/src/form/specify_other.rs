@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::columns::language;
-use super::{Field, FieldKind, Form, Node, Texts};
+use super::{Field, FieldKind, Form, Language, Node, Texts};
 
-/// The follow-up's label in Vietnamese and in English (for every other language).
+/// The follow-up's label in Vietnamese and in English.
 const LABEL_VI: &str = "Ghi rõ lựa chọn khác";
 const LABEL_EN: &str = "Specify other";
 
@@ -48,20 +48,36 @@ fn follow_up(select: &Field) -> Option<Field> {
         // Already a problem of its own; a follow-up named `_other` would only add noise.
         return None;
     }
-    // One label per language the select is labelled in ("" is a column without one).
-    let mut keys: Vec<&String> = select.label.0.keys().collect();
-    let no_language = String::new();
-    if keys.is_empty() {
-        keys.push(&no_language);
-    }
-    let label = keys
-        .into_iter()
-        .map(|key| {
-            let text = if !key.is_empty() && language(key).is_vietnamese() { LABEL_VI } else { LABEL_EN };
-            (key.clone(), text.to_owned())
+    // A label in each of the select's languages that is Vietnamese or English; other
+    // languages (Hmong...) fall back to the form's default language, as any untranslated
+    // label does. A select labelled in none of them gets an English label.
+    let mut label: BTreeMap<String, String> = select
+        .label
+        .0
+        .keys()
+        .filter_map(|key| {
+            let lang = language(key);
+            let text = if lang.is_vietnamese() {
+                LABEL_VI
+            } else if key.is_empty() || is_english(&lang) {
+                LABEL_EN
+            } else {
+                return None;
+            };
+            Some((key.clone(), text.to_owned()))
         })
-        .collect::<BTreeMap<_, _>>();
+        .collect();
+    if label.is_empty() {
+        label.insert(String::new(), LABEL_EN.to_owned());
+    }
     let name = format!("{}_other", select.name);
     let relevant = format!("selected(${{{}}}, 'other')", select.name);
     Some(Field { relevant: Some(relevant), ..Field::new(name, FieldKind::Text, Texts(label), select.source.clone()) })
+}
+
+/// `English`, `English (en)`, `label::en`...
+fn is_english(lang: &Language) -> bool {
+    lang.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("en"))
+        || lang.name.eq_ignore_ascii_case("en")
+        || lang.name.to_lowercase().starts_with("english")
 }
