@@ -164,6 +164,7 @@ fn generated_form() -> Form {
         ]
         .into_iter()
         .collect(),
+        allow_choice_duplicates: false,
     }
 }
 

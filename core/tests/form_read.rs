@@ -673,3 +673,44 @@ fn the_specify_other_question_shows_only_for_other_and_is_submitted() {
     let sub = s.finalize(now).unwrap();
     assert!(sub.data.get("water_other").is_none(), "{}", sub.data);
 }
+
+#[test]
+fn allow_choice_duplicates_lets_a_cascade_repeat_a_name_under_two_parents() {
+    use branchbook_core::engine::{Answer, CompiledForm, FormSession};
+    use std::sync::Arc;
+
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "choice_filter"],
+        &["select_one district", "district", "Huyện", ""],
+        &["select_one commune", "commune", "Xã", "district = ${district}"],
+    ];
+    let choices: &[&[&str]] = &[
+        &["list_name", "name", "label", "district"],
+        &["district", "bac_ha", "Bắc Hà", ""],
+        &["district", "si_ma_cai", "Si Ma Cai", ""],
+        &["commune", "ta_chai", "Tả Chải", "bac_ha"],
+        &["commune", "nan_sin", "Nàn Sín", "si_ma_cai"],
+        &["commune", "thanh_binh", "Thanh Bình", "bac_ha"],
+        &["commune", "thanh_binh", "Thanh Bình", "si_ma_cai"],
+    ];
+    // Without the setting a repeated name is a problem, as in pyxform.
+    let refused = read_workbook(&book(survey, choices, SETTINGS), None);
+    assert_eq!(located(&refused.problems, "appears twice"), [at("choices", 7, "name")]);
+
+    let settings: &[&[&str]] = &[&["form_id", "version", "allow_choice_duplicates"], &["test_form", "1", "yes"]];
+    let read = read_workbook(&book(survey, choices, settings), None);
+    assert_eq!(read.problems, vec![]);
+    assert!(read.form.allow_choice_duplicates);
+    let json = read.form.to_json();
+    assert_eq!(Form::from_json(&json).unwrap(), read.form, "the setting survives the canonical JSON");
+    assert!(!Form::from_json(&json.replace(",\"allow_choice_duplicates\":true", "")).unwrap().allow_choice_duplicates);
+
+    let mut s = FormSession::new(Arc::new(CompiledForm::compile(read.form).unwrap()), None, chrono::Utc::now());
+    let offered = |s: &FormSession| s.screen().questions[0].choices.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    s.set_answer("district", Answer::Choice { name: "si_ma_cai".into() }).unwrap();
+    s.next().unwrap();
+    assert_eq!(offered(&s), ["nan_sin", "thanh_binh"], "one Thanh Bình per district");
+    s.set_answer("commune", Answer::Choice { name: "thanh_binh".into() }).unwrap();
+    let sub = s.finalize(chrono::Utc::now()).unwrap();
+    assert_eq!((sub.data["district"].as_str(), sub.data["commune"].as_str()), (Some("si_ma_cai"), Some("thanh_binh")));
+}

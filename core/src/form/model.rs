@@ -25,6 +25,15 @@ pub struct Form {
     pub body: Vec<Node>,
     /// Choice lists by `list_name`.
     pub choices: BTreeMap<String, ChoiceList>,
+    /// `allow_choice_duplicates` from the settings sheet: a list may repeat a choice name,
+    /// as in a cascade where two districts each have a commune of the same name (the
+    /// choice filter tells them apart). Left out of the JSON when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_choice_duplicates: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A label language as declared in a column header such as `label::Tiếng Việt (vi)`.

@@ -88,6 +88,7 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
         instance_name: settings.instance_name,
         body,
         choices,
+        allow_choice_duplicates: settings.allow_choice_duplicates,
     };
     if let Some(default) = settings.default_language {
         form.default_language = Some(settle_default_language(&mut form, default));

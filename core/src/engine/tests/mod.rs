@@ -174,6 +174,7 @@ pub(super) fn form(body: Vec<Node>) -> Form {
         instance_name: None,
         body,
         choices: BTreeMap::new(),
+        allow_choice_duplicates: false,
     }
 }
 
