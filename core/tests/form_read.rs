@@ -86,6 +86,7 @@ fn every_supported_type_is_read() {
         ("s1", one(false)),
         ("s1b", one(false)),
         ("s1o", one(true)),
+        ("s1o_other", FieldKind::Text),
         ("sm", FieldKind::SelectMultiple { list: "yn".into(), or_other: false }),
         ("da", FieldKind::Date),
         ("ti", FieldKind::Time),
@@ -592,4 +593,124 @@ fn problems_come_sorted_by_sheet_then_row() {
     sorted.sort_by_key(|(s, r)| (s != "survey", *r));
     assert_eq!(order, sorted);
     assert_eq!(order.first().map(|(_, r)| *r), Some(2));
+}
+
+#[test]
+fn or_other_adds_a_specify_other_question_in_each_language() {
+    let form = read_ok(
+        &[
+            &["type", "name", "label::Tiếng Việt (vi)", "label::English (en)", "label::Hmoob (hmn)"],
+            &["select_one yn or_other", "water", "Nguồn nước", "Water source", "Dej"],
+            &["begin repeat", "member", "Thành viên", "Member", ""],
+            &["select all that apply from yn or specify other", "help", "Hỗ trợ", "Help", ""],
+            &["end repeat", "", "", "", ""],
+            &["select_one yn", "plain", "Thường", "Plain", ""],
+        ],
+        &[&["list_name", "name", "label::Tiếng Việt (vi)", "label::English (en)"], &["yn", "yes", "Có", "Yes"]],
+    );
+    let names: Vec<&str> = form.fields().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["water", "water_other", "help", "help_other", "plain"], "each right after its select");
+    let other = field(&form, "water_other");
+    assert_eq!(other.kind, FieldKind::Text);
+    assert_eq!(other.relevant.as_deref(), Some("selected(${water}, 'other')"));
+    assert_eq!(other.label.0["Tiếng Việt (vi)"], "Ghi rõ lựa chọn khác");
+    assert_eq!(other.label.0["English (en)"], "Specify other");
+    assert!(!other.label.0.contains_key("Hmoob (hmn)"), "Hmong falls back to the default language, not English");
+    assert_eq!(other.source.row, 2, "problems about it point at its select");
+    assert_eq!(field(&form, "help_other").relevant.as_deref(), Some("selected(${help}, 'other')"));
+
+    // Plain label columns in a Vietnamese default language get the Vietnamese label.
+    let vi = read_workbook(
+        &book(
+            &[&["type", "name", "label"], &["select_one yn or_other", "water", "Nguồn nước"]],
+            YES_NO,
+            &[&["form_id", "default_language"], &["f", "Tiếng Việt (vi)"]],
+        ),
+        None,
+    );
+    assert_eq!(vi.problems, vec![]);
+    assert_eq!(field(&vi.form, "water_other").label.0["Tiếng Việt (vi)"], "Ghi rõ lựa chọn khác");
+    // A select labelled only in a language the engine has no words for: English.
+    let hmn = read_ok(&[&["type", "name", "label::Hmoob (hmn)"], &["select_one yn or_other", "dej", "Dej"]], YES_NO);
+    assert_eq!(field(&hmn, "dej_other").label.0, [(String::new(), "Specify other".to_owned())].into());
+
+    // An author's own question of that name clashes, as in pyxform.
+    let clash = read(
+        &[&["type", "name", "label"], &["select_one yn or_other", "water", "W"], &["text", "water_other", "Other?"]],
+        YES_NO,
+    );
+    assert_eq!(located(&clash.problems, "already used"), [at("survey", 3, "name")]);
+}
+
+#[test]
+fn the_specify_other_question_shows_only_for_other_and_is_submitted() {
+    use branchbook_core::engine::{Answer, CompiledForm, FormSession};
+    use std::sync::Arc;
+
+    let form = read_ok(
+        &[&["type", "name", "label"], &["select_one yn or_other", "water", "Water"], &["text", "notes", "Notes"]],
+        YES_NO,
+    );
+    let now = chrono::Utc::now();
+    let mut s = FormSession::new(Arc::new(CompiledForm::compile(form).unwrap()), None, now);
+    let shown = |s: &FormSession| s.screen().questions.iter().map(|q| q.path.clone()).collect::<Vec<_>>();
+    s.set_answer("water", Answer::Choice { name: "yes".into() }).unwrap();
+    s.next().unwrap();
+    assert_eq!(shown(&s), ["notes"], "no follow-up for an offered choice");
+    s.back().unwrap();
+    s.set_answer("water", Answer::Choice { name: "other".into() }).unwrap();
+    s.next().unwrap();
+    assert_eq!(shown(&s), ["water_other"]);
+    assert_eq!(s.screen().questions[0].label, "Specify other");
+    s.set_answer("water_other", Answer::Text { value: "Suối".into() }).unwrap();
+    let sub = s.finalize(now).unwrap();
+    assert_eq!(sub.data["water"], "other");
+    assert_eq!(sub.data["water_other"], "Suối");
+
+    // Choosing an offered choice again drops the follow-up's answer from the result.
+    s.jump("water").unwrap();
+    s.set_answer("water", Answer::Choice { name: "yes".into() }).unwrap();
+    let sub = s.finalize(now).unwrap();
+    assert!(sub.data.get("water_other").is_none(), "{}", sub.data);
+}
+
+#[test]
+fn allow_choice_duplicates_lets_a_cascade_repeat_a_name_under_two_parents() {
+    use branchbook_core::engine::{Answer, CompiledForm, FormSession};
+    use std::sync::Arc;
+
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "choice_filter"],
+        &["select_one district", "district", "Huyện", ""],
+        &["select_one commune", "commune", "Xã", "district = ${district}"],
+    ];
+    let choices: &[&[&str]] = &[
+        &["list_name", "name", "label", "district"],
+        &["district", "bac_ha", "Bắc Hà", ""],
+        &["district", "si_ma_cai", "Si Ma Cai", ""],
+        &["commune", "ta_chai", "Tả Chải", "bac_ha"],
+        &["commune", "nan_sin", "Nàn Sín", "si_ma_cai"],
+        &["commune", "thanh_binh", "Thanh Bình", "bac_ha"],
+        &["commune", "thanh_binh", "Thanh Bình", "si_ma_cai"],
+    ];
+    // Without the setting a repeated name is a problem, as in pyxform.
+    let refused = read_workbook(&book(survey, choices, SETTINGS), None);
+    assert_eq!(located(&refused.problems, "appears twice"), [at("choices", 7, "name")]);
+
+    let settings: &[&[&str]] = &[&["form_id", "version", "allow_choice_duplicates"], &["test_form", "1", "yes"]];
+    let read = read_workbook(&book(survey, choices, settings), None);
+    assert_eq!(read.problems, vec![]);
+    assert!(read.form.allow_choice_duplicates);
+    let json = read.form.to_json();
+    assert_eq!(Form::from_json(&json).unwrap(), read.form, "the setting survives the canonical JSON");
+    assert!(!Form::from_json(&json.replace(",\"allow_choice_duplicates\":true", "")).unwrap().allow_choice_duplicates);
+
+    let mut s = FormSession::new(Arc::new(CompiledForm::compile(read.form).unwrap()), None, chrono::Utc::now());
+    let offered = |s: &FormSession| s.screen().questions[0].choices.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+    s.set_answer("district", Answer::Choice { name: "si_ma_cai".into() }).unwrap();
+    s.next().unwrap();
+    assert_eq!(offered(&s), ["nan_sin", "thanh_binh"], "one Thanh Bình per district");
+    s.set_answer("commune", Answer::Choice { name: "thanh_binh".into() }).unwrap();
+    let sub = s.finalize(chrono::Utc::now()).unwrap();
+    assert_eq!((sub.data["district"].as_str(), sub.data["commune"].as_str()), (Some("si_ma_cai"), Some("thanh_binh")));
 }

@@ -19,24 +19,8 @@ fn texts(t: &str) -> Texts {
 }
 
 fn field(name: &str, kind: FieldKind) -> Field {
-    Field {
-        name: name.into(),
-        kind,
-        label: texts(&format!("Question {name}")),
-        hint: Texts::default(),
-        required: None,
-        required_message: Texts::default(),
-        relevant: None,
-        constraint: None,
-        constraint_message: texts("Not allowed"),
-        calculation: None,
-        default: None,
-        read_only: None,
-        choice_filter: None,
-        appearance: None,
-        parameters: BTreeMap::new(),
-        source: Source { sheet: "survey".into(), row: 0 },
-    }
+    let source = Source { sheet: "survey".into(), row: 0 };
+    Field { constraint_message: texts("Not allowed"), ..Field::new(name, kind, texts(&format!("Question {name}")), source) }
 }
 
 fn node(f: Field) -> Node {
@@ -176,5 +160,6 @@ pub fn generated_form() -> Form {
         ]
         .into_iter()
         .collect(),
+        allow_choice_duplicates: false,
     }
 }

@@ -720,7 +720,9 @@ fn select_list(kind: &FieldKind) -> Option<&str> {
 }
 
 fn is_field_list(appearance: &Option<String>) -> bool {
-    appearance.as_deref().is_some_and(|a| a.split_whitespace().any(|w| w == "field-list"))
+    // `table-list` (a grid of selects) is a field-list page too: pyxform turns it into
+    // `field-list`, and ODK Collect shows the whole group on one screen.
+    appearance.as_deref().is_some_and(|a| a.split_whitespace().any(|w| w == "field-list" || w == "table-list"))
 }
 
 /// A default is an expression (evaluated when the field's instance is created) when it

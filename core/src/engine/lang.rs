@@ -43,9 +43,7 @@ impl Lang {
             }
         }
         let shown = chosen.or(default);
-        let vietnamese = shown.is_some_and(|l| {
-            l.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("vi")) || l.name.contains("Việt")
-        });
+        let vietnamese = shown.is_some_and(Language::is_vietnamese);
         Lang { order, name: shown.map(|l| l.name.clone()).unwrap_or_default(), vietnamese }
     }
 

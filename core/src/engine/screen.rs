@@ -13,6 +13,9 @@ pub struct Screen {
     pub page: Page,
     /// The heading of a page that shows a group or repeat instance at once.
     pub title: Option<String>,
+    /// The `appearance` of that group or repeat (`field-list`, `table-list`...), so a UI
+    /// can draw a `table-list` page as one grid of choices.
+    pub appearance: Option<String>,
     /// The questions shown, in order (empty on a repeat prompt or at the end).
     pub questions: Vec<Question>,
     /// The groups and repeat instances the page is in, outermost first.

@@ -294,24 +294,27 @@ impl FormSession {
         let world = world!(self);
         let view = View { world: &world, inst: &self.inst };
         let pages = self.pages();
-        let (page, title) = match self.pos {
-            Pos::Page { node, scope } if self.form.node(node).field().is_none() => {
-                (Page::Questions, Some(view.label(node, scope)).filter(|t| !t.is_empty()))
-            }
-            Pos::Page { .. } => (Page::Questions, None),
+        let (page, title, appearance) = match self.pos {
+            Pos::Page { node, scope } if self.form.node(node).field().is_none() => (
+                Page::Questions,
+                Some(view.label(node, scope)).filter(|t| !t.is_empty()),
+                self.form.node(node).appearance.clone(),
+            ),
+            Pos::Page { .. } => (Page::Questions, None, None),
             Pos::Prompt { repeat, scope } => {
                 let prompt = Page::RepeatPrompt {
                     path: pages.path(repeat, scope),
                     label: view.label(repeat, scope),
                     count: self.inst.instances(&self.form, repeat, scope).len() as u32,
                 };
-                (prompt, None)
+                (prompt, None, None)
             }
-            Pos::End => (Page::End, None),
+            Pos::End => (Page::End, None, None),
         };
         Screen {
             page,
             title,
+            appearance,
             questions: self.page_questions(&view),
             breadcrumbs: view.breadcrumbs(self.pos),
             can_go_back: pages.back(self.pos).is_some(),

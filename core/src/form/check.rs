@@ -24,7 +24,7 @@ pub(crate) fn check(form: &Form) -> Vec<Problem> {
     let mut names: HashMap<&str, &Source> = HashMap::new();
     check_nodes(form, &form.body, &mut names, &mut problems);
     for list in form.choices.values() {
-        check_list(list, &mut problems);
+        check_list(list, form.allow_choice_duplicates, &mut problems);
     }
     problems
 }
@@ -129,7 +129,7 @@ fn shows_a_label(kind: &FieldKind) -> bool {
     !matches!(kind, FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_))
 }
 
-fn check_list(list: &ChoiceList, problems: &mut Vec<Problem>) {
+fn check_list(list: &ChoiceList, allow_duplicates: bool, problems: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, &Source> = HashMap::new();
     if list.choices.is_empty() {
         problems.push(Problem {
@@ -153,7 +153,7 @@ fn check_list(list: &ChoiceList, problems: &mut Vec<Problem>) {
                 ),
             ));
         }
-        if let Some(first) = seen.get(choice.name.as_str()) {
+        if let Some(first) = seen.get(choice.name.as_str()).filter(|_| !allow_duplicates) {
             problems.push(at(
                 src,
                 "name",

@@ -12,6 +12,7 @@ mod model;
 mod problem;
 mod read;
 mod settings;
+mod specify_other;
 mod survey;
 mod table;
 mod types;

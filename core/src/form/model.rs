@@ -25,6 +25,15 @@ pub struct Form {
     pub body: Vec<Node>,
     /// Choice lists by `list_name`.
     pub choices: BTreeMap<String, ChoiceList>,
+    /// `allow_choice_duplicates` from the settings sheet: a list may repeat a choice name,
+    /// as in a cascade where two districts each have a commune of the same name (the
+    /// choice filter tells them apart). Left out of the JSON when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_choice_duplicates: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A label language as declared in a column header such as `label::Tiếng Việt (vi)`.
@@ -34,6 +43,14 @@ pub struct Language {
     pub name: String,
     /// The code in parentheses, when present: `vi`.
     pub code: Option<String>,
+}
+
+impl Language {
+    /// Whether this is Vietnamese (code `vi`, or a name such as `Tiếng Việt`): the
+    /// engine's own texts (built-in messages, generated labels) are then Vietnamese.
+    pub fn is_vietnamese(&self) -> bool {
+        self.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("vi")) || self.name.contains("Việt")
+    }
 }
 
 /// Text per language, keyed by [`Language::name`]; the key `""` holds a column with no
@@ -90,7 +107,7 @@ impl Node {
     }
 }
 
-/// A group of questions; with appearance `field-list` it is shown as one page.
+/// A group of questions; with appearance `field-list` (or `table-list`) it is shown as one page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// `name`.
@@ -99,7 +116,7 @@ pub struct Group {
     pub label: Texts,
     /// `relevant` expression: when false, the whole group is hidden and keeps no answers.
     pub relevant: Option<String>,
-    /// `appearance` (`field-list` shows the group as one page).
+    /// `appearance` (`field-list` or `table-list` shows the group as one page).
     pub appearance: Option<String>,
     /// The nodes inside.
     pub children: Vec<Node>,
@@ -163,6 +180,31 @@ pub struct Field {
     pub source: Source,
 }
 
+impl Field {
+    /// A question with only a name, kind, label and origin, every column blank: for code
+    /// that builds forms (the reader's generated questions, tests, benchmarks).
+    pub fn new(name: impl Into<String>, kind: FieldKind, label: Texts, source: Source) -> Field {
+        Field {
+            name: name.into(),
+            kind,
+            label,
+            hint: Texts::default(),
+            required: None,
+            required_message: Texts::default(),
+            relevant: None,
+            constraint: None,
+            constraint_message: Texts::default(),
+            calculation: None,
+            default: None,
+            read_only: None,
+            choice_filter: None,
+            appearance: None,
+            parameters: BTreeMap::new(),
+            source,
+        }
+    }
+}
+
 /// The type of a field, from the survey sheet's `type` column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -177,14 +219,15 @@ pub enum FieldKind {
     SelectOne {
         /// The choice list's `list_name`.
         list: String,
-        /// `or_other`: an "other" choice with a text follow-up.
+        /// `or_other`: an "other" choice; the .xlsx reader adds its text follow-up
+        /// `<name>_other`.
         or_other: bool,
     },
     /// Any number of choices from a list (stored space-separated, as in ODK).
     SelectMultiple {
         /// The choice list's `list_name`.
         list: String,
-        /// `or_other`.
+        /// `or_other`, as for [`FieldKind::SelectOne`].
         or_other: bool,
     },
     /// A date (YYYY-MM-DD).

@@ -6,6 +6,7 @@ use super::choices::read_choices;
 use super::columns::{Column, SheetKind, language};
 use super::grid::Workbook;
 use super::settings::read_settings;
+use super::specify_other::add_specify_other;
 use super::survey::read_survey;
 use super::table::Table;
 use super::{Form, Language, Node, Problem, Texts};
@@ -87,10 +88,13 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
         instance_name: settings.instance_name,
         body,
         choices,
+        allow_choice_duplicates: settings.allow_choice_duplicates,
     };
     if let Some(default) = settings.default_language {
         form.default_language = Some(settle_default_language(&mut form, default));
     }
+    // After the languages are settled, so the follow-ups are labelled in each of them.
+    add_specify_other(&mut form);
     problems.extend(check(&form).into_iter().map(|mut p| {
         // Problems not tied to a row name sheets by role: use the author's sheet names.
         if let Some(sheet) = book.sheet(&p.sheet) {

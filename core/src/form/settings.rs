@@ -3,7 +3,7 @@
 use super::Problem;
 use super::columns::normalize;
 use super::grid::Sheet;
-use super::survey::external_data;
+use super::survey::{external_data, flag};
 use crate::text::nfc;
 
 /// The settings Branchbook uses; others (public_key, submission_url...) are ignored.
@@ -14,6 +14,8 @@ pub(crate) struct Settings {
     pub(crate) form_title: Option<String>,
     pub(crate) default_language: Option<String>,
     pub(crate) instance_name: Option<String>,
+    /// `allow_choice_duplicates` (yes/true).
+    pub(crate) allow_choice_duplicates: bool,
     /// The sheet's name and the 1-based row of the values, for problems.
     pub(crate) sheet: String,
     pub(crate) row: u32,
@@ -37,6 +39,10 @@ pub(crate) fn read_settings(sheet: &Sheet, problems: &mut Vec<Problem>) -> Setti
             "version" => &mut settings.version,
             "form_title" | "title" | "set_form_title" => &mut settings.form_title,
             "default_language" => &mut settings.default_language,
+            "allow_choice_duplicates" => {
+                settings.allow_choice_duplicates = flag(Some(value)).is_some();
+                continue;
+            }
             "instance_name" => {
                 if let Some(why) = external_data(&value) {
                     problems.push(Problem {

@@ -278,17 +278,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn open_sets_wal_foreign_keys_and_the_schema_version() {
+    fn open_sets_wal_foreign_keys_busy_timeout_and_the_schema_version() {
         let (_dir, store) = store();
         store
             .read(|tx| {
                 let mode: String = tx.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
                 let fk: i64 = tx.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
                 let v: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                let busy: i64 = tx.query_row("PRAGMA busy_timeout", [], |r| r.get(0))?;
                 assert_eq!(
                     (mode.as_str(), fk, v),
                     ("wal", 1, migrations::SCHEMA_VERSION)
                 );
+                // A second connection (sync writing while the UI reads) waits, not fails.
+                assert_eq!(u128::try_from(busy).ok(), Some(BUSY_TIMEOUT.as_millis()));
+                assert!(busy >= 1000, "busy timeout of {busy} ms");
                 Ok(())
             })
             .unwrap();

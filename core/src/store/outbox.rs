@@ -443,4 +443,32 @@ mod tests {
         };
         assert!(body.archived);
     }
+
+    #[test]
+    fn a_household_reaches_the_server_before_a_visit_that_links_to_it() {
+        let (_dir, store) = store();
+        store.add_form(&crate::store::forms::tests::form_json("visit", "1"), None).unwrap();
+        // A visit started before the household has been sent, and the household edited
+        // after the visit was finalized: revision 1 still goes first.
+        let h = store.create_household(&household("Giàng A Páo")).unwrap();
+        let options = crate::engine::SessionOptions::new(columns::now());
+        let (visit, mut session) = store.start_submission("visit", "1", Some(h.uuid), &options).unwrap();
+        session.set_answer("head_name", crate::engine::Answer::Text { value: "Giàng A Páo".into() }).unwrap();
+        store.finalize(&session.finalize(columns::now()).unwrap()).unwrap();
+        store.edit_household(h.uuid, 1, &household("Giàng A Chá")).unwrap();
+
+        let items = store.outbox(100).unwrap();
+        let order: Vec<(&str, Uuid, u32)> = items
+            .iter()
+            .zip(kinds(&items))
+            .filter(|(_, kind)| *kind != "audit")
+            .map(|(i, kind)| (kind, i.record.uuid, i.record.revision))
+            .collect();
+        assert_eq!(order, vec![("household", h.uuid, 1), ("submission", visit.uuid, 1), ("household", h.uuid, 2)]);
+        let linked = items.iter().find_map(|i| match &i.record.body {
+            RecordBody::Submission(body) => body.household,
+            _ => None,
+        });
+        assert_eq!(linked, Some(h.uuid));
+    }
 }

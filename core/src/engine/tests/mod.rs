@@ -32,24 +32,7 @@ pub(super) struct F(Field);
 
 /// A field named `name` of `kind`, labelled with its name in capitals.
 pub(super) fn q(name: &str, kind: FieldKind) -> F {
-    F(Field {
-        name: name.into(),
-        kind,
-        label: texts(&name.to_uppercase()),
-        hint: Texts::default(),
-        required: None,
-        required_message: Texts::default(),
-        relevant: None,
-        constraint: None,
-        constraint_message: Texts::default(),
-        calculation: None,
-        default: None,
-        read_only: None,
-        choice_filter: None,
-        appearance: None,
-        parameters: BTreeMap::new(),
-        source: Source { sheet: "survey".into(), row: 0 },
-    })
+    F(Field::new(name, kind, texts(&name.to_uppercase()), Source { sheet: "survey".into(), row: 0 }))
 }
 
 pub(super) fn text(name: &str) -> F {
@@ -191,6 +174,7 @@ pub(super) fn form(body: Vec<Node>) -> Form {
         instance_name: None,
         body,
         choices: BTreeMap::new(),
+        allow_choice_duplicates: false,
     }
 }
 

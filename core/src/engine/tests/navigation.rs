@@ -117,3 +117,28 @@ fn an_empty_form_is_at_its_end() {
     assert_eq!(screen.page, Page::End);
     assert!(!screen.can_go_back);
 }
+
+#[test]
+fn a_table_list_group_is_one_page_like_a_field_list() {
+    // pyxform turns `table-list` into `field-list` and ODK Collect shows the whole grid of
+    // selects on one screen; other appearances leave a group question by question.
+    let grid = |appearance: &str| {
+        Node::Group(Group {
+            appearance: Some(appearance.into()),
+            ..group("grid", vec![one("water", "yn").n(), one("toilet", "yn").n()])
+        })
+    };
+    let yn = || list("yn", &[("yes", "Yes", &[]), ("no", "No", &[])]);
+    for appearance in ["table-list", "compact table-list"] {
+        let mut s = session(with_lists(form(vec![grid(appearance), text("notes").n()]), vec![yn()]));
+        assert_eq!(shown(&s), ["water", "toilet"], "{appearance}");
+        let screen = s.screen();
+        assert_eq!(screen.title.as_deref(), Some("GRID"));
+        assert_eq!(screen.appearance.as_deref(), Some(appearance), "the UI draws the grid");
+        s.next().unwrap();
+        assert_eq!(shown(&s), ["notes"], "{appearance}");
+        assert_eq!(s.screen().appearance, None, "a single question's page has none of its own");
+    }
+    let s = session(with_lists(form(vec![grid("minimal"), text("notes").n()]), vec![yn()]));
+    assert_eq!(shown(&s), ["water"]);
+}
