@@ -14,6 +14,10 @@
 #   tests: tests/kotlin/**                                    tests of the bindings and facade
 #          android/app/src/test/kotlin/**                     tests of the presenters
 # Test classes follow JUnit 5 (org.junit.jupiter.api.Test); kotlin.test works too.
+# The sync tests start a real server through the fixture binary
+# tests/src/bin/sync_fixture_server.rs, built here (with the workspace's features, so it
+# reuses what core/bindgen/generate.sh built) and named to the JVM in the system property
+# branchbook.syncServer.
 # Compiling is skipped when no source and no tool changed; the tests always run.
 set -euo pipefail
 source "$(dirname "$0")/lib/tools.sh"
@@ -43,9 +47,11 @@ else
 fi
 
 lib=$(host_library)
+sync_server=$(sync_fixture_server)
+[[ -x $sync_server ]] || { echo "cargo built no sync_fixture_server" >&2; exit 1; }
 report="$out/junit.txt"
 set +e
-java -Duniffi.component.branchbook.libraryOverride="$lib" \
+java -Duniffi.component.branchbook.libraryOverride="$lib" -Dbranchbook.syncServer="$sync_server" \
     -jar "$junit" execute --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
     --class-path "$classes:$classpath:$(kotlin_lib kotlin-stdlib.jar)" \
     --scan-classpath "$classes" | tee "$report"
