@@ -28,6 +28,19 @@ host_library() {
     echo "$lib"
 }
 
+# Builds the sync fixture server (a real server for the Kotlin tests) and prints its path.
+# --workspace keeps the features those of the whole workspace, as in generate.sh's build.
+sync_fixture_server() {
+    cargo build --workspace --locked -q --bin sync_fixture_server --message-format=json-render-diagnostics \
+        | python3 -c '
+import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "sync_fixture_server" and msg.get("executable"):
+        print(msg["executable"])
+'
+}
+
 # The generated Kotlin bindings (core/bindgen/generate.sh writes them).
 generated_kotlin() {
     local kt="$REPO_ROOT/android/app/src/main/kotlin/uniffi/branchbook/branchbook.kt"

@@ -209,14 +209,22 @@ impl TestServer {
             Some(Body::Json(&json!({"username": "mai.lo", "display_name": "Lò Thị Mai", "role": "branch_head", "area_id": branch}))),
         )?;
         let head = uuid_of(&account["account"]["id"]);
-        let uploaded = self.call("POST", "/api/v1/office/forms", Some(&admin), Some(Body::Raw(form_json.as_bytes())))?;
+        let setup = BranchSetup { admin, branch, head };
+        self.publish_form(&setup, form_json)?;
+        Ok(setup)
+    }
+
+    /// Uploads a form version (its JSON) and publishes it, as an administrator.
+    pub fn publish_form(&self, setup: &BranchSetup, form_json: &str) -> Result<(), HarnessError> {
+        let admin = Some(setup.admin.as_str());
+        let uploaded = self.call("POST", "/api/v1/office/forms", admin, Some(Body::Raw(form_json.as_bytes())))?;
         let publish = format!(
             "/api/v1/office/forms/{}/{}/publish",
             uploaded["form_id"].as_str().unwrap_or_default(),
             uploaded["version"].as_str().unwrap_or_default()
         );
-        self.call("POST", &publish, Some(&admin), Some(Body::Json(&json!({}))))?;
-        Ok(BranchSetup { admin, branch, head })
+        self.call("POST", &publish, admin, Some(Body::Json(&json!({}))))?;
+        Ok(())
     }
 
     /// A fresh enrollment code for the branch head, as its QR payload.

@@ -42,7 +42,7 @@ fn full_sync(backend: Backend) {
     assert_eq!(report.photo_bytes_sent, filled.photo_bytes, "each photo byte sent once on a clean network");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
-    assert!(scene.device.client.issues().unwrap().is_empty());
+    assert!(scene.device.store().rejections().unwrap().is_empty());
     assert!(scene.device.store().pending_photos().unwrap().is_empty());
 
     scene.verify(&filled).unwrap();

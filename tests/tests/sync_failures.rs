@@ -60,9 +60,9 @@ fn a_rejected_record_is_kept_with_its_reason_blocks_nothing_and_can_be_sent_late
 
     let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
     assert_eq!(report.records_refused, 1);
-    let issues = scene.device.client.issues().unwrap();
+    let issues = scene.device.store().rejections().unwrap();
     assert_eq!(issues.len(), 1);
-    assert_eq!((issues[0].uuid.as_str(), issues[0].kind.as_str()), (early.to_string().as_str(), "submission"));
+    assert_eq!((issues[0].uuid, issues[0].kind.as_str()), (early, "submission"));
     assert!(!issues[0].reason.is_empty());
     assert_eq!(scene.device.store().submission(early).unwrap().state, RecordState::Finalized, "not marked sent");
     // Everything after it went through.
@@ -82,7 +82,7 @@ fn a_rejected_record_is_kept_with_its_reason_blocks_nothing_and_can_be_sent_late
     store.requeue(early, 1).unwrap();
     let last = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
     assert_eq!((last.records_stored, last.records_refused), (1, 0));
-    assert!(scene.device.client.issues().unwrap().is_empty());
+    assert!(scene.device.store().rejections().unwrap().is_empty());
     assert_eq!(scene.device.store().submission(early).unwrap().state, RecordState::Sent);
     assert_eq!(scene.server.list(&scene.setup, "submissions").unwrap().len(), 21);
 }
@@ -120,7 +120,7 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
     assert!(impatient.client.run(&Unobserved, &CancelHandle::default()).is_err());
     let left = scene.device.store().outbox_len().unwrap();
     assert_eq!(left, queued - 20, "only the acknowledged batch is marked sent");
-    assert!(scene.device.client.issues().unwrap().is_empty());
+    assert!(scene.device.store().rejections().unwrap().is_empty());
 
     proxy.set_plan(Plan::Clean);
     let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();

@@ -50,7 +50,7 @@ fn through_faults(plan: Plan, seed: u64) {
 
     scene.verify(&filled).unwrap();
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
-    assert!(scene.device.client.issues().unwrap().is_empty());
+    assert!(scene.device.store().rejections().unwrap().is_empty());
     assert!(scene.device.store().pending_photos().unwrap().is_empty());
 
     let puts: Vec<_> = stats

@@ -81,6 +81,6 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
     assert_eq!(report.records_refused, 0);
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
     assert!(scene.device.store().pending_photos().unwrap().is_empty());
-    assert!(scene.device.client.issues().unwrap().is_empty());
+    assert!(scene.device.store().rejections().unwrap().is_empty());
     scene.verify(&filled).unwrap();
 }

@@ -1,6 +1,8 @@
-//! The object the apps hold: a [`SyncClient`] over the phone's store that enrolls the
-//! device and runs sync passes. The app calls it from a background thread; every call
-//! blocks until done, failed or cancelled.
+//! A [`SyncClient`] over the phone's store that enrolls the device and runs sync passes.
+//! The apps reach it through the facade ([`crate::api::Branchbook`]'s `enroll_with_qr`,
+//! `enroll` and `sync`, which map its errors to the facade's kinds); Rust callers (the
+//! cross-component tests, the benchmark) use it directly. Every call blocks until done,
+//! failed or cancelled.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -26,24 +28,7 @@ pub struct Enrollment {
     pub account: String,
 }
 
-/// A record the server refused or found in conflict, for the app's "needs attention"
-/// list (it left the outbox; the user edits it or sends it again).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct RecordIssue {
-    /// The record's id.
-    pub uuid: String,
-    /// Its revision.
-    pub revision: u32,
-    /// Kind of record ("submission", "household", "gathering", "audit").
-    pub kind: String,
-    /// The server's reason, for the user.
-    pub reason: String,
-    /// When the server answered (milliseconds since 1970, UTC).
-    pub at_unix_ms: i64,
-}
-
 /// Enrolls the phone and runs sync passes against the store it holds.
-#[derive(uniffi::Object)]
 pub struct SyncClient {
     store: Store,
     timeouts: Timeouts,
@@ -56,11 +41,9 @@ impl std::fmt::Debug for SyncClient {
     }
 }
 
-#[uniffi::export]
 impl SyncClient {
     /// Opens the store file at `db_path` (with its 32-byte key when encrypted) on its own
     /// connection, so a background sync does not hold up the UI's.
-    #[uniffi::constructor]
     pub fn open(db_path: String, key: Option<Vec<u8>>) -> Result<Arc<Self>, SyncError> {
         let store = Store::open(Path::new(&db_path), key.as_deref())?;
         Ok(Arc::new(SyncClient::new(store, Timeouts::default(), RetryPolicy::default())))
@@ -109,31 +92,6 @@ impl SyncClient {
         Ok(self.store.sync_account()?.is_some())
     }
 
-    /// Runs one sync pass: forms, roster and household changes, records, photos. Blocks
-    /// until done; progress goes to `observer`; `cancel` stops it at the next safe point.
-    /// A pass that fails or is killed continues where it stopped the next time.
-    pub fn sync(&self, observer: Box<dyn SyncObserver>, cancel: Arc<CancelHandle>) -> Result<SyncReport, SyncError> {
-        self.run(observer.as_ref(), &cancel)
-    }
-
-    /// Records the server refused or found in conflict, with its reasons.
-    pub fn issues(&self) -> Result<Vec<RecordIssue>, SyncError> {
-        Ok(self
-            .store
-            .rejections()?
-            .into_iter()
-            .map(|i| RecordIssue {
-                uuid: i.uuid.to_string(),
-                revision: i.revision,
-                kind: i.kind,
-                reason: i.reason,
-                at_unix_ms: i.at.timestamp_millis(),
-            })
-            .collect())
-    }
-}
-
-impl SyncClient {
     /// A client over an open store with the given network settings (tests and tools
     /// shorten the waits).
     pub fn new(store: Store, timeouts: Timeouts, retry: RetryPolicy) -> Self {
@@ -145,7 +103,9 @@ impl SyncClient {
         &self.store
     }
 
-    /// [`SyncClient::sync`] for Rust callers, with a borrowed observer.
+    /// Runs one sync pass: forms, roster and household changes, records, photos. Blocks
+    /// until done; progress goes to `observer`; `cancel` stops it at the next safe point.
+    /// A pass that fails or is killed continues where it stopped the next time.
     pub fn run(&self, observer: &dyn SyncObserver, cancel: &CancelHandle) -> Result<SyncReport, SyncError> {
         let account = self.store.sync_account()?.ok_or(SyncError::NotEnrolled)?;
         let server = ServerUrl::parse(&account.server)?;

@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// The request a failure happened in, so an error says where it stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SyncStep {
     /// Exchanging an enrollment code for a device token.
     Enroll,
@@ -38,7 +38,8 @@ impl fmt::Display for SyncStep {
 
 /// Why an enrollment or a sync pass stopped. Retryable kinds are retried with backoff
 /// inside the pass; when one reaches the caller the retries or the deadline ran out.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
+/// The apps see it as [`crate::api::BranchbookError`] (each kind mapped there).
+#[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// The server address typed or scanned is not a usable URL.
     #[error("the server address {url:?} is not usable: {reason}")]

@@ -11,7 +11,7 @@ pub mod retry;
 #[cfg(test)]
 mod test_server;
 
-pub use client::{Enrollment, RecordIssue, SyncClient};
+pub use client::{Enrollment, SyncClient};
 pub use error::{SyncError, SyncStep};
 pub use http::{ServerUrl, Timeouts, Transport};
 pub use pass::SyncReport;

@@ -34,8 +34,8 @@ pub struct SyncReport {
     pub households_received: u32,
     /// Records the server now holds (accepted, or it already had them).
     pub records_stored: u64,
-    /// Records the server refused or found in conflict (they stay on the phone, see
-    /// `SyncClient::issues`).
+    /// Records the server refused or found in conflict (they stay on the phone with the
+    /// server's reason: `Branchbook::outbox_status` lists them).
     pub records_refused: u64,
     /// Photos the server now holds whole.
     pub photos_stored: u32,
