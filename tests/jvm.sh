@@ -20,7 +20,8 @@
 # The sync tests start a real server through the fixture binary
 # tests/src/bin/sync_fixture_server.rs, built here (with the workspace's features, so it
 # reuses what core/bindgen/generate.sh built) and named to the JVM in the system property
-# branchbook.syncServer.
+# branchbook.syncServer; the presenters' tests start the real server program, named in
+# branchbook.server.
 # Compiling is skipped when no source and no tool changed; the tests always run.
 set -euo pipefail
 source "$(dirname "$0")/lib/tools.sh"
@@ -51,13 +52,14 @@ else
     echo "$stamp" >"$out/stamp"
 fi
 
-[[ -x target/debug/branchbook-server ]] || cargo build --locked -q -p branchbook-server
 lib=$(host_library)
-sync_server=$(sync_fixture_server)
-[[ -x $sync_server ]] || { echo "cargo built no sync_fixture_server" >&2; exit 1; }
+sync_server=$(workspace_binary sync_fixture_server)
+server=$(workspace_binary branchbook-server)
+[[ -x $sync_server && -x $server ]] || { echo "cargo built no sync_fixture_server or branchbook-server" >&2; exit 1; }
 report="$out/junit.txt"
 set +e
 java -Duniffi.component.branchbook.libraryOverride="$lib" -Dbranchbook.syncServer="$sync_server" \
+    -Dbranchbook.server="$server" \
     -jar "$junit" execute --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
     --class-path "$classes:$classpath:$(kotlin_lib kotlin-stdlib.jar)" \
     --scan-classpath "$classes" | tee "$report"

@@ -28,17 +28,18 @@ host_library() {
     echo "$lib"
 }
 
-# Builds the sync fixture server (a real server for the Kotlin tests) and prints its path.
-# --workspace keeps the features those of the whole workspace, as in generate.sh's build.
-sync_fixture_server() {
-    cargo build --workspace --locked -q --bin sync_fixture_server --message-format=json-render-diagnostics \
+# Builds one of the workspace's programs and prints its path: the sync fixture server and
+# the real server, which the Kotlin tests start. --workspace keeps the features those of
+# the whole workspace, as in generate.sh's build, so nothing is rebuilt twice.
+workspace_binary() {
+    cargo build --workspace --locked -q --bin "$1" --message-format=json-render-diagnostics \
         | python3 -c '
 import json, sys
 for line in sys.stdin:
     msg = json.loads(line)
-    if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "sync_fixture_server" and msg.get("executable"):
+    if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == sys.argv[1] and msg.get("executable"):
         print(msg["executable"])
-'
+' "$1"
 }
 
 # The generated Kotlin bindings (core/bindgen/generate.sh writes them).

@@ -9,8 +9,8 @@ import java.nio.file.Files
 import java.util.concurrent.TimeUnit
 
 /**
- * The real sync server, started as a program (target/debug/branchbook-server, the one
- * `cargo test --workspace` builds) on a free port over SQLite in a temporary folder,
+ * The real sync server, started as a program (the branchbook-server that tests/jvm.sh
+ * builds and names in the system property `branchbook.server`) on a free port over SQLite in a temporary folder,
  * with the officials' API calls the send and enroll tests need: a branch with its head's
  * account and a published form, enrollment codes, revoking a device, what arrived.
  */
@@ -94,8 +94,10 @@ class TestServer private constructor(private val process: Process, private val d
     companion object {
         /** Starts the server; fails clearly when the binary was not built. */
         fun start(): TestServer {
-            val binary = File(TestApp.repo, "target/debug/branchbook-server")
-            check(binary.canExecute()) { "$binary is missing: run core/bindgen/generate.sh (it builds the workspace)" }
+            val path = System.getProperty("branchbook.server")
+                ?: error("system property branchbook.server is not set: run the Kotlin tests with tests/jvm.sh")
+            val binary = File(path)
+            check(binary.canExecute()) { "$binary is not a program" }
             val dir = Files.createTempDirectory("branchbook-server").toFile()
             val process = ProcessBuilder(binary.path, "--data-dir", dir.path, "--listen", "127.0.0.1:0")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
