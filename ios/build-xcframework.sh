@@ -19,7 +19,7 @@ rustup target add "$device" "${simulators[@]}"
 # Phones do not read .xlsx files but do send: the `sync-client` feature without `xlsx`
 # (see core/Cargo.toml).
 for target in "$device" "${simulators[@]}"; do
-    cargo build --locked --release -p branchbook-core --lib --no-default-features --features sync-client --target "$target"
+    cargo build --locked --profile mobile -p branchbook-core --lib --no-default-features --features sync-client --target "$target"
 done
 
 # The bindings, generated from a host (debug) build of the same code: they depend on the
@@ -35,13 +35,13 @@ cp "$package/Generated/BranchbookCoreFFI.h" "$work/headers/"
 cp "$package/Generated/BranchbookCoreFFI.modulemap" "$work/headers/module.modulemap"
 
 lipo -create \
-    "target/${simulators[0]}/release/libbranchbook_core.a" \
-    "target/${simulators[1]}/release/libbranchbook_core.a" \
+    "target/${simulators[0]}/mobile/libbranchbook_core.a" \
+    "target/${simulators[1]}/mobile/libbranchbook_core.a" \
     -output "$work/simulator/libbranchbook_core.a"
 
 rm -rf "$package/BranchbookCoreFFI.xcframework"
 xcodebuild -create-xcframework \
-    -library "target/$device/release/libbranchbook_core.a" -headers "$work/headers" \
+    -library "target/$device/mobile/libbranchbook_core.a" -headers "$work/headers" \
     -library "$work/simulator/libbranchbook_core.a" -headers "$work/headers" \
     -output "$package/BranchbookCoreFFI.xcframework"
 echo "built $package/BranchbookCoreFFI.xcframework"

@@ -62,7 +62,7 @@ val cargoNdk by tasks.registering(Exec::class) {
         "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
         "--platform", "26",
         "-o", rustJniLibs.get().asFile.path,
-        "build", "--release", "--locked", "-p", "branchbook-core", "--lib", "--no-default-features", "--features", "sync-client",
+        "build", "--profile", "mobile", "--locked", "-p", "branchbook-core", "--lib", "--no-default-features", "--features", "sync-client",
     )
 }
 
