@@ -24,7 +24,9 @@ pub struct SyncProgress {
     pub phase: SyncPhase,
     /// Items finished in this phase.
     pub items_done: u64,
-    /// Items this phase has to handle.
+    /// Items this phase has to handle; 0 when it cannot be known ahead (pulling roster
+    /// and household changes counts the pages as they arrive), which a UI shows as an
+    /// indeterminate bar.
     pub items_total: u64,
     /// Bytes sent or received in this phase.
     pub bytes_done: u64,
