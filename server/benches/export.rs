@@ -42,22 +42,9 @@ async fn run(backend: Backend) {
         println!("{name}: skipped ({PG_URL_VAR} not set)");
         return;
     };
-    let admin = server.admin().await;
     let form = household_form();
-    server.publish_form(&admin, form.upload.clone()).await;
-    let province = server
-        .create_area(&admin, None, "province", "Cao Bằng")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã")
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội")
-        .await;
-    let (head, _) = server
-        .create_account(&admin, "head", "branch_head", Some(branch))
-        .await;
-    let device = server.enrolled_device(&admin, head).await.token;
+    let (enrolled, admin) = server.one_device().await;
+    let device = enrolled.token;
     let households: Vec<Record> = (0..100).map(|i| household(Uuid::now_v7(), 1, i)).collect();
     server.push(&device, &households).await;
     let started = Instant::now();
