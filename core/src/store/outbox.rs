@@ -160,6 +160,17 @@ pub(crate) fn mark_sent(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Resu
     Ok(())
 }
 
+/// Removes refusal `(uuid, revision)` from the refused list, returning the record's kind.
+fn take_rejection(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<OutboxKind, StoreError> {
+    let kind: Option<String> = tx
+        .prepare_cached("DELETE FROM rejections WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
+        .query_row((Id(uuid), revision), |r| r.get(0))
+        .optional()?;
+    kind.as_deref()
+        .and_then(OutboxKind::parse)
+        .ok_or_else(|| StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision} among rejections")))
+}
+
 /// [`Store::mark_rejected`] inside a transaction.
 pub(crate) fn mark_rejected(tx: &Transaction<'_>, uuid: Uuid, revision: u32, reason: &str) -> Result<(), StoreError> {
     let kind: Option<String> = tx
@@ -251,14 +262,7 @@ impl Store {
     /// to reopen: [`StoreError::WrongState`], nothing changes.
     pub fn reopen_refused(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
         self.write(|tx| {
-            let kind: Option<String> = tx
-                .prepare_cached("DELETE FROM rejections WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
-                .query_row((Id(uuid), revision), |r| r.get(0))
-                .optional()?;
-            let kind = kind
-                .as_deref()
-                .and_then(OutboxKind::parse)
-                .ok_or_else(|| StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision} among rejections")))?;
+            let kind = take_rejection(tx, uuid, revision)?;
             let (record, reopened) = match kind {
                 OutboxKind::Submission => (
                     RecordKind::Submission,
@@ -287,14 +291,7 @@ impl Store {
     /// a household restored); it goes at the end of the sending order.
     pub fn requeue(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
         self.write(|tx| {
-            let kind: Option<String> = tx
-                .prepare_cached("DELETE FROM rejections WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
-                .query_row((Id(uuid), revision), |r| r.get(0))
-                .optional()?;
-            let kind = kind
-                .as_deref()
-                .and_then(OutboxKind::parse)
-                .ok_or_else(|| StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision} among rejections")))?;
+            let kind = take_rejection(tx, uuid, revision)?;
             enqueue(tx, kind, uuid, revision)
         })
     }
