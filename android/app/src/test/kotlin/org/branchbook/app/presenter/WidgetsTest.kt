@@ -125,7 +125,7 @@ class WidgetsTest {
         app.core.resumeSurvey(id).use { s ->
             val answers = s.screen().questions.associate { it.name to it.value }
             assertEquals(Answer.Text("Lò Thị Mai"), answers["t"])
-            assertEquals(Answer.Decimal(2.5), answers["d"])
+            assertEquals(Answer.Decimal(3.75), answers["d"])
             assertEquals(Answer.Choice("b"), answers["one"])
             assertEquals(value("pic"), answers["pic"])
         }
