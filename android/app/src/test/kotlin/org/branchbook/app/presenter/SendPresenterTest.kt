@@ -189,6 +189,37 @@ class SendPresenterTest {
     }
 
     @Test
+    fun `a survey the server refused is opened from the send screen as a draft with its answers`() = TestServer.start().use { server ->
+        TestApp.with { app ->
+            enrolled(app, server)
+            // A version of the form the server never published: it refuses the survey.
+            app.core.importFormJson(formJson.replace("\"version\": \"2025-06\"", "\"version\": \"2099-01\""))
+            val survey = app.core.startSurvey("child_register", "2099-01", null, null).use {
+                it.setAnswer("mother", Answer.Text("Lò Thị Mai"))
+                assertTrue(it.finalize() is FinalizeOutcome.Finalized)
+                it.submissionId()
+            }
+            app.navigator.open(Route.Send)
+            val p = SendPresenter(app.scope)
+            p.start()
+            p.send()
+            val row = p.state.refused.single()
+            assertEquals(survey, row.id)
+            assertEquals(Route.Survey(survey), row.opens)
+
+            p.edit(row)
+            assertEquals(Route.Survey(survey), app.navigator.current)
+            with(app.core.submission(survey)) { assertEquals(RecordState.DRAFT to 1u, state to revision) }
+            app.core.resumeSurvey(survey).use { s ->
+                assertEquals(Answer.Text("Lò Thị Mai"), s.screen().questions.single { it.name == "mother" }.value, "her answers are kept")
+            }
+            p.refresh()
+            assertEquals(emptyList<RefusedRow>(), p.state.refused)
+            assertEquals("Đang chờ gửi: 1 bản ghi, 0 ảnh (0 B)", p.state.waiting, "only the history entry of reopening it: the draft waits for her")
+        }
+    }
+
+    @Test
     fun `a revoked phone is told plainly and keeps its data`() = TestServer.start().use { server ->
         TestApp.with { app ->
             enrolled(app, server)
