@@ -66,9 +66,13 @@ fn the_app_object_enrolls_syncs_with_progress_and_learns_it_was_revoked() {
     assert_eq!(app.enrollment().unwrap(), Some(enrolled.clone()));
     assert_eq!(app.account().unwrap().as_deref(), Some(enrolled.account.as_str()));
 
-    // The first pass brings the form and the roster.
+    // The first pass brings the form and the roster, and is remembered as the last send.
+    assert_eq!(app.last_sync().unwrap(), None);
+    let before = chrono::Utc::now();
     let first = Recorder::default();
     let report = app.sync(Box::new(first.clone()), CancelHandle::new()).unwrap();
+    let first_end = app.last_sync().unwrap().expect("a finished pass is remembered");
+    assert!(first_end >= before - chrono::Duration::milliseconds(1) && first_end <= chrono::Utc::now(), "{first_end}");
     assert_eq!((report.forms_received, report.members_received), (1, 3));
     assert_eq!(first.phases().first(), Some(&SyncPhase::PullingForms));
     assert_eq!(first.phases().last(), Some(&SyncPhase::Done));
@@ -104,12 +108,15 @@ fn the_app_object_enrolls_syncs_with_progress_and_learns_it_was_revoked() {
     cancelled.cancel();
     assert!(matches!(app.sync(Box::new(Recorder::default()), cancelled), Err(BranchbookError::Cancelled { .. })));
     assert_eq!(app.outbox_status().unwrap().records_waiting, waiting.records_waiting);
+    assert_eq!(app.last_sync().unwrap(), Some(first_end), "a stopped pass is not a send");
 
     let second = Recorder::default();
     let report = app.sync(Box::new(second.clone()), CancelHandle::new()).unwrap();
     assert_eq!(report.photos_stored, 1);
     assert_eq!(report.records_stored, waiting.records_waiting);
     assert!(second.phases().contains(&SyncPhase::PushingRecords) && second.phases().contains(&SyncPhase::PushingPhotos));
+    let second_end = app.last_sync().unwrap().unwrap();
+    assert!(second_end >= first_end);
     let sent = app.outbox_status().unwrap();
     assert_eq!((sent.records_waiting, sent.photos_waiting), (0, 0));
     let home = app.home_counts().unwrap();
@@ -119,5 +126,6 @@ fn the_app_object_enrolls_syncs_with_progress_and_learns_it_was_revoked() {
     server.revoke(&setup, &enrolled.device_id).unwrap();
     let revoked = app.sync(Box::new(Recorder::default()), CancelHandle::new()).unwrap_err();
     assert!(matches!(revoked, BranchbookError::DeviceRevoked { .. }), "{revoked:?}");
+    assert_eq!(app.last_sync().unwrap(), Some(second_end), "a refused pass is not a send");
     assert!(revoked.user_message(branchbook_core::i18n::UiLanguage::Vi).contains("thu hồi"));
 }

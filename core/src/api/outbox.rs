@@ -33,6 +33,15 @@ impl Branchbook {
         })
     }
 
+    /// Reopens refused record `record_id` at `revision` for her to correct: a survey
+    /// becomes a draft again (`resume_survey`), a gathering open again (its details and
+    /// attendance can change, then `close_gathering`); finishing it sends the corrected
+    /// record in place of the refused one. A refused household cannot be reopened
+    /// ([`BranchbookError::WrongState`]): it can only be sent again.
+    pub fn reopen_refused(&self, record_id: Uuid, revision: u32) -> Result<(), BranchbookError> {
+        Ok(self.store.reopen_refused(record_id, revision)?)
+    }
+
     /// Queues refused record `record_id` at `revision` again (after the server's
     /// problem was fixed); it goes with the next send.
     pub fn send_again(&self, record_id: Uuid, revision: u32) -> Result<(), BranchbookError> {

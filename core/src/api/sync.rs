@@ -7,6 +7,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::{Branchbook, BranchbookError};
+use crate::ffi_time::UtcDateTime;
 use crate::sync::{CancelHandle, Enrollment, SyncClient, SyncObserver, SyncReport};
 
 /// The sync client of a [`Branchbook`], opened on first use, and the lock that keeps
@@ -52,6 +53,12 @@ impl Branchbook {
             area_path: account.branch.area_path,
             account: self.store.account()?.unwrap_or_default(),
         }))
+    }
+
+    /// When a sync pass last ran to its end (everything that waited was sent or
+    /// answered), or `None` before the first; the apps show it in the user's zone.
+    pub fn last_sync(&self) -> Result<Option<UtcDateTime>, BranchbookError> {
+        Ok(self.store.last_sync()?)
     }
 
     /// Runs one sync pass: new forms and roster and household changes come down,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::columns::{self, Id, Millis};
 use super::{RecordKind, Store, StoreError, audit, gatherings, households, submissions};
-use crate::protocol::Record;
+use crate::protocol::{AuditAction, Record};
 
 /// Kinds of records the outbox carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +160,17 @@ pub(crate) fn mark_sent(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Resu
     Ok(())
 }
 
+/// Removes refusal `(uuid, revision)` from the refused list, returning the record's kind.
+fn take_rejection(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<OutboxKind, StoreError> {
+    let kind: Option<String> = tx
+        .prepare_cached("DELETE FROM rejections WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
+        .query_row((Id(uuid), revision), |r| r.get(0))
+        .optional()?;
+    kind.as_deref()
+        .and_then(OutboxKind::parse)
+        .ok_or_else(|| StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision} among rejections")))
+}
+
 /// [`Store::mark_rejected`] inside a transaction.
 pub(crate) fn mark_rejected(tx: &Transaction<'_>, uuid: Uuid, revision: u32, reason: &str) -> Result<(), StoreError> {
     let kind: Option<String> = tx
@@ -244,18 +255,43 @@ impl Store {
         })
     }
 
+    /// Reopens refused record `(uuid, revision)` for her to correct, in one transaction:
+    /// a survey becomes a draft again at the same revision, a gathering open again (the
+    /// server never stored that revision, so finishing it sends the corrected one in its
+    /// place). It leaves the refused list. Households and history entries have no draft
+    /// to reopen: [`StoreError::WrongState`], nothing changes.
+    pub fn reopen_refused(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let kind = take_rejection(tx, uuid, revision)?;
+            let (record, reopened) = match kind {
+                OutboxKind::Submission => (
+                    RecordKind::Submission,
+                    tx.prepare_cached(
+                        "UPDATE submissions SET state = 'draft', finalized_at = NULL
+                         WHERE uuid = ?1 AND revision = ?2 AND current = 1 AND state = 'finalized'",
+                    )?
+                    .execute((Id(uuid), revision))?,
+                ),
+                OutboxKind::Gathering => (
+                    RecordKind::Gathering,
+                    tx.prepare_cached("UPDATE gatherings SET state = 'draft', closed_at = NULL WHERE uuid = ?1 AND state = 'finalized'")?
+                        .execute([Id(uuid)])?,
+                ),
+                OutboxKind::Household => (RecordKind::Household, 0),
+                OutboxKind::Audit => (RecordKind::Audit, 0),
+            };
+            if reopened == 0 {
+                return Err(StoreError::WrongState { kind: record, id: uuid, state: "refused".into(), action: "reopen" });
+            }
+            audit::log(tx, AuditAction::Edited, record, uuid, revision, columns::now())
+        })
+    }
+
     /// Queues a refused record again (the server was fixed: a form version published,
     /// a household restored); it goes at the end of the sending order.
     pub fn requeue(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
         self.write(|tx| {
-            let kind: Option<String> = tx
-                .prepare_cached("DELETE FROM rejections WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
-                .query_row((Id(uuid), revision), |r| r.get(0))
-                .optional()?;
-            let kind = kind
-                .as_deref()
-                .and_then(OutboxKind::parse)
-                .ok_or_else(|| StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision} among rejections")))?;
+            let kind = take_rejection(tx, uuid, revision)?;
             enqueue(tx, kind, uuid, revision)
         })
     }
@@ -422,6 +458,42 @@ mod tests {
         let last = store.outbox(100).unwrap().pop().unwrap();
         assert_eq!((last.record.uuid, last.record.revision), (a.uuid, 1), "queued again at the end");
         assert!(matches!(store.requeue(a.uuid, 1), Err(StoreError::NotFound { .. })));
+    }
+
+    #[test]
+    fn a_refused_gathering_reopens_to_be_corrected_and_a_household_cannot() {
+        let (_dir, store) = store();
+        let h = store.create_household(&household("Giàng A Páo")).unwrap();
+        let m = member("Thào Thị Dợ");
+        store.import_roster(std::slice::from_ref(&m), RosterChange::Replace).unwrap();
+        let g = store.create_gathering(&gathering()).unwrap();
+        store.check_in(g.uuid, m.id).unwrap();
+        store.close_gathering(g.uuid).unwrap();
+        store.mark_rejected(g.uuid, 1, "the gathering closes before it starts").unwrap();
+        store.mark_rejected(h.uuid, 1, "unknown village").unwrap();
+
+        assert!(matches!(store.reopen_refused(h.uuid, 1), Err(StoreError::WrongState { kind: RecordKind::Household, .. })));
+        assert_eq!(store.rejections().unwrap().len(), 2, "a refused reopen changes nothing");
+        assert!(matches!(store.reopen_refused(g.uuid, 2), Err(StoreError::NotFound { .. })));
+
+        // A refused survey becomes a draft again at the same revision.
+        store.add_form(&crate::store::forms::tests::form_json("visit", "1"), None).unwrap();
+        let options = crate::engine::SessionOptions::new(columns::now());
+        let (visit, mut session) = store.start_submission("visit", "1", None, &options).unwrap();
+        session.set_answer("head_name", crate::engine::Answer::Text { value: "Giàng A Páo".into() }).unwrap();
+        store.finalize(&session.finalize(columns::now()).unwrap()).unwrap();
+        store.mark_rejected(visit.uuid, 1, "unknown form version").unwrap();
+        store.reopen_refused(visit.uuid, 1).unwrap();
+        let draft = store.submission(visit.uuid).unwrap();
+        assert_eq!((draft.state, draft.revision), (RecordState::Draft, 1));
+        assert!(store.resume(visit.uuid).is_ok(), "she continues it where it was");
+
+        store.reopen_refused(g.uuid, 1).unwrap();
+        assert_eq!(store.gathering(g.uuid).unwrap().state, RecordState::Draft);
+        assert_eq!(store.rejections().unwrap().iter().map(|r| r.uuid).collect::<Vec<_>>(), vec![h.uuid]);
+        assert!(!store.outbox(100).unwrap().iter().any(|i| i.record.uuid == g.uuid), "nothing goes until she closes it");
+        store.close_gathering(g.uuid).unwrap();
+        assert!(store.outbox(100).unwrap().iter().any(|i| (i.record.uuid, i.record.revision) == (g.uuid, 1)), "the same revision goes again");
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! What the sync client keeps in the store so that a pass stopped at any point continues
 //! where it stopped: the enrollment (server, device token, branch, limits) and the cursor
 //! of roster and household changes, as settings in the `meta` table (the token is as
-//! safe as the database file: SQLCipher-encrypted when the app gives a key); and the
-//! server's answers to a batch, applied in one transaction.
+//! safe as the database file: SQLCipher-encrypted when the app gives a key); when a pass
+//! last ran to its end; and the server's answers to a batch, applied in one transaction.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction};
 use uuid::Uuid;
 
@@ -31,6 +32,7 @@ const DEVICE: &str = "sync.device_id";
 const BRANCH: &str = "sync.branch";
 const LIMITS: &str = "sync.limits";
 const CURSOR: &str = "sync.cursor";
+const LAST_SUCCESS: &str = "sync.last_success_ms";
 
 fn set(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), StoreError> {
     tx.prepare_cached(
@@ -64,6 +66,7 @@ impl Store {
             let previous: Option<BranchInfo> = get(tx, BRANCH)?.map(|b| from_json("sync branch", &b)).transpose()?;
             if previous.is_none_or(|p| p.id != enrollment.branch.id) {
                 set(tx, CURSOR, "0")?;
+                tx.prepare_cached("DELETE FROM meta WHERE key = ?1")?.execute([LAST_SUCCESS])?;
             }
             set(tx, SERVER, server)?;
             set(tx, TOKEN, &enrollment.token)?;
@@ -107,6 +110,23 @@ impl Store {
     /// again is harmless, so a pass stopped between the two asks for it again).
     pub fn set_sync_cursor(&self, cursor: i64) -> Result<(), StoreError> {
         self.write(|tx| set(tx, CURSOR, &cursor.to_string()))
+    }
+
+    /// Notes that a sync pass ran to its end at `at`, in the transaction that closes the
+    /// pass (the apps show it as "last sent").
+    pub fn finish_sync_pass(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write(|tx| set(tx, LAST_SUCCESS, &at.timestamp_millis().to_string()))
+    }
+
+    /// When a sync pass last ran to its end for the enrolled branch, or `None` if none has.
+    pub fn last_sync(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.read(|tx| {
+            get(tx, LAST_SUCCESS)?
+                .map(|ms| {
+                    ms.parse::<i64>().ok().and_then(DateTime::from_timestamp_millis).ok_or_else(|| StoreError::invalid("last sync", "not a time"))
+                })
+                .transpose()
+        })
     }
 
     /// Applies the server's answers to one batch in one transaction: what it stored
@@ -159,6 +179,21 @@ mod tests {
         assert_eq!(store.sync_cursor().unwrap(), 42, "same branch keeps the cursor");
         store.save_enrollment("https://s.vn", &enrollment(Uuid::now_v7())).unwrap();
         assert_eq!(store.sync_cursor().unwrap(), 0);
+    }
+
+    #[test]
+    fn the_end_of_a_pass_is_kept_until_another_branch_is_enrolled() {
+        let (_dir, store) = store();
+        let branch = Uuid::now_v7();
+        store.save_enrollment("https://s.vn", &enrollment(branch)).unwrap();
+        assert_eq!(store.last_sync().unwrap(), None);
+        let at = DateTime::from_timestamp_millis(1_790_000_000_123).unwrap();
+        store.finish_sync_pass(at).unwrap();
+        assert_eq!(store.last_sync().unwrap(), Some(at));
+        store.save_enrollment("https://s.vn", &enrollment(branch)).unwrap();
+        assert_eq!(store.last_sync().unwrap(), Some(at), "same branch keeps it");
+        store.save_enrollment("https://s.vn", &enrollment(Uuid::now_v7())).unwrap();
+        assert_eq!(store.last_sync().unwrap(), None, "another branch has not been sent to");
     }
 
     #[test]

@@ -86,6 +86,7 @@ pub(crate) fn run(
     pass.pull_changes()?;
     pass.push_records(limits)?;
     pass.push_photos(limits)?;
+    store.finish_sync_pass(chrono::Utc::now())?;
     pass.progress.report(SyncPhase::Done, (0, 0), (0, 0), None);
     Ok(pass.report)
 }

@@ -98,7 +98,8 @@ class MainActivity : Activity(), Host {
         is Route.FormPicker -> FormPickerScreen(ui, scope, route.householdId)
         is Route.Survey -> SurveyScreen(ui, scope, route.submissionId, this)
         Route.Gatherings -> GatheringsScreen(ui, scope)
-        Route.GatheringNew -> GatheringNewScreen(ui, scope, this)
+        Route.GatheringNew -> GatheringNewScreen(ui, scope, null, this)
+        is Route.GatheringEdit -> GatheringNewScreen(ui, scope, route.gatheringId, this)
         is Route.Gathering -> GatheringScreen(ui, scope, route.gatheringId, this)
         Route.Send -> SendScreen(ui, scope)
         Route.Settings -> SettingsScreen(ui, scope, versionName()) { show() }

@@ -13,8 +13,10 @@ import uniffi.branchbook.gatheringKindName
 /** The inputs of the new-gathering form that an error can point at. */
 enum class GatheringField { TOPIC, VILLAGE }
 
-/** What the new-gathering form shows. */
+/** What the gathering details form shows (a new gathering, or an open one's details). */
 data class GatheringNewState(
+    /** False until an existing gathering's details are read (the inputs wait for them). */
+    val loaded: Boolean = true,
     /** The kinds she can choose, by name, in the core's order. */
     val kinds: List<Pair<GatheringKind, String>> = emptyList(),
     /** The kind chosen. */
@@ -39,14 +41,27 @@ data class GatheringNewState(
 
 /**
  * Starting a gathering: kind, topic, village, date and time (now unless she changes it),
- * who leads it. Creating it opens its attendance screen in place of this form.
+ * who leads it. Creating it opens its attendance screen in place of this form. Given
+ * [gatheringId], the same form changes that open gathering's details (a gathering the
+ * server refused for its date, reopened from the send screen) and goes back to it.
  */
-class GatheringNewPresenter(private val scope: AppScope, now: Instant = Instant.now()) :
+class GatheringNewPresenter(private val scope: AppScope, now: Instant = Instant.now(), private val gatheringId: String? = null) :
     Presenter<GatheringNewState>(GatheringNewState()) {
     init {
         val texts = scope.texts
-        state = GatheringNewState(kinds = GatheringKind.entries.map { it to gatheringKindName(it, texts.language) })
+        state = GatheringNewState(loaded = gatheringId == null, kinds = GatheringKind.entries.map { it to gatheringKindName(it, texts.language) })
             .withStart(LocalDateTime.ofInstant(now, VIETNAM_CLOCK).withSecond(0).withNano(0))
+        gatheringId?.let(::load)
+    }
+
+    private fun load(id: String) {
+        val texts = scope.texts
+        scope.worker.run({ scope.core.gathering(id).details }) { result ->
+            state = result.map { d ->
+                state.copy(loaded = true, kind = d.kind, topic = d.topic, village = d.village, facilitator = d.facilitator, notes = d.notes)
+                    .withStart(LocalDateTime.ofInstant(d.startsAt, VIETNAM_CLOCK))
+            }.getOrElse { state.copy(error = texts.error(it)) }
+        }
     }
 
     /** She chose a kind. */
@@ -70,13 +85,15 @@ class GatheringNewPresenter(private val scope: AppScope, now: Instant = Instant.
     /** She picked the time. */
     fun time(hour: Int, minute: Int) = edit { withStart(LocalDateTime.of(startsAt.toLocalDate(), LocalTime.of(hour, minute))) }
 
-    /** Creates the gathering and opens it. */
-    fun create() {
+    /** Creates the gathering and opens it, or saves the open gathering's details and goes back to it. */
+    fun save() {
         val texts = scope.texts
         val s = state
+        if (!s.loaded) return
         val details = GatheringDetails(s.kind, s.topic, s.village, s.startsAt.toInstant(VIETNAM_CLOCK), s.facilitator, s.notes)
-        scope.worker.run({ scope.core.createGathering(details) }) { result ->
-            result.onSuccess { scope.navigator.replace(Route.Gathering(it.uuid)) }.onFailure { failure ->
+        val id = gatheringId
+        scope.worker.run({ if (id == null) scope.core.createGathering(details) else scope.core.updateGathering(id, details) }) { result ->
+            result.onSuccess { if (id == null) scope.navigator.replace(Route.Gathering(it.uuid)) else scope.navigator.back() }.onFailure { failure ->
                 val field = when ((failure as? BranchbookException.InvalidInput)?.field) {
                     "topic" -> GatheringField.TOPIC
                     "village" -> GatheringField.VILLAGE

@@ -240,6 +240,9 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
         scope.worker.run({ scope.core.photoThumbnail(sha256) }) { done(it.getOrNull()) }
     }
 
+    /** Opens the form that changes this open gathering's kind, topic, village, time, facilitator or notes. */
+    fun editDetails() = scope.navigator.open(Route.GatheringEdit(gatheringId))
+
     /** Closes the gathering (after she confirmed): it is queued for sending and its list can no longer change. */
     fun close() {
         val texts = scope.texts

@@ -9,6 +9,8 @@ import uniffi.branchbook.formatInstant
 data class HomeState(
     /** Her branch (or account), once the phone is enrolled. */
     val heading: String? = null,
+    /** "Last sent: ..." on Vietnam's clock, once a send has gone through. */
+    val lastSent: String? = null,
     /** Shown when the phone is not connected to a server yet (she can still work). */
     val notEnrolled: String? = null,
     /** The counts, one line each: drafts, ready to send, sent, needing attention. */
@@ -39,6 +41,7 @@ class HomePresenter(private val scope: AppScope) : Presenter<HomeState>(HomeStat
             val branch = core.enrollment()?.branchName ?: core.account()
             HomeState(
                 heading = branch?.let { texts.format(TextKey.HOME_BRANCH, "branch" to it) },
+                lastSent = texts.lastSent(core.lastSync()),
                 notEnrolled = if (branch == null) texts[TextKey.HOME_NOT_ENROLLED] else null,
                 counts = listOf(
                     texts.format(TextKey.HOME_DRAFTS, "count" to counts.surveyDrafts + counts.openGatherings),

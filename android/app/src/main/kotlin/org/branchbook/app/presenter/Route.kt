@@ -32,6 +32,9 @@ sealed class Route {
     /** Create a gathering. */
     data object GatheringNew : Route()
 
+    /** Change open gathering [gatheringId]'s kind, topic, village, time, facilitator or notes. */
+    data class GatheringEdit(val gatheringId: String) : Route()
+
     /** One gathering: attendance, photos, totals, close. */
     data class Gathering(val gatheringId: String) : Route()
 
@@ -52,6 +55,7 @@ sealed class Route {
         is Survey -> "survey $submissionId"
         Gatherings -> "gatherings"
         GatheringNew -> "gathering-new"
+        is GatheringEdit -> "gathering-edit $gatheringId"
         is Gathering -> "gathering $gatheringId"
         Send -> "send"
         Settings -> "settings"
@@ -73,6 +77,7 @@ sealed class Route {
                 "survey" -> id?.let(::Survey)
                 "gatherings" -> Gatherings.takeIf { id == null }
                 "gathering-new" -> GatheringNew.takeIf { id == null }
+                "gathering-edit" -> id?.let(::GatheringEdit)
                 "gathering" -> id?.let(::Gathering)
                 "send" -> Send.takeIf { id == null }
                 "settings" -> Settings.takeIf { id == null }

@@ -19,12 +19,16 @@ data class RefusedRow(
     val text: String,
     /** When the server said so, in Vietnam's time. */
     val at: String,
+    /** Where [edit] takes her to correct it (a survey or a gathering); null when it can only be sent again. */
+    val opens: Route? = null,
 )
 
 /** What the send screen shows. */
 data class SendState(
     /** False until the phone is enrolled: then the screen offers to connect instead. */
     val enrolled: Boolean = true,
+    /** "Last sent: ..." on Vietnam's clock, once a send has gone through. */
+    val lastSent: String? = null,
     /** "Waiting to be sent: 3 records, 2 photos (1.2 MB)" or "Nothing left to send". */
     val waiting: String = "",
     /** True while a pass runs (the button is replaced by Stop and the progress bar). */
@@ -50,7 +54,8 @@ data class SendState(
 /**
  * Sending: one button starts a pass in the background ([Sender]), the screen shows its
  * phase, a progress bar with items and bytes, then what was sent and what the server
- * refused and why (each refused record can be queued again). A pass goes on when she
+ * refused and why (each refused record can be queued again, and a survey or gathering
+ * opened to be corrected). A pass goes on when she
  * leaves the screen; coming back shows where it is. A revoked phone, no network and
  * Stop each get a plain sentence; nothing on the phone is lost in any of them.
  */
@@ -87,17 +92,30 @@ class SendPresenter(private val scope: AppScope) : Presenter<SendState>(SendStat
         }
     }
 
+    /**
+     * Opens refused [row] for her to correct: the survey as a draft again, the gathering
+     * open again. Finishing it queues the corrected record for the next send.
+     */
+    fun edit(row: RefusedRow) {
+        val route = row.opens ?: return
+        val texts = scope.texts
+        scope.worker.run({ scope.core.reopenRefused(row.id, row.revision) }) { result ->
+            result.onSuccess { scope.navigator.open(route) }.onFailure { state = state.copy(error = texts.error(it)) }
+        }
+    }
+
     /** Opens the enroll screen (a phone that is not connected yet). */
     fun enroll() = scope.navigator.open(Route.Enroll)
 
     /** Reads what waits and what was refused. */
     fun refresh() {
         val texts = scope.texts
-        scope.worker.run({ scope.core.outboxStatus() to (scope.core.enrollment() != null) }) { result ->
-            result.onSuccess { (outbox, enrolled) ->
+        scope.worker.run({ Triple(scope.core.outboxStatus(), scope.core.enrollment() != null, scope.core.lastSync()) }) { result ->
+            result.onSuccess { (outbox, enrolled, lastSync) ->
                 val nothing = outbox.recordsWaiting == 0uL && outbox.photosWaiting == 0uL
                 state = state.copy(
                     enrolled = enrolled,
+                    lastSent = texts.lastSent(lastSync),
                     waiting = if (nothing) texts[TextKey.SEND_NOTHING] else texts.format(
                         TextKey.SEND_WAITING,
                         "records" to outbox.recordsWaiting,
@@ -111,6 +129,11 @@ class SendPresenter(private val scope: AppScope) : Presenter<SendState>(SendStat
                             it.revision,
                             texts.format(TextKey.SEND_REFUSED_ITEM, "what" to recordKindName(it.kind, texts.language), "reason" to it.reason),
                             formatInstant(it.at, texts.language),
+                            when (it.kind) {
+                                "submission" -> Route.Survey(it.uuid)
+                                "gathering" -> Route.Gathering(it.uuid)
+                                else -> null
+                            },
                         )
                     },
                     error = null,

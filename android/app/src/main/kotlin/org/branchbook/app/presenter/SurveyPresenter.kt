@@ -17,6 +17,7 @@ import uniffi.branchbook.Screen
 import uniffi.branchbook.ScreenUpdate
 import uniffi.branchbook.SurveySession
 import uniffi.branchbook.TextKey
+import uniffi.branchbook.UiLanguage
 import uniffi.branchbook.TimeOfDay
 import uniffi.branchbook.formatDate
 import uniffi.branchbook.formatInstant
@@ -360,7 +361,9 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
             null -> ""
             is Answer.Text -> value.value
             is Answer.Integer -> value.value.toString()
+            // Vietnamese writes a decimal comma (she may type either; see [type]).
             is Answer.Decimal -> value.value.toBigDecimal().stripTrailingZeros().toPlainString()
+                .let { if (texts.language == UiLanguage.VI) it.replace('.', ',') else it }
             is Answer.Choice -> value.name
             is Answer.Choices -> value.names.joinToString(" ")
             is Answer.Date -> formatDate(value.value, texts.language)

@@ -1,8 +1,10 @@
 package org.branchbook.app.presenter
 
+import java.time.Instant
 import uniffi.branchbook.BranchbookException
 import uniffi.branchbook.TextKey
 import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.formatInstant
 import uniffi.branchbook.uiFormat
 import uniffi.branchbook.uiText
 
@@ -17,6 +19,9 @@ class Texts(val language: UiLanguage) {
     /** The text of [key] with its placeholders filled: `format(HOME_DRAFTS, "count" to 3)`. */
     fun format(key: TextKey, vararg args: Pair<String, Any>): String =
         uiFormat(key, language, args.associate { (name, value) -> name to value.toString() })
+
+    /** "Last sent: 12/06/2025 08:30" on Vietnam's clock, or null before the first send ([at] null). */
+    fun lastSent(at: Instant?): String? = at?.let { format(TextKey.SEND_LAST, "time" to formatInstant(it, language)) }
 
     /**
      * The sentence to show for a failed call: the core's message for its kind of error.

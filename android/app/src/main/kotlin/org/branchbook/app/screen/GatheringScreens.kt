@@ -41,14 +41,19 @@ class GatheringsScreen(ui: Ui, scope: AppScope) : StateScreen<GatheringsState, G
 }
 
 /** The new-gathering form. */
-class GatheringNewScreen(ui: Ui, scope: AppScope, private val host: Host) :
-    StateScreen<GatheringNewState, GatheringNewPresenter>(ui, GatheringNewPresenter(scope)) {
+class GatheringNewScreen(ui: Ui, scope: AppScope, gatheringId: String?, private val host: Host) :
+    StateScreen<GatheringNewState, GatheringNewPresenter>(ui, GatheringNewPresenter(scope, gatheringId = gatheringId)) {
     private val texts = scope.texts
+    private var inputsBuilt = false
 
     init {
-        val s = p.state
+        keep(ui.title(if (gatheringId == null) texts[TextKey.GATHERING_NEW] else texts[TextKey.ACTION_EDIT]))
+    }
+
+    /** The text boxes, built once the details are known (at once for a new gathering). */
+    private fun buildInputs(s: GatheringNewState) {
+        inputsBuilt = true
         with(ui) {
-            keep(title(texts[TextKey.GATHERING_NEW]))
             keep(labelled(texts[TextKey.GATHERING_KIND], choice(s.kinds, s.kind) { p.kind(it) }))
             keep(labelled(texts[TextKey.GATHERING_TOPIC], input("", s.topic) { p.topic(it) }))
             keep(labelled(texts[TextKey.GATHERING_VILLAGE], input("", s.village) { p.village(it) }))
@@ -60,6 +65,11 @@ class GatheringNewScreen(ui: Ui, scope: AppScope, private val host: Host) :
     override fun load() {}
 
     override fun render(state: GatheringNewState) {
+        if (!state.loaded) {
+            state.error?.let { show(ui.error(it)) } ?: show(ui.text(texts[TextKey.COMMON_LOADING]))
+            return
+        }
+        if (!inputsBuilt) buildInputs(state)
         show(ui.heading(texts[TextKey.GATHERING_STARTS_AT]))
         show(ui.text(state.startsAtText, 18f))
         val at = state.startsAt
@@ -73,7 +83,7 @@ class GatheringNewScreen(ui: Ui, scope: AppScope, private val host: Host) :
             }
             show(ui.error(field + it))
         }
-        show(ui.button(texts[TextKey.ACTION_SAVE], p::create))
+        show(ui.button(texts[TextKey.ACTION_SAVE], p::save))
     }
 }
 
@@ -123,6 +133,7 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
                 show(ui.row(Row(c.memberId, c.name, c.detail + " · " + label)) { if (!c.checkedIn) p.checkIn(c.memberId) })
             }
             show(ui.button(texts[TextKey.GATHERING_WALK_IN], p::openWalkIn))
+            show(ui.button(texts[TextKey.ACTION_EDIT], p::editDetails))
         }
         show(ui.heading(texts[TextKey.GATHERING_TOTALS]))
         state.totals.forEach { show(ui.text(it, 18f, bold = true)) }

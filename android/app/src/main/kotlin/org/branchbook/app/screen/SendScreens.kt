@@ -32,6 +32,7 @@ class SendScreen(ui: Ui, scope: AppScope) : StateScreen<SendState, SendPresenter
             show(ui.button(texts[TextKey.ENROLL_TITLE], p::enroll))
         }
         show(ui.text(state.waiting, 18f))
+        state.lastSent?.let { show(ui.text(it, 15f)) }
         state.error?.let { show(ui.error(it)) }
         if (state.sending) {
             state.phase?.let { show(ui.text(it, 18f, bold = true)) }
@@ -52,6 +53,7 @@ class SendScreen(ui: Ui, scope: AppScope) : StateScreen<SendState, SendPresenter
         state.refused.forEach { r ->
             show(ui.text(r.text))
             show(ui.text(r.at, 14f))
+            if (r.opens != null) show(ui.button(texts[TextKey.ACTION_EDIT]) { p.edit(r) })
             show(ui.button(texts[TextKey.SEND_AGAIN]) { p.sendAgain(r.id, r.revision) })
         }
     }

@@ -37,7 +37,7 @@ class GatheringPresenterTest {
         assertEquals(GatheringKind.entries.size, form.state.kinds.size)
         assertEquals("Đối thoại chính sách", form.state.kinds.first().second)
         form.village("Bản Phùng")
-        form.create()
+        form.save()
         assertEquals(GatheringField.TOPIC, form.state.invalid, "a topic is required")
         assertEquals(Route.GatheringNew, navigator.current)
         form.topic("Phòng chống tảo hôn")
@@ -46,7 +46,7 @@ class GatheringPresenterTest {
         form.time(14, 0)
         assertEquals("14/06/2025 14:00", form.state.startsAtText)
         form.facilitator("Lò Thị Mai")
-        form.create()
+        form.save()
         val route = navigator.current as Route.Gathering
         assertEquals(listOf(Route.Home, Route.Gatherings, route), navigator.routes, "the form gave way to the gathering")
         val g = core.gathering(route.gatheringId)

@@ -17,6 +17,7 @@ class HomePresenterTest {
         with(home.state) {
             assertNull(error)
             assertNull(heading)
+            assertNull(lastSent, "never sent")
             assertEquals("Máy chưa kết nối với máy chủ. Chị vẫn làm việc bình thường; dữ liệu sẽ được gửi sau.", notEnrolled)
             assertEquals(listOf("Phiếu đang làm dở: 0", "Chờ gửi: 0", "Đã gửi: 0", "Cần xem lại: 0"), counts)
             assertEquals(emptyList<Row>(), drafts)

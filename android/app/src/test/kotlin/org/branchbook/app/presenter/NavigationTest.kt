@@ -17,6 +17,7 @@ class NavigationTest {
         Route.HouseholdEdit(null), Route.HouseholdEdit("0193a0c4-0000-7000-8000-000000000002"),
         Route.FormPicker(null), Route.FormPicker("0193a0c4-0000-7000-8000-000000000003"),
         Route.Survey("0193a0c4-0000-7000-8000-000000000004"), Route.Gatherings, Route.GatheringNew,
+        Route.GatheringEdit("0193a0c4-0000-7000-8000-000000000005"),
         Route.Gathering("0193a0c4-0000-7000-8000-000000000005"), Route.Send, Route.Settings,
     )
 

@@ -2,6 +2,9 @@ package org.branchbook.app.presenter
 
 import java.io.File
 import java.time.Instant
+import java.time.LocalDate
+import java.time.ZoneOffset
+import java.time.format.DateTimeFormatter
 import java.time.temporal.ChronoUnit
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
@@ -17,6 +20,7 @@ import uniffi.branchbook.GatheringDetails
 import uniffi.branchbook.GatheringKind
 import uniffi.branchbook.HouseholdInput
 import uniffi.branchbook.MemberInput
+import uniffi.branchbook.RecordState
 import uniffi.branchbook.Sex
 import uniffi.branchbook.SyncObserver
 import uniffi.branchbook.SyncProgress
@@ -34,6 +38,10 @@ class SendPresenterTest {
         app.scope.sender.send()
         assertTrue(app.scope.sender.status is SendStatus.Finished, "first send: ${app.scope.sender.status}")
     }
+
+    /** "Last sent: ..." as she should read it: [at] on Vietnam's clock (UTC+7), written out here independently of the core. */
+    private fun lastSentText(at: Instant) =
+        "Lần gửi gần nhất: " + DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm").withZone(ZoneOffset.ofHours(7)).format(at)
 
     /** A finished child-register survey. */
     private fun finishedSurvey(app: TestApp, mother: String): String = app.core.startSurvey("child_register", null, null, null).use {
@@ -57,6 +65,7 @@ class SendPresenterTest {
         p.start()
         assertFalse(p.state.enrolled)
         assertEquals("Không còn gì cần gửi.", p.state.waiting)
+        assertNull(p.state.lastSent, "never sent")
         p.send()
         assertEquals(Route.Enroll, app.navigator.current)
         assertEquals(SendStatus.Idle, app.scope.sender.status, "nothing was attempted")
@@ -80,6 +89,9 @@ class SendPresenterTest {
                 val seen = mutableListOf<SendState>()
                 p.onChange = { seen += it }
                 p.start()
+                val firstSend = app.core.lastSync()!!
+                assertEquals(lastSentText(firstSend), p.state.lastSent, "the enrolling send")
+                val sendStarted = Instant.now()
                 assertEquals(
                     "Đang chờ gửi: ${before.recordsWaiting} bản ghi, 1 ảnh (${formatBytes(before.photoBytesWaiting, UiLanguage.VI)})",
                     p.state.waiting,
@@ -103,6 +115,9 @@ class SendPresenterTest {
                     assertEquals("Buổi sinh hoạt: the gathering closes before it starts", refused.single().text)
                     assertEquals("Không còn gì cần gửi.", waiting)
                 }
+                val lastSync = app.core.lastSync()!!
+                assertTrue(lastSync >= sendStarted.truncatedTo(ChronoUnit.MILLIS) && lastSync <= Instant.now(), "this send: $lastSync")
+                assertEquals(lastSentText(lastSync), p.state.lastSent)
                 assertEquals(mapOf(survey to true), server.records("submissions"))
                 assertEquals(mapOf(good to true), server.records("gatherings"), "with its photo")
                 assertTrue(server.holds(household))
@@ -111,6 +126,7 @@ class SendPresenterTest {
                 val home = HomePresenter(app.scope)
                 home.refresh()
                 assertEquals("Cần xem lại: 1", home.state.counts[3])
+                assertEquals(lastSentText(lastSync), home.state.lastSent, "home says it too")
 
                 val refused = p.state.refused.single()
                 p.sendAgain(refused.id, refused.revision)
@@ -128,15 +144,94 @@ class SendPresenterTest {
         }
 
     @Test
+    fun `a gathering the server refused is opened from the send screen, corrected and sent again`() = TestServer.start().use { server ->
+        TestApp.with { app ->
+            enrolled(app, server)
+            val future = closedGathering(app, Instant.now().plus(2, ChronoUnit.DAYS))
+            app.navigator.open(Route.Send)
+            val p = SendPresenter(app.scope)
+            p.start()
+            p.send()
+            val row = p.state.refused.single()
+            assertEquals(Route.Gathering(future), row.opens)
+
+            p.edit(row)
+            assertEquals(Route.Gathering(future), app.navigator.current)
+            val gathering = GatheringPresenter(app.scope, future)
+            gathering.refresh()
+            assertTrue(gathering.state.open, "open again: its list and details can change")
+            assertEquals(listOf(row.id), app.core.listGatherings(RecordState.DRAFT, 0u, 10u).map { it.uuid })
+
+            gathering.editDetails()
+            assertEquals(Route.GatheringEdit(future), app.navigator.current)
+            val details = GatheringNewPresenter(app.scope, gatheringId = future)
+            assertEquals("Nuôi con khỏe", details.state.topic, "the form shows what it was")
+            val yesterday = LocalDate.now(ZoneOffset.ofHours(7)).minusDays(1)
+            details.date(yesterday.year, yesterday.monthValue, yesterday.dayOfMonth)
+            details.save()
+            assertEquals(Route.Gathering(future), app.navigator.current, "back to the gathering")
+            assertEquals(yesterday, app.core.gathering(future).details.startsAt.atOffset(ZoneOffset.ofHours(7)).toLocalDate())
+            gathering.close()
+            assertFalse(gathering.state.open)
+
+            p.refresh()
+            assertEquals(emptyList<RefusedRow>(), p.state.refused, "no longer refused: it waits")
+            p.send()
+            assertEquals(emptyList<RefusedRow>(), p.state.refused)
+            assertEquals(mapOf(future to true), server.records("gatherings"), "the corrected gathering is on the server")
+
+            // A record that is no longer refused is not reopened: she is told, and stays where she is.
+            p.edit(row)
+            assertTrue(p.state.error != null, "nothing to reopen")
+            assertEquals(Route.Gathering(future), app.navigator.current)
+            assertEquals(RecordState.SENT, app.core.gathering(future).state)
+        }
+    }
+
+    @Test
+    fun `a survey the server refused is opened from the send screen as a draft with its answers`() = TestServer.start().use { server ->
+        TestApp.with { app ->
+            enrolled(app, server)
+            // A version of the form the server never published: it refuses the survey.
+            app.core.importFormJson(formJson.replace("\"version\": \"2025-06\"", "\"version\": \"2099-01\""))
+            val survey = app.core.startSurvey("child_register", "2099-01", null, null).use {
+                it.setAnswer("mother", Answer.Text("Lò Thị Mai"))
+                assertTrue(it.finalize() is FinalizeOutcome.Finalized)
+                it.submissionId()
+            }
+            app.navigator.open(Route.Send)
+            val p = SendPresenter(app.scope)
+            p.start()
+            p.send()
+            val row = p.state.refused.single()
+            assertEquals(survey, row.id)
+            assertEquals(Route.Survey(survey), row.opens)
+
+            p.edit(row)
+            assertEquals(Route.Survey(survey), app.navigator.current)
+            with(app.core.submission(survey)) { assertEquals(RecordState.DRAFT to 1u, state to revision) }
+            app.core.resumeSurvey(survey).use { s ->
+                assertEquals(Answer.Text("Lò Thị Mai"), s.screen().questions.single { it.name == "mother" }.value, "her answers are kept")
+            }
+            p.refresh()
+            assertEquals(emptyList<RefusedRow>(), p.state.refused)
+            assertEquals("Đang chờ gửi: 1 bản ghi, 0 ảnh (0 B)", p.state.waiting, "only the history entry of reopening it: the draft waits for her")
+        }
+    }
+
+    @Test
     fun `a revoked phone is told plainly and keeps its data`() = TestServer.start().use { server ->
         TestApp.with { app ->
             enrolled(app, server)
             finishedSurvey(app, "Lò Thị Mai")
             server.revoke(app.core.enrollment()!!.deviceId)
+            val lastGood = app.core.lastSync()!!
             val p = SendPresenter(app.scope)
             p.start()
             p.send()
             assertTrue(p.state.revoked)
+            assertEquals(lastGood, app.core.lastSync(), "a refused pass is not a send")
+            assertEquals(lastSentText(lastGood), p.state.lastSent)
             assertEquals(app.scope.texts[TextKey.SEND_REVOKED], p.state.result)
             assertTrue(p.state.waiting.startsWith("Đang chờ gửi: "), p.state.waiting)
             assertEquals(emptyMap<String, Boolean>(), server.records("submissions"))

@@ -73,7 +73,11 @@ class WidgetsTest {
         assertNull(item("i").error)
         p.type("d", "2,5")
         assertEquals(Answer.Decimal(2.5), value("d"), "a decimal comma is read as Vietnamese writes it")
-        assertEquals("2.5", item("d").shown)
+        assertEquals("2,5", item("d").shown, "and shown as Vietnamese writes it")
+        p.type("d", "3.75")
+        assertEquals(Answer.Decimal(3.75), value("d"), "a dot is read too")
+        assertEquals("3,75", item("d").shown)
+        assertEquals("3.75", SurveyPresenter.shown(value("d"), Texts(UiLanguage.EN)), "English keeps the dot")
 
         p.choose("one", "b")
         assertEquals(setOf("b"), item("one").chosen)
@@ -121,7 +125,7 @@ class WidgetsTest {
         app.core.resumeSurvey(id).use { s ->
             val answers = s.screen().questions.associate { it.name to it.value }
             assertEquals(Answer.Text("Lò Thị Mai"), answers["t"])
-            assertEquals(Answer.Decimal(2.5), answers["d"])
+            assertEquals(Answer.Decimal(3.75), answers["d"])
             assertEquals(Answer.Choice("b"), answers["one"])
             assertEquals(value("pic"), answers["pic"])
         }
