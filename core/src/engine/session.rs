@@ -371,8 +371,8 @@ impl FormSession {
         })?;
         if matches!(f.kind, FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }) {
             let world = world!(self);
-            let offered = View { world: &world, inst: &self.inst }.choices(n, s);
-            if let Some(bad) = stored.split_whitespace().find(|c| !offered.iter().any(|o| o.name == *c)) {
+            let view = View { world: &world, inst: &self.inst };
+            if let Some(bad) = stored.split_whitespace().find(|c| !view.offers(n, s, c)) {
                 return Err(SessionError::UnknownChoice { question: question.into(), choice: bad.into() });
             }
         }
