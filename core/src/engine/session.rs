@@ -126,6 +126,20 @@ pub struct FormSession {
     now: DateTime<Utc>,
     pos: Pos,
     show_required: bool,
+    /// The current page as the last answer left it, so the next answer on the same
+    /// page need not render it again before changing it.
+    last_page: Option<RenderedPage>,
+}
+
+/// A page's questions and everything their rendering depends on besides the form.
+#[derive(Debug)]
+struct RenderedPage {
+    generation: u64,
+    pos: Pos,
+    show_required: bool,
+    now: DateTime<Utc>,
+    language: String,
+    questions: Vec<Question>,
 }
 
 /// The evaluation world of a session, borrowing only the fields it needs (so the
@@ -186,6 +200,7 @@ impl FormSession {
             now,
             pos: Pos::End,
             show_required: false,
+            last_page: None,
         }
     }
 
@@ -356,8 +371,8 @@ impl FormSession {
         })?;
         if matches!(f.kind, FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }) {
             let world = world!(self);
-            let offered = View { world: &world, inst: &self.inst }.choices(n, s);
-            if let Some(bad) = stored.split_whitespace().find(|c| !offered.iter().any(|o| o.name == *c)) {
+            let view = View { world: &world, inst: &self.inst };
+            if let Some(bad) = stored.split_whitespace().find(|c| !view.offers(n, s, c)) {
                 return Err(SessionError::UnknownChoice { question: question.into(), choice: bad.into() });
             }
         }
@@ -392,11 +407,32 @@ impl FormSession {
 
     /// Stores a value and reports what changed on the current page.
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
-        let before = self.page_questions(&View { world: &world!(self), inst: &self.inst });
+        let before = match self.last_page.take() {
+            Some(page) if self.renders_as(&page) => page.questions,
+            _ => self.page_questions(&View { world: &world!(self), inst: &self.inst }),
+        };
         self.inst.set_value(&world!(self), n, s, value);
         let moved = self.settle();
         let after = self.page_questions(&View { world: &world!(self), inst: &self.inst });
-        ScreenUpdate::between(&before, &after, moved)
+        let update = ScreenUpdate::between(&before, &after, moved);
+        self.last_page = Some(RenderedPage {
+            generation: self.inst.generation(),
+            pos: self.pos,
+            show_required: self.show_required,
+            now: self.now,
+            language: self.lang.name.clone(),
+            questions: after,
+        });
+        update
+    }
+
+    /// Whether `page` is what the current page renders as now.
+    fn renders_as(&self, page: &RenderedPage) -> bool {
+        page.generation == self.inst.generation()
+            && page.pos == self.pos
+            && page.show_required == self.show_required
+            && page.now == self.now
+            && page.language == self.lang.name
     }
 
     /// Moves off a page whose repeat instance was removed (by `remove_repeat`, or by a

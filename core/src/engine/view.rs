@@ -79,24 +79,37 @@ impl View<'_> {
             .choices
             .iter()
             .enumerate()
-            .filter(|(i, _)| {
-                f.choice_filter.as_ref().is_none_or(|e| {
-                    expr::eval(e, &self.inst.ctx(self.world, s, Some(n)).with_choice(list_id, *i)).to_bool()
-                })
-            })
+            .filter(|&(i, _)| self.passes_filter(f, n, s, list_id, i))
             .map(|(_, c)| ChoiceOption {
                 name: c.name.clone(),
                 label: self.world.lang.text(&c.label).unwrap_or(&c.name).to_string(),
             })
             .collect();
-        if matches!(
-            f.kind,
-            FieldKind::SelectOne { or_other: true, .. } | FieldKind::SelectMultiple { or_other: true, .. }
-        ) && !out.iter().any(|c| c.name == "other")
-        {
+        if has_other(f) && !out.iter().any(|c| c.name == "other") {
             out.push(ChoiceOption { name: "other".into(), label: self.world.lang.other_label().into() });
         }
         out
+    }
+
+    /// Whether a select offers the choice `name` now (one of [`View::choices`], checked
+    /// without rendering them all).
+    pub fn offers(&self, n: NodeId, s: ScopeId, name: &str) -> bool {
+        let form = self.world.form;
+        let Some(f) = form.node(n).field() else { return false };
+        let Some(list_id) = f.list else { return false };
+        (has_other(f) && name == "other")
+            || form.lists[list_id as usize]
+                .choices
+                .iter()
+                .enumerate()
+                .any(|(i, c)| c.name == name && self.passes_filter(f, n, s, list_id, i))
+    }
+
+    /// Whether choice `index` of list `list_id` passes the field's `choice_filter`.
+    fn passes_filter(&self, f: &CField, n: NodeId, s: ScopeId, list_id: u32, index: usize) -> bool {
+        f.choice_filter.as_ref().is_none_or(|e| {
+            expr::eval(e, &self.inst.ctx(self.world, s, Some(n)).with_choice(list_id, index)).to_bool()
+        })
     }
 
     /// What is wrong with a question's answer, in the session's language: a missing
@@ -200,6 +213,11 @@ impl View<'_> {
             None => String::new(),
         }
     }
+}
+
+/// A select with `or_other`, which offers "other" whatever its list holds.
+fn has_other(f: &CField) -> bool {
+    matches!(f.kind, FieldKind::SelectOne { or_other: true, .. } | FieldKind::SelectMultiple { or_other: true, .. })
 }
 
 /// The input a field needs, or None for fields that are never shown.

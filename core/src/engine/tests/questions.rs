@@ -332,6 +332,32 @@ fn an_answer_reports_only_what_changed_on_the_page() {
 }
 
 #[test]
+fn an_update_compares_with_the_page_as_it_shows_now() {
+    // Between two answers the page can change without an answer: another language,
+    // required answers marked by a refused `next`. The next update is relative to that.
+    let mut f = form(vec![field_list(
+        "p",
+        vec![
+            int("age").label("English (en)", "Age").label("Tiếng Việt (vi)", "Tuổi").n(),
+            text("name").label("English (en)", "Name").label("Tiếng Việt (vi)", "Tên").required().n(),
+            text("other").label("English (en)", "Other").label("Tiếng Việt (vi)", "Khác").n(),
+        ],
+    )]);
+    f.languages = vec![lang("Tiếng Việt (vi)", Some("vi")), lang("English (en)", Some("en"))];
+    f.default_language = Some("English (en)".into());
+    let mut s = FormSession::new(compile(f), None, now());
+    s.set_answer("age", Answer::Integer { value: 10 }).unwrap();
+    s.set_language("vi").unwrap();
+    let u = s.set_answer("age", Answer::Integer { value: 11 }).unwrap();
+    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
+    assert_eq!(changed, ["age"], "the labels were already in Vietnamese");
+    assert!(s.next().is_err());
+    let u = s.set_answer("other", Answer::Text { value: "x".into() }).unwrap();
+    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
+    assert_eq!(changed, ["other"], "the missing name was already shown as an error");
+}
+
+#[test]
 fn hints_render_with_answers() {
     let mut s = session(form(vec![text("name").n(), text("q").hint("Ask ${name} directly").n()]));
     set_text(&mut s, "name", "Dợ");
