@@ -112,8 +112,8 @@ impl Store {
         self.write(|tx| set(tx, CURSOR, &cursor.to_string()))
     }
 
-    /// Notes that a sync pass ran to its end at `at`, in the transaction that closes the
-    /// pass (the apps show it as "last sent").
+    /// Notes that a sync pass ran to its end at `at`: one write after its last step, just
+    /// before it reports Done (the apps show it as "last sent").
     pub fn finish_sync_pass(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.write(|tx| set(tx, LAST_SUCCESS, &at.timestamp_millis().to_string()))
     }
