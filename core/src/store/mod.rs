@@ -21,12 +21,12 @@ mod outbox;
 mod photos;
 mod roster;
 mod search;
-mod sync_state;
 mod submissions;
+mod sync_state;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, Once, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -50,8 +50,11 @@ pub use sync_state::SyncAccount;
 /// How long a write waits for another connection's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Serializes SQLCipher keying across the process (see [`Store::open`]).
-static KEYING: Mutex<()> = Mutex::new(());
+/// SQLite marks itself initialized before it runs SQLCipher's own set-up, so a thread
+/// that opens and keys a connection while another thread is initializing SQLite can key
+/// before SQLCipher is ready and fail ("An error occurred with PRAGMA key"). Every open
+/// first waits here for one complete initialization.
+static SQLITE_READY: Once = Once::new();
 
 /// Length of a database key (SQLCipher raw key).
 pub const KEY_LEN: usize = 32;
@@ -140,6 +143,9 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // An in-memory connection runs the whole initialization in this thread while
+        // others wait; if it fails, the real open below reports why.
+        SQLITE_READY.call_once(|| drop(Connection::open_in_memory()));
         let mut conn =
             Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
                 path: path.to_owned(),
@@ -151,22 +157,16 @@ impl Store {
             },
             _ => StoreError::Sqlite(e),
         };
-        {
-            // SQLCipher's first keying in a process sets up its crypto provider, and two
-            // threads keying at once can make one of them fail ("An error occurred with
-            // PRAGMA key"); opening is rare, so keyings simply take turns.
-            let _turn = KEYING.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(key) = key {
-                // SQLCipher would print decryption failures to stderr; a wrong key is
-                // reported as a typed error instead.
-                conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-                conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
-            }
-            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map_err(wrong_key)?;
+        if let Some(key) = key {
+            // SQLCipher would print decryption failures to stderr; a wrong key is
+            // reported as a typed error instead.
+            conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
         }
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(wrong_key)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String =
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
@@ -343,7 +343,13 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(store.list_households(None, false, Page::first(100)).unwrap().len(), 40);
+        assert_eq!(
+            store
+                .list_households(None, false, Page::first(100))
+                .unwrap()
+                .len(),
+            40
+        );
         assert_eq!(testing::count(&store, "audit"), 40);
     }
 
