@@ -46,6 +46,10 @@ pub struct Config {
     /// Database connections in the pool.
     #[arg(long, env = "BRANCHBOOK_DB_CONNECTIONS", default_value_t = 16)]
     pub db_connections: u32,
+    /// Days a photo upload may go without a new byte before its partial file is deleted
+    /// (the phone starts that photo over if it ever comes back); 0 keeps them forever.
+    #[arg(long, env = "BRANCHBOOK_STALE_UPLOAD_DAYS", default_value_t = 30)]
+    pub stale_upload_days: u32,
 }
 
 impl Config {
@@ -58,6 +62,12 @@ impl Config {
         config.database_url = None;
         config.public_url = None;
         config
+    }
+
+    /// How long an upload may go without a new byte before it is discarded (`None`: never).
+    pub fn stale_upload_after(&self) -> Option<std::time::Duration> {
+        (self.stale_upload_days > 0)
+            .then(|| std::time::Duration::from_secs(u64::from(self.stale_upload_days) * 86_400))
     }
 
     /// The limits advertised to phones.

@@ -72,6 +72,19 @@ impl PhotoFiles {
         }
     }
 
+    /// When a byte was last added to a branch's upload (`None` when it has no partial file).
+    pub async fn last_write(
+        &self,
+        sha256: &str,
+        branch: Uuid,
+    ) -> Result<Option<std::time::SystemTime>, PhotoError> {
+        match tokio::fs::metadata(self.partial_path(sha256, branch)).await {
+            Ok(m) => Ok(Some(m.modified()?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Serialises writers of one partial file (two phones of a branch uploading one photo).
     pub fn lock(&self, sha256: &str, branch: Uuid) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self
@@ -155,7 +168,8 @@ impl PhotoFiles {
     }
 
     /// Every upload in progress on disk, as (photo, branch): what a restart looks at to
-    /// finish uploads whose last byte arrived just before the server stopped.
+    /// finish uploads whose last byte arrived just before the server stopped, and to
+    /// discard the ones nobody came back to.
     pub async fn partials(&self) -> Result<Vec<(String, Uuid)>, PhotoError> {
         let mut found = Vec::new();
         let mut dir = tokio::fs::read_dir(self.root.join("partial")).await?;

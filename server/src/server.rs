@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::api::{AppState, router};
 use crate::config::Config;
@@ -12,6 +13,7 @@ use crate::photos::{PhotoError, PhotoFiles};
 use crate::secret::{hash_password, new_password};
 use crate::store::people::NewAccount;
 use crate::store::{Store, StoreError};
+use crate::uploads::Sweep;
 
 /// A failure to start or run the server.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +85,7 @@ pub struct Bound {
     pub addr: SocketAddr,
     listener: tokio::net::TcpListener,
     app: axum::Router,
+    sweeps: Option<SweepTask>,
 }
 
 impl Bound {
@@ -91,6 +94,7 @@ impl Bound {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
+        let _sweeping = self.sweeps.map(SweepTask::spawn);
         axum::serve(self.listener, self.app)
             .with_graceful_shutdown(shutdown)
             .await
@@ -101,8 +105,56 @@ impl Bound {
     }
 }
 
+/// How often a running server looks for abandoned photo uploads.
+const SWEEP_EVERY: Duration = Duration::from_secs(6 * 3600);
+
+/// The periodic sweep of abandoned photo uploads, run while the server serves.
+struct SweepTask {
+    store: Arc<Store>,
+    photos: Arc<PhotoFiles>,
+    stale_after: Duration,
+}
+
+/// Stops the periodic sweep when serving ends, however it ends.
+struct Sweeping(tokio::task::JoinHandle<()>);
+
+impl Drop for Sweeping {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl SweepTask {
+    fn spawn(self) -> Sweeping {
+        Sweeping(tokio::spawn(self.run()))
+    }
+
+    /// Sweeps every [`SWEEP_EVERY`] (the start has just swept once).
+    async fn run(self) {
+        let mut every =
+            tokio::time::interval_at(tokio::time::Instant::now() + SWEEP_EVERY, SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            self.sweep_once().await;
+        }
+    }
+
+    async fn sweep_once(&self) {
+        match crate::uploads::sweep(&self.store, &self.photos, Some(self.stale_after)).await {
+            Ok(swept) if swept.discarded > 0 => {
+                tracing::info!(
+                    discarded = swept.discarded,
+                    "discarded abandoned photo uploads"
+                )
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not sweep photo uploads"),
+        }
+    }
+}
+
 /// Builds the application over an open store, finishes photo uploads a stop interrupted
-/// after their last byte, and binds the listener.
+/// after their last byte, discards abandoned ones, and binds the listener.
 pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerError> {
     let photos = PhotoFiles::open(&config.data_dir.join("photos"))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -123,16 +175,24 @@ pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerErro
         photos: Arc::new(photos),
         forms: Arc::new(FormCatalog::default()),
     };
-    let settled = crate::uploads::settle_all(&state.store, &state.photos).await?;
-    if settled > 0 {
+    let stale_after = state.config.stale_upload_after();
+    let swept = crate::uploads::sweep(&state.store, &state.photos, stale_after).await?;
+    if swept != Sweep::default() {
         tracing::info!(
-            settled,
-            "checked photo uploads interrupted after their last byte"
+            settled = swept.settled,
+            discarded = swept.discarded,
+            "finished photo uploads interrupted after their last byte, discarded abandoned ones"
         );
     }
+    let sweeps = stale_after.map(|after| SweepTask {
+        store: Arc::clone(&state.store),
+        photos: Arc::clone(&state.photos),
+        stale_after: after,
+    });
     Ok(Bound {
         addr,
         listener,
         app: router(state),
+        sweeps,
     })
 }

@@ -3,8 +3,11 @@
 //! client is still connected. A client that vanished after its last byte (or a server
 //! stopped before the check) leaves a full partial file; the next status request for it,
 //! or the next start, finishes it, so the photo never waits for the phone to come back.
+//! An upload nobody adds to for the stale period (a lost or reset phone) is discarded, so
+//! abandoned partial files do not fill the server's disk.
 
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::OwnedMutexGuard;
 use uuid::Uuid;
@@ -96,18 +99,76 @@ pub async fn settle(
     Ok(Some(verdict))
 }
 
-/// Settles every full partial file left on disk (run at start-up). A failure is logged
-/// and the upload left for its status request to settle; it never stops the start.
-pub async fn settle_all(store: &Arc<Store>, photos: &Arc<PhotoFiles>) -> Result<usize, PhotoError> {
-    let mut settled = 0;
+/// What one sweep of the uploads in progress did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sweep {
+    /// Full uploads that were checked (stored, or discarded for a wrong hash).
+    pub settled: usize,
+    /// Unfinished uploads discarded because nothing was added for the stale period.
+    pub discarded: usize,
+}
+
+/// Settles every full partial file left on disk and, with `stale_after`, discards the
+/// unfinished uploads nothing was added to for that long (run at start-up and then
+/// periodically). A failure on one upload is logged and leaves it for the next sweep or
+/// its status request; it never stops the start.
+pub async fn sweep(
+    store: &Arc<Store>,
+    photos: &Arc<PhotoFiles>,
+    stale_after: Option<Duration>,
+) -> Result<Sweep, PhotoError> {
+    let mut done = Sweep::default();
     for (sha256, branch) in photos.partials().await? {
         match settle(store, photos, &sha256, branch).await {
-            Ok(Some(_)) => settled += 1,
+            Ok(Some(_)) => done.settled += 1,
             Ok(None) => {}
             Err(e) => {
                 tracing::warn!(photo = %sha256, error = %e, "could not settle an interrupted photo upload")
             }
         }
+        let Some(stale_after) = stale_after else {
+            continue;
+        };
+        match discard_if_stale(store, photos, &sha256, branch, stale_after).await {
+            Ok(true) => done.discarded += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(photo = %sha256, error = %e, "could not discard an abandoned photo upload")
+            }
+        }
     }
-    Ok(settled)
+    Ok(done)
+}
+
+/// Discards a branch's unfinished upload when its last byte is older than `stale_after`:
+/// the upload is forgotten first, then its file deleted, so a crash in between leaves a
+/// file the next sweep deletes. A phone that comes back later starts the photo over.
+async fn discard_if_stale(
+    store: &Arc<Store>,
+    photos: &Arc<PhotoFiles>,
+    sha256: &str,
+    branch: Uuid,
+    stale_after: Duration,
+) -> Result<bool, ApiError> {
+    let _guard = photos.lock(sha256, branch).lock_owned().await;
+    let Some(modified) = photos
+        .last_write(sha256, branch)
+        .await
+        .map_err(photo_fault)?
+    else {
+        return Ok(false);
+    };
+    let idle = SystemTime::now()
+        .duration_since(modified)
+        .unwrap_or(Duration::ZERO);
+    if idle < stale_after {
+        return Ok(false);
+    }
+    let sha = sha256.to_owned();
+    store
+        .call(move |s| s.abandon_photo_upload(&sha, branch))
+        .await?;
+    photos.discard(sha256, branch).await.map_err(photo_fault)?;
+    tracing::info!(photo = %sha256, idle_days = idle.as_secs() / 86_400, "discarded an abandoned photo upload");
+    Ok(true)
 }

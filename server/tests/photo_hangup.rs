@@ -1,11 +1,12 @@
 //! A photo whose bytes have all arrived is checked and stored by the server itself, even
 //! when the phone hangs up before hearing the answer (or the server stops before the
-//! check): no request from the phone is needed to finish it.
+//! check): no request from the phone is needed to finish it. An upload nobody adds to
+//! for the stale period is discarded, so abandoned partial files do not pile up.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use branchbook_core::protocol::{Record, RecordStatus};
 use branchbook_server::config::Config;
@@ -193,7 +194,100 @@ async fn a_restart_finishes_an_unchecked_upload(server: TestServer) {
     assert!(record_is_complete(&server, &pending.admin).await);
 }
 
+/// Sends the first `bytes` of the photo, as a phone that was lost (or reset) mid-upload.
+async fn send_first(server: &TestServer, pending: &Pending, bytes: usize) {
+    let (status, body) = server
+        .put_chunk(
+            &pending.device,
+            &pending.sha,
+            0,
+            pending.photo.len() as u64,
+            pending.photo[..bytes].to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Makes the upload's partial file look untouched for `idle_days`.
+fn left_for(server: &TestServer, pending: &Pending, idle_days: u64) {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(partial_file(server, pending))
+        .unwrap()
+        .set_modified(SystemTime::now() - Duration::from_secs(idle_days * 86_400))
+        .unwrap();
+}
+
+/// A restart of the server over the same store and folder with `config` (its start sweeps).
+async fn restart(server: &TestServer, config: impl FnOnce(&mut Config)) {
+    let mut c = Config::for_dir(server.dir.path().to_owned());
+    config(&mut c);
+    let restarted = branchbook_server::server::bind(c, std::sync::Arc::clone(&server.store))
+        .await
+        .unwrap();
+    drop(restarted);
+}
+
+async fn an_upload_nobody_continues_for_the_stale_period_is_discarded(server: TestServer) {
+    let pending = pending_photo(&server, 40_000).await;
+    send_first(&server, &pending, 10_000).await;
+    left_for(&server, &pending, 31);
+    restart(&server, |_| {}).await; // the default stale period: 30 days
+    assert!(
+        !partial_file(&server, &pending).exists(),
+        "the abandoned bytes are gone"
+    );
+    let status = server.photo_status(&pending.device, &pending.sha).await;
+    assert_eq!(
+        (status.received, status.complete),
+        (0, false),
+        "the phone starts over"
+    );
+    assert!(!record_is_complete(&server, &pending.admin).await);
+    // The phone comes back after all: the photo goes in whole and completes its record.
+    let status = server
+        .upload_photo(&pending.device, &pending.photo, 16_000)
+        .await;
+    assert!(status.complete);
+    assert!(record_is_complete(&server, &pending.admin).await);
+}
+
+async fn an_upload_within_the_stale_period_or_with_sweeping_off_is_kept(server: TestServer) {
+    let pending = pending_photo(&server, 40_000).await;
+    send_first(&server, &pending, 10_000).await;
+    left_for(&server, &pending, 29);
+    restart(&server, |_| {}).await;
+    assert_eq!(
+        server
+            .photo_status(&pending.device, &pending.sha)
+            .await
+            .received,
+        10_000
+    );
+
+    left_for(&server, &pending, 400);
+    restart(&server, |c| c.stale_upload_days = 0).await;
+    assert_eq!(
+        server
+            .photo_status(&pending.device, &pending.sha)
+            .await
+            .received,
+        10_000,
+        "0 keeps uploads forever"
+    );
+    restart(&server, |c| c.stale_upload_days = 365).await;
+    assert_eq!(
+        server
+            .photo_status(&pending.device, &pending.sha)
+            .await
+            .received,
+        0
+    );
+}
+
 on_both_stores!(
+    an_upload_nobody_continues_for_the_stale_period_is_discarded,
+    an_upload_within_the_stale_period_or_with_sweeping_off_is_kept,
     hang_up_after_the_last_byte,
     hang_up_after_wrong_last_bytes,
     a_status_request_finishes_an_unchecked_upload,

@@ -2,7 +2,8 @@ import BranchbookCore
 import Foundation
 
 /// The home screen: her counts (drafts, ready to send, sent, needing attention), whether
-/// the phone is enrolled, her account, and the surveys and gatherings she can pick up again.
+/// the phone is enrolled, her account, when she last sent, and the surveys and gatherings
+/// she can pick up again.
 @MainActor
 final class HomeModel: ScreenModel {
     @Published private(set) var counts: HomeCounts?
@@ -10,6 +11,8 @@ final class HomeModel: ScreenModel {
     @Published private(set) var openGatherings: [Gathering] = []
     @Published private(set) var enrolled = true
     @Published private(set) var account: String?
+    /// When a send last went through to the end (nil before the first).
+    @Published private(set) var lastSent: Date?
 
     init(core: Branchbook, app: AppModel) {
         super.init(core: core, app: app, name: "home")
@@ -21,6 +24,7 @@ final class HomeModel: ScreenModel {
             self.counts = counts
         }
         account = await call { core in try core.account() } ?? nil
+        lastSent = await call { core in try core.lastSync() } ?? nil
         if let enrollment = await call({ core in try core.enrollment() }) {
             enrolled = enrollment != nil
         }

@@ -31,6 +31,9 @@ struct HomeView: View {
                     Text(app.f(.homeDrafts, ["count": String(counts.surveyDrafts + counts.openGatherings)]))
                     Text(app.f(.homeReady, ["count": String(counts.surveysReady + counts.gatheringsReady)]))
                     Text(app.f(.homeSent, ["count": String(counts.surveysSent)]))
+                    if let at = model.lastSent {
+                        Text(app.f(.sendLast, ["time": app.time(at)]))
+                    }
                     if counts.needsAttention > 0 {
                         Button(app.f(.homeAttention, ["count": String(counts.needsAttention)])) { app.go(.send) }
                             .foregroundColor(.red)

@@ -25,6 +25,8 @@ public final class SendModel: ObservableObject {
     @Published public private(set) var outcome: Outcome?
     /// What waits to be sent and what the server refused.
     @Published public private(set) var status: OutboxStatus?
+    /// When a send last went through to the end (nil before the first).
+    @Published public private(set) var lastSent: Date?
     /// The failure to show, in the app language.
     @Published public var error: String?
     let core: Branchbook
@@ -38,11 +40,12 @@ public final class SendModel: ObservableObject {
         self.app = app
     }
 
-    /// Reads what waits to be sent and what the server refused.
+    /// Reads what waits to be sent, what the server refused and when she last sent.
     func refresh() async {
         let core = self.core
         do {
             status = try await queue.run { try core.outboxStatus() }
+            lastSent = try await queue.run { try core.lastSync() }
         } catch {
             self.error = app?.message(for: error)
         }

@@ -35,6 +35,11 @@ struct SendView: View {
                 if let outcome = model.outcome {
                     Text(text(of: outcome))
                 }
+                if let at = model.lastSent {
+                    Text(app.f(.sendLast, ["time": app.time(at)]))
+                        .font(.caption)
+                        .foregroundColor(.secondary)
+                }
             }
             if let status = model.status, !status.refused.isEmpty {
                 Section(app.t(.sendRefusedTitle)) {
