@@ -104,6 +104,14 @@ pub enum BranchbookError {
         /// The server's reason.
         reason: String,
     },
+    /// No secure connection could be made to the server (its certificate is not trusted
+    /// or is for another address): another network, or the officer, can fix it; retrying
+    /// here cannot.
+    #[error("{reason}")]
+    InsecureConnection {
+        /// What TLS said.
+        reason: String,
+    },
     /// The server no longer accepts this device (revoked, or its token expired): an
     /// officer must enroll it again.
     #[error("{reason}")]
@@ -144,6 +152,7 @@ impl BranchbookError {
             BranchbookError::NotEnrolled { .. } => TextKey::ErrorNotEnrolled,
             BranchbookError::Network { .. } => TextKey::ErrorNetwork,
             BranchbookError::ServerRefused { .. } => TextKey::ErrorServerRefused,
+            BranchbookError::InsecureConnection { .. } => TextKey::ErrorInsecureConnection,
             BranchbookError::DeviceRevoked { .. } => TextKey::ErrorDeviceRevoked,
             BranchbookError::Cancelled { .. } => TextKey::ErrorCancelled,
         }
@@ -230,6 +239,7 @@ impl From<crate::sync::SyncError> for BranchbookError {
             SyncError::Revoked { .. } => BranchbookError::DeviceRevoked { reason },
             SyncError::Refused { status, .. } => BranchbookError::ServerRefused { status, reason },
             SyncError::TooLarge { .. } => BranchbookError::ServerRefused { status: 413, reason },
+            SyncError::Insecure { .. } => BranchbookError::InsecureConnection { reason },
             SyncError::Unreachable { .. }
             | SyncError::ServerFault { .. }
             | SyncError::NotOurServer { .. }
@@ -301,6 +311,11 @@ mod tests {
         assert!(matches!(BranchbookError::from(refused), BranchbookError::ServerRefused { status: 400, .. }));
         assert!(matches!(BranchbookError::from(SyncError::Cancelled), BranchbookError::Cancelled { .. }));
         assert!(matches!(BranchbookError::from(SyncError::NotEnrolled), BranchbookError::NotEnrolled { .. }));
+        let insecure = SyncError::Insecure { step: SyncStep::Enroll, detail: "invalid peer certificate: UnknownIssuer".into() };
+        assert!(!insecure.is_retryable(), "the same network gives the same certificate");
+        let insecure = BranchbookError::from(insecure);
+        assert!(matches!(insecure, BranchbookError::InsecureConnection { .. }), "not a bad code, not a missing network");
+        assert!(insecure.user_message(UiLanguage::Vi).contains("kết nối an toàn"));
     }
 
     #[test]

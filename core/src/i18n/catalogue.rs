@@ -368,6 +368,10 @@ catalogue! {
         en: "Cannot reach the server. Your data is safe; try again when you have a connection."
     }
     ErrorServerRefused "error.server_refused" { vi: "Máy chủ không nhận yêu cầu này.", en: "The server did not accept this request." }
+    ErrorInsecureConnection "error.insecure_connection" {
+        vi: "Không tạo được kết nối an toàn tới máy chủ. Nếu đang dùng Wi-Fi công cộng, hãy đăng nhập Wi-Fi hoặc dùng mạng khác; nếu vẫn lỗi, báo cán bộ Hội xã.",
+        en: "Cannot make a secure connection to the server. On a public Wi-Fi, log in to it or use another network; if it goes on, tell the commune Union officer."
+    }
     ErrorDeviceRevoked "error.device_revoked" {
         vi: "Máy này đã bị thu hồi quyền gửi dữ liệu. Hãy liên hệ cán bộ Hội xã.",
         en: "This phone's permission to send data was withdrawn. Contact the commune Union officer."

@@ -76,6 +76,16 @@ pub enum SyncError {
         /// The server's sentence.
         detail: String,
     },
+    /// The secure connection could not be made: the server's certificate is not trusted or
+    /// names another host (a Wi-Fi that intercepts HTTPS, a wrong address). Not retried:
+    /// the same network gives the same certificate; another network or address may work.
+    #[error("no secure connection to the server while {step}: {detail}")]
+    Insecure {
+        /// Where.
+        step: SyncStep,
+        /// What TLS said (the certificate problem).
+        detail: String,
+    },
     /// 413: a request was larger than the server accepts.
     #[error("the server says a request was too large while {step}: {detail}")]
     TooLarge {

@@ -113,9 +113,36 @@ enum Body<'a> {
 }
 
 impl Transport {
-    /// A transport to `base`, with the device token once enrolled.
+    /// A transport to `base`, with the device token once enrolled. Server certificates
+    /// are checked against Mozilla's roots (compiled in, as on every phone).
     pub fn new(base: ServerUrl, token: Option<String>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
+        Self::with_tls(base, token, timeouts, retry, ureq::tls::TlsConfig::default())
+    }
+
+    /// A transport that trusts only `root` (DER): how tests reach an HTTPS server whose
+    /// certificate they made, through the same TLS path as [`Transport::new`].
+    #[cfg(test)]
+    pub(crate) fn trusting(
+        base: ServerUrl,
+        token: Option<String>,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+        root: &[u8],
+    ) -> Self {
+        let roots = ureq::tls::RootCerts::new_with_certs(&[ureq::tls::Certificate::from_der(root).to_owned()]);
+        let tls = ureq::tls::TlsConfig::builder().root_certs(roots).build();
+        Self::with_tls(base, token, timeouts, retry, tls)
+    }
+
+    fn with_tls(
+        base: ServerUrl,
+        token: Option<String>,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+        tls: ureq::tls::TlsConfig,
+    ) -> Self {
         let config = ureq::Agent::config_builder()
+            .tls_config(tls)
             .http_status_as_error(false)
             .max_redirects(0)
             .proxy(None)
@@ -241,12 +268,17 @@ fn network_error(step: SyncStep, error: &ureq::Error) -> SyncError {
             step,
             detail: "invalid request address".into(),
         },
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => SyncError::Refused {
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => SyncError::Insecure {
             step,
-            status: 0,
-            code: "tls".into(),
-            detail: format!("secure connection failed: {error}"),
+            detail: error.to_string(),
         },
+        // A failed certificate check arrives from rustls inside an I/O error.
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => {
+            SyncError::Insecure {
+                step,
+                detail: error.to_string(),
+            }
+        }
         _ => SyncError::Unreachable {
             step,
             detail: error.to_string(),
@@ -314,7 +346,7 @@ fn decode<T: DeserializeOwned>(step: SyncStep, body: Vec<u8>) -> Result<T, SyncE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::test_server::{Answer, TinyServer, json, quick_retry, transport};
+    use crate::sync::test_server::{Answer, Identity, TinyServer, json, quick_retry, transport};
     use std::io::Read;
     use std::net::TcpListener;
 
@@ -322,6 +354,60 @@ mod tests {
 
     fn photo_status(t: &Transport) -> Result<crate::protocol::PhotoStatus, SyncError> {
         t.get_json(SyncStep::PhotoStatus, "/api/v1/photos/ab", &CancelHandle::default())
+    }
+
+    /// A certificate authority (its certificate, DER) and a server identity it signed for
+    /// `names`, as a province's IT would issue for its sync server.
+    fn authority_and_server(names: &[&str]) -> (Vec<u8>, Identity) {
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca = rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap()).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        let cert = rcgen::CertificateParams::new(names).unwrap().signed_by(&key, &ca).unwrap();
+        let identity = Identity {
+            chain: vec![cert.der().clone()],
+            key: rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        };
+        (ca.der().to_vec(), identity)
+    }
+
+    fn trusting(server: &TinyServer, root: &[u8]) -> Transport {
+        let timeouts = Timeouts {
+            connect: Duration::from_secs(2),
+            idle: Duration::from_secs(2),
+            response: Duration::from_secs(5),
+        };
+        Transport::trusting(server.url.clone(), Some("s3cret-token".into()), timeouts, quick_retry(), root)
+    }
+
+    #[test]
+    fn https_carries_the_call_when_the_certificate_is_trusted_and_for_this_host() {
+        let (root, identity) = authority_and_server(&["localhost"]);
+        let server = TinyServer::start_tls(vec![json(200, STATUS)], identity);
+        assert!(server.url.as_str().starts_with("https://localhost:"));
+        let status = photo_status(&trusting(&server, &root)).unwrap();
+        assert_eq!(status.received, 7);
+        let seen = server.seen();
+        assert_eq!(seen.len(), 1, "one request, decrypted by the server");
+        assert_eq!(seen[0].header("authorization"), Some("Bearer s3cret-token"));
+    }
+
+    #[test]
+    fn an_untrusted_or_misnamed_certificate_is_insecure_at_once_and_sends_nothing() {
+        // Signed by an authority the phone does not know (Mozilla's roots only, as shipped).
+        let (_, identity) = authority_and_server(&["localhost"]);
+        let stranger = TinyServer::start_tls(vec![json(200, STATUS); 4], identity);
+        let untrusted = photo_status(&transport(&stranger)).unwrap_err();
+        // Trusted authority, but the certificate names another host.
+        let (root, identity) = authority_and_server(&["sync.other-province.vn"]);
+        let misnamed = TinyServer::start_tls(vec![json(200, STATUS); 4], identity);
+        let wrong_host = photo_status(&trusting(&misnamed, &root)).unwrap_err();
+        for (server, error) in [(&stranger, untrusted), (&misnamed, wrong_host)] {
+            assert!(matches!(&error, SyncError::Insecure { step: SyncStep::PhotoStatus, .. }), "{error:?}");
+            assert!(server.seen().is_empty(), "the token never left the phone");
+            assert_eq!(server.connections(), 1, "a certificate problem is not retried");
+        }
     }
 
     #[test]

@@ -152,7 +152,7 @@ impl Pass<'_> {
                 // server will not give or this phone cannot take (damaged, refused, a
                 // version it holds with other content) must not stop her records.
                 Err(e @ (SyncError::Unreachable { .. } | SyncError::ServerFault { .. } | SyncError::NotOurServer { .. }
-                | SyncError::Revoked { .. } | SyncError::Cancelled)) => return Err(e),
+                | SyncError::Insecure { .. } | SyncError::Revoked { .. } | SyncError::Cancelled)) => return Err(e),
                 Err(e) => Err(e),
             };
             match stored {

@@ -1,9 +1,11 @@
 //! A tiny scripted HTTP/1.1 server for the sync client's unit tests: each request gets
-//! the script's next answer, and every request is recorded.
+//! the script's next answer, and every request is recorded. It also speaks HTTPS (rustls)
+//! with a certificate a test makes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -41,39 +43,84 @@ pub(crate) enum Answer {
 pub(crate) struct TinyServer {
     pub(crate) url: ServerUrl,
     seen: Arc<Mutex<Vec<Seen>>>,
+    connections: Arc<AtomicUsize>,
     _thread: JoinHandle<()>,
+}
+
+/// What an HTTPS server presents: its certificate chain and private key (DER).
+pub(crate) struct Identity {
+    pub(crate) chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    pub(crate) key: rustls::pki_types::PrivateKeyDer<'static>,
 }
 
 impl TinyServer {
     pub(crate) fn start(script: Vec<Answer>) -> TinyServer {
+        Self::listen(script, None)
+    }
+
+    /// The same server over HTTPS at `https://localhost:<port>`, presenting `identity`.
+    pub(crate) fn start_tls(script: Vec<Answer>, identity: Identity) -> TinyServer {
+        Self::listen(script, Some(identity))
+    }
+
+    fn listen(script: Vec<Answer>, identity: Option<Identity>) -> TinyServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = ServerUrl::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let url = match identity {
+            None => format!("http://127.0.0.1:{port}"),
+            Some(_) => format!("https://localhost:{port}"),
+        };
+        let url = ServerUrl::parse(&url).unwrap();
+        let tls = identity.map(|id| {
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            Arc::new(
+                rustls::ServerConfig::builder_with_provider(provider)
+                    .with_safe_default_protocol_versions()
+                    .unwrap()
+                    .with_no_client_auth()
+                    .with_single_cert(id.chain, id.key)
+                    .unwrap(),
+            )
+        });
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let record = seen.clone();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (record, counted) = (seen.clone(), connections.clone());
         let script = Arc::new(Mutex::new(script.into_iter()));
         let thread = std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { return };
-                let (script, record) = (script.clone(), record.clone());
-                std::thread::spawn(move || serve_connection(stream, &script, &record));
+                counted.fetch_add(1, Ordering::SeqCst);
+                let (script, record, tls) = (script.clone(), record.clone(), tls.clone());
+                std::thread::spawn(move || match tls {
+                    None => serve_connection(stream, &script, &record),
+                    Some(config) => {
+                        let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+                        serve_connection(rustls::StreamOwned::new(conn, stream), &script, &record);
+                    }
+                });
             }
         });
-        TinyServer { url, seen, _thread: thread }
+        TinyServer { url, seen, connections, _thread: thread }
     }
 
     pub(crate) fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
+
+    /// TCP connections accepted so far (a failed TLS handshake counts, sends no request).
+    pub(crate) fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
 }
 
 /// Serves requests on one connection, each answered by the script's next answer.
+/// A failed handshake or a broken connection ends it quietly.
 fn serve_connection(
-    stream: TcpStream,
+    stream: impl Read + Write,
     script: &Mutex<std::vec::IntoIter<Answer>>,
     record: &Mutex<Vec<Seen>>,
 ) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut out = stream;
+    let mut reader = BufReader::new(stream);
     loop {
         let mut start = String::new();
         if reader.read_line(&mut start).unwrap_or(0) == 0 {
@@ -82,7 +129,9 @@ fn serve_connection(
         let mut headers = Vec::new();
         loop {
             let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
+            if reader.read_line(&mut line).is_err() {
+                return;
+            }
             let line = line.trim_end();
             if line.is_empty() {
                 break;
@@ -95,7 +144,9 @@ fn serve_connection(
             .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
             .map_or(0, |(_, v)| v.parse().unwrap());
         let mut body = vec![0; length];
-        reader.read_exact(&mut body).unwrap();
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
         let mut parts = start.split_whitespace();
         record.lock().unwrap().push(Seen {
             method: parts.next().unwrap().to_owned(),
@@ -112,12 +163,14 @@ fn serve_connection(
             }
             Some(Answer::Reply(status, content_type, text)) => {
                 let extra = if status == 302 { "Location: http://login.example/\r\n" } else { "" };
+                let out = reader.get_mut();
                 write!(
                     out,
                     "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra}\r\n{text}",
                     text.len()
                 )
                 .unwrap();
+                out.flush().unwrap();
             }
         }
     }
