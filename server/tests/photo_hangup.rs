@@ -218,6 +218,14 @@ fn left_for(server: &TestServer, pending: &Pending, idle_days: u64) {
         .unwrap();
 }
 
+/// Bytes of the photo the server says it holds.
+async fn received(server: &TestServer, pending: &Pending) -> u64 {
+    server
+        .photo_status(&pending.device, &pending.sha)
+        .await
+        .received
+}
+
 /// A restart of the server over the same store and folder with `config` (its start sweeps).
 async fn restart(server: &TestServer, config: impl FnOnce(&mut Config)) {
     let mut c = Config::for_dir(server.dir.path().to_owned());
@@ -257,32 +265,17 @@ async fn an_upload_within_the_stale_period_or_with_sweeping_off_is_kept(server: 
     send_first(&server, &pending, 10_000).await;
     left_for(&server, &pending, 29);
     restart(&server, |_| {}).await;
-    assert_eq!(
-        server
-            .photo_status(&pending.device, &pending.sha)
-            .await
-            .received,
-        10_000
-    );
+    assert_eq!(received(&server, &pending).await, 10_000);
 
     left_for(&server, &pending, 400);
     restart(&server, |c| c.stale_upload_days = 0).await;
     assert_eq!(
-        server
-            .photo_status(&pending.device, &pending.sha)
-            .await
-            .received,
+        received(&server, &pending).await,
         10_000,
         "0 keeps uploads forever"
     );
     restart(&server, |c| c.stale_upload_days = 365).await;
-    assert_eq!(
-        server
-            .photo_status(&pending.device, &pending.sha)
-            .await
-            .received,
-        0
-    );
+    assert_eq!(received(&server, &pending).await, 0);
 }
 
 on_both_stores!(
