@@ -80,9 +80,9 @@ impl View<'_> {
             .iter()
             .enumerate()
             .filter(|&(i, _)| self.passes_filter(f, n, s, list_id, i))
-            .map(|(_, c)| ChoiceOption {
+            .map(|(i, c)| ChoiceOption {
                 name: c.name.clone(),
-                label: self.world.lang.text(&c.label).unwrap_or(&c.name).to_string(),
+                label: self.world.lang.choice_label(list_id, i).unwrap_or(&c.name).to_owned(),
             })
             .collect();
         if has_other(f) && !out.iter().any(|c| c.name == "other") {

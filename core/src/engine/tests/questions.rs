@@ -409,3 +409,26 @@ fn jr_choice_name_shows_the_label_in_the_language() {
     s.set_answer("sex", Answer::Choice { name: "m".into() }).unwrap();
     assert_eq!(s.state().answers.values["sex_label"], "Nam", "no English label: the unsuffixed one");
 }
+
+#[test]
+fn choices_show_their_labels_in_the_session_language_and_follow_a_switch() {
+    // Lists are compiled in name order ("aa" before "zz"), not in the order written.
+    let mut sex = list("zz_sex", &[("f", "Nữ", &[]), ("m", "Nam", &[]), ("x", "", &[])]);
+    sex.1.choices[0].label.0.insert("English (en)".into(), "Female".into());
+    let mut color = list("aa_color", &[("red", "Đỏ", &[])]);
+    color.1.choices[0].label.0.insert("English (en)".into(), "Red".into());
+    let mut f = with_lists(form(vec![one("sex", "zz_sex").n(), one("color", "aa_color").n()]), vec![sex, color]);
+    f.languages = vec![lang("English (en)", Some("en"))];
+    let labels = |s: &FormSession| -> Vec<String> {
+        s.screen().questions[0].choices.iter().map(|c| c.label.clone()).collect()
+    };
+    let mut s = FormSession::new(compile(f), Some("en".into()), now());
+    assert_eq!(labels(&s), ["Female", "Nam", "x"], "English, else unsuffixed, else the name");
+    s.set_language("").unwrap();
+    assert_eq!(labels(&s), ["Nữ", "Nam", "x"]);
+    s.set_answer("sex", Answer::Choice { name: "f".into() }).unwrap();
+    s.next().unwrap();
+    assert_eq!(labels(&s), ["Đỏ"]);
+    s.set_language("en").unwrap();
+    assert_eq!(labels(&s), ["Red"]);
+}
