@@ -3,6 +3,8 @@
 # private port in a private folder (as the `postgres` system user when run as root,
 # since initdb refuses root), exports BRANCHBOOK_TEST_PG_URL, and stops it on exit.
 # BRANCHBOOK_REQUIRE_PG=1 makes the Rust tests fail, not skip, without PostgreSQL.
+# The cluster runs with fsync off (tests need no durability); benchmarks that measure
+# durable writes set BRANCHBOOK_TEST_PG_FSYNC=on.
 
 pg_bin_dir() {
     local dir
@@ -43,7 +45,7 @@ fi
 "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" -A trust -E UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log"; exit 1; }
 "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c shared_buffers=128MB" start >/dev/null \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=${BRANCHBOOK_TEST_PG_FSYNC:-off} -c shared_buffers=128MB" start >/dev/null \
     || { cat "$PG_DIR/server.log"; exit 1; }
 
 stop_postgres() {

@@ -5,7 +5,8 @@
 //!
 //! Run: `cargo bench -p branchbook-server --bench ingest`. PostgreSQL is measured when
 //! `BRANCHBOOK_TEST_PG_URL` is set, e.g. `bash -c 'source tests/postgres.sh && cargo
-//! bench -p branchbook-server --bench ingest'`.
+//! bench -p branchbook-server --bench ingest'` (add `BRANCHBOOK_TEST_PG_FSYNC=on` to
+//! measure PostgreSQL with durable commits, as in production).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/common/mod.rs"]
