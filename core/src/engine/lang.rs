@@ -1,14 +1,15 @@
 //! Which language a label is shown in: the chosen one, else the form's default
 //! language, else the column without a language, else the first language with text.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::form::{Form, Language, Texts};
 
 use super::bind::{Template, Templates};
+use super::compile::CList;
 
 /// A resolved language preference for one session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lang {
     /// Language keys (as in [`Texts`]) in the order they are tried.
     order: Vec<String>,
@@ -16,10 +17,10 @@ pub(crate) struct Lang {
     pub name: String,
     /// Built-in messages in Vietnamese rather than English.
     vietnamese: bool,
-    /// Every choice's label in this language (its name when it has none), by list and
-    /// choice in compiled order: a select re-rendered after each answer copies its labels
-    /// instead of looking each one up again.
-    choice_labels: Arc<Vec<Vec<String>>>,
+    /// Every choice's label in this language (its name when it has none), by compiled
+    /// list and choice, made on first use: a select re-rendered after each answer copies
+    /// its labels instead of looking each one up again.
+    choice_labels: OnceLock<Arc<Vec<Vec<String>>>>,
 }
 
 impl Lang {
@@ -50,25 +51,26 @@ impl Lang {
         }
         let shown = chosen.or(default);
         let vietnamese = shown.is_some_and(Language::is_vietnamese);
-        let mut lang = Lang {
+        Lang {
             order,
             name: shown.map(|l| l.name.clone()).unwrap_or_default(),
             vietnamese,
-            choice_labels: Arc::default(),
-        };
-        // The compiled lists are the form's in the same (name) order.
-        lang.choice_labels = Arc::new(
-            form.choices
-                .values()
-                .map(|list| list.choices.iter().map(|c| lang.text(&c.label).unwrap_or(&c.name).to_owned()).collect())
-                .collect(),
-        );
-        lang
+            choice_labels: OnceLock::new(),
+        }
     }
 
-    /// The label of choice `index` of compiled list `list` in this language.
-    pub fn choice_label(&self, list: u32, index: usize) -> Option<&str> {
-        self.choice_labels.get(list as usize)?.get(index).map(String::as_str)
+    /// The label of choice `index` of list `list` of `lists` (the session's compiled form)
+    /// in this language.
+    pub fn choice_label<'l>(&'l self, lists: &[CList], list: u32, index: usize) -> Option<&'l str> {
+        let labels = self.choice_labels.get_or_init(|| {
+            Arc::new(
+                lists
+                    .iter()
+                    .map(|l| l.choices.iter().map(|c| self.text(&c.label).unwrap_or(&c.name).to_owned()).collect())
+                    .collect(),
+            )
+        });
+        labels.get(list as usize)?.get(index).map(String::as_str)
     }
 
     /// The text in the best available language, if any language has one.

@@ -82,7 +82,7 @@ impl View<'_> {
             .filter(|&(i, _)| self.passes_filter(f, n, s, list_id, i))
             .map(|(i, c)| ChoiceOption {
                 name: c.name.clone(),
-                label: self.world.lang.choice_label(list_id, i).unwrap_or(&c.name).to_owned(),
+                label: self.world.lang.choice_label(&form.lists, list_id, i).unwrap_or(&c.name).to_owned(),
             })
             .collect();
         if has_other(f) && !out.iter().any(|c| c.name == "other") {
