@@ -53,18 +53,10 @@ async fn changes_come_in_pages_each_once(server: TestServer) {
         phone: None,
         archived: false,
     };
-    let response = server
-        .client
-        .put(server.url(&format!(
-            "/api/v1/office/branches/{}/members",
-            enrolled.branch.id
-        )))
-        .bearer_auth(&admin)
-        .json(&member)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let (status, answer) = server
+        .put_member(&admin, enrolled.branch.id, &serde_json::json!(member))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
 
     let pages = pull_all(&server, &device, 0).await;
     assert_eq!(pages.len(), 2, "500 changes a page");

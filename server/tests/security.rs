@@ -489,10 +489,7 @@ async fn officers_see_their_area_and_nothing_above_or_beside(server: TestServer)
     // Inside her area she may enroll and keep the roster.
     let (code, _) = server.enrollment_code(&commune, w.branches[1].head).await;
     assert_eq!(code, StatusCode::OK);
-    let path = format!("/api/v1/office/branches/{}/members", w.branches[1].id);
-    let (code, answer) = server
-        .call(Method::PUT, &path, Some(&commune), Some(&member))
-        .await;
+    let (code, answer) = server.put_member(&commune, w.branches[1].id, &member).await;
     assert_eq!(code, StatusCode::OK, "{answer}");
     let (_, changes) = server
         .get("/api/v1/changes?since=0", &w.branches[1].device)

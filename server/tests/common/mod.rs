@@ -187,6 +187,18 @@ impl TestServer {
             .await
     }
 
+    /// Adds or replaces a member of a branch's roster (what the phones pull as changes).
+    pub async fn put_member(
+        &self,
+        token: &str,
+        branch: Uuid,
+        member: &Value,
+    ) -> (StatusCode, Value) {
+        let path = format!("/api/v1/office/branches/{branch}/members");
+        self.call(reqwest::Method::PUT, &path, Some(token), Some(member))
+            .await
+    }
+
     /// Logs in; returns the session token (the caller may still need a password change).
     pub async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
         self.post(

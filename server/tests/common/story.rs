@@ -137,15 +137,8 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
         phone: None,
         archived: false,
     };
-    let response = server
-        .client
-        .put(server.url(&format!("/api/v1/office/branches/{branch}/members")))
-        .bearer_auth(&officer)
-        .json(&member)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let (status, answer) = server.put_member(&officer, branch, &json!(member)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
     let (_, changes) = server.get("/api/v1/changes?since=0", &device).await;
     let changes: Changes = serde_json::from_value(changes).unwrap();
     assert_eq!(changes.members, vec![member.clone()]);
