@@ -77,11 +77,11 @@ class GatheringNewScreen(ui: Ui, scope: AppScope, gatheringId: String?, private 
         show(ui.button(texts[TextKey.FORM_PICK_TIME]) { host.pickTime(at.hour, at.minute, p::time) })
         state.error?.let {
             val field = when (state.invalid) {
-                GatheringField.TOPIC -> texts[TextKey.GATHERING_TOPIC] + ": "
-                GatheringField.VILLAGE -> texts[TextKey.GATHERING_VILLAGE] + ": "
-                null -> ""
+                GatheringField.TOPIC -> texts[TextKey.GATHERING_TOPIC]
+                GatheringField.VILLAGE -> texts[TextKey.GATHERING_VILLAGE]
+                null -> null
             }
-            show(ui.error(field + it))
+            show(ui.error(field, it))
         }
         show(ui.button(texts[TextKey.ACTION_SAVE], p::save))
     }

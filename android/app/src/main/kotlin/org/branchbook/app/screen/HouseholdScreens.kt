@@ -84,20 +84,20 @@ class HouseholdEditScreen(ui: Ui, scope: AppScope, householdId: String?) :
             membersShown = state.members.size
             buildFields(state)
         }
-        state.error?.let { show(ui.error(where(state) + it)) }
+        state.error?.let { show(ui.error(where(state), it)) }
         show(ui.button(texts[TextKey.ACTION_SAVE], p::save).apply { isEnabled = !state.saving })
     }
 
-    /** The input an error is about, as a prefix: "Năm sinh (2): ". */
-    private fun where(state: HouseholdEditState): String {
-        val key = when (state.invalid ?: return "") {
+    /** The input an error is about: "Năm sinh (2)" (null when none). */
+    private fun where(state: HouseholdEditState): String? {
+        val key = when (state.invalid ?: return null) {
             HouseholdField.VILLAGE -> TextKey.HOUSEHOLD_VILLAGE
             HouseholdField.HEAD_NAME -> TextKey.HOUSEHOLD_HEAD_NAME
             HouseholdField.MEMBER_NAME -> TextKey.MEMBER_NAME
             HouseholdField.MEMBER_BIRTH_YEAR -> TextKey.MEMBER_BIRTH_YEAR
             HouseholdField.MEMBER_ETHNICITY -> TextKey.MEMBER_ETHNICITY
         }
-        return texts[key] + (state.invalidMember?.let { " (${it + 1})" } ?: "") + ": "
+        return texts[key] + (state.invalidMember?.let { " (${it + 1})" } ?: "")
     }
 
     private fun buildFields(state: HouseholdEditState) {

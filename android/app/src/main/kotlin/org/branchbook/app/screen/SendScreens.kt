@@ -80,11 +80,11 @@ class EnrollScreen(ui: Ui, scope: AppScope, deviceLabel: String, private val hos
     override fun render(state: EnrollState) {
         state.error?.let {
             val field = when (state.invalid) {
-                EnrollField.SERVER -> texts[TextKey.ENROLL_SERVER] + ": "
-                EnrollField.CODE -> texts[TextKey.ENROLL_CODE] + ": "
-                null -> ""
+                EnrollField.SERVER -> texts[TextKey.ENROLL_SERVER]
+                EnrollField.CODE -> texts[TextKey.ENROLL_CODE]
+                null -> null
             }
-            show(ui.error(field + it))
+            show(ui.error(field, it))
         }
         if (state.busy) {
             state.status?.let { show(ui.text(it, 18f, bold = true)) }

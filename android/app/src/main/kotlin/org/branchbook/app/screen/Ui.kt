@@ -58,6 +58,9 @@ class Ui(val context: Context) {
     /** An error message, in red. */
     fun error(value: String): TextView = text(value, 17f, bold = true, color = ERROR)
 
+    /** An error about one input, named first when known: "Năm sinh (2): ...". */
+    fun error(about: String?, message: String): TextView = error(if (about == null) message else "$about: $message")
+
     /** A tall button. */
     fun button(label: String, onClick: () -> Unit): Button = Button(context).apply {
         text = label
