@@ -120,7 +120,11 @@ pub async fn sweep(
     let mut done = Sweep::default();
     for (sha256, branch) in photos.partials().await? {
         match settle(store, photos, &sha256, branch).await {
-            Ok(Some(_)) => done.settled += 1,
+            Ok(Some(_)) => {
+                // Checked just now: stored or discarded, its partial file is gone.
+                done.settled += 1;
+                continue;
+            }
             Ok(None) => {}
             Err(e) => {
                 tracing::warn!(photo = %sha256, error = %e, "could not settle an interrupted photo upload")
