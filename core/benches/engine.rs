@@ -21,13 +21,21 @@ use generated_form::{GROUPS, MEMBERS, PER_GROUP, generated_form};
 /// A valid answer for a question as the page shows it.
 fn answer_for(q: &branchbook_core::engine::Question, member: usize) -> Option<Answer> {
     Some(match q.kind {
-        QuestionKind::Integer if q.name == "m_age" => Answer::Integer { value: (5 + member as i64 * 7) % 90 },
+        QuestionKind::Integer if q.name == "m_age" => Answer::Integer {
+            value: (5 + member as i64 * 7) % 90,
+        },
         QuestionKind::Integer if q.name == "m_spouse_age" => Answer::Integer { value: 30 },
-        QuestionKind::Integer if q.name == "hh_check" => Answer::Integer { value: MEMBERS as i64 },
+        QuestionKind::Integer if q.name == "hh_check" => Answer::Integer {
+            value: MEMBERS as i64,
+        },
         QuestionKind::Integer => Answer::Integer { value: 10 },
         QuestionKind::Decimal => Answer::Decimal { value: 50.0 },
-        QuestionKind::Text => Answer::Text { value: format!("answer {member}") },
-        QuestionKind::SelectOne => Answer::Choice { name: q.choices.first()?.name.clone() },
+        QuestionKind::Text => Answer::Text {
+            value: format!("answer {member}"),
+        },
+        QuestionKind::SelectOne => Answer::Choice {
+            name: q.choices.first()?.name.clone(),
+        },
         QuestionKind::Note => return None,
         other => panic!("no answer for {other:?}"),
     })
@@ -48,16 +56,22 @@ fn full_fill(form: &Arc<CompiledForm>) -> usize {
                 let mut done: Vec<String> = Vec::new();
                 loop {
                     let screen = s.screen();
-                    let Some(q) = screen.questions.iter().find(|q| !done.contains(&q.path) && !q.read_only) else {
+                    let Some(q) = screen
+                        .questions
+                        .iter()
+                        .find(|q| !done.contains(&q.path) && !q.read_only)
+                    else {
                         break;
                     };
                     done.push(q.path.clone());
                     if let Some(a) = answer_for(q, member) {
-                        s.set_answer(&q.path, a).unwrap_or_else(|e| panic!("{}: {e}", q.path));
+                        s.set_answer(&q.path, a)
+                            .unwrap_or_else(|e| panic!("{}: {e}", q.path));
                         answers += 1;
                     }
                 }
-                s.next().unwrap_or_else(|e| panic!("{:?}: {e}", s.screen().questions));
+                s.next()
+                    .unwrap_or_else(|e| panic!("{:?}: {e}", s.screen().questions));
             }
             Page::RepeatPrompt { path, count, .. } => {
                 if (count as usize) < MEMBERS {
@@ -95,7 +109,8 @@ fn us(d: Duration) -> String {
 
 fn main() {
     let form = generated_form();
-    let compiled = Arc::new(CompiledForm::compile(form.clone()).expect("the generated form compiles"));
+    let compiled =
+        Arc::new(CompiledForm::compile(form.clone()).expect("the generated form compiles"));
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
 
     // Compile.
@@ -137,7 +152,11 @@ fn main() {
     let cases: Vec<(String, Answer, Answer)> = (1..=MEMBERS)
         .flat_map(|m| {
             vec![
-                (format!("members[{m}]/m_age"), Answer::Integer { value: 10 }, Answer::Integer { value: 40 }),
+                (
+                    format!("members[{m}]/m_age"),
+                    Answer::Integer { value: 10 },
+                    Answer::Integer { value: 40 },
+                ),
                 (
                     format!("members[{m}]/m_sex"),
                     Answer::Choice { name: "f".into() },
@@ -147,14 +166,28 @@ fn main() {
         })
         .chain((0..GROUPS).flat_map(|g| {
             vec![
-                (format!("f{g}_0"), Answer::Integer { value: 20 }, Answer::Integer { value: 95 }),
-                (format!("f{g}_3"), Answer::Text { value: "ab".into() }, Answer::Text { value: "abcdef".into() }),
+                (
+                    format!("f{g}_0"),
+                    Answer::Integer { value: 20 },
+                    Answer::Integer { value: 95 },
+                ),
+                (
+                    format!("f{g}_3"),
+                    Answer::Text { value: "ab".into() },
+                    Answer::Text {
+                        value: "abcdef".into(),
+                    },
+                ),
             ]
         }))
         .chain(std::iter::once((
             "hh_head_name".to_string(),
-            Answer::Text { value: "Thào".into() },
-            Answer::Text { value: String::new() },
+            Answer::Text {
+                value: "Thào".into(),
+            },
+            Answer::Text {
+                value: String::new(),
+            },
         )))
         .collect();
     let mut times = Vec::new();
@@ -168,7 +201,10 @@ fn main() {
                 continue;
             }
             let t = Instant::now();
-            black_box(s.set_answer(path, answer).unwrap_or_else(|e| panic!("{path}: {e}")));
+            black_box(
+                s.set_answer(path, answer)
+                    .unwrap_or_else(|e| panic!("{path}: {e}")),
+            );
             times.push(t.elapsed());
         }
     }
@@ -211,14 +247,30 @@ fn main() {
         "Form engine benchmark: {fields} field instances ({} groups x {PER_GROUP}, {MEMBERS} members x 20)",
         GROUPS
     );
-    println!("  compile                      {:>12}   (target < 20 ms)", ms(compile));
+    println!(
+        "  compile                      {:>12}   (target < 20 ms)",
+        ms(compile)
+    );
     println!("  session open                 {:>12}", ms(open));
-    println!("  one answer, median           {:>12}   ({n_answers} answers)", us(answer_median));
-    println!("  one answer, p99              {:>12}   (target < 1 ms)", us(answer_p99));
+    println!(
+        "  one answer, median           {:>12}   ({n_answers} answers)",
+        us(answer_median)
+    );
+    println!(
+        "  one answer, p99              {:>12}   (target < 1 ms)",
+        us(answer_p99)
+    );
     println!("  one answer, max              {:>12}", us(answer_max));
-    println!("  full fill + finalize         {:>12}   ({answers} answers; target < 200 ms)", ms(fill));
+    println!(
+        "  full fill + finalize         {:>12}   ({answers} answers; target < 200 ms)",
+        ms(fill)
+    );
     println!("  add 10th member              {:>12}", us(add_10));
     println!("  add 100th member             {:>12}", us(add_100));
     println!("  add 1000th member            {:>12}", us(add_1000));
-    println!("  restore a 30-member draft    {:>12}   ({} bytes of state JSON)", ms(restore), state_json.len());
+    println!(
+        "  restore a 30-member draft    {:>12}   ({} bytes of state JSON)",
+        ms(restore),
+        state_json.len()
+    );
 }

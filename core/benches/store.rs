@@ -11,9 +11,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use branchbook_core::domain::Sex;
-use branchbook_core::protocol::RosterMember;
 use branchbook_core::engine::{Answer, FormSession, SessionOptions, Submission};
-use branchbook_core::store::{Page, PhotoOptions, RecordState, RosterChange, Store, SubmissionFilter};
+use branchbook_core::protocol::RosterMember;
+use branchbook_core::store::{
+    Page, PhotoOptions, RecordState, RosterChange, Store, SubmissionFilter,
+};
 use image::{Rgb, RgbImage};
 use rand::Rng;
 use rand::seq::IndexedRandom;
@@ -79,7 +81,12 @@ fn form_json() -> String {
 fn fill(store: &Store, rng: &mut impl Rng) -> (Duration, Submission) {
     let t = Instant::now();
     let (_, mut s) = store
-        .start_submission("household_visit", "2026-11", None, &SessionOptions::new(chrono::Utc::now()))
+        .start_submission(
+            "household_visit",
+            "2026-11",
+            None,
+            &SessionOptions::new(chrono::Utc::now()),
+        )
         .unwrap();
     let text = |v: &str| Answer::Text { value: v.into() };
     let choice = |v: &str| Answer::Choice { name: v.into() };
@@ -92,12 +99,30 @@ fn fill(store: &Store, rng: &mut impl Rng) -> (Duration, Submission) {
     };
     answer(&mut s, "head_name", text("Giàng A Páo"));
     answer(&mut s, "water", choice("well"));
-    answer(&mut s, "notes", text("Gia đình có hai con nhỏ, mẹ chưa đi học."));
+    answer(
+        &mut s,
+        "notes",
+        text("Gia đình có hai con nhỏ, mẹ chưa đi học."),
+    );
     for i in 1..=rng.random_range(2..=6) {
         s.add_repeat("person").unwrap();
-        answer(&mut s, &format!("person[{i}]/name"), text(&format!("Thào Thị Dợ {i}")));
-        answer(&mut s, &format!("person[{i}]/sex"), choice(if i % 2 == 0 { "male" } else { "female" }));
-        answer(&mut s, &format!("person[{i}]/birth_year"), Answer::Integer { value: rng.random_range(1950..2024) });
+        answer(
+            &mut s,
+            &format!("person[{i}]/name"),
+            text(&format!("Thào Thị Dợ {i}")),
+        );
+        answer(
+            &mut s,
+            &format!("person[{i}]/sex"),
+            choice(if i % 2 == 0 { "male" } else { "female" }),
+        );
+        answer(
+            &mut s,
+            &format!("person[{i}]/birth_year"),
+            Answer::Integer {
+                value: rng.random_range(1950..2024),
+            },
+        );
     }
     let t = Instant::now();
     let submission = s.finalize(chrono::Utc::now()).unwrap();
@@ -116,7 +141,10 @@ fn submissions(dir: &Path, key: Option<&[u8]>, n: usize) {
     for i in 0..n {
         let (took, submission) = fill(&store, &mut rng);
         engine += took;
-        answers += submission.data["person"].as_array().map_or(0, |p| 3 * p.len()) + 3;
+        answers += submission.data["person"]
+            .as_array()
+            .map_or(0, |p| 3 * p.len())
+            + 3;
         // One in ten stays a draft; the rest are finalized, one in ten of those sent.
         if i % 10 != 0 {
             store.finalize(&submission).unwrap();
@@ -137,16 +165,52 @@ fn submissions(dir: &Path, key: Option<&[u8]>, n: usize) {
     );
 
     let all = SubmissionFilter::default();
-    let finalized = SubmissionFilter { state: Some(RecordState::Finalized), ..SubmissionFilter::default() };
-    let by_form = SubmissionFilter { form_id: Some("household_visit".into()), state: Some(RecordState::Draft), household: None };
-    for (name, filter) in [("all", &all), ("finalized", &finalized), ("form + draft", &by_form)] {
-        let (p50, p99) = time(200, || store.list_submissions(filter, Page::first(50)).unwrap());
-        println!("[{label}] list newest 50 ({name}) at {n}: p50 {} p99 {}", ms(p50), ms(p99));
+    let finalized = SubmissionFilter {
+        state: Some(RecordState::Finalized),
+        ..SubmissionFilter::default()
+    };
+    let by_form = SubmissionFilter {
+        form_id: Some("household_visit".into()),
+        state: Some(RecordState::Draft),
+        household: None,
+    };
+    for (name, filter) in [
+        ("all", &all),
+        ("finalized", &finalized),
+        ("form + draft", &by_form),
+    ] {
+        let (p50, p99) = time(200, || {
+            store.list_submissions(filter, Page::first(50)).unwrap()
+        });
+        println!(
+            "[{label}] list newest 50 ({name}) at {n}: p50 {} p99 {}",
+            ms(p50),
+            ms(p99)
+        );
     }
-    let (p50, p99) = time(200, || store.list_submissions(&all, Page { offset: 5000, limit: 50 }).unwrap());
-    println!("[{label}] list 50 at offset 5000 at {n}: p50 {} p99 {}", ms(p50), ms(p99));
+    let (p50, p99) = time(200, || {
+        store
+            .list_submissions(
+                &all,
+                Page {
+                    offset: 5000,
+                    limit: 50,
+                },
+            )
+            .unwrap()
+    });
+    println!(
+        "[{label}] list 50 at offset 5000 at {n}: p50 {} p99 {}",
+        ms(p50),
+        ms(p99)
+    );
     let (p50, p99) = time(200, || store.submission_counts(None).unwrap());
-    println!("[{label}] counts per state at {n}: p50 {} p99 {} ({:?})", ms(p50), ms(p99), store.submission_counts(None).unwrap());
+    println!(
+        "[{label}] counts per state at {n}: p50 {} p99 {} ({:?})",
+        ms(p50),
+        ms(p99),
+        store.submission_counts(None).unwrap()
+    );
     drop(store);
     // Checkpoint the WAL into the file, then measure.
     let store = Store::open(&db, key).unwrap();
@@ -154,18 +218,30 @@ fn submissions(dir: &Path, key: Option<&[u8]>, n: usize) {
     let size: u64 = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(db.file_name().unwrap().to_str().unwrap()))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(db.file_name().unwrap().to_str().unwrap())
+        })
         .filter_map(|e| e.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()))
         .sum();
-    println!("[{label}] database size: {:.1} MB, {:.0} KB per 1,000 submissions (answers, session state, audit, outbox)",
-        size as f64 / 1e6, size as f64 / 1e3 / (n as f64 / 1000.0));
+    println!(
+        "[{label}] database size: {:.1} MB, {:.0} KB per 1,000 submissions (answers, session state, audit, outbox)",
+        size as f64 / 1e6,
+        size as f64 / 1e3 / (n as f64 / 1000.0)
+    );
 }
 
-const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vàng", "Giàng", "Thào", "Lò", "Hờ", "Sùng", "Mùa",
-    "Lý", "Đặng", "Triệu", "Bàn", "Lường", "Cầm", "Quàng", "Hà"];
+const FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vàng", "Giàng", "Thào", "Lò", "Hờ", "Sùng", "Mùa",
+    "Lý", "Đặng", "Triệu", "Bàn", "Lường", "Cầm", "Quàng", "Hà",
+];
 const MIDDLE: &[&str] = &["Thị", "Văn", "A", "Thị", "Seo", "Mí", "Thị Kim", "Thị Thu"];
-const GIVEN: &[&str] = &["Dợ", "Mai", "Mỷ", "Sua", "Pà", "Dình", "Páo", "Chá", "Tâm", "Lan", "Hoa", "Thảo", "Xuân", "Dung",
-    "Đào", "Nhung", "Vân", "Hương", "Lử", "Súa", "Dế", "Chứ", "Sính", "Mỵ", "Dua", "Làn", "Pằng", "Sểnh", "Chở", "Ly"];
+const GIVEN: &[&str] = &[
+    "Dợ", "Mai", "Mỷ", "Sua", "Pà", "Dình", "Páo", "Chá", "Tâm", "Lan", "Hoa", "Thảo", "Xuân",
+    "Dung", "Đào", "Nhung", "Vân", "Hương", "Lử", "Súa", "Dế", "Chứ", "Sính", "Mỵ", "Dua", "Làn",
+    "Pằng", "Sểnh", "Chở", "Ly",
+];
 
 fn search(dir: &Path, key: Option<&[u8]>) {
     let store = Store::open(&dir.join(format!("roster-{}.db", key.is_some())), key).unwrap();
@@ -174,7 +250,12 @@ fn search(dir: &Path, key: Option<&[u8]>) {
         .map(|i| RosterMember {
             id: Uuid::now_v7(),
             member_code: Some(format!("HV-{i:05}")),
-            full_name: format!("{} {} {}", FAMILY.choose(&mut rng).unwrap(), MIDDLE.choose(&mut rng).unwrap(), GIVEN.choose(&mut rng).unwrap()),
+            full_name: format!(
+                "{} {} {}",
+                FAMILY.choose(&mut rng).unwrap(),
+                MIDDLE.choose(&mut rng).unwrap(),
+                GIVEN.choose(&mut rng).unwrap()
+            ),
             sex: Sex::Female,
             birth_year: Some(rng.random_range(1950..2008)),
             ethnicity: Some("hmong".into()),
@@ -184,15 +265,36 @@ fn search(dir: &Path, key: Option<&[u8]>) {
         })
         .collect();
     let t = Instant::now();
-    store.import_roster(&members, RosterChange::Replace).unwrap();
+    store
+        .import_roster(&members, RosterChange::Replace)
+        .unwrap();
     let label = if key.is_some() { "encrypted" } else { "plain" };
-    println!("[{label}] import 10,000 roster members: {}", ms(t.elapsed()));
-    let queries = ["thao thi d", "vang", "giang a", "mai", "lo thi m", "d", "nguyen thi h", "sua", "hoang", "tr", "thi"];
+    println!(
+        "[{label}] import 10,000 roster members: {}",
+        ms(t.elapsed())
+    );
+    let queries = [
+        "thao thi d",
+        "vang",
+        "giang a",
+        "mai",
+        "lo thi m",
+        "d",
+        "nguyen thi h",
+        "sua",
+        "hoang",
+        "tr",
+        "thi",
+    ];
     let mut all = vec![];
     for q in queries {
         let hits = store.search_members(q, Page::first(50)).unwrap().len();
         let (p50, p99) = time(100, || store.search_members(q, Page::first(50)).unwrap());
-        println!("[{label}] search {q:?} ({hits} on the first page): p50 {} p99 {}", ms(p50), ms(p99));
+        println!(
+            "[{label}] search {q:?} ({hits} on the first page): p50 {} p99 {}",
+            ms(p50),
+            ms(p99)
+        );
         all.extend((0..100).map(|_| {
             let s = Instant::now();
             std::hint::black_box(store.search_members(q, Page::first(50)).unwrap());
@@ -200,7 +302,11 @@ fn search(dir: &Path, key: Option<&[u8]>) {
         }));
     }
     let (p50, p99) = percentiles(all);
-    println!("[{label}] search over 10,000 members, all queries: p50 {} p99 {}", ms(p50), ms(p99));
+    println!(
+        "[{label}] search over 10,000 members, all queries: p50 {} p99 {}",
+        ms(p50),
+        ms(p99)
+    );
 }
 
 fn photo(dir: &Path, key: Option<&[u8]>) {
@@ -209,26 +315,49 @@ fn photo(dir: &Path, key: Option<&[u8]>) {
         // 4000 x 3000 with texture, so that decoding and encoding do real work.
         let img = RgbImage::from_fn(4000, 3000, |x, y| {
             let v = ((x ^ y) & 0xFF) as u8;
-            Rgb([v, ((x * 7 + y * 3) & 0xFF) as u8, ((x / 16 + y / 9) & 0xFF) as u8])
+            Rgb([
+                v,
+                ((x * 7 + y * 3) & 0xFF) as u8,
+                ((x / 16 + y / 9) & 0xFF) as u8,
+            ])
         });
         img.save(&src).unwrap();
     }
     let store = Store::open(&dir.join(format!("photo-{}.db", key.is_some())), key).unwrap();
     store.add_form(&form_json(), None).unwrap();
     let (d, _) = store
-        .start_submission("household_visit", "2026-11", None, &SessionOptions::new(chrono::Utc::now()))
+        .start_submission(
+            "household_visit",
+            "2026-11",
+            None,
+            &SessionOptions::new(chrono::Utc::now()),
+        )
         .unwrap();
-    let (p50, p99) = time(5, || store.attach_submission_photo(d.uuid, &src, PhotoOptions::default()).unwrap());
-    let p = store.attach_submission_photo(d.uuid, &src, PhotoOptions::default()).unwrap();
+    let (p50, p99) = time(5, || {
+        store
+            .attach_submission_photo(d.uuid, &src, PhotoOptions::default())
+            .unwrap()
+    });
+    let p = store
+        .attach_submission_photo(d.uuid, &src, PhotoOptions::default())
+        .unwrap();
     let label = if key.is_some() { "encrypted" } else { "plain" };
     println!(
         "[{label}] intake of a 12-megapixel JPEG ({:.1} MB) to {}x{} ({} KB): p50 {} max {}",
-        std::fs::metadata(&src).unwrap().len() as f64 / 1e6, p.width, p.height, p.bytes / 1000, ms(p50), ms(p99)
+        std::fs::metadata(&src).unwrap().len() as f64 / 1e6,
+        p.width,
+        p.height,
+        p.bytes / 1000,
+        ms(p50),
+        ms(p99)
     );
 }
 
 fn main() {
-    let n: usize = std::env::var("BRANCHBOOK_BENCH_SUBMISSIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("BRANCHBOOK_BENCH_SUBMISSIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     for key in [None, Some(&KEY[..])] {
         search(dir.path(), key);

@@ -19,8 +19,10 @@ const SHEETS: [&str; 3] = ["survey", "choices", "settings"];
 
 fn main() {
     let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    let mut sources: Vec<_> =
-        fs::read_dir(forms.join("src")).expect("core/forms/src").map(|e| e.unwrap().path()).collect();
+    let mut sources: Vec<_> = fs::read_dir(forms.join("src"))
+        .expect("core/forms/src")
+        .map(|e| e.unwrap().path())
+        .collect();
     sources.sort();
     for dir in sources.into_iter().filter(|p| p.is_dir()) {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
@@ -34,7 +36,9 @@ fn main() {
         let header = Format::new().set_bold();
         for sheet in SHEETS {
             let path = dir.join(format!("{sheet}.tsv"));
-            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let Ok(text) = fs::read_to_string(&path) else {
+                continue;
+            };
             let ws = book.add_worksheet();
             ws.set_name(sheet).unwrap();
             for (r, line) in text.lines().enumerate() {
@@ -53,7 +57,8 @@ fn main() {
             ws.set_freeze_panes(1, 0).unwrap();
         }
         let out = forms.join(format!("{name}.xlsx"));
-        book.save(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+        book.save(&out)
+            .unwrap_or_else(|e| panic!("{}: {e}", out.display()));
         println!("wrote {}", out.display());
     }
 }

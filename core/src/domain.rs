@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 /// Sex as recorded for attendees, household members and roster members.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Woman or girl.
@@ -17,7 +19,9 @@ pub enum Sex {
 }
 
 /// Age bands used when a walk-in attendee does not know her birth year, and in reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AgeGroup {
     /// Under 16.
@@ -46,7 +50,9 @@ impl AgeGroup {
 }
 
 /// What kind of gathering a branch head held; indicators count gatherings by kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum GatheringKind {
     /// Community policy dialogue (đối thoại chính sách).
@@ -80,25 +86,67 @@ macro_rules! ethnicities {
 }
 
 ethnicities![
-    ("kinh", "01", "Kinh"), ("tay", "02", "Tày"), ("thai", "03", "Thái"), ("hoa", "04", "Hoa"),
-    ("khmer", "05", "Khơ-me"), ("muong", "06", "Mường"), ("nung", "07", "Nùng"), ("hmong", "08", "Mông"),
-    ("dao", "09", "Dao"), ("gia_rai", "10", "Gia-rai"), ("ngai", "11", "Ngái"), ("e_de", "12", "Ê-đê"),
-    ("ba_na", "13", "Ba-na"), ("xo_dang", "14", "Xơ-đăng"), ("san_chay", "15", "Sán Chay"), ("co_ho", "16", "Cơ-ho"),
-    ("cham", "17", "Chăm"), ("san_diu", "18", "Sán Dìu"), ("hre", "19", "Hrê"), ("mnong", "20", "Mnông"),
-    ("raglay", "21", "Ra-glai"), ("xtieng", "22", "Xtiêng"), ("bru_van_kieu", "23", "Bru-Vân Kiều"), ("tho", "24", "Thổ"),
-    ("giay", "25", "Giáy"), ("co_tu", "26", "Cơ-tu"), ("gie_trieng", "27", "Giẻ-Triêng"), ("ma", "28", "Mạ"),
-    ("kho_mu", "29", "Khơ-mú"), ("co", "30", "Co"), ("ta_oi", "31", "Tà-ôi"), ("cho_ro", "32", "Chơ-ro"),
-    ("khang", "33", "Kháng"), ("xinh_mun", "34", "Xinh-mun"), ("ha_nhi", "35", "Hà Nhì"), ("chu_ru", "36", "Chu-ru"),
-    ("lao", "37", "Lào"), ("la_chi", "38", "La Chí"), ("la_ha", "39", "La Ha"), ("phu_la", "40", "Phù Lá"),
-    ("la_hu", "41", "La Hủ"), ("lu", "42", "Lự"), ("lo_lo", "43", "Lô Lô"), ("chut", "44", "Chứt"),
-    ("mang", "45", "Mảng"), ("pa_then", "46", "Pà Thẻn"), ("co_lao", "47", "Cờ Lao"), ("cong", "48", "Cống"),
-    ("bo_y", "49", "Bố Y"), ("si_la", "50", "Si La"), ("pu_peo", "51", "Pu Péo"), ("brau", "52", "Brâu"),
-    ("o_du", "53", "Ơ-đu"), ("ro_mam", "54", "Rơ-măm"),
+    ("kinh", "01", "Kinh"),
+    ("tay", "02", "Tày"),
+    ("thai", "03", "Thái"),
+    ("hoa", "04", "Hoa"),
+    ("khmer", "05", "Khơ-me"),
+    ("muong", "06", "Mường"),
+    ("nung", "07", "Nùng"),
+    ("hmong", "08", "Mông"),
+    ("dao", "09", "Dao"),
+    ("gia_rai", "10", "Gia-rai"),
+    ("ngai", "11", "Ngái"),
+    ("e_de", "12", "Ê-đê"),
+    ("ba_na", "13", "Ba-na"),
+    ("xo_dang", "14", "Xơ-đăng"),
+    ("san_chay", "15", "Sán Chay"),
+    ("co_ho", "16", "Cơ-ho"),
+    ("cham", "17", "Chăm"),
+    ("san_diu", "18", "Sán Dìu"),
+    ("hre", "19", "Hrê"),
+    ("mnong", "20", "Mnông"),
+    ("raglay", "21", "Ra-glai"),
+    ("xtieng", "22", "Xtiêng"),
+    ("bru_van_kieu", "23", "Bru-Vân Kiều"),
+    ("tho", "24", "Thổ"),
+    ("giay", "25", "Giáy"),
+    ("co_tu", "26", "Cơ-tu"),
+    ("gie_trieng", "27", "Giẻ-Triêng"),
+    ("ma", "28", "Mạ"),
+    ("kho_mu", "29", "Khơ-mú"),
+    ("co", "30", "Co"),
+    ("ta_oi", "31", "Tà-ôi"),
+    ("cho_ro", "32", "Chơ-ro"),
+    ("khang", "33", "Kháng"),
+    ("xinh_mun", "34", "Xinh-mun"),
+    ("ha_nhi", "35", "Hà Nhì"),
+    ("chu_ru", "36", "Chu-ru"),
+    ("lao", "37", "Lào"),
+    ("la_chi", "38", "La Chí"),
+    ("la_ha", "39", "La Ha"),
+    ("phu_la", "40", "Phù Lá"),
+    ("la_hu", "41", "La Hủ"),
+    ("lu", "42", "Lự"),
+    ("lo_lo", "43", "Lô Lô"),
+    ("chut", "44", "Chứt"),
+    ("mang", "45", "Mảng"),
+    ("pa_then", "46", "Pà Thẻn"),
+    ("co_lao", "47", "Cờ Lao"),
+    ("cong", "48", "Cống"),
+    ("bo_y", "49", "Bố Y"),
+    ("si_la", "50", "Si La"),
+    ("pu_peo", "51", "Pu Péo"),
+    ("brau", "52", "Brâu"),
+    ("o_du", "53", "Ơ-đu"),
+    ("ro_mam", "54", "Rơ-măm"),
 ];
 
 /// Looks up an ethnic group by its key (`"hmong"`) or its GSO code (`"08"`).
 pub fn ethnicity(key_or_code: &str) -> Option<&'static Ethnicity> {
-    ETHNICITIES.iter().find(|e| e.key == key_or_code || e.gso_code == key_or_code)
+    ETHNICITIES
+        .iter()
+        .find(|e| e.key == key_or_code || e.gso_code == key_or_code)
 }
 
 /// One ethnic group as the phone apps see it: the walk-in and household-member pickers
@@ -115,7 +163,11 @@ pub struct EthnicGroup {
 
 impl From<&Ethnicity> for EthnicGroup {
     fn from(e: &Ethnicity) -> Self {
-        EthnicGroup { key: e.key.to_owned(), gso_code: e.gso_code.to_owned(), name_vi: e.name_vi.to_owned() }
+        EthnicGroup {
+            key: e.key.to_owned(),
+            gso_code: e.gso_code.to_owned(),
+            name_vi: e.name_vi.to_owned(),
+        }
     }
 }
 
@@ -148,10 +200,16 @@ mod tests {
         let groups = ethnic_groups();
         assert_eq!(groups.len(), ETHNICITIES.len());
         for (g, e) in groups.iter().zip(ETHNICITIES) {
-            assert_eq!((g.key.as_str(), g.gso_code.as_str(), g.name_vi.as_str()), (e.key, e.gso_code, e.name_vi));
+            assert_eq!(
+                (g.key.as_str(), g.gso_code.as_str(), g.name_vi.as_str()),
+                (e.key, e.gso_code, e.name_vi)
+            );
         }
         let hmong = groups.iter().find(|g| g.key == "hmong");
-        assert_eq!(hmong.map(|g| (g.gso_code.as_str(), g.name_vi.as_str())), Some(("08", "Mông")));
+        assert_eq!(
+            hmong.map(|g| (g.gso_code.as_str(), g.name_vi.as_str())),
+            Some(("08", "Mông"))
+        );
     }
 
     #[test]

@@ -22,10 +22,14 @@ mod tests {
 
     #[test]
     fn round_trips_through_system_time() {
-        let t = chrono::Utc.with_ymd_and_hms(2026, 11, 5, 3, 4, 5).unwrap() + chrono::Duration::milliseconds(678);
+        let t = chrono::Utc.with_ymd_and_hms(2026, 11, 5, 3, 4, 5).unwrap()
+            + chrono::Duration::milliseconds(678);
         let st: SystemTime = t.into();
         assert_eq!(UtcDateTime::from(st), t);
         let before_epoch = chrono::Utc.with_ymd_and_hms(1960, 1, 1, 0, 0, 0).unwrap();
-        assert_eq!(UtcDateTime::from(SystemTime::from(before_epoch)), before_epoch);
+        assert_eq!(
+            UtcDateTime::from(SystemTime::from(before_epoch)),
+            before_epoch
+        );
     }
 }

@@ -70,7 +70,10 @@ mod tests {
 
     #[test]
     fn folded_words_split_on_punctuation() {
-        assert_eq!(folded_words("Giàng A Páo (Pó)"), vec!["giang", "a", "pao", "po"]);
+        assert_eq!(
+            folded_words("Giàng A Páo (Pó)"),
+            vec!["giang", "a", "pao", "po"]
+        );
         assert!(folded_words(" -- ").is_empty());
     }
 }

@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 use branchbook_core::form::{Form, read_xlsx};
 
 fn branchbook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_branchbook")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_branchbook"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn stdout(out: &Output) -> String {
@@ -73,11 +76,24 @@ fn check_lists_every_problem_with_its_place_and_fails() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("4 problem(s)"), "{text}");
-    assert!(text.contains("survey row 3, column type: unknown type 'txt'"), "{text}");
-    assert!(text.contains("survey row 4, column name: the name 'a' is already used at survey row 2"), "{text}");
-    assert!(text.contains("survey row 5, column type: 'begin group' of 'g' has no matching 'end group'"), "{text}");
     assert!(
-        text.contains("survey row 6, column type: the choice list 'nowhere' is not on the choices sheet"),
+        text.contains("survey row 3, column type: unknown type 'txt'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("survey row 4, column name: the name 'a' is already used at survey row 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "survey row 5, column type: 'begin group' of 'g' has no matching 'end group'"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "survey row 6, column type: the choice list 'nowhere' is not on the choices sheet"
+        ),
         "{text}"
     );
 }
@@ -85,7 +101,11 @@ fn check_lists_every_problem_with_its_place_and_fails() {
 #[test]
 fn the_file_name_is_the_form_id_when_settings_have_none() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_form(dir.path(), "quick_poll.xlsx", &[&["type", "name", "label"], &["text", "a", "A"]]);
+    let path = write_form(
+        dir.path(),
+        "quick_poll.xlsx",
+        &[&["type", "name", "label"], &["text", "a", "A"]],
+    );
     let out = branchbook(&["form", "check", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("id: quick_poll"));
@@ -97,7 +117,10 @@ fn convert_prints_canonical_json_that_checks_the_same() {
     assert_eq!(out.status.code(), Some(0));
     let json = stdout(&out);
     let form = Form::from_json(&json).unwrap();
-    assert_eq!(form, read_xlsx(&std::fs::read(example()).unwrap()).unwrap().form);
+    assert_eq!(
+        form,
+        read_xlsx(&std::fs::read(example()).unwrap()).unwrap().form
+    );
     assert_eq!(json.trim_end(), form.to_json());
 
     let dir = tempfile::tempdir().unwrap();
@@ -112,7 +135,11 @@ fn convert_prints_canonical_json_that_checks_the_same() {
 #[test]
 fn convert_refuses_a_form_with_problems() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_form(dir.path(), "bad.xlsx", &[&["type", "name", "label"], &["txt", "a", "A"]]);
+    let path = write_form(
+        dir.path(),
+        "bad.xlsx",
+        &[&["type", "name", "label"], &["txt", "a", "A"]],
+    );
     let out = branchbook(&["form", "convert", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
@@ -126,7 +153,11 @@ fn files_that_are_not_forms_and_bad_usage() {
     std::fs::write(&fake, "just text").unwrap();
     let out = branchbook(&["form", "check", fake.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("not a readable .xlsx workbook"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("not a readable .xlsx workbook"),
+        "{}",
+        stdout(&out)
+    );
 
     let bad_json = dir.path().join("form.json");
     std::fs::write(&bad_json, "{\"id\": ").unwrap();
@@ -134,7 +165,11 @@ fn files_that_are_not_forms_and_bad_usage() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("not a form in Branchbook's JSON format"));
 
-    let missing = branchbook(&["form", "check", dir.path().join("nope.xlsx").to_str().unwrap()]);
+    let missing = branchbook(&[
+        "form",
+        "check",
+        dir.path().join("nope.xlsx").to_str().unwrap(),
+    ]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
 

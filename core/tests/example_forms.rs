@@ -52,9 +52,15 @@ fn committed_xlsx_files_match_their_sources() {
         let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["survey", "choices", "settings"], "{name}");
         for sheet in &book.sheets {
-            let source = forms_dir().join("src").join(name).join(format!("{}.tsv", sheet.name));
+            let source = forms_dir()
+                .join("src")
+                .join(name)
+                .join(format!("{}.tsv", sheet.name));
             let text = std::fs::read_to_string(&source).unwrap();
-            let expected: Vec<Vec<String>> = text.lines().map(|l| l.split('\t').map(str::to_owned).collect()).collect();
+            let expected: Vec<Vec<String>> = text
+                .lines()
+                .map(|l| l.split('\t').map(str::to_owned).collect())
+                .collect();
             assert_eq!(
                 trimmed(sheet.rows.clone()),
                 trimmed(expected),
@@ -89,11 +95,19 @@ fn every_label_is_in_vietnamese_and_english_and_some_in_hmong() {
         let mut hmong = 0;
         for f in form.fields() {
             if !f.label.is_empty() {
-                assert!(f.label.0.contains_key(VI) && f.label.0.contains_key(EN), "{name}: {} lacks vi or en", f.name);
+                assert!(
+                    f.label.0.contains_key(VI) && f.label.0.contains_key(EN),
+                    "{name}: {} lacks vi or en",
+                    f.name
+                );
             }
             for messages in [&f.constraint_message, &f.required_message] {
                 if !messages.is_empty() {
-                    assert!(messages.0.contains_key(VI) && messages.0.contains_key(EN), "{name}: {}", f.name);
+                    assert!(
+                        messages.0.contains_key(VI) && messages.0.contains_key(EN),
+                        "{name}: {}",
+                        f.name
+                    );
                 }
             }
             hmong += usize::from(f.label.0.contains_key(HMN));
@@ -101,7 +115,12 @@ fn every_label_is_in_vietnamese_and_english_and_some_in_hmong() {
         assert!(hmong >= 3, "{name}: only {hmong} Hmong labels");
         for list in form.choices.values() {
             for c in &list.choices {
-                assert!(c.label.0.contains_key(VI) && c.label.0.contains_key(EN), "{name}: {}/{}", list.name, c.name);
+                assert!(
+                    c.label.0.contains_key(VI) && c.label.0.contains_key(EN),
+                    "{name}: {}/{}",
+                    list.name,
+                    c.name
+                );
             }
         }
     }
@@ -116,7 +135,11 @@ fn the_ethnicity_list_is_vietnams_54_groups() {
         let keys: Vec<&str> = ETHNICITIES.iter().map(|e| e.key).collect();
         assert_eq!(names, keys, "{name}");
         for (choice, group) in list.choices.iter().zip(ETHNICITIES) {
-            assert_eq!(choice.label.0.get(VI).map(String::as_str), Some(group.name_vi), "{name}");
+            assert_eq!(
+                choice.label.0.get(VI).map(String::as_str),
+                Some(group.name_vi),
+                "{name}"
+            );
         }
     }
 }
@@ -125,7 +148,11 @@ fn the_ethnicity_list_is_vietnams_54_groups() {
 fn the_household_survey_has_what_the_brief_asks() {
     let form = read("household_survey");
     let all = form.fields();
-    let field = |n: &str| *all.iter().find(|f| f.name == n).unwrap_or_else(|| panic!("no {n}"));
+    let field = |n: &str| {
+        *all.iter()
+            .find(|f| f.name == n)
+            .unwrap_or_else(|| panic!("no {n}"))
+    };
     let member = form
         .body
         .iter()
@@ -135,14 +162,38 @@ fn the_household_survey_has_what_the_brief_asks() {
         })
         .expect("a member repeat");
     let in_member: Vec<&str> = member.children.iter().map(Node::name).collect();
-    for n in ["member_name", "member_sex", "member_birth_year", "member_relation", "member_ethnicity"] {
+    for n in [
+        "member_name",
+        "member_sex",
+        "member_birth_year",
+        "member_relation",
+        "member_ethnicity",
+    ] {
         assert!(in_member.contains(&n), "{n} not in the member repeat");
     }
-    assert!(matches!(&field("member_ethnicity").kind, FieldKind::SelectOne { list, .. } if list == "ethnicity"));
-    assert!(field("village").choice_filter.as_deref().is_some_and(|f| f.contains("${commune}")));
-    assert!(form.choices["village"].choices.iter().all(|c| c.extra.contains_key("commune")));
+    assert!(
+        matches!(&field("member_ethnicity").kind, FieldKind::SelectOne { list, .. } if list == "ethnicity")
+    );
+    assert!(
+        field("village")
+            .choice_filter
+            .as_deref()
+            .is_some_and(|f| f.contains("${commune}"))
+    );
+    assert!(
+        form.choices["village"]
+            .choices
+            .iter()
+            .all(|c| c.extra.contains_key("commune"))
+    );
     assert_eq!(field("house_photo").kind, FieldKind::Image);
-    assert_eq!(field("house_photo").parameters.get("max-pixels").map(String::as_str), Some("1600"));
+    assert_eq!(
+        field("house_photo")
+            .parameters
+            .get("max-pixels")
+            .map(String::as_str),
+        Some("1600")
+    );
     assert_eq!(field("gps").kind, FieldKind::Geopoint);
     assert_eq!(field("intro").kind, FieldKind::Note);
     assert!(field("loan_amount").relevant.is_some() && field("loan_amount").constraint.is_some());
@@ -150,7 +201,10 @@ fn the_household_survey_has_what_the_brief_asks() {
     assert_eq!(field("head_name").required.as_deref(), Some("true()"));
     assert_eq!(field("program").read_only.as_deref(), Some("true()"));
     assert_eq!(field("program").default.as_deref(), Some("Đề án 8"));
-    let calculations = all.iter().filter(|f| f.kind == FieldKind::Calculate).count();
+    let calculations = all
+        .iter()
+        .filter(|f| f.kind == FieldKind::Calculate)
+        .count();
     assert!(calculations >= 2);
     for topic in ["has_loan", "legal_age_female", "birth_2y", "knows_help"] {
         field(topic);

@@ -9,20 +9,29 @@ use branchbook_core::api::{Branchbook, BranchbookError, FinalizeOutcome, SurveyS
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::engine::{Answer, Page, QuestionKind};
 use branchbook_core::store::{
-    GatheringDetails, HouseholdInput, MemberInput, RecordState, RosterChange, SubmissionFilter, WalkIn,
+    GatheringDetails, HouseholdInput, MemberInput, RecordState, RosterChange, SubmissionFilter,
+    WalkIn,
 };
 use chrono::Utc;
 use image::{ImageEncoder, Rgb, RgbImage};
 use uuid::Uuid;
 
 fn open(dir: &Path) -> Arc<Branchbook> {
-    let app = Branchbook::open(dir.to_string_lossy().into_owned(), None, "test-device".into()).unwrap();
+    let app = Branchbook::open(
+        dir.to_string_lossy().into_owned(),
+        None,
+        "test-device".into(),
+    )
+    .unwrap();
     app.set_account("lo.thi.mai".into()).unwrap();
     app
 }
 
 fn child_register(app: &Branchbook) {
-    let json = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/child_register.json")).unwrap();
+    let json = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/child_register.json"),
+    )
+    .unwrap();
     app.import_form_json(json).unwrap();
 }
 
@@ -47,7 +56,13 @@ fn jpeg(dir: &Path, name: &str) -> PathBuf {
 }
 
 fn error_of(session: &SurveySession, path: &str) -> Option<String> {
-    session.screen().unwrap().questions.into_iter().find(|q| q.path == path).and_then(|q| q.error)
+    session
+        .screen()
+        .unwrap()
+        .questions
+        .into_iter()
+        .find(|q| q.path == path)
+        .and_then(|q| q.error)
 }
 
 #[test]
@@ -57,29 +72,59 @@ fn a_survey_is_filled_with_a_repeat_saved_after_every_answer_and_finalized() {
     child_register(&app);
     let forms = app.list_forms(true).unwrap();
     assert_eq!(forms.len(), 1);
-    assert_eq!(forms[0].languages.iter().map(|l| l.code.as_deref()).collect::<Vec<_>>(), [Some("vi"), Some("en")]);
+    assert_eq!(
+        forms[0]
+            .languages
+            .iter()
+            .map(|l| l.code.as_deref())
+            .collect::<Vec<_>>(),
+        [Some("vi"), Some("en")]
+    );
 
-    let session = app.start_survey("child_register".into(), None, None, Some("vi".into())).unwrap();
+    let session = app
+        .start_survey("child_register".into(), None, None, Some("vi".into()))
+        .unwrap();
     let id = session.submission_id();
-    assert_eq!(session.screen().unwrap().questions[0].label, "Họ tên người mẹ");
+    assert_eq!(
+        session.screen().unwrap().questions[0].label,
+        "Họ tên người mẹ"
+    );
     // A required question blocks the page; the error is the engine's Vietnamese message.
     let turn = session.next().unwrap();
     assert!(!turn.moved);
-    assert_eq!(turn.screen.questions[0].error.as_deref(), Some("Câu hỏi này bắt buộc phải trả lời."));
-    session.set_answer("mother".into(), text("Thào Thị Dợ")).unwrap();
+    assert_eq!(
+        turn.screen.questions[0].error.as_deref(),
+        Some("Câu hỏi này bắt buộc phải trả lời.")
+    );
+    session
+        .set_answer("mother".into(), text("Thào Thị Dợ"))
+        .unwrap();
     assert!(session.next().unwrap().moved);
 
     // The repeat: add two children, the second with an age the constraint refuses.
     let prompt = session.screen().unwrap();
-    assert!(matches!(prompt.page, Page::RepeatPrompt { ref path, count: 0, .. } if path == "child"));
+    assert!(
+        matches!(prompt.page, Page::RepeatPrompt { ref path, count: 0, .. } if path == "child")
+    );
     session.add_repeat("child".into()).unwrap();
-    session.set_answer("child[1]/child_name".into(), text("Giàng A Sử")).unwrap();
-    session.set_answer("child[1]/child_age".into(), int(7)).unwrap();
+    session
+        .set_answer("child[1]/child_name".into(), text("Giàng A Sử"))
+        .unwrap();
+    session
+        .set_answer("child[1]/child_age".into(), int(7))
+        .unwrap();
     assert!(session.next().unwrap().moved);
     session.add_repeat("child".into()).unwrap();
-    session.set_answer("child[2]/child_name".into(), text("Giàng Thị Mai")).unwrap();
-    let update = session.set_answer("child[2]/child_age".into(), int(19)).unwrap();
-    assert_eq!(update.changed[0].error.as_deref(), Some("Tuổi phải từ 0 đến 17."));
+    session
+        .set_answer("child[2]/child_name".into(), text("Giàng Thị Mai"))
+        .unwrap();
+    let update = session
+        .set_answer("child[2]/child_age".into(), int(19))
+        .unwrap();
+    assert_eq!(
+        update.changed[0].error.as_deref(),
+        Some("Tuổi phải từ 0 đến 17.")
+    );
     assert!(!session.next().unwrap().moved);
 
     // The phone dies here: the draft reopens on the same page with every answer.
@@ -87,11 +132,17 @@ fn a_survey_is_filled_with_a_repeat_saved_after_every_answer_and_finalized() {
     drop(session);
     let session = app.resume_survey(id).unwrap();
     assert_eq!(session.screen().unwrap(), before);
-    assert_eq!(error_of(&session, "child[2]/child_age").as_deref(), Some("Tuổi phải từ 0 đến 17."));
+    assert_eq!(
+        error_of(&session, "child[2]/child_age").as_deref(),
+        Some("Tuổi phải từ 0 đến 17.")
+    );
 
     // Switching the label language changes the constraint message too.
     session.set_language("en".into()).unwrap();
-    assert_eq!(error_of(&session, "child[2]/child_age").as_deref(), Some("The age must be between 0 and 17."));
+    assert_eq!(
+        error_of(&session, "child[2]/child_age").as_deref(),
+        Some("The age must be between 0 and 17.")
+    );
     session.set_language("vi".into()).unwrap();
 
     // Finalizing now lists the problem, with where to jump.
@@ -102,30 +153,64 @@ fn a_survey_is_filled_with_a_repeat_saved_after_every_answer_and_finalized() {
         }
         other => panic!("expected problems, got {other:?}"),
     }
-    session.set_answer("child[2]/child_age".into(), int(15)).unwrap();
+    session
+        .set_answer("child[2]/child_age".into(), int(15))
+        .unwrap();
     // Remove the first child again: the second moves up.
     session.remove_repeat("child[1]".into()).unwrap();
     let targets = session.jump_targets().unwrap();
-    assert!(targets.iter().any(|t| t.path == "child[1]/child_name" && t.answered));
+    assert!(
+        targets
+            .iter()
+            .any(|t| t.path == "child[1]/child_name" && t.answered)
+    );
     assert!(!targets.iter().any(|t| t.path.starts_with("child[2]")));
 
     // A photo from the camera answers the image question.
     session.jump("photo".into()).unwrap();
     let photo = jpeg(dir.path(), "camera.jpg");
-    let update = session.attach_photo("photo".into(), photo.to_string_lossy().into_owned()).unwrap();
-    let Some(Answer::Photo { sha256 }) = update.changed[0].value.clone() else { panic!("no photo answer") };
+    let update = session
+        .attach_photo("photo".into(), photo.to_string_lossy().into_owned())
+        .unwrap();
+    let Some(Answer::Photo { sha256 }) = update.changed[0].value.clone() else {
+        panic!("no photo answer")
+    };
     assert!(!app.photo_thumbnail(sha256.clone()).unwrap().is_empty());
 
-    let FinalizeOutcome::Finalized { submission } = session.finalize().unwrap() else { panic!("not finalized") };
-    assert_eq!((submission.uuid, submission.state, submission.title.as_deref()), (id, RecordState::Finalized, Some("Thào Thị Dợ")));
+    let FinalizeOutcome::Finalized { submission } = session.finalize().unwrap() else {
+        panic!("not finalized")
+    };
+    assert_eq!(
+        (
+            submission.uuid,
+            submission.state,
+            submission.title.as_deref()
+        ),
+        (id, RecordState::Finalized, Some("Thào Thị Dợ"))
+    );
     // The session is finished; the submission is listed and counted, and waits to be sent.
-    assert!(matches!(session.screen(), Err(BranchbookError::WrongState { .. })));
-    let listed = app.list_submissions(SubmissionFilter { state: Some(RecordState::Finalized), ..Default::default() }, 0, 20).unwrap();
+    assert!(matches!(
+        session.screen(),
+        Err(BranchbookError::WrongState { .. })
+    ));
+    let listed = app
+        .list_submissions(
+            SubmissionFilter {
+                state: Some(RecordState::Finalized),
+                ..Default::default()
+            },
+            0,
+            20,
+        )
+        .unwrap();
     assert_eq!(listed.iter().map(|s| s.uuid).collect::<Vec<_>>(), [id]);
     let home = app.home_counts().unwrap();
     assert_eq!((home.survey_drafts, home.surveys_ready), (0, 1));
     let outbox = app.outbox_status().unwrap();
-    assert!(outbox.records_waiting >= 2, "the submission and its audit entries");
+    assert!(
+        outbox.records_waiting >= 2,
+        "the submission and its audit entries"
+    );
     assert_eq!(outbox.photos_waiting, 1);
     assert!(outbox.photo_bytes_waiting > 0);
 
@@ -141,44 +226,117 @@ fn a_survey_is_filled_with_a_repeat_saved_after_every_answer_and_finalized() {
 fn the_household_survey_is_imported_from_xlsx_and_speaks_vietnamese() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());
-    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/household_survey.xlsx")).unwrap();
+    let bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/household_survey.xlsx"))
+            .unwrap();
     let form = app.import_form_xlsx(bytes.clone()).unwrap();
     assert_eq!(form.default_language.as_deref(), Some("Tiếng Việt (vi)"));
-    assert_eq!(app.import_form_xlsx(bytes).unwrap(), form, "importing the same version again is a no-op");
-    let household =
-        app.create_household(HouseholdInput { village: "Mò Phu Chải".into(), head_name: "Giàng A Páo".into(), ..Default::default() }).unwrap();
+    assert_eq!(
+        app.import_form_xlsx(bytes).unwrap(),
+        form,
+        "importing the same version again is a no-op"
+    );
+    let household = app
+        .create_household(HouseholdInput {
+            village: "Mò Phu Chải".into(),
+            head_name: "Giàng A Páo".into(),
+            ..Default::default()
+        })
+        .unwrap();
 
-    let session = app.start_survey(form.form_id.clone(), None, Some(household.uuid), Some("vi".into())).unwrap();
+    let session = app
+        .start_survey(
+            form.form_id.clone(),
+            None,
+            Some(household.uuid),
+            Some("vi".into()),
+        )
+        .unwrap();
     let mut answered_birth_year = false;
     for _ in 0..20 {
         let screen = session.screen().unwrap();
-        let Some(q) = screen.questions.iter().find(|q| q.kind != QuestionKind::Note && !q.read_only && q.value.is_none()) else {
+        let Some(q) = screen
+            .questions
+            .iter()
+            .find(|q| q.kind != QuestionKind::Note && !q.read_only && q.value.is_none())
+        else {
             assert!(session.next().unwrap().moved);
             continue;
         };
         match q.name.as_str() {
             "head_birth_year" => {
                 let update = session.set_answer(q.path.clone(), int(1850)).unwrap();
-                assert_eq!(update.changed[0].error.as_deref(), Some("Năm sinh phải từ 1900 đến năm nay."));
+                assert_eq!(
+                    update.changed[0].error.as_deref(),
+                    Some("Năm sinh phải từ 1900 đến năm nay.")
+                );
                 session.set_answer(q.path.clone(), int(1978)).unwrap();
                 answered_birth_year = true;
                 break;
             }
-            "consent" => drop(session.set_answer(q.path.clone(), Answer::Choice { name: "yes".into() }).unwrap()),
-            "commune" => drop(session.set_answer(q.path.clone(), Answer::Choice { name: "y_ty".into() }).unwrap()),
-            "village" => drop(session.set_answer(q.path.clone(), Answer::Choice { name: "mo_phu_chai".into() }).unwrap()),
-            "head_name" => drop(session.set_answer(q.path.clone(), text("Giàng A Páo")).unwrap()),
-            "head_sex" => drop(session.set_answer(q.path.clone(), Answer::Choice { name: "male".into() }).unwrap()),
+            "consent" => drop(
+                session
+                    .set_answer(q.path.clone(), Answer::Choice { name: "yes".into() })
+                    .unwrap(),
+            ),
+            "commune" => drop(
+                session
+                    .set_answer(
+                        q.path.clone(),
+                        Answer::Choice {
+                            name: "y_ty".into(),
+                        },
+                    )
+                    .unwrap(),
+            ),
+            "village" => drop(
+                session
+                    .set_answer(
+                        q.path.clone(),
+                        Answer::Choice {
+                            name: "mo_phu_chai".into(),
+                        },
+                    )
+                    .unwrap(),
+            ),
+            "head_name" => drop(
+                session
+                    .set_answer(q.path.clone(), text("Giàng A Páo"))
+                    .unwrap(),
+            ),
+            "head_sex" => drop(
+                session
+                    .set_answer(
+                        q.path.clone(),
+                        Answer::Choice {
+                            name: "male".into(),
+                        },
+                    )
+                    .unwrap(),
+            ),
             _ => assert!(session.next().unwrap().moved, "stuck at {}", q.path),
         }
     }
     assert!(answered_birth_year);
     // A wrong choice name is a typed error naming the question.
-    let e = session.set_answer("head_sex".into(), Answer::Choice { name: "martian".into() }).unwrap_err();
-    assert!(matches!(e, BranchbookError::InvalidInput { ref field, .. } if field == "head_sex"), "{e:?}");
+    let e = session
+        .set_answer(
+            "head_sex".into(),
+            Answer::Choice {
+                name: "martian".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(e, BranchbookError::InvalidInput { ref field, .. } if field == "head_sex"),
+        "{e:?}"
+    );
     // The visit is in the household's history.
     let visits = app.household_visits(household.uuid, 0, 10).unwrap();
-    assert_eq!(visits.iter().map(|v| (v.uuid, v.state)).collect::<Vec<_>>(), [(session.submission_id(), RecordState::Draft)]);
+    assert_eq!(
+        visits.iter().map(|v| (v.uuid, v.state)).collect::<Vec<_>>(),
+        [(session.submission_id(), RecordState::Draft)]
+    );
     assert_eq!(app.home_counts().unwrap().survey_drafts, 1);
 }
 
@@ -206,22 +364,51 @@ fn households_are_edited_searched_without_diacritics_and_protected_from_stale_ed
     let found = app.search_households("thao thi do".into(), 0, 10).unwrap();
     assert_eq!(found.iter().map(|f| f.uuid).collect::<Vec<_>>(), [h.uuid]);
 
-    let mut input = HouseholdInput { village: h.body.village.clone(), head_name: "Vàng A Dình".into(), ..Default::default() };
-    input.members = h.body.members.iter().map(|m| MemberInput { id: Some(m.id), ..member(&m.name, m.sex) }).collect();
+    let mut input = HouseholdInput {
+        village: h.body.village.clone(),
+        head_name: "Vàng A Dình".into(),
+        ..Default::default()
+    };
+    input.members = h
+        .body
+        .members
+        .iter()
+        .map(|m| MemberInput {
+            id: Some(m.id),
+            ..member(&m.name, m.sex)
+        })
+        .collect();
     input.members.push(member("Vàng Thị Mỷ", Sex::Female));
-    let h2 = app.edit_household(h.uuid, h.revision, input.clone()).unwrap();
+    let h2 = app
+        .edit_household(h.uuid, h.revision, input.clone())
+        .unwrap();
     assert_eq!((h2.revision, h2.body.members.len()), (2, 2));
-    assert!(matches!(app.edit_household(h.uuid, 1, input), Err(BranchbookError::Stale { .. })));
+    assert!(matches!(
+        app.edit_household(h.uuid, 1, input),
+        Err(BranchbookError::Stale { .. })
+    ));
     assert_eq!(app.household_revisions(h.uuid).unwrap().len(), 2);
 
     app.set_household_archived(h.uuid, 2, true).unwrap();
-    assert!(app.search_households("thao".into(), 0, 10).unwrap().is_empty());
+    assert!(
+        app.search_households("thao".into(), 0, 10)
+            .unwrap()
+            .is_empty()
+    );
     assert!(app.list_households(None, false, 0, 10).unwrap().is_empty());
     assert_eq!(app.list_households(None, true, 0, 10).unwrap().len(), 1);
 
-    let empty = HouseholdInput { village: " ".into(), head_name: "X".into(), ..Default::default() };
-    assert!(matches!(app.create_household(empty), Err(BranchbookError::InvalidInput { field, .. }) if field == "village"));
-    assert!(matches!(app.household(Uuid::now_v7()), Err(BranchbookError::NotFound { what, .. }) if what == "household"));
+    let empty = HouseholdInput {
+        village: " ".into(),
+        head_name: "X".into(),
+        ..Default::default()
+    };
+    assert!(
+        matches!(app.create_household(empty), Err(BranchbookError::InvalidInput { field, .. }) if field == "village")
+    );
+    assert!(
+        matches!(app.household(Uuid::now_v7()), Err(BranchbookError::NotFound { what, .. }) if what == "household")
+    );
 }
 
 #[test]
@@ -231,7 +418,9 @@ fn a_gathering_checks_in_members_and_walk_ins_with_photos_and_live_totals() {
     let csv = dir.path().join("roster.csv");
     std::fs::write(&csv, "ho_ten,sex,birth_year,ethnicity,village\nThào Thị Dợ,female,1982,Mông,Bản Phùng\nLò Thị Mai,female,1990,Thái,Bản Phùng\nGiàng A Páo,male,1978,hmong,Bản Phùng\n")
         .unwrap();
-    let imported = app.import_roster_csv(csv.to_string_lossy().into_owned(), RosterChange::Replace).unwrap();
+    let imported = app
+        .import_roster_csv(csv.to_string_lossy().into_owned(), RosterChange::Replace)
+        .unwrap();
     assert_eq!(imported.added, 3);
 
     let g = app
@@ -250,25 +439,67 @@ fn a_gathering_checks_in_members_and_walk_ins_with_photos_and_live_totals() {
     let dợ = candidates[0].member.id;
     let first = app.check_in(g.uuid, dợ).unwrap();
     assert_eq!(first.totals.total, 1);
-    assert_eq!(app.check_in(g.uuid, dợ).unwrap().attendee, first.attendee, "a second tap changes nothing");
+    assert_eq!(
+        app.check_in(g.uuid, dợ).unwrap().attendee,
+        first.attendee,
+        "a second tap changes nothing"
+    );
     assert!(app.check_in_candidates(g.uuid, "thao".into(), 10).unwrap()[0].checked_in);
     let páo = app.search_members("giang a pao".into(), 0, 5).unwrap()[0].id;
     app.check_in(g.uuid, páo).unwrap();
 
-    let walk_in = WalkIn { name: "Sùng Thị Chở".into(), sex: Sex::Female, birth_year: None, age_group: Some(AgeGroup::Youth), ethnicity: Some("dao".into()) };
+    let walk_in = WalkIn {
+        name: "Sùng Thị Chở".into(),
+        sex: Sex::Female,
+        birth_year: None,
+        age_group: Some(AgeGroup::Youth),
+        ethnicity: Some("dao".into()),
+    };
     let after = app.add_walk_in(g.uuid, walk_in.clone()).unwrap();
     assert_eq!(after.totals.total, 3);
-    let women = after.totals.by_sex.iter().find(|c| c.sex == Sex::Female).map(|c| c.count);
+    let women = after
+        .totals
+        .by_sex
+        .iter()
+        .find(|c| c.sex == Sex::Female)
+        .map(|c| c.count);
     assert_eq!(women, Some(2));
-    let hmong = after.totals.by_ethnicity.iter().find(|c| c.ethnicity.as_deref() == Some("hmong")).map(|c| c.count);
+    let hmong = after
+        .totals
+        .by_ethnicity
+        .iter()
+        .find(|c| c.ethnicity.as_deref() == Some("hmong"))
+        .map(|c| c.count);
     assert_eq!(hmong, Some(2));
-    let no_age = WalkIn { age_group: None, ..walk_in };
-    assert!(matches!(app.add_walk_in(g.uuid, no_age), Err(BranchbookError::InvalidInput { field, .. }) if field == "age"));
-    assert_eq!(app.remove_attendee(g.uuid, after.attendee.id).unwrap().total, 2);
+    let no_age = WalkIn {
+        age_group: None,
+        ..walk_in
+    };
+    assert!(
+        matches!(app.add_walk_in(g.uuid, no_age), Err(BranchbookError::InvalidInput { field, .. }) if field == "age")
+    );
+    assert_eq!(
+        app.remove_attendee(g.uuid, after.attendee.id)
+            .unwrap()
+            .total,
+        2
+    );
 
-    let photo = app.attach_gathering_photo(g.uuid, jpeg(dir.path(), "g.jpg").to_string_lossy().into_owned()).unwrap();
-    assert_eq!(app.gathering_photos(g.uuid).unwrap(), std::slice::from_ref(&photo));
-    assert!(app.photo_jpeg(photo.sha256.clone()).unwrap().starts_with(&[0xFF, 0xD8]));
+    let photo = app
+        .attach_gathering_photo(
+            g.uuid,
+            jpeg(dir.path(), "g.jpg").to_string_lossy().into_owned(),
+        )
+        .unwrap();
+    assert_eq!(
+        app.gathering_photos(g.uuid).unwrap(),
+        std::slice::from_ref(&photo)
+    );
+    assert!(
+        app.photo_jpeg(photo.sha256.clone())
+            .unwrap()
+            .starts_with(&[0xFF, 0xD8])
+    );
     let not_a_photo = dir.path().join("notes.txt");
     std::fs::write(&not_a_photo, "not an image").unwrap();
     assert!(matches!(
@@ -278,8 +509,14 @@ fn a_gathering_checks_in_members_and_walk_ins_with_photos_and_live_totals() {
     assert_eq!(app.home_counts().unwrap().open_gatherings, 1);
 
     let closed = app.close_gathering(g.uuid).unwrap();
-    assert_eq!((closed.state, closed.attendee_count, closed.photo_count), (RecordState::Finalized, 2, 1));
-    assert!(matches!(app.check_in(g.uuid, dợ), Err(BranchbookError::WrongState { .. })));
+    assert_eq!(
+        (closed.state, closed.attendee_count, closed.photo_count),
+        (RecordState::Finalized, 2, 1)
+    );
+    assert!(matches!(
+        app.check_in(g.uuid, dợ),
+        Err(BranchbookError::WrongState { .. })
+    ));
     let home = app.home_counts().unwrap();
     assert_eq!((home.open_gatherings, home.gatherings_ready), (0, 1));
     assert_eq!(app.outbox_status().unwrap().photos_waiting, 1);
@@ -289,18 +526,33 @@ fn a_gathering_checks_in_members_and_walk_ins_with_photos_and_live_totals() {
 fn a_form_with_mistakes_is_refused_with_every_problem() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());
-    let json = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/child_register.json"))
-        .unwrap()
-        .replace(". >= 0 and . < 18", ". >= ${nowhere}")
-        .replace("\"instance_name\": \"${mother}\"", "\"instance_name\": \"${nobody}\"");
+    let json = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/child_register.json"),
+    )
+    .unwrap()
+    .replace(". >= 0 and . < 18", ". >= ${nowhere}")
+    .replace(
+        "\"instance_name\": \"${mother}\"",
+        "\"instance_name\": \"${nobody}\"",
+    );
     match app.import_form_json(json) {
-        Err(BranchbookError::FormInvalid { problems }) => assert!(problems.len() >= 2, "{problems:?}"),
+        Err(BranchbookError::FormInvalid { problems }) => {
+            assert!(problems.len() >= 2, "{problems:?}")
+        }
         other => panic!("expected FormInvalid, got {other:?}"),
     }
-    assert!(matches!(app.import_form_json("{}".into()), Err(BranchbookError::InvalidInput { field, .. }) if field == "form"));
-    assert!(matches!(app.import_form_xlsx(b"PK not really".to_vec()), Err(BranchbookError::InvalidInput { .. })));
+    assert!(
+        matches!(app.import_form_json("{}".into()), Err(BranchbookError::InvalidInput { field, .. }) if field == "form")
+    );
+    assert!(matches!(
+        app.import_form_xlsx(b"PK not really".to_vec()),
+        Err(BranchbookError::InvalidInput { .. })
+    ));
     assert!(app.list_forms(false).unwrap().is_empty());
-    assert!(matches!(app.start_survey("child_register".into(), None, None, None), Err(BranchbookError::NotFound { .. })));
+    assert!(matches!(
+        app.start_survey("child_register".into(), None, None, None),
+        Err(BranchbookError::NotFound { .. })
+    ));
 }
 
 #[test]
@@ -310,9 +562,17 @@ fn an_encrypted_data_folder_needs_its_key() {
     let app = Branchbook::open(path.clone(), Some(vec![7; 32]), "d".into()).unwrap();
     child_register(&app);
     drop(app);
-    assert!(matches!(Branchbook::open(path.clone(), Some(vec![8; 32]), "d".into()), Err(BranchbookError::WrongKey { .. })));
-    assert!(matches!(Branchbook::open(path.clone(), None, "d".into()), Err(BranchbookError::WrongKey { .. })));
-    assert!(matches!(Branchbook::open(path.clone(), Some(vec![7; 16]), "d".into()), Err(BranchbookError::InvalidInput { field, .. }) if field == "key"));
+    assert!(matches!(
+        Branchbook::open(path.clone(), Some(vec![8; 32]), "d".into()),
+        Err(BranchbookError::WrongKey { .. })
+    ));
+    assert!(matches!(
+        Branchbook::open(path.clone(), None, "d".into()),
+        Err(BranchbookError::WrongKey { .. })
+    ));
+    assert!(
+        matches!(Branchbook::open(path.clone(), Some(vec![7; 16]), "d".into()), Err(BranchbookError::InvalidInput { field, .. }) if field == "key")
+    );
     let app = Branchbook::open(path, Some(vec![7; 32]), "d".into()).unwrap();
     assert_eq!(app.list_forms(false).unwrap().len(), 1);
     let usage = app.storage_usage().unwrap();
@@ -324,15 +584,23 @@ fn one_app_object_serves_a_survey_and_readers_on_other_threads() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());
     child_register(&app);
-    let session = app.start_survey("child_register".into(), None, None, None).unwrap();
-    session.set_answer("mother".into(), text("Lò Thị Mai")).unwrap();
+    let session = app
+        .start_survey("child_register".into(), None, None, None)
+        .unwrap();
+    session
+        .set_answer("mother".into(), text("Lò Thị Mai"))
+        .unwrap();
     session.next().unwrap();
     std::thread::scope(|s| {
         let writer = s.spawn(|| {
             for i in 0..30 {
                 session.add_repeat("child".into()).unwrap();
-                session.set_answer(format!("child[{}]/child_name", i + 1), text("Con")).unwrap();
-                session.set_answer(format!("child[{}]/child_age", i + 1), int(i % 18)).unwrap();
+                session
+                    .set_answer(format!("child[{}]/child_name", i + 1), text("Con"))
+                    .unwrap();
+                session
+                    .set_answer(format!("child[{}]/child_age", i + 1), int(i % 18))
+                    .unwrap();
                 assert!(session.next().unwrap().moved);
             }
         });
@@ -341,7 +609,8 @@ fn one_app_object_serves_a_survey_and_readers_on_other_threads() {
                 s.spawn(|| {
                     for _ in 0..30 {
                         assert_eq!(app.submission_counts(None).unwrap().drafts, 1);
-                        app.list_submissions(SubmissionFilter::default(), 0, 10).unwrap();
+                        app.list_submissions(SubmissionFilter::default(), 0, 10)
+                            .unwrap();
                         session.jump_targets().unwrap();
                     }
                 })
@@ -353,7 +622,18 @@ fn one_app_object_serves_a_survey_and_readers_on_other_threads() {
         }
     });
     drop(session);
-    let id = app.list_submissions(SubmissionFilter::default(), 0, 1).unwrap()[0].uuid;
+    let id = app
+        .list_submissions(SubmissionFilter::default(), 0, 1)
+        .unwrap()[0]
+        .uuid;
     let reopened = app.resume_survey(id).unwrap();
-    assert_eq!(reopened.jump_targets().unwrap().iter().filter(|t| t.path.ends_with("/child_age")).count(), 30);
+    assert_eq!(
+        reopened
+            .jump_targets()
+            .unwrap()
+            .iter()
+            .filter(|t| t.path.ends_with("/child_age"))
+            .count(),
+        30
+    );
 }

@@ -81,9 +81,17 @@ fn cell() -> impl Strategy<Value = String> {
 }
 
 fn sheet() -> impl Strategy<Value = Sheet> {
-    let name = prop::sample::select(vec!["survey", "choices", "settings", "SURVEY", "Choices", "notes", "entities"]);
-    (name, prop::collection::vec(prop::collection::vec(cell(), 0..8), 0..14))
-        .prop_map(|(name, rows)| Sheet { name: name.to_owned(), rows })
+    let name = prop::sample::select(vec![
+        "survey", "choices", "settings", "SURVEY", "Choices", "notes", "entities",
+    ]);
+    (
+        name,
+        prop::collection::vec(prop::collection::vec(cell(), 0..8), 0..14),
+    )
+        .prop_map(|(name, rows)| Sheet {
+            name: name.to_owned(),
+            rows,
+        })
 }
 
 fn workbook() -> impl Strategy<Value = Workbook> {
@@ -94,10 +102,17 @@ fn workbook() -> impl Strategy<Value = Workbook> {
 fn assert_sound(read: &ReadForm) {
     let json = read.form.to_json();
     assert_eq!(nfc(&json), json, "stored text must be NFC");
-    assert_eq!(Form::from_json(&json).unwrap(), read.form, "JSON round trip");
+    assert_eq!(
+        Form::from_json(&json).unwrap(),
+        read.form,
+        "JSON round trip"
+    );
     for p in &read.problems {
         assert!(!p.message.is_empty());
-        assert!(p.row == 0 || !p.sheet.is_empty(), "a row without a sheet: {p:?}");
+        assert!(
+            p.row == 0 || !p.sheet.is_empty(),
+            "a row without a sheet: {p:?}"
+        );
     }
 }
 
@@ -153,11 +168,17 @@ const EXAMPLE: &[u8] = include_bytes!("../forms/dialogue_feedback.xlsx");
 #[test]
 fn empty_and_foreign_files_are_typed_errors() {
     use branchbook_core::form::FormError;
-    for bytes in
-        [&b""[..], b"type,name,label\ntext,a,A\n", b"%PDF-1.4", b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"]
-    {
+    for bytes in [
+        &b""[..],
+        b"type,name,label\ntext,a,A\n",
+        b"%PDF-1.4",
+        b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+    ] {
         let err = read_xlsx(bytes).unwrap_err();
         assert!(matches!(err, FormError::NotXlsx { .. }), "{err:?}");
-        assert!(err.to_string().starts_with("not a readable .xlsx workbook"), "{err}");
+        assert!(
+            err.to_string().starts_with("not a readable .xlsx workbook"),
+            "{err}"
+        );
     }
 }

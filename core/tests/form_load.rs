@@ -7,7 +7,8 @@ use branchbook_core::form::grid::{Sheet, Workbook};
 use branchbook_core::form::{Form, FormError, Problem, load_json, load_xlsx, read_workbook};
 
 fn example() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/household_survey.xlsx")).unwrap()
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/household_survey.xlsx"))
+        .unwrap()
 }
 
 fn problems(result: Result<impl Sized, FormError>) -> Vec<Problem> {
@@ -35,7 +36,10 @@ fn the_example_loads_from_xlsx_and_from_its_json_alike() {
     assert_eq!(from_xlsx.form().id, "household_survey");
     let from_json = load_json(&from_xlsx.form().to_json()).unwrap();
     assert_eq!(from_json.form(), from_xlsx.form());
-    assert_eq!(from_json.form().fingerprint(), from_xlsx.form().fingerprint());
+    assert_eq!(
+        from_json.form().fingerprint(),
+        from_xlsx.form().fingerprint()
+    );
 }
 
 #[test]
@@ -54,7 +58,16 @@ fn structural_and_expression_problems_come_together_in_order() {
     // Through JSON the reader's refusal of pulldata() is gone, so the engine names it.
     let found = problems(load_json(&json));
     let places: Vec<(u32, &str)> = found.iter().map(|p| (p.row, p.column.as_str())).collect();
-    assert_eq!(places, [(3, "relevant"), (4, "name"), (5, "calculation"), (6, "calculation")], "{found:#?}");
+    assert_eq!(
+        places,
+        [
+            (3, "relevant"),
+            (4, "name"),
+            (5, "calculation"),
+            (6, "calculation")
+        ],
+        "{found:#?}"
+    );
     assert!(found[0].message.contains("${agee}"), "{}", found[0].message);
     assert!(found[1].message.contains("already used"));
     assert!(found[3].message.contains("pulldata"));
@@ -76,7 +89,10 @@ fn a_cell_the_reader_refused_is_reported_once() {
         }
     }
     let bytes = book.save_to_buffer().unwrap();
-    let found = problems(branchbook_core::form::load_xlsx_named(&bytes, Some("fruit")));
+    let found = problems(branchbook_core::form::load_xlsx_named(
+        &bytes,
+        Some("fruit"),
+    ));
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].message.starts_with("pulldata() is not supported"));
 }
@@ -90,7 +106,12 @@ fn json_forms_get_the_structural_checks_too() {
     .unwrap();
     form.choices.get_mut("yn").unwrap().choices.clear();
     let found = problems(load_json(&form.to_json()));
-    assert!(found.iter().any(|p| p.message.contains("the choice list 'yn' has no choices")), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|p| p.message.contains("the choice list 'yn' has no choices")),
+        "{found:#?}"
+    );
 }
 
 #[test]

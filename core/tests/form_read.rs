@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use branchbook_core::form::grid::{Sheet, Workbook};
-use branchbook_core::form::{Field, FieldKind, Form, MetaKind, Node, Problem, ReadForm, read_workbook};
+use branchbook_core::form::{
+    Field, FieldKind, Form, MetaKind, Node, Problem, ReadForm, read_workbook,
+};
 
 fn book(survey: &[&[&str]], choices: &[&[&str]], settings: &[&[&str]]) -> Workbook {
     let mut sheets = vec![Sheet::new("survey", survey)];
@@ -29,19 +31,30 @@ fn read_ok(survey: &[&[&str]], choices: &[&[&str]]) -> Form {
 }
 
 fn field<'f>(form: &'f Form, name: &str) -> &'f Field {
-    form.fields().into_iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no field {name}"))
+    form.fields()
+        .into_iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no field {name}"))
 }
 
 /// The (sheet, row, column) of each problem whose message contains `needle`.
 fn located(problems: &[Problem], needle: &str) -> Vec<(String, u32, String)> {
-    problems.iter().filter(|p| p.message.contains(needle)).map(|p| (p.sheet.clone(), p.row, p.column.clone())).collect()
+    problems
+        .iter()
+        .filter(|p| p.message.contains(needle))
+        .map(|p| (p.sheet.clone(), p.row, p.column.clone()))
+        .collect()
 }
 
 fn at(sheet: &str, row: u32, column: &str) -> (String, u32, String) {
     (sheet.to_owned(), row, column.to_owned())
 }
 
-const YES_NO: &[&[&str]] = &[&["list_name", "name", "label"], &["yn", "yes", "Yes"], &["yn", "no", "No"]];
+const YES_NO: &[&[&str]] = &[
+    &["list_name", "name", "label"],
+    &["yn", "yes", "Yes"],
+    &["yn", "no", "No"],
+];
 
 #[test]
 fn every_supported_type_is_read() {
@@ -76,8 +89,15 @@ fn every_supported_type_is_read() {
         ],
         YES_NO,
     );
-    let kinds: Vec<(&str, &FieldKind)> = form.fields().iter().map(|f| (f.name.as_str(), &f.kind)).collect();
-    let one = |or_other| FieldKind::SelectOne { list: "yn".into(), or_other };
+    let kinds: Vec<(&str, &FieldKind)> = form
+        .fields()
+        .iter()
+        .map(|f| (f.name.as_str(), &f.kind))
+        .collect();
+    let one = |or_other| FieldKind::SelectOne {
+        list: "yn".into(),
+        or_other,
+    };
     let expected = vec![
         ("t", FieldKind::Text),
         ("i", FieldKind::Integer),
@@ -87,7 +107,13 @@ fn every_supported_type_is_read() {
         ("s1b", one(false)),
         ("s1o", one(true)),
         ("s1o_other", FieldKind::Text),
-        ("sm", FieldKind::SelectMultiple { list: "yn".into(), or_other: false }),
+        (
+            "sm",
+            FieldKind::SelectMultiple {
+                list: "yn".into(),
+                or_other: false,
+            },
+        ),
         ("da", FieldKind::Date),
         ("ti", FieldKind::Time),
         ("dt", FieldKind::DateTime),
@@ -114,9 +140,23 @@ fn every_supported_type_is_read() {
 fn groups_and_repeats_nest_with_their_columns() {
     let form = read_ok(
         &[
-            &["type", "name", "label", "relevant", "appearance", "repeat_count"],
+            &[
+                "type",
+                "name",
+                "label",
+                "relevant",
+                "appearance",
+                "repeat_count",
+            ],
             &["integer", "n", "How many?", "", "", ""],
-            &["begin group", "outer", "Outer", "${n} > 0", "field-list", ""],
+            &[
+                "begin group",
+                "outer",
+                "Outer",
+                "${n} > 0",
+                "field-list",
+                "",
+            ],
             &["begin_repeat", "member", "Member", "", "", "${n}"],
             &["text", "member_name", "Name", "", "", ""],
             &["end_repeat", "", "", "", "", ""],
@@ -126,12 +166,16 @@ fn groups_and_repeats_nest_with_their_columns() {
         &[],
     );
     assert_eq!(form.body.len(), 3);
-    let Node::Group(outer) = &form.body[1] else { panic!("not a group: {:?}", form.body[1]) };
+    let Node::Group(outer) = &form.body[1] else {
+        panic!("not a group: {:?}", form.body[1])
+    };
     assert_eq!(outer.name, "outer");
     assert_eq!(outer.relevant.as_deref(), Some("${n} > 0"));
     assert_eq!(outer.appearance.as_deref(), Some("field-list"));
     assert_eq!(outer.source.row, 3);
-    let Node::Repeat(member) = &outer.children[0] else { panic!("not a repeat") };
+    let Node::Repeat(member) = &outer.children[0] else {
+        panic!("not a repeat")
+    };
     assert_eq!(member.repeat_count.as_deref(), Some("${n}"));
     assert_eq!(member.label.0.get(""), Some(&"Member".to_owned()));
     assert_eq!(member.children[0].name(), "member_name");
@@ -176,18 +220,59 @@ fn column_aliases_and_header_case() {
                 "3",
                 "ignored",
             ],
-            &["calculate", "b", "", "${a} > 1", "${a} * 2", "", "", "", "", "", "", "", "", "", ""],
-            &["select_one yn", "c", "C", "", "", "", "", "", "", "", "", "minimal", "name != 'no'", "", ""],
+            &[
+                "calculate",
+                "b",
+                "",
+                "${a} > 1",
+                "${a} * 2",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            &[
+                "select_one yn",
+                "c",
+                "C",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "minimal",
+                "name != 'no'",
+                "",
+                "",
+            ],
         ],
         YES_NO,
     );
     let a = field(&form, "a");
     assert_eq!(a.read_only.as_deref(), Some("true()"));
     assert_eq!(a.required.as_deref(), Some("true()"));
-    assert_eq!(a.required_message.0.get(""), Some(&"Please answer".to_owned()));
+    assert_eq!(
+        a.required_message.0.get(""),
+        Some(&"Please answer".to_owned())
+    );
     assert_eq!(a.constraint.as_deref(), Some(". > 0"));
-    assert_eq!(a.constraint_message.0.get(""), Some(&"Too small".to_owned()));
-    assert_eq!(a.constraint_message.0.get("English (en)"), Some(&"Positive please".to_owned()));
+    assert_eq!(
+        a.constraint_message.0.get(""),
+        Some(&"Too small".to_owned())
+    );
+    assert_eq!(
+        a.constraint_message.0.get("English (en)"),
+        Some(&"Positive please".to_owned())
+    );
     assert_eq!(a.default.as_deref(), Some("3"));
     let b = field(&form, "b");
     assert_eq!(b.relevant.as_deref(), Some("${a} > 1"));
@@ -200,7 +285,10 @@ fn column_aliases_and_header_case() {
 #[test]
 fn choices_sheet_aliases_and_extra_columns() {
     let form = read_ok(
-        &[&["type", "name", "label", "choice_filter"], &["select_one village", "v", "Village", "commune = 'y_ty'"]],
+        &[
+            &["type", "name", "label", "choice_filter"],
+            &["select_one village", "v", "Village", "commune = 'y_ty'"],
+        ],
         &[
             &["List Name", "value", "label", "commune", "image"],
             &["village", "lao_chai", "Lao Chải", "y_ty", "a.jpg"],
@@ -211,8 +299,15 @@ fn choices_sheet_aliases_and_extra_columns() {
     assert_eq!(list.name, "village");
     let names: Vec<&str> = list.choices.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["lao_chai", "phin_ho"]);
-    assert_eq!(list.choices[0].extra.get("commune").map(String::as_str), Some("y_ty"));
-    assert_eq!(list.choices[0].extra.len(), 1, "media columns are not extra data");
+    assert_eq!(
+        list.choices[0].extra.get("commune").map(String::as_str),
+        Some("y_ty")
+    );
+    assert_eq!(
+        list.choices[0].extra.len(),
+        1,
+        "media columns are not extra data"
+    );
     assert_eq!(list.choices[1].source.row, 3);
 }
 
@@ -251,9 +346,25 @@ fn languages_from_headers_with_codes_in_column_order() {
                     "constraint_message::Tiếng Việt (vi)",
                     "required_message::English (en)",
                 ],
-                &["text", "ten", "Họ và tên", "Full name", "Lub npe", "Quá ngắn", "Required"],
+                &[
+                    "text",
+                    "ten",
+                    "Họ và tên",
+                    "Full name",
+                    "Lub npe",
+                    "Quá ngắn",
+                    "Required",
+                ],
             ],
-            &[&["list_name", "name", "label::English (en)", "label::Thái (tai)"], &["yn", "yes", "Yes", "Ơ"]],
+            &[
+                &[
+                    "list_name",
+                    "name",
+                    "label::English (en)",
+                    "label::Thái (tai)",
+                ],
+                &["yn", "yes", "Yes", "Ơ"],
+            ],
             &[&["form_id", "default_language"], &["f", "Tiếng Việt (vi)"]],
         ),
         None,
@@ -261,23 +372,55 @@ fn languages_from_headers_with_codes_in_column_order() {
     assert_eq!(read.problems, vec![]);
     let form = read.form;
     let names: Vec<&str> = form.languages.iter().map(|l| l.name.as_str()).collect();
-    assert_eq!(names, ["Tiếng Việt (vi)", "English (en)", "Hmoob (hmn)", "Thái (tai)"]);
+    assert_eq!(
+        names,
+        [
+            "Tiếng Việt (vi)",
+            "English (en)",
+            "Hmoob (hmn)",
+            "Thái (tai)"
+        ]
+    );
     let codes: Vec<Option<&str>> = form.languages.iter().map(|l| l.code.as_deref()).collect();
     assert_eq!(codes, [Some("vi"), Some("en"), Some("hmn"), Some("tai")]);
     assert_eq!(form.default_language.as_deref(), Some("Tiếng Việt (vi)"));
     let ten = field(&form, "ten");
-    assert_eq!(ten.label.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Họ và tên"));
-    assert_eq!(ten.label.0.get("English (en)").map(String::as_str), Some("Full name"));
-    assert_eq!(ten.hint.0.get("Hmoob (hmn)").map(String::as_str), Some("Lub npe"));
-    assert_eq!(ten.constraint_message.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Quá ngắn"));
-    assert_eq!(ten.required_message.0.get("English (en)").map(String::as_str), Some("Required"));
+    assert_eq!(
+        ten.label.0.get("Tiếng Việt (vi)").map(String::as_str),
+        Some("Họ và tên")
+    );
+    assert_eq!(
+        ten.label.0.get("English (en)").map(String::as_str),
+        Some("Full name")
+    );
+    assert_eq!(
+        ten.hint.0.get("Hmoob (hmn)").map(String::as_str),
+        Some("Lub npe")
+    );
+    assert_eq!(
+        ten.constraint_message
+            .0
+            .get("Tiếng Việt (vi)")
+            .map(String::as_str),
+        Some("Quá ngắn")
+    );
+    assert_eq!(
+        ten.required_message
+            .0
+            .get("English (en)")
+            .map(String::as_str),
+        Some("Required")
+    );
 }
 
 #[test]
 fn default_language_by_code_and_old_single_colon_headers() {
     let read = read_workbook(
         &book(
-            &[&["type", "name", "label:English (en)", "label:Français (fr)"], &["text", "a", "Name", "Nom"]],
+            &[
+                &["type", "name", "label:English (en)", "label:Français (fr)"],
+                &["text", "a", "Name", "Nom"],
+            ],
             &[],
             &[&["form_id", "default_language"], &["f", "fr"]],
         ),
@@ -285,14 +428,24 @@ fn default_language_by_code_and_old_single_colon_headers() {
     );
     assert_eq!(read.problems, vec![]);
     assert_eq!(read.form.default_language.as_deref(), Some("Français (fr)"));
-    assert_eq!(field(&read.form, "a").label.0.get("English (en)").map(String::as_str), Some("Name"));
+    assert_eq!(
+        field(&read.form, "a")
+            .label
+            .0
+            .get("English (en)")
+            .map(String::as_str),
+        Some("Name")
+    );
 }
 
 #[test]
 fn plain_columns_are_in_the_default_language_when_no_header_names_it() {
     let read = read_workbook(
         &book(
-            &[&["type", "name", "label", "label::English (en)"], &["text", "a", "Tên", "Name"]],
+            &[
+                &["type", "name", "label", "label::English (en)"],
+                &["text", "a", "Tên", "Name"],
+            ],
             &[&["list_name", "name", "label"], &["yn", "yes", "Có"]],
             &[&["form_id", "default_language"], &["f", "Tiếng Việt (vi)"]],
         ),
@@ -303,22 +456,38 @@ fn plain_columns_are_in_the_default_language_when_no_header_names_it() {
     assert_eq!(form.languages[0].name, "Tiếng Việt (vi)");
     assert_eq!(form.languages[0].code.as_deref(), Some("vi"));
     let a = field(&form, "a");
-    assert_eq!(a.label.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Tên"));
+    assert_eq!(
+        a.label.0.get("Tiếng Việt (vi)").map(String::as_str),
+        Some("Tên")
+    );
     assert!(!a.label.0.contains_key(""));
-    assert_eq!(form.choices["yn"].choices[0].label.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Có"));
+    assert_eq!(
+        form.choices["yn"].choices[0]
+            .label
+            .0
+            .get("Tiếng Việt (vi)")
+            .map(String::as_str),
+        Some("Có")
+    );
 }
 
 #[test]
 fn an_unknown_default_language_is_a_problem_in_the_settings() {
     let read = read_workbook(
         &book(
-            &[&["type", "name", "label::English (en)"], &["text", "a", "Name"]],
+            &[
+                &["type", "name", "label::English (en)"],
+                &["text", "a", "Name"],
+            ],
             &[],
             &[&["form_id", "default_language"], &["f", "Klingon"]],
         ),
         None,
     );
-    assert_eq!(located(&read.problems, "default_language 'Klingon'"), [at("settings", 2, "default_language")]);
+    assert_eq!(
+        located(&read.problems, "default_language 'Klingon'"),
+        [at("settings", 2, "default_language")]
+    );
 }
 
 #[test]
@@ -328,8 +497,20 @@ fn settings_are_read_and_the_title_falls_back_to_the_id() {
             &[&["type", "name", "label"], &["text", "a", "A"]],
             &[],
             &[
-                &["Form_ID", "Version", "form_title", "instance_name", "public_key"],
-                &["hh", "2025010101", "Khảo sát hộ", "concat(${a}, '-')", "ignored"],
+                &[
+                    "Form_ID",
+                    "Version",
+                    "form_title",
+                    "instance_name",
+                    "public_key",
+                ],
+                &[
+                    "hh",
+                    "2025010101",
+                    "Khảo sát hộ",
+                    "concat(${a}, '-')",
+                    "ignored",
+                ],
             ],
         ),
         None,
@@ -338,10 +519,19 @@ fn settings_are_read_and_the_title_falls_back_to_the_id() {
     assert_eq!(read.form.id, "hh");
     assert_eq!(read.form.version, "2025010101");
     assert_eq!(read.form.title, "Khảo sát hộ");
-    assert_eq!(read.form.instance_name.as_deref(), Some("concat(${a}, '-')"));
+    assert_eq!(
+        read.form.instance_name.as_deref(),
+        Some("concat(${a}, '-')")
+    );
 
-    let untitled =
-        read_workbook(&book(&[&["type", "name", "label"], &["text", "a", "A"]], &[], &[&["form_id"], &["x"]]), None);
+    let untitled = read_workbook(
+        &book(
+            &[&["type", "name", "label"], &["text", "a", "A"]],
+            &[],
+            &[&["form_id"], &["x"]],
+        ),
+        None,
+    );
     assert_eq!(untitled.form.title, "x");
     assert_eq!(untitled.form.version, "");
 }
@@ -354,7 +544,10 @@ fn the_form_id_falls_back_to_the_callers_name_or_is_a_problem() {
     assert_eq!(named.form.id, "from_file");
     assert_eq!(named.form.title, "from_file");
     let anonymous = read_workbook(&book(survey, &[], &[]), None);
-    assert_eq!(located(&anonymous.problems, "no form_id"), [at("settings", 0, "form_id")]);
+    assert_eq!(
+        located(&anonymous.problems, "no form_id"),
+        [at("settings", 0, "form_id")]
+    );
 }
 
 #[test]
@@ -369,27 +562,65 @@ fn parameters_are_key_value_pairs_and_only_max_pixels_is_known() {
         ],
         &[],
     );
-    assert_eq!(field(&read.form, "photo").parameters.get("max-pixels").map(String::as_str), Some("1600"));
-    assert_eq!(located(&read.problems, "max-pixels must be a whole number"), [at("survey", 3, "parameters")]);
-    assert_eq!(located(&read.problems, "parameter 'randomize'"), [at("survey", 4, "parameters")]);
-    assert_eq!(located(&read.problems, "not a key=value pair"), [at("survey", 5, "parameters")]);
+    assert_eq!(
+        field(&read.form, "photo")
+            .parameters
+            .get("max-pixels")
+            .map(String::as_str),
+        Some("1600")
+    );
+    assert_eq!(
+        located(&read.problems, "max-pixels must be a whole number"),
+        [at("survey", 3, "parameters")]
+    );
+    assert_eq!(
+        located(&read.problems, "parameter 'randomize'"),
+        [at("survey", 4, "parameters")]
+    );
+    assert_eq!(
+        located(&read.problems, "not a key=value pair"),
+        [at("survey", 5, "parameters")]
+    );
 }
 
 #[test]
 fn text_is_stored_in_nfc() {
     let decomposed = "Tha\u{0300}o Thi\u{0323} D\u{01A1}\u{0323}";
     let form = read_ok(
-        &[&["type", "name", "label::Tie\u{0302}\u{0301}ng Vie\u{0323}\u{0302}t (vi)"], &["note", "n", decomposed]],
+        &[
+            &[
+                "type",
+                "name",
+                "label::Tie\u{0302}\u{0301}ng Vie\u{0323}\u{0302}t (vi)",
+            ],
+            &["note", "n", decomposed],
+        ],
         &[],
     );
     assert_eq!(form.languages[0].name, "Tiếng Việt (vi)");
-    assert_eq!(field(&form, "n").label.0.get("Tiếng Việt (vi)").map(String::as_str), Some("Thào Thị Dợ"));
+    assert_eq!(
+        field(&form, "n")
+            .label
+            .0
+            .get("Tiếng Việt (vi)")
+            .map(String::as_str),
+        Some("Thào Thị Dợ")
+    );
 }
 
 #[test]
 fn blank_rows_and_header_below_blank_rows_are_handled() {
-    let form =
-        read_ok(&[&[], &["type", "name", "label"], &["", "", ""], &["text", "a", "A"], &[], &["text", "b", "B"]], &[]);
+    let form = read_ok(
+        &[
+            &[],
+            &["type", "name", "label"],
+            &["", "", ""],
+            &["text", "a", "A"],
+            &[],
+            &["text", "b", "B"],
+        ],
+        &[],
+    );
     let a = field(&form, "a");
     assert_eq!(a.source.row, 4);
     assert_eq!(field(&form, "b").source.row, 6);
@@ -414,10 +645,23 @@ fn missing_invalid_and_duplicate_names() {
         ],
         &[],
     );
-    assert_eq!(located(&read.problems, "has no name"), [at("survey", 2, "name")]);
-    assert_eq!(located(&read.problems, "not a valid name"), [at("survey", 3, "name"), at("survey", 4, "name")]);
-    let dup = read.problems.iter().find(|p| p.message.contains("already used")).unwrap();
-    assert_eq!((dup.sheet.as_str(), dup.row, dup.column.as_str()), ("survey", 9, "name"));
+    assert_eq!(
+        located(&read.problems, "has no name"),
+        [at("survey", 2, "name")]
+    );
+    assert_eq!(
+        located(&read.problems, "not a valid name"),
+        [at("survey", 3, "name"), at("survey", 4, "name")]
+    );
+    let dup = read
+        .problems
+        .iter()
+        .find(|p| p.message.contains("already used"))
+        .unwrap();
+    assert_eq!(
+        (dup.sheet.as_str(), dup.row, dup.column.as_str()),
+        ("survey", 9, "name")
+    );
     assert!(dup.message.contains("survey row 6"), "{}", dup.message);
 }
 
@@ -434,19 +678,44 @@ fn unbalanced_groups_name_the_row_of_the_unmatched_one() {
         ],
         &[],
     );
-    assert_eq!(located(&unclosed.problems, "no matching 'end group'"), [at("survey", 2, "type")]);
+    assert_eq!(
+        located(&unclosed.problems, "no matching 'end group'"),
+        [at("survey", 2, "type")]
+    );
     assert_eq!(unclosed.problems.len(), 1, "{:?}", unclosed.problems);
     // What was inside the unclosed group is still read.
     assert_eq!(unclosed.form.fields().len(), 2);
 
-    let stray = read(&[&["type", "name", "label"], &["text", "a", "A"], &["end group", "", ""]], &[]);
-    assert_eq!(located(&stray.problems, "'end group' without a matching 'begin group'"), [at("survey", 3, "type")]);
-
-    let crossed = read(
-        &[&["type", "name", "label"], &["begin repeat", "r", "R"], &["text", "a", "A"], &["end group", "", ""]],
+    let stray = read(
+        &[
+            &["type", "name", "label"],
+            &["text", "a", "A"],
+            &["end group", "", ""],
+        ],
         &[],
     );
-    let p = crossed.problems.iter().find(|p| p.message.contains("'end group' closes 'r'")).unwrap();
+    assert_eq!(
+        located(
+            &stray.problems,
+            "'end group' without a matching 'begin group'"
+        ),
+        [at("survey", 3, "type")]
+    );
+
+    let crossed = read(
+        &[
+            &["type", "name", "label"],
+            &["begin repeat", "r", "R"],
+            &["text", "a", "A"],
+            &["end group", "", ""],
+        ],
+        &[],
+    );
+    let p = crossed
+        .problems
+        .iter()
+        .find(|p| p.message.contains("'end group' closes 'r'"))
+        .unwrap();
     assert_eq!((p.row, p.column.as_str()), (4, "type"));
     assert!(p.message.contains("begun at row 2"), "{}", p.message);
 }
@@ -473,15 +742,45 @@ fn select_problems_list_missing_unknown_empty_and_duplicate_choices() {
             &["yn", "a b", "Spaced"],
         ],
     );
-    assert_eq!(located(&read.problems, "needs the name of a choice list"), [at("survey", 2, "type")]);
-    assert_eq!(located(&read.problems, "'nowhere' is not on the choices sheet"), [at("survey", 3, "type")]);
-    assert_eq!(located(&read.problems, "unexpected 'maybe' after the choice list name"), [at("survey", 6, "type")]);
-    assert_eq!(located(&read.problems, "appears twice in list 'yn' (also at row 2)"), [at("choices", 4, "name")]);
-    assert_eq!(located(&read.problems, "this choice of list 'empty' has no name"), [at("choices", 5, "name")]);
-    assert_eq!(located(&read.problems, "the choice list 'empty' has no choices"), [at("choices", 0, "list_name")]);
-    assert_eq!(located(&read.problems, "has no list_name"), [at("choices", 6, "list_name")]);
-    assert_eq!(located(&read.problems, "'maybe' of list 'yn' has no label"), [at("choices", 7, "label")]);
-    assert_eq!(located(&read.problems, "contains a space"), [at("choices", 8, "name")]);
+    assert_eq!(
+        located(&read.problems, "needs the name of a choice list"),
+        [at("survey", 2, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "'nowhere' is not on the choices sheet"),
+        [at("survey", 3, "type")]
+    );
+    assert_eq!(
+        located(
+            &read.problems,
+            "unexpected 'maybe' after the choice list name"
+        ),
+        [at("survey", 6, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "appears twice in list 'yn' (also at row 2)"),
+        [at("choices", 4, "name")]
+    );
+    assert_eq!(
+        located(&read.problems, "this choice of list 'empty' has no name"),
+        [at("choices", 5, "name")]
+    );
+    assert_eq!(
+        located(&read.problems, "the choice list 'empty' has no choices"),
+        [at("choices", 0, "list_name")]
+    );
+    assert_eq!(
+        located(&read.problems, "has no list_name"),
+        [at("choices", 6, "list_name")]
+    );
+    assert_eq!(
+        located(&read.problems, "'maybe' of list 'yn' has no label"),
+        [at("choices", 7, "label")]
+    );
+    assert_eq!(
+        located(&read.problems, "contains a space"),
+        [at("choices", 8, "name")]
+    );
 }
 
 #[test]
@@ -503,15 +802,42 @@ fn unknown_and_unsupported_types_and_features() {
         ],
         YES_NO,
     );
-    assert_eq!(located(&read.problems, "unknown type 'txt'"), [at("survey", 2, "type")]);
-    assert_eq!(located(&read.problems, "type 'audio' is not supported"), [at("survey", 3, "type")]);
-    assert_eq!(located(&read.problems, "external file"), [at("survey", 4, "type")]);
-    assert_eq!(located(&read.problems, "pulldata() is not supported"), [at("survey", 5, "calculation")]);
-    assert_eq!(located(&read.problems, "trigger column is not supported"), [at("survey", 6, "trigger")]);
-    assert_eq!(located(&read.problems, "'begin loop' is not supported"), [at("survey", 7, "type")]);
-    assert_eq!(located(&read.problems, "this row has no type"), [at("survey", 10, "type")]);
-    assert_eq!(located(&read.problems, "type 'range' is not supported"), [at("survey", 11, "type")]);
-    assert_eq!(located(&read.problems, "type 'geotrace' is not supported"), [at("survey", 12, "type")]);
+    assert_eq!(
+        located(&read.problems, "unknown type 'txt'"),
+        [at("survey", 2, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "type 'audio' is not supported"),
+        [at("survey", 3, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "external file"),
+        [at("survey", 4, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "pulldata() is not supported"),
+        [at("survey", 5, "calculation")]
+    );
+    assert_eq!(
+        located(&read.problems, "trigger column is not supported"),
+        [at("survey", 6, "trigger")]
+    );
+    assert_eq!(
+        located(&read.problems, "'begin loop' is not supported"),
+        [at("survey", 7, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "this row has no type"),
+        [at("survey", 10, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "type 'range' is not supported"),
+        [at("survey", 11, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "type 'geotrace' is not supported"),
+        [at("survey", 12, "type")]
+    );
     assert_eq!(read.problems.len(), 9, "{:#?}", read.problems);
     // Rows that were refused are not in the form; a refused loop takes its rows with it.
     let names: Vec<&str> = read.form.fields().iter().map(|f| f.name.as_str()).collect();
@@ -531,8 +857,14 @@ fn questions_need_labels_and_calculations_need_a_calculation() {
         ],
         &[],
     );
-    assert_eq!(located(&read.problems, "has no label"), [at("survey", 2, "label"), at("survey", 6, "label")]);
-    assert_eq!(located(&read.problems, "has no calculation"), [at("survey", 4, "calculation")]);
+    assert_eq!(
+        located(&read.problems, "has no label"),
+        [at("survey", 2, "label"), at("survey", 6, "label")]
+    );
+    assert_eq!(
+        located(&read.problems, "has no calculation"),
+        [at("survey", 4, "calculation")]
+    );
     assert_eq!(read.problems.len(), 3);
 }
 
@@ -540,36 +872,73 @@ fn questions_need_labels_and_calculations_need_a_calculation() {
 fn empty_groups_choice_filters_outside_selects_and_repeated_columns() {
     let read = read(
         &[
-            &["type", "name", "label", "choice_filter", "relevance", "relevant"],
+            &[
+                "type",
+                "name",
+                "label",
+                "choice_filter",
+                "relevance",
+                "relevant",
+            ],
             &["begin group", "g", "G", "", "", ""],
             &["end group", "", "", "", "", ""],
             &["text", "t", "T", "x = 1", "", ""],
         ],
         &[],
     );
-    assert_eq!(located(&read.problems, "group 'g' has no questions"), [at("survey", 2, "type")]);
-    assert_eq!(located(&read.problems, "only applies to select"), [at("survey", 4, "choice_filter")]);
-    assert_eq!(located(&read.problems, "means the same as column 'relevance'"), [at("survey", 1, "relevant")]);
+    assert_eq!(
+        located(&read.problems, "group 'g' has no questions"),
+        [at("survey", 2, "type")]
+    );
+    assert_eq!(
+        located(&read.problems, "only applies to select"),
+        [at("survey", 4, "choice_filter")]
+    );
+    assert_eq!(
+        located(&read.problems, "means the same as column 'relevance'"),
+        [at("survey", 1, "relevant")]
+    );
 }
 
 #[test]
 fn a_workbook_without_a_survey_sheet_or_columns() {
-    let none = read_workbook(&Workbook { sheets: vec![Sheet::new("Sheet1", &[&["type"]])] }, Some("x"));
+    let none = read_workbook(
+        &Workbook {
+            sheets: vec![Sheet::new("Sheet1", &[&["type"]])],
+        },
+        Some("x"),
+    );
     assert_eq!(none.problems.len(), 1);
-    assert!(none.problems[0].message.contains("no 'survey' sheet (its sheets: Sheet1)"));
+    assert!(
+        none.problems[0]
+            .message
+            .contains("no 'survey' sheet (its sheets: Sheet1)")
+    );
     assert_eq!(none.problems[0].sheet, "");
 
     let bare = read_workbook(&book(&[&["label"], &["Hello"]], &[], &[]), Some("x"));
-    assert_eq!(located(&bare.problems, "no 'type' column"), [at("survey", 1, "type")]);
-    assert_eq!(located(&bare.problems, "no 'name' column"), [at("survey", 1, "name")]);
+    assert_eq!(
+        located(&bare.problems, "no 'type' column"),
+        [at("survey", 1, "type")]
+    );
+    assert_eq!(
+        located(&bare.problems, "no 'name' column"),
+        [at("survey", 1, "name")]
+    );
 }
 
 #[test]
 fn sheets_are_found_in_any_case_and_others_ignored_or_refused() {
     let wb = Workbook {
         sheets: vec![
-            Sheet::new("SURVEY", &[&["TYPE", "NAME", "LABEL"], &["select_one yn", "q", "Q"]]),
-            Sheet::new("Choices", &[&["LIST_NAME", "NAME", "LABEL"], &["yn", "yes", "Yes"]]),
+            Sheet::new(
+                "SURVEY",
+                &[&["TYPE", "NAME", "LABEL"], &["select_one yn", "q", "Q"]],
+            ),
+            Sheet::new(
+                "Choices",
+                &[&["LIST_NAME", "NAME", "LABEL"], &["yn", "yes", "Yes"]],
+            ),
             Sheet::new("Settings", &[&["FORM_ID"], &["caps"]]),
             Sheet::new("notes", &[&["anything"]]),
             Sheet::new("entities", &[&["dataset", "label"], &["households", "x"]]),
@@ -578,17 +947,29 @@ fn sheets_are_found_in_any_case_and_others_ignored_or_refused() {
     let read = read_workbook(&wb, None);
     assert_eq!(read.form.id, "caps");
     assert_eq!(read.form.choices["yn"].choices.len(), 1);
-    assert_eq!(located(&read.problems, "entities sheet"), [at("entities", 0, "")]);
+    assert_eq!(
+        located(&read.problems, "entities sheet"),
+        [at("entities", 0, "")]
+    );
     assert_eq!(read.problems.len(), 1);
 }
 
 #[test]
 fn problems_come_sorted_by_sheet_then_row() {
     let read = read(
-        &[&["type", "name", "label"], &["select_one nowhere", "b", "B"], &["txt", "a", "A"], &["text", "", "C"]],
+        &[
+            &["type", "name", "label"],
+            &["select_one nowhere", "b", "B"],
+            &["txt", "a", "A"],
+            &["text", "", "C"],
+        ],
         &[&["list_name", "name", "label"], &["yn", "", "Y"]],
     );
-    let order: Vec<(String, u32)> = read.problems.iter().map(|p| (p.sheet.clone(), p.row)).collect();
+    let order: Vec<(String, u32)> = read
+        .problems
+        .iter()
+        .map(|p| (p.sheet.clone(), p.row))
+        .collect();
     let mut sorted = order.clone();
     sorted.sort_by_key(|(s, r)| (s != "survey", *r));
     assert_eq!(order, sorted);
@@ -599,47 +980,108 @@ fn problems_come_sorted_by_sheet_then_row() {
 fn or_other_adds_a_specify_other_question_in_each_language() {
     let form = read_ok(
         &[
-            &["type", "name", "label::Tiếng Việt (vi)", "label::English (en)", "label::Hmoob (hmn)"],
-            &["select_one yn or_other", "water", "Nguồn nước", "Water source", "Dej"],
+            &[
+                "type",
+                "name",
+                "label::Tiếng Việt (vi)",
+                "label::English (en)",
+                "label::Hmoob (hmn)",
+            ],
+            &[
+                "select_one yn or_other",
+                "water",
+                "Nguồn nước",
+                "Water source",
+                "Dej",
+            ],
             &["begin repeat", "member", "Thành viên", "Member", ""],
-            &["select all that apply from yn or specify other", "help", "Hỗ trợ", "Help", ""],
+            &[
+                "select all that apply from yn or specify other",
+                "help",
+                "Hỗ trợ",
+                "Help",
+                "",
+            ],
             &["end repeat", "", "", "", ""],
             &["select_one yn", "plain", "Thường", "Plain", ""],
         ],
-        &[&["list_name", "name", "label::Tiếng Việt (vi)", "label::English (en)"], &["yn", "yes", "Có", "Yes"]],
+        &[
+            &[
+                "list_name",
+                "name",
+                "label::Tiếng Việt (vi)",
+                "label::English (en)",
+            ],
+            &["yn", "yes", "Có", "Yes"],
+        ],
     );
     let names: Vec<&str> = form.fields().iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["water", "water_other", "help", "help_other", "plain"], "each right after its select");
+    assert_eq!(
+        names,
+        ["water", "water_other", "help", "help_other", "plain"],
+        "each right after its select"
+    );
     let other = field(&form, "water_other");
     assert_eq!(other.kind, FieldKind::Text);
-    assert_eq!(other.relevant.as_deref(), Some("selected(${water}, 'other')"));
+    assert_eq!(
+        other.relevant.as_deref(),
+        Some("selected(${water}, 'other')")
+    );
     assert_eq!(other.label.0["Tiếng Việt (vi)"], "Ghi rõ lựa chọn khác");
     assert_eq!(other.label.0["English (en)"], "Specify other");
-    assert!(!other.label.0.contains_key("Hmoob (hmn)"), "Hmong falls back to the default language, not English");
+    assert!(
+        !other.label.0.contains_key("Hmoob (hmn)"),
+        "Hmong falls back to the default language, not English"
+    );
     assert_eq!(other.source.row, 2, "problems about it point at its select");
-    assert_eq!(field(&form, "help_other").relevant.as_deref(), Some("selected(${help}, 'other')"));
+    assert_eq!(
+        field(&form, "help_other").relevant.as_deref(),
+        Some("selected(${help}, 'other')")
+    );
 
     // Plain label columns in a Vietnamese default language get the Vietnamese label.
     let vi = read_workbook(
         &book(
-            &[&["type", "name", "label"], &["select_one yn or_other", "water", "Nguồn nước"]],
+            &[
+                &["type", "name", "label"],
+                &["select_one yn or_other", "water", "Nguồn nước"],
+            ],
             YES_NO,
             &[&["form_id", "default_language"], &["f", "Tiếng Việt (vi)"]],
         ),
         None,
     );
     assert_eq!(vi.problems, vec![]);
-    assert_eq!(field(&vi.form, "water_other").label.0["Tiếng Việt (vi)"], "Ghi rõ lựa chọn khác");
+    assert_eq!(
+        field(&vi.form, "water_other").label.0["Tiếng Việt (vi)"],
+        "Ghi rõ lựa chọn khác"
+    );
     // A select labelled only in a language the engine has no words for: English.
-    let hmn = read_ok(&[&["type", "name", "label::Hmoob (hmn)"], &["select_one yn or_other", "dej", "Dej"]], YES_NO);
-    assert_eq!(field(&hmn, "dej_other").label.0, [(String::new(), "Specify other".to_owned())].into());
+    let hmn = read_ok(
+        &[
+            &["type", "name", "label::Hmoob (hmn)"],
+            &["select_one yn or_other", "dej", "Dej"],
+        ],
+        YES_NO,
+    );
+    assert_eq!(
+        field(&hmn, "dej_other").label.0,
+        [(String::new(), "Specify other".to_owned())].into()
+    );
 
     // An author's own question of that name clashes, as in pyxform.
     let clash = read(
-        &[&["type", "name", "label"], &["select_one yn or_other", "water", "W"], &["text", "water_other", "Other?"]],
+        &[
+            &["type", "name", "label"],
+            &["select_one yn or_other", "water", "W"],
+            &["text", "water_other", "Other?"],
+        ],
         YES_NO,
     );
-    assert_eq!(located(&clash.problems, "already used"), [at("survey", 3, "name")]);
+    assert_eq!(
+        located(&clash.problems, "already used"),
+        [at("survey", 3, "name")]
+    );
 }
 
 #[test]
@@ -648,28 +1090,52 @@ fn the_specify_other_question_shows_only_for_other_and_is_submitted() {
     use std::sync::Arc;
 
     let form = read_ok(
-        &[&["type", "name", "label"], &["select_one yn or_other", "water", "Water"], &["text", "notes", "Notes"]],
+        &[
+            &["type", "name", "label"],
+            &["select_one yn or_other", "water", "Water"],
+            &["text", "notes", "Notes"],
+        ],
         YES_NO,
     );
     let now = chrono::Utc::now();
     let mut s = FormSession::new(Arc::new(CompiledForm::compile(form).unwrap()), None, now);
-    let shown = |s: &FormSession| s.screen().questions.iter().map(|q| q.path.clone()).collect::<Vec<_>>();
-    s.set_answer("water", Answer::Choice { name: "yes".into() }).unwrap();
+    let shown = |s: &FormSession| {
+        s.screen()
+            .questions
+            .iter()
+            .map(|q| q.path.clone())
+            .collect::<Vec<_>>()
+    };
+    s.set_answer("water", Answer::Choice { name: "yes".into() })
+        .unwrap();
     s.next().unwrap();
     assert_eq!(shown(&s), ["notes"], "no follow-up for an offered choice");
     s.back().unwrap();
-    s.set_answer("water", Answer::Choice { name: "other".into() }).unwrap();
+    s.set_answer(
+        "water",
+        Answer::Choice {
+            name: "other".into(),
+        },
+    )
+    .unwrap();
     s.next().unwrap();
     assert_eq!(shown(&s), ["water_other"]);
     assert_eq!(s.screen().questions[0].label, "Specify other");
-    s.set_answer("water_other", Answer::Text { value: "Suối".into() }).unwrap();
+    s.set_answer(
+        "water_other",
+        Answer::Text {
+            value: "Suối".into(),
+        },
+    )
+    .unwrap();
     let sub = s.finalize(now).unwrap();
     assert_eq!(sub.data["water"], "other");
     assert_eq!(sub.data["water_other"], "Suối");
 
     // Choosing an offered choice again drops the follow-up's answer from the result.
     s.jump("water").unwrap();
-    s.set_answer("water", Answer::Choice { name: "yes".into() }).unwrap();
+    s.set_answer("water", Answer::Choice { name: "yes".into() })
+        .unwrap();
     let sub = s.finalize(now).unwrap();
     assert!(sub.data.get("water_other").is_none(), "{}", sub.data);
 }
@@ -682,7 +1148,12 @@ fn allow_choice_duplicates_lets_a_cascade_repeat_a_name_under_two_parents() {
     let survey: &[&[&str]] = &[
         &["type", "name", "label", "choice_filter"],
         &["select_one district", "district", "Huyện", ""],
-        &["select_one commune", "commune", "Xã", "district = ${district}"],
+        &[
+            "select_one commune",
+            "commune",
+            "Xã",
+            "district = ${district}",
+        ],
     ];
     let choices: &[&[&str]] = &[
         &["list_name", "name", "label", "district"],
@@ -695,22 +1166,65 @@ fn allow_choice_duplicates_lets_a_cascade_repeat_a_name_under_two_parents() {
     ];
     // Without the setting a repeated name is a problem, as in pyxform.
     let refused = read_workbook(&book(survey, choices, SETTINGS), None);
-    assert_eq!(located(&refused.problems, "appears twice"), [at("choices", 7, "name")]);
+    assert_eq!(
+        located(&refused.problems, "appears twice"),
+        [at("choices", 7, "name")]
+    );
 
-    let settings: &[&[&str]] = &[&["form_id", "version", "allow_choice_duplicates"], &["test_form", "1", "yes"]];
+    let settings: &[&[&str]] = &[
+        &["form_id", "version", "allow_choice_duplicates"],
+        &["test_form", "1", "yes"],
+    ];
     let read = read_workbook(&book(survey, choices, settings), None);
     assert_eq!(read.problems, vec![]);
     assert!(read.form.allow_choice_duplicates);
     let json = read.form.to_json();
-    assert_eq!(Form::from_json(&json).unwrap(), read.form, "the setting survives the canonical JSON");
-    assert!(!Form::from_json(&json.replace(",\"allow_choice_duplicates\":true", "")).unwrap().allow_choice_duplicates);
+    assert_eq!(
+        Form::from_json(&json).unwrap(),
+        read.form,
+        "the setting survives the canonical JSON"
+    );
+    assert!(
+        !Form::from_json(&json.replace(",\"allow_choice_duplicates\":true", ""))
+            .unwrap()
+            .allow_choice_duplicates
+    );
 
-    let mut s = FormSession::new(Arc::new(CompiledForm::compile(read.form).unwrap()), None, chrono::Utc::now());
-    let offered = |s: &FormSession| s.screen().questions[0].choices.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
-    s.set_answer("district", Answer::Choice { name: "si_ma_cai".into() }).unwrap();
+    let mut s = FormSession::new(
+        Arc::new(CompiledForm::compile(read.form).unwrap()),
+        None,
+        chrono::Utc::now(),
+    );
+    let offered = |s: &FormSession| {
+        s.screen().questions[0]
+            .choices
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+    };
+    s.set_answer(
+        "district",
+        Answer::Choice {
+            name: "si_ma_cai".into(),
+        },
+    )
+    .unwrap();
     s.next().unwrap();
-    assert_eq!(offered(&s), ["nan_sin", "thanh_binh"], "one Thanh Bình per district");
-    s.set_answer("commune", Answer::Choice { name: "thanh_binh".into() }).unwrap();
+    assert_eq!(
+        offered(&s),
+        ["nan_sin", "thanh_binh"],
+        "one Thanh Bình per district"
+    );
+    s.set_answer(
+        "commune",
+        Answer::Choice {
+            name: "thanh_binh".into(),
+        },
+    )
+    .unwrap();
     let sub = s.finalize(chrono::Utc::now()).unwrap();
-    assert_eq!((sub.data["district"].as_str(), sub.data["commune"].as_str()), (Some("si_ma_cai"), Some("thanh_binh")));
+    assert_eq!(
+        (sub.data["district"].as_str(), sub.data["commune"].as_str()),
+        (Some("si_ma_cai"), Some("thanh_binh"))
+    );
 }

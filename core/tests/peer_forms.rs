@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use branchbook_core::engine::{
-    Answer, CalendarDate, CompiledForm, FormSession, GeoPoint, Page, Question, QuestionKind, TimeOfDay,
+    Answer, CalendarDate, CompiledForm, FormSession, GeoPoint, Page, Question, QuestionKind,
+    TimeOfDay,
 };
 use branchbook_core::form::{Form, FormError, Problem, load_xlsx_named, read_xlsx_named};
 use chrono::{TimeZone, Utc};
@@ -26,7 +27,10 @@ enum Expect {
 use Expect::*;
 
 const EXPECTED: &[(&str, Expect)] = &[
-    ("attribute_columns_test.xlsx", Refused("type 'barcode' is not supported")),
+    (
+        "attribute_columns_test.xlsx",
+        Refused("type 'barcode' is not supported"),
+    ),
     ("bad_calc.xlsx", Refused("string literal is not closed")),
     ("case_insensitivity.xlsx", Refused("select_one_external")),
     // Its settings allow the county 'king' in two states (allow_choice_duplicates).
@@ -34,19 +38,34 @@ const EXPECTED: &[(&str, Expect)] = &[
     ("extra_columns.xlsx", Loads),
     ("extra_sheet_names.xlsx", Loads),
     ("field-list.xlsx", Loads),
-    ("flat_xlsform_test.xlsx", Refused("type 'audio' is not supported")),
-    ("group.xlsx", Refused("type 'phone number' is not supported")),
+    (
+        "flat_xlsform_test.xlsx",
+        Refused("type 'audio' is not supported"),
+    ),
+    (
+        "group.xlsx",
+        Refused("type 'phone number' is not supported"),
+    ),
     ("include.xlsx", Refused("type 'include' is not supported")),
-    ("include_json.xlsx", Refused("type 'include' is not supported")),
+    (
+        "include_json.xlsx",
+        Refused("type 'include' is not supported"),
+    ),
     ("loop.xlsx", Refused("'begin loop' is not supported")),
     // `pastel=yes` compares with a choices column `yes`, which does not exist (ODK
     // would silently offer no choice at all).
-    ("or_other.xlsx", Refused("the choices sheet has no column 'yes'")),
+    (
+        "or_other.xlsx",
+        Refused("the choices sheet has no column 'yes'"),
+    ),
     ("pull_data.xlsx", Refused("pulldata() is not supported")),
     ("specify_other.xlsx", Loads),
     ("survey_no_name.xlsx", Refused("no 'survey' sheet")),
     ("text_and_integer.xlsx", Loads),
-    ("xlsform_spec_test.xlsx", Refused("type 'video' is not supported")),
+    (
+        "xlsform_spec_test.xlsx",
+        Refused("type 'video' is not supported"),
+    ),
     ("yes_or_no_question.xlsx", Loads),
 ];
 
@@ -68,7 +87,11 @@ fn run(path: &Path) -> Outcome {
     let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
     // Every form read, even one that is refused, converts to JSON and back without loss.
     if let Ok(read) = read_xlsx_named(&bytes, Some(&stem)) {
-        assert_eq!(Form::from_json(&read.form.to_json()).unwrap(), read.form, "{stem}: JSON round trip");
+        assert_eq!(
+            Form::from_json(&read.form.to_json()).unwrap(),
+            read.form,
+            "{stem}: JSON round trip"
+        );
     }
     match load_xlsx_named(&bytes, Some(&stem)) {
         Ok(compiled) => match fill(compiled) {
@@ -89,19 +112,29 @@ fn fill(compiled: CompiledForm) -> Result<usize, String> {
         let screen = session.screen();
         match screen.page {
             Page::End => {
-                let submission = session.finalize(now).map_err(|p| format!("finalize refused: {p:?}"))?;
+                let submission = session
+                    .finalize(now)
+                    .map_err(|p| format!("finalize refused: {p:?}"))?;
                 assert!(submission.data.is_object());
                 return Ok(answered);
             }
             Page::RepeatPrompt { path, count: 0, .. } => {
-                session.add_repeat(&path).map_err(|e| format!("add_repeat {path}: {e}"))?;
+                session
+                    .add_repeat(&path)
+                    .map_err(|e| format!("add_repeat {path}: {e}"))?;
             }
             Page::RepeatPrompt { .. } => session.next().map_err(|e| format!("next: {e}"))?,
             Page::Questions => {
-                let todo = screen.questions.iter().find(|q| q.value.is_none() && !q.read_only).and_then(answer);
+                let todo = screen
+                    .questions
+                    .iter()
+                    .find(|q| q.value.is_none() && !q.read_only)
+                    .and_then(answer);
                 match todo {
                     Some((path, value)) => {
-                        session.set_answer(&path, value).map_err(|e| format!("set {path}: {e}"))?;
+                        session
+                            .set_answer(&path, value)
+                            .map_err(|e| format!("set {path}: {e}"))?;
                         answered += 1;
                     }
                     None => session.next().map_err(|e| format!("next: {e}"))?,
@@ -115,18 +148,45 @@ fn fill(compiled: CompiledForm) -> Result<usize, String> {
 /// A plausible answer to a question, or None for questions that take none.
 fn answer(q: &Question) -> Option<(String, Answer)> {
     let value = match q.kind {
-        QuestionKind::Text => Answer::Text { value: "Thào Thị Dợ".into() },
+        QuestionKind::Text => Answer::Text {
+            value: "Thào Thị Dợ".into(),
+        },
         QuestionKind::Integer => Answer::Integer { value: 3 },
         QuestionKind::Decimal => Answer::Decimal { value: 2.5 },
-        QuestionKind::SelectOne => Answer::Choice { name: q.choices.first()?.name.clone() },
-        QuestionKind::SelectMultiple => Answer::Choices { names: vec![q.choices.first()?.name.clone()] },
-        QuestionKind::Date => Answer::Date { value: CalendarDate { year: 2025, month: 6, day: 1 } },
-        QuestionKind::Time => Answer::Time { value: TimeOfDay { hour: 9, minute: 30, second: 0 } },
-        QuestionKind::DateTime => Answer::DateTime { value: Utc.with_ymd_and_hms(2025, 6, 1, 2, 30, 0).unwrap() },
-        QuestionKind::Geopoint => Answer::Geopoint {
-            value: GeoPoint { latitude: 22.63, longitude: 103.62, altitude: None, accuracy: Some(5.0) },
+        QuestionKind::SelectOne => Answer::Choice {
+            name: q.choices.first()?.name.clone(),
         },
-        QuestionKind::Image => Answer::Photo { sha256: "ab".repeat(32) },
+        QuestionKind::SelectMultiple => Answer::Choices {
+            names: vec![q.choices.first()?.name.clone()],
+        },
+        QuestionKind::Date => Answer::Date {
+            value: CalendarDate {
+                year: 2025,
+                month: 6,
+                day: 1,
+            },
+        },
+        QuestionKind::Time => Answer::Time {
+            value: TimeOfDay {
+                hour: 9,
+                minute: 30,
+                second: 0,
+            },
+        },
+        QuestionKind::DateTime => Answer::DateTime {
+            value: Utc.with_ymd_and_hms(2025, 6, 1, 2, 30, 0).unwrap(),
+        },
+        QuestionKind::Geopoint => Answer::Geopoint {
+            value: GeoPoint {
+                latitude: 22.63,
+                longitude: 103.62,
+                altitude: None,
+                accuracy: Some(5.0),
+            },
+        },
+        QuestionKind::Image => Answer::Photo {
+            sha256: "ab".repeat(32),
+        },
         QuestionKind::Acknowledge => Answer::Acknowledged,
         QuestionKind::Note => return None,
     };
@@ -145,7 +205,10 @@ fn vague(p: &Problem) -> bool {
 fn peer_forms_load_or_are_refused_with_a_clear_reason() {
     let dir = peer_dir();
     if !dir.is_dir() {
-        eprintln!("SKIPPED: {} is absent (the shared folder is not beside the project)", dir.display());
+        eprintln!(
+            "SKIPPED: {} is absent (the shared folder is not beside the project)",
+            dir.display()
+        );
         return;
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -168,14 +231,20 @@ fn peer_forms_load_or_are_refused_with_a_clear_reason() {
         };
         match (&outcome, expected) {
             (Outcome::Filled(answered), Some(Loads)) => {
-                report.push(format!("{file:<28} loads, filled ({answered} answers) and finalized"));
+                report.push(format!(
+                    "{file:<28} loads, filled ({answered} answers) and finalized"
+                ));
             }
-            (Outcome::Stuck(why), _) => failures.push(format!("{file}: loads but cannot be filled: {why}")),
+            (Outcome::Stuck(why), _) => {
+                failures.push(format!("{file}: loads but cannot be filled: {why}"))
+            }
             (Outcome::Refused(error), Some(Refused(reason))) => {
                 let problems = match error {
                     FormError::Invalid { problems } => problems.clone(),
                     other => {
-                        failures.push(format!("{file}: refused as a whole ({other}), expected located problems"));
+                        failures.push(format!(
+                            "{file}: refused as a whole ({other}), expected located problems"
+                        ));
                         continue;
                     }
                 };
@@ -183,7 +252,9 @@ fn peer_forms_load_or_are_refused_with_a_clear_reason() {
                     failures.push(format!("{file}: vague problem: {p}"));
                 }
                 if !problems.iter().any(|p| p.message.contains(reason)) {
-                    failures.push(format!("{file}: refused, but not because of {reason:?}: {problems:#?}"));
+                    failures.push(format!(
+                        "{file}: refused, but not because of {reason:?}: {problems:#?}"
+                    ));
                 }
                 report.push(format!("{file:<28} refused: {}", problems[0]));
                 for p in &problems[1..] {
@@ -191,15 +262,29 @@ fn peer_forms_load_or_are_refused_with_a_clear_reason() {
                 }
             }
             (_, None) => failures.push(format!("{file}: not in the expected table; add it")),
-            (Outcome::Filled(_), Some(expected)) => failures.push(format!("{file}: loads, expected {expected:?}")),
-            (Outcome::Refused(e), Some(Loads)) => failures.push(format!("{file}: expected to load, refused: {e}")),
+            (Outcome::Filled(_), Some(expected)) => {
+                failures.push(format!("{file}: loads, expected {expected:?}"))
+            }
+            (Outcome::Refused(e), Some(Loads)) => {
+                failures.push(format!("{file}: expected to load, refused: {e}"))
+            }
         }
     }
     for (file, _) in EXPECTED {
-        if !files.iter().any(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == *file)) {
-            failures.push(format!("{file}: in the expected table but missing from {}", dir.display()));
+        if !files
+            .iter()
+            .any(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == *file))
+        {
+            failures.push(format!(
+                "{file}: in the expected table but missing from {}",
+                dir.display()
+            ));
         }
     }
     println!("peer forms ({}):\n{}", files.len(), report.join("\n"));
-    assert!(failures.is_empty(), "peer-form failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "peer-form failures:\n{}",
+        failures.join("\n")
+    );
 }

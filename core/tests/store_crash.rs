@@ -19,7 +19,8 @@ use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::engine::{Answer, SessionOptions};
 use branchbook_core::protocol::RosterMember;
 use branchbook_core::store::{
-    GatheringDetails, HouseholdInput, MemberInput, Page, PhotoOptions, RecordState, RosterChange, Store, WalkIn,
+    GatheringDetails, HouseholdInput, MemberInput, Page, PhotoOptions, RecordState, RosterChange,
+    Store, WalkIn,
 };
 use image::{Rgb, RgbImage};
 use rand::Rng;
@@ -75,7 +76,11 @@ fn form_json() -> String {
 fn child(db: &Path) {
     let store = Store::open(db, Some(&KEY)).unwrap();
     store.set_account("mai").unwrap();
-    if store.list_members(None, true, Page::first(1)).unwrap().is_empty() {
+    if store
+        .list_members(None, true, Page::first(1))
+        .unwrap()
+        .is_empty()
+    {
         let roster: Vec<RosterMember> = (0..ROSTER)
             .map(|i| RosterMember {
                 id: Uuid::now_v7(),
@@ -100,21 +105,49 @@ fn child(db: &Path) {
     for n in rng.random_range(0..4).. {
         match n % 4 {
             0 => {
-                let h = store.create_household(&household("Vàng A Dình", n)).unwrap();
+                let h = store
+                    .create_household(&household("Vàng A Dình", n))
+                    .unwrap();
                 println!("H {} {}", h.uuid, h.revision);
-                let h2 = store.set_household_archived(h.uuid, h.revision, true).unwrap();
+                let h2 = store
+                    .set_household_archived(h.uuid, h.revision, true)
+                    .unwrap();
                 println!("H {} {}", h2.uuid, h2.revision);
                 last_household = Some(h.uuid);
             }
             1 => {
-                let (info, mut session) =
-                    store.start_submission("visit", "1", last_household, &SessionOptions::new(chrono::Utc::now())).unwrap();
+                let (info, mut session) = store
+                    .start_submission(
+                        "visit",
+                        "1",
+                        last_household,
+                        &SessionOptions::new(chrono::Utc::now()),
+                    )
+                    .unwrap();
                 let src = photo_dir.path().join(format!("{n}.jpg"));
-                RgbImage::from_pixel(200, 150, Rgb([rng.random(), rng.random(), rng.random()])).save(&src).unwrap();
-                let photo = store.attach_submission_photo(info.uuid, &src, PhotoOptions::default()).unwrap();
-                session.set_answer("head_name", Answer::Text { value: format!("Giàng A Páo {n}") }).unwrap();
+                RgbImage::from_pixel(200, 150, Rgb([rng.random(), rng.random(), rng.random()]))
+                    .save(&src)
+                    .unwrap();
+                let photo = store
+                    .attach_submission_photo(info.uuid, &src, PhotoOptions::default())
+                    .unwrap();
+                session
+                    .set_answer(
+                        "head_name",
+                        Answer::Text {
+                            value: format!("Giàng A Páo {n}"),
+                        },
+                    )
+                    .unwrap();
                 store.save_draft(&session).unwrap();
-                session.set_answer("house", Answer::Photo { sha256: photo.sha256.clone() }).unwrap();
+                session
+                    .set_answer(
+                        "house",
+                        Answer::Photo {
+                            sha256: photo.sha256.clone(),
+                        },
+                    )
+                    .unwrap();
                 store.save_draft(&session).unwrap();
                 let submission = session.finalize(chrono::Utc::now()).unwrap();
                 store.finalize(&submission).unwrap();
@@ -150,7 +183,9 @@ fn child(db: &Path) {
                 let colour = Rgb([rng.random(), rng.random(), rng.random()]);
                 let src = photo_dir.path().join(format!("{n}.jpg"));
                 RgbImage::from_pixel(320, 240, colour).save(&src).unwrap();
-                let photo = store.attach_gathering_photo(g.uuid, &src, PhotoOptions::default()).unwrap();
+                let photo = store
+                    .attach_gathering_photo(g.uuid, &src, PhotoOptions::default())
+                    .unwrap();
                 store.close_gathering(g.uuid).unwrap();
                 println!("G {} {count} {}", g.uuid, photo.sha256);
             }
@@ -175,8 +210,14 @@ fn parse(line: &str, into: &mut Reported) {
             let e = into.households.entry(uuid.parse().unwrap()).or_default();
             *e = (*e).max(rev);
         }
-        ["S", uuid, n, sha] => into.submissions.push((uuid.parse().unwrap(), n.parse().unwrap(), (*sha).to_owned())),
-        ["G", uuid, n, sha] => into.gatherings.push((uuid.parse().unwrap(), n.parse().unwrap(), (*sha).to_owned())),
+        ["S", uuid, n, sha] => {
+            into.submissions
+                .push((uuid.parse().unwrap(), n.parse().unwrap(), (*sha).to_owned()))
+        }
+        ["G", uuid, n, sha] => {
+            into.gatherings
+                .push((uuid.parse().unwrap(), n.parse().unwrap(), (*sha).to_owned()))
+        }
         _ => panic!("unexpected line from the child: {line:?}"),
     }
 }
@@ -188,25 +229,45 @@ fn violations(conn: &rusqlite::Connection, sql: &str) -> i64 {
 
 fn check(db: &Path, reported: &Reported) {
     let conn = rusqlite::Connection::open(db).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(KEY))).unwrap();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(KEY)))
+        .unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
-    assert_eq!(violations(&conn, "SELECT count(*) FROM pragma_foreign_key_check"), 0, "foreign keys hold");
+    assert_eq!(
+        violations(&conn, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0,
+        "foreign keys hold"
+    );
     // Killed before the schema's migration committed (a slow start on a busy machine):
     // the migration runs in one transaction, so the file holds no table at all, and the
     // writer cannot have reported anything.
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     if version == 0 {
-        assert_eq!(violations(&conn, "SELECT count(*) FROM sqlite_master"), 0, "a migration is half-applied");
+        assert_eq!(
+            violations(&conn, "SELECT count(*) FROM sqlite_master"),
+            0,
+            "a migration is half-applied"
+        );
         assert!(
-            reported.households.is_empty() && reported.submissions.is_empty() && reported.gatherings.is_empty(),
+            reported.households.is_empty()
+                && reported.submissions.is_empty()
+                && reported.gatherings.is_empty(),
             "writes were reported before the schema existed"
         );
         return;
     }
     // The roster is imported in one transaction: all of it or none.
-    let roster: i64 = conn.query_row("SELECT count(*) FROM roster", [], |r| r.get(0)).unwrap();
-    assert!(roster == 0 || roster == ROSTER as i64, "roster half imported: {roster}");
+    let roster: i64 = conn
+        .query_row("SELECT count(*) FROM roster", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        roster == 0 || roster == ROSTER as i64,
+        "roster half imported: {roster}"
+    );
     // Every household's pointer, revisions, outbox entries and audit entries agree.
     assert_eq!(violations(&conn, "SELECT count(*) FROM households h WHERE
                 h.revision <> (SELECT max(revision) FROM household_revisions r WHERE r.uuid = h.uuid)
@@ -245,8 +306,17 @@ fn check(db: &Path, reported: &Reported) {
     for (sha, bytes) in &photos {
         let data = store.photo_bytes(sha).unwrap();
         assert_eq!(data.len() as i64, *bytes);
-        assert_eq!(&hex::encode(Sha256::digest(&data)), sha, "photo file is whole");
-        assert!(store.thumbnail_bytes(sha).unwrap().starts_with(&[0xFF, 0xD8]));
+        assert_eq!(
+            &hex::encode(Sha256::digest(&data)),
+            sha,
+            "photo file is whole"
+        );
+        assert!(
+            store
+                .thumbnail_bytes(sha)
+                .unwrap()
+                .starts_with(&[0xFF, 0xD8])
+        );
     }
     for (uuid, rev) in &reported.households {
         let h = store.household(*uuid).unwrap();
@@ -256,7 +326,10 @@ fn check(db: &Path, reported: &Reported) {
         let s = store.submission(*uuid).unwrap();
         assert_eq!(s.state, RecordState::Finalized);
         let data = store.submission_data(*uuid, 1).unwrap();
-        assert_eq!(data, serde_json::json!({"head_name": format!("Giàng A Páo {n}"), "house": sha}));
+        assert_eq!(
+            data,
+            serde_json::json!({"head_name": format!("Giàng A Páo {n}"), "house": sha})
+        );
         assert!(store.photo_bytes(sha).is_ok());
     }
     for (uuid, n, sha) in &reported.gatherings {
@@ -264,7 +337,10 @@ fn check(db: &Path, reported: &Reported) {
         assert_eq!(g.state, RecordState::Finalized);
         assert_eq!(store.attendees(*uuid).unwrap().len() as u32, *n);
         let photos = store.gathering_photos(*uuid).unwrap();
-        assert_eq!(photos.iter().map(|p| p.sha256.as_str()).collect::<Vec<_>>(), vec![sha.as_str()]);
+        assert_eq!(
+            photos.iter().map(|p| p.sha256.as_str()).collect::<Vec<_>>(),
+            vec![sha.as_str()]
+        );
     }
 }
 
@@ -287,8 +363,16 @@ fn parent() {
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let mut err = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-        assert!(still_running, "the writer stopped by itself before the kill: {err}");
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert!(
+            still_running,
+            "the writer stopped by itself before the kill: {err}"
+        );
         let mut lines = 0;
         for line in BufReader::new(child.stdout.take().unwrap()).split(b'\n') {
             let line = String::from_utf8(line.unwrap()).unwrap();
@@ -299,7 +383,9 @@ fn parent() {
         eprintln!("kill {kill}: {lines} writes reported before it, all there");
     }
     assert!(
-        !reported.households.is_empty() && !reported.submissions.is_empty() && !reported.gatherings.is_empty(),
+        !reported.households.is_empty()
+            && !reported.submissions.is_empty()
+            && !reported.gatherings.is_empty(),
         "the writer got nothing done"
     );
     println!(

@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
+use branchbook_core::domain::GatheringKind;
 use branchbook_core::domain::Sex;
 use branchbook_core::protocol::RosterMember;
-use branchbook_core::domain::GatheringKind;
 use branchbook_core::store::{
-    GatheringDetails, HouseholdInput, Page, PhotoError, PhotoOptions, RosterChange, Store, StoreError,
+    GatheringDetails, HouseholdInput, Page, PhotoError, PhotoOptions, RosterChange, Store,
+    StoreError,
 };
 use image::{Rgb, RgbImage};
 use sha2::{Digest, Sha256};
@@ -47,7 +48,10 @@ fn files_contain(db: &Path, needle: &[u8]) -> bool {
         let name = e.file_name().to_string_lossy().into_owned();
         name.starts_with(stem)
             && e.path().is_file()
-            && std::fs::read(e.path()).unwrap().windows(needle.len()).any(|w| w == needle)
+            && std::fs::read(e.path())
+                .unwrap()
+                .windows(needle.len())
+                .any(|w| w == needle)
     })
 }
 
@@ -58,16 +62,30 @@ fn an_encrypted_store_holds_no_plaintext_and_needs_its_key() {
     {
         let store = Store::open(&db, Some(&KEY)).unwrap();
         fill(&store);
-        assert!(!files_contain(&db, b"Plaintextia"), "a name is readable while open (WAL)");
+        assert!(
+            !files_contain(&db, b"Plaintextia"),
+            "a name is readable while open (WAL)"
+        );
     }
     assert!(!files_contain(&db, b"Plaintextia"));
     assert!(!files_contain(&db, b"0912345678"));
-    assert!(!files_contain(&db, b"SQLite format 3"), "even the header is encrypted");
+    assert!(
+        !files_contain(&db, b"SQLite format 3"),
+        "even the header is encrypted"
+    );
 
-    assert!(matches!(Store::open(&db, None), Err(StoreError::WrongKey { .. })));
-    assert!(matches!(Store::open(&db, Some(&[8; 32])), Err(StoreError::WrongKey { .. })));
+    assert!(matches!(
+        Store::open(&db, None),
+        Err(StoreError::WrongKey { .. })
+    ));
+    assert!(matches!(
+        Store::open(&db, Some(&[8; 32])),
+        Err(StoreError::WrongKey { .. })
+    ));
     let store = Store::open(&db, Some(&KEY)).unwrap();
-    let found = store.search_members("plaintextia do", Page::first(5)).unwrap();
+    let found = store
+        .search_members("plaintextia do", Page::first(5))
+        .unwrap();
     assert_eq!(found[0].full_name, SECRET_NAME);
 }
 
@@ -79,13 +97,18 @@ fn without_a_key_the_same_data_is_readable_so_the_check_above_means_something() 
     fill(&store);
     drop(store);
     assert!(files_contain(&db, b"Plaintextia"));
-    assert!(matches!(Store::open(&db, Some(&KEY)), Err(StoreError::WrongKey { .. })));
+    assert!(matches!(
+        Store::open(&db, Some(&KEY)),
+        Err(StoreError::WrongKey { .. })
+    ));
 }
 
 /// Attaches a photo to a new gathering; returns its hash and its file on disk.
 fn photo(store: &Store, db: &Path) -> (String, std::path::PathBuf) {
     let src = db.with_extension("camera.png");
-    RgbImage::from_fn(400, 300, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 7])).save(&src).unwrap();
+    RgbImage::from_fn(400, 300, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 7]))
+        .save(&src)
+        .unwrap();
     let g = store
         .create_gathering(&GatheringDetails {
             kind: GatheringKind::ClubMeeting,
@@ -96,7 +119,9 @@ fn photo(store: &Store, db: &Path) -> (String, std::path::PathBuf) {
             notes: String::new(),
         })
         .unwrap();
-    let p = store.attach_gathering_photo(g.uuid, &src, PhotoOptions::default()).unwrap();
+    let p = store
+        .attach_gathering_photo(g.uuid, &src, PhotoOptions::default())
+        .unwrap();
     let mut file = db.as_os_str().to_owned();
     file.push(format!(".photos/{}.jpg", p.sha256));
     (p.sha256, file.into())
@@ -109,20 +134,40 @@ fn an_encrypted_store_seals_its_photo_files_too() {
     let store = Store::open(&db, Some(&KEY)).unwrap();
     let (sha, file) = photo(&store, &db);
     let on_disk = std::fs::read(&file).unwrap();
-    assert!(!on_disk.starts_with(&[0xFF, 0xD8]), "the file is not a readable JPEG");
+    assert!(
+        !on_disk.starts_with(&[0xFF, 0xD8]),
+        "the file is not a readable JPEG"
+    );
     let jpeg = store.photo_bytes(&sha).unwrap();
     assert!(jpeg.starts_with(&[0xFF, 0xD8]));
-    assert_eq!(hex::encode(Sha256::digest(&jpeg)), sha, "named by the hash of the JPEG the server gets");
-    assert!(store.thumbnail_bytes(&sha).unwrap().starts_with(&[0xFF, 0xD8]));
+    assert_eq!(
+        hex::encode(Sha256::digest(&jpeg)),
+        sha,
+        "named by the hash of the JPEG the server gets"
+    );
+    assert!(
+        store
+            .thumbnail_bytes(&sha)
+            .unwrap()
+            .starts_with(&[0xFF, 0xD8])
+    );
 
     let mut tampered = on_disk.clone();
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
     std::fs::write(&file, &tampered).unwrap();
-    assert!(matches!(store.photo_bytes(&sha), Err(StoreError::Photo(PhotoError::Unreadable { .. }))));
+    assert!(matches!(
+        store.photo_bytes(&sha),
+        Err(StoreError::Photo(PhotoError::Unreadable { .. }))
+    ));
 
     let plain_db = dir.path().join("plain.db");
     let plain = Store::open(&plain_db, None).unwrap();
     let (_, plain_file) = photo(&plain, &plain_db);
-    assert!(std::fs::read(plain_file).unwrap().starts_with(&[0xFF, 0xD8]), "without a key photos stay plain JPEG");
+    assert!(
+        std::fs::read(plain_file)
+            .unwrap()
+            .starts_with(&[0xFF, 0xD8]),
+        "without a key photos stay plain JPEG"
+    );
 }

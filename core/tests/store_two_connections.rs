@@ -40,19 +40,29 @@ fn a_reader_on_a_second_connection_sees_whole_changes_only() {
             let mut reads = 0;
             while !done.load(Ordering::Acquire) {
                 // A roster patch is one transaction: the reader sees whole batches.
-                let members = reader.list_members(None, true, Page::first(Page::MAX_LIMIT)).unwrap();
+                let members = reader
+                    .list_members(None, true, Page::first(Page::MAX_LIMIT))
+                    .unwrap();
                 assert_eq!(members.len() % BATCH, 0, "saw {} members", members.len());
                 // A household change and its audit entry are one transaction.
                 let outbox = reader.outbox(10_000).unwrap();
-                let households = outbox.iter().filter(|i| matches!(i.record.body, RecordBody::Household(_))).count();
-                let audits = outbox.iter().filter(|i| matches!(i.record.body, RecordBody::Audit(_))).count();
+                let households = outbox
+                    .iter()
+                    .filter(|i| matches!(i.record.body, RecordBody::Household(_)))
+                    .count();
+                let audits = outbox
+                    .iter()
+                    .filter(|i| matches!(i.record.body, RecordBody::Audit(_)))
+                    .count();
                 assert_eq!(households, audits);
                 reads += 1;
             }
             reads
         });
         for b in 0..BATCHES {
-            writer.import_roster(&batch(b), RosterChange::Patch).unwrap();
+            writer
+                .import_roster(&batch(b), RosterChange::Patch)
+                .unwrap();
             writer
                 .create_household(&HouseholdInput {
                     village: "Bản Phùng".into(),
@@ -65,5 +75,11 @@ fn a_reader_on_a_second_connection_sees_whole_changes_only() {
         reading.join().unwrap()
     });
     assert!(reads > 0);
-    assert_eq!(reader.list_members(None, true, Page::first(Page::MAX_LIMIT)).unwrap().len(), BATCH * BATCHES);
+    assert_eq!(
+        reader
+            .list_members(None, true, Page::first(Page::MAX_LIMIT))
+            .unwrap()
+            .len(),
+        BATCH * BATCHES
+    );
 }

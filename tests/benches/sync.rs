@@ -44,20 +44,43 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Runs one pass in a child process; returns its JSON report.
 fn pass_in_child(store: &Path) -> serde_json::Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_sync_once")).arg(store).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_sync_once"))
+        .arg(store)
+        .output()
+        .unwrap();
     let line = String::from_utf8_lossy(&output.stdout);
-    let report: serde_json::Value = serde_json::from_str(line.trim()).unwrap_or_else(|_| panic!("sync_once said: {line}"));
+    let report: serde_json::Value =
+        serde_json::from_str(line.trim()).unwrap_or_else(|_| panic!("sync_once said: {line}"));
     assert_eq!(report["ok"], true, "{report}");
     report
 }
 
 fn body_bytes(stats: &Stats, method: &str, prefix: &str) -> u64 {
-    stats.log.iter().filter(|r| r.method == method && r.path.starts_with(prefix)).map(|r| r.body_forwarded).sum()
+    stats
+        .log
+        .iter()
+        .filter(|r| r.method == method && r.path.starts_with(prefix))
+        .map(|r| r.body_forwarded)
+        .sum()
 }
 
-fn print_run(name: &str, passes: &[serde_json::Value], wall_s: f64, stats: &Stats, json_bytes: u64, photo_bytes: u64) {
-    let ms: u64 = passes.iter().map(|p| p["elapsed_ms"].as_u64().unwrap_or(0)).sum();
-    let hwm = passes.iter().map(|p| p["vm_hwm_kib"].as_u64().unwrap_or(0)).max().unwrap_or(0);
+fn print_run(
+    name: &str,
+    passes: &[serde_json::Value],
+    wall_s: f64,
+    stats: &Stats,
+    json_bytes: u64,
+    photo_bytes: u64,
+) {
+    let ms: u64 = passes
+        .iter()
+        .map(|p| p["elapsed_ms"].as_u64().unwrap_or(0))
+        .sum();
+    let hwm = passes
+        .iter()
+        .map(|p| p["vm_hwm_kib"].as_u64().unwrap_or(0))
+        .max()
+        .unwrap_or(0);
     let records_wire = body_bytes(stats, "POST", "/api/v1/records");
     let photos_wire = body_bytes(stats, "PUT", "/api/v1/photos/");
     println!("{name}:");
@@ -86,10 +109,20 @@ fn print_run(name: &str, passes: &[serde_json::Value], wall_s: f64, stats: &Stat
         photo_bytes as f64 / MB,
         photos_wire.saturating_sub(photo_bytes)
     );
-    let phases = |name: &str| passes.iter().map(|p| p["phase_ms"][name].as_u64().unwrap_or(0)).sum::<u64>();
+    let phases = |name: &str| {
+        passes
+            .iter()
+            .map(|p| p["phase_ms"][name].as_u64().unwrap_or(0))
+            .sum::<u64>()
+    };
     println!(
         "  throughput: {:.0} records/s, {:.1} MB/s of photos",
-        passes.iter().map(|p| p["records_stored"].as_u64().unwrap_or(0)).sum::<u64>() as f64 * 1000.0 / phases("PushingRecords").max(1) as f64,
+        passes
+            .iter()
+            .map(|p| p["records_stored"].as_u64().unwrap_or(0))
+            .sum::<u64>() as f64
+            * 1000.0
+            / phases("PushingRecords").max(1) as f64,
         photo_bytes as f64 / MB * 1000.0 / phases("PushingPhotos").max(1) as f64
     );
     println!(
@@ -106,15 +139,31 @@ fn main() {
     let server = TestServer::start(Backend::Sqlite, |_| {}).unwrap().unwrap();
     let setup = server.branch(&form).unwrap();
     let phone_a = dir.path().join("phone-a.db");
-    let fill = Fill { households: 500, submissions: 5000, gatherings: 20, attendees: 30, photos: 200, photo_side: 800, seed: 2026 };
+    let fill = Fill {
+        households: 500,
+        submissions: 5000,
+        gatherings: 20,
+        attendees: 30,
+        photos: 200,
+        photo_side: 800,
+        seed: 2026,
+    };
     let filled = {
         let device = Device::open(&phone_a).unwrap();
         let proxy_url = server.url();
-        device.enroll(&proxy_url, &server.enrollment(&setup).unwrap()).unwrap();
-        device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+        device
+            .enroll(&proxy_url, &server.enrollment(&setup).unwrap())
+            .unwrap();
+        device
+            .client
+            .run(&Unobserved, &CancelHandle::default())
+            .unwrap();
         let started = Instant::now();
         let filled = device.fill(&fill, dir.path()).unwrap();
-        eprintln!("filled the phone in {:.1} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "filled the phone in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
         filled
     };
     // What the records weigh as JSON (the bench process reads them all; the measured
@@ -142,7 +191,9 @@ fn main() {
     let counter = FaultProxy::start(server.addr, Plan::Clean).unwrap();
     {
         let device = Device::open(&phone_a).unwrap();
-        device.enroll(&counter.url(), &server.enrollment(&setup).unwrap()).unwrap();
+        device
+            .enroll(&counter.url(), &server.enrollment(&setup).unwrap())
+            .unwrap();
     }
     let before = counter.stats();
     let started = Instant::now();
@@ -150,7 +201,14 @@ fn main() {
     let wall = started.elapsed().as_secs_f64();
     let stats = counter.stats().since(&before);
     assert_eq!(report["records_stored"].as_u64(), Some(records));
-    print_run("loopback (no faults)", &[report], wall, &stats, json_bytes, filled.photo_bytes);
+    print_run(
+        "loopback (no faults)",
+        &[report],
+        wall,
+        &stats,
+        json_bytes,
+        filled.photo_bytes,
+    );
 
     // 2. The same phone data to a fresh server, 1% of connections cut.
     let server_b = TestServer::start(Backend::Sqlite, |_| {}).unwrap().unwrap();
@@ -158,10 +216,15 @@ fn main() {
     let cutter = FaultProxy::start(server_b.addr, Plan::Clean).unwrap();
     {
         let device = Device::open(&phone_b).unwrap();
-        device.enroll(&cutter.url(), &server_b.enrollment(&setup_b).unwrap()).unwrap();
+        device
+            .enroll(&cutter.url(), &server_b.enrollment(&setup_b).unwrap())
+            .unwrap();
     }
     let base = cutter.stats();
-    cutter.set_plan(Plan::RandomCuts { seed: 1, rate: 0.01 });
+    cutter.set_plan(Plan::RandomCuts {
+        seed: 1,
+        rate: 0.01,
+    });
     let started = Instant::now();
     let mut passes = Vec::new();
     let mut stored = 0;
@@ -173,5 +236,12 @@ fn main() {
     let wall = started.elapsed().as_secs_f64();
     let stats = cutter.stats().since(&base);
     assert_eq!(stored, records);
-    print_run("through a proxy cutting 1% of connections", &passes, wall, &stats, json_bytes, filled.photo_bytes);
+    print_run(
+        "through a proxy cutting 1% of connections",
+        &passes,
+        wall,
+        &stats,
+        json_bytes,
+        filled.photo_bytes,
+    );
 }

@@ -6,9 +6,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
-use branchbook_core::protocol::EnrollmentQr;
 use branchbook_core::engine::{Answer, SessionOptions};
-use branchbook_core::store::{GatheringDetails, HouseholdInput, MemberInput, PhotoOptions, Store, StoreError, StoredPhoto, WalkIn};
+use branchbook_core::protocol::EnrollmentQr;
+use branchbook_core::store::{
+    GatheringDetails, HouseholdInput, MemberInput, PhotoOptions, Store, StoreError, StoredPhoto,
+    WalkIn,
+};
 use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncClient, SyncError, Timeouts};
 use chrono::Utc;
 use rand::rngs::StdRng;
@@ -137,9 +140,17 @@ impl Device {
 
     /// Opens the phone's store (encrypted with `key` when given) with the given network
     /// settings.
-    pub fn open_with(path: &Path, key: Option<&[u8]>, timeouts: Timeouts, retry: RetryPolicy) -> Result<Device, DeviceError> {
+    pub fn open_with(
+        path: &Path,
+        key: Option<&[u8]>,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+    ) -> Result<Device, DeviceError> {
         let store = Store::open(path, key)?;
-        Ok(Device { path: path.to_owned(), client: SyncClient::new(store, timeouts, retry) })
+        Ok(Device {
+            path: path.to_owned(),
+            client: SyncClient::new(store, timeouts, retry),
+        })
     }
 
     /// The store.
@@ -149,7 +160,12 @@ impl Device {
 
     /// Enrolls through `server_url` (the server itself or a proxy) with the QR's code.
     pub fn enroll(&self, server_url: &str, qr: &EnrollmentQr) -> Result<(), DeviceError> {
-        self.client.enroll_with_code(server_url.to_owned(), qr.code.clone(), "test phone".into(), CancelHandle::new())?;
+        self.client.enroll_with_code(
+            server_url.to_owned(),
+            qr.code.clone(),
+            "test phone".into(),
+            CancelHandle::new(),
+        )?;
         Ok(())
     }
 
@@ -165,26 +181,59 @@ impl Device {
     ) -> Result<(Uuid, Option<StoredPhoto>), DeviceError> {
         let store = self.store();
         let session_error = |e: &dyn std::fmt::Debug| DeviceError::Session(format!("{e:?}"));
-        let (draft, mut session) = store.start_submission(form_id, FORM_VERSION, household, &SessionOptions::new(Utc::now()))?;
-        let names = ["Thào Thị Dợ", "Giàng A Páo", "Lò Văn Páo", "Sùng Thị Sua", "Vàng Thị Mỷ"];
+        let (draft, mut session) = store.start_submission(
+            form_id,
+            FORM_VERSION,
+            household,
+            &SessionOptions::new(Utc::now()),
+        )?;
+        let names = [
+            "Thào Thị Dợ",
+            "Giàng A Páo",
+            "Lò Văn Páo",
+            "Sùng Thị Sua",
+            "Vàng Thị Mỷ",
+        ];
         let answers = [
-            ("head_name", Answer::Text { value: format!("{} {i}", names[i % names.len()]) }),
+            (
+                "head_name",
+                Answer::Text {
+                    value: format!("{} {i}", names[i % names.len()]),
+                },
+            ),
             ("n_members", Answer::Integer { value: people }),
-            ("water", Answer::Choice { name: ["tap", "well", "stream"][i % 3].into() }),
+            (
+                "water",
+                Answer::Choice {
+                    name: ["tap", "well", "stream"][i % 3].into(),
+                },
+            ),
         ];
         for (question, answer) in answers {
-            session.set_answer(question, answer).map_err(|e| session_error(&e))?;
+            session
+                .set_answer(question, answer)
+                .map_err(|e| session_error(&e))?;
         }
         let stored = match photo {
             Some(file) => {
-                let stored = store.attach_submission_photo(draft.uuid, file, PhotoOptions::default())?;
-                session.set_answer("photo", Answer::Photo { sha256: stored.sha256.clone() }).map_err(|e| session_error(&e))?;
+                let stored =
+                    store.attach_submission_photo(draft.uuid, file, PhotoOptions::default())?;
+                session
+                    .set_answer(
+                        "photo",
+                        Answer::Photo {
+                            sha256: stored.sha256.clone(),
+                        },
+                    )
+                    .map_err(|e| session_error(&e))?;
                 Some(stored)
             }
             None => None,
         };
         store.save_draft(&session)?;
-        let submission = session.finalize(Utc::now()).map_err(|e| session_error(&e))?;
+        let submission = session
+            .finalize(Utc::now())
+            .map_err(|e| session_error(&e))?;
         store.finalize(&submission)?;
         Ok((draft.uuid, stored))
     }
@@ -197,7 +246,13 @@ impl Device {
         let mut rng = StdRng::seed_from_u64(fill.seed);
         let mut filled = Filled::default();
         let villages = ["Bản Dền", "Bản Phố", "Nậm Cang"];
-        let names = ["Thào Thị Dợ", "Giàng A Páo", "Lò Văn Páo", "Sùng Thị Sua", "Vàng Thị Mỷ"];
+        let names = [
+            "Thào Thị Dợ",
+            "Giàng A Páo",
+            "Lò Văn Páo",
+            "Sùng Thị Sua",
+            "Vàng Thị Mỷ",
+        ];
         for i in 0..fill.households {
             let h = store.create_household(&HouseholdInput {
                 village: villages[i % 3].into(),
@@ -221,7 +276,11 @@ impl Device {
         let mut next_photo = || -> Result<PathBuf, DeviceError> {
             photo_index += 1;
             let path = scratch.join(format!("camera-{}-{photo_index}.jpg", fill.seed));
-            write_photo(&path, fill.photo_side, fill.seed.wrapping_mul(1_000_003).wrapping_add(photo_index))?;
+            write_photo(
+                &path,
+                fill.photo_side,
+                fill.seed.wrapping_mul(1_000_003).wrapping_add(photo_index),
+            )?;
             Ok(path)
         };
         for i in 0..fill.submissions {
@@ -232,7 +291,13 @@ impl Device {
             } else {
                 None
             };
-            let (uuid, stored) = self.survey(FORM_ID, household, i, rng.random_range(1..9), photo.as_deref())?;
+            let (uuid, stored) = self.survey(
+                FORM_ID,
+                household,
+                i,
+                rng.random_range(1..9),
+                photo.as_deref(),
+            )?;
             if let Some(stored) = stored {
                 filled.photos.push(stored.sha256);
                 filled.photo_bytes += stored.bytes;
@@ -242,7 +307,11 @@ impl Device {
         let roster = store.list_members(None, false, branchbook_core::store::Page::first(500))?;
         for g in 0..fill.gatherings {
             let gathering = store.create_gathering(&GatheringDetails {
-                kind: [GatheringKind::PolicyDialogue, GatheringKind::CommunicationSession, GatheringKind::ClubMeeting][g % 3],
+                kind: [
+                    GatheringKind::PolicyDialogue,
+                    GatheringKind::CommunicationSession,
+                    GatheringKind::ClubMeeting,
+                ][g % 3],
                 topic: format!("Phòng chống tảo hôn {g}"),
                 village: villages[g % 3].into(),
                 starts_at: Utc::now(),
@@ -271,7 +340,8 @@ impl Device {
             let per_gathering = photos_left.div_ceil(fill.gatherings - g);
             for _ in 0..per_gathering {
                 let file = next_photo()?;
-                let stored = store.attach_gathering_photo(gathering.uuid, &file, PhotoOptions::default())?;
+                let stored =
+                    store.attach_gathering_photo(gathering.uuid, &file, PhotoOptions::default())?;
                 filled.photos.push(stored.sha256);
                 filled.photo_bytes += stored.bytes;
                 photos_left -= 1;
@@ -294,9 +364,13 @@ pub fn write_photo(path: &Path, side: u32, seed: u64) -> Result<(), DeviceError>
         let shade = ((x + y) % 256) as u8;
         image::Rgb([
             r0.wrapping_add(shade / 2).wrapping_add(grain(&mut rng)),
-            g0.wrapping_add((x % 256) as u8 / 3).wrapping_add(grain(&mut rng)),
-            b0.wrapping_add((y % 256) as u8 / 3).wrapping_add(grain(&mut rng)),
+            g0.wrapping_add((x % 256) as u8 / 3)
+                .wrapping_add(grain(&mut rng)),
+            b0.wrapping_add((y % 256) as u8 / 3)
+                .wrapping_add(grain(&mut rng)),
         ])
     });
-    image.save_with_format(path, image::ImageFormat::Jpeg).map_err(|e| DeviceError::Photo(e.to_string()))
+    image
+        .save_with_format(path, image::ImageFormat::Jpeg)
+        .map_err(|e| DeviceError::Photo(e.to_string()))
 }

@@ -30,7 +30,11 @@ impl Cut {
         match self {
             Cut::Bytes(n) => n,
             // Truncation is the point: a byte offset inside the message.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                clippy::cast_precision_loss
+            )]
             Cut::Fraction(f) => ((whole as f64) * f.clamp(0.0, 1.0)) as u64,
         }
     }
@@ -141,7 +145,11 @@ impl Stats {
             faults: self.faults - earlier.faults,
             bytes_up: self.bytes_up - earlier.bytes_up,
             bytes_down: self.bytes_down - earlier.bytes_down,
-            log: self.log.get(earlier.log.len()..).unwrap_or_default().to_vec(),
+            log: self
+                .log
+                .get(earlier.log.len()..)
+                .unwrap_or_default()
+                .to_vec(),
         }
     }
 }
@@ -291,7 +299,9 @@ fn decide(state: &mut PlanState) -> Option<Fault> {
                 Fault::CutResponse { at, reset }
             })
         }
-        Plan::Random { rate, max_stall, .. } => {
+        Plan::Random {
+            rate, max_stall, ..
+        } => {
             let (rate, max_stall) = (*rate, *max_stall);
             if !state.rng.random_bool(rate.clamp(0.0, 1.0)) {
                 return None;
@@ -313,12 +323,30 @@ fn decide(state: &mut PlanState) -> Option<Fault> {
             }
             const CYCLE: [Fault; 9] = [
                 Fault::Refuse,
-                Fault::CutRequest { at: Cut::Fraction(0.0), reset: true },
-                Fault::CutRequest { at: Cut::Fraction(0.5), reset: false },
-                Fault::CutRequest { at: Cut::Fraction(0.999), reset: true },
-                Fault::CutResponse { at: Cut::Bytes(0), reset: false },
-                Fault::CutResponse { at: Cut::Bytes(12), reset: true },
-                Fault::CutResponse { at: Cut::Fraction(0.9), reset: false },
+                Fault::CutRequest {
+                    at: Cut::Fraction(0.0),
+                    reset: true,
+                },
+                Fault::CutRequest {
+                    at: Cut::Fraction(0.5),
+                    reset: false,
+                },
+                Fault::CutRequest {
+                    at: Cut::Fraction(0.999),
+                    reset: true,
+                },
+                Fault::CutResponse {
+                    at: Cut::Bytes(0),
+                    reset: false,
+                },
+                Fault::CutResponse {
+                    at: Cut::Bytes(12),
+                    reset: true,
+                },
+                Fault::CutResponse {
+                    at: Cut::Fraction(0.9),
+                    reset: false,
+                },
                 Fault::Status(502),
                 Fault::Status(503),
             ];
@@ -348,7 +376,11 @@ struct Head {
 fn read_head(reader: &mut impl BufRead, is_response: bool) -> io::Result<Option<Head>> {
     let mut raw = Vec::new();
     let mut start = String::new();
-    let mut framing = if is_response { Framing::UntilClose } else { Framing::Length(0) };
+    let mut framing = if is_response {
+        Framing::UntilClose
+    } else {
+        Framing::Length(0)
+    };
     let mut close = false;
     loop {
         let mut line = Vec::new();
@@ -357,7 +389,10 @@ fn read_head(reader: &mut impl BufRead, is_response: bool) -> io::Result<Option<
             return if raw.is_empty() {
                 Ok(None)
             } else {
-                Err(io::Error::new(io::ErrorKind::UnexpectedEof, "head cut short"))
+                Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "head cut short",
+                ))
             };
         }
         raw.extend_from_slice(&line);
@@ -372,11 +407,20 @@ fn read_head(reader: &mut impl BufRead, is_response: bool) -> io::Result<Option<
         if text.is_empty() {
             break;
         }
-        let Some((name, value)) = text.split_once(':') else { continue };
-        let (name, value) = (name.trim().to_ascii_lowercase(), value.trim().to_ascii_lowercase());
+        let Some((name, value)) = text.split_once(':') else {
+            continue;
+        };
+        let (name, value) = (
+            name.trim().to_ascii_lowercase(),
+            value.trim().to_ascii_lowercase(),
+        );
         match name.as_str() {
             "content-length" if framing != Framing::Chunked => {
-                framing = Framing::Length(value.parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad length"))?);
+                framing = Framing::Length(
+                    value
+                        .parse()
+                        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad length"))?,
+                );
             }
             "transfer-encoding" if value.contains("chunked") => framing = Framing::Chunked,
             "connection" if value.contains("close") => close = true,
@@ -390,7 +434,12 @@ fn read_head(reader: &mut impl BufRead, is_response: bool) -> io::Result<Option<
             framing = Framing::Length(0);
         }
     }
-    Ok(Some(Head { raw, start, framing, close }))
+    Ok(Some(Head {
+        raw,
+        start,
+        framing,
+        close,
+    }))
 }
 
 /// A writer that forwards at most `budget` bytes (then fails as a cut) and counts.
@@ -431,7 +480,10 @@ fn copy_body(reader: &mut impl BufRead, out: &mut impl Write, framing: Framing) 
         Framing::Length(n) => {
             let copied = io::copy(&mut reader.take(n), out)?;
             if copied < n {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "body cut short"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "body cut short",
+                ));
             }
         }
         Framing::UntilClose => {
@@ -440,7 +492,10 @@ fn copy_body(reader: &mut impl BufRead, out: &mut impl Write, framing: Framing) 
         Framing::Chunked => loop {
             let mut line = Vec::new();
             if reader.read_until(b'\n', &mut line)? == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "chunk cut short"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "chunk cut short",
+                ));
             }
             out.write_all(&line)?;
             let text = String::from_utf8_lossy(&line);
@@ -460,7 +515,10 @@ fn copy_body(reader: &mut impl BufRead, out: &mut impl Write, framing: Framing) 
             }
             let copied = io::copy(&mut reader.by_ref().take(size + 2), out)?;
             if copied < size + 2 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "chunk cut short"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "chunk cut short",
+                ));
             }
         },
     }
@@ -520,7 +578,8 @@ fn serve(id: u64, client: TcpStream, shared: &Shared) -> io::Result<()> {
             }
             Some(Fault::Status(code)) => {
                 copy_body(&mut client_in, &mut io::sink(), head.framing)?;
-                let page = format!("<html><body><h1>{code}: the gateway is in trouble</h1></body></html>");
+                let page =
+                    format!("<html><body><h1>{code}: the gateway is in trouble</h1></body></html>");
                 write!(
                     client_out,
                     "HTTP/1.1 {code} Gateway Trouble\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
@@ -539,7 +598,9 @@ fn serve(id: u64, client: TcpStream, shared: &Shared) -> io::Result<()> {
             lock(&shared.open).insert(id | UPSTREAM, stream.try_clone()?);
             upstream = Some((BufReader::new(stream.try_clone()?), stream));
         }
-        let Some((up_in, up_out)) = upstream.as_mut() else { return Ok(()) };
+        let Some((up_in, up_out)) = upstream.as_mut() else {
+            return Ok(());
+        };
 
         // Request: head and body upstream, within the cut budget.
         let request_total = head.raw.len() as u64 + body_len;
@@ -549,7 +610,11 @@ fn serve(id: u64, client: TcpStream, shared: &Shared) -> io::Result<()> {
         };
         let mut up_bytes = 0u64;
         let sent = {
-            let mut metered = Metered { inner: &mut *up_out, budget, counter: &mut up_bytes };
+            let mut metered = Metered {
+                inner: &mut *up_out,
+                budget,
+                counter: &mut up_bytes,
+            };
             metered
                 .write_all(&head.raw)
                 .and_then(|()| copy_body(&mut client_in, &mut metered, head.framing))
@@ -593,7 +658,11 @@ fn serve(id: u64, client: TcpStream, shared: &Shared) -> io::Result<()> {
         };
         let mut down_bytes = 0u64;
         let delivered = {
-            let mut metered = Metered { inner: &mut client_out, budget, counter: &mut down_bytes };
+            let mut metered = Metered {
+                inner: &mut client_out,
+                budget,
+                counter: &mut down_bytes,
+            };
             metered
                 .write_all(&answer.raw)
                 .and_then(|()| copy_body(up_in, &mut metered, answer.framing))
@@ -653,7 +722,10 @@ mod tests {
                     let stream = stream.unwrap();
                     let (a, r) = (a.clone(), r.clone());
                     std::thread::spawn(move || {
-                        let mut reader = BufReader::new(Counting { inner: stream.try_clone().unwrap(), count: r });
+                        let mut reader = BufReader::new(Counting {
+                            inner: stream.try_clone().unwrap(),
+                            count: r,
+                        });
                         let mut out = stream;
                         while let Ok(Some(head)) = read_head(&mut reader, false) {
                             let mut body = Vec::new();
@@ -664,9 +736,18 @@ mod tests {
                             let answer = format!(r#"{{"path":"{path}","body":{}}}"#, body.len());
                             let written = if path == "/chunked" {
                                 let (a1, a2) = answer.split_at(5);
-                                write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a1}\r\n{:x}\r\n{a2}\r\n0\r\n\r\n", a1.len(), a2.len())
+                                write!(
+                                    out,
+                                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a1}\r\n{:x}\r\n{a2}\r\n0\r\n\r\n",
+                                    a1.len(),
+                                    a2.len()
+                                )
                             } else {
-                                write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}", answer.len())
+                                write!(
+                                    out,
+                                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}",
+                                    answer.len()
+                                )
                             };
                             if written.is_err() {
                                 return;
@@ -676,7 +757,11 @@ mod tests {
                     });
                 }
             });
-            Upstream { addr, answered, received }
+            Upstream {
+                addr,
+                answered,
+                received,
+            }
         }
 
         fn answered(&self) -> u64 {
@@ -689,14 +774,19 @@ mod tests {
     }
 
     fn request(path: &str, body: &str) -> String {
-        format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
     }
 
     /// Sends raw requests on one connection and reads one whole answer after each;
     /// returns the answers' bodies, and the error that ended the conversation if any.
     fn converse(addr: SocketAddr, requests: &[String]) -> (Vec<String>, Option<io::Error>) {
         let stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_millis(800))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(800)))
+            .unwrap();
         let mut reader = BufReader::new(stream.try_clone().unwrap());
         let mut out = stream;
         let mut answers = Vec::new();
@@ -713,7 +803,12 @@ mod tests {
                     let status = head.start.split_whitespace().nth(1).unwrap().to_owned();
                     answers.push(format!("{status} {}", String::from_utf8(body).unwrap()));
                 }
-                Ok(None) => return (answers, Some(io::Error::new(io::ErrorKind::UnexpectedEof, "closed"))),
+                Ok(None) => {
+                    return (
+                        answers,
+                        Some(io::Error::new(io::ErrorKind::UnexpectedEof, "closed")),
+                    );
+                }
                 Err(e) => return (answers, Some(e)),
             }
         }
@@ -731,7 +826,11 @@ mod tests {
         let (_, error) = converse(proxy.addr(), &[request("/warm-up", "")]);
         assert!(error.is_none());
         let warm = proxy.stats();
-        let requests = [request("/a", "hello"), request("/chunked", ""), request("/b", &"x".repeat(10_000))];
+        let requests = [
+            request("/a", "hello"),
+            request("/chunked", ""),
+            request("/b", &"x".repeat(10_000)),
+        ];
         let (answers, error) = converse(proxy.addr(), &requests);
         assert!(error.is_none(), "{error:?}");
         assert_eq!(
@@ -747,7 +846,10 @@ mod tests {
         assert_eq!((stats.connections, stats.requests, stats.faults), (1, 3, 0));
         let sent: u64 = requests.iter().map(|r| r.len() as u64).sum();
         assert_eq!(stats.bytes_up, sent);
-        assert_eq!(upstream.received(), sent + request("/warm-up", "").len() as u64);
+        assert_eq!(
+            upstream.received(),
+            sent + request("/warm-up", "").len() as u64
+        );
         assert_eq!(stats.log[2].body_len, 10_000);
         assert_eq!(stats.log[2].body_forwarded, 10_000);
         assert_eq!(stats.log[0].method, "POST");
@@ -757,7 +859,8 @@ mod tests {
     #[test]
     fn a_gateway_error_is_answered_by_the_proxy_without_asking_upstream() {
         let upstream = Upstream::start();
-        let proxy = FaultProxy::start(upstream.addr, script(vec![Some(Fault::Status(503))])).unwrap();
+        let proxy =
+            FaultProxy::start(upstream.addr, script(vec![Some(Fault::Status(503))])).unwrap();
         let (answers, _) = converse(proxy.addr(), &[request("/a", "hello")]);
         assert_eq!(answers.len(), 1);
         assert!(answers[0].starts_with("503 <html>"), "{answers:?}");
@@ -774,7 +877,10 @@ mod tests {
         let body = "y".repeat(5_000);
         let proxy = FaultProxy::start(
             upstream.addr,
-            script(vec![Some(Fault::CutRequest { at: Cut::Bytes(1_234), reset: true })]),
+            script(vec![Some(Fault::CutRequest {
+                at: Cut::Bytes(1_234),
+                reset: true,
+            })]),
         )
         .unwrap();
         let (answers, error) = converse(proxy.addr(), &[request("/p", &body)]);
@@ -794,7 +900,10 @@ mod tests {
         let upstream = Upstream::start();
         let proxy = FaultProxy::start(
             upstream.addr,
-            script(vec![Some(Fault::CutResponse { at: Cut::Bytes(0), reset: false })]),
+            script(vec![Some(Fault::CutResponse {
+                at: Cut::Bytes(0),
+                reset: false,
+            })]),
         )
         .unwrap();
         let (answers, error) = converse(proxy.addr(), &[request("/records", "batch")]);
@@ -810,11 +919,16 @@ mod tests {
         let upstream = Upstream::start();
         let proxy = FaultProxy::start(
             upstream.addr,
-            script(vec![Some(Fault::CutResponse { at: Cut::Bytes(70), reset: true })]),
+            script(vec![Some(Fault::CutResponse {
+                at: Cut::Bytes(70),
+                reset: true,
+            })]),
         )
         .unwrap();
         let mut stream = TcpStream::connect(proxy.addr()).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
         stream.write_all(request("/a", "hello").as_bytes()).unwrap();
         let mut got = Vec::new();
         let mut buf = [0u8; 256];
@@ -843,11 +957,18 @@ mod tests {
     #[test]
     fn a_stall_holds_the_answer_past_the_clients_patience() {
         let upstream = Upstream::start();
-        let proxy = FaultProxy::start(upstream.addr, script(vec![Some(Fault::Stall(Duration::from_secs(2)))])).unwrap();
+        let proxy = FaultProxy::start(
+            upstream.addr,
+            script(vec![Some(Fault::Stall(Duration::from_secs(2)))]),
+        )
+        .unwrap();
         let started = std::time::Instant::now();
         let (answers, error) = converse(proxy.addr(), &[request("/a", "hello")]);
         assert!(answers.is_empty());
-        assert!(matches!(error.unwrap().kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut));
+        assert!(matches!(
+            error.unwrap().kind(),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        ));
         assert!(started.elapsed() >= Duration::from_millis(700));
         assert_eq!(upstream.answered(), 1);
     }
@@ -863,7 +984,11 @@ mod tests {
 
     #[test]
     fn random_faults_are_reproducible_from_the_seed_and_follow_the_rate() {
-        let plan = |seed| Plan::Random { seed, rate: 0.3, max_stall: Duration::from_millis(900) };
+        let plan = |seed| Plan::Random {
+            seed,
+            rate: 0.3,
+            max_stall: Duration::from_millis(900),
+        };
         let first = faults_of(plan(7), 60);
         assert_eq!(first.len(), 60);
         assert_eq!(first, faults_of(plan(7), 60));
@@ -876,14 +1001,27 @@ mod tests {
     fn random_cuts_only_cut_connections() {
         let faults = faults_of(Plan::RandomCuts { seed: 3, rate: 0.5 }, 40);
         let cuts: Vec<_> = faults.iter().flatten().collect();
-        assert!((8..=32).contains(&cuts.len()), "{} of 40 at rate 0.5", cuts.len());
-        assert!(cuts.iter().all(|f| matches!(f, Fault::CutRequest { .. } | Fault::CutResponse { .. })));
-        assert_eq!(faults, faults_of(Plan::RandomCuts { seed: 3, rate: 0.5 }, 40));
+        assert!(
+            (8..=32).contains(&cuts.len()),
+            "{} of 40 at rate 0.5",
+            cuts.len()
+        );
+        assert!(
+            cuts.iter()
+                .all(|f| matches!(f, Fault::CutRequest { .. } | Fault::CutResponse { .. }))
+        );
+        assert_eq!(
+            faults,
+            faults_of(Plan::RandomCuts { seed: 3, rate: 0.5 }, 40)
+        );
     }
 
     #[test]
     fn always_faults_every_request() {
-        assert_eq!(faults_of(Plan::Always(Fault::Status(503)), 5), vec![Some(Fault::Status(503)); 5]);
+        assert_eq!(
+            faults_of(Plan::Always(Fault::Status(503)), 5),
+            vec![Some(Fault::Status(503)); 5]
+        );
     }
 
     #[test]
@@ -896,6 +1034,9 @@ mod tests {
         assert_eq!(distinct.len(), 9);
         assert!(distinct.contains(&&Fault::Refuse));
         assert!(distinct.contains(&&Fault::Status(502)));
-        assert!(distinct.contains(&&Fault::CutResponse { at: Cut::Bytes(0), reset: false }));
+        assert!(distinct.contains(&&Fault::CutResponse {
+            at: Cut::Bytes(0),
+            reset: false
+        }));
     }
 }

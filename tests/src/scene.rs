@@ -44,7 +44,13 @@ pub struct Scene {
 
 /// Roster member number `i` of the test branch.
 pub fn member(i: usize) -> RosterMember {
-    let names = ["Thào Thị Dợ", "Lò Thị Mai", "Giàng Thị Sua", "Vàng Thị Mỷ", "Sùng Thị Pà"];
+    let names = [
+        "Thào Thị Dợ",
+        "Lò Thị Mai",
+        "Giàng Thị Sua",
+        "Vàng Thị Mỷ",
+        "Sùng Thị Pà",
+    ];
     RosterMember {
         id: Uuid::new_v4(),
         member_code: Some(format!("HPN-{i:04}")),
@@ -77,7 +83,12 @@ impl Scene {
         }
         let dir = tempfile::tempdir()?;
         let device = Device::open(&dir.path().join("phone.db"))?;
-        Ok(Some(Scene { server, setup, device, dir }))
+        Ok(Some(Scene {
+            server,
+            setup,
+            device,
+            dir,
+        }))
     }
 
     /// Enrolls the phone through `url` with a fresh code.
@@ -90,24 +101,36 @@ impl Scene {
     /// Checks that the server holds exactly the submissions and gatherings in `filled`
     /// (each once, all complete) and every photo whole (downloaded and hashed).
     pub fn verify(&self, filled: &Filled) -> Result<(), SceneError> {
-        let same = |what: &str, listed: Vec<(Uuid, u32, bool)>, made: &[Uuid]| -> Result<(), SceneError> {
-            let ids: HashSet<Uuid> = listed.iter().map(|r| r.0).collect();
-            let want: HashSet<Uuid> = made.iter().copied().collect();
-            if listed.len() != made.len() || ids != want {
-                return Err(SceneError::Mismatch(format!(
-                    "{what}: server lists {} ({} distinct), phone made {}",
-                    listed.len(),
-                    ids.len(),
-                    made.len()
-                )));
-            }
-            if let Some(r) = listed.iter().find(|r| !r.2) {
-                return Err(SceneError::Mismatch(format!("{what} {} is incomplete (photos missing)", r.0)));
-            }
-            Ok(())
-        };
-        same("submissions", self.server.list(&self.setup, "submissions")?, &filled.submissions)?;
-        same("gatherings", self.server.list(&self.setup, "gatherings")?, &filled.gatherings)?;
+        let same =
+            |what: &str, listed: Vec<(Uuid, u32, bool)>, made: &[Uuid]| -> Result<(), SceneError> {
+                let ids: HashSet<Uuid> = listed.iter().map(|r| r.0).collect();
+                let want: HashSet<Uuid> = made.iter().copied().collect();
+                if listed.len() != made.len() || ids != want {
+                    return Err(SceneError::Mismatch(format!(
+                        "{what}: server lists {} ({} distinct), phone made {}",
+                        listed.len(),
+                        ids.len(),
+                        made.len()
+                    )));
+                }
+                if let Some(r) = listed.iter().find(|r| !r.2) {
+                    return Err(SceneError::Mismatch(format!(
+                        "{what} {} is incomplete (photos missing)",
+                        r.0
+                    )));
+                }
+                Ok(())
+            };
+        same(
+            "submissions",
+            self.server.list(&self.setup, "submissions")?,
+            &filled.submissions,
+        )?;
+        same(
+            "gatherings",
+            self.server.list(&self.setup, "gatherings")?,
+            &filled.gatherings,
+        )?;
         for uuid in &filled.households {
             self.server.record(&self.setup, *uuid)?;
         }
@@ -115,7 +138,9 @@ impl Scene {
             let bytes = self.server.photo(&self.setup, sha)?;
             let got = hex::encode(Sha256::digest(&bytes));
             if &got != sha {
-                return Err(SceneError::Mismatch(format!("photo {sha} arrived as {got}")));
+                return Err(SceneError::Mismatch(format!(
+                    "photo {sha} arrived as {got}"
+                )));
             }
         }
         Ok(())

@@ -84,15 +84,21 @@ impl Drop for TestServer {
 fn fresh_pg_database() -> Result<Option<postgres::Config>, HarnessError> {
     let Ok(url) = std::env::var(PG_URL_VAR) else {
         if std::env::var(PG_REQUIRED_VAR).as_deref() == Ok("1") {
-            return Err(HarnessError::Start(format!("{PG_URL_VAR} is not set but {PG_REQUIRED_VAR}=1")));
+            return Err(HarnessError::Start(format!(
+                "{PG_URL_VAR} is not set but {PG_REQUIRED_VAR}=1"
+            )));
         }
-        eprintln!("SKIPPED: PostgreSQL run ({PG_URL_VAR} not set; tests/run.sh starts a cluster and sets it)");
+        eprintln!(
+            "SKIPPED: PostgreSQL run ({PG_URL_VAR} not set; tests/run.sh starts a cluster and sets it)"
+        );
         return Ok(None);
     };
     let start = |e: postgres::Error| HarnessError::Start(e.to_string());
     let name = format!("bb_e2e_{}", Uuid::new_v4().simple());
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).map_err(start)?;
-    admin.batch_execute(&format!("CREATE DATABASE {name}")).map_err(start)?;
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .map_err(start)?;
     let mut config: postgres::Config = url.parse().map_err(start)?;
     config.dbname(&name);
     Ok(Some(config))
@@ -101,7 +107,10 @@ fn fresh_pg_database() -> Result<Option<postgres::Config>, HarnessError> {
 impl TestServer {
     /// Starts a server on `backend` with the default configuration changed by `tune`;
     /// `Ok(None)` when PostgreSQL is asked for but not available (and not required).
-    pub fn start(backend: Backend, tune: impl FnOnce(&mut Config)) -> Result<Option<TestServer>, HarnessError> {
+    pub fn start(
+        backend: Backend,
+        tune: impl FnOnce(&mut Config),
+    ) -> Result<Option<TestServer>, HarnessError> {
         let dir = tempfile::tempdir().map_err(|e| HarnessError::Start(e.to_string()))?;
         let mut config = Config::for_dir(dir.path().to_owned());
         tune(&mut config);
@@ -130,7 +139,11 @@ impl TestServer {
         runtime.spawn(bound.serve(async move {
             let _ = rx.await;
         }));
-        let agent = ureq::Agent::config_builder().http_status_as_error(false).proxy(None).build().into();
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .build()
+            .into();
         Ok(Some(TestServer {
             addr,
             admin_password,
@@ -148,9 +161,17 @@ impl TestServer {
     }
 
     /// One officials' API call with a JSON (or raw) body; the answer as JSON or text.
-    pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Body<'_>>) -> Result<Value, HarnessError> {
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Body<'_>>,
+    ) -> Result<Value, HarnessError> {
         let call = format!("{method} {path}");
-        let mut request = ureq::http::Request::builder().method(method).uri(format!("{}{path}", self.url()));
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.url()));
         if let Some(token) = token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
@@ -162,27 +183,54 @@ impl TestServer {
             Some(Body::Raw(raw)) => raw.to_vec(),
             None => Vec::new(),
         };
-        let request = request.body(bytes).map_err(|e| HarnessError::Start(e.to_string()))?;
-        let mut response = self.agent.run(request).map_err(|source| HarnessError::Http { call: call.clone(), source })?;
+        let request = request
+            .body(bytes)
+            .map_err(|e| HarnessError::Start(e.to_string()))?;
+        let mut response = self
+            .agent
+            .run(request)
+            .map_err(|source| HarnessError::Http {
+                call: call.clone(),
+                source,
+            })?;
         let status = response.status().as_u16();
         let raw = response
             .body_mut()
             .with_config()
             .limit(64 << 20)
             .read_to_vec()
-            .map_err(|source| HarnessError::Http { call: call.clone(), source })?;
+            .map_err(|source| HarnessError::Http {
+                call: call.clone(),
+                source,
+            })?;
         if !(200..300).contains(&status) {
-            return Err(HarnessError::Api { call, status, body: String::from_utf8_lossy(&raw).into_owned() });
+            return Err(HarnessError::Api {
+                call,
+                status,
+                body: String::from_utf8_lossy(&raw).into_owned(),
+            });
         }
         Ok(serde_json::from_slice(&raw).unwrap_or_else(|_| Value::String(hex::encode(&raw))))
     }
 
     /// Logs in with a one-time password, replaces it, and returns the session token.
     pub fn login_fresh(&self, username: &str, one_time: &str) -> Result<String, HarnessError> {
-        let body = self.call("POST", "/api/v1/office/login", None, Some(Body::Json(&json!({"username": username, "password": one_time}))))?;
+        let body = self.call(
+            "POST",
+            "/api/v1/office/login",
+            None,
+            Some(Body::Json(
+                &json!({"username": username, "password": one_time}),
+            )),
+        )?;
         let token = body["token"].as_str().unwrap_or_default().to_owned();
         let new = format!("{username}-chosen-password");
-        self.call("POST", "/api/v1/office/password", Some(&token), Some(Body::Json(&json!({"current": one_time, "new": new}))))?;
+        self.call(
+            "POST",
+            "/api/v1/office/password",
+            Some(&token),
+            Some(Body::Json(&json!({"current": one_time, "new": new}))),
+        )?;
         Ok(token)
     }
 
@@ -195,7 +243,9 @@ impl TestServer {
                 "POST",
                 "/api/v1/office/areas",
                 Some(&admin),
-                Some(Body::Json(&json!({"parent_id": parent, "level": level, "name": name}))),
+                Some(Body::Json(
+                    &json!({"parent_id": parent, "level": level, "name": name}),
+                )),
             )?;
             Ok(uuid_of(&body["id"]))
         };
@@ -209,7 +259,11 @@ impl TestServer {
             Some(Body::Json(&json!({"username": "mai.lo", "display_name": "Lò Thị Mai", "role": "branch_head", "area_id": branch}))),
         )?;
         let head = uuid_of(&account["account"]["id"]);
-        let setup = BranchSetup { admin, branch, head };
+        let setup = BranchSetup {
+            admin,
+            branch,
+            head,
+        };
         self.publish_form(&setup, form_json)?;
         Ok(setup)
     }
@@ -217,7 +271,12 @@ impl TestServer {
     /// Uploads a form version (its JSON) and publishes it, as an administrator.
     pub fn publish_form(&self, setup: &BranchSetup, form_json: &str) -> Result<(), HarnessError> {
         let admin = Some(setup.admin.as_str());
-        let uploaded = self.call("POST", "/api/v1/office/forms", admin, Some(Body::Raw(form_json.as_bytes())))?;
+        let uploaded = self.call(
+            "POST",
+            "/api/v1/office/forms",
+            admin,
+            Some(Body::Raw(form_json.as_bytes())),
+        )?;
         let publish = format!(
             "/api/v1/office/forms/{}/{}/publish",
             uploaded["form_id"].as_str().unwrap_or_default(),
@@ -229,26 +288,49 @@ impl TestServer {
 
     /// A fresh enrollment code for the branch head, as its QR payload.
     pub fn enrollment(&self, setup: &BranchSetup) -> Result<EnrollmentQr, HarnessError> {
-        let body = self.call("POST", "/api/v1/office/enrollments", Some(&setup.admin), Some(Body::Json(&json!({"account_id": setup.head}))))?;
+        let body = self.call(
+            "POST",
+            "/api/v1/office/enrollments",
+            Some(&setup.admin),
+            Some(Body::Json(&json!({"account_id": setup.head}))),
+        )?;
         serde_json::from_value(body["qr"].clone()).map_err(|e| HarnessError::Start(e.to_string()))
     }
 
     /// Adds or updates a roster member of the branch.
-    pub fn put_member(&self, setup: &BranchSetup, member: &RosterMember) -> Result<(), HarnessError> {
+    pub fn put_member(
+        &self,
+        setup: &BranchSetup,
+        member: &RosterMember,
+    ) -> Result<(), HarnessError> {
         let value = serde_json::to_value(member).map_err(|e| HarnessError::Start(e.to_string()))?;
-        self.call("PUT", &format!("/api/v1/office/branches/{}/members", setup.branch), Some(&setup.admin), Some(Body::Json(&value)))?;
+        self.call(
+            "PUT",
+            &format!("/api/v1/office/branches/{}/members", setup.branch),
+            Some(&setup.admin),
+            Some(Body::Json(&value)),
+        )?;
         Ok(())
     }
 
     /// Revokes a device.
     pub fn revoke(&self, setup: &BranchSetup, device_id: &str) -> Result<(), HarnessError> {
-        self.call("POST", &format!("/api/v1/office/devices/{device_id}/revoke"), Some(&setup.admin), Some(Body::Json(&json!({}))))?;
+        self.call(
+            "POST",
+            &format!("/api/v1/office/devices/{device_id}/revoke"),
+            Some(&setup.admin),
+            Some(Body::Json(&json!({}))),
+        )?;
         Ok(())
     }
 
     /// Every record of a list (`submissions` or `gatherings`) as `(uuid, revision,
     /// complete)`, all pages.
-    pub fn list(&self, setup: &BranchSetup, which: &str) -> Result<Vec<(Uuid, u32, bool)>, HarnessError> {
+    pub fn list(
+        &self,
+        setup: &BranchSetup,
+        which: &str,
+    ) -> Result<Vec<(Uuid, u32, bool)>, HarnessError> {
         let mut out = Vec::new();
         let mut after: Option<i64> = None;
         loop {
@@ -259,7 +341,11 @@ impl TestServer {
             let page = self.call("GET", &path, Some(&setup.admin), None)?;
             for item in page["items"].as_array().into_iter().flatten() {
                 let revision = u32::try_from(item["revision"].as_u64().unwrap_or(0)).unwrap_or(0);
-                out.push((uuid_of(&item["uuid"]), revision, item["complete"].as_bool().unwrap_or(false)));
+                out.push((
+                    uuid_of(&item["uuid"]),
+                    revision,
+                    item["complete"].as_bool().unwrap_or(false),
+                ));
             }
             match page["next_after"].as_i64() {
                 Some(next) => after = Some(next),
@@ -270,13 +356,24 @@ impl TestServer {
 
     /// One record in full (record, revisions, photos).
     pub fn record(&self, setup: &BranchSetup, uuid: Uuid) -> Result<Value, HarnessError> {
-        self.call("GET", &format!("/api/v1/office/records/{uuid}"), Some(&setup.admin), None)
+        self.call(
+            "GET",
+            &format!("/api/v1/office/records/{uuid}"),
+            Some(&setup.admin),
+            None,
+        )
     }
 
     /// The bytes of a complete photo, as an official downloads them.
     pub fn photo(&self, setup: &BranchSetup, sha256: &str) -> Result<Vec<u8>, HarnessError> {
-        let value = self.call("GET", &format!("/api/v1/office/photos/{sha256}"), Some(&setup.admin), None)?;
-        hex::decode(value.as_str().unwrap_or_default()).map_err(|e| HarnessError::Start(e.to_string()))
+        let value = self.call(
+            "GET",
+            &format!("/api/v1/office/photos/{sha256}"),
+            Some(&setup.admin),
+            None,
+        )?;
+        hex::decode(value.as_str().unwrap_or_default())
+            .map_err(|e| HarnessError::Start(e.to_string()))
     }
 }
 
@@ -300,5 +397,8 @@ pub struct BranchSetup {
 }
 
 fn uuid_of(value: &Value) -> Uuid {
-    value.as_str().and_then(|s| s.parse().ok()).unwrap_or_default()
+    value
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
 }

@@ -15,76 +15,184 @@ use branchbook_e2e::server::{Backend, Body};
 use serde_json::json;
 
 fn small() -> Fill {
-    Fill { households: 5, submissions: 20, gatherings: 2, attendees: 6, photos: 4, photo_side: 400, seed: 5 }
+    Fill {
+        households: 5,
+        submissions: 20,
+        gatherings: 2,
+        attendees: 6,
+        photos: 4,
+        photo_side: 400,
+        seed: 5,
+    }
 }
 
 fn ready_scene() -> Scene {
-    Scene::new(Backend::Sqlite, |c| c.max_batch_records = 20, 6).unwrap().unwrap()
+    Scene::new(Backend::Sqlite, |c| c.max_batch_records = 20, 6)
+        .unwrap()
+        .unwrap()
 }
 
 #[test]
 fn a_revoked_phone_is_told_so_and_keeps_everything() {
     let scene = ready_scene();
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     scene.device.fill(&small(), scene.dir.path()).unwrap();
     let queued = scene.device.store().outbox_len().unwrap();
-    let device_id = scene.device.store().sync_account().unwrap().unwrap().device_id;
+    let device_id = scene
+        .device
+        .store()
+        .sync_account()
+        .unwrap()
+        .unwrap()
+        .device_id;
 
-    scene.server.revoke(&scene.setup, &device_id.to_string()).unwrap();
-    let error = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap_err();
-    assert!(matches!(error, SyncError::Revoked { step: SyncStep::Manifest }), "{error:?}");
+    scene
+        .server
+        .revoke(&scene.setup, &device_id.to_string())
+        .unwrap();
+    let error = scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SyncError::Revoked {
+                step: SyncStep::Manifest
+            }
+        ),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("revoked"));
-    assert_eq!(scene.device.store().outbox_len().unwrap(), queued, "nothing marked sent");
+    assert_eq!(
+        scene.device.store().outbox_len().unwrap(),
+        queued,
+        "nothing marked sent"
+    );
     assert_eq!(scene.device.store().pending_photos().unwrap().len(), 4);
-    assert!(scene.server.list(&scene.setup, "submissions").unwrap().is_empty());
+    assert!(
+        scene
+            .server
+            .list(&scene.setup, "submissions")
+            .unwrap()
+            .is_empty()
+    );
 
     // Enrolled again with a new code, the same phone sends everything it kept.
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
-    assert_eq!(scene.server.list(&scene.setup, "submissions").unwrap().len(), 20);
+    assert_eq!(
+        scene
+            .server
+            .list(&scene.setup, "submissions")
+            .unwrap()
+            .len(),
+        20
+    );
 }
 
 #[test]
 fn a_rejected_record_is_kept_with_its_reason_blocks_nothing_and_can_be_sent_later() {
     let scene = ready_scene();
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     // A survey of a form the server has not published yet, made before the others.
     let store = scene.device.store();
     let unpublished = household_form_json().replace(FORM_ID, "water_survey");
     store.add_form(&unpublished, None).unwrap();
-    let (early, _) = scene.device.survey("water_survey", None, 0, 3, None).unwrap();
+    let (early, _) = scene
+        .device
+        .survey("water_survey", None, 0, 3, None)
+        .unwrap();
     let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
 
-    let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    let report = scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     assert_eq!(report.records_refused, 1);
     let issues = scene.device.store().rejections().unwrap();
     assert_eq!(issues.len(), 1);
-    assert_eq!((issues[0].uuid, issues[0].kind.as_str()), (early, "submission"));
+    assert_eq!(
+        (issues[0].uuid, issues[0].kind.as_str()),
+        (early, "submission")
+    );
     assert!(!issues[0].reason.is_empty());
-    assert_eq!(scene.device.store().submission(early).unwrap().state, RecordState::Finalized, "not marked sent");
+    assert_eq!(
+        scene.device.store().submission(early).unwrap().state,
+        RecordState::Finalized,
+        "not marked sent"
+    );
     // Everything after it went through.
     scene.verify(&filled).unwrap();
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
 
     // The next pass does not send it again on its own...
-    let again = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    let again = scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     assert_eq!((again.records_stored, again.records_refused), (0, 0));
     // ...and once the officer publishes the form, the branch head sends it again.
     let uploaded = scene
         .server
-        .call("POST", "/api/v1/office/forms", Some(&scene.setup.admin), Some(Body::Raw(unpublished.as_bytes())))
+        .call(
+            "POST",
+            "/api/v1/office/forms",
+            Some(&scene.setup.admin),
+            Some(Body::Raw(unpublished.as_bytes())),
+        )
         .unwrap();
-    let publish = format!("/api/v1/office/forms/water_survey/{}/publish", uploaded["version"].as_str().unwrap());
-    scene.server.call("POST", &publish, Some(&scene.setup.admin), Some(Body::Json(&json!({})))).unwrap();
+    let publish = format!(
+        "/api/v1/office/forms/water_survey/{}/publish",
+        uploaded["version"].as_str().unwrap()
+    );
+    scene
+        .server
+        .call(
+            "POST",
+            &publish,
+            Some(&scene.setup.admin),
+            Some(Body::Json(&json!({}))),
+        )
+        .unwrap();
     store.requeue(early, 1).unwrap();
-    let last = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    let last = scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     assert_eq!((last.records_stored, last.records_refused), (1, 0));
     assert!(scene.device.store().rejections().unwrap().is_empty());
-    assert_eq!(scene.device.store().submission(early).unwrap().state, RecordState::Sent);
-    assert_eq!(scene.server.list(&scene.setup, "submissions").unwrap().len(), 21);
+    assert_eq!(
+        scene.device.store().submission(early).unwrap().state,
+        RecordState::Sent
+    );
+    assert_eq!(
+        scene
+            .server
+            .list(&scene.setup, "submissions")
+            .unwrap()
+            .len(),
+        21
+    );
 }
 
 #[test]
@@ -92,39 +200,99 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
     let scene = ready_scene();
     let proxy = FaultProxy::start(scene.server.addr, Plan::Clean).unwrap();
     scene.enroll_via(&proxy.url()).unwrap();
-    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
     let queued = scene.device.store().outbox_len().unwrap();
 
     // A second client on the same phone that gives up quickly.
     let (timeouts, _) = test_network();
-    let quick = RetryPolicy { first_delay: Duration::from_millis(10), max_delay: Duration::from_millis(50), max_attempts: 3, deadline: Duration::from_secs(10) };
+    let quick = RetryPolicy {
+        first_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(50),
+        max_attempts: 3,
+        deadline: Duration::from_secs(10),
+    };
     let impatient = Device::open_with(&scene.device.path, None, timeouts, quick).unwrap();
 
     proxy.set_plan(Plan::Always(Fault::Refuse));
-    let error = impatient.client.run(&Unobserved, &CancelHandle::default()).unwrap_err();
-    assert!(matches!(error, SyncError::Unreachable { step: SyncStep::Manifest, .. }), "{error:?}");
+    let error = impatient
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SyncError::Unreachable {
+                step: SyncStep::Manifest,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     proxy.set_plan(Plan::Always(Fault::Status(503)));
-    let error = impatient.client.run(&Unobserved, &CancelHandle::default()).unwrap_err();
-    assert!(matches!(error, SyncError::ServerFault { status: 503, .. }), "{error:?}");
-    assert_eq!(proxy.stats().log.iter().filter(|r| r.fault.is_some()).count(), 6, "3 attempts each");
+    let error = impatient
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap_err();
+    assert!(
+        matches!(error, SyncError::ServerFault { status: 503, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        proxy
+            .stats()
+            .log
+            .iter()
+            .filter(|r| r.fault.is_some())
+            .count(),
+        6,
+        "3 attempts each"
+    );
 
     // Down in the middle of pushing: the first batch of 20 is stored and acknowledged,
     // the second is stored but its answer lost, then nothing answers.
     proxy.set_plan(Plan::Script(
-        [None, None, None, Some(Fault::CutResponse { at: branchbook_e2e::proxy::Cut::Bytes(0), reset: true })]
-            .into_iter()
-            .chain(std::iter::repeat_n(Some(Fault::Refuse), 10))
-            .collect(),
+        [
+            None,
+            None,
+            None,
+            Some(Fault::CutResponse {
+                at: branchbook_e2e::proxy::Cut::Bytes(0),
+                reset: true,
+            }),
+        ]
+        .into_iter()
+        .chain(std::iter::repeat_n(Some(Fault::Refuse), 10))
+        .collect(),
     ));
-    assert!(impatient.client.run(&Unobserved, &CancelHandle::default()).is_err());
+    assert!(
+        impatient
+            .client
+            .run(&Unobserved, &CancelHandle::default())
+            .is_err()
+    );
     let left = scene.device.store().outbox_len().unwrap();
-    assert_eq!(left, queued - 20, "only the acknowledged batch is marked sent");
+    assert_eq!(
+        left,
+        queued - 20,
+        "only the acknowledged batch is marked sent"
+    );
     assert!(scene.device.store().rejections().unwrap().is_empty());
 
     proxy.set_plan(Plan::Clean);
-    let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
-    assert_eq!(report.records_stored, left, "the unheard batch comes back as duplicates, counted once");
+    let report = scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
+    assert_eq!(
+        report.records_stored, left,
+        "the unheard batch comes back as duplicates, counted once"
+    );
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
     scene.verify(&filled).unwrap();
 }
@@ -134,7 +302,9 @@ struct CancelAfterFirstBatch(std::sync::Arc<CancelHandle>);
 
 impl branchbook_core::sync::SyncObserver for CancelAfterFirstBatch {
     fn on_progress(&self, progress: branchbook_core::sync::SyncProgress) {
-        if progress.phase == branchbook_core::sync::SyncPhase::PushingRecords && progress.items_done > 0 {
+        if progress.phase == branchbook_core::sync::SyncPhase::PushingRecords
+            && progress.items_done > 0
+        {
             self.0.cancel();
         }
     }
@@ -144,19 +314,46 @@ impl branchbook_core::sync::SyncObserver for CancelAfterFirstBatch {
 fn a_cancelled_pass_keeps_exactly_what_the_server_acknowledged() {
     let scene = ready_scene();
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
     let queued = scene.device.store().outbox_len().unwrap();
 
     let cancel = CancelHandle::new();
-    let error = scene.device.client.run(&CancelAfterFirstBatch(cancel.clone()), &cancel).unwrap_err();
+    let error = scene
+        .device
+        .client
+        .run(&CancelAfterFirstBatch(cancel.clone()), &cancel)
+        .unwrap_err();
     assert!(matches!(error, SyncError::Cancelled), "{error:?}");
-    assert_eq!(scene.device.store().outbox_len().unwrap(), queued - 20, "the one acknowledged batch");
+    assert_eq!(
+        scene.device.store().outbox_len().unwrap(),
+        queued - 20,
+        "the one acknowledged batch"
+    );
     let sent_here = scene.device.store().submission_counts(None).unwrap().sent;
-    assert_eq!(scene.server.list(&scene.setup, "submissions").unwrap().len() as u64, sent_here);
-    assert_eq!(scene.device.store().pending_photos().unwrap().len(), 4, "no photo was started");
+    assert_eq!(
+        scene
+            .server
+            .list(&scene.setup, "submissions")
+            .unwrap()
+            .len() as u64,
+        sent_here
+    );
+    assert_eq!(
+        scene.device.store().pending_photos().unwrap().len(),
+        4,
+        "no photo was started"
+    );
 
-    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
     scene.verify(&filled).unwrap();
 }
@@ -169,7 +366,11 @@ fn a_form_the_phone_cannot_take_is_reported_and_blocks_nothing() {
     // version never changes, so the store refuses the server's copy).
     let other = household_form_json().replace("Thăm hộ gia đình", "Bản khác");
     scene.device.store().add_form(&other, None).unwrap();
-    let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    let report = scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     assert_eq!(report.forms_received, 0);
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
     assert!(report.problems[0].contains(FORM_ID));

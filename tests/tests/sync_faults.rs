@@ -27,17 +27,36 @@ fn through_faults(plan: Plan, seed: u64) {
     .unwrap();
     let proxy = FaultProxy::start(scene.server.addr, Plan::Clean).unwrap();
     scene.enroll_via(&proxy.url()).unwrap();
-    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
-    let fill = Fill { households: 20, submissions: 120, gatherings: 4, attendees: 15, photos: 12, photo_side: 900, seed };
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
+    let fill = Fill {
+        households: 20,
+        submissions: 120,
+        gatherings: 4,
+        attendees: 15,
+        photos: 12,
+        photo_side: 900,
+        seed,
+    };
     let filled = scene.device.fill(&fill, scene.dir.path()).unwrap();
-    assert!(filled.photo_bytes > 12 * CHUNK, "photos span several chunks");
+    assert!(
+        filled.photo_bytes > 12 * CHUNK,
+        "photos span several chunks"
+    );
 
     let before = proxy.stats();
     proxy.set_plan(plan);
     let mut passes = 0;
     loop {
         passes += 1;
-        match scene.device.client.run(&Unobserved, &CancelHandle::default()) {
+        match scene
+            .device
+            .client
+            .run(&Unobserved, &CancelHandle::default())
+        {
             Ok(_) => break,
             // Retries ran out on a bad stretch: the next pass continues.
             Err(e) if e.is_retryable() && passes < 10 => eprintln!("pass {passes} stopped: {e}"),
@@ -46,7 +65,11 @@ fn through_faults(plan: Plan, seed: u64) {
     }
     proxy.set_plan(Plan::Clean);
     let stats = proxy.stats().since(&before);
-    assert!(stats.faults >= 10, "the proxy injected only {} faults", stats.faults);
+    assert!(
+        stats.faults >= 10,
+        "the proxy injected only {} faults",
+        stats.faults
+    );
 
     scene.verify(&filled).unwrap();
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
@@ -68,19 +91,32 @@ fn through_faults(plan: Plan, seed: u64) {
     );
     eprintln!(
         "{passes} pass(es), {} requests, {} faults, {cut_puts} faulted chunks, {resent} photo bytes resent",
-        stats.requests,
-        stats.faults
+        stats.requests, stats.faults
     );
 }
 
 #[test]
 fn random_faults_seed_1() {
-    through_faults(Plan::Random { seed: 1, rate: 0.15, max_stall: Duration::from_secs(3) }, 11);
+    through_faults(
+        Plan::Random {
+            seed: 1,
+            rate: 0.15,
+            max_stall: Duration::from_secs(3),
+        },
+        11,
+    );
 }
 
 #[test]
 fn random_faults_seed_2() {
-    through_faults(Plan::Random { seed: 2, rate: 0.25, max_stall: Duration::from_secs(3) }, 12);
+    through_faults(
+        Plan::Random {
+            seed: 2,
+            rate: 0.25,
+            max_stall: Duration::from_secs(3),
+        },
+        12,
+    );
 }
 
 #[test]

@@ -26,8 +26,20 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
     .unwrap()
     .unwrap();
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
-    let fill = Fill { households: 30, submissions: 400, gatherings: 5, attendees: 12, photos: 20, photo_side: 900, seed: 7 };
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
+    let fill = Fill {
+        households: 30,
+        submissions: 400,
+        gatherings: 5,
+        attendees: 12,
+        photos: 20,
+        photo_side: 900,
+        seed: 7,
+    };
     let filled = scene.device.fill(&fill, scene.dir.path()).unwrap();
     let queued = scene.device.store().outbox_len().unwrap();
 
@@ -61,10 +73,17 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
         }
         eprintln!(
             "round {round}: {}, {left} records and {photos_left} photos left {}",
-            if finished.is_some() { format!("finished {status}") } else { "killed".into() },
+            if finished.is_some() {
+                format!("finished {status}")
+            } else {
+                "killed".into()
+            },
             String::from_utf8_lossy(&output.stdout).trim()
         );
-        assert!(left <= *outbox_seen.last().unwrap(), "the outbox never grows back");
+        assert!(
+            left <= *outbox_seen.last().unwrap(),
+            "the outbox never grows back"
+        );
         if left == *outbox_seen.last().unwrap() && photos_left == photos_seen {
             window = window * 3 / 2;
         }
@@ -74,10 +93,20 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
             break;
         }
     }
-    assert!(killed_mid_pass >= 3, "only {killed_mid_pass} kills landed mid-pass");
-    assert!(killed_in[0] >= 1 && killed_in[1] >= 1, "kills while records were left and while only photos were: {killed_in:?}");
+    assert!(
+        killed_mid_pass >= 3,
+        "only {killed_mid_pass} kills landed mid-pass"
+    );
+    assert!(
+        killed_in[0] >= 1 && killed_in[1] >= 1,
+        "kills while records were left and while only photos were: {killed_in:?}"
+    );
 
-    let report = scene.device.client.run(&Unobserved, &CancelHandle::default()).unwrap();
+    let report = scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
     assert_eq!(report.records_refused, 0);
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
     assert!(scene.device.store().pending_photos().unwrap().is_empty());

@@ -12,11 +12,18 @@ use branchbook_e2e::scene::{Scene, member};
 use branchbook_e2e::server::Backend;
 
 fn pass(device: &Device) -> SyncReport {
-    device.client.run(&Unobserved, &CancelHandle::default()).unwrap()
+    device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap()
 }
 
 fn pulled(report: &SyncReport) -> (u32, u32, u32) {
-    (report.forms_received, report.members_received, report.households_received)
+    (
+        report.forms_received,
+        report.members_received,
+        report.households_received,
+    )
 }
 
 #[test]
@@ -24,29 +31,67 @@ fn a_pass_pulls_only_what_changed_since_the_last_one() {
     let scene = Scene::new(Backend::Sqlite, |_| {}, 3).unwrap().unwrap();
     scene.enroll_via(&scene.server.url()).unwrap();
     assert_eq!(pulled(&pass(&scene.device)), (1, 3, 0));
-    assert_eq!(pulled(&pass(&scene.device)), (0, 0, 0), "nothing changed, nothing comes down");
+    assert_eq!(
+        pulled(&pass(&scene.device)),
+        (0, 0, 0),
+        "nothing changed, nothing comes down"
+    );
 
     // Her colleague's phone registers two households; an officer adds a member and
     // publishes a new version of the survey.
     let colleague = Device::open(&scene.dir.path().join("colleague.db")).unwrap();
-    colleague.enroll(&scene.server.url(), &scene.server.enrollment(&scene.setup).unwrap()).unwrap();
+    colleague
+        .enroll(
+            &scene.server.url(),
+            &scene.server.enrollment(&scene.setup).unwrap(),
+        )
+        .unwrap();
     pass(&colleague);
-    let none = Fill { households: 2, submissions: 0, gatherings: 0, attendees: 0, photos: 0, photo_side: 0, seed: 3 };
+    let none = Fill {
+        households: 2,
+        submissions: 0,
+        gatherings: 0,
+        attendees: 0,
+        photos: 0,
+        photo_side: 0,
+        seed: 3,
+    };
     let registered = colleague.fill(&none, scene.dir.path()).unwrap().households;
     let queued = colleague.store().outbox_len().unwrap();
     assert_eq!(pass(&colleague).records_stored, queued);
     scene.server.put_member(&scene.setup, &member(3)).unwrap();
     let next_version = household_form_json().replace(FORM_VERSION, "2026.2");
-    scene.server.publish_form(&scene.setup, &next_version).unwrap();
+    scene
+        .server
+        .publish_form(&scene.setup, &next_version)
+        .unwrap();
 
     let report = pass(&scene.device);
     assert_eq!(pulled(&report), (1, 1, 2), "{report:?}");
-    let versions: Vec<String> = scene.device.store().forms().unwrap().into_iter().filter(|f| f.form_id == FORM_ID).map(|f| f.version).collect();
+    let versions: Vec<String> = scene
+        .device
+        .store()
+        .forms()
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.form_id == FORM_ID)
+        .map(|f| f.version)
+        .collect();
     assert_eq!(versions.len(), 2, "both versions kept: {versions:?}");
     assert!(versions.iter().any(|v| v == "2026.2"), "{versions:?}");
-    let on_phone: HashSet<_> =
-        scene.device.store().list_households(None, false, Page::first(50)).unwrap().into_iter().map(|h| h.uuid).collect();
+    let on_phone: HashSet<_> = scene
+        .device
+        .store()
+        .list_households(None, false, Page::first(50))
+        .unwrap()
+        .into_iter()
+        .map(|h| h.uuid)
+        .collect();
     assert_eq!(on_phone, registered.into_iter().collect::<HashSet<_>>());
-    assert_eq!(scene.device.store().outbox_len().unwrap(), 0, "pulled households are not sent back");
+    assert_eq!(
+        scene.device.store().outbox_len().unwrap(),
+        0,
+        "pulled households are not sent back"
+    );
     assert_eq!(pulled(&pass(&scene.device)), (0, 0, 0));
 }

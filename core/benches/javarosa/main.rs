@@ -17,11 +17,11 @@
 //! `--print-submission` (the first fill's submission, on stderr).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "../support/generated_form.rs"]
+mod generated_form;
 mod prepare;
 mod script;
 mod xlsform;
-#[path = "../support/generated_form.rs"]
-mod generated_form;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hint::black_box;
@@ -29,7 +29,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use branchbook_core::engine::{CompiledForm, FormSession, Page, Question, QuestionKind, ScreenUpdate};
+use branchbook_core::engine::{
+    CompiledForm, FormSession, Page, Question, QuestionKind, ScreenUpdate,
+};
 use branchbook_core::form::{load_json, load_xlsx, read_xlsx};
 use chrono::Utc;
 
@@ -65,7 +67,11 @@ fn fill(form: &Arc<CompiledForm>, script: &Script) -> Fill {
 }
 
 /// A fill, and the submission's bytes; with `steps`, the time of each step is added to it.
-fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script, mut steps: Option<&mut Steps>) -> (Fill, Vec<u8>) {
+fn fill_and_keep(
+    form: &Arc<CompiledForm>,
+    script: &Script,
+    mut steps: Option<&mut Steps>,
+) -> (Fill, Vec<u8>) {
     let t = Instant::now();
     let mut s = FormSession::new(form.clone(), None, Utc::now());
     if let Some(st) = steps.as_deref_mut() {
@@ -80,14 +86,19 @@ fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script, mut steps: Option<&m
                 // As a UI: draw the page, then after each answer apply what changed on it.
                 let mut shown = screen.questions;
                 let mut done: HashSet<String> = HashSet::new();
-                while let Some(q) =
-                    shown.iter().find(|q| !q.read_only && q.kind != QuestionKind::Note && !done.contains(&q.path))
-                {
+                while let Some(q) = shown.iter().find(|q| {
+                    !q.read_only && q.kind != QuestionKind::Note && !done.contains(&q.path)
+                }) {
                     let (path, kind) = (q.path.clone(), q.kind);
                     done.insert(path.clone());
-                    let Some(a) = script.answer(&path, kind).unwrap_or_else(|e| panic!("{e}")) else { continue };
+                    let Some(a) = script.answer(&path, kind).unwrap_or_else(|e| panic!("{e}"))
+                    else {
+                        continue;
+                    };
                     let t = Instant::now();
-                    let update = s.set_answer(&path, a).unwrap_or_else(|e| panic!("{path}: {e}"));
+                    let update = s
+                        .set_answer(&path, a)
+                        .unwrap_or_else(|e| panic!("{path}: {e}"));
                     if let Some(st) = steps.as_deref_mut() {
                         st.answer.push(ms(t.elapsed()));
                     }
@@ -95,12 +106,17 @@ fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script, mut steps: Option<&m
                     if let Some(i) = path.rfind("]/") {
                         instances.insert(path[..=i].to_owned());
                     }
-                    shown = if update.moved { s.screen().questions } else { apply(shown, update) };
+                    shown = if update.moved {
+                        s.screen().questions
+                    } else {
+                        apply(shown, update)
+                    };
                     if let Some(st) = steps.as_deref_mut() {
                         st.answer_ui.push(ms(t.elapsed()));
                     }
                 }
-                s.next().unwrap_or_else(|e| panic!("next: {e}: {:?}", s.screen().questions));
+                s.next()
+                    .unwrap_or_else(|e| panic!("next: {e}: {:?}", s.screen().questions));
             }
             Page::RepeatPrompt { path, count, .. } => {
                 if script.wants_instance(&path, count) {
@@ -113,20 +129,34 @@ fn fill_and_keep(form: &Arc<CompiledForm>, script: &Script, mut steps: Option<&m
         }
     }
     let t = Instant::now();
-    let submission = s.finalize(Utc::now()).unwrap_or_else(|p| panic!("finalize refused: {p:?}"));
+    let submission = s
+        .finalize(Utc::now())
+        .unwrap_or_else(|p| panic!("finalize refused: {p:?}"));
     let bytes = black_box(serde_json::to_vec(&submission).unwrap());
     if let Some(st) = steps {
         st.finish.push(ms(t.elapsed()));
     }
-    (Fill { answers, instances: instances.len(), bytes: bytes.len() }, bytes)
+    (
+        Fill {
+            answers,
+            instances: instances.len(),
+            bytes: bytes.len(),
+        },
+        bytes,
+    )
 }
 
 /// The page's questions after an answer: changed ones replaced or added, hidden ones
 /// dropped, in the new order.
 fn apply(shown: Vec<Question>, update: ScreenUpdate) -> Vec<Question> {
-    let mut by_path: HashMap<String, Question> = shown.into_iter().map(|q| (q.path.clone(), q)).collect();
+    let mut by_path: HashMap<String, Question> =
+        shown.into_iter().map(|q| (q.path.clone(), q)).collect();
     by_path.extend(update.changed.into_iter().map(|q| (q.path.clone(), q)));
-    update.order.iter().filter_map(|p| by_path.remove(p)).collect()
+    update
+        .order
+        .iter()
+        .filter_map(|p| by_path.remove(p))
+        .collect()
 }
 
 fn median(v: Vec<f64>) -> f64 {
@@ -148,7 +178,10 @@ fn ms(d: Duration) -> f64 {
 fn cpu_secs() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<f64> = after_name.split_whitespace().map(|f| f.parse().unwrap_or(0.0)).collect();
+    let fields: Vec<f64> = after_name
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
     // Fields 14 and 15 of the file (utime, stime) are 11 and 12 after the name.
     (fields.get(11).copied().unwrap_or(0.0) + fields.get(12).copied().unwrap_or(0.0)) / 100.0
 }
@@ -170,7 +203,9 @@ struct Options {
 
 fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
     let bytes = std::fs::read(xlsx).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display()));
-    let script = Script::parse(&std::fs::read_to_string(answers).unwrap_or_else(|e| panic!("{}: {e}", answers.display())));
+    let script = Script::parse(
+        &std::fs::read_to_string(answers).unwrap_or_else(|e| panic!("{}: {e}", answers.display())),
+    );
 
     let t = Instant::now();
     let form = Arc::new(load_xlsx(&bytes).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display())));
@@ -186,7 +221,11 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
     let mut warmup_fills = 0;
     while t.elapsed() < o.warmup || warmup_fills < 3 {
         let again = fill(&form, &script);
-        assert_eq!((again.answers, again.instances), (first.answers, first.instances), "every fill does the same");
+        assert_eq!(
+            (again.answers, again.instances),
+            (first.answers, first.instances),
+            "every fill does the same"
+        );
         warmup_fills += 1;
     }
 
@@ -217,11 +256,15 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
     // phones receive (what a phone compiles before a session).
     let json = read_xlsx(&bytes).unwrap().form.to_json();
     let load = |f: &dyn Fn() -> CompiledForm| {
-        median((0..20).map(|_| {
-            let t = Instant::now();
-            black_box(f());
-            ms(t.elapsed())
-        }).collect())
+        median(
+            (0..20)
+                .map(|_| {
+                    let t = Instant::now();
+                    black_box(f());
+                    ms(t.elapsed())
+                })
+                .collect(),
+        )
     };
     let load_xlsx_ms = load(&|| load_xlsx(&bytes).unwrap());
     let load_json_ms = load(&|| load_json(&json).unwrap());
@@ -240,9 +283,18 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
     println!("RESULT fills_per_cpu_s {:.1}", median(cpu_rates));
     println!("RESULT open_ms {:.4}", median(steps.open));
     println!("RESULT answer_us {:.2}", median(steps.answer.clone()) * 1e3);
-    println!("RESULT answer_p99_us {:.2}", quantile(steps.answer, 0.99) * 1e3);
-    println!("RESULT answer_ui_us {:.2}", median(steps.answer_ui.clone()) * 1e3);
-    println!("RESULT answer_ui_p99_us {:.2}", quantile(steps.answer_ui, 0.99) * 1e3);
+    println!(
+        "RESULT answer_p99_us {:.2}",
+        quantile(steps.answer, 0.99) * 1e3
+    );
+    println!(
+        "RESULT answer_ui_us {:.2}",
+        median(steps.answer_ui.clone()) * 1e3
+    );
+    println!(
+        "RESULT answer_ui_p99_us {:.2}",
+        quantile(steps.answer_ui, 0.99) * 1e3
+    );
     println!("RESULT finalize_ms {:.4}", median(steps.finish));
     if let Some(rss) = peak_rss_mib() {
         println!("RESULT peak_rss_mib {rss:.1}");
@@ -251,9 +303,14 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
 
 fn main() {
     // `cargo bench` passes `--bench`; the rest is ours.
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let flag = |name: &str, default: f64| -> f64 {
-        args.iter().position(|a| a == name).map_or(default, |i| args[i + 1].parse().expect(name))
+        args.iter()
+            .position(|a| a == name)
+            .map_or(default, |i| args[i + 1].parse().expect(name))
     };
     let o = Options {
         print_submission: args.iter().any(|a| a == "--print-submission"),

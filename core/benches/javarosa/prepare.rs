@@ -20,12 +20,15 @@ pub fn prepare(dir: &Path) {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
     for name in ["household_survey", "dialogue_feedback"] {
         let path = examples.join(format!("{name}.xlsx"));
-        let read = read_xlsx(&std::fs::read(&path).expect("example form")).expect("the example form reads");
+        let read = read_xlsx(&std::fs::read(&path).expect("example form"))
+            .expect("the example form reads");
         write_form(dir, name, &for_pyxform(read.form));
     }
     let form = generated_form();
     write_form(dir, "generated_1000", &form);
-    let mut tsv = String::from("# Answers to the generated 1,000-field form (written by `javarosa prepare`).\n");
+    let mut tsv = String::from(
+        "# Answers to the generated 1,000-field form (written by `javarosa prepare`).\n",
+    );
     for (path, value) in answers(&form) {
         tsv.push_str(&format!("{path}\t{value}\n"));
     }
@@ -36,8 +39,16 @@ pub fn prepare(dir: &Path) {
 fn write_form(dir: &Path, name: &str, form: &Form) {
     let bytes = xlsform::to_xlsx(form).expect("the form writes as xlsx");
     let read = read_xlsx(&bytes).expect("the written xlsx reads back");
-    assert!(read.problems.is_empty(), "{name}: problems reading the written form back: {:?}", read.problems);
-    assert_eq!(without_sources(read.form), without_sources(form.clone()), "{name}: the xlsx holds another form");
+    assert!(
+        read.problems.is_empty(),
+        "{name}: problems reading the written form back: {:?}",
+        read.problems
+    );
+    assert_eq!(
+        without_sources(read.form),
+        without_sources(form.clone()),
+        "{name}: the xlsx holds another form"
+    );
     std::fs::write(dir.join(format!("{name}.xlsx")), bytes).expect("write the xlsx");
 }
 
@@ -51,7 +62,10 @@ fn for_pyxform(form: Form) -> Form {
     for repeat in counted_repeats(&form.body) {
         let (clash, new) = (format!("{repeat}_count"), format!("{repeat}_total"));
         json = json
-            .replace(&format!("\"name\":\"{clash}\""), &format!("\"name\":\"{new}\""))
+            .replace(
+                &format!("\"name\":\"{clash}\""),
+                &format!("\"name\":\"{new}\""),
+            )
             .replace(&format!("${{{clash}}}"), &format!("${{{new}}}"));
     }
     Form::from_json(&json).expect("the renamed form reads")
@@ -102,7 +116,12 @@ fn answers(form: &Form) -> Vec<(String, String)> {
     for node in &form.body {
         if let Node::Repeat(r) = node {
             for member in 1..=MEMBERS {
-                visit(&r.children, member, &format!("{}[{member}]/", r.name), &mut out);
+                visit(
+                    &r.children,
+                    member,
+                    &format!("{}[{member}]/", r.name),
+                    &mut out,
+                );
             }
         }
     }

@@ -34,7 +34,10 @@ impl Script {
             .collect();
         let instances = answers
             .keys()
-            .flat_map(|p| p.match_indices("]/").map(move |(i, _)| p[..i + 2].to_owned()))
+            .flat_map(|p| {
+                p.match_indices("]/")
+                    .map(move |(i, _)| p[..i + 2].to_owned())
+            })
             .collect();
         Script { answers, instances }
     }
@@ -42,28 +45,51 @@ impl Script {
     /// The answer to give the question at `path` (None: leave it blank); a question the
     /// script does not know is an error.
     pub fn answer(&self, path: &str, kind: QuestionKind) -> Result<Option<Answer>, String> {
-        let value = self.answers.get(path).ok_or_else(|| format!("the script has no answer for {path}"))?;
+        let value = self
+            .answers
+            .get(path)
+            .ok_or_else(|| format!("the script has no answer for {path}"))?;
         if value.is_empty() {
             return Ok(None);
         }
         let bad = |what: &str| format!("{path}: {value:?} is not {what}");
         Ok(Some(match kind {
-            QuestionKind::Text => Answer::Text { value: value.clone() },
-            QuestionKind::Integer => Answer::Integer { value: value.parse().map_err(|_| bad("an integer"))? },
-            QuestionKind::Decimal => Answer::Decimal { value: value.parse().map_err(|_| bad("a number"))? },
-            QuestionKind::SelectOne => Answer::Choice { name: value.clone() },
-            QuestionKind::SelectMultiple => {
-                Answer::Choices { names: value.split_whitespace().map(str::to_owned).collect() }
-            }
+            QuestionKind::Text => Answer::Text {
+                value: value.clone(),
+            },
+            QuestionKind::Integer => Answer::Integer {
+                value: value.parse().map_err(|_| bad("an integer"))?,
+            },
+            QuestionKind::Decimal => Answer::Decimal {
+                value: value.parse().map_err(|_| bad("a number"))?,
+            },
+            QuestionKind::SelectOne => Answer::Choice {
+                name: value.clone(),
+            },
+            QuestionKind::SelectMultiple => Answer::Choices {
+                names: value.split_whitespace().map(str::to_owned).collect(),
+            },
             QuestionKind::Geopoint => {
-                let n: Vec<f64> =
-                    value.split_whitespace().map(str::parse).collect::<Result<_, _>>().map_err(|_| bad("a geopoint"))?;
-                let [latitude, longitude, altitude, accuracy] = n[..] else { return Err(bad("lat lon alt accuracy")) };
+                let n: Vec<f64> = value
+                    .split_whitespace()
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| bad("a geopoint"))?;
+                let [latitude, longitude, altitude, accuracy] = n[..] else {
+                    return Err(bad("lat lon alt accuracy"));
+                };
                 Answer::Geopoint {
-                    value: GeoPoint { latitude, longitude, altitude: Some(altitude), accuracy: Some(accuracy) },
+                    value: GeoPoint {
+                        latitude,
+                        longitude,
+                        altitude: Some(altitude),
+                        accuracy: Some(accuracy),
+                    },
                 }
             }
-            QuestionKind::Image => Answer::Photo { sha256: value.clone() },
+            QuestionKind::Image => Answer::Photo {
+                sha256: value.clone(),
+            },
             QuestionKind::Acknowledge => Answer::Acknowledged,
             other => return Err(format!("{path}: the comparison gives no {other:?} answers")),
         }))
@@ -73,6 +99,7 @@ impl Script {
     /// the instance that would be added (`repeat` is the prompt's path, e.g. `member` or
     /// `a[1]/b`, and it has `count` instances now).
     pub fn wants_instance(&self, repeat: &str, count: u32) -> bool {
-        self.instances.contains(&format!("{repeat}[{}]/", count + 1))
+        self.instances
+            .contains(&format!("{repeat}[{}]/", count + 1))
     }
 }

@@ -6,8 +6,16 @@ use branchbook_core::form::{Field, FieldKind, Form, MetaKind, Node, Texts};
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 /// The survey sheet's columns whose text is one cell (not one per language).
-const PLAIN: [&str; 8] =
-    ["required", "relevant", "constraint", "calculation", "default", "read_only", "choice_filter", "appearance"];
+const PLAIN: [&str; 8] = [
+    "required",
+    "relevant",
+    "constraint",
+    "calculation",
+    "default",
+    "read_only",
+    "choice_filter",
+    "appearance",
+];
 /// Per-language columns of the survey sheet.
 const TRANSLATED: [&str; 4] = ["label", "hint", "required_message", "constraint_message"];
 
@@ -16,7 +24,9 @@ type Row = Vec<(String, String)>;
 
 /// The .xlsx bytes of `form` as an XLSForm.
 pub fn to_xlsx(form: &Form) -> Result<Vec<u8>, XlsxError> {
-    let w = Writer { languages: form.languages.iter().map(|l| l.name.clone()).collect() };
+    let w = Writer {
+        languages: form.languages.iter().map(|l| l.name.clone()).collect(),
+    };
     let mut survey = Vec::new();
     w.nodes(&form.body, &mut survey);
     let mut book = Workbook::new();
@@ -27,7 +37,10 @@ pub fn to_xlsx(form: &Form) -> Result<Vec<u8>, XlsxError> {
         .values()
         .flat_map(|list| {
             list.choices.iter().map(|c| {
-                let mut row = vec![("list_name".to_owned(), list.name.clone()), ("name".to_owned(), c.name.clone())];
+                let mut row = vec![
+                    ("list_name".to_owned(), list.name.clone()),
+                    ("name".to_owned(), c.name.clone()),
+                ];
                 w.translated(&mut row, "label", &c.label);
                 row.extend(c.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
                 row
@@ -40,8 +53,14 @@ pub fn to_xlsx(form: &Form) -> Result<Vec<u8>, XlsxError> {
         ("form_id".to_owned(), form.id.clone()),
         ("version".to_owned(), form.version.clone()),
         ("form_title".to_owned(), form.title.clone()),
-        ("default_language".to_owned(), form.default_language.clone().unwrap_or_default()),
-        ("instance_name".to_owned(), form.instance_name.clone().unwrap_or_default()),
+        (
+            "default_language".to_owned(),
+            form.default_language.clone().unwrap_or_default(),
+        ),
+        (
+            "instance_name".to_owned(),
+            form.instance_name.clone().unwrap_or_default(),
+        ),
     ];
     write_sheet(&mut book, "settings", &[settings])?;
     book.save_to_buffer()
@@ -58,7 +77,10 @@ impl Writer {
             match node {
                 Node::Field(f) => out.push(self.field(f)),
                 Node::Group(g) => {
-                    let mut row = vec![("type".to_owned(), "begin group".to_owned()), ("name".to_owned(), g.name.clone())];
+                    let mut row = vec![
+                        ("type".to_owned(), "begin group".to_owned()),
+                        ("name".to_owned(), g.name.clone()),
+                    ];
                     self.translated(&mut row, "label", &g.label);
                     plain(&mut row, "relevant", &g.relevant);
                     plain(&mut row, "appearance", &g.appearance);
@@ -67,7 +89,10 @@ impl Writer {
                     out.push(vec![("type".to_owned(), "end group".to_owned())]);
                 }
                 Node::Repeat(r) => {
-                    let mut row = vec![("type".to_owned(), "begin repeat".to_owned()), ("name".to_owned(), r.name.clone())];
+                    let mut row = vec![
+                        ("type".to_owned(), "begin repeat".to_owned()),
+                        ("name".to_owned(), r.name.clone()),
+                    ];
                     self.translated(&mut row, "label", &r.label);
                     plain(&mut row, "relevant", &r.relevant);
                     plain(&mut row, "appearance", &r.appearance);
@@ -81,8 +106,16 @@ impl Writer {
     }
 
     fn field(&self, f: &Field) -> Row {
-        let mut row = vec![("type".to_owned(), type_name(&f.kind)), ("name".to_owned(), f.name.clone())];
-        for (column, texts) in TRANSLATED.into_iter().zip([&f.label, &f.hint, &f.required_message, &f.constraint_message]) {
+        let mut row = vec![
+            ("type".to_owned(), type_name(&f.kind)),
+            ("name".to_owned(), f.name.clone()),
+        ];
+        for (column, texts) in TRANSLATED.into_iter().zip([
+            &f.label,
+            &f.hint,
+            &f.required_message,
+            &f.constraint_message,
+        ]) {
             self.translated(&mut row, column, texts);
         }
         let cells = [
@@ -99,7 +132,11 @@ impl Writer {
             plain(&mut row, column, value);
         }
         if !f.parameters.is_empty() {
-            let params: Vec<String> = f.parameters.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let params: Vec<String> = f
+                .parameters
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             row.push(("parameters".to_owned(), params.join(" ")));
         }
         row
@@ -108,11 +145,20 @@ impl Writer {
     /// `label` for the language-less text, `label::Tiếng Việt (vi)` for a language; in the
     /// form's language order, so the workbook reads back with the same languages.
     fn translated(&self, row: &mut Row, column: &str, texts: &Texts) {
-        let rank = |lang: &str| self.languages.iter().position(|l| l == lang).map_or(usize::MAX, |i| i + 1);
+        let rank = |lang: &str| {
+            self.languages
+                .iter()
+                .position(|l| l == lang)
+                .map_or(usize::MAX, |i| i + 1)
+        };
         let mut entries: Vec<(&String, &String)> = texts.0.iter().collect();
         entries.sort_by_key(|(lang, _)| if lang.is_empty() { 0 } else { rank(lang) });
         for (lang, text) in entries {
-            let name = if lang.is_empty() { column.to_owned() } else { format!("{column}::{lang}") };
+            let name = if lang.is_empty() {
+                column.to_owned()
+            } else {
+                format!("{column}::{lang}")
+            };
             row.push((name, text.clone()));
         }
     }
@@ -121,14 +167,20 @@ impl Writer {
 /// The `type` cell of a field.
 fn type_name(kind: &FieldKind) -> String {
     let with_list = |t: &str, list: &str, or_other: bool| {
-        if or_other { format!("{t} {list} or_other") } else { format!("{t} {list}") }
+        if or_other {
+            format!("{t} {list} or_other")
+        } else {
+            format!("{t} {list}")
+        }
     };
     match kind {
         FieldKind::Text => "text".into(),
         FieldKind::Integer => "integer".into(),
         FieldKind::Decimal => "decimal".into(),
         FieldKind::SelectOne { list, or_other } => with_list("select_one", list, *or_other),
-        FieldKind::SelectMultiple { list, or_other } => with_list("select_multiple", list, *or_other),
+        FieldKind::SelectMultiple { list, or_other } => {
+            with_list("select_multiple", list, *or_other)
+        }
         FieldKind::Date => "date".into(),
         FieldKind::Time => "time".into(),
         FieldKind::DateTime => "dateTime".into(),

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use branchbook_core::form::{Choice, ChoiceList, Field, FieldKind, Form, Group, Node, Repeat, Source, Texts};
+use branchbook_core::form::{
+    Choice, ChoiceList, Field, FieldKind, Form, Group, Node, Repeat, Source, Texts,
+};
 
 /// Top-level groups.
 pub const GROUPS: usize = 20;
@@ -19,8 +21,14 @@ fn texts(t: &str) -> Texts {
 }
 
 fn field(name: &str, kind: FieldKind) -> Field {
-    let source = Source { sheet: "survey".into(), row: 0 };
-    Field { constraint_message: texts("Not allowed"), ..Field::new(name, kind, texts(&format!("Question {name}")), source) }
+    let source = Source {
+        sheet: "survey".into(),
+        row: 0,
+    };
+    Field {
+        constraint_message: texts("Not allowed"),
+        ..Field::new(name, kind, texts(&format!("Question {name}")), source)
+    }
 }
 
 fn node(f: Field) -> Node {
@@ -28,7 +36,10 @@ fn node(f: Field) -> Node {
 }
 
 fn yes_no() -> FieldKind {
-    FieldKind::SelectOne { list: "yn".into(), or_other: false }
+    FieldKind::SelectOne {
+        list: "yn".into(),
+        or_other: false,
+    }
 }
 
 /// 20 groups x 20 fields: integers with constraints, selects and texts whose relevance
@@ -46,14 +57,21 @@ fn top_groups() -> Vec<Node> {
                             constraint: Some(". >= 0 and . <= 100".into()),
                             ..field(&name, FieldKind::Integer)
                         },
-                        1 => Field { relevant: Some(format!("{} < 90", prev(1))), ..field(&name, yes_no()) },
+                        1 => Field {
+                            relevant: Some(format!("{} < 90", prev(1))),
+                            ..field(&name, yes_no())
+                        },
                         2 => Field {
                             relevant: Some(format!("{} = 'yes'", prev(1))),
                             constraint: Some(format!(". <= {} + 50", prev(2))),
                             ..field(&name, FieldKind::Integer)
                         },
                         3 if g > 0 => Field {
-                            relevant: Some(format!("${{f{}_0}} != 55 and string-length({}) < 5", g - 1, prev(1))),
+                            relevant: Some(format!(
+                                "${{f{}_0}} != 55 and string-length({}) < 5",
+                                g - 1,
+                                prev(1)
+                            )),
                             ..field(&name, FieldKind::Text)
                         },
                         3 => field(&name, FieldKind::Text),
@@ -68,8 +86,16 @@ fn top_groups() -> Vec<Node> {
             Node::Group(Group {
                 name: format!("g{g}"),
                 label: texts(&format!("Section {g}")),
-                relevant: if g > 0 { Some(format!("${{f{}_0}} != 99", g - 1)) } else { None },
-                appearance: if g % 4 == 0 { Some("field-list".into()) } else { None },
+                relevant: if g > 0 {
+                    Some(format!("${{f{}_0}} != 99", g - 1))
+                } else {
+                    None
+                },
+                appearance: if g % 4 == 0 {
+                    Some("field-list".into())
+                } else {
+                    None
+                },
                 children,
                 source: Source::default(),
             })
@@ -80,39 +106,83 @@ fn top_groups() -> Vec<Node> {
 /// The household roster: 20 questions per member, each member one page.
 fn members() -> Node {
     let f = field;
-    let one = |name: &str, list: &str| field(name, FieldKind::SelectOne { list: list.into(), or_other: false });
+    let one = |name: &str, list: &str| {
+        field(
+            name,
+            FieldKind::SelectOne {
+                list: list.into(),
+                or_other: false,
+            },
+        )
+    };
     let children = vec![
-        Field { required: Some("true()".into()), ..f("m_name", FieldKind::Text) },
+        Field {
+            required: Some("true()".into()),
+            ..f("m_name", FieldKind::Text)
+        },
         one("m_sex", "sex"),
-        Field { constraint: Some(". >= 0 and . < 120".into()), ..f("m_age", FieldKind::Integer) },
+        Field {
+            constraint: Some(". >= 0 and . < 120".into()),
+            ..f("m_age", FieldKind::Integer)
+        },
         one("m_rel", "rel"),
-        Field { relevant: Some("${m_age} < 18".into()), ..f("m_school", FieldKind::Text) },
-        Field { relevant: Some("${m_age} >= 15".into()), ..f("m_job", FieldKind::Text) },
-        Field { relevant: Some("${m_age} >= 15".into()), ..one("m_married", "yn") },
+        Field {
+            relevant: Some("${m_age} < 18".into()),
+            ..f("m_school", FieldKind::Text)
+        },
+        Field {
+            relevant: Some("${m_age} >= 15".into()),
+            ..f("m_job", FieldKind::Text)
+        },
+        Field {
+            relevant: Some("${m_age} >= 15".into()),
+            ..one("m_married", "yn")
+        },
         Field {
             relevant: Some("${m_married} = 'yes'".into()),
             constraint: Some(". >= 15 and . <= ${f0_0} + 100".into()),
             ..f("m_spouse_age", FieldKind::Integer)
         },
         one("m_eth", "eth"),
-        Field { calculation: Some("position(..)".into()), ..f("m_pos", FieldKind::Calculate) },
-        Field { calculation: Some("if(${m_pos} = 1, 'yes', 'no')".into()), ..f("m_is_head", FieldKind::Calculate) },
-        Field { calculation: Some("2026 - ${m_age}".into()), ..f("m_birth_year", FieldKind::Calculate) },
+        Field {
+            calculation: Some("position(..)".into()),
+            ..f("m_pos", FieldKind::Calculate)
+        },
+        Field {
+            calculation: Some("if(${m_pos} = 1, 'yes', 'no')".into()),
+            ..f("m_is_head", FieldKind::Calculate)
+        },
+        Field {
+            calculation: Some("2026 - ${m_age}".into()),
+            ..f("m_birth_year", FieldKind::Calculate)
+        },
         one("m_loan", "yn"),
         Field {
             relevant: Some("${m_loan} = 'yes'".into()),
             constraint: Some(". > 0 and . <= 1000".into()),
             ..f("m_loan_amount", FieldKind::Decimal)
         },
-        Field { relevant: Some("${m_sex} = 'f' and ${m_age} >= 15".into()), ..one("m_pregnant", "yn") },
-        Field { relevant: Some("${m_pregnant} = 'yes'".into()), ..one("m_checkup", "yn") },
-        Field { calculation: Some("if(${m_age} < 18, 1, 0)".into()), ..f("m_child", FieldKind::Calculate) },
+        Field {
+            relevant: Some("${m_sex} = 'f' and ${m_age} >= 15".into()),
+            ..one("m_pregnant", "yn")
+        },
+        Field {
+            relevant: Some("${m_pregnant} = 'yes'".into()),
+            ..one("m_checkup", "yn")
+        },
+        Field {
+            calculation: Some("if(${m_age} < 18, 1, 0)".into()),
+            ..f("m_child", FieldKind::Calculate)
+        },
         Field {
             relevant: Some("${m_child} = 1 and ${m_married} = 'yes'".into()),
             ..f("m_child_marriage", FieldKind::Note)
         },
         f("m_phone", FieldKind::Text),
-        Field { relevant: Some("${hh_head_name} != ''".into()), ..f("m_notes", FieldKind::Text) },
+        Field {
+            relevant: Some("${hh_head_name} != ''".into()),
+            ..f("m_notes", FieldKind::Text)
+        },
     ];
     Node::Repeat(Repeat {
         name: "members".into(),
@@ -128,9 +198,20 @@ fn members() -> Node {
 fn list(name: &str, names: &[String]) -> (String, ChoiceList) {
     let choices = names
         .iter()
-        .map(|n| Choice { name: n.clone(), label: texts(n), extra: BTreeMap::new(), source: Source::default() })
+        .map(|n| Choice {
+            name: n.clone(),
+            label: texts(n),
+            extra: BTreeMap::new(),
+            source: Source::default(),
+        })
         .collect();
-    (name.into(), ChoiceList { name: name.into(), choices })
+    (
+        name.into(),
+        ChoiceList {
+            name: name.into(),
+            choices,
+        },
+    )
 }
 
 /// The whole form: a household head, the 20 groups, the roster and four totals.
@@ -138,12 +219,27 @@ pub fn generated_form() -> Form {
     let mut body = vec![node(field("hh_head_name", FieldKind::Text))];
     body.extend(top_groups());
     body.push(members());
-    body.push(node(Field { calculation: Some("count(${members})".into()), ..field("hh_size", FieldKind::Calculate) }));
-    body.push(node(Field { calculation: Some("sum(${m_age})".into()), ..field("total_age", FieldKind::Calculate) }));
-    body.push(node(Field { calculation: Some("sum(${m_child})".into()), ..field("children", FieldKind::Calculate) }));
-    body.push(node(Field { constraint: Some(". = ${hh_size}".into()), ..field("hh_check", FieldKind::Integer) }));
+    body.push(node(Field {
+        calculation: Some("count(${members})".into()),
+        ..field("hh_size", FieldKind::Calculate)
+    }));
+    body.push(node(Field {
+        calculation: Some("sum(${m_age})".into()),
+        ..field("total_age", FieldKind::Calculate)
+    }));
+    body.push(node(Field {
+        calculation: Some("sum(${m_child})".into()),
+        ..field("children", FieldKind::Calculate)
+    }));
+    body.push(node(Field {
+        constraint: Some(". = ${hh_size}".into()),
+        ..field("hh_check", FieldKind::Integer)
+    }));
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let eth: Vec<String> = branchbook_core::domain::ETHNICITIES.iter().map(|e| e.key.to_string()).collect();
+    let eth: Vec<String> = branchbook_core::domain::ETHNICITIES
+        .iter()
+        .map(|e| e.key.to_string())
+        .collect();
     Form {
         id: "bench".into(),
         version: "1".into(),

@@ -32,7 +32,9 @@ pub struct Branchbook {
 
 impl std::fmt::Debug for Branchbook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Branchbook").field("data_dir", &self.data_dir).finish_non_exhaustive()
+        f.debug_struct("Branchbook")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -69,7 +71,11 @@ impl Branchbook {
     /// is encrypted at rest; the same key must be given every time. `device_id` is the
     /// phone's stable id, recorded in the `deviceid` field of forms that ask for it.
     #[uniffi::constructor]
-    pub fn open(data_dir: String, key: Option<Vec<u8>>, device_id: String) -> Result<Arc<Self>, BranchbookError> {
+    pub fn open(
+        data_dir: String,
+        key: Option<Vec<u8>>,
+        device_id: String,
+    ) -> Result<Arc<Self>, BranchbookError> {
         let data_dir = PathBuf::from(data_dir);
         std::fs::create_dir_all(&data_dir).map_err(|e| BranchbookError::Storage {
             reason: format!("cannot create the data folder {}: {e}", data_dir.display()),
@@ -122,14 +128,20 @@ impl Branchbook {
         for suffix in ["", "-wal", "-shm"] {
             database_bytes += file_size(&with_suffix(db, suffix));
         }
-        Ok(StorageUsage { database_bytes, photo_bytes: folder_size(&with_suffix(db, ".photos")) })
+        Ok(StorageUsage {
+            database_bytes,
+            photo_bytes: folder_size(&with_suffix(db, ".photos")),
+        })
     }
 }
 
 impl Branchbook {
     /// How a new survey session starts: now, in Vietnam's zone, with this phone's id and
     /// account name for the metadata fields.
-    pub(crate) fn session_options(&self, language: Option<String>) -> Result<SessionOptions, BranchbookError> {
+    pub(crate) fn session_options(
+        &self,
+        language: Option<String>,
+    ) -> Result<SessionOptions, BranchbookError> {
         Ok(SessionOptions {
             language,
             now: Utc::now(),
@@ -142,7 +154,10 @@ impl Branchbook {
     fn count_gatherings(&self, state: RecordState) -> Result<u64, BranchbookError> {
         let mut total = 0u64;
         loop {
-            let page = Page { offset: u32::try_from(total).unwrap_or(u32::MAX), limit: Page::MAX_LIMIT };
+            let page = Page {
+                offset: u32::try_from(total).unwrap_or(u32::MAX),
+                limit: Page::MAX_LIMIT,
+            };
             let n = self.store.list_gatherings(Some(state), page)?.len() as u64;
             total += n;
             if n < u64::from(Page::MAX_LIMIT) {
@@ -165,7 +180,9 @@ fn file_size(path: &Path) -> u64 {
 
 /// Bytes of the files in `dir` and its sub-folders (0 when it is missing).
 fn folder_size(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     entries
         .flatten()
         .map(|e| match e.file_type() {

@@ -160,12 +160,17 @@ impl BranchbookError {
 
     /// Shorthand for [`BranchbookError::WrongState`].
     pub(crate) fn wrong_state(reason: impl Into<String>) -> BranchbookError {
-        BranchbookError::WrongState { reason: reason.into() }
+        BranchbookError::WrongState {
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for [`BranchbookError::InvalidInput`].
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> BranchbookError {
-        BranchbookError::InvalidInput { field: field.into(), reason: reason.into() }
+        BranchbookError::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -173,16 +178,23 @@ impl From<StoreError> for BranchbookError {
     fn from(e: StoreError) -> Self {
         let reason = e.to_string();
         match e {
-            StoreError::NotFound { kind, id } => BranchbookError::NotFound { what: kind.as_str().into(), id },
+            StoreError::NotFound { kind, id } => BranchbookError::NotFound {
+                what: kind.as_str().into(),
+                id,
+            },
             StoreError::WrongKey { .. } => BranchbookError::WrongKey { reason },
             StoreError::KeyLength { .. } => BranchbookError::invalid("key", reason),
-            StoreError::WrongState { .. } | StoreError::FormMismatch { .. } => BranchbookError::WrongState { reason },
+            StoreError::WrongState { .. } | StoreError::FormMismatch { .. } => {
+                BranchbookError::WrongState { reason }
+            }
             StoreError::Stale { .. } => BranchbookError::Stale { reason },
             StoreError::Rejected { problems, .. } => BranchbookError::AnswersRejected { problems },
             StoreError::FormInvalid { problems, .. } => BranchbookError::FormInvalid { problems },
             StoreError::Session(e) => e.into(),
             StoreError::Invalid { field, reason } => BranchbookError::invalid(field, reason),
-            StoreError::Csv { line, reason } => BranchbookError::invalid(format!("CSV line {line}"), reason),
+            StoreError::Csv { line, reason } => {
+                BranchbookError::invalid(format!("CSV line {line}"), reason)
+            }
             StoreError::Photo(e) => e.into(),
             StoreError::Open { .. }
             | StoreError::TooNew { .. }
@@ -210,10 +222,15 @@ impl From<SessionError> for BranchbookError {
     fn from(e: SessionError) -> Self {
         let reason = e.to_string();
         match e {
-            SessionError::UnknownQuestion { question } => BranchbookError::NotFound { what: "question".into(), id: question },
+            SessionError::UnknownQuestion { question } => BranchbookError::NotFound {
+                what: "question".into(),
+                id: question,
+            },
             SessionError::WrongType { question, .. }
             | SessionError::InvalidValue { question, .. }
-            | SessionError::UnknownChoice { question, .. } => BranchbookError::invalid(question, reason),
+            | SessionError::UnknownChoice { question, .. } => {
+                BranchbookError::invalid(question, reason)
+            }
             SessionError::UnknownLanguage { .. } => BranchbookError::invalid("language", reason),
             SessionError::NotARepeat { .. } => BranchbookError::invalid("repeat path", reason),
             SessionError::NotShown { .. }
@@ -222,7 +239,9 @@ impl From<SessionError> for BranchbookError {
             | SessionError::PageIncomplete { .. }
             | SessionError::AtEnd
             | SessionError::AtStart => BranchbookError::WrongState { reason },
-            SessionError::FormMismatch { .. } | SessionError::BadState { .. } => BranchbookError::Storage { reason },
+            SessionError::FormMismatch { .. } | SessionError::BadState { .. } => {
+                BranchbookError::Storage { reason }
+            }
         }
     }
 }
@@ -234,11 +253,16 @@ impl From<crate::sync::SyncError> for BranchbookError {
         let reason = e.to_string();
         match e {
             SyncError::BadServerUrl { .. } => BranchbookError::invalid("server address", reason),
-            SyncError::BadEnrollmentQr { .. } => BranchbookError::invalid("enrollment code", reason),
+            SyncError::BadEnrollmentQr { .. } => {
+                BranchbookError::invalid("enrollment code", reason)
+            }
             SyncError::NotEnrolled => BranchbookError::NotEnrolled { reason },
             SyncError::Revoked { .. } => BranchbookError::DeviceRevoked { reason },
             SyncError::Refused { status, .. } => BranchbookError::ServerRefused { status, reason },
-            SyncError::TooLarge { .. } => BranchbookError::ServerRefused { status: 413, reason },
+            SyncError::TooLarge { .. } => BranchbookError::ServerRefused {
+                status: 413,
+                reason,
+            },
             SyncError::Insecure { .. } => BranchbookError::InsecureConnection { reason },
             SyncError::Unreachable { .. }
             | SyncError::ServerFault { .. }
@@ -274,24 +298,60 @@ mod tests {
     fn store_errors_keep_their_context_in_a_kind_the_ui_can_act_on() {
         let id = Uuid::now_v7();
         assert_eq!(
-            BranchbookError::from(StoreError::NotFound { kind: RecordKind::Household, id: id.to_string() }),
-            BranchbookError::NotFound { what: "household".into(), id: id.to_string() }
+            BranchbookError::from(StoreError::NotFound {
+                kind: RecordKind::Household,
+                id: id.to_string()
+            }),
+            BranchbookError::NotFound {
+                what: "household".into(),
+                id: id.to_string()
+            }
         );
-        let stale = StoreError::Stale { kind: RecordKind::Household, id, base: 1, current: 2 };
-        assert!(matches!(BranchbookError::from(stale), BranchbookError::Stale { reason } if reason.contains("revision 2")));
-        let csv = StoreError::Csv { line: 3, reason: "unknown sex".into() };
-        assert_eq!(BranchbookError::from(csv), BranchbookError::invalid("CSV line 3", "unknown sex"));
-        let photo = StoreError::Photo(PhotoError::Unsupported { path: "/tmp/a.heic".into(), format: "HEIC".into() });
-        assert!(matches!(BranchbookError::from(photo), BranchbookError::PhotoUnreadable { reason } if reason.contains("HEIC")));
-        let session = StoreError::Session(SessionError::UnknownLanguage { language: "fr".into() });
-        assert!(matches!(BranchbookError::from(session), BranchbookError::InvalidInput { field, .. } if field == "language"));
+        let stale = StoreError::Stale {
+            kind: RecordKind::Household,
+            id,
+            base: 1,
+            current: 2,
+        };
+        assert!(
+            matches!(BranchbookError::from(stale), BranchbookError::Stale { reason } if reason.contains("revision 2"))
+        );
+        let csv = StoreError::Csv {
+            line: 3,
+            reason: "unknown sex".into(),
+        };
+        assert_eq!(
+            BranchbookError::from(csv),
+            BranchbookError::invalid("CSV line 3", "unknown sex")
+        );
+        let photo = StoreError::Photo(PhotoError::Unsupported {
+            path: "/tmp/a.heic".into(),
+            format: "HEIC".into(),
+        });
+        assert!(
+            matches!(BranchbookError::from(photo), BranchbookError::PhotoUnreadable { reason } if reason.contains("HEIC"))
+        );
+        let session = StoreError::Session(SessionError::UnknownLanguage {
+            language: "fr".into(),
+        });
+        assert!(
+            matches!(BranchbookError::from(session), BranchbookError::InvalidInput { field, .. } if field == "language")
+        );
     }
 
     #[test]
     fn session_errors_name_the_question_as_the_field() {
-        let e = SessionError::InvalidValue { question: "member[2]/age".into(), reason: "NaN is not a number".into() };
-        assert!(matches!(BranchbookError::from(e), BranchbookError::InvalidInput { field, .. } if field == "member[2]/age"));
-        assert!(matches!(BranchbookError::from(SessionError::AtEnd), BranchbookError::WrongState { .. }));
+        let e = SessionError::InvalidValue {
+            question: "member[2]/age".into(),
+            reason: "NaN is not a number".into(),
+        };
+        assert!(
+            matches!(BranchbookError::from(e), BranchbookError::InvalidInput { field, .. } if field == "member[2]/age")
+        );
+        assert!(matches!(
+            BranchbookError::from(SessionError::AtEnd),
+            BranchbookError::WrongState { .. }
+        ));
         assert!(matches!(
             BranchbookError::from(SessionError::UnknownQuestion { question: "nope".into() }),
             BranchbookError::NotFound { what, id } if what == "question" && id == "nope"
@@ -302,26 +362,70 @@ mod tests {
     #[test]
     fn sync_errors_tell_a_revoked_phone_from_a_missing_network() {
         use crate::sync::{SyncError, SyncStep};
-        let revoked = BranchbookError::from(SyncError::Revoked { step: SyncStep::PushRecords });
+        let revoked = BranchbookError::from(SyncError::Revoked {
+            step: SyncStep::PushRecords,
+        });
         assert!(matches!(revoked, BranchbookError::DeviceRevoked { .. }));
-        assert_eq!(revoked.user_message(UiLanguage::Vi), i18n::text(TextKey::ErrorDeviceRevoked, UiLanguage::Vi));
-        let offline = SyncError::Unreachable { step: SyncStep::Changes, detail: "timed out".into() };
-        assert!(matches!(BranchbookError::from(offline), BranchbookError::Network { .. }));
-        let refused = SyncError::Refused { step: SyncStep::Enroll, status: 400, code: "bad_code".into(), detail: "unknown code".into() };
-        assert!(matches!(BranchbookError::from(refused), BranchbookError::ServerRefused { status: 400, .. }));
-        assert!(matches!(BranchbookError::from(SyncError::Cancelled), BranchbookError::Cancelled { .. }));
-        assert!(matches!(BranchbookError::from(SyncError::NotEnrolled), BranchbookError::NotEnrolled { .. }));
-        let insecure = SyncError::Insecure { step: SyncStep::Enroll, detail: "invalid peer certificate: UnknownIssuer".into() };
-        assert!(!insecure.is_retryable(), "the same network gives the same certificate");
+        assert_eq!(
+            revoked.user_message(UiLanguage::Vi),
+            i18n::text(TextKey::ErrorDeviceRevoked, UiLanguage::Vi)
+        );
+        let offline = SyncError::Unreachable {
+            step: SyncStep::Changes,
+            detail: "timed out".into(),
+        };
+        assert!(matches!(
+            BranchbookError::from(offline),
+            BranchbookError::Network { .. }
+        ));
+        let refused = SyncError::Refused {
+            step: SyncStep::Enroll,
+            status: 400,
+            code: "bad_code".into(),
+            detail: "unknown code".into(),
+        };
+        assert!(matches!(
+            BranchbookError::from(refused),
+            BranchbookError::ServerRefused { status: 400, .. }
+        ));
+        assert!(matches!(
+            BranchbookError::from(SyncError::Cancelled),
+            BranchbookError::Cancelled { .. }
+        ));
+        assert!(matches!(
+            BranchbookError::from(SyncError::NotEnrolled),
+            BranchbookError::NotEnrolled { .. }
+        ));
+        let insecure = SyncError::Insecure {
+            step: SyncStep::Enroll,
+            detail: "invalid peer certificate: UnknownIssuer".into(),
+        };
+        assert!(
+            !insecure.is_retryable(),
+            "the same network gives the same certificate"
+        );
         let insecure = BranchbookError::from(insecure);
-        assert!(matches!(insecure, BranchbookError::InsecureConnection { .. }), "not a bad code, not a missing network");
-        assert!(insecure.user_message(UiLanguage::Vi).contains("kết nối an toàn"));
+        assert!(
+            matches!(insecure, BranchbookError::InsecureConnection { .. }),
+            "not a bad code, not a missing network"
+        );
+        assert!(
+            insecure
+                .user_message(UiLanguage::Vi)
+                .contains("kết nối an toàn")
+        );
     }
 
     #[test]
     fn every_kind_has_a_message_for_the_user_in_both_languages() {
-        let e = BranchbookError::NotFound { what: "household".into(), id: "x".into() };
-        assert_ne!(e.user_message(UiLanguage::Vi), e.user_message(UiLanguage::En));
+        let e = BranchbookError::NotFound {
+            what: "household".into(),
+            id: "x".into(),
+        };
+        assert_ne!(
+            e.user_message(UiLanguage::Vi),
+            e.user_message(UiLanguage::En)
+        );
         assert!(e.user_message(UiLanguage::Vi).contains("Không tìm thấy"));
     }
 }

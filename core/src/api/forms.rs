@@ -3,9 +3,9 @@
 
 use super::{Branchbook, BranchbookError};
 use crate::engine::CompiledForm;
+use crate::ffi_time::UtcDateTime;
 use crate::form::Language;
 use crate::store::FormInfo;
-use crate::ffi_time::UtcDateTime;
 
 /// A form version as the form list and the settings screen show it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -60,7 +60,11 @@ impl Branchbook {
     }
 
     /// Form `form_id` at `version`, or its newest version when `version` is `None`.
-    pub fn form(&self, form_id: String, version: Option<String>) -> Result<FormSummary, BranchbookError> {
+    pub fn form(
+        &self,
+        form_id: String,
+        version: Option<String>,
+    ) -> Result<FormSummary, BranchbookError> {
         let info = self
             .store
             .forms()?
@@ -99,7 +103,8 @@ impl Branchbook {
         {
             let _ = bytes;
             Err(BranchbookError::Unsupported {
-                reason: "this build reads forms as JSON only (built without the xlsx feature)".into(),
+                reason: "this build reads forms as JSON only (built without the xlsx feature)"
+                    .into(),
             })
         }
     }

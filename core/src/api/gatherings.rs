@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use super::{Branchbook, BranchbookError, page};
 use crate::protocol::{Attendee, RosterMember};
-use crate::store::{Gathering, GatheringDetails, PhotoOptions, RecordState, StoredPhoto, Totals, WalkIn};
+use crate::store::{
+    Gathering, GatheringDetails, PhotoOptions, RecordState, StoredPhoto, Totals, WalkIn,
+};
 
 /// What a check-in (or a walk-in) gives back: her entry and the head counts after it,
 /// so the screen updates the list and the totals from one call.
@@ -35,12 +37,19 @@ pub struct CheckInCandidate {
 impl Branchbook {
     /// Opens a new gathering (topic and village are required); it stays open, and its
     /// attendance can change, until it is closed.
-    pub fn create_gathering(&self, details: GatheringDetails) -> Result<Gathering, BranchbookError> {
+    pub fn create_gathering(
+        &self,
+        details: GatheringDetails,
+    ) -> Result<Gathering, BranchbookError> {
         Ok(self.store.create_gathering(&details)?)
     }
 
     /// Changes an open gathering's kind, topic, village, time, facilitator or notes.
-    pub fn update_gathering(&self, gathering_id: Uuid, details: GatheringDetails) -> Result<Gathering, BranchbookError> {
+    pub fn update_gathering(
+        &self,
+        gathering_id: Uuid,
+        details: GatheringDetails,
+    ) -> Result<Gathering, BranchbookError> {
         Ok(self.store.update_gathering(gathering_id, &details)?)
     }
 
@@ -67,32 +76,57 @@ impl Branchbook {
         query: String,
         limit: u32,
     ) -> Result<Vec<CheckInCandidate>, BranchbookError> {
-        let present: HashSet<Uuid> =
-            self.store.attendees(gathering_id)?.into_iter().filter_map(|a| a.member_id).collect();
+        let present: HashSet<Uuid> = self
+            .store
+            .attendees(gathering_id)?
+            .into_iter()
+            .filter_map(|a| a.member_id)
+            .collect();
         let members = self.store.search_members(&query, page(0, limit))?;
         Ok(members
             .into_iter()
-            .map(|member| CheckInCandidate { checked_in: present.contains(&member.id), member })
+            .map(|member| CheckInCandidate {
+                checked_in: present.contains(&member.id),
+                member,
+            })
             .collect())
     }
 
     /// Checks roster member `member_id` in to open gathering `gathering_id`: one tap.
     /// Checking her in again changes nothing.
-    pub fn check_in(&self, gathering_id: Uuid, member_id: Uuid) -> Result<CheckIn, BranchbookError> {
+    pub fn check_in(
+        &self,
+        gathering_id: Uuid,
+        member_id: Uuid,
+    ) -> Result<CheckIn, BranchbookError> {
         let attendee = self.store.check_in(gathering_id, member_id)?;
-        Ok(CheckIn { attendee, totals: self.store.gathering_totals(gathering_id)? })
+        Ok(CheckIn {
+            attendee,
+            totals: self.store.gathering_totals(gathering_id)?,
+        })
     }
 
     /// Adds a person who is not on the roster (name, sex, and a birth year or an age
     /// group; ethnicity as a key from `ethnic_groups()` or a Vietnamese name).
-    pub fn add_walk_in(&self, gathering_id: Uuid, walk_in: WalkIn) -> Result<CheckIn, BranchbookError> {
+    pub fn add_walk_in(
+        &self,
+        gathering_id: Uuid,
+        walk_in: WalkIn,
+    ) -> Result<CheckIn, BranchbookError> {
         let attendee = self.store.add_walk_in(gathering_id, &walk_in)?;
-        Ok(CheckIn { attendee, totals: self.store.gathering_totals(gathering_id)? })
+        Ok(CheckIn {
+            attendee,
+            totals: self.store.gathering_totals(gathering_id)?,
+        })
     }
 
     /// Takes attendee `attendee_id` off open gathering `gathering_id`'s list; returns the
     /// totals after.
-    pub fn remove_attendee(&self, gathering_id: Uuid, attendee_id: Uuid) -> Result<Totals, BranchbookError> {
+    pub fn remove_attendee(
+        &self,
+        gathering_id: Uuid,
+        attendee_id: Uuid,
+    ) -> Result<Totals, BranchbookError> {
         self.store.remove_attendee(gathering_id, attendee_id)?;
         Ok(self.store.gathering_totals(gathering_id)?)
     }
@@ -115,23 +149,40 @@ impl Branchbook {
         attendee_id: Uuid,
         village: String,
     ) -> Result<RosterMember, BranchbookError> {
-        Ok(self.store.make_member(gathering_id, attendee_id, &village)?)
+        Ok(self
+            .store
+            .make_member(gathering_id, attendee_id, &village)?)
     }
 
     /// Takes in the photo the camera wrote at `file_path` (JPEG or PNG; downsized,
     /// location data removed) and attaches it to open gathering `gathering_id`. The file
     /// can be deleted afterwards.
-    pub fn attach_gathering_photo(&self, gathering_id: Uuid, file_path: String) -> Result<StoredPhoto, BranchbookError> {
-        Ok(self.store.attach_gathering_photo(gathering_id, Path::new(&file_path), PhotoOptions::default())?)
+    pub fn attach_gathering_photo(
+        &self,
+        gathering_id: Uuid,
+        file_path: String,
+    ) -> Result<StoredPhoto, BranchbookError> {
+        Ok(self.store.attach_gathering_photo(
+            gathering_id,
+            Path::new(&file_path),
+            PhotoOptions::default(),
+        )?)
     }
 
     /// Detaches photo `sha256` from open gathering `gathering_id`.
-    pub fn detach_gathering_photo(&self, gathering_id: Uuid, sha256: String) -> Result<(), BranchbookError> {
+    pub fn detach_gathering_photo(
+        &self,
+        gathering_id: Uuid,
+        sha256: String,
+    ) -> Result<(), BranchbookError> {
         Ok(self.store.detach_gathering_photo(gathering_id, &sha256)?)
     }
 
     /// The photos of gathering `gathering_id`, in the order they were taken.
-    pub fn gathering_photos(&self, gathering_id: Uuid) -> Result<Vec<StoredPhoto>, BranchbookError> {
+    pub fn gathering_photos(
+        &self,
+        gathering_id: Uuid,
+    ) -> Result<Vec<StoredPhoto>, BranchbookError> {
         Ok(self.store.gathering_photos(gathering_id)?)
     }
 

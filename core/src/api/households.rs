@@ -24,7 +24,9 @@ impl Branchbook {
         base_revision: u32,
         input: HouseholdInput,
     ) -> Result<Household, BranchbookError> {
-        Ok(self.store.edit_household(household_id, base_revision, &input)?)
+        Ok(self
+            .store
+            .edit_household(household_id, base_revision, &input)?)
     }
 
     /// Archives household `household_id` (moved away, merged), or brings it back: it
@@ -35,7 +37,9 @@ impl Branchbook {
         base_revision: u32,
         archived: bool,
     ) -> Result<Household, BranchbookError> {
-        Ok(self.store.set_household_archived(household_id, base_revision, archived)?)
+        Ok(self
+            .store
+            .set_household_archived(household_id, base_revision, archived)?)
     }
 
     /// Household `household_id` as it is now, with its members.
@@ -51,7 +55,9 @@ impl Branchbook {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<HouseholdSummary>, BranchbookError> {
-        Ok(self.store.list_households(village.as_deref(), include_archived, page(offset, limit))?)
+        Ok(self
+            .store
+            .list_households(village.as_deref(), include_archived, page(offset, limit))?)
     }
 
     /// Households whose head or a member has a name matching `query` as she types it:
@@ -73,11 +79,16 @@ impl Branchbook {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<SubmissionInfo>, BranchbookError> {
-        Ok(self.store.household_visits(household_id, page(offset, limit))?)
+        Ok(self
+            .store
+            .household_visits(household_id, page(offset, limit))?)
     }
 
     /// Every revision of household `household_id`, newest first: how it changed.
-    pub fn household_revisions(&self, household_id: Uuid) -> Result<Vec<Household>, BranchbookError> {
+    pub fn household_revisions(
+        &self,
+        household_id: Uuid,
+    ) -> Result<Vec<Household>, BranchbookError> {
         Ok(self.store.household_revisions(household_id)?)
     }
 }

@@ -13,7 +13,12 @@ use crate::store::{RosterChange, RosterImport};
 impl Branchbook {
     /// Active members whose name matches `query` (any accents, any case, word
     /// beginnings), best matches first.
-    pub fn search_members(&self, query: String, offset: u32, limit: u32) -> Result<Vec<RosterMember>, BranchbookError> {
+    pub fn search_members(
+        &self,
+        query: String,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<RosterMember>, BranchbookError> {
         Ok(self.store.search_members(&query, page(offset, limit))?)
     }
 
@@ -25,7 +30,9 @@ impl Branchbook {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<RosterMember>, BranchbookError> {
-        Ok(self.store.list_members(village.as_deref(), include_archived, page(offset, limit))?)
+        Ok(self
+            .store
+            .list_members(village.as_deref(), include_archived, page(offset, limit))?)
     }
 
     /// Member `member_id`.
@@ -37,7 +44,13 @@ impl Branchbook {
     /// `sex`, `birth_year`, `ethnicity`, `village`, `phone`, `member_code`, optional
     /// `id`): all of it, or nothing with [`BranchbookError::InvalidInput`] naming the
     /// first bad line. `change` says whether the file is the whole roster or an addition.
-    pub fn import_roster_csv(&self, file_path: String, change: RosterChange) -> Result<RosterImport, BranchbookError> {
-        Ok(self.store.import_roster_csv(Path::new(&file_path), change)?)
+    pub fn import_roster_csv(
+        &self,
+        file_path: String,
+        change: RosterChange,
+    ) -> Result<RosterImport, BranchbookError> {
+        Ok(self
+            .store
+            .import_roster_csv(Path::new(&file_path), change)?)
     }
 }

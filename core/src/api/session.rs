@@ -10,7 +10,9 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::{Branchbook, BranchbookError};
-use crate::engine::{Answer, FinalizeProblem, FormSession, JumpTarget, Screen, ScreenUpdate, SessionError};
+use crate::engine::{
+    Answer, FinalizeProblem, FormSession, JumpTarget, Screen, ScreenUpdate, SessionError,
+};
 use crate::form::Language;
 use crate::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
 
@@ -27,7 +29,9 @@ pub struct SurveySession {
 
 impl std::fmt::Debug for SurveySession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SurveySession").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("SurveySession")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -80,12 +84,17 @@ impl Branchbook {
     ) -> Result<Arc<SurveySession>, BranchbookError> {
         let form = self.form(form_id, version)?;
         let options = self.session_options(language)?;
-        let (info, session) = self.store.start_submission(&form.form_id, &form.version, household_id, &options)?;
+        let (info, session) =
+            self.store
+                .start_submission(&form.form_id, &form.version, household_id, &options)?;
         Ok(SurveySession::new(&self.store, info.uuid, session))
     }
 
     /// Reopens draft `submission_id` exactly where it was left.
-    pub fn resume_survey(&self, submission_id: Uuid) -> Result<Arc<SurveySession>, BranchbookError> {
+    pub fn resume_survey(
+        &self,
+        submission_id: Uuid,
+    ) -> Result<Arc<SurveySession>, BranchbookError> {
         let session = self.store.resume(submission_id)?;
         Ok(SurveySession::new(&self.store, submission_id, session))
     }
@@ -93,7 +102,10 @@ impl Branchbook {
     /// Starts changing finalized (or sent) submission `submission_id`: a new draft
     /// revision with the same answers; the finalized one stays as it was until this one
     /// is finalized (deleting the draft abandons the edit).
-    pub fn edit_submission(&self, submission_id: Uuid) -> Result<Arc<SurveySession>, BranchbookError> {
+    pub fn edit_submission(
+        &self,
+        submission_id: Uuid,
+    ) -> Result<Arc<SurveySession>, BranchbookError> {
         let session = self.store.edit_submission(submission_id)?;
         Ok(SurveySession::new(&self.store, submission_id, session))
     }
@@ -120,7 +132,11 @@ impl SurveySession {
     /// and saves the draft. An answer a constraint refuses is kept and shown with the
     /// form's message in the question's `error`; the page cannot be left until it is
     /// fixed. Returns what changed on the page.
-    pub fn set_answer(&self, question: String, answer: Answer) -> Result<ScreenUpdate, BranchbookError> {
+    pub fn set_answer(
+        &self,
+        question: String,
+        answer: Answer,
+    ) -> Result<ScreenUpdate, BranchbookError> {
         self.change(|s| Ok(s.set_answer(&question, answer)?))
     }
 
@@ -132,11 +148,22 @@ impl SurveySession {
     /// Takes in the photo the camera wrote at `file_path` (JPEG or PNG; downsized as
     /// the question asks, location data removed) as the answer to image question
     /// `question`, and saves the draft. The file can be deleted afterwards.
-    pub fn attach_photo(&self, question: String, file_path: String) -> Result<ScreenUpdate, BranchbookError> {
+    pub fn attach_photo(
+        &self,
+        question: String,
+        file_path: String,
+    ) -> Result<ScreenUpdate, BranchbookError> {
         self.change(|s| {
             let options = photo_options(s, &question);
-            let photo = self.store.attach_submission_photo(self.id, Path::new(&file_path), options)?;
-            Ok(s.set_answer(&question, Answer::Photo { sha256: photo.sha256 })?)
+            let photo =
+                self.store
+                    .attach_submission_photo(self.id, Path::new(&file_path), options)?;
+            Ok(s.set_answer(
+                &question,
+                Answer::Photo {
+                    sha256: photo.sha256,
+                },
+            )?)
         })
     }
 
@@ -149,7 +176,10 @@ impl SurveySession {
                 Err(SessionError::PageIncomplete { .. }) => false,
                 Err(e) => return Err(e.into()),
             };
-            Ok(PageTurn { moved, screen: s.screen() })
+            Ok(PageTurn {
+                moved,
+                screen: s.screen(),
+            })
         })
     }
 
@@ -217,7 +247,9 @@ impl SurveySession {
     /// listed.
     pub fn finalize(&self) -> Result<FinalizeOutcome, BranchbookError> {
         let mut filling = self.lock();
-        let Filling::Open(session) = &mut *filling else { return Err(finished()) };
+        let Filling::Open(session) = &mut *filling else {
+            return Err(finished());
+        };
         let submission = match session.finalize(Utc::now()) {
             Ok(submission) => submission,
             Err(problems) => return Ok(FinalizeOutcome::NeedsAttention { problems }),
@@ -227,7 +259,9 @@ impl SurveySession {
                 *filling = Filling::Finalized;
                 Ok(FinalizeOutcome::Finalized { submission })
             }
-            Err(StoreError::Rejected { problems, .. }) => Ok(FinalizeOutcome::NeedsAttention { problems }),
+            Err(StoreError::Rejected { problems, .. }) => {
+                Ok(FinalizeOutcome::NeedsAttention { problems })
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -235,7 +269,11 @@ impl SurveySession {
 
 impl SurveySession {
     fn new(store: &Arc<Store>, id: Uuid, session: FormSession) -> Arc<SurveySession> {
-        Arc::new(SurveySession { store: Arc::clone(store), id, filling: Mutex::new(Filling::Open(Box::new(session))) })
+        Arc::new(SurveySession {
+            store: Arc::clone(store),
+            id,
+            filling: Mutex::new(Filling::Open(Box::new(session))),
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, Filling> {
@@ -245,7 +283,10 @@ impl SurveySession {
     }
 
     /// Runs `f` on the open session.
-    fn with_open<T>(&self, f: impl FnOnce(&mut FormSession) -> Result<T, BranchbookError>) -> Result<T, BranchbookError> {
+    fn with_open<T>(
+        &self,
+        f: impl FnOnce(&mut FormSession) -> Result<T, BranchbookError>,
+    ) -> Result<T, BranchbookError> {
         match &mut *self.lock() {
             Filling::Open(session) => f(session),
             Filling::Finalized => Err(finished()),
@@ -255,7 +296,10 @@ impl SurveySession {
     /// Runs `f` on the open session, then saves the draft. Should the save fail, the
     /// error is returned and the next successful save (it writes the whole draft)
     /// catches up.
-    fn change<T>(&self, f: impl FnOnce(&mut FormSession) -> Result<T, BranchbookError>) -> Result<T, BranchbookError> {
+    fn change<T>(
+        &self,
+        f: impl FnOnce(&mut FormSession) -> Result<T, BranchbookError>,
+    ) -> Result<T, BranchbookError> {
         self.with_open(|s| {
             let out = f(s)?;
             self.store.save_draft(s)?;
@@ -265,7 +309,9 @@ impl SurveySession {
 }
 
 fn finished() -> BranchbookError {
-    BranchbookError::wrong_state("this survey is finalized: open it again with edit_submission to change it")
+    BranchbookError::wrong_state(
+        "this survey is finalized: open it again with edit_submission to change it",
+    )
 }
 
 /// How the photo for image question `question` is stored: the question's `max-pixels`

@@ -25,7 +25,10 @@ impl Branchbook {
     }
 
     /// How many surveys (of `form_id`, or all) are drafts, finalized and sent.
-    pub fn submission_counts(&self, form_id: Option<String>) -> Result<StateCounts, BranchbookError> {
+    pub fn submission_counts(
+        &self,
+        form_id: Option<String>,
+    ) -> Result<StateCounts, BranchbookError> {
         Ok(self.store.submission_counts(form_id.as_deref())?)
     }
 

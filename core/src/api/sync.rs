@@ -30,7 +30,9 @@ impl Branchbook {
         device_label: String,
         cancel: Arc<CancelHandle>,
     ) -> Result<Enrollment, BranchbookError> {
-        Ok(self.sync_client()?.enroll_with_qr(qr_payload, device_label, cancel)?)
+        Ok(self
+            .sync_client()?
+            .enroll_with_qr(qr_payload, device_label, cancel)?)
     }
 
     /// Enrolls this phone with a typed server address (`https://...`) and enrollment code.
@@ -41,12 +43,16 @@ impl Branchbook {
         device_label: String,
         cancel: Arc<CancelHandle>,
     ) -> Result<Enrollment, BranchbookError> {
-        Ok(self.sync_client()?.enroll_with_code(server_url, code, device_label, cancel)?)
+        Ok(self
+            .sync_client()?
+            .enroll_with_code(server_url, code, device_label, cancel)?)
     }
 
     /// The enrollment of this phone (branch, areas, account), or `None` before it is enrolled.
     pub fn enrollment(&self) -> Result<Option<Enrollment>, BranchbookError> {
-        let Some(account) = self.store.sync_account()? else { return Ok(None) };
+        let Some(account) = self.store.sync_account()? else {
+            return Ok(None);
+        };
         Ok(Some(Enrollment {
             device_id: account.device_id.to_string(),
             branch_name: account.branch.name,
@@ -68,7 +74,11 @@ impl Branchbook {
     /// [`BranchbookError::Cancelled`]. A revoked phone gets [`BranchbookError::DeviceRevoked`];
     /// no network gets [`BranchbookError::Network`] after the retries, with nothing lost.
     /// A second call while a pass runs is refused with [`BranchbookError::WrongState`].
-    pub fn sync(&self, observer: Box<dyn SyncObserver>, cancel: Arc<CancelHandle>) -> Result<SyncReport, BranchbookError> {
+    pub fn sync(
+        &self,
+        observer: Box<dyn SyncObserver>,
+        cancel: Arc<CancelHandle>,
+    ) -> Result<SyncReport, BranchbookError> {
         let client = self.sync_client()?;
         let Ok(_running) = self.sending.running.try_lock() else {
             return Err(BranchbookError::wrong_state("a send is already running"));
@@ -80,7 +90,11 @@ impl Branchbook {
 impl Branchbook {
     /// The sync client on its own connection to the data, opened once.
     fn sync_client(&self) -> Result<Arc<SyncClient>, BranchbookError> {
-        let mut slot = self.sending.client.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self
+            .sending
+            .client
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if let Some(client) = &*slot {
             return Ok(Arc::clone(client));
         }

@@ -49,7 +49,13 @@ fn run(path: &Path, output: Output) -> ExitCode {
         }
         Ok(form) => form,
     };
-    let say = |line: String| if output == Output::Summary { println!("{line}") } else { eprintln!("{line}") };
+    let say = |line: String| {
+        if output == Output::Summary {
+            println!("{line}")
+        } else {
+            eprintln!("{line}")
+        }
+    };
     match form {
         Ok(compiled) => {
             let form = compiled.form();
@@ -77,9 +83,12 @@ fn run(path: &Path, output: Output) -> ExitCode {
 /// anything else XLSForm. The outer error is a file that cannot be read at all.
 fn read(path: &Path) -> Result<Result<CompiledForm, FormError>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
-        let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
         return Ok(load_json(&text));
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
@@ -99,7 +108,9 @@ fn count(nodes: &[Node], counts: &mut Counts) {
     for node in nodes {
         match node {
             Node::Field(f) => match f.kind {
-                FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => counts.computed += 1,
+                FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => {
+                    counts.computed += 1
+                }
                 _ => counts.questions += 1,
             },
             Node::Group(g) => {
@@ -125,13 +136,23 @@ fn summary(form: &Form) -> String {
             format!("{}{}", l.name, if default { " [default]" } else { "" })
         })
         .collect();
-    let or_none = |s: &str| if s.is_empty() { "(none)".to_owned() } else { s.to_owned() };
+    let or_none = |s: &str| {
+        if s.is_empty() {
+            "(none)".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
     format!(
         "form ok\n  id: {}\n  version: {}\n  title: {}\n  languages: {}\n  questions: {}\n  calculated/metadata fields: {}\n  groups: {}\n  repeats: {}\n  choice lists: {}\n  sha256: {}\n",
         form.id,
         or_none(&form.version),
         form.title,
-        if languages.is_empty() { "(none)".to_owned() } else { languages.join(", ") },
+        if languages.is_empty() {
+            "(none)".to_owned()
+        } else {
+            languages.join(", ")
+        },
         counts.questions,
         counts.computed,
         counts.groups,

@@ -105,7 +105,10 @@ pub struct GeoPoint {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Misfit {
     /// The question takes another kind of answer.
-    WrongType { expected: &'static str, given: &'static str },
+    WrongType {
+        expected: &'static str,
+        given: &'static str,
+    },
     /// The right kind, but not a usable value.
     Invalid(String),
     /// The question takes no answer (a note, a calculation...).
@@ -119,7 +122,11 @@ impl CalendarDate {
 
     fn from_naive(d: NaiveDate) -> CalendarDate {
         use chrono::Datelike;
-        CalendarDate { year: d.year(), month: d.month() as u8, day: d.day() as u8 }
+        CalendarDate {
+            year: d.year(),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }
     }
 }
 
@@ -156,19 +163,28 @@ fn expected(kind: &FieldKind) -> &'static str {
         FieldKind::Geopoint => "a GPS position",
         FieldKind::Image => "a photo",
         FieldKind::Acknowledge => "an acknowledgement",
-        FieldKind::Note | FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => "no answer",
+        FieldKind::Note | FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => {
+            "no answer"
+        }
     }
 }
 
 /// The stored text of an answer to a question of `kind`. Choice names are checked
 /// against the offered choices by the caller.
 pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misfit> {
-    let wrong = |a: &Answer| Misfit::WrongType { expected: expected(kind), given: a.describe() };
+    let wrong = |a: &Answer| Misfit::WrongType {
+        expected: expected(kind),
+        given: a.describe(),
+    };
     match (kind, answer) {
         (FieldKind::Text, Answer::Text { value }) => Ok(crate::text::nfc(&value)),
         (FieldKind::Integer, Answer::Integer { value }) => Ok(value.to_string()),
-        (FieldKind::Decimal, Answer::Decimal { value }) if value.is_finite() => Ok(number_to_string(value)),
-        (FieldKind::Decimal, Answer::Decimal { value }) => Err(Misfit::Invalid(format!("{value} is not a number"))),
+        (FieldKind::Decimal, Answer::Decimal { value }) if value.is_finite() => {
+            Ok(number_to_string(value))
+        }
+        (FieldKind::Decimal, Answer::Decimal { value }) => {
+            Err(Misfit::Invalid(format!("{value} is not a number")))
+        }
         (FieldKind::Decimal, Answer::Integer { value }) => Ok(value.to_string()),
         (FieldKind::SelectOne { .. }, Answer::Choice { name }) => Ok(name.trim().to_string()),
         (FieldKind::SelectMultiple { .. }, Answer::Choices { names }) => {
@@ -184,15 +200,22 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
             }
             Ok(out.join(" "))
         }
-        (FieldKind::Date, Answer::Date { value }) => value
-            .to_naive()
-            .map(dates::format_iso_date)
-            .ok_or_else(|| Misfit::Invalid(format!("{}-{}-{} is not a date", value.year, value.month, value.day))),
+        (FieldKind::Date, Answer::Date { value }) => {
+            value.to_naive().map(dates::format_iso_date).ok_or_else(|| {
+                Misfit::Invalid(format!(
+                    "{}-{}-{} is not a date",
+                    value.year, value.month, value.day
+                ))
+            })
+        }
         (FieldKind::Time, Answer::Time { value: t }) => {
             if t.hour < 24 && t.minute < 60 && t.second < 60 {
                 Ok(format!("{:02}:{:02}:{:02}", t.hour, t.minute, t.second))
             } else {
-                Err(Misfit::Invalid(format!("{}:{}:{} is not a time of day", t.hour, t.minute, t.second)))
+                Err(Misfit::Invalid(format!(
+                    "{}:{}:{} is not a time of day",
+                    t.hour, t.minute, t.second
+                )))
             }
         }
         (FieldKind::DateTime, Answer::DateTime { value }) => Ok(dates::format_iso_datetime(value)),
@@ -202,7 +225,9 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
             if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) {
                 Ok(s)
             } else {
-                Err(Misfit::Invalid("a photo is referenced by the 64 hex digits of its SHA-256".into()))
+                Err(Misfit::Invalid(
+                    "a photo is referenced by the 64 hex digits of its SHA-256".into(),
+                ))
             }
         }
         (FieldKind::Acknowledge, Answer::Acknowledged) => Ok("OK".into()),
@@ -221,7 +246,10 @@ fn geopoint_to_stored(g: &GeoPoint) -> Result<String, Misfit> {
         && g.altitude.is_none_or(f64::is_finite)
         && g.accuracy.is_none_or(|a| a.is_finite() && a >= 0.0);
     if !ok {
-        return Err(Misfit::Invalid(format!("{}, {} is not a position on Earth", g.latitude, g.longitude)));
+        return Err(Misfit::Invalid(format!(
+            "{}, {} is not a position on Earth",
+            g.latitude, g.longitude
+        )));
     }
     let n = |x: Option<f64>| number_to_string(x.unwrap_or(0.0));
     Ok(format!(
@@ -248,7 +276,9 @@ fn stored_to_geopoint(s: &str) -> Option<GeoPoint> {
 
 fn stored_to_time(s: &str) -> Option<NaiveTime> {
     let head = s.get(..8).unwrap_or(s);
-    NaiveTime::parse_from_str(head, "%H:%M:%S").or_else(|_| NaiveTime::parse_from_str(head, "%H:%M")).ok()
+    NaiveTime::parse_from_str(head, "%H:%M:%S")
+        .or_else(|_| NaiveTime::parse_from_str(head, "%H:%M"))
+        .ok()
 }
 
 /// The typed answer behind a stored text (None when empty or not parsable as the kind).
@@ -257,10 +287,16 @@ pub(crate) fn from_stored(kind: &FieldKind, s: &str) -> Option<Answer> {
         return None;
     }
     Some(match kind {
-        FieldKind::Text | FieldKind::Calculate | FieldKind::Hidden | FieldKind::Note | FieldKind::Meta(_) => {
-            Answer::Text { value: s.to_string() }
-        }
-        FieldKind::Integer => Answer::Integer { value: s.trim().parse().ok()? },
+        FieldKind::Text
+        | FieldKind::Calculate
+        | FieldKind::Hidden
+        | FieldKind::Note
+        | FieldKind::Meta(_) => Answer::Text {
+            value: s.to_string(),
+        },
+        FieldKind::Integer => Answer::Integer {
+            value: s.trim().parse().ok()?,
+        },
         FieldKind::Decimal => {
             let value = string_to_number(s);
             if !value.is_finite() {
@@ -268,20 +304,34 @@ pub(crate) fn from_stored(kind: &FieldKind, s: &str) -> Option<Answer> {
             }
             Answer::Decimal { value }
         }
-        FieldKind::SelectOne { .. } => Answer::Choice { name: s.trim().to_string() },
-        FieldKind::SelectMultiple { .. } => {
-            Answer::Choices { names: s.split_whitespace().map(str::to_string).collect() }
-        }
-        FieldKind::Date => Answer::Date { value: CalendarDate::from_naive(dates::parse_date(s.trim())?) },
+        FieldKind::SelectOne { .. } => Answer::Choice {
+            name: s.trim().to_string(),
+        },
+        FieldKind::SelectMultiple { .. } => Answer::Choices {
+            names: s.split_whitespace().map(str::to_string).collect(),
+        },
+        FieldKind::Date => Answer::Date {
+            value: CalendarDate::from_naive(dates::parse_date(s.trim())?),
+        },
         FieldKind::Time => {
             let t = stored_to_time(s)?;
             Answer::Time {
-                value: TimeOfDay { hour: t.hour() as u8, minute: t.minute() as u8, second: t.second() as u8 },
+                value: TimeOfDay {
+                    hour: t.hour() as u8,
+                    minute: t.minute() as u8,
+                    second: t.second() as u8,
+                },
             }
         }
-        FieldKind::DateTime => Answer::DateTime { value: dates::parse_datetime(s.trim())? },
-        FieldKind::Geopoint => Answer::Geopoint { value: stored_to_geopoint(s)? },
-        FieldKind::Image => Answer::Photo { sha256: s.to_string() },
+        FieldKind::DateTime => Answer::DateTime {
+            value: dates::parse_datetime(s.trim())?,
+        },
+        FieldKind::Geopoint => Answer::Geopoint {
+            value: stored_to_geopoint(s)?,
+        },
+        FieldKind::Image => Answer::Photo {
+            sha256: s.to_string(),
+        },
         FieldKind::Acknowledge => Answer::Acknowledged,
     })
 }
@@ -311,14 +361,19 @@ pub(crate) fn to_json(kind: &FieldKind, s: &str) -> Option<Json> {
             }
             json!(n)
         }
-        FieldKind::SelectMultiple { .. } => Json::Array(s.split_whitespace().map(|c| json!(c)).collect()),
+        FieldKind::SelectMultiple { .. } => {
+            Json::Array(s.split_whitespace().map(|c| json!(c)).collect())
+        }
         FieldKind::Geopoint => {
             let g = stored_to_geopoint(s)?;
             json!({"latitude": g.latitude, "longitude": g.longitude, "altitude": g.altitude, "accuracy": g.accuracy})
         }
         FieldKind::Acknowledge => json!(true),
         FieldKind::DateTime => {
-            json!(dates::parse_datetime(s.trim()).map_or_else(|| s.to_string(), dates::format_iso_datetime))
+            json!(
+                dates::parse_datetime(s.trim())
+                    .map_or_else(|| s.to_string(), dates::format_iso_datetime)
+            )
         }
         _ => json!(s),
     })
@@ -335,9 +390,10 @@ pub(crate) fn from_json(kind: &FieldKind, v: &Json) -> Result<String, String> {
             None => want("an integer"),
         },
         (FieldKind::Integer, _) => want("an integer"),
-        (FieldKind::Decimal, Json::Number(n)) => {
-            n.as_f64().map(number_to_string).ok_or_else(|| format!("{n} is not a number"))
-        }
+        (FieldKind::Decimal, Json::Number(n)) => n
+            .as_f64()
+            .map(number_to_string)
+            .ok_or_else(|| format!("{n} is not a number")),
         (FieldKind::Decimal, _) => want("a number"),
         (FieldKind::SelectMultiple { .. }, Json::Array(items)) => {
             let mut names = Vec::new();
@@ -355,25 +411,38 @@ pub(crate) fn from_json(kind: &FieldKind, v: &Json) -> Result<String, String> {
             let (Some(latitude), Some(longitude)) = (num("latitude"), num("longitude")) else {
                 return want("a position with latitude and longitude");
             };
-            let g = GeoPoint { latitude, longitude, altitude: num("altitude"), accuracy: num("accuracy") };
-            geopoint_to_stored(&g).map_err(|_| format!("{latitude}, {longitude} is not a position on Earth"))
+            let g = GeoPoint {
+                latitude,
+                longitude,
+                altitude: num("altitude"),
+                accuracy: num("accuracy"),
+            };
+            geopoint_to_stored(&g)
+                .map_err(|_| format!("{latitude}, {longitude} is not a position on Earth"))
         }
         (FieldKind::Geopoint, _) => want("a position"),
         (FieldKind::Acknowledge, Json::Bool(b)) => Ok(if *b { "OK".into() } else { String::new() }),
         (FieldKind::Acknowledge, _) => want("true"),
-        (FieldKind::Date | FieldKind::Meta(MetaKind::Today), Json::String(s)) if dates::parse_date(s).is_some() => {
+        (FieldKind::Date | FieldKind::Meta(MetaKind::Today), Json::String(s))
+            if dates::parse_date(s).is_some() =>
+        {
             Ok(s.clone())
         }
         (FieldKind::Date | FieldKind::Meta(MetaKind::Today), _) => want("a date YYYY-MM-DD"),
         (FieldKind::Time, Json::String(s)) if stored_to_time(s).is_some() => Ok(s.clone()),
         (FieldKind::Time, _) => want("a time HH:MM:SS"),
-        (FieldKind::DateTime | FieldKind::Meta(MetaKind::Start | MetaKind::End), Json::String(s)) => {
-            dates::parse_datetime(s)
-                .map(dates::format_iso_datetime)
-                .ok_or_else(|| format!("expected a date and time, found {v}"))
+        (
+            FieldKind::DateTime | FieldKind::Meta(MetaKind::Start | MetaKind::End),
+            Json::String(s),
+        ) => dates::parse_datetime(s)
+            .map(dates::format_iso_datetime)
+            .ok_or_else(|| format!("expected a date and time, found {v}")),
+        (FieldKind::DateTime | FieldKind::Meta(MetaKind::Start | MetaKind::End), _) => {
+            want("a date and time")
         }
-        (FieldKind::DateTime | FieldKind::Meta(MetaKind::Start | MetaKind::End), _) => want("a date and time"),
-        (FieldKind::Image, Json::String(s)) if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) => {
+        (FieldKind::Image, Json::String(s))
+            if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
             Ok(s.clone())
         }
         (FieldKind::Image, _) => want("the SHA-256 of a photo"),
@@ -387,11 +456,17 @@ mod tests {
     use super::*;
 
     fn one() -> FieldKind {
-        FieldKind::SelectOne { list: "l".into(), or_other: false }
+        FieldKind::SelectOne {
+            list: "l".into(),
+            or_other: false,
+        }
     }
 
     fn many() -> FieldKind {
-        FieldKind::SelectMultiple { list: "l".into(), or_other: false }
+        FieldKind::SelectMultiple {
+            list: "l".into(),
+            or_other: false,
+        }
     }
 
     /// Every question type: typed answer -> stored text -> typed answer and JSON -> stored text.
@@ -400,20 +475,63 @@ mod tests {
         let t = dates::parse_datetime("2026-11-05T10:04:05+07:00").unwrap();
         let hash = "ab".repeat(32);
         let cases: Vec<(FieldKind, Answer, &str, Json)> = vec![
-            (FieldKind::Text, Answer::Text { value: "Thào".into() }, "Thào", json!("Thào")),
-            (FieldKind::Integer, Answer::Integer { value: -42 }, "-42", json!(-42)),
-            (FieldKind::Decimal, Answer::Decimal { value: 2.5 }, "2.5", json!(2.5)),
-            (one(), Answer::Choice { name: "hmong".into() }, "hmong", json!("hmong")),
-            (many(), Answer::Choices { names: vec!["b".into(), "a".into()] }, "b a", json!(["b", "a"])),
+            (
+                FieldKind::Text,
+                Answer::Text {
+                    value: "Thào".into(),
+                },
+                "Thào",
+                json!("Thào"),
+            ),
+            (
+                FieldKind::Integer,
+                Answer::Integer { value: -42 },
+                "-42",
+                json!(-42),
+            ),
+            (
+                FieldKind::Decimal,
+                Answer::Decimal { value: 2.5 },
+                "2.5",
+                json!(2.5),
+            ),
+            (
+                one(),
+                Answer::Choice {
+                    name: "hmong".into(),
+                },
+                "hmong",
+                json!("hmong"),
+            ),
+            (
+                many(),
+                Answer::Choices {
+                    names: vec!["b".into(), "a".into()],
+                },
+                "b a",
+                json!(["b", "a"]),
+            ),
             (
                 FieldKind::Date,
-                Answer::Date { value: CalendarDate { year: 2000, month: 2, day: 29 } },
+                Answer::Date {
+                    value: CalendarDate {
+                        year: 2000,
+                        month: 2,
+                        day: 29,
+                    },
+                },
                 "2000-02-29",
                 json!("2000-02-29"),
             ),
             (
                 FieldKind::Time,
-                Answer::Time { value: TimeOfDay { hour: 7, minute: 5, second: 0 } },
+                Answer::Time {
+                    value: TimeOfDay {
+                        hour: 7,
+                        minute: 5,
+                        second: 0,
+                    },
+                },
                 "07:05:00",
                 json!("07:05:00"),
             ),
@@ -426,13 +544,30 @@ mod tests {
             (
                 FieldKind::Geopoint,
                 Answer::Geopoint {
-                    value: GeoPoint { latitude: 22.3, longitude: 103.8, altitude: Some(1500.0), accuracy: Some(4.5) },
+                    value: GeoPoint {
+                        latitude: 22.3,
+                        longitude: 103.8,
+                        altitude: Some(1500.0),
+                        accuracy: Some(4.5),
+                    },
                 },
                 "22.3 103.8 1500 4.5",
                 json!({"latitude": 22.3, "longitude": 103.8, "altitude": 1500.0, "accuracy": 4.5}),
             ),
-            (FieldKind::Image, Answer::Photo { sha256: "AB".repeat(32) }, &hash, json!(hash)),
-            (FieldKind::Acknowledge, Answer::Acknowledged, "OK", json!(true)),
+            (
+                FieldKind::Image,
+                Answer::Photo {
+                    sha256: "AB".repeat(32),
+                },
+                &hash,
+                json!(hash),
+            ),
+            (
+                FieldKind::Acknowledge,
+                Answer::Acknowledged,
+                "OK",
+                json!(true),
+            ),
         ];
         for (kind, answer, stored, js) in cases {
             let s = to_stored(&kind, answer.clone()).unwrap();
@@ -451,27 +586,86 @@ mod tests {
     fn wrong_types_and_bad_values_are_refused() {
         assert_eq!(
             to_stored(&FieldKind::Integer, Answer::Text { value: "12".into() }),
-            Err(Misfit::WrongType { expected: "an integer", given: "text" })
+            Err(Misfit::WrongType {
+                expected: "an integer",
+                given: "text"
+            })
         );
-        assert!(matches!(to_stored(&FieldKind::Decimal, Answer::Decimal { value: f64::NAN }), Err(Misfit::Invalid(_))));
-        assert_eq!(to_stored(&FieldKind::Decimal, Answer::Integer { value: 3 }), Ok("3".into()));
-        let bad_date = Answer::Date { value: CalendarDate { year: 2001, month: 2, day: 29 } };
-        assert!(matches!(to_stored(&FieldKind::Date, bad_date), Err(Misfit::Invalid(_))));
-        let bad_time = Answer::Time { value: TimeOfDay { hour: 24, minute: 0, second: 0 } };
-        assert!(matches!(to_stored(&FieldKind::Time, bad_time), Err(Misfit::Invalid(_))));
-        let off_earth = GeoPoint { latitude: 91.0, longitude: 0.0, altitude: None, accuracy: None };
+        assert!(matches!(
+            to_stored(&FieldKind::Decimal, Answer::Decimal { value: f64::NAN }),
+            Err(Misfit::Invalid(_))
+        ));
+        assert_eq!(
+            to_stored(&FieldKind::Decimal, Answer::Integer { value: 3 }),
+            Ok("3".into())
+        );
+        let bad_date = Answer::Date {
+            value: CalendarDate {
+                year: 2001,
+                month: 2,
+                day: 29,
+            },
+        };
+        assert!(matches!(
+            to_stored(&FieldKind::Date, bad_date),
+            Err(Misfit::Invalid(_))
+        ));
+        let bad_time = Answer::Time {
+            value: TimeOfDay {
+                hour: 24,
+                minute: 0,
+                second: 0,
+            },
+        };
+        assert!(matches!(
+            to_stored(&FieldKind::Time, bad_time),
+            Err(Misfit::Invalid(_))
+        ));
+        let off_earth = GeoPoint {
+            latitude: 91.0,
+            longitude: 0.0,
+            altitude: None,
+            accuracy: None,
+        };
         assert!(matches!(
             to_stored(&FieldKind::Geopoint, Answer::Geopoint { value: off_earth }),
             Err(Misfit::Invalid(_))
         ));
         assert!(matches!(
-            to_stored(&FieldKind::Image, Answer::Photo { sha256: "abc".into() }),
+            to_stored(
+                &FieldKind::Image,
+                Answer::Photo {
+                    sha256: "abc".into()
+                }
+            ),
             Err(Misfit::Invalid(_))
         ));
-        assert!(matches!(to_stored(&many(), Answer::Choices { names: vec!["a b".into()] }), Err(Misfit::Invalid(_))));
-        assert_eq!(to_stored(&many(), Answer::Choices { names: vec!["a".into(), "a".into()] }), Ok("a".into()));
-        assert_eq!(to_stored(&FieldKind::Note, Answer::Acknowledged), Err(Misfit::NotAnswerable));
-        assert_eq!(to_stored(&FieldKind::Calculate, Answer::Text { value: "x".into() }), Err(Misfit::NotAnswerable));
+        assert!(matches!(
+            to_stored(
+                &many(),
+                Answer::Choices {
+                    names: vec!["a b".into()]
+                }
+            ),
+            Err(Misfit::Invalid(_))
+        ));
+        assert_eq!(
+            to_stored(
+                &many(),
+                Answer::Choices {
+                    names: vec!["a".into(), "a".into()]
+                }
+            ),
+            Ok("a".into())
+        );
+        assert_eq!(
+            to_stored(&FieldKind::Note, Answer::Acknowledged),
+            Err(Misfit::NotAnswerable)
+        );
+        assert_eq!(
+            to_stored(&FieldKind::Calculate, Answer::Text { value: "x".into() }),
+            Err(Misfit::NotAnswerable)
+        );
     }
 
     #[test]

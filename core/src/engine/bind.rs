@@ -70,9 +70,13 @@ impl Binder<'_> {
     pub fn expression(&self, text: &str, site: &Site<'_>) -> Result<Expr<Bound>, Vec<Problem>> {
         let parsed = match literal_boolean(text) {
             Some(b) => Expr::Call(if b { Func::True } else { Func::False }, Vec::new()),
-            None => expr::parse(text).map_err(|e| vec![problem(site, format!("{e} in `{text}`"))])?,
+            None => {
+                expr::parse(text).map_err(|e| vec![problem(site, format!("{e} in `{text}`"))])?
+            }
         };
-        parsed.try_map_refs(&mut |r, role| self.reference(r, role, site).map_err(|m| problem(site, m)))
+        parsed.try_map_refs(&mut |r, role| {
+            self.reference(r, role, site).map_err(|m| problem(site, m))
+        })
     }
 
     fn reference(&self, r: Reference, role: RefRole, site: &Site<'_>) -> Result<Bound, String> {
@@ -82,26 +86,41 @@ impl Binder<'_> {
             Target::Path(path) if path.is_current() => {
                 return match site.node {
                     Some(_) => Ok(Bound::Current),
-                    None => Err(format!("'.' has no field to refer to here (at character {at})")),
+                    None => Err(format!(
+                        "'.' has no field to refer to here (at character {at})"
+                    )),
                 };
             }
-            Target::Path(path) if !path.absolute && path.steps == [Step::Parent] && role == RefRole::Repeat => {
+            Target::Path(path)
+                if !path.absolute && path.steps == [Step::Parent] && role == RefRole::Repeat =>
+            {
                 // `position(..)`: the innermost repeat instance.
                 let Some(&repeat) = site.chain.last() else {
-                    return Err(format!("position(..) is used outside any repeat (at character {at})"));
+                    return Err(format!(
+                        "position(..) is used outside any repeat (at character {at})"
+                    ));
                 };
-                return Ok(Bound::Node { node: repeat, shared: site.chain.len() as u16 });
+                return Ok(Bound::Node {
+                    node: repeat,
+                    shared: site.chain.len() as u16,
+                });
             }
             Target::Path(path) => {
                 let last = match path.steps.last() {
                     Some(Step::Name(n)) => n.clone(),
-                    _ => return Err(format!("the path {path} is not supported; use ${{name}} (at character {at})")),
+                    _ => {
+                        return Err(format!(
+                            "the path {path} is not supported; use ${{name}} (at character {at})"
+                        ));
+                    }
                 };
                 let bare = !path.absolute && path.steps.len() == 1;
                 match (bare, site.choice_columns) {
                     (true, Some(columns)) => return choice_column(&last, columns, at),
                     (true, None) => {
-                        return Err(format!("'{last}' is not a reference; write ${{{last}}} (at character {at})"));
+                        return Err(format!(
+                            "'{last}' is not a reference; write ${{{last}}} (at character {at})"
+                        ));
                     }
                     // `/data/group/x` and `../x`: the field named by the last step.
                     (false, _) => last,
@@ -109,28 +128,54 @@ impl Binder<'_> {
             }
         };
         if self.duplicates.contains_key(&name) {
-            return Err(format!("${{{name}}} is ambiguous: several questions are named '{name}' (at character {at})"));
+            return Err(format!(
+                "${{{name}}} is ambiguous: several questions are named '{name}' (at character {at})"
+            ));
         }
         let Some(&node) = self.by_name.get(&name) else {
             return Err(format!("unknown question ${{{name}}} (at character {at})"));
         };
         let target = &self.nodes[node as usize];
-        let is_select = target
-            .field()
-            .is_some_and(|f| matches!(f.kind, FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }));
+        let is_select = target.field().is_some_and(|f| {
+            matches!(
+                f.kind,
+                FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }
+            )
+        });
         if role == RefRole::ChoiceField && !is_select {
-            return Err(format!("${{{name}}} is not a select question (at character {at})"));
+            return Err(format!(
+                "${{{name}}} is not a select question (at character {at})"
+            ));
         }
-        let shared = if role == RefRole::AllInstances { 0 } else { common_prefix(site.chain, &target.chain) };
-        Ok(Bound::Node { node, shared: shared as u16 })
+        let shared = if role == RefRole::AllInstances {
+            0
+        } else {
+            common_prefix(site.chain, &target.chain)
+        };
+        Ok(Bound::Node {
+            node,
+            shared: shared as u16,
+        })
     }
 
     /// Compiles the texts of one column (`label`, `hint`...), binding the `${name}`s in them.
-    pub fn templates(&self, texts: &Texts, site: &Site<'_>, problems: &mut Vec<Problem>) -> Templates {
+    pub fn templates(
+        &self,
+        texts: &Texts,
+        site: &Site<'_>,
+        problems: &mut Vec<Problem>,
+    ) -> Templates {
         let mut out = Vec::new();
         for (lang, text) in &texts.0 {
-            let column = if lang.is_empty() { site.column.to_string() } else { format!("{}::{lang}", site.column) };
-            let here = Site { column: &column, ..*site };
+            let column = if lang.is_empty() {
+                site.column.to_string()
+            } else {
+                format!("{}::{lang}", site.column)
+            };
+            let here = Site {
+                column: &column,
+                ..*site
+            };
             match self.template(text, &here) {
                 Ok(t) => out.push((lang.clone(), t)),
                 Err(p) => problems.extend(p),
@@ -145,13 +190,18 @@ impl Binder<'_> {
         let mut rest = text;
         let mut consumed_chars = 0;
         while let Some(start) = rest.find("${") {
-            let Some(len) = rest[start..].find('}') else { break };
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
             if start > 0 {
                 parts.push(Part::Text(rest[..start].to_string()));
             }
             let offset = consumed_chars + rest[..start].chars().count();
             let name = rest[start + 2..start + len].trim().to_string();
-            let r = Reference { target: Target::Field(name), offset };
+            let r = Reference {
+                target: Target::Field(name),
+                offset,
+            };
             match self.reference(r, RefRole::Value, site) {
                 Ok(b) => parts.push(Part::Ref(b)),
                 Err(m) => problems.push(problem(site, m)),
@@ -162,7 +212,11 @@ impl Binder<'_> {
         if !rest.is_empty() {
             parts.push(Part::Text(rest.to_string()));
         }
-        if problems.is_empty() { Ok(Template { parts }) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(Template { parts })
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -181,7 +235,9 @@ fn choice_column(name: &str, columns: &[String], at: usize) -> Result<Bound, Str
     }
     match columns.iter().position(|c| c == name) {
         Some(i) => Ok(Bound::ChoiceColumn(i as u32)),
-        None => Err(format!("the choices sheet has no column '{name}' for this list (at character {at})")),
+        None => Err(format!(
+            "the choices sheet has no column '{name}' for this list (at character {at})"
+        )),
     }
 }
 
@@ -190,7 +246,12 @@ fn common_prefix(a: &[NodeId], b: &[NodeId]) -> usize {
 }
 
 fn problem(site: &Site<'_>, message: String) -> Problem {
-    Problem { sheet: site.source.sheet.clone(), row: site.source.row, column: site.column.to_string(), message }
+    Problem {
+        sheet: site.source.sheet.clone(),
+        row: site.source.row,
+        column: site.column.to_string(),
+        message,
+    }
 }
 
 /// Calls `f` with each node an expression reads as a value (not `position(..)`'s repeat

@@ -195,7 +195,10 @@ impl CNode {
 
 /// Question kinds are shown; calculations, hidden values and metadata are not.
 pub(crate) fn is_question_kind(kind: &FieldKind) -> bool {
-    !matches!(kind, FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_))
+    !matches!(
+        kind,
+        FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_)
+    )
 }
 
 impl CompiledForm {
@@ -263,8 +266,12 @@ impl Builder {
             self.roots.push(id);
         }
         form.body = body;
-        let lists_by_name: HashMap<&str, u32> =
-            form.choices.keys().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
+        let lists_by_name: HashMap<&str, u32> = form
+            .choices
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i as u32))
+            .collect();
         let lists: Vec<CList> = form.choices.values().map(compile_list).collect();
         self.bind_all(&lists_by_name, &lists);
         let instance_name = self.bind_instance_name(&form);
@@ -275,7 +282,11 @@ impl Builder {
         }
         let mut compiled = CompiledForm {
             form,
-            question_total: self.roots.iter().map(|&r| self.nodes[r as usize].size).sum(),
+            question_total: self
+                .roots
+                .iter()
+                .map(|&r| self.nodes[r as usize].size)
+                .sum(),
             nodes: self.nodes,
             roots: self.roots,
             root_layout: self.root_layout,
@@ -291,12 +302,20 @@ impl Builder {
     }
 
     /// Adds a model node (and its subtree) in document order.
-    fn add(&mut self, node: &Node, parent: Option<NodeId>, chain: &[NodeId], position: u32) -> NodeId {
+    fn add(
+        &mut self,
+        node: &Node,
+        parent: Option<NodeId>,
+        chain: &[NodeId],
+        position: u32,
+    ) -> NodeId {
         let id = self.nodes.len() as NodeId;
         let name = node.name().to_string();
         // The first node keeps the name; later ones make it ambiguous to refer to.
         match self.by_name.entry(name.clone()) {
-            std::collections::hash_map::Entry::Occupied(_) => *self.duplicates.entry(name.clone()).or_insert(1) += 1,
+            std::collections::hash_map::Entry::Occupied(_) => {
+                *self.duplicates.entry(name.clone()).or_insert(1) += 1
+            }
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(id);
             }
@@ -331,11 +350,25 @@ impl Builder {
                     choice_filter: None,
                     parameters: f.parameters.clone(),
                 }));
-                (kind, &f.label, &f.relevant, &f.appearance, None, Some((**f).clone()))
+                (
+                    kind,
+                    &f.label,
+                    &f.relevant,
+                    &f.appearance,
+                    None,
+                    Some((**f).clone()),
+                )
             }
             Node::Group(g) => {
                 let field_list = is_field_list(&g.appearance);
-                (CKind::Group { field_list }, &g.label, &g.relevant, &g.appearance, None, None)
+                (
+                    CKind::Group { field_list },
+                    &g.label,
+                    &g.relevant,
+                    &g.appearance,
+                    None,
+                    None,
+                )
             }
             Node::Repeat(r) => {
                 let mut instance_chain = chain.to_vec();
@@ -349,7 +382,14 @@ impl Builder {
                     items: Vec::new(),
                     structural: Vec::new(),
                 }));
-                (kind, &r.label, &r.relevant, &r.appearance, r.repeat_count.clone(), None)
+                (
+                    kind,
+                    &r.label,
+                    &r.relevant,
+                    &r.appearance,
+                    r.repeat_count.clone(),
+                    None,
+                )
             }
         };
         self.nodes.push(CNode {
@@ -393,7 +433,11 @@ impl Builder {
 
     /// Binds every expression and text of every node.
     fn bind_all(&mut self, lists_by_name: &HashMap<&str, u32>, lists: &[CList]) {
-        let binder = Binder { nodes: &self.nodes, by_name: &self.by_name, duplicates: &self.duplicates };
+        let binder = Binder {
+            nodes: &self.nodes,
+            by_name: &self.by_name,
+            duplicates: &self.duplicates,
+        };
         let mut problems = Vec::new();
         let mut bound = Vec::with_capacity(self.nodes.len());
         for (i, n) in self.nodes.iter().enumerate() {
@@ -405,40 +449,53 @@ impl Builder {
                 source: &n.source,
                 column,
             };
-            let expr = |text: &Option<String>, column: &'static str, problems: &mut Vec<Problem>| {
-                text.as_deref().filter(|t| !t.trim().is_empty()).and_then(|t| {
-                    match binder.expression(t, &site(column)) {
-                        Ok(e) => Some(e),
-                        Err(p) => {
-                            problems.extend(p);
-                            None
-                        }
-                    }
-                })
-            };
+            let expr =
+                |text: &Option<String>, column: &'static str, problems: &mut Vec<Problem>| {
+                    text.as_deref()
+                        .filter(|t| !t.trim().is_empty())
+                        .and_then(|t| match binder.expression(t, &site(column)) {
+                            Ok(e) => Some(e),
+                            Err(p) => {
+                                problems.extend(p);
+                                None
+                            }
+                        })
+                };
             let relevant = expr(&self.relevants[i], "relevant", &mut problems);
             let count = expr(&self.counts[i], "repeat_count", &mut problems);
             let label_texts = binder.templates(&self.labels[i], &site("label"), &mut problems);
             let field = self.defs[i].as_ref().map(|f| {
                 let list = select_list(&f.kind).and_then(|l| lists_by_name.get(l).copied());
                 let columns = list.map(|l| lists[l as usize].columns.as_slice());
-                let filter_site = Site { choice_columns: Some(columns.unwrap_or(&[])), ..site("choice_filter") };
+                let filter_site = Site {
+                    choice_columns: Some(columns.unwrap_or(&[])),
+                    ..site("choice_filter")
+                };
                 let choice_filter = f
                     .choice_filter
                     .as_deref()
                     .filter(|t| !t.trim().is_empty())
-                    .and_then(|t| binder.expression(t, &filter_site).map_err(|p| problems.extend(p)).ok());
-                let default = f.default.as_deref().filter(|d| !d.is_empty()).and_then(|d| {
-                    if is_dynamic_default(d) {
+                    .and_then(|t| {
                         binder
-                            .expression(d, &site("default"))
-                            .map(DefaultValue::Expr)
+                            .expression(t, &filter_site)
                             .map_err(|p| problems.extend(p))
                             .ok()
-                    } else {
-                        Some(DefaultValue::Literal(d.to_string()))
-                    }
-                });
+                    });
+                let default = f
+                    .default
+                    .as_deref()
+                    .filter(|d| !d.is_empty())
+                    .and_then(|d| {
+                        if is_dynamic_default(d) {
+                            binder
+                                .expression(d, &site("default"))
+                                .map(DefaultValue::Expr)
+                                .map_err(|p| problems.extend(p))
+                                .ok()
+                        } else {
+                            Some(DefaultValue::Literal(d.to_string()))
+                        }
+                    });
                 BoundField {
                     list,
                     hint: binder.templates(&f.hint, &site("hint"), &mut problems),
@@ -474,11 +531,30 @@ impl Builder {
     }
 
     fn bind_instance_name(&mut self, form: &Form) -> Option<Expr<Bound>> {
-        let text = form.instance_name.as_deref().filter(|t| !t.trim().is_empty())?;
-        let binder = Binder { nodes: &self.nodes, by_name: &self.by_name, duplicates: &self.duplicates };
-        let source = Source { sheet: "settings".into(), row: 0 };
-        let site = Site { node: None, chain: &[], choice_columns: None, source: &source, column: "instance_name" };
-        binder.expression(text, &site).map_err(|p| self.problems.extend(p)).ok()
+        let text = form
+            .instance_name
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())?;
+        let binder = Binder {
+            nodes: &self.nodes,
+            by_name: &self.by_name,
+            duplicates: &self.duplicates,
+        };
+        let source = Source {
+            sheet: "settings".into(),
+            row: 0,
+        };
+        let site = Site {
+            node: None,
+            chain: &[],
+            choice_columns: None,
+            source: &source,
+            column: "instance_name",
+        };
+        binder
+            .expression(text, &site)
+            .map_err(|p| self.problems.extend(p))
+            .ok()
     }
 
     /// Marks which nodes are shown on a field-list page and counts questions.
@@ -499,7 +575,11 @@ impl Builder {
         };
         let is_question = n.is_question();
         // A field-list page cannot hold a repeat: such a group is shown question by question.
-        let own_page = if page.is_none() && field_list && !self.has_repeat_below(id) { Some(id) } else { None };
+        let own_page = if page.is_none() && field_list && !self.has_repeat_below(id) {
+            Some(id)
+        } else {
+            None
+        };
         self.nodes[id as usize].page = page;
         self.nodes[id as usize].ordinal = start;
         if is_question {
@@ -514,10 +594,9 @@ impl Builder {
     }
 
     fn has_repeat_below(&self, id: NodeId) -> bool {
-        self.nodes[id as usize]
-            .children
-            .iter()
-            .any(|&c| matches!(self.nodes[c as usize].kind, CKind::Repeat(_)) || self.has_repeat_below(c))
+        self.nodes[id as usize].children.iter().any(|&c| {
+            matches!(self.nodes[c as usize].kind, CKind::Repeat(_)) || self.has_repeat_below(c)
+        })
     }
 
     /// Creates the computed items, orders them, reports cycles, and indexes who reads what.
@@ -533,24 +612,38 @@ impl Builder {
             let parent_rel = n.parent.and_then(|p| rel_of[p as usize]);
             if n.relevant.is_some() || parent_rel.is_some() {
                 rel_of[i] = Some(items.len());
-                items.push(Item { kind: ItemKind::Relevance, node: id, scope: n.scope() });
+                items.push(Item {
+                    kind: ItemKind::Relevance,
+                    node: id,
+                    scope: n.scope(),
+                });
                 reads.push(collect_reads(n.relevant.as_ref()));
             }
             if let Some(calc) = n.field().and_then(|f| f.calculation.as_ref()) {
                 calc_of[i] = Some(items.len());
-                items.push(Item { kind: ItemKind::Calculation, node: id, scope: n.scope() });
+                items.push(Item {
+                    kind: ItemKind::Calculation,
+                    node: id,
+                    scope: n.scope(),
+                });
                 reads.push(collect_reads(Some(calc)));
             }
             if let Some(count) = n.repeat().and_then(|r| r.count.as_ref()) {
                 count_of[i] = Some(items.len());
-                items.push(Item { kind: ItemKind::RepeatCount, node: id, scope: n.scope() });
+                items.push(Item {
+                    kind: ItemKind::RepeatCount,
+                    node: id,
+                    scope: n.scope(),
+                });
                 reads.push(collect_reads(Some(count)));
             }
         }
         let mut edges = Vec::new();
         for (b, item) in items.iter().enumerate() {
             let ctx_chain = self.scope_chain_of(item.scope);
-            let parent_rel = self.nodes[item.node as usize].parent.and_then(|p| rel_of[p as usize]);
+            let parent_rel = self.nodes[item.node as usize]
+                .parent
+                .and_then(|p| rel_of[p as usize]);
             if let (ItemKind::Relevance, Some(p)) = (item.kind, parent_rel) {
                 edges.push((p, b));
             }
@@ -624,14 +717,20 @@ impl Builder {
         let members: Vec<String> = cycle.iter().map(describe).collect();
         let first = cycle.first().map(|&i| &items[i]);
         let (source, column) = match first {
-            Some(item) => (self.nodes[item.node as usize].source.clone(), column_of(item.kind)),
+            Some(item) => (
+                self.nodes[item.node as usize].source.clone(),
+                column_of(item.kind),
+            ),
             None => (Source::default(), ""),
         };
         Problem {
             sheet: source.sheet,
             row: source.row,
             column: column.into(),
-            message: format!("these expressions depend on each other in a cycle: {}", members.join(", ")),
+            message: format!(
+                "these expressions depend on each other in a cycle: {}",
+                members.join(", ")
+            ),
         }
     }
 }
@@ -659,10 +758,13 @@ fn column_of(kind: ItemKind) -> &'static str {
 fn collect_reads(e: Option<&Expr<Bound>>) -> Vec<(NodeId, u16)> {
     let mut out: Vec<(NodeId, u16)> = Vec::new();
     if let Some(e) = e {
-        value_reads(e, &mut |node, shared| match out.iter_mut().find(|(n, _)| *n == node) {
-            Some(entry) => entry.1 = entry.1.min(shared),
-            None => out.push((node, shared)),
-        });
+        value_reads(
+            e,
+            &mut |node, shared| match out.iter_mut().find(|(n, _)| *n == node) {
+                Some(entry) => entry.1 = entry.1.min(shared),
+                None => out.push((node, shared)),
+            },
+        );
     }
     out
 }
@@ -674,7 +776,9 @@ fn index_scope_items(c: &mut CompiledForm) {
         per_scope.entry(item.scope).or_default().push(i as ItemId);
     }
     c.root_items = per_scope.remove(&None).unwrap_or_default();
-    let repeats: Vec<NodeId> = (0..c.nodes.len() as NodeId).filter(|&i| c.node(i).repeat().is_some()).collect();
+    let repeats: Vec<NodeId> = (0..c.nodes.len() as NodeId)
+        .filter(|&i| c.node(i).repeat().is_some())
+        .collect();
     for r in repeats {
         let depth = c.node(r).chain.len() as u16;
         let mut structural: Vec<Dep> = Vec::new();
@@ -697,7 +801,11 @@ fn index_scope_items(c: &mut CompiledForm) {
 }
 
 fn compile_list(list: &crate::form::ChoiceList) -> CList {
-    let mut columns: Vec<String> = list.choices.iter().flat_map(|c| c.extra.keys().cloned()).collect();
+    let mut columns: Vec<String> = list
+        .choices
+        .iter()
+        .flat_map(|c| c.extra.keys().cloned())
+        .collect();
     columns.sort();
     columns.dedup();
     let choices = list
@@ -706,7 +814,10 @@ fn compile_list(list: &crate::form::ChoiceList) -> CList {
         .map(|c| CChoice {
             name: c.name.clone(),
             label: c.label.clone(),
-            values: columns.iter().map(|k| c.extra.get(k).cloned().unwrap_or_default()).collect(),
+            values: columns
+                .iter()
+                .map(|k| c.extra.get(k).cloned().unwrap_or_default())
+                .collect(),
         })
         .collect();
     CList { choices, columns }
@@ -722,7 +833,10 @@ fn select_list(kind: &FieldKind) -> Option<&str> {
 fn is_field_list(appearance: &Option<String>) -> bool {
     // `table-list` (a grid of selects) is a field-list page too: pyxform turns it into
     // `field-list`, and ODK Collect shows the whole group on one screen.
-    appearance.as_deref().is_some_and(|a| a.split_whitespace().any(|w| w == "field-list" || w == "table-list"))
+    appearance.as_deref().is_some_and(|a| {
+        a.split_whitespace()
+            .any(|w| w == "field-list" || w == "table-list")
+    })
 }
 
 /// A default is an expression (evaluated when the field's instance is created) when it
@@ -732,6 +846,9 @@ fn is_dynamic_default(d: &str) -> bool {
     if t.contains("${") {
         return true;
     }
-    let head: String = t.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '-' | ':' | '_')).collect();
+    let head: String = t
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | ':' | '_'))
+        .collect();
     !head.is_empty() && t[head.len()..].trim_start().starts_with('(')
 }

@@ -5,7 +5,10 @@
 /// Orders `n` vertices so that every edge `a -> b` (b reads what a writes) has `a` first.
 /// Ties keep the original (document) order. On failure returns the cycles found, each as
 /// its member vertices in document order.
-pub(crate) fn topological_order(n: usize, edges: &[(usize, usize)]) -> Result<Vec<usize>, Vec<Vec<usize>>> {
+pub(crate) fn topological_order(
+    n: usize,
+    edges: &[(usize, usize)],
+) -> Result<Vec<usize>, Vec<Vec<usize>>> {
     let mut succ = vec![Vec::new(); n];
     let mut indegree = vec![0usize; n];
     for &(a, b) in edges {
@@ -13,8 +16,10 @@ pub(crate) fn topological_order(n: usize, edges: &[(usize, usize)]) -> Result<Ve
         indegree[b] += 1;
     }
     // Kahn's algorithm with a min-heap, so independent items keep document order.
-    let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> =
-        (0..n).filter(|&v| indegree[v] == 0).map(std::cmp::Reverse).collect();
+    let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..n)
+        .filter(|&v| indegree[v] == 0)
+        .map(std::cmp::Reverse)
+        .collect();
     let mut order = Vec::with_capacity(n);
     while let Some(std::cmp::Reverse(v)) = ready.pop() {
         order.push(v);
@@ -98,14 +103,20 @@ mod tests {
 
     #[test]
     fn orders_dependencies_first_and_keeps_document_order() {
-        assert_eq!(topological_order(4, &[(3, 0), (2, 1)]), Ok(vec![2, 1, 3, 0]));
+        assert_eq!(
+            topological_order(4, &[(3, 0), (2, 1)]),
+            Ok(vec![2, 1, 3, 0])
+        );
         assert_eq!(topological_order(3, &[]), Ok(vec![0, 1, 2]));
     }
 
     #[test]
     fn reports_every_cycle_with_its_members() {
         let edges = [(0, 1), (1, 2), (2, 0), (3, 3), (4, 5), (5, 6)];
-        assert_eq!(topological_order(7, &edges), Err(vec![vec![0, 1, 2], vec![3]]));
+        assert_eq!(
+            topological_order(7, &edges),
+            Err(vec![vec![0, 1, 2], vec![3]])
+        );
     }
 
     #[test]

@@ -86,8 +86,14 @@ pub(crate) struct Instance {
 impl Instance {
     /// An instance with an empty root scope and nothing evaluated yet.
     pub fn empty(form: &CompiledForm) -> Instance {
-        let root =
-            Scope { repeat: None, parent: ROOT, depth: 0, index: 1, alive: true, slots: blank_slots(form, None) };
+        let root = Scope {
+            repeat: None,
+            parent: ROOT,
+            depth: 0,
+            index: 1,
+            alive: true,
+            slots: blank_slots(form, None),
+        };
         Instance {
             scopes: vec![root],
             queue: BTreeSet::new(),
@@ -196,25 +202,49 @@ impl Instance {
     }
 
     /// Creates an empty instance (values unset) without evaluating, for restoring.
-    pub fn push_blank_instance(&mut self, form: &CompiledForm, repeat: NodeId, parent: ScopeId) -> ScopeId {
+    pub fn push_blank_instance(
+        &mut self,
+        form: &CompiledForm,
+        repeat: NodeId,
+        parent: ScopeId,
+    ) -> ScopeId {
         let depth = self.scopes[parent as usize].depth + 1;
         let id = self.scopes.len() as ScopeId;
         let slot = self.slot_mut(form, repeat, parent);
         slot.instances.push(id);
         let index = slot.instances.len() as u32;
         let slots = blank_slots(form, Some(repeat));
-        self.scopes.push(Scope { repeat: Some(repeat), parent, depth, index, alive: true, slots });
+        self.scopes.push(Scope {
+            repeat: Some(repeat),
+            parent,
+            depth,
+            index,
+            alive: true,
+            slots,
+        });
         id
     }
 
-    fn push_instance(&mut self, world: &World<'_>, repeat: NodeId, parent: ScopeId, fresh: bool) -> ScopeId {
+    fn push_instance(
+        &mut self,
+        world: &World<'_>,
+        repeat: NodeId,
+        parent: ScopeId,
+        fresh: bool,
+    ) -> ScopeId {
         let id = self.push_blank_instance(world.form, repeat, parent);
         self.init_scope(world, id, fresh);
         id
     }
 
     /// Removes the instance at `index` (0-based) of `repeat` in `parent`.
-    pub fn remove_instance(&mut self, world: &World<'_>, repeat: NodeId, parent: ScopeId, index: usize) {
+    pub fn remove_instance(
+        &mut self,
+        world: &World<'_>,
+        repeat: NodeId,
+        parent: ScopeId,
+        index: usize,
+    ) {
         self.drop_instance(world.form, repeat, parent, index);
         // Later instances moved up: whatever uses position() there is evaluated again.
         let later: Vec<ScopeId> = self.instances(world.form, repeat, parent)[index..].to_vec();
@@ -225,7 +255,13 @@ impl Instance {
         self.run(world);
     }
 
-    fn drop_instance(&mut self, form: &CompiledForm, repeat: NodeId, parent: ScopeId, index: usize) {
+    fn drop_instance(
+        &mut self,
+        form: &CompiledForm,
+        repeat: NodeId,
+        parent: ScopeId,
+        index: usize,
+    ) {
         let instances = &mut self.slot_mut(form, repeat, parent).instances;
         if index >= instances.len() {
             return;
@@ -263,7 +299,9 @@ impl Instance {
         let kind = self.scopes[scope as usize].repeat;
         if fresh {
             for &node in form.layout(kind) {
-                let Some(field) = form.node(node).field() else { continue };
+                let Some(field) = form.node(node).field() else {
+                    continue;
+                };
                 let value = match (&field.default, filled_at_start(&field.kind)) {
                     (Some(DefaultValue::Literal(v)), _) => v.clone(),
                     (_, Some(meta)) => world.meta.get(meta).to_string(),
@@ -272,7 +310,9 @@ impl Instance {
                 self.slot_mut(form, node, scope).value = value;
             }
             for &node in form.layout(kind) {
-                if let Some(DefaultValue::Expr(e)) = form.node(node).field().and_then(|f| f.default.as_ref()) {
+                if let Some(DefaultValue::Expr(e)) =
+                    form.node(node).field().and_then(|f| f.default.as_ref())
+                {
                     let value = expr::eval(e, &self.ctx(world, scope, Some(node))).into_string();
                     self.slot_mut(form, node, scope).value = value;
                 }
@@ -291,8 +331,11 @@ impl Instance {
     /// Queues the items of a scope and of every scope below it.
     fn enqueue_subtree(&mut self, form: &CompiledForm, scope: ScopeId) {
         self.enqueue_scope(form, scope);
-        let nested: Vec<ScopeId> =
-            self.scopes[scope as usize].slots.iter().flat_map(|s| s.instances.iter().copied()).collect();
+        let nested: Vec<ScopeId> = self.scopes[scope as usize]
+            .slots
+            .iter()
+            .flat_map(|s| s.instances.iter().copied())
+            .collect();
         for s in nested {
             self.enqueue_subtree(form, s);
         }
@@ -323,7 +366,9 @@ impl Instance {
             return;
         }
         let mut found = Vec::new();
-        self.for_each_scope(form, anc, chain, dep.shared as usize, &mut |s| found.push(s));
+        self.for_each_scope(form, anc, chain, dep.shared as usize, &mut |s| {
+            found.push(s)
+        });
         for s in found {
             self.queue.insert(key(dep.item, s));
         }
@@ -350,14 +395,17 @@ impl Instance {
         match it.kind {
             ItemKind::Relevance => {
                 let parent_applies = node.parent.is_none_or(|p| {
-                    let ps = if form.node(p).repeat().is_some() { self.scopes[scope as usize].parent } else { scope };
+                    let ps = if form.node(p).repeat().is_some() {
+                        self.scopes[scope as usize].parent
+                    } else {
+                        scope
+                    };
                     self.slot(form, p, ps).relevant
                 });
                 let applies = parent_applies
-                    && node
-                        .relevant
-                        .as_ref()
-                        .is_none_or(|e| expr::eval(e, &self.ctx(world, scope, Some(it.node))).to_bool());
+                    && node.relevant.as_ref().is_none_or(|e| {
+                        expr::eval(e, &self.ctx(world, scope, Some(it.node))).to_bool()
+                    });
                 let slot = self.slot_mut(form, it.node, scope);
                 if slot.relevant != applies {
                     slot.relevant = applies;
@@ -366,7 +414,9 @@ impl Instance {
                 }
             }
             ItemKind::Calculation => {
-                let Some(calc) = node.field().and_then(|f| f.calculation.as_ref()) else { return };
+                let Some(calc) = node.field().and_then(|f| f.calculation.as_ref()) else {
+                    return;
+                };
                 let value = expr::eval(calc, &self.ctx(world, scope, Some(it.node))).into_string();
                 let slot = self.slot_mut(form, it.node, scope);
                 if slot.value != value {
@@ -377,9 +427,15 @@ impl Instance {
                 }
             }
             ItemKind::RepeatCount => {
-                let Some(count) = node.repeat().and_then(|r| r.count.as_ref()) else { return };
+                let Some(count) = node.repeat().and_then(|r| r.count.as_ref()) else {
+                    return;
+                };
                 let n = expr::eval(count, &self.ctx(world, scope, None)).to_number();
-                let wanted = if n.is_finite() && n > 0.0 { (n as usize).min(MAX_COUNTED_INSTANCES) } else { 0 };
+                let wanted = if n.is_finite() && n > 0.0 {
+                    (n as usize).min(MAX_COUNTED_INSTANCES)
+                } else {
+                    0
+                };
                 self.set_instance_count(world, it.node, scope, wanted);
             }
         }
@@ -401,7 +457,13 @@ impl Instance {
     }
 
     /// Adds or removes instances at the end until `repeat` has `wanted` of them.
-    fn set_instance_count(&mut self, world: &World<'_>, repeat: NodeId, parent: ScopeId, wanted: usize) {
+    fn set_instance_count(
+        &mut self,
+        world: &World<'_>,
+        repeat: NodeId,
+        parent: ScopeId,
+        wanted: usize,
+    ) {
         let have = self.instances(world.form, repeat, parent).len();
         if have == wanted {
             return;
@@ -416,12 +478,29 @@ impl Instance {
     }
 
     /// An evaluation context at `scope`, for the expression of `current` (if a field).
-    pub fn ctx<'a>(&'a self, world: &'a World<'a>, scope: ScopeId, current: Option<NodeId>) -> Ctx<'a> {
-        Ctx { inst: self, world, scope, current, choice: None }
+    pub fn ctx<'a>(
+        &'a self,
+        world: &'a World<'a>,
+        scope: ScopeId,
+        current: Option<NodeId>,
+    ) -> Ctx<'a> {
+        Ctx {
+            inst: self,
+            world,
+            scope,
+            current,
+            choice: None,
+        }
     }
 
     /// Renders a template (a label with `${name}`s) at `scope`.
-    pub fn render(&self, world: &World<'_>, template: &Template, scope: ScopeId, current: NodeId) -> String {
+    pub fn render(
+        &self,
+        world: &World<'_>,
+        template: &Template,
+        scope: ScopeId,
+        current: NodeId,
+    ) -> String {
         let ctx = self.ctx(world, scope, Some(current));
         let mut out = String::new();
         for part in &template.parts {
@@ -460,7 +539,14 @@ fn key(item: ItemId, scope: ScopeId) -> u64 {
 }
 
 fn blank_slots(form: &CompiledForm, kind: Option<NodeId>) -> Vec<Slot> {
-    vec![Slot { value: String::new(), relevant: true, instances: Vec::new() }; form.layout(kind).len()]
+    vec![
+        Slot {
+            value: String::new(),
+            relevant: true,
+            instances: Vec::new()
+        };
+        form.layout(kind).len()
+    ]
 }
 
 /// Where an expression is evaluated: a scope, the field it belongs to, and (in a choice
@@ -476,7 +562,10 @@ pub(crate) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// The same context, looking at choice `index` of list `list`.
     pub fn with_choice(self, list: u32, index: usize) -> Ctx<'a> {
-        Ctx { choice: Some((list, index)), ..self }
+        Ctx {
+            choice: Some((list, index)),
+            ..self
+        }
     }
 
     /// The value of `node` seen from `scope` sharing `shared` repeat levels with it.
@@ -491,10 +580,16 @@ impl<'a> Ctx<'a> {
         }
         let mut items: Vec<Cow<'a, str>> = Vec::new();
         let mut holders = Vec::new();
-        inst.for_each_scope(form, anc, &n.chain, shared as usize, &mut |s| holders.push(s));
+        inst.for_each_scope(form, anc, &n.chain, shared as usize, &mut |s| {
+            holders.push(s)
+        });
         for s in holders {
             if n.repeat().is_some() {
-                items.extend(inst.instances(form, node, s).iter().map(|_| Cow::Borrowed("")));
+                items.extend(
+                    inst.instances(form, node, s)
+                        .iter()
+                        .map(|_| Cow::Borrowed("")),
+                );
             } else {
                 items.push(Cow::Borrowed(inst.value(form, node, s)));
             }
@@ -509,13 +604,17 @@ impl Env<Bound> for Ctx<'_> {
             Bound::Node { node, shared } => self.node_value(node, shared, self.scope),
             Bound::Current => self.current(),
             Bound::ChoiceName => match self.choice {
-                Some((list, i)) => Value::String(Cow::Borrowed(&self.world.form.lists[list as usize].choices[i].name)),
+                Some((list, i)) => Value::String(Cow::Borrowed(
+                    &self.world.form.lists[list as usize].choices[i].name,
+                )),
                 None => Value::String(Cow::Borrowed("")),
             },
             Bound::ChoiceColumn(col) => {
-                let text = self
-                    .choice
-                    .and_then(|(list, i)| self.world.form.lists[list as usize].choices[i].values.get(col as usize));
+                let text = self.choice.and_then(|(list, i)| {
+                    self.world.form.lists[list as usize].choices[i]
+                        .values
+                        .get(col as usize)
+                });
                 Value::String(Cow::Borrowed(text.map_or("", String::as_str)))
             }
         }
@@ -524,7 +623,11 @@ impl Env<Bound> for Ctx<'_> {
     fn current(&self) -> Value<'_> {
         let form = self.world.form;
         match self.current.filter(|&c| form.node(c).field().is_some()) {
-            Some(c) => Value::String(Cow::Borrowed(self.inst.value(form, c, self.inst.scope_of(form, c, self.scope)))),
+            Some(c) => Value::String(Cow::Borrowed(self.inst.value(
+                form,
+                c,
+                self.inst.scope_of(form, c, self.scope),
+            ))),
             None => Value::String(Cow::Borrowed("")),
         }
     }
@@ -548,27 +651,53 @@ impl Env<Bound> for Ctx<'_> {
     }
 
     fn indexed(&self, field: &Bound, repeat: &Bound, index: f64) -> Value<'_> {
-        let (Bound::Node { node: field, .. }, Bound::Node { node: repeat, shared }) = (*field, *repeat) else {
+        let (
+            Bound::Node { node: field, .. },
+            Bound::Node {
+                node: repeat,
+                shared,
+            },
+        ) = (*field, *repeat)
+        else {
             return Value::String(Cow::Borrowed(""));
         };
         let form = self.world.form;
         let r = form.node(repeat);
-        let anc = self.inst.ancestor(self.scope, shared.min(r.chain.len() as u16));
+        let anc = self
+            .inst
+            .ancestor(self.scope, shared.min(r.chain.len() as u16));
         let mut all = Vec::new();
         let mut instance_chain = r.chain.clone();
         instance_chain.push(repeat);
-        self.inst.for_each_scope(form, anc, &instance_chain, shared.min(r.chain.len() as u16) as usize, &mut |s| {
-            all.push(s)
-        });
-        let picked = if index >= 1.0 { all.get(index as usize - 1).copied() } else { None };
-        let Some(inst) = picked else { return Value::String(Cow::Borrowed("")) };
+        self.inst.for_each_scope(
+            form,
+            anc,
+            &instance_chain,
+            shared.min(r.chain.len() as u16) as usize,
+            &mut |s| all.push(s),
+        );
+        let picked = if index >= 1.0 {
+            all.get(index as usize - 1).copied()
+        } else {
+            None
+        };
+        let Some(inst) = picked else {
+            return Value::String(Cow::Borrowed(""));
+        };
         let f = form.node(field);
-        let shared_with = f.chain.iter().zip(&instance_chain).take_while(|(a, b)| a == b).count() as u16;
+        let shared_with = f
+            .chain
+            .iter()
+            .zip(&instance_chain)
+            .take_while(|(a, b)| a == b)
+            .count() as u16;
         self.node_value(field, shared_with, inst)
     }
 
     fn choice_label(&self, field: &Bound, choice: &str) -> Option<String> {
-        let Bound::Node { node, .. } = *field else { return None };
+        let Bound::Node { node, .. } = *field else {
+            return None;
+        };
         let form = self.world.form;
         let list = &form.lists[form.node(node).list()? as usize];
         let c = list.choices.iter().find(|c| c.name == choice)?;

@@ -29,7 +29,9 @@ impl Lang {
     /// form's default; an unknown language is an error naming it.
     pub fn resolve(form: &Form, wanted: Option<&str>) -> Result<Lang, String> {
         match wanted.map(str::trim).filter(|w| !w.is_empty()) {
-            Some(w) => find(form, w).map(|l| Lang::build(form, Some(l))).ok_or_else(|| w.to_string()),
+            Some(w) => find(form, w)
+                .map(|l| Lang::build(form, Some(l)))
+                .ok_or_else(|| w.to_string()),
             None => Ok(Lang::fallback(form)),
         }
     }
@@ -43,7 +45,9 @@ impl Lang {
         let default = form.default_language.as_deref().and_then(|d| find(form, d));
         let mut order: Vec<String> = Vec::new();
         let preferred = chosen.iter().chain(default.iter()).map(|l| l.name.clone());
-        for key in preferred.chain(std::iter::once(String::new())).chain(form.languages.iter().map(|l| l.name.clone()))
+        for key in preferred
+            .chain(std::iter::once(String::new()))
+            .chain(form.languages.iter().map(|l| l.name.clone()))
         {
             if !order.contains(&key) {
                 order.push(key);
@@ -66,7 +70,12 @@ impl Lang {
             Arc::new(
                 lists
                     .iter()
-                    .map(|l| l.choices.iter().map(|c| self.text(&c.label).unwrap_or(&c.name).to_owned()).collect())
+                    .map(|l| {
+                        l.choices
+                            .iter()
+                            .map(|c| self.text(&c.label).unwrap_or(&c.name).to_owned())
+                            .collect()
+                    })
                     .collect(),
             )
         });
@@ -75,14 +84,19 @@ impl Lang {
 
     /// The text in the best available language, if any language has one.
     pub fn text<'t>(&self, texts: &'t Texts) -> Option<&'t str> {
-        self.order.iter().find_map(|k| texts.0.get(k).map(String::as_str).filter(|t| !t.is_empty()))
+        self.order
+            .iter()
+            .find_map(|k| texts.0.get(k).map(String::as_str).filter(|t| !t.is_empty()))
     }
 
     /// The template in the best available language.
     pub fn template<'t>(&self, templates: &'t Templates) -> Option<&'t Template> {
-        self.order
-            .iter()
-            .find_map(|k| templates.iter().find(|(lang, t)| lang == k && !t.parts.is_empty()).map(|(_, t)| t))
+        self.order.iter().find_map(|k| {
+            templates
+                .iter()
+                .find(|(lang, t)| lang == k && !t.parts.is_empty())
+                .map(|(_, t)| t)
+        })
     }
 
     /// The message shown when a required question has no answer and the form gives none.
@@ -96,12 +110,20 @@ impl Lang {
 
     /// The message shown when a constraint fails and the form gives none.
     pub fn constraint_message(&self) -> &'static str {
-        if self.vietnamese { "Câu trả lời này không hợp lệ." } else { "This answer is not allowed." }
+        if self.vietnamese {
+            "Câu trả lời này không hợp lệ."
+        } else {
+            "This answer is not allowed."
+        }
     }
 
     /// The message shown when a select's answer is no longer among the choices offered.
     pub fn choice_gone_message(&self) -> &'static str {
-        if self.vietnamese { "Lựa chọn này không còn phù hợp." } else { "This choice is no longer offered." }
+        if self.vietnamese {
+            "Lựa chọn này không còn phù hợp."
+        } else {
+            "This choice is no longer offered."
+        }
     }
 
     /// The label of the "other" choice of `or_other` selects.
@@ -112,10 +134,18 @@ impl Lang {
 
 /// A language of the form by name, code, or name without its code.
 fn find<'f>(form: &'f Form, wanted: &str) -> Option<&'f Language> {
-    form.languages.iter().find(|l| l.name == wanted).or_else(|| {
-        form.languages.iter().find(|l| {
-            l.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(wanted))
-                || l.name.split(" (").next().is_some_and(|n| n.eq_ignore_ascii_case(wanted))
+    form.languages
+        .iter()
+        .find(|l| l.name == wanted)
+        .or_else(|| {
+            form.languages.iter().find(|l| {
+                l.code
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(wanted))
+                    || l.name
+                        .split(" (")
+                        .next()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(wanted))
+            })
         })
-    })
 }

@@ -22,8 +22,13 @@ mod view;
 pub use answer::{Answer, CalendarDate, GeoPoint, TimeOfDay};
 pub use compile::CompiledForm;
 pub use error::{FinalizeProblem, SessionError};
-pub use screen::{Breadcrumb, ChoiceOption, JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate};
-pub use session::{FormSession, SavedPosition, SavedScope, SessionOptions, SessionState, VIETNAM_UTC_OFFSET_MINUTES};
+pub use screen::{
+    Breadcrumb, ChoiceOption, JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate,
+};
+pub use session::{
+    FormSession, SavedPosition, SavedScope, SessionOptions, SessionState,
+    VIETNAM_UTC_OFFSET_MINUTES,
+};
 pub use submission::Submission;
 
 #[cfg(test)]

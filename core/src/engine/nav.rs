@@ -52,7 +52,9 @@ impl Pages<'_> {
     /// The page after `pos` (the same `End` at the end).
     pub fn next(&self, pos: Pos) -> Pos {
         match pos {
-            Pos::Page { node, scope } if self.is_instance_page(node) => self.forward(Step::AfterInstance(node, scope)),
+            Pos::Page { node, scope } if self.is_instance_page(node) => {
+                self.forward(Step::AfterInstance(node, scope))
+            }
             Pos::Page { node, scope } => self.forward(Step::After(node, scope)),
             Pos::Prompt { repeat, scope } => self.forward(Step::After(repeat, scope)),
             Pos::End => Pos::End,
@@ -72,12 +74,16 @@ impl Pages<'_> {
     /// The page before `pos`, if any (repeat prompts are skipped going back).
     pub fn back(&self, pos: Pos) -> Option<Pos> {
         let step = match pos {
-            Pos::Page { node, scope } if self.is_instance_page(node) => Back::BeforeInstance(node, scope),
+            Pos::Page { node, scope } if self.is_instance_page(node) => {
+                Back::BeforeInstance(node, scope)
+            }
             Pos::Page { node, scope } => Back::Before(node, scope),
-            Pos::Prompt { repeat, scope } => match self.inst.instances(self.form, repeat, scope).last() {
-                Some(&last) => Back::EnterLastInstance(repeat, last),
-                None => Back::Before(repeat, scope),
-            },
+            Pos::Prompt { repeat, scope } => {
+                match self.inst.instances(self.form, repeat, scope).last() {
+                    Some(&last) => Back::EnterLastInstance(repeat, last),
+                    None => Back::Before(repeat, scope),
+                }
+            }
             Pos::End => Back::EnterLast(*self.form.roots.last()?, ROOT),
         };
         self.backward(step)
@@ -107,7 +113,9 @@ impl Pages<'_> {
                 Step::Enter(n, s) => {
                     let node = form.node(n);
                     match &node.kind {
-                        CKind::Field(_) if self.shows(n, s) => return Pos::Page { node: n, scope: s },
+                        CKind::Field(_) if self.shows(n, s) => {
+                            return Pos::Page { node: n, scope: s };
+                        }
                         CKind::Field(_) => Step::After(n, s),
                         CKind::Group { .. } if !self.relevant(n, s) => Step::After(n, s),
                         CKind::Group { .. } if node.own_page => {
@@ -125,7 +133,12 @@ impl Pages<'_> {
                             match (self.relevant(n, s), instances.first()) {
                                 (false, _) => Step::After(n, s),
                                 (true, Some(&first)) => Step::EnterInstance(n, first),
-                                (true, None) if r.count.is_none() => return Pos::Prompt { repeat: n, scope: s },
+                                (true, None) if r.count.is_none() => {
+                                    return Pos::Prompt {
+                                        repeat: n,
+                                        scope: s,
+                                    };
+                                }
                                 (true, None) => Step::After(n, s),
                             }
                         }
@@ -151,7 +164,9 @@ impl Pages<'_> {
                     match (siblings.get(node.position as usize + 1), node.parent) {
                         (Some(&next), _) => Step::Enter(next, s),
                         (None, None) => return Pos::End,
-                        (None, Some(p)) if form.node(p).repeat().is_some() => Step::AfterInstance(p, s),
+                        (None, Some(p)) if form.node(p).repeat().is_some() => {
+                            Step::AfterInstance(p, s)
+                        }
                         (None, Some(p)) => Step::After(p, s),
                     }
                 }
@@ -161,7 +176,10 @@ impl Pages<'_> {
                     match instances.get(scope.index as usize) {
                         Some(&next) => Step::EnterInstance(r, next),
                         None if form.node(r).repeat().is_some_and(|rep| rep.count.is_none()) => {
-                            return Pos::Prompt { repeat: r, scope: scope.parent };
+                            return Pos::Prompt {
+                                repeat: r,
+                                scope: scope.parent,
+                            };
                         }
                         None => Step::After(r, scope.parent),
                     }
@@ -177,17 +195,26 @@ impl Pages<'_> {
                 Back::Before(n, s) => {
                     let node = form.node(n);
                     let siblings = self.siblings(n);
-                    match (node.position.checked_sub(1).and_then(|p| siblings.get(p as usize)), node.parent) {
+                    match (
+                        node.position
+                            .checked_sub(1)
+                            .and_then(|p| siblings.get(p as usize)),
+                        node.parent,
+                    ) {
                         (Some(&prev), _) => Back::EnterLast(prev, s),
                         (None, None) => return None,
-                        (None, Some(p)) if form.node(p).repeat().is_some() => Back::BeforeInstance(p, s),
+                        (None, Some(p)) if form.node(p).repeat().is_some() => {
+                            Back::BeforeInstance(p, s)
+                        }
                         (None, Some(p)) => Back::Before(p, s),
                     }
                 }
                 Back::EnterLast(n, s) => {
                     let node = form.node(n);
                     match &node.kind {
-                        CKind::Field(_) if self.shows(n, s) => return Some(Pos::Page { node: n, scope: s }),
+                        CKind::Field(_) if self.shows(n, s) => {
+                            return Some(Pos::Page { node: n, scope: s });
+                        }
                         CKind::Field(_) => Back::Before(n, s),
                         CKind::Group { .. } if !self.relevant(n, s) => Back::Before(n, s),
                         CKind::Group { .. } if node.own_page => {
@@ -200,10 +227,12 @@ impl Pages<'_> {
                             Some(&c) => Back::EnterLast(c, s),
                             None => Back::Before(n, s),
                         },
-                        CKind::Repeat(_) => match (self.relevant(n, s), self.inst.instances(form, n, s).last()) {
-                            (true, Some(&last)) => Back::EnterLastInstance(n, last),
-                            _ => Back::Before(n, s),
-                        },
+                        CKind::Repeat(_) => {
+                            match (self.relevant(n, s), self.inst.instances(form, n, s).last()) {
+                                (true, Some(&last)) => Back::EnterLastInstance(n, last),
+                                _ => Back::Before(n, s),
+                            }
+                        }
                     }
                 }
                 Back::EnterLastInstance(r, i) => {
@@ -223,7 +252,10 @@ impl Pages<'_> {
                 Back::BeforeInstance(r, i) => {
                     let scope = self.inst.scope(i);
                     let instances = self.inst.instances(form, r, scope.parent);
-                    match (scope.index as usize).checked_sub(2).and_then(|p| instances.get(p)) {
+                    match (scope.index as usize)
+                        .checked_sub(2)
+                        .and_then(|p| instances.get(p))
+                    {
                         Some(&prev) => Back::EnterLastInstance(r, prev),
                         None => Back::Before(r, scope.parent),
                     }
@@ -286,7 +318,10 @@ impl Pages<'_> {
     pub fn page_of(&self, n: NodeId, s: ScopeId) -> Pos {
         // A page container holds no repeat, so its questions share its scope (for a
         // field-list repeat, the instance).
-        Pos::Page { node: self.form.node(n).page.unwrap_or(n), scope: s }
+        Pos::Page {
+            node: self.form.node(n).page.unwrap_or(n),
+            scope: s,
+        }
     }
 
     /// The path of a node in a scope: `members[2]/age`; for a repeat instance scope with
@@ -331,7 +366,10 @@ impl Pages<'_> {
                 None => return None,
                 Some(idx) => {
                     n.repeat()?;
-                    let &inst = self.inst.instances(form, node, scope).get(idx.checked_sub(1)?)?;
+                    let &inst = self
+                        .inst
+                        .instances(form, node, scope)
+                        .get(idx.checked_sub(1)?)?;
                     if last {
                         return Some((node, inst, true));
                     }

@@ -146,21 +146,38 @@ struct RenderedPage {
 /// instance can be changed at the same time).
 macro_rules! world {
     ($s:ident) => {
-        World { form: &$s.form, now: $s.now, offset: $s.offset, lang: &$s.lang, meta: &$s.meta }
+        World {
+            form: &$s.form,
+            now: $s.now,
+            offset: $s.offset,
+            lang: &$s.lang,
+            meta: &$s.meta,
+        }
     };
 }
 
 impl FormSession {
     /// Starts filling a form. An unknown language falls back to the form's default (use
     /// [`FormSession::open`] to be told instead).
-    pub fn new(form: Arc<CompiledForm>, language: Option<String>, now: DateTime<Utc>) -> FormSession {
-        let lang = Lang::resolve(form.form(), language.as_deref()).unwrap_or_else(|_| Lang::fallback(form.form()));
-        let options = SessionOptions { language, ..SessionOptions::new(now) };
+    pub fn new(
+        form: Arc<CompiledForm>,
+        language: Option<String>,
+        now: DateTime<Utc>,
+    ) -> FormSession {
+        let lang = Lang::resolve(form.form(), language.as_deref())
+            .unwrap_or_else(|_| Lang::fallback(form.form()));
+        let options = SessionOptions {
+            language,
+            ..SessionOptions::new(now)
+        };
         FormSession::start(form, &options, lang)
     }
 
     /// Starts filling a form with all options.
-    pub fn open(form: Arc<CompiledForm>, options: &SessionOptions) -> Result<FormSession, SessionError> {
+    pub fn open(
+        form: Arc<CompiledForm>,
+        options: &SessionOptions,
+    ) -> Result<FormSession, SessionError> {
         let lang = Lang::resolve(form.form(), options.language.as_deref())
             .map_err(|language| SessionError::UnknownLanguage { language })?;
         Ok(FormSession::start(form, options, lang))
@@ -205,7 +222,10 @@ impl FormSession {
     }
 
     /// Brings a saved draft back exactly as it was.
-    pub fn restore(form: Arc<CompiledForm>, state: SessionState) -> Result<FormSession, SessionError> {
+    pub fn restore(
+        form: Arc<CompiledForm>,
+        state: SessionState,
+    ) -> Result<FormSession, SessionError> {
         FormSession::restore_at(form, state, Utc::now())
     }
 
@@ -231,12 +251,15 @@ impl FormSession {
             utc_offset_minutes: state.utc_offset_minutes,
         };
         let mut s = FormSession::assemble(form, lang, &options, state.instance_id, now);
-        load_scope(&s.form, &mut s.inst, &state.answers, ROOT).map_err(|reason| SessionError::BadState { reason })?;
+        load_scope(&s.form, &mut s.inst, &state.answers, ROOT)
+            .map_err(|reason| SessionError::BadState { reason })?;
         s.show_required = state.show_required;
         s.inst.recompute_all(&world!(s));
-        s.pos = s.position_from(&state.position).ok_or_else(|| SessionError::BadState {
-            reason: format!("the saved page {:?} is not in the form", state.position),
-        })?;
+        s.pos = s
+            .position_from(&state.position)
+            .ok_or_else(|| SessionError::BadState {
+                reason: format!("the saved page {:?} is not in the form", state.position),
+            })?;
         Ok(s)
     }
 
@@ -244,8 +267,12 @@ impl FormSession {
     pub fn state(&self) -> SessionState {
         let pages = self.pages();
         let position = match self.pos {
-            Pos::Page { node, scope } => SavedPosition::Page { path: pages.path(node, scope) },
-            Pos::Prompt { repeat, scope } => SavedPosition::RepeatPrompt { path: pages.path(repeat, scope) },
+            Pos::Page { node, scope } => SavedPosition::Page {
+                path: pages.path(node, scope),
+            },
+            Pos::Prompt { repeat, scope } => SavedPosition::RepeatPrompt {
+                path: pages.path(repeat, scope),
+            },
             Pos::End => SavedPosition::End,
         };
         SessionState {
@@ -301,13 +328,19 @@ impl FormSession {
     }
 
     fn pages(&self) -> Pages<'_> {
-        Pages { form: &self.form, inst: &self.inst }
+        Pages {
+            form: &self.form,
+            inst: &self.inst,
+        }
     }
 
     /// The current page.
     pub fn screen(&self) -> Screen {
         let world = world!(self);
-        let view = View { world: &world, inst: &self.inst };
+        let view = View {
+            world: &world,
+            inst: &self.inst,
+        };
         let pages = self.pages();
         let (page, title, appearance) = match self.pos {
             Pos::Page { node, scope } if self.form.node(node).field().is_none() => (
@@ -340,7 +373,11 @@ impl FormSession {
 
     fn page_questions(&self, view: &View<'_>) -> Vec<Question> {
         let pages = self.pages();
-        pages.questions(self.pos).into_iter().filter_map(|(n, s)| view.question(n, s, self.show_required)).collect()
+        pages
+            .questions(self.pos)
+            .into_iter()
+            .filter_map(|(n, s)| view.question(n, s, self.show_required))
+            .collect()
     }
 
     fn progress(&self) -> u8 {
@@ -353,27 +390,55 @@ impl FormSession {
             }
             Pos::End => total,
         };
-        if total == 0 { 100 } else { (u64::from(done.min(total)) * 100 / u64::from(total)) as u8 }
+        if total == 0 {
+            100
+        } else {
+            (u64::from(done.min(total)) * 100 / u64::from(total)) as u8
+        }
     }
 
     /// Answers a question (any question shown now, usually one on the current page).
     /// Returns what changed on the current page.
-    pub fn set_answer(&mut self, question: &str, answer: Answer) -> Result<ScreenUpdate, SessionError> {
+    pub fn set_answer(
+        &mut self,
+        question: &str,
+        answer: Answer,
+    ) -> Result<ScreenUpdate, SessionError> {
         let (n, s) = self.answerable(question)?;
         let node = self.form.node(n);
-        let Some(f) = node.field() else { return Err(SessionError::UnknownQuestion { question: question.into() }) };
+        let Some(f) = node.field() else {
+            return Err(SessionError::UnknownQuestion {
+                question: question.into(),
+            });
+        };
         let stored = to_stored(&f.kind, answer).map_err(|m| match m {
-            Misfit::WrongType { expected, given } => {
-                SessionError::WrongType { question: question.into(), expected: expected.into(), given: given.into() }
-            }
-            Misfit::Invalid(reason) => SessionError::InvalidValue { question: question.into(), reason },
-            Misfit::NotAnswerable => SessionError::ReadOnly { question: question.into() },
+            Misfit::WrongType { expected, given } => SessionError::WrongType {
+                question: question.into(),
+                expected: expected.into(),
+                given: given.into(),
+            },
+            Misfit::Invalid(reason) => SessionError::InvalidValue {
+                question: question.into(),
+                reason,
+            },
+            Misfit::NotAnswerable => SessionError::ReadOnly {
+                question: question.into(),
+            },
         })?;
-        if matches!(f.kind, FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }) {
+        if matches!(
+            f.kind,
+            FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }
+        ) {
             let world = world!(self);
-            let view = View { world: &world, inst: &self.inst };
+            let view = View {
+                world: &world,
+                inst: &self.inst,
+            };
             if let Some(bad) = stored.split_whitespace().find(|c| !view.offers(n, s, c)) {
-                return Err(SessionError::UnknownChoice { question: question.into(), choice: bad.into() });
+                return Err(SessionError::UnknownChoice {
+                    question: question.into(),
+                    choice: bad.into(),
+                });
             }
         }
         Ok(self.change(n, s, stored))
@@ -387,20 +452,30 @@ impl FormSession {
 
     /// A shown, writable question by path.
     fn answerable(&self, question: &str) -> Result<(NodeId, ScopeId), SessionError> {
-        let unknown = || SessionError::UnknownQuestion { question: question.into() };
+        let unknown = || SessionError::UnknownQuestion {
+            question: question.into(),
+        };
         let (n, s, instance) = self.pages().resolve(question).ok_or_else(unknown)?;
         let node = self.form.node(n);
-        let Some(f) = node.field().filter(|_| !instance) else { return Err(unknown()) };
+        let Some(f) = node.field().filter(|_| !instance) else {
+            return Err(unknown());
+        };
         if !self.pages().shows(n, s) {
-            return Err(SessionError::NotShown { question: question.into() });
+            return Err(SessionError::NotShown {
+                question: question.into(),
+            });
         }
         let world = world!(self);
         let ctx = self.inst.ctx(&world, s, Some(n));
         let read_only = f.calculation.is_some()
             || matches!(f.kind, FieldKind::Note)
-            || f.read_only.as_ref().is_some_and(|e| expr::eval(e, &ctx).to_bool());
+            || f.read_only
+                .as_ref()
+                .is_some_and(|e| expr::eval(e, &ctx).to_bool());
         if read_only {
-            return Err(SessionError::ReadOnly { question: question.into() });
+            return Err(SessionError::ReadOnly {
+                question: question.into(),
+            });
         }
         Ok((n, s))
     }
@@ -409,11 +484,17 @@ impl FormSession {
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
         let before = match self.last_page.take() {
             Some(page) if self.renders_as(&page) => page.questions,
-            _ => self.page_questions(&View { world: &world!(self), inst: &self.inst }),
+            _ => self.page_questions(&View {
+                world: &world!(self),
+                inst: &self.inst,
+            }),
         };
         self.inst.set_value(&world!(self), n, s, value);
         let moved = self.settle();
-        let after = self.page_questions(&View { world: &world!(self), inst: &self.inst });
+        let after = self.page_questions(&View {
+            world: &world!(self),
+            inst: &self.inst,
+        });
         let update = ScreenUpdate::between(&before, &after, moved);
         self.last_page = Some(RenderedPage {
             generation: self.inst.generation(),
@@ -440,7 +521,11 @@ impl FormSession {
     /// repeat's prompt, else what follows the repeat. Returns whether it moved.
     fn settle(&mut self) -> bool {
         let mut dead = match self.pos {
-            Pos::Page { scope, .. } | Pos::Prompt { scope, .. } if !self.inst.scope(scope).alive => scope,
+            Pos::Page { scope, .. } | Pos::Prompt { scope, .. }
+                if !self.inst.scope(scope).alive =>
+            {
+                scope
+            }
             _ => return false,
         };
         // Climb to the removed instance whose parent still exists.
@@ -451,11 +536,22 @@ impl FormSession {
         let (parent, index) = (gone.parent, gone.index as usize);
         let Some(r) = gone.repeat else { return false };
         let pages = self.pages();
-        let counted = self.form.node(r).repeat().is_some_and(|rep| rep.count.is_some());
-        self.pos = match self.inst.instances(&self.form, r, parent).get(index.saturating_sub(1)) {
+        let counted = self
+            .form
+            .node(r)
+            .repeat()
+            .is_some_and(|rep| rep.count.is_some());
+        self.pos = match self
+            .inst
+            .instances(&self.form, r, parent)
+            .get(index.saturating_sub(1))
+        {
             Some(&next) => pages.enter_instance(r, next),
             None if counted => pages.after(r, parent),
-            None => Pos::Prompt { repeat: r, scope: parent },
+            None => Pos::Prompt {
+                repeat: r,
+                scope: parent,
+            },
         };
         self.show_required = false;
         true
@@ -469,7 +565,10 @@ impl FormSession {
             return Err(SessionError::AtEnd);
         }
         let world = world!(self);
-        let view = View { world: &world, inst: &self.inst };
+        let view = View {
+            world: &world,
+            inst: &self.inst,
+        };
         let errors = self
             .pages()
             .questions(self.pos)
@@ -497,13 +596,19 @@ impl FormSession {
     pub fn jump(&mut self, path: &str) -> Result<(), SessionError> {
         let pages = self.pages();
         let (n, s, instance) =
-            pages.resolve(path).ok_or_else(|| SessionError::UnknownQuestion { question: path.into() })?;
+            pages
+                .resolve(path)
+                .ok_or_else(|| SessionError::UnknownQuestion {
+                    question: path.into(),
+                })?;
         let pos = if instance {
             pages.enter_instance(n, s)
         } else if pages.shows(n, s) {
             pages.page_of(n, s)
         } else {
-            return Err(SessionError::NotShown { question: path.into() });
+            return Err(SessionError::NotShown {
+                question: path.into(),
+            });
         };
         self.pos = pos;
         self.show_required = false;
@@ -513,11 +618,19 @@ impl FormSession {
     /// Every question shown now, in order, for a "jump to" list.
     pub fn jump_targets(&self) -> Vec<JumpTarget> {
         let world = world!(self);
-        let view = View { world: &world, inst: &self.inst };
+        let view = View {
+            world: &world,
+            inst: &self.inst,
+        };
         let pages = self.pages();
         let mut out = Vec::new();
         for pos in pages.all() {
-            let section = view.breadcrumbs(pos).into_iter().map(|b| b.text).collect::<Vec<_>>().join(" › ");
+            let section = view
+                .breadcrumbs(pos)
+                .into_iter()
+                .map(|b| b.text)
+                .collect::<Vec<_>>()
+                .join(" › ");
             for (n, s) in pages.questions(pos) {
                 out.push(JumpTarget {
                     path: pages.path(n, s),
@@ -537,12 +650,21 @@ impl FormSession {
     pub fn add_repeat(&mut self, path: &str) -> Result<(), SessionError> {
         let not_repeat = || SessionError::NotARepeat { path: path.into() };
         let (r, parent, instance) = self.pages().resolve(path).ok_or_else(not_repeat)?;
-        let rep = self.form.node(r).repeat().filter(|_| !instance).ok_or_else(not_repeat)?;
+        let rep = self
+            .form
+            .node(r)
+            .repeat()
+            .filter(|_| !instance)
+            .ok_or_else(not_repeat)?;
         if rep.count.is_some() {
-            return Err(SessionError::CountedRepeat { repeat: self.form.node(r).name.clone() });
+            return Err(SessionError::CountedRepeat {
+                repeat: self.form.node(r).name.clone(),
+            });
         }
         if !self.inst.slot(&self.form, r, parent).relevant {
-            return Err(SessionError::NotShown { question: path.into() });
+            return Err(SessionError::NotShown {
+                question: path.into(),
+            });
         }
         let new = self.inst.add_instance(&world!(self), r, parent);
         self.pos = self.pages().enter_instance(r, new);
@@ -557,8 +679,15 @@ impl FormSession {
         if !instance {
             return Err(not_repeat());
         }
-        if self.form.node(r).repeat().is_some_and(|rep| rep.count.is_some()) {
-            return Err(SessionError::CountedRepeat { repeat: self.form.node(r).name.clone() });
+        if self
+            .form
+            .node(r)
+            .repeat()
+            .is_some_and(|rep| rep.count.is_some())
+        {
+            return Err(SessionError::CountedRepeat {
+                repeat: self.form.node(r).name.clone(),
+            });
         }
         let scope = self.inst.scope(inst);
         let (parent, index) = (scope.parent, scope.index as usize - 1);
@@ -571,7 +700,11 @@ impl FormSession {
     /// submission, else every problem (with where to jump to fix it).
     pub fn finalize(&mut self, now: DateTime<Utc>) -> Result<Submission, Vec<FinalizeProblem>> {
         self.now = now;
-        let problems = View { world: &world!(self), inst: &self.inst }.all_problems();
+        let problems = View {
+            world: &world!(self),
+            inst: &self.inst,
+        }
+        .all_problems();
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -581,7 +714,12 @@ impl FormSession {
             .root_layout
             .iter()
             .copied()
-            .filter(|&n| self.form.node(n).field().is_some_and(|f| f.kind == FieldKind::Meta(MetaKind::End)))
+            .filter(|&n| {
+                self.form
+                    .node(n)
+                    .field()
+                    .is_some_and(|f| f.kind == FieldKind::Meta(MetaKind::End))
+            })
             .collect();
         for n in ends {
             self.inst.set_value(&world!(self), n, ROOT, end.clone());
@@ -609,7 +747,8 @@ impl FormSession {
             }
             SavedPosition::RepeatPrompt { path } => {
                 let (repeat, scope, instance) = pages.resolve(path)?;
-                (!instance && self.form.node(repeat).repeat().is_some()).then_some(Pos::Prompt { repeat, scope })
+                (!instance && self.form.node(repeat).repeat().is_some())
+                    .then_some(Pos::Prompt { repeat, scope })
             }
         }
     }
@@ -630,7 +769,11 @@ fn save_scope(form: &CompiledForm, inst: &Instance, scope: ScopeId) -> SavedScop
         if node.field().is_some() && !slot.value.is_empty() {
             out.values.insert(node.name.clone(), slot.value.clone());
         } else if node.repeat().is_some() && !slot.instances.is_empty() {
-            let saved = slot.instances.iter().map(|&i| save_scope(form, inst, i)).collect();
+            let saved = slot
+                .instances
+                .iter()
+                .map(|&i| save_scope(form, inst, i))
+                .collect();
             out.repeats.insert(node.name.clone(), saved);
         }
     }
@@ -638,12 +781,24 @@ fn save_scope(form: &CompiledForm, inst: &Instance, scope: ScopeId) -> SavedScop
 }
 
 /// Puts saved answers back into an empty scope (nothing is evaluated yet).
-fn load_scope(form: &CompiledForm, inst: &mut Instance, saved: &SavedScope, scope: ScopeId) -> Result<(), String> {
+fn load_scope(
+    form: &CompiledForm,
+    inst: &mut Instance,
+    saved: &SavedScope,
+    scope: ScopeId,
+) -> Result<(), String> {
     let kind = inst.scope(scope).repeat;
-    let here = |name: &str| form.by_name.get(name).copied().filter(|&n| form.node(n).scope() == kind);
+    let here = |name: &str| {
+        form.by_name
+            .get(name)
+            .copied()
+            .filter(|&n| form.node(n).scope() == kind)
+    };
     for (name, value) in &saved.values {
         match here(name) {
-            Some(n) if form.node(n).field().is_some() => inst.set_raw(form, n, scope, value.clone()),
+            Some(n) if form.node(n).field().is_some() => {
+                inst.set_raw(form, n, scope, value.clone())
+            }
             _ => return Err(format!("no field '{name}' here")),
         }
     }

@@ -113,31 +113,58 @@ impl CompiledForm {
         let mut loaded = Loaded::default();
         match data {
             Json::Object(o) => load(self, &mut inst, o, &self.roots, ROOT, "", &mut loaded),
-            _ => loaded.problems.push((String::new(), String::new(), "the data is not a JSON object".into())),
+            _ => loaded.problems.push((
+                String::new(),
+                String::new(),
+                "the data is not a JSON object".into(),
+            )),
         }
         let lang = Lang::fallback(self.form());
         let meta = MetaValues::default();
-        let world =
-            World { form: self, now: Utc::now(), offset: zone(VIETNAM_UTC_OFFSET_MINUTES), lang: &lang, meta: &meta };
+        let world = World {
+            form: self,
+            now: Utc::now(),
+            offset: zone(VIETNAM_UTC_OFFSET_MINUTES),
+            lang: &lang,
+            meta: &meta,
+        };
         inst.recompute_all(&world);
-        let view = View { world: &world, inst: &inst };
-        let pages = Pages { form: self, inst: &inst };
+        let view = View {
+            world: &world,
+            inst: &inst,
+        };
+        let pages = Pages {
+            form: self,
+            inst: &inst,
+        };
         let mut problems: Vec<FinalizeProblem> = loaded
             .problems
             .into_iter()
-            .map(|(question, label, message)| FinalizeProblem { question, label, message })
+            .map(|(question, label, message)| FinalizeProblem {
+                question,
+                label,
+                message,
+            })
             .collect();
         for (n, s) in loaded.answered {
             if inst.scope(s).alive && !inst.slot(self, n, s).relevant {
                 let message = "answered although the question does not apply".to_string();
-                problems.push(FinalizeProblem { question: pages.path(n, s), label: view.label(n, s), message });
+                problems.push(FinalizeProblem {
+                    question: pages.path(n, s),
+                    label: view.label(n, s),
+                    message,
+                });
             }
         }
         for (r, s, had) in loaded.counted {
             let now = inst.instances(self, r, s).len();
             if inst.scope(s).alive && inst.slot(self, r, s).relevant && now != had {
                 let message = format!("has {had} instance(s), but repeat_count says {now}");
-                problems.push(FinalizeProblem { question: pages.path(r, s), label: view.label(r, s), message });
+                problems.push(FinalizeProblem {
+                    question: pages.path(r, s),
+                    label: view.label(r, s),
+                    message,
+                });
             }
         }
         for p in view.all_problems() {
@@ -145,7 +172,11 @@ impl CompiledForm {
                 problems.push(p);
             }
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -162,7 +193,8 @@ fn load(
     for (key, value) in obj {
         let path = format!("{prefix}{key}");
         let Some(&n) = nodes.iter().find(|&&n| form.node(n).name == *key) else {
-            out.problems.push((path, key.clone(), "not a question of this form here".into()));
+            out.problems
+                .push((path, key.clone(), "not a question of this form here".into()));
             continue;
         };
         let node = form.node(n);
@@ -176,24 +208,36 @@ fn load(
                 }
                 Err(message) => out.problems.push((path, key.clone(), message)),
             },
-            (CKind::Group { .. }, Json::Object(inner)) => load(form, inst, inner, &node.children, s, prefix, out),
+            (CKind::Group { .. }, Json::Object(inner)) => {
+                load(form, inst, inner, &node.children, s, prefix, out)
+            }
             (CKind::Repeat(r), Json::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     let id = inst.push_blank_instance(form, n, s);
                     let inner_prefix = format!("{prefix}{key}[{}]/", i + 1);
                     match item {
-                        Json::Object(inner) => load(form, inst, inner, &node.children, id, &inner_prefix, out),
-                        _ => {
-                            out.problems.push((inner_prefix, key.clone(), "a repeat instance must be an object".into()))
+                        Json::Object(inner) => {
+                            load(form, inst, inner, &node.children, id, &inner_prefix, out)
                         }
+                        _ => out.problems.push((
+                            inner_prefix,
+                            key.clone(),
+                            "a repeat instance must be an object".into(),
+                        )),
                     }
                 }
                 if r.count.is_some() {
                     out.counted.push((n, s, items.len()));
                 }
             }
-            (CKind::Group { .. }, _) => out.problems.push((path, key.clone(), "a group must be an object".into())),
-            (CKind::Repeat(_), _) => out.problems.push((path, key.clone(), "a repeat must be an array".into())),
+            (CKind::Group { .. }, _) => {
+                out.problems
+                    .push((path, key.clone(), "a group must be an object".into()))
+            }
+            (CKind::Repeat(_), _) => {
+                out.problems
+                    .push((path, key.clone(), "a repeat must be an array".into()))
+            }
         }
     }
 }

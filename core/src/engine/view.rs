@@ -22,7 +22,10 @@ pub(crate) struct View<'a> {
 
 impl View<'_> {
     fn pages(&self) -> Pages<'_> {
-        Pages { form: self.world.form, inst: self.inst }
+        Pages {
+            form: self.world.form,
+            inst: self.inst,
+        }
     }
 
     /// A shown question, rendered; `show_required` marks empty required answers as errors.
@@ -31,10 +34,15 @@ impl View<'_> {
         let f = node.field()?;
         let kind = question_kind(&f.kind)?;
         let ctx = self.inst.ctx(self.world, s, Some(n));
-        let required = f.required.as_ref().is_some_and(|e| expr::eval(e, &ctx).to_bool());
+        let required = f
+            .required
+            .as_ref()
+            .is_some_and(|e| expr::eval(e, &ctx).to_bool());
         let read_only = f.calculation.is_some()
             || kind == QuestionKind::Note
-            || f.read_only.as_ref().is_some_and(|e| expr::eval(e, &ctx).to_bool());
+            || f.read_only
+                .as_ref()
+                .is_some_and(|e| expr::eval(e, &ctx).to_bool());
         let value = self.inst.value(self.world.form, n, s);
         let choices = self.choices(n, s);
         Some(Question {
@@ -54,7 +62,11 @@ impl View<'_> {
             error: self.problem_with(f, &ctx, value, &choices, required && show_required),
             choices,
             appearance: node.appearance.clone(),
-            parameters: f.parameters.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<HashMap<_, _>>(),
+            parameters: f
+                .parameters
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<HashMap<_, _>>(),
         })
     }
 
@@ -72,8 +84,12 @@ impl View<'_> {
     pub fn choices(&self, n: NodeId, s: ScopeId) -> Vec<ChoiceOption> {
         let form = self.world.form;
         let node = form.node(n);
-        let Some(f) = node.field() else { return Vec::new() };
-        let Some(list_id) = f.list else { return Vec::new() };
+        let Some(f) = node.field() else {
+            return Vec::new();
+        };
+        let Some(list_id) = f.list else {
+            return Vec::new();
+        };
         let list = &form.lists[list_id as usize];
         let mut out: Vec<ChoiceOption> = list
             .choices
@@ -82,11 +98,19 @@ impl View<'_> {
             .filter(|&(i, _)| self.passes_filter(f, n, s, list_id, i))
             .map(|(i, c)| ChoiceOption {
                 name: c.name.clone(),
-                label: self.world.lang.choice_label(&form.lists, list_id, i).unwrap_or(&c.name).to_owned(),
+                label: self
+                    .world
+                    .lang
+                    .choice_label(&form.lists, list_id, i)
+                    .unwrap_or(&c.name)
+                    .to_owned(),
             })
             .collect();
         if has_other(f) && !out.iter().any(|c| c.name == "other") {
-            out.push(ChoiceOption { name: "other".into(), label: self.world.lang.other_label().into() });
+            out.push(ChoiceOption {
+                name: "other".into(),
+                label: self.world.lang.other_label().into(),
+            });
         }
         out
     }
@@ -95,7 +119,9 @@ impl View<'_> {
     /// without rendering them all).
     pub fn offers(&self, n: NodeId, s: ScopeId, name: &str) -> bool {
         let form = self.world.form;
-        let Some(f) = form.node(n).field() else { return false };
+        let Some(f) = form.node(n).field() else {
+            return false;
+        };
         let Some(list_id) = f.list else { return false };
         (has_other(f) && name == "other")
             || form.lists[list_id as usize]
@@ -108,7 +134,14 @@ impl View<'_> {
     /// Whether choice `index` of list `list_id` passes the field's `choice_filter`.
     fn passes_filter(&self, f: &CField, n: NodeId, s: ScopeId, list_id: u32, index: usize) -> bool {
         f.choice_filter.as_ref().is_none_or(|e| {
-            expr::eval(e, &self.inst.ctx(self.world, s, Some(n)).with_choice(list_id, index)).to_bool()
+            expr::eval(
+                e,
+                &self
+                    .inst
+                    .ctx(self.world, s, Some(n))
+                    .with_choice(list_id, index),
+            )
+            .to_bool()
         })
     }
 
@@ -124,7 +157,11 @@ impl View<'_> {
     ) -> Option<String> {
         let lang = self.world.lang;
         if value.is_empty() {
-            return missing.then(|| lang.text(&f.required_message).unwrap_or(lang.required_message()).to_string());
+            return missing.then(|| {
+                lang.text(&f.required_message)
+                    .unwrap_or(lang.required_message())
+                    .to_string()
+            });
         }
         let offered = |c: &str| choices.iter().any(|o| o.name == c);
         let choice_gone = match f.kind {
@@ -135,8 +172,15 @@ impl View<'_> {
         if choice_gone {
             return Some(lang.choice_gone_message().to_string());
         }
-        let violated = f.constraint.as_ref().is_some_and(|c| !expr::eval(c, ctx).to_bool());
-        violated.then(|| lang.text(&f.constraint_message).unwrap_or(lang.constraint_message()).to_string())
+        let violated = f
+            .constraint
+            .as_ref()
+            .is_some_and(|c| !expr::eval(c, ctx).to_bool());
+        violated.then(|| {
+            lang.text(&f.constraint_message)
+                .unwrap_or(lang.constraint_message())
+                .to_string()
+        })
     }
 
     /// Every problem that keeps the form from being finalized, in document order.
@@ -155,8 +199,18 @@ impl View<'_> {
             }
             match &node.kind {
                 CKind::Field(_) => {
-                    if let Some(Question { path, label, error: Some(message), .. }) = self.question(n, s, true) {
-                        out.push(FinalizeProblem { question: path, label, message });
+                    if let Some(Question {
+                        path,
+                        label,
+                        error: Some(message),
+                        ..
+                    }) = self.question(n, s, true)
+                    {
+                        out.push(FinalizeProblem {
+                            question: path,
+                            label,
+                            message,
+                        });
                     }
                 }
                 CKind::Group { .. } => self.problems_in(&node.children, s, out),
@@ -189,7 +243,11 @@ impl View<'_> {
                     let inst = self.inst.ancestor(scope, node.chain.len() as u16 + 1);
                     let sc = self.inst.scope(inst);
                     let count = self.inst.instances(form, n, sc.parent).len() as u32;
-                    let shown = if label.is_empty() { node.name.clone() } else { label };
+                    let shown = if label.is_empty() {
+                        node.name.clone()
+                    } else {
+                        label
+                    };
                     out.push(Breadcrumb {
                         text: format!("{shown} {}/{count}", sc.index),
                         label: shown,
@@ -197,7 +255,12 @@ impl View<'_> {
                         of: Some(count),
                     });
                 }
-                _ if !label.is_empty() => out.push(Breadcrumb { text: label.clone(), label, instance: None, of: None }),
+                _ if !label.is_empty() => out.push(Breadcrumb {
+                    text: label.clone(),
+                    label,
+                    instance: None,
+                    of: None,
+                }),
                 _ => {}
             }
             cur = node.parent;
@@ -217,7 +280,11 @@ impl View<'_> {
 
 /// A select with `or_other`, which offers "other" whatever its list holds.
 fn has_other(f: &CField) -> bool {
-    matches!(f.kind, FieldKind::SelectOne { or_other: true, .. } | FieldKind::SelectMultiple { or_other: true, .. })
+    matches!(
+        f.kind,
+        FieldKind::SelectOne { or_other: true, .. }
+            | FieldKind::SelectMultiple { or_other: true, .. }
+    )
 }
 
 /// The input a field needs, or None for fields that are never shown.

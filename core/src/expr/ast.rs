@@ -181,7 +181,10 @@ impl<R> Expr<R> {
 
     /// Replaces every reference with what `f` makes of it (the engine's binding step).
     /// All failures are collected, so a form author sees every unknown name at once.
-    pub fn try_map_refs<S, E>(self, f: &mut impl FnMut(R, RefRole) -> Result<S, E>) -> Result<Expr<S>, Vec<E>> {
+    pub fn try_map_refs<S, E>(
+        self,
+        f: &mut impl FnMut(R, RefRole) -> Result<S, E>,
+    ) -> Result<Expr<S>, Vec<E>> {
         let mut errors = Vec::new();
         let out = self.map_in(RefRole::Value, f, &mut errors);
         match out {
@@ -196,7 +199,9 @@ impl<R> Expr<R> {
         f: &mut impl FnMut(R, RefRole) -> Result<S, E>,
         errors: &mut Vec<E>,
     ) -> Option<Expr<S>> {
-        let boxed = |e: Box<Expr<R>>, f: &mut _, errors: &mut _| e.map_in(RefRole::Value, f, errors).map(Box::new);
+        let boxed = |e: Box<Expr<R>>, f: &mut _, errors: &mut _| {
+            e.map_in(RefRole::Value, f, errors).map(Box::new)
+        };
         Some(match self {
             Expr::Number(n) => Expr::Number(n),
             Expr::String(s) => Expr::String(s),
@@ -215,8 +220,11 @@ impl<R> Expr<R> {
             }
             Expr::Matches(e, p) => Expr::Matches(boxed(e, f, errors)?, p),
             Expr::Call(func, args) => {
-                let mapped: Vec<Option<Expr<S>>> =
-                    args.into_iter().enumerate().map(|(i, a)| a.map_in(arg_role(func, i), f, errors)).collect();
+                let mapped: Vec<Option<Expr<S>>> = args
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, a)| a.map_in(arg_role(func, i), f, errors))
+                    .collect();
                 Expr::Call(func, mapped.into_iter().collect::<Option<Vec<_>>>()?)
             }
         })

@@ -52,7 +52,11 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%:z"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%:z",
+    ] {
         if let Ok(t) = DateTime::parse_from_str(s, fmt) {
             return Some(t.with_timezone(&Utc));
         }
@@ -71,7 +75,9 @@ pub fn text_to_days(s: &str) -> Option<f64> {
     if s.len() < 10 || !s.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
         return None;
     }
-    parse_date(s).map(date_to_days).or_else(|| parse_datetime(s).map(datetime_to_days))
+    parse_date(s)
+        .map(date_to_days)
+        .or_else(|| parse_datetime(s).map(datetime_to_days))
 }
 
 /// A date as `YYYY-MM-DD`.
@@ -84,7 +90,9 @@ pub fn format_iso_datetime(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// `format-date()`: the ODK format codes `%Y %y %m %n %b %d %e %a %H %h %M %S %3`; other
@@ -155,7 +163,9 @@ mod tests {
 
     #[test]
     fn format_codes() {
-        let t = parse_datetime("2024-03-05T09:07:08.123Z").unwrap().naive_utc();
+        let t = parse_datetime("2024-03-05T09:07:08.123Z")
+            .unwrap()
+            .naive_utc();
         assert_eq!(format_date(t, "%d/%m/%Y"), "05/03/2024");
         assert_eq!(format_date(t, "%e %b %y (%a) %n"), "5 Mar 24 (Tue) 3");
         assert_eq!(format_date(t, "%H:%M:%S.%3 %h%% %q"), "09:07:08.123 9% %q");

@@ -38,13 +38,17 @@ pub fn eval<'a, R, E: Env<R>>(expr: &'a Expr<R>, env: &'a E) -> Value<'a> {
         Expr::Ref(r) => env.get(r),
         Expr::Neg(e) => Value::Number(-eval(e, env).to_number()),
         Expr::Binary(op, a, b) => binary(*op, a, b, env),
-        Expr::Matches(subject, pattern) => Value::Bool(pattern.0.is_match(&eval(subject, env).to_str())),
+        Expr::Matches(subject, pattern) => {
+            Value::Bool(pattern.0.is_match(&eval(subject, env).to_str()))
+        }
         Expr::Call(f, args) => call(*f, args, env),
     }
 }
 
 fn binary<'a, R, E: Env<R>>(op: BinOp, a: &'a Expr<R>, b: &'a Expr<R>, env: &'a E) -> Value<'a> {
-    let num = |f: fn(f64, f64) -> f64| Value::Number(f(eval(a, env).to_number(), eval(b, env).to_number()));
+    let num = |f: fn(f64, f64) -> f64| {
+        Value::Number(f(eval(a, env).to_number(), eval(b, env).to_number()))
+    };
     match op {
         BinOp::Or => Value::Bool(eval(a, env).to_bool() || eval(b, env).to_bool()),
         BinOp::And => Value::Bool(eval(a, env).to_bool() && eval(b, env).to_bool()),
@@ -58,7 +62,10 @@ fn binary<'a, R, E: Env<R>>(op: BinOp, a: &'a Expr<R>, b: &'a Expr<R>, env: &'a 
 }
 
 fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a> {
-    let arg = |i: usize| args.get(i).map_or(Value::String(Cow::Borrowed("")), |a| eval(a, env));
+    let arg = |i: usize| {
+        args.get(i)
+            .map_or(Value::String(Cow::Borrowed("")), |a| eval(a, env))
+    };
     // The argument, or the current field when it is omitted.
     let arg_or_current = |i: usize| args.get(i).map_or_else(|| env.current(), |a| eval(a, env));
     let string = |i: usize| arg(i).into_string();
@@ -81,17 +88,27 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         Func::SelectedAt => {
             let list = arg(0);
             let i = number(1);
-            let picked =
-                if i >= 0.0 { list.to_str().split_whitespace().nth(i as usize).map(str::to_string) } else { None };
+            let picked = if i >= 0.0 {
+                list.to_str()
+                    .split_whitespace()
+                    .nth(i as usize)
+                    .map(str::to_string)
+            } else {
+                None
+            };
             text(picked.unwrap_or_default())
         }
         Func::ChoiceName => match args.get(1) {
-            Some(Expr::Ref(field)) => text(env.choice_label(field, string(0).trim()).unwrap_or_default()),
+            Some(Expr::Ref(field)) => text(
+                env.choice_label(field, string(0).trim())
+                    .unwrap_or_default(),
+            ),
             _ => text(String::new()),
         },
         Func::StringLength => Value::Number(arg_or_current(0).to_str().chars().count() as f64),
         Func::Regex => {
-            let matched = regex::Regex::new(&string(1)).is_ok_and(|re| re.is_match(&arg(0).to_str()));
+            let matched =
+                regex::Regex::new(&string(1)).is_ok_and(|re| re.is_match(&arg(0).to_str()));
             Value::Bool(matched)
         }
         Func::Concat => {
@@ -111,19 +128,37 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         }
         Func::Coalesce => {
             let first = arg(0);
-            if first.to_str().is_empty() { arg(1) } else { first }
+            if first.to_str().is_empty() {
+                arg(1)
+            } else {
+                first
+            }
         }
         Func::Substr => {
             let s: Vec<char> = arg(0).to_str().chars().collect();
             let len = s.len() as f64;
             let start = clamp_index(number(1), len);
-            let end = if args.len() > 2 { clamp_index(number(2), len) } else { s.len() };
-            text(if start < end { s[start..end].iter().collect() } else { String::new() })
+            let end = if args.len() > 2 {
+                clamp_index(number(2), len)
+            } else {
+                s.len()
+            };
+            text(if start < end {
+                s[start..end].iter().collect()
+            } else {
+                String::new()
+            })
         }
         Func::Contains => Value::Bool(string(0).contains(string(1).as_str())),
         Func::StartsWith => Value::Bool(string(0).starts_with(string(1).as_str())),
         Func::EndsWith => Value::Bool(string(0).ends_with(string(1).as_str())),
-        Func::NormalizeSpace => text(arg_or_current(0).to_str().split_whitespace().collect::<Vec<_>>().join(" ")),
+        Func::NormalizeSpace => text(
+            arg_or_current(0)
+                .to_str()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         Func::Translate => text(translate(&string(0), &string(1), &string(2))),
         Func::String => text(arg_or_current(0).into_string()),
         Func::Boolean => Value::Bool(arg(0).to_bool()),
@@ -146,14 +181,21 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         }),
         Func::Sum => {
             let v = arg(0);
-            Value::Number(v.items().iter().map(|s| Value::String(Cow::Borrowed(s.as_ref())).to_number()).sum())
+            Value::Number(
+                v.items()
+                    .iter()
+                    .map(|s| Value::String(Cow::Borrowed(s.as_ref())).to_number())
+                    .sum(),
+            )
         }
         Func::Position => match args.first() {
             Some(Expr::Ref(r)) => Value::Number(env.position(Some(r))),
             _ => Value::Number(env.position(None)),
         },
         Func::IndexedRepeat => match (args.first(), args.get(1)) {
-            (Some(Expr::Ref(field)), Some(Expr::Ref(repeat))) => env.indexed(field, repeat, number(2)),
+            (Some(Expr::Ref(field)), Some(Expr::Ref(repeat))) => {
+                env.indexed(field, repeat, number(2))
+            }
             _ => text(String::new()),
         },
         Func::Not => Value::Bool(!arg(0).to_bool()),
@@ -168,11 +210,18 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         Func::DecimalDateTime => Value::Number(to_days(&arg(0))),
         Func::FormatDate => {
             let when = local_datetime(&arg(0), env.utc_offset());
-            text(when.map(|t| dates::format_date(t, &string(1))).unwrap_or_default())
+            text(
+                when.map(|t| dates::format_date(t, &string(1)))
+                    .unwrap_or_default(),
+            )
         }
         Func::Once => {
             let current = env.current();
-            if current.to_str().is_empty() { arg(0) } else { current }
+            if current.to_str().is_empty() {
+                arg(0)
+            } else {
+                current
+            }
         }
         Func::Uuid => text(uuid::Uuid::new_v4().to_string()),
     }
@@ -203,7 +252,11 @@ fn local_datetime(v: &Value<'_>, offset: FixedOffset) -> Option<NaiveDateTime> {
 
 /// A character index from a number, clamped to `0..=len` (NaN counts as 0).
 fn clamp_index(n: f64, len: f64) -> usize {
-    if n.is_nan() { 0 } else { n.clamp(0.0, len) as usize }
+    if n.is_nan() {
+        0
+    } else {
+        n.clamp(0.0, len) as usize
+    }
 }
 
 /// `round(x)` rounds halves up (XPath); `round(x, digits)` rounds halves away from zero

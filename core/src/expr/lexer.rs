@@ -103,10 +103,14 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
             '.' if chars.get(i + 1).is_some_and(char::is_ascii_digit) => number(&chars, &mut i),
             '.' => one(&mut i, Tok::Dot),
             '\'' | '"' => {
-                let close = chars[i + 1..]
-                    .iter()
-                    .position(|&q| q == c)
-                    .ok_or_else(|| ParseError { offset: start, message: "string literal is not closed".into() })?;
+                let close =
+                    chars[i + 1..]
+                        .iter()
+                        .position(|&q| q == c)
+                        .ok_or_else(|| ParseError {
+                            offset: start,
+                            message: "string literal is not closed".into(),
+                        })?;
                 let text: String = chars[i + 1..i + 1 + close].iter().collect();
                 i += close + 2;
                 Tok::Str(text)
@@ -115,12 +119,18 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
             c if c.is_ascii_digit() => number(&chars, &mut i),
             c if is_name_start(c) => Tok::Name(name(&chars, &mut i)),
             other => {
-                return Err(ParseError { offset: start, message: format!("unexpected character '{other}'") });
+                return Err(ParseError {
+                    offset: start,
+                    message: format!("unexpected character '{other}'"),
+                });
             }
         };
         out.push(Token { tok, offset: start });
     }
-    out.push(Token { tok: Tok::Eof, offset: chars.len() });
+    out.push(Token {
+        tok: Tok::Eof,
+        offset: chars.len(),
+    });
     Ok(out)
 }
 
@@ -155,17 +165,27 @@ fn number(chars: &[char], i: &mut usize) -> Tok {
 fn field(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
     let start = *i;
     if chars.get(start + 1) != Some(&'{') {
-        return Err(ParseError { offset: start, message: "'$' must start a reference like ${name}".into() });
+        return Err(ParseError {
+            offset: start,
+            message: "'$' must start a reference like ${name}".into(),
+        });
     }
     let close = chars[start + 2..]
         .iter()
         .position(|&c| c == '}')
-        .ok_or_else(|| ParseError { offset: start, message: "reference is not closed: expected '}'".into() })?;
+        .ok_or_else(|| ParseError {
+            offset: start,
+            message: "reference is not closed: expected '}'".into(),
+        })?;
     let name: String = chars[start + 2..start + 2 + close].iter().collect();
     let trimmed = name.trim();
-    let valid = trimmed.chars().next().is_some_and(is_name_start) && trimmed.chars().all(is_name_char);
+    let valid =
+        trimmed.chars().next().is_some_and(is_name_start) && trimmed.chars().all(is_name_char);
     if !valid {
-        return Err(ParseError { offset: start, message: format!("'${{{name}}}' is not a valid field name") });
+        return Err(ParseError {
+            offset: start,
+            message: format!("'${{{name}}}' is not a valid field name"),
+        });
     }
     *i = start + 3 + close;
     Ok(Tok::Field(trimmed.to_string()))
@@ -177,7 +197,8 @@ fn name(chars: &[char], i: &mut usize) -> String {
     while *i < chars.len() && is_name_char(chars[*i]) {
         *i += 1;
     }
-    let prefixed = chars.get(*i) == Some(&':') && chars.get(*i + 1).is_some_and(|&c| is_name_start(c));
+    let prefixed =
+        chars.get(*i) == Some(&':') && chars.get(*i + 1).is_some_and(|&c| is_name_start(c));
     if prefixed {
         *i += 1;
         while *i < chars.len() && is_name_char(chars[*i]) {
@@ -206,9 +227,27 @@ mod tests {
     #[test]
     fn tokens_and_offsets() {
         let t = tokenize("${age} >= 18").unwrap();
-        assert_eq!(t[0], Token { tok: Tok::Field("age".into()), offset: 0 });
-        assert_eq!(t[1], Token { tok: Tok::Ge, offset: 7 });
-        assert_eq!(t[2], Token { tok: Tok::Number(18.0), offset: 10 });
+        assert_eq!(
+            t[0],
+            Token {
+                tok: Tok::Field("age".into()),
+                offset: 0
+            }
+        );
+        assert_eq!(
+            t[1],
+            Token {
+                tok: Tok::Ge,
+                offset: 7
+            }
+        );
+        assert_eq!(
+            t[2],
+            Token {
+                tok: Tok::Number(18.0),
+                offset: 10
+            }
+        );
         assert_eq!(t[3].tok, Tok::Eof);
     }
 
@@ -226,22 +265,53 @@ mod tests {
                 Tok::Eof
             ]
         );
-        assert_eq!(toks("3.25 div 2"), vec![Tok::Number(3.25), Tok::Name("div".into()), Tok::Number(2.0), Tok::Eof]);
+        assert_eq!(
+            toks("3.25 div 2"),
+            vec![
+                Tok::Number(3.25),
+                Tok::Name("div".into()),
+                Tok::Number(2.0),
+                Tok::Eof
+            ]
+        );
         assert_eq!(
             toks("'a \"b\"' != \"c\""),
-            vec![Tok::Str("a \"b\"".into()), Tok::Neq, Tok::Str("c".into()), Tok::Eof]
+            vec![
+                Tok::Str("a \"b\"".into()),
+                Tok::Neq,
+                Tok::Str("c".into()),
+                Tok::Eof
+            ]
         );
         assert_eq!(
             toks("/data/x"),
-            vec![Tok::Slash, Tok::Name("data".into()), Tok::Slash, Tok::Name("x".into()), Tok::Eof]
+            vec![
+                Tok::Slash,
+                Tok::Name("data".into()),
+                Tok::Slash,
+                Tok::Name("x".into()),
+                Tok::Eof
+            ]
         );
     }
 
     #[test]
     fn offsets_count_characters_not_bytes() {
         let t = tokenize("'Thào' = ${tên}").unwrap();
-        assert_eq!(t[1], Token { tok: Tok::Eq, offset: 7 });
-        assert_eq!(t[2], Token { tok: Tok::Field("tên".into()), offset: 9 });
+        assert_eq!(
+            t[1],
+            Token {
+                tok: Tok::Eq,
+                offset: 7
+            }
+        );
+        assert_eq!(
+            t[2],
+            Token {
+                tok: Tok::Field("tên".into()),
+                offset: 9
+            }
+        );
     }
 
     #[test]

@@ -17,11 +17,21 @@ const UNARY_BP: u8 = 13;
 /// Parses one expression.
 pub fn parse(src: &str) -> Result<Expr<Reference>, ParseError> {
     let tokens = tokenize(src)?;
-    let mut p = Parser { tokens, pos: 0, depth: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let expr = p.expr(0)?;
     let t = p.peek();
     if t.tok != Tok::Eof {
-        return Err(p.error_at(t.offset, format!("unexpected {} after the end of the expression", describe(&t.tok))));
+        return Err(p.error_at(
+            t.offset,
+            format!(
+                "unexpected {} after the end of the expression",
+                describe(&t.tok)
+            ),
+        ));
     }
     Ok(expr)
 }
@@ -43,7 +53,10 @@ impl Parser {
             .get(self.pos + ahead)
             .or(self.tokens.get(last))
             .cloned()
-            .unwrap_or(Token { tok: Tok::Eof, offset: 0 })
+            .unwrap_or(Token {
+                tok: Tok::Eof,
+                offset: 0,
+            })
     }
 
     fn bump(&mut self) -> Token {
@@ -63,7 +76,10 @@ impl Parser {
         if t.tok == want {
             Ok(self.bump())
         } else {
-            Err(self.error_at(t.offset, format!("expected {what}, found {}", describe(&t.tok))))
+            Err(self.error_at(
+                t.offset,
+                format!("expected {what}, found {}", describe(&t.tok)),
+            ))
         }
     }
 
@@ -79,7 +95,9 @@ impl Parser {
             let t = self.peek();
             let Some(op) = infix(&t.tok) else {
                 if t.tok == Tok::Pipe {
-                    return Err(self.error_at(t.offset, "the union operator '|' is not supported".into()));
+                    return Err(
+                        self.error_at(t.offset, "the union operator '|' is not supported".into())
+                    );
                 }
                 break;
             };
@@ -110,9 +128,15 @@ impl Parser {
                 self.bump();
                 let next = self.peek();
                 if matches!(next.tok, Tok::Slash | Tok::SlashSlash | Tok::LBracket) {
-                    return Err(self.error_at(next.offset, "a path or predicate after ${…} is not supported".into()));
+                    return Err(self.error_at(
+                        next.offset,
+                        "a path or predicate after ${…} is not supported".into(),
+                    ));
                 }
-                Ok(Expr::Ref(Reference { target: Target::Field(name), offset: t.offset }))
+                Ok(Expr::Ref(Reference {
+                    target: Target::Field(name),
+                    offset: t.offset,
+                }))
             }
             Tok::Minus => {
                 self.bump();
@@ -130,16 +154,21 @@ impl Parser {
                 self.call(&name, t.offset)
             }
             Tok::Dot | Tok::DotDot | Tok::Slash | Tok::Name(_) => self.path(),
-            Tok::SlashSlash | Tok::At | Tok::Star => {
-                Err(self.error_at(t.offset, format!("{} paths are not supported", describe(&t.tok))))
-            }
-            other => Err(self.error_at(t.offset, format!("expected a value, found {}", describe(&other)))),
+            Tok::SlashSlash | Tok::At | Tok::Star => Err(self.error_at(
+                t.offset,
+                format!("{} paths are not supported", describe(&t.tok)),
+            )),
+            other => Err(self.error_at(
+                t.offset,
+                format!("expected a value, found {}", describe(&other)),
+            )),
         }
     }
 
     /// `name(args...)`, the name already peeked.
     fn call(&mut self, name: &str, offset: usize) -> Result<Expr<Reference>, ParseError> {
-        let func = Func::from_name(name).ok_or_else(|| self.error_at(offset, format!("unknown function {name}()")))?;
+        let func = Func::from_name(name)
+            .ok_or_else(|| self.error_at(offset, format!("unknown function {name}()")))?;
         self.bump();
         self.bump();
         let mut args = Vec::new();
@@ -161,7 +190,10 @@ impl Parser {
                 Some(m) => format!("{min} to {m}"),
                 None => format!("at least {min}"),
             };
-            return Err(self.error_at(offset, format!("{name}() takes {wanted} argument(s), given {}", args.len())));
+            return Err(self.error_at(
+                offset,
+                format!("{name}() takes {wanted} argument(s), given {}", args.len()),
+            ));
         }
         let needs_ref = match func {
             Func::IndexedRepeat => args.iter().take(2).any(|a| !matches!(a, Expr::Ref(_))),
@@ -169,8 +201,10 @@ impl Parser {
             _ => false,
         };
         if needs_ref {
-            return Err(self
-                .error_at(offset, format!("{name}() needs references (like ${{name}} or ..) where it names fields")));
+            return Err(self.error_at(
+                offset,
+                format!("{name}() needs references (like ${{name}} or ..) where it names fields"),
+            ));
         }
         match func {
             Func::Regex => regex_call(args, offset),
@@ -182,7 +216,10 @@ impl Parser {
     /// A location path: `.`, `..`, `../x`, `/data/x`, `name`.
     fn path(&mut self) -> Result<Expr<Reference>, ParseError> {
         let offset = self.peek().offset;
-        let mut path = Path { absolute: false, steps: Vec::new() };
+        let mut path = Path {
+            absolute: false,
+            steps: Vec::new(),
+        };
         if self.peek().tok == Tok::Slash {
             self.bump();
             path.absolute = true;
@@ -194,9 +231,16 @@ impl Parser {
                 Tok::DotDot => Step::Parent,
                 Tok::Name(ref n) => Step::Name(n.clone()),
                 _ if path.absolute && path.steps.is_empty() => {
-                    return Err(self.error_at(t.offset, "the root path '/' alone is not supported".into()));
+                    return Err(
+                        self.error_at(t.offset, "the root path '/' alone is not supported".into())
+                    );
                 }
-                _ => return Err(self.error_at(t.offset, format!("expected a path step, found {}", describe(&t.tok)))),
+                _ => {
+                    return Err(self.error_at(
+                        t.offset,
+                        format!("expected a path step, found {}", describe(&t.tok)),
+                    ));
+                }
             };
             self.bump();
             path.steps.push(step);
@@ -206,20 +250,31 @@ impl Parser {
                     self.bump();
                 }
                 Tok::LBracket | Tok::SlashSlash | Tok::ColonColon => {
-                    return Err(self.error_at(next.offset, "predicates and axes in paths are not supported".into()));
+                    return Err(self.error_at(
+                        next.offset,
+                        "predicates and axes in paths are not supported".into(),
+                    ));
                 }
                 _ => break,
             }
         }
-        Ok(Expr::Ref(Reference { target: Target::Path(path), offset }))
+        Ok(Expr::Ref(Reference {
+            target: Target::Path(path),
+            offset,
+        }))
     }
 }
 
 /// `regex(s, 'literal')` compiles its pattern now; a computed pattern is compiled when used.
-fn regex_call(mut args: Vec<Expr<Reference>>, offset: usize) -> Result<Expr<Reference>, ParseError> {
+fn regex_call(
+    mut args: Vec<Expr<Reference>>,
+    offset: usize,
+) -> Result<Expr<Reference>, ParseError> {
     if let (Some(Expr::String(pattern)), 2) = (args.get(1), args.len()) {
-        let re = regex::Regex::new(pattern)
-            .map_err(|e| ParseError { offset, message: format!("invalid regular expression '{pattern}': {e}") })?;
+        let re = regex::Regex::new(pattern).map_err(|e| ParseError {
+            offset,
+            message: format!("invalid regular expression '{pattern}': {e}"),
+        })?;
         args.truncate(1);
         if let Some(subject) = args.pop() {
             return Ok(Expr::Matches(Box::new(subject), Pattern(Arc::new(re))));
@@ -230,22 +285,41 @@ fn regex_call(mut args: Vec<Expr<Reference>>, offset: usize) -> Result<Expr<Refe
 
 /// `jr:choice-name(value, '${field}')`: the quoted reference names the field whose choice
 /// list holds the labels (pyxform writes it as a string, so it is parsed here).
-fn choice_name_call(mut args: Vec<Expr<Reference>>, offset: usize) -> Result<Expr<Reference>, ParseError> {
+fn choice_name_call(
+    mut args: Vec<Expr<Reference>>,
+    offset: usize,
+) -> Result<Expr<Reference>, ParseError> {
     let target = match args.get(1) {
         Some(Expr::String(s)) => match tokenize(s).ok().as_deref() {
-            Some([Token { tok: Tok::Field(name), .. }, Token { tok: Tok::Eof, .. }]) => Some(name.clone()),
+            Some(
+                [
+                    Token {
+                        tok: Tok::Field(name),
+                        ..
+                    },
+                    Token { tok: Tok::Eof, .. },
+                ],
+            ) => Some(name.clone()),
             _ => None,
         },
-        Some(Expr::Ref(Reference { target: Target::Field(name), .. })) => Some(name.clone()),
+        Some(Expr::Ref(Reference {
+            target: Target::Field(name),
+            ..
+        })) => Some(name.clone()),
         _ => None,
     };
     let Some(name) = target else {
         return Err(ParseError {
             offset,
-            message: "jr:choice-name() needs the question as its second argument, like '${question}'".into(),
+            message:
+                "jr:choice-name() needs the question as its second argument, like '${question}'"
+                    .into(),
         });
     };
-    args[1] = Expr::Ref(Reference { target: Target::Field(name), offset });
+    args[1] = Expr::Ref(Reference {
+        target: Target::Field(name),
+        offset,
+    });
     Ok(Expr::Call(Func::ChoiceName, args))
 }
 
@@ -331,7 +405,10 @@ mod tests {
     fn precedence_follows_xpath() {
         assert_eq!(p("1 + 2 * 3"), "(1 + (2 * 3))");
         assert_eq!(p("1 - 2 - 3"), "((1 - 2) - 3)");
-        assert_eq!(p("${a} > 1 and ${b} or ${c} = 'x'"), "(((${a} > 1) and ${b}) or (${c} = 'x'))");
+        assert_eq!(
+            p("${a} > 1 and ${b} or ${c} = 'x'"),
+            "(((${a} > 1) and ${b}) or (${c} = 'x'))"
+        );
         assert_eq!(p("1 < 2 = 3 <= 4"), "((1 < 2) = (3 <= 4))");
         assert_eq!(p("-2 * 3"), "(-(2) * 3)");
         assert_eq!(p("- - 1"), "-(-(1))");
@@ -353,23 +430,46 @@ mod tests {
         assert_eq!(p("/data/hh/age + ../x"), "(/data/hh/age + ../x)");
         assert_eq!(p("district = ${district}"), "(district = ${district})");
         let e = parse("  ${age}").unwrap();
-        assert_eq!(e, Expr::Ref(Reference { target: Target::Field("age".into()), offset: 2 }));
+        assert_eq!(
+            e,
+            Expr::Ref(Reference {
+                target: Target::Field("age".into()),
+                offset: 2
+            })
+        );
     }
 
     #[test]
     fn functions_are_checked_while_parsing() {
-        assert_eq!(p("if(selected(${x}, 'a'), 1, 0)"), "if(selected(${x}, 'a'), 1, 0)");
+        assert_eq!(
+            p("if(selected(${x}, 'a'), 1, 0)"),
+            "if(selected(${x}, 'a'), 1, 0)"
+        );
         assert_eq!(p("concat()"), "concat()");
         let e = err("1 + pulldata('a', 'b')");
-        assert_eq!((e.offset, e.message.as_str()), (4, "unknown function pulldata()"));
+        assert_eq!(
+            (e.offset, e.message.as_str()),
+            (4, "unknown function pulldata()")
+        );
         let e = err("if(1, 2)");
         assert_eq!(e.offset, 0);
-        assert!(e.message.contains("if() takes 3 argument(s), given 2"), "{}", e.message);
+        assert!(
+            e.message.contains("if() takes 3 argument(s), given 2"),
+            "{}",
+            e.message
+        );
         assert!(err("round()").message.contains("1 to 2"));
         assert!(err("max()").message.contains("at least 1"));
-        assert!(err("indexed-repeat(${a}, 'r', 1)").message.contains("needs references"));
+        assert!(
+            err("indexed-repeat(${a}, 'r', 1)")
+                .message
+                .contains("needs references")
+        );
         assert!(err("position(1)").message.contains("needs references"));
-        assert_eq!(p("indexed-repeat(${a}, ${r}, 1 + 1)"), "indexed-repeat(${a}, ${r}, (1 + 1))");
+        assert_eq!(
+            p("indexed-repeat(${a}, ${r}, 1 + 1)"),
+            "indexed-repeat(${a}, ${r}, (1 + 1))"
+        );
     }
 
     #[test]
@@ -378,7 +478,10 @@ mod tests {
         assert!(matches!(e, Expr::Matches(_, ref pat) if pat.0.as_str() == "^[0-9]{9}$"));
         assert_eq!(e.to_string(), "regex(., '^[0-9]{9}$')");
         // A computed pattern stays a call.
-        assert!(matches!(parse("regex(., ${pat})").unwrap(), Expr::Call(Func::Regex, _)));
+        assert!(matches!(
+            parse("regex(., ${pat})").unwrap(),
+            Expr::Call(Func::Regex, _)
+        ));
         let e = err("${a} and regex(., '[a-')");
         assert_eq!(e.offset, 9);
         assert!(e.message.contains("invalid regular expression"));
@@ -387,10 +490,18 @@ mod tests {
     #[test]
     fn choice_name_takes_a_quoted_reference() {
         let e = parse("jr:choice-name(${x}, '${x}')").unwrap();
-        let Expr::Call(Func::ChoiceName, args) = &e else { panic!("{e:?}") };
-        assert!(matches!(&args[1], Expr::Ref(Reference { target: Target::Field(n), .. }) if n == "x"));
+        let Expr::Call(Func::ChoiceName, args) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(
+            matches!(&args[1], Expr::Ref(Reference { target: Target::Field(n), .. }) if n == "x")
+        );
         assert_eq!(e.to_string(), "jr:choice-name(${x}, '${x}')");
-        assert!(err("jr:choice-name(${x}, 'x')").message.contains("'${question}'"));
+        assert!(
+            err("jr:choice-name(${x}, 'x')")
+                .message
+                .contains("'${question}'")
+        );
     }
 
     #[test]

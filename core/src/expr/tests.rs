@@ -31,14 +31,26 @@ impl TestEnv {
             ("yes", "yes"),
             ("dec", "2.5"),
         ];
-        let nodes = [("ages", vec!["30", "5", "12"]), ("mixed", vec!["1", "", "2"]), ("none", vec![])];
+        let nodes = [
+            ("ages", vec!["30", "5", "12"]),
+            ("mixed", vec!["1", "", "2"]),
+            ("none", vec![]),
+        ];
         TestEnv {
-            values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            nodes: nodes.into_iter().map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect())).collect(),
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            nodes: nodes
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+                .collect(),
             current: "cur".into(),
             position: 2.0,
             // 2026-01-01T20:00Z is already 2026-01-02 in Vietnam (UTC+7).
-            now: DateTime::parse_from_rfc3339("2026-01-01T20:00:00Z").unwrap().with_timezone(&Utc),
+            now: DateTime::parse_from_rfc3339("2026-01-01T20:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
         }
     }
 }
@@ -62,7 +74,11 @@ impl Env<String> for TestEnv {
     fn indexed(&self, field: &String, _repeat: &String, index: f64) -> Value<'_> {
         let n = self.nodes.get(field).map(Vec::as_slice).unwrap_or_default();
         let i = index as usize;
-        Value::String(Cow::Borrowed(if index >= 1.0 && i <= n.len() { &n[i - 1] } else { "" }))
+        Value::String(Cow::Borrowed(if index >= 1.0 && i <= n.len() {
+            &n[i - 1]
+        } else {
+            ""
+        }))
     }
     fn choice_label(&self, field: &String, choice: &str) -> Option<String> {
         (field == "multi").then(|| format!("Label of {choice}"))
@@ -120,7 +136,11 @@ fn arithmetic() {
     assert_eq!(s("-1 div 0"), "-Infinity");
     assert_eq!(s("0 div 0"), "NaN");
     assert_eq!(s("5 mod 0"), "NaN");
-    assert_eq!(s("${empty} + 1"), "NaN", "an empty answer is NaN as a number");
+    assert_eq!(
+        s("${empty} + 1"),
+        "NaN",
+        "an empty answer is NaN as a number"
+    );
     assert_eq!(s("'abc' * 2"), "NaN");
     assert_eq!(s("0.1 + 0.2"), "0.30000000000000004");
 }
@@ -136,7 +156,10 @@ fn comparisons_and_logic() {
     assert!(b("${empty} = ''"), "an empty answer equals ''");
     assert!(!b("${empty} != ''"));
     assert!(!b("${empty} = 0"), "NaN never equals");
-    assert!(!b("${empty} < 1") && !b("${empty} >= 1"), "NaN comparisons are false");
+    assert!(
+        !b("${empty} < 1") && !b("${empty} >= 1"),
+        "NaN comparisons are false"
+    );
     assert!(b("'10' > '9'"), "relational operators compare numbers");
     assert!(b("${yes} = 'yes' or 1 div 0"));
     assert!(!b("${yes} = 'no' and true()"));
@@ -162,7 +185,10 @@ fn conversions() {
     assert!(!b("boolean-from-string('yes')") && !b("boolean-from-string('')"));
     assert_eq!(n("number(' 12 ')"), 12.0);
     assert!(n("number('')").is_nan());
-    assert!(n("number()").is_nan(), "the current field 'cur' is not a number");
+    assert!(
+        n("number()").is_nan(),
+        "the current field 'cur' is not a number"
+    );
     assert_eq!(n("number(true())"), 1.0);
     assert_eq!(n("number(${dob})"), 11017.0, "a date is its day number");
 }
@@ -193,7 +219,10 @@ fn aggregates() {
     assert_eq!(n("count(${age})"), 1.0);
     assert_eq!(n("sum(${ages})"), 47.0);
     assert_eq!(n("sum(${none})"), 0.0);
-    assert!(n("sum(${mixed})").is_nan(), "an empty node makes the sum NaN, as XPath");
+    assert!(
+        n("sum(${mixed})").is_nan(),
+        "an empty node makes the sum NaN, as XPath"
+    );
     assert_eq!(n("sum(${age})"), 35.0);
     assert_eq!(n("min(${ages})"), 5.0);
     assert_eq!(n("max(${ages}, 100)"), 100.0);
@@ -227,7 +256,11 @@ fn text_functions() {
     assert_eq!(n("string-length(${empty})"), 0.0);
     assert_eq!(n("string-length()"), 3.0, "of the current field");
     assert_eq!(s("concat('a', 1, true(), ${empty}, ${age})"), "a1true35");
-    assert_eq!(s("concat(${ages})"), "30512", "node-sets contribute every node");
+    assert_eq!(
+        s("concat(${ages})"),
+        "30512",
+        "node-sets contribute every node"
+    );
     assert_eq!(s("concat()"), "");
     assert_eq!(s("join(', ', ${ages}, 'x')"), "30, 5, 12, x");
     assert_eq!(s("join('-')"), "");
@@ -256,7 +289,10 @@ fn regular_expressions() {
     assert!(!b("regex(${empty}, '.')"));
     assert!(b("regex(., '^cur$')"));
     assert!(b("regex('abc', concat('^a', 'bc$'))"), "a computed pattern");
-    assert!(!b("regex('abc', concat('[', 'a'))"), "an invalid computed pattern is false, not a panic");
+    assert!(
+        !b("regex('abc', concat('[', 'a'))"),
+        "an invalid computed pattern is false, not a panic"
+    );
 }
 
 #[test]
@@ -265,12 +301,19 @@ fn conditionals() {
     assert_eq!(s("if(${empty}, 'x', 'y')"), "y");
     assert_eq!(n("if(true(), 1, 1 div 0)"), 1.0);
     assert!(b("true()") && !b("false()"));
-    assert_eq!(s("once(${age})"), "cur", "once() keeps a value already there");
+    assert_eq!(
+        s("once(${age})"),
+        "cur",
+        "once() keeps a value already there"
+    );
     let mut env = TestEnv::new();
     env.current = String::new();
     assert_eq!(with_env("once(${age})", &env, |v| v.into_string()), "35");
     let id = s("uuid()");
-    assert_eq!(uuid::Uuid::parse_str(&id).map(|u| u.get_version_num()), Ok(4));
+    assert_eq!(
+        uuid::Uuid::parse_str(&id).map(|u| u.get_version_num()),
+        Ok(4)
+    );
     assert_ne!(id, s("uuid()"));
 }
 
@@ -292,7 +335,11 @@ fn dates() {
     assert_eq!(n("decimal-date-time('1970-01-02T06:00:00Z')"), 1.25);
     assert_eq!(n("decimal-date-time(${dob})"), 11017.0);
     assert_eq!(s("format-date(${dob}, '%d/%m/%Y')"), "01/03/2000");
-    assert_eq!(s("format-date(${when}, '%Y-%m-%d %H:%M')"), "2024-03-05 16:07", "shown in the user's zone");
+    assert_eq!(
+        s("format-date(${when}, '%Y-%m-%d %H:%M')"),
+        "2024-03-05 16:07",
+        "shown in the user's zone"
+    );
     assert_eq!(s("format-date(today(), '%e %b')"), "2 Jan");
     assert_eq!(s("format-date(${empty}, '%Y')"), "");
     assert!(b("${dob} = date('2000-03-01')"));
@@ -315,7 +362,11 @@ fn every_function_parses_at_its_arity_and_evaluates() {
         let text = with_env(&src, &env, |v| v.into_string());
         // uuid() is the only function whose result cannot be predicted.
         if f != Func::Uuid {
-            assert_eq!(text, with_env(&src, &env, |v| v.into_string()), "{src} is deterministic");
+            assert_eq!(
+                text,
+                with_env(&src, &env, |v| v.into_string()),
+                "{src} is deterministic"
+            );
         }
     }
 }

@@ -59,11 +59,19 @@ impl<'a> Value<'a> {
             Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             Value::Number(n) => Cow::Owned(number_to_string(*n)),
             Value::String(s) => Cow::Borrowed(s),
-            Value::Date(d) => Cow::Owned(dates::days_to_date(*d).map(dates::format_iso_date).unwrap_or_default()),
-            Value::DateTime(d) => {
-                Cow::Owned(dates::days_to_datetime(*d).map(dates::format_iso_datetime).unwrap_or_default())
-            }
-            Value::Nodes(n) => n.first().map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.as_ref())),
+            Value::Date(d) => Cow::Owned(
+                dates::days_to_date(*d)
+                    .map(dates::format_iso_date)
+                    .unwrap_or_default(),
+            ),
+            Value::DateTime(d) => Cow::Owned(
+                dates::days_to_datetime(*d)
+                    .map(dates::format_iso_datetime)
+                    .unwrap_or_default(),
+            ),
+            Value::Nodes(n) => n
+                .first()
+                .map_or(Cow::Borrowed(""), |s| Cow::Borrowed(s.as_ref())),
         }
     }
 
@@ -122,7 +130,11 @@ pub fn number_to_string(n: f64) -> String {
     if n.is_nan() {
         "NaN".into()
     } else if n.is_infinite() {
-        if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if n > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else if n == 0.0 {
         "0".into()
     } else {
@@ -137,13 +149,18 @@ pub fn compare(op: Cmp, a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a, b) {
         (Value::Nodes(x), Value::Nodes(y)) => x.iter().any(|s| {
             let s = Value::String(Cow::Borrowed(s.as_ref()));
-            y.iter().any(|t| compare(op, &s, &Value::String(Cow::Borrowed(t.as_ref()))))
+            y.iter()
+                .any(|t| compare(op, &s, &Value::String(Cow::Borrowed(t.as_ref()))))
         }),
         (Value::Nodes(_), Value::Bool(_)) | (Value::Bool(_), Value::Nodes(_)) => {
             compare(op, &Value::Bool(a.to_bool()), &Value::Bool(b.to_bool()))
         }
-        (Value::Nodes(x), other) => x.iter().any(|s| compare(op, &Value::String(Cow::Borrowed(s.as_ref())), other)),
-        (other, Value::Nodes(y)) => y.iter().any(|t| compare(op, other, &Value::String(Cow::Borrowed(t.as_ref())))),
+        (Value::Nodes(x), other) => x
+            .iter()
+            .any(|s| compare(op, &Value::String(Cow::Borrowed(s.as_ref())), other)),
+        (other, Value::Nodes(y)) => y
+            .iter()
+            .any(|t| compare(op, other, &Value::String(Cow::Borrowed(t.as_ref())))),
         _ => compare_scalars(op, a, b),
     }
 }
@@ -206,7 +223,10 @@ mod tests {
     #[test]
     fn booleans() {
         assert!(!s("").to_bool());
-        assert!(s("false").to_bool(), "non-empty text is true, whatever it says");
+        assert!(
+            s("false").to_bool(),
+            "non-empty text is true, whatever it says"
+        );
         assert!(!Value::Number(0.0).to_bool());
         assert!(!Value::Number(f64::NAN).to_bool());
         assert!(Value::Number(-1.0).to_bool());
@@ -233,21 +253,34 @@ mod tests {
         assert_eq!(Value::Nodes(vec![]).into_string(), "");
         assert!(compare(Cmp::Eq, &n, &s("x")));
         assert!(compare(Cmp::Eq, &n, &Value::Number(3.0)));
-        assert!(compare(Cmp::Neq, &n, &Value::Number(3.0)), "existential: 'x' != 3");
+        assert!(
+            compare(Cmp::Neq, &n, &Value::Number(3.0)),
+            "existential: 'x' != 3"
+        );
         assert!(compare(Cmp::Gt, &n, &Value::Number(2.0)));
         assert!(!compare(Cmp::Eq, &Value::Nodes(vec![]), &s("")));
         assert!(compare(Cmp::Eq, &Value::Nodes(vec![]), &Value::Bool(false)));
-        assert!(compare(Cmp::Eq, &n, &Value::Nodes(vec![Cow::Borrowed("x")])));
+        assert!(compare(
+            Cmp::Eq,
+            &n,
+            &Value::Nodes(vec![Cow::Borrowed("x")])
+        ));
         assert!(compare(Cmp::Lt, &Value::Number(1.0), &n));
     }
 
     #[test]
     fn scalar_comparisons() {
         assert!(compare(Cmp::Eq, &s(""), &s("")));
-        assert!(!compare(Cmp::Eq, &s(""), &Value::Number(0.0)), "'' is NaN as a number");
+        assert!(
+            !compare(Cmp::Eq, &s(""), &Value::Number(0.0)),
+            "'' is NaN as a number"
+        );
         assert!(compare(Cmp::Neq, &s(""), &Value::Number(0.0)));
         assert!(compare(Cmp::Eq, &s("1.0"), &Value::Number(1.0)));
-        assert!(!compare(Cmp::Eq, &s("1.0"), &s("1")), "text compares as text");
+        assert!(
+            !compare(Cmp::Eq, &s("1.0"), &s("1")),
+            "text compares as text"
+        );
         assert!(compare(Cmp::Lt, &s("9"), &s("10")), "< compares numbers");
         assert!(!compare(Cmp::Lt, &s("a"), &s("b")));
         assert!(!compare(Cmp::Ge, &s("a"), &s("a")));

@@ -10,7 +10,10 @@ use super::{ChoiceList, Field, FieldKind, Form, Node, Problem, Source};
 pub(crate) fn check(form: &Form) -> Vec<Problem> {
     let mut problems = Vec::new();
     if form.id.trim().is_empty() {
-        problems.push(at_settings("form_id", "the form has no form_id: add a settings sheet with a form_id column"));
+        problems.push(at_settings(
+            "form_id",
+            "the form has no form_id: add a settings sheet with a form_id column",
+        ));
     }
     if let Some(default) = &form.default_language
         && !form.languages.iter().any(|l| &l.name == default)
@@ -18,7 +21,10 @@ pub(crate) fn check(form: &Form) -> Vec<Problem> {
         let known: Vec<&str> = form.languages.iter().map(|l| l.name.as_str()).collect();
         problems.push(at_settings(
             "default_language",
-            &format!("default_language '{default}' is not one of the form's languages ({})", known.join(", ")),
+            &format!(
+                "default_language '{default}' is not one of the form's languages ({})",
+                known.join(", ")
+            ),
         ));
     }
     let mut names: HashMap<&str, &Source> = HashMap::new();
@@ -30,11 +36,21 @@ pub(crate) fn check(form: &Form) -> Vec<Problem> {
 }
 
 fn at_settings(column: &str, message: &str) -> Problem {
-    Problem { sheet: "settings".into(), row: 0, column: column.into(), message: message.into() }
+    Problem {
+        sheet: "settings".into(),
+        row: 0,
+        column: column.into(),
+        message: message.into(),
+    }
 }
 
 fn at(source: &Source, column: &str, message: String) -> Problem {
-    Problem { sheet: source.sheet.clone(), row: source.row, column: column.into(), message }
+    Problem {
+        sheet: source.sheet.clone(),
+        row: source.row,
+        column: column.into(),
+        message,
+    }
 }
 
 fn check_nodes<'f>(
@@ -49,13 +65,21 @@ fn check_nodes<'f>(
             Node::Field(field) => check_field(form, field, problems),
             Node::Group(g) => {
                 if g.children.is_empty() {
-                    problems.push(at(&g.source, "type", format!("group '{}' has no questions", g.name)));
+                    problems.push(at(
+                        &g.source,
+                        "type",
+                        format!("group '{}' has no questions", g.name),
+                    ));
                 }
                 check_nodes(form, &g.children, names, problems);
             }
             Node::Repeat(r) => {
                 if r.children.is_empty() {
-                    problems.push(at(&r.source, "type", format!("repeat '{}' has no questions", r.name)));
+                    problems.push(at(
+                        &r.source,
+                        "type",
+                        format!("repeat '{}' has no questions", r.name),
+                    ));
                 }
                 check_nodes(form, &r.children, names, problems);
             }
@@ -63,7 +87,11 @@ fn check_nodes<'f>(
     }
 }
 
-fn check_name<'f>(node: &'f Node, names: &mut HashMap<&'f str, &'f Source>, problems: &mut Vec<Problem>) {
+fn check_name<'f>(
+    node: &'f Node,
+    names: &mut HashMap<&'f str, &'f Source>,
+    problems: &mut Vec<Problem>,
+) {
     let (name, source) = (node.name(), node.source());
     if name.is_empty() {
         problems.push(at(source, "name", "this row has no name".into()));
@@ -105,28 +133,54 @@ fn check_field(form: &Form, field: &Field, problems: &mut Vec<Problem>) {
     match &field.kind {
         FieldKind::SelectOne { list, .. } | FieldKind::SelectMultiple { list, .. } => {
             if list.is_empty() {
-                problems.push(at(src, "type", format!("select '{}' has no choice list", field.name)));
+                problems.push(at(
+                    src,
+                    "type",
+                    format!("select '{}' has no choice list", field.name),
+                ));
             } else if !form.choices.contains_key(list) {
-                problems.push(at(src, "type", format!("the choice list '{list}' is not on the choices sheet")));
+                problems.push(at(
+                    src,
+                    "type",
+                    format!("the choice list '{list}' is not on the choices sheet"),
+                ));
             }
         }
         FieldKind::Calculate if field.calculation.is_none() => {
-            problems.push(at(src, "calculation", format!("calculate '{}' has no calculation", field.name)));
+            problems.push(at(
+                src,
+                "calculation",
+                format!("calculate '{}' has no calculation", field.name),
+            ));
         }
         _ => {}
     }
     if shows_a_label(&field.kind) && field.label.is_empty() && field.hint.is_empty() {
-        problems.push(at(src, "label", format!("'{}' is shown to the user but has no label", field.name)));
+        problems.push(at(
+            src,
+            "label",
+            format!("'{}' is shown to the user but has no label", field.name),
+        ));
     }
     if field.choice_filter.is_some()
-        && !matches!(field.kind, FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. })
+        && !matches!(
+            field.kind,
+            FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }
+        )
     {
-        problems.push(at(src, "choice_filter", "choice_filter only applies to select questions".into()));
+        problems.push(at(
+            src,
+            "choice_filter",
+            "choice_filter only applies to select questions".into(),
+        ));
     }
 }
 
 fn shows_a_label(kind: &FieldKind) -> bool {
-    !matches!(kind, FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_))
+    !matches!(
+        kind,
+        FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_)
+    )
 }
 
 fn check_list(list: &ChoiceList, allow_duplicates: bool, problems: &mut Vec<Problem>) {
@@ -142,7 +196,11 @@ fn check_list(list: &ChoiceList, allow_duplicates: bool, problems: &mut Vec<Prob
     for choice in &list.choices {
         let src = &choice.source;
         if choice.name.is_empty() {
-            problems.push(at(src, "name", format!("a choice of list '{}' has no name", list.name)));
+            problems.push(at(
+                src,
+                "name",
+                format!("a choice of list '{}' has no name", list.name),
+            ));
         } else if choice.name.contains(char::is_whitespace) {
             problems.push(at(
                 src,
@@ -169,7 +227,10 @@ fn check_list(list: &ChoiceList, allow_duplicates: bool, problems: &mut Vec<Prob
             problems.push(at(
                 src,
                 "label",
-                format!("the choice '{}' of list '{}' has no label", choice.name, list.name),
+                format!(
+                    "the choice '{}' of list '{}' has no label",
+                    choice.name, list.name
+                ),
             ));
         }
     }
@@ -181,7 +242,15 @@ mod tests {
 
     #[test]
     fn names_follow_xlsform_rules() {
-        for ok in ["age", "_1", "hh_member", "label-test", "a.b", "tuổi", "FALSE"] {
+        for ok in [
+            "age",
+            "_1",
+            "hh_member",
+            "label-test",
+            "a.b",
+            "tuổi",
+            "FALSE",
+        ] {
             assert!(is_valid_name(ok), "{ok}");
         }
         for bad in ["", "1st", "has space", "a:b", "${x}", "-x", "a/b"] {

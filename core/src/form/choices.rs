@@ -9,7 +9,10 @@ use super::{Choice, ChoiceList, Problem};
 
 /// Reads the choices table into lists by name. A row without a list name or without a
 /// choice name is a problem and is left out.
-pub(crate) fn read_choices(table: &Table<'_>, problems: &mut Vec<Problem>) -> BTreeMap<String, ChoiceList> {
+pub(crate) fn read_choices(
+    table: &Table<'_>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, ChoiceList> {
     let mut lists: BTreeMap<String, ChoiceList> = BTreeMap::new();
     for row in table.rows() {
         let list = row.get(&Column::ListName);
@@ -17,16 +20,28 @@ pub(crate) fn read_choices(table: &Table<'_>, problems: &mut Vec<Problem>) -> BT
         let label = row.texts(TextKind::Label);
         let Some(list) = list else {
             if name.is_some() || !label.is_empty() {
-                problems.push(row.problem(&Column::ListName, "this choice has no list_name".into()));
+                problems
+                    .push(row.problem(&Column::ListName, "this choice has no list_name".into()));
             }
             continue;
         };
-        let entry = lists.entry(list.clone()).or_insert_with(|| ChoiceList { name: list.clone(), choices: Vec::new() });
+        let entry = lists.entry(list.clone()).or_insert_with(|| ChoiceList {
+            name: list.clone(),
+            choices: Vec::new(),
+        });
         let Some(name) = name else {
-            problems.push(row.problem(&Column::Name, format!("this choice of list '{list}' has no name")));
+            problems.push(row.problem(
+                &Column::Name,
+                format!("this choice of list '{list}' has no name"),
+            ));
             continue;
         };
-        entry.choices.push(Choice { name, label, extra: row.extras().collect(), source: row.source() });
+        entry.choices.push(Choice {
+            name,
+            label,
+            extra: row.extras().collect(),
+            source: row.source(),
+        });
     }
     lists
 }

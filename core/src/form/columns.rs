@@ -86,7 +86,9 @@ const MEDIA: [&str; 5] = ["image", "big-image", "audio", "video", "media"];
 pub(crate) fn classify(header: &str, sheet: SheetKind) -> Column {
     let mut h = header.trim();
     for prefix in PASS_PREFIXES {
-        if h.len() >= prefix.len() && h.is_char_boundary(prefix.len()) && h[..prefix.len()].eq_ignore_ascii_case(prefix)
+        if h.len() >= prefix.len()
+            && h.is_char_boundary(prefix.len())
+            && h[..prefix.len()].eq_ignore_ascii_case(prefix)
         {
             h = &h[prefix.len()..];
         }
@@ -104,7 +106,9 @@ pub(crate) fn classify(header: &str, sheet: SheetKind) -> Column {
     let translated = match base.as_str() {
         "label" | "caption" => Some(TextKind::Label),
         "hint" if survey => Some(TextKind::Hint),
-        "required_message" | "requiredmsg" | "jr:requiredmsg" if survey => Some(TextKind::RequiredMessage),
+        "required_message" | "requiredmsg" | "jr:requiredmsg" if survey => {
+            Some(TextKind::RequiredMessage)
+        }
         "constraint_message" | "constraining_message" | "jr:constraintmsg" if survey => {
             Some(TextKind::ConstraintMessage)
         }
@@ -115,7 +119,11 @@ pub(crate) fn classify(header: &str, sheet: SheetKind) -> Column {
     }
     if !lang.is_empty() {
         // A language on a column that is not translated (`relevant::English`): not ours.
-        return if sheet == SheetKind::Choices { Column::Extra(header.trim().to_owned()) } else { Column::Ignored };
+        return if sheet == SheetKind::Choices {
+            Column::Extra(header.trim().to_owned())
+        } else {
+            Column::Ignored
+        };
     }
     match sheet {
         SheetKind::Survey => survey_column(&base),
@@ -154,7 +162,13 @@ fn split_language(h: &str) -> (&str, Option<String>) {
         return (base, Some(lang.trim().to_owned()));
     }
     if let Some((base, lang)) = h.split_once(':') {
-        let translatable = ["label", "hint", "caption", "constraint_message", "required_message"];
+        let translatable = [
+            "label",
+            "hint",
+            "caption",
+            "constraint_message",
+            "required_message",
+        ];
         if translatable.contains(&normalize(base).as_str()) {
             return (base, Some(lang.trim().to_owned()));
         }
@@ -165,7 +179,10 @@ fn split_language(h: &str) -> (&str, Option<String>) {
 /// Lower case, surrounding spaces dropped, inner runs of spaces as one `_`: `List Name`
 /// and `list_name` are the same column.
 pub(crate) fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join("_").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join("_")
+        .to_lowercase()
 }
 
 /// The language named in a header: `Tiếng Việt (vi)` has the code `vi`.
@@ -175,7 +192,10 @@ pub(crate) fn language(name: &str) -> Language {
         .and_then(|s| s.rsplit_once('('))
         .map(|(_, code)| code.trim().to_owned())
         .filter(|code| !code.is_empty() && !code.contains(char::is_whitespace));
-    Language { name: name.to_owned(), code }
+    Language {
+        name: name.to_owned(),
+        code,
+    }
 }
 
 #[cfg(test)]
@@ -194,7 +214,13 @@ mod tests {
 
     #[test]
     fn survey_aliases_mean_the_same_column() {
-        for h in ["relevant", "relevance", "bind::relevant", "RELEVANT", " Relevance "] {
+        for h in [
+            "relevant",
+            "relevance",
+            "bind::relevant",
+            "RELEVANT",
+            " Relevance ",
+        ] {
             assert_eq!(survey(h), Relevant, "{h}");
         }
         for h in ["calculation", "calculate", "bind::calculate", "Calculation"] {
@@ -229,18 +255,27 @@ mod tests {
         assert_eq!(survey("required_message"), t(RequiredMessage, ""));
         assert_eq!(survey("requiredMsg"), t(RequiredMessage, ""));
         assert_eq!(survey("bind::jr:requiredMsg"), t(RequiredMessage, ""));
-        assert_eq!(survey("required message::English (en)"), t(RequiredMessage, "English (en)"));
+        assert_eq!(
+            survey("required message::English (en)"),
+            t(RequiredMessage, "English (en)")
+        );
         assert_eq!(survey("constraint_message"), t(ConstraintMessage, ""));
         assert_eq!(survey("constraint message"), t(ConstraintMessage, ""));
         assert_eq!(survey("jr:constraintMsg"), t(ConstraintMessage, ""));
         assert_eq!(survey("bind::jr:constraintMsg"), t(ConstraintMessage, ""));
-        assert_eq!(survey("constraint_message::Tiếng Việt (vi)"), t(ConstraintMessage, "Tiếng Việt (vi)"));
+        assert_eq!(
+            survey("constraint_message::Tiếng Việt (vi)"),
+            t(ConstraintMessage, "Tiếng Việt (vi)")
+        );
     }
 
     #[test]
     fn label_and_hint_languages_in_both_spellings() {
         assert_eq!(survey("label"), t(Label, ""));
-        assert_eq!(survey("label::Tiếng Việt (vi)"), t(Label, "Tiếng Việt (vi)"));
+        assert_eq!(
+            survey("label::Tiếng Việt (vi)"),
+            t(Label, "Tiếng Việt (vi)")
+        );
         assert_eq!(survey("LABEL::EN"), t(Label, "EN"));
         assert_eq!(survey("label:English (en)"), t(Label, "English (en)"));
         assert_eq!(survey("label::Hmoob (hmn)"), t(Label, "Hmoob (hmn)"));
@@ -250,10 +285,26 @@ mod tests {
 
     #[test]
     fn media_and_unknown_columns_are_set_aside() {
-        for h in ["image", "audio", "video", "big-image", "image::english", "media::audio::chinese", "media::video"] {
+        for h in [
+            "image",
+            "audio",
+            "video",
+            "big-image",
+            "image::english",
+            "media::audio::chinese",
+            "media::video",
+        ] {
             assert_eq!(survey(h), Media, "{h}");
         }
-        for h in ["notes", "rows", "autoplay", "bind::saveIncomplete", "relevant::English", "", "  "] {
+        for h in [
+            "notes",
+            "rows",
+            "autoplay",
+            "bind::saveIncomplete",
+            "relevant::English",
+            "",
+            "  ",
+        ] {
             assert_eq!(survey(h), Ignored, "{h}");
         }
     }
@@ -266,7 +317,10 @@ mod tests {
         assert_eq!(choices("LIST_NAME"), ListName);
         assert_eq!(choices("name"), Name);
         assert_eq!(choices("value"), Name);
-        assert_eq!(choices("label::Tiếng Việt (vi)"), t(Label, "Tiếng Việt (vi)"));
+        assert_eq!(
+            choices("label::Tiếng Việt (vi)"),
+            t(Label, "Tiếng Việt (vi)")
+        );
         assert_eq!(choices("commune"), Extra("commune".into()));
         assert_eq!(choices(" cf "), Extra("cf".into()));
         assert_eq!(choices("image"), Media);

@@ -41,11 +41,18 @@ pub enum FormError {
 }
 
 fn first(problems: &[Problem]) -> String {
-    problems.first().map(ToString::to_string).unwrap_or_default()
+    problems
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 impl From<serde_json::Error> for FormError {
     fn from(e: serde_json::Error) -> Self {
-        FormError::Json { line: e.line(), column: e.column(), reason: e.to_string() }
+        FormError::Json {
+            line: e.line(),
+            column: e.column(),
+            reason: e.to_string(),
+        }
     }
 }

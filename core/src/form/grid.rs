@@ -23,7 +23,9 @@ impl Workbook {
     /// The sheet whose name is `name`, ignoring case and surrounding spaces (form authors
     /// write `Survey`, `SURVEY`, `survey `).
     pub fn sheet(&self, name: &str) -> Option<&Sheet> {
-        self.sheets.iter().find(|s| s.name.trim().eq_ignore_ascii_case(name))
+        self.sheets
+            .iter()
+            .find(|s| s.name.trim().eq_ignore_ascii_case(name))
     }
 }
 
@@ -32,18 +34,26 @@ impl Sheet {
     pub fn new(name: &str, rows: &[&[&str]]) -> Sheet {
         Sheet {
             name: name.to_owned(),
-            rows: rows.iter().map(|r| r.iter().map(|c| (*c).to_owned()).collect()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+                .collect(),
         }
     }
 
     /// The cell at 0-based `row` and `col`, or `""` when outside the sheet.
     pub fn cell(&self, row: usize, col: usize) -> &str {
-        self.rows.get(row).and_then(|r| r.get(col)).map_or("", String::as_str)
+        self.rows
+            .get(row)
+            .and_then(|r| r.get(col))
+            .map_or("", String::as_str)
     }
 
     /// True when every cell of 0-based `row` is blank.
     pub fn row_is_blank(&self, row: usize) -> bool {
-        self.rows.get(row).is_none_or(|r| r.iter().all(|c| c.trim().is_empty()))
+        self.rows
+            .get(row)
+            .is_none_or(|r| r.iter().all(|c| c.trim().is_empty()))
     }
 }
 
@@ -53,9 +63,14 @@ mod tests {
 
     #[test]
     fn sheets_are_found_ignoring_case_and_spaces() {
-        let wb = Workbook { sheets: vec![Sheet::new("SURVEY ", &[]), Sheet::new("Choices", &[])] };
+        let wb = Workbook {
+            sheets: vec![Sheet::new("SURVEY ", &[]), Sheet::new("Choices", &[])],
+        };
         assert_eq!(wb.sheet("survey").map(|s| s.name.as_str()), Some("SURVEY "));
-        assert_eq!(wb.sheet("choices").map(|s| s.name.as_str()), Some("Choices"));
+        assert_eq!(
+            wb.sheet("choices").map(|s| s.name.as_str()),
+            Some("Choices")
+        );
         assert!(wb.sheet("settings").is_none());
     }
 

@@ -11,7 +11,8 @@ impl Form {
     /// The form as canonical JSON (compact, deterministic).
     pub fn to_json(&self) -> String {
         // A Form is plain data with string map keys: serializing it cannot fail.
-        serde_json::to_string(self).unwrap_or_else(|e| unreachable!("a Form always serializes: {e}"))
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| unreachable!("a Form always serializes: {e}"))
     }
 
     /// Reads a form from JSON (canonical or pretty-printed). Text is brought to NFC, so a
@@ -56,14 +57,26 @@ mod tests {
                 Sheet::new(
                     "survey",
                     &[
-                        &["type", "name", "label::Tiếng Việt (vi)", "label::English (en)", "parameters"],
+                        &[
+                            "type",
+                            "name",
+                            "label::Tiếng Việt (vi)",
+                            "label::English (en)",
+                            "parameters",
+                        ],
                         &["select_one yn", "q", "Có không?", "Yes or no?", ""],
                         &["begin repeat", "r", "Lặp", "Repeat", ""],
                         &["image", "p", "Ảnh", "Photo", "max-pixels=800"],
                         &["end repeat", "", "", "", ""],
                     ],
                 ),
-                Sheet::new("choices", &[&["list_name", "name", "label", "district"], &["yn", "yes", "Có", "d1"]]),
+                Sheet::new(
+                    "choices",
+                    &[
+                        &["list_name", "name", "label", "district"],
+                        &["yn", "yes", "Có", "d1"],
+                    ],
+                ),
                 Sheet::new("settings", &[&["form_id", "version"], &["f", "3"]]),
             ],
         };
@@ -109,7 +122,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match Form::from_json("{\"id\": \"x\"}") {
-            Err(FormError::Json { reason, .. }) => assert!(reason.contains("missing field"), "{reason}"),
+            Err(FormError::Json { reason, .. }) => {
+                assert!(reason.contains("missing field"), "{reason}")
+            }
             other => panic!("{other:?}"),
         }
         assert!(matches!(Form::from_json("[]"), Err(FormError::Json { .. })));

@@ -36,9 +36,14 @@ fn compile(form: Form, mut problems: Vec<Problem>) -> Result<CompiledForm, FormE
         Err(more) => {
             // One problem per cell: where the reader already refused a cell (pulldata(),
             // say), the engine's view of the same text adds nothing.
-            let cells: Vec<(String, u32, String)> =
-                problems.iter().map(|p| (p.sheet.clone(), p.row, p.column.clone())).collect();
-            problems.extend(more.into_iter().filter(|p| !cells.contains(&(p.sheet.clone(), p.row, p.column.clone()))));
+            let cells: Vec<(String, u32, String)> = problems
+                .iter()
+                .map(|p| (p.sheet.clone(), p.row, p.column.clone()))
+                .collect();
+            problems.extend(
+                more.into_iter()
+                    .filter(|p| !cells.contains(&(p.sheet.clone(), p.row, p.column.clone()))),
+            );
             sort(&mut problems);
             Err(FormError::Invalid { problems })
         }

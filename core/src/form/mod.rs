@@ -25,7 +25,10 @@ pub use error::FormError;
 pub use load::load_json;
 #[cfg(feature = "xlsx")]
 pub use load::{load_xlsx, load_xlsx_named};
-pub use model::{Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source, Texts};
+pub use model::{
+    Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source,
+    Texts,
+};
 pub use problem::Problem;
 pub use read::{ReadForm, read_workbook};
 #[cfg(feature = "xlsx")]

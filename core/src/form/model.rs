@@ -49,7 +49,10 @@ impl Language {
     /// Whether this is Vietnamese (code `vi`, or a name such as `Tiếng Việt`): the
     /// engine's own texts (built-in messages, generated labels) are then Vietnamese.
     pub fn is_vietnamese(&self) -> bool {
-        self.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("vi")) || self.name.contains("Việt")
+        self.code
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case("vi"))
+            || self.name.contains("Việt")
     }
 }
 

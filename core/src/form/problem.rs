@@ -21,9 +21,17 @@ impl std::fmt::Display for Problem {
         match (self.sheet.is_empty(), self.row, self.column.is_empty()) {
             (true, _, _) => write!(f, "{}", self.message),
             (false, 0, true) => write!(f, "{}: {}", self.sheet, self.message),
-            (false, 0, false) => write!(f, "{}, column {}: {}", self.sheet, self.column, self.message),
+            (false, 0, false) => write!(
+                f,
+                "{}, column {}: {}",
+                self.sheet, self.column, self.message
+            ),
             (false, row, true) => write!(f, "{} row {}: {}", self.sheet, row, self.message),
-            (false, row, false) => write!(f, "{} row {}, column {}: {}", self.sheet, row, self.column, self.message),
+            (false, row, false) => write!(
+                f,
+                "{} row {}, column {}: {}",
+                self.sheet, row, self.column, self.message
+            ),
         }
     }
 }

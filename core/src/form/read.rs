@@ -23,8 +23,14 @@ pub struct ReadForm {
 
 /// Sheets other tools use for features Branchbook does not have.
 const REFUSED_SHEETS: [(&str, &str); 2] = [
-    ("entities", "the entities sheet (creating or updating entity lists) is not supported"),
-    ("external_choices", "the external_choices sheet is not supported: put the choices on the choices sheet"),
+    (
+        "entities",
+        "the entities sheet (creating or updating entity lists) is not supported",
+    ),
+    (
+        "external_choices",
+        "the external_choices sheet is not supported: put the choices on the choices sheet",
+    ),
 ];
 
 /// Reads a form from a workbook's cells. `fallback_id` names the form when the settings
@@ -42,7 +48,11 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
                 column: String::new(),
                 message: format!(
                     "the workbook has no 'survey' sheet (its sheets: {}); an XLSForm needs one",
-                    if names.is_empty() { "none".into() } else { names.join(", ") }
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
                 ),
             });
         }
@@ -54,7 +64,10 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
                         sheet: table.sheet_name().to_owned(),
                         row: table.header_row_number(),
                         column: column.usual_header().to_owned(),
-                        message: format!("the survey sheet has no '{}' column", column.usual_header()),
+                        message: format!(
+                            "the survey sheet has no '{}' column",
+                            column.usual_header()
+                        ),
                     });
                 }
             }
@@ -73,12 +86,26 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
         choices = read_choices(&table, &mut problems);
     }
     for (name, why) in REFUSED_SHEETS {
-        if let Some(sheet) = book.sheet(name).filter(|s| s.rows.iter().flatten().any(|c| !c.trim().is_empty())) {
-            problems.push(Problem { sheet: sheet.name.clone(), row: 0, column: String::new(), message: why.into() });
+        if let Some(sheet) = book
+            .sheet(name)
+            .filter(|s| s.rows.iter().flatten().any(|c| !c.trim().is_empty()))
+        {
+            problems.push(Problem {
+                sheet: sheet.name.clone(),
+                row: 0,
+                column: String::new(),
+                message: why.into(),
+            });
         }
     }
-    let settings = book.sheet("settings").map(|s| read_settings(s, &mut problems)).unwrap_or_default();
-    let id = settings.form_id.or_else(|| fallback_id.map(str::to_owned)).unwrap_or_default();
+    let settings = book
+        .sheet("settings")
+        .map(|s| read_settings(s, &mut problems))
+        .unwrap_or_default();
+    let id = settings
+        .form_id
+        .or_else(|| fallback_id.map(str::to_owned))
+        .unwrap_or_default();
     let mut form = Form {
         title: settings.form_title.unwrap_or_else(|| id.clone()),
         id,
@@ -114,7 +141,9 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
 /// language (`label`) are in it, as in pyxform.
 fn settle_default_language(form: &mut Form, default: String) -> String {
     let found = form.languages.iter().find(|l| {
-        l.name == default || l.name.eq_ignore_ascii_case(&default) || l.code.as_deref() == Some(default.as_str())
+        l.name == default
+            || l.name.eq_ignore_ascii_case(&default)
+            || l.code.as_deref() == Some(default.as_str())
     });
     if let Some(lang) = found {
         return lang.name.clone();
@@ -138,9 +167,12 @@ fn each_texts(form: &mut Form, f: &mut dyn FnMut(&mut Texts)) {
         for node in nodes {
             match node {
                 Node::Field(field) => {
-                    for t in
-                        [&mut field.label, &mut field.hint, &mut field.required_message, &mut field.constraint_message]
-                    {
+                    for t in [
+                        &mut field.label,
+                        &mut field.hint,
+                        &mut field.required_message,
+                        &mut field.constraint_message,
+                    ] {
                         f(t);
                     }
                 }
@@ -170,7 +202,10 @@ fn sort(problems: &mut [Problem], book: &Workbook) {
         if sheet.is_empty() {
             return 0;
         }
-        book.sheets.iter().position(|s| s.name == sheet).map_or(usize::MAX, |i| i + 1)
+        book.sheets
+            .iter()
+            .position(|s| s.name == sheet)
+            .map_or(usize::MAX, |i| i + 1)
     };
     problems.sort_by_key(|p| (rank(&p.sheet), p.row));
 }

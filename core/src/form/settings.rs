@@ -23,7 +23,10 @@ pub(crate) struct Settings {
 
 /// Reads the first non-blank row under the header.
 pub(crate) fn read_settings(sheet: &Sheet, problems: &mut Vec<Problem>) -> Settings {
-    let mut settings = Settings { sheet: sheet.name.clone(), ..Settings::default() };
+    let mut settings = Settings {
+        sheet: sheet.name.clone(),
+        ..Settings::default()
+    };
     let mut rows = (0..sheet.rows.len()).filter(|&r| !sheet.row_is_blank(r));
     let (Some(header), Some(values)) = (rows.next(), rows.next()) else {
         return settings;

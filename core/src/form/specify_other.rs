@@ -40,7 +40,8 @@ fn walk(nodes: &mut Vec<Node>) {
 
 /// The text question that asks what "other" means, for a select with `or_other`.
 fn follow_up(select: &Field) -> Option<Field> {
-    let (FieldKind::SelectOne { or_other: true, .. } | FieldKind::SelectMultiple { or_other: true, .. }) = select.kind
+    let (FieldKind::SelectOne { or_other: true, .. }
+    | FieldKind::SelectMultiple { or_other: true, .. }) = select.kind
     else {
         return None;
     };
@@ -72,12 +73,17 @@ fn follow_up(select: &Field) -> Option<Field> {
     }
     let name = format!("{}_other", select.name);
     let relevant = format!("selected(${{{}}}, 'other')", select.name);
-    Some(Field { relevant: Some(relevant), ..Field::new(name, FieldKind::Text, Texts(label), select.source.clone()) })
+    Some(Field {
+        relevant: Some(relevant),
+        ..Field::new(name, FieldKind::Text, Texts(label), select.source.clone())
+    })
 }
 
 /// `English`, `English (en)`, `label::en`...
 fn is_english(lang: &Language) -> bool {
-    lang.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("en"))
+    lang.code
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case("en"))
         || lang.name.eq_ignore_ascii_case("en")
         || lang.name.to_lowercase().starts_with("english")
 }

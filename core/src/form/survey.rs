@@ -116,10 +116,19 @@ fn begin(row: &Row<'_, '_>, kind: Block) -> Open {
     }
 }
 
-fn end(row: &Row<'_, '_>, kind: Block, open: &mut Vec<Open>, root: &mut Vec<Node>, problems: &mut Vec<Problem>) {
+fn end(
+    row: &Row<'_, '_>,
+    kind: Block,
+    open: &mut Vec<Open>,
+    root: &mut Vec<Node>,
+    problems: &mut Vec<Problem>,
+) {
     let word = kind.word();
     let Some(block) = open.pop() else {
-        problems.push(row.problem(&Column::Type, format!("'end {word}' without a matching 'begin {word}'")));
+        problems.push(row.problem(
+            &Column::Type,
+            format!("'end {word}' without a matching 'begin {word}'"),
+        ));
         return;
     };
     if block.kind != kind {
@@ -197,7 +206,11 @@ pub(crate) fn flag(value: Option<String>) -> Option<String> {
 
 /// `parameters`: `key=value` pairs separated by spaces, commas or semicolons. Only
 /// `max-pixels` (on images: the longest side a photo is scaled down to) is supported.
-fn parameters(row: &Row<'_, '_>, kind: &FieldKind, problems: &mut Vec<Problem>) -> BTreeMap<String, String> {
+fn parameters(
+    row: &Row<'_, '_>,
+    kind: &FieldKind,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let Some(text) = row.get(&Column::Parameters) else {
         return out;
@@ -206,7 +219,10 @@ fn parameters(row: &Row<'_, '_>, kind: &FieldKind, problems: &mut Vec<Problem>) 
     for (key, value) in parse_parameters(&text) {
         let key = key.to_lowercase();
         if value.is_empty() || key.is_empty() {
-            say(format!("'{key}{}' is not a key=value pair", if value.is_empty() { "" } else { "=" }));
+            say(format!(
+                "'{key}{}' is not a key=value pair",
+                if value.is_empty() { "" } else { "=" }
+            ));
             continue;
         }
         match (key.as_str(), kind) {
@@ -214,7 +230,9 @@ fn parameters(row: &Row<'_, '_>, kind: &FieldKind, problems: &mut Vec<Problem>) 
                 if value.parse::<u32>().is_ok_and(|n| n > 0) {
                     out.insert(key, value);
                 } else {
-                    say(format!("max-pixels must be a whole number of pixels, not '{value}'"));
+                    say(format!(
+                        "max-pixels must be a whole number of pixels, not '{value}'"
+                    ));
                 }
             }
             _ => say(format!(
@@ -294,24 +312,39 @@ mod tests {
             assert_eq!(flag(Some(no.into())), None, "{no}");
         }
         assert_eq!(flag(None), None);
-        assert_eq!(flag(Some("${age} >= 18".into())).as_deref(), Some("${age} >= 18"));
+        assert_eq!(
+            flag(Some("${age} >= 18".into())).as_deref(),
+            Some("${age} >= 18")
+        );
     }
 
     #[test]
     fn parameters_split_on_spaces_commas_and_loose_equals() {
         let pairs = |t: &str| parse_parameters(t);
-        assert_eq!(pairs("max-pixels=1024"), vec![("max-pixels".to_owned(), "1024".to_owned())]);
+        assert_eq!(
+            pairs("max-pixels=1024"),
+            vec![("max-pixels".to_owned(), "1024".to_owned())]
+        );
         assert_eq!(
             pairs("a = 1, b=2;c =3"),
-            vec![("a".into(), "1".into()), ("b".into(), "2".into()), ("c".into(), "3".into())]
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "2".into()),
+                ("c".into(), "3".into())
+            ]
         );
         assert_eq!(pairs("lonely"), vec![("lonely".into(), String::new())]);
     }
 
     #[test]
     fn external_data_is_named() {
-        assert!(external_data("pulldata('fruits', 'name', 'name', 'mango')").is_some_and(|w| w.contains("pulldata")));
-        assert!(external_data("count(instance('x')/root/item)").is_some_and(|w| w.contains("instance")));
+        assert!(
+            external_data("pulldata('fruits', 'name', 'name', 'mango')")
+                .is_some_and(|w| w.contains("pulldata"))
+        );
+        assert!(
+            external_data("count(instance('x')/root/item)").is_some_and(|w| w.contains("instance"))
+        );
         assert!(external_data("${last-saved#village}").is_some());
         assert_eq!(external_data("${age} > 18"), None);
     }

@@ -25,9 +25,15 @@ pub(crate) struct Row<'t, 'a> {
 impl<'a> Table<'a> {
     /// Reads the header row; a column given twice is a problem (the first one is used).
     pub(crate) fn new(sheet: &'a Sheet, kind: SheetKind, problems: &mut Vec<Problem>) -> Table<'a> {
-        let header_row = (0..sheet.rows.len()).find(|&r| !sheet.row_is_blank(r)).unwrap_or(0);
+        let header_row = (0..sheet.rows.len())
+            .find(|&r| !sheet.row_is_blank(r))
+            .unwrap_or(0);
         let mut columns: Vec<(usize, Column, String)> = Vec::new();
-        let headers = sheet.rows.get(header_row).map(Vec::as_slice).unwrap_or_default();
+        let headers = sheet
+            .rows
+            .get(header_row)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         for (col, raw) in headers.iter().enumerate() {
             let header = nfc(raw.trim());
             let column = classify(&header, kind);
@@ -45,7 +51,11 @@ impl<'a> Table<'a> {
             }
             columns.push((col, column, header));
         }
-        Table { sheet, header_row, columns }
+        Table {
+            sheet,
+            header_row,
+            columns,
+        }
     }
 
     /// The sheet's name, for problems.
@@ -67,7 +77,9 @@ impl<'a> Table<'a> {
     pub(crate) fn languages(&self) -> Vec<Language> {
         let mut out: Vec<Language> = Vec::new();
         for (_, column, _) in &self.columns {
-            let Column::Text(_, lang) = column else { continue };
+            let Column::Text(_, lang) = column else {
+                continue;
+            };
             if !lang.is_empty() && !out.iter().any(|known| &known.name == lang) {
                 out.push(language(lang));
             }
@@ -91,7 +103,10 @@ impl Row<'_, '_> {
 
     /// Where this row is, for the model.
     pub(crate) fn source(&self) -> Source {
-        Source { sheet: self.table.sheet.name.clone(), row: self.number() }
+        Source {
+            sheet: self.table.sheet.name.clone(),
+            row: self.number(),
+        }
     }
 
     /// The cell of the column meaning `column`, trimmed and in NFC; `None` when the
@@ -132,15 +147,23 @@ impl Row<'_, '_> {
 
     /// Each `Extra` column's header with this row's value (blank cells left out).
     pub(crate) fn extras(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.table.columns.iter().filter_map(|(col, column, _)| match column {
-            Column::Extra(name) => self.cell(*col).map(|v| (name.clone(), v)),
-            _ => None,
-        })
+        self.table
+            .columns
+            .iter()
+            .filter_map(|(col, column, _)| match column {
+                Column::Extra(name) => self.cell(*col).map(|v| (name.clone(), v)),
+                _ => None,
+            })
     }
 
     /// A problem at this row in the column meaning `column`.
     pub(crate) fn problem(&self, column: &Column, message: String) -> Problem {
-        Problem { sheet: self.table.sheet.name.clone(), row: self.number(), column: self.header(column), message }
+        Problem {
+            sheet: self.table.sheet.name.clone(),
+            row: self.number(),
+            column: self.header(column),
+            message,
+        }
     }
 }
 

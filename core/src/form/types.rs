@@ -67,7 +67,11 @@ pub(crate) fn row_type(raw: &str) -> RowType {
         | ["begin", "looped", "group"] => {
             return RowType::BeginRepeat;
         }
-        ["end", "repeat"] | ["end_repeat"] | ["end-repeat"] | ["end", "lgroup"] | ["end", "looped", "group"] => {
+        ["end", "repeat"]
+        | ["end_repeat"]
+        | ["end-repeat"]
+        | ["end", "lgroup"]
+        | ["end", "looped", "group"] => {
             return RowType::EndRepeat;
         }
         ["begin", "loop", ..] | ["begin_loop", ..] => return RowType::BeginLoop,
@@ -138,7 +142,9 @@ fn simple(t: &str) -> RowType {
 /// Known XLSForm types that Branchbook refuses, each with why.
 fn unsupported_type(t: &str) -> RowType {
     let reason = match t {
-        "audio" | "video" | "file" | "background-audio" => "Branchbook records photos only, not audio, video or files",
+        "audio" | "video" | "file" | "background-audio" => {
+            "Branchbook records photos only, not audio, video or files"
+        }
         "barcode" => "Branchbook does not scan barcodes",
         "geotrace" | "geoshape" | "start-geopoint" | "background-geopoint" => {
             "Branchbook records single GPS points (geopoint) only, not traces, shapes or background locations"
@@ -146,12 +152,14 @@ fn unsupported_type(t: &str) -> RowType {
         "range" => "Branchbook has no range slider; use integer or decimal with a constraint",
         "rank" => "Branchbook has no ranking widget",
         "osm" => "Branchbook has no OpenStreetMap widget",
-        "phonenumber" | "phone number" | "simserial" | "subscriberid" | "email" | "audit" | "uri:phonenumber"
-        | "uri:simserial" | "uri:subscriberid" | "uri:email" => {
+        "phonenumber" | "phone number" | "simserial" | "subscriberid" | "email" | "audit"
+        | "uri:phonenumber" | "uri:simserial" | "uri:subscriberid" | "uri:email" => {
             "Branchbook does not collect this device metadata (only start, end, today, deviceid and username)"
         }
         "include" => "Branchbook does not include other forms; copy the rows into this form",
-        "xml-external" | "csv-external" | "entity" => "Branchbook does not read external data files",
+        "xml-external" | "csv-external" | "entity" => {
+            "Branchbook does not read external data files"
+        }
         _ => return RowType::Unknown,
     };
     unsupported(&format!("type '{t}' is not supported: {reason}"))
@@ -173,11 +181,17 @@ mod tests {
     }
 
     fn one(list: &str, or_other: bool) -> FieldKind {
-        FieldKind::SelectOne { list: list.into(), or_other }
+        FieldKind::SelectOne {
+            list: list.into(),
+            or_other,
+        }
     }
 
     fn many(list: &str, or_other: bool) -> FieldKind {
-        FieldKind::SelectMultiple { list: list.into(), or_other }
+        FieldKind::SelectMultiple {
+            list: list.into(),
+            or_other,
+        }
     }
 
     #[test]
@@ -223,11 +237,23 @@ mod tests {
         assert_eq!(field("select1 l"), one("l", false));
         assert_eq!(field("select one from yes_or_no"), one("yes_or_no", false));
         assert_eq!(field("select_one colors or_other"), one("colors", true));
-        assert_eq!(field("select one from sexes or specify other"), one("sexes", true));
+        assert_eq!(
+            field("select one from sexes or specify other"),
+            one("sexes", true)
+        );
         assert_eq!(field("select_multiple toilets"), many("toilets", false));
-        assert_eq!(field("select multiple toilets or_other"), many("toilets", true));
-        assert_eq!(field("select all that apply from toilet_type or specify other"), many("toilet_type", true));
-        assert_eq!(field("select all that apply toilet_type"), many("toilet_type", false));
+        assert_eq!(
+            field("select multiple toilets or_other"),
+            many("toilets", true)
+        );
+        assert_eq!(
+            field("select all that apply from toilet_type or specify other"),
+            many("toilet_type", true)
+        );
+        assert_eq!(
+            field("select all that apply toilet_type"),
+            many("toilet_type", false)
+        );
     }
 
     #[test]
@@ -235,7 +261,10 @@ mod tests {
         assert_eq!(row_type("select_one"), RowType::SelectWithoutList);
         assert_eq!(row_type("select one from"), RowType::SelectWithoutList);
         assert_eq!(row_type("select_multiple"), RowType::SelectWithoutList);
-        assert_eq!(row_type("select_one yes_no maybe"), RowType::SelectTrailing("maybe".into()));
+        assert_eq!(
+            row_type("select_one yes_no maybe"),
+            RowType::SelectTrailing("maybe".into())
+        );
     }
 
     #[test]
@@ -286,7 +315,14 @@ mod tests {
 
     #[test]
     fn unknown_types() {
-        for t in ["", "txt", "phone numbers", "select", "integer please", "begin"] {
+        for t in [
+            "",
+            "txt",
+            "phone numbers",
+            "select",
+            "integer please",
+            "begin",
+        ] {
             assert_eq!(row_type(t), RowType::Unknown, "{t}");
         }
     }

@@ -10,7 +10,13 @@ use super::grid::{Sheet, Workbook};
 
 /// Sheets whose cells the form reader needs (the last two only to refuse them when
 /// filled); other sheets are listed by name only.
-const READ_SHEETS: [&str; 5] = ["survey", "choices", "settings", "entities", "external_choices"];
+const READ_SHEETS: [&str; 5] = [
+    "survey",
+    "choices",
+    "settings",
+    "entities",
+    "external_choices",
+];
 /// Bounds on where a cell may sit, so a crafted file cannot make us allocate without end
 /// (real forms stay far below: a village list has thousands of rows, not hundreds of thousands).
 const MAX_ROWS: u32 = 200_000;
@@ -21,19 +27,30 @@ const LAST_EXCEL_DAY: f64 = 2_958_466.0;
 /// Reads the workbook's sheets as text. The sheets a form reader looks at (survey,
 /// choices, settings, in any case) are read whole; other sheets are listed with no rows.
 pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
-    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| FormError::NotXlsx { reason: e.to_string() })?;
+    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| FormError::NotXlsx {
+        reason: e.to_string(),
+    })?;
     let names = xlsx.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let wanted = READ_SHEETS.iter().any(|w| name.trim().eq_ignore_ascii_case(w));
-        let rows = if wanted { read_rows(&mut xlsx, &name)? } else { Vec::new() };
+        let wanted = READ_SHEETS
+            .iter()
+            .any(|w| name.trim().eq_ignore_ascii_case(w));
+        let rows = if wanted {
+            read_rows(&mut xlsx, &name)?
+        } else {
+            Vec::new()
+        };
         sheets.push(Sheet { name, rows });
     }
     Ok(Workbook { sheets })
 }
 
 fn read_rows(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Vec<Vec<String>>, FormError> {
-    let sheet_error = |reason: String| FormError::Sheet { sheet: name.to_owned(), reason };
+    let sheet_error = |reason: String| FormError::Sheet {
+        sheet: name.to_owned(),
+        reason,
+    };
     let mut reader = match xlsx.worksheet_cells_reader(name) {
         Ok(reader) => reader,
         // A chart sheet named "survey" holds no cells.
@@ -93,7 +110,11 @@ fn cell_text(data: &Data) -> String {
 }
 
 fn number_text(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { f.to_string() }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -112,7 +133,13 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(matches!(workbook_from_xlsx(b"not a zip"), Err(FormError::NotXlsx { .. })));
-        assert!(matches!(workbook_from_xlsx(&[]), Err(FormError::NotXlsx { .. })));
+        assert!(matches!(
+            workbook_from_xlsx(b"not a zip"),
+            Err(FormError::NotXlsx { .. })
+        ));
+        assert!(matches!(
+            workbook_from_xlsx(&[]),
+            Err(FormError::NotXlsx { .. })
+        ));
     }
 }

@@ -46,14 +46,19 @@ pub fn ui_text(key: TextKey, language: UiLanguage) -> String {
 /// (`{"count": "3"}`); a placeholder without a value stays as written.
 #[uniffi::export]
 pub fn ui_format(key: TextKey, language: UiLanguage, args: HashMap<String, String>) -> String {
-    fill(text(key, language), |name| args.get(name).map(String::as_str))
+    fill(text(key, language), |name| {
+        args.get(name).map(String::as_str)
+    })
 }
 
 /// Every text in `language`, keyed by the keys' dotted ids ("home.drafts"), for an app
 /// that prefers a dictionary (placeholders as written).
 #[uniffi::export]
 pub fn ui_texts(language: UiLanguage) -> HashMap<String, String> {
-    TextKey::ALL.iter().map(|k| (k.id().to_owned(), text(*k, language).to_owned())).collect()
+    TextKey::ALL
+        .iter()
+        .map(|k| (k.id().to_owned(), text(*k, language).to_owned()))
+        .collect()
 }
 
 /// The dotted id of `key` ("home.drafts").
@@ -73,8 +78,16 @@ pub fn text_placeholders(key: TextKey) -> Vec<String> {
 /// locales, Vietnamese for every other (the users read Vietnamese).
 #[uniffi::export]
 pub fn ui_language_for_locale(locale: String) -> UiLanguage {
-    let lang = locale.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-    if lang == "en" { UiLanguage::En } else { UiLanguage::Vi }
+    let lang = locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if lang == "en" {
+        UiLanguage::En
+    } else {
+        UiLanguage::Vi
+    }
 }
 
 /// The name of a sex ("Nữ", "Female").
@@ -145,18 +158,32 @@ pub fn record_kind_name(kind: String, language: UiLanguage) -> String {
 pub fn format_instant(at: UtcDateTime, language: UiLanguage) -> String {
     let zone = FixedOffset::east_opt(VIETNAM_UTC_OFFSET_MINUTES * 60).unwrap_or(Utc.fix());
     let local = at.with_timezone(&zone);
-    let date = CalendarDate { year: local.year(), month: local.month() as u8, day: local.day() as u8 };
-    format!("{} {:02}:{:02}", format_date(date, language), local.hour(), local.minute())
+    let date = CalendarDate {
+        year: local.year(),
+        month: local.month() as u8,
+        day: local.day() as u8,
+    };
+    format!(
+        "{} {:02}:{:02}",
+        format_date(date, language),
+        local.hour(),
+        local.minute()
+    )
 }
 
 /// A calendar date: "05/06/2025" in Vietnamese, "5 Jun 2025" in English.
 #[uniffi::export]
 pub fn format_date(date: CalendarDate, language: UiLanguage) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     match language {
         UiLanguage::Vi => format!("{:02}/{:02}/{}", date.day, date.month, date.year),
         UiLanguage::En => {
-            let month = MONTHS.get(usize::from(date.month).wrapping_sub(1)).copied().unwrap_or("?");
+            let month = MONTHS
+                .get(usize::from(date.month).wrapping_sub(1))
+                .copied()
+                .unwrap_or("?");
             format!("{} {month} {}", date.day, date.year)
         }
     }
@@ -178,7 +205,11 @@ pub fn format_bytes(bytes: u64, language: UiLanguage) -> String {
         value /= 1024.0;
         unit = next;
     }
-    let number = if value < 10.0 { format!("{value:.1}") } else { format!("{value:.0}") };
+    let number = if value < 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    };
     let number = match language {
         UiLanguage::Vi => number.replace('.', ","),
         UiLanguage::En => number,

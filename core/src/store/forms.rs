@@ -40,20 +40,30 @@ fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<FormInfo> {
 }
 
 /// The canonical JSON of form `form_id` version `version`.
-pub(crate) fn json(tx: &Transaction<'_>, form_id: &str, version: &str) -> Result<String, StoreError> {
+pub(crate) fn json(
+    tx: &Transaction<'_>,
+    form_id: &str,
+    version: &str,
+) -> Result<String, StoreError> {
     tx.prepare_cached("SELECT json FROM forms WHERE form_id = ?1 AND version = ?2")?
         .query_row((form_id, version), |r| r.get(0))
         .optional()?
-        .ok_or_else(|| StoreError::not_found(RecordKind::Form, format!("{form_id} version {version}")))
+        .ok_or_else(|| {
+            StoreError::not_found(RecordKind::Form, format!("{form_id} version {version}"))
+        })
 }
 
 fn parse(json: &str) -> Result<Form, StoreError> {
-    serde_json::from_str(json).map_err(|e| StoreError::invalid("form", format!("not a form's JSON: {e}")))
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::invalid("form", format!("not a form's JSON: {e}")))
 }
 
 fn compile(form: Form) -> Result<CompiledForm, StoreError> {
     let name = format!("{} version {}", form.id, form.version);
-    CompiledForm::compile(form).map_err(|problems| StoreError::FormInvalid { form: name, problems })
+    CompiledForm::compile(form).map_err(|problems| StoreError::FormInvalid {
+        form: name,
+        problems,
+    })
 }
 
 impl Store {
@@ -61,12 +71,19 @@ impl Store {
     /// manifest) must match when given, and the form must compile (a form that cannot be
     /// filled is refused with every problem). Storing the same version again is a no-op;
     /// the same id and version with other content is refused (a published version never changes).
-    pub fn add_form(&self, json: &str, expected_sha256: Option<&str>) -> Result<FormInfo, StoreError> {
+    pub fn add_form(
+        &self,
+        json: &str,
+        expected_sha256: Option<&str>,
+    ) -> Result<FormInfo, StoreError> {
         let sha256 = hex::encode(Sha256::digest(json.as_bytes()));
         if let Some(expected) = expected_sha256
             && !expected.eq_ignore_ascii_case(&sha256)
         {
-            return Err(StoreError::invalid("form", format!("content hash {sha256} is not the announced {expected}")));
+            return Err(StoreError::invalid(
+                "form",
+                format!("content hash {sha256} is not the announced {expected}"),
+            ));
         }
         let form = parse(json)?;
         compile(form.clone())?;
@@ -110,13 +127,25 @@ impl Store {
     }
 
     /// Form `form_id` version `version`, compiled for filling (compiled once, then shared).
-    pub fn compiled_form(&self, form_id: &str, version: &str) -> Result<Arc<CompiledForm>, StoreError> {
+    pub fn compiled_form(
+        &self,
+        form_id: &str,
+        version: &str,
+    ) -> Result<Arc<CompiledForm>, StoreError> {
         let key = (form_id.to_owned(), version.to_owned());
-        if let Some(form) = self.compiled.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+        if let Some(form) = self
+            .compiled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
             return Ok(Arc::clone(form));
         }
         let form = Arc::new(compile(self.form(form_id, version)?)?);
-        self.compiled.lock().unwrap_or_else(PoisonError::into_inner).insert(key, Arc::clone(&form));
+        self.compiled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, Arc::clone(&form));
         Ok(form)
     }
 }
@@ -126,7 +155,12 @@ pub(crate) mod tests {
     use super::*;
     use crate::store::testing::{count, store};
 
-    fn field(name: &str, kind: serde_json::Value, required: bool, constraint: Option<&str>) -> serde_json::Value {
+    fn field(
+        name: &str,
+        kind: serde_json::Value,
+        required: bool,
+        constraint: Option<&str>,
+    ) -> serde_json::Value {
         serde_json::json!({"node": "field", "name": name, "kind": kind, "label": {"": name}, "hint": {},
             "required": if required { Some("true()") } else { None }, "required_message": {}, "relevant": null,
             "constraint": constraint, "constraint_message": {}, "calculation": null, "default": null,
@@ -154,18 +188,51 @@ pub(crate) mod tests {
         let a = store.add_form(&v1, None).unwrap();
         assert_eq!(a.sha256, hex::encode(Sha256::digest(v1.as_bytes())));
         store.add_form(&form_json("visit", "2"), None).unwrap();
-        assert_eq!(store.add_form(&v1, Some(&a.sha256.to_uppercase())).unwrap(), a, "same version again: no-op");
-        assert_eq!(store.forms().unwrap().iter().map(|f| f.version.as_str()).collect::<Vec<_>>(), vec!["2", "1"]);
+        assert_eq!(
+            store.add_form(&v1, Some(&a.sha256.to_uppercase())).unwrap(),
+            a,
+            "same version again: no-op"
+        );
+        assert_eq!(
+            store
+                .forms()
+                .unwrap()
+                .iter()
+                .map(|f| f.version.as_str())
+                .collect::<Vec<_>>(),
+            vec!["2", "1"]
+        );
         assert_eq!(store.form("visit", "1").unwrap().title, "Thăm hộ 1");
 
         let changed = form_json("visit", "1").replace("Thăm hộ 1", "Thăm hộ khác");
-        assert!(matches!(store.add_form(&changed, None), Err(StoreError::Invalid { field: "form", .. })));
-        assert!(matches!(store.add_form(&form_json("visit", "3"), Some("00ff")), Err(StoreError::Invalid { .. })));
-        assert!(matches!(store.add_form("{\"not\": \"a form\"}", None), Err(StoreError::Invalid { .. })));
+        assert!(matches!(
+            store.add_form(&changed, None),
+            Err(StoreError::Invalid { field: "form", .. })
+        ));
+        assert!(matches!(
+            store.add_form(&form_json("visit", "3"), Some("00ff")),
+            Err(StoreError::Invalid { .. })
+        ));
+        assert!(matches!(
+            store.add_form("{\"not\": \"a form\"}", None),
+            Err(StoreError::Invalid { .. })
+        ));
         let broken = form_json("visit", "4").replace(". > 0", ". > ${nowhere}");
-        assert!(matches!(store.add_form(&broken, None), Err(StoreError::FormInvalid { .. })));
-        assert!(Arc::ptr_eq(&store.compiled_form("visit", "1").unwrap(), &store.compiled_form("visit", "1").unwrap()));
-        assert!(matches!(store.form("visit", "9"), Err(StoreError::NotFound { kind: RecordKind::Form, .. })));
+        assert!(matches!(
+            store.add_form(&broken, None),
+            Err(StoreError::FormInvalid { .. })
+        ));
+        assert!(Arc::ptr_eq(
+            &store.compiled_form("visit", "1").unwrap(),
+            &store.compiled_form("visit", "1").unwrap()
+        ));
+        assert!(matches!(
+            store.form("visit", "9"),
+            Err(StoreError::NotFound {
+                kind: RecordKind::Form,
+                ..
+            })
+        ));
         assert_eq!(count(&store, "forms"), 2);
     }
 }

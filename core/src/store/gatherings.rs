@@ -793,21 +793,54 @@ pub(crate) mod tests {
     fn open_gatherings_can_be_changed_and_lists_show_the_latest_first() {
         let (_dir, store) = store();
         let m = member("Thào Thị Dợ");
-        store.import_roster(std::slice::from_ref(&m), RosterChange::Replace).unwrap();
+        store
+            .import_roster(std::slice::from_ref(&m), RosterChange::Replace)
+            .unwrap();
         let early = store.create_gathering(&input()).unwrap();
-        let later = GatheringDetails { starts_at: input().starts_at + chrono::Duration::days(7), ..input() };
+        let later = GatheringDetails {
+            starts_at: input().starts_at + chrono::Duration::days(7),
+            ..input()
+        };
         let late = store.create_gathering(&later).unwrap();
-        let changed = GatheringDetails { kind: GatheringKind::Training, topic: "  Nuôi con khỏe  ".into(), ..input() };
+        let changed = GatheringDetails {
+            kind: GatheringKind::Training,
+            topic: "  Nuôi con khỏe  ".into(),
+            ..input()
+        };
         let g = store.update_gathering(early.uuid, &changed).unwrap();
-        assert_eq!((g.details.kind, g.details.topic.as_str()), (GatheringKind::Training, "Nuôi con khỏe"));
+        assert_eq!(
+            (g.details.kind, g.details.topic.as_str()),
+            (GatheringKind::Training, "Nuôi con khỏe")
+        );
         store.check_in(late.uuid, m.id).unwrap();
         store.close_gathering(late.uuid).unwrap();
-        let all: Vec<Uuid> = store.list_gatherings(None, Page::first(10)).unwrap().iter().map(|g| g.uuid).collect();
+        let all: Vec<Uuid> = store
+            .list_gatherings(None, Page::first(10))
+            .unwrap()
+            .iter()
+            .map(|g| g.uuid)
+            .collect();
         assert_eq!(all, vec![late.uuid, early.uuid]);
-        let open: Vec<Uuid> =
-            store.list_gatherings(Some(RecordState::Draft), Page::first(10)).unwrap().iter().map(|g| g.uuid).collect();
+        let open: Vec<Uuid> = store
+            .list_gatherings(Some(RecordState::Draft), Page::first(10))
+            .unwrap()
+            .iter()
+            .map(|g| g.uuid)
+            .collect();
         assert_eq!(open, vec![early.uuid]);
-        assert_eq!(store.list_gatherings(None, Page { offset: 1, limit: 5 }).unwrap().len(), 1);
+        assert_eq!(
+            store
+                .list_gatherings(
+                    None,
+                    Page {
+                        offset: 1,
+                        limit: 5
+                    }
+                )
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
@@ -904,9 +937,14 @@ pub(crate) mod tests {
         store.import_roster(&[], RosterChange::Replace).unwrap();
         assert!(store.member(m.id).is_ok());
         // ...until the server knows her: then she is the server's, and leaves with it.
-        store.import_roster(std::slice::from_ref(&m), RosterChange::Replace).unwrap();
+        store
+            .import_roster(std::slice::from_ref(&m), RosterChange::Replace)
+            .unwrap();
         store.import_roster(&[], RosterChange::Replace).unwrap();
-        assert!(matches!(store.member(m.id), Err(StoreError::NotFound { .. })));
+        assert!(matches!(
+            store.member(m.id),
+            Err(StoreError::NotFound { .. })
+        ));
     }
 
     #[test]

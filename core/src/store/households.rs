@@ -140,7 +140,10 @@ fn store_revision(
     newest: bool,
 ) -> Result<DateTime<Utc>, StoreError> {
     let now = columns::now();
-    let json = serde_json::to_string(body).map_err(|source| StoreError::Corrupt { what: "household", source })?;
+    let json = serde_json::to_string(body).map_err(|source| StoreError::Corrupt {
+        what: "household",
+        source,
+    })?;
     if newest {
         tx.prepare_cached(
             "INSERT INTO households (uuid, revision, village, head_name, archived, updated_at)
@@ -168,7 +171,13 @@ fn write_revision(
     let now = store_revision(tx, uuid, revision, body, RecordState::Finalized, true)?;
     outbox::enqueue(tx, OutboxKind::Household, uuid, revision)?;
     audit::log(tx, action, RecordKind::Household, uuid, revision, now)?;
-    Ok(Household { uuid, revision, state: RecordState::Finalized, created_at: now, body: body.clone() })
+    Ok(Household {
+        uuid,
+        revision,
+        state: RecordState::Finalized,
+        created_at: now,
+        body: body.clone(),
+    })
 }
 
 fn revision(
@@ -213,7 +222,11 @@ pub(crate) fn ensure_exists(tx: &Transaction<'_>, uuid: Uuid) -> Result<(), Stor
     let found: bool = tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM households WHERE uuid = ?1)")?
         .query_row([Id(uuid)], |r| r.get(0))?;
-    if found { Ok(()) } else { Err(StoreError::not_found(RecordKind::Household, uuid)) }
+    if found {
+        Ok(())
+    } else {
+        Err(StoreError::not_found(RecordKind::Household, uuid))
+    }
 }
 
 impl Store {
@@ -264,7 +277,10 @@ impl Store {
     /// Applies households created or changed elsewhere, as the server sends them. Each
     /// revision is stored as sent; the newest one known becomes the household's, unless
     /// the phone has a newer revision of its own waiting to be sent.
-    pub fn import_households(&self, records: &[HouseholdRecord]) -> Result<HouseholdImport, StoreError> {
+    pub fn import_households(
+        &self,
+        records: &[HouseholdRecord],
+    ) -> Result<HouseholdImport, StoreError> {
         self.write(|tx| {
             let mut report = HouseholdImport::default();
             for r in records {
@@ -561,28 +577,67 @@ pub(crate) mod tests {
             },
         };
         let other = Uuid::now_v7();
-        let r = store.import_households(&[from_server(other, 1, "Hờ A Sử"), from_server(other, 3, "Hờ A Chứ")]).unwrap();
-        assert_eq!(r, HouseholdImport { applied: 2, known: 0, conflicts: 0 });
+        let r = store
+            .import_households(&[
+                from_server(other, 1, "Hờ A Sử"),
+                from_server(other, 3, "Hờ A Chứ"),
+            ])
+            .unwrap();
+        assert_eq!(
+            r,
+            HouseholdImport {
+                applied: 2,
+                known: 0,
+                conflicts: 0
+            }
+        );
         let h = store.household(other).unwrap();
-        assert_eq!((h.revision, h.state, h.body.head_name.as_str()), (3, RecordState::Sent, "Hờ A Chứ"));
-        assert_eq!(store.household_revisions(other).unwrap().iter().map(|h| h.revision).collect::<Vec<_>>(), vec![3, 1]);
-        assert_eq!(store.search_households("chu", Page::first(5)).unwrap().len(), 1);
+        assert_eq!(
+            (h.revision, h.state, h.body.head_name.as_str()),
+            (3, RecordState::Sent, "Hờ A Chứ")
+        );
+        assert_eq!(
+            store
+                .household_revisions(other)
+                .unwrap()
+                .iter()
+                .map(|h| h.revision)
+                .collect::<Vec<_>>(),
+            vec![3, 1]
+        );
+        assert_eq!(
+            store
+                .search_households("chu", Page::first(5))
+                .unwrap()
+                .len(),
+            1
+        );
         assert_eq!(count(&store, "outbox"), 0, "nothing to send back");
 
         // The phone's own household comes back from the server: acknowledged, not doubled.
         let mine = store.create_household(&input("Giàng A Páo")).unwrap();
-        let echo = HouseholdRecord { uuid: mine.uuid, revision: 1, body: mine.body.clone() };
+        let echo = HouseholdRecord {
+            uuid: mine.uuid,
+            revision: 1,
+            body: mine.body.clone(),
+        };
         assert_eq!(store.import_households(&[echo]).unwrap().known, 1);
         assert_eq!(store.household(mine.uuid).unwrap().state, RecordState::Sent);
         // An older server revision does not undo a newer local edit; the same revision
         // number with other content is a conflict and the phone's stays.
         let edited = store.set_household_archived(mine.uuid, 1, true).unwrap();
         let r = store
-            .import_households(&[from_server(mine.uuid, 1, "Giàng A Páo"), from_server(mine.uuid, 2, "Someone else")])
+            .import_households(&[
+                from_server(mine.uuid, 1, "Giàng A Páo"),
+                from_server(mine.uuid, 2, "Someone else"),
+            ])
             .unwrap();
         assert_eq!(r.conflicts, 2);
         assert_eq!(store.household(mine.uuid).unwrap().body, edited.body);
-        assert!(matches!(store.import_households(&[from_server(other, 0, "X")]), Err(StoreError::Invalid { .. })));
+        assert!(matches!(
+            store.import_households(&[from_server(other, 0, "X")]),
+            Err(StoreError::Invalid { .. })
+        ));
     }
 
     #[test]

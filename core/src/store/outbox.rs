@@ -118,8 +118,10 @@ fn mark_source_sent(
 ) -> Result<(), StoreError> {
     match kind {
         OutboxKind::Submission => {
-            tx.prepare_cached("UPDATE submissions SET state = 'sent' WHERE uuid = ?1 AND revision = ?2")?
-                .execute((Id(uuid), revision))?;
+            tx.prepare_cached(
+                "UPDATE submissions SET state = 'sent' WHERE uuid = ?1 AND revision = ?2",
+            )?
+            .execute((Id(uuid), revision))?;
         }
         OutboxKind::Household => {
             tx.prepare_cached(
@@ -151,37 +153,62 @@ pub(crate) fn mark_sent(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Resu
             (Id(uuid), revision),
             |r| r.get(0),
         )?;
-        return if known { Ok(()) } else { Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}"))) };
+        return if known {
+            Ok(())
+        } else {
+            Err(StoreError::not_found(
+                RecordKind::Queued,
+                format!("{uuid} revision {revision}"),
+            ))
+        };
     };
     let kind = OutboxKind::parse(&kind)
         .ok_or_else(|| StoreError::invalid("outbox kind", format!("unknown kind {kind:?}")))?;
     mark_source_sent(tx, kind, uuid, revision)?;
-    tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?.execute((Id(uuid), revision))?;
+    tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?
+        .execute((Id(uuid), revision))?;
     Ok(())
 }
 
 /// Removes refusal `(uuid, revision)` from the refused list, returning the record's kind.
-fn take_rejection(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<OutboxKind, StoreError> {
+fn take_rejection(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    revision: u32,
+) -> Result<OutboxKind, StoreError> {
     let kind: Option<String> = tx
         .prepare_cached("DELETE FROM rejections WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
         .query_row((Id(uuid), revision), |r| r.get(0))
         .optional()?;
-    kind.as_deref()
-        .and_then(OutboxKind::parse)
-        .ok_or_else(|| StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision} among rejections")))
+    kind.as_deref().and_then(OutboxKind::parse).ok_or_else(|| {
+        StoreError::not_found(
+            RecordKind::Queued,
+            format!("{uuid} revision {revision} among rejections"),
+        )
+    })
 }
 
 /// [`Store::mark_rejected`] inside a transaction.
-pub(crate) fn mark_rejected(tx: &Transaction<'_>, uuid: Uuid, revision: u32, reason: &str) -> Result<(), StoreError> {
+pub(crate) fn mark_rejected(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    revision: u32,
+    reason: &str,
+) -> Result<(), StoreError> {
     let kind: Option<String> = tx
         .prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2 RETURNING kind")?
         .query_row((Id(uuid), revision), |r| r.get(0))
         .optional()?;
     let Some(kind) = kind else {
-        return Err(StoreError::not_found(RecordKind::Queued, format!("{uuid} revision {revision}")));
+        return Err(StoreError::not_found(
+            RecordKind::Queued,
+            format!("{uuid} revision {revision}"),
+        ));
     };
-    tx.prepare_cached("INSERT INTO rejections (uuid, revision, kind, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute((Id(uuid), revision, kind, reason, Millis(columns::now())))?;
+    tx.prepare_cached(
+        "INSERT INTO rejections (uuid, revision, kind, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute((Id(uuid), revision, kind, reason, Millis(columns::now())))?;
     Ok(())
 }
 
@@ -240,8 +267,9 @@ impl Store {
     /// Records the server refused, most recent first.
     pub fn rejections(&self) -> Result<Vec<Rejection>, StoreError> {
         self.read(|tx| {
-            let mut stmt =
-                tx.prepare_cached("SELECT uuid, revision, kind, reason, at FROM rejections ORDER BY at DESC, uuid")?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT uuid, revision, kind, reason, at FROM rejections ORDER BY at DESC, uuid",
+            )?;
             let rows = stmt.query_map([], |r| {
                 Ok(Rejection {
                     uuid: r.get::<_, Id>(0)?.0,
@@ -447,17 +475,45 @@ mod tests {
         let a = store.create_household(&household("Giàng A Páo")).unwrap();
         let b = store.create_household(&household("Vàng A Dình")).unwrap();
         store.mark_rejected(a.uuid, 1, "unknown village").unwrap();
-        let first: Vec<Uuid> = store.outbox(1).unwrap().iter().map(|i| i.record.uuid).collect();
-        assert_ne!(first, vec![a.uuid], "the refused record does not hold up the rest");
-        assert!(store.outbox(100).unwrap().iter().any(|i| i.record.uuid == b.uuid));
+        let first: Vec<Uuid> = store
+            .outbox(1)
+            .unwrap()
+            .iter()
+            .map(|i| i.record.uuid)
+            .collect();
+        assert_ne!(
+            first,
+            vec![a.uuid],
+            "the refused record does not hold up the rest"
+        );
+        assert!(
+            store
+                .outbox(100)
+                .unwrap()
+                .iter()
+                .any(|i| i.record.uuid == b.uuid)
+        );
         let r = store.rejections().unwrap();
-        assert_eq!((r.len(), r[0].uuid, r[0].kind.as_str(), r[0].reason.as_str()), (1, a.uuid, "household", "unknown village"));
-        assert!(matches!(store.mark_rejected(a.uuid, 1, "again"), Err(StoreError::NotFound { .. })));
+        assert_eq!(
+            (r.len(), r[0].uuid, r[0].kind.as_str(), r[0].reason.as_str()),
+            (1, a.uuid, "household", "unknown village")
+        );
+        assert!(matches!(
+            store.mark_rejected(a.uuid, 1, "again"),
+            Err(StoreError::NotFound { .. })
+        ));
         store.requeue(a.uuid, 1).unwrap();
         assert!(store.rejections().unwrap().is_empty());
         let last = store.outbox(100).unwrap().pop().unwrap();
-        assert_eq!((last.record.uuid, last.record.revision), (a.uuid, 1), "queued again at the end");
-        assert!(matches!(store.requeue(a.uuid, 1), Err(StoreError::NotFound { .. })));
+        assert_eq!(
+            (last.record.uuid, last.record.revision),
+            (a.uuid, 1),
+            "queued again at the end"
+        );
+        assert!(matches!(
+            store.requeue(a.uuid, 1),
+            Err(StoreError::NotFound { .. })
+        ));
     }
 
     #[test]
@@ -465,35 +521,92 @@ mod tests {
         let (_dir, store) = store();
         let h = store.create_household(&household("Giàng A Páo")).unwrap();
         let m = member("Thào Thị Dợ");
-        store.import_roster(std::slice::from_ref(&m), RosterChange::Replace).unwrap();
+        store
+            .import_roster(std::slice::from_ref(&m), RosterChange::Replace)
+            .unwrap();
         let g = store.create_gathering(&gathering()).unwrap();
         store.check_in(g.uuid, m.id).unwrap();
         store.close_gathering(g.uuid).unwrap();
-        store.mark_rejected(g.uuid, 1, "the gathering closes before it starts").unwrap();
+        store
+            .mark_rejected(g.uuid, 1, "the gathering closes before it starts")
+            .unwrap();
         store.mark_rejected(h.uuid, 1, "unknown village").unwrap();
 
-        assert!(matches!(store.reopen_refused(h.uuid, 1), Err(StoreError::WrongState { kind: RecordKind::Household, .. })));
-        assert_eq!(store.rejections().unwrap().len(), 2, "a refused reopen changes nothing");
-        assert!(matches!(store.reopen_refused(g.uuid, 2), Err(StoreError::NotFound { .. })));
+        assert!(matches!(
+            store.reopen_refused(h.uuid, 1),
+            Err(StoreError::WrongState {
+                kind: RecordKind::Household,
+                ..
+            })
+        ));
+        assert_eq!(
+            store.rejections().unwrap().len(),
+            2,
+            "a refused reopen changes nothing"
+        );
+        assert!(matches!(
+            store.reopen_refused(g.uuid, 2),
+            Err(StoreError::NotFound { .. })
+        ));
 
         // A refused survey becomes a draft again at the same revision.
-        store.add_form(&crate::store::forms::tests::form_json("visit", "1"), None).unwrap();
+        store
+            .add_form(&crate::store::forms::tests::form_json("visit", "1"), None)
+            .unwrap();
         let options = crate::engine::SessionOptions::new(columns::now());
-        let (visit, mut session) = store.start_submission("visit", "1", None, &options).unwrap();
-        session.set_answer("head_name", crate::engine::Answer::Text { value: "Giàng A Páo".into() }).unwrap();
-        store.finalize(&session.finalize(columns::now()).unwrap()).unwrap();
-        store.mark_rejected(visit.uuid, 1, "unknown form version").unwrap();
+        let (visit, mut session) = store
+            .start_submission("visit", "1", None, &options)
+            .unwrap();
+        session
+            .set_answer(
+                "head_name",
+                crate::engine::Answer::Text {
+                    value: "Giàng A Páo".into(),
+                },
+            )
+            .unwrap();
+        store
+            .finalize(&session.finalize(columns::now()).unwrap())
+            .unwrap();
+        store
+            .mark_rejected(visit.uuid, 1, "unknown form version")
+            .unwrap();
         store.reopen_refused(visit.uuid, 1).unwrap();
         let draft = store.submission(visit.uuid).unwrap();
         assert_eq!((draft.state, draft.revision), (RecordState::Draft, 1));
-        assert!(store.resume(visit.uuid).is_ok(), "she continues it where it was");
+        assert!(
+            store.resume(visit.uuid).is_ok(),
+            "she continues it where it was"
+        );
 
         store.reopen_refused(g.uuid, 1).unwrap();
         assert_eq!(store.gathering(g.uuid).unwrap().state, RecordState::Draft);
-        assert_eq!(store.rejections().unwrap().iter().map(|r| r.uuid).collect::<Vec<_>>(), vec![h.uuid]);
-        assert!(!store.outbox(100).unwrap().iter().any(|i| i.record.uuid == g.uuid), "nothing goes until she closes it");
+        assert_eq!(
+            store
+                .rejections()
+                .unwrap()
+                .iter()
+                .map(|r| r.uuid)
+                .collect::<Vec<_>>(),
+            vec![h.uuid]
+        );
+        assert!(
+            !store
+                .outbox(100)
+                .unwrap()
+                .iter()
+                .any(|i| i.record.uuid == g.uuid),
+            "nothing goes until she closes it"
+        );
         store.close_gathering(g.uuid).unwrap();
-        assert!(store.outbox(100).unwrap().iter().any(|i| (i.record.uuid, i.record.revision) == (g.uuid, 1)), "the same revision goes again");
+        assert!(
+            store
+                .outbox(100)
+                .unwrap()
+                .iter()
+                .any(|i| (i.record.uuid, i.record.revision) == (g.uuid, 1)),
+            "the same revision goes again"
+        );
     }
 
     #[test]
@@ -519,15 +632,30 @@ mod tests {
     #[test]
     fn a_household_reaches_the_server_before_a_visit_that_links_to_it() {
         let (_dir, store) = store();
-        store.add_form(&crate::store::forms::tests::form_json("visit", "1"), None).unwrap();
+        store
+            .add_form(&crate::store::forms::tests::form_json("visit", "1"), None)
+            .unwrap();
         // A visit started before the household has been sent, and the household edited
         // after the visit was finalized: revision 1 still goes first.
         let h = store.create_household(&household("Giàng A Páo")).unwrap();
         let options = crate::engine::SessionOptions::new(columns::now());
-        let (visit, mut session) = store.start_submission("visit", "1", Some(h.uuid), &options).unwrap();
-        session.set_answer("head_name", crate::engine::Answer::Text { value: "Giàng A Páo".into() }).unwrap();
-        store.finalize(&session.finalize(columns::now()).unwrap()).unwrap();
-        store.edit_household(h.uuid, 1, &household("Giàng A Chá")).unwrap();
+        let (visit, mut session) = store
+            .start_submission("visit", "1", Some(h.uuid), &options)
+            .unwrap();
+        session
+            .set_answer(
+                "head_name",
+                crate::engine::Answer::Text {
+                    value: "Giàng A Páo".into(),
+                },
+            )
+            .unwrap();
+        store
+            .finalize(&session.finalize(columns::now()).unwrap())
+            .unwrap();
+        store
+            .edit_household(h.uuid, 1, &household("Giàng A Chá"))
+            .unwrap();
 
         let items = store.outbox(100).unwrap();
         let order: Vec<(&str, Uuid, u32)> = items
@@ -536,7 +664,14 @@ mod tests {
             .filter(|(_, kind)| *kind != "audit")
             .map(|(i, kind)| (kind, i.record.uuid, i.record.revision))
             .collect();
-        assert_eq!(order, vec![("household", h.uuid, 1), ("submission", visit.uuid, 1), ("household", h.uuid, 2)]);
+        assert_eq!(
+            order,
+            vec![
+                ("household", h.uuid, 1),
+                ("submission", visit.uuid, 1),
+                ("household", h.uuid, 2)
+            ]
+        );
         let linked = items.iter().find_map(|i| match &i.record.body {
             RecordBody::Submission(body) => body.household,
             _ => None,

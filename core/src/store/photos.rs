@@ -13,13 +13,13 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use rusqlite::{OptionalExtension, Transaction};
-use chacha20poly1305::aead::{Aead, KeyInit};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 
 use super::columns::{self, Millis};
@@ -150,7 +150,10 @@ impl PhotoDir {
         let tmp = dir.join("tmp");
         fs::create_dir_all(&tmp).map_err(|source| StoreError::Io { path: tmp, source })?;
         let cipher = key.map(|key| {
-            let derived = Sha256::new().chain_update(b"branchbook photo files\0").chain_update(key).finalize();
+            let derived = Sha256::new()
+                .chain_update(b"branchbook photo files\0")
+                .chain_update(key)
+                .finalize();
             XChaCha20Poly1305::new(&derived)
         });
         Ok(PhotoDir { dir, cipher })
@@ -167,7 +170,9 @@ impl PhotoDir {
 
     /// The bytes as they go to disk: sealed in an encrypted store.
     fn seal(&self, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let Some(cipher) = &self.cipher else { return Ok(bytes.to_vec()) };
+        let Some(cipher) = &self.cipher else {
+            return Ok(bytes.to_vec());
+        };
         let mut nonce = [0u8; NONCE_LEN];
         nonce[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
         nonce[16..].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..NONCE_LEN - 16]);
@@ -179,14 +184,25 @@ impl PhotoDir {
 
     /// Reads the file at `path` back to the JPEG it holds.
     fn read(&self, sha256: &str, path: &Path) -> Result<Vec<u8>, StoreError> {
-        let bytes = fs::read(path).map_err(|source| StoreError::Io { path: path.to_owned(), source })?;
-        let Some(cipher) = &self.cipher else { return Ok(bytes) };
-        let unreadable = || StoreError::Photo(PhotoError::Unreadable { sha256: sha256.to_owned() });
+        let bytes = fs::read(path).map_err(|source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let Some(cipher) = &self.cipher else {
+            return Ok(bytes);
+        };
+        let unreadable = || {
+            StoreError::Photo(PhotoError::Unreadable {
+                sha256: sha256.to_owned(),
+            })
+        };
         if bytes.len() < NONCE_LEN {
             return Err(unreadable());
         }
         let (nonce, sealed) = bytes.split_at(NONCE_LEN);
-        cipher.decrypt(XNonce::from_slice(nonce), sealed).map_err(|_| unreadable())
+        cipher
+            .decrypt(XNonce::from_slice(nonce), sealed)
+            .map_err(|_| unreadable())
     }
 
     /// Writes `bytes` to `target` through a synced temporary file and a rename, so the
@@ -196,7 +212,10 @@ impl PhotoDir {
             return Ok(());
         }
         let bytes = self.seal(bytes)?;
-        let tmp = self.dir.join("tmp").join(format!("{}.part", uuid::Uuid::now_v7()));
+        let tmp = self
+            .dir
+            .join("tmp")
+            .join(format!("{}.part", uuid::Uuid::now_v7()));
         let io = |path: &Path| {
             let path = path.to_owned();
             move |source| StoreError::Io { path, source }
@@ -408,7 +427,13 @@ impl Store {
     }
 
     fn ensure_photo(&self, sha256: &str) -> Result<(), StoreError> {
-        self.read(|tx| if is_stored(tx, sha256)? { Ok(()) } else { Err(StoreError::not_found(RecordKind::Photo, sha256)) })
+        self.read(|tx| {
+            if is_stored(tx, sha256)? {
+                Ok(())
+            } else {
+                Err(StoreError::not_found(RecordKind::Photo, sha256))
+            }
+        })
     }
 
     /// Removes photo files that no database row names (left by a kill between writing
@@ -726,7 +751,10 @@ pub(crate) mod tests {
         assert!(left.contains(&format!("{}.jpg", kept.sha256)));
         assert!(left.contains(&format!("{}.jpg", fresh.sha256)));
         assert!(!left.iter().any(|f| f.starts_with(&orphan.sha256)));
-        assert_eq!(store.photo_bytes(&kept.sha256).unwrap().len() as u64, kept.bytes);
+        assert_eq!(
+            store.photo_bytes(&kept.sha256).unwrap().len() as u64,
+            kept.bytes
+        );
         assert!(matches!(
             store.photo_bytes(&orphan.sha256),
             Err(StoreError::NotFound {

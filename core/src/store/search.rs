@@ -99,7 +99,11 @@ pub(crate) fn ranked(
 
 /// The query word whose prefix range holds the fewest index entries (counted up to a
 /// cap, so a common word like "thi" costs little): the one to scan for.
-fn most_selective<'w>(tx: &Transaction<'_>, kind: SearchKind, words: &'w [String]) -> Result<Option<&'w String>, StoreError> {
+fn most_selective<'w>(
+    tx: &Transaction<'_>,
+    kind: SearchKind,
+    words: &'w [String],
+) -> Result<Option<&'w String>, StoreError> {
     const CAP: i64 = 1024;
     if words.len() < 2 {
         return Ok(words.first());
@@ -109,7 +113,9 @@ fn most_selective<'w>(tx: &Transaction<'_>, kind: SearchKind, words: &'w [String
     )?;
     let mut best: Option<(i64, &String)> = None;
     for w in words {
-        let n: i64 = count.query_row((w, format!("{w}{}", char::MAX), kind as i64, CAP), |r| r.get(0))?;
+        let n: i64 = count.query_row((w, format!("{w}{}", char::MAX), kind as i64, CAP), |r| {
+            r.get(0)
+        })?;
         // Ties go to the longer word.
         if best.is_none_or(|(m, b)| n < m || (n == m && w.len() > b.len())) {
             best = Some((n, w));

@@ -69,8 +69,7 @@ pub struct SubmissionFilter {
     pub household: Option<Uuid>,
 }
 
-const COLUMNS: &str =
-    "uuid, revision, form_id, form_version, household, state, language, started_at, finalized_at, updated_at, title";
+const COLUMNS: &str = "uuid, revision, form_id, form_version, household, state, language, started_at, finalized_at, updated_at, title";
 
 fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionInfo> {
     Ok(SubmissionInfo {
@@ -90,23 +89,37 @@ fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionInfo> {
 
 /// The newest revision of submission `uuid`.
 fn current(tx: &Transaction<'_>, uuid: Uuid) -> Result<SubmissionInfo, StoreError> {
-    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM submissions WHERE uuid = ?1 AND current = 1"))?
-        .query_row([Id(uuid)], info)
-        .optional()?
-        .ok_or_else(|| StoreError::not_found(RecordKind::Submission, uuid))
+    tx.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM submissions WHERE uuid = ?1 AND current = 1"
+    ))?
+    .query_row([Id(uuid)], info)
+    .optional()?
+    .ok_or_else(|| StoreError::not_found(RecordKind::Submission, uuid))
 }
 
 /// The newest revision of `uuid`, which must be a draft for `action`.
-fn draft(tx: &Transaction<'_>, uuid: Uuid, action: &'static str) -> Result<SubmissionInfo, StoreError> {
+fn draft(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    action: &'static str,
+) -> Result<SubmissionInfo, StoreError> {
     let s = current(tx, uuid)?;
     if s.state != RecordState::Draft {
-        return Err(StoreError::WrongState { kind: RecordKind::Submission, id: uuid, state: s.state.as_str().into(), action });
+        return Err(StoreError::WrongState {
+            kind: RecordKind::Submission,
+            id: uuid,
+            state: s.state.as_str().into(),
+            action,
+        });
     }
     Ok(s)
 }
 
 fn state_json(state: &SessionState) -> Result<String, StoreError> {
-    serde_json::to_string(state).map_err(|source| StoreError::Corrupt { what: "session state", source })
+    serde_json::to_string(state).map_err(|source| StoreError::Corrupt {
+        what: "session state",
+        source,
+    })
 }
 
 /// The draft's saved state must belong to the same form version as the draft.
@@ -121,25 +134,54 @@ fn same_form(info: &SubmissionInfo, form_id: &str, version: &str) -> Result<(), 
     Ok(())
 }
 
-fn saved_state(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<SessionState, StoreError> {
+fn saved_state(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    revision: u32,
+) -> Result<SessionState, StoreError> {
     let json: String = tx
         .prepare_cached("SELECT session FROM submissions WHERE uuid = ?1 AND revision = ?2")?
         .query_row((Id(uuid), revision), |r| r.get(0))?;
-    serde_json::from_str(&json).map_err(|source| StoreError::Corrupt { what: "session state", source })
+    serde_json::from_str(&json).map_err(|source| StoreError::Corrupt {
+        what: "session state",
+        source,
+    })
 }
 
-fn photo_refs(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<Vec<PhotoRef>, StoreError> {
+fn photo_refs(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    revision: u32,
+) -> Result<Vec<PhotoRef>, StoreError> {
     let mut stmt = tx.prepare_cached(
         "SELECT p.sha256, p.bytes FROM submission_photos s JOIN photos p ON p.sha256 = s.sha256
          WHERE s.uuid = ?1 AND s.revision = ?2 ORDER BY p.sha256",
     )?;
-    let rows = stmt.query_map((Id(uuid), revision), |r| Ok(PhotoRef { sha256: r.get(0)?, bytes: r.get::<_, i64>(1)? as u64 }))?;
+    let rows = stmt.query_map((Id(uuid), revision), |r| {
+        Ok(PhotoRef {
+            sha256: r.get(0)?,
+            bytes: r.get::<_, i64>(1)? as u64,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The wire form of submission revision `(uuid, revision)`, for the outbox.
-pub(crate) fn wire(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<(DateTime<Utc>, RecordBody), StoreError> {
-    type Row = (String, String, Option<Id>, Millis, Option<Millis>, Option<String>, Option<String>, Millis);
+pub(crate) fn wire(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    revision: u32,
+) -> Result<(DateTime<Utc>, RecordBody), StoreError> {
+    type Row = (
+        String,
+        String,
+        Option<Id>,
+        Millis,
+        Option<Millis>,
+        Option<String>,
+        Option<String>,
+        Millis,
+    );
     let row: Option<Row> = tx
         .prepare_cached(
             "SELECT form_id, form_version, household, started_at, finalized_at, language, data, created_at
@@ -152,9 +194,17 @@ pub(crate) fn wire(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Result<(D
     let (form_id, form_version, household, started_at, finalized_at, language, data, created_at) =
         row.ok_or_else(|| StoreError::not_found(RecordKind::Submission, uuid))?;
     let (Some(finalized_at), Some(data)) = (finalized_at, data) else {
-        return Err(StoreError::WrongState { kind: RecordKind::Submission, id: uuid, state: "draft".into(), action: "send" });
+        return Err(StoreError::WrongState {
+            kind: RecordKind::Submission,
+            id: uuid,
+            state: "draft".into(),
+            action: "send",
+        });
     };
-    let data = serde_json::from_str(&data).map_err(|source| StoreError::Corrupt { what: "submission data", source })?;
+    let data = serde_json::from_str(&data).map_err(|source| StoreError::Corrupt {
+        what: "submission data",
+        source,
+    })?;
     let body = SubmissionBody {
         form_id,
         form_version,
@@ -241,7 +291,12 @@ impl Store {
 
     /// Takes in the photo at `path` for an image answer of draft `uuid`. Keep the
     /// returned hash as the answer; at finalize only the photos the answers reference stay.
-    pub fn attach_submission_photo(&self, uuid: Uuid, path: &Path, options: PhotoOptions) -> Result<StoredPhoto, StoreError> {
+    pub fn attach_submission_photo(
+        &self,
+        uuid: Uuid,
+        path: &Path,
+        options: PhotoOptions,
+    ) -> Result<StoredPhoto, StoreError> {
         self.read(|tx| draft(tx, uuid, "attach a photo"))?;
         let photo = self.take_in_photo(path, options)?;
         let linked = self.write(|tx| {
@@ -269,7 +324,11 @@ impl Store {
         self.compiled_form(&s.form_id, &s.form_version)?
             .validate_data(&submission.data)
             .map_err(|problems| StoreError::Rejected { id: uuid, problems })?;
-        let data = serde_json::to_string(&submission.data).map_err(|source| StoreError::Corrupt { what: "answers", source })?;
+        let data =
+            serde_json::to_string(&submission.data).map_err(|source| StoreError::Corrupt {
+                what: "answers",
+                source,
+            })?;
         let (info, gone) = self.write(|tx| {
             let s = draft(tx, uuid, "finalize")?;
             same_form(&s, &submission.form_id, &submission.form_version)?;
@@ -335,12 +394,22 @@ impl Store {
     pub fn delete_draft(&self, uuid: Uuid) -> Result<(), StoreError> {
         let gone = self.write(|tx| {
             let s = draft(tx, uuid, "delete")?;
-            tx.prepare_cached("DELETE FROM submissions WHERE uuid = ?1 AND revision = ?2")?.execute((Id(uuid), s.revision))?;
+            tx.prepare_cached("DELETE FROM submissions WHERE uuid = ?1 AND revision = ?2")?
+                .execute((Id(uuid), s.revision))?;
             if s.revision > 1 {
-                tx.prepare_cached("UPDATE submissions SET current = 1 WHERE uuid = ?1 AND revision = ?2")?
-                    .execute((Id(uuid), s.revision - 1))?;
+                tx.prepare_cached(
+                    "UPDATE submissions SET current = 1 WHERE uuid = ?1 AND revision = ?2",
+                )?
+                .execute((Id(uuid), s.revision - 1))?;
             }
-            audit::log(tx, AuditAction::Deleted, RecordKind::Submission, uuid, s.revision, columns::now())?;
+            audit::log(
+                tx,
+                AuditAction::Deleted,
+                RecordKind::Submission,
+                uuid,
+                s.revision,
+                columns::now(),
+            )?;
             photos::forget_unreferenced(tx)
         })?;
         self.discard_photo_files(&gone)
@@ -353,7 +422,11 @@ impl Store {
 
     /// The finalized answers of submission `uuid` revision `revision` (a later visit
     /// shows what an earlier one recorded).
-    pub fn submission_data(&self, uuid: Uuid, revision: u32) -> Result<serde_json::Value, StoreError> {
+    pub fn submission_data(
+        &self,
+        uuid: Uuid,
+        revision: u32,
+    ) -> Result<serde_json::Value, StoreError> {
         self.read(|tx| match wire(tx, uuid, revision)?.1 {
             RecordBody::Submission(body) => Ok(body.data),
             _ => Err(StoreError::not_found(RecordKind::Submission, uuid)),
@@ -361,7 +434,11 @@ impl Store {
     }
 
     /// Submissions matching `filter` (newest revision of each), most recently changed first.
-    pub fn list_submissions(&self, filter: &SubmissionFilter, page: Page) -> Result<Vec<SubmissionInfo>, StoreError> {
+    pub fn list_submissions(
+        &self,
+        filter: &SubmissionFilter,
+        page: Page,
+    ) -> Result<Vec<SubmissionInfo>, StoreError> {
         // Only the conditions given are written, so SQLite can pick the matching index.
         let mut sql = format!("SELECT {COLUMNS} FROM submissions WHERE current = 1");
         if filter.form_id.is_some() {
@@ -376,16 +453,32 @@ impl Store {
         sql.push_str(" ORDER BY updated_at DESC, uuid DESC LIMIT ?4 OFFSET ?5");
         self.read(|tx| {
             let mut stmt = tx.prepare_cached(&sql)?;
-            let params = (&filter.form_id, filter.state.map(Key), filter.household.map(Id), page.sql_limit(), page.sql_offset());
+            let params = (
+                &filter.form_id,
+                filter.state.map(Key),
+                filter.household.map(Id),
+                page.sql_limit(),
+                page.sql_offset(),
+            );
             let rows = stmt.query_map(params, info)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 
     /// The visits to household `uuid` (submissions linked to it), newest first.
-    pub fn household_visits(&self, uuid: Uuid, page: Page) -> Result<Vec<SubmissionInfo>, StoreError> {
+    pub fn household_visits(
+        &self,
+        uuid: Uuid,
+        page: Page,
+    ) -> Result<Vec<SubmissionInfo>, StoreError> {
         self.read(|tx| super::households::ensure_exists(tx, uuid))?;
-        self.list_submissions(&SubmissionFilter { household: Some(uuid), ..SubmissionFilter::default() }, page)
+        self.list_submissions(
+            &SubmissionFilter {
+                household: Some(uuid),
+                ..SubmissionFilter::default()
+            },
+            page,
+        )
     }
 
     /// How many submissions (of `form_id`, or all) are drafts, finalized and sent.
@@ -409,7 +502,6 @@ impl Store {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,8 +519,19 @@ mod tests {
         (dir, store)
     }
 
-    fn start(store: &Store, version: &str, household: Option<Uuid>) -> (SubmissionInfo, FormSession) {
-        store.start_submission("visit", version, household, &SessionOptions::new(columns::now())).unwrap()
+    fn start(
+        store: &Store,
+        version: &str,
+        household: Option<Uuid>,
+    ) -> (SubmissionInfo, FormSession) {
+        store
+            .start_submission(
+                "visit",
+                version,
+                household,
+                &SessionOptions::new(columns::now()),
+            )
+            .unwrap()
     }
 
     fn text(s: &str) -> Answer {
@@ -449,10 +552,18 @@ mod tests {
         let real = store
             .read(|tx| {
                 let n = |state: &str| -> rusqlite::Result<u64> {
-                    tx.query_row("SELECT count(*) FROM submissions WHERE current = 1 AND state = ?1", [state], |r| r.get::<_, i64>(0))
-                        .map(i64::unsigned_abs)
+                    tx.query_row(
+                        "SELECT count(*) FROM submissions WHERE current = 1 AND state = ?1",
+                        [state],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .map(i64::unsigned_abs)
                 };
-                Ok(StateCounts { drafts: n("draft")?, finalized: n("finalized")?, sent: n("sent")? })
+                Ok(StateCounts {
+                    drafts: n("draft")?,
+                    finalized: n("finalized")?,
+                    sent: n("sent")?,
+                })
             })
             .unwrap();
         assert_eq!(kept, real);
@@ -462,17 +573,32 @@ mod tests {
     fn a_draft_autosaves_and_reopens_exactly_with_its_own_version() {
         let (_dir, store) = setup();
         let (info, mut session) = start(&store, "1", None);
-        assert_eq!((info.uuid, info.revision, info.state), (session.instance_id(), 1, RecordState::Draft));
-        session.set_answer("head_name", text("Giàng A Páo")).unwrap();
+        assert_eq!(
+            (info.uuid, info.revision, info.state),
+            (session.instance_id(), 1, RecordState::Draft)
+        );
+        session
+            .set_answer("head_name", text("Giàng A Páo"))
+            .unwrap();
         session.next().unwrap();
-        session.set_answer("people", Answer::Integer { value: 5 }).unwrap();
+        session
+            .set_answer("people", Answer::Integer { value: 5 })
+            .unwrap();
         store.save_draft(&session).unwrap();
-        assert_eq!(store.submission(info.uuid).unwrap().title.as_deref(), Some("Hộ Giàng A Páo"), "lists show its name");
+        assert_eq!(
+            store.submission(info.uuid).unwrap().title.as_deref(),
+            Some("Hộ Giàng A Páo"),
+            "lists show its name"
+        );
 
         // A newer version is published meanwhile; the draft still reopens with version 1.
         store.add_form(&form_json("visit", "3"), None).unwrap();
         let resumed = store.resume(info.uuid).unwrap();
-        assert_eq!(resumed.state(), session.state(), "answers and current page come back exactly");
+        assert_eq!(
+            resumed.state(),
+            session.state(),
+            "answers and current page come back exactly"
+        );
         assert_eq!(resumed.form().form().version, "1");
         assert_eq!(store.submission(info.uuid).unwrap().form_version, "1");
     }
@@ -482,17 +608,37 @@ mod tests {
         let (_dir, store) = setup();
         let (info, mut session) = start(&store, "1", None);
         let done = fill(&store, &mut session, "Giàng A Páo");
-        assert_eq!((done.state, done.finalized_at.is_some()), (RecordState::Finalized, true));
+        assert_eq!(
+            (done.state, done.finalized_at.is_some()),
+            (RecordState::Finalized, true)
+        );
         let items = store.outbox(10).unwrap();
         let record = items.iter().find(|i| i.record.uuid == info.uuid).unwrap();
-        let RecordBody::Submission(body) = &record.record.body else { panic!("not a submission") };
-        assert_eq!((body.form_id.as_str(), body.form_version.as_str(), body.language.as_deref()), ("visit", "1", None));
+        let RecordBody::Submission(body) = &record.record.body else {
+            panic!("not a submission")
+        };
+        assert_eq!(
+            (
+                body.form_id.as_str(),
+                body.form_version.as_str(),
+                body.language.as_deref()
+            ),
+            ("visit", "1", None)
+        );
         assert_eq!(body.data, json!({"head_name": "Giàng A Páo"}));
         assert_eq!(store.submission_data(info.uuid, 1).unwrap(), body.data);
-        let actions: Vec<_> = store.audit_trail(info.uuid).unwrap().into_iter().map(|e| e.body.action).collect();
+        let actions: Vec<_> = store
+            .audit_trail(info.uuid)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.body.action)
+            .collect();
         assert_eq!(actions, vec![AuditAction::Created, AuditAction::Finalized]);
         store.mark_sent(info.uuid, 1).unwrap();
-        assert_eq!(store.submission(info.uuid).unwrap().state, RecordState::Sent);
+        assert_eq!(
+            store.submission(info.uuid).unwrap().state,
+            RecordState::Sent
+        );
         counts_agree(&store);
     }
 
@@ -500,10 +646,19 @@ mod tests {
     fn bad_input_and_wrong_states_are_typed_errors_that_change_nothing() {
         let (_dir, store) = setup();
         let (info, mut session) = start(&store, "1", None);
-        session.set_answer("head_name", text("Giàng A Páo")).unwrap();
+        session
+            .set_answer("head_name", text("Giàng A Páo"))
+            .unwrap();
         let submission = session.finalize(columns::now()).unwrap();
-        let tables = ["submissions", "outbox", "audit", "submission_photos", "submission_counts"];
-        let snapshot = |store: &Store| -> Vec<i64> { tables.iter().map(|t| count(store, t)).collect() };
+        let tables = [
+            "submissions",
+            "outbox",
+            "audit",
+            "submission_photos",
+            "submission_counts",
+        ];
+        let snapshot =
+            |store: &Store| -> Vec<i64> { tables.iter().map(|t| count(store, t)).collect() };
         let before = snapshot(&store);
         let saved = store.read(|tx| saved_state(tx, info.uuid, 1)).unwrap();
 
@@ -513,31 +668,82 @@ mod tests {
         let before = (before, snapshot(&store));
         let mut foreign = v2.state();
         foreign.instance_id = info.uuid;
-        let foreign = FormSession::restore(store.compiled_form("visit", "2").unwrap(), foreign).unwrap();
-        assert!(matches!(store.save_draft(&foreign), Err(StoreError::FormMismatch { .. })));
+        let foreign =
+            FormSession::restore(store.compiled_form("visit", "2").unwrap(), foreign).unwrap();
+        assert!(matches!(
+            store.save_draft(&foreign),
+            Err(StoreError::FormMismatch { .. })
+        ));
         v2.set_answer("head_name", text("X")).unwrap();
         let mut foreign = v2.finalize(columns::now()).unwrap();
         foreign.instance_id = info.uuid;
-        assert!(matches!(store.finalize(&foreign), Err(StoreError::FormMismatch { .. })));
+        assert!(matches!(
+            store.finalize(&foreign),
+            Err(StoreError::FormMismatch { .. })
+        ));
         // Answers the draft's version does not accept.
-        let wrong = Submission { data: json!({"people": "many"}), ..submission.clone() };
-        assert!(matches!(store.finalize(&wrong), Err(StoreError::Rejected { id, .. }) if id == info.uuid));
+        let wrong = Submission {
+            data: json!({"people": "many"}),
+            ..submission.clone()
+        };
+        assert!(
+            matches!(store.finalize(&wrong), Err(StoreError::Rejected { id, .. }) if id == info.uuid)
+        );
         // Unknown ids.
-        let nobody = Submission { instance_id: Uuid::now_v7(), ..submission.clone() };
-        assert!(matches!(store.finalize(&nobody), Err(StoreError::NotFound { kind: RecordKind::Submission, .. })));
-        assert!(matches!(store.resume(Uuid::now_v7()), Err(StoreError::NotFound { .. })));
-        assert!(matches!(store.edit_submission(Uuid::now_v7()), Err(StoreError::NotFound { .. })));
+        let nobody = Submission {
+            instance_id: Uuid::now_v7(),
+            ..submission.clone()
+        };
+        assert!(matches!(
+            store.finalize(&nobody),
+            Err(StoreError::NotFound {
+                kind: RecordKind::Submission,
+                ..
+            })
+        ));
+        assert!(matches!(
+            store.resume(Uuid::now_v7()),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(matches!(
+            store.edit_submission(Uuid::now_v7()),
+            Err(StoreError::NotFound { .. })
+        ));
         let options = SessionOptions::new(columns::now());
-        assert!(matches!(store.start_submission("visit", "9", None, &options), Err(StoreError::NotFound { kind: RecordKind::Form, .. })));
+        assert!(matches!(
+            store.start_submission("visit", "9", None, &options),
+            Err(StoreError::NotFound {
+                kind: RecordKind::Form,
+                ..
+            })
+        ));
         assert!(matches!(
             store.start_submission("visit", "1", Some(Uuid::now_v7()), &options),
-            Err(StoreError::NotFound { kind: RecordKind::Household, .. })
+            Err(StoreError::NotFound {
+                kind: RecordKind::Household,
+                ..
+            })
         ));
-        let klingon = SessionOptions { language: Some("tlh".into()), ..options };
-        assert!(matches!(store.start_submission("visit", "1", None, &klingon), Err(StoreError::Session(_))));
-        assert!(matches!(store.edit_submission(info.uuid), Err(StoreError::WrongState { .. })), "a draft is not edited");
+        let klingon = SessionOptions {
+            language: Some("tlh".into()),
+            ..options
+        };
+        assert!(matches!(
+            store.start_submission("visit", "1", None, &klingon),
+            Err(StoreError::Session(_))
+        ));
+        assert!(
+            matches!(
+                store.edit_submission(info.uuid),
+                Err(StoreError::WrongState { .. })
+            ),
+            "a draft is not edited"
+        );
         assert_eq!(before.1, snapshot(&store));
-        assert_eq!(store.read(|tx| saved_state(tx, info.uuid, 1)).unwrap(), saved);
+        assert_eq!(
+            store.read(|tx| saved_state(tx, info.uuid, 1)).unwrap(),
+            saved
+        );
 
         // Finalizing twice: the second is refused.
         store.finalize(&submission).unwrap();
@@ -549,7 +755,9 @@ mod tests {
             (store.resume(info.uuid).map(drop), "reopen"),
         ] {
             match result {
-                Err(StoreError::WrongState { state, action: a, .. }) => assert_eq!((state.as_str(), a), ("finalized", action)),
+                Err(StoreError::WrongState {
+                    state, action: a, ..
+                }) => assert_eq!((state.as_str(), a), ("finalized", action)),
                 other => panic!("expected a wrong-state error for {action}, got {other:?}"),
             }
         }
@@ -563,10 +771,17 @@ mod tests {
         let (info, mut session) = start(&store, "1", None);
         fill(&store, &mut session, "Giàng A Páo");
         let mut edit = store.edit_submission(info.uuid).unwrap();
-        assert_eq!(edit.state().answers, session.state().answers, "the edit starts from the finalized answers");
+        assert_eq!(
+            edit.state().answers,
+            session.state().answers,
+            "the edit starts from the finalized answers"
+        );
         let e = store.submission(info.uuid).unwrap();
         assert_eq!((e.revision, e.state), (2, RecordState::Draft));
-        assert!(matches!(store.edit_submission(info.uuid), Err(StoreError::WrongState { .. })));
+        assert!(matches!(
+            store.edit_submission(info.uuid),
+            Err(StoreError::WrongState { .. })
+        ));
         counts_agree(&store);
         store.delete_draft(info.uuid).unwrap();
         let back = store.submission(info.uuid).unwrap();
@@ -575,13 +790,29 @@ mod tests {
 
         edit = store.edit_submission(info.uuid).unwrap();
         fill(&store, &mut edit, "Giàng A Chá");
-        assert_eq!(store.submission_data(info.uuid, 1).unwrap(), json!({"head_name": "Giàng A Páo"}), "revision 1 never changes");
-        assert_eq!(store.submission_data(info.uuid, 2).unwrap(), json!({"head_name": "Giàng A Chá"}));
-        let queued: Vec<u32> =
-            store.outbox(20).unwrap().iter().filter(|i| i.record.uuid == info.uuid).map(|i| i.record.revision).collect();
+        assert_eq!(
+            store.submission_data(info.uuid, 1).unwrap(),
+            json!({"head_name": "Giàng A Páo"}),
+            "revision 1 never changes"
+        );
+        assert_eq!(
+            store.submission_data(info.uuid, 2).unwrap(),
+            json!({"head_name": "Giàng A Chá"})
+        );
+        let queued: Vec<u32> = store
+            .outbox(20)
+            .unwrap()
+            .iter()
+            .filter(|i| i.record.uuid == info.uuid)
+            .map(|i| i.record.revision)
+            .collect();
         assert_eq!(queued, vec![1, 2]);
-        let actions: Vec<_> =
-            store.audit_trail(info.uuid).unwrap().into_iter().map(|e| (e.body.action, e.body.target_revision)).collect();
+        let actions: Vec<_> = store
+            .audit_trail(info.uuid)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.body.action, e.body.target_revision))
+            .collect();
         assert_eq!(
             actions,
             vec![
@@ -593,7 +824,14 @@ mod tests {
                 (AuditAction::Finalized, 2)
             ]
         );
-        assert_eq!(store.submission_counts(None).unwrap(), StateCounts { drafts: 0, finalized: 1, sent: 0 });
+        assert_eq!(
+            store.submission_counts(None).unwrap(),
+            StateCounts {
+                drafts: 0,
+                finalized: 1,
+                sent: 0
+            }
+        );
         counts_agree(&store);
     }
 
@@ -601,37 +839,102 @@ mod tests {
     fn photos_keep_only_what_the_answers_reference_and_go_with_a_deleted_draft() {
         let (dir, store) = setup();
         let (info, mut session) = start(&store, "1", None);
-        let first =
-            store.attach_submission_photo(info.uuid, &write(dir.path(), "a.jpg", &jpeg(90, 60, 1)), PhotoOptions::default()).unwrap();
-        session.set_answer("house", Answer::Photo { sha256: first.sha256.clone() }).unwrap();
+        let first = store
+            .attach_submission_photo(
+                info.uuid,
+                &write(dir.path(), "a.jpg", &jpeg(90, 60, 1)),
+                PhotoOptions::default(),
+            )
+            .unwrap();
+        session
+            .set_answer(
+                "house",
+                Answer::Photo {
+                    sha256: first.sha256.clone(),
+                },
+            )
+            .unwrap();
         // She takes the photo again: the answer now names the second one.
-        let second =
-            store.attach_submission_photo(info.uuid, &write(dir.path(), "b.jpg", &jpeg(80, 60, 1)), PhotoOptions::default()).unwrap();
-        session.set_answer("house", Answer::Photo { sha256: second.sha256.clone() }).unwrap();
+        let second = store
+            .attach_submission_photo(
+                info.uuid,
+                &write(dir.path(), "b.jpg", &jpeg(80, 60, 1)),
+                PhotoOptions::default(),
+            )
+            .unwrap();
+        session
+            .set_answer(
+                "house",
+                Answer::Photo {
+                    sha256: second.sha256.clone(),
+                },
+            )
+            .unwrap();
         fill(&store, &mut session, "Giàng A Páo");
         assert!(store.photo_bytes(&second.sha256).is_ok());
-        assert!(matches!(store.photo_bytes(&first.sha256), Err(StoreError::NotFound { .. })), "the replaced photo is gone");
+        assert!(
+            matches!(
+                store.photo_bytes(&first.sha256),
+                Err(StoreError::NotFound { .. })
+            ),
+            "the replaced photo is gone"
+        );
         assert!(!store.photos.file(&first.sha256).exists());
-        let pending: Vec<_> = store.pending_photos().unwrap().into_iter().map(|p| p.sha256).collect();
+        let pending: Vec<_> = store
+            .pending_photos()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.sha256)
+            .collect();
         assert_eq!(pending, vec![second.sha256.clone()]);
         let items = store.outbox(10).unwrap();
-        let RecordBody::Submission(body) = &items.iter().find(|i| i.record.uuid == info.uuid).unwrap().record.body else {
+        let RecordBody::Submission(body) = &items
+            .iter()
+            .find(|i| i.record.uuid == info.uuid)
+            .unwrap()
+            .record
+            .body
+        else {
             panic!("not a submission")
         };
-        assert_eq!(body.photos, vec![PhotoRef { sha256: second.sha256.clone(), bytes: second.bytes }]);
+        assert_eq!(
+            body.photos,
+            vec![PhotoRef {
+                sha256: second.sha256.clone(),
+                bytes: second.bytes
+            }]
+        );
 
         // A finalize naming a photo that was never attached is refused.
         let (other, mut s2) = start(&store, "1", None);
         s2.set_answer("head_name", text("X")).unwrap();
         let mut sub = s2.finalize(columns::now()).unwrap();
         sub.photos.push("feedbeef".into());
-        assert!(matches!(store.finalize(&sub), Err(StoreError::NotFound { kind: RecordKind::Photo, .. })));
-        let p = store.attach_submission_photo(other.uuid, &write(dir.path(), "c.jpg", &jpeg(70, 60, 1)), PhotoOptions::default()).unwrap();
+        assert!(matches!(
+            store.finalize(&sub),
+            Err(StoreError::NotFound {
+                kind: RecordKind::Photo,
+                ..
+            })
+        ));
+        let p = store
+            .attach_submission_photo(
+                other.uuid,
+                &write(dir.path(), "c.jpg", &jpeg(70, 60, 1)),
+                PhotoOptions::default(),
+            )
+            .unwrap();
         let file = store.photos.file(&p.sha256);
         assert!(file.exists());
         store.delete_draft(other.uuid).unwrap();
-        assert!(!file.exists(), "a photo referenced by nothing is cleaned up");
-        assert!(matches!(store.submission(other.uuid), Err(StoreError::NotFound { .. })));
+        assert!(
+            !file.exists(),
+            "a photo referenced by nothing is cleaned up"
+        );
+        assert!(matches!(
+            store.submission(other.uuid),
+            Err(StoreError::NotFound { .. })
+        ));
     }
 
     #[test]
@@ -649,17 +952,67 @@ mod tests {
         pause();
         store.save_draft(&sb).unwrap();
         let uuids = |f: SubmissionFilter| -> Vec<Uuid> {
-            store.list_submissions(&f, Page::first(10)).unwrap().into_iter().map(|s| s.uuid).collect()
+            store
+                .list_submissions(&f, Page::first(10))
+                .unwrap()
+                .into_iter()
+                .map(|s| s.uuid)
+                .collect()
         };
-        assert_eq!(uuids(SubmissionFilter::default()), vec![b.uuid, a.uuid, c.uuid]);
-        assert_eq!(uuids(SubmissionFilter { state: Some(RecordState::Draft), ..Default::default() }), vec![b.uuid, c.uuid]);
-        assert_eq!(uuids(SubmissionFilter { form_id: Some("other".into()), ..Default::default() }), Vec::<Uuid>::new());
-        let visits: Vec<Uuid> = store.household_visits(h.uuid, Page::first(10)).unwrap().into_iter().map(|s| s.uuid).collect();
+        assert_eq!(
+            uuids(SubmissionFilter::default()),
+            vec![b.uuid, a.uuid, c.uuid]
+        );
+        assert_eq!(
+            uuids(SubmissionFilter {
+                state: Some(RecordState::Draft),
+                ..Default::default()
+            }),
+            vec![b.uuid, c.uuid]
+        );
+        assert_eq!(
+            uuids(SubmissionFilter {
+                form_id: Some("other".into()),
+                ..Default::default()
+            }),
+            Vec::<Uuid>::new()
+        );
+        let visits: Vec<Uuid> = store
+            .household_visits(h.uuid, Page::first(10))
+            .unwrap()
+            .into_iter()
+            .map(|s| s.uuid)
+            .collect();
         assert_eq!(visits, vec![a.uuid, c.uuid]);
-        assert!(matches!(store.household_visits(Uuid::now_v7(), Page::first(1)), Err(StoreError::NotFound { .. })));
-        assert_eq!(store.list_submissions(&SubmissionFilter::default(), Page { offset: 1, limit: 1 }).unwrap()[0].uuid, a.uuid);
-        assert_eq!(store.submission_counts(Some("visit")).unwrap(), StateCounts { drafts: 2, finalized: 1, sent: 0 });
-        assert_eq!(store.submission_counts(Some("other")).unwrap(), StateCounts::default());
+        assert!(matches!(
+            store.household_visits(Uuid::now_v7(), Page::first(1)),
+            Err(StoreError::NotFound { .. })
+        ));
+        assert_eq!(
+            store
+                .list_submissions(
+                    &SubmissionFilter::default(),
+                    Page {
+                        offset: 1,
+                        limit: 1
+                    }
+                )
+                .unwrap()[0]
+                .uuid,
+            a.uuid
+        );
+        assert_eq!(
+            store.submission_counts(Some("visit")).unwrap(),
+            StateCounts {
+                drafts: 2,
+                finalized: 1,
+                sent: 0
+            }
+        );
+        assert_eq!(
+            store.submission_counts(Some("other")).unwrap(),
+            StateCounts::default()
+        );
         counts_agree(&store);
     }
 }

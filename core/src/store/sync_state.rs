@@ -53,7 +53,10 @@ fn to_json<T: serde::Serialize>(what: &'static str, value: &T) -> Result<String,
     serde_json::to_string(value).map_err(|source| StoreError::Corrupt { what, source })
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(what: &'static str, text: &str) -> Result<T, StoreError> {
+fn from_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    text: &str,
+) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|source| StoreError::Corrupt { what, source })
 }
 
@@ -61,12 +64,19 @@ impl Store {
     /// Records a successful enrollment in one transaction: server, token, device,
     /// branch, limits and the account name the audit trail uses. Enrolling for another
     /// branch starts its changes from the beginning.
-    pub fn save_enrollment(&self, server: &str, enrollment: &EnrollResponse) -> Result<(), StoreError> {
+    pub fn save_enrollment(
+        &self,
+        server: &str,
+        enrollment: &EnrollResponse,
+    ) -> Result<(), StoreError> {
         self.write(|tx| {
-            let previous: Option<BranchInfo> = get(tx, BRANCH)?.map(|b| from_json("sync branch", &b)).transpose()?;
+            let previous: Option<BranchInfo> = get(tx, BRANCH)?
+                .map(|b| from_json("sync branch", &b))
+                .transpose()?;
             if previous.is_none_or(|p| p.id != enrollment.branch.id) {
                 set(tx, CURSOR, "0")?;
-                tx.prepare_cached("DELETE FROM meta WHERE key = ?1")?.execute([LAST_SUCCESS])?;
+                tx.prepare_cached("DELETE FROM meta WHERE key = ?1")?
+                    .execute([LAST_SUCCESS])?;
             }
             set(tx, SERVER, server)?;
             set(tx, TOKEN, &enrollment.token)?;
@@ -81,15 +91,21 @@ impl Store {
     /// The enrollment, or `None` before the phone is enrolled.
     pub fn sync_account(&self) -> Result<Option<SyncAccount>, StoreError> {
         self.read(|tx| {
-            let (Some(server), Some(token), Some(device), Some(branch), Some(limits)) =
-                (get(tx, SERVER)?, get(tx, TOKEN)?, get(tx, DEVICE)?, get(tx, BRANCH)?, get(tx, LIMITS)?)
-            else {
+            let (Some(server), Some(token), Some(device), Some(branch), Some(limits)) = (
+                get(tx, SERVER)?,
+                get(tx, TOKEN)?,
+                get(tx, DEVICE)?,
+                get(tx, BRANCH)?,
+                get(tx, LIMITS)?,
+            ) else {
                 return Ok(None);
             };
             Ok(Some(SyncAccount {
                 server,
                 token,
-                device_id: device.parse().map_err(|_| StoreError::invalid("device id", "not a UUID"))?,
+                device_id: device
+                    .parse()
+                    .map_err(|_| StoreError::invalid("device id", "not a UUID"))?,
                 branch: from_json("sync branch", &branch)?,
                 limits: from_json("sync limits", &limits)?,
             }))
@@ -123,7 +139,10 @@ impl Store {
         self.read(|tx| {
             get(tx, LAST_SUCCESS)?
                 .map(|ms| {
-                    ms.parse::<i64>().ok().and_then(DateTime::from_timestamp_millis).ok_or_else(|| StoreError::invalid("last sync", "not a time"))
+                    ms.parse::<i64>()
+                        .ok()
+                        .and_then(DateTime::from_timestamp_millis)
+                        .ok_or_else(|| StoreError::invalid("last sync", "not a time"))
                 })
                 .transpose()
         })
@@ -138,7 +157,10 @@ impl Store {
                 if result.status.is_stored() {
                     outbox::mark_sent(tx, result.uuid, result.revision)?;
                 } else {
-                    let reason = result.reason.as_deref().unwrap_or("the server gave no reason");
+                    let reason = result
+                        .reason
+                        .as_deref()
+                        .unwrap_or("the server gave no reason");
                     outbox::mark_rejected(tx, result.uuid, result.revision, reason)?;
                 }
             }
@@ -158,9 +180,18 @@ mod tests {
         EnrollResponse {
             device_id: Uuid::now_v7(),
             token: "tok".into(),
-            branch: BranchInfo { id: branch, name: "Bản Phìn".into(), area_path: vec!["Lào Cai".into()] },
+            branch: BranchInfo {
+                id: branch,
+                name: "Bản Phìn".into(),
+                area_path: vec!["Lào Cai".into()],
+            },
             account: "mai.lo".into(),
-            limits: Limits { max_batch_records: 200, max_body_bytes: 1 << 20, max_photo_bytes: 1 << 22, photo_chunk_bytes: 1 << 16 },
+            limits: Limits {
+                max_batch_records: 200,
+                max_body_bytes: 1 << 20,
+                max_photo_bytes: 1 << 22,
+                photo_chunk_bytes: 1 << 16,
+            },
         }
     }
 
@@ -169,15 +200,32 @@ mod tests {
         let (_dir, store) = store();
         assert_eq!(store.sync_account().unwrap(), None);
         let branch = Uuid::now_v7();
-        store.save_enrollment("https://s.vn", &enrollment(branch)).unwrap();
+        store
+            .save_enrollment("https://s.vn", &enrollment(branch))
+            .unwrap();
         let account = store.sync_account().unwrap().unwrap();
-        assert_eq!((account.server.as_str(), account.token.as_str(), account.branch.id), ("https://s.vn", "tok", branch));
+        assert_eq!(
+            (
+                account.server.as_str(),
+                account.token.as_str(),
+                account.branch.id
+            ),
+            ("https://s.vn", "tok", branch)
+        );
         assert_eq!(store.account().unwrap().as_deref(), Some("mai.lo"));
 
         store.set_sync_cursor(42).unwrap();
-        store.save_enrollment("https://s.vn", &enrollment(branch)).unwrap();
-        assert_eq!(store.sync_cursor().unwrap(), 42, "same branch keeps the cursor");
-        store.save_enrollment("https://s.vn", &enrollment(Uuid::now_v7())).unwrap();
+        store
+            .save_enrollment("https://s.vn", &enrollment(branch))
+            .unwrap();
+        assert_eq!(
+            store.sync_cursor().unwrap(),
+            42,
+            "same branch keeps the cursor"
+        );
+        store
+            .save_enrollment("https://s.vn", &enrollment(Uuid::now_v7()))
+            .unwrap();
         assert_eq!(store.sync_cursor().unwrap(), 0);
     }
 
@@ -185,15 +233,25 @@ mod tests {
     fn the_end_of_a_pass_is_kept_until_another_branch_is_enrolled() {
         let (_dir, store) = store();
         let branch = Uuid::now_v7();
-        store.save_enrollment("https://s.vn", &enrollment(branch)).unwrap();
+        store
+            .save_enrollment("https://s.vn", &enrollment(branch))
+            .unwrap();
         assert_eq!(store.last_sync().unwrap(), None);
         let at = DateTime::from_timestamp_millis(1_790_000_000_123).unwrap();
         store.finish_sync_pass(at).unwrap();
         assert_eq!(store.last_sync().unwrap(), Some(at));
-        store.save_enrollment("https://s.vn", &enrollment(branch)).unwrap();
+        store
+            .save_enrollment("https://s.vn", &enrollment(branch))
+            .unwrap();
         assert_eq!(store.last_sync().unwrap(), Some(at), "same branch keeps it");
-        store.save_enrollment("https://s.vn", &enrollment(Uuid::now_v7())).unwrap();
-        assert_eq!(store.last_sync().unwrap(), None, "another branch has not been sent to");
+        store
+            .save_enrollment("https://s.vn", &enrollment(Uuid::now_v7()))
+            .unwrap();
+        assert_eq!(
+            store.last_sync().unwrap(),
+            None,
+            "another branch has not been sent to"
+        );
     }
 
     #[test]
@@ -211,17 +269,29 @@ mod tests {
         };
         // An answer for a record this phone never queued spoils the batch: nothing changes.
         let stranger = result(Uuid::now_v7(), RecordStatus::Accepted, None);
-        assert!(store.acknowledge(&[result(a.uuid, RecordStatus::Accepted, None), stranger]).is_err());
+        assert!(
+            store
+                .acknowledge(&[result(a.uuid, RecordStatus::Accepted, None), stranger])
+                .is_err()
+        );
         assert_eq!(store.outbox_len().unwrap(), queued);
 
         store
-            .acknowledge(&[result(a.uuid, RecordStatus::Accepted, None), result(b.uuid, RecordStatus::Rejected, Some("unknown village"))])
+            .acknowledge(&[
+                result(a.uuid, RecordStatus::Accepted, None),
+                result(b.uuid, RecordStatus::Rejected, Some("unknown village")),
+            ])
             .unwrap();
         assert_eq!(store.outbox_len().unwrap(), queued - 2);
         let rejections = store.rejections().unwrap();
         assert_eq!(rejections.len(), 1);
-        assert_eq!((rejections[0].uuid, rejections[0].reason.as_str()), (b.uuid, "unknown village"));
+        assert_eq!(
+            (rejections[0].uuid, rejections[0].reason.as_str()),
+            (b.uuid, "unknown village")
+        );
         // A repeated acknowledgement (the answer to a resent batch) is harmless.
-        store.acknowledge(&[result(a.uuid, RecordStatus::Duplicate, None)]).unwrap();
+        store
+            .acknowledge(&[result(a.uuid, RecordStatus::Duplicate, None)])
+            .unwrap();
     }
 }

@@ -37,7 +37,9 @@ pub struct SyncClient {
 
 impl std::fmt::Debug for SyncClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SyncClient").field("store", &self.store).finish_non_exhaustive()
+        f.debug_struct("SyncClient")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
     }
 }
 
@@ -46,14 +48,24 @@ impl SyncClient {
     /// connection, so a background sync does not hold up the UI's.
     pub fn open(db_path: String, key: Option<Vec<u8>>) -> Result<Arc<Self>, SyncError> {
         let store = Store::open(Path::new(&db_path), key.as_deref())?;
-        Ok(Arc::new(SyncClient::new(store, Timeouts::default(), RetryPolicy::default())))
+        Ok(Arc::new(SyncClient::new(
+            store,
+            Timeouts::default(),
+            RetryPolicy::default(),
+        )))
     }
 
     /// Enrolls with the payload of a scanned QR code (`{"server": .., "code": ..}`).
-    pub fn enroll_with_qr(&self, qr: String, device_label: String, cancel: Arc<CancelHandle>) -> Result<Enrollment, SyncError> {
-        let payload: EnrollmentQr = serde_json::from_str(&qr).map_err(|e| SyncError::BadEnrollmentQr {
-            reason: format!("not the expected JSON ({:?} error)", e.classify()),
-        })?;
+    pub fn enroll_with_qr(
+        &self,
+        qr: String,
+        device_label: String,
+        cancel: Arc<CancelHandle>,
+    ) -> Result<Enrollment, SyncError> {
+        let payload: EnrollmentQr =
+            serde_json::from_str(&qr).map_err(|e| SyncError::BadEnrollmentQr {
+                reason: format!("not the expected JSON ({:?} error)", e.classify()),
+            })?;
         self.enroll_with_code(payload.server, payload.code, device_label, cancel)
     }
 
@@ -69,7 +81,9 @@ impl SyncClient {
         let server = ServerUrl::parse(&server_url)?;
         let code = code.trim().to_owned();
         if code.is_empty() {
-            return Err(SyncError::BadEnrollmentQr { reason: "the code is empty".into() });
+            return Err(SyncError::BadEnrollmentQr {
+                reason: "the code is empty".into(),
+            });
         }
         let transport = Transport::new(server.clone(), None, self.timeouts, self.retry);
         let request = EnrollRequest {
@@ -95,7 +109,11 @@ impl SyncClient {
     /// A client over an open store with the given network settings (tests and tools
     /// shorten the waits).
     pub fn new(store: Store, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        SyncClient { store, timeouts, retry }
+        SyncClient {
+            store,
+            timeouts,
+            retry,
+        }
     }
 
     /// The store the client syncs.
@@ -106,10 +124,19 @@ impl SyncClient {
     /// Runs one sync pass: forms, roster and household changes, records, photos. Blocks
     /// until done; progress goes to `observer`; `cancel` stops it at the next safe point.
     /// A pass that fails or is killed continues where it stopped the next time.
-    pub fn run(&self, observer: &dyn SyncObserver, cancel: &CancelHandle) -> Result<SyncReport, SyncError> {
+    pub fn run(
+        &self,
+        observer: &dyn SyncObserver,
+        cancel: &CancelHandle,
+    ) -> Result<SyncReport, SyncError> {
         let account = self.store.sync_account()?.ok_or(SyncError::NotEnrolled)?;
         let server = ServerUrl::parse(&account.server)?;
-        let transport = Transport::new(server, Some(account.token.clone()), self.timeouts, self.retry);
+        let transport = Transport::new(
+            server,
+            Some(account.token.clone()),
+            self.timeouts,
+            self.retry,
+        );
         pass::run(&self.store, &transport, account.limits, observer, cancel)
     }
 }

@@ -59,7 +59,9 @@ pub enum SyncError {
     #[error("this phone is not enrolled yet: scan an enrollment code first")]
     NotEnrolled,
     /// 401: the token is unknown, expired or the device was revoked.
-    #[error("this device was revoked or its access expired ({step}); ask an officer to enroll it again")]
+    #[error(
+        "this device was revoked or its access expired ({step}); ask an officer to enroll it again"
+    )]
     Revoked {
         /// Where it was refused.
         step: SyncStep,
@@ -112,7 +114,9 @@ pub enum SyncError {
     },
     /// Something answered that is not the Branchbook server: a Wi-Fi login page, a
     /// redirect, a proxy's error page (retryable: the network may come back).
-    #[error("something other than the Branchbook server answered while {step} (HTTP {status}); a Wi-Fi login page?")]
+    #[error(
+        "something other than the Branchbook server answered while {step} (HTTP {status}); a Wi-Fi login page?"
+    )]
     NotOurServer {
         /// Where.
         step: SyncStep,

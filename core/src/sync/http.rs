@@ -55,14 +55,16 @@ impl ServerUrl {
             reason: reason.to_owned(),
         };
         let trimmed = raw.trim().trim_end_matches('/');
-        let uri: Uri = trimmed
-            .parse()
-            .map_err(|_| bad("not a web address"))?;
+        let uri: Uri = trimmed.parse().map_err(|_| bad("not a web address"))?;
         let host = uri.host().ok_or_else(|| bad("no host name"))?;
         match uri.scheme_str() {
             Some("https") => {}
             Some("http") if is_loopback(host) => {}
-            Some("http") => return Err(bad("must start with https:// (the token must not travel in clear)")),
+            Some("http") => {
+                return Err(bad(
+                    "must start with https:// (the token must not travel in clear)",
+                ));
+            }
             _ => return Err(bad("must start with https://")),
         }
         if uri.query().is_some() {
@@ -115,8 +117,19 @@ enum Body<'a> {
 impl Transport {
     /// A transport to `base`, with the device token once enrolled. Server certificates
     /// are checked against Mozilla's roots (compiled in, as on every phone).
-    pub fn new(base: ServerUrl, token: Option<String>, timeouts: Timeouts, retry: RetryPolicy) -> Self {
-        Self::with_tls(base, token, timeouts, retry, ureq::tls::TlsConfig::default())
+    pub fn new(
+        base: ServerUrl,
+        token: Option<String>,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+    ) -> Self {
+        Self::with_tls(
+            base,
+            token,
+            timeouts,
+            retry,
+            ureq::tls::TlsConfig::default(),
+        )
     }
 
     /// A transport that trusts only `root` (DER): how tests reach an HTTPS server whose
@@ -129,7 +142,9 @@ impl Transport {
         retry: RetryPolicy,
         root: &[u8],
     ) -> Self {
-        let roots = ureq::tls::RootCerts::new_with_certs(&[ureq::tls::Certificate::from_der(root).to_owned()]);
+        let roots = ureq::tls::RootCerts::new_with_certs(&[
+            ureq::tls::Certificate::from_der(root).to_owned()
+        ]);
         let tls = ureq::tls::TlsConfig::builder().root_certs(roots).build();
         Self::with_tls(base, token, timeouts, retry, tls)
     }
@@ -166,8 +181,15 @@ impl Transport {
     }
 
     /// `GET path` and decode the server's JSON.
-    pub fn get_json<T: DeserializeOwned>(&self, step: SyncStep, path: &str, cancel: &CancelHandle) -> Result<T, SyncError> {
-        self.retry.run(cancel, || decode(step, self.call(step, "GET", path, &Body::None)?))
+    pub fn get_json<T: DeserializeOwned>(
+        &self,
+        step: SyncStep,
+        path: &str,
+        cancel: &CancelHandle,
+    ) -> Result<T, SyncError> {
+        self.retry.run(cancel, || {
+            decode(step, self.call(step, "GET", path, &Body::None)?)
+        })
     }
 
     /// `GET path` and return the raw JSON bytes once `verify` accepts them (a form,
@@ -203,13 +225,20 @@ impl Transport {
             Body::GzipJson(bytes) => bytes.len(),
             _ => 0,
         };
-        let answer = self.retry.run(cancel, || decode(step, self.call(step, "POST", path, &body)?))?;
+        let answer = self.retry.run(cancel, || {
+            decode(step, self.call(step, "POST", path, &body)?)
+        })?;
         Ok((answer, sent))
     }
 
     /// `PUT path` with raw bytes, once (the caller resumes from what the server says it
     /// has, which is better than resending the same bytes).
-    pub fn put_bytes_once<T: DeserializeOwned>(&self, step: SyncStep, path: &str, bytes: &[u8]) -> Result<T, SyncError> {
+    pub fn put_bytes_once<T: DeserializeOwned>(
+        &self,
+        step: SyncStep,
+        path: &str,
+        bytes: &[u8],
+    ) -> Result<T, SyncError> {
         decode(step, self.call(step, "PUT", path, &Body::Bytes(bytes))?)
     }
 
@@ -220,7 +249,13 @@ impl Transport {
 
     /// One request; `Ok` carries the body of a 2xx JSON answer, every other outcome is
     /// classified into a [`SyncError`].
-    fn call(&self, step: SyncStep, method: &str, path: &str, body: &Body<'_>) -> Result<Vec<u8>, SyncError> {
+    fn call(
+        &self,
+        step: SyncStep,
+        method: &str,
+        path: &str,
+        body: &Body<'_>,
+    ) -> Result<Vec<u8>, SyncError> {
         let url = format!("{}{}", self.base.as_str(), path);
         let mut builder = ureq::http::Request::builder()
             .method(method)
@@ -235,7 +270,10 @@ impl Transport {
             detail: format!("cannot build the request: {e}"),
         };
         let result = match body {
-            Body::None => builder.body(()).map_err(request_error).map(|r| self.agent.run(r))?,
+            Body::None => builder
+                .body(())
+                .map_err(request_error)
+                .map(|r| self.agent.run(r))?,
             Body::GzipJson(bytes) => builder
                 .header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip")
@@ -273,7 +311,11 @@ fn network_error(step: SyncStep, error: &ureq::Error) -> SyncError {
             detail: error.to_string(),
         },
         // A failed certificate check arrives from rustls inside an I/O error.
-        ureq::Error::Io(io) if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => {
+        ureq::Error::Io(io)
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+        {
             SyncError::Insecure {
                 step,
                 detail: error.to_string(),
@@ -323,7 +365,9 @@ fn classify(step: SyncStep, mut response: Response<ureq::Body>) -> Result<Vec<u8
             step,
             detail: error_body().map(|e| e.detail).unwrap_or_default(),
         }),
-        StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS => Err(SyncError::ServerFault { step, status: code }),
+        StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS => {
+            Err(SyncError::ServerFault { step, status: code })
+        }
         _ if status.is_server_error() => Err(SyncError::ServerFault { step, status: code }),
         _ if status.is_client_error() => match error_body() {
             Some(e) => Err(SyncError::Refused {
@@ -353,7 +397,11 @@ mod tests {
     const STATUS: &str = r#"{"sha256":"ab","received":7,"complete":false}"#;
 
     fn photo_status(t: &Transport) -> Result<crate::protocol::PhotoStatus, SyncError> {
-        t.get_json(SyncStep::PhotoStatus, "/api/v1/photos/ab", &CancelHandle::default())
+        t.get_json(
+            SyncStep::PhotoStatus,
+            "/api/v1/photos/ab",
+            &CancelHandle::default(),
+        )
     }
 
     /// A certificate authority (its certificate, DER) and a server identity it signed for
@@ -361,10 +409,15 @@ mod tests {
     fn authority_and_server(names: &[&str]) -> (Vec<u8>, Identity) {
         let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        let ca = rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap()).unwrap();
+        let ca =
+            rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap())
+                .unwrap();
         let key = rcgen::KeyPair::generate().unwrap();
         let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
-        let cert = rcgen::CertificateParams::new(names).unwrap().signed_by(&key, &ca).unwrap();
+        let cert = rcgen::CertificateParams::new(names)
+            .unwrap()
+            .signed_by(&key, &ca)
+            .unwrap();
         let identity = Identity {
             chain: vec![cert.der().clone()],
             key: rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
@@ -378,7 +431,13 @@ mod tests {
             idle: Duration::from_secs(2),
             response: Duration::from_secs(5),
         };
-        Transport::trusting(server.url.clone(), Some("s3cret-token".into()), timeouts, quick_retry(), root)
+        Transport::trusting(
+            server.url.clone(),
+            Some("s3cret-token".into()),
+            timeouts,
+            quick_retry(),
+            root,
+        )
     }
 
     #[test]
@@ -404,9 +463,22 @@ mod tests {
         let misnamed = TinyServer::start_tls(vec![json(200, STATUS); 4], identity);
         let wrong_host = photo_status(&trusting(&misnamed, &root)).unwrap_err();
         for (server, error) in [(&stranger, untrusted), (&misnamed, wrong_host)] {
-            assert!(matches!(&error, SyncError::Insecure { step: SyncStep::PhotoStatus, .. }), "{error:?}");
+            assert!(
+                matches!(
+                    &error,
+                    SyncError::Insecure {
+                        step: SyncStep::PhotoStatus,
+                        ..
+                    }
+                ),
+                "{error:?}"
+            );
             assert!(server.seen().is_empty(), "the token never left the phone");
-            assert_eq!(server.connections(), 1, "a certificate problem is not retried");
+            assert_eq!(
+                server.connections(),
+                1,
+                "a certificate problem is not retried"
+            );
         }
     }
 
@@ -420,7 +492,10 @@ mod tests {
         assert_eq!(seen[0].method, "GET");
         assert_eq!(seen[0].path, "/api/v1/photos/ab");
         assert_eq!(seen[0].header("authorization"), Some("Bearer s3cret-token"));
-        assert_eq!(seen[0].header(PROTOCOL_HEADER), Some(PROTOCOL_VERSION.to_string().as_str()));
+        assert_eq!(
+            seen[0].header(PROTOCOL_HEADER),
+            Some(PROTOCOL_VERSION.to_string().as_str())
+        );
     }
 
     #[test]
@@ -428,27 +503,44 @@ mod tests {
         let server = TinyServer::start(vec![json(200, STATUS)]);
         let body = serde_json::json!({"records": vec!["a repeated line"; 200]});
         let (_status, sent): (crate::protocol::PhotoStatus, usize) = transport(&server)
-            .post_json(SyncStep::PushRecords, "/api/v1/records", &body, &CancelHandle::default())
+            .post_json(
+                SyncStep::PushRecords,
+                "/api/v1/records",
+                &body,
+                &CancelHandle::default(),
+            )
             .unwrap();
         let seen = server.seen();
         assert_eq!(seen[0].header("content-encoding"), Some("gzip"));
         assert_eq!(seen[0].body.len(), sent);
         let mut text = String::new();
-        flate2::read::GzDecoder::new(seen[0].body.as_slice()).read_to_string(&mut text).unwrap();
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), body);
+        flate2::read::GzDecoder::new(seen[0].body.as_slice())
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            body
+        );
         assert!(sent < text.len() / 4, "compressed {sent} of {}", text.len());
     }
 
     #[test]
     fn a_wifi_login_page_is_not_success_and_is_retried() {
         let portal = Answer::Reply(200, "text/html", "<html>Log in to Cafe Wi-Fi</html>".into());
-        let server = TinyServer::start(vec![portal.clone(), json(200, "<not json"), json(200, STATUS)]);
+        let server = TinyServer::start(vec![
+            portal.clone(),
+            json(200, "<not json"),
+            json(200, STATUS),
+        ]);
         assert_eq!(photo_status(&transport(&server)).unwrap().received, 7);
         assert_eq!(server.seen().len(), 3);
 
         let server = TinyServer::start(vec![portal; 4]);
         let error = photo_status(&transport(&server)).unwrap_err();
-        assert!(matches!(error, SyncError::NotOurServer { status: 200, .. }), "{error:?}");
+        assert!(
+            matches!(error, SyncError::NotOurServer { status: 200, .. }),
+            "{error:?}"
+        );
         assert_eq!(server.seen().len(), 4, "retried up to max_attempts");
     }
 
@@ -465,19 +557,41 @@ mod tests {
 
     #[test]
     fn a_401_says_revoked_and_is_not_retried() {
-        let server = TinyServer::start(vec![json(401, r#"{"error":"revoked","detail":"device revoked"}"#)]);
+        let server = TinyServer::start(vec![json(
+            401,
+            r#"{"error":"revoked","detail":"device revoked"}"#,
+        )]);
         let error = photo_status(&transport(&server)).unwrap_err();
-        assert!(matches!(error, SyncError::Revoked { step: SyncStep::PhotoStatus }), "{error:?}");
+        assert!(
+            matches!(
+                error,
+                SyncError::Revoked {
+                    step: SyncStep::PhotoStatus
+                }
+            ),
+            "{error:?}"
+        );
         assert_eq!(server.seen().len(), 1);
     }
 
     #[test]
     fn a_4xx_with_a_reason_is_refused_at_once_with_that_reason() {
-        let server = TinyServer::start(vec![json(422, r#"{"error":"bad_request","detail":"offset beyond size"}"#)]);
+        let server = TinyServer::start(vec![json(
+            422,
+            r#"{"error":"bad_request","detail":"offset beyond size"}"#,
+        )]);
         let error = photo_status(&transport(&server)).unwrap_err();
         match &error {
-            SyncError::Refused { status, code, detail, .. } => {
-                assert_eq!((*status, code.as_str(), detail.as_str()), (422, "bad_request", "offset beyond size"));
+            SyncError::Refused {
+                status,
+                code,
+                detail,
+                ..
+            } => {
+                assert_eq!(
+                    (*status, code.as_str(), detail.as_str()),
+                    (422, "bad_request", "offset beyond size")
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -486,9 +600,15 @@ mod tests {
 
     #[test]
     fn a_413_is_too_large_and_permanent() {
-        let server = TinyServer::start(vec![json(413, r#"{"error":"too_large","detail":"over 8 MB"}"#)]);
+        let server = TinyServer::start(vec![json(
+            413,
+            r#"{"error":"too_large","detail":"over 8 MB"}"#,
+        )]);
         let error = photo_status(&transport(&server)).unwrap_err();
-        assert!(matches!(&error, SyncError::TooLarge { detail, .. } if detail == "over 8 MB"), "{error:?}");
+        assert!(
+            matches!(&error, SyncError::TooLarge { detail, .. } if detail == "over 8 MB"),
+            "{error:?}"
+        );
         assert_eq!(server.seen().len(), 1);
     }
 
@@ -496,7 +616,10 @@ mod tests {
     fn redirects_are_not_followed_and_not_success() {
         let server = TinyServer::start(vec![Answer::Reply(302, "text/html", String::new()); 4]);
         let error = photo_status(&transport(&server)).unwrap_err();
-        assert!(matches!(error, SyncError::NotOurServer { status: 302, .. }), "{error:?}");
+        assert!(
+            matches!(error, SyncError::NotOurServer { status: 302, .. }),
+            "{error:?}"
+        );
     }
 
     #[test]
@@ -510,11 +633,29 @@ mod tests {
 
     #[test]
     fn a_closed_port_is_unreachable_after_the_retries() {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let url = ServerUrl::parse(&format!("http://127.0.0.1:{port}")).unwrap();
-        let t = Transport::new(url, Some("s3cret-token".into()), Timeouts::default(), quick_retry());
+        let t = Transport::new(
+            url,
+            Some("s3cret-token".into()),
+            Timeouts::default(),
+            quick_retry(),
+        );
         let error = photo_status(&t).unwrap_err();
-        assert!(matches!(error, SyncError::Unreachable { step: SyncStep::PhotoStatus, .. }), "{error:?}");
+        assert!(
+            matches!(
+                error,
+                SyncError::Unreachable {
+                    step: SyncStep::PhotoStatus,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
         assert!(!error.to_string().contains("s3cret"));
         assert!(!format!("{t:?}").contains("s3cret"));
     }
@@ -533,12 +674,30 @@ mod tests {
 
     #[test]
     fn server_urls_must_be_https_except_on_this_phone() {
-        assert_eq!(ServerUrl::parse(" https://sync.example.vn/ ").unwrap().as_str(), "https://sync.example.vn");
-        assert_eq!(ServerUrl::parse("https://h.vn:8443/bb").unwrap().as_str(), "https://h.vn:8443/bb");
+        assert_eq!(
+            ServerUrl::parse(" https://sync.example.vn/ ")
+                .unwrap()
+                .as_str(),
+            "https://sync.example.vn"
+        );
+        assert_eq!(
+            ServerUrl::parse("https://h.vn:8443/bb").unwrap().as_str(),
+            "https://h.vn:8443/bb"
+        );
         assert!(ServerUrl::parse("http://127.0.0.1:3000").is_ok());
         assert!(ServerUrl::parse("http://localhost:3000").is_ok());
-        for bad in ["http://sync.example.vn", "ftp://x.vn", "sync.example.vn", "", "https://", "https://h.vn/?a=b"] {
-            assert!(matches!(ServerUrl::parse(bad), Err(SyncError::BadServerUrl { .. })), "{bad:?}");
+        for bad in [
+            "http://sync.example.vn",
+            "ftp://x.vn",
+            "sync.example.vn",
+            "",
+            "https://",
+            "https://h.vn/?a=b",
+        ] {
+            assert!(
+                matches!(ServerUrl::parse(bad), Err(SyncError::BadServerUrl { .. })),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -13,7 +13,9 @@ use super::error::{SyncError, SyncStep};
 use super::http::Transport;
 use super::progress::{SyncObserver, SyncPhase, SyncProgress};
 use super::retry::CancelHandle;
-use crate::protocol::{Changes, Limits, Manifest, PhotoStatus, PushRequest, PushResponse, RecordResult};
+use crate::protocol::{
+    Changes, Limits, Manifest, PhotoStatus, PushRequest, PushResponse, RecordResult,
+};
 use crate::store::{OutboxItem, PendingPhoto, RosterChange, Store};
 
 /// Most records read from the outbox at once (the store's largest page).
@@ -54,7 +56,13 @@ struct Progress<'a> {
 }
 
 impl Progress<'_> {
-    fn report(&self, phase: SyncPhase, items: (u64, u64), bytes: (u64, u64), current_item: Option<String>) {
+    fn report(
+        &self,
+        phase: SyncPhase,
+        items: (u64, u64),
+        bytes: (u64, u64),
+        current_item: Option<String>,
+    ) {
         self.observer.on_progress(SyncProgress {
             phase,
             items_done: items.0,
@@ -102,8 +110,11 @@ struct Pass<'a> {
 
 impl Pass<'_> {
     fn pull_forms(&mut self, limits: Limits) -> Result<Limits, SyncError> {
-        self.progress.report(SyncPhase::PullingForms, (0, 0), (0, 0), None);
-        let manifest: Manifest = self.transport.get_json(SyncStep::Manifest, "/api/v1/manifest", self.cancel)?;
+        self.progress
+            .report(SyncPhase::PullingForms, (0, 0), (0, 0), None);
+        let manifest: Manifest =
+            self.transport
+                .get_json(SyncStep::Manifest, "/api/v1/manifest", self.cancel)?;
         if manifest.limits != limits {
             self.store.set_sync_limits(&manifest.limits)?;
         }
@@ -116,7 +127,13 @@ impl Pass<'_> {
         let missing: Vec<_> = manifest
             .forms
             .iter()
-            .filter(|f| !held.contains(&(f.form_id.clone(), f.version.clone(), f.sha256.to_ascii_lowercase())))
+            .filter(|f| {
+                !held.contains(&(
+                    f.form_id.clone(),
+                    f.version.clone(),
+                    f.sha256.to_ascii_lowercase(),
+                ))
+            })
             .collect();
         let total = missing.len() as u64;
         for (done, form) in missing.into_iter().enumerate() {
@@ -127,7 +144,11 @@ impl Pass<'_> {
                 (0, 0),
                 Some(format!("form {} {}", form.form_id, form.version)),
             );
-            let path = format!("/api/v1/forms/{}/{}", encode(&form.form_id), encode(&form.version));
+            let path = format!(
+                "/api/v1/forms/{}/{}",
+                encode(&form.form_id),
+                encode(&form.version)
+            );
             let fetched = self
                 .transport
                 .get_verified(SyncStep::Form, &path, self.cancel, |bytes| {
@@ -147,23 +168,33 @@ impl Pass<'_> {
                     })
                 });
             let stored = match fetched {
-                Ok(json) => self.store.add_form(&json, Some(&form.sha256)).map_err(SyncError::from),
+                Ok(json) => self
+                    .store
+                    .add_form(&json, Some(&form.sha256))
+                    .map_err(SyncError::from),
                 // No connection, a revoked device or a cancel stop the pass; a form the
                 // server will not give or this phone cannot take (damaged, refused, a
                 // version it holds with other content) must not stop her records.
-                Err(e @ (SyncError::Unreachable { .. } | SyncError::ServerFault { .. } | SyncError::NotOurServer { .. }
-                | SyncError::Insecure { .. } | SyncError::Revoked { .. } | SyncError::Cancelled)) => return Err(e),
+                Err(
+                    e @ (SyncError::Unreachable { .. }
+                    | SyncError::ServerFault { .. }
+                    | SyncError::NotOurServer { .. }
+                    | SyncError::Insecure { .. }
+                    | SyncError::Revoked { .. }
+                    | SyncError::Cancelled),
+                ) => return Err(e),
                 Err(e) => Err(e),
             };
             match stored {
                 Ok(_) => self.report.forms_received += 1,
-                Err(e) => self
-                    .report
-                    .problems
-                    .push(format!("form {} version {} was not stored: {e}", form.form_id, form.version)),
+                Err(e) => self.report.problems.push(format!(
+                    "form {} version {} was not stored: {e}",
+                    form.form_id, form.version
+                )),
             }
         }
-        self.progress.report(SyncPhase::PullingForms, (total, total), (0, 0), None);
+        self.progress
+            .report(SyncPhase::PullingForms, (total, total), (0, 0), None);
         Ok(manifest.limits)
     }
 
@@ -171,11 +202,18 @@ impl Pass<'_> {
         let mut pages = 0u64;
         loop {
             self.cancel.check()?;
-            self.progress.report(SyncPhase::PullingChanges, (pages, 0), (0, 0), None);
+            self.progress
+                .report(SyncPhase::PullingChanges, (pages, 0), (0, 0), None);
             let cursor = self.store.sync_cursor()?;
-            let changes: Changes = self.transport.get_json(SyncStep::Changes, &format!("/api/v1/changes?since={cursor}"), self.cancel)?;
+            let changes: Changes = self.transport.get_json(
+                SyncStep::Changes,
+                &format!("/api/v1/changes?since={cursor}"),
+                self.cancel,
+            )?;
             // Applying a page twice is harmless, so the cursor moves last.
-            let members = self.store.import_roster(&changes.members, RosterChange::Patch)?;
+            let members = self
+                .store
+                .import_roster(&changes.members, RosterChange::Patch)?;
             let households = self.store.import_households(&changes.households)?;
             self.store.set_sync_cursor(changes.next_cursor)?;
             self.report.members_received += members.added + members.updated;
@@ -187,7 +225,9 @@ impl Pass<'_> {
             if changes.next_cursor <= cursor {
                 return Err(SyncError::Protocol {
                     step: SyncStep::Changes,
-                    detail: format!("more changes announced but the cursor did not move from {cursor}"),
+                    detail: format!(
+                        "more changes announced but the cursor did not move from {cursor}"
+                    ),
                 });
             }
         }
@@ -201,7 +241,8 @@ impl Pass<'_> {
         // does not move.
         let mut last = i64::MIN;
         let mut max_records = limits.max_batch_records.clamp(1, MAX_PAGE);
-        self.progress.report(SyncPhase::PushingRecords, (0, total), (0, 0), None);
+        self.progress
+            .report(SyncPhase::PushingRecords, (0, total), (0, 0), None);
         loop {
             self.cancel.check()?;
             let page = self.store.outbox(max_records)?;
@@ -210,7 +251,10 @@ impl Pass<'_> {
             };
             if head.seq <= last {
                 return Err(SyncError::Store {
-                    detail: format!("record {} stayed in the outbox after the server answered", head.record.uuid),
+                    detail: format!(
+                        "record {} stayed in the outbox after the server answered",
+                        head.record.uuid
+                    ),
                 });
             }
             let n = batch_len(&page, max_records as usize, limits.max_body_bytes);
@@ -231,21 +275,25 @@ impl Pass<'_> {
             let request = PushRequest {
                 records: batch.iter().map(|i| i.record.clone()).collect(),
             };
-            let (response, sent): (PushResponse, usize) =
-                match self.transport.post_json(SyncStep::PushRecords, "/api/v1/records", &request, self.cancel) {
-                    Err(SyncError::TooLarge { .. }) if n > 1 => {
-                        // The server's limits shrank: halve the batch and try again.
-                        max_records = (n as u32 / 2).max(1);
-                        continue;
-                    }
-                    Err(SyncError::TooLarge { detail, .. }) => {
-                        self.refuse_locally(&batch[0], &format!("too large for the server: {detail}"))?;
-                        last = batch[0].seq;
-                        done += 1;
-                        continue;
-                    }
-                    other => other?,
-                };
+            let (response, sent): (PushResponse, usize) = match self.transport.post_json(
+                SyncStep::PushRecords,
+                "/api/v1/records",
+                &request,
+                self.cancel,
+            ) {
+                Err(SyncError::TooLarge { .. }) if n > 1 => {
+                    // The server's limits shrank: halve the batch and try again.
+                    max_records = (n as u32 / 2).max(1);
+                    continue;
+                }
+                Err(SyncError::TooLarge { detail, .. }) => {
+                    self.refuse_locally(&batch[0], &format!("too large for the server: {detail}"))?;
+                    last = batch[0].seq;
+                    done += 1;
+                    continue;
+                }
+                other => other?,
+            };
             check_results(batch, &response.results)?;
             self.store.acknowledge(&response.results)?;
             for result in &response.results {
@@ -258,13 +306,19 @@ impl Pass<'_> {
             self.report.record_bytes_sent += sent as u64;
             done += n as u64;
             last = batch[n - 1].seq;
-            self.progress.report(SyncPhase::PushingRecords, (done, total), (self.report.record_bytes_sent, 0), None);
+            self.progress.report(
+                SyncPhase::PushingRecords,
+                (done, total),
+                (self.report.record_bytes_sent, 0),
+                None,
+            );
         }
     }
 
     /// Sets aside a record the phone cannot send at all, with the reason, for the user.
     fn refuse_locally(&mut self, item: &OutboxItem, reason: &str) -> Result<(), SyncError> {
-        self.store.mark_rejected(item.record.uuid, item.record.revision, reason)?;
+        self.store
+            .mark_rejected(item.record.uuid, item.record.revision, reason)?;
         self.report.records_refused += 1;
         Ok(())
     }
@@ -291,21 +345,41 @@ impl Pass<'_> {
             let result = self
                 .store
                 .photo_bytes(&photo.sha256)
-                .map_err(|e| SyncError::PhotoFile { sha256: photo.sha256.clone(), detail: e.to_string() })
-                .and_then(|bytes| push_photo(self.transport, photo, &bytes, chunk, self.cancel, &mut on_bytes, &mut self.report));
+                .map_err(|e| SyncError::PhotoFile {
+                    sha256: photo.sha256.clone(),
+                    detail: e.to_string(),
+                })
+                .and_then(|bytes| {
+                    push_photo(
+                        self.transport,
+                        photo,
+                        &bytes,
+                        chunk,
+                        self.cancel,
+                        &mut on_bytes,
+                        &mut self.report,
+                    )
+                });
             match result {
                 Ok(()) => {
                     self.store.mark_photo_uploaded(&photo.sha256)?;
                     self.report.photos_stored += 1;
                 }
                 Err(SyncError::PhotoFile { sha256, detail }) => {
-                    self.report.problems.push(format!("photo {} cannot be sent: {detail}", short(&sha256)));
+                    self.report
+                        .problems
+                        .push(format!("photo {} cannot be sent: {detail}", short(&sha256)));
                 }
                 Err(e) => return Err(e),
             }
             bytes_done += photo.bytes;
         }
-        self.progress.report(SyncPhase::PushingPhotos, (total, total), (bytes_done, bytes_total), None);
+        self.progress.report(
+            SyncPhase::PushingPhotos,
+            (total, total),
+            (bytes_done, bytes_total),
+            None,
+        );
         Ok(())
     }
 }
@@ -315,7 +389,9 @@ fn encode(segment: &str) -> String {
     segment
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()
@@ -349,16 +425,19 @@ fn kind_of(record: &crate::protocol::Record) -> &'static str {
 /// acknowledged at all.
 fn check_results(batch: &[OutboxItem], results: &[RecordResult]) -> Result<(), SyncError> {
     let matches = batch.len() == results.len()
-        && batch
-            .iter()
-            .zip(results)
-            .all(|(item, result)| item.record.uuid == result.uuid && item.record.revision == result.revision);
+        && batch.iter().zip(results).all(|(item, result)| {
+            item.record.uuid == result.uuid && item.record.revision == result.revision
+        });
     if matches {
         Ok(())
     } else {
         Err(SyncError::Protocol {
             step: SyncStep::PushRecords,
-            detail: format!("{} results for a batch of {}, or not in its order", results.len(), batch.len()),
+            detail: format!(
+                "{} results for a batch of {}, or not in its order",
+                results.len(),
+                batch.len()
+            ),
         })
     }
 }
@@ -370,7 +449,9 @@ fn short(sha256: &str) -> &str {
 /// Checks that the photo on the phone is whole before sending any of it: a damaged one
 /// would be discarded by the server at the last byte, again and again.
 fn check_photo(photo: &PendingPhoto, bytes: &[u8]) -> Result<(), SyncError> {
-    if bytes.len() as u64 != photo.bytes || !hex::encode(Sha256::digest(bytes)).eq_ignore_ascii_case(&photo.sha256) {
+    if bytes.len() as u64 != photo.bytes
+        || !hex::encode(Sha256::digest(bytes)).eq_ignore_ascii_case(&photo.sha256)
+    {
         return Err(SyncError::PhotoFile {
             sha256: photo.sha256.clone(),
             detail: "the photo on the phone is damaged (its hash changed)".into(),
@@ -392,7 +473,8 @@ fn push_photo(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let status_path = format!("/api/v1/photos/{}", photo.sha256);
-    let mut status: PhotoStatus = transport.get_json(SyncStep::PhotoStatus, &status_path, cancel)?;
+    let mut status: PhotoStatus =
+        transport.get_json(SyncStep::PhotoStatus, &status_path, cancel)?;
     if status.complete {
         return Ok(());
     }
@@ -411,14 +493,24 @@ fn push_photo(
         if status.received > photo.bytes || (finishing && finish_asked) {
             return Err(SyncError::Protocol {
                 step: SyncStep::PhotoUpload,
-                detail: format!("the server holds {} of {} bytes but not the photo", status.received, photo.bytes),
+                detail: format!(
+                    "the server holds {} of {} bytes but not the photo",
+                    status.received, photo.bytes
+                ),
             });
         }
         finish_asked |= finishing;
-        let start = usize::try_from(status.received).unwrap_or(usize::MAX).min(bytes.len());
-        let end = start.saturating_add(usize::try_from(chunk).unwrap_or(usize::MAX)).min(bytes.len());
+        let start = usize::try_from(status.received)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        let end = start
+            .saturating_add(usize::try_from(chunk).unwrap_or(usize::MAX))
+            .min(bytes.len());
         let buf = &bytes[start..end];
-        let path = format!("{status_path}?offset={}&total={}", status.received, photo.bytes);
+        let path = format!(
+            "{status_path}?offset={}&total={}",
+            status.received, photo.bytes
+        );
         match transport.put_bytes_once::<PhotoStatus>(SyncStep::PhotoUpload, &path, buf) {
             Ok(next) => {
                 report.photo_bytes_sent += buf.len() as u64;
@@ -467,7 +559,11 @@ mod tests {
     fn a_batch_fits_both_the_record_count_and_the_body_size() {
         let page: Vec<_> = (0..10).map(|i| item(i, 1000)).collect();
         assert_eq!(batch_len(&page, 4, 1 << 20), 4, "count limit");
-        assert_eq!(batch_len(&page, 100, BODY_SLACK + 3 * 1001), 3, "size limit");
+        assert_eq!(
+            batch_len(&page, 100, BODY_SLACK + 3 * 1001),
+            3,
+            "size limit"
+        );
         assert_eq!(batch_len(&page, 100, 10), 1, "always at least one record");
         assert_eq!(batch_len(&page, 100, 1 << 20), 10);
     }
@@ -478,31 +574,68 @@ mod tests {
     fn photo_of(len: usize) -> (PendingPhoto, Vec<u8>) {
         let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        (PendingPhoto { sha256, bytes: len as u64 }, bytes)
+        (
+            PendingPhoto {
+                sha256,
+                bytes: len as u64,
+            },
+            bytes,
+        )
     }
 
     fn status(photo: &PendingPhoto, received: u64, complete: bool) -> Answer {
-        json(200, &format!(r#"{{"sha256":"{}","received":{received},"complete":{complete}}}"#, photo.sha256))
+        json(
+            200,
+            &format!(
+                r#"{{"sha256":"{}","received":{received},"complete":{complete}}}"#,
+                photo.sha256
+            ),
+        )
     }
 
-    fn push(server: &TinyServer, (photo, bytes): &(PendingPhoto, Vec<u8>), chunk: u64) -> Result<SyncReport, SyncError> {
+    fn push(
+        server: &TinyServer,
+        (photo, bytes): &(PendingPhoto, Vec<u8>),
+        chunk: u64,
+    ) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
-        push_photo(&transport(server), photo, bytes, chunk, &CancelHandle::default(), &mut |_| {}, &mut report)?;
+        push_photo(
+            &transport(server),
+            photo,
+            bytes,
+            chunk,
+            &CancelHandle::default(),
+            &mut |_| {},
+            &mut report,
+        )?;
         Ok(report)
     }
 
     #[test]
     fn a_photo_continues_from_the_byte_the_server_holds_in_chunks() {
         let photo = photo_of(3000);
-        let server = TinyServer::start(vec![status(&photo.0, 1000, false), status(&photo.0, 2024, false), status(&photo.0, 3000, true)]);
+        let server = TinyServer::start(vec![
+            status(&photo.0, 1000, false),
+            status(&photo.0, 2024, false),
+            status(&photo.0, 3000, true),
+        ]);
         let report = push(&server, &photo, 1024).unwrap();
         let seen = server.seen();
         assert_eq!(seen.len(), 3);
-        assert_eq!((seen[1].method.as_str(), seen[1].path.as_str()), ("PUT", &*format!("/api/v1/photos/{}?offset=1000&total=3000", photo.0.sha256)));
+        assert_eq!(
+            (seen[1].method.as_str(), seen[1].path.as_str()),
+            (
+                "PUT",
+                &*format!("/api/v1/photos/{}?offset=1000&total=3000", photo.0.sha256)
+            )
+        );
         let file = &photo.1;
         assert_eq!(seen[1].body, file[1000..2024]);
         assert_eq!(seen[2].body, file[2024..]);
-        assert_eq!(report.photo_bytes_sent, 2000, "the bytes the server had are not sent");
+        assert_eq!(
+            report.photo_bytes_sent, 2000,
+            "the bytes the server had are not sent"
+        );
     }
 
     #[test]
@@ -520,7 +653,19 @@ mod tests {
         push(&server, &photo, 1024).unwrap();
         let seen = server.seen();
         let puts: Vec<_> = seen.iter().filter(|r| r.method == "PUT").collect();
-        let offsets: Vec<_> = puts.iter().map(|r| r.path.split("offset=").nth(1).unwrap().split('&').next().unwrap().to_owned()).collect();
+        let offsets: Vec<_> = puts
+            .iter()
+            .map(|r| {
+                r.path
+                    .split("offset=")
+                    .nth(1)
+                    .unwrap()
+                    .split('&')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
         assert_eq!(offsets, ["0", "600", "1624", "2648"]);
         let resent: usize = puts.iter().map(|r| r.body.len()).sum::<usize>() - 3000;
         assert!(resent <= 1024, "{resent} bytes sent twice");
@@ -529,7 +674,10 @@ mod tests {
     #[test]
     fn all_bytes_held_but_unchecked_is_finished_with_an_empty_chunk() {
         let photo = photo_of(3000);
-        let server = TinyServer::start(vec![status(&photo.0, 3000, false), status(&photo.0, 3000, true)]);
+        let server = TinyServer::start(vec![
+            status(&photo.0, 3000, false),
+            status(&photo.0, 3000, true),
+        ]);
         push(&server, &photo, 1024).unwrap();
         let seen = server.seen();
         assert_eq!(seen[1].method, "PUT");
@@ -537,8 +685,14 @@ mod tests {
         assert!(seen[1].body.is_empty());
 
         // A server that still does not take it is a protocol error, not a loop.
-        let server = TinyServer::start(vec![status(&photo.0, 3000, false), status(&photo.0, 3000, false)]);
-        assert!(matches!(push(&server, &photo, 1024), Err(SyncError::Protocol { .. })));
+        let server = TinyServer::start(vec![
+            status(&photo.0, 3000, false),
+            status(&photo.0, 3000, false),
+        ]);
+        assert!(matches!(
+            push(&server, &photo, 1024),
+            Err(SyncError::Protocol { .. })
+        ));
     }
 
     #[test]
@@ -546,7 +700,10 @@ mod tests {
         let photo = photo_of(3000);
         let photo = (photo.0, b"truncated".to_vec());
         let server = TinyServer::start(vec![status(&photo.0, 0, false)]);
-        assert!(matches!(push(&server, &photo, 1024), Err(SyncError::PhotoFile { .. })));
+        assert!(matches!(
+            push(&server, &photo, 1024),
+            Err(SyncError::PhotoFile { .. })
+        ));
         assert_eq!(server.seen().len(), 1, "only the status was asked");
     }
 

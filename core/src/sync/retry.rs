@@ -185,7 +185,11 @@ mod tests {
         let calls = Cell::new(0);
         let result = fast().run(&CancelHandle::default(), || {
             calls.set(calls.get() + 1);
-            if calls.get() < 3 { Err(down()) } else { Ok(calls.get()) }
+            if calls.get() < 3 {
+                Err(down())
+            } else {
+                Ok(calls.get())
+            }
         });
         assert_eq!(result.unwrap(), 3);
     }

@@ -94,13 +94,20 @@ impl TinyServer {
                 std::thread::spawn(move || match tls {
                     None => serve_connection(stream, &script, &record),
                     Some(config) => {
-                        let Ok(conn) = rustls::ServerConnection::new(config) else { return };
+                        let Ok(conn) = rustls::ServerConnection::new(config) else {
+                            return;
+                        };
                         serve_connection(rustls::StreamOwned::new(conn, stream), &script, &record);
                     }
                 });
             }
         });
-        TinyServer { url, seen, connections, _thread: thread }
+        TinyServer {
+            url,
+            seen,
+            connections,
+            _thread: thread,
+        }
     }
 
     pub(crate) fn seen(&self) -> Vec<Seen> {
@@ -162,7 +169,11 @@ fn serve_connection(
                 return;
             }
             Some(Answer::Reply(status, content_type, text)) => {
-                let extra = if status == 302 { "Location: http://login.example/\r\n" } else { "" };
+                let extra = if status == 302 {
+                    "Location: http://login.example/\r\n"
+                } else {
+                    ""
+                };
                 let out = reader.get_mut();
                 write!(
                     out,
@@ -195,6 +206,10 @@ pub(crate) fn transport(server: &TinyServer) -> Transport {
         idle: Duration::from_millis(500),
         response: Duration::from_secs(2),
     };
-    Transport::new(server.url.clone(), Some("s3cret-token".into()), timeouts, quick_retry())
+    Transport::new(
+        server.url.clone(),
+        Some("s3cret-token".into()),
+        timeouts,
+        quick_retry(),
+    )
 }
-

@@ -46,7 +46,10 @@ fn answer(server: &TestServer, setup: &BranchSetup, line: &str) -> Result<String
                 .list(setup, which)?
                 .into_iter()
                 .map(|(uuid, revision, complete)| {
-                    format!("{uuid}/{revision}/{}", if complete { "complete" } else { "incomplete" })
+                    format!(
+                        "{uuid}/{revision}/{}",
+                        if complete { "complete" } else { "incomplete" }
+                    )
                 })
                 .collect();
             Ok(items.join(" "))
@@ -61,7 +64,8 @@ fn answer(server: &TestServer, setup: &BranchSetup, line: &str) -> Result<String
 
 /// The payload of a fresh enrollment QR code, on one line.
 fn qr_line(server: &TestServer, setup: &BranchSetup) -> Result<String, HarnessError> {
-    serde_json::to_string(&server.enrollment(setup)?).map_err(|e| HarnessError::Start(e.to_string()))
+    serde_json::to_string(&server.enrollment(setup)?)
+        .map_err(|e| HarnessError::Start(e.to_string()))
 }
 
 fn main() -> ExitCode {

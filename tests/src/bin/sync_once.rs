@@ -36,7 +36,9 @@ struct PhaseClock {
 impl SyncObserver for PhaseClock {
     fn on_progress(&self, progress: SyncProgress) {
         if let Ok(mut marks) = self.marks.lock()
-            && marks.last().is_none_or(|(phase, _)| *phase != progress.phase)
+            && marks
+                .last()
+                .is_none_or(|(phase, _)| *phase != progress.phase)
         {
             marks.push((progress.phase, self.started.elapsed().as_millis()));
         }
@@ -49,7 +51,10 @@ impl PhaseClock {
         let marks = self.marks.lock().map(|m| m.clone()).unwrap_or_default();
         let mut out = serde_json::Map::new();
         for pair in marks.windows(2) {
-            out.insert(format!("{:?}", pair[0].0), serde_json::json!(pair[1].1 - pair[0].1));
+            out.insert(
+                format!("{:?}", pair[0].0),
+                serde_json::json!(pair[1].1 - pair[0].1),
+            );
         }
         serde_json::Value::Object(out)
     }
@@ -68,7 +73,10 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let clock = PhaseClock { started, marks: Mutex::new(Vec::new()) };
+    let clock = PhaseClock {
+        started,
+        marks: Mutex::new(Vec::new()),
+    };
     let result = device.client.run(&clock, &CancelHandle::default());
     let elapsed_ms = started.elapsed().as_millis();
     match result {
@@ -90,7 +98,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            println!("{}", serde_json::json!({"ok": false, "error": e.to_string(), "elapsed_ms": elapsed_ms}));
+            println!(
+                "{}",
+                serde_json::json!({"ok": false, "error": e.to_string(), "elapsed_ms": elapsed_ms})
+            );
             ExitCode::from(1)
         }
     }

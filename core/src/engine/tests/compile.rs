@@ -12,9 +12,15 @@ fn problems(f: Form) -> Vec<Problem> {
 
 #[test]
 fn syntax_errors_carry_sheet_row_column_and_offset() {
-    let p = problems(form(vec![int("age").row(2).n(), text("x").relevant("${age} > > 3").row(3).n()]));
+    let p = problems(form(vec![
+        int("age").row(2).n(),
+        text("x").relevant("${age} > > 3").row(3).n(),
+    ]));
     assert_eq!(p.len(), 1);
-    assert_eq!((p[0].sheet.as_str(), p[0].row, p[0].column.as_str()), ("survey", 3, "relevant"));
+    assert_eq!(
+        (p[0].sheet.as_str(), p[0].row, p[0].column.as_str()),
+        ("survey", 3, "relevant")
+    );
     assert!(p[0].message.contains("at character 9"), "{}", p[0].message);
     assert!(p[0].message.contains("${age} > > 3"), "{}", p[0].message);
 }
@@ -34,10 +40,25 @@ fn every_problem_is_reported_at_once() {
     let found: Vec<(u32, &str)> = p.iter().map(|p| (p.row, p.column.as_str())).collect();
     assert_eq!(
         found,
-        vec![(3, "relevant"), (4, "constraint"), (5, "calculation"), (6, "required"), (7, "label"), (8, "read_only")]
+        vec![
+            (3, "relevant"),
+            (4, "constraint"),
+            (5, "calculation"),
+            (6, "required"),
+            (7, "label"),
+            (8, "read_only")
+        ]
     );
-    assert!(p[0].message.contains("unknown question ${agee}"), "{}", p[0].message);
-    assert!(p[1].message.contains("unknown function pulldata()"), "{}", p[1].message);
+    assert!(
+        p[0].message.contains("unknown question ${agee}"),
+        "{}",
+        p[0].message
+    );
+    assert!(
+        p[1].message.contains("unknown function pulldata()"),
+        "{}",
+        p[1].message
+    );
     assert!(p[2].message.contains("if() takes 3"), "{}", p[2].message);
     assert!(p[3].message.contains("write ${age}"), "{}", p[3].message);
     assert!(p[4].message.contains("${nobody}"), "{}", p[4].message);
@@ -55,15 +76,28 @@ fn cycles_are_reported_with_their_members() {
     ]);
     let p = problems(f);
     assert_eq!(p.len(), 2, "{p:#?}");
-    assert!(p[0].message.contains("${a} (calculation), ${b} (calculation), ${c} (calculation)"), "{}", p[0].message);
+    assert!(
+        p[0].message
+            .contains("${a} (calculation), ${b} (calculation), ${c} (calculation)"),
+        "{}",
+        p[0].message
+    );
     assert_eq!((p[0].row, p[0].column.as_str()), (2, "calculation"));
-    assert!(p[1].message.contains("${q} (relevant), ${q2} (relevant)"), "{}", p[1].message);
+    assert!(
+        p[1].message.contains("${q} (relevant), ${q2} (relevant)"),
+        "{}",
+        p[1].message
+    );
 }
 
 #[test]
 fn a_calculation_reading_itself_is_a_cycle_but_dot_is_not() {
     let p = problems(form(vec![calc("a", "${a} + 1").n()]));
-    assert!(p[0].message.contains("cycle: ${a} (calculation)"), "{}", p[0].message);
+    assert!(
+        p[0].message.contains("cycle: ${a} (calculation)"),
+        "{}",
+        p[0].message
+    );
     // `.` in a calculation reads the field's own current value (as once() does): allowed.
     compile(form(vec![calc("b", "once(concat('x', .))").n()]));
 }
@@ -73,26 +107,53 @@ fn repeat_count_from_inside_its_repeat_is_a_cycle() {
     let mut r = repeat("r", vec![int("n").n()]);
     r.repeat_count = Some("${n}".into());
     let p = problems(form(vec![Node::Repeat(r)]));
-    assert!(p[0].message.contains("${r} (repeat_count)"), "{}", p[0].message);
+    assert!(
+        p[0].message.contains("${r} (repeat_count)"),
+        "{}",
+        p[0].message
+    );
 }
 
 #[test]
 fn ambiguous_and_bare_names() {
-    let p = problems(form(vec![int("x").n(), int("x").n(), text("y").relevant("${x} = 1").n()]));
+    let p = problems(form(vec![
+        int("x").n(),
+        int("x").n(),
+        text("y").relevant("${x} = 1").n(),
+    ]));
     assert!(p[0].message.contains("ambiguous"), "{}", p[0].message);
     let p = problems(form(vec![text("y").relevant("position(..) = 1").n()]));
-    assert!(p[0].message.contains("outside any repeat"), "{}", p[0].message);
+    assert!(
+        p[0].message.contains("outside any repeat"),
+        "{}",
+        p[0].message
+    );
 }
 
 #[test]
 fn choice_filters_name_columns_of_their_list() {
     let lists = vec![list("places", &[("a", "A", &[("district", "d1")])])];
-    compile(with_lists(form(vec![text("d").n(), one("p", "places").choice_filter("district = ${d}").n()]), lists));
+    compile(with_lists(
+        form(vec![
+            text("d").n(),
+            one("p", "places").choice_filter("district = ${d}").n(),
+        ]),
+        lists,
+    ));
     let lists = vec![list("places", &[("a", "A", &[("district", "d1")])])];
-    let p =
-        problems(with_lists(form(vec![text("d").n(), one("p", "places").choice_filter("province = ${d}").n()]), lists));
+    let p = problems(with_lists(
+        form(vec![
+            text("d").n(),
+            one("p", "places").choice_filter("province = ${d}").n(),
+        ]),
+        lists,
+    ));
     assert_eq!(p[0].column, "choice_filter");
-    assert!(p[0].message.contains("no column 'province'"), "{}", p[0].message);
+    assert!(
+        p[0].message.contains("no column 'province'"),
+        "{}",
+        p[0].message
+    );
 }
 
 #[test]
@@ -113,7 +174,10 @@ fn instance_name_is_compiled_and_evaluated() {
     let mut bad = form(vec![text("head").n()]);
     bad.instance_name = Some("concat(${heda})".into());
     let p = problems(bad);
-    assert_eq!((p[0].sheet.as_str(), p[0].column.as_str()), ("settings", "instance_name"));
+    assert_eq!(
+        (p[0].sheet.as_str(), p[0].column.as_str()),
+        ("settings", "instance_name")
+    );
 }
 
 proptest! {
@@ -143,6 +207,13 @@ proptest! {
 
 #[test]
 fn jr_choice_name_needs_a_select() {
-    let p = problems(form(vec![text("t").n(), calc("c", "jr:choice-name(${t}, '${t}')").n()]));
-    assert!(p[0].message.contains("${t} is not a select question"), "{}", p[0].message);
+    let p = problems(form(vec![
+        text("t").n(),
+        calc("c", "jr:choice-name(${t}, '${t}')").n(),
+    ]));
+    assert!(
+        p[0].message.contains("${t} is not a select question"),
+        "{}",
+        p[0].message
+    );
 }

@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::form::{Choice, ChoiceList, Field, FieldKind, Form, Group, Language, Node, Repeat, Source, Texts};
+use crate::form::{
+    Choice, ChoiceList, Field, FieldKind, Form, Group, Language, Node, Repeat, Source, Texts,
+};
 
 use super::{Answer, CompiledForm, FormSession, Screen};
 
@@ -32,7 +34,15 @@ pub(super) struct F(Field);
 
 /// A field named `name` of `kind`, labelled with its name in capitals.
 pub(super) fn q(name: &str, kind: FieldKind) -> F {
-    F(Field::new(name, kind, texts(&name.to_uppercase()), Source { sheet: "survey".into(), row: 0 }))
+    F(Field::new(
+        name,
+        kind,
+        texts(&name.to_uppercase()),
+        Source {
+            sheet: "survey".into(),
+            row: 0,
+        },
+    ))
 }
 
 pub(super) fn text(name: &str) -> F {
@@ -48,11 +58,23 @@ pub(super) fn calc(name: &str, expr: &str) -> F {
 }
 
 pub(super) fn one(name: &str, list: &str) -> F {
-    q(name, FieldKind::SelectOne { list: list.into(), or_other: false })
+    q(
+        name,
+        FieldKind::SelectOne {
+            list: list.into(),
+            or_other: false,
+        },
+    )
 }
 
 pub(super) fn many(name: &str, list: &str) -> F {
-    q(name, FieldKind::SelectMultiple { list: list.into(), or_other: false })
+    q(
+        name,
+        FieldKind::SelectMultiple {
+            list: list.into(),
+            or_other: false,
+        },
+    )
 }
 
 impl F {
@@ -80,7 +102,10 @@ impl F {
         self
     }
     pub fn constraint_message(mut self, lang: &str, message: &str) -> F {
-        self.0.constraint_message.0.insert(lang.into(), message.into());
+        self.0
+            .constraint_message
+            .0
+            .insert(lang.into(), message.into());
         self
     }
     pub fn required(mut self) -> F {
@@ -127,12 +152,18 @@ pub(super) fn group(name: &str, children: Vec<Node>) -> Group {
         relevant: None,
         appearance: None,
         children,
-        source: Source { sheet: "survey".into(), row: 0 },
+        source: Source {
+            sheet: "survey".into(),
+            row: 0,
+        },
     }
 }
 
 pub(super) fn field_list(name: &str, children: Vec<Node>) -> Node {
-    Node::Group(Group { appearance: Some("field-list".into()), ..group(name, children) })
+    Node::Group(Group {
+        appearance: Some("field-list".into()),
+        ..group(name, children)
+    })
 }
 
 pub(super) fn repeat(name: &str, children: Vec<Node>) -> Repeat {
@@ -143,7 +174,10 @@ pub(super) fn repeat(name: &str, children: Vec<Node>) -> Repeat {
         repeat_count: None,
         appearance: None,
         children,
-        source: Source { sheet: "survey".into(), row: 0 },
+        source: Source {
+            sheet: "survey".into(),
+            row: 0,
+        },
     }
 }
 
@@ -157,11 +191,23 @@ pub(super) fn list(name: &str, choices: &[ChoiceRow<'_>]) -> (String, ChoiceList
         .map(|(n, l, extra)| Choice {
             name: (*n).into(),
             label: texts(l),
-            extra: extra.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect(),
-            source: Source { sheet: "choices".into(), row: 0 },
+            extra: extra
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
+            source: Source {
+                sheet: "choices".into(),
+                row: 0,
+            },
         })
         .collect();
-    (name.into(), ChoiceList { name: name.into(), choices })
+    (
+        name.into(),
+        ChoiceList {
+            name: name.into(),
+            choices,
+        },
+    )
 }
 
 pub(super) fn form(body: Vec<Node>) -> Form {
@@ -184,7 +230,10 @@ pub(super) fn with_lists(mut f: Form, lists: Vec<(String, ChoiceList)>) -> Form 
 }
 
 pub(super) fn lang(name: &str, code: Option<&str>) -> Language {
-    Language { name: name.into(), code: code.map(str::to_string) }
+    Language {
+        name: name.into(),
+        code: code.map(str::to_string),
+    }
 }
 
 pub(super) fn compile(f: Form) -> Arc<CompiledForm> {
@@ -197,23 +246,42 @@ pub(super) fn session(f: Form) -> FormSession {
 
 /// The paths of the questions on the current page.
 pub(super) fn shown(s: &FormSession) -> Vec<String> {
-    s.screen().questions.iter().map(|q| q.path.clone()).collect()
+    s.screen()
+        .questions
+        .iter()
+        .map(|q| q.path.clone())
+        .collect()
 }
 
 pub(super) fn set_int(s: &mut FormSession, path: &str, value: i64) {
-    s.set_answer(path, Answer::Integer { value }).unwrap_or_else(|e| panic!("{path}: {e}"));
+    s.set_answer(path, Answer::Integer { value })
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
 }
 
 pub(super) fn set_text(s: &mut FormSession, path: &str, value: &str) {
-    s.set_answer(path, Answer::Text { value: value.into() }).unwrap_or_else(|e| panic!("{path}: {e}"));
+    s.set_answer(
+        path,
+        Answer::Text {
+            value: value.into(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{path}: {e}"));
 }
 
 /// The current value of a question on the current page, as shown.
 pub(super) fn value_on(screen: &Screen, path: &str) -> Option<Answer> {
-    screen.questions.iter().find(|q| q.path == path).and_then(|q| q.value.clone())
+    screen
+        .questions
+        .iter()
+        .find(|q| q.path == path)
+        .and_then(|q| q.value.clone())
 }
 
 /// The error shown on a question of the current page.
 pub(super) fn error_on(screen: &Screen, path: &str) -> Option<String> {
-    screen.questions.iter().find(|q| q.path == path).and_then(|q| q.error.clone())
+    screen
+        .questions
+        .iter()
+        .find(|q| q.path == path)
+        .and_then(|q| q.error.clone())
 }

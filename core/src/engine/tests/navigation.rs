@@ -9,8 +9,17 @@ fn survey() -> Form {
         int("age").required().n(),
         calc("adult", "${age} >= 18").n(),
         text("job").relevant("${adult} = 'true'").n(),
-        field_list("contact", vec![text("phone").n(), text("email").relevant("${phone} = ''").n()]),
-        Node::Group(Group { relevant: Some("${age} > 60".into()), ..group("elder", vec![text("pension").n()]) }),
+        field_list(
+            "contact",
+            vec![
+                text("phone").n(),
+                text("email").relevant("${phone} = ''").n(),
+            ],
+        ),
+        Node::Group(Group {
+            relevant: Some("${age} > 60".into()),
+            ..group("elder", vec![text("pension").n()])
+        }),
         text("notes").n(),
     ])
 }
@@ -62,20 +71,40 @@ fn answers_change_the_way_through() {
 #[test]
 fn next_checks_required_and_constraints_of_the_page() {
     let f = form(vec![
-        field_list("p", vec![int("a").required().n(), int("b").constraint(". < 10", "Below 10, please").n()]),
+        field_list(
+            "p",
+            vec![
+                int("a").required().n(),
+                int("b").constraint(". < 10", "Below 10, please").n(),
+            ],
+        ),
         text("after").n(),
     ]);
     let mut s = session(f);
-    assert_eq!(error_on(&s.screen(), "a"), None, "no error before trying to move on");
+    assert_eq!(
+        error_on(&s.screen(), "a"),
+        None,
+        "no error before trying to move on"
+    );
     assert_eq!(s.next(), Err(SessionError::PageIncomplete { count: 1 }));
-    assert_eq!(error_on(&s.screen(), "a").as_deref(), Some("This question requires an answer."));
+    assert_eq!(
+        error_on(&s.screen(), "a").as_deref(),
+        Some("This question requires an answer.")
+    );
     set_int(&mut s, "b", 12);
-    assert_eq!(error_on(&s.screen(), "b").as_deref(), Some("Below 10, please"), "constraints show at once");
+    assert_eq!(
+        error_on(&s.screen(), "b").as_deref(),
+        Some("Below 10, please"),
+        "constraints show at once"
+    );
     assert_eq!(s.next(), Err(SessionError::PageIncomplete { count: 2 }));
     set_int(&mut s, "a", 1);
     set_int(&mut s, "b", 3);
     let screen = s.screen();
-    assert_eq!((error_on(&screen, "a"), error_on(&screen, "b")), (None, None));
+    assert_eq!(
+        (error_on(&screen, "a"), error_on(&screen, "b")),
+        (None, None)
+    );
     s.next().unwrap();
     assert_eq!(shown(&s), ["after"]);
 }
@@ -91,12 +120,26 @@ fn jump_and_jump_targets() {
     assert!(!targets[1].answered && !targets[1].current);
     assert_eq!(targets[4].section, "ELDER");
     s.jump("email").unwrap();
-    assert_eq!(shown(&s), ["phone", "email"], "a question on a field-list page jumps to the page");
+    assert_eq!(
+        shown(&s),
+        ["phone", "email"],
+        "a question on a field-list page jumps to the page"
+    );
     s.jump("pension").unwrap();
     assert_eq!(shown(&s), ["pension"]);
-    assert_eq!(s.jump("nope"), Err(SessionError::UnknownQuestion { question: "nope".into() }));
+    assert_eq!(
+        s.jump("nope"),
+        Err(SessionError::UnknownQuestion {
+            question: "nope".into()
+        })
+    );
     set_int(&mut s, "age", 20);
-    assert_eq!(s.jump("pension"), Err(SessionError::NotShown { question: "pension".into() }));
+    assert_eq!(
+        s.jump("pension"),
+        Err(SessionError::NotShown {
+            question: "pension".into()
+        })
+    );
 }
 
 #[test]
@@ -125,20 +168,37 @@ fn a_table_list_group_is_one_page_like_a_field_list() {
     let grid = |appearance: &str| {
         Node::Group(Group {
             appearance: Some(appearance.into()),
-            ..group("grid", vec![one("water", "yn").n(), one("toilet", "yn").n()])
+            ..group(
+                "grid",
+                vec![one("water", "yn").n(), one("toilet", "yn").n()],
+            )
         })
     };
     let yn = || list("yn", &[("yes", "Yes", &[]), ("no", "No", &[])]);
     for appearance in ["table-list", "compact table-list"] {
-        let mut s = session(with_lists(form(vec![grid(appearance), text("notes").n()]), vec![yn()]));
+        let mut s = session(with_lists(
+            form(vec![grid(appearance), text("notes").n()]),
+            vec![yn()],
+        ));
         assert_eq!(shown(&s), ["water", "toilet"], "{appearance}");
         let screen = s.screen();
         assert_eq!(screen.title.as_deref(), Some("GRID"));
-        assert_eq!(screen.appearance.as_deref(), Some(appearance), "the UI draws the grid");
+        assert_eq!(
+            screen.appearance.as_deref(),
+            Some(appearance),
+            "the UI draws the grid"
+        );
         s.next().unwrap();
         assert_eq!(shown(&s), ["notes"], "{appearance}");
-        assert_eq!(s.screen().appearance, None, "a single question's page has none of its own");
+        assert_eq!(
+            s.screen().appearance,
+            None,
+            "a single question's page has none of its own"
+        );
     }
-    let s = session(with_lists(form(vec![grid("minimal"), text("notes").n()]), vec![yn()]));
+    let s = session(with_lists(
+        form(vec![grid("minimal"), text("notes").n()]),
+        vec![yn()],
+    ));
     assert_eq!(shown(&s), ["water"]);
 }

@@ -6,7 +6,13 @@ use proptest::prelude::*;
 use super::*;
 
 fn household() -> Form {
-    let mut kids = repeat("kids", vec![text("kid").required().n(), int("kid_age").constraint(". < ${age}", "").n()]);
+    let mut kids = repeat(
+        "kids",
+        vec![
+            text("kid").required().n(),
+            int("kid_age").constraint(". < ${age}", "").n(),
+        ],
+    );
     kids.relevant = Some("${age} >= 15".into());
     let members = repeat(
         "members",
@@ -20,7 +26,14 @@ fn household() -> Form {
             calc("pos", "position(..)").n(),
         ],
     );
-    let mut counted = repeat("plots", vec![q("size", FieldKind::Decimal).required_if("${n_plots} > 1").n()]);
+    let mut counted = repeat(
+        "plots",
+        vec![
+            q("size", FieldKind::Decimal)
+                .required_if("${n_plots} > 1")
+                .n(),
+        ],
+    );
     counted.repeat_count = Some("${n_plots}".into());
     let f = form(vec![
         text("head").n(),
@@ -28,7 +41,10 @@ fn household() -> Form {
         int("n_plots").constraint(". <= 4", "").n(),
         Node::Repeat(counted),
         calc("total", "sum(${age})").n(),
-        int("check").relevant("${total} > 50").constraint(". = ${total}", "").n(),
+        int("check")
+            .relevant("${total} > 50")
+            .constraint(". = ${total}", "")
+            .n(),
     ]);
     with_lists(f, vec![list("sex", &[("f", "F", &[]), ("m", "M", &[])])])
 }

@@ -1,7 +1,9 @@
 //! Questions on a page: every type, typed errors, choices and filters, calculations,
 //! defaults, metadata, languages and what an answer changes on the page.
 
-use crate::engine::{CalendarDate, GeoPoint, QuestionKind, SessionError, SessionOptions, TimeOfDay};
+use crate::engine::{
+    CalendarDate, GeoPoint, QuestionKind, SessionError, SessionOptions, TimeOfDay,
+};
 use crate::form::MetaKind;
 
 use super::*;
@@ -21,7 +23,10 @@ fn all_types() -> Form {
         q("note", FieldKind::Note).n(),
         q("ack", FieldKind::Acknowledge).n(),
     ];
-    with_lists(form(vec![field_list("all", kinds)]), vec![list("yn", &[("yes", "Yes", &[]), ("no", "No", &[])])])
+    with_lists(
+        form(vec![field_list("all", kinds)]),
+        vec![list("yn", &[("yes", "Yes", &[]), ("no", "No", &[])])],
+    )
 }
 
 #[test]
@@ -31,28 +36,80 @@ fn every_question_type_takes_its_answer() {
     use QuestionKind::*;
     assert_eq!(
         kinds,
-        [Text, Integer, Decimal, SelectOne, SelectMultiple, Date, Time, DateTime, Geopoint, Image, Note, Acknowledge]
+        [
+            Text,
+            Integer,
+            Decimal,
+            SelectOne,
+            SelectMultiple,
+            Date,
+            Time,
+            DateTime,
+            Geopoint,
+            Image,
+            Note,
+            Acknowledge
+        ]
     );
     let answers = vec![
-        ("t", Answer::Text { value: "Thào Thị Dợ".into() }),
+        (
+            "t",
+            Answer::Text {
+                value: "Thào Thị Dợ".into(),
+            },
+        ),
         ("i", Answer::Integer { value: 42 }),
         ("d", Answer::Decimal { value: 1.25 }),
         ("so", Answer::Choice { name: "yes".into() }),
-        ("sm", Answer::Choices { names: vec!["no".into(), "yes".into()] }),
-        ("date", Answer::Date { value: CalendarDate { year: 1990, month: 5, day: 17 } }),
-        ("time", Answer::Time { value: TimeOfDay { hour: 14, minute: 30, second: 0 } }),
+        (
+            "sm",
+            Answer::Choices {
+                names: vec!["no".into(), "yes".into()],
+            },
+        ),
+        (
+            "date",
+            Answer::Date {
+                value: CalendarDate {
+                    year: 1990,
+                    month: 5,
+                    day: 17,
+                },
+            },
+        ),
+        (
+            "time",
+            Answer::Time {
+                value: TimeOfDay {
+                    hour: 14,
+                    minute: 30,
+                    second: 0,
+                },
+            },
+        ),
         ("dt", Answer::DateTime { value: now() }),
         (
             "geo",
             Answer::Geopoint {
-                value: GeoPoint { latitude: 22.33, longitude: 103.84, altitude: None, accuracy: Some(5.0) },
+                value: GeoPoint {
+                    latitude: 22.33,
+                    longitude: 103.84,
+                    altitude: None,
+                    accuracy: Some(5.0),
+                },
             },
         ),
-        ("photo", Answer::Photo { sha256: "0f".repeat(32) }),
+        (
+            "photo",
+            Answer::Photo {
+                sha256: "0f".repeat(32),
+            },
+        ),
         ("ack", Answer::Acknowledged),
     ];
     for (path, answer) in &answers {
-        s.set_answer(path, answer.clone()).unwrap_or_else(|e| panic!("{path}: {e}"));
+        s.set_answer(path, answer.clone())
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
     }
     let screen = s.screen();
     for (path, answer) in answers {
@@ -60,13 +117,19 @@ fn every_question_type_takes_its_answer() {
         match (path, shown) {
             // An absent altitude is stored as 0, as ODK does.
             ("geo", Answer::Geopoint { value }) => {
-                assert_eq!((value.latitude, value.longitude, value.accuracy), (22.33, 103.84, Some(5.0)));
+                assert_eq!(
+                    (value.latitude, value.longitude, value.accuracy),
+                    (22.33, 103.84, Some(5.0))
+                );
             }
             (_, shown) => assert_eq!(shown, answer, "{path}"),
         }
     }
     let photo = screen.questions.iter().find(|q| q.name == "photo").unwrap();
-    assert_eq!(photo.parameters.get("max-pixels").map(String::as_str), Some("1024"));
+    assert_eq!(
+        photo.parameters.get("max-pixels").map(String::as_str),
+        Some("1024")
+    );
     let note = screen.questions.iter().find(|q| q.name == "note").unwrap();
     assert!(note.read_only && note.value.is_none());
 }
@@ -76,28 +139,66 @@ fn wrong_answers_are_typed_errors() {
     let mut s = session(all_types());
     assert_eq!(
         s.set_answer("i", Answer::Text { value: "12".into() }),
-        Err(SessionError::WrongType { question: "i".into(), expected: "an integer".into(), given: "text".into() })
+        Err(SessionError::WrongType {
+            question: "i".into(),
+            expected: "an integer".into(),
+            given: "text".into()
+        })
     );
     assert!(matches!(
-        s.set_answer("date", Answer::Date { value: CalendarDate { year: 2001, month: 2, day: 29 } }),
+        s.set_answer(
+            "date",
+            Answer::Date {
+                value: CalendarDate {
+                    year: 2001,
+                    month: 2,
+                    day: 29
+                }
+            }
+        ),
         Err(SessionError::InvalidValue { .. })
     ));
     assert_eq!(
-        s.set_answer("so", Answer::Choice { name: "maybe".into() }),
-        Err(SessionError::UnknownChoice { question: "so".into(), choice: "maybe".into() })
+        s.set_answer(
+            "so",
+            Answer::Choice {
+                name: "maybe".into()
+            }
+        ),
+        Err(SessionError::UnknownChoice {
+            question: "so".into(),
+            choice: "maybe".into()
+        })
     );
     assert_eq!(
-        s.set_answer("sm", Answer::Choices { names: vec!["yes".into(), "maybe".into()] }),
-        Err(SessionError::UnknownChoice { question: "sm".into(), choice: "maybe".into() })
+        s.set_answer(
+            "sm",
+            Answer::Choices {
+                names: vec!["yes".into(), "maybe".into()]
+            }
+        ),
+        Err(SessionError::UnknownChoice {
+            question: "sm".into(),
+            choice: "maybe".into()
+        })
     );
-    assert_eq!(s.set_answer("note", Answer::Acknowledged), Err(SessionError::ReadOnly { question: "note".into() }));
+    assert_eq!(
+        s.set_answer("note", Answer::Acknowledged),
+        Err(SessionError::ReadOnly {
+            question: "note".into()
+        })
+    );
     assert_eq!(
         s.set_answer("nope", Answer::Acknowledged),
-        Err(SessionError::UnknownQuestion { question: "nope".into() })
+        Err(SessionError::UnknownQuestion {
+            question: "nope".into()
+        })
     );
     assert_eq!(
         s.set_answer("all", Answer::Acknowledged),
-        Err(SessionError::UnknownQuestion { question: "all".into() })
+        Err(SessionError::UnknownQuestion {
+            question: "all".into()
+        })
     );
     // Nothing was stored by the failed attempts.
     assert!(s.screen().questions.iter().all(|q| q.value.is_none()));
@@ -115,21 +216,30 @@ fn computed_and_read_only_questions_cannot_be_answered() {
     set_int(&mut s, "a", 4);
     assert_eq!(
         s.set_answer("double", Answer::Integer { value: 1 }),
-        Err(SessionError::ReadOnly { question: "double".into() })
+        Err(SessionError::ReadOnly {
+            question: "double".into()
+        })
     );
     set_text(&mut s, "locked", "fine while a <= 5");
     set_int(&mut s, "a", 6);
     assert_eq!(
         s.set_answer("locked", Answer::Text { value: "x".into() }),
-        Err(SessionError::ReadOnly { question: "locked".into() })
+        Err(SessionError::ReadOnly {
+            question: "locked".into()
+        })
     );
     assert_eq!(
         s.set_answer("hidden", Answer::Text { value: "x".into() }),
-        Err(SessionError::NotShown { question: "hidden".into() })
+        Err(SessionError::NotShown {
+            question: "hidden".into()
+        })
     );
     s.jump("double").unwrap();
     let screen = s.screen();
-    assert_eq!(value_on(&screen, "double"), Some(Answer::Integer { value: 12 }));
+    assert_eq!(
+        value_on(&screen, "double"),
+        Some(Answer::Integer { value: 12 })
+    );
     assert!(screen.questions[0].read_only);
 }
 
@@ -141,7 +251,9 @@ fn calculation_chains_follow_every_change() {
         calc("sum", "${a} + ${b}").n(),
         calc("double", "${sum} * 2").n(),
         calc("label", "if(${double} > 10, 'big', 'small')").n(),
-        q("show", FieldKind::Note).label("", "Total ${sum}, ${label}").n(),
+        q("show", FieldKind::Note)
+            .label("", "Total ${sum}, ${label}")
+            .n(),
     ]);
     let mut s = session(f);
     set_int(&mut s, "a", 2);
@@ -151,7 +263,11 @@ fn calculation_chains_follow_every_change() {
     set_int(&mut s, "b", 4);
     assert_eq!(s.screen().questions[0].label, "Total 6, big");
     s.clear_answer("a").unwrap();
-    assert_eq!(s.screen().questions[0].label, "Total NaN, small", "an empty answer is NaN in arithmetic, as XPath");
+    assert_eq!(
+        s.screen().questions[0].label,
+        "Total NaN, small",
+        "an empty answer is NaN in arithmetic, as XPath"
+    );
 }
 
 #[test]
@@ -161,19 +277,32 @@ fn relevance_hides_without_losing_the_answer() {
         int("spouse_age").relevant("${married} = 'yes'").n(),
         calc("uses_it", "${spouse_age} + 0").n(),
     ]);
-    let mut s = session(with_lists(f, vec![list("yn", &[("yes", "Yes", &[]), ("no", "No", &[])])]));
-    s.set_answer("married", Answer::Choice { name: "yes".into() }).unwrap();
+    let mut s = session(with_lists(
+        f,
+        vec![list("yn", &[("yes", "Yes", &[]), ("no", "No", &[])])],
+    ));
+    s.set_answer("married", Answer::Choice { name: "yes".into() })
+        .unwrap();
     set_int(&mut s, "spouse_age", 30);
-    assert_eq!(s.state().answers.values.get("uses_it").map(String::as_str), Some("30"));
-    s.set_answer("married", Answer::Choice { name: "no".into() }).unwrap();
+    assert_eq!(
+        s.state().answers.values.get("uses_it").map(String::as_str),
+        Some("30")
+    );
+    s.set_answer("married", Answer::Choice { name: "no".into() })
+        .unwrap();
     assert_eq!(
         s.state().answers.values.get("uses_it").map(String::as_str),
         Some("NaN"),
         "a hidden answer reads as empty"
     );
-    s.set_answer("married", Answer::Choice { name: "yes".into() }).unwrap();
+    s.set_answer("married", Answer::Choice { name: "yes".into() })
+        .unwrap();
     s.jump("spouse_age").unwrap();
-    assert_eq!(value_on(&s.screen(), "spouse_age"), Some(Answer::Integer { value: 30 }), "and comes back");
+    assert_eq!(
+        value_on(&s.screen(), "spouse_age"),
+        Some(Answer::Integer { value: 30 }),
+        "and comes back"
+    );
 }
 
 #[test]
@@ -186,40 +315,88 @@ fn choice_filters_cascade() {
             ("c3", "Commune 3", &[("district", "d2")]),
         ],
     );
-    let districts = list("districts", &[("d1", "District 1", &[]), ("d2", "District 2", &[])]);
+    let districts = list(
+        "districts",
+        &[("d1", "District 1", &[]), ("d2", "District 2", &[])],
+    );
     let f = form(vec![field_list(
         "where",
-        vec![one("district", "districts").n(), one("commune", "communes").choice_filter("district = ${district}").n()],
+        vec![
+            one("district", "districts").n(),
+            one("commune", "communes")
+                .choice_filter("district = ${district}")
+                .n(),
+        ],
     )]);
     let mut s = session(with_lists(f, vec![places, districts]));
-    let names =
-        |s: &FormSession| -> Vec<String> { s.screen().questions[1].choices.iter().map(|c| c.name.clone()).collect() };
-    assert!(names(&s).is_empty(), "no district chosen: no commune matches");
-    let update = s.set_answer("district", Answer::Choice { name: "d1".into() }).unwrap();
+    let names = |s: &FormSession| -> Vec<String> {
+        s.screen().questions[1]
+            .choices
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    assert!(
+        names(&s).is_empty(),
+        "no district chosen: no commune matches"
+    );
+    let update = s
+        .set_answer("district", Answer::Choice { name: "d1".into() })
+        .unwrap();
     assert_eq!(names(&s), ["c1", "c2"]);
     assert!(
-        update.changed.iter().any(|q| q.path == "commune" && q.choices.len() == 2),
+        update
+            .changed
+            .iter()
+            .any(|q| q.path == "commune" && q.choices.len() == 2),
         "the update carries the new choices"
     );
-    s.set_answer("commune", Answer::Choice { name: "c2".into() }).unwrap();
+    s.set_answer("commune", Answer::Choice { name: "c2".into() })
+        .unwrap();
     assert_eq!(
         s.set_answer("commune", Answer::Choice { name: "c3".into() }),
-        Err(SessionError::UnknownChoice { question: "commune".into(), choice: "c3".into() }),
+        Err(SessionError::UnknownChoice {
+            question: "commune".into(),
+            choice: "c3".into()
+        }),
         "a filtered-out choice cannot be chosen"
     );
-    s.set_answer("district", Answer::Choice { name: "d2".into() }).unwrap();
+    s.set_answer("district", Answer::Choice { name: "d2".into() })
+        .unwrap();
     assert_eq!(names(&s), ["c3"]);
-    assert_eq!(error_on(&s.screen(), "commune").as_deref(), Some("This choice is no longer offered."));
+    assert_eq!(
+        error_on(&s.screen(), "commune").as_deref(),
+        Some("This choice is no longer offered.")
+    );
     assert!(s.finalize(now()).is_err());
 }
 
 #[test]
 fn or_other_offers_other() {
-    let f = form(vec![q("eth", FieldKind::SelectOne { list: "e".into(), or_other: true }).n()]);
+    let f = form(vec![
+        q(
+            "eth",
+            FieldKind::SelectOne {
+                list: "e".into(),
+                or_other: true,
+            },
+        )
+        .n(),
+    ]);
     let mut s = session(with_lists(f, vec![list("e", &[("kinh", "Kinh", &[])])]));
-    let choices: Vec<String> = s.screen().questions[0].choices.iter().map(|c| c.label.clone()).collect();
+    let choices: Vec<String> = s.screen().questions[0]
+        .choices
+        .iter()
+        .map(|c| c.label.clone())
+        .collect();
     assert_eq!(choices, ["Kinh", "Other"]);
-    s.set_answer("eth", Answer::Choice { name: "other".into() }).unwrap();
+    s.set_answer(
+        "eth",
+        Answer::Choice {
+            name: "other".into(),
+        },
+    )
+    .unwrap();
 }
 
 #[test]
@@ -240,10 +417,16 @@ fn defaults_and_metadata() {
         ..SessionOptions::new(now())
     };
     let mut s = FormSession::open(compile(f), &options).unwrap();
-    assert_eq!(value_on(&s.screen(), "n"), Some(Answer::Integer { value: 3 }));
+    assert_eq!(
+        value_on(&s.screen(), "n"),
+        Some(Answer::Integer { value: 3 })
+    );
     let finalized = now() + chrono::Duration::minutes(5);
     let sub = s.finalize(finalized).unwrap();
-    assert_eq!(sub.data["visit"], "2026-01-02", "today() is the date in Vietnam");
+    assert_eq!(
+        sub.data["visit"], "2026-01-02",
+        "today() is the date in Vietnam"
+    );
     assert_eq!(sub.data["copy"], "n=3");
     assert_eq!(sub.data["start"], "2026-01-01T20:00:00.000Z");
     assert_eq!(sub.data["end"], "2026-01-01T20:05:00.000Z");
@@ -255,15 +438,26 @@ fn defaults_and_metadata() {
 #[test]
 fn labels_follow_the_language_with_fallbacks() {
     let mut f = form(vec![
-        text("name").only_label("Tiếng Việt (vi)", "Họ tên").label("English (en)", "Name").n(),
-        text("only_en").only_label("English (en)", "English only").n(),
+        text("name")
+            .only_label("Tiếng Việt (vi)", "Họ tên")
+            .label("English (en)", "Name")
+            .n(),
+        text("only_en")
+            .only_label("English (en)", "English only")
+            .n(),
         text("plain").only_label("", "Plain").n(),
         text("none").only_label("English (en)", "").n(),
-        int("age").constraint(". < 120", "").constraint_message("Tiếng Việt (vi)", "Tuổi không hợp lệ").n(),
+        int("age")
+            .constraint(". < 120", "")
+            .constraint_message("Tiếng Việt (vi)", "Tuổi không hợp lệ")
+            .n(),
         int("height").constraint(". < 250", "").n(),
     ]);
-    f.languages =
-        vec![lang("Tiếng Việt (vi)", Some("vi")), lang("English (en)", Some("en")), lang("Hmoob (hmn)", Some("hmn"))];
+    f.languages = vec![
+        lang("Tiếng Việt (vi)", Some("vi")),
+        lang("English (en)", Some("en")),
+        lang("Hmoob (hmn)", Some("hmn")),
+    ];
     f.default_language = Some("English (en)".into());
     let c = compile(f);
     let labels = |s: &FormSession| -> Vec<String> {
@@ -279,27 +473,49 @@ fn labels_follow_the_language_with_fallbacks() {
     assert_eq!(vi.language(), "Tiếng Việt (vi)");
     assert_eq!(labels(&vi), ["Họ tên", "English only", "Plain", "none"]);
     let hmn = FormSession::new(c.clone(), Some("Hmoob".into()), now());
-    assert_eq!(labels(&hmn), ["Name", "English only", "Plain", "none"], "no Hmong text: the default language");
+    assert_eq!(
+        labels(&hmn),
+        ["Name", "English only", "Plain", "none"],
+        "no Hmong text: the default language"
+    );
     let default = FormSession::new(c.clone(), None, now());
     assert_eq!(default.language(), "English (en)");
     let unknown = FormSession::new(c.clone(), Some("fr".into()), now());
     assert_eq!(unknown.language(), "English (en)", "new() falls back");
-    let options = SessionOptions { language: Some("fr".into()), ..SessionOptions::new(now()) };
+    let options = SessionOptions {
+        language: Some("fr".into()),
+        ..SessionOptions::new(now())
+    };
     assert_eq!(
         FormSession::open(c.clone(), &options).err(),
-        Some(SessionError::UnknownLanguage { language: "fr".into() })
+        Some(SessionError::UnknownLanguage {
+            language: "fr".into()
+        })
     );
     let mut vi = vi;
     set_int(&mut vi, "age", 200);
     vi.jump("age").unwrap();
-    assert_eq!(error_on(&vi.screen(), "age").as_deref(), Some("Tuổi không hợp lệ"));
+    assert_eq!(
+        error_on(&vi.screen(), "age").as_deref(),
+        Some("Tuổi không hợp lệ")
+    );
     vi.set_language("en").unwrap();
-    assert_eq!(error_on(&vi.screen(), "age").as_deref(), Some("Tuổi không hợp lệ"), "the only message there is");
+    assert_eq!(
+        error_on(&vi.screen(), "age").as_deref(),
+        Some("Tuổi không hợp lệ"),
+        "the only message there is"
+    );
     set_int(&mut vi, "height", 300);
     vi.jump("height").unwrap();
-    assert_eq!(error_on(&vi.screen(), "height").as_deref(), Some("This answer is not allowed."));
+    assert_eq!(
+        error_on(&vi.screen(), "height").as_deref(),
+        Some("This answer is not allowed.")
+    );
     vi.set_language("Tiếng Việt").unwrap();
-    assert_eq!(error_on(&vi.screen(), "height").as_deref(), Some("Câu trả lời này không hợp lệ."));
+    assert_eq!(
+        error_on(&vi.screen(), "height").as_deref(),
+        Some("Câu trả lời này không hợp lệ.")
+    );
     assert!(vi.set_language("xx").is_err());
 }
 
@@ -327,7 +543,9 @@ fn an_answer_reports_only_what_changed_on_the_page() {
     let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
     assert_eq!(changed, ["age", "job", "summary"]);
     assert_eq!(u.hidden, ["school"]);
-    let u = s.set_answer("other", Answer::Text { value: "x".into() }).unwrap();
+    let u = s
+        .set_answer("other", Answer::Text { value: "x".into() })
+        .unwrap();
     assert_eq!(u.changed.len(), 1);
 }
 
@@ -338,12 +556,25 @@ fn an_update_compares_with_the_page_as_it_shows_now() {
     let mut f = form(vec![field_list(
         "p",
         vec![
-            int("age").label("English (en)", "Age").label("Tiếng Việt (vi)", "Tuổi").n(),
-            text("name").label("English (en)", "Name").label("Tiếng Việt (vi)", "Tên").required().n(),
-            text("other").label("English (en)", "Other").label("Tiếng Việt (vi)", "Khác").n(),
+            int("age")
+                .label("English (en)", "Age")
+                .label("Tiếng Việt (vi)", "Tuổi")
+                .n(),
+            text("name")
+                .label("English (en)", "Name")
+                .label("Tiếng Việt (vi)", "Tên")
+                .required()
+                .n(),
+            text("other")
+                .label("English (en)", "Other")
+                .label("Tiếng Việt (vi)", "Khác")
+                .n(),
         ],
     )]);
-    f.languages = vec![lang("Tiếng Việt (vi)", Some("vi")), lang("English (en)", Some("en"))];
+    f.languages = vec![
+        lang("Tiếng Việt (vi)", Some("vi")),
+        lang("English (en)", Some("en")),
+    ];
     f.default_language = Some("English (en)".into());
     let mut s = FormSession::new(compile(f), None, now());
     s.set_answer("age", Answer::Integer { value: 10 }).unwrap();
@@ -352,17 +583,29 @@ fn an_update_compares_with_the_page_as_it_shows_now() {
     let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
     assert_eq!(changed, ["age"], "the labels were already in Vietnamese");
     assert!(s.next().is_err());
-    let u = s.set_answer("other", Answer::Text { value: "x".into() }).unwrap();
+    let u = s
+        .set_answer("other", Answer::Text { value: "x".into() })
+        .unwrap();
     let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
-    assert_eq!(changed, ["other"], "the missing name was already shown as an error");
+    assert_eq!(
+        changed,
+        ["other"],
+        "the missing name was already shown as an error"
+    );
 }
 
 #[test]
 fn hints_render_with_answers() {
-    let mut s = session(form(vec![text("name").n(), text("q").hint("Ask ${name} directly").n()]));
+    let mut s = session(form(vec![
+        text("name").n(),
+        text("q").hint("Ask ${name} directly").n(),
+    ]));
     set_text(&mut s, "name", "Dợ");
     s.jump("q").unwrap();
-    assert_eq!(s.screen().questions[0].hint.as_deref(), Some("Ask Dợ directly"));
+    assert_eq!(
+        s.screen().questions[0].hint.as_deref(),
+        Some("Ask Dợ directly")
+    );
 }
 
 #[test]
@@ -370,25 +613,46 @@ fn text_answers_are_stored_in_nfc() {
     let mut s = session(form(vec![text("name").n()]));
     // "ợ" typed as o + combining horn + combining dot below.
     set_text(&mut s, "name", "D\u{6f}\u{31b}\u{323}");
-    assert_eq!(value_on(&s.screen(), "name"), Some(Answer::Text { value: "Dợ".into() }));
+    assert_eq!(
+        value_on(&s.screen(), "name"),
+        Some(Answer::Text {
+            value: "Dợ".into()
+        })
+    );
 }
 
 #[test]
 fn an_answer_evaluates_only_what_depends_on_it() {
-    let mut body = vec![int("a").n(), calc("a2", "${a} * 2").n(), text("b").relevant("${a2} > 4").n()];
+    let mut body = vec![
+        int("a").n(),
+        calc("a2", "${a} * 2").n(),
+        text("b").relevant("${a2} > 4").n(),
+    ];
     // 500 computed items that do not read `a`.
     for i in 0..250 {
         body.push(int(&format!("x{i}")).n());
         body.push(calc(&format!("y{i}"), &format!("${{x{i}}} + 1")).n());
-        body.push(text(&format!("z{i}")).relevant(&format!("${{y{i}}} > 3")).n());
+        body.push(
+            text(&format!("z{i}"))
+                .relevant(&format!("${{y{i}}} > 3"))
+                .n(),
+        );
     }
     let mut s = session(form(body));
     let before = s.evaluations();
     set_int(&mut s, "a", 3);
-    assert_eq!(s.evaluations() - before, 2, "a2's calculation, then b's relevance");
+    assert_eq!(
+        s.evaluations() - before,
+        2,
+        "a2's calculation, then b's relevance"
+    );
     let before = s.evaluations();
     set_int(&mut s, "a", 3);
-    assert_eq!(s.evaluations() - before, 0, "the same answer again changes nothing");
+    assert_eq!(
+        s.evaluations() - before,
+        0,
+        "the same answer again changes nothing"
+    );
     let before = s.evaluations();
     set_int(&mut s, "x7", 5);
     assert_eq!(s.evaluations() - before, 2);
@@ -397,36 +661,69 @@ fn an_answer_evaluates_only_what_depends_on_it() {
 #[test]
 fn jr_choice_name_shows_the_label_in_the_language() {
     let mut l = list("sex", &[("f", "Nữ", &[]), ("m", "Nam", &[])]);
-    l.1.choices[0].label.0.insert("English (en)".into(), "Female".into());
+    l.1.choices[0]
+        .label
+        .0
+        .insert("English (en)".into(), "Female".into());
     let mut f = with_lists(
-        form(vec![one("sex", "sex").n(), calc("sex_label", "jr:choice-name(${sex}, '${sex}')").n()]),
+        form(vec![
+            one("sex", "sex").n(),
+            calc("sex_label", "jr:choice-name(${sex}, '${sex}')").n(),
+        ]),
         vec![l],
     );
     f.languages = vec![lang("English (en)", Some("en"))];
     let mut s = FormSession::new(compile(f), Some("en".into()), now());
-    s.set_answer("sex", Answer::Choice { name: "f".into() }).unwrap();
+    s.set_answer("sex", Answer::Choice { name: "f".into() })
+        .unwrap();
     assert_eq!(s.state().answers.values["sex_label"], "Female");
-    s.set_answer("sex", Answer::Choice { name: "m".into() }).unwrap();
-    assert_eq!(s.state().answers.values["sex_label"], "Nam", "no English label: the unsuffixed one");
+    s.set_answer("sex", Answer::Choice { name: "m".into() })
+        .unwrap();
+    assert_eq!(
+        s.state().answers.values["sex_label"],
+        "Nam",
+        "no English label: the unsuffixed one"
+    );
 }
 
 #[test]
 fn choices_show_their_labels_in_the_session_language_and_follow_a_switch() {
     // Lists are compiled in name order ("aa" before "zz"), not in the order written.
-    let mut sex = list("zz_sex", &[("f", "Nữ", &[]), ("m", "Nam", &[]), ("x", "", &[])]);
-    sex.1.choices[0].label.0.insert("English (en)".into(), "Female".into());
+    let mut sex = list(
+        "zz_sex",
+        &[("f", "Nữ", &[]), ("m", "Nam", &[]), ("x", "", &[])],
+    );
+    sex.1.choices[0]
+        .label
+        .0
+        .insert("English (en)".into(), "Female".into());
     let mut color = list("aa_color", &[("red", "Đỏ", &[])]);
-    color.1.choices[0].label.0.insert("English (en)".into(), "Red".into());
-    let mut f = with_lists(form(vec![one("sex", "zz_sex").n(), one("color", "aa_color").n()]), vec![sex, color]);
+    color.1.choices[0]
+        .label
+        .0
+        .insert("English (en)".into(), "Red".into());
+    let mut f = with_lists(
+        form(vec![one("sex", "zz_sex").n(), one("color", "aa_color").n()]),
+        vec![sex, color],
+    );
     f.languages = vec![lang("English (en)", Some("en"))];
     let labels = |s: &FormSession| -> Vec<String> {
-        s.screen().questions[0].choices.iter().map(|c| c.label.clone()).collect()
+        s.screen().questions[0]
+            .choices
+            .iter()
+            .map(|c| c.label.clone())
+            .collect()
     };
     let mut s = FormSession::new(compile(f), Some("en".into()), now());
-    assert_eq!(labels(&s), ["Female", "Nam", "x"], "English, else unsuffixed, else the name");
+    assert_eq!(
+        labels(&s),
+        ["Female", "Nam", "x"],
+        "English, else unsuffixed, else the name"
+    );
     s.set_language("").unwrap();
     assert_eq!(labels(&s), ["Nữ", "Nam", "x"]);
-    s.set_answer("sex", Answer::Choice { name: "f".into() }).unwrap();
+    s.set_answer("sex", Answer::Choice { name: "f".into() })
+        .unwrap();
     s.next().unwrap();
     assert_eq!(labels(&s), ["Đỏ"]);
     s.set_language("en").unwrap();

@@ -30,7 +30,12 @@ fn household() -> Form {
 }
 
 fn calc_value(s: &FormSession, name: &str) -> String {
-    s.state().answers.values.get(name).cloned().unwrap_or_default()
+    s.state()
+        .answers
+        .values
+        .get(name)
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn add_member(s: &mut FormSession, name: &str, age: i64) -> usize {
@@ -51,7 +56,10 @@ fn walking_through_a_repeat_with_prompts() {
     s.next().unwrap();
     match s.screen().page {
         Page::RepeatPrompt { path, label, count } => {
-            assert_eq!((path.as_str(), label.as_str(), count), ("members", "Thành viên", 0))
+            assert_eq!(
+                (path.as_str(), label.as_str(), count),
+                ("members", "Thành viên", 0)
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -63,23 +71,41 @@ fn walking_through_a_repeat_with_prompts() {
     s.next().unwrap();
     s.next().unwrap();
     // Age 40: no school question; the end of the instance offers another.
-    assert!(matches!(s.screen().page, Page::RepeatPrompt { count: 1, .. }));
+    assert!(matches!(
+        s.screen().page,
+        Page::RepeatPrompt { count: 1, .. }
+    ));
     s.add_repeat("members").unwrap();
     assert_eq!(s.screen().breadcrumbs[0].text, "Thành viên 2/2");
     set_int(&mut s, "members[2]/age", 9);
     s.next().unwrap();
     s.next().unwrap();
-    assert_eq!(shown(&s), ["members[2]/school"], "the relevance reads the same instance's age");
+    assert_eq!(
+        shown(&s),
+        ["members[2]/school"],
+        "the relevance reads the same instance's age"
+    );
     s.next().unwrap();
-    assert!(matches!(s.screen().page, Page::RepeatPrompt { count: 2, .. }));
+    assert!(matches!(
+        s.screen().page,
+        Page::RepeatPrompt { count: 2, .. }
+    ));
     s.next().unwrap();
     assert_eq!(shown(&s), ["end_note"], "declining the prompt goes on");
     s.back().unwrap();
-    assert_eq!(shown(&s), ["members[2]/school"], "going back skips the prompt");
+    assert_eq!(
+        shown(&s),
+        ["members[2]/school"],
+        "going back skips the prompt"
+    );
     s.back().unwrap();
     s.back().unwrap();
     s.back().unwrap();
-    assert_eq!(shown(&s), ["members[1]/age"], "and walks back into the previous instance");
+    assert_eq!(
+        shown(&s),
+        ["members[1]/age"],
+        "and walks back into the previous instance"
+    );
 }
 
 #[test]
@@ -101,7 +127,11 @@ fn aggregates_follow_adds_answers_and_removals() {
     s.remove_repeat("members[1]").unwrap();
     assert_eq!(calc_value(&s, "count"), "2");
     assert_eq!(calc_value(&s, "names"), "B, C");
-    assert_eq!(calc_value(&s, "first"), "B", "indexed-repeat sees the new first instance");
+    assert_eq!(
+        calc_value(&s, "first"),
+        "B",
+        "indexed-repeat sees the new first instance"
+    );
     let members = &s.state().answers.repeats["members"];
     let positions: Vec<&str> = members.iter().map(|m| m.values["pos"].as_str()).collect();
     assert_eq!(positions, ["1", "2"], "position() follows the removal");
@@ -116,27 +146,69 @@ fn removing_the_current_instance_moves_to_the_next_one() {
     s.jump("members[1]/age").unwrap();
     s.remove_repeat("members[1]").unwrap();
     assert_eq!(shown(&s), ["members[1]/name"]);
-    assert_eq!(value_on(&s.screen(), "members[1]/name"), Some(Answer::Text { value: "B".into() }));
+    assert_eq!(
+        value_on(&s.screen(), "members[1]/name"),
+        Some(Answer::Text { value: "B".into() })
+    );
     s.remove_repeat("members[1]").unwrap();
-    assert!(matches!(s.screen().page, Page::RepeatPrompt { count: 0, .. }));
-    assert_eq!(s.remove_repeat("members[1]"), Err(SessionError::NotARepeat { path: "members[1]".into() }));
-    assert_eq!(s.remove_repeat("members"), Err(SessionError::NotARepeat { path: "members".into() }));
-    assert_eq!(s.add_repeat("village"), Err(SessionError::NotARepeat { path: "village".into() }));
+    assert!(matches!(
+        s.screen().page,
+        Page::RepeatPrompt { count: 0, .. }
+    ));
+    assert_eq!(
+        s.remove_repeat("members[1]"),
+        Err(SessionError::NotARepeat {
+            path: "members[1]".into()
+        })
+    );
+    assert_eq!(
+        s.remove_repeat("members"),
+        Err(SessionError::NotARepeat {
+            path: "members".into()
+        })
+    );
+    assert_eq!(
+        s.add_repeat("village"),
+        Err(SessionError::NotARepeat {
+            path: "village".into()
+        })
+    );
 }
 
 #[test]
 fn repeat_count_sets_the_number_of_instances() {
-    let mut members = repeat("members", vec![text("name").n(), calc("n_here", "${n}").n()]);
+    let mut members = repeat(
+        "members",
+        vec![text("name").n(), calc("n_here", "${n}").n()],
+    );
     members.repeat_count = Some("${n}".into());
-    let mut s = session(form(vec![int("n").n(), Node::Repeat(members), calc("count", "count(${members})").n()]));
+    let mut s = session(form(vec![
+        int("n").n(),
+        Node::Repeat(members),
+        calc("count", "count(${members})").n(),
+    ]));
     set_int(&mut s, "n", 3);
     assert_eq!(calc_value(&s, "count"), "3");
     set_text(&mut s, "members[3]/name", "C");
-    assert_eq!(s.state().answers.repeats["members"][2].values["n_here"], "3", "the outer value is visible inside");
+    assert_eq!(
+        s.state().answers.repeats["members"][2].values["n_here"],
+        "3",
+        "the outer value is visible inside"
+    );
     set_int(&mut s, "n", 2);
     assert_eq!(calc_value(&s, "count"), "2");
-    assert_eq!(s.add_repeat("members"), Err(SessionError::CountedRepeat { repeat: "members".into() }));
-    assert_eq!(s.remove_repeat("members[1]"), Err(SessionError::CountedRepeat { repeat: "members".into() }));
+    assert_eq!(
+        s.add_repeat("members"),
+        Err(SessionError::CountedRepeat {
+            repeat: "members".into()
+        })
+    );
+    assert_eq!(
+        s.remove_repeat("members[1]"),
+        Err(SessionError::CountedRepeat {
+            repeat: "members".into()
+        })
+    );
     // Walking through: n, then exactly two instances, no prompt.
     s.jump("n").unwrap();
     let mut pages = Vec::new();
@@ -153,10 +225,26 @@ fn repeat_count_sets_the_number_of_instances() {
 
 #[test]
 fn nested_repeats_see_their_own_and_outer_instances() {
-    let kids =
-        repeat("kids", vec![text("kid").n(), calc("parent_of", "${name}").n(), calc("kid_pos", "position(..)").n()]);
-    let members = repeat("members", vec![text("name").n(), Node::Repeat(kids), calc("n_kids", "count(${kids})").n()]);
-    let mut s = session(form(vec![Node::Repeat(members), calc("all_kids", "count(${kid})").n()]));
+    let kids = repeat(
+        "kids",
+        vec![
+            text("kid").n(),
+            calc("parent_of", "${name}").n(),
+            calc("kid_pos", "position(..)").n(),
+        ],
+    );
+    let members = repeat(
+        "members",
+        vec![
+            text("name").n(),
+            Node::Repeat(kids),
+            calc("n_kids", "count(${kids})").n(),
+        ],
+    );
+    let mut s = session(form(vec![
+        Node::Repeat(members),
+        calc("all_kids", "count(${kid})").n(),
+    ]));
     s.add_repeat("members").unwrap();
     set_text(&mut s, "members[1]/name", "Mẹ");
     s.add_repeat("members[1]/kids").unwrap();
@@ -176,8 +264,14 @@ fn nested_repeats_see_their_own_and_outer_instances() {
     assert_eq!(m[1].repeats["kids"][0].values["parent_of"], "Bố");
     assert_eq!(state.answers.values["all_kids"], "3");
     set_text(&mut s, "members[1]/name", "Mẹ Dợ");
-    assert_eq!(s.state().answers.repeats["members"][0].repeats["kids"][0].values["parent_of"], "Mẹ Dợ");
-    assert_eq!(s.state().answers.repeats["members"][1].repeats["kids"][0].values["parent_of"], "Bố");
+    assert_eq!(
+        s.state().answers.repeats["members"][0].repeats["kids"][0].values["parent_of"],
+        "Mẹ Dợ"
+    );
+    assert_eq!(
+        s.state().answers.repeats["members"][1].repeats["kids"][0].values["parent_of"],
+        "Bố"
+    );
 }
 
 #[test]
@@ -189,7 +283,10 @@ fn field_list_repeats_show_an_instance_per_page() {
     assert_eq!(shown(&s), ["members[1]/name", "members[1]/age"]);
     assert_eq!(s.screen().title.as_deref(), Some("MEMBERS"));
     s.next().unwrap();
-    assert!(matches!(s.screen().page, Page::RepeatPrompt { count: 1, .. }));
+    assert!(matches!(
+        s.screen().page,
+        Page::RepeatPrompt { count: 1, .. }
+    ));
     s.add_repeat("members").unwrap();
     s.back().unwrap();
     assert_eq!(shown(&s), ["members[1]/name", "members[1]/age"]);
@@ -203,22 +300,43 @@ fn field_list_repeats_show_an_instance_per_page() {
 fn a_default_can_copy_the_previous_instance() {
     let members = repeat(
         "members",
-        vec![text("village").default("indexed-repeat(${village}, ${members}, position(..) - 1)").n()],
+        vec![
+            text("village")
+                .default("indexed-repeat(${village}, ${members}, position(..) - 1)")
+                .n(),
+        ],
     );
     let mut s = session(form(vec![Node::Repeat(members)]));
     s.add_repeat("members").unwrap();
     set_text(&mut s, "members[1]/village", "Lao Chải");
     s.add_repeat("members").unwrap();
-    assert_eq!(value_on(&s.screen(), "members[2]/village"), Some(Answer::Text { value: "Lao Chải".into() }));
+    assert_eq!(
+        value_on(&s.screen(), "members[2]/village"),
+        Some(Answer::Text {
+            value: "Lao Chải".into()
+        })
+    );
 }
 
 #[test]
 fn a_hidden_repeat_is_skipped_and_cannot_grow() {
-    let members = Repeat { relevant: Some("${has} = 'yes'".into()), ..repeat("members", vec![text("name").n()]) };
-    let mut s = session(form(vec![text("has").n(), Node::Repeat(members), text("after").n()]));
+    let members = Repeat {
+        relevant: Some("${has} = 'yes'".into()),
+        ..repeat("members", vec![text("name").n()])
+    };
+    let mut s = session(form(vec![
+        text("has").n(),
+        Node::Repeat(members),
+        text("after").n(),
+    ]));
     s.next().unwrap();
     assert_eq!(shown(&s), ["after"]);
-    assert_eq!(s.add_repeat("members"), Err(SessionError::NotShown { question: "members".into() }));
+    assert_eq!(
+        s.add_repeat("members"),
+        Err(SessionError::NotShown {
+            question: "members".into()
+        })
+    );
     set_text(&mut s, "has", "yes");
     s.back().unwrap();
     assert_eq!(shown(&s), ["has"]);
@@ -230,14 +348,22 @@ fn a_hidden_repeat_is_skipped_and_cannot_grow() {
 fn a_shrinking_repeat_count_moves_off_a_removed_instance() {
     let mut plots = repeat("plots", vec![q("size", FieldKind::Decimal).n()]);
     plots.repeat_count = Some("${n}".into());
-    let mut s = session(form(vec![int("n").n(), Node::Repeat(plots), text("after").n()]));
+    let mut s = session(form(vec![
+        int("n").n(),
+        Node::Repeat(plots),
+        text("after").n(),
+    ]));
     set_int(&mut s, "n", 3);
     s.jump("plots[3]/size").unwrap();
     let update = s.set_answer("n", Answer::Integer { value: 3 }).unwrap();
     assert!(!update.moved);
     let update = s.set_answer("n", Answer::Integer { value: 1 }).unwrap();
     assert!(update.moved, "the page went away with its instance");
-    assert_eq!(shown(&s), ["after"], "a counted repeat has no prompt: what follows it");
+    assert_eq!(
+        shown(&s),
+        ["after"],
+        "a counted repeat has no prompt: what follows it"
+    );
     s.jump("plots[1]/size").unwrap();
     s.clear_answer("n").unwrap();
     assert_eq!(shown(&s), ["after"]);
@@ -255,7 +381,11 @@ fn adding_an_instance_costs_the_same_however_many_exist() {
         s.evaluations() - before
     };
     let tenth = cost_of_adding(9);
-    assert_eq!(cost_of_adding(99), tenth, "the 100th instance evaluates as much as the 10th");
+    assert_eq!(
+        cost_of_adding(99),
+        tenth,
+        "the 100th instance evaluates as much as the 10th"
+    );
     // The new instance's own items (school's relevance, pos, is_head) and the five
     // aggregates over all instances (count, total_age, oldest, names, first): nothing else.
     assert_eq!(tenth, 8);

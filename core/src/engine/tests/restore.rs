@@ -7,7 +7,11 @@ use super::*;
 fn survey() -> Form {
     let members = repeat(
         "members",
-        vec![text("name").required().n(), int("age").n(), calc("key", "once(concat(${name}, '-', uuid()))").n()],
+        vec![
+            text("name").required().n(),
+            int("age").n(),
+            calc("key", "once(concat(${name}, '-', uuid()))").n(),
+        ],
     );
     let mut f = form(vec![
         text("village").label("Tiếng Việt (vi)", "Thôn").n(),
@@ -45,7 +49,11 @@ fn a_draft_restores_exactly() {
     assert_eq!(back.instance_id(), s.instance_id());
     assert_eq!(back.screen().breadcrumbs[0].text, "MEMBERS 2/2");
     assert!(back.screen().questions[0].error.is_some());
-    assert_eq!(back.state().answers.values.get("n"), None, "a cleared default stays cleared");
+    assert_eq!(
+        back.state().answers.values.get("n"),
+        None,
+        "a cleared default stays cleared"
+    );
     assert_eq!(
         back.state().answers.repeats["members"][0].values["key"],
         s.state().answers.repeats["members"][0].values["key"],
@@ -70,7 +78,12 @@ fn positions_at_prompts_and_end_restore() {
     let mut s = session(survey());
     s.next().unwrap();
     s.next().unwrap();
-    assert_eq!(s.state().position, SavedPosition::RepeatPrompt { path: "members".into() });
+    assert_eq!(
+        s.state().position,
+        SavedPosition::RepeatPrompt {
+            path: "members".into()
+        }
+    );
     assert_eq!(restored(&s).screen(), s.screen());
     s.next().unwrap();
     s.next().unwrap();
@@ -84,14 +97,30 @@ fn a_state_that_does_not_fit_is_refused() {
     let c = s.form().clone();
     let mut other = s.state();
     other.form_version = "2".into();
-    assert!(matches!(FormSession::restore(c.clone(), other), Err(SessionError::FormMismatch { .. })));
+    assert!(matches!(
+        FormSession::restore(c.clone(), other),
+        Err(SessionError::FormMismatch { .. })
+    ));
     let mut bad = s.state();
     bad.answers.values.insert("nope".into(), "x".into());
-    assert!(matches!(FormSession::restore(c.clone(), bad), Err(SessionError::BadState { .. })));
+    assert!(matches!(
+        FormSession::restore(c.clone(), bad),
+        Err(SessionError::BadState { .. })
+    ));
     let mut bad = s.state();
-    bad.answers.repeats.insert("village".into(), vec![Default::default()]);
-    assert!(matches!(FormSession::restore(c.clone(), bad), Err(SessionError::BadState { .. })));
+    bad.answers
+        .repeats
+        .insert("village".into(), vec![Default::default()]);
+    assert!(matches!(
+        FormSession::restore(c.clone(), bad),
+        Err(SessionError::BadState { .. })
+    ));
     let mut bad = s.state();
-    bad.position = SavedPosition::Page { path: "members[7]/name".into() };
-    assert!(matches!(FormSession::restore(c, bad), Err(SessionError::BadState { .. })));
+    bad.position = SavedPosition::Page {
+        path: "members[7]/name".into(),
+    };
+    assert!(matches!(
+        FormSession::restore(c, bad),
+        Err(SessionError::BadState { .. })
+    ));
 }

@@ -12,7 +12,9 @@ fn survey() -> Form {
         vec![
             text("name").required().n(),
             one("sex", "sex").n(),
-            int("age").constraint(". >= 0 and . < 120", "Tuổi từ 0 đến 119").n(),
+            int("age")
+                .constraint(". >= 0 and . < 120", "Tuổi từ 0 đến 119")
+                .n(),
             text("school").relevant("${age} < 18").n(),
         ],
     );
@@ -21,7 +23,11 @@ fn survey() -> Form {
         text("head").required().n(),
         Node::Group(group(
             "home",
-            vec![q("where", FieldKind::Geopoint).n(), q("photo", FieldKind::Image).n(), many("assets", "assets").n()],
+            vec![
+                q("where", FieldKind::Geopoint).n(),
+                q("photo", FieldKind::Image).n(),
+                many("assets", "assets").n(),
+            ],
         )),
         Node::Group(Group {
             relevant: Some("${head} = 'skip'".into()),
@@ -36,7 +42,14 @@ fn survey() -> Form {
         f,
         vec![
             list("sex", &[("f", "Nữ", &[]), ("m", "Nam", &[])]),
-            list("assets", &[("tv", "TV", &[]), ("moto", "Xe máy", &[]), ("phone", "Điện thoại", &[])]),
+            list(
+                "assets",
+                &[
+                    ("tv", "TV", &[]),
+                    ("moto", "Xe máy", &[]),
+                    ("phone", "Điện thoại", &[]),
+                ],
+            ),
         ],
     )
 }
@@ -46,20 +59,41 @@ fn filled() -> FormSession {
     set_text(&mut s, "head", "Thào Thị Dợ");
     s.set_answer(
         "where",
-        Answer::Geopoint { value: GeoPoint { latitude: 22.3, longitude: 103.8, altitude: None, accuracy: None } },
+        Answer::Geopoint {
+            value: GeoPoint {
+                latitude: 22.3,
+                longitude: 103.8,
+                altitude: None,
+                accuracy: None,
+            },
+        },
     )
     .unwrap();
-    s.set_answer("photo", Answer::Photo { sha256: "ab".repeat(32) }).unwrap();
-    s.set_answer("assets", Answer::Choices { names: vec!["moto".into(), "tv".into()] }).unwrap();
+    s.set_answer(
+        "photo",
+        Answer::Photo {
+            sha256: "ab".repeat(32),
+        },
+    )
+    .unwrap();
+    s.set_answer(
+        "assets",
+        Answer::Choices {
+            names: vec!["moto".into(), "tv".into()],
+        },
+    )
+    .unwrap();
     s.add_repeat("members").unwrap();
     set_text(&mut s, "members[1]/name", "Dợ");
-    s.set_answer("members[1]/sex", Answer::Choice { name: "f".into() }).unwrap();
+    s.set_answer("members[1]/sex", Answer::Choice { name: "f".into() })
+        .unwrap();
     set_int(&mut s, "members[1]/age", 35);
     s.add_repeat("members").unwrap();
     set_text(&mut s, "members[2]/name", "Mai");
     set_int(&mut s, "members[2]/age", 9);
     set_text(&mut s, "members[2]/school", "Trường Sà Phìn");
-    s.set_answer("bmi", Answer::Decimal { value: 21.5 }).unwrap();
+    s.set_answer("bmi", Answer::Decimal { value: 21.5 })
+        .unwrap();
     s
 }
 
@@ -70,7 +104,10 @@ fn a_submission_has_a_stable_typed_shape() {
     let sub = s.finalize(now()).unwrap();
     assert_eq!(sub.instance_id, id);
     assert_eq!(sub.instance_id.get_version_num(), 7);
-    assert_eq!((sub.form_id.as_str(), sub.form_version.as_str()), ("test", "1"));
+    assert_eq!(
+        (sub.form_id.as_str(), sub.form_version.as_str()),
+        ("test", "1")
+    );
     assert_eq!((sub.started_at, sub.finalized_at), (now(), now()));
     assert_eq!(
         sub.data,
@@ -143,7 +180,11 @@ fn finalized_data_validates_on_the_server() {
 
 fn problems_of(data: serde_json::Value) -> Vec<(String, String)> {
     let c = compile(survey());
-    c.validate_data(&data).unwrap_err().into_iter().map(|p| (p.question, p.message)).collect()
+    c.validate_data(&data)
+        .unwrap_err()
+        .into_iter()
+        .map(|p| (p.question, p.message))
+        .collect()
 }
 
 #[test]
@@ -159,7 +200,13 @@ fn tampered_data_is_refused_with_reasons() {
 
     let mut d = base();
     d["members"][0]["age"] = json!(150);
-    assert_eq!(problems_of(d), [("members[1]/age".to_string(), "Tuổi từ 0 đến 119".to_string())]);
+    assert_eq!(
+        problems_of(d),
+        [(
+            "members[1]/age".to_string(),
+            "Tuổi từ 0 đến 119".to_string()
+        )]
+    );
 
     let mut d = base();
     d["extra"] = json!(1);
@@ -167,15 +214,33 @@ fn tampered_data_is_refused_with_reasons() {
 
     let mut d = base();
     d["members"][0]["school"] = json!("X");
-    assert_eq!(problems_of(d)[0], ("members[1]/school".into(), "answered although the question does not apply".into()));
+    assert_eq!(
+        problems_of(d)[0],
+        (
+            "members[1]/school".into(),
+            "answered although the question does not apply".into()
+        )
+    );
 
     let mut d = base();
     d["members"][0]["sex"] = json!("x");
-    assert_eq!(problems_of(d)[0], ("members[1]/sex".into(), "This choice is no longer offered.".into()));
+    assert_eq!(
+        problems_of(d)[0],
+        (
+            "members[1]/sex".into(),
+            "This choice is no longer offered.".into()
+        )
+    );
 
     let mut d = base();
     d["members"][0].as_object_mut().unwrap().remove("name");
-    assert_eq!(problems_of(d)[0], ("members[1]/name".into(), "This question requires an answer.".into()));
+    assert_eq!(
+        problems_of(d)[0],
+        (
+            "members[1]/name".into(),
+            "This question requires an answer.".into()
+        )
+    );
 
     let mut d = base();
     d["skipped"] = json!({"hidden_q": "x"});
@@ -185,7 +250,11 @@ fn tampered_data_is_refused_with_reasons() {
     d["members"] = json!({"name": "A"});
     assert!(problems_of(d)[0].1.contains("must be an array"));
 
-    assert!(problems_of(json!([1, 2]))[0].1.contains("not a JSON object"));
+    assert!(
+        problems_of(json!([1, 2]))[0]
+            .1
+            .contains("not a JSON object")
+    );
 }
 
 #[test]
@@ -193,8 +262,15 @@ fn repeat_counts_are_checked_on_the_server() {
     let mut r = repeat("members", vec![text("name").n()]);
     r.repeat_count = Some("${n}".into());
     let c = compile(form(vec![int("n").n(), Node::Repeat(r)]));
-    c.validate_data(&json!({"n": 2, "members": [{"name": "a"}, {"name": "b"}]})).unwrap();
-    let p = c.validate_data(&json!({"n": 3, "members": [{"name": "a"}, {"name": "b"}]})).unwrap_err();
+    c.validate_data(&json!({"n": 2, "members": [{"name": "a"}, {"name": "b"}]}))
+        .unwrap();
+    let p = c
+        .validate_data(&json!({"n": 3, "members": [{"name": "a"}, {"name": "b"}]}))
+        .unwrap_err();
     assert_eq!(p[0].question, "members");
-    assert!(p[0].message.contains("has 2 instance(s), but repeat_count says 3"), "{p:?}");
+    assert!(
+        p[0].message
+            .contains("has 2 instance(s), but repeat_count says 3"),
+        "{p:?}"
+    );
 }
