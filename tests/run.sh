@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== lint"
+echo "== format and lint"
+cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # The server's tests run on SQLite and on PostgreSQL: start a private cluster.
