@@ -47,11 +47,29 @@ async fn run(config: Config) -> Result<(), ServerError> {
     }
     println!("Listening on http://{}", bound.addr);
     tracing::info!(addr = %bound.addr, "listening");
-    let served = bound
-        .serve(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+    let served = bound.serve(stop_requested()).await;
     store.close().await;
+    tracing::info!("stopped");
     served
+}
+
+/// Completes on Ctrl-C or SIGTERM (what `kill`, systemd and container runtimes send to
+/// stop a service), so either lets requests in flight finish before the server exits.
+async fn stop_requested() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; stop with Ctrl-C");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: finishing the requests in flight");
 }
