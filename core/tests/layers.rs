@@ -1,6 +1,7 @@
 //! The core's layering, as ARCHITECTURE.md draws it: each top-level module may use the
 //! modules of its own layer and of the layers above it, never one below. A new module
 //! must be placed in a layer here and in ARCHITECTURE.md before it can be used.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::fs;
