@@ -28,3 +28,6 @@ tests/android.sh
 
 echo "== swift and c checks (tests/swift.sh)"
 tests/swift.sh
+
+echo "== phone library size (tests/size.sh)"
+tests/size.sh

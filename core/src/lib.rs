@@ -4,6 +4,9 @@
 
 uniffi::setup_scaffolding!("branchbook");
 
+// Links the SQLCipher library that rusqlite uses (it holds no Rust items).
+use branchbook_sqlcipher as _;
+
 pub mod api;
 pub mod domain;
 pub mod engine;

@@ -171,3 +171,66 @@ fn an_encrypted_store_seals_its_photo_files_too() {
         "without a key photos stay plain JPEG"
     );
 }
+
+/// A phone's store as the build before this one wrote it (SQLCipher on OpenSSL, photos
+/// sealed whole): `tests/data/old-phone`, key `[7; 32]`, one roster member and a gathering
+/// with one photo.
+const OLD_PHONE_PHOTO: &str = "0f42c0873f0203c046d7ee86e74e9a3fe1c533602e1883ad873d8ab4684da5ae";
+
+/// Copies the old phone's store into `to` (opening migrates it in place).
+fn old_phone(to: &Path) -> std::path::PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/old-phone");
+    std::fs::create_dir_all(to.join("phone.db.photos")).unwrap();
+    std::fs::copy(from.join("phone.db"), to.join("phone.db")).unwrap();
+    for entry in std::fs::read_dir(from.join("phone.db.photos")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            to.join("phone.db.photos").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    to.join("phone.db")
+}
+
+#[test]
+fn a_store_written_by_the_openssl_build_opens_with_its_data_and_photo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = old_phone(dir.path());
+    assert!(matches!(
+        Store::open(&db, Some(&[8; 32])),
+        Err(StoreError::WrongKey { .. })
+    ));
+    let store = Store::open(&db, Some(&KEY)).unwrap();
+    let found = store.search_members("thao thi do", Page::first(5)).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].full_name, "Thào Thị Dợ");
+    let jpeg = store.photo_bytes(OLD_PHONE_PHOTO).unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&jpeg)), OLD_PHONE_PHOTO);
+    assert!(
+        store
+            .thumbnail_bytes(OLD_PHONE_PHOTO)
+            .unwrap()
+            .starts_with(&[0xFF, 0xD8])
+    );
+    drop(store);
+    // Written by this build, read again.
+    let store = Store::open(&db, Some(&KEY)).unwrap();
+    store
+        .create_household(&HouseholdInput {
+            village: "Bản Phùng".into(),
+            head_name: "Giàng A Páo".into(),
+            ..HouseholdInput::default()
+        })
+        .unwrap();
+    drop(store);
+    let store = Store::open(&db, Some(&KEY)).unwrap();
+    assert_eq!(
+        store.search_members("thao", Page::first(5)).unwrap().len(),
+        1
+    );
+    assert_eq!(
+        hex::encode(Sha256::digest(store.photo_bytes(OLD_PHONE_PHOTO).unwrap())),
+        OLD_PHONE_PHOTO
+    );
+}

@@ -87,7 +87,7 @@ impl BinOp {
 
 /// A regular expression compiled from a literal pattern.
 #[derive(Debug, Clone)]
-pub struct Pattern(pub Arc<regex::Regex>);
+pub struct Pattern(pub Arc<regex_lite::Regex>);
 
 impl PartialEq for Pattern {
     fn eq(&self, other: &Self) -> bool {

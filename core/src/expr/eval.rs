@@ -108,7 +108,7 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         Func::StringLength => Value::Number(arg_or_current(0).to_str().chars().count() as f64),
         Func::Regex => {
             let matched =
-                regex::Regex::new(&string(1)).is_ok_and(|re| re.is_match(&arg(0).to_str()));
+                regex_lite::Regex::new(&string(1)).is_ok_and(|re| re.is_match(&arg(0).to_str()));
             Value::Bool(matched)
         }
         Func::Concat => {

@@ -271,7 +271,7 @@ fn regex_call(
     offset: usize,
 ) -> Result<Expr<Reference>, ParseError> {
     if let (Some(Expr::String(pattern)), 2) = (args.get(1), args.len()) {
-        let re = regex::Regex::new(pattern).map_err(|e| ParseError {
+        let re = regex_lite::Regex::new(pattern).map_err(|e| ParseError {
             offset,
             message: format!("invalid regular expression '{pattern}': {e}"),
         })?;
@@ -485,6 +485,14 @@ mod tests {
         let e = err("${a} and regex(., '[a-')");
         assert_eq!(e.offset, 9);
         assert!(e.message.contains("invalid regular expression"));
+        // Unicode property classes are not supported (ASCII \d \w \s, as JavaRosa and
+        // Enketo): the form is refused when it loads, never at an answer.
+        let e = err("regex(., '^\\p{L}+$')");
+        assert!(
+            e.message.contains("invalid regular expression"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -296,6 +296,26 @@ fn regular_expressions() {
 }
 
 #[test]
+fn regular_expressions_follow_javarosa_and_enketo() {
+    // \d, \w and \s are ASCII, as in Java's java.util.regex (JavaRosa) and JavaScript
+    // (Enketo): Arabic-Indic digits are not digits, a Vietnamese letter is not \w.
+    assert!(b("regex('0912', '^\\d{4}$')"));
+    assert!(!b("regex('٠٩١٢', '^\\d{4}$')"));
+    assert!(!b("regex('ị', '^\\w$')"));
+    assert!(b("regex('a_1', '^\\w+$')"));
+    // Characters are code points: '.' is one Vietnamese letter, and ranges of letters
+    // with diacritics work in classes.
+    assert!(b("regex('ị', '^.$')"));
+    assert!(b("regex(${name}, '^[A-Za-zÀ-ỹĐđ ]+$')"));
+    assert!(!b("regex('Thào 3', '^[A-Za-zÀ-ỹĐđ ]+$')"));
+    // (?i) folds ASCII letters.
+    assert!(b("regex('ABC', '(?i)^abc$')"));
+    // Unicode property classes are not supported: a computed one is false, not a panic
+    // (a literal one is refused when the form loads, see the parser's tests).
+    assert!(!b("regex('a', concat('\\p{', 'L}'))"));
+}
+
+#[test]
 fn conditionals() {
     assert_eq!(s("if(${age} > 18, 'adult', 'child')"), "adult");
     assert_eq!(s("if(${empty}, 'x', 'y')"), "y");

@@ -300,6 +300,21 @@ mod tests {
     }
 
     #[test]
+    fn an_encrypted_store_runs_on_sqlcipher_with_libtomcrypt_not_openssl() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("k.db"), Some(&[3; KEY_LEN])).unwrap();
+        store
+            .read(|tx| {
+                let provider: String = tx.query_row("PRAGMA cipher_provider", [], |r| r.get(0))?;
+                let version: String = tx.query_row("PRAGMA cipher_version", [], |r| r.get(0))?;
+                assert_eq!(provider, "libtomcrypt");
+                assert!(version.starts_with("4."), "SQLCipher 4: {version}");
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
     fn a_key_of_the_wrong_length_is_refused_before_touching_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k.db");
