@@ -529,8 +529,12 @@ impl r2d2::ManageConnection for SqliteManager {
     fn connect(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
         let conn = rusqlite::Connection::open(&self.path)?;
         conn.busy_timeout(Duration::from_secs(30))?;
+        // synchronous = FULL: every commit syncs the WAL before it returns, so what the
+        // server acknowledges (an accepted record, a finished photo) survives a power
+        // cut. NORMAL syncs only at checkpoints: a crash could take back an answer the
+        // phone already counted as sent.
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
         )?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)

@@ -16,6 +16,8 @@ pub mod photos;
 pub mod read;
 pub mod records;
 pub mod roster;
+#[cfg(test)]
+mod schema_tests;
 
 use std::path::Path;
 
@@ -56,19 +58,36 @@ impl AsDbError for StoreError {
     }
 }
 
-/// Numbered migrations, written in SQLite's dialect (see [`postgres_dialect`]); applied
-/// in order, each once.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/001_initial.sql"))];
-
-/// A migration's text for PostgreSQL. The schema sticks to what both engines share
-/// (text, integers, `ON CONFLICT`, `RETURNING`), so the two differ only in how a key
-/// counts itself up and in integer width (PostgreSQL's `BIGINT` matches SQLite's 64-bit
-/// `INTEGER`).
-fn postgres_dialect(sqlite: &str) -> String {
-    sqlite
-        .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
-        .replace(" INTEGER", " BIGINT")
+/// One numbered migration, in each engine's dialect (`migrations/README.md` says how to
+/// add one); applied in order, each once.
+struct Migration {
+    version: i64,
+    sqlite: &'static str,
+    postgres: &'static str,
 }
+
+impl Migration {
+    fn script(&self, engine: Engine) -> &'static str {
+        match engine {
+            Engine::Sqlite => self.sqlite,
+            Engine::Postgres => self.postgres,
+        }
+    }
+}
+
+/// A migration from the two files of the same name in `migrations/sqlite` and
+/// `migrations/postgres`.
+macro_rules! migration {
+    ($version:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            sqlite: include_str!(concat!("migrations/sqlite/", $file)),
+            postgres: include_str!(concat!("migrations/postgres/", $file)),
+        }
+    };
+}
+
+const MIGRATIONS: &[Migration] = &[migration!(1, "001_initial.sql")];
 
 /// The server's database.
 pub struct Store {
@@ -113,18 +132,15 @@ impl Store {
             )?;
             let applied = conn.query("SELECT version FROM schema_migrations", &[])?;
             let applied: Vec<i64> = applied.iter().map(|r| r.int(0)).collect::<Result<_, _>>()?;
-            for (version, script) in MIGRATIONS {
-                if applied.contains(version) {
+            for migration in MIGRATIONS {
+                let version = migration.version;
+                if applied.contains(&version) {
                     continue;
                 }
-                let script = match engine {
-                    Engine::Sqlite => (*script).to_owned(),
-                    Engine::Postgres => postgres_dialect(script),
-                };
-                Database::run_script(conn, &script)?;
+                Database::run_script(conn, migration.script(engine))?;
                 conn.exec(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-                    &[(*version).into(), chrono::Utc::now().into()],
+                    &[version.into(), chrono::Utc::now().into()],
                 )?;
                 tracing::info!(version, "applied migration");
             }
@@ -156,16 +172,6 @@ fn next_change_seq(conn: &mut dyn Conn) -> Result<i64, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_postgres_dialect_changes_only_keys_and_integer_width() {
-        let sql = "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL, s TEXT, m INTEGER)";
-        assert_eq!(
-            postgres_dialect(sql),
-            "CREATE TABLE t (seq BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, s TEXT, m BIGINT)"
-        );
-        assert!(!postgres_dialect(MIGRATIONS[0].1).contains("INTEGER"));
-    }
 
     #[test]
     fn a_store_opens_twice_without_migrating_again() {

@@ -3,6 +3,7 @@
 //! a real HTTP client with helpers for the officials' API and the sync protocol.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
+pub mod cluster;
 pub mod fixtures;
 pub mod program;
 pub mod story;
