@@ -1,18 +1,29 @@
 //! Photo bytes on the filesystem, content-addressed by SHA-256. An upload in progress is
 //! a partial file per (photo, branch), so branches never see or disturb each other's
 //! uploads; its length is the number of bytes received, which is where the client
-//! resumes. When the last byte arrives the file is hashed: a match is synced and
-//! renamed into place atomically, a mismatch is deleted.
+//! resumes. Chunks are written by one blocking task per batch of body frames (plain
+//! `write` calls, no buffer copies through the async file layer), and the upload's hash
+//! is carried from chunk to chunk, so when the last byte arrives the file is checked
+//! without being read again: a match is synced and renamed into place atomically, a
+//! mismatch is deleted. (After a restart the hash of the bytes already there is
+//! computed once from the file.)
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
+
+/// Body bytes gathered before they are written (one blocking write per batch).
+const WRITE_BATCH: usize = 256 * 1024;
+/// Uploads whose running hash is kept between chunks; past this an arbitrary one is
+/// forgotten (its hash is then computed from its file when it continues).
+const HASHES_KEPT: usize = 4096;
 
 /// A failure while receiving or reading photo bytes.
 #[derive(Debug, thiserror::Error)]
@@ -31,10 +42,40 @@ pub enum PhotoError {
     Body(String),
 }
 
+/// The hash of the first `bytes` of an upload's partial file.
+struct Running {
+    bytes: u64,
+    hash: Sha256,
+}
+
 /// The photo folder.
 pub struct PhotoFiles {
     root: PathBuf,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    hashes: Mutex<HashMap<String, Running>>,
+}
+
+/// Runs blocking file work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, PhotoError> + Send + 'static,
+) -> Result<T, PhotoError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
+}
+
+/// The hash of the first `len` bytes of the file at `path`.
+fn hash_prefix(path: &Path, len: u64) -> Result<Sha256, PhotoError> {
+    let mut hash = Sha256::new();
+    let mut file = File::open(path)?.take(len);
+    let mut buf = vec![0u8; WRITE_BATCH];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hash);
+        }
+        hash.update(&buf[..n]);
+    }
 }
 
 impl PhotoFiles {
@@ -44,6 +85,7 @@ impl PhotoFiles {
         Ok(PhotoFiles {
             root: root.to_owned(),
             locks: Mutex::new(HashMap::new()),
+            hashes: Mutex::new(HashMap::new()),
         })
     }
 
@@ -53,7 +95,30 @@ impl PhotoFiles {
     }
 
     fn partial_path(&self, sha256: &str, branch: Uuid) -> PathBuf {
-        self.root.join("partial").join(format!("{sha256}.{branch}"))
+        self.root.join("partial").join(upload_key(sha256, branch))
+    }
+
+    fn hashes(&self) -> MutexGuard<'_, HashMap<String, Running>> {
+        self.hashes.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The running hash of an upload when it covers exactly its first `bytes`.
+    fn take_hash(&self, key: &str, bytes: u64) -> Option<Sha256> {
+        self.hashes()
+            .remove(key)
+            .filter(|r| r.bytes == bytes)
+            .map(|r| r.hash)
+    }
+
+    fn keep_hash(&self, key: String, bytes: u64, hash: Sha256) {
+        let mut hashes = self.hashes();
+        if hashes.len() >= HASHES_KEPT
+            && !hashes.contains_key(&key)
+            && let Some(other) = hashes.keys().next().cloned()
+        {
+            hashes.remove(&other);
+        }
+        hashes.insert(key, Running { bytes, hash });
     }
 
     /// True when the complete photo is on disk.
@@ -87,17 +152,15 @@ impl PhotoFiles {
 
     /// Serialises writers of one partial file (two phones of a branch uploading one photo).
     pub fn lock(&self, sha256: &str, branch: Uuid) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self
-            .locks
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
         locks.retain(|_, l| Arc::strong_count(l) > 1);
-        Arc::clone(locks.entry(format!("{sha256}.{branch}")).or_default())
+        Arc::clone(locks.entry(upload_key(sha256, branch)).or_default())
     }
 
-    /// Appends a body to a branch's partial file, refusing bytes past `total`. Bytes
-    /// written before a broken stream are kept (the client resumes after them). Returns
-    /// the bytes now received. The caller holds [`Self::lock`] and checked the offset.
+    /// Appends a body to a branch's partial file, refusing bytes past `total`, and carries
+    /// the upload's hash over them. Bytes written before a broken stream are kept (the
+    /// client resumes after them). Returns the bytes now received. The caller holds
+    /// [`Self::lock`] and checked the offset.
     pub async fn append<S, E>(
         &self,
         sha256: &str,
@@ -109,62 +172,98 @@ impl PhotoFiles {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
+        let key = upload_key(sha256, branch);
         let path = self.partial_path(sha256, branch);
-        let mut file = tokio::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .await?;
-        let mut received = file.metadata().await?.len();
+        let (mut file, mut received) = blocking(move || {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)?;
+            let len = file.metadata()?.len();
+            Ok((file, len))
+        })
+        .await?;
+        let mut hash = match self.take_hash(&key, received) {
+            Some(hash) => hash,
+            None => {
+                let path = self.partial_path(sha256, branch);
+                blocking(move || hash_prefix(&path, received)).await?
+            }
+        };
+        let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH);
         let mut outcome = Ok(());
-        while let Some(chunk) = body.next().await {
-            let chunk = match chunk {
-                Ok(c) => c,
-                Err(e) => {
+        loop {
+            let frame = body.next().await;
+            let end = match &frame {
+                None => true,
+                Some(Err(e)) => {
                     outcome = Err(PhotoError::Body(e.to_string()));
-                    break;
+                    true
+                }
+                Some(Ok(bytes)) => {
+                    if received + (batch.len() + bytes.len()) as u64 > total {
+                        outcome = Err(PhotoError::PastEnd { total });
+                        true
+                    } else {
+                        batch.extend_from_slice(bytes);
+                        false
+                    }
                 }
             };
-            if received + chunk.len() as u64 > total {
-                outcome = Err(PhotoError::PastEnd { total });
+            if batch.len() >= WRITE_BATCH || (end && !batch.is_empty()) {
+                let written = batch.len() as u64;
+                // A failed write leaves the file's end unknown: the hash is dropped and
+                // computed from the file when the upload continues.
+                (file, hash, batch) = blocking(move || {
+                    file.write_all(&batch)?;
+                    hash.update(&batch);
+                    batch.clear();
+                    Ok((file, hash, batch))
+                })
+                .await?;
+                received += written;
+            }
+            if end {
                 break;
             }
-            file.write_all(&chunk).await?;
-            received += chunk.len() as u64;
         }
-        file.flush().await?;
+        self.keep_hash(key, received, hash);
         outcome.map(|()| received)
     }
 
     /// Checks a fully received partial file against its name: on a match it is synced and
     /// renamed into place (true); on a mismatch it is deleted (false).
     pub async fn finish(&self, sha256: &str, branch: Uuid) -> Result<bool, PhotoError> {
+        let key = upload_key(sha256, branch);
         let partial = self.partial_path(sha256, branch);
-        let mut file = tokio::fs::File::open(&partial).await?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            let n = file.read(&mut buf).await?;
-            if n == 0 {
-                break;
+        let received = self.received(sha256, branch).await?;
+        let hash = match self.take_hash(&key, received) {
+            Some(hash) => hash,
+            None => {
+                let path = partial.clone();
+                blocking(move || hash_prefix(&path, received)).await?
             }
-            hasher.update(&buf[..n]);
-        }
-        if hex::encode(hasher.finalize()) != sha256 {
-            tokio::fs::remove_file(&partial).await?;
-            return Ok(false);
-        }
-        file.sync_all().await?;
+        };
+        let matched = hex::encode(hash.finalize()) == sha256;
         let target = self.path(sha256);
-        if let Some(dir) = target.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        tokio::fs::rename(&partial, &target).await?;
-        if let Some(dir) = target.parent() {
-            // Make the rename itself durable.
-            tokio::fs::File::open(dir).await?.sync_all().await?;
-        }
-        Ok(true)
+        blocking(move || {
+            if !matched {
+                std::fs::remove_file(&partial)?;
+                return Ok(false);
+            }
+            File::open(&partial)?.sync_all()?;
+            let dir = target.parent().map(Path::to_owned);
+            if let Some(dir) = &dir {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::rename(&partial, &target)?;
+            if let Some(dir) = &dir {
+                // Make the rename itself durable.
+                File::open(dir)?.sync_all()?;
+            }
+            Ok(true)
+        })
+        .await
     }
 
     /// Every upload in progress on disk, as (photo, branch): what a restart looks at to
@@ -186,9 +285,125 @@ impl PhotoFiles {
 
     /// Deletes a branch's partial file (nothing happens when there is none).
     pub async fn discard(&self, sha256: &str, branch: Uuid) -> Result<(), PhotoError> {
+        self.hashes().remove(&upload_key(sha256, branch));
         match tokio::fs::remove_file(self.partial_path(sha256, branch)).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
             _ => Ok(()),
         }
+    }
+}
+
+/// The name of a branch's upload of a photo (its partial file's name).
+fn upload_key(sha256: &str, branch: Uuid) -> String {
+    format!("{sha256}.{branch}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(parts: &[&[u8]]) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Unpin {
+        futures_util::stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok(Bytes::copy_from_slice(p)))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn photo(len: usize) -> (Vec<u8>, String) {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 13 % 241) as u8).collect();
+        let sha = hex::encode(Sha256::digest(&bytes));
+        (bytes, sha)
+    }
+
+    #[tokio::test]
+    async fn chunks_carry_the_hash_so_the_last_one_checks_the_photo_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path()).unwrap();
+        let branch = Uuid::now_v7();
+        let (bytes, sha) = photo(3 * WRITE_BATCH + 100);
+        let total = bytes.len() as u64;
+        let (a, rest) = bytes.split_at(WRITE_BATCH + 7);
+        let (b, c) = rest.split_at(WRITE_BATCH);
+        let held = files.append(&sha, branch, total, body(&[a])).await.unwrap();
+        assert_eq!(held, a.len() as u64);
+        // Many small frames in one chunk are written in batches.
+        let frames: Vec<&[u8]> = b.chunks(1000).collect();
+        files
+            .append(&sha, branch, total, body(&frames))
+            .await
+            .unwrap();
+        files.append(&sha, branch, total, body(&[c])).await.unwrap();
+        assert_eq!(files.received(&sha, branch).await.unwrap(), total);
+        assert_eq!(
+            files
+                .hashes()
+                .get(&upload_key(&sha, branch))
+                .map(|r| r.bytes),
+            Some(total),
+            "the running hash covers every byte"
+        );
+        assert!(files.finish(&sha, branch).await.unwrap());
+        assert_eq!(std::fs::read(files.path(&sha)).unwrap(), bytes);
+        assert!(files.hashes().is_empty());
+        assert_eq!(files.partials().await.unwrap(), vec![]);
+    }
+
+    #[tokio::test]
+    async fn after_a_restart_the_bytes_already_there_are_hashed_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let branch = Uuid::now_v7();
+        let (bytes, sha) = photo(100_000);
+        let total = bytes.len() as u64;
+        {
+            let files = PhotoFiles::open(dir.path()).unwrap();
+            files
+                .append(&sha, branch, total, body(&[&bytes[..40_000]]))
+                .await
+                .unwrap();
+        }
+        let files = PhotoFiles::open(dir.path()).unwrap();
+        files
+            .append(&sha, branch, total, body(&[&bytes[40_000..]]))
+            .await
+            .unwrap();
+        assert!(files.finish(&sha, branch).await.unwrap());
+        assert!(files.exists(&sha).await);
+    }
+
+    #[tokio::test]
+    async fn bytes_that_do_not_match_their_name_are_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path()).unwrap();
+        let branch = Uuid::now_v7();
+        let (mut bytes, sha) = photo(5000);
+        bytes[4999] ^= 1;
+        files
+            .append(&sha, branch, 5000, body(&[&bytes]))
+            .await
+            .unwrap();
+        assert!(!files.finish(&sha, branch).await.unwrap());
+        assert_eq!(files.received(&sha, branch).await.unwrap(), 0);
+        assert!(!files.exists(&sha).await);
+        assert!(files.hashes().is_empty());
+    }
+
+    #[tokio::test]
+    async fn bytes_past_the_announced_size_are_refused_and_those_before_them_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path()).unwrap();
+        let branch = Uuid::now_v7();
+        let (bytes, sha) = photo(5000);
+        let outcome = files
+            .append(&sha, branch, 5000, body(&[&bytes[..3000], &bytes[..3000]]))
+            .await;
+        assert!(matches!(outcome, Err(PhotoError::PastEnd { total: 5000 })));
+        assert_eq!(files.received(&sha, branch).await.unwrap(), 3000);
+        files
+            .append(&sha, branch, 5000, body(&[&bytes[3000..]]))
+            .await
+            .unwrap();
+        assert!(files.finish(&sha, branch).await.unwrap());
     }
 }
