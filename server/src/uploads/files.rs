@@ -1,9 +1,9 @@
 //! Photo bytes on the filesystem, content-addressed by SHA-256. An upload in progress is
 //! a partial file per (photo, branch), so branches never see or disturb each other's
 //! uploads; its length is the number of bytes received, which is where the client
-//! resumes. Chunks are written by one blocking task per batch of body frames (plain
-//! `write` calls, no buffer copies through the async file layer), and the upload's hash
-//! is carried from chunk to chunk, so when the last byte arrives the file is checked
+//! resumes. Body frames are gathered into batches, each written and hashed by one
+//! blocking task (plain `write` calls, no copies through the async file layer) while
+//! the next batch is received, and the upload's hash is carried from chunk to chunk, so when the last byte arrives the file is checked
 //! without being read again: a match is synced and renamed into place atomically, a
 //! mismatch is deleted. (After a restart the hash of the bytes already there is
 //! computed once from the file.)
@@ -76,6 +76,20 @@ fn hash_prefix(path: &Path, len: u64) -> Result<Sha256, PhotoError> {
         }
         hash.update(&buf[..n]);
     }
+}
+
+/// A partial file open for appending, and the hash of everything in it.
+struct Writer {
+    file: File,
+    hash: Sha256,
+}
+
+/// Waits for a batch's blocking task.
+async fn joined(
+    task: tokio::task::JoinHandle<Result<Writer, PhotoError>>,
+) -> Result<Writer, PhotoError> {
+    task.await
+        .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
 }
 
 impl PhotoFiles {
@@ -158,9 +172,10 @@ impl PhotoFiles {
     }
 
     /// Appends a body to a branch's partial file, refusing bytes past `total`, and carries
-    /// the upload's hash over them. Bytes written before a broken stream are kept (the
-    /// client resumes after them). Returns the bytes now received. The caller holds
-    /// [`Self::lock`] and checked the offset.
+    /// the upload's hash over them. Frames are gathered into batches; each batch is
+    /// written and hashed by a blocking task while the next one is received. Bytes
+    /// written before a broken stream are kept (the client resumes after them). Returns
+    /// the bytes now received. The caller holds [`Self::lock`] and checked the offset.
     pub async fn append<S, E>(
         &self,
         sha256: &str,
@@ -174,7 +189,7 @@ impl PhotoFiles {
     {
         let key = upload_key(sha256, branch);
         let path = self.partial_path(sha256, branch);
-        let (mut file, mut received) = blocking(move || {
+        let (file, start) = blocking(move || {
             let file = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
@@ -183,52 +198,72 @@ impl PhotoFiles {
             Ok((file, len))
         })
         .await?;
-        let mut hash = match self.take_hash(&key, received) {
+        let hash = match self.take_hash(&key, start) {
             Some(hash) => hash,
             None => {
                 let path = self.partial_path(sha256, branch);
-                blocking(move || hash_prefix(&path, received)).await?
+                blocking(move || hash_prefix(&path, start)).await?
             }
         };
+        // The file and the hash travel with each batch's blocking task and come back.
+        let mut writer = Some(Writer { file, hash });
+        let mut writing: Option<tokio::task::JoinHandle<Result<Writer, PhotoError>>> = None;
+        let mut written = start;
+        let mut accepted = start;
         let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH);
         let mut outcome = Ok(());
         loop {
             let frame = body.next().await;
-            let end = match &frame {
+            let end = match frame {
                 None => true,
                 Some(Err(e)) => {
                     outcome = Err(PhotoError::Body(e.to_string()));
                     true
                 }
+                Some(Ok(bytes)) if accepted + bytes.len() as u64 > total => {
+                    outcome = Err(PhotoError::PastEnd { total });
+                    true
+                }
                 Some(Ok(bytes)) => {
-                    if received + (batch.len() + bytes.len()) as u64 > total {
-                        outcome = Err(PhotoError::PastEnd { total });
-                        true
-                    } else {
-                        batch.extend_from_slice(bytes);
-                        false
-                    }
+                    accepted += bytes.len() as u64;
+                    batch.extend_from_slice(&bytes);
+                    false
                 }
             };
-            if batch.len() >= WRITE_BATCH || (end && !batch.is_empty()) {
-                let written = batch.len() as u64;
-                // A failed write leaves the file's end unknown: the hash is dropped and
-                // computed from the file when the upload continues.
-                (file, hash, batch) = blocking(move || {
-                    file.write_all(&batch)?;
-                    hash.update(&batch);
-                    batch.clear();
-                    Ok((file, hash, batch))
-                })
-                .await?;
-                received += written;
+            let flush = batch.len() >= WRITE_BATCH || (end && !batch.is_empty());
+            if !flush {
+                if end {
+                    break;
+                }
+                continue;
             }
+            // One batch in flight at a time: the one before must be on disk first.
+            if let Some(task) = writing.take() {
+                writer = Some(joined(task).await?);
+            }
+            let Some(mut w) = writer.take() else {
+                return Err(PhotoError::Io(std::io::Error::other("no writer")));
+            };
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(WRITE_BATCH));
+            written += full.len() as u64;
+            writing = Some(tokio::task::spawn_blocking(move || {
+                w.file.write_all(&full)?;
+                w.hash.update(&full);
+                Ok(w)
+            }));
             if end {
                 break;
             }
         }
-        self.keep_hash(key, received, hash);
-        outcome.map(|()| received)
+        if let Some(task) = writing.take() {
+            // A failed write leaves the file's end unknown: the hash is dropped and
+            // computed from the file when the upload continues.
+            writer = Some(joined(task).await?);
+        }
+        if let Some(w) = writer {
+            self.keep_hash(key, written, w.hash);
+        }
+        outcome.map(|()| written)
     }
 
     /// Checks a fully received partial file against its name: on a match it is synced and
