@@ -16,10 +16,10 @@ device=aarch64-apple-ios
 simulators=(aarch64-apple-ios-sim x86_64-apple-ios)
 rustup target add "$device" "${simulators[@]}"
 
-# Phones do not read .xlsx files but do send: the `sync-client` feature without `xlsx`
-# (see core/Cargo.toml).
+# The facade crate (core/ffi), the only library built for the apps. Phones do not read
+# .xlsx files but do send: the `sync-client` feature without `xlsx` (see core/ffi/Cargo.toml).
 for target in "$device" "${simulators[@]}"; do
-    cargo build --locked --profile mobile -p branchbook-core --lib --no-default-features --features sync-client --target "$target"
+    cargo build --locked --profile mobile -p branchbook-ffi --lib --no-default-features --features sync-client --target "$target"
 done
 
 # The bindings, generated from a host (debug) build of the same code: they depend on the
@@ -30,18 +30,19 @@ package=ios/BranchbookCore
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/headers" "$work/simulator"
-cp "$package/Generated/BranchbookCoreFFI.h" "$work/headers/"
+# The C module BranchbookCoreFFI: the facade's header and the core types' header.
+cp "$package/Generated/BranchbookCoreFFI.h" "$package/Generated/BranchbookTypesFFI.h" "$work/headers/"
 # Inside an XCFramework the module map must be called module.modulemap.
 cp "$package/Generated/BranchbookCoreFFI.modulemap" "$work/headers/module.modulemap"
 
 lipo -create \
-    "target/${simulators[0]}/mobile/libbranchbook_core.a" \
-    "target/${simulators[1]}/mobile/libbranchbook_core.a" \
-    -output "$work/simulator/libbranchbook_core.a"
+    "target/${simulators[0]}/mobile/libbranchbook_ffi.a" \
+    "target/${simulators[1]}/mobile/libbranchbook_ffi.a" \
+    -output "$work/simulator/libbranchbook_ffi.a"
 
 rm -rf "$package/BranchbookCoreFFI.xcframework"
 xcodebuild -create-xcframework \
-    -library "target/$device/mobile/libbranchbook_core.a" -headers "$work/headers" \
-    -library "$work/simulator/libbranchbook_core.a" -headers "$work/headers" \
+    -library "target/$device/mobile/libbranchbook_ffi.a" -headers "$work/headers" \
+    -library "$work/simulator/libbranchbook_ffi.a" -headers "$work/headers" \
     -output "$package/BranchbookCoreFFI.xcframework"
 echo "built $package/BranchbookCoreFFI.xcframework"

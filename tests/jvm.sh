@@ -58,7 +58,10 @@ server=$(workspace_binary branchbook-server)
 [[ -x $sync_server && -x $server ]] || { echo "cargo built no sync_fixture_server or branchbook-server" >&2; exit 1; }
 report="$out/junit.txt"
 set +e
-java -Duniffi.component.branchbook.libraryOverride="$lib" -Dbranchbook.syncServer="$sync_server" \
+# Each generated namespace loads the library by its own property: the facade
+# (`branchbook`) and the core types (`branchbook_core`).
+java -Duniffi.component.branchbook.libraryOverride="$lib" -Duniffi.component.branchbook_core.libraryOverride="$lib" \
+    -Dbranchbook.syncServer="$sync_server" \
     -Dbranchbook.server="$server" \
     -jar "$junit" execute --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
     --class-path "$classes:$classpath:$(kotlin_lib kotlin-stdlib.jar)" \

@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 echo "== format and lint"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# Only the facade crate (core/ffi) turns on the core's `uniffi` feature: the server
+# builds without uniffi.
+if cargo tree --locked -p branchbook-server -e normal,build --prefix none | grep -q '^uniffi '; then
+    echo "branchbook-server depends on uniffi (only core/ffi may)" >&2
+    exit 1
+fi
 
 # The server's tests run on SQLite and on PostgreSQL: start a private cluster.
 source tests/postgres.sh

@@ -3,7 +3,7 @@
 # size-optimised, fat LTO, stripped; without the xlsx feature) for this machine and fails
 # when it is over the budget, or when it no longer unwinds (uniffi turns a panic inside an
 # exported call into an error for the app only when the library unwinds: see
-# core/tests/ffi_panic.rs). The library ships once per ABI in the APK and branch heads
+# core/ffi/tests/ffi_panic.rs). The library ships once per ABI in the APK and branch heads
 # download it on 3G. What makes its size: README.md, "Phone library size".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +11,9 @@ cd "$(dirname "$0")/.."
 budget=6000000 # bytes, stripped, x86-64
 
 # Only the cdylib (the staticlib for iOS would double the LTO time and size nothing new).
-cargo rustc --locked -q --profile mobile -p branchbook-core --lib \
+cargo rustc --locked -q --profile mobile -p branchbook-ffi --lib \
     --no-default-features --features sync-client --crate-type cdylib
-lib=target/mobile/libbranchbook_core.so
+lib=target/mobile/libbranchbook_ffi.so
 size=$(wc -c <"$lib")
 echo "phone library: $size bytes (budget $budget)"
 if ! readelf -S "$lib" | grep -q '\.gcc_except_table'; then

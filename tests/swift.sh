@@ -16,7 +16,7 @@
 #   5. every privacy-protected API the app uses (camera, location, photo library...) has
 #      its usage description in ios/project.yml and in each InfoPlist.strings language
 #      (tests/swift/check_permissions.py, after its own tests): iOS ends an app without it.
-#   6. the core compiles with the phones' features (`sync-client` without `xlsx`).
+#   6. the facade compiles with the phones' features (`sync-client` without `xlsx`).
 # Needs core/bindgen/generate.sh to have run (tests/run.sh does that first).
 set -euo pipefail
 source "$(dirname "$0")/lib/tools.sh"
@@ -24,41 +24,46 @@ cd "$REPO_ROOT"
 started=$(now)
 
 generated=ios/BranchbookCore/Generated
-header=$generated/BranchbookCoreFFI.h
-swift=ios/BranchbookCore/Sources/BranchbookCore/BranchbookCore.swift
-[[ -f $header && -f $swift ]] || { echo "no generated Swift bindings: run core/bindgen/generate.sh" >&2; exit 1; }
+# One Swift module from two generated files: the facade's (BranchbookCore.swift) and the
+# core types' (BranchbookTypes.swift), over one C module of two headers.
+bindings=ios/BranchbookCore/Sources/BranchbookCore
+swift_files=("$bindings/BranchbookCore.swift" "$bindings/BranchbookTypes.swift")
+for f in "$generated/BranchbookCoreFFI.h" "$generated/BranchbookTypesFFI.h" "${swift_files[@]}"; do
+    [[ -f $f ]] || { echo "no $f: run core/bindgen/generate.sh" >&2; exit 1; }
+done
 out="$TOOLS_CACHE/swift"
 mkdir -p "$out"
 
-echo "   gcc -fsyntax-only $header"
-echo '#include "BranchbookCoreFFI.h"' |
+echo "   gcc -fsyntax-only $generated/BranchbookCoreFFI.h $generated/BranchbookTypesFFI.h"
+printf '#include "%s"\n' BranchbookCoreFFI.h BranchbookTypesFFI.h |
     gcc -fsyntax-only -std=c11 -Wall -Wextra -Werror -D_Nullable= -D_Nonnull= -I "$generated" -x c -
 
 # The checks the Swift bindings make when they load, in C: the contract version and each
 # `if (uniffi_..._checksum_...() != N)` line of the generated Swift.
+# (The contract version is the same in both files.)
 {
-    sed -n 's/^ *let bindings_contract_version = \([0-9]*\)$/CONTRACT_VERSION(\1);/p' "$swift"
-    sed -n 's/^ *if (\(uniffi_[a-z0-9_]*_checksum_[a-z0-9_]*\)() != \([0-9]*\)) {$/CHECKSUM(\1, \2);/p' "$swift"
+    sed -n 's/^ *let bindings_contract_version = \([0-9]*\)$/CONTRACT_VERSION(\1);/p' "${swift_files[0]}"
+    sed -n 's/^ *if (\(uniffi_[a-z0-9_]*_checksum_[a-z0-9_]*\)() != \([0-9]*\)) {$/CHECKSUM(\1, \2);/p' "${swift_files[@]}"
 } >"$out/checksums.inc"
 # The variant number the generated Swift reads for each BranchbookError case.
 awk '/^public struct FfiConverterTypeBranchbookError:/ { on = 1 } on && /static func write/ { exit }
      on && match($0, /case [0-9]+: return \.[A-Za-z]+/) {
          split(substr($0, RSTART, RLENGTH), w, /[ :.]+/); print "#define BRANCHBOOK_ERROR_" w[4] " " w[2] }' \
-    "$swift" >"$out/errors.inc"
-grep -q 'BRANCHBOOK_ERROR_WrongKey' "$out/errors.inc" || { echo "no BranchbookError cases found in $swift" >&2; exit 1; }
-declared=$(grep -c '_checksum_[a-z0-9_]*(void' "$header" || true)
+    "$bindings/BranchbookTypes.swift" >"$out/errors.inc"
+grep -q 'BRANCHBOOK_ERROR_WrongKey' "$out/errors.inc" || { echo "no BranchbookError cases found in the bindings" >&2; exit 1; }
+declared=$(cat "$generated"/*.h | grep -c '_checksum_[a-z0-9_]*(void' || true)
 extracted=$(grep -c '^CHECKSUM' "$out/checksums.inc" || true)
-grep -q '^CONTRACT_VERSION' "$out/checksums.inc" || { echo "no contract version found in $swift" >&2; exit 1; }
+grep -q '^CONTRACT_VERSION' "$out/checksums.inc" || { echo "no contract version found in the bindings" >&2; exit 1; }
 if [[ $declared != "$extracted" ]]; then
-    echo "the header declares $declared checksum functions but $extracted were found in $swift" >&2
+    echo "the headers declare $declared checksum functions but $extracted were found in the bindings" >&2
     exit 1
 fi
 
-# The phones' build of the core (sync client, no .xlsx reader), as ios/build-xcframework.sh
+# The phones' build of the facade (sync client, no .xlsx reader), as ios/build-xcframework.sh
 # and Gradle make it for their targets, compiles without warnings (a check build of the
 # library only: it leaves the test build's cdylib alone).
-echo "   cargo check -p branchbook-core --no-default-features --features sync-client"
-phone_check=$(cargo check --locked -q -p branchbook-core --lib --no-default-features --features sync-client \
+echo "   cargo check -p branchbook-ffi --no-default-features --features sync-client"
+phone_check=$(cargo check --locked -q -p branchbook-ffi --lib --no-default-features --features sync-client \
     --message-format short 2>&1) || { echo "$phone_check" >&2; exit 1; }
 if grep -q 'warning' <<<"$phone_check"; then
     echo "$phone_check" >&2
@@ -69,7 +74,7 @@ fi
 lib=$(host_library)
 echo "   linking tests/swift/ffi_link.c with $(basename "$lib") ($extracted checksums)"
 gcc -std=c11 -Wall -Wextra -Werror -D_Nullable= -D_Nonnull= -I "$generated" -I "$out" \
-    tests/swift/ffi_link.c -L "$(dirname "$lib")" -lbranchbook_core -Wl,-rpath,"$(dirname "$lib")" \
+    tests/swift/ffi_link.c -L "$(dirname "$lib")" -lbranchbook_ffi -Wl,-rpath,"$(dirname "$lib")" \
     -o "$out/ffi_link"
 rm -rf "$out/ffi-data"
 mkdir "$out/ffi-data"
@@ -92,9 +97,9 @@ status=0
 
 mapfile -t app < <(find ios -name '*.swift' -type f -not -path '*/.build/*' -not -path 'ios/BranchbookCore/*' \
     -not -name Package.swift | LC_ALL=C sort)
-"$venv/bin/python" tests/swift/test_check_core_calls.py "$swift" 2>"$out/checker-tests.log" >"$out/checker-tests.txt" ||
+"$venv/bin/python" tests/swift/test_check_core_calls.py "${swift_files[@]}" 2>"$out/checker-tests.log" >"$out/checker-tests.txt" ||
     { status=1; cat "$out/checker-tests.log" >&2; }
-"$venv/bin/python" tests/swift/check_core_calls.py --bindings "$swift" --platform-names tests/swift/platform_names.txt \
+"$venv/bin/python" tests/swift/check_core_calls.py --bindings "${swift_files[0]}" --bindings "${swift_files[1]}" --platform-names tests/swift/platform_names.txt \
     --list "$out/core-calls.txt" "${app[@]}" >"$out/core-calls-summary.txt" || status=1
 "$venv/bin/python" tests/swift/test_check_permissions.py 2>"$out/permission-tests.log" >"$out/permission-tests.txt" ||
     { status=1; cat "$out/permission-tests.log" >&2; }

@@ -35,10 +35,10 @@ android {
     // as in CI's tests/jvm.sh.
     testOptions.unitTests.all {
         it.useJUnitPlatform()
-        it.systemProperty(
-            "uniffi.component.branchbook.libraryOverride",
-            File(repoRoot, "target/bindings/" + System.mapLibraryName("branchbook_core")).path,
-        )
+        // One library, loaded by each generated namespace: the facade's and the core types'.
+        val hostLibrary = File(repoRoot, "target/bindings/" + System.mapLibraryName("branchbook_ffi")).path
+        it.systemProperty("uniffi.component.branchbook.libraryOverride", hostLibrary)
+        it.systemProperty("uniffi.component.branchbook_core.libraryOverride", hostLibrary)
     }
 }
 
@@ -55,14 +55,14 @@ dependencies {
 
 // The core for each ABI, without the `xlsx` feature (phones do not read spreadsheets).
 val cargoNdk by tasks.registering(Exec::class) {
-    description = "Builds libbranchbook_core.so for the phone ABIs with cargo-ndk."
+    description = "Builds libbranchbook_ffi.so (the facade crate, core/ffi) for the phone ABIs with cargo-ndk."
     workingDir = repoRoot
     commandLine(
         "cargo", "ndk",
         "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
         "--platform", "26",
         "-o", rustJniLibs.get().asFile.path,
-        "build", "--profile", "mobile", "--locked", "-p", "branchbook-core", "--lib", "--no-default-features", "--features", "sync-client",
+        "build", "--profile", "mobile", "--locked", "-p", "branchbook-ffi", "--lib", "--no-default-features", "--features", "sync-client",
     )
 }
 

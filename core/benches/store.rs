@@ -14,7 +14,7 @@ use branchbook_core::domain::Sex;
 use branchbook_core::engine::{Answer, FormSession, SessionOptions, Submission};
 use branchbook_core::protocol::RosterMember;
 use branchbook_core::store::{
-    Page, PhotoOptions, RecordState, RosterChange, Store, SubmissionFilter,
+    PhotoOptions, RecordState, RosterChange, Store, SubmissionFilter, Window,
 };
 use image::{Rgb, RgbImage};
 use rand::Rng;
@@ -180,7 +180,7 @@ fn submissions(dir: &Path, key: Option<&[u8]>, n: usize) {
         ("form + draft", &by_form),
     ] {
         let (p50, p99) = time(200, || {
-            store.list_submissions(filter, Page::first(50)).unwrap()
+            store.list_submissions(filter, Window::first(50)).unwrap()
         });
         println!(
             "[{label}] list newest 50 ({name}) at {n}: p50 {} p99 {}",
@@ -192,7 +192,7 @@ fn submissions(dir: &Path, key: Option<&[u8]>, n: usize) {
         store
             .list_submissions(
                 &all,
-                Page {
+                Window {
                     offset: 5000,
                     limit: 50,
                 },
@@ -288,8 +288,8 @@ fn search(dir: &Path, key: Option<&[u8]>) {
     ];
     let mut all = vec![];
     for q in queries {
-        let hits = store.search_members(q, Page::first(50)).unwrap().len();
-        let (p50, p99) = time(100, || store.search_members(q, Page::first(50)).unwrap());
+        let hits = store.search_members(q, Window::first(50)).unwrap().len();
+        let (p50, p99) = time(100, || store.search_members(q, Window::first(50)).unwrap());
         println!(
             "[{label}] search {q:?} ({hits} on the first page): p50 {} p99 {}",
             ms(p50),
@@ -297,7 +297,7 @@ fn search(dir: &Path, key: Option<&[u8]>) {
         );
         all.extend((0..100).map(|_| {
             let s = Instant::now();
-            std::hint::black_box(store.search_members(q, Page::first(50)).unwrap());
+            std::hint::black_box(store.search_members(q, Window::first(50)).unwrap());
             s.elapsed()
         }));
     }

@@ -5,9 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 /// Sex as recorded for attendees, household members and roster members.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Woman or girl.
@@ -19,9 +18,8 @@ pub enum Sex {
 }
 
 /// Age bands used when a walk-in attendee does not know her birth year, and in reports.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum AgeGroup {
     /// Under 16.
@@ -50,9 +48,8 @@ impl AgeGroup {
 }
 
 /// What kind of gathering a branch head held; indicators count gatherings by kind.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum GatheringKind {
     /// Community policy dialogue (đối thoại chính sách).
@@ -151,7 +148,8 @@ pub fn ethnicity(key_or_code: &str) -> Option<&'static Ethnicity> {
 
 /// One ethnic group as the phone apps see it: the walk-in and household-member pickers
 /// list these, and store the `key`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EthnicGroup {
     /// Stable ASCII key stored in records ("hmong").
     pub key: String,
@@ -172,7 +170,6 @@ impl From<&Ethnicity> for EthnicGroup {
 }
 
 /// Vietnam's 54 ethnic groups in GSO code order, for the apps' pickers.
-#[uniffi::export]
 pub fn ethnic_groups() -> Vec<EthnicGroup> {
     ETHNICITIES.iter().map(EthnicGroup::from).collect()
 }

@@ -4,14 +4,13 @@
 //! `Date` (Swift). Any record field or argument of type `UtcDateTime` crosses as an
 //! instant, never as a string.
 
-use std::time::SystemTime;
-
 /// A UTC instant as the core stores it, usable in uniffi records and functions.
 pub type UtcDateTime = chrono::DateTime<chrono::Utc>;
 
-uniffi::custom_type!(UtcDateTime, SystemTime, {
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(UtcDateTime, std::time::SystemTime, {
     remote,
-    lower: |t| SystemTime::from(t),
+    lower: |t| std::time::SystemTime::from(t),
     try_lift: |t| Ok(UtcDateTime::from(t)),
 });
 
@@ -19,6 +18,7 @@ uniffi::custom_type!(UtcDateTime, SystemTime, {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use std::time::SystemTime;
 
     #[test]
     fn round_trips_through_system_time() {

@@ -126,7 +126,8 @@ pub struct Changes {
 }
 
 /// A member of the branch's Women's Union roster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RosterMember {
     /// Stable id of the member.
     pub id: Uuid,
@@ -226,7 +227,8 @@ pub struct PhotoRef {
 }
 
 /// A household in the branch's registry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HouseholdBody {
     /// Village (thôn / bản).
     pub village: String,
@@ -243,7 +245,8 @@ pub struct HouseholdBody {
 }
 
 /// A person living in a household.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HouseholdMember {
     /// Stable id of the person within the household.
     pub id: Uuid,
@@ -285,7 +288,8 @@ pub struct GatheringBody {
 }
 
 /// One attendee of a gathering: a roster member checked in, or a walk-in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Attendee {
     /// Id of this attendance entry.
     pub id: Uuid,
@@ -323,7 +327,8 @@ pub struct AuditBody {
 }
 
 /// Actions the audit trail records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     /// A record was created.
@@ -360,7 +365,8 @@ pub struct RecordResult {
 }
 
 /// Outcome of one record in a push.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordStatus {
     /// Stored now.

@@ -19,8 +19,8 @@ use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::engine::{Answer, SessionOptions};
 use branchbook_core::protocol::RosterMember;
 use branchbook_core::store::{
-    GatheringDetails, HouseholdInput, MemberInput, Page, PhotoOptions, RecordState, RosterChange,
-    Store, WalkIn,
+    GatheringDetails, HouseholdInput, MemberInput, PhotoOptions, RecordState, RosterChange, Store,
+    WalkIn, Window,
 };
 use image::{Rgb, RgbImage};
 use rand::Rng;
@@ -77,7 +77,7 @@ fn child(db: &Path) {
     let store = Store::open(db, Some(&KEY)).unwrap();
     store.set_account("mai").unwrap();
     if store
-        .list_members(None, true, Page::first(1))
+        .list_members(None, true, Window::first(1))
         .unwrap()
         .is_empty()
     {
@@ -98,7 +98,7 @@ fn child(db: &Path) {
         println!("R {ROSTER}");
     }
     store.add_form(&form_json(), None).unwrap();
-    let members = store.list_members(None, false, Page::first(500)).unwrap();
+    let members = store.list_members(None, false, Window::first(500)).unwrap();
     let mut last_household = None;
     let photo_dir = tempfile::tempdir().unwrap();
     let mut rng = rand::rng();

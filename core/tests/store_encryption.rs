@@ -9,8 +9,8 @@ use branchbook_core::domain::GatheringKind;
 use branchbook_core::domain::Sex;
 use branchbook_core::protocol::RosterMember;
 use branchbook_core::store::{
-    GatheringDetails, HouseholdInput, Page, PhotoError, PhotoOptions, RosterChange, Store,
-    StoreError,
+    GatheringDetails, HouseholdInput, PhotoError, PhotoOptions, RosterChange, Store, StoreError,
+    Window,
 };
 use image::{Rgb, RgbImage};
 use sha2::{Digest, Sha256};
@@ -85,7 +85,7 @@ fn an_encrypted_store_holds_no_plaintext_and_needs_its_key() {
     ));
     let store = Store::open(&db, Some(&KEY)).unwrap();
     let found = store
-        .search_members("plaintextia do", Page::first(5))
+        .search_members("plaintextia do", Window::first(5))
         .unwrap();
     assert_eq!(found[0].full_name, SECRET_NAME);
 }
@@ -203,7 +203,9 @@ fn a_store_written_by_the_openssl_build_opens_with_its_data_and_photo() {
         Err(StoreError::WrongKey { .. })
     ));
     let store = Store::open(&db, Some(&KEY)).unwrap();
-    let found = store.search_members("thao thi do", Page::first(5)).unwrap();
+    let found = store
+        .search_members("thao thi do", Window::first(5))
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].full_name, "Thào Thị Dợ");
     let jpeg = store.photo_bytes(OLD_PHONE_PHOTO).unwrap();
@@ -240,7 +242,10 @@ fn a_store_written_by_the_openssl_build_opens_with_its_data_and_photo() {
     drop(store);
     let store = Store::open(&db, Some(&KEY)).unwrap();
     assert_eq!(
-        store.search_members("thao", Page::first(5)).unwrap().len(),
+        store
+            .search_members("thao", Window::first(5))
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use branchbook_core::domain::Sex;
 use branchbook_core::protocol::{RecordBody, RosterMember};
-use branchbook_core::store::{HouseholdInput, Page, RosterChange, Store};
+use branchbook_core::store::{HouseholdInput, RosterChange, Store, Window};
 use uuid::Uuid;
 
 const BATCH: usize = 25;
@@ -41,7 +41,7 @@ fn a_reader_on_a_second_connection_sees_whole_changes_only() {
             while !done.load(Ordering::Acquire) {
                 // A roster patch is one transaction: the reader sees whole batches.
                 let members = reader
-                    .list_members(None, true, Page::first(Page::MAX_LIMIT))
+                    .list_members(None, true, Window::first(Window::MAX_LIMIT))
                     .unwrap();
                 assert_eq!(members.len() % BATCH, 0, "saw {} members", members.len());
                 // A household change and its audit entry are one transaction.
@@ -77,7 +77,7 @@ fn a_reader_on_a_second_connection_sees_whole_changes_only() {
     assert!(reads > 0);
     assert_eq!(
         reader
-            .list_members(None, true, Page::first(Page::MAX_LIMIT))
+            .list_members(None, true, Window::first(Window::MAX_LIMIT))
             .unwrap()
             .len(),
         BATCH * BATCHES

@@ -9,6 +9,7 @@
 //! text, booleans as 0/1. Both engines then run the same SQL, written with `$1`-style
 //! placeholders (SQLite reads them as `?1`).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -34,6 +35,12 @@ pub enum DbError {
     /// The database was closed.
     #[error("the database is closed")]
     Closed,
+    /// A connection was about to be opened, used or closed on a thread that drives async
+    /// tasks, where blocking stalls every request on that thread (and the synchronous
+    /// PostgreSQL client panics): async code must reach the store through
+    /// [`crate::store::Gateway`].
+    #[error("database work on an async thread: reach the store through its gateway")]
+    AsyncThread,
     /// A column held something the code did not expect (a bug or a hand-edited database).
     #[error("unexpected value in column {column}: {detail}")]
     Decode {
@@ -296,6 +303,41 @@ pub trait Conn {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs store work for async code (see [`on_store_thread`]).
+    static STORE_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` as store work on behalf of async code: the one place (called by
+/// [`crate::store::Gateway`] on tokio's blocking pool) where a thread inside the runtime
+/// may open, use and close connections.
+pub(crate) fn on_store_thread<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STORE_THREAD.set(self.0);
+        }
+    }
+    let _restore = Restore(STORE_THREAD.replace(true));
+    f()
+}
+
+/// True where connections may block: a thread outside any tokio runtime (a test, a
+/// benchmark, r2d2's own threads) or one running [`on_store_thread`]. Everywhere else in
+/// a runtime (its async workers, and blocking threads not started by the gateway) a
+/// connection is refused with [`DbError::AsyncThread`] before it is touched.
+fn may_block() -> bool {
+    STORE_THREAD.get() || tokio::runtime::Handle::try_current().is_err()
+}
+
+fn check_thread() -> Result<(), DbError> {
+    if may_block() {
+        Ok(())
+    } else {
+        Err(DbError::AsyncThread)
+    }
+}
+
 /// Which engine a database runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -321,6 +363,7 @@ enum Pool {
 impl Database {
     /// Opens (creating if needed) the SQLite database file at `path`.
     pub fn open_sqlite(path: &Path, max_connections: u32) -> Result<Database, DbError> {
+        check_thread()?;
         let manager = SqliteManager {
             path: path.to_owned(),
         };
@@ -339,6 +382,7 @@ impl Database {
         config: postgres::Config,
         max_connections: u32,
     ) -> Result<Database, DbError> {
+        check_thread()?;
         let manager = PostgresManager { config };
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
@@ -358,7 +402,9 @@ impl Database {
         }
     }
 
+    /// The pool, once this thread is known to be one where connections may block.
     fn pool(&self) -> Result<&Pool, DbError> {
+        check_thread()?;
         self.pool.as_ref().ok_or(DbError::Closed)
     }
 
@@ -431,10 +477,11 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        // The synchronous PostgreSQL client runs its own small runtime, which must not be
-        // shut down on an async thread: close the pool on a plain thread instead.
-        if let Some(Pool::Postgres(pool)) = self.pool.take()
-            && tokio::runtime::Handle::try_current().is_ok()
+        // Closing connections blocks (SQLite checkpoints; the synchronous PostgreSQL
+        // client runs a runtime of its own, which panics inside another): where that may
+        // not happen, close them on a plain thread of their own.
+        if let Some(pool) = self.pool.take()
+            && !may_block()
         {
             std::thread::spawn(move || drop(pool));
         }

@@ -2,10 +2,9 @@
 //! photos) or on PostgreSQL. On first start it creates the `admin` account and prints
 //! its one-time password once, on standard output.
 
-use std::sync::Arc;
-
 use branchbook_server::config::Config;
 use branchbook_server::server::{ServerError, bind, ensure_admin, open_store};
+use branchbook_server::store::Gateway;
 use clap::Parser;
 
 #[tokio::main]
@@ -32,14 +31,13 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), ServerError> {
-    let store = Arc::new(open_store(&config)?);
+    let for_open = config.clone();
+    let store = Gateway::open(move || open_store(&for_open)).await?;
     tracing::info!(engine = ?store.engine(), data_dir = %config.data_dir.display(), "store open");
     // Bind first: the administrator is created (and its password shown) only once the
     // server can serve, so a start that fails (port taken) never spends the password.
-    let bound = bind(config, Arc::clone(&store)).await?;
-    let password = tokio::task::spawn_blocking(move || ensure_admin(&store))
-        .await
-        .map_err(|e| ServerError::Task(e.to_string()))??;
+    let bound = bind(config, store.clone()).await?;
+    let password = store.call(|s| Ok(ensure_admin(s))).await??;
     if let Some(password) = password {
         // Standard output only, once: never through the logger.
         println!(
@@ -49,9 +47,29 @@ async fn run(config: Config) -> Result<(), ServerError> {
     }
     println!("Listening on http://{}", bound.addr);
     tracing::info!(addr = %bound.addr, "listening");
-    bound
-        .serve(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    let served = bound.serve(stop_requested()).await;
+    store.close().await;
+    tracing::info!("stopped");
+    served
+}
+
+/// Completes on Ctrl-C or SIGTERM (what `kill`, systemd and container runtimes send to
+/// stop a service), so either lets requests in flight finish before the server exits.
+async fn stop_requested() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; stop with Ctrl-C");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: finishing the requests in flight");
 }

@@ -11,7 +11,7 @@ use crate::forms::FormCatalog;
 use crate::model::Role;
 use crate::secret::{hash_password, new_password};
 use crate::store::people::NewAccount;
-use crate::store::{Store, StoreError};
+use crate::store::{Gateway, Store, StoreError};
 use crate::uploads::Sweep;
 use crate::uploads::{PhotoError, PhotoFiles};
 
@@ -35,16 +35,13 @@ pub enum ServerError {
     /// The database URL could not be read.
     #[error("database URL: {0}")]
     DatabaseUrl(String),
-    /// A background task of the start-up was lost.
-    #[error("start-up task failed: {0}")]
-    Task(String),
     /// Hashing the administrator's password failed.
     #[error("{0}")]
     Hash(#[from] crate::secret::HashError),
 }
 
 /// Opens the store the configuration names: PostgreSQL when a URL is given, SQLite in the
-/// data folder otherwise.
+/// data folder otherwise. It blocks: async code opens it through [`Gateway::open`].
 pub fn open_store(config: &Config) -> Result<Store, ServerError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::Io {
         context: format!("creating {}", config.data_dir.display()),
@@ -110,7 +107,7 @@ const SWEEP_EVERY: Duration = Duration::from_secs(6 * 3600);
 
 /// The periodic sweep of abandoned photo uploads, run while the server serves.
 struct SweepTask {
-    store: Arc<Store>,
+    store: Gateway,
     photos: Arc<PhotoFiles>,
     stale_after: Duration,
 }
@@ -155,7 +152,7 @@ impl SweepTask {
 
 /// Builds the application over an open store, finishes photo uploads a stop interrupted
 /// after their last byte, discards abandoned ones, and binds the listener.
-pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerError> {
+pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> {
     let photos = PhotoFiles::open(&config.data_dir.join("photos"))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -185,7 +182,7 @@ pub async fn bind(config: Config, store: Arc<Store>) -> Result<Bound, ServerErro
         );
     }
     let sweeps = stale_after.map(|after| SweepTask {
-        store: Arc::clone(&state.store),
+        store: state.store.clone(),
         photos: Arc::clone(&state.photos),
         stale_after: after,
     });

@@ -1,127 +1,107 @@
-//! The main job: `branchbook-server` started as a program keeps everything in its data
-//! folder, prints the administrator's one-time password on first start only (on
-//! standard output, never in the log on standard error), and serves the API.
+//! The main job: `branchbook-server` started as a program, on SQLite (its data folder) and
+//! on PostgreSQL (`--database-url`): it prints the administrator's one-time password on
+//! first start only (on standard output, never in the log on standard error), serves
+//! officials and phones, keeps everything across a restart, and stops cleanly on SIGTERM.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
-use serde_json::{Value, json};
+use branchbook_core::protocol::RecordStatus;
+use common::fixtures::household;
+use common::program::Program;
+use common::{Backend, fresh_pg_url_blocking};
+use reqwest::StatusCode;
+use uuid::Uuid;
 
-struct Running {
-    child: Child,
-    stdout: Vec<String>,
-    addr: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the binary on a free port and reads its standard output up to the line that
-/// says where it listens.
-fn start(data: &std::path::Path) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_branchbook-server"))
-        .args([
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut stdout = Vec::new();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("the server printed where it listens")
-            .unwrap();
-        stdout.push(line.clone());
-        if let Some(rest) = line.strip_prefix("Listening on http://") {
-            break rest.trim().to_owned();
-        }
+/// A data folder and, on PostgreSQL, a fresh database for the program.
+async fn setup(backend: Backend) -> Option<(tempfile::TempDir, Program)> {
+    let database_url = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(
+            tokio::task::spawn_blocking(fresh_pg_url_blocking)
+                .await
+                .unwrap()?,
+        ),
     };
-    Running {
-        child,
-        stdout,
-        addr,
-    }
-}
-
-fn stderr_of(mut running: Running) -> String {
-    let _ = running.child.kill();
-    let mut err = String::new();
-    std::io::Read::read_to_string(running.child.stderr.as_mut().unwrap(), &mut err).unwrap();
-    err
-}
-
-#[tokio::test]
-async fn first_start_prints_a_one_time_password_and_serves() {
     let data = tempfile::tempdir().unwrap();
-    let first = start(data.path());
-    let line = first
-        .stdout
-        .iter()
-        .find(|l| l.contains("one-time password"))
-        .expect("password line");
-    let password = line.rsplit(' ').next().unwrap().to_owned();
+    let program = Program::new(data.path().to_owned(), database_url);
+    Some((data, program))
+}
+
+async fn the_program_serves_keeps_its_data_across_a_restart_and_stops_on_sigterm(backend: Backend) {
+    let Some((data, setup)) = setup(backend).await else {
+        return;
+    };
+    let first = setup.start();
+    let password = first.one_time_password().expect("password line");
     assert_eq!(password.len(), 16);
-    let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("http://{}/api/v1/office/login", first.addr))
-        .json(&json!({"username": "admin", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, login) = first.api.login("admin", &password).await;
+    assert_eq!(status, StatusCode::OK, "{login}");
     assert_eq!(login["account"]["must_change_password"], true, "{login}");
-    let log = stderr_of(first);
+    let admin = first.api.login_fresh("admin", &password).await;
+
+    // A phone enrolls and pushes a batch.
+    let device = first.api.branch_with_device(&admin).await;
+    let records: Vec<_> = (0..5).map(|i| household(Uuid::now_v7(), 1, i)).collect();
+    let pushed = first.api.push(&device.token, &records).await;
+    assert!(
+        pushed
+            .results
+            .iter()
+            .all(|r| r.status == RecordStatus::Accepted),
+        "{pushed:?}"
+    );
+
+    let log = first.terminate();
     assert!(log.contains("listening"), "{log}");
+    assert!(
+        log.contains("stopped"),
+        "a SIGTERM is an orderly stop: {log}"
+    );
     assert!(
         !log.contains(&password),
         "the password must not reach the log"
     );
     assert!(!log.contains(login["token"].as_str().unwrap()));
-    assert!(data.path().join("server.sqlite3").exists());
+    assert!(!log.contains(&device.token));
+    let sqlite_file = data.path().join("server.sqlite3");
+    assert_eq!(sqlite_file.exists(), backend == Backend::Sqlite);
     assert!(data.path().join("photos").is_dir());
 
-    // A second start on the same folder keeps the account and prints no password.
-    let second = start(data.path());
+    // A second start on the same folder and database keeps the accounts, the device and
+    // the records, and prints no password.
+    let second = setup.start();
+    assert_eq!(second.one_time_password(), None, "{:?}", second.stdout);
+    let (status, body) = second.api.login("admin", "admin-chosen-password").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let again = second.api.push(&device.token, &records).await;
     assert!(
-        second.stdout.iter().all(|l| !l.contains("password")),
-        "{:?}",
-        second.stdout
+        again
+            .results
+            .iter()
+            .all(|r| r.status == RecordStatus::Duplicate),
+        "the restarted server still holds every record: {again:?}"
     );
-    let status = client
-        .post(format!("http://{}/api/v1/office/login", second.addr))
-        .json(&json!({"username": "admin", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert_eq!(status, reqwest::StatusCode::OK);
+    second.terminate();
+}
+
+#[tokio::test]
+async fn on_sqlite_the_program_serves_keeps_its_data_and_stops_on_sigterm() {
+    the_program_serves_keeps_its_data_across_a_restart_and_stops_on_sigterm(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn on_postgres_the_program_serves_keeps_its_data_and_stops_on_sigterm() {
+    the_program_serves_keeps_its_data_across_a_restart_and_stops_on_sigterm(Backend::Postgres)
+        .await;
 }
 
 #[tokio::test]
 async fn a_failed_first_start_does_not_spend_the_password() {
-    let data = tempfile::tempdir().unwrap();
+    let (_data, setup) = setup(Backend::Sqlite).await.unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_branchbook-server"))
-        .args([
-            "--data-dir",
-            data.path().to_str().unwrap(),
-            "--listen",
-            &taken.local_addr().unwrap().to_string(),
-        ])
+    let output = setup
+        .command(&taken.local_addr().unwrap().to_string())
         .output()
         .unwrap();
     assert!(!output.status.success(), "the port is taken");
@@ -130,12 +110,9 @@ async fn a_failed_first_start_does_not_spend_the_password() {
         "nothing was created, so no password was shown"
     );
     drop(taken);
-    let running = start(data.path());
+    let running = setup.start();
     assert!(
-        running
-            .stdout
-            .iter()
-            .any(|l| l.contains("one-time password")),
+        running.one_time_password().is_some(),
         "the first start that serves creates the administrator: {:?}",
         running.stdout
     );

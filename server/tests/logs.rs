@@ -95,19 +95,17 @@ fn refused_write_text(db: &branchbook_server::db::Database) -> String {
     text
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn database_faults_never_quote_the_row() {
+/// Plain threads, outside any runtime: the only place besides the store's gateway where
+/// a database may be opened and used.
+#[test]
+fn database_faults_never_quote_the_row() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite =
         branchbook_server::db::Database::open_sqlite(&dir.path().join("t.sqlite3"), 1).unwrap();
     assert!(refused_write_text(&sqlite).contains("CHECK constraint failed"));
-    if let Some(config) = common::fresh_pg_database().await {
-        let text = tokio::task::spawn_blocking(move || {
-            let pg = branchbook_server::db::Database::open_postgres(config, 1).unwrap();
-            refused_write_text(&pg)
-        })
-        .await
-        .unwrap();
+    if let Some(config) = common::fresh_pg_database_blocking() {
+        let pg = branchbook_server::db::Database::open_postgres(config, 1).unwrap();
+        let text = refused_write_text(&pg);
         assert!(text.contains("SQLSTATE 23514"), "{text}");
         assert!(text.contains("table guarded"), "{text}");
     }

@@ -46,11 +46,11 @@ async fn pending_photo(server: &TestServer, size: usize) -> Pending {
 async fn completes_without_a_request(server: &TestServer, sha: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        let store = std::sync::Arc::clone(&server.store);
         let sha = sha.to_owned();
-        let done = tokio::task::spawn_blocking(move || store.photo_is_complete(&sha))
+        let done = server
+            .store
+            .call(move |s| s.photo_is_complete(&sha))
             .await
-            .unwrap()
             .unwrap();
         if done {
             return true;
@@ -182,7 +182,7 @@ async fn a_restart_finishes_an_unchecked_upload(server: TestServer) {
     // A second server over the same store and folder, as after a restart.
     let restarted = branchbook_server::server::bind(
         Config::for_dir(server.dir.path().to_owned()),
-        std::sync::Arc::clone(&server.store),
+        server.store.clone(),
     )
     .await
     .unwrap();
@@ -230,7 +230,7 @@ async fn received(server: &TestServer, pending: &Pending) -> u64 {
 async fn restart(server: &TestServer, config: impl FnOnce(&mut Config)) {
     let mut c = Config::for_dir(server.dir.path().to_owned());
     config(&mut c);
-    let restarted = branchbook_server::server::bind(c, std::sync::Arc::clone(&server.store))
+    let restarted = branchbook_server::server::bind(c, server.store.clone())
         .await
         .unwrap();
     drop(restarted);

@@ -558,20 +558,20 @@ async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
     let hash =
         branchbook_server::secret::secret_hash(&branchbook_server::secret::normalize_code(expired));
     let (head, branch) = (b1.head, b1.id);
-    let store = std::sync::Arc::clone(&server.store);
-    tokio::task::spawn_blocking(move || {
-        let admin_id = store.account_for_login("admin")?.unwrap().0.id;
-        store.create_enrollment(
-            &hash,
-            head,
-            branch,
-            admin_id,
-            chrono::Utc::now() - chrono::Duration::minutes(1),
-        )
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    server
+        .store
+        .call(move |store| {
+            let admin_id = store.account_for_login("admin")?.unwrap().0.id;
+            store.create_enrollment(
+                &hash,
+                head,
+                branch,
+                admin_id,
+                chrono::Utc::now() - chrono::Duration::minutes(1),
+            )
+        })
+        .await
+        .unwrap();
     let (status, body) = server.enroll(expired).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(error_of(&body).error, "expired_code");

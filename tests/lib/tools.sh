@@ -19,11 +19,12 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TOOLS_CACHE=${TOOLS_CACHE:-$REPO_ROOT/tests/.cache}
 mkdir -p "$TOOLS_CACHE"
 
-# The host-built core library that core/bindgen/generate.sh generated the bindings from.
+# The host-built facade library (core/ffi) that core/bindgen/generate.sh generated the
+# bindings from.
 host_library() {
     local ext=so
     [[ $(uname -s) == Darwin ]] && ext=dylib
-    local lib="$REPO_ROOT/target/bindings/libbranchbook_core.$ext"
+    local lib="$REPO_ROOT/target/bindings/libbranchbook_ffi.$ext"
     [[ -f $lib ]] || { echo "no $lib: run core/bindgen/generate.sh first" >&2; return 1; }
     echo "$lib"
 }
@@ -42,11 +43,15 @@ for line in sys.stdin:
 ' "$1"
 }
 
-# The generated Kotlin bindings (core/bindgen/generate.sh writes them).
+# The generated Kotlin bindings, the facade's and the core types' (core/bindgen/generate.sh
+# writes them).
 generated_kotlin() {
-    local kt="$REPO_ROOT/android/app/src/main/kotlin/uniffi/branchbook/branchbook.kt"
-    [[ -f $kt ]] || { echo "no $kt: run core/bindgen/generate.sh first" >&2; return 1; }
-    echo "$kt"
+    local kt
+    for kt in branchbook.kt core/branchbook_core.kt; do
+        kt="$REPO_ROOT/android/app/src/main/kotlin/uniffi/branchbook/$kt"
+        [[ -f $kt ]] || { echo "no $kt: run core/bindgen/generate.sh first" >&2; return 1; }
+        echo "$kt"
+    done
 }
 
 # Prints the path of the Kotlin compiler, installing it from npm on first use.

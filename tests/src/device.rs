@@ -304,7 +304,7 @@ impl Device {
             }
             filled.submissions.push(uuid);
         }
-        let roster = store.list_members(None, false, branchbook_core::store::Page::first(500))?;
+        let roster = store.list_members(None, false, branchbook_core::store::Window::first(500))?;
         for g in 0..fill.gatherings {
             let gathering = store.create_gathering(&GatheringDetails {
                 kind: [

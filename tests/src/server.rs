@@ -5,12 +5,11 @@
 //! revocation, lists and photos) to set a branch up and check what arrived.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use branchbook_core::protocol::{EnrollmentQr, RosterMember};
 use branchbook_server::config::Config;
 use branchbook_server::server::{bind, ensure_admin};
-use branchbook_server::store::Store;
+use branchbook_server::store::{Gateway, Store};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -122,7 +121,6 @@ impl TestServer {
             },
         }
         .map_err(|e| HarnessError::Start(e.to_string()))?;
-        let store = Arc::new(store);
         let admin_password = ensure_admin(&store)
             .map_err(|e| HarnessError::Start(e.to_string()))?
             .ok_or_else(|| HarnessError::Start("no first-start password".into()))?;
@@ -132,7 +130,7 @@ impl TestServer {
             .build()
             .map_err(|e| HarnessError::Start(e.to_string()))?;
         let bound = runtime
-            .block_on(bind(config, store))
+            .block_on(bind(config, Gateway::new(store)))
             .map_err(|e| HarnessError::Start(e.to_string()))?;
         let addr = bound.addr;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -4,7 +4,7 @@ There is no Swift compiler on Linux, so a misspelled core method, a wrong argume
 an enum case that does not exist or a record field that was renamed in Rust would only
 show up on a Mac. This script catches those with tree-sitter-swift:
 
-1. From the generated BranchbookCore.swift it collects the public API: types (classes,
+1. From the generated BranchbookCore.swift and BranchbookTypes.swift it collects the public API: types (classes,
    records, enums, errors, protocols, type aliases), their methods, static constructors
    and initialisers with argument labels (and which have defaults), enum cases with the
    labels of their values, record fields, top-level functions, and whether each throws.
@@ -37,7 +37,8 @@ for and that does not come from a core call) are skipped, argument types other t
 enum cases are not compared, and nothing of SwiftUI itself is checked. A Mac build is
 still the final word; this catches drift between the Rust API and the Swift app early.
 
-Usage: check_core_calls.py --bindings BranchbookCore.swift [--platform-names FILE]
+Usage: check_core_calls.py --bindings BranchbookCore.swift --bindings BranchbookTypes.swift
+                           [--platform-names FILE]
                            [--list FILE] APP_FILE...
 Exit status 1 when a problem is found; problems go to stderr as path:line:col: message.
 """
@@ -1277,10 +1278,13 @@ def load_platform(path):
     return names
 
 
-def check(bindings_path, app_paths, platform_names=(), bindings_data=None, app_data=None):
-    """Runs the check; returns the Report. `*_data` give file contents directly (tests)."""
+def check(bindings_paths, app_paths, platform_names=(), app_data=None):
+    """Runs the check; returns the Report. `bindings_paths` are the generated files of the
+    one Swift module (the facade's and the core types'); `app_data` gives the app files'
+    contents directly (tests)."""
     core = Api()
-    collect(Source(bindings_path, bindings_data), core, "core")
+    for path in bindings_paths:
+        collect(Source(path), core, "core")
     # Extensions of standard types (Data, String) in the bindings are their plumbing.
     for name, info in list(core.types.items()):
         if info.kind == "extension":
@@ -1306,7 +1310,8 @@ def check(bindings_path, app_paths, platform_names=(), bindings_data=None, app_d
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bindings", required=True)
+    parser.add_argument("--bindings", required=True, action="append",
+                        help="a generated Swift file of the bindings (repeat for each)")
     parser.add_argument("--platform-names")
     parser.add_argument("--list", help="write every core use found, one per line, to this file")
     parser.add_argument("files", nargs="+")

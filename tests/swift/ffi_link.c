@@ -21,6 +21,7 @@
 #include "errors.inc"
 
 #include "BranchbookCoreFFI.h"
+#include "BranchbookTypesFFI.h"
 
 static int passed = 0;
 static int failed = 0;
@@ -36,7 +37,9 @@ static void check(int ok, const char *what) {
 
 /* The contract version and API checksums the generated Swift expects. */
 static void check_contract(void) {
-#define CONTRACT_VERSION(v) check(ffi_branchbook_core_uniffi_contract_version() == (v), "uniffi contract version")
+#define CONTRACT_VERSION(v)                                                                       \
+    check(ffi_branchbook_ffi_uniffi_contract_version() == (v), "uniffi contract version (facade)"); \
+    check(ffi_branchbook_core_uniffi_contract_version() == (v), "uniffi contract version (core types)")
 #define CHECKSUM(fn, v) check(fn() == (v), #fn)
 #include "checksums.inc"
 #undef CONTRACT_VERSION
@@ -81,7 +84,7 @@ static int equals(const char *s, int32_t n, const char *expected) {
 
 static void check_ethnic_groups(void) {
     RustCallStatus status = {0};
-    RustBuffer buf = uniffi_branchbook_core_fn_func_ethnic_groups(&status);
+    RustBuffer buf = uniffi_branchbook_ffi_fn_func_ethnic_groups(&status);
     check(status.code == 0, "ethnic_groups() returns without error");
     if (status.code != 0) return;
 
@@ -140,7 +143,7 @@ static void free_buffer(RustBuffer buf) {
 static uint64_t open_core(const char *dir, uint8_t key_byte, int32_t key_len, int32_t *error_case,
                           RustBuffer *error_buf) {
     RustCallStatus status = {0};
-    uint64_t handle = uniffi_branchbook_core_fn_constructor_branchbook_open(
+    uint64_t handle = uniffi_branchbook_ffi_fn_constructor_branchbook_open(
         string_arg(dir), some_key(key_byte, key_len), string_arg("ffi-link"), &status);
     *error_case = 0;
     if (status.code == 0) return handle;
@@ -171,8 +174,8 @@ static void check_branchbook(const char *dir) {
 
     /* Methods consume a handle: the Swift clones the object's own before each call. */
     RustCallStatus status = {0};
-    uint64_t clone = uniffi_branchbook_core_fn_clone_branchbook(core, &status);
-    RustBuffer counts = uniffi_branchbook_core_fn_method_branchbook_home_counts(clone, &status);
+    uint64_t clone = uniffi_branchbook_ffi_fn_clone_branchbook(core, &status);
+    RustBuffer counts = uniffi_branchbook_ffi_fn_method_branchbook_home_counts(clone, &status);
     check(status.code == 0, "home_counts() succeeds");
     if (status.code == 0) {
         Reader r = {counts.data, counts.len, 0};
@@ -187,15 +190,15 @@ static void check_branchbook(const char *dir) {
         free_buffer(counts);
     }
 
-    clone = uniffi_branchbook_core_fn_clone_branchbook(core, &status);
-    RustBuffer enrollment = uniffi_branchbook_core_fn_method_branchbook_enrollment(clone, &status);
+    clone = uniffi_branchbook_ffi_fn_clone_branchbook(core, &status);
+    RustBuffer enrollment = uniffi_branchbook_ffi_fn_method_branchbook_enrollment(clone, &status);
     check(status.code == 0, "enrollment() succeeds");
     if (status.code == 0) {
         check(enrollment.len == 1 && enrollment.data[0] == 0, "a new phone has no enrollment (None)");
         free_buffer(enrollment);
     }
 
-    uniffi_branchbook_core_fn_free_branchbook(core, &status);
+    uniffi_branchbook_ffi_fn_free_branchbook(core, &status);
     check(status.code == 0, "the object is freed");
 
     check(open_core(dir, 8, 32, &error_case, &error_buf) == 0, "open with another key fails");

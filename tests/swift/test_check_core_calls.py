@@ -6,7 +6,7 @@ enum that misses a case, a protocol or callback interface implemented with the w
 labels) fails
 with a message naming the problem.
 
-Usage: test_check_core_calls.py [BranchbookCore.swift]
+Usage: test_check_core_calls.py [BranchbookCore.swift BranchbookTypes.swift]
 (default: the bindings core/bindgen/generate.sh writes into ios/).
 """
 
@@ -19,7 +19,8 @@ import unit  # noqa: E402
 import check_core_calls  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINDINGS = os.path.join(ROOT, "ios/BranchbookCore/Sources/BranchbookCore/BranchbookCore.swift")
+BINDINGS = [os.path.join(ROOT, "ios/BranchbookCore/Sources/BranchbookCore", name)
+            for name in ("BranchbookCore.swift", "BranchbookTypes.swift")]
 PLATFORM = check_core_calls.load_platform(os.path.join(os.path.dirname(__file__), "platform_names.txt"))
 
 # The shape of the app's code: a model holding the core, calling it in closures, a view
@@ -276,7 +277,7 @@ final class FakeSession: SurveySessionProtocol {
 def main(argv):
     global BINDINGS
     if argv:
-        BINDINGS = argv[0]
+        BINDINGS = argv
     return unit.run(__name__, "core-call checker tests")
 
 

@@ -6,7 +6,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use branchbook_core::api::{Branchbook, BranchbookError, FinalizeOutcome};
 use branchbook_core::domain::GatheringKind;
 use branchbook_core::engine::Answer;
 use branchbook_core::store::{GatheringDetails, HouseholdInput};
@@ -14,6 +13,7 @@ use branchbook_core::sync::{CancelHandle, SyncObserver, SyncPhase, SyncProgress}
 use branchbook_e2e::device::{FORM_ID, household_form_json};
 use branchbook_e2e::scene::member;
 use branchbook_e2e::server::{Backend, TestServer};
+use branchbook_ffi::{Branchbook, BranchbookError, FinalizeOutcome};
 use image::{ImageEncoder, Rgb, RgbImage};
 
 /// Progress reports as the app's callback receives them.

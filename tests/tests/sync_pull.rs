@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use branchbook_core::store::Page;
+use branchbook_core::store::Window;
 use branchbook_core::sync::{CancelHandle, SyncReport, Unobserved};
 use branchbook_e2e::device::{Device, FORM_ID, FORM_VERSION, Fill, household_form_json};
 use branchbook_e2e::scene::{Scene, member};
@@ -82,7 +82,7 @@ fn a_pass_pulls_only_what_changed_since_the_last_one() {
     let on_phone: HashSet<_> = scene
         .device
         .store()
-        .list_households(None, false, Page::first(50))
+        .list_households(None, false, Window::first(50))
         .unwrap()
         .into_iter()
         .map(|h| h.uuid)

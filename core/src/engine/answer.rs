@@ -10,7 +10,8 @@ use crate::ffi_time::UtcDateTime;
 use crate::form::{FieldKind, MetaKind};
 
 /// An answer a UI sets, and the current value it is shown.
-#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Answer {
     /// Free text.
     Text {
@@ -67,7 +68,8 @@ pub enum Answer {
 }
 
 /// A date without a time or zone (a birth date, a visit day).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CalendarDate {
     /// Year, e.g. 2026.
     pub year: i32,
@@ -78,7 +80,8 @@ pub struct CalendarDate {
 }
 
 /// A time of day, in the user's zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TimeOfDay {
     /// Hour 0-23.
     pub hour: u8,
@@ -89,7 +92,8 @@ pub struct TimeOfDay {
 }
 
 /// A GPS position as the phone reports it.
-#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GeoPoint {
     /// Degrees, -90 to 90.
     pub latitude: f64,

@@ -208,6 +208,11 @@ impl CompiledForm {
         Builder::default().build(form)
     }
 
+    /// How many questions (shown fields) the form has, for the form list and progress.
+    pub fn question_total(&self) -> u32 {
+        self.question_total
+    }
+
     /// The form this was compiled from.
     pub fn form(&self) -> &Form {
         &self.form

@@ -2,7 +2,8 @@
 //! the FFI as exceptions), and the problems that keep a form from being finalized.
 
 /// An action on a form session that cannot be done.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
 pub enum SessionError {
     /// The question path does not name a question of this form (or an existing instance).
     #[error("no question {question} in this form")]
@@ -96,7 +97,8 @@ pub enum SessionError {
 
 /// Something that keeps a form from being finalized (or an upload from being accepted):
 /// which question, what is wrong in the user's language, and where to jump to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FinalizeProblem {
     /// The question's path (pass it to `jump`), e.g. `members[2]/age`.
     pub question: String,

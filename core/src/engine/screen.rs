@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use super::answer::Answer;
 
 /// The current page of a form session.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Screen {
     /// What kind of page this is.
     pub page: Page,
@@ -29,7 +30,8 @@ pub struct Screen {
 }
 
 /// The kind of page.
-#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Page {
     /// One question, or several shown together (a field-list group or repeat instance).
     Questions,
@@ -47,7 +49,8 @@ pub enum Page {
 }
 
 /// One question as shown.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Question {
     /// Identifies the question (and its repeat instance) in `set_answer`, `jump`...
     pub path: String,
@@ -76,7 +79,8 @@ pub struct Question {
 }
 
 /// The input a question needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum QuestionKind {
     /// Free text.
     Text,
@@ -105,7 +109,8 @@ pub enum QuestionKind {
 }
 
 /// A choice offered by a select question.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ChoiceOption {
     /// The value stored when chosen.
     pub name: String,
@@ -114,7 +119,8 @@ pub struct ChoiceOption {
 }
 
 /// A group or repeat instance the page is in.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Breadcrumb {
     /// The group's or repeat's label.
     pub label: String,
@@ -127,7 +133,8 @@ pub struct Breadcrumb {
 }
 
 /// What changed on the current page after an answer, so a UI updates only that.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ScreenUpdate {
     /// Questions that appeared or whose label, value, choices, flags or error changed.
     pub changed: Vec<Question>,
@@ -141,7 +148,8 @@ pub struct ScreenUpdate {
 }
 
 /// A question to jump to from a list of the whole form.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct JumpTarget {
     /// The question's path, for `jump`.
     pub path: String,

@@ -27,7 +27,8 @@ use super::view::View;
 pub const VIETNAM_UTC_OFFSET_MINUTES: i32 = 7 * 60;
 
 /// How a session starts: language, clock, and the values of metadata fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SessionOptions {
     /// Label language (name, code or name without code); None: the form's default.
     pub language: Option<String>,

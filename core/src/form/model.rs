@@ -37,7 +37,8 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// A label language as declared in a column header such as `label::Tiếng Việt (vi)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Language {
     /// The full name as written in the header: `Tiếng Việt (vi)`.
     pub name: String,

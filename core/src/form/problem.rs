@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// One problem in a form, with the sheet, row and column where the author can fix it.
 /// Checking a form collects every problem at once instead of stopping at the first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Problem {
     /// Sheet name (`survey`, `choices`, `settings`), or empty for a problem with the file itself.
     pub sheet: String,

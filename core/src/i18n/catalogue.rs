@@ -10,7 +10,8 @@ macro_rules! catalogue {
     ($( $key:ident $id:tt { vi: $vi:tt, en: $en:tt } )*) => {
         /// Every text of the apps' screens, by what it says (the doc of each key is its
         /// English text). Read one with `ui_text` / `ui_format`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         pub enum TextKey {
             $( #[doc = $en] $key, )*
         }

@@ -18,7 +18,8 @@ use crate::store::RecordState;
 pub use catalogue::TextKey;
 
 /// The languages of the apps' own words (forms bring their own languages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum UiLanguage {
     /// Vietnamese, the default.
     Vi,
@@ -37,14 +38,12 @@ pub(crate) fn text(key: TextKey, language: UiLanguage) -> &'static str {
 
 /// The text of `key` in `language`, placeholders left as written (`{count}`): for
 /// texts without placeholders, or to show a template.
-#[uniffi::export]
 pub fn ui_text(key: TextKey, language: UiLanguage) -> String {
     text(key, language).to_owned()
 }
 
 /// The text of `key` in `language` with its placeholders filled from `args`
 /// (`{"count": "3"}`); a placeholder without a value stays as written.
-#[uniffi::export]
 pub fn ui_format(key: TextKey, language: UiLanguage, args: HashMap<String, String>) -> String {
     fill(text(key, language), |name| {
         args.get(name).map(String::as_str)
@@ -53,7 +52,6 @@ pub fn ui_format(key: TextKey, language: UiLanguage, args: HashMap<String, Strin
 
 /// Every text in `language`, keyed by the keys' dotted ids ("home.drafts"), for an app
 /// that prefers a dictionary (placeholders as written).
-#[uniffi::export]
 pub fn ui_texts(language: UiLanguage) -> HashMap<String, String> {
     TextKey::ALL
         .iter()
@@ -62,21 +60,18 @@ pub fn ui_texts(language: UiLanguage) -> HashMap<String, String> {
 }
 
 /// The dotted id of `key` ("home.drafts").
-#[uniffi::export]
 pub fn text_key_id(key: TextKey) -> String {
     key.id().to_owned()
 }
 
 /// The names of the placeholders `key` takes, in order of first use (the same in every
 /// language).
-#[uniffi::export]
 pub fn text_placeholders(key: TextKey) -> Vec<String> {
     placeholders(text(key, UiLanguage::Vi))
 }
 
 /// The app language for a system locale ("vi-VN", "en_US"): English for English
 /// locales, Vietnamese for every other (the users read Vietnamese).
-#[uniffi::export]
 pub fn ui_language_for_locale(locale: String) -> UiLanguage {
     let lang = locale
         .split(['-', '_'])
@@ -91,7 +86,6 @@ pub fn ui_language_for_locale(locale: String) -> UiLanguage {
 }
 
 /// The name of a sex ("Nữ", "Female").
-#[uniffi::export]
 pub fn sex_name(sex: Sex, language: UiLanguage) -> String {
     let key = match sex {
         Sex::Female => TextKey::SexFemale,
@@ -102,7 +96,6 @@ pub fn sex_name(sex: Sex, language: UiLanguage) -> String {
 }
 
 /// The name of an age group ("Dưới 16 tuổi"); `None` for an unknown age.
-#[uniffi::export]
 pub fn age_group_name(age_group: Option<AgeGroup>, language: UiLanguage) -> String {
     let key = match age_group {
         Some(AgeGroup::Child) => TextKey::AgeChild,
@@ -115,7 +108,6 @@ pub fn age_group_name(age_group: Option<AgeGroup>, language: UiLanguage) -> Stri
 }
 
 /// The name of a kind of gathering ("Đối thoại chính sách").
-#[uniffi::export]
 pub fn gathering_kind_name(kind: GatheringKind, language: UiLanguage) -> String {
     let key = match kind {
         GatheringKind::PolicyDialogue => TextKey::KindPolicyDialogue,
@@ -128,7 +120,6 @@ pub fn gathering_kind_name(kind: GatheringKind, language: UiLanguage) -> String 
 }
 
 /// The name of a record's state ("Chờ gửi" for finalized).
-#[uniffi::export]
 pub fn record_state_name(state: RecordState, language: UiLanguage) -> String {
     let key = match state {
         RecordState::Draft => TextKey::StateDraft,
@@ -140,7 +131,6 @@ pub fn record_state_name(state: RecordState, language: UiLanguage) -> String {
 
 /// The name of a kind of record as the outbox and the server's refusals name it
 /// ("submission", "household", "gathering", "audit"); other names come back as given.
-#[uniffi::export]
 pub fn record_kind_name(kind: String, language: UiLanguage) -> String {
     let key = match kind.as_str() {
         "submission" => TextKey::RecordSubmission,
@@ -154,7 +144,6 @@ pub fn record_kind_name(kind: String, language: UiLanguage) -> String {
 
 /// An instant as Vietnam's clock shows it (UTC+7): "12/06/2025 09:05" in Vietnamese,
 /// "12 Jun 2025 09:05" in English.
-#[uniffi::export]
 pub fn format_instant(at: UtcDateTime, language: UiLanguage) -> String {
     let zone = FixedOffset::east_opt(VIETNAM_UTC_OFFSET_MINUTES * 60).unwrap_or(Utc.fix());
     let local = at.with_timezone(&zone);
@@ -172,7 +161,6 @@ pub fn format_instant(at: UtcDateTime, language: UiLanguage) -> String {
 }
 
 /// A calendar date: "05/06/2025" in Vietnamese, "5 Jun 2025" in English.
-#[uniffi::export]
 pub fn format_date(date: CalendarDate, language: UiLanguage) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -190,7 +178,6 @@ pub fn format_date(date: CalendarDate, language: UiLanguage) -> String {
 }
 
 /// A size for people: "850 B", "12 KB", "3,4 MB" (Vietnamese decimal comma), "3.4 MB".
-#[uniffi::export]
 pub fn format_bytes(bytes: u64, language: UiLanguage) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if bytes < 1024 {

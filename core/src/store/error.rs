@@ -62,11 +62,17 @@ pub enum StoreError {
         /// SQLite's reason.
         source: rusqlite::Error,
     },
-    /// The key is wrong, a key is missing for an encrypted file, or the file is not a database.
-    #[error(
-        "cannot read the database at {path}: wrong or missing key, or not a Branchbook database"
-    )]
+    /// The file looks encrypted but the key is wrong or missing, or a key was given for
+    /// a file that is not encrypted.
+    #[error("cannot read the database at {path}: wrong or missing key")]
     WrongKey {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is neither a SQLite database nor an encrypted one (damaged, or some
+    /// other file): no key can open it.
+    #[error("the file at {path} is not a Branchbook database")]
+    NotADatabase {
         /// The file.
         path: PathBuf,
     },

@@ -14,12 +14,13 @@ use uuid::Uuid;
 use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
 use super::photos::{self, PhotoOptions, StoredPhoto};
-use super::{Page, RecordKind, RecordState, Store, StoreError, audit, input, roster};
+use super::{RecordKind, RecordState, Store, StoreError, Window, audit, input, roster};
 use crate::domain::{AgeGroup, GatheringKind, Sex};
 use crate::protocol::{Attendee, AuditAction, GatheringBody, PhotoRef, RecordBody, RosterMember};
 
 /// What a gathering is: what the UI gives to create or change one, and shows.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GatheringDetails {
     /// Kind of gathering.
     pub kind: GatheringKind,
@@ -36,7 +37,8 @@ pub struct GatheringDetails {
 }
 
 /// A gathering as the UI shows it.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Gathering {
     /// Stable id.
     pub uuid: Uuid,
@@ -55,7 +57,8 @@ pub struct Gathering {
 }
 
 /// A person who attends without being on the roster.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WalkIn {
     /// Name; required.
     pub name: String,
@@ -70,7 +73,8 @@ pub struct WalkIn {
 }
 
 /// Head count for one sex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SexCount {
     /// The sex.
     pub sex: Sex,
@@ -79,7 +83,8 @@ pub struct SexCount {
 }
 
 /// Head count for one ethnic group (`None`: not recorded).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EthnicityCount {
     /// Ethnicity key.
     pub ethnicity: Option<String>,
@@ -88,7 +93,8 @@ pub struct EthnicityCount {
 }
 
 /// Head count for one age band (`None`: not known).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AgeGroupCount {
     /// The band.
     pub age_group: Option<AgeGroup>,
@@ -97,7 +103,8 @@ pub struct AgeGroupCount {
 }
 
 /// Head counts of a gathering, computed from its attendee list.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Totals {
     /// Everyone.
     pub total: u32,
@@ -107,6 +114,18 @@ pub struct Totals {
     pub by_ethnicity: Vec<EthnicityCount>,
     /// By age band, youngest first, unknown last.
     pub by_age_group: Vec<AgeGroupCount>,
+}
+
+/// What a check-in (or a walk-in) gives back: her entry and the head counts after it,
+/// both from the transaction that wrote it, so the screen updates the list and the
+/// totals from one call and a failure leaves nothing changed.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CheckIn {
+    /// The attendee entry (the existing one if she was already checked in).
+    pub attendee: Attendee,
+    /// Head counts of the gathering now.
+    pub totals: Totals,
 }
 
 fn clean(g: &GatheringDetails) -> Result<GatheringDetails, StoreError> {
@@ -262,6 +281,14 @@ pub(crate) fn wire(
     Ok((g.created_at, RecordBody::Gathering(body)))
 }
 
+/// `attendee` with gathering `uuid`'s head counts as transaction `tx` sees them.
+fn counted(tx: &Transaction<'_>, uuid: Uuid, attendee: Attendee) -> Result<CheckIn, StoreError> {
+    Ok(CheckIn {
+        attendee,
+        totals: totals(&attendees(tx, uuid)?),
+    })
+}
+
 /// Counts `attendees` by sex, ethnicity and age band.
 fn totals(attendees: &[Attendee]) -> Totals {
     let mut sex: BTreeMap<Sex, u32> = BTreeMap::new();
@@ -348,7 +375,7 @@ impl Store {
     pub fn list_gatherings(
         &self,
         state: Option<RecordState>,
-        page: Page,
+        window: Window,
     ) -> Result<Vec<Gathering>, StoreError> {
         self.read(|tx| {
             let mut stmt = tx.prepare_cached(&format!(
@@ -356,7 +383,7 @@ impl Store {
                  ORDER BY starts_at DESC, uuid DESC LIMIT ?2 OFFSET ?3"
             ))?;
             let rows = stmt.query_map(
-                (state.map(Key), page.sql_limit(), page.sql_offset()),
+                (state.map(Key), window.sql_limit(), window.sql_offset()),
                 gathering_row,
             )?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -365,7 +392,7 @@ impl Store {
 
     /// Checks roster member `member_id` in to gathering `uuid` with one call. Checking
     /// her in again returns her existing entry and changes nothing.
-    pub fn check_in(&self, uuid: Uuid, member_id: Uuid) -> Result<Attendee, StoreError> {
+    pub fn check_in(&self, uuid: Uuid, member_id: Uuid) -> Result<CheckIn, StoreError> {
         self.write(|tx| {
             let g = open(tx, uuid, "check in")?;
             let existing = tx
@@ -373,7 +400,7 @@ impl Store {
                 .query_row((Id(uuid), Id(member_id)), attendee_row)
                 .optional()?;
             if let Some(a) = existing {
-                return Ok(a);
+                return counted(tx, uuid, a);
             }
             let m = roster::find(tx, member_id)?.ok_or_else(|| StoreError::not_found(RecordKind::Member, member_id))?;
             if m.archived {
@@ -395,12 +422,12 @@ impl Store {
                 checked_in_at: columns::now(),
             };
             insert_attendee(tx, uuid, &a)?;
-            Ok(a)
+            counted(tx, uuid, a)
         })
     }
 
     /// Adds a person who is not on the roster. She gives a birth year or an age band.
-    pub fn add_walk_in(&self, uuid: Uuid, walk_in: &WalkIn) -> Result<Attendee, StoreError> {
+    pub fn add_walk_in(&self, uuid: Uuid, walk_in: &WalkIn) -> Result<CheckIn, StoreError> {
         let name = input::required("name", &walk_in.name)?;
         let birth_year = input::birth_year(walk_in.birth_year)?;
         let ethnicity = input::ethnicity(walk_in.ethnicity.as_deref())?;
@@ -425,12 +452,13 @@ impl Store {
                 checked_in_at: columns::now(),
             };
             insert_attendee(tx, uuid, &a)?;
-            Ok(a)
+            counted(tx, uuid, a)
         })
     }
 
-    /// Removes attendee `attendee_id` from open gathering `uuid`.
-    pub fn remove_attendee(&self, uuid: Uuid, attendee_id: Uuid) -> Result<(), StoreError> {
+    /// Removes attendee `attendee_id` from open gathering `uuid`; returns the head counts
+    /// after it, read in the same transaction.
+    pub fn remove_attendee(&self, uuid: Uuid, attendee_id: Uuid) -> Result<Totals, StoreError> {
         self.write(|tx| {
             open(tx, uuid, "remove an attendee")?;
             let n = tx
@@ -439,7 +467,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::not_found(RecordKind::Attendee, attendee_id));
             }
-            Ok(())
+            Ok(totals(&attendees(tx, uuid)?))
         })
     }
 
@@ -636,8 +664,8 @@ pub(crate) mod tests {
         let g = store.create_gathering(&input()).unwrap();
         assert_eq!(g.state, RecordState::Draft);
 
-        let first = store.check_in(g.uuid, do_.id).unwrap();
-        let again = store.check_in(g.uuid, do_.id).unwrap();
+        let first = store.check_in(g.uuid, do_.id).unwrap().attendee;
+        let again = store.check_in(g.uuid, do_.id).unwrap().attendee;
         assert_eq!(first, again);
         assert_eq!(
             first.age_group,
@@ -662,10 +690,12 @@ pub(crate) mod tests {
                 &walk_in("Sùng A Lử", Sex::Male, Some(AgeGroup::Child), None),
             )
             .unwrap();
+        assert_eq!(kid.totals.total, 4, "the totals come with the walk-in");
         assert_eq!(store.attendees(g.uuid).unwrap().len(), 4);
-        store.remove_attendee(g.uuid, kid.id).unwrap();
+        let after = store.remove_attendee(g.uuid, kid.attendee.id).unwrap();
 
         let t = store.gathering_totals(g.uuid).unwrap();
+        assert_eq!(after, t, "removing gives the totals after it");
         assert_eq!(t.total, 3);
         assert_eq!(
             t.by_sex,
@@ -728,7 +758,7 @@ pub(crate) mod tests {
                 ..
             })
         ));
-        let a = store.check_in(g.uuid, m.id).unwrap();
+        let a = store.check_in(g.uuid, m.id).unwrap().attendee;
         let photo = store
             .attach_gathering_photo(
                 g.uuid,
@@ -760,7 +790,7 @@ pub(crate) mod tests {
                 )
                 .map(drop),
         );
-        closed_error(store.remove_attendee(g.uuid, a.id));
+        closed_error(store.remove_attendee(g.uuid, a.id).map(drop));
         closed_error(
             store
                 .attach_gathering_photo(
@@ -815,14 +845,14 @@ pub(crate) mod tests {
         store.check_in(late.uuid, m.id).unwrap();
         store.close_gathering(late.uuid).unwrap();
         let all: Vec<Uuid> = store
-            .list_gatherings(None, Page::first(10))
+            .list_gatherings(None, Window::first(10))
             .unwrap()
             .iter()
             .map(|g| g.uuid)
             .collect();
         assert_eq!(all, vec![late.uuid, early.uuid]);
         let open: Vec<Uuid> = store
-            .list_gatherings(Some(RecordState::Draft), Page::first(10))
+            .list_gatherings(Some(RecordState::Draft), Window::first(10))
             .unwrap()
             .iter()
             .map(|g| g.uuid)
@@ -832,7 +862,7 @@ pub(crate) mod tests {
             store
                 .list_gatherings(
                     None,
-                    Page {
+                    Window {
                         offset: 1,
                         limit: 5
                     }
@@ -919,18 +949,19 @@ pub(crate) mod tests {
                     Some("hmong"),
                 ),
             )
-            .unwrap();
+            .unwrap()
+            .attendee;
         let m = store.make_member(g.uuid, a.id, "Bản Phùng").unwrap();
         assert_eq!(store.member(m.id).unwrap().full_name, "Hờ Thị Sua");
         assert_eq!(
-            store.search_members("sua", Page::first(5)).unwrap().len(),
+            store.search_members("sua", Window::first(5)).unwrap().len(),
             1
         );
         assert!(matches!(
             store.make_member(g.uuid, a.id, "Bản Phùng"),
             Err(StoreError::WrongState { .. })
         ));
-        let again = store.check_in(g.uuid, m.id).unwrap();
+        let again = store.check_in(g.uuid, m.id).unwrap().attendee;
         assert_eq!(again.id, a.id, "her walk-in entry is now her check-in");
         assert_eq!(store.attendees(g.uuid).unwrap().len(), 1);
         // A replacement roster from the server keeps a member made on the phone...

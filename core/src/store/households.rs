@@ -9,12 +9,13 @@ use uuid::Uuid;
 use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
 use super::search::{self, SearchKind};
-use super::{Page, RecordKind, RecordState, Store, StoreError, audit, input};
+use super::{RecordKind, RecordState, Store, StoreError, Window, audit, input};
 use crate::domain::Sex;
 use crate::protocol::{AuditAction, HouseholdBody, HouseholdMember, HouseholdRecord, RecordBody};
 
 /// What the UI gives to create or edit a household.
-#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HouseholdInput {
     /// Village (thôn / bản); required.
     pub village: String,
@@ -29,7 +30,8 @@ pub struct HouseholdInput {
 }
 
 /// A person of a household as the UI gives it.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MemberInput {
     /// The person's id when editing someone already recorded; `None` for a new person.
     pub id: Option<Uuid>,
@@ -46,7 +48,8 @@ pub struct MemberInput {
 }
 
 /// One revision of a household.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Household {
     /// Stable id.
     pub uuid: Uuid,
@@ -73,7 +76,8 @@ pub struct HouseholdImport {
 }
 
 /// A household as lists show it (newest revision).
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HouseholdSummary {
     /// Stable id.
     pub uuid: Uuid,
@@ -337,7 +341,7 @@ impl Store {
         &self,
         village: Option<&str>,
         include_archived: bool,
-        page: Page,
+        window: Window,
     ) -> Result<Vec<HouseholdSummary>, StoreError> {
         let village = village.map(input::text);
         self.read(|tx| {
@@ -350,8 +354,8 @@ impl Store {
                 (
                     include_archived,
                     &village,
-                    page.sql_limit(),
-                    page.sql_offset(),
+                    window.sql_limit(),
+                    window.sql_offset(),
                 ),
                 summary,
             )?;
@@ -449,13 +453,13 @@ pub(crate) mod tests {
         assert_eq!(revs[2].body, h1.body, "revision 1 is unchanged");
         assert!(
             store
-                .list_households(None, false, Page::first(10))
+                .list_households(None, false, Window::first(10))
                 .unwrap()
                 .is_empty()
         );
         assert_eq!(
             store
-                .list_households(None, true, Page::first(10))
+                .list_households(None, true, Window::first(10))
                 .unwrap()
                 .len(),
             1
@@ -607,7 +611,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             store
-                .search_households("chu", Page::first(5))
+                .search_households("chu", Window::first(5))
                 .unwrap()
                 .len(),
             1
@@ -650,7 +654,7 @@ pub(crate) mod tests {
         other.village = "Bản Mù".into();
         store.create_household(&other).unwrap();
         let heads: Vec<_> = store
-            .list_households(Some("Bản Phùng"), false, Page::first(10))
+            .list_households(Some("Bản Phùng"), false, Window::first(10))
             .unwrap()
             .into_iter()
             .map(|h| h.head_name)
@@ -660,7 +664,7 @@ pub(crate) mod tests {
             .list_households(
                 None,
                 false,
-                Page {
+                Window {
                     offset: 1,
                     limit: 2,
                 },

@@ -38,7 +38,7 @@ pub use audit::AuditEntry;
 pub use error::{RecordKind, StoreError};
 pub use forms::FormInfo;
 pub use gatherings::{
-    AgeGroupCount, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,
+    AgeGroupCount, CheckIn, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,
 };
 pub use households::{Household, HouseholdImport, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto, Rejection};
@@ -61,7 +61,8 @@ pub const KEY_LEN: usize = 32;
 
 /// Where a record is in its life: a draft can change, a finalized record waits in the
 /// outbox and never changes, a sent one was acknowledged by the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordState {
     /// Still being filled (a survey draft, an open gathering).
@@ -85,25 +86,25 @@ impl RecordState {
 
 /// A window of a list: `limit` items after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
+pub struct Window {
     /// Items to skip.
     pub offset: u32,
-    /// Most items to return (at most [`Page::MAX_LIMIT`]).
+    /// Most items to return (at most [`Window::MAX_LIMIT`]).
     pub limit: u32,
 }
 
-impl Page {
-    /// The largest page the store returns at once.
+impl Window {
+    /// The largest window the store returns at once.
     pub const MAX_LIMIT: u32 = 500;
 
     /// The first `limit` items.
-    pub fn first(limit: u32) -> Page {
-        Page { offset: 0, limit }
+    pub fn first(limit: u32) -> Window {
+        Window { offset: 0, limit }
     }
 
-    /// `limit` capped to [`Page::MAX_LIMIT`], as SQLite's LIMIT.
+    /// `limit` capped to [`Window::MAX_LIMIT`], as SQLite's LIMIT.
     pub(crate) fn sql_limit(self) -> i64 {
-        i64::from(self.limit.min(Page::MAX_LIMIT))
+        i64::from(self.limit.min(Window::MAX_LIMIT))
     }
 
     /// The offset as SQLite's OFFSET.
@@ -129,10 +130,37 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Why SQLite could not read the file at `path` as a database: a wrong or missing key
+/// when the file could be encrypted (a plain SQLite file opened with a key, or a first
+/// page of random-looking bytes, as SQLCipher writes), otherwise not a database at all
+/// (a plain SQLite file SQLite itself cannot read, text, zeros, a truncated header).
+fn unreadable(path: &Path, with_key: bool) -> StoreError {
+    const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+    let mut first_page = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path).and_then(|f| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut first_page)
+    });
+    let plain_sqlite = first_page.starts_with(SQLITE_HEADER);
+    // Ciphertext uses nearly every byte value within a page; a damaged or foreign file
+    // rarely does.
+    let mut seen = [false; 256];
+    for b in &first_page {
+        seen[usize::from(*b)] = true;
+    }
+    let looks_encrypted = first_page.len() == 4096 && seen.iter().filter(|s| **s).count() >= 200;
+    let path = path.to_owned();
+    if read.is_ok() && ((plain_sqlite && with_key) || (!plain_sqlite && looks_encrypted)) {
+        StoreError::WrongKey { path }
+    } else {
+        StoreError::NotADatabase { path }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `path`, migrating it to this build's
     /// schema. With a `key` (32 bytes from the Android Keystore / iOS Keychain) the file
-    /// is SQLCipher-encrypted; a wrong or missing key is [`StoreError::WrongKey`].
+    /// is SQLCipher-encrypted; a wrong or missing key is [`StoreError::WrongKey`], a file
+    /// that no key can open [`StoreError::NotADatabase`].
     /// Photos live in the folder `<path>.photos` beside it.
     pub fn open(path: &Path, key: Option<&[u8]>) -> Result<Store, StoreError> {
         if let Some(key) = key
@@ -152,9 +180,7 @@ impl Store {
                 source,
             })?;
         let wrong_key = |e: rusqlite::Error| match e.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) => StoreError::WrongKey {
-                path: path.to_owned(),
-            },
+            Some(ErrorCode::NotADatabase) => unreadable(path, key.is_some()),
             _ => StoreError::Sqlite(e),
         };
         if let Some(key) = key {
@@ -327,13 +353,23 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_is_not_a_database_is_a_typed_error() {
+    fn a_file_that_is_not_a_database_is_a_typed_error_not_a_key_problem() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("junk.db");
         std::fs::write(&path, vec![0x42; 8192]).unwrap();
+        for key in [None, Some(&[7; 32][..])] {
+            assert!(
+                matches!(
+                    Store::open(&path, key),
+                    Err(StoreError::NotADatabase { .. })
+                ),
+                "with key {key:?}"
+            );
+        }
+        std::fs::write(&path, "SQLite format 3\0 but cut short").unwrap();
         assert!(matches!(
             Store::open(&path, None),
-            Err(StoreError::WrongKey { .. })
+            Err(StoreError::NotADatabase { .. })
         ));
     }
 
@@ -361,7 +397,7 @@ mod tests {
         }
         assert_eq!(
             store
-                .list_households(None, false, Page::first(100))
+                .list_households(None, false, Window::first(100))
                 .unwrap()
                 .len(),
             40

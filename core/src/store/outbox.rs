@@ -55,7 +55,8 @@ pub struct OutboxItem {
 }
 
 /// A record the server refused, kept out of the outbox with the server's reason.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Rejection {
     /// The record.
     pub uuid: Uuid,

@@ -11,13 +11,14 @@ use uuid::Uuid;
 
 use super::columns::{self, Id, Key};
 use super::search::{self, SearchKind};
-use super::{Page, RecordKind, Store, StoreError, input};
+use super::{RecordKind, Store, StoreError, Window, input};
 use crate::domain::Sex;
 use crate::protocol::RosterMember;
 use crate::text::fold;
 
 /// How a list of members is applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RosterChange {
     /// The list is the whole roster: members not in it are removed (except those added
     /// on the phone and not yet known to the server).
@@ -27,7 +28,8 @@ pub enum RosterChange {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RosterImport {
     /// Members that were not there before.
     pub added: u32,
@@ -322,7 +324,7 @@ impl Store {
         &self,
         village: Option<&str>,
         include_archived: bool,
-        page: Page,
+        window: Window,
     ) -> Result<Vec<RosterMember>, StoreError> {
         let village = village.map(input::text);
         self.read(|tx| {
@@ -330,15 +332,19 @@ impl Store {
                 "SELECT {COLUMNS} FROM roster WHERE (?1 OR archived = 0) AND (?2 IS NULL OR village = ?2)
                  ORDER BY name_folded, id LIMIT ?3 OFFSET ?4"
             ))?;
-            let rows = stmt.query_map((include_archived, &village, page.sql_limit(), page.sql_offset()), member_row)?;
+            let rows = stmt.query_map((include_archived, &village, window.sql_limit(), window.sql_offset()), member_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
 
     /// Active members whose name matches `query` (any accents, any case, word prefixes), best first.
-    pub fn search_members(&self, query: &str, page: Page) -> Result<Vec<RosterMember>, StoreError> {
+    pub fn search_members(
+        &self,
+        query: &str,
+        window: Window,
+    ) -> Result<Vec<RosterMember>, StoreError> {
         self.read(|tx| {
-            search::ranked(tx, SearchKind::Member, query, page)?
+            search::ranked(tx, SearchKind::Member, query, window)?
                 .into_iter()
                 .map(|id| {
                     find(tx, id)?.ok_or_else(|| StoreError::not_found(RecordKind::Member, id))
@@ -351,13 +357,13 @@ impl Store {
     pub fn search_households(
         &self,
         query: &str,
-        page: Page,
+        window: Window,
     ) -> Result<Vec<super::HouseholdSummary>, StoreError> {
         self.read(|tx| {
             let mut stmt = tx.prepare_cached(
                 "SELECT uuid, revision, village, head_name, archived, updated_at FROM households WHERE uuid = ?1",
             )?;
-            search::ranked(tx, SearchKind::Household, query, page)?
+            search::ranked(tx, SearchKind::Household, query, window)?
                 .into_iter()
                 .map(|id| Ok(stmt.query_row([Id(id)], super::households::summary)?))
                 .collect()
@@ -402,7 +408,7 @@ pub(crate) mod tests {
         .map(member)
         .collect();
         store.import_roster(&list, RosterChange::Replace).unwrap();
-        let find = |q: &str| names(&store.search_members(q, Page::first(10)).unwrap()).join(", ");
+        let find = |q: &str| names(&store.search_members(q, Window::first(10)).unwrap()).join(", ");
         assert_eq!(find("thao thi do"), "Thào Thị Dợ, Thào Thị Dong");
         assert_eq!(find("THAO"), "Giàng Thị Thảo, Thào Thị Dợ, Thào Thị Dong");
         assert_eq!(find("d"), "Đặng Thị Mai, Thào Thị Dợ, Thào Thị Dong");
@@ -414,7 +420,7 @@ pub(crate) mod tests {
                 &store
                     .search_members(
                         "thi",
-                        Page {
+                        Window {
                             offset: 3,
                             limit: 10
                         }
@@ -431,14 +437,14 @@ pub(crate) mod tests {
         let (_dir, store) = store();
         let h = crate::store::households::tests::input("Giàng A Páo");
         let created = store.create_household(&h).unwrap();
-        let hits = store.search_households("do", Page::first(10)).unwrap();
+        let hits = store.search_households("do", Window::first(10)).unwrap();
         assert_eq!(
             hits.iter().map(|h| h.uuid).collect::<Vec<_>>(),
             vec![created.uuid]
         );
         assert_eq!(
             store
-                .search_households("giang pao", Page::first(10))
+                .search_households("giang pao", Window::first(10))
                 .unwrap()
                 .len(),
             1
@@ -446,7 +452,7 @@ pub(crate) mod tests {
         store.set_household_archived(created.uuid, 1, true).unwrap();
         assert!(
             store
-                .search_households("pao", Page::first(10))
+                .search_households("pao", Window::first(10))
                 .unwrap()
                 .is_empty()
         );
@@ -504,7 +510,7 @@ pub(crate) mod tests {
         ));
         assert!(
             store
-                .search_members("do", Page::first(5))
+                .search_members("do", Window::first(5))
                 .unwrap()
                 .is_empty(),
             "removed from the index too"
@@ -551,7 +557,7 @@ pub(crate) mod tests {
         .unwrap();
         let r = store.import_roster_csv(&path, RosterChange::Patch).unwrap();
         assert_eq!(r.added, 2);
-        let all = store.list_members(None, false, Page::first(10)).unwrap();
+        let all = store.list_members(None, false, Window::first(10)).unwrap();
         assert_eq!(names(&all), vec!["Lò Văn Tâm", "Thào Thị Dợ"]);
         assert_eq!(
             (all[0].sex, all[0].ethnicity.as_deref(), all[0].birth_year),

@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 use uuid::Uuid;
 
 use super::columns::Id;
-use super::{Page, StoreError};
+use super::{StoreError, Window};
 use crate::text::{fold, folded_words};
 
 /// What a name belongs to; stored in `name_words.kind`.
@@ -51,13 +51,13 @@ pub(crate) fn unindex(
     Ok(())
 }
 
-/// The ids matching `query`, best first, for one page. Every query word must be the
+/// The ids matching `query`, best first, for one window. Every query word must be the
 /// start of a word of one name.
 pub(crate) fn ranked(
     tx: &Transaction<'_>,
     kind: SearchKind,
     query: &str,
-    page: Page,
+    window: Window,
 ) -> Result<Vec<Uuid>, StoreError> {
     let words = folded_words(query);
     let Some(scan) = most_selective(tx, kind, &words)? else {
@@ -87,8 +87,8 @@ pub(crate) fn ranked(
             .then_with(|| a.1.cmp(&b.1))
             .then_with(|| a.2.cmp(&b.2))
     });
-    let offset = usize::try_from(page.offset).unwrap_or(usize::MAX);
-    let limit = usize::try_from(page.sql_limit()).unwrap_or(0);
+    let offset = usize::try_from(window.offset).unwrap_or(usize::MAX);
+    let limit = usize::try_from(window.sql_limit()).unwrap_or(0);
     Ok(hits
         .into_iter()
         .skip(offset)

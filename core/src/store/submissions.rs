@@ -13,12 +13,13 @@ use uuid::Uuid;
 use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
 use super::photos::{self, PhotoOptions, StoredPhoto};
-use super::{Page, RecordKind, RecordState, Store, StoreError, audit};
+use super::{RecordKind, RecordState, Store, StoreError, Window, audit};
 use crate::engine::{FormSession, SessionOptions, SessionState, Submission};
 use crate::protocol::{AuditAction, PhotoRef, RecordBody, SubmissionBody};
 
 /// A submission (its newest revision) as lists show it.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SubmissionInfo {
     /// Stable id (UUIDv7 made on the phone).
     pub uuid: Uuid,
@@ -45,7 +46,8 @@ pub struct SubmissionInfo {
 }
 
 /// Counts of submissions per state, for the home screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StateCounts {
     /// Drafts.
     pub drafts: u64,
@@ -56,16 +58,17 @@ pub struct StateCounts {
 }
 
 /// Which submissions a list shows; `None` means any.
-#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SubmissionFilter {
     /// Only this form.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub form_id: Option<String>,
     /// Only this state.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub state: Option<RecordState>,
     /// Only visits to this household.
-    #[uniffi(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub household: Option<Uuid>,
 }
 
@@ -437,7 +440,7 @@ impl Store {
     pub fn list_submissions(
         &self,
         filter: &SubmissionFilter,
-        page: Page,
+        window: Window,
     ) -> Result<Vec<SubmissionInfo>, StoreError> {
         // Only the conditions given are written, so SQLite can pick the matching index.
         let mut sql = format!("SELECT {COLUMNS} FROM submissions WHERE current = 1");
@@ -457,8 +460,8 @@ impl Store {
                 &filter.form_id,
                 filter.state.map(Key),
                 filter.household.map(Id),
-                page.sql_limit(),
-                page.sql_offset(),
+                window.sql_limit(),
+                window.sql_offset(),
             );
             let rows = stmt.query_map(params, info)?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -469,7 +472,7 @@ impl Store {
     pub fn household_visits(
         &self,
         uuid: Uuid,
-        page: Page,
+        window: Window,
     ) -> Result<Vec<SubmissionInfo>, StoreError> {
         self.read(|tx| super::households::ensure_exists(tx, uuid))?;
         self.list_submissions(
@@ -477,7 +480,7 @@ impl Store {
                 household: Some(uuid),
                 ..SubmissionFilter::default()
             },
-            page,
+            window,
         )
     }
 
@@ -953,7 +956,7 @@ mod tests {
         store.save_draft(&sb).unwrap();
         let uuids = |f: SubmissionFilter| -> Vec<Uuid> {
             store
-                .list_submissions(&f, Page::first(10))
+                .list_submissions(&f, Window::first(10))
                 .unwrap()
                 .into_iter()
                 .map(|s| s.uuid)
@@ -978,21 +981,21 @@ mod tests {
             Vec::<Uuid>::new()
         );
         let visits: Vec<Uuid> = store
-            .household_visits(h.uuid, Page::first(10))
+            .household_visits(h.uuid, Window::first(10))
             .unwrap()
             .into_iter()
             .map(|s| s.uuid)
             .collect();
         assert_eq!(visits, vec![a.uuid, c.uuid]);
         assert!(matches!(
-            store.household_visits(Uuid::now_v7(), Page::first(1)),
+            store.household_visits(Uuid::now_v7(), Window::first(1)),
             Err(StoreError::NotFound { .. })
         ));
         assert_eq!(
             store
                 .list_submissions(
                     &SubmissionFilter::default(),
-                    Page {
+                    Window {
                         offset: 1,
                         limit: 1
                     }

@@ -16,7 +16,8 @@ use crate::protocol::{EnrollRequest, EnrollResponse, EnrollmentQr};
 use crate::store::Store;
 
 /// What the phone learned by enrolling, for the app to show.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Enrollment {
     /// The server's id for this device.
     pub device_id: String,

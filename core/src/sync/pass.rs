@@ -27,7 +27,8 @@ const BODY_SLACK: u64 = 1024;
 const CHUNK_RANGE: (u64, u64) = (16 * 1024, 8 * 1024 * 1024);
 
 /// What a pass did, for the app to summarise.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncReport {
     /// New form versions downloaded.
     pub forms_received: u32,

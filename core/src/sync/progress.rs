@@ -2,7 +2,8 @@
 //! uniffi callback interface) and shows the [`SyncProgress`] it receives.
 
 /// The stages of a pass, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SyncPhase {
     /// Fetching the manifest and downloading new form versions.
     PullingForms,
@@ -18,7 +19,8 @@ pub enum SyncPhase {
 
 /// One progress report. Totals are what the phase has to do; `bytes_*` are zero in the
 /// phases that do not count bytes.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncProgress {
     /// The current stage.
     pub phase: SyncPhase,
@@ -39,7 +41,7 @@ pub struct SyncProgress {
 
 /// Implemented by the app (Kotlin, Swift) to receive progress; called on the thread
 /// that runs the pass, so the app hands it to its UI thread.
-#[uniffi::export(callback_interface)]
+#[cfg_attr(feature = "uniffi", uniffi::export(callback_interface))]
 pub trait SyncObserver: Send + Sync {
     /// Called after every step of the pass.
     fn on_progress(&self, progress: SyncProgress);

@@ -13,15 +13,16 @@ use super::error::SyncError;
 /// Lets the UI stop a running pass cleanly: the pass checks it between requests and
 /// while waiting to retry, and stops with [`SyncError::Cancelled`] leaving the store
 /// consistent (what the server acknowledged is marked, nothing else).
-#[derive(Debug, Default, uniffi::Object)]
+#[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Object))]
 pub struct CancelHandle {
     flag: AtomicBool,
 }
 
-#[uniffi::export]
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl CancelHandle {
     /// A handle that is not cancelled.
-    #[uniffi::constructor]
+    #[cfg_attr(feature = "uniffi", uniffi::constructor)]
     pub fn new() -> Arc<Self> {
         Arc::new(Self::default())
     }

@@ -32,15 +32,15 @@ use crate::error::ApiError;
 use crate::forms::FormCatalog;
 use crate::model::{Account, Area, Role, Scope};
 use crate::secret::secret_hash;
-use crate::store::Store;
 use crate::store::devices::DeviceAuth;
+use crate::store::{Gateway, Store};
 use crate::uploads::{self, PhotoFiles};
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
-    pub store: Arc<Store>,
+    pub store: Gateway,
     /// The configuration.
     pub config: Arc<Config>,
     /// Photo files.

@@ -60,7 +60,7 @@ pub struct ListQuery {
     pub state: Option<ReviewState>,
     /// Paging: records after this cursor.
     pub after: Option<i64>,
-    /// Page size (default 100, at most 1000).
+    /// Records per answer (default 100, at most 1000).
     pub limit: Option<u32>,
 }
 
@@ -87,11 +87,11 @@ impl ListQuery {
     }
 }
 
-/// A page of a list.
+/// One answer of the review list: up to `limit` records, and where the next one starts.
 #[derive(Debug, Serialize)]
-pub struct Page {
+pub struct ReviewList {
     items: Vec<RecordSummary>,
-    /// Pass as `after` for the next page; absent on the last page.
+    /// Pass as `after` for the next records; absent after the last.
     next_after: Option<i64>,
 }
 
@@ -109,7 +109,7 @@ async fn list(
     } else {
         None
     };
-    Ok(ok_json(&Page { items, next_after }))
+    Ok(ok_json(&ReviewList { items, next_after }))
 }
 
 /// `GET /api/v1/office/submissions`.

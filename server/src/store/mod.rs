@@ -1,7 +1,7 @@
 //! The server's storage: one [`Store`] whose logic is written once over [`crate::db`],
 //! running on SQLite (embedded default) or PostgreSQL. Every method is synchronous and
-//! runs its writes in one transaction; the HTTP layer calls it through
-//! [`Store::call`], which moves the work off the async threads.
+//! runs its writes in one transaction; async code (the HTTP layer, the server's start)
+//! reaches it only through the [`Gateway`], which runs the work on blocking threads.
 //!
 //! Methods are grouped by what they hold: [`people`] (areas, accounts, sessions),
 //! [`devices`] (enrollment codes, device tokens), [`forms`], [`records`] (the push),
@@ -10,6 +10,7 @@
 
 pub mod devices;
 pub mod forms;
+mod gateway;
 pub mod people;
 pub mod photos;
 pub mod read;
@@ -17,7 +18,8 @@ pub mod records;
 pub mod roster;
 
 use std::path::Path;
-use std::sync::Arc;
+
+pub use gateway::Gateway;
 
 use crate::db::{AsDbError, Conn, Database, DbError, Engine};
 
@@ -128,19 +130,6 @@ impl Store {
             }
             Ok::<_, StoreError>(())
         })
-    }
-
-    /// Runs a store call on the blocking thread pool, so that database work never stalls
-    /// the async threads that serve other requests.
-    pub async fn call<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-    {
-        let store = Arc::clone(self);
-        tokio::task::spawn_blocking(move || f(&store))
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
     }
 }
 

@@ -235,7 +235,7 @@ async fn receive_chunk(
     // Every byte is here, even if the body broke off just after the last one: check
     // them now, to the end, whether or not the client is still listening.
     let verdict = verify(
-        Arc::clone(&state.store),
+        state.store.clone(),
         Arc::clone(&state.photos),
         sha256.clone(),
         branch,

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::files::{PhotoError, PhotoFiles};
 use super::photo_fault;
 use crate::error::ApiError;
-use crate::store::Store;
+use crate::store::Gateway;
 
 /// The outcome of checking a fully received upload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub enum Verdict {
 /// disk; the work runs in a spawned task that keeps the lock, so dropping the request
 /// (the client hung up) cannot stop it halfway.
 pub async fn verify(
-    store: Arc<Store>,
+    store: Gateway,
     photos: Arc<PhotoFiles>,
     sha256: String,
     branch: Uuid,
@@ -63,7 +63,7 @@ pub async fn verify(
 /// checked (the client hung up, or the server stopped, after the last byte). `None` when
 /// the upload is not in that state (not started, incomplete, or already finished).
 pub async fn settle(
-    store: &Arc<Store>,
+    store: &Gateway,
     photos: &Arc<PhotoFiles>,
     sha256: &str,
     branch: Uuid,
@@ -81,7 +81,7 @@ pub async fn settle(
         return Ok(None);
     }
     let verdict = verify(
-        Arc::clone(store),
+        store.clone(),
         Arc::clone(photos),
         sha256.to_owned(),
         branch,
@@ -106,7 +106,7 @@ pub struct Sweep {
 /// periodically). A failure on one upload is logged and leaves it for the next sweep or
 /// its status request; it never stops the start.
 pub async fn sweep(
-    store: &Arc<Store>,
+    store: &Gateway,
     photos: &Arc<PhotoFiles>,
     stale_after: Option<Duration>,
 ) -> Result<Sweep, PhotoError> {
@@ -141,7 +141,7 @@ pub async fn sweep(
 /// the upload is forgotten first, then its file deleted, so a crash in between leaves a
 /// file the next sweep deletes. A phone that comes back later starts the photo over.
 async fn discard_if_stale(
-    store: &Arc<Store>,
+    store: &Gateway,
     photos: &Arc<PhotoFiles>,
     sha256: &str,
     branch: Uuid,

@@ -4,17 +4,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 pub mod fixtures;
+pub mod program;
 pub mod story;
 
 use std::io::Write;
-use std::sync::Arc;
 
 use branchbook_core::protocol::{
     EnrollRequest, EnrollResponse, ErrorBody, PhotoStatus, PushRequest, PushResponse, Record,
 };
 use branchbook_server::config::Config;
 use branchbook_server::server::{bind, ensure_admin};
-use branchbook_server::store::Store;
+use branchbook_server::store::{Gateway, Store};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -58,15 +58,29 @@ macro_rules! on_both_stores {
     };
 }
 
-/// A running server and a client for it.
-pub struct TestServer {
+/// An HTTP client for one server (started in-process or as a program), with helpers for
+/// the officials' API and the sync protocol.
+pub struct Api {
     pub base: String,
     pub client: reqwest::Client,
+}
+
+/// A running server and a client for it.
+pub struct TestServer {
+    pub api: Api,
     pub admin_password: String,
     pub backend: Backend,
-    pub store: Arc<Store>,
+    pub store: Gateway,
     pub dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
 impl Drop for TestServer {
@@ -80,6 +94,19 @@ impl Drop for TestServer {
 /// Creates a fresh database in the test cluster and returns its connection config, or
 /// `None` (after saying so) when no cluster is configured and none is required.
 pub async fn fresh_pg_database() -> Option<postgres::Config> {
+    tokio::task::spawn_blocking(fresh_pg_database_blocking)
+        .await
+        .unwrap()
+}
+
+/// [`fresh_pg_database`] for a thread outside the runtime.
+pub fn fresh_pg_database_blocking() -> Option<postgres::Config> {
+    fresh_pg_url_blocking().map(|url| url.parse().expect("test URL"))
+}
+
+/// Creates a fresh database in the test cluster and returns its URL (what
+/// `--database-url` takes), or `None` as [`fresh_pg_database`] does.
+pub fn fresh_pg_url_blocking() -> Option<String> {
     let Ok(url) = std::env::var(PG_URL_VAR) else {
         if std::env::var(PG_REQUIRED_VAR).as_deref() == Ok("1") {
             panic!("{PG_URL_VAR} is not set but {PG_REQUIRED_VAR}=1: PostgreSQL tests must run");
@@ -90,18 +117,15 @@ pub async fn fresh_pg_database() -> Option<postgres::Config> {
         return None;
     };
     let name = format!("bb_{}", Uuid::new_v4().simple());
-    tokio::task::spawn_blocking(move || {
-        let mut admin =
-            postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test cluster");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create test database");
-        let mut config: postgres::Config = url.parse().expect("test URL");
-        config.dbname(&name);
-        Some(config)
-    })
-    .await
-    .unwrap()
+    let mut admin =
+        postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test cluster");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create test database");
+    let (cluster, _) = url
+        .rsplit_once('/')
+        .expect("the test URL ends in a database name");
+    Some(format!("{cluster}/{name}"))
 }
 
 impl TestServer {
@@ -114,41 +138,75 @@ impl TestServer {
         let store = match backend {
             Backend::Sqlite => {
                 let path = dir.path().to_owned();
-                tokio::task::spawn_blocking(move || Store::open_sqlite(&path))
-                    .await
-                    .unwrap()
-                    .unwrap()
+                Gateway::open(move || Store::open_sqlite(&path)).await
             }
             Backend::Postgres => {
                 let pg = fresh_pg_database().await?;
-                tokio::task::spawn_blocking(move || Store::open_postgres(pg, 16))
-                    .await
-                    .unwrap()
-                    .unwrap()
+                Gateway::open(move || Store::open_postgres(pg, 16)).await
             }
-        };
-        let store = Arc::new(store);
-        let for_admin = Arc::clone(&store);
-        let admin_password = tokio::task::spawn_blocking(move || ensure_admin(&for_admin))
+        }
+        .unwrap();
+        let admin_password = store
+            .call(|s| Ok(ensure_admin(s)))
             .await
             .unwrap()
             .unwrap()
             .expect("first start");
-        let bound = bind(config, Arc::clone(&store)).await.unwrap();
+        let bound = bind(config, store.clone()).await.unwrap();
         let base = format!("http://{}", bound.addr);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(bound.serve(async move {
             let _ = rx.await;
         }));
         Some(TestServer {
-            base,
-            client: reqwest::Client::new(),
+            api: Api::new(base),
             admin_password,
             backend,
             store,
             dir,
             shutdown: Some(tx),
         })
+    }
+
+    /// The administrator's session token.
+    pub async fn admin(&self) -> String {
+        self.login_fresh("admin", &self.admin_password.clone())
+            .await
+    }
+
+    /// A province > commune > branch with a branch head, the household form published,
+    /// and her phone enrolled: returns the enrollment and the administrator's token.
+    pub async fn one_device(&self) -> (EnrollResponse, String) {
+        let admin = self.admin().await;
+        (self.branch_with_device(&admin).await, admin)
+    }
+}
+
+impl Api {
+    /// A client for the server at `base` (`http://host:port`).
+    pub fn new(base: String) -> Api {
+        Api {
+            base,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// A province > commune > branch with a branch head, the household form published,
+    /// and her phone enrolled, set up by the administrator `admin`: returns the enrollment.
+    pub async fn branch_with_device(&self, admin: &str) -> EnrollResponse {
+        let province = self.create_area(admin, None, "province", "Sơn La").await;
+        let commune = self
+            .create_area(admin, Some(province), "commune", "Xã Chiềng")
+            .await;
+        let branch = self
+            .create_area(admin, Some(commune), "branch", "Chi hội Bản Mòng")
+            .await;
+        let (head, _) = self
+            .create_account(admin, "head", "branch_head", Some(branch))
+            .await;
+        self.publish_form(admin, fixtures::household_form().upload)
+            .await;
+        self.enrolled_device(admin, head).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -226,12 +284,6 @@ impl TestServer {
         token
     }
 
-    /// The administrator's session token.
-    pub async fn admin(&self) -> String {
-        self.login_fresh("admin", &self.admin_password.clone())
-            .await
-    }
-
     pub async fn create_area(
         &self,
         admin: &str,
@@ -303,25 +355,6 @@ impl TestServer {
         let (status, body) = self.enroll(body["code"].as_str().unwrap()).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).unwrap()
-    }
-
-    /// A province > commune > branch with a branch head, the household form published,
-    /// and her phone enrolled: returns the enrollment and the administrator's token.
-    pub async fn one_device(&self) -> (EnrollResponse, String) {
-        let admin = self.admin().await;
-        let province = self.create_area(&admin, None, "province", "Sơn La").await;
-        let commune = self
-            .create_area(&admin, Some(province), "commune", "Xã Chiềng")
-            .await;
-        let branch = self
-            .create_area(&admin, Some(commune), "branch", "Chi hội Bản Mòng")
-            .await;
-        let (head, _) = self
-            .create_account(&admin, "head", "branch_head", Some(branch))
-            .await;
-        self.publish_form(&admin, fixtures::household_form().upload)
-            .await;
-        (self.enrolled_device(&admin, head).await, admin)
     }
 
     /// Uploads a form (JSON or .xlsx bytes) and publishes it.

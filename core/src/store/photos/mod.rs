@@ -75,7 +75,8 @@ pub enum PhotoError {
     },
 }
 /// A photo held by the store.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StoredPhoto {
     /// Hex SHA-256 of the stored JPEG: its name and its identity.
     pub sha256: String,

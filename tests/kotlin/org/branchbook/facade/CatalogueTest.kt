@@ -4,12 +4,12 @@ import java.time.Instant
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.AgeGroup
-import uniffi.branchbook.CalendarDate
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.TextKey
-import uniffi.branchbook.UiLanguage
 import uniffi.branchbook.ageGroupName
+import uniffi.branchbook.core.AgeGroup
+import uniffi.branchbook.core.CalendarDate
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.core.UiLanguage
 import uniffi.branchbook.formatBytes
 import uniffi.branchbook.formatDate
 import uniffi.branchbook.formatInstant

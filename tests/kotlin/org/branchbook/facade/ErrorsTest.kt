@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import uniffi.branchbook.Branchbook
-import uniffi.branchbook.BranchbookException
-import uniffi.branchbook.HouseholdInput
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.UiLanguage
 
 /**
  * Every failure reaches Kotlin as a typed BranchbookException subclass with its context and a

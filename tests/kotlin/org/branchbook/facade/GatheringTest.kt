@@ -8,15 +8,15 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import uniffi.branchbook.AgeGroup
-import uniffi.branchbook.BranchbookException
-import uniffi.branchbook.GatheringDetails
-import uniffi.branchbook.GatheringKind
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.RosterChange
-import uniffi.branchbook.Sex
-import uniffi.branchbook.UiLanguage
-import uniffi.branchbook.WalkIn
+import uniffi.branchbook.core.AgeGroup
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.GatheringDetails
+import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.RosterChange
+import uniffi.branchbook.core.Sex
+import uniffi.branchbook.core.UiLanguage
+import uniffi.branchbook.core.WalkIn
 import uniffi.branchbook.gatheringKindName
 import uniffi.branchbook.sexName
 

@@ -7,16 +7,16 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.fail
-import uniffi.branchbook.Answer
-import uniffi.branchbook.BranchbookException
 import uniffi.branchbook.FinalizeOutcome
-import uniffi.branchbook.GeoPoint
-import uniffi.branchbook.HouseholdInput
-import uniffi.branchbook.Page
-import uniffi.branchbook.QuestionKind
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.SubmissionFilter
 import uniffi.branchbook.SurveySession
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.GeoPoint
+import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.Page
+import uniffi.branchbook.core.QuestionKind
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.SubmissionFilter
 
 /**
  * A branch head's visit, through the generated Kotlin bindings: the example household survey

@@ -6,12 +6,12 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
-import uniffi.branchbook.Answer
-import uniffi.branchbook.BranchbookException
 import uniffi.branchbook.FinalizeOutcome
-import uniffi.branchbook.Page
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.SubmissionFilter
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.Page
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.SubmissionFilter
 
 /**
  * A repeat the user grows and shrinks (a mother's children), the draft saved after every

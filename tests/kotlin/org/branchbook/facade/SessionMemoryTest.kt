@@ -7,8 +7,8 @@ import java.io.File
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.Answer
 import uniffi.branchbook.Branchbook
+import uniffi.branchbook.core.Answer
 
 /** glibc's malloc statistics (mallinfo2, glibc 2.33+): what native code holds right now. */
 @Structure.FieldOrder("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")

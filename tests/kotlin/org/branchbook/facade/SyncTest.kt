@@ -8,17 +8,17 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.fail
-import uniffi.branchbook.Answer
 import uniffi.branchbook.Branchbook
-import uniffi.branchbook.BranchbookException
-import uniffi.branchbook.CancelHandle
 import uniffi.branchbook.FinalizeOutcome
-import uniffi.branchbook.GatheringDetails
-import uniffi.branchbook.GatheringKind
-import uniffi.branchbook.SyncObserver
-import uniffi.branchbook.SyncPhase
-import uniffi.branchbook.SyncProgress
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.CancelHandle
+import uniffi.branchbook.core.GatheringDetails
+import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.SyncObserver
+import uniffi.branchbook.core.SyncPhase
+import uniffi.branchbook.core.SyncProgress
+import uniffi.branchbook.core.UiLanguage
 
 /**
  * Sending, through the generated Kotlin bindings against a real server the test starts

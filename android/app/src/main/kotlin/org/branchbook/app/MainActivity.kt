@@ -34,7 +34,7 @@ import org.branchbook.app.screen.SendScreen
 import org.branchbook.app.screen.SettingsScreen
 import org.branchbook.app.screen.SurveyScreen
 import org.branchbook.app.screen.Ui
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.TextKey
 
 /**
  * The app's one Activity: it shows the screen on top of the [org.branchbook.app.presenter.Navigator]'s

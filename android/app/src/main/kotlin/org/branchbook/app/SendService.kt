@@ -10,7 +10,7 @@ import android.content.pm.ServiceInfo
 import android.os.Build
 import android.os.IBinder
 import org.branchbook.app.presenter.SendStatus
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.TextKey
 
 /**
  * Keeps the app alive while a send runs in the background (she may switch to another

@@ -3,7 +3,7 @@ package org.branchbook.app.presenter
 import java.io.File
 import java.util.Properties
 import java.util.UUID
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.UiLanguage
 
 /**
  * The app's own small settings, kept in a properties file in the app's private folder:

@@ -1,9 +1,9 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.BranchbookException
-import uniffi.branchbook.CancelHandle
-import uniffi.branchbook.Enrollment
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.CancelHandle
+import uniffi.branchbook.core.Enrollment
+import uniffi.branchbook.core.TextKey
 
 /** The inputs of the enroll screen that an error can point at. */
 enum class EnrollField { SERVER, CODE }

@@ -1,6 +1,6 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.EthnicGroup
+import uniffi.branchbook.core.EthnicGroup
 import uniffi.branchbook.ethnicGroups
 
 /**

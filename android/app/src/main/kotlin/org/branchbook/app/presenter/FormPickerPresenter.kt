@@ -1,6 +1,6 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.TextKey
 
 /** What the form list shows. */
 data class FormPickerState(

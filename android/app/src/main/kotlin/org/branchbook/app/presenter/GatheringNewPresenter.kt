@@ -4,9 +4,9 @@ import java.time.Instant
 import java.time.LocalDate
 import java.time.LocalDateTime
 import java.time.LocalTime
-import uniffi.branchbook.BranchbookException
-import uniffi.branchbook.GatheringDetails
-import uniffi.branchbook.GatheringKind
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.GatheringDetails
+import uniffi.branchbook.core.GatheringKind
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.gatheringKindName
 

@@ -1,8 +1,8 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.Gathering
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.Gathering
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.gatheringKindName
 

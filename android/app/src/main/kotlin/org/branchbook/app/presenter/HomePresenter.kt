@@ -1,8 +1,8 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.SubmissionFilter
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.SubmissionFilter
+import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.formatInstant
 
 /** What the home screen shows. */

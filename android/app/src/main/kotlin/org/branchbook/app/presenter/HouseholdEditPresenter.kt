@@ -1,11 +1,11 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.BranchbookException
-import uniffi.branchbook.Household
-import uniffi.branchbook.HouseholdInput
-import uniffi.branchbook.MemberInput
-import uniffi.branchbook.Sex
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.Household
+import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.MemberInput
+import uniffi.branchbook.core.Sex
+import uniffi.branchbook.core.TextKey
 
 /** A household member as the edit form holds her while she types. */
 data class MemberDraft(

@@ -1,7 +1,7 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.HouseholdSummary
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.HouseholdSummary
+import uniffi.branchbook.core.TextKey
 
 /** What the household list shows. */
 data class HouseholdsState(

@@ -1,8 +1,8 @@
 package org.branchbook.app.presenter
 
 import java.time.ZoneOffset
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.SubmissionInfo
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.SubmissionInfo
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.recordStateName
 

@@ -1,10 +1,10 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.BranchbookException
-import uniffi.branchbook.SyncPhase
-import uniffi.branchbook.SyncProgress
-import uniffi.branchbook.SyncReport
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.SyncPhase
+import uniffi.branchbook.core.SyncProgress
+import uniffi.branchbook.core.SyncReport
+import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.formatBytes
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.recordKindName

@@ -2,10 +2,10 @@ package org.branchbook.app.presenter
 
 import java.util.concurrent.CopyOnWriteArraySet
 import uniffi.branchbook.Branchbook
-import uniffi.branchbook.CancelHandle
-import uniffi.branchbook.SyncObserver
-import uniffi.branchbook.SyncProgress
-import uniffi.branchbook.SyncReport
+import uniffi.branchbook.core.CancelHandle
+import uniffi.branchbook.core.SyncObserver
+import uniffi.branchbook.core.SyncProgress
+import uniffi.branchbook.core.SyncReport
 
 /** Where sending is, as the send screen and the phone's notification show it. */
 sealed class SendStatus {

@@ -1,7 +1,7 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.TextKey
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.core.UiLanguage
 import uniffi.branchbook.formatBytes
 
 /** One option of a settings choice: what is stored, and how it reads. */

@@ -1,9 +1,9 @@
 package org.branchbook.app.presenter
 
 import java.time.Instant
-import uniffi.branchbook.BranchbookException
-import uniffi.branchbook.TextKey
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.BranchbookException
+import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.core.UiLanguage
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.uiFormat
 import uniffi.branchbook.uiText

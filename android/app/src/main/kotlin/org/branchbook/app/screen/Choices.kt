@@ -2,8 +2,8 @@ package org.branchbook.app.screen
 
 import org.branchbook.app.presenter.EthnicityChoices
 import org.branchbook.app.presenter.Texts
-import uniffi.branchbook.Sex
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.Sex
+import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.sexName
 
 /** The drop-down options of a person's sex, named in the app language. */

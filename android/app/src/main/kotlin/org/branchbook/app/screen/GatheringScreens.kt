@@ -16,9 +16,9 @@ import org.branchbook.app.presenter.GatheringsPresenter
 import org.branchbook.app.presenter.GatheringsState
 import org.branchbook.app.presenter.Row
 import org.branchbook.app.presenter.WalkInState
-import uniffi.branchbook.AgeGroup
-import uniffi.branchbook.TextKey
 import uniffi.branchbook.ageGroupName
+import uniffi.branchbook.core.AgeGroup
+import uniffi.branchbook.core.TextKey
 
 /** Open and closed gatherings. */
 class GatheringsScreen(ui: Ui, scope: AppScope) : StateScreen<GatheringsState, GatheringsPresenter>(ui, GatheringsPresenter(scope), scope.texts[TextKey.GATHERINGS_TITLE]) {

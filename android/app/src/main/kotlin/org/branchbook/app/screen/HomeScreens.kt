@@ -5,7 +5,7 @@ import org.branchbook.app.presenter.FormPickerPresenter
 import org.branchbook.app.presenter.FormPickerState
 import org.branchbook.app.presenter.HomePresenter
 import org.branchbook.app.presenter.HomeState
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.TextKey
 
 /** Home: branch, counts, the three jobs, unfinished work. */
 class HomeScreen(ui: Ui, scope: AppScope) : StateScreen<HomeState, HomePresenter>(ui, HomePresenter(scope), scope.texts[TextKey.APP_NAME]) {

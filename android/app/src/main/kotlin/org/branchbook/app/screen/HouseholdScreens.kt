@@ -9,7 +9,7 @@ import org.branchbook.app.presenter.HouseholdPresenter
 import org.branchbook.app.presenter.HouseholdState
 import org.branchbook.app.presenter.HouseholdsPresenter
 import org.branchbook.app.presenter.HouseholdsState
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.TextKey
 
 /** The household list with search as she types. */
 class HouseholdsScreen(ui: Ui, scope: AppScope) : StateScreen<HouseholdsState, HouseholdsPresenter>(ui, HouseholdsPresenter(scope)) {

@@ -10,7 +10,7 @@ import org.branchbook.app.presenter.SendPresenter
 import org.branchbook.app.presenter.SendState
 import org.branchbook.app.presenter.SettingsPresenter
 import org.branchbook.app.presenter.SettingsState
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.TextKey
 
 /** Sending: one button, progress, what was sent and refused. */
 class SendScreen(ui: Ui, scope: AppScope) : StateScreen<SendState, SendPresenter>(ui, SendPresenter(scope), scope.texts[TextKey.SEND_TITLE]) {

@@ -17,10 +17,10 @@ import org.branchbook.app.presenter.AppScope
 import org.branchbook.app.presenter.QuestionItem
 import org.branchbook.app.presenter.SurveyPresenter
 import org.branchbook.app.presenter.SurveyState
-import uniffi.branchbook.Answer
-import uniffi.branchbook.Page
-import uniffi.branchbook.QuestionKind
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.Page
+import uniffi.branchbook.core.QuestionKind
+import uniffi.branchbook.core.TextKey
 
 /**
  * Filling a survey: the core's page drawn as Views, a widget for every question kind.

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.TextKey
+import uniffi.branchbook.core.TextKey
 
 class EnrollPresenterTest {
     private val formJson = File(TestApp.repo, "core/tests/data/child_register.json").readText()

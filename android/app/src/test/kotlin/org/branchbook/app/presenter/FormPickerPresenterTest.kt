@@ -3,7 +3,7 @@ package org.branchbook.app.presenter
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.HouseholdInput
+import uniffi.branchbook.core.HouseholdInput
 
 class FormPickerPresenterTest {
     @Test

@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.AgeGroup
-import uniffi.branchbook.GatheringKind
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.RosterChange
-import uniffi.branchbook.Sex
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.AgeGroup
+import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.RosterChange
+import uniffi.branchbook.core.Sex
+import uniffi.branchbook.core.UiLanguage
 
 class GatheringPresenterTest {
     private fun TestApp.roster() {

@@ -1,13 +1,13 @@
 package org.branchbook.app.presenter
 
+import java.time.Instant
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.Answer
-import uniffi.branchbook.GatheringDetails
-import uniffi.branchbook.GatheringKind
-import uniffi.branchbook.UiLanguage
-import java.time.Instant
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.GatheringDetails
+import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.UiLanguage
 
 class HomePresenterTest {
     @Test

@@ -4,9 +4,9 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.HouseholdInput
-import uniffi.branchbook.MemberInput
-import uniffi.branchbook.Sex
+import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.MemberInput
+import uniffi.branchbook.core.Sex
 
 class HouseholdEditPresenterTest {
     @Test

@@ -4,12 +4,12 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.Answer
 import uniffi.branchbook.FinalizeOutcome
-import uniffi.branchbook.HouseholdInput
-import uniffi.branchbook.MemberInput
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.Sex
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.MemberInput
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.Sex
 
 class HouseholdPresenterTest {
     @Test

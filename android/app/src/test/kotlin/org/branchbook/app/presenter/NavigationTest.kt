@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.UiLanguage
 
 /** The screens she had open and the app's settings survive the app being killed. */
 class NavigationTest {

@@ -13,20 +13,20 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.Answer
-import uniffi.branchbook.CancelHandle
 import uniffi.branchbook.FinalizeOutcome
-import uniffi.branchbook.GatheringDetails
-import uniffi.branchbook.GatheringKind
-import uniffi.branchbook.HouseholdInput
-import uniffi.branchbook.MemberInput
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.Sex
-import uniffi.branchbook.SyncObserver
-import uniffi.branchbook.SyncProgress
-import uniffi.branchbook.TextKey
-import uniffi.branchbook.UiLanguage
-import uniffi.branchbook.WalkIn
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.CancelHandle
+import uniffi.branchbook.core.GatheringDetails
+import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.MemberInput
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.Sex
+import uniffi.branchbook.core.SyncObserver
+import uniffi.branchbook.core.SyncProgress
+import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.core.UiLanguage
+import uniffi.branchbook.core.WalkIn
 import uniffi.branchbook.formatBytes
 
 class SendPresenterTest {

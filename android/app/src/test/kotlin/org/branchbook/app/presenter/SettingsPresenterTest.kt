@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.UiLanguage
 import uniffi.branchbook.formatBytes
 
 class SettingsPresenterTest {
@@ -56,7 +56,7 @@ class SettingsPresenterTest {
     @Test
     fun `storage used counts the data and the photos`() = TestApp.with { app ->
         val g = app.core.createGathering(
-            uniffi.branchbook.GatheringDetails(uniffi.branchbook.GatheringKind.TRAINING, "Nuôi con khỏe", "Bản Dền", java.time.Instant.now(), "", ""),
+            uniffi.branchbook.core.GatheringDetails(uniffi.branchbook.core.GatheringKind.TRAINING, "Nuôi con khỏe", "Bản Dền", java.time.Instant.now(), "", ""),
         )
         app.core.attachGatheringPhoto(g.uuid, app.cameraJpeg("photo.jpg", 900, 700).path)
         val p = SettingsPresenter(app.scope, "0.1.0")

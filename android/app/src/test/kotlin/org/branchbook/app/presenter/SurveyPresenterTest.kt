@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.fail
-import uniffi.branchbook.Answer
-import uniffi.branchbook.Page
-import uniffi.branchbook.QuestionKind
-import uniffi.branchbook.RecordState
-import uniffi.branchbook.SubmissionFilter
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.Page
+import uniffi.branchbook.core.QuestionKind
+import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.SubmissionFilter
 
 /** Filling the example household survey through the form screen's presenter, as she would. */
 class SurveyPresenterTest {

@@ -5,7 +5,7 @@ import java.io.File
 import java.nio.file.Files
 import javax.imageio.ImageIO
 import uniffi.branchbook.Branchbook
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.UiLanguage
 
 /**
  * The app as the presenters see it, on a fresh temporary folder: the real core opened

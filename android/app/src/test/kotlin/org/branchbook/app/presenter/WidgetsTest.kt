@@ -5,11 +5,11 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.fail
-import uniffi.branchbook.Answer
-import uniffi.branchbook.CalendarDate
-import uniffi.branchbook.QuestionKind
-import uniffi.branchbook.TimeOfDay
-import uniffi.branchbook.UiLanguage
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.CalendarDate
+import uniffi.branchbook.core.QuestionKind
+import uniffi.branchbook.core.TimeOfDay
+import uniffi.branchbook.core.UiLanguage
 
 /** One page with a question of every kind the form screen has a widget for. */
 class WidgetsTest {

@@ -4,8 +4,8 @@
 
 use uuid::Uuid;
 
-use super::{Branchbook, BranchbookError, page};
-use crate::store::{Household, HouseholdInput, HouseholdSummary, SubmissionInfo};
+use crate::{Branchbook, BranchbookError, window};
+use branchbook_core::store::{Household, HouseholdInput, HouseholdSummary, SubmissionInfo};
 
 #[uniffi::export]
 impl Branchbook {
@@ -55,9 +55,11 @@ impl Branchbook {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<HouseholdSummary>, BranchbookError> {
-        Ok(self
-            .store
-            .list_households(village.as_deref(), include_archived, page(offset, limit))?)
+        Ok(self.store.list_households(
+            village.as_deref(),
+            include_archived,
+            window(offset, limit),
+        )?)
     }
 
     /// Households whose head or a member has a name matching `query` as she types it:
@@ -69,7 +71,9 @@ impl Branchbook {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<HouseholdSummary>, BranchbookError> {
-        Ok(self.store.search_households(&query, page(offset, limit))?)
+        Ok(self
+            .store
+            .search_households(&query, window(offset, limit))?)
     }
 
     /// The surveys filled as visits to household `household_id`, newest first.
@@ -81,7 +85,7 @@ impl Branchbook {
     ) -> Result<Vec<SubmissionInfo>, BranchbookError> {
         Ok(self
             .store
-            .household_visits(household_id, page(offset, limit))?)
+            .household_visits(household_id, window(offset, limit))?)
     }
 
     /// Every revision of household `household_id`, newest first: how it changed.

@@ -3,8 +3,8 @@
 
 use uuid::Uuid;
 
-use super::{Branchbook, BranchbookError};
-use crate::store::Rejection;
+use crate::{Branchbook, BranchbookError};
+use branchbook_core::store::Rejection;
 
 /// The state of sending, read in one go.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

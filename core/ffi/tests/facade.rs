@@ -5,13 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use branchbook_core::api::{Branchbook, BranchbookError, FinalizeOutcome, SurveySession};
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::engine::{Answer, Page, QuestionKind};
 use branchbook_core::store::{
     GatheringDetails, HouseholdInput, MemberInput, RecordState, RosterChange, SubmissionFilter,
     WalkIn,
 };
+use branchbook_ffi::{Branchbook, BranchbookError, FinalizeOutcome, SurveySession};
 use chrono::Utc;
 use image::{ImageEncoder, Rgb, RgbImage};
 use uuid::Uuid;
@@ -29,7 +29,7 @@ fn open(dir: &Path) -> Arc<Branchbook> {
 
 fn child_register(app: &Branchbook) {
     let json = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/child_register.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/child_register.json"),
     )
     .unwrap();
     app.import_form_json(json).unwrap();
@@ -227,7 +227,7 @@ fn the_household_survey_is_imported_from_xlsx_and_speaks_vietnamese() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());
     let bytes =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("forms/household_survey.xlsx"))
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../forms/household_survey.xlsx"))
             .unwrap();
     let form = app.import_form_xlsx(bytes.clone()).unwrap();
     assert_eq!(form.default_language.as_deref(), Some("Tiếng Việt (vi)"));
@@ -527,7 +527,7 @@ fn a_form_with_mistakes_is_refused_with_every_problem() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());
     let json = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/child_register.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/child_register.json"),
     )
     .unwrap()
     .replace(". >= 0 and . < 18", ". >= ${nowhere}")

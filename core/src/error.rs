@@ -12,7 +12,8 @@ use crate::store::{PhotoError, StoreError};
 
 /// Why a call into the core did not do what was asked. Nothing was changed when a call
 /// fails (every write is one transaction).
-#[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
 pub enum BranchbookError {
     /// No record with that id (it was deleted, or the id belongs to another device's data).
     #[error("no {what} with id {id}")]
@@ -127,7 +128,7 @@ pub enum BranchbookError {
     },
 }
 
-#[uniffi::export]
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl BranchbookError {
     /// The sentence to show the user for this kind of error, in `language`.
     pub fn user_message(&self, language: UiLanguage) -> String {
@@ -159,14 +160,14 @@ impl BranchbookError {
     }
 
     /// Shorthand for [`BranchbookError::WrongState`].
-    pub(crate) fn wrong_state(reason: impl Into<String>) -> BranchbookError {
+    pub fn wrong_state(reason: impl Into<String>) -> BranchbookError {
         BranchbookError::WrongState {
             reason: reason.into(),
         }
     }
 
     /// Shorthand for [`BranchbookError::InvalidInput`].
-    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> BranchbookError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> BranchbookError {
         BranchbookError::InvalidInput {
             field: field.into(),
             reason: reason.into(),
@@ -183,6 +184,8 @@ impl From<StoreError> for BranchbookError {
                 id,
             },
             StoreError::WrongKey { .. } => BranchbookError::WrongKey { reason },
+            // A damaged file: the storage failed, no key will help.
+            StoreError::NotADatabase { .. } => BranchbookError::Storage { reason },
             StoreError::KeyLength { .. } => BranchbookError::invalid("key", reason),
             StoreError::WrongState { .. } | StoreError::FormMismatch { .. } => {
                 BranchbookError::WrongState { reason }

@@ -1,11 +1,11 @@
 //! The form catalogue: which survey forms (and versions) the phone holds, and importing
 //! one from its canonical JSON or, in builds with the `xlsx` feature, an XLSForm file.
 
-use super::{Branchbook, BranchbookError};
-use crate::engine::CompiledForm;
-use crate::ffi_time::UtcDateTime;
-use crate::form::Language;
-use crate::store::FormInfo;
+use crate::{Branchbook, BranchbookError};
+use branchbook_core::engine::CompiledForm;
+use branchbook_core::ffi_time::UtcDateTime;
+use branchbook_core::form::Language;
+use branchbook_core::store::FormInfo;
 
 /// A form version as the form list and the settings screen show it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -39,7 +39,7 @@ fn summary(info: FormInfo, form: &CompiledForm) -> FormSummary {
         added_at: info.added_at,
         languages: f.languages.clone(),
         default_language: f.default_language.clone(),
-        question_count: form.question_total,
+        question_count: form.question_total(),
     }
 }
 
@@ -86,7 +86,7 @@ impl Branchbook {
     /// [`BranchbookError::FormInvalid`] listing every problem; adding the same version
     /// again changes nothing; the same version with other content is refused.
     pub fn import_form_json(&self, json: String) -> Result<FormSummary, BranchbookError> {
-        let compiled = crate::form::load_json(&json)?;
+        let compiled = branchbook_core::form::load_json(&json)?;
         self.add_compiled(&compiled)
     }
 
@@ -96,7 +96,7 @@ impl Branchbook {
     pub fn import_form_xlsx(&self, bytes: Vec<u8>) -> Result<FormSummary, BranchbookError> {
         #[cfg(feature = "xlsx")]
         {
-            let compiled = crate::form::load_xlsx(&bytes)?;
+            let compiled = branchbook_core::form::load_xlsx(&bytes)?;
             self.add_compiled(&compiled)
         }
         #[cfg(not(feature = "xlsx"))]

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use uuid::Uuid;
 
-use super::{Branchbook, BranchbookError, page};
-use crate::protocol::RosterMember;
-use crate::store::{RosterChange, RosterImport};
+use crate::{Branchbook, BranchbookError, window};
+use branchbook_core::protocol::RosterMember;
+use branchbook_core::store::{RosterChange, RosterImport};
 
 #[uniffi::export]
 impl Branchbook {
@@ -19,7 +19,7 @@ impl Branchbook {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<RosterMember>, BranchbookError> {
-        Ok(self.store.search_members(&query, page(offset, limit))?)
+        Ok(self.store.search_members(&query, window(offset, limit))?)
     }
 
     /// Members of `village` (or all), by name.
@@ -32,7 +32,7 @@ impl Branchbook {
     ) -> Result<Vec<RosterMember>, BranchbookError> {
         Ok(self
             .store
-            .list_members(village.as_deref(), include_archived, page(offset, limit))?)
+            .list_members(village.as_deref(), include_archived, window(offset, limit))?)
     }
 
     /// Member `member_id`.

@@ -8,21 +8,11 @@ use std::path::Path;
 
 use uuid::Uuid;
 
-use super::{Branchbook, BranchbookError, page};
-use crate::protocol::{Attendee, RosterMember};
-use crate::store::{
-    Gathering, GatheringDetails, PhotoOptions, RecordState, StoredPhoto, Totals, WalkIn,
+use crate::{Branchbook, BranchbookError, window};
+use branchbook_core::protocol::{Attendee, RosterMember};
+use branchbook_core::store::{
+    CheckIn, Gathering, GatheringDetails, PhotoOptions, RecordState, StoredPhoto, Totals, WalkIn,
 };
-
-/// What a check-in (or a walk-in) gives back: her entry and the head counts after it,
-/// so the screen updates the list and the totals from one call.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct CheckIn {
-    /// The attendee entry (the existing one if she was already checked in).
-    pub attendee: Attendee,
-    /// Head counts of the gathering now.
-    pub totals: Totals,
-}
 
 /// A roster member found by the check-in search, with whether she is already checked in.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -65,7 +55,7 @@ impl Branchbook {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<Gathering>, BranchbookError> {
-        Ok(self.store.list_gatherings(state, page(offset, limit))?)
+        Ok(self.store.list_gatherings(state, window(offset, limit))?)
     }
 
     /// Roster members matching `query` as she types (no diacritics needed), each with
@@ -82,7 +72,7 @@ impl Branchbook {
             .into_iter()
             .filter_map(|a| a.member_id)
             .collect();
-        let members = self.store.search_members(&query, page(0, limit))?;
+        let members = self.store.search_members(&query, window(0, limit))?;
         Ok(members
             .into_iter()
             .map(|member| CheckInCandidate {
@@ -99,11 +89,7 @@ impl Branchbook {
         gathering_id: Uuid,
         member_id: Uuid,
     ) -> Result<CheckIn, BranchbookError> {
-        let attendee = self.store.check_in(gathering_id, member_id)?;
-        Ok(CheckIn {
-            attendee,
-            totals: self.store.gathering_totals(gathering_id)?,
-        })
+        Ok(self.store.check_in(gathering_id, member_id)?)
     }
 
     /// Adds a person who is not on the roster (name, sex, and a birth year or an age
@@ -113,11 +99,7 @@ impl Branchbook {
         gathering_id: Uuid,
         walk_in: WalkIn,
     ) -> Result<CheckIn, BranchbookError> {
-        let attendee = self.store.add_walk_in(gathering_id, &walk_in)?;
-        Ok(CheckIn {
-            attendee,
-            totals: self.store.gathering_totals(gathering_id)?,
-        })
+        Ok(self.store.add_walk_in(gathering_id, &walk_in)?)
     }
 
     /// Takes attendee `attendee_id` off open gathering `gathering_id`'s list; returns the
@@ -127,8 +109,7 @@ impl Branchbook {
         gathering_id: Uuid,
         attendee_id: Uuid,
     ) -> Result<Totals, BranchbookError> {
-        self.store.remove_attendee(gathering_id, attendee_id)?;
-        Ok(self.store.gathering_totals(gathering_id)?)
+        Ok(self.store.remove_attendee(gathering_id, attendee_id)?)
     }
 
     /// Everyone checked in to gathering `gathering_id`, in check-in order.

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use super::BranchbookError;
-use crate::engine::{SessionOptions, VIETNAM_UTC_OFFSET_MINUTES};
-use crate::store::{Page, RecordState, Store};
+use crate::BranchbookError;
+use branchbook_core::engine::{SessionOptions, VIETNAM_UTC_OFFSET_MINUTES};
+use branchbook_core::store::{RecordState, Store, Window};
 
 /// Name of the database file inside the data folder (photos go in `branchbook.db.photos`).
 const DATABASE_FILE: &str = "branchbook.db";
@@ -27,7 +27,7 @@ pub struct Branchbook {
     #[cfg(feature = "sync-client")]
     pub(crate) key: Option<Vec<u8>>,
     #[cfg(feature = "sync-client")]
-    pub(crate) sending: super::sync::Sending,
+    pub(crate) sending: crate::sync::Sending,
 }
 
 impl std::fmt::Debug for Branchbook {
@@ -154,13 +154,13 @@ impl Branchbook {
     fn count_gatherings(&self, state: RecordState) -> Result<u64, BranchbookError> {
         let mut total = 0u64;
         loop {
-            let page = Page {
+            let window = Window {
                 offset: u32::try_from(total).unwrap_or(u32::MAX),
-                limit: Page::MAX_LIMIT,
+                limit: Window::MAX_LIMIT,
             };
-            let n = self.store.list_gatherings(Some(state), page)?.len() as u64;
+            let n = self.store.list_gatherings(Some(state), window)?.len() as u64;
             total += n;
-            if n < u64::from(Page::MAX_LIMIT) {
+            if n < u64::from(Window::MAX_LIMIT) {
                 return Ok(total);
             }
         }

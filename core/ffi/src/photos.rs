@@ -2,7 +2,7 @@
 //! use. (Photos come in through a survey's image question or a gathering.) In an
 //! encrypted store the files on disk are sealed, so the apps get bytes, never paths.
 
-use super::{Branchbook, BranchbookError};
+use crate::{Branchbook, BranchbookError};
 
 #[uniffi::export]
 impl Branchbook {

@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Branchbook, BranchbookError};
-use crate::engine::{
+use crate::{Branchbook, BranchbookError};
+use branchbook_core::engine::{
     Answer, FinalizeProblem, FormSession, JumpTarget, Screen, ScreenUpdate, SessionError,
 };
-use crate::form::Language;
-use crate::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
+use branchbook_core::form::Language;
+use branchbook_core::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
 
 /// A survey being filled. Get one from [`Branchbook::start_survey`],
 /// [`Branchbook::resume_survey`] or [`Branchbook::edit_submission`]; close it when the

@@ -3,8 +3,8 @@
 
 use uuid::Uuid;
 
-use super::{Branchbook, BranchbookError, page};
-use crate::store::{StateCounts, SubmissionFilter, SubmissionInfo};
+use crate::{Branchbook, BranchbookError, window};
+use branchbook_core::store::{StateCounts, SubmissionFilter, SubmissionInfo};
 
 #[uniffi::export]
 impl Branchbook {
@@ -16,7 +16,9 @@ impl Branchbook {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<SubmissionInfo>, BranchbookError> {
-        Ok(self.store.list_submissions(&filter, page(offset, limit))?)
+        Ok(self
+            .store
+            .list_submissions(&filter, window(offset, limit))?)
     }
 
     /// Survey `submission_id` (its newest revision).

@@ -5,7 +5,7 @@
 
 use uuid::Uuid;
 
-use super::BranchbookError;
+use crate::error::BranchbookError;
 
 uniffi::custom_type!(Uuid, String, {
     remote,

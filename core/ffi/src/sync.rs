@@ -6,9 +6,9 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::{Branchbook, BranchbookError};
-use crate::ffi_time::UtcDateTime;
-use crate::sync::{CancelHandle, Enrollment, SyncClient, SyncObserver, SyncReport};
+use crate::{Branchbook, BranchbookError};
+use branchbook_core::ffi_time::UtcDateTime;
+use branchbook_core::sync::{CancelHandle, Enrollment, SyncClient, SyncObserver, SyncReport};
 
 /// The sync client of a [`Branchbook`], opened on first use, and the lock that keeps
 /// two passes from running at once.

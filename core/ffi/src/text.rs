@@ -1,0 +1,101 @@
+//! The words of the apps, from the core's catalogue ([`branchbook_core::i18n`]), and the
+//! closed lists' names, exported as free functions. Each one only hands over to the
+//! catalogue, where they are documented and tested.
+
+use std::collections::HashMap;
+
+use branchbook_core::domain::{self, AgeGroup, EthnicGroup, GatheringKind, Sex};
+use branchbook_core::engine::CalendarDate;
+use branchbook_core::ffi_time::UtcDateTime;
+use branchbook_core::i18n::{self, TextKey, UiLanguage};
+use branchbook_core::store::RecordState;
+
+/// The text of `key` in `language`, placeholders left as written (`{count}`).
+#[uniffi::export]
+pub fn ui_text(key: TextKey, language: UiLanguage) -> String {
+    i18n::ui_text(key, language)
+}
+
+/// The text of `key` in `language` with its placeholders filled from `args`.
+#[uniffi::export]
+pub fn ui_format(key: TextKey, language: UiLanguage, args: HashMap<String, String>) -> String {
+    i18n::ui_format(key, language, args)
+}
+
+/// Every text in `language`, keyed by the keys' dotted ids ("home.drafts").
+#[uniffi::export]
+pub fn ui_texts(language: UiLanguage) -> HashMap<String, String> {
+    i18n::ui_texts(language)
+}
+
+/// The dotted id of `key` ("home.drafts").
+#[uniffi::export]
+pub fn text_key_id(key: TextKey) -> String {
+    i18n::text_key_id(key)
+}
+
+/// The names of the placeholders `key` takes, in order of first use.
+#[uniffi::export]
+pub fn text_placeholders(key: TextKey) -> Vec<String> {
+    i18n::text_placeholders(key)
+}
+
+/// The app language for a system locale ("vi-VN", "en_US").
+#[uniffi::export]
+pub fn ui_language_for_locale(locale: String) -> UiLanguage {
+    i18n::ui_language_for_locale(locale)
+}
+
+/// The name of a sex ("Nữ", "Female").
+#[uniffi::export]
+pub fn sex_name(sex: Sex, language: UiLanguage) -> String {
+    i18n::sex_name(sex, language)
+}
+
+/// The name of an age group; `None` for an unknown age.
+#[uniffi::export]
+pub fn age_group_name(age_group: Option<AgeGroup>, language: UiLanguage) -> String {
+    i18n::age_group_name(age_group, language)
+}
+
+/// The name of a kind of gathering ("Đối thoại chính sách").
+#[uniffi::export]
+pub fn gathering_kind_name(kind: GatheringKind, language: UiLanguage) -> String {
+    i18n::gathering_kind_name(kind, language)
+}
+
+/// The name of a record's state ("Chờ gửi" for finalized).
+#[uniffi::export]
+pub fn record_state_name(state: RecordState, language: UiLanguage) -> String {
+    i18n::record_state_name(state, language)
+}
+
+/// The name of a kind of record as the outbox and the server's refusals name it.
+#[uniffi::export]
+pub fn record_kind_name(kind: String, language: UiLanguage) -> String {
+    i18n::record_kind_name(kind, language)
+}
+
+/// An instant as Vietnam's clock shows it (UTC+7).
+#[uniffi::export]
+pub fn format_instant(at: UtcDateTime, language: UiLanguage) -> String {
+    i18n::format_instant(at, language)
+}
+
+/// A calendar date: "05/06/2025" in Vietnamese, "5 Jun 2025" in English.
+#[uniffi::export]
+pub fn format_date(date: CalendarDate, language: UiLanguage) -> String {
+    i18n::format_date(date, language)
+}
+
+/// A size for people: "12 KB", "3,4 MB" (Vietnamese decimal comma), "3.4 MB".
+#[uniffi::export]
+pub fn format_bytes(bytes: u64, language: UiLanguage) -> String {
+    i18n::format_bytes(bytes, language)
+}
+
+/// Vietnam's 54 ethnic groups in GSO code order, for the apps' pickers.
+#[uniffi::export]
+pub fn ethnic_groups() -> Vec<EthnicGroup> {
+    domain::ethnic_groups()
+}

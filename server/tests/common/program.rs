@@ -1,0 +1,150 @@
+//! `branchbook-server` started as a program (the main job, as an operator runs it), with
+//! its standard output read up to the line that says where it listens and its log kept.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::Api;
+
+/// How to start the program: its data folder, the PostgreSQL URL (SQLite when `None`)
+/// and extra environment.
+pub struct Program {
+    pub data: PathBuf,
+    pub database_url: Option<String>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Program {
+    /// The program on SQLite in `data`.
+    pub fn new(data: PathBuf, database_url: Option<String>) -> Program {
+        Program {
+            data,
+            database_url,
+            env: Vec::new(),
+        }
+    }
+
+    /// The command that starts it on `listen`, debug logging on.
+    pub fn command(&self, listen: &str) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_branchbook-server"));
+        command.args([
+            "--data-dir",
+            self.data.to_str().unwrap(),
+            "--listen",
+            listen,
+        ]);
+        if let Some(url) = &self.database_url {
+            command.args(["--database-url", url]);
+        }
+        command.env("RUST_LOG", "debug");
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        command
+    }
+
+    /// Starts it on a free port and reads its standard output up to the line that says
+    /// where it listens.
+    pub fn start(&self) -> Running {
+        let mut child = self
+            .command("127.0.0.1:0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The log is read as it comes, so a full pipe never stalls the server.
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut stderr = child.stderr.take().unwrap();
+        let reading = Arc::clone(&log);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n @ 1..) = stderr.read(&mut buf) {
+                reading
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut stdout = Vec::new();
+        let addr = loop {
+            let Some(line) = lines.next() else {
+                let _ = child.wait();
+                panic!(
+                    "the server stopped before it listened: {stdout:?}\n{}",
+                    log.lock().unwrap()
+                );
+            };
+            let line = line.unwrap();
+            stdout.push(line.clone());
+            if let Some(rest) = line.strip_prefix("Listening on http://") {
+                break rest.trim().to_owned();
+            }
+        };
+        Running {
+            child,
+            stdout,
+            log,
+            api: Api::new(format!("http://{addr}")),
+        }
+    }
+}
+
+/// A started program; killed if still running when dropped.
+pub struct Running {
+    child: Child,
+    /// What it printed on standard output up to where it listens.
+    pub stdout: Vec<String>,
+    log: Arc<Mutex<String>>,
+    /// A client for it.
+    pub api: Api,
+}
+
+impl Running {
+    /// The one-time password the first start printed, if this start printed one.
+    pub fn one_time_password(&self) -> Option<String> {
+        let line = self
+            .stdout
+            .iter()
+            .find(|l| l.contains("one-time password"))?;
+        Some(line.rsplit(' ').next().unwrap().to_owned())
+    }
+
+    /// Sends SIGTERM and waits (up to 30 s) for a clean exit; returns the whole log.
+    pub fn terminate(mut self) -> String {
+        self.signal("-TERM");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "no exit 30 s after SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // Standard error closes with the exit: let the reader take the last lines.
+        std::thread::sleep(Duration::from_millis(100));
+        let log = self.log.lock().unwrap().clone();
+        assert!(status.success(), "exit after SIGTERM: {status}\n{log}");
+        log
+    }
+
+    /// Kills it at once (SIGKILL), as a power cut does.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    fn signal(&self, signal: &str) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args([signal, &pid]).status().unwrap();
+        assert!(sent.success());
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
