@@ -2,6 +2,7 @@
 //! names, and it cannot be opened without the key or with another one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use branchbook_core::domain::GatheringKind;
@@ -172,8 +173,8 @@ fn an_encrypted_store_seals_its_photo_files_too() {
     );
 }
 
-/// A phone's store as the build before this one wrote it (SQLCipher on OpenSSL, photos
-/// sealed whole): `tests/data/old-phone`, key `[7; 32]`, one roster member and a gathering
+/// A phone's store as an earlier build wrote it (SQLCipher on OpenSSL, photos sealed
+/// whole): `tests/data/old-phone`, key `[7; 32]`, one roster member and a gathering
 /// with one photo.
 const OLD_PHONE_PHOTO: &str = "0f42c0873f0203c046d7ee86e74e9a3fe1c533602e1883ad873d8ab4684da5ae";
 
@@ -209,6 +210,19 @@ fn a_store_written_by_the_openssl_build_opens_with_its_data_and_photo() {
     assert_eq!(found[0].full_name, "Thào Thị Dợ");
     let jpeg = store.photo_bytes(OLD_PHONE_PHOTO).unwrap();
     assert_eq!(hex::encode(Sha256::digest(&jpeg)), OLD_PHONE_PHOTO);
+    // Its files, sealed whole then, were re-sealed in segments when the store opened.
+    for name in [".jpg", ".thumb.jpg"] {
+        let file = dir
+            .path()
+            .join(format!("phone.db.photos/{OLD_PHONE_PHOTO}{name}"));
+        assert!(std::fs::read(file).unwrap().starts_with(b"BBSTRM01"));
+    }
+    let mut reader = store.photo_reader(OLD_PHONE_PHOTO).unwrap();
+    assert_eq!(reader.len(), jpeg.len() as u64);
+    let mut tail = Vec::new();
+    reader.seek(SeekFrom::Start(100)).unwrap();
+    reader.read_to_end(&mut tail).unwrap();
+    assert_eq!(tail, jpeg[100..]);
     assert!(
         store
             .thumbnail_bytes(OLD_PHONE_PHOTO)

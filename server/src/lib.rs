@@ -11,7 +11,6 @@ pub mod error;
 pub mod forms;
 pub mod ingest;
 pub mod model;
-pub mod photos;
 pub mod secret;
 pub mod server;
 pub mod store;

@@ -9,11 +9,11 @@ use crate::api::{AppState, router};
 use crate::config::Config;
 use crate::forms::FormCatalog;
 use crate::model::Role;
-use crate::photos::{PhotoError, PhotoFiles};
 use crate::secret::{hash_password, new_password};
 use crate::store::people::NewAccount;
 use crate::store::{Gateway, Store, StoreError};
 use crate::uploads::Sweep;
+use crate::uploads::{PhotoError, PhotoFiles};
 
 /// A failure to start or run the server.
 #[derive(Debug, thiserror::Error)]

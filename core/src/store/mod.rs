@@ -42,7 +42,7 @@ pub use gatherings::{
 };
 pub use households::{Household, HouseholdImport, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto, Rejection};
-pub use photos::{PhotoError, PhotoOptions, StoredPhoto};
+pub use photos::{PhotoError, PhotoOptions, PhotoReader, StoredPhoto};
 pub use roster::{RosterChange, RosterImport};
 pub use submissions::{StateCounts, SubmissionFilter, SubmissionInfo};
 pub use sync_state::SyncAccount;
@@ -218,6 +218,7 @@ impl Store {
             photos,
             compiled: Mutex::default(),
         };
+        store.reseal_photo_files()?;
         store.sweep_photos()?;
         Ok(store)
     }

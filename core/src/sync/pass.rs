@@ -6,6 +6,7 @@
 //! bounded by one batch of records and one photo chunk.
 
 use std::collections::HashSet;
+use std::io::{Read, Seek, SeekFrom};
 
 use sha2::{Digest, Sha256};
 
@@ -345,16 +346,16 @@ impl Pass<'_> {
             on_bytes(0);
             let result = self
                 .store
-                .photo_bytes(&photo.sha256)
+                .photo_reader(&photo.sha256)
                 .map_err(|e| SyncError::PhotoFile {
                     sha256: photo.sha256.clone(),
                     detail: e.to_string(),
                 })
-                .and_then(|bytes| {
+                .and_then(|mut reader| {
                     push_photo(
                         self.transport,
                         photo,
-                        &bytes,
+                        &mut reader,
                         chunk,
                         self.cancel,
                         &mut on_bytes,
@@ -447,27 +448,34 @@ fn short(sha256: &str) -> &str {
     sha256.get(..12).unwrap_or(sha256)
 }
 
-/// Checks that the photo on the phone is whole before sending any of it: a damaged one
-/// would be discarded by the server at the last byte, again and again.
-fn check_photo(photo: &PendingPhoto, bytes: &[u8]) -> Result<(), SyncError> {
-    if bytes.len() as u64 != photo.bytes
-        || !hex::encode(Sha256::digest(bytes)).eq_ignore_ascii_case(&photo.sha256)
-    {
-        return Err(SyncError::PhotoFile {
-            sha256: photo.sha256.clone(),
-            detail: "the photo on the phone is damaged (its hash changed)".into(),
-        });
+/// Reads bytes `offset..offset + len` of `source` into `buf` (replacing what it held).
+fn read_range(
+    source: &mut (impl Read + Seek),
+    offset: u64,
+    len: u64,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    buf.clear();
+    buf.reserve(usize::try_from(len).unwrap_or(0));
+    source.seek(SeekFrom::Start(offset))?;
+    source.by_ref().take(len).read_to_end(buf)?;
+    if buf.len() as u64 == len {
+        Ok(())
+    } else {
+        Err(std::io::ErrorKind::UnexpectedEof.into())
     }
-    Ok(())
 }
 
-/// Sends one photo (its `bytes`, read from the store) from the byte the server holds,
-/// chunk by chunk. A failed chunk is followed by asking the server what it holds and
-/// continuing from there, so after a cut at most one chunk is sent again.
+/// Sends one photo from the byte the server holds, chunk by chunk, reading its stored
+/// JPEG (`source`) as it goes: one chunk in memory, each byte hashed once as it is read
+/// (the bytes the server already holds are read and hashed, not sent), and the whole
+/// checked against its name before the last chunk goes, so a photo damaged on the phone
+/// never completes an upload. A failed chunk is followed by asking the server what it
+/// holds and continuing from there, so after a cut at most one chunk is sent again.
 fn push_photo(
     transport: &Transport,
     photo: &PendingPhoto,
-    bytes: &[u8],
+    source: &mut (impl Read + Seek),
     chunk: u64,
     cancel: &CancelHandle,
     on_bytes: &mut dyn FnMut(u64),
@@ -479,7 +487,20 @@ fn push_photo(
     if status.complete {
         return Ok(());
     }
-    check_photo(photo, bytes)?;
+    let damaged = || SyncError::PhotoFile {
+        sha256: photo.sha256.clone(),
+        detail: "the photo on the phone is damaged (its hash changed)".into(),
+    };
+    let unreadable = |e: std::io::Error| SyncError::PhotoFile {
+        sha256: photo.sha256.clone(),
+        detail: format!("cannot read it: {e}"),
+    };
+    if source.seek(SeekFrom::End(0)).map_err(unreadable)? != photo.bytes {
+        return Err(damaged());
+    }
+    let mut hash = Sha256::new();
+    let mut hashed = 0u64;
+    let mut buf = Vec::new();
     let mut failures = 0u32;
     let mut finish_asked = false;
     loop {
@@ -501,18 +522,30 @@ fn push_photo(
             });
         }
         finish_asked |= finishing;
-        let start = usize::try_from(status.received)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        let end = start
-            .saturating_add(usize::try_from(chunk).unwrap_or(usize::MAX))
-            .min(bytes.len());
-        let buf = &bytes[start..end];
+        let start = status.received;
+        while hashed < start {
+            let len = chunk.min(start - hashed);
+            read_range(source, hashed, len, &mut buf).map_err(unreadable)?;
+            hash.update(&buf);
+            hashed += len;
+        }
+        let end = start.saturating_add(chunk).min(photo.bytes);
+        read_range(source, start, end - start, &mut buf).map_err(unreadable)?;
+        if end > hashed {
+            let new = usize::try_from(hashed - start).unwrap_or(usize::MAX);
+            hash.update(buf.get(new..).unwrap_or_default());
+            hashed = end;
+        }
+        if end == photo.bytes
+            && !hex::encode(hash.clone().finalize()).eq_ignore_ascii_case(&photo.sha256)
+        {
+            return Err(damaged());
+        }
         let path = format!(
             "{status_path}?offset={}&total={}",
             status.received, photo.bytes
         );
-        match transport.put_bytes_once::<PhotoStatus>(SyncStep::PhotoUpload, &path, buf) {
+        match transport.put_bytes_once::<PhotoStatus>(SyncStep::PhotoUpload, &path, &buf) {
             Ok(next) => {
                 report.photo_bytes_sent += buf.len() as u64;
                 failures = 0;
@@ -603,7 +636,7 @@ mod tests {
         push_photo(
             &transport(server),
             photo,
-            bytes,
+            &mut std::io::Cursor::new(bytes),
             chunk,
             &CancelHandle::default(),
             &mut |_| {},
@@ -706,6 +739,36 @@ mod tests {
             Err(SyncError::PhotoFile { .. })
         ));
         assert_eq!(server.seen().len(), 1, "only the status was asked");
+    }
+
+    #[test]
+    fn a_photo_changed_on_the_phone_is_found_before_its_last_chunk_goes() {
+        let (photo, mut bytes) = photo_of(3000);
+        bytes[2500] ^= 1;
+        let server = TinyServer::start(vec![
+            status(&photo, 0, false),
+            status(&photo, 1024, false),
+            status(&photo, 2048, false),
+        ]);
+        assert!(matches!(
+            push(&server, &(photo, bytes), 1024),
+            Err(SyncError::PhotoFile { .. })
+        ));
+        let puts = server.seen().iter().filter(|r| r.method == "PUT").count();
+        assert_eq!(puts, 2, "the chunk that would complete it is not sent");
+    }
+
+    #[test]
+    fn a_resumed_photo_is_checked_whole_though_only_its_tail_is_sent() {
+        // The server holds 2000 bytes; the phone's copy differs in the first 1000.
+        let (photo, mut bytes) = photo_of(3000);
+        bytes[10] ^= 1;
+        let server = TinyServer::start(vec![status(&photo, 2000, false)]);
+        assert!(matches!(
+            push(&server, &(photo, bytes), 1024),
+            Err(SyncError::PhotoFile { .. })
+        ));
+        assert_eq!(server.seen().len(), 1, "nothing was sent");
     }
 
     #[test]

@@ -31,10 +31,10 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::forms::FormCatalog;
 use crate::model::{Account, Area, Role, Scope};
-use crate::photos::PhotoFiles;
 use crate::secret::secret_hash;
 use crate::store::devices::DeviceAuth;
 use crate::store::{Gateway, Store};
+use crate::uploads::{self, PhotoFiles};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -59,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/records", post(device::push))
         .route(
             "/api/v1/photos/{sha256}",
-            get(device::photo_status).put(device::photo_upload),
+            get(uploads::photo_status).put(uploads::photo_upload),
         )
         .route("/api/v1/office/login", post(office::login))
         .route("/api/v1/office/logout", post(office::logout))

@@ -1,5 +1,5 @@
 //! What the database knows about photos: which are complete, which branch is uploading
-//! which, who may see them. The bytes themselves are files (see `crate::photos`).
+//! which, who may see them. The bytes themselves are files (see `crate::uploads::files`).
 
 use chrono::Utc;
 use uuid::Uuid;

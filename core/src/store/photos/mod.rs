@@ -1,42 +1,34 @@
-//! Photo intake: a file the native camera wrote becomes a stored JPEG, decoded (JPEG or
-//! PNG), turned upright by its EXIF orientation, downsized to at most `max_pixels` on
-//! its long side, re-encoded at quality 80 without EXIF (so without GPS position) unless
-//! asked, named by its SHA-256 and written beside the database once per content, with a
-//! 320 px thumbnail for lists. Photo bytes never go into the SQLite file.
+//! Photos in the store: which photos the database holds and what references them
+//! (storage, here), how a camera's file becomes a stored JPEG ([`intake`]), and how the
+//! files beside the database are written, sealed and read back ([`seal`]). Photo bytes
+//! never go into the SQLite file.
 //!
-//! Files are written to a temporary name, synced and renamed, before the database row
-//! that references them commits; a file whose row never committed (a kill in between)
-//! is swept at the next open.
+//! A photo's files are written (synced, renamed) before the database row that references
+//! them commits; a file whose row never committed (a kill in between) is swept at the
+//! next open.
 
-use std::fs::{self, File};
-use std::io::{Cursor, Write};
+mod intake;
+mod seal;
+
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use chacha20poly1305::aead::{Aead, KeyInit};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
-use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use rusqlite::{OptionalExtension, Transaction};
-use sha2::{Digest, Sha256};
 
 use super::columns::{self, Millis};
 use super::{RecordKind, Store, StoreError};
-use crate::form::Field;
 
-/// Default longest side of a stored photo, in pixels.
-pub const DEFAULT_MAX_PIXELS: u32 = 1600;
-/// Longest side of a thumbnail.
-const THUMBNAIL_PIXELS: u32 = 320;
-/// JPEG quality of stored photos (what ODK Collect uses when it downsizes).
-const QUALITY: u8 = 80;
-/// JPEG quality of thumbnails.
-const THUMBNAIL_QUALITY: u8 = 70;
+pub use intake::PhotoOptions;
+pub(crate) use seal::PhotoDir;
+pub use seal::PhotoReader;
+
 /// A file with no database row is only swept once it is this old, so a sweep never
 /// races an intake that has written its file but not yet committed its row.
 const SWEEP_GRACE: Duration = Duration::from_secs(600);
+
+/// `meta` key noting that every photo file is sealed in segments.
+const PHOTOS_IN_SEGMENTS: &str = "photo_files_in_segments";
 
 /// Why a photo could not be taken in. Nothing is stored when any of these happens.
 #[derive(Debug, thiserror::Error)]
@@ -82,41 +74,6 @@ pub enum PhotoError {
         max: u32,
     },
 }
-
-/// How a photo is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PhotoOptions {
-    /// Longest side in pixels (XLSForm `max-pixels` parameter of an image question).
-    pub max_pixels: u32,
-    /// Keep the camera's EXIF, GPS position included (off by default: a photo of a
-    /// household must not reveal where it is unless the form asks for it).
-    pub keep_location: bool,
-}
-
-impl Default for PhotoOptions {
-    fn default() -> Self {
-        PhotoOptions {
-            max_pixels: DEFAULT_MAX_PIXELS,
-            keep_location: false,
-        }
-    }
-}
-
-impl PhotoOptions {
-    /// The options an image question asks for through its `max-pixels` parameter.
-    pub fn for_field(field: &Field) -> PhotoOptions {
-        let max_pixels = field
-            .parameters
-            .get("max-pixels")
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(DEFAULT_MAX_PIXELS);
-        PhotoOptions {
-            max_pixels,
-            ..PhotoOptions::default()
-        }
-    }
-}
-
 /// A photo held by the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -130,231 +87,6 @@ pub struct StoredPhoto {
     /// Height after orientation and downsizing.
     pub height: u32,
 }
-
-/// The folder beside the database that holds photo files. In an encrypted store the
-/// files are sealed (XChaCha20-Poly1305, a random nonce per file) with a key derived
-/// from the database key, so a photo of a household is as private as its answers.
-pub(crate) struct PhotoDir {
-    dir: PathBuf,
-    cipher: Option<XChaCha20Poly1305>,
-}
-
-/// Length of the nonce written before each sealed file.
-const NONCE_LEN: usize = 24;
-
-impl PhotoDir {
-    /// `<database>.photos`, created if missing; sealed when the database has a `key`.
-    pub(crate) fn beside(db: &Path, key: Option<&[u8]>) -> Result<PhotoDir, StoreError> {
-        let mut name = db.as_os_str().to_owned();
-        name.push(".photos");
-        let dir = PathBuf::from(name);
-        let tmp = dir.join("tmp");
-        fs::create_dir_all(&tmp).map_err(|source| StoreError::Io { path: tmp, source })?;
-        let cipher = key.map(|key| {
-            let derived = Sha256::new()
-                .chain_update(b"branchbook photo files\0")
-                .chain_update(key)
-                .finalize();
-            XChaCha20Poly1305::new(&derived)
-        });
-        Ok(PhotoDir { dir, cipher })
-    }
-
-    /// The stored JPEG of `sha256`.
-    pub(crate) fn file(&self, sha256: &str) -> PathBuf {
-        self.dir.join(format!("{sha256}.jpg"))
-    }
-
-    fn thumbnail(&self, sha256: &str) -> PathBuf {
-        self.dir.join(format!("{sha256}.thumb.jpg"))
-    }
-
-    /// The bytes as they go to disk: sealed in an encrypted store.
-    fn seal(&self, bytes: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let Some(cipher) = &self.cipher else {
-            return Ok(bytes.to_vec());
-        };
-        let mut nonce = [0u8; NONCE_LEN];
-        nonce[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        nonce[16..].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..NONCE_LEN - 16]);
-        let sealed = cipher
-            .encrypt(XNonce::from_slice(&nonce), bytes)
-            .map_err(|_| StoreError::invalid("photo", "cannot encrypt"))?;
-        Ok([&nonce[..], &sealed].concat())
-    }
-
-    /// Reads the file at `path` back to the JPEG it holds.
-    fn read(&self, sha256: &str, path: &Path) -> Result<Vec<u8>, StoreError> {
-        let bytes = fs::read(path).map_err(|source| StoreError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let Some(cipher) = &self.cipher else {
-            return Ok(bytes);
-        };
-        let unreadable = || {
-            StoreError::Photo(PhotoError::Unreadable {
-                sha256: sha256.to_owned(),
-            })
-        };
-        if bytes.len() < NONCE_LEN {
-            return Err(unreadable());
-        }
-        let (nonce, sealed) = bytes.split_at(NONCE_LEN);
-        cipher
-            .decrypt(XNonce::from_slice(nonce), sealed)
-            .map_err(|_| unreadable())
-    }
-
-    /// Writes `bytes` to `target` through a synced temporary file and a rename, so the
-    /// target is either absent or whole. An existing target is left as it is.
-    fn put(&self, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-        if target.exists() {
-            return Ok(());
-        }
-        let bytes = self.seal(bytes)?;
-        let tmp = self
-            .dir
-            .join("tmp")
-            .join(format!("{}.part", uuid::Uuid::now_v7()));
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| StoreError::Io { path, source }
-        };
-        let written = File::create(&tmp).and_then(|mut f| {
-            f.write_all(&bytes)?;
-            f.sync_all()
-        });
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(io(&tmp)(e));
-        }
-        fs::rename(&tmp, target).map_err(io(target))?;
-        if let Ok(dir) = File::open(&self.dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
-    }
-
-    fn remove(&self, sha256: &str) {
-        let _ = fs::remove_file(self.file(sha256));
-        let _ = fs::remove_file(self.thumbnail(sha256));
-    }
-}
-
-/// A photo decoded, oriented, downsized and encoded, ready to be written.
-struct Processed {
-    photo: StoredPhoto,
-    jpeg: Vec<u8>,
-    thumbnail: Vec<u8>,
-}
-
-fn detect(path: &Path, bytes: &[u8]) -> Result<ImageFormat, PhotoError> {
-    let unsupported = |format: &str| PhotoError::Unsupported {
-        path: path.to_owned(),
-        format: format.to_owned(),
-    };
-    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
-        let brand = &bytes[8..12];
-        let heif: [&[u8]; 6] = [b"heic", b"heix", b"hevc", b"heim", b"mif1", b"msf1"];
-        return Err(unsupported(if heif.contains(&brand) {
-            "HEIC"
-        } else {
-            "an ISO media file"
-        }));
-    }
-    match image::guess_format(bytes) {
-        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png)) => Ok(f),
-        Ok(other) => Err(unsupported(
-            other.extensions_str().first().copied().unwrap_or("unknown"),
-        )),
-        Err(_) => Err(unsupported("unknown")),
-    }
-}
-
-fn encode(
-    img: &DynamicImage,
-    quality: u8,
-    exif: Option<Vec<u8>>,
-) -> Result<Vec<u8>, image::ImageError> {
-    let mut out = Vec::new();
-    let mut encoder = JpegEncoder::new_with_quality(&mut out, quality);
-    if let Some(exif) = exif {
-        // JPEG always carries EXIF, so this cannot be refused.
-        let _ = image::ImageEncoder::set_exif_metadata(&mut encoder, exif);
-    }
-    encoder.encode_image(&DynamicImage::ImageRgb8(img.to_rgb8()))?;
-    Ok(out)
-}
-
-fn process(path: &Path, options: PhotoOptions) -> Result<Processed, PhotoError> {
-    const MIN: u32 = THUMBNAIL_PIXELS;
-    const MAX: u32 = 8192;
-    if !(MIN..=MAX).contains(&options.max_pixels) {
-        return Err(PhotoError::MaxPixels {
-            given: options.max_pixels,
-            min: MIN,
-            max: MAX,
-        });
-    }
-    let bytes = fs::read(path).map_err(|source| PhotoError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let format = detect(path, &bytes)?;
-    let corrupt = |reason: String| PhotoError::Corrupt {
-        path: path.to_owned(),
-        reason,
-    };
-    if format == ImageFormat::Jpeg && !bytes.ends_with(&[0xFF, 0xD9]) && !has_end_marker(&bytes) {
-        return Err(corrupt(
-            "the JPEG is cut short (no end-of-image marker)".into(),
-        ));
-    }
-    let mut decoder = ImageReader::with_format(Cursor::new(&bytes), format)
-        .into_decoder()
-        .map_err(|e| corrupt(e.to_string()))?;
-    let mut exif = if options.keep_location {
-        decoder
-            .exif_metadata()
-            .map_err(|e| corrupt(e.to_string()))?
-    } else {
-        None
-    };
-    let orientation = decoder.orientation().map_err(|e| corrupt(e.to_string()))?;
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(e.to_string()))?;
-    img.apply_orientation(orientation);
-    if let Some(exif) = exif.as_mut() {
-        // The pixels are upright now: the kept EXIF must not rotate them again.
-        let _ = Orientation::remove_from_exif_chunk(exif);
-    }
-    if img.width().max(img.height()) > options.max_pixels {
-        img = img.resize(options.max_pixels, options.max_pixels, FilterType::Triangle);
-    }
-    let thumb = img.thumbnail(THUMBNAIL_PIXELS, THUMBNAIL_PIXELS);
-    let failed = |e: image::ImageError| corrupt(format!("cannot encode: {e}"));
-    let jpeg = encode(&img, QUALITY, exif).map_err(failed)?;
-    let thumbnail = encode(&thumb, THUMBNAIL_QUALITY, None).map_err(failed)?;
-    let photo = StoredPhoto {
-        sha256: hex::encode(Sha256::digest(&jpeg)),
-        bytes: jpeg.len() as u64,
-        width: img.width(),
-        height: img.height(),
-    };
-    Ok(Processed {
-        photo,
-        jpeg,
-        thumbnail,
-    })
-}
-
-/// Some cameras append data after the end-of-image marker; a file cut short has none
-/// in its last kilobytes.
-fn has_end_marker(bytes: &[u8]) -> bool {
-    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
-    tail.windows(2).any(|w| w == [0xFF, 0xD9])
-}
-
 /// Records `photo` in the database (once per content).
 pub(crate) fn register(tx: &Transaction<'_>, photo: &StoredPhoto) -> Result<(), StoreError> {
     tx.prepare_cached(
@@ -395,7 +127,7 @@ impl Store {
         path: &Path,
         options: PhotoOptions,
     ) -> Result<StoredPhoto, StoreError> {
-        let p = process(path, options)?;
+        let p = intake::process(path, options)?;
         self.photos
             .put(&self.photos.thumbnail(&p.photo.sha256), &p.thumbnail)?;
         self.photos
@@ -415,10 +147,17 @@ impl Store {
         Ok(())
     }
 
-    /// The stored JPEG of photo `sha256` (to show it, or to upload it).
+    /// The stored JPEG of photo `sha256`, whole (to show it).
     pub fn photo_bytes(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
         self.ensure_photo(sha256)?;
         self.photos.read(sha256, &self.photos.file(sha256))
+    }
+
+    /// The stored JPEG of photo `sha256`, to read from any offset a segment at a time
+    /// (to upload it from where the server stopped, in bounded memory).
+    pub fn photo_reader(&self, sha256: &str) -> Result<PhotoReader, StoreError> {
+        self.ensure_photo(sha256)?;
+        self.photos.open(sha256, &self.photos.file(sha256))
     }
 
     /// The 320 px thumbnail of photo `sha256`, for lists.
@@ -434,6 +173,33 @@ impl Store {
             } else {
                 Err(StoreError::not_found(RecordKind::Photo, sha256))
             }
+        })
+    }
+
+    /// Re-seals in segments, once, the photo files an earlier build sealed whole (see
+    /// [`seal`]), so every photo is read a segment at a time; then notes it in `meta`
+    /// so later opens skip the look. A kill halfway leaves every file readable.
+    pub(crate) fn reseal_photo_files(&self) -> Result<(), StoreError> {
+        if !self.photos.is_sealed() {
+            return Ok(());
+        }
+        let done = self.read(|tx| {
+            Ok(tx
+                .prepare_cached("SELECT 1 FROM meta WHERE key = ?1")?
+                .query_row([PHOTOS_IN_SEGMENTS], |_| Ok(()))
+                .optional()?
+                .is_some())
+        })?;
+        if done {
+            return Ok(());
+        }
+        self.photos.reseal_whole_files()?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, '1') ON CONFLICT (key) DO NOTHING",
+                [PHOTOS_IN_SEGMENTS],
+            )?;
+            Ok(())
         })
     }
 
@@ -486,9 +252,18 @@ impl Store {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::intake::DEFAULT_MAX_PIXELS;
     use super::*;
+    use crate::form::Field;
     use crate::store::testing::store;
-    use image::{ImageEncoder, Rgb, RgbImage};
+    use image::codecs::jpeg::JpegEncoder;
+    use image::metadata::Orientation;
+    use image::{
+        DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader, Rgb, RgbImage,
+    };
+    use sha2::{Digest, Sha256};
+    use std::fs::File;
+    use std::io::Cursor;
 
     /// A little-endian TIFF (EXIF) chunk with an orientation and a GPS latitude reference.
     fn exif(orientation: u16) -> Vec<u8> {

@@ -12,8 +12,9 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::OwnedMutexGuard;
 use uuid::Uuid;
 
+use super::files::{PhotoError, PhotoFiles};
+use super::photo_fault;
 use crate::error::ApiError;
-use crate::photos::{PhotoError, PhotoFiles};
 use crate::store::Gateway;
 
 /// The outcome of checking a fully received upload.
@@ -23,14 +24,6 @@ pub enum Verdict {
     Complete,
     /// The bytes did not match: they were discarded and the upload starts over.
     Discarded,
-}
-
-/// Maps a photo file failure to the HTTP error it is answered with.
-pub fn photo_fault(e: PhotoError) -> ApiError {
-    match e {
-        PhotoError::PastEnd { .. } | PhotoError::Body(_) => ApiError::BadRequest(e.to_string()),
-        PhotoError::Io(_) => ApiError::Internal(e.to_string()),
-    }
 }
 
 /// Checks a branch's fully received upload of `total` bytes against its hash and records

@@ -1,0 +1,444 @@
+//! Photo bytes on the filesystem, content-addressed by SHA-256. An upload in progress is
+//! a partial file per (photo, branch), so branches never see or disturb each other's
+//! uploads; its length is the number of bytes received, which is where the client
+//! resumes. Body frames are gathered into batches, each written and hashed by one
+//! blocking task (plain `write` calls, no copies through the async file layer) while
+//! the next batch is received, and the upload's hash is carried from chunk to chunk, so when the last byte arrives the file is checked
+//! without being read again: a match is synced and renamed into place atomically, a
+//! mismatch is deleted. (After a restart the hash of the bytes already there is
+//! computed once from the file.)
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// Body bytes gathered before they are written (one blocking write per batch).
+const WRITE_BATCH: usize = 256 * 1024;
+/// Uploads whose running hash is kept between chunks; past this an arbitrary one is
+/// forgotten (its hash is then computed from its file when it continues).
+const HASHES_KEPT: usize = 4096;
+
+/// A failure while receiving or reading photo bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    /// The filesystem failed.
+    #[error("photo storage: {0}")]
+    Io(#[from] std::io::Error),
+    /// The chunk would go past the announced size.
+    #[error("the chunk goes past the photo's announced size of {total} bytes")]
+    PastEnd {
+        /// Announced size.
+        total: u64,
+    },
+    /// The body stream broke off (the bytes written so far are kept).
+    #[error("the upload broke off: {0}")]
+    Body(String),
+}
+
+/// The hash of the first `bytes` of an upload's partial file.
+struct Running {
+    bytes: u64,
+    hash: Sha256,
+}
+
+/// The photo folder.
+pub struct PhotoFiles {
+    root: PathBuf,
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    hashes: Mutex<HashMap<String, Running>>,
+}
+
+/// Runs blocking file work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, PhotoError> + Send + 'static,
+) -> Result<T, PhotoError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
+}
+
+/// The hash of the first `len` bytes of the file at `path`.
+fn hash_prefix(path: &Path, len: u64) -> Result<Sha256, PhotoError> {
+    let mut hash = Sha256::new();
+    let mut file = File::open(path)?.take(len);
+    let mut buf = vec![0u8; WRITE_BATCH];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hash);
+        }
+        hash.update(&buf[..n]);
+    }
+}
+
+/// A partial file open for appending, and the hash of everything in it.
+struct Writer {
+    file: File,
+    hash: Sha256,
+}
+
+/// Waits for a batch's blocking task.
+async fn joined(
+    task: tokio::task::JoinHandle<Result<Writer, PhotoError>>,
+) -> Result<Writer, PhotoError> {
+    task.await
+        .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
+}
+
+impl PhotoFiles {
+    /// Opens (creating) the photo folder under `root`.
+    pub fn open(root: &Path) -> Result<PhotoFiles, PhotoError> {
+        std::fs::create_dir_all(root.join("partial"))?;
+        Ok(PhotoFiles {
+            root: root.to_owned(),
+            locks: Mutex::new(HashMap::new()),
+            hashes: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Where a complete photo lives (fanned out by its first two hex digits).
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        self.root.join(sha256.get(..2).unwrap_or("00")).join(sha256)
+    }
+
+    fn partial_path(&self, sha256: &str, branch: Uuid) -> PathBuf {
+        self.root.join("partial").join(upload_key(sha256, branch))
+    }
+
+    fn hashes(&self) -> MutexGuard<'_, HashMap<String, Running>> {
+        self.hashes.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The running hash of an upload when it covers exactly its first `bytes`.
+    fn take_hash(&self, key: &str, bytes: u64) -> Option<Sha256> {
+        self.hashes()
+            .remove(key)
+            .filter(|r| r.bytes == bytes)
+            .map(|r| r.hash)
+    }
+
+    fn keep_hash(&self, key: String, bytes: u64, hash: Sha256) {
+        let mut hashes = self.hashes();
+        if hashes.len() >= HASHES_KEPT
+            && !hashes.contains_key(&key)
+            && let Some(other) = hashes.keys().next().cloned()
+        {
+            hashes.remove(&other);
+        }
+        hashes.insert(key, Running { bytes, hash });
+    }
+
+    /// True when the complete photo is on disk.
+    pub async fn exists(&self, sha256: &str) -> bool {
+        tokio::fs::try_exists(self.path(sha256))
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Bytes of a branch's upload received so far.
+    pub async fn received(&self, sha256: &str, branch: Uuid) -> Result<u64, PhotoError> {
+        match tokio::fs::metadata(self.partial_path(sha256, branch)).await {
+            Ok(m) => Ok(m.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// When a byte was last added to a branch's upload (`None` when it has no partial file).
+    pub async fn last_write(
+        &self,
+        sha256: &str,
+        branch: Uuid,
+    ) -> Result<Option<std::time::SystemTime>, PhotoError> {
+        match tokio::fs::metadata(self.partial_path(sha256, branch)).await {
+            Ok(m) => Ok(Some(m.modified()?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Serialises writers of one partial file (two phones of a branch uploading one photo).
+    pub fn lock(&self, sha256: &str, branch: Uuid) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
+        locks.retain(|_, l| Arc::strong_count(l) > 1);
+        Arc::clone(locks.entry(upload_key(sha256, branch)).or_default())
+    }
+
+    /// Appends a body to a branch's partial file, refusing bytes past `total`, and carries
+    /// the upload's hash over them. Frames are gathered into batches; each batch is
+    /// written and hashed by a blocking task while the next one is received. Bytes
+    /// written before a broken stream are kept (the client resumes after them). Returns
+    /// the bytes now received. The caller holds [`Self::lock`] and checked the offset.
+    pub async fn append<S, E>(
+        &self,
+        sha256: &str,
+        branch: Uuid,
+        total: u64,
+        mut body: S,
+    ) -> Result<u64, PhotoError>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+        E: std::fmt::Display,
+    {
+        let key = upload_key(sha256, branch);
+        let path = self.partial_path(sha256, branch);
+        let (file, start) = blocking(move || {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)?;
+            let len = file.metadata()?.len();
+            Ok((file, len))
+        })
+        .await?;
+        let hash = match self.take_hash(&key, start) {
+            Some(hash) => hash,
+            None => {
+                let path = self.partial_path(sha256, branch);
+                blocking(move || hash_prefix(&path, start)).await?
+            }
+        };
+        // The file and the hash travel with each batch's blocking task and come back.
+        let mut writer = Some(Writer { file, hash });
+        let mut writing: Option<tokio::task::JoinHandle<Result<Writer, PhotoError>>> = None;
+        let mut written = start;
+        let mut accepted = start;
+        let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH);
+        let mut outcome = Ok(());
+        loop {
+            let frame = body.next().await;
+            let end = match frame {
+                None => true,
+                Some(Err(e)) => {
+                    outcome = Err(PhotoError::Body(e.to_string()));
+                    true
+                }
+                Some(Ok(bytes)) if accepted + bytes.len() as u64 > total => {
+                    outcome = Err(PhotoError::PastEnd { total });
+                    true
+                }
+                Some(Ok(bytes)) => {
+                    accepted += bytes.len() as u64;
+                    batch.extend_from_slice(&bytes);
+                    false
+                }
+            };
+            let flush = batch.len() >= WRITE_BATCH || (end && !batch.is_empty());
+            if !flush {
+                if end {
+                    break;
+                }
+                continue;
+            }
+            // One batch in flight at a time: the one before must be on disk first.
+            if let Some(task) = writing.take() {
+                writer = Some(joined(task).await?);
+            }
+            let Some(mut w) = writer.take() else {
+                return Err(PhotoError::Io(std::io::Error::other("no writer")));
+            };
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(WRITE_BATCH));
+            written += full.len() as u64;
+            writing = Some(tokio::task::spawn_blocking(move || {
+                w.file.write_all(&full)?;
+                w.hash.update(&full);
+                Ok(w)
+            }));
+            if end {
+                break;
+            }
+        }
+        if let Some(task) = writing.take() {
+            // A failed write leaves the file's end unknown: the hash is dropped and
+            // computed from the file when the upload continues.
+            writer = Some(joined(task).await?);
+        }
+        if let Some(w) = writer {
+            self.keep_hash(key, written, w.hash);
+        }
+        outcome.map(|()| written)
+    }
+
+    /// Checks a fully received partial file against its name: on a match it is synced and
+    /// renamed into place (true); on a mismatch it is deleted (false).
+    pub async fn finish(&self, sha256: &str, branch: Uuid) -> Result<bool, PhotoError> {
+        let key = upload_key(sha256, branch);
+        let partial = self.partial_path(sha256, branch);
+        let received = self.received(sha256, branch).await?;
+        let hash = match self.take_hash(&key, received) {
+            Some(hash) => hash,
+            None => {
+                let path = partial.clone();
+                blocking(move || hash_prefix(&path, received)).await?
+            }
+        };
+        let matched = hex::encode(hash.finalize()) == sha256;
+        let target = self.path(sha256);
+        blocking(move || {
+            if !matched {
+                std::fs::remove_file(&partial)?;
+                return Ok(false);
+            }
+            File::open(&partial)?.sync_all()?;
+            let dir = target.parent().map(Path::to_owned);
+            if let Some(dir) = &dir {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::rename(&partial, &target)?;
+            if let Some(dir) = &dir {
+                // Make the rename itself durable.
+                File::open(dir)?.sync_all()?;
+            }
+            Ok(true)
+        })
+        .await
+    }
+
+    /// Every upload in progress on disk, as (photo, branch): what a restart looks at to
+    /// finish uploads whose last byte arrived just before the server stopped, and to
+    /// discard the ones nobody came back to.
+    pub async fn partials(&self) -> Result<Vec<(String, Uuid)>, PhotoError> {
+        let mut found = Vec::new();
+        let mut dir = tokio::fs::read_dir(self.root.join("partial")).await?;
+        while let Some(entry) = dir.next_entry().await? {
+            let name = entry.file_name();
+            let parsed = name
+                .to_str()
+                .and_then(|n| n.split_once('.'))
+                .and_then(|(sha, branch)| Some((sha.to_owned(), Uuid::parse_str(branch).ok()?)));
+            found.extend(parsed);
+        }
+        Ok(found)
+    }
+
+    /// Deletes a branch's partial file (nothing happens when there is none).
+    pub async fn discard(&self, sha256: &str, branch: Uuid) -> Result<(), PhotoError> {
+        self.hashes().remove(&upload_key(sha256, branch));
+        match tokio::fs::remove_file(self.partial_path(sha256, branch)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The name of a branch's upload of a photo (its partial file's name).
+fn upload_key(sha256: &str, branch: Uuid) -> String {
+    format!("{sha256}.{branch}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(parts: &[&[u8]]) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Unpin {
+        futures_util::stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok(Bytes::copy_from_slice(p)))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn photo(len: usize) -> (Vec<u8>, String) {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 13 % 241) as u8).collect();
+        let sha = hex::encode(Sha256::digest(&bytes));
+        (bytes, sha)
+    }
+
+    #[tokio::test]
+    async fn chunks_carry_the_hash_so_the_last_one_checks_the_photo_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path()).unwrap();
+        let branch = Uuid::now_v7();
+        let (bytes, sha) = photo(3 * WRITE_BATCH + 100);
+        let total = bytes.len() as u64;
+        let (a, rest) = bytes.split_at(WRITE_BATCH + 7);
+        let (b, c) = rest.split_at(WRITE_BATCH);
+        let held = files.append(&sha, branch, total, body(&[a])).await.unwrap();
+        assert_eq!(held, a.len() as u64);
+        // Many small frames in one chunk are written in batches.
+        let frames: Vec<&[u8]> = b.chunks(1000).collect();
+        files
+            .append(&sha, branch, total, body(&frames))
+            .await
+            .unwrap();
+        files.append(&sha, branch, total, body(&[c])).await.unwrap();
+        assert_eq!(files.received(&sha, branch).await.unwrap(), total);
+        assert_eq!(
+            files
+                .hashes()
+                .get(&upload_key(&sha, branch))
+                .map(|r| r.bytes),
+            Some(total),
+            "the running hash covers every byte"
+        );
+        assert!(files.finish(&sha, branch).await.unwrap());
+        assert_eq!(std::fs::read(files.path(&sha)).unwrap(), bytes);
+        assert!(files.hashes().is_empty());
+        assert_eq!(files.partials().await.unwrap(), vec![]);
+    }
+
+    #[tokio::test]
+    async fn after_a_restart_the_bytes_already_there_are_hashed_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let branch = Uuid::now_v7();
+        let (bytes, sha) = photo(100_000);
+        let total = bytes.len() as u64;
+        {
+            let files = PhotoFiles::open(dir.path()).unwrap();
+            files
+                .append(&sha, branch, total, body(&[&bytes[..40_000]]))
+                .await
+                .unwrap();
+        }
+        let files = PhotoFiles::open(dir.path()).unwrap();
+        files
+            .append(&sha, branch, total, body(&[&bytes[40_000..]]))
+            .await
+            .unwrap();
+        assert!(files.finish(&sha, branch).await.unwrap());
+        assert!(files.exists(&sha).await);
+    }
+
+    #[tokio::test]
+    async fn bytes_that_do_not_match_their_name_are_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path()).unwrap();
+        let branch = Uuid::now_v7();
+        let (mut bytes, sha) = photo(5000);
+        bytes[4999] ^= 1;
+        files
+            .append(&sha, branch, 5000, body(&[&bytes]))
+            .await
+            .unwrap();
+        assert!(!files.finish(&sha, branch).await.unwrap());
+        assert_eq!(files.received(&sha, branch).await.unwrap(), 0);
+        assert!(!files.exists(&sha).await);
+        assert!(files.hashes().is_empty());
+    }
+
+    #[tokio::test]
+    async fn bytes_past_the_announced_size_are_refused_and_those_before_them_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path()).unwrap();
+        let branch = Uuid::now_v7();
+        let (bytes, sha) = photo(5000);
+        let outcome = files
+            .append(&sha, branch, 5000, body(&[&bytes[..3000], &bytes[..3000]]))
+            .await;
+        assert!(matches!(outcome, Err(PhotoError::PastEnd { total: 5000 })));
+        assert_eq!(files.received(&sha, branch).await.unwrap(), 3000);
+        files
+            .append(&sha, branch, 5000, body(&[&bytes[3000..]]))
+            .await
+            .unwrap();
+        assert!(files.finish(&sha, branch).await.unwrap());
+    }
+}
