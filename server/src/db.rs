@@ -7,7 +7,7 @@
 //! Values cross as three kinds only ([`Value`]): integers, text and NULL. Ids are stored
 //! as text, times as fixed-width RFC 3339 text (so text order is time order), JSON as
 //! text, booleans as 0/1. Both engines then run the same SQL, written with `$1`-style
-//! placeholders (SQLite reads them as `?1`).
+//! placeholders, which each driver binds by number (see [`SqliteConn::bind`]).
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -41,6 +41,10 @@ pub enum DbError {
     /// [`crate::store::Gateway`].
     #[error("database work on an async thread: reach the store through its gateway")]
     AsyncThread,
+    /// A statement's placeholders do not match its parameters (a bug): the store writes
+    /// `$1`, `$2`... and passes one value for each number.
+    #[error("placeholders: {0}")]
+    Placeholders(String),
     /// A column held something the code did not expect (a bug or a hand-edited database).
     #[error("unexpected value in column {column}: {detail}")]
     Decode {
@@ -297,6 +301,11 @@ pub trait Conn {
     /// Runs a query, returning every row.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError>;
 
+    /// Runs a script of statements without parameters (a migration) through the driver's
+    /// batch interface, which parses the statements itself (a `;` inside a literal is
+    /// text, not a separator).
+    fn run_script(&mut self, script: &str) -> Result<(), DbError>;
+
     /// Runs a query expected to return at most one row.
     fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, DbError> {
         Ok(self.query(sql, params)?.into_iter().next())
@@ -465,14 +474,6 @@ impl Database {
             }
         }
     }
-
-    /// Runs a script of statements (a migration) in one transaction.
-    pub fn run_script(conn: &mut dyn Conn, script: &str) -> Result<(), DbError> {
-        for statement in script.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-            conn.exec(statement, &[])?;
-        }
-        Ok(())
-    }
 }
 
 impl Drop for Database {
@@ -552,8 +553,38 @@ impl r2d2::ManageConnection for SqliteManager {
 struct SqliteConn<'a>(&'a rusqlite::Connection);
 
 impl SqliteConn<'_> {
-    fn sql(sql: &str) -> String {
-        sql.replace('$', "?")
+    /// Binds `params` by the number in each placeholder's name (`$1` is `params[0]`), as
+    /// PostgreSQL reads them. SQLite takes `$1` as a named parameter and numbers named
+    /// parameters by first appearance, so binding by position would swap the values of
+    /// `$2 ... $1`.
+    fn bind(stmt: &mut rusqlite::Statement<'_>, params: &[Value]) -> Result<(), DbError> {
+        let numbers = (1..=stmt.parameter_count())
+            .map(|index| {
+                let name = stmt.parameter_name(index);
+                name.and_then(|n| n.strip_prefix('$'))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|n| (1..=params.len()).contains(n))
+                    .ok_or_else(|| {
+                        DbError::Placeholders(format!(
+                            "{} with {} parameters (write $1 to ${})",
+                            name.unwrap_or("?"),
+                            params.len(),
+                            params.len()
+                        ))
+                    })
+            })
+            .collect::<Result<Vec<usize>, DbError>>()?;
+        if numbers.len() < params.len() {
+            return Err(DbError::Placeholders(format!(
+                "{} parameters for {} placeholders",
+                params.len(),
+                numbers.len()
+            )));
+        }
+        for (index, number) in numbers.into_iter().enumerate() {
+            stmt.raw_bind_parameter(index + 1, &params[number - 1])?;
+        }
+        Ok(())
     }
 }
 
@@ -570,16 +601,17 @@ impl rusqlite::ToSql for Value {
 
 impl Conn for SqliteConn<'_> {
     fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
-        let mut stmt = self.0.prepare_cached(&Self::sql(sql))?;
-        let changed = stmt.execute(rusqlite::params_from_iter(params.iter()))?;
-        Ok(changed as u64)
+        let mut stmt = self.0.prepare_cached(sql)?;
+        Self::bind(&mut stmt, params)?;
+        Ok(stmt.raw_execute()? as u64)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
         use rusqlite::types::ValueRef;
-        let mut stmt = self.0.prepare_cached(&Self::sql(sql))?;
+        let mut stmt = self.0.prepare_cached(sql)?;
+        Self::bind(&mut stmt, params)?;
         let columns = stmt.column_count();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+        let mut rows = stmt.raw_query();
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let mut values = Vec::with_capacity(columns);
@@ -587,8 +619,14 @@ impl Conn for SqliteConn<'_> {
                 values.push(match row.get_ref(i)? {
                     ValueRef::Null => Value::Null,
                     ValueRef::Integer(v) => Value::Int(v),
-                    // Only COUNT/AVG-like expressions produce reals; the store never stores them.
-                    ValueRef::Real(v) => Value::Int(v as i64),
+                    // The store keeps integers and text only; a real number would have
+                    // to be rounded to cross, so it is refused instead.
+                    ValueRef::Real(_) => {
+                        return Err(DbError::Decode {
+                            column: i,
+                            detail: "a real number, which the store does not read".into(),
+                        });
+                    }
                     ValueRef::Text(t) | ValueRef::Blob(t) => {
                         Value::Text(String::from_utf8_lossy(t).into_owned())
                     }
@@ -597,6 +635,10 @@ impl Conn for SqliteConn<'_> {
             out.push(Row(values));
         }
         Ok(out)
+    }
+
+    fn run_script(&mut self, script: &str) -> Result<(), DbError> {
+        Ok(self.0.execute_batch(script)?)
     }
 }
 
@@ -648,10 +690,6 @@ impl PgConn {
 
 impl Conn for PgConn {
     fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
-        if params.is_empty() && !sql.contains('$') {
-            self.client.batch_execute(sql)?;
-            return Ok(0);
-        }
         let stmt = self.statement(sql)?;
         Ok(self.client.execute(&stmt, &Self::params(params))?)
     }
@@ -687,5 +725,102 @@ impl Conn for PgConn {
             out.push(Row(values));
         }
         Ok(out)
+    }
+
+    fn run_script(&mut self, script: &str) -> Result<(), DbError> {
+        Ok(self.client.batch_execute(script)?)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A fresh database in the test cluster of `tests/postgres.sh`, or `None` (after
+    /// saying so) when there is none and none is required.
+    pub(crate) fn fresh_postgres() -> Option<postgres::Config> {
+        let Ok(url) = std::env::var("BRANCHBOOK_TEST_PG_URL") else {
+            assert_ne!(
+                std::env::var("BRANCHBOOK_REQUIRE_PG").as_deref(),
+                Ok("1"),
+                "PostgreSQL is required but BRANCHBOOK_TEST_PG_URL is not set"
+            );
+            eprintln!("SKIPPED: PostgreSQL half (BRANCHBOOK_TEST_PG_URL not set)");
+            return None;
+        };
+        let name = format!("bb_db_{}", Uuid::new_v4().simple());
+        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let mut config: postgres::Config = url.parse().unwrap();
+        config.dbname(&name);
+        Some(config)
+    }
+
+    /// Runs `check` on a fresh SQLite database, then on a fresh PostgreSQL one.
+    fn on_both(check: impl Fn(&Database)) {
+        let dir = tempfile::tempdir().unwrap();
+        check(&Database::open_sqlite(&dir.path().join("t.sqlite3"), 1).unwrap());
+        if let Some(config) = fresh_postgres() {
+            check(&Database::open_postgres(config, 1).unwrap());
+        }
+    }
+
+    #[test]
+    fn placeholders_bind_by_their_number_and_a_dollar_in_text_is_text() {
+        on_both(|db| {
+            let row = db
+                .read(|c| {
+                    c.query_opt(
+                        "SELECT CAST($2 AS TEXT) || CAST($1 AS TEXT), '$1 costs $2', $1",
+                        &["a".into(), "b".into()],
+                    )
+                })
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.text(0).unwrap(), "ba", "{:?}", db.engine());
+            assert_eq!(row.text(1).unwrap(), "$1 costs $2");
+            assert_eq!(row.text(2).unwrap(), "a");
+        });
+    }
+
+    #[test]
+    fn a_placeholder_without_its_value_is_refused() {
+        on_both(|db| {
+            let missing = db.read(|c| c.query("SELECT CAST($2 AS TEXT)", &["a".into()]));
+            assert!(missing.is_err(), "{:?}", db.engine());
+            let unused = db.read(|c| c.query("SELECT CAST($1 AS TEXT)", &["a".into(), "b".into()]));
+            assert!(unused.is_err(), "{:?}", db.engine());
+        });
+    }
+
+    #[test]
+    fn a_real_number_is_refused_not_rounded() {
+        on_both(|db| {
+            let read = db.read(|c| c.query("SELECT 2.5", &[]));
+            assert!(
+                matches!(read, Err(DbError::Decode { column: 0, .. })),
+                "{:?}: {read:?}",
+                db.engine()
+            );
+        });
+    }
+
+    #[test]
+    fn a_script_runs_through_the_driver_so_a_semicolon_in_text_is_text() {
+        on_both(|db| {
+            db.write(|c| {
+                c.run_script(
+                    "CREATE TABLE notes (body TEXT NOT NULL); INSERT INTO notes VALUES ('a; b');",
+                )
+            })
+            .unwrap();
+            let row = db
+                .read(|c| c.query_opt("SELECT body FROM notes", &[]))
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.text(0).unwrap(), "a; b", "{:?}", db.engine());
+        });
     }
 }

@@ -137,7 +137,7 @@ impl Store {
                 if applied.contains(&version) {
                     continue;
                 }
-                Database::run_script(conn, migration.script(engine))?;
+                conn.run_script(migration.script(engine))?;
                 conn.exec(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                     &[version.into(), chrono::Utc::now().into()],

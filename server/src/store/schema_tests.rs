@@ -143,28 +143,6 @@ fn postgres_schema(conn: &mut dyn Conn) -> Schema {
     schema
 }
 
-/// A fresh database in the test cluster of `tests/postgres.sh`, or `None` (after saying
-/// so) when there is none and none is required.
-fn fresh_postgres() -> Option<postgres::Config> {
-    let Ok(url) = std::env::var("BRANCHBOOK_TEST_PG_URL") else {
-        assert_ne!(
-            std::env::var("BRANCHBOOK_REQUIRE_PG").as_deref(),
-            Ok("1"),
-            "PostgreSQL is required but BRANCHBOOK_TEST_PG_URL is not set"
-        );
-        eprintln!("SKIPPED: the PostgreSQL schema (BRANCHBOOK_TEST_PG_URL not set)");
-        return None;
-    };
-    let name = format!("bb_schema_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
-    let mut config: postgres::Config = url.parse().unwrap();
-    config.dbname(&name);
-    Some(config)
-}
-
 #[test]
 fn both_engines_migrate_to_the_same_schema() {
     let dir = tempfile::tempdir().unwrap();
@@ -180,7 +158,7 @@ fn both_engines_migrate_to_the_same_schema() {
         ),
         "{sqlite:#?}"
     );
-    let Some(config) = fresh_postgres() else {
+    let Some(config) = crate::db::tests::fresh_postgres() else {
         return;
     };
     let postgres = Store::open_postgres(config, 1).unwrap();
