@@ -12,16 +12,14 @@
 #                                                             (the Android framework is not on
 #                                                             this classpath, so an import fails)
 #   tests: tests/kotlin/**                                    tests of the bindings and facade
+#          tests/support/kotlin/**                            the test server both suites start
 #          android/app/src/test/kotlin/**                     tests of the presenters
-# The presenters' send and enroll tests start the real server binary
-# (target/debug/branchbook-server, built by core/bindgen/generate.sh's `cargo test
-# --no-run`; built here when missing).
 # Test classes follow JUnit 5 (org.junit.jupiter.api.Test); kotlin.test works too.
-# The sync tests start a real server through the fixture binary
-# tests/src/bin/sync_fixture_server.rs, built here (with the workspace's features, so it
-# reuses what core/bindgen/generate.sh built) and named to the JVM in the system property
-# branchbook.syncServer; the presenters' tests start the real server program, named in
-# branchbook.server.
+# Every test that needs a server (the facade's sync tests, the presenters' send and enroll
+# tests) starts one through tests/support/kotlin/org/branchbook/testing/SyncServer.kt, which runs
+# the fixture binary tests/src/bin/sync_fixture_server.rs (the Rust test support's server),
+# built here (with the workspace's features, so it reuses what core/bindgen/generate.sh
+# built) and named to the JVM in the system property branchbook.syncServer.
 # Compiling is skipped when no source and no tool changed; the tests always run.
 set -euo pipefail
 source "$(dirname "$0")/lib/tools.sh"
@@ -29,7 +27,7 @@ cd "$REPO_ROOT"
 started=$(now)
 
 app=android/app/src/main/kotlin
-mapfile -t sources < <(kotlin_files "$app/uniffi" "$app/org/branchbook/app/presenter" tests/kotlin android/app/src/test/kotlin)
+mapfile -t sources < <(kotlin_files "$app/uniffi" "$app/org/branchbook/app/presenter" tests/kotlin tests/support/kotlin android/app/src/test/kotlin)
 generated_kotlin >/dev/null
 
 kotlinc=$(kotlinc_bin)
@@ -54,15 +52,13 @@ fi
 
 lib=$(host_library)
 sync_server=$(workspace_binary sync_fixture_server)
-server=$(workspace_binary branchbook-server)
-[[ -x $sync_server && -x $server ]] || { echo "cargo built no sync_fixture_server or branchbook-server" >&2; exit 1; }
+[[ -x $sync_server ]] || { echo "cargo built no sync_fixture_server" >&2; exit 1; }
 report="$out/junit.txt"
 set +e
 # Each generated namespace loads the library by its own property: the facade
 # (`branchbook`) and the core types (`branchbook_core`).
 java -Duniffi.component.branchbook.libraryOverride="$lib" -Duniffi.component.branchbook_core.libraryOverride="$lib" \
     -Dbranchbook.syncServer="$sync_server" \
-    -Dbranchbook.server="$server" \
     -jar "$junit" execute --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
     --class-path "$classes:$classpath:$(kotlin_lib kotlin-stdlib.jar)" \
     --scan-classpath "$classes" | tee "$report"

@@ -30,6 +30,9 @@ android {
     }
 
     sourceSets["main"].jniLibs.srcDir(rustJniLibs)
+    // The test server the presenters' send and enroll tests start (shared with the
+    // bindings' tests).
+    sourceSets["test"].kotlin.srcDir(File(repoRoot, "tests/support/kotlin"))
 
     // The presenters' tests (src/test/kotlin) run on the JVM against the host-built core,
     // as in CI's tests/jvm.sh.
@@ -39,6 +42,8 @@ android {
         val hostLibrary = File(repoRoot, "target/bindings/" + System.mapLibraryName("branchbook_ffi")).path
         it.systemProperty("uniffi.component.branchbook.libraryOverride", hostLibrary)
         it.systemProperty("uniffi.component.branchbook_core.libraryOverride", hostLibrary)
+        it.systemProperty("branchbook.syncServer", File(repoRoot, "target/debug/sync_fixture_server").path)
+        it.dependsOn("fixtureServer")
     }
 }
 
@@ -64,6 +69,13 @@ val cargoNdk by tasks.registering(Exec::class) {
         "-o", rustJniLibs.get().asFile.path,
         "build", "--profile", "mobile", "--locked", "-p", "branchbook-ffi", "--lib", "--no-default-features", "--features", "sync-client",
     )
+}
+
+// The test server the presenters' tests start (tests/src/bin/sync_fixture_server.rs).
+val fixtureServer by tasks.registering(Exec::class) {
+    description = "Builds the test server the presenters' tests start."
+    workingDir = repoRoot
+    commandLine("cargo", "build", "--workspace", "--locked", "--bin", "sync_fixture_server")
 }
 
 // The Kotlin bindings (src/main/kotlin/uniffi/, git-ignored) and the host library for tests.

@@ -12,7 +12,7 @@ use std::time::Instant;
 use branchbook_core::sync::{CancelHandle, Unobserved};
 use branchbook_e2e::device::{Device, Fill, household_form_json};
 use branchbook_e2e::proxy::{FaultProxy, Plan, Stats};
-use branchbook_e2e::server::{Backend, TestServer};
+use branchbook_testing::{Backend, BlockingServer};
 
 const MB: f64 = 1024.0 * 1024.0;
 
@@ -136,7 +136,9 @@ fn print_run(
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let form = household_form_json();
-    let server = TestServer::start(Backend::Sqlite, |_| {}).unwrap().unwrap();
+    let server = BlockingServer::start(Backend::Sqlite, |_| {})
+        .unwrap()
+        .unwrap();
     let setup = server.branch(&form).unwrap();
     let phone_a = dir.path().join("phone-a.db");
     let fill = Fill {
@@ -211,7 +213,9 @@ fn main() {
     );
 
     // 2. The same phone data to a fresh server, 1% of connections cut.
-    let server_b = TestServer::start(Backend::Sqlite, |_| {}).unwrap().unwrap();
+    let server_b = BlockingServer::start(Backend::Sqlite, |_| {})
+        .unwrap()
+        .unwrap();
     let setup_b = server_b.branch(&form).unwrap();
     let cutter = FaultProxy::start(server_b.addr, Plan::Clean).unwrap();
     {

@@ -4,4 +4,3 @@
 pub mod device;
 pub mod proxy;
 pub mod scene;
-pub mod server;

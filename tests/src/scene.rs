@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::device::{Device, DeviceError, Filled, household_form_json};
-use crate::server::{Backend, BranchSetup, HarnessError, TestServer};
+use branchbook_testing::{Backend, BlockingServer, BranchSetup, HarnessError};
 
 /// What went wrong building or checking a scene.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,7 @@ pub enum SceneError {
 /// A server, its branch and an enrolled phone.
 pub struct Scene {
     /// The server.
-    pub server: TestServer,
+    pub server: BlockingServer,
     /// Its branch, officials and published form.
     pub setup: BranchSetup,
     /// The phone.
@@ -74,7 +74,7 @@ impl Scene {
         tune: impl FnOnce(&mut branchbook_server::config::Config),
         roster: usize,
     ) -> Result<Option<Scene>, SceneError> {
-        let Some(server) = TestServer::start(backend, tune)? else {
+        let Some(server) = BlockingServer::start(backend, tune)? else {
             return Ok(None);
         };
         let setup = server.branch(&household_form_json())?;

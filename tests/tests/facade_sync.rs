@@ -12,8 +12,8 @@ use branchbook_core::store::{GatheringDetails, HouseholdInput};
 use branchbook_core::sync::{CancelHandle, SyncObserver, SyncPhase, SyncProgress};
 use branchbook_e2e::device::{FORM_ID, household_form_json};
 use branchbook_e2e::scene::member;
-use branchbook_e2e::server::{Backend, TestServer};
 use branchbook_ffi::{Branchbook, BranchbookError, FinalizeOutcome};
+use branchbook_testing::{Backend, BlockingServer};
 use image::{ImageEncoder, Rgb, RgbImage};
 
 /// Progress reports as the app's callback receives them.
@@ -47,7 +47,9 @@ fn photo(dir: &std::path::Path) -> String {
 
 #[test]
 fn the_app_object_enrolls_syncs_with_progress_and_learns_it_was_revoked() {
-    let server = TestServer::start(Backend::Sqlite, |_| {}).unwrap().unwrap();
+    let server = BlockingServer::start(Backend::Sqlite, |_| {})
+        .unwrap()
+        .unwrap();
     let setup = server.branch(&household_form_json()).unwrap();
     for i in 0..3 {
         server.put_member(&setup, &member(i)).unwrap();

@@ -7,7 +7,7 @@
 use branchbook_core::sync::{CancelHandle, SyncPhase, Unobserved};
 use branchbook_e2e::device::{Device, Fill, test_network};
 use branchbook_e2e::scene::{Recorder, Scene};
-use branchbook_e2e::server::Backend;
+use branchbook_testing::Backend;
 
 fn full_sync(backend: Backend) {
     let Some(scene) = Scene::new(backend, |_| {}, 30).unwrap() else {

@@ -11,7 +11,7 @@ use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncError, SyncStep, Unob
 use branchbook_e2e::device::{Device, FORM_ID, Fill, household_form_json, test_network};
 use branchbook_e2e::proxy::{Fault, FaultProxy, Plan};
 use branchbook_e2e::scene::Scene;
-use branchbook_e2e::server::{Backend, Body};
+use branchbook_testing::{Backend, Body};
 use serde_json::json;
 
 fn small() -> Fill {

@@ -10,7 +10,7 @@ use branchbook_core::sync::{CancelHandle, Unobserved};
 use branchbook_e2e::device::Fill;
 use branchbook_e2e::proxy::{FaultProxy, Plan};
 use branchbook_e2e::scene::Scene;
-use branchbook_e2e::server::Backend;
+use branchbook_testing::Backend;
 
 const CHUNK: u64 = 32 * 1024;
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use branchbook_core::sync::{CancelHandle, Unobserved};
 use branchbook_e2e::device::Fill;
 use branchbook_e2e::scene::Scene;
-use branchbook_e2e::server::Backend;
+use branchbook_testing::Backend;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

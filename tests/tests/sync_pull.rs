@@ -9,7 +9,7 @@ use branchbook_core::store::Window;
 use branchbook_core::sync::{CancelHandle, SyncReport, Unobserved};
 use branchbook_e2e::device::{Device, FORM_ID, FORM_VERSION, Fill, household_form_json};
 use branchbook_e2e::scene::{Scene, member};
-use branchbook_e2e::server::Backend;
+use branchbook_testing::Backend;
 
 fn pass(device: &Device) -> SyncReport {
     device

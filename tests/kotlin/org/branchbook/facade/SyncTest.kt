@@ -2,6 +2,8 @@ package org.branchbook.facade
 
 import java.io.File
 import java.time.Instant
+import org.branchbook.testing.ServerRecord
+import org.branchbook.testing.SyncServer
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue

@@ -3,6 +3,7 @@ package org.branchbook.app.presenter
 import com.google.zxing.BarcodeFormat
 import com.google.zxing.qrcode.QRCodeWriter
 import java.io.File
+import org.branchbook.testing.SyncServer
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test
 import uniffi.branchbook.core.TextKey
 
 class EnrollPresenterTest {
-    private val formJson = File(TestApp.repo, "core/tests/data/child_register.json").readText()
+    /** A server with a branch, Bản Dền, and the child register published. */
+    private fun server() = SyncServer.start(form = File(TestApp.repo, "core/tests/data/child_register.json"), branch = "Bản Dền", roster = 0)
 
     /** The grey levels of [text] drawn as a QR code by ZXing, inside a wider camera row (stride). */
     private fun cameraFrame(text: String, size: Int, stride: Int): ByteArray {
@@ -22,9 +24,8 @@ class EnrollPresenterTest {
     }
 
     @Test
-    fun `a typed address and code connect the phone, then the first send brings the forms`() = TestServer.start().use { server ->
-        val branch = server.branch(formJson)
-        val qr = Json.parse(server.enrollmentQr(branch)) as Map<*, *>
+    fun `a typed address and code connect the phone, then the first send brings the forms`() = server().use { server ->
+        val (address, code) = server.typedCode()
         TestApp.with(account = null) { app ->
             val texts = app.scope.texts
             app.navigator.open(Route.Enroll)
@@ -35,20 +36,20 @@ class EnrollPresenterTest {
 
             p.server("http://sync.example.vn")
             assertNull(p.state.error, "typing clears the error")
-            p.code(qr["code"] as String)
+            p.code(code)
             p.connect()
             assertEquals(EnrollField.SERVER, p.state.invalid, "plain http to another machine would send the token in clear")
             assertEquals(texts[TextKey.ERROR_INVALID_INPUT], p.state.error)
             assertFalse(p.state.busy)
 
-            p.server(qr["server"] as String)
+            p.server(address)
             p.code("WRONG-0000")
             p.connect()
             assertEquals(EnrollField.CODE, p.state.invalid, "the server refused the code: ${p.state.error}")
             assertNull(app.core.enrollment())
             assertEquals(Route.Enroll, app.navigator.current)
 
-            p.code("  " + qr["code"] + " ")
+            p.code("  $code ")
             p.connect()
             assertNull(p.state.error)
             assertEquals(listOf("Đã kết nối với chi hội Bản Dền."), app.notices)
@@ -70,9 +71,8 @@ class EnrollPresenterTest {
 
     @Test
     fun `a QR code read from a camera frame connects the phone, and a QR code that is not an enrollment is refused`() =
-        TestServer.start().use { server ->
-            val branch = server.branch(formJson)
-            val payload = server.enrollmentQr(branch)
+        server().use { server ->
+            val payload = server.qr()
             TestApp.with(account = null) { app ->
                 val p = EnrollPresenter(app.scope, "")
 

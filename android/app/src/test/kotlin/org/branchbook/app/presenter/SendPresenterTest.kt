@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter
 import java.time.temporal.ChronoUnit
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
+import org.branchbook.testing.SyncServer
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
@@ -30,11 +31,15 @@ import uniffi.branchbook.core.WalkIn
 import uniffi.branchbook.formatBytes
 
 class SendPresenterTest {
-    private val formJson = File(TestApp.repo, "core/tests/data/child_register.json").readText()
+    private val form = File(TestApp.repo, "core/tests/data/child_register.json")
+    private val formJson = form.readText()
 
-    /** Enrolls the app's phone with [server] (a branch with the child register published) and gets the form. */
-    private fun enrolled(app: TestApp, server: TestServer) {
-        app.core.enrollWithQr(server.enrollmentQr(server.branch(formJson)), "test phone", CancelHandle())
+    /** A server with a branch, Bản Dền, and the child register published. */
+    private fun server() = SyncServer.start(form = form, branch = "Bản Dền", roster = 0)
+
+    /** Enrolls the app's phone with [server] and gets the form. */
+    private fun enrolled(app: TestApp, server: SyncServer) {
+        app.core.enrollWithQr(server.qr(), "test phone", CancelHandle())
         app.scope.sender.send()
         assertTrue(app.scope.sender.status is SendStatus.Finished, "first send: ${app.scope.sender.status}")
     }
@@ -73,7 +78,7 @@ class SendPresenterTest {
 
     @Test
     fun `one button sends everything with progress in items and bytes, refused records are listed and can go again`() =
-        TestServer.start().use { server ->
+        server().use { server ->
             TestApp.with { app ->
                 enrolled(app, server)
                 val survey = finishedSurvey(app, "Lò Thị Mai")
@@ -144,7 +149,7 @@ class SendPresenterTest {
         }
 
     @Test
-    fun `a gathering the server refused is opened from the send screen, corrected and sent again`() = TestServer.start().use { server ->
+    fun `a gathering the server refused is opened from the send screen, corrected and sent again`() = server().use { server ->
         TestApp.with { app ->
             enrolled(app, server)
             val future = closedGathering(app, Instant.now().plus(2, ChronoUnit.DAYS))
@@ -189,7 +194,7 @@ class SendPresenterTest {
     }
 
     @Test
-    fun `a survey the server refused is opened from the send screen as a draft with its answers`() = TestServer.start().use { server ->
+    fun `a survey the server refused is opened from the send screen as a draft with its answers`() = server().use { server ->
         TestApp.with { app ->
             enrolled(app, server)
             // A version of the form the server never published: it refuses the survey.
@@ -220,7 +225,7 @@ class SendPresenterTest {
     }
 
     @Test
-    fun `a revoked phone is told plainly and keeps its data`() = TestServer.start().use { server ->
+    fun `a revoked phone is told plainly and keeps its data`() = server().use { server ->
         TestApp.with { app ->
             enrolled(app, server)
             finishedSurvey(app, "Lò Thị Mai")
@@ -248,9 +253,9 @@ class SendPresenterTest {
     }
 
     @Test
-    fun `sending goes on in the background while she works, and Stop ends it keeping everything`() = TestServer.start().use { server ->
+    fun `sending goes on in the background while she works, and Stop ends it keeping everything`() = server().use { server ->
         TestApp.with(sendWorker = ThreadWorker()) { app ->
-            app.core.enrollWithQr(server.enrollmentQr(server.branch(formJson)), "test phone", CancelHandle())
+            app.core.enrollWithQr(server.qr(), "test phone", CancelHandle())
             val quiet = object : SyncObserver {
                 override fun onProgress(progress: SyncProgress) {}
             }

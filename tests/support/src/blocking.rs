@@ -1,155 +1,80 @@
-//! A real Branchbook server for the cross-component tests, started in this process on
-//! 127.0.0.1 (its own tokio runtime) over SQLite in a temporary folder or over a fresh
-//! database in the PostgreSQL cluster that `tests/postgres.sh` starts, with a blocking
-//! client for the officials' API (areas, accounts, enrollment codes, forms, roster,
-//! revocation, lists and photos) to set a branch up and check what arrived.
+//! A real server for blocking tests (the cross-component tests, the fixture server the
+//! Kotlin tests drive): a [`TestServer`] on a tokio runtime of its own, with blocking
+//! calls (ureq) for the officials' API (areas, accounts, enrollment codes, forms, roster,
+//! revocation, lists and photos) to set a branch up and check what arrived. Calls return
+//! a [`HarnessError`] rather than panic, so a long-lived fixture survives a bad command.
 
 use std::net::SocketAddr;
 
 use branchbook_core::protocol::{EnrollmentQr, RosterMember};
 use branchbook_server::config::Config;
-use branchbook_server::server::{bind, ensure_admin};
-use branchbook_server::store::{Gateway, Store};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// Environment variable with the URL of the test PostgreSQL cluster.
-pub const PG_URL_VAR: &str = "BRANCHBOOK_TEST_PG_URL";
-/// When 1 (tests/run.sh sets it), a missing PostgreSQL fails instead of skipping.
-pub const PG_REQUIRED_VAR: &str = "BRANCHBOOK_REQUIRE_PG";
+use crate::{Backend, HarnessError, TestServer};
 
-/// Which store the server runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// SQLite in the server's data folder (the embedded default).
-    Sqlite,
-    /// A fresh database in the test PostgreSQL cluster.
-    Postgres,
-}
+/// What [`BlockingServer::branch`] names the test branch.
+pub const BRANCH_NAME: &str = "Chi hội Bản Dền";
 
-/// What went wrong talking to the test server (the tests unwrap it with context).
-#[derive(Debug, thiserror::Error)]
-pub enum HarnessError {
-    /// The server could not start.
-    #[error("server start: {0}")]
-    Start(String),
-    /// An officials' API call failed.
-    #[error("{call}: HTTP {status}: {body}")]
-    Api {
-        /// Method and path.
-        call: String,
-        /// Status.
-        status: u16,
-        /// Body text.
-        body: String,
-    },
-    /// The network failed.
-    #[error("{call}: {source}")]
-    Http {
-        /// Method and path.
-        call: String,
-        /// The error.
-        source: ureq::Error,
-    },
-}
-
-/// A running server; dropping it stops it.
-pub struct TestServer {
+/// A running server on a runtime of its own; dropping it stops both.
+pub struct BlockingServer {
     /// Where it listens.
     pub addr: SocketAddr,
     /// The administrator's one-time password from the first start.
     pub admin_password: String,
     /// The store it runs on.
     pub backend: Backend,
+    server: Option<TestServer>,
     runtime: Option<tokio::runtime::Runtime>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     agent: ureq::Agent,
-    _dir: tempfile::TempDir,
 }
 
-impl Drop for TestServer {
+impl Drop for BlockingServer {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+        if let Some(server) = &mut self.server {
+            server.stop();
         }
         if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_timeout(std::time::Duration::from_secs(5));
         }
+        // The server's data folder goes last, when nothing runs on it any more.
+        self.server.take();
     }
 }
 
-/// A fresh database in the test cluster, or `None` (said on stderr) when there is no
-/// cluster and none is required.
-fn fresh_pg_database() -> Result<Option<postgres::Config>, HarnessError> {
-    let Ok(url) = std::env::var(PG_URL_VAR) else {
-        if std::env::var(PG_REQUIRED_VAR).as_deref() == Ok("1") {
-            return Err(HarnessError::Start(format!(
-                "{PG_URL_VAR} is not set but {PG_REQUIRED_VAR}=1"
-            )));
-        }
-        eprintln!(
-            "SKIPPED: PostgreSQL run ({PG_URL_VAR} not set; tests/run.sh starts a cluster and sets it)"
-        );
-        return Ok(None);
-    };
-    let start = |e: postgres::Error| HarnessError::Start(e.to_string());
-    let name = format!("bb_e2e_{}", Uuid::new_v4().simple());
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).map_err(start)?;
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .map_err(start)?;
-    let mut config: postgres::Config = url.parse().map_err(start)?;
-    config.dbname(&name);
-    Ok(Some(config))
-}
-
-impl TestServer {
+impl BlockingServer {
     /// Starts a server on `backend` with the default configuration changed by `tune`;
     /// `Ok(None)` when PostgreSQL is asked for but not available (and not required).
     pub fn start(
         backend: Backend,
         tune: impl FnOnce(&mut Config),
-    ) -> Result<Option<TestServer>, HarnessError> {
-        let dir = tempfile::tempdir().map_err(|e| HarnessError::Start(e.to_string()))?;
-        let mut config = Config::for_dir(dir.path().to_owned());
-        tune(&mut config);
-        let store = match backend {
-            Backend::Sqlite => Store::open_sqlite(dir.path()),
-            Backend::Postgres => match fresh_pg_database()? {
-                Some(pg) => Store::open_postgres(pg, 8),
-                None => return Ok(None),
-            },
-        }
-        .map_err(|e| HarnessError::Start(e.to_string()))?;
-        let admin_password = ensure_admin(&store)
-            .map_err(|e| HarnessError::Start(e.to_string()))?
-            .ok_or_else(|| HarnessError::Start("no first-start password".into()))?;
+    ) -> Result<Option<BlockingServer>, HarnessError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| HarnessError::Start(e.to_string()))?;
-        let bound = runtime
-            .block_on(bind(config, Gateway::new(store)))
-            .map_err(|e| HarnessError::Start(e.to_string()))?;
-        let addr = bound.addr;
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        runtime.spawn(bound.serve(async move {
-            let _ = rx.await;
-        }));
+        let Some(server) = runtime.block_on(TestServer::try_start(backend, tune))? else {
+            return Ok(None);
+        };
+        let addr = server
+            .api
+            .base
+            .trim_start_matches("http://")
+            .parse()
+            .map_err(|e: std::net::AddrParseError| HarnessError::Start(e.to_string()))?;
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .proxy(None)
             .build()
             .into();
-        Ok(Some(TestServer {
+        Ok(Some(BlockingServer {
             addr,
-            admin_password,
+            admin_password: server.admin_password.clone(),
             backend,
+            server: Some(server),
             runtime: Some(runtime),
-            shutdown: Some(tx),
             agent,
-            _dir: dir,
         }))
     }
 
@@ -183,7 +108,7 @@ impl TestServer {
         };
         let request = request
             .body(bytes)
-            .map_err(|e| HarnessError::Start(e.to_string()))?;
+            .map_err(|e| HarnessError::Answer(e.to_string()))?;
         let mut response = self
             .agent
             .run(request)
@@ -232,9 +157,14 @@ impl TestServer {
         Ok(token)
     }
 
-    /// Sets up an administrator session, a province > commune > branch, a branch head
-    /// account, and the given form published.
+    /// Sets up an administrator session, a province > commune > branch named
+    /// [`BRANCH_NAME`], a branch head account, and the given form published.
     pub fn branch(&self, form_json: &str) -> Result<BranchSetup, HarnessError> {
+        self.branch_named(BRANCH_NAME, form_json)
+    }
+
+    /// [`BlockingServer::branch`] with the branch called `name`.
+    pub fn branch_named(&self, name: &str, form_json: &str) -> Result<BranchSetup, HarnessError> {
         let admin = self.login_fresh("admin", &self.admin_password)?;
         let area = |parent: Option<Uuid>, level: &str, name: &str| -> Result<Uuid, HarnessError> {
             let body = self.call(
@@ -249,7 +179,7 @@ impl TestServer {
         };
         let province = area(None, "province", "Lào Cai")?;
         let commune = area(Some(province), "commune", "Xã Bản Hồ")?;
-        let branch = area(Some(commune), "branch", "Chi hội Bản Dền")?;
+        let branch = area(Some(commune), "branch", name)?;
         let account = self.call(
             "POST",
             "/api/v1/office/accounts",
@@ -292,7 +222,7 @@ impl TestServer {
             Some(&setup.admin),
             Some(Body::Json(&json!({"account_id": setup.head}))),
         )?;
-        serde_json::from_value(body["qr"].clone()).map_err(|e| HarnessError::Start(e.to_string()))
+        serde_json::from_value(body["qr"].clone()).map_err(|e| HarnessError::Answer(e.to_string()))
     }
 
     /// Adds or updates a roster member of the branch.
@@ -301,7 +231,8 @@ impl TestServer {
         setup: &BranchSetup,
         member: &RosterMember,
     ) -> Result<(), HarnessError> {
-        let value = serde_json::to_value(member).map_err(|e| HarnessError::Start(e.to_string()))?;
+        let value =
+            serde_json::to_value(member).map_err(|e| HarnessError::Answer(e.to_string()))?;
         self.call(
             "PUT",
             &format!("/api/v1/office/branches/{}/members", setup.branch),
@@ -362,6 +293,15 @@ impl TestServer {
         )
     }
 
+    /// Whether the server holds record `uuid` (of any kind): its detail answers.
+    pub fn holds(&self, setup: &BranchSetup, uuid: Uuid) -> Result<bool, HarnessError> {
+        match self.record(setup, uuid) {
+            Ok(_) => Ok(true),
+            Err(HarnessError::Api { status: 404, .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The bytes of a complete photo, as an official downloads them.
     pub fn photo(&self, setup: &BranchSetup, sha256: &str) -> Result<Vec<u8>, HarnessError> {
         let value = self.call(
@@ -371,11 +311,11 @@ impl TestServer {
             None,
         )?;
         hex::decode(value.as_str().unwrap_or_default())
-            .map_err(|e| HarnessError::Start(e.to_string()))
+            .map_err(|e| HarnessError::Answer(e.to_string()))
     }
 }
 
-/// A request body for [`TestServer::call`].
+/// A request body for [`BlockingServer::call`].
 pub enum Body<'a> {
     /// JSON.
     Json(&'a Value),
@@ -383,7 +323,7 @@ pub enum Body<'a> {
     Raw(&'a [u8]),
 }
 
-/// What [`TestServer::branch`] created.
+/// What [`BlockingServer::branch`] created.
 #[derive(Debug, Clone)]
 pub struct BranchSetup {
     /// The administrator's session token.

@@ -1,6 +1,6 @@
 //! Test data: the household survey form, and builders for households, submissions,
 //! gatherings with attendees, and photos.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test data: a bad fixture is a broken test
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::protocol::{
@@ -19,13 +19,17 @@ pub const SENSITIVE_NAMES: &[&str] = &["Thào Thị Dợ", "Lò Văn Páo", "Gi�
 pub struct FormFixture {
     /// What is uploaded to publish it (the .xlsx).
     pub upload: Vec<u8>,
+    /// Its id.
     pub form_id: String,
+    /// Its version.
     pub version: String,
     /// The repeat whose instances go to the second CSV.
     pub repeat: String,
     /// The select_multiple question (its CSV path), its choices and their labels.
     pub multi_path: String,
+    /// The names of that question's choices.
     pub multi_choices: Vec<String>,
+    /// Their labels in the form's default language.
     pub multi_labels: Vec<String>,
 }
 
@@ -97,7 +101,7 @@ impl FormFixture {
 pub fn household_form() -> FormFixture {
     let upload = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../core/forms/household_survey.xlsx"
+        "/../../core/forms/household_survey.xlsx"
     ))
     .unwrap();
     let compiled = branchbook_core::form::load_xlsx(&upload).unwrap();

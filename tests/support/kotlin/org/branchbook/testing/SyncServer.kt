@@ -1,4 +1,4 @@
-package org.branchbook.facade
+package org.branchbook.testing
 
 import java.io.BufferedReader
 import java.io.File
@@ -11,8 +11,9 @@ data class ServerRecord(val uuid: String, val revision: Int, val complete: Boole
 /**
  * A real Branchbook server for one test, run by the fixture binary that tests/jvm.sh builds
  * (tests/src/bin/sync_fixture_server.rs, path in the system property `branchbook.syncServer`):
- * SQLite on 127.0.0.1, a branch with the test household survey published and three roster
- * members. It stops when [close] closes its stdin.
+ * SQLite on 127.0.0.1, a branch with a form published and a roster. The tests of the
+ * bindings and of the Android app's presenters both drive it. It stops when [close] closes
+ * its stdin.
  */
 class SyncServer private constructor(private val process: Process) : AutoCloseable {
     private val input: BufferedReader = process.inputStream.bufferedReader()
@@ -38,9 +39,20 @@ class SyncServer private constructor(private val process: Process) : AutoCloseab
             ServerRecord(uuid, revision.toInt(), complete == "complete")
         }
 
+    /** What the server holds of `submissions` or `gatherings`, by id, each with whether all its photos arrived. */
+    fun records(which: String): Map<String, Boolean> = list(which).associate { it.uuid to it.complete }
+
+    /** True when the server holds record [uuid] (of any kind). */
+    fun holds(uuid: String): Boolean = command("holds $uuid") == "yes"
+
     /** Revokes a device, as an administrator does. */
     fun revoke(deviceId: String) {
         check(command("revoke $deviceId") == "ok")
+    }
+
+    /** Stops the server: a phone then finds no network. */
+    fun stop() {
+        check(command("stop") == "ok")
     }
 
     private fun command(line: String): String {
@@ -61,12 +73,21 @@ class SyncServer private constructor(private val process: Process) : AutoCloseab
     }
 
     companion object {
-        /** Starts a fresh server; close it with `use`. */
-        fun start(): SyncServer {
+        /**
+         * Starts a fresh server; close it with `use`. [form] (its JSON) is published instead of
+         * the test household survey, [branch] names the branch, and [roster] members are on it
+         * (the fixture's own choices when null).
+         */
+        fun start(form: File? = null, branch: String? = null, roster: Int? = null): SyncServer {
             val path = System.getProperty("branchbook.syncServer")
                 ?: error("system property branchbook.syncServer is not set: run the Kotlin tests with tests/jvm.sh")
             check(File(path).canExecute()) { "no sync fixture server at $path" }
-            val process = ProcessBuilder(path).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+            val options = buildList {
+                form?.let { add("--form"); add(it.path) }
+                branch?.let { add("--branch"); add(it) }
+                roster?.let { add("--roster"); add(it.toString()) }
+            }
+            val process = ProcessBuilder(listOf(path) + options).redirectError(ProcessBuilder.Redirect.INHERIT).start()
             try {
                 return SyncServer(process)
             } catch (e: Exception) {
