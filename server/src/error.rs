@@ -9,7 +9,7 @@ use branchbook_core::form::Problem;
 use branchbook_core::protocol::{ErrorBody, PhotoStatus};
 use serde::Serialize;
 
-use crate::store::StoreError;
+use crate::store::ServerStoreError;
 
 /// An error answered to an HTTP client.
 #[derive(Debug, thiserror::Error)]
@@ -62,12 +62,12 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
+impl From<ServerStoreError> for ApiError {
+    fn from(e: ServerStoreError) -> Self {
         match e {
-            StoreError::Exists(what) => ApiError::Conflict(format!("{what} already exists")),
-            StoreError::NotFound(what) => ApiError::NotFound(what),
-            StoreError::Invalid(why) => ApiError::Unprocessable {
+            ServerStoreError::Exists(what) => ApiError::Conflict(format!("{what} already exists")),
+            ServerStoreError::NotFound(what) => ApiError::NotFound(what),
+            ServerStoreError::Invalid(why) => ApiError::Unprocessable {
                 code: "invalid",
                 detail: why,
             },

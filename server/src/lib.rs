@@ -8,7 +8,7 @@ pub mod config;
 pub mod csv_export;
 pub mod db;
 pub mod error;
-pub mod forms;
+pub mod form_catalog;
 pub mod ingest;
 pub mod model;
 pub mod secret;

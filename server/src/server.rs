@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use crate::api::{AppState, router};
 use crate::config::Config;
-use crate::forms::FormCatalog;
+use crate::form_catalog::FormCatalog;
 use crate::model::Role;
 use crate::secret::{hash_password, new_password};
 use crate::store::people::NewAccount;
-use crate::store::{Gateway, Store, StoreError};
+use crate::store::{Gateway, ServerStore, ServerStoreError};
 use crate::uploads::Sweep;
 use crate::uploads::{PhotoError, PhotoFiles};
 
@@ -20,7 +20,7 @@ use crate::uploads::{PhotoError, PhotoFiles};
 pub enum ServerError {
     /// The store could not be opened.
     #[error("database: {0}")]
-    Store(#[from] StoreError),
+    ServerStore(#[from] ServerStoreError),
     /// The photo folder could not be created.
     #[error("photo folder: {0}")]
     Photos(#[from] PhotoError),
@@ -42,7 +42,7 @@ pub enum ServerError {
 
 /// Opens the store the configuration names: PostgreSQL when a URL is given, SQLite in the
 /// data folder otherwise. It blocks: async code opens it through [`Gateway::open`].
-pub fn open_store(config: &Config) -> Result<Store, ServerError> {
+pub fn open_store(config: &Config) -> Result<ServerStore, ServerError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::Io {
         context: format!("creating {}", config.data_dir.display()),
         source,
@@ -52,15 +52,15 @@ pub fn open_store(config: &Config) -> Result<Store, ServerError> {
             let pg: postgres::Config = url
                 .parse()
                 .map_err(|e: postgres::Error| ServerError::DatabaseUrl(e.to_string()))?;
-            Ok(Store::open_postgres(pg, config.db_connections)?)
+            Ok(ServerStore::open_postgres(pg, config.db_connections)?)
         }
-        None => Ok(Store::open_sqlite(&config.data_dir)?),
+        None => Ok(ServerStore::open_sqlite(&config.data_dir)?),
     }
 }
 
 /// Creates the administrator account `admin` when no administrator exists, returning its
 /// one-time password (to be shown once, never logged).
-pub fn ensure_admin(store: &Store) -> Result<Option<String>, ServerError> {
+pub fn ensure_admin(store: &ServerStore) -> Result<Option<String>, ServerError> {
     if store.has_admin()? {
         return Ok(None);
     }

@@ -87,7 +87,7 @@ fn refused_write_text(db: &branchbook_server::db::Database) -> String {
             Ok::<_, DbError>(())
         })
         .unwrap_err();
-    let text = branchbook_server::store::StoreError::from(error).to_string();
+    let text = branchbook_server::store::ServerStoreError::from(error).to_string();
     assert!(
         !text.contains(secret),
         "a refused row reaches the log: {text}"
@@ -111,7 +111,7 @@ fn database_faults_never_quote_the_row() {
     }
     // Stored JSON that cannot be read back is reported by position, not by content.
     let bad = serde_json::from_str::<u32>(&format!("\"{}\"", SENSITIVE_NAMES[1])).unwrap_err();
-    let text = branchbook_server::store::StoreError::from(bad).to_string();
+    let text = branchbook_server::store::ServerStoreError::from(bad).to_string();
     assert!(!text.contains(SENSITIVE_NAMES[1]), "{text}");
     assert!(text.contains("line 1"), "{text}");
 }

@@ -11,16 +11,19 @@ mod common;
 use std::time::{Duration, Instant};
 
 use branchbook_server::db::DbError;
-use branchbook_server::store::{Gateway, Store, StoreError};
+use branchbook_server::store::{Gateway, ServerStore, ServerStoreError};
 use common::{Backend, fresh_pg_database_blocking};
 
 /// A store opened by synchronous code (outside any runtime), with its PostgreSQL config.
-fn open(backend: Backend, dir: &std::path::Path) -> Option<(Store, Option<postgres::Config>)> {
+fn open(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> Option<(ServerStore, Option<postgres::Config>)> {
     match backend {
-        Backend::Sqlite => Some((Store::open_sqlite(dir).unwrap(), None)),
+        Backend::Sqlite => Some((ServerStore::open_sqlite(dir).unwrap(), None)),
         Backend::Postgres => {
             let pg = fresh_pg_database_blocking()?;
-            Some((Store::open_postgres(pg.clone(), 4).unwrap(), Some(pg)))
+            Some((ServerStore::open_postgres(pg.clone(), 4).unwrap(), Some(pg)))
         }
     }
 }
@@ -33,8 +36,8 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn is_refused<T: std::fmt::Debug>(result: &Result<T, StoreError>) -> bool {
-    matches!(result, Err(StoreError::Db(DbError::AsyncThread)))
+fn is_refused<T: std::fmt::Debug>(result: &Result<T, ServerStoreError>) -> bool {
+    matches!(result, Err(ServerStoreError::Db(DbError::AsyncThread)))
 }
 
 fn only_the_gateway_reaches_the_store(backend: Backend) {
@@ -58,7 +61,7 @@ fn only_the_gateway_reaches_the_store(backend: Backend) {
         assert!(is_refused(&used), "{used:?}");
         // Opening a store on an async worker is refused the same way.
         let path = dir.path().to_owned();
-        let opened = tokio::spawn(async move { Store::open_sqlite(&path).map(drop) })
+        let opened = tokio::spawn(async move { ServerStore::open_sqlite(&path).map(drop) })
             .await
             .unwrap();
         assert!(is_refused(&opened), "{opened:?}");

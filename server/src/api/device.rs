@@ -18,17 +18,17 @@ use uuid::Uuid;
 
 use super::{AppState, DeviceCtx, JsonIn, ok_json, parse_json, read_body, with_store};
 use crate::error::ApiError;
-use crate::forms::{PublishedForm, check_submission};
+use crate::form_catalog::{PublishedForm, check_submission};
 use crate::ingest::prepare_batch;
 use crate::model::Area;
 use crate::secret::{new_token, normalize_code, secret_hash};
 use crate::store::devices::EnrollRefusal;
-use crate::store::{Store, StoreError};
+use crate::store::{ServerStore, ServerStoreError};
 
 /// Most roster and household changes sent in one pull page.
 const CHANGES_PAGE: u32 = 500;
 
-fn branch_info(store: &Store, branch: &Area) -> Result<BranchInfo, StoreError> {
+fn branch_info(store: &ServerStore, branch: &Area) -> Result<BranchInfo, ServerStoreError> {
     Ok(BranchInfo {
         id: branch.id,
         name: branch.name.clone(),
@@ -50,7 +50,7 @@ pub async fn enroll(
             Ok((device, username)) => {
                 let branch = s
                     .area(device.branch_id)?
-                    .ok_or_else(|| StoreError::NotFound("branch".into()))?;
+                    .ok_or_else(|| ServerStoreError::NotFound("branch".into()))?;
                 let info = branch_info(s, &branch)?;
                 Ok(Ok((device, username, info)))
             }
@@ -235,7 +235,8 @@ pub async fn push(
                 )),
             }
         };
-        let prepared = prepare_batch(&records, max_photo, &check).map_err(StoreError::Task)?;
+        let prepared =
+            prepare_batch(&records, max_photo, &check).map_err(ServerStoreError::Task)?;
         let mut stored = s
             .push(&branch, device_id, &prepared, Utc::now())?
             .into_iter();
@@ -245,7 +246,7 @@ pub async fn push(
                 Slot::Prepared => results.push(
                     stored
                         .next()
-                        .ok_or_else(|| StoreError::NotFound("push result".into()))?,
+                        .ok_or_else(|| ServerStoreError::NotFound("push result".into()))?,
                 ),
                 Slot::Malformed(r) => results.push(r),
             }

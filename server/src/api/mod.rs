@@ -29,11 +29,11 @@ use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::forms::FormCatalog;
+use crate::form_catalog::FormCatalog;
 use crate::model::{Account, Area, Role, Scope};
 use crate::secret::secret_hash;
 use crate::store::devices::DeviceAuth;
-use crate::store::{Gateway, Store};
+use crate::store::{Gateway, ServerStore};
 use crate::uploads::{self, PhotoFiles};
 
 /// What every handler shares.
@@ -474,7 +474,7 @@ pub fn ok_json<T: serde::Serialize>(value: &T) -> Response {
 pub async fn with_store<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+    F: FnOnce(&ServerStore) -> Result<T, crate::store::ServerStoreError> + Send + 'static,
 {
     Ok(state.store.call(f).await?)
 }

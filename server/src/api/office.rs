@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{Admin, AppState, JsonIn, Officer, Official, Session, ok_json, read_body, with_store};
 use crate::error::ApiError;
-use crate::forms::check_upload;
+use crate::form_catalog::check_upload;
 use crate::model::stored_name;
 use crate::model::{Account, AreaLevel, FormVersion, Role, Scope};
 use crate::secret::{

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError};
+use super::{ServerStore, ServerStoreError};
 use crate::db::Row;
 use crate::model::{Device, Scope};
 
@@ -32,7 +32,7 @@ pub struct DeviceAuth {
 
 const DEVICE_COLUMNS: &str = "id, account_id, branch_id, label, created_at, revoked_at";
 
-fn device_from_row(row: &Row) -> Result<Device, StoreError> {
+fn device_from_row(row: &Row) -> Result<Device, ServerStoreError> {
     Ok(Device {
         id: row.uuid(0)?,
         account_id: row.uuid(1)?,
@@ -43,7 +43,7 @@ fn device_from_row(row: &Row) -> Result<Device, StoreError> {
     })
 }
 
-impl Store {
+impl ServerStore {
     /// Stores a new enrollment code (by its hash) for a branch head's account.
     pub fn create_enrollment(
         &self,
@@ -52,7 +52,7 @@ impl Store {
         branch_id: Uuid,
         created_by: Uuid,
         expires_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
             conn.exec(
                 "INSERT INTO enrollments (code_hash, account_id, branch_id, created_by, created_at, expires_at)
@@ -79,7 +79,7 @@ impl Store {
         token_hash: &str,
         label: &str,
         now: DateTime<Utc>,
-    ) -> Result<Result<(Device, String), EnrollRefusal>, StoreError> {
+    ) -> Result<Result<(Device, String), EnrollRefusal>, ServerStoreError> {
         self.db.write(|conn| {
             let Some(row) = conn.query_opt(
                 "SELECT e.account_id, e.branch_id, e.expires_at, e.used_at, a.username
@@ -126,7 +126,10 @@ impl Store {
     }
 
     /// The device a token's hash belongs to, unless it was revoked.
-    pub fn device_for_token(&self, token_hash: &str) -> Result<Option<DeviceAuth>, StoreError> {
+    pub fn device_for_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<DeviceAuth>, ServerStoreError> {
         self.db.read(|conn| {
             let row = conn.query_opt(
                 "SELECT d.id, d.branch_id, a.username FROM devices d JOIN accounts a ON a.id = d.account_id
@@ -139,7 +142,7 @@ impl Store {
     }
 
     /// Devices of the branches inside a scope.
-    pub fn devices(&self, scope: &Scope) -> Result<Vec<Device>, StoreError> {
+    pub fn devices(&self, scope: &Scope) -> Result<Vec<Device>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query(
                 &format!(
@@ -154,7 +157,7 @@ impl Store {
     }
 
     /// One device by id.
-    pub fn device(&self, id: Uuid) -> Result<Option<Device>, StoreError> {
+    pub fn device(&self, id: Uuid) -> Result<Option<Device>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query_opt(
                 &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"),
@@ -166,7 +169,7 @@ impl Store {
     }
 
     /// Revokes a device: its token stops working at its next request.
-    pub fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
             conn.exec(
                 "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{Store, StoreError};
+use super::{ServerStore, ServerStoreError};
 use crate::db::Row;
 use crate::model::FormVersion;
 
@@ -19,7 +19,7 @@ pub enum FormInsert {
 
 const FORM_COLUMNS: &str = "form_id, version, title, sha256, published, created_at";
 
-fn form_from_row(row: &Row) -> Result<FormVersion, StoreError> {
+fn form_from_row(row: &Row) -> Result<FormVersion, ServerStoreError> {
     Ok(FormVersion {
         form_id: row.text(0)?,
         version: row.text(1)?,
@@ -30,14 +30,14 @@ fn form_from_row(row: &Row) -> Result<FormVersion, StoreError> {
     })
 }
 
-impl Store {
+impl ServerStore {
     /// Stores a form version as a draft, unless it exists (same content: nothing to do;
     /// different content: refused).
     pub fn insert_form_version(
         &self,
         form: &FormVersion,
         json: &str,
-    ) -> Result<FormInsert, StoreError> {
+    ) -> Result<FormInsert, ServerStoreError> {
         self.db.write(|conn| {
             let inserted = conn.exec(
                 "INSERT INTO forms (form_id, version, title, sha256, json, published, created_at)
@@ -59,7 +59,7 @@ impl Store {
                     "SELECT sha256 FROM forms WHERE form_id = $1 AND version = $2",
                     &[(&form.form_id).into(), (&form.version).into()],
                 )?
-                .ok_or_else(|| StoreError::NotFound("form version".into()))?;
+                .ok_or_else(|| ServerStoreError::NotFound("form version".into()))?;
             Ok(if row.text(0)? == form.sha256 {
                 FormInsert::Unchanged
             } else {
@@ -70,7 +70,7 @@ impl Store {
 
     /// Publishes a stored version: from now on phones receive it. Returns false when
     /// there is no such version.
-    pub fn publish_form(&self, form_id: &str, version: &str) -> Result<bool, StoreError> {
+    pub fn publish_form(&self, form_id: &str, version: &str) -> Result<bool, ServerStoreError> {
         self.db.write(|conn| {
             let changed = conn.exec(
                 "UPDATE forms SET published = 1, published_at = COALESCE(published_at, $1) WHERE form_id = $2 AND version = $3",
@@ -81,7 +81,7 @@ impl Store {
     }
 
     /// Every stored version, drafts included, by form then upload time.
-    pub fn forms(&self, published_only: bool) -> Result<Vec<FormVersion>, StoreError> {
+    pub fn forms(&self, published_only: bool) -> Result<Vec<FormVersion>, ServerStoreError> {
         self.db.read(|conn| {
             let filter = if published_only {
                 "WHERE published = 1"
@@ -103,7 +103,7 @@ impl Store {
         &self,
         form_id: &str,
         version: &str,
-    ) -> Result<Option<(FormVersion, String)>, StoreError> {
+    ) -> Result<Option<(FormVersion, String)>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query_opt(
                 &format!(

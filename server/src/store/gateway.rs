@@ -2,30 +2,30 @@
 //! blocking `postgres` client, which runs a small runtime of its own and panics inside
 //! another); a connection opened, used or closed on a thread that drives async tasks
 //! would stall every request on that thread or abort the server. So the HTTP layer holds
-//! a [`Gateway`], never a [`Store`]: each call runs on tokio's blocking pool, on a thread
+//! a [`Gateway`], never a [`ServerStore`]: each call runs on tokio's blocking pool, on a thread
 //! marked as store work, and [`crate::db`] refuses connections on every other thread of
 //! the runtime ([`crate::db::DbError::AsyncThread`]) before touching one.
 
 use std::sync::Arc;
 
-use super::{Store, StoreError};
+use super::{ServerStore, ServerStoreError};
 use crate::db::{Engine, on_store_thread};
 
 /// A shared handle on the store for async code: opening, calls and the last drop run on
 /// blocking threads.
 #[derive(Clone)]
 pub struct Gateway {
-    store: Arc<Store>,
+    store: Arc<ServerStore>,
     engine: Engine,
 }
 
 impl Gateway {
     /// Opens a store with `open` (which connects and migrates) on a blocking thread.
     pub async fn open<E>(
-        open: impl FnOnce() -> Result<Store, E> + Send + 'static,
+        open: impl FnOnce() -> Result<ServerStore, E> + Send + 'static,
     ) -> Result<Gateway, E>
     where
-        E: From<StoreError> + Send + 'static,
+        E: From<ServerStoreError> + Send + 'static,
     {
         let store = blocking(move || open().map(Arc::new)).await??;
         Ok(Gateway {
@@ -35,7 +35,7 @@ impl Gateway {
     }
 
     /// Wraps a store that synchronous code opened (outside the runtime).
-    pub fn new(store: Store) -> Gateway {
+    pub fn new(store: ServerStore) -> Gateway {
         Gateway {
             engine: store.engine(),
             store: Arc::new(store),
@@ -49,10 +49,10 @@ impl Gateway {
 
     /// Runs `f` on the store, on the blocking pool, so database work never stalls the
     /// async threads that serve other requests.
-    pub async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub async fn call<T, F>(&self, f: F) -> Result<T, ServerStoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&ServerStore) -> Result<T, ServerStoreError> + Send + 'static,
     {
         let store = Arc::clone(&self.store);
         blocking(move || f(&store)).await?
@@ -70,8 +70,8 @@ impl Gateway {
 /// Runs `f` (and drops what it captured) as store work on the blocking pool.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, StoreError> {
+) -> Result<T, ServerStoreError> {
     tokio::task::spawn_blocking(move || on_store_thread(f))
         .await
-        .map_err(|e| StoreError::Task(e.to_string()))
+        .map_err(|e| ServerStoreError::Task(e.to_string()))
 }

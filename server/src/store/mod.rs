@@ -1,4 +1,4 @@
-//! The server's storage: one [`Store`] whose logic is written once over [`crate::db`],
+//! The server's storage: one [`ServerStore`] whose logic is written once over [`crate::db`],
 //! running on SQLite (embedded default) or PostgreSQL. Every method is synchronous and
 //! runs its writes in one transaction; async code (the HTTP layer, the server's start)
 //! reaches it only through the [`Gateway`], which runs the work on blocking threads.
@@ -27,7 +27,7 @@ use crate::db::{AsDbError, Conn, Database, DbError, Engine};
 
 /// A failure of the store.
 #[derive(Debug, thiserror::Error)]
-pub enum StoreError {
+pub enum ServerStoreError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -49,10 +49,10 @@ pub enum StoreError {
     Task(String),
 }
 
-impl AsDbError for StoreError {
+impl AsDbError for ServerStoreError {
     fn as_db_error(&self) -> Option<&DbError> {
         match self {
-            StoreError::Db(e) => Some(e),
+            ServerStoreError::Db(e) => Some(e),
             _ => None,
         }
     }
@@ -90,15 +90,15 @@ macro_rules! migration {
 const MIGRATIONS: &[Migration] = &[migration!(1, "001_initial.sql")];
 
 /// The server's database.
-pub struct Store {
+pub struct ServerStore {
     db: Database,
 }
 
-impl Store {
+impl ServerStore {
     /// Opens (creating and migrating) the SQLite database `server.sqlite3` in `dir`.
-    pub fn open_sqlite(dir: &Path) -> Result<Store, StoreError> {
+    pub fn open_sqlite(dir: &Path) -> Result<ServerStore, ServerStoreError> {
         let db = Database::open_sqlite(&dir.join("server.sqlite3"), 8)?;
-        let store = Store { db };
+        let store = ServerStore { db };
         store.migrate()?;
         Ok(store)
     }
@@ -107,9 +107,9 @@ impl Store {
     pub fn open_postgres(
         config: postgres::Config,
         max_connections: u32,
-    ) -> Result<Store, StoreError> {
+    ) -> Result<ServerStore, ServerStoreError> {
         let db = Database::open_postgres(config, max_connections)?;
-        let store = Store { db };
+        let store = ServerStore { db };
         store.migrate()?;
         Ok(store)
     }
@@ -119,7 +119,7 @@ impl Store {
         self.db.engine()
     }
 
-    fn migrate(&self) -> Result<(), StoreError> {
+    fn migrate(&self) -> Result<(), ServerStoreError> {
         let engine = self.db.engine();
         self.db.write(|conn| {
             if engine == Engine::Postgres {
@@ -144,28 +144,28 @@ impl Store {
                 )?;
                 tracing::info!(version, "applied migration");
             }
-            Ok::<_, StoreError>(())
+            Ok::<_, ServerStoreError>(())
         })
     }
 }
 
 /// Reads a stored enum name (see [`crate::model::stored_name`]), refusing one the code
 /// does not know.
-fn named<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, StoreError> {
+fn named<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, ServerStoreError> {
     crate::model::from_stored_name(name)
-        .ok_or_else(|| StoreError::Invalid(format!("unknown stored value {name:?}")))
+        .ok_or_else(|| ServerStoreError::Invalid(format!("unknown stored value {name:?}")))
 }
 
 /// Takes the next value of the global change counter, which orders roster and household
 /// changes for devices' cursors. The counter row is locked until the transaction ends,
 /// so cursors are handed out in commit order and a device never skips a change.
-fn next_change_seq(conn: &mut dyn Conn) -> Result<i64, StoreError> {
+fn next_change_seq(conn: &mut dyn Conn) -> Result<i64, ServerStoreError> {
     let row = conn
         .query_opt(
             "UPDATE counters SET value = value + 1 WHERE name = 'changes' RETURNING value",
             &[],
         )?
-        .ok_or_else(|| StoreError::NotFound("change counter".into()))?;
+        .ok_or_else(|| ServerStoreError::NotFound("change counter".into()))?;
     Ok(row.int(0)?)
 }
 
@@ -176,10 +176,10 @@ mod tests {
     #[test]
     fn a_store_opens_twice_without_migrating_again() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_sqlite(dir.path()).unwrap();
+        let store = ServerStore::open_sqlite(dir.path()).unwrap();
         assert!(!store.has_admin().unwrap());
         drop(store);
-        let store = Store::open_sqlite(dir.path()).unwrap();
+        let store = ServerStore::open_sqlite(dir.path()).unwrap();
         let versions = store
             .db
             .read(|c| c.query("SELECT version FROM schema_migrations", &[]))

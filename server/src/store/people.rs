@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError};
+use super::{ServerStore, ServerStoreError};
 use crate::db::Row;
 use crate::model::stored_name;
 use crate::model::{Account, Area, AreaLevel, Role, Scope};
@@ -28,7 +28,7 @@ pub struct NewAccount {
 const AREA_COLUMNS: &str = "id, parent_id, level, name, path";
 const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, area_id, must_change_password";
 
-fn area_from_row(row: &Row) -> Result<Area, StoreError> {
+fn area_from_row(row: &Row) -> Result<Area, ServerStoreError> {
     let level = row.text(2)?;
     Ok(Area {
         id: row.uuid(0)?,
@@ -39,7 +39,7 @@ fn area_from_row(row: &Row) -> Result<Area, StoreError> {
     })
 }
 
-fn account_from_row(row: &Row) -> Result<Account, StoreError> {
+fn account_from_row(row: &Row) -> Result<Account, ServerStoreError> {
     let role = row.text(3)?;
     Ok(Account {
         id: row.uuid(0)?,
@@ -51,7 +51,7 @@ fn account_from_row(row: &Row) -> Result<Account, StoreError> {
     })
 }
 
-impl Store {
+impl ServerStore {
     /// Creates an area under `parent` (none for a province). The child must be of a
     /// deeper level than its parent, and only a province may have no parent.
     pub fn create_area(
@@ -59,28 +59,28 @@ impl Store {
         parent: Option<Uuid>,
         level: AreaLevel,
         name: &str,
-    ) -> Result<Area, StoreError> {
+    ) -> Result<Area, ServerStoreError> {
         let name = branchbook_core::text::nfc(name.trim());
         self.db.write(|conn| {
             let parent_area = match parent {
                 Some(pid) => {
                     let row = conn
                         .query_opt(&format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"), &[pid.into()])?
-                        .ok_or_else(|| StoreError::NotFound("parent area".into()))?;
+                        .ok_or_else(|| ServerStoreError::NotFound("parent area".into()))?;
                     Some(area_from_row(&row)?)
                 }
                 None => None,
             };
             match &parent_area {
                 Some(p) if p.level.rank() >= level.rank() => {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(ServerStoreError::Invalid(format!(
                         "a {} cannot be placed under a {}",
                         stored_name(&level),
                         stored_name(&p.level)
                     )));
                 }
                 None if level != AreaLevel::Province => {
-                    return Err(StoreError::Invalid(format!("a {} needs a parent area", stored_name(&level))));
+                    return Err(ServerStoreError::Invalid(format!("a {} needs a parent area", stored_name(&level))));
                 }
                 _ => {}
             }
@@ -95,7 +95,7 @@ impl Store {
     }
 
     /// One area by id.
-    pub fn area(&self, id: Uuid) -> Result<Option<Area>, StoreError> {
+    pub fn area(&self, id: Uuid) -> Result<Option<Area>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query_opt(
                 &format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"),
@@ -107,7 +107,7 @@ impl Store {
     }
 
     /// Every area inside a scope, from the top down.
-    pub fn areas(&self, scope: &Scope) -> Result<Vec<Area>, StoreError> {
+    pub fn areas(&self, scope: &Scope) -> Result<Vec<Area>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query(
                 &format!("SELECT {AREA_COLUMNS} FROM areas WHERE path LIKE $1 ORDER BY length(path), name"),
@@ -120,11 +120,12 @@ impl Store {
     }
 
     /// Names of the areas on an area's path, from the top down (the area itself excluded).
-    pub fn ancestor_names(&self, area: &Area) -> Result<Vec<String>, StoreError> {
+    pub fn ancestor_names(&self, area: &Area) -> Result<Vec<String>, ServerStoreError> {
         let ids: Vec<&str> = area.path.split('/').filter(|s| !s.is_empty()).collect();
         let mut names = Vec::new();
         for id in ids.iter().take(ids.len().saturating_sub(1)) {
-            let parsed = Uuid::parse_str(id).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let parsed =
+                Uuid::parse_str(id).map_err(|e| ServerStoreError::Invalid(e.to_string()))?;
             if let Some(a) = self.area(parsed)? {
                 names.push(a.name);
             }
@@ -133,17 +134,17 @@ impl Store {
     }
 
     /// Creates an account; refuses a login name already in use.
-    pub fn create_account(&self, new: &NewAccount) -> Result<Account, StoreError> {
+    pub fn create_account(&self, new: &NewAccount) -> Result<Account, ServerStoreError> {
         self.db.write(|conn| {
             if let Some(area_id) = new.area_id {
                 let row = conn
                     .query_opt("SELECT level FROM areas WHERE id = $1", &[area_id.into()])?
-                    .ok_or_else(|| StoreError::NotFound("area".into()))?;
+                    .ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
                 if new.role == Role::BranchHead && row.text(0)? != stored_name(&AreaLevel::Branch) {
-                    return Err(StoreError::Invalid("a branch head's area must be a branch".into()));
+                    return Err(ServerStoreError::Invalid("a branch head's area must be a branch".into()));
                 }
             } else if new.role != Role::Admin {
-                return Err(StoreError::Invalid("officers and branch heads need an area".into()));
+                return Err(ServerStoreError::Invalid("officers and branch heads need an area".into()));
             }
             let id = Uuid::now_v7();
             let inserted = conn.exec(
@@ -161,7 +162,7 @@ impl Store {
                 ],
             )?;
             if inserted == 0 {
-                return Err(StoreError::Exists(format!("login name {}", new.username)));
+                return Err(ServerStoreError::Exists(format!("login name {}", new.username)));
             }
             Ok(Account {
                 id,
@@ -175,7 +176,7 @@ impl Store {
     }
 
     /// True when at least one administrator exists (first start creates one otherwise).
-    pub fn has_admin(&self) -> Result<bool, StoreError> {
+    pub fn has_admin(&self) -> Result<bool, ServerStoreError> {
         self.db.read(|conn| {
             Ok(conn
                 .query_opt("SELECT 1 FROM accounts WHERE role = 'admin' LIMIT 1", &[])?
@@ -187,7 +188,7 @@ impl Store {
     pub fn account_for_login(
         &self,
         username: &str,
-    ) -> Result<Option<(Account, String)>, StoreError> {
+    ) -> Result<Option<(Account, String)>, ServerStoreError> {
         self.db.read(|conn| {
             let row = conn.query_opt(
                 &format!(
@@ -201,7 +202,7 @@ impl Store {
     }
 
     /// One account by id.
-    pub fn account(&self, id: Uuid) -> Result<Option<Account>, StoreError> {
+    pub fn account(&self, id: Uuid) -> Result<Option<Account>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query_opt(
                 &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
@@ -213,7 +214,7 @@ impl Store {
     }
 
     /// Accounts whose area lies inside a scope (administrators only for `Scope::All`).
-    pub fn accounts(&self, scope: &Scope) -> Result<Vec<Account>, StoreError> {
+    pub fn accounts(&self, scope: &Scope) -> Result<Vec<Account>, ServerStoreError> {
         self.db.read(|conn| {
             let rows = match scope {
                 Scope::All => conn.query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username"), &[])?,
@@ -234,7 +235,7 @@ impl Store {
         account_id: Uuid,
         password_hash: &str,
         keep_session: &str,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
             conn.exec(
                 "UPDATE accounts SET password_hash = $1, must_change_password = 0 WHERE id = $2",
@@ -254,7 +255,7 @@ impl Store {
         token_hash: &str,
         account_id: Uuid,
         expires_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
             let now = Utc::now();
             conn.exec("DELETE FROM sessions WHERE expires_at < $1", &[now.into()])?;
@@ -271,7 +272,7 @@ impl Store {
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<Account>, StoreError> {
+    ) -> Result<Option<Account>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query_opt(
                 &format!(
@@ -286,7 +287,7 @@ impl Store {
     }
 
     /// Ends a session.
-    pub fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+    pub fn delete_session(&self, token_hash: &str) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
             conn.exec(
                 "DELETE FROM sessions WHERE token_hash = $1",

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Store, StoreError};
+use super::{ServerStore, ServerStoreError};
 use crate::model::Scope;
 
 /// A photo a record references, as officials see it.
@@ -18,9 +18,9 @@ pub struct RecordPhoto {
     pub complete: bool,
 }
 
-impl Store {
+impl ServerStore {
     /// True when the photo's bytes are all stored and verified.
-    pub fn photo_is_complete(&self, sha256: &str) -> Result<bool, StoreError> {
+    pub fn photo_is_complete(&self, sha256: &str) -> Result<bool, ServerStoreError> {
         self.db.read(|conn| {
             Ok(conn
                 .query_opt("SELECT 1 FROM photos WHERE sha256 = $1", &[sha256.into()])?
@@ -30,7 +30,11 @@ impl Store {
 
     /// True when `branch_id` may learn about this photo: it has a record that references
     /// it, or one of its devices has started uploading it.
-    pub fn photo_known_to_branch(&self, sha256: &str, branch_id: Uuid) -> Result<bool, StoreError> {
+    pub fn photo_known_to_branch(
+        &self,
+        sha256: &str,
+        branch_id: Uuid,
+    ) -> Result<bool, ServerStoreError> {
         self.db.read(|conn| {
             Ok(conn
                 .query_opt(
@@ -52,9 +56,9 @@ impl Store {
         sha256: &str,
         branch_id: Uuid,
         total: u64,
-    ) -> Result<u64, StoreError> {
+    ) -> Result<u64, ServerStoreError> {
         let total = i64::try_from(total)
-            .map_err(|_| StoreError::Invalid("photo size out of range".into()))?;
+            .map_err(|_| ServerStoreError::Invalid("photo size out of range".into()))?;
         self.db.write(|conn| {
             conn.exec(
                 "INSERT INTO photo_uploads (sha256, branch_id, total, started_at) VALUES ($1, $2, $3, $4)
@@ -66,7 +70,7 @@ impl Store {
                     "SELECT total FROM photo_uploads WHERE sha256 = $1 AND branch_id = $2",
                     &[sha256.into(), branch_id.into()],
                 )?
-                .ok_or_else(|| StoreError::NotFound("photo upload".into()))?;
+                .ok_or_else(|| ServerStoreError::NotFound("photo upload".into()))?;
             Ok(u64::try_from(row.int(0)?).unwrap_or(0))
         })
     }
@@ -76,7 +80,7 @@ impl Store {
         &self,
         sha256: &str,
         branch_id: Uuid,
-    ) -> Result<Option<u64>, StoreError> {
+    ) -> Result<Option<u64>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query_opt(
                 "SELECT total FROM photo_uploads WHERE sha256 = $1 AND branch_id = $2",
@@ -85,7 +89,7 @@ impl Store {
             .map(|row| {
                 let total = row.int(0)?;
                 u64::try_from(total).map_err(|_| {
-                    StoreError::Invalid(format!("stored photo size {total} is negative"))
+                    ServerStoreError::Invalid(format!("stored photo size {total} is negative"))
                 })
             })
             .transpose()
@@ -93,7 +97,11 @@ impl Store {
     }
 
     /// Forgets a branch's upload (its bytes failed the hash check), so it can start over.
-    pub fn abandon_photo_upload(&self, sha256: &str, branch_id: Uuid) -> Result<(), StoreError> {
+    pub fn abandon_photo_upload(
+        &self,
+        sha256: &str,
+        branch_id: Uuid,
+    ) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
             conn.exec(
                 "DELETE FROM photo_uploads WHERE sha256 = $1 AND branch_id = $2",
@@ -104,9 +112,9 @@ impl Store {
     }
 
     /// Marks a photo complete and every record whose photos are now all complete.
-    pub fn complete_photo(&self, sha256: &str, bytes: u64) -> Result<(), StoreError> {
+    pub fn complete_photo(&self, sha256: &str, bytes: u64) -> Result<(), ServerStoreError> {
         let bytes = i64::try_from(bytes)
-            .map_err(|_| StoreError::Invalid("photo size out of range".into()))?;
+            .map_err(|_| ServerStoreError::Invalid("photo size out of range".into()))?;
         self.db.write(|conn| {
             conn.exec(
                 "INSERT INTO photos (sha256, bytes, completed_at) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
@@ -125,7 +133,7 @@ impl Store {
     }
 
     /// True when a record inside `scope` references the photo (officials may download it).
-    pub fn photo_in_scope(&self, sha256: &str, scope: &Scope) -> Result<bool, StoreError> {
+    pub fn photo_in_scope(&self, sha256: &str, scope: &Scope) -> Result<bool, ServerStoreError> {
         self.db.read(|conn| {
             Ok(conn
                 .query_opt(
@@ -138,7 +146,7 @@ impl Store {
     }
 
     /// The photos a stored record references, with whether each has arrived.
-    pub fn record_photos(&self, seq: i64) -> Result<Vec<RecordPhoto>, StoreError> {
+    pub fn record_photos(&self, seq: i64) -> Result<Vec<RecordPhoto>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query(
                 "SELECT rp.sha256, rp.bytes, p.sha256 FROM record_photos rp LEFT JOIN photos p ON p.sha256 = rp.sha256

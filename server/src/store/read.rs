@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError};
+use super::{ServerStore, ServerStoreError};
 use crate::db::{Row, Value};
 use crate::model::stored_name;
 use crate::model::{
@@ -13,7 +13,7 @@ use crate::model::{
 
 const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state";
 
-fn summary_from_row(row: &Row) -> Result<RecordSummary, StoreError> {
+fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
     let kind = row.text(3)?;
     let state = row.text(11)?;
     Ok(RecordSummary {
@@ -32,7 +32,7 @@ fn summary_from_row(row: &Row) -> Result<RecordSummary, StoreError> {
     })
 }
 
-fn stored_from_row(row: &Row) -> Result<StoredRecord, StoreError> {
+fn stored_from_row(row: &Row) -> Result<StoredRecord, ServerStoreError> {
     Ok(StoredRecord {
         summary: summary_from_row(row)?,
         body: serde_json::from_str(&row.text(12)?)?,
@@ -85,9 +85,12 @@ fn filter_sql(filter: &RecordFilter) -> (String, Vec<Value>) {
     )
 }
 
-impl Store {
+impl ServerStore {
     /// A page of record summaries (latest revisions), in arrival order after `filter.after_seq`.
-    pub fn list_records(&self, filter: &RecordFilter) -> Result<Vec<RecordSummary>, StoreError> {
+    pub fn list_records(
+        &self,
+        filter: &RecordFilter,
+    ) -> Result<Vec<RecordSummary>, ServerStoreError> {
         let (clause, params) = filter_sql(filter);
         self.db.read(|conn| {
             conn.query(
@@ -104,7 +107,7 @@ impl Store {
     pub fn list_records_with_body(
         &self,
         filter: &RecordFilter,
-    ) -> Result<Vec<StoredRecord>, StoreError> {
+    ) -> Result<Vec<StoredRecord>, ServerStoreError> {
         let (clause, params) = filter_sql(filter);
         self.db.read(|conn| {
             conn.query(
@@ -122,7 +125,7 @@ impl Store {
         &self,
         uuid: Uuid,
         scope: &Scope,
-    ) -> Result<Vec<StoredRecord>, StoreError> {
+    ) -> Result<Vec<StoredRecord>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query(
                 &format!(
@@ -145,7 +148,7 @@ impl Store {
         comment: &str,
         account_id: Uuid,
         at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<bool, ServerStoreError> {
         let comment = branchbook_core::text::nfc(comment);
         self.db.write(|conn| {
             let changed = conn.exec(
@@ -164,7 +167,7 @@ impl Store {
     }
 
     /// The review history of a record, oldest first.
-    pub fn reviews(&self, uuid: Uuid) -> Result<Vec<Review>, StoreError> {
+    pub fn reviews(&self, uuid: Uuid) -> Result<Vec<Review>, ServerStoreError> {
         self.db.read(|conn| {
             conn.query(
                 "SELECT r.state, r.comment, a.username, r.at FROM reviews r JOIN accounts a ON a.id = r.account_id
@@ -193,12 +196,12 @@ impl Store {
         scope: &Scope,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Indicators, StoreError> {
+    ) -> Result<Indicators, ServerStoreError> {
         let base = "r.latest = 1 AND r.area_path LIKE $1 AND r.event_at >= $2 AND r.event_at < $3 AND r.review_state <> 'rejected'";
         let params: Vec<Value> = vec![scope.like_pattern().into(), from.into(), to.into()];
         self.db.read(|conn| {
             let mut out = Indicators::default();
-            let grouped = |conn: &mut dyn crate::db::Conn, sql: &str| -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+            let grouped = |conn: &mut dyn crate::db::Conn, sql: &str| -> Result<std::collections::BTreeMap<String, i64>, ServerStoreError> {
                 conn.query(sql, &params)?.iter().map(|row| Ok((row.text(0)?, row.int(1)?))).collect()
             };
             out.gatherings_by_kind = grouped(
@@ -218,7 +221,7 @@ impl Store {
                     ),
                     &params,
                 )?
-                .ok_or_else(|| StoreError::NotFound("count".into()))?;
+                .ok_or_else(|| ServerStoreError::NotFound("count".into()))?;
             out.submissions = row.int(0)?;
             out.households_visited = row.int(1)?;
             Ok(out)

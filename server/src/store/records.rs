@@ -11,7 +11,7 @@ use branchbook_core::protocol::{RecordResult, RecordStatus};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Store, StoreError, next_change_seq};
+use super::{ServerStore, ServerStoreError, next_change_seq};
 use crate::db::{Conn, Value};
 use crate::ingest::PreparedRecord;
 use crate::model::stored_name;
@@ -62,7 +62,7 @@ impl BatchView {
         conn: &mut dyn Conn,
         branch_id: Uuid,
         records: &[PreparedRecord],
-    ) -> Result<BatchView, StoreError> {
+    ) -> Result<BatchView, ServerStoreError> {
         let mut view = BatchView {
             existing: HashMap::new(),
             households: HashSet::new(),
@@ -156,7 +156,7 @@ impl BatchView {
         record: &PreparedRecord,
         existing: &Existing,
         branch_id: Uuid,
-    ) -> Result<RecordResult, StoreError> {
+    ) -> Result<RecordResult, ServerStoreError> {
         if existing.branch_id != branch_id {
             return Ok(result(
                 record,
@@ -219,7 +219,7 @@ impl BatchView {
     }
 }
 
-impl Store {
+impl ServerStore {
     /// Stores a batch of records from one device of `branch`, answering each in order.
     /// The whole batch is one transaction; one bad record never blocks the others.
     pub fn push(
@@ -228,7 +228,7 @@ impl Store {
         device_id: Uuid,
         records: &[PreparedRecord],
         now: DateTime<Utc>,
-    ) -> Result<Vec<RecordResult>, StoreError> {
+    ) -> Result<Vec<RecordResult>, ServerStoreError> {
         self.db.write(|conn| {
             let mut view = BatchView::load(conn, branch.id, records)?;
             let mut results = Vec::with_capacity(records.len());
@@ -248,7 +248,7 @@ impl Store {
         device_id: Uuid,
         record: &PreparedRecord,
         now: DateTime<Utc>,
-    ) -> Result<RecordResult, StoreError> {
+    ) -> Result<RecordResult, ServerStoreError> {
         if let Some(reason) = &record.rejection {
             return Ok(result(
                 record,
@@ -303,7 +303,7 @@ impl Store {
                     "SELECT kind, branch_id, content_hash, seq, complete FROM records WHERE uuid = $1 AND revision = $2",
                     &[record.uuid.into(), record.revision.into()],
                 )?
-                .ok_or_else(|| StoreError::NotFound("record row that refused an insert".into()))?;
+                .ok_or_else(|| ServerStoreError::NotFound("record row that refused an insert".into()))?;
             let existing = Existing {
                 kind: row.text(0)?,
                 branch_id: row.uuid(1)?,

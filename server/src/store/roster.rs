@@ -5,17 +5,21 @@ use branchbook_core::protocol::{Changes, HouseholdRecord, Record, RecordBody, Ro
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Store, StoreError, next_change_seq};
+use super::{ServerStore, ServerStoreError, next_change_seq};
 
-impl Store {
+impl ServerStore {
     /// Creates or replaces a roster member of a branch (a member id stays in its branch).
-    pub fn upsert_member(&self, branch_id: Uuid, member: &RosterMember) -> Result<(), StoreError> {
+    pub fn upsert_member(
+        &self,
+        branch_id: Uuid,
+        member: &RosterMember,
+    ) -> Result<(), ServerStoreError> {
         let body = crate::ingest::canonical_json(&serde_json::to_value(member)?);
         self.db.write(|conn| {
             if let Some(row) = conn.query_opt("SELECT branch_id FROM members WHERE id = $1", &[member.id.into()])?
                 && row.uuid(0)? != branch_id
             {
-                return Err(StoreError::Invalid("this member belongs to another branch".into()));
+                return Err(ServerStoreError::Invalid("this member belongs to another branch".into()));
             }
             let seq = next_change_seq(conn)?;
             conn.exec(
@@ -29,7 +33,12 @@ impl Store {
 
     /// Roster members and households of a branch changed after `since`, at most `limit`
     /// of them, oldest change first.
-    pub fn changes(&self, branch_id: Uuid, since: i64, limit: u32) -> Result<Changes, StoreError> {
+    pub fn changes(
+        &self,
+        branch_id: Uuid,
+        since: i64,
+        limit: u32,
+    ) -> Result<Changes, ServerStoreError> {
         self.db.read(|conn| {
             let fetch = i64::from(limit) + 1;
             let members = conn.query(

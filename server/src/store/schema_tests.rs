@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::Store;
+use super::ServerStore;
 use crate::db::{Conn, DbError};
 
 /// One line per table, column and index, in a form both engines can be brought to.
@@ -146,7 +146,7 @@ fn postgres_schema(conn: &mut dyn Conn) -> Schema {
 #[test]
 fn both_engines_migrate_to_the_same_schema() {
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = Store::open_sqlite(dir.path()).unwrap();
+    let sqlite = ServerStore::open_sqlite(dir.path()).unwrap();
     let sqlite = sqlite
         .db
         .read(|c| Ok::<_, DbError>(sqlite_schema(c)))
@@ -161,7 +161,7 @@ fn both_engines_migrate_to_the_same_schema() {
     let Some(config) = crate::db::tests::fresh_postgres() else {
         return;
     };
-    let postgres = Store::open_postgres(config, 1).unwrap();
+    let postgres = ServerStore::open_postgres(config, 1).unwrap();
     let postgres = postgres
         .db
         .read(|c| Ok::<_, DbError>(postgres_schema(c)))

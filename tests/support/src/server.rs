@@ -3,7 +3,7 @@
 use branchbook_core::protocol::EnrollResponse;
 use branchbook_server::config::Config;
 use branchbook_server::server::{bind, ensure_admin};
-use branchbook_server::store::{Gateway, Store};
+use branchbook_server::store::{Gateway, ServerStore};
 
 use crate::{Api, HarnessError, fixtures, pg};
 
@@ -71,14 +71,14 @@ impl TestServer {
         let store = match backend {
             Backend::Sqlite => {
                 let path = dir.path().to_owned();
-                Gateway::open(move || Store::open_sqlite(&path)).await
+                Gateway::open(move || ServerStore::open_sqlite(&path)).await
             }
             Backend::Postgres => {
                 let pg = tokio::task::spawn_blocking(pg::fresh_pg_config)
                     .await
                     .map_err(|e| failed(&e))??;
                 let Some(pg) = pg else { return Ok(None) };
-                Gateway::open(move || Store::open_postgres(pg, PG_CONNECTIONS)).await
+                Gateway::open(move || ServerStore::open_postgres(pg, PG_CONNECTIONS)).await
             }
         }
         .map_err(|e| failed(&e))?;

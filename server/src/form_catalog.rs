@@ -12,7 +12,7 @@ use branchbook_core::protocol::SubmissionBody;
 
 use crate::error::ApiError;
 use crate::ingest::sha256_hex;
-use crate::store::{Store, StoreError};
+use crate::store::{ServerStore, ServerStoreError};
 
 /// Most form problems quoted in a rejected submission's reason.
 const QUOTED_PROBLEMS: usize = 5;
@@ -102,10 +102,10 @@ impl FormCatalog {
     /// The published version `(form_id, version)`, or `None` when it is unknown or a draft.
     pub fn published(
         &self,
-        store: &Store,
+        store: &ServerStore,
         form_id: &str,
         version: &str,
-    ) -> Result<Option<Arc<PublishedForm>>, StoreError> {
+    ) -> Result<Option<Arc<PublishedForm>>, ServerStoreError> {
         let key = (form_id.to_owned(), version.to_owned());
         if let Some(found) = self
             .published
@@ -121,8 +121,9 @@ impl FormCatalog {
         if !meta.published {
             return Ok(None);
         }
-        let compiled = load_json(&json)
-            .map_err(|e| StoreError::Invalid(format!("stored form {form_id}/{version}: {e}")))?;
+        let compiled = load_json(&json).map_err(|e| {
+            ServerStoreError::Invalid(format!("stored form {form_id}/{version}: {e}"))
+        })?;
         let loaded = Arc::new(PublishedForm { compiled });
         self.published
             .write()
