@@ -154,7 +154,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                         isEnabled = editable
                         if (q.kind == QuestionKind.DECIMAL) keyListener = android.text.method.DigitsKeyListener.getInstance("0123456789-.,")
                     }
-                    box.add(edit!!)
+                    box.add(edit)
                 }
                 QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE -> q.choices.forEach { c ->
                     val one = q.kind == QuestionKind.SELECT_ONE

@@ -110,7 +110,7 @@ class SendPresenterTest {
                 val size = formatBytes(before.photoBytesWaiting, UiLanguage.VI)
                 assertEquals("$size / $size", photoBytes.last(), "bytes of the photo: $photoBytes")
                 assertEquals(100, seen.last { it.phase?.startsWith("Đang gửi ảnh") == true }.percent)
-                assertTrue(seen.any { it.sending && it.percent != null && it.percent!! < 100 }, "the bar starts below full")
+                assertTrue(seen.any { it.sending && it.percent != null && it.percent < 100 }, "the bar starts below full")
 
                 with(p.state) {
                     assertFalse(sending)
