@@ -446,10 +446,10 @@ mod tests {
             "if(selected(${x}, 'a'), 1, 0)"
         );
         assert_eq!(p("concat()"), "concat()");
-        let e = err("1 + pulldata('a', 'b')");
+        let e = err("1 + lookup('a', 'b')");
         assert_eq!(
             (e.offset, e.message.as_str()),
-            (4, "unknown function pulldata()")
+            (4, "unknown function lookup()")
         );
         let e = err("if(1, 2)");
         assert_eq!(e.offset, 0);

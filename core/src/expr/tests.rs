@@ -364,6 +364,59 @@ fn dates() {
     assert_eq!(s("format-date(${empty}, '%Y')"), "");
     assert!(b("${dob} = date('2000-03-01')"));
     assert!(!b("${empty} < today()"), "no date is not before today");
+    assert_eq!(
+        s("format-date-time(${when}, '%Y-%m-%d %H:%M:%S')"),
+        "2024-03-05 16:07:08"
+    );
+    assert_eq!(s("format-date-time(now(), '%H:%M')"), "03:00", "in UTC+7");
+    assert_eq!(s("date-time(1.25)"), "1970-01-02T06:00:00.000Z");
+    assert_eq!(
+        s("date-time('2024-03-05T09:07:08Z')"),
+        "2024-03-05T09:07:08.000Z"
+    );
+    assert_eq!(n("decimal-time('18:00:00.000+07:00')"), 0.75);
+    assert!(n("decimal-time('noon')").is_nan());
+}
+
+#[test]
+fn math_functions() {
+    assert_eq!(n("sqrt(16)"), 4.0);
+    assert!(n("sqrt(-1)").is_nan());
+    assert_eq!(n("exp(0)"), 1.0);
+    assert_eq!(n("exp10(2)"), 100.0);
+    assert_eq!(n("log(exp(2))"), 2.0);
+    assert_eq!(n("log10(1000)"), 3.0);
+    assert_eq!(n("round(sin(pi() div 2), 6)"), 1.0);
+    assert_eq!(n("round(cos(0), 6)"), 1.0);
+    assert_eq!(n("round(tan(0), 6)"), 0.0);
+    assert_eq!(n("round(asin(1) * 2 - pi(), 9)"), 0.0);
+    assert_eq!(n("acos(1)"), 0.0);
+    assert_eq!(n("round(atan(1) * 4 - pi(), 9)"), 0.0);
+    assert_eq!(n("round(atan2(1, 1) * 4 - pi(), 9)"), 0.0);
+    assert!(n("log('x')").is_nan());
+}
+
+#[test]
+fn random_numbers_are_fractions_and_vary() {
+    let draws: Vec<f64> = (0..50).map(|_| n("random()")).collect();
+    assert!(draws.iter().all(|d| (0.0..1.0).contains(d)), "{draws:?}");
+    assert!(draws.windows(2).any(|w| w[0] != w[1]));
+    // once() keeps the field's value when it has one.
+    assert_eq!(s("once(random())"), "cur");
+}
+
+#[test]
+fn more_text_and_list_functions() {
+    assert_eq!(s("substring('12345', 2, 3)"), "234");
+    assert_eq!(s("substring('12345', 1.5, 2.6)"), "234", "XPath rounds");
+    assert_eq!(s("substring('12345', 0, 3)"), "12");
+    assert_eq!(s("substring('Thào', 3)"), "ào");
+    assert_eq!(s("substring-before('1999/04/01', '/')"), "1999");
+    assert_eq!(s("substring-after('1999/04/01', '/')"), "04/01");
+    assert_eq!(s("substring-after('abc', 'x')"), "");
+    assert!(b("checklist(1, 2, true(), false(), 1 = 1)"));
+    assert!(!b("checklist(3, -1, true(), false(), 1 = 1)"));
+    assert!(b("checklist(-1, -1)"));
 }
 
 #[test]
@@ -380,8 +433,8 @@ fn every_function_parses_at_its_arity_and_evaluates() {
         };
         let src = format!("{}({})", f.name(), args.join(", "));
         let text = with_env(&src, &env, |v| v.into_string());
-        // uuid() is the only function whose result cannot be predicted.
-        if f != Func::Uuid {
+        // uuid() and random() are the only functions whose result cannot be predicted.
+        if f != Func::Uuid && f != Func::Random {
             assert_eq!(
                 text,
                 with_env(&src, &env, |v| v.into_string()),
