@@ -474,3 +474,112 @@ proptest! {
         }
     }
 }
+
+/// Runs `f` on a thread with a stack of `kib` KiB: an expression that overflowed it
+/// would abort the whole test binary, not fail an assert.
+fn on_stack<T: Send + 'static>(kib: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(kib * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// A phone background thread's small stack (iOS gives secondary threads 512 KiB).
+const SMALL_STACK_KIB: usize = 256;
+
+/// Android's default thread stack. Trees as tall as allowed are walked on it: unoptimised
+/// test builds spend about 1 KiB of stack per operator and 5 KiB per nested call when
+/// evaluating (measured), several times what a release build spends.
+const THREAD_STACK_KIB: usize = 1024;
+
+fn chain(terms: usize, op: &str) -> String {
+    vec!["${age} > 1"; terms].join(&format!(" {op} "))
+}
+
+#[test]
+fn long_flat_chains_are_refused_without_exhausting_the_stack() {
+    for (terms, op) in [
+        (10_000, "and"),
+        (50_000, "or"),
+        (100_000, "and"),
+        (10_000, "+"),
+    ] {
+        let src = chain(terms, op);
+        let e = on_stack(SMALL_STACK_KIB, move || parse(&src).unwrap_err());
+        assert!(e.message.contains("too long"), "{terms} {op}: {e}");
+    }
+    // Under the token limit but taller than the tree may grow: refused at the operator.
+    let src = vec!["1"; super::parser::MAX_HEIGHT + 1].join(" + ");
+    let e = on_stack(THREAD_STACK_KIB, move || parse(&src).unwrap_err());
+    assert!(e.message.contains("operations in a chain"), "{e}");
+    assert_eq!(
+        e.offset,
+        src_offset_of_last_plus(super::parser::MAX_HEIGHT + 1)
+    );
+    // Chains inside nested brackets and calls add up.
+    let inner = vec!["1"; 100].join(" + ");
+    let src = format!("(({inner}) + {inner}) + {inner}");
+    let e = on_stack(THREAD_STACK_KIB, move || parse(&src).unwrap_err());
+    assert!(e.message.contains("operations in a chain"), "{e}");
+    let src = format!("concat(1, if(true(), (({inner}) + {inner}) + {inner}, 1))");
+    assert!(on_stack(THREAD_STACK_KIB, move || parse(&src)).is_err());
+    let src = format!("{}1", "-".repeat(super::parser::MAX_HEIGHT + 1));
+    assert!(on_stack(THREAD_STACK_KIB, move || parse(&src)).is_err());
+}
+
+/// Offset of the `+` before the last term of `"1 + 1 + ... + 1"` with `terms` terms.
+fn src_offset_of_last_plus(terms: usize) -> usize {
+    (terms - 1) * 4 - 2
+}
+
+#[test]
+fn the_tallest_accepted_expression_runs_on_a_small_stack() {
+    let height = super::parser::MAX_HEIGHT;
+    // A left-leaning chain and a right-leaning nest of calls, each as tall as allowed.
+    let flat = vec!["${age}"; height].join(" + ");
+    // Calls nested as deeply as allowed around a chain: a tree nearly as tall.
+    let nested = format!(
+        "{}{}{}",
+        "number(".repeat(60),
+        vec!["${age}"; height - 61].join(" + "),
+        ")".repeat(60)
+    );
+    let longest = chain(1000, "and");
+    let results = on_stack(THREAD_STACK_KIB, move || {
+        let mut out = Vec::new();
+        for src in [&flat, &nested, &longest] {
+            let parsed = parse(src).map_err(|e| e.to_string());
+            let Ok(parsed) = parsed else {
+                out.push(Err(parsed.unwrap_err()));
+                continue;
+            };
+            let printed = parsed.to_string();
+            let copy = parsed.clone();
+            assert!(copy == parsed);
+            let mut refs = 0;
+            parsed.visit_refs(&mut |_, _| refs += 1);
+            let bound = bind(src);
+            let value = eval(&bound, &TestEnv::new()).into_string();
+            drop((copy, parsed, bound));
+            out.push(Ok((refs, value, printed.len())));
+        }
+        out
+    });
+    assert_eq!(
+        results[0].as_ref().map(|r| (r.0, r.1.as_str())),
+        Ok((height, &*format!("{}", 35 * height)))
+    );
+    let nested_sum = format!("{}", 35 * (height - 61));
+    assert_eq!(
+        results[1].as_ref().map(|r| r.1.as_str()),
+        Ok(nested_sum.as_str())
+    );
+    // 1,000 terms make a tree taller than allowed: refused, cleanly.
+    assert!(
+        results[2].as_ref().is_err_and(|e| e.contains("too long")),
+        "{:?}",
+        results[2]
+    );
+}
