@@ -13,7 +13,9 @@ use branchbook_core::engine::{
     Answer, CalendarDate, CompiledForm, FormSession, GeoPoint, Page, Question, QuestionKind,
     TimeOfDay,
 };
-use branchbook_core::form::{Form, FormError, Problem, load_xlsx_named, read_xlsx_named};
+use branchbook_core::form::{
+    Attachments, Form, FormError, Problem, load_xlsx_with, read_xlsx_named,
+};
 use chrono::{TimeZone, Utc};
 
 /// What a peer form should do.
@@ -32,7 +34,11 @@ const EXPECTED: &[(&str, Expect)] = &[
         Refused("type 'barcode' is not supported"),
     ),
     ("bad_calc.xlsx", Refused("string literal is not closed")),
-    ("case_insensitivity.xlsx", Refused("select_one_external")),
+    // osm has no widget here; entities are not supported yet.
+    (
+        "case_insensitivity.xlsx",
+        Refused("type 'osm' is not supported"),
+    ),
     // Its settings allow the county 'king' in two states (allow_choice_duplicates).
     ("choice_filter_test.xlsx", Loads),
     ("extra_columns.xlsx", Loads),
@@ -56,7 +62,8 @@ const EXPECTED: &[(&str, Expect)] = &[
         "or_other.xlsx",
         Refused("the choices sheet has no column 'yes'"),
     ),
-    ("pull_data.xlsx", Refused("pulldata() is not supported")),
+    // With its fruits.csv attached (pyxform's test writes the same table).
+    ("pull_data.xlsx", Loads),
     ("specify_other.xlsx", Loads),
     ("survey_no_name.xlsx", Refused("no 'survey' sheet")),
     ("text_and_integer.xlsx", Loads),
@@ -66,6 +73,9 @@ const EXPECTED: &[(&str, Expect)] = &[
     ),
     ("yes_or_no_question.xlsx", Loads),
 ];
+
+/// Files attached to a peer form: (form, file name, contents).
+const ATTACHED: &[(&str, &str, &str)] = &[("pull_data.xlsx", "fruits.csv", "name\nmango\n")];
 
 fn peer_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/peer-forms/pyxform")
@@ -91,7 +101,13 @@ fn run(path: &Path) -> Outcome {
             "{stem}: JSON round trip"
         );
     }
-    match load_xlsx_named(&bytes, Some(&stem)) {
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    let files: Attachments = ATTACHED
+        .iter()
+        .filter(|(form, _, _)| *form == file)
+        .map(|(_, name, text)| (name.to_string(), text.as_bytes().to_vec()))
+        .collect();
+    match load_xlsx_with(&bytes, Some(&stem), &files) {
         Ok(compiled) => match fill(compiled) {
             Ok(answered) => Outcome::Filled(answered),
             Err(why) => Outcome::Stuck(why),
