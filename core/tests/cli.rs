@@ -58,6 +58,48 @@ fn check_prints_a_summary_of_a_sound_form() {
 }
 
 #[test]
+fn check_refuses_an_expression_of_100000_terms_without_aborting() {
+    let dir = tempfile::tempdir().unwrap();
+    // A spreadsheet cell holds at most 32,767 characters: 2,500 terms fill one.
+    let long = vec!["${a} = 1"; 2_500].join(" and ");
+    let path = write_form(
+        dir.path(),
+        "long.xlsx",
+        &[
+            &["type", "name", "label", "relevant"],
+            &["integer", "a", "A", ""],
+            &["text", "b", "B", &long],
+        ],
+    );
+    let out = branchbook(&["form", "check", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("survey row 3, column relevant: the expression is too long"),
+        "{text}"
+    );
+    // Canonical JSON has no cell limit: 100,000 terms (900 KB) in one expression.
+    let short = write_form(
+        dir.path(),
+        "short.xlsx",
+        &[
+            &["type", "name", "label", "relevant"],
+            &["integer", "a", "A", ""],
+            &["text", "b", "B", "${a} = 1"],
+        ],
+    );
+    let json = stdout(&branchbook(&["form", "convert", short.to_str().unwrap()]));
+    let huge = vec!["${a} = 1"; 100_000].join(" and ");
+    let json = json.replace("\"${a} = 1\"", &format!("\"{huge}\""));
+    let path = dir.path().join("long.json");
+    std::fs::write(&path, json).unwrap();
+    let out = branchbook(&["form", "check", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("the expression is too long"), "{text}");
+}
+
+#[test]
 fn check_lists_every_problem_with_its_place_and_fails() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_form(

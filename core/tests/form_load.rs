@@ -119,3 +119,35 @@ fn files_that_are_not_forms_fail_as_a_whole() {
     assert!(matches!(load_xlsx(b"nope"), Err(FormError::NotXlsx { .. })));
     assert!(matches!(load_json("nope"), Err(FormError::Json { .. })));
 }
+
+#[test]
+fn an_expression_too_long_for_the_stack_is_a_problem_at_its_cell() {
+    // 100,000 `and` terms (600 KB): refused by the parser's size bound with the cell's
+    // place, on a phone-sized thread stack, instead of aborting the process.
+    let long = vec!["${age} > 1"; 100_000].join(" and ");
+    let tall = vec!["${age}"; 300].join(" + ");
+    let json = json_of(
+        &[
+            &["type", "name", "label", "relevant", "calculation"],
+            &["integer", "age", "Age", "", ""],
+            &["text", "nick", "Nickname", &long, ""],
+            &["calculate", "sum", "", "", &tall],
+        ],
+        &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]],
+    );
+    let found = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || problems(load_json(&json)))
+        .unwrap()
+        .join()
+        .unwrap();
+    let places: Vec<(u32, &str)> = found.iter().map(|p| (p.row, p.column.as_str())).collect();
+    assert_eq!(places, [(3, "relevant"), (4, "calculation")], "{found:#?}");
+    assert!(
+        found[0].message.contains("too long"),
+        "{}",
+        found[0].message
+    );
+    assert!(found[0].message.len() < 1000, "{}", found[0].message);
+    assert!(found[1].message.contains("operations in a chain"));
+}

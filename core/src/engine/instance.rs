@@ -520,7 +520,13 @@ impl MetaValues {
             MetaKind::Today => &self.today,
             MetaKind::DeviceId => &self.device_id,
             MetaKind::Username => &self.username,
-            MetaKind::End => "",
+            // `end` is filled on finalizing; the others are kept empty (see MetaKind).
+            MetaKind::End
+            | MetaKind::PhoneNumber
+            | MetaKind::SimSerial
+            | MetaKind::SubscriberId
+            | MetaKind::Email
+            | MetaKind::Audit => "",
         }
     }
 }

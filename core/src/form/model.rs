@@ -270,6 +270,18 @@ pub enum MetaKind {
     DeviceId,
     /// The account name on the device.
     Username,
+    /// The phone's number (`phonenumber`): kept in the form and left empty, as ODK
+    /// Collect does where the phone forbids reading it (Android 10 and later, iOS).
+    PhoneNumber,
+    /// The SIM card's serial (`simserial`): kept and left empty, like [`MetaKind::PhoneNumber`].
+    SimSerial,
+    /// The subscriber id (`subscriberid`): kept and left empty, like [`MetaKind::PhoneNumber`].
+    SubscriberId,
+    /// The account's e-mail (`email`): kept and left empty (accounts have none).
+    Email,
+    /// `audit`: accepted and kept empty. Branchbook records no question-by-question log
+    /// of the interview (ODK Collect's audit file); the submission still has the field.
+    Audit,
 }
 
 /// A choice list from the choices sheet.
