@@ -221,3 +221,52 @@ fn files_that_are_not_forms_and_bad_usage() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("usage:"));
     }
 }
+
+#[test]
+fn check_reads_the_files_a_form_names_from_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = write_form(
+        dir.path(),
+        "villages.xlsx",
+        &[
+            &["type", "name", "label", "calculation"],
+            &[
+                "select_one_from_file villages.csv",
+                "village",
+                "Village",
+                "",
+            ],
+            &[
+                "calculate",
+                "head",
+                "",
+                "pulldata('heads', 'head', 'name', ${village})",
+            ],
+            &["note", "n", "Head: ${head}", ""],
+        ],
+    );
+    let out = branchbook(&["form", "check", form.to_str().unwrap()]);
+    let text = String::from_utf8(out.stderr.clone()).unwrap() + &stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    for missing in [
+        "'villages.csv' (its choices)",
+        "'heads.csv' (the table pulldata() reads)",
+    ] {
+        assert!(text.contains(missing), "{missing} in\n{text}");
+    }
+    std::fs::write(dir.path().join("villages.csv"), "name,label\nv1,Bản Một\n").unwrap();
+    std::fs::write(dir.path().join("heads.csv"), "name,head\nv1,Thào Thị Dợ\n").unwrap();
+    let out = branchbook(&["form", "convert", form.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let form = Form::from_json(&stdout(&out)).unwrap();
+    assert_eq!(form.choices["villages.csv"].choices[0].name, "v1");
+    assert_eq!(
+        form.data["heads"].lookup("head", "name", "v1"),
+        "Thào Thị Dợ"
+    );
+}

@@ -51,11 +51,10 @@ fn structural_and_expression_problems_come_together_in_order() {
             &["text", "nick", "Nickname", "${agee} > 3", ""],
             &["integer", "age", "Age again", "", ""],
             &["calculate", "twice", "", "", "${age} * * 2"],
-            &["calculate", "fruit", "", "", "pulldata('f', 'a', 'b', 'c')"],
+            &["calculate", "fruit", "", "", "lookup('f', 'a', 'b', 'c')"],
         ],
         &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]],
     );
-    // Through JSON the reader's refusal of pulldata() is gone, so the engine names it.
     let found = problems(load_json(&json));
     let places: Vec<(u32, &str)> = found.iter().map(|p| (p.row, p.column.as_str())).collect();
     assert_eq!(
@@ -70,7 +69,7 @@ fn structural_and_expression_problems_come_together_in_order() {
     );
     assert!(found[0].message.contains("${agee}"), "{}", found[0].message);
     assert!(found[1].message.contains("already used"));
-    assert!(found[3].message.contains("pulldata"));
+    assert!(found[3].message.contains("unknown function lookup()"));
 }
 
 #[test]
@@ -80,7 +79,7 @@ fn a_cell_the_reader_refused_is_reported_once() {
     ws.set_name("survey").unwrap();
     let rows: [[&str; 4]; 3] = [
         ["type", "name", "label", "calculation"],
-        ["calculate", "fruit", "", "pulldata('f', 'a', 'b', 'c')"],
+        ["calculate", "fruit", "", "count(instance('f')/root/item)"],
         ["note", "n", "Fruit: ${fruit}", ""],
     ];
     for (r, row) in rows.iter().enumerate() {
@@ -94,7 +93,11 @@ fn a_cell_the_reader_refused_is_reported_once() {
         Some("fruit"),
     ));
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].message.starts_with("pulldata() is not supported"));
+    assert!(
+        found[0]
+            .message
+            .starts_with("instance(...) is not supported")
+    );
 }
 
 #[test]

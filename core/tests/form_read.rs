@@ -812,11 +812,17 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 3, "type")]
     );
     assert_eq!(
-        located(&read.problems, "external file"),
+        located(
+            &read.problems,
+            "needs the file 'villages.csv' (its choices)"
+        ),
         [at("survey", 4, "type")]
     );
     assert_eq!(
-        located(&read.problems, "pulldata() is not supported"),
+        located(
+            &read.problems,
+            "needs the file 'f.csv' (the table pulldata() reads)"
+        ),
         [at("survey", 5, "calculation")]
     );
     assert_eq!(
@@ -842,7 +848,7 @@ fn unknown_and_unsupported_types_and_features() {
     assert_eq!(read.problems.len(), 9, "{:#?}", read.problems);
     // Rows that were refused are not in the form; a refused loop takes its rows with it.
     let names: Vec<&str> = read.form.fields().iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["d", "e"]);
+    assert_eq!(names, ["c", "d", "e"]);
 }
 
 #[test]
@@ -1353,4 +1359,71 @@ fn a_choice_list_pasted_twice_is_reported_in_a_few_lines() {
         [at("choices", 207, "name")]
     );
     assert_eq!(read.problems.len(), 6);
+}
+
+#[test]
+fn external_choices_and_choices_from_attached_files() {
+    use branchbook_core::form::{Attachments, read_workbook_with};
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "choice_filter"],
+        &["select_one_external commune", "commune", "Commune", ""],
+        &[
+            "select_one_from_file villages.csv",
+            "village",
+            "Village",
+            "commune=${commune}",
+        ],
+        &[
+            "select_multiple_from_file wells.geojson",
+            "wells",
+            "Wells",
+            "",
+        ],
+    ];
+    let external: &[&[&str]] = &[
+        &["list_name", "name", "label"],
+        &["commune", "c1", "Xã Một"],
+        &["commune", "c2", "Xã Hai"],
+    ];
+    let book = Workbook {
+        sheets: vec![
+            Sheet::new("survey", survey),
+            Sheet::new("external_choices", external),
+            Sheet::new("settings", SETTINGS),
+        ],
+    };
+    let mut files = Attachments::new();
+    files.insert(
+        "villages.csv".into(),
+        "name,label,commune\nv1,Bản Một,c1\nv2,Bản Hai,c2\n".into(),
+    );
+    files.insert(
+        "wells.geojson".into(),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"w1","title":"Giếng 1"},"geometry":{"type":"Point","coordinates":[103.6,22.6]}}]}"#.as_bytes().to_vec(),
+    );
+    let read = read_workbook_with(&book, None, &files);
+    assert_eq!(read.problems, vec![]);
+    let names = |list: &str| -> Vec<String> {
+        read.form.choices[list]
+            .choices
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    assert_eq!(names("commune"), ["c1", "c2"]);
+    assert_eq!(names("villages.csv"), ["v1", "v2"]);
+    assert_eq!(names("wells.geojson"), ["w1"]);
+    assert_eq!(
+        read.form.choices["villages.csv"].choices[1].extra["commune"],
+        "c2"
+    );
+    // The lists travel inside the form: its JSON holds them.
+    assert_eq!(Form::from_json(&read.form.to_json()).unwrap(), read.form);
+    // Without the files, each select names the file it needs, once.
+    let bare = read_workbook_with(&book, None, &Attachments::new());
+    assert_eq!(
+        located(&bare.problems, "needs the file"),
+        [at("survey", 3, "type"), at("survey", 4, "type")]
+    );
+    assert_eq!(bare.problems.len(), 2, "{:#?}", bare.problems);
 }

@@ -5,16 +5,15 @@
 //! is listed below, so a change in behaviour shows up as a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use branchbook_core::engine::{
-    Answer, CalendarDate, CompiledForm, FormSession, GeoPoint, Page, Question, QuestionKind,
-    TimeOfDay,
+use branchbook_core::form::{
+    Attachments, Form, FormError, Problem, load_xlsx_with, read_xlsx_named,
 };
-use branchbook_core::form::{Form, FormError, Problem, load_xlsx_named, read_xlsx_named};
-use chrono::{TimeZone, Utc};
+use support::fill;
 
 /// What a peer form should do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +31,11 @@ const EXPECTED: &[(&str, Expect)] = &[
         Refused("type 'barcode' is not supported"),
     ),
     ("bad_calc.xlsx", Refused("string literal is not closed")),
-    ("case_insensitivity.xlsx", Refused("select_one_external")),
+    // osm has no widget here; entities are not supported yet.
+    (
+        "case_insensitivity.xlsx",
+        Refused("type 'osm' is not supported"),
+    ),
     // Its settings allow the county 'king' in two states (allow_choice_duplicates).
     ("choice_filter_test.xlsx", Loads),
     ("extra_columns.xlsx", Loads),
@@ -56,7 +59,8 @@ const EXPECTED: &[(&str, Expect)] = &[
         "or_other.xlsx",
         Refused("the choices sheet has no column 'yes'"),
     ),
-    ("pull_data.xlsx", Refused("pulldata() is not supported")),
+    // With its fruits.csv attached (pyxform's test writes the same table).
+    ("pull_data.xlsx", Loads),
     ("specify_other.xlsx", Loads),
     ("survey_no_name.xlsx", Refused("no 'survey' sheet")),
     ("text_and_integer.xlsx", Loads),
@@ -66,6 +70,9 @@ const EXPECTED: &[(&str, Expect)] = &[
     ),
     ("yes_or_no_question.xlsx", Loads),
 ];
+
+/// Files attached to a peer form: (form, file name, contents).
+const ATTACHED: &[(&str, &str, &str)] = &[("pull_data.xlsx", "fruits.csv", "name\nmango\n")];
 
 fn peer_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/peer-forms/pyxform")
@@ -91,150 +98,22 @@ fn run(path: &Path) -> Outcome {
             "{stem}: JSON round trip"
         );
     }
-    match load_xlsx_named(&bytes, Some(&stem)) {
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    let files: Attachments = ATTACHED
+        .iter()
+        .filter(|(form, _, _)| *form == file)
+        .map(|(_, name, text)| (name.to_string(), text.as_bytes().to_vec()))
+        .collect();
+    match load_xlsx_with(&bytes, Some(&stem), &files) {
         Ok(compiled) => match fill(compiled) {
-            Ok(answered) => Outcome::Filled(answered),
+            // The pulled value reached the submission.
+            Ok(filled) if file == "pull_data.xlsx" && filled.data["fruit"] != "mango" => {
+                Outcome::Stuck(format!("fruit not pulled from fruits.csv: {}", filled.data))
+            }
+            Ok(filled) => Outcome::Filled(filled.answered),
             Err(why) => Outcome::Stuck(why),
         },
         Err(e) => Outcome::Refused(e),
-    }
-}
-
-/// Answers every question shown with the first of its plausible values that the form
-/// accepts (its type, constraint and choices), page by page, adds one instance to each
-/// repeat, and finalizes. Returns how many answers were given.
-fn fill(compiled: CompiledForm) -> Result<usize, String> {
-    let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
-    let mut session = FormSession::new(Arc::new(compiled), None, now);
-    let mut answered = 0;
-    // Questions given up on (no candidate accepted), so the walk moves on to `next`.
-    let mut tried: Vec<String> = Vec::new();
-    for _ in 0..10_000 {
-        let screen = session.screen();
-        match screen.page {
-            Page::End => {
-                let submission = session
-                    .finalize(now)
-                    .map_err(|p| format!("finalize refused: {p:?}"))?;
-                assert!(submission.data.is_object());
-                return Ok(answered);
-            }
-            Page::RepeatPrompt { path, count: 0, .. } => {
-                session
-                    .add_repeat(&path)
-                    .map_err(|e| format!("add_repeat {path}: {e}"))?;
-            }
-            Page::RepeatPrompt { .. } => session.next().map_err(|e| format!("next: {e}"))?,
-            Page::Questions => {
-                let todo = screen
-                    .questions
-                    .iter()
-                    .find(|q| q.value.is_none() && !q.read_only && !tried.contains(&q.path));
-                match todo {
-                    Some(q) => {
-                        tried.push(q.path.clone());
-                        if answer(&mut session, q)? {
-                            answered += 1;
-                        }
-                    }
-                    None => session.next().map_err(|e| {
-                        let stuck: Vec<String> = session
-                            .screen()
-                            .questions
-                            .iter()
-                            .filter_map(|q| q.error.as_ref().map(|e| format!("{}: {e}", q.path)))
-                            .collect();
-                        format!("next: {e} ({})", stuck.join("; "))
-                    })?,
-                }
-            }
-        }
-    }
-    Err("did not reach the end in 10,000 steps".into())
-}
-
-/// Gives `q` the first candidate answer the form accepts without an error; false when it
-/// takes none (a note) or none was accepted (the question is left blank).
-fn answer(session: &mut FormSession, q: &Question) -> Result<bool, String> {
-    for value in candidates(q) {
-        match session.set_answer(&q.path, value) {
-            Ok(_) => {}
-            Err(e) => return Err(format!("set {}: {e}", q.path)),
-        }
-        let shown = session.screen();
-        let error = shown
-            .questions
-            .iter()
-            .find(|s| s.path == q.path)
-            .and_then(|s| s.error.clone());
-        if error.is_none() {
-            return Ok(true);
-        }
-    }
-    if q.kind != QuestionKind::Note {
-        session
-            .clear_answer(&q.path)
-            .map_err(|e| format!("clear {}: {e}", q.path))?;
-    }
-    Ok(false)
-}
-
-/// Plausible answers to a question, most ordinary first.
-fn candidates(q: &Question) -> Vec<Answer> {
-    let date = |year, month, day| Answer::Date {
-        value: CalendarDate { year, month, day },
-    };
-    match q.kind {
-        QuestionKind::Text => ["Thào Thị Dợ", "0912345678", "1", "abc"]
-            .iter()
-            .map(|v| Answer::Text { value: (*v).into() })
-            .collect(),
-        QuestionKind::Integer => [3, 1, 0, 2, 5, 10, 18, 30, 100, 2025]
-            .iter()
-            .map(|&value| Answer::Integer { value })
-            .collect(),
-        QuestionKind::Decimal => [2.5, 1.0, 0.0, 0.5, 5.0, 10.0, 50.0]
-            .iter()
-            .map(|&value| Answer::Decimal { value })
-            .collect(),
-        QuestionKind::SelectOne => q
-            .choices
-            .iter()
-            .map(|c| Answer::Choice {
-                name: c.name.clone(),
-            })
-            .collect(),
-        QuestionKind::SelectMultiple => q
-            .choices
-            .iter()
-            .map(|c| Answer::Choices {
-                names: vec![c.name.clone()],
-            })
-            .collect(),
-        QuestionKind::Date => vec![date(2025, 6, 1), date(2000, 1, 1), date(2025, 6, 12)],
-        QuestionKind::Time => vec![Answer::Time {
-            value: TimeOfDay {
-                hour: 9,
-                minute: 30,
-                second: 0,
-            },
-        }],
-        QuestionKind::DateTime => vec![Answer::DateTime {
-            value: Utc.with_ymd_and_hms(2025, 6, 1, 2, 30, 0).unwrap(),
-        }],
-        QuestionKind::Geopoint => vec![Answer::Geopoint {
-            value: GeoPoint {
-                latitude: 22.63,
-                longitude: 103.62,
-                altitude: None,
-                accuracy: Some(5.0),
-            },
-        }],
-        QuestionKind::Image => vec![Answer::Photo {
-            sha256: "ab".repeat(32),
-        }],
-        QuestionKind::Acknowledge => vec![Answer::Acknowledged],
-        QuestionKind::Note => Vec::new(),
     }
 }
 

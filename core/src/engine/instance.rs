@@ -717,6 +717,13 @@ impl Env<Bound> for Ctx<'_> {
     fn utc_offset(&self) -> FixedOffset {
         self.world.offset
     }
+
+    fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String {
+        let data = &self.world.form.form().data;
+        data.get(table)
+            .map_or("", |t| t.lookup(column, key_column, key))
+            .to_owned()
+    }
 }
 
 /// Today's date in the user's zone, as `YYYY-MM-DD`.

@@ -28,6 +28,9 @@ pub trait Env<R> {
     fn now(&self) -> DateTime<Utc>;
     /// The user's time zone, which decides what day `today()` is.
     fn utc_offset(&self) -> FixedOffset;
+    /// `pulldata(table, column, key_column, key)`: `column` of the first row of the form's
+    /// attached `table` whose `key_column` is `key`; "" when there is none.
+    fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String;
 }
 
 /// Evaluates `expr` against `env`.
@@ -286,6 +289,7 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         Func::Atan => Value::Number(number(0).atan()),
         Func::Atan2 => Value::Number(number(0).atan2(number(1))),
         Func::Pi => Value::Number(std::f64::consts::PI),
+        Func::Pulldata => text(env.pulldata(&string(0), &string(1), &string(2), &string(3))),
         Func::Checklist => {
             let (min, max) = (number(0), number(1));
             let yes = args[2..].iter().filter(|a| eval(a, env).to_bool()).count() as f64;

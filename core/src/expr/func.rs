@@ -150,6 +150,9 @@ functions! {
     Atan2 = "atan2", 2, Some(2);
     /// `pi()`.
     Pi = "pi", 0, Some(0);
+    /// `pulldata(table, column, key_column, key)`: a value from a CSV file attached to
+    /// the form (read into it when it was loaded).
+    Pulldata = "pulldata", 4, Some(4);
     /// `checklist(min, max, ...)`: whether the number of true arguments is within
     /// min..max (-1 means no bound).
     Checklist = "checklist", 2, None;

@@ -89,6 +89,17 @@ impl Env<String> for TestEnv {
     fn utc_offset(&self) -> FixedOffset {
         FixedOffset::east_opt(7 * 3600).unwrap()
     }
+    fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String {
+        // One table, `fruits`: name -> colour.
+        let rows = [("mango", "yellow"), ("lime", "green")];
+        match (table, column, key_column) {
+            ("fruits", "colour", "name") => rows
+                .iter()
+                .find(|(n, _)| *n == key)
+                .map_or(String::new(), |(_, c)| (*c).to_owned()),
+            _ => String::new(),
+        }
+    }
 }
 
 fn bind(src: &str) -> Expr<String> {
@@ -376,6 +387,17 @@ fn dates() {
     );
     assert_eq!(n("decimal-time('18:00:00.000+07:00')"), 0.75);
     assert!(n("decimal-time('noon')").is_nan());
+}
+
+#[test]
+fn pulldata_reads_the_environments_tables() {
+    assert_eq!(s("pulldata('fruits', 'colour', 'name', 'lime')"), "green");
+    assert_eq!(
+        s("pulldata('fruits', 'colour', 'name', concat('man', 'go'))"),
+        "yellow"
+    );
+    assert_eq!(s("pulldata('fruits', 'colour', 'name', 'kiwi')"), "");
+    assert_eq!(s("pulldata('veg', 'colour', 'name', 'lime')"), "");
 }
 
 #[test]

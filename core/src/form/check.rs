@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::attach::is_file_list;
 use super::{ChoiceList, Field, FieldKind, Form, Node, Problem, Source};
 
 /// Every structural problem of `form`, in the order met.
@@ -138,7 +139,8 @@ fn check_field(form: &Form, field: &Field, problems: &mut Vec<Problem>) {
                     "type",
                     format!("select '{}' has no choice list", field.name),
                 ));
-            } else if !form.choices.contains_key(list) {
+            } else if !form.choices.contains_key(list) && !is_file_list(list) {
+                // (A file's list is missing only when the file is: reported by `attach`.)
                 problems.push(at(
                     src,
                     "type",

@@ -46,13 +46,15 @@ const SELECT_MULTIPLE: [&[&str]; 7] = [
     &["select", "multiple"],
     &["select_multiple"],
 ];
-const FROM_FILE: [&[&str]; 6] = [
-    &["select", "one", "from", "file"],
-    &["select", "multiple", "from", "file"],
-    &["select_one_from_file"],
-    &["select_multiple_from_file"],
-    &["select_one_external"],
-    &["select_multiple_external"],
+/// Selects whose choices come from a file attached to the form (the list name is the
+/// file's name) or from the external_choices sheet; `true` for select_multiple.
+const FROM_FILE: [(&[&str], bool); 6] = [
+    (&["select", "one", "from", "file"], false),
+    (&["select", "multiple", "from", "file"], true),
+    (&["select_one_from_file"], false),
+    (&["select_multiple_from_file"], true),
+    (&["select_one_external"], false),
+    (&["select_multiple_external"], true),
 ];
 
 /// Reads a `type` cell (any case, any spacing).
@@ -84,10 +86,12 @@ pub(crate) fn row_type(raw: &str) -> RowType {
         ["range"] => return RowType::Range,
         _ => {}
     }
-    if FROM_FILE.iter().any(|p| lower.starts_with(p)) {
-        return unsupported(
-            "choices from an external file or sheet (select_one_from_file, select_one_external) are not supported; put the choices on the choices sheet",
-        );
+    if let Some((p, multiple)) = FROM_FILE.iter().find(|(p, _)| lower.starts_with(p)) {
+        return match &words[p.len()..] {
+            [] => RowType::SelectWithoutList,
+            [list] => select(&[list], &[list], *multiple),
+            [_, rest @ ..] => RowType::SelectTrailing(rest.join(" ")),
+        };
     }
     for (patterns, multiple) in [(&SELECT_ONE[..], false), (&SELECT_MULTIPLE[..], true)] {
         if let Some(p) = patterns.iter().find(|p| lower.starts_with(p)) {
@@ -267,6 +271,19 @@ mod tests {
             field("select all that apply toilet_type"),
             many("toilet_type", false)
         );
+        assert_eq!(
+            field("select_one_from_file villages.csv"),
+            one("villages.csv", false)
+        );
+        assert_eq!(
+            field("select one from file villages.csv"),
+            one("villages.csv", false)
+        );
+        assert_eq!(field("select_one_external c1"), one("c1", false));
+        assert_eq!(
+            field("select_multiple_from_file wells.geojson"),
+            many("wells.geojson", false)
+        );
     }
 
     #[test]
@@ -310,10 +327,6 @@ mod tests {
             "rank things",
             "osm c1",
             "include",
-            "select_one_from_file villages.csv",
-            "select one from file villages.csv",
-            "select_one_external c1",
-            "select_multiple_from_file x.csv",
         ] {
             match row_type(t) {
                 RowType::Unsupported(why) => assert!(why.contains("not supported"), "{t}: {why}"),
