@@ -1,9 +1,9 @@
 //! Loading a form: read it, then compile it with the engine, and report every problem of
 //! both steps at once, so an author fixes them all in one pass.
 
-use super::check::check;
 #[cfg(feature = "xlsx")]
-use super::read_xlsx_named;
+use super::Attachments;
+use super::check::check;
 use super::{Form, FormError, Problem};
 use crate::engine::CompiledForm;
 
@@ -17,19 +17,38 @@ pub fn load_xlsx(bytes: &[u8]) -> Result<CompiledForm, FormError> {
 /// Like [`load_xlsx`], with a form id for when the settings sheet has none.
 #[cfg(feature = "xlsx")]
 pub fn load_xlsx_named(bytes: &[u8], fallback_id: Option<&str>) -> Result<CompiledForm, FormError> {
-    let read = read_xlsx_named(bytes, fallback_id)?;
-    compile(read.form, read.problems)
+    load_xlsx_with(bytes, fallback_id, &Attachments::new())
+}
+
+/// Like [`load_xlsx_named`], with the files attached to the form (CSV for
+/// `select_one_from_file` and `pulldata()`, GeoJSON for `select_one_from_file`).
+#[cfg(feature = "xlsx")]
+pub fn load_xlsx_with(
+    bytes: &[u8],
+    fallback_id: Option<&str>,
+    files: &Attachments,
+) -> Result<CompiledForm, FormError> {
+    let book = super::workbook_from_xlsx(bytes)?;
+    let read = super::read::read_workbook_with(&book, fallback_id, files);
+    compile(read.form, read.problems, &read.refused)
 }
 
 /// Reads a form's canonical JSON and compiles it, checking it as thoroughly as a
 /// spreadsheet (the JSON may come from anywhere).
 pub fn load_json(json: &str) -> Result<CompiledForm, FormError> {
     let form = Form::from_json(json)?;
-    let problems = check(&form);
-    compile(form, problems)
+    let mut problems = check(&form);
+    problems.extend(super::attach::missing_tables(&form));
+    compile(form, problems, &[])
 }
 
-fn compile(form: Form, mut problems: Vec<Problem>) -> Result<CompiledForm, FormError> {
+/// Compiles a form read with `problems`; `refused` names rows the reader left out (a
+/// reference to one is the same mistake again, not a new one).
+fn compile(
+    form: Form,
+    mut problems: Vec<Problem>,
+    refused: &[String],
+) -> Result<CompiledForm, FormError> {
     match CompiledForm::compile(form) {
         Ok(compiled) if problems.is_empty() => Ok(compiled),
         Ok(_) => Err(FormError::Invalid { problems }),
@@ -40,10 +59,15 @@ fn compile(form: Form, mut problems: Vec<Problem>) -> Result<CompiledForm, FormE
                 .iter()
                 .map(|p| (p.sheet.clone(), p.row, p.column.clone()))
                 .collect();
-            problems.extend(
-                more.into_iter()
-                    .filter(|p| !cells.contains(&(p.sheet.clone(), p.row, p.column.clone()))),
-            );
+            let cascades = |p: &Problem| {
+                refused.iter().any(|name| {
+                    p.message
+                        .starts_with(&format!("unknown question ${{{name}}} "))
+                })
+            };
+            problems.extend(more.into_iter().filter(|p| {
+                !cells.contains(&(p.sheet.clone(), p.row, p.column.clone())) && !cascades(p)
+            }));
             sort(&mut problems);
             Err(FormError::Invalid { problems })
         }

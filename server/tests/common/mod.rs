@@ -1,7 +1,7 @@
 //! Test harness of the server's tests: the shared test support (`branchbook-testing`: a
 //! real server on SQLite or PostgreSQL, its async client, the test data), plus what only
 //! these tests need: one test per store, the server started as a program, a private
-//! PostgreSQL cluster, and the whole story of a branch.
+//! PostgreSQL cluster, a browser for the console, and the whole story of a branch.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -11,6 +11,7 @@
 )]
 
 pub mod cluster;
+pub mod console;
 pub mod program;
 pub mod story;
 
