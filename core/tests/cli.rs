@@ -58,6 +58,48 @@ fn check_prints_a_summary_of_a_sound_form() {
 }
 
 #[test]
+fn check_refuses_an_expression_of_100000_terms_without_aborting() {
+    let dir = tempfile::tempdir().unwrap();
+    // A spreadsheet cell holds at most 32,767 characters: 2,500 terms fill one.
+    let long = vec!["${a} = 1"; 2_500].join(" and ");
+    let path = write_form(
+        dir.path(),
+        "long.xlsx",
+        &[
+            &["type", "name", "label", "relevant"],
+            &["integer", "a", "A", ""],
+            &["text", "b", "B", &long],
+        ],
+    );
+    let out = branchbook(&["form", "check", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("survey row 3, column relevant: the expression is too long"),
+        "{text}"
+    );
+    // Canonical JSON has no cell limit: 100,000 terms (900 KB) in one expression.
+    let short = write_form(
+        dir.path(),
+        "short.xlsx",
+        &[
+            &["type", "name", "label", "relevant"],
+            &["integer", "a", "A", ""],
+            &["text", "b", "B", "${a} = 1"],
+        ],
+    );
+    let json = stdout(&branchbook(&["form", "convert", short.to_str().unwrap()]));
+    let huge = vec!["${a} = 1"; 100_000].join(" and ");
+    let json = json.replace("\"${a} = 1\"", &format!("\"{huge}\""));
+    let path = dir.path().join("long.json");
+    std::fs::write(&path, json).unwrap();
+    let out = branchbook(&["form", "check", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("the expression is too long"), "{text}");
+}
+
+#[test]
 fn check_lists_every_problem_with_its_place_and_fails() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_form(
@@ -178,4 +220,53 @@ fn files_that_are_not_forms_and_bad_usage() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("usage:"));
     }
+}
+
+#[test]
+fn check_reads_the_files_a_form_names_from_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = write_form(
+        dir.path(),
+        "villages.xlsx",
+        &[
+            &["type", "name", "label", "calculation"],
+            &[
+                "select_one_from_file villages.csv",
+                "village",
+                "Village",
+                "",
+            ],
+            &[
+                "calculate",
+                "head",
+                "",
+                "pulldata('heads', 'head', 'name', ${village})",
+            ],
+            &["note", "n", "Head: ${head}", ""],
+        ],
+    );
+    let out = branchbook(&["form", "check", form.to_str().unwrap()]);
+    let text = String::from_utf8(out.stderr.clone()).unwrap() + &stdout(&out);
+    assert_eq!(out.status.code(), Some(1));
+    for missing in [
+        "'villages.csv' (its choices)",
+        "'heads.csv' (the table pulldata() reads)",
+    ] {
+        assert!(text.contains(missing), "{missing} in\n{text}");
+    }
+    std::fs::write(dir.path().join("villages.csv"), "name,label\nv1,Bản Một\n").unwrap();
+    std::fs::write(dir.path().join("heads.csv"), "name,head\nv1,Thào Thị Dợ\n").unwrap();
+    let out = branchbook(&["form", "convert", form.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let form = Form::from_json(&stdout(&out)).unwrap();
+    assert_eq!(form.choices["villages.csv"].choices[0].name, "v1");
+    assert_eq!(
+        form.data["heads"].lookup("head", "name", "v1"),
+        "Thào Thị Dợ"
+    );
 }

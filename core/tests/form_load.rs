@@ -51,11 +51,10 @@ fn structural_and_expression_problems_come_together_in_order() {
             &["text", "nick", "Nickname", "${agee} > 3", ""],
             &["integer", "age", "Age again", "", ""],
             &["calculate", "twice", "", "", "${age} * * 2"],
-            &["calculate", "fruit", "", "", "pulldata('f', 'a', 'b', 'c')"],
+            &["calculate", "fruit", "", "", "lookup('f', 'a', 'b', 'c')"],
         ],
         &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]],
     );
-    // Through JSON the reader's refusal of pulldata() is gone, so the engine names it.
     let found = problems(load_json(&json));
     let places: Vec<(u32, &str)> = found.iter().map(|p| (p.row, p.column.as_str())).collect();
     assert_eq!(
@@ -70,7 +69,7 @@ fn structural_and_expression_problems_come_together_in_order() {
     );
     assert!(found[0].message.contains("${agee}"), "{}", found[0].message);
     assert!(found[1].message.contains("already used"));
-    assert!(found[3].message.contains("pulldata"));
+    assert!(found[3].message.contains("unknown function lookup()"));
 }
 
 #[test]
@@ -80,7 +79,7 @@ fn a_cell_the_reader_refused_is_reported_once() {
     ws.set_name("survey").unwrap();
     let rows: [[&str; 4]; 3] = [
         ["type", "name", "label", "calculation"],
-        ["calculate", "fruit", "", "pulldata('f', 'a', 'b', 'c')"],
+        ["calculate", "fruit", "", "count(instance('f')/root/item)"],
         ["note", "n", "Fruit: ${fruit}", ""],
     ];
     for (r, row) in rows.iter().enumerate() {
@@ -94,7 +93,11 @@ fn a_cell_the_reader_refused_is_reported_once() {
         Some("fruit"),
     ));
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].message.starts_with("pulldata() is not supported"));
+    assert!(
+        found[0]
+            .message
+            .starts_with("instance(...) is not supported")
+    );
 }
 
 #[test]
@@ -118,4 +121,36 @@ fn json_forms_get_the_structural_checks_too() {
 fn files_that_are_not_forms_fail_as_a_whole() {
     assert!(matches!(load_xlsx(b"nope"), Err(FormError::NotXlsx { .. })));
     assert!(matches!(load_json("nope"), Err(FormError::Json { .. })));
+}
+
+#[test]
+fn an_expression_too_long_for_the_stack_is_a_problem_at_its_cell() {
+    // 100,000 `and` terms (600 KB): refused by the parser's size bound with the cell's
+    // place, on a phone-sized thread stack, instead of aborting the process.
+    let long = vec!["${age} > 1"; 100_000].join(" and ");
+    let tall = vec!["${age}"; 300].join(" + ");
+    let json = json_of(
+        &[
+            &["type", "name", "label", "relevant", "calculation"],
+            &["integer", "age", "Age", "", ""],
+            &["text", "nick", "Nickname", &long, ""],
+            &["calculate", "sum", "", "", &tall],
+        ],
+        &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]],
+    );
+    let found = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || problems(load_json(&json)))
+        .unwrap()
+        .join()
+        .unwrap();
+    let places: Vec<(u32, &str)> = found.iter().map(|p| (p.row, p.column.as_str())).collect();
+    assert_eq!(places, [(3, "relevant"), (4, "calculation")], "{found:#?}");
+    assert!(
+        found[0].message.contains("too long"),
+        "{}",
+        found[0].message
+    );
+    assert!(found[0].message.len() < 1000, "{}", found[0].message);
+    assert!(found[1].message.contains("operations in a chain"));
 }

@@ -551,7 +551,7 @@ fn the_form_id_falls_back_to_the_callers_name_or_is_a_problem() {
 }
 
 #[test]
-fn parameters_are_key_value_pairs_and_only_max_pixels_is_known() {
+fn parameters_are_key_value_pairs_accepted_per_type() {
     let read = read(
         &[
             &["type", "name", "label", "parameters"],
@@ -574,7 +574,10 @@ fn parameters_are_key_value_pairs_and_only_max_pixels_is_known() {
         [at("survey", 3, "parameters")]
     );
     assert_eq!(
-        located(&read.problems, "parameter 'randomize'"),
+        located(
+            &read.problems,
+            "parameter 'randomize' is not supported: this type takes no parameters"
+        ),
         [at("survey", 4, "parameters")]
     );
     assert_eq!(
@@ -773,10 +776,8 @@ fn select_problems_list_missing_unknown_empty_and_duplicate_choices() {
         located(&read.problems, "has no list_name"),
         [at("choices", 6, "list_name")]
     );
-    assert_eq!(
-        located(&read.problems, "'maybe' of list 'yn' has no label"),
-        [at("choices", 7, "label")]
-    );
+    // A choice without a label shows its name, as pyxform allows (with a warning).
+    assert_eq!(located(&read.problems, "has no label"), []);
     assert_eq!(
         located(&read.problems, "contains a space"),
         [at("choices", 8, "name")]
@@ -797,7 +798,7 @@ fn unknown_and_unsupported_types_and_features() {
             &["text", "inside", "Inside", "", ""],
             &["end loop", "", "", "", ""],
             &["", "f", "F", "", ""],
-            &["range", "g", "G", "", ""],
+            &["rank things", "g", "G", "", ""],
             &["geotrace", "h", "H", "", ""],
         ],
         YES_NO,
@@ -811,11 +812,17 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 3, "type")]
     );
     assert_eq!(
-        located(&read.problems, "external file"),
+        located(
+            &read.problems,
+            "needs the file 'villages.csv' (its choices)"
+        ),
         [at("survey", 4, "type")]
     );
     assert_eq!(
-        located(&read.problems, "pulldata() is not supported"),
+        located(
+            &read.problems,
+            "needs the file 'f.csv' (the table pulldata() reads)"
+        ),
         [at("survey", 5, "calculation")]
     );
     assert_eq!(
@@ -831,7 +838,7 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 10, "type")]
     );
     assert_eq!(
-        located(&read.problems, "type 'range' is not supported"),
+        located(&read.problems, "type 'rank' is not supported"),
         [at("survey", 11, "type")]
     );
     assert_eq!(
@@ -841,7 +848,7 @@ fn unknown_and_unsupported_types_and_features() {
     assert_eq!(read.problems.len(), 9, "{:#?}", read.problems);
     // Rows that were refused are not in the form; a refused loop takes its rows with it.
     let names: Vec<&str> = read.form.fields().iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["d", "e"]);
+    assert_eq!(names, ["c", "d", "e"]);
 }
 
 #[test]
@@ -1227,4 +1234,196 @@ fn allow_choice_duplicates_lets_a_cascade_repeat_a_name_under_two_parents() {
         (sub.data["district"].as_str(), sub.data["commune"].as_str()),
         (Some("si_ma_cai"), Some("thanh_binh"))
     );
+}
+
+#[test]
+fn device_metadata_is_kept_and_phone_number_is_digits() {
+    let form = read_ok(
+        &[
+            &["type", "name", "label"],
+            &["phonenumber", "pn", ""],
+            &["simserial", "sim", ""],
+            &["subscriberid", "sub", ""],
+            &["email", "mail", ""],
+            &["audit", "audit", ""],
+            &["phone number", "contact", "Contact number"],
+        ],
+        &[],
+    );
+    let kinds: Vec<(&str, FieldKind)> = form
+        .fields()
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("pn", FieldKind::Meta(MetaKind::PhoneNumber)),
+            ("sim", FieldKind::Meta(MetaKind::SimSerial)),
+            ("sub", FieldKind::Meta(MetaKind::SubscriberId)),
+            ("mail", FieldKind::Meta(MetaKind::Email)),
+            ("audit", FieldKind::Meta(MetaKind::Audit)),
+            ("contact", FieldKind::Text),
+        ]
+    );
+    assert_eq!(
+        field(&form, "contact").constraint.as_deref(),
+        Some(r"regex(., '^\d*$')")
+    );
+}
+
+#[test]
+fn range_is_a_number_kept_to_start_end_and_step() {
+    let read = read(
+        &[
+            &["type", "name", "label", "parameters", "constraint"],
+            &["range", "plain", "P", "", ""],
+            &["range", "half", "H", "start=0 end=5 step=0.5", ""],
+            &["range", "down", "D", "start=10;end=0;step=2", ". != 4"],
+            &["range", "zero_step", "Z", "step=0", ""],
+            &["range", "wide_step", "W", "start=0 end=3 step=5", ""],
+            &["range", "words", "X", "start=low", ""],
+            &["range", "odd", "O", "colour=red", ""],
+        ],
+        &[],
+    );
+    let plain = field(&read.form, "plain");
+    assert_eq!(plain.kind, FieldKind::Integer);
+    let params: Vec<(&str, &str)> = plain
+        .parameters
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(params, [("end", "10"), ("start", "1"), ("step", "1")]);
+    assert!(
+        plain
+            .constraint
+            .as_deref()
+            .unwrap()
+            .contains(". >= 1 and . <= 10")
+    );
+    assert_eq!(field(&read.form, "half").kind, FieldKind::Decimal);
+    let down = field(&read.form, "down").constraint.as_deref().unwrap();
+    assert!(
+        down.starts_with("(. != 4) and . >= 0 and . <= 10"),
+        "{down}"
+    );
+    assert_eq!(
+        located(&read.problems, "step must be more than 0"),
+        [at("survey", 5, "parameters"), at("survey", 6, "parameters")]
+    );
+    assert_eq!(
+        located(&read.problems, "start must be a number, not 'low'"),
+        [at("survey", 7, "parameters")]
+    );
+    assert_eq!(
+        located(&read.problems, "this type takes start, end, step"),
+        [at("survey", 8, "parameters")]
+    );
+    assert_eq!(read.problems.len(), 4, "{:#?}", read.problems);
+}
+
+#[test]
+fn a_choice_list_pasted_twice_is_reported_in_a_few_lines() {
+    let mut choices: Vec<Vec<String>> =
+        vec![vec!["list_name".into(), "name".into(), "label".into()]];
+    for _ in 0..2 {
+        for i in 0..200 {
+            choices.push(vec![
+                "village".into(),
+                format!("v{i}"),
+                format!("Village {i}"),
+            ]);
+        }
+    }
+    let choices: Vec<Vec<&str>> = choices
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let choices: Vec<&[&str]> = choices.iter().map(Vec::as_slice).collect();
+    let read = read(
+        &[
+            &["type", "name", "label"],
+            &["select_one village", "v", "Village"],
+        ],
+        &choices,
+    );
+    let twice = located(&read.problems, "appears twice in list 'village'");
+    assert_eq!(twice.len(), 5, "{:#?}", read.problems);
+    assert_eq!(twice[0], at("choices", 202, "name"));
+    assert_eq!(
+        located(
+            &read.problems,
+            "195 more choices of list 'village' repeat a name"
+        ),
+        [at("choices", 207, "name")]
+    );
+    assert_eq!(read.problems.len(), 6);
+}
+
+#[test]
+fn external_choices_and_choices_from_attached_files() {
+    use branchbook_core::form::{Attachments, read_workbook_with};
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "choice_filter"],
+        &["select_one_external commune", "commune", "Commune", ""],
+        &[
+            "select_one_from_file villages.csv",
+            "village",
+            "Village",
+            "commune=${commune}",
+        ],
+        &[
+            "select_multiple_from_file wells.geojson",
+            "wells",
+            "Wells",
+            "",
+        ],
+    ];
+    let external: &[&[&str]] = &[
+        &["list_name", "name", "label"],
+        &["commune", "c1", "Xã Một"],
+        &["commune", "c2", "Xã Hai"],
+    ];
+    let book = Workbook {
+        sheets: vec![
+            Sheet::new("survey", survey),
+            Sheet::new("external_choices", external),
+            Sheet::new("settings", SETTINGS),
+        ],
+    };
+    let mut files = Attachments::new();
+    files.insert(
+        "villages.csv".into(),
+        "name,label,commune\nv1,Bản Một,c1\nv2,Bản Hai,c2\n".into(),
+    );
+    files.insert(
+        "wells.geojson".into(),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"w1","title":"Giếng 1"},"geometry":{"type":"Point","coordinates":[103.6,22.6]}}]}"#.as_bytes().to_vec(),
+    );
+    let read = read_workbook_with(&book, None, &files);
+    assert_eq!(read.problems, vec![]);
+    let names = |list: &str| -> Vec<String> {
+        read.form.choices[list]
+            .choices
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    assert_eq!(names("commune"), ["c1", "c2"]);
+    assert_eq!(names("villages.csv"), ["v1", "v2"]);
+    assert_eq!(names("wells.geojson"), ["w1"]);
+    assert_eq!(
+        read.form.choices["villages.csv"].choices[1].extra["commune"],
+        "c2"
+    );
+    // The lists travel inside the form: its JSON holds them.
+    assert_eq!(Form::from_json(&read.form.to_json()).unwrap(), read.form);
+    // Without the files, each select names the file it needs, once.
+    let bare = read_workbook_with(&book, None, &Attachments::new());
+    assert_eq!(
+        located(&bare.problems, "needs the file"),
+        [at("survey", 3, "type"), at("survey", 4, "type")]
+    );
+    assert_eq!(bare.problems.len(), 2, "{:#?}", bare.problems);
 }

@@ -5,16 +5,15 @@
 //! is listed below, so a change in behaviour shows up as a failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use branchbook_core::engine::{
-    Answer, CalendarDate, CompiledForm, FormSession, GeoPoint, Page, Question, QuestionKind,
-    TimeOfDay,
+use branchbook_core::form::{
+    Attachments, Form, FormError, Problem, load_xlsx_with, read_xlsx_named,
 };
-use branchbook_core::form::{Form, FormError, Problem, load_xlsx_named, read_xlsx_named};
-use chrono::{TimeZone, Utc};
+use support::fill;
 
 /// What a peer form should do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +31,11 @@ const EXPECTED: &[(&str, Expect)] = &[
         Refused("type 'barcode' is not supported"),
     ),
     ("bad_calc.xlsx", Refused("string literal is not closed")),
-    ("case_insensitivity.xlsx", Refused("select_one_external")),
+    // osm has no widget here; entities are not supported yet.
+    (
+        "case_insensitivity.xlsx",
+        Refused("type 'osm' is not supported"),
+    ),
     // Its settings allow the county 'king' in two states (allow_choice_duplicates).
     ("choice_filter_test.xlsx", Loads),
     ("extra_columns.xlsx", Loads),
@@ -42,10 +45,8 @@ const EXPECTED: &[(&str, Expect)] = &[
         "flat_xlsform_test.xlsx",
         Refused("type 'audio' is not supported"),
     ),
-    (
-        "group.xlsx",
-        Refused("type 'phone number' is not supported"),
-    ),
+    // `phone number`: text with pyxform's digits-only constraint.
+    ("group.xlsx", Loads),
     ("include.xlsx", Refused("type 'include' is not supported")),
     (
         "include_json.xlsx",
@@ -58,7 +59,8 @@ const EXPECTED: &[(&str, Expect)] = &[
         "or_other.xlsx",
         Refused("the choices sheet has no column 'yes'"),
     ),
-    ("pull_data.xlsx", Refused("pulldata() is not supported")),
+    // With its fruits.csv attached (pyxform's test writes the same table).
+    ("pull_data.xlsx", Loads),
     ("specify_other.xlsx", Loads),
     ("survey_no_name.xlsx", Refused("no 'survey' sheet")),
     ("text_and_integer.xlsx", Loads),
@@ -68,6 +70,9 @@ const EXPECTED: &[(&str, Expect)] = &[
     ),
     ("yes_or_no_question.xlsx", Loads),
 ];
+
+/// Files attached to a peer form: (form, file name, contents).
+const ATTACHED: &[(&str, &str, &str)] = &[("pull_data.xlsx", "fruits.csv", "name\nmango\n")];
 
 fn peer_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/peer-forms/pyxform")
@@ -93,104 +98,23 @@ fn run(path: &Path) -> Outcome {
             "{stem}: JSON round trip"
         );
     }
-    match load_xlsx_named(&bytes, Some(&stem)) {
+    let file = path.file_name().unwrap().to_string_lossy().into_owned();
+    let files: Attachments = ATTACHED
+        .iter()
+        .filter(|(form, _, _)| *form == file)
+        .map(|(_, name, text)| (name.to_string(), text.as_bytes().to_vec()))
+        .collect();
+    match load_xlsx_with(&bytes, Some(&stem), &files) {
         Ok(compiled) => match fill(compiled) {
-            Ok(answered) => Outcome::Filled(answered),
+            // The pulled value reached the submission.
+            Ok(filled) if file == "pull_data.xlsx" && filled.data["fruit"] != "mango" => {
+                Outcome::Stuck(format!("fruit not pulled from fruits.csv: {}", filled.data))
+            }
+            Ok(filled) => Outcome::Filled(filled.answered),
             Err(why) => Outcome::Stuck(why),
         },
         Err(e) => Outcome::Refused(e),
     }
-}
-
-/// Answers every question shown with a plausible value, page by page, adds one instance
-/// to each repeat, and finalizes. Returns how many answers were given.
-fn fill(compiled: CompiledForm) -> Result<usize, String> {
-    let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
-    let mut session = FormSession::new(Arc::new(compiled), None, now);
-    let mut answered = 0;
-    for _ in 0..10_000 {
-        let screen = session.screen();
-        match screen.page {
-            Page::End => {
-                let submission = session
-                    .finalize(now)
-                    .map_err(|p| format!("finalize refused: {p:?}"))?;
-                assert!(submission.data.is_object());
-                return Ok(answered);
-            }
-            Page::RepeatPrompt { path, count: 0, .. } => {
-                session
-                    .add_repeat(&path)
-                    .map_err(|e| format!("add_repeat {path}: {e}"))?;
-            }
-            Page::RepeatPrompt { .. } => session.next().map_err(|e| format!("next: {e}"))?,
-            Page::Questions => {
-                let todo = screen
-                    .questions
-                    .iter()
-                    .find(|q| q.value.is_none() && !q.read_only)
-                    .and_then(answer);
-                match todo {
-                    Some((path, value)) => {
-                        session
-                            .set_answer(&path, value)
-                            .map_err(|e| format!("set {path}: {e}"))?;
-                        answered += 1;
-                    }
-                    None => session.next().map_err(|e| format!("next: {e}"))?,
-                }
-            }
-        }
-    }
-    Err("did not reach the end in 10,000 steps".into())
-}
-
-/// A plausible answer to a question, or None for questions that take none.
-fn answer(q: &Question) -> Option<(String, Answer)> {
-    let value = match q.kind {
-        QuestionKind::Text => Answer::Text {
-            value: "Thào Thị Dợ".into(),
-        },
-        QuestionKind::Integer => Answer::Integer { value: 3 },
-        QuestionKind::Decimal => Answer::Decimal { value: 2.5 },
-        QuestionKind::SelectOne => Answer::Choice {
-            name: q.choices.first()?.name.clone(),
-        },
-        QuestionKind::SelectMultiple => Answer::Choices {
-            names: vec![q.choices.first()?.name.clone()],
-        },
-        QuestionKind::Date => Answer::Date {
-            value: CalendarDate {
-                year: 2025,
-                month: 6,
-                day: 1,
-            },
-        },
-        QuestionKind::Time => Answer::Time {
-            value: TimeOfDay {
-                hour: 9,
-                minute: 30,
-                second: 0,
-            },
-        },
-        QuestionKind::DateTime => Answer::DateTime {
-            value: Utc.with_ymd_and_hms(2025, 6, 1, 2, 30, 0).unwrap(),
-        },
-        QuestionKind::Geopoint => Answer::Geopoint {
-            value: GeoPoint {
-                latitude: 22.63,
-                longitude: 103.62,
-                altitude: None,
-                accuracy: Some(5.0),
-            },
-        },
-        QuestionKind::Image => Answer::Photo {
-            sha256: "ab".repeat(32),
-        },
-        QuestionKind::Acknowledge => Answer::Acknowledged,
-        QuestionKind::Note => return None,
-    };
-    Some((q.path.clone(), value))
 }
 
 /// A problem is clear when it says where (a sheet, and a row unless it is about a whole

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod config;
+pub mod console;
 pub mod csv_export;
 pub mod db;
 pub mod error;

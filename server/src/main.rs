@@ -43,8 +43,12 @@ async fn run(config: Config) -> Result<(), ServerError> {
         println!(
             "First start: created the administrator account 'admin' with the one-time password: {password}"
         );
-        println!("Log in with POST /api/v1/office/login, then choose a new password.");
     }
+    // The console's address first: "Listening on" is the last line (scripts wait for it).
+    println!(
+        "Officer console: open http://{}/ in a browser (first start: log in as admin with the password above).",
+        bound.addr
+    );
     println!("Listening on http://{}", bound.addr);
     tracing::info!(addr = %bound.addr, "listening");
     let served = bound.serve(stop_requested()).await;

@@ -196,6 +196,11 @@ fn type_name(kind: &FieldKind) -> String {
             MetaKind::Today => "today",
             MetaKind::DeviceId => "deviceid",
             MetaKind::Username => "username",
+            MetaKind::PhoneNumber => "phonenumber",
+            MetaKind::SimSerial => "simserial",
+            MetaKind::SubscriberId => "subscriberid",
+            MetaKind::Email => "email",
+            MetaKind::Audit => "audit",
         }
         .into(),
     }

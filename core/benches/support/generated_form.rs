@@ -257,5 +257,6 @@ pub fn generated_form() -> Form {
         .into_iter()
         .collect(),
         allow_choice_duplicates: false,
+        data: Default::default(),
     }
 }

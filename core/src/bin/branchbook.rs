@@ -7,10 +7,15 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use branchbook_core::engine::CompiledForm;
-use branchbook_core::form::{FieldKind, Form, FormError, Node, load_json, load_xlsx_named};
+use branchbook_core::form::{
+    Attachments, FieldKind, Form, FormError, MAX_ATTACHMENT_BYTES, Node, load_json, load_xlsx_with,
+    needed_files, read_xlsx_named,
+};
 
 const USAGE: &str = "usage:
   branchbook form check FILE.xlsx|FILE.json   print the form's problems, or a summary when it has none
+                                              (files the form names, e.g. villages.csv, are read
+                                              from the folder FILE.xlsx is in)
   branchbook form convert FILE.xlsx            print the form's canonical JSON";
 
 fn main() -> ExitCode {
@@ -92,7 +97,38 @@ fn read(path: &Path) -> Result<Result<CompiledForm, FormError>, String> {
         return Ok(load_json(&text));
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    Ok(load_xlsx_named(&bytes, stem.as_deref()))
+    let files = match read_xlsx_named(&bytes, stem.as_deref()) {
+        Ok(read) => attachments_beside(path, &needed_files(&read.form)),
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(load_xlsx_with(&bytes, stem.as_deref(), &files))
+}
+
+/// The files a form needs, read from the folder the form is in (as pyxform and ODK
+/// Central expect them: beside the form, by name). A name with a path in it is not
+/// looked for; a file is read no further than one byte past the limit (the loader then
+/// says it is too large); a file that is not there is left for the loader to name.
+fn attachments_beside(form: &Path, names: &[String]) -> Attachments {
+    use std::io::Read;
+    let dir = form.parent().unwrap_or(Path::new("."));
+    let mut files = Attachments::new();
+    for name in names {
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(dir.join(name)) else {
+            continue;
+        };
+        let mut bytes = Vec::new();
+        if file
+            .take(MAX_ATTACHMENT_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .is_ok()
+        {
+            files.insert(name.clone(), bytes);
+        }
+    }
+    files
 }
 
 /// Counts of what a form holds, for the summary.

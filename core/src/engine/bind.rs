@@ -70,9 +70,8 @@ impl Binder<'_> {
     pub fn expression(&self, text: &str, site: &Site<'_>) -> Result<Expr<Bound>, Vec<Problem>> {
         let parsed = match literal_boolean(text) {
             Some(b) => Expr::Call(if b { Func::True } else { Func::False }, Vec::new()),
-            None => {
-                expr::parse(text).map_err(|e| vec![problem(site, format!("{e} in `{text}`"))])?
-            }
+            None => expr::parse(text)
+                .map_err(|e| vec![problem(site, format!("{e} in `{}`", shortened(text)))])?,
         };
         parsed.try_map_refs(&mut |r, role| {
             self.reference(r, role, site).map_err(|m| problem(site, m))
@@ -243,6 +242,17 @@ fn choice_column(name: &str, columns: &[String], at: usize) -> Result<Bound, Str
 
 fn common_prefix(a: &[NodeId], b: &[NodeId]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// Most characters of an expression quoted in a problem: enough to recognise it.
+const QUOTED_CHARS: usize = 200;
+
+/// The expression as quoted in a problem, cut after [`QUOTED_CHARS`] characters.
+fn shortened(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+        None => text.into(),
+    }
 }
 
 fn problem(site: &Site<'_>, message: String) -> Problem {

@@ -520,7 +520,13 @@ impl MetaValues {
             MetaKind::Today => &self.today,
             MetaKind::DeviceId => &self.device_id,
             MetaKind::Username => &self.username,
-            MetaKind::End => "",
+            // `end` is filled on finalizing; the others are kept empty (see MetaKind).
+            MetaKind::End
+            | MetaKind::PhoneNumber
+            | MetaKind::SimSerial
+            | MetaKind::SubscriberId
+            | MetaKind::Email
+            | MetaKind::Audit => "",
         }
     }
 }
@@ -710,6 +716,13 @@ impl Env<Bound> for Ctx<'_> {
 
     fn utc_offset(&self) -> FixedOffset {
         self.world.offset
+    }
+
+    fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String {
+        let data = &self.world.form.form().data;
+        data.get(table)
+            .map_or("", |t| t.lookup(column, key_column, key))
+            .to_owned()
     }
 }
 

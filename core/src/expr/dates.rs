@@ -80,6 +80,21 @@ pub fn text_to_days(s: &str) -> Option<f64> {
         .or_else(|| parse_datetime(s).map(datetime_to_days))
 }
 
+/// The fraction of a day of a time of day written `HH:MM`, `HH:MM:SS` or
+/// `HH:MM:SS.sss`, with any zone suffix ignored: `12:00` is 0.5.
+pub fn time_to_day_fraction(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let clock = s
+        .find(|c: char| c == 'Z' || c == '+' || (c == '-' && s.len() > 8))
+        .map_or(s, |i| &s[..i]);
+    let mut parts = clock.split(':');
+    let hour: u32 = parts.next()?.parse().ok()?;
+    let minute: u32 = parts.next()?.parse().ok()?;
+    let second: f64 = parts.next().map_or(Ok(0.0), str::parse).ok()?;
+    let valid = hour < 24 && minute < 60 && (0.0..60.0).contains(&second) && parts.next().is_none();
+    valid.then(|| (f64::from(hour * 3600 + minute * 60) + second) / 86_400.0)
+}
+
 /// A date as `YYYY-MM-DD`.
 pub fn format_iso_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -159,6 +174,15 @@ mod tests {
         assert_eq!(text_to_days("2021-02-30"), None);
         assert_eq!(text_to_days("hello world"), None);
         assert_eq!(text_to_days("12"), None);
+    }
+
+    #[test]
+    fn times_of_day_as_fractions() {
+        assert_eq!(time_to_day_fraction("12:00"), Some(0.5));
+        assert_eq!(time_to_day_fraction("06:00:00.000+07:00"), Some(0.25));
+        assert_eq!(time_to_day_fraction("18:00:00Z"), Some(0.75));
+        assert_eq!(time_to_day_fraction("25:00"), None);
+        assert_eq!(time_to_day_fraction("noon"), None);
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub trait Env<R> {
     fn now(&self) -> DateTime<Utc>;
     /// The user's time zone, which decides what day `today()` is.
     fn utc_offset(&self) -> FixedOffset;
+    /// `pulldata(table, column, key_column, key)`: `column` of the first row of the form's
+    /// attached `table` whose `key_column` is `key`; "" when there is none.
+    fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String;
 }
 
 /// Evaluates `expr` against `env`.
@@ -224,7 +227,81 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
             }
         }
         Func::Uuid => text(uuid::Uuid::new_v4().to_string()),
+        Func::Random => Value::Number(random_fraction()),
+        Func::FormatDateTime => {
+            let when = local_datetime(&arg(0), env.utc_offset());
+            text(
+                when.map(|t| dates::format_date(t, &string(1)))
+                    .unwrap_or_default(),
+            )
+        }
+        Func::DateTime => Value::DateTime(to_days(&arg(0))),
+        Func::DecimalTime => {
+            Value::Number(dates::time_to_day_fraction(&string(0)).unwrap_or(f64::NAN))
+        }
+        Func::Substring => {
+            let s: Vec<char> = arg(0).to_str().chars().collect();
+            // XPath: characters whose 1-based position p has start <= p < start + length,
+            // both rounded.
+            let start = round(number(1), None);
+            let end = if args.len() > 2 {
+                start + round(number(2), None)
+            } else {
+                f64::INFINITY
+            };
+            text(
+                s.iter()
+                    .enumerate()
+                    .filter(|(i, _)| {
+                        let p = (*i + 1) as f64;
+                        p >= start && p < end
+                    })
+                    .map(|(_, c)| c)
+                    .collect(),
+            )
+        }
+        Func::SubstringBefore => {
+            let (s, t) = (string(0), string(1));
+            text(
+                s.split_once(t.as_str())
+                    .map(|(before, _)| before.to_owned())
+                    .unwrap_or_default(),
+            )
+        }
+        Func::SubstringAfter => {
+            let (s, t) = (string(0), string(1));
+            text(
+                s.split_once(t.as_str())
+                    .map(|(_, after)| after.to_owned())
+                    .unwrap_or_default(),
+            )
+        }
+        Func::Sqrt => Value::Number(number(0).sqrt()),
+        Func::Exp => Value::Number(number(0).exp()),
+        Func::Exp10 => Value::Number(10f64.powf(number(0))),
+        Func::Log => Value::Number(number(0).ln()),
+        Func::Log10 => Value::Number(number(0).log10()),
+        Func::Sin => Value::Number(number(0).sin()),
+        Func::Cos => Value::Number(number(0).cos()),
+        Func::Tan => Value::Number(number(0).tan()),
+        Func::Asin => Value::Number(number(0).asin()),
+        Func::Acos => Value::Number(number(0).acos()),
+        Func::Atan => Value::Number(number(0).atan()),
+        Func::Atan2 => Value::Number(number(0).atan2(number(1))),
+        Func::Pi => Value::Number(std::f64::consts::PI),
+        Func::Pulldata => text(env.pulldata(&string(0), &string(1), &string(2), &string(3))),
+        Func::Checklist => {
+            let (min, max) = (number(0), number(1));
+            let yes = args[2..].iter().filter(|a| eval(a, env).to_bool()).count() as f64;
+            Value::Bool((min < 0.0 || yes >= min) && (max < 0.0 || yes <= max))
+        }
     }
+}
+
+/// A uniformly drawn number in [0, 1) from 53 random bits (of a v4 UUID's random bytes).
+fn random_fraction() -> f64 {
+    let bits = uuid::Uuid::new_v4().as_u128() >> 75;
+    bits as f64 / (1u64 << 53) as f64
 }
 
 /// A day number from a date, a date-time, a number or text holding either.

@@ -110,6 +110,52 @@ functions! {
     Once = "once", 1, Some(1);
     /// `uuid()`: a new random identifier.
     Uuid = "uuid", 0, Some(0);
+    /// `random()`: a number from 0 (included) to 1 (excluded); `once(random())` keeps one.
+    Random = "random", 0, Some(0);
+    /// `format-date-time(instant, format)`: as `format-date`, with the time codes.
+    FormatDateTime = "format-date-time", 2, Some(2);
+    /// `date-time(x)`: a date-time from days since 1970-01-01 or from text.
+    DateTime = "date-time", 1, Some(1);
+    /// `decimal-time(time)`: the fraction of a day a time of day stands for.
+    DecimalTime = "decimal-time", 1, Some(1);
+    /// `substring(s, start, length?)`: XPath's, from 1.
+    Substring = "substring", 2, Some(3);
+    /// `substring-before(s, t)`.
+    SubstringBefore = "substring-before", 2, Some(2);
+    /// `substring-after(s, t)`.
+    SubstringAfter = "substring-after", 2, Some(2);
+    /// `sqrt(x)`.
+    Sqrt = "sqrt", 1, Some(1);
+    /// `exp(x)`: e to the power x.
+    Exp = "exp", 1, Some(1);
+    /// `exp10(x)`: 10 to the power x.
+    Exp10 = "exp10", 1, Some(1);
+    /// `log(x)`: the natural logarithm.
+    Log = "log", 1, Some(1);
+    /// `log10(x)`.
+    Log10 = "log10", 1, Some(1);
+    /// `sin(x)` (radians).
+    Sin = "sin", 1, Some(1);
+    /// `cos(x)` (radians).
+    Cos = "cos", 1, Some(1);
+    /// `tan(x)` (radians).
+    Tan = "tan", 1, Some(1);
+    /// `asin(x)`.
+    Asin = "asin", 1, Some(1);
+    /// `acos(x)`.
+    Acos = "acos", 1, Some(1);
+    /// `atan(x)`.
+    Atan = "atan", 1, Some(1);
+    /// `atan2(y, x)`.
+    Atan2 = "atan2", 2, Some(2);
+    /// `pi()`.
+    Pi = "pi", 0, Some(0);
+    /// `pulldata(table, column, key_column, key)`: a value from a CSV file attached to
+    /// the form (read into it when it was loaded).
+    Pulldata = "pulldata", 4, Some(4);
+    /// `checklist(min, max, ...)`: whether the number of true arguments is within
+    /// min..max (-1 means no bound).
+    Checklist = "checklist", 2, None;
 }
 
 impl Func {
@@ -141,7 +187,7 @@ mod tests {
             assert_eq!(Func::from_name(f.name()), Some(f));
             assert!(seen.insert(f.name()));
         }
-        assert_eq!(Func::from_name("pulldata"), None);
+        assert_eq!(Func::from_name("no-such-function"), None);
         assert_eq!(Func::If.arity(), (3, Some(3)));
         assert_eq!(Func::Concat.arity(), (0, None));
     }

@@ -67,7 +67,12 @@ pub(crate) struct Token {
     pub offset: usize,
 }
 
-/// Tokenizes a whole expression.
+/// Most tokens (names, values, operators, brackets) in one expression: far beyond any
+/// real form (a sum of 500 fields has 1,000), and a bound on the work and memory any
+/// expression can ask for.
+pub(crate) const MAX_TOKENS: usize = 4096;
+
+/// Tokenizes a whole expression, refusing one of more than [`MAX_TOKENS`] tokens.
 pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
     let chars: Vec<char> = src.chars().collect();
     let mut out = Vec::new();
@@ -75,6 +80,14 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
     while i < chars.len() {
         let c = chars[i];
         let start = i;
+        if out.len() >= MAX_TOKENS {
+            return Err(ParseError {
+                offset: start,
+                message: format!(
+                    "the expression is too long: more than {MAX_TOKENS} names, values and operators"
+                ),
+            });
+        }
         if c.is_whitespace() {
             i += 1;
             continue;

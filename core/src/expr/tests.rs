@@ -89,6 +89,17 @@ impl Env<String> for TestEnv {
     fn utc_offset(&self) -> FixedOffset {
         FixedOffset::east_opt(7 * 3600).unwrap()
     }
+    fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String {
+        // One table, `fruits`: name -> colour.
+        let rows = [("mango", "yellow"), ("lime", "green")];
+        match (table, column, key_column) {
+            ("fruits", "colour", "name") => rows
+                .iter()
+                .find(|(n, _)| *n == key)
+                .map_or(String::new(), |(_, c)| (*c).to_owned()),
+            _ => String::new(),
+        }
+    }
 }
 
 fn bind(src: &str) -> Expr<String> {
@@ -364,6 +375,70 @@ fn dates() {
     assert_eq!(s("format-date(${empty}, '%Y')"), "");
     assert!(b("${dob} = date('2000-03-01')"));
     assert!(!b("${empty} < today()"), "no date is not before today");
+    assert_eq!(
+        s("format-date-time(${when}, '%Y-%m-%d %H:%M:%S')"),
+        "2024-03-05 16:07:08"
+    );
+    assert_eq!(s("format-date-time(now(), '%H:%M')"), "03:00", "in UTC+7");
+    assert_eq!(s("date-time(1.25)"), "1970-01-02T06:00:00.000Z");
+    assert_eq!(
+        s("date-time('2024-03-05T09:07:08Z')"),
+        "2024-03-05T09:07:08.000Z"
+    );
+    assert_eq!(n("decimal-time('18:00:00.000+07:00')"), 0.75);
+    assert!(n("decimal-time('noon')").is_nan());
+}
+
+#[test]
+fn pulldata_reads_the_environments_tables() {
+    assert_eq!(s("pulldata('fruits', 'colour', 'name', 'lime')"), "green");
+    assert_eq!(
+        s("pulldata('fruits', 'colour', 'name', concat('man', 'go'))"),
+        "yellow"
+    );
+    assert_eq!(s("pulldata('fruits', 'colour', 'name', 'kiwi')"), "");
+    assert_eq!(s("pulldata('veg', 'colour', 'name', 'lime')"), "");
+}
+
+#[test]
+fn math_functions() {
+    assert_eq!(n("sqrt(16)"), 4.0);
+    assert!(n("sqrt(-1)").is_nan());
+    assert_eq!(n("exp(0)"), 1.0);
+    assert_eq!(n("exp10(2)"), 100.0);
+    assert_eq!(n("log(exp(2))"), 2.0);
+    assert_eq!(n("log10(1000)"), 3.0);
+    assert_eq!(n("round(sin(pi() div 2), 6)"), 1.0);
+    assert_eq!(n("round(cos(0), 6)"), 1.0);
+    assert_eq!(n("round(tan(0), 6)"), 0.0);
+    assert_eq!(n("round(asin(1) * 2 - pi(), 9)"), 0.0);
+    assert_eq!(n("acos(1)"), 0.0);
+    assert_eq!(n("round(atan(1) * 4 - pi(), 9)"), 0.0);
+    assert_eq!(n("round(atan2(1, 1) * 4 - pi(), 9)"), 0.0);
+    assert!(n("log('x')").is_nan());
+}
+
+#[test]
+fn random_numbers_are_fractions_and_vary() {
+    let draws: Vec<f64> = (0..50).map(|_| n("random()")).collect();
+    assert!(draws.iter().all(|d| (0.0..1.0).contains(d)), "{draws:?}");
+    assert!(draws.windows(2).any(|w| w[0] != w[1]));
+    // once() keeps the field's value when it has one.
+    assert_eq!(s("once(random())"), "cur");
+}
+
+#[test]
+fn more_text_and_list_functions() {
+    assert_eq!(s("substring('12345', 2, 3)"), "234");
+    assert_eq!(s("substring('12345', 1.5, 2.6)"), "234", "XPath rounds");
+    assert_eq!(s("substring('12345', 0, 3)"), "12");
+    assert_eq!(s("substring('Thào', 3)"), "ào");
+    assert_eq!(s("substring-before('1999/04/01', '/')"), "1999");
+    assert_eq!(s("substring-after('1999/04/01', '/')"), "04/01");
+    assert_eq!(s("substring-after('abc', 'x')"), "");
+    assert!(b("checklist(1, 2, true(), false(), 1 = 1)"));
+    assert!(!b("checklist(3, -1, true(), false(), 1 = 1)"));
+    assert!(b("checklist(-1, -1)"));
 }
 
 #[test]
@@ -380,8 +455,8 @@ fn every_function_parses_at_its_arity_and_evaluates() {
         };
         let src = format!("{}({})", f.name(), args.join(", "));
         let text = with_env(&src, &env, |v| v.into_string());
-        // uuid() is the only function whose result cannot be predicted.
-        if f != Func::Uuid {
+        // uuid() and random() are the only functions whose result cannot be predicted.
+        if f != Func::Uuid && f != Func::Random {
             assert_eq!(
                 text,
                 with_env(&src, &env, |v| v.into_string()),
@@ -420,4 +495,113 @@ proptest! {
             let _ = eval(&e, &env).into_string();
         }
     }
+}
+
+/// Runs `f` on a thread with a stack of `kib` KiB: an expression that overflowed it
+/// would abort the whole test binary, not fail an assert.
+fn on_stack<T: Send + 'static>(kib: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(kib * 1024)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// A phone background thread's small stack (iOS gives secondary threads 512 KiB).
+const SMALL_STACK_KIB: usize = 256;
+
+/// Android's default thread stack. Trees as tall as allowed are walked on it: unoptimised
+/// test builds spend about 1 KiB of stack per operator and 5 KiB per nested call when
+/// evaluating (measured), several times what a release build spends.
+const THREAD_STACK_KIB: usize = 1024;
+
+fn chain(terms: usize, op: &str) -> String {
+    vec!["${age} > 1"; terms].join(&format!(" {op} "))
+}
+
+#[test]
+fn long_flat_chains_are_refused_without_exhausting_the_stack() {
+    for (terms, op) in [
+        (10_000, "and"),
+        (50_000, "or"),
+        (100_000, "and"),
+        (10_000, "+"),
+    ] {
+        let src = chain(terms, op);
+        let e = on_stack(SMALL_STACK_KIB, move || parse(&src).unwrap_err());
+        assert!(e.message.contains("too long"), "{terms} {op}: {e}");
+    }
+    // Under the token limit but taller than the tree may grow: refused at the operator.
+    let src = vec!["1"; super::parser::MAX_HEIGHT + 1].join(" + ");
+    let e = on_stack(THREAD_STACK_KIB, move || parse(&src).unwrap_err());
+    assert!(e.message.contains("operations in a chain"), "{e}");
+    assert_eq!(
+        e.offset,
+        src_offset_of_last_plus(super::parser::MAX_HEIGHT + 1)
+    );
+    // Chains inside nested brackets and calls add up.
+    let inner = vec!["1"; 100].join(" + ");
+    let src = format!("(({inner}) + {inner}) + {inner}");
+    let e = on_stack(THREAD_STACK_KIB, move || parse(&src).unwrap_err());
+    assert!(e.message.contains("operations in a chain"), "{e}");
+    let src = format!("concat(1, if(true(), (({inner}) + {inner}) + {inner}, 1))");
+    assert!(on_stack(THREAD_STACK_KIB, move || parse(&src)).is_err());
+    let src = format!("{}1", "-".repeat(super::parser::MAX_HEIGHT + 1));
+    assert!(on_stack(THREAD_STACK_KIB, move || parse(&src)).is_err());
+}
+
+/// Offset of the `+` before the last term of `"1 + 1 + ... + 1"` with `terms` terms.
+fn src_offset_of_last_plus(terms: usize) -> usize {
+    (terms - 1) * 4 - 2
+}
+
+#[test]
+fn the_tallest_accepted_expression_runs_on_a_small_stack() {
+    let height = super::parser::MAX_HEIGHT;
+    // A left-leaning chain and a right-leaning nest of calls, each as tall as allowed.
+    let flat = vec!["${age}"; height].join(" + ");
+    // Calls nested as deeply as allowed around a chain: a tree nearly as tall.
+    let nested = format!(
+        "{}{}{}",
+        "number(".repeat(60),
+        vec!["${age}"; height - 61].join(" + "),
+        ")".repeat(60)
+    );
+    let longest = chain(1000, "and");
+    let results = on_stack(THREAD_STACK_KIB, move || {
+        let mut out = Vec::new();
+        for src in [&flat, &nested, &longest] {
+            let parsed = parse(src).map_err(|e| e.to_string());
+            let Ok(parsed) = parsed else {
+                out.push(Err(parsed.unwrap_err()));
+                continue;
+            };
+            let printed = parsed.to_string();
+            let copy = parsed.clone();
+            assert!(copy == parsed);
+            let mut refs = 0;
+            parsed.visit_refs(&mut |_, _| refs += 1);
+            let bound = bind(src);
+            let value = eval(&bound, &TestEnv::new()).into_string();
+            drop((copy, parsed, bound));
+            out.push(Ok((refs, value, printed.len())));
+        }
+        out
+    });
+    assert_eq!(
+        results[0].as_ref().map(|r| (r.0, r.1.as_str())),
+        Ok((height, &*format!("{}", 35 * height)))
+    );
+    let nested_sum = format!("{}", 35 * (height - 61));
+    assert_eq!(
+        results[1].as_ref().map(|r| r.1.as_str()),
+        Ok(nested_sum.as_str())
+    );
+    // 1,000 terms make a tree taller than allowed: refused, cleanly.
+    assert!(
+        results[2].as_ref().is_err_and(|e| e.contains("too long")),
+        "{:?}",
+        results[2]
+    );
 }

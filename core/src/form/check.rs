@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::attach::is_file_list;
 use super::{ChoiceList, Field, FieldKind, Form, Node, Problem, Source};
 
 /// Every structural problem of `form`, in the order met.
@@ -138,7 +139,8 @@ fn check_field(form: &Form, field: &Field, problems: &mut Vec<Problem>) {
                     "type",
                     format!("select '{}' has no choice list", field.name),
                 ));
-            } else if !form.choices.contains_key(list) {
+            } else if !form.choices.contains_key(list) && !is_file_list(list) {
+                // (A file's list is missing only when the file is: reported by `attach`.)
                 problems.push(at(
                     src,
                     "type",
@@ -183,8 +185,13 @@ fn shows_a_label(kind: &FieldKind) -> bool {
     )
 }
 
+/// How many repeated choice names are reported one by one before the rest are counted
+/// in one line (a list pasted twice would otherwise give a line per choice).
+const DUPLICATES_SHOWN: usize = 5;
+
 fn check_list(list: &ChoiceList, allow_duplicates: bool, problems: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, &Source> = HashMap::new();
+    let mut duplicates: Vec<(&Source, &str, u32)> = Vec::new();
     if list.choices.is_empty() {
         problems.push(Problem {
             sheet: "choices".into(),
@@ -212,27 +219,35 @@ fn check_list(list: &ChoiceList, allow_duplicates: bool, problems: &mut Vec<Prob
             ));
         }
         if let Some(first) = seen.get(choice.name.as_str()).filter(|_| !allow_duplicates) {
-            problems.push(at(
-                src,
-                "name",
-                format!(
-                    "the choice '{}' appears twice in list '{}' (also at row {}): each answer must mean one choice, so choice names must be unique in a list",
-                    choice.name, list.name, first.row
-                ),
-            ));
+            duplicates.push((src, &choice.name, first.row));
         } else {
             seen.insert(&choice.name, src);
         }
-        if choice.label.is_empty() {
-            problems.push(at(
-                src,
-                "label",
-                format!(
-                    "the choice '{}' of list '{}' has no label",
-                    choice.name, list.name
-                ),
-            ));
-        }
+        // A choice without a label shows its name (pyxform only warns).
+    }
+    for &(src, name, first) in duplicates.iter().take(DUPLICATES_SHOWN) {
+        problems.push(at(
+            src,
+            "name",
+            format!(
+                "the choice '{name}' appears twice in list '{}' (also at row {first}): each answer must mean one choice, so choice names must be unique in a list",
+                list.name
+            ),
+        ));
+    }
+    if let Some(&(src, _, _)) = duplicates.get(DUPLICATES_SHOWN) {
+        let last = duplicates.last().map_or(src.row, |d| d.0.row);
+        problems.push(at(
+            src,
+            "name",
+            format!(
+                "{} more choices of list '{}' repeat a name used above it (rows {} to {}): was the list pasted twice?",
+                duplicates.len() - DUPLICATES_SHOWN,
+                list.name,
+                src.row,
+                last
+            ),
+        ));
     }
 }
 

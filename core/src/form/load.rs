@@ -1,9 +1,9 @@
 //! Loading a form: read it, then compile it with the engine, and report every problem of
 //! both steps at once, so an author fixes them all in one pass.
 
-use super::check::check;
 #[cfg(feature = "xlsx")]
-use super::read_xlsx_named;
+use super::Attachments;
+use super::check::check;
 use super::{Form, FormError, Problem};
 use crate::engine::CompiledForm;
 
@@ -17,7 +17,19 @@ pub fn load_xlsx(bytes: &[u8]) -> Result<CompiledForm, FormError> {
 /// Like [`load_xlsx`], with a form id for when the settings sheet has none.
 #[cfg(feature = "xlsx")]
 pub fn load_xlsx_named(bytes: &[u8], fallback_id: Option<&str>) -> Result<CompiledForm, FormError> {
-    let read = read_xlsx_named(bytes, fallback_id)?;
+    load_xlsx_with(bytes, fallback_id, &Attachments::new())
+}
+
+/// Like [`load_xlsx_named`], with the files attached to the form (CSV for
+/// `select_one_from_file` and `pulldata()`, GeoJSON for `select_one_from_file`).
+#[cfg(feature = "xlsx")]
+pub fn load_xlsx_with(
+    bytes: &[u8],
+    fallback_id: Option<&str>,
+    files: &Attachments,
+) -> Result<CompiledForm, FormError> {
+    let book = super::workbook_from_xlsx(bytes)?;
+    let read = super::read::read_workbook_with(&book, fallback_id, files);
     compile(read.form, read.problems)
 }
 
@@ -25,7 +37,8 @@ pub fn load_xlsx_named(bytes: &[u8], fallback_id: Option<&str>) -> Result<Compil
 /// spreadsheet (the JSON may come from anywhere).
 pub fn load_json(json: &str) -> Result<CompiledForm, FormError> {
     let form = Form::from_json(json)?;
-    let problems = check(&form);
+    let mut problems = check(&form);
+    problems.extend(super::attach::missing_tables(&form));
     compile(form, problems)
 }
 

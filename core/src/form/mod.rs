@@ -1,6 +1,7 @@
 //! Survey forms: the XLSForm model that every other part of the core works from, how it
 //! is read (from .xlsx and from its canonical JSON) and how it is checked.
 
+mod attach;
 mod check;
 mod choices;
 mod columns;
@@ -20,17 +21,18 @@ mod walk;
 #[cfg(feature = "xlsx")]
 mod xlsx;
 
+pub use attach::{Attachments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_ROWS, needed_files};
 pub use check::is_valid_name;
 pub use error::FormError;
 pub use load::load_json;
 #[cfg(feature = "xlsx")]
-pub use load::{load_xlsx, load_xlsx_named};
+pub use load::{load_xlsx, load_xlsx_named, load_xlsx_with};
 pub use model::{
-    Choice, ChoiceList, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat, Source,
-    Texts,
+    Choice, ChoiceList, DataTable, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat,
+    Source, Texts,
 };
 pub use problem::Problem;
-pub use read::{ReadForm, read_workbook};
+pub use read::{ReadForm, read_workbook, read_workbook_with};
 #[cfg(feature = "xlsx")]
 pub use xlsx::workbook_from_xlsx;
 

@@ -30,6 +30,36 @@ pub struct Form {
     /// choice filter tells them apart). Left out of the JSON when false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub allow_choice_duplicates: bool,
+    /// The tables `pulldata()` reads, by the name it is called with (`fruits` for the
+    /// attachment `fruits.csv`), read from the form's attachments when it was loaded.
+    /// Left out of the JSON when there is none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub data: BTreeMap<String, DataTable>,
+}
+
+/// A table from a CSV attachment: its header and its rows, as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataTable {
+    /// The header row's column names.
+    pub columns: Vec<String>,
+    /// The rows below the header (a row may be shorter than the header).
+    pub rows: Vec<Vec<String>>,
+}
+
+impl DataTable {
+    /// `pulldata()`: the `column` of the first row whose `key_column` is `key`; "" when
+    /// there is no such column or row.
+    pub fn lookup(&self, column: &str, key_column: &str, key: &str) -> &str {
+        let find = |name: &str| self.columns.iter().position(|c| c == name);
+        let (Some(col), Some(key_col)) = (find(column), find(key_column)) else {
+            return "";
+        };
+        self.rows
+            .iter()
+            .find(|r| r.get(key_col).is_some_and(|k| k == key))
+            .and_then(|r| r.get(col))
+            .map_or("", String::as_str)
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -270,6 +300,18 @@ pub enum MetaKind {
     DeviceId,
     /// The account name on the device.
     Username,
+    /// The phone's number (`phonenumber`): kept in the form and left empty, as ODK
+    /// Collect does where the phone forbids reading it (Android 10 and later, iOS).
+    PhoneNumber,
+    /// The SIM card's serial (`simserial`): kept and left empty, like [`MetaKind::PhoneNumber`].
+    SimSerial,
+    /// The subscriber id (`subscriberid`): kept and left empty, like [`MetaKind::PhoneNumber`].
+    SubscriberId,
+    /// The account's e-mail (`email`): kept and left empty (accounts have none).
+    Email,
+    /// `audit`: accepted and kept empty. Branchbook records no question-by-question log
+    /// of the interview (ODK Collect's audit file); the submission still has the field.
+    Audit,
 }
 
 /// A choice list from the choices sheet.

@@ -1,6 +1,10 @@
 //! A workbook of text cells to a form: the survey, choices and settings sheets put
 //! together, languages settled, and every structural problem collected.
 
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use super::attach::{Attachments, attach};
 use super::check::check;
 use super::choices::read_choices;
 use super::columns::{Column, SheetKind, language};
@@ -22,20 +26,25 @@ pub struct ReadForm {
 }
 
 /// Sheets other tools use for features Branchbook does not have.
-const REFUSED_SHEETS: [(&str, &str); 2] = [
-    (
-        "entities",
-        "the entities sheet (creating or updating entity lists) is not supported",
-    ),
-    (
-        "external_choices",
-        "the external_choices sheet is not supported: put the choices on the choices sheet",
-    ),
-];
+const REFUSED_SHEETS: [(&str, &str); 1] = [(
+    "entities",
+    "the entities sheet (creating or updating entity lists) is not supported",
+)];
 
 /// Reads a form from a workbook's cells. `fallback_id` names the form when the settings
 /// sheet has no form_id (pyxform uses the file name).
 pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
+    read_workbook_with(book, fallback_id, &Attachments::new())
+}
+
+/// Like [`read_workbook`], with the files attached to the form (see
+/// [`Attachments`](super::Attachments)): each one the form names is read into it, each
+/// one missing is a problem.
+pub fn read_workbook_with(
+    book: &Workbook,
+    fallback_id: Option<&str>,
+    files: &Attachments,
+) -> ReadForm {
     let mut problems = Vec::new();
     let mut languages: Vec<Language> = Vec::new();
     let mut body = Vec::new();
@@ -75,7 +84,7 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
             body = read_survey(&table, &mut problems);
         }
     }
-    let mut choices = Default::default();
+    let mut choices: BTreeMap<String, super::ChoiceList> = BTreeMap::new();
     if let Some(sheet) = book.sheet("choices") {
         let table = Table::new(sheet, SheetKind::Choices, &mut problems);
         for lang in table.languages() {
@@ -84,6 +93,30 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
             }
         }
         choices = read_choices(&table, &mut problems);
+    }
+    // `select_one_external` lists: the same columns as the choices sheet, kept apart
+    // only because ODK reads them from a file made from this sheet.
+    if let Some(sheet) = book.sheet("external_choices") {
+        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
+        for (name, list) in read_choices(&table, &mut problems) {
+            match choices.entry(name) {
+                Entry::Occupied(taken) => {
+                    let row = list.choices.first().map_or(0, |c| c.source.row);
+                    problems.push(Problem {
+                        sheet: sheet.name.clone(),
+                        row,
+                        column: "list_name".into(),
+                        message: format!(
+                            "the list '{}' is on both the choices and the external_choices sheets; keep one",
+                            taken.key()
+                        ),
+                    });
+                }
+                Entry::Vacant(free) => {
+                    free.insert(list);
+                }
+            }
+        }
     }
     for (name, why) in REFUSED_SHEETS {
         if let Some(sheet) = book
@@ -116,12 +149,14 @@ pub fn read_workbook(book: &Workbook, fallback_id: Option<&str>) -> ReadForm {
         body,
         choices,
         allow_choice_duplicates: settings.allow_choice_duplicates,
+        data: Default::default(),
     };
     if let Some(default) = settings.default_language {
         form.default_language = Some(settle_default_language(&mut form, default));
     }
     // After the languages are settled, so the follow-ups are labelled in each of them.
     add_specify_other(&mut form);
+    problems.extend(attach(&mut form, files));
     problems.extend(check(&form).into_iter().map(|mut p| {
         // Problems not tied to a row name sheets by role: use the author's sheet names.
         if let Some(sheet) = book.sheet(&p.sheet) {

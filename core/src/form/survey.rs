@@ -8,6 +8,7 @@ use super::columns::{Column, TextKind};
 use super::table::{Row, Table};
 use super::types::{RowType, row_type};
 use super::{Field, FieldKind, Group, Node, Problem, Repeat, Source, Texts};
+use crate::expr::number_to_string;
 
 /// A `begin group` / `begin repeat` / `begin loop` waiting for its end.
 struct Open {
@@ -66,6 +67,15 @@ pub(crate) fn read_survey(table: &Table<'_>, problems: &mut Vec<Problem>) -> Vec
             RowType::EndLoop => end(&row, Block::Loop, &mut open, &mut root, problems),
             RowType::Field(kind) => {
                 let field = field(&row, kind, problems);
+                children(&mut open, &mut root).push(Node::Field(Box::new(field)));
+            }
+            RowType::Range => {
+                let field = range(&row, problems);
+                children(&mut open, &mut root).push(Node::Field(Box::new(field)));
+            }
+            RowType::PhoneNumber => {
+                let mut field = field(&row, FieldKind::Text, problems);
+                field.constraint.get_or_insert_with(|| r"regex(., '^\d*$')".into());
                 children(&mut open, &mut root).push(Node::Field(Box::new(field)));
             }
             RowType::SelectWithoutList => problems.push(row.problem(
@@ -173,6 +183,11 @@ fn close(block: Open, open: &mut [Open], root: &mut Vec<Node>) {
 
 fn field(row: &Row<'_, '_>, kind: FieldKind, problems: &mut Vec<Problem>) -> Field {
     let parameters = parameters(row, &kind, problems);
+    field_with(row, kind, parameters)
+}
+
+/// A field from its row, with its parameters already read.
+fn field_with(row: &Row<'_, '_>, kind: FieldKind, parameters: BTreeMap<String, String>) -> Field {
     Field {
         name: row.get(&Column::Name).unwrap_or_default(),
         label: row.texts(TextKind::Label),
@@ -204,11 +219,56 @@ pub(crate) fn flag(value: Option<String>) -> Option<String> {
     }
 }
 
-/// `parameters`: `key=value` pairs separated by spaces, commas or semicolons. Only
-/// `max-pixels` (on images: the longest side a photo is scaled down to) is supported.
+/// `parameters`: `key=value` pairs separated by spaces, commas or semicolons, each
+/// accepted where pyxform accepts it: `max-pixels` on images (the longest side a photo is
+/// scaled down to), `randomize` and `seed` on selects, the accuracies on geopoints, and
+/// `start`, `end`, `step` on ranges (checked by [`range`]).
 fn parameters(
     row: &Row<'_, '_>,
     kind: &FieldKind,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, String> {
+    parameters_of(row, Accepts::from(kind), problems)
+}
+
+/// Which parameters a row's type takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Accepts {
+    Image,
+    Select,
+    Geopoint,
+    Range,
+    None,
+}
+
+impl Accepts {
+    fn from(kind: &FieldKind) -> Accepts {
+        match kind {
+            FieldKind::Image => Accepts::Image,
+            FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. } => Accepts::Select,
+            FieldKind::Geopoint => Accepts::Geopoint,
+            _ => Accepts::None,
+        }
+    }
+
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Accepts::Image => &["max-pixels"],
+            Accepts::Select => &["randomize", "seed"],
+            Accepts::Geopoint => &[
+                "capture-accuracy",
+                "warning-accuracy",
+                "allow-mock-accuracy",
+            ],
+            Accepts::Range => &["start", "end", "step"],
+            Accepts::None => &[],
+        }
+    }
+}
+
+fn parameters_of(
+    row: &Row<'_, '_>,
+    accepts: Accepts,
     problems: &mut Vec<Problem>,
 ) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -225,22 +285,90 @@ fn parameters(
             ));
             continue;
         }
-        match (key.as_str(), kind) {
-            ("max-pixels", FieldKind::Image) => {
-                if value.parse::<u32>().is_ok_and(|n| n > 0) {
-                    out.insert(key, value);
-                } else {
-                    say(format!(
-                        "max-pixels must be a whole number of pixels, not '{value}'"
-                    ));
-                }
+        if !accepts.keys().contains(&key.as_str()) {
+            say(match accepts.keys() {
+                [] => format!("parameter '{key}' is not supported: this type takes no parameters"),
+                keys => format!(
+                    "parameter '{key}' is not supported here: this type takes {}",
+                    keys.join(", ")
+                ),
+            });
+            continue;
+        }
+        let valid = match key.as_str() {
+            "max-pixels" => value.parse::<u32>().is_ok_and(|n| n > 0),
+            "randomize" | "allow-mock-accuracy" => {
+                matches!(value.to_lowercase().as_str(), "true" | "false")
             }
-            _ => say(format!(
-                "parameter '{key}' is not supported here (Branchbook knows only max-pixels, on image questions)"
-            )),
+            "seed" => true,
+            _ => value.parse::<f64>().is_ok_and(f64::is_finite),
+        };
+        if valid {
+            out.insert(key, value);
+        } else {
+            say(match key.as_str() {
+                "max-pixels" => {
+                    format!("max-pixels must be a whole number of pixels, not '{value}'")
+                }
+                "randomize" | "allow-mock-accuracy" => {
+                    format!("{key} must be true or false, not '{value}'")
+                }
+                _ => format!("{key} must be a number, not '{value}'"),
+            });
         }
     }
     out
+}
+
+/// A `range` row: a whole or decimal number (decimal when a parameter has a fraction, as
+/// in pyxform) from `start` to `end` (1 to 10 by default) in steps of `step` (1), kept
+/// to them by a constraint added to the author's own.
+fn range(row: &Row<'_, '_>, problems: &mut Vec<Problem>) -> Field {
+    let mut params = parameters_of(row, Accepts::Range, problems);
+    let mut get = |key: &str, default: f64| {
+        let value = params.get(key).and_then(|v| v.parse::<f64>().ok());
+        let value = value.unwrap_or(default);
+        params.insert(key.to_owned(), number_to_string(value));
+        value
+    };
+    let (start, end, step) = (get("start", 1.0), get("end", 10.0), get("step", 1.0));
+    let whole = [start, end, step].iter().all(|n| n.fract() == 0.0);
+    let kind = if whole {
+        FieldKind::Integer
+    } else {
+        FieldKind::Decimal
+    };
+    let mut field = field_with(row, kind, params);
+    let span = (end - start).abs();
+    if step <= 0.0 || step > span {
+        problems.push(row.problem(
+            &Column::Parameters,
+            format!(
+                "step must be more than 0 and at most the distance from start to end ({}), not {}",
+                number_to_string(span),
+                number_to_string(step)
+            ),
+        ));
+        return field;
+    }
+    let (low, high) = (start.min(end), start.max(end));
+    let [start, step, low, high] = [start, step, low, high].map(number_to_string);
+    let within = format!(
+        ". >= {low} and . <= {high} and abs((. - {start}) div {step} - round((. - {start}) div {step})) < 0.000001"
+    );
+    field.constraint = Some(match field.constraint.take() {
+        Some(own) => format!("({own}) and {within}"),
+        None => {
+            if field.constraint_message.is_empty() {
+                field.constraint_message.0.insert(
+                    String::new(),
+                    format!("Choose a value from {low} to {high}, in steps of {step}."),
+                );
+            }
+            within
+        }
+    });
+    field
 }
 
 /// Splits parameter text into (key, value) pairs; spaces around `=` are allowed.
@@ -288,9 +416,7 @@ fn check_unsupported_columns(row: &Row<'_, '_>, problems: &mut Vec<Problem>) {
 /// Why an expression cannot work in Branchbook, if it reads data from outside the form.
 pub(crate) fn external_data(expr: &str) -> Option<String> {
     let squeezed: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
-    if squeezed.contains("pulldata(") {
-        Some("pulldata() is not supported: Branchbook forms do not read external CSV files".into())
-    } else if squeezed.contains("instance(") {
+    if squeezed.contains("instance(") {
         Some("instance(...) is not supported: Branchbook forms do not read external or secondary data".into())
     } else if squeezed.contains("${last-saved#") {
         Some("${last-saved#...} is not supported: a form does not read earlier submissions".into())
@@ -338,9 +464,9 @@ mod tests {
 
     #[test]
     fn external_data_is_named() {
-        assert!(
-            external_data("pulldata('fruits', 'name', 'name', 'mango')")
-                .is_some_and(|w| w.contains("pulldata"))
+        assert_eq!(
+            external_data("pulldata('fruits', 'name', 'name', 'mango')"),
+            None
         );
         assert!(
             external_data("count(instance('x')/root/item)").is_some_and(|w| w.contains("instance"))

@@ -14,6 +14,10 @@ pub(crate) enum RowType {
     BeginLoop,
     EndLoop,
     Field(FieldKind),
+    /// `range`: a number from `start` to `end` in steps of `step` (its `parameters`).
+    Range,
+    /// `phone number`: text holding digits only (pyxform's constraint `regex(., '^\d*$')`).
+    PhoneNumber,
     /// `select_one` with no list name after it.
     SelectWithoutList,
     /// Words after the list name that mean nothing (`select_one yes_no maybe`).
@@ -42,13 +46,15 @@ const SELECT_MULTIPLE: [&[&str]; 7] = [
     &["select", "multiple"],
     &["select_multiple"],
 ];
-const FROM_FILE: [&[&str]; 6] = [
-    &["select", "one", "from", "file"],
-    &["select", "multiple", "from", "file"],
-    &["select_one_from_file"],
-    &["select_multiple_from_file"],
-    &["select_one_external"],
-    &["select_multiple_external"],
+/// Selects whose choices come from a file attached to the form (the list name is the
+/// file's name) or from the external_choices sheet; `true` for select_multiple.
+const FROM_FILE: [(&[&str], bool); 6] = [
+    (&["select", "one", "from", "file"], false),
+    (&["select", "multiple", "from", "file"], true),
+    (&["select_one_from_file"], false),
+    (&["select_multiple_from_file"], true),
+    (&["select_one_external"], false),
+    (&["select_multiple_external"], true),
 ];
 
 /// Reads a `type` cell (any case, any spacing).
@@ -76,12 +82,16 @@ pub(crate) fn row_type(raw: &str) -> RowType {
         }
         ["begin", "loop", ..] | ["begin_loop", ..] => return RowType::BeginLoop,
         ["end", "loop"] | ["end_loop"] => return RowType::EndLoop,
+        ["phone", "number"] => return RowType::PhoneNumber,
+        ["range"] => return RowType::Range,
         _ => {}
     }
-    if FROM_FILE.iter().any(|p| lower.starts_with(p)) {
-        return unsupported(
-            "choices from an external file or sheet (select_one_from_file, select_one_external) are not supported; put the choices on the choices sheet",
-        );
+    if let Some((p, multiple)) = FROM_FILE.iter().find(|(p, _)| lower.starts_with(p)) {
+        return match &words[p.len()..] {
+            [] => RowType::SelectWithoutList,
+            [list] => select(&[list], &[list], *multiple),
+            [_, rest @ ..] => RowType::SelectTrailing(rest.join(" ")),
+        };
     }
     for (patterns, multiple) in [(&SELECT_ONE[..], false), (&SELECT_MULTIPLE[..], true)] {
         if let Some(p) = patterns.iter().find(|p| lower.starts_with(p)) {
@@ -93,7 +103,7 @@ pub(crate) fn row_type(raw: &str) -> RowType {
             return refused;
         }
         return match lower[0] {
-            "rank" | "osm" | "range" => unsupported_type(lower[0]),
+            "rank" | "osm" => unsupported_type(lower[0]),
             _ => RowType::Unknown,
         };
     }
@@ -134,6 +144,11 @@ fn simple(t: &str) -> RowType {
         "today" => FieldKind::Meta(MetaKind::Today),
         "deviceid" | "imei" | "uri:deviceid" => FieldKind::Meta(MetaKind::DeviceId),
         "username" | "uri:username" => FieldKind::Meta(MetaKind::Username),
+        "phonenumber" | "uri:phonenumber" => FieldKind::Meta(MetaKind::PhoneNumber),
+        "simserial" | "uri:simserial" => FieldKind::Meta(MetaKind::SimSerial),
+        "subscriberid" | "uri:subscriberid" => FieldKind::Meta(MetaKind::SubscriberId),
+        "email" | "uri:email" => FieldKind::Meta(MetaKind::Email),
+        "audit" => FieldKind::Meta(MetaKind::Audit),
         _ => return unsupported_type(t),
     };
     RowType::Field(kind)
@@ -149,13 +164,8 @@ fn unsupported_type(t: &str) -> RowType {
         "geotrace" | "geoshape" | "start-geopoint" | "background-geopoint" => {
             "Branchbook records single GPS points (geopoint) only, not traces, shapes or background locations"
         }
-        "range" => "Branchbook has no range slider; use integer or decimal with a constraint",
         "rank" => "Branchbook has no ranking widget",
         "osm" => "Branchbook has no OpenStreetMap widget",
-        "phonenumber" | "phone number" | "simserial" | "subscriberid" | "email" | "audit"
-        | "uri:phonenumber" | "uri:simserial" | "uri:subscriberid" | "uri:email" => {
-            "Branchbook does not collect this device metadata (only start, end, today, deviceid and username)"
-        }
         "include" => "Branchbook does not include other forms; copy the rows into this form",
         "xml-external" | "csv-external" | "entity" => {
             "Branchbook does not read external data files"
@@ -223,7 +233,14 @@ mod tests {
             ("imei", FieldKind::Meta(MetaKind::DeviceId)),
             ("uri:deviceid", FieldKind::Meta(MetaKind::DeviceId)),
             ("username", FieldKind::Meta(MetaKind::Username)),
+            ("phonenumber", FieldKind::Meta(MetaKind::PhoneNumber)),
+            ("simserial", FieldKind::Meta(MetaKind::SimSerial)),
+            ("subscriberid", FieldKind::Meta(MetaKind::SubscriberId)),
+            ("email", FieldKind::Meta(MetaKind::Email)),
+            ("audit", FieldKind::Meta(MetaKind::Audit)),
         ];
+        assert_eq!(row_type("phone number"), RowType::PhoneNumber);
+        assert_eq!(row_type("Range"), RowType::Range);
         for (t, kind) in cases {
             assert_eq!(&field(t), kind, "{t}");
         }
@@ -253,6 +270,19 @@ mod tests {
         assert_eq!(
             field("select all that apply toilet_type"),
             many("toilet_type", false)
+        );
+        assert_eq!(
+            field("select_one_from_file villages.csv"),
+            one("villages.csv", false)
+        );
+        assert_eq!(
+            field("select one from file villages.csv"),
+            one("villages.csv", false)
+        );
+        assert_eq!(field("select_one_external c1"), one("c1", false));
+        assert_eq!(
+            field("select_multiple_from_file wells.geojson"),
+            many("wells.geojson", false)
         );
     }
 
@@ -294,17 +324,9 @@ mod tests {
             "barcode",
             "geotrace",
             "geoshape",
-            "range",
             "rank things",
             "osm c1",
-            "phonenumber",
-            "simserial",
-            "phone number",
             "include",
-            "select_one_from_file villages.csv",
-            "select one from file villages.csv",
-            "select_one_external c1",
-            "select_multiple_from_file x.csv",
         ] {
             match row_type(t) {
                 RowType::Unsupported(why) => assert!(why.contains("not supported"), "{t}: {why}"),

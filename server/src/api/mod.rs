@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/office/photos/{sha256}", get(review::photo))
         .route("/api/v1/office/indicators", get(review::indicators))
+        .merge(crate::console::routes())
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .layer(axum::middleware::from_fn(json_errors))
         .layer(axum::middleware::from_fn(check_protocol))
@@ -143,7 +144,7 @@ const PLAIN_ERROR_MAX_BYTES: usize = 16 * 1024;
 
 /// Turns the plain-text errors that axum's extractors answer by themselves (an id that
 /// is not a UUID in the path, a query parameter of the wrong type, a wrong method) into
-/// `protocol::ErrorBody` JSON like every other error.
+/// `protocol::ErrorBody` JSON like every other error (the console's HTML pages pass).
 async fn json_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
@@ -151,7 +152,7 @@ async fn json_errors(request: Request, next: Next) -> Response {
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
@@ -259,13 +260,11 @@ pub struct Session {
     pub scope: Scope,
 }
 
-impl FromRequestParts<AppState> for Session {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts)
-            .ok_or_else(|| unauthorized("unauthorized", "log in and send the session token"))?;
-        let hash = secret_hash(&token);
+impl Session {
+    /// The live session behind a token (a bearer token or the console's cookie), with its
+    /// account and scope; `None` for an unknown or expired one.
+    pub async fn for_token(state: &AppState, token: &str) -> Result<Option<Session>, ApiError> {
+        let hash = secret_hash(token);
         let lookup = hash.clone();
         let found = state
             .store
@@ -281,14 +280,32 @@ impl FromRequestParts<AppState> for Session {
                 Ok(scope.map(|scope| (account, scope)))
             })
             .await?;
-        let (account, scope) = found.ok_or_else(|| {
-            unauthorized("unauthorized", "unknown or expired session: log in again")
-        })?;
-        Ok(Session {
+        Ok(found.map(|(account, scope)| Session {
             account,
             token_hash: hash,
             scope,
-        })
+        }))
+    }
+
+    /// The session as an official with a password of her own (refused while a one-time
+    /// password has not been replaced).
+    pub fn official(self) -> Result<Official, ApiError> {
+        if self.account.must_change_password {
+            return Err(ApiError::PasswordChangeRequired);
+        }
+        Ok(Official(self))
+    }
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts)
+            .ok_or_else(|| unauthorized("unauthorized", "log in and send the session token"))?;
+        Session::for_token(state, &token)
+            .await?
+            .ok_or_else(|| unauthorized("unauthorized", "unknown or expired session: log in again"))
     }
 }
 
@@ -300,11 +317,7 @@ impl FromRequestParts<AppState> for Official {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let session = Session::from_request_parts(parts, state).await?;
-        if session.account.must_change_password {
-            return Err(ApiError::PasswordChangeRequired);
-        }
-        Ok(Official(session))
+        Session::from_request_parts(parts, state).await?.official()
     }
 }
 
@@ -315,17 +328,31 @@ pub struct Admin(pub Official);
 /// (branch heads only read their own branch).
 pub struct Officer(pub Official);
 
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let official = Official::from_request_parts(parts, state).await?;
-        if official.account().role != Role::Admin {
+impl Official {
+    /// The official as an administrator, refused for anyone else.
+    pub fn admin(self) -> Result<Admin, ApiError> {
+        if self.account().role != Role::Admin {
             return Err(ApiError::Forbidden(
                 "only an administrator may do this".into(),
             ));
         }
-        Ok(Admin(official))
+        Ok(Admin(self))
+    }
+
+    /// The official as an officer or administrator, refused for a branch head.
+    pub fn officer(self) -> Result<Officer, ApiError> {
+        if self.account().role == Role::BranchHead {
+            return Err(ApiError::Forbidden("branch heads cannot do this".into()));
+        }
+        Ok(Officer(self))
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Official::from_request_parts(parts, state).await?.admin()
     }
 }
 
@@ -333,11 +360,7 @@ impl FromRequestParts<AppState> for Officer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let official = Official::from_request_parts(parts, state).await?;
-        if official.account().role == Role::BranchHead {
-            return Err(ApiError::Forbidden("branch heads cannot do this".into()));
-        }
-        Ok(Officer(official))
+        Official::from_request_parts(parts, state).await?.officer()
     }
 }
 

@@ -47,14 +47,25 @@ async fn hash_blocking(password: String) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// `POST /api/v1/office/login`.
-pub async fn login(
-    State(state): State<AppState>,
-    JsonIn(request): JsonIn<LoginRequest>,
-) -> Result<Response, ApiError> {
-    let username = request.username.trim().to_owned();
-    let found = with_store(&state, move |s| s.account_for_login(&username)).await?;
-    let password = request.password;
+/// A new session: its token (shown once), when it ends, and the account.
+pub struct SignedIn {
+    /// The session token.
+    pub token: String,
+    /// When the session ends.
+    pub expires_at: DateTime<Utc>,
+    /// The account.
+    pub account: Account,
+}
+
+/// Checks a login name and password and opens a session (what the JSON login and the
+/// console's login page both do).
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> Result<SignedIn, ApiError> {
+    let username = username.trim().to_owned();
+    let found = with_store(state, move |s| s.account_for_login(&username)).await?;
     let verified = tokio::task::spawn_blocking(move || match found {
         Some((account, hash)) if verify_password(&password, &hash) => Some(account),
         _ => None,
@@ -71,19 +82,37 @@ pub async fn login(
     let token = new_token();
     let expires_at = Utc::now() + Duration::hours(i64::from(state.config.session_hours));
     let (hash, id) = (secret_hash(&token), account.id);
-    with_store(&state, move |s| s.create_session(&hash, id, expires_at)).await?;
+    with_store(state, move |s| s.create_session(&hash, id, expires_at)).await?;
     tracing::info!(account = %account.id, "logged in");
-    Ok(ok_json(&LoginResponse {
+    Ok(SignedIn {
         token,
         expires_at,
         account,
+    })
+}
+
+/// `POST /api/v1/office/login`.
+pub async fn login(
+    State(state): State<AppState>,
+    JsonIn(request): JsonIn<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let signed = sign_in(&state, &request.username, request.password).await?;
+    Ok(ok_json(&LoginResponse {
+        token: signed.token,
+        expires_at: signed.expires_at,
+        account: signed.account,
     }))
+}
+
+/// Ends a session.
+pub async fn sign_out(state: &AppState, session: Session) -> Result<(), ApiError> {
+    let hash = session.token_hash;
+    with_store(state, move |s| s.delete_session(&hash)).await
 }
 
 /// `POST /api/v1/office/logout`.
 pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response, ApiError> {
-    let hash = session.token_hash;
-    with_store(&state, move |s| s.delete_session(&hash)).await?;
+    sign_out(&state, session).await?;
     Ok(ok_json(&serde_json::json!({"logged_out": true})))
 }
 
@@ -94,21 +123,22 @@ pub struct PasswordChange {
     new: String,
 }
 
-/// `POST /api/v1/office/password`: replaces the password (required after a one-time one).
-pub async fn change_password(
-    State(state): State<AppState>,
-    session: Session,
-    JsonIn(change): JsonIn<PasswordChange>,
-) -> Result<Response, ApiError> {
-    if change.new.chars().count() < MIN_PASSWORD_LEN {
+/// Replaces a session's account password after checking the current one; ends the
+/// account's other sessions.
+pub async fn replace_password(
+    state: &AppState,
+    session: &Session,
+    current: String,
+    new: String,
+) -> Result<(), ApiError> {
+    if new.chars().count() < MIN_PASSWORD_LEN {
         return Err(ApiError::Unprocessable {
             code: "weak_password",
             detail: format!("choose a password of at least {MIN_PASSWORD_LEN} characters"),
         });
     }
     let username = session.account.username.clone();
-    let found = with_store(&state, move |s| s.account_for_login(&username)).await?;
-    let current = change.current;
+    let found = with_store(state, move |s| s.account_for_login(&username)).await?;
     let ok = tokio::task::spawn_blocking(move || {
         found.is_some_and(|(_, hash)| verify_password(&current, &hash))
     })
@@ -120,10 +150,20 @@ pub async fn change_password(
             detail: "the current password is wrong".into(),
         });
     }
-    let hash = hash_blocking(change.new).await?;
-    let (id, keep) = (session.account.id, session.token_hash);
-    with_store(&state, move |s| s.set_password(id, &hash, &keep)).await?;
+    let hash = hash_blocking(new).await?;
+    let (id, keep) = (session.account.id, session.token_hash.clone());
+    with_store(state, move |s| s.set_password(id, &hash, &keep)).await?;
     tracing::info!(account = %id, "password changed");
+    Ok(())
+}
+
+/// `POST /api/v1/office/password`: replaces the password (required after a one-time one).
+pub async fn change_password(
+    State(state): State<AppState>,
+    session: Session,
+    JsonIn(change): JsonIn<PasswordChange>,
+) -> Result<Response, ApiError> {
+    replace_password(&state, &session, change.current, change.new).await?;
     Ok(ok_json(&serde_json::json!({"changed": true})))
 }
 

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 pub mod cluster;
+pub mod console;
 pub mod fixtures;
 pub mod program;
 pub mod story;

@@ -30,7 +30,7 @@ fn every_problem_is_reported_at_once() {
     let f = form(vec![
         int("age").row(2).n(),
         text("a").relevant("${agee} > 1").row(3).n(),
-        text("b").constraint("pulldata('x', 'y')", "").row(4).n(),
+        text("b").constraint("lookup('x', 'y')", "").row(4).n(),
         text("c").calculation("if(1, 2)").row(5).n(),
         text("d").required_if("age > 3").row(6).n(),
         text("e").label("", "Hello ${nobody}").row(7).n(),
@@ -55,7 +55,7 @@ fn every_problem_is_reported_at_once() {
         p[0].message
     );
     assert!(
-        p[1].message.contains("unknown function pulldata()"),
+        p[1].message.contains("unknown function lookup()"),
         "{}",
         p[1].message
     );

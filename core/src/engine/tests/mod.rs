@@ -222,6 +222,7 @@ pub(super) fn form(body: Vec<Node>) -> Form {
         body,
         choices: BTreeMap::new(),
         allow_choice_duplicates: false,
+        data: Default::default(),
     }
 }
 

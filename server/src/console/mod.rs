@@ -1,0 +1,65 @@
+//! The officer console: server-rendered HTML pages at `/`, served by the same binary and
+//! port as the JSON API, every asset embedded (no CDN, no JavaScript build).
+//!
+//! A page is a handler that takes [`session::Staff`] (a signed-in officer; CSRF-checked
+//! posts take [`session::Posted`]), calls the same functions and store queries as the
+//! JSON API (so the same access rules hold), and renders an askama template that extends
+//! `console/base.html` with a [`shell::Shell`]. Adding a page is: a template, a handler,
+//! a route below, and its words in [`texts`].
+
+pub mod session;
+pub mod shell;
+pub mod sign_in;
+pub mod texts;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderValue;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::api::AppState;
+
+/// The console's routes (merged into the API's router, under its middleware).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(sign_in::home))
+        .route("/login", get(sign_in::login_page).post(sign_in::login))
+        .route("/logout", post(sign_in::logout))
+        .route(
+            "/password",
+            get(sign_in::password_page).post(sign_in::change_password),
+        )
+        .route("/lang/{code}", get(sign_in::switch_language))
+        .route("/assets/console.css", get(shell::stylesheet))
+        .layer(axum::middleware::from_fn(page_headers))
+}
+
+/// Headers on every console response: no caching of pages (they show personal data),
+/// no framing, no sniffing, and a content policy that allows only this server's own
+/// stylesheet and images (no script at all, no inline style).
+async fn page_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
+}
