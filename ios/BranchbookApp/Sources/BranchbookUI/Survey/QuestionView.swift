@@ -99,7 +99,7 @@ struct TypedAnswer: View {
     var body: some View {
         TextField("", text: $text, axis: multiline ? .vertical : .horizontal)
             .lineLimit(multiline ? 3...8 : 1...1)
-            .keyboardType(keyboard)
+            .keyboardType(question.kind == .integer ? .numberPad : question.kind == .decimal ? .decimalPad : .default)
             .onAppear { text = model.refused[question.path]?.text ?? answerText(question: question, language: app.language) }
             .onChange(of: text) { value in
                 guard value != answerText(question: question, language: app.language) else {
@@ -112,17 +112,6 @@ struct TypedAnswer: View {
 
     private var multiline: Bool {
         question.appearance?.contains("multiline") ?? false
-    }
-
-    private var keyboard: UIKeyboardType {
-        switch question.kind {
-        case .integer:
-            return .numberPad
-        case .decimal:
-            return .decimalPad
-        default:
-            return .default
-        }
     }
 }
 
