@@ -200,7 +200,7 @@ catalogue! {
     phones_issue_button "phones.issue_button" { vi: "Cấp mã", en: "Issue code" }
     phones_no_heads "phones.no_heads" { vi: "Chưa có chi hội trưởng nào: tạo tài khoản trước.", en: "No branch heads yet: create their accounts first." }
     phones_code_title "phones.code_title" { vi: "Mã kết nối điện thoại", en: "Phone enrollment code" }
-    phones_code_for "phones.code_for" { vi: "Cho: {name} — {branch}", en: "For: {name} — {branch}" }
+    phones_code_for "phones.code_for" { vi: "Dành cho: {name} — {branch}", en: "For: {name} — {branch}" }
     phones_code "phones.code" { vi: "Mã kết nối", en: "Enrollment code" }
     phones_server "phones.server" { vi: "Địa chỉ máy chủ", en: "Server address" }
     phones_expires "phones.expires" { vi: "Dùng được đến {time} (giờ Việt Nam), một lần.", en: "Valid until {time} (Vietnam time), once." }
