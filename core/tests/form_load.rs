@@ -154,3 +154,51 @@ fn an_expression_too_long_for_the_stack_is_a_problem_at_its_cell() {
     assert!(found[0].message.len() < 1000, "{}", found[0].message);
     assert!(found[1].message.contains("operations in a chain"));
 }
+
+fn xlsx(survey: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("survey").unwrap();
+    for (r, row) in survey.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_refused_row_is_reported_once_not_at_every_reference() {
+    let bytes = xlsx(&[
+        &["type", "name", "label", "relevant", "calculation"],
+        &["osm", "building", "Building", "", ""],
+        &["begin loop over yn", "each", "Each", "", ""],
+        &["text", "inside", "Inside", "", ""],
+        &["end loop", "", "", "", ""],
+        &["text", "a", "A ${building}", "${building} != ''", ""],
+        &[
+            "calculate",
+            "b",
+            "",
+            "",
+            "concat(${building}, ${inside}, ${agee})",
+        ],
+        &["calculate", "c", "", "", "sqrtx(1) + cosx(2) + atanx(3)"],
+    ]);
+    let found = problems(branchbook_core::form::load_xlsx_named(&bytes, Some("f")));
+    let lines: Vec<(u32, &str)> = found.iter().map(|p| (p.row, p.message.as_str())).collect();
+    assert_eq!(found.len(), 6, "{lines:#?}");
+    assert!(found[0].message.contains("'osm' is not supported"));
+    assert!(found[1].message.contains("'begin loop' is not supported"));
+    assert!(
+        found[2].message.contains("unknown question ${agee}"),
+        "{lines:#?}"
+    );
+    for (p, f) in found[3..].iter().zip(["sqrtx", "cosx", "atanx"]) {
+        assert_eq!(p.row, 8);
+        assert!(
+            p.message.contains(&format!("unknown function {f}()")),
+            "{lines:#?}"
+        );
+    }
+}

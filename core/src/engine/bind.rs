@@ -70,8 +70,12 @@ impl Binder<'_> {
     pub fn expression(&self, text: &str, site: &Site<'_>) -> Result<Expr<Bound>, Vec<Problem>> {
         let parsed = match literal_boolean(text) {
             Some(b) => Expr::Call(if b { Func::True } else { Func::False }, Vec::new()),
-            None => expr::parse(text)
-                .map_err(|e| vec![problem(site, format!("{e} in `{}`", shortened(text)))])?,
+            None => expr::parse_all(text).map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|e| problem(site, format!("{e} in `{}`", shortened(text))))
+                    .collect::<Vec<_>>()
+            })?,
         };
         parsed.try_map_refs(&mut |r, role| {
             self.reference(r, role, site).map_err(|m| problem(site, m))
@@ -116,6 +120,11 @@ impl Binder<'_> {
                 let bare = !path.absolute && path.steps.len() == 1;
                 match (bare, site.choice_columns) {
                     (true, Some(columns)) => return choice_column(&last, columns, at),
+                    (true, None) if matches!(site.column, "required" | "read_only") => {
+                        return Err(format!(
+                            "'{last}' is neither yes nor no: write yes or no (or an expression such as ${{{last}}} = 'x') (at character {at})"
+                        ));
+                    }
                     (true, None) => {
                         return Err(format!(
                             "'{last}' is not a reference; write ${{{last}}} (at character {at})"

@@ -16,7 +16,7 @@ mod value;
 pub use ast::{BinOp, Cmp, Expr, Path, Pattern, RefRole, Reference, Step, Target};
 pub use eval::{Env, eval};
 pub use func::Func;
-pub use parser::parse;
+pub use parser::{parse, parse_all};
 pub use value::{Value, compare, number_to_string, string_to_number};
 
 /// A syntax error in an expression.

@@ -21,32 +21,57 @@ pub const MAX_HEIGHT: usize = 256;
 /// Binding power of unary minus: tighter than every binary operator.
 const UNARY_BP: u8 = 13;
 
-/// Parses one expression.
+/// Parses one expression; the first problem found is the error.
 pub fn parse(src: &str) -> Result<Expr<Reference>, ParseError> {
-    let tokens = tokenize(src)?;
+    parse_all(src).map_err(|mut errors| errors.swap_remove(0))
+}
+
+/// Parses one expression, with every unknown function it calls reported (a cell using
+/// `sqrtx`, `cosx` and `atanx` names all three); a syntax error still ends the parse.
+/// The error list is never empty.
+pub fn parse_all(src: &str) -> Result<Expr<Reference>, Vec<ParseError>> {
     let mut p = Parser {
-        tokens,
+        tokens: tokenize(src).map_err(|e| vec![e])?,
         pos: 0,
         depth: 0,
+        unknown: Vec::new(),
     };
-    let expr = p.expr(0)?.expr;
-    let t = p.peek();
-    if t.tok != Tok::Eof {
-        return Err(p.error_at(
-            t.offset,
-            format!(
-                "unexpected {} after the end of the expression",
-                describe(&t.tok)
-            ),
-        ));
+    let parsed = p.whole();
+    let mut errors = std::mem::take(&mut p.unknown);
+    match parsed {
+        Ok(expr) if errors.is_empty() => Ok(expr),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.push(e);
+            errors.sort_by_key(|e| e.offset);
+            Err(errors)
+        }
     }
-    Ok(expr)
+}
+
+impl Parser {
+    fn whole(&mut self) -> Result<Expr<Reference>, ParseError> {
+        let expr = self.expr(0)?.expr;
+        let t = self.peek();
+        if t.tok != Tok::Eof {
+            return Err(self.error_at(
+                t.offset,
+                format!(
+                    "unexpected {} after the end of the expression",
+                    describe(&t.tok)
+                ),
+            ));
+        }
+        Ok(expr)
+    }
 }
 
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// Unknown functions met so far: reported together, the parse goes on past them.
+    unknown: Vec<ParseError>,
 }
 
 /// An expression being built, with the height of its tree (a leaf is 1).
@@ -209,8 +234,11 @@ impl Parser {
 
     /// `name(args...)`, the name already peeked.
     fn call(&mut self, name: &str, offset: usize) -> Result<Node, ParseError> {
-        let func = Func::from_name(name)
-            .ok_or_else(|| self.error_at(offset, format!("unknown function {name}()")))?;
+        let func = Func::from_name(name);
+        if func.is_none() {
+            let unknown = self.error_at(offset, format!("unknown function {name}()"));
+            self.unknown.push(unknown);
+        }
         self.bump();
         self.bump();
         let mut args = Vec::new();
@@ -229,6 +257,13 @@ impl Parser {
             }
         }
         self.expect(Tok::RParen, "',' or ')'")?;
+        let Some(func) = func else {
+            // Already reported; an empty string stands in so the parse can go on.
+            return Ok(Node {
+                expr: Expr::String(String::new()),
+                height,
+            });
+        };
         let (min, max) = func.arity();
         if args.len() < min || max.is_some_and(|m| args.len() > m) {
             let wanted = match max {
@@ -513,6 +548,22 @@ mod tests {
                 .contains("needs references")
         );
         assert!(err("position(1)").message.contains("needs references"));
+        // Every unknown function of an expression is reported, in order, with a syntax
+        // error after them.
+        let all = parse_all("sqrtx(${a}) + cosx(atanx(1)) + 1").unwrap_err();
+        let found: Vec<(usize, &str)> =
+            all.iter().map(|e| (e.offset, e.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (0, "unknown function sqrtx()"),
+                (14, "unknown function cosx()"),
+                (19, "unknown function atanx()")
+            ]
+        );
+        let all = parse_all("nope(1) + (").unwrap_err();
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(all[0].message.contains("nope()"));
         assert_eq!(
             p("indexed-repeat(${a}, ${r}, 1 + 1)"),
             "indexed-repeat(${a}, ${r}, (1 + 1))"

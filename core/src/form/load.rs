@@ -30,7 +30,7 @@ pub fn load_xlsx_with(
 ) -> Result<CompiledForm, FormError> {
     let book = super::workbook_from_xlsx(bytes)?;
     let read = super::read::read_workbook_with(&book, fallback_id, files);
-    compile(read.form, read.problems)
+    compile(read.form, read.problems, &read.refused)
 }
 
 /// Reads a form's canonical JSON and compiles it, checking it as thoroughly as a
@@ -39,10 +39,16 @@ pub fn load_json(json: &str) -> Result<CompiledForm, FormError> {
     let form = Form::from_json(json)?;
     let mut problems = check(&form);
     problems.extend(super::attach::missing_tables(&form));
-    compile(form, problems)
+    compile(form, problems, &[])
 }
 
-fn compile(form: Form, mut problems: Vec<Problem>) -> Result<CompiledForm, FormError> {
+/// Compiles a form read with `problems`; `refused` names rows the reader left out (a
+/// reference to one is the same mistake again, not a new one).
+fn compile(
+    form: Form,
+    mut problems: Vec<Problem>,
+    refused: &[String],
+) -> Result<CompiledForm, FormError> {
     match CompiledForm::compile(form) {
         Ok(compiled) if problems.is_empty() => Ok(compiled),
         Ok(_) => Err(FormError::Invalid { problems }),
@@ -53,10 +59,15 @@ fn compile(form: Form, mut problems: Vec<Problem>) -> Result<CompiledForm, FormE
                 .iter()
                 .map(|p| (p.sheet.clone(), p.row, p.column.clone()))
                 .collect();
-            problems.extend(
-                more.into_iter()
-                    .filter(|p| !cells.contains(&(p.sheet.clone(), p.row, p.column.clone()))),
-            );
+            let cascades = |p: &Problem| {
+                refused.iter().any(|name| {
+                    p.message
+                        .starts_with(&format!("unknown question ${{{name}}} "))
+                })
+            };
+            problems.extend(more.into_iter().filter(|p| {
+                !cells.contains(&(p.sheet.clone(), p.row, p.column.clone())) && !cascades(p)
+            }));
             sort(&mut problems);
             Err(FormError::Invalid { problems })
         }

@@ -23,6 +23,9 @@ pub struct ReadForm {
     pub form: Form,
     /// Every structural problem, in sheet and row order; empty when the form is sound.
     pub problems: Vec<Problem>,
+    /// Names of survey rows left out of the form because their type is refused
+    /// (`osm`, `audio`...): a reference to one is not reported again as unknown.
+    pub refused: Vec<String>,
 }
 
 /// Sheets other tools use for features Branchbook does not have.
@@ -48,6 +51,7 @@ pub fn read_workbook_with(
     let mut problems = Vec::new();
     let mut languages: Vec<Language> = Vec::new();
     let mut body = Vec::new();
+    let mut refused = Vec::new();
     match book.sheet("survey") {
         None => {
             let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
@@ -81,7 +85,7 @@ pub fn read_workbook_with(
                 }
             }
             languages = table.languages();
-            body = read_survey(&table, &mut problems);
+            (body, refused) = read_survey(&table, &mut problems);
         }
     }
     let mut choices: BTreeMap<String, super::ChoiceList> = BTreeMap::new();
@@ -168,7 +172,11 @@ pub fn read_workbook_with(
         p
     }));
     sort(&mut problems, book);
-    ReadForm { form, problems }
+    ReadForm {
+        form,
+        problems,
+        refused,
+    }
 }
 
 /// The default language's name as the form's texts use it. It may be given by name or by

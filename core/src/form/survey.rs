@@ -40,10 +40,15 @@ impl Block {
     }
 }
 
-/// Reads the survey table into the form's body.
-pub(crate) fn read_survey(table: &Table<'_>, problems: &mut Vec<Problem>) -> Vec<Node> {
+/// Reads the survey table into the form's body, and the names of the rows left out of it
+/// because their type is refused (with what a refused loop held).
+pub(crate) fn read_survey(
+    table: &Table<'_>,
+    problems: &mut Vec<Problem>,
+) -> (Vec<Node>, Vec<String>) {
     let mut root: Vec<Node> = Vec::new();
     let mut open: Vec<Open> = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
     for row in table.rows() {
         check_unsupported_columns(&row, problems);
         let Some(type_text) = row.get(&Column::Type) else {
@@ -64,7 +69,12 @@ pub(crate) fn read_survey(table: &Table<'_>, problems: &mut Vec<Problem>) -> Vec
             }
             RowType::EndGroup => end(&row, Block::Group, &mut open, &mut root, problems),
             RowType::EndRepeat => end(&row, Block::Repeat, &mut open, &mut root, problems),
-            RowType::EndLoop => end(&row, Block::Loop, &mut open, &mut root, problems),
+            RowType::EndLoop => {
+                if let Some(block) = open.last().filter(|b| b.kind == Block::Loop) {
+                    names_in(&block.children, &mut refused);
+                }
+                end(&row, Block::Loop, &mut open, &mut root, problems)
+            }
             RowType::Field(kind) => {
                 let field = field(&row, kind, problems);
                 children(&mut open, &mut root).push(Node::Field(Box::new(field)));
@@ -86,7 +96,10 @@ pub(crate) fn read_survey(table: &Table<'_>, problems: &mut Vec<Problem>) -> Vec
                 &Column::Type,
                 format!("unexpected '{rest}' after the choice list name: only 'or_other' may follow it"),
             )),
-            RowType::Unsupported(why) => problems.push(row.problem(&Column::Type, why)),
+            RowType::Unsupported(why) => {
+                refused.extend(row.get(&Column::Name));
+                problems.push(row.problem(&Column::Type, why));
+            }
             RowType::Unknown => problems.push(row.problem(&Column::Type, format!("unknown type '{type_text}'"))),
         }
     }
@@ -103,7 +116,19 @@ pub(crate) fn read_survey(table: &Table<'_>, problems: &mut Vec<Problem>) -> Vec
         });
         close(block, &mut open, &mut root);
     }
-    root
+    (root, refused)
+}
+
+/// The names of `nodes` and of everything inside them.
+fn names_in(nodes: &[Node], out: &mut Vec<String>) {
+    for node in nodes {
+        out.push(node.name().to_owned());
+        match node {
+            Node::Group(g) => names_in(&g.children, out),
+            Node::Repeat(r) => names_in(&r.children, out),
+            Node::Field(_) => {}
+        }
+    }
 }
 
 fn children<'o>(open: &'o mut [Open], root: &'o mut Vec<Node>) -> &'o mut Vec<Node> {

@@ -60,7 +60,11 @@ fn every_problem_is_reported_at_once() {
         p[1].message
     );
     assert!(p[2].message.contains("if() takes 3"), "{}", p[2].message);
-    assert!(p[3].message.contains("write ${age}"), "{}", p[3].message);
+    assert!(
+        p[3].message.contains("neither yes nor no"),
+        "{}",
+        p[3].message
+    );
     assert!(p[4].message.contains("${nobody}"), "{}", p[4].message);
 }
 
