@@ -6,9 +6,9 @@
 
 mod common;
 
+use common::TestServer;
 use common::console::{Browser, Page};
 use common::fixtures::{household_form, model_form_json};
-use common::TestServer;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
