@@ -169,6 +169,33 @@ impl From<&Ethnicity> for EthnicGroup {
     }
 }
 
+/// Every sex in the order pickers offer them (female first: most people she records are
+/// women).
+pub fn sexes() -> Vec<Sex> {
+    vec![Sex::Female, Sex::Male, Sex::Unknown]
+}
+
+/// Every age group, youngest first.
+pub fn age_groups() -> Vec<AgeGroup> {
+    vec![
+        AgeGroup::Child,
+        AgeGroup::Youth,
+        AgeGroup::Adult,
+        AgeGroup::Elder,
+    ]
+}
+
+/// Every kind of gathering in the order pickers offer them.
+pub fn gathering_kinds() -> Vec<GatheringKind> {
+    vec![
+        GatheringKind::PolicyDialogue,
+        GatheringKind::CommunicationSession,
+        GatheringKind::Training,
+        GatheringKind::ClubMeeting,
+        GatheringKind::Other,
+    ]
+}
+
 /// Vietnam's 54 ethnic groups in GSO code order, for the apps' pickers.
 pub fn ethnic_groups() -> Vec<EthnicGroup> {
     ETHNICITIES.iter().map(EthnicGroup::from).collect()
@@ -207,6 +234,21 @@ mod tests {
             hmong.map(|g| (g.gso_code.as_str(), g.name_vi.as_str())),
             Some(("08", "Mông"))
         );
+    }
+
+    #[test]
+    fn the_closed_lists_hold_every_value_once() {
+        let sexes = sexes();
+        let unique: HashSet<_> = sexes.iter().collect();
+        assert_eq!((sexes.len(), unique.len()), (3, 3));
+        assert_eq!(sexes.first(), Some(&Sex::Female));
+        let ages = age_groups();
+        assert_eq!(ages.len(), 4);
+        assert!(ages.windows(2).all(|w| w[0] < w[1]), "youngest first");
+        let kinds = gathering_kinds();
+        let unique: HashSet<_> = kinds.iter().collect();
+        assert_eq!((kinds.len(), unique.len()), (5, 5));
+        assert_eq!(kinds.first(), Some(&GatheringKind::PolicyDialogue));
     }
 
     #[test]

@@ -231,6 +231,7 @@ impl From<SessionError> for BranchbookError {
             },
             SessionError::WrongType { question, .. }
             | SessionError::InvalidValue { question, .. }
+            | SessionError::NotANumber { question, .. }
             | SessionError::UnknownChoice { question, .. } => {
                 BranchbookError::invalid(question, reason)
             }

@@ -2,6 +2,7 @@
 //! (forms, survey sessions, households, roster, gatherings, photos, sending) is reached
 //! through it. Its methods are spread over the files of this module, one per area.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -9,7 +10,8 @@ use chrono::Utc;
 
 use crate::BranchbookError;
 use branchbook_core::engine::{SessionOptions, VIETNAM_UTC_OFFSET_MINUTES};
-use branchbook_core::store::{RecordState, Store, Window};
+use branchbook_core::i18n::{self, HomeFacts, HomeScreen, UiLanguage};
+use branchbook_core::store::{RecordState, Store, SubmissionFilter, Window};
 
 /// Name of the database file inside the data folder (photos go in `branchbook.db.photos`).
 const DATABASE_FILE: &str = "branchbook.db";
@@ -119,6 +121,44 @@ impl Branchbook {
             gatherings_ready: self.count_gatherings(RecordState::Finalized)?,
             needs_attention: self.store.rejections()?.len() as u64,
         })
+    }
+
+    /// Everything the home screen shows, in `language`: her branch, when she last sent,
+    /// whether the phone is enrolled, the count lines, the attention line (only when
+    /// records were refused), and the drafts and open gatherings she can pick up again.
+    pub fn home_screen(&self, language: UiLanguage) -> Result<HomeScreen, BranchbookError> {
+        const SHOWN: Window = Window {
+            offset: 0,
+            limit: 50,
+        };
+        let counts = self.home_counts()?;
+        let drafts = self.store.list_submissions(
+            &SubmissionFilter {
+                state: Some(RecordState::Draft),
+                ..SubmissionFilter::default()
+            },
+            SHOWN,
+        )?;
+        let mut form_titles = HashMap::new();
+        for form in self.store.forms()? {
+            // Newest version first: its title wins.
+            form_titles.entry(form.form_id).or_insert(form.title);
+        }
+        let facts = HomeFacts {
+            branch: self.store.sync_account()?.map(|a| a.branch.name),
+            account: self.store.account()?,
+            last_sync: self.store.last_sync()?,
+            unfinished: counts.survey_drafts + counts.open_gatherings,
+            ready: counts.surveys_ready + counts.gatherings_ready,
+            sent: counts.surveys_sent,
+            needs_attention: counts.needs_attention,
+            drafts,
+            form_titles,
+            open_gatherings: self
+                .store
+                .list_gatherings(Some(RecordState::Draft), SHOWN)?,
+        };
+        Ok(i18n::home_screen(&facts, language))
     }
 
     /// How much storage the data takes.

@@ -16,7 +16,9 @@ use branchbook_core::engine::{
 use branchbook_core::form::Language;
 use branchbook_core::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
 
-/// A survey being filled. Get one from [`Branchbook::start_survey`],
+/// A survey being filled. Every intent (an answer, a keystroke in a box, a tick, a
+/// move) is saved with the draft before the call returns: the autosave policy of both
+/// apps. Get one from [`Branchbook::start_survey`],
 /// [`Branchbook::resume_survey`] or [`Branchbook::edit_submission`]; close it when the
 /// form screen goes away (the draft is already saved). Calls from several threads are
 /// taken one at a time.
@@ -140,6 +142,31 @@ impl SurveySession {
         self.change(|s| Ok(s.set_answer(&question, answer)?))
     }
 
+    /// Answers text or number question `question` with the text exactly as she typed
+    /// it, and saves the draft: the core reads numbers (a decimal comma or point), an
+    /// emptied box clears the answer, and text that is not a number is refused with
+    /// [`BranchbookError::InvalidInput`] (nothing changes; show the error under the
+    /// question and keep her text in the box). Call it on every change of the box: every
+    /// intent is saved at once, so nothing typed is lost if the phone dies.
+    pub fn type_answer(
+        &self,
+        question: String,
+        text: String,
+    ) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| Ok(s.type_answer(&question, &text)?))
+    }
+
+    /// Ticks choice `choice` of select_multiple question `question`, or unticks it when
+    /// it was chosen, and saves the draft. The answer keeps the form's order of choices
+    /// whatever the order of the taps.
+    pub fn toggle_choice(
+        &self,
+        question: String,
+        choice: String,
+    ) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| Ok(s.toggle_choice(&question, &choice)?))
+    }
+
     /// Removes the answer to `question` and saves the draft.
     pub fn clear_answer(&self, question: String) -> Result<ScreenUpdate, BranchbookError> {
         self.change(|s| Ok(s.clear_answer(&question)?))
@@ -214,8 +241,8 @@ impl SurveySession {
         })
     }
 
-    /// Removes the repeat entry at `path` (`member[2]`) with its answers; later entries
-    /// move up.
+    /// Removes the repeat entry at `path` (the screen's `removable_entry`) with its
+    /// answers; later entries move up.
     pub fn remove_repeat(&self, path: String) -> Result<Screen, BranchbookError> {
         self.change(|s| {
             s.remove_repeat(&path)?;

@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 
 use branchbook_core::domain::{self, AgeGroup, EthnicGroup, GatheringKind, Sex};
-use branchbook_core::engine::CalendarDate;
+use branchbook_core::engine::{CalendarDate, Question, VIETNAM_UTC_OFFSET_MINUTES};
 use branchbook_core::ffi_time::UtcDateTime;
+use branchbook_core::i18n::ListRow;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
-use branchbook_core::store::RecordState;
+use branchbook_core::store::{RecordState, SubmissionInfo};
 
 /// The text of `key` in `language`, placeholders left as written (`{count}`).
 #[uniffi::export]
@@ -98,4 +99,55 @@ pub fn format_bytes(bytes: u64, language: UiLanguage) -> String {
 #[uniffi::export]
 pub fn ethnic_groups() -> Vec<EthnicGroup> {
     domain::ethnic_groups()
+}
+
+/// The current answer of `question` as she reads it: in a text or number box (it reads
+/// back as typed, "1,5" in Vietnamese), under a read-only question, in a list. Choices by
+/// their labels joined by ", ", a position with its accuracy, dates on Vietnam's clock;
+/// "" without an answer or for a photo.
+#[uniffi::export]
+pub fn answer_text(question: Question, language: UiLanguage) -> String {
+    i18n::answer_text(&question, language)
+}
+
+/// A survey as lists show it: its instance name, else `form_title`, else its form id;
+/// then its state and its last change (finalized: when) on Vietnam's clock.
+#[uniffi::export]
+pub fn survey_row(
+    info: SubmissionInfo,
+    form_title: Option<String>,
+    language: UiLanguage,
+) -> ListRow {
+    i18n::survey_row(&info, form_title.as_deref(), language)
+}
+
+/// "Lần gửi gần nhất: 12/06/2025 08:30" on Vietnam's clock; `None` before the first send.
+#[uniffi::export]
+pub fn last_sent_text(at: Option<UtcDateTime>, language: UiLanguage) -> Option<String> {
+    i18n::last_sent(at, language)
+}
+
+/// Every sex in the order pickers offer them.
+#[uniffi::export]
+pub fn sexes() -> Vec<Sex> {
+    domain::sexes()
+}
+
+/// Every age group, youngest first.
+#[uniffi::export]
+pub fn age_groups() -> Vec<AgeGroup> {
+    domain::age_groups()
+}
+
+/// Every kind of gathering in the order pickers offer them.
+#[uniffi::export]
+pub fn gathering_kinds() -> Vec<GatheringKind> {
+    domain::gathering_kinds()
+}
+
+/// Vietnam's offset from UTC in minutes (UTC+7 all year): the clock both apps read dates
+/// and times she picks on, as the core writes instants on it.
+#[uniffi::export]
+pub fn vietnam_utc_offset_minutes() -> i32 {
+    VIETNAM_UTC_OFFSET_MINUTES
 }

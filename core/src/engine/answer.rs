@@ -9,6 +9,8 @@ use crate::expr::{dates, number_to_string, string_to_number};
 use crate::ffi_time::UtcDateTime;
 use crate::form::{FieldKind, MetaKind};
 
+use super::screen::QuestionKind;
+
 /// An answer a UI sets, and the current value it is shown.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -135,6 +137,41 @@ impl CalendarDate {
 }
 
 impl Answer {
+    /// The answer a text or number question gets from the text as she typed it: `None`
+    /// for an empty box (the answer is cleared). A whole number is digits with an
+    /// optional sign; a decimal number may use a decimal comma ("1,5", as Vietnamese
+    /// writes it) or point, and must be finite. Leading and trailing spaces are ignored
+    /// in numbers, kept in text.
+    pub(crate) fn typed(kind: QuestionKind, text: &str) -> Result<Option<Answer>, Untyped> {
+        let number = text.trim();
+        match kind {
+            QuestionKind::Text if text.is_empty() => Ok(None),
+            QuestionKind::Text => Ok(Some(Answer::Text {
+                value: text.to_owned(),
+            })),
+            QuestionKind::Integer | QuestionKind::Decimal if number.is_empty() => Ok(None),
+            QuestionKind::Integer => number
+                .parse::<i64>()
+                .map(|value| Some(Answer::Integer { value }))
+                .map_err(|_| Untyped::NotANumber("a whole number")),
+            QuestionKind::Decimal => {
+                let plain = number.replace(',', ".");
+                // Rust would also read "inf", "NaN" and "1e5": only digits, one point
+                // and a sign are a number she can type.
+                let digits = plain
+                    .strip_prefix(['-', '+'])
+                    .unwrap_or(&plain)
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.');
+                match plain.parse::<f64>() {
+                    Ok(value) if digits && value.is_finite() => Ok(Some(Answer::Decimal { value })),
+                    _ => Err(Untyped::NotANumber("a number")),
+                }
+            }
+            _ => Err(Untyped::NotTyped),
+        }
+    }
+
     /// What kind of answer this is, for error messages.
     pub(crate) fn describe(&self) -> &'static str {
         match self {
@@ -151,6 +188,15 @@ impl Answer {
             Answer::Acknowledged => "an acknowledgement",
         }
     }
+}
+
+/// Why typed text is not an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Untyped {
+    /// A number question, and the text is not that number (what it takes).
+    NotANumber(&'static str),
+    /// The question is not answered by typing (choices, dates, photos...).
+    NotTyped,
 }
 
 /// What a question of `kind` takes, for error messages.

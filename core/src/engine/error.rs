@@ -41,6 +41,14 @@ pub enum SessionError {
         /// Why the value is refused.
         reason: String,
     },
+    /// Typed text that is not the number a number question takes (or one too large).
+    #[error("question {question} takes {expected}: what was typed is not one")]
+    NotANumber {
+        /// The question's path.
+        question: String,
+        /// What the question takes ("a whole number", "a number").
+        expected: String,
+    },
     /// A choice that the question does not offer (now).
     #[error("question {question} offers no choice '{choice}'")]
     UnknownChoice {

@@ -27,6 +27,10 @@ pub struct Screen {
     pub can_go_next: bool,
     /// How far through the form this page is, 0-100.
     pub progress_percent: u8,
+    /// The repeat entry this page shows (`member[2]`, the innermost one), when she may
+    /// remove it: pass it to `remove_repeat`. None outside an entry and in a repeat
+    /// whose number of entries the form sets.
+    pub removable_entry: Option<String>,
 }
 
 /// The kind of page.

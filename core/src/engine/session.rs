@@ -13,13 +13,13 @@ use crate::expr::{self, dates};
 use crate::ffi_time::UtcDateTime;
 use crate::form::{FieldKind, MetaKind};
 
-use super::answer::{Answer, Misfit, to_stored};
+use super::answer::{Answer, Misfit, Untyped, to_stored};
 use super::compile::{CompiledForm, NodeId};
 use super::error::{FinalizeProblem, SessionError};
 use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
 use super::lang::Lang;
 use super::nav::{Pages, Pos};
-use super::screen::{JumpTarget, Page, Question, Screen, ScreenUpdate};
+use super::screen::{JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate};
 use super::submission::{Submission, submission_data};
 use super::view::View;
 
@@ -369,7 +369,22 @@ impl FormSession {
             can_go_back: pages.back(self.pos).is_some(),
             can_go_next: self.pos != Pos::End,
             progress_percent: self.progress(),
+            removable_entry: self.removable_entry(),
         }
+    }
+
+    /// The repeat entry the current page shows (`member[2]`), when she may remove it.
+    fn removable_entry(&self) -> Option<String> {
+        let Pos::Page { scope, .. } = self.pos else {
+            return None;
+        };
+        let repeat = self.inst.scope(scope).repeat.filter(|_| scope != ROOT)?;
+        let counted = self
+            .form
+            .node(repeat)
+            .repeat()
+            .is_some_and(|r| r.count.is_some());
+        (!counted).then(|| self.pages().path(repeat, scope))
     }
 
     fn page_questions(&self, view: &View<'_>) -> Vec<Question> {
@@ -441,6 +456,15 @@ impl FormSession {
                     choice: bad.into(),
                 });
             }
+            if matches!(f.kind, FieldKind::SelectMultiple { .. }) {
+                // One canonical order, the form's: the same choices make the same
+                // answer whatever order they were tapped in.
+                let offered = view.choices(n, s);
+                let mut names: Vec<&str> = stored.split_whitespace().collect();
+                names.sort_by_key(|c| offered.iter().position(|o| o.name == *c));
+                let canonical = names.join(" ");
+                return Ok(self.change(n, s, canonical));
+            }
         }
         Ok(self.change(n, s, stored))
     }
@@ -449,6 +473,80 @@ impl FormSession {
     pub fn clear_answer(&mut self, question: &str) -> Result<ScreenUpdate, SessionError> {
         let (n, s) = self.answerable(question)?;
         Ok(self.change(n, s, String::new()))
+    }
+
+    /// Answers a text or number question with the text as she typed it: an empty box
+    /// clears the answer, a number may be written with a decimal comma ("1,5") or point,
+    /// and text that is not a number (or too large, "1e999") is refused with
+    /// [`SessionError::NotANumber`] and changes nothing.
+    pub fn type_answer(
+        &mut self,
+        question: &str,
+        text: &str,
+    ) -> Result<ScreenUpdate, SessionError> {
+        let kind = self.question_kind(question)?;
+        match Answer::typed(kind, text) {
+            Ok(Some(answer)) => self.set_answer(question, answer),
+            Ok(None) => self.clear_answer(question),
+            Err(untyped) => Err(match untyped {
+                Untyped::NotANumber(expected) => SessionError::NotANumber {
+                    question: question.into(),
+                    expected: expected.into(),
+                },
+                Untyped::NotTyped => SessionError::WrongType {
+                    question: question.into(),
+                    expected: "a tap or a pick, not typing".into(),
+                    given: "typed text".into(),
+                },
+            }),
+        }
+    }
+
+    /// Ticks choice `choice` of a select_multiple question, or unticks it when it was
+    /// chosen; unticking the last one clears the answer. The answer keeps the form's
+    /// order of choices whatever the order of the taps.
+    pub fn toggle_choice(
+        &mut self,
+        question: &str,
+        choice: &str,
+    ) -> Result<ScreenUpdate, SessionError> {
+        let (n, s) = self.answerable(question)?;
+        if !matches!(
+            self.form.node(n).field().map(|f| &f.kind),
+            Some(FieldKind::SelectMultiple { .. })
+        ) {
+            return Err(SessionError::WrongType {
+                question: question.into(),
+                expected: "several choices".into(),
+                given: "a choice to tick".into(),
+            });
+        }
+        let current = self.inst.value(&self.form, n, s);
+        let mut names: Vec<String> = current
+            .split_whitespace()
+            .filter(|c| *c != choice)
+            .map(str::to_owned)
+            .collect();
+        if names.len() == current.split_whitespace().count() {
+            names.push(choice.to_owned());
+        }
+        if names.is_empty() {
+            self.clear_answer(question)
+        } else {
+            self.set_answer(question, Answer::Choices { names })
+        }
+    }
+
+    /// The kind of input question `question` (shown now) takes.
+    fn question_kind(&self, question: &str) -> Result<QuestionKind, SessionError> {
+        let (n, _) = self.answerable(question)?;
+        self.form
+            .node(n)
+            .field()
+            .and_then(|f| super::view::question_kind(&f.kind))
+            .ok_or_else(|| SessionError::ReadOnly {
+                question: question.into(),
+            })
     }
 
     /// A shown, writable question by path.

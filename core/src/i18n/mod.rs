@@ -4,7 +4,9 @@
 //! times and sizes written the way each language writes them, in Vietnam's time zone.
 //! The apps never keep their own copies of these words, so Android and iOS say the same.
 
+mod answers;
 mod catalogue;
+mod screens;
 
 use std::collections::HashMap;
 
@@ -15,7 +17,11 @@ use crate::engine::{CalendarDate, VIETNAM_UTC_OFFSET_MINUTES};
 use crate::ffi_time::UtcDateTime;
 use crate::store::RecordState;
 
+pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
+pub use screens::{
+    HomeFacts, HomeScreen, ListRow, gathering_row, home_screen, last_sent, survey_row,
+};
 
 /// The languages of the apps' own words (forms bring their own languages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,6 +6,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::TimeZone;
 
 use super::*;
+use crate::engine::{Answer, ChoiceOption, GeoPoint, Question, QuestionKind, TimeOfDay};
+use crate::store::SubmissionInfo;
 use crate::text::nfc;
 
 #[test]
@@ -183,4 +185,193 @@ fn sizes_are_written_with_each_languages_decimal_mark() {
         format_bytes(5 * 1024 * 1024 * 1024, UiLanguage::En),
         "5.0 GB"
     );
+}
+
+/// A question of `kind` with choices a/b (labelled "Ạ", "Bê") holding `value`.
+fn answered(kind: QuestionKind, value: Option<Answer>) -> Question {
+    Question {
+        path: "q".into(),
+        name: "q".into(),
+        kind,
+        label: "Q".into(),
+        hint: None,
+        choices: vec![
+            ChoiceOption {
+                name: "a".into(),
+                label: "Ạ".into(),
+            },
+            ChoiceOption {
+                name: "b".into(),
+                label: "Bê".into(),
+            },
+        ],
+        value,
+        required: false,
+        read_only: false,
+        error: None,
+        appearance: None,
+        parameters: HashMap::new(),
+    }
+}
+
+#[test]
+fn an_answer_reads_the_same_on_both_apps() {
+    let vi = UiLanguage::Vi;
+    let shown = |kind, value| answer_text(&answered(kind, Some(value)), vi);
+    assert_eq!(answer_text(&answered(QuestionKind::Text, None), vi), "");
+    assert_eq!(
+        shown(QuestionKind::Decimal, Answer::Decimal { value: 1.5 }),
+        "1,5"
+    );
+    assert_eq!(
+        answer_text(
+            &answered(QuestionKind::Decimal, Some(Answer::Decimal { value: 1.5 })),
+            UiLanguage::En
+        ),
+        "1.5"
+    );
+    assert_eq!(
+        shown(QuestionKind::Decimal, Answer::Decimal { value: 3.0 }),
+        "3"
+    );
+    assert_eq!(
+        shown(QuestionKind::Integer, Answer::Integer { value: -12 }),
+        "-12"
+    );
+    assert_eq!(
+        shown(
+            QuestionKind::SelectMultiple,
+            Answer::Choices {
+                names: vec!["a".into(), "b".into(), "gone".into()]
+            }
+        ),
+        "Ạ, Bê, gone",
+        "labels in the form's language; a name without a choice stays a name"
+    );
+    assert_eq!(
+        shown(QuestionKind::SelectOne, Answer::Choice { name: "b".into() }),
+        "Bê"
+    );
+    assert_eq!(
+        shown(
+            QuestionKind::Time,
+            Answer::Time {
+                value: TimeOfDay {
+                    hour: 7,
+                    minute: 5,
+                    second: 9
+                }
+            }
+        ),
+        "07:05"
+    );
+    let point = |accuracy| Answer::Geopoint {
+        value: GeoPoint {
+            latitude: 22.3,
+            longitude: 103.84,
+            altitude: None,
+            accuracy,
+        },
+    };
+    assert_eq!(
+        shown(QuestionKind::Geopoint, point(Some(4.6))),
+        "22.300000, 103.840000 · Sai số khoảng 5 m"
+    );
+    assert_eq!(
+        shown(QuestionKind::Geopoint, point(Some(0.0))),
+        "22.300000, 103.840000",
+        "an unknown accuracy (stored as 0) is not shown"
+    );
+    assert_eq!(
+        shown(QuestionKind::Acknowledge, Answer::Acknowledged),
+        text(TextKey::FormAcknowledge, vi)
+    );
+    assert_eq!(
+        shown(
+            QuestionKind::Image,
+            Answer::Photo {
+                sha256: "ab".repeat(32)
+            }
+        ),
+        ""
+    );
+    let at = Utc.with_ymd_and_hms(2026, 1, 1, 20, 0, 0).unwrap();
+    assert_eq!(
+        shown(QuestionKind::DateTime, Answer::DateTime { value: at }),
+        "02/01/2026 03:00",
+        "on Vietnam's clock"
+    );
+}
+
+#[test]
+fn numbers_never_show_an_exponent() {
+    assert_eq!(format_number(1e20, UiLanguage::En), "100000000000000000000");
+    assert_eq!(format_number(0.000_5, UiLanguage::Vi), "0,0005");
+}
+
+fn draft(title: Option<&str>, form_id: &str, state: RecordState) -> SubmissionInfo {
+    let at = Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap();
+    SubmissionInfo {
+        uuid: uuid::Uuid::nil(),
+        revision: 1,
+        form_id: form_id.into(),
+        form_version: "1".into(),
+        household: None,
+        state,
+        language: None,
+        started_at: at,
+        finalized_at: None,
+        updated_at: at,
+        title: title.map(str::to_owned),
+    }
+}
+
+#[test]
+fn the_home_screen_says_the_same_on_both_apps() {
+    let facts = HomeFacts {
+        branch: Some("Sà Phìn".into()),
+        account: Some("mai".into()),
+        last_sync: Some(Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap()),
+        unfinished: 3,
+        ready: 2,
+        sent: 7,
+        needs_attention: 0,
+        drafts: vec![
+            draft(Some("Hộ Giàng A Páo"), "hh", RecordState::Draft),
+            draft(Some("  "), "hh", RecordState::Draft),
+            draft(None, "gone", RecordState::Draft),
+        ],
+        form_titles: HashMap::from([("hh".to_string(), "Khảo sát hộ".to_string())]),
+        open_gatherings: Vec::new(),
+    };
+    let home = home_screen(&facts, UiLanguage::Vi);
+    assert_eq!(home.heading.as_deref(), Some("Chi hội Sà Phìn"));
+    assert_eq!(
+        home.last_sent.as_deref(),
+        Some("Lần gửi gần nhất: 12/06/2026 08:30")
+    );
+    assert_eq!(home.not_enrolled, None);
+    assert_eq!(
+        home.counts,
+        ["Phiếu đang làm dở: 3", "Chờ gửi: 2", "Đã gửi: 7"]
+    );
+    assert_eq!(home.attention, None, "nothing refused: no attention line");
+    let titles: Vec<&str> = home.drafts.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Hộ Giàng A Páo", "Khảo sát hộ", "gone"],
+        "instance name, else the form's title, else its id"
+    );
+    assert_eq!(home.drafts[0].detail, "Đang làm dở · 12/06/2026 08:30");
+
+    let alone = HomeFacts {
+        account: Some("mai".into()),
+        needs_attention: 2,
+        ..HomeFacts::default()
+    };
+    let home = home_screen(&alone, UiLanguage::En);
+    assert_eq!(home.heading.as_deref(), Some("Account: mai"));
+    assert!(home.not_enrolled.is_some());
+    assert_eq!(home.last_sent, None);
+    assert_eq!(home.attention.as_deref(), Some("Need attention: 2"));
 }

@@ -8,6 +8,7 @@ mod questions;
 mod repeats;
 mod restore;
 mod submit;
+mod typing;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

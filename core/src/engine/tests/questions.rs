@@ -64,7 +64,7 @@ fn every_question_type_takes_its_answer() {
         (
             "sm",
             Answer::Choices {
-                names: vec!["no".into(), "yes".into()],
+                names: vec!["yes".into(), "no".into()],
             },
         ),
         (

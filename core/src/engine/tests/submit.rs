@@ -116,7 +116,7 @@ fn a_submission_has_a_stable_typed_shape() {
             "home": {
                 "where": {"latitude": 22.3, "longitude": 103.8, "altitude": 0.0, "accuracy": 0.0},
                 "photo": "ab".repeat(32),
-                "assets": ["moto", "tv"],
+                "assets": ["tv", "moto"], // the form's order, not the order given
             },
             "members": [
                 {"name": "Dợ", "sex": "f", "age": 35},

@@ -14,28 +14,25 @@ struct HomeView: View {
 
     var body: some View {
         List {
-            if !model.enrolled {
-                Section {
-                    Text(app.t(.homeNotEnrolled))
-                    Button(app.t(.enrollTitle)) { app.go(.enroll) }
-                }
-            }
-            if let account = model.account {
-                Section {
-                    Text(app.f(.settingsAccount, ["account": account]))
-                        .font(.headline)
-                }
-            }
-            if let counts = model.counts {
-                Section {
-                    Text(app.f(.homeDrafts, ["count": String(counts.surveyDrafts + counts.openGatherings)]))
-                    Text(app.f(.homeReady, ["count": String(counts.surveysReady + counts.gatheringsReady)]))
-                    Text(app.f(.homeSent, ["count": String(counts.surveysSent)]))
-                    if let at = model.lastSent {
-                        Text(app.f(.sendLast, ["time": app.time(at)]))
+            if let home = model.home {
+                if let notEnrolled = home.notEnrolled {
+                    Section {
+                        Text(notEnrolled)
+                        Button(app.t(.enrollTitle)) { app.go(.enroll) }
                     }
-                    if counts.needsAttention > 0 {
-                        Button(app.f(.homeAttention, ["count": String(counts.needsAttention)])) { app.go(.send) }
+                }
+                Section {
+                    if let heading = home.heading {
+                        Text(heading).font(.headline)
+                    }
+                    ForEach(home.counts, id: \.self) { line in
+                        Text(line)
+                    }
+                    if let lastSent = home.lastSent {
+                        Text(lastSent)
+                    }
+                    if let attention = home.attention {
+                        Button(attention) { app.go(.send) }
                             .foregroundColor(.red)
                     }
                 }
@@ -46,35 +43,17 @@ struct HomeView: View {
                 Button(app.t(.homeSend)) { app.go(.send) }
             }
             .font(.title3)
-            if !model.drafts.isEmpty {
-                Section(app.t(.stateDraft)) {
-                    ForEach(model.drafts, id: \.uuid) { draft in
-                        Button {
-                            app.go(.survey(submissionId: draft.uuid))
-                        } label: {
-                            VStack(alignment: .leading) {
-                                Text(draft.title ?? draft.formId)
-                                Text(app.time(draft.updatedAt))
-                                    .font(.caption)
-                                    .foregroundColor(.secondary)
-                            }
-                        }
+            if let drafts = model.home?.drafts, !drafts.isEmpty {
+                Section(app.t(.formResume)) {
+                    ForEach(drafts, id: \.id) { row in
+                        RowButton(row: row) { app.go(.survey(submissionId: row.id)) }
                     }
                 }
             }
-            if !model.openGatherings.isEmpty {
+            if let gatherings = model.home?.openGatherings, !gatherings.isEmpty {
                 Section(app.t(.gatheringOpen)) {
-                    ForEach(model.openGatherings, id: \.uuid) { gathering in
-                        Button {
-                            app.go(.gathering(id: gathering.uuid))
-                        } label: {
-                            VStack(alignment: .leading) {
-                                Text(gathering.details.topic)
-                                Text("\(gathering.details.village) · \(app.time(gathering.details.startsAt))")
-                                    .font(.caption)
-                                    .foregroundColor(.secondary)
-                            }
-                        }
+                    ForEach(gatherings, id: \.id) { row in
+                        RowButton(row: row) { app.go(.gathering(id: row.id)) }
                     }
                 }
             }
@@ -88,5 +67,23 @@ struct HomeView: View {
         .onAppear { Task { await model.load() } }
         .refreshable { await model.load() }
         .errorAlert($model.error, button: app.t(.actionOk))
+    }
+}
+
+/// A list row from the core: its title, and its detail line smaller under it.
+@MainActor
+struct RowButton: View {
+    let row: ListRow
+    let open: () -> Void
+
+    var body: some View {
+        Button(action: open) {
+            VStack(alignment: .leading) {
+                Text(row.title)
+                Text(row.detail)
+                    .font(.caption)
+                    .foregroundColor(.secondary)
+            }
+        }
     }
 }

@@ -4,11 +4,9 @@ import SwiftUI
 /// The closed lists the pickers offer, as the core defines them: sexes, age groups, kinds
 /// of gathering and the 54 ethnic groups (shown by their Vietnamese names, stored by key).
 enum Choices {
-    static let sexes: [Sex] = [.female, .male, .unknown]
-    static let ageGroups: [AgeGroup] = [.child, .youth, .adult, .elder]
-    static let gatheringKinds: [GatheringKind] = [
-        .policyDialogue, .communicationSession, .training, .clubMeeting, .other,
-    ]
+    static let sexes: [Sex] = BranchbookCore.sexes()
+    static let ageGroups: [AgeGroup] = BranchbookCore.ageGroups()
+    static let gatheringKinds: [GatheringKind] = BranchbookCore.gatheringKinds()
     static let ethnicities: [EthnicGroup] = ethnicGroups()
 
     /// The Vietnamese name of the ethnic group with `key`, or the key itself when it is

@@ -1,11 +1,12 @@
 import BranchbookCore
 import Foundation
 
-/// The calendar the date and time pickers use: Gregorian, in Vietnam's zone (UTC+7), so a
+/// The calendar the date and time pickers use: Gregorian, in Vietnam's zone (the core's
+/// `vietnamUtcOffsetMinutes()`), so a
 /// date or time she picks is the core's calendar date or time of day whatever the phone's
 /// own settings, and instants show on Vietnam's clock.
 enum VietnamClock {
-    static let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? TimeZone(secondsFromGMT: 7 * 3600) ?? .current
+    static let zone = TimeZone(secondsFromGMT: Int(vietnamUtcOffsetMinutes()) * 60) ?? .current
     static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

@@ -19,11 +19,11 @@ struct QuestionView: View {
                     Text(hint).font(.callout).foregroundColor(.secondary)
                 }
                 if question.readOnly {
-                    Text(AnswerText.describe(question, language: app.language))
+                    Text(answerText(question: question, language: app.language))
                 } else {
                     input
                 }
-                if let error = question.error {
+                if let error = model.refused[question.path]?.message ?? question.error {
                     Text(error).foregroundColor(.red).font(.callout)
                 }
             }
@@ -42,10 +42,8 @@ struct QuestionView: View {
     @ViewBuilder
     private var input: some View {
         switch question.kind {
-        case .text:
-            TextAnswer(question: question, model: model)
-        case .integer, .decimal:
-            NumberAnswer(question: question, model: model)
+        case .text, .integer, .decimal:
+            TypedAnswer(question: question, model: model)
         case .selectOne:
             SelectOneAnswer(question: question, model: model)
         case .selectMultiple:
@@ -88,10 +86,12 @@ struct ClearButton: View {
     }
 }
 
-/// Free text. What she types goes to the model, which hands it to the core after a short
-/// pause in typing, when she presses return, or before the page changes.
+/// Free text, or a number with the number keyboard. Every change goes to the core as
+/// typed (it reads numbers with a decimal comma, and refuses what is not one); the box
+/// starts with the answer as the core writes it.
 @MainActor
-struct TextAnswer: View {
+struct TypedAnswer: View {
+    @EnvironmentObject private var app: AppModel
     let question: Question
     @ObservedObject var model: SurveyModel
     @State private var text = ""
@@ -99,56 +99,19 @@ struct TextAnswer: View {
     var body: some View {
         TextField("", text: $text, axis: multiline ? .vertical : .horizontal)
             .lineLimit(multiline ? 3...8 : 1...1)
-            .onAppear { text = AnswerText.text(question.value) }
+            .keyboardType(question.kind == .integer ? .numberPad : question.kind == .decimal ? .decimalPad : .default)
+            .onAppear { text = model.refused[question.path]?.text ?? answerText(question: question, language: app.language) }
             .onChange(of: text) { value in
-                guard value != AnswerText.text(question.value) else {
+                guard value != answerText(question: question, language: app.language) else {
                     return
                 }
-                model.type(question.path, value.isEmpty ? nil : .text(value: value))
+                let path = question.path
+                Task { await model.type(path, value) }
             }
-            .onSubmit { Task { await model.flush() } }
     }
 
     private var multiline: Bool {
         question.appearance?.contains("multiline") ?? false
-    }
-}
-
-/// A whole or decimal number with the number keyboard. Digits she types that do not make
-/// a number yet are kept in the field and not sent.
-@MainActor
-struct NumberAnswer: View {
-    let question: Question
-    @ObservedObject var model: SurveyModel
-    @State private var text = ""
-
-    var body: some View {
-        TextField("", text: $text)
-            .keyboardType(question.kind == .integer ? .numberPad : .decimalPad)
-            .onAppear { text = AnswerText.text(question.value) }
-            .onChange(of: text) { value in typed(value) }
-    }
-
-    private func typed(_ value: String) {
-        let typed = value.trimmingCharacters(in: .whitespaces)
-        let answer: Answer?
-        if typed.isEmpty {
-            answer = nil
-        } else if question.kind == .integer {
-            guard let number = Int64(typed) else {
-                return
-            }
-            answer = .integer(value: number)
-        } else {
-            guard let number = Double(typed.replacingOccurrences(of: ",", with: ".")) else {
-                return
-            }
-            answer = .decimal(value: number)
-        }
-        guard answer != question.value else {
-            return
-        }
-        model.type(question.path, answer)
     }
 }
 
@@ -210,12 +173,11 @@ struct SelectMultipleAnswer: View {
     }
 
     private func toggle(_ name: String, _ chosen: Bool) {
-        var names = AnswerText.choices(question.value).filter { other in other != name }
-        if chosen {
-            names.append(name)
+        guard chosen != AnswerText.choices(question.value).contains(name) else {
+            return
         }
         let path = question.path
-        Task { await model.set(path, names.isEmpty ? nil : .choices(names: names)) }
+        Task { await model.toggle(path, name) }
     }
 }
 
@@ -276,11 +238,8 @@ struct LocationAnswer: View {
 
     var body: some View {
         VStack(alignment: .leading, spacing: 6) {
-            if case .geopoint(let point) = question.value {
-                Text(AnswerText.describe(question, language: app.language))
-                if let accuracy = point.accuracy {
-                    Text(app.f(.formLocationAccuracy, ["meters": String(Int(accuracy.rounded()))])).font(.caption)
-                }
+            if question.value != nil {
+                Text(answerText(question: question, language: app.language))
             }
             if reader.running {
                 if let fix = reader.best {

@@ -19,10 +19,10 @@ final class SurveyModel: ScreenModel {
     @Published private(set) var pageIncomplete = false
     /// Set when the survey was finalized (or its draft deleted): the screen closes.
     @Published private(set) var finished = false
+    /// Text she typed that the core refused (not a number), with the core's message, by
+    /// question path: kept in its box until she fixes it or leaves the page.
+    @Published private(set) var refused: [String: (text: String, message: String)] = [:]
     private var session: SurveySession?
-    /// What she typed and the core has not been given yet, by question path.
-    private var typed: [String: Answer?] = [:]
-    private var typing: Task<Void, Never>?
 
     init(core: Branchbook, app: AppModel, submissionId: String) {
         self.submissionId = submissionId
@@ -58,6 +58,7 @@ final class SurveyModel: ScreenModel {
     private func show(_ screen: Screen) {
         self.screen = screen
         pageIncomplete = false
+        refused = [:]
     }
 
     /// Applies what an answer changed on the page (or redraws it when the answer moved
@@ -97,26 +98,42 @@ final class SurveyModel: ScreenModel {
         }
     }
 
-    /// Keeps what she is typing, handed to the core after a short pause in typing, or
-    /// before the page changes, so a keystroke is not a database write.
-    func type(_ path: String, _ answer: Answer?) {
-        typed[path] = .some(answer)
-        typing?.cancel()
-        typing = Task {
-            try? await Task.sleep(nanoseconds: 400_000_000)
-            if !Task.isCancelled {
-                await flush()
+    /// She typed in a text or number box: the text goes to the core as typed, on every
+    /// change (the core reads numbers, clears an emptied box, and saves at once). Text
+    /// that is not a number stays in the box with the core's message.
+    func type(_ path: String, _ text: String) async {
+        guard let session else {
+            return
+        }
+        do {
+            let update = try await attempt { _ in try session.typeAnswer(question: path, text: text) }
+            refused[path] = nil
+            await apply(update)
+        } catch let failure as BranchbookError {
+            if case .InvalidInput = failure {
+                refused[path] = (text, app.message(for: failure))
+            } else {
+                error = app.message(for: failure)
             }
+        } catch {
+            self.error = app.message(for: error)
         }
     }
 
-    /// Hands everything typed so far to the core.
-    func flush() async {
-        typing?.cancel()
-        let pending = typed
-        typed = [:]
-        for (path, answer) in pending {
-            await set(path, answer)
+    /// She ticked or unticked a choice of a select_multiple (the core keeps the form's order).
+    func toggle(_ path: String, _ choice: String) async {
+        if let update = await onSession({ session in try session.toggleChoice(question: path, choice: choice) }) {
+            await apply(update)
+        }
+    }
+
+    /// Removes the repeat entry this page shows (the core's `removableEntry`) with its answers.
+    func removeEntry() async {
+        guard let entry = screen?.removableEntry else {
+            return
+        }
+        if let screen = await onSession({ session in try session.removeRepeat(path: entry) }) {
+            show(screen)
         }
     }
 
@@ -146,7 +163,6 @@ final class SurveyModel: ScreenModel {
     }
 
     func next() async {
-        await flush()
         if let turn = await onSession({ session in try session.next() }) {
             show(turn.screen)
             pageIncomplete = !turn.moved
@@ -154,21 +170,18 @@ final class SurveyModel: ScreenModel {
     }
 
     func back() async {
-        await flush()
         if let screen = await onSession({ session in try session.back() }) {
             show(screen)
         }
     }
 
     func jump(_ path: String) async {
-        await flush()
         if let screen = await onSession({ session in try session.jump(path: path) }) {
             show(screen)
         }
     }
 
     func addRepeat(_ path: String) async {
-        await flush()
         if let screen = await onSession({ session in try session.addRepeat(path: path) }) {
             show(screen)
         }
@@ -176,7 +189,6 @@ final class SurveyModel: ScreenModel {
 
     /// Switches the label language (kept with the draft).
     func setLanguage(_ name: String) async {
-        await flush()
         if let screen = await onSession({ session in try session.setLanguage(language: name) }) {
             language = name
             show(screen)
@@ -184,13 +196,11 @@ final class SurveyModel: ScreenModel {
     }
 
     func loadJumpTargets() async {
-        await flush()
         jumpTargets = await onSession { session in try session.jumpTargets() } ?? []
     }
 
     /// Finalizes: stored and queued, or the list of what to fix.
     func finalize() async {
-        await flush()
         guard let outcome = await onSession({ session in try session.finalize() }) else {
             return
         }

@@ -9,7 +9,7 @@ struct SurveyView: View {
     @StateObject private var model: SurveyModel
     @State private var showingJumpList = false
     @State private var confirmingDelete = false
-    @Environment(\.scenePhase) private var scenePhase
+    @State private var confirmingRemoval = false
 
     init(core: Branchbook, app: AppModel, submissionId: String) {
         _model = StateObject(wrappedValue: SurveyModel(core: core, app: app, submissionId: submissionId))
@@ -52,17 +52,16 @@ struct SurveyView: View {
                 Task { await model.deleteDraft() }
             }
         }
+        .confirmationDialog(app.t(.formRemoveRepeatConfirm), isPresented: $confirmingRemoval, titleVisibility: .visible) {
+            Button(app.t(.formRemoveRepeat), role: .destructive) {
+                Task { await model.removeEntry() }
+            }
+        }
         .onChange(of: model.finished) { finished in
             if finished {
                 app.back()
             }
         }
-        .onChange(of: scenePhase) { phase in
-            if phase != .active {
-                Task { await model.flush() }
-            }
-        }
-        .onDisappear { Task { await model.flush() } }
         .task { await model.open() }
         .errorAlert($model.error, button: app.t(.actionOk))
     }
@@ -86,6 +85,11 @@ struct SurveyView: View {
         case .questions:
             ForEach(screen.questions, id: \.path) { question in
                 QuestionView(question: question, model: model)
+            }
+            if screen.removableEntry != nil {
+                Section {
+                    Button(app.t(.formRemoveRepeat), role: .destructive) { confirmingRemoval = true }
+                }
             }
         case .repeatPrompt(let path, let label, let count):
             Section {

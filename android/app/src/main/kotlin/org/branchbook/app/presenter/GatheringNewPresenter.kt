@@ -9,6 +9,7 @@ import uniffi.branchbook.core.GatheringDetails
 import uniffi.branchbook.core.GatheringKind
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.gatheringKindName
+import uniffi.branchbook.gatheringKinds
 
 /** The inputs of the new-gathering form that an error can point at. */
 enum class GatheringField { TOPIC, VILLAGE }
@@ -49,7 +50,7 @@ class GatheringNewPresenter(private val scope: AppScope, now: Instant = Instant.
     Presenter<GatheringNewState>(GatheringNewState()) {
     init {
         val texts = scope.texts
-        state = GatheringNewState(loaded = gatheringId == null, kinds = GatheringKind.entries.map { it to gatheringKindName(it, texts.language) })
+        state = GatheringNewState(loaded = gatheringId == null, kinds = gatheringKinds().map { it to gatheringKindName(it, texts.language) })
             .withStart(LocalDateTime.ofInstant(now, VIETNAM_CLOCK).withSecond(0).withNano(0))
         gatheringId?.let(::load)
     }

@@ -5,6 +5,7 @@ import uniffi.branchbook.core.RecordState
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.sexName
+import uniffi.branchbook.surveyRow
 
 /** What a household's page shows. */
 data class HouseholdState(
@@ -53,7 +54,7 @@ class HouseholdPresenter(private val scope: AppScope, private val householdId: S
             Triple(
                 core.household(householdId),
                 core.householdVisits(householdId, 0u, VISITS_SHOWN).map {
-                    VisitRow(surveyRow(it, titles, texts), it.state == RecordState.DRAFT)
+                    VisitRow(surveyRow(it, titles[it.formId], texts.language), it.state == RecordState.DRAFT)
                 },
                 core.householdRevisions(householdId),
             )

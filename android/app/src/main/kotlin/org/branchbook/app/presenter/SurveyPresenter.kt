@@ -13,24 +13,21 @@ import uniffi.branchbook.core.JumpTarget
 import uniffi.branchbook.core.Language
 import uniffi.branchbook.core.Page
 import uniffi.branchbook.core.Question
-import uniffi.branchbook.core.QuestionKind
 import uniffi.branchbook.core.Screen
 import uniffi.branchbook.core.ScreenUpdate
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.core.TimeOfDay
-import uniffi.branchbook.core.UiLanguage
-import uniffi.branchbook.formatDate
-import uniffi.branchbook.formatInstant
+import uniffi.branchbook.answerText
 
 /** A question as the form screen draws it: the core's question and its answer written for display. */
 data class QuestionItem(
     /** The core's question (label, hint, choices, value, required, error...). */
     val question: Question,
-    /** The answer written out: the typed text or number, a date, a time, a position with its accuracy. */
+    /** The answer written out by the core ([answerText]), or what she typed when the core refused it. */
     val shown: String,
     /** For choice questions: the names chosen now. */
     val chosen: Set<String>,
-    /** A number she typed that is not a number (the core never saw it), shown like the core's errors. */
+    /** The core's message for typed text that is not a number (the answer did not change). */
     val typingError: String? = null,
 ) {
     /** The message under the question: her typing first, then the form's. */
@@ -55,7 +52,7 @@ data class SurveyState(
     val progress: String = "",
     /** On a repeat prompt: "“Members” has 2 entries. Add another?". */
     val repeatPrompt: String? = null,
-    /** The repeat entry this page belongs to, which she may remove (`member[2]`). */
+    /** The repeat entry this page shows, when the core lets her remove it (its handle for `removeRepeat`). */
     val removableEntry: String? = null,
     /** Whether Back and Next make sense here. */
     val canGoBack: Boolean = false,
@@ -89,8 +86,8 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     Presenter<SurveyState>(SurveyState()) {
     private var session: SurveySession? = null
 
-    /** Numbers she typed that are not numbers yet, by question path (kept on screen, not sent). */
-    private val badNumbers = mutableMapOf<String, String>()
+    /** Text she typed that the core refused (not a number), by question path: kept in its box with the core's message. */
+    private val refusedTyping = mutableMapOf<String, Pair<String, String>>()
 
     /** Opens the draft where she left it. A survey that cannot be opened (deleted, finished) closes the screen. */
     fun open() {
@@ -122,30 +119,29 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         scope.worker.run({ s.close() }) { }
     }
 
-    /** She typed in a text or number box: the answer is sent (and saved) now; an empty box clears it. */
+    /** She typed in a text or number box: the text goes to the core as typed (it reads numbers, an empty box clears). */
     fun type(path: String, text: String) {
-        val kind = item(path)?.question?.kind ?: return
-        val answer: Answer? = when (kind) {
-            QuestionKind.INTEGER -> text.trim().takeIf { it.isNotEmpty() }?.let { t -> t.toLongOrNull()?.let(Answer::Integer) ?: return badNumber(path, text) }
-            QuestionKind.DECIMAL -> text.trim().takeIf { it.isNotEmpty() }?.let { t ->
-                // Vietnamese writes a decimal comma.
-                t.replace(',', '.').toDoubleOrNull()?.takeIf { it.isFinite() }?.let(Answer::Decimal) ?: return badNumber(path, text)
+        val s = session ?: return
+        val texts = scope.texts
+        scope.worker.run({ s.typeAnswer(path, text) }) { result ->
+            result.onSuccess { update ->
+                if (refusedTyping.remove(path) != null) {
+                    // The answer may be unchanged ("3,75" after "3.75"): drop the message anyway.
+                    state = state.copy(questions = state.questions.map { if (it.question.path == path) item(it.question, texts) else it })
+                }
+                apply(update)
+            }.onFailure { failure ->
+                if (failure is BranchbookException.InvalidInput) refused(path, text, texts.error(failure))
+                else state = state.copy(message = texts.error(failure))
             }
-            else -> text.takeIf { it.isNotEmpty() }?.let(Answer::Text)
         }
-        badNumbers.remove(path)
-        if (answer == null) clear(path) else answer(path, answer)
     }
 
     /** She chose [choice] in a single-choice question. */
     fun choose(path: String, choice: String) = answer(path, Answer.Choice(choice))
 
-    /** She ticked or unticked [choice] in a multiple-choice question. */
-    fun toggle(path: String, choice: String) {
-        val chosen = item(path)?.chosen ?: return
-        val names = if (choice in chosen) chosen - choice else chosen + choice
-        if (names.isEmpty()) clear(path) else answer(path, Answer.Choices(orderedChoices(path, names)))
-    }
+    /** She ticked or unticked [choice] in a multiple-choice question (the core keeps the form's order). */
+    fun toggle(path: String, choice: String) = call({ it.toggleChoice(path, choice) }, ::apply)
 
     /** She picked a date. */
     fun date(path: String, year: Int, month: Int, day: Int) =
@@ -297,29 +293,19 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         )
     }
 
-    private fun badNumber(path: String, text: String) {
-        badNumbers[path] = text
-        val texts = scope.texts
+    private fun refused(path: String, text: String, message: String) {
+        refusedTyping[path] = text to message
         state = state.copy(
             questions = state.questions.map {
-                if (it.question.path == path) it.copy(shown = text, typingError = texts[TextKey.ERROR_INVALID_INPUT]) else it
+                if (it.question.path == path) it.copy(shown = text, typingError = message) else it
             },
         )
     }
 
-    private fun item(path: String): QuestionItem? = state.questions.firstOrNull { it.question.path == path }
-
-    /** [names] in the order the question offers them, so the stored answer does not depend on tapping order. */
-    private fun orderedChoices(path: String, names: Set<String>): List<String> {
-        val offered = item(path)?.question?.choices?.map { it.name } ?: emptyList()
-        return offered.filter { it in names } + names.filter { it !in offered }
-    }
-
     /** The state for [screen]; [samePage] keeps the page number (the View keeps its widgets). */
     private fun show(screen: Screen, texts: Texts, samePage: Boolean = false): SurveyState {
-        if (!samePage) badNumbers.clear()
+        if (!samePage) refusedTyping.clear()
         val page = screen.page
-        val inEntry = screen.breadcrumbs.lastOrNull()?.instance != null
         return state.copy(
             loading = false,
             pageNumber = if (samePage) state.pageNumber else state.pageNumber + 1,
@@ -331,7 +317,7 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
             repeatPrompt = (page as? Page.RepeatPrompt)?.let {
                 texts.format(TextKey.FORM_REPEAT_PROMPT, "count" to it.count, "label" to it.label)
             },
-            removableEntry = if (inEntry) screen.questions.firstOrNull()?.path?.let(::entryOf) else null,
+            removableEntry = screen.removableEntry,
             canGoBack = screen.canGoBack,
             canGoNext = screen.canGoNext,
             message = null,
@@ -339,7 +325,7 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     }
 
     private fun item(q: Question, texts: Texts): QuestionItem {
-        val typed = badNumbers[q.path]
+        val refused = refusedTyping[q.path]
         val chosen = when (val v = q.value) {
             is Answer.Choice -> setOf(v.name)
             is Answer.Choices -> v.names.toSet()
@@ -347,47 +333,11 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         }
         return QuestionItem(
             question = q,
-            shown = typed ?: shown(q.value, texts),
+            shown = refused?.first ?: answerText(q, texts.language),
             chosen = chosen,
-            typingError = typed?.let { texts[TextKey.ERROR_INVALID_INPUT] },
+            typingError = refused?.second,
         )
     }
 
     private class Opened(val session: SurveySession, val screen: Screen, val language: String, val languages: List<Language>)
-
-    internal companion object {
-        /** An answer written out for display. */
-        fun shown(value: Answer?, texts: Texts): String = when (value) {
-            null -> ""
-            is Answer.Text -> value.value
-            is Answer.Integer -> value.value.toString()
-            // Vietnamese writes a decimal comma (she may type either; see [type]).
-            is Answer.Decimal -> value.value.toBigDecimal().stripTrailingZeros().toPlainString()
-                .let { if (texts.language == UiLanguage.VI) it.replace('.', ',') else it }
-            is Answer.Choice -> value.name
-            is Answer.Choices -> value.names.joinToString(" ")
-            is Answer.Date -> formatDate(value.value, texts.language)
-            is Answer.Time -> "%02d:%02d".format(value.value.hour.toInt(), value.value.minute.toInt())
-            is Answer.DateTime -> formatInstant(value.value, texts.language)
-            is Answer.Geopoint -> {
-                val g = value.value
-                val at = "%.6f, %.6f".format(java.util.Locale.ROOT, g.latitude, g.longitude)
-                // The core stores an unknown accuracy as 0 (ODK's geopoint text has four numbers);
-                // no real fix is accurate to 0 m, so 0 is shown as unknown.
-                g.accuracy?.takeIf { it > 0.0 }
-                    ?.let { at + " · " + texts.format(TextKey.FORM_LOCATION_ACCURACY, "meters" to Math.round(it)) } ?: at
-            }
-            is Answer.Photo -> value.sha256
-            Answer.Acknowledged -> texts[TextKey.FORM_ACKNOWLEDGE]
-        }
-
-        /**
-         * The repeat entry a question of an entry page belongs to: `member[2]/member_name`
-         * gives `member[2]`, the innermost entry of a nested path.
-         */
-        fun entryOf(questionPath: String): String? {
-            val end = questionPath.lastIndexOf(']')
-            return if (end > 0) questionPath.substring(0, end + 1) else null
-        }
-    }
 }

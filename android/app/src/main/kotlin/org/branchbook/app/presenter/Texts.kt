@@ -4,7 +4,7 @@ import java.time.Instant
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.core.UiLanguage
-import uniffi.branchbook.formatInstant
+import uniffi.branchbook.lastSentText
 import uniffi.branchbook.uiFormat
 import uniffi.branchbook.uiText
 
@@ -21,7 +21,7 @@ class Texts(val language: UiLanguage) {
         uiFormat(key, language, args.associate { (name, value) -> name to value.toString() })
 
     /** "Last sent: 12/06/2025 08:30" on Vietnam's clock, or null before the first send ([at] null). */
-    fun lastSent(at: Instant?): String? = at?.let { format(TextKey.SEND_LAST, "time" to formatInstant(it, language)) }
+    fun lastSent(at: Instant?): String? = lastSentText(at, language)
 
     /**
      * The sentence to show for a failed call: the core's message for its kind of error.

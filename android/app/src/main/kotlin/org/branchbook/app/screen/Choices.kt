@@ -5,9 +5,10 @@ import org.branchbook.app.presenter.Texts
 import uniffi.branchbook.core.Sex
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.sexName
+import uniffi.branchbook.sexes
 
 /** The drop-down options of a person's sex, named in the app language. */
-internal fun sexOptions(texts: Texts): List<Pair<Sex, String>> = Sex.entries.map { it to sexName(it, texts.language) }
+internal fun sexOptions(texts: Texts): List<Pair<Sex, String>> = sexes().map { it to sexName(it, texts.language) }
 
 /** The drop-down options of an ethnic group: "not recorded" first, then the core's 54 groups. */
 internal fun ethnicityOptions(texts: Texts): List<Pair<String?, String>> {

@@ -17,6 +17,7 @@ import org.branchbook.app.presenter.GatheringsState
 import org.branchbook.app.presenter.Row
 import org.branchbook.app.presenter.WalkInState
 import uniffi.branchbook.ageGroupName
+import uniffi.branchbook.ageGroups
 import uniffi.branchbook.core.AgeGroup
 import uniffi.branchbook.core.TextKey
 
@@ -191,7 +192,7 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
                 add(labelled(texts[TextKey.WALK_IN_SEX], choice(sexOptions(texts), walkIn.sex) { v -> p.walkIn { copy(sex = v) } }))
                 add(input(texts[TextKey.WALK_IN_BIRTH_YEAR], walkIn.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.walkIn { copy(birthYear = v) } })
                 val ages = listOf<Pair<AgeGroup?, String>>(null to texts[TextKey.COMMON_NOT_RECORDED]) +
-                    AgeGroup.entries.map { it to ageGroupName(it, texts.language) }
+                    ageGroups().map { it to ageGroupName(it, texts.language) }
                 add(labelled(texts[TextKey.WALK_IN_AGE_GROUP], choice(ages, walkIn.ageGroup) { v -> p.walkIn { copy(ageGroup = v) } }))
                 add(labelled(texts[TextKey.WALK_IN_ETHNICITY], choice(ethnicityOptions(texts), walkIn.ethnicity) { v -> p.walkIn { copy(ethnicity = v) } }))
                 (walkInError.parent as? LinearLayout)?.removeView(walkInError)

@@ -20,6 +20,7 @@ class HomeScreen(ui: Ui, scope: AppScope) : StateScreen<HomeState, HomePresenter
             show(ui.button(texts[TextKey.ENROLL_TITLE], p::enroll))
         }
         state.counts.forEach { show(ui.text(it, 18f)) }
+        state.attention?.let { show(ui.button(it, p::send)) }
         state.lastSent?.let { show(ui.text(it, 15f)) }
         state.error?.let { show(ui.error(it)) }
         show(ui.button(texts[TextKey.HOME_VISIT_HOUSEHOLD], p::visitHousehold))

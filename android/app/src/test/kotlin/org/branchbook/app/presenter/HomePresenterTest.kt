@@ -2,6 +2,7 @@ package org.branchbook.app.presenter
 
 import java.time.Instant
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
 import uniffi.branchbook.core.Answer
@@ -19,7 +20,8 @@ class HomePresenterTest {
             assertNull(heading)
             assertNull(lastSent, "never sent")
             assertEquals("Máy chưa kết nối với máy chủ. Chị vẫn làm việc bình thường; dữ liệu sẽ được gửi sau.", notEnrolled)
-            assertEquals(listOf("Phiếu đang làm dở: 0", "Chờ gửi: 0", "Đã gửi: 0", "Cần xem lại: 0"), counts)
+            assertEquals(listOf("Phiếu đang làm dở: 0", "Chờ gửi: 0", "Đã gửi: 0"), counts)
+            assertNull(attention, "nothing refused: no attention line")
             assertEquals(emptyList<Row>(), drafts)
         }
         home.visitHousehold()
@@ -39,8 +41,8 @@ class HomePresenterTest {
         val home = HomePresenter(app.scope)
         home.refresh()
         with(home.state) {
-            assertEquals("Chi hội lo.thi.mai", heading)
-            assertNull(notEnrolled)
+            assertEquals("Tài khoản: lo.thi.mai", heading, "not enrolled yet: her account, not a branch")
+            assertNotNull(notEnrolled, "an account name alone is not an enrollment")
             assertEquals("Phiếu đang làm dở: 2", counts[0], "a draft survey and an open gathering")
             assertEquals(listOf(draft), drafts.map { it.id })
             assertEquals("Lò Thị Mai", drafts.single().title, "named by the form's instance_name")

@@ -125,7 +125,7 @@ class SendPresenterTest {
 
                 val home = HomePresenter(app.scope)
                 home.refresh()
-                assertEquals("Cần xem lại: 1", home.state.counts[3])
+                assertEquals("Cần xem lại: 1", home.state.attention)
                 assertEquals(lastSentText(lastSync), home.state.lastSent, "home says it too")
 
                 val refused = p.state.refused.single()

@@ -10,6 +10,7 @@ import uniffi.branchbook.core.CalendarDate
 import uniffi.branchbook.core.QuestionKind
 import uniffi.branchbook.core.TimeOfDay
 import uniffi.branchbook.core.UiLanguage
+import uniffi.branchbook.answerText
 
 /** One page with a question of every kind the form screen has a widget for. */
 class WidgetsTest {
@@ -77,13 +78,20 @@ class WidgetsTest {
         p.type("d", "3.75")
         assertEquals(Answer.Decimal(3.75), value("d"), "a dot is read too")
         assertEquals("3,75", item("d").shown)
-        assertEquals("3.75", SurveyPresenter.shown(value("d"), Texts(UiLanguage.EN)), "English keeps the dot")
+        assertEquals("3.75", answerText(item("d").question, UiLanguage.EN), "English keeps the dot")
+        p.type("d", "1e999")
+        assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", item("d").error, "too large is not a number")
+        assertEquals("1e999", item("d").shown, "what she typed stays in the box")
+        assertEquals(Answer.Decimal(3.75), value("d"))
+        p.type("d", "3,75")
+        assertNull(item("d").error)
 
         p.choose("one", "b")
         assertEquals(setOf("b"), item("one").chosen)
         p.toggle("many", "c")
         p.toggle("many", "a")
         assertEquals(Answer.Choices(listOf("a", "c")), value("many"), "stored in the form's order")
+        assertEquals("A, C", item("many").shown, "by their labels")
         p.toggle("many", "c")
         p.toggle("many", "a")
         assertNull(value("many"), "unticking the last one clears it")
