@@ -36,12 +36,18 @@ async fn run(config: Config) -> Result<(), ServerError> {
     tracing::info!(engine = ?store.engine(), data_dir = %config.data_dir.display(), "store open");
     // Bind first: the administrator is created (and its password shown) only once the
     // server can serve, so a start that fails (port taken) never spends the password.
+    let unreachable = branchbook_server::console::phones::unreachable_address_warning(&config);
     let bound = bind(config, store.clone()).await?;
     let password = store.call(|s| Ok(ensure_admin(s))).await??;
     if let Some(password) = password {
         // Standard output only, once: never through the logger.
         println!(
             "First start: created the administrator account 'admin' with the one-time password: {password}"
+        );
+    }
+    if let Some(server) = unreachable {
+        eprintln!(
+            "warning: no --public-url: enrollment QR codes will carry {server}, which phones cannot reach"
         );
     }
     // The console's address first: "Listening on" is the last line (scripts wait for it).

@@ -74,6 +74,10 @@ pub fn router(state: AppState) -> Router {
             get(office::list_accounts).post(office::create_account),
         )
         .route(
+            "/api/v1/office/accounts/{id}/reset-password",
+            post(office::reset_account_password),
+        )
+        .route(
             "/api/v1/office/enrollments",
             post(office::create_enrollment),
         )
@@ -251,6 +255,7 @@ impl FromRequestParts<AppState> for DeviceCtx {
 }
 
 /// A request authenticated by an official's session (password change not yet checked).
+#[derive(Clone)]
 pub struct Session {
     /// The account.
     pub account: Account,
@@ -311,6 +316,7 @@ impl FromRequestParts<AppState> for Session {
 
 /// A logged-in official who has a password of her own: what every office endpoint but
 /// the password change requires.
+#[derive(Clone)]
 pub struct Official(pub Session);
 
 impl FromRequestParts<AppState> for Official {
@@ -322,10 +328,12 @@ impl FromRequestParts<AppState> for Official {
 }
 
 /// An administrator (checked before the request body is read).
+#[derive(Clone)]
 pub struct Admin(pub Official);
 
 /// An officer or administrator: what review, export and people management require
 /// (branch heads only read their own branch).
+#[derive(Clone)]
 pub struct Officer(pub Official);
 
 impl Official {

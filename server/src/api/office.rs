@@ -14,7 +14,7 @@ use super::{Admin, AppState, JsonIn, Officer, Official, Session, ok_json, read_b
 use crate::error::ApiError;
 use crate::form_catalog::check_upload;
 use crate::model::stored_name;
-use crate::model::{Account, AreaLevel, FormVersion, Role, Scope};
+use crate::model::{Account, Area, AreaLevel, Device, FormVersion, Role, Scope};
 use crate::secret::{
     hash_password, new_enrollment_code, new_password, new_token, normalize_code, secret_hash,
     verify_password,
@@ -172,28 +172,45 @@ pub async fn me(session: Session) -> Response {
     ok_json(&session.account)
 }
 
+/// Most characters of an area's name.
+pub const AREA_NAME_MAX_CHARS: usize = 120;
+/// Most characters of a login name.
+pub const USERNAME_MAX_CHARS: usize = 64;
+/// Most characters of a person's displayed name.
+pub const DISPLAY_NAME_MAX_CHARS: usize = 120;
+
 /// New area request.
 #[derive(Debug, Deserialize)]
 pub struct NewArea {
-    parent_id: Option<Uuid>,
-    level: AreaLevel,
-    name: String,
+    /// The area above (none for a province).
+    pub parent_id: Option<Uuid>,
+    /// Its level.
+    pub level: AreaLevel,
+    /// Its name (unique under its parent).
+    pub name: String,
+}
+
+/// Adds an area (administrators); a name already used under the same parent is refused.
+pub async fn add_area(state: &AppState, _admin: &Admin, new: NewArea) -> Result<Area, ApiError> {
+    let name = new.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > AREA_NAME_MAX_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "an area needs a name of 1 to {AREA_NAME_MAX_CHARS} characters"
+        )));
+    }
+    with_store(state, move |s| {
+        s.create_area(new.parent_id, new.level, &name)
+    })
+    .await
 }
 
 /// `POST /api/v1/office/areas` (administrators).
 pub async fn create_area(
     State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     JsonIn(new): JsonIn<NewArea>,
 ) -> Result<Response, ApiError> {
-    if new.name.trim().is_empty() {
-        return Err(ApiError::BadRequest("an area needs a name".into()));
-    }
-    let area = with_store(&state, move |s| {
-        s.create_area(new.parent_id, new.level, &new.name)
-    })
-    .await?;
-    Ok(ok_json(&area))
+    Ok(ok_json(&add_area(&state, &admin, new).await?))
 }
 
 /// `GET /api/v1/office/areas`: the areas the caller may see.
@@ -210,17 +227,72 @@ pub async fn list_areas(
 /// New account request.
 #[derive(Debug, Deserialize)]
 pub struct NewAccountRequest {
-    username: String,
-    display_name: String,
-    role: Role,
-    area_id: Option<Uuid>,
+    /// Login name (letters a-z, digits, '.', '_', '-').
+    pub username: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Area (required for officers and branch heads).
+    pub area_id: Option<Uuid>,
 }
 
 /// A created account with its one-time password (shown once).
 #[derive(Debug, Serialize)]
 pub struct CreatedAccount {
-    account: Account,
-    one_time_password: String,
+    /// The account.
+    pub account: Account,
+    /// Its one-time password.
+    pub one_time_password: String,
+}
+
+/// Creates an account: administrators any; officers branch heads of branches inside
+/// their area only.
+pub async fn add_account(
+    state: &AppState,
+    official: &Officer,
+    request: NewAccountRequest,
+) -> Result<CreatedAccount, ApiError> {
+    let username = request.username.trim().to_lowercase();
+    if username.is_empty()
+        || username.chars().count() > USERNAME_MAX_CHARS
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(ApiError::BadRequest(format!(
+            "a login name uses 1 to {USERNAME_MAX_CHARS} letters a-z, digits, '.', '_' or '-'"
+        )));
+    }
+    let display_name = request.display_name.trim().to_owned();
+    if display_name.is_empty() || display_name.chars().count() > DISPLAY_NAME_MAX_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "a name has 1 to {DISPLAY_NAME_MAX_CHARS} characters"
+        )));
+    }
+    if official.account().role != Role::Admin {
+        if request.role != Role::BranchHead {
+            return Err(ApiError::Forbidden(
+                "officers may create branch heads only".into(),
+            ));
+        }
+        official.scope_for(state, request.area_id).await?;
+    }
+    let password = new_password();
+    let new = NewAccount {
+        username,
+        display_name,
+        role: request.role,
+        area_id: request.area_id,
+        password_hash: hash_blocking(password.clone()).await?,
+        must_change_password: true,
+    };
+    let account = with_store(state, move |s| s.create_account(&new)).await?;
+    tracing::info!(account = %account.id, role = stored_name(&account.role), "account created");
+    Ok(CreatedAccount {
+        account,
+        one_time_password: password,
+    })
 }
 
 /// `POST /api/v1/office/accounts`: administrators create any account; officers create
@@ -230,38 +302,54 @@ pub async fn create_account(
     official: Officer,
     JsonIn(request): JsonIn<NewAccountRequest>,
 ) -> Result<Response, ApiError> {
-    let username = request.username.trim().to_lowercase();
-    if username.is_empty()
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
-        return Err(ApiError::BadRequest(
-            "a login name uses letters a-z, digits, '.', '_' or '-'".into(),
+    Ok(ok_json(&add_account(&state, &official, request).await?))
+}
+
+/// Gives an account a new one-time password and ends its sessions: administrators any
+/// account but their own; officers the branch heads of their area. Returns the account
+/// and the password (to be shown once).
+pub async fn reset_password_of(
+    state: &AppState,
+    official: &Officer,
+    account_id: Uuid,
+) -> Result<(Account, String), ApiError> {
+    let found = with_store(state, move |s| s.account(account_id)).await?;
+    let not_found = || ApiError::NotFound("no such account in your scope".into());
+    let account = found.ok_or_else(not_found)?;
+    if account.id == official.account().id {
+        return Err(ApiError::Forbidden(
+            "change your own password on the password page".into(),
         ));
     }
     if official.account().role != Role::Admin {
-        if request.role != Role::BranchHead {
-            return Err(ApiError::Forbidden(
-                "officers may create branch heads only".into(),
-            ));
+        if account.role != Role::BranchHead {
+            return Err(not_found());
         }
-        official.scope_for(&state, request.area_id).await?;
+        official
+            .scope_for(state, account.area_id)
+            .await
+            .map_err(|_| not_found())?;
     }
     let password = new_password();
-    let new = NewAccount {
-        username,
-        display_name: request.display_name,
-        role: request.role,
-        area_id: request.area_id,
-        password_hash: hash_blocking(password.clone()).await?,
-        must_change_password: true,
-    };
-    let account = with_store(&state, move |s| s.create_account(&new)).await?;
-    tracing::info!(account = %account.id, role = stored_name(&account.role), "account created");
+    let hash = hash_blocking(password.clone()).await?;
+    with_store(state, move |s| s.reset_password(account_id, &hash)).await?;
+    tracing::info!(account = %account_id, by = %official.account().id, "password reset");
+    Ok((account, password))
+}
+
+/// `POST /api/v1/office/accounts/{id}/reset-password`.
+pub async fn reset_account_password(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let (account, one_time_password) = reset_password_of(&state, &official, id).await?;
     Ok(ok_json(&CreatedAccount {
-        account,
-        one_time_password: password,
+        account: Account {
+            must_change_password: true,
+            ..account
+        },
+        one_time_password,
     }))
 }
 
@@ -285,44 +373,44 @@ pub struct NewEnrollment {
 /// A created enrollment: the code to type, the QR payload and the QR code as SVG.
 #[derive(Debug, Serialize)]
 pub struct CreatedEnrollment {
-    code: String,
-    expires_at: DateTime<Utc>,
-    qr: EnrollmentQr,
-    qr_svg: String,
+    /// The one-time code (`XXXX-XXXX`).
+    pub code: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// What the QR code carries.
+    pub qr: EnrollmentQr,
+    /// The QR code as an SVG picture.
+    pub qr_svg: String,
 }
 
-/// `POST /api/v1/office/enrollments`: an administrator, or an officer whose area holds
-/// the branch, creates a one-time code for a branch head's phone.
-pub async fn create_enrollment(
-    State(state): State<AppState>,
-    official: Officer,
-    JsonIn(request): JsonIn<NewEnrollment>,
-) -> Result<Response, ApiError> {
-    let account_id = request.account_id;
-    let account = with_store(&state, move |s| s.account(account_id)).await?;
-    let Some(Account {
-        role: Role::BranchHead,
-        area_id: Some(branch_id),
-        ..
-    }) = account
+/// Creates a one-time enrollment code for a branch head's phone: an administrator for
+/// any, an officer for the branch heads of her area.
+pub async fn issue_enrollment(
+    state: &AppState,
+    official: &Officer,
+    account_id: Uuid,
+) -> Result<(Account, CreatedEnrollment), ApiError> {
+    let account = with_store(state, move |s| s.account(account_id)).await?;
+    let Some(
+        account @ Account {
+            role: Role::BranchHead,
+            area_id: Some(branch_id),
+            ..
+        },
+    ) = account
     else {
         return Err(ApiError::NotFound("no such branch head".into()));
     };
-    official.scope_for(&state, Some(branch_id)).await?;
+    official.scope_for(state, Some(branch_id)).await?;
     let code = new_enrollment_code();
     let expires_at = Utc::now() + Duration::hours(i64::from(state.config.enrollment_hours));
     let (hash, by) = (secret_hash(&normalize_code(&code)), official.account().id);
-    with_store(&state, move |s| {
+    with_store(state, move |s| {
         s.create_enrollment(&hash, account_id, branch_id, by, expires_at)
     })
     .await?;
-    let server = state
-        .config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", state.config.listen));
     let qr = EnrollmentQr {
-        server,
+        server: enrollment_server(&state.config),
         code: code.clone(),
     };
     let payload = serde_json::to_string(&qr).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -334,12 +422,34 @@ pub async fn create_enrollment(
         })
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     tracing::info!(branch = %branch_id, "enrollment code created");
-    Ok(ok_json(&CreatedEnrollment {
-        code,
-        expires_at,
-        qr,
-        qr_svg,
-    }))
+    Ok((
+        account,
+        CreatedEnrollment {
+            code,
+            expires_at,
+            qr,
+            qr_svg,
+        },
+    ))
+}
+
+/// The server address put in enrollment QR codes: the public URL, else the listen address.
+pub fn enrollment_server(config: &crate::config::Config) -> String {
+    config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen))
+}
+
+/// `POST /api/v1/office/enrollments`: an administrator, or an officer whose area holds
+/// the branch, creates a one-time code for a branch head's phone.
+pub async fn create_enrollment(
+    State(state): State<AppState>,
+    official: Officer,
+    JsonIn(request): JsonIn<NewEnrollment>,
+) -> Result<Response, ApiError> {
+    let (_, created) = issue_enrollment(&state, &official, request.account_id).await?;
+    Ok(ok_json(&created))
 }
 
 /// `GET /api/v1/office/devices`: devices of the caller's branches.
@@ -353,13 +463,10 @@ pub async fn list_devices(
     ))
 }
 
-/// `POST /api/v1/office/devices/{id}/revoke`: stops a lost or replaced phone.
-pub async fn revoke_device(
-    State(state): State<AppState>,
-    official: Officer,
-    Path(id): Path<Uuid>,
-) -> Result<Response, ApiError> {
-    let device = with_store(&state, move |s| {
+/// Revokes a device of the official's area (a lost or replaced phone): its token is
+/// refused from the next request on.
+pub async fn revoke(state: &AppState, official: &Officer, id: Uuid) -> Result<Device, ApiError> {
+    let device = with_store(state, move |s| {
         let Some(device) = s.device(id)? else {
             return Ok(None);
         };
@@ -371,13 +478,22 @@ pub async fn revoke_device(
         Some((_, path)) if official.scope().contains(&path) => {}
         _ => return Err(ApiError::NotFound("no such device in your scope".into())),
     }
-    let device = with_store(&state, move |s| {
+    let device = with_store(state, move |s| {
         s.revoke_device(id, Utc::now())?;
         s.device(id)
     })
     .await?;
     tracing::info!(device = %id, "device revoked");
-    Ok(ok_json(&device))
+    device.ok_or_else(|| ApiError::NotFound("no such device in your scope".into()))
+}
+
+/// `POST /api/v1/office/devices/{id}/revoke`: stops a lost or replaced phone.
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(&revoke(&state, &official, id).await?))
 }
 
 /// `PUT /api/v1/office/branches/{id}/members`: adds or updates a roster member.
@@ -422,15 +538,14 @@ pub async fn list_forms(
     Ok(ok_json(&with_store(&state, |s| s.forms(false)).await?))
 }
 
-/// `POST /api/v1/office/forms`: uploads a form (.xlsx, or its JSON) as a draft version;
-/// refused with every problem found, or when the version exists with other content.
-pub async fn upload_form(
-    State(state): State<AppState>,
-    _admin: Admin,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, ApiError> {
-    let bytes = read_body(&headers, body, state.config.max_body_bytes).await?;
+/// Stores an uploaded form (.xlsx, or its JSON) as a draft version after the core's
+/// checker read it (administrators); refused with every problem found, or when the
+/// version exists with other content.
+pub async fn add_form_version(
+    state: &AppState,
+    _admin: &Admin,
+    bytes: bytes::Bytes,
+) -> Result<FormVersion, ApiError> {
     let checked = tokio::task::spawn_blocking(move || check_upload(&bytes))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))??;
@@ -443,7 +558,7 @@ pub async fn upload_form(
         created_at: Utc::now(),
     };
     let stored = version.clone();
-    let outcome = with_store(&state, move |s| {
+    let outcome = with_store(state, move |s| {
         s.insert_form_version(&stored, &checked.json)
     })
     .await?;
@@ -454,18 +569,30 @@ pub async fn upload_form(
         )));
     }
     let (form_id, v) = (version.form_id.clone(), version.version.clone());
-    let current = with_store(&state, move |s| s.form_version(&form_id, &v)).await?;
+    let current = with_store(state, move |s| s.form_version(&form_id, &v)).await?;
     tracing::info!(form = %version.form_id, version = %version.version, "form uploaded");
-    Ok(ok_json(&current.map(|(meta, _)| meta).unwrap_or(version)))
+    Ok(current.map(|(meta, _)| meta).unwrap_or(version))
 }
 
-/// `POST /api/v1/office/forms/{form_id}/{version}/publish`: phones receive it from now on.
-pub async fn publish_form(
+/// `POST /api/v1/office/forms`: uploads a form (.xlsx, or its JSON) as a draft version.
+pub async fn upload_form(
     State(state): State<AppState>,
-    _admin: Admin,
-    Path((form_id, version)): Path<(String, String)>,
+    admin: Admin,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
-    let found = with_store(&state, move |s| {
+    let bytes = read_body(&headers, body, state.config.max_body_bytes).await?;
+    Ok(ok_json(&add_form_version(&state, &admin, bytes).await?))
+}
+
+/// Publishes a stored form version (administrators): phones receive it from now on.
+pub async fn publish(
+    state: &AppState,
+    _admin: &Admin,
+    form_id: String,
+    version: String,
+) -> Result<FormVersion, ApiError> {
+    let found = with_store(state, move |s| {
         if s.publish_form(&form_id, &version)? {
             s.form_version(&form_id, &version)
         } else {
@@ -475,5 +602,14 @@ pub async fn publish_form(
     .await?;
     let (meta, _) = found.ok_or_else(|| ApiError::NotFound("no such form version".into()))?;
     tracing::info!(form = %meta.form_id, version = %meta.version, "form published");
-    Ok(ok_json(&meta))
+    Ok(meta)
+}
+
+/// `POST /api/v1/office/forms/{form_id}/{version}/publish`: phones receive it from now on.
+pub async fn publish_form(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path((form_id, version)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(&publish(&state, &admin, form_id, version).await?))
 }

@@ -7,6 +7,10 @@
 //! `console/base.html` with a [`shell::Shell`]. Adding a page is: a template, a handler,
 //! a route below, and its words in [`texts`].
 
+pub mod accounts;
+pub mod areas;
+pub mod forms;
+pub mod phones;
 pub mod session;
 pub mod shell;
 pub mod sign_in;
@@ -33,6 +37,20 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::password_page).post(sign_in::change_password),
         )
         .route("/lang/{code}", get(sign_in::switch_language))
+        .route("/areas", get(areas::areas_page).post(areas::create_area))
+        .route(
+            "/accounts",
+            get(accounts::accounts_page).post(accounts::create_account),
+        )
+        .route("/accounts/{id}/reset", post(accounts::reset_password))
+        .route("/phones", get(phones::phones_page))
+        .route("/phones/codes", post(phones::issue_code))
+        .route("/phones/{id}/revoke", post(phones::revoke_phone))
+        .route("/forms", get(forms::forms_page).post(forms::upload))
+        .route(
+            "/forms/{form_id}/{version}/publish",
+            post(forms::publish_version),
+        )
         .route("/assets/console.css", get(shell::stylesheet))
         .layer(axum::middleware::from_fn(page_headers))
 }

@@ -5,10 +5,11 @@
 //! extractors that turn a request into a signed-in officer or a redirect to the login.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, ORIGIN, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
+use bytes::Bytes;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -270,6 +271,68 @@ impl<S: Poster, T: DeserializeOwned> FromRequest<AppState> for Posted<S, T> {
             )
         })?;
         Ok(Posted { who, form })
+    }
+}
+
+/// A console file upload (a multipart form post): who sent it and the file, if one was
+/// chosen. The body is read under the server's body limit, and the session's CSRF token
+/// must be the form's first field (checked before the file is looked at).
+pub struct Uploaded<S> {
+    /// Who posted.
+    pub who: S,
+    /// The file's name as the browser gave it, and its bytes (`None`: no file chosen).
+    pub file: Option<(String, Bytes)>,
+}
+
+impl<S: Poster> FromRequest<AppState> for Uploaded<S> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let who = S::from_request_parts(&mut parts, state).await?;
+        let lang = who.lang();
+        if let Some(refusal) = foreign_origin(&parts, lang) {
+            return Err(refusal);
+        }
+        let unreadable = |_: multer::Error| {
+            error_page(
+                lang,
+                &ApiError::BadRequest("the upload is not a readable multipart form".into()),
+            )
+        };
+        let boundary = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(multer::Error::NoMultipart)
+            .and_then(multer::parse_boundary)
+            .map_err(unreadable)?;
+        let bytes = read_body(&parts.headers, body, state.config.max_body_bytes)
+            .await
+            .map_err(|e| error_page(lang, &e))?;
+        let stream =
+            futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(bytes) });
+        let mut multipart = multer::Multipart::new(stream, boundary);
+        let csrf = match multipart.next_field().await.map_err(unreadable)? {
+            Some(field) if field.name() == Some("csrf") => {
+                field.text().await.map_err(unreadable)?
+            }
+            _ => return Err(refused(lang)),
+        };
+        if !same_secret(&csrf, who.csrf()) {
+            return Err(refused(lang));
+        }
+        let mut file = None;
+        while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field.bytes().await.map_err(unreadable)?;
+                if !(name.is_empty() && bytes.is_empty()) {
+                    file = Some((name, bytes));
+                }
+            }
+        }
+        Ok(Uploaded { who, file })
     }
 }
 

@@ -183,3 +183,17 @@ pub async fn stylesheet() -> Response {
     )
         .into_response()
 }
+
+/// A required text field, trimmed: its value, or the sentence saying what is wrong
+/// (empty, or longer than `max` characters).
+pub fn required(t: &Texts, label: &str, value: &str, max: usize) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(t.fill(t.field_required, "field", label));
+    }
+    if value.chars().count() > max {
+        let text = t.fill(t.field_too_long, "field", label);
+        return Err(t.fill(&text, "max", &max.to_string()));
+    }
+    Ok(value.to_owned())
+}

@@ -6,6 +6,8 @@
 //! Written for commune and province officers of the Women's Union: plain office
 //! Vietnamese, no technical words.
 
+use crate::model::{AreaLevel, Role};
+
 /// The console's languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -30,6 +32,19 @@ impl Lang {
             Lang::Vi => "vi",
             Lang::En => "en",
         }
+    }
+
+    /// The same language as the core's catalogue names it (dates, record states).
+    pub fn ui(self) -> branchbook_core::i18n::UiLanguage {
+        match self {
+            Lang::Vi => branchbook_core::i18n::UiLanguage::Vi,
+            Lang::En => branchbook_core::i18n::UiLanguage::En,
+        }
+    }
+
+    /// An instant as Vietnam's clock shows it, written the way this language writes dates.
+    pub fn time(self, at: chrono::DateTime<chrono::Utc>) -> String {
+        branchbook_core::i18n::format_instant(at, self.ui())
     }
 
     /// Every word of the console in this language.
@@ -64,6 +79,25 @@ impl Texts {
     /// `text` with its `{name}` placeholder replaced by `value`.
     pub fn fill(&self, text: &str, name: &str, value: &str) -> String {
         text.replace(&format!("{{{name}}}"), value)
+    }
+
+    /// The name of an area level.
+    pub fn level(&self, level: AreaLevel) -> &'static str {
+        match level {
+            AreaLevel::Province => self.level_province,
+            AreaLevel::District => self.level_district,
+            AreaLevel::Commune => self.level_commune,
+            AreaLevel::Branch => self.level_branch,
+        }
+    }
+
+    /// The name of a role.
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Admin => self.role_admin,
+            Role::Officer => self.role_officer,
+            Role::BranchHead => self.role_branch_head,
+        }
     }
 }
 
@@ -119,6 +153,99 @@ catalogue! {
         vi: "Bắt đầu: tạo địa bàn (tỉnh → xã → chi hội), rồi tài khoản, rồi cấp mã cho điện thoại, rồi tải biểu mẫu lên.",
         en: "Start here: create the areas (province → commune → branch), then accounts, then phone codes, then upload forms."
     }
+
+    level_province "level.province" { vi: "Tỉnh", en: "Province" }
+    level_district "level.district" { vi: "Huyện", en: "District" }
+    level_commune "level.commune" { vi: "Xã", en: "Commune" }
+    level_branch "level.branch" { vi: "Chi hội", en: "Branch" }
+    role_admin "role.admin" { vi: "Quản trị", en: "Administrator" }
+    role_officer "role.officer" { vi: "Cán bộ", en: "Officer" }
+    role_branch_head "role.branch_head" { vi: "Chi hội trưởng", en: "Branch head" }
+
+    areas_title "areas.title" { vi: "Địa bàn", en: "Areas" }
+    areas_empty "areas.empty" { vi: "Chưa có địa bàn nào.", en: "No areas yet." }
+    areas_new "areas.new" { vi: "Thêm địa bàn", en: "Add an area" }
+    areas_parent "areas.parent" { vi: "Thuộc", en: "Inside" }
+    areas_no_parent "areas.no_parent" { vi: "(không có: tỉnh)", en: "(none: a province)" }
+    areas_level "areas.level" { vi: "Cấp", en: "Level" }
+    areas_name "areas.name" { vi: "Tên", en: "Name" }
+    areas_create "areas.create" { vi: "Thêm", en: "Add" }
+    areas_created "areas.created" { vi: "Đã thêm địa bàn {name}.", en: "Added the area {name}." }
+    areas_admin_only "areas.admin_only" { vi: "Chỉ quản trị viên thêm được địa bàn.", en: "Only an administrator adds areas." }
+    field_required "field.required" { vi: "Xin điền ô “{field}”.", en: "Please fill in “{field}”." }
+    field_too_long "field.too_long" { vi: "Ô “{field}” dài quá (tối đa {max} ký tự).", en: "“{field}” is too long (at most {max} characters)." }
+
+    accounts_title "accounts.title" { vi: "Tài khoản", en: "Accounts" }
+    accounts_username "accounts.username" { vi: "Tên đăng nhập", en: "Login name" }
+    accounts_display_name "accounts.display_name" { vi: "Họ và tên", en: "Full name" }
+    accounts_role "accounts.role" { vi: "Vai trò", en: "Role" }
+    accounts_area "accounts.area" { vi: "Địa bàn", en: "Area" }
+    accounts_everywhere "accounts.everywhere" { vi: "Toàn bộ", en: "Everywhere" }
+    accounts_new "accounts.new" { vi: "Tạo tài khoản", en: "Create an account" }
+    accounts_create "accounts.create" { vi: "Tạo", en: "Create" }
+    accounts_username_hint "accounts.username_hint" { vi: "chữ a-z, số, dấu . _ -", en: "letters a-z, digits, . _ -" }
+    accounts_created "accounts.created" { vi: "Đã tạo tài khoản {name}.", en: "Created the account {name}." }
+    accounts_one_time "accounts.one_time" {
+        vi: "Mật khẩu một lần của {name} (chỉ hiện lần này; đưa cho người dùng, họ sẽ phải đổi khi đăng nhập):",
+        en: "One-time password of {name} (shown only now; give it to her, she must change it when she logs in):"
+    }
+    accounts_reset "accounts.reset" { vi: "Cấp lại mật khẩu", en: "Reset password" }
+    accounts_reset_done "accounts.reset_done" { vi: "Đã cấp lại mật khẩu cho {name}.", en: "Reset the password of {name}." }
+    accounts_empty "accounts.empty" { vi: "Chưa có tài khoản nào.", en: "No accounts yet." }
+    accounts_actions "accounts.actions" { vi: "Thao tác", en: "Actions" }
+
+    phones_title "phones.title" { vi: "Điện thoại", en: "Phones" }
+    phones_issue "phones.issue" { vi: "Cấp mã kết nối cho điện thoại", en: "Issue a phone enrollment code" }
+    phones_holder "phones.holder" { vi: "Chi hội trưởng", en: "Branch head" }
+    phones_issue_button "phones.issue_button" { vi: "Cấp mã", en: "Issue code" }
+    phones_no_heads "phones.no_heads" { vi: "Chưa có chi hội trưởng nào: tạo tài khoản trước.", en: "No branch heads yet: create their accounts first." }
+    phones_code_title "phones.code_title" { vi: "Mã kết nối điện thoại", en: "Phone enrollment code" }
+    phones_code_for "phones.code_for" { vi: "Dành cho: {name} — {branch}", en: "For: {name} — {branch}" }
+    phones_code "phones.code" { vi: "Mã kết nối", en: "Enrollment code" }
+    phones_server "phones.server" { vi: "Địa chỉ máy chủ", en: "Server address" }
+    phones_expires "phones.expires" { vi: "Dùng được đến {time} (giờ Việt Nam), một lần.", en: "Valid until {time} (Vietnam time), once." }
+    phones_scan "phones.scan" {
+        vi: "Trên điện thoại: mở ứng dụng, chọn “Quét mã QR” và quét mã này, hoặc nhập địa chỉ máy chủ và mã kết nối.",
+        en: "On the phone: open the app, choose “Scan QR code” and scan this code, or type the server address and the code."
+    }
+    phones_print "phones.print" { vi: "In trang này bằng lệnh In của trình duyệt (Ctrl+P).", en: "Print this page with the browser's Print command (Ctrl+P)." }
+    phones_loopback "phones.loopback" {
+        vi: "Cảnh báo: máy chủ chưa có địa chỉ công khai (--public-url), nên mã QR chứa {server}, điện thoại không kết nối được. Khởi động lại máy chủ với --public-url.",
+        en: "Warning: the server has no public address (--public-url), so the QR code carries {server}, which phones cannot reach. Restart the server with --public-url."
+    }
+    phones_devices "phones.devices" { vi: "Điện thoại đã kết nối", en: "Enrolled phones" }
+    phones_label "phones.label" { vi: "Máy", en: "Phone" }
+    phones_branch "phones.branch" { vi: "Chi hội", en: "Branch" }
+    phones_enrolled_at "phones.enrolled_at" { vi: "Kết nối lúc", en: "Enrolled" }
+    phones_state "phones.state" { vi: "Trạng thái", en: "State" }
+    phones_active "phones.active" { vi: "Đang dùng", en: "Active" }
+    phones_revoked "phones.revoked" { vi: "Đã thu hồi {time}", en: "Revoked {time}" }
+    phones_revoke "phones.revoke" { vi: "Thu hồi", en: "Revoke" }
+    phones_revoked_done "phones.revoked_done" { vi: "Đã thu hồi điện thoại {label}: nó không gửi được dữ liệu nữa.", en: "Revoked the phone {label}: it can no longer send data." }
+    phones_none "phones.none" { vi: "Chưa có điện thoại nào kết nối.", en: "No phones enrolled yet." }
+
+    forms_title "forms.title" { vi: "Biểu mẫu", en: "Forms" }
+    forms_upload "forms.upload" { vi: "Tải biểu mẫu lên (XLSForm .xlsx)", en: "Upload a form (XLSForm .xlsx)" }
+    forms_file "forms.file" { vi: "Tệp biểu mẫu", en: "Form file" }
+    forms_upload_button "forms.upload_button" { vi: "Tải lên và kiểm tra", en: "Upload and check" }
+    forms_uploaded "forms.uploaded" { vi: "Đã tải lên {form} phiên bản {version} (bản nháp: điện thoại chưa nhận).", en: "Uploaded {form} version {version} (a draft: phones do not get it yet)." }
+    forms_problems "forms.problems" { vi: "Biểu mẫu có {count} lỗi; chưa lưu gì. Sửa tệp rồi tải lên lại.", en: "The form has {count} problem(s); nothing was stored. Fix the file and upload it again." }
+    forms_sheet "forms.sheet" { vi: "Trang tính", en: "Sheet" }
+    forms_row "forms.row" { vi: "Dòng", en: "Row" }
+    forms_column "forms.column" { vi: "Cột", en: "Column" }
+    forms_problem "forms.problem" { vi: "Lỗi", en: "Problem" }
+    forms_id "forms.id" { vi: "Mã biểu mẫu", en: "Form id" }
+    forms_version "forms.version" { vi: "Phiên bản", en: "Version" }
+    forms_form_title "forms.form_title" { vi: "Tên biểu mẫu", en: "Title" }
+    forms_state "forms.state" { vi: "Trạng thái", en: "State" }
+    forms_draft "forms.draft" { vi: "Bản nháp", en: "Draft" }
+    forms_published "forms.published" { vi: "Đã phát hành", en: "Published" }
+    forms_uploaded_at "forms.uploaded_at" { vi: "Tải lên lúc", en: "Uploaded" }
+    forms_publish "forms.publish" { vi: "Phát hành", en: "Publish" }
+    forms_published_done "forms.published_done" { vi: "Đã phát hành {form} phiên bản {version}: điện thoại sẽ nhận ở lần đồng bộ tới.", en: "Published {form} version {version}: phones get it at their next sync." }
+    forms_none "forms.none" { vi: "Chưa có biểu mẫu nào.", en: "No forms yet." }
+    forms_no_file "forms.no_file" { vi: "Xin chọn một tệp .xlsx.", en: "Please choose an .xlsx file." }
+    forms_admin_only "forms.admin_only" { vi: "Chỉ quản trị viên tải lên và phát hành biểu mẫu.", en: "Only an administrator uploads and publishes forms." }
 
     error_title "error.title" { vi: "Có lỗi", en: "Something went wrong" }
     error_not_found "error.not_found" { vi: "Không tìm thấy trang này.", en: "This page does not exist." }

@@ -84,6 +84,13 @@ impl ServerStore {
                 }
                 _ => {}
             }
+            let taken = match parent {
+                Some(pid) => conn.query_opt("SELECT 1 FROM areas WHERE parent_id = $1 AND name = $2", &[pid.into(), (&name).into()])?,
+                None => conn.query_opt("SELECT 1 FROM areas WHERE parent_id IS NULL AND name = $1", &[(&name).into()])?,
+            };
+            if taken.is_some() {
+                return Err(StoreError::Exists(format!("an area named {name} in the same place")));
+            }
             let id = Uuid::now_v7();
             let path = format!("{}{id}/", parent_area.as_ref().map_or("/", |p| p.path.as_str()));
             conn.exec(
@@ -244,6 +251,21 @@ impl ServerStore {
             conn.exec(
                 "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2",
                 &[account_id.into(), keep_session.into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Gives an account a new (one-time) password and ends all its sessions.
+    pub fn reset_password(&self, account_id: Uuid, password_hash: &str) -> Result<(), StoreError> {
+        self.db.write(|conn| {
+            conn.exec(
+                "UPDATE accounts SET password_hash = $1, must_change_password = 1 WHERE id = $2",
+                &[password_hash.into(), account_id.into()],
+            )?;
+            conn.exec(
+                "DELETE FROM sessions WHERE account_id = $1",
+                &[account_id.into()],
             )?;
             Ok(())
         })

@@ -1,0 +1,255 @@
+//! The accounts page: the people of an officer's area (administrators see everyone),
+//! creating an account (officers create branch heads of their own branches only), and
+//! resetting a password; a new one-time password is shown once, on the answer's page.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::areas::{AreaRow, tree};
+use super::session::{Posted, Staff};
+use super::shell::{Shell, error_page, message, render_status, required};
+use super::sign_in::NoFields;
+use crate::api::office::{
+    DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, reset_password_of,
+};
+use crate::api::{AppState, with_store};
+use crate::error::ApiError;
+use crate::model::{Account, Role, from_stored_name};
+
+/// One line of the accounts table.
+pub struct AccountRow {
+    /// The account.
+    pub account: Account,
+    /// Its role's name.
+    pub role: &'static str,
+    /// Its area's name (or "everywhere").
+    pub area: String,
+    /// True when the viewer may reset its password.
+    pub resettable: bool,
+}
+
+/// A one-time password to show once.
+pub struct OneTime {
+    /// The sentence before it.
+    pub intro: String,
+    /// The password.
+    pub password: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/accounts.html")]
+struct AccountsPage {
+    shell: Shell,
+    rows: Vec<AccountRow>,
+    areas: Vec<AreaRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    one_time: Option<OneTime>,
+}
+
+/// What a page about accounts says after an action.
+#[derive(Default)]
+struct Outcome {
+    status: Option<StatusCode>,
+    notice: Option<String>,
+    error: Option<String>,
+    one_time: Option<OneTime>,
+}
+
+/// True when `viewer` may reset `account`'s password: an administrator anyone else's,
+/// an officer the branch heads of her area (the accounts she may create).
+fn may_reset(viewer: &Account, account: &Account) -> bool {
+    viewer.id != account.id && (viewer.role == Role::Admin || account.role == Role::BranchHead)
+}
+
+async fn accounts_view(state: &AppState, staff: &Staff, outcome: Outcome) -> Response {
+    let lang = staff.visitor.lang;
+    let t = lang.texts();
+    let scope = staff.officer.scope().clone();
+    let found = with_store(state, move |s| Ok((s.accounts(&scope)?, s.areas(&scope)?))).await;
+    let (accounts, areas) = match found {
+        Ok(found) => found,
+        Err(e) => return error_page(lang, &e),
+    };
+    let names: HashMap<Uuid, String> = areas.iter().map(|a| (a.id, a.name.clone())).collect();
+    let viewer = staff.officer.account();
+    let rows = accounts
+        .into_iter()
+        .map(|account| AccountRow {
+            role: t.role(account.role),
+            area: account
+                .area_id
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or_else(|| t.accounts_everywhere.to_owned()),
+            resettable: may_reset(viewer, &account),
+            account,
+        })
+        .collect();
+    let roles = if viewer.role == Role::Admin {
+        vec![Role::BranchHead, Role::Officer, Role::Admin]
+    } else {
+        vec![Role::BranchHead]
+    }
+    .into_iter()
+    .map(|r| (role_code(r), t.role(r)))
+    .collect();
+    let mut shell = Shell::signed(
+        lang,
+        viewer,
+        &staff.csrf,
+        "accounts",
+        t.accounts_title,
+        "/accounts",
+    );
+    if let Some(notice) = outcome.notice {
+        shell = shell.with_notice(notice);
+    }
+    if let Some(error) = outcome.error {
+        shell = shell.with_error(error);
+    }
+    render_status(
+        outcome.status.unwrap_or(StatusCode::OK),
+        &AccountsPage {
+            shell,
+            rows,
+            areas: tree(areas, t),
+            roles,
+            one_time: outcome.one_time,
+        },
+    )
+}
+
+fn role_code(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Officer => "officer",
+        Role::BranchHead => "branch_head",
+    }
+}
+
+/// `GET /accounts`.
+pub async fn accounts_page(State(state): State<AppState>, staff: Staff) -> Response {
+    accounts_view(&state, &staff, Outcome::default()).await
+}
+
+/// The create-an-account form.
+#[derive(Debug, Deserialize)]
+pub struct NewAccountForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    area: String,
+}
+
+fn refused(status: StatusCode, error: String) -> Outcome {
+    Outcome {
+        status: Some(status),
+        error: Some(error),
+        ..Outcome::default()
+    }
+}
+
+fn status_of(e: &ApiError) -> StatusCode {
+    match e {
+        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+        ApiError::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// `POST /accounts`: creates an account with the JSON API's own function and rules.
+pub async fn create_account(
+    State(state): State<AppState>,
+    posted: Posted<Staff, NewAccountForm>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let t = staff.visitor.lang.texts();
+    let checked =
+        required(t, t.accounts_username, &form.username, USERNAME_MAX_CHARS).and_then(|username| {
+            required(
+                t,
+                t.accounts_display_name,
+                &form.display_name,
+                DISPLAY_NAME_MAX_CHARS,
+            )
+            .map(|name| (username, name))
+        });
+    let (username, display_name) = match checked {
+        Ok(fields) => fields,
+        Err(why) => {
+            return accounts_view(
+                &state,
+                &staff,
+                refused(StatusCode::UNPROCESSABLE_ENTITY, why),
+            )
+            .await;
+        }
+    };
+    let Some(role) = from_stored_name::<Role>(&form.role) else {
+        let why = t.fill(t.field_required, "field", t.accounts_role);
+        return accounts_view(
+            &state,
+            &staff,
+            refused(StatusCode::UNPROCESSABLE_ENTITY, why),
+        )
+        .await;
+    };
+    let area_id = match form.area.as_str() {
+        "" => None,
+        id => match Uuid::parse_str(id) {
+            Ok(id) => Some(id),
+            Err(_) => return error_page(staff.visitor.lang, &ApiError::NotFound("area".into())),
+        },
+    };
+    let request = NewAccountRequest {
+        username,
+        display_name,
+        role,
+        area_id,
+    };
+    let outcome = match add_account(&state, &staff.officer, request).await {
+        Ok(created) => Outcome {
+            notice: Some(t.fill(t.accounts_created, "name", &created.account.username)),
+            one_time: Some(OneTime {
+                intro: t.fill(t.accounts_one_time, "name", &created.account.display_name),
+                password: created.one_time_password,
+            }),
+            ..Outcome::default()
+        },
+        Err(e) => refused(status_of(&e), message(t, &e)),
+    };
+    accounts_view(&state, &staff, outcome).await
+}
+
+/// `POST /accounts/{id}/reset`: a new one-time password for an account of the
+/// officer's area (her other sessions end; she must choose a new one at her next login).
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    posted: Posted<Staff, NoFields>,
+) -> Response {
+    let staff = posted.who;
+    let t = staff.visitor.lang.texts();
+    let outcome = match reset_password_of(&state, &staff.officer, id).await {
+        Ok((account, password)) => Outcome {
+            notice: Some(t.fill(t.accounts_reset_done, "name", &account.username)),
+            one_time: Some(OneTime {
+                intro: t.fill(t.accounts_one_time, "name", &account.display_name),
+                password,
+            }),
+            ..Outcome::default()
+        },
+        Err(e) => refused(status_of(&e), message(t, &e)),
+    };
+    accounts_view(&state, &staff, outcome).await
+}
