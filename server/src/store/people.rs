@@ -89,7 +89,7 @@ impl ServerStore {
                 None => conn.query_opt("SELECT 1 FROM areas WHERE parent_id IS NULL AND name = $1", &[(&name).into()])?,
             };
             if taken.is_some() {
-                return Err(StoreError::Exists(format!("an area named {name} in the same place")));
+                return Err(ServerStoreError::Exists(format!("an area named {name} in the same place")));
             }
             let id = Uuid::now_v7();
             let path = format!("{}{id}/", parent_area.as_ref().map_or("/", |p| p.path.as_str()));
@@ -257,7 +257,11 @@ impl ServerStore {
     }
 
     /// Gives an account a new (one-time) password and ends all its sessions.
-    pub fn reset_password(&self, account_id: Uuid, password_hash: &str) -> Result<(), StoreError> {
+    pub fn reset_password(
+        &self,
+        account_id: Uuid,
+        password_hash: &str,
+    ) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
             conn.exec(
                 "UPDATE accounts SET password_hash = $1, must_change_password = 1 WHERE id = $2",
