@@ -16,6 +16,8 @@ fi
 
 # The server's tests run on SQLite and on PostgreSQL: start a private cluster.
 source tests/postgres.sh
+# The console's tests drive a real browser (headless Chromium over WebDriver).
+source tests/browser.sh
 
 echo "== rust tests"
 cargo test --workspace --locked
