@@ -34,6 +34,9 @@ tests/jvm.sh
 echo "== android compile (tests/android.sh)"
 tests/android.sh
 
+echo "== android screens drawn and checked (tests/android-screens.sh)"
+tests/android-screens.sh
+
 echo "== swift and c checks (tests/swift.sh)"
 tests/swift.sh
 
