@@ -120,7 +120,11 @@ pub fn survey(i: usize) -> Survey {
             .map(|m| {
                 (
                     format!("Lò Văn Páo {i}.{m}"),
-                    if m.is_multiple_of(2) { "female" } else { "male" },
+                    if m.is_multiple_of(2) {
+                        "female"
+                    } else {
+                        "male"
+                    },
                 )
             })
             .collect(),
