@@ -2,7 +2,8 @@
 //! cannot sign in, her open sessions and her phone stop at their next request, and all
 //! of it comes back when she is enabled; an officer manages the branch heads of her
 //! commune only, never an officer, an account elsewhere or herself; the console's pages
-//! do the same through the shared functions.
+//! do the same through the shared functions. Enrollment codes not used yet are listed
+//! and can be cancelled; a disabled branch head's code enrolls nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -226,7 +227,71 @@ async fn the_console_disables_enables_and_renames(server: TestServer) {
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 }
 
+async fn open_codes_are_listed_and_cancelled(server: TestServer) {
+    let admin = server.admin().await;
+    let (officer, head, _, other) = communes(&server, &admin).await;
+    let (status, issued) = server.enrollment_code(&officer, head).await;
+    assert_eq!(status, StatusCode::OK, "{issued}");
+    let (status, other_code) = server.enrollment_code(&admin, other).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, open) = server.get("/api/v1/office/enrollments", &officer).await;
+    assert_eq!(status, StatusCode::OK, "{open}");
+    let open = open.as_array().unwrap();
+    assert_eq!(open.len(), 1, "only her commune's: {open:?}");
+    assert_eq!(open[0]["account_id"], head.to_string());
+    assert!(
+        !open[0]
+            .to_string()
+            .contains(issued["code"].as_str().unwrap())
+    );
+
+    // The console lists it; the officer cancels it; the printed code enrolls nothing.
+    let mut console = Browser::new(&server.base);
+    console
+        .log_in("canbo.muongte", "canbo.muongte-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = console.get("/phones").await;
+    assert!(page.body.contains("id=\"open-codes\""), "{}", page.body);
+    assert!(page.body.contains(&format!("data-account=\"{head}\"")));
+    assert!(
+        !page.body.contains(&other.to_string()),
+        "not another commune's"
+    );
+    let csrf = page.csrf();
+    let page = console
+        .post(
+            "/phones/codes/cancel",
+            &[("csrf", &csrf), ("account", &other.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "not hers to cancel");
+    let page = console
+        .post(
+            "/phones/codes/cancel",
+            &[("csrf", &csrf), ("account", &head.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("id=\"open-codes\""));
+    let (status, _) = server.enroll(issued["code"].as_str().unwrap()).await;
+    assert!(status.is_client_error(), "a cancelled code: {status}");
+
+    // A disabled branch head's open code enrolls nothing either.
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/office/accounts/{other}/disable"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server.enroll(other_code["code"].as_str().unwrap()).await;
+    assert!(status.is_client_error(), "a disabled head's code: {status}");
+}
+
 on_both_stores!(
+    open_codes_are_listed_and_cancelled,
     a_disabled_account_stops_everywhere_until_enabled,
     the_console_disables_enables_and_renames,
 );

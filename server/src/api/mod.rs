@@ -91,7 +91,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/api/v1/office/enrollments",
-            post(office::create_enrollment),
+            get(office::list_enrollments).post(office::create_enrollment),
+        )
+        .route(
+            "/api/v1/office/enrollments/cancel",
+            post(office::cancel_enrollments),
         )
         .route("/api/v1/office/devices", get(office::list_devices))
         .route(

@@ -551,6 +551,51 @@ pub async fn create_enrollment(
     Ok(ok_json(&created))
 }
 
+/// Ends the open enrollment codes of a branch head of the officer's area (an
+/// administrator's: any); returns how many were open.
+pub async fn cancel_enrollments_of(
+    state: &AppState,
+    official: &Officer,
+    account_id: Uuid,
+) -> Result<(Account, u64), ApiError> {
+    let found = with_store(state, move |s| s.account(account_id)).await?;
+    let not_found = || ApiError::NotFound("no such branch head".into());
+    let account = found.ok_or_else(not_found)?;
+    if account.role != Role::BranchHead {
+        return Err(not_found());
+    }
+    official
+        .scope_for(state, account.area_id)
+        .await
+        .map_err(|_| not_found())?;
+    let cancelled =
+        with_store(state, move |s| s.cancel_enrollments(account_id, Utc::now())).await?;
+    tracing::info!(account = %account_id, by = %official.account().id, cancelled, "enrollment codes cancelled");
+    Ok((account, cancelled))
+}
+
+/// `GET /api/v1/office/enrollments`: the open codes of the caller's branches (who and
+/// until when; the codes themselves are never stored).
+pub async fn list_enrollments(
+    State(state): State<AppState>,
+    official: Officer,
+) -> Result<Response, ApiError> {
+    let scope = official.scope().clone();
+    Ok(ok_json(
+        &with_store(&state, move |s| s.open_enrollments(&scope, Utc::now())).await?,
+    ))
+}
+
+/// `POST /api/v1/office/enrollments/cancel` with `{"account_id"}`.
+pub async fn cancel_enrollments(
+    State(state): State<AppState>,
+    official: Officer,
+    JsonIn(request): JsonIn<NewEnrollment>,
+) -> Result<Response, ApiError> {
+    let (_, cancelled) = cancel_enrollments_of(&state, &official, request.account_id).await?;
+    Ok(ok_json(&serde_json::json!({ "cancelled": cancelled })))
+}
+
 /// `GET /api/v1/office/devices`: devices of the caller's branches.
 pub async fn list_devices(
     State(state): State<AppState>,

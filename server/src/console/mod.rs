@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts/{id}/enable", post(accounts::enable))
         .route("/phones", get(phones::phones_page))
         .route("/phones/codes", post(phones::issue_code))
+        .route("/phones/codes/cancel", post(phones::cancel_codes))
         .route("/phones/{id}/revoke", post(phones::revoke_phone))
         .route("/forms", get(forms::forms_page).post(forms::upload))
         .route(

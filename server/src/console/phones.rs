@@ -1,6 +1,6 @@
-//! The phones page: the enrolled phones of an officer's area (revoke one), and issuing
-//! a one-time enrollment code for a branch head, shown as text and as a QR code on a
-//! printable sheet.
+//! The phones page: the enrolled phones of an officer's area (revoke one), issuing a
+//! one-time enrollment code for a branch head, shown as text and as a QR code on a
+//! printable sheet, and the codes still open (cancel a branch head's).
 
 use std::collections::HashMap;
 
@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, message, render, render_status};
 use super::sign_in::NoFields;
-use crate::api::office::{enrollment_server, issue_enrollment, revoke};
+use crate::api::office::{cancel_enrollments_of, enrollment_server, issue_enrollment, revoke};
 use crate::api::{AppState, with_store};
 use crate::config::Config;
 use crate::error::ApiError;
@@ -34,11 +34,24 @@ pub struct DeviceRow {
     pub revoked: Option<String>,
 }
 
+/// One open enrollment code as the table shows it (who it is for, until when).
+pub struct CodeRow {
+    /// The branch head's account.
+    pub account_id: Uuid,
+    /// Her name.
+    pub holder: String,
+    /// Her branch's name.
+    pub branch: String,
+    /// When it stops working (Vietnam time).
+    pub expires: String,
+}
+
 #[derive(Template)]
 #[template(path = "console/phones.html")]
 struct PhonesPage {
     shell: Shell,
     devices: Vec<DeviceRow>,
+    codes: Vec<CodeRow>,
     heads: Vec<(Account, String)>,
     warning: Option<String>,
 }
@@ -63,10 +76,15 @@ async fn phones_view(
     let t = lang.texts();
     let scope = staff.officer.scope().clone();
     let found = with_store(state, move |s| {
-        Ok((s.devices(&scope)?, s.accounts(&scope)?, s.areas(&scope)?))
+        Ok((
+            s.devices(&scope)?,
+            s.accounts(&scope)?,
+            s.areas(&scope)?,
+            s.open_enrollments(&scope, chrono::Utc::now())?,
+        ))
     })
     .await;
-    let (devices, accounts, areas) = match found {
+    let (devices, accounts, areas, open) = match found {
         Ok(found) => found,
         Err(e) => return error_page(lang, &e),
     };
@@ -88,6 +106,18 @@ async fn phones_view(
                 .revoked_at
                 .map(|at| t.fill(t.phones_revoked, "time", &lang.time(at))),
             device,
+        })
+        .collect();
+    let codes = open
+        .into_iter()
+        .map(|code| CodeRow {
+            account_id: code.account_id,
+            holder: names.get(&code.account_id).cloned().unwrap_or_default(),
+            branch: branch_names
+                .get(&code.branch_id)
+                .cloned()
+                .unwrap_or_default(),
+            expires: lang.time(code.expires_at),
         })
         .collect();
     let heads = accounts
@@ -119,6 +149,7 @@ async fn phones_view(
         &PhonesPage {
             shell,
             devices,
+            codes,
             heads,
             warning: unreachable_address_warning(&state.config)
                 .map(|server| t.fill(t.phones_loopback, "server", &server)),
@@ -222,6 +253,27 @@ pub async fn revoke_phone(
     match revoke(&state, &staff.officer, id).await {
         Ok(device) => {
             let notice = t.fill(t.phones_revoked_done, "label", &device.label);
+            phones_view(&state, &staff, StatusCode::OK, Ok(notice)).await
+        }
+        Err(e) => phones_view(&state, &staff, StatusCode::NOT_FOUND, Err(message(t, &e))).await,
+    }
+}
+
+/// `POST /phones/codes/cancel`: every open code of a branch head stops working now
+/// (a printed sheet lost or handed to the wrong person).
+pub async fn cancel_codes(
+    State(state): State<AppState>,
+    posted: Posted<Staff, IssueForm>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let t = staff.visitor.lang.texts();
+    let Ok(account_id) = Uuid::parse_str(form.account.trim()) else {
+        let why = t.fill(t.field_required, "field", t.phones_holder);
+        return phones_view(&state, &staff, StatusCode::UNPROCESSABLE_ENTITY, Err(why)).await;
+    };
+    match cancel_enrollments_of(&state, &staff.officer, account_id).await {
+        Ok((account, _)) => {
+            let notice = t.fill(t.phones_codes_cancelled, "name", &account.display_name);
             phones_view(&state, &staff, StatusCode::OK, Ok(notice)).await
         }
         Err(e) => phones_view(&state, &staff, StatusCode::NOT_FOUND, Err(message(t, &e))).await,

@@ -229,6 +229,13 @@ catalogue! {
     phones_devices "phones.devices" { vi: "Điện thoại đã kết nối", en: "Enrolled phones" }
     phones_label "phones.label" { vi: "Máy", en: "Phone" }
     phones_branch "phones.branch" { vi: "Chi hội", en: "Branch" }
+    phones_open_codes "phones.open_codes" { vi: "Mã kết nối chưa dùng", en: "Codes not used yet" }
+    phones_expires_at "phones.expires_at" { vi: "Hết hạn lúc", en: "Expires at" }
+    phones_cancel_code "phones.cancel_code" { vi: "Hủy mã", en: "Cancel code" }
+    phones_codes_cancelled "phones.codes_cancelled" {
+        vi: "Đã hủy mã kết nối của {name}: mã đã in không dùng được nữa.",
+        en: "Cancelled the codes of {name}: a printed code no longer works."
+    }
     phones_enrolled_at "phones.enrolled_at" { vi: "Kết nối lúc", en: "Enrolled" }
     phones_state "phones.state" { vi: "Trạng thái", en: "State" }
     phones_active "phones.active" { vi: "Đang dùng", en: "Active" }

@@ -19,6 +19,19 @@ pub enum EnrollRefusal {
     Used,
 }
 
+/// An enrollment code not yet used nor expired (the code itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OpenEnrollment {
+    /// The branch head whose phone it enrolls.
+    pub account_id: Uuid,
+    /// Her branch.
+    pub branch_id: Uuid,
+    /// When it was issued.
+    pub created_at: DateTime<Utc>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// A device as its token authenticates it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceAuth {
@@ -70,6 +83,49 @@ impl ServerStore {
         })
     }
 
+    /// The codes still waiting for a phone in the branches inside `scope`, oldest first.
+    pub fn open_enrollments(
+        &self,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OpenEnrollment>, ServerStoreError> {
+        self.db.read(|conn| {
+            conn.query(
+                "SELECT e.account_id, e.branch_id, e.created_at, e.expires_at
+                 FROM enrollments e JOIN areas a ON a.id = e.branch_id
+                 WHERE e.used_at IS NULL AND e.expires_at > $1 AND a.path LIKE $2
+                 ORDER BY e.created_at",
+                &[now.into(), scope.like_pattern().into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(OpenEnrollment {
+                    account_id: r.uuid(0)?,
+                    branch_id: r.uuid(1)?,
+                    created_at: r.time(2)?,
+                    expires_at: r.time(3)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// Ends every open code of a branch head (a printed sheet lost or given to the wrong
+    /// person): they expire now. Returns how many were open.
+    pub fn cancel_enrollments(
+        &self,
+        account_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<u64, ServerStoreError> {
+        self.db.write(|conn| {
+            Ok(conn.exec(
+                "UPDATE enrollments SET expires_at = $1
+                 WHERE account_id = $2 AND used_at IS NULL AND expires_at > $1",
+                &[now.into(), account_id.into()],
+            )?)
+        })
+    }
+
     /// Exchanges an enrollment code for a new device, in one transaction: the code is
     /// marked used only if it was unused and unexpired, so two phones racing with the
     /// same code get one device between them.
@@ -83,7 +139,8 @@ impl ServerStore {
         self.db.write(|conn| {
             let Some(row) = conn.query_opt(
                 "SELECT e.account_id, e.branch_id, e.expires_at, e.used_at, a.username
-                 FROM enrollments e JOIN accounts a ON a.id = e.account_id WHERE e.code_hash = $1",
+                 FROM enrollments e JOIN accounts a ON a.id = e.account_id
+                 WHERE e.code_hash = $1 AND a.disabled_at IS NULL",
                 &[code_hash.into()],
             )?
             else {
