@@ -12,6 +12,7 @@ pub mod error;
 pub mod form_catalog;
 pub mod ingest;
 pub mod model;
+pub mod recovery;
 pub mod secret;
 pub mod server;
 pub mod store;
