@@ -38,6 +38,9 @@ pub enum ServerError {
     /// Hashing the administrator's password failed.
     #[error("{0}")]
     Hash(#[from] crate::secret::HashError),
+    /// A command could not do what it was asked (said why).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Opens the store the configuration names: PostgreSQL when a URL is given, SQLite in the
@@ -138,10 +141,11 @@ impl SweepTask {
 
     async fn sweep_once(&self) {
         match crate::uploads::sweep(&self.store, &self.photos, Some(self.stale_after)).await {
-            Ok(swept) if swept.discarded > 0 => {
+            Ok(swept) if swept.discarded + swept.orphans > 0 => {
                 tracing::info!(
                     discarded = swept.discarded,
-                    "discarded abandoned photo uploads"
+                    orphans = swept.orphans,
+                    "discarded abandoned photo uploads and photos no record uses"
                 )
             }
             Ok(_) => {}
@@ -178,7 +182,8 @@ pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> 
         tracing::info!(
             settled = swept.settled,
             discarded = swept.discarded,
-            "finished photo uploads interrupted after their last byte, discarded abandoned ones"
+            orphans = swept.orphans,
+            "finished photo uploads interrupted after their last byte, discarded abandoned ones and photos no record uses"
         );
     }
     let sweeps = stale_after.map(|after| SweepTask {

@@ -1,7 +1,7 @@
 //! The HTTP API: shared state, authentication of devices and officials, request bodies
 //! (size limits, gzip) and the route table. Handlers live by audience: [`device`] (the
 //! sync protocol of `branchbook_core::protocol`), [`office`] (administration),
-//! [`review`] (lists, detail, review, indicators) and [`export`] (CSV).
+//! [`review`] (lists, detail, review, indicators) and [`export`] (CSV and XLSX downloads).
 
 pub mod device;
 pub mod export;
@@ -78,6 +78,18 @@ pub fn router(state: AppState) -> Router {
             post(office::reset_account_password),
         )
         .route(
+            "/api/v1/office/accounts/{id}/disable",
+            post(office::disable_account),
+        )
+        .route(
+            "/api/v1/office/accounts/{id}/enable",
+            post(office::enable_account),
+        )
+        .route(
+            "/api/v1/office/accounts/{id}/display-name",
+            post(office::rename_account),
+        )
+        .route(
             "/api/v1/office/enrollments",
             post(office::create_enrollment),
         )
@@ -103,9 +115,14 @@ pub fn router(state: AppState) -> Router {
             get(export::submissions_csv),
         )
         .route(
+            "/api/v1/office/forms/{form_id}/{version}/submissions.xlsx",
+            get(export::submissions_xlsx),
+        )
+        .route(
             "/api/v1/office/forms/{form_id}/{version}/repeats/{repeat}",
             get(export::repeat_csv),
         )
+        .route("/api/v1/office/exports/{file}", get(export::register))
         .route("/api/v1/office/submissions", get(review::list_submissions))
         .route("/api/v1/office/gatherings", get(review::list_gatherings))
         .route("/api/v1/office/records/{uuid}", get(review::record))
@@ -430,8 +447,16 @@ impl Official {
 /// Bytes past a body limit that are still read (and dropped) before answering 413.
 const DRAIN_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Most times a gzip body may inflate (JSON records compress well under 20 times; a
+/// body of repeated bytes inflates a thousand times and is refused early).
+const MAX_GZIP_RATIO: u64 = 100;
+/// Inflated bytes any gzip body may reach whatever its ratio (small bodies compress
+/// better than large ones).
+const GZIP_RATIO_FREE_BYTES: u64 = 1024 * 1024;
+
 /// Reads a request body up to `limit` bytes (after gzip decompression when the body is
-/// `Content-Encoding: gzip`), answering 413 past it.
+/// `Content-Encoding: gzip`), answering 413 past it. Gzip is inflated on a blocking
+/// thread, and refused (413) once it inflates more than [`MAX_GZIP_RATIO`] times.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::TooLarge(format!(
@@ -466,13 +491,29 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
     match encoding.trim().to_ascii_lowercase().as_str() {
         "identity" | "" => Ok(Bytes::from(raw)),
         "gzip" => {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(&raw[..])
-                .take(limit + 1)
-                .read_to_end(&mut out)
-                .map_err(|e| ApiError::BadRequest(format!("the gzip body is corrupt: {e}")))?;
+            let allowed = limit.min(
+                (raw.len() as u64)
+                    .saturating_mul(MAX_GZIP_RATIO)
+                    .max(GZIP_RATIO_FREE_BYTES),
+            );
+            let compressed = raw.len();
+            let out = tokio::task::spawn_blocking(move || {
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&raw[..])
+                    .take(allowed + 1)
+                    .read_to_end(&mut out)
+                    .map(|_| out)
+            })
+            .await
+            .map_err(|e| ApiError::Internal(format!("gzip task failed: {e}")))?
+            .map_err(|e| ApiError::BadRequest(format!("the gzip body is corrupt: {e}")))?;
             if out.len() as u64 > limit {
                 return Err(too_large());
+            }
+            if out.len() as u64 > allowed {
+                return Err(ApiError::TooLarge(format!(
+                    "the gzip body inflates more than {MAX_GZIP_RATIO} times its {compressed} bytes"
+                )));
             }
             Ok(Bytes::from(out))
         }
@@ -485,15 +526,18 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
 
 /// Parses a JSON body, telling malformed JSON, wrong types and missing fields apart.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        let what = match e.classify() {
-            Category::Syntax | Category::Eof => "the body is not valid JSON",
-            Category::Data => "the JSON does not have the expected fields and types",
-            Category::Io => "the body could not be read",
-        };
-        ApiError::BadRequest(format!("{what}: {e}"))
-    })
+    serde_json::from_slice(bytes).map_err(|e| json_error(&e))
+}
+
+/// The answer to a body that is not the JSON expected (400), saying what is wrong.
+pub fn json_error(e: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax | Category::Eof => "the body is not valid JSON",
+        Category::Data => "the JSON does not have the expected fields and types",
+        Category::Io => "the body could not be read",
+    };
+    ApiError::BadRequest(format!("{what}: {e}"))
 }
 
 /// A 200 JSON response.

@@ -44,6 +44,13 @@ impl Program {
         command
     }
 
+    /// Runs one of its commands (e.g. `reset-password admin`) on the same data to the end.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        let mut command = self.command("127.0.0.1:0");
+        command.args(args);
+        command.output().unwrap()
+    }
+
     /// Starts it on a free port and reads its standard output up to the line that says
     /// where it listens.
     pub fn start(&self) -> Running {
@@ -127,6 +134,11 @@ impl Running {
         let log = self.log.lock().unwrap().clone();
         assert!(status.success(), "exit after SIGTERM: {status}\n{log}");
         log
+    }
+
+    /// Its process id (to read its memory in `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Kills it at once (SIGKILL), as a power cut does.
