@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::expr::Expr;
 use crate::form::{Field, FieldKind, Form, Node, Problem, Source, Texts};
 
+use super::affects::page_effects;
 use super::bind::{Binder, Bound, Site, Templates, value_reads};
 use super::graph::topological_order;
 
@@ -62,6 +63,9 @@ pub(crate) struct CNode {
     pub ordinal: u32,
     /// Questions inside this node (1 for a question).
     pub size: u32,
+    /// The other questions of this node's field-list page that its answer may change
+    /// (sorted; see [`super::affects`]).
+    pub affects: Vec<NodeId>,
     pub appearance: Option<String>,
     pub source: Source,
     pub kind: CKind,
@@ -285,6 +289,10 @@ impl Builder {
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
+        let effects = page_effects(&self.nodes, &items, &readers);
+        for (node, affects) in self.nodes.iter_mut().zip(effects) {
+            node.affects = affects;
+        }
         let mut compiled = CompiledForm {
             form,
             question_total: self
@@ -411,6 +419,7 @@ impl Builder {
             own_page: false,
             ordinal: 0,
             size: 0,
+            affects: Vec::new(),
             appearance: appearance.clone(),
             source: node.source().clone(),
             kind,
