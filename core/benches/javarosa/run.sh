@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Branchbook's form engine vs ODK's JavaRosa, on the same forms with the same answers.
 #
-#   core/benches/javarosa/run.sh            # all three forms
+#   core/benches/javarosa/run.sh            # all four forms
 #   FORMS="household_survey" core/benches/javarosa/run.sh
 #
 # On a fresh machine it fetches what it needs into core/benches/javarosa/.cache
@@ -27,7 +27,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 CACHE="$HERE/.cache"
 PYXFORM_VERSION=4.5.0
-FORMS="${FORMS:-household_survey dialogue_feedback generated_1000}"
+FORMS="${FORMS:-household_survey dialogue_feedback generated_1000 large_600}"
 WARMUP_SECS="${WARMUP_SECS:-10}"
 RUNS="${RUNS:-7}"
 RUN_SECS="${RUN_SECS:-2}"
