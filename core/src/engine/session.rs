@@ -444,9 +444,13 @@ impl FormSession {
             if matches!(f.kind, FieldKind::SelectMultiple { .. }) {
                 // One canonical order, the form's: the same choices make the same
                 // answer whatever order they were tapped in.
-                let offered = view.choices(n, s);
+                // The offered choices keep the list's order ("other" of `or_other` last).
+                let list = f.list.map(|l| &self.form.lists[l as usize].choices);
                 let mut names: Vec<&str> = stored.split_whitespace().collect();
-                names.sort_by_key(|c| offered.iter().position(|o| o.name == *c));
+                names.sort_by_key(|c| {
+                    list.and_then(|l| l.iter().position(|o| o.name == *c))
+                        .unwrap_or(usize::MAX)
+                });
                 let canonical = names.join(" ");
                 return Ok(self.change(n, s, canonical));
             }
