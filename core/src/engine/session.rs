@@ -702,7 +702,7 @@ impl FormSession {
             .pages()
             .questions(self.pos)
             .into_iter()
-            .filter(|&(n, s)| view.question(n, s, true).is_some_and(|q| q.error.is_some()));
+            .filter(|&(n, s)| view.error(n, s, true).is_some());
         let count = errors.count() as u32;
         if count > 0 {
             self.show_required = true;
