@@ -4,6 +4,7 @@
 //! re-evaluates only what reads it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::expr::Expr;
 use crate::form::{Field, FieldKind, Form, Node, Problem, Source, Texts};
@@ -36,9 +37,15 @@ pub struct CompiledForm {
     /// For each node, the items that read its value.
     pub(crate) readers: Vec<Vec<Dep>>,
     pub(crate) instance_name: Option<Expr<Bound>>,
+    /// Every choice's label per language order (see [`CompiledForm::choice_labels`]),
+    /// made once per language for all sessions on the form.
+    labels: Mutex<Vec<(Vec<String>, ChoiceLabels)>>,
     /// How many questions (shown fields) the form has, for progress.
     pub(crate) question_total: u32,
 }
+
+/// Every choice's label in one language, by list and choice.
+pub(crate) type ChoiceLabels = Arc<Vec<Vec<String>>>;
 
 /// A compiled node.
 #[derive(Debug)]
@@ -222,6 +229,28 @@ impl CompiledForm {
         &self.form
     }
 
+    /// Every choice's label, by list and choice, for a language order (the keys of
+    /// [`Texts`] tried in turn): `make` renders one choice; the table is made once per
+    /// order and shared by every session in that language.
+    pub(crate) fn choice_labels(
+        &self,
+        order: &[String],
+        make: impl Fn(&CChoice) -> String,
+    ) -> ChoiceLabels {
+        let mut cache = self.labels.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, labels)) = cache.iter().find(|(o, _)| o == order) {
+            return Arc::clone(labels);
+        }
+        let labels: ChoiceLabels = Arc::new(
+            self.lists
+                .iter()
+                .map(|l| l.choices.iter().map(&make).collect())
+                .collect(),
+        );
+        cache.push((order.to_vec(), Arc::clone(&labels)));
+        labels
+    }
+
     pub(crate) fn node(&self, id: NodeId) -> &CNode {
         &self.nodes[id as usize]
     }
@@ -309,6 +338,7 @@ impl Builder {
             items,
             readers,
             instance_name,
+            labels: Mutex::new(Vec::new()),
         };
         index_scope_items(&mut compiled);
         Ok(compiled)

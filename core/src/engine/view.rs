@@ -116,7 +116,7 @@ impl View<'_> {
                 label: self
                     .world
                     .lang
-                    .choice_label(&form.lists, list_id, i)
+                    .choice_label(form, list_id, i)
                     .unwrap_or(&c.name)
                     .to_owned(),
             })
