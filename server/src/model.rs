@@ -93,6 +93,9 @@ pub struct Account {
     pub area_id: Option<Uuid>,
     /// Set for a generated one-time password: she must choose her own before anything else.
     pub must_change_password: bool,
+    /// Disabled by an administrator or her officer: she cannot sign in and her phones
+    /// are refused, but everything she sent stays hers.
+    pub disabled: bool,
 }
 
 /// Where a logged-in person may look: the whole tree, or one area's subtree.
@@ -197,6 +200,8 @@ pub struct RecordSummary {
     pub kind: RecordKind,
     /// Branch it came from.
     pub branch_id: Uuid,
+    /// The phone that sent it.
+    pub device_id: Uuid,
     /// Form id (submissions).
     pub form_id: Option<String>,
     /// Form version (submissions).
