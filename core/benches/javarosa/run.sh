@@ -8,8 +8,8 @@
 # (git-ignored): pyxform (PyPI, pinned) in a venv, JavaRosa and its dependencies (Maven
 # Central, pinned in pom.xml). Then:
 #   1. `cargo bench ... -- prepare` writes the forms as XLSForms pyxform accepts: the two
-#      example forms and the engine benchmark's generated 1,000-field form (with its
-#      answer script);
+#      example forms, the engine benchmark's generated 1,000-field form and the 600-row
+#      form (each with its answer script);
 #   2. pyxform converts each .xlsx to an ODK XForm (.xml);
 #   3. each engine, in its own process, loads its form (ours: the .xlsx and the
 #      canonical JSON; JavaRosa: the XForm and Collect's serialized-FormDef cache), does
