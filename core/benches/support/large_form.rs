@@ -145,7 +145,12 @@ fn section(g: usize) -> Node {
         })
         .collect();
     let relevant = (g > 0).then(|| format!("${{s{}_0}} != 99", g - 1));
-    group(&format!("s{g}"), g % 3 == 0, relevant, nodes(fields))
+    group(
+        &format!("s{g}"),
+        g.is_multiple_of(3),
+        relevant,
+        nodes(fields),
+    )
 }
 
 /// The household roster: each member one page, with where she was born as cascading selects.

@@ -620,10 +620,10 @@ impl FormSession {
             if !render {
                 continue;
             }
-            if let Some(now) = view.question(q, qs, self.show_required) {
-                if was.and_then(|i| old[i].as_ref()) != Some(&now) {
-                    changed.push(now);
-                }
+            if let Some(now) = view.question(q, qs, self.show_required)
+                && was.and_then(|i| old[i].as_ref()) != Some(&now)
+            {
+                changed.push(now);
             }
         }
         let gone: Vec<(NodeId, ScopeId)> = before
