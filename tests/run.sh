@@ -16,6 +16,8 @@ fi
 
 # The server's tests run on SQLite and on PostgreSQL: start a private cluster.
 source tests/postgres.sh
+# The console's tests drive a real browser (headless Chromium over WebDriver).
+source tests/browser.sh
 
 echo "== rust tests"
 cargo test --workspace --locked
@@ -31,6 +33,9 @@ tests/jvm.sh
 
 echo "== android compile (tests/android.sh)"
 tests/android.sh
+
+echo "== android screens drawn and checked (tests/android-screens.sh)"
+tests/android-screens.sh
 
 echo "== swift and c checks (tests/swift.sh)"
 tests/swift.sh

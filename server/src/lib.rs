@@ -13,6 +13,7 @@ pub mod form_catalog;
 pub mod ingest;
 pub mod model;
 pub mod passwords;
+pub mod recovery;
 pub mod secret;
 pub mod server;
 pub mod store;

@@ -40,6 +40,9 @@ pub enum ServerError {
     /// Hashing the administrator's password failed.
     #[error("{0}")]
     Hash(#[from] crate::secret::HashError),
+    /// A command could not do what it was asked (said why).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Opens the store the configuration names: PostgreSQL when a URL is given, SQLite in the

@@ -88,7 +88,7 @@ async fn on_postgres_the_program_serves_keeps_its_data_and_stops_on_sigterm() {
 
 #[tokio::test]
 async fn a_failed_first_start_does_not_spend_the_password() {
-    let (_data, setup) = setup(Backend::Sqlite).await.unwrap();
+    let (data, setup) = setup(Backend::Sqlite).await.unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let output = setup
         .command(&taken.local_addr().unwrap().to_string())
@@ -99,6 +99,13 @@ async fn a_failed_first_start_does_not_spend_the_password() {
         !String::from_utf8_lossy(&output.stdout).contains("password"),
         "nothing was created, so no password was shown"
     );
+    assert!(
+        !data
+            .path()
+            .join(branchbook_server::recovery::FIRST_PASSWORD_FILE)
+            .exists(),
+        "nor kept"
+    );
     drop(taken);
     let running = setup.start();
     assert!(
@@ -106,4 +113,56 @@ async fn a_failed_first_start_does_not_spend_the_password() {
         "the first start that serves creates the administrator: {:?}",
         running.stdout
     );
+}
+
+/// The administrator is never locked out: the first password is kept in a file only the
+/// server's user can read until it is changed, and `reset-password` gives a new one-time
+/// password from the server's machine, while the server runs.
+async fn an_administrator_can_always_get_back_in(backend: Backend) {
+    use std::os::unix::fs::PermissionsExt;
+    let Some((data, setup)) = setup(backend).await else {
+        return;
+    };
+    let running = setup.start();
+    let password = running.one_time_password().unwrap();
+    let file = data
+        .path()
+        .join(branchbook_server::recovery::FIRST_PASSWORD_FILE);
+    assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), password);
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "readable by the server's user only");
+    running.api.login_fresh("admin", &password).await;
+    assert!(
+        !file.exists(),
+        "removed once the administrator chose a password"
+    );
+
+    // Forgotten: the operator resets it on the server's machine, the server still running.
+    let reset = setup.run(&["reset-password", "admin"]);
+    assert!(reset.status.success(), "{reset:?}");
+    let stdout = String::from_utf8(reset.stdout).unwrap();
+    let new = stdout.trim().rsplit(' ').next().unwrap().to_owned();
+    assert_eq!(new.len(), 16, "{stdout}");
+    let (status, _) = running.api.login("admin", "admin-chosen-password").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old password is gone");
+    let (status, login) = running.api.login("admin", &new).await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    assert_eq!(login["account"]["must_change_password"], true);
+
+    // An unknown name is said so, with a failing exit.
+    let unknown = setup.run(&["reset-password", "nobody"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account is named \"nobody\""));
+    let log = running.terminate();
+    assert!(!log.contains(&new), "the new password is not logged");
+}
+
+#[tokio::test]
+async fn on_sqlite_an_administrator_can_always_get_back_in() {
+    an_administrator_can_always_get_back_in(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn on_postgres_an_administrator_can_always_get_back_in() {
+    an_administrator_can_always_get_back_in(Backend::Postgres).await;
 }

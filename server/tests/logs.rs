@@ -31,7 +31,25 @@ async fn story_logs_nothing_sensitive(backend: Backend, captured: &Captured) {
         return;
     };
     let start = captured.0.lock().unwrap().len();
-    let secrets = common::story::full_story(&server).await;
+    let story = futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(
+        common::story::full_story(&server),
+    ))
+    .await;
+    let secrets = match story {
+        Ok(secrets) => secrets,
+        Err(panic) => {
+            // Say why the server refused: its faults and warnings, as it logged them
+            // (which the rest of this test shows never quote a row).
+            let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()[start..]).into_owned();
+            for line in logs
+                .lines()
+                .filter(|l| l.contains("ERROR") || l.contains("WARN"))
+            {
+                eprintln!("server log: {line}");
+            }
+            std::panic::resume_unwind(panic);
+        }
+    };
     drop(server);
     let logs = String::from_utf8(captured.0.lock().unwrap()[start..].to_vec()).unwrap();
     // The logs say what happened...

@@ -1,4 +1,4 @@
-# Shared by the mobile stages of tests/run.sh (tests/jvm.sh, tests/android.sh,
+# Shared by the mobile stages of tests/run.sh (tests/jvm.sh, tests/android.sh, tests/android-screens.sh,
 # tests/swift.sh): pinned tool versions, the git-ignored tool cache and small helpers to
 # fetch a tool once and to skip work whose inputs did not change. Source it; do not run it.
 #
@@ -14,6 +14,12 @@ ZXING_VERSION=3.5.4                            # Maven Central: com.google.zxing
 TREE_SITTER_VERSION=0.26.1                     # PyPI: tree-sitter
 TREE_SITTER_SWIFT_VERSION=0.7.4                # PyPI: tree-sitter-swift
 MAVEN_DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+# The screen renderer of tests/android-screens.sh (Android's layoutlib on the JVM; see
+# ../shared/notes/android-screens.md and android/README.md), all Maven Central:
+PAPARAZZI_VERSION=1.3.4                        # app.cash.paparazzi:paparazzi (drives layoutlib, brings its API 34 jar)
+ANDROID_TOOLS_VERSION=31.4.2                   # com.android.tools common/sdk-common/ninepatch/layoutlib-api (1.3.4's own pins are not on Central)
+LAYOUTLIB_NATIVE_VERSION=2023.2.1-6c7316c      # app.cash.paparazzi:layoutlib-native-linux (fonts, ICU, libandroid_runtime.so)
+LAYOUTLIB_RESOURCES_VERSION=14.0.11            # com.android.tools.layoutlib:layoutlib-resources (the framework's res/)
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TOOLS_CACHE=${TOOLS_CACHE:-$REPO_ROOT/tests/.cache}

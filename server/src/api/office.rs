@@ -165,6 +165,12 @@ pub async fn replace_password(
     let (id, keep) = (session.account.id, session.token_hash.clone());
     with_store(state, move |s| s.set_password(id, &hash, &keep)).await?;
     tracing::info!(account = %id, "password changed");
+    if session.account.role == Role::Admin {
+        // The first start's password file has done its work.
+        if let Err(e) = crate::recovery::forget_first_password(&state.config.data_dir) {
+            tracing::warn!(error = %e, "could not remove the first start's password file");
+        }
+    }
     Ok(())
 }
 

@@ -191,6 +191,18 @@ impl ServerStore {
         })
     }
 
+    /// True when an administrator still has to replace a one-time password.
+    pub fn admin_must_change_password(&self) -> Result<bool, ServerStoreError> {
+        self.db.read(|conn| {
+            Ok(conn
+                .query_opt(
+                    "SELECT 1 FROM accounts WHERE role = 'admin' AND must_change_password = 1 LIMIT 1",
+                    &[],
+                )?
+                .is_some())
+        })
+    }
+
     /// An account and its password hash, by login name.
     pub fn account_for_login(
         &self,

@@ -60,6 +60,13 @@ impl Program {
         command
     }
 
+    /// Runs one of its commands (e.g. `reset-password admin`) on the same data to the end.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        let mut command = self.command("127.0.0.1:0");
+        command.args(args);
+        command.output().unwrap()
+    }
+
     /// Starts it on a free port and reads its standard output up to the line that says
     /// where it listens.
     pub fn start(&self) -> Running {

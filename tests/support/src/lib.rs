@@ -8,16 +8,19 @@
 //! - [`BlockingServer`] owns its runtime and is driven by blocking calls (ureq) that
 //!   return a [`HarnessError`]: the cross-component tests and the fixture server that the
 //!   Kotlin tests start (`tests/src/bin/sync_fixture_server.rs`) use it.
+//! - [`Chromium`] drives headless Chromium over WebDriver for the console's tests.
 //! - [`fixtures`] holds the test data the server's tests push.
 
 pub mod api;
 pub mod blocking;
+pub mod chromium;
 pub mod fixtures;
 pub mod pg;
 pub mod server;
 
 pub use api::{Api, error_of};
 pub use blocking::{BlockingServer, Body, BranchSetup};
+pub use chromium::Chromium;
 pub use pg::{PG_REQUIRED_VAR, PG_URL_VAR};
 pub use server::{Backend, TestServer};
 

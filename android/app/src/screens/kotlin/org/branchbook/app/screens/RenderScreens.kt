@@ -1,0 +1,149 @@
+package org.branchbook.app.screens
+
+import java.io.File
+import java.util.logging.Level
+import java.util.logging.Logger
+import kotlin.system.exitProcess
+import org.branchbook.app.presenter.TestApp
+import org.branchbook.app.screen.EnrollScreen
+import org.branchbook.app.screen.HomeScreen
+import org.branchbook.app.screen.SurveyScreen
+import org.branchbook.testing.SyncServer
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.core.UiLanguage
+
+/**
+ * tests/android-screens.sh's program: draws every screen in the states she meets, checks
+ * each, writes the PNGs and index.html under args[1] and exits 1 when any check failed.
+ * args[0] is layoutlib's platform folder.
+ */
+fun main(args: Array<String>) {
+    val out = File(args[1])
+    // The renderer logs every framework lookup it cannot serve at INFO: keep warnings only.
+    Logger.getLogger("").apply { level = Level.WARNING }.handlers.forEach { it.level = Level.WARNING }
+    val started = System.nanoTime()
+    val studio = Studio(File(args[0]), Phone.CHEAP)
+    studio.start()
+    println("   renderer started in ${seconds(started)}")
+    checkTheChecks(studio)
+    val camera = Camera(studio, out)
+    val shooting = System.nanoTime()
+    for (language in listOf(UiLanguage.VI, UiLanguage.EN)) Scenes(camera, language).all()
+    println("   ${camera.shots.size} screens drawn in ${seconds(shooting)}")
+    writeIndex(camera.shots, File(out, "index.html"))
+    val failed = camera.shots.filter { it.problems.isNotEmpty() }
+    println("screens: ${camera.shots.size} drawn, ${failed.size} with problems (${out.path}/index.html)")
+    // layoutlib leaves a non-daemon thread running: end the JVM here.
+    exitProcess(if (failed.isEmpty()) 0 else 1)
+}
+
+/**
+ * The checks must be able to fail: a deliberately bad screen (an ellipsized label, a
+ * 24 dp button, a text line clipped by its View's height, a missing text) is drawn first
+ * and each of its faults must be reported, or the run stops.
+ */
+private fun checkTheChecks(studio: Studio) {
+    val context = studio.context
+    val dp = context.resources.displayMetrics.density
+    val root = android.widget.LinearLayout(context).apply {
+        orientation = android.widget.LinearLayout.VERTICAL
+        addView(android.widget.TextView(context).apply {
+            text = "Một nhãn rất dài bị cắt bằng dấu ba chấm ở cuối dòng vì chỉ có một dòng"
+            isSingleLine = true
+            ellipsize = android.text.TextUtils.TruncateAt.END
+        })
+        addView(android.widget.Button(context).apply { text = "OK" }, android.widget.LinearLayout.LayoutParams((24 * dp).toInt(), (24 * dp).toInt()))
+        addView(android.widget.TextView(context).apply { text = "Hai dòng\nmà chỉ có chỗ cho một" }, android.widget.LinearLayout.LayoutParams(-1, (20 * dp).toInt()))
+    }
+    val problems = Checks(root, studio.shoot(root), dp).problems(listOf("Chương trình"))
+    val wanted = listOf("text ellipsized", "touch target", "text cut", "expected text not on the screen")
+    val unseen = wanted.filter { w -> problems.none { it.contains(w) } }
+    check(unseen.isEmpty()) { "the checks missed faults drawn on purpose: $unseen (they found $problems)" }
+    println("   the checks catch a bad screen: ${problems.size} faults found in it")
+}
+
+private fun seconds(since: Long) = "%.1fs".format((System.nanoTime() - since) / 1e9)
+
+/** The screens and states she meets, in [language], each from the real presenters over a real core. */
+class Scenes(private val camera: Camera, private val language: UiLanguage) {
+    /** Draws them all. */
+    fun all() {
+        enroll()
+        home()
+        survey()
+    }
+
+    /** A new app on a fresh folder in [language] (with an account name unless [account] is null). */
+    private fun <T> app(account: String? = "lo.thi.mai", body: (TestApp) -> T): T = TestApp.with(account) { app ->
+        app.language(language)
+        body(app)
+    }
+
+    private fun enroll() = app(account = null) { app ->
+        camera.shoot(app, "enroll", "empty", expect = { listOf(it[TextKey.ENROLL_TITLE], it[TextKey.ENROLL_SCAN_QR], it[TextKey.ENROLL_SUBMIT]) }) { ui, host ->
+            EnrollScreen(ui, app.scope, "Điện thoại của Mai", host)
+        }
+        SyncServer.start(form = File(TestApp.repo, "core/tests/data/child_register.json"), branch = "Bản Dền", roster = 0).use { server ->
+            val (address, _) = server.typedCode()
+            val texts = app.scope.texts
+            camera.shoot(app, "enroll", "wrong-code", expect = { listOf(it[TextKey.ENROLL_CODE] + ": ") }, act = { root ->
+                type(root, 0, address)
+                type(root, 1, "WRONG-0000")
+                tap(root, texts[TextKey.ENROLL_SUBMIT])
+            }) { ui, host -> EnrollScreen(ui, app.scope, "Điện thoại của Mai", host) }
+        }
+    }
+
+    private fun home() {
+        app(account = null) { app ->
+            camera.shoot(app, "home", "fresh", expect = { listOf(it[TextKey.HOME_VISIT_HOUSEHOLD], it[TextKey.HOME_SEND]) }) { ui, _ -> HomeScreen(ui, app.scope) }
+        }
+        app { app ->
+            val form = app.importChildRegister()
+            listOf("Lò Thị Mai", "Thào Thị Dợ", "Giàng Thị Sùng").forEach { mother ->
+                app.core.startSurvey(form, null, null, null).use { it.setAnswer("mother", Answer.Text(mother)) }
+            }
+            camera.shoot(app, "home", "drafts", expect = { listOf(it[TextKey.FORM_RESUME], "Lò Thị Mai", "Thào Thị Dợ") }) { ui, _ -> HomeScreen(ui, app.scope) }
+        }
+    }
+
+    private fun survey() = app { app ->
+        val form = app.importHouseholdSurvey()
+        val id = app.core.startSurvey(form, null, null, null).use { it.submissionId() }
+        // The deliberate check that Vietnamese text reaches the View tree intact (stacked marks, ư ơ).
+        val vietnamese = if (language == UiLanguage.VI) listOf("Chương trình") else emptyList()
+        camera.shoot(app, "survey", "first-page", expect = { vietnamese + it[TextKey.FORM_NEXT] }) { ui, host -> SurveyScreen(ui, app.scope, id, host) }
+    }
+}
+
+/** The index page: every shot side by side, a row per screen and state, a column per language and phone. */
+fun writeIndex(shots: List<Shot>, file: File) {
+    fun esc(s: String) = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+    val columns = shots.map { it.language to it.phone }.distinct()
+    val rows = shots.map { it.screen to it.state }.distinct()
+    val byKey = shots.associateBy { listOf(it.screen, it.state, it.language, it.phone) }
+    val html = buildString {
+        append("<!doctype html><meta charset=\"utf-8\"><title>Branchbook screens</title>\n")
+        append("<style>body{font-family:sans-serif}td{vertical-align:top;padding:8px}img{width:270px;border:1px solid #ccc}.bad{color:#b00020}</style>\n")
+        val failed = shots.count { it.problems.isNotEmpty() }
+        append("<h1>Branchbook screens</h1><p>${shots.size} drawn, $failed with problems</p>\n<table><tr><th></th>")
+        columns.forEach { (language, phone) -> append("<th>${esc(language)} · ${esc(phone)}</th>") }
+        append("</tr>\n")
+        rows.forEach { (screen, state) ->
+            append("<tr><th>${esc(screen)}<br>${esc(state)}</th>")
+            columns.forEach { (language, phone) ->
+                val shot = byKey[listOf(screen, state, language, phone)]
+                append("<td>")
+                if (shot != null) {
+                    append("<a href=\"${esc(shot.file)}\"><img src=\"${esc(shot.file)}\" alt=\"${esc("$screen $state $language")}\"></a>")
+                    shot.problems.forEach { append("<div class=\"bad\">${esc(it)}</div>") }
+                }
+                append("</td>")
+            }
+            append("</tr>\n")
+        }
+        append("</table>\n")
+    }
+    file.writeText(html)
+}

@@ -1,0 +1,274 @@
+//! The console in a real browser (headless Chromium over WebDriver), against the server
+//! started as a program, on SQLite and on PostgreSQL: an administrator's first day, from
+//! the first-start password to a published form, and a commune officer who enrolls a
+//! branch head's phone by its QR code, read back from the page's picture as a phone's
+//! camera would. Screenshots of every step go to `target/browser/<store>/`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+
+use branchbook_core::protocol::EnrollmentQr;
+use branchbook_testing::Chromium;
+use branchbook_testing::fixtures::household_form;
+use common::program::Program;
+use reqwest::StatusCode;
+
+/// The new administrator password typed on the forced change page.
+const ADMIN_PASSWORD: &str = "núi-Phìn-cao-7h";
+/// The officer's own password after her first sign-in.
+const OFFICER_PASSWORD: &str = "Lao Chải mùa lúa 9";
+
+fn sign_in(browser: &Chromium, base: &str, username: &str, password: &str) {
+    browser.go(&format!("{base}/login"));
+    browser.fill("#login input[name=username]", username);
+    browser.fill("#login input[name=password]", password);
+    browser.click("#login button[type=submit]");
+}
+
+/// On the forced change page, replaces the one-time password with `new`.
+fn change_password(browser: &Chromium, one_time: &str, new: &str) {
+    browser.find("#password");
+    assert!(browser.url().ends_with("/password"), "{}", browser.url());
+    browser.fill("#password input[name=current]", one_time);
+    browser.fill("#password input[name=new]", new);
+    browser.fill("#password input[name=repeat]", new);
+    browser.click("#password button[type=submit]");
+    browser.find("p.notice");
+}
+
+fn sign_out(browser: &Chromium) {
+    browser.click("#logout");
+    browser.find("#login");
+}
+
+fn create_area(browser: &Chromium, parent: Option<&str>, level: &str, name: &str) {
+    browser.click("a[href='/areas']");
+    if let Some(parent) = parent {
+        browser.choose("#new-area select[name=parent]", parent);
+    }
+    browser.choose("#new-area select[name=level]", level);
+    browser.fill("#new-area input[name=name]", name);
+    browser.click("#new-area button[type=submit]");
+    browser.find("#area-tree");
+}
+
+/// Creates an account and returns the one-time password the page shows once.
+fn create_account(
+    browser: &Chromium,
+    username: &str,
+    name: &str,
+    role: &str,
+    area: &str,
+) -> String {
+    browser.click("a[href='/accounts']");
+    browser.fill("#new-account input[name=username]", username);
+    browser.fill("#new-account input[name=display_name]", name);
+    browser.choose("#new-account select[name=role]", role);
+    browser.choose("#new-account select[name=area]", area);
+    browser.click("#new-account button[type=submit]");
+    let password = browser.text("#one-time-password");
+    assert!(password.len() >= 10, "{}", browser.text("main"));
+    password
+}
+
+/// A form with one broken row: row 3 of the survey sheet names a choice list that does
+/// not exist.
+fn broken_form(dir: &Path) -> std::path::PathBuf {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let survey = book.add_worksheet().set_name("survey").unwrap();
+    for (col, head) in ["type", "name", "label"].iter().enumerate() {
+        survey.write(0, col as u16, *head).unwrap();
+    }
+    for (row, cells) in [
+        ["text", "village", "Thôn"],
+        ["select_one no_such_list", "sex", "Giới tính"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (col, cell) in cells.iter().enumerate() {
+            survey.write(row as u32 + 1, col as u16, *cell).unwrap();
+        }
+    }
+    let settings = book.add_worksheet().set_name("settings").unwrap();
+    settings.write(0, 0, "form_id").unwrap();
+    settings.write(1, 0, "broken_visit").unwrap();
+    let path = dir.join("broken.xlsx");
+    book.save(&path).unwrap();
+    path
+}
+
+fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
+    let shot = |step: &str| browser.shot(&format!("{backend}/{step}"));
+    let dir = tempfile::tempdir().unwrap();
+    let server = Program::new(dir.path().join("data"), database_url).start();
+    let base = server.api.base.clone();
+    let one_time = server.one_time_password().unwrap();
+
+    // The first thing a new administrator sees is the sign-in page, in Vietnamese.
+    browser.go(&base);
+    browser.find("#login");
+    assert!(browser.url().ends_with("/login"), "{}", browser.url());
+    assert!(browser.source().contains("lang=\"vi\""));
+    shot("01-sign-in");
+    sign_in(browser, &base, "admin", "wrong password!!");
+    assert!(
+        !browser.text("p.error").is_empty(),
+        "a wrong password is said so"
+    );
+    sign_in(browser, &base, "admin", &one_time);
+    shot("02-forced-password-change");
+    change_password(browser, &one_time, ADMIN_PASSWORD);
+    shot("03-home");
+
+    // The area tree: a province, two communes, a branch.
+    create_area(browser, None, "Tỉnh", "Lào Cai");
+    create_area(browser, Some("Lào Cai"), "Xã", "Bản Phìn");
+    create_area(browser, Some("Lào Cai"), "Xã", "Y Tý");
+    create_area(browser, Some("Bản Phìn"), "Chi hội", "Thôn Lao Chải");
+    let tree = browser.text("#area-tree");
+    for name in ["Lào Cai", "Bản Phìn", "Y Tý", "Thôn Lao Chải"] {
+        assert!(tree.contains(name), "{tree}");
+    }
+    // A second "Bản Phìn" under the same province is refused, with a message.
+    create_area(browser, Some("Lào Cai"), "Xã", "Bản Phìn");
+    assert!(!browser.text("p.error").is_empty());
+    assert_eq!(browser.text("#area-tree").matches("Bản Phìn").count(), 1);
+    shot("04-areas");
+
+    // Accounts: the commune officer, her branch head, and a name that is markup.
+    let officer_once = create_account(
+        browser,
+        "canbo.banphin",
+        "Vàng Thị Mai",
+        "Cán bộ",
+        "Bản Phìn",
+    );
+    create_account(
+        browser,
+        "chihoi.laochai",
+        "Thào Thị Dợ",
+        "Chi hội trưởng",
+        "Thôn Lao Chải",
+    );
+    create_account(
+        browser,
+        "canbo.ytu",
+        "<script>window.pwned=1</script><b>Y Tý</b>",
+        "Cán bộ",
+        "Y Tý",
+    );
+    let accounts = browser.text("#accounts");
+    assert!(
+        accounts.contains("<script>window.pwned=1</script>"),
+        "shown as text: {accounts}"
+    );
+    assert_eq!(browser.script("return window.pwned === undefined"), true);
+    assert!(
+        browser.all("#accounts b").is_empty(),
+        "markup in a name is never markup"
+    );
+    shot("05-accounts");
+
+    // A broken form is refused with the row that is wrong; the real form is published.
+    browser.click("a[href='/forms']");
+    browser.attach("#upload-form input[type=file]", &broken_form(dir.path()));
+    browser.click("#upload-form button[type=submit]");
+    let problems = browser.text("#problems");
+    assert!(problems.contains("no_such_list"), "{problems}");
+    assert!(
+        problems
+            .lines()
+            .any(|l| l.contains("survey") && l.contains(" 3 ")),
+        "the row is named: {problems}"
+    );
+    shot("06-form-problems");
+    let form = household_form();
+    let xlsx = dir.path().join("household.xlsx");
+    std::fs::write(&xlsx, &form.upload).unwrap();
+    browser.attach("#upload-form input[type=file]", &xlsx);
+    browser.click("#upload-form button[type=submit]");
+    let row = format!("#forms tr[data-form='{}']", form.form_id);
+    browser.click(&format!("{row} button[type=submit]"));
+    assert!(
+        browser.text(&row).contains("Đã phát hành"),
+        "{}",
+        browser.text(&row)
+    );
+    shot("07-form-published");
+    sign_out(browser);
+
+    // The officer signs in, changes her password and sees only her commune.
+    sign_in(browser, &base, "canbo.banphin", &officer_once);
+    change_password(browser, &officer_once, OFFICER_PASSWORD);
+    browser.click("a[href='/areas']");
+    let tree = browser.text("#area-tree");
+    assert!(tree.contains("Thôn Lao Chải"), "{tree}");
+    assert!(
+        !tree.contains("Y Tý"),
+        "another commune is not hers: {tree}"
+    );
+    browser.click("a[href='/accounts']");
+    assert!(!browser.text("#accounts").contains("canbo.ytu"));
+
+    // She enrolls Dợ's phone: the phone reads the QR code on the printed sheet.
+    browser.click("a[href='/phones']");
+    browser.choose("#issue-code select[name=account]", "Thào Thị Dợ");
+    browser.click("#issue-code button[type=submit]");
+    let code = browser.text("#code");
+    let qr_png = browser.element_png("#qr");
+    shot("08-enrollment-sheet");
+    let picture = image::load_from_memory(&qr_png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(picture);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the sheet");
+    let (_, payload) = grids[0].decode().unwrap();
+    let qr: EnrollmentQr = serde_json::from_str(&payload).unwrap();
+    assert_eq!(qr.code, code);
+    assert_eq!(qr.server, base);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (status, body) = runtime.block_on(server.api.enroll(&qr.code));
+    assert_eq!(status, StatusCode::OK, "{body}");
+    browser.click("a[href='/phones']");
+    let devices = browser.text("#devices");
+    assert!(
+        devices.contains("Thào Thị Dợ") && devices.contains("Thôn Lao Chải"),
+        "{devices}"
+    );
+    shot("09-phones");
+
+    // A branch head who forgot her password gets a new one-time password, shown once.
+    browser.click("a[href='/accounts']");
+    browser.click("#accounts tr[data-username='chihoi.laochai'] button[type=submit]");
+    assert!(browser.text("#one-time-password").len() >= 10);
+    browser.click("a[href='/accounts']");
+    assert!(browser.all("#one-time-password").is_empty(), "shown once");
+    shot("10-password-reset");
+
+    // Every page reads without sideways scrolling on the office laptop and on a phone.
+    for (width, height) in [(1366, 768), (390, 844)] {
+        browser.resize(width, height);
+        for page in ["/", "/areas", "/accounts", "/phones", "/forms"] {
+            browser.go(&format!("{base}{page}"));
+            browser.find("main h1");
+            assert!(!browser.overflows(), "{page} is wider than {width} px");
+        }
+    }
+    shot("11-forms-on-a-phone");
+    browser.resize(1366, 768);
+    sign_out(browser);
+}
+
+/// One browser for both stores (a browser start is the slow part).
+#[test]
+fn an_administrators_first_day_in_the_browser() {
+    let Some(browser) = Chromium::start("console") else {
+        return;
+    };
+    first_day(&browser, "sqlite", None);
+    if let Some(url) = common::fresh_pg_url_blocking() {
+        first_day(&browser, "postgres", Some(url));
+    }
+}
