@@ -6,9 +6,9 @@
 pub mod api;
 pub mod config;
 pub mod console;
-pub mod csv_export;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod form_catalog;
 pub mod ingest;
 pub mod model;

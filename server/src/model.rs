@@ -197,6 +197,8 @@ pub struct RecordSummary {
     pub kind: RecordKind,
     /// Branch it came from.
     pub branch_id: Uuid,
+    /// The phone that sent it.
+    pub device_id: Uuid,
     /// Form id (submissions).
     pub form_id: Option<String>,
     /// Form version (submissions).

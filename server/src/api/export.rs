@@ -1,6 +1,8 @@
-//! CSV exports of a form version's submissions, streamed page by page so that a form
-//! with 100,000 submissions never sits in memory (peers' exports timed out or were cut
-//! at 30,000 rows).
+//! Exports as downloads: a form version's submissions (and each repeat) in CSV or XLSX,
+//! gatherings with their attendance and households with their members in CSV or XLSX,
+//! inside the caller's scope and the list filters. CSV is streamed page by page; XLSX is
+//! built a page at a time in constant-memory sheets, then sent. The console's download
+//! links call the same functions with the signed-in officer.
 
 use std::sync::Arc;
 
@@ -9,24 +11,71 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use branchbook_core::form::Form;
+use branchbook_core::i18n::UiLanguage;
 use bytes::Bytes;
+use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::review::ListQuery;
-use super::{AppState, Officer, Official, with_store};
-use crate::csv_export::Export;
+use super::{AppState, Officer, with_store};
 use crate::error::ApiError;
+use crate::export::form_table::FormTable;
+use crate::export::registers::{Register, RegisterKind};
+use crate::export::{EXPORT_PAGE, ExportError, Names, Table, csv, xlsx};
 use crate::model::{RecordFilter, RecordKind};
-
-/// Submissions fetched per page of an export.
-const EXPORT_PAGE: u32 = 1000;
 
 /// Export options (beside the list filters of [`ListQuery`]).
 #[derive(Debug, Default, Deserialize)]
 pub struct ExportQuery {
     /// Choice labels (in the form's default language) instead of choice names.
     #[serde(default)]
-    labels: bool,
+    pub labels: bool,
+    /// The language of the names of closed lists in registers (`vi`, the default, or `en`).
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+impl ExportQuery {
+    fn language(&self) -> UiLanguage {
+        match self.lang.as_deref() {
+            Some("en") => UiLanguage::En,
+            _ => UiLanguage::Vi,
+        }
+    }
+}
+
+/// The file format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// CSV, UTF-8 with a BOM.
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+impl FileFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Xlsx => "xlsx",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "text/csv; charset=utf-8",
+            FileFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+impl From<ExportError> for ApiError {
+    fn from(error: ExportError) -> ApiError {
+        match error {
+            ExportError::Store(e) => e.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
 }
 
 async fn load_form(
@@ -40,147 +89,263 @@ async fn load_form(
     Ok(Arc::new(form))
 }
 
-fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Bytes, std::io::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer.write_record(&row)?;
-    }
-    writer
-        .into_inner()
-        .map(Bytes::from)
-        .map_err(|e| std::io::Error::other(e.to_string()))
+/// A file name made of the parts, safe in a header (other characters become `_`).
+fn file_name(parts: &[&str], format: FileFormat) -> String {
+    let stem: String = parts
+        .join("-")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{stem}.{}", format.extension())
 }
 
-/// Streams the CSV: the header, then one page of submissions at a time.
-fn stream_csv(
-    state: AppState,
-    form: Arc<Form>,
-    repeat: Option<String>,
-    labels: bool,
-    filter: RecordFilter,
-    name: String,
-) -> Response {
-    let header = match &repeat {
-        Some(r) => Export::repeat(&form, r, labels)
-            .map(|e| e.header())
-            .unwrap_or_default(),
-        None => Export::main(&form, labels).header(),
-    };
-    let first = futures_util::stream::once(async move { csv_bytes([header]) });
-    let pages = futures_util::stream::unfold(Some(filter), move |filter| {
-        let state = state.clone();
-        let form = Arc::clone(&form);
-        let repeat = repeat.clone();
-        async move {
-            let filter = filter?;
-            let page = filter.clone();
-            let records = match state
-                .store
-                .call(move |s| s.list_records_with_body(&page))
-                .await
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::error!(error = %e, "export page failed");
-                    return Some((Err(std::io::Error::other("export failed")), None));
-                }
-            };
-            let next = if records.len() == filter.limit as usize {
-                records.last().map(|r| RecordFilter {
-                    after_seq: r.summary.seq,
-                    ..filter
-                })
-            } else {
-                None
-            };
-            if records.is_empty() {
-                return None;
-            }
-            let export = match &repeat {
-                Some(r) => Export::repeat(&form, r, labels),
-                None => Some(Export::main(&form, labels)),
-            };
-            let rows = export
-                .map(|e| records.iter().flat_map(|r| e.rows(r)).collect::<Vec<_>>())
-                .unwrap_or_default();
-            Some((csv_bytes(rows), next))
-        }
-    });
-    use futures_util::StreamExt;
+fn download(format: FileFormat, name: &str, body: Body) -> Response {
     (
         [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (CONTENT_TYPE, format.content_type().to_owned()),
             (
                 CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        Body::from_stream(first.chain(pages)),
+        body,
     )
         .into_response()
 }
 
+/// Sends table `sheet` of the records `filter` selects: CSV streamed a page at a time,
+/// or the whole workbook.
+async fn deliver(
+    state: &AppState,
+    table: Arc<dyn Table>,
+    sheet: usize,
+    filter: RecordFilter,
+    format: FileFormat,
+    name: &str,
+) -> Result<Response, ApiError> {
+    if format == FileFormat::Xlsx {
+        let book = state
+            .store
+            .call(move |s| Ok(xlsx::workbook(s, &*table, &filter)))
+            .await??;
+        return Ok(download(format, name, Body::from(book)));
+    }
+    let head = csv::head(&*table, sheet).map(Bytes::from);
+    let store = state.store.clone();
+    let pages = futures_util::stream::unfold(Some(filter), move |filter| {
+        let store = store.clone();
+        let table = Arc::clone(&table);
+        async move {
+            let filter = filter?;
+            let page = filter.clone();
+            let records = match store.call(move |s| s.list_records_with_body(&page)).await {
+                Ok(records) => records,
+                Err(e) => {
+                    tracing::error!(error = %e, "export page failed");
+                    return Some((Err(std::io::Error::other("export failed")), None));
+                }
+            };
+            if records.is_empty() {
+                return None;
+            }
+            let next = match records.last() {
+                Some(last) if records.len() == filter.limit as usize => Some(RecordFilter {
+                    after_seq: last.summary.seq,
+                    ..filter
+                }),
+                _ => None,
+            };
+            let bytes = csv::page(&*table, sheet, &records)
+                .map(Bytes::from)
+                .map_err(|e| std::io::Error::other(e.to_string()));
+            Some((bytes, next))
+        }
+    });
+    let first = futures_util::stream::once(async move {
+        head.map_err(|e| std::io::Error::other(e.to_string()))
+    });
+    Ok(download(
+        format,
+        name,
+        Body::from_stream(first.chain(pages)),
+    ))
+}
+
+/// The records of `kind` an export covers: the list filters inside the officer's scope,
+/// read a page at a time from the start.
 async fn export_filter(
     state: &AppState,
-    official: &Official,
+    officer: &Officer,
     query: &ListQuery,
-    form_id: &str,
-    version: &str,
+    kind: RecordKind,
 ) -> Result<RecordFilter, ApiError> {
-    let mut filter = query
-        .filter(state, official, RecordKind::Submission)
-        .await?;
-    filter.form_id = Some(form_id.to_owned());
-    filter.form_version = Some(version.to_owned());
+    let mut filter = query.filter(state, officer, kind).await?;
     filter.after_seq = 0;
     filter.limit = EXPORT_PAGE;
     Ok(filter)
 }
 
+async fn names(state: &AppState, filter: &RecordFilter) -> Result<Names, ApiError> {
+    let scope = filter.scope.clone();
+    with_store(state, move |s| Names::load(s, &scope)).await
+}
+
+/// The submissions of one form version (`repeat`: one of its repeats instead), as the
+/// API's and the console's download links serve them.
+pub async fn form_export(
+    state: &AppState,
+    officer: &Officer,
+    (form_id, version): (String, String),
+    repeat: Option<String>,
+    (list, options): (&ListQuery, &ExportQuery),
+    format: FileFormat,
+) -> Result<Response, ApiError> {
+    let mut filter = export_filter(state, officer, list, RecordKind::Submission).await?;
+    filter.form_id = Some(form_id.clone());
+    filter.form_version = Some(version.clone());
+    let form = load_form(state, form_id.clone(), version.clone()).await?;
+    let table = FormTable::new(form, options.labels, names(state, &filter).await?);
+    let sheet = match &repeat {
+        Some(name) => table
+            .repeat_sheet(name)
+            .ok_or_else(|| ApiError::NotFound(format!("the form has no repeat named {name}")))?,
+        None => 0,
+    };
+    let mut parts = vec![form_id.as_str(), version.as_str()];
+    if let (Some(name), FileFormat::Csv) = (&repeat, format) {
+        parts.push(name);
+    }
+    tracing::info!(form = %form_id, version = %version, "export started");
+    deliver(
+        state,
+        Arc::new(table),
+        sheet,
+        filter,
+        format,
+        &file_name(&parts, format),
+    )
+    .await
+}
+
+/// A register (gatherings with attendance, households with members), as the API's and
+/// the console's download links serve it.
+pub async fn register_export(
+    state: &AppState,
+    officer: &Officer,
+    kind: RegisterKind,
+    (list, options): (&ListQuery, &ExportQuery),
+    format: FileFormat,
+) -> Result<Response, ApiError> {
+    let (record_kind, name) = match kind {
+        RegisterKind::Gatherings => (RecordKind::Gathering, "gatherings"),
+        RegisterKind::Households => (RecordKind::Household, "households"),
+    };
+    let filter = export_filter(state, officer, list, record_kind).await?;
+    let table = Register::new(kind, options.language(), names(state, &filter).await?);
+    deliver(
+        state,
+        Arc::new(table),
+        0,
+        filter,
+        format,
+        &file_name(&[name], format),
+    )
+    .await
+}
+
 /// `GET /api/v1/office/forms/{form_id}/{version}/submissions.csv`: one row per submission.
 pub async fn submissions_csv(
     State(state): State<AppState>,
-    official: Officer,
-    Path((form_id, version)): Path<(String, String)>,
+    officer: Officer,
+    Path(form): Path<(String, String)>,
     Query(list): Query<ListQuery>,
-    Query(query): Query<ExportQuery>,
+    Query(options): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let filter = export_filter(&state, &official, &list, &form_id, &version).await?;
-    let form = load_form(&state, form_id.clone(), version.clone()).await?;
-    tracing::info!(form = %form_id, version = %version, "export started");
-    Ok(stream_csv(
-        state,
+    form_export(
+        &state,
+        &officer,
         form,
         None,
-        query.labels,
-        filter,
-        format!("{form_id}-{version}.csv"),
-    ))
+        (&list, &options),
+        FileFormat::Csv,
+    )
+    .await
+}
+
+/// `GET /api/v1/office/forms/{form_id}/{version}/submissions.xlsx`: a workbook with the
+/// submissions' sheet and one sheet per repeat.
+pub async fn submissions_xlsx(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path(form): Path<(String, String)>,
+    Query(list): Query<ListQuery>,
+    Query(options): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    form_export(
+        &state,
+        &officer,
+        form,
+        None,
+        (&list, &options),
+        FileFormat::Xlsx,
+    )
+    .await
 }
 
 /// `GET /api/v1/office/forms/{form_id}/{version}/repeats/{repeat}.csv`: one row per
 /// instance of a repeat, linked to its submission by id and position.
 pub async fn repeat_csv(
     State(state): State<AppState>,
-    official: Officer,
+    officer: Officer,
     Path((form_id, version, repeat)): Path<(String, String, String)>,
     Query(list): Query<ListQuery>,
-    Query(query): Query<ExportQuery>,
+    Query(options): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let repeat = repeat.strip_suffix(".csv").unwrap_or(&repeat).to_owned();
-    let filter = export_filter(&state, &official, &list, &form_id, &version).await?;
-    let form = load_form(&state, form_id.clone(), version.clone()).await?;
-    if Export::repeat(&form, &repeat, query.labels).is_none() {
-        return Err(ApiError::NotFound(format!(
-            "the form has no repeat named {repeat}"
-        )));
-    }
-    Ok(stream_csv(
-        state,
-        form,
-        Some(repeat.clone()),
-        query.labels,
-        filter,
-        format!("{form_id}-{version}-{repeat}.csv"),
-    ))
+    form_export(
+        &state,
+        &officer,
+        (form_id, version),
+        Some(repeat),
+        (&list, &options),
+        FileFormat::Csv,
+    )
+    .await
+}
+
+/// `GET /api/v1/office/exports/{register}.{csv|xlsx}` with register `gatherings` (one row
+/// per attendee) or `households` (one row per member).
+pub async fn register(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path(file): Path<String>,
+    Query(list): Query<ListQuery>,
+    Query(options): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let (kind, format) = register_file(&file).ok_or_else(|| {
+        ApiError::NotFound("no such export: ask for gatherings or households, .csv or .xlsx".into())
+    })?;
+    register_export(&state, &officer, kind, (&list, &options), format).await
+}
+
+/// The register and format a file name asks for (`gatherings.csv`, `households.xlsx`).
+pub fn register_file(file: &str) -> Option<(RegisterKind, FileFormat)> {
+    let (stem, extension) = file.rsplit_once('.')?;
+    let kind = match stem {
+        "gatherings" => RegisterKind::Gatherings,
+        "households" => RegisterKind::Households,
+        _ => return None,
+    };
+    let format = match extension {
+        "csv" => FileFormat::Csv,
+        "xlsx" => FileFormat::Xlsx,
+        _ => return None,
+    };
+    Some((kind, format))
 }

@@ -1,7 +1,7 @@
 //! The HTTP API: shared state, authentication of devices and officials, request bodies
 //! (size limits, gzip) and the route table. Handlers live by audience: [`device`] (the
 //! sync protocol of `branchbook_core::protocol`), [`office`] (administration),
-//! [`review`] (lists, detail, review, indicators) and [`export`] (CSV).
+//! [`review`] (lists, detail, review, indicators) and [`export`] (CSV and XLSX downloads).
 
 pub mod device;
 pub mod export;
@@ -110,9 +110,14 @@ pub fn router(state: AppState) -> Router {
             get(export::submissions_csv),
         )
         .route(
+            "/api/v1/office/forms/{form_id}/{version}/submissions.xlsx",
+            get(export::submissions_xlsx),
+        )
+        .route(
             "/api/v1/office/forms/{form_id}/{version}/repeats/{repeat}",
             get(export::repeat_csv),
         )
+        .route("/api/v1/office/exports/{file}", get(export::register))
         .route("/api/v1/office/submissions", get(review::list_submissions))
         .route("/api/v1/office/gatherings", get(review::list_gatherings))
         .route("/api/v1/office/records/{uuid}", get(review::record))

@@ -11,7 +11,7 @@ use crate::model::{
     Indicators, RecordFilter, RecordSummary, Review, ReviewState, Scope, StoredRecord,
 };
 
-const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state";
+const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id";
 
 fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
     let kind = row.text(3)?;
@@ -29,13 +29,14 @@ fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
         received_at: row.time(9)?,
         complete: row.flag(10)?,
         review_state: super::named(&state)?,
+        device_id: row.uuid(12)?,
     })
 }
 
 fn stored_from_row(row: &Row) -> Result<StoredRecord, ServerStoreError> {
     Ok(StoredRecord {
         summary: summary_from_row(row)?,
-        body: serde_json::from_str(&row.text(12)?)?,
+        body: serde_json::from_str(&row.text(13)?)?,
     })
 }
 

@@ -364,7 +364,7 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
         .iter()
         .map(str::to_owned)
         .collect();
-    let id_col = header.iter().position(|h| h == "submission_id").unwrap();
+    let id_col = header.iter().position(|h| h == "bb:submission_id").unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 500);
     let index: BTreeMap<String, usize> = submissions
@@ -375,7 +375,7 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     for choice in &form.multi_choices {
         let col = header
             .iter()
-            .position(|h| *h == format!("{}/{choice}", form.multi_path))
+            .position(|h| *h == format!("{}:{choice}", form.multi_path))
             .unwrap();
         for row in &rows {
             let i = index[&row[id_col]];
@@ -422,7 +422,7 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
         .await;
     assert_eq!(status, StatusCode::OK);
     let mut reader = csv::Reader::from_reader(repeat_text.as_bytes());
-    assert_eq!(&reader.headers().unwrap()[1], "position");
+    assert_eq!(&reader.headers().unwrap()[1], "bb:position");
     let repeat_rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(
         repeat_rows.len(),
