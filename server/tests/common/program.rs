@@ -134,11 +134,6 @@ impl Running {
         Some(line.rsplit(' ').next().unwrap().to_owned())
     }
 
-    /// Its process id.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// A line of its `/proc/PID/status` in kB (`VmHWM`: peak resident memory, `VmRSS`).
     pub fn memory_kb(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
