@@ -9,6 +9,7 @@ pub mod office;
 pub mod review;
 
 use std::io::Read;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,9 +32,11 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::form_catalog::FormCatalog;
 use crate::model::{Account, Area, Role, Scope};
+use crate::passwords::PasswordPool;
 use crate::secret::secret_hash;
 use crate::store::devices::DeviceAuth;
 use crate::store::{Gateway, ServerStore};
+use crate::throttle::{ClientKey, Throttle};
 use crate::uploads::{self, PhotoFiles};
 
 /// What every handler shares.
@@ -47,6 +50,10 @@ pub struct AppState {
     pub photos: Arc<PhotoFiles>,
     /// Published forms.
     pub forms: Arc<FormCatalog>,
+    /// The threads that hash and check passwords.
+    pub passwords: Arc<PasswordPool>,
+    /// Counters of failed logins and enrollment codes.
+    pub throttle: Arc<Throttle>,
 }
 
 /// The route table.
@@ -217,6 +224,42 @@ async fn check_protocol(request: Request, next: Next) -> Response {
         .into_response(),
         _ => next.run(request).await,
     }
+}
+
+/// The client a request comes from, as throttling counts it: the peer's address, or
+/// behind a local reverse proxy (`--behind-proxy`) the address the proxy reports.
+#[derive(Debug, Clone, Copy)]
+pub struct Client(pub ClientKey);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| ApiError::Internal("the connection's address is unknown".into()))?;
+        Ok(Client(
+            client_ip(peer, &parts.headers, state.config.behind_proxy).into(),
+        ))
+    }
+}
+
+/// The client's address: `peer`, unless a trusted local proxy reports the client's in
+/// the last entry of `X-Forwarded-For` (the one the proxy itself appended).
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, behind_proxy: bool) -> IpAddr {
+    if !(behind_proxy && peer.is_loopback()) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .next_back()
+        .unwrap_or(peer)
 }
 
 /// The bearer token of a request, if any.
@@ -447,8 +490,16 @@ impl Official {
 /// Bytes past a body limit that are still read (and dropped) before answering 413.
 const DRAIN_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Most times a gzip body may inflate (JSON records compress well under 20 times; a
+/// body of repeated bytes inflates a thousand times and is refused early).
+const MAX_GZIP_RATIO: u64 = 100;
+/// Inflated bytes any gzip body may reach whatever its ratio (small bodies compress
+/// better than large ones).
+const GZIP_RATIO_FREE_BYTES: u64 = 1024 * 1024;
+
 /// Reads a request body up to `limit` bytes (after gzip decompression when the body is
-/// `Content-Encoding: gzip`), answering 413 past it.
+/// `Content-Encoding: gzip`), answering 413 past it. Gzip is inflated on a blocking
+/// thread, and refused (413) once it inflates more than [`MAX_GZIP_RATIO`] times.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::TooLarge(format!(
@@ -483,13 +534,29 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
     match encoding.trim().to_ascii_lowercase().as_str() {
         "identity" | "" => Ok(Bytes::from(raw)),
         "gzip" => {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(&raw[..])
-                .take(limit + 1)
-                .read_to_end(&mut out)
-                .map_err(|e| ApiError::BadRequest(format!("the gzip body is corrupt: {e}")))?;
+            let allowed = limit.min(
+                (raw.len() as u64)
+                    .saturating_mul(MAX_GZIP_RATIO)
+                    .max(GZIP_RATIO_FREE_BYTES),
+            );
+            let compressed = raw.len();
+            let out = tokio::task::spawn_blocking(move || {
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&raw[..])
+                    .take(allowed + 1)
+                    .read_to_end(&mut out)
+                    .map(|_| out)
+            })
+            .await
+            .map_err(|e| ApiError::Internal(format!("gzip task failed: {e}")))?
+            .map_err(|e| ApiError::BadRequest(format!("the gzip body is corrupt: {e}")))?;
             if out.len() as u64 > limit {
                 return Err(too_large());
+            }
+            if out.len() as u64 > allowed {
+                return Err(ApiError::TooLarge(format!(
+                    "the gzip body inflates more than {MAX_GZIP_RATIO} times its {compressed} bytes"
+                )));
             }
             Ok(Bytes::from(out))
         }
@@ -502,15 +569,18 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
 
 /// Parses a JSON body, telling malformed JSON, wrong types and missing fields apart.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        let what = match e.classify() {
-            Category::Syntax | Category::Eof => "the body is not valid JSON",
-            Category::Data => "the JSON does not have the expected fields and types",
-            Category::Io => "the body could not be read",
-        };
-        ApiError::BadRequest(format!("{what}: {e}"))
-    })
+    serde_json::from_slice(bytes).map_err(|e| json_error(&e))
+}
+
+/// The answer to a body that is not the JSON expected (400), saying what is wrong.
+pub fn json_error(e: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax | Category::Eof => "the body is not valid JSON",
+        Category::Data => "the JSON does not have the expected fields and types",
+        Category::Io => "the body could not be read",
+    };
+    ApiError::BadRequest(format!("{what}: {e}"))
 }
 
 /// A 200 JSON response.
