@@ -93,6 +93,9 @@ pub struct Account {
     pub area_id: Option<Uuid>,
     /// Set for a generated one-time password: she must choose her own before anything else.
     pub must_change_password: bool,
+    /// Disabled by an administrator or her officer: she cannot sign in and her phones
+    /// are refused, but everything she sent stays hers.
+    pub disabled: bool,
 }
 
 /// Where a logged-in person may look: the whole tree, or one area's subtree.

@@ -241,11 +241,25 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
 
     // A branch head who forgot her password gets a new one-time password, shown once.
     browser.click("a[href='/accounts']");
-    browser.click("#accounts tr[data-username='chihoi.laochai'] button[type=submit]");
+    browser.click("#accounts tr[data-username='chihoi.laochai'] button[name=reset]");
     assert!(browser.text("#one-time-password").len() >= 10);
     browser.click("a[href='/accounts']");
     assert!(browser.all("#one-time-password").is_empty(), "shown once");
     shot("10-password-reset");
+
+    // Dợ's phone is lost: her officer disables her account, and the phone is refused.
+    let phone = body["token"].as_str().unwrap().to_owned();
+    let manifest = |token: &str| {
+        runtime
+            .block_on(server.api.get("/api/v1/manifest", token))
+            .0
+    };
+    assert_eq!(manifest(&phone), StatusCode::OK);
+    browser.click("#accounts tr[data-username='chihoi.laochai'] button[name=disable]");
+    let row = browser.text("#accounts tr[data-username='chihoi.laochai']");
+    assert!(row.contains("Đã khóa"), "{row}");
+    assert_eq!(manifest(&phone), StatusCode::UNAUTHORIZED);
+    shot("11-account-disabled");
 
     // Every page reads without sideways scrolling on the office laptop and on a phone.
     for (width, height) in [(1366, 768), (390, 844)] {
@@ -256,7 +270,7 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
             assert!(!browser.overflows(), "{page} is wider than {width} px");
         }
     }
-    shot("11-forms-on-a-phone");
+    shot("12-forms-on-a-phone");
     browser.resize(1366, 768);
     sign_out(browser);
 }

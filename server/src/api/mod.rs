@@ -78,6 +78,18 @@ pub fn router(state: AppState) -> Router {
             post(office::reset_account_password),
         )
         .route(
+            "/api/v1/office/accounts/{id}/disable",
+            post(office::disable_account),
+        )
+        .route(
+            "/api/v1/office/accounts/{id}/enable",
+            post(office::enable_account),
+        )
+        .route(
+            "/api/v1/office/accounts/{id}/display-name",
+            post(office::rename_account),
+        )
+        .route(
             "/api/v1/office/enrollments",
             post(office::create_enrollment),
         )

@@ -311,20 +311,20 @@ pub async fn create_account(
     Ok(ok_json(&add_account(&state, &official, request).await?))
 }
 
-/// Gives an account a new one-time password and ends its sessions: administrators any
-/// account but their own; officers the branch heads of their area. Returns the account
-/// and the password (to be shown once).
-pub async fn reset_password_of(
+/// The account `account_id` if `official` may manage it (reset its password, rename,
+/// disable it): administrators any account but their own; officers the branch heads of
+/// their area. Anything else is "not found", so ids outside one's area tell nothing.
+async fn manageable_account(
     state: &AppState,
     official: &Officer,
     account_id: Uuid,
-) -> Result<(Account, String), ApiError> {
+) -> Result<Account, ApiError> {
     let found = with_store(state, move |s| s.account(account_id)).await?;
     let not_found = || ApiError::NotFound("no such account in your scope".into());
     let account = found.ok_or_else(not_found)?;
     if account.id == official.account().id {
         return Err(ApiError::Forbidden(
-            "change your own password on the password page".into(),
+            "change your own account on the password page".into(),
         ));
     }
     if official.account().role != Role::Admin {
@@ -336,11 +336,104 @@ pub async fn reset_password_of(
             .await
             .map_err(|_| not_found())?;
     }
+    Ok(account)
+}
+
+/// Gives an account a new one-time password and ends its sessions (see
+/// [`manageable_account`] for who may). Returns the account and the password (to be
+/// shown once).
+pub async fn reset_password_of(
+    state: &AppState,
+    official: &Officer,
+    account_id: Uuid,
+) -> Result<(Account, String), ApiError> {
+    let account = manageable_account(state, official, account_id).await?;
     let password = new_password();
     let hash = hash_blocking(password.clone()).await?;
     with_store(state, move |s| s.reset_password(account_id, &hash)).await?;
     tracing::info!(account = %account_id, by = %official.account().id, "password reset");
     Ok((account, password))
+}
+
+/// Disables an account (its sessions end, its phones are refused from their next
+/// request, it cannot sign in) or enables it again; see [`manageable_account`] for who
+/// may. Returns the account as it is now.
+pub async fn set_disabled_of(
+    state: &AppState,
+    official: &Officer,
+    account_id: Uuid,
+    disabled: bool,
+) -> Result<Account, ApiError> {
+    let account = manageable_account(state, official, account_id).await?;
+    with_store(state, move |s| s.set_account_disabled(account_id, disabled)).await?;
+    tracing::info!(account = %account_id, by = %official.account().id, disabled, "account access changed");
+    Ok(Account {
+        disabled,
+        ..account
+    })
+}
+
+/// Renames an account (the name others see); see [`manageable_account`] for who may.
+pub async fn rename_account_of(
+    state: &AppState,
+    official: &Officer,
+    account_id: Uuid,
+    display_name: &str,
+) -> Result<Account, ApiError> {
+    let name = display_name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > DISPLAY_NAME_MAX_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "a name has 1 to {DISPLAY_NAME_MAX_CHARS} characters"
+        )));
+    }
+    let account = manageable_account(state, official, account_id).await?;
+    let stored = name.clone();
+    with_store(state, move |s| s.set_display_name(account_id, &stored)).await?;
+    Ok(Account {
+        display_name: branchbook_core::text::nfc(&name),
+        ..account
+    })
+}
+
+/// `POST /api/v1/office/accounts/{id}/disable`.
+pub async fn disable_account(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(
+        &set_disabled_of(&state, &official, id, true).await?,
+    ))
+}
+
+/// `POST /api/v1/office/accounts/{id}/enable`.
+pub async fn enable_account(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(
+        &set_disabled_of(&state, &official, id, false).await?,
+    ))
+}
+
+/// A new display name.
+#[derive(Debug, Deserialize)]
+pub struct DisplayNameChange {
+    /// The name others will see.
+    pub display_name: String,
+}
+
+/// `POST /api/v1/office/accounts/{id}/display-name`.
+pub async fn rename_account(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(id): Path<Uuid>,
+    JsonIn(change): JsonIn<DisplayNameChange>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(
+        &rename_account_of(&state, &official, id, &change.display_name).await?,
+    ))
 }
 
 /// `POST /api/v1/office/accounts/{id}/reset-password`.

@@ -1,6 +1,7 @@
 //! The accounts page: the people of an officer's area (administrators see everyone),
-//! creating an account (officers create branch heads of their own branches only), and
-//! resetting a password; a new one-time password is shown once, on the answer's page.
+//! creating an account (officers create branch heads of their own branches only),
+//! resetting a password (a new one-time password is shown once, on the answer's page),
+//! disabling and enabling an account, and renaming it on its own page.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,8 @@ use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, message, render_status, required};
 use super::sign_in::NoFields;
 use crate::api::office::{
-    DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, reset_password_of,
+    DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, rename_account_of,
+    reset_password_of, set_disabled_of,
 };
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
@@ -30,8 +32,8 @@ pub struct AccountRow {
     pub role: &'static str,
     /// Its area's name (or "everywhere").
     pub area: String,
-    /// True when the viewer may reset its password.
-    pub resettable: bool,
+    /// True when the viewer may manage it (reset its password, disable, rename).
+    pub manageable: bool,
 }
 
 /// A one-time password to show once.
@@ -61,9 +63,10 @@ struct Outcome {
     one_time: Option<OneTime>,
 }
 
-/// True when `viewer` may reset `account`'s password: an administrator anyone else's,
-/// an officer the branch heads of her area (the accounts she may create).
-fn may_reset(viewer: &Account, account: &Account) -> bool {
+/// True when `viewer` may manage `account`: an administrator anyone else, an officer
+/// the branch heads of her area (the accounts she may create). The page shows the
+/// actions by this; the shared functions check it again.
+fn may_manage(viewer: &Account, account: &Account) -> bool {
     viewer.id != account.id && (viewer.role == Role::Admin || account.role == Role::BranchHead)
 }
 
@@ -86,7 +89,7 @@ async fn accounts_view(state: &AppState, staff: &Staff, outcome: Outcome) -> Res
                 .area_id
                 .and_then(|id| names.get(&id).cloned())
                 .unwrap_or_else(|| t.accounts_everywhere.to_owned()),
-            resettable: may_reset(viewer, &account),
+            manageable: may_manage(viewer, &account),
             account,
         })
         .collect();
@@ -252,4 +255,157 @@ pub async fn reset_password(
         Err(e) => refused(status_of(&e), message(t, &e)),
     };
     accounts_view(&state, &staff, outcome).await
+}
+
+/// `POST /accounts/{id}/disable` and `/enable`: the account's sessions and phones stop at
+/// their next request; enabling lets it sign in again (its phones too, unless revoked).
+async fn set_disabled(state: AppState, id: Uuid, staff: Staff, disabled: bool) -> Response {
+    let t = staff.visitor.lang.texts();
+    let outcome = match set_disabled_of(&state, &staff.officer, id, disabled).await {
+        Ok(account) => Outcome {
+            notice: Some(t.fill(
+                if disabled {
+                    t.accounts_disabled_done
+                } else {
+                    t.accounts_enabled_done
+                },
+                "name",
+                &account.username,
+            )),
+            ..Outcome::default()
+        },
+        Err(e) => refused(status_of(&e), message(t, &e)),
+    };
+    accounts_view(&state, &staff, outcome).await
+}
+
+/// `POST /accounts/{id}/disable`.
+pub async fn disable(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    posted: Posted<Staff, NoFields>,
+) -> Response {
+    set_disabled(state, id, posted.who, true).await
+}
+
+/// `POST /accounts/{id}/enable`.
+pub async fn enable(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    posted: Posted<Staff, NoFields>,
+) -> Response {
+    set_disabled(state, id, posted.who, false).await
+}
+
+#[derive(Template)]
+#[template(path = "console/account.html")]
+struct AccountPage {
+    shell: Shell,
+    account: Account,
+    display_name: String,
+}
+
+/// The page of one account the viewer manages (not found otherwise), with `display_name`
+/// in its field and an optional error.
+async fn account_view(
+    state: &AppState,
+    staff: &Staff,
+    id: Uuid,
+    display_name: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let lang = staff.visitor.lang;
+    let t = lang.texts();
+    let viewer = staff.officer.account();
+    let found = with_store(state, move |s| s.account(id)).await;
+    let account = match found {
+        Ok(Some(account)) if may_manage(viewer, &account) => account,
+        Ok(_) => return error_page(lang, &ApiError::NotFound("account".into())),
+        Err(e) => return error_page(lang, &e),
+    };
+    // An officer's view is limited to her area: the shared check answers for it.
+    if staff
+        .officer
+        .scope_for(state, account.area_id)
+        .await
+        .is_err()
+    {
+        return error_page(lang, &ApiError::NotFound("account".into()));
+    }
+    let here = format!("/accounts/{id}");
+    let mut shell = Shell::signed(
+        lang,
+        viewer,
+        &staff.csrf,
+        "accounts",
+        t.accounts_edit,
+        &here,
+    );
+    let status = match error {
+        Some((status, why)) => {
+            shell = shell.with_error(why);
+            status
+        }
+        None => StatusCode::OK,
+    };
+    render_status(
+        status,
+        &AccountPage {
+            shell,
+            display_name: display_name.unwrap_or_else(|| account.display_name.clone()),
+            account,
+        },
+    )
+}
+
+/// `GET /accounts/{id}`.
+pub async fn account_page(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    staff: Staff,
+) -> Response {
+    account_view(&state, &staff, id, None, None).await
+}
+
+/// The rename form.
+#[derive(Debug, Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    display_name: String,
+}
+
+/// `POST /accounts/{id}`: renames the account, then back to the accounts list.
+pub async fn rename(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    posted: Posted<Staff, RenameForm>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let t = staff.visitor.lang.texts();
+    let checked = required(
+        t,
+        t.accounts_display_name,
+        &form.display_name,
+        DISPLAY_NAME_MAX_CHARS,
+    );
+    let name = match checked {
+        Ok(name) => name,
+        Err(why) => {
+            let status = (StatusCode::UNPROCESSABLE_ENTITY, why);
+            return account_view(&state, &staff, id, Some(form.display_name), Some(status)).await;
+        }
+    };
+    match rename_account_of(&state, &staff.officer, id, &name).await {
+        Ok(account) => {
+            let outcome = Outcome {
+                notice: Some(t.fill(t.accounts_saved, "name", &account.username)),
+                ..Outcome::default()
+            };
+            accounts_view(&state, &staff, outcome).await
+        }
+        Err(e) => {
+            let status = (status_of(&e), message(t, &e));
+            account_view(&state, &staff, id, Some(form.display_name), Some(status)).await
+        }
+    }
 }

@@ -43,7 +43,13 @@ pub fn routes() -> Router<AppState> {
             "/accounts",
             get(accounts::accounts_page).post(accounts::create_account),
         )
+        .route(
+            "/accounts/{id}",
+            get(accounts::account_page).post(accounts::rename),
+        )
         .route("/accounts/{id}/reset", post(accounts::reset_password))
+        .route("/accounts/{id}/disable", post(accounts::disable))
+        .route("/accounts/{id}/enable", post(accounts::enable))
         .route("/phones", get(phones::phones_page))
         .route("/phones/codes", post(phones::issue_code))
         .route("/phones/{id}/revoke", post(phones::revoke_phone))

@@ -193,6 +193,19 @@ catalogue! {
     accounts_reset_done "accounts.reset_done" { vi: "Đã cấp lại mật khẩu cho {name}.", en: "Reset the password of {name}." }
     accounts_empty "accounts.empty" { vi: "Chưa có tài khoản nào.", en: "No accounts yet." }
     accounts_actions "accounts.actions" { vi: "Thao tác", en: "Actions" }
+    accounts_state "accounts.state" { vi: "Trạng thái", en: "State" }
+    accounts_active "accounts.active" { vi: "Đang dùng", en: "Active" }
+    accounts_disabled "accounts.disabled" { vi: "Đã khóa", en: "Disabled" }
+    accounts_disable "accounts.disable" { vi: "Khóa", en: "Disable" }
+    accounts_enable "accounts.enable" { vi: "Mở khóa", en: "Enable" }
+    accounts_disabled_done "accounts.disabled_done" {
+        vi: "Đã khóa tài khoản {name}: không đăng nhập được, điện thoại của tài khoản này cũng bị từ chối.",
+        en: "Disabled the account {name}: it cannot sign in and its phones are refused."
+    }
+    accounts_enabled_done "accounts.enabled_done" { vi: "Đã mở khóa tài khoản {name}.", en: "Enabled the account {name}." }
+    accounts_edit "accounts.edit" { vi: "Sửa tài khoản", en: "Edit account" }
+    accounts_save "accounts.save" { vi: "Lưu", en: "Save" }
+    accounts_saved "accounts.saved" { vi: "Đã lưu tài khoản {name}.", en: "Saved the account {name}." }
 
     phones_title "phones.title" { vi: "Điện thoại", en: "Phones" }
     phones_issue "phones.issue" { vi: "Cấp mã kết nối cho điện thoại", en: "Issue a phone enrollment code" }

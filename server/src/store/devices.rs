@@ -133,7 +133,7 @@ impl ServerStore {
         self.db.read(|conn| {
             let row = conn.query_opt(
                 "SELECT d.id, d.branch_id, a.username FROM devices d JOIN accounts a ON a.id = d.account_id
-                 WHERE d.token_hash = $1 AND d.revoked_at IS NULL",
+                 WHERE d.token_hash = $1 AND d.revoked_at IS NULL AND a.disabled_at IS NULL",
                 &[token_hash.into()],
             )?;
             row.map(|r| Ok(DeviceAuth { device_id: r.uuid(0)?, branch_id: r.uuid(1)?, username: r.text(2)? }))

@@ -87,7 +87,10 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] = &[migration!(1, "001_initial.sql")];
+const MIGRATIONS: &[Migration] = &[
+    migration!(1, "001_initial.sql"),
+    migration!(3, "003_account_disabled.sql"),
+];
 
 /// The server's database.
 pub struct ServerStore {

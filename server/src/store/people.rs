@@ -26,7 +26,8 @@ pub struct NewAccount {
 }
 
 const AREA_COLUMNS: &str = "id, parent_id, level, name, path";
-const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, area_id, must_change_password";
+const ACCOUNT_COLUMNS: &str =
+    "id, username, display_name, role, area_id, must_change_password, disabled_at";
 
 fn area_from_row(row: &Row) -> Result<Area, ServerStoreError> {
     let level = row.text(2)?;
@@ -48,6 +49,7 @@ fn account_from_row(row: &Row) -> Result<Account, ServerStoreError> {
         role: super::named(&role)?,
         area_id: row.opt_uuid(4)?,
         must_change_password: row.flag(5)?,
+        disabled: row.opt_text(6)?.is_some(),
     })
 }
 
@@ -178,6 +180,7 @@ impl ServerStore {
                 role: new.role,
                 area_id: new.area_id,
                 must_change_password: new.must_change_password,
+                disabled: false,
             })
         })
     }
@@ -203,7 +206,8 @@ impl ServerStore {
         })
     }
 
-    /// An account and its password hash, by login name.
+    /// An account that may sign in and its password hash, by login name (a disabled
+    /// account is not found: it answers like an unknown name).
     pub fn account_for_login(
         &self,
         username: &str,
@@ -211,11 +215,11 @@ impl ServerStore {
         self.db.read(|conn| {
             let row = conn.query_opt(
                 &format!(
-                    "SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE username = $1"
+                    "SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE username = $1 AND disabled_at IS NULL"
                 ),
                 &[username.into()],
             )?;
-            row.map(|r| Ok((account_from_row(&r)?, r.text(6)?)))
+            row.map(|r| Ok((account_from_row(&r)?, r.text(7)?)))
                 .transpose()
         })
     }
@@ -287,6 +291,51 @@ impl ServerStore {
         })
     }
 
+    /// Disables an account (ending its sessions; its phones stop too, see
+    /// `device_for_token`) or enables it again. False when there is no such account.
+    pub fn set_account_disabled(
+        &self,
+        account_id: Uuid,
+        disabled: bool,
+    ) -> Result<bool, ServerStoreError> {
+        self.db.write(|conn| {
+            if !disabled {
+                let changed = conn.exec(
+                    "UPDATE accounts SET disabled_at = NULL WHERE id = $1",
+                    &[account_id.into()],
+                )?;
+                return Ok(changed > 0);
+            }
+            let changed = conn.exec(
+                "UPDATE accounts SET disabled_at = COALESCE(disabled_at, $1) WHERE id = $2",
+                &[Utc::now().into(), account_id.into()],
+            )?;
+            conn.exec(
+                "DELETE FROM sessions WHERE account_id = $1",
+                &[account_id.into()],
+            )?;
+            Ok(changed > 0)
+        })
+    }
+
+    /// Changes the name an account is shown by. False when there is no such account.
+    pub fn set_display_name(
+        &self,
+        account_id: Uuid,
+        display_name: &str,
+    ) -> Result<bool, ServerStoreError> {
+        self.db.write(|conn| {
+            let changed = conn.exec(
+                "UPDATE accounts SET display_name = $1 WHERE id = $2",
+                &[
+                    branchbook_core::text::nfc(display_name).into(),
+                    account_id.into(),
+                ],
+            )?;
+            Ok(changed > 0)
+        })
+    }
+
     /// Records a login session by the hash of its token.
     pub fn create_session(
         &self,
@@ -305,7 +354,8 @@ impl ServerStore {
         })
     }
 
-    /// The account behind a session token's hash, if the session exists and has not expired.
+    /// The account behind a session token's hash, if the session exists, has not expired
+    /// and its account is not disabled.
     pub fn session_account(
         &self,
         token_hash: &str,
@@ -314,7 +364,7 @@ impl ServerStore {
         self.db.read(|conn| {
             conn.query_opt(
                 &format!(
-                    "SELECT {} FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+                    "SELECT {} FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
                     ACCOUNT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
                 ),
                 &[token_hash.into(), now.into()],
