@@ -277,7 +277,7 @@ catalogue! {
     submissions_received "submissions.received" { vi: "Nhận lúc", en: "Received" }
     submissions_photos "submissions.photos" { vi: "Ảnh", en: "Photos" }
     submissions_none "submissions.none" { vi: "Không có phiếu nào khớp bộ lọc.", en: "No submissions match the filters." }
-    submissions_next "submissions.next" { vi: "Trang sau →", en: "Next page →" }
+    submissions_next "submissions.next" { vi: "Trang tiếp →", en: "Next page →" }
     submissions_download_csv "submissions.download_csv" { vi: "Tải CSV", en: "Download CSV" }
     submissions_download_labels "submissions.download_labels" { vi: "Tải CSV (nhãn lựa chọn)", en: "Download CSV (choice labels)" }
     submissions_download_xlsx "submissions.download_xlsx" { vi: "Tải Excel", en: "Download Excel" }
