@@ -34,6 +34,11 @@ pub struct Config {
     /// Largest photo accepted.
     #[arg(long, env = "BRANCHBOOK_MAX_PHOTO_BYTES", default_value_t = 20 * 1024 * 1024)]
     pub max_photo_bytes: u64,
+    /// Photo uploads one device may have in progress at once (each announces up to
+    /// `max_photo_bytes`); past it a new upload is answered 429 until one finishes or the
+    /// sweep discards an abandoned one.
+    #[arg(long, env = "BRANCHBOOK_MAX_UPLOADS_PER_DEVICE", default_value_t = 16)]
+    pub max_uploads_per_device: u32,
     /// Chunk size advised to phones for photo uploads.
     #[arg(long, env = "BRANCHBOOK_PHOTO_CHUNK_BYTES", default_value_t = 512 * 1024)]
     pub photo_chunk_bytes: u64,

@@ -54,6 +54,10 @@ pub enum ApiError {
     /// A photo chunk sent from the wrong offset (409, with the current status).
     #[error("wrong offset: the server holds {} bytes", .0.received)]
     WrongOffset(PhotoStatus),
+    /// A device has as many photo uploads in progress as it may (429: it finishes one,
+    /// or the sweep discards an abandoned one, before it starts another).
+    #[error("upload quota: {0}")]
+    UploadQuota(String),
     /// Over a configured limit (413).
     #[error("too large: {0}")]
     TooLarge(String),
@@ -143,6 +147,9 @@ impl IntoResponse for ApiError {
                         photo: Some(status),
                     },
                 )
+            }
+            ApiError::UploadQuota(detail) => {
+                (StatusCode::TOO_MANY_REQUESTS, body("upload_quota", detail))
             }
             ApiError::TooLarge(detail) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, body("too_large", detail))

@@ -4,8 +4,11 @@
 //! database. The store then decides accepted / duplicate / conflict / rejected inside
 //! its transaction.
 
-use branchbook_core::protocol::{PhotoRef, Record, RecordBody, SubmissionBody};
+use branchbook_core::protocol::{
+    PhotoRef, Record, RecordBody, RecordResult, RecordStatus, SubmissionBody,
+};
 use chrono::{DateTime, Utc};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -121,20 +124,85 @@ pub type SubmissionCheck<'a> = &'a (dyn Fn(&SubmissionBody) -> Result<(), String
 /// Records below which a batch is prepared on one thread.
 const PARALLEL_MIN_RECORDS: usize = 64;
 
-/// Prepares a batch, spread over the machine's cores (validating answers with the form
-/// engine is the costly part of a push, and records are independent until the store).
-/// Results keep the batch's order.
+/// What a push's record became before the store: prepared for it, or refused on its own
+/// (malformed, or over a per-record limit) with the answer the phone gets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ingested {
+    /// Parsed and prepared (it may still carry a rejection the store answers).
+    Prepared(Box<PreparedRecord>),
+    /// Refused before it was built.
+    Refused(RecordResult),
+}
+
+/// The few fields read from a record that could not be parsed, to say which one it was.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Ident {
+    #[serde(default)]
+    uuid: Option<serde_json::Value>,
+    #[serde(default)]
+    revision: Option<serde_json::Value>,
+}
+
+/// The refusal of one record, naming it as well as its JSON allows.
+fn refused(raw: &RawValue, reason: String) -> RecordResult {
+    let ident: Ident = serde_json::from_str(raw.get()).unwrap_or_default();
+    RecordResult {
+        uuid: ident
+            .uuid
+            .as_ref()
+            .and_then(serde_json::Value::as_str)
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .unwrap_or_default(),
+        revision: ident
+            .revision
+            .as_ref()
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|r| u32::try_from(r).ok())
+            .unwrap_or(0),
+        status: RecordStatus::Rejected,
+        reason: Some(reason),
+        missing_photos: vec![],
+    }
+}
+
+/// Parses and prepares one record of a push from its JSON text, refusing it alone when
+/// it is larger than [`MAX_RECORD_BYTES`] (before anything is built from it) or
+/// malformed. The parsed record is dropped once prepared, so a batch never holds more
+/// than one record per thread in parsed form.
+fn ingest(raw: &RawValue, max_photo_bytes: u64, check_submission: SubmissionCheck<'_>) -> Ingested {
+    let len = raw.get().len();
+    if len > MAX_RECORD_BYTES {
+        return Ingested::Refused(refused(
+            raw,
+            format!(
+                "the record has {len} bytes; the server takes at most {MAX_RECORD_BYTES} bytes per record"
+            ),
+        ));
+    }
+    match serde_json::from_str::<Record>(raw.get()) {
+        Ok(record) => Ingested::Prepared(Box::new(prepare(
+            &record,
+            max_photo_bytes,
+            check_submission,
+        ))),
+        Err(e) => Ingested::Refused(refused(raw, format!("the record is malformed: {e}"))),
+    }
+}
+
+/// Prepares a push's records from their JSON texts, spread over the machine's cores
+/// (validating answers with the form engine is the costly part of a push, and records
+/// are independent until the store). Results keep the batch's order.
 pub fn prepare_batch(
-    records: &[Record],
+    records: &[&RawValue],
     max_photo_bytes: u64,
     check_submission: SubmissionCheck<'_>,
-) -> Result<Vec<PreparedRecord>, String> {
+) -> Result<Vec<Ingested>, String> {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let workers = cores.min(records.len() / PARALLEL_MIN_RECORDS).max(1);
     if workers == 1 {
         return Ok(records
             .iter()
-            .map(|r| prepare(r, max_photo_bytes, check_submission))
+            .map(|r| ingest(r, max_photo_bytes, check_submission))
             .collect());
     }
     let chunk = records.len().div_ceil(workers);
@@ -144,7 +212,7 @@ pub fn prepare_batch(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|r| prepare(r, max_photo_bytes, check_submission))
+                        .map(|r| ingest(r, max_photo_bytes, check_submission))
                         .collect::<Vec<_>>()
                 })
             })
@@ -158,6 +226,81 @@ pub fn prepare_batch(
         }
         Ok(prepared)
     })
+}
+
+/// The form keys a record names, read without building it (to load the forms a batch
+/// needs before its records are prepared); `None` for a record that names none.
+pub fn form_key(raw: &RawValue) -> Option<(String, String)> {
+    #[derive(serde::Deserialize)]
+    struct Keys {
+        form_id: Option<String>,
+        form_version: Option<String>,
+    }
+    let keys: Keys = serde_json::from_str(raw.get()).ok()?;
+    Some((keys.form_id?, keys.form_version?))
+}
+
+/// A push body whose records are counted before any is built: at most `max` records'
+/// JSON texts, borrowed from `bytes`.
+pub enum PushBody<'a> {
+    /// The records' texts, in order.
+    Records(Vec<&'a RawValue>),
+    /// More than `max` records (counting stopped there).
+    TooMany,
+}
+
+/// Reads a push body `{"records": [...]}` into its records' JSON texts, stopping past
+/// `max` records: the body is scanned once for its shape, and no record (nor anything
+/// in one) is built, so what a body costs is bounded by its size, not its content.
+pub fn split_push(bytes: &[u8], max: usize) -> Result<PushBody<'_>, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct Outer<'a> {
+        #[serde(borrow)]
+        records: &'a RawValue,
+    }
+    let outer: Outer<'_> = serde_json::from_slice(bytes)?;
+    let over = std::cell::Cell::new(false);
+    let mut de = serde_json::Deserializer::from_str(outer.records.get());
+    match serde::de::DeserializeSeed::deserialize(Bounded { max, over: &over }, &mut de) {
+        Ok(records) => Ok(PushBody::Records(records)),
+        Err(_) if over.get() => Ok(PushBody::TooMany),
+        Err(e) => Err(e),
+    }
+}
+
+/// Collects an array's elements as JSON texts, failing (and saying so in `over`) at the
+/// element after the `max`th.
+struct Bounded<'c> {
+    max: usize,
+    over: &'c std::cell::Cell<bool>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Bounded<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Bounded<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "an array of at most {} records", self.max)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            if out.len() == self.max {
+                self.over.set(true);
+                return Err(serde::de::Error::custom("too many records"));
+            }
+            out.push(item);
+        }
+        Ok(out)
+    }
 }
 
 /// Prepares one uploaded record: canonical content and hash, indexed facts, and the
@@ -211,7 +354,8 @@ pub fn prepare(
             Vec::new(),
         ),
     };
-    let rejection = first_problem(record, &photos, max_photo_bytes, check_submission);
+    let rejection = over_limit(record, &json)
+        .or_else(|| first_problem(record, &photos, max_photo_bytes, check_submission));
     PreparedRecord {
         uuid: record.uuid,
         revision: record.revision,
@@ -230,6 +374,105 @@ pub fn prepare(
         attendees,
         rejection,
     }
+}
+
+/// Most bytes of one record's JSON (a household survey with a hundred answers is a few
+/// kilobytes).
+pub const MAX_RECORD_BYTES: usize = 512 * 1024;
+/// Most characters of any one text in a record: an answer, a name, a note.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+/// Most attendees of one gathering.
+pub const MAX_ATTENDEES: usize = 2_000;
+/// Most members of one household.
+pub const MAX_HOUSEHOLD_MEMBERS: usize = 200;
+/// Most photos one record references.
+pub const MAX_RECORD_PHOTOS: usize = 100;
+/// The years a date or a birth year in a record may fall in.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// The characters of the longest text (or key) in a JSON value.
+fn longest_text(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.chars().count(),
+        Value::Array(items) => items.iter().map(longest_text).max().unwrap_or(0),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| k.chars().count().max(longest_text(v)))
+            .max()
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// A year outside [`YEARS`] among a record's times and birth years, with what it is.
+fn date_out_of_range(record: &Record) -> Option<(&'static str, i32)> {
+    use chrono::Datelike;
+    let mut times = vec![("created_at", record.created_at)];
+    let mut births = Vec::new();
+    match &record.body {
+        RecordBody::Submission(s) => {
+            times.extend([
+                ("started_at", s.started_at),
+                ("finalized_at", s.finalized_at),
+            ]);
+        }
+        RecordBody::Household(h) => births.extend(h.members.iter().filter_map(|m| m.birth_year)),
+        RecordBody::Gathering(g) => {
+            times.extend([("starts_at", g.starts_at), ("closed_at", g.closed_at)]);
+            times.extend(
+                g.attendees
+                    .iter()
+                    .map(|a| ("checked_in_at", a.checked_in_at)),
+            );
+            births.extend(g.attendees.iter().filter_map(|a| a.birth_year));
+        }
+        RecordBody::Audit(a) => times.push(("at", a.at)),
+    }
+    times
+        .into_iter()
+        .map(|(what, t)| (what, t.year()))
+        .chain(births.into_iter().map(|y| ("birth_year", y)))
+        .find(|(_, year)| !YEARS.contains(year))
+}
+
+/// The per-record limits: a text, a list or a date past what any real record has.
+fn over_limit(record: &Record, json: &serde_json::Value) -> Option<String> {
+    let longest = longest_text(json);
+    if longest > MAX_TEXT_CHARS {
+        return Some(format!(
+            "a text of the record has {longest} characters; the server takes at most {MAX_TEXT_CHARS}"
+        ));
+    }
+    let (photos, list) = match &record.body {
+        RecordBody::Submission(s) => (s.photos.len(), None),
+        RecordBody::Household(h) => (
+            0,
+            Some(("household members", h.members.len(), MAX_HOUSEHOLD_MEMBERS)),
+        ),
+        RecordBody::Gathering(g) => (
+            g.photos.len(),
+            Some(("attendees", g.attendees.len(), MAX_ATTENDEES)),
+        ),
+        RecordBody::Audit(_) => (0, None),
+    };
+    if let Some((what, count, max)) = list.filter(|(_, count, max)| count > max) {
+        return Some(format!(
+            "the record has {count} {what}; the server takes at most {max}"
+        ));
+    }
+    if photos > MAX_RECORD_PHOTOS {
+        return Some(format!(
+            "the record references {photos} photos; the server takes at most {MAX_RECORD_PHOTOS}"
+        ));
+    }
+    date_out_of_range(record).map(|(what, year)| {
+        format!(
+            "{what} is in the year {year}; dates must fall between {} and {}",
+            YEARS.start(),
+            YEARS.end()
+        )
+    })
 }
 
 fn unknown_ethnicity<'a>(mut keys: impl Iterator<Item = &'a Option<String>>) -> bool {

@@ -141,10 +141,11 @@ impl SweepTask {
 
     async fn sweep_once(&self) {
         match crate::uploads::sweep(&self.store, &self.photos, Some(self.stale_after)).await {
-            Ok(swept) if swept.discarded > 0 => {
+            Ok(swept) if swept.discarded + swept.orphans > 0 => {
                 tracing::info!(
                     discarded = swept.discarded,
-                    "discarded abandoned photo uploads"
+                    orphans = swept.orphans,
+                    "discarded abandoned photo uploads and photos no record uses"
                 )
             }
             Ok(_) => {}
@@ -181,7 +182,8 @@ pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> 
         tracing::info!(
             settled = swept.settled,
             discarded = swept.discarded,
-            "finished photo uploads interrupted after their last byte, discarded abandoned ones"
+            orphans = swept.orphans,
+            "finished photo uploads interrupted after their last byte, discarded abandoned ones and photos no record uses"
         );
     }
     let sweeps = stale_after.map(|after| SweepTask {

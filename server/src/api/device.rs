@@ -9,17 +9,16 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use branchbook_core::protocol::{
-    BranchInfo, EnrollRequest, EnrollResponse, FormRef, Manifest, PushResponse, Record,
-    RecordResult, RecordStatus,
+    BranchInfo, EnrollRequest, EnrollResponse, FormRef, Manifest, PushResponse, RecordResult,
+    RecordStatus,
 };
 use chrono::Utc;
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::{AppState, DeviceCtx, JsonIn, ok_json, parse_json, read_body, with_store};
+use super::{AppState, DeviceCtx, JsonIn, json_error, ok_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::form_catalog::{PublishedForm, check_submission};
-use crate::ingest::prepare_batch;
+use crate::ingest::{Ingested, PreparedRecord, PushBody, form_key, prepare_batch, split_push};
 use crate::model::Area;
 use crate::secret::{new_token, normalize_code, secret_hash};
 use crate::store::devices::EnrollRefusal;
@@ -154,37 +153,10 @@ pub async fn changes(
     Ok(ok_json(&changes))
 }
 
-/// The body of a push, read loosely so that one malformed record is rejected alone.
-#[derive(Debug, Deserialize)]
-struct LoosePush {
-    records: Vec<serde_json::Value>,
-}
-
-/// One record of a push: parsed and prepared, or refused as malformed.
-enum Slot {
-    Prepared,
-    Malformed(RecordResult),
-}
-
-fn malformed(value: &serde_json::Value, error: &serde_json::Error) -> RecordResult {
-    RecordResult {
-        uuid: value
-            .get("uuid")
-            .and_then(|v| v.as_str())
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .unwrap_or_default(),
-        revision: value
-            .get("revision")
-            .and_then(serde_json::Value::as_u64)
-            .and_then(|r| u32::try_from(r).ok())
-            .unwrap_or(0),
-        status: RecordStatus::Rejected,
-        reason: Some(format!("the record is malformed: {error}")),
-        missing_photos: vec![],
-    }
-}
-
-/// `POST /api/v1/records`: a batch of records, answered one by one.
+/// `POST /api/v1/records`: a batch of records, answered one by one. The body's records
+/// are counted before any is built (past the limit: 413), and each is parsed, checked
+/// against the per-record limits and prepared on its own, so one malformed or oversized
+/// record is rejected alone.
 pub async fn push(
     State(state): State<AppState>,
     device: DeviceCtx,
@@ -192,38 +164,26 @@ pub async fn push(
     body: Body,
 ) -> Result<Response, ApiError> {
     let bytes = read_body(&headers, body, state.config.max_body_bytes).await?;
-    let push: LoosePush = parse_json(&bytes)?;
-    let max = state.config.max_batch_records;
-    if push.records.len() > max as usize {
-        return Err(ApiError::TooLarge(format!(
-            "{} records in one push; the server takes at most {max}",
-            push.records.len()
-        )));
-    }
     let forms = Arc::clone(&state.forms);
+    let max = state.config.max_batch_records;
     let max_photo = state.config.max_photo_bytes;
     let branch = device.branch;
     let device_id = device.auth.device_id;
     let results = with_store(&state, move |s| {
-        let mut records = Vec::with_capacity(push.records.len());
-        let mut slots = Vec::with_capacity(push.records.len());
-        for value in &push.records {
-            match <Record as serde::Deserialize>::deserialize(value) {
-                Ok(r) => {
-                    slots.push(Slot::Prepared);
-                    records.push(r);
-                }
-                Err(e) => slots.push(Slot::Malformed(malformed(value, &e))),
+        let raws = match split_push(&bytes, max as usize) {
+            Ok(PushBody::Records(raws)) => raws,
+            Ok(PushBody::TooMany) => {
+                return Ok(Err(ApiError::TooLarge(format!(
+                    "more than {max} records in one push; the server takes at most {max}"
+                ))));
             }
-        }
+            Err(e) => return Ok(Err(json_error(&e))),
+        };
         let mut published: HashMap<(String, String), Option<Arc<PublishedForm>>> = HashMap::new();
-        for record in &records {
-            if let branchbook_core::protocol::RecordBody::Submission(sub) = &record.body {
-                let key = (sub.form_id.clone(), sub.form_version.clone());
-                if let std::collections::hash_map::Entry::Vacant(slot) = published.entry(key) {
-                    let form = forms.published(s, &sub.form_id, &sub.form_version)?;
-                    slot.insert(form);
-                }
+        for key in raws.iter().filter_map(|raw| form_key(raw)) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = published.entry(key) {
+                let form = forms.published(s, &slot.key().0, &slot.key().1)?;
+                slot.insert(form);
             }
         }
         let check = |sub: &branchbook_core::protocol::SubmissionBody| -> Result<(), String> {
@@ -235,25 +195,36 @@ pub async fn push(
                 )),
             }
         };
-        let prepared =
-            prepare_batch(&records, max_photo, &check).map_err(ServerStoreError::Task)?;
+        let ingested = prepare_batch(&raws, max_photo, &check).map_err(ServerStoreError::Task)?;
+        // The refused keep their place; the prepared go to the store together.
+        let mut prepared: Vec<PreparedRecord> = Vec::with_capacity(ingested.len());
+        let slots: Vec<Option<RecordResult>> = ingested
+            .into_iter()
+            .map(|i| match i {
+                Ingested::Prepared(p) => {
+                    prepared.push(*p);
+                    None
+                }
+                Ingested::Refused(r) => Some(r),
+            })
+            .collect();
         let mut stored = s
             .push(&branch, device_id, &prepared, Utc::now())?
             .into_iter();
         let mut results = Vec::with_capacity(slots.len());
         for slot in slots {
             match slot {
-                Slot::Prepared => results.push(
+                None => results.push(
                     stored
                         .next()
                         .ok_or_else(|| ServerStoreError::NotFound("push result".into()))?,
                 ),
-                Slot::Malformed(r) => results.push(r),
+                Some(r) => results.push(r),
             }
         }
-        Ok(results)
+        Ok(Ok(results))
     })
-    .await?;
+    .await??;
     let count = |status: RecordStatus| results.iter().filter(|r| r.status == status).count();
     tracing::info!(
         device = %device_id,

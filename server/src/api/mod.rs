@@ -447,8 +447,16 @@ impl Official {
 /// Bytes past a body limit that are still read (and dropped) before answering 413.
 const DRAIN_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Most times a gzip body may inflate (JSON records compress well under 20 times; a
+/// body of repeated bytes inflates a thousand times and is refused early).
+const MAX_GZIP_RATIO: u64 = 100;
+/// Inflated bytes any gzip body may reach whatever its ratio (small bodies compress
+/// better than large ones).
+const GZIP_RATIO_FREE_BYTES: u64 = 1024 * 1024;
+
 /// Reads a request body up to `limit` bytes (after gzip decompression when the body is
-/// `Content-Encoding: gzip`), answering 413 past it.
+/// `Content-Encoding: gzip`), answering 413 past it. Gzip is inflated on a blocking
+/// thread, and refused (413) once it inflates more than [`MAX_GZIP_RATIO`] times.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::TooLarge(format!(
@@ -483,13 +491,29 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
     match encoding.trim().to_ascii_lowercase().as_str() {
         "identity" | "" => Ok(Bytes::from(raw)),
         "gzip" => {
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(&raw[..])
-                .take(limit + 1)
-                .read_to_end(&mut out)
-                .map_err(|e| ApiError::BadRequest(format!("the gzip body is corrupt: {e}")))?;
+            let allowed = limit.min(
+                (raw.len() as u64)
+                    .saturating_mul(MAX_GZIP_RATIO)
+                    .max(GZIP_RATIO_FREE_BYTES),
+            );
+            let compressed = raw.len();
+            let out = tokio::task::spawn_blocking(move || {
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&raw[..])
+                    .take(allowed + 1)
+                    .read_to_end(&mut out)
+                    .map(|_| out)
+            })
+            .await
+            .map_err(|e| ApiError::Internal(format!("gzip task failed: {e}")))?
+            .map_err(|e| ApiError::BadRequest(format!("the gzip body is corrupt: {e}")))?;
             if out.len() as u64 > limit {
                 return Err(too_large());
+            }
+            if out.len() as u64 > allowed {
+                return Err(ApiError::TooLarge(format!(
+                    "the gzip body inflates more than {MAX_GZIP_RATIO} times its {compressed} bytes"
+                )));
             }
             Ok(Bytes::from(out))
         }
@@ -502,15 +526,18 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64) -> Result<By
 
 /// Parses a JSON body, telling malformed JSON, wrong types and missing fields apart.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        use serde_json::error::Category;
-        let what = match e.classify() {
-            Category::Syntax | Category::Eof => "the body is not valid JSON",
-            Category::Data => "the JSON does not have the expected fields and types",
-            Category::Io => "the body could not be read",
-        };
-        ApiError::BadRequest(format!("{what}: {e}"))
-    })
+    serde_json::from_slice(bytes).map_err(|e| json_error(&e))
+}
+
+/// The answer to a body that is not the JSON expected (400), saying what is wrong.
+pub fn json_error(e: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax | Category::Eof => "the body is not valid JSON",
+        Category::Data => "the JSON does not have the expected fields and types",
+        Category::Io => "the body could not be read",
+    };
+    ApiError::BadRequest(format!("{what}: {e}"))
 }
 
 /// A 200 JSON response.

@@ -89,6 +89,7 @@ macro_rules! migration {
 
 const MIGRATIONS: &[Migration] = &[
     migration!(1, "001_initial.sql"),
+    migration!(2, "002_photo_owners.sql"),
     migration!(3, "003_account_disabled.sql"),
 ];
 

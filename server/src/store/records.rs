@@ -32,6 +32,8 @@ struct Existing {
 struct BatchView {
     existing: HashMap<(Uuid, u32), Existing>,
     households: HashSet<Uuid>,
+    /// The batch's photos whose bytes the branch itself has sent (only those count as
+    /// arrived: another branch's copy of the same bytes does not).
     complete_photos: HashSet<String>,
 }
 
@@ -123,11 +125,12 @@ impl BatchView {
             .into_iter()
             .collect();
         for chunk in photos.chunks(500) {
-            let params: Vec<Value> = chunk.iter().map(Value::from).collect();
+            let mut params: Vec<Value> = vec![branch_id.into()];
+            params.extend(chunk.iter().map(Value::from));
             let rows = conn.query(
                 &format!(
-                    "SELECT sha256 FROM photos WHERE sha256 IN ({})",
-                    placeholders(1, chunk.len())
+                    "SELECT sha256 FROM photo_owners WHERE branch_id = $1 AND sha256 IN ({})",
+                    placeholders(2, chunk.len())
                 ),
                 &params,
             )?;

@@ -166,9 +166,30 @@ impl PhotoFiles {
 
     /// Serialises writers of one partial file (two phones of a branch uploading one photo).
     pub fn lock(&self, sha256: &str, branch: Uuid) -> Arc<tokio::sync::Mutex<()>> {
+        self.keyed_lock(upload_key(sha256, branch))
+    }
+
+    /// Serialises what changes a complete photo itself, whatever the branch: storing a
+    /// verified upload, and deleting a photo nobody uses any more.
+    pub fn photo_lock(&self, sha256: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.keyed_lock(sha256.to_owned())
+    }
+
+    /// The lock of one key (an upload's, or a photo's: the two never collide, an
+    /// upload's key has its branch after a dot), dropping the ones nobody holds.
+    fn keyed_lock(&self, key: String) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
         locks.retain(|_, l| Arc::strong_count(l) > 1);
-        Arc::clone(locks.entry(upload_key(sha256, branch)).or_default())
+        Arc::clone(locks.entry(key).or_default())
+    }
+
+    /// Deletes a complete photo's file (nothing happens when there is none). The caller
+    /// holds [`Self::photo_lock`] and has removed the photo from the store.
+    pub async fn delete_photo(&self, sha256: &str) -> Result<(), PhotoError> {
+        match tokio::fs::remove_file(self.path(sha256)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
     }
 
     /// Appends a body to a branch's partial file, refusing bytes past `total`, and carries

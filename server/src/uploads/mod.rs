@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::api::{AppState, DeviceCtx, ok_json, with_store};
 use crate::error::ApiError;
 use crate::ingest::is_sha256_hex;
+use crate::store::photos::UploadStart;
 
 pub use files::{PhotoError, PhotoFiles};
 pub use settle::{Sweep, Verdict, settle, sweep, verify};
@@ -44,20 +45,23 @@ fn check_sha(sha256: &str) -> Result<(), ApiError> {
     }
 }
 
-/// What a branch may be told about a photo: complete when it is complete and the branch
-/// knows it, otherwise its own upload's progress.
+/// What a branch may be told about a photo: complete when a device of the branch has
+/// sent all of its bytes, otherwise the progress of the branch's own upload. Whether the
+/// photo exists elsewhere (another branch's, or named in a record) is never told.
 async fn photo_status_for(
     state: &AppState,
     sha256: &str,
     branch: Uuid,
 ) -> Result<PhotoStatus, ApiError> {
     let sha = sha256.to_owned();
-    let (known, complete) = with_store(state, move |s| {
-        let known = s.photo_known_to_branch(&sha, branch)?;
-        Ok((known, known && s.photo_is_complete(&sha)?))
+    let (owned, started) = with_store(state, move |s| {
+        Ok((
+            s.photo_owned_by(&sha, branch)?,
+            s.photo_upload_total(&sha, branch)?.is_some(),
+        ))
     })
     .await?;
-    if complete {
+    if owned {
         let bytes = tokio::fs::metadata(state.photos.path(sha256))
             .await
             .map(|m| m.len())
@@ -68,7 +72,7 @@ async fn photo_status_for(
             complete: true,
         });
     }
-    let received = if known {
+    let received = if started {
         state
             .photos
             .received(sha256, branch)
@@ -185,8 +189,17 @@ async fn receive_chunk(
     let guard = state.photos.lock(&sha256, branch).lock_owned().await;
     let sha = sha256.clone();
     let total = chunk.total;
-    let first_total =
-        with_store(&state, move |s| s.begin_photo_upload(&sha, branch, total)).await?;
+    let device_id = device.auth.device_id;
+    let quota = state.config.max_uploads_per_device;
+    let started = with_store(&state, move |s| {
+        s.begin_photo_upload(&sha, branch, device_id, total, quota)
+    })
+    .await?;
+    let UploadStart::Started(first_total) = started else {
+        return Err(ApiError::UploadQuota(format!(
+            "this phone already has {quota} photo uploads in progress: finish one first"
+        )));
+    };
     if first_total != chunk.total {
         return Err(ApiError::Unprocessable {
             code: "size_changed",

@@ -40,10 +40,14 @@ pub async fn verify(
 ) -> Result<Verdict, ApiError> {
     let task = tokio::spawn(async move {
         let _guard = guard;
+        // No sweep deletes the photo between its file landing and the store holding it.
+        let _photo = photos.photo_lock(&sha256).lock_owned().await;
         let matched = photos.finish(&sha256, branch).await.map_err(photo_fault)?;
         let sha = sha256.clone();
         if matched {
-            store.call(move |s| s.complete_photo(&sha, total)).await?;
+            store
+                .call(move |s| s.complete_photo(&sha, branch, total))
+                .await?;
             tracing::info!(photo = %sha256, bytes = total, "photo complete");
             Ok(Verdict::Complete)
         } else {
@@ -99,7 +103,13 @@ pub struct Sweep {
     pub settled: usize,
     /// Unfinished uploads discarded because nothing was added for the stale period.
     pub discarded: usize,
+    /// Photos (or a branch's hold on one) deleted because no record of the branch that
+    /// sent them referenced them for the stale period.
+    pub orphans: usize,
 }
+
+/// Orphan photos looked at in one sweep (the next sweep takes the rest).
+const ORPHANS_PER_SWEEP: u32 = 10_000;
 
 /// Settles every full partial file left on disk and, with `stale_after`, discards the
 /// unfinished uploads nothing was added to for that long (run at start-up and then
@@ -134,7 +144,65 @@ pub async fn sweep(
             }
         }
     }
+    if let Some(stale_after) = stale_after {
+        match sweep_orphans(store, photos, stale_after).await {
+            Ok(orphans) => done.orphans = orphans,
+            Err(e) => tracing::warn!(error = %e, "could not sweep orphan photos"),
+        }
+    }
     Ok(done)
+}
+
+/// Deletes what no record uses: a branch's hold on a photo none of its records has
+/// referenced within `stale_after` of its upload, then the photo itself (row and file)
+/// once no branch holds it; and forgets uploads started that long ago whose partial file
+/// is gone (so they no longer count against their device's quota). Returns the holds
+/// and photos deleted.
+async fn sweep_orphans(
+    store: &Gateway,
+    photos: &Arc<PhotoFiles>,
+    stale_after: Duration,
+) -> Result<usize, ApiError> {
+    let Some(before) = chrono::Duration::from_std(stale_after)
+        .ok()
+        .and_then(|d| chrono::Utc::now().checked_sub_signed(d))
+    else {
+        return Ok(0);
+    };
+    let mut deleted = 0;
+    let orphans = store
+        .call(move |s| s.orphan_photos(before, ORPHANS_PER_SWEEP))
+        .await?;
+    for (sha256, branch) in orphans {
+        let _photo = photos.photo_lock(&sha256).lock_owned().await;
+        let sha = sha256.clone();
+        let gone = store
+            .call(move |s| s.drop_orphan_photo(&sha, branch, before))
+            .await?;
+        if gone {
+            photos.delete_photo(&sha256).await.map_err(photo_fault)?;
+            tracing::info!(photo = %sha256, "deleted a photo no record uses");
+        }
+        deleted += 1;
+    }
+    let uploads = store
+        .call(move |s| s.uploads_started_before(before, ORPHANS_PER_SWEEP))
+        .await?;
+    for (sha256, branch) in uploads {
+        let _guard = photos.lock(&sha256, branch).lock_owned().await;
+        if photos
+            .last_write(&sha256, branch)
+            .await
+            .map_err(photo_fault)?
+            .is_none()
+        {
+            let sha = sha256.clone();
+            store
+                .call(move |s| s.abandon_photo_upload(&sha, branch))
+                .await?;
+        }
+    }
+    Ok(deleted)
 }
 
 /// Discards a branch's unfinished upload when its last byte is older than `stale_after`:

@@ -136,6 +136,11 @@ impl Running {
         log
     }
 
+    /// Its process id (to read its memory in `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Kills it at once (SIGKILL), as a power cut does.
     pub fn kill(mut self) {
         self.child.kill().unwrap();

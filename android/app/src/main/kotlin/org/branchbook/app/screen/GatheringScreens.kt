@@ -188,9 +188,9 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
         walkInError.text = walkIn.error ?: ""
         val form = with(ui) {
             column().apply {
-                add(input(texts[TextKey.WALK_IN_NAME], walkIn.name) { v -> p.walkIn { copy(name = v) } })
+                add(labelled(texts[TextKey.WALK_IN_NAME], input("", walkIn.name) { v -> p.walkIn { copy(name = v) } }))
                 add(labelled(texts[TextKey.WALK_IN_SEX], choice(sexOptions(texts), walkIn.sex) { v -> p.walkIn { copy(sex = v) } }))
-                add(input(texts[TextKey.WALK_IN_BIRTH_YEAR], walkIn.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.walkIn { copy(birthYear = v) } })
+                add(labelled(texts[TextKey.WALK_IN_BIRTH_YEAR], input("", walkIn.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.walkIn { copy(birthYear = v) } }))
                 val ages = listOf<Pair<AgeGroup?, String>>(null to texts[TextKey.COMMON_NOT_RECORDED]) +
                     ageGroups().map { it to ageGroupName(it, texts.language) }
                 add(labelled(texts[TextKey.WALK_IN_AGE_GROUP], choice(ages, walkIn.ageGroup) { v -> p.walkIn { copy(ageGroup = v) } }))

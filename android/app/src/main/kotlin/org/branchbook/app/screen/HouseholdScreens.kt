@@ -110,11 +110,11 @@ class HouseholdEditScreen(ui: Ui, scope: AppScope, householdId: String?) :
             fields.add(heading(texts.format(TextKey.HOUSEHOLD_MEMBERS, "count" to state.members.size)))
             state.members.forEachIndexed { i, m ->
                 val box = column(8)
-                box.add(input(texts[TextKey.MEMBER_NAME], m.name) { v -> p.member(i) { copy(name = v) } })
+                box.add(labelled(texts[TextKey.MEMBER_NAME], input("", m.name) { v -> p.member(i) { copy(name = v) } }))
                 box.add(labelled(texts[TextKey.MEMBER_SEX], choice(sexOptions(texts), m.sex) { v -> p.member(i) { copy(sex = v) } }))
-                box.add(input(texts[TextKey.MEMBER_BIRTH_YEAR], m.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.member(i) { copy(birthYear = v) } })
+                box.add(labelled(texts[TextKey.MEMBER_BIRTH_YEAR], input("", m.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.member(i) { copy(birthYear = v) } }))
                 box.add(labelled(texts[TextKey.MEMBER_ETHNICITY], choice(ethnicityOptions(texts), m.ethnicity) { v -> p.member(i) { copy(ethnicity = v) } }))
-                box.add(input(texts[TextKey.MEMBER_RELATION], m.relation) { v -> p.member(i) { copy(relation = v) } })
+                box.add(labelled(texts[TextKey.MEMBER_RELATION], input("", m.relation) { v -> p.member(i) { copy(relation = v) } }))
                 box.add(button(texts[TextKey.HOUSEHOLD_REMOVE_MEMBER]) { p.removeMember(i) })
                 fields.add(box)
             }

@@ -109,6 +109,9 @@ class Checks(private val root: View, private val image: BufferedImage, private v
     /** Expected texts that no visible TextView shows. */
     private fun missing(expected: List<String>): List<String> {
         val texts = views.filterIsInstance<TextView>().map { it.text.toString() }
-        return expected.filter { want -> texts.none { it.contains(want) } }.map { "expected text not on the screen: \"$it\"" }
+        val missing = expected.filter { want -> texts.none { it.contains(want) } }
+        if (missing.isEmpty()) return emptyList()
+        val seen = texts.filter { it.isNotBlank() }.joinToString(" | ") { it.take(40) }.take(600)
+        return missing.map { "expected text not on the screen: \"$it\" (it shows: $seen)" }
     }
 }

@@ -4,13 +4,6 @@ import java.io.File
 import java.util.logging.Level
 import java.util.logging.Logger
 import kotlin.system.exitProcess
-import org.branchbook.app.presenter.TestApp
-import org.branchbook.app.screen.EnrollScreen
-import org.branchbook.app.screen.HomeScreen
-import org.branchbook.app.screen.SurveyScreen
-import org.branchbook.testing.SyncServer
-import uniffi.branchbook.core.Answer
-import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.core.UiLanguage
 
 /**
@@ -30,6 +23,11 @@ fun main(args: Array<String>) {
     val camera = Camera(studio, out)
     val shooting = System.nanoTime()
     for (language in listOf(UiLanguage.VI, UiLanguage.EN)) Scenes(camera, language).all()
+    // The main screens on the large font setting and on a larger phone, in Vietnamese.
+    for (phone in listOf(Phone.CHEAP_LARGE_FONT, Phone.MIDRANGE)) {
+        studio.use(phone)
+        Scenes(camera, UiLanguage.VI).main()
+    }
     println("   ${camera.shots.size} screens drawn in ${seconds(shooting)}")
     writeIndex(camera.shots, File(out, "index.html"))
     val failed = camera.shots.filter { it.problems.isNotEmpty() }
@@ -64,58 +62,6 @@ private fun checkTheChecks(studio: Studio) {
 }
 
 private fun seconds(since: Long) = "%.1fs".format((System.nanoTime() - since) / 1e9)
-
-/** The screens and states she meets, in [language], each from the real presenters over a real core. */
-class Scenes(private val camera: Camera, private val language: UiLanguage) {
-    /** Draws them all. */
-    fun all() {
-        enroll()
-        home()
-        survey()
-    }
-
-    /** A new app on a fresh folder in [language] (with an account name unless [account] is null). */
-    private fun <T> app(account: String? = "lo.thi.mai", body: (TestApp) -> T): T = TestApp.with(account) { app ->
-        app.language(language)
-        body(app)
-    }
-
-    private fun enroll() = app(account = null) { app ->
-        camera.shoot(app, "enroll", "empty", expect = { listOf(it[TextKey.ENROLL_TITLE], it[TextKey.ENROLL_SCAN_QR], it[TextKey.ENROLL_SUBMIT]) }) { ui, host ->
-            EnrollScreen(ui, app.scope, "Điện thoại của Mai", host)
-        }
-        SyncServer.start(form = File(TestApp.repo, "core/tests/data/child_register.json"), branch = "Bản Dền", roster = 0).use { server ->
-            val (address, _) = server.typedCode()
-            val texts = app.scope.texts
-            camera.shoot(app, "enroll", "wrong-code", expect = { listOf(it[TextKey.ENROLL_CODE] + ": ") }, act = { root ->
-                type(root, 0, address)
-                type(root, 1, "WRONG-0000")
-                tap(root, texts[TextKey.ENROLL_SUBMIT])
-            }) { ui, host -> EnrollScreen(ui, app.scope, "Điện thoại của Mai", host) }
-        }
-    }
-
-    private fun home() {
-        app(account = null) { app ->
-            camera.shoot(app, "home", "fresh", expect = { listOf(it[TextKey.HOME_VISIT_HOUSEHOLD], it[TextKey.HOME_SEND]) }) { ui, _ -> HomeScreen(ui, app.scope) }
-        }
-        app { app ->
-            val form = app.importChildRegister()
-            listOf("Lò Thị Mai", "Thào Thị Dợ", "Giàng Thị Sùng").forEach { mother ->
-                app.core.startSurvey(form, null, null, null).use { it.setAnswer("mother", Answer.Text(mother)) }
-            }
-            camera.shoot(app, "home", "drafts", expect = { listOf(it[TextKey.FORM_RESUME], "Lò Thị Mai", "Thào Thị Dợ") }) { ui, _ -> HomeScreen(ui, app.scope) }
-        }
-    }
-
-    private fun survey() = app { app ->
-        val form = app.importHouseholdSurvey()
-        val id = app.core.startSurvey(form, null, null, null).use { it.submissionId() }
-        // The deliberate check that Vietnamese text reaches the View tree intact (stacked marks, ư ơ).
-        val vietnamese = if (language == UiLanguage.VI) listOf("Chương trình") else emptyList()
-        camera.shoot(app, "survey", "first-page", expect = { vietnamese + it[TextKey.FORM_NEXT] }) { ui, host -> SurveyScreen(ui, app.scope, id, host) }
-    }
-}
 
 /** The index page: every shot side by side, a row per screen and state, a column per language and phone. */
 fun writeIndex(shots: List<Shot>, file: File) {

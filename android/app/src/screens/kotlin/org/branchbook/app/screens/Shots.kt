@@ -14,16 +14,17 @@ import org.branchbook.app.screen.Ui
 data class Shot(val screen: String, val state: String, val language: String, val phone: String, val file: String, val problems: List<String>)
 
 /**
- * The platform's side of the screens on the JVM: no camera, scanner, position or dialog;
- * what the screens asked is kept so a render can show it.
+ * The platform's side of the screens on the JVM: no camera (the QR scanner answers that
+ * the camera was refused, as after she said no), no dialogs or pickers; a position fix
+ * is a fixed one in Y Tý commune. Toasts are kept.
  */
 class QuietHost : Host {
     /** Messages the screens showed as toasts, in order. */
     val toasts = mutableListOf<String>()
 
     override fun takePhoto(done: (java.io.File?) -> Unit) {}
-    override fun scanQr(done: (String) -> Unit, denied: () -> Unit) {}
-    override fun locate(done: (DoubleArray?) -> Unit) {}
+    override fun scanQr(done: (String) -> Unit, denied: () -> Unit) = denied()
+    override fun locate(done: (DoubleArray?) -> Unit) = done(doubleArrayOf(22.6213, 103.6156, 1900.0, 6.4))
     override fun confirm(question: String, yes: () -> Unit) {}
     override fun pickDate(year: Int, month: Int, day: Int, done: (Int, Int, Int) -> Unit) {}
     override fun pickTime(hour: Int, minute: Int, done: (Int, Int) -> Unit) {}
@@ -52,35 +53,73 @@ class Camera(private val studio: Studio, private val out: File) {
         expect: (Texts) -> List<String> = { emptyList() },
         act: (View) -> Unit = {},
         make: (Ui, Host) -> Screen,
-    ) {
-        val language = app.preferences.uiLanguage.name.lowercase()
-        val phone = studio.current
-        val file = "$language/${phone.name}/$screen-$state.png"
-        val shown = make(Ui(studio.context), QuietHost())
-        val problems = try {
+    ) = film(app, screen, make) {
+        act(root)
+        shot(state, expect)
+    }
+
+    /** Starts the screen [make] builds and lets [scenes] tap, type and take several shots of it ([Film.shot]). */
+    fun film(app: TestApp, screen: String, make: (Ui, Host) -> Screen, scenes: Film.() -> Unit) {
+        val host = QuietHost()
+        val shown = make(Ui(studio.context), host)
+        val film = Film(app, screen, shown.view, host)
+        try {
             shown.start()
-            act(shown.view)
-            val image = studio.shoot(shown.view)
-            writePng(image, File(out, file))
-            Checks(shown.view, image, studio.context.resources.displayMetrics.density).problems(expect(app.scope.texts))
+            film.scenes()
         } catch (e: Throwable) {
-            listOf("failed to draw: $e")
+            record(film.name("broken"), listOf("failed to draw: $e"))
+            e.printStackTrace()
         } finally {
             shown.stop()
         }
-        shots += Shot(screen, state, language, phone.name, file, problems)
-        val verdict = if (problems.isEmpty()) "ok" else "${problems.size} problem(s)"
-        println("   $file: $verdict")
+    }
+
+    /** One started screen being filmed. */
+    inner class Film(private val app: TestApp, private val screen: String, /** The screen's root View. */ val root: View, /** What it asked the platform. */ val host: QuietHost) {
+        /** The texts of the app's language. */
+        val texts: Texts get() = app.scope.texts
+
+        internal fun name(state: String) = Shot(screen, state, app.preferences.uiLanguage.name.lowercase(), studio.current.name, "", emptyList())
+
+        /** Draws the screen as it is now, as [state], and checks it ([expect]: texts it must show). */
+        fun shot(state: String, expect: (Texts) -> List<String> = { emptyList() }) {
+            val shot = name(state)
+            val file = "${shot.language}/${shot.phone}/$screen-$state.png"
+            val problems = try {
+                val image = studio.shoot(root)
+                writePng(image, File(out, file))
+                Checks(root, image, studio.context.resources.displayMetrics.density).problems(expect(texts))
+            } catch (e: Throwable) {
+                listOf("failed to draw: $e")
+            }
+            record(shot.copy(file = file), problems)
+        }
+    }
+
+    private var last = System.nanoTime()
+
+    private fun record(shot: Shot, problems: List<String>) {
+        shots += shot.copy(problems = problems)
+        val now = System.nanoTime()
+        val took = "%.1fs".format((now - last) / 1e9)
+        last = now
+        println("   ${shot.language}/${shot.phone}/${shot.screen}-${shot.state} ($took): " + if (problems.isEmpty()) "ok" else "${problems.size} problem(s)")
         problems.forEach { println("      $it") }
     }
 }
 
+/** The visible, tappable View that shows [label], if any. */
+fun tappable(root: View, label: String): View? =
+    descendants(root).firstOrNull { it is TextView && it.isClickable && shown(it, root) && it.text.toString() == label }
+
 /** Taps the visible, tappable View that shows [label]. */
 fun tap(root: View, label: String) {
-    val target = descendants(root).firstOrNull { it is TextView && it.isClickable && shown(it, root) && it.text.toString() == label }
-        ?: error("nothing to tap labelled \"$label\"")
+    val target = tappable(root, label) ?: error("nothing to tap labelled \"$label\"")
     check(target.performClick()) { "\"$label\" did not take the tap" }
 }
+
+/** The texts of the visible TextViews under [root], top to bottom: what a page shows. */
+fun textsOn(root: View): List<String> = descendants(root).filterIsInstance<TextView>().filter { shown(it, root) }.map { it.text.toString() }.toList()
 
 /** Types [text] into the visible text box number [n] (from 0, top to bottom), as the keyboard would. */
 fun type(root: View, n: Int, text: String) {

@@ -33,6 +33,12 @@ data class Phone(val name: String, val width: Int, val height: Int, val dpi: Int
     companion object {
         /** A cheap phone: 720 x 1600 at 320 dpi. */
         val CHEAP = Phone("720x1600", 720, 1600, 320)
+
+        /** The cheap phone with the large font setting (1.3). */
+        val CHEAP_LARGE_FONT = Phone("720x1600-font1.3", 720, 1600, 320, 1.3f)
+
+        /** A common mid-range phone: 1080 x 2400 at 420 dpi. */
+        val MIDRANGE = Phone("1080x2400", 1080, 2400, 420)
     }
 }
 

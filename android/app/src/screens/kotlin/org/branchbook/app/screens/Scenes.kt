@@ -1,0 +1,284 @@
+package org.branchbook.app.screens
+
+import java.io.File
+import java.time.Instant
+import java.time.temporal.ChronoUnit
+import org.branchbook.app.presenter.TestApp
+import org.branchbook.app.screen.EnrollScreen
+import org.branchbook.app.screen.FormPickerScreen
+import org.branchbook.app.screen.GatheringNewScreen
+import org.branchbook.app.screen.GatheringScreen
+import org.branchbook.app.screen.GatheringsScreen
+import org.branchbook.app.screen.HomeScreen
+import org.branchbook.app.screen.HouseholdEditScreen
+import org.branchbook.app.screen.HouseholdScreen
+import org.branchbook.app.screen.HouseholdsScreen
+import org.branchbook.app.screen.SendScreen
+import org.branchbook.app.screen.SettingsScreen
+import org.branchbook.app.screen.SurveyScreen
+import org.branchbook.testing.SyncServer
+import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.CancelHandle
+import uniffi.branchbook.core.GatheringDetails
+import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.GeoPoint
+import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.MemberInput
+import uniffi.branchbook.core.Page
+import uniffi.branchbook.core.QuestionKind
+import uniffi.branchbook.core.RosterChange
+import uniffi.branchbook.core.Sex
+import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.core.UiLanguage
+import uniffi.branchbook.core.WalkIn
+
+/**
+ * The screens and states she meets, in [language]: each from its real View class over
+ * the real presenters and a real core on a fresh folder; data is put there through the
+ * core (as earlier work or a server would have), the rest by tapping and typing.
+ */
+class Scenes(private val camera: Camera, private val language: UiLanguage) {
+    /** The main screens only (enroll, home, households, the survey's first page, send): for other phones and font sizes. */
+    fun main() {
+        enroll()
+        home()
+        households()
+        survey(walk = false)
+        send()
+    }
+
+    /** Draws them all. */
+    fun all() {
+        enroll()
+        home()
+        households()
+        survey()
+        repeats()
+        gatherings()
+        send()
+        settings()
+    }
+
+    /** A new app on a fresh folder in [language] (with an account name unless [account] is null). */
+    private fun <T> app(account: String? = "lo.thi.mai", body: (TestApp) -> T): T = TestApp.with(account) { app ->
+        app.language(language)
+        body(app)
+    }
+
+    /** A test server with the branch Bản Dền, the child register published and [roster] members. */
+    private fun server(roster: Int = 0) = SyncServer.start(form = File(TestApp.repo, "core/tests/data/child_register.json"), branch = "Bản Dền", roster = roster)
+
+    private fun enroll() = app(account = null) { app ->
+        val phone = "Điện thoại của Mai"
+        camera.shoot(app, "enroll", "empty", expect = { listOf(it[TextKey.ENROLL_TITLE], it[TextKey.ENROLL_SCAN_QR], it[TextKey.ENROLL_SUBMIT]) }) { ui, host ->
+            EnrollScreen(ui, app.scope, phone, host)
+        }
+        camera.shoot(app, "enroll", "camera-refused", expect = { listOf(it[TextKey.ENROLL_CAMERA_DENIED]) }, act = { tap(it, app.scope.texts[TextKey.ENROLL_SCAN_QR]) }) { ui, host ->
+            EnrollScreen(ui, app.scope, phone, host)
+        }
+        server().use { server ->
+            val (address, _) = server.typedCode()
+            camera.shoot(app, "enroll", "wrong-code", expect = { listOf(it[TextKey.ENROLL_CODE] + ": ") }, act = { root ->
+                type(root, 0, address)
+                type(root, 1, "WRONG-0000")
+                tap(root, app.scope.texts[TextKey.ENROLL_SUBMIT])
+            }) { ui, host -> EnrollScreen(ui, app.scope, phone, host) }
+        }
+    }
+
+    private fun home() {
+        app(account = null) { app ->
+            camera.shoot(app, "home", "fresh", expect = { listOf(it[TextKey.HOME_VISIT_HOUSEHOLD], it[TextKey.HOME_SEND]) }) { ui, _ -> HomeScreen(ui, app.scope) }
+        }
+        app { app ->
+            val form = app.importChildRegister()
+            listOf("Lò Thị Mai", "Thào Thị Dợ", "Giàng Thị Sùng").forEach { mother ->
+                app.core.startSurvey(form, null, null, null).use { it.setAnswer("mother", Answer.Text(mother)) }
+            }
+            app.core.createGathering(GatheringDetails(GatheringKind.TRAINING, "Nuôi con khỏe, phòng chống suy dinh dưỡng", "Bản Phùng", Instant.parse("2025-06-12T01:30:00Z"), "", ""))
+            camera.shoot(app, "home", "drafts", expect = { listOf(it[TextKey.FORM_RESUME], it[TextKey.GATHERING_OPEN], "Lò Thị Mai", "Thào Thị Dợ") }) { ui, _ -> HomeScreen(ui, app.scope) }
+        }
+    }
+
+    private fun households() = app { app ->
+        camera.shoot(app, "households", "empty", expect = { listOf(it[TextKey.HOUSEHOLDS_ADD]) }) { ui, _ -> HouseholdsScreen(ui, app.scope) }
+        val thao = app.core.createHousehold(
+            HouseholdInput(
+                "Bản Phùng", "Đầu bản, cạnh trường", "Thào Thị Dợ",
+                listOf(
+                    MemberInput(null, "Giàng A Páo", Sex.MALE, 1978, "hmong", "chồng"),
+                    MemberInput(null, "Giàng Thị Mỷ", Sex.FEMALE, 2012, "hmong", "con"),
+                ),
+                "",
+            ),
+        ).uuid
+        app.core.createHousehold(HouseholdInput("Bản Phùng", "", "Giàng A Páo", emptyList(), ""))
+        app.core.createHousehold(HouseholdInput("Lao Chải", "", "Đặng Thị Hoa", emptyList(), ""))
+        camera.shoot(app, "households", "search-without-accents", expect = { listOf("Thào Thị Dợ") }, act = { type(it, 0, "thao thi do") }) { ui, _ -> HouseholdsScreen(ui, app.scope) }
+        val form = app.importHouseholdSurvey()
+        app.core.startSurvey(form, null, thao, null).close()
+        camera.shoot(app, "household", "members-and-visit", expect = { listOf("Thào Thị Dợ", "Giàng Thị Mỷ") }) { ui, host -> HouseholdScreen(ui, app.scope, thao, host) }
+        camera.shoot(app, "form-picker", "two-forms", expect = { listOf(it[TextKey.FORMS_TITLE]) }) { ui, _ ->
+            app.importChildRegister()
+            FormPickerScreen(ui, app.scope, thao)
+        }
+        camera.film(app, "household-edit", { ui, _ -> HouseholdEditScreen(ui, app.scope, null) }) {
+            type(root, 0, "Bản Phùng")
+            type(root, 1, "Vàng Thị Dở")
+            tap(root, texts[TextKey.HOUSEHOLD_ADD_MEMBER])
+            type(root, 4, "Vàng A Sình")
+            type(root, 5, "1850")
+            tap(root, texts[TextKey.ACTION_SAVE])
+            shot("member-error") { listOf(it[TextKey.MEMBER_BIRTH_YEAR] + ": ") }
+        }
+    }
+
+    /** The household survey with an answer for every question, put in through the core; [birthYear] of the head as typed. */
+    private fun filledSurvey(app: TestApp, birthYear: String = "1978"): String = app.core.startSurvey(app.importHouseholdSurvey(), null, null, "vi").use { s ->
+        val photo = app.cameraJpeg("house.jpg", 320, 240)
+        repeat(60) {
+            val screen = s.screen()
+            if (screen.page is Page.End) return@use s.submissionId()
+            // Answering one question can offer choices in another (a village list follows the commune): a few passes.
+            repeat(3) {
+                for (q in s.screen().questions.filter { it.kind != QuestionKind.NOTE && !it.readOnly && it.value == null }) {
+                    when {
+                        q.path == "head_birth_year" -> s.typeAnswer(q.path, birthYear)
+                        q.path == "hh_size" -> s.typeAnswer(q.path, "3")
+                        q.path.endsWith("marriage_age") -> s.typeAnswer(q.path, "19")
+                        q.path.endsWith("birth_year") -> s.typeAnswer(q.path, "1985")
+                        q.kind == QuestionKind.TEXT -> s.typeAnswer(q.path, if (q.path.endsWith("name")) "Thào Thị Dợ" else "Nhà sàn gỗ, mái ngói, gần suối")
+                        q.kind == QuestionKind.INTEGER || q.kind == QuestionKind.DECIMAL -> s.typeAnswer(q.path, "2")
+                        q.kind == QuestionKind.SELECT_ONE && q.choices.isNotEmpty() -> s.setAnswer(q.path, Answer.Choice(q.choices.first().name))
+                        q.kind == QuestionKind.SELECT_MULTIPLE && q.choices.isNotEmpty() -> s.setAnswer(q.path, Answer.Choices(q.choices.take(2).map { it.name }))
+                        q.kind == QuestionKind.GEOPOINT -> s.setAnswer(q.path, Answer.Geopoint(GeoPoint(22.6213, 103.6156, 1900.0, 6.4)))
+                        q.kind == QuestionKind.IMAGE -> s.attachPhoto(q.path, photo.path)
+                        q.kind == QuestionKind.ACKNOWLEDGE -> s.setAnswer(q.path, Answer.Acknowledged)
+                    }
+                }
+            }
+            // A head's birth year the form refuses stops the walk on its page.
+            if (!s.next().moved) return@use s.submissionId()
+        }
+        s.submissionId()
+    }
+
+    private fun survey(walk: Boolean = true) = app { app ->
+        val fresh = app.core.startSurvey(app.importHouseholdSurvey(), null, null, null).use { it.submissionId() }
+        // The deliberate check that Vietnamese text reaches the View tree intact (stacked marks, ư ơ).
+        val vietnamese = if (language == UiLanguage.VI) listOf("Chương trình") else emptyList()
+        camera.shoot(app, "survey", "first-page", expect = { vietnamese + it[TextKey.FORM_NEXT] }) { ui, host -> SurveyScreen(ui, app.scope, fresh, host) }
+        if (!walk) return@app
+        // A filled survey, Next after Next to its end: a page is drawn when it shows a kind of
+        // View (or a button) no earlier page showed, so each question kind is drawn once.
+        val filled = filledSurvey(app)
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, filled, host) }) {
+            // The draft reopens where it was left (its end): back to the first page.
+            repeat(80) { tappable(root, texts[TextKey.FORM_BACK])?.takeIf { it.isEnabled }?.performClick() }
+            val seen = mutableSetOf<String>()
+            var page = 1
+            while (page <= 80) {
+                val shape = descendants(root).filter { shown(it, root) }.map { v -> v.javaClass.simpleName + ((v as? android.widget.Button)?.let { " " + it.text } ?: "") }.toSet()
+                if (!seen.containsAll(shape)) shot("page-%02d".format(page)) { listOf(it[TextKey.FORM_NEXT]) }
+                seen += shape
+                val next = tappable(root, texts[TextKey.FORM_NEXT])?.takeIf { it.isEnabled } ?: break
+                val before = textsOn(root)
+                next.performClick()
+                if (textsOn(root) == before) break
+                page++
+            }
+            shot("end") { listOf(it[TextKey.FORM_FINALIZE]) }
+        }
+        // A constraint refused on Next: the page stays, its error under the question.
+        val refused = filledSurvey(app, birthYear = "1850")
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, refused, host) }) {
+            // It reopens on the page where the walk stopped, the head's page: Next is refused there.
+            tap(root, texts[TextKey.FORM_NEXT])
+            shot("constraint-error") { listOf(it[TextKey.FORM_NEXT]) }
+        }
+    }
+
+    private fun repeats() = app { app ->
+        val form = app.importChildRegister()
+        val id = app.core.startSurvey(form, null, null, null).use {
+            it.setAnswer("mother", Answer.Text("Lò Thị Mai"))
+            it.submissionId()
+        }
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, id, host) }) {
+            tap(root, texts[TextKey.FORM_NEXT])
+            shot("repeat-prompt") { listOf(it[TextKey.FORM_ADD_REPEAT]) }
+            listOf("Lò Văn Hùng" to "9", "Lò Thị Hương" to "6", "Lò Thị Ngọc Ánh" to "25").forEachIndexed { n, (name, age) ->
+                tap(root, texts[TextKey.FORM_ADD_REPEAT])
+                type(root, 0, name)
+                type(root, 1, age)
+                if (n < 2) tap(root, texts[TextKey.FORM_NEXT])
+            }
+            shot("repeat-entry-3-age-error") { listOf("Lò Thị Ngọc Ánh", it[TextKey.FORM_REMOVE_REPEAT]) }
+        }
+    }
+
+    private fun gatherings() = app { app ->
+        camera.shoot(app, "gatherings", "empty", expect = { listOf(it[TextKey.GATHERING_NEW]) }) { ui, _ -> GatheringsScreen(ui, app.scope) }
+        camera.shoot(app, "gathering-new", "topic-missing", expect = { listOf(it[TextKey.GATHERING_TOPIC] + ": ") }, act = { tap(it, app.scope.texts[TextKey.ACTION_SAVE]) }) { ui, host ->
+            GatheringNewScreen(ui, app.scope, null, host)
+        }
+        // A roster of 40 women and men of five groups, all checked in.
+        val groups = listOf("Mông", "Thái", "Dao", "Giáy", "Kinh")
+        val family = listOf("Thào", "Lò", "Đặng", "Giàng", "Vàng", "Sùng", "Lý", "Hoàng")
+        val given = listOf("Thị Dợ", "Thị Mai", "A Páo", "Thị Hoa", "Thị Sùng", "A Sử", "Thị Mỷ", "Văn Hùng")
+        val csv = File(app.dir, "roster.csv")
+        csv.writeText(
+            "ho_ten,sex,birth_year,ethnicity,village\n" + (0 until 40).joinToString("") { i ->
+                val name = "${family[i % family.size]} ${given[(i / family.size + i) % given.size]}"
+                val sex = if (given[(i / family.size + i) % given.size].startsWith("A ") || given[(i / family.size + i) % given.size].startsWith("Văn")) "male" else "female"
+                "$name,$sex,${1960 + i},${groups[i % groups.size]},Bản Phùng\n"
+            },
+        )
+        app.core.importRosterCsv(csv.path, RosterChange.REPLACE)
+        val g = app.core.createGathering(GatheringDetails(GatheringKind.POLICY_DIALOGUE, "Phòng chống tảo hôn và hôn nhân cận huyết thống", "Bản Phùng", Instant.now().minus(1, ChronoUnit.HOURS), "Lò Thị Mai", ""))
+        app.core.listMembers(null, false, 0u, 100u).forEach { app.core.checkIn(g.uuid, it.id) }
+        app.core.addWalkIn(g.uuid, WalkIn("Giàng Thị Súa", Sex.FEMALE, 1990, null, "hmong"))
+        app.core.attachGatheringPhoto(g.uuid, app.cameraJpeg("evidence.jpg", 320, 240).path)
+        camera.shoot(app, "gathering", "41-attendees", expect = { listOf(it[TextKey.GATHERING_TOTALS], it[TextKey.GATHERING_BY_ETHNICITY], "Giàng Thị Súa") }) { ui, host ->
+            GatheringScreen(ui, app.scope, g.uuid, host)
+        }
+        camera.shoot(app, "gatherings", "one-open", expect = { listOf(it[TextKey.GATHERING_OPEN], "Phòng chống tảo hôn") }) { ui, _ -> GatheringsScreen(ui, app.scope) }
+    }
+
+    private fun send() {
+        app(account = null) { app ->
+            camera.shoot(app, "send", "not-enrolled", expect = { listOf(it[TextKey.ERROR_NOT_ENROLLED]) }) { ui, _ -> SendScreen(ui, app.scope) }
+        }
+        server().use { server ->
+            app { app ->
+                app.core.enrollWithQr(server.qr(), "Điện thoại của Mai", CancelHandle())
+                app.scope.sender.send()
+                app.core.startSurvey("child_register", null, null, null).use {
+                    it.setAnswer("mother", Answer.Text("Lò Thị Mai"))
+                    it.finalize()
+                }
+                val g = app.core.createGathering(GatheringDetails(GatheringKind.TRAINING, "Nuôi con khỏe", "Bản Dền", Instant.now().plus(2, ChronoUnit.DAYS), "", ""))
+                app.core.addWalkIn(g.uuid, WalkIn("Giàng Thị Súa", Sex.FEMALE, 1990, null, "hmong"))
+                app.core.closeGathering(g.uuid)
+                camera.film(app, "send", { ui, _ -> SendScreen(ui, app.scope) }) {
+                    shot("waiting") { listOf(it[TextKey.SEND_BUTTON]) }
+                    tap(root, texts[TextKey.SEND_BUTTON])
+                    shot("refused-by-server") { listOf(it[TextKey.SEND_AGAIN]) }
+                }
+            }
+        }
+        server().use { server ->
+            app { app ->
+                app.core.enrollWithQr(server.qr(), "Điện thoại của Mai", CancelHandle())
+                app.scope.sender.send()
+                server.revoke(app.core.enrollment()!!.deviceId)
+                camera.shoot(app, "send", "phone-revoked", expect = { listOf(it[TextKey.SEND_REVOKED]) }, act = { tap(it, app.scope.texts[TextKey.SEND_BUTTON]) }) { ui, _ -> SendScreen(ui, app.scope) }
+            }
+        }
+    }
+
+    private fun settings() = app { app ->
+        app.importHouseholdSurvey()
+        camera.shoot(app, "settings", "default", expect = { listOf(it[TextKey.SETTINGS_APP_LANGUAGE], it[TextKey.SETTINGS_ABOUT]) }) { ui, _ -> SettingsScreen(ui, app.scope, "0.1.0") {} }
+    }
+}
