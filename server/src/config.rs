@@ -55,6 +55,24 @@ pub struct Config {
     /// (the phone starts that photo over if it ever comes back); 0 keeps them forever.
     #[arg(long, env = "BRANCHBOOK_STALE_UPLOAD_DAYS", default_value_t = 30)]
     pub stale_upload_days: u32,
+    /// Password checks (Argon2, ~19 MiB each) that run at once.
+    #[arg(long, env = "BRANCHBOOK_PASSWORD_CHECKS", default_value_t = 2)]
+    pub password_checks: usize,
+    /// Password checks that may wait for one of those; more are answered 503 at once.
+    #[arg(long, env = "BRANCHBOOK_PASSWORD_QUEUE", default_value_t = 32)]
+    pub password_queue: usize,
+    /// Seconds a password check may wait before it is answered 503.
+    #[arg(long, env = "BRANCHBOOK_PASSWORD_WAIT_SECS", default_value_t = 10)]
+    pub password_wait_secs: u64,
+    /// Failed logins (per account and per address) and wrong enrollment codes (per
+    /// address) allowed before further attempts are delayed, the delay doubling each time.
+    #[arg(long, env = "BRANCHBOOK_FREE_FAILURES", default_value_t = 5)]
+    pub free_failures: u32,
+    /// The server runs behind a reverse proxy on this machine (Caddy, nginx): a request
+    /// from a loopback address is counted under the last address of its
+    /// `X-Forwarded-For` header. Leave off when clients reach the server directly.
+    #[arg(long, env = "BRANCHBOOK_BEHIND_PROXY")]
+    pub behind_proxy: bool,
 }
 
 impl Config {
@@ -73,6 +91,23 @@ impl Config {
     pub fn stale_upload_after(&self) -> Option<std::time::Duration> {
         (self.stale_upload_days > 0)
             .then(|| std::time::Duration::from_secs(u64::from(self.stale_upload_days) * 86_400))
+    }
+
+    /// The size of the password pool.
+    pub fn password_pool(&self) -> crate::passwords::PoolSize {
+        crate::passwords::PoolSize {
+            workers: self.password_checks.max(1),
+            queue: self.password_queue,
+            wait: std::time::Duration::from_secs(self.password_wait_secs),
+        }
+    }
+
+    /// How guesses are throttled.
+    pub fn throttle_policy(&self) -> crate::throttle::Policy {
+        crate::throttle::Policy {
+            free_failures: self.free_failures,
+            ..crate::throttle::Policy::default()
+        }
     }
 
     /// The limits advertised to phones.

@@ -61,6 +61,16 @@ pub enum ApiError {
     /// Over a configured limit (413).
     #[error("too large: {0}")]
     TooLarge(String),
+    /// Too many failed attempts from this address or for this account (429, with
+    /// `Retry-After`).
+    #[error(transparent)]
+    Throttled(#[from] crate::throttle::Locked),
+    /// The server is saturated (503, with `Retry-After`): password checks queued full.
+    #[error(transparent)]
+    Busy(#[from] crate::passwords::Busy),
+    /// A chosen password that the rules refuse (422).
+    #[error(transparent)]
+    WeakPassword(#[from] crate::passwords::rules::WeakPassword),
     /// A server fault (500); the detail is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -76,6 +86,15 @@ impl From<ServerStoreError> for ApiError {
                 detail: why,
             },
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::passwords::PasswordWorkError> for ApiError {
+    fn from(e: crate::passwords::PasswordWorkError) -> Self {
+        match e {
+            crate::passwords::PasswordWorkError::Busy(busy) => ApiError::Busy(busy),
+            crate::passwords::PasswordWorkError::Hash(e) => ApiError::Internal(e.to_string()),
         }
     }
 }
@@ -154,6 +173,28 @@ impl IntoResponse for ApiError {
             ApiError::TooLarge(detail) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, body("too_large", detail))
             }
+            ApiError::Throttled(locked) => {
+                let wait = locked.retry_after.as_secs().max(1);
+                let error = body("throttled", locked.to_string());
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(axum::http::header::RETRY_AFTER, wait.to_string())],
+                    Json(error),
+                )
+                    .into_response();
+            }
+            ApiError::Busy(busy) => {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, "5")],
+                    Json(body("busy", busy.to_string())),
+                )
+                    .into_response();
+            }
+            ApiError::WeakPassword(weak) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                body("weak_password", weak.to_string()),
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "server fault");
                 (

@@ -9,9 +9,11 @@ use crate::api::{AppState, router};
 use crate::config::Config;
 use crate::form_catalog::FormCatalog;
 use crate::model::Role;
+use crate::passwords::PasswordPool;
 use crate::secret::{hash_password, new_password};
 use crate::store::people::NewAccount;
 use crate::store::{Gateway, ServerStore, ServerStoreError};
+use crate::throttle::Throttle;
 use crate::uploads::Sweep;
 use crate::uploads::{PhotoError, PhotoFiles};
 
@@ -95,7 +97,10 @@ impl Bound {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
         let _sweeping = self.sweeps.map(SweepTask::spawn);
-        axum::serve(self.listener, self.app)
+        let app = self
+            .app
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|source| ServerError::Io {
@@ -170,8 +175,15 @@ pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> 
     })?;
     let mut config = config;
     config.listen = addr;
+    let passwords =
+        PasswordPool::start(config.password_pool()).map_err(|source| ServerError::Io {
+            context: "starting the password threads".into(),
+            source,
+        })?;
     let state = AppState {
         store,
+        passwords: Arc::new(passwords),
+        throttle: Arc::new(Throttle::new(config.throttle_policy())),
         config: Arc::new(config),
         photos: Arc::new(photos),
         forms: Arc::new(FormCatalog::default()),

@@ -7,25 +7,15 @@
 mod common;
 
 use branchbook_core::protocol::RecordStatus;
+use common::Backend;
 use common::fixtures::household;
 use common::program::Program;
-use common::{Backend, fresh_pg_url_blocking};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
 /// A data folder and, on PostgreSQL, a fresh database for the program.
 async fn setup(backend: Backend) -> Option<(tempfile::TempDir, Program)> {
-    let database_url = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(
-            tokio::task::spawn_blocking(fresh_pg_url_blocking)
-                .await
-                .unwrap()?,
-        ),
-    };
-    let data = tempfile::tempdir().unwrap();
-    let program = Program::new(data.path().to_owned(), database_url);
-    Some((data, program))
+    Program::fresh(backend).await
 }
 
 async fn the_program_serves_keeps_its_data_across_a_restart_and_stops_on_sigterm(backend: Backend) {

@@ -550,7 +550,11 @@ async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
     assert_eq!(server.enroll(&code_text).await.0, StatusCode::OK);
     let (status, body) = server.enroll(&code_text).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(error_of(&body).error, "used_code");
+    assert_eq!(
+        error_of(&body).error,
+        "invalid_code",
+        "a used code answers as an unknown one"
+    );
     let (status, body) = server.enroll("ACDE-FGHJ").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(error_of(&body).error, "invalid_code");
@@ -574,7 +578,11 @@ async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
         .unwrap();
     let (status, body) = server.enroll(expired).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(error_of(&body).error, "expired_code");
+    assert_eq!(
+        error_of(&body).error,
+        "invalid_code",
+        "an expired code answers as an unknown one"
+    );
 
     // Passwords and sessions.
     let (status, body) = server.login("admin", "admin-chosen-passworD").await;

@@ -15,7 +15,7 @@ use branchbook_core::protocol::{
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{AppState, DeviceCtx, JsonIn, json_error, ok_json, read_body, with_store};
+use super::{AppState, Client, DeviceCtx, JsonIn, json_error, ok_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::form_catalog::{PublishedForm, check_submission};
 use crate::ingest::{Ingested, PreparedRecord, PushBody, form_key, prepare_batch, split_push};
@@ -35,11 +35,15 @@ fn branch_info(store: &ServerStore, branch: &Area) -> Result<BranchInfo, ServerS
     })
 }
 
-/// `POST /api/v1/enroll`: exchanges a one-time code for a device token.
+/// `POST /api/v1/enroll`: exchanges a one-time code for a device token. Every wrong
+/// code (unknown, used or expired) gets the same answer, and counts against the
+/// client's address (see [`crate::throttle`]).
 pub async fn enroll(
     State(state): State<AppState>,
+    client: Client,
     JsonIn(request): JsonIn<EnrollRequest>,
 ) -> Result<Response, ApiError> {
+    state.throttle.check_enroll(client.0)?;
     let code_hash = secret_hash(&normalize_code(&request.code));
     let token = new_token();
     let token_hash = secret_hash(&token);
@@ -57,25 +61,13 @@ pub async fn enroll(
         }
     })
     .await?;
-    let (device, account, branch) = outcome.map_err(|refusal| {
+    let (device, account, branch) = outcome.map_err(|refusal: EnrollRefusal| {
+        // The log tells the administrator why; the client learns nothing about the code.
         tracing::info!(?refusal, "enrollment refused");
-        let (code, detail) = match refusal {
-            EnrollRefusal::Unknown => (
-                "invalid_code",
-                "this enrollment code is not valid: check it or ask for a new one",
-            ),
-            EnrollRefusal::Expired => (
-                "expired_code",
-                "this enrollment code has expired: ask for a new one",
-            ),
-            EnrollRefusal::Used => (
-                "used_code",
-                "this enrollment code was already used: ask for a new one",
-            ),
-        };
+        state.throttle.enroll_failed(client.0);
         ApiError::Unauthorized {
-            code,
-            detail: detail.into(),
+            code: "invalid_code",
+            detail: "this enrollment code is not valid (wrong, used or expired): check it or ask for a new one".into(),
         }
     })?;
     tracing::info!(device = %device.id, branch = %device.branch_id, "device enrolled");

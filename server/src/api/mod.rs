@@ -9,6 +9,7 @@ pub mod office;
 pub mod review;
 
 use std::io::Read;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,9 +32,11 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::form_catalog::FormCatalog;
 use crate::model::{Account, Area, Role, Scope};
+use crate::passwords::PasswordPool;
 use crate::secret::secret_hash;
 use crate::store::devices::DeviceAuth;
 use crate::store::{Gateway, ServerStore};
+use crate::throttle::{ClientKey, Throttle};
 use crate::uploads::{self, PhotoFiles};
 
 /// What every handler shares.
@@ -47,6 +50,10 @@ pub struct AppState {
     pub photos: Arc<PhotoFiles>,
     /// Published forms.
     pub forms: Arc<FormCatalog>,
+    /// The threads that hash and check passwords.
+    pub passwords: Arc<PasswordPool>,
+    /// Counters of failed logins and enrollment codes.
+    pub throttle: Arc<Throttle>,
 }
 
 /// The route table.
@@ -217,6 +224,42 @@ async fn check_protocol(request: Request, next: Next) -> Response {
         .into_response(),
         _ => next.run(request).await,
     }
+}
+
+/// The client a request comes from, as throttling counts it: the peer's address, or
+/// behind a local reverse proxy (`--behind-proxy`) the address the proxy reports.
+#[derive(Debug, Clone, Copy)]
+pub struct Client(pub ClientKey);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or_else(|| ApiError::Internal("the connection's address is unknown".into()))?;
+        Ok(Client(
+            client_ip(peer, &parts.headers, state.config.behind_proxy).into(),
+        ))
+    }
+}
+
+/// The client's address: `peer`, unless a trusted local proxy reports the client's in
+/// the last entry of `X-Forwarded-For` (the one the proxy itself appended).
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, behind_proxy: bool) -> IpAddr {
+    if !(behind_proxy && peer.is_loopback()) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .next_back()
+        .unwrap_or(peer)
 }
 
 /// The bearer token of a request, if any.

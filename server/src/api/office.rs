@@ -10,20 +10,17 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Admin, AppState, JsonIn, Officer, Official, Session, ok_json, read_body, with_store};
+use super::{
+    Admin, AppState, Client, JsonIn, Officer, Official, Session, ok_json, read_body, with_store,
+};
 use crate::error::ApiError;
 use crate::form_catalog::check_upload;
 use crate::model::stored_name;
 use crate::model::{Account, Area, AreaLevel, Device, FormVersion, Role, Scope};
-use crate::secret::{
-    hash_password, new_enrollment_code, new_password, new_token, normalize_code, secret_hash,
-    verify_password,
-};
+use crate::passwords::rules::{self, check_new_password};
+use crate::secret::{new_enrollment_code, new_password, new_token, normalize_code, secret_hash};
 use crate::store::forms::FormInsert;
 use crate::store::people::NewAccount;
-
-/// Shortest password an official may choose.
-const MIN_PASSWORD_LEN: usize = 10;
 
 /// Login request.
 #[derive(Debug, Deserialize)]
@@ -40,11 +37,8 @@ pub struct LoginResponse {
     account: Account,
 }
 
-async fn hash_blocking(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::Internal(e.to_string()))
+async fn hash_pooled(state: &AppState, password: String) -> Result<String, ApiError> {
+    Ok(state.passwords.hash(password).await?)
 }
 
 /// A new session: its token (shown once), when it ends, and the account.
@@ -57,22 +51,42 @@ pub struct SignedIn {
     pub account: Account,
 }
 
+/// Checks `password` for `username` on the password pool, counting a failure against
+/// the account and the client (a locked one is refused before any check). An unknown
+/// login name costs the same check as a known one and answers the same.
+async fn check_password(
+    state: &AppState,
+    client: Client,
+    username: &str,
+    password: String,
+) -> Result<Option<Account>, ApiError> {
+    state.throttle.check_login(username, client.0)?;
+    let lookup = username.to_owned();
+    let found = with_store(state, move |s| s.account_for_login(&lookup)).await?;
+    let (account, hash) = found.map_or((None, None), |(a, h)| (Some(a), Some(h)));
+    if state.passwords.verify(password, hash).await? {
+        state.throttle.login_succeeded(username, client.0);
+        Ok(account)
+    } else {
+        state.throttle.login_failed(username, client.0);
+        Ok(None)
+    }
+}
+
 /// Checks a login name and password and opens a session (what the JSON login and the
 /// console's login page both do).
 pub async fn sign_in(
     state: &AppState,
+    client: Client,
     username: &str,
     password: String,
 ) -> Result<SignedIn, ApiError> {
-    let username = username.trim().to_owned();
-    let found = with_store(state, move |s| s.account_for_login(&username)).await?;
-    let verified = tokio::task::spawn_blocking(move || match found {
-        Some((account, hash)) if verify_password(&password, &hash) => Some(account),
-        _ => None,
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let Some(account) = verified else {
+    let username = username
+        .trim()
+        .chars()
+        .take(USERNAME_MAX_CHARS + 1)
+        .collect::<String>();
+    let Some(account) = check_password(state, client, &username, password).await? else {
         tracing::info!("login refused");
         return Err(ApiError::Unauthorized {
             code: "bad_credentials",
@@ -94,9 +108,10 @@ pub async fn sign_in(
 /// `POST /api/v1/office/login`.
 pub async fn login(
     State(state): State<AppState>,
+    client: Client,
     JsonIn(request): JsonIn<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let signed = sign_in(&state, &request.username, request.password).await?;
+    let signed = sign_in(&state, client, &request.username, request.password).await?;
     Ok(ok_json(&LoginResponse {
         token: signed.token,
         expires_at: signed.expires_at,
@@ -123,34 +138,30 @@ pub struct PasswordChange {
     new: String,
 }
 
-/// Replaces a session's account password after checking the current one; ends the
-/// account's other sessions.
+/// Replaces a session's account password after checking the current one (throttled
+/// like a login) and the rules of [`check_new_password`]; ends the account's other
+/// sessions.
 pub async fn replace_password(
     state: &AppState,
+    client: Client,
     session: &Session,
     current: String,
     new: String,
 ) -> Result<(), ApiError> {
-    if new.chars().count() < MIN_PASSWORD_LEN {
-        return Err(ApiError::Unprocessable {
-            code: "weak_password",
-            detail: format!("choose a password of at least {MIN_PASSWORD_LEN} characters"),
-        });
-    }
     let username = session.account.username.clone();
-    let found = with_store(state, move |s| s.account_for_login(&username)).await?;
-    let ok = tokio::task::spawn_blocking(move || {
-        found.is_some_and(|(_, hash)| verify_password(&current, &hash))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !ok {
+    if new.chars().count() < rules::MIN_CHARS {
+        // Refused before the (slow) check of the current password.
+        return Err(rules::WeakPassword::TooShort.into());
+    }
+    let checked = check_password(state, client, &username, current.clone()).await?;
+    if checked.is_none() {
         return Err(ApiError::Unauthorized {
             code: "bad_credentials",
             detail: "the current password is wrong".into(),
         });
     }
-    let hash = hash_blocking(new).await?;
+    check_new_password(&new, &username, &current)?;
+    let hash = hash_pooled(state, new).await?;
     let (id, keep) = (session.account.id, session.token_hash.clone());
     with_store(state, move |s| s.set_password(id, &hash, &keep)).await?;
     tracing::info!(account = %id, "password changed");
@@ -166,10 +177,11 @@ pub async fn replace_password(
 /// `POST /api/v1/office/password`: replaces the password (required after a one-time one).
 pub async fn change_password(
     State(state): State<AppState>,
+    client: Client,
     session: Session,
     JsonIn(change): JsonIn<PasswordChange>,
 ) -> Result<Response, ApiError> {
-    replace_password(&state, &session, change.current, change.new).await?;
+    replace_password(&state, client, &session, change.current, change.new).await?;
     Ok(ok_json(&serde_json::json!({"changed": true})))
 }
 
@@ -290,7 +302,7 @@ pub async fn add_account(
         display_name,
         role: request.role,
         area_id: request.area_id,
-        password_hash: hash_blocking(password.clone()).await?,
+        password_hash: hash_pooled(state, password.clone()).await?,
         must_change_password: true,
     };
     let account = with_store(state, move |s| s.create_account(&new)).await?;
@@ -349,7 +361,7 @@ pub async fn reset_password_of(
 ) -> Result<(Account, String), ApiError> {
     let account = manageable_account(state, official, account_id).await?;
     let password = new_password();
-    let hash = hash_blocking(password.clone()).await?;
+    let hash = hash_pooled(state, password.clone()).await?;
     with_store(state, move |s| s.reset_password(account_id, &hash)).await?;
     tracing::info!(account = %account_id, by = %official.account().id, "password reset");
     Ok((account, password))
@@ -472,7 +484,7 @@ pub struct NewEnrollment {
 /// A created enrollment: the code to type, the QR payload and the QR code as SVG.
 #[derive(Debug, Serialize)]
 pub struct CreatedEnrollment {
-    /// The one-time code (`XXXX-XXXX`).
+    /// The one-time code (`XXXX-XXXX-XXXX`).
     pub code: String,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,

@@ -134,6 +134,13 @@ pub fn message(t: &Texts, error: &ApiError) -> String {
         ApiError::NotFound(_) => t.error_not_found.to_owned(),
         ApiError::TooLarge(_) => t.error_too_large.to_owned(),
         ApiError::Internal(_) => t.error_internal.to_owned(),
+        ApiError::Throttled(locked) => t.fill(
+            t.error_throttled,
+            "seconds",
+            &locked.retry_after.as_secs().max(1).to_string(),
+        ),
+        ApiError::Busy(_) => t.error_busy.to_owned(),
+        ApiError::WeakPassword(weak) => t.weak_password(*weak).to_owned(),
         ApiError::Unauthorized { detail, .. }
         | ApiError::Unprocessable { detail, .. }
         | ApiError::BadRequest(detail)
@@ -143,8 +150,11 @@ pub fn message(t: &Texts, error: &ApiError) -> String {
 }
 
 /// The HTTP status of an error page.
-fn status_of(error: &ApiError) -> StatusCode {
+pub fn status_of(error: &ApiError) -> StatusCode {
     match error {
+        ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+        ApiError::WeakPassword(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ApiError::Forbidden(_) | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
         ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::{Posted, Signed, Staff, Visitor, foreign_origin};
-use super::shell::{Shell, error_page, message, render, render_status};
+use super::shell::{Shell, error_page, message, render, render_status, status_of};
 use super::texts::Lang;
 use crate::api::office::{replace_password, sign_in, sign_out};
-use crate::api::{AppState, read_body, with_store};
+use crate::api::{AppState, Client, read_body, with_store};
 use crate::error::ApiError;
 use crate::model::{Role, Scope};
 
@@ -62,7 +62,12 @@ struct LoginForm {
 
 /// `POST /login`: checks the password with the JSON API's own function and sets the
 /// session cookie; a one-time password leads to the password page.
-pub async fn login(State(state): State<AppState>, visitor: Visitor, request: Request) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    client: Client,
+    request: Request,
+) -> Response {
     let lang = visitor.lang;
     let t = lang.texts();
     let (parts, body) = request.into_parts();
@@ -77,12 +82,19 @@ pub async fn login(State(state): State<AppState>, visitor: Visitor, request: Req
         Ok(form) => form,
         Err(e) => return error_page(lang, &e),
     };
-    let signed = match sign_in(&state, &form.username, form.password).await {
+    let signed = match sign_in(&state, client, &form.username, form.password).await {
         Ok(signed) => signed,
-        Err(ApiError::Unauthorized { .. }) => {
+        Err(e @ (ApiError::Unauthorized { .. } | ApiError::Throttled(_) | ApiError::Busy(_))) => {
             let mut page = login_form(lang, &form.username);
-            page.shell = page.shell.with_error(t.login_failed);
-            return render_status(axum::http::StatusCode::UNAUTHORIZED, &page);
+            let (status, text) = match &e {
+                ApiError::Unauthorized { .. } => (
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    t.login_failed.to_owned(),
+                ),
+                other => (status_of(other), message(t, other)),
+            };
+            page.shell = page.shell.with_error(text);
+            return render_status(status, &page);
         }
         Err(e) => return error_page(lang, &e),
     };
@@ -161,6 +173,7 @@ pub struct PasswordForm {
 /// sessions), then the home page.
 pub async fn change_password(
     State(state): State<AppState>,
+    client: Client,
     posted: Posted<Signed, PasswordForm>,
 ) -> Response {
     let Posted { who, form } = posted;
@@ -173,12 +186,8 @@ pub async fn change_password(
     if form.new != form.repeat {
         return refused(t.password_mismatch.to_owned());
     }
-    match replace_password(&state, &who.session, form.current, form.new).await {
+    match replace_password(&state, client, &who.session, form.current, form.new).await {
         Ok(()) => Redirect::to("/?changed=1").into_response(),
-        Err(ApiError::Unprocessable {
-            code: "weak_password",
-            ..
-        }) => refused(t.password_weak.to_owned()),
         Err(ApiError::Unauthorized { .. }) => refused(t.password_wrong.to_owned()),
         Err(e) => refused(message(t, &e)),
     }

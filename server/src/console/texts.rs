@@ -7,6 +7,7 @@
 //! Vietnamese, no technical words.
 
 use crate::model::{AreaLevel, Role};
+use crate::passwords::rules::WeakPassword;
 
 /// The console's languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +92,19 @@ impl Texts {
         }
     }
 
+    /// Why a chosen password is refused.
+    pub fn weak_password(&self, weak: WeakPassword) -> &'static str {
+        match weak {
+            WeakPassword::TooShort => self.password_weak,
+            WeakPassword::TooLong => self.password_too_long,
+            WeakPassword::LoginName => self.password_login_name,
+            WeakPassword::Repeated => self.password_repeated,
+            WeakPassword::Sequence => self.password_sequence,
+            WeakPassword::Common => self.password_common,
+            WeakPassword::Unchanged => self.password_unchanged,
+        }
+    }
+
     /// The name of a role.
     pub fn role(&self, role: Role) -> &'static str {
         match role {
@@ -142,6 +156,24 @@ catalogue! {
     password_submit "password.submit" { vi: "Lưu mật khẩu", en: "Save password" }
     password_mismatch "password.mismatch" { vi: "Hai mật khẩu mới không giống nhau.", en: "The two new passwords differ." }
     password_weak "password.weak" { vi: "Mật khẩu mới phải có ít nhất 10 ký tự.", en: "The new password needs at least 10 characters." }
+    password_too_long "password.too_long" { vi: "Mật khẩu mới dài quá (tối đa 256 ký tự).", en: "The new password is too long (at most 256 characters)." }
+    password_login_name "password.login_name" { vi: "Mật khẩu không được là tên đăng nhập.", en: "The password must not be your login name." }
+    password_repeated "password.repeated" {
+        vi: "Mật khẩu lặp lại vài ký tự giống nhau (như aaaaaaaaaa). Xin chọn mật khẩu khó đoán hơn.",
+        en: "The password repeats the same few characters (like aaaaaaaaaa). Choose one that is harder to guess."
+    }
+    password_sequence "password.sequence" {
+        vi: "Mật khẩu là một dãy liên tiếp (như 0123456789 hay qwertyuiop). Xin chọn mật khẩu khó đoán hơn.",
+        en: "The password is a sequence (like 0123456789 or qwertyuiop). Choose one that is harder to guess."
+    }
+    password_common "password.common" {
+        vi: "Mật khẩu này rất hay bị dùng, dễ bị đoán. Xin chọn mật khẩu khác.",
+        en: "This password is one of the most used and easy to guess. Choose another."
+    }
+    password_unchanged "password.unchanged" {
+        vi: "Mật khẩu mới phải khác mật khẩu hiện tại (mật khẩu một lần).",
+        en: "The new password must differ from the current (one-time) password."
+    }
     password_wrong "password.wrong" { vi: "Mật khẩu hiện tại không đúng.", en: "The current password is wrong." }
     password_changed "password.changed" { vi: "Đã đổi mật khẩu.", en: "Your password is changed." }
 
@@ -312,6 +344,11 @@ catalogue! {
         en: "The server failed; nothing was lost. Please try again later."
     }
     error_too_large "error.too_large" { vi: "Dữ liệu gửi lên quá lớn.", en: "What you sent is too large." }
+    error_throttled "error.throttled" {
+        vi: "Đã thử sai quá nhiều lần. Xin đợi {seconds} giây rồi thử lại.",
+        en: "Too many failed attempts. Please wait {seconds} seconds and try again."
+    }
+    error_busy "error.busy" { vi: "Máy chủ đang bận. Xin thử lại sau vài giây.", en: "The server is busy. Please try again in a few seconds." }
     error_back "error.back" { vi: "Về trang chính", en: "Back to the home page" }
 }
 

@@ -22,9 +22,32 @@ pub use branchbook_testing::pg::{
 };
 pub use branchbook_testing::{Api, Backend, TestServer, error_of, fixtures};
 
-/// Generates one `#[tokio::test]` per store for each named async fn taking a `TestServer`.
+/// Generates one `#[tokio::test]` per store for each named async fn taking a `TestServer`;
+/// `tune = CLOSURE;` first adjusts every server's configuration.
 #[macro_export]
 macro_rules! on_both_stores {
+    (tune = $tune:expr; $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(server) = $crate::common::TestServer::start($crate::common::Backend::Sqlite, $tune).await {
+                        super::$name(server).await;
+                    }
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(server) = $crate::common::TestServer::start($crate::common::Backend::Postgres, $tune).await {
+                        super::$name(server).await;
+                    }
+                }
+            )*
+        }
+    };
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(

@@ -27,6 +27,22 @@ impl Program {
         }
     }
 
+    /// A fresh data folder and, on PostgreSQL, a fresh database (`None` when PostgreSQL
+    /// is not available and not required).
+    pub async fn fresh(backend: super::Backend) -> Option<(tempfile::TempDir, Program)> {
+        let database_url = match backend {
+            super::Backend::Sqlite => None,
+            super::Backend::Postgres => Some(
+                tokio::task::spawn_blocking(super::fresh_pg_url_blocking)
+                    .await
+                    .unwrap()?,
+            ),
+        };
+        let data = tempfile::tempdir().unwrap();
+        let program = Program::new(data.path().to_owned(), database_url);
+        Some((data, program))
+    }
+
     /// The command that starts it on `listen`, debug logging on.
     pub fn command(&self, listen: &str) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_branchbook-server"));
@@ -116,6 +132,21 @@ impl Running {
             .iter()
             .find(|l| l.contains("one-time password"))?;
         Some(line.rsplit(' ').next().unwrap().to_owned())
+    }
+
+    /// A line of its `/proc/PID/status` in kB (`VmHWM`: peak resident memory, `VmRSS`).
+    pub fn memory_kb(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        let line = status
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}:")))
+            .unwrap_or_else(|| panic!("no {field} in {status}"));
+        line.trim().trim_end_matches("kB").trim().parse().unwrap()
+    }
+
+    /// Its log so far (standard error).
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
     }
 
     /// Sends SIGTERM and waits (up to 30 s) for a clean exit; returns the whole log.
