@@ -1,12 +1,29 @@
 //! Text rules shared by every part of the core: stored text is Unicode NFC, and search
 //! compares "folded" text so that "thao thi do" finds "Thào Thị Dợ" and "d" finds "đ".
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Normalises text to NFC, the one form in which the core stores and compares text
 /// (a keyboard may send "ợ" as one code point or as "o" plus two combining marks).
 pub fn nfc(s: &str) -> String {
+    if is_nfc(s) {
+        return s.to_owned();
+    }
+    s.nfc().collect()
+}
+
+/// Whether text is certainly NFC already (a quick check: no copy is needed).
+pub fn is_nfc(s: &str) -> bool {
+    is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
+/// [`nfc`] of text the caller owns, kept as it is (no copy) when already NFC, as
+/// typed text almost always is.
+pub fn into_nfc(s: String) -> String {
+    if is_nfc(&s) {
+        return s;
+    }
     s.nfc().collect()
 }
 

@@ -19,6 +19,8 @@
 
 #[path = "../support/generated_form.rs"]
 mod generated_form;
+#[path = "../support/large_form.rs"]
+mod large_form;
 mod prepare;
 mod script;
 mod xlsform;

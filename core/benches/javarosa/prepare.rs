@@ -4,6 +4,9 @@
 //!   `generated_1000.answers.tsv`: the answers the engine benchmark's full fill gives
 //!   (integers 10, the first choice of each select, "answer N" texts, member ages spread
 //!   over 5..89), for the 30 members of the roster;
+//! - `large_600.xlsx`: a form the size of the largest real surveys (about 600 rows,
+//!   cascading selects over 2,220 choices, 4 repeats), with its answers
+//!   `large_600.answers.tsv` (4 members, 3 births, 2 dialogues, 2 loans);
 //! - `household_survey.xlsx` and `dialogue_feedback.xlsx`: the example forms, with a
 //!   field that clashes with a name pyxform generates renamed (see [`for_pyxform`]).
 
@@ -12,6 +15,7 @@ use std::path::Path;
 use branchbook_core::form::{FieldKind, Form, Node, Source, read_xlsx};
 
 use crate::generated_form::{MEMBERS, generated_form};
+use crate::large_form::{large_answers, large_form};
 use crate::xlsform;
 
 /// Writes the forms and the generated form's answers into `dir`.
@@ -26,13 +30,19 @@ pub fn prepare(dir: &Path) {
     }
     let form = generated_form();
     write_form(dir, "generated_1000", &form);
-    let mut tsv = String::from(
-        "# Answers to the generated 1,000-field form (written by `javarosa prepare`).\n",
-    );
-    for (path, value) in answers(&form) {
+    write_answers(dir, "generated_1000", &answers(&form));
+    let form = large_form();
+    write_form(dir, "large_600", &form);
+    write_answers(dir, "large_600", &large_answers(&form));
+}
+
+/// Writes `DIR/NAME.answers.tsv`.
+fn write_answers(dir: &Path, name: &str, answers: &[(String, String)]) {
+    let mut tsv = format!("# Answers to the {name} form (written by `javarosa prepare`).\n");
+    for (path, value) in answers {
         tsv.push_str(&format!("{path}\t{value}\n"));
     }
-    std::fs::write(dir.join("generated_1000.answers.tsv"), tsv).expect("write the answers");
+    std::fs::write(dir.join(format!("{name}.answers.tsv")), tsv).expect("write the answers");
 }
 
 /// Writes `DIR/NAME.xlsx`, checking that it reads back as `form`.

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Branchbook's form engine vs ODK's JavaRosa, on the same forms with the same answers.
 #
-#   core/benches/javarosa/run.sh            # all three forms
+#   core/benches/javarosa/run.sh            # all four forms
 #   FORMS="household_survey" core/benches/javarosa/run.sh
 #
 # On a fresh machine it fetches what it needs into core/benches/javarosa/.cache
 # (git-ignored): pyxform (PyPI, pinned) in a venv, JavaRosa and its dependencies (Maven
 # Central, pinned in pom.xml). Then:
 #   1. `cargo bench ... -- prepare` writes the forms as XLSForms pyxform accepts: the two
-#      example forms and the engine benchmark's generated 1,000-field form (with its
-#      answer script);
+#      example forms, the engine benchmark's generated 1,000-field form and the 600-row
+#      form (each with its answer script);
 #   2. pyxform converts each .xlsx to an ODK XForm (.xml);
 #   3. each engine, in its own process, loads its form (ours: the .xlsx and the
 #      canonical JSON; JavaRosa: the XForm and Collect's serialized-FormDef cache), does
@@ -27,7 +27,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 CACHE="$HERE/.cache"
 PYXFORM_VERSION=4.5.0
-FORMS="${FORMS:-household_survey dialogue_feedback generated_1000}"
+FORMS="${FORMS:-household_survey dialogue_feedback generated_1000 large_600}"
 WARMUP_SECS="${WARMUP_SECS:-10}"
 RUNS="${RUNS:-7}"
 RUN_SECS="${RUN_SECS:-2}"

@@ -227,7 +227,7 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
         given: a.describe(),
     };
     match (kind, answer) {
-        (FieldKind::Text, Answer::Text { value }) => Ok(crate::text::nfc(&value)),
+        (FieldKind::Text, Answer::Text { value }) => Ok(crate::text::into_nfc(value)),
         (FieldKind::Integer, Answer::Integer { value }) => Ok(value.to_string()),
         (FieldKind::Decimal, Answer::Decimal { value }) if value.is_finite() => {
             Ok(number_to_string(value))

@@ -4,10 +4,12 @@
 //! re-evaluates only what reads it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::expr::Expr;
 use crate::form::{Field, FieldKind, Form, Node, Problem, Source, Texts};
 
+use super::affects::page_effects;
 use super::bind::{Binder, Bound, Site, Templates, value_reads};
 use super::graph::topological_order;
 
@@ -35,9 +37,15 @@ pub struct CompiledForm {
     /// For each node, the items that read its value.
     pub(crate) readers: Vec<Vec<Dep>>,
     pub(crate) instance_name: Option<Expr<Bound>>,
+    /// Every choice's label per language order (see [`CompiledForm::choice_labels`]),
+    /// made once per language for all sessions on the form.
+    labels: Mutex<Vec<(Vec<String>, ChoiceLabels)>>,
     /// How many questions (shown fields) the form has, for progress.
     pub(crate) question_total: u32,
 }
+
+/// Every choice's label in one language, by list and choice.
+pub(crate) type ChoiceLabels = Arc<Vec<Vec<String>>>;
 
 /// A compiled node.
 #[derive(Debug)]
@@ -62,6 +70,9 @@ pub(crate) struct CNode {
     pub ordinal: u32,
     /// Questions inside this node (1 for a question).
     pub size: u32,
+    /// The other questions of this node's field-list page that its answer may change
+    /// (sorted; see [`super::affects`]).
+    pub affects: Vec<NodeId>,
     pub appearance: Option<String>,
     pub source: Source,
     pub kind: CKind,
@@ -218,6 +229,28 @@ impl CompiledForm {
         &self.form
     }
 
+    /// Every choice's label, by list and choice, for a language order (the keys of
+    /// [`Texts`] tried in turn): `make` renders one choice; the table is made once per
+    /// order and shared by every session in that language.
+    pub(crate) fn choice_labels(
+        &self,
+        order: &[String],
+        make: impl Fn(&CChoice) -> String,
+    ) -> ChoiceLabels {
+        let mut cache = self.labels.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, labels)) = cache.iter().find(|(o, _)| o == order) {
+            return Arc::clone(labels);
+        }
+        let labels: ChoiceLabels = Arc::new(
+            self.lists
+                .iter()
+                .map(|l| l.choices.iter().map(&make).collect())
+                .collect(),
+        );
+        cache.push((order.to_vec(), Arc::clone(&labels)));
+        labels
+    }
+
     pub(crate) fn node(&self, id: NodeId) -> &CNode {
         &self.nodes[id as usize]
     }
@@ -285,6 +318,10 @@ impl Builder {
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
+        let effects = page_effects(&self.nodes, &items, &readers);
+        for (node, affects) in self.nodes.iter_mut().zip(effects) {
+            node.affects = affects;
+        }
         let mut compiled = CompiledForm {
             form,
             question_total: self
@@ -301,6 +338,7 @@ impl Builder {
             items,
             readers,
             instance_name,
+            labels: Mutex::new(Vec::new()),
         };
         index_scope_items(&mut compiled);
         Ok(compiled)
@@ -411,6 +449,7 @@ impl Builder {
             own_page: false,
             ordinal: 0,
             size: 0,
+            affects: Vec::new(),
             appearance: appearance.clone(),
             source: node.source().clone(),
             kind,

@@ -74,9 +74,6 @@ pub(crate) struct MetaValues {
 pub(crate) struct Instance {
     pub scopes: Vec<Scope>,
     queue: BTreeSet<u64>,
-    /// Bumped by every change to values, relevance or instances, so a page rendered at
-    /// one generation can be reused while nothing has changed.
-    generation: u64,
     /// How many items were evaluated so far (tests check that a change evaluates only
     /// what depends on it).
     #[cfg(test)]
@@ -97,7 +94,6 @@ impl Instance {
         Instance {
             scopes: vec![root],
             queue: BTreeSet::new(),
-            generation: 0,
             #[cfg(test)]
             evaluated: 0,
         }
@@ -111,11 +107,6 @@ impl Instance {
         inst
     }
 
-    /// Which state the answers are in: equal generations mean nothing changed between.
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
     pub fn scope(&self, id: ScopeId) -> &Scope {
         &self.scopes[id as usize]
     }
@@ -126,7 +117,6 @@ impl Instance {
     }
 
     fn slot_mut(&mut self, form: &CompiledForm, node: NodeId, scope: ScopeId) -> &mut Slot {
-        self.generation += 1;
         &mut self.scopes[scope as usize].slots[form.node(node).slot as usize]
     }
 

@@ -1,12 +1,12 @@
 //! Which language a label is shown in: the chosen one, else the form's default
 //! language, else the column without a language, else the first language with text.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use crate::form::{Form, Language, Texts};
 
 use super::bind::{Template, Templates};
-use super::compile::CList;
+use super::compile::{ChoiceLabels, CompiledForm};
 
 /// A resolved language preference for one session.
 #[derive(Debug, Clone)]
@@ -18,9 +18,9 @@ pub(crate) struct Lang {
     /// Built-in messages in Vietnamese rather than English.
     vietnamese: bool,
     /// Every choice's label in this language (its name when it has none), by compiled
-    /// list and choice, made on first use: a select re-rendered after each answer copies
-    /// its labels instead of looking each one up again.
-    choice_labels: OnceLock<Arc<Vec<Vec<String>>>>,
+    /// list and choice, taken from the form on first use: a select re-rendered after
+    /// each answer copies its labels instead of looking each one up again.
+    choice_labels: OnceLock<ChoiceLabels>,
 }
 
 impl Lang {
@@ -63,21 +63,18 @@ impl Lang {
         }
     }
 
-    /// The label of choice `index` of list `list` of `lists` (the session's compiled form)
-    /// in this language.
-    pub fn choice_label<'l>(&'l self, lists: &[CList], list: u32, index: usize) -> Option<&'l str> {
+    /// The label of choice `index` of list `list` of `form` (the session's form) in this
+    /// language.
+    pub fn choice_label<'l>(
+        &'l self,
+        form: &CompiledForm,
+        list: u32,
+        index: usize,
+    ) -> Option<&'l str> {
         let labels = self.choice_labels.get_or_init(|| {
-            Arc::new(
-                lists
-                    .iter()
-                    .map(|l| {
-                        l.choices
-                            .iter()
-                            .map(|c| self.text(&c.label).unwrap_or(&c.name).to_owned())
-                            .collect()
-                    })
-                    .collect(),
-            )
+            form.choice_labels(&self.order, |c| {
+                self.text(&c.label).unwrap_or(&c.name).to_owned()
+            })
         });
         labels.get(list as usize)?.get(index).map(String::as_str)
     }

@@ -6,6 +6,7 @@
 //! it, in the scopes that see the change. Adding a repeat instance evaluates that
 //! instance and whatever counts or sums the instances, however many already exist.
 
+mod affects;
 mod answer;
 mod bind;
 mod compile;

@@ -3,6 +3,8 @@
 //! repeat), and the paths (`members[2]/age`) that name questions and instances.
 //! Each step walks only from the current page to the next one shown.
 
+use std::fmt::Write as _;
+
 use super::compile::{CKind, CompiledForm, NodeId};
 use super::instance::{Instance, ROOT, ScopeId};
 
@@ -327,21 +329,31 @@ impl Pages<'_> {
     /// The path of a node in a scope: `members[2]/age`; for a repeat instance scope with
     /// `node` = its repeat, `members[2]`.
     pub fn path(&self, node: NodeId, scope: ScopeId) -> String {
+        let is_instance = self.inst.scope(scope).repeat == Some(node) && scope != ROOT;
+        if scope == ROOT {
+            return self.form.node(node).name.clone();
+        }
         let mut segments = Vec::new();
         let mut s = scope;
         while s != ROOT {
             let sc = self.inst.scope(s);
             if let Some(r) = sc.repeat {
-                segments.push(format!("{}[{}]", self.form.node(r).name, sc.index));
+                segments.push((&self.form.node(r).name, sc.index));
             }
             s = sc.parent;
         }
-        segments.reverse();
-        let is_instance = self.inst.scope(scope).repeat == Some(node) && scope != ROOT;
-        if !is_instance {
-            segments.push(self.form.node(node).name.clone());
+        let mut out = String::new();
+        for (i, (name, index)) in segments.iter().rev().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            let _ = write!(out, "{name}[{index}]");
         }
-        segments.join("/")
+        if !is_instance {
+            out.push('/');
+            out.push_str(&self.form.node(node).name);
+        }
+        out
     }
 
     /// Resolves a path: the node, the scope it is in, and whether the path names a
@@ -349,12 +361,12 @@ impl Pages<'_> {
     pub fn resolve(&self, path: &str) -> Option<(NodeId, ScopeId, bool)> {
         let form = self.form;
         let mut scope = ROOT;
-        let segments: Vec<&str> = path.trim().trim_matches('/').split('/').collect();
-        for (i, segment) in segments.iter().enumerate() {
-            let last = i + 1 == segments.len();
+        let mut segments = path.trim().trim_matches('/').split('/').peekable();
+        while let Some(segment) = segments.next() {
+            let last = segments.peek().is_none();
             let (name, index) = match segment.strip_suffix(']').and_then(|s| s.split_once('[')) {
                 Some((name, idx)) => (name, Some(idx.parse::<usize>().ok()?)),
-                None => (*segment, None),
+                None => (segment, None),
             };
             let &node = form.by_name.get(name)?;
             let n = form.node(node);

@@ -166,25 +166,3 @@ pub struct JumpTarget {
     /// Whether it is on the current page.
     pub current: bool,
 }
-
-impl ScreenUpdate {
-    /// The difference between the questions of a page before and after a change.
-    pub(crate) fn between(before: &[Question], after: &[Question], moved: bool) -> ScreenUpdate {
-        let changed = after
-            .iter()
-            .filter(|q| !before.contains(q))
-            .cloned()
-            .collect();
-        let hidden = before
-            .iter()
-            .filter(|b| !after.iter().any(|a| a.path == b.path))
-            .map(|b| b.path.clone())
-            .collect();
-        ScreenUpdate {
-            changed,
-            hidden,
-            order: after.iter().map(|q| q.path.clone()).collect(),
-            moved,
-        }
-    }
-}

@@ -127,20 +127,6 @@ pub struct FormSession {
     now: DateTime<Utc>,
     pos: Pos,
     show_required: bool,
-    /// The current page as the last answer left it, so the next answer on the same
-    /// page need not render it again before changing it.
-    last_page: Option<RenderedPage>,
-}
-
-/// A page's questions and everything their rendering depends on besides the form.
-#[derive(Debug)]
-struct RenderedPage {
-    generation: u64,
-    pos: Pos,
-    show_required: bool,
-    now: DateTime<Utc>,
-    language: String,
-    questions: Vec<Question>,
 }
 
 /// The evaluation world of a session, borrowing only the fields it needs (so the
@@ -218,7 +204,6 @@ impl FormSession {
             now,
             pos: Pos::End,
             show_required: false,
-            last_page: None,
         }
     }
 
@@ -459,9 +444,13 @@ impl FormSession {
             if matches!(f.kind, FieldKind::SelectMultiple { .. }) {
                 // One canonical order, the form's: the same choices make the same
                 // answer whatever order they were tapped in.
-                let offered = view.choices(n, s);
+                // The offered choices keep the list's order ("other" of `or_other` last).
+                let list = f.list.map(|l| &self.form.lists[l as usize].choices);
                 let mut names: Vec<&str> = stored.split_whitespace().collect();
-                names.sort_by_key(|c| offered.iter().position(|o| o.name == *c));
+                names.sort_by_key(|c| {
+                    list.and_then(|l| l.iter().position(|o| o.name == *c))
+                        .unwrap_or(usize::MAX)
+                });
                 let canonical = names.join(" ");
                 return Ok(self.change(n, s, canonical));
             }
@@ -579,40 +568,81 @@ impl FormSession {
         Ok((n, s))
     }
 
-    /// Stores a value and reports what changed on the current page.
+    /// Stores a value and reports what changed on the current page. Only the questions
+    /// the answer can change (see [`super::affects`]), the answered one and the ones
+    /// that appear are rendered; the rest of the page is left as it shows.
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
-        let before = match self.last_page.take() {
-            Some(page) if self.renders_as(&page) => page.questions,
-            _ => self.page_questions(&View {
-                world: &world!(self),
+        let before = self.pages().questions(self.pos);
+        if self.inst.slot(&self.form, n, s).value == value {
+            return ScreenUpdate {
+                changed: Vec::new(),
+                hidden: Vec::new(),
+                order: self.paths(&before),
+                moved: false,
+            };
+        }
+        // An answer to a question of another page may change anything on this one.
+        let on_page = self.pages().page_of(n, s) == self.pos;
+        let form = Arc::clone(&self.form);
+        let affects = &form.node(n).affects;
+        let may_change = |q: NodeId| !on_page || affects.binary_search(&q).is_ok();
+        // As they show now, the questions that may change (the answered one does).
+        let old: Vec<Option<Question>> = {
+            let world = world!(self);
+            let view = View {
+                world: &world,
                 inst: &self.inst,
-            }),
+            };
+            before
+                .iter()
+                .map(|&(q, qs)| {
+                    ((q, qs) != (n, s) && may_change(q))
+                        .then(|| view.question(q, qs, self.show_required))
+                        .flatten()
+                })
+                .collect()
         };
         self.inst.set_value(&world!(self), n, s, value);
         let moved = self.settle();
-        let after = self.page_questions(&View {
-            world: &world!(self),
+        let after = self.pages().questions(self.pos);
+        let world = world!(self);
+        let view = View {
+            world: &world,
             inst: &self.inst,
-        });
-        let update = ScreenUpdate::between(&before, &after, moved);
-        self.last_page = Some(RenderedPage {
-            generation: self.inst.generation(),
-            pos: self.pos,
-            show_required: self.show_required,
-            now: self.now,
-            language: self.lang.name.clone(),
-            questions: after,
-        });
-        update
+        };
+        let mut changed = Vec::new();
+        for &(q, qs) in &after {
+            let was = before.iter().position(|&b| b == (q, qs)).filter(|_| !moved);
+            let render = match was {
+                None => true,
+                Some(_) => (q, qs) == (n, s) || may_change(q),
+            };
+            if !render {
+                continue;
+            }
+            if let Some(now) = view.question(q, qs, self.show_required)
+                && was.and_then(|i| old[i].as_ref()) != Some(&now)
+            {
+                changed.push(now);
+            }
+        }
+        let gone: Vec<(NodeId, ScopeId)> = before
+            .iter()
+            .copied()
+            .filter(|b| !after.contains(b))
+            .collect();
+        ScreenUpdate {
+            changed,
+            hidden: self.paths(&gone),
+            order: self.paths(&after),
+            moved,
+        }
     }
 
-    /// Whether `page` is what the current page renders as now.
-    fn renders_as(&self, page: &RenderedPage) -> bool {
-        page.generation == self.inst.generation()
-            && page.pos == self.pos
-            && page.show_required == self.show_required
-            && page.now == self.now
-            && page.language == self.lang.name
+    /// The paths of questions (for a page: all in one scope).
+    fn paths(&self, questions: &[(NodeId, ScopeId)]) -> Vec<String> {
+        let pages = self.pages();
+        questions.iter().map(|&(q, qs)| pages.path(q, qs)).collect()
     }
 
     /// Moves off a page whose repeat instance was removed (by `remove_repeat`, or by a
@@ -672,7 +702,7 @@ impl FormSession {
             .pages()
             .questions(self.pos)
             .into_iter()
-            .filter(|&(n, s)| view.question(n, s, true).is_some_and(|q| q.error.is_some()));
+            .filter(|&(n, s)| view.error(n, s, true).is_some());
         let count = errors.count() as u32;
         if count > 0 {
             self.show_required = true;

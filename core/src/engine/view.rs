@@ -34,10 +34,7 @@ impl View<'_> {
         let f = node.field()?;
         let kind = question_kind(&f.kind)?;
         let ctx = self.inst.ctx(self.world, s, Some(n));
-        let required = f
-            .required
-            .as_ref()
-            .is_some_and(|e| expr::eval(e, &ctx).to_bool());
+        let required = is_required(f, &ctx);
         let read_only = f.calculation.is_some()
             || kind == QuestionKind::Note
             || f.read_only
@@ -59,7 +56,13 @@ impl View<'_> {
             value: from_stored(&f.kind, value),
             required,
             read_only,
-            error: self.problem_with(f, &ctx, value, &choices, required && show_required),
+            error: self.problem_with(
+                f,
+                &ctx,
+                value,
+                |c| choices.iter().any(|o| o.name == c),
+                required && show_required,
+            ),
             choices,
             appearance: node.appearance.clone(),
             parameters: f
@@ -68,6 +71,18 @@ impl View<'_> {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect::<HashMap<_, _>>(),
         })
+    }
+
+    /// The message a shown question has under it now, if any: [`View::question`]'s
+    /// `error`, without rendering the rest (moving on and finalizing check every
+    /// question of a page or form).
+    pub fn error(&self, n: NodeId, s: ScopeId, show_required: bool) -> Option<String> {
+        let f = self.world.form.node(n).field()?;
+        question_kind(&f.kind)?;
+        let ctx = self.inst.ctx(self.world, s, Some(n));
+        let missing = show_required && is_required(f, &ctx);
+        let value = self.inst.value(self.world.form, n, s);
+        self.problem_with(f, &ctx, value, |c| self.offers(n, s, c), missing)
     }
 
     /// A node's label in the session's language (its name when it has none).
@@ -101,7 +116,7 @@ impl View<'_> {
                 label: self
                     .world
                     .lang
-                    .choice_label(&form.lists, list_id, i)
+                    .choice_label(form, list_id, i)
                     .unwrap_or(&c.name)
                     .to_owned(),
             })
@@ -152,7 +167,7 @@ impl View<'_> {
         f: &CField,
         ctx: &Ctx<'_>,
         value: &str,
-        choices: &[ChoiceOption],
+        offered: impl Fn(&str) -> bool,
         missing: bool,
     ) -> Option<String> {
         let lang = self.world.lang;
@@ -163,7 +178,6 @@ impl View<'_> {
                     .to_string()
             });
         }
-        let offered = |c: &str| choices.iter().any(|o| o.name == c);
         let choice_gone = match f.kind {
             FieldKind::SelectOne { .. } => !offered(value.trim()),
             FieldKind::SelectMultiple { .. } => !value.split_whitespace().all(offered),
@@ -199,16 +213,10 @@ impl View<'_> {
             }
             match &node.kind {
                 CKind::Field(_) => {
-                    if let Some(Question {
-                        path,
-                        label,
-                        error: Some(message),
-                        ..
-                    }) = self.question(n, s, true)
-                    {
+                    if let Some(message) = self.error(n, s, true) {
                         out.push(FinalizeProblem {
-                            question: path,
-                            label,
+                            question: self.pages().path(n, s),
+                            label: self.label(n, s),
                             message,
                         });
                     }
@@ -276,6 +284,13 @@ impl View<'_> {
             None => String::new(),
         }
     }
+}
+
+/// Whether a field's `required` holds now.
+fn is_required(f: &CField, ctx: &Ctx<'_>) -> bool {
+    f.required
+        .as_ref()
+        .is_some_and(|e| expr::eval(e, ctx).to_bool())
 }
 
 /// A select with `or_other`, which offers "other" whatever its list holds.

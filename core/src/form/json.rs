@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{Form, FormError};
-use crate::text::nfc;
+use crate::text::{is_nfc, nfc};
 
 impl Form {
     /// The form as canonical JSON (compact, deterministic).
@@ -32,8 +32,12 @@ impl Form {
 /// Every string and object key in NFC.
 fn normalize(value: &mut serde_json::Value) {
     match value {
-        serde_json::Value::String(s) => *s = nfc(s),
+        serde_json::Value::String(s) if !is_nfc(s) => *s = nfc(s),
         serde_json::Value::Array(items) => items.iter_mut().for_each(normalize),
+        // Keys are rebuilt only when one is not NFC (almost never): the values in place.
+        serde_json::Value::Object(map) if map.keys().all(|k| is_nfc(k)) => {
+            map.values_mut().for_each(normalize)
+        }
         serde_json::Value::Object(map) => {
             let entries = std::mem::take(map);
             for (key, mut v) in entries {

@@ -729,3 +729,43 @@ fn choices_show_their_labels_in_the_session_language_and_follow_a_switch() {
     s.set_language("en").unwrap();
     assert_eq!(labels(&s), ["Red"]);
 }
+
+#[test]
+fn an_update_follows_what_an_answer_changes_through_relevance_and_counts() {
+    // `a` hides the inner group, so `x` reads as empty in the note's label; `n` counts the
+    // plots, which the other note shows through a calculation. Neither note reads the
+    // answered question itself.
+    let mut inner = group("inner", vec![text("x").n()]);
+    inner.relevant = Some("${a} > 1".into());
+    let mut plots = repeat("plots", vec![text("crop").n()]);
+    plots.repeat_count = Some("${n}".into());
+    let f = form(vec![
+        field_list(
+            "p",
+            vec![
+                int("a").n(),
+                Node::Group(inner),
+                q("saw", FieldKind::Note).label("", "Saw ${x}").n(),
+                int("n").n(),
+                q("plots_note", FieldKind::Note)
+                    .label("", "Plots ${n_plots}")
+                    .n(),
+                text("other").n(),
+            ],
+        ),
+        Node::Repeat(plots),
+        calc("n_plots", "count(${plots})").n(),
+    ]);
+    let mut s = session(f);
+    set_int(&mut s, "a", 5);
+    set_text(&mut s, "x", "hi");
+    let u = s.set_answer("a", Answer::Integer { value: 0 }).unwrap();
+    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
+    assert_eq!(changed, ["a", "saw"]);
+    assert_eq!(u.changed[1].label, "Saw ");
+    assert_eq!(u.hidden, ["x"]);
+    let u = s.set_answer("n", Answer::Integer { value: 3 }).unwrap();
+    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
+    assert_eq!(changed, ["n", "plots_note"]);
+    assert_eq!(u.changed[1].label, "Plots 3");
+}
