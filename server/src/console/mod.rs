@@ -14,6 +14,7 @@ pub mod phones;
 pub mod session;
 pub mod shell;
 pub mod sign_in;
+pub mod submissions;
 pub mod texts;
 
 use axum::Router;
@@ -58,6 +59,15 @@ pub fn routes() -> Router<AppState> {
             "/forms/{form_id}/{version}/publish",
             post(forms::publish_version),
         )
+        .route("/submissions", get(submissions::submissions_page))
+        .route("/records/{uuid}", get(submissions::record_page))
+        .route("/records/{uuid}/review", post(submissions::review))
+        .route("/records/photos/{sha256}", get(submissions::record_photo))
+        .route(
+            "/exports/forms/{form_id}/{version}/{file}",
+            get(submissions::form_download),
+        )
+        .route("/exports/{file}", get(submissions::register_download))
         .route("/assets/console.css", get(shell::stylesheet))
         .layer(axum::middleware::from_fn(page_headers))
 }

@@ -299,6 +299,46 @@ catalogue! {
     forms_no_file "forms.no_file" { vi: "Xin chọn một tệp .xlsx.", en: "Please choose an .xlsx file." }
     forms_admin_only "forms.admin_only" { vi: "Chỉ quản trị viên tải lên và phát hành biểu mẫu.", en: "Only an administrator uploads and publishes forms." }
 
+    nav_submissions "nav.submissions" { vi: "Phiếu khảo sát", en: "Submissions" }
+    submissions_title "submissions.title" { vi: "Phiếu khảo sát đã gửi về", en: "Submissions received" }
+    submissions_form "submissions.form" { vi: "Biểu mẫu", en: "Form" }
+    submissions_area "submissions.area" { vi: "Địa bàn", en: "Area" }
+    submissions_all "submissions.all" { vi: "Tất cả", en: "All" }
+    submissions_from "submissions.from" { vi: "Từ ngày", en: "From" }
+    submissions_to "submissions.to" { vi: "Đến trước ngày", en: "Before" }
+    submissions_state "submissions.state" { vi: "Tình trạng duyệt", en: "Review state" }
+    submissions_filter "submissions.filter" { vi: "Lọc", en: "Filter" }
+    submissions_dates_hint "submissions.dates_hint" { vi: "Ngày tính theo giờ Việt Nam.", en: "Dates are Vietnam time." }
+    submissions_branch "submissions.branch" { vi: "Chi hội", en: "Branch" }
+    submissions_commune "submissions.commune" { vi: "Xã", en: "Commune" }
+    submissions_sender "submissions.sender" { vi: "Người gửi", en: "Sent by" }
+    submissions_when "submissions.when" { vi: "Hoàn thành lúc", en: "Finalized" }
+    submissions_received "submissions.received" { vi: "Nhận lúc", en: "Received" }
+    submissions_photos "submissions.photos" { vi: "Ảnh", en: "Photos" }
+    submissions_none "submissions.none" { vi: "Không có phiếu nào khớp bộ lọc.", en: "No submissions match the filters." }
+    submissions_next "submissions.next" { vi: "Trang tiếp →", en: "Next page →" }
+    submissions_download_csv "submissions.download_csv" { vi: "Tải CSV", en: "Download CSV" }
+    submissions_download_labels "submissions.download_labels" { vi: "Tải CSV (nhãn lựa chọn)", en: "Download CSV (choice labels)" }
+    submissions_download_xlsx "submissions.download_xlsx" { vi: "Tải Excel", en: "Download Excel" }
+    submissions_download_gatherings "submissions.download_gatherings" { vi: "Tải danh sách buổi sinh hoạt và người dự", en: "Download gatherings and attendance" }
+    submissions_download_households "submissions.download_households" { vi: "Tải danh sách hộ và thành viên", en: "Download households and members" }
+    submissions_pick_form "submissions.pick_form" { vi: "Chọn một biểu mẫu để tải phiếu về.", en: "Choose a form to download its submissions." }
+    record_answers "record.answers" { vi: "Câu trả lời", en: "Answers" }
+    record_photos "record.photos" { vi: "Ảnh", en: "Photos" }
+    record_map "record.map" { vi: "xem bản đồ", en: "see the map" }
+    record_revisions "record.revisions" { vi: "Các lần gửi", en: "Revisions" }
+    record_reviews "record.reviews" { vi: "Lịch sử duyệt", en: "Review history" }
+    record_no_reviews "record.no_reviews" { vi: "Chưa ai duyệt phiếu này.", en: "Nobody has reviewed this record yet." }
+    review_received "review.received" { vi: "Chưa duyệt", en: "Not reviewed" }
+    review_has_issues "review.has_issues" { vi: "Cần sửa", en: "Has issues" }
+    review_approved "review.approved" { vi: "Đã duyệt", en: "Approved" }
+    review_rejected "review.rejected" { vi: "Không nhận", en: "Rejected" }
+    review_decision "review.decision" { vi: "Quyết định", en: "Decision" }
+    review_comment "review.comment" { vi: "Ghi chú cho chi hội trưởng", en: "Comment for the branch head" }
+    review_submit "review.submit" { vi: "Lưu quyết định", en: "Save the decision" }
+    review_done "review.done" { vi: "Đã lưu quyết định duyệt.", en: "The review decision is saved." }
+    review_choose "review.choose" { vi: "Xin chọn một quyết định.", en: "Please choose a decision." }
+
     error_title "error.title" { vi: "Có lỗi", en: "Something went wrong" }
     error_not_found "error.not_found" { vi: "Không tìm thấy trang này.", en: "This page does not exist." }
     error_forbidden "error.forbidden" { vi: "Chị không có quyền làm việc này.", en: "You may not do this." }

@@ -121,6 +121,31 @@ impl ServerStore {
         })
     }
 
+    /// How many photos each of the records `seqs` references (records without any left out).
+    pub fn photo_counts(
+        &self,
+        seqs: &[i64],
+    ) -> Result<std::collections::HashMap<i64, i64>, ServerStoreError> {
+        let mut counts = std::collections::HashMap::new();
+        for chunk in seqs.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let params: Vec<Value> = chunk.iter().map(|s| Value::from(*s)).collect();
+            let rows = self.db.read(|conn| -> Result<_, ServerStoreError> {
+                Ok(conn.query(
+                    &format!(
+                        "SELECT record_seq, COUNT(*) FROM record_photos WHERE record_seq IN ({}) GROUP BY record_seq",
+                        marks.join(", ")
+                    ),
+                    &params,
+                )?)
+            })?;
+            for row in rows {
+                counts.insert(row.int(0)?, row.int(1)?);
+            }
+        }
+        Ok(counts)
+    }
+
     /// Every revision of a record, oldest first, if it lies inside `scope`.
     pub fn record_revisions(
         &self,

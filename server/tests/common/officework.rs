@@ -114,7 +114,7 @@ pub fn survey(i: usize) -> Survey {
             .filter(|(j, _)| (i + j).is_multiple_of(2))
             .map(|(_, (n, _))| *n)
             .collect(),
-        day: format!("2026-03-{:02}", i + 1),
+        day: format!("2026-03-{:02}", i % 28 + 1),
         position: ((2230 + i) as f64 / 100.0, 103.9, 1200.0 + i as f64, 4.5),
         members: (0..i % 3 + 1)
             .map(|m| {
@@ -235,6 +235,8 @@ pub struct Officework {
     pub admin: String,
     pub officer: String,
     pub head_token: String,
+    /// The first branch's phone.
+    pub device: String,
     pub commune: Uuid,
     pub branch: Uuid,
     pub other_commune: Uuid,
@@ -246,7 +248,7 @@ pub struct Officework {
     pub other: Vec<Record>,
 }
 
-async fn push_all(server: &TestServer, device: &str, records: &[Record]) {
+pub async fn push_all(server: &TestServer, device: &str, records: &[Record]) {
     let answer = server.push(device, records).await;
     for result in &answer.results {
         assert_eq!(result.status, RecordStatus::Accepted, "{result:?}");
@@ -358,6 +360,7 @@ pub async fn officework(server: &TestServer) -> Officework {
         admin,
         officer,
         head_token,
+        device,
         commune,
         branch,
         other_commune,

@@ -1,0 +1,715 @@
+//! The submissions pages: a paged, filterable table of an officer's submissions (form,
+//! area subtree, branch, dates in Vietnam time, review state) with branch, commune and
+//! sender names and photo counts, with download links for the chosen form version; one
+//! record with its answers under their question and choice labels, photos, GPS with a
+//! map link, revisions and review history; and the review decision, posted with CSRF.
+//! Everything goes through the JSON API's filters and the store's scoped queries.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use branchbook_core::form::{Field, FieldKind, Form, Node, Texts as FormTexts};
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::session::{Posted, Staff};
+use super::shell::{Shell, error_page, render};
+use super::texts::{Lang, Texts};
+use crate::api::export::{ExportQuery, FileFormat, form_export, register_export, register_file};
+use crate::api::review::{ListQuery, photo};
+use crate::api::{AppState, with_store};
+use crate::error::ApiError;
+use crate::export::Names;
+use crate::model::{Area, RecordKind, Review, ReviewState};
+
+/// Submissions per page of the table.
+const PAGE_ROWS: u32 = 50;
+
+/// The review states in the order the filters and the review form offer them.
+const STATES: [ReviewState; 4] = [
+    ReviewState::Received,
+    ReviewState::HasIssues,
+    ReviewState::Approved,
+    ReviewState::Rejected,
+];
+
+impl Texts {
+    /// The name of a review state.
+    pub fn review_state(&self, state: ReviewState) -> &'static str {
+        match state {
+            ReviewState::Received => self.review_received,
+            ReviewState::HasIssues => self.review_has_issues,
+            ReviewState::Approved => self.review_approved,
+            ReviewState::Rejected => self.review_rejected,
+        }
+    }
+}
+
+/// One line of the submissions table.
+pub struct SubmissionRow {
+    /// The record's id (its page's address).
+    pub uuid: Uuid,
+    /// Form id and version.
+    pub form: String,
+    /// Branch name.
+    pub branch: String,
+    /// Commune name.
+    pub commune: String,
+    /// The branch head who sent it.
+    pub sender: String,
+    /// When it was finalized (Vietnam time).
+    pub when: String,
+    /// When it arrived (Vietnam time).
+    pub received: String,
+    /// Review state's name.
+    pub state: &'static str,
+    /// The state's stored name (a CSS class).
+    pub state_key: String,
+    /// Photos it references.
+    pub photos: i64,
+}
+
+/// An option of a filter's list.
+pub struct Choice {
+    /// Its value.
+    pub value: String,
+    /// What the officer reads.
+    pub label: String,
+    /// Chosen now.
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/submissions.html")]
+struct SubmissionsPage {
+    shell: Shell,
+    rows: Vec<SubmissionRow>,
+    forms: Vec<Choice>,
+    areas: Vec<Choice>,
+    states: Vec<Choice>,
+    from: String,
+    to: String,
+    next: Option<String>,
+    downloads: Option<(String, String)>,
+    query: String,
+}
+
+/// The filters as the page's form sends them (`form` is `id@version`).
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    form: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    state: String,
+    after: Option<i64>,
+}
+
+impl Filters {
+    fn list_query(&self) -> Result<ListQuery, ApiError> {
+        let (form, version) = match self.form.split_once('@') {
+            Some((f, v)) => (Some(f.to_owned()), Some(v.to_owned())),
+            None => (None, None),
+        };
+        let area = match self.area.trim() {
+            "" => None,
+            text => Some(
+                Uuid::parse_str(text)
+                    .map_err(|_| ApiError::BadRequest("the area is not an id".into()))?,
+            ),
+        };
+        let state = match self.state.trim() {
+            "" => None,
+            name => Some(
+                crate::model::from_stored_name(name)
+                    .ok_or_else(|| ApiError::BadRequest("unknown review state".into()))?,
+            ),
+        };
+        let date = |text: &str| (!text.trim().is_empty()).then(|| text.trim().to_owned());
+        Ok(ListQuery {
+            area,
+            branch: None,
+            form,
+            version,
+            from: date(&self.from),
+            to: date(&self.to),
+            state,
+            after: self.after,
+            limit: Some(PAGE_ROWS),
+        })
+    }
+
+    /// The filters as a query string (without the page cursor).
+    fn query(&self) -> String {
+        serde_urlencoded::to_string([
+            ("form", self.form.as_str()),
+            ("area", self.area.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+            ("state", self.state.as_str()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+fn area_label(t: &Texts, area: &Area) -> String {
+    let depth = area.path.matches('/').count().saturating_sub(2);
+    format!(
+        "{}{} {}",
+        "— ".repeat(depth),
+        t.level(area.level),
+        area.name
+    )
+}
+
+/// `GET /submissions`: the table, filtered and paged.
+pub async fn submissions_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(filters): Query<Filters>,
+) -> Response {
+    let lang = staff.visitor.lang;
+    match submissions_view(&state, &staff, &filters).await {
+        Ok(page) => render(&page),
+        Err(e) => error_page(lang, &e),
+    }
+}
+
+async fn submissions_view(
+    state: &AppState,
+    staff: &Staff,
+    filters: &Filters,
+) -> Result<SubmissionsPage, ApiError> {
+    let lang = staff.visitor.lang;
+    let t = lang.texts();
+    let list = filters.list_query()?;
+    let filter = list
+        .filter(state, &staff.officer, RecordKind::Submission)
+        .await?;
+    let scope = staff.officer.scope().clone();
+    let page_filter = filter.clone();
+    let (items, counts, names, areas, forms) = with_store(state, move |s| {
+        let items = s.list_records(&page_filter)?;
+        let seqs: Vec<i64> = items.iter().map(|r| r.seq).collect();
+        Ok((
+            items,
+            s.photo_counts(&seqs)?,
+            Names::load(s, &scope)?,
+            s.areas(&scope)?,
+            s.forms(false)?,
+        ))
+    })
+    .await?;
+    let next = (items.len() == filter.limit as usize)
+        .then(|| {
+            items
+                .last()
+                .map(|r| format!("{}&after={}", filters.query(), r.seq))
+        })
+        .flatten();
+    let rows = items
+        .into_iter()
+        .map(|r| SubmissionRow {
+            uuid: r.uuid,
+            form: format!(
+                "{} ({})",
+                r.form_id.unwrap_or_default(),
+                r.form_version.unwrap_or_default()
+            ),
+            branch: names.area(r.branch_id).to_owned(),
+            commune: names.commune_of(r.branch_id).to_owned(),
+            sender: names.sender(r.device_id).to_owned(),
+            when: lang.time(r.event_at),
+            received: lang.time(r.received_at),
+            state: t.review_state(r.review_state),
+            state_key: crate::model::stored_name(&r.review_state),
+            photos: counts.get(&r.seq).copied().unwrap_or(0),
+        })
+        .collect();
+    let downloads = filters.form.split_once('@').map(|(form, version)| {
+        (
+            format!("/exports/forms/{form}/{version}/submissions"),
+            filters.query(),
+        )
+    });
+    Ok(SubmissionsPage {
+        shell: Shell::signed(
+            lang,
+            staff.officer.account(),
+            &staff.csrf,
+            "submissions",
+            t.submissions_title,
+            "/submissions",
+        ),
+        rows,
+        forms: forms
+            .iter()
+            .map(|f| {
+                let value = format!("{}@{}", f.form_id, f.version);
+                Choice {
+                    selected: value == filters.form,
+                    label: format!("{} ({})", f.title, f.version),
+                    value,
+                }
+            })
+            .collect(),
+        areas: areas
+            .iter()
+            .map(|a| Choice {
+                value: a.id.to_string(),
+                label: area_label(t, a),
+                selected: a.id.to_string() == filters.area,
+            })
+            .collect(),
+        states: STATES
+            .iter()
+            .map(|s| {
+                let value = crate::model::stored_name(s);
+                Choice {
+                    selected: value == filters.state,
+                    label: t.review_state(*s).to_owned(),
+                    value,
+                }
+            })
+            .collect(),
+        from: filters.from.clone(),
+        to: filters.to.clone(),
+        next,
+        downloads,
+        query: filters.query(),
+    })
+}
+
+/// One line of a record's answers.
+pub struct AnswerLine {
+    /// Nesting depth (groups, repeat instances).
+    pub depth: usize,
+    /// The question's (or group's) label.
+    pub label: String,
+    /// The answer as text (empty for a heading).
+    pub value: String,
+    /// A group or repeat instance heading.
+    pub heading: bool,
+    /// The photo's SHA-256, for a photo answer.
+    pub photo: Option<String>,
+    /// A map link, for a GPS answer.
+    pub map: Option<String>,
+}
+
+/// Lays a submission's answers out as the form has them, in one language.
+struct Layout<'a> {
+    form: &'a Form,
+    language: String,
+    lang: Lang,
+    lines: Vec<AnswerLine>,
+}
+
+impl Layout<'_> {
+    fn text(&self, texts: &FormTexts, fallback: &str) -> String {
+        texts
+            .0
+            .get(&self.language)
+            .or_else(|| texts.0.get(""))
+            .or_else(|| texts.0.values().next())
+            .cloned()
+            .unwrap_or_else(|| fallback.to_owned())
+    }
+
+    fn choice(&self, list: &str, name: &str) -> String {
+        self.form
+            .choices
+            .get(list)
+            .and_then(|l| l.choices.iter().find(|c| c.name == name))
+            .map_or_else(|| name.to_owned(), |c| self.text(&c.label, name))
+    }
+
+    fn field(&mut self, field: &Field, value: &Value, depth: usize) {
+        let label = self.text(&field.label, &field.name);
+        let mut line = AnswerLine {
+            depth,
+            label,
+            value: String::new(),
+            heading: false,
+            photo: None,
+            map: None,
+        };
+        match (&field.kind, value) {
+            (FieldKind::Note, _) => return,
+            (FieldKind::SelectOne { list, .. }, Value::String(name)) => {
+                line.value = self.choice(list, name);
+            }
+            (FieldKind::SelectMultiple { list, .. }, Value::Array(names)) => {
+                line.value = names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|n| self.choice(list, n))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            }
+            (FieldKind::Image, Value::String(sha)) => line.photo = Some(sha.clone()),
+            (FieldKind::Geopoint, Value::Object(p)) => {
+                let num = |k: &str| p.get(k).and_then(Value::as_f64);
+                if let (Some(lat), Some(lon)) = (num("latitude"), num("longitude")) {
+                    line.value = match num("accuracy") {
+                        Some(acc) => format!("{lat}, {lon} (± {acc} m)"),
+                        None => format!("{lat}, {lon}"),
+                    };
+                    line.map = Some(format!(
+                        "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+                    ));
+                }
+            }
+            (FieldKind::DateTime, Value::String(text)) => {
+                line.value = chrono::DateTime::parse_from_rfc3339(text).map_or_else(
+                    |_| text.clone(),
+                    |at| self.lang.time(at.with_timezone(&chrono::Utc)),
+                );
+            }
+            (_, Value::String(text)) => line.value = text.clone(),
+            (_, Value::Bool(b)) => line.value = if *b { "✓" } else { "" }.to_owned(),
+            (_, Value::Null) => {}
+            (_, other) => line.value = other.to_string(),
+        }
+        self.lines.push(line);
+    }
+
+    fn nodes(&mut self, nodes: &[Node], data: &Value, depth: usize) {
+        for node in nodes {
+            let Some(value) = data.get(node.name()) else {
+                continue;
+            };
+            match node {
+                Node::Field(field) => self.field(field, value, depth),
+                Node::Group(group) => {
+                    let label = self.text(&group.label, &group.name);
+                    self.heading(label, depth);
+                    self.nodes(&group.children, value, depth + 1);
+                }
+                Node::Repeat(repeat) => {
+                    let label = self.text(&repeat.label, &repeat.name);
+                    for (i, item) in value.as_array().into_iter().flatten().enumerate() {
+                        self.heading(format!("{label} {}", i + 1), depth);
+                        self.nodes(&repeat.children, item, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    fn heading(&mut self, label: String, depth: usize) {
+        self.lines.push(AnswerLine {
+            depth,
+            label,
+            value: String::new(),
+            heading: true,
+            photo: None,
+            map: None,
+        });
+    }
+}
+
+/// A submission's answers as lines, labels in the form language closest to `lang`.
+pub fn answer_lines(form: &Form, data: &Value, lang: Lang) -> Vec<AnswerLine> {
+    let language = form
+        .languages
+        .iter()
+        .find(|l| l.code.as_deref() == Some(lang.code()))
+        .map(|l| l.name.clone())
+        .or_else(|| form.default_language.clone())
+        .unwrap_or_default();
+    let mut layout = Layout {
+        form,
+        language,
+        lang,
+        lines: Vec::new(),
+    };
+    layout.nodes(&form.body, data, 0);
+    layout.lines
+}
+
+/// A review decision as the record page shows it.
+pub struct ReviewLine {
+    /// The state's name.
+    pub state: &'static str,
+    /// The comment.
+    pub comment: String,
+    /// Who.
+    pub by: String,
+    /// When (Vietnam time).
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/record.html")]
+struct RecordPage {
+    shell: Shell,
+    uuid: Uuid,
+    facts: Vec<(&'static str, String)>,
+    lines: Vec<AnswerLine>,
+    photos: Vec<String>,
+    revisions: Vec<(u32, String)>,
+    reviews: Vec<ReviewLine>,
+    states: Vec<Choice>,
+}
+
+/// What the record page is told after a post.
+#[derive(Debug, Default, Deserialize)]
+pub struct AfterPost {
+    reviewed: Option<String>,
+}
+
+/// `GET /records/{uuid}`: one submission in full.
+pub async fn record_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(uuid): Path<Uuid>,
+    Query(after): Query<AfterPost>,
+) -> Response {
+    let lang = staff.visitor.lang;
+    match record_view(&state, &staff, uuid).await {
+        Ok(mut page) => {
+            if after.reviewed.is_some() {
+                page.shell = page.shell.with_notice(lang.texts().review_done);
+            }
+            render(&page)
+        }
+        Err(e) => error_page(lang, &e),
+    }
+}
+
+async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<RecordPage, ApiError> {
+    let lang = staff.visitor.lang;
+    let t = lang.texts();
+    let scope = staff.officer.scope().clone();
+    let found = with_store(state, move |s| {
+        let revisions = s.record_revisions(uuid, &scope)?;
+        let Some(record) = revisions.last().cloned() else {
+            return Ok(None);
+        };
+        let form = match (&record.summary.form_id, &record.summary.form_version) {
+            (Some(id), Some(version)) => s.form_version(id, version)?.map(|(_, json)| json),
+            _ => None,
+        };
+        let photos = s.record_photos(record.summary.seq)?;
+        Ok(Some((
+            record,
+            revisions,
+            form,
+            photos,
+            s.reviews(uuid)?,
+            Names::load(s, &scope)?,
+        )))
+    })
+    .await?;
+    let Some((record, revisions, form, photos, reviews, names)) = found else {
+        return Err(ApiError::NotFound("no such record in your scope".into()));
+    };
+    if record.summary.kind != RecordKind::Submission {
+        return Err(ApiError::NotFound("not a submission".into()));
+    }
+    let form: Option<Form> = form.and_then(|json| serde_json::from_str(&json).ok());
+    let data = record.body.get("data").cloned().unwrap_or(Value::Null);
+    let lines = form
+        .as_ref()
+        .map(|f| answer_lines(f, &data, lang))
+        .unwrap_or_default();
+    let s = &record.summary;
+    let title = form.as_ref().map_or_else(
+        || s.form_id.clone().unwrap_or_default(),
+        |f| f.title.clone(),
+    );
+    let facts = vec![
+        (
+            t.submissions_form,
+            format!("{title} ({})", s.form_version.clone().unwrap_or_default()),
+        ),
+        (t.submissions_branch, names.area(s.branch_id).to_owned()),
+        (
+            t.submissions_commune,
+            names.commune_of(s.branch_id).to_owned(),
+        ),
+        (
+            t.submissions_sender,
+            format!(
+                "{} — {}",
+                names.sender(s.device_id),
+                names.device(s.device_id)
+            ),
+        ),
+        (t.submissions_when, lang.time(s.event_at)),
+        (t.submissions_received, lang.time(s.received_at)),
+        (
+            t.submissions_state,
+            t.review_state(s.review_state).to_owned(),
+        ),
+    ];
+    Ok(RecordPage {
+        shell: Shell::signed(
+            lang,
+            staff.officer.account(),
+            &staff.csrf,
+            "submissions",
+            &title,
+            &format!("/records/{uuid}"),
+        ),
+        uuid,
+        facts,
+        lines,
+        photos: photos.into_iter().map(|p| p.sha256).collect(),
+        revisions: revisions
+            .iter()
+            .map(|r| (r.summary.revision, lang.time(r.summary.received_at)))
+            .collect(),
+        reviews: reviews
+            .into_iter()
+            .map(|r: Review| ReviewLine {
+                state: t.review_state(r.state),
+                comment: r.comment,
+                by: r.by,
+                at: lang.time(r.at),
+            })
+            .collect(),
+        states: STATES[1..]
+            .iter()
+            .map(|st| Choice {
+                value: crate::model::stored_name(st),
+                label: t.review_state(*st).to_owned(),
+                selected: false,
+            })
+            .collect(),
+    })
+}
+
+/// The review form.
+#[derive(Debug, Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// Most characters of a review comment.
+const COMMENT_MAX: usize = 2000;
+
+/// `POST /records/{uuid}/review`: sets the review state with a comment (inside the
+/// officer's scope), then shows the record again.
+pub async fn review(
+    State(state): State<AppState>,
+    Path(uuid): Path<Uuid>,
+    posted: Posted<Staff, ReviewForm>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let lang = staff.visitor.lang;
+    let Some(decision) = crate::model::from_stored_name::<ReviewState>(form.state.trim()) else {
+        return error_page(
+            lang,
+            &ApiError::BadRequest(lang.texts().review_choose.to_owned()),
+        );
+    };
+    if form.comment.chars().count() > COMMENT_MAX {
+        return error_page(lang, &ApiError::TooLarge("comment".into()));
+    }
+    let scope = staff.officer.scope().clone();
+    let account = staff.officer.account().id;
+    let comment = form.comment.trim().to_owned();
+    let found = with_store(&state, move |s| {
+        s.add_review(
+            uuid,
+            &scope,
+            decision,
+            &comment,
+            account,
+            chrono::Utc::now(),
+        )
+    })
+    .await;
+    match found {
+        Ok(true) => {
+            tracing::info!(record = %uuid, state = crate::model::stored_name(&decision), "record reviewed");
+            Redirect::to(&format!("/records/{uuid}?reviewed=1")).into_response()
+        }
+        Ok(false) => error_page(lang, &ApiError::NotFound("record".into())),
+        Err(e) => error_page(lang, &e),
+    }
+}
+
+/// `GET /records/photos/{sha256}`: a photo of a record inside the officer's scope.
+pub async fn record_photo(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(sha256): Path<String>,
+) -> Response {
+    let lang = staff.visitor.lang;
+    match photo(State(state), staff.officer.0.clone(), Path(sha256)).await {
+        Ok(response) => response,
+        Err(e) => error_page(lang, &e),
+    }
+}
+
+/// `GET /exports/forms/{form}/{version}/{file}` (`submissions.csv`, `submissions.xlsx`):
+/// the API's export, for the signed-in officer.
+pub async fn form_download(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((form, version, file)): Path<(String, String, String)>,
+    Query(filters): Query<Filters>,
+    Query(options): Query<ExportQuery>,
+) -> Response {
+    let lang = staff.visitor.lang;
+    let format = match file.as_str() {
+        "submissions.csv" => FileFormat::Csv,
+        "submissions.xlsx" => FileFormat::Xlsx,
+        _ => return error_page(lang, &ApiError::NotFound("export".into())),
+    };
+    let list = match filters.list_query() {
+        Ok(list) => ListQuery {
+            form: None,
+            version: None,
+            ..list
+        },
+        Err(e) => return error_page(lang, &e),
+    };
+    form_export(
+        &state,
+        &staff.officer,
+        (form, version),
+        None,
+        (&list, &options),
+        format,
+    )
+    .await
+    .unwrap_or_else(|e| error_page(lang, &e))
+}
+
+/// `GET /exports/{file}` (`gatherings.csv`, `households.xlsx`, ...): a register, for the
+/// signed-in officer.
+pub async fn register_download(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(file): Path<String>,
+    Query(filters): Query<Filters>,
+    Query(options): Query<ExportQuery>,
+) -> Response {
+    let lang = staff.visitor.lang;
+    let Some((kind, format)) = register_file(&file) else {
+        return error_page(lang, &ApiError::NotFound("export".into()));
+    };
+    let list = match filters.list_query() {
+        Ok(list) => ListQuery {
+            form: None,
+            version: None,
+            ..list
+        },
+        Err(e) => return error_page(lang, &e),
+    };
+    register_export(&state, &staff.officer, kind, (&list, &options), format)
+        .await
+        .unwrap_or_else(|e| error_page(lang, &e))
+}

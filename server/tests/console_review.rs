@@ -1,0 +1,235 @@
+//! The console's submissions pages over HTTP, on both stores: the officer finds what her
+//! commune's phones sent in a paged, filtered table with names (branch, commune, sender)
+//! and review states, opens a record (question and choice labels, repeats, GPS with a
+//! map link), rejects it with a comment through a CSRF-checked post, and downloads the
+//! exports with her cookie; nothing of the other commune is reachable.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::TestServer;
+use common::console::{Browser, Page};
+use common::officework::*;
+use reqwest::StatusCode;
+
+const PAGE_MAX_BYTES: usize = 100 * 1024;
+
+fn ok(page: &Page) -> &Page {
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.len() < PAGE_MAX_BYTES,
+        "{} bytes",
+        page.body.len()
+    );
+    page
+}
+
+/// Links to record pages in a page.
+fn record_links(page: &Page) -> usize {
+    page.body.matches("href=\"/records/").count()
+}
+
+async fn officer_browser(server: &TestServer) -> Browser {
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in(OFFICER, OFFICER_PASSWORD)
+        .await
+        .assert_redirect("/");
+    browser
+}
+
+async fn the_table_shows_names_and_filters(server: TestServer) {
+    let work = officework(&server).await;
+    let mut officer = officer_browser(&server).await;
+    let page = officer.get("/submissions").await;
+    ok(&page);
+    assert_eq!(record_links(&page), work.submissions.len());
+    for name in [BRANCH, COMMUNE, HEAD, "Chưa duyệt"] {
+        assert!(page.body.contains(name), "{name} missing");
+    }
+    assert!(
+        !page.body.contains(OTHER_BRANCH),
+        "another commune's branch is listed"
+    );
+    // A day in Vietnam time: the survey finalized at 18:00 UTC on 31 March is on 1 April.
+    let page = officer
+        .get("/submissions?from=2026-04-01&to=2026-04-02")
+        .await;
+    assert_eq!(record_links(ok(&page)), 1);
+    let page = officer.get("/submissions?state=rejected").await;
+    assert_eq!(record_links(ok(&page)), 0);
+    let page = officer
+        .get(&format!("/submissions?area={}", work.other_commune))
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    // Choosing the form offers its downloads, which work with the session cookie.
+    let page = officer
+        .get(&format!("/submissions?form={FORM_ID}%40{FORM_VERSION}"))
+        .await;
+    let link = format!("/exports/forms/{FORM_ID}/{FORM_VERSION}/submissions.xlsx?");
+    assert!(ok(&page).body.contains(&link), "no download link");
+    let csv = officer
+        .get(&format!(
+            "/exports/forms/{FORM_ID}/{FORM_VERSION}/submissions.csv"
+        ))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.body.trim_start_matches('\u{feff}').lines().count(),
+        work.submissions.len() + 1
+    );
+    let refused = officer
+        .get(&format!(
+            "/exports/forms/{FORM_ID}/{FORM_VERSION}/submissions.csv?area={}",
+            work.other_commune
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let gatherings = officer.get("/exports/gatherings.csv").await;
+    assert_eq!(gatherings.status, StatusCode::OK);
+    assert!(gatherings.body.contains("Lò Văn Páo") && !gatherings.body.contains("Người xã khác"));
+
+    // Paging: 55 more surveys make two pages of 50 and a third.
+    let more: Vec<_> = (0..55)
+        .map(|i| submission(i, 600 + i as i64, None))
+        .collect();
+    push_all(&server, &work.device, &more).await;
+    let mut seen = 0;
+    let mut path = "/submissions".to_owned();
+    for _ in 0..5 {
+        let page = officer.get(&path).await;
+        seen += record_links(ok(&page));
+        let Some(start) = page.body.find("href=\"/submissions?") else {
+            break;
+        };
+        let rest = &page.body[start + 6..];
+        path = rest[..rest.find('"').unwrap()]
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+    }
+    assert_eq!(seen, work.submissions.len() + 55);
+
+    // Nobody without a session.
+    let mut anonymous = Browser::new(&server.base);
+    anonymous
+        .get("/submissions")
+        .await
+        .assert_redirect("/login");
+    anonymous
+        .get("/exports/gatherings.csv")
+        .await
+        .assert_redirect("/login");
+}
+
+async fn a_record_is_read_and_rejected(server: TestServer) {
+    let work = officework(&server).await;
+    let mut officer = officer_browser(&server).await;
+    let first = &work.submissions[0];
+    let page = officer.get(&format!("/records/{}", first.uuid)).await;
+    ok(&page);
+    let s = survey(0);
+    for text in [
+        "Tên chủ hộ",
+        "Nguồn nước",
+        "Tài sản",
+        "Thành viên 1",
+        "Vị trí",
+        BRANCH,
+        COMMUNE,
+        HEAD,
+    ] {
+        assert!(page.body.contains(text), "{text} missing");
+    }
+    let water = WATER.iter().find(|(n, _)| *n == s.water).unwrap().1;
+    assert!(page.body.contains(water), "the choice label is shown");
+    for name in &s.assets {
+        let label = ASSETS.iter().find(|(n, _)| n == name).unwrap().1;
+        assert!(page.body.contains(label), "{label} missing");
+    }
+    assert!(page.body.contains("± 4.5 m") && page.body.contains("openstreetmap.org/?mlat=22.3"));
+    assert!(page.body.contains(&s.members[0].0));
+    // A formula-like answer is text on the page.
+    let page = officer
+        .get(&format!("/records/{}", work.submissions[1].uuid))
+        .await;
+    assert!(
+        ok(&page)
+            .body
+            .contains("=HYPERLINK(&#34;http://x.example&#34;,&#34;bấm&#34;)")
+            || page.body.contains("=HYPERLINK(&quot;")
+    );
+
+    // Reject with a comment: stale form refused, then the real post.
+    let path = format!("/records/{}/review", first.uuid);
+    let forged = officer
+        .post(
+            &path,
+            &[("csrf", "forged"), ("state", "rejected"), ("comment", "x")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let csrf = page.csrf();
+    let bad = officer
+        .post(&path, &[("csrf", &csrf), ("state", "maybe")])
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let done = officer
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("state", "rejected"),
+                ("comment", "thiếu năm sinh"),
+            ],
+        )
+        .await;
+    done.assert_redirect(&format!("/records/{}?reviewed=1", first.uuid));
+    let page = officer
+        .get(&format!("/records/{}?reviewed=1", first.uuid))
+        .await;
+    ok(&page);
+    assert!(page.body.contains("Đã lưu quyết định duyệt."));
+    assert!(page.body.contains("thiếu năm sinh") && page.body.contains("Không nhận"));
+    let (_, detail) = server
+        .get(
+            &format!("/api/v1/office/records/{}", first.uuid),
+            &work.officer,
+        )
+        .await;
+    assert_eq!(detail["record"]["review_state"], "rejected");
+    assert_eq!(detail["reviews"][0]["comment"], "thiếu năm sinh");
+    let page = officer.get("/submissions?state=rejected").await;
+    assert_eq!(record_links(ok(&page)), 1);
+
+    // The other commune's record: not found, not reviewable.
+    let other = work.other[0].uuid;
+    assert_eq!(
+        officer.get(&format!("/records/{other}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let refused = officer
+        .post(
+            &format!("/records/{other}/review"),
+            &[("csrf", &csrf), ("state", "approved")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let (_, detail) = server
+        .get(&format!("/api/v1/office/records/{other}"), &work.admin)
+        .await;
+    assert_eq!(detail["record"]["review_state"], "received");
+    let photo = officer
+        .get(&format!("/records/photos/{}", "a".repeat(64)))
+        .await;
+    assert_eq!(photo.status, StatusCode::NOT_FOUND);
+    let mut anonymous = Browser::new(&server.base);
+    anonymous
+        .get(&format!("/records/{}", first.uuid))
+        .await
+        .assert_redirect("/login");
+}
+
+on_both_stores!(
+    the_table_shows_names_and_filters,
+    a_record_is_read_and_rejected
+);
