@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod console;
+pub mod data_dir;
 pub mod db;
 pub mod error;
 pub mod export;

@@ -48,10 +48,7 @@ pub enum ServerError {
 /// Opens the store the configuration names: PostgreSQL when a URL is given, SQLite in the
 /// data folder otherwise. It blocks: async code opens it through [`Gateway::open`].
 pub fn open_store(config: &Config) -> Result<ServerStore, ServerError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|source| ServerError::Io {
-        context: format!("creating {}", config.data_dir.display()),
-        source,
-    })?;
+    crate::data_dir::prepare(&config.data_dir, config.database_url.is_none())?;
     match &config.database_url {
         Some(url) => {
             let pg: postgres::Config = url

@@ -166,3 +166,36 @@ async fn on_sqlite_an_administrator_can_always_get_back_in() {
 async fn on_postgres_an_administrator_can_always_get_back_in() {
     an_administrator_can_always_get_back_in(Backend::Postgres).await;
 }
+
+/// The data folder holds personal data: a new one is the server's user's alone (0700),
+/// the database and its WAL 0600; one found open to others is reported at start-up.
+#[tokio::test]
+async fn the_data_folder_is_private_and_an_open_one_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("srv").join("branchbook-data");
+    let running = Program::new(data.clone(), None).start();
+    let admin = running
+        .api
+        .login_fresh("admin", &running.one_time_password().unwrap())
+        .await;
+    let (status, _) = running.api.get("/api/v1/office/me", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let mode = |p: std::path::PathBuf| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(data.clone()), 0o700);
+    assert_eq!(mode(data.join("server.sqlite3")), 0o600);
+    assert_eq!(
+        mode(data.join("server.sqlite3-wal")),
+        0o600,
+        "SQLite's own files follow"
+    );
+    let log = running.terminate();
+    assert!(!log.contains("other users"), "{log}");
+
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let log = Program::new(data.clone(), None).start().terminate();
+    assert!(
+        log.contains("can be read by other users") && log.contains("chmod 700"),
+        "{log}"
+    );
+}

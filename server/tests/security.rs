@@ -648,7 +648,66 @@ async fn revoked_devices_codes_and_passwords_fail(server: TestServer) {
     );
 }
 
+/// Every answer, whoever asks and whatever it is (JSON, an error, a refusal before any
+/// handler, a console page, a CSV), is uncacheable, unsniffable, unframeable and runs
+/// nothing if opened in a browser; the console keeps its own content policy.
+async fn every_answer_carries_the_safety_headers(server: TestServer) {
+    let (device, admin) = server.one_device().await;
+    let client = &server.client;
+    let answers = [
+        client
+            .get(server.url("/api/v1/manifest"))
+            .bearer_auth(&device.token)
+            .send()
+            .await
+            .unwrap(),
+        client
+            .get(server.url("/api/v1/office/me"))
+            .send()
+            .await
+            .unwrap(),
+        client
+            .get(server.url("/no/such/thing"))
+            .send()
+            .await
+            .unwrap(),
+        client
+            .get(server.url("/api/v1/office/records/not-a-uuid"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap(),
+        client.get(server.url("/login")).send().await.unwrap(),
+    ];
+    for answer in &answers {
+        let h = answer.headers();
+        let what = format!("{} {:?}", answer.status(), answer.url().path());
+        assert_eq!(h["cache-control"], "no-store", "{what}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+        assert_eq!(h["x-frame-options"], "DENY", "{what}");
+        assert!(h.contains_key("referrer-policy"), "{what}");
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'none'"),
+            "{what}"
+        );
+    }
+    let console = answers[4].headers();
+    assert!(
+        console["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("style-src 'self'"),
+        "the console's own policy stays"
+    );
+    assert_eq!(console["referrer-policy"], "same-origin");
+    assert_eq!(answers[0].headers()["referrer-policy"], "no-referrer");
+}
+
 on_both_stores!(
+    every_answer_carries_the_safety_headers,
     a_device_reaches_only_its_branch,
     a_branch_head_sees_only_her_branch_in_the_office,
     officers_see_their_area_and_nothing_above_or_beside,

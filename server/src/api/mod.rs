@@ -148,7 +148,33 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(json_errors))
         .layer(axum::middleware::from_fn(check_protocol))
         .layer(axum::middleware::from_fn(log_request))
+        .layer(axum::middleware::from_fn(safety_headers))
         .with_state(state)
+}
+
+/// Headers on every answer, API and console alike (a handler or the console may set its
+/// own first): nothing is cached (answers carry personal data), nothing is sniffed into
+/// another type or framed, no address leaks in a Referer, and an answer opened in a
+/// browser (JSON, CSV, a photo) may run nothing.
+async fn safety_headers(request: Request, next: Next) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        ),
+    ] {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// Logs each request: method, route pattern (never the concrete path's ids or the

@@ -72,9 +72,10 @@ pub fn routes() -> Router<AppState> {
         .layer(axum::middleware::from_fn(page_headers))
 }
 
-/// Headers on every console response: no caching of pages (they show personal data),
-/// no framing, no sniffing, and a content policy that allows only this server's own
-/// stylesheet and images (no script at all, no inline style).
+/// The console's own headers: a content policy that allows only this server's own
+/// stylesheet and images (no script at all, no inline style), and Referers kept within
+/// the console. The rest (no caching, framing or sniffing) is the server's for every
+/// answer (`api::safety_headers`).
 async fn page_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -84,17 +85,9 @@ async fn page_headers(request: Request, next: Next) -> Response {
             "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    headers
-        .entry(header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static("no-store"));
     response
 }

@@ -101,7 +101,7 @@ pub struct ServerStore {
 impl ServerStore {
     /// Opens (creating and migrating) the SQLite database `server.sqlite3` in `dir`.
     pub fn open_sqlite(dir: &Path) -> Result<ServerStore, ServerStoreError> {
-        let db = Database::open_sqlite(&dir.join("server.sqlite3"), 8)?;
+        let db = Database::open_sqlite(&dir.join(crate::data_dir::SQLITE_FILE), 8)?;
         let store = ServerStore { db };
         store.migrate()?;
         Ok(store)
