@@ -195,7 +195,7 @@ async fn one_bad_record_never_blocks_the_rest(server: TestServer) {
 }
 
 async fn limits_answer_413_with_a_reason(server: TestServer) {
-    let (device, _) = device_of(&server).await;
+    let (device, admin) = device_of(&server).await;
     let (_, manifest) = server.get("/api/v1/manifest", &device).await;
     assert_eq!(manifest["limits"]["max_batch_records"], 20);
     assert_eq!(manifest["limits"]["max_body_bytes"], 64 * 1024);
@@ -239,6 +239,22 @@ async fn limits_answer_413_with_a_reason(server: TestServer) {
             .iter()
             .all(|r| r.status == RecordStatus::Accepted)
     );
+    // A review comment is what a branch head reads on her phone: 2,000 characters at most.
+    let review = format!("/api/v1/office/records/{}/review", records[0].uuid);
+    for (length, want) in [
+        (2_001, StatusCode::PAYLOAD_TOO_LARGE),
+        (2_000, StatusCode::OK),
+    ] {
+        let comment = "ạ".repeat(length);
+        let (status, answer) = server
+            .post(
+                &review,
+                Some(&admin),
+                &json!({"state": "has_issues", "comment": comment}),
+            )
+            .await;
+        assert_eq!(status, want, "{length}: {answer}");
+    }
 }
 
 async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {

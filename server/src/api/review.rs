@@ -192,6 +192,9 @@ pub struct ReviewRequest {
     comment: String,
 }
 
+/// Most characters of a review comment (what a branch head reads on her phone).
+pub const REVIEW_COMMENT_MAX_CHARS: usize = 2000;
+
 /// `POST /api/v1/office/records/{uuid}/review`: sets the review state with a comment.
 pub async fn set_review(
     State(state): State<AppState>,
@@ -199,6 +202,11 @@ pub async fn set_review(
     Path(uuid): Path<Uuid>,
     JsonIn(request): JsonIn<ReviewRequest>,
 ) -> Result<Response, ApiError> {
+    if request.comment.chars().count() > REVIEW_COMMENT_MAX_CHARS {
+        return Err(ApiError::TooLarge(format!(
+            "a review comment has at most {REVIEW_COMMENT_MAX_CHARS} characters"
+        )));
+    }
     let scope = official.scope().clone();
     let account = official.account().id;
     let at = Utc::now();

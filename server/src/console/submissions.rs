@@ -17,7 +17,7 @@ use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, render};
 use super::texts::{Lang, Texts};
 use crate::api::export::{ExportQuery, FileFormat, form_export, register_export, register_file};
-use crate::api::review::{ListQuery, photo};
+use crate::api::review::{ListQuery, REVIEW_COMMENT_MAX_CHARS, photo};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
@@ -595,9 +595,6 @@ pub struct ReviewForm {
     comment: String,
 }
 
-/// Most characters of a review comment.
-const COMMENT_MAX: usize = 2000;
-
 /// `POST /records/{uuid}/review`: sets the review state with a comment (inside the
 /// officer's scope), then shows the record again.
 pub async fn review(
@@ -613,7 +610,7 @@ pub async fn review(
             &ApiError::BadRequest(lang.texts().review_choose.to_owned()),
         );
     };
-    if form.comment.chars().count() > COMMENT_MAX {
+    if form.comment.chars().count() > REVIEW_COMMENT_MAX_CHARS {
         return error_page(lang, &ApiError::TooLarge("comment".into()));
     }
     let scope = staff.officer.scope().clone();
