@@ -349,3 +349,32 @@ pub fn register_file(file: &str) -> Option<(RegisterKind, FileFormat)> {
     };
     Some((kind, format))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Finding 9 of issue 13: a form id with a quote, a newline or a second `filename=`
+    /// cannot break the Content-Disposition header or name another file.
+    #[test]
+    fn file_names_cannot_break_their_header() {
+        let name = file_name(
+            &["x\"; filename=\"evil.exe\r\nSet-Cookie: a=b", "1/../2"],
+            FileFormat::Csv,
+        );
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+            "{name}"
+        );
+        assert!(name.ends_with(".csv"));
+        assert!(!name.contains('/'));
+        assert!(
+            axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).is_ok()
+        );
+        assert_eq!(
+            file_name(&["hộ_gia_đình", "2025"], FileFormat::Xlsx),
+            "h__gia___nh-2025.xlsx"
+        );
+    }
+}
