@@ -509,7 +509,99 @@ async fn an_oversized_upload_gets_a_page_and_stores_nothing(server: TestServer) 
     );
 }
 
+async fn areas_are_renamed_by_the_administrator_only(server: TestServer) {
+    let admin_token = server.admin().await;
+    let province = server
+        .create_area(&admin_token, None, "province", "Hà Giang")
+        .await;
+    let old = server
+        .create_area(&admin_token, Some(province), "commune", "Xã Phố Cáo")
+        .await;
+    server
+        .create_area(&admin_token, Some(province), "commune", "Xã Sủng Là")
+        .await;
+    let (_, once) = server
+        .create_account(&admin_token, "canbo.phocao", "officer", Some(old))
+        .await;
+    let officer_token = server.login_fresh("canbo.phocao", &once).await;
+    let mut admin = Browser::new(&server.base);
+    admin
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let csrf = admin.csrf().await;
+    let id = old.to_string();
+    // A sibling's name is refused; a new one is taken, NFC.
+    let page = admin
+        .post(
+            "/areas/rename",
+            &[("csrf", &csrf), ("area", &id), ("name", "Xã Sủng Là")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    let page = admin
+        .post(
+            "/areas/rename",
+            &[
+                ("csrf", &csrf),
+                ("area", &id),
+                ("name", " Xã Phố Ca\u{0300}o mới "),
+            ],
+        )
+        .await;
+    assert!(
+        ok(&page)
+            .body
+            .contains("Đã đổi tên địa bàn thành Xã Phố Cào mới."),
+        "{}",
+        page.body
+    );
+    let names: Vec<String> = area_ids(&server, &officer_token)
+        .await
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        ["Xã Phố Cào mới"],
+        "her scope follows the area, not its name"
+    );
+    // Empty, unknown, and not an administrator.
+    let page = admin
+        .post(
+            "/areas/rename",
+            &[("csrf", &csrf), ("area", &id), ("name", "  ")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let path = format!("/api/v1/office/areas/{}/name", Uuid::new_v4());
+    let (status, _) = server
+        .post(&path, Some(&admin_token), &json!({"name": "Xã Khác"}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let path = format!("/api/v1/office/areas/{old}/name");
+    let (status, _) = server
+        .post(&path, Some(&officer_token), &json!({"name": "Xã Của Tôi"}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut officer = Browser::new(&server.base);
+    officer
+        .log_in("canbo.phocao", "canbo.phocao-chosen-password")
+        .await
+        .assert_redirect("/");
+    let ocsrf = officer.csrf().await;
+    let page = officer
+        .post(
+            "/areas/rename",
+            &[("csrf", &ocsrf), ("area", &id), ("name", "Xã Của Tôi")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(!page.body.contains("id=\"rename-area\""), "no form for her");
+}
+
 on_both_stores!(
+    areas_are_renamed_by_the_administrator_only,
     an_officer_works_inside_her_commune_only,
     forms_are_uploaded_checked_and_published_in_the_browser,
     an_oversized_upload_gets_a_page_and_stores_nothing,

@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/office/areas",
             get(office::list_areas).post(office::create_area),
         )
+        .route("/api/v1/office/areas/{id}/name", post(office::rename_area))
         .route(
             "/api/v1/office/accounts",
             get(office::list_accounts).post(office::create_account),

@@ -210,16 +210,54 @@ pub struct NewArea {
 
 /// Adds an area (administrators); a name already used under the same parent is refused.
 pub async fn add_area(state: &AppState, _admin: &Admin, new: NewArea) -> Result<Area, ApiError> {
-    let name = new.name.trim().to_owned();
+    let name = area_name(&new.name)?;
+    with_store(state, move |s| {
+        s.create_area(new.parent_id, new.level, &name)
+    })
+    .await
+}
+
+/// An area's name as typed, trimmed, if it has 1 to [`AREA_NAME_MAX_CHARS`] characters.
+fn area_name(typed: &str) -> Result<String, ApiError> {
+    let name = typed.trim().to_owned();
     if name.is_empty() || name.chars().count() > AREA_NAME_MAX_CHARS {
         return Err(ApiError::BadRequest(format!(
             "an area needs a name of 1 to {AREA_NAME_MAX_CHARS} characters"
         )));
     }
-    with_store(state, move |s| {
-        s.create_area(new.parent_id, new.level, &name)
-    })
-    .await
+    Ok(name)
+}
+
+/// Renames an area (administrators); its place in the tree, and everyone's scope, stay.
+pub async fn rename_area_of(
+    state: &AppState,
+    admin: &Admin,
+    id: Uuid,
+    typed: &str,
+) -> Result<Area, ApiError> {
+    let name = area_name(typed)?;
+    let area = with_store(state, move |s| s.rename_area(id, &name)).await?;
+    tracing::info!(area = %id, by = %admin.0.account().id, "area renamed");
+    Ok(area)
+}
+
+/// A new name for an area.
+#[derive(Debug, Deserialize)]
+pub struct AreaRename {
+    /// The new name (unique under the same parent).
+    pub name: String,
+}
+
+/// `POST /api/v1/office/areas/{id}/name` (administrators).
+pub async fn rename_area(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+    JsonIn(rename): JsonIn<AreaRename>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(
+        &rename_area_of(&state, &admin, id, &rename.name).await?,
+    ))
 }
 
 /// `POST /api/v1/office/areas` (administrators).

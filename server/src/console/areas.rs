@@ -1,5 +1,5 @@
 //! The areas page: the tree an officer looks after (province → commune → branch), and
-//! for the administrator the form that adds an area.
+//! for the administrator the forms that add an area and rename one.
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, message, render_status, required};
-use crate::api::office::{AREA_NAME_MAX_CHARS, NewArea, add_area};
+use crate::api::office::{AREA_NAME_MAX_CHARS, NewArea, add_area, rename_area_of};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::model::{Area, AreaLevel, from_stored_name};
@@ -186,6 +186,54 @@ pub async fn create_area(
     match add_area(&state, &admin, new).await {
         Ok(area) => {
             let notice = t.fill(t.areas_created, "name", &area.name);
+            areas_view(&state, &staff, StatusCode::OK, Ok(notice), "").await
+        }
+        Err(e) => {
+            let status = match e {
+                ApiError::Conflict(_) => StatusCode::CONFLICT,
+                ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            refuse(status, message(t, &e)).await
+        }
+    }
+}
+
+/// The rename-an-area form.
+#[derive(Debug, Deserialize)]
+pub struct RenameAreaForm {
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /areas/rename`: renames an area with the JSON API's own function
+/// (administrators only; a name its siblings use is refused).
+pub async fn rename_area(
+    State(state): State<AppState>,
+    posted: Posted<Staff, RenameAreaForm>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let t = staff.visitor.lang.texts();
+    let refuse = |status, text: String| {
+        let (state, staff) = (&state, &staff);
+        async move { areas_view(state, staff, status, Err(text), "").await }
+    };
+    let admin = match staff.officer.clone().0.admin() {
+        Ok(admin) => admin,
+        Err(_) => return refuse(StatusCode::FORBIDDEN, t.areas_admin_only.to_owned()).await,
+    };
+    let name = match required(t, t.areas_new_name, &form.name, AREA_NAME_MAX_CHARS) {
+        Ok(name) => name,
+        Err(why) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, why).await,
+    };
+    let Ok(id) = Uuid::parse_str(form.area.trim()) else {
+        return error_page(staff.visitor.lang, &ApiError::NotFound("area".into()));
+    };
+    match rename_area_of(&state, &admin, id, &name).await {
+        Ok(area) => {
+            let notice = t.fill(t.areas_renamed, "name", &area.name);
             areas_view(&state, &staff, StatusCode::OK, Ok(notice), "").await
         }
         Err(e) => {

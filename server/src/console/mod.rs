@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/lang/{code}", get(sign_in::switch_language))
         .route("/areas", get(areas::areas_page).post(areas::create_area))
+        .route("/areas/rename", post(areas::rename_area))
         .route(
             "/accounts",
             get(accounts::accounts_page).post(accounts::create_account),

@@ -203,7 +203,12 @@ catalogue! {
     areas_name "areas.name" { vi: "Tên", en: "Name" }
     areas_create "areas.create" { vi: "Thêm", en: "Add" }
     areas_created "areas.created" { vi: "Đã thêm địa bàn {name}.", en: "Added the area {name}." }
-    areas_admin_only "areas.admin_only" { vi: "Chỉ quản trị viên thêm được địa bàn.", en: "Only an administrator adds areas." }
+    areas_admin_only "areas.admin_only" { vi: "Chỉ quản trị viên thêm và đổi tên được địa bàn.", en: "Only an administrator adds and renames areas." }
+    areas_rename "areas.rename" { vi: "Đổi tên địa bàn", en: "Rename an area" }
+    areas_which "areas.which" { vi: "Địa bàn", en: "Area" }
+    areas_new_name "areas.new_name" { vi: "Tên mới", en: "New name" }
+    areas_rename_button "areas.rename_button" { vi: "Đổi tên", en: "Rename" }
+    areas_renamed "areas.renamed" { vi: "Đã đổi tên địa bàn thành {name}.", en: "Renamed the area to {name}." }
     field_required "field.required" { vi: "Xin điền ô “{field}”.", en: "Please fill in “{field}”." }
     field_too_long "field.too_long" { vi: "Ô “{field}” dài quá (tối đa {max} ký tự).", en: "“{field}” is too long (at most {max} characters)." }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{ServerStore, ServerStoreError};
-use crate::db::Row;
+use crate::db::{Conn, Row};
 use crate::model::stored_name;
 use crate::model::{Account, Area, AreaLevel, Role, Scope};
 
@@ -53,6 +53,34 @@ fn account_from_row(row: &Row) -> Result<Account, ServerStoreError> {
     })
 }
 
+/// Refuses `name` when another area than `except` under `parent` (or among the provinces)
+/// already has it: names are how officers tell areas apart.
+fn refuse_taken_name(
+    conn: &mut dyn Conn,
+    parent: Option<Uuid>,
+    name: &str,
+    except: Option<Uuid>,
+) -> Result<(), ServerStoreError> {
+    let siblings = match parent {
+        Some(pid) => conn.query(
+            "SELECT id FROM areas WHERE parent_id = $1 AND name = $2",
+            &[pid.into(), name.into()],
+        )?,
+        None => conn.query(
+            "SELECT id FROM areas WHERE parent_id IS NULL AND name = $1",
+            &[name.into()],
+        )?,
+    };
+    for row in &siblings {
+        if Some(row.uuid(0)?) != except {
+            return Err(ServerStoreError::Exists(format!(
+                "an area named {name} in the same place"
+            )));
+        }
+    }
+    Ok(())
+}
+
 impl ServerStore {
     /// Creates an area under `parent` (none for a province). The child must be of a
     /// deeper level than its parent, and only a province may have no parent.
@@ -86,13 +114,7 @@ impl ServerStore {
                 }
                 _ => {}
             }
-            let taken = match parent {
-                Some(pid) => conn.query_opt("SELECT 1 FROM areas WHERE parent_id = $1 AND name = $2", &[pid.into(), (&name).into()])?,
-                None => conn.query_opt("SELECT 1 FROM areas WHERE parent_id IS NULL AND name = $1", &[(&name).into()])?,
-            };
-            if taken.is_some() {
-                return Err(ServerStoreError::Exists(format!("an area named {name} in the same place")));
-            }
+            refuse_taken_name(conn, parent, &name, None)?;
             let id = Uuid::now_v7();
             let path = format!("{}{id}/", parent_area.as_ref().map_or("/", |p| p.path.as_str()));
             conn.exec(
@@ -100,6 +122,31 @@ impl ServerStore {
                 &[id.into(), parent.into(), stored_name(&level).into(), (&name).into(), (&path).into(), Utc::now().into()],
             )?;
             Ok(Area { id, parent_id: parent, level, name: name.clone(), path })
+        })
+    }
+
+    /// Renames an area (a commune merged or renamed by the province): its place in the
+    /// tree, and so every record's and account's scope, stays. A name its siblings already
+    /// use is refused.
+    pub fn rename_area(&self, id: Uuid, name: &str) -> Result<Area, ServerStoreError> {
+        let name = branchbook_core::text::nfc(name.trim());
+        self.db.write(|conn| {
+            let row = conn
+                .query_opt(
+                    &format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"),
+                    &[id.into()],
+                )?
+                .ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
+            let area = area_from_row(&row)?;
+            refuse_taken_name(conn, area.parent_id, &name, Some(id))?;
+            conn.exec(
+                "UPDATE areas SET name = $1 WHERE id = $2",
+                &[(&name).into(), id.into()],
+            )?;
+            Ok(Area {
+                name: name.clone(),
+                ..area
+            })
         })
     }
 
