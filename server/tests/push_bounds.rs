@@ -32,16 +32,6 @@ fn gzip_bomb(zeros: usize) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-/// A line of `/proc/PID/status` in KiB (`VmRSS`, `VmHWM`).
-fn status_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap()
-}
-
 async fn a_gzip_bomb_of_records_is_refused_within_bounded_memory(backend: Backend) {
     let database_url = match backend {
         Backend::Sqlite => None,
@@ -64,8 +54,7 @@ async fn a_gzip_bomb_of_records_is_refused_within_bounded_memory(backend: Backen
     // 16 million zeros: 32 MiB of JSON in about 32 KiB of gzip.
     let bomb = gzip_bomb(16 * 1024 * 1024);
     assert!(bomb.len() < 40 * 1024, "{} bytes", bomb.len());
-    let pid = running.pid();
-    let before = status_kib(pid, "VmRSS");
+    let before = running.memory_kb("VmRSS");
     let client = reqwest::Client::new();
     for _ in 0..3 {
         let response = client
@@ -80,7 +69,7 @@ async fn a_gzip_bomb_of_records_is_refused_within_bounded_memory(backend: Backen
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(error_of(&body).error, "too_large", "{body}");
     }
-    let peak = status_kib(pid, "VmHWM");
+    let peak = running.memory_kb("VmHWM");
     let growth_mib = peak.saturating_sub(before) as f64 / 1024.0;
     println!(
         "gzip bomb of {} bytes: RSS {before} KiB before, peak {peak} KiB ({growth_mib:.1} MiB growth)",
