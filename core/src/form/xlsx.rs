@@ -1,7 +1,9 @@
 //! .xlsx bytes to a [`Workbook`] of text cells (calamine). Only the sheets a form uses are
-//! read cell by cell; any input, however corrupt, ends in a [`FormError`], never a panic.
+//! read cell by cell; any input, however corrupt, ends in a [`FormError`], never a panic,
+//! and none makes us unpack or hold more than a form needs (64 MiB unpacked in all, a
+//! cell of at most Excel's 32,767 characters).
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx, XlsxError};
 
@@ -23,10 +25,38 @@ const MAX_ROWS: u32 = 200_000;
 const MAX_COLUMNS: u32 = 1_000;
 /// Excel's last serial date (9999-12-31): beyond it a "date" cell is just a number.
 const LAST_EXCEL_DAY: f64 = 2_958_466.0;
+/// Most bytes a workbook may unpack to, all its parts together: a form with every
+/// village of a province is a few MiB; a zip bomb is refused before it is read.
+const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
+/// Excel's own limit on a cell's characters: a longer cell was not written by Excel.
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Refuses a workbook whose parts unpack to more than [`MAX_INFLATED_BYTES`], counted by
+/// unpacking them (the sizes a zip declares can lie) into nothing.
+fn check_inflated_size(bytes: &[u8]) -> Result<(), FormError> {
+    let not_xlsx = |reason: String| FormError::NotXlsx { reason };
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not_xlsx(e.to_string()))?;
+    let mut left = MAX_INFLATED_BYTES;
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(|e| not_xlsx(e.to_string()))?;
+        let unpacked = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
+            .map_err(|e| not_xlsx(e.to_string()))?;
+        if unpacked > left {
+            return Err(not_xlsx(format!(
+                "it unpacks to more than {} MiB; a form is far smaller",
+                MAX_INFLATED_BYTES / (1024 * 1024)
+            )));
+        }
+        left -= unpacked;
+    }
+    Ok(())
+}
 
 /// Reads the workbook's sheets as text. The sheets a form reader looks at (survey,
 /// choices, settings, in any case) are read whole; other sheets are listed with no rows.
 pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
+    check_inflated_size(bytes)?;
     let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| FormError::NotXlsx {
         reason: e.to_string(),
     })?;
@@ -63,6 +93,14 @@ fn read_rows(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Vec<Vec<Strin
         let text = cell_text(&Data::from(cell.get_value().clone()));
         if text.is_empty() {
             continue;
+        }
+        let chars = text.chars().count();
+        if chars > MAX_CELL_CHARS {
+            return Err(sheet_error(format!(
+                "the cell at row {} column {} has {chars} characters; a cell may have at most {MAX_CELL_CHARS} (Excel's own limit)",
+                u64::from(row) + 1,
+                u64::from(col) + 1
+            )));
         }
         if row >= MAX_ROWS || col >= MAX_COLUMNS {
             return Err(sheet_error(format!(
@@ -129,6 +167,65 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(f64::NAN)), "NaN");
         assert_eq!(cell_text(&Data::Int(-3)), "-3");
         assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
+    }
+
+    /// The example household survey with `change` applied to each part's bytes.
+    fn rewritten(change: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+        use std::io::Write;
+        let original = include_bytes!("../../forms/household_survey.xlsx");
+        let mut archive = zip::ZipArchive::new(Cursor::new(&original[..])).unwrap();
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut part = Vec::new();
+            entry.read_to_end(&mut part).unwrap();
+            writer.start_file(name.as_str(), options).unwrap();
+            writer.write_all(&change(&name, part)).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_past_the_bound_is_refused_before_it_is_read() {
+        assert!(workbook_from_xlsx(&rewritten(|_, part| part)).is_ok());
+        // 65 MiB of spaces appended to a part: about 64 KiB packed.
+        let bomb = rewritten(|name, mut part| {
+            if name == "docProps/app.xml" {
+                part.resize(part.len() + 65 * 1024 * 1024, b' ');
+            }
+            part
+        });
+        assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+        match workbook_from_xlsx(&bomb) {
+            Err(FormError::NotXlsx { reason }) => assert!(reason.contains("64 MiB"), "{reason}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_cell_longer_than_excel_allows_is_refused_with_its_place() {
+        let long = "á".repeat(MAX_CELL_CHARS + 1);
+        let crafted = rewritten(|name, part| {
+            if name != "xl/sharedStrings.xml" {
+                return part;
+            }
+            // The first shared string (a survey header) becomes the long text.
+            let xml = String::from_utf8(part).unwrap();
+            let start = xml.find("<t>").or_else(|| xml.find("<t ")).unwrap();
+            let open_end = xml[start..].find('>').unwrap() + start + 1;
+            let close = xml[open_end..].find("</t>").unwrap() + open_end;
+            format!("{}{long}{}", &xml[..open_end], &xml[close..]).into_bytes()
+        });
+        match workbook_from_xlsx(&crafted) {
+            Err(FormError::Sheet { reason, .. }) => {
+                assert!(reason.contains("32768 characters"), "{reason}");
+                assert!(reason.contains("at most 32767"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
