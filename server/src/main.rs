@@ -97,9 +97,10 @@ async fn run(config: Config) -> Result<(), ServerError> {
         "Officer console: open http://{}/ in a browser (first start: log in as admin with the password above).",
         bound.addr
     );
+    let stop = stop_requested();
     println!("Listening on http://{}", bound.addr);
     tracing::info!(addr = %bound.addr, "listening");
-    let served = bound.serve(stop_requested()).await;
+    let served = bound.serve(stop).await;
     store.close().await;
     tracing::info!("stopped");
     served
@@ -107,23 +108,33 @@ async fn run(config: Config) -> Result<(), ServerError> {
 
 /// Completes on Ctrl-C or SIGTERM (what `kill`, systemd and container runtimes send to
 /// stop a service), so either lets requests in flight finish before the server exits.
-async fn stop_requested() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM; stop with Ctrl-C");
-                std::future::pending::<()>().await;
+/// Both signals are taken over here, at once, before the server says it listens: a
+/// SIGTERM sent the moment it is up is a graceful stop too, not the default kill.
+fn stop_requested() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let listen = |kind: SignalKind, name: &'static str| {
+        let registered = signal(kind);
+        async move {
+            match registered {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for {name}");
+                    std::future::pending::<()>().await;
+                }
             }
         }
     };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminate => {}
+    let interrupt = listen(SignalKind::interrupt(), "Ctrl-C");
+    let terminate = listen(SignalKind::terminate(), "SIGTERM");
+    async move {
+        tokio::select! {
+            () = interrupt => {}
+            () = terminate => {}
+        }
+        tracing::info!("stopping: finishing the requests in flight");
     }
-    tracing::info!("stopping: finishing the requests in flight");
 }
 
 /// `reset-password USERNAME`: a new one-time password for the account, on standard output.
