@@ -364,7 +364,7 @@ pub async fn create_account(
 /// The account `account_id` if `official` may manage it (reset its password, rename,
 /// disable it): administrators any account but their own; officers the branch heads of
 /// their area. Anything else is "not found", so ids outside one's area tell nothing.
-async fn manageable_account(
+pub async fn manageable_account(
     state: &AppState,
     official: &Officer,
     account_id: Uuid,

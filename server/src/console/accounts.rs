@@ -17,8 +17,8 @@ use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, message, render_status, required};
 use super::sign_in::NoFields;
 use crate::api::office::{
-    DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, rename_account_of,
-    reset_password_of, set_disabled_of,
+    DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, manageable_account,
+    rename_account_of, reset_password_of, set_disabled_of,
 };
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
@@ -317,21 +317,12 @@ async fn account_view(
     let lang = staff.visitor.lang;
     let t = lang.texts();
     let viewer = staff.officer.account();
-    let found = with_store(state, move |s| s.account(id)).await;
-    let account = match found {
-        Ok(Some(account)) if may_manage(viewer, &account) => account,
-        Ok(_) => return error_page(lang, &ApiError::NotFound("account".into())),
-        Err(e) => return error_page(lang, &e),
+    // The shared rule (and its scope check) decides; anything else is "not found".
+    let account = match manageable_account(state, &staff.officer, id).await {
+        Ok(account) => account,
+        Err(e @ ApiError::Internal(_)) => return error_page(lang, &e),
+        Err(_) => return error_page(lang, &ApiError::NotFound("account".into())),
     };
-    // An officer's view is limited to her area: the shared check answers for it.
-    if staff
-        .officer
-        .scope_for(state, account.area_id)
-        .await
-        .is_err()
-    {
-        return error_page(lang, &ApiError::NotFound("account".into()));
-    }
     let here = format!("/accounts/{id}");
     let mut shell = Shell::signed(
         lang,
