@@ -74,7 +74,6 @@ PROP
 
 platform=$(platform_dir)
 renderer=$(renderer_classpath)
-kotlinc=$(kotlinc_bin)
 jna=$(maven_artifact "net.java.dev.jna:jna:$JNA_VERSION")
 zxing=$(maven_artifact "com.google.zxing:core:$ZXING_VERSION")
 stdlib=$(kotlin_lib kotlin-stdlib.jar)
@@ -84,16 +83,8 @@ classpath="$app_classes:$jna:$zxing:$stdlib:$renderer"
 mapfile -t sources < <(kotlin_files android/app/src/screens/kotlin tests/support/kotlin; echo android/app/src/test/kotlin/org/branchbook/app/presenter/TestApp.kt)
 out="$TOOLS_CACHE/screens"
 classes="$out/classes"
-stamp=$(fingerprint "$KOTLIN_VERSION" "$classpath" "$(cat "$TOOLS_CACHE/android/stamp")" "${sources[@]}")
-if [[ -f $out/stamp && $(cat "$out/stamp") == "$stamp" && -d $classes ]]; then
-    echo "   screens driver unchanged: reusing compiled classes"
-else
-    echo "   kotlinc: ${#sources[@]} files (the screens driver)"
-    rm -rf "$classes" "$out/stamp"
-    mkdir -p "$classes"
-    "$kotlinc" -jvm-target 17 -nowarn -cp "$classpath" -d "$classes" "${sources[@]}"
-    echo "$stamp" >"$out/stamp"
-fi
+compiled=$(kotlin_compile "$out" "$classpath" "$(cat "$TOOLS_CACHE/android/stamp")" -- "${sources[@]}")
+[[ $compiled == reused ]] && echo "   screens driver unchanged: reusing compiled classes"
 
 lib=$(host_library)
 sync_server=$(workspace_binary sync_fixture_server)

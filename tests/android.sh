@@ -18,7 +18,6 @@ manifest=android/app/src/main/AndroidManifest.xml
 generated_kotlin >/dev/null
 mapfile -t sources < <(kotlin_files android/app/src/main/kotlin)
 
-kotlinc=$(kotlinc_bin)
 android_all=$(maven_artifact "org.robolectric:android-all:$ANDROID_ALL_VERSION")
 jna=$(aar_classes "$(maven_artifact "net.java.dev.jna:jna:$JNA_VERSION:aar")")
 zxing=$(maven_artifact "com.google.zxing:core:$ZXING_VERSION")
@@ -26,19 +25,14 @@ classpath="$android_all:$jna:$zxing"
 
 out="$TOOLS_CACHE/android"
 classes="$out/classes"
-stamp=$(fingerprint "$KOTLIN_VERSION" "$classpath" "${sources[@]}" "$manifest")
-if [[ -f $out/stamp && $(cat "$out/stamp") == "$stamp" && -d $classes ]]; then
+compiled=$(kotlin_compile "$out" "$classpath" "$(sha256sum "$manifest")" -no-reflect -- "${sources[@]}")
+if [[ $compiled == reused ]]; then
     echo "   android compile: sources unchanged, already checked ($(elapsed "$started"))"
     exit 0
 fi
 
-echo "   kotlinc: ${#sources[@]} files against android-all $ANDROID_ALL_VERSION"
-rm -rf "$classes" "$out/stamp"
-mkdir -p "$classes"
-"$kotlinc" -no-reflect -jvm-target 17 -nowarn -cp "$classpath" -d "$classes" "${sources[@]}"
-
 # Every component the manifest declares must be a class the app compiled.
-python3 - "$manifest" "$classes" <<'EOF'
+if ! python3 - "$manifest" "$classes" <<'EOF'
 import sys, pathlib, xml.etree.ElementTree as ET
 manifest, classes = sys.argv[1], pathlib.Path(sys.argv[2])
 ns = "{http://schemas.android.com/apk/res/android}"
@@ -56,6 +50,8 @@ for node in [app, *app]:
 if missing:
     sys.exit(f"{manifest}:\n  " + "\n  ".join(missing))
 EOF
-
-echo "$stamp" >"$out/stamp"
+then
+    rm -f "$out/stamp"
+    exit 1
+fi
 echo "   android compile: ${#sources[@]} files compiled, manifest ok ($(elapsed "$started"))"

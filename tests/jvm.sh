@@ -30,7 +30,6 @@ app=android/app/src/main/kotlin
 mapfile -t sources < <(kotlin_files "$app/uniffi" "$app/org/branchbook/app/presenter" tests/kotlin tests/support/kotlin android/app/src/test/kotlin)
 generated_kotlin >/dev/null
 
-kotlinc=$(kotlinc_bin)
 jna=$(maven_artifact "net.java.dev.jna:jna:$JNA_VERSION")
 junit=$(maven_artifact "org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE_VERSION")
 # ZXing core: the enroll screen's QR decoding is plain Kotlin, tested here.
@@ -39,16 +38,8 @@ classpath="$jna:$junit:$zxing:$(kotlin_lib kotlin-test.jar):$(kotlin_lib kotlin-
 
 out="$TOOLS_CACHE/jvm"
 classes="$out/classes"
-stamp=$(fingerprint "$KOTLIN_VERSION" "$classpath" "${sources[@]}")
-if [[ -f $out/stamp && $(cat "$out/stamp") == "$stamp" && -d $classes ]]; then
-    echo "   sources unchanged: reusing compiled classes"
-else
-    echo "   kotlinc: ${#sources[@]} files"
-    rm -rf "$classes" "$out/stamp"
-    mkdir -p "$classes"
-    "$kotlinc" -jvm-target 17 -nowarn -cp "$classpath" -d "$classes" "${sources[@]}"
-    echo "$stamp" >"$out/stamp"
-fi
+compiled=$(kotlin_compile "$out" "$classpath" "" -- "${sources[@]}")
+[[ $compiled == reused ]] && echo "   sources unchanged: reusing compiled classes"
 
 lib=$(host_library)
 sync_server=$(workspace_binary sync_fixture_server)

@@ -183,6 +183,12 @@ pub struct FormVersion {
     pub sha256: String,
     /// Published versions go to phones; drafts do not.
     pub published: bool,
+    /// The area it was published to: only phones of branches in that area's subtree
+    /// receive it. `None`: every phone (or not published yet).
+    pub area_id: Option<Uuid>,
+    /// A retired version is no longer offered for new surveys; drafts already started
+    /// with it can still be finished and are still accepted.
+    pub retired: bool,
     /// When it was uploaded.
     pub created_at: DateTime<Utc>,
 }

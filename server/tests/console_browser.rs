@@ -1,8 +1,8 @@
 //! The console in a real browser (headless Chromium over WebDriver), against the server
 //! started as a program, on SQLite and on PostgreSQL: an administrator's first day, from
-//! the first-start password to a published form, and a commune officer who enrolls a
-//! branch head's phone by its QR code, read back from the page's picture as a phone's
-//! camera would. Screenshots of every step go to `target/browser/<store>/`.
+//! the first-start password to a form published to one commune (a phone of the other
+//! commune does not get it), and a commune officer who enrolls a branch head's phone by
+//! its QR code, read back from the page's picture as a phone's camera would. Screenshots of every step go to `target/browser/<store>/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -123,13 +123,20 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
     change_password(browser, &one_time, ADMIN_PASSWORD);
     shot("03-home");
 
-    // The area tree: a province, two communes, a branch.
+    // The area tree: a province, two communes, a branch in each.
     create_area(browser, None, "Tỉnh", "Lào Cai");
     create_area(browser, Some("Lào Cai"), "Xã", "Bản Phìn");
     create_area(browser, Some("Lào Cai"), "Xã", "Y Tý");
     create_area(browser, Some("Bản Phìn"), "Chi hội", "Thôn Lao Chải");
+    create_area(browser, Some("Y Tý"), "Chi hội", "Thôn Sín Chải");
     let tree = browser.text("#area-tree");
-    for name in ["Lào Cai", "Bản Phìn", "Y Tý", "Thôn Lao Chải"] {
+    for name in [
+        "Lào Cai",
+        "Bản Phìn",
+        "Y Tý",
+        "Thôn Lao Chải",
+        "Thôn Sín Chải",
+    ] {
         assert!(tree.contains(name), "{tree}");
     }
     // A second "Bản Phìn" under the same province is refused, with a message.
@@ -152,6 +159,13 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
         "Thào Thị Dợ",
         "Chi hội trưởng",
         "Thôn Lao Chải",
+    );
+    create_account(
+        browser,
+        "chihoi.sinchai",
+        "Lý Thị Sử",
+        "Chi hội trưởng",
+        "Thôn Sín Chải",
     );
     create_account(
         browser,
@@ -190,14 +204,27 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
     std::fs::write(&xlsx, &form.upload).unwrap();
     browser.attach("#upload-form input[type=file]", &xlsx);
     browser.click("#upload-form button[type=submit]");
+    // Published to Bản Phìn only.
     let row = format!("#forms tr[data-form='{}']", form.form_id);
-    browser.click(&format!("{row} button[type=submit]"));
+    browser.choose(
+        &format!("{row} form.publish select[name=area]"),
+        "Lào Cai › Bản Phìn",
+    );
+    browser.click(&format!("{row} form.publish button[type=submit]"));
+    let published = browser.text(&row);
     assert!(
-        browser.text(&row).contains("Đã phát hành"),
-        "{}",
-        browser.text(&row)
+        published.contains("Đã phát hành") && published.contains("Lào Cai › Bản Phìn"),
+        "{published}"
     );
     shot("07-form-published");
+    // Sử's phone, in Y Tý, is enrolled by the administrator.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    browser.click("a[href='/phones']");
+    browser.choose("#issue-code select[name=account]", "Lý Thị Sử");
+    browser.click("#issue-code button[type=submit]");
+    let (status, body) = runtime.block_on(server.api.enroll(&browser.text("#code")));
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let other_commune = body["token"].as_str().unwrap().to_owned();
     sign_out(browser);
 
     // The officer signs in, changes her password and sees only her commune.
@@ -228,7 +255,6 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
     let qr: EnrollmentQr = serde_json::from_str(&payload).unwrap();
     assert_eq!(qr.code, code);
     assert_eq!(qr.server, base);
-    let runtime = tokio::runtime::Runtime::new().unwrap();
     let (status, body) = runtime.block_on(server.api.enroll(&qr.code));
     assert_eq!(status, StatusCode::OK, "{body}");
     browser.click("a[href='/phones']");
@@ -247,18 +273,21 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
     assert!(browser.all("#one-time-password").is_empty(), "shown once");
     shot("10-password-reset");
 
-    // Dợ's phone is lost: her officer disables her account, and the phone is refused.
+    // The form reaches Dợ's phone in Bản Phìn, not Sử's in Y Tý.
     let phone = body["token"].as_str().unwrap().to_owned();
-    let manifest = |token: &str| {
-        runtime
-            .block_on(server.api.get("/api/v1/manifest", token))
-            .0
+    let manifest = |token: &str| runtime.block_on(server.api.get("/api/v1/manifest", token));
+    let forms_of = |token: &str| {
+        let (status, body) = manifest(token);
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["forms"].as_array().unwrap().len()
     };
-    assert_eq!(manifest(&phone), StatusCode::OK);
+    assert_eq!((forms_of(&phone), forms_of(&other_commune)), (1, 0));
+
+    // Dợ's phone is lost: her officer disables her account, and the phone is refused.
     browser.click("#accounts tr[data-username='chihoi.laochai'] button[name=disable]");
     let row = browser.text("#accounts tr[data-username='chihoi.laochai']");
     assert!(row.contains("Đã khóa"), "{row}");
-    assert_eq!(manifest(&phone), StatusCode::UNAUTHORIZED);
+    assert_eq!(manifest(&phone).0, StatusCode::UNAUTHORIZED);
     shot("11-account-disabled");
 
     // Every page reads without sideways scrolling on the office laptop and on a phone.

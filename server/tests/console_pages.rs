@@ -482,6 +482,38 @@ async fn forms_are_uploaded_checked_and_published_in_the_browser(server: TestSer
         .get("/api/v1/office/forms", login["token"].as_str().unwrap())
         .await;
     assert_eq!(forms[0]["published"], true);
+
+    // Retired from the page (a forged post changes nothing), then published again to
+    // one area only; an unknown area is refused with a page.
+    let retire = format!("/forms/{}/{}/retire", form.form_id, form.version);
+    assert_eq!(
+        admin.post(&retire, &[("csrf", "forged")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let page = admin.post(&retire, &[("csrf", &csrf)]).await;
+    assert!(ok(&page).body.contains("Đã ngừng dùng"), "{}", page.body);
+    assert!(page.body.contains("Phát hành lại"), "offered again");
+    let unknown = admin
+        .post(
+            &path,
+            &[("csrf", &csrf), ("area", &uuid::Uuid::new_v4().to_string())],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    let (_, login) = server.login("admin", "admin-new-password").await;
+    let token = login["token"].as_str().unwrap().to_owned();
+    let province = server
+        .create_area(&token, None, "province", "Hà Giang")
+        .await;
+    let page = admin
+        .post(&path, &[("csrf", &csrf), ("area", &province.to_string())])
+        .await;
+    assert!(ok(&page).body.contains("Hà Giang"), "{}", page.body);
+    let (_, forms) = server.get("/api/v1/office/forms", &token).await;
+    assert_eq!(
+        (forms[0]["retired"].as_bool(), forms[0]["area_id"].as_str()),
+        (Some(false), Some(province.to_string().as_str()))
+    );
 }
 
 /// A body over the server's limit gets a clear page, and nothing is stored.

@@ -133,6 +133,42 @@ fingerprint() {
     } | sha256sum | cut -d' ' -f1
 }
 
+# Compiles Kotlin into OUT/classes unless OUT/stamp says these sources, this classpath and
+# these flags were compiled already; prints "compiled" or "reused".
+#   kotlin_compile OUT CLASSPATH STAMP_EXTRA FLAG... -- SOURCE...
+# Warnings are errors in our own code. Only the generated bindings (uniffi's Kotlin,
+# under /uniffi/) may warn: that code is not ours to change.
+kotlin_compile() {
+    local out=$1 classpath=$2 extra=$3
+    shift 3
+    local -a flags=()
+    while [[ $1 != -- ]]; do flags+=("$1"); shift; done
+    shift
+    local classes="$out/classes" stamp
+    stamp=$(fingerprint "$KOTLIN_VERSION" "$classpath" "$extra" "${flags[@]}" "$@")
+    if [[ -f $out/stamp && $(cat "$out/stamp") == "$stamp" && -d $classes ]]; then
+        echo reused
+        return 0
+    fi
+    echo "   kotlinc: $# files" >&2
+    rm -rf "$classes" "$out/stamp"
+    mkdir -p "$classes"
+    local log="$out/kotlinc.log"
+    if ! "$(kotlinc_bin)" -jvm-target 17 "${flags[@]}" -cp "$classpath" -d "$classes" "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        return 1
+    fi
+    local ours
+    ours=$(grep -E '^[^ ]+\.kt:[0-9]+:[0-9]+: warning:' "$log" | grep -v '/uniffi/' || true)
+    if [[ -n $ours ]]; then
+        echo "Kotlin warnings in our code (warnings are errors here):" >&2
+        echo "$ours" >&2
+        return 1
+    fi
+    echo "$stamp" >"$out/stamp"
+    echo compiled
+}
+
 # Seconds since the epoch with a fraction, for the stage timings.
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }

@@ -46,11 +46,14 @@ fn summary(info: FormInfo, form: &CompiledForm) -> FormSummary {
 #[uniffi::export]
 impl Branchbook {
     /// The forms on the phone, by id, newest version first; with `latest_only`, one
-    /// entry per form (its newest version), as the "start a survey" list wants.
+    /// entry per form (its newest version the server still offers: retired versions
+    /// are left out), as the "start a survey" list wants.
     pub fn list_forms(&self, latest_only: bool) -> Result<Vec<FormSummary>, BranchbookError> {
         let mut out: Vec<FormSummary> = Vec::new();
         for info in self.store.forms()? {
-            if latest_only && out.last().is_some_and(|f| f.form_id == info.form_id) {
+            if latest_only
+                && (info.retired || out.last().is_some_and(|f| f.form_id == info.form_id))
+            {
                 continue;
             }
             let compiled = self.store.compiled_form(&info.form_id, &info.version)?;
@@ -59,24 +62,14 @@ impl Branchbook {
         Ok(out)
     }
 
-    /// Form `form_id` at `version`, or its newest version when `version` is `None`.
+    /// Form `form_id` at `version`, or its newest offered (not retired) version when
+    /// `version` is `None`.
     pub fn form(
         &self,
         form_id: String,
         version: Option<String>,
     ) -> Result<FormSummary, BranchbookError> {
-        let info = self
-            .store
-            .forms()?
-            .into_iter()
-            .find(|f| f.form_id == form_id && version.as_ref().is_none_or(|v| *v == f.version))
-            .ok_or_else(|| BranchbookError::NotFound {
-                what: "form".into(),
-                id: match &version {
-                    Some(v) => format!("{form_id} version {v}"),
-                    None => form_id.clone(),
-                },
-            })?;
+        let info = self.form_info(&form_id, version.as_deref())?;
         let compiled = self.store.compiled_form(&info.form_id, &info.version)?;
         Ok(summary(info, &compiled))
     }
@@ -111,6 +104,25 @@ impl Branchbook {
 }
 
 impl Branchbook {
+    /// The stored version `version` of `form_id`, or its newest offered one.
+    pub(crate) fn form_info(
+        &self,
+        form_id: &str,
+        version: Option<&str>,
+    ) -> Result<FormInfo, BranchbookError> {
+        self.store
+            .forms()?
+            .into_iter()
+            .find(|f| f.form_id == form_id && version.map_or(!f.retired, |v| v == f.version))
+            .ok_or_else(|| BranchbookError::NotFound {
+                what: "form".into(),
+                id: match version {
+                    Some(v) => format!("{form_id} version {v}"),
+                    None => form_id.to_owned(),
+                },
+            })
+    }
+
     /// Stores a checked form as its canonical JSON (whose hash identifies the version).
     fn add_compiled(&self, compiled: &CompiledForm) -> Result<FormSummary, BranchbookError> {
         let info = self.store.add_form(&compiled.form().to_json(), None)?;

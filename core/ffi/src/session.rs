@@ -73,10 +73,11 @@ pub enum FinalizeOutcome {
 
 #[uniffi::export]
 impl Branchbook {
-    /// Starts a new survey with form `form_id` (at `version`, or its newest version),
-    /// optionally as a visit to household `household_id`, with labels in `language` (a
-    /// name like "Tiếng Việt (vi)", its code "vi", or `None` for the form's default).
-    /// The draft is saved at once.
+    /// Starts a new survey with form `form_id` (at `version`, or its newest offered
+    /// version), optionally as a visit to household `household_id`, with labels in
+    /// `language` (a name like "Tiếng Việt (vi)", its code "vi", or `None` for the form's
+    /// default). The draft is saved at once. A version the server retired starts no new
+    /// survey ([`BranchbookError::WrongState`]); its drafts go on.
     pub fn start_survey(
         &self,
         form_id: String,
@@ -84,7 +85,15 @@ impl Branchbook {
         household_id: Option<Uuid>,
         language: Option<String>,
     ) -> Result<Arc<SurveySession>, BranchbookError> {
-        let form = self.form(form_id, version)?;
+        let form = self.form_info(&form_id, version.as_deref())?;
+        if form.retired {
+            return Err(BranchbookError::WrongState {
+                reason: format!(
+                    "form {} version {} is retired: it starts no new survey",
+                    form.form_id, form.version
+                ),
+            });
+        }
         let options = self.session_options(language)?;
         let (info, session) =
             self.store

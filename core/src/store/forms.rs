@@ -27,7 +27,12 @@ pub struct FormInfo {
     pub sha256: String,
     /// When this phone got it.
     pub added_at: DateTime<Utc>,
+    /// The server no longer lists it for this phone: not offered for new surveys (drafts
+    /// started with it are finished and sent as before).
+    pub retired: bool,
 }
+
+const INFO_COLUMNS: &str = "form_id, version, title, sha256, added_at, retired";
 
 fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<FormInfo> {
     Ok(FormInfo {
@@ -36,6 +41,7 @@ fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<FormInfo> {
         title: r.get(2)?,
         sha256: r.get(3)?,
         added_at: r.get::<_, Millis>(4)?.0,
+        retired: r.get(5)?,
     })
 }
 
@@ -89,7 +95,7 @@ impl Store {
         compile(form.clone())?;
         self.write(|tx| {
             let existing: Option<FormInfo> = tx
-                .prepare_cached("SELECT form_id, version, title, sha256, added_at FROM forms WHERE form_id = ?1 AND version = ?2")?
+                .prepare_cached(&format!("SELECT {INFO_COLUMNS} FROM forms WHERE form_id = ?1 AND version = ?2"))?
                 .query_row((&form.id, &form.version), info)
                 .optional()?;
             if let Some(existing) = existing {
@@ -103,21 +109,41 @@ impl Store {
             }
             let added_at = columns::now();
             tx.prepare_cached(
-                "INSERT INTO forms (form_id, version, title, json, sha256, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO forms (form_id, version, title, json, sha256, added_at, local) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute((&form.id, &form.version, &form.title, json, &sha256, Millis(added_at)))?;
-            Ok(FormInfo { form_id: form.id, version: form.version, title: form.title, sha256, added_at })
+            .execute((&form.id, &form.version, &form.title, json, &sha256, Millis(added_at), expected_sha256.is_none()))?;
+            Ok(FormInfo { form_id: form.id, version: form.version, title: form.title, sha256, added_at, retired: false })
         })
     }
 
     /// Every stored form version, by id then newest first.
     pub fn forms(&self) -> Result<Vec<FormInfo>, StoreError> {
         self.read(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "SELECT form_id, version, title, sha256, added_at FROM forms ORDER BY form_id, added_at DESC, version DESC",
-            )?;
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {INFO_COLUMNS} FROM forms ORDER BY form_id, added_at DESC, version DESC"
+            ))?;
             let rows = stmt.query_map([], info)?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Offers for new surveys exactly the versions the server lists for this phone
+    /// (`(form_id, version)` pairs of its manifest): every other version it sent is
+    /// retired, a listed one offered again. Forms imported from a file are left alone.
+    pub fn offer_only(&self, listed: &[(String, String)]) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let held: Vec<(String, String)> = tx
+                .prepare_cached("SELECT form_id, version FROM forms WHERE local = 0")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let mut update = tx.prepare_cached(
+                "UPDATE forms SET retired = ?3 WHERE form_id = ?1 AND version = ?2",
+            )?;
+            for (form_id, version) in held {
+                let retired = !listed.iter().any(|(f, v)| *f == form_id && *v == version);
+                update.execute((&form_id, &version, retired))?;
+            }
+            Ok(())
         })
     }
 

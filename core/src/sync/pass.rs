@@ -195,6 +195,12 @@ impl Pass<'_> {
                 )),
             }
         }
+        let listed: Vec<(String, String)> = manifest
+            .forms
+            .into_iter()
+            .map(|f| (f.form_id, f.version))
+            .collect();
+        self.store.offer_only(&listed)?;
         self.progress
             .report(SyncPhase::PullingForms, (total, total), (0, 0), None);
         Ok(manifest.limits)

@@ -80,7 +80,8 @@ pub async fn enroll(
     }))
 }
 
-/// `GET /api/v1/manifest`: the published forms and the limits.
+/// `GET /api/v1/manifest`: the forms this phone should offer (published to its branch's
+/// area or to every phone, not retired) and the limits.
 pub async fn manifest(
     State(state): State<AppState>,
     device: DeviceCtx,
@@ -89,7 +90,7 @@ pub async fn manifest(
     let limits = state.config.limits();
     let manifest = with_store(&state, move |s| {
         let forms = s
-            .forms(true)?
+            .forms_for_branch(&branch)?
             .into_iter()
             .map(|f| FormRef {
                 form_id: f.form_id,
@@ -108,18 +109,29 @@ pub async fn manifest(
     Ok(ok_json(&manifest))
 }
 
-/// `GET /api/v1/forms/{form_id}/{version}`: a published version's canonical JSON.
+/// `GET /api/v1/forms/{form_id}/{version}`: the canonical JSON of a version published to
+/// this phone's branch (a phone outside the area it was published to never gets it).
 pub async fn form_json(
     State(state): State<AppState>,
-    _device: DeviceCtx,
+    device: DeviceCtx,
     Path((form_id, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let found = with_store(&state, move |s| s.form_version(&form_id, &version)).await?;
+    let branch_path = device.branch.path;
+    let found = with_store(&state, move |s| {
+        let Some((meta, json)) = s.form_version(&form_id, &version)? else {
+            return Ok(None);
+        };
+        let area_path = match meta.area_id {
+            Some(area) => s.area(area)?.map(|a| a.path),
+            None => Some(String::new()),
+        };
+        let reaches_branch = area_path.is_some_and(|p| branch_path.starts_with(&p));
+        Ok((meta.published && reaches_branch).then_some(json))
+    })
+    .await?;
     match found {
-        Some((meta, json)) if meta.published => {
-            Ok(([(CONTENT_TYPE, "application/json")], json).into_response())
-        }
-        _ => Err(ApiError::NotFound("no such published form version".into())),
+        Some(json) => Ok(([(CONTENT_TYPE, "application/json")], json).into_response()),
+        None => Err(ApiError::NotFound("no such published form version".into())),
     }
 }
 

@@ -123,6 +123,10 @@ pub fn router(state: AppState) -> Router {
             post(office::publish_form),
         )
         .route(
+            "/api/v1/office/forms/{form_id}/{version}/retire",
+            post(office::retire_form),
+        )
+        .route(
             "/api/v1/office/forms/{form_id}/{version}/submissions.csv",
             get(export::submissions_csv),
         )

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    Admin, AppState, Client, JsonIn, Officer, Official, Session, ok_json, read_body, with_store,
+    Admin, AppState, Client, JsonIn, Officer, Official, Session, ok_json, parse_json, read_body,
+    with_store,
 };
 use crate::error::ApiError;
 use crate::form_catalog::check_upload;
@@ -749,6 +750,8 @@ pub async fn add_form_version(
         title: checked.form.title.clone(),
         sha256: checked.sha256.clone(),
         published: false,
+        area_id: None,
+        retired: false,
         created_at: Utc::now(),
     };
     let stored = version.clone();
@@ -779,31 +782,94 @@ pub async fn upload_form(
     Ok(ok_json(&add_form_version(&state, &admin, bytes).await?))
 }
 
-/// Publishes a stored form version (administrators): phones receive it from now on.
+/// Where a version is published: an area's subtree, or every phone.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PublishRequest {
+    /// The area whose branches' phones receive it; absent: every phone.
+    #[serde(default)]
+    pub area: Option<Uuid>,
+}
+
+/// Publishes a stored form version (administrators) to the phones of an area's subtree
+/// (or to every phone): they receive it from their next sync, and no other phone does.
 pub async fn publish(
     state: &AppState,
     _admin: &Admin,
     form_id: String,
     version: String,
+    to: PublishRequest,
 ) -> Result<FormVersion, ApiError> {
     let found = with_store(state, move |s| {
-        if s.publish_form(&form_id, &version)? {
-            s.form_version(&form_id, &version)
-        } else {
-            Ok(None)
+        if let Some(area) = to.area
+            && s.area(area)?.is_none()
+        {
+            return Ok(Err(ApiError::NotFound("no such area".into())));
         }
+        Ok(if s.publish_form(&form_id, &version, to.area)? {
+            s.form_version(&form_id, &version)?
+                .ok_or_else(form_not_found)
+        } else {
+            Err(form_not_found())
+        })
     })
-    .await?;
-    let (meta, _) = found.ok_or_else(|| ApiError::NotFound("no such form version".into()))?;
-    tracing::info!(form = %meta.form_id, version = %meta.version, "form published");
+    .await??;
+    let (meta, _) = found;
+    tracing::info!(form = %meta.form_id, version = %meta.version, area = ?meta.area_id, "form published");
     Ok(meta)
 }
 
-/// `POST /api/v1/office/forms/{form_id}/{version}/publish`: phones receive it from now on.
+/// Retires a published version (administrators): phones stop offering it for new
+/// surveys at their next sync; drafts started with it are still accepted.
+pub async fn retire(
+    state: &AppState,
+    _admin: &Admin,
+    form_id: String,
+    version: String,
+) -> Result<FormVersion, ApiError> {
+    let (meta, _) = with_store(state, move |s| {
+        Ok(if s.retire_form(&form_id, &version)? {
+            s.form_version(&form_id, &version)?
+                .ok_or_else(form_not_found)
+        } else {
+            Err(form_not_found())
+        })
+    })
+    .await??;
+    tracing::info!(form = %meta.form_id, version = %meta.version, "form retired");
+    Ok(meta)
+}
+
+fn form_not_found() -> ApiError {
+    ApiError::NotFound("no such published form version".into())
+}
+
+/// `POST /api/v1/office/forms/{form_id}/{version}/publish`, optionally with
+/// `{"area": id}`: the phones of that area's subtree (or every phone) receive it from
+/// their next sync.
 pub async fn publish_form(
     State(state): State<AppState>,
     admin: Admin,
     Path((form_id, version)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
-    Ok(ok_json(&publish(&state, &admin, form_id, version).await?))
+    let bytes = read_body(&headers, body, state.config.max_body_bytes).await?;
+    let to = if bytes.iter().all(u8::is_ascii_whitespace) {
+        PublishRequest::default()
+    } else {
+        parse_json(&bytes)?
+    };
+    Ok(ok_json(
+        &publish(&state, &admin, form_id, version, to).await?,
+    ))
+}
+
+/// `POST /api/v1/office/forms/{form_id}/{version}/retire`: phones stop offering it for
+/// new surveys.
+pub async fn retire_form(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path((form_id, version)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(&retire(&state, &admin, form_id, version).await?))
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::areas::{AreaRow, tree};
 use super::session::{Posted, Staff};
-use super::shell::{Shell, error_page, message, render_status, required};
+use super::shell::{Shell, error_page, message, refusal_status, render_status, required};
 use super::sign_in::NoFields;
 use crate::api::office::{
     DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, manageable_account,
@@ -161,15 +161,6 @@ fn refused(status: StatusCode, error: String) -> Outcome {
     }
 }
 
-fn status_of(e: &ApiError) -> StatusCode {
-    match e {
-        ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-        ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-        ApiError::Conflict(_) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    }
-}
-
 /// `POST /accounts`: creates an account with the JSON API's own function and rules.
 pub async fn create_account(
     State(state): State<AppState>,
@@ -229,7 +220,7 @@ pub async fn create_account(
             }),
             ..Outcome::default()
         },
-        Err(e) => refused(status_of(&e), message(t, &e)),
+        Err(e) => refused(refusal_status(&e), message(t, &e)),
     };
     accounts_view(&state, &staff, outcome).await
 }
@@ -252,7 +243,7 @@ pub async fn reset_password(
             }),
             ..Outcome::default()
         },
-        Err(e) => refused(status_of(&e), message(t, &e)),
+        Err(e) => refused(refusal_status(&e), message(t, &e)),
     };
     accounts_view(&state, &staff, outcome).await
 }
@@ -274,7 +265,7 @@ async fn set_disabled(state: AppState, id: Uuid, staff: Staff, disabled: bool) -
             )),
             ..Outcome::default()
         },
-        Err(e) => refused(status_of(&e), message(t, &e)),
+        Err(e) => refused(refusal_status(&e), message(t, &e)),
     };
     accounts_view(&state, &staff, outcome).await
 }
@@ -395,7 +386,7 @@ pub async fn rename(
             accounts_view(&state, &staff, outcome).await
         }
         Err(e) => {
-            let status = (status_of(&e), message(t, &e));
+            let status = (refusal_status(&e), message(t, &e));
             account_view(&state, &staff, id, Some(form.display_name), Some(status)).await
         }
     }

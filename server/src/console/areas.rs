@@ -11,7 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::session::{Posted, Staff};
-use super::shell::{Shell, error_page, message, render_status, required};
+use super::shell::{Shell, error_page, message, refusal_status, render_status, required};
 use crate::api::office::{AREA_NAME_MAX_CHARS, NewArea, add_area, rename_area_of};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
@@ -188,14 +188,7 @@ pub async fn create_area(
             let notice = t.fill(t.areas_created, "name", &area.name);
             areas_view(&state, &staff, StatusCode::OK, Ok(notice), "").await
         }
-        Err(e) => {
-            let status = match e {
-                ApiError::Conflict(_) => StatusCode::CONFLICT,
-                ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            refuse(status, message(t, &e)).await
-        }
+        Err(e) => refuse(refusal_status(&e), message(t, &e)).await,
     }
 }
 
@@ -236,13 +229,6 @@ pub async fn rename_area(
             let notice = t.fill(t.areas_renamed, "name", &area.name);
             areas_view(&state, &staff, StatusCode::OK, Ok(notice), "").await
         }
-        Err(e) => {
-            let status = match e {
-                ApiError::Conflict(_) => StatusCode::CONFLICT,
-                ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            refuse(status, message(t, &e)).await
-        }
+        Err(e) => refuse(refusal_status(&e), message(t, &e)).await,
     }
 }

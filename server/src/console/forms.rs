@@ -1,6 +1,7 @@
 //! The forms page: every stored form version, uploading an XLSForm (.xlsx) through a
-//! file picker (the core's checker's problems shown by sheet, row and column), and
-//! publishing a draft. Uploading and publishing are the administrator's, as in the API.
+//! file picker (the core's checker's problems shown by sheet, row and column),
+//! publishing a draft to every phone or to an area's subtree, and retiring a version.
+//! Uploading, publishing and retiring are the administrator's, as in the API.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -9,12 +10,13 @@ use axum::response::Response;
 use branchbook_core::form::Problem;
 
 use super::session::{Posted, Staff, Uploaded};
-use super::shell::{Shell, error_page, message, render_status};
+use super::shell::{Shell, error_page, message, refusal_status, render_status};
 use super::sign_in::NoFields;
-use crate::api::office::{add_form_version, publish};
+use super::texts::Texts;
+use crate::api::office::{PublishRequest, add_form_version, publish, retire};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
-use crate::model::{FormVersion, Role};
+use crate::model::{Area, FormVersion, Role, Scope};
 
 /// One stored form version as the table shows it.
 pub struct FormRow {
@@ -22,6 +24,8 @@ pub struct FormRow {
     pub form: FormVersion,
     /// When it was uploaded (Vietnam time).
     pub uploaded: String,
+    /// The area it was published to, by name (`None`: every phone).
+    pub sent_to: Option<String>,
 }
 
 #[derive(Template)]
@@ -31,6 +35,43 @@ struct FormsPage {
     rows: Vec<FormRow>,
     admin: bool,
     problems: Vec<Problem>,
+    /// The areas a version can be published to (administrators only).
+    areas: Vec<AreaChoice>,
+}
+
+/// An area in the publish list, named with the areas above it ("Lào Cai › Bản Hồ"):
+/// two communes of one name in different provinces stay apart.
+struct AreaChoice {
+    id: uuid::Uuid,
+    label: String,
+}
+
+/// Every area named with its path, from the top down.
+fn area_choices(areas: &[Area]) -> Vec<AreaChoice> {
+    let names: std::collections::HashMap<String, &str> = areas
+        .iter()
+        .map(|a| (a.id.to_string(), a.name.as_str()))
+        .collect();
+    let name_of = |id: &str| names.get(id).copied();
+    areas
+        .iter()
+        .map(|area| AreaChoice {
+            id: area.id,
+            label: area
+                .path
+                .split('/')
+                .filter_map(name_of)
+                .collect::<Vec<_>>()
+                .join(" › "),
+        })
+        .collect()
+}
+
+/// The publish form: which area's phones get the version (empty: every phone).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PublishForm {
+    #[serde(default)]
+    area: String,
 }
 
 async fn forms_view(
@@ -42,17 +83,24 @@ async fn forms_view(
 ) -> Response {
     let lang = staff.visitor.lang;
     let t = lang.texts();
-    let forms = match with_store(state, |s| s.forms(false)).await {
-        Ok(forms) => forms,
-        Err(e) => return error_page(lang, &e),
-    };
+    let (forms, areas) =
+        match with_store(state, |s| Ok((s.forms(false)?, s.areas(&Scope::All)?))).await {
+            Ok(found) => found,
+            Err(e) => return error_page(lang, &e),
+        };
+    let choices = area_choices(&areas);
     let rows = forms
         .into_iter()
         .map(|form| FormRow {
             uploaded: lang.time(form.created_at),
+            sent_to: form
+                .area_id
+                .and_then(|id| choices.iter().find(|a| a.id == id))
+                .map(|a| a.label.clone()),
             form,
         })
         .collect();
+    let admin = staff.officer.account().role == Role::Admin;
     let mut shell = Shell::signed(
         lang,
         staff.officer.account(),
@@ -71,8 +119,9 @@ async fn forms_view(
         &FormsPage {
             shell,
             rows,
-            admin: staff.officer.account().role == Role::Admin,
+            admin,
             problems,
+            areas: if admin { choices } else { Vec::new() },
         },
     )
 }
@@ -144,30 +193,78 @@ pub async fn upload(State(state): State<AppState>, uploaded: Uploaded<Staff>) ->
     }
 }
 
-/// `POST /forms/{form_id}/{version}/publish`: phones receive it from their next sync.
+/// `POST /forms/{form_id}/{version}/publish`: the phones of the chosen area's subtree
+/// (or every phone) receive it from their next sync.
 pub async fn publish_version(
+    State(state): State<AppState>,
+    Path((form_id, version)): Path<(String, String)>,
+    posted: Posted<Staff, PublishForm>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let area = match form.area.trim() {
+        "" => None,
+        id => match uuid::Uuid::parse_str(id) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let why = Err(message(
+                    staff.visitor.lang.texts(),
+                    &ApiError::NotFound("area".into()),
+                ));
+                return forms_view(&state, &staff, StatusCode::NOT_FOUND, why, Vec::new()).await;
+            }
+        },
+    };
+    change_version(
+        &state,
+        staff,
+        |t| t.forms_published_done,
+        async move |state, admin| {
+            publish(state, admin, form_id, version, PublishRequest { area }).await
+        },
+    )
+    .await
+}
+
+/// `POST /forms/{form_id}/{version}/retire`: phones stop offering it for new surveys.
+pub async fn retire_version(
     State(state): State<AppState>,
     Path((form_id, version)): Path<(String, String)>,
     posted: Posted<Staff, NoFields>,
 ) -> Response {
-    let staff = posted.who;
+    change_version(
+        &state,
+        posted.who,
+        |t| t.forms_retired_done,
+        async move |state, admin| retire(state, admin, form_id, version).await,
+    )
+    .await
+}
+
+/// Runs an administrator's change to one version and shows the forms page with its
+/// outcome (`done` names the sentence for a success).
+async fn change_version(
+    state: &AppState,
+    staff: Staff,
+    done: fn(&Texts) -> &'static str,
+    change: impl AsyncFnOnce(&AppState, &crate::api::Admin) -> Result<FormVersion, ApiError>,
+) -> Response {
     let t = staff.visitor.lang.texts();
     let admin = match staff.officer.clone().0.admin() {
         Ok(admin) => admin,
         Err(_) => {
             let why = Err(t.forms_admin_only.to_owned());
-            return forms_view(&state, &staff, StatusCode::FORBIDDEN, why, Vec::new()).await;
+            return forms_view(state, &staff, StatusCode::FORBIDDEN, why, Vec::new()).await;
         }
     };
-    match publish(&state, &admin, form_id, version).await {
+    match change(state, &admin).await {
         Ok(form) => {
-            let notice = t.fill(t.forms_published_done, "form", &form.form_id);
+            let notice = t.fill(done(t), "form", &form.form_id);
             let notice = t.fill(&notice, "version", &form.version);
-            forms_view(&state, &staff, StatusCode::OK, Ok(notice), Vec::new()).await
+            forms_view(state, &staff, StatusCode::OK, Ok(notice), Vec::new()).await
         }
         Err(e) => {
             let why = Err(message(t, &e));
-            forms_view(&state, &staff, StatusCode::NOT_FOUND, why, Vec::new()).await
+            forms_view(state, &staff, refusal_status(&e), why, Vec::new()).await
         }
     }
 }

@@ -60,6 +60,10 @@ pub fn routes() -> Router<AppState> {
             "/forms/{form_id}/{version}/publish",
             post(forms::publish_version),
         )
+        .route(
+            "/forms/{form_id}/{version}/retire",
+            post(forms::retire_version),
+        )
         .route("/submissions", get(submissions::submissions_page))
         .route("/records/{uuid}", get(submissions::record_page))
         .route("/records/{uuid}/review", post(submissions::review))

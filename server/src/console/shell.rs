@@ -154,7 +154,9 @@ pub fn status_of(error: &ApiError) -> StatusCode {
     match error {
         ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
-        ApiError::WeakPassword(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::WeakPassword(_) | ApiError::Unprocessable { .. } => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         ApiError::Forbidden(_) | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
         ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -162,6 +164,15 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
         ApiError::Conflict(_) | ApiError::WrongOffset(_) => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// The HTTP status of a refused form post: as [`status_of`], except that input which was
+/// read but not accepted is 422 (the page shows the form again with the reason).
+pub fn refusal_status(error: &ApiError) -> StatusCode {
+    match status_of(error) {
+        StatusCode::BAD_REQUEST => StatusCode::UNPROCESSABLE_ENTITY,
+        status => status,
     }
 }
 

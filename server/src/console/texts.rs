@@ -300,6 +300,12 @@ catalogue! {
     forms_uploaded_at "forms.uploaded_at" { vi: "Tải lên lúc", en: "Uploaded" }
     forms_publish "forms.publish" { vi: "Phát hành", en: "Publish" }
     forms_published_done "forms.published_done" { vi: "Đã phát hành {form} phiên bản {version}: điện thoại sẽ nhận ở lần đồng bộ tới.", en: "Published {form} version {version}: phones get it at their next sync." }
+    forms_sent_to "forms.sent_to" { vi: "Gửi tới", en: "Sent to" }
+    forms_everywhere "forms.everywhere" { vi: "Mọi điện thoại", en: "Every phone" }
+    forms_retired "forms.retired" { vi: "Đã ngừng dùng", en: "Retired" }
+    forms_retire "forms.retire" { vi: "Ngừng dùng", en: "Retire" }
+    forms_republish "forms.republish" { vi: "Phát hành lại", en: "Publish again" }
+    forms_retired_done "forms.retired_done" { vi: "Đã ngừng dùng {form} phiên bản {version}: điện thoại không đưa ra cho khảo sát mới nữa; bản nháp đã bắt đầu vẫn gửi được.", en: "Retired {form} version {version}: phones no longer offer it for new surveys; drafts already started can still be sent." }
     forms_none "forms.none" { vi: "Chưa có biểu mẫu nào.", en: "No forms yet." }
     forms_no_file "forms.no_file" { vi: "Xin chọn một tệp .xlsx.", en: "Please choose an .xlsx file." }
     forms_admin_only "forms.admin_only" { vi: "Chỉ quản trị viên tải lên và phát hành biểu mẫu.", en: "Only an administrator uploads and publishes forms." }

@@ -1,10 +1,12 @@
-//! Form versions: canonical JSON by `(form_id, version)`, draft or published.
+//! Form versions: canonical JSON by `(form_id, version)`, draft or published (to every
+//! phone or to an area's subtree), and retired.
 
 use chrono::Utc;
+use uuid::Uuid;
 
 use super::{ServerStore, ServerStoreError};
 use crate::db::Row;
-use crate::model::FormVersion;
+use crate::model::{Area, FormVersion};
 
 /// What storing a form version did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +19,10 @@ pub enum FormInsert {
     Conflict,
 }
 
-const FORM_COLUMNS: &str = "form_id, version, title, sha256, published, created_at";
+const FORM_COLUMNS: &str = "forms.form_id, forms.version, forms.title, forms.sha256, forms.published, forms.area_id, forms.retired_at, forms.created_at";
+
+/// How many columns [`FORM_COLUMNS`] names: a column selected after them is at this index.
+const FORM_COLUMN_COUNT: usize = 8;
 
 fn form_from_row(row: &Row) -> Result<FormVersion, ServerStoreError> {
     Ok(FormVersion {
@@ -26,7 +31,9 @@ fn form_from_row(row: &Row) -> Result<FormVersion, ServerStoreError> {
         title: row.text(2)?,
         sha256: row.text(3)?,
         published: row.flag(4)?,
-        created_at: row.time(5)?,
+        area_id: row.opt_uuid(5)?,
+        retired: row.opt_text(6)?.is_some(),
+        created_at: row.time(7)?,
     })
 }
 
@@ -68,15 +75,55 @@ impl ServerStore {
         })
     }
 
-    /// Publishes a stored version: from now on phones receive it. Returns false when
-    /// there is no such version.
-    pub fn publish_form(&self, form_id: &str, version: &str) -> Result<bool, ServerStoreError> {
+    /// Publishes a stored version to the phones of `area`'s subtree (`None`: every
+    /// phone); publishing again changes where it goes and takes back a retirement.
+    /// Returns false when there is no such version.
+    pub fn publish_form(
+        &self,
+        form_id: &str,
+        version: &str,
+        area: Option<Uuid>,
+    ) -> Result<bool, ServerStoreError> {
         self.db.write(|conn| {
             let changed = conn.exec(
-                "UPDATE forms SET published = 1, published_at = COALESCE(published_at, $1) WHERE form_id = $2 AND version = $3",
+                "UPDATE forms SET published = 1, published_at = COALESCE(published_at, $1), area_id = $2, retired_at = NULL
+                 WHERE form_id = $3 AND version = $4",
+                &[Utc::now().into(), area.into(), form_id.into(), version.into()],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    /// Retires a published version: phones stop offering it for new surveys (drafts
+    /// started with it are still accepted). Returns false when no published version
+    /// has that name.
+    pub fn retire_form(&self, form_id: &str, version: &str) -> Result<bool, ServerStoreError> {
+        self.db.write(|conn| {
+            let changed = conn.exec(
+                "UPDATE forms SET retired_at = COALESCE(retired_at, $1)
+                 WHERE form_id = $2 AND version = $3 AND published = 1",
                 &[Utc::now().into(), form_id.into(), version.into()],
             )?;
             Ok(changed == 1)
+        })
+    }
+
+    /// The versions a phone of `branch` should offer: published, not retired, to every
+    /// phone or to an area whose subtree holds the branch.
+    pub fn forms_for_branch(&self, branch: &Area) -> Result<Vec<FormVersion>, ServerStoreError> {
+        self.db.read(|conn| {
+            conn.query(
+                &format!(
+                    "SELECT {FORM_COLUMNS} FROM forms LEFT JOIN areas ON areas.id = forms.area_id
+                     WHERE forms.published = 1 AND forms.retired_at IS NULL
+                       AND (forms.area_id IS NULL OR substr($1, 1, length(areas.path)) = areas.path)
+                     ORDER BY forms.form_id, forms.created_at"
+                ),
+                &[branch.path.as_str().into()],
+            )?
+            .iter()
+            .map(form_from_row)
+            .collect()
         })
     }
 
@@ -111,7 +158,7 @@ impl ServerStore {
                 ),
                 &[form_id.into(), version.into()],
             )?
-            .map(|r| Ok((form_from_row(&r)?, r.text(6)?)))
+            .map(|r| Ok((form_from_row(&r)?, r.text(FORM_COLUMN_COUNT)?)))
             .transpose()
         })
     }
