@@ -544,16 +544,15 @@ impl Builder {
                             Some(DefaultValue::Literal(d.to_string()))
                         }
                     });
-                let randomize = (f.parameters.get("randomize").map(String::as_str)
-                    == Some("true"))
-                .then(|| {
-                    f.parameters.get("seed").and_then(|seed| {
-                        binder
-                            .expression(seed, &site("parameters"))
-                            .map_err(|p| problems.extend(p))
-                            .ok()
-                    })
-                });
+                let randomize = (f.parameters.get("randomize").map(String::as_str) == Some("true"))
+                    .then(|| {
+                        f.parameters.get("seed").and_then(|seed| {
+                            binder
+                                .expression(seed, &site("parameters"))
+                                .map_err(|p| problems.extend(p))
+                                .ok()
+                        })
+                    });
                 BoundField {
                     list,
                     randomize,

@@ -353,10 +353,7 @@ pub(crate) fn question_kind(kind: &FieldKind) -> Option<QuestionKind> {
 /// keeps it.
 fn session_seed(start: &str, n: NodeId, s: ScopeId) -> i64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let bytes = start
-        .bytes()
-        .chain(n.to_le_bytes())
-        .chain(s.to_le_bytes());
+    let bytes = start.bytes().chain(n.to_le_bytes()).chain(s.to_le_bytes());
     for b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);

@@ -83,8 +83,16 @@ mod tests {
             digest("abc", "SHA-256", "hex").unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        assert!(digest("abc", "SHA-384", "hex").unwrap().starts_with("cb00753f45a35e8b"));
-        assert!(digest("abc", "SHA-512", "hex").unwrap().starts_with("ddaf35a193617aba"));
+        assert!(
+            digest("abc", "SHA-384", "hex")
+                .unwrap()
+                .starts_with("cb00753f45a35e8b")
+        );
+        assert!(
+            digest("abc", "SHA-512", "hex")
+                .unwrap()
+                .starts_with("ddaf35a193617aba")
+        );
         // base64 is the default encoding.
         assert_eq!(
             digest("abc", "MD5", "").unwrap(),

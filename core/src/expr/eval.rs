@@ -7,8 +7,8 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Utc};
 
 use super::Func;
 use super::ast::{BinOp, Expr};
-use super::{dates, encode, geo, shuffle};
 use super::value::{Value, compare};
+use super::{dates, encode, geo, shuffle};
 
 /// What an expression reads from the outside world: the answers behind its bound
 /// references, the current field, repeat positions, choice labels and the clock.
@@ -315,14 +315,23 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
                 Some(_) => Vec::new(),
                 None => shuffle::shuffle_unseeded(&items),
             };
-            Value::Nodes(shuffled.into_iter().map(|c| Cow::Owned(c.into_owned())).collect())
+            Value::Nodes(
+                shuffled
+                    .into_iter()
+                    .map(|c| Cow::Owned(c.into_owned()))
+                    .collect(),
+            )
         }
         Func::CountNonEmpty => Value::Number(match arg(0) {
             Value::Nodes(n) => n.iter().filter(|s| !s.is_empty()).count() as f64,
             other => f64::from(u8::from(!other.to_str().is_empty())),
         }),
         Func::Digest => {
-            let encoding = if args.len() > 2 { string(2) } else { String::new() };
+            let encoding = if args.len() > 2 {
+                string(2)
+            } else {
+                String::new()
+            };
             text(encode::digest(&string(0), &string(1), &encoding).unwrap_or_default())
         }
         Func::Base64Decode => text(encode::base64_decode(&string(0))),
@@ -347,9 +356,7 @@ fn within(n: f64, min: f64, max: f64) -> bool {
 /// not a latitude and longitude.
 fn geo_number(v: &Value<'_>, measure: fn(&[(f64, f64)]) -> f64) -> Value<'static> {
     let items = v.items();
-    Value::Number(
-        geo::points(items.iter().map(AsRef::as_ref)).map_or(f64::NAN, |p| measure(&p)),
-    )
+    Value::Number(geo::points(items.iter().map(AsRef::as_ref)).map_or(f64::NAN, |p| measure(&p)))
 }
 
 /// A day number from a date, a date-time, a number or text holding either.

@@ -79,7 +79,10 @@ mod tests {
     fn points_read_shapes_traces_and_lists_of_geopoints() {
         let shape = "0 0 0 0; 0 1 0 0;1 1 10 5 ; 0 0 0 0";
         assert_eq!(points([shape]).unwrap().len(), 4);
-        assert_eq!(points(["1 2", "3 4 5 6"]).unwrap(), [(1.0, 2.0), (3.0, 4.0)]);
+        assert_eq!(
+            points(["1 2", "3 4 5 6"]).unwrap(),
+            [(1.0, 2.0), (3.0, 4.0)]
+        );
         assert_eq!(points([""]).unwrap(), []);
         assert_eq!(points(["1"]), None);
         assert_eq!(points(["91 0"]), None);

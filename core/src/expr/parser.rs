@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::ast::{BinOp, Cmp, Expr, Path, Pattern, Reference, Step, Target};
-use super::lexer::{Tok, Token, tokenize};
 use super::encode::DIGEST_ALGORITHMS;
+use super::lexer::{Tok, Token, tokenize};
 use super::{Func, ParseError};
 
 /// How deeply expressions may nest: far beyond any real form, low enough that a
@@ -291,16 +291,16 @@ impl Parser {
                 ),
             ));
         }
-        if let (Func::Digest, Some(Expr::String(algorithm))) = (func, args.get(1)) {
-            if !DIGEST_ALGORITHMS.contains(&algorithm.as_str()) {
-                return Err(self.error_at(
-                    offset,
-                    format!(
-                        "digest() does not know the algorithm '{algorithm}': use one of {}",
-                        DIGEST_ALGORITHMS.join(", ")
-                    ),
-                ));
-            }
+        if let (Func::Digest, Some(Expr::String(algorithm))) = (func, args.get(1))
+            && !DIGEST_ALGORITHMS.contains(&algorithm.as_str())
+        {
+            return Err(self.error_at(
+                offset,
+                format!(
+                    "digest() does not know the algorithm '{algorithm}': use one of {}",
+                    DIGEST_ALGORITHMS.join(", ")
+                ),
+            ));
         }
         if needs_ref {
             return Err(self.error_at(

@@ -481,7 +481,11 @@ fn digest_base64_and_random_text() {
     );
     assert_eq!(s("digest('abc', 'MD5')"), "kAFQmDzST7DWlj99KOF/cg==");
     assert_eq!(s("digest(${age}, 'SHA-1', 'hex')").len(), 40);
-    assert_eq!(s("digest('abc', ${name})"), "", "an unknown computed algorithm");
+    assert_eq!(
+        s("digest('abc', ${name})"),
+        "",
+        "an unknown computed algorithm"
+    );
     let e = parse("digest(., 'SHA-3')").unwrap_err();
     assert!(e.message.contains("MD5, SHA-1"), "{e}");
     assert_eq!(s("base64-decode('VGjDoG8=')"), "Thào");

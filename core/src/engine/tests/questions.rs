@@ -773,8 +773,10 @@ fn an_update_follows_what_an_answer_changes_through_relevance_and_counts() {
 #[test]
 fn randomize_orders_choices_by_seed_and_keeps_an_unseeded_order_in_a_session() {
     let names: Vec<String> = (1..=6).map(|i| format!("c{i}")).collect();
-    let rows: Vec<(&str, &str, &[(&str, &str)])> =
-        names.iter().map(|n| (n.as_str(), n.as_str(), &[][..])).collect();
+    let rows: Vec<super::ChoiceRow<'_>> = names
+        .iter()
+        .map(|n| (n.as_str(), n.as_str(), &[][..]))
+        .collect();
     let choices_of = |s: &FormSession, q: usize| -> Vec<String> {
         s.screen().questions[q]
             .choices
