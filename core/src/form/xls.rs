@@ -221,7 +221,17 @@ mod tests {
         biff.extend(cell(0x0203, 0, 0));
         biff.extend(cell(0x0203, 65_535, 255));
         assert_eq!(spanned_in_biff(&biff), Ok(65_536 * 256));
-        assert!(65_536 * 256 > MAX_XLS_CELLS);
+        // The same stream in an OLE file, as Excel writes it: refused before calamine.
+        let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        std::io::Write::write_all(&mut ole.create_stream("/Workbook").unwrap(), &biff).unwrap();
+        let bytes = ole.into_inner().into_inner();
+        assert!(bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]));
+        match workbook_from_xls(&bytes) {
+            Err(FormError::NotXlsx { reason }) => {
+                assert!(reason.contains("span 16777216 cells"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
