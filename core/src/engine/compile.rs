@@ -101,6 +101,9 @@ pub(crate) struct CField {
     pub default: Option<DefaultValue>,
     pub read_only: Option<Expr<Bound>>,
     pub choice_filter: Option<Expr<Bound>>,
+    /// `parameters` `randomize=true`: the choices in a random order, from the `seed`
+    /// expression when there is one.
+    pub randomize: Option<Option<Expr<Bound>>>,
     pub parameters: BTreeMap<String, String>,
 }
 
@@ -312,7 +315,7 @@ impl Builder {
             .collect();
         let lists: Vec<CList> = form.choices.values().map(compile_list).collect();
         self.bind_all(&lists_by_name, &lists);
-        let instance_name = self.bind_instance_name(&form);
+        let instance_name = self.bind_instance_name(&form, &lists_by_name, &lists);
         self.mark_pages_and_ordinals();
         let (items, readers) = self.order_items();
         if !self.problems.is_empty() {
@@ -391,6 +394,7 @@ impl Builder {
                     default: None,
                     read_only: None,
                     choice_filter: None,
+                    randomize: None,
                     parameters: f.parameters.clone(),
                 }));
                 (
@@ -481,6 +485,8 @@ impl Builder {
             nodes: &self.nodes,
             by_name: &self.by_name,
             duplicates: &self.duplicates,
+            lists_by_name,
+            lists,
         };
         let mut problems = Vec::new();
         let mut bound = Vec::with_capacity(self.nodes.len());
@@ -540,8 +546,18 @@ impl Builder {
                             Some(DefaultValue::Literal(d.to_string()))
                         }
                     });
+                let randomize = (f.parameters.get("randomize").map(String::as_str) == Some("true"))
+                    .then(|| {
+                        f.parameters.get("seed").and_then(|seed| {
+                            binder
+                                .expression(seed, &site("parameters"))
+                                .map_err(|p| problems.extend(p))
+                                .ok()
+                        })
+                    });
                 BoundField {
                     list,
+                    randomize,
                     hint: binder.templates(&f.hint, &site("hint"), &mut problems),
                     required: expr(&f.required, "required", &mut problems),
                     constraint: expr(&f.constraint, "constraint", &mut problems),
@@ -566,6 +582,7 @@ impl Builder {
                     f.calculation = b.calculation;
                     f.read_only = b.read_only;
                     f.choice_filter = b.choice_filter;
+                    f.randomize = b.randomize;
                     f.default = b.default;
                 }
                 (CKind::Repeat(r), _) => r.count = count,
@@ -574,7 +591,12 @@ impl Builder {
         }
     }
 
-    fn bind_instance_name(&mut self, form: &Form) -> Option<Expr<Bound>> {
+    fn bind_instance_name(
+        &mut self,
+        form: &Form,
+        lists_by_name: &HashMap<&str, u32>,
+        lists: &[CList],
+    ) -> Option<Expr<Bound>> {
         let text = form
             .instance_name
             .as_deref()
@@ -583,6 +605,8 @@ impl Builder {
             nodes: &self.nodes,
             by_name: &self.by_name,
             duplicates: &self.duplicates,
+            lists_by_name,
+            lists,
         };
         let source = Source {
             sheet: "settings".into(),
@@ -788,6 +812,7 @@ struct BoundField {
     calculation: Option<Expr<Bound>>,
     read_only: Option<Expr<Bound>>,
     choice_filter: Option<Expr<Bound>>,
+    randomize: Option<Option<Expr<Bound>>>,
     default: Option<DefaultValue>,
 }
 

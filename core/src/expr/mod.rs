@@ -7,13 +7,16 @@
 
 mod ast;
 pub(crate) mod dates;
+mod encode;
 mod eval;
 mod func;
+mod geo;
 mod lexer;
 mod parser;
+pub(crate) mod shuffle;
 mod value;
 
-pub use ast::{BinOp, Cmp, Expr, Path, Pattern, RefRole, Reference, Step, Target};
+pub use ast::{BinOp, Cmp, Expr, Lookup, Path, Pattern, RefRole, Reference, Step, Target};
 pub use eval::{Env, eval};
 pub use func::Func;
 pub use parser::{parse, parse_all};

@@ -16,7 +16,12 @@ struct TestEnv {
     current: String,
     position: f64,
     now: DateTime<Utc>,
+    /// Inside an `instance('fruits')` predicate: the item being tested.
+    item: Option<usize>,
 }
+
+/// The test's one secondary instance, `fruits`: name and colour.
+const FRUITS: [(&str, &str); 3] = [("mango", "yellow"), ("lime", "green"), ("kiwi", "green")];
 
 impl TestEnv {
     fn new() -> Self {
@@ -47,6 +52,7 @@ impl TestEnv {
                 .collect(),
             current: "cur".into(),
             position: 2.0,
+            item: None,
             // 2026-01-01T20:00Z is already 2026-01-02 in Vietnam (UTC+7).
             now: DateTime::parse_from_rfc3339("2026-01-01T20:00:00Z")
                 .unwrap()
@@ -57,6 +63,13 @@ impl TestEnv {
 
 impl Env<String> for TestEnv {
     fn get(&self, r: &String) -> Value<'_> {
+        if let Some(i) = self.item {
+            match r.as_str() {
+                "name" => return Value::String(Cow::Borrowed(FRUITS[i].0)),
+                "colour" => return Value::String(Cow::Borrowed(FRUITS[i].1)),
+                _ => {}
+            }
+        }
         if r == "." {
             return self.current();
         }
@@ -88,6 +101,30 @@ impl Env<String> for TestEnv {
     }
     fn utc_offset(&self) -> FixedOffset {
         FixedOffset::east_opt(7 * 3600).unwrap()
+    }
+    fn lookup(&self, l: &Lookup<String>) -> Value<'_> {
+        if l.instance != "fruits" {
+            return Value::Nodes(Vec::new());
+        }
+        let mut out = Vec::new();
+        for (i, (name, colour)) in FRUITS.iter().enumerate() {
+            let passes = l.filter.as_ref().is_none_or(|f| {
+                let item = TestEnv {
+                    item: Some(i),
+                    ..TestEnv::new()
+                };
+                eval(f, &item).to_bool()
+            });
+            if passes {
+                let value = match l.column.as_deref() {
+                    Some("colour") => *colour,
+                    Some("name") | None => *name,
+                    Some(_) => "",
+                };
+                out.push(Cow::Borrowed(value));
+            }
+        }
+        Value::Nodes(out)
     }
     fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String {
         // One table, `fruits`: name -> colour.
@@ -439,6 +476,121 @@ fn more_text_and_list_functions() {
     assert!(b("checklist(1, 2, true(), false(), 1 = 1)"));
     assert!(!b("checklist(3, -1, true(), false(), 1 = 1)"));
     assert!(b("checklist(-1, -1)"));
+}
+
+#[test]
+fn randomize_shuffles_node_sets_as_odk_does() {
+    // Seeded: the Park-Miller / inside-out Fisher-Yates order (see shuffle.rs), stable.
+    assert_eq!(s("join(' ', randomize(${ages}, 1))"), "5 30 12");
+    assert_eq!(
+        s("join(' ', randomize(${ages}, 1))"),
+        s("join(' ', randomize(${ages}, 1.9))"),
+        "a seed is truncated to a whole number"
+    );
+    assert_eq!(n("count(randomize(${ages}, 7))"), 3.0);
+    assert_eq!(n("sum(randomize(${ages}))"), 47.0);
+    assert_eq!(n("count(randomize(${none}, 3))"), 0.0);
+    assert_eq!(n("count(randomize(${ages}, 'x'))"), 0.0);
+}
+
+#[test]
+fn count_non_empty_and_weighted_checklist() {
+    assert_eq!(n("count-non-empty(${mixed})"), 2.0);
+    assert_eq!(n("count-non-empty(${none})"), 0.0);
+    assert_eq!(n("count-non-empty(${age})"), 1.0);
+    assert_eq!(n("count-non-empty(${empty})"), 0.0);
+    // Weights of the true conditions: 2 + 3 = 5.
+    let w = "true(), 2, false(), 10, 1 = 1, 3";
+    assert!(b(&format!("weighted-checklist(5, 5, {w})")));
+    assert!(b(&format!("weighted-checklist(-1, 5, {w})")));
+    assert!(!b(&format!("weighted-checklist(6, -1, {w})")));
+    assert!(!b(&format!("weighted-checklist(0, 4, {w})")));
+    assert!(b("weighted-checklist(-1, -1)"));
+    let e = parse("weighted-checklist(1, 2, true())").unwrap_err();
+    assert!(e.message.contains("pairs"), "{e}");
+}
+
+#[test]
+fn digest_base64_and_random_text() {
+    assert_eq!(
+        s("digest('abc', 'SHA-256', 'hex')"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(s("digest('abc', 'MD5')"), "kAFQmDzST7DWlj99KOF/cg==");
+    assert_eq!(s("digest(${age}, 'SHA-1', 'hex')").len(), 40);
+    assert_eq!(
+        s("digest('abc', ${name})"),
+        "",
+        "an unknown computed algorithm"
+    );
+    let e = parse("digest(., 'SHA-3')").unwrap_err();
+    assert!(e.message.contains("MD5, SHA-1"), "{e}");
+    assert_eq!(s("base64-decode('VGjDoG8=')"), "Thào");
+    assert_eq!(s("base64-decode(digest('abc', 'MD5'))"), "", "not UTF-8");
+    assert_eq!(s("uuid(8)").len(), 8);
+    assert_eq!(s("uuid()").len(), 36);
+    assert_eq!(s("string-length(uuid(${ten}))"), "10");
+}
+
+#[test]
+fn area_and_distance_of_geo_values() {
+    let trace = "'0 0 0 0; 0 1 0 0; 1 1 0 0'";
+    let d = n(&format!("distance({trace})"));
+    assert!((d - 2.0 * 111_318.845).abs() < 1.0, "{d}");
+    let a = n("area('0 0 0 0; 0 0.001 0 0; 0.001 0.001 0 0; 0.001 0 0 0; 0 0 0 0')");
+    assert!((a - 12_392.0).abs() < 1.0, "{a}");
+    assert_eq!(n("area('0 0; 1 1')"), 0.0);
+    assert!(n("area('not a point')").is_nan());
+    assert!(n("distance(${name})").is_nan());
+    assert_eq!(n("distance(${empty})"), 0.0);
+}
+
+#[test]
+fn instance_lookups_filter_a_lists_items() {
+    assert_eq!(
+        n("count(instance('fruits')/root/item[colour = 'green'])"),
+        2.0
+    );
+    assert_eq!(
+        s("instance('fruits')/root/item[name = 'lime']/colour"),
+        "green"
+    );
+    assert_eq!(
+        s("join(',', instance('fruits')/root/item/name)"),
+        "mango,lime,kiwi"
+    );
+    assert_eq!(
+        s("join(',', instance('fruits')/root/item[colour != 'green' or name = 'kiwi'])"),
+        "mango,kiwi"
+    );
+    assert_eq!(n("count(instance('other')/root/item)"), 0.0);
+    // current()/.. inside a predicate names a field from the current question.
+    let e = parse("instance('fruits')/root/item[name = current()/../pick]/colour").unwrap();
+    assert_eq!(
+        e.to_string(),
+        "instance('fruits')/root/item[(name = ./../pick)]/colour"
+    );
+    for (src, wanted) in [
+        ("instance('x')/data/item", "only instance('x')/root/item"),
+        (
+            "instance('x')/root/item/label/x",
+            "only instance('x')/root/item",
+        ),
+        (
+            "instance(${x})/root/item",
+            "the name of a choice list in quotes",
+        ),
+        ("instance('x')/root/item[name = 'a'", "']'"),
+    ] {
+        let e = parse(src).unwrap_err();
+        assert!(e.message.contains(wanted), "{src}: {e}");
+    }
+}
+
+#[test]
+fn current_is_the_field_itself() {
+    assert_eq!(s("current()"), "cur");
+    assert_eq!(s("concat(current(), '!')"), "cur!");
 }
 
 #[test]

@@ -9,7 +9,8 @@ use super::StoreError;
 /// The migrations in order; migration `i` takes the schema from version `i` to `i + 1`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/001_initial.sql"),
-    include_str!("schema/002_form_retirement.sql"),
+    include_str!("schema/002_reviews.sql"),
+    include_str!("schema/003_form_retirement.sql"),
 ];
 
 /// The schema version this build writes.
