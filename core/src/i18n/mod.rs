@@ -20,8 +20,8 @@ use crate::store::{RecordKind, RecordState};
 pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
 pub use screens::{
-    HomeFacts, HomeScreen, ListRow, RefusedRow, SendFacts, SendScreen, gathering_row, home_screen,
-    last_sent, send_screen, survey_row,
+    HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, gathering_row,
+    home_screen, last_sent, returned_row, send_screen, survey_row,
 };
 
 /// The languages of the apps' own words (forms bring their own languages).
