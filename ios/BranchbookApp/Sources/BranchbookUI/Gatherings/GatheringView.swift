@@ -115,13 +115,13 @@ struct GatheringView: View {
             }
             ForEach(model.attendees, id: \.id) { attendee in
                 RowText(row: attendeeRow(attendee: attendee, language: app.language))
-                .swipeActions {
-                    if model.isOpen {
-                        Button(app.t(.gatheringRemoveAttendee), role: .destructive) {
-                            Task { await model.remove(attendee) }
+                    .swipeActions {
+                        if model.isOpen {
+                            Button(app.t(.gatheringRemoveAttendee), role: .destructive) {
+                                Task { await model.remove(attendee) }
+                            }
                         }
                     }
-                }
             }
         }
     }
