@@ -18,6 +18,9 @@
 //!   missing); an empty line when it holds none;
 //! - `holds UUID`: `yes` when the server holds that record (of any kind), else `no`;
 //! - `revoke DEVICE_ID`: revokes a device, `ok`;
+//! - `review UUID STATE COMMENT...`: an officer's review decision (`approved`,
+//!   `has_issues`, `rejected`) on record UUID with the rest of the line as its comment, `ok`;
+//! - `state UUID`: the record's latest revision and review state, `REVISION/STATE`;
 //! - `stop`: stops the server (a phone then finds no network), `ok`; the commands after
 //!   it answer errors.
 //!
@@ -120,6 +123,31 @@ fn answer(
             server.revoke(setup, device_id)?;
             Ok("ok".into())
         }
+        ["review", uuid, state, ..] => match uuid.parse::<Uuid>() {
+            Ok(id) => {
+                let comment = line
+                    .trim_start()
+                    .splitn(4, char::is_whitespace)
+                    .nth(3)
+                    .unwrap_or_default();
+                server.review(setup, id, state, comment.trim())?;
+                Ok("ok".into())
+            }
+            Err(e) => Ok(format!("error: {uuid}: {e}")),
+        },
+        ["state", uuid] => match uuid.parse::<Uuid>() {
+            Ok(id) => {
+                let detail = server.record(setup, id)?;
+                Ok(format!(
+                    "{}/{}",
+                    detail["record"]["revision"],
+                    detail["record"]["review_state"]
+                        .as_str()
+                        .unwrap_or_default()
+                ))
+            }
+            Err(e) => Ok(format!("error: {uuid}: {e}")),
+        },
         _ => Ok(format!("error: unknown command {line:?}")),
     }
 }

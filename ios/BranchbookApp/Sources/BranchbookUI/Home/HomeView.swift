@@ -1,8 +1,9 @@
 import BranchbookCore
 import SwiftUI
 
-/// Home: her branch, her counts and the three jobs (visit a household, hold a gathering,
-/// send), with the drafts she left unfinished.
+/// Home: her branch, her counts, the surveys an officer sent back (with the comment and
+/// a way to correct each) and the three jobs (visit a household, hold a gathering, send),
+/// with the drafts she left unfinished.
 @MainActor
 struct HomeView: View {
     @EnvironmentObject private var app: AppModel
@@ -34,6 +35,24 @@ struct HomeView: View {
                     if let attention = home.attention {
                         Button(attention) { app.go(.send) }
                             .foregroundColor(.red)
+                    }
+                }
+            }
+            if let home = model.home, !home.returned.isEmpty {
+                Section(home.returnedHeading) {
+                    ForEach(home.returned, id: \.id) { returned in
+                        VStack(alignment: .leading) {
+                            Text(returned.title)
+                            Text(returned.detail)
+                                .font(.caption)
+                                .foregroundColor(.red)
+                            if let comment = returned.comment {
+                                Text(comment)
+                            }
+                            Button(home.correctAction) {
+                                Task { await model.correct(returned) }
+                            }
+                        }
                     }
                 }
             }

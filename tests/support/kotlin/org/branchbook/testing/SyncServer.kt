@@ -50,6 +50,14 @@ class SyncServer private constructor(private val process: Process) : AutoCloseab
         check(command("revoke $deviceId") == "ok")
     }
 
+    /** An officer's review decision (`approved`, `has_issues`, `rejected`) with [comment] on record [uuid]. */
+    fun review(uuid: String, state: String, comment: String) {
+        check(command("review $uuid $state ${comment.replace('\n', ' ')}") == "ok")
+    }
+
+    /** The latest revision of record [uuid] and its review state, as `REVISION/STATE`. */
+    fun reviewState(uuid: String): String = command("state $uuid")
+
     /** Stops the server: a phone then finds no network. */
     fun stop() {
         check(command("stop") == "ok")

@@ -5,9 +5,10 @@ import org.branchbook.app.presenter.FormPickerPresenter
 import org.branchbook.app.presenter.FormPickerState
 import org.branchbook.app.presenter.HomePresenter
 import org.branchbook.app.presenter.HomeState
+import org.branchbook.app.presenter.Row
 import uniffi.branchbook.core.TextKey
 
-/** Home: branch, counts, the three jobs, unfinished work. */
+/** Home: branch, counts, surveys sent back by an officer, the three jobs, unfinished work. */
 class HomeScreen(ui: Ui, scope: AppScope) : StateScreen<HomeState, HomePresenter>(ui, HomePresenter(scope), scope.texts[TextKey.APP_NAME]) {
     private val texts = scope.texts
 
@@ -23,6 +24,12 @@ class HomeScreen(ui: Ui, scope: AppScope) : StateScreen<HomeState, HomePresenter
         state.attention?.let { show(ui.button(it, p::send)) }
         state.lastSent?.let { show(ui.text(it, 15f)) }
         state.error?.let { show(ui.error(it)) }
+        if (state.returned.isNotEmpty()) show(ui.heading(state.returnedHeading))
+        state.returned.forEach { returned ->
+            show(ui.row(Row(returned.id, returned.title, returned.detail), null))
+            returned.comment?.let { show(ui.text(it, 16f)) }
+            show(ui.button(state.correctAction) { p.correct(returned.id) })
+        }
         show(ui.button(texts[TextKey.HOME_VISIT_HOUSEHOLD], p::visitHousehold))
         show(ui.button(texts[TextKey.HOME_HOLD_GATHERING], p::holdGathering))
         show(ui.button(texts[TextKey.HOME_SEND], p::send))

@@ -22,6 +22,7 @@ import uniffi.branchbook.core.GatheringKind
 import uniffi.branchbook.core.HouseholdInput
 import uniffi.branchbook.core.MemberInput
 import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.ReturnedRow
 import uniffi.branchbook.core.Sex
 import uniffi.branchbook.core.SyncObserver
 import uniffi.branchbook.core.SyncProgress
@@ -147,6 +148,48 @@ class SendPresenterTest {
                 p.stop()
             }
         }
+
+    @Test
+    fun `a survey the officer sent back shows on home with the comment, is corrected and sent again`() = server().use { server ->
+        TestApp.with { app ->
+            enrolled(app, server)
+            val survey = finishedSurvey(app, "Lò Thị Mai")
+            app.scope.sender.send()
+            assertEquals("1/received", server.reviewState(survey))
+            server.review(survey, "rejected", "Thiếu ngày sinh của cháu")
+
+            val home = HomePresenter(app.scope)
+            home.refresh()
+            assertEquals(emptyList<ReturnedRow>(), home.state.returned, "not pulled yet")
+            app.scope.sender.send()
+            home.refresh()
+            with(home.state) {
+                assertEquals("Cán bộ Hội trả lại để sửa", returnedHeading)
+                assertEquals("Sửa và gửi lại", correctAction)
+                val row = returned.single()
+                assertEquals(survey, row.id)
+                assertEquals("Lò Thị Mai", row.title)
+                assertTrue(row.detail.startsWith("Bị từ chối · "), row.detail)
+                assertEquals("Ý kiến của cán bộ: Thiếu ngày sinh của cháu", row.comment)
+            }
+
+            home.correct(survey)
+            assertEquals(Route.Survey(survey), app.navigator.current)
+            home.refresh()
+            assertEquals(emptyList<ReturnedRow>(), home.state.returned, "being corrected: a draft now")
+            assertEquals(listOf(survey), home.state.drafts.map { it.id })
+            app.core.resumeSurvey(survey).use {
+                it.setAnswer("mother", Answer.Text("Lò Thị Mai Anh"))
+                assertTrue(it.finalize() is FinalizeOutcome.Finalized)
+            }
+            app.scope.sender.send()
+            assertEquals("2/received", server.reviewState(survey), "the correction arrived")
+            server.review(survey, "approved", "")
+            app.scope.sender.send()
+            home.refresh()
+            assertEquals(emptyList<ReturnedRow>(), home.state.returned)
+        }
+    }
 
     @Test
     fun `a gathering the server refused is opened from the send screen, corrected and sent again`() = server().use { server ->
