@@ -91,6 +91,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(1, "001_initial.sql"),
     migration!(2, "002_photo_owners.sql"),
     migration!(3, "003_account_disabled.sql"),
+    migration!(4, "004_record_sender.sql"),
 ];
 
 /// The server's database.
