@@ -105,7 +105,7 @@ struct Loaded {
     /// Counted repeats and how many instances the data had.
     counted: Vec<(NodeId, ScopeId, usize)>,
     /// The phone's values of calculations that depend on the moment or on chance
-    /// (`now()`, `today()`, `random()`, `uuid()`, `once()`), typed like an answer.
+    /// (see [`MOMENTARY`]), typed like an answer.
     kept: Vec<(NodeId, ScopeId, String)>,
     /// Problems found while reading, by path.
     problems: Vec<(String, String, String)>,
@@ -146,10 +146,18 @@ pub struct Recomputed {
     pub mismatches: Vec<Mismatch>,
 }
 
-/// The functions whose value depends on the moment or on chance: a calculation calling
-/// one cannot be reproduced later, so the server keeps the phone's value for it (and
-/// recomputes everything that reads it).
-const MOMENTARY: [Func; 5] = [Func::Now, Func::Today, Func::Random, Func::Uuid, Func::Once];
+/// The functions whose value depends on the moment or on chance (`randomize` too: only
+/// its seeded form is reproducible): a calculation calling one cannot be reproduced
+/// later, so the server keeps the phone's value for it (and recomputes everything that
+/// reads it).
+const MOMENTARY: [Func; 6] = [
+    Func::Now,
+    Func::Today,
+    Func::Random,
+    Func::Randomize,
+    Func::Uuid,
+    Func::Once,
+];
 
 impl CompiledForm {
     /// Re-validates a submission's `data` (as uploaded): the shape and types, choices,
@@ -163,8 +171,8 @@ impl CompiledForm {
     /// calculation evaluated again from the answers, the metadata fields filled from
     /// `facts` (the phone's `username`, `deviceid`, `start`, `today` and `end` are not
     /// read), and each value that differs from what the phone sent listed as a
-    /// [`Mismatch`]. A calculation calling `now()`, `today()`, `random()`, `uuid()` or
-    /// `once()` keeps the phone's value, checked like an answer of its type.
+    /// [`Mismatch`]. A calculation calling `now()`, `today()`, `random()`, `randomize()`,
+    /// `uuid()` or `once()` keeps the phone's value, checked like an answer of its type.
     pub fn recompute_data(
         &self,
         data: &Json,
