@@ -9,6 +9,8 @@
 
 pub mod accounts;
 pub mod areas;
+pub mod charts;
+pub mod dashboard;
 pub mod forms;
 pub mod phones;
 pub mod session;
@@ -69,6 +71,9 @@ pub fn routes() -> Router<AppState> {
             get(submissions::form_download),
         )
         .route("/exports/{file}", get(submissions::register_download))
+        .route("/dashboard", get(dashboard::dashboard_page))
+        .route("/dashboard/print", get(dashboard::print_page))
+        .route("/dashboard/{file}", get(dashboard::dashboard_download))
         .route("/assets/console.css", get(shell::stylesheet))
         .layer(axum::middleware::from_fn(page_headers))
 }

@@ -27,7 +27,7 @@ use crate::model::{Area, Correction, RecordKind, Review, ReviewState};
 const PAGE_ROWS: u32 = 50;
 
 /// The review states in the order the filters and the review form offer them.
-const STATES: [ReviewState; 4] = [
+pub const STATES: [ReviewState; 4] = [
     ReviewState::Received,
     ReviewState::HasIssues,
     ReviewState::Approved,
@@ -158,7 +158,8 @@ impl Filters {
     }
 }
 
-fn area_label(t: &Texts, area: &Area) -> String {
+/// An area as a filter's list names it: indented by depth, with its level.
+pub fn area_label(t: &Texts, area: &Area) -> String {
     let depth = area.path.matches('/').count().saturating_sub(2);
     format!(
         "{}{} {}",

@@ -18,6 +18,7 @@ pub mod records;
 pub mod roster;
 #[cfg(test)]
 mod schema_tests;
+pub mod tallies;
 
 use std::path::Path;
 
@@ -91,7 +92,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(1, "001_initial.sql"),
     migration!(2, "002_photo_owners.sql"),
     migration!(3, "003_account_disabled.sql"),
-    migration!(4, "004_record_sender.sql"),
+    migration!(4, "004_indicators.sql"),
+    migration!(5, "005_record_sender.sql"),
 ];
 
 /// The server's database.
