@@ -132,6 +132,20 @@ async fn world(server: &TestServer) -> World {
     World { admin, device }
 }
 
+/// Pushes records and checks that every one got `status`.
+async fn push_expecting(
+    server: &TestServer,
+    token: &str,
+    records: &[Record],
+    status: RecordStatus,
+) {
+    let answer = server.push(token, records).await;
+    assert!(
+        answer.results.iter().all(|r| r.status == status),
+        "{answer:?}"
+    );
+}
+
 async fn detail(server: &TestServer, admin: &str, uuid: Uuid) -> Value {
     let (status, body) = server
         .get(&format!("/api/v1/office/records/{uuid}"), admin)
@@ -193,14 +207,7 @@ async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
     forged["device"] = json!(Uuid::now_v7().to_string());
     let forged_record = submission(forged_id, 1, forged.clone());
     let batch = vec![honest_record.clone(), forged_record.clone()];
-    let answer = server.push(&w.device.token, &batch).await;
-    assert!(
-        answer
-            .results
-            .iter()
-            .all(|r| r.status == RecordStatus::Accepted),
-        "{answer:?}"
-    );
+    push_expecting(&server, &w.device.token, &batch, RecordStatus::Accepted).await;
 
     // Stored: the server's values; the honest record exactly as sent, with nothing to note.
     let honest_detail = detail(&server, &w.admin, honest_id).await;
@@ -313,20 +320,12 @@ async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
     assert_eq!(forged_cells[col("double")], Data::String("4".into()));
 
     // Re-sending the very same records: duplicates, never a conflict or a second copy.
-    let again = server.push(&w.device.token, &batch).await;
-    assert!(
-        again
-            .results
-            .iter()
-            .all(|r| r.status == RecordStatus::Duplicate),
-        "{again:?}"
-    );
+    push_expecting(&server, &w.device.token, &batch, RecordStatus::Duplicate).await;
     assert_eq!(csv_rows(&server, &w.admin).await.len(), 2);
 
     // A second revision, honest this time: its own check, nothing to note for it.
     let revised = submission(forged_id, 2, honest(2, &w.device));
-    let answer = server.push(&w.device.token, &[revised]).await;
-    assert_eq!(answer.results[0].status, RecordStatus::Accepted);
+    push_expecting(&server, &w.device.token, &[revised], RecordStatus::Accepted).await;
     let stored = detail(&server, &w.admin, forged_id).await;
     assert_eq!(stored["record"]["revision"], 2);
     assert_eq!(stored["record"]["corrections"]["values"], json!([]));
@@ -360,16 +359,13 @@ async fn an_audit_entry_names_the_sending_account(server: TestServer) {
     };
     let forged = audit(OTHER_HEAD);
     let honest = audit(HEAD);
-    let answer = server
-        .push(&w.device.token, &[forged.clone(), honest.clone()])
-        .await;
-    assert!(
-        answer
-            .results
-            .iter()
-            .all(|r| r.status == RecordStatus::Accepted),
-        "{answer:?}"
-    );
+    push_expecting(
+        &server,
+        &w.device.token,
+        &[forged.clone(), honest.clone()],
+        RecordStatus::Accepted,
+    )
+    .await;
     let stored = detail(&server, &w.admin, forged.uuid).await;
     assert_eq!(stored["record"]["body"]["actor"], HEAD);
     assert_eq!(
@@ -379,8 +375,7 @@ async fn an_audit_entry_names_the_sending_account(server: TestServer) {
     let stored = detail(&server, &w.admin, honest.uuid).await;
     assert_eq!(stored["record"]["body"]["actor"], HEAD);
     assert_eq!(stored["record"]["corrections"]["values"], json!([]));
-    let again = server.push(&w.device.token, &[forged]).await;
-    assert_eq!(again.results[0].status, RecordStatus::Duplicate);
+    push_expecting(&server, &w.device.token, &[forged], RecordStatus::Duplicate).await;
 }
 
 on_both_stores!(

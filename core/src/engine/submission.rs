@@ -181,12 +181,11 @@ impl CompiledForm {
         let inst = self.checked(data, Some(facts))?;
         let (computed, _) = submission_data(self, &inst);
         let mut mismatches = Vec::new();
-        let empty = Map::new();
         compare_scope(
             self,
             &self.roots,
-            data.as_object().unwrap_or(&empty),
-            computed.as_object().unwrap_or(&empty),
+            data.as_object(),
+            computed.as_object(),
             "",
             &mut mismatches,
         );
@@ -314,25 +313,33 @@ fn normalized(value: Option<&Json>) -> Option<Json> {
     })
 }
 
+/// The value named `name` in an object, if both are there.
+fn member<'a>(object: Option<&'a Map<String, Json>>, name: &str) -> Option<&'a Json> {
+    object.and_then(|o| o.get(name))
+}
+
+/// The `i`-th instance of a repeat's array, if it is there and an object.
+fn instance(items: Option<&Vec<Json>>, i: usize) -> Option<&Map<String, Json>> {
+    items.and_then(|v| v.get(i)).and_then(Json::as_object)
+}
+
 /// Lists, in form order, the server-computed values of one scope that differ between
-/// what the phone `sent` and what the server `computed`.
+/// what the phone `sent` and what the server `computed` (`None`: the scope is missing).
 fn compare_scope(
     form: &CompiledForm,
     nodes: &[NodeId],
-    sent: &Map<String, Json>,
-    computed: &Map<String, Json>,
+    sent: Option<&Map<String, Json>>,
+    computed: Option<&Map<String, Json>>,
     prefix: &str,
     out: &mut Vec<Mismatch>,
 ) {
     for &n in nodes {
         let node = form.node(n);
         let path = format!("{prefix}{}", node.name);
+        let get = |m| member(m, &node.name);
         match &node.kind {
             kind if server_computed(kind) => {
-                let (sent, computed) = (
-                    normalized(sent.get(&node.name)),
-                    normalized(computed.get(&node.name)),
-                );
+                let (sent, computed) = (normalized(get(sent)), normalized(get(computed)));
                 if sent != computed {
                     out.push(Mismatch {
                         question: path,
@@ -341,43 +348,26 @@ fn compare_scope(
                     });
                 }
             }
-            CKind::Group { .. } => {
-                let object = |m: &Map<String, Json>| {
-                    m.get(&node.name)
-                        .and_then(Json::as_object)
-                        .cloned()
-                        .unwrap_or_default()
-                };
-                compare_scope(
-                    form,
-                    &node.children,
-                    &object(sent),
-                    &object(computed),
-                    prefix,
-                    out,
-                );
-            }
+            CKind::Group { .. } => compare_scope(
+                form,
+                &node.children,
+                get(sent).and_then(Json::as_object),
+                get(computed).and_then(Json::as_object),
+                prefix,
+                out,
+            ),
             CKind::Repeat(_) => {
-                let items = |m: &Map<String, Json>| {
-                    m.get(&node.name)
-                        .and_then(Json::as_array)
-                        .cloned()
-                        .unwrap_or_default()
-                };
-                let (sent, computed) = (items(sent), items(computed));
-                for i in 0..sent.len().max(computed.len()) {
-                    let at = |items: &[Json]| {
-                        items
-                            .get(i)
-                            .and_then(Json::as_object)
-                            .cloned()
-                            .unwrap_or_default()
-                    };
+                let (sent, computed) = (
+                    get(sent).and_then(Json::as_array),
+                    get(computed).and_then(Json::as_array),
+                );
+                let count = |items: Option<&Vec<Json>>| items.map_or(0, Vec::len);
+                for i in 0..count(sent).max(count(computed)) {
                     compare_scope(
                         form,
                         &node.children,
-                        &at(&sent),
-                        &at(&computed),
+                        instance(sent, i),
+                        instance(computed, i),
                         &format!("{path}[{}]/", i + 1),
                         out,
                     );
