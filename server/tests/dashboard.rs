@@ -385,7 +385,127 @@ async fn nobody_sees_another_areas_indicators(server: TestServer) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+async fn the_registers_show_names_and_stay_in_her_area(server: TestServer) {
+    let work = officework(&server).await;
+    let mut browser = officer(&server).await;
+    let rows = |body: &str| body.matches("<tr data-id=").count();
+
+    let page = browser.get("/gatherings").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(rows(&page.body), work.gatherings.len());
+    assert!(
+        page.body.contains("Đối thoại chính sách")
+            || page.body.contains(&gathering_kind_name(
+                GatheringKind::PolicyDialogue,
+                UiLanguage::Vi
+            ))
+    );
+    assert!(!page.body.contains(&work.other[1].uuid.to_string()));
+    let page = browser.get("/gatherings?kind=policy_dialogue").await;
+    assert_eq!(rows(&page.body), 1);
+    let page = browser
+        .get("/gatherings?kind=training&from=2026-03-26&to=2026-04-01")
+        .await;
+    assert_eq!(rows(&page.body), 1, "the training on 26 March");
+    assert_eq!(
+        browser.get("/gatherings?kind=dance").await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    let first = &work.gatherings[0];
+    let page = browser.get(&format!("/gatherings/{}", first.uuid)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for text in [
+        "Thào Thị Dợ",
+        "Lò Văn Páo",
+        "Giàng Thị Sua",
+        "Mông",
+        "Thái",
+        "Người dự vãng lai",
+        "Hội viên trong danh sách",
+        "Phòng chống tảo hôn",
+        BRANCH,
+        COMMUNE,
+    ] {
+        assert!(page.body.contains(text), "{text} missing");
+    }
+    assert_eq!(
+        page.body.matches("class=\"walk-in\"").count(),
+        2,
+        "two walk-ins marked"
+    );
+    assert!(!page.body.contains("hmong"), "ethnicity names, not keys");
+    let totals = page
+        .body
+        .split("id=\"totals\"")
+        .nth(1)
+        .unwrap()
+        .split("</dl>")
+        .next()
+        .unwrap();
+    assert!(
+        totals.contains("<dd>3</dd>")
+            && totals.contains("<dd>2</dd>")
+            && totals.contains("<dd>1</dd>"),
+        "{totals}"
+    );
+
+    let page = browser.get("/households").await;
+    assert_eq!(rows(&page.body), work.households.len());
+    let h0 = &work.households[0];
+    let h2 = &work.households[2];
+    let page = browser.get(&format!("/households/{}", h2.uuid)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for text in [
+        "Giàng Thị Sua 2",
+        "Vàng Thị Lan 2.0",
+        "Vàng Thị Lan 2.1",
+        "Mông",
+        "Dao",
+        "nhà số 2",
+    ] {
+        assert!(page.body.contains(text), "{text} missing");
+    }
+    let visits = |body: &str| body.matches("href=\"/records/").count();
+    assert_eq!(visits(&page.body), 0);
+    let page = browser.get(&format!("/households/{}", h0.uuid)).await;
+    assert_eq!(
+        visits(&page.body),
+        2,
+        "surveys 0 and 2 visited the first household"
+    );
+
+    // Outside her area, or the wrong kind: not found. A visitor signs in first.
+    let other = work.other[1].uuid;
+    for path in [
+        format!("/gatherings/{other}"),
+        format!("/households/{other}"),
+        format!("/households/{}", first.uuid),
+        format!("/gatherings/{}", work.submissions[0].uuid),
+    ] {
+        assert_eq!(
+            browser.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let page = browser
+        .get(&format!("/gatherings?area={}", work.other_commune))
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let mut visitor = Browser::new(&server.base);
+    for path in [
+        "/gatherings".to_owned(),
+        format!("/gatherings/{}", first.uuid),
+        "/households".to_owned(),
+        format!("/households/{}", h0.uuid),
+    ] {
+        visitor.get(&path).await.assert_redirect("/login");
+    }
+}
+
 on_both_stores!(
+    the_registers_show_names_and_stay_in_her_area,
     the_officers_totals_are_what_her_phones_sent,
     the_administrator_sees_provinces_then_communes,
     nobody_sees_another_areas_indicators

@@ -9,7 +9,7 @@ use branchbook_core::engine::{CalendarDate, Question, VIETNAM_UTC_OFFSET_MINUTES
 use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::i18n::ListRow;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
-use branchbook_core::store::{RecordState, SubmissionInfo};
+use branchbook_core::store::{RecordKind, RecordState, SubmissionInfo};
 
 /// The text of `key` in `language`, placeholders left as written (`{count}`).
 #[uniffi::export]
@@ -71,9 +71,9 @@ pub fn record_state_name(state: RecordState, language: UiLanguage) -> String {
     i18n::record_state_name(state, language)
 }
 
-/// The name of a kind of record as the outbox and the server's refusals name it.
+/// The name of a kind of record ("Phiếu khảo sát" for a survey).
 #[uniffi::export]
-pub fn record_kind_name(kind: String, language: UiLanguage) -> String {
+pub fn record_kind_name(kind: RecordKind, language: UiLanguage) -> String {
     i18n::record_kind_name(kind, language)
 }
 

@@ -15,12 +15,13 @@ use chrono::{Datelike, FixedOffset, Offset, Timelike, Utc};
 use crate::domain::{AgeGroup, GatheringKind, Sex};
 use crate::engine::{CalendarDate, VIETNAM_UTC_OFFSET_MINUTES};
 use crate::ffi_time::UtcDateTime;
-use crate::store::RecordState;
+use crate::store::{RecordKind, RecordState};
 
 pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
 pub use screens::{
-    HomeFacts, HomeScreen, ListRow, gathering_row, home_screen, last_sent, survey_row,
+    HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, gathering_row,
+    home_screen, last_sent, returned_row, send_screen, survey_row,
 };
 
 /// The languages of the apps' own words (forms bring their own languages).
@@ -135,15 +136,19 @@ pub fn record_state_name(state: RecordState, language: UiLanguage) -> String {
     ui_text(key, language)
 }
 
-/// The name of a kind of record as the outbox and the server's refusals name it
-/// ("submission", "household", "gathering", "audit"); other names come back as given.
-pub fn record_kind_name(kind: String, language: UiLanguage) -> String {
-    let key = match kind.as_str() {
-        "submission" => TextKey::RecordSubmission,
-        "household" => TextKey::RecordHousehold,
-        "gathering" => TextKey::RecordGathering,
-        "audit" => TextKey::RecordAudit,
-        _ => return kind,
+/// The name of a kind of record ("Phiếu khảo sát" for a survey), as the send screen
+/// names what the server refused.
+pub fn record_kind_name(kind: RecordKind, language: UiLanguage) -> String {
+    let key = match kind {
+        RecordKind::Submission => TextKey::RecordSubmission,
+        RecordKind::Household => TextKey::RecordHousehold,
+        RecordKind::Gathering => TextKey::RecordGathering,
+        RecordKind::Audit => TextKey::RecordAudit,
+        RecordKind::Form => TextKey::RecordForm,
+        RecordKind::Member => TextKey::RecordMember,
+        RecordKind::Attendee => TextKey::RecordAttendee,
+        RecordKind::Photo => TextKey::RecordPhoto,
+        RecordKind::Queued => TextKey::RecordQueued,
     };
     ui_text(key, language)
 }

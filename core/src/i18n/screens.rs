@@ -1,13 +1,20 @@
-//! What the lists and the home screen show, written once for both apps: a list row's
-//! title and detail line, the home screen's heading, counts and attention line. The
-//! facade reads the facts from the store and hands them here; the apps draw the result.
+//! What the lists, the home screen and the send screen show, written once for both
+//! apps: a list row's title and detail line, the home screen's heading, counts and
+//! attention line, what waits to be sent and what the server refused. The facade reads
+//! the facts from the store and hands them here; the apps draw the result.
 
 use std::collections::HashMap;
 
 use crate::ffi_time::UtcDateTime;
-use crate::store::{Gathering, RecordState, SubmissionInfo};
+use crate::protocol::ReviewState;
+use crate::store::{
+    Gathering, RecordKind, RecordState, Rejection, ReturnedSubmission, SubmissionInfo,
+};
 
-use super::{TextKey, UiLanguage, fill, format_instant, record_state_name, text};
+use super::{
+    TextKey, UiLanguage, fill, format_bytes, format_instant, record_kind_name, record_state_name,
+    text,
+};
 
 /// One line of a list: the record a tap opens, what it is, and a smaller second line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +47,27 @@ pub struct HomeScreen {
     pub drafts: Vec<ListRow>,
     /// Gatherings still open: a tap goes back to one.
     pub open_gatherings: Vec<ListRow>,
+    /// Surveys an officer sent back, most recently decided first: each with the
+    /// officer's comment and a way to correct it (a new revision).
+    pub returned: Vec<ReturnedRow>,
+    /// The heading over [`HomeScreen::returned`] ("Returned by the officer").
+    pub returned_heading: String,
+    /// The label of the action that corrects a returned survey.
+    pub correct_action: String,
+}
+
+/// A survey an officer sent back, as the home screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ReturnedRow {
+    /// The survey's id (what "correct" opens as a new revision).
+    pub id: String,
+    /// Its name, as in every list.
+    pub title: String,
+    /// The decision and when it was taken, on Vietnam's clock ("Bị từ chối · 12/06/2025 08:30").
+    pub detail: String,
+    /// "Ý kiến của cán bộ: ...", the officer's comment; None when the officer wrote none.
+    pub comment: Option<String>,
 }
 
 /// What the home screen is made from, as the store and the enrollment give it.
@@ -65,6 +93,8 @@ pub struct HomeFacts {
     pub form_titles: HashMap<String, String>,
     /// Gatherings still open.
     pub open_gatherings: Vec<Gathering>,
+    /// Surveys an officer sent back.
+    pub returned: Vec<ReturnedSubmission>,
 }
 
 /// The home screen from its facts.
@@ -109,6 +139,51 @@ pub fn home_screen(facts: &HomeFacts, language: UiLanguage) -> HomeScreen {
             .iter()
             .map(|g| gathering_row(g, language))
             .collect(),
+        returned: facts
+            .returned
+            .iter()
+            .map(|r| {
+                returned_row(
+                    r,
+                    facts
+                        .form_titles
+                        .get(&r.submission.form_id)
+                        .map(String::as_str),
+                    language,
+                )
+            })
+            .collect(),
+        returned_heading: text(TextKey::HomeReturned, language).to_owned(),
+        correct_action: text(TextKey::HomeReturnedCorrect, language).to_owned(),
+    }
+}
+
+/// A returned survey as the home screen lists it: named as in every list, then the
+/// decision and its time, then the officer's comment.
+pub fn returned_row(
+    returned: &ReturnedSubmission,
+    form_title: Option<&str>,
+    language: UiLanguage,
+) -> ReturnedRow {
+    let row = survey_row(&returned.submission, form_title, language);
+    let decision = match returned.state {
+        ReviewState::Rejected => TextKey::ReviewRejected,
+        _ => TextKey::ReviewHasIssues,
+    };
+    let comment = returned.comment.trim();
+    ReturnedRow {
+        id: row.id,
+        title: row.title,
+        detail: format!(
+            "{} · {}",
+            text(decision, language),
+            format_instant(returned.decided_at, language)
+        ),
+        comment: (!comment.is_empty()).then(|| {
+            fill(text(TextKey::HomeReturnedComment, language), |name| {
+                (name == "comment").then_some(comment)
+            })
+        }),
     }
 }
 
@@ -118,6 +193,108 @@ pub fn last_sent(at: Option<UtcDateTime>, language: UiLanguage) -> Option<String
     Some(fill(text(TextKey::SendLast, language), |name| {
         (name == "time").then_some(time.as_str())
     }))
+}
+
+/// A record the server refused, as the send screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RefusedRow {
+    /// The record's id (for "send again" and "correct").
+    pub id: String,
+    /// The refused revision.
+    pub revision: u32,
+    /// What it is: a survey opens the survey screen, a gathering its attendance screen.
+    pub kind: RecordKind,
+    /// "Phiếu khảo sát: unknown form version ...".
+    pub text: String,
+    /// When the server said so, on Vietnam's clock.
+    pub at: String,
+    /// Whether "correct" is offered (`reopen_refused`, then the record's screen): surveys
+    /// and gatherings; every refused record can be sent again.
+    pub correctable: bool,
+}
+
+/// Everything the send screen shows between passes, in the app language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SendScreen {
+    /// Shown (with a way to enroll, in place of the send button) while the phone is not
+    /// connected to a server.
+    pub not_enrolled: Option<String>,
+    /// "Lần gửi gần nhất: ..." on Vietnam's clock; None before the first send.
+    pub last_sent: Option<String>,
+    /// "Đang chờ gửi: 3 bản ghi, 2 ảnh (1,2 MB)" or "Không còn gì cần gửi."
+    pub waiting: String,
+    /// The heading of `refused`; None when nothing was refused.
+    pub refused_title: Option<String>,
+    /// What the server refused, most recent first.
+    pub refused: Vec<RefusedRow>,
+}
+
+/// What the send screen is made from, as the store and the enrollment give it.
+#[derive(Debug, Clone, Default)]
+pub struct SendFacts {
+    /// Whether the phone is enrolled with a server.
+    pub enrolled: bool,
+    /// When a send last went through.
+    pub last_sync: Option<UtcDateTime>,
+    /// Records in the outbox.
+    pub records_waiting: u64,
+    /// Photos the server does not have yet.
+    pub photos_waiting: u64,
+    /// Their size.
+    pub photo_bytes_waiting: u64,
+    /// What the server refused, most recent first.
+    pub refused: Vec<Rejection>,
+}
+
+/// The send screen from its facts.
+pub fn send_screen(facts: &SendFacts, language: UiLanguage) -> SendScreen {
+    let waiting = if facts.records_waiting == 0 && facts.photos_waiting == 0 {
+        text(TextKey::SendNothing, language).to_owned()
+    } else {
+        let (records, photos) = (
+            facts.records_waiting.to_string(),
+            facts.photos_waiting.to_string(),
+        );
+        let size = format_bytes(facts.photo_bytes_waiting, language);
+        fill(text(TextKey::SendWaiting, language), |name| match name {
+            "records" => Some(records.as_str()),
+            "photos" => Some(photos.as_str()),
+            "size" => Some(size.as_str()),
+            _ => None,
+        })
+    };
+    SendScreen {
+        not_enrolled: (!facts.enrolled)
+            .then(|| text(TextKey::ErrorNotEnrolled, language).to_owned()),
+        last_sent: last_sent(facts.last_sync, language),
+        waiting,
+        refused_title: (!facts.refused.is_empty())
+            .then(|| text(TextKey::SendRefusedTitle, language).to_owned()),
+        refused: facts
+            .refused
+            .iter()
+            .map(|r| {
+                let what = record_kind_name(r.kind, language);
+                RefusedRow {
+                    id: r.uuid.to_string(),
+                    revision: r.revision,
+                    kind: r.kind,
+                    text: fill(
+                        text(TextKey::SendRefusedItem, language),
+                        |name| match name {
+                            "what" => Some(what.as_str()),
+                            "reason" => Some(r.reason.as_str()),
+                            _ => None,
+                        },
+                    ),
+                    at: format_instant(r.at, language),
+                    correctable: r.correctable,
+                }
+            })
+            .collect(),
+    }
 }
 
 /// A survey as lists show it: its name from the form's `instance_name`, else the form's

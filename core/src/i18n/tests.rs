@@ -7,7 +7,8 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::engine::{Answer, ChoiceOption, GeoPoint, Question, QuestionKind, TimeOfDay};
-use crate::store::SubmissionInfo;
+use crate::protocol::ReviewState;
+use crate::store::{Rejection, ReturnedSubmission, SubmissionInfo};
 use crate::text::nfc;
 
 #[test]
@@ -145,10 +146,13 @@ fn enum_names_come_in_both_languages() {
         "Chờ gửi"
     );
     assert_eq!(
-        record_kind_name("household".into(), UiLanguage::Vi),
+        record_kind_name(RecordKind::Household, UiLanguage::Vi),
         "Hộ gia đình"
     );
-    assert_eq!(record_kind_name("comet".into(), UiLanguage::Vi), "comet");
+    assert_eq!(
+        record_kind_name(RecordKind::Queued, UiLanguage::En),
+        "Record waiting to be sent"
+    );
     assert_eq!(ui_language_for_locale("en_GB".into()), UiLanguage::En);
     assert_eq!(ui_language_for_locale("vi-VN".into()), UiLanguage::Vi);
     assert_eq!(ui_language_for_locale("hmn".into()), UiLanguage::Vi);
@@ -343,6 +347,7 @@ fn the_home_screen_says_the_same_on_both_apps() {
         ],
         form_titles: HashMap::from([("hh".to_string(), "Khảo sát hộ".to_string())]),
         open_gatherings: Vec::new(),
+        returned: Vec::new(),
     };
     let home = home_screen(&facts, UiLanguage::Vi);
     assert_eq!(home.heading.as_deref(), Some("Chi hội Sà Phìn"));
@@ -374,4 +379,103 @@ fn the_home_screen_says_the_same_on_both_apps() {
     assert!(home.not_enrolled.is_some());
     assert_eq!(home.last_sent, None);
     assert_eq!(home.attention.as_deref(), Some("Need attention: 2"));
+}
+
+#[test]
+fn the_send_screen_says_what_waits_and_what_was_refused_and_which_can_be_corrected() {
+    let at = Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap();
+    let refusal = |kind: RecordKind, correctable: bool| Rejection {
+        uuid: uuid::Uuid::now_v7(),
+        revision: 1,
+        kind,
+        correctable,
+        reason: "unknown form version".into(),
+        at,
+    };
+    let facts = SendFacts {
+        enrolled: true,
+        last_sync: Some(at),
+        records_waiting: 3,
+        photos_waiting: 2,
+        photo_bytes_waiting: 1_258_291,
+        refused: vec![
+            refusal(RecordKind::Submission, true),
+            refusal(RecordKind::Household, false),
+        ],
+    };
+    let screen = send_screen(&facts, UiLanguage::Vi);
+    assert_eq!(screen.not_enrolled, None);
+    assert_eq!(
+        screen.last_sent.as_deref(),
+        Some("Lần gửi gần nhất: 12/06/2026 08:30")
+    );
+    assert_eq!(screen.waiting, "Đang chờ gửi: 3 bản ghi, 2 ảnh (1,2 MB)");
+    assert_eq!(screen.refused_title.as_deref(), Some("Máy chủ chưa nhận"));
+    let rows: Vec<(&str, &str, RecordKind, bool)> = screen
+        .refused
+        .iter()
+        .map(|r| (r.text.as_str(), r.at.as_str(), r.kind, r.correctable))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "Phiếu khảo sát: unknown form version",
+                "12/06/2026 08:30",
+                RecordKind::Submission,
+                true
+            ),
+            (
+                "Hộ gia đình: unknown form version",
+                "12/06/2026 08:30",
+                RecordKind::Household,
+                false
+            ),
+        ]
+    );
+    assert_eq!(screen.refused[0].id, facts.refused[0].uuid.to_string());
+
+    let new_phone = send_screen(&SendFacts::default(), UiLanguage::En);
+    assert_eq!(
+        new_phone.not_enrolled.as_deref(),
+        Some(text(TextKey::ErrorNotEnrolled, UiLanguage::En))
+    );
+    assert_eq!(new_phone.waiting, "Nothing left to send.");
+    assert_eq!((new_phone.last_sent, new_phone.refused_title), (None, None));
+    assert!(new_phone.refused.is_empty());
+}
+
+#[test]
+fn a_returned_survey_shows_the_decision_its_time_and_the_comment() {
+    let decided_at = Utc.with_ymd_and_hms(2026, 6, 13, 2, 0, 0).unwrap();
+    let returned = |state, comment: &str| ReturnedSubmission {
+        submission: draft(Some("Hộ Giàng A Páo"), "hh", RecordState::Sent),
+        state,
+        comment: comment.into(),
+        decided_at,
+    };
+    let facts = HomeFacts {
+        returned: vec![
+            returned(ReviewState::Rejected, "Thiếu năm sinh của chủ hộ"),
+            returned(ReviewState::HasIssues, "  "),
+        ],
+        ..HomeFacts::default()
+    };
+    let home = home_screen(&facts, UiLanguage::Vi);
+    assert_eq!(home.returned_heading, "Cán bộ Hội trả lại để sửa");
+    assert_eq!(home.correct_action, "Sửa và gửi lại");
+    assert_eq!(home.returned[0].title, "Hộ Giàng A Páo");
+    assert_eq!(home.returned[0].detail, "Bị từ chối · 13/06/2026 09:00");
+    assert_eq!(
+        home.returned[0].comment.as_deref(),
+        Some("Ý kiến của cán bộ: Thiếu năm sinh của chủ hộ")
+    );
+    assert_eq!(home.returned[1].detail, "Cần sửa · 13/06/2026 09:00");
+    assert_eq!(
+        home.returned[1].comment, None,
+        "a blank comment shows no line"
+    );
+    let home = home_screen(&facts, UiLanguage::En);
+    assert_eq!(home.returned[0].detail, "Rejected · 13 Jun 2026 09:00");
+    assert_eq!(home.returned_heading, "Returned by the officer");
 }

@@ -1,8 +1,8 @@
 //! The phone's local store: one SQLite file per enrolled device account (encrypted with
 //! SQLCipher when the app gives a key), holding the published form versions, survey
 //! submissions (autosaved drafts, finalized revisions), the registry of households, the
-//! member roster, gatherings with attendance, photos beside the file, the audit trail and
-//! the outbox of what is ready to send.
+//! member roster, gatherings with attendance, photos beside the file, the audit trail,
+//! the outbox of what is ready to send and the officers' review decisions pulled back.
 //!
 //! Every change is one transaction; reads that look at several tables run in one read
 //! transaction, so a second connection (the UI while a sync writes) never sees half of
@@ -19,6 +19,7 @@ mod input;
 mod migrations;
 mod outbox;
 mod photos;
+mod reviews;
 mod roster;
 mod search;
 mod submissions;
@@ -35,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::CompiledForm;
 
 pub use audit::AuditEntry;
-pub use error::{RecordKind, StoreError};
+pub use error::{InputField, RecordKind, StoreError};
 pub use forms::FormInfo;
 pub use gatherings::{
     AgeGroupCount, CheckIn, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,
@@ -43,6 +44,7 @@ pub use gatherings::{
 pub use households::{Household, HouseholdImport, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto, Rejection};
 pub use photos::{PhotoError, PhotoOptions, PhotoReader, StoredPhoto};
+pub use reviews::ReturnedSubmission;
 pub use roster::{RosterChange, RosterImport};
 pub use submissions::{StateCounts, SubmissionFilter, SubmissionInfo};
 pub use sync_state::SyncAccount;
@@ -198,7 +200,7 @@ impl Store {
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::invalid(
-                "path",
+                InputField::DataFolder,
                 format!("the file system does not allow WAL (journal mode {mode})"),
             ));
         }
@@ -231,7 +233,7 @@ impl Store {
     /// Records the device account name (from enrollment) that the audit trail names as
     /// the actor of every change.
     pub fn set_account(&self, account: &str) -> Result<(), StoreError> {
-        let account = input::required("account", account)?;
+        let account = input::required(InputField::Account, account)?;
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('account', ?1)
@@ -411,7 +413,7 @@ mod tests {
         assert!(matches!(
             store.set_account("  "),
             Err(StoreError::Invalid {
-                field: "account",
+                field: InputField::Account,
                 ..
             })
         ));

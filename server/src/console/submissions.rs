@@ -140,6 +140,7 @@ impl Filters {
             from: date(&self.from),
             to: date(&self.to),
             state,
+            gathering_kind: None,
             after: self.after,
             limit: Some(PAGE_ROWS),
         })

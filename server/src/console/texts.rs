@@ -132,6 +132,33 @@ catalogue! {
     nav_dashboard "nav.dashboard" { vi: "Chỉ tiêu", en: "Indicators" }
     nav_gatherings "nav.gatherings" { vi: "Buổi sinh hoạt", en: "Gatherings" }
     nav_households "nav.households" { vi: "Hộ gia đình", en: "Households" }
+    gatherings_title "gatherings.title" { vi: "Buổi sinh hoạt và người tham dự", en: "Gatherings and attendance" }
+    gatherings_when "gatherings.when" { vi: "Bắt đầu lúc", en: "Started" }
+    gatherings_closed "gatherings.closed" { vi: "Kết thúc lúc", en: "Closed" }
+    gatherings_kind "gatherings.kind" { vi: "Loại buổi", en: "Kind" }
+    gatherings_all_kinds "gatherings.all_kinds" { vi: "Mọi loại", en: "Every kind" }
+    gatherings_topic "gatherings.topic" { vi: "Chủ đề", en: "Topic" }
+    gatherings_village "gatherings.village" { vi: "Thôn, bản", en: "Village" }
+    gatherings_facilitator "gatherings.facilitator" { vi: "Người điều hành", en: "Facilitator" }
+    gatherings_attendees "gatherings.attendees" { vi: "Người tham dự", en: "Attendees" }
+    gatherings_name "gatherings.name" { vi: "Họ và tên", en: "Name" }
+    gatherings_sex "gatherings.sex" { vi: "Giới tính", en: "Sex" }
+    gatherings_age "gatherings.age" { vi: "Nhóm tuổi", en: "Age group" }
+    gatherings_ethnicity "gatherings.ethnicity" { vi: "Dân tộc", en: "Ethnicity" }
+    gatherings_walk_in "gatherings.walk_in" { vi: "Người dự vãng lai", en: "Walk-in" }
+    gatherings_member "gatherings.member" { vi: "Hội viên trong danh sách", en: "Roster member" }
+    gatherings_totals "gatherings.totals" { vi: "Tổng hợp", en: "Totals" }
+    gatherings_none "gatherings.none" { vi: "Không có gì khớp bộ lọc.", en: "Nothing matches the filters." }
+    gatherings_download "gatherings.download" { vi: "Tải danh sách (CSV)", en: "Download the list (CSV)" }
+    households_title "households.title" { vi: "Sổ hộ gia đình", en: "Household registry" }
+    households_head "households.head" { vi: "Chủ hộ", en: "Head of household" }
+    households_address "households.address" { vi: "Địa chỉ", en: "Address" }
+    households_members "households.members" { vi: "Thành viên", en: "Members" }
+    households_birth_year "households.birth_year" { vi: "Năm sinh", en: "Birth year" }
+    households_relation "households.relation" { vi: "Quan hệ với chủ hộ", en: "Relation to the head" }
+    households_notes "households.notes" { vi: "Ghi chú", en: "Notes" }
+    households_visits "households.visits" { vi: "Các lần thăm hộ", en: "Visits" }
+    households_no_visits "households.no_visits" { vi: "Chưa có phiếu thăm hộ nào.", en: "No survey has visited this household yet." }
     dashboard_title "dashboard.title" { vi: "Chỉ tiêu Đề án 8", en: "Project 8 indicators" }
     dashboard_print_title "dashboard.print_title" { vi: "Báo cáo chỉ tiêu Đề án 8", en: "Project 8 indicators report" }
     dashboard_area "dashboard.area" { vi: "Địa bàn", en: "Area" }

@@ -227,6 +227,7 @@ struct WalkInView: View {
         NavigationStack {
             Form {
                 TextField(app.t(.walkInName), text: $name)
+                InputNote(text: model.note(.name))
                 SexPicker(title: app.t(.walkInSex), selection: $sex)
                 YearField(title: app.t(.walkInBirthYear), year: $birthYear)
                 Picker(app.t(.walkInAgeGroup), selection: $ageGroup) {
@@ -236,7 +237,8 @@ struct WalkInView: View {
                     }
                 }
                 if birthYear == nil && ageGroup == nil {
-                    Text(app.t(.walkInNeedsAge)).font(.caption).foregroundColor(.secondary)
+                    Text(app.t(.walkInNeedsAge)).font(.caption)
+                        .foregroundColor(model.refuses(.age) ? .red : .secondary)
                 }
                 EthnicityPicker(title: app.t(.walkInEthnicity), selection: $ethnicity)
                 Toggle(app.t(.walkInMakeMember), isOn: $makeMember)

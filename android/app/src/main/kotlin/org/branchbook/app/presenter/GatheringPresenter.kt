@@ -8,6 +8,7 @@ import uniffi.branchbook.core.AgeGroup
 import uniffi.branchbook.core.Attendee
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.Gathering
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.core.RecordState
 import uniffi.branchbook.core.Sex
 import uniffi.branchbook.core.TextKey
@@ -187,7 +188,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
         scope.worker.run({ scope.core.addWalkIn(gatheringId, person) }) { result ->
             result.onSuccess { added -> applyCheckIn(added, texts) { copy(walkIn = null) } }.onFailure { failure ->
                 val message = when ((failure as? BranchbookException.InvalidInput)?.field) {
-                    "age" -> texts[TextKey.WALK_IN_NEEDS_AGE]
+                    is InputField.Age -> texts[TextKey.WALK_IN_NEEDS_AGE]
                     else -> texts.error(failure)
                 }
                 state = state.copy(walkIn = state.walkIn?.copy(error = message))
@@ -251,7 +252,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
                 state = state.copy(open = false, status = status(g, texts), candidates = emptyList(), query = "", message = texts[TextKey.GATHERING_CLOSED])
             }.onFailure { failure ->
                 val message = when ((failure as? BranchbookException.InvalidInput)?.field) {
-                    "attendees" -> texts[TextKey.GATHERING_NEEDS_ATTENDEE]
+                    is InputField.Attendees -> texts[TextKey.GATHERING_NEEDS_ATTENDEE]
                     else -> texts.error(failure)
                 }
                 state = state.copy(message = message)
