@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::engine::{Answer, Page, QuestionKind};
+use branchbook_core::i18n::UiLanguage;
 use branchbook_core::store::{
     GatheringDetails, HouseholdInput, InputField, MemberInput, RecordState, RosterChange,
     SubmissionFilter, WalkIn,
@@ -370,6 +371,19 @@ fn the_household_survey_is_imported_from_xlsx_and_speaks_vietnamese() {
         visits.iter().map(|v| (v.uuid, v.state)).collect::<Vec<_>>(),
         [(session.submission_id(), RecordState::Draft)]
     );
+    // The household screen lists it as the core's row: a draft continues on a tap.
+    let rows = app
+        .household_visit_rows(household.uuid, 0, 10, UiLanguage::Vi)
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].draft);
+    assert_eq!(rows[0].row.id, session.submission_id().to_string());
+    assert!(
+        rows[0].row.detail.starts_with("Đang làm dở · "),
+        "{}",
+        rows[0].row.detail
+    );
+    assert!(!rows[0].row.title.is_empty());
     assert_eq!(app.home_counts().unwrap().survey_drafts, 1);
 }
 

@@ -6,6 +6,7 @@
 
 mod answers;
 mod catalogue;
+mod people;
 mod screens;
 
 use std::collections::HashMap;
@@ -19,9 +20,13 @@ use crate::store::{RecordKind, RecordState};
 
 pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
+pub use people::{
+    TotalsLines, attendee_row, ethnicity_name, gathering_list_row, household_row, member_row,
+    roster_row, totals_lines,
+};
 pub use screens::{
-    HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, gathering_row,
-    home_screen, last_sent, returned_row, send_screen, survey_row,
+    HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, VisitRow,
+    gathering_row, home_screen, last_sent, returned_row, send_screen, survey_row, visit_row,
 };
 
 /// The languages of the apps' own words (forms bring their own languages).

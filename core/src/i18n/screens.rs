@@ -297,6 +297,29 @@ pub fn send_screen(facts: &SendFacts, language: UiLanguage) -> SendScreen {
     }
 }
 
+/// A survey filled as a visit, as the household screen lists it: a tap continues a
+/// draft, or opens a finished one for a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct VisitRow {
+    /// The survey's row ([`survey_row`]); its id is the submission's.
+    pub row: ListRow,
+    /// Still a draft: a tap continues it (else it becomes a new revision to change).
+    pub draft: bool,
+}
+
+/// A visit's row, with the form's title for a survey without a name of its own.
+pub fn visit_row(
+    info: &SubmissionInfo,
+    form_title: Option<&str>,
+    language: UiLanguage,
+) -> VisitRow {
+    VisitRow {
+        row: survey_row(info, form_title, language),
+        draft: info.state == RecordState::Draft,
+    }
+}
+
 /// A survey as lists show it: its name from the form's `instance_name`, else the form's
 /// title (`form_title`), else the form's id; its state and its last change (a draft) or
 /// when it was finalized, on Vietnam's clock.
@@ -341,7 +364,8 @@ pub fn gathering_row(gathering: &Gathering, language: UiLanguage) -> ListRow {
     }
 }
 
-fn format_count(key: TextKey, n: u64, language: UiLanguage) -> String {
+/// The text of `key` with its `{count}` filled.
+pub(super) fn format_count(key: TextKey, n: u64, language: UiLanguage) -> String {
     let n = n.to_string();
     fill(text(key, language), |name| {
         (name == "count").then_some(n.as_str())

@@ -479,3 +479,196 @@ fn a_returned_survey_shows_the_decision_its_time_and_the_comment() {
     assert_eq!(home.returned[0].detail, "Rejected · 13 Jun 2026 09:00");
     assert_eq!(home.returned_heading, "Returned by the officer");
 }
+
+#[test]
+fn people_and_head_counts_read_the_same_on_both_apps() {
+    use crate::domain::{AgeGroup, Sex};
+    use crate::protocol::{Attendee, HouseholdMember, RosterMember};
+    use crate::store::{AgeGroupCount, EthnicityCount, SexCount, Totals};
+    use uuid::Uuid;
+
+    let member = HouseholdMember {
+        id: Uuid::now_v7(),
+        name: "Thào Thị Dợ".into(),
+        sex: Sex::Female,
+        birth_year: Some(1982),
+        ethnicity: Some("hmong".into()),
+        relation: "vợ".into(),
+    };
+    let row = member_row(&member, UiLanguage::Vi);
+    assert_eq!(
+        (row.id, row.title.as_str(), row.detail.as_str()),
+        (
+            member.id.to_string(),
+            "Thào Thị Dợ",
+            "Nữ · 1982 · Mông · vợ"
+        )
+    );
+    let unknown = HouseholdMember {
+        birth_year: None,
+        ethnicity: Some("martian".into()),
+        relation: " ".into(),
+        ..member
+    };
+    assert_eq!(
+        member_row(&unknown, UiLanguage::En).detail,
+        "Female · martian",
+        "an unknown group shows its key; nothing blank is joined"
+    );
+
+    let walk_in = Attendee {
+        id: Uuid::now_v7(),
+        member_id: None,
+        name: "Vàng Thị Mỷ".into(),
+        sex: Sex::Female,
+        birth_year: None,
+        age_group: Some(AgeGroup::Elder),
+        ethnicity: None,
+        checked_in_at: Utc::now(),
+    };
+    assert_eq!(
+        attendee_row(&walk_in, UiLanguage::Vi).detail,
+        format!(
+            "Nữ · {}",
+            age_group_name(Some(AgeGroup::Elder), UiLanguage::Vi)
+        )
+    );
+    let born = Attendee {
+        birth_year: Some(2001),
+        ethnicity: Some("dao".into()),
+        ..walk_in
+    };
+    assert_eq!(
+        attendee_row(&born, UiLanguage::Vi).detail,
+        "Nữ · 2001 · Dao"
+    );
+
+    let roster = RosterMember {
+        id: Uuid::now_v7(),
+        member_code: None,
+        full_name: "Sùng Thị Chơ".into(),
+        sex: Sex::Female,
+        birth_year: Some(1990),
+        ethnicity: Some("hmong".into()),
+        village: "Bản Phùng".into(),
+        phone: None,
+        archived: false,
+    };
+    assert_eq!(roster_row(&roster).detail, "Bản Phùng · 1990 · Mông");
+
+    let totals = Totals {
+        total: 5,
+        by_sex: vec![
+            SexCount {
+                sex: Sex::Female,
+                count: 4,
+            },
+            SexCount {
+                sex: Sex::Male,
+                count: 1,
+            },
+            SexCount {
+                sex: Sex::Unknown,
+                count: 0,
+            },
+        ],
+        by_ethnicity: vec![
+            EthnicityCount {
+                ethnicity: Some("hmong".into()),
+                count: 4,
+            },
+            EthnicityCount {
+                ethnicity: None,
+                count: 1,
+            },
+        ],
+        by_age_group: vec![
+            AgeGroupCount {
+                age_group: Some(AgeGroup::Child),
+                count: 0,
+            },
+            AgeGroupCount {
+                age_group: Some(AgeGroup::Elder),
+                count: 2,
+            },
+            AgeGroupCount {
+                age_group: None,
+                count: 3,
+            },
+        ],
+    };
+    let lines = totals_lines(&totals, UiLanguage::Vi);
+    assert_eq!(lines.total, "Tổng số: 5 người");
+    assert_eq!(
+        lines.by_sex,
+        ["Nữ: 4", "Nam: 1"],
+        "no 'not recorded' line at zero"
+    );
+    assert_eq!(lines.by_ethnicity, ["Mông: 4", "Chưa ghi: 1"]);
+    assert_eq!(
+        lines.by_age_group,
+        [
+            format!(
+                "{}: 2",
+                age_group_name(Some(AgeGroup::Elder), UiLanguage::Vi)
+            ),
+            format!("{}: 3", age_group_name(None, UiLanguage::Vi)),
+        ],
+        "empty groups are left out"
+    );
+    let unrecorded = Totals {
+        by_sex: vec![SexCount {
+            sex: Sex::Unknown,
+            count: 2,
+        }],
+        ..totals
+    };
+    assert_eq!(
+        totals_lines(&unrecorded, UiLanguage::En).by_sex,
+        ["Women: 0", "Men: 0", "Sex not recorded: 2"]
+    );
+}
+
+#[test]
+fn households_and_gatherings_list_the_same_on_both_apps() {
+    use crate::domain::GatheringKind;
+    use crate::store::{Gathering, GatheringDetails, HouseholdSummary, RecordState};
+    use uuid::Uuid;
+
+    let at = Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap();
+    let household = HouseholdSummary {
+        uuid: Uuid::now_v7(),
+        revision: 2,
+        village: "Bản Phùng".into(),
+        head_name: "Giàng A Páo".into(),
+        archived: true,
+        updated_at: at,
+    };
+    let row = household_row(&household, UiLanguage::Vi);
+    assert_eq!(
+        (row.title.as_str(), row.detail.as_str()),
+        ("Giàng A Páo", "Bản Phùng · Đã lưu trữ")
+    );
+    let gathering = Gathering {
+        uuid: Uuid::now_v7(),
+        state: RecordState::Draft,
+        details: GatheringDetails {
+            kind: GatheringKind::PolicyDialogue,
+            topic: "Nuôi con khỏe".into(),
+            village: "Bản Phùng".into(),
+            starts_at: at,
+            facilitator: String::new(),
+            notes: String::new(),
+        },
+        created_at: at,
+        closed_at: None,
+        attendee_count: 12,
+        photo_count: 0,
+    };
+    let row = gathering_list_row(&gathering, UiLanguage::Vi);
+    assert_eq!(row.title, "Nuôi con khỏe");
+    assert_eq!(
+        row.detail,
+        "Đối thoại chính sách · Bản Phùng · 12/06/2026 08:30 · Người tham dự (12)"
+    );
+}
