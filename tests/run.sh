@@ -18,6 +18,8 @@ fi
 source tests/postgres.sh
 # The console's tests drive a real browser (headless Chromium over WebDriver).
 source tests/browser.sh
+# The XLSForm corpus test compares every form with ODK's pyxform.
+source tests/lib/pyxform.sh
 
 echo "== rust tests"
 cargo test --workspace --locked

@@ -101,6 +101,9 @@ pub(crate) struct CField {
     pub default: Option<DefaultValue>,
     pub read_only: Option<Expr<Bound>>,
     pub choice_filter: Option<Expr<Bound>>,
+    /// `parameters` `randomize=true`: the choices in a random order, from the `seed`
+    /// expression when there is one.
+    pub randomize: Option<Option<Expr<Bound>>>,
     pub parameters: BTreeMap<String, String>,
 }
 
@@ -391,6 +394,7 @@ impl Builder {
                     default: None,
                     read_only: None,
                     choice_filter: None,
+                    randomize: None,
                     parameters: f.parameters.clone(),
                 }));
                 (
@@ -540,8 +544,18 @@ impl Builder {
                             Some(DefaultValue::Literal(d.to_string()))
                         }
                     });
+                let randomize = (f.parameters.get("randomize").map(String::as_str) == Some("true"))
+                    .then(|| {
+                        f.parameters.get("seed").and_then(|seed| {
+                            binder
+                                .expression(seed, &site("parameters"))
+                                .map_err(|p| problems.extend(p))
+                                .ok()
+                        })
+                    });
                 BoundField {
                     list,
+                    randomize,
                     hint: binder.templates(&f.hint, &site("hint"), &mut problems),
                     required: expr(&f.required, "required", &mut problems),
                     constraint: expr(&f.constraint, "constraint", &mut problems),
@@ -566,6 +580,7 @@ impl Builder {
                     f.calculation = b.calculation;
                     f.read_only = b.read_only;
                     f.choice_filter = b.choice_filter;
+                    f.randomize = b.randomize;
                     f.default = b.default;
                 }
                 (CKind::Repeat(r), _) => r.count = count,
@@ -788,6 +803,7 @@ struct BoundField {
     calculation: Option<Expr<Bound>>,
     read_only: Option<Expr<Bound>>,
     choice_filter: Option<Expr<Bound>>,
+    randomize: Option<Option<Expr<Bound>>>,
     default: Option<DefaultValue>,
 }
 

@@ -121,6 +121,9 @@ impl View<'_> {
                     .to_owned(),
             })
             .collect();
+        if let Some(seed) = &f.randomize {
+            out = self.shuffled(out, seed.as_ref(), n, s);
+        }
         if has_other(f) && !out.iter().any(|c| c.name == "other") {
             out.push(ChoiceOption {
                 name: "other".into(),
@@ -128,6 +131,30 @@ impl View<'_> {
             });
         }
         out
+    }
+
+    /// The choices of a `randomize=true` select in their random order: from the `seed`
+    /// expression (the order ODK Collect and Enketo show), else from a seed fixed for the
+    /// session and the question, so the order does not change while she answers. A seed
+    /// that is not a number leaves the order as written.
+    fn shuffled(
+        &self,
+        choices: Vec<ChoiceOption>,
+        seed: Option<&expr::Expr<super::bind::Bound>>,
+        n: NodeId,
+        s: ScopeId,
+    ) -> Vec<ChoiceOption> {
+        let seed = match seed {
+            Some(e) => {
+                let v = expr::eval(e, &self.inst.ctx(self.world, s, Some(n))).to_number();
+                if !v.is_finite() {
+                    return choices;
+                }
+                v.trunc() as i64
+            }
+            None => session_seed(&self.world.meta.start, n, s),
+        };
+        expr::shuffle::shuffle_seeded(&choices, seed)
     }
 
     /// Whether a select offers the choice `name` now (one of [`View::choices`], checked
@@ -319,4 +346,18 @@ pub(crate) fn question_kind(kind: &FieldKind) -> Option<QuestionKind> {
         FieldKind::Acknowledge => QuestionKind::Acknowledge,
         FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => return None,
     })
+}
+
+/// A seed for an unseeded `randomize`: FNV-1a over the session's start time and the
+/// question's place, so each interview (and each repeat instance) gets its own order and
+/// keeps it.
+fn session_seed(start: &str, n: NodeId, s: ScopeId) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let bytes = start.bytes().chain(n.to_le_bytes()).chain(s.to_le_bytes());
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    // A positive seed below 2^31 - 1, as the generator takes.
+    (h % 2_147_483_646) as i64 + 1
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Utc};
 
 use super::Func;
 use super::ast::{BinOp, Expr};
-use super::dates;
 use super::value::{Value, compare};
+use super::{dates, encode, geo, shuffle};
 
 /// What an expression reads from the outside world: the answers behind its bound
 /// references, the current field, repeat positions, choice labels and the clock.
@@ -226,7 +226,8 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
                 current
             }
         }
-        Func::Uuid => text(uuid::Uuid::new_v4().to_string()),
+        Func::Uuid if args.is_empty() => text(uuid::Uuid::new_v4().to_string()),
+        Func::Uuid => text(encode::random_text(number(0))),
         Func::Random => Value::Number(random_fraction()),
         Func::FormatDateTime => {
             let when = local_datetime(&arg(0), env.utc_offset());
@@ -293,15 +294,69 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         Func::Checklist => {
             let (min, max) = (number(0), number(1));
             let yes = args[2..].iter().filter(|a| eval(a, env).to_bool()).count() as f64;
-            Value::Bool((min < 0.0 || yes >= min) && (max < 0.0 || yes <= max))
+            Value::Bool(within(yes, min, max))
         }
+        Func::WeightedChecklist => {
+            let (min, max) = (number(0), number(1));
+            let pairs = args[2..].chunks(2);
+            let odd = args.len() % 2 == 1;
+            let total: f64 = pairs
+                .filter(|p| p.len() == 2 && eval(&p[0], env).to_bool())
+                .map(|p| eval(&p[1], env).to_number())
+                .sum();
+            Value::Bool(!odd && within(total, min, max))
+        }
+        Func::Randomize => {
+            let nodes = arg(0);
+            let items = nodes.items();
+            let shuffled = match args.get(1).map(|_| number(1)) {
+                Some(s) if s.is_finite() => shuffle::shuffle_seeded(&items, s.trunc() as i64),
+                // A seed that is not a number: JavaRosa fails; nothing is offered here.
+                Some(_) => Vec::new(),
+                None => shuffle::shuffle_unseeded(&items),
+            };
+            Value::Nodes(
+                shuffled
+                    .into_iter()
+                    .map(|c| Cow::Owned(c.into_owned()))
+                    .collect(),
+            )
+        }
+        Func::CountNonEmpty => Value::Number(match arg(0) {
+            Value::Nodes(n) => n.iter().filter(|s| !s.is_empty()).count() as f64,
+            other => f64::from(u8::from(!other.to_str().is_empty())),
+        }),
+        Func::Digest => {
+            let encoding = if args.len() > 2 {
+                string(2)
+            } else {
+                String::new()
+            };
+            text(encode::digest(&string(0), &string(1), &encoding).unwrap_or_default())
+        }
+        Func::Base64Decode => text(encode::base64_decode(&string(0))),
+        Func::Area => geo_number(&arg(0), geo::area),
+        Func::Distance => geo_number(&arg(0), geo::distance),
+        Func::Current => env.current(),
     }
 }
 
 /// A uniformly drawn number in [0, 1) from 53 random bits (of a v4 UUID's random bytes).
-fn random_fraction() -> f64 {
+pub(crate) fn random_fraction() -> f64 {
     let bits = uuid::Uuid::new_v4().as_u128() >> 75;
     bits as f64 / (1u64 << 53) as f64
+}
+
+/// `min <= n <= max`, a bound of -1 (any negative) meaning none (`checklist()`).
+fn within(n: f64, min: f64, max: f64) -> bool {
+    (min < 0.0 || n >= min) && (max < 0.0 || n <= max)
+}
+
+/// `area()`/`distance()` of a geoshape, a geotrace or geopoints; NaN when any point is
+/// not a latitude and longitude.
+fn geo_number(v: &Value<'_>, measure: fn(&[(f64, f64)]) -> f64) -> Value<'static> {
+    let items = v.items();
+    Value::Number(geo::points(items.iter().map(AsRef::as_ref)).map_or(f64::NAN, |p| measure(&p)))
 }
 
 /// A day number from a date, a date-time, a number or text holding either.

@@ -108,8 +108,8 @@ functions! {
     FormatDate = "format-date", 2, Some(2);
     /// `once(x)`: keeps the field's value once it has one.
     Once = "once", 1, Some(1);
-    /// `uuid()`: a new random identifier.
-    Uuid = "uuid", 0, Some(0);
+    /// `uuid()`: a new random identifier; `uuid(n)`: `n` random letters and digits.
+    Uuid = "uuid", 0, Some(1);
     /// `random()`: a number from 0 (included) to 1 (excluded); `once(random())` keeps one.
     Random = "random", 0, Some(0);
     /// `format-date-time(instant, format)`: as `format-date`, with the time codes.
@@ -153,6 +153,25 @@ functions! {
     /// `pulldata(table, column, key_column, key)`: a value from a CSV file attached to
     /// the form (read into it when it was loaded).
     Pulldata = "pulldata", 4, Some(4);
+    /// `randomize(nodes, seed?)`: the nodes in a random order, the same for the same seed
+    /// (as ODK Collect and Enketo).
+    Randomize = "randomize", 1, Some(2);
+    /// `count-non-empty(nodes)`: how many of the nodes have a value.
+    CountNonEmpty = "count-non-empty", 1, Some(1);
+    /// `weighted-checklist(min, max, v1, w1, v2, w2...)`: whether the weights of the true
+    /// `v`s add up to between min and max (-1 means no bound).
+    WeightedChecklist = "weighted-checklist", 2, None;
+    /// `digest(text, algorithm, encoding?)`: MD5, SHA-1, SHA-256, SHA-384 or SHA-512 of the
+    /// text, in base64 (default) or hex.
+    Digest = "digest", 2, Some(3);
+    /// `base64-decode(text)`: the UTF-8 text a base64 value stands for.
+    Base64Decode = "base64-decode", 1, Some(1);
+    /// `area(geoshape | geopoints)`: the enclosed area in square metres.
+    Area = "area", 1, Some(1);
+    /// `distance(geotrace | geoshape | geopoints)`: the length in metres of the path.
+    Distance = "distance", 1, Some(1);
+    /// `current()`: the field the expression belongs to (as `.`).
+    Current = "current", 0, Some(0);
     /// `checklist(min, max, ...)`: whether the number of true arguments is within
     /// min..max (-1 means no bound).
     Checklist = "checklist", 2, None;

@@ -7,10 +7,13 @@
 
 mod ast;
 pub(crate) mod dates;
+mod encode;
 mod eval;
 mod func;
+mod geo;
 mod lexer;
 mod parser;
+pub(crate) mod shuffle;
 mod value;
 
 pub use ast::{BinOp, Cmp, Expr, Path, Pattern, RefRole, Reference, Step, Target};

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::ast::{BinOp, Cmp, Expr, Path, Pattern, Reference, Step, Target};
+use super::encode::DIGEST_ALGORITHMS;
 use super::lexer::{Tok, Token, tokenize};
 use super::{Func, ParseError};
 
@@ -281,6 +282,26 @@ impl Parser {
             Func::Position => args.first().is_some_and(|a| !matches!(a, Expr::Ref(_))),
             _ => false,
         };
+        if func == Func::WeightedChecklist && args.len() % 2 == 1 {
+            return Err(self.error_at(
+                offset,
+                format!(
+                    "{name}() takes min, max and then pairs of a condition and its weight, given {} argument(s)",
+                    args.len()
+                ),
+            ));
+        }
+        if let (Func::Digest, Some(Expr::String(algorithm))) = (func, args.get(1))
+            && !DIGEST_ALGORITHMS.contains(&algorithm.as_str())
+        {
+            return Err(self.error_at(
+                offset,
+                format!(
+                    "digest() does not know the algorithm '{algorithm}': use one of {}",
+                    DIGEST_ALGORITHMS.join(", ")
+                ),
+            ));
+        }
         if needs_ref {
             return Err(self.error_at(
                 offset,

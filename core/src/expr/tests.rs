@@ -442,6 +442,79 @@ fn more_text_and_list_functions() {
 }
 
 #[test]
+fn randomize_shuffles_node_sets_as_odk_does() {
+    // Seeded: the Park-Miller / inside-out Fisher-Yates order (see shuffle.rs), stable.
+    assert_eq!(s("join(' ', randomize(${ages}, 1))"), "5 30 12");
+    assert_eq!(
+        s("join(' ', randomize(${ages}, 1))"),
+        s("join(' ', randomize(${ages}, 1.9))"),
+        "a seed is truncated to a whole number"
+    );
+    assert_eq!(n("count(randomize(${ages}, 7))"), 3.0);
+    assert_eq!(n("sum(randomize(${ages}))"), 47.0);
+    assert_eq!(n("count(randomize(${none}, 3))"), 0.0);
+    assert_eq!(n("count(randomize(${ages}, 'x'))"), 0.0);
+}
+
+#[test]
+fn count_non_empty_and_weighted_checklist() {
+    assert_eq!(n("count-non-empty(${mixed})"), 2.0);
+    assert_eq!(n("count-non-empty(${none})"), 0.0);
+    assert_eq!(n("count-non-empty(${age})"), 1.0);
+    assert_eq!(n("count-non-empty(${empty})"), 0.0);
+    // Weights of the true conditions: 2 + 3 = 5.
+    let w = "true(), 2, false(), 10, 1 = 1, 3";
+    assert!(b(&format!("weighted-checklist(5, 5, {w})")));
+    assert!(b(&format!("weighted-checklist(-1, 5, {w})")));
+    assert!(!b(&format!("weighted-checklist(6, -1, {w})")));
+    assert!(!b(&format!("weighted-checklist(0, 4, {w})")));
+    assert!(b("weighted-checklist(-1, -1)"));
+    let e = parse("weighted-checklist(1, 2, true())").unwrap_err();
+    assert!(e.message.contains("pairs"), "{e}");
+}
+
+#[test]
+fn digest_base64_and_random_text() {
+    assert_eq!(
+        s("digest('abc', 'SHA-256', 'hex')"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(s("digest('abc', 'MD5')"), "kAFQmDzST7DWlj99KOF/cg==");
+    assert_eq!(s("digest(${age}, 'SHA-1', 'hex')").len(), 40);
+    assert_eq!(
+        s("digest('abc', ${name})"),
+        "",
+        "an unknown computed algorithm"
+    );
+    let e = parse("digest(., 'SHA-3')").unwrap_err();
+    assert!(e.message.contains("MD5, SHA-1"), "{e}");
+    assert_eq!(s("base64-decode('VGjDoG8=')"), "Thào");
+    assert_eq!(s("base64-decode(digest('abc', 'MD5'))"), "", "not UTF-8");
+    assert_eq!(s("uuid(8)").len(), 8);
+    assert_eq!(s("uuid()").len(), 36);
+    assert_eq!(s("string-length(uuid(${ten}))"), "10");
+}
+
+#[test]
+fn area_and_distance_of_geo_values() {
+    let trace = "'0 0 0 0; 0 1 0 0; 1 1 0 0'";
+    let d = n(&format!("distance({trace})"));
+    assert!((d - 2.0 * 111_318.845).abs() < 1.0, "{d}");
+    let a = n("area('0 0 0 0; 0 0.001 0 0; 0.001 0.001 0 0; 0.001 0 0 0; 0 0 0 0')");
+    assert!((a - 12_392.0).abs() < 1.0, "{a}");
+    assert_eq!(n("area('0 0; 1 1')"), 0.0);
+    assert!(n("area('not a point')").is_nan());
+    assert!(n("distance(${name})").is_nan());
+    assert_eq!(n("distance(${empty})"), 0.0);
+}
+
+#[test]
+fn current_is_the_field_itself() {
+    assert_eq!(s("current()"), "cur");
+    assert_eq!(s("concat(current(), '!')"), "cur!");
+}
+
+#[test]
 fn every_function_parses_at_its_arity_and_evaluates() {
     // Every function in the table evaluates (to something) with arguments of its arity.
     let env = TestEnv::new();

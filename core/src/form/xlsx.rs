@@ -31,6 +31,10 @@ const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
 /// Excel's own limit on a cell's characters: a longer cell was not written by Excel.
 const MAX_CELL_CHARS: usize = 32_767;
 
+/// The first bytes of an OLE compound file: an Excel 97-2003 `.xls` workbook (calamine
+/// reads one whole into memory, sized by what the file claims, so it is not read here).
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 /// Refuses a workbook whose parts unpack to more than [`MAX_INFLATED_BYTES`], counted by
 /// unpacking them (the sizes a zip declares can lie) into nothing.
 fn check_inflated_size(bytes: &[u8]) -> Result<(), FormError> {
@@ -56,6 +60,11 @@ fn check_inflated_size(bytes: &[u8]) -> Result<(), FormError> {
 /// Reads the workbook's sheets as text. The sheets a form reader looks at (survey,
 /// choices, settings, in any case) are read whole; other sheets are listed with no rows.
 pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
+    if bytes.starts_with(&OLE_MAGIC) {
+        return Err(FormError::NotXlsx {
+            reason: "it is an Excel 97-2003 workbook (.xls), which is not read yet: open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)".into(),
+        });
+    }
     check_inflated_size(bytes)?;
     let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| FormError::NotXlsx {
         reason: e.to_string(),
@@ -223,6 +232,22 @@ mod tests {
             Err(FormError::Sheet { reason, .. }) => {
                 assert!(reason.contains("32768 characters"), "{reason}");
                 assert!(reason.contains("at most 32767"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_xls_workbook_is_refused_with_what_to_do() {
+        let mut xls = OLE_MAGIC.to_vec();
+        xls.resize(4096, 0);
+        match workbook_from_xlsx(&xls) {
+            Err(FormError::NotXlsx { reason }) => {
+                assert!(reason.contains("(.xls)"), "{reason}");
+                assert!(
+                    reason.contains("save it as an Excel Workbook (.xlsx)"),
+                    "{reason}"
+                );
             }
             other => panic!("{other:?}"),
         }

@@ -183,7 +183,7 @@ pub(super) fn repeat(name: &str, children: Vec<Node>) -> Repeat {
 }
 
 /// A choice: name, label, extra columns.
-type ChoiceRow<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+pub(super) type ChoiceRow<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
 
 /// A choice list `name` with its choices.
 pub(super) fn list(name: &str, choices: &[ChoiceRow<'_>]) -> (String, ChoiceList) {

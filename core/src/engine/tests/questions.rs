@@ -769,3 +769,53 @@ fn an_update_follows_what_an_answer_changes_through_relevance_and_counts() {
     assert_eq!(changed, ["n", "plots_note"]);
     assert_eq!(u.changed[1].label, "Plots 3");
 }
+
+#[test]
+fn randomize_orders_choices_by_seed_and_keeps_an_unseeded_order_in_a_session() {
+    let names: Vec<String> = (1..=6).map(|i| format!("c{i}")).collect();
+    let rows: Vec<super::ChoiceRow<'_>> = names
+        .iter()
+        .map(|n| (n.as_str(), n.as_str(), &[][..]))
+        .collect();
+    let choices_of = |s: &FormSession, q: usize| -> Vec<String> {
+        s.screen().questions[q]
+            .choices
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    let f = with_lists(
+        form(vec![field_list(
+            "page",
+            vec![
+                int("seed").n(),
+                one("seeded", "l")
+                    .param("randomize", "true")
+                    .param("seed", "${seed}")
+                    .n(),
+                one("unseeded", "l").param("randomize", "true").n(),
+                one("plain", "l").n(),
+            ],
+        )]),
+        vec![list("l", &rows)],
+    );
+    let mut s = session(f);
+    // The seeded order is randomize()'s for that seed; without a number it is as written.
+    assert_eq!(choices_of(&s, 1), names);
+    s.set_answer("seed", Answer::Integer { value: 1 }).unwrap();
+    let ids: Vec<u32> = (1..=6).collect();
+    let expected: Vec<String> = crate::expr::shuffle::shuffle_seeded(&ids, 1)
+        .iter()
+        .map(|i| format!("c{i}"))
+        .collect();
+    assert_eq!(choices_of(&s, 1), expected);
+    assert_ne!(expected, names);
+    // Unseeded: every choice once, the same order on every screen of the session.
+    let first = choices_of(&s, 2);
+    let mut sorted = first.clone();
+    sorted.sort();
+    assert_eq!(sorted, names);
+    s.set_answer("seed", Answer::Integer { value: 2 }).unwrap();
+    assert_eq!(choices_of(&s, 2), first);
+    assert_eq!(choices_of(&s, 3), names, "no randomize: as written");
+}

@@ -1,0 +1,296 @@
+//! The XLSForm corpus: every workbook under `tests/data/xlsform-corpus` (each folder's
+//! README says where the forms come from and under which licence) is given to pyxform,
+//! ODK's own converter, and to Branchbook. A form pyxform converts must load here and be
+//! filled to a finalized submission that the server's re-validation accepts, unless it
+//! is listed in [`REFUSED_HERE`] with the reason; a form pyxform refuses must be refused
+//! here too. The test prints a table: form, pyxform, ours, fill.
+//!
+//! pyxform runs when `BRANCHBOOK_PYXFORM_PYTHON` names a Python that has it (tests/run.sh
+//! installs the pinned pyxform into the test cache with tests/lib/pyxform.sh and sets
+//! it); without it, pyxform's verdicts are taken from [`PYXFORM_REFUSES`] and the table
+//! says so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use branchbook_core::form::{
+    Attachments, FormError, load_xlsx_with, needed_files, read_xlsx_named,
+};
+use support::fill;
+
+/// Forms pyxform converts that Branchbook refuses, with a text the refusal must contain:
+/// what the form uses that cannot run here (yet).
+const REFUSED_HERE: &[(&str, &str)] = &[
+    // pyxform's examples of what ODK Validate (JavaRosa) refuses after pyxform converted
+    // it: a calculation that is not an expression, curly quotes around strings, an axis in
+    // a choice filter, an instance_name that is not an expression over the form's fields.
+    (
+        "bug_example_xls/bad_calc.xlsx",
+        "string literal is not closed",
+    ),
+    ("example_xls/bad_calc.xlsx", "string literal is not closed"),
+    (
+        "bug_example_xls/UCL_Biomass_Plot_Form.xlsx",
+        "unexpected character '‘'",
+    ),
+    (
+        "bug_example_xls/xl_date_ambiguous.xlsx",
+        "predicates and axes in paths are not supported",
+    ),
+    (
+        "bug_example_xls/xl_date_ambiguous_v1.xlsx",
+        "'XLDateAmbiguous-v1' is not a reference",
+    ),
+    (
+        "example_xls/attribute_columns_test.xlsx",
+        "type 'barcode' is not supported",
+    ),
+    // osm: no OpenStreetMap widget on our phones.
+    (
+        "example_xls/case_insensitivity.xlsx",
+        "type 'osm' is not supported",
+    ),
+    (
+        "example_xls/flat_xlsform_test.xlsx",
+        "type 'audio' is not supported",
+    ),
+    ("example_xls/loop.xlsx", "'begin loop' is not supported"),
+    // `pastel=yes` names a choices column that does not exist: pyxform writes it into the
+    // XForm and ODK Collect then offers no choice at all.
+    (
+        "example_xls/or_other.xlsx",
+        "the choices sheet has no column 'yes'",
+    ),
+    // No sheet named survey: pyxform takes the first sheet as the survey.
+    ("example_xls/survey_no_name.xlsx", "no 'survey' sheet"),
+    (
+        "example_xls/xlsform_spec_test.xlsx",
+        "type 'video' is not supported",
+    ),
+];
+
+/// Text of the refusal of every `.xls` (Excel 97-2003) workbook: not read yet.
+const XLS_REFUSAL: &str = "Excel 97-2003 workbook (.xls)";
+
+/// The forms pyxform refuses (checked against pyxform itself when it runs).
+const PYXFORM_REFUSES: &[&str] = &[
+    "bug_example_xls/calculate_without_calculation.xls",
+    "bug_example_xls/duplicate_columns.xlsx",
+    "bug_example_xls/group_name_test.xls",
+    "example_xls/include.xls",
+    "example_xls/include.xlsx",
+    "example_xls/include_json.xls",
+    "example_xls/include_json.xlsx",
+    "example_xls/unknown_question_type.xls",
+];
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/xlsform-corpus")
+}
+
+/// Every workbook of the corpus, as (name relative to its collection, path), sorted.
+fn corpus() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![corpus_dir()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "xlsx" || e == "xls" || e == "xlsm")
+            {
+                // `pyxform/example_xls/x.xlsx` is named `example_xls/x.xlsx`.
+                let rel = path.strip_prefix(corpus_dir()).unwrap();
+                let name = rel.components().skip(1).collect::<PathBuf>();
+                out.push((name.to_string_lossy().replace('\\', "/"), path));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// pyxform's verdict on one form.
+#[derive(Debug, Clone, PartialEq)]
+enum Pyxform {
+    Converts,
+    Refuses(String),
+}
+
+/// pyxform's verdicts, by path, from the Python it is installed in; `None` when no
+/// Python with pyxform is named.
+fn pyxform_verdicts(forms: &[(String, PathBuf)]) -> Option<HashMap<PathBuf, Pyxform>> {
+    let python = std::env::var_os("BRANCHBOOK_PYXFORM_PYTHON")?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pyxform_verdicts.py");
+    let output = Command::new(python)
+        .arg(script)
+        .args(forms.iter().map(|(_, p)| p))
+        .output()
+        .expect("run pyxform");
+    assert!(
+        output.status.success(),
+        "pyxform_verdicts.py failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut verdicts = HashMap::new();
+    for line in String::from_utf8(output.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let path = PathBuf::from(v["form"].as_str().unwrap());
+        let verdict = if v["ok"].as_bool().unwrap() {
+            Pyxform::Converts
+        } else {
+            Pyxform::Refuses(v["message"].as_str().unwrap().to_owned())
+        };
+        verdicts.insert(path, verdict);
+    }
+    Some(verdicts)
+}
+
+/// What Branchbook did with one form.
+enum Ours {
+    /// Loaded, filled and finalized: how many answers, and the submission's JSON size.
+    Filled(usize, usize),
+    /// Loaded, but the filler could not finalize it.
+    Stuck(String),
+    /// Refused: every message.
+    Refused(Vec<String>),
+}
+
+fn ours(path: &Path) -> Ours {
+    let bytes = std::fs::read(path).unwrap();
+    let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+    // The files the form names, from its folder (as the CLI and ODK Central take them).
+    let mut files = Attachments::new();
+    if let Ok(read) = read_xlsx_named(&bytes, Some(&stem)) {
+        for name in needed_files(&read.form) {
+            if let Ok(b) = std::fs::read(path.with_file_name(&name)) {
+                files.insert(name, b);
+            }
+        }
+    }
+    match load_xlsx_with(&bytes, Some(&stem), &files) {
+        Ok(compiled) => match fill(compiled) {
+            Ok(filled) => Ours::Filled(filled.answered, filled.data.to_string().len()),
+            Err(why) => Ours::Stuck(why),
+        },
+        Err(FormError::Invalid { problems }) => {
+            Ours::Refused(problems.iter().map(ToString::to_string).collect())
+        }
+        Err(other) => Ours::Refused(vec![other.to_string()]),
+    }
+}
+
+#[test]
+fn every_form_pyxform_converts_loads_and_fills_or_is_refused_for_a_listed_reason() {
+    let forms = corpus();
+    assert!(forms.len() >= 50, "corpus has {} forms", forms.len());
+    let verdicts = pyxform_verdicts(&forms);
+    let mut failures = Vec::new();
+    let mut table = vec![format!(
+        "{:<48} {:<10} {:<9} {}",
+        "form", "pyxform", "ours", "fill / reason"
+    )];
+    let (mut converted, mut filled_of_converted) = (0, 0);
+    for (name, path) in &forms {
+        let listed_refusal = PYXFORM_REFUSES.contains(&name.as_str());
+        let pyxform = match verdicts.as_ref().map(|v| v.get(path)) {
+            Some(Some(v)) => v.clone(),
+            Some(None) => panic!("pyxform gave no verdict on {name}"),
+            // Not run: the table of its known refusals stands in.
+            None if listed_refusal => Pyxform::Refuses("(listed)".into()),
+            None => Pyxform::Converts,
+        };
+        if verdicts.is_some() && listed_refusal != matches!(pyxform, Pyxform::Refuses(_)) {
+            failures.push(format!(
+                "{name}: pyxform now says {pyxform:?}; update PYXFORM_REFUSES"
+            ));
+        }
+        let outcome = match catch_unwind(AssertUnwindSafe(|| ours(path))) {
+            Ok(o) => o,
+            Err(_) => {
+                failures.push(format!("{name}: PANICKED"));
+                continue;
+            }
+        };
+        let expected_refusal = REFUSED_HERE
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, why)| *why)
+            .or_else(|| name.ends_with(".xls").then_some(XLS_REFUSAL));
+        let (ours_word, detail) = match &outcome {
+            Ours::Filled(n, bytes) => (
+                "loads",
+                format!("filled, {n} answers, finalized ({bytes} bytes of JSON)"),
+            ),
+            Ours::Stuck(why) => ("loads", format!("STUCK: {why}")),
+            Ours::Refused(problems) => (
+                "refused",
+                format!(
+                    "{}{}",
+                    problems[0],
+                    match problems.len() {
+                        1 => String::new(),
+                        n => format!(" (+{} more)", n - 1),
+                    }
+                ),
+            ),
+        };
+        let pyxform_word = match (&pyxform, verdicts.is_some()) {
+            (Pyxform::Converts, true) => "converts",
+            (Pyxform::Refuses(_), true) => "refuses",
+            (Pyxform::Converts, false) => "(converts)",
+            (Pyxform::Refuses(_), false) => "(refuses)",
+        };
+        table.push(format!(
+            "{name:<48} {pyxform_word:<10} {ours_word:<9} {}",
+            detail.chars().take(150).collect::<String>()
+        ));
+        match (&pyxform, expected_refusal, &outcome) {
+            (_, _, Ours::Stuck(why)) => failures.push(format!("{name}: loads but stuck: {why}")),
+            (Pyxform::Converts, None, Ours::Filled(..)) => {
+                converted += 1;
+                filled_of_converted += 1;
+            }
+            (Pyxform::Converts, None, Ours::Refused(p)) => {
+                converted += 1;
+                failures.push(format!("{name}: pyxform converts it, refused here: {p:#?}"));
+            }
+            (Pyxform::Converts, Some(why), Ours::Refused(p)) => {
+                converted += 1;
+                if !p.iter().any(|m| m.contains(why)) {
+                    failures.push(format!("{name}: refused, but not for {why:?}: {p:#?}"));
+                }
+            }
+            (Pyxform::Converts, Some(why), Ours::Filled(..)) => failures.push(format!(
+                "{name}: now loads; remove it from the refusals ({why:?})"
+            )),
+            (Pyxform::Refuses(_), _, Ours::Refused(_)) => {}
+            (Pyxform::Refuses(m), _, Ours::Filled(..)) => {
+                failures.push(format!("{name}: pyxform refuses it ({m}), loaded here"))
+            }
+        }
+    }
+    for (listed, _) in REFUSED_HERE {
+        if !forms.iter().any(|(n, _)| n == listed) {
+            failures.push(format!("{listed}: listed but not in the corpus"));
+        }
+    }
+    table.push(format!(
+        "{} forms; pyxform converts {converted} ({}); {filled_of_converted} of those load and are filled here, the others are refused for the reasons listed in the test",
+        forms.len(),
+        if verdicts.is_some() {
+            "pyxform was run"
+        } else {
+            "pyxform was not run: its verdicts are the test's table"
+        },
+    ));
+    println!("{}", table.join("\n"));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
