@@ -652,6 +652,12 @@ fn missing_invalid_and_duplicate_names() {
         located(&read.problems, "has no name"),
         [at("survey", 2, "name")]
     );
+    // A note needs no name: it gets pyxform's generated one, from its row.
+    let notes = read_ok(
+        &[&["type", "name", "label"], &["note", "", "Thank you"]],
+        &[],
+    );
+    assert_eq!(notes.body[0].name(), "generated_note_name_2");
     assert_eq!(
         located(&read.problems, "not a valid name"),
         [at("survey", 3, "name"), at("survey", 4, "name")]

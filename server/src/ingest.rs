@@ -14,14 +14,19 @@ use uuid::Uuid;
 
 use crate::model::{RecordKind, stored_name};
 
-/// An attendee as the indicators count her: no name, no id.
+/// An attendee as the indicators count her: no name, and only the id that tells one
+/// person from another.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttendeeFacts {
+    /// The roster member she was checked in as, or a walk-in's attendance entry id
+    /// (what "distinct people reached" counts).
+    pub person: Uuid,
     /// `female`, `male` or `unknown`.
     pub sex: String,
     /// Ethnicity key, when recorded.
     pub ethnicity: Option<String>,
-    /// Age group, when known.
+    /// Age group: as sent, or (when only her birth year was) her band in the year of
+    /// the gathering on Vietnam's clock, the same rule as the exports.
     pub age_group: Option<String>,
 }
 
@@ -339,9 +344,12 @@ pub fn prepare(
             g.attendees
                 .iter()
                 .map(|a| AttendeeFacts {
+                    person: a.member_id.unwrap_or(a.id),
                     sex: stored_name(&a.sex),
                     ethnicity: a.ethnicity.clone(),
-                    age_group: a.age_group.as_ref().map(stored_name),
+                    age_group: crate::export::registers::age_group(a, g.starts_at)
+                        .as_ref()
+                        .map(stored_name),
                 })
                 .collect(),
         ),

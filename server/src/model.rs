@@ -247,6 +247,8 @@ pub struct RecordFilter {
     pub to: Option<DateTime<Utc>>,
     /// Only in this review state.
     pub review_state: Option<ReviewState>,
+    /// Only gatherings of this kind (its stored name).
+    pub gathering_kind: Option<String>,
     /// Only records after this `seq` (paging).
     pub after_seq: i64,
     /// At most this many.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::expr::{self, Expr, Func, RefRole, Reference, Step, Target};
 use crate::form::{FieldKind, Problem, Source, Texts};
 
-use super::compile::{CNode, NodeId};
+use super::compile::{CList, CNode, NodeId};
 
 /// A reference after binding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,10 @@ pub(crate) struct Binder<'a> {
     pub by_name: &'a HashMap<String, NodeId>,
     /// Names used by more than one node: referring to one is ambiguous.
     pub duplicates: &'a HashMap<String, usize>,
+    /// The choice lists by name: what `instance('...')` may name.
+    pub lists_by_name: &'a HashMap<&'a str, u32>,
+    /// The choice lists, for the columns an `instance()` path reads.
+    pub lists: &'a [CList],
 }
 
 /// Where an expression sits, for binding and for error messages.
@@ -77,9 +81,39 @@ impl Binder<'_> {
                     .collect::<Vec<_>>()
             })?,
         };
-        parsed.try_map_refs(&mut |r, role| {
+        let mut parsed = parsed;
+        let missing = parsed.resolve_instances(&|name| self.lists_by_name.get(name).copied());
+        let mut problems: Vec<Problem> = missing
+            .iter()
+            .map(|name| {
+                problem(
+                    site,
+                    format!("instance('{name}') names no choice list of this form"),
+                )
+            })
+            .collect();
+        parsed.visit_lookups(&mut |list, column| {
+            let known = self.lists.get(list as usize).is_some_and(|l| {
+                matches!(column, "name" | "label") || l.columns.iter().any(|c| c == column)
+            });
+            if !known {
+                problems.push(problem(
+                    site,
+                    format!("the items of this instance() have no column '{column}'"),
+                ));
+            }
+        });
+        let bound = parsed.try_map_refs(&mut |r, role| {
             self.reference(r, role, site).map_err(|m| problem(site, m))
-        })
+        });
+        match bound {
+            Ok(e) if problems.is_empty() => Ok(e),
+            Ok(_) => Err(problems),
+            Err(more) => {
+                problems.extend(more);
+                Err(problems)
+            }
+        }
     }
 
     fn reference(&self, r: Reference, role: RefRole, site: &Site<'_>) -> Result<Bound, String> {
@@ -118,6 +152,10 @@ impl Binder<'_> {
                     }
                 };
                 let bare = !path.absolute && path.steps.len() == 1;
+                if let (true, RefRole::Item(list)) = (bare, role) {
+                    let columns = self.lists.get(list as usize).map(|l| l.columns.as_slice());
+                    return choice_column(&last, columns.unwrap_or(&[]), at);
+                }
                 match (bare, site.choice_columns) {
                     (true, Some(columns)) => return choice_column(&last, columns, at),
                     (true, None) if matches!(site.column, "required" | "read_only") => {
@@ -277,7 +315,11 @@ fn problem(site: &Site<'_>, message: String) -> Problem {
 /// nor `jr:choice-name`'s list) and the shared depth of that reference.
 pub(crate) fn value_reads(e: &Expr<Bound>, f: &mut impl FnMut(NodeId, u16)) {
     e.visit_refs(&mut |b, role| {
-        if let (Bound::Node { node, shared }, RefRole::Value | RefRole::AllInstances) = (b, role) {
+        if let (
+            Bound::Node { node, shared },
+            RefRole::Value | RefRole::AllInstances | RefRole::Item(_),
+        ) = (b, role)
+        {
             f(*node, *shared);
         }
     });

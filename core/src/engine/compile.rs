@@ -315,7 +315,7 @@ impl Builder {
             .collect();
         let lists: Vec<CList> = form.choices.values().map(compile_list).collect();
         self.bind_all(&lists_by_name, &lists);
-        let instance_name = self.bind_instance_name(&form);
+        let instance_name = self.bind_instance_name(&form, &lists_by_name, &lists);
         self.mark_pages_and_ordinals();
         let (items, readers) = self.order_items();
         if !self.problems.is_empty() {
@@ -485,6 +485,8 @@ impl Builder {
             nodes: &self.nodes,
             by_name: &self.by_name,
             duplicates: &self.duplicates,
+            lists_by_name,
+            lists,
         };
         let mut problems = Vec::new();
         let mut bound = Vec::with_capacity(self.nodes.len());
@@ -589,7 +591,12 @@ impl Builder {
         }
     }
 
-    fn bind_instance_name(&mut self, form: &Form) -> Option<Expr<Bound>> {
+    fn bind_instance_name(
+        &mut self,
+        form: &Form,
+        lists_by_name: &HashMap<&str, u32>,
+        lists: &[CList],
+    ) -> Option<Expr<Bound>> {
         let text = form
             .instance_name
             .as_deref()
@@ -598,6 +605,8 @@ impl Builder {
             nodes: &self.nodes,
             by_name: &self.by_name,
             duplicates: &self.duplicates,
+            lists_by_name,
+            lists,
         };
         let source = Source {
             sheet: "settings".into(),

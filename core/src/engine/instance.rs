@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::expr::{self, Env, Value, dates};
+use crate::expr::{self, Env, Lookup, Value, dates};
 use crate::form::{FieldKind, MetaKind};
 
 use super::bind::{Bound, Part, Template};
@@ -547,6 +547,7 @@ fn blank_slots(form: &CompiledForm, kind: Option<NodeId>) -> Vec<Slot> {
 
 /// Where an expression is evaluated: a scope, the field it belongs to, and (in a choice
 /// filter) the candidate choice.
+#[derive(Clone, Copy)]
 pub(crate) struct Ctx<'a> {
     inst: &'a Instance,
     world: &'a World<'a>,
@@ -706,6 +707,42 @@ impl Env<Bound> for Ctx<'_> {
 
     fn utc_offset(&self) -> FixedOffset {
         self.world.offset
+    }
+
+    fn lookup(&self, l: &Lookup<Bound>) -> Value<'_> {
+        let form = self.world.form;
+        let Some((list_id, list)) = l
+            .list
+            .and_then(|id| form.lists.get(id as usize).map(|list| (id, list)))
+        else {
+            return Value::Nodes(Vec::new());
+        };
+        let column = l.column.as_deref().unwrap_or("name");
+        let extra = list.columns.iter().position(|c| c == column);
+        let mut out = Vec::new();
+        for (i, choice) in list.choices.iter().enumerate() {
+            let passes = l.filter.as_ref().is_none_or(|filter| {
+                let item = Ctx {
+                    choice: Some((list_id, i)),
+                    ..*self
+                };
+                expr::eval(filter, &item).to_bool()
+            });
+            if !passes {
+                continue;
+            }
+            let value = match (column, extra) {
+                (_, Some(c)) => choice.values.get(c).map_or("", String::as_str),
+                ("label", None) => self
+                    .world
+                    .lang
+                    .choice_label(form, list_id, i)
+                    .unwrap_or(&choice.name),
+                _ => &choice.name,
+            };
+            out.push(Cow::Borrowed(value));
+        }
+        Value::Nodes(out)
     }
 
     fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String {

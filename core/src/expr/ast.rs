@@ -24,6 +24,23 @@ pub enum Expr<R> {
     Call(Func, Vec<Expr<R>>),
     /// `regex(subject, 'literal')`: the pattern is compiled once, when the form is.
     Matches(Box<Expr<R>>, Pattern),
+    /// `instance('list')/root/item[filter]/column`: items of a choice list.
+    Lookup(Box<Lookup<R>>),
+}
+
+/// `instance('list')/root/item[filter]/column`: the items of one of the form's choice
+/// lists (its secondary instances) that pass `filter` (in which a bare name is a column
+/// of the list), and of each its `column` (or its name when there is none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup<R> {
+    /// The list's name, as written in `instance('...')`.
+    pub instance: String,
+    /// The list, once the engine has resolved the name (it binds the filter's columns).
+    pub list: Option<u32>,
+    /// The predicate on `item`.
+    pub filter: Option<Expr<R>>,
+    /// The child of `item` whose values are wanted (`label`, `name`, another column).
+    pub column: Option<String>,
 }
 
 /// A binary operator, in XPath's precedence classes.
@@ -153,6 +170,9 @@ pub enum RefRole {
     Repeat,
     /// The field named by `jr:choice-name`'s second argument, whose choice list is used.
     ChoiceField,
+    /// A reference inside an `instance('list')/root/item[...]` predicate: a bare name is
+    /// a column of that list (resolved to its index by the engine).
+    Item(u32),
 }
 
 impl<R> Expr<R> {
@@ -162,18 +182,24 @@ impl<R> Expr<R> {
     }
 
     fn visit_refs_in(&self, role: RefRole, f: &mut impl FnMut(&R, RefRole)) {
+        let value = within(role, RefRole::Value);
         match self {
             Expr::Number(_) | Expr::String(_) => {}
             Expr::Ref(r) => f(r, role),
-            Expr::Neg(e) => e.visit_refs_in(RefRole::Value, f),
+            Expr::Neg(e) => e.visit_refs_in(value, f),
             Expr::Binary(_, a, b) => {
-                a.visit_refs_in(RefRole::Value, f);
-                b.visit_refs_in(RefRole::Value, f);
+                a.visit_refs_in(value, f);
+                b.visit_refs_in(value, f);
             }
-            Expr::Matches(e, _) => e.visit_refs_in(RefRole::Value, f),
+            Expr::Matches(e, _) => e.visit_refs_in(value, f),
+            Expr::Lookup(l) => {
+                if let (Some(filter), Some(list)) = (&l.filter, l.list) {
+                    filter.visit_refs_in(RefRole::Item(list), f);
+                }
+            }
             Expr::Call(func, args) => {
                 for (i, a) in args.iter().enumerate() {
-                    a.visit_refs_in(arg_role(*func, i), f);
+                    a.visit_refs_in(within(role, arg_role(*func, i)), f);
                 }
             }
         }
@@ -199,9 +225,9 @@ impl<R> Expr<R> {
         f: &mut impl FnMut(R, RefRole) -> Result<S, E>,
         errors: &mut Vec<E>,
     ) -> Option<Expr<S>> {
-        let boxed = |e: Box<Expr<R>>, f: &mut _, errors: &mut _| {
-            e.map_in(RefRole::Value, f, errors).map(Box::new)
-        };
+        let value = within(role, RefRole::Value);
+        let boxed =
+            |e: Box<Expr<R>>, f: &mut _, errors: &mut _| e.map_in(value, f, errors).map(Box::new);
         Some(match self {
             Expr::Number(n) => Expr::Number(n),
             Expr::String(s) => Expr::String(s),
@@ -219,15 +245,85 @@ impl<R> Expr<R> {
                 Expr::Binary(op, a?, b?)
             }
             Expr::Matches(e, p) => Expr::Matches(boxed(e, f, errors)?, p),
+            Expr::Lookup(l) => {
+                let Lookup {
+                    instance,
+                    list,
+                    filter,
+                    column,
+                } = *l;
+                let role = list.map_or(RefRole::Value, RefRole::Item);
+                let filter = match filter {
+                    Some(e) => Some(e.map_in(role, f, errors)?),
+                    None => None,
+                };
+                Expr::Lookup(Box::new(Lookup {
+                    instance,
+                    list,
+                    filter,
+                    column,
+                }))
+            }
             Expr::Call(func, args) => {
                 let mapped: Vec<Option<Expr<S>>> = args
                     .into_iter()
                     .enumerate()
-                    .map(|(i, a)| a.map_in(arg_role(func, i), f, errors))
+                    .map(|(i, a)| a.map_in(within(role, arg_role(func, i)), f, errors))
                     .collect();
                 Expr::Call(func, mapped.into_iter().collect::<Option<Vec<_>>>()?)
             }
         })
+    }
+
+    /// Resolves the list of every `instance('...')` lookup with `find` (the engine's
+    /// lists by name); returns the names it could not find.
+    pub fn resolve_instances(&mut self, find: &impl Fn(&str) -> Option<u32>) -> Vec<String> {
+        let mut missing = Vec::new();
+        self.resolve_in(find, &mut missing);
+        missing
+    }
+
+    fn resolve_in(&mut self, find: &impl Fn(&str) -> Option<u32>, missing: &mut Vec<String>) {
+        match self {
+            Expr::Number(_) | Expr::String(_) | Expr::Ref(_) => {}
+            Expr::Neg(e) | Expr::Matches(e, _) => e.resolve_in(find, missing),
+            Expr::Binary(_, a, b) => {
+                a.resolve_in(find, missing);
+                b.resolve_in(find, missing);
+            }
+            Expr::Call(_, args) => args.iter_mut().for_each(|a| a.resolve_in(find, missing)),
+            Expr::Lookup(l) => {
+                l.list = find(&l.instance);
+                if l.list.is_none() {
+                    missing.push(l.instance.clone());
+                }
+                if let Some(filter) = &mut l.filter {
+                    filter.resolve_in(find, missing);
+                }
+            }
+        }
+    }
+
+    /// Calls `f` with the list and the column of every resolved `instance()` lookup that
+    /// names a column.
+    pub fn visit_lookups(&self, f: &mut impl FnMut(u32, &str)) {
+        match self {
+            Expr::Number(_) | Expr::String(_) | Expr::Ref(_) => {}
+            Expr::Neg(e) | Expr::Matches(e, _) => e.visit_lookups(f),
+            Expr::Binary(_, a, b) => {
+                a.visit_lookups(f);
+                b.visit_lookups(f);
+            }
+            Expr::Call(_, args) => args.iter().for_each(|a| a.visit_lookups(f)),
+            Expr::Lookup(l) => {
+                if let (Some(list), Some(column)) = (l.list, &l.column) {
+                    f(list, column);
+                }
+                if let Some(filter) = &l.filter {
+                    filter.visit_lookups(f);
+                }
+            }
+        }
     }
 
     /// True when the expression calls `func` anywhere.
@@ -235,9 +331,19 @@ impl<R> Expr<R> {
         match self {
             Expr::Number(_) | Expr::String(_) | Expr::Ref(_) => false,
             Expr::Neg(e) | Expr::Matches(e, _) => e.calls(func),
+            Expr::Lookup(l) => l.filter.as_ref().is_some_and(|e| e.calls(func)),
             Expr::Binary(_, a, b) => a.calls(func) || b.calls(func),
             Expr::Call(f, args) => *f == func || args.iter().any(|a| a.calls(func)),
         }
+    }
+}
+
+/// The role of a sub-expression's reference inside a context: inside an `instance()`
+/// predicate an ordinary value is still read from the list's item.
+fn within(context: RefRole, role: RefRole) -> RefRole {
+    match (context, role) {
+        (RefRole::Item(list), RefRole::Value) => RefRole::Item(list),
+        _ => role,
     }
 }
 
@@ -294,6 +400,16 @@ impl<R: fmt::Display> fmt::Display for Expr<R> {
                 write!(f, "regex({e}, ")?;
                 Expr::<R>::String(p.0.as_str().to_string()).fmt(f)?;
                 f.write_str(")")
+            }
+            Expr::Lookup(l) => {
+                write!(f, "instance('{}')/root/item", l.instance)?;
+                if let Some(filter) = &l.filter {
+                    write!(f, "[{filter}]")?;
+                }
+                if let Some(column) = &l.column {
+                    write!(f, "/{column}")?;
+                }
+                Ok(())
             }
             Expr::Call(func, args) => {
                 write!(f, "{}(", func.name())?;

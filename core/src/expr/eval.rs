@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, NaiveTime, Utc};
 
 use super::Func;
-use super::ast::{BinOp, Expr};
+use super::ast::{BinOp, Expr, Lookup};
 use super::value::{Value, compare};
 use super::{dates, encode, geo, shuffle};
 
@@ -28,6 +28,9 @@ pub trait Env<R> {
     fn now(&self) -> DateTime<Utc>;
     /// The user's time zone, which decides what day `today()` is.
     fn utc_offset(&self) -> FixedOffset;
+    /// `instance('list')/root/item[filter]/column`: the values (or names) of the items of
+    /// a choice list that pass the filter, evaluated with each item as its context.
+    fn lookup(&self, lookup: &Lookup<R>) -> Value<'_>;
     /// `pulldata(table, column, key_column, key)`: `column` of the first row of the form's
     /// attached `table` whose `key_column` is `key`; "" when there is none.
     fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String;
@@ -45,6 +48,7 @@ pub fn eval<'a, R, E: Env<R>>(expr: &'a Expr<R>, env: &'a E) -> Value<'a> {
             Value::Bool(pattern.0.is_match(&eval(subject, env).to_str()))
         }
         Expr::Call(f, args) => call(*f, args, env),
+        Expr::Lookup(l) => env.lookup(l),
     }
 }
 

@@ -16,7 +16,7 @@ mod parser;
 pub(crate) mod shuffle;
 mod value;
 
-pub use ast::{BinOp, Cmp, Expr, Path, Pattern, RefRole, Reference, Step, Target};
+pub use ast::{BinOp, Cmp, Expr, Lookup, Path, Pattern, RefRole, Reference, Step, Target};
 pub use eval::{Env, eval};
 pub use func::Func;
 pub use parser::{parse, parse_all};

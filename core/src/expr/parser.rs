@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::ast::{BinOp, Cmp, Expr, Path, Pattern, Reference, Step, Target};
+use super::ast::{BinOp, Cmp, Expr, Lookup, Path, Pattern, Reference, Step, Target};
 use super::encode::DIGEST_ALGORITHMS;
 use super::lexer::{Tok, Token, tokenize};
 use super::{Func, ParseError};
@@ -217,6 +217,17 @@ impl Parser {
                 self.expect(Tok::RParen, "')'")?;
                 Ok(e)
             }
+            Tok::Name(ref name) if name == "instance" && self.peek_at(1).tok == Tok::LParen => {
+                self.lookup(t.offset)
+            }
+            Tok::Name(ref name) if name == "current" && self.peek_at(1).tok == Tok::LParen => {
+                let call = self.call("current", t.offset)?;
+                if self.peek().tok == Tok::Slash {
+                    self.current_path(t.offset)
+                } else {
+                    Ok(call)
+                }
+            }
             Tok::Name(ref name) if self.peek_at(1).tok == Tok::LParen => {
                 let name = name.clone();
                 self.call(&name, t.offset)
@@ -314,6 +325,97 @@ impl Parser {
             _ => Expr::Call(func, args),
         };
         Ok(Node { expr, height })
+    }
+
+    /// `instance('list')/root/item`, then an optional predicate and an optional column:
+    /// the only shape of secondary-instance path XLSForms use.
+    fn lookup(&mut self, offset: usize) -> Result<Node, ParseError> {
+        self.bump();
+        self.bump();
+        let id = match self.bump().tok {
+            Tok::Str(id) => id,
+            _ => {
+                return Err(self.error_at(
+                    offset,
+                    "instance() takes the name of a choice list in quotes".into(),
+                ));
+            }
+        };
+        self.expect(Tok::RParen, "')'")?;
+        let shape = |p: &Self| {
+            p.error_at(
+                offset,
+                format!("only instance('{id}')/root/item[...]/column is supported"),
+            )
+        };
+        for step in ["root", "item"] {
+            if self.bump().tok != Tok::Slash || self.bump().tok != Tok::Name(step.into()) {
+                return Err(shape(self));
+            }
+        }
+        let mut height = 1;
+        let filter = if self.peek().tok == Tok::LBracket {
+            self.bump();
+            let e = self.expr(0)?;
+            height = e.height + 1;
+            self.check_height(height, offset)?;
+            self.expect(Tok::RBracket, "']'")?;
+            Some(e.expr)
+        } else {
+            None
+        };
+        let column = if self.peek().tok == Tok::Slash {
+            self.bump();
+            match self.bump().tok {
+                Tok::Name(c) => Some(c),
+                _ => return Err(shape(self)),
+            }
+        } else {
+            None
+        };
+        if matches!(
+            self.peek().tok,
+            Tok::Slash | Tok::SlashSlash | Tok::LBracket
+        ) {
+            return Err(shape(self));
+        }
+        Ok(Node {
+            expr: Expr::Lookup(Box::new(Lookup {
+                instance: id,
+                list: None,
+                filter,
+                column,
+            })),
+            height,
+        })
+    }
+
+    /// `current()/../name`: a path from the field the expression belongs to (used inside
+    /// `instance()` predicates), the `current()` already read.
+    fn current_path(&mut self, offset: usize) -> Result<Node, ParseError> {
+        let mut steps = vec![Step::Current];
+        while self.peek().tok == Tok::Slash {
+            self.bump();
+            let t = self.bump();
+            steps.push(match t.tok {
+                Tok::Dot => Step::Current,
+                Tok::DotDot => Step::Parent,
+                Tok::Name(n) => Step::Name(n),
+                other => {
+                    return Err(self.error_at(
+                        t.offset,
+                        format!("expected a path step, found {}", describe(&other)),
+                    ));
+                }
+            });
+        }
+        Ok(Node::leaf(Expr::Ref(Reference {
+            target: Target::Path(Path {
+                absolute: false,
+                steps,
+            }),
+            offset,
+        })))
     }
 
     /// A location path: `.`, `..`, `../x`, `/data/x`, `name`.

@@ -16,7 +16,12 @@ struct TestEnv {
     current: String,
     position: f64,
     now: DateTime<Utc>,
+    /// Inside an `instance('fruits')` predicate: the item being tested.
+    item: Option<usize>,
 }
+
+/// The test's one secondary instance, `fruits`: name and colour.
+const FRUITS: [(&str, &str); 3] = [("mango", "yellow"), ("lime", "green"), ("kiwi", "green")];
 
 impl TestEnv {
     fn new() -> Self {
@@ -47,6 +52,7 @@ impl TestEnv {
                 .collect(),
             current: "cur".into(),
             position: 2.0,
+            item: None,
             // 2026-01-01T20:00Z is already 2026-01-02 in Vietnam (UTC+7).
             now: DateTime::parse_from_rfc3339("2026-01-01T20:00:00Z")
                 .unwrap()
@@ -57,6 +63,13 @@ impl TestEnv {
 
 impl Env<String> for TestEnv {
     fn get(&self, r: &String) -> Value<'_> {
+        if let Some(i) = self.item {
+            match r.as_str() {
+                "name" => return Value::String(Cow::Borrowed(FRUITS[i].0)),
+                "colour" => return Value::String(Cow::Borrowed(FRUITS[i].1)),
+                _ => {}
+            }
+        }
         if r == "." {
             return self.current();
         }
@@ -88,6 +101,30 @@ impl Env<String> for TestEnv {
     }
     fn utc_offset(&self) -> FixedOffset {
         FixedOffset::east_opt(7 * 3600).unwrap()
+    }
+    fn lookup(&self, l: &Lookup<String>) -> Value<'_> {
+        if l.instance != "fruits" {
+            return Value::Nodes(Vec::new());
+        }
+        let mut out = Vec::new();
+        for (i, (name, colour)) in FRUITS.iter().enumerate() {
+            let passes = l.filter.as_ref().is_none_or(|f| {
+                let item = TestEnv {
+                    item: Some(i),
+                    ..TestEnv::new()
+                };
+                eval(f, &item).to_bool()
+            });
+            if passes {
+                let value = match l.column.as_deref() {
+                    Some("colour") => *colour,
+                    Some("name") | None => *name,
+                    Some(_) => "",
+                };
+                out.push(Cow::Borrowed(value));
+            }
+        }
+        Value::Nodes(out)
     }
     fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String {
         // One table, `fruits`: name -> colour.
@@ -506,6 +543,48 @@ fn area_and_distance_of_geo_values() {
     assert!(n("area('not a point')").is_nan());
     assert!(n("distance(${name})").is_nan());
     assert_eq!(n("distance(${empty})"), 0.0);
+}
+
+#[test]
+fn instance_lookups_filter_a_lists_items() {
+    assert_eq!(
+        n("count(instance('fruits')/root/item[colour = 'green'])"),
+        2.0
+    );
+    assert_eq!(
+        s("instance('fruits')/root/item[name = 'lime']/colour"),
+        "green"
+    );
+    assert_eq!(
+        s("join(',', instance('fruits')/root/item/name)"),
+        "mango,lime,kiwi"
+    );
+    assert_eq!(
+        s("join(',', instance('fruits')/root/item[colour != 'green' or name = 'kiwi'])"),
+        "mango,kiwi"
+    );
+    assert_eq!(n("count(instance('other')/root/item)"), 0.0);
+    // current()/.. inside a predicate names a field from the current question.
+    let e = parse("instance('fruits')/root/item[name = current()/../pick]/colour").unwrap();
+    assert_eq!(
+        e.to_string(),
+        "instance('fruits')/root/item[(name = ./../pick)]/colour"
+    );
+    for (src, wanted) in [
+        ("instance('x')/data/item", "only instance('x')/root/item"),
+        (
+            "instance('x')/root/item/label/x",
+            "only instance('x')/root/item",
+        ),
+        (
+            "instance(${x})/root/item",
+            "the name of a choice list in quotes",
+        ),
+        ("instance('x')/root/item[name = 'a'", "']'"),
+    ] {
+        let e = parse(src).unwrap_err();
+        assert!(e.message.contains(wanted), "{src}: {e}");
+    }
 }
 
 #[test]

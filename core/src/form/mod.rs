@@ -19,6 +19,8 @@ mod table;
 mod types;
 mod walk;
 #[cfg(feature = "xlsx")]
+mod xls;
+#[cfg(feature = "xlsx")]
 mod xlsx;
 
 pub use attach::{Attachments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_ROWS, needed_files};

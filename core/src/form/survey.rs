@@ -213,8 +213,14 @@ fn field(row: &Row<'_, '_>, kind: FieldKind, problems: &mut Vec<Problem>) -> Fie
 
 /// A field from its row, with its parameters already read.
 fn field_with(row: &Row<'_, '_>, kind: FieldKind, parameters: BTreeMap<String, String>) -> Field {
+    let name = match row.get(&Column::Name) {
+        Some(name) => name,
+        // A note needs no name: pyxform makes one from its row, and so do we.
+        None if kind == FieldKind::Note => format!("generated_note_name_{}", row.source().row),
+        None => String::new(),
+    };
     Field {
-        name: row.get(&Column::Name).unwrap_or_default(),
+        name,
         label: row.texts(TextKind::Label),
         hint: row.texts(TextKind::Hint),
         required: flag(row.get(&Column::Required)),

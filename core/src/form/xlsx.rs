@@ -31,8 +31,7 @@ const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
 /// Excel's own limit on a cell's characters: a longer cell was not written by Excel.
 const MAX_CELL_CHARS: usize = 32_767;
 
-/// The first bytes of an OLE compound file: an Excel 97-2003 `.xls` workbook (calamine
-/// reads one whole into memory, sized by what the file claims, so it is not read here).
+/// The first bytes of an OLE compound file: an Excel 97-2003 `.xls` workbook.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Refuses a workbook whose parts unpack to more than [`MAX_INFLATED_BYTES`], counted by
@@ -61,9 +60,7 @@ fn check_inflated_size(bytes: &[u8]) -> Result<(), FormError> {
 /// choices, settings, in any case) are read whole; other sheets are listed with no rows.
 pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     if bytes.starts_with(&OLE_MAGIC) {
-        return Err(FormError::NotXlsx {
-            reason: "it is an Excel 97-2003 workbook (.xls), which is not read yet: open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)".into(),
-        });
+        return super::xls::workbook_from_xls(bytes);
     }
     check_inflated_size(bytes)?;
     let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| FormError::NotXlsx {
@@ -72,10 +69,7 @@ pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     let names = xlsx.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let wanted = READ_SHEETS
-            .iter()
-            .any(|w| name.trim().eq_ignore_ascii_case(w));
-        let rows = if wanted {
+        let rows = if is_read(&name) {
             read_rows(&mut xlsx, &name)?
         } else {
             Vec::new()
@@ -85,11 +79,15 @@ pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     Ok(Workbook { sheets })
 }
 
+/// Whether the form reader needs a sheet's cells (see [`READ_SHEETS`]).
+pub(super) fn is_read(sheet: &str) -> bool {
+    READ_SHEETS
+        .iter()
+        .any(|w| sheet.trim().eq_ignore_ascii_case(w))
+}
+
 fn read_rows(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Vec<Vec<String>>, FormError> {
-    let sheet_error = |reason: String| FormError::Sheet {
-        sheet: name.to_owned(),
-        reason,
-    };
+    let sheet_error = |reason: String| sheet_error(name, reason);
     let mut reader = match xlsx.worksheet_cells_reader(name) {
         Ok(reader) => reader,
         // A chart sheet named "survey" holds no cells.
@@ -100,40 +98,60 @@ fn read_rows(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Vec<Vec<Strin
     while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(e.to_string()))? {
         let (row, col) = cell.get_position();
         let text = cell_text(&Data::from(cell.get_value().clone()));
-        if text.is_empty() {
-            continue;
-        }
-        let chars = text.chars().count();
-        if chars > MAX_CELL_CHARS {
-            return Err(sheet_error(format!(
-                "the cell at row {} column {} has {chars} characters; a cell may have at most {MAX_CELL_CHARS} (Excel's own limit)",
-                u64::from(row) + 1,
-                u64::from(col) + 1
-            )));
-        }
-        if row >= MAX_ROWS || col >= MAX_COLUMNS {
-            return Err(sheet_error(format!(
-                "a cell at row {} column {} is beyond what a form may use ({MAX_ROWS} rows, {MAX_COLUMNS} columns)",
-                u64::from(row) + 1,
-                u64::from(col) + 1
-            )));
-        }
-        let (row, col) = (row as usize, col as usize);
-        if rows.len() <= row {
-            rows.resize_with(row + 1, Vec::new);
-        }
-        let cells = &mut rows[row];
-        if cells.len() <= col {
-            cells.resize_with(col + 1, String::new);
-        }
-        cells[col] = text;
+        place(&mut rows, row, col, text).map_err(sheet_error)?;
     }
     Ok(rows)
 }
 
+/// A sheet that could not be read, and why.
+pub(super) fn sheet_error(sheet: &str, reason: String) -> FormError {
+    FormError::Sheet {
+        sheet: sheet.to_owned(),
+        reason,
+    }
+}
+
+/// Puts a cell's text at its place in `rows` (from 0), refusing a cell longer than Excel
+/// allows or placed beyond what a form may use. Empty cells are skipped.
+pub(super) fn place(
+    rows: &mut Vec<Vec<String>>,
+    row: u32,
+    col: u32,
+    text: String,
+) -> Result<(), String> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let chars = text.chars().count();
+    if chars > MAX_CELL_CHARS {
+        return Err(format!(
+            "the cell at row {} column {} has {chars} characters; a cell may have at most {MAX_CELL_CHARS} (Excel's own limit)",
+            u64::from(row) + 1,
+            u64::from(col) + 1
+        ));
+    }
+    if row >= MAX_ROWS || col >= MAX_COLUMNS {
+        return Err(format!(
+            "a cell at row {} column {} is beyond what a form may use ({MAX_ROWS} rows, {MAX_COLUMNS} columns)",
+            u64::from(row) + 1,
+            u64::from(col) + 1
+        ));
+    }
+    let (row, col) = (row as usize, col as usize);
+    if rows.len() <= row {
+        rows.resize_with(row + 1, Vec::new);
+    }
+    let cells = &mut rows[row];
+    if cells.len() <= col {
+        cells.resize_with(col + 1, String::new);
+    }
+    cells[col] = text;
+    Ok(())
+}
+
 /// A cell as the text its author sees: whole numbers without a decimal point, dates as
 /// ISO 8601, booleans as TRUE/FALSE.
-fn cell_text(data: &Data) -> String {
+pub(super) fn cell_text(data: &Data) -> String {
     match data {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -232,22 +250,6 @@ mod tests {
             Err(FormError::Sheet { reason, .. }) => {
                 assert!(reason.contains("32768 characters"), "{reason}");
                 assert!(reason.contains("at most 32767"), "{reason}");
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn an_xls_workbook_is_refused_with_what_to_do() {
-        let mut xls = OLE_MAGIC.to_vec();
-        xls.resize(4096, 0);
-        match workbook_from_xlsx(&xls) {
-            Err(FormError::NotXlsx { reason }) => {
-                assert!(reason.contains("(.xls)"), "{reason}");
-                assert!(
-                    reason.contains("save it as an Excel Workbook (.xlsx)"),
-                    "{reason}"
-                );
             }
             other => panic!("{other:?}"),
         }

@@ -54,7 +54,8 @@ pub enum FileFormat {
 }
 
 impl FileFormat {
-    fn extension(self) -> &'static str {
+    /// The file name's extension.
+    pub fn extension(self) -> &'static str {
         match self {
             FileFormat::Csv => "csv",
             FileFormat::Xlsx => "xlsx",
@@ -90,7 +91,7 @@ async fn load_form(
 }
 
 /// A file name made of the parts, safe in a header (other characters become `_`).
-fn file_name(parts: &[&str], format: FileFormat) -> String {
+pub fn file_name(parts: &[&str], format: FileFormat) -> String {
     let stem: String = parts
         .join("-")
         .chars()
@@ -105,7 +106,8 @@ fn file_name(parts: &[&str], format: FileFormat) -> String {
     format!("{stem}.{}", format.extension())
 }
 
-fn download(format: FileFormat, name: &str, body: Body) -> Response {
+/// A file download: its type and its name as an attachment.
+pub fn download(format: FileFormat, name: &str, body: Body) -> Response {
     (
         [
             (CONTENT_TYPE, format.content_type().to_owned()),

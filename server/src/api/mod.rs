@@ -3,6 +3,7 @@
 //! sync protocol of `branchbook_core::protocol`), [`office`] (administration),
 //! [`review`] (lists, detail, review, indicators) and [`export`] (CSV and XLSX downloads).
 
+pub mod dashboard;
 pub mod device;
 pub mod export;
 pub mod office;
@@ -144,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/office/photos/{sha256}", get(review::photo))
         .route("/api/v1/office/indicators", get(review::indicators))
+        .route("/api/v1/office/dashboard", get(dashboard::dashboard_json))
         .merge(crate::console::routes())
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
         .layer(axum::middleware::from_fn(json_errors))

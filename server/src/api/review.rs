@@ -4,6 +4,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
+use branchbook_core::domain::GatheringKind;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -58,6 +59,8 @@ pub struct ListQuery {
     pub to: Option<String>,
     /// Only in this review state.
     pub state: Option<ReviewState>,
+    /// Only gatherings of this kind (`policy_dialogue`...).
+    pub gathering_kind: Option<GatheringKind>,
     /// Paging: records after this cursor.
     pub after: Option<i64>,
     /// Records per answer (default 100, at most 1000).
@@ -81,6 +84,7 @@ impl ListQuery {
             from: self.from.as_deref().map(parse_time).transpose()?,
             to: self.to.as_deref().map(parse_time).transpose()?,
             review_state: self.state,
+            gathering_kind: self.gathering_kind.as_ref().map(stored_name),
             after_seq: self.after.unwrap_or(0),
             limit: self.limit.unwrap_or(100).clamp(1, MAX_PAGE),
         })

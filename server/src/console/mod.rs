@@ -9,8 +9,11 @@
 
 pub mod accounts;
 pub mod areas;
+pub mod charts;
+pub mod dashboard;
 pub mod forms;
 pub mod phones;
+pub mod registers;
 pub mod session;
 pub mod shell;
 pub mod sign_in;
@@ -69,6 +72,13 @@ pub fn routes() -> Router<AppState> {
             get(submissions::form_download),
         )
         .route("/exports/{file}", get(submissions::register_download))
+        .route("/gatherings", get(registers::gatherings_page))
+        .route("/gatherings/{uuid}", get(registers::gathering_page))
+        .route("/households", get(registers::households_page))
+        .route("/households/{uuid}", get(registers::household_page))
+        .route("/dashboard", get(dashboard::dashboard_page))
+        .route("/dashboard/print", get(dashboard::print_page))
+        .route("/dashboard/{file}", get(dashboard::dashboard_download))
         .route("/assets/console.css", get(shell::stylesheet))
         .layer(axum::middleware::from_fn(page_headers))
 }

@@ -27,7 +27,7 @@ use crate::model::{Area, RecordKind, Review, ReviewState};
 const PAGE_ROWS: u32 = 50;
 
 /// The review states in the order the filters and the review form offer them.
-const STATES: [ReviewState; 4] = [
+pub const STATES: [ReviewState; 4] = [
     ReviewState::Received,
     ReviewState::HasIssues,
     ReviewState::Approved,
@@ -140,6 +140,7 @@ impl Filters {
             from: date(&self.from),
             to: date(&self.to),
             state,
+            gathering_kind: None,
             after: self.after,
             limit: Some(PAGE_ROWS),
         })
@@ -158,7 +159,8 @@ impl Filters {
     }
 }
 
-fn area_label(t: &Texts, area: &Area) -> String {
+/// An area as a filter's list names it: indented by depth, with its level.
+pub fn area_label(t: &Texts, area: &Area) -> String {
     let depth = area.path.matches('/').count().saturating_sub(2);
     format!(
         "{}{} {}",

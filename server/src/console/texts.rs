@@ -129,6 +129,83 @@ catalogue! {
     nav_logout "nav.logout" { vi: "Đăng xuất", en: "Log out" }
     nav_signed_in_as "nav.signed_in_as" { vi: "Đang đăng nhập: {name}", en: "Signed in as {name}" }
 
+    nav_dashboard "nav.dashboard" { vi: "Chỉ tiêu", en: "Indicators" }
+    nav_gatherings "nav.gatherings" { vi: "Buổi sinh hoạt", en: "Gatherings" }
+    nav_households "nav.households" { vi: "Hộ gia đình", en: "Households" }
+    gatherings_title "gatherings.title" { vi: "Buổi sinh hoạt và người tham dự", en: "Gatherings and attendance" }
+    gatherings_when "gatherings.when" { vi: "Bắt đầu lúc", en: "Started" }
+    gatherings_closed "gatherings.closed" { vi: "Kết thúc lúc", en: "Closed" }
+    gatherings_kind "gatherings.kind" { vi: "Loại buổi", en: "Kind" }
+    gatherings_all_kinds "gatherings.all_kinds" { vi: "Mọi loại", en: "Every kind" }
+    gatherings_topic "gatherings.topic" { vi: "Chủ đề", en: "Topic" }
+    gatherings_village "gatherings.village" { vi: "Thôn, bản", en: "Village" }
+    gatherings_facilitator "gatherings.facilitator" { vi: "Người điều hành", en: "Facilitator" }
+    gatherings_attendees "gatherings.attendees" { vi: "Người tham dự", en: "Attendees" }
+    gatherings_name "gatherings.name" { vi: "Họ và tên", en: "Name" }
+    gatherings_sex "gatherings.sex" { vi: "Giới tính", en: "Sex" }
+    gatherings_age "gatherings.age" { vi: "Nhóm tuổi", en: "Age group" }
+    gatherings_ethnicity "gatherings.ethnicity" { vi: "Dân tộc", en: "Ethnicity" }
+    gatherings_walk_in "gatherings.walk_in" { vi: "Người dự vãng lai", en: "Walk-in" }
+    gatherings_member "gatherings.member" { vi: "Hội viên trong danh sách", en: "Roster member" }
+    gatherings_totals "gatherings.totals" { vi: "Tổng hợp", en: "Totals" }
+    gatherings_none "gatherings.none" { vi: "Không có gì khớp bộ lọc.", en: "Nothing matches the filters." }
+    gatherings_download "gatherings.download" { vi: "Tải danh sách (CSV)", en: "Download the list (CSV)" }
+    households_title "households.title" { vi: "Sổ hộ gia đình", en: "Household registry" }
+    households_head "households.head" { vi: "Chủ hộ", en: "Head of household" }
+    households_address "households.address" { vi: "Địa chỉ", en: "Address" }
+    households_members "households.members" { vi: "Thành viên", en: "Members" }
+    households_birth_year "households.birth_year" { vi: "Năm sinh", en: "Birth year" }
+    households_relation "households.relation" { vi: "Quan hệ với chủ hộ", en: "Relation to the head" }
+    households_notes "households.notes" { vi: "Ghi chú", en: "Notes" }
+    households_visits "households.visits" { vi: "Các lần thăm hộ", en: "Visits" }
+    households_no_visits "households.no_visits" { vi: "Chưa có phiếu thăm hộ nào.", en: "No survey has visited this household yet." }
+    dashboard_title "dashboard.title" { vi: "Chỉ tiêu Đề án 8", en: "Project 8 indicators" }
+    dashboard_print_title "dashboard.print_title" { vi: "Báo cáo chỉ tiêu Đề án 8", en: "Project 8 indicators report" }
+    dashboard_area "dashboard.area" { vi: "Địa bàn", en: "Area" }
+    dashboard_period "dashboard.period" { vi: "Kỳ báo cáo", en: "Period" }
+    dashboard_by_month "dashboard.by_month" { vi: "Theo tháng", en: "Month" }
+    dashboard_by_quarter "dashboard.by_quarter" { vi: "Theo quý", en: "Quarter" }
+    dashboard_by_year "dashboard.by_year" { vi: "Theo năm", en: "Year" }
+    dashboard_by_range "dashboard.by_range" { vi: "Từ ngày đến ngày", en: "Date range" }
+    dashboard_year "dashboard.year" { vi: "Năm", en: "Year" }
+    dashboard_month "dashboard.month" { vi: "Tháng", en: "Month" }
+    dashboard_quarter "dashboard.quarter" { vi: "Quý", en: "Quarter" }
+    dashboard_from "dashboard.from" { vi: "Từ ngày", en: "From" }
+    dashboard_to "dashboard.to" { vi: "Đến hết ngày", en: "To (included)" }
+    dashboard_show "dashboard.show" { vi: "Xem", en: "Show" }
+    dashboard_print "dashboard.print" { vi: "Bản in (khổ A4)", en: "Print view (A4)" }
+    dashboard_download_all "dashboard.download_all" { vi: "Tải tất cả các bảng (Excel)", en: "Download every table (Excel)" }
+    dashboard_period_is "dashboard.period_is" { vi: "Từ {from} đến hết {to} (giờ Việt Nam)", en: "From {from} to {to} included (Vietnam time)" }
+    dashboard_rejected_hint "dashboard.rejected_hint" {
+        vi: "Chỉ tính lần gửi mới nhất của mỗi phiếu; phiếu không nhận chỉ được đếm ở bảng tình trạng duyệt.",
+        en: "Only the latest revision of each record counts; rejected records are counted only in the review state table."
+    }
+    dashboard_total "dashboard.total" { vi: "Tổng cộng", en: "Total" }
+    dashboard_gatherings "dashboard.gatherings" { vi: "Buổi sinh hoạt theo loại", en: "Gatherings by kind" }
+    dashboard_attendees "dashboard.attendees" { vi: "Người tham dự theo giới tính", en: "Attendees by sex" }
+    dashboard_ages "dashboard.ages" { vi: "Người tham dự theo nhóm tuổi", en: "Attendees by age group" }
+    dashboard_ethnicities "dashboard.ethnicities" { vi: "Người tham dự theo dân tộc", en: "Attendees by ethnicity" }
+    dashboard_surveys "dashboard.surveys" { vi: "Hộ được thăm và phiếu theo biểu mẫu", en: "Households visited and surveys by form" }
+    dashboard_states "dashboard.states" { vi: "Phiếu theo tình trạng duyệt", en: "Surveys by review state" }
+    dashboard_all_attendees "dashboard.all_attendees" { vi: "Tổng lượt tham dự", en: "All attendances" }
+    dashboard_people "dashboard.people" { vi: "Số người được tiếp cận", en: "Distinct people reached" }
+    dashboard_households "dashboard.households" { vi: "Số hộ được thăm", en: "Households visited" }
+    dashboard_all_surveys "dashboard.all_surveys" { vi: "Tổng số phiếu", en: "All surveys" }
+    dashboard_not_recorded "dashboard.not_recorded" { vi: "Không rõ", en: "Not recorded" }
+    dashboard_chart_attendees "dashboard.chart_attendees" { vi: "Người tham dự theo địa bàn", en: "Attendees by area" }
+    dashboard_chart_gatherings "dashboard.chart_gatherings" { vi: "Buổi sinh hoạt theo địa bàn", en: "Gatherings by area" }
+    dashboard_chart_months "dashboard.chart_months" { vi: "Diễn biến theo tháng", en: "Month by month" }
+    dashboard_csv "dashboard.csv" { vi: "CSV", en: "CSV" }
+    dashboard_xlsx "dashboard.xlsx" { vi: "Excel", en: "Excel" }
+    dashboard_people_hint "dashboard.people_hint" {
+        vi: "Hội viên được điểm danh nhiều buổi chỉ tính một người; người dự vãng lai được tính theo từng buổi.",
+        en: "A member checked in at several gatherings counts once; a walk-in counts once per gathering."
+    }
+    dashboard_households_hint "dashboard.households_hint" {
+        vi: "Hộ trong sổ được thăm nhiều lần tính một hộ; phiếu không gắn với hộ trong sổ tính một hộ.",
+        en: "A registry household visited several times counts once; a survey linked to no registry household counts as one household."
+    }
+
     login_title "login.title" { vi: "Đăng nhập", en: "Log in" }
     login_username "login.username" { vi: "Tên đăng nhập", en: "Login name" }
     login_password "login.password" { vi: "Mật khẩu", en: "Password" }

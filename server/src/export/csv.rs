@@ -44,3 +44,13 @@ pub fn page(
         .map(|row| row.iter().map(Cell::csv_text).collect());
     encode(rows, Vec::new())
 }
+
+/// A small table held whole in memory (the dashboard's): the BOM, the header, the rows.
+pub fn whole(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ExportError> {
+    let out = encode([header.to_vec()], BOM.to_vec())?;
+    encode(
+        rows.iter()
+            .map(|row| row.iter().map(Cell::csv_text).collect()),
+        out,
+    )
+}

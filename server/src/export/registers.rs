@@ -5,8 +5,8 @@
 
 use branchbook_core::domain::{AgeGroup, ethnicity};
 use branchbook_core::i18n::{UiLanguage, age_group_name, gathering_kind_name, sex_name};
-use branchbook_core::protocol::{GatheringBody, HouseholdBody, Record, RecordBody};
-use chrono::Datelike;
+use branchbook_core::protocol::{Attendee, GatheringBody, HouseholdBody, Record, RecordBody};
+use chrono::{DateTime, Datelike, Utc};
 use serde::Deserialize;
 
 use super::{Cell, Names, Sheet, Table, review_cell, vietnam};
@@ -85,6 +85,17 @@ pub fn ethnicity_name(key: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// An attendee's age group: as the phone sent it, or her band in the year the gathering
+/// started (Vietnam's clock) when only her birth year is known. The exports and the
+/// indicators both use this rule.
+pub fn age_group(a: &Attendee, starts_at: DateTime<Utc>) -> Option<AgeGroup> {
+    let year = starts_at.with_timezone(&vietnam()).year();
+    a.age_group.or_else(|| {
+        a.birth_year
+            .and_then(|born| AgeGroup::from_birth_year(born, year))
+    })
+}
+
 impl Register {
     /// The layout of `kind`, names of closed lists in `language`.
     pub fn new(kind: RegisterKind, language: UiLanguage, names: Names) -> Register {
@@ -127,15 +138,11 @@ impl Register {
             row.resize(GATHERING_HEADER.len(), Cell::Empty);
             return vec![row];
         }
-        let year = g.starts_at.with_timezone(&vietnam()).year();
         g.attendees
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                let age = a.age_group.or_else(|| {
-                    a.birth_year
-                        .and_then(|born| AgeGroup::from_birth_year(born, year))
-                });
+                let age = age_group(a, g.starts_at);
                 let mut row = head.clone();
                 row.extend([
                     Cell::Int(i as i64 + 1),

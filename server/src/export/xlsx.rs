@@ -6,7 +6,7 @@
 use chrono::{Datelike, Timelike};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::{Cell, ExportError, Table, for_each_page, neutralise, vietnam};
+use super::{Cell, ExportError, Sheet, Table, for_each_page, neutralise, vietnam};
 use crate::model::RecordFilter;
 use crate::store::ServerStore;
 
@@ -92,29 +92,66 @@ fn excel_date(date: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     )
 }
 
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new().set_bold(),
+            time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+        }
+    }
+}
+
+/// Names a new sheet (unique among `taken`, which it joins) and writes its bold, frozen
+/// header row.
+fn start_sheet(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    taken: &mut Vec<String>,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let name = sheet_name(&sheet.name, taken);
+    ws.set_name(&name)?;
+    for (col, title) in sheet.header.iter().enumerate() {
+        ws.write_string_with_format(0, column(col)?, title, &formats.header)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    taken.push(name);
+    Ok(())
+}
+
+/// A small workbook held whole in memory (the dashboard's tables): a sheet per table,
+/// each with its rows.
+pub fn whole(tables: &[(Sheet, Vec<Vec<Cell>>)]) -> Result<Vec<u8>, ExportError> {
+    let formats = Formats::new();
+    let mut book = Workbook::new();
+    let mut names: Vec<String> = Vec::new();
+    for (sheet, rows) in tables {
+        let ws = book.add_worksheet();
+        start_sheet(ws, sheet, &mut names, &formats)?;
+        for (r, row) in rows.iter().enumerate() {
+            let at = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            for (col, cell) in row.iter().enumerate() {
+                write_cell(ws, at, column(col)?, cell, &formats)?;
+            }
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 /// The workbook of every record the filter selects, laid out by `table`.
 pub fn workbook(
     store: &ServerStore,
     table: &dyn Table,
     filter: &RecordFilter,
 ) -> Result<Vec<u8>, ExportError> {
-    let formats = Formats {
-        header: Format::new().set_bold(),
-        time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
-        date: Format::new().set_num_format("yyyy-mm-dd"),
-    };
+    let formats = Formats::new();
     let mut book = Workbook::new();
     let sheets = table.sheets();
     let mut names: Vec<String> = Vec::new();
     for sheet in sheets {
-        let name = sheet_name(&sheet.name, &names);
         let ws = book.add_worksheet_with_constant_memory()?;
-        ws.set_name(&name)?;
-        for (col, title) in sheet.header.iter().enumerate() {
-            ws.write_string_with_format(0, column(col)?, title, &formats.header)?;
-        }
-        ws.set_freeze_panes(1, 0)?;
-        names.push(name);
+        start_sheet(ws, sheet, &mut names, &formats)?;
     }
     let mut next_row = vec![1u32; sheets.len()];
     for_each_page(store, filter, |records| {

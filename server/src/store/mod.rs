@@ -18,6 +18,7 @@ pub mod records;
 pub mod roster;
 #[cfg(test)]
 mod schema_tests;
+pub mod tallies;
 
 use std::path::Path;
 
@@ -91,6 +92,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(1, "001_initial.sql"),
     migration!(2, "002_photo_owners.sql"),
     migration!(3, "003_account_disabled.sql"),
+    migration!(4, "004_indicators.sql"),
 ];
 
 /// The server's database.

@@ -75,6 +75,9 @@ fn filter_sql(filter: &RecordFilter) -> (String, Vec<Value>) {
     if let Some(state) = filter.review_state {
         add("review_state = ?", stored_name(&state).into());
     }
+    if let Some(kind) = &filter.gathering_kind {
+        add("gathering_kind = ?", kind.into());
+    }
     params.push(i64::from(filter.limit).into());
     (
         format!(
@@ -189,6 +192,24 @@ impl ServerStore {
                 &[uuid.into(), stored_name(&state).into(), (&comment).into(), account_id.into(), at.into()],
             )?;
             Ok(true)
+        })
+    }
+
+    /// The survey submissions (latest revisions) that visited household `uuid`, inside
+    /// `scope`, oldest first: its visit history.
+    pub fn household_visits(
+        &self,
+        uuid: Uuid,
+        scope: &Scope,
+    ) -> Result<Vec<RecordSummary>, ServerStoreError> {
+        self.db.read(|conn| {
+            conn.query(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM records WHERE kind = 'submission' AND latest = 1 AND household = $1 AND area_path LIKE $2 ORDER BY event_at, seq"),
+                &[uuid.into(), scope.like_pattern().into()],
+            )?
+            .iter()
+            .map(summary_from_row)
+            .collect()
         })
     }
 

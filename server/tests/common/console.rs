@@ -107,6 +107,27 @@ impl Browser {
         self.finish(response).await
     }
 
+    /// GETs a download: its status, content type and bytes (a workbook is not text).
+    pub async fn download(&mut self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let kind = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (
+            response.status(),
+            kind,
+            response.bytes().await.unwrap().to_vec(),
+        )
+    }
+
     /// Posts URL-encoded `fields` (as a browser would from this site, with its Origin).
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let response = self

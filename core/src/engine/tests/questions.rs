@@ -819,3 +819,95 @@ fn randomize_orders_choices_by_seed_and_keeps_an_unseeded_order_in_a_session() {
     assert_eq!(choices_of(&s, 2), first);
     assert_eq!(choices_of(&s, 3), names, "no randomize: as written");
 }
+
+#[test]
+fn instance_lookups_read_choice_lists_and_follow_their_inputs() {
+    let villages = list(
+        "villages",
+        &[
+            (
+                "v1",
+                "Bản Phùng",
+                &[("district", "d1"), ("households", "40")],
+            ),
+            ("v2", "Bản Lả", &[("district", "d1"), ("households", "25")]),
+            (
+                "v3",
+                "Bản Khoang",
+                &[("district", "d2"), ("households", "60")],
+            ),
+        ],
+    );
+    let f = with_lists(
+        form(vec![
+            text("d").n(),
+            calc(
+                "count_in_d",
+                "count(instance('villages')/root/item[district = ${d}])",
+            )
+            .n(),
+            calc(
+                "households",
+                "sum(instance('villages')/root/item[district = current()/../d]/households)",
+            )
+            .n(),
+            calc(
+                "first_label",
+                "instance('villages')/root/item[district = ${d}]/label",
+            )
+            .n(),
+        ]),
+        vec![villages],
+    );
+    let mut s = session(f);
+    s.set_answer("d", Answer::Text { value: "d1".into() })
+        .unwrap();
+    let values = &s.state().answers.values;
+    assert_eq!(values["count_in_d"], "2");
+    assert_eq!(values["households"], "65");
+    assert_eq!(values["first_label"], "Bản Phùng");
+    // A change of the input recalculates every lookup that reads it.
+    s.set_answer("d", Answer::Text { value: "d2".into() })
+        .unwrap();
+    let values = &s.state().answers.values;
+    assert_eq!(values["count_in_d"], "1");
+    assert_eq!(values["households"], "60");
+    assert_eq!(values["first_label"], "Bản Khoang");
+}
+
+#[test]
+fn instance_lookups_naming_unknown_lists_or_columns_are_refused_at_their_cell() {
+    let f = with_lists(
+        form(vec![
+            calc("a", "count(instance('nowhere')/root/item)").row(2).n(),
+            calc("b", "instance('l')/root/item/colour").row(3).n(),
+            calc("c", "count(instance('l')/root/item[colour = 'x'])")
+                .row(4)
+                .n(),
+        ]),
+        vec![list("l", &[("x", "X", &[])])],
+    );
+    let problems = CompiledForm::compile(f).unwrap_err();
+    let found: Vec<(u32, &str)> = problems
+        .iter()
+        .map(|p| (p.row, p.message.as_str()))
+        .collect();
+    assert!(
+        found
+            .iter()
+            .any(|(r, m)| *r == 2 && m.contains("instance('nowhere') names no choice list")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, m)| *r == 3 && m.contains("no column 'colour'")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(r, m)| *r == 4 && m.contains("no column 'colour'")),
+        "{found:?}"
+    );
+}

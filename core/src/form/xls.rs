@@ -1,0 +1,275 @@
+//! Excel 97-2003 `.xls` bytes to a [`Workbook`] of text cells, as pyxform reads them.
+//!
+//! calamine reads an .xls whole when it opens it, and lays each sheet out as a full
+//! rectangle from its first to its last cell: two cells at opposite corners of a sheet
+//! would make it allocate 65,536 × 256 cells. So the workbook's cell records are counted
+//! first, straight from its BIFF stream, and a workbook whose sheets span more than
+//! [`MAX_XLS_CELLS`] is refused before calamine sees it.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Reader, Xls};
+
+use super::FormError;
+use super::grid::{Sheet, Workbook};
+use super::xlsx::{cell_text, is_read, place, sheet_error};
+
+/// Most cells the rectangles of all sheets may cover together: far above a form with a
+/// province's villages (thousands of rows, tens of columns), far below a phone's memory.
+const MAX_XLS_CELLS: u64 = 2_000_000;
+
+fn not_xls(reason: impl std::fmt::Display) -> FormError {
+    FormError::NotXlsx {
+        reason: format!("an Excel 97-2003 workbook (.xls) that cannot be read: {reason}"),
+    }
+}
+
+/// Reads an .xls workbook's sheets as text: the sheets a form reader looks at whole, the
+/// others by name only (as [`super::workbook_from_xlsx`] does for .xlsx).
+pub fn workbook_from_xls(bytes: &[u8]) -> Result<Workbook, FormError> {
+    let spanned = spanned_cells(bytes)?;
+    if spanned > MAX_XLS_CELLS {
+        return Err(not_xls(format!(
+            "its sheets span {spanned} cells; a form may span at most {MAX_XLS_CELLS}"
+        )));
+    }
+    let mut xls = Xls::new(Cursor::new(bytes)).map_err(not_xls)?;
+    let names = xls.sheet_names();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let mut rows = Vec::new();
+        if is_read(&name) {
+            let range = xls
+                .worksheet_range(&name)
+                .map_err(|e| sheet_error(&name, e.to_string()))?;
+            let (row0, col0) = range.start().unwrap_or((0, 0));
+            for (r, c, data) in range.used_cells() {
+                let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
+                    continue;
+                };
+                place(
+                    &mut rows,
+                    row0.saturating_add(r),
+                    col0.saturating_add(c),
+                    cell_text(data),
+                )
+                .map_err(|e| sheet_error(&name, e))?;
+            }
+        }
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(Workbook { sheets })
+}
+
+/// The cells the sheets of an .xls span: for each sheet (each BIFF substream), the
+/// rectangle from its first to its last cell record, added up.
+fn spanned_cells(bytes: &[u8]) -> Result<u64, FormError> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(not_xls)?;
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| file.is_stream(n))
+        .ok_or_else(|| not_xls("it has no Workbook stream"))?;
+    let mut stream = Vec::new();
+    file.open_stream(name)
+        .map_err(not_xls)?
+        // A stream is never longer than the file that holds it.
+        .take(bytes.len() as u64)
+        .read_to_end(&mut stream)
+        .map_err(not_xls)?;
+    spanned_in_biff(&stream).map_err(not_xls)
+}
+
+/// BIFF record types that name a cell by row and column (BIFF5 and BIFF8), as calamine
+/// keeps them: blank cells (BLANK, MULBLANK), which only carry formatting, are skipped.
+const CELL_RECORDS: [u16; 7] = [
+    0x0006, // FORMULA
+    0x0203, // NUMBER
+    0x0204, // LABEL
+    0x0205, // BOOLERR
+    0x027E, // RK
+    0x00FD, // LABELSST
+    0x00D6, // RSTRING
+];
+/// MULRK: one row, a first and a last column.
+const MULRK: u16 = 0x00BD;
+const DIMENSIONS: u16 = 0x0200;
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+
+/// The cells spanned by the sheets of a BIFF stream (see [`spanned_cells`]); records cut
+/// short end the count where they start. A DIMENSIONS record (the used range a sheet
+/// declares, which calamine reserves room for) must be a range within Excel's 65,536
+/// rows and 256 columns.
+fn spanned_in_biff(stream: &[u8]) -> Result<u64, String> {
+    /// Rows and columns seen in one substream: (first row, last row, first col, last col).
+    type Span = Option<(u32, u32, u32, u32)>;
+    fn area(span: Span) -> u64 {
+        span.map_or(0, |(r0, r1, c0, c1)| {
+            u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
+        })
+    }
+    fn widen(span: &mut Span, row: u32, first: u32, last: u32) {
+        let (r0, r1, c0, c1) = span.get_or_insert((row, row, first, last));
+        *r0 = (*r0).min(row);
+        *r1 = (*r1).max(row);
+        *c0 = (*c0).min(first);
+        *c1 = (*c1).max(last);
+    }
+    let u16_at = |data: &[u8], at: usize| {
+        data.get(at..at + 2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let mut total = 0u64;
+    let mut span: Span = None;
+    let mut at = 0usize;
+    while let (Some(kind), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        let start = at + 4;
+        let Some(data) = stream.get(start..start + len as usize) else {
+            break;
+        };
+        at = start + len as usize;
+        let kind = kind as u16;
+        if kind == DIMENSIONS {
+            check_dimensions(data)?;
+        } else if kind == BOF || kind == EOF {
+            total = total.saturating_add(area(span.take()));
+        } else if CELL_RECORDS.contains(&kind) {
+            if let (Some(row), Some(col)) = (u16_at(data, 0), u16_at(data, 2)) {
+                widen(&mut span, row, col, col);
+            }
+        } else if kind == MULRK
+            && let (Some(row), Some(first), Some(last)) = (
+                u16_at(data, 0),
+                u16_at(data, 2),
+                data.len().checked_sub(2).and_then(|end| u16_at(data, end)),
+            )
+        {
+            widen(&mut span, row, first.min(last), first.max(last));
+        }
+    }
+    Ok(total.saturating_add(area(span)))
+}
+
+/// A DIMENSIONS record read as calamine reads it (BIFF5: 16-bit rows; BIFF8: 32-bit),
+/// refused when its last row or column comes before its first, or it declares more rows
+/// or columns than Excel has.
+fn check_dimensions(data: &[u8]) -> Result<(), String> {
+    let u16_at = |at: usize| u32::from(u16::from_le_bytes([data[at], data[at + 1]]));
+    let u32_at =
+        |at: usize| u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
+    let (first_row, row_end, mut first_col, col_end) = match data.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        // calamine refuses other lengths itself.
+        _ => return Ok(()),
+    };
+    if first_col > 0xFF || col_end < first_col {
+        first_col = 0;
+    }
+    let empty = row_end == 0 || col_end == 0;
+    if !empty && (row_end <= first_row || row_end > 65_536 || col_end <= first_col || col_end > 256)
+    {
+        return Err(format!(
+            "a sheet declares rows {first_row} to {row_end} and columns {first_col} to {col_end}, which is not a range of an Excel sheet"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: u16, data: &[u8]) -> Vec<u8> {
+        let mut out = kind.to_le_bytes().to_vec();
+        out.extend((data.len() as u16).to_le_bytes());
+        out.extend(data);
+        out
+    }
+
+    fn cell(kind: u16, row: u16, col: u16) -> Vec<u8> {
+        let mut data = row.to_le_bytes().to_vec();
+        data.extend(col.to_le_bytes());
+        data.extend([0u8; 6]);
+        record(kind, &data)
+    }
+
+    #[test]
+    fn the_span_of_each_sheet_is_counted_from_its_cell_records() {
+        let mut biff = record(BOF, &[0; 16]);
+        biff.extend(cell(0x0203, 0, 0));
+        biff.extend(cell(0x00FD, 9, 4));
+        biff.extend(record(EOF, &[]));
+        assert_eq!(spanned_in_biff(&biff), Ok(10 * 5));
+        // A second sheet with one MULRK over columns 2..=7 of row 3, and blank cells far
+        // away (formatting only: not cells to calamine).
+        biff.extend(record(BOF, &[0; 16]));
+        let mut mul = 3u16.to_le_bytes().to_vec();
+        mul.extend(2u16.to_le_bytes());
+        mul.extend([0u8; 12]);
+        mul.extend(7u16.to_le_bytes());
+        biff.extend(record(MULRK, &mul));
+        biff.extend(cell(0x0201, 60_000, 200));
+        biff.extend(record(0x00BE, &mul));
+        biff.extend(record(EOF, &[]));
+        assert_eq!(spanned_in_biff(&biff), Ok(50 + 6));
+    }
+
+    #[test]
+    fn two_far_cells_span_the_whole_sheet_and_are_refused_before_reading() {
+        let mut biff = record(BOF, &[0; 16]);
+        biff.extend(cell(0x0203, 0, 0));
+        biff.extend(cell(0x0203, 65_535, 255));
+        assert_eq!(spanned_in_biff(&biff), Ok(65_536 * 256));
+        // The same stream in an OLE file, as Excel writes it: refused before calamine.
+        let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        std::io::Write::write_all(&mut ole.create_stream("/Workbook").unwrap(), &biff).unwrap();
+        let bytes = ole.into_inner().into_inner();
+        assert!(bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]));
+        match workbook_from_xls(&bytes) {
+            Err(FormError::NotXlsx { reason }) => {
+                assert!(reason.contains("span 16777216 cells"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn dimensions_that_are_not_a_sheet_range_are_refused() {
+        let dims = |rows: (u32, u32), cols: (u16, u16)| {
+            let mut d = rows.0.to_le_bytes().to_vec();
+            d.extend(rows.1.to_le_bytes());
+            d.extend(cols.0.to_le_bytes());
+            d.extend(cols.1.to_le_bytes());
+            d.extend([0, 0]);
+            record(DIMENSIONS, &d)
+        };
+        assert_eq!(spanned_in_biff(&dims((0, 10), (0, 5))), Ok(0));
+        assert_eq!(
+            spanned_in_biff(&dims((0, 0), (0, 0))),
+            Ok(0),
+            "an empty sheet"
+        );
+        // Last row before the first: calamine would subtract past zero.
+        assert!(spanned_in_biff(&dims((10, 5), (0, 5))).is_err());
+        // More rows than Excel has: calamine would reserve room for them.
+        let err = spanned_in_biff(&dims((0, u32::MAX), (0, 5))).unwrap_err();
+        assert!(err.contains("not a range of an Excel sheet"), "{err}");
+        assert!(spanned_in_biff(&dims((0, 10), (0, 300))).is_err());
+    }
+
+    #[test]
+    fn cut_records_and_garbage_end_the_count_without_panicking() {
+        let mut biff = cell(0x0203, 4, 4);
+        biff.extend([0x03, 0x02, 0xFF]);
+        assert_eq!(spanned_in_biff(&biff), Ok(1));
+        assert_eq!(spanned_in_biff(&[]), Ok(0));
+        assert_eq!(spanned_in_biff(&record(MULRK, &[1])), Ok(0));
+        let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        ole.resize(2048, 0);
+        assert!(matches!(
+            workbook_from_xls(&ole),
+            Err(FormError::NotXlsx { .. })
+        ));
+    }
+}
