@@ -9,7 +9,7 @@
 //! | exchange an enrollment code for a device token | `POST /api/v1/enroll` ([`EnrollRequest`] -> [`EnrollResponse`]) |
 //! | what the device should have | `GET /api/v1/manifest` (-> [`Manifest`]) |
 //! | one form version's canonical JSON | `GET /api/v1/forms/{form_id}/{version}` (-> the form JSON, whose SHA-256 is [`FormRef::sha256`]) |
-//! | roster and household changes | `GET /api/v1/changes?since={cursor}` (-> [`Changes`]) |
+//! | roster, household and review changes | `GET /api/v1/changes?since={cursor}` (-> [`Changes`]) |
 //! | upload a batch of records | `POST /api/v1/records` ([`PushRequest`] -> [`PushResponse`]) |
 //! | how much of a photo the server has | `GET /api/v1/photos/{sha256}` (-> [`PhotoStatus`]) |
 //! | upload the bytes of a photo from an offset | `PUT /api/v1/photos/{sha256}?offset={n}&total={size}` (raw bytes -> [`PhotoStatus`]; an offset other than the bytes held is refused with 409 and the current [`PhotoStatus`] in [`ErrorBody::photo`]) |
@@ -17,6 +17,10 @@
 //! Errors are [`ErrorBody`] with an HTTP status: 401 for an unknown, expired or revoked
 //! token, 413 for anything over the [`Limits`], 4xx with a reason for bad input, 5xx
 //! only for server faults (the client retries those).
+//!
+//! Within [`PROTOCOL_VERSION`] 1, fields are only ever added, with a default
+//! (`#[serde(default)]`): an older phone ignores what it does not know and a newer phone
+//! reads an older server's answer as "nothing of that kind" ([`Changes::reviews`] came so).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -112,13 +116,18 @@ pub struct FormRef {
     pub sha256: String,
 }
 
-/// Roster and household changes for the device's branch since a cursor.
+/// Roster, household and review changes for the device's branch since a cursor. The
+/// three share one change order, so one cursor covers them all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Changes {
     /// Roster members created or changed since the cursor (archived ones included, flagged).
     pub members: Vec<RosterMember>,
     /// Household records created or changed since the cursor (newest revision of each).
     pub households: Vec<HouseholdRecord>,
+    /// Review decisions officers took since the cursor on the branch's surveys, oldest
+    /// first (absent from servers before review notices: none).
+    #[serde(default)]
+    pub reviews: Vec<ReviewNotice>,
     /// The cursor to send next time.
     pub next_cursor: i64,
     /// True when more changes wait: call again with `next_cursor`.
@@ -158,6 +167,49 @@ pub struct HouseholdRecord {
     pub revision: u32,
     /// Content.
     pub body: HouseholdBody,
+}
+
+/// Review state of a record, set by officers on the server and sent back to the phone
+/// that made it (stored by these snake_case names on both sides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    /// Arrived, nobody looked yet.
+    Received,
+    /// Someone found something to check or fix.
+    HasIssues,
+    /// Accepted for reporting.
+    Approved,
+    /// Refused (excluded from indicators).
+    Rejected,
+}
+
+impl ReviewState {
+    /// True when the officer sent the record back: the branch head should correct it
+    /// and send a new revision.
+    pub fn is_returned(self) -> bool {
+        matches!(self, ReviewState::HasIssues | ReviewState::Rejected)
+    }
+}
+
+/// One review decision on one of the branch's surveys, as a phone pulls it. A phone
+/// keeps the newest decision per survey: a notice pulled twice (a page retried) or an
+/// older one arriving late changes nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewNotice {
+    /// The survey's id.
+    pub uuid: Uuid,
+    /// The revision the officer reviewed (a later revision is not concerned by it).
+    pub revision: u32,
+    /// The decision.
+    pub state: ReviewState,
+    /// The officer's comment (NFC; what to correct).
+    pub comment: String,
+    /// When the officer decided (UTC).
+    pub decided_at: DateTime<Utc>,
+    /// The decision's place in the change order: a higher one is newer.
+    pub seq: i64,
 }
 
 /// A batch of records to upload.

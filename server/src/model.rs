@@ -142,19 +142,8 @@ pub struct Device {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// Review state of a record, set by officers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewState {
-    /// Arrived, nobody looked yet.
-    Received,
-    /// Someone found something to check or fix.
-    HasIssues,
-    /// Accepted for reporting.
-    Approved,
-    /// Refused (excluded from indicators).
-    Rejected,
-}
+/// Review state of a record, set by officers: the protocol's, since phones learn it too.
+pub use branchbook_core::protocol::ReviewState;
 
 /// The kind of a stored record (the `kind` tag of `protocol::RecordBody`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

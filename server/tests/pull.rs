@@ -1,6 +1,7 @@
 //! Pull: a device's roster and household changes come in pages after its cursor, each
 //! change once, an edited household again (as its latest revision) after the cursor that
-//! had its first one.
+//! had its first one; an officer's review decisions on a branch's surveys come to that
+//! branch's phones only, in the same order.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -8,9 +9,12 @@ mod common;
 use std::collections::HashMap;
 
 use branchbook_core::domain::Sex;
-use branchbook_core::protocol::{Changes, Record, RecordStatus, RosterMember};
+use branchbook_core::protocol::{
+    Changes, Record, RecordStatus, ReviewNotice, ReviewState, RosterMember,
+};
 use common::TestServer;
 use common::fixtures::*;
+use common::officework::{officework, push_all, submission};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -101,4 +105,117 @@ async fn changes_come_in_pages_each_once(server: TestServer) {
     assert_eq!(uuids, vec![(edited.uuid, 2)]);
 }
 
-on_both_stores!(changes_come_in_pages_each_once);
+/// Every review notice a device pulls from the start.
+async fn notices(server: &TestServer, device: &str) -> Vec<ReviewNotice> {
+    pull_all(server, device, 0)
+        .await
+        .into_iter()
+        .flat_map(|page| page.reviews)
+        .collect()
+}
+
+async fn review(server: &TestServer, officer: &str, uuid: Uuid, state: &str, comment: &str) {
+    let (status, body) = server
+        .post(
+            &format!("/api/v1/office/records/{uuid}/review"),
+            Some(officer),
+            &serde_json::json!({"state": state, "comment": comment}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn review_decisions_reach_their_branch_only(server: TestServer) {
+    let work = officework(&server).await;
+    let survey = &work.submissions[0];
+    review(
+        &server,
+        &work.officer,
+        survey.uuid,
+        "has_issues",
+        "Thiếu ảnh",
+    )
+    .await;
+    review(&server, &work.officer, survey.uuid, "rejected", "Sai hộ").await;
+    review(
+        &server,
+        &work.officer,
+        work.gatherings[0].uuid,
+        "rejected",
+        "x",
+    )
+    .await;
+    // The other commune's survey is out of the officer's reach (and so of any notice).
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/office/records/{}/review", work.other[0].uuid),
+            Some(&work.officer),
+            &serde_json::json!({"state": "rejected", "comment": "no"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    review(&server, &work.admin, work.other[0].uuid, "approved", "").await;
+
+    let mine = notices(&server, &work.device).await;
+    let got: Vec<(Uuid, u32, &str, ReviewState)> = mine
+        .iter()
+        .map(|n| (n.uuid, n.revision, n.comment.as_str(), n.state))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (survey.uuid, 1, "Thiếu ảnh", ReviewState::HasIssues),
+            (survey.uuid, 1, "Sai hộ", ReviewState::Rejected),
+        ],
+        "surveys only (a gathering's decision stays on the server), oldest first"
+    );
+    assert!(mine[0].seq < mine[1].seq);
+    let theirs = notices(&server, &work.other_device).await;
+    assert_eq!(
+        theirs.len(),
+        1,
+        "the other branch's phone sees its own decision only"
+    );
+    assert_eq!(theirs[0].uuid, work.other[0].uuid);
+
+    // A pull after the last cursor brings nothing again; a corrected revision is reviewed anew.
+    let cursor = pull_all(&server, &work.device, 0)
+        .await
+        .last()
+        .unwrap()
+        .next_cursor;
+    assert!(
+        pull_all(&server, &work.device, cursor)
+            .await
+            .iter()
+            .all(|p| p.reviews.is_empty())
+    );
+    let mut corrected = submission(0, 0, survey_household(survey));
+    corrected.uuid = survey.uuid;
+    corrected.revision = 2;
+    push_all(&server, &work.device, &[corrected]).await;
+    review(&server, &work.officer, survey.uuid, "approved", "").await;
+    let next: Vec<ReviewNotice> = pull_all(&server, &work.device, cursor)
+        .await
+        .into_iter()
+        .flat_map(|p| p.reviews)
+        .collect();
+    assert_eq!(next.len(), 1);
+    assert_eq!(
+        (next[0].revision, next[0].state),
+        (2, ReviewState::Approved)
+    );
+}
+
+/// The household a survey record was a visit to.
+fn survey_household(record: &Record) -> Option<Uuid> {
+    match &record.body {
+        branchbook_core::protocol::RecordBody::Submission(s) => s.household,
+        _ => None,
+    }
+}
+
+on_both_stores!(
+    changes_come_in_pages_each_once,
+    review_decisions_reach_their_branch_only
+);

@@ -125,7 +125,9 @@ impl Branchbook {
 
     /// Everything the home screen shows, in `language`: her branch, when she last sent,
     /// whether the phone is enrolled, the count lines, the attention line (only when
-    /// records were refused), and the drafts and open gatherings she can pick up again.
+    /// records were refused), the drafts and open gatherings she can pick up again, and
+    /// the surveys an officer sent back with the comment (corrected with
+    /// `edit_submission`, which starts the new revision).
     pub fn home_screen(&self, language: UiLanguage) -> Result<HomeScreen, BranchbookError> {
         const SHOWN: Window = Window {
             offset: 0,
@@ -157,6 +159,7 @@ impl Branchbook {
             open_gatherings: self
                 .store
                 .list_gatherings(Some(RecordState::Draft), SHOWN)?,
+            returned: self.store.returned_submissions(SHOWN)?,
         };
         Ok(i18n::home_screen(&facts, language))
     }

@@ -86,6 +86,9 @@ catalogue! {
     HomeReady "home.ready" { vi: "Chờ gửi: {count}", en: "Ready to send: {count}" }
     HomeSent "home.sent" { vi: "Đã gửi: {count}", en: "Sent: {count}" }
     HomeAttention "home.attention" { vi: "Cần xem lại: {count}", en: "Need attention: {count}" }
+    HomeReturned "home.returned" { vi: "Cán bộ Hội trả lại để sửa", en: "Returned by the officer" }
+    HomeReturnedCorrect "home.returned_correct" { vi: "Sửa và gửi lại", en: "Correct and send again" }
+    HomeReturnedComment "home.returned_comment" { vi: "Ý kiến của cán bộ: {comment}", en: "Officer's comment: {comment}" }
     HomeVisitHousehold "home.visit_household" { vi: "Thăm hộ gia đình", en: "Visit a household" }
     HomeHoldGathering "home.hold_gathering" { vi: "Tổ chức buổi sinh hoạt", en: "Hold a gathering" }
     HomeSend "home.send" { vi: "Gửi dữ liệu", en: "Send data" }
@@ -321,6 +324,8 @@ catalogue! {
     StateDraft "state.draft" { vi: "Đang làm dở", en: "Draft" }
     StateFinalized "state.finalized" { vi: "Chờ gửi", en: "Ready to send" }
     StateSent "state.sent" { vi: "Đã gửi", en: "Sent" }
+    ReviewHasIssues "review.has_issues" { vi: "Cần sửa", en: "Needs correcting" }
+    ReviewRejected "review.rejected" { vi: "Bị từ chối", en: "Rejected" }
 
     // Errors, one per kind of BranchbookError.
     ErrorNotFound "error.not_found" {

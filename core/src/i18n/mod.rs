@@ -20,7 +20,8 @@ use crate::store::RecordState;
 pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
 pub use screens::{
-    HomeFacts, HomeScreen, ListRow, gathering_row, home_screen, last_sent, survey_row,
+    HomeFacts, HomeScreen, ListRow, ReturnedRow, gathering_row, home_screen, last_sent,
+    returned_row, survey_row,
 };
 
 /// The languages of the apps' own words (forms bring their own languages).

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use crate::ffi_time::UtcDateTime;
-use crate::store::{Gathering, RecordState, SubmissionInfo};
+use crate::protocol::ReviewState;
+use crate::store::{Gathering, RecordState, ReturnedSubmission, SubmissionInfo};
 
 use super::{TextKey, UiLanguage, fill, format_instant, record_state_name, text};
 
@@ -40,6 +41,27 @@ pub struct HomeScreen {
     pub drafts: Vec<ListRow>,
     /// Gatherings still open: a tap goes back to one.
     pub open_gatherings: Vec<ListRow>,
+    /// Surveys an officer sent back, most recently decided first: each with the
+    /// officer's comment and a way to correct it (a new revision).
+    pub returned: Vec<ReturnedRow>,
+    /// The heading over [`HomeScreen::returned`] ("Returned by the officer").
+    pub returned_heading: String,
+    /// The label of the action that corrects a returned survey.
+    pub correct_action: String,
+}
+
+/// A survey an officer sent back, as the home screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ReturnedRow {
+    /// The survey's id (what "correct" opens as a new revision).
+    pub id: String,
+    /// Its name, as in every list.
+    pub title: String,
+    /// The decision and when it was taken, on Vietnam's clock ("Bị từ chối · 12/06/2025 08:30").
+    pub detail: String,
+    /// "Ý kiến của cán bộ: ...", the officer's comment; None when the officer wrote none.
+    pub comment: Option<String>,
 }
 
 /// What the home screen is made from, as the store and the enrollment give it.
@@ -65,6 +87,8 @@ pub struct HomeFacts {
     pub form_titles: HashMap<String, String>,
     /// Gatherings still open.
     pub open_gatherings: Vec<Gathering>,
+    /// Surveys an officer sent back.
+    pub returned: Vec<ReturnedSubmission>,
 }
 
 /// The home screen from its facts.
@@ -109,6 +133,51 @@ pub fn home_screen(facts: &HomeFacts, language: UiLanguage) -> HomeScreen {
             .iter()
             .map(|g| gathering_row(g, language))
             .collect(),
+        returned: facts
+            .returned
+            .iter()
+            .map(|r| {
+                returned_row(
+                    r,
+                    facts
+                        .form_titles
+                        .get(&r.submission.form_id)
+                        .map(String::as_str),
+                    language,
+                )
+            })
+            .collect(),
+        returned_heading: text(TextKey::HomeReturned, language).to_owned(),
+        correct_action: text(TextKey::HomeReturnedCorrect, language).to_owned(),
+    }
+}
+
+/// A returned survey as the home screen lists it: named as in every list, then the
+/// decision and its time, then the officer's comment.
+pub fn returned_row(
+    returned: &ReturnedSubmission,
+    form_title: Option<&str>,
+    language: UiLanguage,
+) -> ReturnedRow {
+    let row = survey_row(&returned.submission, form_title, language);
+    let decision = match returned.state {
+        ReviewState::Rejected => TextKey::ReviewRejected,
+        _ => TextKey::ReviewHasIssues,
+    };
+    let comment = returned.comment.trim();
+    ReturnedRow {
+        id: row.id,
+        title: row.title,
+        detail: format!(
+            "{} · {}",
+            text(decision, language),
+            format_instant(returned.decided_at, language)
+        ),
+        comment: (!comment.is_empty()).then(|| {
+            fill(text(TextKey::HomeReturnedComment, language), |name| {
+                (name == "comment").then_some(comment)
+            })
+        }),
     }
 }
 

@@ -7,7 +7,8 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::engine::{Answer, ChoiceOption, GeoPoint, Question, QuestionKind, TimeOfDay};
-use crate::store::SubmissionInfo;
+use crate::protocol::ReviewState;
+use crate::store::{ReturnedSubmission, SubmissionInfo};
 use crate::text::nfc;
 
 #[test]
@@ -343,6 +344,7 @@ fn the_home_screen_says_the_same_on_both_apps() {
         ],
         form_titles: HashMap::from([("hh".to_string(), "Khảo sát hộ".to_string())]),
         open_gatherings: Vec::new(),
+        returned: Vec::new(),
     };
     let home = home_screen(&facts, UiLanguage::Vi);
     assert_eq!(home.heading.as_deref(), Some("Chi hội Sà Phìn"));
@@ -374,4 +376,39 @@ fn the_home_screen_says_the_same_on_both_apps() {
     assert!(home.not_enrolled.is_some());
     assert_eq!(home.last_sent, None);
     assert_eq!(home.attention.as_deref(), Some("Need attention: 2"));
+}
+
+#[test]
+fn a_returned_survey_shows_the_decision_its_time_and_the_comment() {
+    let decided_at = Utc.with_ymd_and_hms(2026, 6, 13, 2, 0, 0).unwrap();
+    let returned = |state, comment: &str| ReturnedSubmission {
+        submission: draft(Some("Hộ Giàng A Páo"), "hh", RecordState::Sent),
+        state,
+        comment: comment.into(),
+        decided_at,
+    };
+    let facts = HomeFacts {
+        returned: vec![
+            returned(ReviewState::Rejected, "Thiếu năm sinh của chủ hộ"),
+            returned(ReviewState::HasIssues, "  "),
+        ],
+        ..HomeFacts::default()
+    };
+    let home = home_screen(&facts, UiLanguage::Vi);
+    assert_eq!(home.returned_heading, "Cán bộ Hội trả lại để sửa");
+    assert_eq!(home.correct_action, "Sửa và gửi lại");
+    assert_eq!(home.returned[0].title, "Hộ Giàng A Páo");
+    assert_eq!(home.returned[0].detail, "Bị từ chối · 13/06/2026 09:00");
+    assert_eq!(
+        home.returned[0].comment.as_deref(),
+        Some("Ý kiến của cán bộ: Thiếu năm sinh của chủ hộ")
+    );
+    assert_eq!(home.returned[1].detail, "Cần sửa · 13/06/2026 09:00");
+    assert_eq!(
+        home.returned[1].comment, None,
+        "a blank comment shows no line"
+    );
+    let home = home_screen(&facts, UiLanguage::En);
+    assert_eq!(home.returned[0].detail, "Rejected · 13 Jun 2026 09:00");
+    assert_eq!(home.returned_heading, "Returned by the officer");
 }

@@ -1,8 +1,8 @@
 //! The phone's local store: one SQLite file per enrolled device account (encrypted with
 //! SQLCipher when the app gives a key), holding the published form versions, survey
 //! submissions (autosaved drafts, finalized revisions), the registry of households, the
-//! member roster, gatherings with attendance, photos beside the file, the audit trail and
-//! the outbox of what is ready to send.
+//! member roster, gatherings with attendance, photos beside the file, the audit trail,
+//! the outbox of what is ready to send and the officers' review decisions pulled back.
 //!
 //! Every change is one transaction; reads that look at several tables run in one read
 //! transaction, so a second connection (the UI while a sync writes) never sees half of
@@ -19,6 +19,7 @@ mod input;
 mod migrations;
 mod outbox;
 mod photos;
+mod reviews;
 mod roster;
 mod search;
 mod submissions;
@@ -43,6 +44,7 @@ pub use gatherings::{
 pub use households::{Household, HouseholdImport, HouseholdInput, HouseholdSummary, MemberInput};
 pub use outbox::{OutboxItem, PendingPhoto, Rejection};
 pub use photos::{PhotoError, PhotoOptions, PhotoReader, StoredPhoto};
+pub use reviews::ReturnedSubmission;
 pub use roster::{RosterChange, RosterImport};
 pub use submissions::{StateCounts, SubmissionFilter, SubmissionInfo};
 pub use sync_state::SyncAccount;

@@ -72,9 +72,9 @@ pub struct SubmissionFilter {
     pub household: Option<Uuid>,
 }
 
-const COLUMNS: &str = "uuid, revision, form_id, form_version, household, state, language, started_at, finalized_at, updated_at, title";
+pub(super) const COLUMNS: &str = "uuid, revision, form_id, form_version, household, state, language, started_at, finalized_at, updated_at, title";
 
-fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionInfo> {
+pub(super) fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionInfo> {
     Ok(SubmissionInfo {
         uuid: r.get::<_, Id>(0)?.0,
         revision: r.get(1)?,

@@ -1,5 +1,5 @@
 //! One sync pass, in order: pull the manifest and the new form versions, pull roster and
-//! household changes since the stored cursor, push the outbox in batches, push missing
+//! household changes and review decisions since the stored cursor, push the outbox in batches, push missing
 //! photos resumably. Everything the pass learns goes to the store as soon as it is
 //! acknowledged, so a pass stopped anywhere (cancelled, failed, killed) continues where
 //! it stopped, and nothing is marked sent that the server did not acknowledge. Memory is
@@ -36,6 +36,9 @@ pub struct SyncReport {
     pub members_received: u32,
     /// Household revisions received from the server.
     pub households_received: u32,
+    /// Officers' review decisions on this phone's surveys received (the returned ones
+    /// show on the home screen with their comment).
+    pub reviews_received: u64,
     /// Records the server now holds (accepted, or it already had them).
     pub records_stored: u64,
     /// Records the server refused or found in conflict (they stay on the phone with the
@@ -217,9 +220,11 @@ impl Pass<'_> {
                 .store
                 .import_roster(&changes.members, RosterChange::Patch)?;
             let households = self.store.import_households(&changes.households)?;
+            let reviews = self.store.import_reviews(&changes.reviews)?;
             self.store.set_sync_cursor(changes.next_cursor)?;
             self.report.members_received += members.added + members.updated;
             self.report.households_received += households.applied;
+            self.report.reviews_received += reviews;
             pages += 1;
             if !changes.more {
                 return Ok(());

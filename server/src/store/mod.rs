@@ -93,6 +93,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(2, "002_photo_owners.sql"),
     migration!(3, "003_account_disabled.sql"),
     migration!(4, "004_indicators.sql"),
+    migration!(5, "005_review_notices.sql"),
 ];
 
 /// The server's database.

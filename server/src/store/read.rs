@@ -8,7 +8,7 @@ use super::{ServerStore, ServerStoreError};
 use crate::db::{Row, Value};
 use crate::model::stored_name;
 use crate::model::{
-    Indicators, RecordFilter, RecordSummary, Review, ReviewState, Scope, StoredRecord,
+    Indicators, RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord,
 };
 
 const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id";
@@ -168,7 +168,9 @@ impl ServerStore {
         })
     }
 
-    /// Records a review decision on a record inside `scope`; false when there is no such record.
+    /// Records a review decision on a record inside `scope`; false when there is no such
+    /// record. A decision on a survey also takes the next place in the change order, so
+    /// the phones of its branch pull it (see [`ServerStore::changes`]).
     pub fn add_review(
         &self,
         uuid: Uuid,
@@ -180,16 +182,35 @@ impl ServerStore {
     ) -> Result<bool, ServerStoreError> {
         let comment = branchbook_core::text::nfc(comment);
         self.db.write(|conn| {
-            let changed = conn.exec(
-                "UPDATE records SET review_state = $1 WHERE uuid = $2 AND area_path LIKE $3",
-                &[stored_name(&state).into(), uuid.into(), scope.like_pattern().into()],
-            )?;
-            if changed == 0 {
+            let Some(latest) = conn.query_opt(
+                "SELECT kind, branch_id, revision FROM records WHERE uuid = $1 AND latest = 1 AND area_path LIKE $2",
+                &[uuid.into(), scope.like_pattern().into()],
+            )?
+            else {
                 return Ok(false);
-            }
+            };
             conn.exec(
-                "INSERT INTO reviews (record_uuid, state, comment, account_id, at) VALUES ($1, $2, $3, $4, $5)",
-                &[uuid.into(), stored_name(&state).into(), (&comment).into(), account_id.into(), at.into()],
+                "UPDATE records SET review_state = $1 WHERE uuid = $2",
+                &[stored_name(&state).into(), uuid.into()],
+            )?;
+            let change_seq = if latest.text(0)? == stored_name(&RecordKind::Submission) {
+                Some(super::next_change_seq(conn)?)
+            } else {
+                None
+            };
+            conn.exec(
+                "INSERT INTO reviews (record_uuid, state, comment, account_id, at, branch_id, revision, change_seq)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    uuid.into(),
+                    stored_name(&state).into(),
+                    (&comment).into(),
+                    account_id.into(),
+                    at.into(),
+                    latest.uuid(1)?.into(),
+                    latest.int(2)?.into(),
+                    change_seq.into(),
+                ],
             )?;
             Ok(true)
         })

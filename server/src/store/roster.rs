@@ -1,7 +1,9 @@
 //! A branch's member roster (kept by administrators and officers) and the changes a
-//! device pulls: roster members and households since its cursor.
+//! device pulls: roster members, households and review decisions since its cursor.
 
-use branchbook_core::protocol::{Changes, HouseholdRecord, Record, RecordBody, RosterMember};
+use branchbook_core::protocol::{
+    Changes, HouseholdRecord, Record, RecordBody, ReviewNotice, RosterMember,
+};
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -31,8 +33,8 @@ impl ServerStore {
         })
     }
 
-    /// Roster members and households of a branch changed after `since`, at most `limit`
-    /// of them, oldest change first.
+    /// Roster members, households and review decisions of a branch changed after
+    /// `since`, at most `limit` of them, oldest change first.
     pub fn changes(
         &self,
         branch_id: Uuid,
@@ -41,39 +43,73 @@ impl ServerStore {
     ) -> Result<Changes, ServerStoreError> {
         self.db.read(|conn| {
             let fetch = i64::from(limit) + 1;
-            let members = conn.query(
+            let params = [branch_id.into(), since.into(), fetch.into()];
+            let mut merged = Vec::new();
+            for row in conn.query(
                 "SELECT change_seq, body FROM members WHERE branch_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3",
-                &[branch_id.into(), since.into(), fetch.into()],
-            )?;
-            let households = conn.query(
+                &params,
+            )? {
+                merged.push((row.int(0)?, Change::Member(row.text(1)?)));
+            }
+            for row in conn.query(
                 "SELECT change_seq, body FROM records WHERE branch_id = $1 AND change_seq > $2 AND latest = 1
                  ORDER BY change_seq LIMIT $3",
-                &[branch_id.into(), since.into(), fetch.into()],
-            )?;
-            let mut merged = Vec::with_capacity(members.len() + households.len());
-            for row in &members {
-                merged.push((row.int(0)?, true, row.text(1)?));
+                &params,
+            )? {
+                merged.push((row.int(0)?, Change::Household(row.text(1)?)));
             }
-            for row in &households {
-                merged.push((row.int(0)?, false, row.text(1)?));
+            for row in conn.query(
+                "SELECT change_seq, record_uuid, revision, state, comment, at FROM reviews
+                 WHERE branch_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3",
+                &params,
+            )? {
+                let seq = row.int(0)?;
+                merged.push((
+                    seq,
+                    Change::Review(ReviewNotice {
+                        uuid: row.uuid(1)?,
+                        revision: u32::try_from(row.int(2)?).unwrap_or(u32::MAX),
+                        state: super::named(&row.text(3)?)?,
+                        comment: row.text(4)?,
+                        decided_at: row.time(5)?,
+                        seq,
+                    }),
+                ));
             }
-            merged.sort_by_key(|(seq, _, _)| *seq);
+            merged.sort_by_key(|(seq, _)| *seq);
             let more = merged.len() > limit as usize;
             merged.truncate(limit as usize);
-            let mut changes =
-                Changes { members: Vec::new(), households: Vec::new(), next_cursor: since, more };
-            for (seq, is_member, body) in merged {
+            let mut changes = Changes {
+                members: Vec::new(),
+                households: Vec::new(),
+                reviews: Vec::new(),
+                next_cursor: since,
+                more,
+            };
+            for (seq, change) in merged {
                 changes.next_cursor = seq;
-                if is_member {
-                    changes.members.push(serde_json::from_str(&body)?);
-                } else {
-                    let record: Record = serde_json::from_str(&body)?;
-                    if let RecordBody::Household(h) = record.body {
-                        changes.households.push(HouseholdRecord { uuid: record.uuid, revision: record.revision, body: h });
+                match change {
+                    Change::Member(body) => changes.members.push(serde_json::from_str(&body)?),
+                    Change::Household(body) => {
+                        let record: Record = serde_json::from_str(&body)?;
+                        if let RecordBody::Household(h) = record.body {
+                            changes.households.push(HouseholdRecord { uuid: record.uuid, revision: record.revision, body: h });
+                        }
                     }
+                    Change::Review(notice) => changes.reviews.push(notice),
                 }
             }
             Ok(changes)
         })
     }
+}
+
+/// One entry of a branch's change order, before it is read into [`Changes`].
+enum Change {
+    /// A roster member's JSON.
+    Member(String),
+    /// A household record's JSON.
+    Household(String),
+    /// A review decision.
+    Review(ReviewNotice),
 }

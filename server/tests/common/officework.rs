@@ -237,6 +237,8 @@ pub struct Officework {
     pub head_token: String,
     /// The first branch's phone.
     pub device: String,
+    /// The other branch's phone.
+    pub other_device: String,
     pub commune: Uuid,
     pub branch: Uuid,
     pub other_commune: Uuid,
@@ -361,6 +363,7 @@ pub async fn officework(server: &TestServer) -> Officework {
         officer,
         head_token,
         device,
+        other_device,
         commune,
         branch,
         other_commune,

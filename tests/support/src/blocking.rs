@@ -1,7 +1,7 @@
 //! A real server for blocking tests (the cross-component tests, the fixture server the
 //! Kotlin tests drive): a [`TestServer`] on a tokio runtime of its own, with blocking
 //! calls (ureq) for the officials' API (areas, accounts, enrollment codes, forms, roster,
-//! revocation, lists and photos) to set a branch up and check what arrived. Calls return
+//! revocation, lists, photos and review decisions) to set a branch up and check what arrived. Calls return
 //! a [`HarnessError`] rather than panic, so a long-lived fixture survives a bad command.
 
 use std::net::SocketAddr;
@@ -291,6 +291,24 @@ impl BlockingServer {
             Some(&setup.admin),
             None,
         )
+    }
+
+    /// An officer's review decision (`approved`, `has_issues`, `rejected`, `received`)
+    /// with a comment on record `uuid`, taken by the administrator.
+    pub fn review(
+        &self,
+        setup: &BranchSetup,
+        uuid: Uuid,
+        state: &str,
+        comment: &str,
+    ) -> Result<(), HarnessError> {
+        self.call(
+            "POST",
+            &format!("/api/v1/office/records/{uuid}/review"),
+            Some(&setup.admin),
+            Some(Body::Json(&json!({"state": state, "comment": comment}))),
+        )?;
+        Ok(())
     }
 
     /// Whether the server holds record `uuid` (of any kind): its detail answers.
