@@ -50,7 +50,13 @@ awk '/^public struct FfiConverterTypeBranchbookError:/ { on = 1 } on && /static 
      on && match($0, /case [0-9]+: return \.[A-Za-z]+/) {
          split(substr($0, RSTART, RLENGTH), w, /[ :.]+/); print "#define BRANCHBOOK_ERROR_" w[4] " " w[2] }' \
     "$bindings/BranchbookTypes.swift" >"$out/errors.inc"
+# And for each InputField case (the input an InvalidInput names).
+awk '/^public struct FfiConverterTypeInputField:/ { on = 1 } on && /static func write/ { exit }
+     on && match($0, /case [0-9]+: return \.[A-Za-z]+/) {
+         split(substr($0, RSTART, RLENGTH), w, /[ :.]+/); print "#define BRANCHBOOK_INPUT_FIELD_" w[4] " " w[2] }' \
+    "$bindings/BranchbookTypes.swift" >>"$out/errors.inc"
 grep -q 'BRANCHBOOK_ERROR_WrongKey' "$out/errors.inc" || { echo "no BranchbookError cases found in the bindings" >&2; exit 1; }
+grep -q 'BRANCHBOOK_INPUT_FIELD_key' "$out/errors.inc" || { echo "no InputField cases found in the bindings" >&2; exit 1; }
 declared=$(cat "$generated"/*.h | grep -c '_checksum_[a-z0-9_]*(void' || true)
 extracted=$(grep -c '^CHECKSUM' "$out/checksums.inc" || true)
 grep -q '^CONTRACT_VERSION' "$out/checksums.inc" || { echo "no contract version found in the bindings" >&2; exit 1; }

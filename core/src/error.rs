@@ -8,7 +8,7 @@
 use crate::engine::{FinalizeProblem, SessionError};
 use crate::form::{FormError, Problem};
 use crate::i18n::{self, TextKey, UiLanguage};
-use crate::store::{PhotoError, StoreError};
+use crate::store::{InputField, PhotoError, StoreError};
 
 /// Why a call into the core did not do what was asked. Nothing was changed when a call
 /// fails (every write is one transaction).
@@ -24,12 +24,16 @@ pub enum BranchbookError {
         id: String,
     },
     /// A value given is not acceptable (an empty required name, an answer of the wrong
-    /// type, a malformed id). The field says which one.
-    #[error("invalid {field}: {reason}")]
+    /// type, a malformed id). The field says which input, `member` which household
+    /// member's input, so a screen marks it without reading any text.
+    #[error("invalid {field}{}: {reason}", member.map(|m| format!(" of member {}", m + 1)).unwrap_or_default())]
     InvalidInput {
-        /// Which value ("village", "head name", a question's path, "id", ...).
-        field: String,
-        /// Why it is refused.
+        /// Which input (a question's answer carries the question's path).
+        field: InputField,
+        /// The member of a household's list the input belongs to (0-based), when it is
+        /// a member's.
+        member: Option<u32>,
+        /// Why it is refused (English, for logs and support).
         reason: String,
     },
     /// The record is in a state that forbids this (a finalized submission cannot be
@@ -134,6 +138,19 @@ impl BranchbookError {
     pub fn user_message(&self, language: UiLanguage) -> String {
         i18n::text(self.text_key(), language).to_owned()
     }
+
+    /// The sentence the send screen shows for a pass that stopped with this error: its
+    /// own words when she pressed Stop, the network is gone or the phone was revoked
+    /// (nothing is lost in any of them), else [`BranchbookError::user_message`].
+    pub fn send_message(&self, language: UiLanguage) -> String {
+        let key = match self {
+            BranchbookError::Cancelled { .. } => TextKey::SendStopped,
+            BranchbookError::Network { .. } => TextKey::SendNoNetwork,
+            BranchbookError::DeviceRevoked { .. } => TextKey::SendRevoked,
+            other => other.text_key(),
+        };
+        i18n::text(key, language).to_owned()
+    }
 }
 
 impl BranchbookError {
@@ -166,10 +183,11 @@ impl BranchbookError {
         }
     }
 
-    /// Shorthand for [`BranchbookError::InvalidInput`].
-    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> BranchbookError {
+    /// Shorthand for [`BranchbookError::InvalidInput`] (not a member's input).
+    pub fn invalid(field: InputField, reason: impl Into<String>) -> BranchbookError {
         BranchbookError::InvalidInput {
-            field: field.into(),
+            field,
+            member: None,
             reason: reason.into(),
         }
     }
@@ -186,7 +204,7 @@ impl From<StoreError> for BranchbookError {
             StoreError::WrongKey { .. } => BranchbookError::WrongKey { reason },
             // A damaged file: the storage failed, no key will help.
             StoreError::NotADatabase { .. } => BranchbookError::Storage { reason },
-            StoreError::KeyLength { .. } => BranchbookError::invalid("key", reason),
+            StoreError::KeyLength { .. } => BranchbookError::invalid(InputField::Key, reason),
             StoreError::WrongState { .. } | StoreError::FormMismatch { .. } => {
                 BranchbookError::WrongState { reason }
             }
@@ -194,9 +212,17 @@ impl From<StoreError> for BranchbookError {
             StoreError::Rejected { problems, .. } => BranchbookError::AnswersRejected { problems },
             StoreError::FormInvalid { problems, .. } => BranchbookError::FormInvalid { problems },
             StoreError::Session(e) => e.into(),
-            StoreError::Invalid { field, reason } => BranchbookError::invalid(field, reason),
+            StoreError::Invalid {
+                field,
+                member,
+                reason,
+            } => BranchbookError::InvalidInput {
+                field,
+                member,
+                reason,
+            },
             StoreError::Csv { line, reason } => {
-                BranchbookError::invalid(format!("CSV line {line}"), reason)
+                BranchbookError::invalid(InputField::CsvLine { line }, reason)
             }
             StoreError::Photo(e) => e.into(),
             StoreError::Open { .. }
@@ -212,7 +238,7 @@ impl From<PhotoError> for BranchbookError {
     fn from(e: PhotoError) -> Self {
         let reason = e.to_string();
         match e {
-            PhotoError::MaxPixels { .. } => BranchbookError::invalid("max pixels", reason),
+            PhotoError::MaxPixels { .. } => BranchbookError::invalid(InputField::MaxPixels, reason),
             PhotoError::Read { .. }
             | PhotoError::Unsupported { .. }
             | PhotoError::Corrupt { .. }
@@ -233,10 +259,14 @@ impl From<SessionError> for BranchbookError {
             | SessionError::InvalidValue { question, .. }
             | SessionError::NotANumber { question, .. }
             | SessionError::UnknownChoice { question, .. } => {
-                BranchbookError::invalid(question, reason)
+                BranchbookError::invalid(InputField::Question { path: question }, reason)
             }
-            SessionError::UnknownLanguage { .. } => BranchbookError::invalid("language", reason),
-            SessionError::NotARepeat { .. } => BranchbookError::invalid("repeat path", reason),
+            SessionError::UnknownLanguage { .. } => {
+                BranchbookError::invalid(InputField::Language, reason)
+            }
+            SessionError::NotARepeat { .. } => {
+                BranchbookError::invalid(InputField::RepeatPath, reason)
+            }
             SessionError::NotShown { .. }
             | SessionError::ReadOnly { .. }
             | SessionError::CountedRepeat { .. }
@@ -256,9 +286,11 @@ impl From<crate::sync::SyncError> for BranchbookError {
         use crate::sync::SyncError;
         let reason = e.to_string();
         match e {
-            SyncError::BadServerUrl { .. } => BranchbookError::invalid("server address", reason),
+            SyncError::BadServerUrl { .. } => {
+                BranchbookError::invalid(InputField::ServerAddress, reason)
+            }
             SyncError::BadEnrollmentQr { .. } => {
-                BranchbookError::invalid("enrollment code", reason)
+                BranchbookError::invalid(InputField::EnrollmentCode, reason)
             }
             SyncError::NotEnrolled => BranchbookError::NotEnrolled { reason },
             SyncError::Revoked { .. } => BranchbookError::DeviceRevoked { reason },
@@ -286,7 +318,7 @@ impl From<FormError> for BranchbookError {
         match e {
             FormError::Invalid { problems } => BranchbookError::FormInvalid { problems },
             FormError::NotXlsx { .. } | FormError::Sheet { .. } | FormError::Json { .. } => {
-                BranchbookError::invalid("form", reason)
+                BranchbookError::invalid(InputField::Form, reason)
             }
         }
     }
@@ -326,7 +358,7 @@ mod tests {
         };
         assert_eq!(
             BranchbookError::from(csv),
-            BranchbookError::invalid("CSV line 3", "unknown sex")
+            BranchbookError::invalid(InputField::CsvLine { line: 3 }, "unknown sex")
         );
         let photo = StoreError::Photo(PhotoError::Unsupported {
             path: "/tmp/a.heic".into(),
@@ -338,9 +370,13 @@ mod tests {
         let session = StoreError::Session(SessionError::UnknownLanguage {
             language: "fr".into(),
         });
-        assert!(
-            matches!(BranchbookError::from(session), BranchbookError::InvalidInput { field, .. } if field == "language")
-        );
+        assert!(matches!(
+            BranchbookError::from(session),
+            BranchbookError::InvalidInput {
+                field: InputField::Language,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -350,7 +386,7 @@ mod tests {
             reason: "NaN is not a number".into(),
         };
         assert!(
-            matches!(BranchbookError::from(e), BranchbookError::InvalidInput { field, .. } if field == "member[2]/age")
+            matches!(BranchbookError::from(e), BranchbookError::InvalidInput { field: InputField::Question { path }, .. } if path == "member[2]/age")
         );
         assert!(matches!(
             BranchbookError::from(SessionError::AtEnd),
@@ -417,6 +453,54 @@ mod tests {
             insecure
                 .user_message(UiLanguage::Vi)
                 .contains("kết nối an toàn")
+        );
+    }
+
+    #[test]
+    fn a_stopped_send_says_why_in_the_send_screens_words() {
+        let reason = String::from("r");
+        let said = |e: BranchbookError| e.send_message(UiLanguage::En);
+        assert_eq!(
+            said(BranchbookError::Cancelled {
+                reason: reason.clone()
+            }),
+            "Stopped. What was sent is kept."
+        );
+        assert!(
+            said(BranchbookError::Network {
+                reason: reason.clone()
+            })
+            .starts_with("No connection.")
+        );
+        assert!(
+            said(BranchbookError::DeviceRevoked {
+                reason: reason.clone()
+            })
+            .starts_with("This phone may no longer send data.")
+        );
+        let other = BranchbookError::Storage { reason };
+        assert_eq!(
+            other.send_message(UiLanguage::Vi),
+            other.user_message(UiLanguage::Vi)
+        );
+    }
+
+    #[test]
+    fn a_household_members_input_is_named_with_its_place() {
+        let e = BranchbookError::from(
+            StoreError::invalid(InputField::BirthYear, "1850 is not plausible").of_member(2),
+        );
+        assert_eq!(
+            e,
+            BranchbookError::InvalidInput {
+                field: InputField::BirthYear,
+                member: Some(2),
+                reason: "1850 is not plausible".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "invalid birth year of member 3: 1850 is not plausible"
         );
     }
 

@@ -6,11 +6,12 @@
 use uuid::Uuid;
 
 use crate::error::BranchbookError;
+use crate::store::InputField;
 
 uniffi::custom_type!(Uuid, String, {
     remote,
     lower: |id| id.to_string(),
     try_lift: |text| Uuid::parse_str(text.trim()).map_err(|_| {
-        BranchbookError::InvalidInput { field: "id".into(), reason: "not a record id (a UUID)".into() }.into()
+        BranchbookError::invalid(InputField::Id, "not a record id (a UUID)").into()
     }),
 });

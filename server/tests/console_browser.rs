@@ -12,13 +12,15 @@ use std::path::Path;
 use branchbook_core::protocol::EnrollmentQr;
 use branchbook_testing::Chromium;
 use branchbook_testing::fixtures::household_form;
+use common::officework::{BRANCH, OFFICER, OFFICER_PASSWORD, officework};
 use common::program::Program;
+use common::{Backend, TestServer};
 use reqwest::StatusCode;
 
 /// The new administrator password typed on the forced change page.
 const ADMIN_PASSWORD: &str = "núi-Phìn-cao-7h";
-/// The officer's own password after her first sign-in.
-const OFFICER_PASSWORD: &str = "Lao Chải mùa lúa 9";
+/// The first-day officer's own password after her first sign-in.
+const FIRST_OFFICER_PASSWORD: &str = "Lao Chải mùa lúa 9";
 
 fn sign_in(browser: &Chromium, base: &str, username: &str, password: &str) {
     browser.go(&format!("{base}/login"));
@@ -202,7 +204,7 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
 
     // The officer signs in, changes her password and sees only her commune.
     sign_in(browser, &base, "canbo.banphin", &officer_once);
-    change_password(browser, &officer_once, OFFICER_PASSWORD);
+    change_password(browser, &officer_once, FIRST_OFFICER_PASSWORD);
     browser.click("a[href='/areas']");
     let tree = browser.text("#area-tree");
     assert!(tree.contains("Thôn Lao Chải"), "{tree}");
@@ -275,6 +277,85 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
     sign_out(browser);
 }
 
+/// A commune officer's month-end report: the indicators dashboard with its charts, its
+/// print view, a gathering and a household, read without sideways scrolling on the
+/// office laptop and on a phone (and the print view on an A4 page's width).
+fn month_end(browser: &Chromium, backend: Backend, name: &str) {
+    let shot = |step: &str| browser.shot(&format!("{name}/{step}"));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(server) = runtime.block_on(TestServer::start(backend, |_| {})) else {
+        return;
+    };
+    let work = runtime.block_on(officework(&server));
+    let base = server.base.clone();
+    browser.resize(1366, 768);
+    sign_in(browser, &base, OFFICER, OFFICER_PASSWORD);
+    browser.find("main h1");
+    browser.click("a[href='/dashboard']");
+    browser.choose("#dashboard-filters select[name=period]", "Theo tháng");
+    browser.fill("#dashboard-filters input[name=year]", "2026");
+    browser.choose("#dashboard-filters select[name=month]", "03");
+    browser.click("#dashboard-filters button[type=submit]");
+    let total = browser.text("#table-attendees tfoot");
+    assert!(total.contains("Tổng cộng"), "{total}");
+    assert!(browser.text("#table-gatherings").contains(BRANCH));
+    assert_eq!(
+        browser.all("svg.chart").len(),
+        3,
+        "two bar charts and a line"
+    );
+    assert!(browser.text("#table-ethnicities").contains("Mông"));
+    shot("20-dashboard");
+    let dashboard = browser.url();
+    browser.click("#print-link");
+    browser.find("body.print");
+    assert!(
+        browser.all("nav").is_empty(),
+        "the print view has no navigation"
+    );
+    shot("21-dashboard-print");
+    let print = browser.url();
+    browser.resize(794, 1123);
+    browser.go(&print);
+    browser.find("body.print");
+    assert!(
+        !browser.overflows(),
+        "the print view is wider than an A4 page"
+    );
+    let gathering = format!("{base}/gatherings/{}", work.gatherings[0].uuid);
+    let household = format!("{base}/households/{}", work.households[2].uuid);
+    for (width, height) in [(1366, 768), (390, 844)] {
+        browser.resize(width, height);
+        for page in [
+            dashboard.clone(),
+            print.clone(),
+            format!("{base}/gatherings"),
+            gathering.clone(),
+            format!("{base}/households"),
+            household.clone(),
+        ] {
+            browser.go(&page);
+            browser.find("main h1");
+            assert!(!browser.overflows(), "{page} is wider than {width} px");
+        }
+    }
+    browser.go(&dashboard);
+    browser.find("#table-gatherings");
+    shot("22-dashboard-on-a-phone");
+    browser.resize(1366, 768);
+    browser.go(&gathering);
+    assert_eq!(browser.all("#attendees tr.walk-in").len(), 2);
+    shot("23-gathering");
+    browser.go(&household);
+    browser.find("#members");
+    shot("24-household");
+    sign_out(browser);
+}
+
 /// One browser for both stores (a browser start is the slow part).
 #[test]
 fn an_administrators_first_day_in_the_browser() {
@@ -282,7 +363,9 @@ fn an_administrators_first_day_in_the_browser() {
         return;
     };
     first_day(&browser, "sqlite", None);
+    month_end(&browser, Backend::Sqlite, "sqlite");
     if let Some(url) = common::fresh_pg_url_blocking() {
         first_day(&browser, "postgres", Some(url));
+        month_end(&browser, Backend::Postgres, "postgres");
     }
 }

@@ -5,7 +5,7 @@
  * files it extracts from the generated Swift: checksums.inc, the contract version and
  * every API checksum that the Swift bindings compare at load time (a mismatch here is
  * the "UniFFI API checksum mismatch" an iPhone would hit), and errors.inc, the variant
- * number the Swift reads for each BranchbookError case. Then it calls the core as the
+ * number the Swift reads for each BranchbookError and InputField case. Then it calls the core as the
  * Swift does, with arguments lowered and results lifted by uniffi's wire format
  * (big-endian integers, i32-prefixed strings, a tag byte for options):
  * ethnic_groups(); Branchbook.open with a key of the wrong length (an error crossing
@@ -162,9 +162,8 @@ static void check_branchbook(const char *dir) {
     check(error_case == BRANCHBOOK_ERROR_InvalidInput, "a 5-byte key is BranchbookError.InvalidInput");
     if (error_case == BRANCHBOOK_ERROR_InvalidInput) {
         Reader r = {error_buf.data, error_buf.len, 4};
-        const char *field;
-        int32_t field_n;
-        check(read_string(&r, &field, &field_n) && equals(field, field_n, "key"), "the invalid field is the key");
+        int32_t field = 0;
+        check(read_i32(&r, &field) && field == BRANCHBOOK_INPUT_FIELD_key, "the invalid field is InputField.key");
         free_buffer(error_buf);
     }
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use branchbook_core::domain::GatheringKind;
 use branchbook_core::engine::Answer;
-use branchbook_core::store::{GatheringDetails, HouseholdInput};
+use branchbook_core::store::{GatheringDetails, HouseholdInput, InputField};
 use branchbook_core::sync::{CancelHandle, SyncObserver, SyncPhase, SyncProgress};
 use branchbook_e2e::device::{FORM_ID, household_form_json};
 use branchbook_e2e::scene::member;
@@ -75,7 +75,13 @@ fn the_app_object_enrolls_syncs_with_progress_and_learns_it_was_revoked() {
         )
         .unwrap_err();
     assert!(
-        matches!(bad, BranchbookError::InvalidInput { ref field, .. } if field == "enrollment code"),
+        matches!(
+            bad,
+            BranchbookError::InvalidInput {
+                field: InputField::EnrollmentCode,
+                ..
+            }
+        ),
         "{bad:?}"
     );
 

@@ -141,11 +141,7 @@ impl Branchbook {
             },
             SHOWN,
         )?;
-        let mut form_titles = HashMap::new();
-        for form in self.store.forms()? {
-            // Newest version first: its title wins.
-            form_titles.entry(form.form_id).or_insert(form.title);
-        }
+        let form_titles = self.form_titles()?;
         let facts = HomeFacts {
             branch: self.store.sync_account()?.map(|a| a.branch.name),
             account: self.store.account()?,
@@ -192,6 +188,17 @@ impl Branchbook {
             username: self.store.account()?.unwrap_or_default(),
             utc_offset_minutes: VIETNAM_UTC_OFFSET_MINUTES,
         })
+    }
+
+    /// Each form's title by form id, as its newest version names it (for surveys without
+    /// a name of their own).
+    pub(crate) fn form_titles(&self) -> Result<HashMap<String, String>, BranchbookError> {
+        let mut titles = HashMap::new();
+        for form in self.store.forms()? {
+            // Newest version first: its title wins.
+            titles.entry(form.form_id).or_insert(form.title);
+        }
+        Ok(titles)
     }
 
     fn count_gatherings(&self, state: RecordState) -> Result<u64, BranchbookError> {

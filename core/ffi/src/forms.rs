@@ -59,6 +59,21 @@ impl Branchbook {
         Ok(out)
     }
 
+    /// The label languages new surveys can start in, for the settings' choice: every
+    /// language of the forms on the phone (their newest versions), each once, in the
+    /// order the forms list them.
+    pub fn form_languages(&self) -> Result<Vec<String>, BranchbookError> {
+        let mut names: Vec<String> = Vec::new();
+        for form in self.list_forms(true)? {
+            for language in form.languages {
+                if !names.contains(&language.name) {
+                    names.push(language.name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
     /// Form `form_id` at `version`, or its newest version when `version` is `None`.
     pub fn form(
         &self,

@@ -5,6 +5,7 @@
 use uuid::Uuid;
 
 use crate::{Branchbook, BranchbookError, window};
+use branchbook_core::i18n::{self, UiLanguage, VisitRow};
 use branchbook_core::store::{Household, HouseholdInput, HouseholdSummary, SubmissionInfo};
 
 #[uniffi::export]
@@ -86,6 +87,23 @@ impl Branchbook {
         Ok(self
             .store
             .household_visits(household_id, window(offset, limit))?)
+    }
+
+    /// The surveys filled as visits to household `household_id`, newest first, as the
+    /// household screen lists them in `language`.
+    pub fn household_visit_rows(
+        &self,
+        household_id: Uuid,
+        offset: u32,
+        limit: u32,
+        language: UiLanguage,
+    ) -> Result<Vec<VisitRow>, BranchbookError> {
+        let titles = self.form_titles()?;
+        Ok(self
+            .household_visits(household_id, offset, limit)?
+            .iter()
+            .map(|v| i18n::visit_row(v, titles.get(&v.form_id).map(String::as_str), language))
+            .collect())
     }
 
     /// Every revision of household `household_id`, newest first: how it changed.

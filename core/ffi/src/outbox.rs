@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use crate::{Branchbook, BranchbookError};
+use branchbook_core::i18n::{self, SendFacts, SendScreen, UiLanguage};
 use branchbook_core::store::Rejection;
 
 /// The state of sending, read in one go.
@@ -31,6 +32,22 @@ impl Branchbook {
             photo_bytes_waiting: photos.iter().map(|p| p.bytes).sum(),
             refused: self.store.rejections()?,
         })
+    }
+
+    /// Everything the send screen shows between passes, in `language`: whether the
+    /// phone is enrolled, when she last sent, what waits, and what the server refused
+    /// (each with whether it can be corrected).
+    pub fn send_screen(&self, language: UiLanguage) -> Result<SendScreen, BranchbookError> {
+        let status = self.outbox_status()?;
+        let facts = SendFacts {
+            enrolled: self.store.sync_account()?.is_some(),
+            last_sync: self.store.last_sync()?,
+            records_waiting: status.records_waiting,
+            photos_waiting: status.photos_waiting,
+            photo_bytes_waiting: status.photo_bytes_waiting,
+            refused: status.refused,
+        };
+        Ok(i18n::send_screen(&facts, language))
     }
 
     /// Reopens refused record `record_id` at `revision` for her to correct: a survey

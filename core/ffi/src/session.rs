@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::{Branchbook, BranchbookError};
 use branchbook_core::engine::{
     Answer, FinalizeProblem, FormSession, JumpTarget, Screen, ScreenUpdate, SessionError,
+    offered_language,
 };
 use branchbook_core::form::Language;
 use branchbook_core::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
@@ -74,17 +75,20 @@ pub enum FinalizeOutcome {
 #[uniffi::export]
 impl Branchbook {
     /// Starts a new survey with form `form_id` (at `version`, or its newest version),
-    /// optionally as a visit to household `household_id`, with labels in `language` (a
-    /// name like "Tiếng Việt (vi)", its code "vi", or `None` for the form's default).
-    /// The draft is saved at once.
+    /// optionally as a visit to household `household_id`, with labels in her
+    /// `preferred_language` (a name like "Tiếng Việt (vi)" or its code "vi", as the
+    /// settings keep it) when the form is written in it, else in the form's default
+    /// (`None` too). The draft is saved at once.
     pub fn start_survey(
         &self,
         form_id: String,
         version: Option<String>,
         household_id: Option<Uuid>,
-        language: Option<String>,
+        preferred_language: Option<String>,
     ) -> Result<Arc<SurveySession>, BranchbookError> {
         let form = self.form(form_id, version)?;
+        let compiled = self.store.compiled_form(&form.form_id, &form.version)?;
+        let language = preferred_language.and_then(|p| offered_language(compiled.form(), &p));
         let options = self.session_options(language)?;
         let (info, session) =
             self.store

@@ -8,7 +8,28 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::{Branchbook, BranchbookError};
 use branchbook_core::ffi_time::UtcDateTime;
-use branchbook_core::sync::{CancelHandle, Enrollment, SyncClient, SyncObserver, SyncReport};
+use branchbook_core::i18n::UiLanguage;
+use branchbook_core::sync::{
+    self as core_sync, CancelHandle, Enrollment, SyncClient, SyncObserver, SyncProgress,
+    SyncProgressView, SyncReport,
+};
+
+/// How a progress report of the running pass reads on the send screen (the phase's
+/// sentence, the bar's fraction from bytes else items, the bytes moved); `None`, before
+/// the first report, reads as the pass starting.
+#[uniffi::export]
+pub fn sync_progress_view(
+    progress: Option<SyncProgress>,
+    language: UiLanguage,
+) -> SyncProgressView {
+    core_sync::sync_progress_view(progress.as_ref(), language)
+}
+
+/// How a finished pass reads: what the server now holds.
+#[uniffi::export]
+pub fn sync_report_text(report: SyncReport, language: UiLanguage) -> String {
+    core_sync::sync_report_text(&report, language)
+}
 
 /// The sync client of a [`Branchbook`], opened on first use, and the lock that keeps
 /// two passes from running at once.

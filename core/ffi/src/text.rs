@@ -7,9 +7,12 @@ use std::collections::HashMap;
 use branchbook_core::domain::{self, AgeGroup, EthnicGroup, GatheringKind, Sex};
 use branchbook_core::engine::{CalendarDate, Question, VIETNAM_UTC_OFFSET_MINUTES};
 use branchbook_core::ffi_time::UtcDateTime;
-use branchbook_core::i18n::ListRow;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
-use branchbook_core::store::{RecordState, SubmissionInfo};
+use branchbook_core::i18n::{ListRow, TotalsLines};
+use branchbook_core::protocol::{Attendee, HouseholdMember, RosterMember};
+use branchbook_core::store::{
+    Gathering, HouseholdSummary, RecordKind, RecordState, SubmissionInfo, Totals,
+};
 
 /// The text of `key` in `language`, placeholders left as written (`{count}`).
 #[uniffi::export]
@@ -71,9 +74,9 @@ pub fn record_state_name(state: RecordState, language: UiLanguage) -> String {
     i18n::record_state_name(state, language)
 }
 
-/// The name of a kind of record as the outbox and the server's refusals name it.
+/// The name of a kind of record ("Phiếu khảo sát" for a survey).
 #[uniffi::export]
-pub fn record_kind_name(kind: String, language: UiLanguage) -> String {
+pub fn record_kind_name(kind: RecordKind, language: UiLanguage) -> String {
     i18n::record_kind_name(kind, language)
 }
 
@@ -150,4 +153,41 @@ pub fn gathering_kinds() -> Vec<GatheringKind> {
 #[uniffi::export]
 pub fn vietnam_utc_offset_minutes() -> i32 {
     VIETNAM_UTC_OFFSET_MINUTES
+}
+
+/// A gathering's head counts as its screen shows them: the total, women and men (and
+/// sex not recorded when there are some), by ethnic group, by age group.
+#[uniffi::export]
+pub fn totals_lines(totals: Totals, language: UiLanguage) -> TotalsLines {
+    i18n::totals_lines(&totals, language)
+}
+
+/// A household member as the household screen lists her.
+#[uniffi::export]
+pub fn member_row(member: HouseholdMember, language: UiLanguage) -> ListRow {
+    i18n::member_row(&member, language)
+}
+
+/// Someone on a gathering's attendee list.
+#[uniffi::export]
+pub fn attendee_row(attendee: Attendee, language: UiLanguage) -> ListRow {
+    i18n::attendee_row(&attendee, language)
+}
+
+/// A roster member the check-in search found.
+#[uniffi::export]
+pub fn roster_row(member: RosterMember) -> ListRow {
+    i18n::roster_row(&member)
+}
+
+/// A household in the households list.
+#[uniffi::export]
+pub fn household_row(household: HouseholdSummary, language: UiLanguage) -> ListRow {
+    i18n::household_row(&household, language)
+}
+
+/// A gathering in the gatherings list.
+#[uniffi::export]
+pub fn gathering_list_row(gathering: Gathering, language: UiLanguage) -> ListRow {
+    i18n::gathering_list_row(&gathering, language)
 }

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::engine::{Answer, Page, QuestionKind};
+use branchbook_core::i18n::UiLanguage;
 use branchbook_core::store::{
-    GatheringDetails, HouseholdInput, MemberInput, RecordState, RosterChange, SubmissionFilter,
-    WalkIn,
+    GatheringDetails, HouseholdInput, InputField, MemberInput, RecordState, RosterChange,
+    SubmissionFilter, WalkIn,
 };
 use branchbook_ffi::{Branchbook, BranchbookError, FinalizeOutcome, SurveySession};
 use chrono::Utc;
@@ -63,6 +64,39 @@ fn error_of(session: &SurveySession, path: &str) -> Option<String> {
         .into_iter()
         .find(|q| q.path == path)
         .and_then(|q| q.error)
+}
+
+#[test]
+fn a_survey_starts_in_her_preferred_language_when_the_form_has_it_else_its_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    assert!(app.form_languages().unwrap().is_empty());
+    child_register(&app);
+    assert_eq!(
+        app.form_languages().unwrap(),
+        ["Tiếng Việt (vi)", "English (en)"],
+        "the settings offer each language of the phone's forms once"
+    );
+    let started = |preferred: Option<&str>| {
+        let session = app
+            .start_survey(
+                "child_register".into(),
+                None,
+                None,
+                preferred.map(String::from),
+            )
+            .unwrap();
+        let language = session.language().unwrap();
+        app.delete_draft(session.submission_id()).unwrap();
+        language
+    };
+    // By name (as the settings keep it) or by code.
+    assert_eq!(started(Some("English (en)")), "English (en)");
+    assert_eq!(started(Some("EN")), "English (en)");
+    // Hmong is her choice, but this form is not written in it: the form's default.
+    assert_eq!(started(Some("Hmoob (hmn)")), "Tiếng Việt (vi)");
+    assert_eq!(started(Some("")), "Tiếng Việt (vi)");
+    assert_eq!(started(None), "Tiếng Việt (vi)");
 }
 
 #[test]
@@ -328,7 +362,7 @@ fn the_household_survey_is_imported_from_xlsx_and_speaks_vietnamese() {
         )
         .unwrap_err();
     assert!(
-        matches!(e, BranchbookError::InvalidInput { ref field, .. } if field == "head_sex"),
+        matches!(e, BranchbookError::InvalidInput { field: InputField::Question { ref path }, .. } if path == "head_sex"),
         "{e:?}"
     );
     // The visit is in the household's history.
@@ -337,6 +371,19 @@ fn the_household_survey_is_imported_from_xlsx_and_speaks_vietnamese() {
         visits.iter().map(|v| (v.uuid, v.state)).collect::<Vec<_>>(),
         [(session.submission_id(), RecordState::Draft)]
     );
+    // The household screen lists it as the core's row: a draft continues on a tap.
+    let rows = app
+        .household_visit_rows(household.uuid, 0, 10, UiLanguage::Vi)
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].draft);
+    assert_eq!(rows[0].row.id, session.submission_id().to_string());
+    assert!(
+        rows[0].row.detail.starts_with("Đang làm dở · "),
+        "{}",
+        rows[0].row.detail
+    );
+    assert!(!rows[0].row.title.is_empty());
     assert_eq!(app.home_counts().unwrap().survey_drafts, 1);
 }
 
@@ -403,9 +450,14 @@ fn households_are_edited_searched_without_diacritics_and_protected_from_stale_ed
         head_name: "X".into(),
         ..Default::default()
     };
-    assert!(
-        matches!(app.create_household(empty), Err(BranchbookError::InvalidInput { field, .. }) if field == "village")
-    );
+    assert!(matches!(
+        app.create_household(empty),
+        Err(BranchbookError::InvalidInput {
+            field: InputField::Village,
+            member: None,
+            ..
+        })
+    ));
     assert!(
         matches!(app.household(Uuid::now_v7()), Err(BranchbookError::NotFound { what, .. }) if what == "household")
     );
@@ -475,9 +527,13 @@ fn a_gathering_checks_in_members_and_walk_ins_with_photos_and_live_totals() {
         age_group: None,
         ..walk_in
     };
-    assert!(
-        matches!(app.add_walk_in(g.uuid, no_age), Err(BranchbookError::InvalidInput { field, .. }) if field == "age")
-    );
+    assert!(matches!(
+        app.add_walk_in(g.uuid, no_age),
+        Err(BranchbookError::InvalidInput {
+            field: InputField::Age,
+            ..
+        })
+    ));
     assert_eq!(
         app.remove_attendee(g.uuid, after.attendee.id)
             .unwrap()
@@ -541,9 +597,13 @@ fn a_form_with_mistakes_is_refused_with_every_problem() {
         }
         other => panic!("expected FormInvalid, got {other:?}"),
     }
-    assert!(
-        matches!(app.import_form_json("{}".into()), Err(BranchbookError::InvalidInput { field, .. }) if field == "form")
-    );
+    assert!(matches!(
+        app.import_form_json("{}".into()),
+        Err(BranchbookError::InvalidInput {
+            field: InputField::Form,
+            ..
+        })
+    ));
     assert!(matches!(
         app.import_form_xlsx(b"PK not really".to_vec()),
         Err(BranchbookError::InvalidInput { .. })
@@ -570,9 +630,13 @@ fn an_encrypted_data_folder_needs_its_key() {
         Branchbook::open(path.clone(), None, "d".into()),
         Err(BranchbookError::WrongKey { .. })
     ));
-    assert!(
-        matches!(Branchbook::open(path.clone(), Some(vec![7; 16]), "d".into()), Err(BranchbookError::InvalidInput { field, .. }) if field == "key")
-    );
+    assert!(matches!(
+        Branchbook::open(path.clone(), Some(vec![7; 16]), "d".into()),
+        Err(BranchbookError::InvalidInput {
+            field: InputField::Key,
+            ..
+        })
+    ));
     let app = Branchbook::open(path, Some(vec![7; 32]), "d".into()).unwrap();
     assert_eq!(app.list_forms(false).unwrap().len(), 1);
     let usage = app.storage_usage().unwrap();

@@ -130,6 +130,14 @@ impl Lang {
 }
 
 /// A language of the form by name, code, or name without its code.
+/// The name of the form's language that `preferred` (a name like `Tiếng Việt (vi)`, its
+/// code `vi`, or its name without the code) stands for, when the form is written in it:
+/// a survey starts in her preferred language when the form has it, else in the form's
+/// default (`None`).
+pub fn offered_language(form: &Form, preferred: &str) -> Option<String> {
+    find(form, preferred.trim()).map(|l| l.name.clone())
+}
+
 fn find<'f>(form: &'f Form, wanted: &str) -> Option<&'f Language> {
     form.languages
         .iter()

@@ -23,6 +23,7 @@ mod view;
 pub use answer::{Answer, CalendarDate, GeoPoint, TimeOfDay};
 pub use compile::CompiledForm;
 pub use error::{FinalizeProblem, SessionError};
+pub use lang::offered_language;
 pub use screen::{
     Breadcrumb, ChoiceOption, JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate,
 };

@@ -289,6 +289,11 @@ catalogue! {
     RecordHousehold "record.household" { vi: "Hộ gia đình", en: "Household" }
     RecordGathering "record.gathering" { vi: "Buổi sinh hoạt", en: "Gathering" }
     RecordAudit "record.audit" { vi: "Nhật ký thao tác", en: "Activity log entry" }
+    RecordForm "record.form" { vi: "Biểu mẫu", en: "Form" }
+    RecordMember "record.member" { vi: "Hội viên", en: "Member" }
+    RecordAttendee "record.attendee" { vi: "Người tham dự", en: "Attendee" }
+    RecordPhoto "record.photo" { vi: "Ảnh", en: "Photo" }
+    RecordQueued "record.queued" { vi: "Bản ghi chờ gửi", en: "Record waiting to be sent" }
 
     // Settings.
     SettingsTitle "settings.title" { vi: "Cài đặt", en: "Settings" }

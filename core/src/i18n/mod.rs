@@ -6,6 +6,7 @@
 
 mod answers;
 mod catalogue;
+mod people;
 mod screens;
 
 use std::collections::HashMap;
@@ -15,13 +16,17 @@ use chrono::{Datelike, FixedOffset, Offset, Timelike, Utc};
 use crate::domain::{AgeGroup, GatheringKind, Sex};
 use crate::engine::{CalendarDate, VIETNAM_UTC_OFFSET_MINUTES};
 use crate::ffi_time::UtcDateTime;
-use crate::store::RecordState;
+use crate::store::{RecordKind, RecordState};
 
 pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
+pub use people::{
+    TotalsLines, attendee_row, ethnicity_name, gathering_list_row, household_row, member_row,
+    roster_row, totals_lines,
+};
 pub use screens::{
-    HomeFacts, HomeScreen, ListRow, ReturnedRow, gathering_row, home_screen, last_sent,
-    returned_row, survey_row,
+    HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, VisitRow,
+    gathering_row, home_screen, last_sent, returned_row, send_screen, survey_row, visit_row,
 };
 
 /// The languages of the apps' own words (forms bring their own languages).
@@ -136,15 +141,19 @@ pub fn record_state_name(state: RecordState, language: UiLanguage) -> String {
     ui_text(key, language)
 }
 
-/// The name of a kind of record as the outbox and the server's refusals name it
-/// ("submission", "household", "gathering", "audit"); other names come back as given.
-pub fn record_kind_name(kind: String, language: UiLanguage) -> String {
-    let key = match kind.as_str() {
-        "submission" => TextKey::RecordSubmission,
-        "household" => TextKey::RecordHousehold,
-        "gathering" => TextKey::RecordGathering,
-        "audit" => TextKey::RecordAudit,
-        _ => return kind,
+/// The name of a kind of record ("Phiếu khảo sát" for a survey), as the send screen
+/// names what the server refused.
+pub fn record_kind_name(kind: RecordKind, language: UiLanguage) -> String {
+    let key = match kind {
+        RecordKind::Submission => TextKey::RecordSubmission,
+        RecordKind::Household => TextKey::RecordHousehold,
+        RecordKind::Gathering => TextKey::RecordGathering,
+        RecordKind::Audit => TextKey::RecordAudit,
+        RecordKind::Form => TextKey::RecordForm,
+        RecordKind::Member => TextKey::RecordMember,
+        RecordKind::Attendee => TextKey::RecordAttendee,
+        RecordKind::Photo => TextKey::RecordPhoto,
+        RecordKind::Queued => TextKey::RecordQueued,
     };
     ui_text(key, language)
 }

@@ -1,14 +1,20 @@
-//! What the lists and the home screen show, written once for both apps: a list row's
-//! title and detail line, the home screen's heading, counts and attention line. The
-//! facade reads the facts from the store and hands them here; the apps draw the result.
+//! What the lists, the home screen and the send screen show, written once for both
+//! apps: a list row's title and detail line, the home screen's heading, counts and
+//! attention line, what waits to be sent and what the server refused. The facade reads
+//! the facts from the store and hands them here; the apps draw the result.
 
 use std::collections::HashMap;
 
 use crate::ffi_time::UtcDateTime;
 use crate::protocol::ReviewState;
-use crate::store::{Gathering, RecordState, ReturnedSubmission, SubmissionInfo};
+use crate::store::{
+    Gathering, RecordKind, RecordState, Rejection, ReturnedSubmission, SubmissionInfo,
+};
 
-use super::{TextKey, UiLanguage, fill, format_instant, record_state_name, text};
+use super::{
+    TextKey, UiLanguage, fill, format_bytes, format_instant, record_kind_name, record_state_name,
+    text,
+};
 
 /// One line of a list: the record a tap opens, what it is, and a smaller second line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +195,131 @@ pub fn last_sent(at: Option<UtcDateTime>, language: UiLanguage) -> Option<String
     }))
 }
 
+/// A record the server refused, as the send screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RefusedRow {
+    /// The record's id (for "send again" and "correct").
+    pub id: String,
+    /// The refused revision.
+    pub revision: u32,
+    /// What it is: a survey opens the survey screen, a gathering its attendance screen.
+    pub kind: RecordKind,
+    /// "Phiếu khảo sát: unknown form version ...".
+    pub text: String,
+    /// When the server said so, on Vietnam's clock.
+    pub at: String,
+    /// Whether "correct" is offered (`reopen_refused`, then the record's screen): surveys
+    /// and gatherings; every refused record can be sent again.
+    pub correctable: bool,
+}
+
+/// Everything the send screen shows between passes, in the app language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SendScreen {
+    /// Shown (with a way to enroll, in place of the send button) while the phone is not
+    /// connected to a server.
+    pub not_enrolled: Option<String>,
+    /// "Lần gửi gần nhất: ..." on Vietnam's clock; None before the first send.
+    pub last_sent: Option<String>,
+    /// "Đang chờ gửi: 3 bản ghi, 2 ảnh (1,2 MB)" or "Không còn gì cần gửi."
+    pub waiting: String,
+    /// The heading of `refused`; None when nothing was refused.
+    pub refused_title: Option<String>,
+    /// What the server refused, most recent first.
+    pub refused: Vec<RefusedRow>,
+}
+
+/// What the send screen is made from, as the store and the enrollment give it.
+#[derive(Debug, Clone, Default)]
+pub struct SendFacts {
+    /// Whether the phone is enrolled with a server.
+    pub enrolled: bool,
+    /// When a send last went through.
+    pub last_sync: Option<UtcDateTime>,
+    /// Records in the outbox.
+    pub records_waiting: u64,
+    /// Photos the server does not have yet.
+    pub photos_waiting: u64,
+    /// Their size.
+    pub photo_bytes_waiting: u64,
+    /// What the server refused, most recent first.
+    pub refused: Vec<Rejection>,
+}
+
+/// The send screen from its facts.
+pub fn send_screen(facts: &SendFacts, language: UiLanguage) -> SendScreen {
+    let waiting = if facts.records_waiting == 0 && facts.photos_waiting == 0 {
+        text(TextKey::SendNothing, language).to_owned()
+    } else {
+        let (records, photos) = (
+            facts.records_waiting.to_string(),
+            facts.photos_waiting.to_string(),
+        );
+        let size = format_bytes(facts.photo_bytes_waiting, language);
+        fill(text(TextKey::SendWaiting, language), |name| match name {
+            "records" => Some(records.as_str()),
+            "photos" => Some(photos.as_str()),
+            "size" => Some(size.as_str()),
+            _ => None,
+        })
+    };
+    SendScreen {
+        not_enrolled: (!facts.enrolled)
+            .then(|| text(TextKey::ErrorNotEnrolled, language).to_owned()),
+        last_sent: last_sent(facts.last_sync, language),
+        waiting,
+        refused_title: (!facts.refused.is_empty())
+            .then(|| text(TextKey::SendRefusedTitle, language).to_owned()),
+        refused: facts
+            .refused
+            .iter()
+            .map(|r| {
+                let what = record_kind_name(r.kind, language);
+                RefusedRow {
+                    id: r.uuid.to_string(),
+                    revision: r.revision,
+                    kind: r.kind,
+                    text: fill(
+                        text(TextKey::SendRefusedItem, language),
+                        |name| match name {
+                            "what" => Some(what.as_str()),
+                            "reason" => Some(r.reason.as_str()),
+                            _ => None,
+                        },
+                    ),
+                    at: format_instant(r.at, language),
+                    correctable: r.correctable,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A survey filled as a visit, as the household screen lists it: a tap continues a
+/// draft, or opens a finished one for a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct VisitRow {
+    /// The survey's row ([`survey_row`]); its id is the submission's.
+    pub row: ListRow,
+    /// Still a draft: a tap continues it (else it becomes a new revision to change).
+    pub draft: bool,
+}
+
+/// A visit's row, with the form's title for a survey without a name of its own.
+pub fn visit_row(
+    info: &SubmissionInfo,
+    form_title: Option<&str>,
+    language: UiLanguage,
+) -> VisitRow {
+    VisitRow {
+        row: survey_row(info, form_title, language),
+        draft: info.state == RecordState::Draft,
+    }
+}
+
 /// A survey as lists show it: its name from the form's `instance_name`, else the form's
 /// title (`form_title`), else the form's id; its state and its last change (a draft) or
 /// when it was finalized, on Vietnam's clock.
@@ -233,7 +364,8 @@ pub fn gathering_row(gathering: &Gathering, language: UiLanguage) -> ListRow {
     }
 }
 
-fn format_count(key: TextKey, n: u64, language: UiLanguage) -> String {
+/// The text of `key` with its `{count}` filled.
+pub(super) fn format_count(key: TextKey, n: u64, language: UiLanguage) -> String {
     let n = n.to_string();
     fill(text(key, language), |name| {
         (name == "count").then_some(n.as_str())

@@ -8,7 +8,7 @@ use chrono::TimeZone;
 use super::*;
 use crate::engine::{Answer, ChoiceOption, GeoPoint, Question, QuestionKind, TimeOfDay};
 use crate::protocol::ReviewState;
-use crate::store::{ReturnedSubmission, SubmissionInfo};
+use crate::store::{Rejection, ReturnedSubmission, SubmissionInfo};
 use crate::text::nfc;
 
 #[test]
@@ -146,10 +146,13 @@ fn enum_names_come_in_both_languages() {
         "Chờ gửi"
     );
     assert_eq!(
-        record_kind_name("household".into(), UiLanguage::Vi),
+        record_kind_name(RecordKind::Household, UiLanguage::Vi),
         "Hộ gia đình"
     );
-    assert_eq!(record_kind_name("comet".into(), UiLanguage::Vi), "comet");
+    assert_eq!(
+        record_kind_name(RecordKind::Queued, UiLanguage::En),
+        "Record waiting to be sent"
+    );
     assert_eq!(ui_language_for_locale("en_GB".into()), UiLanguage::En);
     assert_eq!(ui_language_for_locale("vi-VN".into()), UiLanguage::Vi);
     assert_eq!(ui_language_for_locale("hmn".into()), UiLanguage::Vi);
@@ -379,6 +382,70 @@ fn the_home_screen_says_the_same_on_both_apps() {
 }
 
 #[test]
+fn the_send_screen_says_what_waits_and_what_was_refused_and_which_can_be_corrected() {
+    let at = Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap();
+    let refusal = |kind: RecordKind, correctable: bool| Rejection {
+        uuid: uuid::Uuid::now_v7(),
+        revision: 1,
+        kind,
+        correctable,
+        reason: "unknown form version".into(),
+        at,
+    };
+    let facts = SendFacts {
+        enrolled: true,
+        last_sync: Some(at),
+        records_waiting: 3,
+        photos_waiting: 2,
+        photo_bytes_waiting: 1_258_291,
+        refused: vec![
+            refusal(RecordKind::Submission, true),
+            refusal(RecordKind::Household, false),
+        ],
+    };
+    let screen = send_screen(&facts, UiLanguage::Vi);
+    assert_eq!(screen.not_enrolled, None);
+    assert_eq!(
+        screen.last_sent.as_deref(),
+        Some("Lần gửi gần nhất: 12/06/2026 08:30")
+    );
+    assert_eq!(screen.waiting, "Đang chờ gửi: 3 bản ghi, 2 ảnh (1,2 MB)");
+    assert_eq!(screen.refused_title.as_deref(), Some("Máy chủ chưa nhận"));
+    let rows: Vec<(&str, &str, RecordKind, bool)> = screen
+        .refused
+        .iter()
+        .map(|r| (r.text.as_str(), r.at.as_str(), r.kind, r.correctable))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "Phiếu khảo sát: unknown form version",
+                "12/06/2026 08:30",
+                RecordKind::Submission,
+                true
+            ),
+            (
+                "Hộ gia đình: unknown form version",
+                "12/06/2026 08:30",
+                RecordKind::Household,
+                false
+            ),
+        ]
+    );
+    assert_eq!(screen.refused[0].id, facts.refused[0].uuid.to_string());
+
+    let new_phone = send_screen(&SendFacts::default(), UiLanguage::En);
+    assert_eq!(
+        new_phone.not_enrolled.as_deref(),
+        Some(text(TextKey::ErrorNotEnrolled, UiLanguage::En))
+    );
+    assert_eq!(new_phone.waiting, "Nothing left to send.");
+    assert_eq!((new_phone.last_sent, new_phone.refused_title), (None, None));
+    assert!(new_phone.refused.is_empty());
+}
+
+#[test]
 fn a_returned_survey_shows_the_decision_its_time_and_the_comment() {
     let decided_at = Utc.with_ymd_and_hms(2026, 6, 13, 2, 0, 0).unwrap();
     let returned = |state, comment: &str| ReturnedSubmission {
@@ -411,4 +478,197 @@ fn a_returned_survey_shows_the_decision_its_time_and_the_comment() {
     let home = home_screen(&facts, UiLanguage::En);
     assert_eq!(home.returned[0].detail, "Rejected · 13 Jun 2026 09:00");
     assert_eq!(home.returned_heading, "Returned by the officer");
+}
+
+#[test]
+fn people_and_head_counts_read_the_same_on_both_apps() {
+    use crate::domain::{AgeGroup, Sex};
+    use crate::protocol::{Attendee, HouseholdMember, RosterMember};
+    use crate::store::{AgeGroupCount, EthnicityCount, SexCount, Totals};
+    use uuid::Uuid;
+
+    let member = HouseholdMember {
+        id: Uuid::now_v7(),
+        name: "Thào Thị Dợ".into(),
+        sex: Sex::Female,
+        birth_year: Some(1982),
+        ethnicity: Some("hmong".into()),
+        relation: "vợ".into(),
+    };
+    let row = member_row(&member, UiLanguage::Vi);
+    assert_eq!(
+        (row.id, row.title.as_str(), row.detail.as_str()),
+        (
+            member.id.to_string(),
+            "Thào Thị Dợ",
+            "Nữ · 1982 · Mông · vợ"
+        )
+    );
+    let unknown = HouseholdMember {
+        birth_year: None,
+        ethnicity: Some("martian".into()),
+        relation: " ".into(),
+        ..member
+    };
+    assert_eq!(
+        member_row(&unknown, UiLanguage::En).detail,
+        "Female · martian",
+        "an unknown group shows its key; nothing blank is joined"
+    );
+
+    let walk_in = Attendee {
+        id: Uuid::now_v7(),
+        member_id: None,
+        name: "Vàng Thị Mỷ".into(),
+        sex: Sex::Female,
+        birth_year: None,
+        age_group: Some(AgeGroup::Elder),
+        ethnicity: None,
+        checked_in_at: Utc::now(),
+    };
+    assert_eq!(
+        attendee_row(&walk_in, UiLanguage::Vi).detail,
+        format!(
+            "Nữ · {}",
+            age_group_name(Some(AgeGroup::Elder), UiLanguage::Vi)
+        )
+    );
+    let born = Attendee {
+        birth_year: Some(2001),
+        ethnicity: Some("dao".into()),
+        ..walk_in
+    };
+    assert_eq!(
+        attendee_row(&born, UiLanguage::Vi).detail,
+        "Nữ · 2001 · Dao"
+    );
+
+    let roster = RosterMember {
+        id: Uuid::now_v7(),
+        member_code: None,
+        full_name: "Sùng Thị Chơ".into(),
+        sex: Sex::Female,
+        birth_year: Some(1990),
+        ethnicity: Some("hmong".into()),
+        village: "Bản Phùng".into(),
+        phone: None,
+        archived: false,
+    };
+    assert_eq!(roster_row(&roster).detail, "Bản Phùng · 1990 · Mông");
+
+    let totals = Totals {
+        total: 5,
+        by_sex: vec![
+            SexCount {
+                sex: Sex::Female,
+                count: 4,
+            },
+            SexCount {
+                sex: Sex::Male,
+                count: 1,
+            },
+            SexCount {
+                sex: Sex::Unknown,
+                count: 0,
+            },
+        ],
+        by_ethnicity: vec![
+            EthnicityCount {
+                ethnicity: Some("hmong".into()),
+                count: 4,
+            },
+            EthnicityCount {
+                ethnicity: None,
+                count: 1,
+            },
+        ],
+        by_age_group: vec![
+            AgeGroupCount {
+                age_group: Some(AgeGroup::Child),
+                count: 0,
+            },
+            AgeGroupCount {
+                age_group: Some(AgeGroup::Elder),
+                count: 2,
+            },
+            AgeGroupCount {
+                age_group: None,
+                count: 3,
+            },
+        ],
+    };
+    let lines = totals_lines(&totals, UiLanguage::Vi);
+    assert_eq!(lines.total, "Tổng số: 5 người");
+    assert_eq!(
+        lines.by_sex,
+        ["Nữ: 4", "Nam: 1"],
+        "no 'not recorded' line at zero"
+    );
+    assert_eq!(lines.by_ethnicity, ["Mông: 4", "Chưa ghi: 1"]);
+    assert_eq!(
+        lines.by_age_group,
+        [
+            format!(
+                "{}: 2",
+                age_group_name(Some(AgeGroup::Elder), UiLanguage::Vi)
+            ),
+            format!("{}: 3", age_group_name(None, UiLanguage::Vi)),
+        ],
+        "empty groups are left out"
+    );
+    let unrecorded = Totals {
+        by_sex: vec![SexCount {
+            sex: Sex::Unknown,
+            count: 2,
+        }],
+        ..totals
+    };
+    assert_eq!(
+        totals_lines(&unrecorded, UiLanguage::En).by_sex,
+        ["Women: 0", "Men: 0", "Sex not recorded: 2"]
+    );
+}
+
+#[test]
+fn households_and_gatherings_list_the_same_on_both_apps() {
+    use crate::domain::GatheringKind;
+    use crate::store::{Gathering, GatheringDetails, HouseholdSummary, RecordState};
+    use uuid::Uuid;
+
+    let at = Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap();
+    let household = HouseholdSummary {
+        uuid: Uuid::now_v7(),
+        revision: 2,
+        village: "Bản Phùng".into(),
+        head_name: "Giàng A Páo".into(),
+        archived: true,
+        updated_at: at,
+    };
+    let row = household_row(&household, UiLanguage::Vi);
+    assert_eq!(
+        (row.title.as_str(), row.detail.as_str()),
+        ("Giàng A Páo", "Bản Phùng · Đã lưu trữ")
+    );
+    let gathering = Gathering {
+        uuid: Uuid::now_v7(),
+        state: RecordState::Draft,
+        details: GatheringDetails {
+            kind: GatheringKind::PolicyDialogue,
+            topic: "Nuôi con khỏe".into(),
+            village: "Bản Phùng".into(),
+            starts_at: at,
+            facilitator: String::new(),
+            notes: String::new(),
+        },
+        created_at: at,
+        closed_at: None,
+        attendee_count: 12,
+        photo_count: 0,
+    };
+    let row = gathering_list_row(&gathering, UiLanguage::Vi);
+    assert_eq!(row.title, "Nuôi con khỏe");
+    assert_eq!(
+        row.detail,
+        "Đối thoại chính sách · Bản Phùng · 12/06/2026 08:30 · Người tham dự (12)"
+    );
 }

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use uuid::Uuid;
 
-/// Kinds of records the store holds, named in errors and in the audit trail.
+/// Kinds of records the store holds, named in errors, in the audit trail and in the
+/// server's refusals (the apps match on it, never on a spelling).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RecordKind {
     /// A form version.
     Form,
@@ -48,6 +50,99 @@ impl RecordKind {
 impl std::fmt::Display for RecordKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The input a refused value was given in: the apps mark that input (and, with the
+/// error's member index, that member) from this, never from a spelling.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum InputField {
+    /// A household's or gathering's village (required).
+    Village,
+    /// A household head's name (required).
+    HeadName,
+    /// A person's name: a household member, a walk-in, a roster member (required).
+    Name,
+    /// A person's birth year (1900 to this year).
+    BirthYear,
+    /// A person's ethnic group (one of the 54).
+    Ethnicity,
+    /// A walk-in's age: a birth year or an age group is needed.
+    Age,
+    /// A household's list of members (the same person twice).
+    Members,
+    /// A gathering's topic (required).
+    Topic,
+    /// A gathering's attendance (closing one with no one checked in).
+    Attendees,
+    /// The device account's name.
+    Account,
+    /// A form file or its JSON.
+    Form,
+    /// The answer to a survey question, by its path (`member[2]/member_age`).
+    Question {
+        /// The question's path from the screen.
+        path: String,
+    },
+    /// A form's label language.
+    Language,
+    /// A path that should name a repeat.
+    RepeatPath,
+    /// The server address typed at enrollment.
+    ServerAddress,
+    /// The enrollment code (typed or scanned).
+    EnrollmentCode,
+    /// A record id (not a UUID).
+    Id,
+    /// The data's encryption key (32 bytes).
+    Key,
+    /// A line of an imported CSV file.
+    CsvLine {
+        /// 1-based line number (the header is line 1).
+        line: u64,
+    },
+    /// A roster as imported (a member listed twice).
+    Roster,
+    /// A photo size setting.
+    MaxPixels,
+    /// The data folder's file system (it must allow SQLite's WAL).
+    DataFolder,
+    /// A value the store itself wrote and reads back (a damaged file, never typed).
+    Stored {
+        /// Which one ("revision", "device id", ...).
+        what: String,
+    },
+}
+
+impl std::fmt::Display for InputField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            InputField::Village => "village",
+            InputField::HeadName => "head name",
+            InputField::Name => "name",
+            InputField::BirthYear => "birth year",
+            InputField::Ethnicity => "ethnicity",
+            InputField::Age => "age",
+            InputField::Members => "members",
+            InputField::Topic => "topic",
+            InputField::Attendees => "attendees",
+            InputField::Account => "account",
+            InputField::Form => "form",
+            InputField::Question { path } => return write!(f, "answer to {path}"),
+            InputField::Language => "language",
+            InputField::RepeatPath => "repeat path",
+            InputField::ServerAddress => "server address",
+            InputField::EnrollmentCode => "enrollment code",
+            InputField::Id => "id",
+            InputField::Key => "key",
+            InputField::CsvLine { line } => return write!(f, "CSV line {line}"),
+            InputField::Roster => "roster",
+            InputField::MaxPixels => "max pixels",
+            InputField::DataFolder => "data folder",
+            InputField::Stored { what } => return write!(f, "stored {what}"),
+        };
+        f.write_str(name)
     }
 }
 
@@ -154,10 +249,13 @@ pub enum StoreError {
     #[error(transparent)]
     Session(#[from] crate::engine::SessionError),
     /// A value given by the caller is not acceptable.
-    #[error("invalid {field}: {reason}")]
+    #[error("invalid {field}{}: {reason}", member.map(|m| format!(" of member {}", m + 1)).unwrap_or_default())]
     Invalid {
         /// Which value.
-        field: &'static str,
+        field: InputField,
+        /// Which member of a household's list it belongs to (0-based), when it is a
+        /// member's.
+        member: Option<u32>,
         /// Why.
         reason: String,
     },
@@ -202,11 +300,29 @@ impl StoreError {
         }
     }
 
-    /// Shorthand for [`StoreError::Invalid`].
-    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
+    /// Shorthand for [`StoreError::Invalid`] (not a member's value).
+    pub(crate) fn invalid(field: InputField, reason: impl Into<String>) -> StoreError {
         StoreError::Invalid {
             field,
+            member: None,
             reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`StoreError::Invalid`] about a value the store wrote itself.
+    pub(crate) fn stored(what: &str, reason: impl Into<String>) -> StoreError {
+        StoreError::invalid(InputField::Stored { what: what.into() }, reason)
+    }
+
+    /// This error, said of member `index` of a list when it is a refused value.
+    pub(crate) fn of_member(self, index: usize) -> StoreError {
+        match self {
+            StoreError::Invalid { field, reason, .. } => StoreError::Invalid {
+                field,
+                member: u32::try_from(index).ok(),
+                reason,
+            },
+            other => other,
         }
     }
 }

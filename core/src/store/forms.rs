@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
 use super::columns::{self, Millis};
-use super::{RecordKind, Store, StoreError};
+use super::{InputField, RecordKind, Store, StoreError};
 use crate::engine::CompiledForm;
 use crate::form::Form;
 
@@ -55,7 +55,7 @@ pub(crate) fn json(
 
 fn parse(json: &str) -> Result<Form, StoreError> {
     serde_json::from_str(json)
-        .map_err(|e| StoreError::invalid("form", format!("not a form's JSON: {e}")))
+        .map_err(|e| StoreError::invalid(InputField::Form, format!("not a form's JSON: {e}")))
 }
 
 fn compile(form: Form) -> Result<CompiledForm, StoreError> {
@@ -81,7 +81,7 @@ impl Store {
             && !expected.eq_ignore_ascii_case(&sha256)
         {
             return Err(StoreError::invalid(
-                "form",
+                InputField::Form,
                 format!("content hash {sha256} is not the announced {expected}"),
             ));
         }
@@ -97,7 +97,7 @@ impl Store {
                     return Ok(existing);
                 }
                 return Err(StoreError::invalid(
-                    "form",
+                    InputField::Form,
                     format!("{} version {} is already stored with other content", form.id, form.version),
                 ));
             }
@@ -207,7 +207,10 @@ pub(crate) mod tests {
         let changed = form_json("visit", "1").replace("Thăm hộ 1", "Thăm hộ khác");
         assert!(matches!(
             store.add_form(&changed, None),
-            Err(StoreError::Invalid { field: "form", .. })
+            Err(StoreError::Invalid {
+                field: InputField::Form,
+                ..
+            })
         ));
         assert!(matches!(
             store.add_form(&form_json("visit", "3"), Some("00ff")),

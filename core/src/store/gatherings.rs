@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
 use super::photos::{self, PhotoOptions, StoredPhoto};
-use super::{RecordKind, RecordState, Store, StoreError, Window, audit, input, roster};
+use super::{InputField, RecordKind, RecordState, Store, StoreError, Window, audit, input, roster};
 use crate::domain::{AgeGroup, GatheringKind, Sex};
 use crate::protocol::{Attendee, AuditAction, GatheringBody, PhotoRef, RecordBody, RosterMember};
 
@@ -131,8 +131,8 @@ pub struct CheckIn {
 fn clean(g: &GatheringDetails) -> Result<GatheringDetails, StoreError> {
     Ok(GatheringDetails {
         kind: g.kind,
-        topic: input::required("topic", &g.topic)?,
-        village: input::required("village", &g.village)?,
+        topic: input::required(InputField::Topic, &g.topic)?,
+        village: input::required(InputField::Village, &g.village)?,
         starts_at: columns::to_millis(g.starts_at),
         facilitator: input::text(&g.facilitator),
         notes: input::text(&g.notes),
@@ -428,12 +428,12 @@ impl Store {
 
     /// Adds a person who is not on the roster. She gives a birth year or an age band.
     pub fn add_walk_in(&self, uuid: Uuid, walk_in: &WalkIn) -> Result<CheckIn, StoreError> {
-        let name = input::required("name", &walk_in.name)?;
+        let name = input::required(InputField::Name, &walk_in.name)?;
         let birth_year = input::birth_year(walk_in.birth_year)?;
         let ethnicity = input::ethnicity(walk_in.ethnicity.as_deref())?;
         if birth_year.is_none() && walk_in.age_group.is_none() {
             return Err(StoreError::invalid(
-                "age",
+                InputField::Age,
                 "give a birth year or an age group",
             ));
         }
@@ -492,7 +492,7 @@ impl Store {
         attendee_id: Uuid,
         village: &str,
     ) -> Result<RosterMember, StoreError> {
-        let village = input::required("village", village)?;
+        let village = input::required(InputField::Village, village)?;
         self.write(|tx| {
             let g = find(tx, uuid)?;
             let a = tx
@@ -583,7 +583,7 @@ impl Store {
         self.write(|tx| {
             let g = open(tx, uuid, "close")?;
             if g.attendee_count == 0 {
-                return Err(StoreError::invalid("attendees", "no one is checked in"));
+                return Err(StoreError::invalid(InputField::Attendees, "no one is checked in"));
             }
             let now = columns::now();
             tx.prepare_cached("UPDATE gatherings SET state = 'finalized', closed_at = ?2, updated_at = ?2 WHERE uuid = ?1")?
@@ -754,7 +754,7 @@ pub(crate) mod tests {
         assert!(matches!(
             store.close_gathering(g.uuid),
             Err(StoreError::Invalid {
-                field: "attendees",
+                field: InputField::Attendees,
                 ..
             })
         ));
@@ -901,14 +901,20 @@ pub(crate) mod tests {
         ));
         assert!(matches!(
             store.add_walk_in(g.uuid, &walk_in("Sua", Sex::Female, None, None)),
-            Err(StoreError::Invalid { field: "age", .. })
+            Err(StoreError::Invalid {
+                field: InputField::Age,
+                ..
+            })
         ));
         assert!(matches!(
             store.add_walk_in(
                 g.uuid,
                 &walk_in(" ", Sex::Female, Some(AgeGroup::Adult), None)
             ),
-            Err(StoreError::Invalid { field: "name", .. })
+            Err(StoreError::Invalid {
+                field: InputField::Name,
+                ..
+            })
         ));
         let archived = RosterMember {
             archived: true,
@@ -929,7 +935,10 @@ pub(crate) mod tests {
                 topic: "".into(),
                 ..input()
             }),
-            Err(StoreError::Invalid { field: "topic", .. })
+            Err(StoreError::Invalid {
+                field: InputField::Topic,
+                ..
+            })
         ));
         assert_eq!(count(&store, "attendees"), 0);
         assert_eq!(count(&store, "gatherings"), 1);

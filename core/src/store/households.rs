@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
 use super::search::{self, SearchKind};
-use super::{RecordKind, RecordState, Store, StoreError, Window, audit, input};
+use super::{InputField, RecordKind, RecordState, Store, StoreError, Window, audit, input};
 use crate::domain::Sex;
 use crate::protocol::{AuditAction, HouseholdBody, HouseholdMember, HouseholdRecord, RecordBody};
 
@@ -97,29 +97,33 @@ fn clean(input: &HouseholdInput, archived: bool) -> Result<HouseholdBody, StoreE
     let members = input
         .members
         .iter()
-        .map(|m| {
-            Ok(HouseholdMember {
-                id: m.id.unwrap_or_else(Uuid::now_v7),
-                name: input::required("member name", &m.name)?,
-                sex: m.sex,
-                birth_year: input::birth_year(m.birth_year)?,
-                ethnicity: input::ethnicity(m.ethnicity.as_deref())?,
-                relation: input::text(&m.relation),
-            })
+        .enumerate()
+        .map(|(i, m)| {
+            let member = || -> Result<HouseholdMember, StoreError> {
+                Ok(HouseholdMember {
+                    id: m.id.unwrap_or_else(Uuid::now_v7),
+                    name: input::required(InputField::Name, &m.name)?,
+                    sex: m.sex,
+                    birth_year: input::birth_year(m.birth_year)?,
+                    ethnicity: input::ethnicity(m.ethnicity.as_deref())?,
+                    relation: input::text(&m.relation),
+                })
+            };
+            member().map_err(|e| e.of_member(i))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     let mut ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
     ids.sort_unstable();
     if ids.windows(2).any(|w| w[0] == w[1]) {
         return Err(StoreError::invalid(
-            "members",
+            InputField::Members,
             "the same person is listed twice",
         ));
     }
     Ok(HouseholdBody {
-        village: input::required("village", &input.village)?,
+        village: input::required(InputField::Village, &input.village)?,
         address: input::text(&input.address),
-        head_name: input::required("head name", &input.head_name)?,
+        head_name: input::required(InputField::HeadName, &input.head_name)?,
         members,
         notes: input::text(&input.notes),
         archived,
@@ -289,7 +293,7 @@ impl Store {
             let mut report = HouseholdImport::default();
             for r in records {
                 if r.revision == 0 {
-                    return Err(StoreError::invalid("revision", format!("household {} has revision 0", r.uuid)));
+                    return Err(StoreError::stored("revision", format!("household {} has revision 0", r.uuid)));
                 }
                 let body = HouseholdBody {
                     village: input::text(&r.body.village),
@@ -531,7 +535,48 @@ pub(crate) mod tests {
         assert!(matches!(
             store.edit_household(h1.uuid, 2, &bad),
             Err(StoreError::Invalid {
-                field: "ethnicity",
+                field: InputField::Ethnicity,
+                member: Some(0),
+                ..
+            })
+        ));
+        // A member's input is named with the member's place in the list, so a screen
+        // marks that person's box: the third member's empty name, the second's year.
+        let mut third = input("Giàng A Páo");
+        let dinh = MemberInput {
+            name: "Giàng A Dình".into(),
+            ..third.members[0].clone()
+        };
+        third.members.push(dinh.clone());
+        third.members.push(MemberInput {
+            name: "  ".into(),
+            ..dinh.clone()
+        });
+        assert!(matches!(
+            store.create_household(&third),
+            Err(StoreError::Invalid {
+                field: InputField::Name,
+                member: Some(2),
+                ..
+            })
+        ));
+        third.members[1].birth_year = Some(1850);
+        assert!(matches!(
+            store.create_household(&third),
+            Err(StoreError::Invalid {
+                field: InputField::BirthYear,
+                member: Some(1),
+                ..
+            })
+        ));
+        assert!(matches!(
+            store.create_household(&HouseholdInput {
+                village: " ".into(),
+                ..input("Giàng A Páo")
+            }),
+            Err(StoreError::Invalid {
+                field: InputField::Village,
+                member: None,
                 ..
             })
         ));
@@ -544,14 +589,14 @@ pub(crate) mod tests {
         assert!(matches!(
             store.edit_household(h1.uuid, 2, &twice),
             Err(StoreError::Invalid {
-                field: "members",
+                field: InputField::Members,
                 ..
             })
         ));
         assert!(matches!(
             store.create_household(&input("  ")),
             Err(StoreError::Invalid {
-                field: "head name",
+                field: InputField::HeadName,
                 ..
             })
         ));

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Utc};
 
-use super::StoreError;
+use super::{InputField, StoreError};
 use crate::domain;
 use crate::text::{fold, nfc};
 
@@ -13,7 +13,7 @@ pub(crate) fn text(s: &str) -> String {
 }
 
 /// Trimmed NFC text that must not be empty.
-pub(crate) fn required(field: &'static str, s: &str) -> Result<String, StoreError> {
+pub(crate) fn required(field: InputField, s: &str) -> Result<String, StoreError> {
     let t = text(s);
     if t.is_empty() {
         return Err(StoreError::invalid(field, "must not be empty"));
@@ -40,7 +40,12 @@ pub(crate) fn ethnicity(s: Option<&str>) -> Result<Option<String>, StoreError> {
         .iter()
         .find(|e| fold(e.name_vi) == folded || e.key == folded)
         .map(|e| Some(e.key.to_owned()))
-        .ok_or_else(|| StoreError::invalid("ethnicity", format!("unknown ethnic group {given:?}")))
+        .ok_or_else(|| {
+            StoreError::invalid(
+                InputField::Ethnicity,
+                format!("unknown ethnic group {given:?}"),
+            )
+        })
 }
 
 /// A birth year between 1900 and this year.
@@ -49,7 +54,7 @@ pub(crate) fn birth_year(y: Option<i32>) -> Result<Option<i32>, StoreError> {
         None => Ok(None),
         Some(y) if (1900..=Utc::now().year()).contains(&y) => Ok(Some(y)),
         Some(y) => Err(StoreError::invalid(
-            "birth_year",
+            InputField::BirthYear,
             format!("{y} is not a plausible birth year"),
         )),
     }
@@ -69,7 +74,7 @@ mod tests {
         assert!(matches!(
             ethnicity(Some("martian")),
             Err(StoreError::Invalid {
-                field: "ethnicity",
+                field: InputField::Ethnicity,
                 ..
             })
         ));
@@ -78,7 +83,7 @@ mod tests {
     #[test]
     fn text_is_trimmed_nfc_and_required_text_must_be_there() {
         assert_eq!(text("  Tha\u{0300}o "), "Thào");
-        assert!(required("name", " \t").is_err());
+        assert!(required(InputField::Name, " \t").is_err());
         assert_eq!(optional(Some("  ")), None);
     }
 

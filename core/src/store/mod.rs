@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::CompiledForm;
 
 pub use audit::AuditEntry;
-pub use error::{RecordKind, StoreError};
+pub use error::{InputField, RecordKind, StoreError};
 pub use forms::FormInfo;
 pub use gatherings::{
     AgeGroupCount, CheckIn, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,
@@ -200,7 +200,7 @@ impl Store {
             conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::invalid(
-                "path",
+                InputField::DataFolder,
                 format!("the file system does not allow WAL (journal mode {mode})"),
             ));
         }
@@ -233,7 +233,7 @@ impl Store {
     /// Records the device account name (from enrollment) that the audit trail names as
     /// the actor of every change.
     pub fn set_account(&self, account: &str) -> Result<(), StoreError> {
-        let account = input::required("account", account)?;
+        let account = input::required(InputField::Account, account)?;
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('account', ?1)
@@ -413,7 +413,7 @@ mod tests {
         assert!(matches!(
             store.set_account("  "),
             Err(StoreError::Invalid {
-                field: "account",
+                field: InputField::Account,
                 ..
             })
         ));

@@ -31,6 +31,22 @@ impl OutboxKind {
         }
     }
 
+    /// The kind of record it is.
+    fn record_kind(self) -> RecordKind {
+        match self {
+            OutboxKind::Submission => RecordKind::Submission,
+            OutboxKind::Household => RecordKind::Household,
+            OutboxKind::Gathering => RecordKind::Gathering,
+            OutboxKind::Audit => RecordKind::Audit,
+        }
+    }
+
+    /// Whether a refused record of this kind can be reopened to correct it (it has a
+    /// draft state to go back to).
+    fn correctable(self) -> bool {
+        matches!(self, OutboxKind::Submission | OutboxKind::Gathering)
+    }
+
     fn parse(s: &str) -> Option<OutboxKind> {
         [
             OutboxKind::Submission,
@@ -62,8 +78,11 @@ pub struct Rejection {
     pub uuid: Uuid,
     /// Its revision.
     pub revision: u32,
-    /// Kind of record ("submission", "household", "gathering", "audit").
-    pub kind: String,
+    /// Kind of record: a survey, a household, a gathering or a history entry.
+    pub kind: RecordKind,
+    /// Whether she can reopen it to correct it ([`Store::reopen_refused`]): surveys and
+    /// gatherings; the others can only be sent again.
+    pub correctable: bool,
     /// Why, as the server said it.
     pub reason: String,
     /// When the server said it.
@@ -164,7 +183,7 @@ pub(crate) fn mark_sent(tx: &Transaction<'_>, uuid: Uuid, revision: u32) -> Resu
         };
     };
     let kind = OutboxKind::parse(&kind)
-        .ok_or_else(|| StoreError::invalid("outbox kind", format!("unknown kind {kind:?}")))?;
+        .ok_or_else(|| StoreError::stored("outbox kind", format!("unknown kind {kind:?}")))?;
     mark_source_sent(tx, kind, uuid, revision)?;
     tx.prepare_cached("DELETE FROM outbox WHERE uuid = ?1 AND revision = ?2")?
         .execute((Id(uuid), revision))?;
@@ -229,7 +248,7 @@ impl Store {
                 .into_iter()
                 .map(|(seq, kind, Id(uuid), revision)| {
                     let kind = OutboxKind::parse(&kind).ok_or_else(|| {
-                        StoreError::invalid("outbox kind", format!("unknown kind {kind:?}"))
+                        StoreError::stored("outbox kind", format!("unknown kind {kind:?}"))
                     })?;
                     let record = build(tx, kind, uuid, revision)?;
                     let bytes = serde_json::to_vec(&record)
@@ -272,15 +291,29 @@ impl Store {
                 "SELECT uuid, revision, kind, reason, at FROM rejections ORDER BY at DESC, uuid",
             )?;
             let rows = stmt.query_map([], |r| {
-                Ok(Rejection {
-                    uuid: r.get::<_, Id>(0)?.0,
-                    revision: r.get(1)?,
-                    kind: r.get(2)?,
-                    reason: r.get(3)?,
-                    at: r.get::<_, Millis>(4)?.0,
-                })
+                Ok((
+                    r.get::<_, Id>(0)?.0,
+                    r.get(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get(3)?,
+                    r.get::<_, Millis>(4)?.0,
+                ))
             })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            rows.map(|row| {
+                let (uuid, revision, kind, reason, at) = row?;
+                let kind = OutboxKind::parse(&kind).ok_or_else(|| {
+                    StoreError::stored("refused kind", format!("unknown kind {kind:?}"))
+                })?;
+                Ok(Rejection {
+                    uuid,
+                    revision,
+                    kind: kind.record_kind(),
+                    correctable: kind.correctable(),
+                    reason,
+                    at,
+                })
+            })
+            .collect()
         })
     }
 
@@ -292,22 +325,18 @@ impl Store {
     pub fn reopen_refused(&self, uuid: Uuid, revision: u32) -> Result<(), StoreError> {
         self.write(|tx| {
             let kind = take_rejection(tx, uuid, revision)?;
-            let (record, reopened) = match kind {
-                OutboxKind::Submission => (
-                    RecordKind::Submission,
-                    tx.prepare_cached(
+            let record = kind.record_kind();
+            let reopened = match kind {
+                OutboxKind::Submission => tx
+                    .prepare_cached(
                         "UPDATE submissions SET state = 'draft', finalized_at = NULL
                          WHERE uuid = ?1 AND revision = ?2 AND current = 1 AND state = 'finalized'",
                     )?
                     .execute((Id(uuid), revision))?,
-                ),
-                OutboxKind::Gathering => (
-                    RecordKind::Gathering,
-                    tx.prepare_cached("UPDATE gatherings SET state = 'draft', closed_at = NULL WHERE uuid = ?1 AND state = 'finalized'")?
-                        .execute([Id(uuid)])?,
-                ),
-                OutboxKind::Household => (RecordKind::Household, 0),
-                OutboxKind::Audit => (RecordKind::Audit, 0),
+                OutboxKind::Gathering => tx
+                    .prepare_cached("UPDATE gatherings SET state = 'draft', closed_at = NULL WHERE uuid = ?1 AND state = 'finalized'")?
+                    .execute([Id(uuid)])?,
+                OutboxKind::Household | OutboxKind::Audit => 0,
             };
             if reopened == 0 {
                 return Err(StoreError::WrongState { kind: record, id: uuid, state: "refused".into(), action: "reopen" });
@@ -540,10 +569,20 @@ mod tests {
                 ..
             })
         ));
+        let mut offered: Vec<(RecordKind, bool)> = store
+            .rejections()
+            .unwrap()
+            .iter()
+            .map(|r| (r.kind, r.correctable))
+            .collect();
+        offered.sort_by_key(|(kind, _)| kind.as_str());
         assert_eq!(
-            store.rejections().unwrap().len(),
-            2,
-            "a refused reopen changes nothing"
+            offered,
+            vec![
+                (RecordKind::Gathering, true),
+                (RecordKind::Household, false)
+            ],
+            "a refused reopen changes nothing; the list says which can be corrected"
         );
         assert!(matches!(
             store.reopen_refused(g.uuid, 2),
@@ -572,6 +611,16 @@ mod tests {
         store
             .mark_rejected(visit.uuid, 1, "unknown form version")
             .unwrap();
+        let survey = store
+            .rejections()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.uuid == visit.uuid)
+            .unwrap();
+        assert_eq!(
+            (survey.uuid, survey.kind, survey.correctable),
+            (visit.uuid, RecordKind::Submission, true)
+        );
         store.reopen_refused(visit.uuid, 1).unwrap();
         let draft = store.submission(visit.uuid).unwrap();
         assert_eq!((draft.state, draft.revision), (RecordState::Draft, 1));

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::columns::{self, Id, Key};
 use super::search::{self, SearchKind};
-use super::{RecordKind, Store, StoreError, Window, input};
+use super::{InputField, RecordKind, Store, StoreError, Window, input};
 use crate::domain::Sex;
 use crate::protocol::RosterMember;
 use crate::text::fold;
@@ -43,7 +43,7 @@ fn clean(m: &RosterMember) -> Result<RosterMember, StoreError> {
     Ok(RosterMember {
         id: m.id,
         member_code: input::optional(m.member_code.as_deref()),
-        full_name: input::required("full name", &m.full_name)?,
+        full_name: input::required(InputField::Name, &m.full_name)?,
         sex: m.sex,
         birth_year: input::birth_year(m.birth_year)?,
         ethnicity: input::ethnicity(m.ethnicity.as_deref())?,
@@ -143,7 +143,7 @@ fn apply(
     for m in members {
         if !seen.insert(m.id) {
             return Err(StoreError::invalid(
-                "roster",
+                InputField::Roster,
                 format!("member {} is listed twice", m.id),
             ));
         }
@@ -536,7 +536,7 @@ pub(crate) mod tests {
         assert!(matches!(
             store.import_roster(&[twice.clone(), twice], RosterChange::Patch),
             Err(StoreError::Invalid {
-                field: "roster",
+                field: InputField::Roster,
                 ..
             })
         ));

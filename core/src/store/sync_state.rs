@@ -105,7 +105,7 @@ impl Store {
                 token,
                 device_id: device
                     .parse()
-                    .map_err(|_| StoreError::invalid("device id", "not a UUID"))?,
+                    .map_err(|_| StoreError::stored("device id", "not a UUID"))?,
                 branch: from_json("sync branch", &branch)?,
                 limits: from_json("sync limits", &limits)?,
             }))
@@ -142,7 +142,7 @@ impl Store {
                     ms.parse::<i64>()
                         .ok()
                         .and_then(DateTime::from_timestamp_millis)
-                        .ok_or_else(|| StoreError::invalid("last sync", "not a time"))
+                        .ok_or_else(|| StoreError::stored("last sync", "not a time"))
                 })
                 .transpose()
         })

@@ -15,5 +15,8 @@ pub use client::{Enrollment, SyncClient};
 pub use error::{SyncError, SyncStep};
 pub use http::{ServerUrl, Timeouts, Transport};
 pub use pass::SyncReport;
-pub use progress::{SyncObserver, SyncPhase, SyncProgress, Unobserved};
+pub use progress::{
+    SyncObserver, SyncPhase, SyncProgress, SyncProgressView, Unobserved, sync_progress_view,
+    sync_report_text,
+};
 pub use retry::{CancelHandle, RetryPolicy};

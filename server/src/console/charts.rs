@@ -63,7 +63,7 @@ fn legend(out: &mut String, series: &[Series], y: f64) {
             y + 15.0,
             escape(&short(&s.label, 28))
         );
-        x += 24.0 + 7.5 * s.label.chars().count().min(28) as f64;
+        x += 30.0 + 8.0 * s.label.chars().count().min(28) as f64;
     }
 }
 

@@ -56,12 +56,15 @@ final class EnrollModel: ScreenModel {
         do {
             enrolled = try await attempt { core in try work(core, handle) }
             app.send?.start()
-        } catch BranchbookError.InvalidInput where scanned {
-            error = app.t(.enrollBadQr)
         } catch BranchbookError.Cancelled {
             return
         } catch {
-            self.error = app.message(for: error)
+            refused(error)
+            if scanned, refuses(.enrollmentCode) {
+                self.error = app.t(.enrollBadQr)
+            } else {
+                self.error = app.message(for: error)
+            }
         }
     }
 }

@@ -30,9 +30,11 @@ struct EnrollView: View {
                     .keyboardType(.URL)
                     .textInputAutocapitalization(.never)
                     .autocorrectionDisabled()
+                InputNote(text: model.note(.serverAddress))
                 TextField(app.t(.enrollCode), text: $model.code)
                     .textInputAutocapitalization(.never)
                     .autocorrectionDisabled()
+                InputNote(text: model.note(.enrollmentCode))
                 Button(app.t(.enrollSubmit)) {
                     Task { await model.enrollTyped() }
                 }

@@ -20,7 +20,9 @@ struct GatheringDetailsView: View {
                 }
             }
             TextField(app.t(.gatheringTopic), text: $model.topic)
+            InputNote(text: model.note(.topic))
             TextField(app.t(.gatheringVillage), text: $model.village)
+            InputNote(text: model.note(.village))
             DatePicker(app.t(.gatheringStartsAt), selection: $model.startsAt)
             TextField(app.t(.gatheringFacilitator), text: $model.facilitator)
             TextField(app.t(.gatheringNotes), text: $model.notes)

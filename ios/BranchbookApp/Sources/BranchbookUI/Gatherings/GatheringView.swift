@@ -92,10 +92,7 @@ struct GatheringView: View {
                 .autocorrectionDisabled()
             ForEach(model.candidates, id: \.member.id) { candidate in
                 HStack {
-                    VStack(alignment: .leading) {
-                        Text(candidate.member.fullName)
-                        Text(candidate.member.village).font(.caption).foregroundColor(.secondary)
-                    }
+                    RowText(row: rosterRow(member: candidate.member))
                     Spacer()
                     if candidate.checkedIn {
                         Text(app.t(.gatheringCheckedIn)).foregroundColor(.green)
@@ -117,29 +114,16 @@ struct GatheringView: View {
                 Text(app.t(.gatheringNoAttendees)).foregroundColor(.secondary)
             }
             ForEach(model.attendees, id: \.id) { attendee in
-                VStack(alignment: .leading) {
-                    Text(attendee.name)
-                    Text(attendeeLine(attendee)).font(.caption).foregroundColor(.secondary)
-                }
-                .swipeActions {
-                    if model.isOpen {
-                        Button(app.t(.gatheringRemoveAttendee), role: .destructive) {
-                            Task { await model.remove(attendee) }
+                RowText(row: attendeeRow(attendee: attendee, language: app.language))
+                    .swipeActions {
+                        if model.isOpen {
+                            Button(app.t(.gatheringRemoveAttendee), role: .destructive) {
+                                Task { await model.remove(attendee) }
+                            }
                         }
                     }
-                }
             }
         }
-    }
-
-    private func attendeeLine(_ attendee: Attendee) -> String {
-        var parts = [sexName(sex: attendee.sex, language: app.language)]
-        parts.append(attendee.birthYear.map { year in String(year) }
-            ?? ageGroupName(ageGroup: attendee.ageGroup, language: app.language))
-        if let ethnicity = Choices.ethnicityName(attendee.ethnicity) {
-            parts.append(ethnicity)
-        }
-        return parts.joined(separator: " · ")
     }
 
     private var photoSection: some View {
@@ -174,37 +158,24 @@ struct TotalsSection: View {
     let totals: Totals
 
     var body: some View {
+        let lines = totalsLines(totals: totals, language: app.language)
         Section(app.t(.gatheringTotals)) {
-            Text(app.f(.gatheringTotalPeople, ["count": String(totals.total)])).font(.headline)
-            ForEach(totals.bySex, id: \.sex) { count in
-                Text(app.f(key(for: count.sex), ["count": String(count.count)]))
+            Text(lines.total).font(.headline)
+            ForEach(lines.bySex, id: \.self) { line in
+                Text(line)
             }
-            if !totals.byEthnicity.isEmpty {
+            if !lines.byEthnicity.isEmpty {
                 Text(app.t(.gatheringByEthnicity)).font(.subheadline)
-                ForEach(totals.byEthnicity, id: \.ethnicity) { count in
-                    Text(app.f(.gatheringEthnicityCount, [
-                        "ethnicity": Choices.ethnicityName(count.ethnicity) ?? app.t(.commonNotRecorded),
-                        "count": String(count.count),
-                    ]))
+                ForEach(lines.byEthnicity, id: \.self) { line in
+                    Text(line)
                 }
             }
-            if !totals.byAgeGroup.isEmpty {
+            if !lines.byAgeGroup.isEmpty {
                 Text(app.t(.gatheringByAgeGroup)).font(.subheadline)
-                ForEach(totals.byAgeGroup, id: \.ageGroup) { count in
-                    Text("\(ageGroupName(ageGroup: count.ageGroup, language: app.language)): \(count.count)")
+                ForEach(lines.byAgeGroup, id: \.self) { line in
+                    Text(line)
                 }
             }
-        }
-    }
-
-    private func key(for sex: Sex) -> TextKey {
-        switch sex {
-        case .female:
-            return .gatheringWomen
-        case .male:
-            return .gatheringMen
-        case .unknown:
-            return .gatheringSexUnknown
         }
     }
 }
@@ -227,6 +198,7 @@ struct WalkInView: View {
         NavigationStack {
             Form {
                 TextField(app.t(.walkInName), text: $name)
+                InputNote(text: model.note(.name))
                 SexPicker(title: app.t(.walkInSex), selection: $sex)
                 YearField(title: app.t(.walkInBirthYear), year: $birthYear)
                 Picker(app.t(.walkInAgeGroup), selection: $ageGroup) {
@@ -236,7 +208,8 @@ struct WalkInView: View {
                     }
                 }
                 if birthYear == nil && ageGroup == nil {
-                    Text(app.t(.walkInNeedsAge)).font(.caption).foregroundColor(.secondary)
+                    Text(app.t(.walkInNeedsAge)).font(.caption)
+                        .foregroundColor(model.refuses(.age) ? .red : .secondary)
                 }
                 EthnicityPicker(title: app.t(.walkInEthnicity), selection: $ethnicity)
                 Toggle(app.t(.walkInMakeMember), isOn: $makeMember)

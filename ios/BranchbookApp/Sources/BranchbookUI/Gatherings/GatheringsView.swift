@@ -21,15 +21,10 @@ struct GatheringsView: View {
                     app.go(.gathering(id: gathering.uuid))
                 } label: {
                     VStack(alignment: .leading) {
-                        Text(gathering.details.topic).font(.headline)
-                        Text(gatheringKindName(kind: gathering.details.kind, language: app.language))
-                        Text("\(gathering.details.village) · \(app.time(gathering.details.startsAt))")
-                            .font(.caption)
+                        RowText(row: gatheringListRow(gathering: gathering, language: app.language))
                         Text(gathering.state == .draft ? app.t(.gatheringOpen) : app.t(.gatheringClosed))
                             .font(.caption)
                             .foregroundColor(gathering.state == .draft ? .green : .secondary)
-                        Text(app.f(.gatheringAttendees, ["count": String(gathering.attendeeCount)]))
-                            .font(.caption)
                     }
                 }
             }

@@ -70,7 +70,7 @@ struct HomeView: View {
     }
 }
 
-/// A list row from the core: its title, and its detail line smaller under it.
+/// A list row from the core that opens something.
 @MainActor
 struct RowButton: View {
     let row: ListRow
@@ -78,8 +78,20 @@ struct RowButton: View {
 
     var body: some View {
         Button(action: open) {
-            VStack(alignment: .leading) {
-                Text(row.title)
+            RowText(row: row)
+        }
+    }
+}
+
+/// A list row from the core: its title, and its detail line smaller under it.
+@MainActor
+struct RowText: View {
+    let row: ListRow
+
+    var body: some View {
+        VStack(alignment: .leading) {
+            Text(row.title)
+            if !row.detail.isEmpty {
                 Text(row.detail)
                     .font(.caption)
                     .foregroundColor(.secondary)

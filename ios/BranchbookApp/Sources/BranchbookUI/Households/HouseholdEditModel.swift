@@ -54,6 +54,11 @@ final class HouseholdEditModel: ScreenModel {
         )))
     }
 
+    /// The place of `row` in the list, as the core names a refused member's input.
+    func place(of row: MemberRow) -> Int? {
+        members.firstIndex { other in other.id == row.id }
+    }
+
     func removeMembers(at offsets: IndexSet) {
         members.remove(atOffsets: offsets)
     }

@@ -15,13 +15,15 @@ struct HouseholdEditView: View {
         Form {
             Section {
                 TextField(app.t(.householdVillage), text: $model.village)
+                InputNote(text: model.note(.village))
                 TextField(app.t(.householdHeadName), text: $model.headName)
+                InputNote(text: model.note(.headName))
                 TextField(app.t(.householdAddress), text: $model.address)
                 TextField(app.t(.householdNotes), text: $model.notes)
             }
             Section(app.f(.householdMembers, ["count": String(model.members.count)])) {
                 ForEach($model.members) { $row in
-                    MemberEditor(member: $row.input)
+                    MemberEditor(member: $row.input, model: model, place: model.place(of: row))
                 }
                 .onDelete { offsets in model.removeMembers(at: offsets) }
                 Button(app.t(.householdAddMember)) { model.addMember() }
@@ -41,13 +43,19 @@ struct HouseholdEditView: View {
 struct MemberEditor: View {
     @EnvironmentObject private var app: AppModel
     @Binding var member: MemberInput
+    @ObservedObject var model: HouseholdEditModel
+    /// Her place in the list, as the core names a refused member's input.
+    let place: Int?
 
     var body: some View {
         VStack(alignment: .leading) {
             TextField(app.t(.memberName), text: $member.name)
+            InputNote(text: model.note(.name, member: place))
             SexPicker(title: app.t(.memberSex), selection: $member.sex)
             YearField(title: app.t(.memberBirthYear), year: $member.birthYear)
+            InputNote(text: model.note(.birthYear, member: place))
             EthnicityPicker(title: app.t(.memberEthnicity), selection: $member.ethnicity)
+            InputNote(text: model.note(.ethnicity, member: place))
             TextField(app.t(.memberRelation), text: $member.relation)
         }
     }

@@ -7,7 +7,7 @@ import Foundation
 final class HouseholdModel: ScreenModel {
     let householdId: String
     @Published private(set) var household: Household?
-    @Published private(set) var visits: [SubmissionInfo] = []
+    @Published private(set) var visits: [VisitRow] = []
     @Published private(set) var revisions: [Household] = []
 
     init(core: Branchbook, app: AppModel, householdId: String) {
@@ -20,7 +20,10 @@ final class HouseholdModel: ScreenModel {
         if let household = await call({ core in try core.household(householdId: id) }) {
             self.household = household
         }
-        visits = await call { core in try core.householdVisits(householdId: id, offset: 0, limit: 200) } ?? []
+        let language = app.language
+        visits = await call { core in
+            try core.householdVisitRows(householdId: id, offset: 0, limit: 200, language: language)
+        } ?? []
         revisions = await call { core in try core.householdRevisions(householdId: id) } ?? []
     }
 
@@ -39,9 +42,9 @@ final class HouseholdModel: ScreenModel {
 
     /// Opens a visit: a draft where it was left, a finished survey as a new revision to
     /// change (the finished one stays until the change is finished).
-    func open(_ visit: SubmissionInfo) async {
-        let id = visit.uuid
-        if visit.state != .draft {
+    func open(_ visit: VisitRow) async {
+        let id = visit.row.id
+        if !visit.draft {
             guard await call({ core in _ = try core.editSubmission(submissionId: id) }) != nil else {
                 return
             }

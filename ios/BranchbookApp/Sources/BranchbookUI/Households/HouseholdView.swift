@@ -51,26 +51,9 @@ struct HouseholdView: View {
             }
             Text(app.f(.householdMembers, ["count": String(record.members.count)])).font(.headline)
             ForEach(record.members, id: \.id) { member in
-                VStack(alignment: .leading) {
-                    Text(member.name)
-                    Text(memberLine(member)).font(.caption).foregroundColor(.secondary)
-                }
+                RowText(row: memberRow(member: member, language: app.language))
             }
         }
-    }
-
-    private func memberLine(_ member: HouseholdMember) -> String {
-        var parts = [sexName(sex: member.sex, language: app.language)]
-        if let year = member.birthYear {
-            parts.append(String(year))
-        }
-        if let ethnicity = Choices.ethnicityName(member.ethnicity) {
-            parts.append(ethnicity)
-        }
-        if !member.relation.isEmpty {
-            parts.append(member.relation)
-        }
-        return parts.joined(separator: " · ")
     }
 
     private var visits: some View {
@@ -78,18 +61,9 @@ struct HouseholdView: View {
             if model.visits.isEmpty {
                 Text(app.t(.householdNoVisits)).foregroundColor(.secondary)
             }
-            ForEach(model.visits, id: \.uuid) { visit in
-                Button {
+            ForEach(model.visits, id: \.row.id) { visit in
+                RowButton(row: visit.row) {
                     Task { await model.open(visit) }
-                } label: {
-                    VStack(alignment: .leading) {
-                        Text(visit.title ?? visit.formId)
-                        Text(app.f(.householdVisitOn, ["date": app.time(visit.startedAt)]))
-                            .font(.caption)
-                        Text(recordStateName(state: visit.state, language: app.language))
-                            .font(.caption)
-                            .foregroundColor(.secondary)
-                    }
                 }
             }
         }

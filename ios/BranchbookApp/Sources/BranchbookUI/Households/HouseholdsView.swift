@@ -23,13 +23,7 @@ struct HouseholdsView: View {
                 Button {
                     app.go(.household(id: household.uuid))
                 } label: {
-                    VStack(alignment: .leading) {
-                        Text(household.headName).font(.headline)
-                        Text(household.village).foregroundColor(.secondary)
-                        if household.archived {
-                            Text(app.t(.householdArchived)).font(.caption)
-                        }
-                    }
+                    RowText(row: householdRow(household: household, language: app.language))
                 }
             }
         }

@@ -8,12 +8,9 @@ import UIKit
 /// uses other screens, and iOS gives it time to finish when she leaves the app.
 @MainActor
 public final class SendModel: ObservableObject {
-    /// How the last send ended.
+    /// How the last send ended (the core words both: `syncReportText`, `sendMessage`).
     public enum Outcome {
         case sent(SyncReport)
-        case stopped
-        case noNetwork
-        case revoked
         case failed(BranchbookError)
     }
 
@@ -23,10 +20,9 @@ public final class SendModel: ObservableObject {
     @Published public private(set) var progress: SyncProgress?
     /// How the last send ended; nil while one runs or before the first.
     @Published public private(set) var outcome: Outcome?
-    /// What waits to be sent and what the server refused.
-    @Published public private(set) var status: OutboxStatus?
-    /// When a send last went through to the end (nil before the first).
-    @Published public private(set) var lastSent: Date?
+    /// The core's send screen: enrolled or not, when she last sent, what waits, what the
+    /// server refused (and which of it can be corrected), in the app language.
+    @Published public private(set) var screen: SendScreen?
     /// The failure to show, in the app language.
     @Published public var error: String?
     let core: Branchbook
@@ -43,9 +39,9 @@ public final class SendModel: ObservableObject {
     /// Reads what waits to be sent, what the server refused and when she last sent.
     func refresh() async {
         let core = self.core
+        let language = app?.language ?? .vi
         do {
-            status = try await queue.run { try core.outboxStatus() }
-            lastSent = try await queue.run { try core.lastSync() }
+            screen = try await queue.run { try core.sendScreen(language: language) }
         } catch {
             self.error = app?.message(for: error)
         }
@@ -73,7 +69,7 @@ public final class SendModel: ObservableObject {
             do {
                 outcome = .sent(try core.sync(observer: relay, cancel: handle))
             } catch let failure as BranchbookError {
-                outcome = SendModel.outcome(of: failure)
+                outcome = .failed(failure)
             } catch {
                 outcome = .failed(.Storage(reason: "\(error)"))
             }
@@ -87,10 +83,33 @@ public final class SendModel: ObservableObject {
     }
 
     /// Queues a refused record again.
-    func sendAgain(_ refused: Rejection) async {
+    func sendAgain(_ refused: RefusedRow) async {
         let core = self.core
         do {
-            try await queue.run { try core.sendAgain(recordId: refused.uuid, revision: refused.revision) }
+            try await queue.run { try core.sendAgain(recordId: refused.id, revision: refused.revision) }
+            await refresh()
+        } catch {
+            self.error = app?.message(for: error)
+        }
+    }
+
+    /// Opens a refused survey (as a draft again) or gathering (open again) for her to
+    /// correct; finishing it queues the corrected record. Only rows the core marks
+    /// `correctable` offer it.
+    func correct(_ refused: RefusedRow) async {
+        let core = self.core
+        let route: Route
+        switch refused.kind {
+        case .submission:
+            route = .survey(submissionId: refused.id)
+        case .gathering:
+            route = .gathering(id: refused.id)
+        default:
+            return
+        }
+        do {
+            try await queue.run { try core.reopenRefused(recordId: refused.id, revision: refused.revision) }
+            app?.go(route)
             await refresh()
         } catch {
             self.error = app?.message(for: error)
@@ -106,21 +125,6 @@ public final class SendModel: ObservableObject {
             backgroundTask = .invalid
         }
         Task { await refresh() }
-    }
-
-    /// The outcomes the send screen words its own way; any other failure is shown with
-    /// the core's sentence for it.
-    private nonisolated static func outcome(of failure: BranchbookError) -> Outcome {
-        switch failure {
-        case .DeviceRevoked:
-            return .revoked
-        case .Cancelled:
-            return .stopped
-        case .Network:
-            return .noNetwork
-        default:
-            return .failed(failure)
-        }
     }
 }
 

@@ -2,7 +2,8 @@ import BranchbookCore
 import SwiftUI
 
 /// Send: what waits, one button, the progress of the pass with items and bytes, what was
-/// sent, what the server refused and why (with "send again"), and a stop button.
+/// sent, what the server refused and why (with "send again", and "correct" for surveys and
+/// gatherings), and a stop button. Every sentence and the bar's fraction come from the core.
 @MainActor
 struct SendView: View {
     @EnvironmentObject private var app: AppModel
@@ -10,17 +11,13 @@ struct SendView: View {
 
     var body: some View {
         List {
-            if let status = model.status {
+            if let screen = model.screen {
                 Section {
-                    if status.recordsWaiting == 0 && status.photosWaiting == 0 {
-                        Text(app.t(.sendNothing))
-                    } else {
-                        Text(app.f(.sendWaiting, [
-                            "records": String(status.recordsWaiting),
-                            "photos": String(status.photosWaiting),
-                            "size": app.size(status.photoBytesWaiting),
-                        ]))
+                    if let notEnrolled = screen.notEnrolled {
+                        Text(notEnrolled)
+                        Button(app.t(.enrollTitle)) { app.go(.enroll) }
                     }
+                    Text(screen.waiting)
                 }
             }
             Section {
@@ -28,28 +25,30 @@ struct SendView: View {
                     progress
                     Button(app.t(.sendStop), role: .destructive) { model.stop() }
                     Text(app.t(.sendInBackground)).font(.caption).foregroundColor(.secondary)
-                } else {
+                } else if model.screen?.notEnrolled == nil {
                     Button(app.t(.sendButton)) { model.start() }
                         .font(.headline)
                 }
                 if let outcome = model.outcome {
                     Text(text(of: outcome))
                 }
-                if let at = model.lastSent {
-                    Text(app.f(.sendLast, ["time": app.time(at)]))
+                if let lastSent = model.screen?.lastSent {
+                    Text(lastSent)
                         .font(.caption)
                         .foregroundColor(.secondary)
                 }
             }
-            if let status = model.status, !status.refused.isEmpty {
-                Section(app.t(.sendRefusedTitle)) {
-                    ForEach(status.refused, id: \.uuid) { refused in
+            if let screen = model.screen, let title = screen.refusedTitle {
+                Section(title) {
+                    ForEach(screen.refused, id: \.id) { refused in
                         VStack(alignment: .leading) {
-                            Text(app.f(.sendRefusedItem, [
-                                "what": recordKindName(kind: refused.kind, language: app.language),
-                                "reason": refused.reason,
-                            ]))
-                            Text(app.time(refused.at)).font(.caption).foregroundColor(.secondary)
+                            Text(refused.text)
+                            Text(refused.at).font(.caption).foregroundColor(.secondary)
+                            if refused.correctable {
+                                Button(app.t(.actionEdit)) {
+                                    Task { await model.correct(refused) }
+                                }
+                            }
                             Button(app.t(.sendAgain)) {
                                 Task { await model.sendAgain(refused) }
                             }
@@ -63,58 +62,27 @@ struct SendView: View {
         .errorAlert($model.error, button: app.t(.actionOk))
     }
 
-    @ViewBuilder
     private var progress: some View {
-        if let progress = model.progress {
-            VStack(alignment: .leading, spacing: 6) {
-                Text(phase(progress))
-                if progress.itemsTotal > 0 {
-                    ProgressView(value: Double(progress.itemsDone), total: Double(progress.itemsTotal))
-                }
-                if progress.bytesTotal > 0 {
-                    Text(app.f(.sendBytes, [
-                        "done": app.size(progress.bytesDone),
-                        "total": app.size(progress.bytesTotal),
-                    ]))
-                    .font(.caption)
-                }
+        let view = syncProgressView(progress: model.progress, language: app.language)
+        return VStack(alignment: .leading, spacing: 6) {
+            Text(view.sentence)
+            if let fraction = view.fraction {
+                ProgressView(value: fraction)
+            } else {
+                ProgressView()
             }
-        } else {
-            ProgressView()
-        }
-    }
-
-    private func phase(_ progress: SyncProgress) -> String {
-        let counts = ["done": String(progress.itemsDone), "total": String(progress.itemsTotal)]
-        switch progress.phase {
-        case .pullingForms:
-            return app.t(.sendPhaseForms)
-        case .pullingChanges:
-            return app.t(.sendPhaseChanges)
-        case .pushingRecords:
-            return app.f(.sendPhaseRecords, counts)
-        case .pushingPhotos:
-            return app.f(.sendPhasePhotos, counts)
-        case .done:
-            return app.t(.sendPhaseDone)
+            if let bytes = view.bytes {
+                Text(bytes).font(.caption)
+            }
         }
     }
 
     private func text(of outcome: SendModel.Outcome) -> String {
         switch outcome {
         case .sent(let report):
-            return app.f(.sendSentSummary, [
-                "records": String(report.recordsStored),
-                "photos": String(report.photosStored),
-            ])
-        case .stopped:
-            return app.t(.sendStopped)
-        case .noNetwork:
-            return app.t(.sendNoNetwork)
-        case .revoked:
-            return app.t(.sendRevoked)
+            return syncReportText(report: report, language: app.language)
         case .failed(let failure):
-            return failure.userMessage(language: app.language)
+            return failure.sendMessage(language: app.language)
         }
     }
 }

@@ -9,7 +9,7 @@ final class SettingsModel: ScreenModel {
     @Published private(set) var usage: StorageUsage?
     @Published private(set) var account: String?
     @Published private(set) var enrollment: Enrollment?
-    @Published private(set) var formLanguages: [Language] = []
+    @Published private(set) var formLanguages: [String] = []
 
     init(core: Branchbook, app: AppModel) {
         super.init(core: core, app: app, name: "settings")
@@ -19,11 +19,7 @@ final class SettingsModel: ScreenModel {
         usage = await call { core in try core.storageUsage() }
         account = await call { core in try core.account() } ?? nil
         enrollment = await call { core in try core.enrollment() } ?? nil
-        let forms = await call { core in try core.listForms(latestOnly: true) } ?? []
-        var seen = Set<String>()
-        formLanguages = forms.flatMap { form in form.languages }.filter { language in
-            seen.insert(language.name).inserted
-        }
+        formLanguages = await call { core in try core.formLanguages() } ?? []
     }
 
     /// The app's version as the bundle says it.

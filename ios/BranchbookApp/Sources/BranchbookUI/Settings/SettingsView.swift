@@ -20,8 +20,8 @@ struct SettingsView: View {
             }
             Picker(app.t(.settingsFormLanguage), selection: $app.formLanguage) {
                 Text(app.t(.settingsFormLanguageDefault)).tag(String?.none)
-                ForEach(model.formLanguages, id: \.name) { language in
-                    Text(language.name).tag(Optional(language.name))
+                ForEach(model.formLanguages, id: \.self) { language in
+                    Text(language).tag(Optional(language))
                 }
             }
             if let usage = model.usage {

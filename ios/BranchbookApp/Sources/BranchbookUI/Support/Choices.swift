@@ -8,13 +8,6 @@ enum Choices {
     static let ageGroups: [AgeGroup] = BranchbookCore.ageGroups()
     static let gatheringKinds: [GatheringKind] = BranchbookCore.gatheringKinds()
     static let ethnicities: [EthnicGroup] = ethnicGroups()
-
-    /// The Vietnamese name of the ethnic group with `key`, or the key itself when it is
-    /// not one of the 54 (a value typed on another device).
-    static func ethnicityName(_ key: String?) -> String? {
-        guard let key else { return nil }
-        return ethnicities.first(where: { group in group.key == key })?.nameVi ?? key
-    }
 }
 
 /// A picker of an optional ethnic group.

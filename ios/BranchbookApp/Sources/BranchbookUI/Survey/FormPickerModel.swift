@@ -2,8 +2,8 @@ import BranchbookCore
 import Foundation
 
 /// Choosing the form of a new survey (as a visit to a household when one is given). The
-/// survey starts in her preferred label language when the form has it, else in the
-/// form's default, and its draft is saved at once.
+/// core starts it in her preferred label language when the form has it, else in the
+/// form's default, and saves its draft at once.
 @MainActor
 final class FormPickerModel: ScreenModel {
     let householdId: String?
@@ -25,12 +25,8 @@ final class FormPickerModel: ScreenModel {
         let formId = form.formId
         let householdId = self.householdId
         let preferred = app.formLanguage
-        // The preferred language when this form has it, else the form's own default.
-        let language = preferred.flatMap { wanted in
-            form.languages.first(where: { language in language.name == wanted || language.code == wanted })?.name
-        }
         let started = await call { core in
-            try core.startSurvey(formId: formId, version: nil, householdId: householdId, language: language)
+            try core.startSurvey(formId: formId, version: nil, householdId: householdId, preferredLanguage: preferred)
                 .submissionId()
         }
         if let submissionId = started {

@@ -4,6 +4,7 @@ import java.time.Instant
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import uniffi.branchbook.core.RecordKind
 import uniffi.branchbook.ageGroupName
 import uniffi.branchbook.core.AgeGroup
 import uniffi.branchbook.core.CalendarDate
@@ -46,7 +47,7 @@ class CatalogueTest {
         assertEquals("Từ 60 tuổi trở lên", ageGroupName(AgeGroup.ELDER, UiLanguage.VI))
         assertEquals("Chưa rõ tuổi", ageGroupName(null, UiLanguage.VI))
         assertEquals("Đã gửi", recordStateName(RecordState.SENT, UiLanguage.VI))
-        assertEquals("Phiếu khảo sát", recordKindName("submission", UiLanguage.VI))
+        assertEquals("Phiếu khảo sát", recordKindName(RecordKind.SUBMISSION, UiLanguage.VI))
         assertEquals(UiLanguage.VI, uiLanguageForLocale(java.util.Locale.forLanguageTag("vi-VN").toLanguageTag()))
         // java.time.Instant crosses as an instant and is shown on Vietnam's clock (UTC+7).
         assertEquals("12/06/2025 06:30", formatInstant(Instant.parse("2025-06-11T23:30:00Z"), UiLanguage.VI))

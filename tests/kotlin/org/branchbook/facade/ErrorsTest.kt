@@ -4,9 +4,11 @@ import java.io.File
 import java.nio.file.Files
 import java.util.UUID
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.Branchbook
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.HouseholdInput
@@ -20,7 +22,7 @@ class ErrorsTest {
     @Test
     fun `a malformed id and an unknown id are typed exceptions with a message for her`() = Fixtures.withApp { app, _ ->
         val malformed = assertThrows<BranchbookException.InvalidInput> { app.household("not-a-household-id") }
-        assertEquals("id", malformed.field)
+        assertEquals(InputField.Id, malformed.field)
         val unknown = UUID.randomUUID().toString()
         val missing = assertThrows<BranchbookException.NotFound> { app.gathering(unknown) }
         assertEquals("gathering" to unknown, missing.what to missing.id)
@@ -32,7 +34,8 @@ class ErrorsTest {
         val empty = assertThrows<BranchbookException.InvalidInput> {
             app.createHousehold(HouseholdInput("  ", "", "Giàng A Páo", listOf(), ""))
         }
-        assertEquals("village", empty.field)
+        assertEquals(InputField.Village, empty.field)
+        assertNull(empty.member)
         val h = app.createHousehold(HouseholdInput("Bản Phùng", "", "Giàng A Páo", listOf(), ""))
         app.editHousehold(h.uuid, h.revision, HouseholdInput("Bản Phùng", "số 4", "Giàng A Páo", listOf(), ""))
         val stale = assertThrows<BranchbookException.Stale> {
@@ -53,7 +56,7 @@ class ErrorsTest {
             Branchbook.open(dir.path, key, "phone").use { it.importFormJson(Fixtures.childRegisterJson.readText()) }
             assertThrows<BranchbookException.WrongKey> { Branchbook.open(dir.path, ByteArray(32), "phone") }
             assertThrows<BranchbookException.WrongKey> { Branchbook.open(dir.path, null, "phone") }
-            assertEquals("key", assertThrows<BranchbookException.InvalidInput> { Branchbook.open(dir.path, ByteArray(5), "phone") }.field)
+            assertEquals(InputField.Key, assertThrows<BranchbookException.InvalidInput> { Branchbook.open(dir.path, ByteArray(5), "phone") }.field)
             val app = Branchbook.open(dir.path, key, "phone")
             val session = app.use { it.startSurvey("child_register", null, null, null) }
             // The session keeps the data open after the app object is closed; closing it ends both.

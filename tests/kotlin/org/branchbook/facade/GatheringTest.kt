@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.core.AgeGroup
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.GatheringDetails
@@ -66,7 +67,7 @@ class GatheringTest {
         val noAge = assertThrows<BranchbookException.InvalidInput> {
             app.addWalkIn(g.uuid, WalkIn("Vàng Thị Mỷ", Sex.FEMALE, null, null, null))
         }
-        assertEquals("age", noAge.field)
+        assertEquals(InputField.Age, noAge.field)
         val member = app.makeMember(g.uuid, walkIn.attendee.id, "Bản Phùng")
         assertEquals(listOf(member.id), app.searchMembers("sung thi cho", 0u, 5u).map { it.id })
 

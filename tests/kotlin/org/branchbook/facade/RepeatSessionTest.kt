@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.FinalizeOutcome
 import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.BranchbookException
@@ -59,13 +60,13 @@ class RepeatSessionTest {
             val english = s.setLanguage("en")
             assertEquals("The age must be between 0 and 17.", english.questions.single { it.path == "child[2]/child_age" }.error)
             assertEquals("Child's age", english.questions.single { it.path == "child[2]/child_age" }.label)
-            assertThrows<BranchbookException.InvalidInput> { s.setLanguage("fr") }.also { assertEquals("language", it.field) }
+            assertThrows<BranchbookException.InvalidInput> { s.setLanguage("fr") }.also { assertEquals(InputField.Language, it.field) }
             val problems = (s.finalize() as FinalizeOutcome.NeedsAttention).problems
             assertEquals(listOf("child[2]/child_age"), problems.map { it.question })
             s.setAnswer("child[2]/child_age", Answer.Integer(3))
             // Wrong answers are typed exceptions naming the question; nothing changes.
             val wrongType = assertThrows<BranchbookException.InvalidInput> { s.setAnswer("child[1]/child_age", Answer.Text("ba")) }
-            assertEquals("child[1]/child_age", wrongType.field)
+            assertEquals(InputField.Question("child[1]/child_age"), wrongType.field)
             assertThrows<BranchbookException.NotFound> { s.setAnswer("child[7]/child_age", Answer.Integer(1)) }
             assertThrows<BranchbookException.InvalidInput> { s.removeRepeat("mother") }
             s.clearAnswer("child[1]/child_name")

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import org.junit.jupiter.api.fail
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.Branchbook
 import uniffi.branchbook.FinalizeOutcome
 import uniffi.branchbook.core.Answer
@@ -184,11 +185,11 @@ class SyncTest {
         assertTrue(seen.reports.isEmpty())
 
         val notQr = assertThrows<BranchbookException.InvalidInput> { app.enrollWithQr("not a QR payload", "phone", CancelHandle()) }
-        assertEquals("enrollment code", notQr.field)
+        assertEquals(InputField.EnrollmentCode, notQr.field)
         val clear = assertThrows<BranchbookException.InvalidInput> {
             app.enroll("http://sync.example.vn", "ABCD-1234", "phone", CancelHandle())
         }
-        assertEquals("server address", clear.field)
+        assertEquals(InputField.ServerAddress, clear.field)
         assertTrue(clear.reason.contains("https")) { clear.reason }
 
         val cancel = CancelHandle()

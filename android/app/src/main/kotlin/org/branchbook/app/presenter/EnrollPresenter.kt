@@ -3,6 +3,7 @@ package org.branchbook.app.presenter
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.CancelHandle
 import uniffi.branchbook.core.Enrollment
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.core.TextKey
 
 /** The inputs of the enroll screen that an error can point at. */
@@ -79,8 +80,8 @@ class EnrollPresenter(private val scope: AppScope, deviceLabel: String) : Presen
                 scope.navigator.replace(Route.Send)
             }.onFailure { failure ->
                 val field = when ((failure as? BranchbookException.InvalidInput)?.field) {
-                    "server address" -> EnrollField.SERVER
-                    "enrollment code" -> EnrollField.CODE
+                    is InputField.ServerAddress -> EnrollField.SERVER
+                    is InputField.EnrollmentCode -> EnrollField.CODE
                     else -> if (failure is BranchbookException.ServerRefused) EnrollField.CODE else null
                 }
                 val message = if (qr && field == EnrollField.CODE && failure is BranchbookException.InvalidInput) texts[TextKey.ENROLL_BAD_QR]

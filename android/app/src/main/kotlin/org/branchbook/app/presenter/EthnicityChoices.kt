@@ -17,7 +17,4 @@ class EthnicityChoices(private val groups: List<EthnicGroup> = ethnicGroups()) {
 
     /** The row showing the group with [key], to preselect a stored choice; -1 if unknown. */
     fun positionOf(key: String): Int = groups.indexOfFirst { it.key == key }
-
-    /** The name to show for a stored [key]; the key itself when the core does not know it. */
-    fun nameOf(key: String): String = groups.firstOrNull { it.key == key }?.nameVi ?: key
 }

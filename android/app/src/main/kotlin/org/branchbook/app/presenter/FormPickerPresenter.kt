@@ -39,13 +39,8 @@ class FormPickerPresenter(private val scope: AppScope, private val householdId: 
     fun start(formId: String) {
         val texts = scope.texts
         val language = scope.preferences.formLanguage
-        scope.worker.run({
-            val core = scope.core
-            // The preferred language when this form has it, else the form's own default.
-            val offered = core.form(formId, null).languages
-            val chosen = language?.takeIf { wanted -> offered.any { it.name == wanted || it.code == wanted } }
-            core.startSurvey(formId, null, householdId, chosen).use { it.submissionId() }
-        }) { result ->
+        // The core starts it in the preferred language when this form has it, else in the form's default.
+        scope.worker.run({ scope.core.startSurvey(formId, null, householdId, language).use { it.submissionId() } }) { result ->
             result.onSuccess { scope.navigator.replace(Route.Survey(it)) }
                 .onFailure { state = state.copy(error = texts.error(it)) }
         }

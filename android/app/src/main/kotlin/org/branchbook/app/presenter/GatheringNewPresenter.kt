@@ -7,6 +7,7 @@ import java.time.LocalTime
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.GatheringDetails
 import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.gatheringKindName
 import uniffi.branchbook.gatheringKinds
@@ -96,8 +97,8 @@ class GatheringNewPresenter(private val scope: AppScope, now: Instant = Instant.
         scope.worker.run({ if (id == null) scope.core.createGathering(details) else scope.core.updateGathering(id, details) }) { result ->
             result.onSuccess { if (id == null) scope.navigator.replace(Route.Gathering(it.uuid)) else scope.navigator.back() }.onFailure { failure ->
                 val field = when ((failure as? BranchbookException.InvalidInput)?.field) {
-                    "topic" -> GatheringField.TOPIC
-                    "village" -> GatheringField.VILLAGE
+                    is InputField.Topic -> GatheringField.TOPIC
+                    is InputField.Village -> GatheringField.VILLAGE
                     else -> null
                 }
                 state = state.copy(invalid = field, error = texts.error(failure))

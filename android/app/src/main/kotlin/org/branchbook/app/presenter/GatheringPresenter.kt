@@ -3,11 +3,11 @@ package org.branchbook.app.presenter
 import java.io.File
 import uniffi.branchbook.core.CheckIn
 import uniffi.branchbook.CheckInCandidate
-import uniffi.branchbook.ageGroupName
 import uniffi.branchbook.core.AgeGroup
 import uniffi.branchbook.core.Attendee
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.Gathering
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.core.RecordState
 import uniffi.branchbook.core.Sex
 import uniffi.branchbook.core.TextKey
@@ -15,7 +15,9 @@ import uniffi.branchbook.core.Totals
 import uniffi.branchbook.core.WalkIn
 import uniffi.branchbook.formatInstant
 import uniffi.branchbook.gatheringKindName
-import uniffi.branchbook.sexName
+import uniffi.branchbook.attendeeRow
+import uniffi.branchbook.rosterRow
+import uniffi.branchbook.totalsLines
 
 /** A roster member found by the check-in search. */
 data class CandidateRow(
@@ -132,7 +134,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
         }
         scope.worker.run({ scope.core.checkInCandidates(gatheringId, query, CANDIDATES) }) { result ->
             if (ask != asked) return@run
-            result.onSuccess { found -> state = state.copy(candidates = found.map { candidate(it, texts) }) }
+            result.onSuccess { found -> state = state.copy(candidates = found.map(::candidate)) }
                 .onFailure { state = state.copy(message = texts.error(it)) }
         }
     }
@@ -187,7 +189,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
         scope.worker.run({ scope.core.addWalkIn(gatheringId, person) }) { result ->
             result.onSuccess { added -> applyCheckIn(added, texts) { copy(walkIn = null) } }.onFailure { failure ->
                 val message = when ((failure as? BranchbookException.InvalidInput)?.field) {
-                    "age" -> texts[TextKey.WALK_IN_NEEDS_AGE]
+                    is InputField.Age -> texts[TextKey.WALK_IN_NEEDS_AGE]
                     else -> texts.error(failure)
                 }
                 state = state.copy(walkIn = state.walkIn?.copy(error = message))
@@ -251,7 +253,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
                 state = state.copy(open = false, status = status(g, texts), candidates = emptyList(), query = "", message = texts[TextKey.GATHERING_CLOSED])
             }.onFailure { failure ->
                 val message = when ((failure as? BranchbookException.InvalidInput)?.field) {
-                    "attendees" -> texts[TextKey.GATHERING_NEEDS_ATTENDEE]
+                    is InputField.Attendees -> texts[TextKey.GATHERING_NEEDS_ATTENDEE]
                     else -> texts.error(failure)
                 }
                 state = state.copy(message = message)
@@ -298,25 +300,14 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
         withRows(attendees.map { attendee(it, texts) }, totals, texts)
 
     private fun withRows(rows: List<AttendeeRow>, totals: Totals, texts: Texts): GatheringState {
-        val bySex = totals.bySex.associate { it.sex to it.count }
-        val ethnicities = EthnicityChoices()
+        val lines = totalsLines(totals, texts.language)
         return state.copy(
             attendeesHeading = texts.format(TextKey.GATHERING_ATTENDEES, "count" to rows.size),
             attendees = rows,
             noAttendees = if (rows.isEmpty()) texts[TextKey.GATHERING_NO_ATTENDEES] else null,
-            totals = listOfNotNull(
-                texts.format(TextKey.GATHERING_TOTAL_PEOPLE, "count" to totals.total),
-                texts.format(TextKey.GATHERING_WOMEN, "count" to (bySex[Sex.FEMALE] ?: 0u)),
-                texts.format(TextKey.GATHERING_MEN, "count" to (bySex[Sex.MALE] ?: 0u)),
-                bySex[Sex.UNKNOWN]?.takeIf { it > 0u }?.let { texts.format(TextKey.GATHERING_SEX_UNKNOWN, "count" to it) },
-            ),
-            byEthnicity = totals.byEthnicity.map {
-                val name = it.ethnicity?.let(ethnicities::nameOf) ?: texts[TextKey.COMMON_NOT_RECORDED]
-                texts.format(TextKey.GATHERING_ETHNICITY_COUNT, "ethnicity" to name, "count" to it.count)
-            },
-            byAgeGroup = totals.byAgeGroup.filter { it.count > 0u }.map {
-                texts.format(TextKey.GATHERING_ETHNICITY_COUNT, "ethnicity" to ageGroupName(it.ageGroup, texts.language), "count" to it.count)
-            },
+            totals = listOf(lines.total) + lines.bySex,
+            byEthnicity = lines.byEthnicity,
+            byAgeGroup = lines.byAgeGroup,
         )
     }
 
@@ -326,19 +317,14 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
     private fun status(g: Gathering, texts: Texts) =
         texts[if (g.state == RecordState.DRAFT) TextKey.GATHERING_OPEN else TextKey.GATHERING_CLOSED]
 
-    private fun candidate(c: CheckInCandidate, texts: Texts): CandidateRow {
-        val m = c.member
-        val detail = listOfNotNull(m.village, m.birthYear?.toString(), m.ethnicity?.let(EthnicityChoices()::nameOf))
-        return CandidateRow(m.id, m.fullName, detail.joinToString(" · "), c.checkedIn)
+    private fun candidate(c: CheckInCandidate): CandidateRow {
+        val row = rosterRow(c.member)
+        return CandidateRow(c.member.id, row.title, row.detail, c.checkedIn)
     }
 
     private fun attendee(a: Attendee, texts: Texts): AttendeeRow {
-        val detail = listOfNotNull(
-            sexName(a.sex, texts.language),
-            a.birthYear?.toString() ?: ageGroupName(a.ageGroup, texts.language),
-            a.ethnicity?.let(EthnicityChoices()::nameOf),
-        )
-        return AttendeeRow(a.id, a.name, detail.joinToString(" · "), a.memberId == null)
+        val row = attendeeRow(a, texts.language)
+        return AttendeeRow(a.id, row.title, row.detail, a.memberId == null)
     }
 
     private class Loaded(val gathering: Gathering, val attendees: List<Attendee>, val totals: Totals, val photos: List<String>)

@@ -1,10 +1,8 @@
 package org.branchbook.app.presenter
 
-import uniffi.branchbook.core.Gathering
 import uniffi.branchbook.core.RecordState
 import uniffi.branchbook.core.TextKey
-import uniffi.branchbook.formatInstant
-import uniffi.branchbook.gatheringKindName
+import uniffi.branchbook.gatheringListRow
 
 /** What the list of gatherings shows. */
 data class GatheringsState(
@@ -28,8 +26,8 @@ class GatheringsPresenter(private val scope: AppScope) : Presenter<GatheringsSta
                 { all ->
                     val (open, closed) = all.partition { it.state == RecordState.DRAFT }
                     GatheringsState(
-                        open = open.map { gatheringRow(it, texts) },
-                        closed = closed.map { gatheringRow(it, texts) },
+                        open = open.map { gatheringListRow(it, texts.language) },
+                        closed = closed.map { gatheringListRow(it, texts.language) },
                         empty = if (all.isEmpty()) texts[TextKey.GATHERINGS_EMPTY] else null,
                     )
                 },
@@ -48,15 +46,3 @@ class GatheringsPresenter(private val scope: AppScope) : Presenter<GatheringsSta
         val LIMIT = 200u
     }
 }
-
-/** A gathering in a list: its topic, then kind, village, time and head count. */
-internal fun gatheringRow(g: Gathering, texts: Texts): Row = Row(
-    g.uuid,
-    g.details.topic,
-    listOf(
-        gatheringKindName(g.details.kind, texts.language),
-        g.details.village,
-        formatInstant(g.details.startsAt, texts.language),
-        texts.format(TextKey.GATHERING_ATTENDEES, "count" to g.attendeeCount),
-    ).joinToString(" · "),
-)

@@ -3,6 +3,7 @@ package org.branchbook.app.presenter
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.Household
 import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.core.MemberInput
 import uniffi.branchbook.core.Sex
 import uniffi.branchbook.core.TextKey
@@ -101,12 +102,12 @@ class HouseholdEditPresenter(private val scope: AppScope, private val householdI
         }) { result ->
             result.onSuccess { scope.navigator.replace(Route.Household(it.uuid)) }
                 .onFailure { failure ->
-                    val field = (failure as? BranchbookException.InvalidInput)?.field?.let(::fieldOf)
+                    val invalid = failure as? BranchbookException.InvalidInput
                     state = state.copy(
                         saving = false,
                         error = texts.error(failure),
-                        invalid = field,
-                        invalidMember = if (field == HouseholdField.MEMBER_NAME) memberWithEmptyName() else null,
+                        invalid = invalid?.let { fieldOf(it.field, it.member != null) },
+                        invalidMember = invalid?.member?.toInt(),
                     )
                 }
         }
@@ -148,20 +149,14 @@ class HouseholdEditPresenter(private val scope: AppScope, private val householdI
         )
     }
 
-    /**
-     * The member a refused member input is about, when that is certain: the core names
-     * the input, not the person, and only an empty name points at one member for sure.
-     */
-    private fun memberWithEmptyName(): Int? = state.members.indexOfFirst { it.name.isBlank() }.takeIf { it >= 0 }
-
     private companion object {
-        /** The input behind a field name of the core's `InvalidInput`. */
-        fun fieldOf(core: String): HouseholdField? = when (core) {
-            "village" -> HouseholdField.VILLAGE
-            "head name" -> HouseholdField.HEAD_NAME
-            "member name" -> HouseholdField.MEMBER_NAME
-            "birth_year" -> HouseholdField.MEMBER_BIRTH_YEAR
-            "ethnicity" -> HouseholdField.MEMBER_ETHNICITY
+        /** The box of the core's refused [field]; [ofMember] when the core named a member. */
+        fun fieldOf(field: InputField, ofMember: Boolean): HouseholdField? = when (field) {
+            is InputField.Village -> HouseholdField.VILLAGE
+            is InputField.HeadName -> HouseholdField.HEAD_NAME
+            is InputField.Name -> HouseholdField.MEMBER_NAME.takeIf { ofMember }
+            is InputField.BirthYear -> HouseholdField.MEMBER_BIRTH_YEAR.takeIf { ofMember }
+            is InputField.Ethnicity -> HouseholdField.MEMBER_ETHNICITY.takeIf { ofMember }
             else -> null
         }
     }

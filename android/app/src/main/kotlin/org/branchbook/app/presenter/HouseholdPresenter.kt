@@ -1,11 +1,10 @@
 package org.branchbook.app.presenter
 
 import uniffi.branchbook.core.Household
-import uniffi.branchbook.core.RecordState
+import uniffi.branchbook.core.VisitRow
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.formatInstant
-import uniffi.branchbook.sexName
-import uniffi.branchbook.surveyRow
+import uniffi.branchbook.memberRow
 
 /** What a household's page shows. */
 data class HouseholdState(
@@ -15,8 +14,8 @@ data class HouseholdState(
     val details: List<String> = emptyList(),
     /** "Members (3)". */
     val membersHeading: String = "",
-    /** One line per member: name, sex, birth year, ethnic group. */
-    val members: List<String> = emptyList(),
+    /** One row per member: her name, then sex, birth year, ethnic group and relation (the core's row). */
+    val members: List<Row> = emptyList(),
     /** Surveys filled as visits, newest first. */
     val visits: List<VisitRow> = emptyList(),
     /** Shown when there is no visit yet. */
@@ -27,14 +26,6 @@ data class HouseholdState(
     val archived: Boolean = false,
     /** Why something failed. */
     val error: String? = null,
-)
-
-/** A visit in a household's history, and whether it is still a draft (a tap continues it). */
-data class VisitRow(
-    /** The survey. */
-    val row: Row,
-    /** True for an unfinished survey; a finished one can be edited into a new revision. */
-    val draft: Boolean,
 )
 
 /**
@@ -50,12 +41,9 @@ class HouseholdPresenter(private val scope: AppScope, private val householdId: S
         val texts = scope.texts
         scope.worker.run({
             val core = scope.core
-            val titles = core.listForms(true).associate { it.formId to it.title }
             Triple(
                 core.household(householdId),
-                core.householdVisits(householdId, 0u, VISITS_SHOWN).map {
-                    VisitRow(surveyRow(it, titles[it.formId], texts.language), it.state == RecordState.DRAFT)
-                },
+                core.householdVisitRows(householdId, 0u, VISITS_SHOWN, texts.language),
                 core.householdRevisions(householdId),
             )
         }) { result ->
@@ -95,20 +83,11 @@ class HouseholdPresenter(private val scope: AppScope, private val householdId: S
     private fun show(h: Household, visits: List<VisitRow>, revisions: List<Household>, texts: Texts): HouseholdState {
         revision = h.revision
         val b = h.body
-        val ethnicities = EthnicityChoices()
         return HouseholdState(
             title = b.headName,
             details = listOf(b.village, b.address, b.notes).filter { it.isNotBlank() },
             membersHeading = texts.format(TextKey.HOUSEHOLD_MEMBERS, "count" to b.members.size),
-            members = b.members.map { m ->
-                listOfNotNull(
-                    m.name,
-                    sexName(m.sex, texts.language),
-                    m.birthYear?.toString(),
-                    m.ethnicity?.let(ethnicities::nameOf),
-                    m.relation.takeIf { it.isNotBlank() },
-                ).joinToString(" · ")
-            },
+            members = b.members.map { memberRow(it, texts.language) },
             visits = visits,
             noVisits = if (visits.isEmpty()) texts[TextKey.HOUSEHOLD_NO_VISITS] else null,
             revisions = revisions.map {

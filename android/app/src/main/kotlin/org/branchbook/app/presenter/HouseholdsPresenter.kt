@@ -2,6 +2,7 @@ package org.branchbook.app.presenter
 
 import uniffi.branchbook.core.HouseholdSummary
 import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.householdRow
 
 /** What the household list shows. */
 data class HouseholdsState(
@@ -37,7 +38,7 @@ class HouseholdsPresenter(private val scope: AppScope) : Presenter<HouseholdsSta
         }) { result ->
             if (ask != asked) return@run // a later letter is on its way
             state = result.fold(
-                { found -> state.copy(rows = found.map(::row), empty = emptyText(found, query, texts), error = null) },
+                { found -> state.copy(rows = found.map { householdRow(it, texts.language) }, empty = emptyText(found, query, texts), error = null) },
                 { state.copy(rows = emptyList(), empty = null, error = texts.error(it)) },
             )
         }
@@ -49,7 +50,6 @@ class HouseholdsPresenter(private val scope: AppScope) : Presenter<HouseholdsSta
     /** Registers a new household. */
     fun add() = scope.navigator.open(Route.HouseholdEdit(null))
 
-    private fun row(h: HouseholdSummary) = Row(h.uuid, h.headName, h.village)
 
     private fun emptyText(found: List<HouseholdSummary>, query: String, texts: Texts): String? = when {
         found.isNotEmpty() -> null

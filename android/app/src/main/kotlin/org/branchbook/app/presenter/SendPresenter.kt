@@ -1,13 +1,11 @@
 package org.branchbook.app.presenter
 
 import uniffi.branchbook.core.BranchbookException
-import uniffi.branchbook.core.SyncPhase
+import uniffi.branchbook.core.RecordKind
 import uniffi.branchbook.core.SyncProgress
-import uniffi.branchbook.core.SyncReport
-import uniffi.branchbook.core.TextKey
-import uniffi.branchbook.formatBytes
-import uniffi.branchbook.formatInstant
-import uniffi.branchbook.recordKindName
+import uniffi.branchbook.syncProgressView
+import uniffi.branchbook.syncReportText
+import uniffi.branchbook.core.RefusedRow as CoreRefusedRow
 
 /** A record the server did not accept, with its reason and a way to send it again. */
 data class RefusedRow(
@@ -27,6 +25,8 @@ data class RefusedRow(
 data class SendState(
     /** False until the phone is enrolled: then the screen offers to connect instead. */
     val enrolled: Boolean = true,
+    /** Why it cannot send yet (not connected to a server), shown above the enroll button. */
+    val notEnrolled: String? = null,
     /** "Last sent: ..." on Vietnam's clock, once a send has gone through. */
     val lastSent: String? = null,
     /** "Waiting to be sent: 3 records, 2 photos (1.2 MB)" or "Nothing left to send". */
@@ -107,35 +107,18 @@ class SendPresenter(private val scope: AppScope) : Presenter<SendState>(SendStat
     /** Opens the enroll screen (a phone that is not connected yet). */
     fun enroll() = scope.navigator.open(Route.Enroll)
 
-    /** Reads what waits and what was refused. */
+    /** Reads what waits and what was refused (the core's send screen, in her language). */
     fun refresh() {
         val texts = scope.texts
-        scope.worker.run({ Triple(scope.core.outboxStatus(), scope.core.enrollment() != null, scope.core.lastSync()) }) { result ->
-            result.onSuccess { (outbox, enrolled, lastSync) ->
-                val nothing = outbox.recordsWaiting == 0uL && outbox.photosWaiting == 0uL
+        scope.worker.run({ scope.core.sendScreen(texts.language) }) { result ->
+            result.onSuccess { screen ->
                 state = state.copy(
-                    enrolled = enrolled,
-                    lastSent = texts.lastSent(lastSync),
-                    waiting = if (nothing) texts[TextKey.SEND_NOTHING] else texts.format(
-                        TextKey.SEND_WAITING,
-                        "records" to outbox.recordsWaiting,
-                        "photos" to outbox.photosWaiting,
-                        "size" to formatBytes(outbox.photoBytesWaiting, texts.language),
-                    ),
-                    refusedTitle = if (outbox.refused.isEmpty()) null else texts[TextKey.SEND_REFUSED_TITLE],
-                    refused = outbox.refused.map {
-                        RefusedRow(
-                            it.uuid,
-                            it.revision,
-                            texts.format(TextKey.SEND_REFUSED_ITEM, "what" to recordKindName(it.kind, texts.language), "reason" to it.reason),
-                            formatInstant(it.at, texts.language),
-                            when (it.kind) {
-                                "submission" -> Route.Survey(it.uuid)
-                                "gathering" -> Route.Gathering(it.uuid)
-                                else -> null
-                            },
-                        )
-                    },
+                    enrolled = screen.notEnrolled == null,
+                    notEnrolled = screen.notEnrolled,
+                    lastSent = screen.lastSent,
+                    waiting = screen.waiting,
+                    refusedTitle = screen.refusedTitle,
+                    refused = screen.refused.map { RefusedRow(it.id, it.revision, it.text, it.at, opens(it)) },
                     error = null,
                 )
             }.onFailure { state = state.copy(error = texts.error(it)) }
@@ -149,53 +132,30 @@ class SendPresenter(private val scope: AppScope) : Presenter<SendState>(SendStat
         state = when (status) {
             SendStatus.Idle -> state.copy(sending = false)
             is SendStatus.Running -> running(status.progress, texts)
-            is SendStatus.Finished -> state.copy(sending = false, phase = null, percent = null, bytes = null, result = summary(status.report, texts))
+            is SendStatus.Finished -> state.copy(sending = false, phase = null, percent = null, bytes = null, result = syncReportText(status.report, texts.language))
             is SendStatus.Failed -> state.copy(
                 sending = false,
                 phase = null,
                 percent = null,
                 bytes = null,
                 revoked = status.error is BranchbookException.DeviceRevoked,
-                result = failure(status.error, texts),
+                result = (status.error as? BranchbookException)?.sendMessage(texts.language) ?: texts.error(status.error),
             )
         }
         if (refresh) refresh()
     }
 
     private fun running(progress: SyncProgress?, texts: Texts): SendState {
-        val base = state.copy(sending = true, result = null, revoked = false)
-        if (progress == null) return base.copy(phase = texts[TextKey.SEND_PHASE_FORMS], percent = null, bytes = null)
-        val counts = arrayOf("done" to progress.itemsDone, "total" to progress.itemsTotal)
-        val phase = when (progress.phase) {
-            SyncPhase.PULLING_FORMS -> texts[TextKey.SEND_PHASE_FORMS]
-            SyncPhase.PULLING_CHANGES -> texts[TextKey.SEND_PHASE_CHANGES]
-            SyncPhase.PUSHING_RECORDS -> texts.format(TextKey.SEND_PHASE_RECORDS, *counts)
-            SyncPhase.PUSHING_PHOTOS -> texts.format(TextKey.SEND_PHASE_PHOTOS, *counts)
-            SyncPhase.DONE -> texts[TextKey.SEND_PHASE_DONE]
-        }
-        val percent = if (progress.bytesTotal > 0uL) percentOf(progress.bytesDone, progress.bytesTotal)
-        else if (progress.itemsTotal > 0uL) percentOf(progress.itemsDone, progress.itemsTotal) else null
-        // Records are compressed as they go, so their total is not known ahead: bytes only for photos.
-        val bytes = if (progress.bytesTotal > 0uL) texts.format(
-            TextKey.SEND_BYTES,
-            "done" to formatBytes(progress.bytesDone, texts.language),
-            "total" to formatBytes(progress.bytesTotal, texts.language),
-        ) else null
-        return base.copy(phase = phase, percent = percent, bytes = bytes)
-    }
-
-    private fun summary(report: SyncReport, texts: Texts): String =
-        texts.format(TextKey.SEND_SENT_SUMMARY, "records" to report.recordsStored, "photos" to report.photosStored)
-
-    /** The sentence for a pass that stopped: the screen's own words for the common cases. */
-    private fun failure(error: Throwable, texts: Texts): String = when (error) {
-        is BranchbookException.DeviceRevoked -> texts[TextKey.SEND_REVOKED]
-        is BranchbookException.Cancelled -> texts[TextKey.SEND_STOPPED]
-        is BranchbookException.Network -> texts[TextKey.SEND_NO_NETWORK]
-        else -> texts.error(error)
+        val view = syncProgressView(progress, texts.language)
+        return state.copy(sending = true, result = null, revoked = false, phase = view.sentence, percent = view.percent?.toInt(), bytes = view.bytes)
     }
 
     private companion object {
-        fun percentOf(done: ULong, total: ULong): Int = (done.toDouble() * 100 / total.toDouble()).toInt().coerceIn(0, 100)
+        /** The screen that corrects refused [row], when the core offers to. */
+        fun opens(row: CoreRefusedRow): Route? = if (!row.correctable) null else when (row.kind) {
+            RecordKind.SUBMISSION -> Route.Survey(row.id)
+            RecordKind.GATHERING -> Route.Gathering(row.id)
+            else -> null
+        }
     }
 }

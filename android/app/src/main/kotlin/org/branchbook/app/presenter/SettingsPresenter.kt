@@ -46,8 +46,7 @@ class SettingsPresenter(private val scope: AppScope, private val appVersion: Str
         val preferences = scope.preferences
         scope.worker.run({
             val core = scope.core
-            val languages = core.listForms(true).flatMap { it.languages }.map { it.name }.distinct()
-            Triple(languages, core.storageUsage(), core.enrollment())
+            Triple(core.formLanguages(), core.storageUsage(), core.enrollment())
         }) { result ->
             state = result.fold({ (languages, usage, enrollment) ->
                 SettingsState(

@@ -44,7 +44,7 @@ class HouseholdScreen(ui: Ui, private val scope: AppScope, householdId: String, 
         show(ui.button(texts[TextKey.HOUSEHOLD_START_SURVEY], p::startSurvey))
         show(ui.button(texts[TextKey.ACTION_EDIT], p::edit))
         show(ui.heading(state.membersHeading))
-        state.members.forEach { show(ui.text(it)) }
+        state.members.forEach { show(ui.row(it, null)) }
         show(ui.heading(texts[TextKey.HOUSEHOLD_VISITS]))
         state.noVisits?.let { show(ui.text(it)) }
         state.visits.forEach { visit ->

@@ -27,8 +27,8 @@ class SendScreen(ui: Ui, scope: AppScope) : StateScreen<SendState, SendPresenter
     }
 
     override fun render(state: SendState) {
-        if (!state.enrolled) {
-            show(ui.text(texts[TextKey.ERROR_NOT_ENROLLED]))
+        state.notEnrolled?.let {
+            show(ui.text(it))
             show(ui.button(texts[TextKey.ENROLL_TITLE], p::enroll))
         }
         show(ui.text(state.waiting, 18f))

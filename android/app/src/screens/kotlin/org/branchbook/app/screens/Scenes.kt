@@ -129,7 +129,8 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
             type(root, 4, "Vàng A Sình")
             type(root, 5, "1850")
             tap(root, texts[TextKey.ACTION_SAVE])
-            shot("member-error") { listOf(it[TextKey.MEMBER_BIRTH_YEAR] + ": ") }
+            // The core names the refused member by her place: "Năm sinh (1): ...".
+            shot("member-error") { listOf(it[TextKey.MEMBER_BIRTH_YEAR] + " (1): ") }
         }
     }
 

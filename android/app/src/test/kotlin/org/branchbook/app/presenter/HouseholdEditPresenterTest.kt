@@ -34,6 +34,7 @@ class HouseholdEditPresenterTest {
         form.member(1) { copy(birthYear = "1850") }
         form.save()
         assertEquals(HouseholdField.MEMBER_BIRTH_YEAR, form.state.invalid, "the core refuses a birth year before 1900")
+        assertEquals(1, form.state.invalidMember, "the core names the member by her place")
         form.member(1) { copy(birthYear = "") }
         form.addMember()
         form.save()

@@ -30,7 +30,7 @@ class HouseholdPresenterTest {
             assertEquals("Thào Thị Dợ", title)
             assertEquals(listOf("Bản Phùng"), details)
             assertEquals("Thành viên (1)", membersHeading)
-            assertEquals(listOf("Giàng A Sử · Nam · 2015 · Mông · con"), members)
+            assertEquals(listOf("Giàng A Sử" to "Nam · 2015 · Mông · con"), members.map { it.title to it.detail })
             assertEquals(setOf(done, draft), visits.map { it.row.id }.toSet())
             assertEquals(listOf(draft), visits.filter { it.draft }.map { it.row.id })
             assertTrue(visits.single { !it.draft }.row.detail.startsWith("Chờ gửi · "))
