@@ -44,7 +44,7 @@ async fn the_table_shows_names_and_filters(server: TestServer) {
     let page = officer.get("/submissions").await;
     ok(&page);
     assert_eq!(record_links(&page), work.submissions.len());
-    for name in [BRANCH, COMMUNE, HEAD, "Chưa duyệt"] {
+    for name in [BRANCH, COMMUNE, HEAD, "Chưa duyệt", "Máy gửi", "test phone"] {
         assert!(page.body.contains(name), "{name} missing");
     }
     assert!(

@@ -1,6 +1,6 @@
 //! The submissions pages: a paged, filterable table of an officer's submissions (form,
-//! area subtree, branch, dates in Vietnam time, review state) with branch, commune and
-//! sender names and photo counts, with download links for the chosen form version; one
+//! area subtree, branch, dates in Vietnam time, review state) with branch, commune,
+//! sender and phone names and photo counts, with download links for the chosen form version; one
 //! record with its answers under their question and choice labels, photos, GPS with a
 //! map link, revisions and review history; and the review decision, posted with CSRF.
 //! Everything goes through the JSON API's filters and the store's scoped queries.
@@ -58,6 +58,8 @@ pub struct SubmissionRow {
     pub commune: String,
     /// The branch head who sent it.
     pub sender: String,
+    /// The label of the phone it came from.
+    pub device: String,
     /// When it was finalized (Vietnam time).
     pub when: String,
     /// When it arrived (Vietnam time).
@@ -227,6 +229,7 @@ async fn submissions_view(
             branch: names.area(r.branch_id).to_owned(),
             commune: names.commune_of(r.branch_id).to_owned(),
             sender: names.sender(&r).to_owned(),
+            device: names.device(r.device_id).to_owned(),
             when: lang.time(r.event_at),
             received: lang.time(r.received_at),
             state: t.review_state(r.review_state),

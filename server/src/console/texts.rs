@@ -394,6 +394,7 @@ catalogue! {
     submissions_branch "submissions.branch" { vi: "Chi hội", en: "Branch" }
     submissions_commune "submissions.commune" { vi: "Xã", en: "Commune" }
     submissions_sender "submissions.sender" { vi: "Người gửi", en: "Sent by" }
+    submissions_device "submissions.device" { vi: "Máy gửi", en: "Phone" }
     submissions_when "submissions.when" { vi: "Hoàn thành lúc", en: "Finalized" }
     submissions_received "submissions.received" { vi: "Nhận lúc", en: "Received" }
     submissions_photos "submissions.photos" { vi: "Ảnh", en: "Photos" }
