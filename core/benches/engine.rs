@@ -2,7 +2,8 @@
 //! calculations that cross-reference each other, and a household roster repeat of 30
 //! members x 20 questions), measuring compile, session open, one answer (median and
 //! p99, with its re-evaluation and page update), a full fill through the UI API, and
-//! adding the 100th and 1,000th repeat instance. Run with
+//! adding the 100th and 1,000th repeat instance, and the server's check of the finalized
+//! submission (validation alone, and with recomputation). Run with
 //! `cargo bench -p branchbook-core --bench engine`; it prints the numbers and the targets.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -10,7 +11,9 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use branchbook_core::engine::{Answer, CompiledForm, FormSession, Page, QuestionKind};
+use branchbook_core::engine::{
+    Answer, CompiledForm, FormSession, Page, QuestionKind, ServerFacts, Submission,
+};
 use chrono::{TimeZone, Utc};
 
 #[path = "support/generated_form.rs"]
@@ -42,8 +45,9 @@ fn answer_for(q: &branchbook_core::engine::Question, member: usize) -> Option<An
 }
 
 /// Fills the whole form the way a UI does (screen, answer each question, next; add
-/// members at the repeat prompt), then finalizes. Returns the number of answers.
-fn full_fill(form: &Arc<CompiledForm>) -> usize {
+/// members at the repeat prompt), then finalizes. Returns the number of answers and the
+/// submission.
+fn full_fill(form: &Arc<CompiledForm>) -> (usize, Submission) {
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
     let mut s = FormSession::new(form.clone(), None, now);
     let mut answers = 0;
@@ -84,9 +88,7 @@ fn full_fill(form: &Arc<CompiledForm>) -> usize {
             Page::End => break,
         }
     }
-    let sub = s.finalize(now).unwrap();
-    black_box(sub);
-    answers
+    (answers, s.finalize(now).unwrap())
 }
 
 fn median(v: &mut [Duration]) -> Duration {
@@ -133,7 +135,7 @@ fn main() {
     let open = median(&mut times);
 
     // Full fill (UI flow: screen, answers, next, add members, finalize).
-    let answers = full_fill(&compiled);
+    let (answers, submission) = full_fill(&compiled);
     let mut times = Vec::new();
     for _ in 0..15 {
         let t = Instant::now();
@@ -242,6 +244,32 @@ fn main() {
     }
     let restore = median(&mut times);
 
+    // The server's checks of the finalized submission: validation alone, and validation
+    // with every calculation and metadata value recomputed and compared (what a push does).
+    let facts = ServerFacts {
+        device_id: "device".into(),
+        username: "mai".into(),
+        started_at: submission.started_at,
+        finalized_at: submission.finalized_at,
+    };
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        black_box(compiled.validate_data(black_box(&submission.data))).unwrap();
+        times.push(t.elapsed());
+    }
+    let validate = median(&mut times);
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        let recomputed = compiled.recompute_data(&submission.data, &facts).unwrap();
+        times.push(t.elapsed());
+        assert!(recomputed.mismatches.is_empty());
+        black_box(recomputed);
+    }
+    let recompute = median(&mut times);
+    let submission_bytes = serde_json::to_string(&submission.data).unwrap().len();
+
     let fields = 1 + GROUPS * PER_GROUP + 4 + MEMBERS * 20;
     println!(
         "Form engine benchmark: {fields} field instances ({} groups x {PER_GROUP}, {MEMBERS} members x 20)",
@@ -264,6 +292,14 @@ fn main() {
     println!(
         "  full fill + finalize         {:>12}   ({answers} answers; target < 200 ms)",
         ms(fill)
+    );
+    println!(
+        "  server: validate a submission{:>12}   ({submission_bytes} bytes of data)",
+        ms(validate)
+    );
+    println!(
+        "  server: validate + recompute {:>12}   (calculations and metadata, compared)",
+        ms(recompute)
     );
     println!("  add 10th member              {:>12}", us(add_10));
     println!("  add 100th member             {:>12}", us(add_100));

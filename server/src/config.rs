@@ -73,6 +73,28 @@ pub struct Config {
     /// `X-Forwarded-For` header. Leave off when clients reach the server directly.
     #[arg(long, env = "BRANCHBOOK_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Seconds a client has to send a request's headers, counted from when its connection
+    /// opens or its previous answer ends: slow headers and idle kept-alive connections
+    /// are closed then.
+    #[arg(long, env = "BRANCHBOOK_HEADER_TIMEOUT_SECS", default_value_t = 20)]
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body once its headers are in
+    /// (a photo chunk, a push); past it the answer is 408 and the connection closes.
+    #[arg(long, env = "BRANCHBOOK_BODY_TIMEOUT_SECS", default_value_t = 120)]
+    pub body_timeout_secs: u64,
+    /// Connections open at once; past it a new one is answered 503 and closed. Keep it
+    /// well under the process's open-file limit (`ulimit -n`).
+    #[arg(long, env = "BRANCHBOOK_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Connections open at once from one client address (an IPv6 client: its /64);
+    /// behind a proxy, requests in flight per address the proxy reports. Phones behind
+    /// one carrier NAT share an address: leave room for them.
+    #[arg(
+        long,
+        env = "BRANCHBOOK_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 64
+    )]
+    pub max_connections_per_address: usize,
 }
 
 impl Config {
@@ -107,6 +129,18 @@ impl Config {
         crate::throttle::Policy {
             free_failures: self.free_failures,
             ..crate::throttle::Policy::default()
+        }
+    }
+
+    /// The bounds on connections.
+    pub fn connection_limits(&self) -> crate::connections::Limits {
+        use std::time::Duration;
+        crate::connections::Limits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+            body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            max_per_address: self.max_connections_per_address.max(1),
+            behind_proxy: self.behind_proxy,
         }
     }
 

@@ -71,6 +71,13 @@ pub enum ApiError {
     /// A chosen password that the rules refuse (422).
     #[error(transparent)]
     WeakPassword(#[from] crate::passwords::rules::WeakPassword),
+    /// A request whose body did not arrive in time (408).
+    #[error("timed out: {0}")]
+    TimedOut(String),
+    /// Too many connections open, overall or from the client's address (503, with
+    /// `Retry-After`).
+    #[error("busy: {0}")]
+    Crowded(String),
     /// A server fault (500); the detail is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -188,6 +195,18 @@ impl IntoResponse for ApiError {
                     StatusCode::SERVICE_UNAVAILABLE,
                     [(axum::http::header::RETRY_AFTER, "5")],
                     Json(body("busy", busy.to_string())),
+                )
+                    .into_response();
+            }
+            ApiError::TimedOut(detail) => (StatusCode::REQUEST_TIMEOUT, body("timeout", detail)),
+            ApiError::Crowded(detail) => {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(
+                        axum::http::header::RETRY_AFTER,
+                        crate::connections::RETRY_AFTER_SECS.to_string(),
+                    )],
+                    Json(body("busy", detail)),
                 )
                     .into_response();
             }

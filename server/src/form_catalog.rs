@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use branchbook_core::engine::CompiledForm;
+use branchbook_core::engine::{CompiledForm, Recomputed, ServerFacts};
 use branchbook_core::form::{Form, FormError, load_json, load_xlsx};
 use branchbook_core::protocol::SubmissionBody;
 
@@ -69,10 +69,16 @@ pub fn check_upload(bytes: &[u8]) -> Result<CheckedUpload, ApiError> {
 }
 
 /// Checks a submission's answers against its form version with the core's engine (the
-/// same check the phone ran before finalizing).
-pub fn check_submission(form: &PublishedForm, submission: &SubmissionBody) -> Result<(), String> {
+/// same check the phone ran before finalizing) and recomputes what the server keeps of
+/// it: its calculations, and its metadata from `facts` (see
+/// [`CompiledForm::recompute_data`]).
+pub fn check_submission(
+    form: &PublishedForm,
+    submission: &SubmissionBody,
+    facts: &ServerFacts,
+) -> Result<Recomputed, String> {
     form.compiled
-        .validate_data(&submission.data)
+        .recompute_data(&submission.data, facts)
         .map_err(|problems| {
             let quoted: Vec<String> = problems
                 .iter()

@@ -4,6 +4,7 @@
 //! database. The store then decides accepted / duplicate / conflict / rejected inside
 //! its transaction.
 
+use branchbook_core::engine::{Mismatch, Recomputed};
 use branchbook_core::protocol::{
     PhotoRef, Record, RecordBody, RecordResult, RecordStatus, SubmissionBody,
 };
@@ -12,7 +13,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::model::{RecordKind, stored_name};
+use crate::model::{Corrections, RecordKind, stored_name};
 
 /// An attendee as the indicators count her: no name, and only the id that tells one
 /// person from another.
@@ -39,10 +40,14 @@ pub struct PreparedRecord {
     pub revision: u32,
     /// Kind.
     pub kind: RecordKind,
-    /// Hex SHA-256 of [`Self::body`].
+    /// Hex SHA-256 of the canonical JSON of the record as the phone sent it: a re-send
+    /// of the same record is recognised by it, whatever the server changed in [`Self::body`].
     pub content_hash: String,
-    /// Canonical JSON of the whole record.
+    /// Canonical JSON of the whole record as the server keeps it: a submission's
+    /// calculations and metadata recomputed, an audit entry's actor the sending account.
     pub body: String,
+    /// The values the server computed itself that differ from what the phone sent.
+    pub corrections: Corrections,
     /// When the phone made this revision.
     pub created_at: DateTime<Utc>,
     /// `(form_id, version)` of a submission.
@@ -123,8 +128,19 @@ pub fn is_sha256_hex(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// What the form check says about a submission.
-pub type SubmissionCheck<'a> = &'a (dyn Fn(&SubmissionBody) -> Result<(), String> + Sync);
+/// What the form check says about a submission: the data the server keeps, with the
+/// values it computed differently from the phone, or why it is refused.
+pub type SubmissionCheck<'a> = &'a (dyn Fn(&SubmissionBody) -> Result<Recomputed, String> + Sync);
+
+/// What the server checks a device's records against and fills in them itself.
+pub struct Intake<'a> {
+    /// The largest photo a record may reference.
+    pub max_photo_bytes: u64,
+    /// The login name of the sending device's account: every audit entry's actor.
+    pub account: &'a str,
+    /// Checks and recomputes a submission against its form version.
+    pub check_submission: SubmissionCheck<'a>,
+}
 
 /// Records below which a batch is prepared on one thread.
 const PARALLEL_MIN_RECORDS: usize = 64;
@@ -174,7 +190,7 @@ fn refused(raw: &RawValue, reason: String) -> RecordResult {
 /// it is larger than [`MAX_RECORD_BYTES`] (before anything is built from it) or
 /// malformed. The parsed record is dropped once prepared, so a batch never holds more
 /// than one record per thread in parsed form.
-fn ingest(raw: &RawValue, max_photo_bytes: u64, check_submission: SubmissionCheck<'_>) -> Ingested {
+fn ingest(raw: &RawValue, intake: &Intake<'_>) -> Ingested {
     let len = raw.get().len();
     if len > MAX_RECORD_BYTES {
         return Ingested::Refused(refused(
@@ -185,11 +201,7 @@ fn ingest(raw: &RawValue, max_photo_bytes: u64, check_submission: SubmissionChec
         ));
     }
     match serde_json::from_str::<Record>(raw.get()) {
-        Ok(record) => Ingested::Prepared(Box::new(prepare(
-            &record,
-            max_photo_bytes,
-            check_submission,
-        ))),
+        Ok(record) => Ingested::Prepared(Box::new(prepare(&record, intake))),
         Err(e) => Ingested::Refused(refused(raw, format!("the record is malformed: {e}"))),
     }
 }
@@ -197,29 +209,18 @@ fn ingest(raw: &RawValue, max_photo_bytes: u64, check_submission: SubmissionChec
 /// Prepares a push's records from their JSON texts, spread over the machine's cores
 /// (validating answers with the form engine is the costly part of a push, and records
 /// are independent until the store). Results keep the batch's order.
-pub fn prepare_batch(
-    records: &[&RawValue],
-    max_photo_bytes: u64,
-    check_submission: SubmissionCheck<'_>,
-) -> Result<Vec<Ingested>, String> {
+pub fn prepare_batch(records: &[&RawValue], intake: &Intake<'_>) -> Result<Vec<Ingested>, String> {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let workers = cores.min(records.len() / PARALLEL_MIN_RECORDS).max(1);
     if workers == 1 {
-        return Ok(records
-            .iter()
-            .map(|r| ingest(r, max_photo_bytes, check_submission))
-            .collect());
+        return Ok(records.iter().map(|r| ingest(r, intake)).collect());
     }
     let chunk = records.len().div_ceil(workers);
     std::thread::scope(|scope| {
         let parts: Vec<_> = records
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|r| ingest(r, max_photo_bytes, check_submission))
-                        .collect::<Vec<_>>()
-                })
+                scope.spawn(move || part.iter().map(|r| ingest(r, intake)).collect::<Vec<_>>())
             })
             .collect();
         let mut prepared = Vec::with_capacity(records.len());
@@ -308,16 +309,12 @@ impl<'de> serde::de::Visitor<'de> for Bounded<'_> {
     }
 }
 
-/// Prepares one uploaded record: canonical content and hash, indexed facts, and the
-/// checks that need no database (`check_submission` validates answers against the form).
-pub fn prepare(
-    record: &Record,
-    max_photo_bytes: u64,
-    check_submission: SubmissionCheck<'_>,
-) -> PreparedRecord {
-    let json = serde_json::to_value(record).unwrap_or(serde_json::Value::Null);
-    let body = canonical_json(&json);
-    let content_hash = sha256_hex(body.as_bytes());
+/// Prepares one uploaded record: the canonical content and hash of what the phone sent,
+/// what the server keeps of it (see [`kept`]), indexed facts, and the checks that need
+/// no database.
+pub fn prepare(record: &Record, intake: &Intake<'_>) -> PreparedRecord {
+    let sent = serde_json::to_value(record).unwrap_or(serde_json::Value::Null);
+    let content_hash = sha256_hex(canonical_json(&sent).as_bytes());
     let (kind, form, household, event_at, photos, attendees) = match &record.body {
         RecordBody::Submission(s) => (
             RecordKind::Submission,
@@ -362,14 +359,27 @@ pub fn prepare(
             Vec::new(),
         ),
     };
-    let rejection = over_limit(record, &json)
-        .or_else(|| first_problem(record, &photos, max_photo_bytes, check_submission));
+    let (stored, corrections, rejection) =
+        match first_problem(record, &photos, intake.max_photo_bytes) {
+            Some(problem) => (sent, Corrections::default(), Some(problem)),
+            None => match kept(record, sent, intake) {
+                Ok((stored, corrections)) => {
+                    let over = over_limit(record, &stored);
+                    (stored, corrections, over)
+                }
+                Err((sent, problem)) => {
+                    let first = over_limit(record, &sent).unwrap_or(problem);
+                    (sent, Corrections::default(), Some(first))
+                }
+            },
+        };
     PreparedRecord {
         uuid: record.uuid,
         revision: record.revision,
         kind,
         content_hash,
-        body,
+        body: canonical_json(&stored),
+        corrections,
         created_at: record.created_at,
         form,
         household,
@@ -382,6 +392,37 @@ pub fn prepare(
         attendees,
         rejection,
     }
+}
+
+/// The record as the server keeps it (`sent` is its JSON as the phone sent it): a
+/// submission's data recomputed by the form's engine, an audit entry's actor replaced by
+/// the sending account; with the values that changed. A submission the form refuses
+/// gives back `sent` with the reason.
+fn kept(
+    record: &Record,
+    mut sent: serde_json::Value,
+    intake: &Intake<'_>,
+) -> Result<(serde_json::Value, Corrections), (serde_json::Value, String)> {
+    let mut corrections = Vec::new();
+    match &record.body {
+        RecordBody::Submission(s) => match (intake.check_submission)(s) {
+            Ok(recomputed) => {
+                corrections = recomputed.mismatches;
+                sent["data"] = recomputed.data;
+            }
+            Err(problem) => return Err((sent, problem)),
+        },
+        RecordBody::Audit(a) if a.actor != intake.account => {
+            corrections.push(Mismatch {
+                question: "actor".into(),
+                sent: Some(serde_json::Value::String(a.actor.clone())),
+                computed: Some(serde_json::Value::String(intake.account.to_owned())),
+            });
+            sent["actor"] = serde_json::Value::String(intake.account.to_owned());
+        }
+        _ => {}
+    }
+    Ok((sent, Corrections::from_mismatches(&corrections)))
 }
 
 /// Most bytes of one record's JSON (a household survey with a hundred answers is a few
@@ -490,12 +531,9 @@ fn unknown_ethnicity<'a>(mut keys: impl Iterator<Item = &'a Option<String>>) -> 
     })
 }
 
-fn first_problem(
-    record: &Record,
-    photos: &[PhotoRef],
-    max_photo_bytes: u64,
-    check_submission: SubmissionCheck<'_>,
-) -> Option<String> {
+/// A reason to refuse the record found in its own fields (the form's checks are
+/// [`kept`]'s).
+fn first_problem(record: &Record, photos: &[PhotoRef], max_photo_bytes: u64) -> Option<String> {
     if record.revision == 0 {
         return Some("revision numbers start at 1".into());
     }
@@ -511,7 +549,6 @@ fn first_problem(
         ));
     }
     match &record.body {
-        RecordBody::Submission(s) => check_submission(s).err(),
         RecordBody::Household(h) if unknown_ethnicity(h.members.iter().map(|m| &m.ethnicity)) => {
             Some("a household member has an unknown ethnicity key".into())
         }

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod config;
+pub mod connections;
 pub mod console;
 pub mod data_dir;
 pub mod db;

@@ -197,6 +197,8 @@ pub struct RecordSummary {
     pub branch_id: Uuid,
     /// The phone that sent it.
     pub device_id: Uuid,
+    /// The account of that phone when it sent it (the branch head who sent it).
+    pub account_id: Option<Uuid>,
     /// Form id (submissions).
     pub form_id: Option<String>,
     /// Form version (submissions).
@@ -213,14 +215,79 @@ pub struct RecordSummary {
     pub review_state: ReviewState,
 }
 
+/// The values of a record that the server computed itself (a submission's calculations
+/// and metadata, an audit entry's actor) and found different from what the phone sent:
+/// the server keeps its own, and officers see these with the record, so nothing is
+/// changed silently. Bounded: at most [`Corrections::LISTED`] values, each shown in at
+/// most [`Corrections::SHOWN_CHARS`] characters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Corrections {
+    /// The listed values, in form order.
+    pub values: Vec<Correction>,
+    /// How many more differed than are listed.
+    pub unlisted: usize,
+}
+
+/// One value the server corrected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// Where it is (`members[2]/age_months`, `actor`).
+    pub question: String,
+    /// What the phone sent, as JSON text (empty when it left it out), cut to
+    /// [`Corrections::SHOWN_CHARS`] characters with `…`.
+    pub sent: String,
+    /// What the server keeps, as JSON text (empty when nothing), cut the same way.
+    pub kept: String,
+}
+
+impl Corrections {
+    /// Most values listed.
+    pub const LISTED: usize = 50;
+    /// Most characters of a value shown.
+    pub const SHOWN_CHARS: usize = 200;
+
+    /// The corrections of the core's mismatches, bounded.
+    pub fn from_mismatches(mismatches: &[branchbook_core::engine::Mismatch]) -> Corrections {
+        let shown = |value: &Option<serde_json::Value>| -> String {
+            let text = value.as_ref().map(ToString::to_string).unwrap_or_default();
+            if text.chars().count() > Self::SHOWN_CHARS {
+                let cut: String = text.chars().take(Self::SHOWN_CHARS).collect();
+                format!("{cut}…")
+            } else {
+                text
+            }
+        };
+        Corrections {
+            values: mismatches
+                .iter()
+                .take(Self::LISTED)
+                .map(|m| Correction {
+                    question: m.question.clone(),
+                    sent: shown(&m.sent),
+                    kept: shown(&m.computed),
+                })
+                .collect(),
+            unlisted: mismatches.len().saturating_sub(Self::LISTED),
+        }
+    }
+
+    /// True when the phone's values were all the server's.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.unlisted == 0
+    }
+}
+
 /// A stored record in full.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredRecord {
     /// The summary fields.
     #[serde(flatten)]
     pub summary: RecordSummary,
-    /// The record as received (NFC), `protocol::Record` JSON.
+    /// The record as kept (NFC), `protocol::Record` JSON: as received, but for what the
+    /// server computes itself (see [`Corrections`]).
     pub body: serde_json::Value,
+    /// The values the server kept instead of the phone's.
+    pub corrections: Corrections,
 }
 
 /// Filters of a list of records.

@@ -84,6 +84,7 @@ pub struct Bound {
     pub addr: SocketAddr,
     listener: tokio::net::TcpListener,
     app: axum::Router,
+    limits: crate::connections::Limits,
     sweeps: Option<SweepTask>,
 }
 
@@ -94,16 +95,9 @@ impl Bound {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
         let _sweeping = self.sweeps.map(SweepTask::spawn);
-        let app = self
-            .app
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|source| ServerError::Io {
-                context: "serving".into(),
-                source,
-            })
+        let plain = |stream: tokio::net::TcpStream| async move { Some(stream) };
+        crate::connections::serve(self.listener, self.app, self.limits, plain, shutdown).await;
+        Ok(())
     }
 }
 
@@ -186,6 +180,7 @@ pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> 
         forms: Arc::new(FormCatalog::default()),
     };
     let stale_after = state.config.stale_upload_after();
+    let limits = state.config.connection_limits();
     let swept = crate::uploads::sweep(&state.store, &state.photos, stale_after).await?;
     if swept != Sweep::default() {
         tracing::info!(
@@ -204,6 +199,7 @@ pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> 
         addr,
         listener,
         app: router(state),
+        limits,
         sweeps,
     })
 }

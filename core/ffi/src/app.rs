@@ -71,7 +71,9 @@ impl Branchbook {
     /// Opens (creating it on first use) the data in `data_dir`, a private folder of the
     /// app. With `key` (32 bytes kept in the Android Keystore / iOS Keychain) everything
     /// is encrypted at rest; the same key must be given every time. `device_id` is the
-    /// phone's stable id, recorded in the `deviceid` field of forms that ask for it.
+    /// phone's stable id, recorded in the `deviceid` field of forms that ask for it until
+    /// the phone is enrolled (then the id the server gave it, which the server fills in
+    /// itself when it receives the form).
     #[uniffi::constructor]
     pub fn open(
         data_dir: String,
@@ -175,16 +177,21 @@ impl Branchbook {
 }
 
 impl Branchbook {
-    /// How a new survey session starts: now, in Vietnam's zone, with this phone's id and
-    /// account name for the metadata fields.
+    /// How a new survey session starts: now, in Vietnam's zone, with this phone's id
+    /// (the server's id for it once enrolled: the value the server recomputes) and account
+    /// name for the metadata fields.
     pub(crate) fn session_options(
         &self,
         language: Option<String>,
     ) -> Result<SessionOptions, BranchbookError> {
+        let device_id = match self.store.sync_account()? {
+            Some(account) => account.device_id.to_string(),
+            None => self.device_id.clone(),
+        };
         Ok(SessionOptions {
             language,
             now: Utc::now(),
-            device_id: self.device_id.clone(),
+            device_id,
             username: self.store.account()?.unwrap_or_default(),
             utc_offset_minutes: VIETNAM_UTC_OFFSET_MINUTES,
         })

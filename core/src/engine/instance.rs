@@ -283,6 +283,47 @@ impl Instance {
         self.run(world);
     }
 
+    /// Sets the metadata fields of every live scope from `world.meta`, as filling would
+    /// have (every kind but `end`, which [`Instance::fill_end`] sets), without evaluating:
+    /// the server fills them from what it knows instead of reading the phone's values.
+    pub fn fill_meta(&mut self, world: &World<'_>) {
+        let form = world.form;
+        for scope in self.scopes.iter_mut().filter(|s| s.alive) {
+            for &node in form.layout(scope.repeat) {
+                if let Some(meta) = form
+                    .node(node)
+                    .field()
+                    .and_then(|f| filled_at_start(&f.kind))
+                {
+                    scope.slots[form.node(node).slot as usize].value =
+                        world.meta.get(meta).to_string();
+                }
+            }
+        }
+    }
+
+    /// Fills the form's `end` metadata fields with `at` (what finalizing does) and
+    /// re-evaluates what reads them.
+    pub fn fill_end(&mut self, world: &World<'_>, at: DateTime<Utc>) {
+        let end = dates::format_iso_datetime(at);
+        let ends: Vec<NodeId> = world
+            .form
+            .root_layout
+            .iter()
+            .copied()
+            .filter(|&n| {
+                world
+                    .form
+                    .node(n)
+                    .field()
+                    .is_some_and(|f| f.kind == FieldKind::Meta(MetaKind::End))
+            })
+            .collect();
+        for n in ends {
+            self.set_value(world, n, ROOT, end.clone());
+        }
+    }
+
     /// Fills a new scope's defaults (when `fresh`) and queues its items.
     fn init_scope(&mut self, world: &World<'_>, scope: ScopeId, fresh: bool) {
         let form = world.form;

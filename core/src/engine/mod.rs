@@ -31,7 +31,7 @@ pub use session::{
     FormSession, SavedPosition, SavedScope, SessionOptions, SessionState,
     VIETNAM_UTC_OFFSET_MINUTES,
 };
-pub use submission::Submission;
+pub use submission::{Mismatch, Recomputed, ServerFacts, Submission};
 
 #[cfg(test)]
 mod tests;

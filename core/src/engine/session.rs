@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::expr::{self, dates};
 use crate::ffi_time::UtcDateTime;
-use crate::form::{FieldKind, MetaKind};
+use crate::form::FieldKind;
 
 use super::answer::{Answer, Misfit, Untyped, to_stored};
 use super::compile::{CompiledForm, NodeId};
@@ -837,22 +837,7 @@ impl FormSession {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let end = dates::format_iso_datetime(now);
-        let ends: Vec<NodeId> = self
-            .form
-            .root_layout
-            .iter()
-            .copied()
-            .filter(|&n| {
-                self.form
-                    .node(n)
-                    .field()
-                    .is_some_and(|f| f.kind == FieldKind::Meta(MetaKind::End))
-            })
-            .collect();
-        for n in ends {
-            self.inst.set_value(&world!(self), n, ROOT, end.clone());
-        }
+        self.inst.fill_end(&world!(self), now);
         let (data, photos) = submission_data(&self.form, &self.inst);
         Ok(Submission {
             instance_id: self.instance_id,

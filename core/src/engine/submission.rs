@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
+use crate::expr::{Func, dates};
 use crate::form::FieldKind;
 
 use super::answer::{from_json, to_json};
 use super::compile::{CKind, CompiledForm, NodeId};
 use super::error::FinalizeProblem;
-use super::instance::{Instance, MetaValues, ROOT, ScopeId, World};
+use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
 use super::lang::Lang;
 use super::nav::Pages;
 use super::session::{VIETNAM_UTC_OFFSET_MINUTES, zone};
@@ -96,21 +97,116 @@ fn scope_data(
 /// What reading submission JSON found.
 #[derive(Default)]
 struct Loaded {
+    /// True when the server fills the metadata itself: the phone's metadata values are
+    /// not read, and calculations it cannot reproduce are kept in `kept`.
+    server: bool,
     /// Fields given a value.
     answered: Vec<(NodeId, ScopeId)>,
     /// Counted repeats and how many instances the data had.
     counted: Vec<(NodeId, ScopeId, usize)>,
+    /// The phone's values of calculations that depend on the moment or on chance
+    /// (see [`MOMENTARY`]), typed like an answer.
+    kept: Vec<(NodeId, ScopeId, String)>,
     /// Problems found while reading, by path.
     problems: Vec<(String, String, String)>,
 }
+
+/// What the server knows of a submission, which its metadata fields are filled from
+/// instead of what the phone wrote into them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerFacts {
+    /// The id of the device that sent it (`deviceid`).
+    pub device_id: String,
+    /// The login name of that device's account (`username`).
+    pub username: String,
+    /// When filling started, as the submission says (`start`, `today`).
+    pub started_at: DateTime<Utc>,
+    /// When it was finalized, as the submission says (`end`).
+    pub finalized_at: DateTime<Utc>,
+}
+
+/// A calculated or metadata value the server computed differently from the phone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// Where it is (`members[2]/age_months`).
+    pub question: String,
+    /// What the phone sent (`None`: it left the value out).
+    pub sent: Option<Json>,
+    /// What the server computed and keeps (`None`: empty, or the question does not apply).
+    pub computed: Option<Json>,
+}
+
+/// A submission's data as the server keeps it: the answers as sent, every calculation
+/// and metadata field computed by the server, and where the phone's values differed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recomputed {
+    /// The data to store in place of the phone's.
+    pub data: Json,
+    /// The values that differed, in form order.
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// The functions whose value depends on the moment or on chance (`randomize` too: only
+/// its seeded form is reproducible): a calculation calling one cannot be reproduced
+/// later, so the server keeps the phone's value for it (and recomputes everything that
+/// reads it).
+const MOMENTARY: [Func; 6] = [
+    Func::Now,
+    Func::Today,
+    Func::Random,
+    Func::Randomize,
+    Func::Uuid,
+    Func::Once,
+];
 
 impl CompiledForm {
     /// Re-validates a submission's `data` (as uploaded): the shape and types, choices,
     /// relevance, constraints, required answers and repeat counts. The server uses this
     /// so that it accepts exactly what a phone would have let through.
     pub fn validate_data(&self, data: &Json) -> Result<(), Vec<FinalizeProblem>> {
+        self.checked(data, None).map(|_| ())
+    }
+
+    /// [`CompiledForm::validate_data`], and then the data the server keeps: every
+    /// calculation evaluated again from the answers, the metadata fields filled from
+    /// `facts` (the phone's `username`, `deviceid`, `start`, `today` and `end` are not
+    /// read), and each value that differs from what the phone sent listed as a
+    /// [`Mismatch`]. A calculation calling `now()`, `today()`, `random()`, `randomize()`,
+    /// `uuid()` or `once()` keeps the phone's value, checked like an answer of its type.
+    pub fn recompute_data(
+        &self,
+        data: &Json,
+        facts: &ServerFacts,
+    ) -> Result<Recomputed, Vec<FinalizeProblem>> {
+        let inst = self.checked(data, Some(facts))?;
+        let (computed, _) = submission_data(self, &inst);
+        let mut mismatches = Vec::new();
+        compare_scope(
+            self,
+            &self.roots,
+            data.as_object(),
+            computed.as_object(),
+            "",
+            &mut mismatches,
+        );
+        Ok(Recomputed {
+            data: computed,
+            mismatches,
+        })
+    }
+
+    /// Reads `data` into an instance and checks it; with `facts`, the server's
+    /// metadata and its clock for `end` are used (see [`CompiledForm::recompute_data`]).
+    fn checked(
+        &self,
+        data: &Json,
+        facts: Option<&ServerFacts>,
+    ) -> Result<Instance, Vec<FinalizeProblem>> {
         let mut inst = Instance::empty(self);
-        let mut loaded = Loaded::default();
+        let mut loaded = Loaded {
+            server: facts.is_some(),
+            ..Loaded::default()
+        };
         match data {
             Json::Object(o) => load(self, &mut inst, o, &self.roots, ROOT, "", &mut loaded),
             _ => loaded.problems.push((
@@ -120,62 +216,164 @@ impl CompiledForm {
             )),
         }
         let lang = Lang::fallback(self.form());
-        let meta = MetaValues::default();
+        let offset = zone(VIETNAM_UTC_OFFSET_MINUTES);
+        let meta = facts.map_or_else(MetaValues::default, |f| MetaValues {
+            start: dates::format_iso_datetime(f.started_at),
+            today: local_today(f.started_at, offset),
+            device_id: f.device_id.clone(),
+            username: f.username.clone(),
+        });
         let world = World {
             form: self,
             now: Utc::now(),
-            offset: zone(VIETNAM_UTC_OFFSET_MINUTES),
+            offset,
             lang: &lang,
             meta: &meta,
         };
+        if facts.is_some() {
+            inst.fill_meta(&world);
+        }
         inst.recompute_all(&world);
-        let view = View {
-            world: &world,
-            inst: &inst,
-        };
-        let pages = Pages {
-            form: self,
-            inst: &inst,
-        };
-        let mut problems: Vec<FinalizeProblem> = loaded
-            .problems
-            .into_iter()
-            .map(|(question, label, message)| FinalizeProblem {
-                question,
-                label,
-                message,
-            })
-            .collect();
-        for (n, s) in loaded.answered {
-            if inst.scope(s).alive && !inst.slot(self, n, s).relevant {
-                let message = "answered although the question does not apply".to_string();
-                problems.push(FinalizeProblem {
-                    question: pages.path(n, s),
-                    label: view.label(n, s),
-                    message,
-                });
+        for (n, s, value) in std::mem::take(&mut loaded.kept) {
+            if inst.scope(s).alive {
+                inst.set_value(&world, n, s, value);
             }
         }
-        for (r, s, had) in loaded.counted {
-            let now = inst.instances(self, r, s).len();
-            if inst.scope(s).alive && inst.slot(self, r, s).relevant && now != had {
-                let message = format!("has {had} instance(s), but repeat_count says {now}");
-                problems.push(FinalizeProblem {
-                    question: pages.path(r, s),
-                    label: view.label(r, s),
-                    message,
-                });
-            }
+        if let Some(f) = facts {
+            inst.fill_end(&world, f.finalized_at);
         }
-        for p in view.all_problems() {
-            if !problems.iter().any(|q| q.question == p.question) {
-                problems.push(p);
-            }
-        }
+        let problems = problems(self, &world, &inst, loaded);
         if problems.is_empty() {
-            Ok(())
+            Ok(inst)
         } else {
             Err(problems)
+        }
+    }
+}
+
+/// Every problem of a loaded instance: what reading found, answers to questions that do
+/// not apply, repeat counts that disagree, and the form's own checks.
+fn problems(
+    form: &CompiledForm,
+    world: &World<'_>,
+    inst: &Instance,
+    loaded: Loaded,
+) -> Vec<FinalizeProblem> {
+    let view = View { world, inst };
+    let pages = Pages { form, inst };
+    let mut problems: Vec<FinalizeProblem> = loaded
+        .problems
+        .into_iter()
+        .map(|(question, label, message)| FinalizeProblem {
+            question,
+            label,
+            message,
+        })
+        .collect();
+    for (n, s) in loaded.answered {
+        if inst.scope(s).alive && !inst.slot(form, n, s).relevant {
+            let message = "answered although the question does not apply".to_string();
+            problems.push(FinalizeProblem {
+                question: pages.path(n, s),
+                label: view.label(n, s),
+                message,
+            });
+        }
+    }
+    for (r, s, had) in loaded.counted {
+        let now = inst.instances(form, r, s).len();
+        if inst.scope(s).alive && inst.slot(form, r, s).relevant && now != had {
+            let message = format!("has {had} instance(s), but repeat_count says {now}");
+            problems.push(FinalizeProblem {
+                question: pages.path(r, s),
+                label: view.label(r, s),
+                message,
+            });
+        }
+    }
+    for p in view.all_problems() {
+        if !problems.iter().any(|q| q.question == p.question) {
+            problems.push(p);
+        }
+    }
+    problems
+}
+
+/// True for a field whose value the server computes: a calculation or metadata.
+fn server_computed(kind: &CKind) -> bool {
+    matches!(kind, CKind::Field(f) if f.calculation.is_some() || matches!(f.kind, FieldKind::Meta(_)))
+}
+
+/// A value as compared: text in NFC, so that a phone's different normalisation of the
+/// same text is no mismatch.
+fn normalized(value: Option<&Json>) -> Option<Json> {
+    value.map(|v| match v {
+        Json::String(s) => Json::String(crate::text::nfc(s)),
+        other => other.clone(),
+    })
+}
+
+/// The value named `name` in an object, if both are there.
+fn member<'a>(object: Option<&'a Map<String, Json>>, name: &str) -> Option<&'a Json> {
+    object.and_then(|o| o.get(name))
+}
+
+/// The `i`-th instance of a repeat's array, if it is there and an object.
+fn instance(items: Option<&Vec<Json>>, i: usize) -> Option<&Map<String, Json>> {
+    items.and_then(|v| v.get(i)).and_then(Json::as_object)
+}
+
+/// Lists, in form order, the server-computed values of one scope that differ between
+/// what the phone `sent` and what the server `computed` (`None`: the scope is missing).
+fn compare_scope(
+    form: &CompiledForm,
+    nodes: &[NodeId],
+    sent: Option<&Map<String, Json>>,
+    computed: Option<&Map<String, Json>>,
+    prefix: &str,
+    out: &mut Vec<Mismatch>,
+) {
+    for &n in nodes {
+        let node = form.node(n);
+        let path = format!("{prefix}{}", node.name);
+        let get = |m| member(m, &node.name);
+        match &node.kind {
+            kind if server_computed(kind) => {
+                let (sent, computed) = (normalized(get(sent)), normalized(get(computed)));
+                if sent != computed {
+                    out.push(Mismatch {
+                        question: path,
+                        sent,
+                        computed,
+                    });
+                }
+            }
+            CKind::Group { .. } => compare_scope(
+                form,
+                &node.children,
+                get(sent).and_then(Json::as_object),
+                get(computed).and_then(Json::as_object),
+                prefix,
+                out,
+            ),
+            CKind::Repeat(_) => {
+                let (sent, computed) = (
+                    get(sent).and_then(Json::as_array),
+                    get(computed).and_then(Json::as_array),
+                );
+                let count = |items: Option<&Vec<Json>>| items.map_or(0, Vec::len);
+                for i in 0..count(sent).max(count(computed)) {
+                    compare_scope(
+                        form,
+                        &node.children,
+                        instance(sent, i),
+                        instance(computed, i),
+                        &format!("{path}[{}]/", i + 1),
+                        out,
+                    );
+                }
+            }
+            CKind::Field(_) => {}
         }
     }
 }
@@ -199,7 +397,21 @@ fn load(
         };
         let node = form.node(n);
         match (&node.kind, value) {
-            (CKind::Field(f), _) if f.calculation.is_some() || f.kind == FieldKind::Note => {}
+            (CKind::Field(f), _)
+                if out.server
+                    && f.calculation
+                        .as_ref()
+                        .is_some_and(|c| MOMENTARY.iter().any(|&m| c.calls(m))) =>
+            {
+                match from_json(&f.kind, value) {
+                    Ok(stored) => out.kept.push((n, s, stored)),
+                    Err(message) => out.problems.push((path, key.clone(), message)),
+                }
+            }
+            (CKind::Field(f), _)
+                if f.calculation.is_some()
+                    || f.kind == FieldKind::Note
+                    || (out.server && matches!(f.kind, FieldKind::Meta(_))) => {}
             (CKind::Field(f), _) => match from_json(&f.kind, value) {
                 Ok(stored) if stored.is_empty() => {}
                 Ok(stored) => {

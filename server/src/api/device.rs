@@ -8,9 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
+use branchbook_core::engine::{Recomputed, ServerFacts};
 use branchbook_core::protocol::{
     BranchInfo, EnrollRequest, EnrollResponse, FormRef, Manifest, PushResponse, RecordResult,
-    RecordStatus,
+    RecordStatus, SubmissionBody,
 };
 use chrono::Utc;
 use serde::Deserialize;
@@ -18,7 +19,9 @@ use serde::Deserialize;
 use super::{AppState, Client, DeviceCtx, JsonIn, json_error, ok_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::form_catalog::{PublishedForm, check_submission};
-use crate::ingest::{Ingested, PreparedRecord, PushBody, form_key, prepare_batch, split_push};
+use crate::ingest::{
+    Ingested, Intake, PreparedRecord, PushBody, form_key, prepare_batch, split_push,
+};
 use crate::model::Area;
 use crate::secret::{new_token, normalize_code, secret_hash};
 use crate::store::devices::EnrollRefusal;
@@ -173,6 +176,7 @@ pub async fn push(
     let max_photo = state.config.max_photo_bytes;
     let branch = device.branch;
     let device_id = device.auth.device_id;
+    let account = device.auth.username;
     let results = with_store(&state, move |s| {
         let raws = match split_push(&bytes, max as usize) {
             Ok(PushBody::Records(raws)) => raws,
@@ -190,16 +194,29 @@ pub async fn push(
                 slot.insert(form);
             }
         }
-        let check = |sub: &branchbook_core::protocol::SubmissionBody| -> Result<(), String> {
+        let check = |sub: &SubmissionBody| -> Result<Recomputed, String> {
             match published.get(&(sub.form_id.clone(), sub.form_version.clone())) {
-                Some(Some(form)) => check_submission(form, sub),
+                Some(Some(form)) => {
+                    let facts = ServerFacts {
+                        device_id: device_id.to_string(),
+                        username: account.clone(),
+                        started_at: sub.started_at,
+                        finalized_at: sub.finalized_at,
+                    };
+                    check_submission(form, sub, &facts)
+                }
                 _ => Err(format!(
                     "unknown form version {}/{}: it is not published on this server",
                     sub.form_id, sub.form_version
                 )),
             }
         };
-        let ingested = prepare_batch(&raws, max_photo, &check).map_err(ServerStoreError::Task)?;
+        let intake = Intake {
+            max_photo_bytes: max_photo,
+            account: &account,
+            check_submission: &check,
+        };
+        let ingested = prepare_batch(&raws, &intake).map_err(ServerStoreError::Task)?;
         // The refused keep their place; the prepared go to the store together.
         let mut prepared: Vec<PreparedRecord> = Vec::with_capacity(ingested.len());
         let slots: Vec<Option<RecordResult>> = ingested

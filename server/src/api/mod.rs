@@ -164,9 +164,16 @@ pub fn router(state: AppState) -> Router {
 /// another type or framed, no address leaks in a Referer, and an answer opened in a
 /// browser (JSON, CSV, a photo) may run nothing.
 async fn safety_headers(request: Request, next: Next) -> Response {
-    use axum::http::{HeaderValue, header};
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+    add_safety_headers(response.headers_mut());
+    response
+}
+
+/// Adds the headers every answer carries (see [`safety_headers`]) where the answer has
+/// not set its own; also used for the answers the connection layer gives before or
+/// instead of the router (a refused connection, a body that came too late).
+pub fn add_safety_headers(headers: &mut axum::http::HeaderMap) {
+    use axum::http::{HeaderValue, header};
     for (name, value) in [
         (header::CACHE_CONTROL, "no-store"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -181,7 +188,6 @@ async fn safety_headers(request: Request, next: Next) -> Response {
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     }
-    response
 }
 
 /// Logs each request: method, route pattern (never the concrete path's ids or the

@@ -424,7 +424,7 @@ fn gathering_view(
                 names.commune_of(s.branch_id).to_owned(),
             ),
             (t.gatherings_facilitator, g.facilitator.clone()),
-            (t.submissions_sender, names.sender(s.device_id).to_owned()),
+            (t.submissions_sender, names.sender(s).to_owned()),
             (
                 t.submissions_state,
                 t.review_state(s.review_state).to_owned(),
@@ -464,7 +464,7 @@ fn household_view(
                 t.submissions_commune,
                 names.commune_of(s.branch_id).to_owned(),
             ),
-            (t.submissions_sender, names.sender(s.device_id).to_owned()),
+            (t.submissions_sender, names.sender(s).to_owned()),
             (t.submissions_received, lang.time(s.received_at)),
             (t.households_notes, h.notes.clone()),
         ],

@@ -21,7 +21,7 @@ use crate::api::review::{ListQuery, REVIEW_COMMENT_MAX_CHARS, photo};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
-use crate::model::{Area, RecordKind, Review, ReviewState};
+use crate::model::{Area, Correction, RecordKind, Review, ReviewState};
 
 /// Submissions per page of the table.
 const PAGE_ROWS: u32 = 50;
@@ -223,12 +223,12 @@ async fn submissions_view(
             uuid: r.uuid,
             form: format!(
                 "{} ({})",
-                r.form_id.unwrap_or_default(),
-                r.form_version.unwrap_or_default()
+                r.form_id.as_deref().unwrap_or_default(),
+                r.form_version.as_deref().unwrap_or_default()
             ),
             branch: names.area(r.branch_id).to_owned(),
             commune: names.commune_of(r.branch_id).to_owned(),
-            sender: names.sender(r.device_id).to_owned(),
+            sender: names.sender(&r).to_owned(),
             device: names.device(r.device_id).to_owned(),
             when: lang.time(r.event_at),
             received: lang.time(r.received_at),
@@ -459,6 +459,8 @@ struct RecordPage {
     lines: Vec<AnswerLine>,
     photos: Vec<String>,
     revisions: Vec<(u32, String)>,
+    corrections: Vec<(u32, Correction)>,
+    unlisted: usize,
     reviews: Vec<ReviewLine>,
     states: Vec<Choice>,
 }
@@ -541,11 +543,7 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
         ),
         (
             t.submissions_sender,
-            format!(
-                "{} — {}",
-                names.sender(s.device_id),
-                names.device(s.device_id)
-            ),
+            format!("{} — {}", names.sender(s), names.device(s.device_id)),
         ),
         (t.submissions_when, lang.time(s.event_at)),
         (t.submissions_received, lang.time(s.received_at)),
@@ -567,6 +565,16 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
         facts,
         lines,
         photos: photos.into_iter().map(|p| p.sha256).collect(),
+        corrections: revisions
+            .iter()
+            .flat_map(|r| {
+                r.corrections
+                    .values
+                    .iter()
+                    .map(|c| (r.summary.revision, c.clone()))
+            })
+            .collect(),
+        unlisted: revisions.iter().map(|r| r.corrections.unlisted).sum(),
         revisions: revisions
             .iter()
             .map(|r| (r.summary.revision, lang.time(r.summary.received_at)))

@@ -418,6 +418,13 @@ catalogue! {
     record_revisions "record.revisions" { vi: "Các lần gửi", en: "Revisions" }
     record_reviews "record.reviews" { vi: "Lịch sử duyệt", en: "Review history" }
     record_no_reviews "record.no_reviews" { vi: "Chưa ai duyệt phiếu này.", en: "Nobody has reviewed this record yet." }
+    record_corrections "record.corrections" { vi: "Máy chủ đã tính lại", en: "Recomputed by the server" }
+    record_corrections_intro "record.corrections_intro" { vi: "Điện thoại gửi các giá trị này khác với giá trị máy chủ tính từ câu trả lời; máy chủ giữ giá trị của mình.", en: "The phone sent these values differently from what the server computes from the answers; the server keeps its own." }
+    record_corrections_revision "record.corrections_revision" { vi: "Lần sửa", en: "Revision" }
+    record_corrections_question "record.corrections_question" { vi: "Câu hỏi", en: "Question" }
+    record_corrections_sent "record.corrections_sent" { vi: "Điện thoại gửi", en: "Phone sent" }
+    record_corrections_kept "record.corrections_kept" { vi: "Máy chủ giữ", en: "Server keeps" }
+    record_corrections_more "record.corrections_more" { vi: "Và thêm giá trị khác:", en: "More values:" }
     review_received "review.received" { vi: "Chưa duyệt", en: "Not reviewed" }
     review_has_issues "review.has_issues" { vi: "Cần sửa", en: "Has issues" }
     review_approved "review.approved" { vi: "Đã duyệt", en: "Approved" }

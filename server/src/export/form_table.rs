@@ -9,7 +9,7 @@ use branchbook_core::form::{Field, FieldKind, Form, MetaKind, Node, Texts};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
-use super::{Cell, META_PREFIX, Names, Sheet, Table, review_cell};
+use super::{Cell, META_PREFIX, Names, Sheet, Table, corrections_cell, review_cell};
 use crate::model::StoredRecord;
 
 /// How a question's answer becomes cells.
@@ -75,6 +75,7 @@ const MAIN_META: &[&str] = &[
     "received_at",
     "review_state",
     "complete",
+    "corrected",
 ];
 
 /// The server's columns in front of a repeat instance's answers.
@@ -319,7 +320,7 @@ impl Table for FormTable {
                     Cell::Int(i64::from(s.revision)),
                     Cell::text(self.names.area(s.branch_id)),
                     Cell::text(self.names.commune_of(s.branch_id)),
-                    Cell::text(self.names.sender(s.device_id)),
+                    Cell::text(self.names.sender(s)),
                     Cell::text(self.names.device(s.device_id)),
                     s.household
                         .map_or(Cell::Empty, |h| Cell::Text(h.to_string())),
@@ -328,6 +329,7 @@ impl Table for FormTable {
                     Cell::Time(s.received_at),
                     review_cell(s.review_state),
                     Cell::flag(s.complete),
+                    corrections_cell(&record.corrections),
                 ];
                 row.extend(self.cells(&part.columns, data));
                 vec![row]
@@ -439,6 +441,7 @@ mod tests {
                 kind: RecordKind::Submission,
                 branch_id: uuid::Uuid::nil(),
                 device_id: uuid::Uuid::nil(),
+                account_id: None,
                 form_id: Some("f".into()),
                 form_version: Some("1".into()),
                 household: None,
@@ -448,6 +451,7 @@ mod tests {
                 review_state: ReviewState::Received,
             },
             body: json!({"data": data}),
+            corrections: crate::model::Corrections::default(),
         }
     }
 

@@ -20,7 +20,9 @@ use branchbook_core::engine::VIETNAM_UTC_OFFSET_MINUTES;
 use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
 use uuid::Uuid;
 
-use crate::model::{RecordFilter, ReviewState, Scope, StoredRecord, stored_name};
+use crate::model::{
+    Corrections, RecordFilter, RecordSummary, ReviewState, Scope, StoredRecord, stored_name,
+};
 use crate::store::{ServerStore, ServerStoreError};
 
 /// Records read from the store per page of an export.
@@ -151,12 +153,13 @@ pub fn for_each_page(
     }
 }
 
-/// The names an export writes beside ids: branches, their communes, and the phones
-/// (with their branch heads) that sent the records.
+/// The names an export writes beside ids: branches, their communes, the branch heads
+/// who sent the records and their phones.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     areas: HashMap<Uuid, (String, Option<Uuid>)>,
-    devices: HashMap<Uuid, (String, String)>,
+    accounts: HashMap<Uuid, String>,
+    devices: HashMap<Uuid, (String, Uuid)>,
 }
 
 impl Names {
@@ -177,7 +180,7 @@ impl Names {
                 areas.insert(area.id, (area.name, area.parent_id));
             }
         }
-        let holders: HashMap<Uuid, String> = store
+        let accounts = store
             .accounts(scope)?
             .into_iter()
             .map(|a| (a.id, a.display_name))
@@ -185,12 +188,13 @@ impl Names {
         let devices = store
             .devices(scope)?
             .into_iter()
-            .map(|d| {
-                let holder = holders.get(&d.account_id).cloned().unwrap_or_default();
-                (d.id, (d.label, holder))
-            })
+            .map(|d| (d.id, (d.label, d.account_id)))
             .collect();
-        Ok(Names { areas, devices })
+        Ok(Names {
+            areas,
+            accounts,
+            devices,
+        })
     }
 
     /// An area's name (empty when unknown).
@@ -206,11 +210,14 @@ impl Names {
             .map_or("", |parent| self.area(parent))
     }
 
-    /// The branch head whose phone sent a record.
-    pub fn sender(&self, device: Uuid) -> &str {
-        self.devices
-            .get(&device)
-            .map_or("", |(_, holder)| holder.as_str())
+    /// The branch head who sent a record: the account the server stored with it (its
+    /// phone's account for a record older than that).
+    pub fn sender(&self, record: &RecordSummary) -> &str {
+        record
+            .account_id
+            .or_else(|| self.devices.get(&record.device_id).map(|(_, a)| *a))
+            .and_then(|account| self.accounts.get(&account))
+            .map_or("", String::as_str)
     }
 
     /// The label of the phone that sent a record.
@@ -219,6 +226,20 @@ impl Names {
             .get(&device)
             .map_or("", |(label, _)| label.as_str())
     }
+}
+
+/// The values the server corrected in a record, for a cell: each question with what the
+/// phone sent and what the server kept (`total: "=1+1" → "2"`), `; `-separated.
+pub fn corrections_cell(corrections: &Corrections) -> Cell {
+    let mut parts: Vec<String> = corrections
+        .values
+        .iter()
+        .map(|c| format!("{}: {} → {}", c.question, c.sent, c.kept))
+        .collect();
+    if corrections.unlisted > 0 {
+        parts.push(format!("+{}", corrections.unlisted));
+    }
+    Cell::text(parts.join("; "))
 }
 
 /// The review state's stored name (`received`, `has_issues`, `approved`, `rejected`).

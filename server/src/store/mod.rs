@@ -94,7 +94,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "003_account_disabled.sql"),
     migration!(4, "004_indicators.sql"),
     migration!(5, "005_review_notices.sql"),
-    migration!(6, "006_form_scope.sql"),
+    migration!(6, "006_record_sender.sql"),
+    migration!(7, "007_form_scope.sql"),
 ];
 
 /// The server's database.

@@ -11,7 +11,7 @@ use crate::model::{
     Indicators, RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord,
 };
 
-const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id";
+const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id, account_id";
 
 fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
     let kind = row.text(3)?;
@@ -30,13 +30,19 @@ fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
         complete: row.flag(10)?,
         review_state: super::named(&state)?,
         device_id: row.uuid(12)?,
+        account_id: row.opt_uuid(13)?,
     })
 }
 
 fn stored_from_row(row: &Row) -> Result<StoredRecord, ServerStoreError> {
     Ok(StoredRecord {
         summary: summary_from_row(row)?,
-        body: serde_json::from_str(&row.text(13)?)?,
+        body: serde_json::from_str(&row.text(14)?)?,
+        corrections: row
+            .opt_text(15)?
+            .map(|text| serde_json::from_str(&text))
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 
@@ -115,7 +121,7 @@ impl ServerStore {
         let (clause, params) = filter_sql(filter);
         self.db.read(|conn| {
             conn.query(
-                &format!("SELECT {SUMMARY_COLUMNS}, body FROM records {clause}"),
+                &format!("SELECT {SUMMARY_COLUMNS}, body, corrections FROM records {clause}"),
                 &params,
             )?
             .iter()
@@ -158,7 +164,7 @@ impl ServerStore {
         self.db.read(|conn| {
             conn.query(
                 &format!(
-                    "SELECT {SUMMARY_COLUMNS}, body FROM records WHERE uuid = $1 AND area_path LIKE $2 ORDER BY revision"
+                    "SELECT {SUMMARY_COLUMNS}, body, corrections FROM records WHERE uuid = $1 AND area_path LIKE $2 ORDER BY revision"
                 ),
                 &[uuid.into(), scope.like_pattern().into()],
             )?

@@ -273,10 +273,17 @@ impl ServerStore {
             None
         };
         let (form_id, form_version) = record.form.clone().unzip();
+        let corrections = if record.corrections.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&record.corrections)?)
+        };
         let inserted = conn.query_opt(
             "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at,
-                received_at, form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state, change_seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18)
+                received_at, form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state, change_seq,
+                account_id, corrections)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18,
+                (SELECT account_id FROM devices WHERE id = $6), $19)
              ON CONFLICT (uuid, revision) DO NOTHING RETURNING seq",
             &[
                 record.uuid.into(),
@@ -297,6 +304,7 @@ impl ServerStore {
                 missing.is_empty().into(),
                 stored_name(&ReviewState::Received).into(),
                 change_seq.into(),
+                corrections.into(),
             ],
         )?;
         let Some(row) = inserted else {

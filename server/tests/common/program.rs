@@ -15,6 +15,8 @@ pub struct Program {
     pub data: PathBuf,
     pub database_url: Option<String>,
     pub env: Vec<(String, String)>,
+    /// The open-file limit it runs with (`prlimit --nofile`), when not the inherited one.
+    pub open_files: Option<u64>,
 }
 
 impl Program {
@@ -24,6 +26,7 @@ impl Program {
             data,
             database_url,
             env: Vec::new(),
+            open_files: None,
         }
     }
 
@@ -45,7 +48,15 @@ impl Program {
 
     /// The command that starts it on `listen`, debug logging on.
     pub fn command(&self, listen: &str) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_branchbook-server"));
+        let program = env!("CARGO_BIN_EXE_branchbook-server");
+        let mut command = match self.open_files {
+            Some(n) => {
+                let mut limited = Command::new("prlimit");
+                limited.args([format!("--nofile={n}:{n}").as_str(), "--", program]);
+                limited
+            }
+            None => Command::new(program),
+        };
         command.args([
             "--data-dir",
             self.data.to_str().unwrap(),

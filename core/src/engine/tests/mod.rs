@@ -5,6 +5,7 @@ mod compile;
 mod navigation;
 mod properties;
 mod questions;
+mod recompute;
 mod repeats;
 mod restore;
 mod submit;

@@ -126,6 +126,14 @@ proptest! {
         }
         if let Ok(sub) = s.finalize(now()) {
             prop_assert_eq!(s.form().validate_data(&sub.data), Ok(()));
+            let facts = crate::engine::ServerFacts {
+                device_id: String::new(),
+                username: String::new(),
+                started_at: sub.started_at,
+                finalized_at: sub.finalized_at,
+            };
+            let server = s.form().recompute_data(&sub.data, &facts).map_err(|p| format!("{p:?}"));
+            prop_assert_eq!(server.map(|r| (r.data, r.mismatches)), Ok((sub.data.clone(), vec![])));
         }
     }
 }

@@ -1,0 +1,200 @@
+//! The server's recomputation of a submission: calculations and metadata come from the
+//! engine and what the server knows, never from the phone, and each difference is listed.
+
+use serde_json::{Value, json};
+
+use crate::engine::{Mismatch, Recomputed, ServerFacts, SessionOptions};
+use crate::form::MetaKind;
+
+use super::*;
+
+fn survey() -> Form {
+    let members = repeat(
+        "members",
+        vec![
+            text("name").n(),
+            int("age").n(),
+            calc("months", "${age} * 12").n(),
+        ],
+    );
+    form(vec![
+        q("start", FieldKind::Meta(MetaKind::Start)).n(),
+        q("today", FieldKind::Meta(MetaKind::Today)).n(),
+        q("device", FieldKind::Meta(MetaKind::DeviceId)).n(),
+        q("user", FieldKind::Meta(MetaKind::Username)).n(),
+        q("end", FieldKind::Meta(MetaKind::End)).n(),
+        text("village").n(),
+        Node::Repeat(members),
+        calc("total", "sum(${age})").n(),
+        Node::Group(group(
+            "home",
+            vec![calc("label", "concat('Bản ', ${village})").n()],
+        )),
+        calc("code", "once(uuid())").n(),
+        calc("tag", "concat(${code}, '-', ${total})").n(),
+    ])
+}
+
+fn facts(started: DateTime<Utc>, finalized: DateTime<Utc>) -> ServerFacts {
+    ServerFacts {
+        device_id: "0190a5b2-0000-7000-8000-000000000001".into(),
+        username: "mai".into(),
+        started_at: started,
+        finalized_at: finalized,
+    }
+}
+
+/// A submission filled on a phone whose device and account are the ones of [`facts`].
+fn filled() -> (Arc<CompiledForm>, crate::engine::Submission) {
+    let options = SessionOptions {
+        device_id: facts(now(), now()).device_id,
+        username: "mai".into(),
+        ..SessionOptions::new(now())
+    };
+    let form = compile(survey());
+    let mut s = FormSession::open(Arc::clone(&form), &options).unwrap();
+    set_text(&mut s, "village", "Sà Phìn");
+    for (i, age) in [(1, 34), (2, 9)] {
+        s.add_repeat("members").unwrap();
+        set_int(&mut s, &format!("members[{i}]/age"), age);
+    }
+    let sub = s.finalize(now() + chrono::Duration::minutes(7)).unwrap();
+    (form, sub)
+}
+
+fn recompute(form: &CompiledForm, data: &Value) -> Recomputed {
+    let f = facts(now(), now() + chrono::Duration::minutes(7));
+    form.recompute_data(data, &f)
+        .unwrap_or_else(|p| panic!("{p:#?}"))
+}
+
+#[test]
+fn an_honest_submission_recomputes_to_itself() {
+    let (form, sub) = filled();
+    let out = recompute(&form, &sub.data);
+    assert_eq!(out.mismatches, [], "{:#}", sub.data);
+    assert_eq!(out.data, sub.data);
+    assert_eq!(out.data["members"][0]["months"], "408");
+    assert_eq!(out.data["total"], "43");
+    assert_eq!(out.data["end"], "2026-01-01T20:07:00.000Z");
+    assert_eq!(out.data["today"], "2026-01-02", "the day in Vietnam");
+    let code = out.data["code"].as_str().unwrap();
+    assert_eq!(code.len(), 36, "once(uuid()) keeps the phone's value");
+    assert_eq!(out.data["tag"], format!("{code}-43"));
+}
+
+#[test]
+fn sent_calculations_and_metadata_are_replaced_and_listed() {
+    let (form, sub) = filled();
+    let mut data = sub.data.clone();
+    data["total"] = json!("=1+1");
+    data["home"]["label"] = json!({"nested": {"object": [1, 2]}});
+    data["members"][1]["months"] = json!("x".repeat(100 * 1024));
+    data["user"] = json!("lan");
+    data["device"] = json!("someone-else");
+    data["start"] = json!("2020-01-01T00:00:00.000Z");
+    let out = recompute(&form, &data);
+    assert_eq!(out.data, sub.data, "the server's values are kept");
+    let listed: Vec<(&str, Option<&Value>, Option<&Value>)> = out
+        .mismatches
+        .iter()
+        .map(|m| (m.question.as_str(), m.sent.as_ref(), m.computed.as_ref()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("start", Some(&data["start"]), Some(&sub.data["start"])),
+            (
+                "device",
+                Some(&json!("someone-else")),
+                Some(&sub.data["device"])
+            ),
+            ("user", Some(&json!("lan")), Some(&json!("mai"))),
+            (
+                "members[2]/months",
+                Some(&data["members"][1]["months"]),
+                Some(&json!("108"))
+            ),
+            ("total", Some(&json!("=1+1")), Some(&json!("43"))),
+            (
+                "label",
+                Some(&data["home"]["label"]),
+                Some(&json!("Bản Sà Phìn"))
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_left_out_value_and_one_for_nothing_are_listed() {
+    let (form, sub) = filled();
+    let mut data = sub.data.clone();
+    data.as_object_mut().unwrap().remove("total");
+    data["members"][0].as_object_mut().unwrap().remove("months");
+    let out = recompute(&form, &data);
+    assert_eq!(out.data, sub.data);
+    assert_eq!(
+        out.mismatches,
+        [
+            Mismatch {
+                question: "members[1]/months".into(),
+                sent: None,
+                computed: Some(json!("408")),
+            },
+            Mismatch {
+                question: "total".into(),
+                sent: None,
+                computed: Some(json!("43")),
+            },
+        ]
+    );
+}
+
+#[test]
+fn a_kept_calculation_is_checked_like_an_answer_and_its_readers_recomputed() {
+    let (form, sub) = filled();
+    let mut data = sub.data.clone();
+    data["code"] = json!("my-own-code");
+    data["tag"] = json!("forged");
+    let out = recompute(&form, &data);
+    assert_eq!(out.data["code"], "my-own-code");
+    assert_eq!(out.data["tag"], "my-own-code-43");
+    assert_eq!(
+        out.mismatches,
+        [Mismatch {
+            question: "tag".into(),
+            sent: Some(json!("forged")),
+            computed: Some(json!("my-own-code-43")),
+        }]
+    );
+    data["code"] = json!({"an": "object"});
+    let problems = form
+        .recompute_data(&data, &facts(now(), now()))
+        .unwrap_err();
+    assert_eq!(problems[0].question, "code");
+    assert!(
+        problems[0].message.contains("expected text"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn answers_are_still_checked_when_recomputing() {
+    let (form, sub) = filled();
+    let mut data = sub.data.clone();
+    data["members"][0]["age"] = json!("thirty");
+    let problems = form
+        .recompute_data(&data, &facts(now(), now()))
+        .unwrap_err();
+    assert_eq!(problems[0].question, "members[1]/age");
+}
+
+#[test]
+fn validation_alone_still_reads_the_phones_metadata() {
+    let (form, sub) = filled();
+    let mut data = sub.data.clone();
+    data["start"] = json!({"not": "a time"});
+    assert!(form.validate_data(&data).is_err());
+    let out = recompute(&form, &data);
+    assert_eq!(out.data, sub.data, "the server does not read it at all");
+}

@@ -1,0 +1,384 @@
+//! Nothing a phone sends that the server can compute is trusted (issue 13, finding 7), on
+//! both stores: a phone that sends a calculation as `=1+1`, as a nested object and as
+//! 100 KB of text, and another branch head's name and phone id in the metadata, gets
+//! the server's values stored, shown to the reviewer and exported; the sender of every
+//! record (phone and account) is the authenticated one; an audit entry's actor is the
+//! sending account; and re-sending the very same record is still a duplicate.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use branchbook_core::protocol::{
+    AuditAction, AuditBody, EnrollResponse, Record, RecordBody, RecordStatus, SubmissionBody,
+};
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use common::TestServer;
+use common::console::Browser;
+use common::fixtures::at;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const FORM_ID: &str = "tinh_lai";
+const VERSION: &str = "1";
+/// The branch head who sends, and one of another branch whose name a phone might claim.
+const HEAD: &str = "lo.thi.mai";
+const OTHER_HEAD: &str = "giang.thi.sua";
+
+fn field(name: &str, kind: Value, calculation: Option<&str>) -> Value {
+    json!({
+        "node": "field", "name": name, "kind": kind, "label": {"": name}, "hint": {},
+        "required": null, "required_message": {}, "relevant": null, "constraint": null, "constraint_message": {},
+        "calculation": calculation, "default": null, "read_only": null, "choice_filter": null, "appearance": null,
+        "parameters": {}, "source": {"sheet": "survey", "row": 2}
+    })
+}
+
+/// A form with calculations at the top, in a group and in a repeat, and the metadata a
+/// phone fills in (start, end, username, deviceid).
+fn form() -> Value {
+    let calculate = json!({"type": "calculate"});
+    json!({
+        "id": FORM_ID, "version": VERSION, "title": "Tính lại", "default_language": null,
+        "languages": [], "instance_name": null,
+        "body": [
+            field("start", json!({"type": "meta", "start": null}), None),
+            field("end", json!({"type": "meta", "end": null}), None),
+            field("user", json!({"type": "meta", "username": null}), None),
+            field("device", json!({"type": "meta", "device_id": null}), None),
+            field("head_name", json!({"type": "text"}), None),
+            field("members_count", json!({"type": "integer"}), None),
+            field("double", calculate.clone(), Some("${members_count} * 2")),
+            {"node": "group", "name": "visit", "label": {"": "visit"}, "relevant": null, "appearance": null,
+             "source": {"sheet": "survey", "row": 2},
+             "children": [field("greeting", calculate.clone(), Some("concat('Chào ', ${head_name})"))]},
+            {"node": "repeat", "name": "members", "label": {"": "members"}, "relevant": null, "repeat_count": null,
+             "appearance": null, "source": {"sheet": "survey", "row": 2},
+             "children": [
+                field("m_name", json!({"type": "text"}), None),
+                field("m_tag", calculate, Some("concat(${m_name}, ' #', position(..))")),
+             ]},
+        ],
+        "choices": {}
+    })
+}
+
+/// What an honest phone sends for the i-th visit, given its enrollment.
+fn honest(i: usize, device: &EnrollResponse) -> Value {
+    json!({
+        "start": "2026-03-01T00:00:00.000Z",
+        "end": "2026-03-01T00:05:00.000Z",
+        "user": HEAD,
+        "device": device.device_id.to_string(),
+        "head_name": format!("Thào Thị Dợ {i}"),
+        "members_count": 2,
+        "double": "4",
+        "visit": {"greeting": format!("Chào Thào Thị Dợ {i}")},
+        "members": [{"m_name": "Lò Văn Páo", "m_tag": "Lò Văn Páo #1"}, {"m_name": "Giàng Thị Sua", "m_tag": "Giàng Thị Sua #2"}],
+    })
+}
+
+fn submission(uuid: Uuid, revision: u32, data: Value) -> Record {
+    Record {
+        uuid,
+        revision,
+        created_at: at(5),
+        body: RecordBody::Submission(SubmissionBody {
+            form_id: FORM_ID.into(),
+            form_version: VERSION.into(),
+            household: None,
+            started_at: at(0),
+            finalized_at: at(5),
+            language: None,
+            data,
+            photos: vec![],
+        }),
+    }
+}
+
+struct World {
+    admin: String,
+    device: EnrollResponse,
+}
+
+/// A branch with the sending branch head and her phone, another branch head, the form.
+async fn world(server: &TestServer) -> World {
+    let admin = server.admin().await;
+    let province = server
+        .create_area(&admin, None, "province", "Lào Cai")
+        .await;
+    let commune = server
+        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
+        .await;
+    let branch = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
+        .await;
+    let other = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Lao Chải")
+        .await;
+    let (head, _) = server
+        .create_account(&admin, HEAD, "branch_head", Some(branch))
+        .await;
+    server
+        .create_account(&admin, OTHER_HEAD, "branch_head", Some(other))
+        .await;
+    server
+        .publish_form(&admin, serde_json::to_vec(&form()).unwrap())
+        .await;
+    let device = server.enrolled_device(&admin, head).await;
+    World { admin, device }
+}
+
+/// Pushes records and checks that every one got `status`.
+async fn push_expecting(
+    server: &TestServer,
+    token: &str,
+    records: &[Record],
+    status: RecordStatus,
+) {
+    let answer = server.push(token, records).await;
+    assert!(
+        answer.results.iter().all(|r| r.status == status),
+        "{answer:?}"
+    );
+}
+
+async fn detail(server: &TestServer, admin: &str, uuid: Uuid) -> Value {
+    let (status, body) = server
+        .get(&format!("/api/v1/office/records/{uuid}"), admin)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+async fn download(server: &TestServer, admin: &str, path: &str) -> Vec<u8> {
+    let response = server
+        .client
+        .get(server.url(path))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.bytes().await.unwrap().to_vec()
+}
+
+/// The submissions CSV as maps from header to cell, by submission id.
+async fn csv_rows(server: &TestServer, admin: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let bytes = download(
+        server,
+        admin,
+        &format!("/api/v1/office/forms/{FORM_ID}/{VERSION}/submissions.csv"),
+    )
+    .await;
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let row: BTreeMap<String, String> = header
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_owned))
+                .collect();
+            (row["bb:submission_id"].clone(), row)
+        })
+        .collect()
+}
+
+async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
+    let w = world(&server).await;
+    let honest_id = Uuid::now_v7();
+    let forged_id = Uuid::now_v7();
+    let honest_record = submission(honest_id, 1, honest(0, &w.device));
+    let mut forged = honest(1, &w.device);
+    forged["double"] = json!("=1+1");
+    forged["visit"]["greeting"] = json!({"nested": {"object": [1, 2, 3]}});
+    forged["members"][1]["m_tag"] = json!("x".repeat(100 * 1024));
+    forged["user"] = json!(OTHER_HEAD);
+    forged["device"] = json!(Uuid::now_v7().to_string());
+    let forged_record = submission(forged_id, 1, forged.clone());
+    let batch = vec![honest_record.clone(), forged_record.clone()];
+    push_expecting(&server, &w.device.token, &batch, RecordStatus::Accepted).await;
+
+    // Stored: the server's values; the honest record exactly as sent, with nothing to note.
+    let honest_detail = detail(&server, &w.admin, honest_id).await;
+    assert_eq!(
+        honest_detail["record"]["body"]["data"],
+        honest(0, &w.device)
+    );
+    assert_eq!(honest_detail["record"]["corrections"]["values"], json!([]));
+    let head_id = honest_detail["record"]["account_id"].clone();
+    assert!(head_id.is_string(), "the sender's account is stored");
+    let stored = detail(&server, &w.admin, forged_id).await;
+    let data = &stored["record"]["body"]["data"];
+    assert_eq!(
+        data,
+        &honest(1, &w.device),
+        "every forged value was replaced"
+    );
+    assert_eq!(data["double"], "4");
+    assert_eq!(data["user"], HEAD);
+    assert_eq!(data["device"], w.device.device_id.to_string());
+    assert_eq!(stored["record"]["account_id"], head_id);
+    assert_eq!(
+        stored["record"]["device_id"],
+        w.device.device_id.to_string()
+    );
+
+    // The mismatches, for the reviewer: where, what the phone sent, what is kept.
+    let values = stored["record"]["corrections"]["values"]
+        .as_array()
+        .unwrap();
+    let questions: Vec<&str> = values
+        .iter()
+        .map(|v| v["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        questions,
+        ["user", "device", "double", "greeting", "members[2]/m_tag"]
+    );
+    assert_eq!(values[2]["sent"], "\"=1+1\"");
+    assert_eq!(values[2]["kept"], "\"4\"");
+    assert_eq!(values[0]["sent"], format!("\"{OTHER_HEAD}\""));
+    assert_eq!(values[3]["sent"], "{\"nested\":{\"object\":[1,2,3]}}");
+    let long = values[4]["sent"].as_str().unwrap();
+    assert!(
+        long.chars().count() == 201 && long.ends_with('…'),
+        "100 KB are shown cut, not stored: {} characters",
+        long.chars().count()
+    );
+    assert_eq!(values[4]["kept"], "\"Giàng Thị Sua #2\"");
+
+    // The console's record page shows them to the officer.
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = browser.get(&format!("/records/{forged_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"corrections\""), "{}", page.body);
+    for text in ["=1+1", "members[2]/m_tag", OTHER_HEAD, "Giàng Thị Sua #2"] {
+        assert!(page.body.contains(text), "{text} is not on the record page");
+    }
+    let page = browser.get(&format!("/records/{honest_id}")).await;
+    assert!(!page.body.contains("id=\"corrections\""));
+
+    // Exports: the server's values, the real sender, and what was corrected.
+    let rows = csv_rows(&server, &w.admin).await;
+    for id in [honest_id, forged_id] {
+        let row = &rows[&id.to_string()];
+        assert_eq!(row["bb:sender"], HEAD);
+        assert_eq!(row["bb:device"], "test phone");
+        assert_eq!(row["user"], HEAD);
+        assert_eq!(row["device"], w.device.device_id.to_string());
+        assert_eq!(row["double"], "4");
+    }
+    let forged_row = &rows[&forged_id.to_string()];
+    assert_eq!(forged_row["visit/greeting"], "Chào Thào Thị Dợ 1");
+    assert!(forged_row["bb:corrected"].starts_with("user: "));
+    assert!(forged_row["bb:corrected"].contains("double: \"=1+1\" → \"4\""));
+    assert_eq!(rows[&honest_id.to_string()]["bb:corrected"], "");
+    let members = download(
+        &server,
+        &w.admin,
+        &format!("/api/v1/office/forms/{FORM_ID}/{VERSION}/repeats/members.csv"),
+    )
+    .await;
+    let text = String::from_utf8(members).unwrap();
+    assert!(text.contains("Giàng Thị Sua #2") && !text.contains("xxxxxxxx"));
+    let xlsx = download(
+        &server,
+        &w.admin,
+        &format!("/api/v1/office/forms/{FORM_ID}/{VERSION}/submissions.xlsx"),
+    )
+    .await;
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx)).unwrap();
+    let sheet = book.worksheet_range(FORM_ID).unwrap();
+    let mut sheet_rows = sheet.rows();
+    let header: Vec<String> = sheet_rows
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let forged_cells = sheet_rows
+        .find(|r| r[col("bb:submission_id")].to_string() == forged_id.to_string())
+        .unwrap();
+    assert_eq!(forged_cells[col("bb:sender")], Data::String(HEAD.into()));
+    assert_eq!(forged_cells[col("user")], Data::String(HEAD.into()));
+    assert_eq!(forged_cells[col("double")], Data::String("4".into()));
+
+    // Re-sending the very same records: duplicates, never a conflict or a second copy.
+    push_expecting(&server, &w.device.token, &batch, RecordStatus::Duplicate).await;
+    assert_eq!(csv_rows(&server, &w.admin).await.len(), 2);
+
+    // A second revision, honest this time: its own check, nothing to note for it.
+    let revised = submission(forged_id, 2, honest(2, &w.device));
+    push_expecting(&server, &w.device.token, &[revised], RecordStatus::Accepted).await;
+    let stored = detail(&server, &w.admin, forged_id).await;
+    assert_eq!(stored["record"]["revision"], 2);
+    assert_eq!(stored["record"]["corrections"]["values"], json!([]));
+    assert_eq!(
+        stored["record"]["body"]["data"]["visit"]["greeting"],
+        "Chào Thào Thị Dợ 2"
+    );
+    let rows = csv_rows(&server, &w.admin).await;
+    assert_eq!(rows[&forged_id.to_string()]["bb:corrected"], "");
+    let page = browser.get(&format!("/records/{forged_id}")).await;
+    assert!(
+        page.body.contains("id=\"corrections\"") && page.body.contains("=1+1"),
+        "the first revision's corrections stay on the record page"
+    );
+}
+
+async fn an_audit_entry_names_the_sending_account(server: TestServer) {
+    let w = world(&server).await;
+    let audit = |actor: &str| Record {
+        uuid: Uuid::now_v7(),
+        revision: 1,
+        created_at: at(1),
+        body: RecordBody::Audit(AuditBody {
+            actor: actor.into(),
+            action: AuditAction::Finalized,
+            target_kind: "submission".into(),
+            target_id: Uuid::now_v7(),
+            target_revision: 1,
+            at: at(1),
+        }),
+    };
+    let forged = audit(OTHER_HEAD);
+    let honest = audit(HEAD);
+    push_expecting(
+        &server,
+        &w.device.token,
+        &[forged.clone(), honest.clone()],
+        RecordStatus::Accepted,
+    )
+    .await;
+    let stored = detail(&server, &w.admin, forged.uuid).await;
+    assert_eq!(stored["record"]["body"]["actor"], HEAD);
+    assert_eq!(
+        stored["record"]["corrections"]["values"],
+        json!([{"question": "actor", "sent": format!("\"{OTHER_HEAD}\""), "kept": format!("\"{HEAD}\"")}])
+    );
+    let stored = detail(&server, &w.admin, honest.uuid).await;
+    assert_eq!(stored["record"]["body"]["actor"], HEAD);
+    assert_eq!(stored["record"]["corrections"]["values"], json!([]));
+    push_expecting(&server, &w.device.token, &[forged], RecordStatus::Duplicate).await;
+}
+
+on_both_stores!(
+    the_servers_values_are_kept_shown_and_exported,
+    an_audit_entry_names_the_sending_account
+);
