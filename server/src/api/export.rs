@@ -90,13 +90,14 @@ async fn load_form(
     Ok(Arc::new(form))
 }
 
-/// A file name made of the parts, safe in a header (other characters become `_`).
+/// A file name made of the parts (NFC): letters of any script, digits and `-_.` are
+/// kept, anything else (quotes, slashes, spaces, line breaks) becomes `_`, so
+/// "hộ_gia_đình" keeps its name and nothing can name another file.
 pub fn file_name(parts: &[&str], format: FileFormat) -> String {
-    let stem: String = parts
-        .join("-")
+    let stem: String = branchbook_core::text::nfc(&parts.join("-"))
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+            if c.is_alphanumeric() || "-_.".contains(c) {
                 c
             } else {
                 '_'
@@ -106,15 +107,39 @@ pub fn file_name(parts: &[&str], format: FileFormat) -> String {
     format!("{stem}.{}", format.extension())
 }
 
+/// The Content-Disposition of a download named `name` (RFC 6266): an ASCII `filename`
+/// for old clients (other characters as `_`) and the UTF-8 name as `filename*`
+/// (RFC 5987, percent-encoded), which browsers prefer.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 /// A file download: its type and its name as an attachment.
 pub fn download(format: FileFormat, name: &str, body: Body) -> Response {
     (
         [
             (CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
+            (CONTENT_DISPOSITION, content_disposition(name)),
         ],
         body,
     )
@@ -364,19 +389,27 @@ mod tests {
             &["x\"; filename=\"evil.exe\r\nSet-Cookie: a=b", "1/../2"],
             FileFormat::Csv,
         );
+        assert_eq!(name, "x___filename__evil.exe__Set-Cookie__a_b-1_.._2.csv");
+        let header = content_disposition(&name);
         assert!(
-            name.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
-            "{name}"
+            axum::http::HeaderValue::from_str(&header).is_ok(),
+            "{header}"
         );
-        assert!(name.ends_with(".csv"));
-        assert!(!name.contains('/'));
-        assert!(
-            axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).is_ok()
-        );
+        assert_eq!(header.matches("filename=").count(), 1, "{header}");
+        assert_eq!(header.matches("filename*=").count(), 1, "{header}");
+    }
+
+    /// A Vietnamese name reaches the browser whole (RFC 5987), with an ASCII fallback.
+    #[test]
+    fn vietnamese_names_are_kept_for_browsers() {
+        // "ộ" typed as o + combining marks is composed first (NFC).
+        let name = file_name(&["ho\u{0323}\u{0302}_gia_đình", "2025"], FileFormat::Xlsx);
+        assert_eq!(name, "hộ_gia_đình-2025.xlsx");
+        let header = content_disposition(&name);
         assert_eq!(
-            file_name(&["hộ_gia_đình", "2025"], FileFormat::Xlsx),
-            "h__gia___nh-2025.xlsx"
+            header,
+            "attachment; filename=\"h__gia___nh-2025.xlsx\"; filename*=UTF-8''h%E1%BB%99_gia_%C4%91%C3%ACnh-2025.xlsx"
         );
+        assert!(axum::http::HeaderValue::from_str(&header).is_ok());
     }
 }
