@@ -141,6 +141,8 @@ async fn the_officers_totals_are_what_her_phones_sent(server: TestServer) {
         BRANCH,
         "Chỉ tiêu Đề án 8",
         "<svg class=\"chart\"",
+        "<figcaption>Người tham dự theo địa bàn</figcaption>",
+        "<figcaption>Diễn biến theo tháng</figcaption>",
         "Tổng cộng",
         "Mông",
         "Thái",

@@ -226,9 +226,15 @@ pub fn tables(
     ]
 }
 
+/// One chart: its caption, shown above it, and its SVG.
+struct Chart {
+    title: &'static str,
+    svg: String,
+}
+
 /// The charts: attendees by area (stacked by sex), gatherings by area (stacked by
 /// kind), and gatherings, attendees and surveys month by month.
-fn charts(lang: Lang, data: &Dashboard) -> Vec<String> {
+fn charts(lang: Lang, data: &Dashboard) -> Vec<Chart> {
     let t = lang.texts();
     let ui = lang.ui();
     let areas: Vec<String> = data.rows.iter().map(|r| r.name.clone()).collect();
@@ -256,17 +262,26 @@ fn charts(lang: Lang, data: &Dashboard) -> Vec<String> {
         values: data.months.iter().map(f).collect(),
     };
     vec![
-        bars(t.dashboard_chart_attendees, &areas, &attendees),
-        bars(t.dashboard_chart_gatherings, &areas, &gatherings),
-        lines(
-            t.dashboard_chart_months,
-            &months,
-            &[
-                by_month(t.nav_gatherings, |m| m.gatherings),
-                by_month(t.dashboard_all_attendees, |m| m.attendees),
-                by_month(t.dashboard_all_surveys, |m| m.surveys),
-            ],
-        ),
+        Chart {
+            title: t.dashboard_chart_attendees,
+            svg: bars(t.dashboard_chart_attendees, &areas, &attendees),
+        },
+        Chart {
+            title: t.dashboard_chart_gatherings,
+            svg: bars(t.dashboard_chart_gatherings, &areas, &gatherings),
+        },
+        Chart {
+            title: t.dashboard_chart_months,
+            svg: lines(
+                t.dashboard_chart_months,
+                &months,
+                &[
+                    by_month(t.nav_gatherings, |m| m.gatherings),
+                    by_month(t.dashboard_all_attendees, |m| m.attendees),
+                    by_month(t.dashboard_all_surveys, |m| m.surveys),
+                ],
+            ),
+        },
     ]
 }
 
@@ -284,7 +299,7 @@ struct DashboardPage {
     period_text: String,
     query: String,
     tables: Vec<IndicatorTable>,
-    charts: Vec<String>,
+    charts: Vec<Chart>,
 }
 
 #[derive(Template)]
@@ -295,7 +310,7 @@ struct PrintPage {
     period_text: String,
     printed: String,
     tables: Vec<IndicatorTable>,
-    charts: Vec<String>,
+    charts: Vec<Chart>,
 }
 
 fn period_text(t: &Texts, period: &Period) -> String {
