@@ -161,15 +161,21 @@ impl Filters {
     }
 }
 
-/// An area as a filter's list names it: indented by depth, with its level.
+/// An area as a filter's list names it: indented by depth, with its level unless its
+/// name already starts with it ("Xã Bản Hồ" stays so, not "Xã Xã Bản Hồ").
 pub fn area_label(t: &Texts, area: &Area) -> String {
     let depth = area.path.matches('/').count().saturating_sub(2);
-    format!(
-        "{}{} {}",
-        "— ".repeat(depth),
-        t.level(area.level),
-        area.name
-    )
+    let level = t.level(area.level);
+    let named = area
+        .name
+        .to_lowercase()
+        .starts_with(&format!("{} ", level.to_lowercase()));
+    let name = if named {
+        area.name.clone()
+    } else {
+        format!("{level} {}", area.name)
+    };
+    format!("{}{name}", "— ".repeat(depth))
 }
 
 /// `GET /submissions`: the table, filtered and paged.
@@ -722,4 +728,39 @@ pub async fn register_download(
     register_export(&state, &staff.officer, kind, (&list, &options), format)
         .await
         .unwrap_or_else(|e| error_page(lang, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::texts::Lang;
+    use crate::model::AreaLevel;
+
+    fn commune(name: &str) -> Area {
+        Area {
+            id: uuid::Uuid::nil(),
+            parent_id: None,
+            level: AreaLevel::Commune,
+            name: name.into(),
+            path: "/p/c/".into(),
+        }
+    }
+
+    #[test]
+    fn an_area_named_with_its_level_is_not_named_twice() {
+        let vi = Lang::Vi.texts();
+        assert_eq!(area_label(vi, &commune("Xã Bản Hồ")), "— Xã Bản Hồ");
+        assert_eq!(area_label(vi, &commune("xã Bản Hồ")), "— xã Bản Hồ");
+        assert_eq!(area_label(vi, &commune("Bản Hồ")), "— Xã Bản Hồ");
+        assert_eq!(
+            area_label(vi, &commune("Xãi")),
+            "— Xã Xãi",
+            "a word, not a prefix"
+        );
+        let en = Lang::En.texts();
+        assert_eq!(
+            area_label(en, &commune("Bản Hồ")),
+            format!("— {} Bản Hồ", en.level_commune)
+        );
+    }
 }
