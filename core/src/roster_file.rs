@@ -393,10 +393,7 @@ mod tests {
                 .as_bytes(),
         )
         .unwrap();
-        assert_eq!(
-            rows[3].member,
-            Err(RowProblem::BadId("not-a-uuid".into()))
-        );
+        assert_eq!(rows[3].member, Err(RowProblem::BadId("not-a-uuid".into())));
         assign_ids(&mut rows, |key| {
             Ok::<_, ()>((*key == MemberKey::Code("HV-1".into())).then_some(known))
         })
