@@ -210,10 +210,11 @@ pub struct NewArea {
 }
 
 /// Adds an area (administrators); a name already used under the same parent is refused.
-pub async fn add_area(state: &AppState, _admin: &Admin, new: NewArea) -> Result<Area, ApiError> {
+pub async fn add_area(state: &AppState, admin: &Admin, new: NewArea) -> Result<Area, ApiError> {
     let name = area_name(&new.name)?;
+    let actor = admin.0.account().id;
     with_store(state, move |s| {
-        s.create_area(new.parent_id, new.level, &name)
+        s.by(actor).create_area(new.parent_id, new.level, &name)
     })
     .await
 }
@@ -237,7 +238,8 @@ pub async fn rename_area_of(
     typed: &str,
 ) -> Result<Area, ApiError> {
     let name = area_name(typed)?;
-    let area = with_store(state, move |s| s.rename_area(id, &name)).await?;
+    let actor = admin.0.account().id;
+    let area = with_store(state, move |s| s.by(actor).rename_area(id, &name)).await?;
     tracing::info!(area = %id, by = %admin.0.account().id, "area renamed");
     Ok(area)
 }
@@ -344,7 +346,8 @@ pub async fn add_account(
         password_hash: hash_pooled(state, password.clone()).await?,
         must_change_password: true,
     };
-    let account = with_store(state, move |s| s.create_account(&new)).await?;
+    let actor = official.account().id;
+    let account = with_store(state, move |s| s.by(actor).create_account(&new)).await?;
     tracing::info!(account = %account.id, role = stored_name(&account.role), "account created");
     Ok(CreatedAccount {
         account,
@@ -401,7 +404,11 @@ pub async fn reset_password_of(
     let account = manageable_account(state, official, account_id).await?;
     let password = new_password();
     let hash = hash_pooled(state, password.clone()).await?;
-    with_store(state, move |s| s.reset_password(account_id, &hash)).await?;
+    let actor = official.account().id;
+    with_store(state, move |s| {
+        s.by(actor).reset_password(account_id, &hash)
+    })
+    .await?;
     tracing::info!(account = %account_id, by = %official.account().id, "password reset");
     Ok((account, password))
 }
@@ -416,7 +423,11 @@ pub async fn set_disabled_of(
     disabled: bool,
 ) -> Result<Account, ApiError> {
     let account = manageable_account(state, official, account_id).await?;
-    with_store(state, move |s| s.set_account_disabled(account_id, disabled)).await?;
+    let actor = official.account().id;
+    with_store(state, move |s| {
+        s.by(actor).set_account_disabled(account_id, disabled)
+    })
+    .await?;
     tracing::info!(account = %account_id, by = %official.account().id, disabled, "account access changed");
     Ok(Account {
         disabled,
@@ -439,7 +450,11 @@ pub async fn rename_account_of(
     }
     let account = manageable_account(state, official, account_id).await?;
     let stored = name.clone();
-    with_store(state, move |s| s.set_display_name(account_id, &stored)).await?;
+    let actor = official.account().id;
+    with_store(state, move |s| {
+        s.by(actor).set_display_name(account_id, &stored)
+    })
+    .await?;
     Ok(Account {
         display_name: branchbook_core::text::nfc(&name),
         ..account
@@ -556,7 +571,8 @@ pub async fn issue_enrollment(
     let expires_at = Utc::now() + Duration::hours(i64::from(state.config.enrollment_hours));
     let (hash, by) = (secret_hash(&normalize_code(&code)), official.account().id);
     with_store(state, move |s| {
-        s.create_enrollment(&hash, account_id, branch_id, by, expires_at)
+        s.by(by)
+            .create_enrollment(&hash, account_id, branch_id, by, expires_at)
     })
     .await?;
     let qr = EnrollmentQr {
@@ -619,8 +635,11 @@ pub async fn cancel_enrollments_of(
         .scope_for(state, account.area_id)
         .await
         .map_err(|_| not_found())?;
-    let cancelled =
-        with_store(state, move |s| s.cancel_enrollments(account_id, Utc::now())).await?;
+    let actor = official.account().id;
+    let cancelled = with_store(state, move |s| {
+        s.by(actor).cancel_enrollments(account_id, Utc::now())
+    })
+    .await?;
     tracing::info!(account = %account_id, by = %official.account().id, cancelled, "enrollment codes cancelled");
     Ok((account, cancelled))
 }
@@ -661,6 +680,7 @@ pub async fn list_devices(
 /// Revokes a device of the official's area (a lost or replaced phone): its token is
 /// refused from the next request on.
 pub async fn revoke(state: &AppState, official: &Officer, id: Uuid) -> Result<Device, ApiError> {
+    let actor = official.account().id;
     let device = with_store(state, move |s| {
         let Some(device) = s.device(id)? else {
             return Ok(None);
@@ -674,7 +694,7 @@ pub async fn revoke(state: &AppState, official: &Officer, id: Uuid) -> Result<De
         _ => return Err(ApiError::NotFound("no such device in your scope".into())),
     }
     let device = with_store(state, move |s| {
-        s.revoke_device(id, Utc::now())?;
+        s.by(actor).revoke_device(id, Utc::now())?;
         s.device(id)
     })
     .await?;
@@ -729,7 +749,11 @@ pub async fn put_member(
         ..member
     };
     let stored = member.clone();
-    with_store(&state, move |s| s.upsert_member(branch_id, &stored)).await?;
+    let actor = official.account().id;
+    with_store(&state, move |s| {
+        s.by(actor).upsert_member(branch_id, &stored)
+    })
+    .await?;
     Ok(ok_json(&member))
 }
 
@@ -746,9 +770,10 @@ pub async fn list_forms(
 /// version exists with other content.
 pub async fn add_form_version(
     state: &AppState,
-    _admin: &Admin,
+    admin: &Admin,
     bytes: bytes::Bytes,
 ) -> Result<FormVersion, ApiError> {
+    let actor = admin.0.account().id;
     let checked = tokio::task::spawn_blocking(move || check_upload(&bytes))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))??;
@@ -764,7 +789,7 @@ pub async fn add_form_version(
     };
     let stored = version.clone();
     let outcome = with_store(state, move |s| {
-        s.insert_form_version(&stored, &checked.json)
+        s.by(actor).insert_form_version(&stored, &checked.json)
     })
     .await?;
     if outcome == FormInsert::Conflict {
@@ -802,18 +827,19 @@ pub struct PublishRequest {
 /// (or to every phone): they receive it from their next sync, and no other phone does.
 pub async fn publish(
     state: &AppState,
-    _admin: &Admin,
+    admin: &Admin,
     form_id: String,
     version: String,
     to: PublishRequest,
 ) -> Result<FormVersion, ApiError> {
+    let actor = admin.0.account().id;
     let found = with_store(state, move |s| {
         if let Some(area) = to.area
             && s.area(area)?.is_none()
         {
             return Ok(Err(ApiError::NotFound("no such area".into())));
         }
-        Ok(if s.publish_form(&form_id, &version, to.area)? {
+        Ok(if s.by(actor).publish_form(&form_id, &version, to.area)? {
             s.form_version(&form_id, &version)?
                 .ok_or_else(form_not_found)
         } else {
@@ -830,12 +856,13 @@ pub async fn publish(
 /// surveys at their next sync; drafts started with it are still accepted.
 pub async fn retire(
     state: &AppState,
-    _admin: &Admin,
+    admin: &Admin,
     form_id: String,
     version: String,
 ) -> Result<FormVersion, ApiError> {
+    let actor = admin.0.account().id;
     let (meta, _) = with_store(state, move |s| {
-        Ok(if s.retire_form(&form_id, &version)? {
+        Ok(if s.by(actor).retire_form(&form_id, &version)? {
             s.form_version(&form_id, &version)?
                 .ok_or_else(form_not_found)
         } else {

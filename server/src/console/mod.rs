@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod areas;
+pub mod audit;
 pub mod charts;
 pub mod dashboard;
 pub mod forms;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/phones/codes", post(phones::issue_code))
         .route("/phones/codes/cancel", post(phones::cancel_codes))
         .route("/phones/{id}/revoke", post(phones::revoke_phone))
+        .route("/audit", get(audit::audit_page))
         .route("/rosters", get(rosters::rosters_page))
         .route("/rosters/{branch}/members", post(rosters::add_member))
         .route(

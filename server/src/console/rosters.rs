@@ -360,10 +360,12 @@ pub async fn add_member(
     };
     member.id = Uuid::now_v7();
     let (name, stored) = (member.full_name.clone(), member);
-    let outcome = match with_store(&state, move |s| s.upsert_member(branch, &stored)).await {
-        Ok(()) => Outcome::done(t.fill(t.rosters_added, "name", &name)),
-        Err(e) => Outcome::refused(refusal_status(&e), message(t, &e)),
-    };
+    let actor = staff.officer.account().id;
+    let outcome =
+        match with_store(&state, move |s| s.by(actor).upsert_member(branch, &stored)).await {
+            Ok(()) => Outcome::done(t.fill(t.rosters_added, "name", &name)),
+            Err(e) => Outcome::refused(refusal_status(&e), message(t, &e)),
+        };
     rosters_view(&state, &staff, for_branch(branch), outcome).await
 }
 
@@ -462,10 +464,12 @@ pub async fn edit_member(
     };
     member.id = id;
     let (name, stored) = (member.full_name.clone(), member);
-    let outcome = match with_store(&state, move |s| s.upsert_member(branch, &stored)).await {
-        Ok(()) => Outcome::done(t.fill(t.rosters_saved, "name", &name)),
-        Err(e) => Outcome::refused(refusal_status(&e), message(t, &e)),
-    };
+    let actor = staff.officer.account().id;
+    let outcome =
+        match with_store(&state, move |s| s.by(actor).upsert_member(branch, &stored)).await {
+            Ok(()) => Outcome::done(t.fill(t.rosters_saved, "name", &name)),
+            Err(e) => Outcome::refused(refusal_status(&e), message(t, &e)),
+        };
     rosters_view(&state, &staff, for_branch(branch), outcome).await
 }
 
@@ -548,7 +552,12 @@ pub async fn import(
         return rosters_view(&state, &staff, for_branch(branch), outcome).await;
     }
     let members: Vec<RosterMember> = rows.into_iter().filter_map(|r| r.member.ok()).collect();
-    let outcome = match with_store(&state, move |s| s.import_members(branch, &members)).await {
+    let actor = staff.officer.account().id;
+    let outcome = match with_store(&state, move |s| {
+        s.by(actor).import_members(branch, &members)
+    })
+    .await
+    {
         Ok(saved) => {
             let text = t.fill(t.rosters_imported, "added", &saved.added.to_string());
             Outcome::done(t.fill(&text, "updated", &saved.updated.to_string()))

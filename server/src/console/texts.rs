@@ -411,6 +411,32 @@ catalogue! {
     rosters_problem_twice "rosters.problem_twice" { vi: "Trùng với hội viên ở dòng {line}.", en: "The same member as on line {line}." }
     rosters_problem_unreadable "rosters.problem_unreadable" { vi: "Không đọc được dòng này.", en: "This row cannot be read." }
 
+    nav_audit "nav.audit" { vi: "Nhật ký", en: "Audit log" }
+    audit_title "audit.title" { vi: "Nhật ký quản trị", en: "Audit log" }
+    audit_empty "audit.empty" { vi: "Chưa có thao tác quản trị nào.", en: "No administrative actions yet." }
+    audit_when "audit.when" { vi: "Thời gian", en: "When" }
+    audit_who "audit.who" { vi: "Người làm", en: "Who" }
+    audit_action "audit.action" { vi: "Thao tác", en: "Action" }
+    audit_target "audit.target" { vi: "Đối tượng", en: "Target" }
+    audit_detail "audit.detail" { vi: "Chi tiết", en: "Detail" }
+    audit_server "audit.server" { vi: "Máy chủ (lần chạy đầu hoặc dòng lệnh)", en: "The server (first start or command line)" }
+    audit_older "audit.older" { vi: "Cũ hơn →", en: "Older →" }
+    audit_newest "audit.newest" { vi: "← Mới nhất", en: "← Newest" }
+    audit_area_create "audit.area_create" { vi: "Thêm địa bàn", en: "Added an area" }
+    audit_area_rename "audit.area_rename" { vi: "Đổi tên địa bàn", en: "Renamed an area" }
+    audit_account_create "audit.account_create" { vi: "Tạo tài khoản", en: "Created an account" }
+    audit_account_rename "audit.account_rename" { vi: "Đổi tên hiển thị", en: "Changed a display name" }
+    audit_password_reset "audit.password_reset" { vi: "Cấp lại mật khẩu", en: "Reset a password" }
+    audit_account_disable "audit.account_disable" { vi: "Khóa tài khoản", en: "Disabled an account" }
+    audit_account_enable "audit.account_enable" { vi: "Mở khóa tài khoản", en: "Enabled an account" }
+    audit_enrollment_issue "audit.enrollment_issue" { vi: "Cấp mã kết nối điện thoại", en: "Issued a phone enrollment code" }
+    audit_enrollment_cancel "audit.enrollment_cancel" { vi: "Hủy mã kết nối", en: "Cancelled enrollment codes" }
+    audit_device_revoke "audit.device_revoke" { vi: "Thu hồi điện thoại", en: "Revoked a phone" }
+    audit_members_save "audit.members_save" { vi: "Lưu danh sách hội viên", en: "Saved roster members" }
+    audit_form_upload "audit.form_upload" { vi: "Tải biểu mẫu lên", en: "Uploaded a form" }
+    audit_form_publish "audit.form_publish" { vi: "Phát hành biểu mẫu", en: "Published a form" }
+    audit_form_retire "audit.form_retire" { vi: "Ngừng dùng biểu mẫu", en: "Retired a form" }
+
     forms_title "forms.title" { vi: "Biểu mẫu", en: "Forms" }
     forms_upload "forms.upload" { vi: "Tải biểu mẫu lên (XLSForm .xlsx)", en: "Upload a form (XLSForm .xlsx)" }
     forms_file "forms.file" { vi: "Tệp biểu mẫu", en: "Form file" }

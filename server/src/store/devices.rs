@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::audit::AuditAction;
 use super::{ServerStore, ServerStoreError};
 use crate::db::Row;
 use crate::model::{Device, Scope};
@@ -79,6 +80,7 @@ impl ServerStore {
                     expires_at.into(),
                 ],
             )?;
+            self.audit(conn, AuditAction::EnrollmentIssue, &account_id.to_string(), "")?;
             Ok(())
         })
     }
@@ -118,11 +120,19 @@ impl ServerStore {
         now: DateTime<Utc>,
     ) -> Result<u64, ServerStoreError> {
         self.db.write(|conn| {
-            Ok(conn.exec(
+            let cancelled = conn.exec(
                 "UPDATE enrollments SET expires_at = $1
                  WHERE account_id = $2 AND used_at IS NULL AND expires_at > $1",
                 &[now.into(), account_id.into()],
-            )?)
+            )?;
+            let target = account_id.to_string();
+            self.audit(
+                conn,
+                AuditAction::EnrollmentCancel,
+                &target,
+                &cancelled.to_string(),
+            )?;
+            Ok(cancelled)
         })
     }
 
@@ -228,10 +238,13 @@ impl ServerStore {
     /// Revokes a device: its token stops working at its next request.
     pub fn revoke_device(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
-            conn.exec(
+            let revoked = conn.exec(
                 "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
                 &[now.into(), id.into()],
             )?;
+            if revoked > 0 {
+                self.audit(conn, AuditAction::DeviceRevoke, &id.to_string(), "")?;
+            }
             Ok(())
         })
     }

@@ -4,6 +4,7 @@
 use chrono::Utc;
 use uuid::Uuid;
 
+use super::audit::AuditAction;
 use super::{ServerStore, ServerStoreError};
 use crate::db::Row;
 use crate::model::{Area, FormVersion};
@@ -59,6 +60,8 @@ impl ServerStore {
                 ],
             )?;
             if inserted == 1 {
+                let target = format!("{}/{}", form.form_id, form.version);
+                self.audit(conn, AuditAction::FormUpload, &target, &form.title)?;
                 return Ok(FormInsert::Stored);
             }
             let row = conn
@@ -90,6 +93,10 @@ impl ServerStore {
                  WHERE form_id = $3 AND version = $4",
                 &[Utc::now().into(), area.into(), form_id.into(), version.into()],
             )?;
+            if changed == 1 {
+                let to = area.map(|a| a.to_string()).unwrap_or_default();
+                self.audit(conn, AuditAction::FormPublish, &format!("{form_id}/{version}"), &to)?;
+            }
             Ok(changed == 1)
         })
     }
@@ -104,6 +111,14 @@ impl ServerStore {
                  WHERE form_id = $2 AND version = $3 AND published = 1",
                 &[Utc::now().into(), form_id.into(), version.into()],
             )?;
+            if changed == 1 {
+                self.audit(
+                    conn,
+                    AuditAction::FormRetire,
+                    &format!("{form_id}/{version}"),
+                    "",
+                )?;
+            }
             Ok(changed == 1)
         })
     }

@@ -8,6 +8,7 @@
 //! [`photos`], [`roster`] (members and changes for devices), [`read`] (lists, detail,
 //! reviews, indicators for officials).
 
+pub mod audit;
 pub mod devices;
 pub mod forms;
 mod gateway;
@@ -96,18 +97,25 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "005_review_notices.sql"),
     migration!(6, "006_record_sender.sql"),
     migration!(7, "007_form_scope.sql"),
+    migration!(8, "008_audit_log.sql"),
 ];
 
 /// The server's database.
 pub struct ServerStore {
-    db: Database,
+    db: std::sync::Arc<Database>,
+    /// Whose administrative writes these are (see [`ServerStore::by`]); `None`: the
+    /// server itself.
+    actor: Option<uuid::Uuid>,
 }
 
 impl ServerStore {
     /// Opens (creating and migrating) the SQLite database `server.sqlite3` in `dir`.
     pub fn open_sqlite(dir: &Path) -> Result<ServerStore, ServerStoreError> {
         let db = Database::open_sqlite(&dir.join(crate::data_dir::SQLITE_FILE), 8)?;
-        let store = ServerStore { db };
+        let store = ServerStore {
+            db: std::sync::Arc::new(db),
+            actor: None,
+        };
         store.migrate()?;
         Ok(store)
     }
@@ -118,7 +126,10 @@ impl ServerStore {
         max_connections: u32,
     ) -> Result<ServerStore, ServerStoreError> {
         let db = Database::open_postgres(config, max_connections)?;
-        let store = ServerStore { db };
+        let store = ServerStore {
+            db: std::sync::Arc::new(db),
+            actor: None,
+        };
         store.migrate()?;
         Ok(store)
     }

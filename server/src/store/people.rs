@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::audit::AuditAction;
 use super::{ServerStore, ServerStoreError};
 use crate::db::{Conn, Row};
 use crate::model::stored_name;
@@ -121,6 +122,7 @@ impl ServerStore {
                 "INSERT INTO areas (id, parent_id, level, name, path, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[id.into(), parent.into(), stored_name(&level).into(), (&name).into(), (&path).into(), Utc::now().into()],
             )?;
+            self.audit(conn, AuditAction::AreaCreate, &id.to_string(), &name)?;
             Ok(Area { id, parent_id: parent, level, name: name.clone(), path })
         })
     }
@@ -143,6 +145,7 @@ impl ServerStore {
                 "UPDATE areas SET name = $1 WHERE id = $2",
                 &[(&name).into(), id.into()],
             )?;
+            self.audit(conn, AuditAction::AreaRename, &id.to_string(), &name)?;
             Ok(Area {
                 name: name.clone(),
                 ..area
@@ -220,6 +223,7 @@ impl ServerStore {
             if inserted == 0 {
                 return Err(ServerStoreError::Exists(format!("login name {}", new.username)));
             }
+            self.audit(conn, AuditAction::AccountCreate, &id.to_string(), &new.username)?;
             Ok(Account {
                 id,
                 username: new.username.clone(),
@@ -330,6 +334,12 @@ impl ServerStore {
                 "UPDATE accounts SET password_hash = $1, must_change_password = 1 WHERE id = $2",
                 &[password_hash.into(), account_id.into()],
             )?;
+            self.audit(
+                conn,
+                AuditAction::PasswordReset,
+                &account_id.to_string(),
+                "",
+            )?;
             conn.exec(
                 "DELETE FROM sessions WHERE account_id = $1",
                 &[account_id.into()],
@@ -346,17 +356,24 @@ impl ServerStore {
         disabled: bool,
     ) -> Result<bool, ServerStoreError> {
         self.db.write(|conn| {
+            let target = account_id.to_string();
             if !disabled {
                 let changed = conn.exec(
                     "UPDATE accounts SET disabled_at = NULL WHERE id = $1",
                     &[account_id.into()],
                 )?;
+                if changed > 0 {
+                    self.audit(conn, AuditAction::AccountEnable, &target, "")?;
+                }
                 return Ok(changed > 0);
             }
             let changed = conn.exec(
                 "UPDATE accounts SET disabled_at = COALESCE(disabled_at, $1) WHERE id = $2",
                 &[Utc::now().into(), account_id.into()],
             )?;
+            if changed > 0 {
+                self.audit(conn, AuditAction::AccountDisable, &target, "")?;
+            }
             conn.exec(
                 "DELETE FROM sessions WHERE account_id = $1",
                 &[account_id.into()],
@@ -371,14 +388,16 @@ impl ServerStore {
         account_id: Uuid,
         display_name: &str,
     ) -> Result<bool, ServerStoreError> {
+        let display_name = branchbook_core::text::nfc(display_name);
         self.db.write(|conn| {
             let changed = conn.exec(
                 "UPDATE accounts SET display_name = $1 WHERE id = $2",
-                &[
-                    branchbook_core::text::nfc(display_name).into(),
-                    account_id.into(),
-                ],
+                &[(&display_name).into(), account_id.into()],
             )?;
+            if changed > 0 {
+                let target = account_id.to_string();
+                self.audit(conn, AuditAction::AccountRename, &target, &display_name)?;
+            }
             Ok(changed > 0)
         })
     }

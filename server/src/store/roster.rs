@@ -7,6 +7,7 @@ use branchbook_core::protocol::{
 use chrono::Utc;
 use uuid::Uuid;
 
+use super::audit::AuditAction;
 use super::{ServerStore, ServerStoreError, next_change_seq};
 
 impl ServerStore {
@@ -54,6 +55,13 @@ impl ServerStore {
                      ON CONFLICT (id) DO UPDATE SET body = excluded.body, change_seq = excluded.change_seq, updated_at = excluded.updated_at",
                     &[(*id).into(), branch_id.into(), body.into(), seq.into(), Utc::now().into()],
                 )?;
+            }
+            if saved != MembersSaved::default() {
+                let detail = match members {
+                    [one] => one.full_name.clone(),
+                    _ => format!("+{} ~{}", saved.added, saved.updated),
+                };
+                self.audit(conn, AuditAction::MembersSave, &branch_id.to_string(), &detail)?;
             }
             Ok(saved)
         })
