@@ -111,8 +111,47 @@ fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/xlsform-corpus")
 }
 
-/// Every workbook of the corpus, as (name relative to its collection, path), sorted.
-fn corpus() -> Vec<(String, PathBuf)> {
+/// Where the real-world forms of [`real_forms`] are read: `BRANCHBOOK_PEER_FORMS`, else
+/// `../shared/peer-forms` beside the checkout.
+fn peer_forms_dir() -> PathBuf {
+    std::env::var_os("BRANCHBOOK_PEER_FORMS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/peer-forms"),
+        PathBuf::from,
+    )
+}
+
+/// One real-world form of `tests/data/xlsform-corpus/real-forms.tsv`: where it is read
+/// (relative to [`peer_forms_dir`]), where it comes from, and its SHA-256.
+struct RealForm {
+    name: String,
+    repo: String,
+    licence: String,
+    sha256: String,
+}
+
+/// The real-world forms the manifest lists (forms published by other organisations in
+/// public repositories; the manifest gives repository, path, commit and licence).
+fn real_forms() -> Vec<RealForm> {
+    let manifest = std::fs::read_to_string(corpus_dir().join("real-forms.tsv")).unwrap();
+    manifest
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 6, "manifest line {line:?}");
+            RealForm {
+                name: f[0].to_owned(),
+                repo: f[1].to_owned(),
+                licence: f[4].to_owned(),
+                sha256: f[5].to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// Every workbook of the corpus, as (name relative to its collection, path), sorted:
+/// pyxform's examples, and the real-world forms of the manifest that are present.
+fn corpus(real: &[RealForm]) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     let mut dirs = vec![corpus_dir()];
     while let Some(dir) = dirs.pop() {
@@ -129,6 +168,12 @@ fn corpus() -> Vec<(String, PathBuf)> {
                 let name = rel.components().skip(1).collect::<PathBuf>();
                 out.push((name.to_string_lossy().replace('\\', "/"), path));
             }
+        }
+    }
+    for form in real {
+        let path = peer_forms_dir().join(&form.name);
+        if path.is_file() {
+            out.push((form.name.clone(), path));
         }
     }
     out.sort();
@@ -207,13 +252,36 @@ fn ours(path: &Path) -> Ours {
 
 #[test]
 fn every_form_pyxform_converts_loads_and_fills_or_is_refused_for_a_listed_reason() {
-    let forms = corpus();
+    let real = real_forms();
+    let forms = corpus(&real);
     assert!(forms.len() >= 50, "corpus has {} forms", forms.len());
     let verdicts = pyxform_verdicts(&forms);
     let mut failures = Vec::new();
+    // The real-world forms are read in place, each checked against the manifest's hash.
+    let present: Vec<&RealForm> = real
+        .iter()
+        .filter(|f| peer_forms_dir().join(&f.name).is_file())
+        .collect();
+    for form in &present {
+        let bytes = std::fs::read(peer_forms_dir().join(&form.name)).unwrap();
+        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        if sha != form.sha256 {
+            failures.push(format!(
+                "{}: its SHA-256 is {sha}, the manifest says {}",
+                form.name, form.sha256
+            ));
+        }
+    }
+    let source = |name: &str| {
+        real.iter()
+            .find(|f| f.name == name)
+            .map_or(("XLSForm/pyxform", "BSD-2-Clause"), |f| {
+                (f.repo.as_str(), f.licence.as_str())
+            })
+    };
     let mut table = vec![format!(
-        "{:<48} {:<10} {:<9} {}",
-        "form", "pyxform", "ours", "fill / reason"
+        "{:<58} {:<32} {:<13} {:<10} {:<9} {}",
+        "form", "source", "licence", "pyxform", "ours", "fill / reason"
     )];
     let (mut converted, mut filled_of_converted) = (0, 0);
     for (name, path) in &forms {
@@ -265,8 +333,9 @@ fn every_form_pyxform_converts_loads_and_fills_or_is_refused_for_a_listed_reason
             (Pyxform::Converts, false) => "(converts)",
             (Pyxform::Refuses(_), false) => "(refuses)",
         };
+        let (repo, licence) = source(name);
         table.push(format!(
-            "{name:<48} {pyxform_word:<10} {ours_word:<9} {}",
+            "{name:<58} {repo:<32} {licence:<13} {pyxform_word:<10} {ours_word:<9} {}",
             detail.chars().take(150).collect::<String>()
         ));
         match (&pyxform, expected_refusal, &outcome) {
@@ -299,9 +368,18 @@ fn every_form_pyxform_converts_loads_and_fills_or_is_refused_for_a_listed_reason
             failures.push(format!("{listed}: listed but not in the corpus"));
         }
     }
+    if present.len() < real.len() {
+        table.push(format!(
+            "SKIPPED: {} of the {} real-world forms of real-forms.tsv are absent from {}",
+            real.len() - present.len(),
+            real.len(),
+            peer_forms_dir().display()
+        ));
+    }
     table.push(format!(
-        "{} forms; pyxform converts {converted} ({}); {filled_of_converted} of those load and are filled here, the others are refused for the reasons listed in the test",
+        "{} forms ({} real-world); pyxform converts {converted} ({}); {filled_of_converted} of those load and are filled here, the others are refused for the reasons listed in the test",
         forms.len(),
+        present.len(),
         if verdicts.is_some() {
             "pyxform was run"
         } else {

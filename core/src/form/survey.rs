@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::columns::{Column, TextKind};
 use super::table::{Row, Table};
 use super::types::{RowType, row_type};
-use super::{Field, FieldKind, Group, Node, Problem, Repeat, Source, Texts};
+use super::{Field, FieldKind, Group, MetaKind, Node, Problem, Repeat, Source, Texts};
 use crate::expr::number_to_string;
 
 /// A `begin group` / `begin repeat` / `begin loop` waiting for its end.
@@ -269,6 +269,7 @@ enum Accepts {
     Select,
     Geopoint,
     Range,
+    Audit,
     None,
 }
 
@@ -278,6 +279,7 @@ impl Accepts {
             FieldKind::Image => Accepts::Image,
             FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. } => Accepts::Select,
             FieldKind::Geopoint => Accepts::Geopoint,
+            FieldKind::Meta(MetaKind::Audit) => Accepts::Audit,
             _ => Accepts::None,
         }
     }
@@ -292,6 +294,15 @@ impl Accepts {
                 "allow-mock-accuracy",
             ],
             Accepts::Range => &["start", "end", "step"],
+            // ODK Collect's audit options (pyxform's ParametersAudit).
+            Accepts::Audit => &[
+                "location-priority",
+                "location-min-interval",
+                "location-max-age",
+                "track-changes",
+                "track-changes-reasons",
+                "identify-user",
+            ],
             Accepts::None => &[],
         }
     }
@@ -328,9 +339,17 @@ fn parameters_of(
         }
         let valid = match key.as_str() {
             "max-pixels" => value.parse::<u32>().is_ok_and(|n| n > 0),
-            "randomize" | "allow-mock-accuracy" => {
+            "randomize" | "allow-mock-accuracy" | "track-changes" | "identify-user" => {
                 matches!(value.to_lowercase().as_str(), "true" | "false")
             }
+            "location-priority" => matches!(
+                value.as_str(),
+                "no-power" | "low-power" | "balanced" | "high-accuracy"
+            ),
+            "location-min-interval" | "location-max-age" => {
+                value.parse::<f64>().is_ok_and(|n| n.is_finite() && n > 0.0)
+            }
+            "track-changes-reasons" => value == "on-form-edit",
             "seed" => true,
             _ => value.parse::<f64>().is_ok_and(f64::is_finite),
         };
@@ -341,14 +360,50 @@ fn parameters_of(
                 "max-pixels" => {
                     format!("max-pixels must be a whole number of pixels, not '{value}'")
                 }
-                "randomize" | "allow-mock-accuracy" => {
+                "randomize" | "allow-mock-accuracy" | "track-changes" | "identify-user" => {
                     format!("{key} must be true or false, not '{value}'")
+                }
+                "location-priority" => format!(
+                    "location-priority must be no-power, low-power, balanced or high-accuracy, not '{value}'"
+                ),
+                "location-min-interval" | "location-max-age" => {
+                    format!("{key} must be a number of seconds above 0, not '{value}'")
+                }
+                "track-changes-reasons" => {
+                    format!("track-changes-reasons can only be on-form-edit, not '{value}'")
                 }
                 _ => format!("{key} must be a number, not '{value}'"),
             });
         }
     }
+    if accepts == Accepts::Audit {
+        audit_location(&out, &mut say);
+    }
     out
+}
+
+/// An audit's location is asked with all three of its parameters, the interval no longer
+/// than the age, as ODK Collect needs (pyxform's own rule).
+fn audit_location(params: &BTreeMap<String, String>, say: &mut impl FnMut(String)) {
+    let keys = [
+        "location-priority",
+        "location-min-interval",
+        "location-max-age",
+    ];
+    let given = keys.iter().filter(|k| params.contains_key(**k)).count();
+    if given != 0 && given != keys.len() {
+        say("an audit with location needs all of location-priority, location-min-interval and location-max-age".into());
+    }
+    let seconds = |k: &str| params.get(k).and_then(|v| v.parse::<f64>().ok());
+    if let (Some(interval), Some(age)) = (
+        seconds("location-min-interval"),
+        seconds("location-max-age"),
+    ) && age < interval
+    {
+        say(format!(
+            "location-max-age ({age}) must be at least location-min-interval ({interval})"
+        ));
+    }
 }
 
 /// A `range` row: a whole or decimal number (decimal when a parameter has a fraction, as

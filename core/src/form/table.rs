@@ -1,5 +1,5 @@
 //! A survey or choices sheet as a table: the header row classified once, then each row's
-//! cells looked up by meaning, trimmed and in NFC.
+//! cells looked up by meaning, trimmed, in NFC and with "smart" quotes made plain.
 
 use super::columns::{Column, SheetKind, TextKind, classify, language};
 use super::grid::Sheet;
@@ -109,8 +109,8 @@ impl Row<'_, '_> {
         }
     }
 
-    /// The cell of the column meaning `column`, trimmed and in NFC; `None` when the
-    /// column is absent or the cell is blank.
+    /// The cell of the column meaning `column`, trimmed, in NFC and with plain quotes;
+    /// `None` when the column is absent or the cell is blank.
     pub(crate) fn get(&self, column: &Column) -> Option<String> {
         let (col, _, _) = self.table.columns.iter().find(|(_, c, _)| c == column)?;
         self.cell(*col)
@@ -118,7 +118,7 @@ impl Row<'_, '_> {
 
     fn cell(&self, col: usize) -> Option<String> {
         let text = self.table.sheet.cell(self.index, col).trim();
-        (!text.is_empty()).then(|| nfc(text))
+        (!text.is_empty()).then(|| plain_quotes(nfc(text)))
     }
 
     /// The header of the column meaning `column` as its author wrote it (or its usual
@@ -165,6 +165,22 @@ impl Row<'_, '_> {
             message,
         }
     }
+}
+
+/// The text with the "smart" quotes a spreadsheet's autocorrect types (‘ ’ “ ”) made
+/// plain (' and "), as pyxform does with every cell: `${a} = ‘yes’` is meant as
+/// `${a} = 'yes'`.
+fn plain_quotes(text: String) -> String {
+    if !text.contains(['\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']) {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            c => c,
+        })
+        .collect()
 }
 
 fn row_number(index: usize) -> u32 {
