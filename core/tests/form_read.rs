@@ -744,6 +744,8 @@ fn select_problems_list_missing_unknown_empty_and_duplicate_choices() {
             &["yn", "maybe", ""],
             &["yn", "a b", "Spaced"],
             &["spaced", "c d", "Spaced"],
+            // A stray label beside the lists, as pyxform ignores it.
+            &["", "", "Only a label"],
         ],
     );
     assert_eq!(
@@ -797,7 +799,7 @@ fn unknown_and_unsupported_types_and_features() {
             &["select_one_from_file villages.csv", "c", "C", "", ""],
             &["calculate", "d", "", "pulldata('f', 'a', 'b', 'c')", ""],
             &["text", "e", "E", "", "${a}"],
-            &["begin loop over yn", "l", "L", "", ""],
+            &["begin loop over nowhere", "l", "L", "", ""],
             &["text", "inside", "Inside", "", ""],
             &["end loop", "", "", "", ""],
             &["", "f", "F", "", ""],
@@ -833,7 +835,10 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 6, "trigger")]
     );
     assert_eq!(
-        located(&read.problems, "'begin loop' is not supported"),
+        located(
+            &read.problems,
+            "the loop goes over 'nowhere', which is not a list of the choices sheet"
+        ),
         [at("survey", 7, "type")]
     );
     assert_eq!(
@@ -1451,10 +1456,7 @@ fn a_name_may_repeat_in_another_group_but_not_among_siblings() {
         ],
         &[],
     );
-    assert_eq!(
-        form.fields().iter().filter(|f| f.name == "name").count(),
-        2
-    );
+    assert_eq!(form.fields().iter().filter(|f| f.name == "name").count(), 2);
     let siblings = read(
         &[
             &["type", "name", "label"],
@@ -1466,13 +1468,16 @@ fn a_name_may_repeat_in_another_group_but_not_among_siblings() {
         &[],
     );
     assert_eq!(
-        located(&siblings.problems, "is already used at survey row 3 in the same group"),
+        located(
+            &siblings.problems,
+            "is already used at survey row 3 in the same group"
+        ),
         [at("survey", 4, "name")]
     );
 }
 
 #[test]
-fn smart_quotes_are_read_as_plain_quotes_as_pyxform_does() {
+fn smart_quotes_in_expressions_are_read_as_plain_quotes_as_pyxform_does() {
     let form = read_ok(
         &[
             &["type", "name", "label", "relevant"],
@@ -1483,10 +1488,8 @@ fn smart_quotes_are_read_as_plain_quotes_as_pyxform_does() {
     );
     let b = field(&form, "b");
     assert_eq!(b.relevant.as_deref(), Some("${a} = 'yes' or ${a} = \"no\""));
-    assert_eq!(
-        b.label.0,
-        [(String::new(), "It's \"B\"".to_owned())].into()
-    );
+    // A label keeps its typography.
+    assert_eq!(b.label.0, [(String::new(), "It’s “B”".to_owned())].into());
 }
 
 #[test]
@@ -1527,5 +1530,40 @@ fn audit_takes_collects_parameters_and_checks_them() {
         ],
         "{:#?}",
         bad.problems
+    );
+}
+
+#[test]
+fn a_loop_asks_its_questions_once_per_choice_of_its_list() {
+    let form = read_ok(
+        &[
+            &["type", "name", "label"],
+            &["begin loop over yn", "ask", "Ask each"],
+            &["integer", "%(name)s_count", "How many %(label)s?"],
+            &["end loop", "", ""],
+        ],
+        YES_NO,
+    )
+    .body;
+    let Node::Group(ask) = &form[0] else {
+        panic!("the loop is a group")
+    };
+    let per_choice: Vec<(&str, String)> = ask
+        .children
+        .iter()
+        .map(|n| match n {
+            Node::Group(g) => match &g.children[..] {
+                [Node::Field(f)] => (g.name.as_str(), format!("{} {}", f.name, f.label.0[""])),
+                _ => panic!("one question"),
+            },
+            _ => panic!("a group per choice"),
+        })
+        .collect();
+    assert_eq!(
+        per_choice,
+        [
+            ("yes", "yes_count How many Yes?".to_owned()),
+            ("no", "no_count How many No?".to_owned())
+        ]
     );
 }

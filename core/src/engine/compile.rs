@@ -294,7 +294,9 @@ impl CompiledForm {
 fn qualify_segments(nodes: &mut [CNode]) -> HashMap<(Option<NodeId>, String), NodeId> {
     let mut count: HashMap<(Option<NodeId>, &str), u32> = HashMap::new();
     for n in nodes.iter() {
-        *count.entry((n.chain.last().copied(), n.name.as_str())).or_default() += 1;
+        *count
+            .entry((n.chain.last().copied(), n.name.as_str()))
+            .or_default() += 1;
     }
     let shared: Vec<bool> = nodes
         .iter()

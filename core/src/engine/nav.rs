@@ -377,7 +377,10 @@ impl Pages<'_> {
             if index.is_none() && !last {
                 continue;
             }
-            let key = (self.inst.scope(scope).repeat, std::mem::take(&mut qualified));
+            let key = (
+                self.inst.scope(scope).repeat,
+                std::mem::take(&mut qualified),
+            );
             let &node = form.by_seg.get(&key)?;
             let n = form.node(node);
             match index {

@@ -33,7 +33,12 @@ pub(crate) fn check(form: &Form) -> Vec<Problem> {
     multiple_lists(&form.body, &mut multiple);
     for list in form.choices.values() {
         let in_multiple = multiple.contains(list.name.as_str());
-        check_list(list, form.allow_choice_duplicates, in_multiple, &mut problems);
+        check_list(
+            list,
+            form.allow_choice_duplicates,
+            in_multiple,
+            &mut problems,
+        );
     }
     problems
 }

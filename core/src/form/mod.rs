@@ -9,6 +9,7 @@ mod error;
 pub mod grid;
 mod json;
 mod load;
+mod loops;
 mod model;
 mod problem;
 mod read;

@@ -5,14 +5,17 @@
 use std::collections::BTreeMap;
 
 use super::columns::{Column, TextKind};
+use super::loops;
 use super::table::{Row, Table};
 use super::types::{RowType, row_type};
-use super::{Field, FieldKind, Group, MetaKind, Node, Problem, Repeat, Source, Texts};
+use super::{ChoiceList, Field, FieldKind, Group, MetaKind, Node, Problem, Repeat, Source, Texts};
 use crate::expr::number_to_string;
 
 /// A `begin group` / `begin repeat` / `begin loop` waiting for its end.
 struct Open {
     kind: Block,
+    /// A loop's choice list (`None`: a loop refused for want of one).
+    over: Option<ChoiceList>,
     name: String,
     label: Texts,
     relevant: Option<String>,
@@ -26,7 +29,8 @@ struct Open {
 enum Block {
     Group,
     Repeat,
-    /// Refused, but read to its `end loop` so the rest of the sheet still makes sense.
+    /// Asked once per choice of its list; without a known list, refused but read to its
+    /// `end loop` so the rest of the sheet still makes sense.
     Loop,
 }
 
@@ -40,10 +44,12 @@ impl Block {
     }
 }
 
-/// Reads the survey table into the form's body, and the names of the rows left out of it
-/// because their type is refused (with what a refused loop held).
+/// Reads the survey table into the form's body (loops over `choices` expanded), and the
+/// names of the rows left out of it because their type is refused (with what a refused
+/// loop held).
 pub(crate) fn read_survey(
     table: &Table<'_>,
+    choices: &BTreeMap<String, ChoiceList>,
     problems: &mut Vec<Problem>,
 ) -> (Vec<Node>, Vec<String>) {
     let mut root: Vec<Node> = Vec::new();
@@ -60,17 +66,36 @@ pub(crate) fn read_survey(
         match row_type(&type_text) {
             RowType::BeginGroup => open.push(begin(&row, Block::Group)),
             RowType::BeginRepeat => open.push(begin(&row, Block::Repeat)),
-            RowType::BeginLoop => {
-                problems.push(row.problem(
-                    &Column::Type,
-                    "'begin loop' is not supported: use 'begin repeat' with a repeat_count".into(),
-                ));
-                open.push(begin(&row, Block::Loop));
+            RowType::BeginLoop(list) => {
+                let mut block = begin(&row, Block::Loop);
+                block.over = match list {
+                    None => {
+                        problems.push(row.problem(
+                            &Column::Type,
+                            "'begin loop' needs the choice list it goes over: 'begin loop over <list_name>'".into(),
+                        ));
+                        None
+                    }
+                    Some(list) => {
+                        let found = choices.get(&list).cloned();
+                        if found.is_none() {
+                            problems.push(row.problem(
+                                &Column::Type,
+                                format!("the loop goes over '{list}', which is not a list of the choices sheet"),
+                            ));
+                        }
+                        found
+                    }
+                };
+                open.push(block);
             }
             RowType::EndGroup => end(&row, Block::Group, &mut open, &mut root, problems),
             RowType::EndRepeat => end(&row, Block::Repeat, &mut open, &mut root, problems),
             RowType::EndLoop => {
-                if let Some(block) = open.last().filter(|b| b.kind == Block::Loop) {
+                if let Some(block) = open
+                    .last()
+                    .filter(|b| b.kind == Block::Loop && b.over.is_none())
+                {
                     names_in(&block.children, &mut refused);
                 }
                 end(&row, Block::Loop, &mut open, &mut root, problems)
@@ -141,6 +166,7 @@ fn children<'o>(open: &'o mut [Open], root: &'o mut Vec<Node>) -> &'o mut Vec<No
 fn begin(row: &Row<'_, '_>, kind: Block) -> Open {
     Open {
         kind,
+        over: None,
         name: row.get(&Column::Name).unwrap_or_default(),
         label: row.texts(TextKind::Label),
         relevant: row.get(&Column::Relevant),
@@ -181,7 +207,8 @@ fn end(
     close(block, open, root);
 }
 
-/// Closes a block into its parent (a refused loop is dropped with what it held).
+/// Closes a block into its parent (a loop as a group of one group per choice; a refused
+/// loop is dropped with what it held).
 fn close(block: Open, open: &mut [Open], root: &mut Vec<Node>) {
     let node = match block.kind {
         Block::Group => Node::Group(Group {
@@ -201,7 +228,17 @@ fn close(block: Open, open: &mut [Open], root: &mut Vec<Node>) {
             children: block.children,
             source: block.source,
         }),
-        Block::Loop => return,
+        Block::Loop => match &block.over {
+            Some(list) => Node::Group(Group {
+                children: loops::expand(&block.children, list),
+                name: block.name,
+                label: block.label,
+                relevant: block.relevant,
+                appearance: block.appearance,
+                source: block.source,
+            }),
+            None => return,
+        },
     };
     children(open, root).push(node);
 }

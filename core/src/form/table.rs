@@ -1,5 +1,6 @@
 //! A survey or choices sheet as a table: the header row classified once, then each row's
-//! cells looked up by meaning, trimmed, in NFC and with "smart" quotes made plain.
+//! cells looked up by meaning, trimmed and in NFC (expressions with "smart" quotes made
+//! plain).
 
 use super::columns::{Column, SheetKind, TextKind, classify, language};
 use super::grid::Sheet;
@@ -109,16 +110,21 @@ impl Row<'_, '_> {
         }
     }
 
-    /// The cell of the column meaning `column`, trimmed, in NFC and with plain quotes;
-    /// `None` when the column is absent or the cell is blank.
+    /// The cell of the column meaning `column`, trimmed and in NFC (an expression with
+    /// plain quotes); `None` when the column is absent or the cell is blank.
     pub(crate) fn get(&self, column: &Column) -> Option<String> {
         let (col, _, _) = self.table.columns.iter().find(|(_, c, _)| c == column)?;
-        self.cell(*col)
+        let text = self.cell(*col)?;
+        Some(if column.is_expression() {
+            plain_quotes(text)
+        } else {
+            text
+        })
     }
 
     fn cell(&self, col: usize) -> Option<String> {
         let text = self.table.sheet.cell(self.index, col).trim();
-        (!text.is_empty()).then(|| plain_quotes(nfc(text)))
+        (!text.is_empty()).then(|| nfc(text))
     }
 
     /// The header of the column meaning `column` as its author wrote it (or its usual
@@ -168,8 +174,8 @@ impl Row<'_, '_> {
 }
 
 /// The text with the "smart" quotes a spreadsheet's autocorrect types (‘ ’ “ ”) made
-/// plain (' and "), as pyxform does with every cell: `${a} = ‘yes’` is meant as
-/// `${a} = 'yes'`.
+/// plain (' and "), as pyxform does: `${a} = ‘yes’` is meant as `${a} = 'yes'`. (pyxform
+/// does it in every cell; labels keep them here, where they are typography.)
 fn plain_quotes(text: String) -> String {
     if !text.contains(['\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']) {
         return text;

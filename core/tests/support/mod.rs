@@ -75,7 +75,9 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                             .questions
                             .iter()
                             .filter_map(|q| {
-                                q.error.as_ref().map(|e| (q.path.clone(), e.clone(), q.kind))
+                                q.error
+                                    .as_ref()
+                                    .map(|e| (q.path.clone(), e.clone(), q.kind))
                             })
                             .collect();
                         let guard = !stuck.is_empty()
@@ -106,7 +108,12 @@ fn retry(
         if session.jump(&path).is_err() {
             continue;
         }
-        let Some(q) = session.screen().questions.into_iter().find(|q| q.path == path) else {
+        let Some(q) = session
+            .screen()
+            .questions
+            .into_iter()
+            .find(|q| q.path == path)
+        else {
             continue;
         };
         if let Some(i) = answer(form, session, &q, used + 1)? {
@@ -149,17 +156,21 @@ fn answer(
     Ok(None)
 }
 
-/// Plausible answers to a question, most ordinary first (for text, first a match of the
+/// Plausible answers to a question, most ordinary first (for text, last a match of the
 /// `regex()` its constraint asks for).
 fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
     let date = |year, month, day| Answer::Date {
         value: CalendarDate { year, month, day },
     };
     match q.kind {
-        QuestionKind::Text => constraint_regex(form, &q.path)
-            .and_then(|pattern| regex_example(&pattern))
+        QuestionKind::Text => ["Thào Thị Dợ", "0912345678", "1", "abc"]
+            .map(String::from)
             .into_iter()
-            .chain(["Thào Thị Dợ", "0912345678", "1", "abc"].map(String::from))
+            .chain(
+                constraint_regex(form, &q.path)
+                    .and_then(|pattern| regex_example(&pattern))
+                    .filter(|example| !example.is_empty()),
+            )
             .map(|value| Answer::Text { value })
             .collect(),
         QuestionKind::Integer => [3, 1, 0, 2, 5, 10, 18, 30, 100, 2025]
@@ -231,8 +242,8 @@ fn constraint_regex(form: &CompiledForm, path: &str) -> Option<String> {
 }
 
 /// A short text matching a simple regular expression (literals, `\d \w \s`, classes with
-/// ranges, groups, `|` (its first branch), and the quantifiers `? * + {n} {n,m}`, each
-/// taken at its least count but one); `None` for what it cannot read.
+/// ranges, groups, `|` (its first branch), and the quantifiers `? * + {n} {n,m}`: `?`
+/// none, `*` and `+` once, braces their least count); `None` for what it cannot read.
 fn regex_example(pattern: &str) -> Option<String> {
     let chars: Vec<char> = pattern.chars().collect();
     let (out, _) = regex_sequence(&chars, 0)?;
@@ -263,7 +274,11 @@ fn regex_sequence(p: &[char], mut i: usize) -> Option<(String, usize)> {
                 return Some((out, i));
             }
             '(' => {
-                let start = if p.get(i + 1) == Some(&'?') { i + 3 } else { i + 1 };
+                let start = if p.get(i + 1) == Some(&'?') {
+                    i + 3
+                } else {
+                    i + 1
+                };
                 let (inner, end) = regex_sequence(p, start)?;
                 (inner, end + 1)
             }
@@ -292,11 +307,11 @@ fn regex_sequence(p: &[char], mut i: usize) -> Option<(String, usize)> {
         };
         i = next;
         let times = match p.get(i) {
-            Some('?') | Some('*') => {
+            Some('?') => {
                 i += 1;
                 0
             }
-            Some('+') => {
+            Some('*') | Some('+') => {
                 i += 1;
                 1
             }
