@@ -229,7 +229,92 @@ async fn a_record_is_read_and_rejected(server: TestServer) {
         .assert_redirect("/login");
 }
 
+/// Each record is named by the server's evaluation of the form's `instance_name` on
+/// what it keeps (a forged name in the upload changes nothing), in the table, on the
+/// record page, in the API list and in the export; a form without one names its records
+/// by title and Vietnam day.
+async fn records_are_named_by_the_server(server: TestServer) {
+    let work = officework(&server).await;
+    let mut unnamed = form_json();
+    unnamed["id"] = "tham_ho_cu".into();
+    unnamed["instance_name"] = serde_json::Value::Null;
+    server
+        .publish_form(&work.admin, serde_json::to_vec(&unnamed).unwrap())
+        .await;
+    // 17:30 UTC on 9 March: 10 March in Vietnam.
+    let mut old = submission(2, 8 * 24 * 60 + 17 * 60 + 30, None);
+    if let branchbook_core::protocol::RecordBody::Submission(s) = &mut old.body {
+        s.form_id = "tham_ho_cu".into();
+        s.data["instance_name"] = "Tên giả từ điện thoại".into();
+    }
+    let answer = server.push(&work.device, std::slice::from_ref(&old)).await;
+    assert!(
+        answer.results[0]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("instance_name"),
+        "a name is not an answer the form has: {:?}",
+        answer.results[0]
+    );
+    if let branchbook_core::protocol::RecordBody::Submission(s) = &mut old.body {
+        s.data.as_object_mut().unwrap().remove("instance_name");
+    }
+    push_all(&server, &work.device, std::slice::from_ref(&old)).await;
+
+    let mut officer = officer_browser(&server).await;
+    let page = officer.get("/submissions").await;
+    ok(&page);
+    for i in [0, 2, 3, 4, 5] {
+        let name = instance_name(i);
+        assert!(page.body.contains(&name), "{name} missing from the table");
+    }
+    assert!(page.body.contains("Tên phiếu"));
+    assert!(
+        page.body.contains("Thăm hộ gia đình — 10/03/2026"),
+        "a record without a name is named by form and Vietnam day"
+    );
+    let page = officer
+        .get(&format!("/records/{}", work.submissions[3].uuid))
+        .await;
+    assert!(
+        ok(&page)
+            .body
+            .contains(&format!("<title>{}", instance_name(3)))
+    );
+    let (_, list) = server
+        .get("/api/v1/office/submissions", &work.officer)
+        .await;
+    let names: Vec<&serde_json::Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["instance_name"])
+        .collect();
+    assert_eq!(names[0], &serde_json::Value::from(instance_name(0)));
+    assert_eq!(names.last().unwrap(), &&serde_json::Value::Null);
+    let csv = officer
+        .get(&format!(
+            "/exports/forms/{FORM_ID}/{FORM_VERSION}/submissions.csv"
+        ))
+        .await;
+    let mut reader = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let column = header.iter().position(|h| h == "bb:instance_name").unwrap();
+    let id = header.iter().position(|h| h == "bb:submission_id").unwrap();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let i = work
+            .submissions
+            .iter()
+            .position(|s| s.uuid.to_string() == row[id])
+            .unwrap();
+        assert_eq!(row[column], instance_name(i));
+    }
+}
+
 on_both_stores!(
     the_table_shows_names_and_filters,
-    a_record_is_read_and_rejected
+    a_record_is_read_and_rejected,
+    records_are_named_by_the_server
 );

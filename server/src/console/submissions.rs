@@ -50,6 +50,8 @@ impl Texts {
 pub struct SubmissionRow {
     /// The record's id (its page's address).
     pub uuid: Uuid,
+    /// Its name (see [`crate::model::RecordSummary::display_name`]).
+    pub name: String,
     /// Form id and version.
     pub form: String,
     /// Branch name.
@@ -223,10 +225,24 @@ async fn submissions_view(
                 .map(|r| format!("{}&after={}", filters.query(), r.seq))
         })
         .flatten();
+    let titles: std::collections::HashMap<(&str, &str), &str> = forms
+        .iter()
+        .map(|f| ((f.form_id.as_str(), f.version.as_str()), f.title.as_str()))
+        .collect();
     let rows = items
         .into_iter()
         .map(|r| SubmissionRow {
             uuid: r.uuid,
+            name: r.display_name(
+                titles
+                    .get(&(
+                        r.form_id.as_deref().unwrap_or_default(),
+                        r.form_version.as_deref().unwrap_or_default(),
+                    ))
+                    .copied()
+                    .unwrap_or(r.form_id.as_deref().unwrap_or_default()),
+                lang.ui(),
+            ),
             form: format!(
                 "{} ({})",
                 r.form_id.as_deref().unwrap_or_default(),
@@ -537,7 +553,9 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
         || s.form_id.clone().unwrap_or_default(),
         |f| f.title.clone(),
     );
+    let name = s.display_name(&title, lang.ui());
     let facts = vec![
+        (t.submissions_name, name.clone()),
         (
             t.submissions_form,
             format!("{title} ({})", s.form_version.clone().unwrap_or_default()),
@@ -564,7 +582,7 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
             staff.officer.account(),
             &staff.csrf,
             "submissions",
-            &title,
+            &name,
             &format!("/records/{uuid}"),
         ),
         uuid,

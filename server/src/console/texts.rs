@@ -390,6 +390,7 @@ catalogue! {
     nav_submissions "nav.submissions" { vi: "Phiếu khảo sát", en: "Submissions" }
     submissions_title "submissions.title" { vi: "Phiếu khảo sát đã gửi về", en: "Submissions received" }
     submissions_form "submissions.form" { vi: "Biểu mẫu", en: "Form" }
+    submissions_name "submissions.name" { vi: "Tên phiếu", en: "Record" }
     submissions_area "submissions.area" { vi: "Địa bàn", en: "Area" }
     submissions_all "submissions.all" { vi: "Tất cả", en: "All" }
     submissions_from "submissions.from" { vi: "Từ ngày", en: "From" }

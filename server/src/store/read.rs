@@ -11,7 +11,7 @@ use crate::model::{
     Indicators, RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord,
 };
 
-const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id, account_id";
+const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id, account_id, instance_name";
 
 fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
     let kind = row.text(3)?;
@@ -31,15 +31,16 @@ fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
         review_state: super::named(&state)?,
         device_id: row.uuid(12)?,
         account_id: row.opt_uuid(13)?,
+        instance_name: row.opt_text(14)?,
     })
 }
 
 fn stored_from_row(row: &Row) -> Result<StoredRecord, ServerStoreError> {
     Ok(StoredRecord {
         summary: summary_from_row(row)?,
-        body: serde_json::from_str(&row.text(14)?)?,
+        body: serde_json::from_str(&row.text(15)?)?,
         corrections: row
-            .opt_text(15)?
+            .opt_text(16)?
             .map(|text| serde_json::from_str(&text))
             .transpose()?
             .unwrap_or_default(),
