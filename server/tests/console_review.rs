@@ -99,11 +99,11 @@ async fn the_table_shows_names_and_filters(server: TestServer) {
     for _ in 0..5 {
         let page = officer.get(&path).await;
         seen += record_links(ok(&page));
-        let Some(start) = page.body.find("href=\"/submissions?") else {
+        let Some(end) = page.body.find("\" id=\"next-page\"") else {
             break;
         };
-        let rest = &page.body[start + 6..];
-        path = rest[..rest.find('"').unwrap()]
+        let start = page.body[..end].rfind("href=\"").unwrap() + 6;
+        path = page.body[start..end]
             .replace("&amp;", "&")
             .replace("&#38;", "&");
     }
@@ -313,7 +313,121 @@ async fn records_are_named_by_the_server(server: TestServer) {
     }
 }
 
+/// Posts the table's review form.
+async fn post_fields(officer: &mut Browser, fields: &[(String, String)]) -> Page {
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    officer.post("/submissions/review", &refs).await
+}
+
+/// Each survey's review state, read back through the API.
+async fn states(server: &TestServer, work: &Officework) -> Vec<String> {
+    let mut out = Vec::new();
+    for record in &work.submissions {
+        let (_, detail) = server
+            .get(
+                &format!("/api/v1/office/records/{}", record.uuid),
+                &work.officer,
+            )
+            .await;
+        out.push(
+            detail["record"]["review_state"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    out
+}
+
+/// Ticking records in the table (one by one, or all of the page) and giving them one
+/// decision: CSRF-checked, all or nothing inside the officer's commune, back on the
+/// same page with a notice.
+async fn a_selection_is_reviewed_from_the_table(server: TestServer) {
+    let work = officework(&server).await;
+    let mut officer = officer_browser(&server).await;
+    let page = officer.get("/submissions").await;
+    ok(&page);
+    assert_eq!(
+        page.body.matches("name=\"record\"").count(),
+        work.submissions.len()
+    );
+    assert_eq!(page.body.matches(" checked>").count(), 0);
+    let all = officer.get("/submissions?select=all").await;
+    assert_eq!(
+        ok(&all).body.matches(" checked>").count(),
+        work.submissions.len(),
+        "select all on this page ticks every row"
+    );
+    let csrf = page.csrf();
+    let ids: Vec<String> = work.submissions[..3]
+        .iter()
+        .map(|r| r.uuid.to_string())
+        .collect();
+    // The fields the table's form sends: the ticked records, the decision, the comment.
+    let decision = |csrf: &str, extra: &[(&str, &str)]| -> Vec<(String, String)> {
+        ids.iter()
+            .map(|id| ("record", id.as_str()))
+            .chain([
+                ("state", "approved"),
+                ("comment", "Đủ thông tin"),
+                ("csrf", csrf),
+            ])
+            .chain(extra.iter().copied())
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    };
+    let forged = decision("forged", &[]);
+    assert_eq!(
+        post_fields(&mut officer, &forged).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let other = work.other[0].uuid.to_string();
+    let foreign = decision(&csrf, &[("record", &other)]);
+    assert_eq!(
+        post_fields(&mut officer, &foreign).await.status,
+        StatusCode::NOT_FOUND,
+        "another commune's record refuses the whole post"
+    );
+    assert!(
+        states(&server, &work).await.iter().all(|s| s == "received"),
+        "nothing half-saved"
+    );
+    let none = officer
+        .post(
+            "/submissions/review",
+            &[("csrf", &csrf), ("state", "approved")],
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST);
+    assert!(none.body.contains("Xin chọn ít nhất một phiếu."));
+
+    let good = decision(&csrf, &[("back", "state=received&after=0")]);
+    let done = post_fields(&mut officer, &good).await;
+    done.assert_redirect("/submissions?form=&area=&from=&to=&state=received&after=0&reviewed=3");
+    let back = officer
+        .get("/submissions?form=&area=&from=&to=&state=received&reviewed=3")
+        .await;
+    assert!(
+        ok(&back)
+            .body
+            .contains("Đã lưu quyết định duyệt cho 3 phiếu.")
+    );
+    assert_eq!(record_links(&back), work.submissions.len() - 3);
+    let got = states(&server, &work).await;
+    assert_eq!(&got[..3], ["approved"; 3]);
+    assert!(got[3..].iter().all(|s| s == "received"));
+    let (_, detail) = server
+        .get(&format!("/api/v1/office/records/{}", ids[1]), &work.officer)
+        .await;
+    assert_eq!(detail["reviews"][0]["comment"], "Đủ thông tin");
+    assert_eq!(detail["reviews"][0]["by"], OFFICER);
+}
+
 on_both_stores!(
+    a_selection_is_reviewed_from_the_table,
     the_table_shows_names_and_filters,
     a_record_is_read_and_rejected,
     records_are_named_by_the_server
