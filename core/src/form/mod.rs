@@ -10,6 +10,7 @@ pub mod grid;
 mod ids;
 mod json;
 mod load;
+mod loops;
 mod model;
 mod problem;
 mod read;
