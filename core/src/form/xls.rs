@@ -164,9 +164,8 @@ fn repair_dimensions(stream: &mut [u8]) -> bool {
         if let Some(range) = dims
             && check_dimensions(&stream[range.clone()]).is_err()
         {
-            let (r0, r1, c0, c1) = span.map_or((0, 0, 0, 0), |(r0, r1, c0, c1)| {
-                (r0, r1 + 1, c0, c1 + 1)
-            });
+            let (r0, r1, c0, c1) =
+                span.map_or((0, 0, 0, 0), |(r0, r1, c0, c1)| (r0, r1 + 1, c0, c1 + 1));
             let data = &mut stream[range];
             if data.len() == 10 {
                 for (i, v) in [r0, r1, c0, c1].into_iter().enumerate() {
@@ -348,13 +347,18 @@ mod tests {
         assert!(spanned_in_biff(&dims((0, 10), (0, 300))).is_err());
     }
 
-    #[test]
-    fn a_real_xls_reads_and_mangled_copies_never_panic() {
+    /// pyxform's tutorial form, an .xls written by Excel.
+    fn tutorial_xls() -> Vec<u8> {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/data/xlsform-corpus/pyxform/example_xls/tutorial.xls"
         );
-        let real = std::fs::read(path).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn a_real_xls_reads_and_mangled_copies_never_panic() {
+        let real = tutorial_xls();
         let book = workbook_from_xls(&real).unwrap();
         let survey = book.sheets.iter().find(|s| s.name == "survey").unwrap();
         assert_eq!(survey.rows[0][..3], ["tutorial notes", "type", "name"]);
@@ -383,11 +387,7 @@ mod tests {
 
     #[test]
     fn dimensions_past_excels_rows_are_set_to_the_sheets_span_and_the_workbook_reads() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/xlsform-corpus/pyxform/example_xls/tutorial.xls"
-        );
-        let real = std::fs::read(path).unwrap();
+        let real = tutorial_xls();
         let expected = workbook_from_xls(&real).unwrap();
         // Every sheet now declares 1,048,576 rows and 256 columns, as some tools write.
         let mut stream = workbook_stream(&real).unwrap();
