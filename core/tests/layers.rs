@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["i18n"],
     &["sync"],
     &["error", "ffi_id"],
+    &["editing"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

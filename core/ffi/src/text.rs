@@ -10,9 +10,7 @@ use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
 use branchbook_core::i18n::{ListRow, TotalsLines};
 use branchbook_core::protocol::{Attendee, HouseholdMember, RosterMember};
-use branchbook_core::store::{
-    Gathering, HouseholdSummary, RecordKind, RecordState, SubmissionInfo, Totals,
-};
+use branchbook_core::store::{Gathering, HouseholdSummary, RecordKind, RecordState, Totals};
 
 /// The text of `key` in `language`, placeholders left as written (`{count}`).
 #[uniffi::export]
@@ -111,17 +109,6 @@ pub fn ethnic_groups() -> Vec<EthnicGroup> {
 #[uniffi::export]
 pub fn answer_text(question: Question, language: UiLanguage) -> String {
     i18n::answer_text(&question, language)
-}
-
-/// A survey as lists show it: its instance name, else `form_title`, else its form id;
-/// then its state and its last change (finalized: when) on Vietnam's clock.
-#[uniffi::export]
-pub fn survey_row(
-    info: SubmissionInfo,
-    form_title: Option<String>,
-    language: UiLanguage,
-) -> ListRow {
-    i18n::survey_row(&info, form_title.as_deref(), language)
 }
 
 /// "Lần gửi gần nhất: 12/06/2025 08:30" on Vietnam's clock; `None` before the first send.

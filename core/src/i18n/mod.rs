@@ -26,7 +26,7 @@ pub use people::{
 };
 pub use screens::{
     HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, VisitRow,
-    gathering_row, home_screen, last_sent, returned_row, send_screen, survey_row, visit_row,
+    gathering_row, home_screen, last_sent, returned_row, send_screen, visit_row,
 };
 
 /// The languages of the apps' own words (forms bring their own languages).
@@ -221,7 +221,7 @@ pub fn format_bytes(bytes: u64, language: UiLanguage) -> String {
 }
 
 /// `template` with each `{name}` replaced by `value(name)` when it gives one.
-fn fill<'a>(template: &str, mut value: impl FnMut(&str) -> Option<&'a str>) -> String {
+pub(crate) fn fill<'a>(template: &str, mut value: impl FnMut(&str) -> Option<&'a str>) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
