@@ -12,9 +12,8 @@ use uuid::Uuid;
 
 use crate::{Branchbook, BranchbookError};
 use branchbook_core::editing::{
-    GatheringDraft, GatheringEdit, GatheringEditScreen, HouseholdDraft, HouseholdEdit,
-    HouseholdEditScreen, SettingsFacts, SettingsScreen, WalkInDraft, WalkInEdit, WalkInScreen,
-    settings_screen,
+    GatheringDraft, GatheringEdit, GatheringForm, HouseholdDraft, HouseholdEdit, HouseholdForm,
+    SettingsFacts, SettingsPage, WalkInDraft, WalkInEdit, WalkInForm, settings_page,
 };
 use branchbook_core::i18n::UiLanguage;
 use branchbook_core::store::{CheckIn, Gathering, Household, Store};
@@ -101,12 +100,12 @@ impl Branchbook {
     /// The settings screen in `language` (the app language in use), with
     /// `form_language` (her preferred label language, `None`: each form's default)
     /// marked and `app_version` as the app's package says it.
-    pub fn settings_screen(
+    pub fn settings_page(
         &self,
         language: UiLanguage,
         form_language: Option<String>,
         app_version: String,
-    ) -> Result<SettingsScreen, BranchbookError> {
+    ) -> Result<SettingsPage, BranchbookError> {
         let usage = self.storage_usage()?;
         let branch_path = match self.store.sync_account()? {
             Some(account) => {
@@ -125,19 +124,19 @@ impl Branchbook {
             branch_path,
             app_version,
         };
-        Ok(settings_screen(&facts, language))
+        Ok(settings_page(&facts, language))
     }
 }
 
 #[uniffi::export]
 impl HouseholdEditor {
     /// What the form shows now.
-    pub fn screen(&self) -> HouseholdEditScreen {
+    pub fn screen(&self) -> HouseholdForm {
         draft(&self.draft).screen(self.language)
     }
 
     /// Applies what she did and gives what the form shows then.
-    pub fn edit(&self, edit: HouseholdEdit) -> HouseholdEditScreen {
+    pub fn edit(&self, edit: HouseholdEdit) -> HouseholdForm {
         let mut form = draft(&self.draft);
         form.apply(edit);
         form.screen(self.language)
@@ -169,12 +168,12 @@ impl HouseholdEditor {
 #[uniffi::export]
 impl GatheringEditor {
     /// What the form shows now.
-    pub fn screen(&self) -> GatheringEditScreen {
+    pub fn screen(&self) -> GatheringForm {
         draft(&self.draft).screen(self.language)
     }
 
     /// Applies what she did and gives what the form shows then.
-    pub fn edit(&self, edit: GatheringEdit) -> GatheringEditScreen {
+    pub fn edit(&self, edit: GatheringEdit) -> GatheringForm {
         let mut form = draft(&self.draft);
         form.apply(edit, self.language);
         form.screen(self.language)
@@ -202,12 +201,12 @@ impl GatheringEditor {
 #[uniffi::export]
 impl WalkInEditor {
     /// What the dialog shows now.
-    pub fn screen(&self) -> WalkInScreen {
+    pub fn screen(&self) -> WalkInForm {
         draft(&self.draft).screen(self.language)
     }
 
     /// Applies what she did and gives what the dialog shows then.
-    pub fn edit(&self, edit: WalkInEdit) -> WalkInScreen {
+    pub fn edit(&self, edit: WalkInEdit) -> WalkInForm {
         let mut form = draft(&self.draft);
         form.apply(edit);
         form.screen(self.language)
@@ -238,7 +237,7 @@ mod enroll {
 
     use super::draft;
     use crate::{Branchbook, BranchbookError};
-    use branchbook_core::editing::{EnrollDraft, EnrollEdit, EnrollScreen};
+    use branchbook_core::editing::{EnrollDraft, EnrollEdit, EnrollForm};
     use branchbook_core::i18n::UiLanguage;
     use branchbook_core::sync::{CancelHandle, Enrollment};
 
@@ -265,29 +264,30 @@ mod enroll {
     #[uniffi::export]
     impl EnrollEditor {
         /// What the screen shows now.
-        pub fn screen(&self) -> EnrollScreen {
-            draft(&self.draft).screen()
+        pub fn screen(&self) -> EnrollForm {
+            draft(&self.draft).screen(self.language)
         }
 
         /// Applies what she typed and gives what the screen shows then.
-        pub fn edit(&self, edit: EnrollEdit) -> EnrollScreen {
+        pub fn edit(&self, edit: EnrollEdit) -> EnrollForm {
             let mut form = draft(&self.draft);
             form.apply(edit);
-            form.screen()
+            form.screen(self.language)
         }
 
         /// The camera was refused: the screen says she can type the address and code.
-        pub fn camera_denied(&self) -> EnrollScreen {
+        pub fn camera_denied(&self) -> EnrollForm {
             let mut form = draft(&self.draft);
             form.camera_denied(self.language);
-            form.screen()
+            form.screen(self.language)
         }
 
         /// Connects with the typed address and code (the phone named as she typed, else
         /// by its id). Blocks until done: call it off the UI thread; `cancel` stops it.
         pub fn connect(&self, cancel: Arc<CancelHandle>) -> Result<Enrollment, BranchbookError> {
             let ((server, code), label) = {
-                let form = draft(&self.draft);
+                let mut form = draft(&self.draft);
+                form.connecting();
                 (form.typed(), form.label(&self.app.device_id()))
             };
             let done = self.app.enroll(server, code, label, cancel);
@@ -302,7 +302,11 @@ mod enroll {
             qr_payload: String,
             cancel: Arc<CancelHandle>,
         ) -> Result<Enrollment, BranchbookError> {
-            let label = draft(&self.draft).label(&self.app.device_id());
+            let label = {
+                let mut form = draft(&self.draft);
+                form.connecting();
+                form.label(&self.app.device_id())
+            };
             let done = self.app.enroll_with_qr(qr_payload, label, cancel);
             self.settle(&done, true);
             done

@@ -8,7 +8,7 @@ use branchbook_core::domain::{self, AgeGroup, EthnicGroup, GatheringKind, Sex};
 use branchbook_core::engine::{CalendarDate, Question, VIETNAM_UTC_OFFSET_MINUTES};
 use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
-use branchbook_core::i18n::{ListRow, TotalsLines};
+use branchbook_core::i18n::{GatheringHeading, ListRow, TotalsLines};
 use branchbook_core::protocol::{Attendee, HouseholdMember, RosterMember};
 use branchbook_core::store::{Gathering, HouseholdSummary, RecordKind, RecordState, Totals};
 
@@ -171,6 +171,12 @@ pub fn roster_row(member: RosterMember) -> ListRow {
 #[uniffi::export]
 pub fn household_row(household: HouseholdSummary, language: UiLanguage) -> ListRow {
     i18n::household_row(&household, language)
+}
+
+/// The top of a gathering's screen: topic, details, open or closed.
+#[uniffi::export]
+pub fn gathering_heading(gathering: Gathering, language: UiLanguage) -> GatheringHeading {
+    i18n::gathering_heading(&gathering, language)
 }
 
 /// A gathering in the gatherings list.

@@ -3,7 +3,7 @@
 
 use super::Refusal;
 use crate::error::BranchbookError;
-use crate::i18n::{TextKey, UiLanguage};
+use crate::i18n::{TextKey, UiLanguage, ui_text};
 use crate::store::InputField;
 
 /// What she does on the enroll screen.
@@ -30,7 +30,7 @@ pub enum EnrollEdit {
 /// Everything the enroll screen shows (besides its fixed words).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct EnrollScreen {
+pub struct EnrollForm {
     /// The server address as typed (`https://...`).
     pub server: String,
     /// The enrollment code as typed.
@@ -41,6 +41,8 @@ pub struct EnrollScreen {
     pub invalid: Option<InputField>,
     /// Why the last try was refused; `None` after any change.
     pub error: Option<String>,
+    /// The refused input's label ("Mã đăng ký"), to head [`EnrollForm::error`].
+    pub error_about: Option<String>,
 }
 
 /// The enroll screen's values while she types.
@@ -101,23 +103,36 @@ impl EnrollDraft {
         self.refusal = Some(refusal);
     }
 
+    /// She tries to connect again: the last refusal is no longer shown.
+    pub fn connecting(&mut self) {
+        self.refusal = None;
+    }
+
     /// The camera was refused: she can still type the address and code.
     pub fn camera_denied(&mut self, language: UiLanguage) {
         self.refusal = Some(Refusal {
             field: None,
             member: None,
-            message: crate::i18n::ui_text(TextKey::EnrollCameraDenied, language),
+            message: ui_text(TextKey::EnrollCameraDenied, language),
         });
     }
 
-    /// Everything the screen shows (its texts were written in the app language).
-    pub fn screen(&self) -> EnrollScreen {
-        EnrollScreen {
+    /// Everything the screen shows, in `language`.
+    pub fn screen(&self, language: UiLanguage) -> EnrollForm {
+        EnrollForm {
             server: self.server.clone(),
             code: self.code.clone(),
             device_label: self.device_label.clone(),
             invalid: Refusal::field(&self.refusal),
             error: Refusal::message(&self.refusal),
+            error_about: self.refusal.as_ref().and_then(|r| {
+                let key = match r.field.as_ref()? {
+                    InputField::ServerAddress => TextKey::EnrollServer,
+                    InputField::EnrollmentCode => TextKey::EnrollCode,
+                    _ => return None,
+                };
+                Some(ui_text(key, language))
+            }),
         }
     }
 }

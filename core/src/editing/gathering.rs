@@ -9,7 +9,7 @@ use crate::domain::{GatheringKind, gathering_kinds};
 use crate::engine::VIETNAM_UTC_OFFSET_MINUTES;
 use crate::error::BranchbookError;
 use crate::ffi_time::UtcDateTime;
-use crate::i18n::{UiLanguage, format_instant, gathering_kind_name};
+use crate::i18n::{TextKey, UiLanguage, format_instant, gathering_kind_name, text};
 use crate::store::{Gathering, GatheringDetails, InputField};
 
 /// What she does on the gathering details form.
@@ -77,7 +77,7 @@ pub struct KindChoice {
 /// Everything the gathering details form shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct GatheringEditScreen {
+pub struct GatheringForm {
     /// The kinds she can choose, in the core's order.
     pub kinds: Vec<KindChoice>,
     /// The kind chosen.
@@ -88,7 +88,7 @@ pub struct GatheringEditScreen {
     pub village: String,
     /// When it starts.
     pub starts_at: UtcDateTime,
-    /// [`GatheringEditScreen::starts_at`]'s year on Vietnam's clock, for the date picker.
+    /// [`GatheringForm::starts_at`]'s year on Vietnam's clock, for the date picker.
     pub year: i32,
     /// Its month, 1 to 12.
     pub month: u32,
@@ -108,6 +108,8 @@ pub struct GatheringEditScreen {
     pub invalid: Option<InputField>,
     /// Why the last save was refused; `None` after any change.
     pub error: Option<String>,
+    /// The refused input's label ("Chủ đề"), to head [`GatheringForm::error`].
+    pub error_about: Option<String>,
 }
 
 /// The gathering details form's values while she types: a new gathering, or an open
@@ -207,10 +209,10 @@ impl GatheringDraft {
     }
 
     /// Everything the form shows, in `language`.
-    pub fn screen(&self, language: UiLanguage) -> GatheringEditScreen {
+    pub fn screen(&self, language: UiLanguage) -> GatheringForm {
         let d = &self.details;
         let local = d.starts_at.with_timezone(&vietnam());
-        GatheringEditScreen {
+        GatheringForm {
             kinds: gathering_kinds()
                 .into_iter()
                 .map(|kind| KindChoice {
@@ -232,6 +234,15 @@ impl GatheringDraft {
             notes: d.notes.clone(),
             invalid: Refusal::field(&self.refusal),
             error: Refusal::message(&self.refusal),
+            error_about: self.refusal.as_ref().and_then(|r| {
+                let key = match r.field.as_ref()? {
+                    InputField::Topic => TextKey::GatheringTopic,
+                    InputField::Village => TextKey::GatheringVillage,
+                    InputField::StartsAt => TextKey::GatheringStartsAt,
+                    _ => return None,
+                };
+                Some(text(key, language).to_owned())
+            }),
         }
     }
 }

@@ -105,7 +105,7 @@ pub struct MemberEditRow {
 /// Everything the household form shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct HouseholdEditScreen {
+pub struct HouseholdForm {
     /// The screen's title.
     pub title: String,
     /// Village (required).
@@ -124,6 +124,9 @@ pub struct HouseholdEditScreen {
     pub invalid: Option<InputField>,
     /// Why the last save was refused; `None` after any change.
     pub error: Option<String>,
+    /// The refused input's label, with the member's place ("Năm sinh (2)"), to head
+    /// [`HouseholdForm::error`] where the box is not in sight.
+    pub error_about: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -277,21 +280,27 @@ impl HouseholdDraft {
         self.refusal = Some(Refusal::of(error, None, language));
     }
 
-    /// The save went through as `household`: the form now edits that revision.
+    /// The save went through as `household`: the form now edits that revision, as the
+    /// store keeps it (new members with their ids, so a second save does not add them
+    /// again), each row keeping its identity.
     pub fn saved(&mut self, household: &Household) {
-        self.household_id = Some(household.uuid);
-        self.base_revision = household.revision;
-        self.refusal = None;
+        let keys: Vec<u32> = self.members.iter().map(|m| m.key).collect();
+        let next_key = self.next_key;
+        *self = HouseholdDraft::of(household);
+        for (member, key) in self.members.iter_mut().zip(keys) {
+            member.key = key;
+        }
+        self.next_key = self.next_key.max(next_key);
     }
 
     /// Everything the form shows, in `language`.
-    pub fn screen(&self, language: UiLanguage) -> HouseholdEditScreen {
+    pub fn screen(&self, language: UiLanguage) -> HouseholdForm {
         let refused_member = self
             .refusal
             .as_ref()
             .and_then(|r| Some((r.member?, r.field.clone()?)));
         let count = self.members.len().to_string();
-        HouseholdEditScreen {
+        HouseholdForm {
             title: text(TextKey::HouseholdEditTitle, language).to_owned(),
             village: self.village.clone(),
             address: self.address.clone(),
@@ -320,6 +329,21 @@ impl HouseholdDraft {
                 .collect(),
             invalid: Refusal::field(&self.refusal),
             error: Refusal::message(&self.refusal),
+            error_about: self.refusal.as_ref().and_then(|r| {
+                let key = match r.field.as_ref()? {
+                    InputField::Village => TextKey::HouseholdVillage,
+                    InputField::HeadName => TextKey::HouseholdHeadName,
+                    InputField::Name => TextKey::MemberName,
+                    InputField::BirthYear => TextKey::MemberBirthYear,
+                    InputField::Ethnicity => TextKey::MemberEthnicity,
+                    _ => return None,
+                };
+                let label = text(key, language);
+                Some(match r.member {
+                    Some(place) => format!("{label} ({})", u64::from(place) + 1),
+                    None => label.to_owned(),
+                })
+            }),
         }
     }
 }

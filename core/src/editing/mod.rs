@@ -15,13 +15,13 @@ mod household;
 mod settings;
 mod walk_in;
 
-pub use enroll::{EnrollDraft, EnrollEdit, EnrollScreen};
-pub use gathering::{GatheringDraft, GatheringEdit, GatheringEditScreen, KindChoice};
-pub use household::{HouseholdDraft, HouseholdEdit, HouseholdEditScreen, MemberEditRow};
+pub use enroll::{EnrollDraft, EnrollEdit, EnrollForm};
+pub use gathering::{GatheringDraft, GatheringEdit, GatheringForm, KindChoice};
+pub use household::{HouseholdDraft, HouseholdEdit, HouseholdForm, MemberEditRow};
 pub use settings::{
-    FormLanguageChoice, LanguageChoice, SettingsFacts, SettingsScreen, settings_screen,
+    FormLanguageChoice, LanguageChoice, SettingsFacts, SettingsPage, settings_page,
 };
-pub use walk_in::{WalkInDraft, WalkInEdit, WalkInScreen};
+pub use walk_in::{WalkInDraft, WalkInEdit, WalkInForm};
 
 use crate::error::BranchbookError;
 use crate::i18n::{TextKey, UiLanguage, ui_text};

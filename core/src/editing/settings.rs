@@ -30,7 +30,7 @@ pub struct FormLanguageChoice {
 /// Everything the settings screen shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct SettingsScreen {
+pub struct SettingsPage {
     /// The app languages.
     pub app_languages: Vec<LanguageChoice>,
     /// "As the form says", then every label language of the forms on the phone.
@@ -66,7 +66,7 @@ pub struct SettingsFacts {
 }
 
 /// The settings screen from its facts, in `language` (the app language in use).
-pub fn settings_screen(facts: &SettingsFacts, language: UiLanguage) -> SettingsScreen {
+pub fn settings_page(facts: &SettingsFacts, language: UiLanguage) -> SettingsPage {
     let one = |key: TextKey, name: &str, value: &str| {
         fill(text(key, language), |n| (n == name).then_some(value))
     };
@@ -83,7 +83,7 @@ pub fn settings_screen(facts: &SettingsFacts, language: UiLanguage) -> SettingsS
     }));
     let data = format_bytes(facts.database_bytes, language);
     let photos = format_bytes(facts.photo_bytes, language);
-    SettingsScreen {
+    SettingsPage {
         app_languages: [
             (UiLanguage::Vi, TextKey::LanguageVi),
             (UiLanguage::En, TextKey::LanguageEn),

@@ -80,6 +80,11 @@ fn a_typo_in_a_birth_year_is_refused_on_that_member_on_both_apps() {
     assert_eq!(screen.invalid, None, "no household box is marked");
     assert_eq!(screen.error.as_deref(), Some(CHECK_IT));
     assert_eq!(screen.members[1].birth_year, "20l5", "kept as she typed it");
+    assert_eq!(
+        screen.error_about.as_deref(),
+        Some("Năm sinh (2)"),
+        "her place, from 1"
+    );
 
     form.apply(HouseholdEdit::MemberBirthYear {
         member: 1,
@@ -135,6 +140,10 @@ fn a_household_refusal_marks_the_household_box_and_members_are_listed_by_place()
     );
     let screen = form.screen(En);
     assert_eq!(screen.invalid, Some(InputField::HeadName));
+    assert_eq!(
+        screen.error_about.as_deref(),
+        Some("Name of the household head")
+    );
     assert!(screen.members.iter().all(|m| m.invalid.is_none()));
     assert_eq!(screen.members_heading, "Members (2)");
     assert_eq!(screen.title, "Household details");
@@ -208,14 +217,38 @@ fn an_edit_starts_from_the_household_as_recorded() {
         Some(member),
         "the same person"
     );
+    let key = form.screen(Vi).members[0].key;
+    form.apply(HouseholdEdit::AddMember);
+    form.apply(HouseholdEdit::MemberName {
+        member: 1,
+        text: "Lù Thị Pà".into(),
+    });
     let mut next = household.clone();
     next.revision = 4;
+    let added = Uuid::new_v4();
+    next.body.members.push(HouseholdMember {
+        id: added,
+        name: "Lù Thị Pà".into(),
+        sex: Sex::Female,
+        birth_year: None,
+        ethnicity: None,
+        relation: String::new(),
+    });
     form.saved(&next);
     assert_eq!(
         form.edits(),
         Some((id, 4)),
         "the next save edits the new revision"
     );
+    let input = form.input().unwrap();
+    assert_eq!(
+        input.members[1].id,
+        Some(added),
+        "the new member keeps the id she was given"
+    );
+    let screen = form.screen(Vi);
+    assert_eq!(screen.members[0].key, key, "rows keep their identity");
+    assert_ne!(screen.members[1].key, key);
 }
 
 #[test]
@@ -340,6 +373,7 @@ fn a_gathering_is_picked_on_vietnams_clock() {
     );
     let screen = form.screen(Vi);
     assert_eq!(screen.invalid, Some(InputField::StartsAt));
+    assert_eq!(screen.error_about.as_deref(), Some("Ngày giờ"));
     assert_eq!(
         screen.starts_at,
         Utc.with_ymd_and_hms(2026, 6, 20, 16, 15, 0).unwrap(),
@@ -366,7 +400,7 @@ fn enrollment_refusals_point_at_the_input_in_the_screens_words() {
 
     let bad_code = BranchbookError::invalid(InputField::EnrollmentCode, "not the expected JSON");
     form.refused(&bad_code, true, Vi);
-    let screen = form.screen();
+    let screen = form.screen(Vi);
     assert_eq!(
         screen.error.as_deref(),
         Some("Mã QR này không phải mã đăng ký của Hội.")
@@ -374,7 +408,7 @@ fn enrollment_refusals_point_at_the_input_in_the_screens_words() {
     assert_eq!(screen.invalid, Some(InputField::EnrollmentCode));
     form.refused(&bad_code, false, Vi);
     assert_eq!(
-        form.screen().error.as_deref(),
+        form.screen(Vi).error.as_deref(),
         Some(CHECK_IT),
         "typed: the general words"
     );
@@ -387,7 +421,7 @@ fn enrollment_refusals_point_at_the_input_in_the_screens_words() {
         false,
         En,
     );
-    let screen = form.screen();
+    let screen = form.screen(Vi);
     assert_eq!(
         screen.invalid,
         Some(InputField::EnrollmentCode),
@@ -401,7 +435,7 @@ fn enrollment_refusals_point_at_the_input_in_the_screens_words() {
     form.apply(EnrollEdit::Server {
         text: "https://hoi.example.vn".into(),
     });
-    assert_eq!(form.screen().error, None);
+    assert_eq!(form.screen(Vi).error, None);
     form.refused(
         &BranchbookError::Cancelled {
             reason: "stopped".into(),
@@ -409,10 +443,25 @@ fn enrollment_refusals_point_at_the_input_in_the_screens_words() {
         false,
         Vi,
     );
-    assert_eq!(form.screen().error, None, "her own stop is no refusal");
+    assert_eq!(form.screen(Vi).error, None, "her own stop is no refusal");
+    form.refused(
+        &BranchbookError::invalid(InputField::ServerAddress, "http to another machine"),
+        false,
+        En,
+    );
+    assert_eq!(
+        form.screen(En).error_about.as_deref(),
+        Some("Server address")
+    );
+    form.connecting();
+    assert_eq!(
+        form.screen(En).error,
+        None,
+        "a new try hides the last refusal"
+    );
     form.camera_denied(En);
     assert_eq!(
-        form.screen().error.as_deref(),
+        form.screen(Vi).error.as_deref(),
         Some("Allow the camera to scan the QR code.")
     );
     assert_eq!(form.typed().0, "https://hoi.example.vn");
@@ -429,7 +478,7 @@ fn settings_name_each_language_in_itself_and_mark_the_chosen_ones() {
         branch_path: vec!["Lào Cai".into(), "Chi hội Sà Phìn".into()],
         app_version: "0.1.0".into(),
     };
-    let screen = settings_screen(&facts, En);
+    let screen = settings_page(&facts, En);
     let names: Vec<(&str, bool)> = screen
         .app_languages
         .iter()
@@ -457,7 +506,7 @@ fn settings_name_each_language_in_itself_and_mark_the_chosen_ones() {
     );
     assert_eq!(screen.version, "Version 0.1.0");
 
-    let vi = settings_screen(&SettingsFacts::default(), Vi);
+    let vi = settings_page(&SettingsFacts::default(), Vi);
     assert!(vi.account.is_empty(), "nothing before enrollment");
     assert!(vi.form_languages[0].chosen);
     assert_eq!(vi.storage, "Dữ liệu 0 B, ảnh 0 B");

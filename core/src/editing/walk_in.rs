@@ -41,7 +41,7 @@ pub enum WalkInEdit {
 /// Everything the walk-in dialog shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct WalkInScreen {
+pub struct WalkInForm {
     /// Full name.
     pub name: String,
     /// Sex (most attendees are women: the default).
@@ -113,22 +113,15 @@ impl WalkInDraft {
         })
     }
 
-    /// Adding her was refused with `error`: a missing age is told in the dialog's own words.
+    /// Adding her was refused with `error`: the dialog shows why (a missing age in its
+    /// own words), and marks the input.
     pub fn refused(&mut self, error: &BranchbookError, language: UiLanguage) {
-        let own = matches!(
-            error,
-            BranchbookError::InvalidInput {
-                field: InputField::Age,
-                ..
-            }
-        )
-        .then_some(TextKey::WalkInNeedsAge);
-        self.refusal = Some(Refusal::of(error, own, language));
+        self.refusal = Some(Refusal::of(error, None, language));
     }
 
     /// Everything the dialog shows, in `language`.
-    pub fn screen(&self, language: UiLanguage) -> WalkInScreen {
-        WalkInScreen {
+    pub fn screen(&self, language: UiLanguage) -> WalkInForm {
+        WalkInForm {
             name: self.name.clone(),
             sex: self.sex,
             birth_year: self.birth_year.clone(),

@@ -21,8 +21,8 @@ use crate::store::{RecordKind, RecordState};
 pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
 pub use people::{
-    TotalsLines, attendee_row, ethnicity_name, gathering_list_row, household_row, member_row,
-    roster_row, totals_lines,
+    GatheringHeading, TotalsLines, attendee_row, ethnicity_name, gathering_heading,
+    gathering_list_row, household_row, member_row, roster_row, totals_lines,
 };
 pub use screens::{
     HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, VisitRow,
