@@ -219,10 +219,10 @@ impl HouseholdDraft {
                 });
             }
             HouseholdEdit::RemoveMember { member } => {
-                if let Ok(at) = usize::try_from(member) {
-                    if at < self.members.len() {
-                        self.members.remove(at);
-                    }
+                if let Ok(at) = usize::try_from(member)
+                    && at < self.members.len()
+                {
+                    self.members.remove(at);
                 }
             }
             HouseholdEdit::MemberName { member, text } => self.member(member, |m| m.name = text),
