@@ -22,7 +22,7 @@ pub struct GatheringHeading {
     /// Kind, village, start on Vietnam's clock, facilitator (when named), one a line.
     pub details: Vec<String>,
     /// Still open: attendance and details can change.
-    pub open: bool,
+    pub is_open: bool,
     /// "Đang diễn ra" or "Đã kết thúc".
     pub status: String,
 }
@@ -42,7 +42,7 @@ pub fn gathering_heading(gathering: &Gathering, language: UiLanguage) -> Gatheri
         .into_iter()
         .filter(|line| !line.trim().is_empty())
         .collect(),
-        open,
+        is_open: open,
         status: text(
             if open {
                 TextKey::GatheringOpen

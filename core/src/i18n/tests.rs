@@ -680,7 +680,7 @@ fn households_and_gatherings_list_the_same_on_both_apps() {
         "no facilitator named: no line"
     );
     assert_eq!(
-        (heading.open, heading.status.as_str()),
+        (heading.is_open, heading.status.as_str()),
         (true, "Đang diễn ra")
     );
     let mut closed = gathering.clone();
@@ -692,5 +692,5 @@ fn households_and_gatherings_list_the_same_on_both_apps() {
     );
     closed.state = RecordState::Finalized;
     let heading = gathering_heading(&closed, UiLanguage::En);
-    assert_eq!((heading.open, heading.status.as_str()), (false, "Closed"));
+    assert_eq!((heading.is_open, heading.status.as_str()), (false, "Closed"));
 }

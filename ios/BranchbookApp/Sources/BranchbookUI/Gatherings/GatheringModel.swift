@@ -27,11 +27,14 @@ final class GatheringModel: ScreenModel {
 
     /// The top of the screen (topic, details, open or closed), from the core.
     var heading: GatheringHeading? {
-        gathering.map { gathering in gatheringHeading(gathering: gathering, language: app.language) }
+        guard let gathering else {
+            return nil
+        }
+        return gatheringHeading(gathering: gathering, language: app.language)
     }
 
     var isOpen: Bool {
-        heading?.open ?? false
+        heading?.isOpen ?? false
     }
 
     func load() async {

@@ -25,7 +25,7 @@ struct GatheringView: View {
                         Text(line)
                     }
                     Text(heading.status)
-                        .foregroundColor(heading.open ? .green : .secondary)
+                        .foregroundColor(heading.isOpen ? .green : .secondary)
                 }
             }
             if let totals = model.totals {

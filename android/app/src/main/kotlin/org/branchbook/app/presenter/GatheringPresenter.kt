@@ -226,7 +226,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
         scope.worker.run({ scope.core.closeGathering(gatheringId) }) { result ->
             result.onSuccess { g ->
                 val heading = gatheringHeading(g, texts.language)
-                state = state.copy(open = heading.open, status = heading.status, candidates = emptyList(), query = "", message = texts[TextKey.GATHERING_CLOSED])
+                state = state.copy(open = heading.isOpen, status = heading.status, candidates = emptyList(), query = "", message = texts[TextKey.GATHERING_CLOSED])
             }.onFailure { state = state.copy(message = texts.error(it)) }
         }
     }
@@ -256,7 +256,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
             loading = false,
             title = heading.title,
             details = heading.details,
-            open = heading.open,
+            open = heading.isOpen,
             status = heading.status,
         )
     }
