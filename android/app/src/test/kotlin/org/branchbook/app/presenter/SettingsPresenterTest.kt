@@ -18,7 +18,7 @@ class SettingsPresenterTest {
             assertEquals(UiLanguage.VI, appLanguages.single { it.chosen }.language)
             assertEquals("Phiên bản 0.1.0", version)
             assertTrue(about.startsWith("Ứng dụng giúp chi hội trưởng"), about)
-            assertEquals(emptyList<String>(), account, "not enrolled yet")
+            assertEquals(listOf("Tài khoản: lo.thi.mai"), account, "her account; no branch before enrollment")
         }
         p.appLanguage(UiLanguage.EN)
         assertEquals(UiLanguage.EN, p.state.page!!.appLanguages.single { it.chosen }.language)
