@@ -7,8 +7,10 @@ mod choices;
 mod columns;
 mod error;
 pub mod grid;
+mod ids;
 mod json;
 mod load;
+mod loops;
 mod model;
 mod problem;
 mod read;
@@ -26,6 +28,7 @@ mod xlsx;
 pub use attach::{Attachments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_ROWS, needed_files};
 pub use check::is_valid_name;
 pub use error::FormError;
+pub use ids::{MAX_FORM_ID_CHARS, MAX_VERSION_CHARS, is_valid_form_id, is_valid_version};
 pub use load::load_json;
 #[cfg(feature = "xlsx")]
 pub use load::{load_xlsx, load_xlsx_named, load_xlsx_with};
@@ -36,7 +39,7 @@ pub use model::{
 pub use problem::Problem;
 pub use read::{ReadForm, read_workbook, read_workbook_with};
 #[cfg(feature = "xlsx")]
-pub use xlsx::workbook_from_xlsx;
+pub use xlsx::{first_sheet_rows, workbook_from_xlsx};
 
 /// Reads an XLSForm .xlsx file. Structural problems are collected in
 /// [`ReadForm::problems`]; a file that is not a readable workbook is an error. Without a

@@ -9,6 +9,7 @@ use super::check::check;
 use super::choices::read_choices;
 use super::columns::{Column, SheetKind, language};
 use super::grid::Workbook;
+use super::ids::{mapped_note, stored_form_id, stored_version};
 use super::settings::read_settings;
 use super::specify_other::add_specify_other;
 use super::survey::read_survey;
@@ -23,6 +24,9 @@ pub struct ReadForm {
     pub form: Form,
     /// Every structural problem, in sheet and row order; empty when the form is sound.
     pub problems: Vec<Problem>,
+    /// What the reader changed without refusing it, for the author to know (a form id
+    /// written `Field-List` is stored as `field_list`); located like problems.
+    pub notes: Vec<Problem>,
     /// Names of survey rows left out of the form because their type is refused
     /// (`osm`, `audio`...): a reference to one is not reported again as unknown.
     pub refused: Vec<String>,
@@ -49,6 +53,38 @@ pub fn read_workbook_with(
     files: &Attachments,
 ) -> ReadForm {
     let mut problems = Vec::new();
+    // The choices first: a survey's loops go over them.
+    let mut choices: BTreeMap<String, super::ChoiceList> = BTreeMap::new();
+    let mut choice_languages = Vec::new();
+    if let Some(sheet) = book.sheet("choices") {
+        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
+        choice_languages = table.languages();
+        choices = read_choices(&table, &mut problems);
+    }
+    // `select_one_external` lists: the same columns as the choices sheet, kept apart
+    // only because ODK reads them from a file made from this sheet.
+    if let Some(sheet) = book.sheet("external_choices") {
+        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
+        for (name, list) in read_choices(&table, &mut problems) {
+            match choices.entry(name) {
+                Entry::Occupied(taken) => {
+                    let row = list.choices.first().map_or(0, |c| c.source.row);
+                    problems.push(Problem {
+                        sheet: sheet.name.clone(),
+                        row,
+                        column: "list_name".into(),
+                        message: format!(
+                            "the list '{}' is on both the choices and the external_choices sheets; keep one",
+                            taken.key()
+                        ),
+                    });
+                }
+                Entry::Vacant(free) => {
+                    free.insert(list);
+                }
+            }
+        }
+    }
     let mut languages: Vec<Language> = Vec::new();
     let mut body = Vec::new();
     let mut refused = Vec::new();
@@ -85,41 +121,12 @@ pub fn read_workbook_with(
                 }
             }
             languages = table.languages();
-            (body, refused) = read_survey(&table, &mut problems);
+            (body, refused) = read_survey(&table, &choices, &mut problems);
         }
     }
-    let mut choices: BTreeMap<String, super::ChoiceList> = BTreeMap::new();
-    if let Some(sheet) = book.sheet("choices") {
-        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
-        for lang in table.languages() {
-            if !languages.iter().any(|l| l.name == lang.name) {
-                languages.push(lang);
-            }
-        }
-        choices = read_choices(&table, &mut problems);
-    }
-    // `select_one_external` lists: the same columns as the choices sheet, kept apart
-    // only because ODK reads them from a file made from this sheet.
-    if let Some(sheet) = book.sheet("external_choices") {
-        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
-        for (name, list) in read_choices(&table, &mut problems) {
-            match choices.entry(name) {
-                Entry::Occupied(taken) => {
-                    let row = list.choices.first().map_or(0, |c| c.source.row);
-                    problems.push(Problem {
-                        sheet: sheet.name.clone(),
-                        row,
-                        column: "list_name".into(),
-                        message: format!(
-                            "the list '{}' is on both the choices and the external_choices sheets; keep one",
-                            taken.key()
-                        ),
-                    });
-                }
-                Entry::Vacant(free) => {
-                    free.insert(list);
-                }
-            }
+    for lang in choice_languages {
+        if !languages.iter().any(|l| l.name == lang.name) {
+            languages.push(lang);
         }
     }
     for (name, why) in REFUSED_SHEETS {
@@ -139,14 +146,26 @@ pub fn read_workbook_with(
         .sheet("settings")
         .map(|s| read_settings(s, &mut problems))
         .unwrap_or_default();
-    let id = settings
+    let written_id = settings
         .form_id
         .or_else(|| fallback_id.map(str::to_owned))
         .unwrap_or_default();
+    let id = stored_form_id(&written_id);
+    let written_version = settings.version.unwrap_or_default();
+    let version = stored_version(&written_version);
+    let mut notes: Vec<Problem> = [
+        mapped_note("form_id", &written_id, &id),
+        mapped_note("version", &written_version, &version),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut form = Form {
-        title: settings.form_title.unwrap_or_else(|| id.clone()),
+        title: settings
+            .form_title
+            .unwrap_or_else(|| written_id.trim().to_owned()),
         id,
-        version: settings.version.unwrap_or_default(),
+        version,
         default_language: None,
         languages,
         instance_name: settings.instance_name,
@@ -161,8 +180,8 @@ pub fn read_workbook_with(
     // After the languages are settled, so the follow-ups are labelled in each of them.
     add_specify_other(&mut form);
     problems.extend(attach(&mut form, files));
-    problems.extend(check(&form).into_iter().map(|mut p| {
-        // Problems not tied to a row name sheets by role: use the author's sheet names.
+    // Problems not tied to a row name sheets by role: use the author's sheet names.
+    let locate = |mut p: Problem| {
         if let Some(sheet) = book.sheet(&p.sheet) {
             p.sheet = sheet.name.clone();
         }
@@ -170,11 +189,14 @@ pub fn read_workbook_with(
             p.row = settings.row;
         }
         p
-    }));
+    };
+    problems.extend(check(&form).into_iter().map(locate));
+    notes = notes.into_iter().map(locate).collect();
     sort(&mut problems, book);
     ReadForm {
         form,
         problems,
+        notes,
         refused,
     }
 }

@@ -96,6 +96,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "005_review_notices.sql"),
     migration!(6, "006_record_sender.sql"),
     migration!(7, "007_form_scope.sql"),
+    migration!(8, "008_instance_name.sql"),
 ];
 
 /// The server's database.

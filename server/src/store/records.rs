@@ -281,9 +281,9 @@ impl ServerStore {
         let inserted = conn.query_opt(
             "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at,
                 received_at, form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state, change_seq,
-                account_id, corrections)
+                account_id, corrections, instance_name)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18,
-                (SELECT account_id FROM devices WHERE id = $6), $19)
+                (SELECT account_id FROM devices WHERE id = $6), $19, $20)
              ON CONFLICT (uuid, revision) DO NOTHING RETURNING seq",
             &[
                 record.uuid.into(),
@@ -305,6 +305,7 @@ impl ServerStore {
                 stored_name(&ReviewState::Received).into(),
                 change_seq.into(),
                 corrections.into(),
+                record.instance_name.clone().into(),
             ],
         )?;
         let Some(row) = inserted else {

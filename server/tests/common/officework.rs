@@ -64,7 +64,7 @@ pub fn form_json() -> Value {
         "id": FORM_ID, "version": FORM_VERSION, "title": "Thăm hộ gia đình",
         "default_language": "Tiếng Việt (vi)",
         "languages": [{"name": "Tiếng Việt (vi)", "code": "vi"}],
-        "instance_name": null,
+        "instance_name": "concat('Hộ ', ${head_name})",
         "body": [
             {"node": "group", "name": "visit", "label": {"Tiếng Việt (vi)": "Thăm hộ"}, "relevant": null, "appearance": null, "source": {"sheet": "survey", "row": 2},
              "children": [
@@ -87,6 +87,11 @@ pub fn form_json() -> Value {
             "sex": choices("sex", &[("female", "Nữ"), ("male", "Nam")]),
         }
     })
+}
+
+/// The name the server gives survey `i` (the form's `instance_name`).
+pub fn instance_name(i: usize) -> String {
+    format!("Hộ {}", survey(i).head_name)
 }
 
 /// What the i-th survey answers.
@@ -235,6 +240,8 @@ pub struct Officework {
     pub admin: String,
     pub officer: String,
     pub head_token: String,
+    /// The first branch's head (her account).
+    pub head: Uuid,
     /// The first branch's phone.
     pub device: String,
     /// The other branch's phone.
@@ -362,6 +369,7 @@ pub async fn officework(server: &TestServer) -> Officework {
         admin,
         officer,
         head_token,
+        head,
         device,
         other_device,
         commune,
