@@ -692,5 +692,8 @@ fn households_and_gatherings_list_the_same_on_both_apps() {
     );
     closed.state = RecordState::Finalized;
     let heading = gathering_heading(&closed, UiLanguage::En);
-    assert_eq!((heading.is_open, heading.status.as_str()), (false, "Closed"));
+    assert_eq!(
+        (heading.is_open, heading.status.as_str()),
+        (false, "Closed")
+    );
 }
