@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["expr"],
     &["form", "engine"],
     &["protocol"],
-    &["store"],
+    &["store", "roster_file"],
     &["i18n"],
     &["sync"],
     &["error", "ffi_id"],
