@@ -8,7 +8,7 @@ use super::{ServerStore, ServerStoreError};
 use crate::db::{Row, Value};
 use crate::model::stored_name;
 use crate::model::{
-    Indicators, RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord,
+    RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord,
 };
 
 const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id, account_id";
@@ -187,18 +187,26 @@ impl ServerStore {
         at: DateTime<Utc>,
     ) -> Result<bool, ServerStoreError> {
         let comment = branchbook_core::text::nfc(comment);
+        let engine = self.db.engine();
         self.db.write(|conn| {
-            let Some(latest) = conn.query_opt(
-                "SELECT kind, branch_id, revision FROM records WHERE uuid = $1 AND latest = 1 AND area_path LIKE $2",
-                &[uuid.into(), scope.like_pattern().into()],
-            )?
-            else {
+            let latest_sql = "SELECT kind, branch_id, revision, seq FROM records WHERE uuid = $1 AND latest = 1 AND area_path LIKE $2";
+            let params = [uuid.into(), scope.like_pattern().into()];
+            let Some(latest) = conn.query_opt(latest_sql, &params)? else {
                 return Ok(false);
             };
+            // Read again once the branch's counts are this transaction's to change: a
+            // push may have made a newer revision the latest meanwhile.
+            super::tallies::lock_branch(conn, engine, latest.uuid(1)?)?;
+            let Some(latest) = conn.query_opt(latest_sql, &params)? else {
+                return Ok(false);
+            };
+            let seq = [latest.int(3)?];
+            super::tallies::refile(conn, &seq, &[])?;
             conn.exec(
                 "UPDATE records SET review_state = $1 WHERE uuid = $2",
                 &[stored_name(&state).into(), uuid.into()],
             )?;
+            super::tallies::refile(conn, &[], &seq)?;
             let change_seq = if latest.text(0)? == stored_name(&RecordKind::Submission) {
                 Some(super::next_change_seq(conn)?)
             } else {
@@ -259,46 +267,6 @@ impl ServerStore {
                 })
             })
             .collect()
-        })
-    }
-
-    /// Indicator counts for the records inside `scope` whose event time is in
-    /// `[from, to)`: gatherings by kind, their attendees by sex and ethnicity, households
-    /// visited and submissions. Latest revisions only; rejected records are left out.
-    pub fn indicators(
-        &self,
-        scope: &Scope,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Indicators, ServerStoreError> {
-        let base = "r.latest = 1 AND r.area_path LIKE $1 AND r.event_at >= $2 AND r.event_at < $3 AND r.review_state <> 'rejected'";
-        let params: Vec<Value> = vec![scope.like_pattern().into(), from.into(), to.into()];
-        self.db.read(|conn| {
-            let mut out = Indicators::default();
-            let grouped = |conn: &mut dyn crate::db::Conn, sql: &str| -> Result<std::collections::BTreeMap<String, i64>, ServerStoreError> {
-                conn.query(sql, &params)?.iter().map(|row| Ok((row.text(0)?, row.int(1)?))).collect()
-            };
-            out.gatherings_by_kind = grouped(
-                conn,
-                &format!("SELECT r.gathering_kind, COUNT(*) FROM records r WHERE r.kind = 'gathering' AND {base} GROUP BY r.gathering_kind"),
-            )?;
-            let attendees = format!("FROM attendees a JOIN records r ON r.seq = a.record_seq WHERE r.kind = 'gathering' AND {base}");
-            out.attendees_by_sex = grouped(conn, &format!("SELECT a.sex, COUNT(*) {attendees} GROUP BY a.sex"))?;
-            out.attendees_by_ethnicity = grouped(
-                conn,
-                &format!("SELECT COALESCE(a.ethnicity, 'unknown'), COUNT(*) {attendees} GROUP BY COALESCE(a.ethnicity, 'unknown')"),
-            )?;
-            let row = conn
-                .query_opt(
-                    &format!(
-                        "SELECT COUNT(*), COUNT(DISTINCT r.household) FROM records r WHERE r.kind = 'submission' AND {base}"
-                    ),
-                    &params,
-                )?
-                .ok_or_else(|| ServerStoreError::NotFound("count".into()))?;
-            out.submissions = row.int(0)?;
-            out.households_visited = row.int(1)?;
-            Ok(out)
         })
     }
 }
