@@ -35,17 +35,21 @@ const SPAN_MINUTES: usize = 3 * 365 * 24 * 60;
 /// over the branches of `bench_branches(k, id, path)`.
 fn generator(engine: Engine, submissions: usize, gatherings: usize) -> String {
     let branches = COMMUNES * BRANCHES_PER_COMMUNE;
-    let (series, time) = match engine {
+    // The series of numbers, a time `{I}` minutes into the three years, and the same
+    // time's Vietnam day (as migration 008 and the push write it).
+    let (series, time, day) = match engine {
         Engine::Sqlite => (
             "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {LAST})",
             "strftime('%Y-%m-%dT%H:%M:%S', '2025-01-01T00:00:00', '+' || ({I} * {SPAN} / {COUNT}) || ' minutes') || '.000000Z'",
+            "strftime('%Y-%m-%d', '2025-01-01T07:00:00', '+' || ({I} * {SPAN} / {COUNT}) || ' minutes')",
         ),
         Engine::Postgres => (
             "WITH s(i) AS (SELECT generate_series(0, {LAST})::bigint)",
             "to_char(timestamp '2025-01-01' + ({I} * {SPAN} / {COUNT}) * interval '1 minute', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '.000000Z'",
+            "to_char(timestamp '2025-01-01 07:00' + ({I} * {SPAN} / {COUNT}) * interval '1 minute', 'YYYY-MM-DD')",
         ),
     };
-    let times = |count: usize| {
+    let times = |time: &str, count: usize| {
         time.replace("{I}", "s.i")
             .replace("{SPAN}", &SPAN_MINUTES.to_string())
             .replace("{COUNT}", &count.to_string())
@@ -53,12 +57,13 @@ fn generator(engine: Engine, submissions: usize, gatherings: usize) -> String {
     let records = |count: usize, kind: &str, fields: &str| {
         format!(
             "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at, received_at,
-                form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state)
-             {series} SELECT '{kind}-' || s.i, 1, '{kind}', b.id, b.path, 'bench-device', 'x', '{{}}', {t}, {t}, {fields}, {t}, 1, 1,
+                form_id, form_version, household, gathering_kind, event_at, event_day, latest, complete, review_state)
+             {series} SELECT '{kind}-' || s.i, 1, '{kind}', b.id, b.path, 'bench-device', 'x', '{{}}', {t}, {t}, {fields}, {t}, {d}, 1, 1,
                 CASE WHEN s.i % 20 = 0 THEN 'rejected' WHEN s.i % 20 < 5 THEN 'approved' WHEN s.i % 20 = 5 THEN 'has_issues' ELSE 'received' END
              FROM s JOIN bench_branches b ON b.k = s.i % {branches};",
             series = series.replace("{LAST}", &(count.max(1) - 1).to_string()),
-            t = times(count),
+            t = times(time, count),
+            d = times(day, count),
         )
     };
     let mut sql = records(

@@ -534,3 +534,193 @@ impl ServerStore {
         self.db.write(rebuild)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::{Period, dashboard, recount};
+    use crate::model::AreaLevel;
+
+    /// Records as a server before migration 008 stored them (no Vietnam day, no
+    /// summaries): a survey late on 31 March UTC (1 April in Vietnam) visiting a
+    /// household, an unlinked one, a rejected one, one in its second revision, and a
+    /// gathering with a roster member who also came to a second one and a walk-in.
+    fn old_rows(branch: &crate::model::Area) -> String {
+        let record = |uuid: &str,
+                      revision: i64,
+                      kind: &str,
+                      household: &str,
+                      at: &str,
+                      latest: i64,
+                      state: &str| {
+            format!(
+                "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at, received_at,
+                    form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state)
+                 VALUES ('{uuid}', {revision}, '{kind}', '{id}', '{path}', 'd', 'x', '{{}}', '{at}', '{at}',
+                    {form}, {form}, {household}, {gathering}, '{at}', {latest}, 1, '{state}');",
+                id = branch.id,
+                path = branch.path,
+                form = if kind == "submission" { "'survey'" } else { "NULL" },
+                gathering = if kind == "gathering" { "'training'" } else { "NULL" },
+            )
+        };
+        let mut sql = format!(
+            "INSERT INTO accounts (id, username, display_name, role, area_id, password_hash, must_change_password, created_at)
+                VALUES ('a', 'head', 'Head', 'branch_head', '{0}', 'x', 0, '2026-01-01T00:00:00.000000Z');
+             INSERT INTO devices (id, token_hash, account_id, branch_id, label, created_at)
+                VALUES ('d', 'x', 'a', '{0}', 'phone', '2026-01-01T00:00:00.000000Z');",
+            branch.id
+        );
+        sql += &record(
+            "s1",
+            1,
+            "submission",
+            "'h1'",
+            "2026-03-31T18:00:00.000000Z",
+            1,
+            "received",
+        );
+        sql += &record(
+            "s2",
+            1,
+            "submission",
+            "NULL",
+            "2026-03-15T00:00:00.000000Z",
+            1,
+            "approved",
+        );
+        sql += &record(
+            "s3",
+            1,
+            "submission",
+            "'h2'",
+            "2026-03-16T00:00:00.000000Z",
+            1,
+            "rejected",
+        );
+        sql += &record(
+            "s4",
+            1,
+            "submission",
+            "'h3'",
+            "2026-03-17T00:00:00.000000Z",
+            0,
+            "received",
+        );
+        sql += &record(
+            "s4",
+            2,
+            "submission",
+            "'h1'",
+            "2026-03-18T00:00:00.000000Z",
+            1,
+            "received",
+        );
+        sql += &record(
+            "g1",
+            1,
+            "gathering",
+            "NULL",
+            "2026-03-10T02:00:00.000000Z",
+            1,
+            "received",
+        );
+        sql += &record(
+            "g2",
+            1,
+            "gathering",
+            "NULL",
+            "2026-03-11T02:00:00.000000Z",
+            1,
+            "received",
+        );
+        sql += "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
+                SELECT seq, 0, 'female', 'hmong', 'adult', 'member' FROM records WHERE uuid IN ('g1', 'g2');
+            INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
+                SELECT seq, 1, 'male', NULL, NULL, 'walk-in' FROM records WHERE uuid = 'g1';
+            DELETE FROM schema_migrations WHERE version = 8;
+            DROP TABLE tally_counts;
+            DROP TABLE tally_households;
+            DROP TABLE tally_people;
+            ALTER TABLE records DROP COLUMN event_day;";
+        sql
+    }
+
+    /// Writes the old rows into `store`, takes migration 008 back, and opens the
+    /// database again with `reopen`, which applies it: its backfill must count them.
+    fn check_backfill(store: ServerStore, reopen: impl FnOnce() -> ServerStore) {
+        let province = store
+            .create_area(None, AreaLevel::Province, "Lai Châu")
+            .unwrap();
+        let commune = store
+            .create_area(Some(province.id), AreaLevel::Commune, "Xã Bản Hon")
+            .unwrap();
+        let branch = store
+            .create_area(Some(commune.id), AreaLevel::Branch, "Chi hội Bản Hon")
+            .unwrap();
+        let script = old_rows(&branch);
+        store.db.write(|conn| conn.run_script(&script)).unwrap();
+        drop(store);
+        let store = reopen();
+        let day = store
+            .db
+            .read(|c| c.query_opt("SELECT event_day FROM records WHERE uuid = 's1'", &[]))
+            .unwrap()
+            .unwrap()
+            .text(0)
+            .unwrap();
+        assert_eq!(day, "2026-04-01", "the day on Vietnam's clock");
+        let scope = Scope::All;
+        for period in [
+            Period::year(2026).unwrap(),
+            Period::month(2026, 3).unwrap(),
+            Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            )
+            .unwrap(),
+        ] {
+            assert_eq!(
+                dashboard(&store, &scope, None, &period).unwrap(),
+                recount(&store, &scope, None, &period).unwrap(),
+                "{period:?}"
+            );
+        }
+        let year = dashboard(&store, &scope, None, &Period::year(2026).unwrap()).unwrap();
+        let t = &year.total;
+        assert_eq!(
+            t.surveys_by_state,
+            [
+                ("approved".to_owned(), 1),
+                ("received".to_owned(), 2),
+                ("rejected".to_owned(), 1)
+            ]
+            .into()
+        );
+        assert_eq!(t.surveys_by_form, [("survey".to_owned(), 3)].into());
+        assert_eq!(t.households, 2, "h1 twice and one unlinked survey");
+        assert_eq!(t.gatherings, [("training".to_owned(), 2)].into());
+        assert_eq!((t.attendees(), t.people), (3, 2));
+        assert_eq!(
+            t.attendees_by_ethnicity,
+            [(String::new(), 1), ("hmong".to_owned(), 2)].into()
+        );
+        assert_eq!((year.months[2].surveys, year.months[3].surveys), (2, 1));
+    }
+
+    #[test]
+    fn migration_008_counts_the_records_already_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_owned();
+        check_backfill(ServerStore::open_sqlite(dir.path()).unwrap(), || {
+            ServerStore::open_sqlite(&path).unwrap()
+        });
+        let Some(config) = crate::db::tests::fresh_postgres() else {
+            return;
+        };
+        check_backfill(
+            ServerStore::open_postgres(config.clone(), 2).unwrap(),
+            || ServerStore::open_postgres(config, 2).unwrap(),
+        );
+    }
+}
