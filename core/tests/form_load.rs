@@ -202,3 +202,26 @@ fn a_refused_row_is_reported_once_not_at_every_reference() {
         );
     }
 }
+
+/// A form's JSON may come from anywhere (an API upload, a phone's import): its id is not
+/// mapped as a spreadsheet's is, only checked, so a quote or a capital is refused at the
+/// settings cell (issue 13, finding 9).
+#[test]
+fn json_forms_with_ids_that_could_break_a_header_are_refused() {
+    let json = json_of(&[&["type", "name", "label"], &["text", "a", "A"]], &[]);
+    for id in ["a\"b", "Field-List", "x\ny", ""] {
+        let mut form: Form = serde_json::from_str(&json).unwrap();
+        form.id = id.into();
+        let found = problems(load_json(&serde_json::to_string(&form).unwrap()));
+        assert!(
+            found
+                .iter()
+                .any(|p| p.sheet == "settings" && p.column == "form_id"),
+            "{id:?}: {found:?}"
+        );
+    }
+    let mut form: Form = serde_json::from_str(&json).unwrap();
+    form.version = "1\r\nX-Evil: yes".into();
+    let found = problems(load_json(&serde_json::to_string(&form).unwrap()));
+    assert!(found.iter().any(|p| p.column == "version"), "{found:?}");
+}

@@ -550,6 +550,63 @@ fn the_form_id_falls_back_to_the_callers_name_or_is_a_problem() {
     );
 }
 
+/// Form ids and versions name export files and web addresses (issue 13, finding 9): what
+/// pyxform accepts and maps safely is stored mapped, with a note; quotes, line breaks,
+/// other punctuation and over-long ids are problems at the settings cell.
+#[test]
+fn form_ids_are_mapped_to_lower_case_or_refused_at_their_cell() {
+    let survey: &[&[&str]] = &[&["type", "name", "label"], &["text", "a", "A"]];
+    let mapped = read_workbook(
+        &book(
+            survey,
+            &[],
+            &[
+                &["form_id", "version"],
+                &["UCL_Biomass-Plot.Form", "2024 01"],
+            ],
+        ),
+        None,
+    );
+    assert_eq!(mapped.problems, vec![]);
+    assert_eq!(mapped.form.id, "ucl_biomass_plot_form");
+    assert_eq!(mapped.form.version, "2024_01");
+    assert_eq!(mapped.form.title, "UCL_Biomass-Plot.Form");
+    assert_eq!(
+        located(&mapped.notes, "stored as 'ucl_biomass_plot_form'"),
+        [at("settings", 2, "form_id")]
+    );
+    assert_eq!(
+        located(&mapped.notes, "stored as '2024_01'"),
+        [at("settings", 2, "version")]
+    );
+    let from_file = read_workbook(&book(survey, &[], &[]), Some("field-list"));
+    assert_eq!(from_file.problems, vec![]);
+    assert_eq!(from_file.form.id, "field_list");
+    assert_eq!(from_file.notes.len(), 1);
+    let clean = read_workbook(&book(survey, &[], SETTINGS), None);
+    assert_eq!(clean.notes, vec![]);
+
+    let long = "a".repeat(65);
+    for (id, version, column, needle) in [
+        ("hh\"; filename=evil.sh", "1", "form_id", "may hold only"),
+        ("hh\nx", "1", "form_id", "may hold only"),
+        ("hộ_gia_đình", "1", "form_id", "for example 'ho_gia_dinh'"),
+        (long.as_str(), "1", "form_id", "65 characters"),
+        ("hh", "1\"/../x", "version", "may hold only"),
+    ] {
+        let refused = read_workbook(
+            &book(survey, &[], &[&["form_id", "version"], &[id, version]]),
+            None,
+        );
+        assert_eq!(
+            located(&refused.problems, needle),
+            [at("settings", 2, column)],
+            "{id:?} {version:?}: {:?}",
+            refused.problems
+        );
+    }
+}
+
 #[test]
 fn parameters_are_key_value_pairs_accepted_per_type() {
     let read = read(

@@ -387,7 +387,100 @@ async fn forms_are_checked_and_versions_immutable(server: TestServer) {
     error_of(&response.json().await.unwrap());
 }
 
+/// An .xlsx form with `form_id` and `version` in its settings sheet.
+fn xlsx_form(form_id: &str, version: &str) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let survey = book.add_worksheet().set_name("survey").unwrap();
+    for (r, row) in [["type", "name", "label"], ["text", "a", "A"]]
+        .iter()
+        .enumerate()
+    {
+        for (c, cell) in row.iter().enumerate() {
+            survey.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    let settings = book.add_worksheet().set_name("settings").unwrap();
+    for (c, (head, value)) in [("form_id", form_id), ("version", version)]
+        .iter()
+        .enumerate()
+    {
+        settings.write_string(0, c as u16, *head).unwrap();
+        settings.write_string(1, c as u16, *value).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Finding 9 of issue 13: a `form_id` with a quote or a line break broke the export's
+/// Content-Disposition (500) or named a second file. Ids are now mapped to `[a-z0-9_]`
+/// where that is safe (what pyxform accepts: capitals, `-`, `.`) and refused at their
+/// settings cell otherwise, in a spreadsheet and in JSON alike; the download's header
+/// names exactly one file.
+async fn form_ids_cannot_reach_a_header_unchecked(server: TestServer) {
+    let admin = server.admin().await;
+    let upload = |bytes: Vec<u8>| {
+        server
+            .client
+            .post(server.url("/api/v1/office/forms"))
+            .bearer_auth(&admin)
+            .body(bytes)
+            .send()
+    };
+    let long = "h".repeat(65);
+    for (id, version, column) in [
+        ("hh\"; filename=\"evil.sh", "1", "form_id"),
+        ("hh\r\nX-Evil: 1", "1", "form_id"),
+        ("hộ_gia_đình", "1", "form_id"),
+        (long.as_str(), "1", "form_id"),
+        ("hh", "1\"/../x", "version"),
+    ] {
+        let response = upload(xlsx_form(id, version)).await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{id:?}"
+        );
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(error_of(&body).error, "invalid_form");
+        let problems = body["problems"].as_array().unwrap();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p["sheet"] == "settings" && p["row"] == 2 && p["column"] == column),
+            "{id:?}: {body}"
+        );
+    }
+    let mut json_form = model_form_json("1");
+    json_form["id"] = json!("hh\"; filename=\"evil.sh");
+    let response = upload(serde_json::to_vec(&json_form).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, forms) = server.get("/api/v1/office/forms", &admin).await;
+    assert_eq!(forms.as_array().unwrap().len(), 0, "{forms}");
+
+    // What pyxform accepts is stored mapped, and its export names one safe file.
+    let stored = server
+        .publish_form(&admin, xlsx_form("UCL_Biomass-Plot.Form", "2024.1"))
+        .await;
+    assert_eq!(stored["form_id"], "ucl_biomass_plot_form", "{stored}");
+    assert_eq!(stored["version"], "2024.1");
+    let response = server
+        .client
+        .get(server.url("/api/v1/office/forms/ucl_biomass_plot_form/2024.1/submissions.csv"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"ucl_biomass_plot_form-2024.1.csv\"; filename*=UTF-8''ucl_biomass_plot_form-2024.1.csv"
+    );
+}
+
 on_both_stores!(
+    form_ids_cannot_reach_a_header_unchecked,
     malformed_requests_get_json_errors,
     one_bad_record_never_blocks_the_rest,
     photos_with_wrong_bytes_or_offsets_are_refused,

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use branchbook_core::engine::CompiledForm;
 use branchbook_core::form::{
-    Attachments, FieldKind, Form, FormError, MAX_ATTACHMENT_BYTES, Node, load_json, load_xlsx_with,
-    needed_files, read_xlsx_named,
+    Attachments, FieldKind, Form, FormError, MAX_ATTACHMENT_BYTES, Node, Problem, load_json,
+    load_xlsx_with, needed_files, read_xlsx_named,
 };
 
 const USAGE: &str = "usage:
@@ -47,7 +47,7 @@ enum Output {
 /// Reads the form at `path` and prints it as asked. Exit codes: 0 sound, 1 the form has
 /// problems (or is not a form), 2 the file could not be read.
 fn run(path: &Path, output: Output) -> ExitCode {
-    let form = match read(path) {
+    let (form, notes) = match read(path) {
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
@@ -61,6 +61,9 @@ fn run(path: &Path, output: Output) -> ExitCode {
             eprintln!("{line}")
         }
     };
+    for note in &notes {
+        say(format!("note: {note}"));
+    }
     match form {
         Ok(compiled) => {
             let form = compiled.form();
@@ -84,9 +87,12 @@ fn run(path: &Path, output: Output) -> ExitCode {
     }
 }
 
+/// What reading a form file gave: the form or its problems, and the reader's notes.
+type Read = (Result<CompiledForm, FormError>, Vec<Problem>);
+
 /// Loads (reads and compiles) a form file, by its extension: `.json` is canonical JSON,
 /// anything else XLSForm. The outer error is a file that cannot be read at all.
-fn read(path: &Path) -> Result<Result<CompiledForm, FormError>, String> {
+fn read(path: &Path) -> Result<Read, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let is_json = path
         .extension()
@@ -94,14 +100,17 @@ fn read(path: &Path) -> Result<Result<CompiledForm, FormError>, String> {
     if is_json {
         let text = String::from_utf8(bytes)
             .map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
-        return Ok(load_json(&text));
+        return Ok((load_json(&text), Vec::new()));
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let files = match read_xlsx_named(&bytes, stem.as_deref()) {
-        Ok(read) => attachments_beside(path, &needed_files(&read.form)),
-        Err(e) => return Ok(Err(e)),
+    let (files, notes) = match read_xlsx_named(&bytes, stem.as_deref()) {
+        Ok(read) => (
+            attachments_beside(path, &needed_files(&read.form)),
+            read.notes,
+        ),
+        Err(e) => return Ok((Err(e), Vec::new())),
     };
-    Ok(load_xlsx_with(&bytes, stem.as_deref(), &files))
+    Ok((load_xlsx_with(&bytes, stem.as_deref(), &files), notes))
 }
 
 /// The files a form needs, read from the folder the form is in (as pyxform and ODK

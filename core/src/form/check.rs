@@ -16,6 +16,7 @@ pub(crate) fn check(form: &Form) -> Vec<Problem> {
             "the form has no form_id: add a settings sheet with a form_id column",
         ));
     }
+    problems.extend(super::ids::id_problems(&form.id, &form.version));
     if let Some(default) = &form.default_language
         && !form.languages.iter().any(|l| &l.name == default)
     {

@@ -7,6 +7,7 @@ mod choices;
 mod columns;
 mod error;
 pub mod grid;
+mod ids;
 mod json;
 mod load;
 mod model;
@@ -26,6 +27,7 @@ mod xlsx;
 pub use attach::{Attachments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_ROWS, needed_files};
 pub use check::is_valid_name;
 pub use error::FormError;
+pub use ids::{MAX_FORM_ID_CHARS, MAX_VERSION_CHARS, is_valid_form_id, is_valid_version};
 pub use load::load_json;
 #[cfg(feature = "xlsx")]
 pub use load::{load_xlsx, load_xlsx_named, load_xlsx_with};

@@ -9,6 +9,7 @@ use super::check::check;
 use super::choices::read_choices;
 use super::columns::{Column, SheetKind, language};
 use super::grid::Workbook;
+use super::ids::{mapped_note, stored_form_id, stored_version};
 use super::settings::read_settings;
 use super::specify_other::add_specify_other;
 use super::survey::read_survey;
@@ -23,6 +24,9 @@ pub struct ReadForm {
     pub form: Form,
     /// Every structural problem, in sheet and row order; empty when the form is sound.
     pub problems: Vec<Problem>,
+    /// What the reader changed without refusing it, for the author to know (a form id
+    /// written `Field-List` is stored as `field_list`); located like problems.
+    pub notes: Vec<Problem>,
     /// Names of survey rows left out of the form because their type is refused
     /// (`osm`, `audio`...): a reference to one is not reported again as unknown.
     pub refused: Vec<String>,
@@ -139,14 +143,26 @@ pub fn read_workbook_with(
         .sheet("settings")
         .map(|s| read_settings(s, &mut problems))
         .unwrap_or_default();
-    let id = settings
+    let written_id = settings
         .form_id
         .or_else(|| fallback_id.map(str::to_owned))
         .unwrap_or_default();
+    let id = stored_form_id(&written_id);
+    let written_version = settings.version.unwrap_or_default();
+    let version = stored_version(&written_version);
+    let mut notes: Vec<Problem> = [
+        mapped_note("form_id", &written_id, &id),
+        mapped_note("version", &written_version, &version),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut form = Form {
-        title: settings.form_title.unwrap_or_else(|| id.clone()),
+        title: settings
+            .form_title
+            .unwrap_or_else(|| written_id.trim().to_owned()),
         id,
-        version: settings.version.unwrap_or_default(),
+        version,
         default_language: None,
         languages,
         instance_name: settings.instance_name,
@@ -161,8 +177,8 @@ pub fn read_workbook_with(
     // After the languages are settled, so the follow-ups are labelled in each of them.
     add_specify_other(&mut form);
     problems.extend(attach(&mut form, files));
-    problems.extend(check(&form).into_iter().map(|mut p| {
-        // Problems not tied to a row name sheets by role: use the author's sheet names.
+    // Problems not tied to a row name sheets by role: use the author's sheet names.
+    let locate = |mut p: Problem| {
         if let Some(sheet) = book.sheet(&p.sheet) {
             p.sheet = sheet.name.clone();
         }
@@ -170,11 +186,14 @@ pub fn read_workbook_with(
             p.row = settings.row;
         }
         p
-    }));
+    };
+    problems.extend(check(&form).into_iter().map(locate));
+    notes = notes.into_iter().map(locate).collect();
     sort(&mut problems, book);
     ReadForm {
         form,
         problems,
+        notes,
         refused,
     }
 }

@@ -94,37 +94,36 @@ async fn load_form(
 /// kept, anything else (quotes, slashes, spaces, line breaks) becomes `_`, so
 /// "hộ_gia_đình" keeps its name and nothing can name another file.
 pub fn file_name(parts: &[&str], format: FileFormat) -> String {
-    let stem: String = branchbook_core::text::nfc(&parts.join("-"))
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let stem = kept_in_name(&branchbook_core::text::nfc(&parts.join("-")), false);
     format!("{stem}.{}", format.extension())
+}
+
+/// Whether `c` stands in a file name as it is: a letter or digit (ASCII only when
+/// `ascii`), `-`, `_` or `.`.
+fn safe_in_name(c: char, ascii: bool) -> bool {
+    (if ascii {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }) || "-_.".contains(c)
+}
+
+/// `name` with every character [`safe_in_name`] refuses written `_`.
+fn kept_in_name(name: &str, ascii: bool) -> String {
+    name.chars()
+        .map(|c| if safe_in_name(c, ascii) { c } else { '_' })
+        .collect()
 }
 
 /// The Content-Disposition of a download named `name` (RFC 6266): an ASCII `filename`
 /// for old clients (other characters as `_`) and the UTF-8 name as `filename*`
 /// (RFC 5987, percent-encoded), which browsers prefer.
 fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let ascii = kept_in_name(name, true);
     let encoded: String = name
         .bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+            if safe_in_name(char::from(b), true) {
                 char::from(b).to_string()
             } else {
                 format!("%{b:02X}")
