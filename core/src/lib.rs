@@ -24,6 +24,7 @@ pub mod ffi_time;
 pub mod form;
 pub mod i18n;
 pub mod protocol;
+pub mod roster_file;
 pub mod store;
 #[cfg(feature = "sync-client")]
 pub mod sync;

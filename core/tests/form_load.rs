@@ -189,7 +189,11 @@ fn a_refused_row_is_reported_once_not_at_every_reference() {
     let lines: Vec<(u32, &str)> = found.iter().map(|p| (p.row, p.message.as_str())).collect();
     assert_eq!(found.len(), 6, "{lines:#?}");
     assert!(found[0].message.contains("'osm' is not supported"));
-    assert!(found[1].message.contains("'begin loop' is not supported"));
+    assert!(
+        found[1]
+            .message
+            .contains("the loop goes over 'yn', which is not a list of the choices sheet")
+    );
     assert!(
         found[2].message.contains("unknown question ${agee}"),
         "{lines:#?}"

@@ -52,7 +52,7 @@ const EXPECTED: &[(&str, Expect)] = &[
         "include_json.xlsx",
         Refused("type 'include' is not supported"),
     ),
-    ("loop.xlsx", Refused("'begin loop' is not supported")),
+    ("loop.xlsx", Loads),
     // `pastel=yes` compares with a choices column `yes`, which does not exist (ODK
     // would silently offer no choice at all).
     (

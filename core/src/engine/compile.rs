@@ -30,7 +30,8 @@ pub struct CompiledForm {
     pub(crate) root_layout: Vec<NodeId>,
     /// Items evaluated in the root scope.
     pub(crate) root_items: Vec<ItemId>,
-    pub(crate) by_name: HashMap<String, NodeId>,
+    /// Each node by the repeat it lives in and its [`CNode::seg`], to resolve paths.
+    pub(crate) by_seg: HashMap<(Option<NodeId>, String), NodeId>,
     pub(crate) lists: Vec<CList>,
     /// Computed items in evaluation (topological) order.
     pub(crate) items: Vec<Item>,
@@ -51,6 +52,10 @@ pub(crate) type ChoiceLabels = Arc<Vec<Vec<String>>>;
 #[derive(Debug)]
 pub(crate) struct CNode {
     pub name: String,
+    /// How a path names it within its repeat (or the root): its name, or, when another
+    /// node of that repeat has the same name (in another group), the groups down to it
+    /// and its name: `mother/name`.
+    pub seg: String,
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
     /// Index among its parent's children.
@@ -283,6 +288,41 @@ impl CompiledForm {
     }
 }
 
+/// Gives each node whose name another node of the same repeat (or the root) shares its
+/// qualified [`CNode::seg`], and indexes every node by repeat and segment. Siblings have
+/// different names (the form checker sees to it), so the groups make the segment unique.
+fn qualify_segments(nodes: &mut [CNode]) -> HashMap<(Option<NodeId>, String), NodeId> {
+    let mut count: HashMap<(Option<NodeId>, &str), u32> = HashMap::new();
+    for n in nodes.iter() {
+        *count
+            .entry((n.chain.last().copied(), n.name.as_str()))
+            .or_default() += 1;
+    }
+    let shared: Vec<bool> = nodes
+        .iter()
+        .map(|n| count[&(n.chain.last().copied(), n.name.as_str())] > 1)
+        .collect();
+    for id in 0..nodes.len() {
+        if !shared[id] {
+            continue;
+        }
+        let scope = nodes[id].chain.last().copied();
+        let mut names = vec![nodes[id].name.clone()];
+        let mut up = nodes[id].parent;
+        while let Some(p) = up.filter(|&p| Some(p) != scope) {
+            names.push(nodes[p as usize].name.clone());
+            up = nodes[p as usize].parent;
+        }
+        names.reverse();
+        nodes[id].seg = names.join("/");
+    }
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(id, n)| ((n.chain.last().copied(), n.seg.clone()), id as NodeId))
+        .collect()
+}
+
 #[derive(Default)]
 struct Builder {
     nodes: Vec<CNode>,
@@ -321,6 +361,7 @@ impl Builder {
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
+        let by_seg = qualify_segments(&mut self.nodes);
         let effects = page_effects(&self.nodes, &items, &readers);
         for (node, affects) in self.nodes.iter_mut().zip(effects) {
             node.affects = affects;
@@ -336,7 +377,7 @@ impl Builder {
             roots: self.roots,
             root_layout: self.root_layout,
             root_items: Vec::new(),
-            by_name: self.by_name,
+            by_seg,
             lists,
             items,
             readers,
@@ -440,6 +481,7 @@ impl Builder {
             }
         };
         self.nodes.push(CNode {
+            seg: name.clone(),
             name,
             parent,
             children: Vec::new(),

@@ -331,14 +331,14 @@ impl Pages<'_> {
     pub fn path(&self, node: NodeId, scope: ScopeId) -> String {
         let is_instance = self.inst.scope(scope).repeat == Some(node) && scope != ROOT;
         if scope == ROOT {
-            return self.form.node(node).name.clone();
+            return self.form.node(node).seg.clone();
         }
         let mut segments = Vec::new();
         let mut s = scope;
         while s != ROOT {
             let sc = self.inst.scope(s);
             if let Some(r) = sc.repeat {
-                segments.push((&self.form.node(r).name, sc.index));
+                segments.push((&self.form.node(r).seg, sc.index));
             }
             s = sc.parent;
         }
@@ -351,7 +351,7 @@ impl Pages<'_> {
         }
         if !is_instance {
             out.push('/');
-            out.push_str(&self.form.node(node).name);
+            out.push_str(&self.form.node(node).seg);
         }
         out
     }
@@ -361,6 +361,8 @@ impl Pages<'_> {
     pub fn resolve(&self, path: &str) -> Option<(NodeId, ScopeId, bool)> {
         let form = self.form;
         let mut scope = ROOT;
+        // Groups named before a name (`mother/name`) qualify it within its repeat.
+        let mut qualified = String::new();
         let mut segments = path.trim().trim_matches('/').split('/').peekable();
         while let Some(segment) = segments.next() {
             let last = segments.peek().is_none();
@@ -368,11 +370,19 @@ impl Pages<'_> {
                 Some((name, idx)) => (name, Some(idx.parse::<usize>().ok()?)),
                 None => (segment, None),
             };
-            let &node = form.by_name.get(name)?;
-            let n = form.node(node);
-            if n.scope() != self.inst.scope(scope).repeat {
-                return None;
+            if !qualified.is_empty() {
+                qualified.push('/');
             }
+            qualified.push_str(name);
+            if index.is_none() && !last {
+                continue;
+            }
+            let key = (
+                self.inst.scope(scope).repeat,
+                std::mem::take(&mut qualified),
+            );
+            let &node = form.by_seg.get(&key)?;
+            let n = form.node(node);
             match index {
                 None if last => return Some((node, scope, false)),
                 None => return None,

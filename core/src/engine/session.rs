@@ -881,14 +881,14 @@ fn save_scope(form: &CompiledForm, inst: &Instance, scope: ScopeId) -> SavedScop
         let node = form.node(n);
         let slot = inst.slot(form, n, scope);
         if node.field().is_some() && !slot.value.is_empty() {
-            out.values.insert(node.name.clone(), slot.value.clone());
+            out.values.insert(node.seg.clone(), slot.value.clone());
         } else if node.repeat().is_some() && !slot.instances.is_empty() {
             let saved = slot
                 .instances
                 .iter()
                 .map(|&i| save_scope(form, inst, i))
                 .collect();
-            out.repeats.insert(node.name.clone(), saved);
+            out.repeats.insert(node.seg.clone(), saved);
         }
     }
     out
@@ -902,12 +902,7 @@ fn load_scope(
     scope: ScopeId,
 ) -> Result<(), String> {
     let kind = inst.scope(scope).repeat;
-    let here = |name: &str| {
-        form.by_name
-            .get(name)
-            .copied()
-            .filter(|&n| form.node(n).scope() == kind)
-    };
+    let here = |seg: &str| form.by_seg.get(&(kind, seg.to_owned())).copied();
     for (name, value) in &saved.values {
         match here(name) {
             Some(n) if form.node(n).field().is_some() => {

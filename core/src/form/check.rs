@@ -2,7 +2,7 @@
 //! valid and unique, selects pointing at lists that exist, lists with unique, labelled
 //! choices, questions with labels. Expressions are checked by the engine when it compiles.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::attach::is_file_list;
 use super::{ChoiceList, Field, FieldKind, Form, Node, Problem, Source};
@@ -29,12 +29,34 @@ pub(crate) fn check(form: &Form) -> Vec<Problem> {
             ),
         ));
     }
-    let mut names: HashMap<&str, &Source> = HashMap::new();
-    check_nodes(form, &form.body, &mut names, &mut problems);
+    check_nodes(form, &form.body, &mut problems);
+    let mut multiple = HashSet::new();
+    multiple_lists(&form.body, &mut multiple);
     for list in form.choices.values() {
-        check_list(list, form.allow_choice_duplicates, &mut problems);
+        let in_multiple = multiple.contains(list.name.as_str());
+        check_list(
+            list,
+            form.allow_choice_duplicates,
+            in_multiple,
+            &mut problems,
+        );
     }
     problems
+}
+
+/// The lists some select_multiple offers: their choice names cannot have spaces.
+fn multiple_lists<'f>(nodes: &'f [Node], out: &mut HashSet<&'f str>) {
+    for node in nodes {
+        match node {
+            Node::Field(field) => {
+                if let FieldKind::SelectMultiple { list, .. } = &field.kind {
+                    out.insert(list.as_str());
+                }
+            }
+            Node::Group(g) => multiple_lists(&g.children, out),
+            Node::Repeat(r) => multiple_lists(&r.children, out),
+        }
+    }
 }
 
 fn at_settings(column: &str, message: &str) -> Problem {
@@ -55,14 +77,14 @@ fn at(source: &Source, column: &str, message: String) -> Problem {
     }
 }
 
-fn check_nodes<'f>(
-    form: &'f Form,
-    nodes: &'f [Node],
-    names: &mut HashMap<&'f str, &'f Source>,
-    problems: &mut Vec<Problem>,
-) {
+/// Checks `nodes`, the children of one group, repeat or the form itself: their names
+/// must differ from each other's (as in pyxform, where a question's path is unique when
+/// it is among its siblings; a name used in two groups is ambiguous only where `${name}`
+/// refers to it, which the engine reports at that cell).
+fn check_nodes(form: &Form, nodes: &[Node], problems: &mut Vec<Problem>) {
+    let mut names: HashMap<&str, &Source> = HashMap::new();
     for node in nodes {
-        check_name(node, names, problems);
+        check_name(node, &mut names, problems);
         match node {
             Node::Field(field) => check_field(form, field, problems),
             Node::Group(g) => {
@@ -73,7 +95,7 @@ fn check_nodes<'f>(
                         format!("group '{}' has no questions", g.name),
                     ));
                 }
-                check_nodes(form, &g.children, names, problems);
+                check_nodes(form, &g.children, problems);
             }
             Node::Repeat(r) => {
                 if r.children.is_empty() {
@@ -83,7 +105,7 @@ fn check_nodes<'f>(
                         format!("repeat '{}' has no questions", r.name),
                     ));
                 }
-                check_nodes(form, &r.children, names, problems);
+                check_nodes(form, &r.children, problems);
             }
         }
     }
@@ -113,7 +135,7 @@ fn check_name<'f>(
             source,
             "name",
             format!(
-                "the name '{name}' is already used at {} row {}: names must be unique in the whole form, since ${{{name}}} refers to one question",
+                "the name '{name}' is already used at {} row {} in the same group: names must differ within a group, since each answer is stored under its name",
                 first.sheet, first.row
             ),
         ));
@@ -190,7 +212,12 @@ fn shows_a_label(kind: &FieldKind) -> bool {
 /// in one line (a list pasted twice would otherwise give a line per choice).
 const DUPLICATES_SHOWN: usize = 5;
 
-fn check_list(list: &ChoiceList, allow_duplicates: bool, problems: &mut Vec<Problem>) {
+fn check_list(
+    list: &ChoiceList,
+    allow_duplicates: bool,
+    in_multiple: bool,
+    problems: &mut Vec<Problem>,
+) {
     let mut seen: HashMap<&str, &Source> = HashMap::new();
     let mut duplicates: Vec<(&Source, &str, u32)> = Vec::new();
     if list.choices.is_empty() {
@@ -209,13 +236,14 @@ fn check_list(list: &ChoiceList, allow_duplicates: bool, problems: &mut Vec<Prob
                 "name",
                 format!("a choice of list '{}' has no name", list.name),
             ));
-        } else if choice.name.contains(char::is_whitespace) {
+        } else if in_multiple && choice.name.contains(char::is_whitespace) {
+            // (A select_one's answer is the whole name, spaces and all, as in ODK.)
             problems.push(at(
                 src,
                 "name",
                 format!(
-                    "the choice name '{}' contains a space: answers to select_multiple are stored space-separated, so names cannot have spaces",
-                    choice.name
+                    "the choice name '{}' contains a space, and list '{}' is offered by a select_multiple, whose answers are stored space-separated: use '_' instead",
+                    choice.name, list.name
                 ),
             ));
         }

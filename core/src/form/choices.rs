@@ -8,7 +8,8 @@ use super::table::Table;
 use super::{Choice, ChoiceList, Problem};
 
 /// Reads the choices table into lists by name. A row without a list name or without a
-/// choice name is a problem and is left out.
+/// choice name is a problem and is left out; a row with neither (a stray label or note
+/// beside the lists) is left out quietly, as pyxform does.
 pub(crate) fn read_choices(
     table: &Table<'_>,
     problems: &mut Vec<Problem>,
@@ -19,7 +20,7 @@ pub(crate) fn read_choices(
         let name = row.get(&Column::Name);
         let label = row.texts(TextKind::Label);
         let Some(list) = list else {
-            if name.is_some() || !label.is_empty() {
+            if name.is_some() {
                 problems
                     .push(row.problem(&Column::ListName, "this choice has no list_name".into()));
             }

@@ -34,6 +34,21 @@ pub(crate) enum Column {
 }
 
 impl Column {
+    /// True for the columns that hold an expression.
+    pub(crate) fn is_expression(&self) -> bool {
+        matches!(
+            self,
+            Column::Required
+                | Column::Relevant
+                | Column::Constraint
+                | Column::Calculation
+                | Column::Default
+                | Column::ReadOnly
+                | Column::ChoiceFilter
+                | Column::RepeatCount
+        )
+    }
+
     /// The column's usual header, for a problem about a column the sheet lacks.
     pub(crate) fn usual_header(&self) -> &str {
         match self {

@@ -10,6 +10,7 @@ pub mod grid;
 mod ids;
 mod json;
 mod load;
+mod loops;
 mod model;
 mod problem;
 mod read;
@@ -38,7 +39,7 @@ pub use model::{
 pub use problem::Problem;
 pub use read::{ReadForm, read_workbook, read_workbook_with};
 #[cfg(feature = "xlsx")]
-pub use xlsx::workbook_from_xlsx;
+pub use xlsx::{first_sheet_rows, workbook_from_xlsx};
 
 /// Reads an XLSForm .xlsx file. Structural problems are collected in
 /// [`ReadForm::problems`]; a file that is not a readable workbook is an error. Without a

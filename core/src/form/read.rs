@@ -53,6 +53,38 @@ pub fn read_workbook_with(
     files: &Attachments,
 ) -> ReadForm {
     let mut problems = Vec::new();
+    // The choices first: a survey's loops go over them.
+    let mut choices: BTreeMap<String, super::ChoiceList> = BTreeMap::new();
+    let mut choice_languages = Vec::new();
+    if let Some(sheet) = book.sheet("choices") {
+        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
+        choice_languages = table.languages();
+        choices = read_choices(&table, &mut problems);
+    }
+    // `select_one_external` lists: the same columns as the choices sheet, kept apart
+    // only because ODK reads them from a file made from this sheet.
+    if let Some(sheet) = book.sheet("external_choices") {
+        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
+        for (name, list) in read_choices(&table, &mut problems) {
+            match choices.entry(name) {
+                Entry::Occupied(taken) => {
+                    let row = list.choices.first().map_or(0, |c| c.source.row);
+                    problems.push(Problem {
+                        sheet: sheet.name.clone(),
+                        row,
+                        column: "list_name".into(),
+                        message: format!(
+                            "the list '{}' is on both the choices and the external_choices sheets; keep one",
+                            taken.key()
+                        ),
+                    });
+                }
+                Entry::Vacant(free) => {
+                    free.insert(list);
+                }
+            }
+        }
+    }
     let mut languages: Vec<Language> = Vec::new();
     let mut body = Vec::new();
     let mut refused = Vec::new();
@@ -89,41 +121,12 @@ pub fn read_workbook_with(
                 }
             }
             languages = table.languages();
-            (body, refused) = read_survey(&table, &mut problems);
+            (body, refused) = read_survey(&table, &choices, &mut problems);
         }
     }
-    let mut choices: BTreeMap<String, super::ChoiceList> = BTreeMap::new();
-    if let Some(sheet) = book.sheet("choices") {
-        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
-        for lang in table.languages() {
-            if !languages.iter().any(|l| l.name == lang.name) {
-                languages.push(lang);
-            }
-        }
-        choices = read_choices(&table, &mut problems);
-    }
-    // `select_one_external` lists: the same columns as the choices sheet, kept apart
-    // only because ODK reads them from a file made from this sheet.
-    if let Some(sheet) = book.sheet("external_choices") {
-        let table = Table::new(sheet, SheetKind::Choices, &mut problems);
-        for (name, list) in read_choices(&table, &mut problems) {
-            match choices.entry(name) {
-                Entry::Occupied(taken) => {
-                    let row = list.choices.first().map_or(0, |c| c.source.row);
-                    problems.push(Problem {
-                        sheet: sheet.name.clone(),
-                        row,
-                        column: "list_name".into(),
-                        message: format!(
-                            "the list '{}' is on both the choices and the external_choices sheets; keep one",
-                            taken.key()
-                        ),
-                    });
-                }
-                Entry::Vacant(free) => {
-                    free.insert(list);
-                }
-            }
+    for lang in choice_languages {
+        if !languages.iter().any(|l| l.name == lang.name) {
+            languages.push(lang);
         }
     }
     for (name, why) in REFUSED_SHEETS {

@@ -5,14 +5,17 @@
 use std::collections::BTreeMap;
 
 use super::columns::{Column, TextKind};
+use super::loops;
 use super::table::{Row, Table};
 use super::types::{RowType, row_type};
-use super::{Field, FieldKind, Group, Node, Problem, Repeat, Source, Texts};
+use super::{ChoiceList, Field, FieldKind, Group, MetaKind, Node, Problem, Repeat, Source, Texts};
 use crate::expr::number_to_string;
 
 /// A `begin group` / `begin repeat` / `begin loop` waiting for its end.
 struct Open {
     kind: Block,
+    /// A loop's choice list (`None`: a loop refused for want of one).
+    over: Option<ChoiceList>,
     name: String,
     label: Texts,
     relevant: Option<String>,
@@ -26,7 +29,8 @@ struct Open {
 enum Block {
     Group,
     Repeat,
-    /// Refused, but read to its `end loop` so the rest of the sheet still makes sense.
+    /// Asked once per choice of its list; without a known list, refused but read to its
+    /// `end loop` so the rest of the sheet still makes sense.
     Loop,
 }
 
@@ -40,10 +44,12 @@ impl Block {
     }
 }
 
-/// Reads the survey table into the form's body, and the names of the rows left out of it
-/// because their type is refused (with what a refused loop held).
+/// Reads the survey table into the form's body (loops over `choices` expanded), and the
+/// names of the rows left out of it because their type is refused (with what a refused
+/// loop held).
 pub(crate) fn read_survey(
     table: &Table<'_>,
+    choices: &BTreeMap<String, ChoiceList>,
     problems: &mut Vec<Problem>,
 ) -> (Vec<Node>, Vec<String>) {
     let mut root: Vec<Node> = Vec::new();
@@ -60,17 +66,36 @@ pub(crate) fn read_survey(
         match row_type(&type_text) {
             RowType::BeginGroup => open.push(begin(&row, Block::Group)),
             RowType::BeginRepeat => open.push(begin(&row, Block::Repeat)),
-            RowType::BeginLoop => {
-                problems.push(row.problem(
-                    &Column::Type,
-                    "'begin loop' is not supported: use 'begin repeat' with a repeat_count".into(),
-                ));
-                open.push(begin(&row, Block::Loop));
+            RowType::BeginLoop(list) => {
+                let mut block = begin(&row, Block::Loop);
+                block.over = match list {
+                    None => {
+                        problems.push(row.problem(
+                            &Column::Type,
+                            "'begin loop' needs the choice list it goes over: 'begin loop over <list_name>'".into(),
+                        ));
+                        None
+                    }
+                    Some(list) => {
+                        let found = choices.get(&list).cloned();
+                        if found.is_none() {
+                            problems.push(row.problem(
+                                &Column::Type,
+                                format!("the loop goes over '{list}', which is not a list of the choices sheet"),
+                            ));
+                        }
+                        found
+                    }
+                };
+                open.push(block);
             }
             RowType::EndGroup => end(&row, Block::Group, &mut open, &mut root, problems),
             RowType::EndRepeat => end(&row, Block::Repeat, &mut open, &mut root, problems),
             RowType::EndLoop => {
-                if let Some(block) = open.last().filter(|b| b.kind == Block::Loop) {
+                if let Some(block) = open
+                    .last()
+                    .filter(|b| b.kind == Block::Loop && b.over.is_none())
+                {
                     names_in(&block.children, &mut refused);
                 }
                 end(&row, Block::Loop, &mut open, &mut root, problems)
@@ -141,6 +166,7 @@ fn children<'o>(open: &'o mut [Open], root: &'o mut Vec<Node>) -> &'o mut Vec<No
 fn begin(row: &Row<'_, '_>, kind: Block) -> Open {
     Open {
         kind,
+        over: None,
         name: row.get(&Column::Name).unwrap_or_default(),
         label: row.texts(TextKind::Label),
         relevant: row.get(&Column::Relevant),
@@ -181,7 +207,8 @@ fn end(
     close(block, open, root);
 }
 
-/// Closes a block into its parent (a refused loop is dropped with what it held).
+/// Closes a block into its parent (a loop as a group of one group per choice; a refused
+/// loop is dropped with what it held).
 fn close(block: Open, open: &mut [Open], root: &mut Vec<Node>) {
     let node = match block.kind {
         Block::Group => Node::Group(Group {
@@ -201,7 +228,17 @@ fn close(block: Open, open: &mut [Open], root: &mut Vec<Node>) {
             children: block.children,
             source: block.source,
         }),
-        Block::Loop => return,
+        Block::Loop => match &block.over {
+            Some(list) => Node::Group(Group {
+                children: loops::expand(&block.children, list),
+                name: block.name,
+                label: block.label,
+                relevant: block.relevant,
+                appearance: block.appearance,
+                source: block.source,
+            }),
+            None => return,
+        },
     };
     children(open, root).push(node);
 }
@@ -269,6 +306,7 @@ enum Accepts {
     Select,
     Geopoint,
     Range,
+    Audit,
     None,
 }
 
@@ -278,6 +316,7 @@ impl Accepts {
             FieldKind::Image => Accepts::Image,
             FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. } => Accepts::Select,
             FieldKind::Geopoint => Accepts::Geopoint,
+            FieldKind::Meta(MetaKind::Audit) => Accepts::Audit,
             _ => Accepts::None,
         }
     }
@@ -292,6 +331,15 @@ impl Accepts {
                 "allow-mock-accuracy",
             ],
             Accepts::Range => &["start", "end", "step"],
+            // ODK Collect's audit options (pyxform's ParametersAudit).
+            Accepts::Audit => &[
+                "location-priority",
+                "location-min-interval",
+                "location-max-age",
+                "track-changes",
+                "track-changes-reasons",
+                "identify-user",
+            ],
             Accepts::None => &[],
         }
     }
@@ -328,9 +376,17 @@ fn parameters_of(
         }
         let valid = match key.as_str() {
             "max-pixels" => value.parse::<u32>().is_ok_and(|n| n > 0),
-            "randomize" | "allow-mock-accuracy" => {
+            "randomize" | "allow-mock-accuracy" | "track-changes" | "identify-user" => {
                 matches!(value.to_lowercase().as_str(), "true" | "false")
             }
+            "location-priority" => matches!(
+                value.as_str(),
+                "no-power" | "low-power" | "balanced" | "high-accuracy"
+            ),
+            "location-min-interval" | "location-max-age" => {
+                value.parse::<f64>().is_ok_and(|n| n.is_finite() && n > 0.0)
+            }
+            "track-changes-reasons" => value == "on-form-edit",
             "seed" => true,
             _ => value.parse::<f64>().is_ok_and(f64::is_finite),
         };
@@ -341,14 +397,50 @@ fn parameters_of(
                 "max-pixels" => {
                     format!("max-pixels must be a whole number of pixels, not '{value}'")
                 }
-                "randomize" | "allow-mock-accuracy" => {
+                "randomize" | "allow-mock-accuracy" | "track-changes" | "identify-user" => {
                     format!("{key} must be true or false, not '{value}'")
+                }
+                "location-priority" => format!(
+                    "location-priority must be no-power, low-power, balanced or high-accuracy, not '{value}'"
+                ),
+                "location-min-interval" | "location-max-age" => {
+                    format!("{key} must be a number of seconds above 0, not '{value}'")
+                }
+                "track-changes-reasons" => {
+                    format!("track-changes-reasons can only be on-form-edit, not '{value}'")
                 }
                 _ => format!("{key} must be a number, not '{value}'"),
             });
         }
     }
+    if accepts == Accepts::Audit {
+        audit_location(&out, &mut say);
+    }
     out
+}
+
+/// An audit's location is asked with all three of its parameters, the interval no longer
+/// than the age, as ODK Collect needs (pyxform's own rule).
+fn audit_location(params: &BTreeMap<String, String>, say: &mut impl FnMut(String)) {
+    let keys = [
+        "location-priority",
+        "location-min-interval",
+        "location-max-age",
+    ];
+    let given = keys.iter().filter(|k| params.contains_key(**k)).count();
+    if given != 0 && given != keys.len() {
+        say("an audit with location needs all of location-priority, location-min-interval and location-max-age".into());
+    }
+    let seconds = |k: &str| params.get(k).and_then(|v| v.parse::<f64>().ok());
+    if let (Some(interval), Some(age)) = (
+        seconds("location-min-interval"),
+        seconds("location-max-age"),
+    ) && age < interval
+    {
+        say(format!(
+            "location-max-age ({age}) must be at least location-min-interval ({interval})"
+        ));
+    }
 }
 
 /// A `range` row: a whole or decimal number (decimal when a parameter has a fraction, as

@@ -1,5 +1,6 @@
 //! A survey or choices sheet as a table: the header row classified once, then each row's
-//! cells looked up by meaning, trimmed and in NFC.
+//! cells looked up by meaning, trimmed and in NFC (expressions with "smart" quotes made
+//! plain).
 
 use super::columns::{Column, SheetKind, TextKind, classify, language};
 use super::grid::Sheet;
@@ -109,11 +110,16 @@ impl Row<'_, '_> {
         }
     }
 
-    /// The cell of the column meaning `column`, trimmed and in NFC; `None` when the
-    /// column is absent or the cell is blank.
+    /// The cell of the column meaning `column`, trimmed and in NFC (an expression with
+    /// plain quotes); `None` when the column is absent or the cell is blank.
     pub(crate) fn get(&self, column: &Column) -> Option<String> {
         let (col, _, _) = self.table.columns.iter().find(|(_, c, _)| c == column)?;
-        self.cell(*col)
+        let text = self.cell(*col)?;
+        Some(if column.is_expression() {
+            plain_quotes(text)
+        } else {
+            text
+        })
     }
 
     fn cell(&self, col: usize) -> Option<String> {
@@ -165,6 +171,22 @@ impl Row<'_, '_> {
             message,
         }
     }
+}
+
+/// The text with the "smart" quotes a spreadsheet's autocorrect types (‘ ’ “ ”) made
+/// plain (' and "), as pyxform does: `${a} = ‘yes’` is meant as `${a} = 'yes'`. (pyxform
+/// does it in every cell; labels keep them here, where they are typography.)
+fn plain_quotes(text: String) -> String {
+    if !text.contains(['\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']) {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            c => c,
+        })
+        .collect()
 }
 
 fn row_number(index: usize) -> u32 {

@@ -11,7 +11,8 @@ pub(crate) enum RowType {
     BeginRepeat,
     EndRepeat,
     /// `begin loop over list`: opens a block that is refused but still has to be closed.
-    BeginLoop,
+    /// `begin loop over <list>` (the list, when named).
+    BeginLoop(Option<String>),
     EndLoop,
     Field(FieldKind),
     /// `range`: a number from `start` to `end` in steps of `step` (its `parameters`).
@@ -80,7 +81,16 @@ pub(crate) fn row_type(raw: &str) -> RowType {
         | ["end", "looped", "group"] => {
             return RowType::EndRepeat;
         }
-        ["begin", "loop", ..] | ["begin_loop", ..] => return RowType::BeginLoop,
+        ["begin", "loop", ..] | ["begin_loop", ..] => {
+            let skip = if lower[0] == "begin" { 2 } else { 1 };
+            let rest = &words[skip..];
+            let list = match rest {
+                [over, list] if over.eq_ignore_ascii_case("over") => Some(list),
+                [list] => Some(list),
+                _ => None,
+            };
+            return RowType::BeginLoop(list.map(|l| (*l).to_owned()));
+        }
         ["end", "loop"] | ["end_loop"] => return RowType::EndLoop,
         ["phone", "number"] => return RowType::PhoneNumber,
         ["range"] => return RowType::Range,
@@ -311,7 +321,15 @@ mod tests {
         for t in ["end repeat", "end_repeat"] {
             assert_eq!(row_type(t), RowType::EndRepeat, "{t}");
         }
-        assert_eq!(row_type("begin loop over toilet_type"), RowType::BeginLoop);
+        assert_eq!(
+            row_type("begin loop over toilet_type"),
+            RowType::BeginLoop(Some("toilet_type".into()))
+        );
+        assert_eq!(
+            row_type("begin_loop toilet_type"),
+            RowType::BeginLoop(Some("toilet_type".into()))
+        );
+        assert_eq!(row_type("begin loop"), RowType::BeginLoop(None));
         assert_eq!(row_type("end loop"), RowType::EndLoop);
     }
 

@@ -79,6 +79,25 @@ pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     Ok(Workbook { sheets })
 }
 
+/// The text cells of a workbook's first sheet (a roster an officer typed in Excel),
+/// under the same bounds as a form's sheets. An Excel 97-2003 `.xls` is refused: save it
+/// as .xlsx.
+pub fn first_sheet_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, FormError> {
+    if bytes.starts_with(&OLE_MAGIC) {
+        return Err(FormError::NotXlsx {
+            reason: "an Excel 97-2003 (.xls) file: save it as .xlsx".into(),
+        });
+    }
+    check_inflated_size(bytes)?;
+    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| FormError::NotXlsx {
+        reason: e.to_string(),
+    })?;
+    match xlsx.sheet_names().first() {
+        Some(name) => read_rows(&mut xlsx, &name.clone()),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// Whether the form reader needs a sheet's cells (see [`READ_SHEETS`]).
 pub(super) fn is_read(sheet: &str) -> bool {
     READ_SHEETS

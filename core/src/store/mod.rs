@@ -15,7 +15,7 @@ mod error;
 mod forms;
 mod gatherings;
 mod households;
-mod input;
+pub(crate) mod input;
 mod migrations;
 mod outbox;
 mod photos;

@@ -14,6 +14,7 @@ use super::search::{self, SearchKind};
 use super::{InputField, RecordKind, Store, StoreError, Window, input};
 use crate::domain::Sex;
 use crate::protocol::RosterMember;
+use crate::roster_file::{self, MemberKey};
 use crate::text::fold;
 
 /// How a list of members is applied.
@@ -168,120 +169,44 @@ fn apply(
     Ok(report)
 }
 
-/// The columns a roster CSV may have, with the header names accepted for each
-/// (compared folded, spaces as `_`: "Họ tên" is `ho_ten`).
-const CSV_COLUMNS: &[(&str, &[&str])] = &[
-    ("id", &["id", "uuid"]),
-    ("member_code", &["member_code", "code", "ma_hoi_vien", "ma"]),
-    ("full_name", &["full_name", "name", "ho_ten", "ho_va_ten"]),
-    ("sex", &["sex", "gioi_tinh"]),
-    ("birth_year", &["birth_year", "nam_sinh"]),
-    ("ethnicity", &["ethnicity", "dan_toc"]),
-    ("village", &["village", "thon", "ban", "thon_ban"]),
-    ("phone", &["phone", "dien_thoai", "so_dien_thoai"]),
-];
-
-fn parse_sex(s: &str) -> Option<Sex> {
-    match fold(s).as_str() {
-        "f" | "female" | "nu" | "woman" => Some(Sex::Female),
-        "m" | "male" | "nam" | "man" => Some(Sex::Male),
-        "" | "unknown" | "khong ro" => Some(Sex::Unknown),
-        _ => None,
-    }
-}
-
-/// Reads a roster CSV (UTF-8, optional BOM, header row) into members. A member with no
-/// `id` column keeps the id of the existing member with the same code, or the same
-/// name, birth year and village, so importing a file twice adds no one twice.
+/// Reads a roster CSV by [`crate::roster_file`]'s rules and gives each member without an
+/// id the id of the stored member who is the same person, so importing a file twice adds
+/// no one twice. The first bad line is the error.
 fn read_csv(tx: &Transaction<'_>, bytes: &[u8]) -> Result<Vec<RosterMember>, StoreError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let csv_error = |line: u64, e: csv::Error| StoreError::Csv {
-        line,
+    let mut rows = roster_file::read_csv(bytes).map_err(|e| StoreError::Csv {
+        line: 1,
         reason: e.to_string(),
-    };
-    let headers = reader.headers().map_err(|e| csv_error(1, e))?.clone();
-    let column = |name: &str| {
-        let aliases = CSV_COLUMNS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, a)| *a)
-            .unwrap_or(&[]);
-        headers
-            .iter()
-            .position(|h| aliases.contains(&fold(h).replace(' ', "_").as_str()))
-    };
-    let [id, code, name, sex, year, ethnicity, village, phone] = [
-        "id",
-        "member_code",
-        "full_name",
-        "sex",
-        "birth_year",
-        "ethnicity",
-        "village",
-        "phone",
-    ]
-    .map(column);
-    let Some(name) = name else {
-        return Err(StoreError::Csv {
-            line: 1,
-            reason: "no name column (full_name or ho_ten)".into(),
-        });
-    };
-    let mut out = vec![];
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = record.map_err(|e| csv_error(line, e))?;
-        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let bad = |reason: String| StoreError::Csv { line, reason };
-        let sex_value = field(sex);
-        let m = RosterMember {
-            id: Uuid::nil(),
-            member_code: input::optional(Some(field(code))),
-            full_name: field(Some(name)).to_owned(),
-            sex: parse_sex(sex_value).ok_or_else(|| bad(format!("unknown sex {sex_value:?}")))?,
-            birth_year: match field(year) {
-                "" => None,
-                y => Some(
-                    y.parse()
-                        .map_err(|_| bad(format!("birth year {y:?} is not a number")))?,
-                ),
-            },
-            ethnicity: input::optional(Some(field(ethnicity))),
-            village: field(village).to_owned(),
-            phone: input::optional(Some(field(phone))),
-            archived: false,
-        };
-        let mut m = clean(&m).map_err(|e| bad(e.to_string()))?;
-        m.id = match field(id) {
-            "" => existing_id(tx, &m)?.unwrap_or_else(Uuid::now_v7),
-            s => Uuid::parse_str(s).map_err(|_| bad(format!("id {s:?} is not a UUID")))?,
-        };
-        out.push(m);
-    }
-    Ok(out)
+    })?;
+    roster_file::assign_ids(&mut rows, |key| existing_id(tx, key))?;
+    rows.into_iter()
+        .map(|row| {
+            row.member.map_err(|problem| StoreError::Csv {
+                line: row.line,
+                reason: problem.to_string(),
+            })
+        })
+        .collect()
 }
 
-/// The id of a stored member that is the same person as `m` (by code, else by name,
-/// birth year and village).
-fn existing_id(tx: &Transaction<'_>, m: &RosterMember) -> Result<Option<Uuid>, StoreError> {
-    let id: Option<Id> = tx
-        .prepare_cached(
-            "SELECT id FROM roster WHERE (?1 IS NOT NULL AND member_code = ?1)
-                OR (?1 IS NULL AND name_folded = ?2 AND birth_year IS ?3 AND village = ?4)
-             ORDER BY id LIMIT 1",
-        )?
-        .query_row(
-            (&m.member_code, fold(&m.full_name), m.birth_year, &m.village),
-            |r| r.get(0),
-        )
-        .optional()?;
+/// The id of a stored member with this identity.
+fn existing_id(tx: &Transaction<'_>, key: &MemberKey) -> Result<Option<Uuid>, StoreError> {
+    let id: Option<Id> = match key {
+        MemberKey::Code(code) => tx
+            .prepare_cached("SELECT id FROM roster WHERE member_code = ?1 ORDER BY id LIMIT 1")?
+            .query_row([code], |r| r.get(0))
+            .optional()?,
+        MemberKey::Person {
+            name,
+            birth_year,
+            village,
+        } => tx
+            .prepare_cached(
+                "SELECT id FROM roster WHERE name_folded = ?1 AND birth_year IS ?2 AND village = ?3
+                 ORDER BY id LIMIT 1",
+            )?
+            .query_row((name, birth_year, village), |r| r.get(0))
+            .optional()?,
+    };
     Ok(id.map(|Id(id)| id))
 }
 

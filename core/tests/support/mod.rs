@@ -22,7 +22,9 @@ pub struct Filled {
 
 /// Answers every question shown with the first of its plausible values that the form
 /// accepts (its type, constraint and choices), page by page, adds one instance to each
-/// repeat, and finalizes. Returns how many answers were given.
+/// repeat, and finalizes. When a page cannot be left (a required note: ODK's way of
+/// stopping an interview whose answers disagree), it goes back to the latest answers and
+/// tries their next candidates. Returns how many answers were given.
 pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
     let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
     let form = Arc::new(compiled);
@@ -30,6 +32,9 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
     let mut answered = 0;
     // Questions given up on (no candidate accepted), so the walk moves on to `next`.
     let mut tried: Vec<String> = Vec::new();
+    // Each answer given: the question and the index of the candidate it took.
+    let mut history: Vec<(String, usize)> = Vec::new();
+    let mut backtracks = 0;
     for _ in 0..10_000 {
         let screen = session.screen();
         match screen.page {
@@ -58,19 +63,33 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                 match todo {
                     Some(q) => {
                         tried.push(q.path.clone());
-                        if answer(&mut session, q)? {
+                        if let Some(i) = answer(&form, &mut session, q, 0)? {
+                            history.push((q.path.clone(), i));
                             answered += 1;
                         }
                     }
-                    None => session.next().map_err(|e| {
-                        let stuck: Vec<String> = session
+                    None => {
+                        let Err(e) = session.next() else { continue };
+                        let stuck: Vec<(String, String, QuestionKind)> = session
                             .screen()
                             .questions
                             .iter()
-                            .filter_map(|q| q.error.as_ref().map(|e| format!("{}: {e}", q.path)))
+                            .filter_map(|q| {
+                                q.error
+                                    .as_ref()
+                                    .map(|e| (q.path.clone(), e.clone(), q.kind))
+                            })
                             .collect();
-                        format!("next: {e} ({})", stuck.join("; "))
-                    })?,
+                        let guard = !stuck.is_empty()
+                            && stuck.iter().all(|(_, _, k)| *k == QuestionKind::Note);
+                        if !(guard && backtracks < 200 && retry(&form, &mut session, &mut history)?)
+                        {
+                            let why: Vec<String> =
+                                stuck.iter().map(|(p, e, _)| format!("{p}: {e}")).collect();
+                            return Err(format!("next: {e} ({})", why.join("; ")));
+                        }
+                        backtracks += 1;
+                    }
                 }
             }
         }
@@ -78,10 +97,43 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
     Err("did not reach the end in 10,000 steps".into())
 }
 
-/// Gives `q` the first candidate answer the form accepts without an error; false when it
-/// takes none (a note) or none was accepted (the question is left blank).
-fn answer(session: &mut FormSession, q: &Question) -> Result<bool, String> {
-    for value in candidates(q) {
+/// Gives the latest answer that has another acceptable candidate that candidate (going
+/// back to its page); false when no answer has one left.
+fn retry(
+    form: &CompiledForm,
+    session: &mut FormSession,
+    history: &mut Vec<(String, usize)>,
+) -> Result<bool, String> {
+    while let Some((path, used)) = history.pop() {
+        if session.jump(&path).is_err() {
+            continue;
+        }
+        let Some(q) = session
+            .screen()
+            .questions
+            .into_iter()
+            .find(|q| q.path == path)
+        else {
+            continue;
+        };
+        if let Some(i) = answer(form, session, &q, used + 1)? {
+            history.push((path, i));
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Gives `q` the first candidate from `start` on that the form accepts without an error:
+/// its index; `None` when it takes none (a note) or none was accepted (the question is
+/// left blank).
+fn answer(
+    form: &CompiledForm,
+    session: &mut FormSession,
+    q: &Question,
+    start: usize,
+) -> Result<Option<usize>, String> {
+    for (i, value) in candidates(form, q).into_iter().enumerate().skip(start) {
         match session.set_answer(&q.path, value) {
             Ok(_) => {}
             Err(e) => return Err(format!("set {}: {e}", q.path)),
@@ -93,7 +145,7 @@ fn answer(session: &mut FormSession, q: &Question) -> Result<bool, String> {
             .find(|s| s.path == q.path)
             .and_then(|s| s.error.clone());
         if error.is_none() {
-            return Ok(true);
+            return Ok(Some(i));
         }
     }
     if q.kind != QuestionKind::Note {
@@ -101,18 +153,25 @@ fn answer(session: &mut FormSession, q: &Question) -> Result<bool, String> {
             .clear_answer(&q.path)
             .map_err(|e| format!("clear {}: {e}", q.path))?;
     }
-    Ok(false)
+    Ok(None)
 }
 
-/// Plausible answers to a question, most ordinary first.
-fn candidates(q: &Question) -> Vec<Answer> {
+/// Plausible answers to a question, most ordinary first (for text, last a match of the
+/// `regex()` its constraint asks for).
+fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
     let date = |year, month, day| Answer::Date {
         value: CalendarDate { year, month, day },
     };
     match q.kind {
         QuestionKind::Text => ["Thào Thị Dợ", "0912345678", "1", "abc"]
-            .iter()
-            .map(|v| Answer::Text { value: (*v).into() })
+            .map(String::from)
+            .into_iter()
+            .chain(
+                constraint_regex(form, &q.path)
+                    .and_then(|pattern| regex_example(&pattern))
+                    .filter(|example| !example.is_empty()),
+            )
+            .map(|value| Answer::Text { value })
             .collect(),
         QuestionKind::Integer => [3, 1, 0, 2, 5, 10, 18, 30, 100, 2025]
             .iter()
@@ -129,13 +188,19 @@ fn candidates(q: &Question) -> Vec<Answer> {
                 name: c.name.clone(),
             })
             .collect(),
-        QuestionKind::SelectMultiple => q
-            .choices
-            .iter()
-            .map(|c| Answer::Choices {
-                names: vec![c.name.clone()],
-            })
-            .collect(),
+        // One choice, then the first two, three, and all (for "pick 2 or 3" constraints).
+        QuestionKind::SelectMultiple => {
+            let names: Vec<String> = q.choices.iter().map(|c| c.name.clone()).collect();
+            let singles = names.iter().map(|n| vec![n.clone()]);
+            let firsts = [2, 3, names.len()]
+                .into_iter()
+                .filter(|&n| n > 1 && n <= names.len())
+                .map(|n| names[..n].to_vec());
+            singles
+                .chain(firsts)
+                .map(|names| Answer::Choices { names })
+                .collect()
+        }
         QuestionKind::Date => vec![date(2025, 6, 1), date(2000, 1, 1), date(2025, 6, 12)],
         QuestionKind::Time => vec![Answer::Time {
             value: TimeOfDay {
@@ -161,4 +226,104 @@ fn candidates(q: &Question) -> Vec<Answer> {
         QuestionKind::Acknowledge => vec![Answer::Acknowledged],
         QuestionKind::Note => Vec::new(),
     }
+}
+
+/// The pattern of a `regex(., '...')` in the constraint of the question at `path`.
+fn constraint_regex(form: &CompiledForm, path: &str) -> Option<String> {
+    let name = path.rsplit('/').next()?;
+    let field = form.form().fields().into_iter().find(|f| f.name == name)?;
+    let constraint = field.constraint.as_deref()?;
+    let start = constraint.find("regex(")?;
+    let rest = &constraint[start..];
+    let open = rest.find(['\'', '"'])?;
+    let quote = rest[open..].chars().next()?;
+    let body = &rest[open + 1..];
+    Some(body[..body.find(quote)?].to_owned())
+}
+
+/// A short text matching a simple regular expression (literals, `\d \w \s`, classes with
+/// ranges, groups, `|` (its first branch), and the quantifiers `? * + {n} {n,m}`: `?`
+/// none, `*` and `+` once, braces their least count); `None` for what it cannot read.
+fn regex_example(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let (out, _) = regex_sequence(&chars, 0)?;
+    Some(out)
+}
+
+fn regex_sequence(p: &[char], mut i: usize) -> Option<(String, usize)> {
+    let mut out = String::new();
+    while i < p.len() {
+        let (atom, next) = match p[i] {
+            '^' | '$' => {
+                i += 1;
+                continue;
+            }
+            ')' => return Some((out, i)),
+            '|' => {
+                // The first branch is enough: skip the others to the group's end.
+                let mut depth = 0;
+                while i < p.len() && !(p[i] == ')' && depth == 0) {
+                    match p[i] {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        '\\' => i += 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                return Some((out, i));
+            }
+            '(' => {
+                let start = if p.get(i + 1) == Some(&'?') {
+                    i + 3
+                } else {
+                    i + 1
+                };
+                let (inner, end) = regex_sequence(p, start)?;
+                (inner, end + 1)
+            }
+            '[' => {
+                let end = i + p[i..].iter().position(|&c| c == ']')?;
+                let class = &p[i + 1..end];
+                let first = match class {
+                    ['^', ..] => 'x',
+                    [c, '-', ..] | [c, ..] => *c,
+                    [] => return None,
+                };
+                (first.to_string(), end + 1)
+            }
+            '\\' => {
+                let c = *p.get(i + 1)?;
+                let s = match c {
+                    'd' => "1".to_owned(),
+                    'w' => "a".to_owned(),
+                    's' => " ".to_owned(),
+                    other => other.to_string(),
+                };
+                (s, i + 2)
+            }
+            '.' => ("a".to_owned(), i + 1),
+            c => (c.to_string(), i + 1),
+        };
+        i = next;
+        let times = match p.get(i) {
+            Some('?') => {
+                i += 1;
+                0
+            }
+            Some('*') | Some('+') => {
+                i += 1;
+                1
+            }
+            Some('{') => {
+                let end = i + p[i..].iter().position(|&c| c == '}')?;
+                let spec: String = p[i + 1..end].iter().collect();
+                i = end + 1;
+                spec.split(',').next()?.trim().parse::<usize>().ok()?
+            }
+            _ => 1,
+        };
+        out.push_str(&atom.repeat(times));
+    }
+    Some((out, i))
 }

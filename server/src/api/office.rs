@@ -17,7 +17,7 @@ use super::{
 use crate::error::ApiError;
 use crate::form_catalog::check_upload;
 use crate::model::stored_name;
-use crate::model::{Account, Area, AreaLevel, Device, FormVersion, Role, Scope};
+use crate::model::{Account, Area, AreaLevel, Device, FormVersion, Role};
 use crate::passwords::rules::{self, check_new_password};
 use crate::secret::{new_enrollment_code, new_password, new_token, normalize_code, secret_hash};
 use crate::store::forms::FormInsert;
@@ -691,6 +691,20 @@ pub async fn revoke_device(
     Ok(ok_json(&revoke(&state, &official, id).await?))
 }
 
+/// Branch `id`, which must be a branch inside the officer's area (anything else is
+/// answered as if it did not exist).
+pub async fn branch_in_scope(
+    state: &AppState,
+    official: &Officer,
+    id: Uuid,
+) -> Result<Area, ApiError> {
+    let area = with_store(state, move |s| s.area(id)).await?;
+    match area {
+        Some(a) if a.level == AreaLevel::Branch && official.scope().contains(&a.path) => Ok(a),
+        _ => Err(ApiError::NotFound("no such branch in your scope".into())),
+    }
+}
+
 /// `PUT /api/v1/office/branches/{id}/members`: adds or updates a roster member.
 pub async fn put_member(
     State(state): State<AppState>,
@@ -698,7 +712,6 @@ pub async fn put_member(
     Path(branch_id): Path<Uuid>,
     JsonIn(member): JsonIn<RosterMember>,
 ) -> Result<Response, ApiError> {
-    let scope = official.scope_for(&state, Some(branch_id)).await?;
     if member
         .ethnicity
         .as_deref()
@@ -709,12 +722,7 @@ pub async fn put_member(
             detail: "unknown ethnicity key".into(),
         });
     }
-    let branch_area = with_store(&state, move |s| s.area(branch_id)).await?;
-    if !branch_area
-        .is_some_and(|a| a.level == AreaLevel::Branch && Scope::Under(a.path.clone()) == scope)
-    {
-        return Err(ApiError::NotFound("no such branch in your scope".into()));
-    }
+    branch_in_scope(&state, &official, branch_id).await?;
     let member = RosterMember {
         full_name: branchbook_core::text::nfc(&member.full_name),
         village: branchbook_core::text::nfc(&member.village),

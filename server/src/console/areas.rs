@@ -92,11 +92,7 @@ async fn areas_view(
         t.areas_title,
         "/areas",
     );
-    shell = match note {
-        Ok(notice) if !notice.is_empty() => shell.with_notice(notice),
-        Ok(_) => shell,
-        Err(error) => shell.with_error(error),
-    };
+    shell = shell.with_note(note);
     let levels = [
         AreaLevel::Province,
         AreaLevel::District,

@@ -41,13 +41,15 @@ struct FormsPage {
 
 /// An area in the publish list, named with the areas above it ("Lào Cai › Bản Hồ"):
 /// two communes of one name in different provinces stay apart.
-struct AreaChoice {
-    id: uuid::Uuid,
-    label: String,
+pub struct AreaChoice {
+    /// The area.
+    pub id: uuid::Uuid,
+    /// Its name after the names of the areas above it.
+    pub label: String,
 }
 
-/// Every area named with its path, from the top down.
-fn area_choices(areas: &[Area]) -> Vec<AreaChoice> {
+/// Every area named with its path, from the top down (in the order given).
+pub fn area_choices(areas: &[Area]) -> Vec<AreaChoice> {
     let names: std::collections::HashMap<String, &str> = areas
         .iter()
         .map(|a| (a.id.to_string(), a.name.as_str()))
@@ -109,11 +111,7 @@ async fn forms_view(
         t.forms_title,
         "/forms",
     );
-    shell = match note {
-        Ok(notice) if !notice.is_empty() => shell.with_notice(notice),
-        Ok(_) => shell,
-        Err(error) => shell.with_error(error),
-    };
+    shell = shell.with_note(note);
     render_status(
         status,
         &FormsPage {

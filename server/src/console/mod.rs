@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod forms;
 pub mod phones;
 pub mod registers;
+pub mod rosters;
 pub mod session;
 pub mod shell;
 pub mod sign_in;
@@ -58,6 +59,13 @@ pub fn routes() -> Router<AppState> {
         .route("/phones/codes", post(phones::issue_code))
         .route("/phones/codes/cancel", post(phones::cancel_codes))
         .route("/phones/{id}/revoke", post(phones::revoke_phone))
+        .route("/rosters", get(rosters::rosters_page))
+        .route("/rosters/{branch}/members", post(rosters::add_member))
+        .route(
+            "/rosters/{branch}/members/{id}",
+            get(rosters::member_page).post(rosters::edit_member),
+        )
+        .route("/rosters/{branch}/import", post(rosters::import))
         .route("/forms", get(forms::forms_page).post(forms::upload))
         .route(
             "/forms/{form_id}/{version}/publish",

@@ -139,11 +139,7 @@ async fn phones_view(
         t.phones_title,
         "/phones",
     );
-    shell = match note {
-        Ok(notice) if !notice.is_empty() => shell.with_notice(notice),
-        Ok(_) => shell,
-        Err(error) => shell.with_error(error),
-    };
+    shell = shell.with_note(note);
     render_status(
         status,
         &PhonesPage {

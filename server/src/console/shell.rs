@@ -96,6 +96,15 @@ impl Shell {
         }
     }
 
+    /// The same frame with what a form post did: a notice (none when empty) or an error.
+    pub fn with_note(self, note: Result<String, String>) -> Shell {
+        match note {
+            Ok(notice) if notice.is_empty() => self,
+            Ok(notice) => self.with_notice(notice),
+            Err(error) => self.with_error(error),
+        }
+    }
+
     /// The same frame with an error message.
     pub fn with_error(self, error: impl Into<String>) -> Shell {
         Shell {

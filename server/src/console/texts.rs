@@ -358,6 +358,59 @@ catalogue! {
     phones_revoked_done "phones.revoked_done" { vi: "Đã thu hồi điện thoại {label}: nó không gửi được dữ liệu nữa.", en: "Revoked the phone {label}: it can no longer send data." }
     phones_none "phones.none" { vi: "Chưa có điện thoại nào kết nối.", en: "No phones enrolled yet." }
 
+    nav_rosters "nav.rosters" { vi: "Hội viên", en: "Members" }
+    rosters_title "rosters.title" { vi: "Danh sách hội viên", en: "Member rosters" }
+    rosters_branch "rosters.branch" { vi: "Chi hội", en: "Branch" }
+    rosters_choose "rosters.choose" { vi: "Xem", en: "Show" }
+    rosters_no_branches "rosters.no_branches" { vi: "Chưa có chi hội nào trong địa bàn của bạn.", en: "There is no branch in your area yet." }
+    rosters_search "rosters.search" { vi: "Tìm theo tên (gõ có dấu hoặc không dấu)", en: "Search by name (with or without accents)" }
+    rosters_search_button "rosters.search_button" { vi: "Tìm", en: "Search" }
+    rosters_count "rosters.count" { vi: "{count} hội viên", en: "{count} members" }
+    rosters_more "rosters.more" { vi: "Đang hiện {shown} trong {total} hội viên: tìm theo tên để thu hẹp.", en: "Showing {shown} of {total} members: search by name to narrow the list." }
+    rosters_empty "rosters.empty" { vi: "Chưa có hội viên nào.", en: "No members yet." }
+    rosters_name "rosters.name" { vi: "Họ và tên", en: "Full name" }
+    rosters_code "rosters.code" { vi: "Mã hội viên", en: "Member number" }
+    rosters_sex "rosters.sex" { vi: "Giới tính", en: "Sex" }
+    rosters_female "rosters.female" { vi: "Nữ", en: "Female" }
+    rosters_male "rosters.male" { vi: "Nam", en: "Male" }
+    rosters_unknown "rosters.unknown" { vi: "Không rõ", en: "Unknown" }
+    rosters_birth_year "rosters.birth_year" { vi: "Năm sinh", en: "Birth year" }
+    rosters_ethnicity "rosters.ethnicity" { vi: "Dân tộc", en: "Ethnic group" }
+    rosters_village "rosters.village" { vi: "Thôn, bản", en: "Village" }
+    rosters_phone "rosters.phone" { vi: "Điện thoại", en: "Phone" }
+    rosters_archived "rosters.archived" { vi: "Đã rời chi hội", en: "Left the branch" }
+    rosters_edit "rosters.edit" { vi: "Sửa", en: "Edit" }
+    rosters_edit_title "rosters.edit_title" { vi: "Sửa thông tin hội viên", en: "Edit a member" }
+    rosters_save "rosters.save" { vi: "Lưu", en: "Save" }
+    rosters_back "rosters.back" { vi: "Quay lại danh sách", en: "Back to the roster" }
+    rosters_add "rosters.add" { vi: "Thêm hội viên", en: "Add a member" }
+    rosters_add_button "rosters.add_button" { vi: "Thêm", en: "Add" }
+    rosters_added "rosters.added" { vi: "Đã thêm hội viên {name}: điện thoại của chi hội nhận được ở lần đồng bộ sau.", en: "Added the member {name}: the branch's phones get her at their next sync." }
+    rosters_saved "rosters.saved" { vi: "Đã lưu hội viên {name}.", en: "Saved the member {name}." }
+    rosters_import "rosters.import" { vi: "Nhập danh sách từ tệp (CSV hoặc Excel .xlsx)", en: "Import a list from a file (CSV or Excel .xlsx)" }
+    rosters_import_help "rosters.import_help" {
+        vi: "Dòng đầu là tên cột: Họ tên (bắt buộc), Giới tính, Năm sinh, Dân tộc, Thôn, Điện thoại, Mã hội viên. Người đã có (cùng mã, hoặc cùng tên, năm sinh và thôn) được cập nhật, không thêm hai lần.",
+        en: "The first row names the columns: Full name (required), Sex, Birth year, Ethnic group, Village, Phone, Member number. A person already there (same number, or same name, birth year and village) is updated, not added twice."
+    }
+    rosters_file "rosters.file" { vi: "Tệp danh sách", en: "Roster file" }
+    rosters_import_button "rosters.import_button" { vi: "Nhập", en: "Import" }
+    rosters_imported "rosters.imported" { vi: "Đã nhập: {added} hội viên mới, {updated} hội viên được cập nhật.", en: "Imported: {added} new members, {updated} members updated." }
+    rosters_import_refused "rosters.import_refused" { vi: "Chưa nhập gì: tệp có {count} dòng cần sửa (xem bảng dưới).", en: "Nothing was imported: {count} rows of the file need fixing (see the table below)." }
+    rosters_line "rosters.line" { vi: "Dòng", en: "Line" }
+    rosters_problem "rosters.problem" { vi: "Cần sửa", en: "To fix" }
+    rosters_no_file "rosters.no_file" { vi: "Hãy chọn một tệp danh sách.", en: "Choose a roster file." }
+    rosters_wrong_type "rosters.wrong_type" { vi: "Chỉ nhận tệp CSV hoặc Excel (.xlsx).", en: "Only CSV or Excel (.xlsx) files are accepted." }
+    rosters_file_unreadable "rosters.file_unreadable" { vi: "Không đọc được tệp: hãy lưu lại thành CSV (UTF-8) hoặc Excel .xlsx.", en: "The file cannot be read: save it again as CSV (UTF-8) or Excel .xlsx." }
+    rosters_no_name_column "rosters.no_name_column" { vi: "Tệp không có cột họ tên (\"Họ tên\" hoặc \"full_name\").", en: "The file has no name column (\"Họ tên\" or \"full_name\")." }
+    rosters_too_many "rosters.too_many" { vi: "Tệp có hơn {max} hội viên: hãy chia nhỏ.", en: "The file has more than {max} members: split it." }
+    rosters_problem_name "rosters.problem_name" { vi: "Thiếu họ tên.", en: "The name is missing." }
+    rosters_problem_sex "rosters.problem_sex" { vi: "Giới tính \"{value}\" không rõ: ghi Nữ, Nam hoặc để trống.", en: "Unknown sex \"{value}\": write Female, Male or leave it empty." }
+    rosters_problem_year "rosters.problem_year" { vi: "Năm sinh \"{value}\" không hợp lệ: ghi bốn chữ số, từ 1900 đến năm nay.", en: "Birth year \"{value}\" is not valid: write four digits, from 1900 to this year." }
+    rosters_problem_ethnicity "rosters.problem_ethnicity" { vi: "Dân tộc \"{value}\" không có trong 54 dân tộc.", en: "Ethnic group \"{value}\" is not one of the 54." }
+    rosters_problem_id "rosters.problem_id" { vi: "Mã định danh \"{value}\" không hợp lệ: để trống cột id.", en: "The id \"{value}\" is not valid: leave the id column empty." }
+    rosters_problem_twice "rosters.problem_twice" { vi: "Trùng với hội viên ở dòng {line}.", en: "The same member as on line {line}." }
+    rosters_problem_unreadable "rosters.problem_unreadable" { vi: "Không đọc được dòng này.", en: "This row cannot be read." }
+
     forms_title "forms.title" { vi: "Biểu mẫu", en: "Forms" }
     forms_upload "forms.upload" { vi: "Tải biểu mẫu lên (XLSForm .xlsx)", en: "Upload a form (XLSForm .xlsx)" }
     forms_file "forms.file" { vi: "Tệp biểu mẫu", en: "Form file" }

@@ -16,20 +16,73 @@ impl ServerStore {
         branch_id: Uuid,
         member: &RosterMember,
     ) -> Result<(), ServerStoreError> {
-        let body = crate::ingest::canonical_json(&serde_json::to_value(member)?);
+        self.import_members(branch_id, std::slice::from_ref(member))
+            .map(|_| ())
+    }
+
+    /// Creates or replaces members of a branch in one transaction: all of them or, when
+    /// one belongs to another branch, none. A member whose data is unchanged is left as
+    /// it is (phones are not sent her again).
+    pub fn import_members(
+        &self,
+        branch_id: Uuid,
+        members: &[RosterMember],
+    ) -> Result<MembersSaved, ServerStoreError> {
+        let bodies = members
+            .iter()
+            .map(|m| {
+                Ok((
+                    m.id,
+                    crate::ingest::canonical_json(&serde_json::to_value(m)?),
+                ))
+            })
+            .collect::<Result<Vec<_>, ServerStoreError>>()?;
         self.db.write(|conn| {
-            if let Some(row) = conn.query_opt("SELECT branch_id FROM members WHERE id = $1", &[member.id.into()])?
-                && row.uuid(0)? != branch_id
-            {
-                return Err(ServerStoreError::Invalid("this member belongs to another branch".into()));
+            let mut saved = MembersSaved::default();
+            for (id, body) in &bodies {
+                match conn.query_opt("SELECT branch_id, body FROM members WHERE id = $1", &[(*id).into()])? {
+                    Some(row) if row.uuid(0)? != branch_id => {
+                        return Err(ServerStoreError::Invalid("this member belongs to another branch".into()));
+                    }
+                    Some(row) if row.text(1)? == *body => continue,
+                    Some(_) => saved.updated += 1,
+                    None => saved.added += 1,
+                }
+                let seq = next_change_seq(conn)?;
+                conn.exec(
+                    "INSERT INTO members (id, branch_id, body, change_seq, updated_at) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (id) DO UPDATE SET body = excluded.body, change_seq = excluded.change_seq, updated_at = excluded.updated_at",
+                    &[(*id).into(), branch_id.into(), body.into(), seq.into(), Utc::now().into()],
+                )?;
             }
-            let seq = next_change_seq(conn)?;
-            conn.exec(
-                "INSERT INTO members (id, branch_id, body, change_seq, updated_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, change_seq = excluded.change_seq, updated_at = excluded.updated_at",
-                &[member.id.into(), branch_id.into(), (&body).into(), seq.into(), Utc::now().into()],
-            )?;
-            Ok(())
+            Ok(saved)
+        })
+    }
+
+    /// Every member of a branch (archived ones too), by name.
+    pub fn members(&self, branch_id: Uuid) -> Result<Vec<RosterMember>, ServerStoreError> {
+        let mut members = self.db.read(|conn| {
+            conn.query(
+                "SELECT body FROM members WHERE branch_id = $1",
+                &[branch_id.into()],
+            )?
+            .iter()
+            .map(|row| Ok(serde_json::from_str::<RosterMember>(&row.text(0)?)?))
+            .collect::<Result<Vec<_>, ServerStoreError>>()
+        })?;
+        members.sort_by_cached_key(|m| (branchbook_core::text::fold(&m.full_name), m.id));
+        Ok(members)
+    }
+
+    /// Member `id` and her branch, if there is one.
+    pub fn member(&self, id: Uuid) -> Result<Option<(Uuid, RosterMember)>, ServerStoreError> {
+        self.db.read(|conn| {
+            conn.query_opt(
+                "SELECT branch_id, body FROM members WHERE id = $1",
+                &[id.into()],
+            )?
+            .map(|row| Ok((row.uuid(0)?, serde_json::from_str(&row.text(1)?)?)))
+            .transpose()
         })
     }
 
@@ -102,6 +155,15 @@ impl ServerStore {
             Ok(changes)
         })
     }
+}
+
+/// What [`ServerStore::import_members`] changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MembersSaved {
+    /// Members that were not there before.
+    pub added: u32,
+    /// Members whose data changed.
+    pub updated: u32,
 }
 
 /// One entry of a branch's change order, before it is read into [`Changes`].
