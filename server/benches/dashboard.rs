@@ -36,7 +36,7 @@ const SPAN_MINUTES: usize = 3 * 365 * 24 * 60;
 fn generator(engine: Engine, submissions: usize, gatherings: usize) -> String {
     let branches = COMMUNES * BRANCHES_PER_COMMUNE;
     // The series of numbers, a time `{I}` minutes into the three years, and the same
-    // time's Vietnam day (as migration 008 and the push write it).
+    // time's Vietnam day (as migration 009 and the push write it).
     let (series, time, day) = match engine {
         Engine::Sqlite => (
             "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {LAST})",

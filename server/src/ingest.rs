@@ -48,6 +48,8 @@ pub struct PreparedRecord {
     pub body: String,
     /// The values the server computed itself that differ from what the phone sent.
     pub corrections: Corrections,
+    /// A submission's name from its form's `instance_name`, evaluated by the server.
+    pub instance_name: Option<String>,
     /// When the phone made this revision.
     pub created_at: DateTime<Utc>,
     /// `(form_id, version)` of a submission.
@@ -359,27 +361,27 @@ pub fn prepare(record: &Record, intake: &Intake<'_>) -> PreparedRecord {
             Vec::new(),
         ),
     };
-    let (stored, corrections, rejection) =
-        match first_problem(record, &photos, intake.max_photo_bytes) {
-            Some(problem) => (sent, Corrections::default(), Some(problem)),
-            None => match kept(record, sent, intake) {
-                Ok((stored, corrections)) => {
-                    let over = over_limit(record, &stored);
-                    (stored, corrections, over)
-                }
-                Err((sent, problem)) => {
-                    let first = over_limit(record, &sent).unwrap_or(problem);
-                    (sent, Corrections::default(), Some(first))
-                }
-            },
-        };
+    let (stored, worked, rejection) = match first_problem(record, &photos, intake.max_photo_bytes) {
+        Some(problem) => (sent, Kept::default(), Some(problem)),
+        None => match kept(record, sent, intake) {
+            Ok((stored, kept)) => {
+                let over = over_limit(record, &stored);
+                (stored, kept, over)
+            }
+            Err((sent, problem)) => {
+                let first = over_limit(record, &sent).unwrap_or(problem);
+                (sent, Kept::default(), Some(first))
+            }
+        },
+    };
     PreparedRecord {
         uuid: record.uuid,
         revision: record.revision,
         kind,
         content_hash,
         body: canonical_json(&stored),
-        corrections,
+        corrections: worked.corrections,
+        instance_name: worked.instance_name,
         created_at: record.created_at,
         form,
         household,
@@ -394,21 +396,35 @@ pub fn prepare(record: &Record, intake: &Intake<'_>) -> PreparedRecord {
     }
 }
 
+/// What the server worked out of a record besides its kept JSON.
+#[derive(Default)]
+struct Kept {
+    corrections: Corrections,
+    instance_name: Option<String>,
+}
+
+/// Most characters of an instance name the server keeps (a list shows a line of it).
+pub const MAX_INSTANCE_NAME_CHARS: usize = 200;
+
 /// The record as the server keeps it (`sent` is its JSON as the phone sent it): a
-/// submission's data recomputed by the form's engine, an audit entry's actor replaced by
-/// the sending account; with the values that changed. A submission the form refuses
-/// gives back `sent` with the reason.
+/// submission's data recomputed by the form's engine (and its name), an audit entry's
+/// actor replaced by the sending account; with the values that changed. A submission the
+/// form refuses gives back `sent` with the reason.
 fn kept(
     record: &Record,
     mut sent: serde_json::Value,
     intake: &Intake<'_>,
-) -> Result<(serde_json::Value, Corrections), (serde_json::Value, String)> {
+) -> Result<(serde_json::Value, Kept), (serde_json::Value, String)> {
     let mut corrections = Vec::new();
+    let mut instance_name = None;
     match &record.body {
         RecordBody::Submission(s) => match (intake.check_submission)(s) {
             Ok(recomputed) => {
                 corrections = recomputed.mismatches;
                 sent["data"] = recomputed.data;
+                instance_name = recomputed
+                    .instance_name
+                    .map(|n| n.trim().chars().take(MAX_INSTANCE_NAME_CHARS).collect());
             }
             Err(problem) => return Err((sent, problem)),
         },
@@ -422,7 +438,13 @@ fn kept(
         }
         _ => {}
     }
-    Ok((sent, Corrections::from_mismatches(&corrections)))
+    Ok((
+        sent,
+        Kept {
+            corrections: Corrections::from_mismatches(&corrections),
+            instance_name,
+        },
+    ))
 }
 
 /// Most bytes of one record's JSON (a household survey with a hundred answers is a few

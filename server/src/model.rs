@@ -213,6 +213,27 @@ pub struct RecordSummary {
     pub complete: bool,
     /// Review state.
     pub review_state: ReviewState,
+    /// A submission's name from its form's `instance_name`, as the server evaluated it
+    /// (`None`: the form has none, or the record predates it; see
+    /// [`RecordSummary::display_name`]).
+    pub instance_name: Option<String>,
+}
+
+impl RecordSummary {
+    /// The name lists and exports show: the server's instance name, else (a form
+    /// without one, a record stored before names were kept) the form's title and the
+    /// day it happened on Vietnam's clock, "Khảo sát hộ — 05/03/2026".
+    pub fn display_name(
+        &self,
+        form_title: &str,
+        language: branchbook_core::i18n::UiLanguage,
+    ) -> String {
+        if let Some(name) = self.instance_name.as_deref() {
+            return name.to_owned();
+        }
+        let day = branchbook_core::i18n::format_day(self.event_at, language);
+        format!("{form_title} — {day}")
+    }
 }
 
 /// The values of a record that the server computed itself (a submission's calculations
@@ -328,4 +349,48 @@ pub struct Review {
     pub by: String,
     /// When (UTC).
     pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use branchbook_core::i18n::UiLanguage;
+
+    fn summary(instance_name: Option<&str>) -> RecordSummary {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc));
+        RecordSummary {
+            seq: 1,
+            uuid: Uuid::nil(),
+            revision: 1,
+            kind: RecordKind::Submission,
+            branch_id: Uuid::nil(),
+            device_id: Uuid::nil(),
+            account_id: None,
+            form_id: Some("tham_ho".into()),
+            form_version: Some("1".into()),
+            household: None,
+            // 18:30 UTC on the last day of February is 1 March in Vietnam.
+            event_at: at("2026-02-28T18:30:00Z").unwrap_or_default(),
+            received_at: DateTime::UNIX_EPOCH,
+            complete: true,
+            review_state: ReviewState::Received,
+            instance_name: instance_name.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_record_is_named_by_its_instance_name_else_by_form_and_vietnam_day() {
+        assert_eq!(
+            summary(Some("Hộ Thào Thị Dợ")).display_name("Thăm hộ", UiLanguage::Vi),
+            "Hộ Thào Thị Dợ"
+        );
+        assert_eq!(
+            summary(None).display_name("Thăm hộ", UiLanguage::Vi),
+            "Thăm hộ — 01/03/2026"
+        );
+        assert_eq!(
+            summary(None).display_name("Home visit", UiLanguage::En),
+            "Home visit — 1 Mar 2026"
+        );
+    }
 }

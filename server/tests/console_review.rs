@@ -99,11 +99,11 @@ async fn the_table_shows_names_and_filters(server: TestServer) {
     for _ in 0..5 {
         let page = officer.get(&path).await;
         seen += record_links(ok(&page));
-        let Some(start) = page.body.find("href=\"/submissions?") else {
+        let Some(end) = page.body.find("\" id=\"next-page\"") else {
             break;
         };
-        let rest = &page.body[start + 6..];
-        path = rest[..rest.find('"').unwrap()]
+        let start = page.body[..end].rfind("href=\"").unwrap() + 6;
+        path = page.body[start..end]
             .replace("&amp;", "&")
             .replace("&#38;", "&");
     }
@@ -229,7 +229,206 @@ async fn a_record_is_read_and_rejected(server: TestServer) {
         .assert_redirect("/login");
 }
 
+/// Each record is named by the server's evaluation of the form's `instance_name` on
+/// what it keeps (a forged name in the upload changes nothing), in the table, on the
+/// record page, in the API list and in the export; a form without one names its records
+/// by title and Vietnam day.
+async fn records_are_named_by_the_server(server: TestServer) {
+    let work = officework(&server).await;
+    let mut unnamed = form_json();
+    unnamed["id"] = "tham_ho_cu".into();
+    unnamed["instance_name"] = serde_json::Value::Null;
+    server
+        .publish_form(&work.admin, serde_json::to_vec(&unnamed).unwrap())
+        .await;
+    // 17:30 UTC on 9 March: 10 March in Vietnam.
+    let mut old = submission(2, 8 * 24 * 60 + 17 * 60 + 30, None);
+    if let branchbook_core::protocol::RecordBody::Submission(s) = &mut old.body {
+        s.form_id = "tham_ho_cu".into();
+        s.data["instance_name"] = "Tên giả từ điện thoại".into();
+    }
+    let answer = server.push(&work.device, std::slice::from_ref(&old)).await;
+    assert!(
+        answer.results[0]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("instance_name"),
+        "a name is not an answer the form has: {:?}",
+        answer.results[0]
+    );
+    if let branchbook_core::protocol::RecordBody::Submission(s) = &mut old.body {
+        s.data.as_object_mut().unwrap().remove("instance_name");
+    }
+    push_all(&server, &work.device, std::slice::from_ref(&old)).await;
+
+    let mut officer = officer_browser(&server).await;
+    let page = officer.get("/submissions").await;
+    ok(&page);
+    for i in [0, 2, 3, 4, 5] {
+        let name = instance_name(i);
+        assert!(page.body.contains(&name), "{name} missing from the table");
+    }
+    assert!(page.body.contains("Tên phiếu"));
+    assert!(
+        page.body.contains("Thăm hộ gia đình — 10/03/2026"),
+        "a record without a name is named by form and Vietnam day"
+    );
+    let page = officer
+        .get(&format!("/records/{}", work.submissions[3].uuid))
+        .await;
+    assert!(
+        ok(&page)
+            .body
+            .contains(&format!("<title>{}", instance_name(3)))
+    );
+    let (_, list) = server
+        .get("/api/v1/office/submissions", &work.officer)
+        .await;
+    let names: Vec<&serde_json::Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["instance_name"])
+        .collect();
+    assert_eq!(names[0], &serde_json::Value::from(instance_name(0)));
+    assert_eq!(names.last().unwrap(), &&serde_json::Value::Null);
+    let csv = officer
+        .get(&format!(
+            "/exports/forms/{FORM_ID}/{FORM_VERSION}/submissions.csv"
+        ))
+        .await;
+    let mut reader = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let column = header.iter().position(|h| h == "bb:instance_name").unwrap();
+    let id = header.iter().position(|h| h == "bb:submission_id").unwrap();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let i = work
+            .submissions
+            .iter()
+            .position(|s| s.uuid.to_string() == row[id])
+            .unwrap();
+        assert_eq!(row[column], instance_name(i));
+    }
+}
+
+/// Posts the table's review form.
+async fn post_fields(officer: &mut Browser, fields: &[(String, String)]) -> Page {
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    officer.post("/submissions/review", &refs).await
+}
+
+/// Each survey's review state, read back through the API.
+async fn states(server: &TestServer, work: &Officework) -> Vec<String> {
+    let mut out = Vec::new();
+    for record in &work.submissions {
+        let (_, detail) = server
+            .get(
+                &format!("/api/v1/office/records/{}", record.uuid),
+                &work.officer,
+            )
+            .await;
+        out.push(
+            detail["record"]["review_state"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    out
+}
+
+/// Ticking records in the table (one by one, or all of the page) and giving them one
+/// decision: CSRF-checked, all or nothing inside the officer's commune, back on the
+/// same page with a notice.
+async fn a_selection_is_reviewed_from_the_table(server: TestServer) {
+    let work = officework(&server).await;
+    let mut officer = officer_browser(&server).await;
+    let page = officer.get("/submissions").await;
+    ok(&page);
+    assert_eq!(
+        page.body.matches("name=\"record\"").count(),
+        work.submissions.len()
+    );
+    assert_eq!(page.body.matches(" checked>").count(), 0);
+    let all = officer.get("/submissions?select=all").await;
+    assert_eq!(
+        ok(&all).body.matches(" checked>").count(),
+        work.submissions.len(),
+        "select all on this page ticks every row"
+    );
+    let csrf = page.csrf();
+    let ids: Vec<String> = work.submissions[..3]
+        .iter()
+        .map(|r| r.uuid.to_string())
+        .collect();
+    // The fields the table's form sends: the ticked records, the decision, the comment.
+    let decision = |csrf: &str, extra: &[(&str, &str)]| -> Vec<(String, String)> {
+        ids.iter()
+            .map(|id| ("record", id.as_str()))
+            .chain([
+                ("state", "approved"),
+                ("comment", "Đủ thông tin"),
+                ("csrf", csrf),
+            ])
+            .chain(extra.iter().copied())
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    };
+    let forged = decision("forged", &[]);
+    assert_eq!(
+        post_fields(&mut officer, &forged).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let other = work.other[0].uuid.to_string();
+    let foreign = decision(&csrf, &[("record", &other)]);
+    assert_eq!(
+        post_fields(&mut officer, &foreign).await.status,
+        StatusCode::NOT_FOUND,
+        "another commune's record refuses the whole post"
+    );
+    assert!(
+        states(&server, &work).await.iter().all(|s| s == "received"),
+        "nothing half-saved"
+    );
+    let none = officer
+        .post(
+            "/submissions/review",
+            &[("csrf", &csrf), ("state", "approved")],
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST);
+    assert!(none.body.contains("Xin chọn ít nhất một phiếu."));
+
+    let good = decision(&csrf, &[("back", "state=received&after=0")]);
+    let done = post_fields(&mut officer, &good).await;
+    done.assert_redirect("/submissions?form=&area=&from=&to=&state=received&after=0&reviewed=3");
+    let back = officer
+        .get("/submissions?form=&area=&from=&to=&state=received&reviewed=3")
+        .await;
+    assert!(
+        ok(&back)
+            .body
+            .contains("Đã lưu quyết định duyệt cho 3 phiếu.")
+    );
+    assert_eq!(record_links(&back), work.submissions.len() - 3);
+    let got = states(&server, &work).await;
+    assert_eq!(&got[..3], ["approved"; 3]);
+    assert!(got[3..].iter().all(|s| s == "received"));
+    let (_, detail) = server
+        .get(&format!("/api/v1/office/records/{}", ids[1]), &work.officer)
+        .await;
+    assert_eq!(detail["reviews"][0]["comment"], "Đủ thông tin");
+    assert_eq!(detail["reviews"][0]["by"], OFFICER);
+}
+
 on_both_stores!(
+    a_selection_is_reviewed_from_the_table,
     the_table_shows_names_and_filters,
-    a_record_is_read_and_rejected
+    a_record_is_read_and_rejected,
+    records_are_named_by_the_server
 );

@@ -215,7 +215,97 @@ fn survey_household(record: &Record) -> Option<Uuid> {
     }
 }
 
+/// `POST /api/v1/office/reviews`: one decision on a selection, all or nothing inside
+/// the officer's scope, reaching the phones exactly as single decisions do.
+async fn a_decision_on_a_selection_is_all_or_nothing(server: TestServer) {
+    let work = officework(&server).await;
+    let chosen: Vec<Uuid> = work.submissions[..3].iter().map(|r| r.uuid).collect();
+    let bulk = |records: Vec<Uuid>, state: &str| serde_json::json!({"records": records, "state": state, "comment": "Thiếu chữ ký"});
+    let mut with_foreign = chosen.clone();
+    with_foreign.push(work.other[0].uuid);
+    let (status, _) = server
+        .post(
+            "/api/v1/office/reviews",
+            Some(&work.officer),
+            &bulk(with_foreign, "rejected"),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a foreign id refuses the whole decision"
+    );
+    let (status, _) = server
+        .post(
+            "/api/v1/office/reviews",
+            Some(&work.head_token),
+            &bulk(chosen.clone(), "rejected"),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a branch head does not review"
+    );
+    let (status, _) = server
+        .post(
+            "/api/v1/office/reviews",
+            Some(&work.officer),
+            &bulk(vec![chosen[0]; 501], "rejected"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, _) = server
+        .post(
+            "/api/v1/office/reviews",
+            Some(&work.officer),
+            &bulk(vec![], "rejected"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        notices(&server, &work.device).await.is_empty(),
+        "nothing was recorded"
+    );
+    for uuid in &chosen {
+        let (_, detail) = server
+            .get(&format!("/api/v1/office/records/{uuid}"), &work.officer)
+            .await;
+        assert_eq!(detail["record"]["review_state"], "received");
+        assert_eq!(detail["reviews"], serde_json::json!([]));
+    }
+
+    let (status, body) = server
+        .post(
+            "/api/v1/office/reviews",
+            Some(&work.officer),
+            &bulk(chosen.clone(), "has_issues"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "has_issues");
+    assert_eq!(body["records"].as_array().unwrap().len(), 3);
+    let mine = notices(&server, &work.device).await;
+    let mut got: Vec<(Uuid, &str, ReviewState)> = mine
+        .iter()
+        .map(|n| (n.uuid, n.comment.as_str(), n.state))
+        .collect();
+    got.sort_by_key(|g| g.0);
+    let mut want: Vec<(Uuid, &str, ReviewState)> = chosen
+        .iter()
+        .map(|u| (*u, "Thiếu chữ ký", ReviewState::HasIssues))
+        .collect();
+    want.sort_by_key(|g| g.0);
+    assert_eq!(got, want, "each record's decision reaches its phone");
+    assert!(notices(&server, &work.other_device).await.is_empty());
+    let (_, list) = server
+        .get("/api/v1/office/submissions?state=has_issues", &work.officer)
+        .await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 3);
+}
+
 on_both_stores!(
     changes_come_in_pages_each_once,
-    review_decisions_reach_their_branch_only
+    review_decisions_reach_their_branch_only,
+    a_decision_on_a_selection_is_all_or_nothing
 );

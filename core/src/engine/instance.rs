@@ -524,6 +524,15 @@ impl Instance {
         }
     }
 
+    /// The filled form's name from the settings' `instance_name` (e.g. the household
+    /// head's name); `None` when the form has none or it evaluates to nothing. The phone
+    /// shows it in its lists, the server in the officers' (evaluated on what it keeps).
+    pub fn instance_name(&self, world: &World<'_>) -> Option<String> {
+        let e = world.form.instance_name.as_ref()?;
+        let name = expr::eval(e, &self.ctx(world, ROOT, None)).into_string();
+        (!name.trim().is_empty()).then_some(name)
+    }
+
     /// Renders a template (a label with `${name}`s) at `scope`.
     pub fn render(
         &self,

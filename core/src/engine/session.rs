@@ -301,10 +301,7 @@ impl FormSession {
     /// The filled form's name from the settings' `instance_name` (e.g. the household
     /// head's name), for lists of drafts.
     pub fn instance_name(&self) -> Option<String> {
-        let e = self.form.instance_name.as_ref()?;
-        let world = world!(self);
-        let name = expr::eval(e, &self.inst.ctx(&world, ROOT, None)).into_string();
-        (!name.is_empty()).then_some(name)
+        self.inst.instance_name(&world!(self))
     }
 
     /// How many computed items have been evaluated since the session started.

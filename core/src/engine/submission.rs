@@ -144,6 +144,9 @@ pub struct Recomputed {
     pub data: Json,
     /// The values that differed, in form order.
     pub mismatches: Vec<Mismatch>,
+    /// The form's `instance_name` evaluated on the kept data (`None`: the form has none,
+    /// or it came out empty): the name officers find the record by, never the phone's.
+    pub instance_name: Option<String>,
 }
 
 /// The functions whose value depends on the moment or on chance (`randomize` too: only
@@ -178,7 +181,7 @@ impl CompiledForm {
         data: &Json,
         facts: &ServerFacts,
     ) -> Result<Recomputed, Vec<FinalizeProblem>> {
-        let inst = self.checked(data, Some(facts))?;
+        let (inst, instance_name) = self.checked(data, Some(facts))?;
         let (computed, _) = submission_data(self, &inst);
         let mut mismatches = Vec::new();
         compare_scope(
@@ -192,16 +195,18 @@ impl CompiledForm {
         Ok(Recomputed {
             data: computed,
             mismatches,
+            instance_name,
         })
     }
 
-    /// Reads `data` into an instance and checks it; with `facts`, the server's
-    /// metadata and its clock for `end` are used (see [`CompiledForm::recompute_data`]).
+    /// Reads `data` into an instance and checks it, with its `instance_name`; with
+    /// `facts`, the server's metadata and its clock for `end` are used (see
+    /// [`CompiledForm::recompute_data`]).
     fn checked(
         &self,
         data: &Json,
         facts: Option<&ServerFacts>,
-    ) -> Result<Instance, Vec<FinalizeProblem>> {
+    ) -> Result<(Instance, Option<String>), Vec<FinalizeProblem>> {
         let mut inst = Instance::empty(self);
         let mut loaded = Loaded {
             server: facts.is_some(),
@@ -244,7 +249,8 @@ impl CompiledForm {
         }
         let problems = problems(self, &world, &inst, loaded);
         if problems.is_empty() {
-            Ok(inst)
+            let name = inst.instance_name(&world);
+            Ok((inst, name))
         } else {
             Err(problems)
         }

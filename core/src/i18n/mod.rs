@@ -161,19 +161,30 @@ pub fn record_kind_name(kind: RecordKind, language: UiLanguage) -> String {
 /// An instant as Vietnam's clock shows it (UTC+7): "12/06/2025 09:05" in Vietnamese,
 /// "12 Jun 2025 09:05" in English.
 pub fn format_instant(at: UtcDateTime, language: UiLanguage) -> String {
-    let zone = FixedOffset::east_opt(VIETNAM_UTC_OFFSET_MINUTES * 60).unwrap_or(Utc.fix());
-    let local = at.with_timezone(&zone);
+    let local = vietnam_clock(at);
+    format!(
+        "{} {:02}:{:02}",
+        format_day(at, language),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// The day of an instant on Vietnam's clock (UTC+7): "12/06/2025" in Vietnamese,
+/// "12 Jun 2025" in English.
+pub fn format_day(at: UtcDateTime, language: UiLanguage) -> String {
+    let local = vietnam_clock(at);
     let date = CalendarDate {
         year: local.year(),
         month: local.month() as u8,
         day: local.day() as u8,
     };
-    format!(
-        "{} {:02}:{:02}",
-        format_date(date, language),
-        local.hour(),
-        local.minute()
-    )
+    format_date(date, language)
+}
+
+fn vietnam_clock(at: UtcDateTime) -> chrono::DateTime<FixedOffset> {
+    let zone = FixedOffset::east_opt(VIETNAM_UTC_OFFSET_MINUTES * 60).unwrap_or(Utc.fix());
+    at.with_timezone(&zone)
 }
 
 /// A calendar date: "05/06/2025" in Vietnamese, "5 Jun 2025" in English.

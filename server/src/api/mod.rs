@@ -148,6 +148,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/office/records/{uuid}/review",
             post(review::set_review),
         )
+        .route("/api/v1/office/reviews", post(review::set_reviews))
         .route("/api/v1/office/photos/{sha256}", get(review::photo))
         .route("/api/v1/office/dashboard", get(dashboard::dashboard_json))
         .merge(crate::console::routes())

@@ -199,6 +199,63 @@ pub struct ReviewRequest {
 /// Most characters of a review comment (what a branch head reads on her phone).
 pub const REVIEW_COMMENT_MAX_CHARS: usize = 2000;
 
+/// Most records one decision may cover (a console page lists 50).
+pub const REVIEW_MAX_RECORDS: usize = 500;
+
+/// Records the same decision with `comment` on each of `records` inside the official's
+/// scope: all of them or, when any is not there or not hers, none (the whole decision is
+/// refused). Every review, of one record or a selection, goes through here, so a
+/// decision on a survey reaches its branch's phones the same way. Gives the decision as
+/// recorded.
+pub async fn decide(
+    state: &AppState,
+    official: &Official,
+    records: Vec<Uuid>,
+    decision: ReviewState,
+    comment: &str,
+) -> Result<Review, ApiError> {
+    if comment.chars().count() > REVIEW_COMMENT_MAX_CHARS {
+        return Err(ApiError::TooLarge(format!(
+            "a review comment has at most {REVIEW_COMMENT_MAX_CHARS} characters"
+        )));
+    }
+    if records.is_empty() {
+        return Err(ApiError::BadRequest("choose at least one record".into()));
+    }
+    if records.len() > REVIEW_MAX_RECORDS {
+        return Err(ApiError::TooLarge(format!(
+            "one decision covers at most {REVIEW_MAX_RECORDS} records"
+        )));
+    }
+    let scope = official.scope().clone();
+    let account = official.account().id;
+    let at = Utc::now();
+    let comment = branchbook_core::text::nfc(comment.trim());
+    let kept = comment.clone();
+    let count = records.len();
+    let missing = with_store(state, move |s| {
+        s.add_reviews(&records, &scope, decision, &kept, account, at)
+    })
+    .await?;
+    if !missing.is_empty() {
+        return Err(ApiError::NotFound(format!(
+            "{} of the records are not in your scope; nothing was recorded",
+            missing.len()
+        )));
+    }
+    tracing::info!(
+        records = count,
+        state = stored_name(&decision),
+        "records reviewed"
+    );
+    Ok(Review {
+        state: decision,
+        comment,
+        by: official.account().username.clone(),
+        at,
+    })
+}
+
 /// `POST /api/v1/office/records/{uuid}/review`: sets the review state with a comment.
 pub async fn set_review(
     State(state): State<AppState>,
@@ -206,28 +263,54 @@ pub async fn set_review(
     Path(uuid): Path<Uuid>,
     JsonIn(request): JsonIn<ReviewRequest>,
 ) -> Result<Response, ApiError> {
-    if request.comment.chars().count() > REVIEW_COMMENT_MAX_CHARS {
-        return Err(ApiError::TooLarge(format!(
-            "a review comment has at most {REVIEW_COMMENT_MAX_CHARS} characters"
-        )));
-    }
-    let scope = official.scope().clone();
-    let account = official.account().id;
-    let at = Utc::now();
-    let comment = request.comment.clone();
-    let found = with_store(&state, move |s| {
-        s.add_review(uuid, &scope, request.state, &comment, account, at)
-    })
+    let review = decide(
+        &state,
+        &official,
+        vec![uuid],
+        request.state,
+        &request.comment,
+    )
     .await?;
-    if !found {
-        return Err(ApiError::NotFound("no such record in your scope".into()));
-    }
-    tracing::info!(record = %uuid, state = stored_name(&request.state), "record reviewed");
-    Ok(ok_json(&Review {
-        state: request.state,
-        comment: branchbook_core::text::nfc(&request.comment),
-        by: official.account().username.clone(),
-        at,
+    Ok(ok_json(&review))
+}
+
+/// A decision on a selection of records.
+#[derive(Debug, Deserialize)]
+pub struct BulkReviewRequest {
+    records: Vec<Uuid>,
+    state: ReviewState,
+    #[serde(default)]
+    comment: String,
+}
+
+/// What a decision on a selection recorded.
+#[derive(Debug, Serialize)]
+pub struct BulkReview {
+    /// The records it covers.
+    records: Vec<Uuid>,
+    /// The decision.
+    #[serde(flatten)]
+    review: Review,
+}
+
+/// `POST /api/v1/office/reviews` (`{"records": [...], "state": ..., "comment": ...}`):
+/// the same decision on several records, all or none.
+pub async fn set_reviews(
+    State(state): State<AppState>,
+    official: Officer,
+    JsonIn(request): JsonIn<BulkReviewRequest>,
+) -> Result<Response, ApiError> {
+    let review = decide(
+        &state,
+        &official,
+        request.records.clone(),
+        request.state,
+        &request.comment,
+    )
+    .await?;
+    Ok(ok_json(&BulkReview {
+        records: request.records,
+        review,
     }))
 }
 

@@ -76,6 +76,7 @@ pub fn routes() -> Router<AppState> {
             post(forms::retire_version),
         )
         .route("/submissions", get(submissions::submissions_page))
+        .route("/submissions/review", post(submissions::review_selection))
         .route("/records/{uuid}", get(submissions::record_page))
         .route("/records/{uuid}/review", post(submissions::review))
         .route("/records/photos/{sha256}", get(submissions::record_photo))

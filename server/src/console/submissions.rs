@@ -17,7 +17,7 @@ use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, render};
 use super::texts::{Lang, Texts};
 use crate::api::export::{ExportQuery, FileFormat, form_export, register_export, register_file};
-use crate::api::review::{ListQuery, REVIEW_COMMENT_MAX_CHARS, photo};
+use crate::api::review::{ListQuery, decide, photo};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
@@ -50,6 +50,8 @@ impl Texts {
 pub struct SubmissionRow {
     /// The record's id (its page's address).
     pub uuid: Uuid,
+    /// Its name (see [`crate::model::RecordSummary::display_name`]).
+    pub name: String,
     /// Form id and version.
     pub form: String,
     /// Branch name.
@@ -70,6 +72,8 @@ pub struct SubmissionRow {
     pub state_key: String,
     /// Photos it references.
     pub photos: i64,
+    /// Ticked for a decision on a selection ("select all on this page").
+    pub selected: bool,
 }
 
 /// An option of a filter's list.
@@ -95,6 +99,10 @@ struct SubmissionsPage {
     next: Option<String>,
     downloads: Option<(String, String)>,
     query: String,
+    /// This very page (filters and cursor), where a decision on a selection comes back to.
+    back: String,
+    /// The decisions a selection can get.
+    decisions: Vec<Choice>,
 }
 
 /// The filters as the page's form sends them (`form` is `id@version`).
@@ -111,6 +119,11 @@ pub struct Filters {
     #[serde(default)]
     state: String,
     after: Option<i64>,
+    /// `all`: every record of the page ticked.
+    #[serde(default)]
+    select: String,
+    /// How many records a decision on a selection just covered.
+    reviewed: Option<usize>,
 }
 
 impl Filters {
@@ -159,6 +172,14 @@ impl Filters {
         ])
         .unwrap_or_default()
     }
+
+    /// The filters and the page cursor as a query string: this very page.
+    fn page(&self) -> String {
+        match self.after {
+            Some(after) => format!("{}&after={after}", self.query()),
+            None => self.query(),
+        }
+    }
 }
 
 /// An area as a filter's list names it: indented by depth, with its level unless its
@@ -186,7 +207,15 @@ pub async fn submissions_page(
 ) -> Response {
     let lang = staff.visitor.lang;
     match submissions_view(&state, &staff, &filters).await {
-        Ok(page) => render(&page),
+        Ok(mut page) => {
+            if let Some(count) = filters.reviewed {
+                let t = lang.texts();
+                page.shell =
+                    page.shell
+                        .with_notice(t.fill(t.review_done_many, "count", &count.to_string()));
+            }
+            render(&page)
+        }
         Err(e) => error_page(lang, &e),
     }
 }
@@ -223,10 +252,24 @@ async fn submissions_view(
                 .map(|r| format!("{}&after={}", filters.query(), r.seq))
         })
         .flatten();
+    let titles: std::collections::HashMap<(&str, &str), &str> = forms
+        .iter()
+        .map(|f| ((f.form_id.as_str(), f.version.as_str()), f.title.as_str()))
+        .collect();
     let rows = items
         .into_iter()
         .map(|r| SubmissionRow {
             uuid: r.uuid,
+            name: r.display_name(
+                titles
+                    .get(&(
+                        r.form_id.as_deref().unwrap_or_default(),
+                        r.form_version.as_deref().unwrap_or_default(),
+                    ))
+                    .copied()
+                    .unwrap_or(r.form_id.as_deref().unwrap_or_default()),
+                lang.ui(),
+            ),
             form: format!(
                 "{} ({})",
                 r.form_id.as_deref().unwrap_or_default(),
@@ -241,6 +284,7 @@ async fn submissions_view(
             state: t.review_state(r.review_state),
             state_key: crate::model::stored_name(&r.review_state),
             photos: counts.get(&r.seq).copied().unwrap_or(0),
+            selected: filters.select == "all",
         })
         .collect();
     let downloads = filters.form.split_once('@').map(|(form, version)| {
@@ -294,6 +338,8 @@ async fn submissions_view(
         next,
         downloads,
         query: filters.query(),
+        back: filters.page(),
+        decisions: decisions(t),
     })
 }
 
@@ -537,7 +583,9 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
         || s.form_id.clone().unwrap_or_default(),
         |f| f.title.clone(),
     );
+    let name = s.display_name(&title, lang.ui());
     let facts = vec![
+        (t.submissions_name, name.clone()),
         (
             t.submissions_form,
             format!("{title} ({})", s.form_version.clone().unwrap_or_default()),
@@ -564,7 +612,7 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
             staff.officer.account(),
             &staff.csrf,
             "submissions",
-            &title,
+            &name,
             &format!("/records/{uuid}"),
         ),
         uuid,
@@ -594,15 +642,20 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
                 at: lang.time(r.at),
             })
             .collect(),
-        states: STATES[1..]
-            .iter()
-            .map(|st| Choice {
-                value: crate::model::stored_name(st),
-                label: t.review_state(*st).to_owned(),
-                selected: false,
-            })
-            .collect(),
+        states: decisions(t),
     })
+}
+
+/// The decisions an officer can take, for the review forms.
+fn decisions(t: &Texts) -> Vec<Choice> {
+    STATES[1..]
+        .iter()
+        .map(|st| Choice {
+            value: crate::model::stored_name(st),
+            label: t.review_state(*st).to_owned(),
+            selected: false,
+        })
+        .collect()
 }
 
 /// The review form.
@@ -629,29 +682,50 @@ pub async fn review(
             &ApiError::BadRequest(lang.texts().review_choose.to_owned()),
         );
     };
-    if form.comment.chars().count() > REVIEW_COMMENT_MAX_CHARS {
-        return error_page(lang, &ApiError::TooLarge("comment".into()));
+    match decide(&state, &staff.officer, vec![uuid], decision, &form.comment).await {
+        Ok(_) => Redirect::to(&format!("/records/{uuid}?reviewed=1")).into_response(),
+        Err(e) => error_page(lang, &e),
     }
-    let scope = staff.officer.scope().clone();
-    let account = staff.officer.account().id;
-    let comment = form.comment.trim().to_owned();
-    let found = with_store(&state, move |s| {
-        s.add_review(
-            uuid,
-            &scope,
-            decision,
-            &comment,
-            account,
-            chrono::Utc::now(),
-        )
-    })
-    .await;
-    match found {
-        Ok(true) => {
-            tracing::info!(record = %uuid, state = crate::model::stored_name(&decision), "record reviewed");
-            Redirect::to(&format!("/records/{uuid}?reviewed=1")).into_response()
+}
+
+/// `POST /submissions/review`: one decision with one comment on the records ticked in
+/// the table (fields `record`, `state`, `comment`, and `back`: the page to return to).
+/// All of them are inside the officer's scope or nothing is recorded.
+pub async fn review_selection(
+    State(state): State<AppState>,
+    posted: Posted<Staff, Vec<(String, String)>>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let lang = staff.visitor.lang;
+    let t = lang.texts();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let records: Result<Vec<Uuid>, _> = form
+        .iter()
+        .filter(|(n, _)| n == "record")
+        .map(|(_, v)| Uuid::parse_str(v.trim()))
+        .collect();
+    let Ok(mut records) = records else {
+        return error_page(lang, &ApiError::BadRequest("a record is not an id".into()));
+    };
+    records.sort_unstable();
+    records.dedup();
+    if records.is_empty() {
+        return error_page(lang, &ApiError::BadRequest(t.review_choose_records.into()));
+    }
+    let Some(decision) = crate::model::from_stored_name::<ReviewState>(field("state").trim())
+    else {
+        return error_page(lang, &ApiError::BadRequest(t.review_choose.into()));
+    };
+    let back: Filters = serde_urlencoded::from_str(field("back")).unwrap_or_default();
+    let count = records.len();
+    match decide(&state, &staff.officer, records, decision, field("comment")).await {
+        Ok(_) => {
+            Redirect::to(&format!("/submissions?{}&reviewed={count}", back.page())).into_response()
         }
-        Ok(false) => error_page(lang, &ApiError::NotFound("record".into())),
         Err(e) => error_page(lang, &e),
     }
 }

@@ -443,6 +443,7 @@ catalogue! {
     nav_submissions "nav.submissions" { vi: "Phiếu khảo sát", en: "Submissions" }
     submissions_title "submissions.title" { vi: "Phiếu khảo sát đã gửi về", en: "Submissions received" }
     submissions_form "submissions.form" { vi: "Biểu mẫu", en: "Form" }
+    submissions_name "submissions.name" { vi: "Tên phiếu", en: "Record" }
     submissions_area "submissions.area" { vi: "Địa bàn", en: "Area" }
     submissions_all "submissions.all" { vi: "Tất cả", en: "All" }
     submissions_from "submissions.from" { vi: "Từ ngày", en: "From" }
@@ -487,6 +488,12 @@ catalogue! {
     review_submit "review.submit" { vi: "Lưu quyết định", en: "Save the decision" }
     review_done "review.done" { vi: "Đã lưu quyết định duyệt.", en: "The review decision is saved." }
     review_choose "review.choose" { vi: "Xin chọn một quyết định.", en: "Please choose a decision." }
+    review_selection "review.selection" { vi: "Duyệt các phiếu đã chọn", en: "Review the selected records" }
+    review_select "review.select" { vi: "Chọn phiếu này", en: "Select this record" }
+    review_select_all "review.select_all" { vi: "Chọn tất cả trên trang này", en: "Select all on this page" }
+    review_select_none "review.select_none" { vi: "Bỏ chọn tất cả", en: "Clear the selection" }
+    review_choose_records "review.choose_records" { vi: "Xin chọn ít nhất một phiếu.", en: "Please select at least one record." }
+    review_done_many "review.done_many" { vi: "Đã lưu quyết định duyệt cho {count} phiếu.", en: "The review decision is saved for {count} records." }
 
     error_title "error.title" { vi: "Có lỗi", en: "Something went wrong" }
     error_not_found "error.not_found" { vi: "Không tìm thấy trang này.", en: "This page does not exist." }

@@ -6,6 +6,7 @@
 //! submission's `data`, nested by group and repeat name.
 
 use branchbook_core::form::{Field, FieldKind, Form, MetaKind, Node, Texts};
+use branchbook_core::i18n::UiLanguage;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
@@ -65,6 +66,7 @@ impl Column {
 const MAIN_META: &[&str] = &[
     "submission_id",
     "revision",
+    "instance_name",
     "branch",
     "commune",
     "sender",
@@ -318,6 +320,7 @@ impl Table for FormTable {
                 let mut row = vec![
                     id,
                     Cell::Int(i64::from(s.revision)),
+                    Cell::text(s.display_name(&self.form.title, UiLanguage::Vi)),
                     Cell::text(self.names.area(s.branch_id)),
                     Cell::text(self.names.commune_of(s.branch_id)),
                     Cell::text(self.names.sender(s)),
@@ -449,6 +452,7 @@ mod tests {
                 received_at: chrono::DateTime::UNIX_EPOCH,
                 complete: true,
                 review_state: ReviewState::Received,
+                instance_name: None,
             },
             body: json!({"data": data}),
             corrections: crate::model::Corrections::default(),

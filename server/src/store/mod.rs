@@ -106,7 +106,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "005_review_notices.sql"),
     migration!(6, "006_record_sender.sql"),
     migration!(7, "007_form_scope.sql"),
-    migration!(8, "008_tallies.sql", Some(tallies::rebuild)),
+    migration!(8, "008_instance_name.sql"),
+    migration!(9, "009_tallies.sql", Some(tallies::rebuild)),
 ];
 
 /// The server's database.

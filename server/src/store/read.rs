@@ -11,7 +11,7 @@ use crate::model::{
     RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord,
 };
 
-const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id, account_id";
+const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id, account_id, instance_name";
 
 fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
     let kind = row.text(3)?;
@@ -31,15 +31,16 @@ fn summary_from_row(row: &Row) -> Result<RecordSummary, ServerStoreError> {
         review_state: super::named(&state)?,
         device_id: row.uuid(12)?,
         account_id: row.opt_uuid(13)?,
+        instance_name: row.opt_text(14)?,
     })
 }
 
 fn stored_from_row(row: &Row) -> Result<StoredRecord, ServerStoreError> {
     Ok(StoredRecord {
         summary: summary_from_row(row)?,
-        body: serde_json::from_str(&row.text(14)?)?,
+        body: serde_json::from_str(&row.text(15)?)?,
         corrections: row
-            .opt_text(15)?
+            .opt_text(16)?
             .map(|text| serde_json::from_str(&text))
             .transpose()?
             .unwrap_or_default(),
@@ -175,8 +176,7 @@ impl ServerStore {
     }
 
     /// Records a review decision on a record inside `scope`; false when there is no such
-    /// record. A decision on a survey also takes the next place in the change order, so
-    /// the phones of its branch pull it (see [`ServerStore::changes`]).
+    /// record. The one-record case of [`ServerStore::add_reviews`].
     pub fn add_review(
         &self,
         uuid: Uuid,
@@ -186,47 +186,87 @@ impl ServerStore {
         account_id: Uuid,
         at: DateTime<Utc>,
     ) -> Result<bool, ServerStoreError> {
+        let missing = self.add_reviews(&[uuid], scope, state, comment, account_id, at)?;
+        Ok(missing.is_empty())
+    }
+
+    /// Records the same review decision on each of the records `uuids` (their latest
+    /// revisions) inside `scope`, in one transaction: when any of them is not there (or
+    /// lies outside `scope`), nothing is written and those are returned. A decision on a
+    /// survey also takes the next place in the change order, so the phones of its branch
+    /// pull it (see [`ServerStore::changes`]).
+    pub fn add_reviews(
+        &self,
+        uuids: &[Uuid],
+        scope: &Scope,
+        state: ReviewState,
+        comment: &str,
+        account_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>, ServerStoreError> {
         let comment = branchbook_core::text::nfc(comment);
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<Uuid> = uuids.iter().copied().filter(|u| seen.insert(*u)).collect();
         let engine = self.db.engine();
         self.db.write(|conn| {
             let latest_sql = "SELECT kind, branch_id, revision, seq FROM records WHERE uuid = $1 AND latest = 1 AND area_path LIKE $2";
-            let params = [uuid.into(), scope.like_pattern().into()];
-            let Some(latest) = conn.query_opt(latest_sql, &params)? else {
-                return Ok(false);
-            };
-            // Read again once the branch's counts are this transaction's to change: a
-            // push may have made a newer revision the latest meanwhile.
-            super::tallies::lock_branch(conn, engine, latest.uuid(1)?)?;
-            let Some(latest) = conn.query_opt(latest_sql, &params)? else {
-                return Ok(false);
-            };
-            let seq = [latest.int(3)?];
-            super::tallies::refile(conn, &seq, &[])?;
-            conn.exec(
-                "UPDATE records SET review_state = $1 WHERE uuid = $2",
-                &[stored_name(&state).into(), uuid.into()],
-            )?;
-            super::tallies::refile(conn, &[], &seq)?;
-            let change_seq = if latest.text(0)? == stored_name(&RecordKind::Submission) {
-                Some(super::next_change_seq(conn)?)
-            } else {
-                None
-            };
-            conn.exec(
-                "INSERT INTO reviews (record_uuid, state, comment, account_id, at, branch_id, revision, change_seq)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                &[
-                    uuid.into(),
-                    stored_name(&state).into(),
-                    (&comment).into(),
-                    account_id.into(),
-                    at.into(),
-                    latest.uuid(1)?.into(),
-                    latest.int(2)?.into(),
-                    change_seq.into(),
-                ],
-            )?;
-            Ok(true)
+            let mut branches = std::collections::BTreeSet::new();
+            let mut missing = Vec::new();
+            for &uuid in &unique {
+                match conn.query_opt(latest_sql, &[uuid.into(), scope.like_pattern().into()])? {
+                    Some(latest) => {
+                        branches.insert(latest.uuid(1)?);
+                    }
+                    None => missing.push(uuid),
+                }
+            }
+            if !missing.is_empty() {
+                return Ok(missing);
+            }
+            // Read again once the branches' counts are this transaction's to change (in
+            // one order, so two reviewers never wait for each other): a push may have
+            // made a newer revision the latest meanwhile.
+            for branch in branches {
+                super::tallies::lock_branch(conn, engine, branch)?;
+            }
+            let mut found = Vec::with_capacity(unique.len());
+            for &uuid in &unique {
+                if let Some(latest) = conn.query_opt(latest_sql, &[uuid.into(), scope.like_pattern().into()])? {
+                    found.push((uuid, latest));
+                }
+            }
+            let seqs = found
+                .iter()
+                .map(|(_, latest)| latest.int(3))
+                .collect::<Result<Vec<_>, _>>()?;
+            super::tallies::refile(conn, &seqs, &[])?;
+            for (uuid, latest) in found {
+                conn.exec(
+                    "UPDATE records SET review_state = $1 WHERE uuid = $2",
+                    &[stored_name(&state).into(), uuid.into()],
+                )?;
+                let change_seq = if latest.text(0)? == stored_name(&RecordKind::Submission) {
+                    Some(super::next_change_seq(conn)?)
+                } else {
+                    None
+                };
+                conn.exec(
+                    "INSERT INTO reviews (record_uuid, state, comment, account_id, at, branch_id, revision, change_seq)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &[
+                        uuid.into(),
+                        stored_name(&state).into(),
+                        (&comment).into(),
+                        account_id.into(),
+                        at.into(),
+                        latest.uuid(1)?.into(),
+                        latest.int(2)?.into(),
+                        change_seq.into(),
+                    ],
+                )?;
+            }
+            super::tallies::refile(conn, &[], &seqs)?;
+            Ok(Vec::new())
         })
     }
 

@@ -290,9 +290,9 @@ impl ServerStore {
         let inserted = conn.query_opt(
             "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at,
                 received_at, form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state, change_seq,
-                account_id, corrections, event_day)
+                account_id, corrections, instance_name, event_day)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18,
-                (SELECT account_id FROM devices WHERE id = $6), $19, $20)
+                (SELECT account_id FROM devices WHERE id = $6), $19, $20, $21)
              ON CONFLICT (uuid, revision) DO NOTHING RETURNING seq",
             &[
                 record.uuid.into(),
@@ -314,6 +314,7 @@ impl ServerStore {
                 stored_name(&ReviewState::Received).into(),
                 change_seq.into(),
                 corrections.into(),
+                record.instance_name.clone().into(),
                 record
                     .event_at
                     .with_timezone(&crate::export::vietnam())

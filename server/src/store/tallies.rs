@@ -1,5 +1,5 @@
 //! The indicators dashboard's counts, per branch, and the summary tables that make them
-//! fast at a province's size (migration 008).
+//! fast at a province's size (migration 009).
 //!
 //! Each indicator is defined once, as SQL over the records ([`MEASURES`], [`DISTINCT`]):
 //! latest revisions only, rejected records left out of every count but the surveys by
@@ -389,7 +389,7 @@ pub(crate) fn lock_branch(
 }
 
 /// Fills the summary tables from the stored records, emptying them first: migration
-/// 008's backfill, and the repair after rows were changed by hand.
+/// 009's backfill, and the repair after rows were changed by hand.
 pub(crate) fn rebuild(conn: &mut dyn Conn) -> Result<(), ServerStoreError> {
     for table in ["tally_counts", "tally_households", "tally_people"] {
         conn.exec(&format!("DELETE FROM {table}"), &[])?;
@@ -527,7 +527,7 @@ impl ServerStore {
         self.db.snapshot(|conn| count(conn, scope, split))
     }
 
-    /// Empties and refills the summary tables from the records (what migration 008 did
+    /// Empties and refills the summary tables from the records (what migration 009 did
     /// for the records stored before it): for a database whose records were written by
     /// something other than the server (a restore, a benchmark's generated rows).
     pub fn rebuild_tallies(&self) -> Result<(), ServerStoreError> {
@@ -541,7 +541,7 @@ mod tests {
     use crate::indicators::{Period, dashboard, recount};
     use crate::model::AreaLevel;
 
-    /// Records as a server before migration 008 stored them (no Vietnam day, no
+    /// Records as a server before migration 009 stored them (no Vietnam day, no
     /// summaries): a survey late on 31 March UTC (1 April in Vietnam) visiting a
     /// household, an unlinked one, a rejected one, one in its second revision, and a
     /// gathering with a roster member who also came to a second one and a walk-in.
@@ -638,7 +638,7 @@ mod tests {
                 SELECT seq, 0, 'female', 'hmong', 'adult', 'member' FROM records WHERE uuid IN ('g1', 'g2');
             INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
                 SELECT seq, 1, 'male', NULL, NULL, 'walk-in' FROM records WHERE uuid = 'g1';
-            DELETE FROM schema_migrations WHERE version = 8;
+            DELETE FROM schema_migrations WHERE version = 9;
             DROP TABLE tally_counts;
             DROP TABLE tally_households;
             DROP TABLE tally_people;
@@ -646,7 +646,7 @@ mod tests {
         sql
     }
 
-    /// Writes the old rows into `store`, takes migration 008 back, and opens the
+    /// Writes the old rows into `store`, takes migration 009 back, and opens the
     /// database again with `reopen`, which applies it: its backfill must count them.
     fn check_backfill(store: ServerStore, reopen: impl FnOnce() -> ServerStore) {
         let province = store
@@ -709,7 +709,7 @@ mod tests {
     }
 
     #[test]
-    fn migration_008_counts_the_records_already_stored() {
+    fn migration_009_counts_the_records_already_stored() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().to_owned();
         check_backfill(ServerStore::open_sqlite(dir.path()).unwrap(), || {

@@ -64,7 +64,7 @@ pub fn form_json() -> Value {
         "id": FORM_ID, "version": FORM_VERSION, "title": "Thăm hộ gia đình",
         "default_language": "Tiếng Việt (vi)",
         "languages": [{"name": "Tiếng Việt (vi)", "code": "vi"}],
-        "instance_name": null,
+        "instance_name": "concat('Hộ ', ${head_name})",
         "body": [
             {"node": "group", "name": "visit", "label": {"Tiếng Việt (vi)": "Thăm hộ"}, "relevant": null, "appearance": null, "source": {"sheet": "survey", "row": 2},
              "children": [
@@ -87,6 +87,11 @@ pub fn form_json() -> Value {
             "sex": choices("sex", &[("female", "Nữ"), ("male", "Nam")]),
         }
     })
+}
+
+/// The name the server gives survey `i` (the form's `instance_name`).
+pub fn instance_name(i: usize) -> String {
+    format!("Hộ {}", survey(i).head_name)
 }
 
 /// What the i-th survey answers.

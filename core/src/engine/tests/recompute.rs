@@ -198,3 +198,25 @@ fn validation_alone_still_reads_the_phones_metadata() {
     let out = recompute(&form, &data);
     assert_eq!(out.data, sub.data, "the server does not read it at all");
 }
+
+#[test]
+fn the_instance_name_is_the_servers_own() {
+    let mut named = survey();
+    named.instance_name = Some("concat('Hộ ', ${village}, ' · ', ${total})".into());
+    let form = compile(named);
+    let (_, sub) = filled();
+    let mut data = sub.data.clone();
+    data["total"] = json!("999");
+    let out = recompute(&form, &data);
+    assert_eq!(
+        out.instance_name.as_deref(),
+        Some("Hộ Sà Phìn · 43"),
+        "evaluated on the recomputed data, not the phone's total"
+    );
+    let mut blank = survey();
+    blank.instance_name = Some("concat(${village}, '')".into());
+    data.as_object_mut().unwrap().remove("village");
+    let out = recompute(&compile(blank), &data);
+    assert_eq!(out.instance_name, None, "an empty name is no name");
+    assert_eq!(recompute(&compile(survey()), &sub.data).instance_name, None);
+}
