@@ -116,6 +116,12 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "osm-fieldwork/archived-wastedisposal.xls",
         "the form needs the file 'wastedisposal.geojson'",
     ),
+    // (Written by a tool that declares 1,048,576 rows in an Excel 97-2003 file, read
+    // with that declaration set to the sheet's real span.)
+    (
+        "osm-fieldwork/archived-cemeteries.xls",
+        "the form needs the file 'cemeteries.geojson'",
+    ),
     // start-geopoint: a location taken in the background when the form opens; the
     // phones take a location only when the user asks for one.
     (
@@ -134,33 +140,26 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "osm-fieldwork/archived-waterpoints.xls",
         "type 'start-geopoint' is not supported",
     ),
+    (
+        "osm-fieldwork/archived-amenities.xls",
+        "type 'start-geopoint' is not supported",
+    ),
+    (
+        "osm-fieldwork/archived-education.xls",
+        "type 'start-geopoint' is not supported",
+    ),
+    (
+        "osm-fieldwork/archived-historical.xls",
+        "type 'start-geopoint' is not supported",
+    ),
+    (
+        "osm-fieldwork/archived-religious.xls",
+        "type 'start-geopoint' is not supported",
+    ),
     // Audio: the phones record photos only.
     (
         "osm-fieldwork/archived-waste_collection.xlsx",
         "type 'audio' is not supported",
-    ),
-    // Written by a tool that declares 1,048,576 rows in an Excel 97-2003 file (Excel's
-    // own limit there is 65,536): refused before calamine would reserve room for them.
-    // (Each also needs a GeoJSON file of OpenStreetMap features that is not published.)
-    (
-        "osm-fieldwork/archived-amenities.xls",
-        "a sheet declares rows 0 to 1048576",
-    ),
-    (
-        "osm-fieldwork/archived-cemeteries.xls",
-        "a sheet declares rows 0 to 1048576",
-    ),
-    (
-        "osm-fieldwork/archived-education.xls",
-        "a sheet declares rows 0 to 1048576",
-    ),
-    (
-        "osm-fieldwork/archived-historical.xls",
-        "a sheet declares rows 0 to 1048576",
-    ),
-    (
-        "osm-fieldwork/archived-religious.xls",
-        "a sheet declares rows 0 to 1048576",
     ),
     // Tracked gaps: the `rank` widget; notes that are only an image (media labels are
     // not shown yet); a group whose relevance reads a question inside it (CHT's

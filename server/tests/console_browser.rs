@@ -9,10 +9,15 @@ mod common;
 
 use std::path::Path;
 
-use branchbook_core::protocol::EnrollmentQr;
+use branchbook_core::engine::{Answer, SessionOptions};
+use branchbook_core::protocol::{EnrollmentQr, ReviewState};
+use branchbook_core::store::{Store, Window};
+use branchbook_core::sync::{
+    CancelHandle, RetryPolicy, SyncClient, SyncReport, Timeouts, Unobserved,
+};
 use branchbook_testing::Chromium;
 use branchbook_testing::fixtures::household_form;
-use common::officework::{BRANCH, OFFICER, OFFICER_PASSWORD, officework};
+use common::officework::{BRANCH, FORM_ID, FORM_VERSION, OFFICER, OFFICER_PASSWORD, officework};
 use common::program::Program;
 use common::{Backend, TestServer};
 use reqwest::StatusCode;
@@ -385,6 +390,172 @@ fn month_end(browser: &Chromium, backend: Backend, name: &str) {
     sign_out(browser);
 }
 
+/// A branch head's survey on her phone (the core's store, as the app fills it): the
+/// head of household's name, finalized and queued; or, with `correct`, her returned
+/// survey corrected as a new revision.
+fn survey_on_phone(store: &Store, head_name: &str, correct: Option<uuid::Uuid>) -> uuid::Uuid {
+    let (uuid, mut session) = match correct {
+        Some(uuid) => (uuid, store.edit_submission(uuid).unwrap()),
+        None => {
+            let (draft, session) = store
+                .start_submission(
+                    FORM_ID,
+                    FORM_VERSION,
+                    None,
+                    &SessionOptions::new(chrono::Utc::now()),
+                )
+                .unwrap();
+            (draft.uuid, session)
+        }
+    };
+    session
+        .set_answer(
+            "head_name",
+            Answer::Text {
+                value: head_name.into(),
+            },
+        )
+        .unwrap();
+    store.save_draft(&session).unwrap();
+    store
+        .finalize(&session.finalize(chrono::Utc::now()).unwrap())
+        .unwrap();
+    uuid
+}
+
+/// An officer reviews a phone's surveys in the browser, and the phone (the core's real
+/// sync client) gets each decision: she finds the surveys by their instance names,
+/// rejects one with a comment on its page; the phone's next sync shows the rejection and
+/// the comment; the corrected revision arrives and she approves it; then she approves
+/// every survey still waiting, ticked at once in the table.
+fn review_round(browser: &Chromium, backend: Backend, name: &str) {
+    let shot = |step: &str| browser.shot(&format!("{name}/{step}"));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(server) = runtime.block_on(TestServer::start(backend, |_| {})) else {
+        return;
+    };
+    let work = runtime.block_on(officework(&server));
+    let base = server.base.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let phone = SyncClient::new(
+        Store::open(&dir.path().join("phone.db"), None).unwrap(),
+        Timeouts::default(),
+        RetryPolicy::default(),
+    );
+    let (status, code) = runtime.block_on(server.enrollment_code(&work.admin, work.head));
+    assert_eq!(status, StatusCode::OK, "{code}");
+    phone
+        .enroll_with_code(
+            base.clone(),
+            code["code"].as_str().unwrap().to_owned(),
+            "máy của Mai".into(),
+            CancelHandle::new(),
+        )
+        .unwrap();
+    let sync = || -> SyncReport { phone.run(&Unobserved, &CancelHandle::default()).unwrap() };
+    sync();
+    let heads = ["Vàng Thị Mỷ", "Sùng Thị Sua", "Giàng Thị Pà"];
+    let sent: Vec<uuid::Uuid> = heads
+        .iter()
+        .map(|h| survey_on_phone(phone.store(), h, None))
+        .collect();
+    sync();
+
+    // The officer finds them in the table by the names the server gave them.
+    browser.resize(1366, 768);
+    sign_in(browser, &base, OFFICER, OFFICER_PASSWORD);
+    browser.find("main h1");
+    browser.click("a[href='/submissions']");
+    let table = browser.text("#submissions");
+    for head in heads {
+        assert!(table.contains(&format!("Hộ {head}")), "{table}");
+    }
+    assert!(table.contains("máy của Mai"), "{table}");
+    browser.script("document.querySelector('#submissions tbody tr:last-child').scrollIntoView()");
+    shot("30-submissions-named");
+
+    // She opens the first and rejects it with a comment.
+    let comment = "Tên chủ hộ chưa đủ: ghi cả tên đệm";
+    browser.click(&format!("#submissions a[href='/records/{}']", sent[0]));
+    assert!(browser.text("main h1").contains("Hộ Vàng Thị Mỷ"));
+    browser.choose("#review select[name=state]", "Không nhận");
+    browser.fill("#review textarea[name=comment]", comment);
+    browser.click("#review button[type=submit]");
+    browser.find("p.notice");
+    assert!(browser.text("#reviews").contains(comment));
+    shot("31-record-rejected");
+
+    // The phone's next sync shows the rejection and the comment.
+    assert_eq!(sync().reviews_received, 1);
+    let returned = phone
+        .store()
+        .returned_submissions(Window::first(10))
+        .unwrap();
+    assert_eq!(returned.len(), 1);
+    assert_eq!(
+        (
+            returned[0].submission.uuid,
+            returned[0].state,
+            returned[0].comment.as_str()
+        ),
+        (sent[0], ReviewState::Rejected, comment)
+    );
+    // She corrects it: revision 2 arrives, waiting for a new review, and is approved.
+    survey_on_phone(phone.store(), "Vàng Thị Mỷ Dung", Some(sent[0]));
+    sync();
+    browser.go(&format!("{base}/records/{}", sent[0]));
+    assert!(browser.text("main h1").contains("Hộ Vàng Thị Mỷ Dung"));
+    assert_eq!(browser.all("#revisions li").len(), 2);
+    assert!(browser.text("main dl.facts").contains("Chưa duyệt"));
+    browser.choose("#review select[name=state]", "Đã duyệt");
+    browser.click("#review button[type=submit]");
+    browser.find("p.notice");
+    shot("32-correction-approved");
+    assert_eq!(sync().reviews_received, 1);
+    assert!(
+        phone
+            .store()
+            .returned_submissions(Window::first(10))
+            .unwrap()
+            .is_empty()
+    );
+
+    // Every survey still waiting, approved at once from the table.
+    browser.go(&format!("{base}/submissions?state=received"));
+    browser.click("#select-all");
+    let waiting = browser.all("#submissions input[name=record]:checked").len();
+    assert_eq!(waiting, work.submissions.len() + 2);
+    shot("33-all-selected");
+    browser.choose("#bulk-review select[name=state]", "Đã duyệt");
+    browser.fill(
+        "#bulk-review textarea[name=comment]",
+        "Đủ thông tin, cảm ơn chị",
+    );
+    browser.click("#bulk-review button[type=submit]");
+    let notice = browser.text("p.notice");
+    assert!(notice.contains(&format!("cho {waiting} phiếu")), "{notice}");
+    assert!(
+        browser.all("#submissions").is_empty(),
+        "nothing waits any more"
+    );
+    shot("34-bulk-approved");
+    assert_eq!(
+        sync().reviews_received,
+        2,
+        "each decision reaches the phone"
+    );
+    for uuid in &sent {
+        let (_, detail) =
+            runtime.block_on(server.get(&format!("/api/v1/office/records/{uuid}"), &work.officer));
+        assert_eq!(detail["record"]["review_state"], "approved");
+    }
+    sign_out(browser);
+}
+
 /// One browser for both stores (a browser start is the slow part).
 #[test]
 fn an_administrators_first_day_in_the_browser() {
@@ -393,8 +564,10 @@ fn an_administrators_first_day_in_the_browser() {
     };
     first_day(&browser, "sqlite", None);
     month_end(&browser, Backend::Sqlite, "sqlite");
+    review_round(&browser, Backend::Sqlite, "sqlite");
     if let Some(url) = common::fresh_pg_url_blocking() {
         first_day(&browser, "postgres", Some(url));
         month_end(&browser, Backend::Postgres, "postgres");
+        review_round(&browser, Backend::Postgres, "postgres");
     }
 }

@@ -4,7 +4,9 @@
 //! rectangle from its first to its last cell: two cells at opposite corners of a sheet
 //! would make it allocate 65,536 × 256 cells. So the workbook's cell records are counted
 //! first, straight from its BIFF stream, and a workbook whose sheets span more than
-//! [`MAX_XLS_CELLS`] is refused before calamine sees it.
+//! [`MAX_XLS_CELLS`] is refused before calamine sees it. A sheet's DIMENSIONS record (its
+//! used range, which calamine reserves room for) that is not a range of an Excel sheet,
+//! as some tools write (rows up to 1,048,576), is first set to the sheet's real span.
 
 use std::io::{Cursor, Read};
 
@@ -27,16 +29,35 @@ fn not_xls(reason: impl std::fmt::Display) -> FormError {
 /// Reads an .xls workbook's sheets as text: the sheets a form reader looks at whole, the
 /// others by name only (as [`super::workbook_from_xlsx`] does for .xlsx).
 pub fn workbook_from_xls(bytes: &[u8]) -> Result<Workbook, FormError> {
-    let spanned = spanned_cells(bytes)?;
+    let mut stream = workbook_stream(bytes)?;
+    let repaired = repair_dimensions(&mut stream);
+    let spanned = spanned_in_biff(&stream).map_err(not_xls)?;
     if spanned > MAX_XLS_CELLS {
         return Err(not_xls(format!(
             "its sheets span {spanned} cells; a form may span at most {MAX_XLS_CELLS}"
         )));
     }
+    let rebuilt;
+    let bytes = if repaired {
+        rebuilt = with_workbook_stream(&stream).map_err(not_xls)?;
+        &rebuilt[..]
+    } else {
+        bytes
+    };
     // calamine's .xls reader is third-party code run on whatever a user uploads: a panic
     // inside it (a record it did not expect) is this workbook's refusal, not a crash.
     std::panic::catch_unwind(|| read_sheets(bytes))
         .unwrap_or_else(|_| Err(not_xls("its records are malformed")))
+}
+
+/// An OLE file holding `stream` as its Workbook stream (all calamine reads), and a
+/// small empty-ish stream: calamine refuses a root entry without a mini stream.
+fn with_workbook_stream(stream: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new()))?;
+    std::io::Write::write_all(&mut ole.create_stream("/Workbook")?, stream)?;
+    std::io::Write::write_all(&mut ole.create_stream("/Branchbook")?, b"repaired")?;
+    ole.flush()?;
+    Ok(ole.into_inner().into_inner())
 }
 
 /// The sheets of an .xls whose span was checked, read by calamine.
@@ -69,9 +90,8 @@ fn read_sheets(bytes: &[u8]) -> Result<Workbook, FormError> {
     Ok(Workbook { sheets })
 }
 
-/// The cells the sheets of an .xls span: for each sheet (each BIFF substream), the
-/// rectangle from its first to its last cell record, added up.
-fn spanned_cells(bytes: &[u8]) -> Result<u64, FormError> {
+/// The BIFF stream of an .xls (its Workbook, or for Excel 5, Book stream).
+fn workbook_stream(bytes: &[u8]) -> Result<Vec<u8>, FormError> {
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(not_xls)?;
     let name = ["/Workbook", "/Book"]
         .into_iter()
@@ -84,7 +104,95 @@ fn spanned_cells(bytes: &[u8]) -> Result<u64, FormError> {
         .take(bytes.len() as u64)
         .read_to_end(&mut stream)
         .map_err(not_xls)?;
-    spanned_in_biff(&stream).map_err(not_xls)
+    Ok(stream)
+}
+
+/// One BIFF record: its type and where its data lies in the stream; `None` past the end
+/// or at a record cut short.
+fn record_at(stream: &[u8], at: usize) -> Option<(u16, std::ops::Range<usize>)> {
+    let word = |at: usize| {
+        stream
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let (kind, len) = (word(at)?, usize::from(word(at + 2)?));
+    let data = at + 4..at + 4 + len;
+    stream.get(data.clone())?;
+    Some((kind, data))
+}
+
+/// Rows and columns seen in one substream: (first row, last row, first col, last col).
+type Span = Option<(u32, u32, u32, u32)>;
+
+fn widen(span: &mut Span, row: u32, first: u32, last: u32) {
+    let (r0, r1, c0, c1) = span.get_or_insert((row, row, first, last));
+    *r0 = (*r0).min(row);
+    *r1 = (*r1).max(row);
+    *c0 = (*c0).min(first);
+    *c1 = (*c1).max(last);
+}
+
+/// Widens `span` by a cell record (or a MULRK's row of cells).
+fn widen_by(span: &mut Span, kind: u16, data: &[u8]) {
+    let u16_at = |at: usize| {
+        data.get(at..at + 2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    if CELL_RECORDS.contains(&kind) {
+        if let (Some(row), Some(col)) = (u16_at(0), u16_at(2)) {
+            widen(span, row, col, col);
+        }
+    } else if kind == MULRK
+        && let (Some(row), Some(first), Some(last)) = (
+            u16_at(0),
+            u16_at(2),
+            data.len().checked_sub(2).and_then(u16_at),
+        )
+    {
+        widen(span, row, first.min(last), first.max(last));
+    }
+}
+
+/// Sets every DIMENSIONS record that is not a range of an Excel sheet to the span of its
+/// sheet's cells (nothing when it has none); true when one was set.
+fn repair_dimensions(stream: &mut [u8]) -> bool {
+    let mut repaired = false;
+    let mut dims: Option<std::ops::Range<usize>> = None;
+    let mut span: Span = None;
+    let mut at = 0usize;
+    let mut finish = |stream: &mut [u8], dims: Option<std::ops::Range<usize>>, span: Span| {
+        if let Some(range) = dims
+            && check_dimensions(&stream[range.clone()]).is_err()
+        {
+            let (r0, r1, c0, c1) =
+                span.map_or((0, 0, 0, 0), |(r0, r1, c0, c1)| (r0, r1 + 1, c0, c1 + 1));
+            let data = &mut stream[range];
+            if data.len() == 10 {
+                for (i, v) in [r0, r1, c0, c1].into_iter().enumerate() {
+                    let v = u16::try_from(v).unwrap_or(u16::MAX);
+                    data[2 * i..2 * i + 2].copy_from_slice(&v.to_le_bytes());
+                }
+            } else {
+                data[0..4].copy_from_slice(&r0.to_le_bytes());
+                data[4..8].copy_from_slice(&r1.to_le_bytes());
+                for (i, v) in [c0, c1].into_iter().enumerate() {
+                    let v = u16::try_from(v).unwrap_or(u16::MAX);
+                    data[8 + 2 * i..10 + 2 * i].copy_from_slice(&v.to_le_bytes());
+                }
+            }
+            repaired = true;
+        }
+    };
+    while let Some((kind, data)) = record_at(stream, at) {
+        at = data.end;
+        match kind {
+            DIMENSIONS => dims = Some(data),
+            BOF | EOF => finish(stream, dims.take(), span.take()),
+            _ => widen_by(&mut span, kind, &stream[data]),
+        }
+    }
+    finish(stream, dims, span);
+    repaired
 }
 
 /// BIFF record types that name a cell by row and column (BIFF5 and BIFF8), as calamine
@@ -109,50 +217,23 @@ const EOF: u16 = 0x000A;
 /// declares, which calamine reserves room for) must be a range within Excel's 65,536
 /// rows and 256 columns.
 fn spanned_in_biff(stream: &[u8]) -> Result<u64, String> {
-    /// Rows and columns seen in one substream: (first row, last row, first col, last col).
-    type Span = Option<(u32, u32, u32, u32)>;
     fn area(span: Span) -> u64 {
         span.map_or(0, |(r0, r1, c0, c1)| {
             u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
         })
     }
-    fn widen(span: &mut Span, row: u32, first: u32, last: u32) {
-        let (r0, r1, c0, c1) = span.get_or_insert((row, row, first, last));
-        *r0 = (*r0).min(row);
-        *r1 = (*r1).max(row);
-        *c0 = (*c0).min(first);
-        *c1 = (*c1).max(last);
-    }
-    let u16_at = |data: &[u8], at: usize| {
-        data.get(at..at + 2)
-            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
-    };
     let mut total = 0u64;
     let mut span: Span = None;
     let mut at = 0usize;
-    while let (Some(kind), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
-        let start = at + 4;
-        let Some(data) = stream.get(start..start + len as usize) else {
-            break;
-        };
-        at = start + len as usize;
-        let kind = kind as u16;
+    while let Some((kind, data)) = record_at(stream, at) {
+        at = data.end;
+        let data = &stream[data];
         if kind == DIMENSIONS {
             check_dimensions(data)?;
         } else if kind == BOF || kind == EOF {
             total = total.saturating_add(area(span.take()));
-        } else if CELL_RECORDS.contains(&kind) {
-            if let (Some(row), Some(col)) = (u16_at(data, 0), u16_at(data, 2)) {
-                widen(&mut span, row, col, col);
-            }
-        } else if kind == MULRK
-            && let (Some(row), Some(first), Some(last)) = (
-                u16_at(data, 0),
-                u16_at(data, 2),
-                data.len().checked_sub(2).and_then(|end| u16_at(data, end)),
-            )
-        {
-            widen(&mut span, row, first.min(last), first.max(last));
+        } else {
+            widen_by(&mut span, kind, data);
         }
     }
     Ok(total.saturating_add(area(span)))
@@ -266,13 +347,18 @@ mod tests {
         assert!(spanned_in_biff(&dims((0, 10), (0, 300))).is_err());
     }
 
-    #[test]
-    fn a_real_xls_reads_and_mangled_copies_never_panic() {
+    /// pyxform's tutorial form, an .xls written by Excel.
+    fn tutorial_xls() -> Vec<u8> {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/data/xlsform-corpus/pyxform/example_xls/tutorial.xls"
         );
-        let real = std::fs::read(path).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn a_real_xls_reads_and_mangled_copies_never_panic() {
+        let real = tutorial_xls();
         let book = workbook_from_xls(&real).unwrap();
         let survey = book.sheets.iter().find(|s| s.name == "survey").unwrap();
         assert_eq!(survey.rows[0][..3], ["tutorial notes", "type", "name"]);
@@ -297,6 +383,28 @@ mod tests {
             let outcome = std::panic::catch_unwind(|| workbook_from_xls(&bytes).is_ok());
             assert!(outcome.is_ok(), "round {round} panicked");
         }
+    }
+
+    #[test]
+    fn dimensions_past_excels_rows_are_set_to_the_sheets_span_and_the_workbook_reads() {
+        let real = tutorial_xls();
+        let expected = workbook_from_xls(&real).unwrap();
+        // Every sheet now declares 1,048,576 rows and 256 columns, as some tools write.
+        let mut stream = workbook_stream(&real).unwrap();
+        let mut at = 0;
+        let mut declared = 0;
+        while let Some((kind, data)) = record_at(&stream, at) {
+            at = data.end;
+            if kind == DIMENSIONS && data.len() == 14 {
+                stream[data.start + 4..data.start + 8].copy_from_slice(&1_048_576u32.to_le_bytes());
+                stream[data.start + 10..data.start + 12].copy_from_slice(&256u16.to_le_bytes());
+                declared += 1;
+            }
+        }
+        assert!(declared > 0);
+        assert!(spanned_in_biff(&stream).is_err(), "refused as it stands");
+        let bytes = with_workbook_stream(&stream).unwrap();
+        assert_eq!(workbook_from_xls(&bytes).unwrap(), expected);
     }
 
     #[test]

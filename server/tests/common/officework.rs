@@ -240,6 +240,8 @@ pub struct Officework {
     pub admin: String,
     pub officer: String,
     pub head_token: String,
+    /// The first branch's head (her account).
+    pub head: Uuid,
     /// The first branch's phone.
     pub device: String,
     /// The other branch's phone.
@@ -367,6 +369,7 @@ pub async fn officework(server: &TestServer) -> Officework {
         admin,
         officer,
         head_token,
+        head,
         device,
         other_device,
         commune,
