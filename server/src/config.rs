@@ -82,6 +82,15 @@ pub struct Config {
     /// (a photo chunk, a push); past it the answer is 408 and the connection closes.
     #[arg(long, env = "BRANCHBOOK_BODY_TIMEOUT_SECS", default_value_t = 120)]
     pub body_timeout_secs: u64,
+    /// PEM file of the certificate chain (the server's certificate first) to serve HTTPS
+    /// with, given with `--tls-key`, for a server that clients reach without a reverse
+    /// proxy. Behind Caddy or nginx leave it off: the proxy holds the certificate.
+    #[arg(long, env = "BRANCHBOOK_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM file of the private key of `--tls-cert`'s certificate (readable only by the
+    /// server's user).
+    #[arg(long, env = "BRANCHBOOK_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// Connections open at once; past it a new one is answered 503 and closed. Keep it
     /// well under the process's open-file limit (`ulimit -n`).
     #[arg(long, env = "BRANCHBOOK_MAX_CONNECTIONS", default_value_t = 512)]
@@ -107,6 +116,16 @@ impl Config {
         config.database_url = None;
         config.public_url = None;
         config
+    }
+
+    /// Whether the server itself speaks HTTPS (`--tls-cert` and `--tls-key`).
+    pub fn serves_tls(&self) -> bool {
+        self.tls_cert.is_some() && self.tls_key.is_some()
+    }
+
+    /// `https` when the server itself speaks HTTPS, else `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.serves_tls() { "https" } else { "http" }
     }
 
     /// How long an upload may go without a new byte before it is discarded (`None`: never).

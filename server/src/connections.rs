@@ -34,8 +34,9 @@ use crate::error::ApiError;
 /// The bounds on connections.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Longest wait for a request's headers, from the connection's start (and its TLS
-    /// handshake) or from the end of the previous answer on a kept-alive connection.
+    /// Longest wait for a request's headers, from the connection's start or from the end
+    /// of the previous answer on a kept-alive connection; a TLS handshake must also end
+    /// within it (before the first request's wait begins).
     pub header_timeout: Duration,
     /// Longest wait for a request's whole body, from the end of its headers.
     pub body_timeout: Duration,

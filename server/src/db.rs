@@ -19,6 +19,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use postgres_types::{IsNull, ToSql, Type, to_sql_checked};
 use uuid::Uuid;
 
+use crate::tls::PgTls;
+
 /// A failure of the database layer.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -32,6 +34,9 @@ pub enum DbError {
     /// No connection could be taken from the pool in time.
     #[error("connection pool: {0}")]
     Pool(#[from] r2d2::Error),
+    /// TLS to PostgreSQL could not be set up as the URL asks.
+    #[error("{0}")]
+    Tls(#[from] crate::tls::TlsError),
     /// The database was closed.
     #[error("the database is closed")]
     Closed,
@@ -62,8 +67,15 @@ pub enum DbError {
 /// answers, names or token hashes.
 pub fn postgres_summary(e: &postgres::Error) -> String {
     let Some(db) = e.as_db_error() else {
-        // Connection and protocol failures carry no row data.
-        return e.to_string();
+        // Connection and protocol failures carry no row data; their cause says what
+        // failed ("server does not support TLS", a certificate refused).
+        let mut out = e.to_string();
+        let mut cause = std::error::Error::source(e);
+        while let Some(c) = cause {
+            out.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        return out;
     };
     let code = db.code().code();
     let mut out = if code.starts_with("22") || code.starts_with("23") {
@@ -386,13 +398,17 @@ impl Database {
         })
     }
 
-    /// Connects to the PostgreSQL database that `config` names.
+    /// Connects to the PostgreSQL database that `config` names, with `tls`. One
+    /// connection is made first, so that a database that cannot be reached, or refuses
+    /// the TLS asked (`sslmode=require` against a server without TLS), is said at once.
     pub fn open_postgres(
         config: postgres::Config,
+        tls: PgTls,
         max_connections: u32,
     ) -> Result<Database, DbError> {
         check_thread()?;
-        let manager = PostgresManager { config };
+        let manager = PostgresManager { config, tls };
+        drop(r2d2::ManageConnection::connect(&manager)?);
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
             .connection_timeout(Duration::from_secs(30))
@@ -673,6 +689,7 @@ impl Conn for SqliteConn<'_> {
 
 struct PostgresManager {
     config: postgres::Config,
+    tls: PgTls,
 }
 
 /// A PostgreSQL connection with its cache of prepared statements.
@@ -686,7 +703,10 @@ impl r2d2::ManageConnection for PostgresManager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<PgConn, postgres::Error> {
-        let client = self.config.connect(postgres::NoTls)?;
+        let client = match &self.tls {
+            PgTls::Off => self.config.connect(postgres::NoTls)?,
+            PgTls::On(tls) => self.config.connect(tls.clone())?,
+        };
         Ok(PgConn {
             client,
             statements: HashMap::new(),
@@ -792,7 +812,8 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         check(&Database::open_sqlite(&dir.path().join("t.sqlite3"), 1).unwrap());
         if let Some(config) = fresh_postgres() {
-            check(&Database::open_postgres(config, 1).unwrap());
+            let tls = PgTls::unverified(&config).unwrap();
+            check(&Database::open_postgres(config, tls, 1).unwrap());
         }
     }
 

@@ -21,4 +21,5 @@ pub mod secret;
 pub mod server;
 pub mod store;
 pub mod throttle;
+pub mod tls;
 pub mod uploads;

@@ -74,6 +74,7 @@ async fn run(config: Config) -> Result<(), ServerError> {
     // server can serve, so a start that fails (port taken) never spends the password.
     let unreachable = branchbook_server::console::phones::unreachable_address_warning(&config);
     let data_dir = config.data_dir.clone();
+    let scheme = config.scheme();
     let bound = bind(config, store.clone()).await?;
     let password = store.call(|s| Ok(ensure_admin(s))).await??;
     if let Some(password) = password {
@@ -94,11 +95,11 @@ async fn run(config: Config) -> Result<(), ServerError> {
     }
     // The console's address first: "Listening on" is the last line (scripts wait for it).
     println!(
-        "Officer console: open http://{}/ in a browser (first start: log in as admin with the password above).",
+        "Officer console: open {scheme}://{}/ in a browser (first start: log in as admin with the password above).",
         bound.addr
     );
     let stop = stop_requested();
-    println!("Listening on http://{}", bound.addr);
+    println!("Listening on {scheme}://{}", bound.addr);
     tracing::info!(addr = %bound.addr, "listening");
     let served = bound.serve(stop).await;
     store.close().await;

@@ -34,9 +34,10 @@ pub enum ServerError {
         /// The error.
         source: std::io::Error,
     },
-    /// The database URL could not be read.
-    #[error("database URL: {0}")]
-    DatabaseUrl(String),
+    /// TLS could not be set up: the certificate or key files (`--tls-cert`,
+    /// `--tls-key`), or what the database URL asks (`sslmode`, `sslrootcert`).
+    #[error("{0}")]
+    Tls(#[from] crate::tls::TlsError),
     /// Hashing the administrator's password failed.
     #[error("{0}")]
     Hash(#[from] crate::secret::HashError),
@@ -51,10 +52,12 @@ pub fn open_store(config: &Config) -> Result<ServerStore, ServerError> {
     crate::data_dir::prepare(&config.data_dir, config.database_url.is_none())?;
     match &config.database_url {
         Some(url) => {
-            let pg: postgres::Config = url
-                .parse()
-                .map_err(|e: postgres::Error| ServerError::DatabaseUrl(e.to_string()))?;
-            Ok(ServerStore::open_postgres(pg, config.db_connections)?)
+            let (pg, tls) = crate::tls::postgres_config(url)?;
+            Ok(ServerStore::open_postgres_with(
+                pg,
+                tls,
+                config.db_connections,
+            )?)
         }
         None => Ok(ServerStore::open_sqlite(&config.data_dir)?),
     }
@@ -85,6 +88,7 @@ pub struct Bound {
     listener: tokio::net::TcpListener,
     app: axum::Router,
     limits: crate::connections::Limits,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     sweeps: Option<SweepTask>,
 }
 
@@ -95,8 +99,26 @@ impl Bound {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
         let _sweeping = self.sweeps.map(SweepTask::spawn);
-        let plain = |stream: tokio::net::TcpStream| async move { Some(stream) };
-        crate::connections::serve(self.listener, self.app, self.limits, plain, shutdown).await;
+        let (listener, app, limits) = (self.listener, self.app, self.limits);
+        match self.tls {
+            None => {
+                let plain = |stream: tokio::net::TcpStream| async move { Some(stream) };
+                crate::connections::serve(listener, app, limits, plain, shutdown).await;
+            }
+            Some(acceptor) => {
+                let handshake = move |stream: tokio::net::TcpStream| {
+                    let acceptor = acceptor.clone();
+                    async move {
+                        acceptor
+                            .accept(stream)
+                            .await
+                            .map_err(|e| tracing::debug!(error = %e, "TLS handshake failed"))
+                            .ok()
+                    }
+                };
+                crate::connections::serve(listener, app, limits, handshake, shutdown).await;
+            }
+        }
         Ok(())
     }
 }
@@ -154,6 +176,10 @@ impl SweepTask {
 /// after their last byte, discards abandoned ones, and binds the listener.
 pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> {
     let photos = PhotoFiles::open(&config.data_dir.join("photos"))?;
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(crate::tls::acceptor(cert, key)?),
+        _ => None,
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Io {
@@ -200,6 +226,7 @@ pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> 
         listener,
         app: router(state),
         limits,
+        tls,
         sweeps,
     })
 }

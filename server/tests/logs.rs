@@ -122,7 +122,12 @@ fn database_faults_never_quote_the_row() {
         branchbook_server::db::Database::open_sqlite(&dir.path().join("t.sqlite3"), 1).unwrap();
     assert!(refused_write_text(&sqlite).contains("CHECK constraint failed"));
     if let Some(config) = common::fresh_pg_database_blocking() {
-        let pg = branchbook_server::db::Database::open_postgres(config, 1).unwrap();
+        let pg = branchbook_server::db::Database::open_postgres(
+            config.clone(),
+            branchbook_server::tls::PgTls::unverified(&config).unwrap(),
+            1,
+        )
+        .unwrap();
         let text = refused_write_text(&pg);
         assert!(text.contains("SQLSTATE 23514"), "{text}");
         assert!(text.contains("table guarded"), "{text}");

@@ -588,7 +588,7 @@ pub fn enrollment_server(config: &crate::config::Config) -> String {
     config
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{}", config.listen))
+        .unwrap_or_else(|| format!("{}://{}", config.scheme(), config.listen))
 }
 
 /// `POST /api/v1/office/enrollments`: an administrator, or an officer whose area holds

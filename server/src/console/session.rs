@@ -53,14 +53,15 @@ fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// True when the console is reached over https: the public URL says so, or the reverse
-/// proxy in front of the server does.
+/// True when the console is reached over https: the server speaks it itself, the public
+/// URL says so, or the reverse proxy in front of the server does.
 fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state
-        .config
-        .public_url
-        .as_deref()
-        .is_some_and(|u| u.starts_with("https://"))
+    state.config.serves_tls()
+        || state
+            .config
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
         || headers
             .get("x-forwarded-proto")
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))

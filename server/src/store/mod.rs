@@ -124,12 +124,24 @@ impl ServerStore {
         Ok(store)
     }
 
-    /// Connects to PostgreSQL and migrates its schema.
+    /// Connects to PostgreSQL and migrates its schema, with the TLS `config`'s
+    /// `sslmode` asks (the certificate unchecked, as libpq does for `require`).
     pub fn open_postgres(
         config: postgres::Config,
         max_connections: u32,
     ) -> Result<ServerStore, ServerStoreError> {
-        let db = Database::open_postgres(config, max_connections)?;
+        let tls = crate::tls::PgTls::unverified(&config).map_err(crate::db::DbError::from)?;
+        ServerStore::open_postgres_with(config, tls, max_connections)
+    }
+
+    /// Connects to PostgreSQL with `tls` (see [`crate::tls::postgres_config`]) and
+    /// migrates its schema.
+    pub fn open_postgres_with(
+        config: postgres::Config,
+        tls: crate::tls::PgTls,
+        max_connections: u32,
+    ) -> Result<ServerStore, ServerStoreError> {
+        let db = Database::open_postgres(config, tls, max_connections)?;
         let store = ServerStore { db };
         store.migrate()?;
         Ok(store)

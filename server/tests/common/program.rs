@@ -112,7 +112,7 @@ impl Program {
             };
             let line = line.unwrap();
             stdout.push(line.clone());
-            if let Some(rest) = line.strip_prefix("Listening on http://") {
+            if let Some(rest) = line.strip_prefix("Listening on ") {
                 break rest.trim().to_owned();
             }
         };
@@ -120,7 +120,7 @@ impl Program {
             child,
             stdout,
             log,
-            api: Api::new(format!("http://{addr}")),
+            api: Api::new(addr),
         }
     }
 }
