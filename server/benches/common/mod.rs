@@ -64,9 +64,13 @@ impl Db {
             Raw::Sqlite(conn) => conn
                 .execute_batch(&format!("BEGIN; {script} COMMIT; ANALYZE;"))
                 .unwrap(),
-            Raw::Postgres(client) => client
-                .batch_execute(&format!("BEGIN; {script} COMMIT; VACUUM ANALYZE;"))
-                .unwrap(),
+            Raw::Postgres(client) => {
+                client
+                    .batch_execute(&format!("BEGIN; {script} COMMIT;"))
+                    .unwrap();
+                // VACUUM refuses to run inside the transaction a multi-statement batch is.
+                client.batch_execute("VACUUM ANALYZE").unwrap();
+            }
         }
     }
 }
