@@ -56,6 +56,21 @@ async fn the_table_shows_names_and_filters(server: TestServer) {
         .get("/submissions?from=2026-04-01&to=2026-04-02")
         .await;
     assert_eq!(record_links(ok(&page)), 1);
+    // The same day as the date fields take it, day first (as Vietnamese offices write).
+    let page = officer
+        .get("/submissions?from=01/04/2026&to=02/04/2026")
+        .await;
+    assert_eq!(record_links(ok(&page)), 1);
+    assert!(
+        page.body.contains("value=\"01/04/2026\""),
+        "the field keeps what she typed"
+    );
+    let page = officer.get("/submissions?from=04/31/2026").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("dd/mm/yyyy"),
+        "the error says how to write a date"
+    );
     let page = officer.get("/submissions?state=rejected").await;
     assert_eq!(record_links(ok(&page)), 0);
     let page = officer

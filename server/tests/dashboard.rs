@@ -161,6 +161,12 @@ async fn the_officers_totals_are_what_her_phones_sent(server: TestServer) {
     // Every table as CSV: one row per branch of her commune, and the total.
     let range = "period=range&from=2026-03-01&to=2026-03-31";
     let (header, rows) = csv_of(&mut browser, "gatherings", range).await;
+    let typed = "period=range&from=01/03/2026&to=31/03/2026";
+    assert_eq!(
+        csv_of(&mut browser, "gatherings", typed).await,
+        (header.clone(), rows.clone()),
+        "a range typed day first, as the page's fields take it"
+    );
     assert_eq!(header[0], "Địa bàn");
     assert_eq!(
         rows.iter().map(|r| r[0].as_str()).collect::<Vec<_>>(),

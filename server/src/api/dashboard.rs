@@ -33,7 +33,7 @@ pub struct DashboardQuery {
     /// The quarter (1 to 4).
     #[serde(default)]
     pub quarter: String,
-    /// A range's first day (`YYYY-MM-DD`).
+    /// A range's first day (`dd/mm/yyyy` or `YYYY-MM-DD`).
     #[serde(default)]
     pub from: String,
     /// A range's last day, included.
@@ -48,8 +48,11 @@ fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, ApiError> {
 }
 
 fn date(text: &str, what: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::BadRequest(format!("the {what} date is not YYYY-MM-DD")))
+    crate::api::review::parse_day(text).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "the {what} day is not a date written dd/mm/yyyy (or YYYY-MM-DD)"
+        ))
+    })
 }
 
 impl DashboardQuery {

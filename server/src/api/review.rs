@@ -22,13 +22,22 @@ const MAX_PAGE: u32 = 1000;
 /// Vietnam's offset from UTC (UTC+7): a bare date in a filter means that day there.
 const VIETNAM_OFFSET_SECONDS: i32 = 7 * 3600;
 
-/// Reads a time filter: RFC 3339, or a date meaning midnight in Vietnam.
+/// Reads a day as Vietnamese offices write it, `dd/mm/yyyy` (what the console's date
+/// fields take), or as `YYYY-MM-DD`; `None` for anything else.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .ok()
+}
+
+/// Reads a time filter: RFC 3339, or a day (see [`parse_day`]) meaning midnight in
+/// Vietnam.
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
+    parse_day(text)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .and_then(|t| {
             FixedOffset::east_opt(VIETNAM_OFFSET_SECONDS)
@@ -37,7 +46,7 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, ApiError> {
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| {
             ApiError::BadRequest(format!(
-                "{text:?} is neither a date (YYYY-MM-DD) nor an RFC 3339 time"
+                "{text:?} is neither a date (dd/mm/yyyy or YYYY-MM-DD) nor an RFC 3339 time"
             ))
         })
 }
@@ -378,5 +387,13 @@ mod tests {
             "2026-03-01T03:00:00+00:00"
         );
         assert!(parse_time("1 March").is_err());
+        assert_eq!(
+            parse_time("01/03/2026").unwrap(),
+            parse_time("2026-03-01").unwrap(),
+            "day first, as Vietnamese offices write it"
+        );
+        assert_eq!(parse_day(" 9/3/2026 "), NaiveDate::from_ymd_opt(2026, 3, 9));
+        assert_eq!(parse_day("03/31/2026"), None, "not the US order");
+        assert!(parse_time("31/02/2026").is_err());
     }
 }
