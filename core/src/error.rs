@@ -158,6 +158,15 @@ impl BranchbookError {
     pub fn text_key(&self) -> TextKey {
         match self {
             BranchbookError::NotFound { .. } => TextKey::ErrorNotFound,
+            // The refusals whose fix is not in one box get their own words.
+            BranchbookError::InvalidInput {
+                field: InputField::Age,
+                ..
+            } => TextKey::WalkInNeedsAge,
+            BranchbookError::InvalidInput {
+                field: InputField::Attendees,
+                ..
+            } => TextKey::GatheringNeedsAttendee,
             BranchbookError::InvalidInput { .. } => TextKey::ErrorInvalidInput,
             BranchbookError::WrongState { .. } => TextKey::ErrorWrongState,
             BranchbookError::Stale { .. } => TextKey::ErrorStale,
@@ -515,5 +524,18 @@ mod tests {
             e.user_message(UiLanguage::En)
         );
         assert!(e.user_message(UiLanguage::Vi).contains("Không tìm thấy"));
+    }
+
+    #[test]
+    fn a_refusal_not_fixed_in_one_box_says_what_is_missing() {
+        let no_age = BranchbookError::invalid(InputField::Age, "give a birth year or an age group");
+        assert_eq!(
+            no_age.user_message(UiLanguage::Vi),
+            "Hãy ghi năm sinh hoặc chọn độ tuổi."
+        );
+        let nobody = BranchbookError::invalid(InputField::Attendees, "no one is checked in");
+        assert_eq!(nobody.text_key(), TextKey::GatheringNeedsAttendee);
+        let name = BranchbookError::invalid(InputField::Name, "must not be empty");
+        assert_eq!(name.text_key(), TextKey::ErrorInvalidInput);
     }
 }

@@ -15,6 +15,7 @@ uniffi::setup_scaffolding!("branchbook_core");
 use branchbook_sqlcipher as _;
 
 pub mod domain;
+pub mod editing;
 pub mod engine;
 pub mod error;
 pub mod expr;

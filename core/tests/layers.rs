@@ -13,10 +13,11 @@ const LAYERS: &[&[&str]] = &[
     &["expr"],
     &["form", "engine"],
     &["protocol"],
-    &["store"],
+    &["store", "roster_file"],
     &["i18n"],
     &["sync"],
     &["error", "ffi_id"],
+    &["editing"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

@@ -32,6 +32,7 @@ uniffi::use_remote_type!(branchbook_core::Uuid);
 uniffi::use_remote_type!(branchbook_core::UtcDateTime);
 
 mod app;
+mod editors;
 mod forms;
 mod gatherings;
 mod households;
@@ -46,6 +47,9 @@ mod text;
 
 pub use app::{Branchbook, HomeCounts, StorageUsage};
 pub use branchbook_core::error::BranchbookError;
+#[cfg(feature = "sync-client")]
+pub use editors::EnrollEditor;
+pub use editors::{GatheringEditor, HouseholdEditor, WalkInEditor};
 pub use forms::FormSummary;
 pub use gatherings::CheckInCandidate;
 pub use outbox::OutboxStatus;

@@ -8,11 +8,9 @@ use branchbook_core::domain::{self, AgeGroup, EthnicGroup, GatheringKind, Sex};
 use branchbook_core::engine::{CalendarDate, Question, VIETNAM_UTC_OFFSET_MINUTES};
 use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
-use branchbook_core::i18n::{ListRow, TotalsLines};
+use branchbook_core::i18n::{GatheringHeading, ListRow, TotalsLines};
 use branchbook_core::protocol::{Attendee, HouseholdMember, RosterMember};
-use branchbook_core::store::{
-    Gathering, HouseholdSummary, RecordKind, RecordState, SubmissionInfo, Totals,
-};
+use branchbook_core::store::{Gathering, HouseholdSummary, RecordKind, RecordState, Totals};
 
 /// The text of `key` in `language`, placeholders left as written (`{count}`).
 #[uniffi::export]
@@ -113,17 +111,6 @@ pub fn answer_text(question: Question, language: UiLanguage) -> String {
     i18n::answer_text(&question, language)
 }
 
-/// A survey as lists show it: its instance name, else `form_title`, else its form id;
-/// then its state and its last change (finalized: when) on Vietnam's clock.
-#[uniffi::export]
-pub fn survey_row(
-    info: SubmissionInfo,
-    form_title: Option<String>,
-    language: UiLanguage,
-) -> ListRow {
-    i18n::survey_row(&info, form_title.as_deref(), language)
-}
-
 /// "Lần gửi gần nhất: 12/06/2025 08:30" on Vietnam's clock; `None` before the first send.
 #[uniffi::export]
 pub fn last_sent_text(at: Option<UtcDateTime>, language: UiLanguage) -> Option<String> {
@@ -184,6 +171,12 @@ pub fn roster_row(member: RosterMember) -> ListRow {
 #[uniffi::export]
 pub fn household_row(household: HouseholdSummary, language: UiLanguage) -> ListRow {
     i18n::household_row(&household, language)
+}
+
+/// The top of a gathering's screen: topic, details, open or closed.
+#[uniffi::export]
+pub fn gathering_heading(gathering: Gathering, language: UiLanguage) -> GatheringHeading {
+    i18n::gathering_heading(&gathering, language)
 }
 
 /// A gathering in the gatherings list.

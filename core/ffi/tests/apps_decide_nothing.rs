@@ -3,6 +3,9 @@
 //! gathering, ethnic groups) or of Vietnam's UTC+7 clock. They take these from the core
 //! (`sexes()`, `ageGroups()`, `gatheringKinds()`, `ethnicGroups()`,
 //! `vietnamUtcOffsetMinutes()`), so both apps offer the same lists in the same order.
+//! Nor does an app read numbers out of what she typed (a birth year, an answer): it hands
+//! the text to the core as typed (`HouseholdEdit.MemberBirthYear`, `type_answer`), which
+//! parses it once for both.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
@@ -25,6 +28,23 @@ const CLOCK_LITERALS: [&str; 7] = [
     "Asia/Ho_Chi_Minh",
     "\"+07:00\"",
     "GMT+7",
+];
+
+/// Ways of reading a number out of typed text, in Kotlin and Swift.
+const NUMBER_PARSERS: [&str; 13] = [
+    "toIntOrNull(",
+    "toLongOrNull(",
+    "toUIntOrNull(",
+    "toDoubleOrNull(",
+    "toFloatOrNull(",
+    "toBigDecimalOrNull(",
+    "parseInt(",
+    "parseDouble(",
+    "NumberFormatter",
+    "isNumber",
+    "isWholeNumber",
+    "Int32(text",
+    "Double(text",
 ];
 
 /// A closed enum's case names as Swift (`.policyDialogue`) and Kotlin
@@ -102,6 +122,11 @@ fn findings(path: &str, text: &str) -> Vec<String> {
                 out.push(format!("{at}: Vietnam's clock written out ({clock})"));
             }
         }
+        for parser in NUMBER_PARSERS {
+            if code.contains(parser) {
+                out.push(format!("{at}: a number read from typed text ({parser})"));
+            }
+        }
         for list in &lists {
             let swift = list.swift.iter().filter(|c| has_word(code, c)).count();
             let kotlin = list.kotlin.iter().filter(|c| has_word(code, c)).count();
@@ -151,6 +176,11 @@ fn the_checker_catches_each_kind_of_copy() {
         ("Kinds.kt", "GatheringKind.entries.map { it }"),
         ("Clock.kt", "val VN = ZoneOffset.ofHours(7)"),
         ("Clock.swift", "TimeZone(identifier: \"Asia/Ho_Chi_Minh\")"),
+        ("Year.kt", "val year = typed.trim().toIntOrNull() ?: return"),
+        (
+            "Year.swift",
+            "set: { text in year = Int32(text.filter { c in c.isNumber }) }",
+        ),
         (
             "Ethnic.kt",
             "val e = listOf(\"kinh\",\n \"tay\",\n \"thai\")",
@@ -174,6 +204,11 @@ fn the_checker_catches_each_kind_of_copy() {
             "Ok3.kt",
             "val elderly = AgeGroup.ELDER; val femaleCount = 2",
         ),
+        ("Ok4.kt", "p.edit(HouseholdEdit.MemberBirthYear(at, it))"),
+        (
+            "Ok5.kt",
+            "host.pickTime(form.hour.toInt(), form.minute.toInt(), p::time)",
+        ),
     ];
     for (path, text) in fine {
         assert_eq!(findings(path, text), Vec::<String>::new(), "{path}");
@@ -181,7 +216,7 @@ fn the_checker_catches_each_kind_of_copy() {
 }
 
 #[test]
-fn no_app_file_keeps_its_own_closed_list_or_clock() {
+fn no_app_file_keeps_its_own_closed_list_clock_or_number_parsing() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
     for dir in APP_SOURCES {

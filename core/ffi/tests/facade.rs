@@ -701,3 +701,121 @@ fn one_app_object_serves_a_survey_and_readers_on_other_threads() {
         30
     );
 }
+
+#[test]
+fn the_edit_screens_keep_her_draft_and_save_through_the_store() {
+    use branchbook_core::editing::{GatheringEdit, HouseholdEdit, WalkInEdit};
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+
+    // A household: the birth year she typed is read by the core, refused on her row.
+    let form = app.household_editor(None, UiLanguage::Vi).unwrap();
+    for edit in [
+        HouseholdEdit::Village {
+            text: "Bản Phùng".into(),
+        },
+        HouseholdEdit::HeadName {
+            text: "Giàng A Páo".into(),
+        },
+        HouseholdEdit::AddMember,
+        HouseholdEdit::MemberName {
+            member: 0,
+            text: "Giàng A Sử".into(),
+        },
+        HouseholdEdit::MemberBirthYear {
+            member: 0,
+            text: "20l5".into(),
+        },
+    ] {
+        form.edit(edit);
+    }
+    assert!(matches!(
+        form.save(),
+        Err(BranchbookError::InvalidInput {
+            field: InputField::BirthYear,
+            member: Some(0),
+            ..
+        })
+    ));
+    assert_eq!(
+        form.screen().members[0].invalid,
+        Some(InputField::BirthYear)
+    );
+    assert!(
+        app.list_households(None, false, 0, 10).unwrap().is_empty(),
+        "nothing saved"
+    );
+    let shown = form.edit(HouseholdEdit::MemberBirthYear {
+        member: 0,
+        text: " 2015 ".into(),
+    });
+    assert_eq!(shown.error, None);
+    let saved = form.save().unwrap();
+    assert_eq!(saved.body.members[0].birth_year, Some(2015));
+    form.edit(HouseholdEdit::Notes {
+        text: "gần trường".into(),
+    });
+    assert_eq!(
+        form.save().unwrap().revision,
+        2,
+        "the next save is the next revision"
+    );
+
+    // Opened on the household: its values as text, the member's id kept.
+    let again = app
+        .household_editor(Some(saved.uuid), UiLanguage::Vi)
+        .unwrap();
+    assert_eq!(again.screen().members[0].birth_year, "2015");
+    assert_eq!(again.screen().members[0].id, Some(saved.body.members[0].id));
+
+    // A gathering, then a walk-in with her birth year as typed.
+    let details = app.gathering_editor(None, UiLanguage::Vi).unwrap();
+    details.edit(GatheringEdit::Topic {
+        text: "Nuôi con khỏe".into(),
+    });
+    assert!(details.save().is_err(), "a village is needed");
+    assert_eq!(details.screen().invalid, Some(InputField::Village));
+    details.edit(GatheringEdit::Village {
+        text: "Bản Phùng".into(),
+    });
+    details.edit(GatheringEdit::Time {
+        hour: 8,
+        minute: 30,
+    });
+    let gathering = details.save().unwrap();
+    assert_eq!(
+        i18n_time(gathering.details.starts_at),
+        "08:30",
+        "picked on Vietnam's clock"
+    );
+    let walk_in = app.walk_in_editor(gathering.uuid, UiLanguage::Vi);
+    walk_in.edit(WalkInEdit::Name {
+        text: "Sùng Thị Chở".into(),
+    });
+    assert!(walk_in.add().is_err());
+    assert_eq!(
+        walk_in.screen().error.as_deref(),
+        Some("Hãy ghi năm sinh hoặc chọn độ tuổi.")
+    );
+    walk_in.edit(WalkInEdit::BirthYear {
+        text: "1990".into(),
+    });
+    assert_eq!(walk_in.add().unwrap().totals.total, 1);
+
+    let page = app
+        .settings_page(UiLanguage::Vi, None, "0.1.0".into())
+        .unwrap();
+    assert_eq!(
+        page.account,
+        ["Tài khoản: lo.thi.mai"],
+        "not enrolled: no branch yet"
+    );
+    assert!(page.form_languages[0].chosen);
+}
+
+/// The hour and minute of `at` on Vietnam's clock.
+fn i18n_time(at: chrono::DateTime<Utc>) -> String {
+    let text = branchbook_core::i18n::format_instant(at, UiLanguage::Vi);
+    text.rsplit(' ').next().unwrap_or_default().to_owned()
+}

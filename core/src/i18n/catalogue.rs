@@ -120,7 +120,6 @@ catalogue! {
     HouseholdArchived "household.archived" { vi: "Đã lưu trữ", en: "Archived" }
     HouseholdVisits "household.visits" { vi: "Các lần thăm", en: "Visits" }
     HouseholdNoVisits "household.no_visits" { vi: "Chưa có lần thăm nào.", en: "No visits yet." }
-    HouseholdVisitOn "household.visit_on" { vi: "Thăm ngày {date}", en: "Visit on {date}" }
     HouseholdStartSurvey "household.start_survey" { vi: "Khảo sát hộ này", en: "Survey this household" }
     HouseholdRevisions "household.revisions" { vi: "Lịch sử thay đổi", en: "Change history" }
     HouseholdRevisionOn "household.revision_on" { vi: "Lần sửa {revision}, ngày {date}", en: "Revision {revision}, {date}" }

@@ -21,12 +21,12 @@ use crate::store::{RecordKind, RecordState};
 pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
 pub use people::{
-    TotalsLines, attendee_row, ethnicity_name, gathering_list_row, household_row, member_row,
-    roster_row, totals_lines,
+    GatheringHeading, TotalsLines, attendee_row, ethnicity_name, gathering_heading,
+    gathering_list_row, household_row, member_row, roster_row, totals_lines,
 };
 pub use screens::{
     HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, VisitRow,
-    gathering_row, home_screen, last_sent, returned_row, send_screen, survey_row, visit_row,
+    gathering_row, home_screen, last_sent, returned_row, send_screen, visit_row,
 };
 
 /// The languages of the apps' own words (forms bring their own languages).
@@ -232,7 +232,7 @@ pub fn format_bytes(bytes: u64, language: UiLanguage) -> String {
 }
 
 /// `template` with each `{name}` replaced by `value(name)` when it gives one.
-fn fill<'a>(template: &str, mut value: impl FnMut(&str) -> Option<&'a str>) -> String {
+pub(crate) fn fill<'a>(template: &str, mut value: impl FnMut(&str) -> Option<&'a str>) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -5,13 +5,55 @@
 
 use crate::domain::{self, Sex};
 use crate::protocol::{Attendee, HouseholdMember, RosterMember};
-use crate::store::{Gathering, HouseholdSummary, Totals};
+use crate::store::{Gathering, HouseholdSummary, RecordState, Totals};
 
 use super::screens::format_count;
 use super::{
     ListRow, TextKey, UiLanguage, age_group_name, fill, format_instant, gathering_kind_name,
     sex_name, text,
 };
+
+/// The top of a gathering's screen: what, where, when, who, and whether it is still open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct GatheringHeading {
+    /// Its topic.
+    pub title: String,
+    /// Kind, village, start on Vietnam's clock, facilitator (when named), one a line.
+    pub details: Vec<String>,
+    /// Still open: attendance and details can change.
+    pub is_open: bool,
+    /// "Đang diễn ra" or "Đã kết thúc".
+    pub status: String,
+}
+
+/// A gathering's heading in `language`.
+pub fn gathering_heading(gathering: &Gathering, language: UiLanguage) -> GatheringHeading {
+    let d = &gathering.details;
+    let open = gathering.state == RecordState::Draft;
+    GatheringHeading {
+        title: d.topic.clone(),
+        details: [
+            gathering_kind_name(d.kind, language),
+            d.village.clone(),
+            format_instant(d.starts_at, language),
+            d.facilitator.clone(),
+        ]
+        .into_iter()
+        .filter(|line| !line.trim().is_empty())
+        .collect(),
+        is_open: open,
+        status: text(
+            if open {
+                TextKey::GatheringOpen
+            } else {
+                TextKey::GatheringClosed
+            },
+            language,
+        )
+        .to_owned(),
+    }
+}
 
 /// The head counts of a gathering as its screen shows them, in the app language.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -323,7 +323,7 @@ pub fn visit_row(
 /// A survey as lists show it: its name from the form's `instance_name`, else the form's
 /// title (`form_title`), else the form's id; its state and its last change (a draft) or
 /// when it was finalized, on Vietnam's clock.
-pub fn survey_row(
+pub(super) fn survey_row(
     info: &SubmissionInfo,
     form_title: Option<&str>,
     language: UiLanguage,

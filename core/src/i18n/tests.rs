@@ -671,4 +671,29 @@ fn households_and_gatherings_list_the_same_on_both_apps() {
         row.detail,
         "Đối thoại chính sách · Bản Phùng · 12/06/2026 08:30 · Người tham dự (12)"
     );
+
+    let heading = gathering_heading(&gathering, UiLanguage::Vi);
+    assert_eq!(heading.title, "Nuôi con khỏe");
+    assert_eq!(
+        heading.details,
+        ["Đối thoại chính sách", "Bản Phùng", "12/06/2026 08:30"],
+        "no facilitator named: no line"
+    );
+    assert_eq!(
+        (heading.is_open, heading.status.as_str()),
+        (true, "Đang diễn ra")
+    );
+    let mut closed = gathering.clone();
+    closed.details.facilitator = "Lò Thị Mai".into();
+    let heading = gathering_heading(&closed, UiLanguage::En);
+    assert_eq!(
+        heading.details.last().map(String::as_str),
+        Some("Lò Thị Mai")
+    );
+    closed.state = RecordState::Finalized;
+    let heading = gathering_heading(&closed, UiLanguage::En);
+    assert_eq!(
+        (heading.is_open, heading.status.as_str()),
+        (false, "Closed")
+    );
 }

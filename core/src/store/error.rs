@@ -74,6 +74,8 @@ pub enum InputField {
     Members,
     /// A gathering's topic (required).
     Topic,
+    /// A gathering's date and time (a day the calendar does not have).
+    StartsAt,
     /// A gathering's attendance (closing one with no one checked in).
     Attendees,
     /// The device account's name.
@@ -126,6 +128,7 @@ impl std::fmt::Display for InputField {
             InputField::Age => "age",
             InputField::Members => "members",
             InputField::Topic => "topic",
+            InputField::StartsAt => "date and time",
             InputField::Attendees => "attendees",
             InputField::Account => "account",
             InputField::Form => "form",

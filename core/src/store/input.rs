@@ -60,6 +60,21 @@ pub(crate) fn birth_year(y: Option<i32>) -> Result<Option<i32>, StoreError> {
     }
 }
 
+/// A birth year as she typed it in a box: surrounding spaces ignored, empty is "not
+/// known", otherwise digits only ("20l5" is refused, never read as 205 or 2015) and
+/// between 1900 and this year. Both apps hand the text over as typed.
+pub fn parse_birth_year(typed: &str) -> Result<Option<i32>, StoreError> {
+    let year = typed.trim();
+    if year.is_empty() {
+        return Ok(None);
+    }
+    let not_a_year = || StoreError::invalid(InputField::BirthYear, "not a year (digits only)");
+    if year.len() > 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_a_year());
+    }
+    birth_year(Some(year.parse().map_err(|_| not_a_year())?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +107,38 @@ mod tests {
         assert_eq!(birth_year(Some(1980)).unwrap(), Some(1980));
         assert!(birth_year(Some(1850)).is_err());
         assert!(birth_year(Some(Utc::now().year() + 1)).is_err());
+    }
+
+    #[test]
+    fn typed_birth_years_are_digits_in_range() {
+        assert_eq!(parse_birth_year(" 1982 ").unwrap(), Some(1982));
+        assert_eq!(parse_birth_year("").unwrap(), None);
+        assert_eq!(parse_birth_year("  \t").unwrap(), None);
+        for typo in [
+            "20l5",
+            "2o15",
+            "19 82",
+            "-1982",
+            "+1982",
+            "1982.0",
+            "１９８２",
+            "019820",
+        ] {
+            let refused = parse_birth_year(typo).unwrap_err();
+            assert!(
+                matches!(
+                    refused,
+                    StoreError::Invalid {
+                        field: InputField::BirthYear,
+                        member: None,
+                        ..
+                    }
+                ),
+                "{typo:?}: {refused:?}"
+            );
+        }
+        assert!(parse_birth_year("1850").is_err(), "before 1900");
+        let next = (Utc::now().year() + 1).to_string();
+        assert!(parse_birth_year(&next).is_err(), "not born yet");
     }
 }

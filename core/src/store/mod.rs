@@ -42,6 +42,7 @@ pub use gatherings::{
     AgeGroupCount, CheckIn, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,
 };
 pub use households::{Household, HouseholdImport, HouseholdInput, HouseholdSummary, MemberInput};
+pub use input::parse_birth_year;
 pub use outbox::{OutboxItem, PendingPhoto, Rejection};
 pub use photos::{PhotoError, PhotoOptions, PhotoReader, StoredPhoto};
 pub use reviews::ReturnedSubmission;

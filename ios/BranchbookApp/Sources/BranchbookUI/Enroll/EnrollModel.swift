@@ -1,41 +1,55 @@
 import BranchbookCore
 import Foundation
+import SwiftUI
 
 /// Enrolling the phone with the Union's server: the QR code an officer shows (scanned) or
 /// the server address and code typed; then the first send downloads the forms and the
-/// member list. The core checks the code and keeps the device token.
+/// member list. The form lives in the core (`EnrollEditor`), which checks what she typed,
+/// keeps the device token and says which input a refusal is about.
 @MainActor
 final class EnrollModel: ScreenModel {
-    @Published var server = ""
-    @Published var code = ""
-    @Published var deviceLabel = ""
     @Published var scanning = false
     @Published private(set) var working = false
     @Published private(set) var enrolled: Enrollment?
+    /// The typed address, code and phone name, and the last refusal, as the core gives them.
+    @Published private(set) var form: EnrollForm
+    private let editor: EnrollEditor
     /// Stops the enrollment under way when she leaves the screen.
     private var cancelHandle: CancelHandle?
 
     init(core: Branchbook, app: AppModel) {
+        let opened = core.enrollEditor(language: app.language)
+        editor = opened
+        form = opened.screen()
         super.init(core: core, app: app, name: "enroll")
+    }
+
+    /// A text box's binding: shows `value` from the form, hands what she types to the core.
+    func text(_ value: String, _ change: @escaping (String) -> EnrollEdit) -> Binding<String> {
+        Binding(get: { value }, set: { [weak self] text in
+            guard let self else {
+                return
+            }
+            form = editor.edit(edit: change(text))
+        })
+    }
+
+    /// The camera was refused: the screen says she can type the address and code.
+    func cameraDenied() {
+        form = editor.cameraDenied()
     }
 
     /// Enrolls with what she typed.
     func enrollTyped() async {
-        let server = self.server
-        let code = self.code
-        let label = deviceLabel
-        await enroll(scanned: false) { core, cancel in
-            try core.enroll(serverUrl: server, code: code, deviceLabel: label, cancel: cancel)
-        }
+        let editor = self.editor
+        await enroll { cancel in try editor.connect(cancel: cancel) }
     }
 
     /// Enrolls with the text of a scanned QR code.
     func enrollScanned(_ qr: String) async {
         scanning = false
-        let label = deviceLabel
-        await enroll(scanned: true) { core, cancel in
-            try core.enrollWithQr(qrPayload: qr, deviceLabel: label, cancel: cancel)
-        }
+        let editor = self.editor
+        await enroll { cancel in try editor.connectScanned(qrPayload: qr, cancel: cancel) }
     }
 
     /// Stops an enrollment under way (nothing is kept of it).
@@ -44,27 +58,19 @@ final class EnrollModel: ScreenModel {
     }
 
     /// Runs one of the core's enroll calls with a fresh cancel handle, then starts the
-    /// first send. A scanned code the core finds malformed is told as a bad QR code.
-    private func enroll(scanned: Bool, _ work: @escaping (Branchbook, CancelHandle) throws -> Enrollment) async {
+    /// first send. A refusal stays on the form, in the core's words.
+    private func enroll(_ work: @escaping (CancelHandle) throws -> Enrollment) async {
         let handle = CancelHandle()
         cancelHandle = handle
         working = true
         defer {
             working = false
             cancelHandle = nil
+            form = editor.screen()
         }
-        do {
-            enrolled = try await attempt { core in try work(core, handle) }
+        if let done = try? await attempt({ _ in try work(handle) }) {
+            enrolled = done
             app.send?.start()
-        } catch BranchbookError.Cancelled {
-            return
-        } catch {
-            refused(error)
-            if scanned, refuses(.enrollmentCode) {
-                self.error = app.t(.enrollBadQr)
-            } else {
-                self.error = app.message(for: error)
-            }
         }
     }
 }

@@ -7,7 +7,6 @@ import SwiftUI
 struct EnrollView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: EnrollModel
-    @State private var cameraDenied = false
 
     init(core: Branchbook, app: AppModel) {
         _model = StateObject(wrappedValue: EnrollModel(core: core, app: app))
@@ -17,28 +16,28 @@ struct EnrollView: View {
         Form {
             Section {
                 Text(app.t(.enrollIntro))
-                TextField(app.t(.enrollDeviceLabel), text: $model.deviceLabel)
+                TextField(app.t(.enrollDeviceLabel), text: model.text(model.form.deviceLabel) { text in .deviceLabel(text: text) })
             }
             Section {
                 Button(app.t(.enrollScanQr)) { askForCamera() }
-                if cameraDenied {
-                    Text(app.t(.enrollCameraDenied)).foregroundColor(.red)
-                }
             }
             Section {
-                TextField(app.t(.enrollServer), text: $model.server)
+                TextField(app.t(.enrollServer), text: model.text(model.form.server) { text in .server(text: text) })
                     .keyboardType(.URL)
                     .textInputAutocapitalization(.never)
                     .autocorrectionDisabled()
-                InputNote(text: model.note(.serverAddress))
-                TextField(app.t(.enrollCode), text: $model.code)
+                InputNote(text: model.form.invalid == .serverAddress ? model.form.error : nil)
+                TextField(app.t(.enrollCode), text: model.text(model.form.code) { text in .code(text: text) })
                     .textInputAutocapitalization(.never)
                     .autocorrectionDisabled()
-                InputNote(text: model.note(.enrollmentCode))
+                InputNote(text: model.form.invalid == .enrollmentCode ? model.form.error : nil)
                 Button(app.t(.enrollSubmit)) {
                     Task { await model.enrollTyped() }
                 }
                 .disabled(model.working)
+            }
+            if let error = model.form.error, model.form.invalid == nil {
+                InputNote(text: error)
             }
             if model.working {
                 ProgressView(app.t(.enrollConnecting))
@@ -69,12 +68,15 @@ struct EnrollView: View {
         case .notDetermined:
             AVCaptureDevice.requestAccess(for: .video) { granted in
                 Task { @MainActor in
-                    cameraDenied = !granted
-                    model.scanning = granted
+                    if granted {
+                        model.scanning = true
+                    } else {
+                        model.cameraDenied()
+                    }
                 }
             }
         default:
-            cameraDenied = true
+            model.cameraDenied()
         }
     }
 }

@@ -14,18 +14,20 @@ struct GatheringDetailsView: View {
 
     var body: some View {
         Form {
-            Picker(app.t(.gatheringKind), selection: $model.kind) {
-                ForEach(Choices.gatheringKinds, id: \.self) { kind in
-                    Text(gatheringKindName(kind: kind, language: app.language)).tag(kind)
+            if let form = model.form {
+                Picker(app.t(.gatheringKind), selection: model.binding(form.kind) { kind in .kind(kind: kind) }) {
+                    ForEach(form.kinds, id: \.kind) { choice in
+                        Text(choice.name).tag(choice.kind)
+                    }
                 }
+                TextField(app.t(.gatheringTopic), text: model.binding(form.topic) { text in .topic(text: text) })
+                InputNote(text: form.invalid == .topic ? form.error : nil)
+                TextField(app.t(.gatheringVillage), text: model.binding(form.village) { text in .village(text: text) })
+                InputNote(text: form.invalid == .village ? form.error : nil)
+                DatePicker(app.t(.gatheringStartsAt), selection: model.binding(form.startsAt) { at in .startsAt(at: at) })
+                TextField(app.t(.gatheringFacilitator), text: model.binding(form.facilitator) { text in .facilitator(text: text) })
+                TextField(app.t(.gatheringNotes), text: model.binding(form.notes) { text in .notes(text: text) })
             }
-            TextField(app.t(.gatheringTopic), text: $model.topic)
-            InputNote(text: model.note(.topic))
-            TextField(app.t(.gatheringVillage), text: $model.village)
-            InputNote(text: model.note(.village))
-            DatePicker(app.t(.gatheringStartsAt), selection: $model.startsAt)
-            TextField(app.t(.gatheringFacilitator), text: $model.facilitator)
-            TextField(app.t(.gatheringNotes), text: $model.notes)
         }
         .environment(\.timeZone, VietnamClock.zone)
         .environment(\.calendar, VietnamClock.calendar)

@@ -15,6 +15,9 @@ final class GatheringModel: ScreenModel {
     @Published private(set) var thumbnails: [String: UIImage] = [:]
     @Published var query = ""
     @Published private(set) var candidates: [CheckInCandidate] = []
+    /// The walk-in dialog as the core gives it, while it is open.
+    @Published private(set) var walkIn: WalkInForm?
+    private var walkInEditor: WalkInEditor?
     private var searching: Task<Void, Never>?
 
     init(core: Branchbook, app: AppModel, gatheringId: String) {
@@ -22,8 +25,16 @@ final class GatheringModel: ScreenModel {
         super.init(core: core, app: app, name: "gathering")
     }
 
+    /// The top of the screen (topic, details, open or closed), from the core.
+    var heading: GatheringHeading? {
+        guard let gathering else {
+            return nil
+        }
+        return gatheringHeading(gathering: gathering, language: app.language)
+    }
+
     var isOpen: Bool {
-        gathering?.state == .draft
+        heading?.isOpen ?? false
     }
 
     func load() async {
@@ -60,21 +71,44 @@ final class GatheringModel: ScreenModel {
         }
     }
 
-    /// Adds someone who is not on the roster; with `makeMember`, also to the roster of the
-    /// gathering's village, so next time she is one tap away.
-    func addWalkIn(_ walkIn: WalkIn, makeMember: Bool) async -> Bool {
+    /// Opens the walk-in dialog, empty; the core keeps what she types.
+    func openWalkIn() {
+        let dialog = core.walkInEditor(gatheringId: gatheringId, language: app.language)
+        walkInEditor = dialog
+        walkIn = dialog.screen()
+    }
+
+    /// She typed or chose a value in the walk-in dialog.
+    func editWalkIn(_ change: WalkInEdit) {
+        walkIn = walkInEditor?.edit(edit: change) ?? walkIn
+    }
+
+    /// Closes the walk-in dialog without adding anyone.
+    func closeWalkIn() {
+        walkInEditor = nil
+        walkIn = nil
+    }
+
+    /// Adds the walk-in (the core reads her birth year as typed); with `makeMember`, also
+    /// to the roster of the gathering's village, so next time she is one tap away. The
+    /// dialog closes, or stays with what to fix.
+    func addWalkIn(makeMember: Bool) async {
+        guard let dialog = walkInEditor else {
+            return
+        }
         let id = gatheringId
         let village = gathering?.details.village ?? ""
-        guard let done = await call({ core in try core.addWalkIn(gatheringId: id, walkIn: walkIn) }) else {
-            return false
+        guard let done = try? await attempt({ _ in try dialog.add() }) else {
+            walkIn = dialog.screen()
+            return
         }
         took(done)
+        closeWalkIn()
         if makeMember {
             let attendeeId = done.attendee.id
             _ = await call { core in try core.makeMember(gatheringId: id, attendeeId: attendeeId, village: village) }
             search(query)
         }
-        return true
     }
 
     func remove(_ attendee: Attendee) async {

@@ -8,7 +8,6 @@ import UIKit
 struct GatheringView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model: GatheringModel
-    @State private var addingWalkIn = false
     @State private var takingPhoto = false
     @State private var confirmingClose = false
     @State private var confirmingDelete = false
@@ -19,13 +18,14 @@ struct GatheringView: View {
 
     var body: some View {
         List {
-            if let gathering = model.gathering {
+            if let heading = model.heading {
                 Section {
-                    Text(gathering.details.topic).font(.headline)
-                    Text(gatheringKindName(kind: gathering.details.kind, language: app.language))
-                    Text("\(gathering.details.village) · \(app.time(gathering.details.startsAt))")
-                    Text(model.isOpen ? app.t(.gatheringOpen) : app.t(.gatheringClosed))
-                        .foregroundColor(model.isOpen ? .green : .secondary)
+                    Text(heading.title).font(.headline)
+                    ForEach(heading.details, id: \.self) { line in
+                        Text(line)
+                    }
+                    Text(heading.status)
+                        .foregroundColor(heading.isOpen ? .green : .secondary)
                 }
             }
             if let totals = model.totals {
@@ -55,8 +55,8 @@ struct GatheringView: View {
                 }
             }
         }
-        .sheet(isPresented: $addingWalkIn) {
-            WalkInView(model: model) { addingWalkIn = false }
+        .sheet(isPresented: Binding(get: { model.walkIn != nil }, set: { shown in if !shown { model.closeWalkIn() } })) {
+            WalkInView(model: model)
         }
         .sheet(isPresented: $takingPhoto) {
             CameraPicker { picture in
@@ -104,7 +104,7 @@ struct GatheringView: View {
                     }
                 }
             }
-            Button(app.t(.gatheringWalkIn)) { addingWalkIn = true }
+            Button(app.t(.gatheringWalkIn)) { model.openWalkIn() }
         }
     }
 
@@ -181,53 +181,49 @@ struct TotalsSection: View {
 }
 
 /// The short form of a walk-in: name, sex, birth year or age group, ethnic group, and
-/// whether to add her to the roster.
+/// whether to add her to the roster. The core keeps what she types and says what is missing.
 @MainActor
 struct WalkInView: View {
     @EnvironmentObject private var app: AppModel
     @ObservedObject var model: GatheringModel
-    let close: () -> Void
-    @State private var name = ""
-    @State private var sex: Sex = .female
-    @State private var birthYear: Int32?
-    @State private var ageGroup: AgeGroup?
-    @State private var ethnicity: String?
     @State private var makeMember = false
 
     var body: some View {
         NavigationStack {
             Form {
-                TextField(app.t(.walkInName), text: $name)
-                InputNote(text: model.note(.name))
-                SexPicker(title: app.t(.walkInSex), selection: $sex)
-                YearField(title: app.t(.walkInBirthYear), year: $birthYear)
-                Picker(app.t(.walkInAgeGroup), selection: $ageGroup) {
-                    Text(ageGroupName(ageGroup: nil, language: app.language)).tag(AgeGroup?.none)
-                    ForEach(Choices.ageGroups, id: \.self) { group in
-                        Text(ageGroupName(ageGroup: group, language: app.language)).tag(Optional(group))
+                if let walkIn = model.walkIn {
+                    TextField(app.t(.walkInName), text: Binding(get: { walkIn.name }, set: { text in model.editWalkIn(.name(text: text)) }))
+                    InputNote(text: walkIn.invalid == .name ? walkIn.error : nil)
+                    SexPicker(title: app.t(.walkInSex), selection: Binding(get: { walkIn.sex }, set: { sex in model.editWalkIn(.sex(sex: sex)) }))
+                    TextField(app.t(.walkInBirthYear), text: Binding(get: { walkIn.birthYear }, set: { text in model.editWalkIn(.birthYear(text: text)) }))
+                        .keyboardType(.numberPad)
+                    InputNote(text: walkIn.invalid == .birthYear ? walkIn.error : nil)
+                    Picker(app.t(.walkInAgeGroup), selection: Binding(get: { walkIn.ageGroup }, set: { group in model.editWalkIn(.ageGroup(group: group)) })) {
+                        Text(ageGroupName(ageGroup: nil, language: app.language)).tag(AgeGroup?.none)
+                        ForEach(Choices.ageGroups, id: \.self) { group in
+                            Text(ageGroupName(ageGroup: group, language: app.language)).tag(Optional(group))
+                        }
+                    }
+                    if let hint = walkIn.ageHint {
+                        Text(hint).font(.caption)
+                            .foregroundColor(walkIn.invalid == .age ? .red : .secondary)
+                    }
+                    EthnicityPicker(title: app.t(.walkInEthnicity), selection: Binding(get: { walkIn.ethnicity }, set: { key in model.editWalkIn(.ethnicity(key: key)) }))
+                    Toggle(app.t(.walkInMakeMember), isOn: $makeMember)
+                    if let error = walkIn.error, walkIn.invalid == nil {
+                        InputNote(text: error)
                     }
                 }
-                if birthYear == nil && ageGroup == nil {
-                    Text(app.t(.walkInNeedsAge)).font(.caption)
-                        .foregroundColor(model.refuses(.age) ? .red : .secondary)
-                }
-                EthnicityPicker(title: app.t(.walkInEthnicity), selection: $ethnicity)
-                Toggle(app.t(.walkInMakeMember), isOn: $makeMember)
             }
             .navigationTitle(app.t(.walkInTitle))
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) {
-                    Button(app.t(.actionCancel), action: close)
+                    Button(app.t(.actionCancel)) { model.closeWalkIn() }
                 }
                 ToolbarItem(placement: .confirmationAction) {
                     Button(app.t(.walkInAdd)) {
-                        let walkIn = WalkIn(name: name, sex: sex, birthYear: birthYear, ageGroup: ageGroup, ethnicity: ethnicity)
                         let addToRoster = makeMember
-                        Task {
-                            if await model.addWalkIn(walkIn, makeMember: addToRoster) {
-                                close()
-                            }
-                        }
+                        Task { await model.addWalkIn(makeMember: addToRoster) }
                     }
                 }
             }

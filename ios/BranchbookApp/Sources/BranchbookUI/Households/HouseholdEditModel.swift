@@ -1,84 +1,57 @@
 import BranchbookCore
 import Foundation
+import SwiftUI
 
-/// A member line of the household form, with an identity of its own for the list (a new
-/// member has no id until the core records her).
-struct MemberRow: Identifiable {
-    let id = UUID()
-    var input: MemberInput
-}
-
-/// Adding or editing a household with its members. The core checks the input (village and
-/// head's name required), keeps each person's id across edits and refuses an edit made
-/// from an old revision (then she reopens it).
+/// Adding or editing a household with its members. The form lives in the core
+/// (`HouseholdEditor`): every change she makes goes there as typed, and the core reads
+/// the birth years, checks the required names, keeps each person's id across edits and
+/// refuses an edit made from an old revision (then she reopens it).
 @MainActor
 final class HouseholdEditModel: ScreenModel {
     let householdId: String?
-    @Published var village = ""
-    @Published var address = ""
-    @Published var headName = ""
-    @Published var notes = ""
-    @Published var members: [MemberRow] = []
-    private var baseRevision: UInt32 = 0
+    /// The form as the core gives it; nil until it is read.
+    @Published private(set) var form: HouseholdForm?
+    private var editor: HouseholdEditor?
 
     init(core: Branchbook, app: AppModel, householdId: String?) {
         self.householdId = householdId
         super.init(core: core, app: app, name: "household-edit")
     }
 
-    /// Fills the form from the household's current revision (nothing to do for a new one).
+    /// Opens the form on the household as it is now (empty for a new one).
     func load() async {
-        guard let id = householdId, let household = await call({ core in try core.household(householdId: id) }) else {
+        let id = householdId
+        let language = app.language
+        guard let opened = await call({ core in try core.householdEditor(householdId: id, language: language) }) else {
             return
         }
-        baseRevision = household.revision
-        village = household.body.village
-        address = household.body.address
-        headName = household.body.headName
-        notes = household.body.notes
-        members = household.body.members.map { member in
-            MemberRow(input: MemberInput(
-                id: member.id,
-                name: member.name,
-                sex: member.sex,
-                birthYear: member.birthYear,
-                ethnicity: member.ethnicity,
-                relation: member.relation
-            ))
-        }
+        editor = opened
+        form = opened.screen()
     }
 
-    func addMember() {
-        members.append(MemberRow(input: MemberInput(
-            id: nil, name: "", sex: .female, birthYear: nil, ethnicity: nil, relation: ""
-        )))
+    /// She typed in a box, chose a value, added or removed a member.
+    func edit(_ change: HouseholdEdit) {
+        form = editor?.edit(edit: change) ?? form
     }
 
-    /// The place of `row` in the list, as the core names a refused member's input.
-    func place(of row: MemberRow) -> Int? {
-        members.firstIndex { other in other.id == row.id }
+    /// A text box's binding: shows `value` from the form, hands what she types to the core.
+    func text(_ value: String, _ change: @escaping (String) -> HouseholdEdit) -> Binding<String> {
+        Binding(get: { value }, set: { [weak self] text in self?.edit(change(text)) })
     }
 
     func removeMembers(at offsets: IndexSet) {
-        members.remove(atOffsets: offsets)
+        for place in offsets.sorted(by: >) {
+            edit(.removeMember(member: UInt32(place)))
+        }
     }
 
-    /// Saves; gives the household's id when the core took it.
+    /// Saves; gives the household's id when the core took it (a refusal stays on the form).
     func save() async -> String? {
-        let input = HouseholdInput(
-            village: village,
-            address: address,
-            headName: headName,
-            members: members.map { row in row.input },
-            notes: notes
-        )
-        let base = baseRevision
-        let saved: Household?
-        if let id = householdId {
-            saved = await call { core in try core.editHousehold(householdId: id, baseRevision: base, input: input) }
-        } else {
-            saved = await call { core in try core.createHousehold(input: input) }
+        guard let editor else {
+            return nil
         }
+        let saved = await call { _ in try editor.save() }
+        form = editor.screen()
         return saved?.uuid
     }
 }

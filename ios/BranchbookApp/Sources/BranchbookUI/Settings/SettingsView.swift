@@ -2,7 +2,7 @@ import BranchbookCore
 import SwiftUI
 
 /// Settings: app language (Vietnamese, English), form label language, storage used,
-/// account and about.
+/// account and about, as the core writes them.
 @MainActor
 struct SettingsView: View {
     @EnvironmentObject private var app: AppModel
@@ -14,37 +14,33 @@ struct SettingsView: View {
 
     var body: some View {
         Form {
-            Picker(app.t(.settingsAppLanguage), selection: $app.language) {
-                Text(uiText(key: .languageVi, language: .vi)).tag(UiLanguage.vi)
-                Text(uiText(key: .languageEn, language: .en)).tag(UiLanguage.en)
-            }
-            Picker(app.t(.settingsFormLanguage), selection: $app.formLanguage) {
-                Text(app.t(.settingsFormLanguageDefault)).tag(String?.none)
-                ForEach(model.formLanguages, id: \.self) { language in
-                    Text(language).tag(Optional(language))
+            if let page = model.page {
+                Picker(app.t(.settingsAppLanguage), selection: $app.language) {
+                    ForEach(page.appLanguages, id: \.language) { choice in
+                        Text(choice.name).tag(choice.language)
+                    }
                 }
-            }
-            if let usage = model.usage {
+                Picker(app.t(.settingsFormLanguage), selection: $app.formLanguage) {
+                    ForEach(page.formLanguages, id: \.name) { choice in
+                        Text(choice.name).tag(choice.language)
+                    }
+                }
                 Section(app.t(.settingsStorage)) {
-                    Text(app.f(.settingsStorageDetail, [
-                        "data": app.size(usage.databaseBytes),
-                        "photos": app.size(usage.photoBytes),
-                    ]))
+                    Text(page.storage)
                 }
-            }
-            if let account = model.account {
-                Text(app.f(.settingsAccount, ["account": account]))
-            }
-            if let enrollment = model.enrollment {
-                Text(app.f(.enrollDone, ["branch": enrollment.branchName]))
-            }
-            Section(app.t(.settingsAbout)) {
-                Text(app.t(.settingsAboutBody))
-                Text(app.f(.settingsVersion, ["version": model.version])).font(.caption)
+                ForEach(page.account, id: \.self) { line in
+                    Text(line)
+                }
+                Section(app.t(.settingsAbout)) {
+                    Text(page.about)
+                    Text(page.version).font(.caption)
+                }
             }
         }
         .navigationTitle(app.t(.settingsTitle))
         .task { await model.load() }
+        .onChange(of: app.language) { _ in Task { await model.load() } }
+        .onChange(of: app.formLanguage) { _ in Task { await model.load() } }
         .errorAlert($model.error, button: app.t(.actionOk))
     }
 }

@@ -1,12 +1,11 @@
 import BranchbookCore
 import SwiftUI
 
-/// The closed lists the pickers offer, as the core defines them: sexes, age groups, kinds
-/// of gathering and the 54 ethnic groups (shown by their Vietnamese names, stored by key).
+/// The closed lists the pickers offer, as the core defines them: sexes, age groups
+/// and the 54 ethnic groups (shown by their Vietnamese names, stored by key).
 enum Choices {
     static let sexes: [Sex] = BranchbookCore.sexes()
     static let ageGroups: [AgeGroup] = BranchbookCore.ageGroups()
-    static let gatheringKinds: [GatheringKind] = BranchbookCore.gatheringKinds()
     static let ethnicities: [EthnicGroup] = ethnicGroups()
 }
 
@@ -40,20 +39,5 @@ struct SexPicker: View {
                 Text(sexName(sex: sex, language: app.language)).tag(sex)
             }
         }
-    }
-}
-
-/// A text field for an optional year (digits only; empty is none).
-@MainActor
-struct YearField: View {
-    let title: String
-    @Binding var year: Int32?
-
-    var body: some View {
-        TextField(title, text: Binding(
-            get: { year.map { value in String(value) } ?? "" },
-            set: { text in year = Int32(text.filter { character in character.isNumber }) }
-        ))
-        .keyboardType(.numberPad)
     }
 }

@@ -3,19 +3,15 @@ package org.branchbook.app.presenter
 import java.io.File
 import uniffi.branchbook.core.CheckIn
 import uniffi.branchbook.CheckInCandidate
-import uniffi.branchbook.core.AgeGroup
+import uniffi.branchbook.WalkInEditor
 import uniffi.branchbook.core.Attendee
-import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.Gathering
-import uniffi.branchbook.core.InputField
-import uniffi.branchbook.core.RecordState
-import uniffi.branchbook.core.Sex
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.core.Totals
-import uniffi.branchbook.core.WalkIn
-import uniffi.branchbook.formatInstant
-import uniffi.branchbook.gatheringKindName
+import uniffi.branchbook.core.WalkInEdit
+import uniffi.branchbook.core.WalkInForm
 import uniffi.branchbook.attendeeRow
+import uniffi.branchbook.gatheringHeading
 import uniffi.branchbook.rosterRow
 import uniffi.branchbook.totalsLines
 
@@ -41,22 +37,6 @@ data class AttendeeRow(
     val detail: String,
     /** Not on the roster: she may be added to it. */
     val walkIn: Boolean,
-)
-
-/** The short dialog for a person not on the roster. */
-data class WalkInState(
-    /** Full name. */
-    val name: String = "",
-    /** Sex (most attendees are women). */
-    val sex: Sex = Sex.FEMALE,
-    /** Birth year as typed, empty when not known. */
-    val birthYear: String = "",
-    /** Age group, when the birth year is not known. */
-    val ageGroup: AgeGroup? = null,
-    /** Ethnic group key. */
-    val ethnicity: String? = null,
-    /** What is wrong, shown in the dialog. */
-    val error: String? = null,
 )
 
 /** What the attendance screen shows. */
@@ -91,8 +71,8 @@ data class GatheringState(
     val photosHeading: String = "",
     /** The photos, by hash, in the order taken. */
     val photos: List<String> = emptyList(),
-    /** The walk-in dialog, while it is open. */
-    val walkIn: WalkInState? = null,
+    /** The walk-in dialog as the core gives it, while it is open. */
+    val walkIn: WalkInForm? = null,
     /** A message to show once. */
     val message: String? = null,
     /** True while a photo is being taken in. */
@@ -108,6 +88,7 @@ data class GatheringState(
 class GatheringPresenter(private val scope: AppScope, private val gatheringId: String) :
     Presenter<GatheringState>(GatheringState()) {
     private var asked = 0
+    private var walkInEditor: WalkInEditor? = null
 
     /** Reads the gathering, its attendees, totals and photos. */
     fun refresh() {
@@ -160,40 +141,34 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
         }
     }
 
-    /** Opens the walk-in dialog. */
+    /** Opens the walk-in dialog (empty; the core keeps what she types). */
     fun openWalkIn() {
-        state = state.copy(walkIn = WalkInState())
+        val dialog = scope.core.walkInEditor(gatheringId, scope.texts.language)
+        walkInEditor = dialog
+        state = state.copy(walkIn = dialog.screen())
     }
 
-    /** She changed the walk-in dialog. */
-    fun walkIn(change: WalkInState.() -> WalkInState) {
-        val w = state.walkIn ?: return
-        state = state.copy(walkIn = w.change().copy(error = null))
+    /** She changed the walk-in dialog: typed or chose a value. */
+    fun walkIn(edit: WalkInEdit) {
+        val dialog = walkInEditor ?: return
+        state = state.copy(walkIn = dialog.edit(edit))
     }
 
     /** Closes the walk-in dialog without adding anyone. */
     fun cancelWalkIn() {
+        walkInEditor = null
         state = state.copy(walkIn = null)
     }
 
     /** Adds the walk-in; the dialog closes, or stays with what to fix (a name; a birth year or an age group). */
     fun addWalkIn() {
-        val w = state.walkIn ?: return
+        val dialog = walkInEditor ?: return
         val texts = scope.texts
-        val year = w.birthYear.trim()
-        val birthYear = if (year.isEmpty()) null else year.toIntOrNull() ?: run {
-            state = state.copy(walkIn = w.copy(error = texts[TextKey.ERROR_INVALID_INPUT]))
-            return
-        }
-        val person = WalkIn(w.name, w.sex, birthYear, w.ageGroup, w.ethnicity)
-        scope.worker.run({ scope.core.addWalkIn(gatheringId, person) }) { result ->
-            result.onSuccess { added -> applyCheckIn(added, texts) { copy(walkIn = null) } }.onFailure { failure ->
-                val message = when ((failure as? BranchbookException.InvalidInput)?.field) {
-                    is InputField.Age -> texts[TextKey.WALK_IN_NEEDS_AGE]
-                    else -> texts.error(failure)
-                }
-                state = state.copy(walkIn = state.walkIn?.copy(error = message))
-            }
+        scope.worker.run({ dialog.add() }) { result ->
+            result.onSuccess { added ->
+                walkInEditor = null
+                applyCheckIn(added, texts) { copy(walkIn = null) }
+            }.onFailure { state = state.copy(walkIn = dialog.screen()) }
         }
     }
 
@@ -250,14 +225,9 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
         val texts = scope.texts
         scope.worker.run({ scope.core.closeGathering(gatheringId) }) { result ->
             result.onSuccess { g ->
-                state = state.copy(open = false, status = status(g, texts), candidates = emptyList(), query = "", message = texts[TextKey.GATHERING_CLOSED])
-            }.onFailure { failure ->
-                val message = when ((failure as? BranchbookException.InvalidInput)?.field) {
-                    is InputField.Attendees -> texts[TextKey.GATHERING_NEEDS_ATTENDEE]
-                    else -> texts.error(failure)
-                }
-                state = state.copy(message = message)
-            }
+                val heading = gatheringHeading(g, texts.language)
+                state = state.copy(open = heading.isOpen, status = heading.status, candidates = emptyList(), query = "", message = texts[TextKey.GATHERING_CLOSED])
+            }.onFailure { state = state.copy(message = texts.error(it)) }
         }
     }
 
@@ -281,18 +251,13 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
     }
 
     private fun show(loaded: Loaded, texts: Texts) {
-        val g = loaded.gathering
+        val heading = gatheringHeading(loaded.gathering, texts.language)
         state = withAttendees(loaded.attendees, loaded.totals, texts).let { withPhotos(loaded.photos, texts, it) }.copy(
             loading = false,
-            title = g.details.topic,
-            details = listOf(
-                gatheringKindName(g.details.kind, texts.language),
-                g.details.village,
-                formatInstant(g.details.startsAt, texts.language),
-                g.details.facilitator,
-            ).filter { it.isNotBlank() },
-            open = g.state == RecordState.DRAFT,
-            status = status(g, texts),
+            title = heading.title,
+            details = heading.details,
+            open = heading.isOpen,
+            status = heading.status,
         )
     }
 
@@ -313,9 +278,6 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
 
     private fun withPhotos(photos: List<String>, texts: Texts, base: GatheringState = state) =
         base.copy(photos = photos, photosHeading = texts.format(TextKey.GATHERING_PHOTOS, "count" to photos.size))
-
-    private fun status(g: Gathering, texts: Texts) =
-        texts[if (g.state == RecordState.DRAFT) TextKey.GATHERING_OPEN else TextKey.GATHERING_CLOSED]
 
     private fun candidate(c: CheckInCandidate): CandidateRow {
         val row = rosterRow(c.member)

@@ -7,7 +7,6 @@ import android.view.View
 import android.widget.ImageView
 import android.widget.LinearLayout
 import org.branchbook.app.presenter.AppScope
-import org.branchbook.app.presenter.GatheringField
 import org.branchbook.app.presenter.GatheringNewPresenter
 import org.branchbook.app.presenter.GatheringNewState
 import org.branchbook.app.presenter.GatheringPresenter
@@ -15,11 +14,14 @@ import org.branchbook.app.presenter.GatheringState
 import org.branchbook.app.presenter.GatheringsPresenter
 import org.branchbook.app.presenter.GatheringsState
 import org.branchbook.app.presenter.Row
-import org.branchbook.app.presenter.WalkInState
 import uniffi.branchbook.ageGroupName
 import uniffi.branchbook.ageGroups
 import uniffi.branchbook.core.AgeGroup
+import uniffi.branchbook.core.GatheringEdit
+import uniffi.branchbook.core.GatheringForm
 import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.core.WalkInEdit
+import uniffi.branchbook.core.WalkInForm
 
 /** Open and closed gatherings. */
 class GatheringsScreen(ui: Ui, scope: AppScope) : StateScreen<GatheringsState, GatheringsPresenter>(ui, GatheringsPresenter(scope), scope.texts[TextKey.GATHERINGS_TITLE]) {
@@ -51,39 +53,31 @@ class GatheringNewScreen(ui: Ui, scope: AppScope, gatheringId: String?, private 
         keep(ui.title(if (gatheringId == null) texts[TextKey.GATHERING_NEW] else texts[TextKey.ACTION_EDIT]))
     }
 
-    /** The text boxes, built once the details are known (at once for a new gathering). */
-    private fun buildInputs(s: GatheringNewState) {
+    /** The text boxes, built once the details are known. */
+    private fun buildInputs(form: GatheringForm) {
         inputsBuilt = true
         with(ui) {
-            keep(labelled(texts[TextKey.GATHERING_KIND], choice(s.kinds, s.kind) { p.kind(it) }))
-            keep(labelled(texts[TextKey.GATHERING_TOPIC], input("", s.topic) { p.topic(it) }))
-            keep(labelled(texts[TextKey.GATHERING_VILLAGE], input("", s.village) { p.village(it) }))
-            keep(labelled(texts[TextKey.GATHERING_FACILITATOR], input("", s.facilitator) { p.facilitator(it) }))
-            keep(labelled(texts[TextKey.GATHERING_NOTES], input("", s.notes, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_MULTI_LINE) { p.notes(it) }))
+            keep(labelled(texts[TextKey.GATHERING_KIND], choice(form.kinds.map { it.kind to it.name }, form.kind) { p.edit(GatheringEdit.Kind(it)) }))
+            keep(labelled(texts[TextKey.GATHERING_TOPIC], input("", form.topic) { p.edit(GatheringEdit.Topic(it)) }))
+            keep(labelled(texts[TextKey.GATHERING_VILLAGE], input("", form.village) { p.edit(GatheringEdit.Village(it)) }))
+            keep(labelled(texts[TextKey.GATHERING_FACILITATOR], input("", form.facilitator) { p.edit(GatheringEdit.Facilitator(it)) }))
+            keep(labelled(texts[TextKey.GATHERING_NOTES], input("", form.notes, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_MULTI_LINE) { p.edit(GatheringEdit.Notes(it)) }))
         }
     }
 
     override fun load() {}
 
     override fun render(state: GatheringNewState) {
-        if (!state.loaded) {
-            state.error?.let { show(ui.error(it)) } ?: show(ui.text(texts[TextKey.COMMON_LOADING]))
+        val form = state.form ?: run {
+            show(ui.text(state.error ?: texts[TextKey.COMMON_LOADING]))
             return
         }
-        if (!inputsBuilt) buildInputs(state)
+        if (!inputsBuilt) buildInputs(form)
         show(ui.heading(texts[TextKey.GATHERING_STARTS_AT]))
-        show(ui.text(state.startsAtText, 18f))
-        val at = state.startsAt
-        show(ui.button(texts[TextKey.FORM_PICK_DATE]) { host.pickDate(at.year, at.monthValue, at.dayOfMonth, p::date) })
-        show(ui.button(texts[TextKey.FORM_PICK_TIME]) { host.pickTime(at.hour, at.minute, p::time) })
-        state.error?.let {
-            val field = when (state.invalid) {
-                GatheringField.TOPIC -> texts[TextKey.GATHERING_TOPIC]
-                GatheringField.VILLAGE -> texts[TextKey.GATHERING_VILLAGE]
-                null -> null
-            }
-            show(ui.error(field, it))
-        }
+        show(ui.text(form.startsAtText, 18f))
+        show(ui.button(texts[TextKey.FORM_PICK_DATE]) { host.pickDate(form.year, form.month.toInt(), form.day.toInt(), p::date) })
+        show(ui.button(texts[TextKey.FORM_PICK_TIME]) { host.pickTime(form.hour.toInt(), form.minute.toInt(), p::time) })
+        form.error?.let { show(ui.error(form.errorAbout, it)) }
         show(ui.button(texts[TextKey.ACTION_SAVE], p::save))
     }
 }
@@ -102,6 +96,7 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
 
     // The walk-in dialog's error line (what to fix before she is added).
     private val walkInError = ui.error("")
+    private val walkInHint = ui.text("", 14f)
 
     init {
         listOf(heading, details, status, search).forEach { keep(it) }
@@ -174,28 +169,27 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
         walkIn(state.walkIn)
     }
 
-    /** The walk-in dialog follows the state: open while [walkIn] is set, with its error. */
-    private fun walkIn(walkIn: WalkInState?) {
+    /** The walk-in dialog follows the state: open while [walkIn] is set, with its hint and error. */
+    private fun walkIn(walkIn: WalkInForm?) {
         if (walkIn == null) {
             dialog?.dismiss()
             dialog = null
             return
         }
-        if (dialog != null) {
-            walkInError.text = walkIn.error ?: ""
-            return
-        }
+        walkInHint.text = walkIn.ageHint ?: ""
         walkInError.text = walkIn.error ?: ""
+        if (dialog != null) return
         val form = with(ui) {
             column().apply {
-                add(labelled(texts[TextKey.WALK_IN_NAME], input("", walkIn.name) { v -> p.walkIn { copy(name = v) } }))
-                add(labelled(texts[TextKey.WALK_IN_SEX], choice(sexOptions(texts), walkIn.sex) { v -> p.walkIn { copy(sex = v) } }))
-                add(labelled(texts[TextKey.WALK_IN_BIRTH_YEAR], input("", walkIn.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.walkIn { copy(birthYear = v) } }))
-                val ages = listOf<Pair<AgeGroup?, String>>(null to texts[TextKey.COMMON_NOT_RECORDED]) +
+                add(labelled(texts[TextKey.WALK_IN_NAME], input("", walkIn.name) { p.walkIn(WalkInEdit.Name(it)) }))
+                add(labelled(texts[TextKey.WALK_IN_SEX], choice(sexOptions(texts), walkIn.sex) { p.walkIn(WalkInEdit.Sex(it)) }))
+                add(labelled(texts[TextKey.WALK_IN_BIRTH_YEAR], input("", walkIn.birthYear, InputType.TYPE_CLASS_NUMBER) { p.walkIn(WalkInEdit.BirthYear(it)) }))
+                val ages = listOf<Pair<AgeGroup?, String>>(null to ageGroupName(null, texts.language)) +
                     ageGroups().map { it to ageGroupName(it, texts.language) }
-                add(labelled(texts[TextKey.WALK_IN_AGE_GROUP], choice(ages, walkIn.ageGroup) { v -> p.walkIn { copy(ageGroup = v) } }))
-                add(labelled(texts[TextKey.WALK_IN_ETHNICITY], choice(ethnicityOptions(texts), walkIn.ethnicity) { v -> p.walkIn { copy(ethnicity = v) } }))
-                (walkInError.parent as? LinearLayout)?.removeView(walkInError)
+                add(labelled(texts[TextKey.WALK_IN_AGE_GROUP], choice(ages, walkIn.ageGroup) { p.walkIn(WalkInEdit.AgeGroup(it)) }))
+                listOf(walkInHint, walkInError).forEach { (it.parent as? LinearLayout)?.removeView(it) }
+                add(walkInHint)
+                add(labelled(texts[TextKey.WALK_IN_ETHNICITY], choice(ethnicityOptions(texts), walkIn.ethnicity) { p.walkIn(WalkInEdit.Ethnicity(it)) }))
                 add(walkInError)
             }
         }

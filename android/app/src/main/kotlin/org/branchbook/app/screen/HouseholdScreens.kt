@@ -4,12 +4,13 @@ import android.text.InputType
 import org.branchbook.app.presenter.AppScope
 import org.branchbook.app.presenter.HouseholdEditPresenter
 import org.branchbook.app.presenter.HouseholdEditState
-import org.branchbook.app.presenter.HouseholdField
 import org.branchbook.app.presenter.HouseholdPresenter
 import org.branchbook.app.presenter.HouseholdState
 import org.branchbook.app.presenter.HouseholdsPresenter
 import org.branchbook.app.presenter.HouseholdsState
+import uniffi.branchbook.core.HouseholdEdit
 import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.core.HouseholdForm
 
 /** The household list with search as she types. */
 class HouseholdsScreen(ui: Ui, scope: AppScope) : StateScreen<HouseholdsState, HouseholdsPresenter>(ui, HouseholdsPresenter(scope)) {
@@ -65,7 +66,7 @@ class HouseholdEditScreen(ui: Ui, scope: AppScope, householdId: String?) :
     StateScreen<HouseholdEditState, HouseholdEditPresenter>(ui, HouseholdEditPresenter(scope, householdId), scope.texts[TextKey.HOUSEHOLD_EDIT_TITLE]) {
     private val texts = scope.texts
     private val fields = ui.column(0)
-    private var membersShown = -1
+    private var membersShown: List<UInt>? = null
 
     init {
         keep(fields)
@@ -74,52 +75,41 @@ class HouseholdEditScreen(ui: Ui, scope: AppScope, householdId: String?) :
     override fun load() = p.load()
 
     override fun render(state: HouseholdEditState) {
-        if (state.loading) {
-            show(ui.text(texts[TextKey.COMMON_LOADING]))
+        val form = state.form ?: run {
+            show(ui.text(state.error ?: texts[TextKey.COMMON_LOADING]))
             return
         }
-        // The text boxes are built when the data arrives and when members are added or
+        // The text boxes are built when the form arrives and when members are added or
         // removed; in between they keep her cursor.
-        if (membersShown != state.members.size) {
-            membersShown = state.members.size
-            buildFields(state)
+        val members = form.members.map { it.key }
+        if (membersShown != members) {
+            membersShown = members
+            buildFields(form)
         }
-        state.error?.let { show(ui.error(where(state), it)) }
+        form.error?.let { show(ui.error(form.errorAbout, it)) }
         show(ui.button(texts[TextKey.ACTION_SAVE], p::save).apply { isEnabled = !state.saving })
     }
 
-    /** The input an error is about: "Năm sinh (2)" (null when none). */
-    private fun where(state: HouseholdEditState): String? {
-        val key = when (state.invalid ?: return null) {
-            HouseholdField.VILLAGE -> TextKey.HOUSEHOLD_VILLAGE
-            HouseholdField.HEAD_NAME -> TextKey.HOUSEHOLD_HEAD_NAME
-            HouseholdField.MEMBER_NAME -> TextKey.MEMBER_NAME
-            HouseholdField.MEMBER_BIRTH_YEAR -> TextKey.MEMBER_BIRTH_YEAR
-            HouseholdField.MEMBER_ETHNICITY -> TextKey.MEMBER_ETHNICITY
-        }
-        return texts[key] + (state.invalidMember?.let { " (${it + 1})" } ?: "")
-    }
-
-    private fun buildFields(state: HouseholdEditState) {
+    private fun buildFields(form: HouseholdForm) {
         fields.removeAllViews()
         with(ui) {
-            fields.add(labelled(texts[TextKey.HOUSEHOLD_VILLAGE], input("", state.village) { p.village(it) }))
-            fields.add(labelled(texts[TextKey.HOUSEHOLD_HEAD_NAME], input("", state.headName) { p.headName(it) }))
-            fields.add(labelled(texts[TextKey.HOUSEHOLD_ADDRESS], input("", state.address) { p.address(it) }))
-            fields.add(labelled(texts[TextKey.HOUSEHOLD_NOTES], input("", state.notes, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_MULTI_LINE) { p.notes(it) }))
-            fields.add(heading(texts.format(TextKey.HOUSEHOLD_MEMBERS, "count" to state.members.size)))
-            state.members.forEachIndexed { i, m ->
+            fields.add(labelled(texts[TextKey.HOUSEHOLD_VILLAGE], input("", form.village) { p.edit(HouseholdEdit.Village(it)) }))
+            fields.add(labelled(texts[TextKey.HOUSEHOLD_HEAD_NAME], input("", form.headName) { p.edit(HouseholdEdit.HeadName(it)) }))
+            fields.add(labelled(texts[TextKey.HOUSEHOLD_ADDRESS], input("", form.address) { p.edit(HouseholdEdit.Address(it)) }))
+            fields.add(labelled(texts[TextKey.HOUSEHOLD_NOTES], input("", form.notes, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_MULTI_LINE) { p.edit(HouseholdEdit.Notes(it)) }))
+            fields.add(heading(form.membersHeading))
+            form.members.forEachIndexed { i, m ->
+                val at = i.toUInt()
                 val box = column(8)
-                box.add(labelled(texts[TextKey.MEMBER_NAME], input("", m.name) { v -> p.member(i) { copy(name = v) } }))
-                box.add(labelled(texts[TextKey.MEMBER_SEX], choice(sexOptions(texts), m.sex) { v -> p.member(i) { copy(sex = v) } }))
-                box.add(labelled(texts[TextKey.MEMBER_BIRTH_YEAR], input("", m.birthYear, InputType.TYPE_CLASS_NUMBER) { v -> p.member(i) { copy(birthYear = v) } }))
-                box.add(labelled(texts[TextKey.MEMBER_ETHNICITY], choice(ethnicityOptions(texts), m.ethnicity) { v -> p.member(i) { copy(ethnicity = v) } }))
-                box.add(labelled(texts[TextKey.MEMBER_RELATION], input("", m.relation) { v -> p.member(i) { copy(relation = v) } }))
-                box.add(button(texts[TextKey.HOUSEHOLD_REMOVE_MEMBER]) { p.removeMember(i) })
+                box.add(labelled(texts[TextKey.MEMBER_NAME], input("", m.name) { p.edit(HouseholdEdit.MemberName(at, it)) }))
+                box.add(labelled(texts[TextKey.MEMBER_SEX], choice(sexOptions(texts), m.sex) { p.edit(HouseholdEdit.MemberSex(at, it)) }))
+                box.add(labelled(texts[TextKey.MEMBER_BIRTH_YEAR], input("", m.birthYear, InputType.TYPE_CLASS_NUMBER) { p.edit(HouseholdEdit.MemberBirthYear(at, it)) }))
+                box.add(labelled(texts[TextKey.MEMBER_ETHNICITY], choice(ethnicityOptions(texts), m.ethnicity) { p.edit(HouseholdEdit.MemberEthnicity(at, it)) }))
+                box.add(labelled(texts[TextKey.MEMBER_RELATION], input("", m.relation) { p.edit(HouseholdEdit.MemberRelation(at, it)) }))
+                box.add(button(texts[TextKey.HOUSEHOLD_REMOVE_MEMBER]) { p.edit(HouseholdEdit.RemoveMember(at)) })
                 fields.add(box)
             }
-            fields.add(button(texts[TextKey.HOUSEHOLD_ADD_MEMBER], p::addMember))
+            fields.add(button(texts[TextKey.HOUSEHOLD_ADD_MEMBER]) { p.edit(HouseholdEdit.AddMember) })
         }
     }
-
 }

@@ -3,13 +3,13 @@ package org.branchbook.app.screen
 import android.text.InputType
 import android.widget.ProgressBar
 import org.branchbook.app.presenter.AppScope
-import org.branchbook.app.presenter.EnrollField
 import org.branchbook.app.presenter.EnrollPresenter
 import org.branchbook.app.presenter.EnrollState
 import org.branchbook.app.presenter.SendPresenter
 import org.branchbook.app.presenter.SendState
 import org.branchbook.app.presenter.SettingsPresenter
 import org.branchbook.app.presenter.SettingsState
+import uniffi.branchbook.core.EnrollEdit
 import uniffi.branchbook.core.TextKey
 
 /** Sending: one button, progress, what was sent and refused. */
@@ -65,27 +65,21 @@ class EnrollScreen(ui: Ui, scope: AppScope, deviceLabel: String, private val hos
     private val texts = scope.texts
 
     init {
+        val form = p.state.form
         with(ui) {
             keep(title(texts[TextKey.ENROLL_TITLE]))
             keep(text(texts[TextKey.ENROLL_INTRO]))
             keep(button(texts[TextKey.ENROLL_SCAN_QR]) { host.scanQr(p::scanned, p::cameraDenied) })
-            keep(labelled(texts[TextKey.ENROLL_SERVER], input("https://", p.state.server, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI) { p.server(it) }))
-            keep(labelled(texts[TextKey.ENROLL_CODE], input("", p.state.code, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_CAP_CHARACTERS) { p.code(it) }))
-            keep(labelled(texts[TextKey.ENROLL_DEVICE_LABEL], input("", p.state.deviceLabel) { p.deviceLabel(it) }))
+            keep(labelled(texts[TextKey.ENROLL_SERVER], input("https://", form.server, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI) { p.edit(EnrollEdit.Server(it)) }))
+            keep(labelled(texts[TextKey.ENROLL_CODE], input("", form.code, InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_CAP_CHARACTERS) { p.edit(EnrollEdit.Code(it)) }))
+            keep(labelled(texts[TextKey.ENROLL_DEVICE_LABEL], input("", form.deviceLabel) { p.edit(EnrollEdit.DeviceLabel(it)) }))
         }
     }
 
     override fun load() {}
 
     override fun render(state: EnrollState) {
-        state.error?.let {
-            val field = when (state.invalid) {
-                EnrollField.SERVER -> texts[TextKey.ENROLL_SERVER]
-                EnrollField.CODE -> texts[TextKey.ENROLL_CODE]
-                null -> null
-            }
-            show(ui.error(field, it))
-        }
+        state.form.error?.let { show(ui.error(state.form.errorAbout, it)) }
         if (state.busy) {
             state.status?.let { show(ui.text(it, 18f, bold = true)) }
             show(ui.button(texts[TextKey.ACTION_CANCEL], p::cancel))
@@ -104,19 +98,21 @@ class SettingsScreen(ui: Ui, scope: AppScope, version: String, private val langu
 
     override fun render(state: SettingsState) {
         state.error?.let { show(ui.error(it)) }
-        if (state.appLanguages.isEmpty()) return
+        val page = state.page ?: return
         with(ui) {
-            show(labelled(texts[TextKey.SETTINGS_APP_LANGUAGE], choice(state.appLanguages.map { it.value to it.label }, state.appLanguage) {
+            val appLanguage = page.appLanguages.first { it.chosen }.language
+            show(labelled(texts[TextKey.SETTINGS_APP_LANGUAGE], choice(page.appLanguages.map { it.language to it.name }, appLanguage) {
                 p.appLanguage(it)
                 languageChanged()
             }))
-            show(labelled(texts[TextKey.SETTINGS_FORM_LANGUAGE], choice(state.formLanguages.map { it.value to it.label }, state.formLanguage) { p.formLanguage(it) }))
+            val formLanguage = page.formLanguages.firstOrNull { it.chosen }?.language
+            show(labelled(texts[TextKey.SETTINGS_FORM_LANGUAGE], choice(page.formLanguages.map { it.language to it.name }, formLanguage) { p.formLanguage(it) }))
             show(heading(texts[TextKey.SETTINGS_STORAGE]))
-            show(text(state.storage))
-            state.account.forEach { show(text(it)) }
+            show(text(page.storage))
+            page.account.forEach { show(text(it)) }
             show(heading(texts[TextKey.SETTINGS_ABOUT]))
-            show(text(state.about))
-            show(text(state.version, 15f))
+            show(text(page.about))
+            show(text(page.version, 15f))
         }
     }
 }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import uniffi.branchbook.core.EnrollEdit
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.core.TextKey
 
 class EnrollPresenterTest {
@@ -31,27 +33,29 @@ class EnrollPresenterTest {
             app.navigator.open(Route.Enroll)
             val p = EnrollPresenter(app.scope, "Điện thoại của Mai")
 
+            assertEquals("Điện thoại của Mai", p.state.form.deviceLabel)
             p.connect()
-            assertEquals(EnrollField.SERVER, p.state.invalid, "an empty address is pointed at before any call")
+            assertEquals(InputField.ServerAddress, p.state.form.invalid, "an empty address is pointed at before any call")
+            assertEquals(texts[TextKey.ENROLL_SERVER], p.state.form.errorAbout)
 
-            p.server("http://sync.example.vn")
-            assertNull(p.state.error, "typing clears the error")
-            p.code(code)
+            p.edit(EnrollEdit.Server("http://sync.example.vn"))
+            assertNull(p.state.form.error, "typing clears the error")
+            p.edit(EnrollEdit.Code(code))
             p.connect()
-            assertEquals(EnrollField.SERVER, p.state.invalid, "plain http to another machine would send the token in clear")
-            assertEquals(texts[TextKey.ERROR_INVALID_INPUT], p.state.error)
+            assertEquals(InputField.ServerAddress, p.state.form.invalid, "plain http to another machine would send the token in clear")
+            assertEquals(texts[TextKey.ERROR_INVALID_INPUT], p.state.form.error)
             assertFalse(p.state.busy)
 
-            p.server(address)
-            p.code("WRONG-0000")
+            p.edit(EnrollEdit.Server(address))
+            p.edit(EnrollEdit.Code("WRONG-0000"))
             p.connect()
-            assertEquals(EnrollField.CODE, p.state.invalid, "the server refused the code: ${p.state.error}")
+            assertEquals(InputField.EnrollmentCode, p.state.form.invalid, "the server refused the code: ${p.state.form.error}")
             assertNull(app.core.enrollment())
             assertEquals(Route.Enroll, app.navigator.current)
 
-            p.code("  $code ")
+            p.edit(EnrollEdit.Code("  $code "))
             p.connect()
-            assertNull(p.state.error)
+            assertNull(p.state.form.error)
             assertEquals(listOf("Đã kết nối với chi hội Bản Dền."), app.notices)
             assertEquals(Route.Send, app.navigator.current, "the send screen shows the first send")
             val first = app.scope.sender.status as SendStatus.Finished
@@ -65,7 +69,7 @@ class EnrollPresenterTest {
 
             val settings = SettingsPresenter(app.scope, "0.1.0")
             settings.refresh()
-            assertEquals(listOf("Tài khoản: mai.lo", "Lào Cai › Xã Bản Hồ › Bản Dền"), settings.state.account)
+            assertEquals(listOf("Tài khoản: mai.lo", "Lào Cai › Xã Bản Hồ › Bản Dền"), settings.state.page!!.account)
         }
     }
 
@@ -79,8 +83,8 @@ class EnrollPresenterTest {
                 val other = QrCodes.decode(cameraFrame("https://example.org/menu", 240, 256), 240, 240, 256)
                 assertEquals("https://example.org/menu", other)
                 p.scanned(other!!)
-                assertEquals(EnrollField.CODE, p.state.invalid)
-                assertEquals(app.scope.texts[TextKey.ENROLL_BAD_QR], p.state.error)
+                assertEquals(InputField.EnrollmentCode, p.state.form.invalid)
+                assertEquals(app.scope.texts[TextKey.ENROLL_BAD_QR], p.state.form.error)
 
                 val blank = ByteArray(320 * 240) { (it * 31 % 251).toByte() }
                 assertNull(QrCodes.decode(blank, 320, 240), "a frame with no code reads as nothing")
@@ -89,7 +93,7 @@ class EnrollPresenterTest {
                 val read = QrCodes.decode(cameraFrame(payload, 300, 320), 300, 300, 320)
                 assertEquals(payload, read)
                 p.scanned(read!!)
-                assertNull(p.state.error)
+                assertNull(p.state.form.error)
                 assertEquals(Route.Send, app.navigator.current)
                 assertTrue(app.core.enrollment() != null)
             }
@@ -99,8 +103,8 @@ class EnrollPresenterTest {
     fun `a refused camera leaves typing the code`() = TestApp.with(account = null) { app ->
         val p = EnrollPresenter(app.scope, "")
         p.cameraDenied()
-        assertEquals("Cần cho phép dùng máy ảnh để quét mã QR.", p.state.error)
-        p.server("https://sync.example.vn")
-        assertNull(p.state.error)
+        assertEquals("Cần cho phép dùng máy ảnh để quét mã QR.", p.state.form.error)
+        p.edit(EnrollEdit.Server("https://sync.example.vn"))
+        assertNull(p.state.form.error)
     }
 }

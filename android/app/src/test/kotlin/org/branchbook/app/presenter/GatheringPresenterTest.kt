@@ -9,11 +9,13 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import uniffi.branchbook.core.AgeGroup
+import uniffi.branchbook.core.GatheringEdit
 import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.core.RecordState
 import uniffi.branchbook.core.RosterChange
-import uniffi.branchbook.core.Sex
 import uniffi.branchbook.core.UiLanguage
+import uniffi.branchbook.core.WalkInEdit
 
 class GatheringPresenterTest {
     private fun TestApp.roster() {
@@ -32,20 +34,26 @@ class GatheringPresenterTest {
     private fun TestApp.newGathering(): String {
         navigator.open(Route.Gatherings)
         navigator.open(Route.GatheringNew)
-        val form = GatheringNewPresenter(scope, Instant.parse("2025-06-12T01:30:00Z"))
-        assertEquals("12/06/2025 08:30", form.state.startsAtText, "now, on Vietnam's clock")
-        assertEquals(GatheringKind.entries.size, form.state.kinds.size)
-        assertEquals("Đối thoại chính sách", form.state.kinds.first().second)
-        form.village("Bản Phùng")
+        val before = Instant.now()
+        val form = GatheringNewPresenter(scope)
+        val now = form.state.form!!.startsAt
+        assertTrue(now <= Instant.now() && now > before.minusSeconds(60), "now, to the minute: $now")
+        assertEquals(GatheringKind.entries.size, form.state.form!!.kinds.size)
+        assertEquals("Đối thoại chính sách", form.state.form!!.kinds.first().name)
+        form.edit(GatheringEdit.Village("Bản Phùng"))
         form.save()
-        assertEquals(GatheringField.TOPIC, form.state.invalid, "a topic is required")
+        assertEquals(InputField.Topic, form.state.form!!.invalid, "a topic is required")
+        assertEquals("Chủ đề", form.state.form!!.errorAbout)
         assertEquals(Route.GatheringNew, navigator.current)
-        form.topic("Phòng chống tảo hôn")
-        form.kind(GatheringKind.COMMUNICATION_SESSION)
+        form.edit(GatheringEdit.Topic("Phòng chống tảo hôn"))
+        form.edit(GatheringEdit.Kind(GatheringKind.COMMUNICATION_SESSION))
         form.date(2025, 6, 14)
         form.time(14, 0)
-        assertEquals("14/06/2025 14:00", form.state.startsAtText)
-        form.facilitator("Lò Thị Mai")
+        assertEquals("14/06/2025 14:00", form.state.form!!.startsAtText, "on Vietnam's clock")
+        form.date(2025, 2, 30)
+        assertEquals(InputField.StartsAt, form.state.form!!.invalid, "a day the calendar does not have")
+        assertEquals("14/06/2025 14:00", form.state.form!!.startsAtText, "the day stays")
+        form.edit(GatheringEdit.Facilitator("Lò Thị Mai"))
         form.save()
         val route = navigator.current as Route.Gathering
         assertEquals(listOf(Route.Home, Route.Gatherings, route), navigator.routes, "the form gave way to the gathering")
@@ -98,14 +106,19 @@ class GatheringPresenterTest {
 
         // A walk-in from the short dialog.
         p.openWalkIn()
-        p.walkIn { copy(name = "Sùng Thị Chở", ethnicity = "dao") }
+        assertEquals("Hãy ghi năm sinh hoặc chọn độ tuổi.", p.state.walkIn?.ageHint)
+        p.walkIn(WalkInEdit.Name("Sùng Thị Chở"))
+        p.walkIn(WalkInEdit.Ethnicity("dao"))
         p.addWalkIn()
         assertEquals("Hãy ghi năm sinh hoặc chọn độ tuổi.", p.state.walkIn?.error, "she needs a birth year or an age group")
-        p.walkIn { copy(birthYear = "19 90") }
+        p.walkIn(WalkInEdit.BirthYear("19 90"))
         assertNull(p.state.walkIn?.error, "typing clears the error")
+        assertNull(p.state.walkIn?.ageHint, "a year is being typed")
         p.addWalkIn()
         assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", p.state.walkIn?.error)
-        p.walkIn { copy(birthYear = "", ageGroup = AgeGroup.YOUTH) }
+        assertEquals(InputField.BirthYear, p.state.walkIn?.invalid, "the core reads the year she typed")
+        p.walkIn(WalkInEdit.BirthYear(""))
+        p.walkIn(WalkInEdit.AgeGroup(AgeGroup.YOUTH))
         p.addWalkIn()
         assertNull(p.state.walkIn, "the dialog closes")
         val walkIn = p.state.attendees.last()

@@ -1,10 +1,11 @@
 package org.branchbook.app.presenter
 
 import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
+import uniffi.branchbook.core.HouseholdEdit
 import uniffi.branchbook.core.HouseholdInput
+import uniffi.branchbook.core.InputField
 import uniffi.branchbook.core.MemberInput
 import uniffi.branchbook.core.Sex
 
@@ -15,32 +16,38 @@ class HouseholdEditPresenterTest {
         app.navigator.open(Route.HouseholdEdit(null))
         val form = HouseholdEditPresenter(app.scope, null)
         form.load()
-        assertFalse(form.state.loading)
-        form.village("Bản Phùng")
+        assertEquals("", form.state.form!!.village)
+        form.edit(HouseholdEdit.Village("Bản Phùng"))
         form.save()
-        assertEquals(HouseholdField.HEAD_NAME, form.state.invalid)
-        assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", form.state.error)
+        assertEquals(InputField.HeadName, form.state.form!!.invalid)
+        assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", form.state.form!!.error)
+        assertEquals("Họ tên chủ hộ", form.state.form!!.errorAbout)
         assertEquals(Route.HouseholdEdit(null), app.navigator.current, "nothing saved, still on the form")
 
-        form.headName("Giàng A Páo")
-        assertNull(form.state.error, "typing clears the error")
-        form.addMember()
-        form.addMember()
-        form.member(0) { copy(name = "Thào Thị Dợ", sex = Sex.FEMALE, birthYear = "1982", ethnicity = "hmong", relation = "vợ") }
-        form.member(1) { copy(name = "Giàng A Sử", sex = Sex.MALE, birthYear = "20l5") }
+        form.edit(HouseholdEdit.HeadName("Giàng A Páo"))
+        assertNull(form.state.form!!.error, "typing clears the error")
+        form.edit(HouseholdEdit.AddMember)
+        form.edit(HouseholdEdit.AddMember)
+        form.edit(HouseholdEdit.MemberName(0u, "Thào Thị Dợ"))
+        form.edit(HouseholdEdit.MemberBirthYear(0u, "1982"))
+        form.edit(HouseholdEdit.MemberEthnicity(0u, "hmong"))
+        form.edit(HouseholdEdit.MemberRelation(0u, "vợ"))
+        form.edit(HouseholdEdit.MemberName(1u, "Giàng A Sử"))
+        form.edit(HouseholdEdit.MemberSex(1u, Sex.MALE))
+        form.edit(HouseholdEdit.MemberBirthYear(1u, "20l5"))
         form.save()
-        assertEquals(HouseholdField.MEMBER_BIRTH_YEAR, form.state.invalid, "a typo in a birth year is caught before saving")
-        assertEquals(1, form.state.invalidMember)
-        form.member(1) { copy(birthYear = "1850") }
+        assertEquals(InputField.BirthYear, form.state.form!!.members[1].invalid, "the core refuses a typo in a birth year on her row")
+        assertNull(form.state.form!!.members[0].invalid)
+        assertEquals("Năm sinh (2)", form.state.form!!.errorAbout)
+        assertEquals("20l5", form.state.form!!.members[1].birthYear, "kept as typed")
+        form.edit(HouseholdEdit.MemberBirthYear(1u, "1850"))
         form.save()
-        assertEquals(HouseholdField.MEMBER_BIRTH_YEAR, form.state.invalid, "the core refuses a birth year before 1900")
-        assertEquals(1, form.state.invalidMember, "the core names the member by her place")
-        form.member(1) { copy(birthYear = "") }
-        form.addMember()
+        assertEquals(InputField.BirthYear, form.state.form!!.members[1].invalid, "the core refuses a birth year before 1900")
+        form.edit(HouseholdEdit.MemberBirthYear(1u, ""))
+        form.edit(HouseholdEdit.AddMember)
         form.save()
-        assertEquals(HouseholdField.MEMBER_NAME, form.state.invalid)
-        assertEquals(2, form.state.invalidMember, "the member without a name")
-        form.removeMember(2)
+        assertEquals(InputField.Name, form.state.form!!.members[2].invalid, "the member without a name")
+        form.edit(HouseholdEdit.RemoveMember(2u))
         form.save()
 
         val saved = app.navigator.current as Route.Household
@@ -58,23 +65,23 @@ class HouseholdEditPresenterTest {
         )
         val form = HouseholdEditPresenter(app.scope, created.uuid)
         form.load()
-        assertEquals("Lù Thị Sính", form.state.headName)
-        assertEquals("2010", form.state.members.single().birthYear)
-        form.notes("Nhà gần trường")
-        form.member(0) { copy(name = "Lù A Chứ") }
+        assertEquals("Lù Thị Sính", form.state.form!!.headName)
+        assertEquals("2010", form.state.form!!.members.single().birthYear)
+        form.edit(HouseholdEdit.Notes("Nhà gần trường"))
+        form.edit(HouseholdEdit.MemberName(0u, "Lù A Chứ"))
 
         // Meanwhile the household changed (an update from the server, another screen).
         val other = HouseholdEditPresenter(app.scope, created.uuid)
         other.load()
-        other.address("số 5")
+        other.edit(HouseholdEdit.Address("số 5"))
         other.save()
         assertEquals(2u, app.core.household(created.uuid).revision)
 
         form.save()
-        assertEquals("Mục này vừa được cập nhật. Hãy mở lại để xem bản mới nhất.", form.state.error)
+        assertEquals("Mục này vừa được cập nhật. Hãy mở lại để xem bản mới nhất.", form.state.form!!.error)
         form.load()
-        assertEquals("số 5", form.state.address)
-        form.member(0) { copy(name = "Lù A Chứ") }
+        assertEquals("số 5", form.state.form!!.address)
+        form.edit(HouseholdEdit.MemberName(0u, "Lù A Chứ"))
         form.save()
         val h = app.core.household(created.uuid)
         assertEquals(3u, h.revision)

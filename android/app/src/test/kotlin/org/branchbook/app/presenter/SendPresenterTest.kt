@@ -19,6 +19,7 @@ import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.CancelHandle
 import uniffi.branchbook.core.GatheringDetails
 import uniffi.branchbook.core.GatheringKind
+import uniffi.branchbook.core.HouseholdEdit
 import uniffi.branchbook.core.HouseholdInput
 import uniffi.branchbook.core.MemberInput
 import uniffi.branchbook.core.RecordState
@@ -213,7 +214,7 @@ class SendPresenterTest {
             gathering.editDetails()
             assertEquals(Route.GatheringEdit(future), app.navigator.current)
             val details = GatheringNewPresenter(app.scope, gatheringId = future)
-            assertEquals("Nuôi con khỏe", details.state.topic, "the form shows what it was")
+            assertEquals("Nuôi con khỏe", details.state.form!!.topic, "the form shows what it was")
             val yesterday = LocalDate.now(ZoneOffset.ofHours(7)).minusDays(1)
             details.date(yesterday.year, yesterday.monthValue, yesterday.dayOfMonth)
             details.save()
@@ -316,10 +317,11 @@ class SendPresenterTest {
 
             // Meanwhile she registers a household: the core answers at once.
             val edit = HouseholdEditPresenter(app.scope, null)
-            edit.village("Bản Dền")
-            edit.headName("Vàng A Chứ")
+            edit.load()
+            edit.edit(HouseholdEdit.Village("Bản Dền"))
+            edit.edit(HouseholdEdit.HeadName("Vàng A Chứ"))
             edit.save()
-            assertNull(edit.state.error)
+            assertNull(edit.state.form!!.error)
             assertTrue(app.navigator.current is Route.Household)
             assertTrue(app.scope.sender.running, "still sending")
             val waiting = app.core.outboxStatus().recordsWaiting

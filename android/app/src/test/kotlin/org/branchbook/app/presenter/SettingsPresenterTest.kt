@@ -12,18 +12,18 @@ class SettingsPresenterTest {
     fun `the app language changes every screen's words at once and is kept`() = TestApp.with { app ->
         val p = SettingsPresenter(app.scope, "0.1.0")
         p.refresh()
-        with(p.state) {
-            assertNull(error)
-            assertEquals(listOf(UiLanguage.VI to "Tiếng Việt", UiLanguage.EN to "Tiếng Anh"), appLanguages.map { it.value to it.label })
-            assertEquals(UiLanguage.VI, appLanguage)
+        assertNull(p.state.error)
+        with(p.state.page!!) {
+            assertEquals(listOf(UiLanguage.VI to "Tiếng Việt", UiLanguage.EN to "English"), appLanguages.map { it.language to it.name }, "each in itself")
+            assertEquals(UiLanguage.VI, appLanguages.single { it.chosen }.language)
             assertEquals("Phiên bản 0.1.0", version)
             assertTrue(about.startsWith("Ứng dụng giúp chi hội trưởng"), about)
-            assertEquals(emptyList<String>(), account, "not enrolled yet")
+            assertEquals(listOf("Tài khoản: lo.thi.mai"), account, "her account; no branch before enrollment")
         }
         p.appLanguage(UiLanguage.EN)
-        assertEquals(UiLanguage.EN, p.state.appLanguage)
-        assertEquals(listOf("Vietnamese", "English"), p.state.appLanguages.map { it.label })
-        assertEquals("Version 0.1.0", p.state.version)
+        assertEquals(UiLanguage.EN, p.state.page!!.appLanguages.single { it.chosen }.language)
+        assertEquals(listOf("Tiếng Việt", "English"), p.state.page!!.appLanguages.map { it.name })
+        assertEquals("Version 0.1.0", p.state.page!!.version)
         val home = HomePresenter(app.scope)
         home.refresh()
         assertEquals("Unfinished surveys: 0", home.state.counts[0])
@@ -37,13 +37,13 @@ class SettingsPresenterTest {
         assertTrue(offered.size >= 2, "the example form is bilingual: $offered")
         val p = SettingsPresenter(app.scope, "0.1.0")
         p.refresh()
-        assertEquals(listOf(null) + offered, p.state.formLanguages.map { it.value })
-        assertEquals("Theo biểu mẫu", p.state.formLanguages.first().label)
-        assertNull(p.state.formLanguage)
+        assertEquals(listOf(null) + offered, p.state.page!!.formLanguages.map { it.language })
+        assertEquals("Theo biểu mẫu", p.state.page!!.formLanguages.first().name)
+        assertNull(p.state.page!!.formLanguages.single { it.chosen }.language)
 
         val chosen = offered.last()
         p.formLanguage(chosen)
-        assertEquals(chosen, p.state.formLanguage)
+        assertEquals(chosen, p.state.page!!.formLanguages.single { it.chosen }.language)
         assertEquals(chosen, app.preferences.formLanguage)
         FormPickerPresenter(app.scope, null).start(form)
         val survey = (app.navigator.current as Route.Survey).submissionId
@@ -65,7 +65,7 @@ class SettingsPresenterTest {
         assertTrue(usage.photoBytes > 0uL && usage.databaseBytes > 0uL)
         assertEquals(
             "Dữ liệu ${formatBytes(usage.databaseBytes, UiLanguage.VI)}, ảnh ${formatBytes(usage.photoBytes, UiLanguage.VI)}",
-            p.state.storage,
+            p.state.page!!.storage,
         )
     }
 }

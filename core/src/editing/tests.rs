@@ -1,0 +1,513 @@
+//! The edit screens' rules: birth years typed as text, which input a refusal marks, the
+//! walk-in's age hint, dates picked on Vietnam's clock, enrollment's refusals, settings.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use chrono::{TimeZone, Utc};
+use uuid::Uuid;
+
+use super::*;
+use crate::domain::{AgeGroup, GatheringKind, Sex};
+use crate::error::BranchbookError;
+use crate::i18n::UiLanguage::{En, Vi};
+use crate::protocol::{HouseholdBody, HouseholdMember};
+use crate::store::{Household, InputField, RecordState, StoreError};
+
+const CHECK_IT: &str = "Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.";
+
+fn member_at(error: StoreError) -> (InputField, Option<u32>) {
+    match error {
+        StoreError::Invalid { field, member, .. } => (field, member),
+        other => panic!("not an input refusal: {other:?}"),
+    }
+}
+
+fn household_with_members() -> HouseholdDraft {
+    let mut form = HouseholdDraft::new();
+    for edit in [
+        HouseholdEdit::Village {
+            text: "Bản Phùng".into(),
+        },
+        HouseholdEdit::HeadName {
+            text: "Giàng A Páo".into(),
+        },
+        HouseholdEdit::AddMember,
+        HouseholdEdit::AddMember,
+        HouseholdEdit::MemberName {
+            member: 0,
+            text: "Thào Thị Dợ".into(),
+        },
+        HouseholdEdit::MemberBirthYear {
+            member: 0,
+            text: " 1982 ".into(),
+        },
+        HouseholdEdit::MemberEthnicity {
+            member: 0,
+            key: Some("hmong".into()),
+        },
+        HouseholdEdit::MemberName {
+            member: 1,
+            text: "Giàng A Sử".into(),
+        },
+        HouseholdEdit::MemberSex {
+            member: 1,
+            sex: Sex::Male,
+        },
+    ] {
+        form.apply(edit);
+    }
+    form
+}
+
+#[test]
+fn a_typo_in_a_birth_year_is_refused_on_that_member_on_both_apps() {
+    let mut form = household_with_members();
+    form.apply(HouseholdEdit::MemberBirthYear {
+        member: 1,
+        text: "20l5".into(),
+    });
+    let refused = form.input().unwrap_err();
+    assert_eq!(member_at(refused), (InputField::BirthYear, Some(1)));
+
+    let error = BranchbookError::from(form.input().unwrap_err());
+    form.refused(&error, Vi);
+    let screen = form.screen(Vi);
+    assert_eq!(
+        screen.members[1].invalid,
+        Some(InputField::BirthYear),
+        "her box is marked"
+    );
+    assert_eq!(screen.members[0].invalid, None);
+    assert_eq!(screen.invalid, None, "no household box is marked");
+    assert_eq!(screen.error.as_deref(), Some(CHECK_IT));
+    assert_eq!(screen.members[1].birth_year, "20l5", "kept as she typed it");
+    assert_eq!(
+        screen.error_about.as_deref(),
+        Some("Năm sinh (2)"),
+        "her place, from 1"
+    );
+
+    form.apply(HouseholdEdit::MemberBirthYear {
+        member: 1,
+        text: "2015".into(),
+    });
+    let screen = form.screen(Vi);
+    assert_eq!(
+        (screen.error, screen.members[1].invalid.clone()),
+        (None, None),
+        "typing clears it"
+    );
+    let input = form.input().unwrap();
+    assert_eq!(
+        input
+            .members
+            .iter()
+            .map(|m| m.birth_year)
+            .collect::<Vec<_>>(),
+        [Some(1982), Some(2015)]
+    );
+    assert_eq!(input.members[1].sex, Sex::Male);
+    assert_eq!(input.members[0].ethnicity.as_deref(), Some("hmong"));
+
+    form.apply(HouseholdEdit::MemberBirthYear {
+        member: 1,
+        text: "1850".into(),
+    });
+    assert_eq!(
+        member_at(form.input().unwrap_err()),
+        (InputField::BirthYear, Some(1)),
+        "out of range"
+    );
+    form.apply(HouseholdEdit::MemberBirthYear {
+        member: 1,
+        text: "  ".into(),
+    });
+    assert_eq!(
+        form.input().unwrap().members[1].birth_year,
+        None,
+        "blank: not known"
+    );
+}
+
+#[test]
+fn a_household_refusal_marks_the_household_box_and_members_are_listed_by_place() {
+    let mut form = household_with_members();
+    form.apply(HouseholdEdit::HeadName {
+        text: String::new(),
+    });
+    form.refused(
+        &BranchbookError::invalid(InputField::HeadName, "must not be empty"),
+        En,
+    );
+    let screen = form.screen(En);
+    assert_eq!(screen.invalid, Some(InputField::HeadName));
+    assert_eq!(
+        screen.error_about.as_deref(),
+        Some("Name of the household head")
+    );
+    assert!(screen.members.iter().all(|m| m.invalid.is_none()));
+    assert_eq!(screen.members_heading, "Members (2)");
+    assert_eq!(screen.title, "Household details");
+
+    let keys: Vec<u32> = screen.members.iter().map(|m| m.key).collect();
+    form.apply(HouseholdEdit::RemoveMember { member: 7 });
+    form.apply(HouseholdEdit::MemberName {
+        member: 9,
+        text: "nobody".into(),
+    });
+    assert_eq!(
+        form.screen(En).members.len(),
+        2,
+        "a place that is not there changes nothing"
+    );
+    form.apply(HouseholdEdit::RemoveMember { member: 0 });
+    let screen = form.screen(Vi);
+    assert_eq!(screen.members_heading, "Thành viên (1)");
+    assert_eq!(screen.members[0].name, "Giàng A Sử");
+    assert_eq!(screen.members[0].key, keys[1], "a row keeps its identity");
+
+    let stale = BranchbookError::Stale {
+        reason: "revision 2 is current".into(),
+    };
+    form.refused(&stale, Vi);
+    let screen = form.screen(Vi);
+    assert_eq!(screen.invalid, None);
+    assert_eq!(
+        screen.error.as_deref(),
+        Some("Mục này vừa được cập nhật. Hãy mở lại để xem bản mới nhất.")
+    );
+}
+
+#[test]
+fn an_edit_starts_from_the_household_as_recorded() {
+    let id = Uuid::new_v4();
+    let member = Uuid::new_v4();
+    let household = Household {
+        uuid: id,
+        revision: 3,
+        state: RecordState::Finalized,
+        created_at: Utc::now(),
+        body: HouseholdBody {
+            village: "Lao Chải".into(),
+            address: "số 4".into(),
+            head_name: "Lù Thị Sính".into(),
+            members: vec![HouseholdMember {
+                id: member,
+                name: "Lù A Chư".into(),
+                sex: Sex::Male,
+                birth_year: Some(2010),
+                ethnicity: Some("hmong".into()),
+                relation: "con".into(),
+            }],
+            notes: String::new(),
+            archived: false,
+        },
+    };
+    let mut form = HouseholdDraft::of(&household);
+    assert_eq!(form.edits(), Some((id, 3)));
+    let screen = form.screen(Vi);
+    assert_eq!(
+        (
+            screen.head_name.as_str(),
+            screen.members[0].birth_year.as_str()
+        ),
+        ("Lù Thị Sính", "2010")
+    );
+    assert_eq!(
+        form.input().unwrap().members[0].id,
+        Some(member),
+        "the same person"
+    );
+    let key = form.screen(Vi).members[0].key;
+    form.apply(HouseholdEdit::AddMember);
+    form.apply(HouseholdEdit::MemberName {
+        member: 1,
+        text: "Lù Thị Pà".into(),
+    });
+    let mut next = household.clone();
+    next.revision = 4;
+    let added = Uuid::new_v4();
+    next.body.members.push(HouseholdMember {
+        id: added,
+        name: "Lù Thị Pà".into(),
+        sex: Sex::Female,
+        birth_year: None,
+        ethnicity: None,
+        relation: String::new(),
+    });
+    form.saved(&next);
+    assert_eq!(
+        form.edits(),
+        Some((id, 4)),
+        "the next save edits the new revision"
+    );
+    let input = form.input().unwrap();
+    assert_eq!(
+        input.members[1].id,
+        Some(added),
+        "the new member keeps the id she was given"
+    );
+    let screen = form.screen(Vi);
+    assert_eq!(screen.members[0].key, key, "rows keep their identity");
+    assert_ne!(screen.members[1].key, key);
+}
+
+#[test]
+fn a_walk_in_gives_a_birth_year_as_typed_or_an_age_group() {
+    let mut form = WalkInDraft::new();
+    let hint = "Hãy ghi năm sinh hoặc chọn độ tuổi.";
+    assert_eq!(form.screen(Vi).age_hint.as_deref(), Some(hint));
+    assert_eq!(form.screen(Vi).sex, Sex::Female);
+    form.apply(WalkInEdit::Name {
+        text: "Lò Thị Mai".into(),
+    });
+    form.apply(WalkInEdit::BirthYear {
+        text: "19 90".into(),
+    });
+    assert_eq!(form.screen(Vi).age_hint, None, "a year is being typed");
+    assert!(matches!(
+        form.walk_in().unwrap_err(),
+        StoreError::Invalid {
+            field: InputField::BirthYear,
+            member: None,
+            ..
+        }
+    ));
+    form.apply(WalkInEdit::BirthYear {
+        text: " 1990".into(),
+    });
+    assert_eq!(form.walk_in().unwrap().birth_year, Some(1990));
+
+    form.apply(WalkInEdit::BirthYear {
+        text: String::new(),
+    });
+    form.refused(
+        &BranchbookError::invalid(InputField::Age, "give a birth year or an age group"),
+        Vi,
+    );
+    let screen = form.screen(Vi);
+    assert_eq!(
+        screen.error.as_deref(),
+        Some(hint),
+        "told in the dialog's own words"
+    );
+    assert_eq!(screen.invalid, Some(InputField::Age));
+    form.apply(WalkInEdit::AgeGroup {
+        group: Some(AgeGroup::Adult),
+    });
+    let screen = form.screen(Vi);
+    assert_eq!((screen.age_hint, screen.error), (None, None));
+    assert_eq!(form.walk_in().unwrap().age_group, Some(AgeGroup::Adult));
+
+    form.refused(
+        &BranchbookError::invalid(InputField::Name, "must not be empty"),
+        En,
+    );
+    assert_eq!(
+        form.screen(En).error.as_deref(),
+        Some("Something entered is not right. Please check it.")
+    );
+}
+
+#[test]
+fn a_gathering_is_picked_on_vietnams_clock() {
+    // 08:30:45 in Vietnam.
+    let now = Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 45).unwrap();
+    let mut form = GatheringDraft::new(now);
+    let screen = form.screen(Vi);
+    assert_eq!(
+        screen.starts_at,
+        Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap(),
+        "to the minute"
+    );
+    assert_eq!(
+        (
+            screen.year,
+            screen.month,
+            screen.day,
+            screen.hour,
+            screen.minute
+        ),
+        (2026, 6, 12, 8, 30)
+    );
+    assert_eq!(screen.starts_at_text, "12/06/2026 08:30");
+    assert_eq!(screen.kind, GatheringKind::PolicyDialogue);
+    assert_eq!(screen.kinds.len(), crate::domain::gathering_kinds().len());
+    assert_eq!(screen.kinds[0].kind, crate::domain::gathering_kinds()[0]);
+
+    form.apply(
+        GatheringEdit::Day {
+            year: 2026,
+            month: 6,
+            day: 20,
+        },
+        Vi,
+    );
+    assert_eq!(
+        form.details().starts_at,
+        Utc.with_ymd_and_hms(2026, 6, 20, 1, 30, 0).unwrap(),
+        "the time stays"
+    );
+    form.apply(
+        GatheringEdit::Time {
+            hour: 23,
+            minute: 15,
+        },
+        Vi,
+    );
+    let screen = form.screen(En);
+    assert_eq!(
+        screen.starts_at,
+        Utc.with_ymd_and_hms(2026, 6, 20, 16, 15, 0).unwrap(),
+        "the day stays"
+    );
+    assert_eq!((screen.day, screen.hour), (20, 23));
+    assert_eq!(screen.starts_at_text, "20 Jun 2026 23:15");
+
+    form.apply(
+        GatheringEdit::Day {
+            year: 2026,
+            month: 2,
+            day: 30,
+        },
+        Vi,
+    );
+    let screen = form.screen(Vi);
+    assert_eq!(screen.invalid, Some(InputField::StartsAt));
+    assert_eq!(screen.error_about.as_deref(), Some("Ngày giờ"));
+    assert_eq!(
+        screen.starts_at,
+        Utc.with_ymd_and_hms(2026, 6, 20, 16, 15, 0).unwrap(),
+        "unchanged"
+    );
+    form.apply(
+        GatheringEdit::Topic {
+            text: "Phòng chống tảo hôn".into(),
+        },
+        Vi,
+    );
+    assert_eq!(form.screen(Vi).error, None);
+    assert_eq!(form.details().topic, "Phòng chống tảo hôn");
+}
+
+#[test]
+fn enrollment_refusals_point_at_the_input_in_the_screens_words() {
+    let mut form = EnrollDraft::new();
+    assert_eq!(form.label("device-1"), "device-1", "unnamed: its id");
+    form.apply(EnrollEdit::DeviceLabel {
+        text: "  Máy chị Mai ".into(),
+    });
+    assert_eq!(form.label("device-1"), "Máy chị Mai");
+
+    let bad_code = BranchbookError::invalid(InputField::EnrollmentCode, "not the expected JSON");
+    form.refused(&bad_code, true, Vi);
+    let screen = form.screen(Vi);
+    assert_eq!(
+        screen.error.as_deref(),
+        Some("Mã QR này không phải mã đăng ký của Hội.")
+    );
+    assert_eq!(screen.invalid, Some(InputField::EnrollmentCode));
+    form.refused(&bad_code, false, Vi);
+    assert_eq!(
+        form.screen(Vi).error.as_deref(),
+        Some(CHECK_IT),
+        "typed: the general words"
+    );
+
+    form.refused(
+        &BranchbookError::ServerRefused {
+            status: 403,
+            reason: "used code".into(),
+        },
+        false,
+        En,
+    );
+    let screen = form.screen(Vi);
+    assert_eq!(
+        screen.invalid,
+        Some(InputField::EnrollmentCode),
+        "the server refused the code"
+    );
+    assert_eq!(
+        screen.error.as_deref(),
+        Some("The server did not accept this request.")
+    );
+
+    form.apply(EnrollEdit::Server {
+        text: "https://hoi.example.vn".into(),
+    });
+    assert_eq!(form.screen(Vi).error, None);
+    form.refused(
+        &BranchbookError::Cancelled {
+            reason: "stopped".into(),
+        },
+        false,
+        Vi,
+    );
+    assert_eq!(form.screen(Vi).error, None, "her own stop is no refusal");
+    form.refused(
+        &BranchbookError::invalid(InputField::ServerAddress, "http to another machine"),
+        false,
+        En,
+    );
+    assert_eq!(
+        form.screen(En).error_about.as_deref(),
+        Some("Server address")
+    );
+    form.connecting();
+    assert_eq!(
+        form.screen(En).error,
+        None,
+        "a new try hides the last refusal"
+    );
+    form.camera_denied(En);
+    assert_eq!(
+        form.screen(Vi).error.as_deref(),
+        Some("Allow the camera to scan the QR code.")
+    );
+    assert_eq!(form.typed().0, "https://hoi.example.vn");
+}
+
+#[test]
+fn settings_name_each_language_in_itself_and_mark_the_chosen_ones() {
+    let facts = SettingsFacts {
+        form_languages: vec!["Tiếng Việt (vi)".into(), "Hmoob (hmn)".into()],
+        form_language: Some("Hmoob (hmn)".into()),
+        database_bytes: 1_258_291,
+        photo_bytes: 900,
+        account: Some("mai.lo".into()),
+        branch_path: vec!["Lào Cai".into(), "Chi hội Sà Phìn".into()],
+        app_version: "0.1.0".into(),
+    };
+    let screen = settings_page(&facts, En);
+    let names: Vec<(&str, bool)> = screen
+        .app_languages
+        .iter()
+        .map(|l| (l.name.as_str(), l.chosen))
+        .collect();
+    assert_eq!(names, [("Tiếng Việt", false), ("English", true)]);
+    let forms: Vec<(Option<&str>, bool)> = screen
+        .form_languages
+        .iter()
+        .map(|l| (l.language.as_deref(), l.chosen))
+        .collect();
+    assert_eq!(
+        forms,
+        [
+            (None, false),
+            (Some("Tiếng Việt (vi)"), false),
+            (Some("Hmoob (hmn)"), true)
+        ]
+    );
+    assert_eq!(screen.form_languages[0].name, "As the form says");
+    assert_eq!(screen.storage, "Data 1.2 MB, photos 900 B");
+    assert_eq!(
+        screen.account,
+        ["Account: mai.lo", "Lào Cai › Chi hội Sà Phìn"]
+    );
+    assert_eq!(screen.version, "Version 0.1.0");
+
+    let vi = settings_page(&SettingsFacts::default(), Vi);
+    assert!(vi.account.is_empty(), "nothing before enrollment");
+    assert!(vi.form_languages[0].chosen);
+    assert_eq!(vi.storage, "Dữ liệu 0 B, ảnh 0 B");
+}
