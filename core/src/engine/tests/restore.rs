@@ -124,3 +124,40 @@ fn a_state_that_does_not_fit_is_refused() {
         Err(SessionError::BadState { .. })
     ));
 }
+
+#[test]
+fn a_name_in_two_groups_has_a_path_per_group_in_the_screen_the_draft_and_the_data() {
+    let f = form(vec![
+        Node::Group(group("mother", vec![text("name").n()])),
+        Node::Group(group("father", vec![text("name").n()])),
+        Node::Repeat(repeat(
+            "child",
+            vec![
+                text("name").n(),
+                Node::Group(group("school", vec![text("name").n()])),
+            ],
+        )),
+    ]);
+    let mut s = session(f);
+    assert_eq!(shown(&s), ["mother/name"]);
+    set_text(&mut s, "mother/name", "Thào Thị Dợ");
+    set_text(&mut s, "father/name", "Giàng A Páo");
+    s.add_repeat("child").unwrap();
+    set_text(&mut s, "child[1]/name", "Mai");
+    set_text(&mut s, "child[1]/school/name", "Bản Hồ");
+    // A name alone no longer says which question it is.
+    assert!(
+        s.set_answer("name", Answer::Text { value: "?".into() })
+            .is_err()
+    );
+    let back = restored(&s);
+    assert_eq!(back.state(), s.state());
+    assert_eq!(back.state().answers.values["father/name"], "Giàng A Páo");
+    let mut s = back;
+    while s.next().is_ok() {}
+    let data = s.finalize(now()).unwrap().data;
+    assert_eq!(data["mother"]["name"], "Thào Thị Dợ");
+    assert_eq!(data["father"]["name"], "Giàng A Páo");
+    assert_eq!(data["child"][0]["name"], "Mai");
+    assert_eq!(data["child"][0]["school"]["name"], "Bản Hồ");
+}
