@@ -4,8 +4,12 @@
 # screen of the app, built by its real View class over its real presenter and the real
 # core (JNA + the host-built library), in the states the driver taps and types it into.
 # Each render is checked on its laid-out View tree (text cut or ellipsized, touch targets
-# under 48 dp, Views running off the screen, the texts expected on it, blank images) and
-# written to target/screens/ with an index page (index.html). See android/README.md.
+# under 48 dp, Views running off the screen, text contrast under WCAG AA's 4.5:1, the
+# texts expected on it, blank images) and written to target/screens/ with an index page
+# (index.html). A few key screens are compared with the golden images kept in
+# android/app/src/screens/golden/ (a tolerance for anti-aliasing); after an intended
+# change, `BRANCHBOOK_UPDATE_GOLDEN=1 tests/android-screens.sh` rewrites them. See
+# android/README.md.
 #
 # Reuses what the earlier stages built: the app's classes compiled by tests/android.sh
 # (against android-all; run against layoutlib's API 34 classes here), the bindings and
@@ -96,5 +100,5 @@ java -Xmx1g -Djava.awt.headless=true \
     -Dpaparazzi.platform.data.root="$platform" \
     -Duniffi.component.branchbook.libraryOverride="$lib" -Duniffi.component.branchbook_core.libraryOverride="$lib" \
     -Dbranchbook.syncServer="$sync_server" \
-    -cp "$classes:$classpath" org.branchbook.app.screens.RenderScreensKt "$platform" "$shots"
+    -cp "$classes:$classpath" org.branchbook.app.screens.RenderScreensKt "$platform" "$shots" android/app/src/screens/golden
 echo "   tests/android-screens.sh took $(elapsed "$started")"

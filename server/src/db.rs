@@ -450,6 +450,35 @@ impl Database {
         }
     }
 
+    /// Runs `f`'s reads inside one read-only transaction, so that they all see the same
+    /// moment however many writes commit meanwhile: REPEATABLE READ on PostgreSQL, one
+    /// read transaction (a WAL snapshot) on SQLite. For answers made of several queries
+    /// that must agree (the dashboard's tables and their totals).
+    pub fn snapshot<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match self.pool()? {
+            Pool::Sqlite(pool) => {
+                let conn = pool.get().map_err(DbError::from)?;
+                conn.execute_batch("BEGIN DEFERRED")
+                    .map_err(DbError::from)?;
+                let result = f(&mut SqliteConn(&conn));
+                finish(result, |sql| conn.execute_batch(sql).map_err(DbError::from))
+            }
+            Pool::Postgres(pool) => {
+                let mut conn = pool.get().map_err(DbError::from)?;
+                conn.client
+                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .map_err(DbError::from)?;
+                let result = f(&mut *conn);
+                finish(result, |sql| {
+                    conn.client.batch_execute(sql).map_err(DbError::from)
+                })
+            }
+        }
+    }
+
     /// Runs `f` inside one transaction: committed when `f` returns `Ok`, rolled back
     /// otherwise. A PostgreSQL transaction that lost a deadlock is run again from the start
     /// (so `f` must not have effects outside the database).

@@ -5,13 +5,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::export::vietnam;
 use crate::model::{Area, Scope};
-use crate::store::tallies::{HourCounts, Tally};
+use crate::store::tallies::{Edge, MonthCounts, Split, Tally};
 use crate::store::{ServerStore, ServerStoreError};
 
 /// Longest period the dashboard counts (a range of days), so a request's work is bounded.
@@ -139,6 +139,70 @@ impl Period {
         (start(self.first), start(self.last + Duration::days(1)))
     }
 
+    /// The period cut for counting: whole years and whole months from the summary
+    /// tables, the days before the first whole month and after the last from the records.
+    pub fn split(&self) -> Split {
+        let mut split = Split::default();
+        let mut whole_in_year: BTreeMap<i32, u32> = BTreeMap::new();
+        for part in self.by_month() {
+            let month = part.first.format("%Y-%m").to_string();
+            let whole = part.first.day() == 1 && (part.last + Duration::days(1)).day() == 1;
+            if whole {
+                *whole_in_year.entry(part.first.year()).or_default() += 1;
+                split.every_month.push(month);
+            } else {
+                split.edges.push(part.edge());
+            }
+        }
+        for month in &split.every_month {
+            let year = &month[..4];
+            if year.parse().ok().and_then(|y| whole_in_year.get(&y)) == Some(&12) {
+                if split.years.last().map(String::as_str) != Some(year) {
+                    split.years.push(year.to_owned());
+                }
+            } else {
+                split.months.push(month.clone());
+            }
+        }
+        split
+    }
+
+    /// The period cut into months that are all counted from the records: the recount
+    /// the summary tables are checked against.
+    pub fn split_from_records(&self) -> Split {
+        Split {
+            edges: self.by_month().iter().map(Period::edge).collect(),
+            ..Split::default()
+        }
+    }
+
+    /// The period's days month by month.
+    fn by_month(&self) -> Vec<Period> {
+        let mut out = Vec::new();
+        let mut first = self.first;
+        while first <= self.last {
+            let next = NaiveDate::from_ymd_opt(first.year(), first.month(), 1)
+                .and_then(|m| m.checked_add_months(Months::new(1)));
+            let last = next.map_or(self.last, |n| (n - Duration::days(1)).min(self.last));
+            out.push(Period { first, last });
+            match next {
+                Some(n) => first = n,
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// A period inside one month, as an edge counted from the records.
+    fn edge(&self) -> Edge {
+        let (from, to) = self.instants();
+        Edge {
+            month: self.first.format("%Y-%m").to_string(),
+            from,
+            to,
+        }
+    }
+
     /// The months the period touches, as `YYYY-MM`, in order.
     pub fn months(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -194,37 +258,18 @@ fn row_of(rows: &[(Area, Tally)], path: &str) -> Option<usize> {
     rows.iter().position(|(a, _)| path.starts_with(&a.path))
 }
 
-fn months_of(hours: &HourCounts, period: &Period) -> Vec<MonthRow> {
-    let mut months: BTreeMap<String, MonthRow> = period
+fn months_of(counts: &MonthCounts, period: &Period) -> Vec<MonthRow> {
+    let get = |m: &BTreeMap<String, i64>, month: &str| m.get(month).copied().unwrap_or(0);
+    period
         .months()
         .into_iter()
-        .map(|m| {
-            (
-                m.clone(),
-                MonthRow {
-                    month: m,
-                    ..MonthRow::default()
-                },
-            )
+        .map(|month| MonthRow {
+            gatherings: get(&counts.gatherings, &month),
+            attendees: get(&counts.attendees, &month),
+            surveys: get(&counts.surveys, &month),
+            month,
         })
-        .collect();
-    let month_of = |hour: &str| {
-        NaiveDateTime::parse_from_str(&format!("{hour}:00"), "%Y-%m-%dT%H:%M")
-            .ok()
-            .map(|t| t + Duration::minutes(i64::from(vietnam().local_minus_utc() / 60)))
-            .map(|t| t.format("%Y-%m").to_string())
-    };
-    let mut add = |counts: &BTreeMap<String, i64>, field: fn(&mut MonthRow) -> &mut i64| {
-        for (hour, n) in counts {
-            if let Some(row) = month_of(hour).and_then(|m| months.get_mut(&m)) {
-                *field(row) += n;
-            }
-        }
-    };
-    add(&hours.gatherings, |r| &mut r.gatherings);
-    add(&hours.attendees, |r| &mut r.attendees);
-    add(&hours.surveys, |r| &mut r.surveys);
-    months.into_values().collect()
+        .collect()
 }
 
 /// The dashboard of `area` (`None`: everything in `scope`, an administrator's country)
@@ -236,7 +281,27 @@ pub fn dashboard(
     area: Option<&Area>,
     period: &Period,
 ) -> Result<Dashboard, ServerStoreError> {
-    let (from, to) = period.instants();
+    dashboard_of(store, scope, area, period, &period.split())
+}
+
+/// [`dashboard`] counted from the records alone, never the summary tables: slow, for
+/// checking the summaries.
+pub fn recount(
+    store: &ServerStore,
+    scope: &Scope,
+    area: Option<&Area>,
+    period: &Period,
+) -> Result<Dashboard, ServerStoreError> {
+    dashboard_of(store, scope, area, period, &period.split_from_records())
+}
+
+fn dashboard_of(
+    store: &ServerStore,
+    scope: &Scope,
+    area: Option<&Area>,
+    period: &Period,
+    split: &Split,
+) -> Result<Dashboard, ServerStoreError> {
     let areas = store.areas(scope)?;
     let parent = area.map(|a| a.id);
     let mut rows: Vec<(Area, Tally)> = areas
@@ -253,16 +318,15 @@ pub fn dashboard(
         rows.push((a.clone(), Tally::default()));
     }
     let paths: HashMap<Uuid, &str> = areas.iter().map(|a| (a.id, a.path.as_str())).collect();
-    let tallies = store.branch_tallies(scope, from, to)?;
+    let counts = store.counts(scope, split)?;
     let mut total = Tally::default();
-    for (branch, tally) in &tallies {
+    for (branch, tally) in &counts.branches {
         total.add(tally);
         if let Some(i) = paths.get(branch).and_then(|path| row_of(&rows, path)) {
             rows[i].1.add(tally);
         }
     }
     rows.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-    let hours = store.hour_counts(scope, from, to)?;
     Ok(Dashboard {
         period: *period,
         rows: rows
@@ -274,7 +338,7 @@ pub fn dashboard(
             })
             .collect(),
         total,
-        months: months_of(&hours, period),
+        months: months_of(&counts.months, period),
     })
 }
 
@@ -341,20 +405,56 @@ mod tests {
     }
 
     #[test]
-    fn hours_fall_into_vietnams_months() {
-        let period = Period::month(2026, 3).unwrap();
-        let hours = HourCounts {
-            gatherings: [
-                ("2026-02-28T17".to_owned(), 2),
-                ("2026-03-31T16".to_owned(), 1),
-            ]
-            .into(),
-            attendees: [("2026-03-31T17".to_owned(), 9)].into(),
+    fn periods_split_into_whole_years_whole_months_and_edges() {
+        let split = Period::range(day("2025-01-16"), day("2027-03-31"))
+            .unwrap()
+            .split();
+        assert_eq!(split.years, ["2026"]);
+        assert_eq!(split.months.first().map(String::as_str), Some("2025-02"));
+        assert_eq!(split.months.last().map(String::as_str), Some("2027-03"));
+        assert_eq!(split.months.len(), 11 + 3);
+        assert_eq!(split.every_month.len(), 11 + 12 + 3);
+        assert_eq!(split.edges.len(), 1);
+        assert_eq!(split.edges[0].month, "2025-01");
+        assert_eq!(
+            split.edges[0].from.to_rfc3339(),
+            "2025-01-15T17:00:00+00:00"
+        );
+        assert_eq!(split.edges[0].to.to_rfc3339(), "2025-01-31T17:00:00+00:00");
+        let march = Period::month(2026, 3).unwrap().split();
+        assert_eq!(
+            (march.months, march.edges),
+            (vec!["2026-03".to_owned()], vec![])
+        );
+        let days = Period::range(day("2026-03-30"), day("2026-04-02"))
+            .unwrap()
+            .split();
+        assert!(days.years.is_empty() && days.every_month.is_empty());
+        assert_eq!(
+            days.edges
+                .iter()
+                .map(|e| e.month.as_str())
+                .collect::<Vec<_>>(),
+            ["2026-03", "2026-04"]
+        );
+        let recount = Period::year(2026).unwrap().split_from_records();
+        assert_eq!(recount.edges.len(), 12);
+        assert!(recount.years.is_empty() && recount.every_month.is_empty());
+    }
+
+    #[test]
+    fn the_line_by_month_has_every_month_of_the_period() {
+        let period = Period::range(day("2026-02-20"), day("2026-04-05")).unwrap();
+        let counts = MonthCounts {
+            gatherings: [("2026-03".to_owned(), 3)].into(),
+            attendees: [("2026-04".to_owned(), 9)].into(),
             surveys: BTreeMap::new(),
         };
-        let months = months_of(&hours, &period);
-        assert_eq!(months.len(), 1);
-        assert_eq!(months[0].gatherings, 3);
-        assert_eq!(months[0].attendees, 0, "17:00 UTC on 31 March is April");
+        let months = months_of(&counts, &period);
+        assert_eq!(
+            months.iter().map(|m| m.month.as_str()).collect::<Vec<_>>(),
+            ["2026-02", "2026-03", "2026-04"]
+        );
+        assert_eq!((months[1].gatherings, months[2].attendees), (3, 9));
     }
 }

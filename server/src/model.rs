@@ -351,21 +351,6 @@ pub struct Review {
     pub at: DateTime<Utc>,
 }
 
-/// Indicator counts for an area and period.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Indicators {
-    /// Gatherings held, by kind.
-    pub gatherings_by_kind: std::collections::BTreeMap<String, i64>,
-    /// Attendees of those gatherings by sex.
-    pub attendees_by_sex: std::collections::BTreeMap<String, i64>,
-    /// Attendees of those gatherings by ethnicity key (`unknown` when not recorded).
-    pub attendees_by_ethnicity: std::collections::BTreeMap<String, i64>,
-    /// Distinct households with a survey submission in the period.
-    pub households_visited: i64,
-    /// Survey submissions in the period.
-    pub submissions: i64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

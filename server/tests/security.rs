@@ -261,11 +261,11 @@ async fn a_branch_head_sees_only_her_branch_in_the_office(server: TestServer) {
         (
             Method::GET,
             format!(
-                "/api/v1/office/indicators?area={}&from=2026-01-01&to=2027-01-01",
+                "/api/v1/office/dashboard?area={}&period=year&year=2026",
                 b2.id
             ),
             json!(null),
-            StatusCode::NOT_FOUND,
+            StatusCode::FORBIDDEN,
         ),
         (
             Method::POST,
@@ -428,7 +428,7 @@ async fn officers_see_their_area_and_nothing_above_or_beside(server: TestServer)
         (
             Method::GET,
             format!(
-                "/api/v1/office/indicators?area={}&from=2026-01-01&to=2027-01-01",
+                "/api/v1/office/dashboard?area={}&period=year&year=2026",
                 w.communes[1]
             ),
             None,

@@ -1,7 +1,8 @@
 //! The HTTP API: shared state, authentication of devices and officials, request bodies
 //! (size limits, gzip) and the route table. Handlers live by audience: [`device`] (the
 //! sync protocol of `branchbook_core::protocol`), [`office`] (administration),
-//! [`review`] (lists, detail, review, indicators) and [`export`] (CSV and XLSX downloads).
+//! [`review`] (lists, detail, review), [`dashboard`] (the indicators) and [`export`]
+//! (CSV and XLSX downloads).
 
 pub mod dashboard;
 pub mod device;
@@ -149,7 +150,6 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/office/reviews", post(review::set_reviews))
         .route("/api/v1/office/photos/{sha256}", get(review::photo))
-        .route("/api/v1/office/indicators", get(review::indicators))
         .route("/api/v1/office/dashboard", get(dashboard::dashboard_json))
         .merge(crate::console::routes())
         .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })

@@ -349,27 +349,6 @@ pub async fn photo(
     Ok(([(CONTENT_TYPE, "image/jpeg")], bytes).into_response())
 }
 
-/// Indicator query: area and period.
-#[derive(Debug, Deserialize)]
-pub struct IndicatorQuery {
-    area: Option<Uuid>,
-    from: String,
-    to: String,
-}
-
-/// `GET /api/v1/office/indicators?area=&from=&to=`.
-pub async fn indicators(
-    State(state): State<AppState>,
-    official: Official,
-    Query(query): Query<IndicatorQuery>,
-) -> Result<Response, ApiError> {
-    let scope = official.scope_for(&state, query.area).await?;
-    let (from, to) = (parse_time(&query.from)?, parse_time(&query.to)?);
-    Ok(ok_json(
-        &with_store(&state, move |s| s.indicators(&scope, from, to)).await?,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

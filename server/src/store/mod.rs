@@ -59,12 +59,18 @@ impl AsDbError for ServerStoreError {
     }
 }
 
+/// Work a migration runs after its scripts, written once in Rust for both engines.
+type MigrationStep = fn(&mut dyn Conn) -> Result<(), ServerStoreError>;
+
 /// One numbered migration, in each engine's dialect (`migrations/README.md` says how to
 /// add one); applied in order, each once.
 struct Migration {
     version: i64,
     sqlite: &'static str,
     postgres: &'static str,
+    /// Work written once in Rust for both engines, run in the same transaction after the
+    /// scripts (filling a new summary table from the stored rows).
+    then: Option<MigrationStep>,
 }
 
 impl Migration {
@@ -80,10 +86,14 @@ impl Migration {
 /// `migrations/postgres`.
 macro_rules! migration {
     ($version:literal, $file:literal) => {
+        migration!($version, $file, None)
+    };
+    ($version:literal, $file:literal, $then:expr) => {
         Migration {
             version: $version,
             sqlite: include_str!(concat!("migrations/sqlite/", $file)),
             postgres: include_str!(concat!("migrations/postgres/", $file)),
+            then: $then,
         }
     };
 }
@@ -97,6 +107,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "006_record_sender.sql"),
     migration!(7, "007_form_scope.sql"),
     migration!(8, "008_instance_name.sql"),
+    migration!(9, "009_tallies.sql", Some(tallies::rebuild)),
 ];
 
 /// The server's database.
@@ -160,6 +171,9 @@ impl ServerStore {
                     continue;
                 }
                 conn.run_script(migration.script(engine))?;
+                if let Some(then) = migration.then {
+                    then(conn)?;
+                }
                 conn.exec(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                     &[version.into(), chrono::Utc::now().into()],

@@ -8,7 +8,7 @@ use super::{ServerStore, ServerStoreError};
 use crate::db::{Row, Value};
 use crate::model::stored_name;
 use crate::model::{
-    Indicators, RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord,
+    RecordFilter, RecordKind, RecordSummary, Review, ReviewState, Scope, StoredRecord,
 };
 
 const SUMMARY_COLUMNS: &str = "seq, uuid, revision, kind, branch_id, form_id, form_version, household, event_at, received_at, complete, review_state, device_id, account_id, instance_name";
@@ -207,21 +207,39 @@ impl ServerStore {
         let comment = branchbook_core::text::nfc(comment);
         let mut seen = std::collections::HashSet::new();
         let unique: Vec<Uuid> = uuids.iter().copied().filter(|u| seen.insert(*u)).collect();
+        let engine = self.db.engine();
         self.db.write(|conn| {
-            let mut found = Vec::with_capacity(unique.len());
+            let latest_sql = "SELECT kind, branch_id, revision, seq FROM records WHERE uuid = $1 AND latest = 1 AND area_path LIKE $2";
+            let mut branches = std::collections::BTreeSet::new();
             let mut missing = Vec::new();
             for &uuid in &unique {
-                match conn.query_opt(
-                    "SELECT kind, branch_id, revision FROM records WHERE uuid = $1 AND latest = 1 AND area_path LIKE $2",
-                    &[uuid.into(), scope.like_pattern().into()],
-                )? {
-                    Some(latest) => found.push((uuid, latest)),
+                match conn.query_opt(latest_sql, &[uuid.into(), scope.like_pattern().into()])? {
+                    Some(latest) => {
+                        branches.insert(latest.uuid(1)?);
+                    }
                     None => missing.push(uuid),
                 }
             }
             if !missing.is_empty() {
                 return Ok(missing);
             }
+            // Read again once the branches' counts are this transaction's to change (in
+            // one order, so two reviewers never wait for each other): a push may have
+            // made a newer revision the latest meanwhile.
+            for branch in branches {
+                super::tallies::lock_branch(conn, engine, branch)?;
+            }
+            let mut found = Vec::with_capacity(unique.len());
+            for &uuid in &unique {
+                if let Some(latest) = conn.query_opt(latest_sql, &[uuid.into(), scope.like_pattern().into()])? {
+                    found.push((uuid, latest));
+                }
+            }
+            let seqs = found
+                .iter()
+                .map(|(_, latest)| latest.int(3))
+                .collect::<Result<Vec<_>, _>>()?;
+            super::tallies::refile(conn, &seqs, &[])?;
             for (uuid, latest) in found {
                 conn.exec(
                     "UPDATE records SET review_state = $1 WHERE uuid = $2",
@@ -247,6 +265,7 @@ impl ServerStore {
                     ],
                 )?;
             }
+            super::tallies::refile(conn, &[], &seqs)?;
             Ok(Vec::new())
         })
     }
@@ -288,46 +307,6 @@ impl ServerStore {
                 })
             })
             .collect()
-        })
-    }
-
-    /// Indicator counts for the records inside `scope` whose event time is in
-    /// `[from, to)`: gatherings by kind, their attendees by sex and ethnicity, households
-    /// visited and submissions. Latest revisions only; rejected records are left out.
-    pub fn indicators(
-        &self,
-        scope: &Scope,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Indicators, ServerStoreError> {
-        let base = "r.latest = 1 AND r.area_path LIKE $1 AND r.event_at >= $2 AND r.event_at < $3 AND r.review_state <> 'rejected'";
-        let params: Vec<Value> = vec![scope.like_pattern().into(), from.into(), to.into()];
-        self.db.read(|conn| {
-            let mut out = Indicators::default();
-            let grouped = |conn: &mut dyn crate::db::Conn, sql: &str| -> Result<std::collections::BTreeMap<String, i64>, ServerStoreError> {
-                conn.query(sql, &params)?.iter().map(|row| Ok((row.text(0)?, row.int(1)?))).collect()
-            };
-            out.gatherings_by_kind = grouped(
-                conn,
-                &format!("SELECT r.gathering_kind, COUNT(*) FROM records r WHERE r.kind = 'gathering' AND {base} GROUP BY r.gathering_kind"),
-            )?;
-            let attendees = format!("FROM attendees a JOIN records r ON r.seq = a.record_seq WHERE r.kind = 'gathering' AND {base}");
-            out.attendees_by_sex = grouped(conn, &format!("SELECT a.sex, COUNT(*) {attendees} GROUP BY a.sex"))?;
-            out.attendees_by_ethnicity = grouped(
-                conn,
-                &format!("SELECT COALESCE(a.ethnicity, 'unknown'), COUNT(*) {attendees} GROUP BY COALESCE(a.ethnicity, 'unknown')"),
-            )?;
-            let row = conn
-                .query_opt(
-                    &format!(
-                        "SELECT COUNT(*), COUNT(DISTINCT r.household) FROM records r WHERE r.kind = 'submission' AND {base}"
-                    ),
-                    &params,
-                )?
-                .ok_or_else(|| ServerStoreError::NotFound("count".into()))?;
-            out.submissions = row.int(0)?;
-            out.households_visited = row.int(1)?;
-            Ok(out)
         })
     }
 }

@@ -11,7 +11,7 @@ use branchbook_core::protocol::{RecordResult, RecordStatus};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{ServerStore, ServerStoreError, next_change_seq};
+use super::{ServerStore, ServerStoreError, next_change_seq, tallies};
 use crate::db::{Conn, Value};
 use crate::ingest::PreparedRecord;
 use crate::model::stored_name;
@@ -35,6 +35,10 @@ struct BatchView {
     /// The batch's photos whose bytes the branch itself has sent (only those count as
     /// arrived: another branch's copy of the same bytes does not).
     complete_photos: HashSet<String>,
+    /// Records this batch stored, and the revisions they replaced as the latest: what
+    /// the indicators' summary tables must count and no longer count.
+    added: Vec<i64>,
+    superseded: Vec<i64>,
 }
 
 fn placeholders(from: usize, count: usize) -> String {
@@ -69,6 +73,8 @@ impl BatchView {
             existing: HashMap::new(),
             households: HashSet::new(),
             complete_photos: HashSet::new(),
+            added: Vec::new(),
+            superseded: Vec::new(),
         };
         let uuids: Vec<Uuid> = records
             .iter()
@@ -232,7 +238,9 @@ impl ServerStore {
         records: &[PreparedRecord],
         now: DateTime<Utc>,
     ) -> Result<Vec<RecordResult>, ServerStoreError> {
+        let engine = self.db.engine();
         self.db.write(|conn| {
+            tallies::lock_branch(conn, engine, branch.id)?;
             let mut view = BatchView::load(conn, branch.id, records)?;
             let mut results = Vec::with_capacity(records.len());
             for record in records {
@@ -240,6 +248,7 @@ impl ServerStore {
                     conn, &mut view, branch, device_id, record, now,
                 )?);
             }
+            tallies::refile(conn, &view.superseded, &view.added)?;
             Ok(results)
         })
     }
@@ -281,9 +290,9 @@ impl ServerStore {
         let inserted = conn.query_opt(
             "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at,
                 received_at, form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state, change_seq,
-                account_id, corrections, instance_name)
+                account_id, corrections, instance_name, event_day)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $18,
-                (SELECT account_id FROM devices WHERE id = $6), $19, $20)
+                (SELECT account_id FROM devices WHERE id = $6), $19, $20, $21)
              ON CONFLICT (uuid, revision) DO NOTHING RETURNING seq",
             &[
                 record.uuid.into(),
@@ -306,6 +315,12 @@ impl ServerStore {
                 change_seq.into(),
                 corrections.into(),
                 record.instance_name.clone().into(),
+                record
+                    .event_at
+                    .with_timezone(&crate::export::vietnam())
+                    .format("%Y-%m-%d")
+                    .to_string()
+                    .into(),
             ],
         )?;
         let Some(row) = inserted else {
@@ -330,11 +345,14 @@ impl ServerStore {
         };
         let seq = row.int(0)?;
         if record.revision > 1 {
-            conn.exec(
-                "UPDATE records SET latest = 0 WHERE uuid = $1 AND revision < $2",
+            for row in conn.query(
+                "UPDATE records SET latest = 0 WHERE uuid = $1 AND revision < $2 AND latest = 1 RETURNING seq",
                 &[record.uuid.into(), record.revision.into()],
-            )?;
+            )? {
+                view.superseded.push(row.int(0)?);
+            }
         }
+        view.added.push(seq);
         for photo in &record.photos {
             conn.exec(
                 "INSERT INTO record_photos (record_seq, sha256, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",

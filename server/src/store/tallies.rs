@@ -1,10 +1,22 @@
-//! The indicators dashboard's counts: per branch for a period, and per hour of the
-//! period for the line by month. Every count here adds up across branches (a person, a
-//! household and a roster member belong to one branch), so the dashboard sums branches
-//! into sub-areas and sub-areas into the total without counting anyone twice.
+//! The indicators dashboard's counts, per branch, and the summary tables that make them
+//! fast at a province's size (migration 009).
 //!
-//! Latest revisions only; rejected records are left out of every count but the surveys
-//! by review state (the one place an officer sees how many she rejected).
+//! Each indicator is defined once, as SQL over the records ([`MEASURES`], [`DISTINCT`]):
+//! latest revisions only, rejected records left out of every count but the surveys by
+//! review state. The same definitions
+//! - keep the summary tables (`tally_counts`, `tally_households`, `tally_people`, filed
+//!   per branch under each Vietnam year and month) exact: every write that changes what a
+//!   record counts for (a push that adds a record or supersedes a revision, a review
+//!   decision) takes its old contribution out and puts its new one in, in its own
+//!   transaction, under a per-branch lock on PostgreSQL (SQLite has one writer);
+//! - count the parts of a period that are not whole months straight from the records;
+//! - recount everything from the records (the test of the summaries, and the migration's
+//!   backfill).
+//!
+//! Every count adds up across branches (a person, a household and a roster member belong
+//! to one branch), so the dashboard sums branches into sub-areas and sub-areas into the
+//! total without counting anyone twice. Within a branch, people and households are
+//! counted distinct over the whole period.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,7 +25,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{ServerStore, ServerStoreError};
-use crate::db::{Conn, Row, Value};
+use crate::db::{Conn, Engine, Row, Value};
 use crate::model::Scope;
 
 /// One branch's (or a sum of branches') counts in a period. Keys are the stored names
@@ -67,12 +79,29 @@ impl Tally {
     pub fn attendees(&self) -> i64 {
         self.attendees_by_sex.values().sum()
     }
+
+    /// Adds `n` to the count of `key` in `measure` (a name of [`MEASURES`]).
+    fn count(&mut self, measure: &str, key: String, n: i64) {
+        let into = match measure {
+            "state" => &mut self.surveys_by_state,
+            "form" => &mut self.surveys_by_form,
+            "gathering" => &mut self.gatherings,
+            "sex" => &mut self.attendees_by_sex,
+            "ethnicity" => &mut self.attendees_by_ethnicity,
+            "age" => &mut self.attendees_by_age,
+            _ => {
+                // `unlinked`: surveys of households outside the registry.
+                self.households += n;
+                return;
+            }
+        };
+        *into.entry(key).or_default() += n;
+    }
 }
 
-/// Counts per hour (UTC, `2026-03-01T17`): whole hours map onto Vietnam's months
-/// exactly, whatever the period.
+/// Counts per Vietnam month (`YYYY-MM`) for the line by month.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HourCounts {
+pub struct MonthCounts {
     /// Gatherings held.
     pub gatherings: BTreeMap<String, i64>,
     /// Their attendees.
@@ -81,137 +110,617 @@ pub struct HourCounts {
     pub surveys: BTreeMap<String, i64>,
 }
 
-/// The records every count reads: latest revisions of `kind` inside the scope and
-/// period. `$1` scope pattern, `$2`/`$3` the period.
-fn base(kind: &str) -> String {
-    format!(
-        "r.kind = '{kind}' AND r.latest = 1 AND r.event_at >= $2 AND r.event_at < $3 AND r.area_path LIKE $1"
-    )
+impl MonthCounts {
+    /// Adds a count of `measure` in `month`: the line follows gatherings, attendees (the
+    /// sum over sexes) and surveys (the sum over forms).
+    fn count(&mut self, month: &str, measure: &str, n: i64) {
+        let into = match measure {
+            "gathering" => &mut self.gatherings,
+            "sex" => &mut self.attendees,
+            "form" => &mut self.surveys,
+            _ => return,
+        };
+        *into.entry(month.to_owned()).or_default() += n;
+    }
+}
+
+/// Part of a period that is not a whole month, counted from the records: `[from, to)`
+/// inside `month`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    /// The Vietnam month (`YYYY-MM`) it lies in.
+    pub month: String,
+    /// First instant.
+    pub from: DateTime<Utc>,
+    /// End (excluded).
+    pub to: DateTime<Utc>,
+}
+
+/// A period cut for counting: whole Vietnam years and months read from the summary
+/// tables, and the rest from the records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Split {
+    /// Whole years (`YYYY`).
+    pub years: Vec<String>,
+    /// Whole months (`YYYY-MM`) outside those years.
+    pub months: Vec<String>,
+    /// Every whole month of the period, inside whole years or not (the line by month).
+    pub every_month: Vec<String>,
+    /// The rest.
+    pub edges: Vec<Edge>,
+}
+
+/// A branch's and a period's counts: per branch, and per month.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Each branch with anything counted.
+    pub branches: HashMap<Uuid, Tally>,
+    /// Month by month.
+    pub months: MonthCounts,
+}
+
+/// One additive indicator: counted per `key` over the latest revisions of `kind` that
+/// pass `only` (`r` is the record, `a` the attendee when `attendees`).
+struct Measure {
+    name: &'static str,
+    kind: &'static str,
+    attendees: bool,
+    key: &'static str,
+    only: &'static str,
 }
 
 const NOT_REJECTED: &str = "r.review_state <> 'rejected'";
 
-fn grouped(
+/// The additive indicators.
+const MEASURES: &[Measure] = &[
+    Measure {
+        name: "state",
+        kind: "submission",
+        attendees: false,
+        key: "r.review_state",
+        only: "1 = 1",
+    },
+    Measure {
+        name: "form",
+        kind: "submission",
+        attendees: false,
+        key: "COALESCE(r.form_id, '')",
+        only: NOT_REJECTED,
+    },
+    Measure {
+        name: "unlinked",
+        kind: "submission",
+        attendees: false,
+        // Always empty: the household is NULL (written as an expression, since
+        // PostgreSQL refuses a bare constant in GROUP BY).
+        key: "COALESCE(r.household, '')",
+        only: "r.review_state <> 'rejected' AND r.household IS NULL",
+    },
+    Measure {
+        name: "gathering",
+        kind: "gathering",
+        attendees: false,
+        key: "COALESCE(r.gathering_kind, '')",
+        only: NOT_REJECTED,
+    },
+    Measure {
+        name: "sex",
+        kind: "gathering",
+        attendees: true,
+        key: "a.sex",
+        only: NOT_REJECTED,
+    },
+    Measure {
+        name: "ethnicity",
+        kind: "gathering",
+        attendees: true,
+        key: "COALESCE(a.ethnicity, '')",
+        only: NOT_REJECTED,
+    },
+    Measure {
+        name: "age",
+        kind: "gathering",
+        attendees: true,
+        key: "COALESCE(a.age_group, '')",
+        only: NOT_REJECTED,
+    },
+];
+
+/// One indicator counted distinct within a branch: its summary `table`, and its `item`
+/// over the latest revisions of `kind`.
+struct Distinct {
+    table: &'static str,
+    column: &'static str,
+    kind: &'static str,
+    attendees: bool,
+    item: &'static str,
+}
+
+/// Households visited (registry households) and people reached.
+const DISTINCT: &[Distinct] = &[
+    Distinct {
+        table: "tally_households",
+        column: "household",
+        kind: "submission",
+        attendees: false,
+        item: "r.household",
+    },
+    Distinct {
+        table: "tally_people",
+        column: "person",
+        kind: "gathering",
+        attendees: true,
+        item: "a.person",
+    },
+];
+
+fn source(attendees: bool) -> &'static str {
+    if attendees {
+        "attendees a JOIN records r ON r.seq = a.record_seq"
+    } else {
+        "records r"
+    }
+}
+
+/// The buckets a record's counts are filed under: its Vietnam month and year.
+const BUCKETS: [&str; 2] = ["substr(r.event_day, 1, 7)", "substr(r.event_day, 1, 4)"];
+
+/// `branch_id, bucket, measure, key, n` of every additive indicator for the records
+/// passing `filter`, with `count` (`COUNT(*)` or `-COUNT(*)`).
+fn measures_sql(bucket: &str, filter: &str, count: &str) -> String {
+    MEASURES
+        .iter()
+        .map(|m| {
+            format!(
+                "SELECT r.branch_id AS branch_id, {bucket} AS bucket, '{name}' AS measure, {key} AS key, {count} AS n FROM {from}
+                 WHERE r.kind = '{kind}' AND {only} AND {filter} GROUP BY r.branch_id, {bucket}, {key}",
+                name = m.name,
+                key = m.key,
+                from = source(m.attendees),
+                kind = m.kind,
+                only = m.only,
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// `branch_id, bucket, item, n` of a distinct indicator for the records passing `filter`.
+fn distinct_sql(d: &Distinct, bucket: &str, filter: &str, count: &str) -> String {
+    format!(
+        "SELECT r.branch_id AS branch_id, {bucket} AS bucket, {item} AS item, {count} AS n FROM {from}
+         WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {item} IS NOT NULL AND {filter} GROUP BY r.branch_id, {bucket}, {item}",
+        item = d.item,
+        from = source(d.attendees),
+        kind = d.kind,
+    )
+}
+
+/// Adds (`sign` 1) or takes out (`sign` -1) the contribution of the records passing
+/// `filter` to every summary table, as if each were the latest revision.
+fn file(
     conn: &mut dyn Conn,
-    sql: &str,
+    filter: &str,
     params: &[Value],
-    mut each: impl FnMut(&Row) -> Result<(), ServerStoreError>,
+    sign: i64,
 ) -> Result<(), ServerStoreError> {
-    for row in conn.query(sql, params)? {
-        each(&row)?;
+    let count = if sign < 0 { "-COUNT(*)" } else { "COUNT(*)" };
+    let both = |sql: &dyn Fn(&str) -> String| BUCKETS.map(sql).join(" UNION ALL ");
+    conn.exec(
+        &format!(
+            "INSERT INTO tally_counts (branch_id, bucket, measure, key, n) SELECT * FROM ({}) AS c WHERE 1 = 1
+             ON CONFLICT (branch_id, bucket, measure, key) DO UPDATE SET n = tally_counts.n + excluded.n",
+            both(&|bucket| measures_sql(bucket, filter, count))
+        ),
+        params,
+    )?;
+    for d in DISTINCT {
+        conn.exec(
+            &format!(
+                "INSERT INTO {table} (branch_id, bucket, {column}, n) SELECT * FROM ({}) AS c WHERE 1 = 1
+                 ON CONFLICT (branch_id, bucket, {column}) DO UPDATE SET n = {table}.n + excluded.n",
+                both(&|bucket| distinct_sql(d, bucket, filter, count)),
+                table = d.table,
+                column = d.column,
+            ),
+            params,
+        )?;
     }
     Ok(())
 }
 
+fn seq_filter(seqs: &[i64]) -> (String, Vec<Value>) {
+    let list = (1..=seqs.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (
+        format!("r.seq IN ({list})"),
+        seqs.iter().map(|s| Value::Int(*s)).collect(),
+    )
+}
+
+/// Keeps the summary tables exact through a write: `superseded` are records that were
+/// the latest revision before it (a revision replaced them, or a review decision is
+/// about to change them), `added` those that are now. Removed contributions that leave
+/// a count at zero delete its row. Call it inside the write's transaction, after
+/// [`lock_branch`].
+pub(crate) fn refile(
+    conn: &mut dyn Conn,
+    superseded: &[i64],
+    added: &[i64],
+) -> Result<(), ServerStoreError> {
+    for (seqs, sign) in [(superseded, -1), (added, 1)] {
+        for chunk in seqs.chunks(500) {
+            let (filter, params) = seq_filter(chunk);
+            file(conn, &filter, &params, sign)?;
+        }
+    }
+    for chunk in superseded.chunks(500) {
+        let (filter, params) = seq_filter(chunk);
+        let buckets = BUCKETS
+            .map(|b| format!("SELECT r.branch_id, {b} FROM records r WHERE {filter}"))
+            .join(" UNION ");
+        for table in ["tally_counts", "tally_households", "tally_people"] {
+            conn.exec(
+                &format!("DELETE FROM {table} WHERE n = 0 AND (branch_id, bucket) IN ({buckets})"),
+                &params,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes the writes that change one branch's counts wait for each other on PostgreSQL,
+/// so each reads what the previous one committed before taking out and putting in
+/// contributions (SQLite runs one writer at a time already).
+pub(crate) fn lock_branch(
+    conn: &mut dyn Conn,
+    engine: Engine,
+    branch: Uuid,
+) -> Result<(), ServerStoreError> {
+    if engine == Engine::Postgres {
+        conn.exec(
+            "SELECT pg_advisory_xact_lock(7263, hashtext($1))",
+            &[branch.into()],
+        )?;
+    }
+    Ok(())
+}
+
+/// Fills the summary tables from the stored records, emptying them first: migration
+/// 009's backfill, and the repair after rows were changed by hand.
+pub(crate) fn rebuild(conn: &mut dyn Conn) -> Result<(), ServerStoreError> {
+    for table in ["tally_counts", "tally_households", "tally_people"] {
+        conn.exec(&format!("DELETE FROM {table}"), &[])?;
+    }
+    file(conn, "r.latest = 1", &[], 1)
+}
+
+/// The records of an edge: `$1` the scope pattern, `$first` and the next its instants.
+fn edge_filter(first: usize) -> String {
+    format!(
+        "r.latest = 1 AND r.area_path LIKE $1 AND r.event_at >= ${first} AND r.event_at < ${}",
+        first + 1
+    )
+}
+
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The counts of `split` inside `scope`, all read in one snapshot.
+fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, ServerStoreError> {
+    let mut out = Counts::default();
+    let pattern: Value = scope.like_pattern().into();
+    let text = |row: &Row, i: usize| -> Result<String, ServerStoreError> {
+        Ok(row.opt_text(i)?.unwrap_or_default())
+    };
+    // Whole years and months from the summaries.
+    let whole: Vec<Value> = split
+        .years
+        .iter()
+        .chain(&split.months)
+        .map(Value::from)
+        .collect();
+    if !whole.is_empty() {
+        let mut params = vec![pattern.clone()];
+        params.extend(whole.iter().cloned());
+        for row in conn.query(
+            &format!(
+                "SELECT t.branch_id, t.measure, t.key, CAST(SUM(t.n) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({}) GROUP BY t.branch_id, t.measure, t.key",
+                placeholders(2, whole.len())
+            ),
+            &params,
+        )? {
+            out.branches
+                .entry(row.uuid(0)?)
+                .or_default()
+                .count(&row.text(1)?, text(&row, 2)?, row.int(3)?);
+        }
+    }
+    if !split.every_month.is_empty() {
+        let mut params = vec![pattern.clone()];
+        params.extend(split.every_month.iter().map(Value::from));
+        for row in conn.query(
+            &format!(
+                "SELECT t.bucket, t.measure, CAST(SUM(t.n) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({}) AND t.measure IN ('gathering', 'sex', 'form') GROUP BY t.bucket, t.measure",
+                placeholders(2, split.every_month.len())
+            ),
+            &params,
+        )? {
+            out.months.count(&row.text(0)?, &row.text(1)?, row.int(2)?);
+        }
+    }
+    // The edges from the records.
+    for edge in &split.edges {
+        let params = vec![pattern.clone(), edge.from.into(), edge.to.into()];
+        // No bucket is needed (an edge lies in one month): the record kind stands in.
+        for row in conn.query(
+            &measures_sql("r.kind", &edge_filter(2), "COUNT(*)"),
+            &params,
+        )? {
+            let (measure, n) = (row.text(2)?, row.int(4)?);
+            out.months.count(&edge.month, &measure, n);
+            out.branches
+                .entry(row.uuid(0)?)
+                .or_default()
+                .count(&measure, text(&row, 3)?, n);
+        }
+    }
+    // Distinct counts over the whole period: the summaries' whole buckets and the edges'
+    // records together.
+    for d in DISTINCT {
+        let mut parts = Vec::new();
+        let mut params = vec![pattern.clone()];
+        if !whole.is_empty() {
+            parts.push(format!(
+                "SELECT t.branch_id AS branch_id, t.{column} AS item FROM {table} t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({})",
+                placeholders(2, whole.len()),
+                column = d.column,
+                table = d.table,
+            ));
+            params.extend(whole.iter().cloned());
+        }
+        for edge in &split.edges {
+            parts.push(format!(
+                "SELECT r.branch_id AS branch_id, {item} AS item FROM {from} WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {item} IS NOT NULL AND {filter}",
+                item = d.item,
+                from = source(d.attendees),
+                kind = d.kind,
+                filter = edge_filter(params.len() + 1),
+            ));
+            params.push(edge.from.into());
+            params.push(edge.to.into());
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        for row in conn.query(
+            &format!(
+                "SELECT v.branch_id, COUNT(DISTINCT v.item) FROM ({}) AS v GROUP BY v.branch_id",
+                parts.join(" UNION ALL ")
+            ),
+            &params,
+        )? {
+            let t = out.branches.entry(row.uuid(0)?).or_default();
+            match d.table {
+                "tally_people" => t.people += row.int(1)?,
+                _ => t.households += row.int(1)?,
+            }
+        }
+    }
+    Ok(out)
+}
+
 impl ServerStore {
-    /// Each branch's counts inside `scope` for records whose event time is in
-    /// `[from, to)`. Branches without any record in the period are absent.
-    pub fn branch_tallies(
-        &self,
-        scope: &Scope,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<HashMap<Uuid, Tally>, ServerStoreError> {
-        let params: Vec<Value> = vec![scope.like_pattern().into(), from.into(), to.into()];
-        let gathering = base("gathering");
-        let survey = base("submission");
-        self.db.read(|conn| {
-            let mut out: HashMap<Uuid, Tally> = HashMap::new();
-            let text = |row: &Row, i: usize| -> Result<String, ServerStoreError> {
-                Ok(row.opt_text(i)?.unwrap_or_default())
-            };
-            grouped(
-                conn,
-                &format!("SELECT r.branch_id, r.gathering_kind, COUNT(*) FROM records r WHERE {gathering} AND {NOT_REJECTED} GROUP BY r.branch_id, r.gathering_kind"),
-                &params,
-                |row| {
-                    let t = out.entry(row.uuid(0)?).or_default();
-                    *t.gatherings.entry(text(row, 1)?).or_default() += row.int(2)?;
-                    Ok(())
-                },
-            )?;
-            grouped(
-                conn,
-                &format!("SELECT r.branch_id, a.sex, a.ethnicity, a.age_group, COUNT(*) FROM attendees a JOIN records r ON r.seq = a.record_seq WHERE {gathering} AND {NOT_REJECTED} GROUP BY r.branch_id, a.sex, a.ethnicity, a.age_group"),
-                &params,
-                |row| {
-                    let t = out.entry(row.uuid(0)?).or_default();
-                    let n = row.int(4)?;
-                    *t.attendees_by_sex.entry(text(row, 1)?).or_default() += n;
-                    *t.attendees_by_ethnicity.entry(text(row, 2)?).or_default() += n;
-                    *t.attendees_by_age.entry(text(row, 3)?).or_default() += n;
-                    Ok(())
-                },
-            )?;
-            grouped(
-                conn,
-                &format!("SELECT r.branch_id, COUNT(DISTINCT a.person) FROM attendees a JOIN records r ON r.seq = a.record_seq WHERE {gathering} AND {NOT_REJECTED} GROUP BY r.branch_id"),
-                &params,
-                |row| {
-                    out.entry(row.uuid(0)?).or_default().people += row.int(1)?;
-                    Ok(())
-                },
-            )?;
-            grouped(
-                conn,
-                &format!("SELECT r.branch_id, r.form_id, r.review_state, COUNT(*) FROM records r WHERE {survey} GROUP BY r.branch_id, r.form_id, r.review_state"),
-                &params,
-                |row| {
-                    let t = out.entry(row.uuid(0)?).or_default();
-                    let (state, n) = (text(row, 2)?, row.int(3)?);
-                    if state != "rejected" {
-                        *t.surveys_by_form.entry(text(row, 1)?).or_default() += n;
-                    }
-                    *t.surveys_by_state.entry(state).or_default() += n;
-                    Ok(())
-                },
-            )?;
-            grouped(
-                conn,
-                &format!("SELECT r.branch_id, COUNT(DISTINCT r.household), COUNT(*) - COUNT(r.household) FROM records r WHERE {survey} AND {NOT_REJECTED} GROUP BY r.branch_id"),
-                &params,
-                |row| {
-                    out.entry(row.uuid(0)?).or_default().households += row.int(1)? + row.int(2)?;
-                    Ok(())
-                },
-            )?;
-            Ok(out)
-        })
+    /// The counts inside `scope` for a period cut as `split`, per branch and per month,
+    /// read in one snapshot (the tables and their totals agree whatever is being written
+    /// meanwhile). Branches without anything counted are absent.
+    pub fn counts(&self, scope: &Scope, split: &Split) -> Result<Counts, ServerStoreError> {
+        self.db.snapshot(|conn| count(conn, scope, split))
     }
 
-    /// Gatherings, attendees and surveys inside `scope` in `[from, to)`, per UTC hour.
-    pub fn hour_counts(
-        &self,
-        scope: &Scope,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<HourCounts, ServerStoreError> {
-        let params: Vec<Value> = vec![scope.like_pattern().into(), from.into(), to.into()];
-        let gathering = base("gathering");
-        let survey = base("submission");
-        self.db.read(|conn| {
-            let mut out = HourCounts::default();
-            let mut by_hour = |sql: String,
-                               into: &mut BTreeMap<String, i64>|
-             -> Result<(), ServerStoreError> {
-                grouped(conn, &sql, &params, |row| {
-                    into.insert(row.text(0)?, row.int(1)?);
-                    Ok(())
-                })
-            };
-            by_hour(
-                format!("SELECT substr(r.event_at, 1, 13), COUNT(*) FROM records r WHERE {gathering} AND {NOT_REJECTED} GROUP BY substr(r.event_at, 1, 13)"),
-                &mut out.gatherings,
-            )?;
-            by_hour(
-                format!("SELECT substr(r.event_at, 1, 13), COUNT(*) FROM attendees a JOIN records r ON r.seq = a.record_seq WHERE {gathering} AND {NOT_REJECTED} GROUP BY substr(r.event_at, 1, 13)"),
-                &mut out.attendees,
-            )?;
-            by_hour(
-                format!("SELECT substr(r.event_at, 1, 13), COUNT(*) FROM records r WHERE {survey} AND {NOT_REJECTED} GROUP BY substr(r.event_at, 1, 13)"),
-                &mut out.surveys,
-            )?;
-            Ok(out)
-        })
+    /// Empties and refills the summary tables from the records (what migration 009 did
+    /// for the records stored before it): for a database whose records were written by
+    /// something other than the server (a restore, a benchmark's generated rows).
+    pub fn rebuild_tallies(&self) -> Result<(), ServerStoreError> {
+        self.db.write(rebuild)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::{Period, dashboard, recount};
+    use crate::model::AreaLevel;
+
+    /// Records as a server before migration 009 stored them (no Vietnam day, no
+    /// summaries): a survey late on 31 March UTC (1 April in Vietnam) visiting a
+    /// household, an unlinked one, a rejected one, one in its second revision, and a
+    /// gathering with a roster member who also came to a second one and a walk-in.
+    fn old_rows(branch: &crate::model::Area) -> String {
+        let record = |uuid: &str,
+                      revision: i64,
+                      kind: &str,
+                      household: &str,
+                      at: &str,
+                      latest: i64,
+                      state: &str| {
+            format!(
+                "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at, received_at,
+                    form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state)
+                 VALUES ('{uuid}', {revision}, '{kind}', '{id}', '{path}', 'd', 'x', '{{}}', '{at}', '{at}',
+                    {form}, {form}, {household}, {gathering}, '{at}', {latest}, 1, '{state}');",
+                id = branch.id,
+                path = branch.path,
+                form = if kind == "submission" { "'survey'" } else { "NULL" },
+                gathering = if kind == "gathering" { "'training'" } else { "NULL" },
+            )
+        };
+        let mut sql = format!(
+            "INSERT INTO accounts (id, username, display_name, role, area_id, password_hash, must_change_password, created_at)
+                VALUES ('a', 'head', 'Head', 'branch_head', '{0}', 'x', 0, '2026-01-01T00:00:00.000000Z');
+             INSERT INTO devices (id, token_hash, account_id, branch_id, label, created_at)
+                VALUES ('d', 'x', 'a', '{0}', 'phone', '2026-01-01T00:00:00.000000Z');",
+            branch.id
+        );
+        sql += &record(
+            "s1",
+            1,
+            "submission",
+            "'h1'",
+            "2026-03-31T18:00:00.000000Z",
+            1,
+            "received",
+        );
+        sql += &record(
+            "s2",
+            1,
+            "submission",
+            "NULL",
+            "2026-03-15T00:00:00.000000Z",
+            1,
+            "approved",
+        );
+        sql += &record(
+            "s3",
+            1,
+            "submission",
+            "'h2'",
+            "2026-03-16T00:00:00.000000Z",
+            1,
+            "rejected",
+        );
+        sql += &record(
+            "s4",
+            1,
+            "submission",
+            "'h3'",
+            "2026-03-17T00:00:00.000000Z",
+            0,
+            "received",
+        );
+        sql += &record(
+            "s4",
+            2,
+            "submission",
+            "'h1'",
+            "2026-03-18T00:00:00.000000Z",
+            1,
+            "received",
+        );
+        sql += &record(
+            "g1",
+            1,
+            "gathering",
+            "NULL",
+            "2026-03-10T02:00:00.000000Z",
+            1,
+            "received",
+        );
+        sql += &record(
+            "g2",
+            1,
+            "gathering",
+            "NULL",
+            "2026-03-11T02:00:00.000000Z",
+            1,
+            "received",
+        );
+        sql += "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
+                SELECT seq, 0, 'female', 'hmong', 'adult', 'member' FROM records WHERE uuid IN ('g1', 'g2');
+            INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
+                SELECT seq, 1, 'male', NULL, NULL, 'walk-in' FROM records WHERE uuid = 'g1';
+            DELETE FROM schema_migrations WHERE version = 9;
+            DROP TABLE tally_counts;
+            DROP TABLE tally_households;
+            DROP TABLE tally_people;
+            ALTER TABLE records DROP COLUMN event_day;";
+        sql
+    }
+
+    /// Writes the old rows into `store`, takes migration 009 back, and opens the
+    /// database again with `reopen`, which applies it: its backfill must count them.
+    fn check_backfill(store: ServerStore, reopen: impl FnOnce() -> ServerStore) {
+        let province = store
+            .create_area(None, AreaLevel::Province, "Lai Châu")
+            .unwrap();
+        let commune = store
+            .create_area(Some(province.id), AreaLevel::Commune, "Xã Bản Hon")
+            .unwrap();
+        let branch = store
+            .create_area(Some(commune.id), AreaLevel::Branch, "Chi hội Bản Hon")
+            .unwrap();
+        let script = old_rows(&branch);
+        store.db.write(|conn| conn.run_script(&script)).unwrap();
+        drop(store);
+        let store = reopen();
+        let day = store
+            .db
+            .read(|c| c.query_opt("SELECT event_day FROM records WHERE uuid = 's1'", &[]))
+            .unwrap()
+            .unwrap()
+            .text(0)
+            .unwrap();
+        assert_eq!(day, "2026-04-01", "the day on Vietnam's clock");
+        let scope = Scope::All;
+        for period in [
+            Period::year(2026).unwrap(),
+            Period::month(2026, 3).unwrap(),
+            Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            )
+            .unwrap(),
+        ] {
+            assert_eq!(
+                dashboard(&store, &scope, None, &period).unwrap(),
+                recount(&store, &scope, None, &period).unwrap(),
+                "{period:?}"
+            );
+        }
+        let year = dashboard(&store, &scope, None, &Period::year(2026).unwrap()).unwrap();
+        let t = &year.total;
+        assert_eq!(
+            t.surveys_by_state,
+            [
+                ("approved".to_owned(), 1),
+                ("received".to_owned(), 2),
+                ("rejected".to_owned(), 1)
+            ]
+            .into()
+        );
+        assert_eq!(t.surveys_by_form, [("survey".to_owned(), 3)].into());
+        assert_eq!(t.households, 2, "h1 twice and one unlinked survey");
+        assert_eq!(t.gatherings, [("training".to_owned(), 2)].into());
+        assert_eq!((t.attendees(), t.people), (3, 2));
+        assert_eq!(
+            t.attendees_by_ethnicity,
+            [(String::new(), 1), ("hmong".to_owned(), 2)].into()
+        );
+        assert_eq!((year.months[2].surveys, year.months[3].surveys), (2, 1));
+    }
+
+    #[test]
+    fn migration_009_counts_the_records_already_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_owned();
+        check_backfill(ServerStore::open_sqlite(dir.path()).unwrap(), || {
+            ServerStore::open_sqlite(&path).unwrap()
+        });
+        let Some(config) = crate::db::tests::fresh_postgres() else {
+            return;
+        };
+        check_backfill(
+            ServerStore::open_postgres(config.clone(), 2).unwrap(),
+            || ServerStore::open_postgres(config, 2).unwrap(),
+        );
     }
 }

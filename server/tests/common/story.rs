@@ -430,10 +430,11 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     );
     assert!(repeat_rows.iter().all(|r| index.contains_key(&r[0])));
 
-    // Indicators for the commune in March 2026.
+    // The indicators dashboard of the commune for March 2026.
+    let march = "period=month&year=2026&month=3";
     let (status, counts) = server
         .get(
-            &format!("/api/v1/office/indicators?area={commune}&from=2026-03-01&to=2026-04-01"),
+            &format!("/api/v1/office/dashboard?area={commune}&{march}"),
             &officer,
         )
         .await;
@@ -452,22 +453,21 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
                 .entry(branchbook_server::model::stored_name(&attendee_sex(j)))
                 .or_default() += 1;
             *by_ethnicity
-                .entry(ATTENDEE_ETHNICITIES[j % 4].unwrap_or("unknown").to_owned())
+                .entry(ATTENDEE_ETHNICITIES[j % 4].unwrap_or("").to_owned())
                 .or_default() += 1;
         }
     }
-    assert_eq!(counts["gatherings_by_kind"], json!(by_kind));
-    assert_eq!(counts["attendees_by_sex"], json!(by_sex));
-    assert_eq!(counts["attendees_by_ethnicity"], json!(by_ethnicity));
+    let total = &counts["total"];
+    assert_eq!(total["gatherings"], json!(by_kind));
+    assert_eq!(total["attendees_by_sex"], json!(by_sex));
+    assert_eq!(total["attendees_by_ethnicity"], json!(by_ethnicity));
     // Submission 2 was rejected: it no longer counts (its household is still visited by others).
-    assert_eq!(counts["submissions"], 499);
-    assert_eq!(counts["households_visited"], 50);
-    // The other commune has nothing.
+    assert_eq!(total["surveys_by_form"][&form.form_id], 499);
+    assert_eq!(total["households"], 50);
+    // The other commune is outside the officer's scope, and has nothing.
     let (status, _) = server
         .get(
-            &format!(
-                "/api/v1/office/indicators?area={other_commune}&from=2026-03-01&to=2026-04-01"
-            ),
+            &format!("/api/v1/office/dashboard?area={other_commune}&{march}"),
             &officer,
         )
         .await;
@@ -478,12 +478,10 @@ pub async fn full_story(server: &TestServer) -> StorySecrets {
     );
     let (_, none) = server
         .get(
-            &format!(
-                "/api/v1/office/indicators?area={other_commune}&from=2026-03-01&to=2026-04-01"
-            ),
+            &format!("/api/v1/office/dashboard?area={other_commune}&{march}"),
             &admin,
         )
         .await;
-    assert_eq!(none["submissions"], 0);
+    assert_eq!(none["total"]["surveys_by_state"], json!({}));
     secrets
 }

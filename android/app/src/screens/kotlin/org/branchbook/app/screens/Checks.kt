@@ -40,14 +40,15 @@ fun boundsIn(view: View, root: View): Rect {
 /**
  * What is wrong with a drawn screen, read from its laid-out View tree and its image:
  * text cut or ellipsized, touch targets under 48 x 48 dp, tappable Views on top of each
- * other, Views running off the screen's side, expected texts missing, a blank image.
+ * other, Views running off the screen's side, text whose contrast with what is drawn
+ * behind it is under WCAG AA's 4.5:1, expected texts missing, a blank image.
  * Each problem is one line naming the View.
  */
 class Checks(private val root: View, private val image: BufferedImage, private val density: Float) {
     private val views = descendants(root).filter { shown(it, root) }.toList()
 
     /** All problems; [expected] are texts that must be on the screen (a visible TextView's text contains each). */
-    fun problems(expected: List<String>): List<String> = blank() + cutText() + smallTargets() + overlaps() + offScreen() + missing(expected)
+    fun problems(expected: List<String>): List<String> = blank() + cutText() + smallTargets() + overlaps() + offScreen() + lowContrast() + missing(expected)
 
     private fun name(v: View): String {
         val text = (v as? TextView)?.let { if (it.text.isNullOrEmpty()) it.hint else it.text }?.toString()?.take(40)
@@ -106,6 +107,31 @@ class Checks(private val root: View, private val image: BufferedImage, private v
     /** Views whose right edge is past the screen's. */
     private fun offScreen(): List<String> = views.filter { boundsIn(it, root).right > root.width + 1 }.map { "${name(it)}: runs off the screen's right edge (${root.width} px)" }
 
+    /**
+     * Text that stands out from what is drawn behind it by less than WCAG AA's 4.5:1,
+     * read on the image: the background is the commonest colour inside the text's box,
+     * the ink the TextView's colour laid over it. Text below the fold is not drawn, so not
+     * checked; a disabled control's text is exempt (WCAG 1.4.3).
+     */
+    private fun lowContrast(): List<String> = views.filterIsInstance<TextView>().filter { it.text.isNotBlank() && it.isEnabled }.mapNotNull { tv ->
+        val r = boundsIn(tv, root)
+        val box = Rect(r.left + tv.totalPaddingLeft, r.top + tv.totalPaddingTop, r.right - tv.totalPaddingRight, r.bottom - tv.totalPaddingBottom)
+        if (box.isEmpty || box.left < 0 || box.top < 0 || box.right > image.width || box.bottom > image.height) return@mapNotNull null
+        val background = commonest(box)
+        val ratio = contrast(over(tv.currentTextColor, background), background)
+        if (ratio < 4.5) "${name(tv)}: text contrast ${"%.1f".format(ratio)}:1 against #${"%06x".format(background and 0xffffff)} (under 4.5:1)" else null
+    }
+
+    /** The commonest opaque colour of the image inside [box]. */
+    private fun commonest(box: Rect): Int {
+        val counts = HashMap<Int, Int>()
+        for (y in box.top until box.bottom) for (x in box.left until box.right) {
+            val rgb = image.getRGB(x, y) or (0xff shl 24)
+            counts[rgb] = (counts[rgb] ?: 0) + 1
+        }
+        return counts.maxByOrNull { it.value }?.key ?: (0xffffffff).toInt()
+    }
+
     /** Expected texts that no visible TextView shows. */
     private fun missing(expected: List<String>): List<String> {
         val texts = views.filterIsInstance<TextView>().map { it.text.toString() }
@@ -114,4 +140,26 @@ class Checks(private val root: View, private val image: BufferedImage, private v
         val seen = texts.filter { it.isNotBlank() }.joinToString(" | ") { it.take(40) }.take(600)
         return missing.map { "expected text not on the screen: \"$it\" (it shows: $seen)" }
     }
+}
+
+/** [color] (ARGB, maybe translucent) as it shows over the opaque [background]. */
+fun over(color: Int, background: Int): Int {
+    val a = (color ushr 24 and 0xff) / 255.0
+    fun mix(shift: Int) = ((color ushr shift and 0xff) * a + (background ushr shift and 0xff) * (1 - a)).toInt()
+    return (0xff shl 24) or (mix(16) shl 16) or (mix(8) shl 8) or mix(0)
+}
+
+/** WCAG's relative luminance of an opaque colour. */
+fun luminance(color: Int): Double {
+    fun channel(shift: Int): Double {
+        val c = (color ushr shift and 0xff) / 255.0
+        return if (c <= 0.03928) c / 12.92 else Math.pow((c + 0.055) / 1.055, 2.4)
+    }
+    return 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
+}
+
+/** WCAG's contrast ratio of two opaque colours, 1 to 21. */
+fun contrast(a: Int, b: Int): Double {
+    val (light, dark) = listOf(luminance(a), luminance(b)).sortedDescending()
+    return (light + 0.05) / (dark + 0.05)
 }

@@ -8,8 +8,9 @@ import uniffi.branchbook.core.UiLanguage
 
 /**
  * tests/android-screens.sh's program: draws every screen in the states she meets, checks
- * each, writes the PNGs and index.html under args[1] and exits 1 when any check failed.
- * args[0] is layoutlib's platform folder.
+ * each, writes the PNGs and index.html under args[1], compares the golden images kept in
+ * args[2] ([Goldens]) and exits 1 when any check failed. args[0] is layoutlib's platform
+ * folder.
  */
 fun main(args: Array<String>) {
     val out = File(args[1])
@@ -32,13 +33,17 @@ fun main(args: Array<String>) {
     writeIndex(camera.shots, File(out, "index.html"))
     val failed = camera.shots.filter { it.problems.isNotEmpty() }
     println("screens: ${camera.shots.size} drawn, ${failed.size} with problems (${out.path}/index.html)")
+    val golden = Goldens.check(out, File(args[2]), System.getenv("BRANCHBOOK_UPDATE_GOLDEN") == "1")
+    golden.forEach { println("      $it") }
+    println("golden images: ${Goldens.SCREENS.size} compared, ${golden.size} differ")
     // layoutlib leaves a non-daemon thread running: end the JVM here.
-    exitProcess(if (failed.isEmpty()) 0 else 1)
+    exitProcess(if (failed.isEmpty() && golden.isEmpty()) 0 else 1)
 }
 
 /**
  * The checks must be able to fail: a deliberately bad screen (an ellipsized label, a
- * 24 dp button, a text line clipped by its View's height, a missing text) is drawn first
+ * 24 dp button, a text line clipped by its View's height, light grey text on white, a
+ * missing text) is drawn first
  * and each of its faults must be reported, or the run stops.
  */
 private fun checkTheChecks(studio: Studio) {
@@ -53,9 +58,14 @@ private fun checkTheChecks(studio: Studio) {
         })
         addView(android.widget.Button(context).apply { text = "OK" }, android.widget.LinearLayout.LayoutParams((24 * dp).toInt(), (24 * dp).toInt()))
         addView(android.widget.TextView(context).apply { text = "Hai dòng\nmà chỉ có chỗ cho một" }, android.widget.LinearLayout.LayoutParams(-1, (20 * dp).toInt()))
+        addView(android.widget.TextView(context).apply {
+            text = "Chữ xám nhạt trên nền trắng"
+            setTextColor(0xFFAAAAAA.toInt())
+        })
     }
     val problems = Checks(root, studio.shoot(root), dp).problems(listOf("Chương trình"))
-    val wanted = listOf("text ellipsized", "touch target", "text cut", "expected text not on the screen")
+    val wanted = listOf("text ellipsized", "touch target", "text cut", "text contrast", "expected text not on the screen")
+    check(contrast(0xFF767676.toInt(), 0xFFFFFFFF.toInt()) in 4.5..4.6) { "WCAG's contrast of #767676 on white is 4.54:1" }
     val unseen = wanted.filter { w -> problems.none { it.contains(w) } }
     check(unseen.isEmpty()) { "the checks missed faults drawn on purpose: $unseen (they found $problems)" }
     println("   the checks catch a bad screen: ${problems.size} faults found in it")
