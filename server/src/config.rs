@@ -82,6 +82,10 @@ pub struct Config {
     /// (a photo chunk, a push); past it the answer is 408 and the connection closes.
     #[arg(long, env = "BRANCHBOOK_BODY_TIMEOUT_SECS", default_value_t = 120)]
     pub body_timeout_secs: u64,
+    /// Seconds an answer may wait for the client to take more of it (a download it stopped
+    /// reading); past it the connection is closed.
+    #[arg(long, env = "BRANCHBOOK_SEND_TIMEOUT_SECS", default_value_t = 60)]
+    pub send_timeout_secs: u64,
     /// PEM file of the certificate chain (the server's certificate first) to serve HTTPS
     /// with, given with `--tls-key`, for a server that clients reach without a reverse
     /// proxy. Behind Caddy or nginx leave it off: the proxy holds the certificate.
@@ -157,6 +161,7 @@ impl Config {
         crate::connections::Limits {
             header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
             body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
+            send_timeout: Duration::from_secs(self.send_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
             max_per_address: self.max_connections_per_address.max(1),
             behind_proxy: self.behind_proxy,

@@ -40,6 +40,9 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Longest wait for a request's whole body, from the end of its headers.
     pub body_timeout: Duration,
+    /// Longest time an answer may wait for the client to take more of it (a client that
+    /// stops reading a download): the connection is closed then.
+    pub send_timeout: Duration,
     /// Most connections open at once.
     pub max_connections: usize,
     /// Most connections (or, through a local proxy, requests) open at once from one
@@ -343,7 +346,10 @@ async fn connection<S>(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
-    let conn = http.serve_connection(TokioIo::new(io), service);
+    let conn = http.serve_connection(
+        TokioIo::new(SendDeadline::new(io, limits.send_timeout)),
+        service,
+    );
     tokio::pin!(conn);
     tokio::select! {
         served = conn.as_mut() => {
@@ -355,6 +361,89 @@ async fn connection<S>(
             conn.as_mut().graceful_shutdown();
             let _ = conn.await;
         }
+    }
+}
+
+/// A connection whose writes must make progress: a write the client leaves waiting (it
+/// stopped reading, its buffers are full) for `timeout` fails, and hyper closes the
+/// connection. Without it a client reading an export very slowly held its connection
+/// (and the answer's resources) for ever.
+struct SendDeadline<S> {
+    io: S,
+    timeout: Duration,
+    /// Running while a write waits; cleared when a write goes through.
+    stalled: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> SendDeadline<S> {
+    fn new(io: S, timeout: Duration) -> Self {
+        SendDeadline {
+            io,
+            timeout,
+            stalled: None,
+        }
+    }
+
+    /// `waiting` is what the write said: ready (the deadline is cleared) or pending (the
+    /// deadline runs, and fails the write when it passes).
+    fn progress<T>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        waiting: std::task::Poll<std::io::Result<T>>,
+    ) -> std::task::Poll<std::io::Result<T>> {
+        use std::task::Poll;
+        if waiting.is_ready() {
+            self.stalled = None;
+            return waiting;
+        }
+        let timeout = self.timeout;
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client took nothing of the answer in time",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for SendDeadline<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for SendDeadline<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let waiting = std::pin::Pin::new(&mut self.io).poll_write(cx, buf);
+        self.progress(cx, waiting)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let waiting = std::pin::Pin::new(&mut self.io).poll_flush(cx);
+        self.progress(cx, waiting)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let waiting = std::pin::Pin::new(&mut self.io).poll_shutdown(cx);
+        self.progress(cx, waiting)
     }
 }
 
@@ -421,6 +510,7 @@ mod tests {
             limits: Limits {
                 header_timeout: Duration::from_secs(1),
                 body_timeout: Duration::from_secs(1),
+                send_timeout: Duration::from_secs(1),
                 max_connections: 3,
                 max_per_address: 2,
                 behind_proxy,

@@ -301,3 +301,75 @@ async fn on_sqlite_idle_connections_shut_out_no_one_else() {
 async fn on_postgres_idle_connections_shut_out_no_one_else() {
     idle_connections_shut_out_no_one_else(Backend::Postgres).await;
 }
+
+/// A client that stops reading a download (an 18 MiB photo, more than the kernel's
+/// buffers on both ends hold) no longer holds its connection for ever: once the answer
+/// has waited `--send-timeout-secs` (2 s here) for the client to take more, the server
+/// closes it, and keeps serving.
+async fn a_client_that_stops_reading_is_cut_off(backend: Backend) {
+    use common::fixtures::{gathering, photo_bytes, photo_ref};
+    let Some((_data, mut program)) = Program::fresh(backend).await else {
+        return;
+    };
+    program
+        .env
+        .push(("BRANCHBOOK_SEND_TIMEOUT_SECS".into(), "2".into()));
+    let running = program.start();
+    let password = running.one_time_password().unwrap();
+    let admin = running.api.login_fresh("admin", &password).await;
+    let device = running.api.branch_with_device(&admin).await;
+    let photo = photo_bytes(7, 18 * 1024 * 1024);
+    let sha = photo_ref(&photo).sha256;
+    running
+        .api
+        .push(&device.token, &[gathering(0, vec![photo_ref(&photo)])])
+        .await;
+    assert!(
+        running
+            .api
+            .upload_photo(&device.token, &photo, 4 * 1024 * 1024)
+            .await
+            .complete
+    );
+
+    let mut stream = TcpStream::connect(address(&running)).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "GET /api/v1/office/photos/{sha} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut head = [0u8; 1024];
+    let n = stream.read(&mut head).await.unwrap();
+    assert!(head[..n].starts_with(b"HTTP/1.1 200"), "{:?}", &head[..n]);
+    // Stop reading for longer than the send timeout, then take what is left.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut rest)).await;
+    assert!(ended.is_ok(), "the connection was still open");
+    let received = n + rest.len();
+    assert!(
+        received < photo.len(),
+        "{received} bytes of {}: the answer was not cut off",
+        photo.len()
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The server serves on.
+    let (status, _) = running.api.get("/api/v1/office/me", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    running.terminate();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_sqlite_a_client_that_stops_reading_is_cut_off() {
+    a_client_that_stops_reading_is_cut_off(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_postgres_a_client_that_stops_reading_is_cut_off() {
+    a_client_that_stops_reading_is_cut_off(Backend::Postgres).await;
+}

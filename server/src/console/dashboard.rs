@@ -159,7 +159,7 @@ pub fn tables(
             let name = if k.is_empty() {
                 t.dashboard_not_recorded.to_owned()
             } else {
-                ethnicity(k).map_or_else(|| k.clone(), |e| e.name_vi.to_owned())
+                branchbook_core::i18n::ethnicity_name(k)
             };
             let key = k.clone();
             (

@@ -22,7 +22,7 @@ use crate::api::review::ListQuery;
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
-use crate::export::registers::{age_group, ethnicity_name};
+use crate::export::registers::{age_group, ethnicity_or_blank};
 use crate::model::{Area, RecordKind, RecordSummary, StoredRecord, stored_name};
 
 /// Rows per page of a register's list.
@@ -383,7 +383,7 @@ fn gathering_view(
             name: a.name.clone(),
             sex: sex_name(a.sex, ui),
             age: age_group_name(age_group(a, g.starts_at), ui),
-            ethnicity: ethnicity_name(a.ethnicity.as_deref()),
+            ethnicity: ethnicity_or_blank(a.ethnicity.as_deref()),
             note: if a.member_id.is_none() {
                 t.gatherings_walk_in.to_owned()
             } else {
@@ -475,7 +475,7 @@ fn household_view(
                 name: m.name.clone(),
                 sex: sex_name(m.sex, lang.ui()),
                 age: m.birth_year.map(|y| y.to_string()).unwrap_or_default(),
-                ethnicity: ethnicity_name(m.ethnicity.as_deref()),
+                ethnicity: ethnicity_or_blank(m.ethnicity.as_deref()),
                 note: m.relation.clone(),
                 walk_in: false,
             })

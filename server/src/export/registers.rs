@@ -3,8 +3,8 @@
 //! with their members (one row per member). Closed lists are written as names in the
 //! officer's language (kinds, sexes, age groups) and ethnicities by their Vietnamese name.
 
-use branchbook_core::domain::{AgeGroup, ethnicity};
-use branchbook_core::i18n::{UiLanguage, age_group_name, gathering_kind_name, sex_name};
+use branchbook_core::domain::AgeGroup;
+use branchbook_core::i18n::{self, UiLanguage, age_group_name, gathering_kind_name, sex_name};
 use branchbook_core::protocol::{Attendee, GatheringBody, HouseholdBody, Record, RecordBody};
 use chrono::{DateTime, Datelike, Utc};
 use serde::Deserialize;
@@ -79,10 +79,10 @@ pub struct Register {
     sheets: Vec<Sheet>,
 }
 
-/// The Vietnamese name of an ethnicity key (the key itself when unknown).
-pub fn ethnicity_name(key: Option<&str>) -> String {
-    key.map(|k| ethnicity(k).map_or_else(|| k.to_owned(), |e| e.name_vi.to_owned()))
-        .unwrap_or_default()
+/// The Vietnamese name of an ethnicity key (the key itself when unknown, blank when
+/// not recorded).
+pub fn ethnicity_or_blank(key: Option<&str>) -> String {
+    key.map(i18n::ethnicity_name).unwrap_or_default()
 }
 
 /// An attendee's age group: as the phone sent it, or her band in the year the gathering
@@ -154,7 +154,7 @@ impl Register {
                     a.birth_year
                         .map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
                     Cell::text(age_group_name(age, lang)),
-                    Cell::text(ethnicity_name(a.ethnicity.as_deref())),
+                    Cell::text(ethnicity_or_blank(a.ethnicity.as_deref())),
                     Cell::Time(a.checked_in_at),
                 ]);
                 row
@@ -195,7 +195,7 @@ impl Register {
                     Cell::text(sex_name(m.sex, self.language)),
                     m.birth_year
                         .map_or(Cell::Empty, |y| Cell::Int(i64::from(y))),
-                    Cell::text(ethnicity_name(m.ethnicity.as_deref())),
+                    Cell::text(ethnicity_or_blank(m.ethnicity.as_deref())),
                     Cell::text(m.relation.as_str()),
                 ]);
                 row
