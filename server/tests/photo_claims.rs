@@ -297,8 +297,63 @@ async fn photos_no_record_uses_are_swept(server: TestServer) {
     );
 }
 
+/// The office download of a photo: its status, its type and its bytes.
+async fn download(server: &TestServer, token: &str, sha: &str) -> (StatusCode, String, Vec<u8>) {
+    let response = server
+        .client
+        .get(server.url(&format!("/api/v1/office/photos/{sha}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, kind, response.bytes().await.unwrap().to_vec())
+}
+
+async fn bytes_that_are_not_a_jpeg_are_never_served_as_one(server: TestServer) {
+    let w = world(&server).await;
+    // A page with a script, sent under its own hash as a record's "photo".
+    let page = b"<html><script>alert(document.cookie)</script></html>".repeat(100);
+    push_with_photo(&server, &w.a.device, 1, &page).await;
+    assert!(
+        server
+            .upload_photo(&w.a.device, &page, 1_000)
+            .await
+            .complete
+    );
+    let sha = photo_ref(&page).sha256;
+    let (status, kind, body) = download(&server, &w.admin, &sha).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(kind.starts_with("application/json"), "{kind}");
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error_of(&body).error, "not_a_jpeg");
+
+    // A JPEG larger than one block of the stream arrives whole, as image/jpeg.
+    let photo = photo_bytes(11, 300_000);
+    push_with_photo(&server, &w.a.device, 2, &photo).await;
+    assert!(
+        server
+            .upload_photo(&w.a.device, &photo, 100_000)
+            .await
+            .complete
+    );
+    let (status, kind, body) = download(&server, &w.admin, &photo_ref(&photo).sha256).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::OK, "image/jpeg"));
+    assert!(
+        body == photo,
+        "the photo's bytes, all {} of them",
+        photo.len()
+    );
+}
+
 on_both_stores!(
     a_record_naming_another_branchs_photo_claims_nothing,
     a_device_has_only_so_many_uploads_in_progress,
     photos_no_record_uses_are_swept,
+    bytes_that_are_not_a_jpeg_are_never_served_as_one,
 );

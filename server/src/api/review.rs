@@ -1,12 +1,14 @@
 //! Officials' read side: lists of submissions and gatherings, one record with its
 //! photos and review history, review decisions, photo download and indicator counts.
 
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use branchbook_core::domain::GatheringKind;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use uuid::Uuid;
 
 use super::{AppState, JsonIn, Officer, Official, ok_json, with_store};
@@ -343,11 +345,43 @@ pub async fn photo(
     if !visible {
         return Err(ApiError::NotFound("no such photo in your scope".into()));
     }
-    let bytes = tokio::fs::read(state.photos.path(&sha256))
+    let internal = |e: std::io::Error| ApiError::Internal(e.to_string());
+    let mut file = tokio::fs::File::open(state.photos.path(&sha256))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(([(CONTENT_TYPE, "image/jpeg")], bytes).into_response())
+        .map_err(internal)?;
+    let length = file.metadata().await.map_err(internal)?.len();
+    // Only a JPEG is served as one: bytes a device sent under a matching hash could be
+    // anything (a page with a script, for one), and a browser must never be handed them.
+    let mut start = [0u8; 3];
+    if file.read_exact(&mut start).await.is_err() || start != JPEG_START {
+        return Err(ApiError::Unprocessable {
+            code: "not_a_jpeg",
+            detail: "this photo's bytes are not a JPEG image, so they are not shown".into(),
+        });
+    }
+    file.rewind().await.map_err(internal)?;
+    // Streamed a block at a time: memory per download stays at one block, not the photo.
+    let blocks = futures_util::stream::try_unfold(file, |mut file| async move {
+        let mut block = bytes::BytesMut::with_capacity(PHOTO_BLOCK);
+        let read = file.read_buf(&mut block).await?;
+        Ok::<_, std::io::Error>((read > 0).then(|| (block.freeze(), file)))
+    });
+    Ok((
+        [
+            (CONTENT_TYPE, "image/jpeg".to_owned()),
+            (CONTENT_LENGTH, length.to_string()),
+        ],
+        Body::from_stream(blocks),
+    )
+        .into_response())
 }
+
+/// The first bytes of every JPEG file (the start-of-image marker and the next marker's
+/// lead byte).
+const JPEG_START: [u8; 3] = [0xFF, 0xD8, 0xFF];
+
+/// Bytes read from disk per block of a photo download.
+const PHOTO_BLOCK: usize = 64 * 1024;
 
 #[cfg(test)]
 mod tests {
