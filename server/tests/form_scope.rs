@@ -181,6 +181,13 @@ async fn published_to_one_commune_and_retired(server: TestServer) {
         listed(&server, &phone_a).await,
         vec![format!("{FORM} 2026.2")]
     );
+    // A retired version still downloads where it went (her drafts started with it can be
+    // finished), and still nowhere else.
+    assert_eq!(server.get_text(&download, &phone_a).await.0, StatusCode::OK);
+    assert_eq!(
+        server.get_text(&download, &phone_b).await.0,
+        StatusCode::NOT_FOUND
+    );
 
     // The office list says where each version went and which is retired.
     let (status, forms) = server.get("/api/v1/office/forms", &admin).await;

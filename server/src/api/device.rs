@@ -119,17 +119,9 @@ pub async fn form_json(
     device: DeviceCtx,
     Path((form_id, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let branch_path = device.branch.path;
+    let branch = device.branch;
     let found = with_store(&state, move |s| {
-        let Some((meta, json)) = s.form_version(&form_id, &version)? else {
-            return Ok(None);
-        };
-        let area_path = match meta.area_id {
-            Some(area) => s.area(area)?.map(|a| a.path),
-            None => Some(String::new()),
-        };
-        let reaches_branch = area_path.is_some_and(|p| branch_path.starts_with(&p));
-        Ok((meta.published && reaches_branch).then_some(json))
+        s.form_json_for_branch(&form_id, &version, &branch)
     })
     .await?;
     match found {

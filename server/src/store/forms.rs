@@ -38,6 +38,12 @@ fn form_from_row(row: &Row) -> Result<FormVersion, ServerStoreError> {
     })
 }
 
+/// The one rule of where a form version goes, as the `FROM` tail of a query over
+/// `forms` whose `$1` is a branch's area path: published, to every phone (no area) or
+/// to an area whose path starts the branch's.
+const REACHES_BRANCH: &str = "LEFT JOIN areas ON areas.id = forms.area_id
+     WHERE forms.published = 1
+       AND (forms.area_id IS NULL OR substr($1, 1, length(areas.path)) = areas.path)";
 impl ServerStore {
     /// Stores a form version as a draft, unless it exists (same content: nothing to do;
     /// different content: refused).
@@ -129,9 +135,8 @@ impl ServerStore {
         self.db.read(|conn| {
             conn.query(
                 &format!(
-                    "SELECT {FORM_COLUMNS} FROM forms LEFT JOIN areas ON areas.id = forms.area_id
-                     WHERE forms.published = 1 AND forms.retired_at IS NULL
-                       AND (forms.area_id IS NULL OR substr($1, 1, length(areas.path)) = areas.path)
+                    "SELECT {FORM_COLUMNS} FROM forms {REACHES_BRANCH}
+                       AND forms.retired_at IS NULL
                      ORDER BY forms.form_id, forms.created_at"
                 ),
                 &[branch.path.as_str().into()],
@@ -157,6 +162,28 @@ impl ServerStore {
             .iter()
             .map(form_from_row)
             .collect()
+        })
+    }
+
+    /// The canonical JSON of one version, if it reaches a phone of `branch`: published
+    /// to every phone or to an area whose subtree holds the branch. A retired version
+    /// still does, so drafts started with it can be finished.
+    pub fn form_json_for_branch(
+        &self,
+        form_id: &str,
+        version: &str,
+        branch: &Area,
+    ) -> Result<Option<String>, ServerStoreError> {
+        self.db.read(|conn| {
+            conn.query_opt(
+                &format!(
+                    "SELECT forms.json FROM forms {REACHES_BRANCH}
+                       AND forms.form_id = $2 AND forms.version = $3"
+                ),
+                &[branch.path.as_str().into(), form_id.into(), version.into()],
+            )?
+            .map(|r| Ok(r.text(0)?))
+            .transpose()
         })
     }
 
