@@ -7,14 +7,17 @@
 //! `BRANCHBOOK_TEST_PG_URL` is set, e.g. after `source tests/postgres.sh`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/mod.rs"]
+mod bench;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::time::Instant;
 
+use bench::PG_URL_VAR;
 use branchbook_core::protocol::{Record, RecordStatus};
 use common::fixtures::*;
-use common::{Backend, PG_URL_VAR, TestServer};
+use common::{Backend, TestServer};
 use uuid::Uuid;
 
 const SUBMISSIONS: usize = 100_000;
@@ -100,11 +103,7 @@ async fn run(backend: Backend) {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    bench::on_runtime(async {
         run(Backend::Sqlite).await;
         run(Backend::Postgres).await;
     });

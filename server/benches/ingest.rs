@@ -9,14 +9,17 @@
 //! measure PostgreSQL with durable commits, as in production).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/mod.rs"]
+mod bench;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::time::Instant;
 
+use bench::PG_URL_VAR;
 use branchbook_core::protocol::{Record, RecordStatus};
 use common::fixtures::*;
-use common::{Backend, PG_URL_VAR, TestServer};
+use common::{Backend, TestServer};
 use uuid::Uuid;
 
 const BATCH: usize = 200;
@@ -172,11 +175,7 @@ async fn run(backend: Backend) {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    bench::on_runtime(async {
         run(Backend::Sqlite).await;
         run(Backend::Postgres).await;
     });
