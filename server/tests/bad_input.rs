@@ -479,7 +479,39 @@ async fn form_ids_cannot_reach_a_header_unchecked(server: TestServer) {
     );
 }
 
+/// Finding 4 of issue 13: a form whose expression is a flat chain of 100,000 terms once
+/// overflowed the stack and aborted the whole server on upload. It is refused with the
+/// problem at its question, nothing is stored, and the server goes on answering.
+async fn an_expression_of_100000_terms_is_refused_and_the_server_stays_up(server: TestServer) {
+    let admin = server.admin().await;
+    let mut form = model_form_json("9");
+    form["body"][0]["relevant"] = json!(vec!["1 = 1"; 100_000].join(" and "));
+    let response = server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(serde_json::to_vec(&form).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_of(&body).error, "invalid_form");
+    assert!(
+        body["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p.to_string().contains("too long")),
+        "{body}"
+    );
+    let (status, forms) = server.get("/api/v1/office/forms", &admin).await;
+    assert_eq!(status, StatusCode::OK, "the server still answers");
+    assert!(forms.as_array().unwrap().is_empty(), "nothing stored");
+}
+
 on_both_stores!(
+    an_expression_of_100000_terms_is_refused_and_the_server_stays_up,
     form_ids_cannot_reach_a_header_unchecked,
     malformed_requests_get_json_errors,
     one_bad_record_never_blocks_the_rest,
