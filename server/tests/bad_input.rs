@@ -510,7 +510,51 @@ async fn an_expression_of_100000_terms_is_refused_and_the_server_stays_up(server
     assert!(forms.as_array().unwrap().is_empty(), "nothing stored");
 }
 
+/// A review comment is what a branch head reads on her phone: at most 2,000 characters,
+/// one more is refused (413) and records no decision, on one record and on a selection.
+async fn review_comments_are_bounded(server: TestServer) {
+    let (device, admin) = device_of(&server).await;
+    let record = submission(&household_form(), 1, None, None);
+    let pushed = server.push(&device, std::slice::from_ref(&record)).await;
+    assert_eq!(
+        pushed.results[0].status,
+        branchbook_core::protocol::RecordStatus::Accepted
+    );
+    let one = format!("/api/v1/office/records/{}/review", record.uuid);
+    let comment = |n: usize| "ý".repeat(n);
+    let (status, body) = server
+        .post(
+            &one,
+            Some(&admin),
+            &json!({"state": "rejected", "comment": comment(2001)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(error_of(&body).detail.contains("2000"), "{body}");
+    let (status, body) = server
+        .post(
+            "/api/v1/office/reviews",
+            Some(&admin),
+            &json!({"records": [record.uuid], "state": "rejected", "comment": comment(2001)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    let (_, detail) = server
+        .get(&format!("/api/v1/office/records/{}", record.uuid), &admin)
+        .await;
+    assert_eq!(detail["record"]["review_state"], "received", "{detail}");
+    let (status, body) = server
+        .post(
+            &one,
+            Some(&admin),
+            &json!({"state": "rejected", "comment": comment(2000)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
 on_both_stores!(
+    review_comments_are_bounded,
     an_expression_of_100000_terms_is_refused_and_the_server_stays_up,
     form_ids_cannot_reach_a_header_unchecked,
     malformed_requests_get_json_errors,
