@@ -305,3 +305,26 @@ async fn behind_https_the_cookie_is_secure() {
         .unwrap();
     assert!(cookie.ends_with("; Secure"), "{cookie}");
 }
+
+/// `X-Forwarded-Proto: https` marks the cookie Secure only when a proxy is declared
+/// (`--behind-proxy`): a client talking to the server directly cannot claim it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_https_counts_only_behind_a_proxy() {
+    for behind_proxy in [false, true] {
+        let server = TestServer::start(common::Backend::Sqlite, |c| c.behind_proxy = behind_proxy)
+            .await
+            .unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        headers.insert("x-forwarded-for", "203.0.113.7".parse().unwrap());
+        let page = Browser::with_headers(&server.base, headers)
+            .log_in("admin", &server.admin_password)
+            .await;
+        let cookie = page
+            .set_cookies
+            .iter()
+            .find(|c| c.starts_with("bb_session="))
+            .unwrap();
+        assert_eq!(cookie.ends_with("; Secure"), behind_proxy, "{cookie}");
+    }
+}

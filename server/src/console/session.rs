@@ -54,7 +54,8 @@ fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// True when the console is reached over https: the server speaks it itself, the public
-/// URL says so, or the reverse proxy in front of the server does.
+/// URL says so, or the reverse proxy declared with `--behind-proxy` does
+/// (`X-Forwarded-Proto`; a client reaching the server directly cannot claim it).
 fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
     state.config.serves_tls()
         || state
@@ -62,9 +63,10 @@ fn is_secure(state: &AppState, headers: &HeaderMap) -> bool {
             .public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
-        || headers
-            .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+        || (state.config.behind_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, for the whole site, Secure over https.

@@ -48,10 +48,16 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(base: &str) -> Browser {
+        Browser::with_headers(base, reqwest::header::HeaderMap::new())
+    }
+
+    /// A browser whose every request carries `headers` (as a proxy in front would add).
+    pub fn with_headers(base: &str, headers: reqwest::header::HeaderMap) -> Browser {
         Browser {
             base: base.to_owned(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
                 .build()
                 .unwrap(),
             cookies: BTreeMap::new(),
