@@ -284,20 +284,24 @@ impl Instance {
     }
 
     /// Sets the metadata fields of every live scope from `world.meta`, as filling would
-    /// have (every kind but `end`, which [`Instance::fill_end`] sets), without evaluating:
-    /// the server fills them from what it knows instead of reading the phone's values.
+    /// have (every kind but `end`, which [`Instance::fill_end`] sets), and the `hidden`
+    /// fields with a literal default to it, without evaluating: the server fills them
+    /// from what it knows instead of reading the phone's values.
     pub fn fill_meta(&mut self, world: &World<'_>) {
         let form = world.form;
         for scope in self.scopes.iter_mut().filter(|s| s.alive) {
             for &node in form.layout(scope.repeat) {
-                if let Some(meta) = form
-                    .node(node)
-                    .field()
-                    .and_then(|f| filled_at_start(&f.kind))
-                {
-                    scope.slots[form.node(node).slot as usize].value =
-                        world.meta.get(meta).to_string();
-                }
+                let Some(field) = form.node(node).field() else {
+                    continue;
+                };
+                let value = match (&field.kind, &field.default) {
+                    (FieldKind::Hidden, Some(DefaultValue::Literal(v))) => v.clone(),
+                    (kind, _) => match filled_at_start(kind) {
+                        Some(meta) => world.meta.get(meta).to_string(),
+                        None => continue,
+                    },
+                };
+                scope.slots[form.node(node).slot as usize].value = value;
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::expr::{Func, dates};
 use crate::form::FieldKind;
 
 use super::answer::{from_json, to_json};
-use super::compile::{CKind, CompiledForm, NodeId};
+use super::compile::{CKind, CompiledForm, DefaultValue, NodeId};
 use super::error::FinalizeProblem;
 use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
 use super::lang::Lang;
@@ -173,7 +173,8 @@ impl CompiledForm {
     /// [`CompiledForm::validate_data`], and then the data the server keeps: every
     /// calculation evaluated again from the answers, the metadata fields filled from
     /// `facts` (the phone's `username`, `deviceid`, `start`, `today` and `end` are not
-    /// read), and each value that differs from what the phone sent listed as a
+    /// read), `hidden` fields given their literal `default` or nothing (no one answers
+    /// them; a default written as an expression keeps the phone's value), and each value that differs from what the phone sent listed as a
     /// [`Mismatch`]. A calculation calling `now()`, `today()`, `random()`, `randomize()`,
     /// `uuid()` or `once()` keeps the phone's value, checked like an answer of its type.
     pub fn recompute_data(
@@ -305,9 +306,11 @@ fn problems(
     problems
 }
 
-/// True for a field whose value the server computes: a calculation or metadata.
+/// True for a field whose value the server computes: a calculation, metadata, or a
+/// `hidden` field (no one answers it: it holds its `default` or nothing).
 fn server_computed(kind: &CKind) -> bool {
-    matches!(kind, CKind::Field(f) if f.calculation.is_some() || matches!(f.kind, FieldKind::Meta(_)))
+    matches!(kind, CKind::Field(f) if f.calculation.is_some()
+        || matches!(f.kind, FieldKind::Meta(_) | FieldKind::Hidden))
 }
 
 /// A value as compared: text in NFC, so that a phone's different normalisation of the
@@ -405,9 +408,12 @@ fn load(
         match (&node.kind, value) {
             (CKind::Field(f), _)
                 if out.server
-                    && f.calculation
+                    && (f
+                        .calculation
                         .as_ref()
-                        .is_some_and(|c| MOMENTARY.iter().any(|&m| c.calls(m))) =>
+                        .is_some_and(|c| MOMENTARY.iter().any(|&m| c.calls(m)))
+                        || (f.kind == FieldKind::Hidden
+                            && matches!(f.default, Some(DefaultValue::Expr(_))))) =>
             {
                 match from_json(&f.kind, value) {
                     Ok(stored) => out.kept.push((n, s, stored)),
@@ -417,7 +423,8 @@ fn load(
             (CKind::Field(f), _)
                 if f.calculation.is_some()
                     || f.kind == FieldKind::Note
-                    || (out.server && matches!(f.kind, FieldKind::Meta(_))) => {}
+                    || (out.server && matches!(f.kind, FieldKind::Meta(_) | FieldKind::Hidden)) => {
+            }
             (CKind::Field(f), _) => match from_json(&f.kind, value) {
                 Ok(stored) if stored.is_empty() => {}
                 Ok(stored) => {

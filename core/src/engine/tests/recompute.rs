@@ -32,6 +32,10 @@ fn survey() -> Form {
         )),
         calc("code", "once(uuid())").n(),
         calc("tag", "concat(${code}, '-', ${total})").n(),
+        q("campaign", FieldKind::Hidden)
+            .default("dialogue_2026")
+            .n(),
+        q("note_to_self", FieldKind::Hidden).n(),
     ])
 }
 
@@ -81,6 +85,40 @@ fn an_honest_submission_recomputes_to_itself() {
     let code = out.data["code"].as_str().unwrap();
     assert_eq!(code.len(), 36, "once(uuid()) keeps the phone's value");
     assert_eq!(out.data["tag"], format!("{code}-43"));
+    assert_eq!(
+        out.data["campaign"], "dialogue_2026",
+        "a hidden field's default"
+    );
+}
+
+#[test]
+fn hidden_fields_keep_their_default_whatever_the_phone_sent() {
+    let (form, sub) = filled();
+    let mut data = sub.data.clone();
+    data["campaign"] = json!("=HYPERLINK(\"http://x\")");
+    data["note_to_self"] = json!("x".repeat(10_000));
+    let out = recompute(&form, &data);
+    assert_eq!(out.data, sub.data, "the form's values are kept");
+    let listed: Vec<(&str, Option<&Value>, Option<&Value>)> = out
+        .mismatches
+        .iter()
+        .map(|m| (m.question.as_str(), m.sent.as_ref(), m.computed.as_ref()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (
+                "campaign",
+                Some(&data["campaign"]),
+                Some(&json!("dialogue_2026"))
+            ),
+            (
+                "note_to_self",
+                Some(&data["note_to_self"]),
+                sub.data.get("note_to_self")
+            ),
+        ]
+    );
 }
 
 #[test]
