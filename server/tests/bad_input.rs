@@ -317,6 +317,22 @@ async fn photos_with_wrong_bytes_or_offsets_are_refused(server: TestServer) {
     assert_eq!(answer["complete"], true);
 }
 
+/// Uploads a form (JSON or .xlsx bytes) as `token`.
+async fn post_form(
+    server: &TestServer,
+    token: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    server
+        .client
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(token)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn forms_are_checked_and_versions_immutable(server: TestServer) {
     let admin = server.admin().await;
     // A form with mistakes is refused with every problem, and nothing is stored.
@@ -324,28 +340,19 @@ async fn forms_are_checked_and_versions_immutable(server: TestServer) {
     broken["body"][0]["relevant"] = json!("${nowhere} = 1");
     broken["body"][2]["kind"] =
         json!({"type": "select_one", "list": "no_such_list", "or_other": false});
-    let response = server
-        .client
-        .post(server.url("/api/v1/office/forms"))
-        .bearer_auth(&admin)
-        .body(serde_json::to_vec(&broken).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let response = post_form(&server, &admin, serde_json::to_vec(&broken).unwrap()).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_of(&body).error, "invalid_form");
     assert!(body["problems"].as_array().unwrap().len() >= 2, "{body}");
     let (_, forms) = server.get("/api/v1/office/forms", &admin).await;
     assert!(forms.as_array().unwrap().is_empty());
-    let response = server
-        .client
-        .post(server.url("/api/v1/office/forms"))
-        .bearer_auth(&admin)
-        .body(b"PK\x03\x04 not really a workbook".to_vec())
-        .send()
-        .await
-        .unwrap();
+    let response = post_form(
+        &server,
+        &admin,
+        b"PK\x03\x04 not really a workbook".to_vec(),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         error_of(&response.json().await.unwrap()).error,
@@ -354,35 +361,14 @@ async fn forms_are_checked_and_versions_immutable(server: TestServer) {
     let first = serde_json::to_vec(&model_form_json("7")).unwrap();
     server.publish_form(&admin, first.clone()).await;
     // The same content again is fine; other content under the same version is refused.
-    let response = server
-        .client
-        .post(server.url("/api/v1/office/forms"))
-        .bearer_auth(&admin)
-        .body(first)
-        .send()
-        .await
-        .unwrap();
+    let response = post_form(&server, &admin, first).await;
     assert_eq!(response.status(), StatusCode::OK);
     let mut changed = model_form_json("7");
     changed["title"] = json!("Another title");
-    let response = server
-        .client
-        .post(server.url("/api/v1/office/forms"))
-        .bearer_auth(&admin)
-        .body(serde_json::to_vec(&changed).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let response = post_form(&server, &admin, serde_json::to_vec(&changed).unwrap()).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
     error_of(&response.json().await.unwrap());
-    let response = server
-        .client
-        .post(server.url("/api/v1/office/forms"))
-        .bearer_auth(&admin)
-        .body("garbage")
-        .send()
-        .await
-        .unwrap();
+    let response = post_form(&server, &admin, "garbage").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     error_of(&response.json().await.unwrap());
 }
@@ -486,14 +472,7 @@ async fn an_expression_of_100000_terms_is_refused_and_the_server_stays_up(server
     let admin = server.admin().await;
     let mut form = model_form_json("9");
     form["body"][0]["relevant"] = json!(vec!["1 = 1"; 100_000].join(" and "));
-    let response = server
-        .client
-        .post(server.url("/api/v1/office/forms"))
-        .bearer_auth(&admin)
-        .body(serde_json::to_vec(&form).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let response = post_form(&server, &admin, serde_json::to_vec(&form).unwrap()).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_of(&body).error, "invalid_form");

@@ -72,6 +72,14 @@ fn recompute(form: &CompiledForm, data: &Value) -> Recomputed {
         .unwrap_or_else(|p| panic!("{p:#?}"))
 }
 
+/// Each mismatch as (question, what the phone sent, what the server computed).
+fn listed(out: &Recomputed) -> Vec<(&str, Option<&Value>, Option<&Value>)> {
+    out.mismatches
+        .iter()
+        .map(|m| (m.question.as_str(), m.sent.as_ref(), m.computed.as_ref()))
+        .collect()
+}
+
 #[test]
 fn an_honest_submission_recomputes_to_itself() {
     let (form, sub) = filled();
@@ -99,11 +107,7 @@ fn hidden_fields_keep_their_default_whatever_the_phone_sent() {
     data["note_to_self"] = json!("x".repeat(10_000));
     let out = recompute(&form, &data);
     assert_eq!(out.data, sub.data, "the form's values are kept");
-    let listed: Vec<(&str, Option<&Value>, Option<&Value>)> = out
-        .mismatches
-        .iter()
-        .map(|m| (m.question.as_str(), m.sent.as_ref(), m.computed.as_ref()))
-        .collect();
+    let listed = listed(&out);
     assert_eq!(
         listed,
         [
@@ -133,11 +137,7 @@ fn sent_calculations_and_metadata_are_replaced_and_listed() {
     data["start"] = json!("2020-01-01T00:00:00.000Z");
     let out = recompute(&form, &data);
     assert_eq!(out.data, sub.data, "the server's values are kept");
-    let listed: Vec<(&str, Option<&Value>, Option<&Value>)> = out
-        .mismatches
-        .iter()
-        .map(|m| (m.question.as_str(), m.sent.as_ref(), m.computed.as_ref()))
-        .collect();
+    let listed = listed(&out);
     assert_eq!(
         listed,
         [
