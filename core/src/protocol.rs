@@ -14,6 +14,10 @@
 //! | how much of a photo the server has | `GET /api/v1/photos/{sha256}` (-> [`PhotoStatus`]) |
 //! | upload the bytes of a photo from an offset | `PUT /api/v1/photos/{sha256}?offset={n}&total={size}` (raw bytes -> [`PhotoStatus`]; an offset other than the bytes held is refused with 409 and the current [`PhotoStatus`] in [`ErrorBody::photo`]) |
 //!
+//! Every request carries [`PROTOCOL_HEADER`] and [`APP_VERSION_HEADER`]; pulls and pushes
+//! also carry [`WAITING_HEADER`]. The server keeps the last of these per device for the
+//! officers' phone list (a value it cannot read is ignored, never refused).
+//!
 //! Errors are [`ErrorBody`] with an HTTP status: 401 for an unknown, expired or revoked
 //! token, 413 for anything over the [`Limits`], 4xx with a reason for bad input, 5xx
 //! only for server faults (the client retries those).
@@ -34,6 +38,14 @@ pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Header that carries [`PROTOCOL_VERSION`].
 pub const PROTOCOL_HEADER: &str = "X-Branchbook-Protocol";
+
+/// Header that carries the phone's app version (the core library's, which every app
+/// build embeds), so officers see which phones run an old build.
+pub const APP_VERSION_HEADER: &str = "X-Branchbook-App-Version";
+
+/// Header that carries how many records the phone's outbox holds as it sends a pull or
+/// a push (the batch being pushed included), so officers see what is still on a phone.
+pub const WAITING_HEADER: &str = "X-Branchbook-Waiting";
 
 /// What a phone sends to exchange a one-time enrollment code for a device token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -146,6 +146,29 @@ pub fn member_from_fields(f: &MemberFields<'_>) -> Result<RosterMember, RowProbl
     })
 }
 
+/// A member sent whole (the JSON API's roster entry) checked and cleaned by the same
+/// rules as a file's row: a name, a plausible birth year, one of the 54 ethnic groups
+/// (stored as its key), trimmed NFC text. Her id, sex and archived flag are kept.
+pub fn clean_member(m: &RosterMember) -> Result<RosterMember, RowProblem> {
+    let birth_year = m.birth_year.map(|y| y.to_string()).unwrap_or_default();
+    let fields = MemberFields {
+        id: "",
+        member_code: m.member_code.as_deref().unwrap_or_default(),
+        full_name: &m.full_name,
+        sex: "",
+        birth_year: &birth_year,
+        ethnicity: m.ethnicity.as_deref().unwrap_or_default(),
+        village: &m.village,
+        phone: m.phone.as_deref().unwrap_or_default(),
+    };
+    Ok(RosterMember {
+        id: m.id,
+        sex: m.sex,
+        archived: m.archived,
+        ..member_from_fields(&fields)?
+    })
+}
+
 /// One member row of a file: its line (the header is line 1) and the member it holds,
 /// or why it holds none.
 #[derive(Debug, Clone, PartialEq)]
@@ -335,6 +358,53 @@ mod tests {
 
     fn members(rows: &[RosterRow]) -> Vec<&RosterMember> {
         rows.iter().filter_map(|r| r.member.as_ref().ok()).collect()
+    }
+
+    #[test]
+    fn a_whole_member_is_cleaned_by_the_file_rules() {
+        let sent = RosterMember {
+            id: Uuid::from_u128(7),
+            member_code: Some("  ".into()),
+            full_name: "  Tha\u{300}o Thị Dợ ".into(),
+            sex: Sex::Female,
+            birth_year: Some(1990),
+            ethnicity: Some("Mông".into()),
+            village: " Bản Dền".into(),
+            phone: None,
+            archived: true,
+        };
+        let clean = clean_member(&sent).unwrap();
+        assert_eq!(clean.id, sent.id);
+        assert_eq!(clean.full_name, "Thào Thị Dợ");
+        assert_eq!(clean.ethnicity.as_deref(), Some("hmong"));
+        assert_eq!(clean.member_code, None);
+        assert_eq!(clean.village, "Bản Dền");
+        assert!(clean.archived && clean.sex == Sex::Female);
+        for (bad, problem) in [
+            (
+                RosterMember {
+                    full_name: " ".into(),
+                    ..sent.clone()
+                },
+                RowProblem::NameMissing,
+            ),
+            (
+                RosterMember {
+                    birth_year: Some(1850),
+                    ..sent.clone()
+                },
+                RowProblem::BirthYearImplausible(1850),
+            ),
+            (
+                RosterMember {
+                    ethnicity: Some("martian".into()),
+                    ..sent.clone()
+                },
+                RowProblem::UnknownEthnicity("martian".into()),
+            ),
+        ] {
+            assert_eq!(clean_member(&bad), Err(problem));
+        }
     }
 
     #[test]

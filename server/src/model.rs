@@ -140,6 +140,22 @@ pub struct Device {
     pub created_at: DateTime<Utc>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What its last pull or push told the server (none before its first).
+    #[serde(default)]
+    pub last_sync: Option<DeviceSync>,
+}
+
+/// What a phone's last pull or push told the server: when, from which app version, and
+/// how many records it still held unsent afterwards. The version and the count are the
+/// phone's word, read bounded (see `api::device::SyncFacts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSync {
+    /// When (the server's clock).
+    pub at: DateTime<Utc>,
+    /// The app version it reported, when it reported a readable one.
+    pub app_version: Option<String>,
+    /// Records still in its outbox after that request, when it reported a count.
+    pub waiting: Option<u32>,
 }
 
 /// Review state of a record, set by officers: the protocol's, since phones learn it too.

@@ -11,31 +11,6 @@ use common::console::Browser;
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// The rows of the audit table: (who, action, target, detail).
-fn entries(body: &str) -> Vec<[String; 4]> {
-    let Some(start) = body.find("<table id=\"audit\">") else {
-        return Vec::new();
-    };
-    let table = &body[start..start + body[start..].find("</table>").unwrap()];
-    table
-        .split("<tr>")
-        .skip(2)
-        .map(|row| {
-            let cells: Vec<String> = row
-                .split("<td>")
-                .skip(1)
-                .map(|c| c[..c.find("</td>").unwrap()].to_owned())
-                .collect();
-            [
-                cells[1].clone(),
-                cells[2].clone(),
-                cells[3].clone(),
-                cells[4].clone(),
-            ]
-        })
-        .collect()
-}
-
 fn has(rows: &[[String; 4]], who: &str, action: &str, target: &str) -> bool {
     rows.iter()
         .any(|r| r[0] == who && r[1] == action && r[2] == target)
@@ -97,7 +72,7 @@ async fn administrative_actions_are_logged_and_shown_to_the_administrator(server
     let page = browser.get("/audit").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("href=\"/audit\""), "in the navigation");
-    let rows = entries(&page.body);
+    let rows = page.audit_rows();
     let server_itself = "Máy chủ (lần chạy đầu hoặc dòng lệnh)";
     for (who, action, target) in [
         (server_itself, "Tạo tài khoản", "Administrator (admin)"),
@@ -141,14 +116,14 @@ async fn administrative_actions_are_logged_and_shown_to_the_administrator(server
             .await;
     }
     let first = browser.get("/audit").await;
-    assert_eq!(entries(&first.body).len(), 50);
+    assert_eq!(first.audit_rows().len(), 50);
     let marker = "id=\"audit-older\"";
     assert!(first.body.contains(marker));
     let at = first.body.find("href=\"/audit?before=").unwrap() + 6;
     let link = &first.body[at..at + first.body[at..].find('"').unwrap()];
     let older = browser.get(link).await;
     assert_eq!(older.status, StatusCode::OK);
-    let rest = entries(&older.body);
+    let rest = older.audit_rows();
     assert_eq!(rest.len(), 9 + 60 - 50);
     assert_eq!(
         rest.last().unwrap()[2],
@@ -165,7 +140,7 @@ async fn administrative_actions_are_logged_and_shown_to_the_administrator(server
         .assert_redirect("/");
     let page = officer_browser.get("/audit").await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
-    assert!(entries(&page.body).is_empty());
+    assert!(page.audit_rows().is_empty());
     let home = officer_browser.get("/").await;
     assert!(!home.body.contains("href=\"/audit\""));
 }

@@ -439,6 +439,23 @@ async fn a_selection_is_reviewed_from_the_table(server: TestServer) {
         .await;
     assert_eq!(detail["reviews"][0]["comment"], "Đủ thông tin");
     assert_eq!(detail["reviews"][0]["by"], OFFICER);
+
+    // The audit log has one entry per record decided (the refused posts logged none),
+    // as the officer's, with the decision in words.
+    let mut admin = Browser::new(&server.base);
+    admin
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let rows = admin.get("/audit").await.audit_rows();
+    let reviews: Vec<_> = rows.iter().filter(|r| r[1] == "Duyệt phiếu").collect();
+    assert_eq!(reviews.len(), 3, "{rows:?}");
+    for (row, id) in reviews.iter().zip(ids.iter().rev()) {
+        assert_eq!(row[0], OFFICER);
+        assert_eq!(&row[2], id);
+        assert_eq!(row[3], "Đã duyệt");
+    }
+    assert!(!rows.iter().any(|r| r[2] == other), "the refused record");
 }
 
 on_both_stores!(

@@ -84,6 +84,41 @@ async fn an_officer_keeps_her_branch_roster(server: TestServer) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The JSON API applies the file's rules: each bad member refused with the reason,
+    // a Vietnamese ethnic group name stored as its key.
+    for (field, value, reason) in [
+        ("full_name", json!("  "), "the name is empty"),
+        (
+            "birth_year",
+            json!(1850),
+            "1850 is not a plausible birth year",
+        ),
+        (
+            "ethnicity",
+            json!("martian"),
+            "unknown ethnic group \"martian\"",
+        ),
+    ] {
+        let mut member = json!({"id": Uuid::now_v7(), "member_code": null, "full_name": "Vàng Thị Mỷ", "sex": "female",
+                    "birth_year": null, "ethnicity": null, "village": "Lao Chải", "phone": null, "archived": false});
+        member[field] = value;
+        let (status, body) = server.put_member(&admin, other_branch, &member).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {body}");
+        assert_eq!(body["error"], "invalid");
+        assert_eq!(body["detail"], reason, "{body}");
+    }
+    let (status, body) = server
+        .put_member(
+            &admin,
+            other_branch,
+            &json!({"id": Uuid::now_v7(), "member_code": " ", "full_name": " Vàng Thị Mỷ ", "sex": "female",
+                    "birth_year": 1991, "ethnicity": "Mông", "village": "Lao Chải", "phone": null, "archived": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["ethnicity"], "hmong");
+    assert_eq!(body["full_name"], "Vàng Thị Mỷ");
+    assert_eq!(body["member_code"], serde_json::Value::Null);
 
     let mut officer = Browser::new(&server.base);
     officer

@@ -5,6 +5,7 @@
 //! failure to retry, never an acknowledgement.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use flate2::Compression;
@@ -15,7 +16,9 @@ use ureq::http::{Response, StatusCode, Uri};
 
 use super::error::{SyncError, SyncStep};
 use super::retry::{CancelHandle, RetryPolicy};
-use crate::protocol::{ErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use crate::protocol::{
+    APP_VERSION_HEADER, ErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION, WAITING_HEADER,
+};
 
 /// How long the transport waits at each stage of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +98,15 @@ pub struct Transport {
     base: ServerUrl,
     token: Option<String>,
     retry: RetryPolicy,
+    /// Records in the outbox, as last counted ([`NOT_COUNTED`] before the first count).
+    waiting: AtomicU64,
 }
+
+/// [`Transport::waiting`] before the pass counted the outbox: no header is sent.
+const NOT_COUNTED: u64 = u64::MAX;
+
+/// The app version every request reports (the core's, which each app build embeds).
+const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -172,7 +183,15 @@ impl Transport {
             base,
             token,
             retry,
+            waiting: AtomicU64::new(NOT_COUNTED),
         }
+    }
+
+    /// Sets how many records the outbox holds: sent with every later request as
+    /// [`WAITING_HEADER`], until set again.
+    pub fn set_waiting(&self, records: u64) {
+        self.waiting
+            .store(records.min(NOT_COUNTED - 1), Ordering::Relaxed);
     }
 
     /// The server this transport talks to.
@@ -261,7 +280,12 @@ impl Transport {
             .method(method)
             .uri(&url)
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(APP_VERSION_HEADER, APP_VERSION)
             .header("Accept", "application/json");
+        let waiting = self.waiting.load(Ordering::Relaxed);
+        if waiting != NOT_COUNTED {
+            builder = builder.header(WAITING_HEADER, waiting.to_string());
+        }
         if let Some(token) = &self.token {
             builder = builder.header("Authorization", format!("Bearer {token}"));
         }
@@ -496,6 +520,21 @@ mod tests {
             seen[0].header(PROTOCOL_HEADER),
             Some(PROTOCOL_VERSION.to_string().as_str())
         );
+        assert_eq!(seen[0].header(APP_VERSION_HEADER), Some(APP_VERSION));
+        assert_eq!(seen[0].header(WAITING_HEADER), None, "not counted yet");
+    }
+
+    #[test]
+    fn once_counted_the_outbox_size_goes_with_every_call() {
+        let server = TinyServer::start(vec![json(200, STATUS), json(200, STATUS)]);
+        let transport = transport(&server);
+        transport.set_waiting(12);
+        photo_status(&transport).unwrap();
+        transport.set_waiting(0);
+        photo_status(&transport).unwrap();
+        let seen = server.seen();
+        assert_eq!(seen[0].header(WAITING_HEADER), Some("12"));
+        assert_eq!(seen[1].header(WAITING_HEADER), Some("0"));
     }
 
     #[test]

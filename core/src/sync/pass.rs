@@ -210,6 +210,7 @@ impl Pass<'_> {
     }
 
     fn pull_changes(&mut self) -> Result<(), SyncError> {
+        self.transport.set_waiting(self.store.outbox_len()?);
         let mut pages = 0u64;
         loop {
             self.cancel.check()?;
@@ -262,6 +263,7 @@ impl Pass<'_> {
             let Some(head) = page.first() else {
                 return Ok(());
             };
+            self.transport.set_waiting(self.store.outbox_len()?);
             if head.seq <= last {
                 return Err(SyncError::Store {
                     detail: format!(

@@ -10,8 +10,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use branchbook_core::engine::{Recomputed, ServerFacts};
 use branchbook_core::protocol::{
-    BranchInfo, EnrollRequest, EnrollResponse, FormRef, Manifest, PushResponse, RecordResult,
-    RecordStatus, SubmissionBody,
+    APP_VERSION_HEADER, BranchInfo, EnrollRequest, EnrollResponse, FormRef, Manifest, PushResponse,
+    RecordResult, RecordStatus, SubmissionBody, WAITING_HEADER,
 };
 use chrono::Utc;
 use serde::Deserialize;
@@ -22,13 +22,74 @@ use crate::form_catalog::{PublishedForm, check_submission};
 use crate::ingest::{
     Ingested, Intake, PreparedRecord, PushBody, form_key, prepare_batch, split_push,
 };
-use crate::model::Area;
+use crate::model::{Area, DeviceSync};
 use crate::secret::{new_token, normalize_code, secret_hash};
 use crate::store::devices::EnrollRefusal;
 use crate::store::{ServerStore, ServerStoreError};
 
 /// Most roster and household changes sent in one pull page.
 const CHANGES_PAGE: u32 = 500;
+
+/// Most characters of an app version a phone reports.
+const APP_VERSION_MAX_CHARS: usize = 32;
+
+/// The largest outbox count a phone may report (more than any phone can hold).
+const WAITING_MAX: u32 = 1_000_000;
+
+/// What a pull or push reports about the phone in its headers
+/// ([`APP_VERSION_HEADER`], [`WAITING_HEADER`]): the phone's word, so each value is read
+/// bounded and whatever cannot be read is dropped (the sync itself never fails for it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncFacts {
+    /// At most [`APP_VERSION_MAX_CHARS`] of `[A-Za-z0-9._+-]`.
+    pub app_version: Option<String>,
+    /// Records in its outbox as it sent the request, at most [`WAITING_MAX`].
+    pub waiting: Option<u32>,
+}
+
+impl SyncFacts {
+    /// Reads the two headers.
+    pub fn of(headers: &HeaderMap) -> SyncFacts {
+        let text = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
+        let app_version = text(APP_VERSION_HEADER)
+            .filter(|v| {
+                (1..=APP_VERSION_MAX_CHARS).contains(&v.len())
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".+-_".contains(&b))
+            })
+            .map(str::to_owned);
+        let waiting = text(WAITING_HEADER)
+            .filter(|v| !v.is_empty() && v.len() <= 7 && v.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|n| *n <= WAITING_MAX);
+        SyncFacts {
+            app_version,
+            waiting,
+        }
+    }
+
+    /// Keeps them as the device's last sync, now, with `answered` records having left
+    /// its outbox in this request (every answered record does, whatever the answer).
+    async fn note(
+        self,
+        state: &AppState,
+        device: uuid::Uuid,
+        answered: usize,
+    ) -> Result<(), ApiError> {
+        let answered = u32::try_from(answered).unwrap_or(u32::MAX);
+        let sync = DeviceSync {
+            at: Utc::now(),
+            app_version: self.app_version,
+            waiting: self.waiting.map(|n| n.saturating_sub(answered)),
+        };
+        with_store(state, move |s| s.note_sync(device, &sync)).await
+    }
+}
 
 fn branch_info(store: &ServerStore, branch: &Area) -> Result<BranchInfo, ServerStoreError> {
     Ok(BranchInfo {
@@ -142,8 +203,12 @@ pub struct ChangesQuery {
 pub async fn changes(
     State(state): State<AppState>,
     device: DeviceCtx,
+    headers: HeaderMap,
     Query(query): Query<ChangesQuery>,
 ) -> Result<Response, ApiError> {
+    SyncFacts::of(&headers)
+        .note(&state, device.auth.device_id, 0)
+        .await?;
     let branch = device.branch.id;
     let changes = with_store(&state, move |s| {
         s.changes(branch, query.since, CHANGES_PAGE)
@@ -238,6 +303,9 @@ pub async fn push(
         Ok(Ok(results))
     })
     .await??;
+    SyncFacts::of(&headers)
+        .note(&state, device_id, results.len())
+        .await?;
     let count = |status: RecordStatus| results.iter().filter(|r| r.status == status).count();
     tracing::info!(
         device = %device_id,
@@ -249,4 +317,43 @@ pub async fn push(
         "push"
     );
     Ok(ok_json(&PushResponse { results }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(version: &str, waiting: &str) -> SyncFacts {
+        let mut headers = HeaderMap::new();
+        headers.insert(APP_VERSION_HEADER, version.parse().unwrap());
+        headers.insert(WAITING_HEADER, waiting.parse().unwrap());
+        SyncFacts::of(&headers)
+    }
+
+    #[test]
+    fn reported_facts_are_read_bounded_and_the_unreadable_dropped() {
+        assert_eq!(
+            facts(" 0.1.0-rc.2+android ", "17"),
+            SyncFacts {
+                app_version: Some("0.1.0-rc.2+android".into()),
+                waiting: Some(17)
+            }
+        );
+        for bad_version in ["<script>alert(1)</script>", "", &"9".repeat(33), "1.0 beta"] {
+            assert_eq!(facts(bad_version, "0").app_version, None, "{bad_version:?}");
+        }
+        for bad_count in [
+            "-1",
+            "1e3",
+            "",
+            "1000001",
+            "99999999999999999999",
+            "0x10",
+            "+5",
+        ] {
+            assert_eq!(facts("1.0", bad_count).waiting, None, "{bad_count:?}");
+        }
+        assert_eq!(facts("1.0", "1000000").waiting, Some(1_000_000));
+        assert_eq!(SyncFacts::of(&HeaderMap::new()), SyncFacts::default());
+    }
 }

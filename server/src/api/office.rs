@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use branchbook_core::protocol::{EnrollmentQr, RosterMember};
+use branchbook_core::roster_file::clean_member;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -725,29 +726,19 @@ pub async fn branch_in_scope(
     }
 }
 
-/// `PUT /api/v1/office/branches/{id}/members`: adds or updates a roster member.
+/// `PUT /api/v1/office/branches/{id}/members`: adds or updates a roster member, checked
+/// and cleaned by the same rules as a roster file's row (`roster_file::clean_member`).
 pub async fn put_member(
     State(state): State<AppState>,
     official: Officer,
     Path(branch_id): Path<Uuid>,
     JsonIn(member): JsonIn<RosterMember>,
 ) -> Result<Response, ApiError> {
-    if member
-        .ethnicity
-        .as_deref()
-        .is_some_and(|e| branchbook_core::domain::ethnicity(e).is_none())
-    {
-        return Err(ApiError::Unprocessable {
-            code: "invalid",
-            detail: "unknown ethnicity key".into(),
-        });
-    }
+    let member = clean_member(&member).map_err(|problem| ApiError::Unprocessable {
+        code: "invalid",
+        detail: problem.to_string(),
+    })?;
     branch_in_scope(&state, &official, branch_id).await?;
-    let member = RosterMember {
-        full_name: branchbook_core::text::nfc(&member.full_name),
-        village: branchbook_core::text::nfc(&member.village),
-        ..member
-    };
     let stored = member.clone();
     let actor = official.account().id;
     with_store(&state, move |s| {

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, message, refusal_status, render_status, required};
+use crate::api::AppState;
 use crate::api::office::{AREA_NAME_MAX_CHARS, NewArea, add_area, rename_area_of};
-use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::model::{Area, AreaLevel, from_stored_name};
 
@@ -79,10 +79,9 @@ async fn areas_view(
 ) -> Response {
     let lang = staff.visitor.lang;
     let t = lang.texts();
-    let scope = staff.officer.scope().clone();
-    let areas = match with_store(state, move |s| s.areas(&scope)).await {
+    let areas = match staff.areas(state).await {
         Ok(areas) => areas,
-        Err(e) => return error_page(lang, &e),
+        Err(page) => return page,
     };
     let mut shell = Shell::signed(
         lang,

@@ -14,7 +14,7 @@ use super::shell::{Shell, error_page, render_status};
 use super::texts::Texts;
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
-use crate::model::{Role, Scope};
+use crate::model::{ReviewState, Role, Scope, from_stored_name};
 use crate::store::audit::{AuditAction, AuditEntry};
 
 /// Entries on one page.
@@ -60,6 +60,9 @@ fn action_text(t: &Texts, name: &str) -> String {
     match action {
         AuditAction::AreaCreate => t.audit_area_create,
         AuditAction::AreaRename => t.audit_area_rename,
+        AuditAction::AreaMove => t.audit_area_move,
+        AuditAction::AreaArchive => t.audit_area_archive,
+        AuditAction::AreaRestore => t.audit_area_restore,
         AuditAction::AccountCreate => t.audit_account_create,
         AuditAction::AccountRename => t.audit_account_rename,
         AuditAction::PasswordReset => t.audit_password_reset,
@@ -72,8 +75,23 @@ fn action_text(t: &Texts, name: &str) -> String {
         AuditAction::FormUpload => t.audit_form_upload,
         AuditAction::FormPublish => t.audit_form_publish,
         AuditAction::FormRetire => t.audit_form_retire,
+        AuditAction::ReviewDecide => t.audit_review_decide,
     }
     .to_owned()
+}
+
+/// An entry's detail in words: a review decision by its name in the page's language, an
+/// id by the name of what it names, anything else as written.
+fn detail_text(t: &Texts, entry: &AuditEntry, names: &HashMap<String, String>) -> String {
+    if AuditAction::from_name(&entry.action) == Some(AuditAction::ReviewDecide) {
+        if let Some(state) = from_stored_name::<ReviewState>(&entry.detail) {
+            return t.review_state(state).to_owned();
+        }
+    }
+    names
+        .get(&entry.detail)
+        .cloned()
+        .unwrap_or_else(|| entry.detail.clone())
 }
 
 /// `GET /audit?before=`: administrators only.
@@ -131,10 +149,7 @@ pub async fn audit_page(
             .get(&e.target)
             .cloned()
             .unwrap_or_else(|| e.target.clone()),
-        detail: names
-            .get(&e.detail)
-            .cloned()
-            .unwrap_or_else(|| e.detail.clone()),
+        detail: detail_text(t, e, &names),
     };
     let rows = entries.iter().map(row).collect();
     let older = more

@@ -32,6 +32,12 @@ pub struct DeviceRow {
     pub enrolled: String,
     /// "Revoked <time>", when it is.
     pub revoked: Option<String>,
+    /// When it last pulled or pushed (Vietnam time), or "never".
+    pub last_sync: String,
+    /// The app version it last reported, or a dash.
+    pub app_version: String,
+    /// The records it last reported still unsent, or a dash.
+    pub waiting: String,
 }
 
 /// One open enrollment code as the table shows it (who it is for, until when).
@@ -105,6 +111,20 @@ async fn phones_view(
             revoked: device
                 .revoked_at
                 .map(|at| t.fill(t.phones_revoked, "time", &lang.time(at))),
+            last_sync: device
+                .last_sync
+                .as_ref()
+                .map_or_else(|| t.phones_never.to_owned(), |s| lang.time(s.at)),
+            app_version: device
+                .last_sync
+                .as_ref()
+                .and_then(|s| s.app_version.clone())
+                .unwrap_or_else(|| "—".to_owned()),
+            waiting: device
+                .last_sync
+                .as_ref()
+                .and_then(|s| s.waiting)
+                .map_or_else(|| "—".to_owned(), |n| n.to_string()),
             device,
         })
         .collect();

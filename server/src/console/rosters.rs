@@ -217,10 +217,9 @@ async fn rosters_view(
 ) -> Response {
     let lang = staff.visitor.lang;
     let t = lang.texts();
-    let scope = staff.officer.scope().clone();
-    let areas = match with_store(state, move |s| s.areas(&scope)).await {
+    let areas = match staff.areas(state).await {
         Ok(areas) => areas,
-        Err(e) => return error_page(lang, &e),
+        Err(page) => return page,
     };
     let branches: Vec<AreaChoice> = area_choices(&areas)
         .into_iter()

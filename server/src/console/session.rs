@@ -15,8 +15,9 @@ use serde::de::DeserializeOwned;
 
 use super::shell::error_page;
 use super::texts::Lang;
-use crate::api::{AppState, Officer, Session, read_body};
+use crate::api::{AppState, Officer, Session, read_body, with_store};
 use crate::error::ApiError;
+use crate::model::Area;
 use crate::secret::secret_hash;
 
 /// The cookie that carries the session token.
@@ -192,6 +193,17 @@ impl FromRequestParts<AppState> for Staff {
             officer,
             csrf: signed.csrf,
         })
+    }
+}
+
+impl Staff {
+    /// Every area inside the officer's scope, from the top down (archived ones included:
+    /// each page decides whether to offer them), or the error page to answer with.
+    pub async fn areas(&self, state: &AppState) -> Result<Vec<Area>, Response> {
+        let scope = self.officer.scope().clone();
+        with_store(state, move |s| s.areas(&scope))
+            .await
+            .map_err(|e| error_page(self.visitor.lang, &e))
     }
 }
 

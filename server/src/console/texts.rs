@@ -351,6 +351,10 @@ catalogue! {
         en: "Cancelled the codes of {name}: a printed code no longer works."
     }
     phones_enrolled_at "phones.enrolled_at" { vi: "Kết nối lúc", en: "Enrolled" }
+    phones_last_sync "phones.last_sync" { vi: "Đồng bộ lần cuối", en: "Last sync" }
+    phones_app_version "phones.app_version" { vi: "Phiên bản ứng dụng", en: "App version" }
+    phones_waiting "phones.waiting" { vi: "Phiếu chưa gửi", en: "Records waiting" }
+    phones_never "phones.never" { vi: "Chưa đồng bộ", en: "Never" }
     phones_state "phones.state" { vi: "Trạng thái", en: "State" }
     phones_active "phones.active" { vi: "Đang dùng", en: "Active" }
     phones_revoked "phones.revoked" { vi: "Đã thu hồi {time}", en: "Revoked {time}" }
@@ -424,6 +428,9 @@ catalogue! {
     audit_newest "audit.newest" { vi: "← Mới nhất", en: "← Newest" }
     audit_area_create "audit.area_create" { vi: "Thêm địa bàn", en: "Added an area" }
     audit_area_rename "audit.area_rename" { vi: "Đổi tên địa bàn", en: "Renamed an area" }
+    audit_area_move "audit.area_move" { vi: "Chuyển địa bàn", en: "Moved an area" }
+    audit_area_archive "audit.area_archive" { vi: "Lưu trữ địa bàn", en: "Archived an area" }
+    audit_area_restore "audit.area_restore" { vi: "Khôi phục địa bàn", en: "Restored an area" }
     audit_account_create "audit.account_create" { vi: "Tạo tài khoản", en: "Created an account" }
     audit_account_rename "audit.account_rename" { vi: "Đổi tên hiển thị", en: "Changed a display name" }
     audit_password_reset "audit.password_reset" { vi: "Cấp lại mật khẩu", en: "Reset a password" }
@@ -436,6 +443,7 @@ catalogue! {
     audit_form_upload "audit.form_upload" { vi: "Tải biểu mẫu lên", en: "Uploaded a form" }
     audit_form_publish "audit.form_publish" { vi: "Phát hành biểu mẫu", en: "Published a form" }
     audit_form_retire "audit.form_retire" { vi: "Ngừng dùng biểu mẫu", en: "Retired a form" }
+    audit_review_decide "audit.review_decide" { vi: "Duyệt phiếu", en: "Reviewed a record" }
 
     forms_title "forms.title" { vi: "Biểu mẫu", en: "Forms" }
     forms_upload "forms.upload" { vi: "Tải biểu mẫu lên (XLSForm .xlsx)", en: "Upload a form (XLSForm .xlsx)" }

@@ -1,5 +1,5 @@
 //! The audit log: every administrative write (areas, accounts, phones and enrollment
-//! codes, rosters, forms) records who did what to what and when, in the transaction that
+//! codes, rosters, forms) and every review decision records who did what to what and when, in the transaction that
 //! does it, so the log and the data never disagree. The actor is the account a store was
 //! taken [`ServerStore::by`]; none means the server itself (first start, command line).
 //! Entries name their target by id and a short label, never a password, code or token.
@@ -17,6 +17,12 @@ pub enum AuditAction {
     AreaCreate,
     /// An area was renamed.
     AreaRename,
+    /// An area was moved under another parent.
+    AreaMove,
+    /// An area was archived (hidden from pickers, its data kept).
+    AreaArchive,
+    /// An archived area was brought back.
+    AreaRestore,
     /// An account was created.
     AccountCreate,
     /// An account's display name changed.
@@ -41,13 +47,18 @@ pub enum AuditAction {
     FormPublish,
     /// A form version was retired.
     FormRetire,
+    /// A review decision was recorded on a record (one entry per record).
+    ReviewDecide,
 }
 
 impl AuditAction {
     /// Every action, for the log's texts.
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::AreaCreate,
         AuditAction::AreaRename,
+        AuditAction::AreaMove,
+        AuditAction::AreaArchive,
+        AuditAction::AreaRestore,
         AuditAction::AccountCreate,
         AuditAction::AccountRename,
         AuditAction::PasswordReset,
@@ -60,6 +71,7 @@ impl AuditAction {
         AuditAction::FormUpload,
         AuditAction::FormPublish,
         AuditAction::FormRetire,
+        AuditAction::ReviewDecide,
     ];
 
     /// The stored name.
@@ -67,6 +79,9 @@ impl AuditAction {
         match self {
             AuditAction::AreaCreate => "area.create",
             AuditAction::AreaRename => "area.rename",
+            AuditAction::AreaMove => "area.move",
+            AuditAction::AreaArchive => "area.archive",
+            AuditAction::AreaRestore => "area.restore",
             AuditAction::AccountCreate => "account.create",
             AuditAction::AccountRename => "account.rename",
             AuditAction::PasswordReset => "account.password_reset",
@@ -79,6 +94,7 @@ impl AuditAction {
             AuditAction::FormUpload => "form.upload",
             AuditAction::FormPublish => "form.publish",
             AuditAction::FormRetire => "form.retire",
+            AuditAction::ReviewDecide => "review.decide",
         }
     }
 

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::audit::AuditAction;
 use super::{ServerStore, ServerStoreError};
 use crate::db::Row;
-use crate::model::{Device, Scope};
+use crate::model::{Device, DeviceSync, Scope};
 
 /// Why an enrollment code was not accepted. The phone is told only "invalid or expired",
 /// but the log and the tests can tell the cases apart.
@@ -44,9 +44,18 @@ pub struct DeviceAuth {
     pub username: String,
 }
 
-const DEVICE_COLUMNS: &str = "id, account_id, branch_id, label, created_at, revoked_at";
+const DEVICE_COLUMNS: &str =
+    "id, account_id, branch_id, label, created_at, revoked_at, last_sync_at, app_version, waiting";
 
 fn device_from_row(row: &Row) -> Result<Device, ServerStoreError> {
+    let last_sync = match row.opt_time(6)? {
+        Some(at) => Some(DeviceSync {
+            at,
+            app_version: row.opt_text(7)?,
+            waiting: row.opt_int(8)?.and_then(|n| u32::try_from(n).ok()),
+        }),
+        None => None,
+    };
     Ok(Device {
         id: row.uuid(0)?,
         account_id: row.uuid(1)?,
@@ -54,6 +63,7 @@ fn device_from_row(row: &Row) -> Result<Device, ServerStoreError> {
         label: row.text(3)?,
         created_at: row.time(4)?,
         revoked_at: row.opt_time(5)?,
+        last_sync,
     })
 }
 
@@ -176,6 +186,7 @@ impl ServerStore {
                 label: branchbook_core::text::nfc(label),
                 created_at: now,
                 revoked_at: None,
+                last_sync: None,
             };
             conn.exec(
                 "INSERT INTO devices (id, token_hash, account_id, branch_id, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -232,6 +243,25 @@ impl ServerStore {
             )?
             .map(|r| device_from_row(&r))
             .transpose()
+        })
+    }
+
+    /// Keeps what a device's pull or push told the server (`sync.at` is the server's
+    /// clock). A version or count the phone did not report keeps the one it reported
+    /// before.
+    pub fn note_sync(&self, device: Uuid, sync: &DeviceSync) -> Result<(), ServerStoreError> {
+        self.db.write(|conn| {
+            conn.exec(
+                "UPDATE devices SET last_sync_at = $1, app_version = COALESCE($2, app_version),
+                 waiting = COALESCE($3, waiting) WHERE id = $4",
+                &[
+                    sync.at.into(),
+                    sync.app_version.as_deref().into(),
+                    sync.waiting.map(i64::from).into(),
+                    device.into(),
+                ],
+            )?;
+            Ok(())
         })
     }
 

@@ -110,6 +110,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "008_instance_name.sql"),
     migration!(9, "009_tallies.sql", Some(tallies::rebuild)),
     migration!(10, "010_audit_log.sql"),
+    migration!(11, "011_device_sync.sql"),
 ];
 
 /// The server's database.

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::audit::AuditAction;
 use super::{ServerStore, ServerStoreError};
 use crate::db::{Row, Value};
 use crate::model::stored_name;
@@ -194,7 +195,8 @@ impl ServerStore {
     /// revisions) inside `scope`, in one transaction: when any of them is not there (or
     /// lies outside `scope`), nothing is written and those are returned. A decision on a
     /// survey also takes the next place in the change order, so the phones of its branch
-    /// pull it (see [`ServerStore::changes`]).
+    /// pull it (see [`ServerStore::changes`]). Each decision is in the audit log as
+    /// `account_id`'s, in the same transaction.
     pub fn add_reviews(
         &self,
         uuids: &[Uuid],
@@ -208,6 +210,7 @@ impl ServerStore {
         let mut seen = std::collections::HashSet::new();
         let unique: Vec<Uuid> = uuids.iter().copied().filter(|u| seen.insert(*u)).collect();
         let engine = self.db.engine();
+        let reviewer = self.by(account_id);
         self.db.write(|conn| {
             let latest_sql = "SELECT kind, branch_id, revision, seq FROM records WHERE uuid = $1 AND latest = 1 AND area_path LIKE $2";
             let mut branches = std::collections::BTreeSet::new();
@@ -264,6 +267,7 @@ impl ServerStore {
                         change_seq.into(),
                     ],
                 )?;
+                reviewer.audit(conn, AuditAction::ReviewDecide, &uuid.to_string(), &stored_name(&state))?;
             }
             super::tallies::refile(conn, &[], &seqs)?;
             Ok(Vec::new())

@@ -27,6 +27,32 @@ impl Page {
         self.body[start..end].to_owned()
     }
 
+    /// The rows of the audit log's table: (who, action, target, detail).
+    pub fn audit_rows(&self) -> Vec<[String; 4]> {
+        let body = &self.body;
+        let Some(start) = body.find("<table id=\"audit\">") else {
+            return Vec::new();
+        };
+        let table = &body[start..start + body[start..].find("</table>").unwrap()];
+        table
+            .split("<tr>")
+            .skip(2)
+            .map(|row| {
+                let cells: Vec<String> = row
+                    .split("<td>")
+                    .skip(1)
+                    .map(|c| c[..c.find("</td>").unwrap()].to_owned())
+                    .collect();
+                [
+                    cells[1].clone(),
+                    cells[2].clone(),
+                    cells[3].clone(),
+                    cells[4].clone(),
+                ]
+            })
+            .collect()
+    }
+
     /// Asserts a redirect to `to` (a path).
     pub fn assert_redirect(&self, to: &str) {
         assert!(
