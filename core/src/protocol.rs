@@ -43,6 +43,9 @@ pub const PROTOCOL_HEADER: &str = "X-Branchbook-Protocol";
 /// build embeds), so officers see which phones run an old build.
 pub const APP_VERSION_HEADER: &str = "X-Branchbook-App-Version";
 
+/// The app version a phone reports in [`APP_VERSION_HEADER`]: this core's.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Header that carries how many records the phone's outbox holds as it sends a pull or
 /// a push (the batch being pushed included), so officers see what is still on a phone.
 pub const WAITING_HEADER: &str = "X-Branchbook-Waiting";

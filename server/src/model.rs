@@ -64,6 +64,9 @@ pub struct Area {
     /// Ids from the root down to this area, as `/id/id/.../`: an area's subtree is every
     /// area whose path starts with its path.
     pub path: String,
+    /// Archived: hidden from the console's pickers, its data kept.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// What an account may do.

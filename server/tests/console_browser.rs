@@ -151,6 +151,35 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
     assert!(!browser.text("p.error").is_empty());
     assert_eq!(browser.text("#area-tree").matches("Bản Phìn").count(), 1);
     shot("04-areas");
+    // A branch filed under the wrong commune is moved, then closed (archived).
+    create_area(browser, Some("Y Tý"), "Chi hội", "Thôn Tả Phìn");
+    browser.choose("#move-area select[name=area]", "Thôn Tả Phìn");
+    browser.choose("#move-area select[name=parent]", "Bản Phìn");
+    browser.click("#move-area button[type=submit]");
+    assert!(browser.text("p.notice").contains("Thôn Tả Phìn"));
+    let tree = browser.text("#area-tree");
+    let at = |name: &str| tree.find(name).unwrap();
+    assert!(
+        at("Bản Phìn") < at("Thôn Tả Phìn") && at("Thôn Tả Phìn") < at("Y Tý"),
+        "now under Bản Phìn: {tree}"
+    );
+    browser.choose("#archive-area select[name=area]", "Thôn Tả Phìn");
+    browser.click("#archive-area button[type=submit]");
+    assert!(
+        browser
+            .text("#area-tree li.archived")
+            .contains("Thôn Tả Phìn")
+    );
+    assert!(
+        !browser
+            .text("#new-area select[name=parent]")
+            .contains("Thôn Tả Phìn")
+            && !browser
+                .text("#move-area select[name=parent]")
+                .contains("Thôn Tả Phìn"),
+        "left the pickers"
+    );
+    shot("04b-area-moved-and-archived");
 
     // Accounts: the commune officer, her branch head, and a name that is markup.
     let officer_once = create_account(
@@ -211,8 +240,22 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
     std::fs::write(&xlsx, &form.upload).unwrap();
     browser.attach("#upload-form input[type=file]", &xlsx);
     browser.click("#upload-form button[type=submit]");
-    // Published to Bản Phìn only.
+    // Read before publishing: questions by page, choices, every language.
     let row = format!("#forms tr[data-form='{}']", form.form_id);
+    browser.click(&format!("{row} a.preview"));
+    let preview = browser.text("#preview");
+    for label in &form.multi_labels {
+        assert!(preview.contains(label.as_str()), "{label}: {preview}");
+    }
+    assert!(preview.contains("select_multiple loan_source"));
+    assert!(
+        browser.all("#preview thead th").len() >= 5,
+        "a column per language"
+    );
+    assert!(!browser.overflows(), "the preview fits the laptop's width");
+    shot("07a-form-preview");
+    browser.click("a[href='/forms']");
+    // Published to Bản Phìn only.
     browser.choose(
         &format!("{row} form.publish select[name=area]"),
         "Lào Cai › Bản Phìn",
@@ -246,6 +289,32 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
     );
     browser.click("a[href='/accounts']");
     assert!(!browser.text("#accounts").contains("canbo.ytu"));
+
+    // Her branch's roster from a CSV with two bad rows: each is listed, nothing saved.
+    let csv = dir.path().join("hoi-vien.csv");
+    std::fs::write(
+        &csv,
+        "Họ tên,Giới tính,Năm sinh,Dân tộc,Thôn\n\
+         Thào Thị Dợ,Nữ,1990,Mông,Lao Chải\n\
+         Vàng Thị Sua,alien,1985,Mông,Lao Chải\n\
+         Giàng Thị Mỷ,nữ,mười chín,Dao,Lao Chải\n",
+    )
+    .unwrap();
+    browser.click("a[href='/rosters']");
+    browser.attach("#import-roster input[type=file]", &csv);
+    browser.click("#import-roster button[type=submit]");
+    let problems = browser.text("#import-problems");
+    assert_eq!(
+        browser.all("#import-problems tbody tr").len(),
+        2,
+        "{problems}"
+    );
+    assert!(
+        problems.contains("alien") && problems.contains("mười chín"),
+        "{problems}"
+    );
+    assert!(browser.all("#members").is_empty(), "nothing saved");
+    shot("07b-roster-bad-rows");
 
     // She enrolls Dợ's phone: the phone reads the QR code on the printed sheet.
     browser.click("a[href='/phones']");
@@ -469,6 +538,26 @@ fn review_round(browser: &Chromium, backend: Backend, name: &str) {
     browser.resize(1366, 768);
     sign_in(browser, &base, OFFICER, OFFICER_PASSWORD);
     browser.find("main h1");
+    // Her phone list tells when Mai's phone last synced, its app and that nothing waits.
+    browser.click("a[href='/phones']");
+    let phones = browser.text("#devices");
+    let line = phones
+        .lines()
+        .find(|l| l.contains("máy của Mai"))
+        .unwrap_or_else(|| panic!("{phones}"));
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7))
+        .format("%d/%m/%Y")
+        .to_string();
+    assert!(line.contains(&today), "{line}");
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    let version = branchbook_core::protocol::APP_VERSION;
+    let at = cells.iter().position(|c| *c == version);
+    assert_eq!(
+        at.map(|i| cells[i + 1]),
+        Some("0"),
+        "its version, 0 waiting: {line}"
+    );
+    shot("29-phones-synced");
     browser.click("a[href='/submissions']");
     let table = browser.text("#submissions");
     for head in heads {

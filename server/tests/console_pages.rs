@@ -474,6 +474,48 @@ async fn forms_are_uploaded_checked_and_published_in_the_browser(server: TestSer
         )
         .await;
     assert!(ok(&page).body.contains("Bản nháp"), "{}", page.body);
+    // Before publishing, the draft is previewed: every language's labels, the questions
+    // by page, each select's choices.
+    let preview = format!("/forms/{}/{}/preview", form.form_id, form.version);
+    assert!(page.body.contains(&format!("href=\"{preview}\"")), "linked");
+    let page = admin.get(&preview).await;
+    ok(&page);
+    let model = branchbook_core::form::load_xlsx(&form.upload).unwrap();
+    let model = model.form();
+    assert!(model.languages.len() >= 2, "a form in several languages");
+    for language in &model.languages {
+        assert!(
+            page.body.contains(&format!("<th>{}</th>", language.name)),
+            "{}",
+            language.name
+        );
+    }
+    for label in &form.multi_labels {
+        assert!(page.body.contains(&format!("<td>{label}</td>")), "{label}");
+    }
+    assert!(page.body.contains("<td>select_multiple loan_source</td>"));
+    assert!(
+        page.body.contains("<td>begin repeat</td>")
+            && page.body.contains(&format!("<td>{}</td>", form.repeat))
+    );
+    let choice_rows = page.body.matches(" choice\">").count();
+    assert!(
+        choice_rows >= model.choices["loan_source"].choices.len(),
+        "{choice_rows}"
+    );
+    assert!(page.body.contains("Bản nháp"), "still a draft");
+    let pages: usize = between(&page.body, "Số trang trên điện thoại: ", "<")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        (2..=page.body.matches("<tr class=\"d").count()).contains(&pages),
+        "{pages}"
+    );
+    let missing = admin
+        .get(&format!("/forms/{}/no.such/preview", form.form_id))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let path = format!("/forms/{}/{}/publish", form.form_id, form.version);
     let page = admin.post(&path, &[("csrf", &csrf)]).await;
     assert!(ok(&page).body.contains("Đã phát hành"));

@@ -17,7 +17,7 @@ use ureq::http::{Response, StatusCode, Uri};
 use super::error::{SyncError, SyncStep};
 use super::retry::{CancelHandle, RetryPolicy};
 use crate::protocol::{
-    APP_VERSION_HEADER, ErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION, WAITING_HEADER,
+    APP_VERSION, APP_VERSION_HEADER, ErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION, WAITING_HEADER,
 };
 
 /// How long the transport waits at each stage of a request.
@@ -104,9 +104,6 @@ pub struct Transport {
 
 /// [`Transport::waiting`] before the pass counted the outbox: no header is sent.
 const NOT_COUNTED: u64 = u64::MAX;
-
-/// The app version every request reports (the core's, which each app build embeds).
-const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

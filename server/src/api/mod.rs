@@ -79,6 +79,15 @@ pub fn router(state: AppState) -> Router {
             get(office::list_areas).post(office::create_area),
         )
         .route("/api/v1/office/areas/{id}/name", post(office::rename_area))
+        .route("/api/v1/office/areas/{id}/parent", post(office::move_area))
+        .route(
+            "/api/v1/office/areas/{id}/archive",
+            post(office::archive_area),
+        )
+        .route(
+            "/api/v1/office/areas/{id}/restore",
+            post(office::restore_area),
+        )
         .route(
             "/api/v1/office/accounts",
             get(office::list_accounts).post(office::create_account),

@@ -264,6 +264,70 @@ pub async fn rename_area(
     ))
 }
 
+/// Moves an area, with everything under it, under another parent (administrators; see
+/// `ServerStore::move_area` for what is refused).
+pub async fn move_area_of(
+    state: &AppState,
+    admin: &Admin,
+    id: Uuid,
+    parent: Uuid,
+) -> Result<Area, ApiError> {
+    let actor = admin.0.account().id;
+    let area = with_store(state, move |s| s.by(actor).move_area(id, parent)).await?;
+    tracing::info!(area = %id, parent = %parent, by = %actor, "area moved");
+    Ok(area)
+}
+
+/// Archives an area, or restores it (administrators): its data stays either way.
+pub async fn archive_area_of(
+    state: &AppState,
+    admin: &Admin,
+    id: Uuid,
+    archived: bool,
+) -> Result<Area, ApiError> {
+    let actor = admin.0.account().id;
+    let area = with_store(state, move |s| s.by(actor).set_area_archived(id, archived)).await?;
+    tracing::info!(area = %id, archived, by = %actor, "area archived or restored");
+    Ok(area)
+}
+
+/// Where an area moves.
+#[derive(Debug, Deserialize)]
+pub struct AreaMove {
+    /// Its new parent.
+    pub parent_id: Uuid,
+}
+
+/// `POST /api/v1/office/areas/{id}/parent` (administrators).
+pub async fn move_area(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+    JsonIn(to): JsonIn<AreaMove>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(
+        &move_area_of(&state, &admin, id, to.parent_id).await?,
+    ))
+}
+
+/// `POST /api/v1/office/areas/{id}/archive` (administrators).
+pub async fn archive_area(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(&archive_area_of(&state, &admin, id, true).await?))
+}
+
+/// `POST /api/v1/office/areas/{id}/restore` (administrators).
+pub async fn restore_area(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(&archive_area_of(&state, &admin, id, false).await?))
+}
+
 /// `POST /api/v1/office/areas` (administrators).
 pub async fn create_area(
     State(state): State<AppState>,

@@ -1,7 +1,10 @@
 //! The areas page: the tree an officer looks after (province → commune → branch), and
-//! for the administrator the forms that add an area and rename one.
+//! for the administrator the forms that add an area, rename one, move one under another
+//! parent, and archive one (or restore it): archived areas stay in the tree, marked, and
+//! leave every picker; their records, accounts and phones stay.
 
 use std::collections::HashMap;
+use std::future::Future;
 
 use askama::Template;
 use axum::extract::State;
@@ -12,8 +15,11 @@ use uuid::Uuid;
 
 use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, message, refusal_status, render_status, required};
+use crate::api::Admin;
 use crate::api::AppState;
-use crate::api::office::{AREA_NAME_MAX_CHARS, NewArea, add_area, rename_area_of};
+use crate::api::office::{
+    AREA_NAME_MAX_CHARS, NewArea, add_area, archive_area_of, move_area_of, rename_area_of,
+};
 use crate::error::ApiError;
 use crate::model::{Area, AreaLevel, from_stored_name};
 
@@ -196,6 +202,39 @@ pub struct RenameAreaForm {
     name: String,
 }
 
+/// An administrator's change to an existing area, from a form post: refused for anyone
+/// else, or for an id that is no area; otherwise `change` runs (the JSON API's own
+/// function) and the page comes back with `done` (its `{name}` filled) or the reason.
+async fn change_area<F, Fut>(
+    state: &AppState,
+    staff: &Staff,
+    area: &str,
+    done: &str,
+    change: F,
+) -> Response
+where
+    F: FnOnce(AppState, Admin, Uuid) -> Fut,
+    Fut: Future<Output = Result<Result<Area, ApiError>, String>>,
+{
+    let t = staff.visitor.lang.texts();
+    let admin = match staff.officer.clone().0.admin() {
+        Ok(admin) => admin,
+        Err(_) => {
+            let why = Err(t.areas_admin_only.to_owned());
+            return areas_view(state, staff, StatusCode::FORBIDDEN, why, "").await;
+        }
+    };
+    let Ok(id) = Uuid::parse_str(area.trim()) else {
+        return error_page(staff.visitor.lang, &ApiError::NotFound("area".into()));
+    };
+    let (status, note) = match change(state.clone(), admin, id).await {
+        Ok(Ok(area)) => (StatusCode::OK, Ok(t.fill(done, "name", &area.name))),
+        Ok(Err(e)) => (refusal_status(&e), Err(message(t, &e))),
+        Err(why) => (StatusCode::UNPROCESSABLE_ENTITY, Err(why)),
+    };
+    areas_view(state, staff, status, note, "").await
+}
+
 /// `POST /areas/rename`: renames an area with the JSON API's own function
 /// (administrators only; a name its siblings use is refused).
 pub async fn rename_area(
@@ -204,26 +243,95 @@ pub async fn rename_area(
 ) -> Response {
     let Posted { who: staff, form } = posted;
     let t = staff.visitor.lang.texts();
-    let refuse = |status, text: String| {
-        let (state, staff) = (&state, &staff);
-        async move { areas_view(state, staff, status, Err(text), "").await }
-    };
-    let admin = match staff.officer.clone().0.admin() {
-        Ok(admin) => admin,
-        Err(_) => return refuse(StatusCode::FORBIDDEN, t.areas_admin_only.to_owned()).await,
-    };
-    let name = match required(t, t.areas_new_name, &form.name, AREA_NAME_MAX_CHARS) {
-        Ok(name) => name,
-        Err(why) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, why).await,
-    };
-    let Ok(id) = Uuid::parse_str(form.area.trim()) else {
+    let name = required(t, t.areas_new_name, &form.name, AREA_NAME_MAX_CHARS);
+    change_area(
+        &state,
+        &staff,
+        &form.area,
+        t.areas_renamed,
+        |state, admin, id| async move {
+            match name {
+                Ok(name) => Ok(rename_area_of(&state, &admin, id, &name).await),
+                Err(why) => Err(why),
+            }
+        },
+    )
+    .await
+}
+
+/// The move-an-area form.
+#[derive(Debug, Deserialize)]
+pub struct MoveAreaForm {
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    parent: String,
+}
+
+/// `POST /areas/move`: moves an area, with everything under it, under another parent
+/// (administrators only; not under itself or its own subtree, only under a higher
+/// level, and not where a sibling has its name).
+pub async fn move_area(
+    State(state): State<AppState>,
+    posted: Posted<Staff, MoveAreaForm>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let t = staff.visitor.lang.texts();
+    let Ok(parent) = Uuid::parse_str(form.parent.trim()) else {
         return error_page(staff.visitor.lang, &ApiError::NotFound("area".into()));
     };
-    match rename_area_of(&state, &admin, id, &name).await {
-        Ok(area) => {
-            let notice = t.fill(t.areas_renamed, "name", &area.name);
-            areas_view(&state, &staff, StatusCode::OK, Ok(notice), "").await
-        }
-        Err(e) => refuse(refusal_status(&e), message(t, &e)).await,
-    }
+    change_area(
+        &state,
+        &staff,
+        &form.area,
+        t.areas_moved,
+        |state, admin, id| async move { Ok(move_area_of(&state, &admin, id, parent).await) },
+    )
+    .await
+}
+
+/// The archive-or-restore form: which area.
+#[derive(Debug, Deserialize)]
+pub struct AreaForm {
+    #[serde(default)]
+    area: String,
+}
+
+/// `POST /areas/archive`: archives an area (administrators only; its areas below must
+/// be archived first). Its data stays, and it leaves the pickers.
+pub async fn archive_area(
+    State(state): State<AppState>,
+    posted: Posted<Staff, AreaForm>,
+) -> Response {
+    set_archived(state, posted, true).await
+}
+
+/// `POST /areas/restore`: brings an archived area back (administrators only).
+pub async fn restore_area(
+    State(state): State<AppState>,
+    posted: Posted<Staff, AreaForm>,
+) -> Response {
+    set_archived(state, posted, false).await
+}
+
+async fn set_archived(
+    state: AppState,
+    posted: Posted<Staff, AreaForm>,
+    archived: bool,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let t = staff.visitor.lang.texts();
+    let done = if archived {
+        t.areas_archived
+    } else {
+        t.areas_restored
+    };
+    change_area(
+        &state,
+        &staff,
+        &form.area,
+        done,
+        |state, admin, id| async move { Ok(archive_area_of(&state, &admin, id, archived).await) },
+    )
+    .await
 }

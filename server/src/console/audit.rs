@@ -83,10 +83,10 @@ fn action_text(t: &Texts, name: &str) -> String {
 /// An entry's detail in words: a review decision by its name in the page's language, an
 /// id by the name of what it names, anything else as written.
 fn detail_text(t: &Texts, entry: &AuditEntry, names: &HashMap<String, String>) -> String {
-    if AuditAction::from_name(&entry.action) == Some(AuditAction::ReviewDecide) {
-        if let Some(state) = from_stored_name::<ReviewState>(&entry.detail) {
-            return t.review_state(state).to_owned();
-        }
+    if AuditAction::from_name(&entry.action) == Some(AuditAction::ReviewDecide)
+        && let Some(state) = from_stored_name::<ReviewState>(&entry.detail)
+    {
+        return t.review_state(state).to_owned();
     }
     names
         .get(&entry.detail)

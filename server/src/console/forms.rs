@@ -46,6 +46,8 @@ pub struct AreaChoice {
     pub id: uuid::Uuid,
     /// Its name after the names of the areas above it.
     pub label: String,
+    /// Archived: left out of the pickers (what it holds stays reachable).
+    pub archived: bool,
 }
 
 /// Every area named with its path, from the top down (in the order given).
@@ -65,6 +67,7 @@ pub fn area_choices(areas: &[Area]) -> Vec<AreaChoice> {
                 .filter_map(name_of)
                 .collect::<Vec<_>>()
                 .join(" › "),
+            archived: area.archived,
         })
         .collect()
 }

@@ -14,6 +14,7 @@ pub mod charts;
 pub mod dashboard;
 pub mod forms;
 pub mod phones;
+pub mod preview;
 pub mod registers;
 pub mod rosters;
 pub mod session;
@@ -45,6 +46,9 @@ pub fn routes() -> Router<AppState> {
         .route("/lang/{code}", get(sign_in::switch_language))
         .route("/areas", get(areas::areas_page).post(areas::create_area))
         .route("/areas/rename", post(areas::rename_area))
+        .route("/areas/move", post(areas::move_area))
+        .route("/areas/archive", post(areas::archive_area))
+        .route("/areas/restore", post(areas::restore_area))
         .route(
             "/accounts",
             get(accounts::accounts_page).post(accounts::create_account),
@@ -72,6 +76,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/forms/{form_id}/{version}/publish",
             post(forms::publish_version),
+        )
+        .route(
+            "/forms/{form_id}/{version}/preview",
+            get(preview::preview_page),
         )
         .route(
             "/forms/{form_id}/{version}/retire",

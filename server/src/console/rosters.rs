@@ -221,15 +221,20 @@ async fn rosters_view(
         Ok(areas) => areas,
         Err(page) => return page,
     };
-    let branches: Vec<AreaChoice> = area_choices(&areas)
+    let mut branches: Vec<AreaChoice> = area_choices(&areas)
         .into_iter()
         .zip(&areas)
         .filter(|(_, area)| area.level == AreaLevel::Branch)
         .map(|(choice, _)| choice)
         .collect();
     let chosen = match query.branch.trim() {
-        "" if branches.len() == 1 => branches.first().map(|b| b.id),
-        "" => None,
+        "" => {
+            let mut open = branches.iter().filter(|b| !b.archived);
+            match (open.next(), open.next()) {
+                (Some(only), None) => Some(only.id),
+                _ => None,
+            }
+        }
         id => match Uuid::parse_str(id)
             .ok()
             .filter(|id| branches.iter().any(|b| b.id == *id))
@@ -238,6 +243,10 @@ async fn rosters_view(
             None => return error_page(lang, &ApiError::NotFound("branch".into())),
         },
     };
+    // An archived branch is offered only while it is the one shown (reached by its link).
+    for branch in &mut branches {
+        branch.archived &= Some(branch.id) != chosen;
+    }
     let roster = match chosen {
         Some(id) => match branch_roster(state, lang, &areas, &branches, id, query.q).await {
             Ok(roster) => roster,

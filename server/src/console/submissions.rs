@@ -817,6 +817,7 @@ mod tests {
             level: AreaLevel::Commune,
             name: name.into(),
             path: "/p/c/".into(),
+            archived: false,
         }
     }
 

@@ -280,12 +280,29 @@ catalogue! {
     areas_name "areas.name" { vi: "Tên", en: "Name" }
     areas_create "areas.create" { vi: "Thêm", en: "Add" }
     areas_created "areas.created" { vi: "Đã thêm địa bàn {name}.", en: "Added the area {name}." }
-    areas_admin_only "areas.admin_only" { vi: "Chỉ quản trị viên thêm và đổi tên được địa bàn.", en: "Only an administrator adds and renames areas." }
+    areas_admin_only "areas.admin_only" { vi: "Chỉ quản trị viên thêm, đổi tên, chuyển và lưu trữ được địa bàn.", en: "Only an administrator adds, renames, moves and archives areas." }
     areas_rename "areas.rename" { vi: "Đổi tên địa bàn", en: "Rename an area" }
     areas_which "areas.which" { vi: "Địa bàn", en: "Area" }
     areas_new_name "areas.new_name" { vi: "Tên mới", en: "New name" }
     areas_rename_button "areas.rename_button" { vi: "Đổi tên", en: "Rename" }
     areas_renamed "areas.renamed" { vi: "Đã đổi tên địa bàn thành {name}.", en: "Renamed the area to {name}." }
+    preview_title "preview.title" { vi: "Xem trước: {title}", en: "Preview: {title}" }
+    preview_pages "preview.pages" { vi: "Số trang trên điện thoại", en: "Pages on the phone" }
+    preview_back "preview.back" { vi: "← Danh sách biểu mẫu", en: "← All forms" }
+    preview_page "preview.page" { vi: "Trang", en: "Page" }
+    preview_name "preview.name" { vi: "Tên câu hỏi", en: "Name" }
+    preview_type "preview.type" { vi: "Loại", en: "Type" }
+    areas_move "areas.move" { vi: "Chuyển địa bàn sang nơi khác", en: "Move an area" }
+    areas_move_to "areas.move_to" { vi: "Chuyển vào", en: "Move into" }
+    areas_move_button "areas.move_button" { vi: "Chuyển", en: "Move" }
+    areas_moved "areas.moved" { vi: "Đã chuyển địa bàn {name} cùng mọi thứ bên trong.", en: "Moved the area {name} with everything inside it." }
+    areas_archive "areas.archive" { vi: "Lưu trữ hoặc khôi phục địa bàn", en: "Archive or restore an area" }
+    areas_archive_hint "areas.archive_hint" { vi: "Địa bàn lưu trữ không còn hiện trong các danh sách chọn; phiếu, tài khoản và lịch sử của nó vẫn được giữ và xem được.", en: "An archived area leaves every picker; its records, accounts and history are kept and can still be read." }
+    areas_archive_button "areas.archive_button" { vi: "Lưu trữ", en: "Archive" }
+    areas_restore_button "areas.restore_button" { vi: "Khôi phục", en: "Restore" }
+    areas_archived "areas.archived" { vi: "Đã lưu trữ địa bàn {name}.", en: "Archived the area {name}." }
+    areas_restored "areas.restored" { vi: "Đã khôi phục địa bàn {name}.", en: "Restored the area {name}." }
+    areas_archived_tag "areas.archived_tag" { vi: "đã lưu trữ", en: "archived" }
     field_required "field.required" { vi: "Xin điền ô “{field}”.", en: "Please fill in “{field}”." }
     field_too_long "field.too_long" { vi: "Ô “{field}” dài quá (tối đa {max} ký tự).", en: "“{field}” is too long (at most {max} characters)." }
 

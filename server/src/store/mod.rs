@@ -111,6 +111,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "009_tallies.sql", Some(tallies::rebuild)),
     migration!(10, "010_audit_log.sql"),
     migration!(11, "011_device_sync.sql"),
+    migration!(12, "012_area_archive.sql"),
 ];
 
 /// The server's database.

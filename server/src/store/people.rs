@@ -26,7 +26,7 @@ pub struct NewAccount {
     pub must_change_password: bool,
 }
 
-const AREA_COLUMNS: &str = "id, parent_id, level, name, path";
+const AREA_COLUMNS: &str = "id, parent_id, level, name, path, archived_at";
 const ACCOUNT_COLUMNS: &str =
     "id, username, display_name, role, area_id, must_change_password, disabled_at";
 
@@ -38,6 +38,7 @@ fn area_from_row(row: &Row) -> Result<Area, ServerStoreError> {
         level: super::named(&level)?,
         name: row.text(3)?,
         path: row.text(4)?,
+        archived: row.opt_text(5)?.is_some(),
     })
 }
 
@@ -52,6 +53,16 @@ fn account_from_row(row: &Row) -> Result<Account, ServerStoreError> {
         must_change_password: row.flag(5)?,
         disabled: row.opt_text(6)?.is_some(),
     })
+}
+
+/// One area by id, in the caller's transaction.
+pub(super) fn area_in(conn: &mut dyn Conn, id: Uuid) -> Result<Option<Area>, ServerStoreError> {
+    conn.query_opt(
+        &format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"),
+        &[id.into()],
+    )?
+    .map(|r| area_from_row(&r))
+    .transpose()
 }
 
 /// Refuses `name` when another area than `except` under `parent` (or among the provinces)
@@ -103,6 +114,9 @@ impl ServerStore {
                 None => None,
             };
             match &parent_area {
+                Some(p) if p.archived => {
+                    return Err(ServerStoreError::Invalid(format!("{} is archived: restore it first", p.name)));
+                }
                 Some(p) if p.level.rank() >= level.rank() => {
                     return Err(ServerStoreError::Invalid(format!(
                         "a {} cannot be placed under a {}",
@@ -123,7 +137,7 @@ impl ServerStore {
                 &[id.into(), parent.into(), stored_name(&level).into(), (&name).into(), (&path).into(), Utc::now().into()],
             )?;
             self.audit(conn, AuditAction::AreaCreate, &id.to_string(), &name)?;
-            Ok(Area { id, parent_id: parent, level, name: name.clone(), path })
+            Ok(Area { id, parent_id: parent, level, name: name.clone(), path, archived: false })
         })
     }
 
@@ -150,6 +164,89 @@ impl ServerStore {
                 name: name.clone(),
                 ..area
             })
+        })
+    }
+
+    /// Moves an area (with everything under it) under `parent`: a parent of a higher
+    /// level, not archived, not the area itself nor inside it, where no sibling has its
+    /// name. The paths of the subtree and of its records are rewritten in the same
+    /// transaction, holding every moved branch's lock (as a push and a review do), so a
+    /// record is never filed under the old place; scopes follow at the next request.
+    pub fn move_area(&self, id: Uuid, parent: Uuid) -> Result<Area, ServerStoreError> {
+        let engine = self.db.engine();
+        self.db.write(|conn| {
+            let area = area_in(conn, id)?.ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
+            let target =
+                area_in(conn, parent)?.ok_or_else(|| ServerStoreError::NotFound("parent area".into()))?;
+            if target.path.starts_with(&area.path) {
+                return Err(ServerStoreError::Invalid(format!(
+                    "{} cannot be moved under itself or an area inside it",
+                    area.name
+                )));
+            }
+            if target.archived {
+                return Err(ServerStoreError::Invalid(format!("{} is archived: restore it first", target.name)));
+            }
+            if area.level == AreaLevel::Province || target.level.rank() >= area.level.rank() {
+                return Err(ServerStoreError::Invalid(format!(
+                    "a {} cannot be placed under a {}",
+                    stored_name(&area.level),
+                    stored_name(&target.level)
+                )));
+            }
+            refuse_taken_name(conn, Some(parent), &area.name, Some(id))?;
+            let subtree = format!("{}%", area.path);
+            for row in conn.query(
+                "SELECT id FROM areas WHERE path LIKE $1 AND level = 'branch' ORDER BY id",
+                &[(&subtree).into()],
+            )? {
+                super::tallies::lock_branch(conn, engine, row.uuid(0)?)?;
+            }
+            let path = format!("{}{id}/", target.path);
+            for (table, column) in [("areas", "path"), ("records", "area_path")] {
+                conn.exec(
+                    &format!("UPDATE {table} SET {column} = $1 || substr({column}, length($2) + 1) WHERE {column} LIKE $3"),
+                    &[(&path).into(), (&area.path).into(), (&subtree).into()],
+                )?;
+            }
+            conn.exec("UPDATE areas SET parent_id = $1 WHERE id = $2", &[parent.into(), id.into()])?;
+            self.audit(conn, AuditAction::AreaMove, &id.to_string(), &parent.to_string())?;
+            Ok(Area { parent_id: Some(parent), path, ..area })
+        })
+    }
+
+    /// Archives an area (`archived`) or restores it. An area with areas under it still in
+    /// use is not archived (archive those first), nor one restored under an archived
+    /// parent. Nothing else changes: its records, accounts and phones stay.
+    pub fn set_area_archived(&self, id: Uuid, archived: bool) -> Result<Area, ServerStoreError> {
+        self.db.write(|conn| {
+            let area = area_in(conn, id)?.ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
+            if archived {
+                let open = conn.query(
+                    "SELECT name FROM areas WHERE parent_id = $1 AND archived_at IS NULL ORDER BY name",
+                    &[id.into()],
+                )?;
+                if let Some(child) = open.first() {
+                    return Err(ServerStoreError::Invalid(format!(
+                        "{} still holds {} ({} in use): archive those first",
+                        area.name,
+                        child.text(0)?,
+                        open.len()
+                    )));
+                }
+            } else if let Some(parent) = area.parent_id.map(|p| area_in(conn, p)).transpose()?.flatten()
+                && parent.archived
+            {
+                return Err(ServerStoreError::Invalid(format!("{} is archived: restore it first", parent.name)));
+            }
+            if area.archived == archived {
+                return Ok(area);
+            }
+            let at = archived.then(Utc::now);
+            conn.exec("UPDATE areas SET archived_at = $1 WHERE id = $2", &[at.into(), id.into()])?;
+            let action = if archived { AuditAction::AreaArchive } else { AuditAction::AreaRestore };
+            self.audit(conn, action, &id.to_string(), &area.name)?;
+            Ok(Area { archived, ..area })
         })
     }
 
