@@ -59,8 +59,10 @@ fn form() -> Value {
              "appearance": null, "source": {"sheet": "survey", "row": 2},
              "children": [
                 field("m_name", json!({"type": "text"}), None),
-                field("m_tag", calculate, Some("concat(${m_name}, ' #', position(..))")),
+                field("m_tag", calculate.clone(), Some("concat(${m_name}, ' #', position(..))")),
              ]},
+            field("stamp", calculate.clone(), Some("now()")),
+            field("day", calculate, Some("today()")),
         ],
         "choices": {}
     })
@@ -78,6 +80,8 @@ fn honest(i: usize, device: &EnrollResponse) -> Value {
         "double": "4",
         "visit": {"greeting": format!("Chào Thào Thị Dợ {i}")},
         "members": [{"m_name": "Lò Văn Páo", "m_tag": "Lò Văn Páo #1"}, {"m_name": "Giàng Thị Sua", "m_tag": "Giàng Thị Sua #2"}],
+        "stamp": "2026-03-01T00:02:00.000Z",
+        "day": "2026-03-01",
     })
 }
 
@@ -378,7 +382,78 @@ async fn an_audit_entry_names_the_sending_account(server: TestServer) {
     push_expecting(&server, &w.device.token, &[forged], RecordStatus::Duplicate).await;
 }
 
+/// Kept `now()` and `today()` values, and the record's own times, are the phone's clock:
+/// the server cannot compute them, so it keeps them, but one outside the record's times
+/// (a `now()` in 2099, a `today()` before filling started, a record finalized after the
+/// server received it) is listed with why, shown to the reviewer and exported. The
+/// record is never refused for it (a wrong clock must not cost a visit), and re-sending
+/// it is still a duplicate.
+async fn a_phone_clock_outside_the_records_times_is_kept_and_flagged(server: TestServer) {
+    let w = world(&server).await;
+    let mut wrong_clock = honest(0, &w.device);
+    wrong_clock["stamp"] = json!("2099-01-01T00:00:00.000Z");
+    wrong_clock["day"] = json!("2026-02-20");
+    let flagged = submission(Uuid::now_v7(), 1, wrong_clock.clone());
+    let mut ahead = submission(Uuid::now_v7(), 1, honest(1, &w.device));
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    if let RecordBody::Submission(s) = &mut ahead.body {
+        s.finalized_at = tomorrow;
+    }
+    let batch = [flagged.clone(), ahead.clone()];
+    push_expecting(&server, &w.device.token, &batch, RecordStatus::Accepted).await;
+
+    let stored = detail(&server, &w.admin, flagged.uuid).await;
+    assert_eq!(
+        stored["record"]["body"]["data"], wrong_clock,
+        "kept as sent"
+    );
+    assert_eq!(
+        stored["record"]["corrections"]["values"],
+        json!([
+            {"question": "stamp", "sent": "\"2099-01-01T00:00:00.000Z\"",
+             "kept": "\"2099-01-01T00:00:00.000Z\"", "doubt": "after_receipt"},
+            {"question": "day", "sent": "\"2026-02-20\"", "kept": "\"2026-02-20\"",
+             "doubt": "before_start"},
+        ])
+    );
+    let stored = detail(&server, &w.admin, ahead.uuid).await;
+    let values = stored["record"]["corrections"]["values"]
+        .as_array()
+        .unwrap();
+    let finalized = values
+        .iter()
+        .find(|v| v["question"] == "finalized_at")
+        .unwrap_or_else(|| panic!("{values:?}"));
+    assert_eq!(finalized["doubt"], "after_receipt", "{values:?}");
+    assert_eq!(finalized["sent"], finalized["kept"]);
+    assert_eq!(stored["record"]["body"]["finalized_at"], json!(tomorrow));
+
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = browser.get(&format!("/records/{}", flagged.uuid)).await;
+    for text in [
+        "2099-01-01T00:00:00.000Z",
+        "Sau khi máy chủ nhận phiếu: đồng hồ điện thoại chạy nhanh.",
+        "Trước khi bắt đầu điền phiếu: đồng hồ điện thoại có thể sai.",
+    ] {
+        assert!(page.body.contains(text), "{text} is not on the record page");
+    }
+    let rows = csv_rows(&server, &w.admin).await;
+    let row = &rows[&flagged.uuid.to_string()];
+    assert_eq!(row["stamp"], "2099-01-01T00:00:00.000Z");
+    assert_eq!(
+        row["bb:corrected"],
+        "stamp: \"2099-01-01T00:00:00.000Z\" → \"2099-01-01T00:00:00.000Z\" (after_receipt); \
+         day: \"2026-02-20\" → \"2026-02-20\" (before_start)"
+    );
+    push_expecting(&server, &w.device.token, &batch, RecordStatus::Duplicate).await;
+}
+
 on_both_stores!(
+    a_phone_clock_outside_the_records_times_is_kept_and_flagged,
     the_servers_values_are_kept_shown_and_exported,
     an_audit_entry_names_the_sending_account
 );
