@@ -205,30 +205,13 @@ async fn a_sigterm_during_uploads_stores_nothing_half_and_a_retry_stores_one_cop
     let (status, login) = api.login("admin", "admin-chosen-password").await;
     assert_eq!(status, StatusCode::OK, "{login}");
     let admin = login["token"].as_str().unwrap().to_owned();
-    let again = api.push(token, &finished).await;
-    assert!(
-        again
-            .results
-            .iter()
-            .all(|r| r.status == RecordStatus::Duplicate),
-        "the push answered before the stop is stored once: {again:?}"
-    );
-    let retried = api.push(token, &abandoned).await;
-    assert!(
-        retried
-            .results
-            .iter()
-            .all(|r| r.status == RecordStatus::Accepted),
-        "nothing of the abandoned push was stored: {retried:?}"
-    );
-    let once_more = api.push(token, &abandoned).await;
-    assert!(
-        once_more
-            .results
-            .iter()
-            .all(|r| r.status == RecordStatus::Duplicate),
-        "{once_more:?}"
-    );
+    // The push answered before the stop is stored once; nothing of the abandoned one was.
+    api.push_expecting(token, &finished, RecordStatus::Duplicate)
+        .await;
+    api.push_expecting(token, &abandoned, RecordStatus::Accepted)
+        .await;
+    api.push_expecting(token, &abandoned, RecordStatus::Duplicate)
+        .await;
     let kept = api.photo_status(token, &sha).await;
     assert!(!kept.complete, "{kept:?}");
     assert!(kept.received <= 1024 * 1024, "{kept:?}");
@@ -352,14 +335,27 @@ async fn on_postgres_an_administrator_can_always_get_back_in() {
     an_administrator_can_always_get_back_in(Backend::Postgres).await;
 }
 
-/// The data folder holds personal data: a new one is the server's user's alone (0700),
-/// the database and its WAL 0600; one found open to others is reported at start-up.
+/// The data folder holds personal data (on PostgreSQL, the photos): a new one is the
+/// server's user's alone (0700), SQLite's database and its WAL 0600; one found open to
+/// others is reported at start-up.
 #[tokio::test]
-async fn the_data_folder_is_private_and_an_open_one_is_reported() {
+async fn on_sqlite_the_data_folder_is_private_and_an_open_one_is_reported() {
+    the_data_folder_is_private_and_an_open_one_is_reported(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn on_postgres_the_data_folder_is_private_and_an_open_one_is_reported() {
+    the_data_folder_is_private_and_an_open_one_is_reported(Backend::Postgres).await;
+}
+
+async fn the_data_folder_is_private_and_an_open_one_is_reported(backend: Backend) {
     use std::os::unix::fs::PermissionsExt;
-    let root = tempfile::tempdir().unwrap();
+    let Some((root, fresh)) = setup(backend).await else {
+        return;
+    };
     let data = root.path().join("srv").join("branchbook-data");
-    let running = Program::new(data.clone(), None).start();
+    let program = Program::new(data.clone(), fresh.database_url);
+    let running = program.start();
     let admin = running
         .api
         .login_fresh("admin", &running.one_time_password().unwrap())
@@ -368,17 +364,21 @@ async fn the_data_folder_is_private_and_an_open_one_is_reported() {
     assert_eq!(status, StatusCode::OK);
     let mode = |p: std::path::PathBuf| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(data.clone()), 0o700);
-    assert_eq!(mode(data.join("server.sqlite3")), 0o600);
-    assert_eq!(
-        mode(data.join("server.sqlite3-wal")),
-        0o600,
-        "SQLite's own files follow"
-    );
+    if backend == Backend::Sqlite {
+        assert_eq!(mode(data.join("server.sqlite3")), 0o600);
+        assert_eq!(
+            mode(data.join("server.sqlite3-wal")),
+            0o600,
+            "SQLite's own files follow"
+        );
+    } else {
+        assert!(!data.join("server.sqlite3").exists());
+    }
     let log = running.terminate();
     assert!(!log.contains("other users"), "{log}");
 
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let log = Program::new(data.clone(), None).start().terminate();
+    let log = program.start().terminate();
     assert!(
         log.contains("can be read by other users") && log.contains("chmod 700"),
         "{log}"

@@ -136,20 +136,6 @@ async fn world(server: &TestServer) -> World {
     World { admin, device }
 }
 
-/// Pushes records and checks that every one got `status`.
-async fn push_expecting(
-    server: &TestServer,
-    token: &str,
-    records: &[Record],
-    status: RecordStatus,
-) {
-    let answer = server.push(token, records).await;
-    assert!(
-        answer.results.iter().all(|r| r.status == status),
-        "{answer:?}"
-    );
-}
-
 async fn detail(server: &TestServer, admin: &str, uuid: Uuid) -> Value {
     let (status, body) = server
         .get(&format!("/api/v1/office/records/{uuid}"), admin)
@@ -211,7 +197,9 @@ async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
     forged["device"] = json!(Uuid::now_v7().to_string());
     let forged_record = submission(forged_id, 1, forged.clone());
     let batch = vec![honest_record.clone(), forged_record.clone()];
-    push_expecting(&server, &w.device.token, &batch, RecordStatus::Accepted).await;
+    server
+        .push_expecting(&w.device.token, &batch, RecordStatus::Accepted)
+        .await;
 
     // Stored: the server's values; the honest record exactly as sent, with nothing to note.
     let honest_detail = detail(&server, &w.admin, honest_id).await;
@@ -324,12 +312,16 @@ async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
     assert_eq!(forged_cells[col("double")], Data::String("4".into()));
 
     // Re-sending the very same records: duplicates, never a conflict or a second copy.
-    push_expecting(&server, &w.device.token, &batch, RecordStatus::Duplicate).await;
+    server
+        .push_expecting(&w.device.token, &batch, RecordStatus::Duplicate)
+        .await;
     assert_eq!(csv_rows(&server, &w.admin).await.len(), 2);
 
     // A second revision, honest this time: its own check, nothing to note for it.
     let revised = submission(forged_id, 2, honest(2, &w.device));
-    push_expecting(&server, &w.device.token, &[revised], RecordStatus::Accepted).await;
+    server
+        .push_expecting(&w.device.token, &[revised], RecordStatus::Accepted)
+        .await;
     let stored = detail(&server, &w.admin, forged_id).await;
     assert_eq!(stored["record"]["revision"], 2);
     assert_eq!(stored["record"]["corrections"]["values"], json!([]));
@@ -363,13 +355,13 @@ async fn an_audit_entry_names_the_sending_account(server: TestServer) {
     };
     let forged = audit(OTHER_HEAD);
     let honest = audit(HEAD);
-    push_expecting(
-        &server,
-        &w.device.token,
-        &[forged.clone(), honest.clone()],
-        RecordStatus::Accepted,
-    )
-    .await;
+    server
+        .push_expecting(
+            &w.device.token,
+            &[forged.clone(), honest.clone()],
+            RecordStatus::Accepted,
+        )
+        .await;
     let stored = detail(&server, &w.admin, forged.uuid).await;
     assert_eq!(stored["record"]["body"]["actor"], HEAD);
     assert_eq!(
@@ -379,7 +371,9 @@ async fn an_audit_entry_names_the_sending_account(server: TestServer) {
     let stored = detail(&server, &w.admin, honest.uuid).await;
     assert_eq!(stored["record"]["body"]["actor"], HEAD);
     assert_eq!(stored["record"]["corrections"]["values"], json!([]));
-    push_expecting(&server, &w.device.token, &[forged], RecordStatus::Duplicate).await;
+    server
+        .push_expecting(&w.device.token, &[forged], RecordStatus::Duplicate)
+        .await;
 }
 
 /// Kept `now()` and `today()` values, and the record's own times, are the phone's clock:
@@ -400,7 +394,9 @@ async fn a_phone_clock_outside_the_records_times_is_kept_and_flagged(server: Tes
         s.finalized_at = tomorrow;
     }
     let batch = [flagged.clone(), ahead.clone()];
-    push_expecting(&server, &w.device.token, &batch, RecordStatus::Accepted).await;
+    server
+        .push_expecting(&w.device.token, &batch, RecordStatus::Accepted)
+        .await;
 
     let stored = detail(&server, &w.admin, flagged.uuid).await;
     assert_eq!(
@@ -449,7 +445,9 @@ async fn a_phone_clock_outside_the_records_times_is_kept_and_flagged(server: Tes
         "stamp: \"2099-01-01T00:00:00.000Z\" → \"2099-01-01T00:00:00.000Z\" (after_receipt); \
          day: \"2026-02-20\" → \"2026-02-20\" (before_start)"
     );
-    push_expecting(&server, &w.device.token, &batch, RecordStatus::Duplicate).await;
+    server
+        .push_expecting(&w.device.token, &batch, RecordStatus::Duplicate)
+        .await;
 }
 
 on_both_stores!(
