@@ -805,6 +805,10 @@ impl Env<Bound> for Ctx<'_> {
             .map_or("", |t| t.lookup(column, key_column, key))
             .to_owned()
     }
+
+    fn form_version(&self) -> &str {
+        &self.world.form.form().version
+    }
 }
 
 /// Today's date in the user's zone, as `YYYY-MM-DD`.

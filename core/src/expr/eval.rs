@@ -34,6 +34,8 @@ pub trait Env<R> {
     /// `pulldata(table, column, key_column, key)`: `column` of the first row of the form's
     /// attached `table` whose `key_column` is `key`; "" when there is none.
     fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String;
+    /// `version()`: the version of the form being filled.
+    fn form_version(&self) -> &str;
 }
 
 /// Evaluates `expr` against `env`.
@@ -342,6 +344,7 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         Func::Area => geo_number(&arg(0), geo::area),
         Func::Distance => geo_number(&arg(0), geo::distance),
         Func::Current => env.current(),
+        Func::Version => Value::String(Cow::Borrowed(env.form_version())),
     }
 }
 

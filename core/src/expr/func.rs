@@ -175,6 +175,8 @@ functions! {
     /// `checklist(min, max, ...)`: whether the number of true arguments is within
     /// min..max (-1 means no bound).
     Checklist = "checklist", 2, None;
+    /// `version()`: the form's version (the settings sheet's `version`).
+    Version = "version", 0, Some(0);
 }
 
 impl Func {

@@ -137,6 +137,9 @@ impl Env<String> for TestEnv {
             _ => String::new(),
         }
     }
+    fn form_version(&self) -> &str {
+        "2025061201"
+    }
 }
 
 fn bind(src: &str) -> Expr<String> {
@@ -424,6 +427,13 @@ fn dates() {
     );
     assert_eq!(n("decimal-time('18:00:00.000+07:00')"), 0.75);
     assert!(n("decimal-time('noon')").is_nan());
+}
+
+#[test]
+fn version_is_the_forms_version() {
+    assert_eq!(s("version()"), "2025061201");
+    assert_eq!(s("concat('v', version())"), "v2025061201");
+    assert!(parse("version(1)").is_err(), "no arguments");
 }
 
 #[test]

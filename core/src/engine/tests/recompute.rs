@@ -258,3 +258,30 @@ fn the_instance_name_is_the_servers_own() {
     assert_eq!(out.instance_name, None, "an empty name is no name");
     assert_eq!(recompute(&compile(survey()), &sub.data).instance_name, None);
 }
+
+#[test]
+fn version_is_the_forms_version_on_the_phone_and_on_the_server() {
+    let mut f = form(vec![
+        text("village").n(),
+        calc("release", "concat('v', version(), '-', ${village})").n(),
+    ]);
+    f.version = "2025061201".into();
+    let form = compile(f);
+    let mut s = FormSession::new(Arc::clone(&form), None, now());
+    set_text(&mut s, "village", "Sà Phìn");
+    let sub = s.finalize(now()).unwrap();
+    assert_eq!(sub.data["release"], "v2025061201-Sà Phìn");
+    // A phone that claims another version gets the form's.
+    let mut data = sub.data.clone();
+    data["release"] = json!("v1-Sà Phìn");
+    let out = recompute(&form, &data);
+    assert_eq!(out.data, sub.data);
+    assert_eq!(
+        listed(&out),
+        [(
+            "release",
+            Some(&json!("v1-Sà Phìn")),
+            Some(&json!("v2025061201-Sà Phìn"))
+        )]
+    );
+}
