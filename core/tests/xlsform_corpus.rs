@@ -40,12 +40,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "pyxform/case_insensitivity.xls",
         "type 'osm' is not supported",
     ),
-    // The same list name on the choices and external_choices sheets: pyxform keeps them
-    // apart (the external one goes to itemsets.csv); one namespace of lists here.
-    (
-        "pyxform/choice_name_as_type.xls",
-        "is on both the choices and the external_choices sheets",
-    ),
     // pyxform's examples of what ODK Validate (JavaRosa) refuses after pyxform converted
     // it: a calculation that is not an expression, an axis in a choice filter, an
     // instance_name that is not an expression over the form's fields.
