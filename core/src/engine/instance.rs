@@ -838,6 +838,40 @@ impl Env<Bound> for Ctx<'_> {
     fn form_version(&self) -> &str {
         &self.world.form.form().version
     }
+
+    fn itext(&self, id: &str) -> String {
+        let (form, lang) = (self.world.form, self.world.lang);
+        // A choice's label: `list-N`, N counted from 0 (pyxform's ids).
+        if let Some((list, index)) = id.rsplit_once('-')
+            && let Ok(index) = index.parse::<usize>()
+            && let Some(list) = form.form().choices.keys().position(|k| k == list)
+        {
+            return lang
+                .choice_label(form, list as u32, index)
+                .unwrap_or_default()
+                .to_owned();
+        }
+        // A question's label or hint: `/form/group/name:label` (the last step names it).
+        let Some((path, kind)) = id.rsplit_once(':') else {
+            return String::new();
+        };
+        let name = path.rsplit('/').next().unwrap_or_default();
+        let Some(node) = form.nodes.iter().position(|n| n.name == name) else {
+            return String::new();
+        };
+        let n = &form.nodes[node];
+        let templates = match kind {
+            "label" => &n.label,
+            "hint" => match n.field() {
+                Some(f) => &f.hint,
+                None => return String::new(),
+            },
+            _ => return String::new(),
+        };
+        lang.template(templates).map_or_else(String::new, |t| {
+            self.inst.render(self.world, t, self.scope, node as NodeId)
+        })
+    }
 }
 
 /// Today's date in the user's zone, as `YYYY-MM-DD`.

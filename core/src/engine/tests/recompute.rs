@@ -285,3 +285,36 @@ fn version_is_the_forms_version_on_the_phone_and_on_the_server() {
         )]
     );
 }
+
+#[test]
+fn jr_itext_reads_labels_and_choice_labels_by_pyxforms_ids() {
+    let f = with_lists(
+        form(vec![
+            text("village").n(),
+            one("water", "yn").n(),
+            calc("first", "jr:itext('yn-1')").n(),
+            calc("label", "jr:itext('/test/village:label')").n(),
+            calc(
+                "picked",
+                "jr:itext(concat('yn-', if(${water} = 'yes', 0, 1)))",
+            )
+            .n(),
+            calc("none", "concat(jr:itext('yn-9'), jr:itext('nothing'))").n(),
+        ]),
+        vec![
+            list("zz", &[("z", "Zed", &[])]),
+            list("yn", &[("yes", "Có", &[]), ("no", "Không", &[])]),
+        ],
+    );
+    let form = compile(f);
+    let mut s = FormSession::new(Arc::clone(&form), None, now());
+    set_text(&mut s, "village", "Sà Phìn");
+    s.set_answer("water", Answer::Choice { name: "yes".into() })
+        .unwrap();
+    let sub = s.finalize(now()).unwrap();
+    assert_eq!(sub.data["first"], "Không");
+    assert_eq!(sub.data["label"], "VILLAGE");
+    assert_eq!(sub.data["picked"], "Có");
+    assert!(sub.data.get("none").is_none(), "unknown ids give nothing");
+    assert_eq!(recompute(&form, &sub.data).mismatches, []);
+}
