@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::expr::Expr;
 use crate::form::{Field, FieldKind, Form, Node, Problem, Source, Texts};
 
-use super::affects::page_effects;
+use super::affects::{Effects, page_effects};
 use super::bind::{Binder, Bound, Site, Templates, value_reads};
 use super::graph::topological_order;
 
@@ -75,9 +75,8 @@ pub(crate) struct CNode {
     pub ordinal: u32,
     /// Questions inside this node (1 for a question).
     pub size: u32,
-    /// The other questions of this node's field-list page that its answer may change
-    /// (sorted; see [`super::affects`]).
-    pub affects: Vec<NodeId>,
+    /// What an answer to this question may change on its page (see [`super::affects`]).
+    pub effects: Effects,
     pub appearance: Option<String>,
     pub source: Source,
     pub kind: CKind,
@@ -363,8 +362,8 @@ impl Builder {
         }
         let by_seg = qualify_segments(&mut self.nodes);
         let effects = page_effects(&self.nodes, &items, &readers);
-        for (node, affects) in self.nodes.iter_mut().zip(effects) {
-            node.affects = affects;
+        for (node, effects) in self.nodes.iter_mut().zip(effects) {
+            node.effects = effects;
         }
         let mut compiled = CompiledForm {
             form,
@@ -495,7 +494,7 @@ impl Builder {
             own_page: false,
             ordinal: 0,
             size: 0,
-            affects: Vec::new(),
+            effects: Effects::default(),
             appearance: appearance.clone(),
             source: node.source().clone(),
             kind,

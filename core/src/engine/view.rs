@@ -12,7 +12,7 @@ use super::compile::{CField, CKind, NodeId};
 use super::error::FinalizeProblem;
 use super::instance::{Ctx, Instance, ROOT, ScopeId, World};
 use super::nav::{Pages, Pos};
-use super::screen::{Breadcrumb, ChoiceOption, Question, QuestionKind};
+use super::screen::{AnswerUpdate, Breadcrumb, ChoiceOption, Question, QuestionKind};
 
 /// The answers seen through a session's language.
 pub(crate) struct View<'a> {
@@ -83,6 +83,22 @@ impl View<'_> {
         let missing = show_required && is_required(f, &ctx);
         let value = self.inst.value(self.world.form, n, s);
         self.problem_with(f, &ctx, value, |c| self.offers(n, s, c), missing)
+    }
+
+    /// A shown question's answer and message ([`View::question`]'s `value` and
+    /// `error`), without rendering the rest.
+    pub fn answer(&self, n: NodeId, s: ScopeId, show_required: bool) -> AnswerUpdate {
+        let value = self
+            .world
+            .form
+            .node(n)
+            .field()
+            .and_then(|f| from_stored(&f.kind, self.inst.value(self.world.form, n, s)));
+        AnswerUpdate {
+            path: self.pages().path(n, s),
+            value,
+            error: self.error(n, s, show_required),
+        }
     }
 
     /// A node's label in the session's language (its name when it has none).
