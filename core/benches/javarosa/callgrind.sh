@@ -40,5 +40,5 @@ for form in $FORMS; do
     out="$CACHE/callgrind/$form.out"
     valgrind --tool=callgrind --callgrind-out-file="$out" \
         "$bin" count "$CACHE/forms/$form.xlsx" "$(answers_of "$form")" "$FILLS" >/dev/null 2>&1
-    python3 "$HERE/callgrind_costs.py" "$out" "$form" "$FILLS"
+    python3 "$HERE/callgrind_costs.py" "$out" "$form"
 done

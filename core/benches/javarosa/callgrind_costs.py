@@ -1,6 +1,7 @@
 """Instructions per call of the fill's steps, from a callgrind output file (callgrind.sh).
 
-Usage: callgrind_costs.py CALLGRIND.OUT FORM FILLS -> one Markdown table row.
+Usage: callgrind_costs.py CALLGRIND.OUT FORM -> one Markdown table row (fills counted
+from the calls of `fill_and_keep`).
 
 A function's inclusive cost and call count are summed over every call site that calls
 it (`cfn=` / `calls=` and the cost line after them), so they hold wherever it is called
@@ -62,7 +63,7 @@ def per_call(table, key):
 
 
 def main():
-    path, form, fills = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    path, form = sys.argv[1], sys.argv[2]
     table = costs(path)
     steps = {k: per_call(table, k) for k in STEPS}
     fmt = lambda v: "-" if v is None else f"{v:,.0f}"
@@ -71,7 +72,7 @@ def main():
     page = None
     if answer is not None and apply is not None:
         page = (answer * answer_calls + apply * apply_calls) / answer_calls
-    row = [form, str(fills), fmt(steps["fill"][1]), fmt(answer), fmt(page)]
+    row = [form, str(steps["fill"][0]), fmt(steps["fill"][1]), fmt(answer), fmt(page)]
     row += [fmt(steps[k][1]) for k in ("screen", "next", "finalize")]
     print("| " + " | ".join(row) + " |")
 

@@ -370,12 +370,16 @@ impl FormSession {
     }
 
     fn page_questions(&self, view: &View<'_>) -> Vec<Question> {
-        let pages = self.pages();
-        pages
-            .questions(self.pos)
-            .into_iter()
-            .filter_map(|(n, s)| view.question(n, s, self.show_required))
-            .collect()
+        let shown = self.pages().questions(self.pos);
+        // Sized at once: a question is large, and a growing page would ask the allocator
+        // for more than a page needs.
+        let mut out = Vec::with_capacity(shown.len());
+        out.extend(
+            shown
+                .into_iter()
+                .filter_map(|(n, s)| view.question(n, s, self.show_required)),
+        );
+        out
     }
 
     fn progress(&self) -> u8 {
@@ -924,7 +928,7 @@ fn load_scope(
     scope: ScopeId,
 ) -> Result<(), String> {
     let kind = inst.scope(scope).repeat;
-    let here = |seg: &str| form.by_seg.get(&(kind, seg.to_owned())).copied();
+    let here = |seg: &str| form.node_by_seg(kind, seg);
     for (name, value) in &saved.values {
         match here(name) {
             Some(n) if form.node(n).field().is_some() => {

@@ -122,21 +122,23 @@ impl View<'_> {
             return Vec::new();
         };
         let list = &form.lists[list_id as usize];
-        let mut out: Vec<ChoiceOption> = list
-            .choices
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| self.passes_filter(f, n, s, list_id, i))
-            .map(|(i, c)| ChoiceOption {
-                name: c.name.clone(),
-                label: self
-                    .world
-                    .lang
-                    .choice_label(form, list_id, i)
-                    .unwrap_or(&c.name)
-                    .to_owned(),
-            })
-            .collect();
+        // Sized for the whole list at once (a filter only leaves fewer).
+        let mut out = Vec::with_capacity(list.choices.len() + usize::from(has_other(f)));
+        out.extend(
+            list.choices
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| self.passes_filter(f, n, s, list_id, i))
+                .map(|(i, c)| ChoiceOption {
+                    name: c.name.clone(),
+                    label: self
+                        .world
+                        .lang
+                        .choice_label(form, list_id, i)
+                        .unwrap_or(&c.name)
+                        .to_owned(),
+                }),
+        );
         if let Some(seed) = &f.randomize {
             out = self.shuffled(out, seed.as_ref(), n, s);
         }
