@@ -406,6 +406,13 @@ struct Kept {
 /// Most characters of an instance name the server keeps (a list shows a line of it).
 pub const MAX_INSTANCE_NAME_CHARS: usize = 200;
 
+/// The instance name the server keeps of what the form's engine evaluated: trimmed, at
+/// most [`MAX_INSTANCE_NAME_CHARS`] characters (the engine already counts a blank name
+/// as none).
+pub(crate) fn kept_instance_name(evaluated: Option<String>) -> Option<String> {
+    evaluated.map(|n| n.trim().chars().take(MAX_INSTANCE_NAME_CHARS).collect())
+}
+
 /// The record as the server keeps it (`sent` is its JSON as the phone sent it): a
 /// submission's data recomputed by the form's engine (and its name), an audit entry's
 /// actor replaced by the sending account; with the values that changed. A submission the
@@ -422,9 +429,7 @@ fn kept(
             Ok(recomputed) => {
                 corrections = recomputed.mismatches;
                 sent["data"] = recomputed.data;
-                instance_name = recomputed
-                    .instance_name
-                    .map(|n| n.trim().chars().take(MAX_INSTANCE_NAME_CHARS).collect());
+                instance_name = kept_instance_name(recomputed.instance_name);
             }
             Err(problem) => return Err((sent, problem)),
         },

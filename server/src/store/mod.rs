@@ -12,6 +12,7 @@ pub mod audit;
 pub mod devices;
 pub mod forms;
 mod gateway;
+mod names;
 pub mod people;
 pub mod photos;
 pub mod read;
@@ -110,6 +111,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "008_instance_name.sql"),
     migration!(9, "009_tallies.sql", Some(tallies::rebuild)),
     migration!(10, "010_audit_log.sql"),
+    migration!(11, "011_instance_names.sql", Some(names::name_unnamed)),
 ];
 
 /// The server's database.

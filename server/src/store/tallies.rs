@@ -75,6 +75,21 @@ impl Tally {
         add_all(&mut self.surveys_by_state, &other.surveys_by_state);
     }
 
+    /// Drops the keys counted zero (what was added in a bucket and taken out again), so
+    /// a count reads the same however its period was cut.
+    fn prune(&mut self) {
+        for map in [
+            &mut self.gatherings,
+            &mut self.attendees_by_sex,
+            &mut self.attendees_by_ethnicity,
+            &mut self.attendees_by_age,
+            &mut self.surveys_by_form,
+            &mut self.surveys_by_state,
+        ] {
+            map.retain(|_, n| *n != 0);
+        }
+    }
+
     /// Every attendee (the sum over sexes).
     pub fn attendees(&self) -> i64 {
         self.attendees_by_sex.values().sum()
@@ -99,7 +114,8 @@ impl Tally {
     }
 }
 
-/// Counts per Vietnam month (`YYYY-MM`) for the line by month.
+/// Counts per Vietnam month (`YYYY-MM`) for the line by month, or per day (`YYYY-MM-DD`)
+/// for the line by day.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MonthCounts {
     /// Gatherings held.
@@ -124,8 +140,8 @@ impl MonthCounts {
     }
 }
 
-/// Part of a period that is not a whole month, counted from the records: `[from, to)`
-/// inside `month`.
+/// Part of a month counted from the records: `[from, to)` inside `month`, added to or
+/// taken out of the totals and the month's point on the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
     /// The Vietnam month (`YYYY-MM`) it lies in.
@@ -134,20 +150,30 @@ pub struct Edge {
     pub from: DateTime<Utc>,
     /// End (excluded).
     pub to: DateTime<Utc>,
+    /// 1 when its records count toward the totals, -1 when they are taken out of a
+    /// bucket read whole, 0 when they do not touch the totals.
+    pub total: i64,
+    /// The same for the month's point on the line.
+    pub line: i64,
 }
 
-/// A period cut for counting: whole Vietnam years and months read from the summary
-/// tables, and the rest from the records.
+/// A period cut for counting, as signed sums: summary buckets (whole Vietnam years and
+/// months) and parts of months counted from the records. A year mostly inside the period
+/// is read whole, less what lies outside it; a month mostly inside, whole less the days
+/// outside it. Every count, distinct ones included, is the sum of its terms: a household
+/// or a person is in the period when the records naming it inside (the buckets' `n`
+/// added, the parts outside taken out) are more than none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Split {
-    /// Whole years (`YYYY`).
-    pub years: Vec<String>,
-    /// Whole months (`YYYY-MM`) outside those years.
-    pub months: Vec<String>,
-    /// Every whole month of the period, inside whole years or not (the line by month).
-    pub every_month: Vec<String>,
-    /// The rest.
+    /// Buckets (`YYYY` or `YYYY-MM`) of the totals, with their sign.
+    pub buckets: Vec<(String, i64)>,
+    /// Month buckets (`YYYY-MM`) of the line by month, with their sign.
+    pub line: Vec<(String, i64)>,
+    /// The parts counted from the records.
     pub edges: Vec<Edge>,
+    /// For a short period, its instants `[from, to)`: its line is drawn day by day, each
+    /// day counted from the records.
+    pub days: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// A branch's and a period's counts: per branch, and per month.
@@ -157,6 +183,8 @@ pub struct Counts {
     pub branches: HashMap<Uuid, Tally>,
     /// Month by month.
     pub months: MonthCounts,
+    /// Day by day, for a short period (see [`Split::days`]).
+    pub days: MonthCounts,
 }
 
 /// One additive indicator: counted per `key` over the latest revisions of `kind` that
@@ -262,6 +290,9 @@ fn source(attendees: bool) -> &'static str {
     }
 }
 
+/// The measures the line follows: gatherings, attendees (by sex) and surveys (by form).
+const LINE: [&str; 3] = ["gathering", "sex", "form"];
+
 /// The buckets a record's counts are filed under: its Vietnam month and year.
 const BUCKETS: [&str; 2] = ["substr(r.event_day, 1, 7)", "substr(r.event_day, 1, 4)"];
 
@@ -276,6 +307,26 @@ fn measures_sql(bucket: &str, filter: &str, count: &str) -> String {
                  WHERE r.kind = '{kind}' AND {only} AND {filter} GROUP BY r.branch_id, {bucket}, {key}",
                 name = m.name,
                 key = m.key,
+                from = source(m.attendees),
+                kind = m.kind,
+                only = m.only,
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// `day, measure, n` of the indicators the line follows (see [`MonthCounts::count`]) for
+/// the records passing `filter`, per Vietnam day.
+fn line_sql(filter: &str) -> String {
+    MEASURES
+        .iter()
+        .filter(|m| LINE.contains(&m.name))
+        .map(|m| {
+            format!(
+                "SELECT r.event_day AS day, '{name}' AS measure, COUNT(*) AS n FROM {from}
+                 WHERE r.kind = '{kind}' AND {only} AND {filter} GROUP BY r.event_day",
+                name = m.name,
                 from = source(m.attendees),
                 kind = m.kind,
                 only = m.only,
@@ -412,6 +463,33 @@ fn placeholders(from: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// `n` of a summary row, negated when its bucket is among the `negative` placeholders.
+fn signed_n(negative: &[usize]) -> String {
+    if negative.is_empty() {
+        return "t.n".to_owned();
+    }
+    let list = negative
+        .iter()
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("CASE WHEN t.bucket IN ({list}) THEN -t.n ELSE t.n END")
+}
+
+/// Parameters for signed buckets after `params`: the `IN` list of them all and the
+/// placeholders of those taken out.
+fn bucket_params(params: &mut Vec<Value>, buckets: &[(String, i64)]) -> (String, Vec<usize>) {
+    let first = params.len() + 1;
+    let mut negative = Vec::new();
+    for (i, (bucket, sign)) in buckets.iter().enumerate() {
+        params.push(Value::from(bucket));
+        if *sign < 0 {
+            negative.push(first + i);
+        }
+    }
+    (placeholders(first, buckets.len()), negative)
+}
+
 /// The counts of `split` inside `scope`, all read in one snapshot.
 fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, ServerStoreError> {
     let mut out = Counts::default();
@@ -419,21 +497,15 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
     let text = |row: &Row, i: usize| -> Result<String, ServerStoreError> {
         Ok(row.opt_text(i)?.unwrap_or_default())
     };
-    // Whole years and months from the summaries.
-    let whole: Vec<Value> = split
-        .years
-        .iter()
-        .chain(&split.months)
-        .map(Value::from)
-        .collect();
-    if !whole.is_empty() {
+    // Whole buckets from the summaries.
+    if !split.buckets.is_empty() {
         let mut params = vec![pattern.clone()];
-        params.extend(whole.iter().cloned());
+        let (list, negative) = bucket_params(&mut params, &split.buckets);
         for row in conn.query(
             &format!(
-                "SELECT t.branch_id, t.measure, t.key, CAST(SUM(t.n) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
-                 WHERE ar.path LIKE $1 AND t.bucket IN ({}) GROUP BY t.branch_id, t.measure, t.key",
-                placeholders(2, whole.len())
+                "SELECT t.branch_id, t.measure, t.key, CAST(SUM({n}) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({list}) GROUP BY t.branch_id, t.measure, t.key",
+                n = signed_n(&negative),
             ),
             &params,
         )? {
@@ -443,21 +515,22 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
                 .count(&row.text(1)?, text(&row, 2)?, row.int(3)?);
         }
     }
-    if !split.every_month.is_empty() {
+    if !split.line.is_empty() {
         let mut params = vec![pattern.clone()];
-        params.extend(split.every_month.iter().map(Value::from));
+        let (list, negative) = bucket_params(&mut params, &split.line);
         for row in conn.query(
             &format!(
-                "SELECT t.bucket, t.measure, CAST(SUM(t.n) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
-                 WHERE ar.path LIKE $1 AND t.bucket IN ({}) AND t.measure IN ('gathering', 'sex', 'form') GROUP BY t.bucket, t.measure",
-                placeholders(2, split.every_month.len())
+                "SELECT t.bucket, t.measure, CAST(SUM({n}) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({list}) AND t.measure IN ({line}) GROUP BY t.bucket, t.measure",
+                n = signed_n(&negative),
+                line = LINE.map(|m| format!("'{m}'")).join(", "),
             ),
             &params,
         )? {
             out.months.count(&row.text(0)?, &row.text(1)?, row.int(2)?);
         }
     }
-    // The edges from the records.
+    // The parts of months from the records.
     for edge in &split.edges {
         let params = vec![pattern.clone(), edge.from.into(), edge.to.into()];
         // No bucket is needed (an edge lies in one month): the record kind stands in.
@@ -466,32 +539,43 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
             &params,
         )? {
             let (measure, n) = (row.text(2)?, row.int(4)?);
-            out.months.count(&edge.month, &measure, n);
-            out.branches
-                .entry(row.uuid(0)?)
-                .or_default()
-                .count(&measure, text(&row, 3)?, n);
+            out.months.count(&edge.month, &measure, n * edge.line);
+            if edge.total != 0 {
+                out.branches.entry(row.uuid(0)?).or_default().count(
+                    &measure,
+                    text(&row, 3)?,
+                    n * edge.total,
+                );
+            }
         }
     }
-    // Distinct counts over the whole period: the summaries' whole buckets and the edges'
-    // records together.
+    if let Some((from, to)) = split.days {
+        let params = vec![pattern.clone(), from.into(), to.into()];
+        for row in conn.query(&line_sql(&edge_filter(2)), &params)? {
+            out.days
+                .count(&row.text(0)?, &row.text(1)?, row.int(2)?);
+        }
+    }
+    // Distinct counts over the whole period: what names each item in the buckets and the
+    // parts, signed, summed per item; an item counts when its sum is more than none.
     for d in DISTINCT {
         let mut parts = Vec::new();
         let mut params = vec![pattern.clone()];
-        if !whole.is_empty() {
+        if !split.buckets.is_empty() {
+            let (list, negative) = bucket_params(&mut params, &split.buckets);
             parts.push(format!(
-                "SELECT t.branch_id AS branch_id, t.{column} AS item FROM {table} t JOIN areas ar ON ar.id = t.branch_id
-                 WHERE ar.path LIKE $1 AND t.bucket IN ({})",
-                placeholders(2, whole.len()),
+                "SELECT t.branch_id AS branch_id, t.{column} AS item, {n} AS n FROM {table} t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({list})",
+                n = signed_n(&negative),
                 column = d.column,
                 table = d.table,
             ));
-            params.extend(whole.iter().cloned());
         }
-        for edge in &split.edges {
+        for edge in split.edges.iter().filter(|e| e.total != 0) {
             parts.push(format!(
-                "SELECT r.branch_id AS branch_id, {item} AS item FROM {from} WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {item} IS NOT NULL AND {filter}",
+                "SELECT r.branch_id AS branch_id, {item} AS item, {sign} AS n FROM {from} WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {item} IS NOT NULL AND {filter}",
                 item = d.item,
+                sign = edge.total,
                 from = source(d.attendees),
                 kind = d.kind,
                 filter = edge_filter(params.len() + 1),
@@ -504,7 +588,8 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
         }
         for row in conn.query(
             &format!(
-                "SELECT v.branch_id, COUNT(DISTINCT v.item) FROM ({}) AS v GROUP BY v.branch_id",
+                "SELECT i.branch_id, COUNT(*) FROM (SELECT v.branch_id AS branch_id FROM ({}) AS v
+                 GROUP BY v.branch_id, v.item HAVING SUM(v.n) > 0) AS i GROUP BY i.branch_id",
                 parts.join(" UNION ALL ")
             ),
             &params,
@@ -515,6 +600,9 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
                 _ => t.households += row.int(1)?,
             }
         }
+    }
+    for tally in out.branches.values_mut() {
+        tally.prune();
     }
     Ok(out)
 }
@@ -677,6 +765,23 @@ mod tests {
             Period::range(
                 chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
                 chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            )
+            .unwrap(),
+            // The year less January, 1 to 10 March and December: buckets and parts of
+            // months taken out.
+            Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            )
+            .unwrap(),
+            Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 20).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+            )
+            .unwrap(),
+            Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
             )
             .unwrap(),
         ] {
