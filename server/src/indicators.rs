@@ -554,7 +554,10 @@ mod tests {
         assert!(split.line.iter().all(|(_, n)| *n == 1));
         assert_eq!(split.edges.len(), 1);
         let edge = &split.edges[0];
-        assert_eq!((edge.month.as_str(), edge.total, edge.line), ("2025-01", -1, -1));
+        assert_eq!(
+            (edge.month.as_str(), edge.total, edge.line),
+            ("2025-01", -1, -1)
+        );
         assert_eq!(edge.from.to_rfc3339(), "2024-12-31T17:00:00+00:00");
         assert_eq!(edge.to.to_rfc3339(), "2025-01-15T17:00:00+00:00");
         // Fewer days inside than out: those days from the records, and a year read
@@ -581,7 +584,12 @@ mod tests {
             .split();
         assert_eq!(
             buckets(&split.buckets),
-            [("2026-03", 1), ("2026-04", 1), ("2026-05", 1), ("2026-06", 1)]
+            [
+                ("2026-03", 1),
+                ("2026-04", 1),
+                ("2026-05", 1),
+                ("2026-06", 1)
+            ]
         );
         assert_eq!(
             (split.edges.len(), split.edges[0].total),

@@ -29,6 +29,9 @@ pub struct AttendeeFacts {
     /// Age group: as sent, or (when only her birth year was) her band in the year of
     /// the gathering on Vietnam's clock, the same rule as the exports.
     pub age_group: Option<String>,
+    /// Not checked in from the roster: counted once per attendance among the people
+    /// reached.
+    pub walk_in: bool,
 }
 
 /// A record ready for the store.
@@ -349,6 +352,7 @@ pub fn prepare(record: &Record, intake: &Intake<'_>) -> PreparedRecord {
                     age_group: crate::export::registers::age_group(a, g.starts_at)
                         .as_ref()
                         .map(stored_name),
+                    walk_in: a.member_id.is_none(),
                 })
                 .collect(),
         ),

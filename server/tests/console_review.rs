@@ -479,7 +479,9 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
     );
     let confirm = post_fields(&mut officer, &ask(&csrf, "")).await;
     assert!(
-        ok(&confirm).body.contains("sẽ được ghi cho 2 phiếu khớp bộ lọc"),
+        ok(&confirm)
+            .body
+            .contains("sẽ được ghi cho 2 phiếu khớp bộ lọc"),
         "{}",
         confirm.body
     );
@@ -555,7 +557,10 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
     // The other commune's surveys were never part of her filters.
     for record in &work.other {
         let (_, detail) = server
-            .get(&format!("/api/v1/office/records/{}", record.uuid), &work.admin)
+            .get(
+                &format!("/api/v1/office/records/{}", record.uuid),
+                &work.admin,
+            )
             .await;
         assert_eq!(detail["record"]["review_state"], "received");
     }
@@ -623,7 +628,10 @@ async fn records_stored_before_names_are_named(server: TestServer) {
     )
     .await;
     let unnamed = listed_names(&server, &work).await;
-    assert!(unnamed.iter().all(serde_json::Value::is_null), "{unnamed:?}");
+    assert!(
+        unnamed.iter().all(serde_json::Value::is_null),
+        "{unnamed:?}"
+    );
     let (dir, pg) = (server.dir.path().to_owned(), server.pg_config.clone());
     let reopened = branchbook_server::store::Gateway::open(move || match pg {
         Some(config) => branchbook_server::store::ServerStore::open_postgres(config, 2),

@@ -295,6 +295,10 @@ async fn the_officers_totals_are_what_her_phones_sent(server: TestServer) {
     assert_eq!(print.status, StatusCode::OK);
     assert!(print.body.contains("class=\"print\"") && !print.body.contains("<nav"));
     assert!(print.body.contains(COMMUNE) && print.body.contains("01/03/2026"));
+    assert!(
+        !print.body.contains("Xã Xã"),
+        "a commune named with its level is not named twice"
+    );
     let css = browser.get("/assets/console.css").await.body;
     assert!(css.contains("size: A4"));
 

@@ -31,7 +31,11 @@ fn add(counts: &mut Counts, key: String) {
 }
 
 /// The dashboard's total as this test counts it from the phone's store.
-fn counted_on_the_phone(device: &Device, surveys: &[uuid::Uuid], gatherings: &[uuid::Uuid]) -> Value {
+fn counted_on_the_phone(
+    device: &Device,
+    surveys: &[uuid::Uuid],
+    gatherings: &[uuid::Uuid],
+) -> Value {
     let store = device.store();
     let vietnam = FixedOffset::east_opt(7 * 3600).unwrap();
     let (mut forms, mut visited, mut unlinked) = (Counts::new(), HashSet::new(), 0);
@@ -55,9 +59,10 @@ fn counted_on_the_phone(device: &Device, surveys: &[uuid::Uuid], gatherings: &[u
         for a in store.attendees(*uuid).unwrap() {
             add(&mut sexes, stored_name(&a.sex));
             add(&mut ethnicities, a.ethnicity.clone().unwrap_or_default());
-            let age = a
-                .age_group
-                .or_else(|| a.birth_year.and_then(|b| AgeGroup::from_birth_year(b, year)));
+            let age = a.age_group.or_else(|| {
+                a.birth_year
+                    .and_then(|b| AgeGroup::from_birth_year(b, year))
+            });
             add(&mut ages, age.as_ref().map(stored_name).unwrap_or_default());
             match a.member_id {
                 Some(member) => {
@@ -109,7 +114,11 @@ fn totals(backend: Backend) {
     scene.verify(&filled).unwrap();
 
     let want = counted_on_the_phone(&scene.device, &filled.submissions, &filled.gatherings);
-    assert_eq!(want["people"], 6 + 3 * 3, "the phone made what the test meant");
+    assert_eq!(
+        want["people"],
+        6 + 3 * 3,
+        "the phone made what the test meant"
+    );
     assert_eq!(want["households"], 2 + 1);
     // The days around today on Vietnam's clock: everything was made just now.
     let today = Utc::now()
@@ -134,7 +143,13 @@ fn totals(backend: Backend) {
     assert_eq!(days.len(), 3);
     assert_eq!(days[0]["day"], from.to_string());
     let summed = |what: &str| days.iter().map(|d| d[what].as_i64().unwrap()).sum::<i64>();
-    let all = |v: &Value| v.as_object().unwrap().values().map(|n| n.as_i64().unwrap()).sum::<i64>();
+    let all = |v: &Value| {
+        v.as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_i64().unwrap())
+            .sum::<i64>()
+    };
     assert_eq!(summed("gatherings"), all(&want["gatherings"]));
     assert_eq!(summed("attendees"), all(&want["attendees_by_sex"]));
     assert_eq!(summed("surveys"), all(&want["surveys_by_form"]));

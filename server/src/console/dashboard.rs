@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use super::charts::{Series, bars, lines};
 use super::session::Staff;
 use super::shell::{Shell, error_page, render};
-use super::submissions::{Choice, STATES, area_label};
+use super::submissions::{Choice, STATES, area_label, area_title};
 use super::texts::{Lang, Texts};
 use crate::api::AppState;
 use crate::api::dashboard::{DashboardQuery, load};
@@ -435,10 +435,10 @@ pub async fn print_page(
         Ok(loaded) => loaded,
         Err(e) => return error_page(lang, &e),
     };
-    let area_name = loaded.area.as_ref().map_or_else(
-        || t.submissions_all.to_owned(),
-        |a| format!("{} {}", t.level(a.level), a.name),
-    );
+    let area_name = loaded
+        .area
+        .as_ref()
+        .map_or_else(|| t.submissions_all.to_owned(), |a| area_title(t, a));
     let page = PrintPage {
         shell: Shell::signed(
             lang,

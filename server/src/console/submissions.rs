@@ -182,21 +182,25 @@ impl Filters {
     }
 }
 
-/// An area as a filter's list names it: indented by depth, with its level unless its
-/// name already starts with it ("Xã Bản Hồ" stays so, not "Xã Xã Bản Hồ").
+/// An area as a filter's list names it: indented by depth, named as [`area_title`].
 pub fn area_label(t: &Texts, area: &Area) -> String {
     let depth = area.path.matches('/').count().saturating_sub(2);
+    format!("{}{}", "— ".repeat(depth), area_title(t, area))
+}
+
+/// An area with its level, unless its name already starts with it ("Xã Bản Hồ" stays
+/// so, not "Xã Xã Bản Hồ").
+pub fn area_title(t: &Texts, area: &Area) -> String {
     let level = t.level(area.level);
     let named = area
         .name
         .to_lowercase()
         .starts_with(&format!("{} ", level.to_lowercase()));
-    let name = if named {
+    if named {
         area.name.clone()
     } else {
         format!("{level} {}", area.name)
-    };
-    format!("{}{name}", "— ".repeat(depth))
+    }
 }
 
 /// `GET /submissions`: the table, filtered and paged.
@@ -807,11 +811,10 @@ async fn review_filtered(
             REVIEW_MAX_FILTERED,
         )
         .await?;
-        return Ok(Redirect::to(&format!(
-            "/submissions?{}&reviewed={count}",
-            back.query()
-        ))
-        .into_response());
+        return Ok(
+            Redirect::to(&format!("/submissions?{}&reviewed={count}", back.query()))
+                .into_response(),
+        );
     }
     let mut shell = Shell::signed(
         lang,

@@ -42,7 +42,9 @@ pub struct Tally {
     /// Their attendees, by age group.
     pub attendees_by_age: BTreeMap<String, i64>,
     /// Distinct people reached: roster members counted once however many gatherings they
-    /// came to, each walk-in once per gathering (a walk-in has no identity to match).
+    /// came to, each walk-in once per gathering (a walk-in has no identity to match, so
+    /// walk-ins are an additive count and only members are kept per branch for the
+    /// distinct count).
     pub people: i64,
     /// Households visited: distinct registry households with a survey, plus every survey
     /// linked to no registry household (a visit to a household not in the registry).
@@ -104,6 +106,10 @@ impl Tally {
             "sex" => &mut self.attendees_by_sex,
             "ethnicity" => &mut self.attendees_by_ethnicity,
             "age" => &mut self.attendees_by_age,
+            "walk_in" => {
+                self.people += n;
+                return;
+            }
             _ => {
                 // `unlinked`: surveys of households outside the registry.
                 self.households += n;
@@ -252,19 +258,29 @@ const MEASURES: &[Measure] = &[
         key: "COALESCE(a.age_group, '')",
         only: NOT_REJECTED,
     },
+    Measure {
+        name: "walk_in",
+        kind: "gathering",
+        attendees: true,
+        // Always `1` (written as an expression, as `unlinked`'s key).
+        key: "CAST(a.walk_in AS TEXT)",
+        only: "r.review_state <> 'rejected' AND a.walk_in = 1",
+    },
 ];
 
 /// One indicator counted distinct within a branch: its summary `table`, and its `item`
-/// over the latest revisions of `kind`.
+/// over the latest revisions of `kind` that pass `only`.
 struct Distinct {
     table: &'static str,
     column: &'static str,
     kind: &'static str,
     attendees: bool,
     item: &'static str,
+    only: &'static str,
 }
 
-/// Households visited (registry households) and people reached.
+/// Households visited (registry households) and people reached (roster members; walk-ins
+/// are the additive `walk_in`).
 const DISTINCT: &[Distinct] = &[
     Distinct {
         table: "tally_households",
@@ -272,6 +288,7 @@ const DISTINCT: &[Distinct] = &[
         kind: "submission",
         attendees: false,
         item: "r.household",
+        only: "1 = 1",
     },
     Distinct {
         table: "tally_people",
@@ -279,6 +296,7 @@ const DISTINCT: &[Distinct] = &[
         kind: "gathering",
         attendees: true,
         item: "a.person",
+        only: "a.walk_in = 0",
     },
 ];
 
@@ -340,10 +358,11 @@ fn line_sql(filter: &str) -> String {
 fn distinct_sql(d: &Distinct, bucket: &str, filter: &str, count: &str) -> String {
     format!(
         "SELECT r.branch_id AS branch_id, {bucket} AS bucket, {item} AS item, {count} AS n FROM {from}
-         WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {item} IS NOT NULL AND {filter} GROUP BY r.branch_id, {bucket}, {item}",
+         WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {only} AND {item} IS NOT NULL AND {filter} GROUP BY r.branch_id, {bucket}, {item}",
         item = d.item,
         from = source(d.attendees),
         kind = d.kind,
+        only = d.only,
     )
 }
 
@@ -552,12 +571,13 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
     if let Some((from, to)) = split.days {
         let params = vec![pattern.clone(), from.into(), to.into()];
         for row in conn.query(&line_sql(&edge_filter(2)), &params)? {
-            out.days
-                .count(&row.text(0)?, &row.text(1)?, row.int(2)?);
+            out.days.count(&row.text(0)?, &row.text(1)?, row.int(2)?);
         }
     }
     // Distinct counts over the whole period: what names each item in the buckets and the
     // parts, signed, summed per item; an item counts when its sum is more than none.
+    let signed =
+        split.buckets.iter().any(|(_, n)| *n < 0) || split.edges.iter().any(|e| e.total < 0);
     for d in DISTINCT {
         let mut parts = Vec::new();
         let mut params = vec![pattern.clone()];
@@ -573,11 +593,12 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
         }
         for edge in split.edges.iter().filter(|e| e.total != 0) {
             parts.push(format!(
-                "SELECT r.branch_id AS branch_id, {item} AS item, {sign} AS n FROM {from} WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {item} IS NOT NULL AND {filter}",
+                "SELECT r.branch_id AS branch_id, {item} AS item, {sign} AS n FROM {from} WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {only} AND {item} IS NOT NULL AND {filter}",
                 item = d.item,
                 sign = edge.total,
                 from = source(d.attendees),
                 kind = d.kind,
+                only = d.only,
                 filter = edge_filter(params.len() + 1),
             ));
             params.push(edge.from.into());
@@ -586,14 +607,19 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
         if parts.is_empty() {
             continue;
         }
-        for row in conn.query(
-            &format!(
-                "SELECT i.branch_id, COUNT(*) FROM (SELECT v.branch_id AS branch_id FROM ({}) AS v
-                 GROUP BY v.branch_id, v.item HAVING SUM(v.n) > 0) AS i GROUP BY i.branch_id",
-                parts.join(" UNION ALL ")
-            ),
-            &params,
-        )? {
+        let parts = parts.join(" UNION ALL ");
+        let sql = if signed {
+            format!(
+                "SELECT i.branch_id, COUNT(*) FROM (SELECT v.branch_id AS branch_id FROM ({parts}) AS v
+                 GROUP BY v.branch_id, v.item HAVING SUM(v.n) > 0) AS i GROUP BY i.branch_id"
+            )
+        } else {
+            // Nothing taken out: every item named is in the period.
+            format!(
+                "SELECT v.branch_id, COUNT(DISTINCT v.item) FROM ({parts}) AS v GROUP BY v.branch_id"
+            )
+        };
+        for row in conn.query(&sql, &params)? {
             let t = out.branches.entry(row.uuid(0)?).or_default();
             match d.table {
                 "tally_people" => t.people += row.int(1)?,
@@ -641,10 +667,17 @@ mod tests {
                       at: &str,
                       latest: i64,
                       state: &str| {
+            // A gathering's attendees as the phone sent them: who was checked in from
+            // the roster (migration 012 reads it).
+            let body = match uuid {
+                "g1" => r#"{"attendees": [{"member_id": "member"}, {"member_id": null}]}"#,
+                "g2" => r#"{"attendees": [{"member_id": "member"}]}"#,
+                _ => "{}",
+            };
             format!(
                 "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at, received_at,
                     form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state)
-                 VALUES ('{uuid}', {revision}, '{kind}', '{id}', '{path}', 'd', 'x', '{{}}', '{at}', '{at}',
+                 VALUES ('{uuid}', {revision}, '{kind}', '{id}', '{path}', 'd', 'x', '{body}', '{at}', '{at}',
                     {form}, {form}, {household}, {gathering}, '{at}', {latest}, 1, '{state}');",
                 id = branch.id,
                 path = branch.path,
@@ -722,11 +755,12 @@ mod tests {
             1,
             "received",
         );
-        sql += "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
-                SELECT seq, 0, 'female', 'hmong', 'adult', 'member' FROM records WHERE uuid IN ('g1', 'g2');
-            INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
-                SELECT seq, 1, 'male', NULL, NULL, 'walk-in' FROM records WHERE uuid = 'g1';
-            DELETE FROM schema_migrations WHERE version = 9;
+        sql += "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person, walk_in)
+                SELECT seq, 0, 'female', 'hmong', 'adult', 'member', 0 FROM records WHERE uuid IN ('g1', 'g2');
+            INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person, walk_in)
+                SELECT seq, 1, 'male', NULL, NULL, 'walk-in', 1 FROM records WHERE uuid = 'g1';
+            DELETE FROM schema_migrations WHERE version IN (9, 12);
+            ALTER TABLE attendees DROP COLUMN walk_in;
             DROP TABLE tally_counts;
             DROP TABLE tally_households;
             DROP TABLE tally_people;
@@ -734,8 +768,9 @@ mod tests {
         sql
     }
 
-    /// Writes the old rows into `store`, takes migration 009 back, and opens the
-    /// database again with `reopen`, which applies it: its backfill must count them.
+    /// Writes the old rows into `store`, takes migrations 009 and 012 back, and opens the
+    /// database again with `reopen`, which applies them: their backfill must count them
+    /// (012 finds the walk-ins in the gatherings' bodies).
     fn check_backfill(store: ServerStore, reopen: impl FnOnce() -> ServerStore) {
         let province = store
             .create_area(None, AreaLevel::Province, "Lai Châu")
@@ -814,7 +849,7 @@ mod tests {
     }
 
     #[test]
-    fn migration_009_counts_the_records_already_stored() {
+    fn migrations_009_and_012_count_the_records_already_stored() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().to_owned();
         check_backfill(ServerStore::open_sqlite(dir.path()).unwrap(), || {
