@@ -44,14 +44,14 @@ fn compiled<'a>(
 
 /// Gives every unnamed submission the name its form's `instance_name` evaluates to on its
 /// kept answers, with the facts its push had (the sending device and account, its own
-/// start and end). Submissions whose form has no name, or whose form or answers no longer
+/// start and end, when the server received it). Submissions whose form has no name, or whose form or answers no longer
 /// read, stay unnamed and are shown by form and day.
 pub(crate) fn name_unnamed(conn: &mut dyn Conn) -> Result<(), ServerStoreError> {
     let mut forms = Forms::new();
     let mut after = 0_i64;
     loop {
         let rows = conn.query(
-            "SELECT r.seq, r.form_id, r.form_version, r.body, r.device_id, COALESCE(a.username, '')
+            "SELECT r.seq, r.form_id, r.form_version, r.body, r.device_id, COALESCE(a.username, ''), r.received_at
              FROM records r LEFT JOIN devices d ON d.id = r.device_id LEFT JOIN accounts a ON a.id = d.account_id
              WHERE r.kind = 'submission' AND r.instance_name IS NULL AND r.seq > $1 ORDER BY r.seq LIMIT $2",
             &[after.into(), PAGE.into()],
@@ -72,6 +72,7 @@ pub(crate) fn name_unnamed(conn: &mut dyn Conn) -> Result<(), ServerStoreError> 
                 username: row.text(5)?,
                 started_at: body.started_at,
                 finalized_at: body.finalized_at,
+                received_at: row.time(6)?,
             };
             let Some(form) = compiled(conn, &mut forms, form_id, version)? else {
                 continue;
