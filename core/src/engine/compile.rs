@@ -263,6 +263,11 @@ impl CompiledForm {
         &self.nodes[id as usize]
     }
 
+    /// Whether `node` lies inside group or repeat `ancestor`.
+    pub(crate) fn is_below(&self, node: NodeId, ancestor: NodeId) -> bool {
+        is_below(&self.nodes, node, ancestor)
+    }
+
     /// The nodes living directly in a scope of this type.
     pub(crate) fn layout(&self, scope: Option<NodeId>) -> &[NodeId] {
         match scope.and_then(|r| self.node(r).repeat()) {
@@ -759,7 +764,14 @@ impl Builder {
             }
             for &(t, _) in &reads[b] {
                 let tn = &self.nodes[t as usize];
-                edges.extend(rel_of[t as usize].map(|a| (a, b)));
+                // A group's relevance reads the questions inside it as they are (as
+                // JavaRosa does), not as its own relevance would blank them: CHT's
+                // `inputs` group is relevant when its `source` field says so.
+                let own_inside =
+                    item.kind == ItemKind::Relevance && is_below(&self.nodes, t, item.node);
+                if !own_inside {
+                    edges.extend(rel_of[t as usize].map(|a| (a, b)));
+                }
                 edges.extend(calc_of[t as usize].map(|a| (a, b)));
                 let own = if tn.repeat().is_some() { Some(t) } else { None };
                 for r in tn.chain.iter().copied().chain(own) {
@@ -856,6 +868,18 @@ struct BoundField {
     choice_filter: Option<Expr<Bound>>,
     randomize: Option<Option<Expr<Bound>>>,
     default: Option<DefaultValue>,
+}
+
+/// Whether `node` lies inside `ancestor` (by the nodes' parents).
+fn is_below(nodes: &[CNode], node: NodeId, ancestor: NodeId) -> bool {
+    let mut at = nodes[node as usize].parent;
+    while let Some(p) = at {
+        if p == ancestor {
+            return true;
+        }
+        at = nodes[p as usize].parent;
+    }
+    false
 }
 
 fn column_of(kind: ItemKind) -> &'static str {
