@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::domain::{AgeGroup, GatheringKind, Sex};
+use crate::engine::PickerFields;
 use crate::error::BranchbookError;
 use crate::i18n::UiLanguage::{En, Vi};
 use crate::protocol::{HouseholdBody, HouseholdMember};
@@ -319,26 +320,26 @@ fn a_gathering_is_picked_on_vietnams_clock() {
         Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap(),
         "to the minute"
     );
+    let picker = screen.picker;
     assert_eq!(
-        (
-            screen.year,
-            screen.month,
-            screen.day,
-            screen.hour,
-            screen.minute
-        ),
-        (2026, 6, 12, 8, 30)
+        picker,
+        PickerFields {
+            year: 2026,
+            month: 6,
+            day: 12,
+            hour: 8,
+            minute: 30
+        }
     );
     assert_eq!(screen.starts_at_text, "12/06/2026 08:30");
     assert_eq!(screen.kind, GatheringKind::PolicyDialogue);
     assert_eq!(screen.kinds.len(), crate::domain::gathering_kinds().len());
     assert_eq!(screen.kinds[0].kind, crate::domain::gathering_kinds()[0]);
 
+    // A date picked: the time stays (the app starts from the form's fields).
     form.apply(
-        GatheringEdit::Day {
-            year: 2026,
-            month: 6,
-            day: 20,
+        GatheringEdit::StartsAt {
+            fields: PickerFields { day: 20, ..picker },
         },
         Vi,
     );
@@ -347,10 +348,14 @@ fn a_gathering_is_picked_on_vietnams_clock() {
         Utc.with_ymd_and_hms(2026, 6, 20, 1, 30, 0).unwrap(),
         "the time stays"
     );
+    let picker = form.screen(Vi).picker;
     form.apply(
-        GatheringEdit::Time {
-            hour: 23,
-            minute: 15,
+        GatheringEdit::StartsAt {
+            fields: PickerFields {
+                hour: 23,
+                minute: 15,
+                ..picker
+            },
         },
         Vi,
     );
@@ -360,14 +365,16 @@ fn a_gathering_is_picked_on_vietnams_clock() {
         Utc.with_ymd_and_hms(2026, 6, 20, 16, 15, 0).unwrap(),
         "the day stays"
     );
-    assert_eq!((screen.day, screen.hour), (20, 23));
+    assert_eq!((screen.picker.day, screen.picker.hour), (20, 23));
     assert_eq!(screen.starts_at_text, "20 Jun 2026 23:15");
 
     form.apply(
-        GatheringEdit::Day {
-            year: 2026,
-            month: 2,
-            day: 30,
+        GatheringEdit::StartsAt {
+            fields: PickerFields {
+                month: 2,
+                day: 30,
+                ..screen.picker
+            },
         },
         Vi,
     );

@@ -20,7 +20,7 @@ mod session;
 mod submission;
 mod view;
 
-pub use answer::{Answer, CalendarDate, GeoPoint, TimeOfDay};
+pub use answer::{Answer, CalendarDate, GeoPoint, PickerFields, TimeOfDay};
 pub use compile::CompiledForm;
 pub use error::{FinalizeProblem, SessionError};
 pub use lang::offered_language;
@@ -29,7 +29,7 @@ pub use screen::{
 };
 pub use session::{
     FormSession, SavedPosition, SavedScope, SessionOptions, SessionState,
-    VIETNAM_UTC_OFFSET_MINUTES,
+    VIETNAM_UTC_OFFSET_MINUTES, picker_start,
 };
 pub use submission::{Mismatch, Recomputed, ServerFacts, Submission};
 

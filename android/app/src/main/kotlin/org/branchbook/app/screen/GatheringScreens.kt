@@ -75,8 +75,8 @@ class GatheringNewScreen(ui: Ui, scope: AppScope, gatheringId: String?, private 
         if (!inputsBuilt) buildInputs(form)
         show(ui.heading(texts[TextKey.GATHERING_STARTS_AT]))
         show(ui.text(form.startsAtText, 18f))
-        show(ui.button(texts[TextKey.FORM_PICK_DATE]) { host.pickDate(form.year, form.month.toInt(), form.day.toInt(), p::date) })
-        show(ui.button(texts[TextKey.FORM_PICK_TIME]) { host.pickTime(form.hour.toInt(), form.minute.toInt(), p::time) })
+        show(ui.button(texts[TextKey.FORM_PICK_DATE]) { host.pickDate(form.picker.year, form.picker.month.toInt(), form.picker.day.toInt(), p::date) })
+        show(ui.button(texts[TextKey.FORM_PICK_TIME]) { host.pickTime(form.picker.hour.toInt(), form.picker.minute.toInt(), p::time) })
         form.error?.let { show(ui.error(form.errorAbout, it)) }
         show(ui.button(texts[TextKey.ACTION_SAVE], p::save))
     }
