@@ -137,7 +137,9 @@ fn findings(path: &str, text: &str) -> Vec<String> {
         }
         for clock in CLOCK_ARITHMETIC {
             if code.contains(clock) {
-                out.push(format!("{at}: a date and time composed in the app ({clock})"));
+                out.push(format!(
+                    "{at}: a date and time composed in the app ({clock})"
+                ));
             }
         }
         for parser in NUMBER_PARSERS {

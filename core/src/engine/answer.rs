@@ -169,7 +169,11 @@ impl PickerFields {
 
     /// What a picker starts on: `answer` when there is one (a date keeps `now`'s time of
     /// day, a time `now`'s day), else `now`, on `clock`.
-    pub(crate) fn start(answer: Option<&Answer>, now: UtcDateTime, clock: FixedOffset) -> PickerFields {
+    pub(crate) fn start(
+        answer: Option<&Answer>,
+        now: UtcDateTime,
+        clock: FixedOffset,
+    ) -> PickerFields {
         let now = PickerFields::at(now, clock);
         match answer {
             Some(Answer::Date { value }) => PickerFields {
@@ -190,13 +194,21 @@ impl PickerFields {
 
     fn date(self) -> Result<NaiveDate, Unpicked> {
         NaiveDate::from_ymd_opt(self.year, u32::from(self.month), u32::from(self.day)).ok_or_else(
-            || Unpicked::Impossible(format!("{}-{:02}-{:02} is not a date", self.year, self.month, self.day)),
+            || {
+                Unpicked::Impossible(format!(
+                    "{}-{:02}-{:02} is not a date",
+                    self.year, self.month, self.day
+                ))
+            },
         )
     }
 
     fn time(self) -> Result<NaiveTime, Unpicked> {
         NaiveTime::from_hms_opt(u32::from(self.hour), u32::from(self.minute), 0).ok_or_else(|| {
-            Unpicked::Impossible(format!("{:02}:{:02} is not a time of day", self.hour, self.minute))
+            Unpicked::Impossible(format!(
+                "{:02}:{:02} is not a time of day",
+                self.hour, self.minute
+            ))
         })
     }
 

@@ -30,7 +30,11 @@ pub const VIETNAM_UTC_OFFSET_MINUTES: i32 = 7 * 60;
 /// clock (the clock sessions read picks on and answers are shown on): its answer, else
 /// `now`.
 pub fn picker_start(question: &Question, now: UtcDateTime) -> PickerFields {
-    PickerFields::start(question.value.as_ref(), now, zone(VIETNAM_UTC_OFFSET_MINUTES))
+    PickerFields::start(
+        question.value.as_ref(),
+        now,
+        zone(VIETNAM_UTC_OFFSET_MINUTES),
+    )
 }
 
 /// How a session starts: language, clock, and the values of metadata fields.

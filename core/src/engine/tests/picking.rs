@@ -9,17 +9,15 @@ use crate::engine::{CalendarDate, PickerFields, SessionError, TimeOfDay, picker_
 use super::*;
 
 fn picking_form() -> Form {
-    form(vec![
-        field_list(
-            "page",
-            vec![
-                q("day", FieldKind::Date).n(),
-                q("hour", FieldKind::Time).n(),
-                q("at", FieldKind::DateTime).n(),
-                text("t").n(),
-            ],
-        ),
-    ])
+    form(vec![field_list(
+        "page",
+        vec![
+            q("day", FieldKind::Date).n(),
+            q("hour", FieldKind::Time).n(),
+            q("at", FieldKind::DateTime).n(),
+            text("t").n(),
+        ],
+    )])
 }
 
 fn value(s: &FormSession, path: &str) -> Option<Answer> {
