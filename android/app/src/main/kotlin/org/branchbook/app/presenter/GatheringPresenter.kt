@@ -92,7 +92,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
     }
 
     /** Adds walk-in [attendeeId] to the branch's roster (in the gathering's village), to check her in with one tap next time. */
-    fun makeMember(attendeeId: String) = act({ it.makeMember(attendeeId) }) { copy(message = scope.texts[TextKey.COMMON_SAVED]) }
+    fun makeMember(attendeeId: String) = act({ copy(message = scope.texts[TextKey.COMMON_SAVED]) }) { it.makeMember(attendeeId) }
 
     /** The camera is about to give a photo: the core holds the photo button until it is taken in. */
     fun takingPhoto() {
@@ -131,7 +131,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
     fun editDetails() = scope.navigator.open(Route.GatheringEdit(gatheringId))
 
     /** Closes the gathering (after she confirmed): it is queued for sending and its list can no longer change. */
-    fun close() = act({ it.closeGathering() }) { copy(message = scope.texts[TextKey.GATHERING_CLOSED]) }
+    fun close() = act({ copy(message = scope.texts[TextKey.GATHERING_CLOSED]) }) { it.closeGathering() }
 
     /** The message was shown. */
     fun messageShown() {
@@ -139,7 +139,7 @@ class GatheringPresenter(private val scope: AppScope, private val gatheringId: S
     }
 
     /** Runs [work] on the screen off the UI thread; its screen is shown ([then] adds to the state), a refusal becomes the message. */
-    private fun act(work: (AttendanceEditor) -> AttendanceScreen, then: GatheringState.() -> GatheringState = { this }) {
+    private fun act(then: GatheringState.() -> GatheringState = { this }, work: (AttendanceEditor) -> AttendanceScreen) {
         val screen = editor ?: return
         val texts = scope.texts
         scope.worker.run({ work(screen) }) { result ->

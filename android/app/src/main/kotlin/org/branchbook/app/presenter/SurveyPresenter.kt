@@ -144,9 +144,6 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     /** She picked a date, a time of day or both: the picker's fields as shown (the core reads them on Vietnam's clock). */
     fun pick(path: String, fields: PickerFields) = call({ it.pick(path, fields) }, ::apply)
 
-    /** The fields the picker of [path] starts on (its answer, else now, on Vietnam's clock), for [open]. */
-    fun picker(path: String, open: (PickerFields) -> Unit) = call({ it.picker(path) }, open)
-
     /** The phone found its position ([accuracy] in metres, when the phone knows it). */
     fun location(path: String, latitude: Double, longitude: Double, altitude: Double?, accuracy: Double?) =
         answer(path, Answer.Geopoint(GeoPoint(latitude, longitude, altitude, accuracy)))

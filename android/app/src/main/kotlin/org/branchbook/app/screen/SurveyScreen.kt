@@ -18,8 +18,10 @@ import org.branchbook.app.presenter.SurveyState
 import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.Page
 import uniffi.branchbook.core.PickerFields
+import uniffi.branchbook.core.Question
 import uniffi.branchbook.core.QuestionKind
 import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.pickerStart
 
 /**
  * Filling a survey: the core's page drawn as Views, a widget for every question kind.
@@ -164,7 +166,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                 QuestionKind.DATE, QuestionKind.TIME, QuestionKind.DATE_TIME -> {
                     box.add(text(item.shown, 18f))
                     val label = texts[if (q.kind == QuestionKind.TIME) TextKey.FORM_PICK_TIME else TextKey.FORM_PICK_DATE]
-                    box.add(button(label) { pick(q.path, q.kind) }.apply { isEnabled = editable })
+                    box.add(button(label) { pick(q) }.apply { isEnabled = editable })
                 }
                 QuestionKind.GEOPOINT -> {
                     box.add(text(item.shown, 18f))
@@ -197,17 +199,18 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
     }
 
     /**
-     * Opens the pickers a question of [kind] takes (a date, a time of day, or a date then a
-     * time) on the fields the core starts them on, and hands what she picked to the core.
+     * Opens the pickers question [q] takes (a date, a time of day, or a date then a time) on
+     * the fields the core starts them on, and hands what she picked to the core.
      */
-    private fun pick(path: String, kind: QuestionKind) = p.picker(path) { start ->
+    private fun pick(q: Question) {
+        val start = pickerStart(q)
         fun time(day: PickerFields) = host.pickTime(start.hour.toInt(), start.minute.toInt()) { h, m ->
-            p.pick(path, day.copy(hour = h.toUByte(), minute = m.toUByte()))
+            p.pick(q.path, day.copy(hour = h.toUByte(), minute = m.toUByte()))
         }
-        if (kind == QuestionKind.TIME) time(start)
+        if (q.kind == QuestionKind.TIME) time(start)
         else host.pickDate(start.year, start.month.toInt(), start.day.toInt()) { y, m, d ->
             val day = start.copy(year = y, month = m.toUByte(), day = d.toUByte())
-            if (kind == QuestionKind.DATE_TIME) time(day) else p.pick(path, day)
+            if (q.kind == QuestionKind.DATE_TIME) time(day) else p.pick(q.path, day)
         }
     }
 
