@@ -125,7 +125,10 @@ pub(crate) fn read_survey(
                 refused.extend(row.get(&Column::Name));
                 problems.push(row.problem(&Column::Type, why));
             }
-            RowType::Unknown => problems.push(row.problem(&Column::Type, format!("unknown type '{type_text}'"))),
+            RowType::Unknown => problems.push(row.problem(
+                &Column::Type,
+                format!("unknown type '{type_text}': not an XLSForm question type (such as text, integer, decimal, select_one LIST, date, geopoint, image, note, calculate)"),
+            )),
         }
     }
     while let Some(block) = open.pop() {

@@ -347,21 +347,196 @@ mod tests {
         assert!(spanned_in_biff(&dims((0, 10), (0, 300))).is_err());
     }
 
-    /// pyxform's tutorial form, an .xls written by Excel.
-    fn tutorial_xls() -> Vec<u8> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/xlsform-corpus/pyxform/example_xls/tutorial.xls"
+    /// A cell the test writer puts in a sheet.
+    enum Cell<'a> {
+        Text(&'a str),
+        Number(f64),
+    }
+    use Cell::{Number, Text};
+
+    /// An XLSForm as Excel 97-2003 stores it (BIFF8 records in an OLE file's Workbook
+    /// stream), written here so the project owns its .xls: shared strings (SST and
+    /// LABELSST, as Excel writes text) on the first sheet, inline LABEL records on the
+    /// others, a NUMBER, Latin-1 and UTF-16 strings, and a Workbook stream of more than
+    /// 4,096 bytes, as Excel writes it (kept out of the OLE file's mini stream: calamine
+    /// 0.38 cannot find a Workbook stream of a few kB stored in the mini stream).
+    fn form_xls() -> Vec<u8> {
+        let mut survey = vec![
+            vec![
+                Text("type"),
+                Text("name"),
+                Text("label"),
+                Text("label::Tiếng Việt (vi)"),
+            ],
+            vec![
+                Text("text"),
+                Text("head"),
+                Text("Head of household"),
+                Text("Chủ hộ"),
+            ],
+            vec![
+                Text("select_one yn"),
+                Text("water"),
+                Text("Clean water?"),
+                Text("Nước sạch?"),
+            ],
+        ];
+        let names: Vec<String> = (1..=120).map(|i| format!("q{i}")).collect();
+        survey.extend(
+            names
+                .iter()
+                .map(|n| vec![Text("integer"), Text(n), Text(n), Text(n)]),
         );
-        std::fs::read(path).unwrap()
+        let choices = vec![
+            vec![
+                Text("list_name"),
+                Text("name"),
+                Text("label"),
+                Text("label::Tiếng Việt (vi)"),
+            ],
+            vec![Text("yn"), Text("yes"), Text("Yes"), Text("Có")],
+            vec![Text("yn"), Text("no"), Text("No"), Text("Không")],
+        ];
+        let settings = vec![
+            vec![Text("form_id"), Text("version"), Text("default_language")],
+            vec![
+                Text("xls_form"),
+                Number(2_025_061_201.0),
+                Text("Tiếng Việt (vi)"),
+            ],
+        ];
+        biff8_workbook(&[
+            ("survey", survey),
+            ("choices", choices),
+            ("settings", settings),
+        ])
+    }
+
+    /// An XLUnicodeString: Latin-1 bytes when every character fits, else UTF-16.
+    fn unicode_string(text: &str, wide_count: bool) -> Vec<u8> {
+        let chars = text.chars().count();
+        let mut out = if wide_count {
+            (chars as u16).to_le_bytes().to_vec()
+        } else {
+            vec![chars as u8]
+        };
+        if text.chars().all(|c| u32::from(c) < 0x100) {
+            out.push(0);
+            out.extend(text.chars().map(|c| c as u8));
+        } else {
+            out.push(1);
+            out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        }
+        out
+    }
+
+    /// A BIFF8 workbook of the given sheets, in an OLE file.
+    fn biff8_workbook(sheets: &[(&str, Vec<Vec<Cell<'_>>>)]) -> Vec<u8> {
+        let bof = |kind: u16| {
+            let mut d = 0x0600u16.to_le_bytes().to_vec();
+            d.extend(kind.to_le_bytes());
+            d.extend([0u8; 12]);
+            record(BOF, &d)
+        };
+        let mut strings: Vec<&str> = Vec::new();
+        for row in &sheets[0].1 {
+            for cell in row {
+                if let Text(t) = cell
+                    && !strings.contains(t)
+                {
+                    strings.push(t);
+                }
+            }
+        }
+        let mut globals = bof(0x0005);
+        let mut bound_at = Vec::new();
+        for (name, _) in sheets {
+            let mut d = vec![0u8; 4];
+            d.extend([0, 0]);
+            d.extend(unicode_string(name, false));
+            bound_at.push(globals.len() + 4);
+            globals.extend(record(0x0085, &d));
+        }
+        let mut sst = (strings.len() as u32).to_le_bytes().to_vec();
+        sst.extend((strings.len() as u32).to_le_bytes());
+        for s in &strings {
+            sst.extend(unicode_string(s, true));
+        }
+        globals.extend(record(0x00FC, &sst));
+        globals.extend(record(EOF, &[]));
+        let mut stream = globals;
+        for (i, (_, rows)) in sheets.iter().enumerate() {
+            let at = stream.len() as u32;
+            stream[bound_at[i]..bound_at[i] + 4].copy_from_slice(&at.to_le_bytes());
+            stream.extend(bof(0x0010));
+            let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+            let mut dims = 0u32.to_le_bytes().to_vec();
+            dims.extend((rows.len() as u32).to_le_bytes());
+            dims.extend(0u16.to_le_bytes());
+            dims.extend((cols as u16).to_le_bytes());
+            dims.extend([0, 0]);
+            stream.extend(record(DIMENSIONS, &dims));
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let mut d = (r as u16).to_le_bytes().to_vec();
+                    d.extend((c as u16).to_le_bytes());
+                    d.extend(0u16.to_le_bytes());
+                    let kind = match cell {
+                        Number(n) => {
+                            d.extend(n.to_le_bytes());
+                            0x0203
+                        }
+                        Text(t) if i == 0 => {
+                            let index = strings.iter().position(|s| s == t).unwrap();
+                            d.extend((index as u32).to_le_bytes());
+                            0x00FD
+                        }
+                        Text(t) => {
+                            d.extend(unicode_string(t, true));
+                            0x0204
+                        }
+                    };
+                    stream.extend(record(kind, &d));
+                }
+            }
+            stream.extend(record(EOF, &[]));
+        }
+        assert!(stream.len() > 4096);
+        let mut ole = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        std::io::Write::write_all(&mut ole.create_stream("/Workbook").unwrap(), &stream).unwrap();
+        // Excel's files always hold small streams too (the document's summary), so their
+        // root has a mini stream, which calamine requires.
+        let summary = ole.create_stream("/\u{5}SummaryInformation").unwrap();
+        std::io::Write::write_all(&mut { summary }, &[0xFE, 0xFF, 0, 0]).unwrap();
+        ole.flush().unwrap();
+        ole.into_inner().into_inner()
     }
 
     #[test]
-    fn a_real_xls_reads_and_mangled_copies_never_panic() {
-        let real = tutorial_xls();
-        let book = workbook_from_xls(&real).unwrap();
-        let survey = book.sheets.iter().find(|s| s.name == "survey").unwrap();
-        assert_eq!(survey.rows[0][..3], ["tutorial notes", "type", "name"]);
+    fn an_xls_reads_as_written_and_loads_as_a_form() {
+        let bytes = form_xls();
+        assert!(bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]));
+        let book = workbook_from_xls(&bytes).unwrap();
+        let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["survey", "choices", "settings"]);
+        let survey = &book.sheets[0];
+        assert_eq!(survey.rows.len(), 123);
+        assert_eq!(
+            survey.rows[1],
+            ["text", "head", "Head of household", "Chủ hộ"]
+        );
+        assert_eq!(book.sheets[1].rows[2], ["yn", "no", "No", "Không"]);
+        // A number cell reads as pyxform reads it: no ".0".
+        assert_eq!(book.sheets[2].rows[1][1], "2025061201");
+        let form = super::super::read_xlsx(&bytes).unwrap().form;
+        assert_eq!(form.id, "xls_form");
+        assert_eq!(form.version, "2025061201");
+    }
+
+    #[test]
+    fn an_xls_reads_and_mangled_copies_never_panic() {
+        let real = form_xls();
+        assert!(workbook_from_xls(&real).is_ok());
         // Deterministic damage: bytes overwritten at pseudo-random places, or the file cut.
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = || {
@@ -387,7 +562,7 @@ mod tests {
 
     #[test]
     fn dimensions_past_excels_rows_are_set_to_the_sheets_span_and_the_workbook_reads() {
-        let real = tutorial_xls();
+        let real = form_xls();
         let expected = workbook_from_xls(&real).unwrap();
         // Every sheet now declares 1,048,576 rows and 256 columns, as some tools write.
         let mut stream = workbook_stream(&real).unwrap();

@@ -70,6 +70,10 @@ catalogue! {
         vi: "Đang tải biểu mẫu và danh sách hội viên…",
         en: "Downloading the forms and the member list…"
     }
+    EnrollScanPrompt "enroll.scan_prompt" {
+        vi: "Hướng máy ảnh vào mã QR trên máy của cán bộ Hội. Giữ yên tay, máy sẽ tự đọc mã.",
+        en: "Point the camera at the QR code on the Union officer's screen. Hold still: the phone reads it by itself."
+    }
     EnrollCameraDenied "enroll.camera_denied" {
         vi: "Cần cho phép dùng máy ảnh để quét mã QR.",
         en: "Allow the camera to scan the QR code."

@@ -18,11 +18,13 @@ import android.os.HandlerThread
 import android.view.Surface
 import android.view.TextureView
 import org.branchbook.app.presenter.QrCodes
+import org.branchbook.app.screen.ScanScreen
+import org.branchbook.app.screen.Ui
 
 /**
  * The built-in QR scanner, for phones without a scanner app: the back camera through
  * the platform's Camera2 API, each preview frame's grey levels handed to [QrCodes]
- * (ZXing core). Returns the code's text as [EXTRA_TEXT]; a refused camera permission
+ * (ZXing core), under [ScanScreen]'s prompt. Returns the code's text as [EXTRA_TEXT]; a refused camera permission
  * returns RESULT_CANCELED with [EXTRA_DENIED].
  */
 class ScanActivity : Activity() {
@@ -36,7 +38,8 @@ class ScanActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         preview = TextureView(this)
-        setContentView(preview)
+        val texts = (application as BranchbookApp).scope.texts
+        setContentView(ScanScreen(Ui(this), texts, preview) { finishWith(RESULT_CANCELED, Intent()) }.view)
         if (checkSelfPermission(Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED) whenReady()
         else requestPermissions(arrayOf(Manifest.permission.CAMERA), PERMISSION)
     }

@@ -111,15 +111,21 @@ class Checks(private val root: View, private val image: BufferedImage, private v
      * Text that stands out from what is drawn behind it by less than WCAG AA's 4.5:1,
      * read on the image: the background is the commonest colour inside the text's box,
      * the ink the TextView's colour laid over it. Text below the fold is not drawn, so not
-     * checked; a disabled control's text is exempt (WCAG 1.4.3).
+     * checked; a disabled control's text is exempt (WCAG 1.4.3). An empty text box shows
+     * its hint in the text's place, in the hint's colour: that is checked the same way.
      */
-    private fun lowContrast(): List<String> = views.filterIsInstance<TextView>().filter { it.text.isNotBlank() && it.isEnabled }.mapNotNull { tv ->
+    private fun lowContrast(): List<String> = views.filterIsInstance<TextView>().filter { it.isEnabled }.mapNotNull { tv ->
+        val (ink, what) = when {
+            tv.text.isNotBlank() -> tv.currentTextColor to "text"
+            !tv.hint.isNullOrBlank() -> tv.currentHintTextColor to "hint"
+            else -> return@mapNotNull null
+        }
         val r = boundsIn(tv, root)
         val box = Rect(r.left + tv.totalPaddingLeft, r.top + tv.totalPaddingTop, r.right - tv.totalPaddingRight, r.bottom - tv.totalPaddingBottom)
         if (box.isEmpty || box.left < 0 || box.top < 0 || box.right > image.width || box.bottom > image.height) return@mapNotNull null
         val background = commonest(box)
-        val ratio = contrast(over(tv.currentTextColor, background), background)
-        if (ratio < 4.5) "${name(tv)}: text contrast ${"%.1f".format(ratio)}:1 against #${"%06x".format(background and 0xffffff)} (under 4.5:1)" else null
+        val ratio = contrast(over(ink, background), background)
+        if (ratio < 4.5) "${name(tv)}: $what contrast ${"%.1f".format(ratio)}:1 against #${"%06x".format(background and 0xffffff)} (under 4.5:1)" else null
     }
 
     /** The commonest opaque colour of the image inside [box]. */

@@ -3,7 +3,9 @@ package org.branchbook.app.screens
 import java.io.File
 import java.time.Instant
 import java.time.temporal.ChronoUnit
+import org.branchbook.app.presenter.SendStatus
 import org.branchbook.app.presenter.TestApp
+import org.branchbook.app.presenter.Worker
 import org.branchbook.app.screen.EnrollScreen
 import org.branchbook.app.screen.FormPickerScreen
 import org.branchbook.app.screen.GatheringNewScreen
@@ -13,12 +15,11 @@ import org.branchbook.app.screen.HomeScreen
 import org.branchbook.app.screen.HouseholdEditScreen
 import org.branchbook.app.screen.HouseholdScreen
 import org.branchbook.app.screen.HouseholdsScreen
+import org.branchbook.app.screen.ScanScreen
 import org.branchbook.app.screen.SendScreen
 import org.branchbook.app.screen.SettingsScreen
 import org.branchbook.app.screen.SurveyScreen
-import org.branchbook.testing.SyncServer
 import uniffi.branchbook.core.Answer
-import uniffi.branchbook.core.CancelHandle
 import uniffi.branchbook.core.GatheringDetails
 import uniffi.branchbook.core.GatheringKind
 import uniffi.branchbook.core.GeoPoint
@@ -28,6 +29,7 @@ import uniffi.branchbook.core.Page
 import uniffi.branchbook.core.QuestionKind
 import uniffi.branchbook.core.RosterChange
 import uniffi.branchbook.core.Sex
+import uniffi.branchbook.core.SyncPhase
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.core.UiLanguage
 import uniffi.branchbook.core.WalkIn
@@ -38,12 +40,13 @@ import uniffi.branchbook.core.WalkIn
  * core (as earlier work or a server would have), the rest by tapping and typing.
  */
 class Scenes(private val camera: Camera, private val language: UiLanguage) {
-    /** The main screens only (enroll, home, households, the survey's first page, send): for other phones and font sizes. */
+    /** The main screens only (enroll, home, households, the survey's first page and its date, time and decimal questions, send): for other phones and font sizes. */
     fun main() {
         enroll()
         home()
         households()
         survey(walk = false)
+        kinds()
         send()
     }
 
@@ -53,30 +56,38 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         home()
         households()
         survey()
+        kinds()
+        lists()
         repeats()
         gatherings()
         send()
         settings()
+        // The survey with its labels in Hmong (the app's own words stay Vietnamese).
+        if (language == UiLanguage.VI) {
+            hmong()
+            kinds(labels = "hmn")
+        }
     }
 
-    /** A new app on a fresh folder in [language] (with an account name unless [account] is null). */
-    private fun <T> app(account: String? = "lo.thi.mai", body: (TestApp) -> T): T = TestApp.with(account) { app ->
+    /** A new app on a fresh folder in [language] (with an account name unless [account] is null; sending on [sendWorker]). */
+    private fun <T> app(account: String? = "lo.thi.mai", sendWorker: Worker = Worker.Inline, body: (TestApp) -> T): T = TestApp.with(account, sendWorker) { app ->
         app.language(language)
         body(app)
     }
-
-    /** A test server with the branch Bản Dền, the child register published and [roster] members. */
-    private fun server(roster: Int = 0) = SyncServer.start(form = File(TestApp.repo, "core/tests/data/child_register.json"), branch = "Bản Dền", roster = roster)
 
     private fun enroll() = app(account = null) { app ->
         val phone = "Điện thoại của Mai"
         camera.shoot(app, "enroll", "empty", expect = { listOf(it[TextKey.ENROLL_TITLE], it[TextKey.ENROLL_SCAN_QR], it[TextKey.ENROLL_SUBMIT]) }) { ui, host ->
             EnrollScreen(ui, app.scope, phone, host)
         }
+        // The built-in scanner's screen (the camera's preview draws nothing here).
+        camera.shoot(app, "enroll", "scan-prompt", expect = { listOf(it[TextKey.ENROLL_SCAN_PROMPT], it[TextKey.ACTION_CANCEL]) }) { ui, _ ->
+            ScanScreen(ui, app.scope.texts, android.view.TextureView(ui.context)) {}
+        }
         camera.shoot(app, "enroll", "camera-refused", expect = { listOf(it[TextKey.ENROLL_CAMERA_DENIED]) }, act = { tap(it, app.scope.texts[TextKey.ENROLL_SCAN_QR]) }) { ui, host ->
             EnrollScreen(ui, app.scope, phone, host)
         }
-        server().use { server ->
+        childRegisterServer().use { server ->
             val (address, _) = server.typedCode()
             camera.shoot(app, "enroll", "wrong-code", expect = { listOf(it[TextKey.ENROLL_CODE] + ": ") }, act = { root ->
                 type(root, 0, address)
@@ -134,8 +145,8 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         }
     }
 
-    /** The household survey with an answer for every question, put in through the core; [birthYear] of the head as typed. */
-    private fun filledSurvey(app: TestApp, birthYear: String = "1978"): String = app.core.startSurvey(app.importHouseholdSurvey(), null, null, "vi").use { s ->
+    /** The household survey with an answer for every question, put in through the core, its labels in [labels]; [birthYear] of the head as typed. */
+    private fun filledSurvey(app: TestApp, birthYear: String = "1978", labels: String = "vi"): String = app.core.startSurvey(app.importHouseholdSurvey(), null, null, labels).use { s ->
         val photo = app.cameraJpeg("house.jpg", 320, 240)
         repeat(60) {
             val screen = s.screen()
@@ -174,19 +185,11 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         // View (or a button) no earlier page showed, so each question kind is drawn once.
         val filled = filledSurvey(app)
         camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, filled, host) }) {
-            // The draft reopens where it was left (its end): back to the first page.
-            repeat(80) { tappable(root, texts[TextKey.FORM_BACK])?.takeIf { it.isEnabled }?.performClick() }
             val seen = mutableSetOf<String>()
-            var page = 1
-            while (page <= 80) {
+            walk { page ->
                 val shape = descendants(root).filter { shown(it, root) }.map { v -> v.javaClass.simpleName + ((v as? android.widget.Button)?.let { " " + it.text } ?: "") }.toSet()
                 if (!seen.containsAll(shape)) shot("page-%02d".format(page)) { listOf(it[TextKey.FORM_NEXT]) }
                 seen += shape
-                val next = tappable(root, texts[TextKey.FORM_NEXT])?.takeIf { it.isEnabled } ?: break
-                val before = textsOn(root)
-                next.performClick()
-                if (textsOn(root) == before) break
-                page++
             }
             shot("end") { listOf(it[TextKey.FORM_FINALIZE]) }
         }
@@ -196,6 +199,87 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
             // It reopens on the page where the walk stopped, the head's page: Next is refused there.
             tap(root, texts[TextKey.FORM_NEXT])
             shot("constraint-error") { listOf(it[TextKey.FORM_NEXT]) }
+        }
+    }
+
+    /** From the first page of the open survey to its end, Next after Next: [each] sees every page, numbered from 1. */
+    private fun Camera.Film.walk(each: (Int) -> Unit) {
+        // A draft reopens where it was left (its end): back to the first page.
+        repeat(80) { tappable(root, texts[TextKey.FORM_BACK])?.takeIf { it.isEnabled }?.performClick() }
+        var page = 1
+        while (page <= 80) {
+            each(page)
+            val next = tappable(root, texts[TextKey.FORM_NEXT])?.takeIf { it.isEnabled } ?: break
+            val before = textsOn(root)
+            next.performClick()
+            if (textsOn(root) == before) break
+            page++
+        }
+    }
+
+    /**
+     * The household survey with its labels in Hmong: every page that shows a label of the
+     * form's Hmong column (read from its source), numbered as in the Vietnamese walk.
+     */
+    private fun hmong() = app { app ->
+        val rows = File(TestApp.repo, "core/forms/src/household_survey/survey.tsv").readLines().map { it.split('\t') }
+        val column = rows.first().indexOf("label::Hmoob (hmn)")
+        val hmong = rows.drop(1).mapNotNull { it.getOrNull(column)?.takeIf(String::isNotBlank) }.distinct()
+        check(hmong.size >= 10) { "the household survey has only ${hmong.size} Hmong labels" }
+        val filled = filledSurvey(app, labels = "hmn")
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, filled, host) }, labels = "hmn") {
+            val seen = mutableSetOf<String>()
+            var pages = 0
+            walk { page ->
+                val onPage = textsOn(root)
+                val shown = hmong.filter { label -> onPage.any { it.startsWith(label) } }
+                if (!seen.containsAll(shown)) {
+                    shot("page-%02d".format(page)) { shown }
+                    pages++
+                }
+                seen += shown
+            }
+            check(pages >= 3) { "only $pages pages of the survey showed Hmong labels: $seen" }
+        }
+    }
+
+    /**
+     * The question kinds the household survey lacks (date, time, decimal), each on its page
+     * of a small visit form, labelled in the app's language or in [labels]: she picks the
+     * date and the time with the platform's pickers and types the weight with a comma.
+     */
+    private fun kinds(labels: String = language.name.lowercase()) = app { app ->
+        val form = app.core.importFormJson(File(TestApp.repo, "android/app/src/screens/forms/mother_baby_visit.json").readText()).formId
+        val id = app.core.startSurvey(form, null, null, labels).use { it.submissionId() }
+        val words = VISIT_LABELS.getValue(labels)
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, id, host) }, labels.takeIf { it == "hmn" }) {
+            tap(root, texts[TextKey.FORM_PICK_DATE])
+            shot("date") { listOf(words[0], it[TextKey.FORM_CLEAR_ANSWER]) }
+            tap(root, texts[TextKey.FORM_NEXT])
+            tap(root, texts[TextKey.FORM_PICK_TIME])
+            shot("time") { listOf(words[1], "08:30") }
+            tap(root, texts[TextKey.FORM_NEXT])
+            type(root, 0, "3,2")
+            shot("decimal") { listOf(words[2]) }
+        }
+    }
+
+    /**
+     * The survey's two lists, drawn as the dialogs they are: the jump list of a new visit
+     * form, then, after she jumped past the required date to the end, the problems
+     * Finalize lists.
+     */
+    private fun lists() = app { app ->
+        val form = app.core.importFormJson(File(TestApp.repo, "android/app/src/screens/forms/mother_baby_visit.json").readText()).formId
+        val id = app.core.startSurvey(form, null, null, language.name.lowercase()).use { it.submissionId() }
+        val words = VISIT_LABELS.getValue(language.name.lowercase())
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, id, host) }) {
+            tap(root, texts[TextKey.FORM_JUMP_LIST])
+            shot("jump-list") { listOf(it[TextKey.FORM_JUMP_LIST], words[2]) }
+            pick(top, words[2])
+            tap(root, texts[TextKey.FORM_NEXT])
+            tap(root, texts[TextKey.FORM_FINALIZE])
+            shot("finalize-problems") { listOf(words[0]) }
         }
     }
 
@@ -243,6 +327,14 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         camera.shoot(app, "gathering", "41-attendees", expect = { listOf(it[TextKey.GATHERING_TOTALS], it[TextKey.GATHERING_BY_ETHNICITY], "Giàng Thị Súa") }) { ui, host ->
             GatheringScreen(ui, app.scope, g.uuid, host)
         }
+        // A woman who is not on the roster, added on the spot: the walk-in dialog, and Add before her age is known.
+        camera.film(app, "gathering", { ui, host -> GatheringScreen(ui, app.scope, g.uuid, host) }) {
+            tap(root, texts[TextKey.GATHERING_WALK_IN])
+            shot("walk-in") { listOf(it[TextKey.WALK_IN_TITLE], it[TextKey.WALK_IN_NAME]) }
+            type(top, 0, "Sùng Thị Mai")
+            tap(top, texts[TextKey.WALK_IN_ADD])
+            shot("walk-in-needs-age") { listOf(it[TextKey.WALK_IN_NEEDS_AGE]) }
+        }
         camera.shoot(app, "gatherings", "one-open", expect = { listOf(it[TextKey.GATHERING_OPEN], "Phòng chống tảo hôn") }) { ui, _ -> GatheringsScreen(ui, app.scope) }
     }
 
@@ -250,14 +342,10 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         app(account = null) { app ->
             camera.shoot(app, "send", "not-enrolled", expect = { listOf(it[TextKey.ERROR_NOT_ENROLLED]) }) { ui, _ -> SendScreen(ui, app.scope) }
         }
-        server().use { server ->
+        childRegisterServer().use { server ->
             app { app ->
-                app.core.enrollWithQr(server.qr(), "Điện thoại của Mai", CancelHandle())
-                app.scope.sender.send()
-                app.core.startSurvey("child_register", null, null, null).use {
-                    it.setAnswer("mother", Answer.Text("Lò Thị Mai"))
-                    it.finalize()
-                }
+                enrolled(app, server)
+                finishedRegister(app, "Lò Thị Mai")
                 val g = app.core.createGathering(GatheringDetails(GatheringKind.TRAINING, "Nuôi con khỏe", "Bản Dền", Instant.now().plus(2, ChronoUnit.DAYS), "", ""))
                 app.core.addWalkIn(g.uuid, WalkIn("Giàng Thị Súa", Sex.FEMALE, 1990, null, "hmong"))
                 app.core.closeGathering(g.uuid)
@@ -268,12 +356,47 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
                 }
             }
         }
-        server().use { server ->
+        sending()
+        childRegisterServer().use { server ->
             app { app ->
-                app.core.enrollWithQr(server.qr(), "Điện thoại của Mai", CancelHandle())
-                app.scope.sender.send()
+                enrolled(app, server)
                 server.revoke(app.core.enrollment()!!.deviceId)
                 camera.shoot(app, "send", "phone-revoked", expect = { listOf(it[TextKey.SEND_REVOKED]) }, act = { tap(it, app.scope.texts[TextKey.SEND_BUTTON]) }) { ui, _ -> SendScreen(ui, app.scope) }
+            }
+        }
+    }
+
+    /**
+     * A real pass to a real server, caught on its own thread ([Relay]) while it sends the
+     * second of a gathering's three photos (items and bytes), then drawn when it ended.
+     */
+    private fun sending() {
+        val relay = Relay()
+        childRegisterServer().use { server ->
+            app(sendWorker = relay) { app ->
+                enrolled(app, server)
+                listOf("Lò Thị Mai", "Thào Thị Dợ", "Giàng Thị Sùng").forEach { finishedRegister(app, it) }
+                val g = app.core.createGathering(GatheringDetails(GatheringKind.TRAINING, "Nuôi con khỏe", "Bản Dền", Instant.now().minus(1, ChronoUnit.HOURS), "", ""))
+                app.core.addWalkIn(g.uuid, WalkIn("Giàng Thị Súa", Sex.FEMALE, 1990, null, "hmong"))
+                // Three different photos (the same picture twice is stored once).
+                listOf(1280 to 960, 1024 to 768, 800 to 600).forEachIndexed { n, (w, h) -> app.core.attachGatheringPhoto(g.uuid, app.cameraJpeg("evidence-$n.jpg", w, h).path) }
+                app.core.closeGathering(g.uuid)
+                val sender = app.scope.sender
+                camera.film(app, "send", { ui, _ -> SendScreen(ui, app.scope) }) {
+                    try {
+                        tap(root, texts[TextKey.SEND_BUTTON])
+                        relay.pump {
+                            check(sender.running) { "the pass ended before its second photo: ${sender.status}" }
+                            val step = (sender.status as? SendStatus.Running)?.progress
+                            step != null && step.phase == SyncPhase.PUSHING_PHOTOS && step.itemsDone >= 1uL && step.bytesDone < step.bytesTotal
+                        }
+                        shot("in-progress") { listOf(it.format(TextKey.SEND_PHASE_PHOTOS, "done" to 1, "total" to 3), it[TextKey.SEND_STOP]) }
+                    } finally {
+                        // Whatever happened, the pass runs to its end before the app closes.
+                        relay.pump { !sender.running }
+                    }
+                    shot("sent") { listOf(it[TextKey.SEND_BUTTON]) }
+                }
             }
         }
     }
@@ -283,3 +406,10 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         camera.shoot(app, "settings", "default", expect = { listOf(it[TextKey.SETTINGS_APP_LANGUAGE], it[TextKey.SETTINGS_ABOUT]) }) { ui, _ -> SettingsScreen(ui, app.scope, "0.1.0") {} }
     }
 }
+
+/** The labels of the visit form's date, time and decimal questions, by label language. */
+private val VISIT_LABELS = mapOf(
+    "vi" to listOf("Ngày đến thăm", "Giờ đến thăm", "Cân nặng của bé (kg)"),
+    "en" to listOf("Date of the visit", "Time of the visit", "Baby's weight (kg)"),
+    "hmn" to listOf("Hnub mus xyuas", "Sij hawm mus xyuas", "Tus me nyuam hnyav pes tsawg (kg)"),
+)
