@@ -251,6 +251,7 @@ fn main() {
         username: "mai".into(),
         started_at: submission.started_at,
         finalized_at: submission.finalized_at,
+        received_at: submission.finalized_at,
     };
     let mut times = Vec::new();
     for _ in 0..30 {

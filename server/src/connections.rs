@@ -54,7 +54,7 @@ pub struct Limits {
 }
 
 /// How long a stop waits for requests in flight before it closes what remains.
-const STOP_GRACE: Duration = Duration::from_secs(20);
+pub const STOP_GRACE: Duration = Duration::from_secs(20);
 
 /// Refusals being written at once; past this a refused connection is just closed.
 const REFUSALS_AT_ONCE: usize = 64;

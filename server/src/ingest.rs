@@ -4,7 +4,7 @@
 //! database. The store then decides accepted / duplicate / conflict / rejected inside
 //! its transaction.
 
-use branchbook_core::engine::{Mismatch, Recomputed};
+use branchbook_core::engine::{ClockWindow, Mismatch, Recomputed};
 use branchbook_core::protocol::{
     PhotoRef, Record, RecordBody, RecordResult, RecordStatus, SubmissionBody,
 };
@@ -142,6 +142,8 @@ pub struct Intake<'a> {
     pub account: &'a str,
     /// Checks and recomputes a submission against its form version.
     pub check_submission: SubmissionCheck<'a>,
+    /// When the server received the push (its own clock): no time a phone wrote is later.
+    pub received_at: DateTime<Utc>,
 }
 
 /// Records below which a batch is prepared on one thread.
@@ -433,11 +435,13 @@ fn kept(
                 question: "actor".into(),
                 sent: Some(serde_json::Value::String(a.actor.clone())),
                 computed: Some(serde_json::Value::String(intake.account.to_owned())),
+                doubt: None,
             });
             sent["actor"] = serde_json::Value::String(intake.account.to_owned());
         }
         _ => {}
     }
+    corrections.extend(doubted_times(record, intake.received_at));
     Ok((
         sent,
         Kept {
@@ -476,9 +480,8 @@ fn longest_text(value: &serde_json::Value) -> usize {
     }
 }
 
-/// A year outside [`YEARS`] among a record's times and birth years, with what it is.
-fn date_out_of_range(record: &Record) -> Option<(&'static str, i32)> {
-    use chrono::Datelike;
+/// A record's own times (each with what it is) and birth years, as its phone wrote them.
+fn times_and_birth_years(record: &Record) -> (Vec<(&'static str, DateTime<Utc>)>, Vec<i32>) {
     let mut times = vec![("created_at", record.created_at)];
     let mut births = Vec::new();
     match &record.body {
@@ -500,11 +503,49 @@ fn date_out_of_range(record: &Record) -> Option<(&'static str, i32)> {
         }
         RecordBody::Audit(a) => times.push(("at", a.at)),
     }
+    (times, births)
+}
+
+/// A year outside [`YEARS`] among a record's times and birth years, with what it is.
+fn date_out_of_range(record: &Record) -> Option<(&'static str, i32)> {
+    use chrono::Datelike;
+    let (times, births) = times_and_birth_years(record);
     times
         .into_iter()
         .map(|(what, t)| (what, t.year()))
         .chain(births.into_iter().map(|y| ("birth_year", y)))
         .find(|(_, year)| !YEARS.contains(year))
+}
+
+/// The record's own times that its phone's clock got implausibly wrong, listed for review
+/// and kept as sent (a wrong clock must not cost a record): any time after the server
+/// received it, and a submission started after it was finalized.
+fn doubted_times(record: &Record, received_at: DateTime<Utc>) -> Vec<Mismatch> {
+    let receipt = ClockWindow::received(received_at);
+    let start = match &record.body {
+        RecordBody::Submission(s) => ClockWindow {
+            finalized_at: s.finalized_at,
+            ..receipt
+        },
+        _ => receipt,
+    };
+    let (times, _) = times_and_birth_years(record);
+    times
+        .into_iter()
+        .filter_map(|(what, t)| {
+            let window = if what == "started_at" { start } else { receipt };
+            let doubt = window.doubt(t)?;
+            let sent = Some(serde_json::Value::String(
+                t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            ));
+            Some(Mismatch {
+                question: what.into(),
+                computed: sent.clone(),
+                sent,
+                doubt: Some(doubt),
+            })
+        })
+        .collect()
 }
 
 /// The per-record limits: a text, a list or a date past what any real record has.

@@ -249,7 +249,7 @@ pub struct Corrections {
     pub unlisted: usize,
 }
 
-/// One value the server corrected.
+/// One value the server corrected, or a phone's time it kept but doubts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {
     /// Where it is (`members[2]/age_months`, `actor`).
@@ -259,6 +259,10 @@ pub struct Correction {
     pub sent: String,
     /// What the server keeps, as JSON text (empty when nothing), cut the same way.
     pub kept: String,
+    /// Set for a time the phone's clock wrote, kept as sent but outside the record's
+    /// own times (see [`branchbook_core::engine::ClockWindow`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doubt: Option<branchbook_core::engine::TimeDoubt>,
 }
 
 impl Corrections {
@@ -286,6 +290,7 @@ impl Corrections {
                     question: m.question.clone(),
                     sent: shown(&m.sent),
                     kept: shown(&m.computed),
+                    doubt: m.doubt,
                 })
                 .collect(),
             unlisted: mismatches.len().saturating_sub(Self::LISTED),

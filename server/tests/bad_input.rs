@@ -532,7 +532,75 @@ async fn review_comments_are_bounded(server: TestServer) {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// `xlsx` with the text of its one survey label cell ("A") replaced by `label`, packed
+/// again: how a hand-made spreadsheet smuggles a text Excel would never write.
+fn with_label(xlsx: &[u8], label: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut packed = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut text = Vec::new();
+        part.read_to_end(&mut text).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let xml = String::from_utf8(text).unwrap();
+            assert!(xml.contains("<t>A</t>"), "{xml}");
+            text = xml
+                .replace("<t>A</t>", &format!("<t>{label}</t>"))
+                .into_bytes();
+        }
+        packed.start_file(name.as_str(), deflated).unwrap();
+        packed.write_all(&text).unwrap();
+    }
+    packed.finish().unwrap().into_inner()
+}
+
+/// Finding 8 of issue 13 on a form upload: a spreadsheet whose label cell holds 100 MiB
+/// of text (a file of a few hundred KB; 1 GB once took the checker past 3 GB and 40 s)
+/// and one whose cell is longer than Excel allows are refused as `unreadable_form` with
+/// the bound they break, nothing is stored, and the server goes on taking forms.
+async fn spreadsheets_past_the_reader_bounds_are_refused_and_the_server_stays_up(
+    server: TestServer,
+) {
+    let admin = server.admin().await;
+    let honest = xlsx_form("big_label", "1");
+    let bomb = with_label(&honest, &"a".repeat(100 * 1024 * 1024));
+    let too_long = with_label(&honest, &"á".repeat(40_000));
+    assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+    for (bytes, what, bound) in [
+        (bomb, "a 100 MiB label", "more than 64 MiB"),
+        (too_long, "a 40,000-character label", "at most 32767"),
+    ] {
+        let sent = std::time::Instant::now();
+        let response = post_form(&server, &admin, bytes).await;
+        let took = sent.elapsed();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{what}"
+        );
+        let body: Value = response.json().await.unwrap();
+        let error = error_of(&body);
+        assert_eq!(error.error, "unreadable_form", "{what}: {body}");
+        assert!(error.detail.contains(bound), "{what}: {body}");
+        eprintln!("{what}: refused in {took:?}");
+    }
+    let (status, forms) = server.get("/api/v1/office/forms", &admin).await;
+    assert_eq!(status, StatusCode::OK, "the server still answers");
+    assert!(
+        forms.as_array().unwrap().is_empty(),
+        "nothing stored: {forms}"
+    );
+    let stored = server.publish_form(&admin, honest).await;
+    assert_eq!(stored["form_id"], "big_label", "{stored}");
+}
+
 on_both_stores!(
+    spreadsheets_past_the_reader_bounds_are_refused_and_the_server_stays_up,
     review_comments_are_bounded,
     an_expression_of_100000_terms_is_refused_and_the_server_stays_up,
     form_ids_cannot_reach_a_header_unchecked,

@@ -6,11 +6,16 @@
 
 mod common;
 
-use branchbook_core::protocol::RecordStatus;
-use common::Backend;
-use common::fixtures::household;
+use std::time::{Duration, Instant};
+
+use branchbook_core::protocol::{PushRequest, Record, RecordStatus};
+use branchbook_server::connections::STOP_GRACE;
+use common::fixtures::{gathering, household, photo_bytes, photo_ref};
 use common::program::Program;
+use common::{Api, Backend};
 use reqwest::StatusCode;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use uuid::Uuid;
 
 /// A data folder and, on PostgreSQL, a fresh database for the program.
@@ -83,6 +88,169 @@ async fn on_sqlite_the_program_serves_keeps_its_data_and_stops_on_sigterm() {
 #[tokio::test]
 async fn on_postgres_the_program_serves_keeps_its_data_and_stops_on_sigterm() {
     the_program_serves_keeps_its_data_across_a_restart_and_stops_on_sigterm(Backend::Postgres)
+        .await;
+}
+
+/// A request whose head and the first `sent` bytes of its `body` are on the wire: an
+/// upload in flight on a slow network.
+async fn begin_upload(api: &Api, head: &str, token: &str, body: &[u8], sent: usize) -> TcpStream {
+    let host = api.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "{head} HTTP/1.1\r\nhost: {host}\r\nauthorization: Bearer {token}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..sent]).await.unwrap();
+    stream
+}
+
+/// What comes back on `stream` until the server closes it (empty: no answer).
+async fn answer(mut stream: TcpStream) -> String {
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes).await;
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn push_body(records: &[Record]) -> Vec<u8> {
+    serde_json::to_vec(&PushRequest {
+        records: records.to_vec(),
+    })
+    .unwrap()
+}
+
+/// Finding 12 of issue 13 with uploads in flight: SIGTERM arrives while one push is half
+/// sent (it then finishes), another push and a photo chunk are half sent and abandoned.
+/// The server takes no new connection, answers the push that finishes, exits cleanly
+/// within its grace period, and stores nothing of the abandoned push; after a restart the
+/// finished push is a duplicate, the abandoned one is stored once when sent again, and
+/// the photo resumes from what was kept and arrives byte for byte.
+async fn a_sigterm_during_uploads_stores_nothing_half_and_a_retry_stores_one_copy(
+    backend: Backend,
+) {
+    let Some((_data, setup)) = setup(backend).await else {
+        return;
+    };
+    let first = setup.start();
+    let password = first.one_time_password().unwrap();
+    let admin = first.api.login_fresh("admin", &password).await;
+    let device = first.api.branch_with_device(&admin).await;
+    let finished: Vec<Record> = (0..20).map(|i| household(Uuid::now_v7(), 1, i)).collect();
+    let abandoned: Vec<Record> = (20..40).map(|i| household(Uuid::now_v7(), 1, i)).collect();
+    let photo = photo_bytes(13, 3 * 1024 * 1024);
+    let sha = photo_ref(&photo).sha256;
+    let (finished_body, abandoned_body) = (push_body(&finished), push_body(&abandoned));
+    let half = |body: &[u8]| body.len() / 2;
+
+    let api = &first.api;
+    let token = &device.token;
+    let mut finishing = begin_upload(
+        api,
+        "POST /api/v1/records",
+        token,
+        &finished_body,
+        half(&finished_body),
+    )
+    .await;
+    let left = begin_upload(
+        api,
+        "POST /api/v1/records",
+        token,
+        &abandoned_body,
+        half(&abandoned_body),
+    )
+    .await;
+    let chunk_head = format!("PUT /api/v1/photos/{sha}?offset=0&total={}", photo.len());
+    let chunk = begin_upload(api, &chunk_head, token, &photo, 1024 * 1024).await;
+    // The server has the heads and the first bytes: the requests are in its handlers.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stop = Instant::now();
+    first.send_sigterm();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        TcpStream::connect(api.base.trim_start_matches("http://"))
+            .await
+            .is_err(),
+        "a stopping server takes no new connection"
+    );
+    finishing
+        .write_all(&finished_body[half(&finished_body)..])
+        .await
+        .unwrap();
+    let finished_answer = answer(finishing).await;
+    assert!(
+        finished_answer.starts_with("HTTP/1.1 200"),
+        "a request in flight is finished: {finished_answer}"
+    );
+    assert_eq!(
+        finished_answer.matches("\"accepted\"").count(),
+        finished.len(),
+        "{finished_answer}"
+    );
+    let (left_answer, chunk_answer) = (answer(left).await, answer(chunk).await);
+    assert!(!left_answer.contains(" 200 "), "{left_answer}");
+    assert!(!chunk_answer.contains(" 200 "), "{chunk_answer}");
+    let log = first.exit(STOP_GRACE + Duration::from_secs(10));
+    let stopped_in = stop.elapsed();
+    eprintln!("stopped {stopped_in:?} after SIGTERM with two uploads abandoned");
+    assert!(
+        stopped_in < STOP_GRACE + Duration::from_secs(5),
+        "{stopped_in:?}"
+    );
+    assert!(log.contains("stopped"), "an orderly stop: {log}");
+
+    let second = setup.start();
+    let api = &second.api;
+    let (status, login) = api.login("admin", "admin-chosen-password").await;
+    assert_eq!(status, StatusCode::OK, "{login}");
+    let admin = login["token"].as_str().unwrap().to_owned();
+    // The push answered before the stop is stored once; nothing of the abandoned one was.
+    api.push_expecting(token, &finished, RecordStatus::Duplicate)
+        .await;
+    api.push_expecting(token, &abandoned, RecordStatus::Accepted)
+        .await;
+    api.push_expecting(token, &abandoned, RecordStatus::Duplicate)
+        .await;
+    let kept = api.photo_status(token, &sha).await;
+    assert!(!kept.complete, "{kept:?}");
+    assert!(kept.received <= 1024 * 1024, "{kept:?}");
+    let done = api.upload_photo(token, &photo, 1024 * 1024).await;
+    assert!(
+        done.complete && done.received == photo.len() as u64,
+        "{done:?}"
+    );
+    let record = gathering(1, vec![photo_ref(&photo)]);
+    let pushed = api.push(token, std::slice::from_ref(&record)).await;
+    assert_eq!(
+        pushed.results[0].status,
+        RecordStatus::Accepted,
+        "{pushed:?}"
+    );
+    assert!(pushed.results[0].missing_photos.is_empty(), "{pushed:?}");
+    let response = api
+        .client
+        .get(api.url(&format!("/api/v1/office/photos/{sha}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.bytes().await.unwrap() == photo,
+        "the resumed photo arrives byte for byte"
+    );
+    second.terminate();
+}
+
+#[tokio::test]
+async fn on_sqlite_a_sigterm_during_uploads_stores_nothing_half() {
+    a_sigterm_during_uploads_stores_nothing_half_and_a_retry_stores_one_copy(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn on_postgres_a_sigterm_during_uploads_stores_nothing_half() {
+    a_sigterm_during_uploads_stores_nothing_half_and_a_retry_stores_one_copy(Backend::Postgres)
         .await;
 }
 
@@ -167,14 +335,27 @@ async fn on_postgres_an_administrator_can_always_get_back_in() {
     an_administrator_can_always_get_back_in(Backend::Postgres).await;
 }
 
-/// The data folder holds personal data: a new one is the server's user's alone (0700),
-/// the database and its WAL 0600; one found open to others is reported at start-up.
+/// The data folder holds personal data (on PostgreSQL, the photos): a new one is the
+/// server's user's alone (0700), SQLite's database and its WAL 0600; one found open to
+/// others is reported at start-up.
 #[tokio::test]
-async fn the_data_folder_is_private_and_an_open_one_is_reported() {
+async fn on_sqlite_the_data_folder_is_private_and_an_open_one_is_reported() {
+    the_data_folder_is_private_and_an_open_one_is_reported(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn on_postgres_the_data_folder_is_private_and_an_open_one_is_reported() {
+    the_data_folder_is_private_and_an_open_one_is_reported(Backend::Postgres).await;
+}
+
+async fn the_data_folder_is_private_and_an_open_one_is_reported(backend: Backend) {
     use std::os::unix::fs::PermissionsExt;
-    let root = tempfile::tempdir().unwrap();
+    let Some((root, fresh)) = setup(backend).await else {
+        return;
+    };
     let data = root.path().join("srv").join("branchbook-data");
-    let running = Program::new(data.clone(), None).start();
+    let program = Program::new(data.clone(), fresh.database_url);
+    let running = program.start();
     let admin = running
         .api
         .login_fresh("admin", &running.one_time_password().unwrap())
@@ -183,17 +364,21 @@ async fn the_data_folder_is_private_and_an_open_one_is_reported() {
     assert_eq!(status, StatusCode::OK);
     let mode = |p: std::path::PathBuf| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(data.clone()), 0o700);
-    assert_eq!(mode(data.join("server.sqlite3")), 0o600);
-    assert_eq!(
-        mode(data.join("server.sqlite3-wal")),
-        0o600,
-        "SQLite's own files follow"
-    );
+    if backend == Backend::Sqlite {
+        assert_eq!(mode(data.join("server.sqlite3")), 0o600);
+        assert_eq!(
+            mode(data.join("server.sqlite3-wal")),
+            0o600,
+            "SQLite's own files follow"
+        );
+    } else {
+        assert!(!data.join("server.sqlite3").exists());
+    }
     let log = running.terminate();
     assert!(!log.contains("other users"), "{log}");
 
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let log = Program::new(data.clone(), None).start().terminate();
+    let log = program.start().terminate();
     assert!(
         log.contains("can be read by other users") && log.contains("chmod 700"),
         "{log}"

@@ -130,8 +130,19 @@ const SLACK: Duration = Duration::from_secs(3);
 const EARLY: Duration = Duration::from_millis(250);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn slow_headers_idle_connections_and_slow_bodies_are_cut_off() {
-    let (_data, mut program) = Program::fresh(Backend::Sqlite).await.unwrap();
+async fn on_sqlite_slow_headers_idle_connections_and_slow_bodies_are_cut_off() {
+    slow_headers_idle_connections_and_slow_bodies_are_cut_off(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn on_postgres_slow_headers_idle_connections_and_slow_bodies_are_cut_off() {
+    slow_headers_idle_connections_and_slow_bodies_are_cut_off(Backend::Postgres).await;
+}
+
+async fn slow_headers_idle_connections_and_slow_bodies_are_cut_off(backend: Backend) {
+    let Some((_data, mut program)) = Program::fresh(backend).await else {
+        return;
+    };
     program.env = vec![
         (
             "BRANCHBOOK_HEADER_TIMEOUT_SECS".into(),

@@ -59,8 +59,10 @@ fn form() -> Value {
              "appearance": null, "source": {"sheet": "survey", "row": 2},
              "children": [
                 field("m_name", json!({"type": "text"}), None),
-                field("m_tag", calculate, Some("concat(${m_name}, ' #', position(..))")),
+                field("m_tag", calculate.clone(), Some("concat(${m_name}, ' #', position(..))")),
              ]},
+            field("stamp", calculate.clone(), Some("now()")),
+            field("day", calculate, Some("today()")),
         ],
         "choices": {}
     })
@@ -78,6 +80,8 @@ fn honest(i: usize, device: &EnrollResponse) -> Value {
         "double": "4",
         "visit": {"greeting": format!("Chào Thào Thị Dợ {i}")},
         "members": [{"m_name": "Lò Văn Páo", "m_tag": "Lò Văn Páo #1"}, {"m_name": "Giàng Thị Sua", "m_tag": "Giàng Thị Sua #2"}],
+        "stamp": "2026-03-01T00:02:00.000Z",
+        "day": "2026-03-01",
     })
 }
 
@@ -130,20 +134,6 @@ async fn world(server: &TestServer) -> World {
         .await;
     let device = server.enrolled_device(&admin, head).await;
     World { admin, device }
-}
-
-/// Pushes records and checks that every one got `status`.
-async fn push_expecting(
-    server: &TestServer,
-    token: &str,
-    records: &[Record],
-    status: RecordStatus,
-) {
-    let answer = server.push(token, records).await;
-    assert!(
-        answer.results.iter().all(|r| r.status == status),
-        "{answer:?}"
-    );
 }
 
 async fn detail(server: &TestServer, admin: &str, uuid: Uuid) -> Value {
@@ -207,7 +197,9 @@ async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
     forged["device"] = json!(Uuid::now_v7().to_string());
     let forged_record = submission(forged_id, 1, forged.clone());
     let batch = vec![honest_record.clone(), forged_record.clone()];
-    push_expecting(&server, &w.device.token, &batch, RecordStatus::Accepted).await;
+    server
+        .push_expecting(&w.device.token, &batch, RecordStatus::Accepted)
+        .await;
 
     // Stored: the server's values; the honest record exactly as sent, with nothing to note.
     let honest_detail = detail(&server, &w.admin, honest_id).await;
@@ -320,12 +312,16 @@ async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
     assert_eq!(forged_cells[col("double")], Data::String("4".into()));
 
     // Re-sending the very same records: duplicates, never a conflict or a second copy.
-    push_expecting(&server, &w.device.token, &batch, RecordStatus::Duplicate).await;
+    server
+        .push_expecting(&w.device.token, &batch, RecordStatus::Duplicate)
+        .await;
     assert_eq!(csv_rows(&server, &w.admin).await.len(), 2);
 
     // A second revision, honest this time: its own check, nothing to note for it.
     let revised = submission(forged_id, 2, honest(2, &w.device));
-    push_expecting(&server, &w.device.token, &[revised], RecordStatus::Accepted).await;
+    server
+        .push_expecting(&w.device.token, &[revised], RecordStatus::Accepted)
+        .await;
     let stored = detail(&server, &w.admin, forged_id).await;
     assert_eq!(stored["record"]["revision"], 2);
     assert_eq!(stored["record"]["corrections"]["values"], json!([]));
@@ -359,13 +355,13 @@ async fn an_audit_entry_names_the_sending_account(server: TestServer) {
     };
     let forged = audit(OTHER_HEAD);
     let honest = audit(HEAD);
-    push_expecting(
-        &server,
-        &w.device.token,
-        &[forged.clone(), honest.clone()],
-        RecordStatus::Accepted,
-    )
-    .await;
+    server
+        .push_expecting(
+            &w.device.token,
+            &[forged.clone(), honest.clone()],
+            RecordStatus::Accepted,
+        )
+        .await;
     let stored = detail(&server, &w.admin, forged.uuid).await;
     assert_eq!(stored["record"]["body"]["actor"], HEAD);
     assert_eq!(
@@ -375,10 +371,87 @@ async fn an_audit_entry_names_the_sending_account(server: TestServer) {
     let stored = detail(&server, &w.admin, honest.uuid).await;
     assert_eq!(stored["record"]["body"]["actor"], HEAD);
     assert_eq!(stored["record"]["corrections"]["values"], json!([]));
-    push_expecting(&server, &w.device.token, &[forged], RecordStatus::Duplicate).await;
+    server
+        .push_expecting(&w.device.token, &[forged], RecordStatus::Duplicate)
+        .await;
+}
+
+/// Kept `now()` and `today()` values, and the record's own times, are the phone's clock:
+/// the server cannot compute them, so it keeps them, but one outside the record's times
+/// (a `now()` in 2099, a `today()` before filling started, a record finalized after the
+/// server received it) is listed with why, shown to the reviewer and exported. The
+/// record is never refused for it (a wrong clock must not cost a visit), and re-sending
+/// it is still a duplicate.
+async fn a_phone_clock_outside_the_records_times_is_kept_and_flagged(server: TestServer) {
+    let w = world(&server).await;
+    let mut wrong_clock = honest(0, &w.device);
+    wrong_clock["stamp"] = json!("2099-01-01T00:00:00.000Z");
+    wrong_clock["day"] = json!("2026-02-20");
+    let flagged = submission(Uuid::now_v7(), 1, wrong_clock.clone());
+    let mut ahead = submission(Uuid::now_v7(), 1, honest(1, &w.device));
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    if let RecordBody::Submission(s) = &mut ahead.body {
+        s.finalized_at = tomorrow;
+    }
+    let batch = [flagged.clone(), ahead.clone()];
+    server
+        .push_expecting(&w.device.token, &batch, RecordStatus::Accepted)
+        .await;
+
+    let stored = detail(&server, &w.admin, flagged.uuid).await;
+    assert_eq!(
+        stored["record"]["body"]["data"], wrong_clock,
+        "kept as sent"
+    );
+    assert_eq!(
+        stored["record"]["corrections"]["values"],
+        json!([
+            {"question": "stamp", "sent": "\"2099-01-01T00:00:00.000Z\"",
+             "kept": "\"2099-01-01T00:00:00.000Z\"", "doubt": "after_receipt"},
+            {"question": "day", "sent": "\"2026-02-20\"", "kept": "\"2026-02-20\"",
+             "doubt": "before_start"},
+        ])
+    );
+    let stored = detail(&server, &w.admin, ahead.uuid).await;
+    let values = stored["record"]["corrections"]["values"]
+        .as_array()
+        .unwrap();
+    let finalized = values
+        .iter()
+        .find(|v| v["question"] == "finalized_at")
+        .unwrap_or_else(|| panic!("{values:?}"));
+    assert_eq!(finalized["doubt"], "after_receipt", "{values:?}");
+    assert_eq!(finalized["sent"], finalized["kept"]);
+    assert_eq!(stored["record"]["body"]["finalized_at"], json!(tomorrow));
+
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = browser.get(&format!("/records/{}", flagged.uuid)).await;
+    for text in [
+        "2099-01-01T00:00:00.000Z",
+        "Sau khi máy chủ nhận phiếu: đồng hồ điện thoại chạy nhanh.",
+        "Trước khi bắt đầu điền phiếu: đồng hồ điện thoại có thể sai.",
+    ] {
+        assert!(page.body.contains(text), "{text} is not on the record page");
+    }
+    let rows = csv_rows(&server, &w.admin).await;
+    let row = &rows[&flagged.uuid.to_string()];
+    assert_eq!(row["stamp"], "2099-01-01T00:00:00.000Z");
+    assert_eq!(
+        row["bb:corrected"],
+        "stamp: \"2099-01-01T00:00:00.000Z\" → \"2099-01-01T00:00:00.000Z\" (after_receipt); \
+         day: \"2026-02-20\" → \"2026-02-20\" (before_start)"
+    );
+    server
+        .push_expecting(&w.device.token, &batch, RecordStatus::Duplicate)
+        .await;
 }
 
 on_both_stores!(
+    a_phone_clock_outside_the_records_times_is_kept_and_flagged,
     the_servers_values_are_kept_shown_and_exported,
     an_audit_entry_names_the_sending_account
 );

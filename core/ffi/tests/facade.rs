@@ -615,6 +615,46 @@ fn a_form_with_mistakes_is_refused_with_every_problem() {
     ));
 }
 
+/// Finding 4 of issue 13 through the facade: a form whose relevance is a flat chain of
+/// 100,000 terms (once a stack overflow that aborts the whole app) is refused with a
+/// typed error naming its cell, on a thread with a phone's 1 MiB stack, and the app goes
+/// on working.
+#[test]
+fn an_expression_of_100000_terms_is_a_typed_refusal_not_an_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let chain = vec!["1 = 1"; 100_000].join(" and ");
+    let json = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/child_register.json"),
+    )
+    .unwrap()
+    .replacen(
+        "\"relevant\": null",
+        &format!("\"relevant\": \"{chain}\""),
+        1,
+    );
+    assert!(json.len() > 600_000, "the chain is in the form");
+    let phone = Arc::clone(&app);
+    let refused = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || phone.import_form_json(json))
+        .unwrap()
+        .join()
+        .expect("no stack overflow, no panic");
+    match refused {
+        Err(BranchbookError::FormInvalid { problems }) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].column, "relevant");
+            assert!(problems[0].message.contains("too long"), "{problems:?}");
+            assert!(problems[0].message.len() < 1000, "{problems:?}");
+        }
+        other => panic!("expected FormInvalid, got {other:?}"),
+    }
+    assert!(app.list_forms(false).unwrap().is_empty(), "nothing stored");
+    child_register(&app);
+    assert_eq!(app.list_forms(false).unwrap().len(), 1, "the app goes on");
+}
+
 #[test]
 fn an_encrypted_data_folder_needs_its_key() {
     let dir = tempfile::tempdir().unwrap();

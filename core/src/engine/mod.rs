@@ -9,6 +9,7 @@
 mod affects;
 mod answer;
 mod bind;
+mod clock;
 mod compile;
 mod error;
 mod graph;
@@ -21,6 +22,7 @@ mod submission;
 mod view;
 
 pub use answer::{Answer, CalendarDate, GeoPoint, PickerFields, TimeOfDay};
+pub use clock::{CLOCK_SLACK, ClockWindow, TimeDoubt};
 pub use compile::CompiledForm;
 pub use error::{FinalizeProblem, SessionError};
 pub use lang::offered_language;

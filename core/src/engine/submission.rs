@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
-use crate::expr::{Func, dates};
+use crate::expr::{Expr, Func, dates};
 use crate::form::FieldKind;
 
 use super::answer::{from_json, to_json};
+use super::bind::Bound;
+use super::clock::{ClockWindow, TimeDoubt};
 use super::compile::{CKind, CompiledForm, DefaultValue, NodeId};
 use super::error::FinalizeProblem;
 use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
@@ -123,9 +125,23 @@ pub struct ServerFacts {
     pub started_at: DateTime<Utc>,
     /// When it was finalized, as the submission says (`end`).
     pub finalized_at: DateTime<Utc>,
+    /// When the server received it (its own clock): no time the phone wrote is later.
+    pub received_at: DateTime<Utc>,
 }
 
-/// A calculated or metadata value the server computed differently from the phone.
+impl ServerFacts {
+    /// The times the phone's `now()` and `today()` values may plausibly hold.
+    fn clock_window(&self) -> ClockWindow {
+        ClockWindow {
+            started_at: self.started_at,
+            finalized_at: self.finalized_at,
+            received_at: self.received_at,
+        }
+    }
+}
+
+/// A calculated or metadata value the server computed differently from the phone, or a
+/// time the phone's clock wrote that the server keeps but doubts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mismatch {
     /// Where it is (`members[2]/age_months`).
@@ -134,6 +150,10 @@ pub struct Mismatch {
     pub sent: Option<Json>,
     /// What the server computed and keeps (`None`: empty, or the question does not apply).
     pub computed: Option<Json>,
+    /// Set when the value is the phone's own (a `now()` or `today()` the server cannot
+    /// compute), kept as sent but outside the record's times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doubt: Option<TimeDoubt>,
 }
 
 /// A submission's data as the server keeps it: the answers as sent, every calculation
@@ -174,9 +194,12 @@ impl CompiledForm {
     /// calculation evaluated again from the answers, the metadata fields filled from
     /// `facts` (the phone's `username`, `deviceid`, `start`, `today` and `end` are not
     /// read), `hidden` fields given their literal `default` or nothing (no one answers
-    /// them; a default written as an expression keeps the phone's value), and each value that differs from what the phone sent listed as a
-    /// [`Mismatch`]. A calculation calling `now()`, `today()`, `random()`, `randomize()`,
-    /// `uuid()` or `once()` keeps the phone's value, checked like an answer of its type.
+    /// them; a default written as an expression keeps the phone's value), and each value
+    /// that differs from what the phone sent listed as a [`Mismatch`]. A calculation
+    /// calling `now()`, `today()`, `random()`, `randomize()`, `uuid()` or `once()` keeps
+    /// the phone's value, checked like an answer of its type; one calling `now()` or
+    /// `today()` whose date or time lies outside the record's own times (see
+    /// [`ClockWindow`]) is listed too, with its [`TimeDoubt`].
     pub fn recompute_data(
         &self,
         data: &Json,
@@ -185,8 +208,12 @@ impl CompiledForm {
         let (inst, instance_name) = self.checked(data, Some(facts))?;
         let (computed, _) = submission_data(self, &inst);
         let mut mismatches = Vec::new();
-        compare_scope(
-            self,
+        let compare = Compare {
+            form: self,
+            window: facts.clock_window(),
+            offset: zone(VIETNAM_UTC_OFFSET_MINUTES),
+        };
+        compare.scope(
             &self.roots,
             data.as_object(),
             computed.as_object(),
@@ -332,57 +359,81 @@ fn instance(items: Option<&Vec<Json>>, i: usize) -> Option<&Map<String, Json>> {
     items.and_then(|v| v.get(i)).and_then(Json::as_object)
 }
 
-/// Lists, in form order, the server-computed values of one scope that differ between
-/// what the phone `sent` and what the server `computed` (`None`: the scope is missing).
-fn compare_scope(
-    form: &CompiledForm,
-    nodes: &[NodeId],
-    sent: Option<&Map<String, Json>>,
-    computed: Option<&Map<String, Json>>,
-    prefix: &str,
-    out: &mut Vec<Mismatch>,
-) {
-    for &n in nodes {
-        let node = form.node(n);
-        let path = format!("{prefix}{}", node.name);
-        let get = |m| member(m, &node.name);
-        match &node.kind {
-            kind if server_computed(kind) => {
-                let (sent, computed) = (normalized(get(sent)), normalized(get(computed)));
-                if sent != computed {
-                    out.push(Mismatch {
-                        question: path,
-                        sent,
-                        computed,
-                    });
+/// True for a field whose kept value is the phone's clock: a calculation calling `now()`
+/// or `today()`, or a hidden field whose default does.
+fn reads_the_clock(kind: &CKind) -> bool {
+    let clock = |e: &Expr<Bound>| e.calls(Func::Now) || e.calls(Func::Today);
+    matches!(kind, CKind::Field(f) if f.calculation.as_ref().is_some_and(clock)
+        || matches!(&f.default, Some(DefaultValue::Expr(e)) if f.kind == FieldKind::Hidden && clock(e)))
+}
+
+/// What a phone's submission is compared with: the form, and the times its clock values
+/// may hold.
+struct Compare<'a> {
+    form: &'a CompiledForm,
+    window: ClockWindow,
+    offset: chrono::FixedOffset,
+}
+
+impl Compare<'_> {
+    /// Lists, in form order, the server-computed values of one scope that differ between
+    /// what the phone `sent` and what the server `computed` (`None`: the scope is
+    /// missing), and the phone's clock values it kept but doubts.
+    fn scope(
+        &self,
+        nodes: &[NodeId],
+        sent: Option<&Map<String, Json>>,
+        computed: Option<&Map<String, Json>>,
+        prefix: &str,
+        out: &mut Vec<Mismatch>,
+    ) {
+        for &n in nodes {
+            let node = self.form.node(n);
+            let path = format!("{prefix}{}", node.name);
+            let get = |m| member(m, &node.name);
+            match &node.kind {
+                kind if server_computed(kind) => {
+                    let (sent, computed) = (normalized(get(sent)), normalized(get(computed)));
+                    let doubt = match &computed {
+                        Some(Json::String(kept)) if sent == computed && reads_the_clock(kind) => {
+                            self.window.text_doubt(kept, self.offset)
+                        }
+                        _ => None,
+                    };
+                    if sent != computed || doubt.is_some() {
+                        out.push(Mismatch {
+                            question: path,
+                            sent,
+                            computed,
+                            doubt,
+                        });
+                    }
                 }
-            }
-            CKind::Group { .. } => compare_scope(
-                form,
-                &node.children,
-                get(sent).and_then(Json::as_object),
-                get(computed).and_then(Json::as_object),
-                prefix,
-                out,
-            ),
-            CKind::Repeat(_) => {
-                let (sent, computed) = (
-                    get(sent).and_then(Json::as_array),
-                    get(computed).and_then(Json::as_array),
-                );
-                let count = |items: Option<&Vec<Json>>| items.map_or(0, Vec::len);
-                for i in 0..count(sent).max(count(computed)) {
-                    compare_scope(
-                        form,
-                        &node.children,
-                        instance(sent, i),
-                        instance(computed, i),
-                        &format!("{path}[{}]/", i + 1),
-                        out,
+                CKind::Group { .. } => self.scope(
+                    &node.children,
+                    get(sent).and_then(Json::as_object),
+                    get(computed).and_then(Json::as_object),
+                    prefix,
+                    out,
+                ),
+                CKind::Repeat(_) => {
+                    let (sent, computed) = (
+                        get(sent).and_then(Json::as_array),
+                        get(computed).and_then(Json::as_array),
                     );
+                    let count = |items: Option<&Vec<Json>>| items.map_or(0, Vec::len);
+                    for i in 0..count(sent).max(count(computed)) {
+                        self.scope(
+                            &node.children,
+                            instance(sent, i),
+                            instance(computed, i),
+                            &format!("{path}[{}]/", i + 1),
+                            out,
+                        );
+                    }
                 }
+                CKind::Field(_) => {}
             }
-            CKind::Field(_) => {}
         }
     }
 }

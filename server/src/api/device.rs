@@ -169,6 +169,7 @@ pub async fn push(
     let branch = device.branch;
     let device_id = device.auth.device_id;
     let account = device.auth.username;
+    let received_at = Utc::now();
     let results = with_store(&state, move |s| {
         let raws = match split_push(&bytes, max as usize) {
             Ok(PushBody::Records(raws)) => raws,
@@ -194,6 +195,7 @@ pub async fn push(
                         username: account.clone(),
                         started_at: sub.started_at,
                         finalized_at: sub.finalized_at,
+                        received_at,
                     };
                     check_submission(form, sub, &facts)
                 }
@@ -207,6 +209,7 @@ pub async fn push(
             max_photo_bytes: max_photo,
             account: &account,
             check_submission: &check,
+            received_at,
         };
         let ingested = prepare_batch(&raws, &intake).map_err(ServerStoreError::Task)?;
         // The refused keep their place; the prepared go to the store together.
@@ -222,7 +225,7 @@ pub async fn push(
             })
             .collect();
         let mut stored = s
-            .push(&branch, device_id, &prepared, Utc::now())?
+            .push(&branch, device_id, &prepared, received_at)?
             .into_iter();
         let mut results = Vec::with_capacity(slots.len());
         for slot in slots {

@@ -8,6 +8,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use branchbook_core::engine::TimeDoubt;
 use branchbook_core::form::{Field, FieldKind, Form, Node, Texts as FormTexts};
 use serde::Deserialize;
 use serde_json::Value;
@@ -35,6 +36,15 @@ pub const STATES: [ReviewState; 4] = [
 ];
 
 impl Texts {
+    /// The note on a phone's time the server kept but doubts.
+    pub fn time_doubt(&self, doubt: TimeDoubt) -> &'static str {
+        match doubt {
+            TimeDoubt::BeforeStart => self.record_doubt_before_start,
+            TimeDoubt::AfterEnd => self.record_doubt_after_end,
+            TimeDoubt::AfterReceipt => self.record_doubt_after_receipt,
+        }
+    }
+
     /// The name of a review state.
     pub fn review_state(&self, state: ReviewState) -> &'static str {
         match state {
@@ -511,7 +521,8 @@ struct RecordPage {
     lines: Vec<AnswerLine>,
     photos: Vec<String>,
     revisions: Vec<(u32, String)>,
-    corrections: Vec<(u32, Correction)>,
+    /// Each with its revision and the note on a doubted time (empty for none).
+    corrections: Vec<(u32, Correction, &'static str)>,
     unlisted: usize,
     reviews: Vec<ReviewLine>,
     states: Vec<Choice>,
@@ -622,10 +633,10 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
         corrections: revisions
             .iter()
             .flat_map(|r| {
-                r.corrections
-                    .values
-                    .iter()
-                    .map(|c| (r.summary.revision, c.clone()))
+                r.corrections.values.iter().map(|c| {
+                    let note = c.doubt.map_or("", |d| t.time_doubt(d));
+                    (r.summary.revision, c.clone(), note)
+                })
             })
             .collect(),
         unlisted: revisions.iter().map(|r| r.corrections.unlisted).sum(),

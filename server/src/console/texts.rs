@@ -499,7 +499,10 @@ catalogue! {
     record_reviews "record.reviews" { vi: "Lịch sử duyệt", en: "Review history" }
     record_no_reviews "record.no_reviews" { vi: "Chưa ai duyệt phiếu này.", en: "Nobody has reviewed this record yet." }
     record_corrections "record.corrections" { vi: "Máy chủ đã tính lại", en: "Recomputed by the server" }
-    record_corrections_intro "record.corrections_intro" { vi: "Điện thoại gửi các giá trị này khác với giá trị máy chủ tính từ câu trả lời; máy chủ giữ giá trị của mình.", en: "The phone sent these values differently from what the server computes from the answers; the server keeps its own." }
+    record_corrections_intro "record.corrections_intro" { vi: "Điện thoại gửi các giá trị này khác với giá trị máy chủ tính từ câu trả lời; máy chủ giữ giá trị của mình. Thời điểm do đồng hồ điện thoại ghi mà nằm ngoài thời gian của phiếu thì được giữ nguyên và có ghi chú.", en: "The phone sent these values differently from what the server computes from the answers; the server keeps its own. Times the phone's clock wrote outside the record's own times are kept as sent, with a note." }
+    record_doubt_before_start "record.doubt_before_start" { vi: "Trước khi bắt đầu điền phiếu: đồng hồ điện thoại có thể sai.", en: "Before filling started: the phone's clock may be wrong." }
+    record_doubt_after_end "record.doubt_after_end" { vi: "Sau khi phiếu đã hoàn thành: đồng hồ điện thoại có thể sai.", en: "After the record was finished: the phone's clock may be wrong." }
+    record_doubt_after_receipt "record.doubt_after_receipt" { vi: "Sau khi máy chủ nhận phiếu: đồng hồ điện thoại chạy nhanh.", en: "After the server received the record: the phone's clock runs ahead." }
     record_corrections_revision "record.corrections_revision" { vi: "Lần sửa", en: "Revision" }
     record_corrections_question "record.corrections_question" { vi: "Câu hỏi", en: "Question" }
     record_corrections_sent "record.corrections_sent" { vi: "Điện thoại gửi", en: "Phone sent" }

@@ -229,12 +229,19 @@ impl Names {
 }
 
 /// The values the server corrected in a record, for a cell: each question with what the
-/// phone sent and what the server kept (`total: "=1+1" → "2"`), `; `-separated.
+/// phone sent and what the server kept (`total: "=1+1" → "2"`), a doubted time of the
+/// phone's clock with why (`stamp: "2099-…" → "2099-…" (after_receipt)`), `; `-separated.
 pub fn corrections_cell(corrections: &Corrections) -> Cell {
     let mut parts: Vec<String> = corrections
         .values
         .iter()
-        .map(|c| format!("{}: {} → {}", c.question, c.sent, c.kept))
+        .map(|c| {
+            let doubt = c
+                .doubt
+                .map(|d| format!(" ({})", stored_name(&d)))
+                .unwrap_or_default();
+            format!("{}: {} → {}{doubt}", c.question, c.sent, c.kept)
+        })
         .collect();
     if corrections.unlisted > 0 {
         parts.push(format!("+{}", corrections.unlisted));

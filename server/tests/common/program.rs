@@ -161,14 +161,28 @@ impl Running {
     }
 
     /// Sends SIGTERM and waits (up to 30 s) for a clean exit; returns the whole log.
-    pub fn terminate(mut self) -> String {
+    pub fn terminate(self) -> String {
+        self.send_sigterm();
+        self.exit(Duration::from_secs(30))
+    }
+
+    /// Sends SIGTERM and returns at once (requests may still be in flight).
+    pub fn send_sigterm(&self) {
         self.signal("-TERM");
-        let deadline = Instant::now() + Duration::from_secs(30);
+    }
+
+    /// Waits up to `within` for a clean exit (after [`Running::send_sigterm`]); returns
+    /// the whole log.
+    pub fn exit(mut self, within: Duration) -> String {
+        let deadline = Instant::now() + within;
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
             }
-            assert!(Instant::now() < deadline, "no exit 30 s after SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "no exit {within:?} after SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(20));
         };
         // Standard error closes with the exit: let the reader take the last lines.

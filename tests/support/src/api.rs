@@ -6,6 +6,7 @@ use std::io::Write;
 
 use branchbook_core::protocol::{
     EnrollRequest, EnrollResponse, ErrorBody, PhotoStatus, PushRequest, PushResponse, Record,
+    RecordStatus,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -254,6 +255,22 @@ impl Api {
         let (status, body) = self.push_raw(device, records, false).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         serde_json::from_value(body).unwrap()
+    }
+
+    /// Pushes records and asserts that every one got `status` (e.g. all `duplicate` when
+    /// the server already holds them).
+    pub async fn push_expecting(
+        &self,
+        device: &str,
+        records: &[Record],
+        status: RecordStatus,
+    ) -> PushResponse {
+        let answer = self.push(device, records).await;
+        assert!(
+            answer.results.iter().all(|r| r.status == status),
+            "expected every record {status:?}: {answer:?}"
+        );
+        answer
     }
 
     /// Sends one photo chunk.

@@ -131,6 +131,7 @@ proptest! {
                 username: String::new(),
                 started_at: sub.started_at,
                 finalized_at: sub.finalized_at,
+                received_at: sub.finalized_at,
             };
             let server = s.form().recompute_data(&sub.data, &facts).map_err(|p| format!("{p:?}"));
             prop_assert_eq!(server.map(|r| (r.data, r.mismatches)), Ok((sub.data.clone(), vec![])));

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::engine::{Mismatch, Recomputed, ServerFacts, SessionOptions};
+use crate::engine::{Mismatch, Recomputed, ServerFacts, SessionOptions, TimeDoubt};
 use crate::form::MetaKind;
 
 use super::*;
@@ -36,6 +36,8 @@ fn survey() -> Form {
             .default("dialogue_2026")
             .n(),
         q("note_to_self", FieldKind::Hidden).n(),
+        calc("stamp", "now()").n(),
+        calc("day", "today()").n(),
     ])
 }
 
@@ -45,6 +47,7 @@ fn facts(started: DateTime<Utc>, finalized: DateTime<Utc>) -> ServerFacts {
         username: "mai".into(),
         started_at: started,
         finalized_at: finalized,
+        received_at: finalized + chrono::Duration::hours(2),
     }
 }
 
@@ -178,11 +181,13 @@ fn a_left_out_value_and_one_for_nothing_are_listed() {
                 question: "members[1]/months".into(),
                 sent: None,
                 computed: Some(json!("408")),
+                doubt: None,
             },
             Mismatch {
                 question: "total".into(),
                 sent: None,
                 computed: Some(json!("43")),
+                doubt: None,
             },
         ]
     );
@@ -203,6 +208,7 @@ fn a_kept_calculation_is_checked_like_an_answer_and_its_readers_recomputed() {
             question: "tag".into(),
             sent: Some(json!("forged")),
             computed: Some(json!("my-own-code-43")),
+            doubt: None,
         }]
     );
     data["code"] = json!({"an": "object"});
@@ -257,4 +263,60 @@ fn the_instance_name_is_the_servers_own() {
     let out = recompute(&compile(blank), &data);
     assert_eq!(out.instance_name, None, "an empty name is no name");
     assert_eq!(recompute(&compile(survey()), &sub.data).instance_name, None);
+}
+
+/// The phone's `now()` and `today()` values are kept (the server cannot compute them) and
+/// checked against the record's own times: one outside them is kept as sent and listed
+/// with why it is doubtful, never silently, and the record is not refused for it.
+#[test]
+fn a_kept_clock_value_outside_the_records_times_is_kept_and_listed() {
+    let (form, sub) = filled();
+    assert_eq!(
+        sub.data["stamp"], "2026-01-01T20:00:00.000Z",
+        "{:#}",
+        sub.data
+    );
+    assert_eq!(sub.data["day"], "2026-01-02", "the day in Vietnam");
+    let doubted = |stamp: &str, day: &str| {
+        let mut data = sub.data.clone();
+        data["stamp"] = json!(stamp);
+        data["day"] = json!(day);
+        let out = recompute(&form, &data);
+        assert_eq!(
+            (&out.data["stamp"], &out.data["day"]),
+            (&data["stamp"], &data["day"]),
+            "kept as sent"
+        );
+        out.mismatches
+            .iter()
+            .map(|m| {
+                assert_eq!(m.sent, m.computed, "{m:?}");
+                (m.question.clone(), m.doubt)
+            })
+            .collect::<Vec<_>>()
+    };
+    let listed = |stamp: Option<TimeDoubt>, day: Option<TimeDoubt>| {
+        [("stamp", stamp), ("day", day)]
+            .into_iter()
+            .filter(|(_, d)| d.is_some())
+            .map(|(q, d)| (q.to_owned(), d))
+            .collect::<Vec<_>>()
+    };
+    // Finalized at 20:07 UTC (03:07 on 2 January in Vietnam), received at 22:07.
+    assert_eq!(
+        doubted("2026-01-01T20:05:00.000Z", "2026-01-02"),
+        listed(None, None)
+    );
+    assert_eq!(
+        doubted("2099-01-01T00:00:00.000Z", "2025-12-31"),
+        listed(Some(TimeDoubt::AfterReceipt), Some(TimeDoubt::BeforeStart))
+    );
+    assert_eq!(
+        doubted("2026-01-01T21:00:00.000Z", "2026-01-03"),
+        listed(Some(TimeDoubt::AfterEnd), Some(TimeDoubt::AfterReceipt))
+    );
+    assert_eq!(
+        doubted("2025-06-01T08:00:00+07:00", "2026-01-02"),
+        listed(Some(TimeDoubt::BeforeStart), None)
+    );
 }

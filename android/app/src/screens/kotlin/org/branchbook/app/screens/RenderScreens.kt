@@ -17,15 +17,15 @@ fun main(args: Array<String>) {
     // The renderer logs every framework lookup it cannot serve at INFO: keep warnings only.
     Logger.getLogger("").apply { level = Level.WARNING }.handlers.forEach { it.level = Level.WARNING }
     val started = System.nanoTime()
+    // Sending without network takes its real minutes: those passes start before anything else.
+    val languages = listOf(UiLanguage.VI, UiLanguage.EN)
+    val offline = languages.map(::NoNetwork)
     val studio = Studio(File(args[0]), Phone.CHEAP)
     studio.start()
     println("   renderer started in ${seconds(started)}")
     checkTheChecks(studio)
     val camera = Camera(studio, out)
     val shooting = System.nanoTime()
-    // Sending without network takes its real minutes: those passes start first.
-    val languages = listOf(UiLanguage.VI, UiLanguage.EN)
-    val offline = languages.map(::NoNetwork)
     for (language in languages) Scenes(camera, language).all()
     // The main screens on the large font setting and on a larger phone, in Vietnamese.
     for (phone in listOf(Phone.CHEAP_LARGE_FONT, Phone.MIDRANGE)) {
@@ -33,7 +33,9 @@ fun main(args: Array<String>) {
         Scenes(camera, UiLanguage.VI).main()
     }
     studio.use(Phone.CHEAP)
+    val waiting = System.nanoTime()
     offline.forEach { it.shoot(camera) }
+    println("   waited ${seconds(waiting)} for the passes without network")
     println("   ${camera.shots.size} screens drawn in ${seconds(shooting)}")
     writeIndex(camera.shots, File(out, "index.html"))
     val failed = camera.shots.filter { it.problems.isNotEmpty() }

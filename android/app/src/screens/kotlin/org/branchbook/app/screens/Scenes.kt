@@ -106,8 +106,12 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
             listOf("Lò Thị Mai", "Thào Thị Dợ", "Giàng Thị Sùng").forEach { mother ->
                 app.core.startSurvey(form, null, null, null).use { it.setAnswer("mother", Answer.Text(mother)) }
             }
+            // Two finished ones wait to be sent.
+            listOf("Vàng Thị Dở", "Sùng Thị Mỷ").forEach { finishedRegister(app, it) }
             app.core.createGathering(GatheringDetails(GatheringKind.TRAINING, "Nuôi con khỏe, phòng chống suy dinh dưỡng", "Bản Phùng", Instant.parse("2025-06-12T01:30:00Z"), "", ""))
-            camera.shoot(app, "home", "drafts", expect = { listOf(it[TextKey.FORM_RESUME], it[TextKey.GATHERING_OPEN], "Lò Thị Mai", "Thào Thị Dợ") }) { ui, _ -> HomeScreen(ui, app.scope) }
+            camera.shoot(app, "home", "drafts-and-unsent", expect = { listOf(it[TextKey.FORM_RESUME], it[TextKey.GATHERING_OPEN], "Lò Thị Mai", "Thào Thị Dợ", it.format(TextKey.HOME_READY, "count" to 2)) }) { ui, _ ->
+                HomeScreen(ui, app.scope)
+            }
         }
     }
 
