@@ -1494,6 +1494,64 @@ fn external_choices_and_choices_from_attached_files() {
 }
 
 #[test]
+fn a_list_name_on_both_choice_sheets_names_two_lists() {
+    // pyxform's choice_name_as_type: `select_one zone` reads the choices sheet's list,
+    // `select_one_external zone` the external_choices sheet's (ODK's itemsets.csv).
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label"],
+        &["select_one zone", "zone", "Zone"],
+        &["select_multiple_external zone", "zones", "Zones"],
+    ];
+    let choices: &[&[&str]] = &[
+        &["list_name", "name", "label"],
+        &["zone", "north", "Bắc"],
+        &["zone", "south", "Nam"],
+    ];
+    let external: &[&[&str]] = &[
+        &["list_name", "name", "label"],
+        &["zone", "highland", "Vùng cao"],
+    ];
+    let book = Workbook {
+        sheets: vec![
+            Sheet::new("survey", survey),
+            Sheet::new("choices", choices),
+            Sheet::new("external_choices", external),
+            Sheet::new("settings", SETTINGS),
+        ],
+    };
+    let read = branchbook_core::form::read_workbook(&book, None);
+    assert_eq!(read.problems, vec![]);
+    let offered = |field: &str| -> Vec<String> {
+        let list = read
+            .form
+            .fields()
+            .iter()
+            .find(|f| f.name == field)
+            .map(|f| match &f.kind {
+                FieldKind::SelectOne { list, .. } | FieldKind::SelectMultiple { list, .. } => {
+                    list.clone()
+                }
+                other => panic!("{other:?}"),
+            })
+            .unwrap();
+        read.form.choices[&list]
+            .choices
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    assert_eq!(offered("zone"), ["north", "south"]);
+    assert_eq!(offered("zones"), ["highland"]);
+    assert_eq!(Form::from_json(&read.form.to_json()).unwrap(), read.form);
+    // A session offers each field its own list, and checks answers against it.
+    let compiled = branchbook_core::engine::CompiledForm::compile(read.form).unwrap();
+    let data = serde_json::json!({"zone": "north", "zones": ["highland"]});
+    assert_eq!(compiled.validate_data(&data), Ok(()));
+    let wrong = serde_json::json!({"zone": "highland", "zones": ["north"]});
+    assert_eq!(compiled.validate_data(&wrong).unwrap_err().len(), 2);
+}
+
+#[test]
 fn a_name_may_repeat_in_another_group_but_not_among_siblings() {
     // pyxform accepts `name` in two groups (their paths differ); answers are stored
     // nested by group, so both are kept apart.

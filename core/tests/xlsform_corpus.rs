@@ -40,12 +40,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "pyxform/case_insensitivity.xls",
         "type 'osm' is not supported",
     ),
-    // The same list name on the choices and external_choices sheets: pyxform keeps them
-    // apart (the external one goes to itemsets.csv); one namespace of lists here.
-    (
-        "pyxform/choice_name_as_type.xls",
-        "is on both the choices and the external_choices sheets",
-    ),
     // pyxform's examples of what ODK Validate (JavaRosa) refuses after pyxform converted
     // it: a calculation that is not an expression, an axis in a choice filter, an
     // instance_name that is not an expression over the form's fields.
@@ -162,16 +156,11 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "type 'audio' is not supported",
     ),
     // Tracked gaps: the `rank` widget; notes that are only an image (media labels are
-    // not shown yet); a group whose relevance reads a question inside it (CHT's
-    // `inputs`/`source`), which is a cycle for relevance evaluated from the top down.
+    // not shown yet).
     ("Idem/idem_form.xlsx", "type 'rank' is not supported"),
     (
         "cht-core/default-training-admin_welcome.xlsx",
         "'img' is shown to the user but has no label",
-    ),
-    (
-        "cht-core/performance-webapp-specs-app-large_cha.xlsx",
-        "these expressions depend on each other in a cycle: ${inputs} (relevant)",
     ),
     // `required` = `T` (rows 314, 315): pyxform passes `T` on as an XPath path, which
     // ODK evaluates to nothing (never required); the author meant yes. Asked to write

@@ -79,11 +79,12 @@ fn generator(engine: Engine, submissions: usize, gatherings: usize) -> String {
         "gathering",
         "NULL, NULL, NULL, CASE s.i % 4 WHEN 0 THEN 'policy_dialogue' WHEN 1 THEN 'communication_session' WHEN 2 THEN 'training' ELSE 'club_meeting' END",
     );
-    sql += "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
+    sql += "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person, walk_in)
         SELECT r.seq, p.j, CASE WHEN p.j % 3 = 2 THEN 'male' ELSE 'female' END,
             CASE (r.seq + p.j) % 6 WHEN 0 THEN 'hmong' WHEN 1 THEN 'thai' WHEN 2 THEN 'dao' WHEN 3 THEN 'kinh' WHEN 4 THEN 'giay' ELSE NULL END,
             CASE (r.seq + p.j) % 4 WHEN 0 THEN 'child' WHEN 1 THEN 'youth' ELSE 'adult' END,
-            CASE WHEN p.j < 6 THEN 'member-' || r.branch_id || '-' || ((r.seq + p.j * 7) % 40) ELSE 'walk-in-' || r.seq || '-' || p.j END
+            CASE WHEN p.j < 6 THEN 'member-' || r.branch_id || '-' || ((r.seq + p.j * 7) % 40) ELSE 'walk-in-' || r.seq || '-' || p.j END,
+            CASE WHEN p.j < 6 THEN 0 ELSE 1 END
         FROM records r JOIN bench_positions p ON 1 = 1 WHERE r.kind = 'gathering';";
     sql
 }

@@ -14,6 +14,10 @@ use crate::model::{Area, Scope};
 use crate::store::tallies::{Edge, MonthCounts, Split, Tally};
 use crate::store::{ServerStore, ServerStoreError};
 
+/// Longest period whose line is drawn day by day (a month or two); longer ones are drawn
+/// month by month.
+pub const MAX_DAYS_ON_LINE: i64 = 62;
+
 /// Longest period the dashboard counts (a range of days), so a request's work is bounded.
 pub const MAX_PERIOD_DAYS: i64 = 366 * 10;
 
@@ -139,41 +143,111 @@ impl Period {
         (start(self.first), start(self.last + Duration::days(1)))
     }
 
-    /// The period cut for counting: whole years and whole months from the summary
-    /// tables, the days before the first whole month and after the last from the records.
+    /// The period cut for counting (see [`Split`]). A month partly inside is counted
+    /// from the records on the side with fewer days: its days inside, or its bucket less
+    /// its days outside. A year partly inside is the sum of its months inside, or, when
+    /// more of its months are inside than out (by more than three), its bucket less the
+    /// months outside.
     pub fn split(&self) -> Split {
         let mut split = Split::default();
-        let mut whole_in_year: BTreeMap<i32, u32> = BTreeMap::new();
+        let mut years: BTreeMap<i32, Vec<Period>> = BTreeMap::new();
         for part in self.by_month() {
-            let month = part.first.format("%Y-%m").to_string();
-            let whole = part.first.day() == 1 && (part.last + Duration::days(1)).day() == 1;
-            if whole {
-                *whole_in_year.entry(part.first.year()).or_default() += 1;
-                split.every_month.push(month);
-            } else {
-                split.edges.push(part.edge());
-            }
+            years.entry(part.first.year()).or_default().push(part);
         }
-        for month in &split.every_month {
-            let year = &month[..4];
-            if year.parse().ok().and_then(|y| whole_in_year.get(&y)) == Some(&12) {
-                if split.years.last().map(String::as_str) != Some(year) {
-                    split.years.push(year.to_owned());
+        for (year, parts) in years {
+            let whole = |p: &Period| p.first.day() == 1 && (p.last + Duration::days(1)).day() == 1;
+            let inside = parts.iter().filter(|p| whole(p)).count();
+            // Months of the year outside the period, partly inside ones excluded.
+            let outside = 12 - parts.len();
+            let whole_year = inside == 12;
+            let less = whole_year || inside > outside + 3;
+            if less {
+                split.buckets.push((year.to_string(), 1));
+                for month in 1..=12 {
+                    if !parts.iter().any(|p| p.first.month() == month) {
+                        split.buckets.push((format!("{year}-{month:02}"), -1));
+                    }
                 }
-            } else {
-                split.months.push(month.clone());
+            }
+            for part in &parts {
+                let bucket = part.first.format("%Y-%m").to_string();
+                if whole(part) {
+                    split.line.push((bucket.clone(), 1));
+                    if !less {
+                        split.buckets.push((bucket, 1));
+                    }
+                    continue;
+                }
+                let month = part.whole_month();
+                let days_in = (part.last - part.first).num_days() + 1;
+                let days_out = (month.last - month.first).num_days() + 1 - days_in;
+                if days_in <= days_out {
+                    // Its days inside from the records.
+                    split.edges.push(part.edge(1, 1));
+                    if less {
+                        split.buckets.push((bucket, -1));
+                    }
+                } else {
+                    // Its bucket less its days outside.
+                    split.line.push((bucket.clone(), 1));
+                    if !less {
+                        split.buckets.push((bucket, 1));
+                    }
+                    for out in month.less(part) {
+                        split.edges.push(out.edge(-1, -1));
+                    }
+                }
             }
         }
+        split.days = self.days_on_line();
         split
+    }
+
+    /// The period's instants when its line is drawn day by day.
+    fn days_on_line(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        ((self.last - self.first).num_days() < MAX_DAYS_ON_LINE).then(|| self.instants())
+    }
+
+    /// The period's days, as `YYYY-MM-DD`, in order.
+    pub fn days(&self) -> Vec<String> {
+        self.first
+            .iter_days()
+            .take_while(|d| *d <= self.last)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect()
     }
 
     /// The period cut into months that are all counted from the records: the recount
     /// the summary tables are checked against.
     pub fn split_from_records(&self) -> Split {
         Split {
-            edges: self.by_month().iter().map(Period::edge).collect(),
+            edges: self.by_month().iter().map(|p| p.edge(1, 1)).collect(),
+            days: self.days_on_line(),
             ..Split::default()
         }
+    }
+
+    /// The whole calendar month the period starts in.
+    fn whole_month(&self) -> Period {
+        Period::month(self.first.year(), self.first.month()).unwrap_or(*self)
+    }
+
+    /// The days of this period outside `inner` (which lies inside it): up to two periods.
+    fn less(&self, inner: &Period) -> Vec<Period> {
+        let mut out = Vec::new();
+        if inner.first > self.first {
+            out.push(Period {
+                first: self.first,
+                last: inner.first - Duration::days(1),
+            });
+        }
+        if inner.last < self.last {
+            out.push(Period {
+                first: inner.last + Duration::days(1),
+                last: self.last,
+            });
+        }
+        out
     }
 
     /// The period's days month by month.
@@ -193,13 +267,16 @@ impl Period {
         out
     }
 
-    /// A period inside one month, as an edge counted from the records.
-    fn edge(&self) -> Edge {
+    /// A period inside one month, as an edge counted from the records with the signs
+    /// it takes in the totals and on the line.
+    fn edge(&self, total: i64, line: i64) -> Edge {
         let (from, to) = self.instants();
         Edge {
             month: self.first.format("%Y-%m").to_string(),
             from,
             to,
+            total,
+            line,
         }
     }
 
@@ -224,6 +301,19 @@ pub struct AreaRow {
     pub name: String,
     /// Its counts (every branch below it).
     pub tally: Tally,
+}
+
+/// One day of the series of a short period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DayRow {
+    /// `YYYY-MM-DD` on Vietnam's clock.
+    pub day: String,
+    /// Gatherings held.
+    pub gatherings: i64,
+    /// Their attendees.
+    pub attendees: i64,
+    /// Surveys received (rejected left out).
+    pub surveys: i64,
 }
 
 /// One month of the series.
@@ -251,6 +341,9 @@ pub struct Dashboard {
     pub total: Tally,
     /// Month by month over the period.
     pub months: Vec<MonthRow>,
+    /// Day by day, for a period of at most [`MAX_DAYS_ON_LINE`] days (empty for longer
+    /// ones): a month's line has a point a day.
+    pub days: Vec<DayRow>,
 }
 
 /// The index of the row holding an area at `path`: the row whose path it starts with.
@@ -258,18 +351,49 @@ fn row_of(rows: &[(Area, Tally)], path: &str) -> Option<usize> {
     rows.iter().position(|(a, _)| path.starts_with(&a.path))
 }
 
-fn months_of(counts: &MonthCounts, period: &Period) -> Vec<MonthRow> {
-    let get = |m: &BTreeMap<String, i64>, month: &str| m.get(month).copied().unwrap_or(0);
-    period
-        .months()
-        .into_iter()
-        .map(|month| MonthRow {
-            gatherings: get(&counts.gatherings, &month),
-            attendees: get(&counts.attendees, &month),
-            surveys: get(&counts.surveys, &month),
-            month,
+/// One point per key (a month or a day) of the line: gatherings, attendees and surveys.
+fn points<T>(
+    counts: &MonthCounts,
+    keys: Vec<String>,
+    point: impl Fn(String, i64, i64, i64) -> T,
+) -> Vec<T> {
+    let get = |m: &BTreeMap<String, i64>, key: &str| m.get(key).copied().unwrap_or(0);
+    keys.into_iter()
+        .map(|key| {
+            let (g, a, s) = (
+                get(&counts.gatherings, &key),
+                get(&counts.attendees, &key),
+                get(&counts.surveys, &key),
+            );
+            point(key, g, a, s)
         })
         .collect()
+}
+
+fn days_of(counts: &MonthCounts, period: &Period) -> Vec<DayRow> {
+    let days = match period.days_on_line() {
+        Some(_) => period.days(),
+        None => Vec::new(),
+    };
+    points(counts, days, |day, gatherings, attendees, surveys| DayRow {
+        day,
+        gatherings,
+        attendees,
+        surveys,
+    })
+}
+
+fn months_of(counts: &MonthCounts, period: &Period) -> Vec<MonthRow> {
+    points(
+        counts,
+        period.months(),
+        |month, gatherings, attendees, surveys| MonthRow {
+            month,
+            gatherings,
+            attendees,
+            surveys,
+        },
+    )
 }
 
 /// The dashboard of `area` (`None`: everything in `scope`, an administrator's country)
@@ -339,6 +463,7 @@ fn dashboard_of(
             .collect(),
         total,
         months: months_of(&counts.months, period),
+        days: days_of(&counts.days, period),
     })
 }
 
@@ -404,32 +529,82 @@ mod tests {
         );
     }
 
+    fn buckets(list: &[(String, i64)]) -> Vec<(&str, i64)> {
+        list.iter().map(|(b, n)| (b.as_str(), *n)).collect()
+    }
+
     #[test]
-    fn periods_split_into_whole_years_whole_months_and_edges() {
+    fn periods_split_into_signed_buckets_and_parts_of_months() {
+        // A year mostly inside is its bucket less what is outside; a month mostly inside
+        // is its bucket less its days outside.
         let split = Period::range(day("2025-01-16"), day("2027-03-31"))
             .unwrap()
             .split();
-        assert_eq!(split.years, ["2026"]);
-        assert_eq!(split.months.first().map(String::as_str), Some("2025-02"));
-        assert_eq!(split.months.last().map(String::as_str), Some("2027-03"));
-        assert_eq!(split.months.len(), 11 + 3);
-        assert_eq!(split.every_month.len(), 11 + 12 + 3);
-        assert_eq!(split.edges.len(), 1);
-        assert_eq!(split.edges[0].month, "2025-01");
         assert_eq!(
-            split.edges[0].from.to_rfc3339(),
-            "2025-01-15T17:00:00+00:00"
+            buckets(&split.buckets),
+            [
+                ("2025", 1),
+                ("2026", 1),
+                ("2027-01", 1),
+                ("2027-02", 1),
+                ("2027-03", 1)
+            ]
         );
-        assert_eq!(split.edges[0].to.to_rfc3339(), "2025-01-31T17:00:00+00:00");
+        assert_eq!(split.line.len(), 12 + 12 + 3);
+        assert!(split.line.iter().all(|(_, n)| *n == 1));
+        assert_eq!(split.edges.len(), 1);
+        let edge = &split.edges[0];
+        assert_eq!(
+            (edge.month.as_str(), edge.total, edge.line),
+            ("2025-01", -1, -1)
+        );
+        assert_eq!(edge.from.to_rfc3339(), "2024-12-31T17:00:00+00:00");
+        assert_eq!(edge.to.to_rfc3339(), "2025-01-15T17:00:00+00:00");
+        // Fewer days inside than out: those days from the records, and a year read
+        // whole takes the month out.
+        let split = Period::range(day("2026-01-20"), day("2026-12-03"))
+            .unwrap()
+            .split();
+        assert_eq!(
+            buckets(&split.buckets),
+            [("2026", 1), ("2026-01", -1), ("2026-12", -1)]
+        );
+        assert_eq!(
+            split
+                .edges
+                .iter()
+                .map(|e| (e.month.as_str(), e.total, e.line))
+                .collect::<Vec<_>>(),
+            [("2026-01", 1, 1), ("2026-12", 1, 1)]
+        );
+        assert_eq!(split.line.len(), 10);
+        // A year mostly outside is the sum of its months.
+        let split = Period::range(day("2026-03-02"), day("2026-06-30"))
+            .unwrap()
+            .split();
+        assert_eq!(
+            buckets(&split.buckets),
+            [
+                ("2026-03", 1),
+                ("2026-04", 1),
+                ("2026-05", 1),
+                ("2026-06", 1)
+            ]
+        );
+        assert_eq!(
+            (split.edges.len(), split.edges[0].total),
+            (1, -1),
+            "1 March taken out"
+        );
         let march = Period::month(2026, 3).unwrap().split();
         assert_eq!(
-            (march.months, march.edges),
-            (vec!["2026-03".to_owned()], vec![])
+            (buckets(&march.buckets), march.edges),
+            (vec![("2026-03", 1)], vec![])
         );
         let days = Period::range(day("2026-03-30"), day("2026-04-02"))
             .unwrap()
             .split();
-        assert!(days.years.is_empty() && days.every_month.is_empty());
+        assert!(days.buckets.is_empty() && days.line.is_empty());
         assert_eq!(
             days.edges
                 .iter()
@@ -439,7 +614,7 @@ mod tests {
         );
         let recount = Period::year(2026).unwrap().split_from_records();
         assert_eq!(recount.edges.len(), 12);
-        assert!(recount.years.is_empty() && recount.every_month.is_empty());
+        assert!(recount.buckets.is_empty() && recount.line.is_empty());
     }
 
     #[test]

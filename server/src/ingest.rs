@@ -29,6 +29,9 @@ pub struct AttendeeFacts {
     /// Age group: as sent, or (when only her birth year was) her band in the year of
     /// the gathering on Vietnam's clock, the same rule as the exports.
     pub age_group: Option<String>,
+    /// Not checked in from the roster: counted once per attendance among the people
+    /// reached.
+    pub walk_in: bool,
 }
 
 /// A record ready for the store.
@@ -351,6 +354,7 @@ pub fn prepare(record: &Record, intake: &Intake<'_>) -> PreparedRecord {
                     age_group: crate::export::registers::age_group(a, g.starts_at)
                         .as_ref()
                         .map(stored_name),
+                    walk_in: a.member_id.is_none(),
                 })
                 .collect(),
         ),
@@ -408,6 +412,13 @@ struct Kept {
 /// Most characters of an instance name the server keeps (a list shows a line of it).
 pub const MAX_INSTANCE_NAME_CHARS: usize = 200;
 
+/// The instance name the server keeps of what the form's engine evaluated: trimmed, at
+/// most [`MAX_INSTANCE_NAME_CHARS`] characters (the engine already counts a blank name
+/// as none).
+pub(crate) fn kept_instance_name(evaluated: Option<String>) -> Option<String> {
+    evaluated.map(|n| n.trim().chars().take(MAX_INSTANCE_NAME_CHARS).collect())
+}
+
 /// The record as the server keeps it (`sent` is its JSON as the phone sent it): a
 /// submission's data recomputed by the form's engine (and its name), an audit entry's
 /// actor replaced by the sending account; with the values that changed. A submission the
@@ -424,9 +435,7 @@ fn kept(
             Ok(recomputed) => {
                 corrections = recomputed.mismatches;
                 sent["data"] = recomputed.data;
-                instance_name = recomputed
-                    .instance_name
-                    .map(|n| n.trim().chars().take(MAX_INSTANCE_NAME_CHARS).collect());
+                instance_name = kept_instance_name(recomputed.instance_name);
             }
             Err(problem) => return Err((sent, problem)),
         },

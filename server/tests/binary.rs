@@ -228,18 +228,9 @@ async fn a_sigterm_during_uploads_stores_nothing_half_and_a_retry_stores_one_cop
         "{pushed:?}"
     );
     assert!(pushed.results[0].missing_photos.is_empty(), "{pushed:?}");
-    let response = api
-        .client
-        .get(api.url(&format!("/api/v1/office/photos/{sha}")))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.bytes().await.unwrap() == photo,
-        "the resumed photo arrives byte for byte"
-    );
+    let (status, bytes) = api.office_photo(&admin, &sha).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bytes == photo, "the resumed photo arrives byte for byte");
     second.terminate();
 }
 

@@ -343,7 +343,22 @@ fn month_end(browser: &Chromium, backend: Backend, name: &str) {
         "two bar charts and a line"
     );
     assert!(browser.text("#table-ethnicities").contains("Mông"));
+    // Every text of every chart (legends, names, values) lies inside its drawing, as
+    // the browser lays it out; a month's line has a point a day.
+    let cut = browser.script(
+        "return [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+            const width = svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll('text')]
+                .filter(t => { const b = t.getBBox(); return b.x < 0 || b.x + b.width > width; })
+                .map(t => t.textContent);
+        })",
+    );
+    assert_eq!(cut, serde_json::Value::Array(Vec::new()), "cut at an edge");
+    assert!(browser.text("main").contains("Diễn biến theo ngày"));
+    assert_eq!(browser.all("svg.chart circle").len(), 3 * 31);
     shot("20-dashboard");
+    browser.script("document.querySelectorAll('svg.chart')[2].scrollIntoView(); return null");
+    shot("20b-dashboard-line-by-day");
     let dashboard = browser.url();
     browser.click("#print-link");
     browser.find("body.print");
@@ -553,6 +568,27 @@ fn review_round(browser: &Chromium, backend: Backend, name: &str) {
             runtime.block_on(server.get(&format!("/api/v1/office/records/{uuid}"), &work.officer));
         assert_eq!(detail["record"]["review_state"], "approved");
     }
+
+    // One decision on every record matching the filters, on every page: the page counts
+    // them and asks to confirm first.
+    browser.go(&format!(
+        "{base}/submissions?state=approved&from=10%2F03%2F2026&to=20%2F03%2F2026"
+    ));
+    assert_eq!(browser.all("#submissions input[name=record]").len(), 2);
+    browser.choose("#bulk-review select[name=state]", "Cần sửa");
+    browser.fill("#bulk-review textarea[name=comment]", "Xem lại ngày thăm");
+    browser.click("#review-filtered");
+    let asked = browser.text("#confirm-text");
+    assert!(asked.contains("cho 2 phiếu khớp bộ lọc"), "{asked}");
+    shot("35-confirm-filtered");
+    browser.click("#confirm");
+    let notice = browser.text("p.notice");
+    assert!(notice.contains("cho 2 phiếu"), "{notice}");
+    assert!(browser.all("#submissions").is_empty(), "none approved left");
+    shot("36-filtered-reviewed");
+    let (_, list) =
+        runtime.block_on(server.get("/api/v1/office/submissions?state=has_issues", &work.officer));
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
     sign_out(browser);
 }
 

@@ -441,7 +441,214 @@ async fn a_selection_is_reviewed_from_the_table(server: TestServer) {
     assert_eq!(detail["reviews"][0]["by"], OFFICER);
 }
 
+/// The confirmation page's hidden `selection`.
+fn selection(page: &Page) -> String {
+    let rest = page
+        .body
+        .split(r#"name="selection" value=""#)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no selection in {}", page.body));
+    rest.split('"').next().unwrap().to_owned()
+}
+
+/// A decision on every record matching the filters, on every page: shown with its count
+/// and confirmed first, recorded only on the records the officer was shown (asked again
+/// when they changed), never on another commune's.
+async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
+    let work = officework(&server).await;
+    let mut officer = officer_browser(&server).await;
+    let csrf = officer.get("/submissions").await.csrf();
+    // 10 to 20 March (Vietnam time): surveys 2 and 3.
+    let back = "from=10/03/2026&to=20/03/2026";
+    let ask = |csrf: &str, selection: &str| -> Vec<(String, String)> {
+        [
+            ("scope", "filter"),
+            ("state", "has_issues"),
+            ("comment", "Xem lại ngày thăm"),
+            ("back", back),
+            ("csrf", csrf),
+            ("selection", selection),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+    };
+    assert_eq!(
+        post_fields(&mut officer, &ask("forged", "")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let confirm = post_fields(&mut officer, &ask(&csrf, "")).await;
+    assert!(
+        ok(&confirm)
+            .body
+            .contains("sẽ được ghi cho 2 phiếu khớp bộ lọc"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("Xác nhận cho 2 phiếu"));
+    assert!(
+        states(&server, &work).await.iter().all(|s| s == "received"),
+        "nothing is recorded before the confirmation"
+    );
+    let shown = selection(&confirm);
+    let done = post_fields(&mut officer, &ask(&csrf, &shown)).await;
+    done.assert_redirect(
+        "/submissions?form=&area=&from=10%2F03%2F2026&to=20%2F03%2F2026&state=&reviewed=2",
+    );
+    assert_eq!(
+        states(&server, &work).await,
+        [
+            "received",
+            "received",
+            "has_issues",
+            "has_issues",
+            "received",
+            "received"
+        ]
+    );
+    let (_, detail) = server
+        .get(
+            &format!("/api/v1/office/records/{}", work.submissions[2].uuid),
+            &work.officer,
+        )
+        .await;
+    assert_eq!(detail["reviews"][0]["comment"], "Xem lại ngày thăm");
+    assert_eq!(detail["reviews"][0]["by"], OFFICER);
+
+    // Every record still waiting, on every page of the list; a survey arrives between
+    // the confirmation page and the confirmation: asked again, nothing recorded.
+    let waiting = |csrf: &str, selection: &str| -> Vec<(String, String)> {
+        [
+            ("scope", "filter"),
+            ("state", "approved"),
+            ("comment", ""),
+            ("back", "state=received&after=999999"),
+            ("csrf", csrf),
+            ("selection", selection),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+    };
+    let confirm = post_fields(&mut officer, &waiting(&csrf, "")).await;
+    assert!(ok(&confirm).body.contains("Xác nhận cho 4 phiếu"));
+    let stale = selection(&confirm);
+    push_all(&server, &work.device, &[submission(6, 60, None)]).await;
+    let again = post_fields(&mut officer, &waiting(&csrf, &stale)).await;
+    assert!(ok(&again).body.contains("đã thay đổi từ lúc xem"));
+    assert!(again.body.contains("Xác nhận cho 5 phiếu"));
+    assert_eq!(
+        states(&server, &work)
+            .await
+            .iter()
+            .filter(|s| *s == "received")
+            .count(),
+        4,
+        "nothing recorded on a stale confirmation"
+    );
+    let done = post_fields(&mut officer, &waiting(&csrf, &selection(&again))).await;
+    done.assert_redirect("/submissions?form=&area=&from=&to=&state=received&reviewed=5");
+    let got = states(&server, &work).await;
+    assert_eq!(
+        got.iter().filter(|s| *s == "approved").count(),
+        4,
+        "{got:?}"
+    );
+    // The other commune's surveys were never part of her filters.
+    for record in &work.other {
+        let (_, detail) = server
+            .get(
+                &format!("/api/v1/office/records/{}", record.uuid),
+                &work.admin,
+            )
+            .await;
+        assert_eq!(detail["record"]["review_state"], "received");
+    }
+    // Nothing matching: the officer is told to choose records.
+    let none = post_fields(
+        &mut officer,
+        &[
+            ("scope", "filter"),
+            ("state", "approved"),
+            ("back", "state=rejected"),
+            ("csrf", csrf.as_str()),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::BAD_REQUEST);
+}
+
+/// Runs `sql` straight on the test server's database, as an operator would by hand.
+async fn run_sql(server: &TestServer, sql: &'static str) {
+    let (dir, pg) = (server.dir.path().to_owned(), server.pg_config.clone());
+    tokio::task::spawn_blocking(move || match pg {
+        Some(config) => config
+            .connect(::postgres::NoTls)
+            .unwrap()
+            .batch_execute(sql)
+            .unwrap(),
+        None => rusqlite::Connection::open(dir.join(branchbook_server::data_dir::SQLITE_FILE))
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap(),
+    })
+    .await
+    .unwrap();
+}
+
+/// The names the API lists, newest first.
+async fn listed_names(server: &TestServer, work: &Officework) -> Vec<serde_json::Value> {
+    let (_, list) = server
+        .get("/api/v1/office/submissions", &work.officer)
+        .await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["instance_name"].clone())
+        .collect()
+}
+
+/// Submissions stored before the server named them (before migration 008, which left
+/// them without a name) are named when migration 011 runs: the same names a push gives.
+async fn records_stored_before_names_are_named(server: TestServer) {
+    let work = officework(&server).await;
+    let named = listed_names(&server, &work).await;
+    assert!(
+        !named.is_empty() && named.iter().all(|n| n.is_string()),
+        "{named:?}"
+    );
+    // The database as a server before migration 008 left it: no names, 011 not run.
+    run_sql(
+        &server,
+        "UPDATE records SET instance_name = NULL; DELETE FROM schema_migrations WHERE version = 11;",
+    )
+    .await;
+    let unnamed = listed_names(&server, &work).await;
+    assert!(
+        unnamed.iter().all(serde_json::Value::is_null),
+        "{unnamed:?}"
+    );
+    let (dir, pg) = (server.dir.path().to_owned(), server.pg_config.clone());
+    let reopened = branchbook_server::store::Gateway::open(move || match pg {
+        Some(config) => branchbook_server::store::ServerStore::open_postgres(config, 2),
+        None => branchbook_server::store::ServerStore::open_sqlite(&dir),
+    })
+    .await
+    .unwrap();
+    drop(reopened);
+    assert_eq!(listed_names(&server, &work).await, named);
+    let mut officer = officer_browser(&server).await;
+    let page = officer.get("/submissions").await;
+    assert!(ok(&page).body.contains(&instance_name(3)));
+}
+
 on_both_stores!(
+    every_record_matching_the_filters_is_reviewed,
+    records_stored_before_names_are_named,
     a_selection_is_reviewed_from_the_table,
     the_table_shows_names_and_filters,
     a_record_is_read_and_rejected,

@@ -142,13 +142,24 @@ async fn the_officers_totals_are_what_her_phones_sent(server: TestServer) {
         "Chỉ tiêu Đề án 8",
         "<svg class=\"chart\"",
         "<figcaption>Người tham dự theo địa bàn</figcaption>",
-        "<figcaption>Diễn biến theo tháng</figcaption>",
+        "<figcaption>Diễn biến theo ngày</figcaption>",
         "Tổng cộng",
         "Mông",
         "Thái",
     ] {
         assert!(page.body.contains(text), "{text} missing");
     }
+    assert_eq!(
+        page.body.matches("<circle").count(),
+        3 * 31,
+        "a month's line has a point a day for each of its three series"
+    );
+    let year = browser.get("/dashboard?period=year&year=2026").await;
+    assert!(
+        year.body
+            .contains("<figcaption>Diễn biến theo tháng</figcaption>")
+    );
+    assert_eq!(year.body.matches("<circle").count(), 3 * 12);
     assert!(
         !page.body.contains(OTHER_BRANCH),
         "another commune's branch shows"
@@ -284,6 +295,10 @@ async fn the_officers_totals_are_what_her_phones_sent(server: TestServer) {
     assert_eq!(print.status, StatusCode::OK);
     assert!(print.body.contains("class=\"print\"") && !print.body.contains("<nav"));
     assert!(print.body.contains(COMMUNE) && print.body.contains("01/03/2026"));
+    assert!(
+        !print.body.contains("Xã Xã"),
+        "a commune named with its level is not named twice"
+    );
     let css = browser.get("/assets/console.css").await.body;
     assert!(css.contains("size: A4"));
 
@@ -296,6 +311,11 @@ async fn the_officers_totals_are_what_her_phones_sent(server: TestServer) {
     assert_eq!(json["rows"][0]["name"], BRANCH);
     assert_eq!(json["months"][0]["month"], "2026-03");
     assert_eq!(json["months"][0]["attendees"], want["attendees"]);
+    let days = json["days"].as_array().unwrap();
+    assert_eq!(days.len(), 31);
+    assert_eq!(days[0]["day"], "2026-03-01");
+    let attendees: i64 = days.iter().map(|d| d["attendees"].as_i64().unwrap()).sum();
+    assert_eq!(serde_json::Value::from(attendees), want["attendees"]);
 }
 
 async fn the_administrator_sees_provinces_then_communes(server: TestServer) {

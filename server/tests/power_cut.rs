@@ -334,19 +334,9 @@ async fn holds(server: &common::program::Running, acknowledged: &Acknowledged) {
     for (sha, bytes) in &acknowledged.photos {
         let status = server.api.photo_status(&acknowledged.device, sha).await;
         assert!(status.complete, "acknowledged photo lost: {sha} {status:?}");
-        let response = server
-            .api
-            .client
-            .get(server.api.url(&format!("/api/v1/office/photos/{sha}")))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        assert!(
-            response.bytes().await.unwrap() == bytes.as_slice(),
-            "photo {sha} changed"
-        );
+        let (status, held) = server.api.office_photo(&admin, sha).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(held == bytes.as_slice(), "photo {sha} changed");
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //!     cargo bench -p branchbook-core --bench javarosa -- fill FORM.xlsx ANSWERS.tsv
 //!     cargo bench -p branchbook-core --bench javarosa -- prepare DIR
+//!     cargo bench -p branchbook-core --bench javarosa -- count FORM.xlsx ANSWERS.tsv FILLS
 //!
 //! `fill` measures loading the form (xlsx, and the canonical JSON phones get), the cold
 //! first fill, then full fills after a warm-up (per second of wall time, and per second
@@ -14,7 +15,8 @@
 //! answers for them, then finalize (every constraint and required question checked)
 //! and serialize the submission to JSON bytes. `prepare` writes the engine benchmark's generated form as
 //! an XLSForm with its answers. Options: `--warmup-secs`, `--runs`, `--run-secs`, and
-//! `--print-submission` (the first fill's submission, on stderr).
+//! `--print-submission` (the first fill's submission, on stderr). `count` does FILLS whole
+//! fills and times nothing, for `callgrind.sh` to count instructions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../support/generated_form.rs"]
@@ -148,17 +150,29 @@ fn fill_and_keep(
     )
 }
 
-/// The page's questions after an answer: changed ones replaced or added, hidden ones
-/// dropped, in the new order.
-fn apply(shown: Vec<Question>, update: ScreenUpdate) -> Vec<Question> {
+/// The page's questions after an answer, as a UI brings them up to date: answers and
+/// messages set, questions drawn again replaced; when other questions show, hidden ones
+/// dropped and new ones added in the new order.
+#[inline(never)] // counted on its own by callgrind.sh
+fn apply(mut shown: Vec<Question>, update: ScreenUpdate) -> Vec<Question> {
+    for a in update.answers {
+        if let Some(q) = shown.iter_mut().find(|q| q.path == a.path) {
+            q.value = a.value;
+            q.error = a.error;
+        }
+    }
+    let Some(order) = update.order else {
+        for new in update.changed {
+            if let Some(q) = shown.iter_mut().find(|q| q.path == new.path) {
+                *q = new;
+            }
+        }
+        return shown;
+    };
     let mut by_path: HashMap<String, Question> =
         shown.into_iter().map(|q| (q.path.clone(), q)).collect();
     by_path.extend(update.changed.into_iter().map(|q| (q.path.clone(), q)));
-    update
-        .order
-        .iter()
-        .filter_map(|p| by_path.remove(p))
-        .collect()
+    order.iter().filter_map(|p| by_path.remove(p)).collect()
 }
 
 fn median(v: Vec<f64>) -> f64 {
@@ -203,11 +217,31 @@ struct Options {
     run: Duration,
 }
 
-fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
+/// The form's bytes and its answer script.
+fn read_inputs(xlsx: &Path, answers: &Path) -> (Vec<u8>, Script) {
     let bytes = std::fs::read(xlsx).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display()));
     let script = Script::parse(
         &std::fs::read_to_string(answers).unwrap_or_else(|e| panic!("{}: {e}", answers.display())),
     );
+    (bytes, script)
+}
+
+/// Exactly `fills` whole fills and nothing timed, for counting instructions under
+/// callgrind (`callgrind.sh` here): per fill, and per call of the engine's steps.
+fn run_count(xlsx: &Path, answers: &Path, fills: usize) {
+    let (bytes, script) = read_inputs(xlsx, answers);
+    let form = Arc::new(load_xlsx(&bytes).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display())));
+    let mut done = None;
+    for _ in 0..fills {
+        done = Some(black_box(fill(&form, &script)));
+    }
+    let answers = done.map_or(0, |f| f.answers);
+    println!("RESULT fills {fills}");
+    println!("RESULT answers {answers}");
+}
+
+fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
+    let (bytes, script) = read_inputs(xlsx, answers);
 
     let t = Instant::now();
     let form = Arc::new(load_xlsx(&bytes).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display())));
@@ -323,6 +357,13 @@ fn main() {
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["prepare", dir, ..] => prepare::prepare(Path::new(dir)),
         ["fill", xlsx, answers, ..] => run_fill(Path::new(xlsx), Path::new(answers), &o),
+        ["count", xlsx, answers, fills, ..] => {
+            run_count(
+                Path::new(xlsx),
+                Path::new(answers),
+                fills.parse().expect("fills"),
+            );
+        }
         _ => {
             // Run with no arguments (as `cargo bench` does for every bench): fill the
             // example household survey, so the bench always has something to show.

@@ -156,7 +156,7 @@ fn a_survey_is_filled_with_a_repeat_saved_after_every_answer_and_finalized() {
         .set_answer("child[2]/child_age".into(), int(19))
         .unwrap();
     assert_eq!(
-        update.changed[0].error.as_deref(),
+        update.answers[0].error.as_deref(),
         Some("Tuổi phải từ 0 đến 17.")
     );
     assert!(!session.next().unwrap().moved);
@@ -206,7 +206,7 @@ fn a_survey_is_filled_with_a_repeat_saved_after_every_answer_and_finalized() {
     let update = session
         .attach_photo("photo".into(), photo.to_string_lossy().into_owned())
         .unwrap();
-    let Some(Answer::Photo { sha256 }) = update.changed[0].value.clone() else {
+    let Some(Answer::Photo { sha256 }) = update.answers[0].value.clone() else {
         panic!("no photo answer")
     };
     assert!(!app.photo_thumbnail(sha256.clone()).unwrap().is_empty());
@@ -301,7 +301,7 @@ fn the_household_survey_is_imported_from_xlsx_and_speaks_vietnamese() {
             "head_birth_year" => {
                 let update = session.set_answer(q.path.clone(), int(1850)).unwrap();
                 assert_eq!(
-                    update.changed[0].error.as_deref(),
+                    update.answers[0].error.as_deref(),
                     Some("Năm sinh phải từ 1900 đến năm nay.")
                 );
                 session.set_answer(q.path.clone(), int(1978)).unwrap();

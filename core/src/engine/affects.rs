@@ -1,33 +1,55 @@
-//! Which questions of a page an answer can change: worked out once per form from the
-//! dependency graph, so that after an answer a page renders again only those questions
-//! (and the ones that appear), not every question on it.
+//! Which questions of a page an answer can change, and how: worked out once per form
+//! from the dependency graph, so that after an answer a page renders again only those
+//! questions (and the ones that appear), and sends only the answer and message of those
+//! whose label, hint, flags and choices cannot change.
 //!
 //! An answer to `n` changes `n`'s value; through the calculations, relevance and repeat
 //! counts that read it (and what reads those, transitively) it may change other values,
-//! whether nodes apply, and how many instances a repeat has. A question shows a change
-//! when its label, hint, required, read-only, constraint or choice filter reads one of
-//! those nodes, or when it is one of them.
+//! whether nodes apply, and how many instances a repeat has. A question is drawn again
+//! whole when its label, hint, required, read-only, choice filter or choice order reads
+//! one of those nodes; only its answer and message are sent when it is one of them or its
+//! constraint reads one.
 
 use crate::expr::Expr;
 
 use super::bind::{Bound, Part, Templates};
 use super::compile::{CKind, CNode, Dep, Item, ItemKind, NodeId};
 
-/// For each node, the other questions of its field-list page that its answer may change,
-/// sorted (empty for a node that is not on a field-list page).
-pub(crate) fn page_effects(
-    nodes: &[CNode],
-    items: &[Item],
-    readers: &[Vec<Dep>],
-) -> Vec<Vec<NodeId>> {
-    let mut out = vec![Vec::new(); nodes.len()];
-    let mut peers: Vec<Vec<NodeId>> = vec![Vec::new(); nodes.len()];
+/// What an answer to a question can change on its page (itself included), split by
+/// what a UI has to do about it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Effects {
+    /// Questions whose label, hint, required, read-only or choices may change: drawn
+    /// again whole (sorted).
+    pub redraw: Vec<NodeId>,
+    /// Questions whose answer or error message may change and nothing else: only those
+    /// two are sent (sorted; the answered question is here unless it is in `redraw`).
+    pub answers: Vec<NodeId>,
+}
+
+impl Effects {
+    /// Whether question `q` has to be drawn again whole.
+    pub fn redraws(&self, q: NodeId) -> bool {
+        self.redraw.binary_search(&q).is_ok()
+    }
+
+    /// Whether only `q`'s answer and message may change.
+    pub fn patches(&self, q: NodeId) -> bool {
+        self.answers.binary_search(&q).is_ok()
+    }
+}
+
+/// For each question, what its answer may change on its page (see [`Effects`]); empty
+/// for nodes that are not questions.
+pub(crate) fn page_effects(nodes: &[CNode], items: &[Item], readers: &[Vec<Dep>]) -> Vec<Effects> {
+    let mut out = vec![Effects::default(); nodes.len()];
+    let mut pages: Vec<Vec<NodeId>> = vec![Vec::new(); nodes.len()];
     for (i, n) in nodes.iter().enumerate() {
-        if let (Some(page), true) = (n.page, n.is_question()) {
-            peers[page as usize].push(i as NodeId);
+        if n.is_question() {
+            pages[n.page.unwrap_or(i as NodeId) as usize].push(i as NodeId);
         }
     }
-    let reads: Vec<Vec<NodeId>> = nodes
+    let reads: Vec<Reads> = nodes
         .iter()
         .enumerate()
         .map(|(i, n)| render_reads(i as NodeId, n))
@@ -39,50 +61,72 @@ pub(crate) fn page_effects(
         seen: vec![false; nodes.len()],
         touched: Vec::new(),
     };
-    for page in peers.iter().filter(|p| p.len() > 1) {
+    for page in pages.iter().filter(|p| !p.is_empty()) {
         for &n in page {
+            let effects = &mut out[n as usize];
+            // Alone on its page, with nothing but its answer and message to show a
+            // change: no need to follow its dependents.
+            if page.len() == 1 && reads[n as usize].shape.is_empty() {
+                effects.answers.push(n);
+                continue;
+            }
             reach.spread(n);
-            out[n as usize] = page
-                .iter()
-                .copied()
-                .filter(|&q| q != n && reads[q as usize].iter().any(|&r| reach.seen[r as usize]))
-                .collect();
+            let reached = |r: &[NodeId]| r.iter().any(|&m| reach.seen[m as usize]);
+            for &q in page {
+                if reached(&reads[q as usize].shape) {
+                    effects.redraw.push(q);
+                } else if reached(&reads[q as usize].answer) {
+                    effects.answers.push(q);
+                }
+            }
             reach.clear();
         }
     }
     out
 }
 
-/// The nodes a question's rendering reads besides the form: its own value, and what its
-/// label, hint, required, read-only, constraint and choice filter refer to.
-fn render_reads(id: NodeId, n: &CNode) -> Vec<NodeId> {
-    let mut out = vec![id];
-    let mut add = |b: &Bound| match *b {
-        Bound::Node { node, .. } => out.push(node),
-        Bound::Current => out.push(id),
-        Bound::ChoiceName | Bound::ChoiceColumn(_) => {}
+/// The nodes a question's rendering reads besides the form, by what they can change.
+struct Reads {
+    /// What its label, hint, required, read-only, choice filter and choice order read.
+    shape: Vec<NodeId>,
+    /// Its own value, and what its constraint reads.
+    answer: Vec<NodeId>,
+}
+
+fn render_reads(id: NodeId, n: &CNode) -> Reads {
+    let mut shape = Vec::new();
+    let mut answer = vec![id];
+    let node = |b: &Bound| match *b {
+        Bound::Node { node, .. } => Some(node),
+        Bound::Current => Some(id),
+        Bound::ChoiceName | Bound::ChoiceColumn(_) => None,
     };
-    let mut templates = |t: &Templates| {
+    let templates = |t: &Templates, out: &mut Vec<NodeId>| {
         for (_, template) in t {
             for part in &template.parts {
                 if let Part::Ref(b) = part {
-                    add(b);
+                    out.extend(node(b));
                 }
             }
         }
     };
-    templates(&n.label);
+    templates(&n.label, &mut shape);
     if let CKind::Field(f) = &n.kind {
-        templates(&f.hint);
-        let exprs: [&Option<Expr<Bound>>; 4] =
-            [&f.required, &f.read_only, &f.constraint, &f.choice_filter];
-        for e in exprs.into_iter().flatten() {
-            e.visit_refs(&mut |b, _| add(b));
+        templates(&f.hint, &mut shape);
+        let seed = f.randomize.as_ref().and_then(Option::as_ref);
+        let exprs: [&Option<Expr<Bound>>; 3] = [&f.required, &f.read_only, &f.choice_filter];
+        for e in exprs.into_iter().flatten().chain(seed) {
+            e.visit_refs(&mut |b, _| shape.extend(node(b)));
+        }
+        if let Some(c) = &f.constraint {
+            c.visit_refs(&mut |b, _| answer.extend(node(b)));
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+    for v in [&mut shape, &mut answer] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    Reads { shape, answer }
 }
 
 /// A walk over what one answer can change, reusing its marks between answers.

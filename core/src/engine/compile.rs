@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::expr::Expr;
 use crate::form::{Field, FieldKind, Form, Node, Problem, Source, Texts};
 
-use super::affects::page_effects;
+use super::affects::{Effects, page_effects};
 use super::bind::{Binder, Bound, Site, Templates, value_reads};
 use super::graph::topological_order;
 
@@ -30,8 +30,10 @@ pub struct CompiledForm {
     pub(crate) root_layout: Vec<NodeId>,
     /// Items evaluated in the root scope.
     pub(crate) root_items: Vec<ItemId>,
-    /// Each node by the repeat it lives in and its [`CNode::seg`], to resolve paths.
-    pub(crate) by_seg: HashMap<(Option<NodeId>, String), NodeId>,
+    /// Each node by its segment (see [`CNode::seg`]), with the repeat it is in (None:
+    /// the root): how a path is read back. Keyed by the segment alone so that a path's
+    /// text is looked up without copying it.
+    by_seg: HashMap<String, Vec<(Option<NodeId>, NodeId)>>,
     pub(crate) lists: Vec<CList>,
     /// Computed items in evaluation (topological) order.
     pub(crate) items: Vec<Item>,
@@ -75,9 +77,8 @@ pub(crate) struct CNode {
     pub ordinal: u32,
     /// Questions inside this node (1 for a question).
     pub size: u32,
-    /// The other questions of this node's field-list page that its answer may change
-    /// (sorted; see [`super::affects`]).
-    pub affects: Vec<NodeId>,
+    /// What an answer to this question may change on its page (see [`super::affects`]).
+    pub effects: Effects,
     pub appearance: Option<String>,
     pub source: Source,
     pub kind: CKind,
@@ -227,6 +228,16 @@ impl CompiledForm {
         Builder::default().build(form)
     }
 
+    /// The node of segment `seg` (see [`CNode::seg`]) in repeat `repeat` (None: the root).
+    pub(crate) fn node_by_seg(&self, repeat: Option<NodeId>, seg: &str) -> Option<NodeId> {
+        self.by_seg
+            .get(seg)?
+            .iter()
+            .rev()
+            .find(|(r, _)| *r == repeat)
+            .map(|&(_, n)| n)
+    }
+
     /// How many questions (shown fields) the form has, for the form list and progress.
     pub fn question_total(&self) -> u32 {
         self.question_total
@@ -263,6 +274,11 @@ impl CompiledForm {
         &self.nodes[id as usize]
     }
 
+    /// Whether `node` lies inside group or repeat `ancestor`.
+    pub(crate) fn is_below(&self, node: NodeId, ancestor: NodeId) -> bool {
+        is_below(&self.nodes, node, ancestor)
+    }
+
     /// The nodes living directly in a scope of this type.
     pub(crate) fn layout(&self, scope: Option<NodeId>) -> &[NodeId] {
         match scope.and_then(|r| self.node(r).repeat()) {
@@ -291,7 +307,7 @@ impl CompiledForm {
 /// Gives each node whose name another node of the same repeat (or the root) shares its
 /// qualified [`CNode::seg`], and indexes every node by repeat and segment. Siblings have
 /// different names (the form checker sees to it), so the groups make the segment unique.
-fn qualify_segments(nodes: &mut [CNode]) -> HashMap<(Option<NodeId>, String), NodeId> {
+fn qualify_segments(nodes: &mut [CNode]) -> HashMap<String, Vec<(Option<NodeId>, NodeId)>> {
     let mut count: HashMap<(Option<NodeId>, &str), u32> = HashMap::new();
     for n in nodes.iter() {
         *count
@@ -316,11 +332,14 @@ fn qualify_segments(nodes: &mut [CNode]) -> HashMap<(Option<NodeId>, String), No
         names.reverse();
         nodes[id].seg = names.join("/");
     }
-    nodes
-        .iter()
-        .enumerate()
-        .map(|(id, n)| ((n.chain.last().copied(), n.seg.clone()), id as NodeId))
-        .collect()
+    let mut by_seg: HashMap<String, Vec<(Option<NodeId>, NodeId)>> = HashMap::new();
+    for (id, n) in nodes.iter().enumerate() {
+        by_seg
+            .entry(n.seg.clone())
+            .or_default()
+            .push((n.chain.last().copied(), id as NodeId));
+    }
+    by_seg
 }
 
 #[derive(Default)]
@@ -363,8 +382,8 @@ impl Builder {
         }
         let by_seg = qualify_segments(&mut self.nodes);
         let effects = page_effects(&self.nodes, &items, &readers);
-        for (node, affects) in self.nodes.iter_mut().zip(effects) {
-            node.affects = affects;
+        for (node, effects) in self.nodes.iter_mut().zip(effects) {
+            node.effects = effects;
         }
         let mut compiled = CompiledForm {
             form,
@@ -495,7 +514,7 @@ impl Builder {
             own_page: false,
             ordinal: 0,
             size: 0,
-            affects: Vec::new(),
+            effects: Effects::default(),
             appearance: appearance.clone(),
             source: node.source().clone(),
             kind,
@@ -759,7 +778,14 @@ impl Builder {
             }
             for &(t, _) in &reads[b] {
                 let tn = &self.nodes[t as usize];
-                edges.extend(rel_of[t as usize].map(|a| (a, b)));
+                // A group's relevance reads the questions inside it as they are (as
+                // JavaRosa does), not as its own relevance would blank them: CHT's
+                // `inputs` group is relevant when its `source` field says so.
+                let own_inside =
+                    item.kind == ItemKind::Relevance && is_below(&self.nodes, t, item.node);
+                if !own_inside {
+                    edges.extend(rel_of[t as usize].map(|a| (a, b)));
+                }
                 edges.extend(calc_of[t as usize].map(|a| (a, b)));
                 let own = if tn.repeat().is_some() { Some(t) } else { None };
                 for r in tn.chain.iter().copied().chain(own) {
@@ -856,6 +882,18 @@ struct BoundField {
     choice_filter: Option<Expr<Bound>>,
     randomize: Option<Option<Expr<Bound>>>,
     default: Option<DefaultValue>,
+}
+
+/// Whether `node` lies inside `ancestor` (by the nodes' parents).
+fn is_below(nodes: &[CNode], node: NodeId, ancestor: NodeId) -> bool {
+    let mut at = nodes[node as usize].parent;
+    while let Some(p) = at {
+        if p == ancestor {
+            return true;
+        }
+        at = nodes[p as usize].parent;
+    }
+    false
 }
 
 fn column_of(kind: ItemKind) -> &'static str {

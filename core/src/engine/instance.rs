@@ -383,6 +383,17 @@ impl Instance {
         }
     }
 
+    /// Queues the relevance of the groups around `node` that read it: they read its value
+    /// even while it does not apply (see [`Ctx::unmasked_below`]).
+    fn enqueue_enclosing_relevance(&mut self, form: &CompiledForm, node: NodeId, scope: ScopeId) {
+        for &dep in &form.readers[node as usize] {
+            let item = &form.items[dep.item as usize];
+            if item.kind == ItemKind::Relevance && form.is_below(node, item.node) {
+                self.enqueue_dep(form, dep, scope);
+            }
+        }
+    }
+
     /// Queues the items that read the set of `repeat`'s instances in `parent`.
     fn enqueue_structural(&mut self, form: &CompiledForm, repeat: NodeId, parent: ScopeId) {
         if let Some(r) = form.node(repeat).repeat() {
@@ -439,7 +450,11 @@ impl Instance {
                 });
                 let applies = parent_applies
                     && node.relevant.as_ref().is_none_or(|e| {
-                        expr::eval(e, &self.ctx(world, scope, Some(it.node))).to_bool()
+                        let ctx = Ctx {
+                            unmasked_below: Some(it.node),
+                            ..self.ctx(world, scope, Some(it.node))
+                        };
+                        expr::eval(e, &ctx).to_bool()
                     });
                 let slot = self.slot_mut(form, it.node, scope);
                 if slot.relevant != applies {
@@ -458,6 +473,8 @@ impl Instance {
                     slot.value = value;
                     if slot.relevant {
                         self.enqueue_readers(form, it.node, scope);
+                    } else {
+                        self.enqueue_enclosing_relevance(form, it.node, scope);
                     }
                 }
             }
@@ -525,6 +542,7 @@ impl Instance {
             scope,
             current,
             choice: None,
+            unmasked_below: None,
         }
     }
 
@@ -608,6 +626,9 @@ pub(crate) struct Ctx<'a> {
     scope: ScopeId,
     current: Option<NodeId>,
     choice: Option<(u32, usize)>,
+    /// While a group's relevance is evaluated: that group, whose questions are read as
+    /// they are, not blanked by the group's own relevance.
+    unmasked_below: Option<NodeId>,
 }
 
 impl<'a> Ctx<'a> {
@@ -626,8 +647,16 @@ impl<'a> Ctx<'a> {
         let n = form.node(node);
         let anc = inst.ancestor(scope, shared);
         let depth = n.chain.len();
+        let unmasked = self.unmasked_below.is_some_and(|g| form.is_below(node, g));
+        let value = |s: ScopeId| -> &'a str {
+            if unmasked {
+                &inst.slot(form, node, s).value
+            } else {
+                inst.value(form, node, s)
+            }
+        };
         if n.repeat().is_none() && depth == shared as usize {
-            return Value::String(Cow::Borrowed(inst.value(form, node, anc)));
+            return Value::String(Cow::Borrowed(value(anc)));
         }
         let mut items: Vec<Cow<'a, str>> = Vec::new();
         let mut holders = Vec::new();
@@ -642,7 +671,7 @@ impl<'a> Ctx<'a> {
                         .map(|_| Cow::Borrowed("")),
                 );
             } else {
-                items.push(Cow::Borrowed(inst.value(form, node, s)));
+                items.push(Cow::Borrowed(value(s)));
             }
         }
         Value::Nodes(items)
@@ -804,6 +833,44 @@ impl Env<Bound> for Ctx<'_> {
         data.get(table)
             .map_or("", |t| t.lookup(column, key_column, key))
             .to_owned()
+    }
+
+    fn form_version(&self) -> &str {
+        &self.world.form.form().version
+    }
+
+    fn itext(&self, id: &str) -> String {
+        let (form, lang) = (self.world.form, self.world.lang);
+        // A choice's label: `list-N`, N counted from 0 (pyxform's ids).
+        if let Some((list, index)) = id.rsplit_once('-')
+            && let Ok(index) = index.parse::<usize>()
+            && let Some(list) = form.form().choices.keys().position(|k| k == list)
+        {
+            return lang
+                .choice_label(form, list as u32, index)
+                .unwrap_or_default()
+                .to_owned();
+        }
+        // A question's label or hint: `/form/group/name:label` (the last step names it).
+        let Some((path, kind)) = id.rsplit_once(':') else {
+            return String::new();
+        };
+        let name = path.rsplit('/').next().unwrap_or_default();
+        let Some(node) = form.nodes.iter().position(|n| n.name == name) else {
+            return String::new();
+        };
+        let n = &form.nodes[node];
+        let templates = match kind {
+            "label" => &n.label,
+            "hint" => match n.field() {
+                Some(f) => &f.hint,
+                None => return String::new(),
+            },
+            _ => return String::new(),
+        };
+        lang.template(templates).map_or_else(String::new, |t| {
+            self.inst.render(self.world, t, self.scope, node as NodeId)
+        })
     }
 }
 

@@ -361,27 +361,25 @@ impl Pages<'_> {
     pub fn resolve(&self, path: &str) -> Option<(NodeId, ScopeId, bool)> {
         let form = self.form;
         let mut scope = ROOT;
-        // Groups named before a name (`mother/name`) qualify it within its repeat.
-        let mut qualified = String::new();
-        let mut segments = path.trim().trim_matches('/').split('/').peekable();
+        let path = path.trim().trim_matches('/');
+        // Groups named before a name (`mother/name`) qualify it within its repeat: the
+        // segments since the last repeat instance, read in place.
+        let (mut from, mut at) = (0, 0);
+        let mut segments = path.split('/').peekable();
         while let Some(segment) = segments.next() {
+            let start = at;
+            at += segment.len() + 1;
             let last = segments.peek().is_none();
             let (name, index) = match segment.strip_suffix(']').and_then(|s| s.split_once('[')) {
                 Some((name, idx)) => (name, Some(idx.parse::<usize>().ok()?)),
                 None => (segment, None),
             };
-            if !qualified.is_empty() {
-                qualified.push('/');
-            }
-            qualified.push_str(name);
             if index.is_none() && !last {
                 continue;
             }
-            let key = (
-                self.inst.scope(scope).repeat,
-                std::mem::take(&mut qualified),
-            );
-            let &node = form.by_seg.get(&key)?;
+            let qualified = path.get(from..start + name.len())?;
+            from = at;
+            let node = form.node_by_seg(self.inst.scope(scope).repeat, qualified)?;
             let n = form.node(node);
             match index {
                 None if last => return Some((node, scope, false)),

@@ -136,19 +136,39 @@ pub struct Breadcrumb {
     pub text: String,
 }
 
-/// What changed on the current page after an answer, so a UI updates only that.
+/// What changed on the current page after an answer, so a UI updates only that: the
+/// questions whose look may have changed whole, and of the others only the answer and
+/// message that changed.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ScreenUpdate {
-    /// Questions that appeared or whose label, value, choices, flags or error changed.
+    /// Questions to draw again whole: those that appeared, and those whose label, hint,
+    /// choices or flags the answer can change and that look different now (the answered
+    /// question is here when its own look depends on its answer).
     pub changed: Vec<Question>,
+    /// Questions still shown whose answer or message changed and nothing else (the
+    /// answered question, usually): set those two on the question as shown.
+    pub answers: Vec<AnswerUpdate>,
     /// Paths of questions no longer shown.
     pub hidden: Vec<String>,
-    /// The paths of all questions now shown, in order.
-    pub order: Vec<String>,
+    /// The paths of all questions now shown, in order, when they are not the ones shown
+    /// before (a question appeared or went); None when the page shows the same questions.
+    pub order: Option<Vec<String>>,
     /// The answer moved the session to another page (its repeat instance went away):
     /// show `screen()` again instead of applying the changes.
     pub moved: bool,
+}
+
+/// A shown question's new answer and message, the rest of it unchanged.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AnswerUpdate {
+    /// The question's path, as in [`Question::path`].
+    pub path: String,
+    /// Its answer now ([`Question::value`]).
+    pub value: Option<Answer>,
+    /// Its message now ([`Question::error`]).
+    pub error: Option<String>,
 }
 
 /// A question to jump to from a list of the whole form.

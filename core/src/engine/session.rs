@@ -19,7 +19,7 @@ use super::error::{FinalizeProblem, SessionError};
 use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
 use super::lang::Lang;
 use super::nav::{Pages, Pos};
-use super::screen::{JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate};
+use super::screen::{AnswerUpdate, JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate};
 use super::submission::{Submission, submission_data};
 use super::view::View;
 
@@ -381,12 +381,16 @@ impl FormSession {
     }
 
     fn page_questions(&self, view: &View<'_>) -> Vec<Question> {
-        let pages = self.pages();
-        pages
-            .questions(self.pos)
-            .into_iter()
-            .filter_map(|(n, s)| view.question(n, s, self.show_required))
-            .collect()
+        let shown = self.pages().questions(self.pos);
+        // Sized at once: a question is large, and a growing page would ask the allocator
+        // for more than a page needs.
+        let mut out = Vec::with_capacity(shown.len());
+        out.extend(
+            shown
+                .into_iter()
+                .filter_map(|(n, s)| view.question(n, s, self.show_required)),
+        );
+        out
     }
 
     fn progress(&self) -> u8 {
@@ -601,25 +605,38 @@ impl FormSession {
     }
 
     /// Stores a value and reports what changed on the current page. Only the questions
-    /// the answer can change (see [`super::affects`]), the answered one and the ones
-    /// that appear are rendered; the rest of the page is left as it shows.
+    /// the answer can change (see [`super::affects`]) and the ones that appear are
+    /// looked at; of those whose label, hint, flags and choices cannot change, only the
+    /// answer and message are rendered. The rest of the page is left as it shows.
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
         let before = self.pages().questions(self.pos);
         if self.inst.slot(&self.form, n, s).value == value {
             return ScreenUpdate {
                 changed: Vec::new(),
+                answers: Vec::new(),
                 hidden: Vec::new(),
-                order: self.paths(&before),
+                order: None,
                 moved: false,
             };
         }
         // An answer to a question of another page may change anything on this one.
         let on_page = self.pages().page_of(n, s) == self.pos;
         let form = Arc::clone(&self.form);
-        let affects = &form.node(n).affects;
-        let may_change = |q: NodeId| !on_page || affects.binary_search(&q).is_ok();
-        // As they show now, the questions that may change (the answered one does).
-        let old: Vec<Option<Question>> = {
+        let effects = &form.node(n).effects;
+        let shows = |q: NodeId| {
+            if !on_page || effects.redraws(q) {
+                Shows::Whole
+            } else if effects.patches(q) {
+                Shows::Answer
+            } else if q == n {
+                // Not worked out for it (not a question): draw it whole.
+                Shows::Whole
+            } else {
+                Shows::Same
+            }
+        };
+        // As they show now, the questions that may change.
+        let old: Vec<Option<Shown>> = {
             let world = world!(self);
             let view = View {
                 world: &world,
@@ -627,10 +644,12 @@ impl FormSession {
             };
             before
                 .iter()
-                .map(|&(q, qs)| {
-                    ((q, qs) != (n, s) && may_change(q))
-                        .then(|| view.question(q, qs, self.show_required))
-                        .flatten()
+                .map(|&(q, qs)| match shows(q) {
+                    Shows::Whole => view.question(q, qs, self.show_required).map(Shown::Whole),
+                    // The answered question's value changes: nothing to compare with.
+                    Shows::Answer if (q, qs) == (n, s) => None,
+                    Shows::Answer => Some(Shown::Answer(view.answer(q, qs, self.show_required))),
+                    Shows::Same => None,
                 })
                 .collect()
         };
@@ -642,20 +661,29 @@ impl FormSession {
             world: &world,
             inst: &self.inst,
         };
-        let mut changed = Vec::new();
+        let (mut changed, mut answers) = (Vec::new(), Vec::new());
         for &(q, qs) in &after {
             let was = before.iter().position(|&b| b == (q, qs)).filter(|_| !moved);
-            let render = match was {
-                None => true,
-                Some(_) => (q, qs) == (n, s) || may_change(q),
+            let old = was.and_then(|i| old[i].as_ref());
+            let how = match was {
+                None => Shows::Whole,
+                Some(_) => shows(q),
             };
-            if !render {
-                continue;
-            }
-            if let Some(now) = view.question(q, qs, self.show_required)
-                && was.and_then(|i| old[i].as_ref()) != Some(&now)
-            {
-                changed.push(now);
+            match how {
+                Shows::Whole => {
+                    if let Some(now) = view.question(q, qs, self.show_required)
+                        && !matches!(old, Some(Shown::Whole(o)) if *o == now)
+                    {
+                        changed.push(now);
+                    }
+                }
+                Shows::Answer => {
+                    let now = view.answer(q, qs, self.show_required);
+                    if !matches!(old, Some(Shown::Answer(o)) if *o == now) {
+                        answers.push(now);
+                    }
+                }
+                Shows::Same => {}
             }
         }
         let gone: Vec<(NodeId, ScopeId)> = before
@@ -665,8 +693,9 @@ impl FormSession {
             .collect();
         ScreenUpdate {
             changed,
+            answers,
             hidden: self.paths(&gone),
-            order: self.paths(&after),
+            order: (after != before).then(|| self.paths(&after)),
             moved,
         }
     }
@@ -934,7 +963,7 @@ fn load_scope(
     scope: ScopeId,
 ) -> Result<(), String> {
     let kind = inst.scope(scope).repeat;
-    let here = |seg: &str| form.by_seg.get(&(kind, seg.to_owned())).copied();
+    let here = |seg: &str| form.node_by_seg(kind, seg);
     for (name, value) in &saved.values {
         match here(name) {
             Some(n) if form.node(n).field().is_some() => {
@@ -955,4 +984,21 @@ fn load_scope(
         }
     }
     Ok(())
+}
+
+/// How a question of the page is brought up to date after an answer.
+#[derive(Clone, Copy)]
+enum Shows {
+    /// Rendered whole: its look may have changed, or it appeared.
+    Whole,
+    /// Only its answer and message may have changed.
+    Answer,
+    /// The answer cannot change it.
+    Same,
+}
+
+/// A question as it showed before an answer, as far as the answer can change it.
+enum Shown {
+    Whole(Question),
+    Answer(AnswerUpdate),
 }

@@ -12,7 +12,7 @@ use super::compile::{CField, CKind, NodeId};
 use super::error::FinalizeProblem;
 use super::instance::{Ctx, Instance, ROOT, ScopeId, World};
 use super::nav::{Pages, Pos};
-use super::screen::{Breadcrumb, ChoiceOption, Question, QuestionKind};
+use super::screen::{AnswerUpdate, Breadcrumb, ChoiceOption, Question, QuestionKind};
 
 /// The answers seen through a session's language.
 pub(crate) struct View<'a> {
@@ -85,6 +85,22 @@ impl View<'_> {
         self.problem_with(f, &ctx, value, |c| self.offers(n, s, c), missing)
     }
 
+    /// A shown question's answer and message ([`View::question`]'s `value` and
+    /// `error`), without rendering the rest.
+    pub fn answer(&self, n: NodeId, s: ScopeId, show_required: bool) -> AnswerUpdate {
+        let value = self
+            .world
+            .form
+            .node(n)
+            .field()
+            .and_then(|f| from_stored(&f.kind, self.inst.value(self.world.form, n, s)));
+        AnswerUpdate {
+            path: self.pages().path(n, s),
+            value,
+            error: self.error(n, s, show_required),
+        }
+    }
+
     /// A node's label in the session's language (its name when it has none).
     pub fn label(&self, n: NodeId, s: ScopeId) -> String {
         let node = self.world.form.node(n);
@@ -106,21 +122,23 @@ impl View<'_> {
             return Vec::new();
         };
         let list = &form.lists[list_id as usize];
-        let mut out: Vec<ChoiceOption> = list
-            .choices
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| self.passes_filter(f, n, s, list_id, i))
-            .map(|(i, c)| ChoiceOption {
-                name: c.name.clone(),
-                label: self
-                    .world
-                    .lang
-                    .choice_label(form, list_id, i)
-                    .unwrap_or(&c.name)
-                    .to_owned(),
-            })
-            .collect();
+        // Sized for the whole list at once (a filter only leaves fewer).
+        let mut out = Vec::with_capacity(list.choices.len() + usize::from(has_other(f)));
+        out.extend(
+            list.choices
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| self.passes_filter(f, n, s, list_id, i))
+                .map(|(i, c)| ChoiceOption {
+                    name: c.name.clone(),
+                    label: self
+                        .world
+                        .lang
+                        .choice_label(form, list_id, i)
+                        .unwrap_or(&c.name)
+                        .to_owned(),
+                }),
+        );
         if let Some(seed) = &f.randomize {
             out = self.shuffled(out, seed.as_ref(), n, s);
         }

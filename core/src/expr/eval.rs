@@ -34,6 +34,10 @@ pub trait Env<R> {
     /// `pulldata(table, column, key_column, key)`: `column` of the first row of the form's
     /// attached `table` whose `key_column` is `key`; "" when there is none.
     fn pulldata(&self, table: &str, column: &str, key_column: &str, key: &str) -> String;
+    /// `version()`: the version of the form being filled.
+    fn form_version(&self) -> &str;
+    /// `jr:itext(id)`: the text with that id in the current language; "" for none.
+    fn itext(&self, id: &str) -> String;
 }
 
 /// Evaluates `expr` against `env`.
@@ -342,6 +346,8 @@ fn call<'a, R, E: Env<R>>(f: Func, args: &'a [Expr<R>], env: &'a E) -> Value<'a>
         Func::Area => geo_number(&arg(0), geo::area),
         Func::Distance => geo_number(&arg(0), geo::distance),
         Func::Current => env.current(),
+        Func::Version => Value::String(Cow::Borrowed(env.form_version())),
+        Func::Itext => text(env.itext(&string(0))),
     }
 }
 

@@ -175,6 +175,12 @@ functions! {
     /// `checklist(min, max, ...)`: whether the number of true arguments is within
     /// min..max (-1 means no bound).
     Checklist = "checklist", 2, None;
+    /// `version()`: the form's version (the settings sheet's `version`).
+    Version = "version", 0, Some(0);
+    /// `jr:itext(id)`: a text of the form in the session's language, by the id pyxform
+    /// gives it in the XForm: `/form/.../name:label` or `:hint` for a question's,
+    /// `list-N` for choice N (from 0) of a list's.
+    Itext = "jr:itext", 1, Some(1);
 }
 
 impl Func {

@@ -137,6 +137,15 @@ impl Env<String> for TestEnv {
             _ => String::new(),
         }
     }
+    fn form_version(&self) -> &str {
+        "2025061201"
+    }
+    fn itext(&self, id: &str) -> String {
+        match id {
+            "fruits-0" => "Mango".into(),
+            _ => String::new(),
+        }
+    }
 }
 
 fn bind(src: &str) -> Expr<String> {
@@ -424,6 +433,20 @@ fn dates() {
     );
     assert_eq!(n("decimal-time('18:00:00.000+07:00')"), 0.75);
     assert!(n("decimal-time('noon')").is_nan());
+}
+
+#[test]
+fn version_is_the_forms_version() {
+    assert_eq!(s("version()"), "2025061201");
+    assert_eq!(s("concat('v', version())"), "v2025061201");
+    assert!(parse("version(1)").is_err(), "no arguments");
+}
+
+#[test]
+fn jr_itext_asks_the_environment() {
+    assert_eq!(s("jr:itext('fruits-0')"), "Mango");
+    assert_eq!(s("jr:itext(concat('fruits-', 0))"), "Mango");
+    assert_eq!(s("jr:itext('unknown')"), "");
 }
 
 #[test]

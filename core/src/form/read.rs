@@ -2,7 +2,6 @@
 //! together, languages settled, and every structural problem collected.
 
 use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
 
 use super::attach::{Attachments, attach};
 use super::check::check;
@@ -62,27 +61,18 @@ pub fn read_workbook_with(
         choices = read_choices(&table, &mut problems);
     }
     // `select_one_external` lists: the same columns as the choices sheet, kept apart
-    // only because ODK reads them from a file made from this sheet.
+    // because ODK reads them from a file made from this sheet. A name on both sheets
+    // names two lists, as in pyxform: `select_one` rows read the choices sheet's,
+    // `select_one_external` rows the other (see `types::external_list`).
     if let Some(sheet) = book.sheet("external_choices") {
         let table = Table::new(sheet, SheetKind::Choices, &mut problems);
         for (name, list) in read_choices(&table, &mut problems) {
-            match choices.entry(name) {
-                Entry::Occupied(taken) => {
-                    let row = list.choices.first().map_or(0, |c| c.source.row);
-                    problems.push(Problem {
-                        sheet: sheet.name.clone(),
-                        row,
-                        column: "list_name".into(),
-                        message: format!(
-                            "the list '{}' is on both the choices and the external_choices sheets; keep one",
-                            taken.key()
-                        ),
-                    });
-                }
-                Entry::Vacant(free) => {
-                    free.insert(list);
-                }
-            }
+            let key = if choices.contains_key(&name) {
+                super::types::external_key(&name)
+            } else {
+                name
+            };
+            choices.insert(key, list);
         }
     }
     let mut languages: Vec<Language> = Vec::new();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::columns::{Column, TextKind};
 use super::loops;
 use super::table::{Row, Table};
-use super::types::{RowType, row_type};
+use super::types::{self, RowType, row_type};
 use super::{ChoiceList, Field, FieldKind, Group, MetaKind, Node, Problem, Repeat, Source, Texts};
 use crate::expr::number_to_string;
 
@@ -101,6 +101,7 @@ pub(crate) fn read_survey(
                 end(&row, Block::Loop, &mut open, &mut root, problems)
             }
             RowType::Field(kind) => {
+                let kind = types::external_list(kind, &type_text, choices);
                 let field = field(&row, kind, problems);
                 children(&mut open, &mut root).push(Node::Field(Box::new(field)));
             }

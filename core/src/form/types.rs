@@ -1,7 +1,9 @@
 //! The survey sheet's `type` column: every spelling pyxform accepts for the types
 //! Branchbook supports, and a clear refusal for the XLSForm types it does not.
 
-use super::{FieldKind, MetaKind};
+use std::collections::BTreeMap;
+
+use super::{ChoiceList, FieldKind, MetaKind};
 
 /// What a survey row is, from its `type` cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +59,46 @@ const FROM_FILE: [(&[&str], bool); 6] = [
     (&["select_one_external"], false),
     (&["select_multiple_external"], true),
 ];
+
+/// The key an external_choices list is kept under when the choices sheet has a list of
+/// the same name (pyxform keeps the two apart: the external one goes to the
+/// itemsets.csv that only `select_*_external` rows read). A key with a space: no type
+/// cell can name it.
+pub(crate) fn external_key(list: &str) -> String {
+    format!("{list} (external_choices)")
+}
+
+/// `kind` of a row whose type cell is `raw`, reading the external_choices list when the
+/// row is a `select_*_external` one and its list name is on both sheets.
+pub(crate) fn external_list(
+    kind: FieldKind,
+    raw: &str,
+    lists: &BTreeMap<String, ChoiceList>,
+) -> FieldKind {
+    let external = raw.split_whitespace().next().is_some_and(|w| {
+        w.eq_ignore_ascii_case("select_one_external")
+            || w.eq_ignore_ascii_case("select_multiple_external")
+    });
+    match kind {
+        FieldKind::SelectOne { list, or_other }
+            if external && lists.contains_key(&external_key(&list)) =>
+        {
+            FieldKind::SelectOne {
+                list: external_key(&list),
+                or_other,
+            }
+        }
+        FieldKind::SelectMultiple { list, or_other }
+            if external && lists.contains_key(&external_key(&list)) =>
+        {
+            FieldKind::SelectMultiple {
+                list: external_key(&list),
+                or_other,
+            }
+        }
+        other => other,
+    }
+}
 
 /// Reads a `type` cell (any case, any spacing).
 pub(crate) fn row_type(raw: &str) -> RowType {

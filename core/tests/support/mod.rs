@@ -177,7 +177,7 @@ fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
             .iter()
             .map(|&value| Answer::Integer { value })
             .collect(),
-        QuestionKind::Decimal => [2.5, 1.0, 0.0, 0.5, 5.0, 10.0, 50.0]
+        QuestionKind::Decimal => [2.5, 1.0, 0.0, 0.5, 5.0, 10.0, 50.0, 100.0]
             .iter()
             .map(|&value| Answer::Decimal { value })
             .collect(),

@@ -213,6 +213,10 @@ pub const REVIEW_COMMENT_MAX_CHARS: usize = 2000;
 /// Most records one decision may cover (a console page lists 50).
 pub const REVIEW_MAX_RECORDS: usize = 500;
 
+/// Most records one decision on every record matching a filter may cover (the console's
+/// "apply to every record matching the filters", confirmed first).
+pub const REVIEW_MAX_FILTERED: usize = 5000;
+
 /// Records the same decision with `comment` on each of `records` inside the official's
 /// scope: all of them or, when any is not there or not hers, none (the whole decision is
 /// refused). Every review, of one record or a selection, goes through here, so a
@@ -225,6 +229,26 @@ pub async fn decide(
     decision: ReviewState,
     comment: &str,
 ) -> Result<Review, ApiError> {
+    decide_at_most(
+        state,
+        official,
+        records,
+        decision,
+        comment,
+        REVIEW_MAX_RECORDS,
+    )
+    .await
+}
+
+/// [`decide`] on at most `max` records (more are refused whole).
+pub async fn decide_at_most(
+    state: &AppState,
+    official: &Official,
+    records: Vec<Uuid>,
+    decision: ReviewState,
+    comment: &str,
+    max: usize,
+) -> Result<Review, ApiError> {
     if comment.chars().count() > REVIEW_COMMENT_MAX_CHARS {
         return Err(ApiError::TooLarge(format!(
             "a review comment has at most {REVIEW_COMMENT_MAX_CHARS} characters"
@@ -233,9 +257,9 @@ pub async fn decide(
     if records.is_empty() {
         return Err(ApiError::BadRequest("choose at least one record".into()));
     }
-    if records.len() > REVIEW_MAX_RECORDS {
+    if records.len() > max {
         return Err(ApiError::TooLarge(format!(
-            "one decision covers at most {REVIEW_MAX_RECORDS} records"
+            "one decision covers at most {max} records"
         )));
     }
     let scope = official.scope().clone();

@@ -51,9 +51,24 @@ fn short(text: &str, max: usize) -> String {
     cut
 }
 
-fn legend(out: &mut String, series: &[Series], y: f64) {
-    let mut x = 0.0;
+/// Room a legend text of `chars` characters takes (13 px type; Vietnamese letters with
+/// their marks run wider than Latin ones, so the estimate is generous).
+fn text_width(chars: usize) -> f64 {
+    7.6 * chars as f64
+}
+
+/// The legend, one entry per series, wrapped onto as many lines as it needs to stay
+/// inside the chart's width; returns its markup and its height.
+fn legend(series: &[Series]) -> (String, f64) {
+    let mut out = String::new();
+    let (mut x, mut y) = (0.0, 0.0);
     for (i, s) in series.iter().enumerate() {
+        let label = short(&s.label, 28);
+        let width = 16.0 + text_width(label.chars().count());
+        if x > 0.0 && x + width > WIDTH {
+            x = 0.0;
+            y += LEGEND;
+        }
         let _ = write!(
             out,
             r#"<rect class="s{}" x="{x}" y="{}" width="12" height="12"/><text x="{}" y="{}">{}</text>"#,
@@ -61,10 +76,11 @@ fn legend(out: &mut String, series: &[Series], y: f64) {
             y + 4.0,
             x + 16.0,
             y + 15.0,
-            escape(&short(&s.label, 28))
+            escape(&label)
         );
-        x += 30.0 + 8.0 * s.label.chars().count().min(28) as f64;
+        x += width + 14.0;
     }
+    (out, y + LEGEND)
 }
 
 fn open(out: &mut String, height: f64, title: &str) {
@@ -79,7 +95,8 @@ fn open(out: &mut String, height: f64, title: &str) {
 /// Horizontal bars, one per category (an area), its series stacked left to right; the
 /// bar's total is written at its end.
 pub fn bars(title: &str, categories: &[String], series: &[Series]) -> String {
-    let height = LEGEND + BAR * 1.4 * categories.len().max(1) as f64 + 8.0;
+    let (key, top) = legend(series);
+    let height = top + BAR * 1.4 * categories.len().max(1) as f64 + 8.0;
     let totals: Vec<i64> = (0..categories.len())
         .map(|i| series.iter().filter_map(|s| s.values.get(i)).sum())
         .collect();
@@ -87,9 +104,9 @@ pub fn bars(title: &str, categories: &[String], series: &[Series]) -> String {
     let room = WIDTH - LABEL_WIDTH - 60.0;
     let mut out = String::new();
     open(&mut out, height, title);
-    legend(&mut out, series, 0.0);
+    out.push_str(&key);
     for (i, name) in categories.iter().enumerate() {
-        let y = LEGEND + BAR * 1.4 * i as f64;
+        let y = top + BAR * 1.4 * i as f64;
         let _ = write!(
             out,
             r#"<text class="cat" x="{}" y="{}" text-anchor="end">{}</text>"#,
@@ -124,10 +141,11 @@ pub fn bars(title: &str, categories: &[String], series: &[Series]) -> String {
     out
 }
 
-/// Lines over months (`categories` are the months' labels), one per series, with a dot
-/// and its value at each month.
+/// Lines over months or days (`categories` are their labels), one per series, with a
+/// dot and its value at each point.
 pub fn lines(title: &str, categories: &[String], series: &[Series]) -> String {
-    let (left, top, plot_h) = (40.0, LEGEND + 14.0, 180.0);
+    let (key, legend_height) = legend(series);
+    let (left, top, plot_h) = (40.0, legend_height + 14.0, 180.0);
     let height = top + plot_h + 30.0;
     let max = series
         .iter()
@@ -141,7 +159,7 @@ pub fn lines(title: &str, categories: &[String], series: &[Series]) -> String {
     let y_of = |v: i64| top + plot_h - plot_h * v as f64 / max;
     let mut out = String::new();
     open(&mut out, height, title);
-    legend(&mut out, series, 0.0);
+    out.push_str(&key);
     let _ = write!(
         out,
         r#"<line class="axis" x1="{left}" y1="{0}" x2="{1}" y2="{0}"/>"#,
@@ -229,5 +247,60 @@ mod tests {
         );
         assert_eq!(svg.matches("<circle").count(), 3);
         assert!(svg.contains("2026-02"));
+    }
+
+    /// `(x, y, text)` of the legend's texts (those right of a colour square).
+    fn legend_texts(svg: &str) -> Vec<(f64, f64, String)> {
+        svg.split(r#"height="12"/><text x=""#)
+            .skip(1)
+            .filter_map(|rest| {
+                let (x, rest) = rest.split_once(r#"" y=""#)?;
+                let (y, rest) = rest.split_once(r#"">"#)?;
+                let (text, _) = rest.split_once("</text>")?;
+                Some((x.parse().ok()?, y.parse().ok()?, text.to_owned()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_legend_wraps_inside_the_chart() {
+        let kinds = [
+            "Đối thoại chính sách",
+            "Truyền thông cộng đồng",
+            "Tập huấn kỹ năng",
+            "Sinh hoạt câu lạc bộ",
+            "Khác",
+        ];
+        let series: Vec<Series> = kinds
+            .iter()
+            .map(|k| Series {
+                label: (*k).to_owned(),
+                values: vec![1, 2],
+            })
+            .collect();
+        for svg in [
+            bars("t", &["Xã A".to_owned(), "Xã B".to_owned()], &series),
+            lines("t", &["01/03".to_owned(), "02/03".to_owned()], &series),
+        ] {
+            let texts = legend_texts(&svg);
+            assert_eq!(texts.len(), kinds.len(), "{svg}");
+            for (x, _, text) in &texts {
+                assert!(
+                    x + text_width(text.chars().count()) <= WIDTH,
+                    "{text} at {x} runs past the edge"
+                );
+            }
+            let rows: std::collections::BTreeSet<i64> =
+                texts.iter().map(|(_, y, _)| *y as i64).collect();
+            assert_eq!(rows.len(), 2, "the legend takes two lines");
+            // The drawing starts below the legend's second line.
+            let height: f64 = svg
+                .split("viewBox=\"0 0 720 ")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|h| h.parse().ok())
+                .unwrap();
+            assert!(height > 2.0 * LEGEND + BAR, "{height}");
+        }
     }
 }

@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use super::charts::{Series, bars, lines};
 use super::session::Staff;
 use super::shell::{Shell, error_page, render};
-use super::submissions::{Choice, STATES, area_label};
+use super::submissions::{Choice, STATES, area_label, area_title};
 use super::texts::{Lang, Texts};
 use crate::api::AppState;
 use crate::api::dashboard::{DashboardQuery, load};
@@ -256,10 +256,35 @@ fn charts(lang: Lang, data: &Dashboard) -> Vec<Chart> {
             by_area(gathering_kind_name(k, ui), &|x| get(&x.gatherings, &key))
         })
         .collect();
-    let months: Vec<String> = data.months.iter().map(|m| m.month.clone()).collect();
-    let by_month = |label: &str, f: fn(&crate::indicators::MonthRow) -> i64| Series {
+    // A short period's line has a point a day (dd/mm), a longer one a point a month.
+    let (line_title, points, values): (_, Vec<String>, Vec<[i64; 3]>) = if data.days.is_empty() {
+        (
+            t.dashboard_chart_months,
+            data.months.iter().map(|m| m.month.clone()).collect(),
+            data.months
+                .iter()
+                .map(|m| [m.gatherings, m.attendees, m.surveys])
+                .collect(),
+        )
+    } else {
+        (
+            t.dashboard_chart_days,
+            data.days
+                .iter()
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(&d.day, "%Y-%m-%d")
+                        .map_or_else(|_| d.day.clone(), |day| day.format("%d/%m").to_string())
+                })
+                .collect(),
+            data.days
+                .iter()
+                .map(|d| [d.gatherings, d.attendees, d.surveys])
+                .collect(),
+        )
+    };
+    let line = |label: &str, i: usize| Series {
         label: label.to_owned(),
-        values: data.months.iter().map(f).collect(),
+        values: values.iter().map(|v| v[i]).collect(),
     };
     vec![
         Chart {
@@ -271,14 +296,14 @@ fn charts(lang: Lang, data: &Dashboard) -> Vec<Chart> {
             svg: bars(t.dashboard_chart_gatherings, &areas, &gatherings),
         },
         Chart {
-            title: t.dashboard_chart_months,
+            title: line_title,
             svg: lines(
-                t.dashboard_chart_months,
-                &months,
+                line_title,
+                &points,
                 &[
-                    by_month(t.nav_gatherings, |m| m.gatherings),
-                    by_month(t.dashboard_all_attendees, |m| m.attendees),
-                    by_month(t.dashboard_all_surveys, |m| m.surveys),
+                    line(t.nav_gatherings, 0),
+                    line(t.dashboard_all_attendees, 1),
+                    line(t.dashboard_all_surveys, 2),
                 ],
             ),
         },
@@ -410,10 +435,10 @@ pub async fn print_page(
         Ok(loaded) => loaded,
         Err(e) => return error_page(lang, &e),
     };
-    let area_name = loaded.area.as_ref().map_or_else(
-        || t.submissions_all.to_owned(),
-        |a| format!("{} {}", t.level(a.level), a.name),
-    );
+    let area_name = loaded
+        .area
+        .as_ref()
+        .map_or_else(|| t.submissions_all.to_owned(), |a| area_title(t, a));
     let page = PrintPage {
         shell: Shell::signed(
             lang,

@@ -18,7 +18,7 @@ use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, render};
 use super::texts::{Lang, Texts};
 use crate::api::export::{ExportQuery, FileFormat, form_export, register_export, register_file};
-use crate::api::review::{ListQuery, decide, photo};
+use crate::api::review::{ListQuery, REVIEW_MAX_FILTERED, decide, decide_at_most, photo};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
@@ -192,21 +192,25 @@ impl Filters {
     }
 }
 
-/// An area as a filter's list names it: indented by depth, with its level unless its
-/// name already starts with it ("Xã Bản Hồ" stays so, not "Xã Xã Bản Hồ").
+/// An area as a filter's list names it: indented by depth, named as [`area_title`].
 pub fn area_label(t: &Texts, area: &Area) -> String {
     let depth = area.path.matches('/').count().saturating_sub(2);
+    format!("{}{}", "— ".repeat(depth), area_title(t, area))
+}
+
+/// An area with its level, unless its name already starts with it ("Xã Bản Hồ" stays
+/// so, not "Xã Xã Bản Hồ").
+pub fn area_title(t: &Texts, area: &Area) -> String {
     let level = t.level(area.level);
     let named = area
         .name
         .to_lowercase()
         .starts_with(&format!("{} ", level.to_lowercase()));
-    let name = if named {
+    if named {
         area.name.clone()
     } else {
         format!("{level} {}", area.name)
-    };
-    format!("{}{name}", "— ".repeat(depth))
+    }
 }
 
 /// `GET /submissions`: the table, filtered and paged.
@@ -700,8 +704,10 @@ pub async fn review(
 }
 
 /// `POST /submissions/review`: one decision with one comment on the records ticked in
-/// the table (fields `record`, `state`, `comment`, and `back`: the page to return to).
-/// All of them are inside the officer's scope or nothing is recorded.
+/// the table (fields `record`, `state`, `comment`, and `back`: the page to return to),
+/// or, with `scope=filter`, on every record matching the page's filters (see
+/// [`review_filtered`]). All of them are inside the officer's scope or nothing is
+/// recorded.
 pub async fn review_selection(
     State(state): State<AppState>,
     posted: Posted<Staff, Vec<(String, String)>>,
@@ -714,6 +720,17 @@ pub async fn review_selection(
             .find(|(n, _)| n == name)
             .map_or("", |(_, v)| v.as_str())
     };
+    let Some(decision) = crate::model::from_stored_name::<ReviewState>(field("state").trim())
+    else {
+        return error_page(lang, &ApiError::BadRequest(t.review_choose.into()));
+    };
+    let back: Filters = serde_urlencoded::from_str(field("back")).unwrap_or_default();
+    if field("scope") == "filter" {
+        let confirmed = field("selection");
+        return review_filtered(&state, &staff, decision, field("comment"), &back, confirmed)
+            .await
+            .unwrap_or_else(|e| error_page(lang, &e));
+    }
     let records: Result<Vec<Uuid>, _> = form
         .iter()
         .filter(|(n, _)| n == "record")
@@ -727,11 +744,6 @@ pub async fn review_selection(
     if records.is_empty() {
         return error_page(lang, &ApiError::BadRequest(t.review_choose_records.into()));
     }
-    let Some(decision) = crate::model::from_stored_name::<ReviewState>(field("state").trim())
-    else {
-        return error_page(lang, &ApiError::BadRequest(t.review_choose.into()));
-    };
-    let back: Filters = serde_urlencoded::from_str(field("back")).unwrap_or_default();
     let count = records.len();
     match decide(&state, &staff.officer, records, decision, field("comment")).await {
         Ok(_) => {
@@ -739,6 +751,107 @@ pub async fn review_selection(
         }
         Err(e) => error_page(lang, &e),
     }
+}
+
+/// The page asking an officer to confirm a decision on every record matching her filters.
+#[derive(Template)]
+#[template(path = "console/review_confirm.html")]
+struct ConfirmPage {
+    shell: Shell,
+    /// The filters, as the list's query string.
+    back: String,
+    state: String,
+    comment: String,
+    /// The matching records as counted (see [`selection_of`]).
+    selection: String,
+    text: String,
+    button: String,
+}
+
+/// What identifies the records a decision was confirmed on: a hash of their revisions'
+/// sequence numbers, so a record arriving, revised or reviewed meanwhile asks again.
+fn selection_of(seqs: &[i64]) -> String {
+    let list: Vec<String> = seqs.iter().map(i64::to_string).collect();
+    crate::ingest::sha256_hex(list.join(",").as_bytes())
+}
+
+/// A decision on every survey matching the page's filters, on every page: at most
+/// [`REVIEW_MAX_FILTERED`] (more asks for narrower filters). The first post shows how
+/// many records it covers and asks to confirm; the confirming post carries the
+/// selection it was shown, and the decision is recorded (in one transaction, all or
+/// nothing, through [`decide_at_most`]) only when the filters still match exactly those
+/// records; otherwise the officer confirms again.
+async fn review_filtered(
+    state: &AppState,
+    staff: &Staff,
+    decision: ReviewState,
+    comment: &str,
+    back: &Filters,
+    confirmed: &str,
+) -> Result<Response, ApiError> {
+    let lang = staff.visitor.lang;
+    let t = lang.texts();
+    let mut filter = back
+        .list_query()?
+        .filter(state, &staff.officer, RecordKind::Submission)
+        .await?;
+    filter.after_seq = 0;
+    filter.limit = u32::try_from(REVIEW_MAX_FILTERED + 1).unwrap_or(u32::MAX);
+    let items = with_store(state, move |s| s.list_records(&filter)).await?;
+    if items.len() > REVIEW_MAX_FILTERED {
+        return Err(ApiError::BadRequest(t.fill(
+            t.review_too_many,
+            "max",
+            &REVIEW_MAX_FILTERED.to_string(),
+        )));
+    }
+    if items.is_empty() {
+        return Err(ApiError::BadRequest(t.review_choose_records.into()));
+    }
+    let seqs: Vec<i64> = items.iter().map(|r| r.seq).collect();
+    let selection = selection_of(&seqs);
+    let count = items.len();
+    if confirmed == selection {
+        let records = items.iter().map(|r| r.uuid).collect();
+        decide_at_most(
+            state,
+            &staff.officer,
+            records,
+            decision,
+            comment,
+            REVIEW_MAX_FILTERED,
+        )
+        .await?;
+        return Ok(
+            Redirect::to(&format!("/submissions?{}&reviewed={count}", back.query()))
+                .into_response(),
+        );
+    }
+    let mut shell = Shell::signed(
+        lang,
+        staff.officer.account(),
+        &staff.csrf,
+        "submissions",
+        t.review_confirm_title,
+        "/submissions",
+    );
+    if !confirmed.is_empty() {
+        shell = shell.with_notice(t.review_changed);
+    }
+    let count = count.to_string();
+    Ok(render(&ConfirmPage {
+        shell,
+        back: back.query(),
+        state: crate::model::stored_name(&decision),
+        comment: comment.to_owned(),
+        selection,
+        text: t.fill(
+            &t.fill(t.review_confirm_text, "count", &count),
+            "state",
+            t.review_state(decision),
+        ),
+        button: t.fill(t.review_confirm_button, "count", &count),
+    }))
 }
 
 /// `GET /records/photos/{sha256}`: a photo of a record inside the officer's scope.

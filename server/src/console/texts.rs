@@ -195,6 +195,7 @@ catalogue! {
     dashboard_chart_attendees "dashboard.chart_attendees" { vi: "Người tham dự theo địa bàn", en: "Attendees by area" }
     dashboard_chart_gatherings "dashboard.chart_gatherings" { vi: "Buổi sinh hoạt theo địa bàn", en: "Gatherings by area" }
     dashboard_chart_months "dashboard.chart_months" { vi: "Diễn biến theo tháng", en: "Month by month" }
+    dashboard_chart_days "dashboard.chart_days" { vi: "Diễn biến theo ngày", en: "Day by day" }
     dashboard_csv "dashboard.csv" { vi: "CSV", en: "CSV" }
     dashboard_xlsx "dashboard.xlsx" { vi: "Excel", en: "Excel" }
     dashboard_people_hint "dashboard.people_hint" {
@@ -523,6 +524,13 @@ catalogue! {
     review_select_none "review.select_none" { vi: "Bỏ chọn tất cả", en: "Clear the selection" }
     review_choose_records "review.choose_records" { vi: "Xin chọn ít nhất một phiếu.", en: "Please select at least one record." }
     review_done_many "review.done_many" { vi: "Đã lưu quyết định duyệt cho {count} phiếu.", en: "The review decision is saved for {count} records." }
+    review_filtered "review.filtered" { vi: "Áp dụng cho mọi phiếu khớp bộ lọc", en: "Apply to every record matching the filters" }
+    review_confirm_title "review.confirm_title" { vi: "Xác nhận quyết định duyệt", en: "Confirm the review decision" }
+    review_confirm_text "review.confirm_text" { vi: "Quyết định «{state}» sẽ được ghi cho {count} phiếu khớp bộ lọc (mọi trang), cùng một ghi chú. Không phiếu nào được ghi nếu có lỗi.", en: "The decision “{state}” will be recorded on the {count} records matching the filters (every page), with one comment. No record is changed if anything fails." }
+    review_confirm_button "review.confirm_button" { vi: "Xác nhận cho {count} phiếu", en: "Confirm for {count} records" }
+    review_confirm_back "review.confirm_back" { vi: "Quay lại danh sách", en: "Back to the list" }
+    review_too_many "review.too_many" { vi: "Bộ lọc khớp hơn {max} phiếu: xin thu hẹp bộ lọc (biểu mẫu, địa bàn, ngày, tình trạng).", en: "More than {max} records match the filters: please narrow them (form, area, dates, state)." }
+    review_changed "review.changed" { vi: "Các phiếu khớp bộ lọc đã thay đổi từ lúc xem: xin xác nhận lại.", en: "The records matching the filters changed since you looked: please confirm again." }
 
     error_title "error.title" { vi: "Có lỗi", en: "Something went wrong" }
     error_not_found "error.not_found" { vi: "Không tìm thấy trang này.", en: "This page does not exist." }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod devices;
 pub mod forms;
 mod gateway;
+mod names;
 pub mod people;
 pub mod photos;
 pub mod read;
@@ -108,8 +109,13 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "006_record_sender.sql"),
     migration!(7, "007_form_scope.sql"),
     migration!(8, "008_instance_name.sql"),
-    migration!(9, "009_tallies.sql", Some(tallies::rebuild)),
+    // 009 created the summary tables and filled them; 012 remade and refills them (a
+    // database migrating from before 009 runs both, so 009 fills nothing any more: its
+    // fill would read 012's columns).
+    migration!(9, "009_tallies.sql"),
     migration!(10, "010_audit_log.sql"),
+    migration!(11, "011_instance_names.sql", Some(names::name_unnamed)),
+    migration!(12, "012_walk_ins.sql", Some(tallies::rebuild)),
 ];
 
 /// The server's database.

@@ -361,8 +361,8 @@ impl ServerStore {
         }
         for (position, a) in record.attendees.iter().enumerate() {
             conn.exec(
-                "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[seq.into(), (position as i64).into(), (&a.sex).into(), a.ethnicity.clone().into(), a.age_group.clone().into(), a.person.into()],
+                "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person, walk_in) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[seq.into(), (position as i64).into(), (&a.sex).into(), a.ethnicity.clone().into(), a.age_group.clone().into(), a.person.into(), a.walk_in.into()],
             )?;
         }
         if record.kind == RecordKind::Household {

@@ -42,7 +42,9 @@ pub struct Tally {
     /// Their attendees, by age group.
     pub attendees_by_age: BTreeMap<String, i64>,
     /// Distinct people reached: roster members counted once however many gatherings they
-    /// came to, each walk-in once per gathering (a walk-in has no identity to match).
+    /// came to, each walk-in once per gathering (a walk-in has no identity to match, so
+    /// walk-ins are an additive count and only members are kept per branch for the
+    /// distinct count).
     pub people: i64,
     /// Households visited: distinct registry households with a survey, plus every survey
     /// linked to no registry household (a visit to a household not in the registry).
@@ -75,6 +77,21 @@ impl Tally {
         add_all(&mut self.surveys_by_state, &other.surveys_by_state);
     }
 
+    /// Drops the keys counted zero (what was added in a bucket and taken out again), so
+    /// a count reads the same however its period was cut.
+    fn prune(&mut self) {
+        for map in [
+            &mut self.gatherings,
+            &mut self.attendees_by_sex,
+            &mut self.attendees_by_ethnicity,
+            &mut self.attendees_by_age,
+            &mut self.surveys_by_form,
+            &mut self.surveys_by_state,
+        ] {
+            map.retain(|_, n| *n != 0);
+        }
+    }
+
     /// Every attendee (the sum over sexes).
     pub fn attendees(&self) -> i64 {
         self.attendees_by_sex.values().sum()
@@ -89,6 +106,10 @@ impl Tally {
             "sex" => &mut self.attendees_by_sex,
             "ethnicity" => &mut self.attendees_by_ethnicity,
             "age" => &mut self.attendees_by_age,
+            "walk_in" => {
+                self.people += n;
+                return;
+            }
             _ => {
                 // `unlinked`: surveys of households outside the registry.
                 self.households += n;
@@ -99,7 +120,8 @@ impl Tally {
     }
 }
 
-/// Counts per Vietnam month (`YYYY-MM`) for the line by month.
+/// Counts per Vietnam month (`YYYY-MM`) for the line by month, or per day (`YYYY-MM-DD`)
+/// for the line by day.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MonthCounts {
     /// Gatherings held.
@@ -124,8 +146,8 @@ impl MonthCounts {
     }
 }
 
-/// Part of a period that is not a whole month, counted from the records: `[from, to)`
-/// inside `month`.
+/// Part of a month counted from the records: `[from, to)` inside `month`, added to or
+/// taken out of the totals and the month's point on the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
     /// The Vietnam month (`YYYY-MM`) it lies in.
@@ -134,20 +156,30 @@ pub struct Edge {
     pub from: DateTime<Utc>,
     /// End (excluded).
     pub to: DateTime<Utc>,
+    /// 1 when its records count toward the totals, -1 when they are taken out of a
+    /// bucket read whole, 0 when they do not touch the totals.
+    pub total: i64,
+    /// The same for the month's point on the line.
+    pub line: i64,
 }
 
-/// A period cut for counting: whole Vietnam years and months read from the summary
-/// tables, and the rest from the records.
+/// A period cut for counting, as signed sums: summary buckets (whole Vietnam years and
+/// months) and parts of months counted from the records. A year mostly inside the period
+/// is read whole, less what lies outside it; a month mostly inside, whole less the days
+/// outside it. Every count, distinct ones included, is the sum of its terms: a household
+/// or a person is in the period when the records naming it inside (the buckets' `n`
+/// added, the parts outside taken out) are more than none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Split {
-    /// Whole years (`YYYY`).
-    pub years: Vec<String>,
-    /// Whole months (`YYYY-MM`) outside those years.
-    pub months: Vec<String>,
-    /// Every whole month of the period, inside whole years or not (the line by month).
-    pub every_month: Vec<String>,
-    /// The rest.
+    /// Buckets (`YYYY` or `YYYY-MM`) of the totals, with their sign.
+    pub buckets: Vec<(String, i64)>,
+    /// Month buckets (`YYYY-MM`) of the line by month, with their sign.
+    pub line: Vec<(String, i64)>,
+    /// The parts counted from the records.
     pub edges: Vec<Edge>,
+    /// For a short period, its instants `[from, to)`: its line is drawn day by day, each
+    /// day counted from the records.
+    pub days: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// A branch's and a period's counts: per branch, and per month.
@@ -157,6 +189,8 @@ pub struct Counts {
     pub branches: HashMap<Uuid, Tally>,
     /// Month by month.
     pub months: MonthCounts,
+    /// Day by day, for a short period (see [`Split::days`]).
+    pub days: MonthCounts,
 }
 
 /// One additive indicator: counted per `key` over the latest revisions of `kind` that
@@ -224,19 +258,29 @@ const MEASURES: &[Measure] = &[
         key: "COALESCE(a.age_group, '')",
         only: NOT_REJECTED,
     },
+    Measure {
+        name: "walk_in",
+        kind: "gathering",
+        attendees: true,
+        // Always `1` (written as an expression, as `unlinked`'s key).
+        key: "CAST(a.walk_in AS TEXT)",
+        only: "r.review_state <> 'rejected' AND a.walk_in = 1",
+    },
 ];
 
 /// One indicator counted distinct within a branch: its summary `table`, and its `item`
-/// over the latest revisions of `kind`.
+/// over the latest revisions of `kind` that pass `only`.
 struct Distinct {
     table: &'static str,
     column: &'static str,
     kind: &'static str,
     attendees: bool,
     item: &'static str,
+    only: &'static str,
 }
 
-/// Households visited (registry households) and people reached.
+/// Households visited (registry households) and people reached (roster members; walk-ins
+/// are the additive `walk_in`).
 const DISTINCT: &[Distinct] = &[
     Distinct {
         table: "tally_households",
@@ -244,6 +288,7 @@ const DISTINCT: &[Distinct] = &[
         kind: "submission",
         attendees: false,
         item: "r.household",
+        only: "1 = 1",
     },
     Distinct {
         table: "tally_people",
@@ -251,6 +296,7 @@ const DISTINCT: &[Distinct] = &[
         kind: "gathering",
         attendees: true,
         item: "a.person",
+        only: "a.walk_in = 0",
     },
 ];
 
@@ -261,6 +307,9 @@ fn source(attendees: bool) -> &'static str {
         "records r"
     }
 }
+
+/// The measures the line follows: gatherings, attendees (by sex) and surveys (by form).
+const LINE: [&str; 3] = ["gathering", "sex", "form"];
 
 /// The buckets a record's counts are filed under: its Vietnam month and year.
 const BUCKETS: [&str; 2] = ["substr(r.event_day, 1, 7)", "substr(r.event_day, 1, 4)"];
@@ -285,14 +334,35 @@ fn measures_sql(bucket: &str, filter: &str, count: &str) -> String {
         .join(" UNION ALL ")
 }
 
+/// `day, measure, n` of the indicators the line follows (see [`MonthCounts::count`]) for
+/// the records passing `filter`, per Vietnam day.
+fn line_sql(filter: &str) -> String {
+    MEASURES
+        .iter()
+        .filter(|m| LINE.contains(&m.name))
+        .map(|m| {
+            format!(
+                "SELECT r.event_day AS day, '{name}' AS measure, COUNT(*) AS n FROM {from}
+                 WHERE r.kind = '{kind}' AND {only} AND {filter} GROUP BY r.event_day",
+                name = m.name,
+                from = source(m.attendees),
+                kind = m.kind,
+                only = m.only,
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
 /// `branch_id, bucket, item, n` of a distinct indicator for the records passing `filter`.
 fn distinct_sql(d: &Distinct, bucket: &str, filter: &str, count: &str) -> String {
     format!(
         "SELECT r.branch_id AS branch_id, {bucket} AS bucket, {item} AS item, {count} AS n FROM {from}
-         WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {item} IS NOT NULL AND {filter} GROUP BY r.branch_id, {bucket}, {item}",
+         WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {only} AND {item} IS NOT NULL AND {filter} GROUP BY r.branch_id, {bucket}, {item}",
         item = d.item,
         from = source(d.attendees),
         kind = d.kind,
+        only = d.only,
     )
 }
 
@@ -412,6 +482,33 @@ fn placeholders(from: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// `n` of a summary row, negated when its bucket is among the `negative` placeholders.
+fn signed_n(negative: &[usize]) -> String {
+    if negative.is_empty() {
+        return "t.n".to_owned();
+    }
+    let list = negative
+        .iter()
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("CASE WHEN t.bucket IN ({list}) THEN -t.n ELSE t.n END")
+}
+
+/// Parameters for signed buckets after `params`: the `IN` list of them all and the
+/// placeholders of those taken out.
+fn bucket_params(params: &mut Vec<Value>, buckets: &[(String, i64)]) -> (String, Vec<usize>) {
+    let first = params.len() + 1;
+    let mut negative = Vec::new();
+    for (i, (bucket, sign)) in buckets.iter().enumerate() {
+        params.push(Value::from(bucket));
+        if *sign < 0 {
+            negative.push(first + i);
+        }
+    }
+    (placeholders(first, buckets.len()), negative)
+}
+
 /// The counts of `split` inside `scope`, all read in one snapshot.
 fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, ServerStoreError> {
     let mut out = Counts::default();
@@ -419,21 +516,15 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
     let text = |row: &Row, i: usize| -> Result<String, ServerStoreError> {
         Ok(row.opt_text(i)?.unwrap_or_default())
     };
-    // Whole years and months from the summaries.
-    let whole: Vec<Value> = split
-        .years
-        .iter()
-        .chain(&split.months)
-        .map(Value::from)
-        .collect();
-    if !whole.is_empty() {
+    // Whole buckets from the summaries.
+    if !split.buckets.is_empty() {
         let mut params = vec![pattern.clone()];
-        params.extend(whole.iter().cloned());
+        let (list, negative) = bucket_params(&mut params, &split.buckets);
         for row in conn.query(
             &format!(
-                "SELECT t.branch_id, t.measure, t.key, CAST(SUM(t.n) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
-                 WHERE ar.path LIKE $1 AND t.bucket IN ({}) GROUP BY t.branch_id, t.measure, t.key",
-                placeholders(2, whole.len())
+                "SELECT t.branch_id, t.measure, t.key, CAST(SUM({n}) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({list}) GROUP BY t.branch_id, t.measure, t.key",
+                n = signed_n(&negative),
             ),
             &params,
         )? {
@@ -443,21 +534,22 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
                 .count(&row.text(1)?, text(&row, 2)?, row.int(3)?);
         }
     }
-    if !split.every_month.is_empty() {
+    if !split.line.is_empty() {
         let mut params = vec![pattern.clone()];
-        params.extend(split.every_month.iter().map(Value::from));
+        let (list, negative) = bucket_params(&mut params, &split.line);
         for row in conn.query(
             &format!(
-                "SELECT t.bucket, t.measure, CAST(SUM(t.n) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
-                 WHERE ar.path LIKE $1 AND t.bucket IN ({}) AND t.measure IN ('gathering', 'sex', 'form') GROUP BY t.bucket, t.measure",
-                placeholders(2, split.every_month.len())
+                "SELECT t.bucket, t.measure, CAST(SUM({n}) AS BIGINT) FROM tally_counts t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({list}) AND t.measure IN ({line}) GROUP BY t.bucket, t.measure",
+                n = signed_n(&negative),
+                line = LINE.map(|m| format!("'{m}'")).join(", "),
             ),
             &params,
         )? {
             out.months.count(&row.text(0)?, &row.text(1)?, row.int(2)?);
         }
     }
-    // The edges from the records.
+    // The parts of months from the records.
     for edge in &split.edges {
         let params = vec![pattern.clone(), edge.from.into(), edge.to.into()];
         // No bucket is needed (an edge lies in one month): the record kind stands in.
@@ -466,34 +558,47 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
             &params,
         )? {
             let (measure, n) = (row.text(2)?, row.int(4)?);
-            out.months.count(&edge.month, &measure, n);
-            out.branches
-                .entry(row.uuid(0)?)
-                .or_default()
-                .count(&measure, text(&row, 3)?, n);
+            out.months.count(&edge.month, &measure, n * edge.line);
+            if edge.total != 0 {
+                out.branches.entry(row.uuid(0)?).or_default().count(
+                    &measure,
+                    text(&row, 3)?,
+                    n * edge.total,
+                );
+            }
         }
     }
-    // Distinct counts over the whole period: the summaries' whole buckets and the edges'
-    // records together.
+    if let Some((from, to)) = split.days {
+        let params = vec![pattern.clone(), from.into(), to.into()];
+        for row in conn.query(&line_sql(&edge_filter(2)), &params)? {
+            out.days.count(&row.text(0)?, &row.text(1)?, row.int(2)?);
+        }
+    }
+    // Distinct counts over the whole period: what names each item in the buckets and the
+    // parts, signed, summed per item; an item counts when its sum is more than none.
+    let signed =
+        split.buckets.iter().any(|(_, n)| *n < 0) || split.edges.iter().any(|e| e.total < 0);
     for d in DISTINCT {
         let mut parts = Vec::new();
         let mut params = vec![pattern.clone()];
-        if !whole.is_empty() {
+        if !split.buckets.is_empty() {
+            let (list, negative) = bucket_params(&mut params, &split.buckets);
             parts.push(format!(
-                "SELECT t.branch_id AS branch_id, t.{column} AS item FROM {table} t JOIN areas ar ON ar.id = t.branch_id
-                 WHERE ar.path LIKE $1 AND t.bucket IN ({})",
-                placeholders(2, whole.len()),
+                "SELECT t.branch_id AS branch_id, t.{column} AS item, {n} AS n FROM {table} t JOIN areas ar ON ar.id = t.branch_id
+                 WHERE ar.path LIKE $1 AND t.bucket IN ({list})",
+                n = signed_n(&negative),
                 column = d.column,
                 table = d.table,
             ));
-            params.extend(whole.iter().cloned());
         }
-        for edge in &split.edges {
+        for edge in split.edges.iter().filter(|e| e.total != 0) {
             parts.push(format!(
-                "SELECT r.branch_id AS branch_id, {item} AS item FROM {from} WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {item} IS NOT NULL AND {filter}",
+                "SELECT r.branch_id AS branch_id, {item} AS item, {sign} AS n FROM {from} WHERE r.kind = '{kind}' AND {NOT_REJECTED} AND {only} AND {item} IS NOT NULL AND {filter}",
                 item = d.item,
+                sign = edge.total,
                 from = source(d.attendees),
                 kind = d.kind,
+                only = d.only,
                 filter = edge_filter(params.len() + 1),
             ));
             params.push(edge.from.into());
@@ -502,19 +607,28 @@ fn count(conn: &mut dyn Conn, scope: &Scope, split: &Split) -> Result<Counts, Se
         if parts.is_empty() {
             continue;
         }
-        for row in conn.query(
-            &format!(
-                "SELECT v.branch_id, COUNT(DISTINCT v.item) FROM ({}) AS v GROUP BY v.branch_id",
-                parts.join(" UNION ALL ")
-            ),
-            &params,
-        )? {
+        let parts = parts.join(" UNION ALL ");
+        let sql = if signed {
+            format!(
+                "SELECT i.branch_id, COUNT(*) FROM (SELECT v.branch_id AS branch_id FROM ({parts}) AS v
+                 GROUP BY v.branch_id, v.item HAVING SUM(v.n) > 0) AS i GROUP BY i.branch_id"
+            )
+        } else {
+            // Nothing taken out: every item named is in the period.
+            format!(
+                "SELECT v.branch_id, COUNT(DISTINCT v.item) FROM ({parts}) AS v GROUP BY v.branch_id"
+            )
+        };
+        for row in conn.query(&sql, &params)? {
             let t = out.branches.entry(row.uuid(0)?).or_default();
             match d.table {
                 "tally_people" => t.people += row.int(1)?,
                 _ => t.households += row.int(1)?,
             }
         }
+    }
+    for tally in out.branches.values_mut() {
+        tally.prune();
     }
     Ok(out)
 }
@@ -553,10 +667,17 @@ mod tests {
                       at: &str,
                       latest: i64,
                       state: &str| {
+            // A gathering's attendees as the phone sent them: who was checked in from
+            // the roster (migration 012 reads it).
+            let body = match uuid {
+                "g1" => r#"{"attendees": [{"member_id": "member"}, {"member_id": null}]}"#,
+                "g2" => r#"{"attendees": [{"member_id": "member"}]}"#,
+                _ => "{}",
+            };
             format!(
                 "INSERT INTO records (uuid, revision, kind, branch_id, area_path, device_id, content_hash, body, created_at, received_at,
                     form_id, form_version, household, gathering_kind, event_at, latest, complete, review_state)
-                 VALUES ('{uuid}', {revision}, '{kind}', '{id}', '{path}', 'd', 'x', '{{}}', '{at}', '{at}',
+                 VALUES ('{uuid}', {revision}, '{kind}', '{id}', '{path}', 'd', 'x', '{body}', '{at}', '{at}',
                     {form}, {form}, {household}, {gathering}, '{at}', {latest}, 1, '{state}');",
                 id = branch.id,
                 path = branch.path,
@@ -634,11 +755,12 @@ mod tests {
             1,
             "received",
         );
-        sql += "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
-                SELECT seq, 0, 'female', 'hmong', 'adult', 'member' FROM records WHERE uuid IN ('g1', 'g2');
-            INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person)
-                SELECT seq, 1, 'male', NULL, NULL, 'walk-in' FROM records WHERE uuid = 'g1';
-            DELETE FROM schema_migrations WHERE version = 9;
+        sql += "INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person, walk_in)
+                SELECT seq, 0, 'female', 'hmong', 'adult', 'member', 0 FROM records WHERE uuid IN ('g1', 'g2');
+            INSERT INTO attendees (record_seq, position, sex, ethnicity, age_group, person, walk_in)
+                SELECT seq, 1, 'male', NULL, NULL, 'walk-in', 1 FROM records WHERE uuid = 'g1';
+            DELETE FROM schema_migrations WHERE version IN (9, 12);
+            ALTER TABLE attendees DROP COLUMN walk_in;
             DROP TABLE tally_counts;
             DROP TABLE tally_households;
             DROP TABLE tally_people;
@@ -646,8 +768,9 @@ mod tests {
         sql
     }
 
-    /// Writes the old rows into `store`, takes migration 009 back, and opens the
-    /// database again with `reopen`, which applies it: its backfill must count them.
+    /// Writes the old rows into `store`, takes migrations 009 and 012 back, and opens the
+    /// database again with `reopen`, which applies them: their backfill must count them
+    /// (012 finds the walk-ins in the gatherings' bodies).
     fn check_backfill(store: ServerStore, reopen: impl FnOnce() -> ServerStore) {
         let province = store
             .create_area(None, AreaLevel::Province, "Lai Châu")
@@ -677,6 +800,23 @@ mod tests {
             Period::range(
                 chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
                 chrono::NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+            )
+            .unwrap(),
+            // The year less January, 1 to 10 March and December: buckets and parts of
+            // months taken out.
+            Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            )
+            .unwrap(),
+            Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 1, 20).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+            )
+            .unwrap(),
+            Period::range(
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
             )
             .unwrap(),
         ] {
@@ -709,7 +849,7 @@ mod tests {
     }
 
     #[test]
-    fn migration_009_counts_the_records_already_stored() {
+    fn migrations_009_and_012_count_the_records_already_stored() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().to_owned();
         check_backfill(ServerStore::open_sqlite(dir.path()).unwrap(), || {

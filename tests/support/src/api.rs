@@ -325,6 +325,19 @@ impl Api {
         status
     }
 
+    /// Downloads a photo as an officer: the status and the bytes.
+    pub async fn office_photo(&self, token: &str, sha: &str) -> (StatusCode, Vec<u8>) {
+        let response = self
+            .client
+            .get(self.url(&format!("/api/v1/office/photos/{sha}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.bytes().await.unwrap().to_vec())
+    }
+
     /// Fetches a CSV export as text.
     pub async fn get_text(&self, path: &str, token: &str) -> (StatusCode, String) {
         let response = self

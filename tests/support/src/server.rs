@@ -31,6 +31,9 @@ pub struct TestServer {
     pub store: Gateway,
     /// Its data folder (photos, and the SQLite file).
     pub dir: tempfile::TempDir,
+    /// The PostgreSQL database it runs on (`None` on SQLite), for tests that open it
+    /// again (a migration run on data written by the server).
+    pub pg_config: Option<postgres::Config>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -68,6 +71,7 @@ impl TestServer {
         let dir = tempfile::tempdir().map_err(|e| failed(&e))?;
         let mut config = Config::for_dir(dir.path().to_owned());
         tune(&mut config);
+        let mut pg_config = None;
         let store = match backend {
             Backend::Sqlite => {
                 let path = dir.path().to_owned();
@@ -78,6 +82,7 @@ impl TestServer {
                     .await
                     .map_err(|e| failed(&e))??;
                 let Some(pg) = pg else { return Ok(None) };
+                pg_config = Some(pg.clone());
                 Gateway::open(move || ServerStore::open_postgres(pg, PG_CONNECTIONS)).await
             }
         }
@@ -100,6 +105,7 @@ impl TestServer {
             backend,
             store,
             dir,
+            pg_config,
             shutdown: Some(tx),
         }))
     }

@@ -221,3 +221,62 @@ fn jr_choice_name_needs_a_select() {
         p[0].message
     );
 }
+
+/// CHT's forms: an `inputs` group relevant when its own `source` field says so.
+fn inputs_form(source: &str) -> Form {
+    let mut inputs = group(
+        "inputs",
+        vec![
+            q("source", FieldKind::Hidden).default(source).n(),
+            text("name").n(),
+            calc("tag", "concat('t-', ${source})").n(),
+        ],
+    );
+    inputs.relevant = Some("${source} = 'user'".into());
+    form(vec![
+        Node::Group(inputs),
+        text("outside").n(),
+        calc("greeting", "concat('Hello ', ${name})").n(),
+    ])
+}
+
+#[test]
+fn a_group_relevant_by_a_question_inside_it_reads_that_question_as_it_is() {
+    // Not a cycle: the group's relevance reads `source` as it is (as JavaRosa does).
+    let mut s = FormSession::new(compile(inputs_form("user")), None, now());
+    assert_eq!(shown(&s), ["name"]);
+    set_text(&mut s, "name", "Mai");
+    s.next().unwrap();
+    assert_eq!(shown(&s), ["outside"]);
+    set_text(&mut s, "outside", "x");
+    let sub = s.finalize(now()).unwrap();
+    assert_eq!(sub.data["inputs"]["tag"], "t-user");
+    assert_eq!(sub.data["greeting"], "Hello Mai");
+    // Another source: the group does not apply, its questions are not asked or sent,
+    // and what reads them sees nothing.
+    let mut s = FormSession::new(compile(inputs_form("task")), None, now());
+    assert_eq!(shown(&s), ["outside"]);
+    set_text(&mut s, "outside", "x");
+    let sub = s.finalize(now()).unwrap();
+    assert!(sub.data.get("inputs").is_none(), "{}", sub.data);
+    assert_eq!(sub.data["greeting"], "Hello ");
+}
+
+#[test]
+fn a_group_relevant_by_a_calculation_inside_it_follows_the_calculation() {
+    // The calculation inside reads a question outside; while the group does not apply,
+    // a change of the calculation still reaches the group's relevance.
+    let mut g = group(
+        "details",
+        vec![calc("wanted", "${age} >= 18").n(), text("job").n()],
+    );
+    g.relevant = Some("${wanted} = 'true'".into());
+    let mut s = session(form(vec![int("age").n(), Node::Group(g)]));
+    set_int(&mut s, "age", 9);
+    s.next().unwrap();
+    assert_eq!(s.screen().page, crate::engine::Page::End);
+    s.back().unwrap();
+    set_int(&mut s, "age", 30);
+    s.next().unwrap();
+    assert_eq!(shown(&s), ["job"]);
+}

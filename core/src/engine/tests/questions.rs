@@ -2,7 +2,8 @@
 //! defaults, metadata, languages and what an answer changes on the page.
 
 use crate::engine::{
-    CalendarDate, GeoPoint, QuestionKind, SessionError, SessionOptions, TimeOfDay,
+    AnswerUpdate, CalendarDate, GeoPoint, QuestionKind, ScreenUpdate, SessionError, SessionOptions,
+    TimeOfDay,
 };
 use crate::form::MetaKind;
 
@@ -534,19 +535,74 @@ fn an_answer_reports_only_what_changed_on_the_page() {
     let mut s = session(f);
     assert_eq!(shown(&s), ["age", "summary", "other"]);
     let u = s.set_answer("age", Answer::Integer { value: 10 }).unwrap();
-    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
-    assert_eq!(changed, ["age", "school", "summary"]);
+    assert_eq!(paths(&u), (vec!["school", "summary"], vec!["age"]));
+    assert_eq!(u.answers[0].value, Some(Answer::Integer { value: 10 }));
     assert!(u.hidden.is_empty());
-    assert_eq!(u.order, ["age", "school", "summary", "other"]);
-    assert_eq!(u.changed[2].label, "Age 10");
+    assert_eq!(
+        u.order.as_deref(),
+        Some(&["age", "school", "summary", "other"].map(String::from)[..])
+    );
+    assert_eq!(u.changed[1].label, "Age 10");
     let u = s.set_answer("age", Answer::Integer { value: 30 }).unwrap();
-    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
-    assert_eq!(changed, ["age", "job", "summary"]);
+    assert_eq!(paths(&u), (vec!["job", "summary"], vec!["age"]));
     assert_eq!(u.hidden, ["school"]);
     let u = s
         .set_answer("other", Answer::Text { value: "x".into() })
         .unwrap();
-    assert_eq!(u.changed.len(), 1);
+    assert_eq!(paths(&u), (vec![], vec!["other"]));
+    assert_eq!(u.order, None, "the same questions are shown");
+}
+
+/// The paths an update draws whole, and those whose answer and message it sets.
+fn paths(u: &ScreenUpdate) -> (Vec<&str>, Vec<&str>) {
+    (
+        u.changed.iter().map(|q| q.path.as_str()).collect(),
+        u.answers.iter().map(|a| a.path.as_str()).collect(),
+    )
+}
+
+#[test]
+fn an_answer_sends_whole_only_the_questions_whose_look_it_can_change() {
+    // `color`'s choices and label do not depend on its answer: only the answer goes,
+    // without the choices. `size` quotes itself in its hint and is drawn whole; `total`
+    // is computed from `n` and only its value goes; `n`'s constraint sets its message.
+    let f = with_lists(
+        form(vec![field_list(
+            "p",
+            vec![
+                one("color", "colors").n(),
+                int("size").hint("Now ${size}").n(),
+                int("n").constraint(". < 10", "Too many").n(),
+                int("total").calculation("${n} * 2").n(),
+            ],
+        )]),
+        vec![list(
+            "colors",
+            &[("red", "Red", &[]), ("blue", "Blue", &[])],
+        )],
+    );
+    let mut s = session(f);
+    let u = s
+        .set_answer("color", Answer::Choice { name: "red".into() })
+        .unwrap();
+    assert_eq!(
+        u.answers,
+        [AnswerUpdate {
+            path: "color".into(),
+            value: Some(Answer::Choice { name: "red".into() }),
+            error: None,
+        }]
+    );
+    assert!(u.changed.is_empty() && u.hidden.is_empty() && u.order.is_none());
+    let u = s.set_answer("size", Answer::Integer { value: 3 }).unwrap();
+    assert_eq!(paths(&u), (vec!["size"], vec![]));
+    assert_eq!(u.changed[0].hint.as_deref(), Some("Now 3"));
+    let u = s.set_answer("n", Answer::Integer { value: 12 }).unwrap();
+    assert_eq!(paths(&u), (vec![], vec!["n", "total"]));
+    assert_eq!(u.answers[0].error.as_deref(), Some("Too many"));
+    assert_eq!(u.answers[1].value, Some(Answer::Integer { value: 24 }));
+    let u = s.set_answer("n", Answer::Integer { value: 4 }).unwrap();
+    assert_eq!(u.answers[0].error, None, "the message goes away");
 }
 
 #[test]
@@ -580,16 +636,18 @@ fn an_update_compares_with_the_page_as_it_shows_now() {
     s.set_answer("age", Answer::Integer { value: 10 }).unwrap();
     s.set_language("vi").unwrap();
     let u = s.set_answer("age", Answer::Integer { value: 11 }).unwrap();
-    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
-    assert_eq!(changed, ["age"], "the labels were already in Vietnamese");
+    assert_eq!(
+        paths(&u),
+        (vec![], vec!["age"]),
+        "the labels were already in Vietnamese"
+    );
     assert!(s.next().is_err());
     let u = s
         .set_answer("other", Answer::Text { value: "x".into() })
         .unwrap();
-    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
     assert_eq!(
-        changed,
-        ["other"],
+        paths(&u),
+        (vec![], vec!["other"]),
         "the missing name was already shown as an error"
     );
 }
@@ -760,14 +818,12 @@ fn an_update_follows_what_an_answer_changes_through_relevance_and_counts() {
     set_int(&mut s, "a", 5);
     set_text(&mut s, "x", "hi");
     let u = s.set_answer("a", Answer::Integer { value: 0 }).unwrap();
-    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
-    assert_eq!(changed, ["a", "saw"]);
-    assert_eq!(u.changed[1].label, "Saw ");
+    assert_eq!(paths(&u), (vec!["saw"], vec!["a"]));
+    assert_eq!(u.changed[0].label, "Saw ");
     assert_eq!(u.hidden, ["x"]);
     let u = s.set_answer("n", Answer::Integer { value: 3 }).unwrap();
-    let changed: Vec<&str> = u.changed.iter().map(|q| q.path.as_str()).collect();
-    assert_eq!(changed, ["n", "plots_note"]);
-    assert_eq!(u.changed[1].label, "Plots 3");
+    assert_eq!(paths(&u), (vec!["plots_note"], vec!["n"]));
+    assert_eq!(u.changed[0].label, "Plots 3");
 }
 
 #[test]

@@ -265,6 +265,66 @@ fn the_instance_name_is_the_servers_own() {
     assert_eq!(recompute(&compile(survey()), &sub.data).instance_name, None);
 }
 
+#[test]
+fn version_is_the_forms_version_on_the_phone_and_on_the_server() {
+    let mut f = form(vec![
+        text("village").n(),
+        calc("release", "concat('v', version(), '-', ${village})").n(),
+    ]);
+    f.version = "2025061201".into();
+    let form = compile(f);
+    let mut s = FormSession::new(Arc::clone(&form), None, now());
+    set_text(&mut s, "village", "Sà Phìn");
+    let sub = s.finalize(now()).unwrap();
+    assert_eq!(sub.data["release"], "v2025061201-Sà Phìn");
+    // A phone that claims another version gets the form's.
+    let mut data = sub.data.clone();
+    data["release"] = json!("v1-Sà Phìn");
+    let out = recompute(&form, &data);
+    assert_eq!(out.data, sub.data);
+    assert_eq!(
+        listed(&out),
+        [(
+            "release",
+            Some(&json!("v1-Sà Phìn")),
+            Some(&json!("v2025061201-Sà Phìn"))
+        )]
+    );
+}
+
+#[test]
+fn jr_itext_reads_labels_and_choice_labels_by_pyxforms_ids() {
+    let f = with_lists(
+        form(vec![
+            text("village").n(),
+            one("water", "yn").n(),
+            calc("first", "jr:itext('yn-1')").n(),
+            calc("label", "jr:itext('/test/village:label')").n(),
+            calc(
+                "picked",
+                "jr:itext(concat('yn-', if(${water} = 'yes', 0, 1)))",
+            )
+            .n(),
+            calc("none", "concat(jr:itext('yn-9'), jr:itext('nothing'))").n(),
+        ]),
+        vec![
+            list("zz", &[("z", "Zed", &[])]),
+            list("yn", &[("yes", "Có", &[]), ("no", "Không", &[])]),
+        ],
+    );
+    let form = compile(f);
+    let mut s = FormSession::new(Arc::clone(&form), None, now());
+    set_text(&mut s, "village", "Sà Phìn");
+    s.set_answer("water", Answer::Choice { name: "yes".into() })
+        .unwrap();
+    let sub = s.finalize(now()).unwrap();
+    assert_eq!(sub.data["first"], "Không");
+    assert_eq!(sub.data["label"], "VILLAGE");
+    assert_eq!(sub.data["picked"], "Có");
+    assert!(sub.data.get("none").is_none(), "unknown ids give nothing");
+    assert_eq!(recompute(&form, &sub.data).mismatches, []);
+}
+
 /// The phone's `now()` and `today()` values are kept (the server cannot compute them) and
 /// checked against the record's own times: one outside them is kept as sent and listed
 /// with why it is doubtful, never silently, and the record is not refused for it.

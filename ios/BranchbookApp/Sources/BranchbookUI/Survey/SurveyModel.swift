@@ -75,10 +75,15 @@ final class SurveyModel: ScreenModel {
         for question in current.questions {
             byPath[question.path] = question
         }
+        for answer in update.answers {
+            byPath[answer.path]?.value = answer.value
+            byPath[answer.path]?.error = answer.error
+        }
         for question in update.changed {
             byPath[question.path] = question
         }
-        current.questions = update.order.compactMap { path in byPath[path] }
+        let order = update.order ?? current.questions.map { question in question.path }
+        current.questions = order.compactMap { path in byPath[path] }
         screen = current
     }
 

@@ -76,12 +76,12 @@ class HouseholdSurveyTest {
             for (q in screen.questions.filter { it.kind != QuestionKind.NOTE && !it.readOnly && it.value == null }) {
                 if (q.kind == QuestionKind.IMAGE) {
                     val update = session.attachPhoto(q.path, photo)
-                    assertTrue(update.changed.single { it.path == q.path }.value is Answer.Photo)
+                    assertTrue(update.answers.single { it.path == q.path }.value is Answer.Photo)
                     continue
                 }
                 val tries = script[q.path] ?: fail("unexpected question ${q.path} (${q.label})")
                 for (bad in tries.dropLast(1)) {
-                    val shown = session.setAnswer(q.path, bad).changed.single { it.path == q.path }
+                    val shown = session.setAnswer(q.path, bad).answers.single { it.path == q.path }
                     refused.getOrPut(q.path) { mutableListOf() } += shown.error ?: fail("${q.path}: $bad was accepted")
                     val turn = session.next()
                     assertFalse(turn.moved, "a page with a refused answer must not be left")

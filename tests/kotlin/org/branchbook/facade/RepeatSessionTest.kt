@@ -34,7 +34,7 @@ class RepeatSessionTest {
                 s.setAnswer("child[${i + 1}]/child_name", Answer.Text("Con ${i + 1}"))
                 val update = s.setAnswer("child[${i + 1}]/child_age", Answer.Integer(age))
                 if (age >= 18) {
-                    assertEquals("Tuổi phải từ 0 đến 17.", update.changed.single().error)
+                    assertEquals("Tuổi phải từ 0 đến 17.", update.answers.single().error)
                     assertFalse(s.next().moved)
                     s.setAnswer("child[${i + 1}]/child_age", Answer.Integer(age - 10))
                 }

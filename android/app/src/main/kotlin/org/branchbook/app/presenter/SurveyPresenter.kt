@@ -265,7 +265,7 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         }
     }
 
-    /** Applies what changed on the page after an answer. */
+    /** Applies what changed on the page after an answer: questions drawn again, answers and messages set, the new order. */
     private fun apply(update: ScreenUpdate) {
         if (update.moved) {
             call({ it.screen() }) { state = show(it, scope.texts) }
@@ -274,8 +274,14 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         val texts = scope.texts
         val known = state.questions.associateBy { it.question.path }
         val changed = update.changed.associateBy { it.path }
+        val answers = update.answers.associateBy { it.path }
+        val order = update.order ?: state.questions.map { it.question.path }
         state = state.copy(
-            questions = update.order.mapNotNull { path -> changed[path]?.let { item(it, texts) } ?: known[path] },
+            questions = order.mapNotNull { path ->
+                val now = changed[path]
+                    ?: answers[path]?.let { a -> known[path]?.question?.copy(value = a.value, error = a.error) }
+                now?.let { item(it, texts) } ?: known[path]
+            },
             message = null,
         )
     }

@@ -1,0 +1,3 @@
+-- Submissions stored before migration 008 have no instance name: this migration's Rust
+-- step (`store::names`) evaluates each one's form `instance_name` on its kept answers
+-- with the core's engine, as a push does. No schema change.
