@@ -5,6 +5,7 @@
 //! saving goes through the store, and a refusal is kept on the screen (its message and
 //! the input it is about) as well as returned as the error.
 
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::Utc;
@@ -12,11 +13,12 @@ use uuid::Uuid;
 
 use crate::{Branchbook, BranchbookError};
 use branchbook_core::editing::{
-    GatheringDraft, GatheringEdit, GatheringForm, HouseholdDraft, HouseholdEdit, HouseholdForm,
-    SettingsFacts, SettingsPage, WalkInDraft, WalkInEdit, WalkInForm, settings_page,
+    Attendance, AttendanceScreen, GatheringDraft, GatheringEdit, GatheringForm, HouseholdDraft,
+    HouseholdEdit, HouseholdForm, SettingsFacts, SettingsPage, WalkInDraft, WalkInEdit, WalkInForm,
+    settings_page,
 };
 use branchbook_core::i18n::UiLanguage;
-use branchbook_core::store::{CheckIn, Gathering, Household, Store};
+use branchbook_core::store::{CheckIn, Gathering, Household, PhotoOptions, Store};
 
 /// The draft behind `mutex`, also after a panic elsewhere (the draft stays whole: every
 /// change to it is one assignment).
@@ -39,6 +41,18 @@ pub struct GatheringEditor {
     language: UiLanguage,
     draft: Mutex<GatheringDraft>,
 }
+
+/// A gathering's attendance screen while it is open: every tap goes through the store
+/// and gives back the whole screen.
+#[derive(Debug, uniffi::Object)]
+pub struct AttendanceEditor {
+    store: Arc<Store>,
+    language: UiLanguage,
+    screen: Mutex<Attendance>,
+}
+
+/// How many roster members the check-in search shows.
+const CANDIDATES: u32 = 30;
 
 /// The walk-in dialog of a gathering while it is open.
 #[derive(Debug, uniffi::Object)]
@@ -87,6 +101,20 @@ impl Branchbook {
         }))
     }
 
+    /// Opens the attendance screen of gathering `gathering_id` as the store has it, with
+    /// its texts in `language`.
+    pub fn attendance_editor(
+        &self,
+        gathering_id: Uuid,
+        language: UiLanguage,
+    ) -> Result<Arc<AttendanceEditor>, BranchbookError> {
+        Ok(Arc::new(AttendanceEditor {
+            store: Arc::clone(&self.store),
+            language,
+            screen: Mutex::new(read_attendance(&self.store, gathering_id)?),
+        }))
+    }
+
     /// Opens an empty walk-in dialog for gathering `gathering_id`.
     pub fn walk_in_editor(&self, gathering_id: Uuid, language: UiLanguage) -> Arc<WalkInEditor> {
         Arc::new(WalkInEditor {
@@ -125,6 +153,138 @@ impl Branchbook {
             app_version,
         };
         Ok(settings_page(&facts, language))
+    }
+}
+
+/// Gathering `gathering_id` with its list, totals and photos as the store has them.
+fn read_attendance(store: &Store, gathering_id: Uuid) -> Result<Attendance, BranchbookError> {
+    Ok(Attendance::new(
+        store.gathering(gathering_id)?,
+        store.attendees(gathering_id)?,
+        store.gathering_totals(gathering_id)?,
+        photo_hashes(store, gathering_id)?,
+    ))
+}
+
+fn photo_hashes(store: &Store, gathering_id: Uuid) -> Result<Vec<String>, BranchbookError> {
+    Ok(store
+        .gathering_photos(gathering_id)?
+        .into_iter()
+        .map(|p| p.sha256)
+        .collect())
+}
+
+#[uniffi::export]
+impl AttendanceEditor {
+    /// What the screen shows now.
+    pub fn screen(&self) -> AttendanceScreen {
+        draft(&self.screen).screen(self.language)
+    }
+
+    /// Reads the gathering, its list, totals and photos again (after a walk-in was
+    /// added, the details edited, the screen shown again) and repeats the search.
+    pub fn refresh(&self) -> Result<AttendanceScreen, BranchbookError> {
+        let mut screen = draft(&self.screen);
+        let mut fresh = read_attendance(&self.store, screen.gathering().uuid)?;
+        let query = screen.query().to_owned();
+        self.search_into(&mut fresh, query)?;
+        *screen = fresh;
+        Ok(screen.screen(self.language))
+    }
+
+    /// She typed `query` in the roster search (no diacritics needed): the members it
+    /// finds, each marked when already checked in.
+    pub fn search(&self, query: String) -> Result<AttendanceScreen, BranchbookError> {
+        let mut screen = draft(&self.screen);
+        self.search_into(&mut screen, query)?;
+        Ok(screen.screen(self.language))
+    }
+
+    /// One tap: checks roster member `member_id` in (a second tap changes nothing).
+    pub fn check_in(&self, member_id: Uuid) -> Result<AttendanceScreen, BranchbookError> {
+        let mut screen = draft(&self.screen);
+        let done = self.store.check_in(screen.gathering().uuid, member_id)?;
+        screen.checked_in(done);
+        Ok(screen.screen(self.language))
+    }
+
+    /// Takes attendee `attendee_id` off the list (checked in by mistake).
+    pub fn remove(&self, attendee_id: Uuid) -> Result<AttendanceScreen, BranchbookError> {
+        let mut screen = draft(&self.screen);
+        let id = screen.gathering().uuid;
+        let totals = self.store.remove_attendee(id, attendee_id)?;
+        screen.listed(self.store.attendees(id)?, totals);
+        Ok(screen.screen(self.language))
+    }
+
+    /// Adds walk-in `attendee_id` to the branch's roster, living in the gathering's
+    /// village, so she is one tap away next time (the search shows her).
+    pub fn make_member(&self, attendee_id: Uuid) -> Result<AttendanceScreen, BranchbookError> {
+        let mut screen = draft(&self.screen);
+        let g = screen.gathering();
+        self.store
+            .make_member(g.uuid, attendee_id, &g.details.village)?;
+        let query = screen.query().to_owned();
+        self.search_into(&mut screen, query)?;
+        Ok(screen.screen(self.language))
+    }
+
+    /// The camera is about to give a photo: no second one until it is taken in.
+    pub fn taking_photo(&self) -> AttendanceScreen {
+        let mut screen = draft(&self.screen);
+        screen.taking_photo(true);
+        screen.screen(self.language)
+    }
+
+    /// Takes in the photo the camera wrote at `file_path` (JPEG or PNG; downsized,
+    /// location data removed) as evidence; the file can be deleted afterwards. Taken or
+    /// refused, the photo button is offered again.
+    pub fn attach_photo(&self, file_path: String) -> Result<AttendanceScreen, BranchbookError> {
+        let mut screen = draft(&self.screen);
+        screen.taking_photo(false);
+        let id = screen.gathering().uuid;
+        self.store
+            .attach_gathering_photo(id, Path::new(&file_path), PhotoOptions::default())?;
+        screen.photos(photo_hashes(&self.store, id)?);
+        Ok(screen.screen(self.language))
+    }
+
+    /// No photo came (the camera was closed): the photo button is offered again.
+    pub fn no_photo(&self) -> AttendanceScreen {
+        let mut screen = draft(&self.screen);
+        screen.taking_photo(false);
+        screen.screen(self.language)
+    }
+
+    /// Detaches photo `sha256` (taken by mistake).
+    pub fn remove_photo(&self, sha256: String) -> Result<AttendanceScreen, BranchbookError> {
+        let mut screen = draft(&self.screen);
+        let id = screen.gathering().uuid;
+        self.store.detach_gathering_photo(id, &sha256)?;
+        screen.photos(photo_hashes(&self.store, id)?);
+        Ok(screen.screen(self.language))
+    }
+
+    /// Closes the gathering (at least one attendee is needed): it is queued for sending
+    /// and its list can no longer change.
+    pub fn close_gathering(&self) -> Result<AttendanceScreen, BranchbookError> {
+        let mut screen = draft(&self.screen);
+        let closed = self.store.close_gathering(screen.gathering().uuid)?;
+        screen.changed(closed);
+        Ok(screen.screen(self.language))
+    }
+}
+
+impl AttendanceEditor {
+    fn search_into(&self, screen: &mut Attendance, query: String) -> Result<(), BranchbookError> {
+        let found = if screen.searches(&query) {
+            self.store
+                .search_members(&query, crate::window(0, CANDIDATES))?
+        } else {
+            Vec::new()
+        };
+        screen.found(query, found);
+        Ok(())
     }
 }
 
@@ -282,6 +442,15 @@ mod enroll {
             form.screen(self.language)
         }
 
+        /// She tapped Connect or scanned a code: the screen says it is connecting (Connect
+        /// and Scan wait) until the connect call returns. Call it before
+        /// [`EnrollEditor::connect`] or [`EnrollEditor::connect_scanned`], on the UI thread.
+        pub fn connecting(&self) -> EnrollForm {
+            let mut form = draft(&self.draft);
+            form.connecting();
+            form.screen(self.language)
+        }
+
         /// Connects with the typed address and code (the phone named as she typed, else
         /// by its id). Blocks until done: call it off the UI thread; `cancel` stops it.
         pub fn connect(&self, cancel: Arc<CancelHandle>) -> Result<Enrollment, BranchbookError> {
@@ -315,8 +484,10 @@ mod enroll {
 
     impl EnrollEditor {
         fn settle(&self, done: &Result<Enrollment, BranchbookError>, scanned: bool) {
+            let mut form = draft(&self.draft);
+            form.settled();
             if let Err(error) = done {
-                draft(&self.draft).refused(error, scanned, self.language);
+                form.refused(error, scanned, self.language);
             }
         }
     }

@@ -49,7 +49,7 @@ pub use app::{Branchbook, HomeCounts, StorageUsage};
 pub use branchbook_core::error::BranchbookError;
 #[cfg(feature = "sync-client")]
 pub use editors::EnrollEditor;
-pub use editors::{GatheringEditor, HouseholdEditor, WalkInEditor};
+pub use editors::{AttendanceEditor, GatheringEditor, HouseholdEditor, WalkInEditor};
 pub use forms::FormSummary;
 pub use gatherings::CheckInCandidate;
 pub use outbox::OutboxStatus;

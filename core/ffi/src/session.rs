@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::{Branchbook, BranchbookError};
 use branchbook_core::engine::{
-    Answer, FinalizeProblem, FormSession, JumpTarget, Screen, ScreenUpdate, SessionError,
-    offered_language,
+    Answer, FinalizeProblem, FormSession, JumpTarget, PickerFields, Screen, ScreenUpdate,
+    SessionError, offered_language,
 };
 use branchbook_core::form::Language;
 use branchbook_core::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
@@ -167,6 +167,18 @@ impl SurveySession {
         text: String,
     ) -> Result<ScreenUpdate, BranchbookError> {
         self.change(|s| Ok(s.type_answer(&question, &text)?))
+    }
+
+    /// Answers date, time or date-and-time question `question` with the picker's fields
+    /// as she picked them, and saves the draft: the core reads them on Vietnam's clock
+    /// (a date-and-time is stored as its instant in UTC). A day the calendar does not have
+    /// is refused with [`BranchbookError::InvalidInput`] and changes nothing.
+    pub fn pick(
+        &self,
+        question: String,
+        fields: PickerFields,
+    ) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| Ok(s.pick(&question, fields)?))
     }
 
     /// Ticks choice `choice` of select_multiple question `question`, or unticks it when

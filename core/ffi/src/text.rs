@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use branchbook_core::domain::{self, AgeGroup, EthnicGroup, GatheringKind, Sex};
-use branchbook_core::engine::{CalendarDate, Question, VIETNAM_UTC_OFFSET_MINUTES};
+use chrono::Utc;
+
+use branchbook_core::engine::{self, CalendarDate, PickerFields, Question};
 use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
 use branchbook_core::i18n::{GatheringHeading, ListRow, TotalsLines};
@@ -111,6 +113,13 @@ pub fn answer_text(question: Question, language: UiLanguage) -> String {
     i18n::answer_text(&question, language)
 }
 
+/// What the date, time or date-and-time picker of `question` starts on, on Vietnam's
+/// clock: its answer, else now. What she picks goes back to [`SurveySession::pick`].
+#[uniffi::export]
+pub fn picker_start(question: Question) -> PickerFields {
+    engine::picker_start(&question, Utc::now())
+}
+
 /// "Lần gửi gần nhất: 12/06/2025 08:30" on Vietnam's clock; `None` before the first send.
 #[uniffi::export]
 pub fn last_sent_text(at: Option<UtcDateTime>, language: UiLanguage) -> Option<String> {
@@ -133,13 +142,6 @@ pub fn age_groups() -> Vec<AgeGroup> {
 #[uniffi::export]
 pub fn gathering_kinds() -> Vec<GatheringKind> {
     domain::gathering_kinds()
-}
-
-/// Vietnam's offset from UTC in minutes (UTC+7 all year): the clock both apps read dates
-/// and times she picks on, as the core writes instants on it.
-#[uniffi::export]
-pub fn vietnam_utc_offset_minutes() -> i32 {
-    VIETNAM_UTC_OFFSET_MINUTES
 }
 
 /// A gathering's head counts as its screen shows them: the total, women and men (and

@@ -1,8 +1,10 @@
 //! The apps decide nothing: no app file (Android's Kotlin, iOS's Swift; the generated
 //! bindings aside) holds its own copy of a closed list (sexes, age groups, kinds of
 //! gathering, ethnic groups) or of Vietnam's UTC+7 clock. They take these from the core
-//! (`sexes()`, `ageGroups()`, `gatheringKinds()`, `ethnicGroups()`,
-//! `vietnamUtcOffsetMinutes()`), so both apps offer the same lists in the same order.
+//! (`sexes()`, `ageGroups()`, `gatheringKinds()`, `ethnicGroups()`), so both apps offer
+//! the same lists in the same order. Nor does an app put a date and time together on a
+//! clock of its own: it hands the picker's fields to the core as shown
+//! (`SurveySession.pick`, `GatheringEdit.StartsAt`), which reads them on Vietnam's clock.
 //! Nor does an app read numbers out of what she typed (a birth year, an answer): it hands
 //! the text to the core as typed (`HouseholdEdit.MemberBirthYear`, `type_answer`), which
 //! parses it once for both.
@@ -28,6 +30,17 @@ const CLOCK_LITERALS: [&str; 7] = [
     "Asia/Ho_Chi_Minh",
     "\"+07:00\"",
     "GMT+7",
+];
+
+/// Ways of turning picked fields into an instant (or an instant into fields) on a
+/// clock of the app's own.
+const CLOCK_ARITHMETIC: [&str; 6] = [
+    "ZoneOffset",
+    "toInstant(",
+    "atZone(",
+    "TimeZone(",
+    "\\.timeZone",
+    "UtcOffset",
 ];
 
 /// Ways of reading a number out of typed text, in Kotlin and Swift.
@@ -122,6 +135,13 @@ fn findings(path: &str, text: &str) -> Vec<String> {
                 out.push(format!("{at}: Vietnam's clock written out ({clock})"));
             }
         }
+        for clock in CLOCK_ARITHMETIC {
+            if code.contains(clock) {
+                out.push(format!(
+                    "{at}: a date and time composed in the app ({clock})"
+                ));
+            }
+        }
         for parser in NUMBER_PARSERS {
             if code.contains(parser) {
                 out.push(format!("{at}: a number read from typed text ({parser})"));
@@ -176,6 +196,15 @@ fn the_checker_catches_each_kind_of_copy() {
         ("Kinds.kt", "GatheringKind.entries.map { it }"),
         ("Clock.kt", "val VN = ZoneOffset.ofHours(7)"),
         ("Clock.swift", "TimeZone(identifier: \"Asia/Ho_Chi_Minh\")"),
+        (
+            "Picked.kt",
+            "LocalDateTime.of(y, m, d, h, min).toInstant(VIETNAM_CLOCK)",
+        ),
+        (
+            "Zone.kt",
+            "ZoneOffset.ofTotalSeconds(vietnamUtcOffsetMinutes() * 60)",
+        ),
+        ("Zone.swift", ".environment(\\.timeZone, VietnamClock.zone)"),
         ("Year.kt", "val year = typed.trim().toIntOrNull() ?: return"),
         (
             "Year.swift",
@@ -198,7 +227,7 @@ fn the_checker_catches_each_kind_of_copy() {
         ("Doc.swift", "/// Vietnam's zone (UTC+7), ofHours(7)"),
         (
             "Ok2.kt",
-            "val offset = ZoneOffset.ofTotalSeconds(vietnamUtcOffsetMinutes() * 60)",
+            "p.pick(path, day.copy(hour = h.toUByte(), minute = m.toUByte()))",
         ),
         (
             "Ok3.kt",

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
-use branchbook_core::engine::{Answer, Page, QuestionKind};
+use branchbook_core::engine::{Answer, Page, PickerFields, QuestionKind};
 use branchbook_core::i18n::UiLanguage;
 use branchbook_core::store::{
     GatheringDetails, HouseholdInput, InputField, MemberInput, RecordState, RosterChange,
@@ -819,9 +819,13 @@ fn the_edit_screens_keep_her_draft_and_save_through_the_store() {
     details.edit(GatheringEdit::Village {
         text: "Bản Phùng".into(),
     });
-    details.edit(GatheringEdit::Time {
-        hour: 8,
-        minute: 30,
+    let picked = details.screen().picker;
+    details.edit(GatheringEdit::StartsAt {
+        fields: PickerFields {
+            hour: 8,
+            minute: 30,
+            ..picked
+        },
     });
     let gathering = details.save().unwrap();
     assert_eq!(

@@ -43,6 +43,10 @@ pub struct EnrollForm {
     pub error: Option<String>,
     /// The refused input's label ("Mã đăng ký"), to head [`EnrollForm::error`].
     pub error_about: Option<String>,
+    /// A try is under way: Connect and Scan wait, Cancel is offered.
+    pub connecting: bool,
+    /// "Đang kết nối…" while [`EnrollForm::connecting`].
+    pub status: Option<String>,
 }
 
 /// The enroll screen's values while she types.
@@ -52,6 +56,7 @@ pub struct EnrollDraft {
     code: String,
     device_label: String,
     refusal: Option<Refusal>,
+    connecting: bool,
 }
 
 impl EnrollDraft {
@@ -103,9 +108,16 @@ impl EnrollDraft {
         self.refusal = Some(refusal);
     }
 
-    /// She tries to connect again: the last refusal is no longer shown.
+    /// She tries to connect: the last refusal is no longer shown, and the screen says
+    /// it is connecting until [`EnrollDraft::settled`].
     pub fn connecting(&mut self) {
         self.refusal = None;
+        self.connecting = true;
+    }
+
+    /// The try is over, done or refused.
+    pub fn settled(&mut self) {
+        self.connecting = false;
     }
 
     /// The camera was refused: she can still type the address and code.
@@ -133,6 +145,10 @@ impl EnrollDraft {
                 };
                 Some(ui_text(key, language))
             }),
+            connecting: self.connecting,
+            status: self
+                .connecting
+                .then(|| ui_text(TextKey::EnrollConnecting, language)),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! A gathering's details form: kind, topic, village, its date and time on Vietnam's clock
 //! (now, to the minute, for a new one), facilitator and notes.
 
-use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc};
+use chrono::{FixedOffset, Offset, Timelike, Utc};
 use uuid::Uuid;
 
 use super::Refusal;
 use crate::domain::{GatheringKind, gathering_kinds};
-use crate::engine::VIETNAM_UTC_OFFSET_MINUTES;
+use crate::engine::{PickerFields, VIETNAM_UTC_OFFSET_MINUTES};
 use crate::error::BranchbookError;
 use crate::ffi_time::UtcDateTime;
 use crate::i18n::{TextKey, UiLanguage, format_instant, gathering_kind_name, text};
@@ -41,26 +41,11 @@ pub enum GatheringEdit {
         /// The box's text.
         text: String,
     },
-    /// She picked the day on a calendar (Vietnam's clock; the time stays).
-    Day {
-        /// Year.
-        year: i32,
-        /// Month, 1 to 12.
-        month: u32,
-        /// Day of the month.
-        day: u32,
-    },
-    /// She picked the time of day (Vietnam's clock; the day stays).
-    Time {
-        /// Hour, 0 to 23.
-        hour: u32,
-        /// Minute, 0 to 59.
-        minute: u32,
-    },
-    /// She picked an instant (a picker that gives one, as iOS's does).
+    /// She picked the date, the time or both: the picker's fields as shown (Vietnam's
+    /// clock), starting from [`GatheringForm::picker`].
     StartsAt {
-        /// The instant.
-        at: UtcDateTime,
+        /// The picker's fields.
+        fields: PickerFields,
     },
 }
 
@@ -88,16 +73,8 @@ pub struct GatheringForm {
     pub village: String,
     /// When it starts.
     pub starts_at: UtcDateTime,
-    /// [`GatheringForm::starts_at`]'s year on Vietnam's clock, for the date picker.
-    pub year: i32,
-    /// Its month, 1 to 12.
-    pub month: u32,
-    /// Its day of the month.
-    pub day: u32,
-    /// Its hour, 0 to 23, for the time picker.
-    pub hour: u32,
-    /// Its minute.
-    pub minute: u32,
+    /// [`GatheringForm::starts_at`] on Vietnam's clock, for the date and time pickers.
+    pub picker: PickerFields,
     /// "12/06/2025 08:30".
     pub starts_at_text: String,
     /// Who leads it.
@@ -170,33 +147,17 @@ impl GatheringDraft {
     pub fn apply(&mut self, edit: GatheringEdit, language: UiLanguage) {
         self.refusal = None;
         let d = &mut self.details;
-        let local = d.starts_at.with_timezone(&vietnam());
-        let at = |date: Option<NaiveDate>, time: Option<NaiveTime>| {
-            let naive = date?.and_time(time?);
-            vietnam()
-                .from_local_datetime(&naive)
-                .single()
-                .map(|t| t.with_timezone(&Utc))
-        };
-        let picked = match edit {
+        let fields = match edit {
             GatheringEdit::Kind { kind } => return d.kind = kind,
             GatheringEdit::Topic { text } => return d.topic = text,
             GatheringEdit::Village { text } => return d.village = text,
             GatheringEdit::Facilitator { text } => return d.facilitator = text,
             GatheringEdit::Notes { text } => return d.notes = text,
-            GatheringEdit::StartsAt { at } => Some(at),
-            GatheringEdit::Day { year, month, day } => at(
-                NaiveDate::from_ymd_opt(year, month, day),
-                Some(local.time()),
-            ),
-            GatheringEdit::Time { hour, minute } => at(
-                Some(local.date_naive()),
-                NaiveTime::from_hms_opt(hour, minute, 0),
-            ),
+            GatheringEdit::StartsAt { fields } => fields,
         };
-        match picked {
-            Some(start) => d.starts_at = start,
-            None => {
+        match fields.instant(vietnam()) {
+            Ok(start) => d.starts_at = start,
+            Err(_) => {
                 let error = BranchbookError::invalid(InputField::StartsAt, "no such day or time");
                 self.refusal = Some(Refusal::of(&error, None, language));
             }
@@ -211,7 +172,6 @@ impl GatheringDraft {
     /// Everything the form shows, in `language`.
     pub fn screen(&self, language: UiLanguage) -> GatheringForm {
         let d = &self.details;
-        let local = d.starts_at.with_timezone(&vietnam());
         GatheringForm {
             kinds: gathering_kinds()
                 .into_iter()
@@ -224,11 +184,7 @@ impl GatheringDraft {
             topic: d.topic.clone(),
             village: d.village.clone(),
             starts_at: d.starts_at,
-            year: local.year(),
-            month: local.month(),
-            day: local.day(),
-            hour: local.hour(),
-            minute: local.minute(),
+            picker: PickerFields::at(d.starts_at, vietnam()),
             starts_at_text: format_instant(d.starts_at, language),
             facilitator: d.facilitator.clone(),
             notes: d.notes.clone(),

@@ -1,5 +1,6 @@
 //! What the edit screens hold while she types, for both apps: the household form, a
-//! gathering's details, the walk-in dialog, enrollment and the settings screen. Each
+//! gathering's details and attendance, the walk-in dialog, enrollment and the settings
+//! screen. Each
 //! screen model takes her intents as she makes them (text as typed, taps), parses and
 //! checks what she typed (birth years, dates on Vietnam's clock, blank addresses), and
 //! gives the complete state the view draws: values, every text in the app language and,
@@ -9,12 +10,14 @@
 //! The facade (`core/ffi`) wraps each model in an object that also saves through the
 //! store; the rules live here and are tested once.
 
+mod attendance;
 mod enroll;
 mod gathering;
 mod household;
 mod settings;
 mod walk_in;
 
+pub use attendance::{Attendance, AttendanceScreen, AttendeeLine, CandidateRow, PhotoTile};
 pub use enroll::{EnrollDraft, EnrollEdit, EnrollForm};
 pub use gathering::{GatheringDraft, GatheringEdit, GatheringForm, KindChoice};
 pub use household::{HouseholdDraft, HouseholdEdit, HouseholdForm, MemberEditRow};

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::domain::{AgeGroup, GatheringKind, Sex};
+use crate::engine::PickerFields;
 use crate::error::BranchbookError;
 use crate::i18n::UiLanguage::{En, Vi};
 use crate::protocol::{HouseholdBody, HouseholdMember};
@@ -319,26 +320,26 @@ fn a_gathering_is_picked_on_vietnams_clock() {
         Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap(),
         "to the minute"
     );
+    let picker = screen.picker;
     assert_eq!(
-        (
-            screen.year,
-            screen.month,
-            screen.day,
-            screen.hour,
-            screen.minute
-        ),
-        (2026, 6, 12, 8, 30)
+        picker,
+        PickerFields {
+            year: 2026,
+            month: 6,
+            day: 12,
+            hour: 8,
+            minute: 30
+        }
     );
     assert_eq!(screen.starts_at_text, "12/06/2026 08:30");
     assert_eq!(screen.kind, GatheringKind::PolicyDialogue);
     assert_eq!(screen.kinds.len(), crate::domain::gathering_kinds().len());
     assert_eq!(screen.kinds[0].kind, crate::domain::gathering_kinds()[0]);
 
+    // A date picked: the time stays (the app starts from the form's fields).
     form.apply(
-        GatheringEdit::Day {
-            year: 2026,
-            month: 6,
-            day: 20,
+        GatheringEdit::StartsAt {
+            fields: PickerFields { day: 20, ..picker },
         },
         Vi,
     );
@@ -347,10 +348,14 @@ fn a_gathering_is_picked_on_vietnams_clock() {
         Utc.with_ymd_and_hms(2026, 6, 20, 1, 30, 0).unwrap(),
         "the time stays"
     );
+    let picker = form.screen(Vi).picker;
     form.apply(
-        GatheringEdit::Time {
-            hour: 23,
-            minute: 15,
+        GatheringEdit::StartsAt {
+            fields: PickerFields {
+                hour: 23,
+                minute: 15,
+                ..picker
+            },
         },
         Vi,
     );
@@ -360,14 +365,16 @@ fn a_gathering_is_picked_on_vietnams_clock() {
         Utc.with_ymd_and_hms(2026, 6, 20, 16, 15, 0).unwrap(),
         "the day stays"
     );
-    assert_eq!((screen.day, screen.hour), (20, 23));
+    assert_eq!((screen.picker.day, screen.picker.hour), (20, 23));
     assert_eq!(screen.starts_at_text, "20 Jun 2026 23:15");
 
     form.apply(
-        GatheringEdit::Day {
-            year: 2026,
-            month: 2,
-            day: 30,
+        GatheringEdit::StartsAt {
+            fields: PickerFields {
+                month: 2,
+                day: 30,
+                ..screen.picker
+            },
         },
         Vi,
     );
@@ -397,6 +404,16 @@ fn enrollment_refusals_point_at_the_input_in_the_screens_words() {
         text: "  Máy chị Mai ".into(),
     });
     assert_eq!(form.label("device-1"), "Máy chị Mai");
+
+    let screen = form.screen(Vi);
+    assert!(!screen.connecting);
+    assert_eq!(screen.status, None);
+    form.connecting();
+    let screen = form.screen(Vi);
+    assert!(screen.connecting, "Connect waits while a try is under way");
+    assert_eq!(screen.status.as_deref(), Some("Đang kết nối…"));
+    form.settled();
+    assert!(!form.screen(Vi).connecting);
 
     let bad_code = BranchbookError::invalid(InputField::EnrollmentCode, "not the expected JSON");
     form.refused(&bad_code, true, Vi);
@@ -510,4 +527,194 @@ fn settings_name_each_language_in_itself_and_mark_the_chosen_ones() {
     assert!(vi.account.is_empty(), "nothing before enrollment");
     assert!(vi.form_languages[0].chosen);
     assert_eq!(vi.storage, "Dữ liệu 0 B, ảnh 0 B");
+}
+
+fn open_gathering() -> crate::store::Gathering {
+    let at = Utc.with_ymd_and_hms(2026, 6, 12, 1, 30, 0).unwrap();
+    crate::store::Gathering {
+        uuid: Uuid::now_v7(),
+        state: RecordState::Draft,
+        details: crate::store::GatheringDetails {
+            kind: GatheringKind::PolicyDialogue,
+            topic: "Nuôi con khỏe".into(),
+            village: "Bản Phùng".into(),
+            starts_at: at,
+            facilitator: String::new(),
+            notes: String::new(),
+        },
+        created_at: at,
+        closed_at: None,
+        attendee_count: 0,
+        photo_count: 0,
+    }
+}
+
+fn roster_member(name: &str) -> crate::protocol::RosterMember {
+    crate::protocol::RosterMember {
+        id: Uuid::now_v7(),
+        member_code: None,
+        full_name: name.into(),
+        sex: Sex::Female,
+        birth_year: Some(1990),
+        ethnicity: Some("hmong".into()),
+        village: "Bản Phùng".into(),
+        phone: None,
+        archived: false,
+    }
+}
+
+fn attended(member: Option<&crate::protocol::RosterMember>, name: &str) -> crate::store::CheckIn {
+    crate::store::CheckIn {
+        attendee: crate::protocol::Attendee {
+            id: Uuid::now_v7(),
+            member_id: member.map(|m| m.id),
+            name: name.into(),
+            sex: Sex::Female,
+            birth_year: Some(1990),
+            age_group: None,
+            ethnicity: None,
+            checked_in_at: Utc::now(),
+        },
+        totals: crate::store::Totals {
+            total: 0,
+            by_sex: Vec::new(),
+            by_ethnicity: Vec::new(),
+            by_age_group: Vec::new(),
+        },
+    }
+}
+
+#[test]
+fn the_attendance_list_keeps_check_in_order_counts_and_marks_who_is_in() {
+    let mut a = Attendance::new(
+        open_gathering(),
+        Vec::new(),
+        attended(None, "").totals,
+        Vec::new(),
+    );
+    let screen = a.screen(Vi);
+    assert!(screen.can_change);
+    assert_eq!(screen.attendees_heading, "Người tham dự (0)");
+    assert_eq!(
+        screen.no_attendees.as_deref(),
+        Some("Chưa có ai điểm danh.")
+    );
+    assert!(screen.needs_attendee.is_some(), "cannot be closed empty");
+    assert_eq!(screen.photos_heading, "Ảnh (0)");
+
+    // A blank search finds no one, whatever the roster gave.
+    let cho = roster_member("Sùng Thị Chơ");
+    let mai = roster_member("Lò Thị Mai");
+    assert!(!a.searches("  "));
+    a.found("  ".into(), vec![cho.clone()]);
+    assert!(a.screen(Vi).candidates.is_empty());
+    assert!(a.searches("th"));
+    a.found("th".into(), vec![cho.clone(), mai.clone()]);
+    let screen = a.screen(Vi);
+    assert_eq!(screen.candidates.len(), 2);
+    assert!(
+        screen
+            .candidates
+            .iter()
+            .all(|c| !c.checked_in && c.action == "Điểm danh")
+    );
+
+    // Mai, then a walk-in, then Chơ; a second tap on Mai changes nothing.
+    let first = attended(Some(&mai), "Lò Thị Mai");
+    a.checked_in(first.clone());
+    a.checked_in(attended(None, "Vàng Thị Mỷ"));
+    a.checked_in(attended(Some(&cho), "Sùng Thị Chơ"));
+    a.checked_in(first);
+    let screen = a.screen(Vi);
+    let names: Vec<&str> = screen
+        .attendees
+        .iter()
+        .map(|l| l.row.title.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Lò Thị Mai", "Vàng Thị Mỷ", "Sùng Thị Chơ"],
+        "check-in order, once"
+    );
+    assert_eq!(screen.attendees_heading, "Người tham dự (3)");
+    assert_eq!(screen.no_attendees, None);
+    assert_eq!(screen.needs_attendee, None);
+    let walk_ins: Vec<bool> = screen.attendees.iter().map(|l| l.can_make_member).collect();
+    assert_eq!(
+        walk_ins,
+        [false, true, false],
+        "only a walk-in can join the roster"
+    );
+    assert!(screen.attendees.iter().all(|l| l.can_remove));
+    assert!(
+        screen
+            .candidates
+            .iter()
+            .all(|c| c.checked_in && c.action == "Đã điểm danh")
+    );
+
+    // Chơ taken off: she can be checked in again.
+    let rest = vec![attended(Some(&mai), "Lò Thị Mai").attendee];
+    a.listed(rest, kept_totals());
+    let screen = a.screen(En);
+    assert_eq!(screen.attendees_heading, "Attendees (1)");
+    let cho_row = screen
+        .candidates
+        .iter()
+        .find(|c| c.row.id == cho.id.to_string())
+        .unwrap();
+    assert!(!cho_row.checked_in);
+    assert_eq!(cho_row.action, "Check in");
+}
+
+fn kept_totals() -> crate::store::Totals {
+    attended(None, "").totals
+}
+
+#[test]
+fn photos_and_closing_decide_what_she_can_still_do() {
+    let mut a = Attendance::new(open_gathering(), Vec::new(), kept_totals(), Vec::new());
+    a.checked_in(attended(None, "Vàng Thị Mỷ"));
+    a.taking_photo(true);
+    let screen = a.screen(Vi);
+    assert!(
+        !screen.can_take_photo,
+        "no second photo while one is taken in"
+    );
+    assert_eq!(screen.take_photo, "Đang tải…");
+    a.taking_photo(false);
+    a.photos(vec!["ab".repeat(32), "cd".repeat(32)]);
+    let screen = a.screen(Vi);
+    assert!(screen.can_take_photo);
+    assert_eq!(screen.take_photo, "Chụp ảnh buổi sinh hoạt");
+    assert_eq!(screen.photos_heading, "Ảnh (2)");
+    assert_eq!(
+        screen.photos[0].sha256,
+        "ab".repeat(32),
+        "in the order taken"
+    );
+    assert!(screen.photos.iter().all(|p| p.can_remove));
+
+    a.found("vàng".into(), vec![roster_member("Vàng Thị Mỷ")]);
+    let mut closed = a.gathering().clone();
+    closed.state = RecordState::Finalized;
+    a.changed(closed);
+    let screen = a.screen(Vi);
+    assert!(!screen.can_change);
+    assert!(!screen.heading.is_open);
+    assert!(!screen.can_take_photo);
+    assert_eq!(
+        (screen.query.as_str(), screen.candidates.len()),
+        ("", 0),
+        "no search once closed"
+    );
+    assert!(!a.searches("vàng"));
+    assert!(
+        screen
+            .attendees
+            .iter()
+            .all(|l| !l.can_remove && !l.can_make_member)
+    );
+    assert!(screen.photos.iter().all(|p| !p.can_remove));
+    assert_eq!(screen.needs_attendee, None);
 }

@@ -2,7 +2,7 @@
 //! forms: the text stored in a slot (what expressions read, as in ODK), and the typed
 //! JSON of a submission. One place converts between all of them, per question type.
 
-use chrono::{NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use serde_json::{Value as Json, json};
 
 use crate::expr::{dates, number_to_string, string_to_number};
@@ -93,6 +93,25 @@ pub struct TimeOfDay {
     pub second: u8,
 }
 
+/// A date and time picker's fields on the survey's clock (Vietnam's). The apps show a
+/// picker starting on the fields the core gives and hand back what she picked, as shown;
+/// the core keeps the fields its question takes (the day of a date, the hour and minute
+/// of a time, all of them for a date and time, composed into an instant in UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct PickerFields {
+    /// Year, e.g. 2026.
+    pub year: i32,
+    /// Month 1-12.
+    pub month: u8,
+    /// Day 1-31.
+    pub day: u8,
+    /// Hour 0-23.
+    pub hour: u8,
+    /// Minute 0-59.
+    pub minute: u8,
+}
+
 /// A GPS position as the phone reports it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -127,7 +146,6 @@ impl CalendarDate {
     }
 
     fn from_naive(d: NaiveDate) -> CalendarDate {
-        use chrono::Datelike;
         CalendarDate {
             year: d.year(),
             month: d.month() as u8,
@@ -136,7 +154,106 @@ impl CalendarDate {
     }
 }
 
+impl PickerFields {
+    /// The fields instant `at` shows on `clock`.
+    pub(crate) fn at(at: UtcDateTime, clock: FixedOffset) -> PickerFields {
+        let local = at.with_timezone(&clock);
+        PickerFields {
+            year: local.year(),
+            month: local.month() as u8,
+            day: local.day() as u8,
+            hour: local.hour() as u8,
+            minute: local.minute() as u8,
+        }
+    }
+
+    /// What a picker starts on: `answer` when there is one (a date keeps `now`'s time of
+    /// day, a time `now`'s day), else `now`, on `clock`.
+    pub(crate) fn start(
+        answer: Option<&Answer>,
+        now: UtcDateTime,
+        clock: FixedOffset,
+    ) -> PickerFields {
+        let now = PickerFields::at(now, clock);
+        match answer {
+            Some(Answer::Date { value }) => PickerFields {
+                year: value.year,
+                month: value.month,
+                day: value.day,
+                ..now
+            },
+            Some(Answer::Time { value }) => PickerFields {
+                hour: value.hour,
+                minute: value.minute,
+                ..now
+            },
+            Some(Answer::DateTime { value }) => PickerFields::at(*value, clock),
+            _ => now,
+        }
+    }
+
+    fn date(self) -> Result<NaiveDate, Unpicked> {
+        NaiveDate::from_ymd_opt(self.year, u32::from(self.month), u32::from(self.day)).ok_or_else(
+            || {
+                Unpicked::Impossible(format!(
+                    "{}-{:02}-{:02} is not a date",
+                    self.year, self.month, self.day
+                ))
+            },
+        )
+    }
+
+    fn time(self) -> Result<NaiveTime, Unpicked> {
+        NaiveTime::from_hms_opt(u32::from(self.hour), u32::from(self.minute), 0).ok_or_else(|| {
+            Unpicked::Impossible(format!(
+                "{:02}:{:02} is not a time of day",
+                self.hour, self.minute
+            ))
+        })
+    }
+
+    /// The instant the fields name on `clock`; a day the calendar does not have (30
+    /// February) or an impossible time is refused.
+    pub(crate) fn instant(self, clock: FixedOffset) -> Result<UtcDateTime, Unpicked> {
+        let naive = self.date()?.and_time(self.time()?);
+        clock
+            .from_local_datetime(&naive)
+            .single()
+            .map(|at| at.with_timezone(&Utc))
+            .ok_or_else(|| Unpicked::Impossible(format!("{naive} is not on the clock")))
+    }
+}
+
 impl Answer {
+    /// The answer a date, time or date-and-time question gets from what she picked, read
+    /// on `clock`: a day the calendar does not have (30 February) or an impossible time
+    /// is refused.
+    pub(crate) fn picked(
+        kind: QuestionKind,
+        fields: PickerFields,
+        clock: FixedOffset,
+    ) -> Result<Answer, Unpicked> {
+        match kind {
+            QuestionKind::Date => Ok(Answer::Date {
+                value: CalendarDate::from_naive(fields.date()?),
+            }),
+            QuestionKind::Time => {
+                fields.time()?;
+                Ok(Answer::Time {
+                    value: TimeOfDay {
+                        hour: fields.hour,
+                        minute: fields.minute,
+                        second: 0,
+                    },
+                })
+            }
+            QuestionKind::DateTime => Ok(Answer::DateTime {
+                value: fields.instant(clock)?,
+            }),
+            _ => Err(Unpicked::NotPicked),
+        }
+    }
+
     /// The answer a text or number question gets from the text as she typed it: `None`
     /// for an empty box (the answer is cleared). A whole number is digits with an
     /// optional sign; a decimal number may use a decimal comma ("1,5", as Vietnamese
@@ -197,6 +314,15 @@ pub(crate) enum Untyped {
     NotANumber(&'static str),
     /// The question is not answered by typing (choices, dates, photos...).
     NotTyped,
+}
+
+/// Why picked fields are not an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Unpicked {
+    /// The day or time the fields name does not exist (why).
+    Impossible(String),
+    /// The question is not answered on a date or time picker.
+    NotPicked,
 }
 
 /// What a question of `kind` takes, for error messages.

@@ -21,7 +21,7 @@ mod session;
 mod submission;
 mod view;
 
-pub use answer::{Answer, CalendarDate, GeoPoint, TimeOfDay};
+pub use answer::{Answer, CalendarDate, GeoPoint, PickerFields, TimeOfDay};
 pub use clock::{CLOCK_SLACK, ClockWindow, TimeDoubt};
 pub use compile::CompiledForm;
 pub use error::{FinalizeProblem, SessionError};
@@ -32,7 +32,7 @@ pub use screen::{
 };
 pub use session::{
     FormSession, SavedPosition, SavedScope, SessionOptions, SessionState,
-    VIETNAM_UTC_OFFSET_MINUTES,
+    VIETNAM_UTC_OFFSET_MINUTES, picker_start,
 };
 pub use submission::{Mismatch, Recomputed, ServerFacts, Submission};
 

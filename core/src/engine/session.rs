@@ -13,7 +13,7 @@ use crate::expr::{self, dates};
 use crate::ffi_time::UtcDateTime;
 use crate::form::FieldKind;
 
-use super::answer::{Answer, Misfit, Untyped, to_stored};
+use super::answer::{Answer, Misfit, PickerFields, Unpicked, Untyped, to_stored};
 use super::compile::{CompiledForm, NodeId};
 use super::error::{FinalizeProblem, SessionError};
 use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
@@ -25,6 +25,17 @@ use super::view::View;
 
 /// Vietnam's offset from UTC, the default zone for `today()` and times of day.
 pub const VIETNAM_UTC_OFFSET_MINUTES: i32 = 7 * 60;
+
+/// What the date, time or date-and-time picker of `question` starts on, on Vietnam's
+/// clock (the clock sessions read picks on and answers are shown on): its answer, else
+/// `now`.
+pub fn picker_start(question: &Question, now: UtcDateTime) -> PickerFields {
+    PickerFields::start(
+        question.value.as_ref(),
+        now,
+        zone(VIETNAM_UTC_OFFSET_MINUTES),
+    )
+}
 
 /// How a session starts: language, clock, and the values of metadata fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -488,6 +499,30 @@ impl FormSession {
                     expected: "a tap or a pick, not typing".into(),
                     given: "typed text".into(),
                 },
+            }),
+        }
+    }
+
+    /// Answers a date, time or date-and-time question with what she picked, read on the
+    /// session's clock (Vietnam's): a date keeps the day, a time the hour and minute, a
+    /// date and time is stored as its instant in UTC. A day the calendar does not have
+    /// is refused with [`SessionError::InvalidValue`] and changes nothing.
+    pub fn pick(
+        &mut self,
+        question: &str,
+        fields: PickerFields,
+    ) -> Result<ScreenUpdate, SessionError> {
+        let kind = self.question_kind(question)?;
+        match Answer::picked(kind, fields, self.offset) {
+            Ok(answer) => self.set_answer(question, answer),
+            Err(Unpicked::Impossible(reason)) => Err(SessionError::InvalidValue {
+                question: question.into(),
+                reason,
+            }),
+            Err(Unpicked::NotPicked) => Err(SessionError::WrongType {
+                question: question.into(),
+                expected: "typing or a tap, not a date or time".into(),
+                given: "a picked date or time".into(),
             }),
         }
     }

@@ -24,6 +24,7 @@ pub use people::{
     GatheringHeading, TotalsLines, attendee_row, ethnicity_name, gathering_heading,
     gathering_list_row, household_row, member_row, roster_row, totals_lines,
 };
+pub(crate) use screens::format_count;
 pub use screens::{
     HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, VisitRow,
     gathering_row, home_screen, last_sent, returned_row, send_screen, visit_row,

@@ -365,7 +365,7 @@ pub fn gathering_row(gathering: &Gathering, language: UiLanguage) -> ListRow {
 }
 
 /// The text of `key` with its `{count}` filled.
-pub(super) fn format_count(key: TextKey, n: u64, language: UiLanguage) -> String {
+pub(crate) fn format_count(key: TextKey, n: u64, language: UiLanguage) -> String {
     let n = n.to_string();
     fill(text(key, language), |name| {
         (name == "count").then_some(n.as_str())

@@ -3,6 +3,7 @@
 
 mod compile;
 mod navigation;
+mod picking;
 mod properties;
 mod questions;
 mod recompute;

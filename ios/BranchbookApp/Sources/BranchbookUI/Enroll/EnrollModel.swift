@@ -9,9 +9,9 @@ import SwiftUI
 @MainActor
 final class EnrollModel: ScreenModel {
     @Published var scanning = false
-    @Published private(set) var working = false
     @Published private(set) var enrolled: Enrollment?
-    /// The typed address, code and phone name, and the last refusal, as the core gives them.
+    /// The typed address, code and phone name, the last refusal, and whether a try is
+    /// under way, as the core gives them.
     @Published private(set) var form: EnrollForm
     private let editor: EnrollEditor
     /// Stops the enrollment under way when she leaves the screen.
@@ -60,11 +60,13 @@ final class EnrollModel: ScreenModel {
     /// Runs one of the core's enroll calls with a fresh cancel handle, then starts the
     /// first send. A refusal stays on the form, in the core's words.
     private func enroll(_ work: @escaping (CancelHandle) throws -> Enrollment) async {
+        guard !form.connecting else {
+            return
+        }
         let handle = CancelHandle()
         cancelHandle = handle
-        working = true
+        form = editor.connecting()
         defer {
-            working = false
             cancelHandle = nil
             form = editor.screen()
         }

@@ -34,13 +34,13 @@ struct EnrollView: View {
                 Button(app.t(.enrollSubmit)) {
                     Task { await model.enrollTyped() }
                 }
-                .disabled(model.working)
+                .disabled(model.form.connecting)
             }
             if let error = model.form.error, model.form.invalid == nil {
                 InputNote(text: error)
             }
-            if model.working {
-                ProgressView(app.t(.enrollConnecting))
+            if let status = model.form.status {
+                ProgressView(status)
             }
             if let enrollment = model.enrolled {
                 Section {

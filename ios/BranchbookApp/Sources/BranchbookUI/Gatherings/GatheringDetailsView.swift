@@ -24,13 +24,13 @@ struct GatheringDetailsView: View {
                 InputNote(text: form.invalid == .topic ? form.error : nil)
                 TextField(app.t(.gatheringVillage), text: model.binding(form.village) { text in .village(text: text) })
                 InputNote(text: form.invalid == .village ? form.error : nil)
-                DatePicker(app.t(.gatheringStartsAt), selection: model.binding(form.startsAt) { at in .startsAt(at: at) })
+                DatePicker(app.t(.gatheringStartsAt), selection: model.binding(PickerDate.date(form.picker)) { picked in
+                    .startsAt(fields: PickerDate.fields(picked))
+                })
                 TextField(app.t(.gatheringFacilitator), text: model.binding(form.facilitator) { text in .facilitator(text: text) })
                 TextField(app.t(.gatheringNotes), text: model.binding(form.notes) { text in .notes(text: text) })
             }
         }
-        .environment(\.timeZone, VietnamClock.zone)
-        .environment(\.calendar, VietnamClock.calendar)
         .navigationTitle(model.gatheringId == nil ? app.t(.gatheringNew) : app.t(.actionEdit))
         .saveToolbar(app.t(.actionSave), app: app, save: model.save) { id in
             model.gatheringId == nil ? .gathering(id: id) : nil

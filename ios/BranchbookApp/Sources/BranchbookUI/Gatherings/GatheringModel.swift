@@ -3,20 +3,20 @@ import Foundation
 import UIKit
 
 /// A gathering as it happens: the roster search with one tap to check a member in, walk-ins
-/// added from a short form, photos as evidence, live totals (by sex, ethnic group and age
-/// group, counted by the core from the attendee list), and closing it for sending.
+/// added from a short form, photos as evidence, live totals, and closing it for sending.
+/// The screen lives in the core (`AttendanceEditor`): it keeps the list in check-in order,
+/// counts, marks who is in and says which actions she has; this model shows its
+/// `AttendanceScreen`.
 @MainActor
 final class GatheringModel: ScreenModel {
     let gatheringId: String
-    @Published private(set) var gathering: Gathering?
-    @Published private(set) var attendees: [Attendee] = []
-    @Published private(set) var totals: Totals?
-    @Published private(set) var photos: [StoredPhoto] = []
+    /// The screen as the core gives it; nil until it is read.
+    @Published private(set) var screen: AttendanceScreen?
     @Published private(set) var thumbnails: [String: UIImage] = [:]
     @Published var query = ""
-    @Published private(set) var candidates: [CheckInCandidate] = []
     /// The walk-in dialog as the core gives it, while it is open.
     @Published private(set) var walkIn: WalkInForm?
+    private var editor: AttendanceEditor?
     private var walkInEditor: WalkInEditor?
     private var searching: Task<Void, Never>?
 
@@ -25,50 +25,47 @@ final class GatheringModel: ScreenModel {
         super.init(core: core, app: app, name: "gathering")
     }
 
-    /// The top of the screen (topic, details, open or closed), from the core.
-    var heading: GatheringHeading? {
-        guard let gathering else {
-            return nil
-        }
-        return gatheringHeading(gathering: gathering, language: app.language)
-    }
-
-    var isOpen: Bool {
-        heading?.isOpen ?? false
-    }
-
+    /// Reads the gathering (again, when she comes back to it).
     func load() async {
+        if let editor {
+            await show { _ in try editor.refresh() }
+            return
+        }
         let id = gatheringId
-        gathering = await call { core in try core.gathering(gatheringId: id) } ?? gathering
-        attendees = await call { core in try core.attendees(gatheringId: id) } ?? attendees
-        totals = await call { core in try core.gatheringTotals(gatheringId: id) } ?? totals
-        await loadPhotos()
-        search(query)
+        let language = app.language
+        guard let opened = await call({ core in try core.attendanceEditor(gatheringId: id, language: language) }) else {
+            return
+        }
+        editor = opened
+        await show { _ in opened.screen() }
     }
 
     /// Roster members matching what she types, each marked when already checked in.
     func search(_ text: String) {
         searching?.cancel()
-        let id = gatheringId
         searching = Task {
             try? await Task.sleep(nanoseconds: 150_000_000)
-            if Task.isCancelled {
-                return
-            }
-            let found = await call { core in try core.checkInCandidates(gatheringId: id, query: text, limit: 30) }
             if !Task.isCancelled {
-                candidates = found ?? candidates
+                await act { editor in try editor.search(query: text) }
             }
         }
     }
 
-    /// One tap: checks a roster member in and shows the new totals.
-    func checkIn(_ member: RosterMember) async {
-        let id = gatheringId
-        let memberId = member.id
-        if let done = await call({ core in try core.checkIn(gatheringId: id, memberId: memberId) }) {
-            took(done)
-        }
+    /// One tap: checks a roster member in.
+    func checkIn(_ candidate: CandidateRow) async {
+        let memberId = candidate.row.id
+        await act { editor in try editor.checkIn(memberId: memberId) }
+    }
+
+    func remove(_ attendee: AttendeeLine) async {
+        let attendeeId = attendee.row.id
+        await act { editor in try editor.remove(attendeeId: attendeeId) }
+    }
+
+    /// Adds a walk-in to the roster of the gathering's village, one tap away next time.
+    func makeMember(_ attendee: AttendeeLine) async {
+        let attendeeId = attendee.row.id
+        await act { editor in try editor.makeMember(attendeeId: attendeeId) }
     }
 
     /// Opens the walk-in dialog, empty; the core keeps what she types.
@@ -89,63 +86,54 @@ final class GatheringModel: ScreenModel {
         walkIn = nil
     }
 
-    /// Adds the walk-in (the core reads her birth year as typed); with `makeMember`, also
-    /// to the roster of the gathering's village, so next time she is one tap away. The
-    /// dialog closes, or stays with what to fix.
-    func addWalkIn(makeMember: Bool) async {
-        guard let dialog = walkInEditor else {
+    /// Adds the walk-in (the core reads her birth year as typed). The dialog closes, or
+    /// stays with what to fix.
+    func addWalkIn() async {
+        guard let dialog = walkInEditor, let editor else {
             return
         }
-        let id = gatheringId
-        let village = gathering?.details.village ?? ""
-        guard let done = try? await attempt({ _ in try dialog.add() }) else {
+        guard let updated = try? await attempt({ _ in
+            _ = try dialog.add()
+            return try editor.refresh()
+        }) else {
             walkIn = dialog.screen()
             return
         }
-        took(done)
+        screen = updated
         closeWalkIn()
-        if makeMember {
-            let attendeeId = done.attendee.id
-            _ = await call { core in try core.makeMember(gatheringId: id, attendeeId: attendeeId, village: village) }
-            search(query)
-        }
     }
 
-    func remove(_ attendee: Attendee) async {
-        let id = gatheringId
-        let attendeeId = attendee.id
-        if let totals = await call({ core in try core.removeAttendee(gatheringId: id, attendeeId: attendeeId) }) {
-            self.totals = totals
-            attendees.removeAll { other in other.id == attendeeId }
-            search(query)
-        }
+    /// The camera is opening: the core holds the photo button until a photo is taken in.
+    func takingPhoto() {
+        screen = editor?.takingPhoto() ?? screen
     }
 
-    /// Hands a photo from the camera to the core (downsized, location data removed).
-    func attachPhoto(_ image: UIImage) async {
-        guard let file = PhotoFile.write(image) else {
-            error = app.t(.errorPhotoUnreadable)
+    /// Hands a photo from the camera to the core (downsized, location data removed); nil
+    /// when she took none.
+    func attachPhoto(_ image: UIImage?) async {
+        guard let editor else {
+            return
+        }
+        guard let image, let file = PhotoFile.write(image) else {
+            if image != nil {
+                error = app.t(.errorPhotoUnreadable)
+            }
+            screen = editor.noPhoto()
             return
         }
         defer { PhotoFile.remove(file) }
-        let id = gatheringId
-        if await call({ core in try core.attachGatheringPhoto(gatheringId: id, filePath: file.path) }) != nil {
-            await loadPhotos()
-        }
+        await act { editor in try editor.attachPhoto(filePath: file.path) }
+        screen = editor.screen()
     }
 
-    func detach(_ photo: StoredPhoto) async {
-        let id = gatheringId
+    func detach(_ photo: PhotoTile) async {
         let sha256 = photo.sha256
-        if await call({ core in try core.detachGatheringPhoto(gatheringId: id, sha256: sha256) }) != nil {
-            await loadPhotos()
-        }
+        await act { editor in try editor.removePhoto(sha256: sha256) }
     }
 
     /// Closes the gathering: queued for sending, no more changes.
     func close() async {
-        let id = gatheringId
-        gathering = await call { core in try core.closeGathering(gatheringId: id) } ?? gathering
+        await act { editor in try editor.closeGathering() }
     }
 
     /// Deletes the open gathering with its attendance and photos; true when done.
@@ -154,24 +142,20 @@ final class GatheringModel: ScreenModel {
         return await call { core in try core.deleteGathering(gatheringId: id) } != nil
     }
 
-    private func took(_ done: CheckIn) {
-        totals = done.totals
-        if !attendees.contains(where: { other in other.id == done.attendee.id }) {
-            attendees.append(done.attendee)
+    /// Runs an intent on the screen off the main thread and shows the screen it gives.
+    private func act(_ work: @escaping (AttendanceEditor) throws -> AttendanceScreen) async {
+        guard let editor else {
+            return
         }
-        candidates = candidates.map { candidate in
-            var marked = candidate
-            if candidate.member.id == done.attendee.memberId {
-                marked.checkedIn = true
-            }
-            return marked
-        }
+        await show { _ in try work(editor) }
     }
 
-    private func loadPhotos() async {
-        let id = gatheringId
-        photos = await call { core in try core.gatheringPhotos(gatheringId: id) } ?? photos
-        for photo in photos where thumbnails[photo.sha256] == nil {
+    private func show(_ work: @escaping (Branchbook) throws -> AttendanceScreen) async {
+        guard let updated = await call(work) else {
+            return
+        }
+        screen = updated
+        for photo in updated.photos where thumbnails[photo.sha256] == nil {
             let sha256 = photo.sha256
             if let data = await call({ core in try core.photoThumbnail(sha256: sha256) }) {
                 thumbnails[sha256] = UIImage(data: data)

@@ -18,38 +18,36 @@ struct GatheringView: View {
 
     var body: some View {
         List {
-            if let heading = model.heading {
+            if let screen = model.screen {
                 Section {
-                    Text(heading.title).font(.headline)
-                    ForEach(heading.details, id: \.self) { line in
+                    Text(screen.heading.title).font(.headline)
+                    ForEach(screen.heading.details, id: \.self) { line in
                         Text(line)
                     }
-                    Text(heading.status)
-                        .foregroundColor(heading.isOpen ? .green : .secondary)
+                    Text(screen.heading.status)
+                        .foregroundColor(screen.heading.isOpen ? .green : .secondary)
                 }
-            }
-            if let totals = model.totals {
-                TotalsSection(totals: totals)
-            }
-            if model.isOpen {
-                checkIn
-            }
-            attendeeList
-            photoSection
-            if model.isOpen {
-                Section {
-                    if model.attendees.isEmpty {
-                        Text(app.t(.gatheringNeedsAttendee)).font(.caption).foregroundColor(.secondary)
+                TotalsSection(lines: screen.totals)
+                if screen.canChange {
+                    checkIn(screen)
+                }
+                attendeeList(screen)
+                photoSection(screen)
+                if screen.canChange {
+                    Section {
+                        if let needed = screen.needsAttendee {
+                            Text(needed).font(.caption).foregroundColor(.secondary)
+                        }
+                        Button(app.t(.gatheringClose)) { confirmingClose = true }
+                            .font(.headline)
+                        Button(app.t(.actionDelete), role: .destructive) { confirmingDelete = true }
                     }
-                    Button(app.t(.gatheringClose)) { confirmingClose = true }
-                        .font(.headline)
-                    Button(app.t(.actionDelete), role: .destructive) { confirmingDelete = true }
                 }
             }
         }
         .navigationTitle(app.t(.gatheringsTitle))
         .toolbar {
-            if model.isOpen {
+            if model.screen?.canChange == true {
                 ToolbarItem(placement: .navigationBarTrailing) {
                     Button(app.t(.actionEdit)) { app.go(.gatheringDetails(id: model.gatheringId)) }
                 }
@@ -61,9 +59,7 @@ struct GatheringView: View {
         .sheet(isPresented: $takingPhoto) {
             CameraPicker { picture in
                 takingPhoto = false
-                if let picture {
-                    Task { await model.attachPhoto(picture) }
-                }
+                Task { await model.attachPhoto(picture) }
             }
             .ignoresSafeArea()
         }
@@ -86,19 +82,19 @@ struct GatheringView: View {
         .errorAlert($model.error, button: app.t(.actionOk))
     }
 
-    private var checkIn: some View {
+    private func checkIn(_ screen: AttendanceScreen) -> some View {
         Section {
             TextField(app.t(.gatheringSearchRoster), text: $model.query)
                 .autocorrectionDisabled()
-            ForEach(model.candidates, id: \.member.id) { candidate in
+            ForEach(screen.candidates, id: \.row.id) { candidate in
                 HStack {
-                    RowText(row: rosterRow(member: candidate.member))
+                    RowText(row: candidate.row)
                     Spacer()
                     if candidate.checkedIn {
-                        Text(app.t(.gatheringCheckedIn)).foregroundColor(.green)
+                        Text(candidate.action).foregroundColor(.green)
                     } else {
-                        Button(app.t(.gatheringCheckIn)) {
-                            Task { await model.checkIn(candidate.member) }
+                        Button(candidate.action) {
+                            Task { await model.checkIn(candidate) }
                         }
                         .buttonStyle(.borderedProminent)
                     }
@@ -108,17 +104,22 @@ struct GatheringView: View {
         }
     }
 
-    private var attendeeList: some View {
-        Section(app.f(.gatheringAttendees, ["count": String(model.attendees.count)])) {
-            if model.attendees.isEmpty {
-                Text(app.t(.gatheringNoAttendees)).foregroundColor(.secondary)
+    private func attendeeList(_ screen: AttendanceScreen) -> some View {
+        Section(screen.attendeesHeading) {
+            if let none = screen.noAttendees {
+                Text(none).foregroundColor(.secondary)
             }
-            ForEach(model.attendees, id: \.id) { attendee in
-                RowText(row: attendeeRow(attendee: attendee, language: app.language))
+            ForEach(screen.attendees, id: \.row.id) { attendee in
+                RowText(row: attendee.row)
                     .swipeActions {
-                        if model.isOpen {
+                        if attendee.canRemove {
                             Button(app.t(.gatheringRemoveAttendee), role: .destructive) {
                                 Task { await model.remove(attendee) }
+                            }
+                        }
+                        if attendee.canMakeMember {
+                            Button(app.t(.walkInMakeMember)) {
+                                Task { await model.makeMember(attendee) }
                             }
                         }
                     }
@@ -126,15 +127,15 @@ struct GatheringView: View {
         }
     }
 
-    private var photoSection: some View {
-        Section(app.f(.gatheringPhotos, ["count": String(model.photos.count)])) {
+    private func photoSection(_ screen: AttendanceScreen) -> some View {
+        Section(screen.photosHeading) {
             ScrollView(.horizontal) {
                 HStack {
-                    ForEach(model.photos, id: \.sha256) { photo in
+                    ForEach(screen.photos, id: \.sha256) { photo in
                         if let image = model.thumbnails[photo.sha256] {
                             Image(uiImage: image).resizable().scaledToFill().frame(width: 96, height: 96).clipped()
                                 .contextMenu {
-                                    if model.isOpen {
+                                    if photo.canRemove {
                                         Button(app.t(.actionDelete), role: .destructive) {
                                             Task { await model.detach(photo) }
                                         }
@@ -144,8 +145,12 @@ struct GatheringView: View {
                     }
                 }
             }
-            if model.isOpen {
-                Button(app.t(.gatheringTakePhoto)) { takingPhoto = true }
+            if screen.canChange {
+                Button(screen.takePhoto) {
+                    model.takingPhoto()
+                    takingPhoto = true
+                }
+                .disabled(!screen.canTakePhoto)
             }
         }
     }
@@ -155,10 +160,9 @@ struct GatheringView: View {
 @MainActor
 struct TotalsSection: View {
     @EnvironmentObject private var app: AppModel
-    let totals: Totals
+    let lines: TotalsLines
 
     var body: some View {
-        let lines = totalsLines(totals: totals, language: app.language)
         Section(app.t(.gatheringTotals)) {
             Text(lines.total).font(.headline)
             ForEach(lines.bySex, id: \.self) { line in
@@ -180,13 +184,13 @@ struct TotalsSection: View {
     }
 }
 
-/// The short form of a walk-in: name, sex, birth year or age group, ethnic group, and
-/// whether to add her to the roster. The core keeps what she types and says what is missing.
+/// The short form of a walk-in: name, sex, birth year or age group, ethnic group (her row
+/// on the list then offers to add her to the roster). The core keeps what she types and
+/// says what is missing.
 @MainActor
 struct WalkInView: View {
     @EnvironmentObject private var app: AppModel
     @ObservedObject var model: GatheringModel
-    @State private var makeMember = false
 
     var body: some View {
         NavigationStack {
@@ -209,7 +213,6 @@ struct WalkInView: View {
                             .foregroundColor(walkIn.invalid == .age ? .red : .secondary)
                     }
                     EthnicityPicker(title: app.t(.walkInEthnicity), selection: Binding(get: { walkIn.ethnicity }, set: { key in model.editWalkIn(.ethnicity(key: key)) }))
-                    Toggle(app.t(.walkInMakeMember), isOn: $makeMember)
                     if let error = walkIn.error, walkIn.invalid == nil {
                         InputNote(text: error)
                     }
@@ -222,8 +225,7 @@ struct WalkInView: View {
                 }
                 ToolbarItem(placement: .confirmationAction) {
                     Button(app.t(.walkInAdd)) {
-                        let addToRoster = makeMember
-                        Task { await model.addWalkIn(makeMember: addToRoster) }
+                        Task { await model.addWalkIn() }
                     }
                 }
             }

@@ -2,7 +2,7 @@ import BranchbookCore
 import Foundation
 
 /// Reads the core's current answer of a question for the widgets (the chosen names, the
-/// date on a picker, the photo). Written for people, an answer is the core's
+/// photo). Written for people, an answer is the core's
 /// `answerText(question:language:)`.
 enum AnswerText {
     /// The chosen name of a select_one.
@@ -19,20 +19,6 @@ enum AnswerText {
             return names
         }
         return []
-    }
-
-    /// The instant a date, time or date-time picker shows.
-    static func date(_ value: Answer?) -> Date? {
-        switch value {
-        case .date(let day):
-            return VietnamClock.date(of: day)
-        case .time(let time):
-            return VietnamClock.date(of: time)
-        case .dateTime(let instant):
-            return instant
-        default:
-            return nil
-        }
     }
 
     /// The SHA-256 of a photo answer.

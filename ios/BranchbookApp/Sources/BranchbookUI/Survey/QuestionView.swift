@@ -181,7 +181,8 @@ struct SelectMultipleAnswer: View {
     }
 }
 
-/// A date, a time of day or both, picked on Vietnam's calendar.
+/// A date, a time of day or both: the picker starts on the core's fields
+/// (`pickerStart`), and what she picks goes to the core as shown (`SurveySession.pick`).
 @MainActor
 struct DateAnswer: View {
     @EnvironmentObject private var app: AppModel
@@ -189,14 +190,15 @@ struct DateAnswer: View {
     @ObservedObject var model: SurveyModel
 
     var body: some View {
-        if let current = AnswerText.date(question.value) {
-            DatePicker("", selection: Binding(get: { current }, set: { picked in save(picked) }),
+        let start = PickerDate.date(pickerStart(question: question))
+        if question.value != nil {
+            DatePicker("", selection: Binding(get: { start }, set: { picked in save(picked) }),
                        displayedComponents: components)
                 .labelsHidden()
             ClearButton(question: question, model: model)
         } else {
             Button(question.kind == .time ? app.t(.formPickTime) : app.t(.formPickDate)) {
-                save(Date())
+                save(start)
             }
         }
     }
@@ -213,17 +215,9 @@ struct DateAnswer: View {
     }
 
     private func save(_ picked: Date) {
-        let answer: Answer
-        switch question.kind {
-        case .date:
-            answer = .date(value: VietnamClock.day(of: picked))
-        case .time:
-            answer = .time(value: VietnamClock.time(of: picked))
-        default:
-            answer = .dateTime(value: picked)
-        }
         let path = question.path
-        Task { await model.answer(path, answer) }
+        let fields = PickerDate.fields(picked)
+        Task { await model.pick(path, fields) }
     }
 }
 

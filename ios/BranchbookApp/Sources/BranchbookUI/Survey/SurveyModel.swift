@@ -125,6 +125,14 @@ final class SurveyModel: ScreenModel {
         }
     }
 
+    /// She picked a date, a time of day or both: the picker's fields as shown (the core
+    /// reads them on Vietnam's clock and saves at once).
+    func pick(_ path: String, _ fields: PickerFields) async {
+        if let update = await onSession({ session in try session.pick(question: path, fields: fields) }) {
+            await apply(update)
+        }
+    }
+
     /// She ticked or unticked a choice of a select_multiple (the core keeps the form's order).
     func toggle(_ path: String, _ choice: String) async {
         if let update = await onSession({ session in try session.toggleChoice(question: path, choice: choice) }) {

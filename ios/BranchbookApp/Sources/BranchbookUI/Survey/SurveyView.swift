@@ -30,8 +30,6 @@ struct SurveyView: View {
                 ProgressView(app.t(.commonLoading))
             }
         }
-        .environment(\.timeZone, VietnamClock.zone)
-        .environment(\.calendar, VietnamClock.calendar)
         .navigationTitle(model.screen?.title ?? "")
         .toolbar { toolbar }
         .sheet(isPresented: $showingJumpList) {

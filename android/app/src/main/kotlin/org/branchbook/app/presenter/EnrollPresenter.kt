@@ -9,12 +9,8 @@ import uniffi.branchbook.core.TextKey
 
 /** What the enroll screen shows. */
 data class EnrollState(
-    /** The typed address, code and phone name, and the last refusal, as the core gives them. */
+    /** The typed address, code and phone name, the last refusal, and whether a try is under way, as the core gives them. */
     val form: EnrollForm,
-    /** True while connecting (the button is replaced by Cancel). */
-    val busy: Boolean = false,
-    /** "Connecting…" while busy. */
-    val status: String? = null,
 )
 
 /**
@@ -54,15 +50,15 @@ class EnrollPresenter private constructor(private val scope: AppScope, private v
     }
 
     private fun enroll(call: (CancelHandle) -> Enrollment) {
-        if (state.busy) return
+        if (state.form.connecting) return
         val texts = scope.texts
         val handle = CancelHandle()
         cancel = handle
-        state = state.copy(busy = true, status = texts[TextKey.ENROLL_CONNECTING])
+        state = state.copy(form = editor.connecting())
         scope.worker.run({ call(handle) }) { result ->
             cancel = null
             handle.close()
-            state = state.copy(busy = false, status = null, form = editor.screen())
+            state = state.copy(form = editor.screen())
             result.onSuccess { enrolled ->
                 scope.notice(texts.format(TextKey.ENROLL_DONE, "branch" to enrolled.branchName))
                 scope.sender.send()

@@ -3,6 +3,7 @@ package org.branchbook.app.presenter
 import uniffi.branchbook.GatheringEditor
 import uniffi.branchbook.core.GatheringEdit
 import uniffi.branchbook.core.GatheringForm
+import uniffi.branchbook.core.PickerFields
 
 /** What the gathering details form shows (a new gathering, or an open one's details). */
 data class GatheringNewState(
@@ -40,11 +41,17 @@ class GatheringNewPresenter(private val scope: AppScope, private val gatheringId
         state = state.copy(form = form.edit(edit))
     }
 
-    /** She picked the day (month 1-12). */
-    fun date(year: Int, month: Int, day: Int) = edit(GatheringEdit.Day(year, month.toUInt(), day.toUInt()))
+    /** She picked the day (month 1-12) on the picker that started on the form's fields. */
+    fun date(year: Int, month: Int, day: Int) = picked { it.copy(year = year, month = month.toUByte(), day = day.toUByte()) }
 
-    /** She picked the time. */
-    fun time(hour: Int, minute: Int) = edit(GatheringEdit.Time(hour.toUInt(), minute.toUInt()))
+    /** She picked the time on the picker that started on the form's fields. */
+    fun time(hour: Int, minute: Int) = picked { it.copy(hour = hour.toUByte(), minute = minute.toUByte()) }
+
+    /** Hands the picker's fields, as she left them, to the core (which reads them on Vietnam's clock). */
+    private fun picked(change: (PickerFields) -> PickerFields) {
+        val shown = state.form?.picker ?: return
+        edit(GatheringEdit.StartsAt(change(shown)))
+    }
 
     /** Creates the gathering and opens it, or saves the open gathering's details and goes back to it. */
     fun save() {

@@ -1,22 +1,20 @@
 package org.branchbook.app.presenter
 
 import java.io.File
-import java.time.LocalDateTime
 import uniffi.branchbook.FinalizeOutcome
 import uniffi.branchbook.SurveySession
 import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.BranchbookException
-import uniffi.branchbook.core.CalendarDate
 import uniffi.branchbook.core.FinalizeProblem
 import uniffi.branchbook.core.GeoPoint
 import uniffi.branchbook.core.JumpTarget
 import uniffi.branchbook.core.Language
 import uniffi.branchbook.core.Page
+import uniffi.branchbook.core.PickerFields
 import uniffi.branchbook.core.Question
 import uniffi.branchbook.core.Screen
 import uniffi.branchbook.core.ScreenUpdate
 import uniffi.branchbook.core.TextKey
-import uniffi.branchbook.core.TimeOfDay
 import uniffi.branchbook.answerText
 
 /** A question as the form screen draws it: the core's question and its answer written for display. */
@@ -143,19 +141,8 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     /** She ticked or unticked [choice] in a multiple-choice question (the core keeps the form's order). */
     fun toggle(path: String, choice: String) = call({ it.toggleChoice(path, choice) }, ::apply)
 
-    /** She picked a date. */
-    fun date(path: String, year: Int, month: Int, day: Int) =
-        answer(path, Answer.Date(CalendarDate(year, month.toUByte(), day.toUByte())))
-
-    /** She picked a time of day. */
-    fun time(path: String, hour: Int, minute: Int) =
-        answer(path, Answer.Time(TimeOfDay(hour.toUByte(), minute.toUByte(), 0u)))
-
-    /** She picked a date and a time, on Vietnam's clock. */
-    fun dateTime(path: String, year: Int, month: Int, day: Int, hour: Int, minute: Int) {
-        val instant = LocalDateTime.of(year, month, day, hour, minute).toInstant(VIETNAM_CLOCK)
-        answer(path, Answer.DateTime(instant))
-    }
+    /** She picked a date, a time of day or both: the picker's fields as shown (the core reads them on Vietnam's clock). */
+    fun pick(path: String, fields: PickerFields) = call({ it.pick(path, fields) }, ::apply)
 
     /** The phone found its position ([accuracy] in metres, when the phone knows it). */
     fun location(path: String, latitude: Double, longitude: Double, altitude: Double?, accuracy: Double?) =

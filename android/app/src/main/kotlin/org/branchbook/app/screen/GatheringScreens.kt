@@ -75,8 +75,8 @@ class GatheringNewScreen(ui: Ui, scope: AppScope, gatheringId: String?, private 
         if (!inputsBuilt) buildInputs(form)
         show(ui.heading(texts[TextKey.GATHERING_STARTS_AT]))
         show(ui.text(form.startsAtText, 18f))
-        show(ui.button(texts[TextKey.FORM_PICK_DATE]) { host.pickDate(form.year, form.month.toInt(), form.day.toInt(), p::date) })
-        show(ui.button(texts[TextKey.FORM_PICK_TIME]) { host.pickTime(form.hour.toInt(), form.minute.toInt(), p::time) })
+        show(ui.button(texts[TextKey.FORM_PICK_DATE]) { host.pickDate(form.picker.year, form.picker.month.toInt(), form.picker.day.toInt(), p::date) })
+        show(ui.button(texts[TextKey.FORM_PICK_TIME]) { host.pickTime(form.picker.hour.toInt(), form.picker.minute.toInt(), p::time) })
         form.error?.let { show(ui.error(form.errorAbout, it)) }
         show(ui.button(texts[TextKey.ACTION_SAVE], p::save))
     }
@@ -111,59 +111,61 @@ class GatheringScreen(ui: Ui, private val scope: AppScope, gatheringId: String, 
     }
 
     override fun render(state: GatheringState) {
-        if (state.loading) {
+        val screen = state.screen ?: run {
             show(ui.text(texts[TextKey.COMMON_LOADING]))
             return
         }
-        heading.text = state.title
-        details.text = state.details.joinToString("\n")
-        status.text = state.status
-        search.visibility = if (state.open) View.VISIBLE else View.GONE
+        heading.text = screen.heading.title
+        details.text = screen.heading.details.joinToString("\n")
+        status.text = screen.heading.status
+        search.visibility = if (screen.canChange) View.VISIBLE else View.GONE
         state.message?.let {
             host.toast(it)
             p.messageShown()
         }
-        if (state.open) {
-            state.candidates.forEach { c ->
-                val label = if (c.checkedIn) texts[TextKey.GATHERING_CHECKED_IN] else texts[TextKey.GATHERING_CHECK_IN]
-                show(ui.row(Row(c.memberId, c.name, c.detail + " · " + label)) { if (!c.checkedIn) p.checkIn(c.memberId) })
-            }
+        screen.candidates.forEach { c ->
+            show(ui.row(Row(c.row.id, c.row.title, c.row.detail + " · " + c.action)) { if (!c.checkedIn) p.checkIn(c.row.id) })
+        }
+        if (screen.canChange) {
             show(ui.button(texts[TextKey.GATHERING_WALK_IN], p::openWalkIn))
             show(ui.button(texts[TextKey.ACTION_EDIT], p::editDetails))
         }
+        val totals = screen.totals
         show(ui.heading(texts[TextKey.GATHERING_TOTALS]))
-        state.totals.forEach { show(ui.text(it, 18f, bold = true)) }
-        if (state.byEthnicity.isNotEmpty()) show(ui.text(texts[TextKey.GATHERING_BY_ETHNICITY], bold = true))
-        state.byEthnicity.forEach { show(ui.text(it)) }
-        if (state.byAgeGroup.isNotEmpty()) show(ui.text(texts[TextKey.GATHERING_BY_AGE_GROUP], bold = true))
-        state.byAgeGroup.forEach { show(ui.text(it)) }
-        show(ui.heading(state.attendeesHeading))
-        state.noAttendees?.let { show(ui.text(it)) }
-        state.attendees.forEach { a ->
-            show(ui.row(Row(a.id, a.name, a.detail)) {
-                if (!state.open) return@row
-                val choices = listOfNotNull(
-                    texts[TextKey.GATHERING_REMOVE_ATTENDEE] to { p.remove(a.id) },
-                    if (a.walkIn) texts[TextKey.WALK_IN_MAKE_MEMBER] to { p.makeMember(a.id) } else null,
-                )
-                AlertDialog.Builder(ui.context).setTitle(a.name)
+        (listOf(totals.total) + totals.bySex).forEach { show(ui.text(it, 18f, bold = true)) }
+        if (totals.byEthnicity.isNotEmpty()) show(ui.text(texts[TextKey.GATHERING_BY_ETHNICITY], bold = true))
+        totals.byEthnicity.forEach { show(ui.text(it)) }
+        if (totals.byAgeGroup.isNotEmpty()) show(ui.text(texts[TextKey.GATHERING_BY_AGE_GROUP], bold = true))
+        totals.byAgeGroup.forEach { show(ui.text(it)) }
+        show(ui.heading(screen.attendeesHeading))
+        screen.noAttendees?.let { show(ui.text(it)) }
+        screen.attendees.forEach { a ->
+            val choices = listOfNotNull(
+                if (a.canRemove) texts[TextKey.GATHERING_REMOVE_ATTENDEE] to { p.remove(a.row.id) } else null,
+                if (a.canMakeMember) texts[TextKey.WALK_IN_MAKE_MEMBER] to { p.makeMember(a.row.id) } else null,
+            )
+            show(ui.row(a.row) {
+                if (choices.isEmpty()) return@row
+                AlertDialog.Builder(ui.context).setTitle(a.row.title)
                     .setItems(choices.map { it.first }.toTypedArray()) { _, which -> choices[which].second() }
                     .show()
             })
         }
-        show(ui.heading(state.photosHeading))
+        show(ui.heading(screen.photosHeading))
         val strip = LinearLayout(ui.context)
-        state.photos.forEach { sha ->
+        screen.photos.forEach { photo ->
             val image = ImageView(ui.context).apply { minimumHeight = ui.dp(96); minimumWidth = ui.dp(96) }
             strip.addView(image, LinearLayout.LayoutParams(ui.dp(96), ui.dp(96)))
-            p.thumbnail(sha) { jpeg -> jpeg?.let { image.setImageBitmap(BitmapFactory.decodeByteArray(it, 0, it.size)) } }
-            if (state.open) image.setOnClickListener { host.confirm(texts[TextKey.ACTION_DELETE] + "?") { p.removePhoto(sha) } }
+            p.thumbnail(photo.sha256) { jpeg -> jpeg?.let { image.setImageBitmap(BitmapFactory.decodeByteArray(it, 0, it.size)) } }
+            if (photo.canRemove) image.setOnClickListener { host.confirm(texts[TextKey.ACTION_DELETE] + "?") { p.removePhoto(photo.sha256) } }
         }
         show(strip)
-        if (state.open) {
-            show(ui.button(if (state.busy) texts[TextKey.COMMON_LOADING] else texts[TextKey.GATHERING_TAKE_PHOTO]) {
-                host.takePhoto { file -> file?.let(p::photo) }
-            }.apply { isEnabled = !state.busy })
+        if (screen.canChange) {
+            show(ui.button(screen.takePhoto) {
+                p.takingPhoto()
+                host.takePhoto(p::photo)
+            }.apply { isEnabled = screen.canTakePhoto })
+            screen.needsAttendee?.let { show(ui.text(it, 14f)) }
             show(ui.button(texts[TextKey.GATHERING_CLOSE]) { host.confirm(texts[TextKey.GATHERING_CLOSE_CONFIRM], p::close) })
         }
         walkIn(state.walkIn)

@@ -80,8 +80,8 @@ class EnrollScreen(ui: Ui, scope: AppScope, deviceLabel: String, private val hos
 
     override fun render(state: EnrollState) {
         state.form.error?.let { show(ui.error(state.form.errorAbout, it)) }
-        if (state.busy) {
-            state.status?.let { show(ui.text(it, 18f, bold = true)) }
+        if (state.form.connecting) {
+            state.form.status?.let { show(ui.text(it, 18f, bold = true)) }
             show(ui.button(texts[TextKey.ACTION_CANCEL], p::cancel))
         } else {
             show(ui.button(texts[TextKey.ENROLL_SUBMIT], p::connect))

@@ -11,16 +11,17 @@ import android.widget.ImageView
 import android.widget.LinearLayout
 import android.widget.RadioButton
 import android.widget.TextView
-import java.time.LocalDate
-import java.time.LocalDateTime
 import org.branchbook.app.presenter.AppScope
 import org.branchbook.app.presenter.QuestionItem
 import org.branchbook.app.presenter.SurveyPresenter
 import org.branchbook.app.presenter.SurveyState
 import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.Page
+import uniffi.branchbook.core.PickerFields
+import uniffi.branchbook.core.Question
 import uniffi.branchbook.core.QuestionKind
 import uniffi.branchbook.core.TextKey
+import uniffi.branchbook.pickerStart
 
 /**
  * Filling a survey: the core's page drawn as Views, a widget for every question kind.
@@ -162,28 +163,10 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                         if (one) p.choose(q.path, c.name) else p.toggle(q.path, c.name)
                     })
                 }
-                QuestionKind.DATE -> {
+                QuestionKind.DATE, QuestionKind.TIME, QuestionKind.DATE_TIME -> {
                     box.add(text(item.shown, 18f))
-                    box.add(button(texts[TextKey.FORM_PICK_DATE]) {
-                        val d = (q.value as? Answer.Date)?.value?.let { LocalDate.of(it.year, it.month.toInt(), it.day.toInt()) } ?: LocalDate.now()
-                        host.pickDate(d.year, d.monthValue, d.dayOfMonth) { y, m, day -> p.date(q.path, y, m, day) }
-                    }.apply { isEnabled = editable })
-                }
-                QuestionKind.TIME -> {
-                    box.add(text(item.shown, 18f))
-                    box.add(button(texts[TextKey.FORM_PICK_TIME]) {
-                        val t = (q.value as? Answer.Time)?.value
-                        host.pickTime(t?.hour?.toInt() ?: 8, t?.minute?.toInt() ?: 0) { h, m -> p.time(q.path, h, m) }
-                    }.apply { isEnabled = editable })
-                }
-                QuestionKind.DATE_TIME -> {
-                    box.add(text(item.shown, 18f))
-                    box.add(button(texts[TextKey.FORM_PICK_DATE]) {
-                        val now = LocalDateTime.now()
-                        host.pickDate(now.year, now.monthValue, now.dayOfMonth) { y, m, d ->
-                            host.pickTime(now.hour, now.minute) { h, min -> p.dateTime(q.path, y, m, d, h, min) }
-                        }
-                    }.apply { isEnabled = editable })
+                    val label = texts[if (q.kind == QuestionKind.TIME) TextKey.FORM_PICK_TIME else TextKey.FORM_PICK_DATE]
+                    box.add(button(label) { pick(q) }.apply { isEnabled = editable })
                 }
                 QuestionKind.GEOPOINT -> {
                     box.add(text(item.shown, 18f))
@@ -213,6 +196,22 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         val error = ui.error("").apply { update(item.error) }
         with(ui) { box.add(error) }
         return Block(box, error, edit)
+    }
+
+    /**
+     * Opens the pickers question [q] takes (a date, a time of day, or a date then a time) on
+     * the fields the core starts them on, and hands what she picked to the core.
+     */
+    private fun pick(q: Question) {
+        val start = pickerStart(q)
+        fun time(day: PickerFields) = host.pickTime(start.hour.toInt(), start.minute.toInt()) { h, m ->
+            p.pick(q.path, day.copy(hour = h.toUByte(), minute = m.toUByte()))
+        }
+        if (q.kind == QuestionKind.TIME) time(start)
+        else host.pickDate(start.year, start.month.toInt(), start.day.toInt()) { y, m, d ->
+            val day = start.copy(year = y, month = m.toUByte(), day = d.toUByte())
+            if (q.kind == QuestionKind.DATE_TIME) time(day) else p.pick(q.path, day)
+        }
     }
 
     /** A radio button or tick box of a choice, large enough for a thumb. */

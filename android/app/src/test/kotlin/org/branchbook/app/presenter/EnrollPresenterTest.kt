@@ -44,7 +44,8 @@ class EnrollPresenterTest {
             p.connect()
             assertEquals(InputField.ServerAddress, p.state.form.invalid, "plain http to another machine would send the token in clear")
             assertEquals(texts[TextKey.ERROR_INVALID_INPUT], p.state.form.error)
-            assertFalse(p.state.busy)
+            assertFalse(p.state.form.connecting)
+            assertNull(p.state.form.status)
 
             p.edit(EnrollEdit.Server(address))
             p.edit(EnrollEdit.Code("WRONG-0000"))

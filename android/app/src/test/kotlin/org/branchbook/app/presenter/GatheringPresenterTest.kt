@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.fail
 import uniffi.branchbook.core.AgeGroup
 import uniffi.branchbook.core.GatheringEdit
 import uniffi.branchbook.core.GatheringKind
@@ -69,40 +70,47 @@ class GatheringPresenterTest {
         val id = app.newGathering()
         val p = GatheringPresenter(app.scope, id)
         p.refresh()
-        with(p.state) {
-            assertFalse(loading)
-            assertEquals("Phòng chống tảo hôn", title)
-            assertEquals(listOf("Buổi truyền thông", "Bản Phùng", "14/06/2025 14:00", "Lò Thị Mai"), details)
-            assertTrue(open)
-            assertEquals("Đang diễn ra", status)
+        fun screen() = p.state.screen ?: fail("not read")
+        fun totals() = screen().totals.let { listOf(it.total) + it.bySex }
+        with(screen()) {
+            assertEquals("Phòng chống tảo hôn", heading.title)
+            assertEquals(listOf("Buổi truyền thông", "Bản Phùng", "14/06/2025 14:00", "Lò Thị Mai"), heading.details)
+            assertTrue(canChange)
+            assertEquals("Đang diễn ra", heading.status)
             assertEquals("Chưa có ai điểm danh.", noAttendees)
-            assertEquals(listOf("Tổng số: 0 người", "Nữ: 0", "Nam: 0"), totals)
+            assertEquals("Cần điểm danh ít nhất một người trước khi kết thúc.", needsAttendee)
+            assertEquals(listOf("Tổng số: 0 người", "Nữ: 0", "Nam: 0"), totals())
         }
 
         // Closing an empty gathering is refused with the reason.
         p.close()
         assertEquals("Cần điểm danh ít nhất một người trước khi kết thúc.", p.state.message)
         p.messageShown()
-        assertTrue(p.state.open)
+        assertTrue(screen().canChange)
 
         // Search as she types, without accents.
         p.search("thao thi")
-        val thao = p.state.candidates.single()
-        assertEquals("Thào Thị Dợ", thao.name)
-        assertEquals("Bản Phùng · 1982 · Mông", thao.detail)
+        val thao = screen().candidates.single()
+        assertEquals("Thào Thị Dợ", thao.row.title)
+        assertEquals("Bản Phùng · 1982 · Mông", thao.row.detail)
         assertFalse(thao.checkedIn)
-        p.checkIn(thao.memberId)
-        assertTrue(p.state.candidates.single().checkedIn)
-        assertEquals(listOf("Tổng số: 1 người", "Nữ: 1", "Nam: 0"), p.state.totals)
-        p.checkIn(thao.memberId)
-        assertEquals(1, p.state.attendees.size, "a second tap changes nothing")
-        assertEquals("Người tham dự (1)", p.state.attendeesHeading)
+        assertEquals("Điểm danh", thao.action)
+        p.checkIn(thao.row.id)
+        assertTrue(screen().candidates.single().checkedIn)
+        assertEquals("Đã điểm danh", screen().candidates.single().action)
+        assertEquals(listOf("Tổng số: 1 người", "Nữ: 1", "Nam: 0"), totals())
+        p.checkIn(thao.row.id)
+        assertEquals(1, screen().attendees.size, "a second tap changes nothing")
+        assertEquals("Người tham dự (1)", screen().attendeesHeading)
+        assertNull(screen().needsAttendee)
 
         p.search("giang a pao")
-        p.checkIn(p.state.candidates.single().memberId)
+        p.checkIn(screen().candidates.single().row.id)
         p.search("d")
-        assertEquals(setOf("Thào Thị Dợ", "Đặng Thị Hoa"), p.state.candidates.map { it.name }.toSet(), "d finds đ")
-        assertTrue(p.state.candidates.single { it.name == "Thào Thị Dợ" }.checkedIn)
+        assertEquals(setOf("Thào Thị Dợ", "Đặng Thị Hoa"), screen().candidates.map { it.row.title }.toSet(), "d finds đ")
+        assertTrue(screen().candidates.single { it.row.title == "Thào Thị Dợ" }.checkedIn)
+        p.search("  ")
+        assertEquals(0, screen().candidates.size, "a blank search finds no one")
 
         // A walk-in from the short dialog.
         p.openWalkIn()
@@ -121,44 +129,56 @@ class GatheringPresenterTest {
         p.walkIn(WalkInEdit.AgeGroup(AgeGroup.YOUTH))
         p.addWalkIn()
         assertNull(p.state.walkIn, "the dialog closes")
-        val walkIn = p.state.attendees.last()
-        assertTrue(walkIn.walkIn)
-        assertEquals("Nữ · Từ 16 đến 30 tuổi · Dao", walkIn.detail)
-        with(p.state) {
-            assertEquals(listOf("Tổng số: 3 người", "Nữ: 2", "Nam: 1"), totals)
-            assertEquals(listOf("Mông: 2", "Dao: 1"), byEthnicity)
-        }
-        p.makeMember(walkIn.id)
+        val walkIn = screen().attendees.last()
+        assertTrue(walkIn.canMakeMember)
+        assertEquals(listOf(false, false, true), screen().attendees.map { it.canMakeMember }, "only the walk-in joins the roster")
+        assertEquals(listOf("Thào Thị Dợ", "Giàng A Páo", "Sùng Thị Chở"), screen().attendees.map { it.row.title }, "check-in order")
+        assertEquals("Nữ · Từ 16 đến 30 tuổi · Dao", walkIn.row.detail)
+        assertEquals(listOf("Tổng số: 3 người", "Nữ: 2", "Nam: 1"), totals())
+        assertEquals(listOf("Mông: 2", "Dao: 1"), screen().totals.byEthnicity)
+        p.makeMember(walkIn.row.id)
         assertEquals("Đã lưu", p.state.message)
         assertEquals(1, app.core.searchMembers("sung thi cho", 0u, 5u).size, "she is on the roster now")
 
         // Checked in by mistake: removed, and the search shows her as not checked in again.
         p.search("giang")
-        val pao = p.state.attendees.single { it.name == "Giàng A Páo" }
-        p.remove(pao.id)
-        assertEquals(listOf("Tổng số: 2 người", "Nữ: 2", "Nam: 0"), p.state.totals)
-        assertFalse(p.state.candidates.single().checkedIn)
+        val pao = screen().attendees.single { it.row.title == "Giàng A Páo" }
+        p.remove(pao.row.id)
+        assertEquals(listOf("Tổng số: 2 người", "Nữ: 2", "Nam: 0"), totals())
+        assertFalse(screen().candidates.single().checkedIn)
 
         // Photos as evidence.
+        p.takingPhoto()
+        assertFalse(screen().canTakePhoto, "no second photo while one is taken in")
+        assertEquals("Đang tải…", screen().takePhoto)
         p.photo(app.cameraJpeg("session.jpg", 320, 240))
+        assertTrue(screen().canTakePhoto)
+        p.takingPhoto()
         p.photo(app.cameraJpeg("session2.jpg", 200, 100))
-        assertEquals("Ảnh (2)", p.state.photosHeading)
+        p.takingPhoto()
+        p.photo(null)
+        assertTrue(screen().canTakePhoto, "the camera closed without a photo")
+        assertEquals("Ảnh (2)", screen().photosHeading)
         var thumb: ByteArray? = null
-        p.thumbnail(p.state.photos.first()) { thumb = it }
+        p.thumbnail(screen().photos.first().sha256) { thumb = it }
         assertNotNull(thumb)
-        p.removePhoto(p.state.photos.last())
-        assertEquals(1, p.state.photos.size)
+        p.removePhoto(screen().photos.last().sha256)
+        assertEquals(1, screen().photos.size)
         assertFalse(File(app.dir, "session.jpg").exists(), "the camera's file is deleted")
 
         p.close()
-        with(p.state) {
-            assertFalse(open)
-            assertEquals("Đã kết thúc", status)
-            assertEquals("Đã kết thúc", message)
+        with(screen()) {
+            assertFalse(canChange)
+            assertFalse(canTakePhoto)
+            assertEquals("Đã kết thúc", heading.status)
+            assertTrue(attendees.none { it.canRemove || it.canMakeMember })
+            assertTrue(photos.none { it.canRemove })
         }
+        assertEquals("Đã kết thúc", p.state.message)
         assertEquals(RecordState.FINALIZED, app.core.gathering(id).state)
         p.search("lo thi mai")
-        p.checkIn(p.state.candidates.single().memberId)
+        assertEquals(0, screen().candidates.size, "no search once closed")
+        p.checkIn(app.core.searchMembers("lo thi mai", 0u, 1u).single().id)
         assertEquals("Không thể làm việc này lúc này.", p.state.message, "a closed gathering takes no one")
         assertEquals(2, app.core.attendees(id).size)
 

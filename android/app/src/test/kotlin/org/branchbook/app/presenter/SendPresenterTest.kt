@@ -208,7 +208,7 @@ class SendPresenterTest {
             assertEquals(Route.Gathering(future), app.navigator.current)
             val gathering = GatheringPresenter(app.scope, future)
             gathering.refresh()
-            assertTrue(gathering.state.open, "open again: its list and details can change")
+            assertTrue(gathering.state.screen!!.canChange, "open again: its list and details can change")
             assertEquals(listOf(row.id), app.core.listGatherings(RecordState.DRAFT, 0u, 10u).map { it.uuid })
 
             gathering.editDetails()
@@ -221,7 +221,7 @@ class SendPresenterTest {
             assertEquals(Route.Gathering(future), app.navigator.current, "back to the gathering")
             assertEquals(yesterday, app.core.gathering(future).details.startsAt.atOffset(ZoneOffset.ofHours(7)).toLocalDate())
             gathering.close()
-            assertFalse(gathering.state.open)
+            assertFalse(gathering.state.screen!!.canChange)
 
             p.refresh()
             assertEquals(emptyList<RefusedRow>(), p.state.refused, "no longer refused: it waits")

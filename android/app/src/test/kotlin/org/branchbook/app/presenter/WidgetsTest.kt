@@ -7,10 +7,12 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.fail
 import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.CalendarDate
+import uniffi.branchbook.core.PickerFields
 import uniffi.branchbook.core.QuestionKind
 import uniffi.branchbook.core.TimeOfDay
 import uniffi.branchbook.core.UiLanguage
 import uniffi.branchbook.answerText
+import uniffi.branchbook.pickerStart
 
 /** One page with a question of every kind the form screen has a widget for. */
 class WidgetsTest {
@@ -96,15 +98,19 @@ class WidgetsTest {
         p.toggle("many", "a")
         assertNull(value("many"), "unticking the last one clears it")
 
-        p.date("day", 2025, 6, 5)
-        assertEquals(Answer.Date(CalendarDate(2025, 6u, 5u)), value("day"))
+        p.pick("day", PickerFields(2025, 6u, 5u, 23u, 59u))
+        assertEquals(Answer.Date(CalendarDate(2025, 6u, 5u)), value("day"), "a date keeps the day")
         assertEquals("05/06/2025", item("day").shown)
-        p.time("clock", 7, 5)
-        assertEquals(Answer.Time(TimeOfDay(7u, 5u, 0u)), value("clock"))
+        p.pick("clock", PickerFields(1999, 1u, 1u, 7u, 5u))
+        assertEquals(Answer.Time(TimeOfDay(7u, 5u, 0u)), value("clock"), "a time keeps the hour and minute")
         assertEquals("07:05", item("clock").shown)
-        p.dateTime("at", 2025, 6, 12, 8, 30)
+        p.pick("at", PickerFields(2025, 6u, 12u, 8u, 30u))
         assertEquals(Answer.DateTime(Instant.parse("2025-06-12T01:30:00Z")), value("at"), "picked on Vietnam's clock")
         assertEquals("12/06/2025 08:30", item("at").shown)
+        assertEquals(PickerFields(2025, 6u, 12u, 8u, 30u), pickerStart(item("at").question), "the picker reopens on what she picked")
+        p.pick("at", PickerFields(2025, 2u, 30u, 8u, 30u))
+        assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", p.state.message, "no 30 February")
+        assertEquals(Answer.DateTime(Instant.parse("2025-06-12T01:30:00Z")), value("at"), "the answer stays")
         p.location("where", 22.5, 103.25, null, null)
         assertEquals("22.500000, 103.250000", item("where").shown, "no accuracy known, none shown")
 
@@ -125,7 +131,7 @@ class WidgetsTest {
         assertEquals(page, p.state.pageNumber, "answering never rebuilt the page")
         app.language(UiLanguage.EN)
         p.clear("day")
-        p.date("day", 2025, 6, 5)
+        p.pick("day", PickerFields(2025, 6u, 5u, 0u, 0u))
         assertEquals("5 Jun 2025", item("day").shown)
         p.close()
 
