@@ -1,7 +1,13 @@
 //! What the server's benchmarks share: their sizes from the environment, a store opened
 //! straight on either engine with a raw connection beside it for generated rows, and
 //! (for the benches that go through the API) a test server on a runtime of their own.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unused_imports,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 pub use branchbook_server::db::Engine;
 use branchbook_server::store::ServerStore;
