@@ -17,7 +17,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use bench::PG_URL_VAR;
-use branchbook_core::protocol::{Record, RecordStatus};
+use branchbook_core::protocol::Record;
 use common::console::Browser;
 use common::fixtures::*;
 use common::{Backend, TestServer};
@@ -46,23 +46,8 @@ async fn run(backend: Backend, submissions: usize) {
     let households: Vec<Record> = (0..100).map(|i| household(Uuid::now_v7(), 1, i)).collect();
     server.push(&device, &households).await;
     let started = Instant::now();
-    let mut last = Uuid::nil();
-    for start in (0..submissions).step_by(BATCH) {
-        let batch: Vec<Record> = (start..(start + BATCH).min(submissions))
-            .map(|i| submission(&form, i, Some(households[i % 100].uuid), None))
-            .collect();
-        last = batch.last().map_or(last, |r| r.uuid);
-        let (status, body) = server.push_raw(&device, &batch, true).await;
-        assert!(status.is_success(), "{body}");
-        let response: branchbook_core::protocol::PushResponse =
-            serde_json::from_value(body).unwrap();
-        assert!(
-            response
-                .results
-                .iter()
-                .all(|r| r.status == RecordStatus::Accepted)
-        );
-    }
+    let last =
+        bench::push_submissions(&server, &device, &form, &households, submissions, BATCH).await;
     println!(
         "{name}: stored {submissions} submissions in {:.0} s",
         started.elapsed().as_secs_f64()

@@ -15,7 +15,7 @@ mod common;
 use std::time::Instant;
 
 use bench::PG_URL_VAR;
-use branchbook_core::protocol::{Record, RecordStatus};
+use branchbook_core::protocol::Record;
 use common::fixtures::*;
 use common::{Backend, TestServer};
 use uuid::Uuid;
@@ -51,21 +51,7 @@ async fn run(backend: Backend) {
     let households: Vec<Record> = (0..100).map(|i| household(Uuid::now_v7(), 1, i)).collect();
     server.push(&device, &households).await;
     let started = Instant::now();
-    for start in (0..SUBMISSIONS).step_by(BATCH) {
-        let batch: Vec<Record> = (start..start + BATCH)
-            .map(|i| submission(&form, i, Some(households[i % 100].uuid), None))
-            .collect();
-        let (status, body) = server.push_raw(&device, &batch, true).await;
-        assert!(status.is_success(), "{body}");
-        let response: branchbook_core::protocol::PushResponse =
-            serde_json::from_value(body).unwrap();
-        assert!(
-            response
-                .results
-                .iter()
-                .all(|r| r.status == RecordStatus::Accepted)
-        );
-    }
+    bench::push_submissions(&server, &device, &form, &households, SUBMISSIONS, BATCH).await;
     println!(
         "{name}: loaded {SUBMISSIONS} submissions in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -90,3 +90,37 @@ pub fn on_runtime<F: std::future::Future<Output = ()>>(work: F) {
         .unwrap()
         .block_on(work);
 }
+
+/// Stores `count` submissions of `form` through the API as `device`, `batch` per push,
+/// each linked to one of `households` in turn (every one must be accepted); returns the
+/// last one's id.
+pub async fn push_submissions(
+    server: &branchbook_testing::TestServer,
+    device: &str,
+    form: &branchbook_testing::fixtures::FormFixture,
+    households: &[branchbook_core::protocol::Record],
+    count: usize,
+    batch: usize,
+) -> uuid::Uuid {
+    use branchbook_core::protocol::{PushResponse, RecordStatus};
+    let mut last = uuid::Uuid::nil();
+    for start in (0..count).step_by(batch) {
+        let records: Vec<_> = (start..(start + batch).min(count))
+            .map(|i| {
+                let home = households[i % households.len()].uuid;
+                branchbook_testing::fixtures::submission(form, i, Some(home), None)
+            })
+            .collect();
+        last = records.last().map_or(last, |r| r.uuid);
+        let (status, body) = server.push_raw(device, &records, true).await;
+        assert!(status.is_success(), "{body}");
+        let response: PushResponse = serde_json::from_value(body).unwrap();
+        assert!(
+            response
+                .results
+                .iter()
+                .all(|r| r.status == RecordStatus::Accepted)
+        );
+    }
+    last
+}
