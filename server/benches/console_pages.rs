@@ -16,12 +16,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use bench::PG_URL_VAR;
-use branchbook_core::protocol::Record;
+use common::Backend;
 use common::console::Browser;
-use common::fixtures::*;
-use common::{Backend, TestServer};
-use uuid::Uuid;
 
 const BATCH: usize = 500;
 const ROUNDS: usize = 20;
@@ -35,23 +31,12 @@ fn median_max(times: &mut [Duration]) -> (f64, f64) {
 
 async fn run(backend: Backend, submissions: usize) {
     let name = format!("{backend:?}");
-    let Some(server) = TestServer::start(backend, |c| c.max_batch_records = BATCH as u32).await
+    let Some(bench::Stored {
+        server, form, last, ..
+    }) = bench::stored(backend, submissions, BATCH).await
     else {
-        println!("{name}: skipped ({PG_URL_VAR} not set)");
         return;
     };
-    let form = household_form();
-    let (enrolled, _admin) = server.one_device().await;
-    let device = enrolled.token;
-    let households: Vec<Record> = (0..100).map(|i| household(Uuid::now_v7(), 1, i)).collect();
-    server.push(&device, &households).await;
-    let started = Instant::now();
-    let last =
-        bench::push_submissions(&server, &device, &form, &households, submissions, BATCH).await;
-    println!(
-        "{name}: stored {submissions} submissions in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
 
     let mut browser = Browser::new(&server.base);
     let signed = browser.log_in("admin", "admin-chosen-password").await;

@@ -14,11 +14,7 @@ mod common;
 
 use std::time::Instant;
 
-use bench::PG_URL_VAR;
-use branchbook_core::protocol::Record;
-use common::fixtures::*;
-use common::{Backend, TestServer};
-use uuid::Uuid;
+use common::Backend;
 
 const SUBMISSIONS: usize = 100_000;
 const BATCH: usize = 500;
@@ -40,22 +36,15 @@ fn reset_peak() {
 
 async fn run(backend: Backend) {
     let name = format!("{backend:?}");
-    let Some(server) = TestServer::start(backend, |c| c.max_batch_records = BATCH as u32).await
+    let Some(bench::Stored {
+        server,
+        admin,
+        form,
+        ..
+    }) = bench::stored(backend, SUBMISSIONS, BATCH).await
     else {
-        println!("{name}: skipped ({PG_URL_VAR} not set)");
         return;
     };
-    let form = household_form();
-    let (enrolled, admin) = server.one_device().await;
-    let device = enrolled.token;
-    let households: Vec<Record> = (0..100).map(|i| household(Uuid::now_v7(), 1, i)).collect();
-    server.push(&device, &households).await;
-    let started = Instant::now();
-    bench::push_submissions(&server, &device, &form, &households, SUBMISSIONS, BATCH).await;
-    println!(
-        "{name}: loaded {SUBMISSIONS} submissions in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
 
     reset_peak();
     let before = peak_rss_mb();

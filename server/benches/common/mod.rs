@@ -91,28 +91,53 @@ pub fn on_runtime<F: std::future::Future<Output = ()>>(work: F) {
         .block_on(work);
 }
 
-/// Stores `count` submissions of `form` through the API as `device`, `batch` per push,
-/// each linked to one of `households` in turn (every one must be accepted); returns the
-/// last one's id.
-pub async fn push_submissions(
-    server: &branchbook_testing::TestServer,
-    device: &str,
-    form: &branchbook_testing::fixtures::FormFixture,
-    households: &[branchbook_core::protocol::Record],
+/// A server with one branch, its phone and 100 households, holding `count` household-survey
+/// submissions stored through the API `batch` per push (the API benches' world).
+pub struct Stored {
+    /// The running server.
+    pub server: branchbook_testing::TestServer,
+    /// The administrator's session token.
+    pub admin: String,
+    /// The form the submissions answer.
+    pub form: branchbook_testing::fixtures::FormFixture,
+    /// The last submission stored.
+    pub last: uuid::Uuid,
+}
+
+/// Starts a server on `backend` and stores `count` submissions in it, each accepted and
+/// linked to one of the households in turn, printing how long that took; `None` when
+/// PostgreSQL is not configured.
+pub async fn stored(
+    backend: branchbook_testing::Backend,
     count: usize,
     batch: usize,
-) -> uuid::Uuid {
-    use branchbook_core::protocol::{PushResponse, RecordStatus};
+) -> Option<Stored> {
+    use branchbook_core::protocol::{PushResponse, Record, RecordStatus};
+    use branchbook_testing::fixtures::{household, household_form, submission};
+    let name = format!("{backend:?}");
+    let Some(server) = branchbook_testing::TestServer::start(backend, |c| {
+        c.max_batch_records = u32::try_from(batch).unwrap();
+    })
+    .await
+    else {
+        println!("{name}: skipped ({PG_URL_VAR} not set)");
+        return None;
+    };
+    let form = household_form();
+    let (enrolled, admin) = server.one_device().await;
+    let device = enrolled.token;
+    let households: Vec<Record> = (0..100)
+        .map(|i| household(uuid::Uuid::now_v7(), 1, i))
+        .collect();
+    server.push(&device, &households).await;
+    let started = std::time::Instant::now();
     let mut last = uuid::Uuid::nil();
     for start in (0..count).step_by(batch) {
         let records: Vec<_> = (start..(start + batch).min(count))
-            .map(|i| {
-                let home = households[i % households.len()].uuid;
-                branchbook_testing::fixtures::submission(form, i, Some(home), None)
-            })
+            .map(|i| submission(&form, i, Some(households[i % households.len()].uuid), None))
             .collect();
         last = records.last().map_or(last, |r| r.uuid);
-        let (status, body) = server.push_raw(device, &records, true).await;
+        let (status, body) = server.push_raw(&device, &records, true).await;
         assert!(status.is_success(), "{body}");
         let response: PushResponse = serde_json::from_value(body).unwrap();
         assert!(
@@ -122,5 +147,14 @@ pub async fn push_submissions(
                 .all(|r| r.status == RecordStatus::Accepted)
         );
     }
-    last
+    println!(
+        "{name}: stored {count} submissions in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Some(Stored {
+        server,
+        admin,
+        form,
+        last,
+    })
 }
