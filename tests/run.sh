@@ -9,7 +9,10 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # Only the facade crate (core/ffi) turns on the core's `uniffi` feature: the server
 # builds without uniffi.
-if cargo tree --locked -p branchbook-server -e normal,build --prefix none | grep -q '^uniffi '; then
+# (The tree is read whole first: under pipefail, `cargo tree | grep -q` would let the
+# check pass when grep stops at the match and cargo tree dies of SIGPIPE.)
+server_tree=$(cargo tree --locked -p branchbook-server -e normal,build --prefix none)
+if grep -q '^uniffi ' <<<"$server_tree"; then
     echo "branchbook-server depends on uniffi (only core/ffi may)" >&2
     exit 1
 fi

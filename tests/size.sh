@@ -16,7 +16,10 @@ cargo rustc --locked -q --profile mobile -p branchbook-ffi --lib \
 lib=target/mobile/libbranchbook_ffi.so
 size=$(wc -c <"$lib")
 echo "phone library: $size bytes (budget $budget)"
-if ! readelf -S "$lib" | grep -q '\.gcc_except_table'; then
+# Read the section list whole first: `readelf | grep -q` under pipefail fails at random
+# when grep exits at the match and readelf is killed writing the rest (SIGPIPE).
+sections=$(readelf -S "$lib")
+if ! grep -q '\.gcc_except_table' <<<"$sections"; then
     echo "the phone library does not unwind (panic = \"abort\"?): a panic would kill the app" >&2
     exit 1
 fi
