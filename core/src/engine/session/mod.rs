@@ -138,6 +138,8 @@ pub struct FormSession {
     now: DateTime<Utc>,
     pos: Pos,
     show_required: bool,
+    /// Started now, not a draft brought back (`start-geopoint` is taken only then).
+    fresh: bool,
 }
 
 /// The evaluation world of a session, borrowing only the fields it needs (so the
@@ -153,6 +155,9 @@ macro_rules! world {
         }
     };
 }
+
+pub(crate) mod rank;
+mod start_location;
 
 impl FormSession {
     /// Starts filling a form. An unknown language falls back to the form's default (use
@@ -185,6 +190,7 @@ impl FormSession {
         let mut s = FormSession::assemble(form, lang, options, Uuid::now_v7(), options.now);
         s.inst = Instance::fresh(&world!(s));
         s.pos = s.pages().first();
+        s.fresh = true;
         s
     }
 
@@ -215,6 +221,7 @@ impl FormSession {
             now,
             pos: Pos::End,
             show_required: false,
+            fresh: false,
         }
     }
 
@@ -438,10 +445,7 @@ impl FormSession {
                 question: question.into(),
             },
         })?;
-        if matches!(
-            f.kind,
-            FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }
-        ) {
+        if f.kind.choice_list().is_some() {
             let world = world!(self);
             let view = View {
                 world: &world,
@@ -452,6 +456,19 @@ impl FormSession {
                     question: question.into(),
                     choice: bad.into(),
                 });
+            }
+            if matches!(f.kind, FieldKind::Rank { .. }) {
+                let offered = view.choices(n, s);
+                if !rank::ranks_all(&stored, &offered) {
+                    return Err(SessionError::InvalidValue {
+                        question: question.into(),
+                        reason: format!(
+                            "a ranking puts all {} choices in order, not {}",
+                            offered.len(),
+                            stored.split_whitespace().count()
+                        ),
+                    });
+                }
             }
             if matches!(f.kind, FieldKind::SelectMultiple { .. }) {
                 // One canonical order, the form's: the same choices make the same
