@@ -86,7 +86,6 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
             state.title?.let { header.add(title(it)) }
         }
         page(state)
-        startLocation(state)
         with(ui) {
             when (val page = state.page) {
                 is Page.RepeatPrompt -> {
@@ -117,6 +116,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
             p.messageShown()
         }
         lists(state)
+        startLocation(state)
     }
 
     /** Builds the page's widgets when the page changes; otherwise updates them. */
