@@ -118,6 +118,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "012_walk_ins.sql", Some(tallies::rebuild)),
     migration!(13, "013_device_sync.sql"),
     migration!(14, "014_area_archive.sql"),
+    migration!(15, "015_form_attachments.sql"),
 ];
 
 /// The server's database.
