@@ -111,11 +111,12 @@ async fn attachments_travel_to_their_phones_only(server: TestServer) {
         );
     }
     // The form she downloads carries the table read from the file.
-    let (status, served) = server
-        .get("/api/v1/forms/fruit_survey/1", &phone_a)
-        .await;
+    let (status, served) = server.get("/api/v1/forms/fruit_survey/1", &phone_a).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(served["data"]["fruits"]["rows"][1], json!(["banana", "vàng"]));
+    assert_eq!(
+        served["data"]["fruits"]["rows"][1],
+        json!(["banana", "vàng"])
+    );
 
     // She downloads the file in ranges; another commune's phone cannot, nor anyone
     // without a token, nor a file no form of hers carries.
@@ -123,10 +124,14 @@ async fn attachments_travel_to_their_phones_only(server: TestServer) {
     let (status, bytes) = server.get_bytes(&file, &phone_a).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(bytes, FRUITS_CSV.as_bytes());
-    let (status, bytes) = server.get_bytes(&format!("{file}?offset=11"), &phone_a).await;
+    let (status, bytes) = server
+        .get_bytes(&format!("{file}?offset=11"), &phone_a)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(bytes, &FRUITS_CSV.as_bytes()[11..]);
-    let (status, _) = server.get_bytes(&format!("{file}?offset=999"), &phone_a).await;
+    let (status, _) = server
+        .get_bytes(&format!("{file}?offset=999"), &phone_a)
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
         server.get_bytes(&file, &phone_b).await.0,
@@ -152,7 +157,10 @@ async fn attachments_travel_to_their_phones_only(server: TestServer) {
         StatusCode::NOT_FOUND
     );
     let (status, manifest) = server.get("/api/v1/manifest", &phone_b).await;
-    assert_eq!((status, manifest["forms"].clone()), (StatusCode::OK, json!([])));
+    assert_eq!(
+        (status, manifest["forms"].clone()),
+        (StatusCode::OK, json!([]))
+    );
 }
 
 on_both_stores!(attachments_travel_to_their_phones_only);

@@ -39,7 +39,10 @@ pub(crate) fn name_files(
             ));
         }
         let size = i64::try_from(file.size).map_err(|_| {
-            StoreError::invalid(InputField::Form, format!("the file '{}' is too large", file.name))
+            StoreError::invalid(
+                InputField::Form,
+                format!("the file '{}' is too large", file.name),
+            )
         })?;
         tx.prepare_cached(
             "INSERT INTO form_files (sha256, size) VALUES (?1, ?2) ON CONFLICT (sha256) DO NOTHING",
@@ -81,9 +84,8 @@ fn received(tx: &Transaction<'_>, sha256: &str) -> Result<u64, StoreError> {
 
 /// The bytes of a kept file, its chunks in order.
 fn bytes_of(tx: &Transaction<'_>, sha256: &str) -> Result<Vec<u8>, StoreError> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT bytes FROM form_file_chunks WHERE sha256 = ?1 ORDER BY offset",
-    )?;
+    let mut stmt =
+        tx.prepare_cached("SELECT bytes FROM form_file_chunks WHERE sha256 = ?1 ORDER BY offset")?;
     let chunks = stmt
         .query_map([sha256], |r| r.get::<_, Vec<u8>>(0))?
         .collect::<Result<Vec<_>, _>>()?;
@@ -161,7 +163,9 @@ impl Store {
                     .execute([&sha])?;
                 Ok(end)
             } else {
-                Err(StoreError::FormFileDamaged { sha256: sha.clone() })
+                Err(StoreError::FormFileDamaged {
+                    sha256: sha.clone(),
+                })
             }
         })
         .or_else(|e| {
@@ -180,7 +184,12 @@ impl Store {
 
     /// The bytes of the file `name` of form `form_id` version `version` (a `pulldata()`
     /// table, a label image), once the phone holds it whole.
-    pub fn form_file(&self, form_id: &str, version: &str, name: &str) -> Result<Vec<u8>, StoreError> {
+    pub fn form_file(
+        &self,
+        form_id: &str,
+        version: &str,
+        name: &str,
+    ) -> Result<Vec<u8>, StoreError> {
         self.read(|tx| {
             let found: Option<(String, bool)> = tx
                 .prepare_cached(
@@ -267,19 +276,30 @@ mod tests {
             Err(StoreError::FormFilesMissing { .. })
         ));
 
-        assert_eq!(store.add_form_file_bytes(&f.sha256, 0, &csv[..10]).unwrap(), 10);
+        assert_eq!(
+            store.add_form_file_bytes(&f.sha256, 0, &csv[..10]).unwrap(),
+            10
+        );
         // A chunk that does not continue the kept bytes is refused and changes nothing.
-        assert!(store.add_form_file_bytes(&f.sha256, 4, &csv[4..12]).is_err());
+        assert!(
+            store
+                .add_form_file_bytes(&f.sha256, 4, &csv[4..12])
+                .is_err()
+        );
         assert!(store.add_form_file_bytes(&f.sha256, 10, &[]).is_err());
         assert_eq!(store.wanted_form_files().unwrap()[0].received, 10);
         assert_eq!(
-            store.add_form_file_bytes(&f.sha256, 10, &csv[10..]).unwrap(),
+            store
+                .add_form_file_bytes(&f.sha256, 10, &csv[10..])
+                .unwrap(),
             csv.len() as u64
         );
         assert!(store.wanted_form_files().unwrap().is_empty());
         assert_eq!(store.form_file("visit", "2", "fruits.csv").unwrap(), csv);
         assert_eq!(store.forms().unwrap()[0].files_missing, 0);
-        store.start_submission("visit", "1", None, &options).unwrap();
+        store
+            .start_submission("visit", "1", None, &options)
+            .unwrap();
         assert!(matches!(
             store.form_file("visit", "2", "other.csv"),
             Err(StoreError::NotFound { .. })
@@ -313,9 +333,11 @@ mod tests {
             sha256: "not-a-hash".into(),
             ..f
         };
-        assert!(store
-            .add_form_with_files(&form_json("visit", "2"), None, &[unnamed])
-            .is_err());
+        assert!(
+            store
+                .add_form_with_files(&form_json("visit", "2"), None, &[unnamed])
+                .is_err()
+        );
         assert_eq!(store.forms().unwrap().len(), 1, "refused whole");
     }
 }

@@ -227,24 +227,21 @@ impl Pass<'_> {
                 );
                 let path = format!("/api/v1/form-files/{}?offset={held}", file.sha256);
                 let left = file.size - held;
-                let fetched = self.transport.get_verified(
-                    SyncStep::FormFile,
-                    &path,
-                    self.cancel,
-                    |bytes| {
-                        if bytes.is_empty() || bytes.len() as u64 > left {
-                            Err(SyncError::Protocol {
-                                step: SyncStep::FormFile,
-                                detail: format!(
-                                    "{} bytes for a file with {left} left",
-                                    bytes.len()
-                                ),
-                            })
-                        } else {
-                            Ok(())
-                        }
-                    },
-                );
+                let fetched =
+                    self.transport
+                        .get_verified(SyncStep::FormFile, &path, self.cancel, |bytes| {
+                            if bytes.is_empty() || bytes.len() as u64 > left {
+                                Err(SyncError::Protocol {
+                                    step: SyncStep::FormFile,
+                                    detail: format!(
+                                        "{} bytes for a file with {left} left",
+                                        bytes.len()
+                                    ),
+                                })
+                            } else {
+                                Ok(())
+                            }
+                        });
                 let kept = match fetched {
                     Ok(bytes) => self
                         .store

@@ -229,7 +229,9 @@ pub async fn form_file(
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(format!("reading a form file: {e}")))?;
     let Some((bytes, size)) = read else {
-        return Err(ApiError::Internal("a form file named by a form is not kept".into()));
+        return Err(ApiError::Internal(
+            "a form file named by a form is not kept".into(),
+        ));
     };
     if at.offset > size {
         return Err(ApiError::BadRequest(format!(

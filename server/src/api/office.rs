@@ -896,7 +896,9 @@ pub async fn upload_form(
         Some(boundary) => form_parts(bytes, boundary).await?,
         None => (bytes, Vec::new()),
     };
-    Ok(ok_json(&add_form_version(&state, &admin, form, files).await?))
+    Ok(ok_json(
+        &add_form_version(&state, &admin, form, files).await?,
+    ))
 }
 
 /// The form and its files from a multipart upload (already read under the body limit).
@@ -932,7 +934,8 @@ async fn form_parts(
             }
         }
     }
-    let form = form.ok_or_else(|| ApiError::BadRequest("the multipart body has no 'form' field".into()))?;
+    let form =
+        form.ok_or_else(|| ApiError::BadRequest("the multipart body has no 'form' field".into()))?;
     Ok((form, files))
 }
 

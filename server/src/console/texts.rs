@@ -6,8 +6,8 @@
 //! Written for commune and province officers of the Women's Union: plain office
 //! Vietnamese, no technical words.
 
-use crate::model::{AreaLevel, Role};
 use crate::form_files::AttachmentError;
+use crate::model::{AreaLevel, Role};
 use crate::passwords::rules::WeakPassword;
 
 /// The console's languages.
