@@ -18,7 +18,7 @@ use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, render};
 use super::texts::{Lang, Texts};
 use crate::api::export::{ExportQuery, FileFormat, form_export, register_export, register_file};
-use crate::api::review::{ListQuery, REVIEW_MAX_FILTERED, decide, decide_at_most, photo};
+use crate::api::review::{ListQuery, Matching, decide, decide_matching, photo};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
@@ -762,24 +762,16 @@ struct ConfirmPage {
     back: String,
     state: String,
     comment: String,
-    /// The matching records as counted (see [`selection_of`]).
+    /// The matching records as counted (see [`decide_matching`]).
     selection: String,
     text: String,
     button: String,
 }
 
-/// What identifies the records a decision was confirmed on: a hash of their revisions'
-/// sequence numbers, so a record arriving, revised or reviewed meanwhile asks again.
-fn selection_of(seqs: &[i64]) -> String {
-    let list: Vec<String> = seqs.iter().map(i64::to_string).collect();
-    crate::ingest::sha256_hex(list.join(",").as_bytes())
-}
-
-/// A decision on every survey matching the page's filters, on every page: at most
-/// [`REVIEW_MAX_FILTERED`] (more asks for narrower filters). The first post shows how
-/// many records it covers and asks to confirm; the confirming post carries the
-/// selection it was shown, and the decision is recorded (in one transaction, all or
-/// nothing, through [`decide_at_most`]) only when the filters still match exactly those
+/// A decision on every survey matching the page's filters, on every page, through
+/// [`decide_matching`] (the rule the API shares): the first post shows how many records
+/// it covers and asks to confirm; the confirming post carries the selection it was
+/// shown, and the decision is recorded only when the filters still match exactly those
 /// records; otherwise the officer confirms again.
 async fn review_filtered(
     state: &AppState,
@@ -791,42 +783,27 @@ async fn review_filtered(
 ) -> Result<Response, ApiError> {
     let lang = staff.visitor.lang;
     let t = lang.texts();
-    let mut filter = back
+    let filter = back
         .list_query()?
         .filter(state, &staff.officer, RecordKind::Submission)
         .await?;
-    filter.after_seq = 0;
-    filter.limit = u32::try_from(REVIEW_MAX_FILTERED + 1).unwrap_or(u32::MAX);
-    let items = with_store(state, move |s| s.list_records(&filter)).await?;
-    if items.len() > REVIEW_MAX_FILTERED {
-        return Err(ApiError::BadRequest(t.fill(
-            t.review_too_many,
-            "max",
-            &REVIEW_MAX_FILTERED.to_string(),
-        )));
-    }
-    if items.is_empty() {
-        return Err(ApiError::BadRequest(t.review_choose_records.into()));
-    }
-    let seqs: Vec<i64> = items.iter().map(|r| r.seq).collect();
-    let selection = selection_of(&seqs);
-    let count = items.len();
-    if confirmed == selection {
-        let records = items.iter().map(|r| r.uuid).collect();
-        decide_at_most(
-            state,
-            &staff.officer,
-            records,
-            decision,
-            comment,
-            REVIEW_MAX_FILTERED,
-        )
-        .await?;
-        return Ok(
-            Redirect::to(&format!("/submissions?{}&reviewed={count}", back.query()))
-                .into_response(),
-        );
-    }
+    let matching =
+        decide_matching(state, &staff.officer, filter, decision, comment, confirmed, t).await?;
+    let (count, selection, changed) = match matching {
+        Matching::Decided { records, .. } => {
+            return Ok(Redirect::to(&format!(
+                "/submissions?{}&reviewed={}",
+                back.query(),
+                records.len()
+            ))
+            .into_response());
+        }
+        Matching::ToConfirm {
+            count,
+            selection,
+            changed,
+        } => (count, selection, changed),
+    };
     let mut shell = Shell::signed(
         lang,
         staff.officer.account(),
@@ -835,7 +812,7 @@ async fn review_filtered(
         t.review_confirm_title,
         "/submissions",
     );
-    if !confirmed.is_empty() {
+    if changed {
         shell = shell.with_notice(t.review_changed);
     }
     let count = count.to_string();
