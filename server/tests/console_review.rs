@@ -369,7 +369,10 @@ async fn a_selection_is_reviewed_from_the_table(server: TestServer) {
         "another commune's record refuses the whole post"
     );
     assert!(
-        review_states(&server, &work).await.iter().all(|s| s == "received"),
+        review_states(&server, &work)
+            .await
+            .iter()
+            .all(|s| s == "received"),
         "nothing half-saved"
     );
     let none = officer
@@ -456,7 +459,10 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
     );
     assert!(confirm.body.contains("Xác nhận cho 2 phiếu"));
     assert!(
-        review_states(&server, &work).await.iter().all(|s| s == "received"),
+        review_states(&server, &work)
+            .await
+            .iter()
+            .all(|s| s == "received"),
         "nothing is recorded before the confirmation"
     );
     let shown = selection(&confirm);

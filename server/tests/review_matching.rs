@@ -75,7 +75,11 @@ async fn the_console_refuses_more_than_the_cap(server: TestServer) {
     // confirms: refused whole, nothing recorded.
     let confirm = post_fields(&mut officer, &matching(TWO, &csrf, "")).await;
     assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
-    assert!(confirm.body.contains("Confirm for 2 records"), "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Confirm for 2 records"),
+        "{}",
+        confirm.body
+    );
     let counted = selection(&confirm);
     let late = submission(6, 15 * 24 * 60, None);
     push_all(&server, &work.device, std::slice::from_ref(&late)).await;
@@ -103,7 +107,11 @@ async fn the_console_refuses_more_than_the_cap(server: TestServer) {
     assert_eq!(status, StatusCode::OK);
     let back = format!("{TWO}&state=received");
     let confirm = post_fields(&mut officer, &matching(&back, &csrf, "")).await;
-    assert!(confirm.body.contains("Confirm for 2 records"), "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Confirm for 2 records"),
+        "{}",
+        confirm.body
+    );
     let done = post_fields(&mut officer, &matching(&back, &csrf, &selection(&confirm))).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(
@@ -153,7 +161,11 @@ async fn the_api_reviews_every_matching_survey(server: TestServer) {
     let (status, _) = post(decide(&other_area, None), officer.clone()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = post(decide(first_days, None), work.head_token.clone()).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "a branch head reviews nothing");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a branch head reviews nothing"
+    );
     assert!(all_received(review_states(&server, &work).await));
 
     // Counted, then a survey of those days arrives: the old selection is refused (409).

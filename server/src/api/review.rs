@@ -12,12 +12,12 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use uuid::Uuid;
 
 use super::{AppState, JsonIn, Officer, Official, ok_json, with_store};
+use crate::console::texts::Texts;
 use crate::error::ApiError;
 use crate::ingest::is_sha256_hex;
 use crate::model::stored_name;
 use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, StoredRecord};
 use crate::store::photos::RecordPhoto;
-use crate::console::texts::Texts;
 
 /// Most records in one page of a list.
 const MAX_PAGE: u32 = 1000;

@@ -22,7 +22,7 @@ use crate::api::review::{ListQuery, Matching, decide, decide_matching, photo};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
-use crate::model::{Area, Correction, RecordKind, Review, ReviewState};
+use crate::model::{Area, Correction, FormVersion, RecordKind, RecordSummary, Review, ReviewState};
 
 /// Submissions per page of the table.
 const PAGE_ROWS: u32 = 50;
@@ -192,6 +192,30 @@ impl Filters {
     }
 }
 
+/// The forms' titles by id and version: what names a submission without an instance
+/// name (see [`RecordSummary::display_name`]) wherever the console lists submissions.
+pub struct FormTitles(std::collections::HashMap<(String, String), String>);
+
+impl FormTitles {
+    /// The titles of `forms`.
+    pub fn new(forms: &[FormVersion]) -> FormTitles {
+        FormTitles(
+            forms
+                .iter()
+                .map(|f| ((f.form_id.clone(), f.version.clone()), f.title.clone()))
+                .collect(),
+        )
+    }
+
+    /// The name a list shows for submission `r`.
+    pub fn name(&self, r: &RecordSummary, lang: Lang) -> String {
+        let form_id = r.form_id.clone().unwrap_or_default();
+        let key = (form_id, r.form_version.clone().unwrap_or_default());
+        let title = self.0.get(&key).map_or(key.0.as_str(), String::as_str);
+        r.display_name(title, lang.ui())
+    }
+}
+
 /// An area as a filter's list names it: indented by depth, named as [`area_title`].
 pub fn area_label(t: &Texts, area: &Area) -> String {
     let depth = area.path.matches('/').count().saturating_sub(2);
@@ -266,24 +290,12 @@ async fn submissions_view(
                 .map(|r| format!("{}&after={}", filters.query(), r.seq))
         })
         .flatten();
-    let titles: std::collections::HashMap<(&str, &str), &str> = forms
-        .iter()
-        .map(|f| ((f.form_id.as_str(), f.version.as_str()), f.title.as_str()))
-        .collect();
+    let titles = FormTitles::new(&forms);
     let rows = items
         .into_iter()
         .map(|r| SubmissionRow {
             uuid: r.uuid,
-            name: r.display_name(
-                titles
-                    .get(&(
-                        r.form_id.as_deref().unwrap_or_default(),
-                        r.form_version.as_deref().unwrap_or_default(),
-                    ))
-                    .copied()
-                    .unwrap_or(r.form_id.as_deref().unwrap_or_default()),
-                lang.ui(),
-            ),
+            name: titles.name(&r, lang),
             form: format!(
                 "{} ({})",
                 r.form_id.as_deref().unwrap_or_default(),
@@ -787,8 +799,16 @@ async fn review_filtered(
         .list_query()?
         .filter(state, &staff.officer, RecordKind::Submission)
         .await?;
-    let matching =
-        decide_matching(state, &staff.officer, filter, decision, comment, confirmed, t).await?;
+    let matching = decide_matching(
+        state,
+        &staff.officer,
+        filter,
+        decision,
+        comment,
+        confirmed,
+        t,
+    )
+    .await?;
     let (count, selection, changed) = match matching {
         Matching::Decided { records, .. } => {
             return Ok(Redirect::to(&format!(
