@@ -152,6 +152,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/office/exports/{file}", get(export::register))
         .route("/api/v1/office/submissions", get(review::list_submissions))
+        .route(
+            "/api/v1/office/submissions/review",
+            post(review::set_matching_reviews),
+        )
         .route("/api/v1/office/gatherings", get(review::list_gatherings))
         .route("/api/v1/office/records/{uuid}", get(review::record))
         .route(

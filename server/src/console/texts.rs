@@ -580,6 +580,7 @@ catalogue! {
     review_confirm_button "review.confirm_button" { vi: "Xác nhận cho {count} phiếu", en: "Confirm for {count} records" }
     review_confirm_back "review.confirm_back" { vi: "Quay lại danh sách", en: "Back to the list" }
     review_too_many "review.too_many" { vi: "Bộ lọc khớp hơn {max} phiếu: xin thu hẹp bộ lọc (biểu mẫu, địa bàn, ngày, tình trạng).", en: "More than {max} records match the filters: please narrow them (form, area, dates, state)." }
+    review_none_match "review.none_match" { vi: "Không có phiếu nào khớp bộ lọc.", en: "No record matches the filters." }
     review_changed "review.changed" { vi: "Các phiếu khớp bộ lọc đã thay đổi từ lúc xem: xin xác nhận lại.", en: "The records matching the filters changed since you looked: please confirm again." }
 
     error_title "error.title" { vi: "Có lỗi", en: "Something went wrong" }
