@@ -57,6 +57,8 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "pyxform/bug_example_xls/xl_date_ambiguous_v1.xlsx",
         "'XLDateAmbiguous-v1' is not a reference",
     ),
+    // pyxform's three spec examples: their media labels (an image-only note) are read;
+    // they also ask for barcode, audio and video recordings, which the phones do not take.
     (
         "pyxform/attribute_columns_test.xlsx",
         "type 'barcode' is not supported",
@@ -149,16 +151,17 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "osm-fieldwork/archived-waste_collection.xlsx",
         "type 'audio' is not supported",
     ),
-    // Tracked gaps: a choice_filter naming choices columns the list does not have
-    // (`visible`, `filter_2`; ODK reads them as empty, rows 192 and after); notes that are
-    // only an image (media labels are not shown yet).
+    // Tracked gap: a choice_filter naming choices columns the list does not have
+    // (`visible`, `filter_2`; ODK reads them as empty, rows 192 and after).
     (
         "Idem/idem_form.xlsx",
         "the choices sheet has no column 'visible' for this list",
     ),
+    // Its notes that are only an image are read; its CHT form id `training:admin_welcome`
+    // is not one (it names export files and web addresses).
     (
         "cht-core/default-training-admin_welcome.xlsx",
-        "'img' is shown to the user but has no label",
+        "may hold only letters a-z, digits and '_'",
     ),
     // `required` = `T` (rows 314, 315): pyxform passes `T` on as an XPath path, which
     // ODK evaluates to nothing (never required); the author meant yes. Asked to write

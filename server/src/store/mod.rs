@@ -118,7 +118,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "012_walk_ins.sql", Some(tallies::rebuild)),
     migration!(13, "013_device_sync.sql"),
     migration!(14, "014_area_archive.sql"),
-    migration!(15, "015_device_core_version.sql"),
+    migration!(15, "015_form_attachments.sql"),
+    migration!(16, "016_device_core_version.sql"),
 ];
 
 /// The server's database.
