@@ -210,7 +210,7 @@ async fn review_decisions_reach_their_branch_only(server: TestServer) {
 
 /// Decisions taken before review notices existed (before migration 005: no branch, no
 /// revision, no place in the change order) reach the phone on its next pull once
-/// migration 015 has placed them: oldest first, each with the revision it was taken on,
+/// migration 016 has placed them: oldest first, each with the revision it was taken on,
 /// never one that a decision which already travelled superseded, never a gathering's,
 /// never to another branch.
 async fn decisions_taken_before_notices_reach_phones(server: TestServer) {
@@ -240,7 +240,7 @@ async fn decisions_taken_before_notices_reach_phones(server: TestServer) {
     run_sql(
         &server,
         "UPDATE reviews SET branch_id = NULL, revision = NULL, change_seq = NULL;
-         DELETE FROM schema_migrations WHERE version = 15;",
+         DELETE FROM schema_migrations WHERE version = 16;",
     )
     .await;
     // Survey 2's newer decision is taken after 005: it travels as any does.

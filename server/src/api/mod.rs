@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/enroll", post(device::enroll))
         .route("/api/v1/manifest", get(device::manifest))
         .route("/api/v1/forms/{form_id}/{version}", get(device::form_json))
+        .route("/api/v1/form-files/{sha256}", get(device::form_file))
         .route("/api/v1/changes", get(device::changes))
         .route("/api/v1/records", post(device::push))
         .route(

@@ -119,9 +119,10 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "012_walk_ins.sql", Some(tallies::rebuild)),
     migration!(13, "013_device_sync.sql"),
     migration!(14, "014_area_archive.sql"),
+    migration!(15, "015_form_attachments.sql"),
     migration!(
-        15,
-        "015_old_review_notices.sql",
+        16,
+        "016_old_review_notices.sql",
         Some(review_notices::place_old_decisions)
     ),
 ];

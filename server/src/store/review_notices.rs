@@ -2,7 +2,7 @@
 //! gave each new decision on a survey its branch, the revision it was taken on and a
 //! place in the global change order (`change_seq`, the cursor of `GET /api/v1/changes`),
 //! but left the decisions already stored without one, so phones never heard of them.
-//! Migration 015 places them after every change handed out so far, so a phone's next
+//! Migration 016 places them after every change handed out so far, so a phone's next
 //! pull brings them, whatever its cursor.
 
 use super::{ServerStoreError, next_change_seq};
