@@ -215,15 +215,7 @@ async fn the_api_reviews_every_matching_survey(server: TestServer) {
         )
         .await;
     assert_eq!(detail["reviews"][0]["comment"], "Thiếu chữ ký");
-    for record in &work.other {
-        let (_, detail) = server
-            .get(
-                &format!("/api/v1/office/records/{}", record.uuid),
-                &work.admin,
-            )
-            .await;
-        assert_eq!(detail["record"]["review_state"], "received");
-    }
+    assert_other_commune_unreviewed(&server, &work).await;
     // Nothing matching: refused.
     let (status, body) = post(decide("state=approved", None), officer.clone()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -268,17 +268,13 @@ pub async fn push_all(server: &TestServer, device: &str, records: &[Record]) {
 /// Sets everything up and sends the month's records.
 pub async fn officework(server: &TestServer) -> Officework {
     let admin = server.admin().await;
-    let province = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", COMMUNE)
-        .await;
+    let HomeAreas {
+        province,
+        commune,
+        branch,
+    } = home_areas(server, &admin).await;
     let other_commune = server
         .create_area(&admin, Some(province), "commune", OTHER_COMMUNE)
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", BRANCH)
         .await;
     let other_branch = server
         .create_area(&admin, Some(other_commune), "branch", OTHER_BRANCH)
@@ -430,4 +426,42 @@ pub fn selection(page: &Page) -> String {
         .nth(1)
         .unwrap_or_else(|| panic!("no selection in {}", page.body));
     rest.split('"').next().unwrap().to_owned()
+}
+
+/// Asserts that the other commune's records (out of the officer's reach) are still
+/// waiting for review, read back as the administrator.
+pub async fn assert_other_commune_unreviewed(server: &TestServer, work: &Officework) {
+    for record in &work.other {
+        let (_, detail) = server
+            .get(
+                &format!("/api/v1/office/records/{}", record.uuid),
+                &work.admin,
+            )
+            .await;
+        assert_eq!(detail["record"]["review_state"], "received");
+    }
+}
+
+/// The areas the officers' tests work in: the province Lào Cai and its commune
+/// [`COMMUNE`] with the branch [`BRANCH`] (created in that order by the administrator).
+pub struct HomeAreas {
+    pub province: Uuid,
+    pub commune: Uuid,
+    pub branch: Uuid,
+}
+
+/// Creates [`HomeAreas`] with the administrator's token.
+pub async fn home_areas(server: &TestServer, admin: &str) -> HomeAreas {
+    let province = server.create_area(admin, None, "province", "Lào Cai").await;
+    let commune = server
+        .create_area(admin, Some(province), "commune", COMMUNE)
+        .await;
+    let branch = server
+        .create_area(admin, Some(commune), "branch", BRANCH)
+        .await;
+    HomeAreas {
+        province,
+        commune,
+        branch,
+    }
 }
