@@ -398,22 +398,22 @@ pub async fn post_fields(officer: &mut Browser, fields: &[(String, String)]) -> 
     officer.post("/submissions/review", &refs).await
 }
 
+/// A record's review state as `token`'s holder reads it through the API.
+pub async fn review_state(server: &TestServer, token: &str, record: Uuid) -> String {
+    let (_, detail) = server
+        .get(&format!("/api/v1/office/records/{record}"), token)
+        .await;
+    detail["record"]["review_state"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no review state in {detail}"))
+        .to_owned()
+}
+
 /// Each survey's review state, read back through the API.
 pub async fn review_states(server: &TestServer, work: &Officework) -> Vec<String> {
     let mut out = Vec::new();
     for record in &work.submissions {
-        let (_, detail) = server
-            .get(
-                &format!("/api/v1/office/records/{}", record.uuid),
-                &work.officer,
-            )
-            .await;
-        out.push(
-            detail["record"]["review_state"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        out.push(review_state(server, &work.officer, record.uuid).await);
     }
     out
 }
@@ -432,13 +432,10 @@ pub fn selection(page: &Page) -> String {
 /// waiting for review, read back as the administrator.
 pub async fn assert_other_commune_unreviewed(server: &TestServer, work: &Officework) {
     for record in &work.other {
-        let (_, detail) = server
-            .get(
-                &format!("/api/v1/office/records/{}", record.uuid),
-                &work.admin,
-            )
-            .await;
-        assert_eq!(detail["record"]["review_state"], "received");
+        assert_eq!(
+            review_state(server, &work.admin, record.uuid).await,
+            "received"
+        );
     }
 }
 
