@@ -10,7 +10,7 @@ use branchbook_core::protocol::{APP_VERSION_HEADER, PushRequest, WAITING_HEADER}
 use common::TestServer;
 use common::console::Browser;
 use common::fixtures::household;
-use common::officework::{HomeAreas, home_areas};
+use common::officework::home_areas;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
