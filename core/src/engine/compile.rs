@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 
 use crate::expr::Expr;
-use crate::form::{Field, FieldKind, Form, Node, Problem, Source, Texts};
+use crate::form::{Field, FieldKind, Form, Media, Node, Problem, Source, Texts};
 
 use super::affects::{Effects, page_effects};
 use super::bind::{Binder, Bound, Site, Templates, value_reads};
@@ -113,6 +113,8 @@ pub(crate) struct CField {
     /// expression when there is one.
     pub randomize: Option<Option<Expr<Bound>>>,
     pub parameters: BTreeMap<String, String>,
+    /// Media shown with the label.
+    pub media: Media,
 }
 
 /// A field's `default`.
@@ -458,6 +460,7 @@ impl Builder {
                     choice_filter: None,
                     randomize: None,
                     parameters: f.parameters.clone(),
+                    media: f.media.clone(),
                 }));
                 (
                     kind,
