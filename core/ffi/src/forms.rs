@@ -27,6 +27,11 @@ pub struct FormSummary {
     /// How many questions and notes it shows (those of a repeat counted once), for a
     /// sense of its length.
     pub question_count: u32,
+    /// How many of its files (CSV tables, label images) have not reached the phone yet:
+    /// above 0 it does not open (`BranchbookError::FormFilesMissing`) until a sync
+    /// brings them.
+    #[uniffi(default = 0)]
+    pub files_missing: u32,
 }
 
 fn summary(info: FormInfo, form: &CompiledForm) -> FormSummary {
@@ -40,6 +45,7 @@ fn summary(info: FormInfo, form: &CompiledForm) -> FormSummary {
         languages: f.languages.clone(),
         default_language: f.default_language.clone(),
         question_count: form.question_total(),
+        files_missing: info.files_missing,
     }
 }
 
@@ -87,6 +93,18 @@ impl Branchbook {
         let info = self.form_info(&form_id, version.as_deref())?;
         let compiled = self.store.compiled_form(&info.form_id, &info.version)?;
         Ok(summary(info, &compiled))
+    }
+
+    /// The bytes of the file `name` of form `form_id` version `version` (a picture a
+    /// question's media names, a CSV table), once a sync brought it whole; before, it
+    /// fails with [`BranchbookError::FormFilesMissing`].
+    pub fn form_file(
+        &self,
+        form_id: String,
+        version: String,
+        name: String,
+    ) -> Result<Vec<u8>, BranchbookError> {
+        Ok(self.store.form_file(&form_id, &version, &name)?)
     }
 
     /// Adds a form from its canonical JSON (as the server publishes it, or as

@@ -30,7 +30,7 @@ pub use attach::{Attachments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_ROWS, needed_
 pub use check::is_valid_name;
 pub use error::FormError;
 pub use ids::{MAX_FORM_ID_CHARS, MAX_VERSION_CHARS, is_valid_form_id, is_valid_version};
-pub use load::load_json;
+pub use load::{load_json, load_json_with};
 #[cfg(feature = "xlsx")]
 pub use load::{load_xlsx, load_xlsx_named, load_xlsx_with};
 pub use media::Media;

@@ -150,6 +150,7 @@ pub fn message(t: &Texts, error: &ApiError) -> String {
         ),
         ApiError::Busy(_) => t.error_busy.to_owned(),
         ApiError::WeakPassword(weak) => t.weak_password(*weak).to_owned(),
+        ApiError::Attachment(refused) => t.attachment_refused(refused),
         ApiError::Unauthorized { detail, .. }
         | ApiError::Unprocessable { detail, .. }
         | ApiError::BadRequest(detail)
@@ -163,7 +164,7 @@ pub fn status_of(error: &ApiError) -> StatusCode {
     match error {
         ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
-        ApiError::WeakPassword(_) | ApiError::Unprocessable { .. } => {
+        ApiError::WeakPassword(_) | ApiError::Unprocessable { .. } | ApiError::Attachment(_) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ApiError::Forbidden(_) | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
