@@ -10,6 +10,7 @@ use branchbook_core::protocol::{APP_VERSION_HEADER, PushRequest, WAITING_HEADER}
 use common::TestServer;
 use common::console::Browser;
 use common::fixtures::household;
+use common::officework::home_areas;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -51,15 +52,7 @@ async fn pull(server: &TestServer, token: &str, version: &str, waiting: &str) {
 
 async fn phones_show_what_their_last_sync_reported(server: TestServer) {
     let admin = server.admin().await;
-    let province = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
-        .await;
+    let branch = home_areas(&server, &admin).await.branch;
     let (head, _) = server
         .create_account(&admin, "lo.thi.mai", "branch_head", Some(branch))
         .await;

@@ -362,7 +362,7 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
             Err(Misfit::Invalid(format!("{value} is not a number")))
         }
         (FieldKind::Decimal, Answer::Integer { value }) => Ok(value.to_string()),
-        (FieldKind::SelectOne { .. }, Answer::Choice { name }) => Ok(name.trim().to_string()),
+        (FieldKind::SelectOne { .. }, Answer::Choice { name }) => Ok(trimmed(name)),
         (FieldKind::SelectMultiple { .. }, Answer::Choices { names }) => {
             let mut out: Vec<&str> = Vec::new();
             for n in &names {
@@ -411,6 +411,14 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
             Err(Misfit::NotAnswerable)
         }
         (_, other) => Err(wrong(&other)),
+    }
+}
+
+/// `s` without surrounding white space, kept as it is (no copy) when it has none.
+fn trimmed(s: String) -> String {
+    match s.trim() {
+        t if t.len() == s.len() => s,
+        t => t.to_owned(),
     }
 }
 

@@ -443,12 +443,25 @@ impl FormSession {
 
     /// Answers a question (any question shown now, usually one on the current page).
     /// Returns what changed on the current page.
+    #[inline(never)] // a call of its own for core/benches/javarosa/callgrind.sh to count
     pub fn set_answer(
         &mut self,
         question: &str,
         answer: Answer,
     ) -> Result<ScreenUpdate, SessionError> {
         let (n, s) = self.answerable(question)?;
+        self.answer_at(n, s, question, answer)
+    }
+
+    /// [`FormSession::set_answer`] for question `n` of scope `s`, already resolved from
+    /// path `question` (named in errors) and found answerable.
+    fn answer_at(
+        &mut self,
+        n: NodeId,
+        s: ScopeId,
+        question: &str,
+        answer: Answer,
+    ) -> Result<ScreenUpdate, SessionError> {
         let node = self.form.node(n);
         let Some(f) = node.field() else {
             return Err(SessionError::UnknownQuestion {
@@ -478,7 +491,13 @@ impl FormSession {
                 world: &world,
                 inst: &self.inst,
             };
-            if let Some(bad) = stored.split_whitespace().find(|c| !view.offers(n, s, c)) {
+            let bad = if matches!(f.kind, FieldKind::SelectOne { .. }) {
+                // One name, trimmed by `to_stored` (empty: the answer is cleared).
+                Some(stored.as_str()).filter(|c| !c.is_empty() && !view.offers(n, s, c))
+            } else {
+                stored.split_whitespace().find(|c| !view.offers(n, s, c))
+            };
+            if let Some(bad) = bad {
                 return Err(SessionError::UnknownChoice {
                     question: question.into(),
                     choice: bad.into(),
@@ -516,10 +535,10 @@ impl FormSession {
         question: &str,
         text: &str,
     ) -> Result<ScreenUpdate, SessionError> {
-        let kind = self.question_kind(question)?;
+        let (n, s, kind) = self.question_kind(question)?;
         match Answer::typed(kind, text) {
-            Ok(Some(answer)) => self.set_answer(question, answer),
-            Ok(None) => self.clear_answer(question),
+            Ok(Some(answer)) => self.answer_at(n, s, question, answer),
+            Ok(None) => Ok(self.change(n, s, String::new())),
             Err(untyped) => Err(match untyped {
                 Untyped::NotANumber(expected) => SessionError::NotANumber {
                     question: question.into(),
@@ -543,9 +562,9 @@ impl FormSession {
         question: &str,
         fields: PickerFields,
     ) -> Result<ScreenUpdate, SessionError> {
-        let kind = self.question_kind(question)?;
+        let (n, s, kind) = self.question_kind(question)?;
         match Answer::picked(kind, fields, self.offset) {
-            Ok(answer) => self.set_answer(question, answer),
+            Ok(answer) => self.answer_at(n, s, question, answer),
             Err(Unpicked::Impossible(reason)) => Err(SessionError::InvalidValue {
                 question: question.into(),
                 reason,
@@ -587,22 +606,27 @@ impl FormSession {
             names.push(choice.to_owned());
         }
         if names.is_empty() {
-            self.clear_answer(question)
+            Ok(self.change(n, s, String::new()))
         } else {
-            self.set_answer(question, Answer::Choices { names })
+            self.answer_at(n, s, question, Answer::Choices { names })
         }
     }
 
-    /// The kind of input question `question` (shown now) takes.
-    fn question_kind(&self, question: &str) -> Result<QuestionKind, SessionError> {
-        let (n, _) = self.answerable(question)?;
-        self.form
+    /// Question `question` (shown, answerable) and the kind of input it takes.
+    fn question_kind(
+        &self,
+        question: &str,
+    ) -> Result<(NodeId, ScopeId, QuestionKind), SessionError> {
+        let (n, s) = self.answerable(question)?;
+        let kind = self
+            .form
             .node(n)
             .field()
             .and_then(|f| super::view::question_kind(&f.kind))
             .ok_or_else(|| SessionError::ReadOnly {
                 question: question.into(),
-            })
+            })?;
+        Ok((n, s, kind))
     }
 
     /// A shown, writable question by path.
@@ -620,13 +644,12 @@ impl FormSession {
                 question: question.into(),
             });
         }
-        let world = world!(self);
-        let ctx = self.inst.ctx(&world, s, Some(n));
         let read_only = f.calculation.is_some()
             || matches!(f.kind, FieldKind::Note)
-            || f.read_only
-                .as_ref()
-                .is_some_and(|e| expr::eval(e, &ctx).to_bool());
+            || f.read_only.as_ref().is_some_and(|e| {
+                let world = world!(self);
+                expr::eval(e, &self.inst.ctx(&world, s, Some(n))).to_bool()
+            });
         if read_only {
             return Err(SessionError::ReadOnly {
                 question: question.into(),
@@ -640,7 +663,6 @@ impl FormSession {
     /// looked at; of those whose label, hint, flags and choices cannot change, only the
     /// answer and message are rendered. The rest of the page is left as it shows.
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
-        let before = self.pages().questions(self.pos);
         if self.inst.slot(&self.form, n, s).value == value {
             return ScreenUpdate {
                 changed: Vec::new(),
@@ -654,6 +676,19 @@ impl FormSession {
         let on_page = self.pages().page_of(n, s) == self.pos;
         let form = Arc::clone(&self.form);
         let effects = &form.node(n).effects;
+        // When the page cannot show other questions after the answer, only those the
+        // answer can change are looked at, before and after (the others are `Same`).
+        let reshapes = !on_page || effects.reshapes || !(effects.redraws(n) || effects.patches(n));
+        let before = if reshapes {
+            self.pages().questions(self.pos)
+        } else {
+            let pages = self.pages();
+            effects
+                .touched()
+                .filter(|&q| pages.shows(q, s))
+                .map(|q| (q, s))
+                .collect()
+        };
         let shows = |q: NodeId| {
             if !on_page || effects.redraws(q) {
                 Shows::Whole
@@ -666,39 +701,49 @@ impl FormSession {
                 Shows::Same
             }
         };
-        // As they show now, the questions that may change.
-        let old: Vec<Option<Shown>> = {
+        // As they show now, the questions that may change, by their place in `before`
+        // (none, and nothing allocated, when only the answered question's value changes).
+        let mut old: Vec<(usize, Shown)> = Vec::new();
+        {
             let world = world!(self);
             let view = View {
                 world: &world,
                 inst: &self.inst,
             };
-            before
-                .iter()
-                .map(|&(q, qs)| match shows(q) {
+            for (i, &(q, qs)) in before.iter().enumerate() {
+                let shown = match shows(q) {
                     Shows::Whole => view.question(q, qs, self.show_required).map(Shown::Whole),
                     // The answered question's value changes: nothing to compare with.
                     Shows::Answer if (q, qs) == (n, s) => None,
                     Shows::Answer => Some(Shown::Answer(view.answer(q, qs, self.show_required))),
                     Shows::Same => None,
-                })
-                .collect()
-        };
+                };
+                old.extend(shown.map(|sh| (i, sh)));
+            }
+        }
         self.inst.set_value(&world!(self), n, s, value);
         let moved = self.settle();
         if moved {
             self.audit_page(self.clock.now());
         }
-        let after = self.pages().questions(self.pos);
+        let questions_now;
+        let after = if reshapes {
+            questions_now = self.pages().questions(self.pos);
+            &questions_now
+        } else {
+            &before
+        };
         let world = world!(self);
         let view = View {
             world: &world,
             inst: &self.inst,
         };
         let (mut changed, mut answers) = (Vec::new(), Vec::new());
-        for &(q, qs) in &after {
+        for &(q, qs) in after {
             let was = before.iter().position(|&b| b == (q, qs)).filter(|_| !moved);
-            let old = was.and_then(|i| old[i].as_ref());
+            let old = was
+                .and_then(|i| old.iter().find(|(o, _)| *o == i))
+                .map(|(_, sh)| sh);
             let how = match was {
                 None => Shows::Whole,
                 Some(_) => shows(q),
@@ -729,7 +774,7 @@ impl FormSession {
             changed,
             answers,
             hidden: self.paths(&gone),
-            order: (after != before).then(|| self.paths(&after)),
+            order: (*after != before).then(|| self.paths(after)),
             moved,
         }
     }
