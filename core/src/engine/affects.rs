@@ -11,6 +11,7 @@
 //! constraint reads one.
 
 use crate::expr::Expr;
+use crate::form::FieldKind;
 
 use super::bind::{Bound, Part, Templates};
 use super::compile::{CKind, CNode, Dep, Item, ItemKind, NodeId};
@@ -139,6 +140,10 @@ fn render_reads(id: NodeId, n: &CNode) -> Reads {
         }
         if let Some(c) = &f.constraint {
             c.visit_refs(&mut |b, _| answer.extend(node(b)));
+        }
+        if matches!(f.kind, FieldKind::Rank { .. }) {
+            // A ranking lists its choices in her order: its answer changes its shape.
+            shape.push(id);
         }
     }
     for v in [&mut shape, &mut answer] {

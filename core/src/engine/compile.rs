@@ -978,10 +978,7 @@ fn compile_list(list: &crate::form::ChoiceList) -> CList {
 }
 
 fn select_list(kind: &FieldKind) -> Option<&str> {
-    match kind {
-        FieldKind::SelectOne { list, .. } | FieldKind::SelectMultiple { list, .. } => Some(list),
-        _ => None,
-    }
+    kind.choice_list()
 }
 
 fn is_field_list(appearance: &Option<String>) -> bool {

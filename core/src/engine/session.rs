@@ -143,6 +143,8 @@ pub struct FormSession {
     audit: Option<Recorder>,
     /// Where the audit log's times come from.
     clock: Clock,
+    /// Started now, not a draft brought back (`start-geopoint` is taken only then).
+    fresh: bool,
 }
 
 /// The evaluation world of a session, borrowing only the fields it needs (so the
@@ -158,6 +160,9 @@ macro_rules! world {
         }
     };
 }
+
+pub(crate) mod rank;
+mod start_location;
 
 impl FormSession {
     /// Starts filling a form. An unknown language falls back to the form's default (use
@@ -193,6 +198,7 @@ impl FormSession {
         let at = millis(options.now);
         s.log(AuditEventKind::FormStart, None, at);
         s.audit_page(at);
+        s.fresh = true;
         s
     }
 
@@ -226,6 +232,7 @@ impl FormSession {
             show_required: false,
             clock: Clock::system(),
             form,
+            fresh: false,
         }
     }
 
@@ -482,10 +489,7 @@ impl FormSession {
                 question: question.into(),
             },
         })?;
-        if matches!(
-            f.kind,
-            FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }
-        ) {
+        if f.kind.choice_list().is_some() {
             let world = world!(self);
             let view = View {
                 world: &world,
@@ -502,6 +506,19 @@ impl FormSession {
                     question: question.into(),
                     choice: bad.into(),
                 });
+            }
+            if matches!(f.kind, FieldKind::Rank { .. }) {
+                let offered = view.choices(n, s);
+                if !rank::ranks_all(&stored, &offered) {
+                    return Err(SessionError::InvalidValue {
+                        question: question.into(),
+                        reason: format!(
+                            "a ranking puts all {} choices in order, not {}",
+                            offered.len(),
+                            stored.split_whitespace().count()
+                        ),
+                    });
+                }
             }
             if matches!(f.kind, FieldKind::SelectMultiple { .. }) {
                 // One canonical order, the form's: the same choices make the same

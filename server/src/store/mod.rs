@@ -125,6 +125,7 @@ const MIGRATIONS: &[Migration] = &[
         "016_old_review_notices.sql",
         Some(review_notices::place_old_decisions)
     ),
+    migration!(17, "017_device_core_version.sql"),
 ];
 
 /// The server's database.
