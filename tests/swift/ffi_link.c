@@ -132,6 +132,24 @@ static RustBuffer some_key(uint8_t byte, int32_t n) {
     return buffer_of(data, n + 5);
 }
 
+/* An AppRelease record argument: each field a string, as an i32 length (big-endian) and
+ * its UTF-8 bytes. */
+static RustBuffer app_release(const char *version, const char *build) {
+    uint8_t data[128];
+    int32_t n = 0;
+    const char *fields[2] = {version, build};
+    for (int i = 0; i < 2; i++) {
+        int32_t len = (int32_t)strlen(fields[i]);
+        data[n++] = (uint8_t)(len >> 24);
+        data[n++] = (uint8_t)(len >> 16);
+        data[n++] = (uint8_t)(len >> 8);
+        data[n++] = (uint8_t)len;
+        memcpy(data + n, fields[i], (size_t)len);
+        n += len;
+    }
+    return buffer_of(data, n);
+}
+
 static void free_buffer(RustBuffer buf) {
     RustCallStatus status = {0};
     ffi_branchbook_core_rustbuffer_free(buf, &status);
@@ -144,7 +162,8 @@ static uint64_t open_core(const char *dir, uint8_t key_byte, int32_t key_len, in
                           RustBuffer *error_buf) {
     RustCallStatus status = {0};
     uint64_t handle = uniffi_branchbook_ffi_fn_constructor_branchbook_open(
-        string_arg(dir), some_key(key_byte, key_len), string_arg("ffi-link"), &status);
+        string_arg(dir), some_key(key_byte, key_len), string_arg("ffi-link"),
+        app_release("0.1.0", "1"), &status);
     *error_case = 0;
     if (status.code == 0) return handle;
     Reader r = {status.errorBuf.data, status.errorBuf.len, 0};
