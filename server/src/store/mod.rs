@@ -3,11 +3,12 @@
 //! runs its writes in one transaction; async code (the HTTP layer, the server's start)
 //! reaches it only through the [`Gateway`], which runs the work on blocking threads.
 //!
-//! Methods are grouped by what they hold: [`people`] (areas, accounts, sessions),
+//! Methods are grouped by what they hold: [`areas`] (the tree), [`people`] (accounts, sessions),
 //! [`devices`] (enrollment codes, device tokens), [`forms`], [`records`] (the push),
 //! [`photos`], [`roster`] (members and changes for devices), [`read`] (lists, detail,
 //! reviews, indicators for officials).
 
+pub mod areas;
 pub mod audit;
 pub mod devices;
 pub mod forms;
@@ -47,6 +48,12 @@ pub enum ServerStoreError {
     /// The request contradicts the stored data (a branch under a branch...).
     #[error("{0}")]
     Invalid(String),
+    /// The area named is archived: nothing new goes in it until it is restored.
+    #[error("{0} is archived: restore it first")]
+    Archived(String),
+    /// The area still holds something, so it is not deleted (it can be archived).
+    #[error("{0}")]
+    AreaInUse(areas::AreaHoldings),
     /// The blocking task running the store call was lost.
     #[error("store task failed: {0}")]
     Task(String),
@@ -118,6 +125,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "012_walk_ins.sql", Some(tallies::rebuild)),
     migration!(13, "013_device_sync.sql"),
     migration!(14, "014_area_archive.sql"),
+    migration!(15, "015_records_pages.sql"),
 ];
 
 /// The server's database.
