@@ -81,6 +81,15 @@ pub enum BranchbookError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A form whose attached files (CSV tables, label images) have not all reached the
+    /// phone: it opens after a sync brings them.
+    #[error("{reason}")]
+    FormFilesMissing {
+        /// The files not complete yet, by the names the form uses.
+        missing: Vec<String>,
+        /// Which form and which files (English, for logs and support).
+        reason: String,
+    },
     /// This build of the core cannot do this (reading .xlsx forms on a phone build).
     #[error("{reason}")]
     Unsupported {
@@ -175,6 +184,7 @@ impl BranchbookError {
             BranchbookError::Storage { .. } => TextKey::ErrorStorage,
             BranchbookError::WrongKey { .. } => TextKey::ErrorWrongKey,
             BranchbookError::PhotoUnreadable { .. } => TextKey::ErrorPhotoUnreadable,
+            BranchbookError::FormFilesMissing { .. } => TextKey::ErrorFormFilesMissing,
             BranchbookError::Unsupported { .. } => TextKey::ErrorUnsupported,
             BranchbookError::NotEnrolled { .. } => TextKey::ErrorNotEnrolled,
             BranchbookError::Network { .. } => TextKey::ErrorNetwork,
@@ -234,7 +244,11 @@ impl From<StoreError> for BranchbookError {
                 BranchbookError::invalid(InputField::CsvLine { line }, reason)
             }
             StoreError::Photo(e) => e.into(),
-            StoreError::Open { .. }
+            StoreError::FormFilesMissing { missing, .. } => {
+                BranchbookError::FormFilesMissing { missing, reason }
+            }
+            StoreError::FormFileDamaged { .. }
+            | StoreError::Open { .. }
             | StoreError::TooNew { .. }
             | StoreError::Io { .. }
             | StoreError::Corrupt { .. }

@@ -12,6 +12,7 @@
 //! | roster, household and review changes | `GET /api/v1/changes?since={cursor}` (-> [`Changes`]) |
 //! | upload a batch of records | `POST /api/v1/records` ([`PushRequest`] -> [`PushResponse`]) |
 //! | how much of a photo the server has | `GET /api/v1/photos/{sha256}` (-> [`PhotoStatus`]) |
+//! | bytes of a form's attached file from an offset | `GET /api/v1/form-files/{sha256}?offset={n}` (-> raw bytes `n..`, at most [`Limits::photo_chunk_bytes`] of them; only for a file of a form version published to the device's branch) |
 //! | upload the bytes of a photo from an offset | `PUT /api/v1/photos/{sha256}?offset={n}&total={size}` (raw bytes -> [`PhotoStatus`]; an offset other than the bytes held is refused with 409 and the current [`PhotoStatus`] in [`ErrorBody::photo`]) |
 //!
 //! Every request carries [`PROTOCOL_HEADER`] and [`APP_VERSION_HEADER`]; pulls and pushes
@@ -129,6 +130,22 @@ pub struct FormRef {
     pub title: String,
     /// Hex SHA-256 of the canonical form JSON served at `/api/v1/forms/{form_id}/{version}`.
     pub sha256: String,
+    /// The files the version carries (CSV tables, label images), downloaded by hash; a
+    /// phone opens the form only when it holds all of them.
+    #[serde(default)]
+    pub attachments: Vec<FormFile>,
+}
+
+/// A file attached to a form version, named as the form names it and addressed by its
+/// content, so a file shared by several versions travels once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FormFile {
+    /// The file name the form uses (`fruits.csv`).
+    pub name: String,
+    /// Hex SHA-256 of its bytes (lower case).
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
 }
 
 /// Roster, household and review changes for the device's branch since a cursor. The

@@ -1682,3 +1682,94 @@ fn a_loop_asks_its_questions_once_per_choice_of_its_list() {
         ]
     );
 }
+
+#[test]
+fn media_labels_are_carried_per_language_and_listed_as_needed_files() {
+    use branchbook_core::engine::{CompiledForm, FormSession, LabelMedia};
+    use std::sync::Arc;
+    // pyxform's attribute_columns / xlsform_spec: a note with only an image is a
+    // question with a label; `media::image`, `image::Language` and `audio` all count.
+    let survey: &[&[&str]] = &[
+        &[
+            "type",
+            "name",
+            "label::English (en)",
+            "label::Tiếng Việt (vi)",
+            "media::image::English (en)",
+            "image::Tiếng Việt (vi)",
+            "audio",
+            "big-image",
+        ],
+        &[
+            "note",
+            "picture_only",
+            "",
+            "",
+            "map_en.png",
+            "map_vi.png",
+            "",
+            "",
+        ],
+        &[
+            "text", "spoken", "Name", "Tên", "", "", "ask.mp3", "zoom.jpg",
+        ],
+        &["integer", "plain", "Age", "Tuổi", "", "", "", ""],
+    ];
+    let form = read_ok(survey, &[]);
+    let note = field(&form, "picture_only");
+    assert!(note.label.is_empty());
+    assert_eq!(note.media.image.0["English (en)"], "map_en.png");
+    assert_eq!(note.media.image.0["Tiếng Việt (vi)"], "map_vi.png");
+    assert!(field(&form, "plain").media.is_empty());
+    assert_eq!(
+        branchbook_core::form::needed_files(&form),
+        ["map_en.png", "map_vi.png", "zoom.jpg", "ask.mp3"]
+    );
+    // The JSON keeps them (and a field without media has no key for them).
+    let json = form.to_json();
+    assert!(json.contains("map_vi.png"));
+    let back = Form::from_json(&json).unwrap();
+    assert_eq!(back, form);
+
+    // The screen carries the file names in the chosen language.
+    let compiled = Arc::new(CompiledForm::compile(form).unwrap());
+    let now = chrono::Utc::now();
+    let s = FormSession::new(Arc::clone(&compiled), Some("vi".into()), now);
+    let q = &s.screen().questions[0];
+    assert_eq!(q.label, "");
+    assert_eq!(
+        q.media,
+        Some(LabelMedia {
+            image: Some("map_vi.png".into()),
+            ..LabelMedia::default()
+        })
+    );
+    let mut s = FormSession::new(compiled, Some("en".into()), now);
+    assert_eq!(
+        s.screen().questions[0]
+            .media
+            .as_ref()
+            .unwrap()
+            .image
+            .as_deref(),
+        Some("map_en.png")
+    );
+    s.next().unwrap();
+    assert_eq!(
+        s.screen().questions[0].media,
+        Some(LabelMedia {
+            audio: Some("ask.mp3".into()),
+            big_image: Some("zoom.jpg".into()),
+            ..LabelMedia::default()
+        })
+    );
+    s.next().unwrap();
+    assert_eq!(s.screen().questions[0].media, None);
+
+    // Without a label or media, the note is still refused.
+    let bare: &[&[&str]] = &[&["type", "name", "label", "image"], &["note", "n", "", ""]];
+    assert_eq!(
+        located(&read(bare, &[]).problems, "has no label"),
+        [at("survey", 2, "label")]
+    );
+}

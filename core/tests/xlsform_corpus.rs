@@ -57,6 +57,8 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "pyxform/bug_example_xls/xl_date_ambiguous_v1.xlsx",
         "'XLDateAmbiguous-v1' is not a reference",
     ),
+    // pyxform's three spec examples: their media labels (an image-only note) are read;
+    // they also ask for barcode, audio and video recordings, which the phones do not take.
     (
         "pyxform/attribute_columns_test.xlsx",
         "type 'barcode' is not supported",
@@ -155,12 +157,13 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "osm-fieldwork/archived-waste_collection.xlsx",
         "type 'audio' is not supported",
     ),
-    // Tracked gaps: the `rank` widget; notes that are only an image (media labels are
-    // not shown yet).
+    // Tracked gap: the `rank` widget.
     ("Idem/idem_form.xlsx", "type 'rank' is not supported"),
+    // Its notes that are only an image are read; its CHT form id `training:admin_welcome`
+    // is not one (it names export files and web addresses).
     (
         "cht-core/default-training-admin_welcome.xlsx",
-        "'img' is shown to the user but has no label",
+        "may hold only letters a-z, digits and '_'",
     ),
     // `required` = `T` (rows 314, 315): pyxform passes `T` on as an XPath path, which
     // ODK evaluates to nothing (never required); the author meant yes. Asked to write

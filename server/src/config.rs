@@ -42,6 +42,12 @@ pub struct Config {
     /// Chunk size advised to phones for photo uploads.
     #[arg(long, env = "BRANCHBOOK_PHOTO_CHUNK_BYTES", default_value_t = 512 * 1024)]
     pub photo_chunk_bytes: u64,
+    /// Most surveys one review decision on every record matching a filter may cover (the
+    /// console's "apply to every record matching the filters" and
+    /// `POST /api/v1/office/submissions/review`); more are refused, asking for narrower
+    /// filters.
+    #[arg(long, env = "BRANCHBOOK_MAX_REVIEW_FILTERED", default_value_t = 5000)]
+    pub max_review_filtered: usize,
     /// Hours an enrollment code stays valid.
     #[arg(long, env = "BRANCHBOOK_ENROLLMENT_HOURS", default_value_t = 72)]
     pub enrollment_hours: u32,

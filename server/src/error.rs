@@ -48,6 +48,9 @@ pub enum ApiError {
     /// A form upload with problems (422, with every problem listed).
     #[error("the form has {} problem(s)", .0.len())]
     FormProblems(Vec<Problem>),
+    /// Files attached to a form refused (422), naming the file.
+    #[error(transparent)]
+    Attachment(#[from] crate::form_files::AttachmentError),
     /// Conflicts with stored data (409).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -167,6 +170,10 @@ impl IntoResponse for ApiError {
                 )
                     .into_response();
             }
+            ApiError::Attachment(refused) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                body(refused.code(), refused.to_string()),
+            ),
             ApiError::Conflict(detail) => (StatusCode::CONFLICT, body("conflict", detail)),
             ApiError::AreaInUse(held) => {
                 (StatusCode::CONFLICT, body("area_in_use", held.to_string()))

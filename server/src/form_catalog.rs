@@ -6,11 +6,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use bytes::Bytes;
+
 use branchbook_core::engine::{CompiledForm, Recomputed, ServerFacts};
-use branchbook_core::form::{Form, FormError, load_json, load_xlsx};
+use branchbook_core::form::{
+    Attachments, Form, FormError, load_json, load_json_with, load_xlsx_with, needed_files,
+    read_xlsx,
+};
 use branchbook_core::protocol::SubmissionBody;
 
 use crate::error::ApiError;
+use crate::form_files::{AttachedFile, match_needed, name_files};
 use crate::ingest::sha256_hex;
 use crate::store::{ServerStore, ServerStoreError};
 
@@ -31,6 +37,8 @@ pub struct CheckedUpload {
     pub json: String,
     /// Its SHA-256 (the `FormRef::sha256` phones compare).
     pub sha256: String,
+    /// The files it carries: exactly the ones it uses.
+    pub files: Vec<AttachedFile>,
 }
 
 /// True when the bytes look like an .xlsx (a zip archive).
@@ -51,21 +59,39 @@ fn form_error(e: FormError) -> ApiError {
 }
 
 /// Reads and checks an uploaded form with the core's checker (the same the phones and
-/// the authors' CLI use): an XLSForm .xlsx, or the form's canonical JSON. A form with
-/// problems is refused with all of them.
-pub fn check_upload(bytes: &[u8]) -> Result<CheckedUpload, ApiError> {
+/// the authors' CLI use): an XLSForm .xlsx, or the form's canonical JSON, with the files
+/// it uses (`files`: name as sent, bytes). A form with problems is refused with all of
+/// them; a form missing a file it uses, or sent with one it does not use, is refused
+/// naming that file.
+pub fn check_upload(bytes: &[u8], files: Vec<(String, Bytes)>) -> Result<CheckedUpload, ApiError> {
+    let files = name_files(files)?;
+    let attached = || -> Attachments {
+        files
+            .iter()
+            .map(|f| (f.file.name.clone(), f.bytes.to_vec()))
+            .collect()
+    };
     let compiled = if is_zip(bytes) {
-        load_xlsx(bytes).map_err(form_error)?
+        let read = read_xlsx(bytes).map_err(form_error)?;
+        match_needed(&needed_files(&read.form), &files)?;
+        load_xlsx_with(bytes, None, &attached()).map_err(form_error)?
     } else {
         let text = std::str::from_utf8(bytes).map_err(|_| {
             ApiError::BadRequest("send an XLSForm .xlsx file or a form's JSON (UTF-8)".into())
         })?;
-        load_json(text).map_err(form_error)?
+        let form = Form::from_json(text).map_err(form_error)?;
+        match_needed(&needed_files(&form), &files)?;
+        load_json_with(text, &attached()).map_err(form_error)?
     };
     let form = compiled.form().clone();
     let json = form.to_json();
     let sha256 = sha256_hex(json.as_bytes());
-    Ok(CheckedUpload { form, json, sha256 })
+    Ok(CheckedUpload {
+        form,
+        json,
+        sha256,
+        files,
+    })
 }
 
 /// Checks a submission's answers against its form version with the core's engine (the

@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod form_catalog;
+pub mod form_files;
 pub mod indicators;
 pub mod ingest;
 pub mod model;

@@ -29,15 +29,6 @@ fn record_links(page: &Page) -> usize {
     page.body.matches("href=\"/records/").count()
 }
 
-async fn officer_browser(server: &TestServer) -> Browser {
-    let mut browser = Browser::new(&server.base);
-    browser
-        .log_in(OFFICER, OFFICER_PASSWORD)
-        .await
-        .assert_redirect("/");
-    browser
-}
-
 async fn the_table_shows_names_and_filters(server: TestServer) {
     let work = officework(&server).await;
     let mut officer = officer_browser(&server).await;
@@ -328,35 +319,6 @@ async fn records_are_named_by_the_server(server: TestServer) {
     }
 }
 
-/// Posts the table's review form.
-async fn post_fields(officer: &mut Browser, fields: &[(String, String)]) -> Page {
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    officer.post("/submissions/review", &refs).await
-}
-
-/// Each survey's review state, read back through the API.
-async fn states(server: &TestServer, work: &Officework) -> Vec<String> {
-    let mut out = Vec::new();
-    for record in &work.submissions {
-        let (_, detail) = server
-            .get(
-                &format!("/api/v1/office/records/{}", record.uuid),
-                &work.officer,
-            )
-            .await;
-        out.push(
-            detail["record"]["review_state"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
-    out
-}
-
 /// Ticking records in the table (one by one, or all of the page) and giving them one
 /// decision: CSRF-checked, all or nothing inside the officer's commune, back on the
 /// same page with a notice.
@@ -407,7 +369,10 @@ async fn a_selection_is_reviewed_from_the_table(server: TestServer) {
         "another commune's record refuses the whole post"
     );
     assert!(
-        states(&server, &work).await.iter().all(|s| s == "received"),
+        review_states(&server, &work)
+            .await
+            .iter()
+            .all(|s| s == "received"),
         "nothing half-saved"
     );
     let none = officer
@@ -431,7 +396,7 @@ async fn a_selection_is_reviewed_from_the_table(server: TestServer) {
             .contains("Đã lưu quyết định duyệt cho 3 phiếu.")
     );
     assert_eq!(record_links(&back), work.submissions.len() - 3);
-    let got = states(&server, &work).await;
+    let got = review_states(&server, &work).await;
     assert_eq!(&got[..3], ["approved"; 3]);
     assert!(got[3..].iter().all(|s| s == "received"));
     let (_, detail) = server
@@ -456,16 +421,6 @@ async fn a_selection_is_reviewed_from_the_table(server: TestServer) {
         assert_eq!(row[3], "Đã duyệt");
     }
     assert!(!rows.iter().any(|r| r[2] == other), "the refused record");
-}
-
-/// The confirmation page's hidden `selection`.
-fn selection(page: &Page) -> String {
-    let rest = page
-        .body
-        .split(r#"name="selection" value=""#)
-        .nth(1)
-        .unwrap_or_else(|| panic!("no selection in {}", page.body));
-    rest.split('"').next().unwrap().to_owned()
 }
 
 /// A decision on every record matching the filters, on every page: shown with its count
@@ -504,7 +459,10 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
     );
     assert!(confirm.body.contains("Xác nhận cho 2 phiếu"));
     assert!(
-        states(&server, &work).await.iter().all(|s| s == "received"),
+        review_states(&server, &work)
+            .await
+            .iter()
+            .all(|s| s == "received"),
         "nothing is recorded before the confirmation"
     );
     let shown = selection(&confirm);
@@ -513,7 +471,7 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
         "/submissions?form=&area=&from=10%2F03%2F2026&to=20%2F03%2F2026&state=&reviewed=2",
     );
     assert_eq!(
-        states(&server, &work).await,
+        review_states(&server, &work).await,
         [
             "received",
             "received",
@@ -555,7 +513,7 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
     assert!(ok(&again).body.contains("đã thay đổi từ lúc xem"));
     assert!(again.body.contains("Xác nhận cho 5 phiếu"));
     assert_eq!(
-        states(&server, &work)
+        review_states(&server, &work)
             .await
             .iter()
             .filter(|s| *s == "received")
@@ -565,7 +523,7 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
     );
     let done = post_fields(&mut officer, &waiting(&csrf, &selection(&again))).await;
     done.assert_redirect("/submissions?form=&area=&from=&to=&state=received&reviewed=5");
-    let got = states(&server, &work).await;
+    let got = review_states(&server, &work).await;
     assert_eq!(
         got.iter().filter(|s| *s == "approved").count(),
         4,

@@ -502,6 +502,32 @@ async fn the_registers_show_names_and_stay_in_her_area(server: TestServer) {
         2,
         "surveys 0 and 2 visited the first household"
     );
+    // Each visit is named as the submissions table names it, its day beside it (Vietnam
+    // time: survey 0 at 07:00 on 1 March, survey 2 twelve days later), oldest first.
+    let table = page.body.split("<table id=\"visits\">").nth(1).unwrap();
+    let table = table.split("</table>").next().unwrap();
+    let lines: Vec<Vec<String>> = table
+        .split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("<td>")
+                .skip(1)
+                .map(|cell| {
+                    let text = cell.split("</td>").next().unwrap();
+                    let text = text.rsplit("\">").next().unwrap();
+                    text.trim_end_matches("</a>").to_owned()
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(lines.len(), 2, "{table}");
+    for (line, (i, day)) in lines
+        .iter()
+        .zip([(0, "01/03/2026 07:00"), (2, "13/03/2026 07:00")])
+    {
+        assert_eq!(line[0], instance_name(i), "{table}");
+        assert_eq!(line[1], day, "{table}");
+    }
 
     // Outside her area, or the wrong kind: not found. A visitor signs in first.
     let other = work.other[1].uuid;

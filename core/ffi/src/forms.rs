@@ -27,6 +27,11 @@ pub struct FormSummary {
     /// How many questions and notes it shows (those of a repeat counted once), for a
     /// sense of its length.
     pub question_count: u32,
+    /// How many of its files (CSV tables, label images) have not reached the phone yet:
+    /// above 0 it does not open (`BranchbookError::FormFilesMissing`) until a sync
+    /// brings them.
+    #[uniffi(default = 0)]
+    pub files_missing: u32,
 }
 
 fn summary(info: FormInfo, form: &CompiledForm) -> FormSummary {
@@ -40,6 +45,7 @@ fn summary(info: FormInfo, form: &CompiledForm) -> FormSummary {
         languages: f.languages.clone(),
         default_language: f.default_language.clone(),
         question_count: form.question_total(),
+        files_missing: info.files_missing,
     }
 }
 

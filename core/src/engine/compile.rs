@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::expr::Expr;
-use crate::form::{Field, FieldKind, Form, Node, Problem, Source, Texts};
+use crate::form::{Field, FieldKind, Form, Media, Node, Problem, Source, Texts};
 
 use super::affects::{Effects, page_effects};
 use super::bind::{Binder, Bound, Site, Templates, value_reads};
@@ -111,6 +111,8 @@ pub(crate) struct CField {
     /// expression when there is one.
     pub randomize: Option<Option<Expr<Bound>>>,
     pub parameters: BTreeMap<String, String>,
+    /// Media shown with the label.
+    pub media: Media,
 }
 
 /// A field's `default`.
@@ -456,6 +458,7 @@ impl Builder {
                     choice_filter: None,
                     randomize: None,
                     parameters: f.parameters.clone(),
+                    media: f.media.clone(),
                 }));
                 (
                     kind,

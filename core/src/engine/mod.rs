@@ -27,8 +27,8 @@ pub use compile::CompiledForm;
 pub use error::{FinalizeProblem, SessionError};
 pub use lang::offered_language;
 pub use screen::{
-    AnswerUpdate, Breadcrumb, ChoiceOption, JumpTarget, Page, Question, QuestionKind, Screen,
-    ScreenUpdate,
+    AnswerUpdate, Breadcrumb, ChoiceOption, JumpTarget, LabelMedia, Page, Question, QuestionKind,
+    Screen, ScreenUpdate,
 };
 pub use session::{
     FormSession, SavedPosition, SavedScope, SessionOptions, SessionState,

@@ -80,6 +80,24 @@ pub struct Question {
     pub appearance: Option<String>,
     /// The `parameters` column (e.g. `max-pixels` for photos).
     pub parameters: HashMap<String, String>,
+    /// Media shown with the label, in the chosen language: file names of the form's
+    /// attachments (None when the label has none).
+    pub media: Option<LabelMedia>,
+}
+
+/// The media files shown with a label (the form's `image`, `big-image`, `audio` and
+/// `video` columns), each a file name of the form's attachments.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LabelMedia {
+    /// A picture to show with the label.
+    pub image: Option<String>,
+    /// A larger picture she may open from the label.
+    pub big_image: Option<String>,
+    /// A recording she may play.
+    pub audio: Option<String>,
+    /// A film she may play.
+    pub video: Option<String>,
 }
 
 /// The input a question needs.

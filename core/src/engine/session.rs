@@ -998,6 +998,9 @@ enum Shows {
 }
 
 /// A question as it showed before an answer, as far as the answer can change it.
+// Held for one answer, one per question of the page, in a Vec sized at once: boxing the
+// large variant would allocate once more per question instead of saving anything.
+#[allow(clippy::large_enum_variant)]
 enum Shown {
     Whole(Question),
     Answer(AnswerUpdate),

@@ -5,14 +5,14 @@
 use std::collections::HashMap;
 
 use crate::expr;
-use crate::form::FieldKind;
+use crate::form::{FieldKind, Media, Texts};
 
 use super::answer::from_stored;
 use super::compile::{CField, CKind, NodeId};
 use super::error::FinalizeProblem;
 use super::instance::{Ctx, Instance, ROOT, ScopeId, World};
 use super::nav::{Pages, Pos};
-use super::screen::{AnswerUpdate, Breadcrumb, ChoiceOption, Question, QuestionKind};
+use super::screen::{AnswerUpdate, Breadcrumb, ChoiceOption, LabelMedia, Question, QuestionKind};
 
 /// The answers seen through a session's language.
 pub(crate) struct View<'a> {
@@ -46,7 +46,12 @@ impl View<'_> {
             path: self.pages().path(n, s),
             name: node.name.clone(),
             kind,
-            label: self.label(n, s),
+            // A label of only media is shown as its media, not as the question's name.
+            label: if f.media.is_empty() {
+                self.label(n, s)
+            } else {
+                self.label_or_empty(n, s)
+            },
             hint: self
                 .world
                 .lang
@@ -70,6 +75,22 @@ impl View<'_> {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect::<HashMap<_, _>>(),
+            media: self.media(&f.media),
+        })
+    }
+
+    /// A label's media in the session's language (None when it has none).
+    fn media(&self, media: &Media) -> Option<LabelMedia> {
+        if media.is_empty() {
+            return None;
+        }
+        let lang = self.world.lang;
+        let file = |t: &Texts| lang.text(t).map(str::to_owned);
+        Some(LabelMedia {
+            image: file(&media.image),
+            big_image: file(&media.big_image),
+            audio: file(&media.audio),
+            video: file(&media.video),
         })
     }
 

@@ -27,11 +27,18 @@ pub(crate) fn is_file_list(list: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
-/// The names of the files `form` needs: the lists of its `*_from_file` selects and the
-/// `pulldata()` tables of its expressions (`fruits` needs `fruits.csv`).
+/// The names of the files `form` needs: the lists of its `*_from_file` selects, the
+/// `pulldata()` tables of its expressions (`fruits` needs `fruits.csv`), then the media
+/// shown with its labels (`image` and the other media columns: carried by name, shown
+/// by the apps, never read into the form).
 pub fn needed_files(form: &Form) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for (_, file, _) in uses(form) {
+    let media = form.fields().into_iter().flat_map(|f| f.media.files());
+    for file in uses(form)
+        .into_iter()
+        .map(|(_, file, _)| file)
+        .chain(media.map(str::to_owned))
+    {
         if !out.contains(&file) {
             out.push(file);
         }

@@ -180,7 +180,11 @@ fn check_field(form: &Form, field: &Field, problems: &mut Vec<Problem>) {
         }
         _ => {}
     }
-    if shows_a_label(&field.kind) && field.label.is_empty() && field.hint.is_empty() {
+    if shows_a_label(&field.kind)
+        && field.label.is_empty()
+        && field.hint.is_empty()
+        && field.media.is_empty()
+    {
         problems.push(at(
             src,
             "label",

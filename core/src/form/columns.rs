@@ -4,6 +4,7 @@
 //! (`label::Tiếng Việt (vi)`, and the older `label:English`).
 
 use super::Language;
+use super::media::MediaKind;
 
 /// What a survey or choices column means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +26,9 @@ pub(crate) enum Column {
     ListName,
     /// `trigger` (recalculate when another question changes): not supported.
     Trigger,
-    /// Media shown with a label (`image`, `audio::English`...): ignored, Branchbook shows text.
-    Media,
+    /// Media shown with a label (`image`, `media::audio`, `image::English`...), with its
+    /// language (`""` when the header has none).
+    Media(MediaKind, String),
     /// A choices-sheet column used by `choice_filter`, under its header as written.
     Extra(String),
     /// Anything else: authors' notes and columns of other tools; ignored.
@@ -70,7 +72,7 @@ impl Column {
             Column::Parameters => "parameters",
             Column::ListName => "list_name",
             Column::Trigger => "trigger",
-            Column::Media => "media",
+            Column::Media(kind, _) => kind.header(),
             Column::Extra(name) => name,
             Column::Ignored => "",
         }
@@ -93,9 +95,9 @@ pub(crate) enum SheetKind {
     Choices,
 }
 
-/// Prefixes that pyxform puts before bind and body attributes; they add nothing here.
-const PASS_PREFIXES: [&str; 3] = ["bind::", "control::", "body::"];
-const MEDIA: [&str; 5] = ["image", "big-image", "audio", "video", "media"];
+/// Prefixes that pyxform puts before bind and body attributes and media columns
+/// (`media::image`); they add nothing here.
+const PASS_PREFIXES: [&str; 4] = ["bind::", "control::", "body::", "media::"];
 
 /// The meaning of a header on `sheet`.
 pub(crate) fn classify(header: &str, sheet: SheetKind) -> Column {
@@ -113,10 +115,10 @@ pub(crate) fn classify(header: &str, sheet: SheetKind) -> Column {
     }
     let (base, language) = split_language(h);
     let base = normalize(base);
-    if MEDIA.contains(&base.as_str()) {
-        return Column::Media;
-    }
     let lang = language.unwrap_or_default();
+    if let Some(kind) = MediaKind::from_word(&base) {
+        return Column::Media(kind, lang);
+    }
     let survey = sheet == SheetKind::Survey;
     let translated = match base.as_str() {
         "label" | "caption" => Some(TextKind::Label),
@@ -299,18 +301,24 @@ mod tests {
     }
 
     #[test]
-    fn media_and_unknown_columns_are_set_aside() {
-        for h in [
-            "image",
-            "audio",
-            "video",
-            "big-image",
-            "image::english",
-            "media::audio::chinese",
-            "media::video",
+    fn media_columns_and_their_languages() {
+        use crate::form::media::MediaKind as M;
+        for (h, kind, lang) in [
+            ("image", M::Image, ""),
+            ("audio", M::Audio, ""),
+            ("video", M::Video, ""),
+            ("big-image", M::BigImage, ""),
+            ("image::english", M::Image, "english"),
+            ("media::audio::chinese", M::Audio, "chinese"),
+            ("media::video", M::Video, ""),
+            ("Media::Image::Tiếng Việt (vi)", M::Image, "Tiếng Việt (vi)"),
         ] {
-            assert_eq!(survey(h), Media, "{h}");
+            assert_eq!(survey(h), Media(kind, lang.into()), "{h}");
         }
+    }
+
+    #[test]
+    fn unknown_columns_are_set_aside() {
         for h in [
             "notes",
             "rows",
@@ -338,7 +346,10 @@ mod tests {
         );
         assert_eq!(choices("commune"), Extra("commune".into()));
         assert_eq!(choices(" cf "), Extra("cf".into()));
-        assert_eq!(choices("image"), Media);
+        assert_eq!(
+            choices("image"),
+            Media(crate::form::media::MediaKind::Image, String::new())
+        );
         // `hint` means nothing on the choices sheet: it is a column for choice_filter.
         assert_eq!(choices("hint"), Extra("hint".into()));
     }

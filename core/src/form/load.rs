@@ -1,7 +1,6 @@
 //! Loading a form: read it, then compile it with the engine, and report every problem of
 //! both steps at once, so an author fixes them all in one pass.
 
-#[cfg(feature = "xlsx")]
 use super::Attachments;
 use super::check::check;
 use super::{Form, FormError, Problem};
@@ -36,8 +35,20 @@ pub fn load_xlsx_with(
 /// Reads a form's canonical JSON and compiles it, checking it as thoroughly as a
 /// spreadsheet (the JSON may come from anywhere).
 pub fn load_json(json: &str) -> Result<CompiledForm, FormError> {
-    let form = Form::from_json(json)?;
-    let mut problems = check(&form);
+    load_json_with(json, &Attachments::new())
+}
+
+/// Like [`load_json`], with the files attached to the form: the lists and tables read
+/// from them replace what the JSON carried, so a form is always filled with the files
+/// it travels with (what the server does with a form uploaded as JSON).
+pub fn load_json_with(json: &str, files: &Attachments) -> Result<CompiledForm, FormError> {
+    let mut form = Form::from_json(json)?;
+    let mut problems = if files.is_empty() {
+        Vec::new()
+    } else {
+        super::attach::attach(&mut form, files)
+    };
+    problems.extend(check(&form));
     problems.extend(super::attach::missing_tables(&form));
     compile(form, problems, &[])
 }

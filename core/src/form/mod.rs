@@ -11,6 +11,7 @@ mod ids;
 mod json;
 mod load;
 mod loops;
+mod media;
 mod model;
 mod problem;
 mod read;
@@ -29,9 +30,10 @@ pub use attach::{Attachments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_ROWS, needed_
 pub use check::is_valid_name;
 pub use error::FormError;
 pub use ids::{MAX_FORM_ID_CHARS, MAX_VERSION_CHARS, is_valid_form_id, is_valid_version};
-pub use load::load_json;
+pub use load::{load_json, load_json_with};
 #[cfg(feature = "xlsx")]
 pub use load::{load_xlsx, load_xlsx_named, load_xlsx_with};
+pub use media::Media;
 pub use model::{
     Choice, ChoiceList, DataTable, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat,
     Source, Texts,

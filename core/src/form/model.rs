@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Media;
+
 /// A whole survey form: settings, the tree of questions, and the choice lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Form {
@@ -210,6 +212,10 @@ pub struct Field {
     pub appearance: Option<String>,
     /// `parameters` as key=value pairs (`max-pixels=1024`).
     pub parameters: BTreeMap<String, String>,
+    /// Media shown with the label (`image`, `audio`, `video` columns): file names of
+    /// the form's attachments. Left out of the JSON when there is none.
+    #[serde(default, skip_serializing_if = "Media::is_empty")]
+    pub media: Media,
     /// Where it was defined.
     pub source: Source,
 }
@@ -234,6 +240,7 @@ impl Field {
             choice_filter: None,
             appearance: None,
             parameters: BTreeMap::new(),
+            media: Media::default(),
             source,
         }
     }

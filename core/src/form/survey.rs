@@ -275,6 +275,7 @@ fn field_with(row: &Row<'_, '_>, kind: FieldKind, parameters: BTreeMap<String, S
         choice_filter: row.get(&Column::ChoiceFilter),
         appearance: row.get(&Column::Appearance),
         parameters,
+        media: row.media(),
         source: row.source(),
         kind,
     }

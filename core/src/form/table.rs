@@ -4,7 +4,7 @@
 
 use super::columns::{Column, SheetKind, TextKind, classify, language};
 use super::grid::Sheet;
-use super::{Language, Problem, Source, Texts};
+use super::{Language, Media, Problem, Source, Texts};
 use crate::text::nfc;
 
 /// A sheet with its header row understood.
@@ -38,7 +38,7 @@ impl<'a> Table<'a> {
         for (col, raw) in headers.iter().enumerate() {
             let header = nfc(raw.trim());
             let column = classify(&header, kind);
-            if matches!(column, Column::Ignored | Column::Media) {
+            if column == Column::Ignored {
                 continue;
             }
             if let Some((_, _, first)) = columns.iter().find(|(_, c, _)| *c == column) {
@@ -149,6 +149,19 @@ impl Row<'_, '_> {
             }
         }
         texts
+    }
+
+    /// The media of this row's label, in every kind and language given.
+    pub(crate) fn media(&self) -> Media {
+        let mut media = Media::default();
+        for (col, column, _) in &self.table.columns {
+            if let Column::Media(kind, lang) = column
+                && let Some(file) = self.cell(*col)
+            {
+                media.of_mut(*kind).0.insert(lang.clone(), file);
+            }
+        }
+        media
     }
 
     /// Each `Extra` column's header with this row's value (blank cells left out).

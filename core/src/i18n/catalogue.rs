@@ -369,6 +369,10 @@ catalogue! {
         vi: "Không dùng được ảnh này. Hãy chụp lại.",
         en: "This photo cannot be used. Please take it again."
     }
+    ErrorFormFilesMissing "error.form_files_missing" {
+        vi: "Biểu mẫu này chưa nhận đủ tệp đi kèm. Hãy kết nối mạng và đồng bộ rồi mở lại.",
+        en: "This form's files have not all arrived yet. Connect and sync, then open it again."
+    }
     ErrorUnsupported "error.unsupported" {
         vi: "Phiên bản ứng dụng này không làm được việc này.",
         en: "This version of the app cannot do this."

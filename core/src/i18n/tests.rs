@@ -213,6 +213,7 @@ fn answered(kind: QuestionKind, value: Option<Answer>) -> Question {
         required: false,
         read_only: false,
         error: None,
+        media: None,
         appearance: None,
         parameters: HashMap::new(),
     }

@@ -248,6 +248,22 @@ pub enum StoreError {
         /// Every problem found.
         problems: Vec<crate::form::Problem>,
     },
+    /// A form version whose attached files (CSV tables, label images) are not all on
+    /// the phone yet: it cannot be opened until a sync brings them.
+    #[error("form {form} is missing {} of its files: {}", missing.len(), missing.join(", "))]
+    FormFilesMissing {
+        /// The form's id and version.
+        form: String,
+        /// The names of the files not complete yet.
+        missing: Vec<String>,
+    },
+    /// A form file whose bytes, all received, do not hash to its name: they were
+    /// dropped and the file is fetched again.
+    #[error("the form file {sha256} arrived damaged; it will be fetched again")]
+    FormFileDamaged {
+        /// The file's announced SHA-256.
+        sha256: String,
+    },
     /// The form session refused (a saved draft that does not fit its form, an unknown language).
     #[error(transparent)]
     Session(#[from] crate::engine::SessionError),

@@ -13,6 +13,7 @@ use super::columns::{self, Millis};
 use super::{InputField, RecordKind, Store, StoreError};
 use crate::engine::CompiledForm;
 use crate::form::Form;
+use crate::protocol::FormFile;
 
 /// A stored form version, as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,9 +31,14 @@ pub struct FormInfo {
     /// The server no longer lists it for this phone: not offered for new surveys (drafts
     /// started with it are finished and sent as before).
     pub retired: bool,
+    /// How many of the files it carries (CSV tables, label images) are not whole on the
+    /// phone yet: it opens only at 0.
+    pub files_missing: u32,
 }
 
-const INFO_COLUMNS: &str = "form_id, version, title, sha256, added_at, retired";
+const INFO_COLUMNS: &str = "form_id, version, title, sha256, added_at, retired,
+    (SELECT count(*) FROM form_attachments a JOIN form_files f ON f.sha256 = a.sha256
+     WHERE a.form_id = forms.form_id AND a.version = forms.version AND f.complete = 0)";
 
 fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<FormInfo> {
     Ok(FormInfo {
@@ -42,6 +48,7 @@ fn info(r: &rusqlite::Row<'_>) -> rusqlite::Result<FormInfo> {
         sha256: r.get(3)?,
         added_at: r.get::<_, Millis>(4)?.0,
         retired: r.get(5)?,
+        files_missing: r.get(6)?,
     })
 }
 
@@ -82,6 +89,19 @@ impl Store {
         json: &str,
         expected_sha256: Option<&str>,
     ) -> Result<FormInfo, StoreError> {
+        self.add_form_with_files(json, expected_sha256, &[])
+    }
+
+    /// Like [`Store::add_form`], with the files the version carries (from the manifest),
+    /// recorded in the same transaction; their bytes come later
+    /// ([`Store::add_form_file_bytes`]), and until they are all whole the form does not
+    /// open.
+    pub fn add_form_with_files(
+        &self,
+        json: &str,
+        expected_sha256: Option<&str>,
+        files: &[FormFile],
+    ) -> Result<FormInfo, StoreError> {
         let sha256 = hex::encode(Sha256::digest(json.as_bytes()));
         if let Some(expected) = expected_sha256
             && !expected.eq_ignore_ascii_case(&sha256)
@@ -112,7 +132,9 @@ impl Store {
                 "INSERT INTO forms (form_id, version, title, json, sha256, added_at, local) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute((&form.id, &form.version, &form.title, json, &sha256, Millis(added_at), expected_sha256.is_none()))?;
-            Ok(FormInfo { form_id: form.id, version: form.version, title: form.title, sha256, added_at, retired: false })
+            super::form_files::name_files(tx, &form.id, &form.version, files)?;
+            let files_missing = u32::try_from(super::form_files::missing_names(tx, &form.id, &form.version)?.len()).unwrap_or(u32::MAX);
+            Ok(FormInfo { form_id: form.id, version: form.version, title: form.title, sha256, added_at, retired: false, files_missing })
         })
     }
 

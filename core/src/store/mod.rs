@@ -12,6 +12,7 @@
 mod audit;
 mod columns;
 mod error;
+mod form_files;
 mod forms;
 mod gatherings;
 mod households;
@@ -37,6 +38,7 @@ use crate::engine::CompiledForm;
 
 pub use audit::AuditEntry;
 pub use error::{InputField, RecordKind, StoreError};
+pub use form_files::WantedFormFile;
 pub use forms::FormInfo;
 pub use gatherings::{
     AgeGroupCount, CheckIn, EthnicityCount, Gathering, GatheringDetails, SexCount, Totals, WalkIn,

@@ -232,6 +232,7 @@ impl Store {
         options: &SessionOptions,
     ) -> Result<(SubmissionInfo, FormSession), StoreError> {
         let form = self.compiled_form(form_id, version)?;
+        self.check_form_files(form_id, version)?;
         let session = FormSession::open(form, options)?;
         let state = session.state();
         let json = state_json(&state)?;

@@ -12,6 +12,8 @@ pub enum SyncStep {
     Manifest,
     /// Downloading one form version.
     Form,
+    /// Downloading a chunk of a form's attached file.
+    FormFile,
     /// Fetching roster and household changes.
     Changes,
     /// Uploading a batch of records.
@@ -28,6 +30,7 @@ impl fmt::Display for SyncStep {
             SyncStep::Enroll => "enrolling",
             SyncStep::Manifest => "fetching the form list",
             SyncStep::Form => "downloading a form",
+            SyncStep::FormFile => "downloading a form's file",
             SyncStep::Changes => "fetching roster changes",
             SyncStep::PushRecords => "sending records",
             SyncStep::PhotoStatus => "checking a photo",

@@ -208,8 +208,9 @@ impl Transport {
         })
     }
 
-    /// `GET path` and return the raw JSON bytes once `verify` accepts them (a form,
-    /// whose hash the caller checks); a retryable refusal by `verify` is retried.
+    /// `GET path` and return the raw bytes (JSON, or a form file's bytes for
+    /// [`SyncStep::FormFile`]) once `verify` accepts them (a form, whose hash the caller
+    /// checks); a retryable refusal by `verify` is retried.
     pub fn get_verified(
         &self,
         step: SyncStep,
@@ -354,11 +355,20 @@ fn network_error(step: SyncStep, error: &ureq::Error) -> SyncError {
 /// else (a redirect, an HTML page, a 4xx that is not ours) is not our server.
 fn classify(step: SyncStep, mut response: Response<ureq::Body>) -> Result<Vec<u8>, SyncError> {
     let status = response.status();
-    let is_json = response
+    let content_type = response
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+        .map(|v| v.trim_start().to_owned())
+        .unwrap_or_default();
+    let is_json = content_type.starts_with("application/json");
+    // A form file is the one answer that is raw bytes; anything else (a Wi-Fi login
+    // page's HTML) is not our server.
+    let expected = if step == SyncStep::FormFile {
+        content_type.starts_with("application/octet-stream")
+    } else {
+        is_json
+    };
     let body = response
         .body_mut()
         .with_config()
@@ -374,7 +384,7 @@ fn classify(step: SyncStep, mut response: Response<ureq::Body>) -> Result<Vec<u8
         }
     };
     if status.is_success() {
-        return if is_json {
+        return if expected {
             Ok(body)
         } else {
             Err(SyncError::NotOurServer { step, status: code })

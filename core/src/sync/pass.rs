@@ -32,6 +32,8 @@ const CHUNK_RANGE: (u64, u64) = (16 * 1024, 8 * 1024 * 1024);
 pub struct SyncReport {
     /// New form versions downloaded.
     pub forms_received: u32,
+    /// Bytes of forms' attached files received (CSV tables, label images).
+    pub form_file_bytes_received: u64,
     /// Roster members added or changed.
     pub members_received: u32,
     /// Household revisions received from the server.
@@ -175,19 +177,11 @@ impl Pass<'_> {
             let stored = match fetched {
                 Ok(json) => self
                     .store
-                    .add_form(&json, Some(&form.sha256))
+                    .add_form_with_files(&json, Some(&form.sha256), &form.attachments)
                     .map_err(SyncError::from),
-                // No connection, a revoked device or a cancel stop the pass; a form the
-                // server will not give or this phone cannot take (damaged, refused, a
-                // version it holds with other content) must not stop her records.
-                Err(
-                    e @ (SyncError::Unreachable { .. }
-                    | SyncError::ServerFault { .. }
-                    | SyncError::NotOurServer { .. }
-                    | SyncError::Insecure { .. }
-                    | SyncError::Revoked { .. }
-                    | SyncError::Cancelled),
-                ) => return Err(e),
+                // A form the server will not give or this phone cannot take (damaged,
+                // refused, a version it holds with other content) must not stop her records.
+                Err(e) if stops_the_pass(&e) => return Err(e),
                 Err(e) => Err(e),
             };
             match stored {
@@ -206,7 +200,80 @@ impl Pass<'_> {
         self.store.offer_only(&listed)?;
         self.progress
             .report(SyncPhase::PullingForms, (total, total), (0, 0), None);
+        self.pull_form_files()?;
         Ok(manifest.limits)
+    }
+
+    /// Downloads the files the stored forms need and the phone does not hold whole, each
+    /// from the byte it holds, one server chunk per request, each chunk kept as it
+    /// arrives: a download broken off continues where it stopped, in this pass (after
+    /// the transport's retries) or the next. A file the server will not give, or whose
+    /// bytes do not match its hash, is a problem of the pass, not its end.
+    fn pull_form_files(&mut self) -> Result<(), SyncError> {
+        let wanted = self.store.wanted_form_files()?;
+        let total = wanted.len() as u64;
+        let bytes_total: u64 = wanted.iter().map(|f| f.size - f.received.min(f.size)).sum();
+        let mut bytes_done = 0u64;
+        for (done, file) in wanted.iter().enumerate() {
+            let item = format!("form file {}", short(&file.sha256));
+            let mut held = file.received;
+            while held < file.size {
+                self.cancel.check()?;
+                self.progress.report(
+                    SyncPhase::PullingForms,
+                    (done as u64, total),
+                    (bytes_done, bytes_total),
+                    Some(item.clone()),
+                );
+                let path = format!("/api/v1/form-files/{}?offset={held}", file.sha256);
+                let left = file.size - held;
+                let fetched =
+                    self.transport
+                        .get_verified(SyncStep::FormFile, &path, self.cancel, |bytes| {
+                            if bytes.is_empty() || bytes.len() as u64 > left {
+                                Err(SyncError::Protocol {
+                                    step: SyncStep::FormFile,
+                                    detail: format!(
+                                        "{} bytes for a file with {left} left",
+                                        bytes.len()
+                                    ),
+                                })
+                            } else {
+                                Ok(())
+                            }
+                        });
+                let kept = match fetched {
+                    Ok(bytes) => self
+                        .store
+                        .add_form_file_bytes(&file.sha256, held, &bytes)
+                        .map_err(SyncError::from),
+                    Err(e) if stops_the_pass(&e) => return Err(e),
+                    Err(e) => Err(e),
+                };
+                match kept {
+                    Ok(now) => {
+                        bytes_done += now - held;
+                        self.report.form_file_bytes_received += now - held;
+                        held = now;
+                    }
+                    Err(e) => {
+                        self.report
+                            .problems
+                            .push(format!("{item} was not received: {e}"));
+                        break;
+                    }
+                }
+            }
+        }
+        if total > 0 {
+            self.progress.report(
+                SyncPhase::PullingForms,
+                (total, total),
+                (bytes_done, bytes_total),
+                None,
+            );
+        }
+        Ok(())
     }
 
     fn pull_changes(&mut self) -> Result<(), SyncError> {
@@ -397,6 +464,20 @@ impl Pass<'_> {
         );
         Ok(())
     }
+}
+
+/// No connection, a revoked device or a cancel stop the pass; any other failure of one
+/// download is a problem of the pass, and the pass goes on.
+fn stops_the_pass(e: &SyncError) -> bool {
+    matches!(
+        e,
+        SyncError::Unreachable { .. }
+            | SyncError::ServerFault { .. }
+            | SyncError::NotOurServer { .. }
+            | SyncError::Insecure { .. }
+            | SyncError::Revoked { .. }
+            | SyncError::Cancelled
+    )
 }
 
 /// Percent-encodes a path segment (form ids and versions are usually plain already).

@@ -19,8 +19,9 @@ use serde::Deserialize;
 use super::{AppState, Client, DeviceCtx, JsonIn, json_error, ok_json, read_body, with_store};
 use crate::error::ApiError;
 use crate::form_catalog::{PublishedForm, check_submission};
+use crate::form_files::FormFiles;
 use crate::ingest::{
-    Ingested, Intake, PreparedRecord, PushBody, form_key, prepare_batch, split_push,
+    Ingested, Intake, PreparedRecord, PushBody, form_key, is_sha256_hex, prepare_batch, split_push,
 };
 use crate::model::{Area, DeviceSync};
 use crate::secret::{new_token, normalize_code, secret_hash};
@@ -153,10 +154,14 @@ pub async fn manifest(
     let branch = device.branch;
     let limits = state.config.limits();
     let manifest = with_store(&state, move |s| {
+        let mut files = s.attachments_for_branch(&branch)?;
         let forms = s
             .forms_for_branch(&branch)?
             .into_iter()
             .map(|f| FormRef {
+                attachments: files
+                    .remove(&(f.form_id.clone(), f.version.clone()))
+                    .unwrap_or_default(),
                 form_id: f.form_id,
                 version: f.version,
                 title: f.title,
@@ -189,6 +194,52 @@ pub async fn form_json(
         Some(json) => Ok(([(CONTENT_TYPE, "application/json")], json).into_response()),
         None => Err(ApiError::NotFound("no such published form version".into())),
     }
+}
+
+/// Where a form file download continues.
+#[derive(Debug, Deserialize)]
+pub struct FileOffset {
+    /// The first byte wanted (the bytes the phone already holds).
+    #[serde(default)]
+    offset: u64,
+}
+
+/// `GET /api/v1/form-files/{sha256}?offset=`: the next bytes (at most the photo chunk
+/// size) of a file carried by a form version published to this phone's branch; any
+/// other file, whoever else's it is, is answered as unknown.
+pub async fn form_file(
+    State(state): State<AppState>,
+    device: DeviceCtx,
+    Path(sha256): Path<String>,
+    Query(at): Query<FileOffset>,
+) -> Result<Response, ApiError> {
+    let unknown = || ApiError::NotFound("no such form file for this phone".into());
+    if !is_sha256_hex(&sha256) {
+        return Err(unknown());
+    }
+    let branch = device.branch;
+    let sha = sha256.clone();
+    if !with_store(&state, move |s| s.form_file_reaches_branch(&sha, &branch)).await? {
+        return Err(unknown());
+    }
+    let files = FormFiles::under(&state.config.data_dir);
+    let chunk = state.config.limits().photo_chunk_bytes;
+    let read = tokio::task::spawn_blocking(move || files.read_from(&sha256, at.offset, chunk))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(format!("reading a form file: {e}")))?;
+    let Some((bytes, size)) = read else {
+        return Err(ApiError::Internal(
+            "a form file named by a form is not kept".into(),
+        ));
+    };
+    if at.offset > size {
+        return Err(ApiError::BadRequest(format!(
+            "the file has {size} bytes: an offset of {} is past its end",
+            at.offset
+        )));
+    }
+    Ok(([(CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
 /// The `since` cursor of a pull.

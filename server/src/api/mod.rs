@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/enroll", post(device::enroll))
         .route("/api/v1/manifest", get(device::manifest))
         .route("/api/v1/forms/{form_id}/{version}", get(device::form_json))
+        .route("/api/v1/form-files/{sha256}", get(device::form_file))
         .route("/api/v1/changes", get(device::changes))
         .route("/api/v1/records", post(device::push))
         .route(
@@ -152,6 +153,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/office/exports/{file}", get(export::register))
         .route("/api/v1/office/submissions", get(review::list_submissions))
+        .route(
+            "/api/v1/office/submissions/review",
+            post(review::set_matching_reviews),
+        )
         .route("/api/v1/office/gatherings", get(review::list_gatherings))
         .route("/api/v1/office/records/{uuid}", get(review::record))
         .route(

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use branchbook_core::protocol::{EnrollmentQr, RosterMember};
+use branchbook_core::protocol::{EnrollmentQr, FormFile, RosterMember};
 use branchbook_core::roster_file::clean_member;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use super::{
 };
 use crate::error::ApiError;
 use crate::form_catalog::check_upload;
+use crate::form_files::FormFiles;
 use crate::model::stored_name;
 use crate::model::{Account, Area, AreaLevel, Device, FormVersion, Role};
 use crate::passwords::rules::{self, check_new_password};
@@ -848,18 +849,30 @@ pub async fn list_forms(
     Ok(ok_json(&with_store(&state, |s| s.forms(false)).await?))
 }
 
-/// Stores an uploaded form (.xlsx, or its JSON) as a draft version after the core's
-/// checker read it (administrators); refused with every problem found, or when the
-/// version exists with other content.
+/// Stores an uploaded form (.xlsx, or its JSON) with the files it uses (`files`: name as
+/// sent, bytes) as a draft version after the core's checker read it (administrators);
+/// refused with every problem found, naming a file it uses that is missing, or when the
+/// version exists with other content. The files' bytes are kept (by hash, once) before
+/// the version that names them is stored.
 pub async fn add_form_version(
     state: &AppState,
     admin: &Admin,
     bytes: bytes::Bytes,
+    files: Vec<(String, bytes::Bytes)>,
 ) -> Result<FormVersion, ApiError> {
     let actor = admin.0.account().id;
-    let checked = tokio::task::spawn_blocking(move || check_upload(&bytes))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let kept = FormFiles::under(&state.config.data_dir);
+    let checked = tokio::task::spawn_blocking(move || {
+        let checked = check_upload(&bytes, files)?;
+        for file in &checked.files {
+            kept.keep(&file.file.sha256, &file.bytes)
+                .map_err(|e| ApiError::Internal(format!("keeping a form's file: {e}")))?;
+        }
+        Ok::<_, ApiError>(checked)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let named: Vec<FormFile> = checked.files.iter().map(|f| f.file.clone()).collect();
     let version = FormVersion {
         form_id: checked.form.id.clone(),
         version: checked.form.version.clone(),
@@ -872,7 +885,8 @@ pub async fn add_form_version(
     };
     let stored = version.clone();
     let outcome = with_store(state, move |s| {
-        s.by(actor).insert_form_version(&stored, &checked.json)
+        s.by(actor)
+            .insert_form_version(&stored, &checked.json, &named)
     })
     .await?;
     if outcome == FormInsert::Conflict {
@@ -887,7 +901,9 @@ pub async fn add_form_version(
     Ok(current.map(|(meta, _)| meta).unwrap_or(version))
 }
 
-/// `POST /api/v1/office/forms`: uploads a form (.xlsx, or its JSON) as a draft version.
+/// `POST /api/v1/office/forms`: uploads a form (.xlsx, or its JSON) as a draft version:
+/// the file as the whole body, or a `multipart/form-data` body with the form in a field
+/// `form` and each file it uses in a field `attachment` (named by its file name).
 pub async fn upload_form(
     State(state): State<AppState>,
     admin: Admin,
@@ -895,7 +911,60 @@ pub async fn upload_form(
     body: Body,
 ) -> Result<Response, ApiError> {
     let bytes = read_body(&headers, body, state.config.max_body_bytes).await?;
-    Ok(ok_json(&add_form_version(&state, &admin, bytes).await?))
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.starts_with("multipart/"))
+        .map(|v| {
+            multer::parse_boundary(v)
+                .map_err(|e| ApiError::BadRequest(format!("an unreadable multipart body: {e}")))
+        })
+        .transpose()?;
+    let (form, files) = match boundary {
+        Some(boundary) => form_parts(bytes, boundary).await?,
+        None => (bytes, Vec::new()),
+    };
+    Ok(ok_json(
+        &add_form_version(&state, &admin, form, files).await?,
+    ))
+}
+
+/// The form and its files from a multipart upload (already read under the body limit).
+async fn form_parts(
+    body: bytes::Bytes,
+    boundary: String,
+) -> Result<(bytes::Bytes, Vec<(String, bytes::Bytes)>), ApiError> {
+    let unreadable =
+        |e: multer::Error| ApiError::BadRequest(format!("an unreadable multipart body: {e}"));
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut form = None;
+    let mut files = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name() {
+            Some("form") if form.is_none() => form = Some(field.bytes().await.map_err(unreadable)?),
+            Some("attachment") => {
+                if files.len() == crate::form_files::MAX_FORM_FILES {
+                    return Err(crate::form_files::AttachmentError::TooMany {
+                        count: files.len() + 1,
+                        max: crate::form_files::MAX_FORM_FILES,
+                    }
+                    .into());
+                }
+                let name = field.file_name().unwrap_or_default().to_owned();
+                files.push((name, field.bytes().await.map_err(unreadable)?));
+            }
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "unexpected multipart field {:?}: send one 'form' and any number of 'attachment'",
+                    other.unwrap_or_default()
+                )));
+            }
+        }
+    }
+    let form =
+        form.ok_or_else(|| ApiError::BadRequest("the multipart body has no 'form' field".into()))?;
+    Ok((form, files))
 }
 
 /// Where a version is published: an area's subtree, or every phone.

@@ -12,6 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use uuid::Uuid;
 
 use super::{AppState, JsonIn, Officer, Official, ok_json, with_store};
+use crate::console::texts::Texts;
 use crate::error::ApiError;
 use crate::ingest::is_sha256_hex;
 use crate::model::stored_name;
@@ -213,10 +214,6 @@ pub const REVIEW_COMMENT_MAX_CHARS: usize = 2000;
 /// Most records one decision may cover (a console page lists 50).
 pub const REVIEW_MAX_RECORDS: usize = 500;
 
-/// Most records one decision on every record matching a filter may cover (the console's
-/// "apply to every record matching the filters", confirmed first).
-pub const REVIEW_MAX_FILTERED: usize = 5000;
-
 /// Records the same decision with `comment` on each of `records` inside the official's
 /// scope: all of them or, when any is not there or not hers, none (the whole decision is
 /// refused). Every review, of one record or a selection, goes through here, so a
@@ -347,6 +344,163 @@ pub async fn set_reviews(
         records: request.records,
         review,
     }))
+}
+
+/// Where a decision on every survey matching a filter stands (see [`decide_matching`]).
+#[derive(Debug)]
+pub enum Matching {
+    /// Nothing recorded: the filter matches `count` surveys, identified by `selection`;
+    /// the decision is recorded when it is confirmed with that selection. `changed`: a
+    /// selection was confirmed but the surveys matching changed since it was counted.
+    ToConfirm {
+        /// How many surveys match.
+        count: usize,
+        /// What identifies them: a hash of their revisions' sequence numbers.
+        selection: String,
+        /// A confirmation came with another selection.
+        changed: bool,
+    },
+    /// The decision was recorded on these surveys.
+    Decided {
+        /// The surveys it covers.
+        records: Vec<Uuid>,
+        /// The decision as recorded.
+        review: Review,
+    },
+}
+
+/// What identifies the records a decision was confirmed on: a hash of their revisions'
+/// sequence numbers, so a record arriving, revised or reviewed meanwhile asks again.
+fn selection_of(seqs: &[i64]) -> String {
+    let list: Vec<String> = seqs.iter().map(i64::to_string).collect();
+    crate::ingest::sha256_hex(list.join(",").as_bytes())
+}
+
+/// A decision on every survey matching `filter` (inside the official's scope, on every
+/// page: its cursor and page size are ignored), the one rule behind the console's "apply
+/// to every record matching the filters" and `POST /api/v1/office/submissions/review`:
+/// at most the server's `max_review_filtered` surveys (more are refused, nothing is
+/// recorded, with `texts`' message asking for narrower filters). Without `confirmed`, or
+/// when it is not the selection the filter matches now, nothing is recorded and the
+/// count and selection are given to confirm; with it, the decision is recorded on
+/// exactly those surveys in one transaction (through [`decide_at_most`]).
+pub async fn decide_matching(
+    state: &AppState,
+    official: &Official,
+    mut filter: RecordFilter,
+    decision: ReviewState,
+    comment: &str,
+    confirmed: &str,
+    texts: &Texts,
+) -> Result<Matching, ApiError> {
+    let max = state.config.max_review_filtered;
+    filter.kind = RecordKind::Submission;
+    filter.after_seq = 0;
+    filter.limit = u32::try_from(max.saturating_add(1)).unwrap_or(u32::MAX);
+    let items = with_store(state, move |s| s.list_records(&filter)).await?;
+    if items.len() > max {
+        return Err(ApiError::BadRequest(texts.fill(
+            texts.review_too_many,
+            "max",
+            &max.to_string(),
+        )));
+    }
+    if items.is_empty() {
+        return Err(ApiError::BadRequest(texts.review_none_match.into()));
+    }
+    let seqs: Vec<i64> = items.iter().map(|r| r.seq).collect();
+    let selection = selection_of(&seqs);
+    if confirmed != selection {
+        return Ok(Matching::ToConfirm {
+            count: items.len(),
+            selection,
+            changed: !confirmed.is_empty(),
+        });
+    }
+    let records: Vec<Uuid> = items.iter().map(|r| r.uuid).collect();
+    let review = decide_at_most(state, official, records.clone(), decision, comment, max).await?;
+    Ok(Matching::Decided { records, review })
+}
+
+/// A decision on every survey matching the query string's filters.
+#[derive(Debug, Deserialize)]
+pub struct MatchingReviewRequest {
+    state: ReviewState,
+    #[serde(default)]
+    comment: String,
+    /// The `selection` a first call answered (absent: count only, record nothing).
+    #[serde(default)]
+    selection: String,
+}
+
+/// What a decision on every matching survey did.
+#[derive(Debug, Serialize)]
+pub struct MatchingReview {
+    /// How many surveys match the filters.
+    count: usize,
+    /// What identifies them: send it back to record the decision on exactly them.
+    selection: String,
+    /// Whether the decision was recorded.
+    recorded: bool,
+    /// The decision as recorded, with the surveys it covers.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    decided: Option<BulkReview>,
+}
+
+/// `POST /api/v1/office/submissions/review?FILTERS` (the filters of
+/// `GET /api/v1/office/submissions`; body `{"state": ..., "comment": ..., "selection":
+/// ...}`): the same decision on every survey matching the filters, on every page, in two
+/// calls. Without `selection` it counts them and answers `selection`; sent back, the
+/// decision is recorded on exactly those surveys, all or none, or refused with 409 when
+/// they changed meanwhile. More than `max_review_filtered` matching: 400, nothing
+/// recorded.
+pub async fn set_matching_reviews(
+    State(state): State<AppState>,
+    official: Officer,
+    Query(query): Query<ListQuery>,
+    JsonIn(request): JsonIn<MatchingReviewRequest>,
+) -> Result<Response, ApiError> {
+    let filter = query
+        .filter(&state, &official, RecordKind::Submission)
+        .await?;
+    let texts = crate::console::texts::Lang::En.texts();
+    let matching = decide_matching(
+        &state,
+        &official,
+        filter,
+        request.state,
+        &request.comment,
+        &request.selection,
+        texts,
+    )
+    .await?;
+    let answer = match matching {
+        Matching::ToConfirm {
+            changed: true,
+            count,
+            ..
+        } => {
+            return Err(ApiError::Conflict(format!(
+                "the surveys matching the filters changed since they were counted \
+                 ({count} now): nothing was recorded; count them again"
+            )));
+        }
+        Matching::ToConfirm {
+            count, selection, ..
+        } => MatchingReview {
+            count,
+            selection,
+            recorded: false,
+            decided: None,
+        },
+        Matching::Decided { records, review } => MatchingReview {
+            count: records.len(),
+            selection: request.selection,
+            recorded: true,
+            decided: Some(BulkReview { records, review }),
+        },
+    };
+    Ok(ok_json(&answer))
 }
 
 /// `GET /api/v1/office/photos/{sha256}`: a photo of a record inside the caller's scope.

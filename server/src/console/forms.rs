@@ -142,7 +142,11 @@ pub async fn forms_page(State(state): State<AppState>, staff: Staff) -> Response
 /// `POST /forms`: stores an uploaded .xlsx as a draft version (the JSON API's own
 /// function), or shows every problem the checker found; nothing is stored then.
 pub async fn upload(State(state): State<AppState>, uploaded: Uploaded<Staff>) -> Response {
-    let Uploaded { who: staff, file } = uploaded;
+    let Uploaded {
+        who: staff,
+        file,
+        attachments,
+    } = uploaded;
     let t = staff.visitor.lang.texts();
     let admin = match staff.officer.clone().0.admin() {
         Ok(admin) => admin,
@@ -162,7 +166,7 @@ pub async fn upload(State(state): State<AppState>, uploaded: Uploaded<Staff>) ->
         )
         .await;
     };
-    match add_form_version(&state, &admin, bytes).await {
+    match add_form_version(&state, &admin, bytes, attachments).await {
         Ok(form) => {
             let notice = t.fill(t.forms_uploaded, "form", &form.form_id);
             let notice = t.fill(&notice, "version", &form.version);

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::session::Staff;
 use super::shell::{Shell, error_page, render};
-use super::submissions::{Choice, area_label};
+use super::submissions::{Choice, FormTitles, area_label};
 use super::texts::Lang;
 use crate::api::review::ListQuery;
 use crate::api::{AppState, with_store};
@@ -331,8 +331,22 @@ struct HouseholdPage {
     shell: Shell,
     facts: Vec<(&'static str, String)>,
     people: Vec<PersonLine>,
-    visits: Vec<(Uuid, String, String, &'static str)>,
+    visits: Vec<VisitLine>,
 }
+
+/// A survey that visited a household, as its page lists it.
+struct VisitLine {
+    uuid: Uuid,
+    /// Its name, as the submissions table names it.
+    name: String,
+    /// When it happened, in the officer's zone.
+    at: String,
+    form: String,
+    state: &'static str,
+}
+
+/// The surveys that visited a household, with the titles that name them.
+type Visits = (Vec<RecordSummary>, FormTitles);
 
 /// The latest revision of record `uuid` inside the officer's scope, with its body read
 /// and the names beside it; not found when it is outside or of another kind.
@@ -341,16 +355,21 @@ async fn one(
     staff: &Staff,
     uuid: Uuid,
     kind: RecordKind,
-) -> Result<(StoredRecord, Record, Names, Vec<RecordSummary>), ApiError> {
+) -> Result<(StoredRecord, Record, Names, Visits), ApiError> {
     let scope = staff.officer.scope().clone();
     let found = with_store(state, move |s| {
         let Some(record) = s.record_revisions(uuid, &scope)?.pop() else {
             return Ok(None);
         };
         let visits = if kind == RecordKind::Household {
-            s.household_visits(uuid, &scope)?
+            let visits = s.household_visits(uuid, &scope)?;
+            let titles = (!visits.is_empty())
+                .then(|| s.forms(false))
+                .transpose()?
+                .unwrap_or_default();
+            (visits, FormTitles::new(&titles))
         } else {
-            Vec::new()
+            (Vec::new(), FormTitles::new(&[]))
         };
         Ok(Some((record, Names::load(s, &scope)?, visits)))
     })
@@ -442,7 +461,7 @@ fn household_view(
     record: &StoredRecord,
     h: &HouseholdBody,
     names: &Names,
-    visits: &[RecordSummary],
+    (visits, titles): &Visits,
 ) -> HouseholdPage {
     let t = lang.texts();
     let s = &record.summary;
@@ -482,13 +501,12 @@ fn household_view(
             .collect(),
         visits: visits
             .iter()
-            .map(|v| {
-                (
-                    v.uuid,
-                    lang.time(v.event_at),
-                    v.form_id.clone().unwrap_or_default(),
-                    t.review_state(v.review_state),
-                )
+            .map(|v| VisitLine {
+                uuid: v.uuid,
+                name: titles.name(v, lang),
+                at: lang.time(v.event_at),
+                form: v.form_id.clone().unwrap_or_default(),
+                state: t.review_state(v.review_state),
             })
             .collect(),
     }

@@ -502,7 +502,9 @@ pub async fn import(
     Path(branch): Path<Uuid>,
     uploaded: Uploaded<Staff>,
 ) -> Response {
-    let Uploaded { who: staff, file } = uploaded;
+    let Uploaded {
+        who: staff, file, ..
+    } = uploaded;
     let lang = staff.visitor.lang;
     let t = lang.texts();
     if let Err(e) = branch_in_scope(&state, &staff.officer, branch).await {

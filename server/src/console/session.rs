@@ -297,6 +297,10 @@ pub struct Uploaded<S> {
     pub who: S,
     /// The file's name as the browser gave it, and its bytes (`None`: no file chosen).
     pub file: Option<(String, Bytes)>,
+    /// Further files chosen in the form's `attachments` field (a form's CSV tables and
+    /// images), name and bytes, at most [`crate::form_files::MAX_FORM_FILES`] + 1 kept
+    /// (one more than allowed, so the refusal can say so).
+    pub attachments: Vec<(String, Bytes)>,
 }
 
 impl<S: Poster> FromRequest<AppState> for Uploaded<S> {
@@ -338,16 +342,28 @@ impl<S: Poster> FromRequest<AppState> for Uploaded<S> {
             return Err(refused(lang));
         }
         let mut file = None;
+        let mut attachments = Vec::new();
         while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-            if field.name() == Some("file") {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field.bytes().await.map_err(unreadable)?;
-                if !(name.is_empty() && bytes.is_empty()) {
-                    file = Some((name, bytes));
-                }
+            let is_file = field.name() == Some("file");
+            if !is_file && field.name() != Some("attachments") {
+                continue;
+            }
+            let name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(unreadable)?;
+            if name.is_empty() && bytes.is_empty() {
+                continue;
+            }
+            if is_file {
+                file = Some((name, bytes));
+            } else if attachments.len() <= crate::form_files::MAX_FORM_FILES {
+                attachments.push((name, bytes));
             }
         }
-        Ok(Uploaded { who, file })
+        Ok(Uploaded {
+            who,
+            file,
+            attachments,
+        })
     }
 }
 

@@ -18,11 +18,11 @@ use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, render};
 use super::texts::{Lang, Texts};
 use crate::api::export::{ExportQuery, FileFormat, form_export, register_export, register_file};
-use crate::api::review::{ListQuery, REVIEW_MAX_FILTERED, decide, decide_at_most, photo};
+use crate::api::review::{ListQuery, Matching, decide, decide_matching, photo};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
-use crate::model::{Area, Correction, RecordKind, Review, ReviewState};
+use crate::model::{Area, Correction, FormVersion, RecordKind, RecordSummary, Review, ReviewState};
 
 /// Submissions per page of the table.
 const PAGE_ROWS: u32 = 50;
@@ -192,6 +192,30 @@ impl Filters {
     }
 }
 
+/// The forms' titles by id and version: what names a submission without an instance
+/// name (see [`RecordSummary::display_name`]) wherever the console lists submissions.
+pub struct FormTitles(std::collections::HashMap<(String, String), String>);
+
+impl FormTitles {
+    /// The titles of `forms`.
+    pub fn new(forms: &[FormVersion]) -> FormTitles {
+        FormTitles(
+            forms
+                .iter()
+                .map(|f| ((f.form_id.clone(), f.version.clone()), f.title.clone()))
+                .collect(),
+        )
+    }
+
+    /// The name a list shows for submission `r`.
+    pub fn name(&self, r: &RecordSummary, lang: Lang) -> String {
+        let form_id = r.form_id.clone().unwrap_or_default();
+        let key = (form_id, r.form_version.clone().unwrap_or_default());
+        let title = self.0.get(&key).map_or(key.0.as_str(), String::as_str);
+        r.display_name(title, lang.ui())
+    }
+}
+
 /// An area as a filter's list names it: indented by depth, named as [`area_title`].
 pub fn area_label(t: &Texts, area: &Area) -> String {
     let depth = area.path.matches('/').count().saturating_sub(2);
@@ -266,24 +290,12 @@ async fn submissions_view(
                 .map(|r| format!("{}&after={}", filters.query(), r.seq))
         })
         .flatten();
-    let titles: std::collections::HashMap<(&str, &str), &str> = forms
-        .iter()
-        .map(|f| ((f.form_id.as_str(), f.version.as_str()), f.title.as_str()))
-        .collect();
+    let titles = FormTitles::new(&forms);
     let rows = items
         .into_iter()
         .map(|r| SubmissionRow {
             uuid: r.uuid,
-            name: r.display_name(
-                titles
-                    .get(&(
-                        r.form_id.as_deref().unwrap_or_default(),
-                        r.form_version.as_deref().unwrap_or_default(),
-                    ))
-                    .copied()
-                    .unwrap_or(r.form_id.as_deref().unwrap_or_default()),
-                lang.ui(),
-            ),
+            name: titles.name(&r, lang),
             form: format!(
                 "{} ({})",
                 r.form_id.as_deref().unwrap_or_default(),
@@ -762,24 +774,16 @@ struct ConfirmPage {
     back: String,
     state: String,
     comment: String,
-    /// The matching records as counted (see [`selection_of`]).
+    /// The matching records as counted (see [`decide_matching`]).
     selection: String,
     text: String,
     button: String,
 }
 
-/// What identifies the records a decision was confirmed on: a hash of their revisions'
-/// sequence numbers, so a record arriving, revised or reviewed meanwhile asks again.
-fn selection_of(seqs: &[i64]) -> String {
-    let list: Vec<String> = seqs.iter().map(i64::to_string).collect();
-    crate::ingest::sha256_hex(list.join(",").as_bytes())
-}
-
-/// A decision on every survey matching the page's filters, on every page: at most
-/// [`REVIEW_MAX_FILTERED`] (more asks for narrower filters). The first post shows how
-/// many records it covers and asks to confirm; the confirming post carries the
-/// selection it was shown, and the decision is recorded (in one transaction, all or
-/// nothing, through [`decide_at_most`]) only when the filters still match exactly those
+/// A decision on every survey matching the page's filters, on every page, through
+/// [`decide_matching`] (the rule the API shares): the first post shows how many records
+/// it covers and asks to confirm; the confirming post carries the selection it was
+/// shown, and the decision is recorded only when the filters still match exactly those
 /// records; otherwise the officer confirms again.
 async fn review_filtered(
     state: &AppState,
@@ -791,42 +795,35 @@ async fn review_filtered(
 ) -> Result<Response, ApiError> {
     let lang = staff.visitor.lang;
     let t = lang.texts();
-    let mut filter = back
+    let filter = back
         .list_query()?
         .filter(state, &staff.officer, RecordKind::Submission)
         .await?;
-    filter.after_seq = 0;
-    filter.limit = u32::try_from(REVIEW_MAX_FILTERED + 1).unwrap_or(u32::MAX);
-    let items = with_store(state, move |s| s.list_records(&filter)).await?;
-    if items.len() > REVIEW_MAX_FILTERED {
-        return Err(ApiError::BadRequest(t.fill(
-            t.review_too_many,
-            "max",
-            &REVIEW_MAX_FILTERED.to_string(),
-        )));
-    }
-    if items.is_empty() {
-        return Err(ApiError::BadRequest(t.review_choose_records.into()));
-    }
-    let seqs: Vec<i64> = items.iter().map(|r| r.seq).collect();
-    let selection = selection_of(&seqs);
-    let count = items.len();
-    if confirmed == selection {
-        let records = items.iter().map(|r| r.uuid).collect();
-        decide_at_most(
-            state,
-            &staff.officer,
-            records,
-            decision,
-            comment,
-            REVIEW_MAX_FILTERED,
-        )
-        .await?;
-        return Ok(
-            Redirect::to(&format!("/submissions?{}&reviewed={count}", back.query()))
-                .into_response(),
-        );
-    }
+    let matching = decide_matching(
+        state,
+        &staff.officer,
+        filter,
+        decision,
+        comment,
+        confirmed,
+        t,
+    )
+    .await?;
+    let (count, selection, changed) = match matching {
+        Matching::Decided { records, .. } => {
+            return Ok(Redirect::to(&format!(
+                "/submissions?{}&reviewed={}",
+                back.query(),
+                records.len()
+            ))
+            .into_response());
+        }
+        Matching::ToConfirm {
+            count,
+            selection,
+            changed,
+        } => (count, selection, changed),
+    };
     let mut shell = Shell::signed(
         lang,
         staff.officer.account(),
@@ -835,7 +832,7 @@ async fn review_filtered(
         t.review_confirm_title,
         "/submissions",
     );
-    if !confirmed.is_empty() {
+    if changed {
         shell = shell.with_notice(t.review_changed);
     }
     let count = count.to_string();

@@ -6,6 +6,7 @@
 //! Written for commune and province officers of the Women's Union: plain office
 //! Vietnamese, no technical words.
 
+use crate::form_files::AttachmentError;
 use crate::model::{AreaLevel, Role};
 use crate::passwords::rules::WeakPassword;
 use crate::store::areas::{AreaHoldings, Holding};
@@ -132,6 +133,25 @@ impl Texts {
             "holds",
             &holds.join(", "),
         )
+    }
+
+    /// Why a form's attached files were refused, naming the file.
+    pub fn attachment_refused(&self, refused: &AttachmentError) -> String {
+        match refused {
+            AttachmentError::Missing(files) => {
+                let names: Vec<String> = files.iter().map(|f| format!("'{f}'")).collect();
+                self.fill(self.forms_missing_files, "files", &names.join(", "))
+            }
+            AttachmentError::Unused(file) => self.fill(self.forms_unused_file, "file", file),
+            AttachmentError::BadName(file)
+            | AttachmentError::Twice(file)
+            | AttachmentError::TooLarge { name: file, .. } => {
+                self.fill(self.forms_bad_file, "file", file)
+            }
+            AttachmentError::TooMany { max, .. } => {
+                self.fill(self.forms_too_many_files, "max", &max.to_string())
+            }
+        }
     }
 
     /// The name of a role.
@@ -541,6 +561,11 @@ catalogue! {
     forms_republish "forms.republish" { vi: "Phát hành lại", en: "Publish again" }
     forms_retired_done "forms.retired_done" { vi: "Đã ngừng dùng {form} phiên bản {version}: điện thoại không đưa ra cho khảo sát mới nữa; bản nháp đã bắt đầu vẫn gửi được.", en: "Retired {form} version {version}: phones no longer offer it for new surveys; drafts already started can still be sent." }
     forms_none "forms.none" { vi: "Chưa có biểu mẫu nào.", en: "No forms yet." }
+    forms_attachments "forms.attachments" { vi: "Tệp đính kèm của biểu mẫu (CSV, ảnh; nếu biểu mẫu dùng)", en: "The form's files (CSV, images; if the form uses any)" }
+    forms_missing_files "forms.missing_files" { vi: "Biểu mẫu cần tệp {files} nhưng chưa được đính kèm; chưa lưu gì. Chọn các tệp đó rồi tải lên lại.", en: "The form needs the file(s) {files}, which were not attached; nothing was stored. Choose them and upload again." }
+    forms_unused_file "forms.unused_file" { vi: "Biểu mẫu không dùng tệp '{file}'; chỉ đính kèm các tệp biểu mẫu nêu tên.", en: "The form does not use the file '{file}': attach only the files it names." }
+    forms_bad_file "forms.bad_file" { vi: "Tệp đính kèm '{file}' không dùng được (tên không hợp lệ, trùng tên hoặc quá lớn).", en: "The attached file '{file}' cannot be used (a bad or repeated name, or too large)." }
+    forms_too_many_files "forms.too_many_files" { vi: "Quá nhiều tệp đính kèm: một biểu mẫu có tối đa {max} tệp.", en: "Too many files attached: a form may carry at most {max}." }
     forms_no_file "forms.no_file" { vi: "Xin chọn một tệp .xlsx.", en: "Please choose an .xlsx file." }
     forms_admin_only "forms.admin_only" { vi: "Chỉ quản trị viên tải lên và phát hành biểu mẫu.", en: "Only an administrator uploads and publishes forms." }
 
@@ -607,6 +632,7 @@ catalogue! {
     review_confirm_button "review.confirm_button" { vi: "Xác nhận cho {count} phiếu", en: "Confirm for {count} records" }
     review_confirm_back "review.confirm_back" { vi: "Quay lại danh sách", en: "Back to the list" }
     review_too_many "review.too_many" { vi: "Bộ lọc khớp hơn {max} phiếu: xin thu hẹp bộ lọc (biểu mẫu, địa bàn, ngày, tình trạng).", en: "More than {max} records match the filters: please narrow them (form, area, dates, state)." }
+    review_none_match "review.none_match" { vi: "Không có phiếu nào khớp bộ lọc.", en: "No record matches the filters." }
     review_changed "review.changed" { vi: "Các phiếu khớp bộ lọc đã thay đổi từ lúc xem: xin xác nhận lại.", en: "The records matching the filters changed since you looked: please confirm again." }
 
     error_title "error.title" { vi: "Có lỗi", en: "Something went wrong" }

@@ -1,6 +1,9 @@
 //! Form versions: canonical JSON by `(form_id, version)`, draft or published (to every
 //! phone or to an area's subtree), and retired.
 
+use std::collections::HashMap;
+
+use branchbook_core::protocol::FormFile;
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -45,12 +48,14 @@ const REACHES_BRANCH: &str = "LEFT JOIN areas ON areas.id = forms.area_id
      WHERE forms.published = 1
        AND (forms.area_id IS NULL OR substr($1, 1, length(areas.path)) = areas.path)";
 impl ServerStore {
-    /// Stores a form version as a draft, unless it exists (same content: nothing to do;
-    /// different content: refused).
+    /// Stores a form version as a draft with the files it carries (their bytes are
+    /// already kept by hash), in one transaction, unless it exists (same content: nothing
+    /// to do; different content: refused).
     pub fn insert_form_version(
         &self,
         form: &FormVersion,
         json: &str,
+        files: &[FormFile],
     ) -> Result<FormInsert, ServerStoreError> {
         self.db.write(|conn| {
             let inserted = conn.exec(
@@ -66,6 +71,19 @@ impl ServerStore {
                 ],
             )?;
             if inserted == 1 {
+                for file in files {
+                    conn.exec(
+                        "INSERT INTO form_attachments (form_id, version, name, sha256, size)
+                         VALUES ($1, $2, $3, $4, $5)",
+                        &[
+                            (&form.form_id).into(),
+                            (&form.version).into(),
+                            (&file.name).into(),
+                            (&file.sha256).into(),
+                            i64::try_from(file.size).unwrap_or(i64::MAX).into(),
+                        ],
+                    )?;
+                }
                 let target = format!("{}/{}", form.form_id, form.version);
                 self.audit(conn, AuditAction::FormUpload, &target, &form.title)?;
                 return Ok(FormInsert::Stored);
@@ -144,6 +162,80 @@ impl ServerStore {
             .iter()
             .map(form_from_row)
             .collect()
+        })
+    }
+
+    /// The files of the versions a phone of `branch` should offer, by (form id, version).
+    pub fn attachments_for_branch(
+        &self,
+        branch: &Area,
+    ) -> Result<HashMap<(String, String), Vec<FormFile>>, ServerStoreError> {
+        self.db.read(|conn| {
+            let rows = conn.query(
+                &format!(
+                    "SELECT a.form_id, a.version, a.name, a.sha256, a.size
+                     FROM form_attachments a JOIN forms ON forms.form_id = a.form_id AND forms.version = a.version
+                     {REACHES_BRANCH} AND forms.retired_at IS NULL
+                     ORDER BY a.form_id, a.version, a.name"
+                ),
+                &[branch.path.as_str().into()],
+            )?;
+            let mut out: HashMap<(String, String), Vec<FormFile>> = HashMap::new();
+            for row in rows {
+                out.entry((row.text(0)?, row.text(1)?))
+                    .or_default()
+                    .push(FormFile {
+                        name: row.text(2)?,
+                        sha256: row.text(3)?,
+                        size: u64::try_from(row.int(4)?).unwrap_or(0),
+                    });
+            }
+            Ok(out)
+        })
+    }
+
+    /// The files of one stored version, by name.
+    pub fn form_attachments(
+        &self,
+        form_id: &str,
+        version: &str,
+    ) -> Result<Vec<FormFile>, ServerStoreError> {
+        self.db.read(|conn| {
+            conn.query(
+                "SELECT name, sha256, size FROM form_attachments
+                 WHERE form_id = $1 AND version = $2 ORDER BY name",
+                &[form_id.into(), version.into()],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(FormFile {
+                    name: row.text(0)?,
+                    sha256: row.text(1)?,
+                    size: u64::try_from(row.int(2)?).unwrap_or(0),
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// True when a version that reaches a phone of `branch` (retired ones included, so
+    /// drafts started with them can be finished) carries the file `sha256`: the only
+    /// files a phone may download.
+    pub fn form_file_reaches_branch(
+        &self,
+        sha256: &str,
+        branch: &Area,
+    ) -> Result<bool, ServerStoreError> {
+        self.db.read(|conn| {
+            Ok(conn
+                .query_opt(
+                    &format!(
+                        "SELECT 1 FROM form_attachments a JOIN forms ON forms.form_id = a.form_id AND forms.version = a.version
+                         {REACHES_BRANCH} AND a.sha256 = $2 LIMIT 1"
+                    ),
+                    &[branch.path.as_str().into(), sha256.into()],
+                )?
+                .is_some())
         })
     }
 

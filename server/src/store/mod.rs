@@ -125,7 +125,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "012_walk_ins.sql", Some(tallies::rebuild)),
     migration!(13, "013_device_sync.sql"),
     migration!(14, "014_area_archive.sql"),
-    migration!(15, "015_records_pages.sql"),
+    migration!(15, "015_form_attachments.sql"),
+    migration!(16, "016_records_pages.sql"),
 ];
 
 /// The server's database.

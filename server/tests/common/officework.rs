@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::TestServer;
+use super::console::{Browser, Page};
 use super::fixtures::at;
 
 /// The form's id and version.
@@ -380,4 +381,53 @@ pub async fn officework(server: &TestServer) -> Officework {
         households,
         other,
     }
+}
+
+/// A browser signed in as the commune's officer.
+pub async fn officer_browser(server: &TestServer) -> Browser {
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in(OFFICER, OFFICER_PASSWORD)
+        .await
+        .assert_redirect("/");
+    browser
+}
+
+/// Posts the submissions table's review form.
+pub async fn post_fields(officer: &mut Browser, fields: &[(String, String)]) -> Page {
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    officer.post("/submissions/review", &refs).await
+}
+
+/// Each survey's review state, read back through the API.
+pub async fn review_states(server: &TestServer, work: &Officework) -> Vec<String> {
+    let mut out = Vec::new();
+    for record in &work.submissions {
+        let (_, detail) = server
+            .get(
+                &format!("/api/v1/office/records/{}", record.uuid),
+                &work.officer,
+            )
+            .await;
+        out.push(
+            detail["record"]["review_state"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    out
+}
+
+/// The review confirmation page's hidden `selection`.
+pub fn selection(page: &Page) -> String {
+    let rest = page
+        .body
+        .split(r#"name="selection" value=""#)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no selection in {}", page.body));
+    rest.split('"').next().unwrap().to_owned()
 }

@@ -338,6 +338,45 @@ impl Api {
         (status, response.bytes().await.unwrap().to_vec())
     }
 
+    /// Uploads a form (JSON or .xlsx bytes) with its files as a multipart body (`form`,
+    /// then one `attachment` per file); returns status and JSON.
+    pub async fn upload_form_with(
+        &self,
+        admin: &str,
+        form: &[u8],
+        files: &[(&str, &[u8])],
+    ) -> (StatusCode, Value) {
+        let (content_type, body) = form_upload_body(form, files);
+        let response = self
+            .client
+            .post(self.url("/api/v1/office/forms"))
+            .bearer_auth(admin)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// A GET with a bearer token; returns status and the raw bytes.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.bytes().await.unwrap().to_vec())
+    }
+
     /// Fetches a CSV export as text.
     pub async fn get_text(&self, path: &str, token: &str) -> (StatusCode, String) {
         let response = self
@@ -350,6 +389,30 @@ impl Api {
         let status = response.status();
         (status, response.text().await.unwrap())
     }
+}
+
+/// A form upload with its files as a multipart body (`form`, then one `attachment` per
+/// file): its content type and bytes.
+pub fn form_upload_body(form: &[u8], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----branchbook-form-files-5d1c";
+    let mut body = Vec::new();
+    let mut part = |head: String, bytes: &[u8]| {
+        body.extend_from_slice(format!("--{boundary}\r\n{head}\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    };
+    part(
+        "Content-Disposition: form-data; name=\"form\"; filename=\"form\"".into(),
+        form,
+    );
+    for (name, bytes) in files {
+        part(
+            format!("Content-Disposition: form-data; name=\"attachment\"; filename=\"{name}\""),
+            bytes,
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// Reads an error body, asserting it has the protocol's shape.

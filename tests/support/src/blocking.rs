@@ -104,6 +104,10 @@ impl BlockingServer {
                 value.to_string().into_bytes()
             }
             Some(Body::Raw(raw)) => raw.to_vec(),
+            Some(Body::Typed(content_type, raw)) => {
+                request = request.header("Content-Type", content_type);
+                raw.to_vec()
+            }
             None => Vec::new(),
         };
         let request = request
@@ -198,12 +202,24 @@ impl BlockingServer {
 
     /// Uploads a form version (its JSON) and publishes it, as an administrator.
     pub fn publish_form(&self, setup: &BranchSetup, form_json: &str) -> Result<(), HarnessError> {
+        self.publish_form_with(setup, form_json, &[])
+    }
+
+    /// Uploads a form version (its JSON) with the files it uses (name, bytes) and
+    /// publishes it, as an administrator.
+    pub fn publish_form_with(
+        &self,
+        setup: &BranchSetup,
+        form_json: &str,
+        files: &[(&str, &[u8])],
+    ) -> Result<(), HarnessError> {
         let admin = Some(setup.admin.as_str());
+        let (content_type, body) = crate::api::form_upload_body(form_json.as_bytes(), files);
         let uploaded = self.call(
             "POST",
             "/api/v1/office/forms",
             admin,
-            Some(Body::Raw(form_json.as_bytes())),
+            Some(Body::Typed(&content_type, &body)),
         )?;
         let publish = format!(
             "/api/v1/office/forms/{}/{}/publish",
@@ -339,6 +355,8 @@ pub enum Body<'a> {
     Json(&'a Value),
     /// Raw bytes (a form upload).
     Raw(&'a [u8]),
+    /// Bytes of the given content type (a form upload with its files).
+    Typed(&'a str, &'a [u8]),
 }
 
 /// What [`BlockingServer::branch`] created.

@@ -172,6 +172,30 @@ pub fn model_form_json(version: &str) -> Value {
     })
 }
 
+/// The table a [`pulldata_form_json`] form reads: each fruit's colour.
+pub const FRUITS_CSV: &str = "name,color\napple,đỏ\nbanana,vàng\n";
+
+/// A form whose `color` is `pulldata('fruits', 'color', 'name', ${fruit})`: it needs the
+/// attached file `fruits.csv` ([`FRUITS_CSV`]) and carries no table of its own.
+pub fn pulldata_form_json(version: &str) -> Value {
+    let mut color = field("color", json!({"type": "calculate"}), "Màu", 3);
+    color["calculation"] = json!("pulldata('fruits', 'color', 'name', ${fruit})");
+    color["label"] = json!({});
+    json!({
+        "id": "fruit_survey", "version": version, "title": "Khảo sát trái cây",
+        "default_language": "Tiếng Việt (vi)",
+        "languages": [{"name": "Tiếng Việt (vi)", "code": "vi"}],
+        "instance_name": null,
+        "body": [
+            field("fruit", json!({"type": "select_one", "list": "fruit", "or_other": false}), "Quả", 2),
+            color,
+        ],
+        "choices": {
+            "fruit": choices("fruit", &[("apple", "Táo"), ("banana", "Chuối")]),
+        }
+    })
+}
+
 /// A fixed day in the test period (2026-03-01 UTC) plus `minutes`.
 pub fn at(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).single().unwrap() + Duration::minutes(minutes)

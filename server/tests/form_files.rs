@@ -1,0 +1,166 @@
+//! Files attached to a form version: uploaded with the form (multipart), refused when
+//! one it uses is missing or one it does not use is sent, kept once however many versions
+//! carry them, listed in the manifest of the phones the version goes to, and downloaded
+//! in ranges by those phones only.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::fixtures::{FRUITS_CSV, pulldata_form_json};
+use common::{TestServer, error_of};
+use reqwest::StatusCode;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+fn form(version: &str) -> Vec<u8> {
+    serde_json::to_vec(&pulldata_form_json(version)).unwrap()
+}
+
+/// Files kept in the server's form-files folder.
+fn kept_files(server: &TestServer) -> usize {
+    let root = server.dir.path().join("form-files");
+    let Ok(dirs) = std::fs::read_dir(root) else {
+        return 0;
+    };
+    dirs.map(|d| std::fs::read_dir(d.unwrap().path()).unwrap().count())
+        .sum()
+}
+
+async fn attachments_travel_to_their_phones_only(server: TestServer) {
+    let admin = server.admin().await;
+    let province = server.create_area(&admin, None, "province", "Sơn La").await;
+    let commune_a = server
+        .create_area(&admin, Some(province), "commune", "Xã Chiềng Ơn")
+        .await;
+    let commune_b = server
+        .create_area(&admin, Some(province), "commune", "Xã Mường Giôn")
+        .await;
+    let branch_a = server
+        .create_area(&admin, Some(commune_a), "branch", "Chi hội Bản Ỏ")
+        .await;
+    let branch_b = server
+        .create_area(&admin, Some(commune_b), "branch", "Chi hội Bản Lướt")
+        .await;
+    let (head_a, _) = server
+        .create_account(&admin, "lo.thi.xuan", "branch_head", Some(branch_a))
+        .await;
+    let (head_b, _) = server
+        .create_account(&admin, "quang.thi.on", "branch_head", Some(branch_b))
+        .await;
+    let phone_a = server.enrolled_device(&admin, head_a).await.token;
+    let phone_b = server.enrolled_device(&admin, head_b).await.token;
+
+    // Without its file the form is refused, naming it; so is a file it does not use.
+    let (status, body) = server.upload_form_with(&admin, &form("1"), &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let error = error_of(&body);
+    assert_eq!(error.error, "missing_attachment");
+    assert!(error.detail.contains("'fruits.csv'"), "{}", error.detail);
+    let (status, body) = server
+        .upload_form_with(
+            &admin,
+            &form("1"),
+            &[("fruits.csv", FRUITS_CSV.as_bytes()), ("logo.png", b"png")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_of(&body).error, "unused_attachment");
+    assert!(error_of(&body).detail.contains("'logo.png'"));
+    // The plain body (no files) of a form that needs one is refused the same way.
+    let response = reqwest::Client::new()
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(form("1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, forms) = server.get("/api/v1/office/forms", &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(forms, json!([]), "nothing was stored");
+    assert_eq!(kept_files(&server), 0, "no file kept for a refused form");
+
+    // With it (sent with a browser's path, which is cut to the name), two versions
+    // carrying the same file keep it once.
+    for version in ["1", "2"] {
+        let (status, body) = server
+            .upload_form_with(
+                &admin,
+                &form(version),
+                &[("C:\\Users\\xuan\\fruits.csv", FRUITS_CSV.as_bytes())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let path = format!("/api/v1/office/forms/fruit_survey/{version}/publish");
+        let (status, body) = server
+            .post(&path, Some(&admin), &json!({"area": commune_a}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert_eq!(kept_files(&server), 1, "one file for both versions");
+
+    // Her phone is told each version's file by name, hash and size.
+    let sha = hex::encode(Sha256::digest(FRUITS_CSV.as_bytes()));
+    let (status, manifest) = server.get("/api/v1/manifest", &phone_a).await;
+    assert_eq!(status, StatusCode::OK, "{manifest}");
+    for form in manifest["forms"].as_array().unwrap() {
+        assert_eq!(
+            form["attachments"],
+            json!([{"name": "fruits.csv", "sha256": sha, "size": FRUITS_CSV.len()}]),
+            "{manifest}"
+        );
+    }
+    // The form she downloads carries the table read from the file.
+    let (status, served) = server.get("/api/v1/forms/fruit_survey/1", &phone_a).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        served["data"]["fruits"]["rows"][1],
+        json!(["banana", "vàng"])
+    );
+
+    // She downloads the file in ranges; another commune's phone cannot, nor anyone
+    // without a token, nor a file no form of hers carries.
+    let file = format!("/api/v1/form-files/{sha}");
+    let (status, bytes) = server.get_bytes(&file, &phone_a).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, FRUITS_CSV.as_bytes());
+    let (status, bytes) = server
+        .get_bytes(&format!("{file}?offset=11"), &phone_a)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, &FRUITS_CSV.as_bytes()[11..]);
+    let (status, _) = server
+        .get_bytes(&format!("{file}?offset=999"), &phone_a)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        server.get_bytes(&file, &phone_b).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        server.get_bytes(&file, "not-a-token").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let other = hex::encode(Sha256::digest(b"someone else's file"));
+    assert_eq!(
+        server
+            .get_bytes(&format!("/api/v1/form-files/{other}"), &phone_a)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        server
+            .get_bytes("/api/v1/form-files/..%2F..%2Fserver.sqlite3", &phone_a)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (status, manifest) = server.get("/api/v1/manifest", &phone_b).await;
+    assert_eq!(
+        (status, manifest["forms"].clone()),
+        (StatusCode::OK, json!([]))
+    );
+}
+
+on_both_stores!(attachments_travel_to_their_phones_only);
