@@ -541,6 +541,24 @@ mod tests {
     }
 
     #[test]
+    fn a_form_missing_its_files_says_so_and_names_them() {
+        let e = BranchbookError::from(StoreError::FormFilesMissing {
+            form: "fruit_survey version 1".into(),
+            missing: vec!["fruits.csv".into()],
+        });
+        assert!(
+            matches!(&e, BranchbookError::FormFilesMissing { missing, reason }
+                if missing == &["fruits.csv"] && reason.contains("fruit_survey version 1")),
+            "{e:?}"
+        );
+        assert!(e.user_message(UiLanguage::Vi).contains("chưa nhận đủ tệp"));
+        assert!(
+            e.user_message(UiLanguage::En)
+                .contains("files have not all arrived")
+        );
+    }
+
+    #[test]
     fn a_refusal_not_fixed_in_one_box_says_what_is_missing() {
         let no_age = BranchbookError::invalid(InputField::Age, "give a birth year or an age group");
         assert_eq!(

@@ -9,6 +9,7 @@ mod common;
 
 use common::TestServer;
 use common::console::{Browser, Page};
+use common::database::{migrate_again, run_sql};
 use common::officework::*;
 use reqwest::StatusCode;
 
@@ -556,24 +557,6 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
     assert_eq!(none.status, StatusCode::BAD_REQUEST);
 }
 
-/// Runs `sql` straight on the test server's database, as an operator would by hand.
-async fn run_sql(server: &TestServer, sql: &'static str) {
-    let (dir, pg) = (server.dir.path().to_owned(), server.pg_config.clone());
-    tokio::task::spawn_blocking(move || match pg {
-        Some(config) => config
-            .connect(::postgres::NoTls)
-            .unwrap()
-            .batch_execute(sql)
-            .unwrap(),
-        None => rusqlite::Connection::open(dir.join(branchbook_server::data_dir::SQLITE_FILE))
-            .unwrap()
-            .execute_batch(sql)
-            .unwrap(),
-    })
-    .await
-    .unwrap();
-}
-
 /// The names the API lists, newest first.
 async fn listed_names(server: &TestServer, work: &Officework) -> Vec<serde_json::Value> {
     let (_, list) = server
@@ -607,14 +590,7 @@ async fn records_stored_before_names_are_named(server: TestServer) {
         unnamed.iter().all(serde_json::Value::is_null),
         "{unnamed:?}"
     );
-    let (dir, pg) = (server.dir.path().to_owned(), server.pg_config.clone());
-    let reopened = branchbook_server::store::Gateway::open(move || match pg {
-        Some(config) => branchbook_server::store::ServerStore::open_postgres(config, 2),
-        None => branchbook_server::store::ServerStore::open_sqlite(&dir),
-    })
-    .await
-    .unwrap();
-    drop(reopened);
+    migrate_again(&server).await;
     assert_eq!(listed_names(&server, &work).await, named);
     let mut officer = officer_browser(&server).await;
     let page = officer.get("/submissions").await;

@@ -6,14 +6,21 @@
 
 mod common;
 
+use common::console::Browser;
 use common::fixtures::{FRUITS_CSV, pulldata_form_json};
 use common::{TestServer, error_of};
 use reqwest::StatusCode;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+/// A picture shown with the fruit question's label.
+const PICTURE: &[u8] = b"\x89PNG a picture of fruit";
+
+/// The pulldata form, its fruit question shown with a picture (`fruit.png`).
 fn form(version: &str) -> Vec<u8> {
-    serde_json::to_vec(&pulldata_form_json(version)).unwrap()
+    let mut form = pulldata_form_json(version);
+    form["body"][0]["media"] = json!({"image": {"Tiếng Việt (vi)": "fruit.png"}});
+    serde_json::to_vec(&form).unwrap()
 }
 
 /// Files kept in the server's form-files folder.
@@ -50,17 +57,31 @@ async fn attachments_travel_to_their_phones_only(server: TestServer) {
     let phone_a = server.enrolled_device(&admin, head_a).await.token;
     let phone_b = server.enrolled_device(&admin, head_b).await.token;
 
-    // Without its file the form is refused, naming it; so is a file it does not use.
+    // Without its files the form is refused, naming them; so is a file it does not use.
     let (status, body) = server.upload_form_with(&admin, &form("1"), &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let error = error_of(&body);
     assert_eq!(error.error, "missing_attachment");
-    assert!(error.detail.contains("'fruits.csv'"), "{}", error.detail);
+    assert!(
+        error.detail.contains("'fruits.csv'") && error.detail.contains("'fruit.png'"),
+        "{}",
+        error.detail
+    );
+    let (status, body) = server
+        .upload_form_with(&admin, &form("1"), &[("fruit.png", PICTURE)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(error_of(&body).detail.contains("'fruits.csv'"));
+    assert!(!error_of(&body).detail.contains("'fruit.png'"));
     let (status, body) = server
         .upload_form_with(
             &admin,
             &form("1"),
-            &[("fruits.csv", FRUITS_CSV.as_bytes()), ("logo.png", b"png")],
+            &[
+                ("fruits.csv", FRUITS_CSV.as_bytes()),
+                ("fruit.png", PICTURE),
+                ("logo.png", b"png"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -87,7 +108,10 @@ async fn attachments_travel_to_their_phones_only(server: TestServer) {
             .upload_form_with(
                 &admin,
                 &form(version),
-                &[("C:\\Users\\xuan\\fruits.csv", FRUITS_CSV.as_bytes())],
+                &[
+                    ("C:\\Users\\xuan\\fruits.csv", FRUITS_CSV.as_bytes()),
+                    ("fruit.png", PICTURE),
+                ],
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -97,16 +121,20 @@ async fn attachments_travel_to_their_phones_only(server: TestServer) {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
-    assert_eq!(kept_files(&server), 1, "one file for both versions");
+    assert_eq!(kept_files(&server), 2, "each file once for both versions");
 
-    // Her phone is told each version's file by name, hash and size.
+    // Her phone is told each version's files by name, hash and size.
     let sha = hex::encode(Sha256::digest(FRUITS_CSV.as_bytes()));
+    let picture = hex::encode(Sha256::digest(PICTURE));
     let (status, manifest) = server.get("/api/v1/manifest", &phone_a).await;
     assert_eq!(status, StatusCode::OK, "{manifest}");
     for form in manifest["forms"].as_array().unwrap() {
         assert_eq!(
             form["attachments"],
-            json!([{"name": "fruits.csv", "sha256": sha, "size": FRUITS_CSV.len()}]),
+            json!([
+                {"name": "fruit.png", "sha256": picture, "size": PICTURE.len()},
+                {"name": "fruits.csv", "sha256": sha, "size": FRUITS_CSV.len()}
+            ]),
             "{manifest}"
         );
     }
@@ -163,4 +191,67 @@ async fn attachments_travel_to_their_phones_only(server: TestServer) {
     );
 }
 
-on_both_stores!(attachments_travel_to_their_phones_only);
+/// The console's upload page takes the form's files from a second file picker, and a
+/// missing one is named in Vietnamese (the console's first language).
+async fn the_console_uploads_a_form_with_its_files(server: TestServer) {
+    let mut admin = Browser::new(&server.base);
+    admin
+        .log_in_fresh("admin", &server.admin_password, "admin-new-password")
+        .await;
+    let csrf = admin.csrf().await;
+    let json = form("1");
+    let page = admin
+        .post_files(
+            "/forms",
+            &[("csrf", &csrf)],
+            &[
+                ("file", "fruit.json", &json),
+                ("attachments", "fruit.png", PICTURE),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Biểu mẫu cần tệp &#x27;fruits.csv&#x27; nhưng chưa được đính kèm")
+            || page
+                .body
+                .contains("Biểu mẫu cần tệp &#39;fruits.csv&#39; nhưng chưa được đính kèm"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Chưa có biểu mẫu nào."),
+        "nothing stored"
+    );
+    let page = admin
+        .post_files(
+            "/forms",
+            &[("csrf", &csrf)],
+            &[
+                ("file", "fruit.json", &json),
+                ("attachments", "fruits.csv", FRUITS_CSV.as_bytes()),
+                ("attachments", "fruit.png", PICTURE),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Bản nháp"), "{}", page.body);
+    let files = server
+        .store
+        .call(|s| s.form_attachments("fruit_survey", "1"))
+        .await
+        .unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["fruit.png", "fruits.csv"]);
+}
+
+on_both_stores!(
+    attachments_travel_to_their_phones_only,
+    the_console_uploads_a_form_with_its_files
+);

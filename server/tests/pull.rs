@@ -13,6 +13,7 @@ use branchbook_core::protocol::{
     Changes, Record, RecordStatus, ReviewNotice, ReviewState, RosterMember,
 };
 use common::TestServer;
+use common::database::{migrate_again, run_sql};
 use common::fixtures::*;
 use common::officework::{officework, push_all, submission};
 use reqwest::StatusCode;
@@ -207,6 +208,101 @@ async fn review_decisions_reach_their_branch_only(server: TestServer) {
     );
 }
 
+/// Decisions taken before review notices existed (before migration 005: no branch, no
+/// revision, no place in the change order) reach the phone on its next pull once
+/// migration 016 has placed them: oldest first, each with the revision it was taken on,
+/// never one that a decision which already travelled superseded, never a gathering's,
+/// never to another branch.
+async fn decisions_taken_before_notices_reach_phones(server: TestServer) {
+    let work = officework(&server).await;
+    let s = &work.submissions;
+    let officer = &work.officer;
+    review(&server, officer, s[0].uuid, "rejected", "Sai tên chủ hộ").await;
+    review(&server, officer, s[1].uuid, "has_issues", "Thiếu ảnh").await;
+    review(&server, officer, s[1].uuid, "approved", "").await;
+    review(&server, officer, s[2].uuid, "rejected", "Cũ").await;
+    review(&server, officer, s[3].uuid, "has_issues", "Ngày sai").await;
+    review(&server, officer, work.gatherings[0].uuid, "approved", "").await;
+    review(
+        &server,
+        &work.admin,
+        work.other[0].uuid,
+        "rejected",
+        "Xã khác",
+    )
+    .await;
+    // Survey 3 corrected after its decision: the decision was on revision 1.
+    let mut corrected = submission(3, 18 * 24 * 60, survey_household(&s[3]));
+    corrected.uuid = s[3].uuid;
+    corrected.revision = 2;
+    push_all(&server, &work.device, &[corrected]).await;
+    // The decisions as a server before migration 005 stored them.
+    run_sql(
+        &server,
+        "UPDATE reviews SET branch_id = NULL, revision = NULL, change_seq = NULL;
+         DELETE FROM schema_migrations WHERE version = 16;",
+    )
+    .await;
+    // Survey 2's newer decision is taken after 005: it travels as any does.
+    review(&server, officer, s[2].uuid, "approved", "Mới").await;
+    let pages = pull_all(&server, &work.device, 0).await;
+    let before: Vec<ReviewNotice> = pages.iter().flat_map(|p| p.reviews.clone()).collect();
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(
+        (before[0].uuid, before[0].comment.as_str()),
+        (s[2].uuid, "Mới")
+    );
+    let cursor = pages.last().unwrap().next_cursor;
+    assert!(
+        notices(&server, &work.other_device).await.is_empty(),
+        "the old decisions reach nobody yet"
+    );
+
+    migrate_again(&server).await;
+    let after: Vec<ReviewNotice> = pull_all(&server, &work.device, cursor)
+        .await
+        .into_iter()
+        .flat_map(|p| p.reviews)
+        .collect();
+    let got: Vec<(Uuid, u32, &str, ReviewState)> = after
+        .iter()
+        .map(|n| (n.uuid, n.revision, n.comment.as_str(), n.state))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (s[0].uuid, 1, "Sai tên chủ hộ", ReviewState::Rejected),
+            (s[1].uuid, 1, "Thiếu ảnh", ReviewState::HasIssues),
+            (s[1].uuid, 1, "", ReviewState::Approved),
+            (s[3].uuid, 1, "Ngày sai", ReviewState::HasIssues),
+        ],
+        "every old decision on her surveys, oldest first, after her cursor"
+    );
+    assert!(after.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(after.iter().all(|n| n.seq > cursor));
+    let theirs = notices(&server, &work.other_device).await;
+    assert_eq!(
+        theirs
+            .iter()
+            .map(|n| (n.uuid, n.comment.as_str()))
+            .collect::<Vec<_>>(),
+        [(work.other[0].uuid, "Xã khác")]
+    );
+    // Placed once: opening the store again moves nothing.
+    let last = pull_all(&server, &work.device, cursor)
+        .await
+        .last()
+        .unwrap()
+        .next_cursor;
+    migrate_again(&server).await;
+    assert!(
+        pull_all(&server, &work.device, last)
+            .await
+            .iter()
+            .all(|p| p.reviews.is_empty())
+    );
+}
+
 /// The household a survey record was a visit to.
 fn survey_household(record: &Record) -> Option<Uuid> {
     match &record.body {
@@ -306,6 +402,7 @@ async fn a_decision_on_a_selection_is_all_or_nothing(server: TestServer) {
 
 on_both_stores!(
     changes_come_in_pages_each_once,
+    decisions_taken_before_notices_reach_phones,
     review_decisions_reach_their_branch_only,
     a_decision_on_a_selection_is_all_or_nothing
 );

@@ -14,6 +14,7 @@ use branchbook_core::store::StoreError;
 use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncObserver, SyncProgress};
 use branchbook_e2e::device::{Device, household_form_json, test_network};
 use branchbook_e2e::proxy::{Cut, Fault, FaultProxy, Plan};
+use branchbook_ffi::{Branchbook, BranchbookError};
 use branchbook_testing::fixtures::pulldata_form_json;
 use branchbook_testing::{Backend, BlockingServer};
 use chrono::Utc;
@@ -166,4 +167,43 @@ fn a_pulldata_form_arrives_with_its_file_resumes_and_fills_offline() {
     let record = server.record(&setup, draft.uuid).unwrap();
     let text = record.to_string();
     assert!(text.contains("vàng"), "{record}");
+}
+
+/// Through the apps' facade: the form list says no file is missing, the app reads the
+/// file by the name the form uses, and a name the form does not use is not found.
+#[test]
+fn the_apps_read_a_forms_file_by_its_name() {
+    let server = BlockingServer::start(Backend::Sqlite, |_| {})
+        .unwrap()
+        .unwrap();
+    let setup = server.branch(&household_form_json()).unwrap();
+    let form = serde_json::to_string(&pulldata_form_json("1")).unwrap();
+    let csv = fruits_csv();
+    server
+        .publish_form_with(&setup, &form, &[("fruits.csv", csv.as_bytes())])
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = Branchbook::open(
+        dir.path().to_string_lossy().into_owned(),
+        Some(vec![7; 32]),
+        "phone-1".into(),
+    )
+    .unwrap();
+    let qr = serde_json::to_string(&server.enrollment(&setup).unwrap()).unwrap();
+    app.enroll_with_qr(qr, "Điện thoại của Xuân".into(), CancelHandle::new())
+        .unwrap();
+    app.sync(Box::new(Unobserved), CancelHandle::new()).unwrap();
+    let summary = app.form("fruit_survey".into(), None).unwrap();
+    assert_eq!(summary.files_missing, 0);
+    assert_eq!(
+        app.form_file("fruit_survey".into(), "1".into(), "fruits.csv".into())
+            .unwrap(),
+        csv.as_bytes()
+    );
+    assert!(matches!(
+        app.form_file("fruit_survey".into(), "1".into(), "other.csv".into()),
+        Err(BranchbookError::NotFound { .. })
+    ));
+    app.start_survey("fruit_survey".into(), None, None, None)
+        .unwrap();
 }

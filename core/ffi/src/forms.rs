@@ -95,6 +95,18 @@ impl Branchbook {
         Ok(summary(info, &compiled))
     }
 
+    /// The bytes of the file `name` of form `form_id` version `version` (a picture a
+    /// question's media names, a CSV table), once a sync brought it whole; before, it
+    /// fails with [`BranchbookError::FormFilesMissing`].
+    pub fn form_file(
+        &self,
+        form_id: String,
+        version: String,
+        name: String,
+    ) -> Result<Vec<u8>, BranchbookError> {
+        Ok(self.store.form_file(&form_id, &version, &name)?)
+    }
+
     /// Adds a form from its canonical JSON (as the server publishes it, or as
     /// `branchbook form convert` writes it). A form with mistakes is refused with
     /// [`BranchbookError::FormInvalid`] listing every problem; adding the same version

@@ -18,6 +18,7 @@ pub mod people;
 pub mod photos;
 pub mod read;
 pub mod records;
+mod review_notices;
 pub mod roster;
 #[cfg(test)]
 mod schema_tests;
@@ -126,7 +127,12 @@ const MIGRATIONS: &[Migration] = &[
     migration!(13, "013_device_sync.sql"),
     migration!(14, "014_area_archive.sql"),
     migration!(15, "015_form_attachments.sql"),
-    migration!(16, "016_records_pages.sql"),
+    migration!(
+        16,
+        "016_old_review_notices.sql",
+        Some(review_notices::place_old_decisions)
+    ),
+    migration!(17, "017_records_pages.sql"),
 ];
 
 /// The server's database.

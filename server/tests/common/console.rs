@@ -184,6 +184,18 @@ impl Browser {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> Page {
+        self.post_files(path, fields, &[(file_field, file_name, &bytes)])
+            .await
+    }
+
+    /// Posts a multipart form: text `fields` first, then the files (field, file name,
+    /// bytes) in order.
+    pub async fn post_files(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
         let boundary = "----branchbook-test-boundary-7f3a";
         let mut body = Vec::new();
         for (k, v) in fields {
@@ -194,14 +206,17 @@ impl Browser {
                 .as_bytes(),
             );
         }
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(&bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        for (file_field, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let response = self
             .client
             .post(format!("{}{path}", self.base))

@@ -12,6 +12,7 @@
 
 pub mod cluster;
 pub mod console;
+pub mod database;
 pub mod officework;
 pub mod program;
 pub mod story;

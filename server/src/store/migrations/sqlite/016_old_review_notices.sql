@@ -1,0 +1,4 @@
+-- Review decisions on surveys taken before migration 005 have no place in the change
+-- order, so phones never received them: this migration's Rust step
+-- (`store::review_notices`) places them after every change handed out so far. No schema
+-- change.
