@@ -15,7 +15,8 @@
 //! | bytes of a form's attached file from an offset | `GET /api/v1/form-files/{sha256}?offset={n}` (-> raw bytes `n..`, at most [`Limits::photo_chunk_bytes`] of them; only for a file of a form version published to the device's branch) |
 //! | upload the bytes of a photo from an offset | `PUT /api/v1/photos/{sha256}?offset={n}&total={size}` (raw bytes -> [`PhotoStatus`]; an offset other than the bytes held is refused with 409 and the current [`PhotoStatus`] in [`ErrorBody::photo`]) |
 //!
-//! Every request carries [`PROTOCOL_HEADER`] and [`APP_VERSION_HEADER`]; pulls and pushes
+//! Every request carries [`PROTOCOL_HEADER`], [`APP_VERSION_HEADER`] (when the app gave
+//! its release) and [`CORE_VERSION_HEADER`]; pulls and pushes
 //! also carry [`WAITING_HEADER`]. The server keeps the last of these per device for the
 //! officers' phone list (a value it cannot read is ignored, never refused).
 //!
@@ -40,12 +41,65 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Header that carries [`PROTOCOL_VERSION`].
 pub const PROTOCOL_HEADER: &str = "X-Branchbook-Protocol";
 
-/// Header that carries the phone's app version (the core library's, which every app
-/// build embeds), so officers see which phones run an old build.
+/// Header that carries the phone's app build as its package names it ("0.1.0+7":
+/// Android's versionName and versionCode, iOS's short version and bundle version), so
+/// officers see which phones run an old build.
 pub const APP_VERSION_HEADER: &str = "X-Branchbook-App-Version";
 
-/// The app version a phone reports in [`APP_VERSION_HEADER`]: this core's.
-pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Header that carries the version of the core library the app embeds
+/// ([`CORE_VERSION`]).
+pub const CORE_VERSION_HEADER: &str = "X-Branchbook-Core-Version";
+
+/// This core's version, which a phone reports in [`CORE_VERSION_HEADER`].
+pub const CORE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Most characters of a version a phone reports in either header.
+pub const VERSION_MAX_CHARS: usize = 32;
+
+/// Whether `c` may appear in a reported version: `[A-Za-z0-9._+-]`.
+pub fn is_version_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '-')
+}
+
+/// Whether `v` is a version the server keeps: 1 to [`VERSION_MAX_CHARS`] characters, each
+/// one [`is_version_char`] allows.
+pub fn is_version_label(v: &str) -> bool {
+    (1..=VERSION_MAX_CHARS).contains(&v.len()) && v.chars().all(is_version_char)
+}
+
+/// The app's release as its package says it: Android's `versionName` and `versionCode`,
+/// iOS's `CFBundleShortVersionString` and `CFBundleVersion`. The apps pass it when they
+/// open their data; the core writes it the one way the server reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AppRelease {
+    /// The version people read ("0.1.0").
+    pub version: String,
+    /// The build number ("7").
+    pub build: String,
+}
+
+impl AppRelease {
+    /// The release as one word for [`APP_VERSION_HEADER`], "0.1.0+7": a character the
+    /// server does not take becomes `-`, and it is cut to [`VERSION_MAX_CHARS`]. `None`
+    /// when the app gave neither part.
+    pub fn label(&self) -> Option<String> {
+        let clean = |s: &str| -> String {
+            s.trim()
+                .chars()
+                .map(|c| if is_version_char(c) { c } else { '-' })
+                .collect()
+        };
+        let (version, build) = (clean(&self.version), clean(&self.build));
+        let label = match (version.is_empty(), build.is_empty()) {
+            (true, true) => return None,
+            (false, true) => version,
+            (true, false) => format!("build+{build}"),
+            (false, false) => format!("{version}+{build}"),
+        };
+        Some(label.chars().take(VERSION_MAX_CHARS).collect())
+    }
+}
 
 /// Header that carries how many records the phone's outbox holds as it sends a pull or
 /// a push (the batch being pushed included), so officers see what is still on a phone.
@@ -497,6 +551,38 @@ pub struct ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn release(version: &str, build: &str) -> AppRelease {
+        AppRelease {
+            version: version.into(),
+            build: build.into(),
+        }
+    }
+
+    #[test]
+    fn a_release_reads_as_one_word_the_server_keeps() {
+        assert_eq!(release("0.1.0", "7").label().as_deref(), Some("0.1.0+7"));
+        assert_eq!(release(" 1.2 ", "").label().as_deref(), Some("1.2"));
+        assert_eq!(release("", "42").label().as_deref(), Some("build+42"));
+        assert_eq!(release("", " ").label(), None);
+        assert_eq!(
+            release("1.0 beta/ä", "3").label().as_deref(),
+            Some("1.0-beta--+3")
+        );
+        let long = release(&"9".repeat(40), "1").label().unwrap_or_default();
+        assert_eq!(long.chars().count(), VERSION_MAX_CHARS);
+        for r in [
+            release("0.1.0", "7"),
+            release("1.0 beta/ä", "3"),
+            release(&"x".repeat(50), "9"),
+        ] {
+            let label = r.label().unwrap_or_default();
+            assert!(is_version_label(&label), "{label:?}");
+        }
+        assert!(!is_version_label(""));
+        assert!(!is_version_label("1.0 beta"));
+        assert!(!is_version_label(&"1".repeat(33)));
+    }
 
     #[test]
     fn a_record_serialises_with_its_kind_tag_and_round_trips() {

@@ -15,7 +15,15 @@ pub fn nfc(s: &str) -> String {
 
 /// Whether text is certainly NFC already (a quick check: no copy is needed).
 pub fn is_nfc(s: &str) -> bool {
-    is_nfc_quick(s.chars()) == IsNormalized::Yes
+    s.chars().all(is_nfc_starter) || is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
+/// A character that is NFC whatever surrounds it (it composes with nothing before it and
+/// nothing reorders around it): the blocks up to IPA and Latin Extended Additional, which
+/// hold Vietnamese letters with their tones. Text made only of these is NFC, checked far
+/// faster than by the general quick check (which answers the same, see the tests).
+fn is_nfc_starter(c: char) -> bool {
+    c < '\u{300}' || ('\u{1E00}'..='\u{1EFF}').contains(&c)
 }
 
 /// [`nfc`] of text the caller owns, kept as it is (no copy) when already NFC, as
@@ -64,6 +72,7 @@ pub fn folded_words(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::char::canonical_combining_class;
 
     #[test]
     fn nfc_composes_decomposed_vietnamese() {
@@ -92,5 +101,24 @@ mod tests {
             vec!["giang", "a", "pao", "po"]
         );
         assert!(folded_words(" -- ").is_empty());
+    }
+
+    #[test]
+    fn the_fast_nfc_check_agrees_with_the_quick_check() {
+        // Every character the fast path accepts is a starter that is NFC on its own, so
+        // any text made of them is NFC by the quick check's own rules.
+        let fast: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_nfc_starter(c))
+            .collect();
+        assert_eq!(fast.len(), 0x300 + 0x100);
+        for c in fast {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick([c].into_iter()), IsNormalized::Yes, "{c:?}");
+        }
+        // Outside it the quick check decides: a combining mark after a letter is not NFC.
+        assert!(is_nfc("Tổ chức buổi riêng cho phụ nữ"));
+        assert!(!is_nfc("To\u{302}\u{309}"));
+        assert!(is_nfc("ພາສາລາວ ภาษาไทย"));
     }
 }

@@ -860,7 +860,7 @@ fn unknown_and_unsupported_types_and_features() {
             &["text", "inside", "Inside", "", ""],
             &["end loop", "", "", "", ""],
             &["", "f", "F", "", ""],
-            &["rank things", "g", "G", "", ""],
+            &["osm things", "g", "G", "", ""],
             &["geotrace", "h", "H", "", ""],
         ],
         YES_NO,
@@ -903,7 +903,7 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 10, "type")]
     );
     assert_eq!(
-        located(&read.problems, "type 'rank' is not supported"),
+        located(&read.problems, "type 'osm' is not supported"),
         [at("survey", 11, "type")]
     );
     assert_eq!(

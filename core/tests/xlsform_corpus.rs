@@ -118,47 +118,45 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "osm-fieldwork/archived-cemeteries.xls",
         "the form needs the file 'cemeteries.geojson'",
     ),
-    // start-geopoint: a location taken in the background when the form opens; the
-    // phones take a location only when the user asks for one.
-    (
-        "fmtm/slum_assessment_survey.xlsx",
-        "type 'start-geopoint' is not supported",
-    ),
-    (
-        "osm-fieldwork/archived-highways.xls",
-        "type 'start-geopoint' is not supported",
-    ),
-    (
-        "osm-fieldwork/archived-nature.xls",
-        "type 'start-geopoint' is not supported",
-    ),
-    (
-        "osm-fieldwork/archived-waterpoints.xls",
-        "type 'start-geopoint' is not supported",
-    ),
     (
         "osm-fieldwork/archived-amenities.xls",
-        "type 'start-geopoint' is not supported",
+        "the form needs the file 'Amenities.geojson'",
     ),
     (
         "osm-fieldwork/archived-education.xls",
-        "type 'start-geopoint' is not supported",
+        "the form needs the file 'education.geojson'",
+    ),
+    (
+        "osm-fieldwork/archived-highways.xls",
+        "the form needs the file 'highways.geojson'",
     ),
     (
         "osm-fieldwork/archived-historical.xls",
-        "type 'start-geopoint' is not supported",
+        "the form needs the file 'history.geojson'",
+    ),
+    (
+        "osm-fieldwork/archived-nature.xls",
+        "the form needs the file 'nature.geojson'",
     ),
     (
         "osm-fieldwork/archived-religious.xls",
-        "type 'start-geopoint' is not supported",
+        "the form needs the file 'religious.geojson'",
+    ),
+    (
+        "osm-fieldwork/archived-waterpoints.xls",
+        "the form needs the file 'waterpoints.geojson'",
     ),
     // Audio: the phones record photos only.
     (
         "osm-fieldwork/archived-waste_collection.xlsx",
         "type 'audio' is not supported",
     ),
-    // Tracked gap: the `rank` widget.
-    ("Idem/idem_form.xlsx", "type 'rank' is not supported"),
+    // Tracked gap: a choice_filter naming choices columns the list does not have
+    // (`visible`, `filter_2`; ODK reads them as empty, rows 192 and after).
+    (
+        "Idem/idem_form.xlsx",
+        "the choices sheet has no column 'visible' for this list",
+    ),
     // Its notes that are only an image are read; its CHT form id `training:admin_welcome`
     // is not one (it names export files and web addresses).
     (

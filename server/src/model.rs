@@ -148,17 +148,21 @@ pub struct Device {
     pub last_sync: Option<DeviceSync>,
 }
 
-/// What a phone's last pull or push told the server: when, from which app version, and
-/// how many records it still held unsent afterwards. The version and the count are the
+/// What a phone's last pull or push told the server: when, from which app build (and
+/// core library inside it), and how many records it still held unsent afterwards. The version and the count are the
 /// phone's word, read bounded (see `api::device::SyncFacts`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceSync {
     /// When (the server's clock).
     pub at: DateTime<Utc>,
-    /// The app version it reported, when it reported a readable one.
+    /// The app build it reported ("0.1.0+7": the package's version and build number),
+    /// when it reported a readable one.
     pub app_version: Option<String>,
     /// Records still in its outbox after that request, when it reported a count.
     pub waiting: Option<u32>,
+    /// The version of the core library inside that build, when reported readably.
+    #[serde(default)]
+    pub core_version: Option<String>,
 }
 
 /// Review state of a record, set by officers: the protocol's, since phones learn it too.

@@ -8,6 +8,7 @@ mod common;
 
 use common::TestServer;
 use common::console::Browser;
+use common::officework::{HomeAreas, home_areas};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -18,15 +19,11 @@ fn has(rows: &[[String; 4]], who: &str, action: &str, target: &str) -> bool {
 
 async fn administrative_actions_are_logged_and_shown_to_the_administrator(server: TestServer) {
     let admin = server.admin().await;
-    let province = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
-        .await;
+    let HomeAreas {
+        province,
+        commune,
+        branch,
+    } = home_areas(&server, &admin).await;
     // Refused: a name already used under the same parent.
     let (status, _) = server
         .post(

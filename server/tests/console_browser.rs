@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 
 use branchbook_core::engine::{Answer, SessionOptions};
-use branchbook_core::protocol::{EnrollmentQr, ReviewState};
+use branchbook_core::protocol::{AppRelease, EnrollmentQr, ReviewState};
 use branchbook_core::store::{Store, Window};
 use branchbook_core::sync::{
     CancelHandle, RetryPolicy, SyncClient, SyncReport, Timeouts, Unobserved,
@@ -545,7 +545,11 @@ fn review_round(browser: &Chromium, backend: Backend, name: &str) {
         Store::open(&dir.path().join("phone.db"), None).unwrap(),
         Timeouts::default(),
         RetryPolicy::default(),
-    );
+    )
+    .reporting(AppRelease {
+        version: "1.4.2".into(),
+        build: "57".into(),
+    });
     let (status, code) = runtime.block_on(server.enrollment_code(&work.admin, work.head));
     assert_eq!(status, StatusCode::OK, "{code}");
     phone
@@ -581,12 +585,13 @@ fn review_round(browser: &Chromium, backend: Backend, name: &str) {
         .to_string();
     assert!(line.contains(&today), "{line}");
     let cells: Vec<&str> = line.split_whitespace().collect();
-    let version = branchbook_core::protocol::APP_VERSION;
-    let at = cells.iter().position(|c| *c == version);
+    // The app's build as its package names it, then the core inside it.
+    let at = cells.iter().position(|c| *c == "1.4.2+57");
+    let core = format!("{})", branchbook_core::protocol::CORE_VERSION);
     assert_eq!(
-        at.map(|i| cells[i + 1]),
-        Some("0"),
-        "its version, 0 waiting: {line}"
+        at.map(|i| &cells[i + 1..i + 4]),
+        Some(&["(lõi", core.as_str(), "0"][..]),
+        "its build, its core, 0 waiting: {line}"
     );
     shot("29-phones-synced");
     browser.click("a[href='/submissions']");

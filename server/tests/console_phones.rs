@@ -6,10 +6,13 @@
 
 mod common;
 
-use branchbook_core::protocol::{APP_VERSION_HEADER, PushRequest, WAITING_HEADER};
+use branchbook_core::protocol::{
+    APP_VERSION_HEADER, CORE_VERSION_HEADER, PushRequest, WAITING_HEADER,
+};
 use common::TestServer;
 use common::console::Browser;
 use common::fixtures::household;
+use common::officework::home_areas;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -38,6 +41,7 @@ async fn pull(server: &TestServer, token: &str, version: &str, waiting: &str) {
         .get(format!("{}/api/v1/changes?since=0", server.base))
         .bearer_auth(token)
         .header(APP_VERSION_HEADER, version)
+        .header(CORE_VERSION_HEADER, version)
         .header(WAITING_HEADER, waiting)
         .send()
         .await
@@ -51,15 +55,7 @@ async fn pull(server: &TestServer, token: &str, version: &str, waiting: &str) {
 
 async fn phones_show_what_their_last_sync_reported(server: TestServer) {
     let admin = server.admin().await;
-    let province = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
-        .await;
+    let branch = home_areas(&server, &admin).await.branch;
     let (head, _) = server
         .create_account(&admin, "lo.thi.mai", "branch_head", Some(branch))
         .await;
@@ -74,13 +70,14 @@ async fn phones_show_what_their_last_sync_reported(server: TestServer) {
     assert_eq!(cell(&row, "sync"), "Chưa đồng bộ", "{row}");
     assert_eq!((cell(&row, "version"), cell(&row, "waiting")), ("—", "—"));
 
-    // A pull reports 7 records waiting on a phone running 1.4.2.
+    // A pull reports 7 records waiting on a phone running build 1.4.2+57 (its core
+    // reported in the same words here).
     let before = chrono::Utc::now();
-    pull(&server, &phone.token, "1.4.2", "7").await;
+    pull(&server, &phone.token, "1.4.2+57", "7").await;
     let row = device_row(&mut officer, phone.device_id).await;
     assert_eq!(
         (cell(&row, "version"), cell(&row, "waiting")),
-        ("1.4.2", "7")
+        ("1.4.2+57 <small class=\"core\">(lõi 1.4.2+57)</small>", "7")
     );
     let shown = cell(&row, "sync");
     let vietnam = |at: chrono::DateTime<chrono::Utc>| {
@@ -100,6 +97,7 @@ async fn phones_show_what_their_last_sync_reported(server: TestServer) {
         .post(format!("{}/api/v1/records", server.base))
         .bearer_auth(&phone.token)
         .header(APP_VERSION_HEADER, "1.4.3")
+        .header(CORE_VERSION_HEADER, "0.2.0")
         .header(WAITING_HEADER, "5")
         .json(&PushRequest { records })
         .send()
@@ -109,7 +107,7 @@ async fn phones_show_what_their_last_sync_reported(server: TestServer) {
     let row = device_row(&mut officer, phone.device_id).await;
     assert_eq!(
         (cell(&row, "version"), cell(&row, "waiting")),
-        ("1.4.3", "2")
+        ("1.4.3 <small class=\"core\">(lõi 0.2.0)</small>", "2")
     );
 
     // Hostile or unreadable values are dropped: the last good ones stay, no markup.
@@ -125,7 +123,7 @@ async fn phones_show_what_their_last_sync_reported(server: TestServer) {
     let row = device_row(&mut officer, phone.device_id).await;
     assert_eq!(
         (cell(&row, "version"), cell(&row, "waiting")),
-        ("1.4.3", "2")
+        ("1.4.3 <small class=\"core\">(lõi 0.2.0)</small>", "2")
     );
     // Missing headers (an older phone) change only the time.
     let (status, _) = server.get("/api/v1/changes?since=0", &phone.token).await;
@@ -133,7 +131,7 @@ async fn phones_show_what_their_last_sync_reported(server: TestServer) {
     let row = device_row(&mut officer, phone.device_id).await;
     assert_eq!(
         (cell(&row, "version"), cell(&row, "waiting")),
-        ("1.4.3", "2")
+        ("1.4.3 <small class=\"core\">(lõi 0.2.0)</small>", "2")
     );
 }
 

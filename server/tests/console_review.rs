@@ -531,15 +531,7 @@ async fn every_record_matching_the_filters_is_reviewed(server: TestServer) {
         "{got:?}"
     );
     // The other commune's surveys were never part of her filters.
-    for record in &work.other {
-        let (_, detail) = server
-            .get(
-                &format!("/api/v1/office/records/{}", record.uuid),
-                &work.admin,
-            )
-            .await;
-        assert_eq!(detail["record"]["review_state"], "received");
-    }
+    assert_other_commune_unreviewed(&server, &work).await;
     // Nothing matching: the officer is told to choose records.
     let none = post_fields(
         &mut officer,

@@ -9,6 +9,7 @@ mod common;
 
 use common::TestServer;
 use common::console::{Browser, Page};
+use common::officework::{HomeAreas, home_areas};
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
@@ -52,17 +53,13 @@ async fn members_pulled(server: &TestServer, device: &str) -> Vec<String> {
 
 async fn an_officer_keeps_her_branch_roster(server: TestServer) {
     let admin = server.admin().await;
-    let province = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
-        .await;
+    let HomeAreas {
+        province,
+        commune,
+        branch,
+    } = home_areas(&server, &admin).await;
     let other_commune = server
         .create_area(&admin, Some(province), "commune", "Xã Tả Van")
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
         .await;
     let other_branch = server
         .create_area(&admin, Some(other_commune), "branch", "Chi hội Lao Chải")

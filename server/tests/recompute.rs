@@ -18,6 +18,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use common::TestServer;
 use common::console::Browser;
 use common::fixtures::at;
+use common::officework::{HomeAreas, home_areas};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -111,15 +112,9 @@ struct World {
 /// A branch with the sending branch head and her phone, another branch head, the form.
 async fn world(server: &TestServer) -> World {
     let admin = server.admin().await;
-    let province = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
-        .await;
+    let HomeAreas {
+        commune, branch, ..
+    } = home_areas(server, &admin).await;
     let other = server
         .create_area(&admin, Some(commune), "branch", "Chi hội Lao Chải")
         .await;

@@ -87,13 +87,10 @@ async fn the_console_refuses_more_than_the_cap(server: TestServer) {
     assert_eq!(grown.status, StatusCode::BAD_REQUEST);
     assert!(grown.body.contains("More than 2 records match"));
     assert!(all_received(review_states(&server, &work).await));
-    let (_, detail) = server
-        .get(
-            &format!("/api/v1/office/records/{}", late.uuid),
-            &work.officer,
-        )
-        .await;
-    assert_eq!(detail["record"]["review_state"], "received");
+    assert_eq!(
+        review_state(&server, &work.officer, late.uuid).await,
+        "received"
+    );
 
     // At the cap (the late survey taken out by the state filter once it is reviewed on
     // its own): every matching record reviewed.
@@ -215,15 +212,7 @@ async fn the_api_reviews_every_matching_survey(server: TestServer) {
         )
         .await;
     assert_eq!(detail["reviews"][0]["comment"], "Thiếu chữ ký");
-    for record in &work.other {
-        let (_, detail) = server
-            .get(
-                &format!("/api/v1/office/records/{}", record.uuid),
-                &work.admin,
-            )
-            .await;
-        assert_eq!(detail["record"]["review_state"], "received");
-    }
+    assert_other_commune_unreviewed(&server, &work).await;
     // Nothing matching: refused.
     let (status, body) = post(decide("state=approved", None), officer.clone()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

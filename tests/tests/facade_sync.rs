@@ -4,6 +4,7 @@
 //! kind. (tests/kotlin does the same through the generated Kotlin bindings.)
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use branchbook_core::protocol::AppRelease;
 use std::sync::{Arc, Mutex};
 
 use branchbook_core::domain::GatheringKind;
@@ -59,6 +60,7 @@ fn the_app_object_enrolls_syncs_with_progress_and_learns_it_was_revoked() {
         dir.path().to_string_lossy().into_owned(),
         Some(vec![3; 32]),
         "phone-1".into(),
+        AppRelease::default(),
     )
     .unwrap();
 

@@ -6,6 +6,7 @@
 //! server's own check of the submission does.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use branchbook_core::protocol::AppRelease;
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -187,6 +188,7 @@ fn the_apps_read_a_forms_file_by_its_name() {
         dir.path().to_string_lossy().into_owned(),
         Some(vec![7; 32]),
         "phone-1".into(),
+        AppRelease::default(),
     )
     .unwrap();
     let qr = serde_json::to_string(&server.enrollment(&setup).unwrap()).unwrap();

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use branchbook_core::engine::Answer;
+use branchbook_core::protocol::AppRelease;
 use branchbook_core::sync::{CancelHandle, SyncObserver, SyncProgress};
 use branchbook_e2e::device::{FORM_ID, FORM_VERSION, household_form_json};
 use branchbook_ffi::{Branchbook, BranchbookError, FinalizeOutcome};
@@ -41,6 +42,7 @@ fn a_retired_version_starts_no_new_survey_but_its_draft_is_still_sent() {
         dir.path().to_string_lossy().into_owned(),
         Some(vec![7; 32]),
         "phone-1".into(),
+        AppRelease::default(),
     )
     .unwrap();
     let qr = serde_json::to_string(&server.enrollment(&setup).unwrap()).unwrap();

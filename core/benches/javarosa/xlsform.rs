@@ -181,6 +181,7 @@ fn type_name(kind: &FieldKind) -> String {
         FieldKind::SelectMultiple { list, or_other } => {
             with_list("select_multiple", list, *or_other)
         }
+        FieldKind::Rank { list } => format!("rank {list}"),
         FieldKind::Date => "date".into(),
         FieldKind::Time => "time".into(),
         FieldKind::DateTime => "dateTime".into(),
@@ -201,6 +202,7 @@ fn type_name(kind: &FieldKind) -> String {
             MetaKind::SubscriberId => "subscriberid",
             MetaKind::Email => "email",
             MetaKind::Audit => "audit",
+            MetaKind::StartGeopoint => "start-geopoint",
         }
         .into(),
     }

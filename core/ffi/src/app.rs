@@ -11,6 +11,7 @@ use chrono::Utc;
 use crate::BranchbookError;
 use branchbook_core::engine::{SessionOptions, VIETNAM_UTC_OFFSET_MINUTES};
 use branchbook_core::i18n::{self, HomeFacts, HomeScreen, UiLanguage};
+use branchbook_core::protocol::AppRelease;
 use branchbook_core::store::{RecordState, Store, SubmissionFilter, Window};
 
 /// Name of the database file inside the data folder (photos go in `branchbook.db.photos`).
@@ -25,6 +26,9 @@ pub struct Branchbook {
     pub(crate) store: Arc<Store>,
     data_dir: PathBuf,
     device_id: String,
+    /// The app's release, reported to the server with every request.
+    #[cfg_attr(not(feature = "sync-client"), allow(dead_code))]
+    pub(crate) app: AppRelease,
     /// The data's key, for the sync pass's own connection.
     #[cfg(feature = "sync-client")]
     pub(crate) key: Option<Vec<u8>>,
@@ -73,12 +77,15 @@ impl Branchbook {
     /// is encrypted at rest; the same key must be given every time. `device_id` is the
     /// phone's stable id, recorded in the `deviceid` field of forms that ask for it until
     /// the phone is enrolled (then the id the server gave it, which the server fills in
-    /// itself when it receives the form).
+    /// itself when it receives the form). `app` is the app's release as its package says
+    /// it (Android's versionName and versionCode, iOS's CFBundleShortVersionString and
+    /// CFBundleVersion): the server shows it on its phone list.
     #[uniffi::constructor]
     pub fn open(
         data_dir: String,
         key: Option<Vec<u8>>,
         device_id: String,
+        app: AppRelease,
     ) -> Result<Arc<Self>, BranchbookError> {
         let data_dir = PathBuf::from(data_dir);
         std::fs::create_dir_all(&data_dir).map_err(|e| BranchbookError::Storage {
@@ -89,6 +96,7 @@ impl Branchbook {
             store: Arc::new(store),
             data_dir,
             device_id: device_id.trim().to_owned(),
+            app,
             #[cfg(feature = "sync-client")]
             key,
             #[cfg(feature = "sync-client")]

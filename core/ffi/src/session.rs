@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{Branchbook, BranchbookError};
 use branchbook_core::engine::{
-    Answer, FinalizeProblem, FormSession, JumpTarget, PickerFields, Screen, ScreenUpdate,
+    Answer, FinalizeProblem, FormSession, GeoPoint, JumpTarget, PickerFields, Screen, ScreenUpdate,
     SessionError, offered_language,
 };
 use branchbook_core::form::Language;
@@ -190,6 +190,35 @@ impl SurveySession {
         choice: String,
     ) -> Result<ScreenUpdate, BranchbookError> {
         self.change(|s| Ok(s.toggle_choice(&question, &choice)?))
+    }
+
+    /// Moves the item at place `from` of rank question `question`'s order as shown (its
+    /// `choices`, from 0) to place `to`, and saves the whole order as her answer; `from`
+    /// equal to `to` keeps the order shown as her answer ([`rank_view`]'s keep button).
+    /// A place outside the list is refused with [`BranchbookError::InvalidInput`].
+    ///
+    /// [`rank_view`]: crate::text::rank_view
+    pub fn move_rank_item(
+        &self,
+        question: String,
+        from: u32,
+        to: u32,
+    ) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| Ok(s.move_rank_item(&question, from, to)?))
+    }
+
+    /// Whether the form records where the phone was when it was opened
+    /// (`start-geopoint`) and wants that location now: ask the phone for a fix, as for a
+    /// GPS question, and pass it to [`SurveySession::set_start_location`]. When no fix
+    /// comes, do nothing: the field stays empty and nothing is blocked.
+    pub fn wants_start_location(&self) -> Result<bool, BranchbookError> {
+        self.with_open(|s| Ok(s.wants_start_location()))
+    }
+
+    /// Records the location the phone gave when the form was opened (once: a location
+    /// already recorded is kept) and saves the draft.
+    pub fn set_start_location(&self, at: GeoPoint) -> Result<(), BranchbookError> {
+        self.change(|s| Ok(s.set_start_location(at)?))
     }
 
     /// Removes the answer to `question` and saves the draft.

@@ -120,7 +120,7 @@ impl Branchbook {
             return Ok(Arc::clone(client));
         }
         let path = self.store.path().to_string_lossy().into_owned();
-        let client = SyncClient::open(path, self.key.clone())?;
+        let client = SyncClient::open(path, self.key.clone(), self.app.clone())?;
         *slot = Some(Arc::clone(&client));
         Ok(client)
     }

@@ -10,7 +10,7 @@ use chrono::Utc;
 use branchbook_core::engine::{self, CalendarDate, PickerFields, Question};
 use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
-use branchbook_core::i18n::{GatheringHeading, ListRow, TotalsLines};
+use branchbook_core::i18n::{GatheringHeading, ListRow, RankView, TotalsLines};
 use branchbook_core::protocol::{Attendee, HouseholdMember, RosterMember};
 use branchbook_core::store::{Gathering, HouseholdSummary, RecordKind, RecordState, Totals};
 
@@ -111,6 +111,16 @@ pub fn ethnic_groups() -> Vec<EthnicGroup> {
 #[uniffi::export]
 pub fn answer_text(question: Question, language: UiLanguage) -> String {
     i18n::answer_text(&question, language)
+}
+
+/// How rank question `question` reads in `language`: its items numbered in her order
+/// with the moves each offers, and while she has not ranked it, the line saying so and
+/// the button that keeps the order shown. Moves go to [`SurveySession::move_rank_item`].
+///
+/// [`SurveySession::move_rank_item`]: crate::session::SurveySession::move_rank_item
+#[uniffi::export]
+pub fn rank_view(question: Question, language: UiLanguage) -> RankView {
+    i18n::rank_view(&question, language)
 }
 
 /// What the date, time or date-and-time picker of `question` starts on, on Vietnam's

@@ -2,6 +2,7 @@
 //! bindings call (tests/kotlin walks the same paths through the generated bindings).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use branchbook_core::protocol::AppRelease;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ fn open(dir: &Path) -> Arc<Branchbook> {
         dir.to_string_lossy().into_owned(),
         None,
         "test-device".into(),
+        AppRelease::default(),
     )
     .unwrap();
     app.set_account("lo.thi.mai".into()).unwrap();
@@ -659,25 +661,41 @@ fn an_expression_of_100000_terms_is_a_typed_refusal_not_an_abort() {
 fn an_encrypted_data_folder_needs_its_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_string_lossy().into_owned();
-    let app = Branchbook::open(path.clone(), Some(vec![7; 32]), "d".into()).unwrap();
+    let app = Branchbook::open(
+        path.clone(),
+        Some(vec![7; 32]),
+        "d".into(),
+        AppRelease::default(),
+    )
+    .unwrap();
     child_register(&app);
     drop(app);
     assert!(matches!(
-        Branchbook::open(path.clone(), Some(vec![8; 32]), "d".into()),
+        Branchbook::open(
+            path.clone(),
+            Some(vec![8; 32]),
+            "d".into(),
+            AppRelease::default()
+        ),
         Err(BranchbookError::WrongKey { .. })
     ));
     assert!(matches!(
-        Branchbook::open(path.clone(), None, "d".into()),
+        Branchbook::open(path.clone(), None, "d".into(), AppRelease::default()),
         Err(BranchbookError::WrongKey { .. })
     ));
     assert!(matches!(
-        Branchbook::open(path.clone(), Some(vec![7; 16]), "d".into()),
+        Branchbook::open(
+            path.clone(),
+            Some(vec![7; 16]),
+            "d".into(),
+            AppRelease::default()
+        ),
         Err(BranchbookError::InvalidInput {
             field: InputField::Key,
             ..
         })
     ));
-    let app = Branchbook::open(path, Some(vec![7; 32]), "d".into()).unwrap();
+    let app = Branchbook::open(path, Some(vec![7; 32]), "d".into(), AppRelease::default()).unwrap();
     assert_eq!(app.list_forms(false).unwrap().len(), 1);
     let usage = app.storage_usage().unwrap();
     assert!(usage.database_bytes > 0);

@@ -11,6 +11,7 @@
 //! constraint reads one.
 
 use crate::expr::Expr;
+use crate::form::FieldKind;
 
 use super::bind::{Bound, Part, Templates};
 use super::compile::{CKind, CNode, Dep, Item, ItemKind, NodeId};
@@ -25,6 +26,11 @@ pub(crate) struct Effects {
     /// Questions whose answer or error message may change and nothing else: only those
     /// two are sent (sorted; the answered question is here unless it is in `redraw`).
     pub answers: Vec<NodeId>,
+    /// Whether the answer can change which questions show or how many instances a
+    /// repeat has (a relevance or repeat count reads it, directly or through
+    /// calculations). When it cannot, its page shows the same questions after it, and
+    /// only those above need a look.
+    pub reshapes: bool,
 }
 
 impl Effects {
@@ -36,6 +42,19 @@ impl Effects {
     /// Whether only `q`'s answer and message may change.
     pub fn patches(&self, q: NodeId) -> bool {
         self.answers.binary_search(&q).is_ok()
+    }
+
+    /// The questions of `redraw` and `answers` together, in page order.
+    pub fn touched(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let (mut a, mut b) = (
+            self.redraw.iter().peekable(),
+            self.answers.iter().peekable(),
+        );
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x < y => a.next().copied(),
+            (Some(_), None) => a.next().copied(),
+            _ => b.next().copied(),
+        })
     }
 }
 
@@ -64,6 +83,7 @@ pub(crate) fn page_effects(nodes: &[CNode], items: &[Item], readers: &[Vec<Dep>]
     for page in pages.iter().filter(|p| !p.is_empty()) {
         for &n in page {
             let effects = &mut out[n as usize];
+            effects.reshapes = reach.reshapes(n);
             // Alone on its page, with nothing but its answer and message to show a
             // change: no need to follow its dependents.
             if page.len() == 1 && reads[n as usize].shape.is_empty() {
@@ -121,6 +141,10 @@ fn render_reads(id: NodeId, n: &CNode) -> Reads {
         if let Some(c) = &f.constraint {
             c.visit_refs(&mut |b, _| answer.extend(node(b)));
         }
+        if matches!(f.kind, FieldKind::Rank { .. }) {
+            // A ranking lists its choices in her order: its answer changes its shape.
+            shape.push(id);
+        }
     }
     for v in [&mut shape, &mut answer] {
         v.sort_unstable();
@@ -161,6 +185,27 @@ impl Reach<'_> {
                 }
             }
         }
+    }
+
+    /// Whether a change of `start`'s value reaches a relevance or a repeat count.
+    fn reshapes(&mut self, start: NodeId) -> bool {
+        let mut stack = Vec::new();
+        self.mark(start, &mut stack);
+        let mut found = false;
+        'walk: while let Some(m) = stack.pop() {
+            for dep in &self.readers[m as usize] {
+                let item = &self.items[dep.item as usize];
+                match item.kind {
+                    ItemKind::Calculation => self.mark(item.node, &mut stack),
+                    ItemKind::Relevance | ItemKind::RepeatCount => {
+                        found = true;
+                        break 'walk;
+                    }
+                }
+            }
+        }
+        self.clear();
+        found
     }
 
     fn mark(&mut self, n: NodeId, stack: &mut Vec<NodeId>) {

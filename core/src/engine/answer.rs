@@ -333,6 +333,7 @@ fn expected(kind: &FieldKind) -> &'static str {
         FieldKind::Decimal => "a decimal number",
         FieldKind::SelectOne { .. } => "one choice",
         FieldKind::SelectMultiple { .. } => "several choices",
+        FieldKind::Rank { .. } => "every choice in order",
         FieldKind::Date => "a date",
         FieldKind::Time => "a time",
         FieldKind::DateTime => "a date and time",
@@ -362,8 +363,8 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
             Err(Misfit::Invalid(format!("{value} is not a number")))
         }
         (FieldKind::Decimal, Answer::Integer { value }) => Ok(value.to_string()),
-        (FieldKind::SelectOne { .. }, Answer::Choice { name }) => Ok(name.trim().to_string()),
-        (FieldKind::SelectMultiple { .. }, Answer::Choices { names }) => {
+        (FieldKind::SelectOne { .. }, Answer::Choice { name }) => Ok(trimmed(name)),
+        (FieldKind::SelectMultiple { .. } | FieldKind::Rank { .. }, Answer::Choices { names }) => {
             let mut out: Vec<&str> = Vec::new();
             for n in &names {
                 let n = n.trim();
@@ -372,6 +373,8 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
                 }
                 if !out.contains(&n) {
                     out.push(n);
+                } else if matches!(kind, FieldKind::Rank { .. }) {
+                    return Err(Misfit::Invalid(format!("'{n}' is ranked twice")));
                 }
             }
             Ok(out.join(" "))
@@ -411,6 +414,14 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
             Err(Misfit::NotAnswerable)
         }
         (_, other) => Err(wrong(&other)),
+    }
+}
+
+/// `s` without surrounding white space, kept as it is (no copy) when it has none.
+fn trimmed(s: String) -> String {
+    match s.trim() {
+        t if t.len() == s.len() => s,
+        t => t.to_owned(),
     }
 }
 
@@ -483,7 +494,7 @@ pub(crate) fn from_stored(kind: &FieldKind, s: &str) -> Option<Answer> {
         FieldKind::SelectOne { .. } => Answer::Choice {
             name: s.trim().to_string(),
         },
-        FieldKind::SelectMultiple { .. } => Answer::Choices {
+        FieldKind::SelectMultiple { .. } | FieldKind::Rank { .. } => Answer::Choices {
             names: s.split_whitespace().map(str::to_string).collect(),
         },
         FieldKind::Date => Answer::Date {
@@ -537,10 +548,10 @@ pub(crate) fn to_json(kind: &FieldKind, s: &str) -> Option<Json> {
             }
             json!(n)
         }
-        FieldKind::SelectMultiple { .. } => {
+        FieldKind::SelectMultiple { .. } | FieldKind::Rank { .. } => {
             Json::Array(s.split_whitespace().map(|c| json!(c)).collect())
         }
-        FieldKind::Geopoint => {
+        FieldKind::Geopoint | FieldKind::Meta(MetaKind::StartGeopoint) => {
             let g = stored_to_geopoint(s)?;
             json!({"latitude": g.latitude, "longitude": g.longitude, "altitude": g.altitude, "accuracy": g.accuracy})
         }
@@ -571,7 +582,7 @@ pub(crate) fn from_json(kind: &FieldKind, v: &Json) -> Result<String, String> {
             .map(number_to_string)
             .ok_or_else(|| format!("{n} is not a number")),
         (FieldKind::Decimal, _) => want("a number"),
-        (FieldKind::SelectMultiple { .. }, Json::Array(items)) => {
+        (FieldKind::SelectMultiple { .. } | FieldKind::Rank { .. }, Json::Array(items)) => {
             let mut names = Vec::new();
             for item in items {
                 match item.as_str() {
@@ -581,8 +592,10 @@ pub(crate) fn from_json(kind: &FieldKind, v: &Json) -> Result<String, String> {
             }
             Ok(names.join(" "))
         }
-        (FieldKind::SelectMultiple { .. }, _) => want("an array of choice names"),
-        (FieldKind::Geopoint, Json::Object(o)) => {
+        (FieldKind::SelectMultiple { .. } | FieldKind::Rank { .. }, _) => {
+            want("an array of choice names")
+        }
+        (FieldKind::Geopoint | FieldKind::Meta(MetaKind::StartGeopoint), Json::Object(o)) => {
             let num = |k: &str| o.get(k).and_then(Json::as_f64);
             let (Some(latitude), Some(longitude)) = (num("latitude"), num("longitude")) else {
                 return want("a position with latitude and longitude");
@@ -596,7 +609,7 @@ pub(crate) fn from_json(kind: &FieldKind, v: &Json) -> Result<String, String> {
             geopoint_to_stored(&g)
                 .map_err(|_| format!("{latitude}, {longitude} is not a position on Earth"))
         }
-        (FieldKind::Geopoint, _) => want("a position"),
+        (FieldKind::Geopoint | FieldKind::Meta(MetaKind::StartGeopoint), _) => want("a position"),
         (FieldKind::Acknowledge, Json::Bool(b)) => Ok(if *b { "OK".into() } else { String::new() }),
         (FieldKind::Acknowledge, _) => want("true"),
         (FieldKind::Date | FieldKind::Meta(MetaKind::Today), Json::String(s))

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::expr::{self, Expr, Func, RefRole, Reference, Step, Target};
-use crate::form::{FieldKind, Problem, Source, Texts};
+use crate::form::{Problem, Source, Texts};
 
 use super::compile::{CList, CNode, NodeId};
 
@@ -182,12 +182,9 @@ impl Binder<'_> {
             return Err(format!("unknown question ${{{name}}} (at character {at})"));
         };
         let target = &self.nodes[node as usize];
-        let is_select = target.field().is_some_and(|f| {
-            matches!(
-                f.kind,
-                FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }
-            )
-        });
+        let is_select = target
+            .field()
+            .is_some_and(|f| f.kind.choice_list().is_some());
         if role == RefRole::ChoiceField && !is_select {
             return Err(format!(
                 "${{{name}}} is not a select question (at character {at})"

@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use rustc_hash::FxHashMap;
+
 use crate::expr::Expr;
 use crate::form::{Field, FieldKind, Form, Media, Node, Problem, Source, Texts};
 
@@ -33,7 +35,7 @@ pub struct CompiledForm {
     /// Each node by its segment (see [`CNode::seg`]), with the repeat it is in (None:
     /// the root): how a path is read back. Keyed by the segment alone so that a path's
     /// text is looked up without copying it.
-    by_seg: HashMap<String, Vec<(Option<NodeId>, NodeId)>>,
+    by_seg: FxHashMap<String, Vec<(Option<NodeId>, NodeId)>>,
     pub(crate) lists: Vec<CList>,
     /// Computed items in evaluation (topological) order.
     pub(crate) items: Vec<Item>,
@@ -309,7 +311,7 @@ impl CompiledForm {
 /// Gives each node whose name another node of the same repeat (or the root) shares its
 /// qualified [`CNode::seg`], and indexes every node by repeat and segment. Siblings have
 /// different names (the form checker sees to it), so the groups make the segment unique.
-fn qualify_segments(nodes: &mut [CNode]) -> HashMap<String, Vec<(Option<NodeId>, NodeId)>> {
+fn qualify_segments(nodes: &mut [CNode]) -> FxHashMap<String, Vec<(Option<NodeId>, NodeId)>> {
     let mut count: HashMap<(Option<NodeId>, &str), u32> = HashMap::new();
     for n in nodes.iter() {
         *count
@@ -334,7 +336,7 @@ fn qualify_segments(nodes: &mut [CNode]) -> HashMap<String, Vec<(Option<NodeId>,
         names.reverse();
         nodes[id].seg = names.join("/");
     }
-    let mut by_seg: HashMap<String, Vec<(Option<NodeId>, NodeId)>> = HashMap::new();
+    let mut by_seg: FxHashMap<String, Vec<(Option<NodeId>, NodeId)>> = FxHashMap::default();
     for (id, n) in nodes.iter().enumerate() {
         by_seg
             .entry(n.seg.clone())
@@ -976,10 +978,7 @@ fn compile_list(list: &crate::form::ChoiceList) -> CList {
 }
 
 fn select_list(kind: &FieldKind) -> Option<&str> {
-    match kind {
-        FieldKind::SelectOne { list, .. } | FieldKind::SelectMultiple { list, .. } => Some(list),
-        _ => None,
-    }
+    kind.choice_list()
 }
 
 fn is_field_list(appearance: &Option<String>) -> bool {

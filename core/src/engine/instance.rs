@@ -588,6 +588,7 @@ impl MetaValues {
             | MetaKind::SimSerial
             | MetaKind::SubscriberId
             | MetaKind::Email
+            | MetaKind::StartGeopoint
             | MetaKind::Audit => "",
         }
     }

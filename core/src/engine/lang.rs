@@ -123,6 +123,16 @@ impl Lang {
         }
     }
 
+    /// The message shown when a ranking no longer holds the choices offered (the
+    /// choice filter changed them): she ranks them again.
+    pub fn rank_again_message(&self) -> &'static str {
+        if self.vietnamese {
+            "Các lựa chọn đã thay đổi: chị hãy xếp lại thứ tự."
+        } else {
+            "The choices have changed: put them in order again."
+        }
+    }
+
     /// The label of the "other" choice of `or_other` selects.
     pub fn other_label(&self) -> &'static str {
         if self.vietnamese { "Khác" } else { "Other" }

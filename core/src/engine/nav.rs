@@ -361,24 +361,31 @@ impl Pages<'_> {
     pub fn resolve(&self, path: &str) -> Option<(NodeId, ScopeId, bool)> {
         let form = self.form;
         let mut scope = ROOT;
-        let path = path.trim().trim_matches('/');
+        let path = trim_slashes(path.trim());
         // Groups named before a name (`mother/name`) qualify it within its repeat: the
         // segments since the last repeat instance, read in place.
-        let (mut from, mut at) = (0, 0);
-        let mut segments = path.split('/').peekable();
-        while let Some(segment) = segments.next() {
-            let start = at;
-            at += segment.len() + 1;
-            let last = segments.peek().is_none();
+        let (mut from, mut start) = (0, 0);
+        loop {
+            // '/' is ASCII: the byte positions are character boundaries.
+            let end = path
+                .as_bytes()
+                .get(start..)?
+                .iter()
+                .position(|&b| b == b'/')
+                .map_or(path.len(), |i| start + i);
+            let segment = path.get(start..end)?;
+            let last = end == path.len();
             let (name, index) = match segment.strip_suffix(']').and_then(|s| s.split_once('[')) {
                 Some((name, idx)) => (name, Some(idx.parse::<usize>().ok()?)),
                 None => (segment, None),
             };
+            let at = start;
+            start = end + 1;
             if index.is_none() && !last {
                 continue;
             }
-            let qualified = path.get(from..start + name.len())?;
-            from = at;
+            let qualified = path.get(from..at + name.len())?;
+            from = start;
             let node = form.node_by_seg(self.inst.scope(scope).repeat, qualified)?;
             let n = form.node(node);
             match index {
@@ -397,6 +404,17 @@ impl Pages<'_> {
                 }
             }
         }
-        None
     }
+}
+
+/// `path` without the slashes it starts and ends with (cheaper than `trim_matches('/')`,
+/// which resolving every answer's path paid for).
+fn trim_slashes(path: &str) -> &str {
+    let bytes = path.as_bytes();
+    let start = bytes.iter().position(|&b| b != b'/').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b'/')
+        .map_or(start, |i| i + 1);
+    path.get(start..end).unwrap_or_default()
 }

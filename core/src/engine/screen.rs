@@ -66,7 +66,8 @@ pub struct Question {
     pub label: String,
     /// The hint, if any.
     pub hint: Option<String>,
-    /// For selects: the choices offered now (after the choice filter), in order.
+    /// For selects: the choices offered now (after the choice filter), in order; for a
+    /// rank question, in her ranking.
     pub choices: Vec<ChoiceOption>,
     /// The current answer.
     pub value: Option<Answer>,
@@ -114,6 +115,9 @@ pub enum QuestionKind {
     SelectOne,
     /// Several choices.
     SelectMultiple,
+    /// Every choice put in order (`rank`): [`Question::choices`] are in her order (the
+    /// offered order until she ranks them); she moves them with `move_rank_item`.
+    Rank,
     /// A date.
     Date,
     /// A time of day.

@@ -138,6 +138,8 @@ pub struct FormSession {
     now: DateTime<Utc>,
     pos: Pos,
     show_required: bool,
+    /// Started now, not a draft brought back (`start-geopoint` is taken only then).
+    fresh: bool,
 }
 
 /// The evaluation world of a session, borrowing only the fields it needs (so the
@@ -153,6 +155,9 @@ macro_rules! world {
         }
     };
 }
+
+pub(crate) mod rank;
+mod start_location;
 
 impl FormSession {
     /// Starts filling a form. An unknown language falls back to the form's default (use
@@ -185,6 +190,7 @@ impl FormSession {
         let mut s = FormSession::assemble(form, lang, options, Uuid::now_v7(), options.now);
         s.inst = Instance::fresh(&world!(s));
         s.pos = s.pages().first();
+        s.fresh = true;
         s
     }
 
@@ -215,6 +221,7 @@ impl FormSession {
             now,
             pos: Pos::End,
             show_required: false,
+            fresh: false,
         }
     }
 
@@ -412,12 +419,25 @@ impl FormSession {
 
     /// Answers a question (any question shown now, usually one on the current page).
     /// Returns what changed on the current page.
+    #[inline(never)] // a call of its own for core/benches/javarosa/callgrind.sh to count
     pub fn set_answer(
         &mut self,
         question: &str,
         answer: Answer,
     ) -> Result<ScreenUpdate, SessionError> {
         let (n, s) = self.answerable(question)?;
+        self.answer_at(n, s, question, answer)
+    }
+
+    /// [`FormSession::set_answer`] for question `n` of scope `s`, already resolved from
+    /// path `question` (named in errors) and found answerable.
+    fn answer_at(
+        &mut self,
+        n: NodeId,
+        s: ScopeId,
+        question: &str,
+        answer: Answer,
+    ) -> Result<ScreenUpdate, SessionError> {
         let node = self.form.node(n);
         let Some(f) = node.field() else {
             return Err(SessionError::UnknownQuestion {
@@ -438,20 +458,36 @@ impl FormSession {
                 question: question.into(),
             },
         })?;
-        if matches!(
-            f.kind,
-            FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }
-        ) {
+        if f.kind.choice_list().is_some() {
             let world = world!(self);
             let view = View {
                 world: &world,
                 inst: &self.inst,
             };
-            if let Some(bad) = stored.split_whitespace().find(|c| !view.offers(n, s, c)) {
+            let bad = if matches!(f.kind, FieldKind::SelectOne { .. }) {
+                // One name, trimmed by `to_stored` (empty: the answer is cleared).
+                Some(stored.as_str()).filter(|c| !c.is_empty() && !view.offers(n, s, c))
+            } else {
+                stored.split_whitespace().find(|c| !view.offers(n, s, c))
+            };
+            if let Some(bad) = bad {
                 return Err(SessionError::UnknownChoice {
                     question: question.into(),
                     choice: bad.into(),
                 });
+            }
+            if matches!(f.kind, FieldKind::Rank { .. }) {
+                let offered = view.choices(n, s);
+                if !rank::ranks_all(&stored, &offered) {
+                    return Err(SessionError::InvalidValue {
+                        question: question.into(),
+                        reason: format!(
+                            "a ranking puts all {} choices in order, not {}",
+                            offered.len(),
+                            stored.split_whitespace().count()
+                        ),
+                    });
+                }
             }
             if matches!(f.kind, FieldKind::SelectMultiple { .. }) {
                 // One canonical order, the form's: the same choices make the same
@@ -485,10 +521,10 @@ impl FormSession {
         question: &str,
         text: &str,
     ) -> Result<ScreenUpdate, SessionError> {
-        let kind = self.question_kind(question)?;
+        let (n, s, kind) = self.question_kind(question)?;
         match Answer::typed(kind, text) {
-            Ok(Some(answer)) => self.set_answer(question, answer),
-            Ok(None) => self.clear_answer(question),
+            Ok(Some(answer)) => self.answer_at(n, s, question, answer),
+            Ok(None) => Ok(self.change(n, s, String::new())),
             Err(untyped) => Err(match untyped {
                 Untyped::NotANumber(expected) => SessionError::NotANumber {
                     question: question.into(),
@@ -512,9 +548,9 @@ impl FormSession {
         question: &str,
         fields: PickerFields,
     ) -> Result<ScreenUpdate, SessionError> {
-        let kind = self.question_kind(question)?;
+        let (n, s, kind) = self.question_kind(question)?;
         match Answer::picked(kind, fields, self.offset) {
-            Ok(answer) => self.set_answer(question, answer),
+            Ok(answer) => self.answer_at(n, s, question, answer),
             Err(Unpicked::Impossible(reason)) => Err(SessionError::InvalidValue {
                 question: question.into(),
                 reason,
@@ -556,22 +592,27 @@ impl FormSession {
             names.push(choice.to_owned());
         }
         if names.is_empty() {
-            self.clear_answer(question)
+            Ok(self.change(n, s, String::new()))
         } else {
-            self.set_answer(question, Answer::Choices { names })
+            self.answer_at(n, s, question, Answer::Choices { names })
         }
     }
 
-    /// The kind of input question `question` (shown now) takes.
-    fn question_kind(&self, question: &str) -> Result<QuestionKind, SessionError> {
-        let (n, _) = self.answerable(question)?;
-        self.form
+    /// Question `question` (shown, answerable) and the kind of input it takes.
+    fn question_kind(
+        &self,
+        question: &str,
+    ) -> Result<(NodeId, ScopeId, QuestionKind), SessionError> {
+        let (n, s) = self.answerable(question)?;
+        let kind = self
+            .form
             .node(n)
             .field()
             .and_then(|f| super::view::question_kind(&f.kind))
             .ok_or_else(|| SessionError::ReadOnly {
                 question: question.into(),
-            })
+            })?;
+        Ok((n, s, kind))
     }
 
     /// A shown, writable question by path.
@@ -589,13 +630,12 @@ impl FormSession {
                 question: question.into(),
             });
         }
-        let world = world!(self);
-        let ctx = self.inst.ctx(&world, s, Some(n));
         let read_only = f.calculation.is_some()
             || matches!(f.kind, FieldKind::Note)
-            || f.read_only
-                .as_ref()
-                .is_some_and(|e| expr::eval(e, &ctx).to_bool());
+            || f.read_only.as_ref().is_some_and(|e| {
+                let world = world!(self);
+                expr::eval(e, &self.inst.ctx(&world, s, Some(n))).to_bool()
+            });
         if read_only {
             return Err(SessionError::ReadOnly {
                 question: question.into(),
@@ -609,7 +649,6 @@ impl FormSession {
     /// looked at; of those whose label, hint, flags and choices cannot change, only the
     /// answer and message are rendered. The rest of the page is left as it shows.
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
-        let before = self.pages().questions(self.pos);
         if self.inst.slot(&self.form, n, s).value == value {
             return ScreenUpdate {
                 changed: Vec::new(),
@@ -623,6 +662,19 @@ impl FormSession {
         let on_page = self.pages().page_of(n, s) == self.pos;
         let form = Arc::clone(&self.form);
         let effects = &form.node(n).effects;
+        // When the page cannot show other questions after the answer, only those the
+        // answer can change are looked at, before and after (the others are `Same`).
+        let reshapes = !on_page || effects.reshapes || !(effects.redraws(n) || effects.patches(n));
+        let before = if reshapes {
+            self.pages().questions(self.pos)
+        } else {
+            let pages = self.pages();
+            effects
+                .touched()
+                .filter(|&q| pages.shows(q, s))
+                .map(|q| (q, s))
+                .collect()
+        };
         let shows = |q: NodeId| {
             if !on_page || effects.redraws(q) {
                 Shows::Whole
@@ -635,36 +687,46 @@ impl FormSession {
                 Shows::Same
             }
         };
-        // As they show now, the questions that may change.
-        let old: Vec<Option<Shown>> = {
+        // As they show now, the questions that may change, by their place in `before`
+        // (none, and nothing allocated, when only the answered question's value changes).
+        let mut old: Vec<(usize, Shown)> = Vec::new();
+        {
             let world = world!(self);
             let view = View {
                 world: &world,
                 inst: &self.inst,
             };
-            before
-                .iter()
-                .map(|&(q, qs)| match shows(q) {
+            for (i, &(q, qs)) in before.iter().enumerate() {
+                let shown = match shows(q) {
                     Shows::Whole => view.question(q, qs, self.show_required).map(Shown::Whole),
                     // The answered question's value changes: nothing to compare with.
                     Shows::Answer if (q, qs) == (n, s) => None,
                     Shows::Answer => Some(Shown::Answer(view.answer(q, qs, self.show_required))),
                     Shows::Same => None,
-                })
-                .collect()
-        };
+                };
+                old.extend(shown.map(|sh| (i, sh)));
+            }
+        }
         self.inst.set_value(&world!(self), n, s, value);
         let moved = self.settle();
-        let after = self.pages().questions(self.pos);
+        let questions_now;
+        let after = if reshapes {
+            questions_now = self.pages().questions(self.pos);
+            &questions_now
+        } else {
+            &before
+        };
         let world = world!(self);
         let view = View {
             world: &world,
             inst: &self.inst,
         };
         let (mut changed, mut answers) = (Vec::new(), Vec::new());
-        for &(q, qs) in &after {
+        for &(q, qs) in after {
             let was = before.iter().position(|&b| b == (q, qs)).filter(|_| !moved);
-            let old = was.and_then(|i| old[i].as_ref());
+            let old = was
+                .and_then(|i| old.iter().find(|(o, _)| *o == i))
+                .map(|(_, sh)| sh);
             let how = match was {
                 None => Shows::Whole,
                 Some(_) => shows(q),
@@ -695,7 +757,7 @@ impl FormSession {
             changed,
             answers,
             hidden: self.paths(&gone),
-            order: (after != before).then(|| self.paths(&after)),
+            order: (*after != before).then(|| self.paths(after)),
             moved,
         }
     }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value as Json};
 use uuid::Uuid;
 
 use crate::expr::{Expr, Func, dates};
-use crate::form::FieldKind;
+use crate::form::{FieldKind, MetaKind};
 
 use super::answer::{from_json, to_json};
 use super::bind::Bound;
@@ -464,7 +464,9 @@ fn load(
                         .as_ref()
                         .is_some_and(|c| MOMENTARY.iter().any(|&m| c.calls(m)))
                         || (f.kind == FieldKind::Hidden
-                            && matches!(f.default, Some(DefaultValue::Expr(_))))) =>
+                            && matches!(f.default, Some(DefaultValue::Expr(_))))
+                        // Only the phone knows where it was when the form was opened.
+                        || f.kind == FieldKind::Meta(MetaKind::StartGeopoint)) =>
             {
                 match from_json(&f.kind, value) {
                     Ok(stored) => out.kept.push((n, s, stored)),

@@ -13,6 +13,7 @@ use super::error::FinalizeProblem;
 use super::instance::{Ctx, Instance, ROOT, ScopeId, World};
 use super::nav::{Pages, Pos};
 use super::screen::{AnswerUpdate, Breadcrumb, ChoiceOption, LabelMedia, Question, QuestionKind};
+use super::session::rank::{in_ranked_order, ranks_all};
 
 /// The answers seen through a session's language.
 pub(crate) struct View<'a> {
@@ -41,7 +42,10 @@ impl View<'_> {
                 .as_ref()
                 .is_some_and(|e| expr::eval(e, &ctx).to_bool());
         let value = self.inst.value(self.world.form, n, s);
-        let choices = self.choices(n, s);
+        let mut choices = self.choices(n, s);
+        if kind == QuestionKind::Rank {
+            choices = in_ranked_order(value, choices);
+        }
         Some(Question {
             path: self.pages().path(n, s),
             name: node.name.clone(),
@@ -62,6 +66,7 @@ impl View<'_> {
             required,
             read_only,
             error: self.problem_with(
+                (n, s),
                 f,
                 &ctx,
                 value,
@@ -103,7 +108,7 @@ impl View<'_> {
         let ctx = self.inst.ctx(self.world, s, Some(n));
         let missing = show_required && is_required(f, &ctx);
         let value = self.inst.value(self.world.form, n, s);
-        self.problem_with(f, &ctx, value, |c| self.offers(n, s, c), missing)
+        self.problem_with((n, s), f, &ctx, value, |c| self.offers(n, s, c), missing)
     }
 
     /// A shown question's answer and message ([`View::question`]'s `value` and
@@ -230,6 +235,7 @@ impl View<'_> {
     /// required answer (when checked), a choice no longer offered, a failed constraint.
     fn problem_with(
         &self,
+        (n, s): (NodeId, ScopeId),
         f: &CField,
         ctx: &Ctx<'_>,
         value: &str,
@@ -247,6 +253,9 @@ impl View<'_> {
         let choice_gone = match f.kind {
             FieldKind::SelectOne { .. } => !offered(value.trim()),
             FieldKind::SelectMultiple { .. } => !value.split_whitespace().all(offered),
+            FieldKind::Rank { .. } if !ranks_all(value, &self.choices(n, s)) => {
+                return Some(lang.rank_again_message().to_string());
+            }
             _ => false,
         };
         if choice_gone {
@@ -376,6 +385,7 @@ pub(crate) fn question_kind(kind: &FieldKind) -> Option<QuestionKind> {
         FieldKind::Decimal => QuestionKind::Decimal,
         FieldKind::SelectOne { .. } => QuestionKind::SelectOne,
         FieldKind::SelectMultiple { .. } => QuestionKind::SelectMultiple,
+        FieldKind::Rank { .. } => QuestionKind::Rank,
         FieldKind::Date => QuestionKind::Date,
         FieldKind::Time => QuestionKind::Time,
         FieldKind::DateTime => QuestionKind::DateTime,

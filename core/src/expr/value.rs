@@ -137,6 +137,10 @@ pub fn number_to_string(n: f64) -> String {
         }
     } else if n == 0.0 {
         "0".into()
+    } else if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        // A whole number (counts, flags of calculations): written as an integer, the
+        // same digits as `{n}` gives, without the float formatting.
+        (n as i64).to_string()
     } else {
         format!("{n}")
     }
@@ -218,6 +222,18 @@ mod tests {
         assert_eq!(number_to_string(f64::NAN), "NaN");
         assert_eq!(number_to_string(f64::INFINITY), "Infinity");
         assert_eq!(number_to_string(f64::NEG_INFINITY), "-Infinity");
+        // Whole numbers take the integer path: the same text as the float formatting.
+        for n in [
+            1.0,
+            -7.0,
+            42.0,
+            1e15,
+            -8.999_999_999_999_998e15,
+            9e15,
+            2f64.powi(53),
+        ] {
+            assert_eq!(number_to_string(n), format!("{n}"), "{n}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::model::DataTable;
-use super::{Choice, ChoiceList, FieldKind, Form, Problem, Source, Texts};
+use super::{Choice, ChoiceList, Form, Problem, Source, Texts};
 use crate::text::nfc;
 
 /// The largest attachment read, in bytes.
@@ -57,11 +57,10 @@ enum Use {
 fn uses(form: &Form) -> Vec<(Source, String, Use)> {
     let mut out = Vec::new();
     for field in form.fields() {
-        if let FieldKind::SelectOne { list, .. } | FieldKind::SelectMultiple { list, .. } =
-            &field.kind
+        if let Some(list) = field.kind.choice_list()
             && is_file_list(list)
         {
-            out.push((field.source.clone(), list.clone(), Use::Choices));
+            out.push((field.source.clone(), list.to_owned(), Use::Choices));
         }
         let expressions = [
             &field.calculation,

@@ -49,8 +49,10 @@ fn multiple_lists<'f>(nodes: &'f [Node], out: &mut HashSet<&'f str>) {
     for node in nodes {
         match node {
             Node::Field(field) => {
-                if let FieldKind::SelectMultiple { list, .. } = &field.kind {
-                    out.insert(list.as_str());
+                if field.kind.holds_several_choices()
+                    && let Some(list) = field.kind.choice_list()
+                {
+                    out.insert(list);
                 }
             }
             Node::Group(g) => multiple_lists(&g.children, out),
@@ -155,7 +157,9 @@ pub fn is_valid_name(name: &str) -> bool {
 fn check_field(form: &Form, field: &Field, problems: &mut Vec<Problem>) {
     let src = &field.source;
     match &field.kind {
-        FieldKind::SelectOne { list, .. } | FieldKind::SelectMultiple { list, .. } => {
+        FieldKind::SelectOne { list, .. }
+        | FieldKind::SelectMultiple { list, .. }
+        | FieldKind::Rank { list } => {
             if list.is_empty() {
                 problems.push(at(
                     src,
@@ -191,12 +195,7 @@ fn check_field(form: &Form, field: &Field, problems: &mut Vec<Problem>) {
             format!("'{}' is shown to the user but has no label", field.name),
         ));
     }
-    if field.choice_filter.is_some()
-        && !matches!(
-            field.kind,
-            FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. }
-        )
-    {
+    if field.choice_filter.is_some() && field.kind.choice_list().is_none() {
         problems.push(at(
             src,
             "choice_filter",

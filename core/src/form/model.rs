@@ -271,6 +271,12 @@ pub enum FieldKind {
         /// `or_other`, as for [`FieldKind::SelectOne`].
         or_other: bool,
     },
+    /// Every choice of a list put in order by the user (`rank`), stored as the choice
+    /// names space-separated, first ranked first, as in ODK.
+    Rank {
+        /// The choice list's `list_name`.
+        list: String,
+    },
     /// A date (YYYY-MM-DD).
     Date,
     /// A time of day.
@@ -291,6 +297,27 @@ pub enum FieldKind {
     Hidden,
     /// Metadata filled by the device.
     Meta(MetaKind),
+}
+
+impl FieldKind {
+    /// The choice list a select or rank question offers.
+    pub fn choice_list(&self) -> Option<&str> {
+        match self {
+            FieldKind::SelectOne { list, .. }
+            | FieldKind::SelectMultiple { list, .. }
+            | FieldKind::Rank { list } => Some(list),
+            _ => None,
+        }
+    }
+
+    /// A question whose answer holds several choice names, space-separated (so its
+    /// list's names cannot hold spaces): select_multiple and rank.
+    pub fn holds_several_choices(&self) -> bool {
+        matches!(
+            self,
+            FieldKind::SelectMultiple { .. } | FieldKind::Rank { .. }
+        )
+    }
 }
 
 /// Metadata fields the device fills in by itself.
@@ -316,6 +343,10 @@ pub enum MetaKind {
     SubscriberId,
     /// The account's e-mail (`email`): kept and left empty (accounts have none).
     Email,
+    /// `start-geopoint`: where the phone was when the form was opened, taken once at the
+    /// start without a question on screen (ODK Collect's); left empty when no location
+    /// came.
+    StartGeopoint,
     /// `audit`: accepted and kept empty. Branchbook records no question-by-question log
     /// of the interview (ODK Collect's audit file); the submission still has the field.
     Audit,

@@ -319,7 +319,9 @@ impl Accepts {
     fn from(kind: &FieldKind) -> Accepts {
         match kind {
             FieldKind::Image => Accepts::Image,
-            FieldKind::SelectOne { .. } | FieldKind::SelectMultiple { .. } => Accepts::Select,
+            FieldKind::SelectOne { .. }
+            | FieldKind::SelectMultiple { .. }
+            | FieldKind::Rank { .. } => Accepts::Select,
             FieldKind::Geopoint => Accepts::Geopoint,
             FieldKind::Meta(MetaKind::Audit) => Accepts::Audit,
             _ => Accepts::None,

@@ -136,6 +136,13 @@ pub(crate) fn row_type(raw: &str) -> RowType {
         ["end", "loop"] | ["end_loop"] => return RowType::EndLoop,
         ["phone", "number"] => return RowType::PhoneNumber,
         ["range"] => return RowType::Range,
+        ["rank"] => return RowType::SelectWithoutList,
+        ["rank", _] => {
+            return RowType::Field(FieldKind::Rank {
+                list: words[1].to_owned(),
+            });
+        }
+        ["rank", ..] => return RowType::SelectTrailing(words[2..].join(" ")),
         _ => {}
     }
     if let Some((p, multiple)) = FROM_FILE.iter().find(|(p, _)| lower.starts_with(p)) {
@@ -155,7 +162,7 @@ pub(crate) fn row_type(raw: &str) -> RowType {
             return refused;
         }
         return match lower[0] {
-            "rank" | "osm" => unsupported_type(lower[0]),
+            "osm" => unsupported_type(lower[0]),
             _ => RowType::Unknown,
         };
     }
@@ -201,6 +208,7 @@ fn simple(t: &str) -> RowType {
         "subscriberid" | "uri:subscriberid" => FieldKind::Meta(MetaKind::SubscriberId),
         "email" | "uri:email" => FieldKind::Meta(MetaKind::Email),
         "audit" => FieldKind::Meta(MetaKind::Audit),
+        "start-geopoint" => FieldKind::Meta(MetaKind::StartGeopoint),
         _ => return unsupported_type(t),
     };
     RowType::Field(kind)
@@ -213,10 +221,9 @@ fn unsupported_type(t: &str) -> RowType {
             "Branchbook records photos only, not audio, video or files"
         }
         "barcode" => "Branchbook does not scan barcodes",
-        "geotrace" | "geoshape" | "start-geopoint" | "background-geopoint" => {
+        "geotrace" | "geoshape" | "background-geopoint" => {
             "Branchbook records single GPS points (geopoint) only, not traces, shapes or background locations"
         }
-        "rank" => "Branchbook has no ranking widget",
         "osm" => "Branchbook has no OpenStreetMap widget",
         "include" => "Branchbook does not include other forms; copy the rows into this form",
         "xml-external" | "csv-external" | "entity" => {
@@ -290,6 +297,7 @@ mod tests {
             ("subscriberid", FieldKind::Meta(MetaKind::SubscriberId)),
             ("email", FieldKind::Meta(MetaKind::Email)),
             ("audit", FieldKind::Meta(MetaKind::Audit)),
+            ("start-geopoint", FieldKind::Meta(MetaKind::StartGeopoint)),
         ];
         assert_eq!(row_type("phone number"), RowType::PhoneNumber);
         assert_eq!(row_type("Range"), RowType::Range);
@@ -339,6 +347,21 @@ mod tests {
     }
 
     #[test]
+    fn rank_names_its_list() {
+        assert_eq!(
+            field("rank Priorities"),
+            FieldKind::Rank {
+                list: "Priorities".into()
+            }
+        );
+        assert_eq!(row_type("rank"), RowType::SelectWithoutList);
+        assert_eq!(
+            row_type("rank needs first"),
+            RowType::SelectTrailing("first".into())
+        );
+    }
+
+    #[test]
     fn malformed_selects() {
         assert_eq!(row_type("select_one"), RowType::SelectWithoutList);
         assert_eq!(row_type("select one from"), RowType::SelectWithoutList);
@@ -378,15 +401,7 @@ mod tests {
     #[test]
     fn unsupported_types_say_why() {
         for t in [
-            "audio",
-            "video",
-            "file",
-            "barcode",
-            "geotrace",
-            "geoshape",
-            "rank things",
-            "osm c1",
-            "include",
+            "audio", "video", "file", "barcode", "geotrace", "geoshape", "osm c1", "include",
         ] {
             match row_type(t) {
                 RowType::Unsupported(why) => assert!(why.contains("not supported"), "{t}: {why}"),

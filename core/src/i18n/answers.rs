@@ -2,7 +2,7 @@
 //! number question (so that it reads back as typed: a decimal comma in Vietnamese), under
 //! a read-only question, in a list of answers.
 
-use crate::engine::{Answer, Question};
+use crate::engine::{Answer, Question, QuestionKind};
 use crate::expr::number_to_string;
 
 use super::{TextKey, UiLanguage, fill, format_date, format_instant, text};
@@ -28,6 +28,12 @@ pub fn answer_text(question: &Question, language: UiLanguage) -> String {
         Answer::Integer { value } => value.to_string(),
         Answer::Decimal { value } => format_number(*value, language),
         Answer::Choice { name } => label(name),
+        Answer::Choices { names } if question.kind == QuestionKind::Rank => names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}. {}", i + 1, label(n)))
+            .collect::<Vec<_>>()
+            .join(", "),
         Answer::Choices { names } => names
             .iter()
             .map(|n| label(n))

@@ -184,6 +184,13 @@ catalogue! {
     FormPickDate "form.pick_date" { vi: "Chọn ngày", en: "Pick a date" }
     FormPickTime "form.pick_time" { vi: "Chọn giờ", en: "Pick a time" }
     FormAcknowledge "form.acknowledge" { vi: "Tôi xác nhận", en: "I confirm" }
+    FormRankUnranked "form.rank_unranked" {
+        vi: "Chưa xếp thứ tự. Bấm ▲ ▼ để đưa mục quan trọng nhất lên đầu, hoặc giữ thứ tự này.",
+        en: "Not ranked yet. Use ▲ ▼ to put the most important first, or keep this order."
+    }
+    FormRankKeep "form.rank_keep" { vi: "Giữ thứ tự này", en: "Keep this order" }
+    FormRankUp "form.rank_up" { vi: "Đưa lên", en: "Move up" }
+    FormRankDown "form.rank_down" { vi: "Đưa xuống", en: "Move down" }
     FormClearAnswer "form.clear_answer" { vi: "Xóa câu trả lời", en: "Clear the answer" }
     FormChoose "form.choose" { vi: "Chọn…", en: "Choose…" }
     FormProgress "form.progress" { vi: "Đã làm {percent}%", en: "{percent}% done" }

@@ -7,6 +7,7 @@
 mod answers;
 mod catalogue;
 mod people;
+mod rank;
 mod screens;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ pub use people::{
     GatheringHeading, TotalsLines, attendee_row, ethnicity_name, gathering_heading,
     gathering_list_row, household_row, member_row, roster_row, totals_lines,
 };
+pub use rank::{RankItem, RankView, rank_view};
 pub(crate) use screens::format_count;
 pub use screens::{
     HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, VisitRow,

@@ -698,3 +698,64 @@ fn households_and_gatherings_list_the_same_on_both_apps() {
         (false, "Closed")
     );
 }
+
+#[test]
+fn a_rank_question_reads_numbered_with_its_moves() {
+    let ranking = Answer::Choices {
+        names: vec!["b".into(), "a".into()],
+    };
+    let mut ranked = answered(QuestionKind::Rank, Some(ranking));
+    ranked.choices.reverse(); // the engine lists a rank question's choices in her order
+    assert_eq!(answer_text(&ranked, UiLanguage::Vi), "1. Bê, 2. Ạ");
+    let view = rank_view(&ranked, UiLanguage::Vi);
+    assert!(view.ranked);
+    assert_eq!(view.status, None);
+    assert_eq!(view.keep_order, None);
+    let rows: Vec<_> = view
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.name.as_str(),
+                i.text.as_str(),
+                i.can_move_up,
+                i.can_move_down,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [("b", "1. Bê", false, true), ("a", "2. Ạ", true, false)]
+    );
+    assert_eq!(view.move_up, "Đưa lên");
+
+    let fresh = rank_view(&answered(QuestionKind::Rank, None), UiLanguage::En);
+    assert!(!fresh.ranked);
+    assert_eq!(fresh.keep_order.as_deref(), Some("Keep this order"));
+    assert!(
+        fresh
+            .status
+            .is_some_and(|s| s.starts_with("Not ranked yet"))
+    );
+    assert_eq!(fresh.items[0].text, "1. Ạ");
+
+    let locked = rank_view(
+        &Question {
+            read_only: true,
+            ..answered(QuestionKind::Rank, None)
+        },
+        UiLanguage::Vi,
+    );
+    assert!(locked.keep_order.is_none());
+    assert!(
+        locked
+            .items
+            .iter()
+            .all(|i| !i.can_move_up && !i.can_move_down)
+    );
+    assert!(
+        rank_view(&answered(QuestionKind::Text, None), UiLanguage::Vi)
+            .items
+            .is_empty()
+    );
+}

@@ -12,6 +12,7 @@ use super::http::{ServerUrl, Timeouts, Transport};
 use super::pass::{self, SyncReport};
 use super::progress::SyncObserver;
 use super::retry::{CancelHandle, RetryPolicy};
+use crate::protocol::AppRelease;
 use crate::protocol::{EnrollRequest, EnrollResponse, EnrollmentQr};
 use crate::store::Store;
 
@@ -34,6 +35,7 @@ pub struct SyncClient {
     store: Store,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    app: AppRelease,
 }
 
 impl std::fmt::Debug for SyncClient {
@@ -46,14 +48,23 @@ impl std::fmt::Debug for SyncClient {
 
 impl SyncClient {
     /// Opens the store file at `db_path` (with its 32-byte key when encrypted) on its own
-    /// connection, so a background sync does not hold up the UI's.
-    pub fn open(db_path: String, key: Option<Vec<u8>>) -> Result<Arc<Self>, SyncError> {
+    /// connection, so a background sync does not hold up the UI's; every request
+    /// reports `app`, the app's release.
+    pub fn open(
+        db_path: String,
+        key: Option<Vec<u8>>,
+        app: AppRelease,
+    ) -> Result<Arc<Self>, SyncError> {
         let store = Store::open(Path::new(&db_path), key.as_deref())?;
-        Ok(Arc::new(SyncClient::new(
-            store,
-            Timeouts::default(),
-            RetryPolicy::default(),
-        )))
+        Ok(Arc::new(
+            SyncClient::new(store, Timeouts::default(), RetryPolicy::default()).reporting(app),
+        ))
+    }
+
+    /// The same client, reporting `app` (the app's release) with every request.
+    pub fn reporting(mut self, app: AppRelease) -> Self {
+        self.app = app;
+        self
     }
 
     /// Enrolls with the payload of a scanned QR code (`{"server": .., "code": ..}`).
@@ -86,7 +97,8 @@ impl SyncClient {
                 reason: "the code is empty".into(),
             });
         }
-        let transport = Transport::new(server.clone(), None, self.timeouts, self.retry);
+        let transport =
+            Transport::new(server.clone(), None, self.timeouts, self.retry).reporting(&self.app);
         let request = EnrollRequest {
             code,
             device_label: crate::text::nfc(device_label.trim()),
@@ -114,6 +126,7 @@ impl SyncClient {
             store,
             timeouts,
             retry,
+            app: AppRelease::default(),
         }
     }
 
@@ -137,7 +150,8 @@ impl SyncClient {
             Some(account.token.clone()),
             self.timeouts,
             self.retry,
-        );
+        )
+        .reporting(&self.app);
         pass::run(&self.store, &transport, account.limits, observer, cancel)
     }
 }

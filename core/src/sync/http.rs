@@ -16,8 +16,10 @@ use ureq::http::{Response, StatusCode, Uri};
 
 use super::error::{SyncError, SyncStep};
 use super::retry::{CancelHandle, RetryPolicy};
+use crate::protocol::AppRelease;
 use crate::protocol::{
-    APP_VERSION, APP_VERSION_HEADER, ErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION, WAITING_HEADER,
+    APP_VERSION_HEADER, CORE_VERSION, CORE_VERSION_HEADER, ErrorBody, PROTOCOL_HEADER,
+    PROTOCOL_VERSION, WAITING_HEADER,
 };
 
 /// How long the transport waits at each stage of a request.
@@ -100,6 +102,8 @@ pub struct Transport {
     retry: RetryPolicy,
     /// Records in the outbox, as last counted ([`NOT_COUNTED`] before the first count).
     waiting: AtomicU64,
+    /// The app's release as sent in [`APP_VERSION_HEADER`] (none when the app gave none).
+    app_version: Option<String>,
 }
 
 /// [`Transport::waiting`] before the pass counted the outbox: no header is sent.
@@ -181,7 +185,14 @@ impl Transport {
             token,
             retry,
             waiting: AtomicU64::new(NOT_COUNTED),
+            app_version: None,
         }
+    }
+
+    /// The same transport, reporting `app` in [`APP_VERSION_HEADER`] with every request.
+    pub fn reporting(mut self, app: &AppRelease) -> Self {
+        self.app_version = app.label();
+        self
     }
 
     /// Sets how many records the outbox holds: sent with every later request as
@@ -278,8 +289,11 @@ impl Transport {
             .method(method)
             .uri(&url)
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
-            .header(APP_VERSION_HEADER, APP_VERSION)
+            .header(CORE_VERSION_HEADER, CORE_VERSION)
             .header("Accept", "application/json");
+        if let Some(app) = &self.app_version {
+            builder = builder.header(APP_VERSION_HEADER, app);
+        }
         let waiting = self.waiting.load(Ordering::Relaxed);
         if waiting != NOT_COUNTED {
             builder = builder.header(WAITING_HEADER, waiting.to_string());
@@ -527,8 +541,28 @@ mod tests {
             seen[0].header(PROTOCOL_HEADER),
             Some(PROTOCOL_VERSION.to_string().as_str())
         );
-        assert_eq!(seen[0].header(APP_VERSION_HEADER), Some(APP_VERSION));
+        assert_eq!(seen[0].header(CORE_VERSION_HEADER), Some(CORE_VERSION));
+        assert_eq!(
+            seen[0].header(APP_VERSION_HEADER),
+            None,
+            "the app gave none"
+        );
         assert_eq!(seen[0].header(WAITING_HEADER), None, "not counted yet");
+    }
+
+    #[test]
+    fn the_apps_release_goes_with_every_call() {
+        let server = TinyServer::start(vec![json(200, STATUS), json(200, STATUS)]);
+        let transport = transport(&server).reporting(&AppRelease {
+            version: "1.4.2".into(),
+            build: "57".into(),
+        });
+        photo_status(&transport).unwrap();
+        photo_status(&transport).unwrap();
+        for seen in server.seen() {
+            assert_eq!(seen.header(APP_VERSION_HEADER), Some("1.4.2+57"));
+            assert_eq!(seen.header(CORE_VERSION_HEADER), Some(CORE_VERSION));
+        }
     }
 
     #[test]

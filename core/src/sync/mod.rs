@@ -19,4 +19,5 @@ pub use progress::{
     SyncObserver, SyncPhase, SyncProgress, SyncProgressView, Unobserved, sync_progress_view,
     sync_report_text,
 };
+
 pub use retry::{CancelHandle, RetryPolicy};

@@ -201,6 +201,15 @@ fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
                 .map(|names| Answer::Choices { names })
                 .collect()
         }
+        // Every choice: the order offered, then reversed.
+        QuestionKind::Rank => {
+            let names: Vec<String> = q.choices.iter().map(|c| c.name.clone()).collect();
+            let reversed = names.iter().rev().cloned().collect();
+            vec![
+                Answer::Choices { names },
+                Answer::Choices { names: reversed },
+            ]
+        }
         QuestionKind::Date => vec![date(2025, 6, 1), date(2000, 1, 1), date(2025, 6, 12)],
         QuestionKind::Time => vec![Answer::Time {
             value: TimeOfDay {

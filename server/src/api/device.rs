@@ -10,8 +10,9 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use branchbook_core::engine::{Recomputed, ServerFacts};
 use branchbook_core::protocol::{
-    APP_VERSION_HEADER, BranchInfo, EnrollRequest, EnrollResponse, FormRef, Manifest, PushResponse,
-    RecordResult, RecordStatus, SubmissionBody, WAITING_HEADER,
+    APP_VERSION_HEADER, BranchInfo, CORE_VERSION_HEADER, EnrollRequest, EnrollResponse, FormRef,
+    Manifest, PushResponse, RecordResult, RecordStatus, SubmissionBody, WAITING_HEADER,
+    is_version_label,
 };
 use chrono::Utc;
 use serde::Deserialize;
@@ -31,25 +32,25 @@ use crate::store::{ServerStore, ServerStoreError};
 /// Most roster and household changes sent in one pull page.
 const CHANGES_PAGE: u32 = 500;
 
-/// Most characters of an app version a phone reports.
-const APP_VERSION_MAX_CHARS: usize = 32;
-
 /// The largest outbox count a phone may report (more than any phone can hold).
 const WAITING_MAX: u32 = 1_000_000;
 
 /// What a pull or push reports about the phone in its headers
-/// ([`APP_VERSION_HEADER`], [`WAITING_HEADER`]): the phone's word, so each value is read
+/// ([`APP_VERSION_HEADER`], [`CORE_VERSION_HEADER`], [`WAITING_HEADER`]): the phone's
+/// word, so each value is read
 /// bounded and whatever cannot be read is dropped (the sync itself never fails for it).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SyncFacts {
-    /// At most [`APP_VERSION_MAX_CHARS`] of `[A-Za-z0-9._+-]`.
+    /// The app build, a version `protocol::is_version_label` accepts.
     pub app_version: Option<String>,
+    /// The core library's version, read the same way.
+    pub core_version: Option<String>,
     /// Records in its outbox as it sent the request, at most [`WAITING_MAX`].
     pub waiting: Option<u32>,
 }
 
 impl SyncFacts {
-    /// Reads the two headers.
+    /// Reads the three headers.
     pub fn of(headers: &HeaderMap) -> SyncFacts {
         let text = |name: &str| {
             headers
@@ -57,19 +58,20 @@ impl SyncFacts {
                 .and_then(|v| v.to_str().ok())
                 .map(str::trim)
         };
-        let app_version = text(APP_VERSION_HEADER)
-            .filter(|v| {
-                (1..=APP_VERSION_MAX_CHARS).contains(&v.len())
-                    && v.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b".+-_".contains(&b))
-            })
-            .map(str::to_owned);
+        let version = |name: &str| {
+            text(name)
+                .filter(|v| is_version_label(v))
+                .map(str::to_owned)
+        };
+        let app_version = version(APP_VERSION_HEADER);
+        let core_version = version(CORE_VERSION_HEADER);
         let waiting = text(WAITING_HEADER)
             .filter(|v| !v.is_empty() && v.len() <= 7 && v.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|v| v.parse::<u32>().ok())
             .filter(|n| *n <= WAITING_MAX);
         SyncFacts {
             app_version,
+            core_version,
             waiting,
         }
     }
@@ -87,6 +89,7 @@ impl SyncFacts {
             at: Utc::now(),
             app_version: self.app_version,
             waiting: self.waiting.map(|n| n.saturating_sub(answered)),
+            core_version: self.core_version,
         };
         with_store(state, move |s| s.note_sync(device, &sync)).await
     }
@@ -380,6 +383,7 @@ mod tests {
     fn facts(version: &str, waiting: &str) -> SyncFacts {
         let mut headers = HeaderMap::new();
         headers.insert(APP_VERSION_HEADER, version.parse().unwrap());
+        headers.insert(CORE_VERSION_HEADER, version.parse().unwrap());
         headers.insert(WAITING_HEADER, waiting.parse().unwrap());
         SyncFacts::of(&headers)
     }
@@ -390,11 +394,17 @@ mod tests {
             facts(" 0.1.0-rc.2+android ", "17"),
             SyncFacts {
                 app_version: Some("0.1.0-rc.2+android".into()),
+                core_version: Some("0.1.0-rc.2+android".into()),
                 waiting: Some(17)
             }
         );
         for bad_version in ["<script>alert(1)</script>", "", &"9".repeat(33), "1.0 beta"] {
             assert_eq!(facts(bad_version, "0").app_version, None, "{bad_version:?}");
+            assert_eq!(
+                facts(bad_version, "0").core_version,
+                None,
+                "{bad_version:?}"
+            );
         }
         for bad_count in [
             "-1",

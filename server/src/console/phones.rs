@@ -34,8 +34,10 @@ pub struct DeviceRow {
     pub revoked: Option<String>,
     /// When it last pulled or pushed (Vietnam time), or "never".
     pub last_sync: String,
-    /// The app version it last reported, or a dash.
+    /// The app build it last reported ("0.1.0+7"), or a dash.
     pub app_version: String,
+    /// "core 0.1.0": the core library inside that build, when reported.
+    pub core_version: Option<String>,
     /// The records it last reported still unsent, or a dash.
     pub waiting: String,
 }
@@ -122,6 +124,11 @@ async fn phones_view(
                 .as_ref()
                 .and_then(|s| s.app_version.clone())
                 .unwrap_or_else(|| "—".to_owned()),
+            core_version: device
+                .last_sync
+                .as_ref()
+                .and_then(|s| s.core_version.as_deref())
+                .map(|v| t.fill(t.phones_core_version, "version", v)),
             waiting: device
                 .last_sync
                 .as_ref()

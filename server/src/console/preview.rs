@@ -46,6 +46,7 @@ fn kind_name(kind: &FieldKind) -> String {
     let named = match kind {
         FieldKind::SelectOne { list, .. } => return format!("select_one {list}"),
         FieldKind::SelectMultiple { list, .. } => return format!("select_multiple {list}"),
+        FieldKind::Rank { list } => return format!("rank {list}"),
         FieldKind::Meta(meta) => serde_json::to_value(meta).ok(),
         other => serde_json::to_value(other).ok().map(|v| v["type"].clone()),
     };
@@ -99,11 +100,10 @@ impl Walk<'_> {
                         labels: self.labels(&field.label),
                         choice: false,
                     });
-                    let list = match &field.kind {
-                        FieldKind::SelectOne { list, .. }
-                        | FieldKind::SelectMultiple { list, .. } => self.form.choices.get(list),
-                        _ => None,
-                    };
+                    let list = field
+                        .kind
+                        .choice_list()
+                        .and_then(|list| self.form.choices.get(list));
                     for choice in list.map(|l| l.choices.as_slice()).unwrap_or_default() {
                         self.rows.push(PreviewRow {
                             page: None,

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use branchbook_core::engine::TimeDoubt;
-use branchbook_core::form::{Field, FieldKind, Form, Node, Texts as FormTexts};
+use branchbook_core::form::{Field, FieldKind, Form, MetaKind, Node, Texts as FormTexts};
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -427,7 +427,10 @@ impl Layout<'_> {
             (FieldKind::SelectOne { list, .. }, Value::String(name)) => {
                 line.value = self.choice(list, name);
             }
-            (FieldKind::SelectMultiple { list, .. }, Value::Array(names)) => {
+            (
+                FieldKind::SelectMultiple { list, .. } | FieldKind::Rank { list },
+                Value::Array(names),
+            ) => {
                 line.value = names
                     .iter()
                     .filter_map(Value::as_str)
@@ -436,7 +439,7 @@ impl Layout<'_> {
                     .join("; ");
             }
             (FieldKind::Image, Value::String(sha)) => line.photo = Some(sha.clone()),
-            (FieldKind::Geopoint, Value::Object(p)) => {
+            (FieldKind::Geopoint | FieldKind::Meta(MetaKind::StartGeopoint), Value::Object(p)) => {
                 let num = |k: &str| p.get(k).and_then(Value::as_f64);
                 if let (Some(lat), Some(lon)) = (num("latitude"), num("longitude")) {
                     line.value = match num("accuracy") {

@@ -442,6 +442,7 @@ catalogue! {
     phones_enrolled_at "phones.enrolled_at" { vi: "Kết nối lúc", en: "Enrolled" }
     phones_last_sync "phones.last_sync" { vi: "Đồng bộ lần cuối", en: "Last sync" }
     phones_app_version "phones.app_version" { vi: "Phiên bản ứng dụng", en: "App version" }
+    phones_core_version "phones.core_version" { vi: "(lõi {version})", en: "(core {version})" }
     phones_waiting "phones.waiting" { vi: "Phiếu chưa gửi", en: "Records waiting" }
     phones_never "phones.never" { vi: "Chưa đồng bộ", en: "Never" }
     phones_state "phones.state" { vi: "Trạng thái", en: "State" }

@@ -28,6 +28,8 @@ enum Shape {
     One(String),
     /// Choices of a list: the choices in one column, then a 0/1 column per choice.
     Many(String),
+    /// Every choice of a list in her order (`rank`): one column, first ranked first.
+    Ranked(String),
     /// A GPS position: latitude, longitude, altitude, accuracy.
     Position,
 }
@@ -107,7 +109,8 @@ fn shape(field: &Field) -> Option<Shape> {
         FieldKind::DateTime | FieldKind::Meta(MetaKind::Start | MetaKind::End) => Shape::Time,
         FieldKind::SelectOne { list, .. } => Shape::One(list.clone()),
         FieldKind::SelectMultiple { list, .. } => Shape::Many(list.clone()),
-        FieldKind::Geopoint => Shape::Position,
+        FieldKind::Rank { list } => Shape::Ranked(list.clone()),
+        FieldKind::Geopoint | FieldKind::Meta(MetaKind::StartGeopoint) => Shape::Position,
         _ => Shape::Plain,
     })
 }
@@ -261,7 +264,7 @@ impl FormTable {
                 |t| Cell::Time(t.with_timezone(&Utc)),
             ),
             (Shape::One(list), Some(Value::String(s))) => Cell::text(self.choice_text(list, s)),
-            (Shape::Many(list), value) => {
+            (Shape::Many(list) | Shape::Ranked(list), value) => {
                 let separator = if self.labels { "; " } else { " " };
                 Cell::text(
                     selected(value)

@@ -46,8 +46,7 @@ pub struct DeviceAuth {
     pub username: String,
 }
 
-const DEVICE_COLUMNS: &str =
-    "id, account_id, branch_id, label, created_at, revoked_at, last_sync_at, app_version, waiting";
+const DEVICE_COLUMNS: &str = "id, account_id, branch_id, label, created_at, revoked_at, last_sync_at, app_version, waiting, core_version";
 
 fn device_from_row(row: &Row) -> Result<Device, ServerStoreError> {
     let last_sync = match row.opt_time(6)? {
@@ -55,6 +54,7 @@ fn device_from_row(row: &Row) -> Result<Device, ServerStoreError> {
             at,
             app_version: row.opt_text(7)?,
             waiting: row.opt_int(8)?.and_then(|n| u32::try_from(n).ok()),
+            core_version: row.opt_text(9)?,
         }),
         None => None,
     };
@@ -260,11 +260,13 @@ impl ServerStore {
         self.db.write(|conn| {
             conn.exec(
                 "UPDATE devices SET last_sync_at = $1, app_version = COALESCE($2, app_version),
-                 waiting = COALESCE($3, waiting) WHERE id = $4",
+                 waiting = COALESCE($3, waiting), core_version = COALESCE($4, core_version)
+                 WHERE id = $5",
                 &[
                     sync.at.into(),
                     sync.app_version.as_deref().into(),
                     sync.waiting.map(i64::from).into(),
+                    sync.core_version.as_deref().into(),
                     device.into(),
                 ],
             )?;

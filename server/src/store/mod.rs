@@ -132,7 +132,8 @@ const MIGRATIONS: &[Migration] = &[
         "016_old_review_notices.sql",
         Some(review_notices::place_old_decisions)
     ),
-    migration!(17, "017_records_pages.sql"),
+    migration!(17, "017_device_core_version.sql"),
+    migration!(18, "018_records_pages.sql"),
 ];
 
 /// The server's database.

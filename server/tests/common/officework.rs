@@ -268,17 +268,13 @@ pub async fn push_all(server: &TestServer, device: &str, records: &[Record]) {
 /// Sets everything up and sends the month's records.
 pub async fn officework(server: &TestServer) -> Officework {
     let admin = server.admin().await;
-    let province = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let commune = server
-        .create_area(&admin, Some(province), "commune", COMMUNE)
-        .await;
+    let HomeAreas {
+        province,
+        commune,
+        branch,
+    } = home_areas(server, &admin).await;
     let other_commune = server
         .create_area(&admin, Some(province), "commune", OTHER_COMMUNE)
-        .await;
-    let branch = server
-        .create_area(&admin, Some(commune), "branch", BRANCH)
         .await;
     let other_branch = server
         .create_area(&admin, Some(other_commune), "branch", OTHER_BRANCH)
@@ -402,22 +398,22 @@ pub async fn post_fields(officer: &mut Browser, fields: &[(String, String)]) -> 
     officer.post("/submissions/review", &refs).await
 }
 
+/// A record's review state as `token`'s holder reads it through the API.
+pub async fn review_state(server: &TestServer, token: &str, record: Uuid) -> String {
+    let (_, detail) = server
+        .get(&format!("/api/v1/office/records/{record}"), token)
+        .await;
+    detail["record"]["review_state"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no review state in {detail}"))
+        .to_owned()
+}
+
 /// Each survey's review state, read back through the API.
 pub async fn review_states(server: &TestServer, work: &Officework) -> Vec<String> {
     let mut out = Vec::new();
     for record in &work.submissions {
-        let (_, detail) = server
-            .get(
-                &format!("/api/v1/office/records/{}", record.uuid),
-                &work.officer,
-            )
-            .await;
-        out.push(
-            detail["record"]["review_state"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        out.push(review_state(server, &work.officer, record.uuid).await);
     }
     out
 }
@@ -430,4 +426,39 @@ pub fn selection(page: &Page) -> String {
         .nth(1)
         .unwrap_or_else(|| panic!("no selection in {}", page.body));
     rest.split('"').next().unwrap().to_owned()
+}
+
+/// Asserts that the other commune's records (out of the officer's reach) are still
+/// waiting for review, read back as the administrator.
+pub async fn assert_other_commune_unreviewed(server: &TestServer, work: &Officework) {
+    for record in &work.other {
+        assert_eq!(
+            review_state(server, &work.admin, record.uuid).await,
+            "received"
+        );
+    }
+}
+
+/// The areas the officers' tests work in: the province Lào Cai and its commune
+/// [`COMMUNE`] with the branch [`BRANCH`] (created in that order by the administrator).
+pub struct HomeAreas {
+    pub province: Uuid,
+    pub commune: Uuid,
+    pub branch: Uuid,
+}
+
+/// Creates [`HomeAreas`] with the administrator's token.
+pub async fn home_areas(server: &TestServer, admin: &str) -> HomeAreas {
+    let province = server.create_area(admin, None, "province", "Lào Cai").await;
+    let commune = server
+        .create_area(admin, Some(province), "commune", COMMUNE)
+        .await;
+    let branch = server
+        .create_area(admin, Some(commune), "branch", BRANCH)
+        .await;
+    HomeAreas {
+        province,
+        commune,
+        branch,
+    }
 }

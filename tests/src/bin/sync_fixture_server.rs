@@ -119,6 +119,22 @@ fn answer(
             .into()),
             Err(e) => Ok(format!("error: {uuid}: {e}")),
         },
+        ["version", device_id] => {
+            let devices = server.devices(setup)?;
+            let device = devices
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|d| d["id"].as_str() == Some(device_id));
+            Ok(match device {
+                Some(d) => format!(
+                    "{}/{}",
+                    d["last_sync"]["app_version"].as_str().unwrap_or("-"),
+                    d["last_sync"]["core_version"].as_str().unwrap_or("-")
+                ),
+                None => format!("error: no device {device_id}"),
+            })
+        }
         ["revoke", device_id] => {
             server.revoke(setup, device_id)?;
             Ok("ok".into())

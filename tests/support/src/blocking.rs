@@ -258,6 +258,12 @@ impl BlockingServer {
         Ok(())
     }
 
+    /// The devices of the server, as the administrators' API lists them (each with what
+    /// its last sync reported: app build, core version, records waiting).
+    pub fn devices(&self, setup: &BranchSetup) -> Result<Value, HarnessError> {
+        self.call("GET", "/api/v1/office/devices", Some(&setup.admin), None)
+    }
+
     /// Revokes a device.
     pub fn revoke(&self, setup: &BranchSetup, device_id: &str) -> Result<(), HarnessError> {
         self.call(

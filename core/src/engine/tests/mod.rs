@@ -6,6 +6,7 @@ mod navigation;
 mod picking;
 mod properties;
 mod questions;
+mod ranking;
 mod recompute;
 mod repeats;
 mod restore;

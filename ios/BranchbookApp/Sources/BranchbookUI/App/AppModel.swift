@@ -54,6 +54,16 @@ public final class AppModel: ObservableObject {
         formLanguage = defaults.string(forKey: Self.formLanguageKey)
     }
 
+    /// This build as its bundle says it (CFBundleShortVersionString, CFBundleVersion): the
+    /// server's phone list shows it.
+    private static func release() -> AppRelease {
+        let info = Bundle.main.infoDictionary ?? [:]
+        return AppRelease(
+            version: info["CFBundleShortVersionString"] as? String ?? "",
+            build: info["CFBundleVersion"] as? String ?? ""
+        )
+    }
+
     /// Opens the core on the app's private folder with the Keychain's key.
     public func open() async {
         opening = .opening
@@ -64,7 +74,7 @@ public final class AppModel: ObservableObject {
             let key: Data = try Keychain.databaseKey()
             let deviceId: String = try Keychain.deviceId()
             let core: Branchbook = try await queue.run {
-                try Branchbook.open(dataDir: folder.path, key: key, deviceId: deviceId)
+                try Branchbook.open(dataDir: folder.path, key: key, deviceId: deviceId, app: Self.release())
             }
             send = SendModel(core: core, app: self)
             opening = .ready(core)

@@ -48,6 +48,8 @@ struct QuestionView: View {
             SelectOneAnswer(question: question, model: model)
         case .selectMultiple:
             SelectMultipleAnswer(question: question, model: model)
+        case .rank:
+            RankAnswer(question: question, model: model)
         case .date, .time, .dateTime:
             DateAnswer(question: question, model: model)
         case .geopoint:
@@ -178,6 +180,47 @@ struct SelectMultipleAnswer: View {
         }
         let path = question.path
         Task { await model.toggle(path, name) }
+    }
+}
+
+/// Every choice put in order: the core's rows (`rankView`) with ▲ ▼ buttons, and while it
+/// is not ranked, the core's line and its keep button. Moves go to `moveRankItem`.
+@MainActor
+struct RankAnswer: View {
+    @EnvironmentObject private var app: AppModel
+    let question: Question
+    @ObservedObject var model: SurveyModel
+
+    var body: some View {
+        let view = rankView(question: question, language: app.language)
+        VStack(alignment: .leading, spacing: 6) {
+            if let status = view.status {
+                Text(status).font(.callout)
+            }
+            ForEach(Array(view.items.enumerated()), id: \.element.name) { place, item in
+                HStack {
+                    Text(item.text)
+                    Spacer()
+                    Button("▲") { move(place, place - 1) }
+                        .disabled(!item.canMoveUp)
+                        .accessibilityLabel(view.moveUp + ": " + item.text)
+                        .frame(minWidth: 48, minHeight: 48)
+                    Button("▼") { move(place, place + 1) }
+                        .disabled(!item.canMoveDown)
+                        .accessibilityLabel(view.moveDown + ": " + item.text)
+                        .frame(minWidth: 48, minHeight: 48)
+                }
+                .buttonStyle(.bordered)
+            }
+            if let keep = view.keepOrder {
+                Button(keep) { move(0, 0) }
+            }
+        }
+    }
+
+    private func move(_ from: Int, _ to: Int) {
+        let path = question.path
+        Task { await model.moveRank(path, from, to) }
     }
 }
 

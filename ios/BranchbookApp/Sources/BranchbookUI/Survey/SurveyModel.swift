@@ -22,6 +22,9 @@ final class SurveyModel: ScreenModel {
     /// Text she typed that the core refused (not a number), with the core's message, by
     /// question path: kept in its box until she fixes it or leaves the page.
     @Published private(set) var refused: [String: (text: String, message: String)] = [:]
+    /// The form records where the phone was when it was opened (`start-geopoint`): the
+    /// view asks CoreLocation once, as the GPS question does.
+    @Published private(set) var wantsStartLocation = false
     private var session: SurveySession?
 
     init(core: Branchbook, app: AppModel, submissionId: String) {
@@ -38,6 +41,7 @@ final class SurveyModel: ScreenModel {
         session = await call { core in try core.resumeSurvey(submissionId: id) }
         languages = await onSession { session in try session.languages() } ?? []
         language = await onSession { session in try session.language() } ?? ""
+        wantsStartLocation = await onSession { session in try session.wantsStartLocation() } ?? false
         await reload()
     }
 
@@ -131,6 +135,25 @@ final class SurveyModel: ScreenModel {
         if let update = await onSession({ session in try session.pick(question: path, fields: fields) }) {
             await apply(update)
         }
+    }
+
+    /// She moved the item at place `from` of a rank question to place `to` (from 0, as
+    /// shown); the same place keeps the order shown as her answer.
+    func moveRank(_ path: String, _ from: Int, _ to: Int) async {
+        guard from >= 0, to >= 0 else {
+            return
+        }
+        let (from, to) = (UInt32(from), UInt32(to))
+        if let update = await onSession({ session in try session.moveRankItem(question: path, from: from, to: to) }) {
+            await apply(update)
+        }
+    }
+
+    /// The phone's position as the form was opened (its `start-geopoint`), handed to the
+    /// core once; no fix means nothing is recorded.
+    func startLocation(_ point: GeoPoint) async {
+        wantsStartLocation = false
+        _ = await onSession { session in try session.setStartLocation(at: point) }
     }
 
     /// She ticked or unticked a choice of a select_multiple (the core keeps the form's order).

@@ -1,4 +1,5 @@
 import BranchbookCore
+import CoreLocation
 import SwiftUI
 
 /// Form filling: the core's current page with a widget per question, back and next, the
@@ -61,6 +62,7 @@ struct SurveyView: View {
             }
         }
         .task { await model.open() }
+        .background(StartLocation(model: model))
         .errorAlert($model.error, button: app.t(.actionOk))
     }
 
@@ -214,5 +216,47 @@ struct ProblemsView: View {
             }
             .navigationTitle(app.f(.formMissingTitle, ["count": String(model.problems.count)]))
         }
+    }
+}
+
+/// Takes the form's start location when the core wants one: CoreLocation through the GPS
+/// question's reader; the first fix within 25 m is kept, else the best one after a
+/// minute; none at all records nothing.
+@MainActor
+struct StartLocation: View {
+    @ObservedObject var model: SurveyModel
+    @StateObject private var reader = LocationReader()
+
+    var body: some View {
+        Color.clear
+            .onChange(of: model.wantsStartLocation) { wanted in
+                if wanted {
+                    reader.start()
+                    Task {
+                        try? await Task.sleep(nanoseconds: 60_000_000_000)
+                        save(reader.best)
+                    }
+                }
+            }
+            .onReceive(reader.$best) { fix in
+                if let fix, fix.horizontalAccuracy <= 25 {
+                    save(fix)
+                }
+            }
+            .onDisappear { reader.stop() }
+    }
+
+    private func save(_ fix: CLLocation?) {
+        guard reader.running, let fix else {
+            return
+        }
+        reader.stop()
+        let point = GeoPoint(
+            latitude: fix.coordinate.latitude,
+            longitude: fix.coordinate.longitude,
+            altitude: fix.verticalAccuracy >= 0 ? fix.altitude : nil,
+            accuracy: fix.horizontalAccuracy
+        )
+        Task { await model.startLocation(point) }
     }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import uniffi.branchbook.core.InputField
 import uniffi.branchbook.Branchbook
+import uniffi.branchbook.core.AppRelease
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.HouseholdInput
 import uniffi.branchbook.core.UiLanguage
@@ -53,11 +54,11 @@ class ErrorsTest {
         val dir = Files.createTempDirectory("branchbook-key").toFile()
         try {
             val key = ByteArray(32) { it.toByte() }
-            Branchbook.open(dir.path, key, "phone").use { it.importFormJson(Fixtures.childRegisterJson.readText()) }
-            assertThrows<BranchbookException.WrongKey> { Branchbook.open(dir.path, ByteArray(32), "phone") }
-            assertThrows<BranchbookException.WrongKey> { Branchbook.open(dir.path, null, "phone") }
-            assertEquals(InputField.Key, assertThrows<BranchbookException.InvalidInput> { Branchbook.open(dir.path, ByteArray(5), "phone") }.field)
-            val app = Branchbook.open(dir.path, key, "phone")
+            Branchbook.open(dir.path, key, "phone", AppRelease("", "")).use { it.importFormJson(Fixtures.childRegisterJson.readText()) }
+            assertThrows<BranchbookException.WrongKey> { Branchbook.open(dir.path, ByteArray(32), "phone", AppRelease("", "")) }
+            assertThrows<BranchbookException.WrongKey> { Branchbook.open(dir.path, null, "phone", AppRelease("", "")) }
+            assertEquals(InputField.Key, assertThrows<BranchbookException.InvalidInput> { Branchbook.open(dir.path, ByteArray(5), "phone", AppRelease("", "")) }.field)
+            val app = Branchbook.open(dir.path, key, "phone", AppRelease("", ""))
             val session = app.use { it.startSurvey("child_register", null, null, null) }
             // The session keeps the data open after the app object is closed; closing it ends both.
             session.use { assertEquals("Họ tên người mẹ", it.screen().questions.first().label) }

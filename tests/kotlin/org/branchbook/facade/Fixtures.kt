@@ -5,6 +5,7 @@ import java.io.File
 import java.nio.file.Files
 import javax.imageio.ImageIO
 import uniffi.branchbook.Branchbook
+import uniffi.branchbook.core.AppRelease
 
 /** Shared helpers of the facade tests: a fresh data folder, the repository's files, a camera photo. */
 object Fixtures {
@@ -21,7 +22,7 @@ object Fixtures {
     fun <T> withApp(key: ByteArray? = null, body: (Branchbook, File) -> T): T {
         val dir = Files.createTempDirectory("branchbook-facade").toFile()
         try {
-            return Branchbook.open(dir.path, key, "test-phone").use { app ->
+            return Branchbook.open(dir.path, key, "test-phone", AppRelease("", "")).use { app ->
                 app.setAccount("lo.thi.mai")
                 body(app, dir)
             }

@@ -45,6 +45,9 @@ class SyncServer private constructor(private val process: Process) : AutoCloseab
     /** True when the server holds record [uuid] (of any kind). */
     fun holds(uuid: String): Boolean = command("holds $uuid") == "yes"
 
+    /** What device [deviceId]'s last sync reported: "app build/core version" ("-" for one not reported). */
+    fun reportedVersion(deviceId: String): String = command("version $deviceId")
+
     /** Revokes a device, as an administrator does. */
     fun revoke(deviceId: String) {
         check(command("revoke $deviceId") == "ok")

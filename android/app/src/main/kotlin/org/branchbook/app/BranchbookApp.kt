@@ -2,6 +2,7 @@ package org.branchbook.app
 
 import android.app.Application
 import android.content.Intent
+import android.os.Build
 import java.io.File
 import org.branchbook.app.presenter.AppPreferences
 import org.branchbook.app.presenter.AppScope
@@ -9,6 +10,7 @@ import org.branchbook.app.presenter.Navigator
 import org.branchbook.app.presenter.SendStatus
 import org.branchbook.app.presenter.Sender
 import uniffi.branchbook.Branchbook
+import uniffi.branchbook.core.AppRelease
 
 /**
  * The app process: it opens the core once (encrypted with the phone's key) and holds
@@ -21,11 +23,18 @@ class BranchbookApp : Application() {
     val scope: AppScope by lazy {
         val preferences = AppPreferences(File(filesDir, "preferences.properties"))
         val key = DatabaseKey(File(filesDir, "data.key")).get()
-        val core = Branchbook.open(File(filesDir, "data").path, key, preferences.deviceId)
+        val core = Branchbook.open(File(filesDir, "data").path, key, preferences.deviceId, release())
         AppScope(core, preferences, Navigator(preferences), AndroidWorker("branchbook-core"), Sender(core, AndroidWorker("branchbook-send"))).also {
             it.sender.listen { status ->
                 if (status is SendStatus.Running && status.progress == null) startForegroundService(Intent(this, SendService::class.java))
             }
         }
+    }
+
+    /** This build as its package says it (versionName and versionCode): the server's phone list shows it. */
+    private fun release(): AppRelease {
+        val info = packageManager.getPackageInfo(packageName, 0)
+        val code = if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) info.longVersionCode else @Suppress("DEPRECATION") info.versionCode.toLong()
+        return AppRelease(info.versionName ?: "", code.toString())
     }
 }

@@ -12,10 +12,13 @@ import uniffi.branchbook.core.Language
 import uniffi.branchbook.core.Page
 import uniffi.branchbook.core.PickerFields
 import uniffi.branchbook.core.Question
+import uniffi.branchbook.core.QuestionKind
+import uniffi.branchbook.core.RankView
 import uniffi.branchbook.core.Screen
 import uniffi.branchbook.core.ScreenUpdate
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.answerText
+import uniffi.branchbook.rankView
 
 /** A question as the form screen draws it: the core's question and its answer written for display. */
 data class QuestionItem(
@@ -27,6 +30,8 @@ data class QuestionItem(
     val chosen: Set<String>,
     /** The core's message for typed text that is not a number (the answer did not change). */
     val typingError: String? = null,
+    /** For a rank question: its items numbered in her order, their moves, and the keep button ([rankView]). */
+    val rank: RankView? = null,
 ) {
     /** The message under the question: her typing first, then the form's. */
     val error: String? get() = typingError ?: question.error
@@ -70,6 +75,8 @@ data class SurveyState(
     val message: String? = null,
     /** True while a photo is being taken in (it can take a second on a cheap phone). */
     val busy: Boolean = false,
+    /** The form records where the phone was when it was opened: ask the phone for a fix once, then [SurveyPresenter.startLocation]. */
+    val wantsStartLocation: Boolean = false,
 )
 
 /**
@@ -94,7 +101,7 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         scope.worker.run({
             val s = scope.core.resumeSurvey(submissionId)
             try {
-                Opened(s, s.screen(), s.language(), s.languages())
+                Opened(s, s.screen(), s.language(), s.languages(), s.wantsStartLocation())
             } catch (e: Exception) {
                 s.close()
                 throw e
@@ -102,7 +109,12 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         }) { result ->
             result.onSuccess { opened ->
                 session = opened.session
-                state = show(opened.screen, texts).copy(loading = false, language = opened.language, languages = opened.languages)
+                state = show(opened.screen, texts).copy(
+                    loading = false,
+                    language = opened.language,
+                    languages = opened.languages,
+                    wantsStartLocation = opened.wantsStartLocation,
+                )
             }.onFailure {
                 scope.notice(texts.error(it))
                 scope.navigator.back()
@@ -147,6 +159,18 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     /** The phone found its position ([accuracy] in metres, when the phone knows it). */
     fun location(path: String, latitude: Double, longitude: Double, altitude: Double?, accuracy: Double?) =
         answer(path, Answer.Geopoint(GeoPoint(latitude, longitude, altitude, accuracy)))
+
+    /** She moved the item at place [from] of rank question [path] to place [to] (from 0, as shown); the same place keeps the order shown as her answer. */
+    fun moveRank(path: String, from: Int, to: Int) = call({ it.moveRankItem(path, from.toUInt(), to.toUInt()) }, ::apply)
+
+    /** The screen is asking the phone for the start location: asked once. */
+    fun locatingStart() {
+        state = state.copy(wantsStartLocation = false)
+    }
+
+    /** The phone found where it is as the form opened (the form's `start-geopoint`); no fix: nothing to do, the field stays empty. */
+    fun startLocation(latitude: Double, longitude: Double, altitude: Double?, accuracy: Double?) =
+        call({ it.setStartLocation(GeoPoint(latitude, longitude, altitude, accuracy)) }) { }
 
     /** She ticked (or unticked) an acknowledge question. */
     fun acknowledge(path: String, confirmed: Boolean) = if (confirmed) answer(path, Answer.Acknowledged) else clear(path)
@@ -329,8 +353,15 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
             shown = refused?.first ?: answerText(q, texts.language),
             chosen = chosen,
             typingError = refused?.second,
+            rank = if (q.kind == QuestionKind.RANK) rankView(q, texts.language) else null,
         )
     }
 
-    private class Opened(val session: SurveySession, val screen: Screen, val language: String, val languages: List<Language>)
+    private class Opened(
+        val session: SurveySession,
+        val screen: Screen,
+        val language: String,
+        val languages: List<Language>,
+        val wantsStartLocation: Boolean,
+    )
 }

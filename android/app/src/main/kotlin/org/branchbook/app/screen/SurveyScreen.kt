@@ -3,7 +3,10 @@ package org.branchbook.app.screen
 import android.app.AlertDialog
 import android.graphics.BitmapFactory
 import android.text.InputType
+import android.view.Gravity
 import android.view.View
+import android.view.ViewGroup
+import android.widget.Button
 import android.widget.CheckBox
 import android.widget.CompoundButton
 import android.widget.EditText
@@ -15,6 +18,7 @@ import org.branchbook.app.presenter.AppScope
 import org.branchbook.app.presenter.QuestionItem
 import org.branchbook.app.presenter.SurveyPresenter
 import org.branchbook.app.presenter.SurveyState
+import uniffi.branchbook.core.RankView
 import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.Page
 import uniffi.branchbook.core.PickerFields
@@ -51,6 +55,13 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         p.onChange = ::render
         render(p.state)
         p.open()
+    }
+
+    /** The form records where it was opened: one fix, asked as the GPS question asks, handed to the core when it comes. */
+    private fun startLocation(state: SurveyState) {
+        if (!state.wantsStartLocation) return
+        p.locatingStart()
+        host.locate { fix -> fix?.let { p.startLocation(it[0], it[1], it[2].takeIf { a -> !a.isNaN() }, it[3].takeIf { a -> !a.isNaN() }) } }
     }
 
     override fun stop() {
@@ -105,6 +116,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
             p.messageShown()
         }
         lists(state)
+        startLocation(state)
     }
 
     /** Builds the page's widgets when the page changes; otherwise updates them. */
@@ -163,6 +175,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                         if (one) p.choose(q.path, c.name) else p.toggle(q.path, c.name)
                     })
                 }
+                QuestionKind.RANK -> item.rank?.let { rank(q.path, it, box) }
                 QuestionKind.DATE, QuestionKind.TIME, QuestionKind.DATE_TIME -> {
                     box.add(text(item.shown, 18f))
                     val label = texts[if (q.kind == QuestionKind.TIME) TextKey.FORM_PICK_TIME else TextKey.FORM_PICK_DATE]
@@ -212,6 +225,30 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
             val day = start.copy(year = y, month = m.toUByte(), day = d.toUByte())
             if (q.kind == QuestionKind.DATE_TIME) time(day) else p.pick(q.path, day)
         }
+    }
+
+    /**
+     * A rank question: each item on its own row with its place, and ▲ ▼ buttons large
+     * enough for a thumb; while it is not ranked, the core's line and its keep button.
+     */
+    private fun rank(path: String, rank: RankView, box: LinearLayout) = with(ui) {
+        rank.status?.let { box.add(text(it, 15f)) }
+        rank.items.forEachIndexed { place, item ->
+            val row = LinearLayout(context).apply { gravity = Gravity.CENTER_VERTICAL; minimumHeight = dp(56) }
+            row.addView(text(item.text, 18f), LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f))
+            fun arrow(glyph: String, words: String, enabled: Boolean, to: Int) = Button(context).apply {
+                text = glyph
+                textSize = 20f
+                contentDescription = "$words: ${item.text}"
+                isEnabled = enabled
+                setOnClickListener { p.moveRank(path, place, to) }
+            }
+            val square = LinearLayout.LayoutParams(dp(56), dp(56))
+            row.addView(arrow("▲", rank.moveUp, item.canMoveUp, place - 1), square)
+            row.addView(arrow("▼", rank.moveDown, item.canMoveDown, place + 1), LinearLayout.LayoutParams(square))
+            box.add(row)
+        }
+        rank.keepOrder?.let { box.add(button(it) { p.moveRank(path, 0, 0) }) }
     }
 
     /** A radio button or tick box of a choice, large enough for a thumb. */

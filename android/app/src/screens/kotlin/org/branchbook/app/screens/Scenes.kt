@@ -57,6 +57,7 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         households()
         survey()
         kinds()
+        ranking()
         lists()
         repeats()
         gatherings()
@@ -66,6 +67,7 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         if (language == UiLanguage.VI) {
             hmong()
             kinds(labels = "hmn")
+            ranking(labels = "hmn")
         }
     }
 
@@ -269,6 +271,28 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
     }
 
     /**
+     * A rank question (the village's needs, most important first) labelled in the app's
+     * language or in [labels]: first as offered, not yet ranked, then after she moved the
+     * last need to the top with its ▲ (the form's start location taken as it opened).
+     */
+    private fun ranking(labels: String = language.name.lowercase()) = app { app ->
+        val form = app.core.importFormJson(File(TestApp.repo, "core/tests/data/village_needs.json").readText()).formId
+        val id = app.core.startSurvey(form, null, null, labels).use { it.submissionId() }
+        val words = NEEDS_LABELS.getValue(labels)
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, id, host) }, labels.takeIf { it == "hmn" }) {
+            type(root, 0, "Bản Dền")
+            tap(root, texts[TextKey.FORM_NEXT])
+            shot("rank") { listOf(words[0], "1. ${words[1]}", "4. ${words[4]}", it[TextKey.FORM_RANK_KEEP]) }
+            repeat(3) {
+                val up = descendants(root).firstOrNull { v -> v.contentDescription?.toString()?.startsWith(texts[TextKey.FORM_RANK_UP]) == true && v.contentDescription.endsWith(words[4]) && v.isEnabled }
+                    ?: error("no move-up button for ${words[4]}")
+                check(up.performClick()) { "▲ did not take the tap" }
+            }
+            shot("rank-ranked") { listOf("1. ${words[4]}", "2. ${words[1]}") }
+        }
+    }
+
+    /**
      * The survey's two lists, drawn as the dialogs they are: the jump list of a new visit
      * form, then, after she jumped past the required date to the end, the problems
      * Finalize lists.
@@ -412,6 +436,13 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
 }
 
 /** The labels of the visit form's date, time and decimal questions, by label language. */
+/** The rank question's label and its four needs in form order, in each label language of core/tests/data/village_needs.json. */
+private val NEEDS_LABELS = mapOf(
+    "vi" to listOf("Xếp các nhu cầu của thôn, quan trọng nhất trước", "Nước sạch", "Trường học", "Đường đi", "Trạm y tế"),
+    "en" to listOf("Rank the village's needs, most important first", "Clean water", "School", "Road", "Health post"),
+    "hmn" to listOf("Txheeb cov kev xav tau, qhov tseem ceeb tshaj ua ntej", "Dej huv", "Tsev kawm ntawv", "Txoj kev", "Chaw kho mob"),
+)
+
 private val VISIT_LABELS = mapOf(
     "vi" to listOf("Ngày đến thăm", "Giờ đến thăm", "Cân nặng của bé (kg)"),
     "en" to listOf("Date of the visit", "Time of the visit", "Baby's weight (kg)"),

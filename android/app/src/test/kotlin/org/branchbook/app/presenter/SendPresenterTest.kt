@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.fail
 import uniffi.branchbook.FinalizeOutcome
 import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.CancelHandle
@@ -64,6 +65,17 @@ class SendPresenterTest {
         photo?.let { app.core.attachGatheringPhoto(g.uuid, it.path) }
         app.core.closeGathering(g.uuid)
         return g.uuid
+    }
+
+    @Test
+    fun `the server learns the app build the phone runs and the core inside it`() = server().use { server ->
+        TestApp.with { app ->
+            enrolled(app, server)
+            val device = app.core.enrollment()?.deviceId ?: fail("not enrolled")
+            val (build, core) = server.reportedVersion(device).split("/")
+            assertEquals("1.4.2+57", build, "versionName+versionCode, as TestApp opened the core")
+            assertTrue(Regex("""\d+\.\d+\.\d+.*""").matches(core), core)
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.branchbook.app.presenter
 
+import java.io.File
+
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -221,5 +223,55 @@ class SurveyPresenterTest {
         p.type("child[1]/child_name", "")
         assertNull(p.item("child[1]/child_name").question.value, "an emptied box clears the answer")
         assertNotNull(p.item("child[1]/child_name").question.required)
+    }
+
+    @Test
+    fun `a rank question is ordered with the arrows and the start location is taken once`() = TestApp.with { app ->
+        val form = app.core.importFormJson(File(TestApp.repo, "core/tests/data/village_needs.json").readText()).formId
+        val id = app.core.startSurvey(form, null, null, null).use { it.submissionId() }
+        val p = SurveyPresenter(app.scope, id)
+        p.open()
+        // The form records where it was opened: the screen asks the phone once.
+        assertTrue(p.state.wantsStartLocation)
+        p.locatingStart()
+        assertFalse(p.state.wantsStartLocation)
+        p.startLocation(22.3364, 103.8438, null, 7.0)
+        assertNull(p.state.message, "the location is taken without a word")
+
+        p.type("village", "Bản Dền")
+        p.next()
+        val fresh = p.item("priorities").rank ?: fail("no rank view")
+        assertFalse(fresh.ranked)
+        assertEquals("Giữ thứ tự này", fresh.keepOrder)
+        assertEquals(listOf("1. Nước sạch", "2. Trường học", "3. Đường đi", "4. Trạm y tế"), fresh.items.map { it.text })
+        assertFalse(fresh.items.first().canMoveUp)
+        assertFalse(fresh.items.last().canMoveDown)
+        p.next()
+        assertEquals("Trang này còn câu chưa trả lời hoặc chưa đúng.", p.state.message, "a required ranking is not given yet")
+        p.messageShown()
+
+        // The health post goes to the top, then the road above the school.
+        p.moveRank("priorities", 3, 0)
+        p.moveRank("priorities", 3, 2)
+        val ranked = p.item("priorities")
+        assertEquals(listOf("health", "water", "road", "school"), ranked.rank!!.items.map { it.name })
+        assertTrue(ranked.rank.ranked)
+        assertNull(ranked.rank.keepOrder)
+        assertEquals("1. Trạm y tế, 2. Nước sạch, 3. Đường đi, 4. Trường học", ranked.shown)
+        assertEquals(Answer.Choices(listOf("health", "water", "road", "school")), ranked.question.value)
+        p.moveRank("priorities", 0, 9)
+        assertEquals("Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.", p.state.message, "a place off the list is refused")
+        p.messageShown()
+        p.close()
+
+        // The draft reopened later keeps her order and asks for no location: it was taken where the form was opened.
+        val again = SurveyPresenter(app.scope, id)
+        again.open()
+        assertFalse(again.state.wantsStartLocation)
+        assertEquals(listOf("health", "water", "road", "school"), again.item("priorities").rank!!.items.map { it.name })
+        again.next()
+        assertTrue(again.state.page is Page.End)
+        again.finalize()
+        assertEquals(listOf("Đã hoàn thành phiếu. Phiếu sẽ được gửi trong lần gửi dữ liệu tới."), app.notices)
     }
 }

@@ -5,6 +5,7 @@ import java.io.File
 import java.nio.file.Files
 import javax.imageio.ImageIO
 import uniffi.branchbook.Branchbook
+import uniffi.branchbook.core.AppRelease
 import uniffi.branchbook.core.UiLanguage
 
 /**
@@ -53,7 +54,7 @@ class TestApp private constructor(val dir: File, val core: Branchbook, private v
     /** The same data folder opened again, as after the phone killed the app. */
     fun restarted(): TestApp {
         core.close()
-        return TestApp(dir, Branchbook.open(dir.path, null, preferences.deviceId))
+        return TestApp(dir, Branchbook.open(dir.path, null, preferences.deviceId, RELEASE))
     }
 
     override fun close() {
@@ -61,6 +62,9 @@ class TestApp private constructor(val dir: File, val core: Branchbook, private v
     }
 
     companion object {
+        /** The app build the test phone reports, as its package would (versionName, versionCode). */
+        val RELEASE = AppRelease("1.4.2", "57")
+
         /** The repository root: tests/jvm.sh runs from it, Gradle from android/app. */
         val repo: File = generateSequence(File(".").absoluteFile.normalize()) { it.parentFile }
             .first { File(it, "core/forms/household_survey.xlsx").isFile }
@@ -73,7 +77,7 @@ class TestApp private constructor(val dir: File, val core: Branchbook, private v
             val dir = Files.createTempDirectory("branchbook-app").toFile()
             var app: TestApp? = null
             try {
-                val opened = TestApp(dir, Branchbook.open(dir.path, null, "test-phone"), sendWorker)
+                val opened = TestApp(dir, Branchbook.open(dir.path, null, "test-phone", RELEASE), sendWorker)
                 app = opened
                 account?.let(opened.core::setAccount)
                 return body(opened)
