@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{AgeGroup, GatheringKind, Sex};
+use crate::engine::AuditEvent;
 
 /// Version of this protocol; sent as `X-Branchbook-Protocol` so a server can refuse a
 /// phone that is too old instead of misreading it.
@@ -353,6 +354,10 @@ pub struct SubmissionBody {
     pub data: serde_json::Value,
     /// The photos it references.
     pub photos: Vec<PhotoRef>,
+    /// The form's audit log (XLSForm `audit`: ODK Collect's audit.csv), for a form with
+    /// an `audit` field; absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<AuditEvent>,
 }
 
 /// A reference from a record to a photo, by content.

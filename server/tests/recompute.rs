@@ -100,6 +100,7 @@ fn submission(uuid: Uuid, revision: u32, data: Value) -> Record {
             language: None,
             data,
             photos: vec![],
+            audit: Vec::new(),
         }),
     }
 }
@@ -445,7 +446,87 @@ async fn a_phone_clock_outside_the_records_times_is_kept_and_flagged(server: Tes
         .await;
 }
 
+/// A submission's form audit log (XLSForm `audit`) is kept as the phone sent it and
+/// downloads as ODK's audit.csv; a record without one has none to download.
+async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer) {
+    use branchbook_core::engine::{AuditEvent, AuditEventKind};
+    let w = world(&server).await;
+    let mut record = submission(Uuid::now_v7(), 1, honest(0, &w.device));
+    let event = |event, node: Option<&str>, start: i64, end: Option<i64>| AuditEvent {
+        event,
+        node: node.map(str::to_owned),
+        start: at(start),
+        end: end.map(at),
+        old_value: None,
+        new_value: None,
+        user: None,
+    };
+    let log = vec![
+        event(AuditEventKind::FormStart, None, 0, None),
+        AuditEvent {
+            old_value: Some(String::new()),
+            new_value: Some("Thào Thị Dợ, 0".into()),
+            ..event(AuditEventKind::Question, Some("head_name"), 0, Some(2))
+        },
+        event(AuditEventKind::FormFinalize, None, 5, None),
+    ];
+    if let RecordBody::Submission(body) = &mut record.body {
+        body.audit = log.clone();
+    }
+    let plain = submission(Uuid::now_v7(), 1, honest(1, &w.device));
+    server
+        .push_expecting(
+            &w.device.token,
+            &[record.clone(), plain.clone()],
+            RecordStatus::Accepted,
+        )
+        .await;
+    let stored = detail(&server, &w.admin, record.uuid).await;
+    let kept: Vec<AuditEvent> =
+        serde_json::from_value(stored["record"]["body"]["audit"].clone()).unwrap();
+    assert_eq!(kept, log);
+    let csv = download(
+        &server,
+        &w.admin,
+        &format!("/api/v1/office/records/{}/audit.csv", record.uuid),
+    )
+    .await;
+    let ms = |m: i64| at(m).timestamp_millis();
+    assert_eq!(
+        String::from_utf8(csv).unwrap(),
+        format!(
+            "event,node,start,end,old-value,new-value,user\n\
+             form start,,{},,,,\n\
+             question,head_name,{},{},,\"Thào Thị Dợ, 0\",\n\
+             form finalize,,{},,,,\n",
+            ms(0),
+            ms(0),
+            ms(2),
+            ms(5)
+        )
+    );
+    let (status, _) = server
+        .get(
+            &format!("/api/v1/office/records/{}/audit.csv", plain.uuid),
+            &w.admin,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The branch head's device token is no officer: no download.
+    let (status, _) = server
+        .get(
+            &format!("/api/v1/office/records/{}/audit.csv", record.uuid),
+            &w.device.token,
+        )
+        .await;
+    assert_ne!(status, StatusCode::OK);
+    server
+        .push_expecting(&w.device.token, &[record], RecordStatus::Duplicate)
+        .await;
+}
+
 on_both_stores!(
+    a_submissions_audit_log_is_kept_and_downloads_as_csv,
     a_phone_clock_outside_the_records_times_is_kept_and_flagged,
     the_servers_values_are_kept_shown_and_exported,
     an_audit_entry_names_the_sending_account

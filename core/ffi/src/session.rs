@@ -389,6 +389,25 @@ impl SurveySession {
     }
 }
 
+/// The form screen went away (the app let go of the session): for a form with an audit
+/// log, she left the form, and the log says so with the draft. Nothing else changes,
+/// and a draft that can no longer be saved (deleted meanwhile) is left as it is.
+impl Drop for SurveySession {
+    fn drop(&mut self) {
+        let filling = self
+            .filling
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Filling::Open(session) = filling
+            && !session.audit_log().is_empty()
+        {
+            session.exit();
+            // No caller is left to tell: the draft as last saved stays.
+            let _ = self.store.save_draft(session);
+        }
+    }
+}
+
 fn finished() -> BranchbookError {
     BranchbookError::wrong_state(
         "this survey is finalized: open it again with edit_submission to change it",

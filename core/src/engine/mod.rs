@@ -8,6 +8,7 @@
 
 mod affects;
 mod answer;
+mod audit_log;
 mod bind;
 mod clock;
 mod compile;
@@ -22,6 +23,9 @@ mod submission;
 mod view;
 
 pub use answer::{Answer, CalendarDate, GeoPoint, PickerFields, TimeOfDay};
+pub use audit_log::{
+    AuditEvent, AuditEventKind, Clock, MAX_AUDIT_EVENTS, MAX_AUDIT_VALUE_CHARS, audit_csv,
+};
 pub use clock::{CLOCK_SLACK, ClockWindow, TimeDoubt};
 pub use compile::CompiledForm;
 pub use error::{FinalizeProblem, SessionError};

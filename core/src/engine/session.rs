@@ -11,9 +11,10 @@ use uuid::Uuid;
 
 use crate::expr::{self, dates};
 use crate::ffi_time::UtcDateTime;
-use crate::form::FieldKind;
+use crate::form::{FieldKind, MetaKind};
 
 use super::answer::{Answer, Misfit, PickerFields, Unpicked, Untyped, to_stored};
+use super::audit_log::{AuditEvent, AuditEventKind, Clock, Open, Recorder, millis};
 use super::compile::{CompiledForm, NodeId};
 use super::error::{FinalizeProblem, SessionError};
 use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
@@ -138,6 +139,10 @@ pub struct FormSession {
     now: DateTime<Utc>,
     pos: Pos,
     show_required: bool,
+    /// The audit log, when the form has an `audit` field.
+    audit: Option<Recorder>,
+    /// Where the audit log's times come from.
+    clock: Clock,
     /// Started now, not a draft brought back (`start-geopoint` is taken only then).
     fresh: bool,
 }
@@ -190,6 +195,9 @@ impl FormSession {
         let mut s = FormSession::assemble(form, lang, options, Uuid::now_v7(), options.now);
         s.inst = Instance::fresh(&world!(s));
         s.pos = s.pages().first();
+        let at = millis(options.now);
+        s.log(AuditEventKind::FormStart, None, at);
+        s.audit_page(at);
         s.fresh = true;
         s
     }
@@ -209,9 +217,10 @@ impl FormSession {
             device_id: options.device_id.clone(),
             username: options.username.clone(),
         };
+        let audit = recorder(&form, &options.username);
         FormSession {
             inst: Instance::empty(&form),
-            form,
+            audit,
             lang,
             meta,
             offset,
@@ -221,6 +230,8 @@ impl FormSession {
             now,
             pos: Pos::End,
             show_required: false,
+            clock: Clock::system(),
+            form,
             fresh: false,
         }
     }
@@ -230,7 +241,27 @@ impl FormSession {
         form: Arc<CompiledForm>,
         state: SessionState,
     ) -> Result<FormSession, SessionError> {
-        FormSession::restore_at(form, state, Utc::now())
+        FormSession::restore_logged(form, state, Vec::new(), Clock::system())
+    }
+
+    /// [`FormSession::restore`] for a form with an audit log: the log recorded so far
+    /// (the store keeps it beside the draft), and the clock its next events read (a
+    /// `form resume` first).
+    pub fn restore_logged(
+        form: Arc<CompiledForm>,
+        state: SessionState,
+        log: Vec<AuditEvent>,
+        clock: Clock,
+    ) -> Result<FormSession, SessionError> {
+        let now = clock.now();
+        let mut s = FormSession::restore_at(form, state, now)?;
+        s.clock = clock;
+        if let Some(r) = &mut s.audit {
+            r.log = log;
+        }
+        s.log(AuditEventKind::FormResume, None, now);
+        s.audit_page(now);
+        Ok(s)
     }
 
     /// [`FormSession::restore`] with the clock given (for `now()`/`today()` in calculations).
@@ -709,6 +740,9 @@ impl FormSession {
         }
         self.inst.set_value(&world!(self), n, s, value);
         let moved = self.settle();
+        if moved {
+            self.audit_page(self.clock.now());
+        }
         let questions_now;
         let after = if reshapes {
             questions_now = self.pages().questions(self.pos);
@@ -833,6 +867,7 @@ impl FormSession {
         }
         self.pos = self.pages().next(self.pos);
         self.show_required = false;
+        self.audit_page(self.clock.now());
         Ok(())
     }
 
@@ -840,6 +875,7 @@ impl FormSession {
     pub fn back(&mut self) -> Result<(), SessionError> {
         self.pos = self.pages().back(self.pos).ok_or(SessionError::AtStart)?;
         self.show_required = false;
+        self.audit_page(self.clock.now());
         Ok(())
     }
 
@@ -864,6 +900,10 @@ impl FormSession {
         };
         self.pos = pos;
         self.show_required = false;
+        let now = self.clock.now();
+        self.close_page(now);
+        self.log(AuditEventKind::Jump, Some(path.to_owned()), now);
+        self.audit_page(now);
         Ok(())
     }
 
@@ -921,6 +961,7 @@ impl FormSession {
         let new = self.inst.add_instance(&world!(self), r, parent);
         self.pos = self.pages().enter_instance(r, new);
         self.show_required = false;
+        self.audit_page(self.clock.now());
         Ok(())
     }
 
@@ -943,8 +984,12 @@ impl FormSession {
         }
         let scope = self.inst.scope(inst);
         let (parent, index) = (scope.parent, scope.index as usize - 1);
+        let now = self.clock.now();
+        self.close_page(now);
+        self.log(AuditEventKind::DeleteRepeat, Some(path.to_owned()), now);
         self.inst.remove_instance(&world!(self), r, parent, index);
         self.settle();
+        self.audit_page(now);
         Ok(())
     }
 
@@ -958,9 +1003,19 @@ impl FormSession {
         }
         .all_problems();
         if !problems.is_empty() {
+            self.log(AuditEventKind::ConstraintError, None, self.clock.now());
             return Err(problems);
         }
         self.inst.fill_end(&world!(self), now);
+        let at = millis(now);
+        self.close_page(at);
+        for event in [
+            AuditEventKind::FormSave,
+            AuditEventKind::FormExit,
+            AuditEventKind::FormFinalize,
+        ] {
+            self.log(event, None, at);
+        }
         let (data, photos) = submission_data(&self.form, &self.inst);
         Ok(Submission {
             instance_id: self.instance_id,
@@ -971,7 +1026,113 @@ impl FormSession {
             language: self.lang.name.clone(),
             data,
             photos,
+            audit: self.audit_log().to_vec(),
         })
+    }
+
+    /// The audit log recorded so far (empty when the form has no `audit` field): the
+    /// events that are over; those of the page showing are added when it is left.
+    pub fn audit_log(&self) -> &[AuditEvent] {
+        self.audit.as_ref().map_or(&[], |r| &r.log)
+    }
+
+    /// Sets the clock the audit log reads (tests; the system clock otherwise).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// She leaves the form (the draft stays): the events of the page showing end, and
+    /// the log says the form was saved and left. Moving on afterwards shows the page again.
+    pub fn exit(&mut self) {
+        let now = self.clock.now();
+        self.close_page(now);
+        self.log(AuditEventKind::FormSave, None, now);
+        self.log(AuditEventKind::FormExit, None, now);
+    }
+
+    /// Adds an event that happens at one time.
+    fn log(&mut self, event: AuditEventKind, node: Option<String>, at: DateTime<Utc>) {
+        if let Some(r) = &mut self.audit {
+            r.push(event, node, at, None, None);
+        }
+    }
+
+    /// When the page showing is not the one the log has open: ends the open events at
+    /// `at` and opens those of the page now showing.
+    fn audit_page(&mut self, at: DateTime<Utc>) {
+        if self
+            .audit
+            .as_ref()
+            .is_none_or(|r| r.shown == Some(self.pos))
+        {
+            return;
+        }
+        self.close_page(at);
+        let pages = self.pages();
+        let mut open = Vec::new();
+        let question = |n: NodeId, s: ScopeId| Open {
+            event: AuditEventKind::Question,
+            node: pages.path(n, s),
+            start: at,
+            before: Some(self.inst.value(&self.form, n, s).to_owned()),
+            at: Some((n, s)),
+        };
+        match self.pos {
+            Pos::Page { node, scope } => {
+                if self.form.node(node).field().is_none() {
+                    open.push(Open {
+                        event: AuditEventKind::GroupQuestions,
+                        node: pages.path(node, scope),
+                        start: at,
+                        before: None,
+                        at: None,
+                    });
+                }
+                for (n, s) in pages.questions(self.pos) {
+                    open.push(question(n, s));
+                }
+            }
+            Pos::Prompt { repeat, scope } => open.push(Open {
+                event: AuditEventKind::AddRepeat,
+                node: pages.path(repeat, scope),
+                start: at,
+                before: None,
+                at: None,
+            }),
+            Pos::End => open.push(Open {
+                event: AuditEventKind::EndScreen,
+                node: String::new(),
+                start: at,
+                before: None,
+                at: None,
+            }),
+        }
+        if let Some(r) = &mut self.audit {
+            r.open = open;
+            r.shown = Some(self.pos);
+        }
+    }
+
+    /// Ends the events of the page showing at `at`: a question's carries its old and
+    /// new answer when it changed and the form tracks changes.
+    fn close_page(&mut self, at: DateTime<Utc>) {
+        let Some(r) = &mut self.audit else { return };
+        r.shown = None;
+        for open in std::mem::take(&mut r.open) {
+            let change = match (r.track_changes, open.before, open.at) {
+                (true, Some(before), Some((n, s))) => {
+                    let after = if self.inst.scope(s).alive {
+                        self.inst.value(&self.form, n, s)
+                    } else {
+                        ""
+                    };
+                    (before != after).then(|| (before, after.to_owned()))
+                }
+                _ => None,
+            };
+            let node = Some(open.node).filter(|n| !n.is_empty());
+            r.push(open.event, node, open.start, Some(at), change);
+        }
     }
 
     fn position_from(&self, saved: &SavedPosition) -> Option<Pos> {
@@ -989,6 +1150,28 @@ impl FormSession {
             }
         }
     }
+}
+
+/// The audit recorder of a session of `form`, when it has an `audit` field: its
+/// `track-changes` and `identify-user` parameters read (`user` names her then).
+fn recorder(form: &CompiledForm, user: &str) -> Option<Recorder> {
+    let fields = form.form().fields();
+    let audit = fields
+        .iter()
+        .find(|f| f.kind == FieldKind::Meta(MetaKind::Audit))?;
+    let on = |key: &str| {
+        audit
+            .parameters
+            .get(key)
+            .is_some_and(|v| matches!(v.trim().to_lowercase().as_str(), "true" | "yes"))
+    };
+    Some(Recorder {
+        track_changes: on("track-changes"),
+        user: on("identify-user").then(|| user.to_owned()),
+        log: Vec::new(),
+        open: Vec::new(),
+        shown: None,
+    })
 }
 
 /// A zone offset from minutes (clamped to what clocks use: UTC-18:00..UTC+18:00).

@@ -11,6 +11,7 @@ use crate::expr::{Expr, Func, dates};
 use crate::form::{FieldKind, MetaKind};
 
 use super::answer::{from_json, to_json};
+use super::audit_log::AuditEvent;
 use super::bind::Bound;
 use super::clock::{ClockWindow, TimeDoubt};
 use super::compile::{CKind, CompiledForm, DefaultValue, NodeId};
@@ -43,6 +44,8 @@ pub struct Submission {
     pub data: Json,
     /// The SHA-256 of every photo in `data`, to upload alongside.
     pub photos: Vec<String>,
+    /// The form's audit log (empty when the form has no `audit` field).
+    pub audit: Vec<AuditEvent>,
 }
 
 /// The submission JSON of an instance and the photos it references.

@@ -12,6 +12,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/002_reviews.sql"),
     include_str!("schema/003_form_retirement.sql"),
     include_str!("schema/004_form_files.sql"),
+    include_str!("schema/005_audit_log.sql"),
 ];
 
 /// The schema version this build writes.

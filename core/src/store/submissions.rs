@@ -14,7 +14,7 @@ use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
 use super::photos::{self, PhotoOptions, StoredPhoto};
 use super::{RecordKind, RecordState, Store, StoreError, Window, audit};
-use crate::engine::{FormSession, SessionOptions, SessionState, Submission};
+use crate::engine::{AuditEvent, Clock, FormSession, SessionOptions, SessionState, Submission};
 use crate::protocol::{AuditAction, PhotoRef, RecordBody, SubmissionBody};
 
 /// A submission (its newest revision) as lists show it.
@@ -151,6 +151,55 @@ fn saved_state(
     })
 }
 
+/// Appends the events of `log` that revision `(uuid, revision)` does not hold yet (the
+/// log only grows: the rows held are its start).
+fn save_audit_log(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    revision: u32,
+    log: &[AuditEvent],
+) -> Result<(), StoreError> {
+    let held: i64 = tx
+        .prepare_cached(
+            "SELECT COUNT(*) FROM submission_audit_events WHERE uuid = ?1 AND revision = ?2",
+        )?
+        .query_row((Id(uuid), revision), |r| r.get(0))?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO submission_audit_events (uuid, revision, seq, event) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let start = usize::try_from(held).unwrap_or(usize::MAX);
+    for (seq, event) in log.iter().enumerate().skip(start) {
+        let json = serde_json::to_string(event).map_err(|source| StoreError::Corrupt {
+            what: "audit log",
+            source,
+        })?;
+        insert.execute((Id(uuid), revision, seq as i64, json))?;
+    }
+    Ok(())
+}
+
+/// The audit log of revision `(uuid, revision)`, in the order recorded.
+fn audit_log(
+    tx: &Transaction<'_>,
+    uuid: Uuid,
+    revision: u32,
+) -> Result<Vec<AuditEvent>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT event FROM submission_audit_events WHERE uuid = ?1 AND revision = ?2 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map((Id(uuid), revision), |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(
+            serde_json::from_str(&json?).map_err(|source| StoreError::Corrupt {
+                what: "audit log",
+                source,
+            })?,
+        );
+    }
+    Ok(out)
+}
+
 fn photo_refs(
     tx: &Transaction<'_>,
     uuid: Uuid,
@@ -217,6 +266,7 @@ pub(crate) fn wire(
         language,
         data,
         photos: photo_refs(tx, uuid, revision)?,
+        audit: audit_log(tx, uuid, revision)?,
     };
     Ok((created_at.0, RecordBody::Submission(body)))
 }
@@ -259,6 +309,7 @@ impl Store {
                 session.instance_name(),
             ))?;
             audit::log(tx, AuditAction::Created, RecordKind::Submission, uuid, 1, now)?;
+            save_audit_log(tx, uuid, 1, session.audit_log())?;
             current(tx, uuid)
         })?;
         Ok((info, session))
@@ -277,20 +328,26 @@ impl Store {
                 "UPDATE submissions SET session = ?3, title = ?4, updated_at = ?5 WHERE uuid = ?1 AND revision = ?2",
             )?
             .execute((Id(s.uuid), s.revision, &json, title, Millis(columns::now())))?;
-            Ok(())
+            save_audit_log(tx, s.uuid, s.revision, session.audit_log())
         })
     }
 
     /// Reopens draft `uuid` exactly as it was saved (current page included), with the
     /// form version it was started with.
     pub fn resume(&self, uuid: Uuid) -> Result<FormSession, StoreError> {
-        let (info, state) = self.read(|tx| {
+        let (info, state, log) = self.read(|tx| {
             let s = draft(tx, uuid, "reopen")?;
             let state = saved_state(tx, uuid, s.revision)?;
-            Ok((s, state))
+            let log = audit_log(tx, uuid, s.revision)?;
+            Ok((s, state, log))
         })?;
         let form = self.compiled_form(&info.form_id, &info.form_version)?;
-        Ok(FormSession::restore(form, state)?)
+        Ok(FormSession::restore_logged(
+            form,
+            state,
+            log,
+            Clock::system(),
+        )?)
     }
 
     /// Takes in the photo at `path` for an image answer of draft `uuid`. Keep the
@@ -353,6 +410,7 @@ impl Store {
                  WHERE uuid = ?1 AND revision = ?2",
             )?
             .execute((Id(uuid), s.revision, &data, Millis(columns::to_millis(submission.finalized_at)), Millis(now)))?;
+            save_audit_log(tx, uuid, s.revision, &submission.audit)?;
             outbox::enqueue(tx, OutboxKind::Submission, uuid, s.revision)?;
             audit::log(tx, AuditAction::Finalized, RecordKind::Submission, uuid, s.revision, now)?;
             Ok((current(tx, uuid)?, photos::forget_unreferenced(tx)?))
@@ -365,7 +423,7 @@ impl Store {
     /// the answers and photos of the one it replaces (which stays as it was), reopened
     /// as a form session.
     pub fn edit_submission(&self, uuid: Uuid) -> Result<FormSession, StoreError> {
-        let (info, state) = self.write(|tx| {
+        let (info, state, log) = self.write(|tx| {
             let s = current(tx, uuid)?;
             if s.state == RecordState::Draft {
                 return Err(StoreError::WrongState { kind: RecordKind::Submission, id: uuid, state: "draft".into(), action: "edit" });
@@ -386,11 +444,21 @@ impl Store {
                  SELECT uuid, ?3, sha256 FROM submission_photos WHERE uuid = ?1 AND revision = ?2",
             )?
             .execute((Id(uuid), s.revision, next))?;
+            tx.prepare_cached(
+                "INSERT INTO submission_audit_events (uuid, revision, seq, event)
+                 SELECT uuid, ?3, seq, event FROM submission_audit_events WHERE uuid = ?1 AND revision = ?2",
+            )?
+            .execute((Id(uuid), s.revision, next))?;
             audit::log(tx, AuditAction::Edited, RecordKind::Submission, uuid, next, now)?;
-            Ok((current(tx, uuid)?, saved_state(tx, uuid, next)?))
+            Ok((current(tx, uuid)?, saved_state(tx, uuid, next)?, audit_log(tx, uuid, next)?))
         })?;
         let form = self.compiled_form(&info.form_id, &info.form_version)?;
-        Ok(FormSession::restore(form, state)?)
+        Ok(FormSession::restore_logged(
+            form,
+            state,
+            log,
+            Clock::system(),
+        )?)
     }
 
     /// Deletes draft `uuid` (an edit's draft: the finalized revision it would replace
@@ -1018,5 +1086,116 @@ mod tests {
             StateCounts::default()
         );
         counts_agree(&store);
+    }
+}
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+    use crate::engine::{Answer, AuditEventKind as K};
+    use crate::form::{Field, FieldKind, Form, MetaKind, Node, Source, Texts};
+    use crate::store::forms::tests::form_json;
+    use crate::store::testing::{count, store};
+
+    /// The test form with an `audit` field tracking changes.
+    fn audited_form() -> String {
+        let mut form = Form::from_json(&form_json("audited", "1")).unwrap();
+        let mut audit = Field::new(
+            "audit",
+            FieldKind::Meta(MetaKind::Audit),
+            Texts::default(),
+            Source::default(),
+        );
+        audit
+            .parameters
+            .insert("track-changes".into(), "true".into());
+        form.body.insert(0, Node::Field(Box::new(audit)));
+        form.to_json()
+    }
+
+    fn kinds(log: &[AuditEvent]) -> Vec<K> {
+        log.iter().map(|e| e.event).collect()
+    }
+
+    #[test]
+    fn the_audit_log_is_kept_with_the_draft_across_a_reopen_and_sent_with_the_submission() {
+        let (dir, store) = store();
+        store.add_form(&audited_form(), None).unwrap();
+        let (info, mut s) = store
+            .start_submission("audited", "1", None, &SessionOptions::new(columns::now()))
+            .unwrap();
+        s.set_answer(
+            "head_name",
+            Answer::Text {
+                value: "Lò Thị Mai".into(),
+            },
+        )
+        .unwrap();
+        store.save_draft(&s).unwrap();
+        s.next().unwrap();
+        store.save_draft(&s).unwrap();
+        s.exit();
+        store.save_draft(&s).unwrap();
+        let saved = s.audit_log().to_vec();
+        assert_eq!(
+            kinds(&saved),
+            [
+                K::FormStart,
+                K::Question,
+                K::Question,
+                K::FormSave,
+                K::FormExit
+            ]
+        );
+        assert_eq!(saved[1].old_value.as_deref(), Some(""));
+        assert_eq!(saved[1].new_value.as_deref(), Some("Lò Thị Mai"));
+        drop(s);
+        drop(store);
+
+        // The app restarts: the log comes back from the file and goes on.
+        let store = Store::open(&dir.path().join("test.db"), None).unwrap();
+        let mut s = store.resume(info.uuid).unwrap();
+        assert_eq!(&s.audit_log()[..saved.len()], &saved[..]);
+        assert_eq!(s.audit_log()[saved.len()].event, K::FormResume);
+        s.next().unwrap();
+        s.next().unwrap();
+        store.save_draft(&s).unwrap();
+        // Saving twice adds nothing twice.
+        store.save_draft(&s).unwrap();
+        assert_eq!(
+            count(&store, "submission_audit_events"),
+            s.audit_log().len() as i64
+        );
+        let submission = s.finalize(columns::now()).unwrap();
+        store.finalize(&submission).unwrap();
+        let sent = match wire_of(&store, info.uuid, 1) {
+            RecordBody::Submission(body) => body.audit,
+            _ => unreachable!(),
+        };
+        assert_eq!(sent, submission.audit);
+        assert_eq!(
+            kinds(&sent[saved.len()..]),
+            [
+                K::FormResume,
+                K::Question,
+                K::Question,
+                K::EndScreen,
+                K::FormSave,
+                K::FormExit,
+                K::FormFinalize
+            ]
+        );
+
+        // An edit goes on from the log of the revision it replaces; deleting the edit's
+        // draft drops only its own copy.
+        let edit = store.edit_submission(info.uuid).unwrap();
+        assert_eq!(&edit.audit_log()[..sent.len()], &sent[..]);
+        assert_eq!(edit.audit_log()[sent.len()].event, K::FormResume);
+        store.delete_draft(info.uuid).unwrap();
+        assert_eq!(count(&store, "submission_audit_events"), sent.len() as i64);
+    }
+
+    fn wire_of(store: &Store, uuid: Uuid, revision: u32) -> RecordBody {
+        store.read(|tx| Ok(wire(tx, uuid, revision)?.1)).unwrap()
     }
 }

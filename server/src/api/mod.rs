@@ -160,6 +160,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/office/gatherings", get(review::list_gatherings))
         .route("/api/v1/office/records/{uuid}", get(review::record))
         .route(
+            "/api/v1/office/records/{uuid}/audit.csv",
+            get(review::audit_log),
+        )
+        .route(
             "/api/v1/office/records/{uuid}/review",
             post(review::set_review),
         )

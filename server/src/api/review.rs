@@ -3,9 +3,10 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use branchbook_core::domain::GatheringKind;
+use branchbook_core::engine::{AuditEvent, audit_csv};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
@@ -198,6 +199,39 @@ pub async fn record(
         photos,
         reviews,
     }))
+}
+
+/// `GET /api/v1/office/records/{uuid}/audit.csv`: the form audit log of a submission's
+/// latest revision (XLSForm `audit`), as ODK Collect's audit.csv; 404 when it has none.
+pub async fn audit_log(
+    State(state): State<AppState>,
+    official: Official,
+    Path(uuid): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let scope = official.scope().clone();
+    let latest = with_store(&state, move |s| Ok(s.record_revisions(uuid, &scope)?.pop()))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no such record in your scope".into()))?;
+    let events: Vec<AuditEvent> = match latest.body.get("audit") {
+        Some(log) => serde_json::from_value(log.clone())
+            .map_err(|e| ApiError::Internal(format!("a stored audit log is unreadable: {e}")))?,
+        None => Vec::new(),
+    };
+    if events.is_empty() {
+        return Err(ApiError::NotFound("this record has no audit log".into()));
+    }
+    let csv = audit_csv(&events);
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"audit-{uuid}.csv\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 /// A review decision.

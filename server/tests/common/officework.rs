@@ -166,6 +166,7 @@ pub fn submission(i: usize, minutes: i64, household: Option<Uuid>) -> Record {
             language: Some("vi".into()),
             data: survey_data(&survey(i)),
             photos: vec![],
+            audit: Vec::new(),
         }),
     }
 }

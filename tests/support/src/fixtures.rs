@@ -245,6 +245,7 @@ pub fn submission(
             language: Some("vi".into()),
             data: form.data(i, photo.map(|p| p.sha256.as_str())),
             photos: photo.into_iter().cloned().collect(),
+            audit: Vec::new(),
         }),
     }
 }

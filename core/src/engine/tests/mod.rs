@@ -1,6 +1,7 @@
 //! Engine tests. Forms are built from the model directly (the xlsx reader lives
 //! elsewhere), with the small builders below.
 
+mod audit;
 mod compile;
 mod navigation;
 mod picking;
