@@ -94,6 +94,10 @@ pub struct SessionState {
     pub position: SavedPosition,
     /// Whether the current page shows missing required answers as errors.
     pub show_required: bool,
+    /// The form was opened and nothing answered yet: where it was opened may still be
+    /// recorded (`start-geopoint`).
+    #[serde(default)]
+    pub start_location_pending: bool,
 }
 
 /// The answers of one scope (the form, or one repeat instance).
@@ -143,8 +147,9 @@ pub struct FormSession {
     audit: Option<Recorder>,
     /// Where the audit log's times come from.
     clock: Clock,
-    /// Started now, not a draft brought back (`start-geopoint` is taken only then).
-    fresh: bool,
+    /// The form was opened and nothing answered yet: its `start-geopoint` may still be
+    /// taken (saved with the draft, so the screen that reopens a new draft asks too).
+    start_pending: bool,
 }
 
 /// The evaluation world of a session, borrowing only the fields it needs (so the
@@ -198,7 +203,7 @@ impl FormSession {
         let at = millis(options.now);
         s.log(AuditEventKind::FormStart, None, at);
         s.audit_page(at);
-        s.fresh = true;
+        s.start_pending = true;
         s
     }
 
@@ -232,7 +237,7 @@ impl FormSession {
             show_required: false,
             clock: Clock::system(),
             form,
-            fresh: false,
+            start_pending: false,
         }
     }
 
@@ -289,6 +294,7 @@ impl FormSession {
         load_scope(&s.form, &mut s.inst, &state.answers, ROOT)
             .map_err(|reason| SessionError::BadState { reason })?;
         s.show_required = state.show_required;
+        s.start_pending = state.start_location_pending;
         s.inst.recompute_all(&world!(s));
         s.pos = s
             .position_from(&state.position)
@@ -322,6 +328,7 @@ impl FormSession {
             answers: save_scope(&self.form, &self.inst, ROOT),
             position,
             show_required: self.show_required,
+            start_location_pending: self.start_pending,
         }
     }
 
@@ -680,6 +687,8 @@ impl FormSession {
     /// looked at; of those whose label, hint, flags and choices cannot change, only the
     /// answer and message are rendered. The rest of the page is left as it shows.
     fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
+        // Once she answers, she may have moved on from where the form was opened.
+        self.start_pending = false;
         if self.inst.slot(&self.form, n, s).value == value {
             return ScreenUpdate {
                 changed: Vec::new(),

@@ -14,11 +14,11 @@ const KIND: FieldKind = FieldKind::Meta(MetaKind::StartGeopoint);
 
 impl FormSession {
     /// Whether the app should ask the phone for a location now and pass it to
-    /// [`FormSession::set_start_location`]: the form has a `start-geopoint` field, this
-    /// session was started now (not a draft brought back later, somewhere else) and no
-    /// location has been recorded yet.
+    /// [`FormSession::set_start_location`]: the form has a `start-geopoint` field, no
+    /// location has been recorded yet, and nothing has been answered since the form was
+    /// opened (a draft she has worked on is reopened later, somewhere else).
     pub fn wants_start_location(&self) -> bool {
-        self.fresh
+        self.start_pending
             && self
                 .start_location_fields()
                 .any(|n| self.inst.value(&self.form, n, super::ROOT).is_empty())

@@ -287,6 +287,9 @@ fn the_start_location_is_taken_once_when_the_form_opens() {
 #[test]
 fn without_a_location_nothing_is_blocked_and_a_draft_brought_back_asks_no_more() {
     let mut s = session(located_form());
+    // The screen reopens the new draft at once: it still wants the location.
+    let opened = FormSession::restore(s.form().clone(), s.state()).unwrap();
+    assert!(opened.wants_start_location());
     set_text(&mut s, "name", "Mai");
     let back = FormSession::restore(s.form().clone(), s.state()).unwrap();
     assert!(
