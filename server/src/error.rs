@@ -81,6 +81,12 @@ pub enum ApiError {
     /// `Retry-After`).
     #[error("busy: {0}")]
     Crowded(String),
+    /// An area that still holds something is not deleted (409, naming what it holds).
+    #[error("{0}")]
+    AreaInUse(crate::store::areas::AreaHoldings),
+    /// Something new put in an archived area (422): restore it first.
+    #[error("{0} is archived: restore it first")]
+    AreaArchived(String),
     /// A server fault (500); the detail is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -91,6 +97,8 @@ impl From<ServerStoreError> for ApiError {
         match e {
             ServerStoreError::Exists(what) => ApiError::Conflict(format!("{what} already exists")),
             ServerStoreError::NotFound(what) => ApiError::NotFound(what),
+            ServerStoreError::AreaInUse(held) => ApiError::AreaInUse(held),
+            ServerStoreError::Archived(name) => ApiError::AreaArchived(name),
             ServerStoreError::Invalid(why) => ApiError::Unprocessable {
                 code: "invalid",
                 detail: why,
@@ -167,6 +175,13 @@ impl IntoResponse for ApiError {
                 body(refused.code(), refused.to_string()),
             ),
             ApiError::Conflict(detail) => (StatusCode::CONFLICT, body("conflict", detail)),
+            ApiError::AreaInUse(held) => {
+                (StatusCode::CONFLICT, body("area_in_use", held.to_string()))
+            }
+            archived @ ApiError::AreaArchived(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                body("area_archived", archived.to_string()),
+            ),
             ApiError::WrongOffset(status) => {
                 let detail = format!(
                     "the server holds {} bytes of this photo: continue from there",

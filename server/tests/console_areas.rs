@@ -3,7 +3,10 @@
 //! and a later push lands in the new place), never under itself or its own subtree, only
 //! under a higher level, never beside a sibling of the same name; an area in use below is
 //! not archived; an archived area leaves the pickers while its records stay readable;
-//! only the administrator does any of it, and each change is in the audit log.
+//! only the administrator does any of it, and each change is in the audit log. Only an
+//! empty area is deleted (after a confirmation); one holding anything is refused, naming
+//! what. Archiving closes an area to its people (sign-in, sessions, enrollment codes, new
+//! accounts) but not to its phones, which still send what they gathered.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -154,11 +157,15 @@ async fn areas_move_and_archive_with_their_data(server: TestServer) {
         2,
         "marked in the tree"
     );
-    assert_eq!(offered(&page, "Xã Bản Hồ"), 2, "only to rename and restore");
+    assert_eq!(
+        offered(&page, "Xã Bản Hồ"),
+        3,
+        "only to rename, restore and delete"
+    );
     assert_eq!(
         offered(&page, "Xã Tả Van"),
-        5,
-        "parent, rename, move, move into, archive"
+        6,
+        "parent, rename, move, move into, archive, delete"
     );
     let accounts = send("/areas/archive", one(branch)).await;
     assert_eq!(
@@ -241,4 +248,367 @@ async fn areas_move_and_archive_with_their_data(server: TestServer) {
     );
 }
 
-on_both_stores!(areas_move_and_archive_with_their_data);
+/// What `DELETE /api/v1/office/areas/{id}` answers.
+async fn delete(server: &TestServer, token: &str, area: Uuid) -> (StatusCode, serde_json::Value) {
+    let path = format!("/api/v1/office/areas/{area}");
+    server
+        .call(reqwest::Method::DELETE, &path, Some(token), None)
+        .await
+}
+
+/// The names of the areas the administrator's API lists.
+async fn area_names(server: &TestServer, admin: &str) -> Vec<String> {
+    let (status, areas) = server.get("/api/v1/office/areas", admin).await;
+    assert_eq!(status, StatusCode::OK);
+    areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn only_an_empty_area_is_deleted(server: TestServer) {
+    let admin = server.admin().await;
+    let province = server
+        .create_area(&admin, None, "province", "Lào Cai")
+        .await;
+    let commune = server
+        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
+        .await;
+    let branch = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
+        .await;
+    let typo = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dềnn")
+        .await;
+    let scoped = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Nậm Cang")
+        .await;
+    let (_, once) = server
+        .create_account(&admin, "tinh.laocai", "officer", Some(province))
+        .await;
+    let officer = server.login_fresh("tinh.laocai", &once).await;
+    let (head, _) = server
+        .create_account(&admin, "lo.thi.mai", "branch_head", Some(branch))
+        .await;
+    let phone = server.enrolled_device(&admin, head).await.token;
+    server
+        .push(
+            &phone,
+            &[
+                household(Uuid::now_v7(), 1, 0),
+                common::fixtures::gathering(0, Vec::new()),
+            ],
+        )
+        .await;
+    let (status, body) = server
+        .put_member(
+            &admin,
+            branch,
+            &json!({"id": Uuid::now_v7(), "member_code": null, "full_name": "Giàng Thị Dợ", "sex": "female",
+                    "birth_year": 1980, "ethnicity": "hmong", "village": "Bản Dền", "phone": null, "archived": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let form = serde_json::to_vec(&common::fixtures::model_form_json("2026.1")).unwrap();
+    let uploaded = reqwest::Client::new()
+        .post(server.url("/api/v1/office/forms"))
+        .bearer_auth(&admin)
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), StatusCode::OK);
+    let (status, body) = server
+        .post(
+            "/api/v1/office/forms/household_survey/2026.1/publish",
+            Some(&admin),
+            &json!({"area": scoped}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The JSON API refuses an area that holds anything, naming what; officers may not.
+    let (status, body) = delete(&server, &admin, branch).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"], "area_in_use");
+    assert_eq!(
+        body["detail"],
+        "Chi hội Bản Dền still holds 1 household(s), 1 gathering(s), 1 account(s), 1 phone(s), \
+         1 enrollment code(s), 1 roster member(s): archive it instead of deleting it"
+    );
+    let (status, body) = delete(&server, &admin, commune).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["detail"].as_str().unwrap().contains("3 area(s) below"),
+        "{body}"
+    );
+    let (status, body) = delete(&server, &admin, scoped).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("1 published form version(s)"),
+        "{body}"
+    );
+    let (status, _) = delete(&server, &officer, typo).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The console: refused at once with what it holds, in the officer's language.
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let csrf = browser.csrf().await;
+    let page = browser
+        .post(
+            "/areas/delete",
+            &[("csrf", &csrf), ("area", &branch.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(
+        page.body.contains(
+            "Không xóa được Chi hội Bản Dền: nơi này còn 1 hộ gia đình, 1 buổi sinh hoạt, \
+             1 tài khoản, 1 điện thoại, 1 mã đăng ký điện thoại, 1 hội viên. Hãy lưu trữ thay vì xóa."
+        ),
+        "{}",
+        page.body
+    );
+    browser.get("/lang/en?back=/areas").await;
+    let page = browser
+        .post(
+            "/areas/delete",
+            &[("csrf", &csrf), ("area", &commune.to_string())],
+        )
+        .await;
+    assert!(
+        page.body.contains(
+            "Xã Bản Hồ cannot be deleted: it still holds 3 area(s) below. Archive it instead."
+        ),
+        "{}",
+        page.body
+    );
+    browser.get("/lang/vi?back=/areas").await;
+
+    // An empty one is shown to confirm; nothing goes before the confirmation, nor with a
+    // forged token.
+    let page = browser
+        .post(
+            "/areas/delete",
+            &[("csrf", &csrf), ("area", &typo.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("id=\"confirm-delete\""));
+    assert!(
+        page.body
+            .contains("Xóa hẳn địa bàn Chi hội Bản Dềnn? Việc này không hoàn tác được.")
+    );
+    assert!(
+        area_names(&server, &admin)
+            .await
+            .contains(&"Chi hội Bản Dềnn".to_owned())
+    );
+    let forged = browser
+        .post(
+            "/areas/delete",
+            &[
+                ("csrf", "forged"),
+                ("area", &typo.to_string()),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(
+        area_names(&server, &admin)
+            .await
+            .contains(&"Chi hội Bản Dềnn".to_owned())
+    );
+    let page = browser
+        .post(
+            "/areas/delete",
+            &[
+                ("csrf", &csrf),
+                ("area", &typo.to_string()),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Đã xóa địa bàn Chi hội Bản Dềnn."));
+    assert_eq!(
+        area_names(&server, &admin).await,
+        [
+            "Lào Cai",
+            "Xã Bản Hồ",
+            "Chi hội Bản Dền",
+            "Chi hội Nậm Cang"
+        ]
+    );
+    let (status, _) = delete(&server, &admin, typo).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "gone");
+
+    // The JSON API deletes an empty area too; the audit log keeps both by name.
+    let other = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Tạm")
+        .await;
+    let (status, body) = delete(&server, &admin, other).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["name"], "Chi hội Tạm");
+    let rows = browser.get("/audit").await.audit_rows();
+    let deleted: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[1] == "Xóa địa bàn")
+        .map(|r| r[3].as_str())
+        .collect();
+    assert_eq!(deleted, ["Chi hội Tạm", "Chi hội Bản Dềnn"], "{rows:?}");
+}
+
+async fn archiving_closes_an_area_to_its_people_not_to_its_phones(server: TestServer) {
+    let admin = server.admin().await;
+    let province = server
+        .create_area(&admin, None, "province", "Lào Cai")
+        .await;
+    let commune = server
+        .create_area(&admin, Some(province), "commune", "Xã Bản Hồ")
+        .await;
+    let branch = server
+        .create_area(&admin, Some(commune), "branch", "Chi hội Bản Dền")
+        .await;
+    let (_, once) = server
+        .create_account(&admin, "xa.banho", "officer", Some(commune))
+        .await;
+    let officer = server.login_fresh("xa.banho", &once).await;
+    let (head, once) = server
+        .create_account(&admin, "lo.thi.mai", "branch_head", Some(branch))
+        .await;
+    let head_session = server.login_fresh("lo.thi.mai", &once).await;
+    let phone = server.enrolled_device(&admin, head).await.token;
+    let (late, _) = server
+        .create_account(&admin, "vang.thi.sua", "branch_head", Some(branch))
+        .await;
+    let (status, open_code) = server.enrollment_code(&officer, late).await;
+    assert_eq!(status, StatusCode::OK, "{open_code}");
+    let before = household(Uuid::now_v7(), 1, 0);
+    server.push(&phone, std::slice::from_ref(&before)).await;
+
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let csrf = browser.csrf().await;
+    let page = browser
+        .post(
+            "/areas/archive",
+            &[("csrf", &csrf), ("area", &branch.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "Đã lưu trữ địa bàn Chi hội Bản Dền. 2 tài khoản của địa bàn này không đăng nhập được nữa. \
+             1 điện thoại vẫn gửi được những phiếu còn trong máy"
+        ),
+        "{}",
+        page.body
+    );
+
+    // Its people are out: the branch head's session and sign-in, the open code, any new
+    // code or account there.
+    let (status, _) = server.get("/api/v1/office/me", &head_session).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = server
+        .login("lo.thi.mai", "lo.thi.mai-chosen-password")
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = server.enroll(open_code["code"].as_str().unwrap()).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the open code stopped working"
+    );
+    let (status, body) = server.enrollment_code(&admin, late).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"], "area_archived");
+    let (status, body) = server
+        .post(
+            "/api/v1/office/accounts",
+            Some(&admin),
+            &json!({"username": "moi", "display_name": "Mới", "role": "branch_head", "area_id": branch}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let page = browser
+        .post(
+            "/accounts",
+            &[
+                ("csrf", &csrf),
+                ("username", "moi"),
+                ("display_name", "Mới"),
+                ("role", "branch_head"),
+                ("area", &branch.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("Chi hội Bản Dền đã được lưu trữ: hãy khôi phục trước."),
+        "{}",
+        page.body
+    );
+
+    // Its phone is not: what it gathered offline still arrives and is read.
+    let after = household(Uuid::now_v7(), 1, 1);
+    server.push(&phone, std::slice::from_ref(&after)).await;
+    for record in [before.uuid, after.uuid] {
+        assert!(reads(&server, &officer, record).await);
+    }
+    let (status, _) = server.get("/api/v1/manifest", &phone).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The commune's officer is out once the commune is archived too; the accounts page
+    // says why; restoring lets everyone back in.
+    let page = browser
+        .post(
+            "/areas/archive",
+            &[("csrf", &csrf), ("area", &commune.to_string())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let (status, _) = server.get("/api/v1/office/me", &officer).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let accounts = browser.get("/accounts").await;
+    assert_eq!(
+        accounts
+            .body
+            .matches("Địa bàn đã lưu trữ: không đăng nhập được")
+            .count(),
+        3,
+        "{}",
+        accounts.body
+    );
+    for area in [commune, branch] {
+        let path = format!("/api/v1/office/areas/{area}/restore");
+        let (status, body) = server.post(&path, Some(&admin), &json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    for name in ["xa.banho", "lo.thi.mai"] {
+        let (status, body) = server.login(name, &format!("{name}-chosen-password")).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {body}");
+    }
+    let (status, body) = server.enrollment_code(&admin, late).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+on_both_stores!(
+    areas_move_and_archive_with_their_data,
+    only_an_empty_area_is_deleted,
+    archiving_closes_an_area_to_its_people_not_to_its_phones
+);

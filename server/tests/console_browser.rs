@@ -180,6 +180,22 @@ fn first_day(browser: &Chromium, backend: &str, database_url: Option<String>) {
         "left the pickers"
     );
     shot("04b-area-moved-and-archived");
+    // The closed branch was never used: it is deleted after a confirmation. A commune
+    // with branches is not, and the page says what it holds.
+    browser.choose("#delete-area select[name=area]", "Bản Phìn");
+    browser.click("#delete-area button[type=submit]");
+    assert!(
+        browser.text("p.error").contains("2 địa bàn con"),
+        "{}",
+        browser.text("p.error")
+    );
+    browser.choose("#delete-area select[name=area]", "Thôn Tả Phìn");
+    browser.click("#delete-area button[type=submit]");
+    assert!(browser.text("#confirm-delete").contains("Thôn Tả Phìn"));
+    shot("04c-area-delete-confirm");
+    browser.click("#confirm-delete button[type=submit]");
+    assert!(browser.text("p.notice").contains("Thôn Tả Phìn"));
+    assert!(!browser.text("#area-tree").contains("Thôn Tả Phìn"));
 
     // Accounts: the commune officer, her branch head, and a name that is markup.
     let officer_once = create_account(

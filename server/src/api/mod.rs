@@ -23,7 +23,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use branchbook_core::protocol::{PROTOCOL_HEADER, PROTOCOL_VERSION};
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/office/areas",
             get(office::list_areas).post(office::create_area),
         )
+        .route("/api/v1/office/areas/{id}", delete(office::delete_area))
         .route("/api/v1/office/areas/{id}/name", post(office::rename_area))
         .route("/api/v1/office/areas/{id}/parent", post(office::move_area))
         .route(

@@ -22,6 +22,7 @@ use crate::model::stored_name;
 use crate::model::{Account, Area, AreaLevel, Device, FormVersion, Role};
 use crate::passwords::rules::{self, check_new_password};
 use crate::secret::{new_enrollment_code, new_password, new_token, normalize_code, secret_hash};
+use crate::store::areas::ArchivedArea;
 use crate::store::forms::FormInsert;
 use crate::store::people::NewAccount;
 
@@ -279,16 +280,33 @@ pub async fn move_area_of(
     Ok(area)
 }
 
-/// Archives an area, or restores it (administrators): its data stays either way.
+/// Archives an area (administrators; see `ServerStore::archive_area`): its data stays,
+/// its people stop signing in, its phones may still send what they hold.
 pub async fn archive_area_of(
     state: &AppState,
     admin: &Admin,
     id: Uuid,
-    archived: bool,
-) -> Result<Area, ApiError> {
+) -> Result<ArchivedArea, ApiError> {
     let actor = admin.0.account().id;
-    let area = with_store(state, move |s| s.by(actor).set_area_archived(id, archived)).await?;
-    tracing::info!(area = %id, archived, by = %actor, "area archived or restored");
+    let archived = with_store(state, move |s| s.by(actor).archive_area(id)).await?;
+    tracing::info!(area = %id, by = %actor, "area archived");
+    Ok(archived)
+}
+
+/// Restores an archived area (administrators).
+pub async fn restore_area_of(state: &AppState, admin: &Admin, id: Uuid) -> Result<Area, ApiError> {
+    let actor = admin.0.account().id;
+    let area = with_store(state, move |s| s.by(actor).restore_area(id)).await?;
+    tracing::info!(area = %id, by = %actor, "area restored");
+    Ok(area)
+}
+
+/// Deletes an area that holds nothing (administrators; see `ServerStore::delete_area`):
+/// anything else is refused with what it holds.
+pub async fn delete_area_of(state: &AppState, admin: &Admin, id: Uuid) -> Result<Area, ApiError> {
+    let actor = admin.0.account().id;
+    let area = with_store(state, move |s| s.by(actor).delete_area(id)).await?;
+    tracing::info!(area = %id, by = %actor, "area deleted");
     Ok(area)
 }
 
@@ -317,7 +335,7 @@ pub async fn archive_area(
     admin: Admin,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    Ok(ok_json(&archive_area_of(&state, &admin, id, true).await?))
+    Ok(ok_json(&archive_area_of(&state, &admin, id).await?))
 }
 
 /// `POST /api/v1/office/areas/{id}/restore` (administrators).
@@ -326,7 +344,17 @@ pub async fn restore_area(
     admin: Admin,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    Ok(ok_json(&archive_area_of(&state, &admin, id, false).await?))
+    Ok(ok_json(&restore_area_of(&state, &admin, id).await?))
+}
+
+/// `DELETE /api/v1/office/areas/{id}` (administrators): only an area that holds nothing
+/// (409 `area_in_use` naming what it holds otherwise).
+pub async fn delete_area(
+    State(state): State<AppState>,
+    admin: Admin,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(&delete_area_of(&state, &admin, id).await?))
 }
 
 /// `POST /api/v1/office/areas` (administrators).

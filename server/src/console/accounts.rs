@@ -22,7 +22,7 @@ use crate::api::office::{
 };
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
-use crate::model::{Account, Role, from_stored_name};
+use crate::model::{Account, Area, Role, from_stored_name};
 
 /// One line of the accounts table.
 pub struct AccountRow {
@@ -34,6 +34,8 @@ pub struct AccountRow {
     pub area: String,
     /// True when the viewer may manage it (reset its password, disable, rename).
     pub manageable: bool,
+    /// True when its area is archived: it cannot sign in until the area is restored.
+    pub area_archived: bool,
 }
 
 /// A one-time password to show once.
@@ -79,18 +81,19 @@ async fn accounts_view(state: &AppState, staff: &Staff, outcome: Outcome) -> Res
         Ok(found) => found,
         Err(e) => return error_page(lang, &e),
     };
-    let names: HashMap<Uuid, String> = areas.iter().map(|a| (a.id, a.name.clone())).collect();
+    let by_id: HashMap<Uuid, &Area> = areas.iter().map(|a| (a.id, a)).collect();
     let viewer = staff.officer.account();
     let rows = accounts
         .into_iter()
-        .map(|account| AccountRow {
-            role: t.role(account.role),
-            area: account
-                .area_id
-                .and_then(|id| names.get(&id).cloned())
-                .unwrap_or_else(|| t.accounts_everywhere.to_owned()),
-            manageable: may_manage(viewer, &account),
-            account,
+        .map(|account| {
+            let area = account.area_id.and_then(|id| by_id.get(&id));
+            AccountRow {
+                role: t.role(account.role),
+                area: area.map_or_else(|| t.accounts_everywhere.to_owned(), |a| a.name.clone()),
+                manageable: may_manage(viewer, &account),
+                area_archived: area.is_some_and(|a| a.archived),
+                account,
+            }
         })
         .collect();
     let roles = if viewer.role == Role::Admin {

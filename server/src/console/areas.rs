@@ -1,7 +1,8 @@
 //! The areas page: the tree an officer looks after (province → commune → branch), and
 //! for the administrator the forms that add an area, rename one, move one under another
-//! parent, and archive one (or restore it): archived areas stay in the tree, marked, and
-//! leave every picker; their records, accounts and phones stay.
+//! parent, archive one (or restore it), and delete one made by mistake: archived areas
+//! stay in the tree, marked, and leave every picker, their records, accounts and phones
+//! kept; only an area holding nothing at all is deleted, after a confirmation.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -18,10 +19,13 @@ use super::shell::{Shell, error_page, message, refusal_status, render_status, re
 use crate::api::Admin;
 use crate::api::AppState;
 use crate::api::office::{
-    AREA_NAME_MAX_CHARS, NewArea, add_area, archive_area_of, move_area_of, rename_area_of,
+    AREA_NAME_MAX_CHARS, NewArea, add_area, archive_area_of, delete_area_of, move_area_of,
+    rename_area_of, restore_area_of,
 };
+use crate::api::with_store;
 use crate::error::ApiError;
 use crate::model::{Area, AreaLevel, from_stored_name};
+use crate::store::ServerStoreError;
 
 /// One line of the drawn tree.
 pub struct AreaRow {
@@ -74,49 +78,71 @@ struct AreasPage {
     admin: bool,
     levels: Vec<(&'static str, &'static str)>,
     name: String,
+    /// An empty area to delete once confirmed: its id and the question.
+    confirm: Option<(Uuid, String)>,
 }
 
-async fn areas_view(
-    state: &AppState,
-    staff: &Staff,
+/// What the areas page shows besides the tree and its forms.
+struct View<'a> {
     status: StatusCode,
+    /// The notice, or the reason a post was refused.
     note: Result<String, String>,
-    name: &str,
-) -> Response {
-    let lang = staff.visitor.lang;
-    let t = lang.texts();
-    let areas = match staff.areas(state).await {
-        Ok(areas) => areas,
-        Err(page) => return page,
-    };
-    let mut shell = Shell::signed(
-        lang,
-        staff.officer.account(),
-        &staff.csrf,
-        "areas",
-        t.areas_title,
-        "/areas",
-    );
-    shell = shell.with_note(note);
-    let levels = [
-        AreaLevel::Province,
-        AreaLevel::District,
-        AreaLevel::Commune,
-        AreaLevel::Branch,
-    ]
-    .into_iter()
-    .map(|l| (level_code(l), t.level(l)))
-    .collect();
-    render_status(
-        status,
-        &AreasPage {
-            shell,
-            rows: tree(areas, t),
-            admin: staff.officer.account().role == crate::model::Role::Admin,
-            levels,
-            name: name.to_owned(),
-        },
-    )
+    /// The new area's name as typed (kept when it was refused).
+    name: &'a str,
+    /// An area whose deletion is to be confirmed.
+    confirm: Option<Area>,
+}
+
+impl View<'_> {
+    /// The page with a note only.
+    fn note(status: StatusCode, note: Result<String, String>) -> View<'static> {
+        View {
+            status,
+            note,
+            name: "",
+            confirm: None,
+        }
+    }
+
+    async fn render(self, state: &AppState, staff: &Staff) -> Response {
+        let lang = staff.visitor.lang;
+        let t = lang.texts();
+        let areas = match staff.areas(state).await {
+            Ok(areas) => areas,
+            Err(page) => return page,
+        };
+        let shell = Shell::signed(
+            lang,
+            staff.officer.account(),
+            &staff.csrf,
+            "areas",
+            t.areas_title,
+            "/areas",
+        )
+        .with_note(self.note);
+        let levels = [
+            AreaLevel::Province,
+            AreaLevel::District,
+            AreaLevel::Commune,
+            AreaLevel::Branch,
+        ]
+        .into_iter()
+        .map(|l| (level_code(l), t.level(l)))
+        .collect();
+        render_status(
+            self.status,
+            &AreasPage {
+                shell,
+                rows: tree(areas, t),
+                admin: staff.officer.account().role == crate::model::Role::Admin,
+                levels,
+                name: self.name.to_owned(),
+                confirm: self
+                    .confirm
+                    .map(|a| (a.id, t.fill(t.areas_delete_confirm, "name", &a.name))),
+            },
+        )
+    }
 }
 
 fn level_code(level: AreaLevel) -> &'static str {
@@ -130,7 +156,9 @@ fn level_code(level: AreaLevel) -> &'static str {
 
 /// `GET /areas`.
 pub async fn areas_page(State(state): State<AppState>, staff: Staff) -> Response {
-    areas_view(&state, &staff, StatusCode::OK, Ok(String::new()), "").await
+    View::note(StatusCode::OK, Ok(String::new()))
+        .render(&state, &staff)
+        .await
 }
 
 /// The add-an-area form.
@@ -155,7 +183,13 @@ pub async fn create_area(
     let refuse = |status, text: String| {
         let name = form.name.clone();
         let (state, staff) = (&state, &staff);
-        async move { areas_view(state, staff, status, Err(text), &name).await }
+        async move {
+            let view = View {
+                name: &name,
+                ..View::note(status, Err(text))
+            };
+            view.render(state, staff).await
+        }
     };
     let admin = match staff.officer.clone().0.admin() {
         Ok(admin) => admin,
@@ -187,7 +221,9 @@ pub async fn create_area(
     match add_area(&state, &admin, new).await {
         Ok(area) => {
             let notice = t.fill(t.areas_created, "name", &area.name);
-            areas_view(&state, &staff, StatusCode::OK, Ok(notice), "").await
+            View::note(StatusCode::OK, Ok(notice))
+                .render(&state, &staff)
+                .await
         }
         Err(e) => refuse(refusal_status(&e), message(t, &e)).await,
     }
@@ -202,37 +238,55 @@ pub struct RenameAreaForm {
     name: String,
 }
 
+/// Where an administrator's change to an area leaves the page.
+enum Step {
+    /// Done: what the page says.
+    Done(String),
+    /// A deletion to confirm first: the area.
+    Confirm(Area),
+}
+
 /// An administrator's change to an existing area, from a form post: refused for anyone
-/// else, or for an id that is no area; otherwise `change` runs (the JSON API's own
-/// function) and the page comes back with `done` (its `{name}` filled) or the reason.
-async fn change_area<F, Fut>(
-    state: &AppState,
-    staff: &Staff,
-    area: &str,
-    done: &str,
-    change: F,
-) -> Response
+/// else, or for an id that is no area; otherwise `change` runs (through the JSON API's
+/// own functions) and the page comes back with what it did, or why not.
+async fn change_area<F, Fut>(state: &AppState, staff: &Staff, area: &str, change: F) -> Response
 where
     F: FnOnce(AppState, Admin, Uuid) -> Fut,
-    Fut: Future<Output = Result<Result<Area, ApiError>, String>>,
+    Fut: Future<Output = Result<Step, ApiError>>,
 {
     let t = staff.visitor.lang.texts();
     let admin = match staff.officer.clone().0.admin() {
         Ok(admin) => admin,
         Err(_) => {
             let why = Err(t.areas_admin_only.to_owned());
-            return areas_view(state, staff, StatusCode::FORBIDDEN, why, "").await;
+            return View::note(StatusCode::FORBIDDEN, why)
+                .render(state, staff)
+                .await;
         }
     };
     let Ok(id) = Uuid::parse_str(area.trim()) else {
         return error_page(staff.visitor.lang, &ApiError::NotFound("area".into()));
     };
-    let (status, note) = match change(state.clone(), admin, id).await {
-        Ok(Ok(area)) => (StatusCode::OK, Ok(t.fill(done, "name", &area.name))),
-        Ok(Err(e)) => (refusal_status(&e), Err(message(t, &e))),
-        Err(why) => (StatusCode::UNPROCESSABLE_ENTITY, Err(why)),
+    let (status, note, confirm) = match change(state.clone(), admin, id).await {
+        Ok(Step::Done(notice)) => (StatusCode::OK, Ok(notice), None),
+        Ok(Step::Confirm(area)) => (StatusCode::OK, Ok(String::new()), Some(area)),
+        Err(e) => (refusal_status(&e), Err(message(t, &e)), None),
     };
-    areas_view(state, staff, status, note, "").await
+    View {
+        confirm,
+        ..View::note(status, note)
+    }
+    .render(state, staff)
+    .await
+}
+
+/// A sentence the page shows for a form's field it refused (a name left empty...), as
+/// the shared functions' refusals are.
+fn refused(why: String) -> ApiError {
+    ApiError::Unprocessable {
+        code: "invalid",
+        detail: why,
+    }
 }
 
 /// `POST /areas/rename`: renames an area with the JSON API's own function
@@ -244,18 +298,10 @@ pub async fn rename_area(
     let Posted { who: staff, form } = posted;
     let t = staff.visitor.lang.texts();
     let name = required(t, t.areas_new_name, &form.name, AREA_NAME_MAX_CHARS);
-    change_area(
-        &state,
-        &staff,
-        &form.area,
-        t.areas_renamed,
-        |state, admin, id| async move {
-            match name {
-                Ok(name) => Ok(rename_area_of(&state, &admin, id, &name).await),
-                Err(why) => Err(why),
-            }
-        },
-    )
+    change_area(&state, &staff, &form.area, |state, admin, id| async move {
+        let area = rename_area_of(&state, &admin, id, &name.map_err(refused)?).await?;
+        Ok(Step::Done(t.fill(t.areas_renamed, "name", &area.name)))
+    })
     .await
 }
 
@@ -280,13 +326,10 @@ pub async fn move_area(
     let Ok(parent) = Uuid::parse_str(form.parent.trim()) else {
         return error_page(staff.visitor.lang, &ApiError::NotFound("area".into()));
     };
-    change_area(
-        &state,
-        &staff,
-        &form.area,
-        t.areas_moved,
-        |state, admin, id| async move { Ok(move_area_of(&state, &admin, id, parent).await) },
-    )
+    change_area(&state, &staff, &form.area, |state, admin, id| async move {
+        let area = move_area_of(&state, &admin, id, parent).await?;
+        Ok(Step::Done(t.fill(t.areas_moved, "name", &area.name)))
+    })
     .await
 }
 
@@ -298,12 +341,28 @@ pub struct AreaForm {
 }
 
 /// `POST /areas/archive`: archives an area (administrators only; its areas below must
-/// be archived first). Its data stays, and it leaves the pickers.
+/// be archived first). Its data stays and it leaves the pickers; the page says whose
+/// sign-in stopped and which phones may still send what they hold.
 pub async fn archive_area(
     State(state): State<AppState>,
     posted: Posted<Staff, AreaForm>,
 ) -> Response {
-    set_archived(state, posted, true).await
+    let Posted { who: staff, form } = posted;
+    let t = staff.visitor.lang.texts();
+    change_area(&state, &staff, &form.area, |state, admin, id| async move {
+        let done = archive_area_of(&state, &admin, id).await?;
+        let mut notice = t.fill(t.areas_archived, "name", &done.area.name);
+        for (count, text) in [
+            (done.accounts_stopped, t.areas_archived_accounts),
+            (done.phones_still_sending, t.areas_archived_phones),
+        ] {
+            if count > 0 {
+                notice = format!("{notice} {}", t.fill(text, "count", &count.to_string()));
+            }
+        }
+        Ok(Step::Done(notice))
+    })
+    .await
 }
 
 /// `POST /areas/restore`: brings an archived area back (administrators only).
@@ -311,27 +370,51 @@ pub async fn restore_area(
     State(state): State<AppState>,
     posted: Posted<Staff, AreaForm>,
 ) -> Response {
-    set_archived(state, posted, false).await
+    let Posted { who: staff, form } = posted;
+    let t = staff.visitor.lang.texts();
+    change_area(&state, &staff, &form.area, |state, admin, id| async move {
+        let area = restore_area_of(&state, &admin, id).await?;
+        Ok(Step::Done(t.fill(t.areas_restored, "name", &area.name)))
+    })
+    .await
 }
 
-async fn set_archived(
-    state: AppState,
-    posted: Posted<Staff, AreaForm>,
-    archived: bool,
+/// The delete-an-area form: which area, and `confirm=yes` once the officer confirmed.
+#[derive(Debug, Deserialize)]
+pub struct DeleteAreaForm {
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /areas/delete` (administrators only): an area that holds anything is refused
+/// at once, naming what it holds; an empty one is shown to confirm first, and deleted
+/// when the confirmation (`confirm=yes`, with the page's CSRF token) comes back.
+pub async fn delete_area(
+    State(state): State<AppState>,
+    posted: Posted<Staff, DeleteAreaForm>,
 ) -> Response {
     let Posted { who: staff, form } = posted;
     let t = staff.visitor.lang.texts();
-    let done = if archived {
-        t.areas_archived
-    } else {
-        t.areas_restored
-    };
-    change_area(
-        &state,
-        &staff,
-        &form.area,
-        done,
-        |state, admin, id| async move { Ok(archive_area_of(&state, &admin, id, archived).await) },
-    )
+    let confirmed = form.confirm == "yes";
+    change_area(&state, &staff, &form.area, |state, admin, id| async move {
+        if confirmed {
+            let area = delete_area_of(&state, &admin, id).await?;
+            return Ok(Step::Done(t.fill(t.areas_deleted, "name", &area.name)));
+        }
+        let (area, held) = with_store(&state, move |s| {
+            let area = s
+                .area(id)?
+                .ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
+            Ok((area, s.area_holdings(id)?))
+        })
+        .await?;
+        if held.counts().is_empty() {
+            Ok(Step::Confirm(area))
+        } else {
+            Err(ApiError::AreaInUse(held))
+        }
+    })
     .await
 }

@@ -63,6 +63,7 @@ fn action_text(t: &Texts, name: &str) -> String {
         AuditAction::AreaMove => t.audit_area_move,
         AuditAction::AreaArchive => t.audit_area_archive,
         AuditAction::AreaRestore => t.audit_area_restore,
+        AuditAction::AreaDelete => t.audit_area_delete,
         AuditAction::AccountCreate => t.audit_account_create,
         AuditAction::AccountRename => t.audit_account_rename,
         AuditAction::PasswordReset => t.audit_password_reset,

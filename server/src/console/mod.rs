@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/areas/move", post(areas::move_area))
         .route("/areas/archive", post(areas::archive_area))
         .route("/areas/restore", post(areas::restore_area))
+        .route("/areas/delete", post(areas::delete_area))
         .route(
             "/accounts",
             get(accounts::accounts_page).post(accounts::create_account),

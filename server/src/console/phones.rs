@@ -96,6 +96,8 @@ async fn phones_view(
         Ok(found) => found,
         Err(e) => return error_page(lang, &e),
     };
+    let archived: std::collections::HashSet<Uuid> =
+        areas.iter().filter(|a| a.archived).map(|a| a.id).collect();
     let branch_names: HashMap<_, _> = areas.into_iter().map(|a| (a.id, a.name)).collect();
     let names: HashMap<_, _> = accounts
         .iter()
@@ -149,7 +151,8 @@ async fn phones_view(
         .collect();
     let heads = accounts
         .into_iter()
-        .filter(|a| a.role == Role::BranchHead)
+        // No codes for a closed (archived) branch: the store refuses them too.
+        .filter(|a| a.role == Role::BranchHead && !a.area_id.is_some_and(|b| archived.contains(&b)))
         .map(|a| {
             let branch = a
                 .area_id

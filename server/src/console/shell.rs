@@ -150,6 +150,8 @@ pub fn message(t: &Texts, error: &ApiError) -> String {
         ),
         ApiError::Busy(_) => t.error_busy.to_owned(),
         ApiError::WeakPassword(weak) => t.weak_password(*weak).to_owned(),
+        ApiError::AreaInUse(held) => t.area_in_use(held),
+        ApiError::AreaArchived(name) => t.fill(t.areas_is_archived, "name", name),
         ApiError::Attachment(refused) => t.attachment_refused(refused),
         ApiError::Unauthorized { detail, .. }
         | ApiError::Unprocessable { detail, .. }
@@ -164,15 +166,18 @@ pub fn status_of(error: &ApiError) -> StatusCode {
     match error {
         ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
-        ApiError::WeakPassword(_) | ApiError::Unprocessable { .. } | ApiError::Attachment(_) => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        ApiError::WeakPassword(_)
+        | ApiError::Unprocessable { .. }
+        | ApiError::Attachment(_)
+        | ApiError::AreaArchived(_) => StatusCode::UNPROCESSABLE_ENTITY,
         ApiError::Forbidden(_) | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
         ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-        ApiError::Conflict(_) | ApiError::WrongOffset(_) => StatusCode::CONFLICT,
+        ApiError::Conflict(_) | ApiError::WrongOffset(_) | ApiError::AreaInUse(_) => {
+            StatusCode::CONFLICT
+        }
         _ => StatusCode::BAD_REQUEST,
     }
 }

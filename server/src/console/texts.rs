@@ -9,6 +9,7 @@
 use crate::form_files::AttachmentError;
 use crate::model::{AreaLevel, Role};
 use crate::passwords::rules::WeakPassword;
+use crate::store::areas::{AreaHoldings, Holding};
 
 /// The console's languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +105,34 @@ impl Texts {
             WeakPassword::Common => self.password_common,
             WeakPassword::Unchanged => self.password_unchanged,
         }
+    }
+
+    /// Why an area is not deleted, naming everything it still holds.
+    pub fn area_in_use(&self, held: &AreaHoldings) -> String {
+        let holds: Vec<String> = held
+            .counts()
+            .into_iter()
+            .map(|(what, n)| {
+                let text = match what {
+                    Holding::Areas => self.holds_areas,
+                    Holding::Surveys => self.holds_surveys,
+                    Holding::Households => self.holds_households,
+                    Holding::Gatherings => self.holds_gatherings,
+                    Holding::AuditTrails => self.holds_audit_trails,
+                    Holding::Accounts => self.holds_accounts,
+                    Holding::Phones => self.holds_phones,
+                    Holding::Codes => self.holds_codes,
+                    Holding::Members => self.holds_members,
+                    Holding::Forms => self.holds_forms,
+                };
+                self.fill(text, "count", &n.to_string())
+            })
+            .collect();
+        self.fill(
+            &self.fill(self.areas_in_use, "name", &held.name),
+            "holds",
+            &holds.join(", "),
+        )
     }
 
     /// Why a form's attached files were refused, naming the file.
@@ -301,7 +330,7 @@ catalogue! {
     areas_name "areas.name" { vi: "Tên", en: "Name" }
     areas_create "areas.create" { vi: "Thêm", en: "Add" }
     areas_created "areas.created" { vi: "Đã thêm địa bàn {name}.", en: "Added the area {name}." }
-    areas_admin_only "areas.admin_only" { vi: "Chỉ quản trị viên thêm, đổi tên, chuyển và lưu trữ được địa bàn.", en: "Only an administrator adds, renames, moves and archives areas." }
+    areas_admin_only "areas.admin_only" { vi: "Chỉ quản trị viên thêm, đổi tên, chuyển, lưu trữ và xóa được địa bàn.", en: "Only an administrator adds, renames, moves, archives and deletes areas." }
     areas_rename "areas.rename" { vi: "Đổi tên địa bàn", en: "Rename an area" }
     areas_which "areas.which" { vi: "Địa bàn", en: "Area" }
     areas_new_name "areas.new_name" { vi: "Tên mới", en: "New name" }
@@ -318,12 +347,33 @@ catalogue! {
     areas_move_button "areas.move_button" { vi: "Chuyển", en: "Move" }
     areas_moved "areas.moved" { vi: "Đã chuyển địa bàn {name} cùng mọi thứ bên trong.", en: "Moved the area {name} with everything inside it." }
     areas_archive "areas.archive" { vi: "Lưu trữ hoặc khôi phục địa bàn", en: "Archive or restore an area" }
-    areas_archive_hint "areas.archive_hint" { vi: "Địa bàn lưu trữ không còn hiện trong các danh sách chọn; phiếu, tài khoản và lịch sử của nó vẫn được giữ và xem được.", en: "An archived area leaves every picker; its records, accounts and history are kept and can still be read." }
+    areas_archive_hint "areas.archive_hint" { vi: "Địa bàn lưu trữ không còn hiện trong các danh sách chọn; phiếu, tài khoản và lịch sử của nó vẫn được giữ và xem được. Tài khoản thuộc địa bàn đó không đăng nhập được nữa, mã đăng ký điện thoại còn mở hết hiệu lực; điện thoại đã đăng ký vẫn gửi được mọi phiếu còn trong máy.", en: "An archived area leaves every picker; its records, accounts and history are kept and can still be read. Its accounts can no longer sign in and its open phone codes stop working; its enrolled phones can still send every record they hold." }
     areas_archive_button "areas.archive_button" { vi: "Lưu trữ", en: "Archive" }
     areas_restore_button "areas.restore_button" { vi: "Khôi phục", en: "Restore" }
     areas_archived "areas.archived" { vi: "Đã lưu trữ địa bàn {name}.", en: "Archived the area {name}." }
     areas_restored "areas.restored" { vi: "Đã khôi phục địa bàn {name}.", en: "Restored the area {name}." }
     areas_archived_tag "areas.archived_tag" { vi: "đã lưu trữ", en: "archived" }
+    areas_archived_accounts "areas.archived_accounts" { vi: "{count} tài khoản của địa bàn này không đăng nhập được nữa.", en: "{count} account(s) of this area can no longer sign in." }
+    areas_archived_phones "areas.archived_phones" { vi: "{count} điện thoại vẫn gửi được những phiếu còn trong máy: thu hồi từng máy ở trang Điện thoại khi không còn phiếu chờ gửi.", en: "{count} phone(s) can still send the records they hold: revoke each on the Phones page once nothing is waiting." }
+    areas_is_archived "areas.is_archived" { vi: "{name} đã được lưu trữ: hãy khôi phục trước.", en: "{name} is archived: restore it first." }
+    areas_delete "areas.delete" { vi: "Xóa địa bàn tạo nhầm", en: "Delete an area made by mistake" }
+    areas_delete_hint "areas.delete_hint" { vi: "Chỉ xóa được địa bàn trống: không có địa bàn con, phiếu, hộ, buổi sinh hoạt, tài khoản, điện thoại, hội viên hay biểu mẫu. Địa bàn đã có dữ liệu thì lưu trữ.", en: "Only an empty area can be deleted: no areas below, surveys, households, gatherings, accounts, phones, members or forms. Archive an area that holds anything." }
+    areas_delete_button "areas.delete_button" { vi: "Xóa…", en: "Delete…" }
+    areas_delete_confirm "areas.delete_confirm" { vi: "Xóa hẳn địa bàn {name}? Việc này không hoàn tác được.", en: "Delete the area {name} for good? This cannot be undone." }
+    areas_delete_yes "areas.delete_yes" { vi: "Xóa hẳn", en: "Delete for good" }
+    areas_delete_no "areas.delete_no" { vi: "Thôi, giữ lại", en: "Cancel, keep it" }
+    areas_deleted "areas.deleted" { vi: "Đã xóa địa bàn {name}.", en: "Deleted the area {name}." }
+    areas_in_use "areas.in_use" { vi: "Không xóa được {name}: nơi này còn {holds}. Hãy lưu trữ thay vì xóa.", en: "{name} cannot be deleted: it still holds {holds}. Archive it instead." }
+    holds_areas "holds.areas" { vi: "{count} địa bàn con", en: "{count} area(s) below" }
+    holds_surveys "holds.surveys" { vi: "{count} phiếu khảo sát", en: "{count} survey(s)" }
+    holds_households "holds.households" { vi: "{count} hộ gia đình", en: "{count} household(s)" }
+    holds_gatherings "holds.gatherings" { vi: "{count} buổi sinh hoạt", en: "{count} gathering(s)" }
+    holds_audit_trails "holds.audit_trails" { vi: "{count} nhật ký thao tác của điện thoại", en: "{count} phone audit trail(s)" }
+    holds_accounts "holds.accounts" { vi: "{count} tài khoản", en: "{count} account(s)" }
+    holds_phones "holds.phones" { vi: "{count} điện thoại", en: "{count} phone(s)" }
+    holds_codes "holds.codes" { vi: "{count} mã đăng ký điện thoại", en: "{count} phone enrollment code(s)" }
+    holds_members "holds.members" { vi: "{count} hội viên", en: "{count} roster member(s)" }
+    holds_forms "holds.forms" { vi: "{count} phiên bản biểu mẫu phát hành cho nơi này", en: "{count} form version(s) published to it" }
     field_required "field.required" { vi: "Xin điền ô “{field}”.", en: "Please fill in “{field}”." }
     field_too_long "field.too_long" { vi: "Ô “{field}” dài quá (tối đa {max} ký tự).", en: "“{field}” is too long (at most {max} characters)." }
 
@@ -348,6 +398,7 @@ catalogue! {
     accounts_state "accounts.state" { vi: "Trạng thái", en: "State" }
     accounts_active "accounts.active" { vi: "Đang dùng", en: "Active" }
     accounts_disabled "accounts.disabled" { vi: "Đã khóa", en: "Disabled" }
+    accounts_area_archived "accounts.area_archived" { vi: "Địa bàn đã lưu trữ: không đăng nhập được", en: "Area archived: cannot sign in" }
     accounts_disable "accounts.disable" { vi: "Khóa", en: "Disable" }
     accounts_enable "accounts.enable" { vi: "Mở khóa", en: "Enable" }
     accounts_disabled_done "accounts.disabled_done" {
@@ -470,6 +521,7 @@ catalogue! {
     audit_area_move "audit.area_move" { vi: "Chuyển địa bàn", en: "Moved an area" }
     audit_area_archive "audit.area_archive" { vi: "Lưu trữ địa bàn", en: "Archived an area" }
     audit_area_restore "audit.area_restore" { vi: "Khôi phục địa bàn", en: "Restored an area" }
+    audit_area_delete "audit.area_delete" { vi: "Xóa địa bàn", en: "Deleted an area" }
     audit_account_create "audit.account_create" { vi: "Tạo tài khoản", en: "Created an account" }
     audit_account_rename "audit.account_rename" { vi: "Đổi tên hiển thị", en: "Changed a display name" }
     audit_password_reset "audit.password_reset" { vi: "Cấp lại mật khẩu", en: "Reset a password" }

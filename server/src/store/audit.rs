@@ -23,6 +23,8 @@ pub enum AuditAction {
     AreaArchive,
     /// An archived area was brought back.
     AreaRestore,
+    /// An empty area (made by mistake) was deleted.
+    AreaDelete,
     /// An account was created.
     AccountCreate,
     /// An account's display name changed.
@@ -53,12 +55,13 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, for the log's texts.
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::AreaCreate,
         AuditAction::AreaRename,
         AuditAction::AreaMove,
         AuditAction::AreaArchive,
         AuditAction::AreaRestore,
+        AuditAction::AreaDelete,
         AuditAction::AccountCreate,
         AuditAction::AccountRename,
         AuditAction::PasswordReset,
@@ -82,6 +85,7 @@ impl AuditAction {
             AuditAction::AreaMove => "area.move",
             AuditAction::AreaArchive => "area.archive",
             AuditAction::AreaRestore => "area.restore",
+            AuditAction::AreaDelete => "area.delete",
             AuditAction::AccountCreate => "account.create",
             AuditAction::AccountRename => "account.rename",
             AuditAction::PasswordReset => "account.password_reset",

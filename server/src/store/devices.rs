@@ -18,6 +18,8 @@ pub enum EnrollRefusal {
     Expired,
     /// The code was already exchanged.
     Used,
+    /// Its branch was archived (a code issued as it was being archived).
+    Archived,
 }
 
 /// An enrollment code not yet used nor expired (the code itself is never stored).
@@ -68,7 +70,8 @@ fn device_from_row(row: &Row) -> Result<Device, ServerStoreError> {
 }
 
 impl ServerStore {
-    /// Stores a new enrollment code (by its hash) for a branch head's account.
+    /// Stores a new enrollment code (by its hash) for a branch head's account; refused
+    /// for an archived branch.
     pub fn create_enrollment(
         &self,
         code_hash: &str,
@@ -78,6 +81,7 @@ impl ServerStore {
         expires_at: DateTime<Utc>,
     ) -> Result<(), ServerStoreError> {
         self.db.write(|conn| {
+            super::areas::open_area_in(conn, branch_id, "branch")?;
             conn.exec(
                 "INSERT INTO enrollments (code_hash, account_id, branch_id, created_by, created_at, expires_at)
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -158,8 +162,8 @@ impl ServerStore {
     ) -> Result<Result<(Device, String), EnrollRefusal>, ServerStoreError> {
         self.db.write(|conn| {
             let Some(row) = conn.query_opt(
-                "SELECT e.account_id, e.branch_id, e.expires_at, e.used_at, a.username
-                 FROM enrollments e JOIN accounts a ON a.id = e.account_id
+                "SELECT e.account_id, e.branch_id, e.expires_at, e.used_at, a.username, b.archived_at
+                 FROM enrollments e JOIN accounts a ON a.id = e.account_id JOIN areas b ON b.id = e.branch_id
                  WHERE e.code_hash = $1 AND a.disabled_at IS NULL",
                 &[code_hash.into()],
             )?
@@ -171,6 +175,9 @@ impl ServerStore {
             }
             if row.time(2)? <= now {
                 return Ok(Err(EnrollRefusal::Expired));
+            }
+            if row.opt_text(5)?.is_some() {
+                return Ok(Err(EnrollRefusal::Archived));
             }
             let claimed = conn.exec(
                 "UPDATE enrollments SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL",

@@ -3,11 +3,12 @@
 //! runs its writes in one transaction; async code (the HTTP layer, the server's start)
 //! reaches it only through the [`Gateway`], which runs the work on blocking threads.
 //!
-//! Methods are grouped by what they hold: [`people`] (areas, accounts, sessions),
+//! Methods are grouped by what they hold: [`areas`] (the tree), [`people`] (accounts, sessions),
 //! [`devices`] (enrollment codes, device tokens), [`forms`], [`records`] (the push),
 //! [`photos`], [`roster`] (members and changes for devices), [`read`] (lists, detail,
 //! reviews, indicators for officials).
 
+pub mod areas;
 pub mod audit;
 pub mod devices;
 pub mod forms;
@@ -48,6 +49,12 @@ pub enum ServerStoreError {
     /// The request contradicts the stored data (a branch under a branch...).
     #[error("{0}")]
     Invalid(String),
+    /// The area named is archived: nothing new goes in it until it is restored.
+    #[error("{0} is archived: restore it first")]
+    Archived(String),
+    /// The area still holds something, so it is not deleted (it can be archived).
+    #[error("{0}")]
+    AreaInUse(areas::AreaHoldings),
     /// The blocking task running the store call was lost.
     #[error("store task failed: {0}")]
     Task(String),
@@ -126,6 +133,7 @@ const MIGRATIONS: &[Migration] = &[
         Some(review_notices::place_old_decisions)
     ),
     migration!(17, "017_device_core_version.sql"),
+    migration!(18, "018_records_pages.sql"),
 ];
 
 /// The server's database.

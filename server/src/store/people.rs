@@ -1,13 +1,13 @@
-//! Areas (the administrative tree), accounts and login sessions.
+//! Accounts (who signs in, in which area) and their login sessions.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::audit::AuditAction;
 use super::{ServerStore, ServerStoreError};
-use crate::db::{Conn, Row};
+use crate::db::Row;
 use crate::model::stored_name;
-use crate::model::{Account, Area, AreaLevel, Role, Scope};
+use crate::model::{Account, AreaLevel, Role, Scope};
 
 /// A new account to create.
 #[derive(Debug, Clone)]
@@ -26,21 +26,14 @@ pub struct NewAccount {
     pub must_change_password: bool,
 }
 
-const AREA_COLUMNS: &str = "id, parent_id, level, name, path, archived_at";
 const ACCOUNT_COLUMNS: &str =
     "id, username, display_name, role, area_id, must_change_password, disabled_at";
 
-fn area_from_row(row: &Row) -> Result<Area, ServerStoreError> {
-    let level = row.text(2)?;
-    Ok(Area {
-        id: row.uuid(0)?,
-        parent_id: row.opt_uuid(1)?,
-        level: super::named(&level)?,
-        name: row.text(3)?,
-        path: row.text(4)?,
-        archived: row.opt_text(5)?.is_some(),
-    })
-}
+/// The condition on `accounts` for one that may sign in: not disabled, and not in an
+/// archived area (archiving an area closes it to its people until it is restored; its
+/// phones are another matter, see `ServerStore::archive_area`).
+const MAY_SIGN_IN: &str = "accounts.disabled_at IS NULL AND NOT EXISTS (
+    SELECT 1 FROM areas WHERE areas.id = accounts.area_id AND areas.archived_at IS NOT NULL)";
 
 fn account_from_row(row: &Row) -> Result<Account, ServerStoreError> {
     let role = row.text(3)?;
@@ -55,248 +48,13 @@ fn account_from_row(row: &Row) -> Result<Account, ServerStoreError> {
     })
 }
 
-/// One area by id, in the caller's transaction.
-pub(super) fn area_in(conn: &mut dyn Conn, id: Uuid) -> Result<Option<Area>, ServerStoreError> {
-    conn.query_opt(
-        &format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"),
-        &[id.into()],
-    )?
-    .map(|r| area_from_row(&r))
-    .transpose()
-}
-
-/// Refuses `name` when another area than `except` under `parent` (or among the provinces)
-/// already has it: names are how officers tell areas apart.
-fn refuse_taken_name(
-    conn: &mut dyn Conn,
-    parent: Option<Uuid>,
-    name: &str,
-    except: Option<Uuid>,
-) -> Result<(), ServerStoreError> {
-    let siblings = match parent {
-        Some(pid) => conn.query(
-            "SELECT id FROM areas WHERE parent_id = $1 AND name = $2",
-            &[pid.into(), name.into()],
-        )?,
-        None => conn.query(
-            "SELECT id FROM areas WHERE parent_id IS NULL AND name = $1",
-            &[name.into()],
-        )?,
-    };
-    for row in &siblings {
-        if Some(row.uuid(0)?) != except {
-            return Err(ServerStoreError::Exists(format!(
-                "an area named {name} in the same place"
-            )));
-        }
-    }
-    Ok(())
-}
-
 impl ServerStore {
-    /// Creates an area under `parent` (none for a province). The child must be of a
-    /// deeper level than its parent, and only a province may have no parent.
-    pub fn create_area(
-        &self,
-        parent: Option<Uuid>,
-        level: AreaLevel,
-        name: &str,
-    ) -> Result<Area, ServerStoreError> {
-        let name = branchbook_core::text::nfc(name.trim());
-        self.db.write(|conn| {
-            let parent_area = match parent {
-                Some(pid) => {
-                    let row = conn
-                        .query_opt(&format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"), &[pid.into()])?
-                        .ok_or_else(|| ServerStoreError::NotFound("parent area".into()))?;
-                    Some(area_from_row(&row)?)
-                }
-                None => None,
-            };
-            match &parent_area {
-                Some(p) if p.archived => {
-                    return Err(ServerStoreError::Invalid(format!("{} is archived: restore it first", p.name)));
-                }
-                Some(p) if p.level.rank() >= level.rank() => {
-                    return Err(ServerStoreError::Invalid(format!(
-                        "a {} cannot be placed under a {}",
-                        stored_name(&level),
-                        stored_name(&p.level)
-                    )));
-                }
-                None if level != AreaLevel::Province => {
-                    return Err(ServerStoreError::Invalid(format!("a {} needs a parent area", stored_name(&level))));
-                }
-                _ => {}
-            }
-            refuse_taken_name(conn, parent, &name, None)?;
-            let id = Uuid::now_v7();
-            let path = format!("{}{id}/", parent_area.as_ref().map_or("/", |p| p.path.as_str()));
-            conn.exec(
-                "INSERT INTO areas (id, parent_id, level, name, path, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[id.into(), parent.into(), stored_name(&level).into(), (&name).into(), (&path).into(), Utc::now().into()],
-            )?;
-            self.audit(conn, AuditAction::AreaCreate, &id.to_string(), &name)?;
-            Ok(Area { id, parent_id: parent, level, name: name.clone(), path, archived: false })
-        })
-    }
-
-    /// Renames an area (a commune merged or renamed by the province): its place in the
-    /// tree, and so every record's and account's scope, stays. A name its siblings already
-    /// use is refused.
-    pub fn rename_area(&self, id: Uuid, name: &str) -> Result<Area, ServerStoreError> {
-        let name = branchbook_core::text::nfc(name.trim());
-        self.db.write(|conn| {
-            let row = conn
-                .query_opt(
-                    &format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"),
-                    &[id.into()],
-                )?
-                .ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
-            let area = area_from_row(&row)?;
-            refuse_taken_name(conn, area.parent_id, &name, Some(id))?;
-            conn.exec(
-                "UPDATE areas SET name = $1 WHERE id = $2",
-                &[(&name).into(), id.into()],
-            )?;
-            self.audit(conn, AuditAction::AreaRename, &id.to_string(), &name)?;
-            Ok(Area {
-                name: name.clone(),
-                ..area
-            })
-        })
-    }
-
-    /// Moves an area (with everything under it) under `parent`: a parent of a higher
-    /// level, not archived, not the area itself nor inside it, where no sibling has its
-    /// name. The paths of the subtree and of its records are rewritten in the same
-    /// transaction, holding every moved branch's lock (as a push and a review do), so a
-    /// record is never filed under the old place; scopes follow at the next request.
-    pub fn move_area(&self, id: Uuid, parent: Uuid) -> Result<Area, ServerStoreError> {
-        let engine = self.db.engine();
-        self.db.write(|conn| {
-            let area = area_in(conn, id)?.ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
-            let target =
-                area_in(conn, parent)?.ok_or_else(|| ServerStoreError::NotFound("parent area".into()))?;
-            if target.path.starts_with(&area.path) {
-                return Err(ServerStoreError::Invalid(format!(
-                    "{} cannot be moved under itself or an area inside it",
-                    area.name
-                )));
-            }
-            if target.archived {
-                return Err(ServerStoreError::Invalid(format!("{} is archived: restore it first", target.name)));
-            }
-            if area.level == AreaLevel::Province || target.level.rank() >= area.level.rank() {
-                return Err(ServerStoreError::Invalid(format!(
-                    "a {} cannot be placed under a {}",
-                    stored_name(&area.level),
-                    stored_name(&target.level)
-                )));
-            }
-            refuse_taken_name(conn, Some(parent), &area.name, Some(id))?;
-            let subtree = format!("{}%", area.path);
-            for row in conn.query(
-                "SELECT id FROM areas WHERE path LIKE $1 AND level = 'branch' ORDER BY id",
-                &[(&subtree).into()],
-            )? {
-                super::tallies::lock_branch(conn, engine, row.uuid(0)?)?;
-            }
-            let path = format!("{}{id}/", target.path);
-            for (table, column) in [("areas", "path"), ("records", "area_path")] {
-                conn.exec(
-                    &format!("UPDATE {table} SET {column} = $1 || substr({column}, length($2) + 1) WHERE {column} LIKE $3"),
-                    &[(&path).into(), (&area.path).into(), (&subtree).into()],
-                )?;
-            }
-            conn.exec("UPDATE areas SET parent_id = $1 WHERE id = $2", &[parent.into(), id.into()])?;
-            self.audit(conn, AuditAction::AreaMove, &id.to_string(), &parent.to_string())?;
-            Ok(Area { parent_id: Some(parent), path, ..area })
-        })
-    }
-
-    /// Archives an area (`archived`) or restores it. An area with areas under it still in
-    /// use is not archived (archive those first), nor one restored under an archived
-    /// parent. Nothing else changes: its records, accounts and phones stay.
-    pub fn set_area_archived(&self, id: Uuid, archived: bool) -> Result<Area, ServerStoreError> {
-        self.db.write(|conn| {
-            let area = area_in(conn, id)?.ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
-            if archived {
-                let open = conn.query(
-                    "SELECT name FROM areas WHERE parent_id = $1 AND archived_at IS NULL ORDER BY name",
-                    &[id.into()],
-                )?;
-                if let Some(child) = open.first() {
-                    return Err(ServerStoreError::Invalid(format!(
-                        "{} still holds {} ({} in use): archive those first",
-                        area.name,
-                        child.text(0)?,
-                        open.len()
-                    )));
-                }
-            } else if let Some(parent) = area.parent_id.map(|p| area_in(conn, p)).transpose()?.flatten()
-                && parent.archived
-            {
-                return Err(ServerStoreError::Invalid(format!("{} is archived: restore it first", parent.name)));
-            }
-            if area.archived == archived {
-                return Ok(area);
-            }
-            let at = archived.then(Utc::now);
-            conn.exec("UPDATE areas SET archived_at = $1 WHERE id = $2", &[at.into(), id.into()])?;
-            let action = if archived { AuditAction::AreaArchive } else { AuditAction::AreaRestore };
-            self.audit(conn, action, &id.to_string(), &area.name)?;
-            Ok(Area { archived, ..area })
-        })
-    }
-
-    /// One area by id.
-    pub fn area(&self, id: Uuid) -> Result<Option<Area>, ServerStoreError> {
-        self.db.read(|conn| {
-            conn.query_opt(
-                &format!("SELECT {AREA_COLUMNS} FROM areas WHERE id = $1"),
-                &[id.into()],
-            )?
-            .map(|r| area_from_row(&r))
-            .transpose()
-        })
-    }
-
-    /// Every area inside a scope, from the top down.
-    pub fn areas(&self, scope: &Scope) -> Result<Vec<Area>, ServerStoreError> {
-        self.db.read(|conn| {
-            conn.query(
-                &format!("SELECT {AREA_COLUMNS} FROM areas WHERE path LIKE $1 ORDER BY length(path), name"),
-                &[scope.like_pattern().into()],
-            )?
-            .iter()
-            .map(area_from_row)
-            .collect()
-        })
-    }
-
-    /// Names of the areas on an area's path, from the top down (the area itself excluded).
-    pub fn ancestor_names(&self, area: &Area) -> Result<Vec<String>, ServerStoreError> {
-        let ids: Vec<&str> = area.path.split('/').filter(|s| !s.is_empty()).collect();
-        let mut names = Vec::new();
-        for id in ids.iter().take(ids.len().saturating_sub(1)) {
-            let parsed =
-                Uuid::parse_str(id).map_err(|e| ServerStoreError::Invalid(e.to_string()))?;
-            if let Some(a) = self.area(parsed)? {
-                names.push(a.name);
-            }
-        }
-        Ok(names)
-    }
-
-    /// Creates an account; refuses a login name already in use.
+    /// Creates an account; refuses a login name already in use, and an archived area.
     pub fn create_account(&self, new: &NewAccount) -> Result<Account, ServerStoreError> {
         self.db.write(|conn| {
             if let Some(area_id) = new.area_id {
-                let row = conn
-                    .query_opt("SELECT level FROM areas WHERE id = $1", &[area_id.into()])?
-                    .ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
-                if new.role == Role::BranchHead && row.text(0)? != stored_name(&AreaLevel::Branch) {
+                let area = super::areas::open_area_in(conn, area_id, "area")?;
+                if new.role == Role::BranchHead && area.level != AreaLevel::Branch {
                     return Err(ServerStoreError::Invalid("a branch head's area must be a branch".into()));
                 }
             } else if new.role != Role::Admin {
@@ -355,7 +113,8 @@ impl ServerStore {
     }
 
     /// An account that may sign in and its password hash, by login name (a disabled
-    /// account is not found: it answers like an unknown name).
+    /// account, or one whose area is archived, is not found: it answers like an unknown
+    /// name).
     pub fn account_for_login(
         &self,
         username: &str,
@@ -363,7 +122,7 @@ impl ServerStore {
         self.db.read(|conn| {
             let row = conn.query_opt(
                 &format!(
-                    "SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE username = $1 AND disabled_at IS NULL"
+                    "SELECT {ACCOUNT_COLUMNS}, password_hash FROM accounts WHERE username = $1 AND {MAY_SIGN_IN}"
                 ),
                 &[username.into()],
             )?;
@@ -518,7 +277,7 @@ impl ServerStore {
     }
 
     /// The account behind a session token's hash, if the session exists, has not expired
-    /// and its account is not disabled.
+    /// and its account may sign in (not disabled, its area not archived).
     pub fn session_account(
         &self,
         token_hash: &str,
@@ -527,8 +286,8 @@ impl ServerStore {
         self.db.read(|conn| {
             conn.query_opt(
                 &format!(
-                    "SELECT {} FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled_at IS NULL",
-                    ACCOUNT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+                    "SELECT {} FROM sessions s JOIN accounts ON accounts.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND {MAY_SIGN_IN}",
+                    ACCOUNT_COLUMNS.split(", ").map(|c| format!("accounts.{c}")).collect::<Vec<_>>().join(", ")
                 ),
                 &[token_hash.into(), now.into()],
             )?

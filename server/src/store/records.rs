@@ -243,7 +243,7 @@ impl ServerStore {
             tallies::lock_branch(conn, engine, branch.id)?;
             // Its place as of now, under the lock: an area move may have committed since
             // the device was authenticated.
-            let current = super::people::area_in(conn, branch.id)?;
+            let current = super::areas::area_in(conn, branch.id)?;
             let branch = current.as_ref().unwrap_or(branch);
             let mut view = BatchView::load(conn, branch.id, records)?;
             let mut results = Vec::with_capacity(records.len());
