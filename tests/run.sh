@@ -3,6 +3,8 @@
 # Each stage installs and starts what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One build, run once: incremental caches would only fill the disk (they did, on CI).
+export CARGO_INCREMENTAL=0
 
 echo "== format and lint"
 cargo fmt --all --check
