@@ -127,12 +127,11 @@ impl Branchbook {
 
     /// The settings screen in `language` (the app language in use), with
     /// `form_language` (her preferred label language, `None`: each form's default)
-    /// marked and `app_version` as the app's package says it.
+    /// marked, and the app's release as it was given to [`Branchbook::open`].
     pub fn settings_page(
         &self,
         language: UiLanguage,
         form_language: Option<String>,
-        app_version: String,
     ) -> Result<SettingsPage, BranchbookError> {
         let usage = self.storage_usage()?;
         let branch_path = match self.store.sync_account()? {
@@ -150,7 +149,7 @@ impl Branchbook {
             photo_bytes: usage.photo_bytes,
             account: self.store.account()?,
             branch_path,
-            app_version,
+            app: self.app.clone(),
         };
         Ok(settings_page(&facts, language))
     }

@@ -34,6 +34,16 @@ pub struct FormSummary {
     pub files_missing: u32,
 }
 
+/// A file that comes with a form imported on the phone: a label picture or a CSV
+/// table, named as the form names it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FormFileBytes {
+    /// The file name the form uses (`water.png`).
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
 fn summary(info: FormInfo, form: &CompiledForm) -> FormSummary {
     let f = form.form();
     FormSummary {
@@ -114,6 +124,26 @@ impl Branchbook {
     pub fn import_form_json(&self, json: String) -> Result<FormSummary, BranchbookError> {
         let compiled = branchbook_core::form::load_json(&json)?;
         self.add_compiled(&compiled)
+    }
+
+    /// Adds a form from its canonical JSON with the files it uses (label pictures, CSV
+    /// tables), as a form copied onto the phone with its media folder brings them; the
+    /// pictures are then read with [`Branchbook::form_file`]. A file the form uses and
+    /// `files` lacks is refused with [`BranchbookError::FormFilesMissing`], one it does
+    /// not use (or empty, or over 4 MiB) with [`BranchbookError::InvalidInput`];
+    /// nothing is stored then.
+    pub fn import_form_json_with_files(
+        &self,
+        json: String,
+        files: Vec<FormFileBytes>,
+    ) -> Result<FormSummary, BranchbookError> {
+        let compiled = branchbook_core::form::load_json(&json)?;
+        let files: Vec<(String, Vec<u8>)> = files.into_iter().map(|f| (f.name, f.bytes)).collect();
+        let info = self
+            .store
+            .add_form_with_bytes(&compiled.form().to_json(), &files)?;
+        let stored = self.store.compiled_form(&info.form_id, &info.version)?;
+        Ok(summary(info, &stored))
     }
 
     /// Adds a form from the bytes of an XLSForm .xlsx file, like

@@ -50,7 +50,7 @@ pub use branchbook_core::error::BranchbookError;
 #[cfg(feature = "sync-client")]
 pub use editors::EnrollEditor;
 pub use editors::{AttendanceEditor, GatheringEditor, HouseholdEditor, WalkInEditor};
-pub use forms::FormSummary;
+pub use forms::{FormFileBytes, FormSummary};
 pub use gatherings::CheckInCandidate;
 pub use outbox::OutboxStatus;
 pub use session::{FinalizeOutcome, PageTurn, SurveySession};

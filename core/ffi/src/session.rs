@@ -138,6 +138,15 @@ impl SurveySession {
         Ok(self.store.submission(self.id)?)
     }
 
+    /// The bytes of file `name` of the form this survey is filled with: a label's
+    /// picture or recording as a question's `media` names it.
+    pub fn form_file(&self, name: String) -> Result<Vec<u8>, BranchbookError> {
+        let info = self.store.submission(self.id)?;
+        Ok(self
+            .store
+            .form_file(&info.form_id, &info.form_version, &name)?)
+    }
+
     /// The current page.
     pub fn screen(&self) -> Result<Screen, BranchbookError> {
         self.with_open(|s| Ok(s.screen()))

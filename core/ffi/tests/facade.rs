@@ -13,7 +13,7 @@ use branchbook_core::store::{
     GatheringDetails, HouseholdInput, InputField, MemberInput, RecordState, RosterChange,
     SubmissionFilter, WalkIn,
 };
-use branchbook_ffi::{Branchbook, BranchbookError, FinalizeOutcome, SurveySession};
+use branchbook_ffi::{Branchbook, BranchbookError, FinalizeOutcome, FormFileBytes, SurveySession};
 use chrono::Utc;
 use image::{ImageEncoder, Rgb, RgbImage};
 use uuid::Uuid;
@@ -23,7 +23,10 @@ fn open(dir: &Path) -> Arc<Branchbook> {
         dir.to_string_lossy().into_owned(),
         None,
         "test-device".into(),
-        AppRelease::default(),
+        AppRelease {
+            version: "1.4.2".into(),
+            build: "57".into(),
+        },
     )
     .unwrap();
     app.set_account("lo.thi.mai".into()).unwrap();
@@ -617,6 +620,58 @@ fn a_form_with_mistakes_is_refused_with_every_problem() {
     ));
 }
 
+/// A form copied onto the phone with its media folder: refused without the picture it
+/// names, then imported with it; the survey's question names its picture and sound in
+/// the label language, and the bytes come back for the app to draw.
+#[test]
+fn a_form_is_imported_with_its_pictures_and_its_questions_name_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let json = std::fs::read_to_string(data.join("water_source.json")).unwrap();
+    let file = |name: &str| FormFileBytes {
+        name: name.into(),
+        bytes: std::fs::read(data.join("water_source").join(name)).unwrap(),
+    };
+    match app.import_form_json_with_files(json.clone(), vec![file("water.png")]) {
+        Err(BranchbookError::FormFilesMissing { missing, .. }) => {
+            assert_eq!(missing, ["question.wav"])
+        }
+        other => panic!("expected FormFilesMissing, got {other:?}"),
+    }
+    assert!(app.list_forms(false).unwrap().is_empty());
+    let form = app
+        .import_form_json_with_files(json, vec![file("water.png"), file("question.wav")])
+        .unwrap();
+    assert_eq!(form.files_missing, 0);
+    let session = app
+        .start_survey(form.form_id.clone(), None, None, Some("hmn".into()))
+        .unwrap();
+    let question = &session.screen().unwrap().questions[0];
+    assert_eq!(question.label, "Koj tsev neeg nqa dej haus qhov twg?");
+    let media = question.media.clone().unwrap();
+    assert_eq!(media.image.as_deref(), Some("water.png"));
+    assert_eq!(media.big_image.as_deref(), Some("water.png"));
+    let png = app
+        .form_file(form.form_id.clone(), form.version.clone(), "water.png".into())
+        .unwrap();
+    assert_eq!(png, file("water.png").bytes);
+    assert_eq!(session.form_file("water.png".into()).unwrap(), png);
+    assert!(matches!(
+        session.form_file("other.png".into()),
+        Err(BranchbookError::NotFound { .. })
+    ));
+    assert!(png.starts_with(b"\x89PNG"));
+    session
+        .set_answer(question.path.clone(), Answer::Choice { name: "well".into() })
+        .unwrap();
+    let turn = session.next().unwrap();
+    assert!(turn.moved);
+    let sound = turn.screen.questions[0].media.clone().unwrap();
+    assert_eq!(sound.audio.as_deref(), Some("question.wav"));
+    assert_eq!(sound.image, None);
+}
+
 /// Finding 4 of issue 13 through the facade: a form whose relevance is a flat chain of
 /// 100,000 terms (once a stack overflow that aborts the whole app) is refused with a
 /// typed error naming its cell, on a thread with a phone's 1 MiB stack, and the app goes
@@ -866,8 +921,12 @@ fn the_edit_screens_keep_her_draft_and_save_through_the_store() {
     assert_eq!(walk_in.add().unwrap().totals.total, 1);
 
     let page = app
-        .settings_page(UiLanguage::Vi, None, "0.1.0".into())
+        .settings_page(UiLanguage::Vi, None)
         .unwrap();
+    assert_eq!(
+        page.version, "Phiên bản 1.4.2 (57)",
+        "the release the app opened the core with"
+    );
     assert_eq!(
         page.account,
         ["Tài khoản: lo.thi.mai"],

@@ -2,6 +2,7 @@
 //! the storage the data takes, the account and branch, and about.
 
 use crate::i18n::{TextKey, UiLanguage, fill, format_bytes, text};
+use crate::protocol::AppRelease;
 
 /// An app language as the settings list offers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,8 +62,9 @@ pub struct SettingsFacts {
     pub account: Option<String>,
     /// The areas above the branch, then the branch, once enrolled.
     pub branch_path: Vec<String>,
-    /// The app's version as the app's package says it.
-    pub app_version: String,
+    /// The app's release as the app gave it when it opened the core (the one the
+    /// server is told too).
+    pub app: AppRelease,
 }
 
 /// The settings screen from its facts, in `language` (the app language in use).
@@ -111,6 +113,16 @@ pub fn settings_page(facts: &SettingsFacts, language: UiLanguage) -> SettingsPag
             .chain((!facts.branch_path.is_empty()).then(|| facts.branch_path.join(" › ")))
             .collect(),
         about: text(TextKey::SettingsAboutBody, language).to_owned(),
-        version: one(TextKey::SettingsVersion, "version", &facts.app_version),
+        version: one(TextKey::SettingsVersion, "version", &release_text(&facts.app)),
+    }
+}
+
+/// The release as people read it: "1.4.2 (57)", the build in brackets.
+fn release_text(app: &AppRelease) -> String {
+    let (version, build) = (app.version.trim(), app.build.trim());
+    match (version.is_empty(), build.is_empty()) {
+        (_, true) => version.to_owned(),
+        (true, false) => format!("({build})"),
+        (false, false) => format!("{version} ({build})"),
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::{AgeGroup, GatheringKind, Sex};
 use crate::engine::PickerFields;
 use crate::error::BranchbookError;
 use crate::i18n::UiLanguage::{En, Vi};
-use crate::protocol::{HouseholdBody, HouseholdMember};
+use crate::protocol::{AppRelease, HouseholdBody, HouseholdMember};
 use crate::store::{Household, InputField, RecordState, StoreError};
 
 const CHECK_IT: &str = "Thông tin nhập vào chưa đúng. Chị kiểm tra lại nhé.";
@@ -493,7 +493,10 @@ fn settings_name_each_language_in_itself_and_mark_the_chosen_ones() {
         photo_bytes: 900,
         account: Some("mai.lo".into()),
         branch_path: vec!["Lào Cai".into(), "Chi hội Sà Phìn".into()],
-        app_version: "0.1.0".into(),
+        app: AppRelease {
+            version: "1.4.2".into(),
+            build: "57".into(),
+        },
     };
     let screen = settings_page(&facts, En);
     let names: Vec<(&str, bool)> = screen
@@ -521,12 +524,21 @@ fn settings_name_each_language_in_itself_and_mark_the_chosen_ones() {
         screen.account,
         ["Account: mai.lo", "Lào Cai › Chi hội Sà Phìn"]
     );
-    assert_eq!(screen.version, "Version 0.1.0");
+    assert_eq!(screen.version, "Version 1.4.2 (57)");
 
     let vi = settings_page(&SettingsFacts::default(), Vi);
     assert!(vi.account.is_empty(), "nothing before enrollment");
     assert!(vi.form_languages[0].chosen);
     assert_eq!(vi.storage, "Dữ liệu 0 B, ảnh 0 B");
+    let plain = AppRelease {
+        version: " 0.1.0 ".into(),
+        build: String::new(),
+    };
+    let plain = SettingsFacts {
+        app: plain,
+        ..SettingsFacts::default()
+    };
+    assert_eq!(settings_page(&plain, Vi).version, "Phiên bản 0.1.0");
 }
 
 fn open_gathering() -> crate::store::Gathering {

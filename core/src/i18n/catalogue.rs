@@ -191,6 +191,9 @@ catalogue! {
     FormRankKeep "form.rank_keep" { vi: "Giữ thứ tự này", en: "Keep this order" }
     FormRankUp "form.rank_up" { vi: "Đưa lên", en: "Move up" }
     FormRankDown "form.rank_down" { vi: "Đưa xuống", en: "Move down" }
+    FormOpenPicture "form.open_picture" { vi: "Xem ảnh lớn", en: "See the picture full size" }
+    FormPlayAudio "form.play_audio" { vi: "Nghe", en: "Listen" }
+    FormStopAudio "form.stop_audio" { vi: "Dừng nghe", en: "Stop" }
     FormClearAnswer "form.clear_answer" { vi: "Xóa câu trả lời", en: "Clear the answer" }
     FormChoose "form.choose" { vi: "Chọn…", en: "Choose…" }
     FormProgress "form.progress" { vi: "Đã làm {percent}%", en: "{percent}% done" }

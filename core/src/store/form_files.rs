@@ -9,7 +9,8 @@
 use rusqlite::{OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
-use super::{InputField, RecordKind, Store, StoreError};
+use super::{FormInfo, InputField, RecordKind, Store, StoreError};
+use crate::form::{MAX_ATTACHMENT_BYTES, needed_files};
 use crate::protocol::FormFile;
 
 /// A file some stored form version needs and the phone does not hold whole yet.
@@ -182,6 +183,60 @@ impl Store {
         })
     }
 
+    /// Adds form version `json` with the bytes of the files it uses (label pictures, CSV
+    /// tables), as a form copied onto the phone with its media folder brings them: the
+    /// version is stored and named with its files, then each file is kept whole. A file
+    /// the form uses and `files` lacks is refused with [`StoreError::FormFilesMissing`];
+    /// a file it does not use, or an empty or oversized one, with
+    /// [`StoreError::Invalid`]; nothing is stored then. Adding it again changes
+    /// nothing; a crash between the version and its bytes leaves a form that does not
+    /// open until it is added again.
+    pub fn add_form_with_bytes(
+        &self,
+        json: &str,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<FormInfo, StoreError> {
+        let form = super::forms::parse(json)?;
+        let needed = needed_files(&form);
+        let missing: Vec<String> = needed
+            .iter()
+            .filter(|n| !files.iter().any(|(name, _)| name == *n))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(StoreError::FormFilesMissing {
+                form: format!("{} version {}", form.id, form.version),
+                missing,
+            });
+        }
+        let mut named = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            let refuse = |why: &str| StoreError::invalid(InputField::Form, format!("the file '{name}' {why}"));
+            if !needed.contains(name) {
+                return Err(refuse("is not used by the form"));
+            }
+            if bytes.is_empty() || bytes.len() > MAX_ATTACHMENT_BYTES {
+                return Err(refuse(&format!("must hold 1 to {MAX_ATTACHMENT_BYTES} bytes")));
+            }
+            named.push(FormFile {
+                name: name.clone(),
+                sha256: hex::encode(Sha256::digest(bytes)),
+                size: bytes.len() as u64,
+            });
+        }
+        let mut info = self.add_form_with_files(json, None, &named)?;
+        for (file, (_, bytes)) in named.iter().zip(files) {
+            // A sync may have brought part of the same file already: continue after it.
+            let held = self.read(|tx| received(tx, &file.sha256))?;
+            let rest = bytes.get(usize::try_from(held).unwrap_or(usize::MAX)..).unwrap_or_default();
+            if !rest.is_empty() {
+                self.add_form_file_bytes(&file.sha256, held, rest)?;
+            }
+        }
+        info.files_missing = 0;
+        Ok(info)
+    }
+
     /// The bytes of the file `name` of form `form_id` version `version` (a `pulldata()`
     /// table, a label image), once the phone holds it whole.
     pub fn form_file(
@@ -339,5 +394,49 @@ mod tests {
                 .is_err()
         );
         assert_eq!(store.forms().unwrap().len(), 1, "refused whole");
+    }
+    #[test]
+    fn a_form_imported_with_its_files_opens_and_shows_its_picture() {
+        let (_dir, store) = store();
+        let mut form: serde_json::Value = serde_json::from_str(&form_json("visit", "1")).unwrap();
+        form["body"][0]["media"] = serde_json::json!({"image": {"": "water.png"}});
+        let json = form.to_string();
+        let png = b"\x89PNG not really, but bytes".to_vec();
+        assert!(matches!(
+            store.add_form_with_bytes(&json, &[]),
+            Err(StoreError::FormFilesMissing { ref missing, .. }) if missing == &["water.png"]
+        ));
+        let extra = ("other.png".to_owned(), png.clone());
+        let water = ("water.png".to_owned(), png.clone());
+        assert!(matches!(
+            store.add_form_with_bytes(&json, &[water.clone(), extra]),
+            Err(StoreError::Invalid { .. })
+        ));
+        assert!(matches!(
+            store.add_form_with_bytes(&json, &[("water.png".to_owned(), Vec::new())]),
+            Err(StoreError::Invalid { .. })
+        ));
+        assert!(store.forms().unwrap().is_empty(), "refused whole");
+
+        // A sync had brought the first bytes of the same picture for another form.
+        let f = file("water.png", &png);
+        store
+            .add_form_with_files(&form_json("other", "1"), None, std::slice::from_ref(&f))
+            .unwrap();
+        store.add_form_file_bytes(&f.sha256, 0, &png[..4]).unwrap();
+
+        let info = store.add_form_with_bytes(&json, std::slice::from_ref(&water)).unwrap();
+        assert_eq!(info.files_missing, 0);
+        assert_eq!(store.form_file("visit", "1", "water.png").unwrap(), png);
+        assert_eq!(store.form_file("other", "1", "water.png").unwrap(), png, "one copy serves both");
+        store
+            .start_submission("visit", "1", None, &SessionOptions::new(columns::now()))
+            .unwrap();
+        assert_eq!(
+            store.add_form_with_bytes(&json, std::slice::from_ref(&water)).unwrap().sha256,
+            info.sha256,
+            "the same again changes nothing"
+        );
+        assert_eq!(count(&store, "form_files"), 1);
     }
 }

@@ -66,7 +66,7 @@ pub(crate) fn json(
         })
 }
 
-fn parse(json: &str) -> Result<Form, StoreError> {
+pub(super) fn parse(json: &str) -> Result<Form, StoreError> {
     serde_json::from_str(json)
         .map_err(|e| StoreError::invalid(InputField::Form, format!("not a form's JSON: {e}")))
 }

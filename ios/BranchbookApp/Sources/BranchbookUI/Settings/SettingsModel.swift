@@ -4,7 +4,7 @@ import Foundation
 /// Settings: the app language, the preferred label language of forms (from the languages
 /// the phone's forms are written in), the storage the data takes, the account and the
 /// branch the phone is enrolled with, about. The core writes the page from her
-/// preferences, which the app keeps.
+/// preferences, which the app keeps, and from the release `AppModel` opened it with.
 @MainActor
 final class SettingsModel: ScreenModel {
     @Published private(set) var page: SettingsPage?
@@ -16,14 +16,8 @@ final class SettingsModel: ScreenModel {
     func load() async {
         let language = app.language
         let formLanguage = app.formLanguage
-        let version = self.version
         page = await call { core in
-            try core.settingsPage(language: language, formLanguage: formLanguage, appVersion: version)
+            try core.settingsPage(language: language, formLanguage: formLanguage)
         } ?? page
-    }
-
-    /// The app's version as the bundle says it.
-    var version: String {
-        Bundle.main.object(forInfoDictionaryKey: "CFBundleShortVersionString") as? String ?? "?"
     }
 }

@@ -15,6 +15,9 @@ struct QuestionView: View {
         Section {
             VStack(alignment: .leading, spacing: 8) {
                 label
+                if let media = question.media {
+                    LabelMediaView(media: media, model: model)
+                }
                 if let hint = question.hint {
                     Text(hint).font(.callout).foregroundColor(.secondary)
                 }

@@ -198,6 +198,11 @@ final class SurveyModel: ScreenModel {
         await call { core in try core.photoThumbnail(sha256: sha256) }
     }
 
+    /// The bytes of `name`, a picture or recording a label shows (`Question.media`).
+    func mediaFile(_ name: String) async -> Data? {
+        await onSession { session in try session.formFile(name: name) }
+    }
+
     func next() async {
         if let turn = await onSession({ session in try session.next() }) {
             show(turn.screen)

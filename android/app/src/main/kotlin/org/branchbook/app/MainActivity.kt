@@ -102,10 +102,8 @@ class MainActivity : Activity(), Host {
         is Route.GatheringEdit -> GatheringNewScreen(ui, scope, route.gatheringId, this)
         is Route.Gathering -> GatheringScreen(ui, scope, route.gatheringId, this)
         Route.Send -> SendScreen(ui, scope)
-        Route.Settings -> SettingsScreen(ui, scope, versionName()) { show() }
+        Route.Settings -> SettingsScreen(ui, scope) { show() }
     }
-
-    private fun versionName(): String = packageManager.getPackageInfo(packageName, 0).versionName ?: ""
 
     override fun takePhoto(done: (File?) -> Unit) = withPermission(Manifest.permission.CAMERA) { granted ->
         if (!granted) return@withPermission toast(scope.texts[TextKey.ENROLL_CAMERA_DENIED])

@@ -15,14 +15,15 @@ data class SettingsState(
  * Settings: the app's language (the screens change at once), the label language new
  * surveys start in (chosen among those of the forms on the phone; a survey can still
  * switch in the form), the storage the data takes, the account and branch, and about.
- * The core writes the page from her preferences, which the app keeps.
+ * The core writes the page from her preferences, which the app keeps, and from the
+ * app's release it was opened with.
  */
-class SettingsPresenter(private val scope: AppScope, private val appVersion: String) : Presenter<SettingsState>(SettingsState()) {
+class SettingsPresenter(private val scope: AppScope) : Presenter<SettingsState>(SettingsState()) {
     /** Reads everything (on showing the screen, after a change). */
     fun refresh() {
         val texts = scope.texts
         val formLanguage = scope.preferences.formLanguage
-        scope.worker.run({ scope.core.settingsPage(texts.language, formLanguage, appVersion) }) { result ->
+        scope.worker.run({ scope.core.settingsPage(texts.language, formLanguage) }) { result ->
             state = result.fold({ SettingsState(page = it) }) { SettingsState(error = texts.error(it)) }
         }
     }

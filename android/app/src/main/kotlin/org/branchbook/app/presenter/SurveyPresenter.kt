@@ -197,6 +197,12 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         scope.worker.run({ scope.core.photoThumbnail(sha256) }) { done(it.getOrNull()) }
     }
 
+    /** The bytes of [name], a picture or recording a label shows (`Question.media`); null when it cannot be read. */
+    fun mediaFile(name: String, done: (ByteArray?) -> Unit) {
+        val s = session ?: return done(null)
+        scope.worker.run({ s.formFile(name) }) { done(it.getOrNull()) }
+    }
+
     /** Removes the answer to [path]. */
     fun clear(path: String) = call({ it.clearAnswer(path) }, ::apply)
 

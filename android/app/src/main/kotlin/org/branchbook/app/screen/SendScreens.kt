@@ -90,8 +90,8 @@ class EnrollScreen(ui: Ui, scope: AppScope, deviceLabel: String, private val hos
 }
 
 /** Languages, storage, account, about. */
-class SettingsScreen(ui: Ui, scope: AppScope, version: String, private val languageChanged: () -> Unit) :
-    StateScreen<SettingsState, SettingsPresenter>(ui, SettingsPresenter(scope, version), scope.texts[TextKey.SETTINGS_TITLE]) {
+class SettingsScreen(ui: Ui, scope: AppScope, private val languageChanged: () -> Unit) :
+    StateScreen<SettingsState, SettingsPresenter>(ui, SettingsPresenter(scope), scope.texts[TextKey.SETTINGS_TITLE]) {
     private val texts = scope.texts
 
     override fun load() = p.refresh()

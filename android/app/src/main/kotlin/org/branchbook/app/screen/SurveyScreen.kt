@@ -1,7 +1,12 @@
 package org.branchbook.app.screen
 
 import android.app.AlertDialog
+import android.app.Dialog
+import android.graphics.Bitmap
 import android.graphics.BitmapFactory
+import android.graphics.Color
+import android.media.MediaDataSource
+import android.media.MediaPlayer
 import android.text.InputType
 import android.view.Gravity
 import android.view.View
@@ -18,8 +23,10 @@ import org.branchbook.app.presenter.AppScope
 import org.branchbook.app.presenter.QuestionItem
 import org.branchbook.app.presenter.SurveyPresenter
 import org.branchbook.app.presenter.SurveyState
+import org.branchbook.app.presenter.pictureSampleSize
 import uniffi.branchbook.core.RankView
 import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.LabelMedia
 import uniffi.branchbook.core.Page
 import uniffi.branchbook.core.PickerFields
 import uniffi.branchbook.core.Question
@@ -41,6 +48,9 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
     private val blocks = mutableMapOf<String, Block>()
     private var shownPage = -1
     private var dialog: AlertDialog? = null
+    private var picture: Dialog? = null
+    private var player: MediaPlayer? = null
+    private var playing: Button? = null
 
     override val view: View = ui.scroll(ui.column().apply {
         addView(header)
@@ -67,6 +77,8 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
     override fun stop() {
         p.onChange = null
         dialog?.dismiss()
+        picture?.dismiss()
+        stopAudio()
         p.close()
     }
 
@@ -152,6 +164,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         var edit: EditText? = null
         with(ui) {
             box.add(text(q.label + mark, 18f, bold = q.kind != QuestionKind.NOTE))
+            q.media?.let { media(it, box) }
             q.hint?.let { box.add(text(it, 15f)) }
             val editable = !q.readOnly
             when (q.kind) {
@@ -209,6 +222,100 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         val error = ui.error("").apply { update(item.error) }
         with(ui) { box.add(error) }
         return Block(box, error, edit)
+    }
+
+    /**
+     * A label's media under its text, as ODK Collect shows them: its picture fitted to the
+     * screen's width (decoded shrunk: a cheap phone's memory is small), opening full
+     * screen when the form has a big one; a button to hear its recording.
+     */
+    private fun media(media: LabelMedia, box: LinearLayout) = with(ui) {
+        val big = media.bigImage
+        (media.image ?: big)?.let { name ->
+            val height = dp(PICTURE_DP)
+            val image = ImageView(context).apply {
+                adjustViewBounds = true
+                maxHeight = height
+                scaleType = ImageView.ScaleType.FIT_CENTER
+            }
+            box.addView(image, LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, ViewGroup.LayoutParams.WRAP_CONTENT))
+            p.mediaFile(name) { bytes -> bytes?.let { decode(it, context.resources.displayMetrics.widthPixels, height) }?.let(image::setImageBitmap) }
+            if (big != null) image.apply {
+                isClickable = true
+                contentDescription = texts[TextKey.FORM_OPEN_PICTURE]
+                minimumHeight = dp(48)
+                setOnClickListener { fullScreen(big) }
+            }
+        }
+        media.audio?.let { name ->
+            val play = button(texts[TextKey.FORM_PLAY_AUDIO]) {}
+            play.setOnClickListener { if (player != null) stopAudio() else playAudio(name, play) }
+            box.add(play)
+        }
+    }
+
+    /** [bytes] decoded no larger than it is drawn in [width] x [height] pixels; null when they are no picture. */
+    private fun decode(bytes: ByteArray, width: Int, height: Int): Bitmap? {
+        val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
+        BitmapFactory.decodeByteArray(bytes, 0, bytes.size, bounds)
+        val options = BitmapFactory.Options().apply { inSampleSize = pictureSampleSize(bounds.outWidth, bounds.outHeight, width, height) }
+        return BitmapFactory.decodeByteArray(bytes, 0, bytes.size, options)
+    }
+
+    /** The form's big picture [name] over the whole screen; a tap or Back closes it. */
+    private fun fullScreen(name: String) = p.mediaFile(name) { bytes ->
+        val metrics = ui.context.resources.displayMetrics
+        val bitmap = bytes?.let { decode(it, metrics.widthPixels, metrics.heightPixels) } ?: return@mediaFile
+        val image = ImageView(ui.context).apply {
+            setBackgroundColor(Color.BLACK)
+            scaleType = ImageView.ScaleType.FIT_CENTER
+            setImageBitmap(bitmap)
+        }
+        picture?.dismiss()
+        picture = Dialog(ui.context, android.R.style.Theme_Black_NoTitleBar_Fullscreen).apply {
+            setContentView(image)
+            image.setOnClickListener { dismiss() }
+            show()
+        }
+    }
+
+    /** Plays the form's recording [name] from its bytes (never written out of the encrypted store); [button] turns into Stop meanwhile. */
+    private fun playAudio(name: String, button: Button) = p.mediaFile(name) { bytes ->
+        if (bytes == null || player != null) return@mediaFile
+        val mp = MediaPlayer()
+        try {
+            mp.setDataSource(BytesSource(bytes))
+            mp.prepare()
+        } catch (e: Exception) {
+            mp.release()
+            return@mediaFile
+        }
+        player = mp
+        button.text = texts[TextKey.FORM_STOP_AUDIO]
+        mp.setOnCompletionListener { stopAudio() }
+        mp.start()
+        playing = button
+    }
+
+    private fun stopAudio() {
+        player?.release()
+        player = null
+        playing?.text = texts[TextKey.FORM_PLAY_AUDIO]
+        playing = null
+    }
+
+    /** A recording's bytes as MediaPlayer reads them. */
+    private class BytesSource(private val bytes: ByteArray) : MediaDataSource() {
+        override fun readAt(position: Long, buffer: ByteArray, offset: Int, size: Int): Int {
+            if (position >= bytes.size) return -1
+            val n = minOf(size, bytes.size - position.toInt())
+            System.arraycopy(bytes, position.toInt(), buffer, offset, n)
+            return n
+        }
+
+        override fun getSize(): Long = bytes.size.toLong()
+
+        override fun close() {}
     }
 
     /**
@@ -281,5 +388,10 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
             .setItems(rows.map { it.second }.toTypedArray()) { _, which -> p.jump(rows[which].first) }
             .setOnDismissListener { p.closeLists() }
             .show()
+    }
+
+    private companion object {
+        /** The tallest a label picture is drawn in the page (dp): the question's answers stay in sight. */
+        const val PICTURE_DP = 240
     }
 }

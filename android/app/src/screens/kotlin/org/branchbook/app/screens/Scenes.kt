@@ -1,5 +1,6 @@
 package org.branchbook.app.screens
 
+import android.widget.ImageView
 import java.io.File
 import java.time.Instant
 import java.time.temporal.ChronoUnit
@@ -58,6 +59,7 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         survey()
         kinds()
         ranking()
+        pictures()
         lists()
         repeats()
         gatherings()
@@ -68,6 +70,7 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
             hmong()
             kinds(labels = "hmn")
             ranking(labels = "hmn")
+            pictures(labels = "hmn")
         }
     }
 
@@ -293,6 +296,28 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
     }
 
     /**
+     * Media labels, from a form copied onto the phone with its files, labelled in the app's
+     * language or in [labels]: a question with its picture under the label, the picture
+     * opened full screen by a tap, and a note with its recording's Listen button.
+     */
+    private fun pictures(labels: String = language.name.lowercase()) = app { app ->
+        val form = app.importWaterSource()
+        val id = app.core.startSurvey(form, null, null, labels).use { it.submissionId() }
+        val words = WATER_LABELS.getValue(labels)
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, id, host) }, labels.takeIf { it == "hmn" }) {
+            shot("label-picture") { listOf(words[0], words[1]) }
+            val picture = descendants(root).firstOrNull { it is ImageView && it.isClickable } ?: error("no picture to open")
+            check(picture.performClick()) { "the picture did not take the tap" }
+            shot("label-picture-full")
+            val full = descendants(top).firstOrNull { it is ImageView && it.isClickable } ?: error("the picture did not open")
+            check(full.performClick()) { "the full picture did not close on a tap" }
+            tap(root, words[1])
+            tap(root, texts[TextKey.FORM_NEXT])
+            shot("label-audio") { listOf(words[2], it[TextKey.FORM_PLAY_AUDIO]) }
+        }
+    }
+
+    /**
      * The survey's two lists, drawn as the dialogs they are: the jump list of a new visit
      * form, then, after she jumped past the required date to the end, the problems
      * Finalize lists.
@@ -431,7 +456,7 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
 
     private fun settings() = app { app ->
         app.importHouseholdSurvey()
-        camera.shoot(app, "settings", "default", expect = { listOf(it[TextKey.SETTINGS_APP_LANGUAGE], it[TextKey.SETTINGS_ABOUT]) }) { ui, _ -> SettingsScreen(ui, app.scope, "0.1.0") {} }
+        camera.shoot(app, "settings", "default", expect = { listOf(it[TextKey.SETTINGS_APP_LANGUAGE], it[TextKey.SETTINGS_ABOUT]) }) { ui, _ -> SettingsScreen(ui, app.scope) {} }
     }
 }
 
@@ -441,6 +466,13 @@ private val NEEDS_LABELS = mapOf(
     "vi" to listOf("Xếp các nhu cầu của thôn, quan trọng nhất trước", "Nước sạch", "Trường học", "Đường đi", "Trạm y tế"),
     "en" to listOf("Rank the village's needs, most important first", "Clean water", "School", "Road", "Health post"),
     "hmn" to listOf("Txheeb cov kev xav tau, qhov tseem ceeb tshaj ua ntej", "Dej huv", "Tsev kawm ntawv", "Txoj kev", "Chaw kho mob"),
+)
+
+/** The picture question's label, its choice "well" and the note with a recording, in each label language of core/tests/data/water_source.json. */
+private val WATER_LABELS = mapOf(
+    "vi" to listOf("Nhà mình lấy nước ăn ở đâu?", "Giếng", "Nghe câu hỏi bằng tiếng Mông"),
+    "en" to listOf("Where does your family get drinking water?", "Well", "Listen to the question in Hmong"),
+    "hmn" to listOf("Koj tsev neeg nqa dej haus qhov twg?", "Qhov dej", "Mloog lo lus nug ua lus Hmoob"),
 )
 
 private val VISIT_LABELS = mapOf(

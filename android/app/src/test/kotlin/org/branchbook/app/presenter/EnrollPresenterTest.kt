@@ -68,7 +68,7 @@ class EnrollPresenterTest {
             assertEquals("Chi hội Bản Dền", home.state.heading)
             assertNull(home.state.notEnrolled)
 
-            val settings = SettingsPresenter(app.scope, "0.1.0")
+            val settings = SettingsPresenter(app.scope)
             settings.refresh()
             assertEquals(listOf("Tài khoản: mai.lo", "Lào Cai › Xã Bản Hồ › Bản Dền"), settings.state.page!!.account)
         }

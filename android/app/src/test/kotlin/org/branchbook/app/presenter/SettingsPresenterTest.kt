@@ -10,20 +10,20 @@ import uniffi.branchbook.formatBytes
 class SettingsPresenterTest {
     @Test
     fun `the app language changes every screen's words at once and is kept`() = TestApp.with { app ->
-        val p = SettingsPresenter(app.scope, "0.1.0")
+        val p = SettingsPresenter(app.scope)
         p.refresh()
         assertNull(p.state.error)
         with(p.state.page!!) {
             assertEquals(listOf(UiLanguage.VI to "Tiếng Việt", UiLanguage.EN to "English"), appLanguages.map { it.language to it.name }, "each in itself")
             assertEquals(UiLanguage.VI, appLanguages.single { it.chosen }.language)
-            assertEquals("Phiên bản 0.1.0", version)
+            assertEquals("Phiên bản 1.4.2 (57)", version, "the release TestApp opened the core with")
             assertTrue(about.startsWith("Ứng dụng giúp chi hội trưởng"), about)
             assertEquals(listOf("Tài khoản: lo.thi.mai"), account, "her account; no branch before enrollment")
         }
         p.appLanguage(UiLanguage.EN)
         assertEquals(UiLanguage.EN, p.state.page!!.appLanguages.single { it.chosen }.language)
         assertEquals(listOf("Tiếng Việt", "English"), p.state.page!!.appLanguages.map { it.name })
-        assertEquals("Version 0.1.0", p.state.page!!.version)
+        assertEquals("Version 1.4.2 (57)", p.state.page!!.version)
         val home = HomePresenter(app.scope)
         home.refresh()
         assertEquals("Unfinished surveys: 0", home.state.counts[0])
@@ -35,7 +35,7 @@ class SettingsPresenterTest {
         val form = app.importHouseholdSurvey()
         val offered = app.core.form(form, null).languages.map { it.name }
         assertTrue(offered.size >= 2, "the example form is bilingual: $offered")
-        val p = SettingsPresenter(app.scope, "0.1.0")
+        val p = SettingsPresenter(app.scope)
         p.refresh()
         assertEquals(listOf(null) + offered, p.state.page!!.formLanguages.map { it.language })
         assertEquals("Theo biểu mẫu", p.state.page!!.formLanguages.first().name)
@@ -59,7 +59,7 @@ class SettingsPresenterTest {
             uniffi.branchbook.core.GatheringDetails(uniffi.branchbook.core.GatheringKind.TRAINING, "Nuôi con khỏe", "Bản Dền", java.time.Instant.now(), "", ""),
         )
         app.core.attachGatheringPhoto(g.uuid, app.cameraJpeg("photo.jpg", 900, 700).path)
-        val p = SettingsPresenter(app.scope, "0.1.0")
+        val p = SettingsPresenter(app.scope)
         p.refresh()
         val usage = app.core.storageUsage()
         assertTrue(usage.photoBytes > 0uL && usage.databaseBytes > 0uL)

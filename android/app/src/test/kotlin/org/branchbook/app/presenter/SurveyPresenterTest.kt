@@ -226,6 +226,39 @@ class SurveyPresenterTest {
     }
 
     @Test
+    fun `a label's picture and recording are read from the form's files, and pictures decode shrunk`() = TestApp.with { app ->
+        val form = app.importWaterSource()
+        val id = app.core.startSurvey(form, null, null, "hmn").use { it.submissionId() }
+        val p = SurveyPresenter(app.scope, id)
+        p.open()
+        val question = p.state.questions.single().question
+        assertEquals("Koj tsev neeg nqa dej haus qhov twg?", question.label)
+        val media = question.media ?: fail("the question has a picture")
+        assertEquals("water.png", media.image)
+        assertEquals("water.png", media.bigImage, "a tap opens it full size")
+        var png: ByteArray? = null
+        p.mediaFile("water.png") { png = it }
+        assertArrayEquals(File(TestApp.repo, "core/tests/data/water_source/water.png").readBytes(), png)
+        var other: ByteArray? = byteArrayOf(1)
+        p.mediaFile("other.png") { other = it }
+        assertNull(other, "a file the form does not have")
+
+        p.choose(question.path, "well")
+        p.next()
+        assertEquals("question.wav", p.state.questions.single().question.media?.audio)
+        var wav: ByteArray? = null
+        p.mediaFile("question.wav") { wav = it }
+        assertEquals("RIFF", wav?.copyOfRange(0, 4)?.decodeToString())
+        p.close()
+
+        // A picture of 4000 x 3000 drawn in 700 x 240 is decoded at 1/8 (500 x 375, still larger than drawn); on the whole screen at 1/4.
+        assertEquals(8, pictureSampleSize(4000, 3000, 700, 240))
+        assertEquals(4, pictureSampleSize(4000, 3000, 720, 1600))
+        assertEquals(1, pictureSampleSize(480, 320, 720, 240), "a small picture is never shrunk")
+        assertEquals(1, pictureSampleSize(-1, -1, 720, 240), "not a picture")
+    }
+
+    @Test
     fun `a rank question is ordered with the arrows and the start location is taken once`() = TestApp.with { app ->
         val form = app.core.importFormJson(File(TestApp.repo, "core/tests/data/village_needs.json").readText()).formId
         val id = app.core.startSurvey(form, null, null, null).use { it.submissionId() }

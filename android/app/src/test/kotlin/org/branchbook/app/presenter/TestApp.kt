@@ -5,6 +5,7 @@ import java.io.File
 import java.nio.file.Files
 import javax.imageio.ImageIO
 import uniffi.branchbook.Branchbook
+import uniffi.branchbook.FormFileBytes
 import uniffi.branchbook.core.AppRelease
 import uniffi.branchbook.core.UiLanguage
 
@@ -36,6 +37,16 @@ class TestApp private constructor(val dir: File, val core: Branchbook, private v
 
     /** A small form with a repeat she grows herself (children of a mother), from canonical JSON. */
     fun importChildRegister(): String = core.importFormJson(File(repo, "core/tests/data/child_register.json").readText()).formId
+
+    /**
+     * A form whose first question shows a picture (opening full size) and whose note has a
+     * recording, imported with its files as a form copied onto the phone is; returns its form id.
+     */
+    fun importWaterSource(): String {
+        val folder = File(repo, "core/tests/data/water_source")
+        val files = listOf("water.png", "question.wav").map { FormFileBytes(it, File(folder, it).readBytes()) }
+        return core.importFormJsonWithFiles(File(repo, "core/tests/data/water_source.json").readText(), files).formId
+    }
 
     /** Switches the app language as the settings screen does. */
     fun language(language: UiLanguage) {
