@@ -308,6 +308,8 @@ fn choices_sheet_aliases_and_extra_columns() {
         1,
         "media columns are not extra data"
     );
+    assert_eq!(list.choices[0].media.image.0[""], "a.jpg");
+    assert!(list.choices[1].media.is_empty());
     assert_eq!(list.choices[1].source.row, 3);
 }
 
@@ -1681,6 +1683,91 @@ fn a_loop_asks_its_questions_once_per_choice_of_its_list() {
             ("no", "no_count How many No?".to_owned())
         ]
     );
+}
+
+#[test]
+fn choice_pictures_are_carried_per_language_listed_as_needed_files_and_shown() {
+    use branchbook_core::engine::{CompiledForm, FormSession, LabelMedia};
+    use std::sync::Arc;
+    // pyxform's choices sheet takes the same media columns as the survey sheet.
+    let form = read_ok(
+        &[
+            &[
+                "type",
+                "name",
+                "label::Tiếng Việt (vi)",
+                "label::Hmoob (hmn)",
+            ],
+            &["select_one water", "source", "Nguồn nước", "Dej"],
+            &["select_multiple water", "also", "Nguồn khác", "Dej ntxiv"],
+        ],
+        &[
+            &[
+                "list_name",
+                "name",
+                "label::Tiếng Việt (vi)",
+                "label::Hmoob (hmn)",
+                "media::image::Tiếng Việt (vi)",
+                "image::Hmoob (hmn)",
+                "audio",
+            ],
+            &[
+                "water",
+                "well",
+                "Giếng",
+                "Qhov dej",
+                "well.png",
+                "well_hmn.png",
+                "",
+            ],
+            &[
+                "water",
+                "tap",
+                "Nước máy",
+                "Dej kais",
+                "tap.png",
+                "tap.png",
+                "tap.mp3",
+            ],
+            &["water", "rain", "Nước mưa", "Dej nag", "", "", ""],
+        ],
+    );
+    let list = &form.choices["water"];
+    assert_eq!(list.choices[0].media.image.0["Hmoob (hmn)"], "well_hmn.png");
+    assert!(
+        list.choices[0].extra.is_empty(),
+        "media columns are not extra data"
+    );
+    assert_eq!(
+        branchbook_core::form::needed_files(&form),
+        ["well_hmn.png", "well.png", "tap.png", "tap.mp3"],
+        "each file once (languages in name order), the server's upload check asks for them all"
+    );
+    let back = Form::from_json(&form.to_json()).unwrap();
+    assert_eq!(back, form, "the JSON keeps them");
+
+    let compiled = Arc::new(CompiledForm::compile(form).unwrap());
+    let now = chrono::Utc::now();
+    for (language, well) in [("vi", "well.png"), ("hmn", "well_hmn.png")] {
+        let mut s = FormSession::new(Arc::clone(&compiled), Some(language.into()), now);
+        for _ in 0..2 {
+            let choices = &s.screen().questions[0].choices;
+            let images: Vec<Option<&str>> = choices
+                .iter()
+                .map(|c| c.media.as_ref().and_then(|m| m.image.as_deref()))
+                .collect();
+            assert_eq!(images, [Some(well), Some("tap.png"), None], "{language}");
+            assert_eq!(
+                choices[1].media,
+                Some(LabelMedia {
+                    image: Some("tap.png".into()),
+                    audio: Some("tap.mp3".into()),
+                    ..LabelMedia::default()
+                })
+            );
+            s.next().unwrap();
+        }
+    }
 }
 
 #[test]

@@ -251,7 +251,37 @@ async fn the_console_uploads_a_form_with_its_files(server: TestServer) {
     assert_eq!(names, ["fruit.png", "fruits.csv"]);
 }
 
+/// A picture on a choice (the choices sheet's `image` column) is a file the form needs,
+/// as a label's is: the upload is refused without it, naming it, and kept with it.
+async fn a_choice_picture_is_a_file_the_form_needs(server: TestServer) {
+    let admin = server.admin().await;
+    let mut form = pulldata_form_json("1");
+    form["choices"]["fruit"]["choices"][1]["media"] =
+        json!({"image": {"Tiếng Việt (vi)": "banana.png"}});
+    let form = serde_json::to_vec(&form).unwrap();
+    let csv = ("fruits.csv", FRUITS_CSV.as_bytes());
+    let (status, body) = server.upload_form_with(&admin, &form, &[csv]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let error = error_of(&body);
+    assert_eq!(error.error, "missing_attachment");
+    assert!(error.detail.contains("'banana.png'"), "{}", error.detail);
+    assert_eq!(kept_files(&server), 0, "nothing kept for a refused form");
+
+    let (status, body) = server
+        .upload_form_with(&admin, &form, &[csv, ("banana.png", PICTURE)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let files = server
+        .store
+        .call(|s| s.form_attachments("fruit_survey", "1"))
+        .await
+        .unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["banana.png", "fruits.csv"]);
+}
+
 on_both_stores!(
     attachments_travel_to_their_phones_only,
-    the_console_uploads_a_form_with_its_files
+    the_console_uploads_a_form_with_its_files,
+    a_choice_picture_is_a_file_the_form_needs
 );

@@ -11,6 +11,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use branchbook_core::engine::{Answer, SessionOptions};
+use branchbook_core::i18n::{FormRow, UiLanguage, form_row};
 use branchbook_core::store::StoreError;
 use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncObserver, SyncProgress};
 use branchbook_e2e::device::{Device, household_form_json, test_network};
@@ -120,6 +121,27 @@ fn a_pulldata_form_arrives_with_its_file_resumes_and_fills_offline() {
         ),
         "the form does not open before its file is whole"
     );
+    // The form list shows it all the same, waiting for its file, not to be started.
+    let rows: Vec<FormRow> = store
+        .forms()
+        .unwrap()
+        .iter()
+        .filter(|f| f.form_id == "fruit_survey")
+        .map(|f| {
+            form_row(
+                &f.form_id,
+                &f.version,
+                &f.title,
+                f.files_missing,
+                UiLanguage::Vi,
+            )
+        })
+        .collect();
+    assert!(!rows[0].ready);
+    assert_eq!(
+        rows[0].row.detail,
+        "Còn chờ 1 tệp của biểu mẫu (ảnh, bảng). Lần gửi dữ liệu tới sẽ tải về."
+    );
 
     // The next pass continues from the third chunk: no kept byte is fetched again.
     proxy.set_plan(Plan::Clean);
@@ -197,6 +219,10 @@ fn the_apps_read_a_forms_file_by_its_name() {
     app.sync(Box::new(Unobserved), CancelHandle::new()).unwrap();
     let summary = app.form("fruit_survey".into(), None).unwrap();
     assert_eq!(summary.files_missing, 0);
+    let rows = app.form_rows(UiLanguage::En).unwrap();
+    let row = rows.iter().find(|r| r.row.id == "fruit_survey").unwrap();
+    assert!(row.ready, "every file is whole: she can start it");
+    assert_eq!(row.row.detail, "fruit_survey · 1");
     assert_eq!(
         app.form_file("fruit_survey".into(), "1".into(), "fruits.csv".into())
             .unwrap(),

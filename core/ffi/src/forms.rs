@@ -5,6 +5,7 @@ use crate::{Branchbook, BranchbookError};
 use branchbook_core::engine::CompiledForm;
 use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::form::Language;
+use branchbook_core::i18n::{FormRow, UiLanguage, form_row};
 use branchbook_core::store::FormInfo;
 
 /// A form version as the form list and the settings screen show it.
@@ -91,6 +92,17 @@ impl Branchbook {
             }
         }
         Ok(names)
+    }
+
+    /// The "start a survey" list in `language`: one row per form (its newest offered
+    /// version), with its id and version, or, while a sync has not brought all its
+    /// files, what it waits for and not ready to start.
+    pub fn form_rows(&self, language: UiLanguage) -> Result<Vec<FormRow>, BranchbookError> {
+        Ok(self
+            .list_forms(true)?
+            .iter()
+            .map(|f| form_row(&f.form_id, &f.version, &f.title, f.files_missing, language))
+            .collect())
     }
 
     /// Form `form_id` at `version`, or its newest offered (not retired) version when

@@ -620,9 +620,10 @@ fn a_form_with_mistakes_is_refused_with_every_problem() {
     ));
 }
 
-/// A form copied onto the phone with its media folder: refused without the picture it
-/// names, then imported with it; the survey's question names its picture and sound in
-/// the label language, and the bytes come back for the app to draw.
+/// A form copied onto the phone with its media folder: refused without a file it
+/// names, then imported with them; the survey's question names its picture, its
+/// choices theirs, a note its sound, in the label language, and the bytes come back
+/// for the app to draw.
 #[test]
 fn a_form_is_imported_with_its_pictures_and_its_questions_name_them() {
     let dir = tempfile::tempdir().unwrap();
@@ -633,15 +634,24 @@ fn a_form_is_imported_with_its_pictures_and_its_questions_name_them() {
         name: name.into(),
         bytes: std::fs::read(data.join("water_source").join(name)).unwrap(),
     };
-    match app.import_form_json_with_files(json.clone(), vec![file("water.png")]) {
+    let names = [
+        "water.png",
+        "question.wav",
+        "tap.png",
+        "well.png",
+        "stream.png",
+    ];
+    match app
+        .import_form_json_with_files(json.clone(), names[..4].iter().map(|n| file(n)).collect())
+    {
         Err(BranchbookError::FormFilesMissing { missing, .. }) => {
-            assert_eq!(missing, ["question.wav"])
+            assert_eq!(missing, ["stream.png"], "a choice's picture is needed too")
         }
         other => panic!("expected FormFilesMissing, got {other:?}"),
     }
     assert!(app.list_forms(false).unwrap().is_empty());
     let form = app
-        .import_form_json_with_files(json, vec![file("water.png"), file("question.wav")])
+        .import_form_json_with_files(json, names.iter().map(|n| file(n)).collect())
         .unwrap();
     assert_eq!(form.files_missing, 0);
     let session = app
@@ -652,8 +662,25 @@ fn a_form_is_imported_with_its_pictures_and_its_questions_name_them() {
     let media = question.media.clone().unwrap();
     assert_eq!(media.image.as_deref(), Some("water.png"));
     assert_eq!(media.big_image.as_deref(), Some("water.png"));
+    let pictures: Vec<Option<String>> = question
+        .choices
+        .iter()
+        .map(|c| c.media.clone().and_then(|m| m.image))
+        .collect();
+    assert_eq!(
+        pictures,
+        [
+            Some("tap.png".into()),
+            Some("well.png".into()),
+            Some("stream.png".into())
+        ]
+    );
     let png = app
-        .form_file(form.form_id.clone(), form.version.clone(), "water.png".into())
+        .form_file(
+            form.form_id.clone(),
+            form.version.clone(),
+            "water.png".into(),
+        )
         .unwrap();
     assert_eq!(png, file("water.png").bytes);
     assert_eq!(session.form_file("water.png".into()).unwrap(), png);
@@ -663,7 +690,12 @@ fn a_form_is_imported_with_its_pictures_and_its_questions_name_them() {
     ));
     assert!(png.starts_with(b"\x89PNG"));
     session
-        .set_answer(question.path.clone(), Answer::Choice { name: "well".into() })
+        .set_answer(
+            question.path.clone(),
+            Answer::Choice {
+                name: "well".into(),
+            },
+        )
         .unwrap();
     let turn = session.next().unwrap();
     assert!(turn.moved);
@@ -920,9 +952,7 @@ fn the_edit_screens_keep_her_draft_and_save_through_the_store() {
     });
     assert_eq!(walk_in.add().unwrap().totals.total, 1);
 
-    let page = app
-        .settings_page(UiLanguage::Vi, None)
-        .unwrap();
+    let page = app.settings_page(UiLanguage::Vi, None).unwrap();
     assert_eq!(
         page.version, "Phiên bản 1.4.2 (57)",
         "the release the app opened the core with"

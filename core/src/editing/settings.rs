@@ -113,7 +113,11 @@ pub fn settings_page(facts: &SettingsFacts, language: UiLanguage) -> SettingsPag
             .chain((!facts.branch_path.is_empty()).then(|| facts.branch_path.join(" › ")))
             .collect(),
         about: text(TextKey::SettingsAboutBody, language).to_owned(),
-        version: one(TextKey::SettingsVersion, "version", &release_text(&facts.app)),
+        version: one(
+            TextKey::SettingsVersion,
+            "version",
+            &release_text(&facts.app),
+        ),
     }
 }
 

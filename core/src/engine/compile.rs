@@ -157,6 +157,7 @@ pub(crate) struct CChoice {
     pub name: String,
     pub label: Texts,
     pub values: Vec<String>,
+    pub media: Media,
 }
 
 /// A computed item.
@@ -968,6 +969,7 @@ fn compile_list(list: &crate::form::ChoiceList) -> CList {
         .map(|c| CChoice {
             name: c.name.clone(),
             label: c.label.clone(),
+            media: c.media.clone(),
             values: columns
                 .iter()
                 .map(|k| c.extra.get(k).cloned().unwrap_or_default())

@@ -142,6 +142,9 @@ pub struct ChoiceOption {
     pub name: String,
     /// The label in the chosen language.
     pub label: String,
+    /// Media shown with the choice in the chosen language (the choices sheet's `image`
+    /// column...): file names of the form's attachments (None when it has none).
+    pub media: Option<LabelMedia>,
 }
 
 /// A group or repeat instance the page is in.

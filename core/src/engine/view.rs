@@ -163,6 +163,7 @@ impl View<'_> {
                         .choice_label(form, list_id, i)
                         .unwrap_or(&c.name)
                         .to_owned(),
+                    media: self.media(&c.media),
                 }),
         );
         if let Some(seed) = &f.randomize {
@@ -172,6 +173,7 @@ impl View<'_> {
             out.push(ChoiceOption {
                 name: "other".into(),
                 label: self.world.lang.other_label().into(),
+                media: None,
             });
         }
         out

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::model::DataTable;
-use super::{Choice, ChoiceList, Form, Problem, Source, Texts};
+use super::{Choice, ChoiceList, Form, Media, Problem, Source, Texts};
 use crate::text::nfc;
 
 /// The largest attachment read, in bytes.
@@ -29,11 +29,16 @@ pub(crate) fn is_file_list(list: &str) -> bool {
 
 /// The names of the files `form` needs: the lists of its `*_from_file` selects, the
 /// `pulldata()` tables of its expressions (`fruits` needs `fruits.csv`), then the media
-/// shown with its labels (`image` and the other media columns: carried by name, shown
-/// by the apps, never read into the form).
+/// shown with its questions' labels and with its choices (`image` and the other media
+/// columns of both sheets: carried by name, shown by the apps, never read into the form).
 pub fn needed_files(form: &Form) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let media = form.fields().into_iter().flat_map(|f| f.media.files());
+    let choices = form.choices.values().flat_map(|l| &l.choices);
+    let media = form
+        .fields()
+        .into_iter()
+        .flat_map(|f| f.media.files())
+        .chain(choices.flat_map(|c| c.media.files()));
     for file in uses(form)
         .into_iter()
         .map(|(_, file, _)| file)
@@ -259,6 +264,7 @@ fn choices_from_csv(file: &str, table: &DataTable) -> Result<Vec<Choice>, String
             name,
             label,
             extra,
+            media: Media::default(),
             source: Source {
                 sheet: file.to_owned(),
                 row: i as u32 + 2,
@@ -312,6 +318,7 @@ fn choices_from_geojson(file: &str, bytes: &[u8]) -> Result<Vec<Choice>, String>
             name,
             label,
             extra,
+            media: Media::default(),
             source: Source {
                 sheet: file.to_owned(),
                 row: i as u32 + 1,

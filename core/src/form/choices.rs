@@ -41,6 +41,7 @@ pub(crate) fn read_choices(
             name,
             label,
             extra: row.extras().collect(),
+            media: row.media(),
             source: row.source(),
         });
     }

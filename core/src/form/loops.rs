@@ -97,6 +97,7 @@ mod tests {
             name: name.into(),
             label: texts(&[("English (en)", en), ("Tiếng Việt (vi)", vi)]),
             extra: BTreeMap::new(),
+            media: Default::default(),
             source: source.clone(),
         };
         let list = ChoiceList {

@@ -370,6 +370,11 @@ pub struct Choice {
     pub label: Texts,
     /// Other columns of the choices sheet (used by `choice_filter`, e.g. `district`).
     pub extra: BTreeMap<String, String>,
+    /// Media shown with the choice (`image`, `media::image::Hmoob (hmn)`... columns of
+    /// the choices sheet): file names of the form's attachments, per language. Left out
+    /// of the JSON when empty, so a form without them keeps its hash.
+    #[serde(default, skip_serializing_if = "Media::is_empty")]
+    pub media: Media,
     /// Where it was defined.
     pub source: Source,
 }

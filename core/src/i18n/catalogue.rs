@@ -139,6 +139,10 @@ catalogue! {
         vi: "Chưa có biểu mẫu nào. Khi có mạng, chị bấm “Gửi dữ liệu” để tải biểu mẫu về.",
         en: "No forms yet. When you have a connection, tap “Send data” to download them."
     }
+    FormsFilesMissing "forms.files_missing" {
+        vi: "Còn chờ {count} tệp của biểu mẫu (ảnh, bảng). Lần gửi dữ liệu tới sẽ tải về.",
+        en: "Still waiting for {count} of its files (pictures, tables). The next send brings them."
+    }
     FormNext "form.next" { vi: "Tiếp", en: "Next" }
     FormBack "form.back" { vi: "Quay lại", en: "Back" }
     FormFinalize "form.finalize" { vi: "Hoàn thành phiếu", en: "Finish the survey" }

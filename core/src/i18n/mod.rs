@@ -28,8 +28,9 @@ pub use people::{
 pub use rank::{RankItem, RankView, rank_view};
 pub(crate) use screens::format_count;
 pub use screens::{
-    HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen, VisitRow,
-    gathering_row, home_screen, last_sent, returned_row, send_screen, visit_row,
+    FormRow, HomeFacts, HomeScreen, ListRow, RefusedRow, ReturnedRow, SendFacts, SendScreen,
+    VisitRow, form_row, gathering_row, home_screen, last_sent, returned_row, send_screen,
+    visit_row,
 };
 
 /// The languages of the apps' own words (forms bring their own languages).

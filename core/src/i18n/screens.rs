@@ -364,6 +364,45 @@ pub fn gathering_row(gathering: &Gathering, language: UiLanguage) -> ListRow {
     }
 }
 
+/// A form as the "start a survey" list shows it. A form whose files (label pictures, CSV
+/// tables) a sync has not brought whole yet is listed all the same, saying what it waits
+/// for, and cannot be started: she sees that it came and that the next send completes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct FormRow {
+    /// Its row: the form's id (what a tap starts), its title, and its id and version, or
+    /// what it still waits for.
+    pub row: ListRow,
+    /// Every file is on the phone: a tap starts a survey. False: the row is not tappable
+    /// (starting is refused with `FormFilesMissing`).
+    pub ready: bool,
+}
+
+/// The list row of form `form_id` at `version` titled `title`, with `files_missing` of
+/// its files still to come.
+pub fn form_row(
+    form_id: &str,
+    version: &str,
+    title: &str,
+    files_missing: u32,
+    language: UiLanguage,
+) -> FormRow {
+    let ready = files_missing == 0;
+    let detail = if ready {
+        format!("{form_id} · {version}")
+    } else {
+        format_count(TextKey::FormsFilesMissing, files_missing.into(), language)
+    };
+    FormRow {
+        row: ListRow {
+            id: form_id.to_owned(),
+            title: title.to_owned(),
+            detail,
+        },
+        ready,
+    }
+}
+
 /// The text of `key` with its `{count}` filled.
 pub(crate) fn format_count(key: TextKey, n: u64, language: UiLanguage) -> String {
     let n = n.to_string();

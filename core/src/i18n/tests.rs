@@ -203,10 +203,12 @@ fn answered(kind: QuestionKind, value: Option<Answer>) -> Question {
             ChoiceOption {
                 name: "a".into(),
                 label: "Ạ".into(),
+                media: None,
             },
             ChoiceOption {
                 name: "b".into(),
                 label: "Bê".into(),
+                media: None,
             },
         ],
         value,
@@ -757,5 +759,44 @@ fn a_rank_question_reads_numbered_with_its_moves() {
         rank_view(&answered(QuestionKind::Text, None), UiLanguage::Vi)
             .items
             .is_empty()
+    );
+}
+
+#[test]
+fn a_form_waiting_for_its_files_is_listed_saying_so_and_cannot_be_started() {
+    let ready = form_row(
+        "water_source",
+        "2026-12",
+        "Nguồn nước của hộ",
+        0,
+        UiLanguage::Vi,
+    );
+    assert!(ready.ready);
+    assert_eq!(
+        ready.row,
+        ListRow {
+            id: "water_source".into(),
+            title: "Nguồn nước của hộ".into(),
+            detail: "water_source · 2026-12".into(),
+        }
+    );
+    let waiting = form_row(
+        "water_source",
+        "2026-12",
+        "Nguồn nước của hộ",
+        3,
+        UiLanguage::Vi,
+    );
+    assert!(!waiting.ready);
+    assert_eq!(waiting.row.title, "Nguồn nước của hộ");
+    assert_eq!(
+        waiting.row.detail,
+        "Còn chờ 3 tệp của biểu mẫu (ảnh, bảng). Lần gửi dữ liệu tới sẽ tải về."
+    );
+    assert_eq!(
+        form_row("water_source", "2026-12", "Water", 1, UiLanguage::En)
+            .row
+            .detail,
+        "Still waiting for 1 of its files (pictures, tables). The next send brings them."
     );
 }

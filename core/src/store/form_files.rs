@@ -211,12 +211,16 @@ impl Store {
         }
         let mut named = Vec::with_capacity(files.len());
         for (name, bytes) in files {
-            let refuse = |why: &str| StoreError::invalid(InputField::Form, format!("the file '{name}' {why}"));
+            let refuse = |why: &str| {
+                StoreError::invalid(InputField::Form, format!("the file '{name}' {why}"))
+            };
             if !needed.contains(name) {
                 return Err(refuse("is not used by the form"));
             }
             if bytes.is_empty() || bytes.len() > MAX_ATTACHMENT_BYTES {
-                return Err(refuse(&format!("must hold 1 to {MAX_ATTACHMENT_BYTES} bytes")));
+                return Err(refuse(&format!(
+                    "must hold 1 to {MAX_ATTACHMENT_BYTES} bytes"
+                )));
             }
             named.push(FormFile {
                 name: name.clone(),
@@ -228,7 +232,9 @@ impl Store {
         for (file, (_, bytes)) in named.iter().zip(files) {
             // A sync may have brought part of the same file already: continue after it.
             let held = self.read(|tx| received(tx, &file.sha256))?;
-            let rest = bytes.get(usize::try_from(held).unwrap_or(usize::MAX)..).unwrap_or_default();
+            let rest = bytes
+                .get(usize::try_from(held).unwrap_or(usize::MAX)..)
+                .unwrap_or_default();
             if !rest.is_empty() {
                 self.add_form_file_bytes(&file.sha256, held, rest)?;
             }
@@ -425,15 +431,24 @@ mod tests {
             .unwrap();
         store.add_form_file_bytes(&f.sha256, 0, &png[..4]).unwrap();
 
-        let info = store.add_form_with_bytes(&json, std::slice::from_ref(&water)).unwrap();
+        let info = store
+            .add_form_with_bytes(&json, std::slice::from_ref(&water))
+            .unwrap();
         assert_eq!(info.files_missing, 0);
         assert_eq!(store.form_file("visit", "1", "water.png").unwrap(), png);
-        assert_eq!(store.form_file("other", "1", "water.png").unwrap(), png, "one copy serves both");
+        assert_eq!(
+            store.form_file("other", "1", "water.png").unwrap(),
+            png,
+            "one copy serves both"
+        );
         store
             .start_submission("visit", "1", None, &SessionOptions::new(columns::now()))
             .unwrap();
         assert_eq!(
-            store.add_form_with_bytes(&json, std::slice::from_ref(&water)).unwrap().sha256,
+            store
+                .add_form_with_bytes(&json, std::slice::from_ref(&water))
+                .unwrap()
+                .sha256,
             info.sha256,
             "the same again changes nothing"
         );

@@ -200,6 +200,7 @@ pub(super) fn list(name: &str, choices: &[ChoiceRow<'_>]) -> (String, ChoiceList
                 .iter()
                 .map(|(k, v)| ((*k).into(), (*v).into()))
                 .collect(),
+            media: Default::default(),
             source: Source {
                 sheet: "choices".into(),
                 row: 0,

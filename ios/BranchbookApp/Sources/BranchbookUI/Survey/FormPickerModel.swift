@@ -7,7 +7,7 @@ import Foundation
 @MainActor
 final class FormPickerModel: ScreenModel {
     let householdId: String?
-    @Published private(set) var forms: [FormSummary] = []
+    @Published private(set) var forms: [FormRow] = []
     @Published private(set) var loaded = false
 
     init(core: Branchbook, app: AppModel, householdId: String?) {
@@ -16,13 +16,13 @@ final class FormPickerModel: ScreenModel {
     }
 
     func load() async {
-        forms = await call { core in try core.listForms(latestOnly: true) } ?? forms
+        let language = app.language
+        forms = await call { core in try core.formRows(language: language) } ?? forms
         loaded = true
     }
 
-    /// Starts a survey with `form` and opens it in place of this list.
-    func start(_ form: FormSummary) async {
-        let formId = form.formId
+    /// Starts a survey with form `formId` and opens it in place of this list.
+    func start(_ formId: String) async {
         let householdId = self.householdId
         let preferred = app.formLanguage
         let started = await call { core in

@@ -16,15 +16,17 @@ struct FormPickerView: View {
             if model.loaded && model.forms.isEmpty {
                 Text(app.t(.formsEmpty)).foregroundColor(.secondary)
             }
-            ForEach(model.forms, id: \.formId) { form in
+            ForEach(model.forms, id: \.row.id) { form in
                 Button {
-                    Task { await model.start(form) }
+                    Task { await model.start(form.row.id) }
                 } label: {
                     VStack(alignment: .leading) {
-                        Text(form.title).font(.headline)
-                        Text("\(form.formId) · \(form.version)").font(.caption).foregroundColor(.secondary)
+                        Text(form.row.title).font(.headline)
+                        Text(form.row.detail).font(.caption).foregroundColor(.secondary)
                     }
                 }
+                // A form still waiting for its files says so and does not start.
+                .disabled(!form.ready)
             }
         }
         .navigationTitle(app.t(.formsTitle))

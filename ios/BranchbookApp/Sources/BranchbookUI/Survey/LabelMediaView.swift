@@ -98,3 +98,26 @@ struct LabelMediaView: View {
         return UIImage(cgImage: image)
     }
 }
+
+/// A choice's picture (the choices sheet's `image` column) beside its label, 72 points
+/// square; nothing when the choice has none.
+@MainActor
+struct ChoicePicture: View {
+    let choice: ChoiceOption
+    @ObservedObject var model: SurveyModel
+    @State private var picture: UIImage?
+
+    var body: some View {
+        Group {
+            if let picture {
+                Image(uiImage: picture).resizable().scaledToFit().frame(width: 72, height: 72)
+            }
+        }
+        .task(id: choice.media?.image) {
+            picture = nil
+            if let name = choice.media?.image, let data = await model.mediaFile(name) {
+                picture = LabelMediaView.decode(data, maxPixels: 216)
+            }
+        }
+    }
+}

@@ -146,6 +146,7 @@ struct SelectOneAnswer: View {
                     HStack {
                         Image(systemName: AnswerText.choice(question.value) == choice.name
                             ? "largecircle.fill.circle" : "circle")
+                        ChoicePicture(choice: choice, model: model)
                         Text(choice.label)
                     }
                 }
@@ -170,10 +171,15 @@ struct SelectMultipleAnswer: View {
 
     var body: some View {
         ForEach(question.choices, id: \.name) { choice in
-            Toggle(choice.label, isOn: Binding(
+            Toggle(isOn: Binding(
                 get: { AnswerText.choices(question.value).contains(choice.name) },
                 set: { chosen in toggle(choice.name, chosen) }
-            ))
+            )) {
+                HStack {
+                    ChoicePicture(choice: choice, model: model)
+                    Text(choice.label)
+                }
+            }
         }
     }
 

@@ -1,11 +1,12 @@
 package org.branchbook.app.presenter
 
+import uniffi.branchbook.core.FormRow
 import uniffi.branchbook.core.TextKey
 
 /** What the form list shows. */
 data class FormPickerState(
-    /** One row per form (its newest version): title, then id and version. */
-    val forms: List<Row> = emptyList(),
+    /** One row per form (its newest version), as the core writes it: title, then id and version or what it still waits for; only a ready one starts. */
+    val forms: List<FormRow> = emptyList(),
     /** Shown when the phone has no form yet. */
     val empty: String? = null,
     /** Why the list could not be read or the survey not started. */
@@ -22,11 +23,11 @@ class FormPickerPresenter(private val scope: AppScope, private val householdId: 
     /** Reads the forms on the phone. */
     fun refresh() {
         val texts = scope.texts
-        scope.worker.run({ scope.core.listForms(true) }) { result ->
+        scope.worker.run({ scope.core.formRows(texts.language) }) { result ->
             state = result.fold(
                 { forms ->
                     FormPickerState(
-                        forms = forms.map { Row(it.formId, it.title, it.formId + " · " + it.version) },
+                        forms = forms,
                         empty = if (forms.isEmpty()) texts[TextKey.FORMS_EMPTY] else null,
                     )
                 },

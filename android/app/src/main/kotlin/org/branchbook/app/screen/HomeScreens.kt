@@ -49,6 +49,7 @@ class FormPickerScreen(ui: Ui, scope: AppScope, householdId: String?) :
     override fun render(state: FormPickerState) {
         state.error?.let { show(ui.error(it)) }
         state.empty?.let { show(ui.text(it)) }
-        state.forms.forEach { row -> show(ui.row(row) { p.start(row.id) }) }
+        // A form still waiting for its files says so and is not tappable.
+        state.forms.forEach { form -> show(ui.row(form.row, if (form.ready) ({ p.start(form.row.id) }) else null)) }
     }
 }

@@ -184,9 +184,11 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                 }
                 QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE -> q.choices.forEach { c ->
                     val one = q.kind == QuestionKind.SELECT_ONE
-                    box.add(tick(if (one) RadioButton(context) else CheckBox(context), c.label, c.name in item.chosen, editable) {
+                    val tick = tick(if (one) RadioButton(context) else CheckBox(context), c.label, c.name in item.chosen, editable) {
                         if (one) p.choose(q.path, c.name) else p.toggle(q.path, c.name)
-                    })
+                    }
+                    val image = c.media?.image
+                    if (image == null) box.add(tick) else box.add(pictured(tick, image))
                 }
                 QuestionKind.RANK -> item.rank?.let { rank(q.path, it, box) }
                 QuestionKind.DATE, QuestionKind.TIME, QuestionKind.DATE_TIME -> {
@@ -254,6 +256,21 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         }
     }
 
+    /** A choice's row with its picture beside it: a tap on the picture is a tap on the choice. */
+    private fun pictured(tick: CompoundButton, name: String): View = with(ui) {
+        val side = dp(CHOICE_PICTURE_DP)
+        val image = ImageView(context).apply {
+            scaleType = ImageView.ScaleType.FIT_CENTER
+            setOnClickListener { tick.performClick() }
+        }
+        p.mediaFile(name) { bytes -> bytes?.let { decode(it, side, side) }?.let(image::setImageBitmap) }
+        LinearLayout(context).apply {
+            gravity = Gravity.CENTER_VERTICAL
+            addView(image, LinearLayout.LayoutParams(side, side).apply { marginEnd = dp(12) })
+            addView(tick, LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f))
+        }
+    }
+
     /** [bytes] decoded no larger than it is drawn in [width] x [height] pixels; null when they are no picture. */
     private fun decode(bytes: ByteArray, width: Int, height: Int): Bitmap? {
         val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
@@ -283,10 +300,11 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
     private fun playAudio(name: String, button: Button) = p.mediaFile(name) { bytes ->
         if (bytes == null || player != null) return@mediaFile
         val mp = MediaPlayer()
-        try {
+        val ready = runCatching {
             mp.setDataSource(BytesSource(bytes))
             mp.prepare()
-        } catch (e: Exception) {
+        }.isSuccess
+        if (!ready) {
             mp.release()
             return@mediaFile
         }
@@ -393,5 +411,8 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
     private companion object {
         /** The tallest a label picture is drawn in the page (dp): the question's answers stay in sight. */
         const val PICTURE_DP = 240
+
+        /** A choice's picture: a square a thumb finds (dp). */
+        const val CHOICE_PICTURE_DP = 72
     }
 }

@@ -297,8 +297,9 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
 
     /**
      * Media labels, from a form copied onto the phone with its files, labelled in the app's
-     * language or in [labels]: a question with its picture under the label, the picture
-     * opened full screen by a tap, and a note with its recording's Listen button.
+     * language or in [labels]: a question with its picture under the label and a picture
+     * beside each choice, the picture opened full screen by a tap, and a note with its
+     * recording's Listen button.
      */
     private fun pictures(labels: String = language.name.lowercase()) = app { app ->
         val form = app.importWaterSource()

@@ -2,7 +2,9 @@ package org.branchbook.app.presenter
 
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import uniffi.branchbook.core.FormRow
 import uniffi.branchbook.core.HouseholdInput
 
 class FormPickerPresenterTest {
@@ -10,7 +12,7 @@ class FormPickerPresenterTest {
     fun `with no form she is told how to get them`() = TestApp.with { app ->
         val picker = FormPickerPresenter(app.scope, null)
         picker.refresh()
-        assertEquals(emptyList<Row>(), picker.state.forms)
+        assertEquals(emptyList<FormRow>(), picker.state.forms)
         assertEquals(
             "Chưa có biểu mẫu nào. Khi có mạng, chị bấm “Gửi dữ liệu” để tải biểu mẫu về.",
             picker.state.empty,
@@ -28,9 +30,10 @@ class FormPickerPresenterTest {
         val picker = FormPickerPresenter(app.scope, h)
         picker.refresh()
         assertNull(picker.state.empty)
+        assertTrue(picker.state.forms.all { it.ready }, "every file on the phone")
         assertEquals(
             listOf(Row("child_register", "Sổ theo dõi trẻ em", "child_register · 2025-06"), Row(form, "Khảo sát hộ gia đình – Đề án 8", "household_survey · 2025061201")),
-            picker.state.forms,
+            picker.state.forms.map { it.row },
         )
         picker.start(form)
         val survey = app.navigator.current as Route.Survey

@@ -226,7 +226,7 @@ class SurveyPresenterTest {
     }
 
     @Test
-    fun `a label's picture and recording are read from the form's files, and pictures decode shrunk`() = TestApp.with { app ->
+    fun `label and choice pictures and a recording are read from the form's files, and pictures decode shrunk`() = TestApp.with { app ->
         val form = app.importWaterSource()
         val id = app.core.startSurvey(form, null, null, "hmn").use { it.submissionId() }
         val p = SurveyPresenter(app.scope, id)
@@ -236,6 +236,7 @@ class SurveyPresenterTest {
         val media = question.media ?: fail("the question has a picture")
         assertEquals("water.png", media.image)
         assertEquals("water.png", media.bigImage, "a tap opens it full size")
+        assertEquals(listOf("tap.png", "well.png", "stream.png"), question.choices.map { it.media?.image }, "a picture beside each choice")
         var png: ByteArray? = null
         p.mediaFile("water.png") { png = it }
         assertArrayEquals(File(TestApp.repo, "core/tests/data/water_source/water.png").readBytes(), png)

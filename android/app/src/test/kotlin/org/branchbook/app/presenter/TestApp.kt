@@ -39,12 +39,13 @@ class TestApp private constructor(val dir: File, val core: Branchbook, private v
     fun importChildRegister(): String = core.importFormJson(File(repo, "core/tests/data/child_register.json").readText()).formId
 
     /**
-     * A form whose first question shows a picture (opening full size) and whose note has a
-     * recording, imported with its files as a form copied onto the phone is; returns its form id.
+     * A form whose first question shows a picture (opening full size) and a picture on each
+     * choice, and whose note has a recording, imported with its files as a form copied onto
+     * the phone is; returns its form id.
      */
     fun importWaterSource(): String {
         val folder = File(repo, "core/tests/data/water_source")
-        val files = listOf("water.png", "question.wav").map { FormFileBytes(it, File(folder, it).readBytes()) }
+        val files = listOf("water.png", "question.wav", "tap.png", "well.png", "stream.png").map { FormFileBytes(it, File(folder, it).readBytes()) }
         return core.importFormJsonWithFiles(File(repo, "core/tests/data/water_source.json").readText(), files).formId
     }
 
