@@ -202,6 +202,7 @@ fn list(name: &str, names: &[String]) -> (String, ChoiceList) {
             name: n.clone(),
             label: texts(n),
             extra: BTreeMap::new(),
+            media: Default::default(),
             source: Source::default(),
         })
         .collect();

@@ -315,6 +315,7 @@ fn list(name: &str, choices: Vec<(String, Option<(&str, String)>)>) -> (String, 
             extra: extra
                 .map(|(k, v)| BTreeMap::from([(k.to_owned(), v)]))
                 .unwrap_or_default(),
+            media: Default::default(),
             source: Source::default(),
         })
         .collect();
