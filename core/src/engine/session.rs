@@ -14,6 +14,7 @@ use crate::ffi_time::UtcDateTime;
 use crate::form::{FieldKind, MetaKind};
 
 use super::answer::{Answer, Misfit, PickerFields, Unpicked, Untyped, to_stored};
+use super::audit_location::{AuditLocationRequest, Fixes};
 use super::audit_log::{AuditEvent, AuditEventKind, Clock, Open, Recorder, millis};
 use super::compile::{CompiledForm, NodeId};
 use super::error::{FinalizeProblem, SessionError};
@@ -166,6 +167,7 @@ macro_rules! world {
     };
 }
 
+mod audit_location;
 pub(crate) mod rank;
 mod start_location;
 
@@ -202,6 +204,7 @@ impl FormSession {
         s.pos = s.pages().first();
         let at = millis(options.now);
         s.log(AuditEventKind::FormStart, None, at);
+        s.log_location_tracking(at);
         s.audit_page(at);
         s.start_pending = true;
         s
@@ -265,6 +268,7 @@ impl FormSession {
             r.log = log;
         }
         s.log(AuditEventKind::FormResume, None, now);
+        s.log_location_tracking(now);
         s.audit_page(now);
         Ok(s)
     }
@@ -1180,6 +1184,7 @@ fn recorder(form: &CompiledForm, user: &str) -> Option<Recorder> {
         log: Vec::new(),
         open: Vec::new(),
         shown: None,
+        fixes: AuditLocationRequest::from_audit(audit).map(Fixes::new),
     })
 }
 
