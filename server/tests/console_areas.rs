@@ -92,19 +92,19 @@ async fn areas_move_and_archive_with_their_data(server: TestServer) {
             ban_ho,
             branch,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "under itself",
+            "Không thể chuyển Xã Bản Hồ vào chính nó hoặc vào một địa bàn bên trong nó.",
         ),
         (
             ban_ho,
             ta_van,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "cannot be placed under",
+            "Không thể đặt một xã dưới một xã",
         ),
         (
             branch,
             ta_van,
             StatusCode::CONFLICT,
-            "an area named Chi hội Bản Dền",
+            "Ở cùng chỗ này đã có địa bàn tên Chi hội Bản Dền",
         ),
     ] {
         let page = send("/areas/move", mv(area, parent)).await;
@@ -143,7 +143,14 @@ async fn areas_move_and_archive_with_their_data(server: TestServer) {
     let one = |area: Uuid| vec![("csrf", csrf.clone()), ("area", area.to_string())];
     let page = send("/areas/archive", one(ban_ho)).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("archive those first"), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "Xã Bản Hồ còn 1 địa bàn con đang dùng (như Chi hội Bản Dền): \
+             hãy lưu trữ các địa bàn đó trước."
+        ),
+        "{}",
+        page.body
+    );
     let page = send("/areas/archive", one(branch)).await;
     assert!(
         page.body.contains("Đã lưu trữ địa bàn Chi hội Bản Dền."),
@@ -607,7 +614,249 @@ async fn archiving_closes_an_area_to_its_people_not_to_its_phones(server: TestSe
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// A refusal as the console says it: the post, its fields, the status, and the
+/// sentence in Vietnamese and in English.
+struct Refused {
+    path: &'static str,
+    fields: Vec<(&'static str, String)>,
+    status: StatusCode,
+    vi: String,
+    en: String,
+}
+
+async fn every_refusal_is_said_in_the_officers_language(server: TestServer) {
+    use common::officework::{BRANCH, COMMUNE, home_areas};
+    let admin = server.admin().await;
+    let home = home_areas(&server, &admin).await;
+    let ta_van = server
+        .create_area(&admin, Some(home.province), "commune", "Xã Tả Van")
+        .await;
+    server
+        .publish_form(
+            &admin,
+            serde_json::to_vec(&common::fixtures::model_form_json("7")).unwrap(),
+        )
+        .await;
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let csrf = browser.csrf().await;
+    let logged = browser.get("/audit").await.audit_rows().len();
+    let area = |level: &str, parent: Option<Uuid>, name: &str| {
+        vec![
+            ("level", level.to_owned()),
+            ("parent", parent.map(|p| p.to_string()).unwrap_or_default()),
+            ("name", name.to_owned()),
+        ]
+    };
+    let account = |username: &str, role: &str, area: Option<Uuid>| {
+        vec![
+            ("username", username.to_owned()),
+            ("display_name", "Lò Thị Mai".to_owned()),
+            ("role", role.to_owned()),
+            ("area", area.map(|a| a.to_string()).unwrap_or_default()),
+        ]
+    };
+    let cases = [
+        Refused {
+            path: "/areas",
+            fields: area("commune", Some(home.province), COMMUNE),
+            status: StatusCode::CONFLICT,
+            vi: format!("Ở cùng chỗ này đã có địa bàn tên {COMMUNE}: hãy chọn tên khác."),
+            en: format!(
+                "An area named {COMMUNE} already exists in the same place: choose another name."
+            ),
+        },
+        Refused {
+            path: "/areas",
+            fields: area("branch", Some(home.branch), "Chi hội Mới"),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Không thể đặt một chi hội dưới một chi hội: địa bàn cấp trên phải cao hơn."
+                .into(),
+            en: "A branch cannot be placed under a branch: the area above must be of a higher level."
+                .into(),
+        },
+        Refused {
+            path: "/areas",
+            fields: area("commune", None, "Xã Mới"),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Một xã phải nằm dưới một địa bàn cấp trên: hãy chọn nơi đặt.".into(),
+            en: "A commune needs an area above it: choose where it goes.".into(),
+        },
+        Refused {
+            path: "/areas/rename",
+            fields: vec![("area", ta_van.to_string()), ("name", COMMUNE.into())],
+            status: StatusCode::CONFLICT,
+            vi: format!("Ở cùng chỗ này đã có địa bàn tên {COMMUNE}"),
+            en: format!("An area named {COMMUNE} already exists in the same place"),
+        },
+        Refused {
+            path: "/areas/move",
+            fields: vec![
+                ("area", home.commune.to_string()),
+                ("parent", home.branch.to_string()),
+            ],
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: format!(
+                "Không thể chuyển {COMMUNE} vào chính nó hoặc vào một địa bàn bên trong nó."
+            ),
+            en: format!("{COMMUNE} cannot be moved under itself or an area inside it."),
+        },
+        Refused {
+            path: "/areas/move",
+            fields: vec![
+                ("area", home.commune.to_string()),
+                ("parent", ta_van.to_string()),
+            ],
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Không thể đặt một xã dưới một xã".into(),
+            en: "A commune cannot be placed under a commune".into(),
+        },
+        Refused {
+            path: "/areas/archive",
+            fields: vec![("area", home.commune.to_string())],
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: format!(
+                "{COMMUNE} còn 1 địa bàn con đang dùng (như {BRANCH}): hãy lưu trữ các địa bàn đó trước."
+            ),
+            en: format!(
+                "{COMMUNE} still has 1 open area(s) below it (such as {BRANCH}): archive those first."
+            ),
+        },
+        Refused {
+            path: "/accounts",
+            fields: account("admin", "officer", Some(home.province)),
+            status: StatusCode::CONFLICT,
+            vi: "Tên đăng nhập admin đã có người dùng: hãy chọn tên khác.".into(),
+            en: "The login name admin is already in use: choose another.".into(),
+        },
+        Refused {
+            path: "/accounts",
+            fields: account("lo.thi.mai", "branch_head", Some(home.commune)),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Chi hội trưởng phải thuộc một chi hội: hãy chọn một chi hội.".into(),
+            en: "A branch head belongs to a branch: choose a branch.".into(),
+        },
+        Refused {
+            path: "/accounts",
+            fields: account("can.bo", "officer", None),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Cán bộ và chi hội trưởng phải có địa bàn: hãy chọn một địa bàn.".into(),
+            en: "Officers and branch heads need an area: choose one.".into(),
+        },
+        Refused {
+            path: "/accounts",
+            fields: account("Lò Thị Mai", "branch_head", Some(home.branch)),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Tên đăng nhập chỉ gồm từ 1 đến 64 chữ a-z không dấu, chữ số, dấu".into(),
+            en: "A login name has 1 to 64 letters a-z without accents, digits,".into(),
+        },
+    ];
+    let mut changed = common::fixtures::model_form_json("7");
+    changed["title"] = json!("Một tiêu đề khác");
+    let uploads = [
+        (
+            serde_json::to_vec(&changed).unwrap(),
+            StatusCode::CONFLICT,
+            "Đã có phiên bản 7 của biểu mẫu household_survey với nội dung khác: \
+             hãy đặt cho biểu mẫu mới một phiên bản mới",
+            "Version 7 of form household_survey already exists with different content: \
+             give the new form a new version",
+        ),
+        (
+            b"not a form".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Không đọc được tệp biểu mẫu: hãy gửi biểu mẫu XLSForm dạng tệp Excel .xlsx.",
+            "The form file cannot be read: send the XLSForm as an Excel .xlsx file.",
+        ),
+    ];
+    for lang in ["vi", "en"] {
+        browser.get(&format!("/lang/{lang}?back=/")).await;
+        for case in &cases {
+            let mut fields: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+            fields.extend(case.fields.iter().map(|(k, v)| (*k, v.as_str())));
+            let page = browser.post(case.path, &fields).await;
+            let said = if lang == "vi" { &case.vi } else { &case.en };
+            assert_eq!(page.status, case.status, "{said}: {}", page.body);
+            assert!(page.body.contains(said.as_str()), "{lang}: {said}: {}", page.body);
+        }
+        for (bytes, status, vi, en) in &uploads {
+            let page = browser
+                .post_file("/forms", &[("csrf", &csrf)], "file", "tham_ho.xlsx", bytes.clone())
+                .await;
+            let said = if lang == "vi" { vi } else { en };
+            assert_eq!(page.status, *status, "{said}: {}", page.body);
+            assert!(page.body.contains(said), "{lang}: {said}: {}", page.body);
+        }
+    }
+
+    // Nothing was stored, nothing logged.
+    assert_eq!(
+        area_names(&server, &admin).await,
+        ["Lào Cai", COMMUNE, "Xã Tả Van", BRANCH]
+    );
+    assert_eq!(browser.get("/audit").await.audit_rows().len(), logged);
+
+    // The JSON API answers each refusal with its own code, and the English sentence.
+    for (path, body, status, code) in [
+        (
+            "/api/v1/office/areas",
+            json!({"parent_id": home.province, "level": "commune", "name": COMMUNE}),
+            StatusCode::CONFLICT,
+            "area_name_taken",
+        ),
+        (
+            "/api/v1/office/areas",
+            json!({"parent_id": home.branch, "level": "branch", "name": "Chi hội Mới"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "area_misplaced",
+        ),
+        (
+            "/api/v1/office/accounts",
+            json!({"username": "admin", "display_name": "X", "role": "officer", "area_id": home.province}),
+            StatusCode::CONFLICT,
+            "login_taken",
+        ),
+        (
+            "/api/v1/office/accounts",
+            json!({"username": "y", "display_name": "Y", "role": "branch_head", "area_id": home.commune}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "area_for_role",
+        ),
+    ] {
+        let (answered, answer) = server.post(path, Some(&admin), &body).await;
+        assert_eq!(answered, status, "{answer}");
+        assert_eq!(answer["error"], code, "{answer}");
+    }
+    let (answered, answer) = server
+        .post(
+            &format!("/api/v1/office/areas/{}/archive", home.commune),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(answered, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer["error"], "areas_open_below");
+    assert_eq!(
+        answer["detail"],
+        format!("{COMMUNE} still holds {BRANCH} (1 in use): archive those first")
+    );
+    let member = json!({"id": Uuid::now_v7(), "member_code": null, "full_name": "Giàng Thị Dợ", "sex": "female",
+        "birth_year": 1980, "ethnicity": "hmong", "village": "Bản Dền", "phone": null, "archived": false});
+    let other = server
+        .create_area(&admin, Some(ta_van), "branch", "Chi hội Lao Chải")
+        .await;
+    let (status, body) = server.put_member(&admin, home.branch, &member).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = server.put_member(&admin, other, &member).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"], "member_of_another_branch");
+}
+
 on_both_stores!(
+    every_refusal_is_said_in_the_officers_language,
     areas_move_and_archive_with_their_data,
     only_an_empty_area_is_deleted,
     archiving_closes_an_area_to_its_people_not_to_its_phones
