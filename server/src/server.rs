@@ -143,8 +143,7 @@ impl Periodic {
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
         Periodic(tokio::spawn(async move {
-            let mut ticks =
-                tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
             loop {
                 ticks.tick().await;
                 work().await;

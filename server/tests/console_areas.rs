@@ -780,11 +780,21 @@ async fn every_refusal_is_said_in_the_officers_language(server: TestServer) {
             let page = browser.post(case.path, &fields).await;
             let said = if lang == "vi" { &case.vi } else { &case.en };
             assert_eq!(page.status, case.status, "{said}: {}", page.body);
-            assert!(page.body.contains(said.as_str()), "{lang}: {said}: {}", page.body);
+            assert!(
+                page.body.contains(said.as_str()),
+                "{lang}: {said}: {}",
+                page.body
+            );
         }
         for (bytes, status, vi, en) in &uploads {
             let page = browser
-                .post_file("/forms", &[("csrf", &csrf)], "file", "tham_ho.xlsx", bytes.clone())
+                .post_file(
+                    "/forms",
+                    &[("csrf", &csrf)],
+                    "file",
+                    "tham_ho.xlsx",
+                    bytes.clone(),
+                )
                 .await;
             let said = if lang == "vi" { vi } else { en };
             assert_eq!(page.status, *status, "{said}: {}", page.body);
@@ -855,7 +865,189 @@ async fn every_refusal_is_said_in_the_officers_language(server: TestServer) {
     assert_eq!(body["error"], "member_of_another_branch");
 }
 
+/// Posts the move of `account` to `area` from the account's page.
+async fn move_account(browser: &mut Browser, account: Uuid, area: Uuid) -> Page {
+    let csrf = browser.csrf().await;
+    let path = format!("/accounts/{account}/area");
+    browser
+        .post(&path, &[("csrf", &csrf), ("area", &area.to_string())])
+        .await
+}
+
+/// A commune merger: the administrator moves an officer to another commune, and an
+/// officer moves a branch head between branches of her own area only (the rule of
+/// creating one). A branch head goes to a branch only, an administrator nowhere, nobody
+/// into an archived area. The moved account keeps its sign-in and sees its new area
+/// from its next request; its phones stay with the branch they were enrolled for and
+/// still send, its open codes stop; each move is in the audit log.
+async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServer) {
+    let admin = server.admin().await;
+    let lao_cai = server.create_area(&admin, None, "province", "Lào Cai").await;
+    let ha_giang = server.create_area(&admin, None, "province", "Hà Giang").await;
+    let ban_ho = server
+        .create_area(&admin, Some(lao_cai), "commune", "Xã Bản Hồ")
+        .await;
+    let ta_van = server
+        .create_area(&admin, Some(lao_cai), "commune", "Xã Tả Van")
+        .await;
+    let ban_den = server
+        .create_area(&admin, Some(ban_ho), "branch", "Chi hội Bản Dền")
+        .await;
+    let lao_chai = server
+        .create_area(&admin, Some(ta_van), "branch", "Chi hội Lao Chải")
+        .await;
+    let far = server
+        .create_area(&admin, Some(ha_giang), "branch", "Chi hội Lũng Cú")
+        .await;
+    let closed = server
+        .create_area(&admin, Some(ta_van), "branch", "Chi hội Cũ")
+        .await;
+    let (status, _) = server
+        .post(&format!("/api/v1/office/areas/{closed}/archive"), Some(&admin), &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut people = Vec::new();
+    for (name, role, area) in [
+        ("xa.banho", "officer", ban_ho),
+        ("tinh.laocai", "officer", lao_cai),
+        ("admin2", "admin", lao_cai),
+    ] {
+        let area = (role != "admin").then_some(area);
+        let (id, once) = server.create_account(&admin, name, role, area).await;
+        people.push((id, server.login_fresh(name, &once).await));
+    }
+    let [(commune_officer, commune_token), (province_officer, _), (second_admin, _)] =
+        &people[..]
+    else {
+        unreachable!()
+    };
+    let (head, _) = server
+        .create_account(&admin, "lo.thi.mai", "branch_head", Some(ban_den))
+        .await;
+    let phone = server.enrolled_device(&admin, head).await.token;
+    let (status, code) = server.enrollment_code(&admin, head).await;
+    assert_eq!(status, StatusCode::OK, "{code}");
+
+    // The administrator moves the commune's officer to Tả Van (a merger).
+    let mut administrator = Browser::new(&server.base);
+    administrator
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = administrator.get(&format!("/accounts/{commune_officer}")).await;
+    assert!(page.body.contains("id=\"move-account\""), "{}", page.body);
+    assert_eq!(offered(&page, "Xã Tả Van"), 1);
+    assert_eq!(offered(&page, "Xã Bản Hồ"), 0, "not where it is");
+    assert_eq!(offered(&page, "Chi hội Cũ"), 0, "not an archived area");
+    let page = move_account(&mut administrator, *commune_officer, ta_van).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Đã chuyển xa.banho sang Xã Tả Van."),
+        "{}",
+        page.body
+    );
+    let (status, areas) = server.get("/api/v1/office/areas", commune_token).await;
+    assert_eq!(status, StatusCode::OK, "the same session, the new scope");
+    let names: Vec<&str> = areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Xã Tả Van", "Chi hội Cũ", "Chi hội Lao Chải"]);
+
+    // The province's officer moves the branch head between her branches only.
+    let mut officer = Browser::new(&server.base);
+    officer
+        .log_in("tinh.laocai", "tinh.laocai-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = officer.get(&format!("/accounts/{head}")).await;
+    assert_eq!(offered(&page, "Chi hội Lao Chải"), 1);
+    assert_eq!(offered(&page, "Xã Tả Van"), 0, "a branch head goes to a branch");
+    assert_eq!(offered(&page, "Chi hội Lũng Cú"), 0, "not outside her area");
+    let page = move_account(&mut officer, head, far).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "{}", page.body);
+    let page = move_account(&mut officer, head, ta_van).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("Chi hội trưởng phải thuộc một chi hội: hãy chọn một chi hội."),
+        "{}",
+        page.body
+    );
+    let page = move_account(&mut officer, head, closed).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("Chi hội Cũ đã được lưu trữ"), "{}", page.body);
+    for other in [*commune_officer, *second_admin] {
+        let page = move_account(&mut officer, other, ta_van).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "only branch heads");
+    }
+    let page = move_account(&mut officer, head, lao_chai).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "Đã chuyển lo.thi.mai sang Chi hội Lao Chải. 1 điện thoại của tài khoản này \
+             vẫn thuộc chi hội cũ"
+        ),
+        "{}",
+        page.body
+    );
+    // Her phone still sends, to the branch it was enrolled for; her old code is spent.
+    let record = household(Uuid::now_v7(), 1, 7);
+    server.push(&phone, std::slice::from_ref(&record)).await;
+    let (status, body) = server
+        .get(&format!("/api/v1/office/records/{}", record.uuid), &admin)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["record"]["branch_id"], json!(ban_den));
+    let (status, _) = server.enroll(code["code"].as_str().unwrap()).await;
+    assert_ne!(status, StatusCode::OK, "the code for the old branch stopped");
+
+    // An administrator has no area; the JSON API keeps the same rules.
+    let page = move_account(&mut administrator, *second_admin, ta_van).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    administrator.get("/lang/en?back=/").await;
+    let page = move_account(&mut administrator, *second_admin, ta_van).await;
+    assert!(
+        page.body
+            .contains("An administrator has no area: administrators see everything."),
+        "{}",
+        page.body
+    );
+    let path = |account: Uuid| format!("/api/v1/office/accounts/{account}/area");
+    let (status, body) = server
+        .post(&path(head), Some(&admin), &json!({"area_id": ban_ho}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "area_for_role");
+    let (status, body) = server
+        .post(&path(*province_officer), Some(&admin), &json!({"area_id": ha_giang}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["account"]["area_id"], json!(ha_giang));
+    assert_eq!(body["phones_elsewhere"], 0);
+
+    // Each move is logged, by name.
+    administrator.get("/lang/vi?back=/").await;
+    let rows = administrator.get("/audit").await.audit_rows();
+    let moves: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r[1] == "Chuyển tài khoản sang địa bàn khác")
+        .map(|r| (r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            ("tinh.laocai (tinh.laocai)", "Hà Giang"),
+            ("lo.thi.mai (lo.thi.mai)", "Chi hội Lao Chải"),
+            ("xa.banho (xa.banho)", "Xã Tả Van"),
+        ]
+    );
+}
+
 on_both_stores!(
+    accounts_move_to_another_area_inside_the_movers_scope,
     every_refusal_is_said_in_the_officers_language,
     areas_move_and_archive_with_their_data,
     only_an_empty_area_is_deleted,

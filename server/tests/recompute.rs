@@ -475,7 +475,12 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
             new_value: Some("Thào Thị Dợ, 0".into()),
             ..event(AuditEventKind::Question, Some("head_name"), 0, Some(2))
         },
-        event(AuditEventKind::Question, Some("members[2]/m_name"), 2, Some(3)),
+        event(
+            AuditEventKind::Question,
+            Some("members[2]/m_name"),
+            2,
+            Some(3),
+        ),
         event(AuditEventKind::FormFinalize, None, 5, None),
     ];
     if let RecordBody::Submission(body) = &mut record.body {
@@ -552,7 +557,10 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
     let (status, kind, bytes) = browser
         .download(&format!("/records/{}/audit.csv", record.uuid))
         .await;
-    assert_eq!((status, kind.as_str()), (StatusCode::OK, "text/csv; charset=utf-8"));
+    assert_eq!(
+        (status, kind.as_str()),
+        (StatusCode::OK, "text/csv; charset=utf-8")
+    );
     assert_eq!(bytes, csv_bytes);
     let page = browser.get(&format!("/records/{}", plain.uuid)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -573,7 +581,10 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
         .log_in_fresh("can.bo.tavan", &once, "can.bo.tavan-chosen-password")
         .await;
     assert_eq!(
-        outsider.get(&format!("/records/{}", record.uuid)).await.status,
+        outsider
+            .get(&format!("/records/{}", record.uuid))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     let (status, _, bytes) = outsider

@@ -18,8 +18,7 @@ use super::shell::{Shell, error_page, message, refusal_status, render_status, re
 use super::sign_in::NoFields;
 use crate::api::office::{
     DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, login_name,
-    manageable_account, move_account_of,
-    rename_account_of, reset_password_of, set_disabled_of,
+    manageable_account, move_account_of, rename_account_of, reset_password_of, set_disabled_of,
 };
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
@@ -442,7 +441,10 @@ pub async fn move_to_area(
             notice = t.fill(&notice, "area", &moved.area.name);
             if moved.phones_elsewhere > 0 {
                 let count = moved.phones_elsewhere.to_string();
-                notice = format!("{notice} {}", t.fill(t.accounts_moved_phones, "count", &count));
+                notice = format!(
+                    "{notice} {}",
+                    t.fill(t.accounts_moved_phones, "count", &count)
+                );
             }
             let outcome = Outcome {
                 notice: Some(notice),

@@ -195,6 +195,10 @@ mod tests {
         assert_eq!(duration(t, 42_900), "42 giây");
         assert_eq!(duration(t, 185_000), "3 phút 05 giây");
         assert_eq!(duration(Lang::En.texts(), 185_000), "3 min 05 s");
-        assert_eq!(duration(t, -5), "0 giây", "a clock set back reads as nothing");
+        assert_eq!(
+            duration(t, -5),
+            "0 giây",
+            "a clock set back reads as nothing"
+        );
     }
 }

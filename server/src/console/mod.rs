@@ -96,10 +96,7 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/review", post(submissions::review_selection))
         .route("/records/{uuid}", get(submissions::record_page))
         .route("/records/{uuid}/review", post(submissions::review))
-        .route(
-            "/records/{uuid}/audit.csv",
-            get(form_audit::audit_download),
-        )
+        .route("/records/{uuid}/audit.csv", get(form_audit::audit_download))
         .route("/records/photos/{sha256}", get(submissions::record_photo))
         .route(
             "/exports/forms/{form_id}/{version}/{file}",

@@ -153,7 +153,10 @@ pub async fn form_file(
             lang,
             &ApiError::Internal("a form file named by a form is not kept".into()),
         ),
-        Ok(Err(e)) => error_page(lang, &ApiError::Internal(format!("reading a form file: {e}"))),
+        Ok(Err(e)) => error_page(
+            lang,
+            &ApiError::Internal(format!("reading a form file: {e}")),
+        ),
         Err(e) => error_page(lang, &ApiError::Internal(e.to_string())),
     }
 }

@@ -55,7 +55,9 @@ pub enum Refusal {
     #[error("this member belongs to another branch")]
     MemberOfAnotherBranch,
     /// A form version uploaded again with other content: versions never change.
-    #[error("version {version} of form {form_id} already exists with different content: give the new form a new version")]
+    #[error(
+        "version {version} of form {form_id} already exists with different content: give the new form a new version"
+    )]
     FormVersionTaken {
         /// The form.
         form_id: String,
