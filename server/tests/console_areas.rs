@@ -882,8 +882,12 @@ async fn move_account(browser: &mut Browser, account: Uuid, area: Uuid) -> Page 
 /// still send, its open codes stop; each move is in the audit log.
 async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServer) {
     let admin = server.admin().await;
-    let lao_cai = server.create_area(&admin, None, "province", "Lào Cai").await;
-    let ha_giang = server.create_area(&admin, None, "province", "Hà Giang").await;
+    let lao_cai = server
+        .create_area(&admin, None, "province", "Lào Cai")
+        .await;
+    let ha_giang = server
+        .create_area(&admin, None, "province", "Hà Giang")
+        .await;
     let ban_ho = server
         .create_area(&admin, Some(lao_cai), "commune", "Xã Bản Hồ")
         .await;
@@ -903,7 +907,11 @@ async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServe
         .create_area(&admin, Some(ta_van), "branch", "Chi hội Cũ")
         .await;
     let (status, _) = server
-        .post(&format!("/api/v1/office/areas/{closed}/archive"), Some(&admin), &json!({}))
+        .post(
+            &format!("/api/v1/office/areas/{closed}/archive"),
+            Some(&admin),
+            &json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let mut people = Vec::new();
@@ -916,8 +924,11 @@ async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServe
         let (id, once) = server.create_account(&admin, name, role, area).await;
         people.push((id, server.login_fresh(name, &once).await));
     }
-    let [(commune_officer, commune_token), (province_officer, _), (second_admin, _)] =
-        &people[..]
+    let [
+        (commune_officer, commune_token),
+        (province_officer, _),
+        (second_admin, _),
+    ] = &people[..]
     else {
         unreachable!()
     };
@@ -934,7 +945,9 @@ async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServe
         .log_in("admin", "admin-chosen-password")
         .await
         .assert_redirect("/");
-    let page = administrator.get(&format!("/accounts/{commune_officer}")).await;
+    let page = administrator
+        .get(&format!("/accounts/{commune_officer}"))
+        .await;
     assert!(page.body.contains("id=\"move-account\""), "{}", page.body);
     assert_eq!(offered(&page, "Xã Tả Van"), 1);
     assert_eq!(offered(&page, "Xã Bản Hồ"), 0, "not where it is");
@@ -964,7 +977,11 @@ async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServe
         .assert_redirect("/");
     let page = officer.get(&format!("/accounts/{head}")).await;
     assert_eq!(offered(&page, "Chi hội Lao Chải"), 1);
-    assert_eq!(offered(&page, "Xã Tả Van"), 0, "a branch head goes to a branch");
+    assert_eq!(
+        offered(&page, "Xã Tả Van"),
+        0,
+        "a branch head goes to a branch"
+    );
     assert_eq!(offered(&page, "Chi hội Lũng Cú"), 0, "not outside her area");
     let page = move_account(&mut officer, head, far).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND, "{}", page.body);
@@ -978,7 +995,11 @@ async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServe
     );
     let page = move_account(&mut officer, head, closed).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("Chi hội Cũ đã được lưu trữ"), "{}", page.body);
+    assert!(
+        page.body.contains("Chi hội Cũ đã được lưu trữ"),
+        "{}",
+        page.body
+    );
     for other in [*commune_officer, *second_admin] {
         let page = move_account(&mut officer, other, ta_van).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "only branch heads");
@@ -1002,7 +1023,11 @@ async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServe
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["record"]["branch_id"], json!(ban_den));
     let (status, _) = server.enroll(code["code"].as_str().unwrap()).await;
-    assert_ne!(status, StatusCode::OK, "the code for the old branch stopped");
+    assert_ne!(
+        status,
+        StatusCode::OK,
+        "the code for the old branch stopped"
+    );
 
     // An administrator has no area; the JSON API keeps the same rules.
     let page = move_account(&mut administrator, *second_admin, ta_van).await;
@@ -1022,7 +1047,11 @@ async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServe
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"], "area_for_role");
     let (status, body) = server
-        .post(&path(*province_officer), Some(&admin), &json!({"area_id": ha_giang}))
+        .post(
+            &path(*province_officer),
+            Some(&admin),
+            &json!({"area_id": ha_giang}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["account"]["area_id"], json!(ha_giang));

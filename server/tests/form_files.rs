@@ -318,11 +318,17 @@ async fn officers_download_the_files_of_forms_sent_to_their_area(server: TestSer
     let [commune_officer, province_officer, other_officer] = &mut officers[..] else {
         unreachable!()
     };
-    for officer in [&mut *commune_officer, &mut *province_officer, &mut administrator] {
+    for officer in [
+        &mut *commune_officer,
+        &mut *province_officer,
+        &mut administrator,
+    ] {
         let preview = officer.get("/forms/fruit_survey/1/preview").await;
         assert_eq!(preview.status, StatusCode::OK);
         assert!(
-            preview.body.contains(&format!("href=\"{picture}\" download>")),
+            preview
+                .body
+                .contains(&format!("href=\"{picture}\" download>")),
             "{}",
             preview.body
         );
