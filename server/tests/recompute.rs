@@ -38,10 +38,13 @@ fn field(name: &str, kind: Value, calculation: Option<&str>) -> Value {
     })
 }
 
-/// A form with calculations at the top, in a group and in a repeat, and the metadata a
-/// phone fills in (start, end, username, deviceid).
+/// A form with calculations at the top, in a group and in a repeat, one set by a
+/// `trigger` (when she typed the head's name), and the metadata a phone fills in (start,
+/// end, username, deviceid).
 fn form() -> Value {
     let calculate = json!({"type": "calculate"});
+    let mut counted = field("counted", calculate.clone(), Some("${members_count} * 10"));
+    counted["trigger"] = json!(["head_name"]);
     json!({
         "id": FORM_ID, "version": VERSION, "title": "Tính lại", "default_language": null,
         "languages": [], "instance_name": null,
@@ -53,6 +56,7 @@ fn form() -> Value {
             field("head_name", json!({"type": "text"}), None),
             field("members_count", json!({"type": "integer"}), None),
             field("double", calculate.clone(), Some("${members_count} * 2")),
+            counted,
             {"node": "group", "name": "visit", "label": {"": "visit"}, "relevant": null, "appearance": null,
              "source": {"sheet": "survey", "row": 2},
              "children": [field("greeting", calculate.clone(), Some("concat('Chào ', ${head_name})"))]},
@@ -79,6 +83,8 @@ fn honest(i: usize, device: &EnrollResponse) -> Value {
         "head_name": format!("Thào Thị Dợ {i}"),
         "members_count": 2,
         "double": "4",
+        // She typed the name when one member was counted: the server keeps it.
+        "counted": "10",
         "visit": {"greeting": format!("Chào Thào Thị Dợ {i}")},
         "members": [{"m_name": "Lò Văn Páo", "m_tag": "Lò Văn Páo #1"}, {"m_name": "Giàng Thị Sua", "m_tag": "Giàng Thị Sua #2"}],
         "stamp": "2026-03-01T00:02:00.000Z",
@@ -277,6 +283,7 @@ async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
         assert_eq!(row["user"], HEAD);
         assert_eq!(row["device"], w.device.device_id.to_string());
         assert_eq!(row["double"], "4");
+        assert_eq!(row["counted"], "10", "what a trigger set is the phone's");
     }
     let forged_row = &rows[&forged_id.to_string()];
     assert_eq!(forged_row["visit/greeting"], "Chào Thào Thị Dợ 1");
