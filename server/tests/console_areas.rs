@@ -31,20 +31,44 @@ fn offered(page: &Page, name: &str) -> usize {
     page.body.matches(&format!(">{name} (")).count()
 }
 
+/// Two provinces, the first with two communes.
+struct Provinces {
+    lao_cai: Uuid,
+    ha_giang: Uuid,
+    ban_ho: Uuid,
+    ta_van: Uuid,
+}
+
+/// Creates [`Provinces`] with the administrator's token.
+async fn provinces(server: &TestServer, admin: &str) -> Provinces {
+    let lao_cai = server.create_area(admin, None, "province", "Lào Cai").await;
+    let ha_giang = server
+        .create_area(admin, None, "province", "Hà Giang")
+        .await;
+    let mut communes = Vec::new();
+    for name in ["Xã Bản Hồ", "Xã Tả Van"] {
+        communes.push(
+            server
+                .create_area(admin, Some(lao_cai), "commune", name)
+                .await,
+        );
+    }
+    Provinces {
+        lao_cai,
+        ha_giang,
+        ban_ho: communes[0],
+        ta_van: communes[1],
+    }
+}
+
 async fn areas_move_and_archive_with_their_data(server: TestServer) {
     let admin = server.admin().await;
-    let lao_cai = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let ha_giang = server
-        .create_area(&admin, None, "province", "Hà Giang")
-        .await;
-    let ban_ho = server
-        .create_area(&admin, Some(lao_cai), "commune", "Xã Bản Hồ")
-        .await;
-    let ta_van = server
-        .create_area(&admin, Some(lao_cai), "commune", "Xã Tả Van")
-        .await;
+    let Provinces {
+        lao_cai,
+        ha_giang,
+        ban_ho,
+        ta_van,
+    } = provinces(&server, &admin).await;
     let branch = server
         .create_area(&admin, Some(ban_ho), "branch", "Chi hội Bản Dền")
         .await;
@@ -882,18 +906,12 @@ async fn move_account(browser: &mut Browser, account: Uuid, area: Uuid) -> Page 
 /// still send, its open codes stop; each move is in the audit log.
 async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServer) {
     let admin = server.admin().await;
-    let lao_cai = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let ha_giang = server
-        .create_area(&admin, None, "province", "Hà Giang")
-        .await;
-    let ban_ho = server
-        .create_area(&admin, Some(lao_cai), "commune", "Xã Bản Hồ")
-        .await;
-    let ta_van = server
-        .create_area(&admin, Some(lao_cai), "commune", "Xã Tả Van")
-        .await;
+    let Provinces {
+        lao_cai,
+        ha_giang,
+        ban_ho,
+        ta_van,
+    } = provinces(&server, &admin).await;
     let ban_den = server
         .create_area(&admin, Some(ban_ho), "branch", "Chi hội Bản Dền")
         .await;

@@ -12,6 +12,7 @@ use common::{TestServer, error_of};
 use reqwest::StatusCode;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 /// A picture shown with the fruit question's label.
 const PICTURE: &[u8] = b"\x89PNG a picture of fruit";
@@ -38,15 +39,23 @@ fn kept_files(server: &TestServer) -> usize {
         .sum()
 }
 
+/// The province Sơn La and two of its communes, Chiềng Ơn and Mường Giôn.
+async fn son_la(server: &TestServer, admin: &str) -> (Uuid, Uuid, Uuid) {
+    let province = server.create_area(admin, None, "province", "Sơn La").await;
+    let mut communes = Vec::new();
+    for name in ["Xã Chiềng Ơn", "Xã Mường Giôn"] {
+        communes.push(
+            server
+                .create_area(admin, Some(province), "commune", name)
+                .await,
+        );
+    }
+    (province, communes[0], communes[1])
+}
+
 async fn attachments_travel_to_their_phones_only(server: TestServer) {
     let admin = server.admin().await;
-    let province = server.create_area(&admin, None, "province", "Sơn La").await;
-    let commune_a = server
-        .create_area(&admin, Some(province), "commune", "Xã Chiềng Ơn")
-        .await;
-    let commune_b = server
-        .create_area(&admin, Some(province), "commune", "Xã Mường Giôn")
-        .await;
+    let (_, commune_a, commune_b) = son_la(&server, &admin).await;
     let branch_a = server
         .create_area(&admin, Some(commune_a), "branch", "Chi hội Bản Ỏ")
         .await;
@@ -263,13 +272,7 @@ async fn the_console_uploads_a_form_with_its_files(server: TestServer) {
 async fn officers_download_the_files_of_forms_sent_to_their_area(server: TestServer) {
     const PICTURE_NAME: &str = "Ảnh quả, mùa 2026; filename=x.png";
     let admin = server.admin().await;
-    let province = server.create_area(&admin, None, "province", "Sơn La").await;
-    let commune_a = server
-        .create_area(&admin, Some(province), "commune", "Xã Chiềng Ơn")
-        .await;
-    let commune_b = server
-        .create_area(&admin, Some(province), "commune", "Xã Mường Giôn")
-        .await;
+    let (province, commune_a, commune_b) = son_la(&server, &admin).await;
     for version in ["1", "2"] {
         let (status, body) = server
             .upload_form_with(
