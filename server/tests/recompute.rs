@@ -113,6 +113,7 @@ fn submission(uuid: Uuid, revision: u32, data: Value) -> Record {
 
 struct World {
     admin: String,
+    province: Uuid,
     device: EnrollResponse,
 }
 
@@ -120,7 +121,9 @@ struct World {
 async fn world(server: &TestServer) -> World {
     let admin = server.admin().await;
     let HomeAreas {
-        commune, branch, ..
+        province,
+        commune,
+        branch,
     } = home_areas(server, &admin).await;
     let other = server
         .create_area(&admin, Some(commune), "branch", "Chi hội Lao Chải")
@@ -135,7 +138,11 @@ async fn world(server: &TestServer) -> World {
         .publish_form(&admin, serde_json::to_vec(&form()).unwrap())
         .await;
     let device = server.enrolled_device(&admin, head).await;
-    World { admin, device }
+    World {
+        admin,
+        province,
+        device,
+    }
 }
 
 async fn detail(server: &TestServer, admin: &str, uuid: Uuid) -> Value {
@@ -475,6 +482,12 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
             new_value: Some("Thào Thị Dợ, 0".into()),
             ..event(AuditEventKind::Question, Some("head_name"), 0, Some(2))
         },
+        event(
+            AuditEventKind::Question,
+            Some("members[2]/m_name"),
+            2,
+            Some(3),
+        ),
         event(AuditEventKind::FormFinalize, None, 5, None),
     ];
     if let RecordBody::Submission(body) = &mut record.body {
@@ -492,7 +505,7 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
     let kept: Vec<AuditEvent> =
         serde_json::from_value(stored["record"]["body"]["audit"].clone()).unwrap();
     assert_eq!(kept, log);
-    let csv = download(
+    let csv_bytes = download(
         &server,
         &w.admin,
         &format!("/api/v1/office/records/{}/audit.csv", record.uuid),
@@ -500,18 +513,92 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
     .await;
     let ms = |m: i64| at(m).timestamp_millis();
     assert_eq!(
-        String::from_utf8(csv).unwrap(),
+        String::from_utf8(csv_bytes.clone()).unwrap(),
         format!(
             "event,node,start,end,old-value,new-value,user\n\
              form start,,{},,,,\n\
              question,head_name,{},{},,\"Thào Thị Dợ, 0\",\n\
+             question,members[2]/m_name,{},{},,,\n\
              form finalize,,{},,,,\n",
             ms(0),
             ms(0),
             ms(2),
+            ms(2),
+            ms(3),
             ms(5)
         )
     );
+
+    // The record page shows each question's time on screen and links the log, which
+    // downloads with the console's session, inside the record's scope only.
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = browser.get(&format!("/records/{}", record.uuid)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let link = format!(
+        "<a id=\"audit-log\" href=\"/records/{}/audit.csv\">Nhật ký thao tác (CSV)</a>",
+        record.uuid
+    );
+    assert!(page.body.contains(&link), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "2 lần hiện câu hỏi, tổng cộng 3 phút 00 giây trên màn hình; \
+             cả buổi dài 5 phút 00 giây, bắt đầu lúc"
+        ),
+        "{}",
+        page.body
+    );
+    for row in [
+        "<td>head_name</td><td>01/03/2026 07:00</td><td>2 phút 00 giây</td>",
+        "<td>m_name (members[2]/m_name)</td><td>01/03/2026 07:02</td><td>1 phút 00 giây</td>",
+    ] {
+        assert!(page.body.contains(row), "{row}: {}", page.body);
+    }
+    browser.get("/lang/en?back=/").await;
+    let page = browser.get(&format!("/records/{}", record.uuid)).await;
+    assert!(page.body.contains("Audit log (CSV)</a>"), "{}", page.body);
+    assert!(page.body.contains("<td>2 min 00 s</td>"), "{}", page.body);
+    let (status, kind, bytes) = browser
+        .download(&format!("/records/{}/audit.csv", record.uuid))
+        .await;
+    assert_eq!(
+        (status, kind.as_str()),
+        (StatusCode::OK, "text/csv; charset=utf-8")
+    );
+    assert_eq!(bytes, csv_bytes);
+    let page = browser.get(&format!("/records/{}", plain.uuid)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("audit-log"), "no log, no link");
+    let (status, _, _) = browser
+        .download(&format!("/records/{}/audit.csv", plain.uuid))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // An officer of another commune reads neither the record nor its log.
+    let ta_van = server
+        .create_area(&w.admin, Some(w.province), "commune", "Xã Tả Van")
+        .await;
+    let (_, once) = server
+        .create_account(&w.admin, "can.bo.tavan", "officer", Some(ta_van))
+        .await;
+    let mut outsider = Browser::new(&server.base);
+    outsider
+        .log_in_fresh("can.bo.tavan", &once, "can.bo.tavan-chosen-password")
+        .await;
+    assert_eq!(
+        outsider
+            .get(&format!("/records/{}", record.uuid))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _, bytes) = outsider
+        .download(&format!("/records/{}/audit.csv", record.uuid))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!String::from_utf8_lossy(&bytes).contains("Thào"));
     let (status, _) = server
         .get(
             &format!("/api/v1/office/records/{}/audit.csv", plain.uuid),
