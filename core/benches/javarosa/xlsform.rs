@@ -187,6 +187,7 @@ fn type_name(kind: &FieldKind) -> String {
         FieldKind::DateTime => "dateTime".into(),
         FieldKind::Geopoint => "geopoint".into(),
         FieldKind::Image => "image".into(),
+        FieldKind::Barcode => "barcode".into(),
         FieldKind::Note => "note".into(),
         FieldKind::Acknowledge => "acknowledge".into(),
         FieldKind::Calculate => "calculate".into(),

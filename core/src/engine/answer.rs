@@ -266,6 +266,9 @@ impl Answer {
             QuestionKind::Text => Ok(Some(Answer::Text {
                 value: text.to_owned(),
             })),
+            QuestionKind::Barcode => Ok(Some(barcode_text(text))
+                .filter(|code| !code.is_empty())
+                .map(|value| Answer::Text { value })),
             QuestionKind::Integer | QuestionKind::Decimal if number.is_empty() => Ok(None),
             QuestionKind::Integer => number
                 .parse::<i64>()
@@ -329,6 +332,7 @@ pub(crate) enum Unpicked {
 fn expected(kind: &FieldKind) -> &'static str {
     match kind {
         FieldKind::Text => "text",
+        FieldKind::Barcode => "the text of a barcode",
         FieldKind::Integer => "an integer",
         FieldKind::Decimal => "a decimal number",
         FieldKind::SelectOne { .. } => "one choice",
@@ -355,6 +359,10 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
     };
     match (kind, answer) {
         (FieldKind::Text, Answer::Text { value }) => Ok(crate::text::into_nfc(value)),
+        (FieldKind::Barcode, Answer::Text { value }) => match barcode_text(&value) {
+            code if code.is_empty() => Err(Misfit::Invalid("the barcode holds no text".into())),
+            code => Ok(code),
+        },
         (FieldKind::Integer, Answer::Integer { value }) => Ok(value.to_string()),
         (FieldKind::Decimal, Answer::Decimal { value }) if value.is_finite() => {
             Ok(number_to_string(value))
@@ -417,6 +425,14 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
     }
 }
 
+/// The text of a barcode as kept: NFC, without the control characters scanners add
+/// (line ends, GS1's group separators) and without surrounding white space, as ODK
+/// Collect keeps it, whether scanned or typed.
+fn barcode_text(s: &str) -> String {
+    let kept: String = s.chars().filter(|c| !c.is_control()).collect();
+    crate::text::into_nfc(kept.trim().to_owned())
+}
+
 /// `s` without surrounding white space, kept as it is (no copy) when it has none.
 fn trimmed(s: String) -> String {
     match s.trim() {
@@ -475,6 +491,7 @@ pub(crate) fn from_stored(kind: &FieldKind, s: &str) -> Option<Answer> {
     }
     Some(match kind {
         FieldKind::Text
+        | FieldKind::Barcode
         | FieldKind::Calculate
         | FieldKind::Hidden
         | FieldKind::Note
@@ -635,6 +652,7 @@ pub(crate) fn from_json(kind: &FieldKind, v: &Json) -> Result<String, String> {
             Ok(s.clone())
         }
         (FieldKind::Image, _) => want("the SHA-256 of a photo"),
+        (FieldKind::Barcode, Json::String(s)) => Ok(barcode_text(s)),
         (_, Json::String(s)) => Ok(crate::text::nfc(s)),
         (_, _) => want("text"),
     }

@@ -128,6 +128,9 @@ pub enum QuestionKind {
     Geopoint,
     /// A photo.
     Image,
+    /// A barcode or QR code: scanned with the camera, or typed by hand as text (both
+    /// through `type_answer`, which keeps the code's text without control characters).
+    Barcode,
     /// Text to read, no answer.
     Note,
     /// A statement to confirm.

@@ -391,6 +391,7 @@ pub(crate) fn question_kind(kind: &FieldKind) -> Option<QuestionKind> {
         FieldKind::DateTime => QuestionKind::DateTime,
         FieldKind::Geopoint => QuestionKind::Geopoint,
         FieldKind::Image => QuestionKind::Image,
+        FieldKind::Barcode => QuestionKind::Barcode,
         FieldKind::Note => QuestionKind::Note,
         FieldKind::Acknowledge => QuestionKind::Acknowledge,
         FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => return None,

@@ -287,6 +287,9 @@ pub enum FieldKind {
     Geopoint,
     /// A photo, referenced by the SHA-256 of the stored image.
     Image,
+    /// The text of a barcode or QR code, scanned with the camera or typed by hand
+    /// (`barcode`): a text answer, checked as text is.
+    Barcode,
     /// Read-only text shown to the user.
     Note,
     /// A statement the user must confirm ("OK").

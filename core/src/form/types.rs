@@ -194,6 +194,7 @@ fn simple(t: &str) -> RowType {
         "datetime" => FieldKind::DateTime,
         "geopoint" | "gps" | "location" => FieldKind::Geopoint,
         "image" | "photo" => FieldKind::Image,
+        "barcode" => FieldKind::Barcode,
         "note" => FieldKind::Note,
         "acknowledge" | "trigger" => FieldKind::Acknowledge,
         "calculate" => FieldKind::Calculate,
@@ -220,7 +221,6 @@ fn unsupported_type(t: &str) -> RowType {
         "audio" | "video" | "file" | "background-audio" => {
             "Branchbook records photos only, not audio, video or files"
         }
-        "barcode" => "Branchbook does not scan barcodes",
         "geotrace" | "geoshape" | "background-geopoint" => {
             "Branchbook records single GPS points (geopoint) only, not traces, shapes or background locations"
         }
@@ -280,6 +280,7 @@ mod tests {
             ("gps", FieldKind::Geopoint),
             ("image", FieldKind::Image),
             ("photo", FieldKind::Image),
+            ("barcode", FieldKind::Barcode),
             ("note", FieldKind::Note),
             ("acknowledge", FieldKind::Acknowledge),
             ("trigger", FieldKind::Acknowledge),
@@ -401,7 +402,7 @@ mod tests {
     #[test]
     fn unsupported_types_say_why() {
         for t in [
-            "audio", "video", "file", "barcode", "geotrace", "geoshape", "osm c1", "include",
+            "audio", "video", "file", "geotrace", "geoshape", "osm c1", "include",
         ] {
             match row_type(t) {
                 RowType::Unsupported(why) => assert!(why.contains("not supported"), "{t}: {why}"),

@@ -179,6 +179,12 @@ catalogue! {
     FormLabelLanguage "form.label_language" { vi: "Ngôn ngữ câu hỏi", en: "Question language" }
     FormTakePhoto "form.take_photo" { vi: "Chụp ảnh", en: "Take a photo" }
     FormRetakePhoto "form.retake_photo" { vi: "Chụp lại", en: "Take it again" }
+    FormScanCode "form.scan_code" { vi: "Quét mã", en: "Scan the code" }
+    FormTypeCode "form.type_code" { vi: "Hoặc nhập mã vào đây", en: "Or type the code here" }
+    FormCodeUnreadable "form.code_unreadable" {
+        vi: "Không đọc được mã. Chị chụp lại gần hơn, hoặc nhập mã.",
+        en: "The code could not be read. Take it again closer, or type it."
+    }
     FormGetLocation "form.get_location" { vi: "Lấy vị trí", en: "Get the location" }
     FormLocationAccuracy "form.location_accuracy" { vi: "Sai số khoảng {meters} m", en: "Accurate to about {meters} m" }
     FormPickDate "form.pick_date" { vi: "Chọn ngày", en: "Pick a date" }

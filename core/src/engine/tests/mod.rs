@@ -2,6 +2,7 @@
 //! elsewhere), with the small builders below.
 
 mod audit;
+mod barcode;
 mod compile;
 mod navigation;
 mod picking;

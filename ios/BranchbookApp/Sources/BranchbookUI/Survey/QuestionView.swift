@@ -42,7 +42,8 @@ struct QuestionView: View {
     @ViewBuilder
     private var input: some View {
         switch question.kind {
-        case .text, .integer, .decimal:
+        // A barcode is typed by hand here (no camera scan on iOS yet); the core cleans it.
+        case .text, .integer, .decimal, .barcode:
             TypedAnswer(question: question, model: model)
         case .selectOne:
             SelectOneAnswer(question: question, model: model)

@@ -192,6 +192,17 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         }
     }
 
+    /**
+     * She photographed the code of a barcode question: the code's text read from the
+     * picture's ARGB [pixels] with ZXing, for her box (which gives it to the core as
+     * typed, [type]); null, and a message, when the picture holds no readable code.
+     */
+    fun scanned(pixels: IntArray, width: Int, height: Int): String? {
+        val code = QrCodes.decodeAny(pixels, width, height)
+        if (code == null) state = state.copy(message = scope.texts[TextKey.FORM_CODE_UNREADABLE])
+        return code
+    }
+
     /** The small JPEG of photo [sha256], for the answer preview (null when it cannot be read). */
     fun thumbnail(sha256: String, done: (ByteArray?) -> Unit) {
         scope.worker.run({ scope.core.photoThumbnail(sha256) }) { done(it.getOrNull()) }
