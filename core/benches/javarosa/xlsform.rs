@@ -188,6 +188,8 @@ fn type_name(kind: &FieldKind) -> String {
         FieldKind::Geopoint => "geopoint".into(),
         FieldKind::Image => "image".into(),
         FieldKind::Barcode => "barcode".into(),
+        FieldKind::Audio => "audio".into(),
+        FieldKind::Video => "video".into(),
         FieldKind::Note => "note".into(),
         FieldKind::Acknowledge => "acknowledge".into(),
         FieldKind::Calculate => "calculate".into(),

@@ -392,6 +392,8 @@ pub(crate) fn question_kind(kind: &FieldKind) -> Option<QuestionKind> {
         FieldKind::Geopoint => QuestionKind::Geopoint,
         FieldKind::Image => QuestionKind::Image,
         FieldKind::Barcode => QuestionKind::Barcode,
+        FieldKind::Audio => QuestionKind::Audio,
+        FieldKind::Video => QuestionKind::Video,
         FieldKind::Note => QuestionKind::Note,
         FieldKind::Acknowledge => QuestionKind::Acknowledge,
         FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => return None,

@@ -308,6 +308,7 @@ fn parameters(
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Accepts {
     Image,
+    Audio,
     Select,
     Geopoint,
     Range,
@@ -319,6 +320,7 @@ impl Accepts {
     fn from(kind: &FieldKind) -> Accepts {
         match kind {
             FieldKind::Image => Accepts::Image,
+            FieldKind::Audio => Accepts::Audio,
             FieldKind::SelectOne { .. }
             | FieldKind::SelectMultiple { .. }
             | FieldKind::Rank { .. } => Accepts::Select,
@@ -331,6 +333,8 @@ impl Accepts {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Accepts::Image => &["max-pixels"],
+            // ODK Collect's recording quality (kept; the phone's recorder decides).
+            Accepts::Audio => &["quality"],
             Accepts::Select => &["randomize", "seed"],
             Accepts::Geopoint => &[
                 "capture-accuracy",

@@ -195,6 +195,8 @@ fn simple(t: &str) -> RowType {
         "geopoint" | "gps" | "location" => FieldKind::Geopoint,
         "image" | "photo" => FieldKind::Image,
         "barcode" => FieldKind::Barcode,
+        "audio" => FieldKind::Audio,
+        "video" => FieldKind::Video,
         "note" => FieldKind::Note,
         "acknowledge" | "trigger" => FieldKind::Acknowledge,
         "calculate" => FieldKind::Calculate,
@@ -218,8 +220,8 @@ fn simple(t: &str) -> RowType {
 /// Known XLSForm types that Branchbook refuses, each with why.
 fn unsupported_type(t: &str) -> RowType {
     let reason = match t {
-        "audio" | "video" | "file" | "background-audio" => {
-            "Branchbook records photos only, not audio, video or files"
+        "file" | "background-audio" => {
+            "Branchbook records photos, sound and video, not other files or sound in the background"
         }
         "geotrace" | "geoshape" | "background-geopoint" => {
             "Branchbook records single GPS points (geopoint) only, not traces, shapes or background locations"
@@ -281,6 +283,8 @@ mod tests {
             ("image", FieldKind::Image),
             ("photo", FieldKind::Image),
             ("barcode", FieldKind::Barcode),
+            ("audio", FieldKind::Audio),
+            ("video", FieldKind::Video),
             ("note", FieldKind::Note),
             ("acknowledge", FieldKind::Acknowledge),
             ("trigger", FieldKind::Acknowledge),
@@ -402,7 +406,7 @@ mod tests {
     #[test]
     fn unsupported_types_say_why() {
         for t in [
-            "audio", "video", "file", "geotrace", "geoshape", "osm c1", "include",
+            "file", "background-audio", "geotrace", "geoshape", "osm c1", "include",
         ] {
             match row_type(t) {
                 RowType::Unsupported(why) => assert!(why.contains("not supported"), "{t}: {why}"),

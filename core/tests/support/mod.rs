@@ -242,6 +242,9 @@ fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
         QuestionKind::Image => vec![Answer::Photo {
             sha256: "ab".repeat(32),
         }],
+        QuestionKind::Audio | QuestionKind::Video => vec![Answer::Recording {
+            sha256: "cd".repeat(32),
+        }],
         QuestionKind::Acknowledge => vec![Answer::Acknowledged],
         QuestionKind::Note => Vec::new(),
     }

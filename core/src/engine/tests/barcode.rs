@@ -63,11 +63,11 @@ fn a_scanned_code_is_kept_without_control_characters_and_shown_as_a_barcode() {
 #[test]
 fn a_barcode_is_required_and_constrained_as_text_on_the_phone_and_the_server() {
     let mut s = session(labelled());
-    assert!(s.finalize().is_err(), "required");
+    assert!(s.finalize(now()).is_err(), "required");
     s.type_answer("code", "12345").unwrap();
     assert!(s.screen().questions[0].error.is_some(), "13 digits");
     s.type_answer("code", "8934563138165").unwrap();
-    let sub = s.finalize().unwrap();
+    let sub = s.finalize(now()).unwrap();
     assert_eq!(sub.data["code"], json!("8934563138165"));
     let c = compile(labelled());
     assert_eq!(c.validate_data(&sub.data), Ok(()));

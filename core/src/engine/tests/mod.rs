@@ -10,6 +10,7 @@ mod properties;
 mod questions;
 mod ranking;
 mod recompute;
+mod recordings;
 mod repeats;
 mod restore;
 mod submit;

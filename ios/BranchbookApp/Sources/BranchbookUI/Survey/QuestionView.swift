@@ -57,6 +57,9 @@ struct QuestionView: View {
             LocationAnswer(question: question, model: model)
         case .image:
             PhotoAnswer(question: question, model: model)
+        case .audio, .video:
+            // Recording on iOS is not built yet: a recording made on another phone shows as made.
+            Text(answerText(question: question, language: app.language))
         case .note:
             EmptyView()
         case .acknowledge:

@@ -176,13 +176,19 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     fun acknowledge(path: String, confirmed: Boolean) = if (confirmed) answer(path, Answer.Acknowledged) else clear(path)
 
     /** The camera wrote a photo for [path] at [file]: the core takes it in (downsized, hashed), then the file is deleted. */
-    fun photo(path: String, file: File) {
+    fun photo(path: String, file: File) = takeIn(file) { it.attachPhoto(path, file.path) }
+
+    /** The phone's recorder wrote a sound or video recording for [path] at [file]: the core checks and keeps it as recorded, then the file is deleted. */
+    fun recording(path: String, file: File) = takeIn(file) { it.attachRecording(path, file.path) }
+
+    /** Hands [file] to the core with [work] off the main thread, then deletes it; a refusal becomes the message. */
+    private fun takeIn(file: File, work: (SurveySession) -> ScreenUpdate) {
         val s = session ?: return
         val texts = scope.texts
         state = state.copy(busy = true)
         scope.worker.run({
             try {
-                s.attachPhoto(path, file.path)
+                work(s)
             } finally {
                 file.delete()
             }

@@ -196,6 +196,16 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                     val label = texts[if (q.value == null) TextKey.FORM_TAKE_PHOTO else TextKey.FORM_RETAKE_PHOTO]
                     box.add(button(label) { host.takePhoto { file -> file?.let { p.photo(q.path, it) } } }.apply { isEnabled = editable })
                 }
+                QuestionKind.AUDIO, QuestionKind.VIDEO -> {
+                    val video = q.kind == QuestionKind.VIDEO
+                    if (q.value != null) box.add(text(item.shown, 18f))
+                    val label = texts[when {
+                        q.value != null -> TextKey.FORM_RECORD_AGAIN
+                        video -> TextKey.FORM_RECORD_VIDEO
+                        else -> TextKey.FORM_RECORD_AUDIO
+                    }]
+                    box.add(button(label) { host.record(video) { file -> file?.let { p.recording(q.path, it) } } }.apply { isEnabled = editable })
+                }
                 QuestionKind.BARCODE -> {
                     // Typed by hand, or photographed and read: either way through the box.
                     val code = input(texts[TextKey.FORM_TYPE_CODE], item.shown) { p.type(q.path, it) }.apply { isEnabled = editable }
