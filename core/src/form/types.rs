@@ -406,7 +406,12 @@ mod tests {
     #[test]
     fn unsupported_types_say_why() {
         for t in [
-            "file", "background-audio", "geotrace", "geoshape", "osm c1", "include",
+            "file",
+            "background-audio",
+            "geotrace",
+            "geoshape",
+            "osm c1",
+            "include",
         ] {
             match row_type(t) {
                 RowType::Unsupported(why) => assert!(why.contains("not supported"), "{t}: {why}"),

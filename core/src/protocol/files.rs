@@ -15,7 +15,9 @@ pub const MAX_AUDIO_BYTES: u64 = 20 * 1024 * 1024;
 pub const MAX_VIDEO_BYTES: u64 = 100 * 1024 * 1024;
 
 /// ISO media brands of still pictures (HEIC, AVIF): an `ftyp` box that is no recording.
-const HEIF_BRANDS: [&[u8]; 7] = [b"heic", b"heix", b"hevc", b"heim", b"mif1", b"msf1", b"avif"];
+const HEIF_BRANDS: [&[u8]; 7] = [
+    b"heic", b"heix", b"hevc", b"heim", b"mif1", b"msf1", b"avif",
+];
 
 /// The kind of file a question is answered with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,7 +64,8 @@ impl FileKind {
     /// [`SNIFF_BYTES`], or all of it when shorter); `None` when the bytes are not a
     /// format of this kind.
     pub fn content_type(self, head: &[u8]) -> Option<&'static str> {
-        let at = |offset: usize, magic: &[u8]| head.get(offset..offset + magic.len()) == Some(magic);
+        let at =
+            |offset: usize, magic: &[u8]| head.get(offset..offset + magic.len()) == Some(magic);
         let brand = head.get(8..12).filter(|_| at(4, b"ftyp"));
         let three_gp = brand.is_some_and(|b| b.starts_with(b"3g"));
         let heif = brand.is_some_and(|b| HEIF_BRANDS.contains(&b));
@@ -163,8 +166,16 @@ mod tests {
         }
         let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10];
         assert_eq!(FileKind::Image.content_type(&jpeg), Some("image/jpeg"));
-        assert_eq!(FileKind::Audio.content_type(&jpeg), None, "a photo is no sound");
-        assert_eq!(FileKind::Video.content_type(b"#!AMR\n"), None, "nor a sound a video");
+        assert_eq!(
+            FileKind::Audio.content_type(&jpeg),
+            None,
+            "a photo is no sound"
+        );
+        assert_eq!(
+            FileKind::Video.content_type(b"#!AMR\n"),
+            None,
+            "nor a sound a video"
+        );
         let refused: &[&[u8]] = &[
             b"<!DOCTYPE html><script>",
             b"%PDF-1.7",

@@ -31,10 +31,19 @@ fn recordings_answer_sound_and_video_questions_and_travel_as_files() {
     let kinds: Vec<QuestionKind> = s.screen().questions.iter().map(|q| q.kind).collect();
     assert_eq!(
         kinds,
-        [QuestionKind::Audio, QuestionKind::Video, QuestionKind::Image]
+        [
+            QuestionKind::Audio,
+            QuestionKind::Video,
+            QuestionKind::Image
+        ]
     );
     assert!(matches!(
-        s.set_answer("voice", Answer::Photo { sha256: "ab".repeat(32) }),
+        s.set_answer(
+            "voice",
+            Answer::Photo {
+                sha256: "ab".repeat(32)
+            }
+        ),
         Err(SessionError::WrongType { .. })
     ));
     assert!(matches!(
@@ -42,14 +51,28 @@ fn recordings_answer_sound_and_video_questions_and_travel_as_files() {
         Err(SessionError::WrongType { .. })
     ));
     assert!(matches!(
-        s.set_answer("voice", Answer::Recording { sha256: "not a hash".into() }),
+        s.set_answer(
+            "voice",
+            Answer::Recording {
+                sha256: "not a hash".into()
+            }
+        ),
         Err(SessionError::InvalidValue { .. })
     ));
-    assert!(s.finalize(now()).is_err(), "the sound recording is required");
+    assert!(
+        s.finalize(now()).is_err(),
+        "the sound recording is required"
+    );
     s.set_answer("voice", recording("AB")).unwrap();
     assert_eq!(value_on(&s.screen(), "voice"), Some(recording("ab")));
     s.set_answer("clip", recording("cd")).unwrap();
-    s.set_answer("photo", Answer::Photo { sha256: "ef".repeat(32) }).unwrap();
+    s.set_answer(
+        "photo",
+        Answer::Photo {
+            sha256: "ef".repeat(32),
+        },
+    )
+    .unwrap();
     let sub = s.finalize(now()).unwrap();
     assert_eq!(sub.data["page"]["voice"], json!("ab".repeat(32)));
     assert_eq!(sub.data["page"]["clip"], json!("cd".repeat(32)));

@@ -220,7 +220,8 @@ impl Store {
     /// first bytes said for a recording ("audio/amr", "video/mp4").
     pub fn photo_content_type(&self, sha256: &str) -> Result<String, StoreError> {
         self.read(|tx| {
-            content_type(tx, sha256)?.ok_or_else(|| StoreError::not_found(RecordKind::Photo, sha256))
+            content_type(tx, sha256)?
+                .ok_or_else(|| StoreError::not_found(RecordKind::Photo, sha256))
         })
     }
 
@@ -623,7 +624,10 @@ pub(crate) mod tests {
         let sound = write(dir.path(), "s.amr", &amr(2000));
         assert!(matches!(
             store.take_in_recording(&sound, FileKind::Video),
-            Err(StoreError::Photo(PhotoError::NotRecording { kind: "a video recording", .. }))
+            Err(StoreError::Photo(PhotoError::NotRecording {
+                kind: "a video recording",
+                ..
+            }))
         ));
         // Longer than 20 MB of sound: refused from its size, before a byte is read.
         let long = dir.path().join("long.amr");
@@ -638,7 +642,10 @@ pub(crate) mod tests {
             Err(StoreError::Photo(PhotoError::Read { .. }))
         ));
         assert!(files(&store).is_empty());
-        assert_eq!(fs::read_dir(store.photos.dir.join("tmp")).unwrap().count(), 0);
+        assert_eq!(
+            fs::read_dir(store.photos.dir.join("tmp")).unwrap().count(),
+            0
+        );
     }
 
     #[test]

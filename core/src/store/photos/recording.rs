@@ -7,8 +7,8 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::seal::PhotoDir;
 use super::PhotoError;
+use super::seal::PhotoDir;
 use crate::protocol::{FileKind, SNIFF_BYTES};
 use crate::store::StoreError;
 
