@@ -14,6 +14,7 @@ mod recordings;
 mod repeats;
 mod restore;
 mod submit;
+mod triggers;
 mod typing;
 
 use std::collections::BTreeMap;
