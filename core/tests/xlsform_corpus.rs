@@ -35,7 +35,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "pyxform/bug_example_xls/extra_columns.xls",
         "its sheets span 5119744 cells",
     ),
-    ("pyxform/widgets.xls", "type 'barcode' is not supported"),
     (
         "pyxform/case_insensitivity.xls",
         "type 'osm' is not supported",
@@ -57,20 +56,10 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "pyxform/bug_example_xls/xl_date_ambiguous_v1.xlsx",
         "'XLDateAmbiguous-v1' is not a reference",
     ),
-    // pyxform's three spec examples: their media labels (an image-only note) are read;
-    // they also ask for barcode, audio and video recordings, which the phones do not take.
-    (
-        "pyxform/attribute_columns_test.xlsx",
-        "type 'barcode' is not supported",
-    ),
     // osm: no OpenStreetMap widget on our phones.
     (
         "pyxform/case_insensitivity.xlsx",
         "type 'osm' is not supported",
-    ),
-    (
-        "pyxform/flat_xlsform_test.xlsx",
-        "type 'audio' is not supported",
     ),
     // `pastel=yes` names a choices column that does not exist: pyxform writes it into the
     // XForm and ODK Collect then offers no choice at all.
@@ -80,10 +69,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
     ),
     // No sheet named survey: pyxform takes the first sheet as the survey.
     ("pyxform/survey_no_name.xlsx", "no 'survey' sheet"),
-    (
-        "pyxform/xlsform_spec_test.xlsx",
-        "type 'video' is not supported",
-    ),
     // ---- Real-world forms ----
     // Their choices (or pulldata tables) come from files the repositories do not publish
     // (Field-TM and osm-fieldwork make them per project from OpenStreetMap): ODK Central

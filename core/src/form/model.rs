@@ -202,6 +202,13 @@ pub struct Field {
     pub constraint_message: Texts,
     /// `calculation` expression.
     pub calculation: Option<String>,
+    /// `trigger`: the questions (by name) whose change, by the user, sets this field
+    /// to its `calculation` (or clears it when there is none), as ODK's
+    /// `odk:setvalue` on `xforms-value-changed`: never on opening, never because
+    /// anything else changed, and the field stays editable. Left out of the JSON when
+    /// there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trigger: Vec<String>,
     /// `default`: a literal value, or an expression when the author wrote one.
     pub default: Option<String>,
     /// `read_only`: an expression (`yes` is stored as `true()`).
@@ -235,6 +242,7 @@ impl Field {
             constraint: None,
             constraint_message: Texts::default(),
             calculation: None,
+            trigger: Vec::new(),
             default: None,
             read_only: None,
             choice_filter: None,
@@ -287,6 +295,13 @@ pub enum FieldKind {
     Geopoint,
     /// A photo, referenced by the SHA-256 of the stored image.
     Image,
+    /// A sound recording (`audio`), referenced by the SHA-256 of the stored file.
+    Audio,
+    /// A video recording (`video`), referenced by the SHA-256 of the stored file.
+    Video,
+    /// The text of a barcode or QR code, scanned with the camera or typed by hand
+    /// (`barcode`): a text answer, checked as text is.
+    Barcode,
     /// Read-only text shown to the user.
     Note,
     /// A statement the user must confirm ("OK").
@@ -300,6 +315,12 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    /// True for the questions answered with a file (photo, sound, video): the answer is
+    /// the file's SHA-256 and the file travels beside the record.
+    pub fn takes_file(&self) -> bool {
+        matches!(self, FieldKind::Image | FieldKind::Audio | FieldKind::Video)
+    }
+
     /// The choice list a select or rank question offers.
     pub fn choice_list(&self) -> Option<&str> {
         match self {
