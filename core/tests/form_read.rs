@@ -855,7 +855,7 @@ fn unknown_and_unsupported_types_and_features() {
             &["audio", "b", "B", "", ""],
             &["select_one_from_file villages.csv", "c", "C", "", ""],
             &["calculate", "d", "", "pulldata('f', 'a', 'b', 'c')", ""],
-            &["text", "e", "E", "", "${a}"],
+            &["text", "e", "E", "", "6"],
             &["begin loop over nowhere", "l", "L", "", ""],
             &["text", "inside", "Inside", "", ""],
             &["end loop", "", "", "", ""],
@@ -888,7 +888,7 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 5, "calculation")]
     );
     assert_eq!(
-        located(&read.problems, "trigger column is not supported"),
+        located(&read.problems, "'6' is not a reference"),
         [at("survey", 6, "trigger")]
     );
     assert_eq!(
@@ -1772,4 +1772,39 @@ fn media_labels_are_carried_per_language_and_listed_as_needed_files() {
         located(&read(bare, &[]).problems, "has no label"),
         [at("survey", 2, "label")]
     );
+}
+
+#[test]
+fn trigger_names_one_question_or_several_separated_by_commas() {
+    let read = read(
+        &[
+            &["type", "name", "label", "calculation", "trigger"],
+            &["text", "a", "A", "", ""],
+            &["text", "b", "B", "", ""],
+            &["dateTime", "one", "One", "now()", "${a}"],
+            &["calculate", "two", "", "now()", " ${a} , ${ b },"],
+            &["calculate", "bad", "", "now()", "6"],
+            &["calculate", "glued", "", "now()", "${a} ${b}"],
+            &["begin group", "g", "G", "", "${a}"],
+            &["text", "c", "C", "", ""],
+            &["end group", "", "", "", ""],
+        ],
+        &[],
+    );
+    assert_eq!(field(&read.form, "one").trigger, ["a"]);
+    assert_eq!(field(&read.form, "two").trigger, ["a", "b"]);
+    assert_eq!(field(&read.form, "a").trigger, Vec::<String>::new());
+    assert_eq!(
+        located(&read.problems, "'6' is not a reference"),
+        [at("survey", 6, "trigger")]
+    );
+    assert_eq!(
+        located(&read.problems, "separate them with commas"),
+        [at("survey", 7, "trigger")]
+    );
+    // A trigger on a group row means nothing (pyxform ignores it too).
+    assert_eq!(read.problems.len(), 2, "{:#?}", read.problems);
+    let json = serde_json::to_string(&read.form).unwrap();
+    assert!(json.contains(r#""trigger":["a","b"]"#), "{json}");
+    assert!(!json.contains(r#""trigger":[]"#), "left out when empty");
 }

@@ -10,6 +10,7 @@ use branchbook_core::protocol::{ErrorBody, PhotoStatus};
 use serde::Serialize;
 
 use crate::store::ServerStoreError;
+use crate::store::refusal::Refusal;
 
 /// An error answered to an HTTP client.
 #[derive(Debug, thiserror::Error)]
@@ -81,12 +82,13 @@ pub enum ApiError {
     /// `Retry-After`).
     #[error("busy: {0}")]
     Crowded(String),
-    /// An area that still holds something is not deleted (409, naming what it holds).
+    /// A change the stored data refuses (409 for a conflict with what is stored, 422
+    /// otherwise), with its own code; the console says it in the officer's language.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// An uploaded form that is no readable .xlsx workbook, nor a form's JSON (422).
     #[error("{0}")]
-    AreaInUse(crate::store::areas::AreaHoldings),
-    /// Something new put in an archived area (422): restore it first.
-    #[error("{0} is archived: restore it first")]
-    AreaArchived(String),
+    UnreadableForm(String),
     /// A server fault (500); the detail is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -95,10 +97,8 @@ pub enum ApiError {
 impl From<ServerStoreError> for ApiError {
     fn from(e: ServerStoreError) -> Self {
         match e {
-            ServerStoreError::Exists(what) => ApiError::Conflict(format!("{what} already exists")),
             ServerStoreError::NotFound(what) => ApiError::NotFound(what),
-            ServerStoreError::AreaInUse(held) => ApiError::AreaInUse(held),
-            ServerStoreError::Archived(name) => ApiError::AreaArchived(name),
+            ServerStoreError::Refused(refusal) => ApiError::Refused(refusal),
             ServerStoreError::Invalid(why) => ApiError::Unprocessable {
                 code: "invalid",
                 detail: why,
@@ -175,12 +175,12 @@ impl IntoResponse for ApiError {
                 body(refused.code(), refused.to_string()),
             ),
             ApiError::Conflict(detail) => (StatusCode::CONFLICT, body("conflict", detail)),
-            ApiError::AreaInUse(held) => {
-                (StatusCode::CONFLICT, body("area_in_use", held.to_string()))
+            ApiError::Refused(refusal) => {
+                (refusal.status(), body(refusal.code(), refusal.to_string()))
             }
-            archived @ ApiError::AreaArchived(_) => (
+            ApiError::UnreadableForm(detail) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                body("area_archived", archived.to_string()),
+                body("unreadable_form", detail),
             ),
             ApiError::WrongOffset(status) => {
                 let detail = format!(

@@ -50,10 +50,7 @@ fn form_error(e: FormError) -> ApiError {
     match e {
         FormError::Invalid { problems } => ApiError::FormProblems(problems),
         other @ (FormError::NotXlsx { .. } | FormError::Sheet { .. } | FormError::Json { .. }) => {
-            ApiError::Unprocessable {
-                code: "unreadable_form",
-                detail: other.to_string(),
-            }
+            ApiError::UnreadableForm(other.to_string())
         }
     }
 }
@@ -77,7 +74,7 @@ pub fn check_upload(bytes: &[u8], files: Vec<(String, Bytes)>) -> Result<Checked
         load_xlsx_with(bytes, None, &attached()).map_err(form_error)?
     } else {
         let text = std::str::from_utf8(bytes).map_err(|_| {
-            ApiError::BadRequest("send an XLSForm .xlsx file or a form's JSON (UTF-8)".into())
+            ApiError::UnreadableForm("send an XLSForm .xlsx file or a form's JSON (UTF-8)".into())
         })?;
         let form = Form::from_json(text).map_err(form_error)?;
         match_needed(&needed_files(&form), &files)?;

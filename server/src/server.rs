@@ -90,6 +90,7 @@ pub struct Bound {
     limits: crate::connections::Limits,
     tls: Option<tokio_rustls::TlsAcceptor>,
     sweeps: Option<SweepTask>,
+    store: Gateway,
 }
 
 impl Bound {
@@ -99,6 +100,7 @@ impl Bound {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
         let _sweeping = self.sweeps.map(SweepTask::spawn);
+        let _optimizing = optimizing(self.store);
         let (listener, app, limits) = (self.listener, self.app, self.limits);
         match self.tls {
             None => {
@@ -126,35 +128,63 @@ impl Bound {
 /// How often a running server looks for abandoned photo uploads.
 const SWEEP_EVERY: Duration = Duration::from_secs(6 * 3600);
 
+/// How often a running server brings the query planner's statistics up to date (SQLite's
+/// `PRAGMA optimize`, which SQLite suggests every few hours for a long-lived database).
+const OPTIMIZE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Work run every period while the server serves (first after one period: the start has
+/// just done it), stopped when this is dropped, however serving ends.
+struct Periodic(tokio::task::JoinHandle<()>);
+
+impl Periodic {
+    fn spawn<F, Fut>(period: Duration, mut work: F) -> Periodic
+    where
+        F: FnMut() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        Periodic(tokio::spawn(async move {
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            loop {
+                ticks.tick().await;
+                work().await;
+            }
+        }))
+    }
+}
+
+impl Drop for Periodic {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Keeps the query planner's statistics current every [`OPTIMIZE_EVERY`].
+fn optimizing(store: Gateway) -> Periodic {
+    Periodic::spawn(OPTIMIZE_EVERY, move || {
+        let store = store.clone();
+        async move {
+            if let Err(e) = store.call(|s| s.optimize()).await {
+                tracing::warn!(error = %e, "could not update the query planner's statistics");
+            }
+        }
+    })
+}
+
 /// The periodic sweep of abandoned photo uploads, run while the server serves.
+#[derive(Clone)]
 struct SweepTask {
     store: Gateway,
     photos: Arc<PhotoFiles>,
     stale_after: Duration,
 }
 
-/// Stops the periodic sweep when serving ends, however it ends.
-struct Sweeping(tokio::task::JoinHandle<()>);
-
-impl Drop for Sweeping {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 impl SweepTask {
-    fn spawn(self) -> Sweeping {
-        Sweeping(tokio::spawn(self.run()))
-    }
-
     /// Sweeps every [`SWEEP_EVERY`] (the start has just swept once).
-    async fn run(self) {
-        let mut every =
-            tokio::time::interval_at(tokio::time::Instant::now() + SWEEP_EVERY, SWEEP_EVERY);
-        loop {
-            every.tick().await;
-            self.sweep_once().await;
-        }
+    fn spawn(self) -> Periodic {
+        Periodic::spawn(SWEEP_EVERY, move || {
+            let task = self.clone();
+            async move { task.sweep_once().await }
+        })
     }
 
     async fn sweep_once(&self) {
@@ -224,6 +254,7 @@ pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> 
     Ok(Bound {
         addr,
         listener,
+        store: state.store.clone(),
         app: router(state),
         limits,
         tls,

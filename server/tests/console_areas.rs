@@ -31,20 +31,44 @@ fn offered(page: &Page, name: &str) -> usize {
     page.body.matches(&format!(">{name} (")).count()
 }
 
+/// Two provinces, the first with two communes.
+struct Provinces {
+    lao_cai: Uuid,
+    ha_giang: Uuid,
+    ban_ho: Uuid,
+    ta_van: Uuid,
+}
+
+/// Creates [`Provinces`] with the administrator's token.
+async fn provinces(server: &TestServer, admin: &str) -> Provinces {
+    let lao_cai = server.create_area(admin, None, "province", "Lào Cai").await;
+    let ha_giang = server
+        .create_area(admin, None, "province", "Hà Giang")
+        .await;
+    let mut communes = Vec::new();
+    for name in ["Xã Bản Hồ", "Xã Tả Van"] {
+        communes.push(
+            server
+                .create_area(admin, Some(lao_cai), "commune", name)
+                .await,
+        );
+    }
+    Provinces {
+        lao_cai,
+        ha_giang,
+        ban_ho: communes[0],
+        ta_van: communes[1],
+    }
+}
+
 async fn areas_move_and_archive_with_their_data(server: TestServer) {
     let admin = server.admin().await;
-    let lao_cai = server
-        .create_area(&admin, None, "province", "Lào Cai")
-        .await;
-    let ha_giang = server
-        .create_area(&admin, None, "province", "Hà Giang")
-        .await;
-    let ban_ho = server
-        .create_area(&admin, Some(lao_cai), "commune", "Xã Bản Hồ")
-        .await;
-    let ta_van = server
-        .create_area(&admin, Some(lao_cai), "commune", "Xã Tả Van")
-        .await;
+    let Provinces {
+        lao_cai,
+        ha_giang,
+        ban_ho,
+        ta_van,
+    } = provinces(&server, &admin).await;
     let branch = server
         .create_area(&admin, Some(ban_ho), "branch", "Chi hội Bản Dền")
         .await;
@@ -92,19 +116,19 @@ async fn areas_move_and_archive_with_their_data(server: TestServer) {
             ban_ho,
             branch,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "under itself",
+            "Không thể chuyển Xã Bản Hồ vào chính nó hoặc vào một địa bàn bên trong nó.",
         ),
         (
             ban_ho,
             ta_van,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "cannot be placed under",
+            "Không thể đặt một xã dưới một xã",
         ),
         (
             branch,
             ta_van,
             StatusCode::CONFLICT,
-            "an area named Chi hội Bản Dền",
+            "Ở cùng chỗ này đã có địa bàn tên Chi hội Bản Dền",
         ),
     ] {
         let page = send("/areas/move", mv(area, parent)).await;
@@ -143,7 +167,14 @@ async fn areas_move_and_archive_with_their_data(server: TestServer) {
     let one = |area: Uuid| vec![("csrf", csrf.clone()), ("area", area.to_string())];
     let page = send("/areas/archive", one(ban_ho)).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("archive those first"), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "Xã Bản Hồ còn 1 địa bàn con đang dùng (như Chi hội Bản Dền): \
+             hãy lưu trữ các địa bàn đó trước."
+        ),
+        "{}",
+        page.body
+    );
     let page = send("/areas/archive", one(branch)).await;
     assert!(
         page.body.contains("Đã lưu trữ địa bàn Chi hội Bản Dền."),
@@ -607,7 +638,464 @@ async fn archiving_closes_an_area_to_its_people_not_to_its_phones(server: TestSe
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// A refusal as the console says it: the post, its fields, the status, and the
+/// sentence in Vietnamese and in English.
+struct Refused {
+    path: &'static str,
+    fields: Vec<(&'static str, String)>,
+    status: StatusCode,
+    vi: String,
+    en: String,
+}
+
+async fn every_refusal_is_said_in_the_officers_language(server: TestServer) {
+    use common::officework::{BRANCH, COMMUNE, home_areas};
+    let admin = server.admin().await;
+    let home = home_areas(&server, &admin).await;
+    let ta_van = server
+        .create_area(&admin, Some(home.province), "commune", "Xã Tả Van")
+        .await;
+    server
+        .publish_form(
+            &admin,
+            serde_json::to_vec(&common::fixtures::model_form_json("7")).unwrap(),
+        )
+        .await;
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let csrf = browser.csrf().await;
+    let logged = browser.get("/audit").await.audit_rows().len();
+    let area = |level: &str, parent: Option<Uuid>, name: &str| {
+        vec![
+            ("level", level.to_owned()),
+            ("parent", parent.map(|p| p.to_string()).unwrap_or_default()),
+            ("name", name.to_owned()),
+        ]
+    };
+    let account = |username: &str, role: &str, area: Option<Uuid>| {
+        vec![
+            ("username", username.to_owned()),
+            ("display_name", "Lò Thị Mai".to_owned()),
+            ("role", role.to_owned()),
+            ("area", area.map(|a| a.to_string()).unwrap_or_default()),
+        ]
+    };
+    let cases = [
+        Refused {
+            path: "/areas",
+            fields: area("commune", Some(home.province), COMMUNE),
+            status: StatusCode::CONFLICT,
+            vi: format!("Ở cùng chỗ này đã có địa bàn tên {COMMUNE}: hãy chọn tên khác."),
+            en: format!(
+                "An area named {COMMUNE} already exists in the same place: choose another name."
+            ),
+        },
+        Refused {
+            path: "/areas",
+            fields: area("branch", Some(home.branch), "Chi hội Mới"),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Không thể đặt một chi hội dưới một chi hội: địa bàn cấp trên phải cao hơn."
+                .into(),
+            en: "A branch cannot be placed under a branch: the area above must be of a higher level."
+                .into(),
+        },
+        Refused {
+            path: "/areas",
+            fields: area("commune", None, "Xã Mới"),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Một xã phải nằm dưới một địa bàn cấp trên: hãy chọn nơi đặt.".into(),
+            en: "A commune needs an area above it: choose where it goes.".into(),
+        },
+        Refused {
+            path: "/areas/rename",
+            fields: vec![("area", ta_van.to_string()), ("name", COMMUNE.into())],
+            status: StatusCode::CONFLICT,
+            vi: format!("Ở cùng chỗ này đã có địa bàn tên {COMMUNE}"),
+            en: format!("An area named {COMMUNE} already exists in the same place"),
+        },
+        Refused {
+            path: "/areas/move",
+            fields: vec![
+                ("area", home.commune.to_string()),
+                ("parent", home.branch.to_string()),
+            ],
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: format!(
+                "Không thể chuyển {COMMUNE} vào chính nó hoặc vào một địa bàn bên trong nó."
+            ),
+            en: format!("{COMMUNE} cannot be moved under itself or an area inside it."),
+        },
+        Refused {
+            path: "/areas/move",
+            fields: vec![
+                ("area", home.commune.to_string()),
+                ("parent", ta_van.to_string()),
+            ],
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Không thể đặt một xã dưới một xã".into(),
+            en: "A commune cannot be placed under a commune".into(),
+        },
+        Refused {
+            path: "/areas/archive",
+            fields: vec![("area", home.commune.to_string())],
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: format!(
+                "{COMMUNE} còn 1 địa bàn con đang dùng (như {BRANCH}): hãy lưu trữ các địa bàn đó trước."
+            ),
+            en: format!(
+                "{COMMUNE} still has 1 open area(s) below it (such as {BRANCH}): archive those first."
+            ),
+        },
+        Refused {
+            path: "/accounts",
+            fields: account("admin", "officer", Some(home.province)),
+            status: StatusCode::CONFLICT,
+            vi: "Tên đăng nhập admin đã có người dùng: hãy chọn tên khác.".into(),
+            en: "The login name admin is already in use: choose another.".into(),
+        },
+        Refused {
+            path: "/accounts",
+            fields: account("lo.thi.mai", "branch_head", Some(home.commune)),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Chi hội trưởng phải thuộc một chi hội: hãy chọn một chi hội.".into(),
+            en: "A branch head belongs to a branch: choose a branch.".into(),
+        },
+        Refused {
+            path: "/accounts",
+            fields: account("can.bo", "officer", None),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Cán bộ và chi hội trưởng phải có địa bàn: hãy chọn một địa bàn.".into(),
+            en: "Officers and branch heads need an area: choose one.".into(),
+        },
+        Refused {
+            path: "/accounts",
+            fields: account("Lò Thị Mai", "branch_head", Some(home.branch)),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            vi: "Tên đăng nhập chỉ gồm từ 1 đến 64 chữ a-z không dấu, chữ số, dấu".into(),
+            en: "A login name has 1 to 64 letters a-z without accents, digits,".into(),
+        },
+    ];
+    let mut changed = common::fixtures::model_form_json("7");
+    changed["title"] = json!("Một tiêu đề khác");
+    let uploads = [
+        (
+            serde_json::to_vec(&changed).unwrap(),
+            StatusCode::CONFLICT,
+            "Đã có phiên bản 7 của biểu mẫu household_survey với nội dung khác: \
+             hãy đặt cho biểu mẫu mới một phiên bản mới",
+            "Version 7 of form household_survey already exists with different content: \
+             give the new form a new version",
+        ),
+        (
+            b"not a form".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Không đọc được tệp biểu mẫu: hãy gửi biểu mẫu XLSForm dạng tệp Excel .xlsx.",
+            "The form file cannot be read: send the XLSForm as an Excel .xlsx file.",
+        ),
+    ];
+    for lang in ["vi", "en"] {
+        browser.get(&format!("/lang/{lang}?back=/")).await;
+        for case in &cases {
+            let mut fields: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+            fields.extend(case.fields.iter().map(|(k, v)| (*k, v.as_str())));
+            let page = browser.post(case.path, &fields).await;
+            let said = if lang == "vi" { &case.vi } else { &case.en };
+            assert_eq!(page.status, case.status, "{said}: {}", page.body);
+            assert!(
+                page.body.contains(said.as_str()),
+                "{lang}: {said}: {}",
+                page.body
+            );
+        }
+        for (bytes, status, vi, en) in &uploads {
+            let page = browser
+                .post_file(
+                    "/forms",
+                    &[("csrf", &csrf)],
+                    "file",
+                    "tham_ho.xlsx",
+                    bytes.clone(),
+                )
+                .await;
+            let said = if lang == "vi" { vi } else { en };
+            assert_eq!(page.status, *status, "{said}: {}", page.body);
+            assert!(page.body.contains(said), "{lang}: {said}: {}", page.body);
+        }
+    }
+
+    // Nothing was stored, nothing logged.
+    assert_eq!(
+        area_names(&server, &admin).await,
+        ["Lào Cai", COMMUNE, "Xã Tả Van", BRANCH]
+    );
+    assert_eq!(browser.get("/audit").await.audit_rows().len(), logged);
+
+    // The JSON API answers each refusal with its own code, and the English sentence.
+    for (path, body, status, code) in [
+        (
+            "/api/v1/office/areas",
+            json!({"parent_id": home.province, "level": "commune", "name": COMMUNE}),
+            StatusCode::CONFLICT,
+            "area_name_taken",
+        ),
+        (
+            "/api/v1/office/areas",
+            json!({"parent_id": home.branch, "level": "branch", "name": "Chi hội Mới"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "area_misplaced",
+        ),
+        (
+            "/api/v1/office/accounts",
+            json!({"username": "admin", "display_name": "X", "role": "officer", "area_id": home.province}),
+            StatusCode::CONFLICT,
+            "login_taken",
+        ),
+        (
+            "/api/v1/office/accounts",
+            json!({"username": "y", "display_name": "Y", "role": "branch_head", "area_id": home.commune}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "area_for_role",
+        ),
+    ] {
+        let (answered, answer) = server.post(path, Some(&admin), &body).await;
+        assert_eq!(answered, status, "{answer}");
+        assert_eq!(answer["error"], code, "{answer}");
+    }
+    let (answered, answer) = server
+        .post(
+            &format!("/api/v1/office/areas/{}/archive", home.commune),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(answered, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer["error"], "areas_open_below");
+    assert_eq!(
+        answer["detail"],
+        format!("{COMMUNE} still holds {BRANCH} (1 in use): archive those first")
+    );
+    let member = json!({"id": Uuid::now_v7(), "member_code": null, "full_name": "Giàng Thị Dợ", "sex": "female",
+        "birth_year": 1980, "ethnicity": "hmong", "village": "Bản Dền", "phone": null, "archived": false});
+    let other = server
+        .create_area(&admin, Some(ta_van), "branch", "Chi hội Lao Chải")
+        .await;
+    let (status, body) = server.put_member(&admin, home.branch, &member).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = server.put_member(&admin, other, &member).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"], "member_of_another_branch");
+}
+
+/// Posts the move of `account` to `area` from the account's page.
+async fn move_account(browser: &mut Browser, account: Uuid, area: Uuid) -> Page {
+    let csrf = browser.csrf().await;
+    let path = format!("/accounts/{account}/area");
+    browser
+        .post(&path, &[("csrf", &csrf), ("area", &area.to_string())])
+        .await
+}
+
+/// A commune merger: the administrator moves an officer to another commune, and an
+/// officer moves a branch head between branches of her own area only (the rule of
+/// creating one). A branch head goes to a branch only, an administrator nowhere, nobody
+/// into an archived area. The moved account keeps its sign-in and sees its new area
+/// from its next request; its phones stay with the branch they were enrolled for and
+/// still send, its open codes stop; each move is in the audit log.
+async fn accounts_move_to_another_area_inside_the_movers_scope(server: TestServer) {
+    let admin = server.admin().await;
+    let Provinces {
+        lao_cai,
+        ha_giang,
+        ban_ho,
+        ta_van,
+    } = provinces(&server, &admin).await;
+    let ban_den = server
+        .create_area(&admin, Some(ban_ho), "branch", "Chi hội Bản Dền")
+        .await;
+    let lao_chai = server
+        .create_area(&admin, Some(ta_van), "branch", "Chi hội Lao Chải")
+        .await;
+    let far = server
+        .create_area(&admin, Some(ha_giang), "branch", "Chi hội Lũng Cú")
+        .await;
+    let closed = server
+        .create_area(&admin, Some(ta_van), "branch", "Chi hội Cũ")
+        .await;
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/office/areas/{closed}/archive"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut people = Vec::new();
+    for (name, role, area) in [
+        ("xa.banho", "officer", ban_ho),
+        ("tinh.laocai", "officer", lao_cai),
+        ("admin2", "admin", lao_cai),
+    ] {
+        let area = (role != "admin").then_some(area);
+        let (id, once) = server.create_account(&admin, name, role, area).await;
+        people.push((id, server.login_fresh(name, &once).await));
+    }
+    let [
+        (commune_officer, commune_token),
+        (province_officer, _),
+        (second_admin, _),
+    ] = &people[..]
+    else {
+        unreachable!()
+    };
+    let (head, _) = server
+        .create_account(&admin, "lo.thi.mai", "branch_head", Some(ban_den))
+        .await;
+    let phone = server.enrolled_device(&admin, head).await.token;
+    let (status, code) = server.enrollment_code(&admin, head).await;
+    assert_eq!(status, StatusCode::OK, "{code}");
+
+    // The administrator moves the commune's officer to Tả Van (a merger).
+    let mut administrator = Browser::new(&server.base);
+    administrator
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = administrator
+        .get(&format!("/accounts/{commune_officer}"))
+        .await;
+    assert!(page.body.contains("id=\"move-account\""), "{}", page.body);
+    assert_eq!(offered(&page, "Xã Tả Van"), 1);
+    assert_eq!(offered(&page, "Xã Bản Hồ"), 0, "not where it is");
+    assert_eq!(offered(&page, "Chi hội Cũ"), 0, "not an archived area");
+    let page = move_account(&mut administrator, *commune_officer, ta_van).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Đã chuyển xa.banho sang Xã Tả Van."),
+        "{}",
+        page.body
+    );
+    let (status, areas) = server.get("/api/v1/office/areas", commune_token).await;
+    assert_eq!(status, StatusCode::OK, "the same session, the new scope");
+    let names: Vec<&str> = areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Xã Tả Van", "Chi hội Cũ", "Chi hội Lao Chải"]);
+
+    // The province's officer moves the branch head between her branches only.
+    let mut officer = Browser::new(&server.base);
+    officer
+        .log_in("tinh.laocai", "tinh.laocai-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = officer.get(&format!("/accounts/{head}")).await;
+    assert_eq!(offered(&page, "Chi hội Lao Chải"), 1);
+    assert_eq!(
+        offered(&page, "Xã Tả Van"),
+        0,
+        "a branch head goes to a branch"
+    );
+    assert_eq!(offered(&page, "Chi hội Lũng Cú"), 0, "not outside her area");
+    let page = move_account(&mut officer, head, far).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "{}", page.body);
+    let page = move_account(&mut officer, head, ta_van).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("Chi hội trưởng phải thuộc một chi hội: hãy chọn một chi hội."),
+        "{}",
+        page.body
+    );
+    let page = move_account(&mut officer, head, closed).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("Chi hội Cũ đã được lưu trữ"),
+        "{}",
+        page.body
+    );
+    for other in [*commune_officer, *second_admin] {
+        let page = move_account(&mut officer, other, ta_van).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "only branch heads");
+    }
+    let page = move_account(&mut officer, head, lao_chai).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "Đã chuyển lo.thi.mai sang Chi hội Lao Chải. 1 điện thoại của tài khoản này \
+             vẫn thuộc chi hội cũ"
+        ),
+        "{}",
+        page.body
+    );
+    // Her phone still sends, to the branch it was enrolled for; her old code is spent.
+    let record = household(Uuid::now_v7(), 1, 7);
+    server.push(&phone, std::slice::from_ref(&record)).await;
+    let (status, body) = server
+        .get(&format!("/api/v1/office/records/{}", record.uuid), &admin)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["record"]["branch_id"], json!(ban_den));
+    let (status, _) = server.enroll(code["code"].as_str().unwrap()).await;
+    assert_ne!(
+        status,
+        StatusCode::OK,
+        "the code for the old branch stopped"
+    );
+
+    // An administrator has no area; the JSON API keeps the same rules.
+    let page = move_account(&mut administrator, *second_admin, ta_van).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    administrator.get("/lang/en?back=/").await;
+    let page = move_account(&mut administrator, *second_admin, ta_van).await;
+    assert!(
+        page.body
+            .contains("An administrator has no area: administrators see everything."),
+        "{}",
+        page.body
+    );
+    let path = |account: Uuid| format!("/api/v1/office/accounts/{account}/area");
+    let (status, body) = server
+        .post(&path(head), Some(&admin), &json!({"area_id": ban_ho}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "area_for_role");
+    let (status, body) = server
+        .post(
+            &path(*province_officer),
+            Some(&admin),
+            &json!({"area_id": ha_giang}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["account"]["area_id"], json!(ha_giang));
+    assert_eq!(body["phones_elsewhere"], 0);
+
+    // Each move is logged, by name.
+    administrator.get("/lang/vi?back=/").await;
+    let rows = administrator.get("/audit").await.audit_rows();
+    let moves: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r[1] == "Chuyển tài khoản sang địa bàn khác")
+        .map(|r| (r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            ("tinh.laocai (tinh.laocai)", "Hà Giang"),
+            ("lo.thi.mai (lo.thi.mai)", "Chi hội Lao Chải"),
+            ("xa.banho (xa.banho)", "Xã Tả Van"),
+        ]
+    );
+}
+
 on_both_stores!(
+    accounts_move_to_another_area_inside_the_movers_scope,
+    every_refusal_is_said_in_the_officers_language,
     areas_move_and_archive_with_their_data,
     only_an_empty_area_is_deleted,
     archiving_closes_an_area_to_its_people_not_to_its_phones

@@ -12,14 +12,20 @@ use common::{TestServer, error_of};
 use reqwest::StatusCode;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 /// A picture shown with the fruit question's label.
 const PICTURE: &[u8] = b"\x89PNG a picture of fruit";
 
 /// The pulldata form, its fruit question shown with a picture (`fruit.png`).
 fn form(version: &str) -> Vec<u8> {
+    form_showing(version, "fruit.png")
+}
+
+/// The pulldata form, its fruit question shown with the picture `picture`.
+fn form_showing(version: &str, picture: &str) -> Vec<u8> {
     let mut form = pulldata_form_json(version);
-    form["body"][0]["media"] = json!({"image": {"Tiếng Việt (vi)": "fruit.png"}});
+    form["body"][0]["media"] = json!({"image": {"Tiếng Việt (vi)": picture}});
     serde_json::to_vec(&form).unwrap()
 }
 
@@ -33,15 +39,23 @@ fn kept_files(server: &TestServer) -> usize {
         .sum()
 }
 
+/// The province Sơn La and two of its communes, Chiềng Ơn and Mường Giôn.
+async fn son_la(server: &TestServer, admin: &str) -> (Uuid, Uuid, Uuid) {
+    let province = server.create_area(admin, None, "province", "Sơn La").await;
+    let mut communes = Vec::new();
+    for name in ["Xã Chiềng Ơn", "Xã Mường Giôn"] {
+        communes.push(
+            server
+                .create_area(admin, Some(province), "commune", name)
+                .await,
+        );
+    }
+    (province, communes[0], communes[1])
+}
+
 async fn attachments_travel_to_their_phones_only(server: TestServer) {
     let admin = server.admin().await;
-    let province = server.create_area(&admin, None, "province", "Sơn La").await;
-    let commune_a = server
-        .create_area(&admin, Some(province), "commune", "Xã Chiềng Ơn")
-        .await;
-    let commune_b = server
-        .create_area(&admin, Some(province), "commune", "Xã Mường Giôn")
-        .await;
+    let (_, commune_a, commune_b) = son_la(&server, &admin).await;
     let branch_a = server
         .create_area(&admin, Some(commune_a), "branch", "Chi hội Bản Ỏ")
         .await;
@@ -251,7 +265,123 @@ async fn the_console_uploads_a_form_with_its_files(server: TestServer) {
     assert_eq!(names, ["fruit.png", "fruits.csv"]);
 }
 
+/// Officials download a version's files from its preview: the administrator any; an
+/// officer those of a version sent to her area (published there, above it or inside it),
+/// never a draft's nor another commune's; every name arrives whole and harmless in the
+/// download's header.
+async fn officers_download_the_files_of_forms_sent_to_their_area(server: TestServer) {
+    const PICTURE_NAME: &str = "Ảnh quả, mùa 2026; filename=x.png";
+    let admin = server.admin().await;
+    let (province, commune_a, commune_b) = son_la(&server, &admin).await;
+    for version in ["1", "2"] {
+        let (status, body) = server
+            .upload_form_with(
+                &admin,
+                &form_showing(version, PICTURE_NAME),
+                &[
+                    ("fruits.csv", FRUITS_CSV.as_bytes()),
+                    (PICTURE_NAME, PICTURE),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, body) = server
+        .post(
+            "/api/v1/office/forms/fruit_survey/1/publish",
+            Some(&admin),
+            &json!({"area": commune_a}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut officers = Vec::new();
+    for (name, area) in [
+        ("can.bo.chiengon", commune_a),
+        ("can.bo.tinh", province),
+        ("can.bo.muonggion", commune_b),
+    ] {
+        let (_, once) = server
+            .create_account(&admin, name, "officer", Some(area))
+            .await;
+        let mut browser = Browser::new(&server.base);
+        browser
+            .log_in_fresh(name, &once, &format!("{name}-chosen-password"))
+            .await;
+        officers.push(browser);
+    }
+    let mut administrator = Browser::new(&server.base);
+    administrator
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let encoded = "%E1%BA%A2nh%20qu%E1%BA%A3%2C%20m%C3%B9a%202026%3B%20filename%3Dx.png";
+    let picture = format!("/forms/fruit_survey/1/files/{encoded}");
+    let csv = "/forms/fruit_survey/1/files/fruits.csv";
+
+    let [commune_officer, province_officer, other_officer] = &mut officers[..] else {
+        unreachable!()
+    };
+    for officer in [
+        &mut *commune_officer,
+        &mut *province_officer,
+        &mut administrator,
+    ] {
+        let preview = officer.get("/forms/fruit_survey/1/preview").await;
+        assert_eq!(preview.status, StatusCode::OK);
+        assert!(
+            preview
+                .body
+                .contains(&format!("href=\"{picture}\" download>")),
+            "{}",
+            preview.body
+        );
+        let (status, headers, bytes) = officer.download_with_headers(csv).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(bytes, FRUITS_CSV.as_bytes());
+        let (status, headers, bytes) = officer.download_with_headers(&picture).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(bytes, PICTURE);
+        assert_eq!(headers["content-type"], "image/png");
+        let disposition = headers["content-disposition"].to_str().unwrap();
+        assert_eq!(
+            disposition,
+            format!(
+                "attachment; filename=\"_nh_qu___m_a_2026__filename_x.png\"; filename*=UTF-8''{encoded}"
+            )
+        );
+        assert_eq!(disposition.matches("filename=").count(), 1, "{disposition}");
+    }
+    // Another commune's officer: no list, no file; a draft is the administrator's.
+    let preview = other_officer.get("/forms/fruit_survey/1/preview").await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(!preview.body.contains("form-files"), "{}", preview.body);
+    for path in [csv, picture.as_str()] {
+        let (status, _, bytes) = other_officer.download(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_ne!(bytes, PICTURE);
+    }
+    let draft = "/forms/fruit_survey/2/files/fruits.csv";
+    assert_eq!(
+        commune_officer.download(draft).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(administrator.download(draft).await.0, StatusCode::OK);
+    for missing in [
+        "/forms/fruit_survey/1/files/other.csv",
+        "/forms/fruit_survey/9/files/fruits.csv",
+        "/forms/fruit_survey/1/files/..%2F..%2Fform-files",
+    ] {
+        assert_eq!(
+            administrator.download(missing).await.0,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+}
+
 on_both_stores!(
+    officers_download_the_files_of_forms_sent_to_their_area,
     attachments_travel_to_their_phones_only,
     the_console_uploads_a_form_with_its_files
 );

@@ -38,10 +38,13 @@ fn field(name: &str, kind: Value, calculation: Option<&str>) -> Value {
     })
 }
 
-/// A form with calculations at the top, in a group and in a repeat, and the metadata a
-/// phone fills in (start, end, username, deviceid).
+/// A form with calculations at the top, in a group and in a repeat, one set by a
+/// `trigger` (when she typed the head's name), and the metadata a phone fills in (start,
+/// end, username, deviceid).
 fn form() -> Value {
     let calculate = json!({"type": "calculate"});
+    let mut counted = field("counted", calculate.clone(), Some("${members_count} * 10"));
+    counted["trigger"] = json!(["head_name"]);
     json!({
         "id": FORM_ID, "version": VERSION, "title": "Tính lại", "default_language": null,
         "languages": [], "instance_name": null,
@@ -53,6 +56,7 @@ fn form() -> Value {
             field("head_name", json!({"type": "text"}), None),
             field("members_count", json!({"type": "integer"}), None),
             field("double", calculate.clone(), Some("${members_count} * 2")),
+            counted,
             {"node": "group", "name": "visit", "label": {"": "visit"}, "relevant": null, "appearance": null,
              "source": {"sheet": "survey", "row": 2},
              "children": [field("greeting", calculate.clone(), Some("concat('Chào ', ${head_name})"))]},
@@ -79,6 +83,8 @@ fn honest(i: usize, device: &EnrollResponse) -> Value {
         "head_name": format!("Thào Thị Dợ {i}"),
         "members_count": 2,
         "double": "4",
+        // She typed the name when one member was counted: the server keeps it.
+        "counted": "10",
         "visit": {"greeting": format!("Chào Thào Thị Dợ {i}")},
         "members": [{"m_name": "Lò Văn Páo", "m_tag": "Lò Văn Páo #1"}, {"m_name": "Giàng Thị Sua", "m_tag": "Giàng Thị Sua #2"}],
         "stamp": "2026-03-01T00:02:00.000Z",
@@ -107,6 +113,7 @@ fn submission(uuid: Uuid, revision: u32, data: Value) -> Record {
 
 struct World {
     admin: String,
+    province: Uuid,
     device: EnrollResponse,
 }
 
@@ -114,7 +121,9 @@ struct World {
 async fn world(server: &TestServer) -> World {
     let admin = server.admin().await;
     let HomeAreas {
-        commune, branch, ..
+        province,
+        commune,
+        branch,
     } = home_areas(server, &admin).await;
     let other = server
         .create_area(&admin, Some(commune), "branch", "Chi hội Lao Chải")
@@ -129,7 +138,11 @@ async fn world(server: &TestServer) -> World {
         .publish_form(&admin, serde_json::to_vec(&form()).unwrap())
         .await;
     let device = server.enrolled_device(&admin, head).await;
-    World { admin, device }
+    World {
+        admin,
+        province,
+        device,
+    }
 }
 
 async fn detail(server: &TestServer, admin: &str, uuid: Uuid) -> Value {
@@ -270,6 +283,7 @@ async fn the_servers_values_are_kept_shown_and_exported(server: TestServer) {
         assert_eq!(row["user"], HEAD);
         assert_eq!(row["device"], w.device.device_id.to_string());
         assert_eq!(row["double"], "4");
+        assert_eq!(row["counted"], "10", "what a trigger set is the phone's");
     }
     let forged_row = &rows[&forged_id.to_string()];
     assert_eq!(forged_row["visit/greeting"], "Chào Thào Thị Dợ 1");
@@ -468,6 +482,12 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
             new_value: Some("Thào Thị Dợ, 0".into()),
             ..event(AuditEventKind::Question, Some("head_name"), 0, Some(2))
         },
+        event(
+            AuditEventKind::Question,
+            Some("members[2]/m_name"),
+            2,
+            Some(3),
+        ),
         event(AuditEventKind::FormFinalize, None, 5, None),
     ];
     if let RecordBody::Submission(body) = &mut record.body {
@@ -485,7 +505,7 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
     let kept: Vec<AuditEvent> =
         serde_json::from_value(stored["record"]["body"]["audit"].clone()).unwrap();
     assert_eq!(kept, log);
-    let csv = download(
+    let csv_bytes = download(
         &server,
         &w.admin,
         &format!("/api/v1/office/records/{}/audit.csv", record.uuid),
@@ -493,18 +513,92 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
     .await;
     let ms = |m: i64| at(m).timestamp_millis();
     assert_eq!(
-        String::from_utf8(csv).unwrap(),
+        String::from_utf8(csv_bytes.clone()).unwrap(),
         format!(
             "event,node,start,end,old-value,new-value,user\n\
              form start,,{},,,,\n\
              question,head_name,{},{},,\"Thào Thị Dợ, 0\",\n\
+             question,members[2]/m_name,{},{},,,\n\
              form finalize,,{},,,,\n",
             ms(0),
             ms(0),
             ms(2),
+            ms(2),
+            ms(3),
             ms(5)
         )
     );
+
+    // The record page shows each question's time on screen and links the log, which
+    // downloads with the console's session, inside the record's scope only.
+    let mut browser = Browser::new(&server.base);
+    browser
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let page = browser.get(&format!("/records/{}", record.uuid)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let link = format!(
+        "<a id=\"audit-log\" href=\"/records/{}/audit.csv\">Nhật ký thao tác (CSV)</a>",
+        record.uuid
+    );
+    assert!(page.body.contains(&link), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "2 lần hiện câu hỏi, tổng cộng 3 phút 00 giây trên màn hình; \
+             cả buổi dài 5 phút 00 giây, bắt đầu lúc"
+        ),
+        "{}",
+        page.body
+    );
+    for row in [
+        "<td>head_name</td><td>01/03/2026 07:00</td><td>2 phút 00 giây</td>",
+        "<td>m_name (members[2]/m_name)</td><td>01/03/2026 07:02</td><td>1 phút 00 giây</td>",
+    ] {
+        assert!(page.body.contains(row), "{row}: {}", page.body);
+    }
+    browser.get("/lang/en?back=/").await;
+    let page = browser.get(&format!("/records/{}", record.uuid)).await;
+    assert!(page.body.contains("Audit log (CSV)</a>"), "{}", page.body);
+    assert!(page.body.contains("<td>2 min 00 s</td>"), "{}", page.body);
+    let (status, kind, bytes) = browser
+        .download(&format!("/records/{}/audit.csv", record.uuid))
+        .await;
+    assert_eq!(
+        (status, kind.as_str()),
+        (StatusCode::OK, "text/csv; charset=utf-8")
+    );
+    assert_eq!(bytes, csv_bytes);
+    let page = browser.get(&format!("/records/{}", plain.uuid)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("audit-log"), "no log, no link");
+    let (status, _, _) = browser
+        .download(&format!("/records/{}/audit.csv", plain.uuid))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // An officer of another commune reads neither the record nor its log.
+    let ta_van = server
+        .create_area(&w.admin, Some(w.province), "commune", "Xã Tả Van")
+        .await;
+    let (_, once) = server
+        .create_account(&w.admin, "can.bo.tavan", "officer", Some(ta_van))
+        .await;
+    let mut outsider = Browser::new(&server.base);
+    outsider
+        .log_in_fresh("can.bo.tavan", &once, "can.bo.tavan-chosen-password")
+        .await;
+    assert_eq!(
+        outsider
+            .get(&format!("/records/{}", record.uuid))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let (status, _, bytes) = outsider
+        .download(&format!("/records/{}/audit.csv", record.uuid))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!String::from_utf8_lossy(&bytes).contains("Thào"));
     let (status, _) = server
         .get(
             &format!("/api/v1/office/records/{}/audit.csv", plain.uuid),

@@ -3,7 +3,7 @@
 //! questions (and the ones that appear), and sends only the answer and message of those
 //! whose label, hint, flags and choices cannot change.
 //!
-//! An answer to `n` changes `n`'s value; through the calculations, relevance and repeat
+//! An answer to `n` changes `n`'s value and the fields it triggers; through the calculations, relevance and repeat
 //! counts that read it (and what reads those, transitively) it may change other values,
 //! whether nodes apply, and how many instances a repeat has. A question is drawn again
 //! whole when its label, hint, required, read-only, choice filter or choice order reads
@@ -14,7 +14,7 @@ use crate::expr::Expr;
 use crate::form::FieldKind;
 
 use super::bind::{Bound, Part, Templates};
-use super::compile::{CKind, CNode, Dep, Item, ItemKind, NodeId};
+use super::compile::{CKind, CNode, Dep, Item, ItemKind, NodeId, Triggered};
 
 /// What an answer to a question can change on its page (itself included), split by
 /// what a UI has to do about it.
@@ -60,7 +60,12 @@ impl Effects {
 
 /// For each question, what its answer may change on its page (see [`Effects`]); empty
 /// for nodes that are not questions.
-pub(crate) fn page_effects(nodes: &[CNode], items: &[Item], readers: &[Vec<Dep>]) -> Vec<Effects> {
+pub(crate) fn page_effects(
+    nodes: &[CNode],
+    items: &[Item],
+    readers: &[Vec<Dep>],
+    triggers: &[Vec<Triggered>],
+) -> Vec<Effects> {
     let mut out = vec![Effects::default(); nodes.len()];
     let mut pages: Vec<Vec<NodeId>> = vec![Vec::new(); nodes.len()];
     for (i, n) in nodes.iter().enumerate() {
@@ -77,6 +82,7 @@ pub(crate) fn page_effects(nodes: &[CNode], items: &[Item], readers: &[Vec<Dep>]
         nodes,
         items,
         readers,
+        triggers,
         seen: vec![false; nodes.len()],
         touched: Vec::new(),
     };
@@ -86,7 +92,10 @@ pub(crate) fn page_effects(nodes: &[CNode], items: &[Item], readers: &[Vec<Dep>]
             effects.reshapes = reach.reshapes(n);
             // Alone on its page, with nothing but its answer and message to show a
             // change: no need to follow its dependents.
-            if page.len() == 1 && reads[n as usize].shape.is_empty() {
+            if page.len() == 1
+                && reads[n as usize].shape.is_empty()
+                && triggers[n as usize].is_empty()
+            {
                 effects.answers.push(n);
                 continue;
             }
@@ -158,6 +167,7 @@ struct Reach<'a> {
     nodes: &'a [CNode],
     items: &'a [Item],
     readers: &'a [Vec<Dep>],
+    triggers: &'a [Vec<Triggered>],
     /// Nodes whose value, relevance or instances the answer may change.
     seen: Vec<bool>,
     touched: Vec<NodeId>,
@@ -166,8 +176,8 @@ struct Reach<'a> {
 impl Reach<'_> {
     /// Marks everything a change of `start`'s value can change.
     fn spread(&mut self, start: NodeId) {
-        let mut stack = vec![start];
-        self.mark(start, &mut stack);
+        let mut stack = Vec::new();
+        self.start(start, &mut stack);
         while let Some(m) = stack.pop() {
             for dep in &self.readers[m as usize] {
                 let item = &self.items[dep.item as usize];
@@ -190,7 +200,7 @@ impl Reach<'_> {
     /// Whether a change of `start`'s value reaches a relevance or a repeat count.
     fn reshapes(&mut self, start: NodeId) -> bool {
         let mut stack = Vec::new();
-        self.mark(start, &mut stack);
+        self.start(start, &mut stack);
         let mut found = false;
         'walk: while let Some(m) = stack.pop() {
             for dep in &self.readers[m as usize] {
@@ -206,6 +216,15 @@ impl Reach<'_> {
         }
         self.clear();
         found
+    }
+
+    /// Marks what an answer to `start` sets: its value and the fields it triggers.
+    fn start(&mut self, start: NodeId, stack: &mut Vec<NodeId>) {
+        self.mark(start, stack);
+        let triggers = self.triggers;
+        for t in &triggers[start as usize] {
+            self.mark(t.target, stack);
+        }
     }
 
     fn mark(&mut self, n: NodeId, stack: &mut Vec<NodeId>) {

@@ -173,14 +173,9 @@ impl Binder<'_> {
                 }
             }
         };
-        if self.duplicates.contains_key(&name) {
-            return Err(format!(
-                "${{{name}}} is ambiguous: several questions are named '{name}' (at character {at})"
-            ));
-        }
-        let Some(&node) = self.by_name.get(&name) else {
-            return Err(format!("unknown question ${{{name}}} (at character {at})"));
-        };
+        let node = self
+            .node_named(&name)
+            .map_err(|m| format!("{m} (at character {at})"))?;
         let target = &self.nodes[node as usize];
         let is_select = target
             .field()
@@ -199,6 +194,64 @@ impl Binder<'_> {
             node,
             shared: shared as u16,
         })
+    }
+
+    /// The node `${name}` names, unless no node or several have that name.
+    fn node_named(&self, name: &str) -> Result<NodeId, String> {
+        if self.duplicates.contains_key(name) {
+            return Err(format!(
+                "${{{name}}} is ambiguous: several questions are named '{name}'"
+            ));
+        }
+        self.by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("unknown question ${{{name}}}"))
+    }
+
+    /// The questions a name in the `trigger` column of the field at `site` names (every
+    /// node of that name, as pyxform sets the field from each), with the repeat levels
+    /// each shares with it. As in pyxform, a group cannot trigger, nor a field that is
+    /// never shown because it is computed (`calculate`, or a calculation or a trigger of
+    /// its own with neither label nor hint; `computed` says); a `hidden` or metadata field
+    /// is accepted and never triggers, since she never answers it.
+    pub fn trigger(
+        &self,
+        name: &str,
+        site: &Site<'_>,
+        computed: impl Fn(NodeId) -> bool,
+    ) -> Result<Vec<(NodeId, u16)>, Problem> {
+        let own = site
+            .node
+            .map_or("", |n| self.nodes[n as usize].name.as_str());
+        let named: Vec<NodeId> = (0..self.nodes.len() as NodeId)
+            .filter(|&n| self.nodes[n as usize].name == name)
+            .collect();
+        if named.is_empty() {
+            return Err(problem(
+                site,
+                format!("the trigger names ${{{name}}}, which is no question of this form"),
+            ));
+        }
+        named
+            .into_iter()
+            .map(|n| {
+                let target = &self.nodes[n as usize];
+                if target.field().is_none() {
+                    Err(problem(
+                        site,
+                        format!("${{{name}}} is a group or repeat: only a question can trigger ${{{own}}}"),
+                    ))
+                } else if computed(n) {
+                    Err(problem(
+                        site,
+                        format!("${{{name}}} is computed and not shown to the user, so it cannot trigger ${{{own}}}: only an answer she gives can"),
+                    ))
+                } else {
+                    Ok((n, common_prefix(site.chain, &target.chain) as u16))
+                }
+            })
+            .collect()
     }
 
     /// Compiles the texts of one column (`label`, `hint`...), binding the `${name}`s in them.

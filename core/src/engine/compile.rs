@@ -41,6 +41,9 @@ pub struct CompiledForm {
     pub(crate) items: Vec<Item>,
     /// For each node, the items that read its value.
     pub(crate) readers: Vec<Vec<Dep>>,
+    /// For each question, the fields its `trigger`s name it in (form order): set when
+    /// she changes its answer (see [`CField::triggered`]).
+    pub(crate) triggers: Vec<Vec<Triggered>>,
     pub(crate) instance_name: Option<Expr<Bound>>,
     /// Every choice's label per language order (see [`CompiledForm::choice_labels`]),
     /// made once per language for all sessions on the form.
@@ -106,6 +109,12 @@ pub(crate) struct CField {
     pub constraint_message: Texts,
     pub calculation: Option<Expr<Bound>>,
     pub calc_item: Option<ItemId>,
+    /// Set by `trigger`s instead of computed: to [`CField::setvalue`] when she changes
+    /// an answer it names, and kept otherwise; an answer like any other for the rest
+    /// (editable when shown, saved and sent as she left it).
+    pub triggered: bool,
+    /// A triggered field's `calculation` (`None`: a trigger empties it).
+    pub setvalue: Option<Expr<Bound>>,
     pub default: Option<DefaultValue>,
     pub read_only: Option<Expr<Bound>>,
     pub choice_filter: Option<Expr<Bound>>,
@@ -115,6 +124,15 @@ pub(crate) struct CField {
     pub parameters: BTreeMap<String, String>,
     /// Media shown with the label.
     pub media: Media,
+}
+
+/// A field a question's change sets (a `trigger` naming it), with how many repeat
+/// levels the two share: the change in one instance sets the field in the scopes that
+/// see it, as for a calculation reading the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Triggered {
+    pub target: NodeId,
+    pub shared: u16,
 }
 
 /// A field's `default`.
@@ -360,6 +378,8 @@ struct Builder {
     counts: Vec<Option<String>>,
     relevants: Vec<Option<String>>,
     labels: Vec<Texts>,
+    /// For each question, the fields it triggers (see [`CompiledForm::triggers`]).
+    triggers: Vec<Vec<Triggered>>,
 }
 
 impl Builder {
@@ -385,7 +405,7 @@ impl Builder {
             return Err(self.problems);
         }
         let by_seg = qualify_segments(&mut self.nodes);
-        let effects = page_effects(&self.nodes, &items, &readers);
+        let effects = page_effects(&self.nodes, &items, &readers, &self.triggers);
         for (node, effects) in self.nodes.iter_mut().zip(effects) {
             node.effects = effects;
         }
@@ -404,6 +424,7 @@ impl Builder {
             lists,
             items,
             readers,
+            triggers: self.triggers,
             instance_name,
             labels: Mutex::new(Vec::new()),
         };
@@ -455,6 +476,8 @@ impl Builder {
                     constraint_message: f.constraint_message.clone(),
                     calculation: None,
                     calc_item: None,
+                    triggered: !f.trigger.is_empty(),
+                    setvalue: None,
                     default: None,
                     read_only: None,
                     choice_filter: None,
@@ -556,6 +579,19 @@ impl Builder {
         };
         let mut problems = Vec::new();
         let mut bound = Vec::with_capacity(self.nodes.len());
+        let mut triggers: Vec<Vec<Triggered>> = vec![Vec::new(); self.nodes.len()];
+        let defs = &self.defs;
+        // pyxform's test of a field never shown because it is computed.
+        let computed = |n: NodeId| {
+            defs[n as usize].as_ref().is_some_and(|d| {
+                let set = d
+                    .calculation
+                    .as_deref()
+                    .is_some_and(|c| !c.trim().is_empty())
+                    || !d.trigger.is_empty();
+                d.kind == FieldKind::Calculate || (set && d.label.is_empty() && d.hint.is_empty())
+            })
+        };
         for (i, n) in self.nodes.iter().enumerate() {
             let own_chain: &[NodeId] = &n.chain;
             let site = |column: &'static str| Site {
@@ -621,13 +657,33 @@ impl Builder {
                                 .ok()
                         })
                     });
+                let calculation = expr(&f.calculation, "calculation", &mut problems);
+                for name in &f.trigger {
+                    match binder.trigger(name, &site("trigger"), computed) {
+                        Ok(questions) => {
+                            for (question, shared) in questions {
+                                triggers[question as usize].push(Triggered {
+                                    target: i as NodeId,
+                                    shared,
+                                });
+                            }
+                        }
+                        Err(p) => problems.push(p),
+                    }
+                }
+                let (calculation, setvalue) = if f.trigger.is_empty() {
+                    (calculation, None)
+                } else {
+                    (None, calculation)
+                };
                 BoundField {
                     list,
                     randomize,
                     hint: binder.templates(&f.hint, &site("hint"), &mut problems),
                     required: expr(&f.required, "required", &mut problems),
                     constraint: expr(&f.constraint, "constraint", &mut problems),
-                    calculation: expr(&f.calculation, "calculation", &mut problems),
+                    calculation,
+                    setvalue,
                     read_only: expr(&f.read_only, "read_only", &mut problems),
                     choice_filter,
                     default,
@@ -636,6 +692,11 @@ impl Builder {
             bound.push((relevant, count, label_texts, field));
         }
         self.problems.extend(problems);
+        for t in &mut triggers {
+            // A question naming one field twice sets it once.
+            t.dedup();
+        }
+        self.triggers = triggers;
         for (node, (relevant, count, label, field)) in self.nodes.iter_mut().zip(bound) {
             node.relevant = relevant;
             node.label = label;
@@ -646,6 +707,7 @@ impl Builder {
                     f.required = b.required;
                     f.constraint = b.constraint;
                     f.calculation = b.calculation;
+                    f.setvalue = b.setvalue;
                     f.read_only = b.read_only;
                     f.choice_filter = b.choice_filter;
                     f.randomize = b.randomize;
@@ -883,6 +945,7 @@ struct BoundField {
     required: Option<Expr<Bound>>,
     constraint: Option<Expr<Bound>>,
     calculation: Option<Expr<Bound>>,
+    setvalue: Option<Expr<Bound>>,
     read_only: Option<Expr<Bound>>,
     choice_filter: Option<Expr<Bound>>,
     randomize: Option<Option<Expr<Bound>>>,

@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::iter::Chain;
+use std::{option, vec};
 
 use chrono::{DateTime, FixedOffset, Utc};
 
@@ -178,6 +180,32 @@ impl Instance {
         self.run(world);
     }
 
+    /// Sets a question's value as she answered it: [`Instance::set_value`], and then,
+    /// when the value changed, the fields it triggers (form order) set to their
+    /// `calculation` evaluated now (or emptied), each re-evaluating what reads it. Only
+    /// her answers trigger: not a value a calculation or a trigger set.
+    pub fn answer(&mut self, world: &World<'_>, node: NodeId, scope: ScopeId, value: String) {
+        if self.slot(world.form, node, scope).value == value {
+            return;
+        }
+        self.set_value(world, node, scope, value);
+        let form = world.form;
+        for t in &form.triggers[node as usize] {
+            let target = form.node(t.target);
+            for s in self.scopes_seeing(form, target.scope(), t.shared, scope) {
+                if !self.scope(s).alive {
+                    continue;
+                }
+                let value = target
+                    .field()
+                    .and_then(|f| f.setvalue.as_ref())
+                    .map(|e| expr::eval(e, &self.ctx(world, s, Some(t.target))).into_string())
+                    .unwrap_or_default();
+                self.set_value(world, t.target, s, value);
+            }
+        }
+    }
+
     /// Sets a value without evaluating anything (restoring saved answers).
     pub fn set_raw(&mut self, form: &CompiledForm, node: NodeId, scope: ScopeId, value: String) {
         self.slot_mut(form, node, scope).value = value;
@@ -285,13 +313,14 @@ impl Instance {
 
     /// Sets the metadata fields of every live scope from `world.meta`, as filling would
     /// have (every kind but `end`, which [`Instance::fill_end`] sets), and the `hidden`
-    /// fields with a literal default to it, without evaluating: the server fills them
-    /// from what it knows instead of reading the phone's values.
+    /// fields with a literal default to it (not those a trigger sets), without
+    /// evaluating: the server fills them from what it knows instead of reading the
+    /// phone's values.
     pub fn fill_meta(&mut self, world: &World<'_>) {
         let form = world.form;
         for scope in self.scopes.iter_mut().filter(|s| s.alive) {
             for &node in form.layout(scope.repeat) {
-                let Some(field) = form.node(node).field() else {
+                let Some(field) = form.node(node).field().filter(|f| !f.triggered) else {
                     continue;
                 };
                 let value = match (&field.kind, &field.default) {
@@ -405,19 +434,32 @@ impl Instance {
 
     fn enqueue_dep(&mut self, form: &CompiledForm, dep: Dep, changed: ScopeId) {
         let item = &form.items[dep.item as usize];
-        let anc = self.ancestor(changed, dep.shared);
-        let chain = form.scope_chain(item.scope);
-        if chain.len() == dep.shared as usize {
-            self.queue.insert(key(dep.item, anc));
-            return;
-        }
-        let mut found = Vec::new();
-        self.for_each_scope(form, anc, chain, dep.shared as usize, &mut |s| {
-            found.push(s)
-        });
-        for s in found {
+        for s in self.scopes_seeing(form, item.scope, dep.shared, changed) {
             self.queue.insert(key(dep.item, s));
         }
+    }
+
+    /// The scopes of type `scope` (a repeat's instances, or the root) that see a change
+    /// at `changed` of a node sharing `shared` repeat levels with them: the one enclosing
+    /// instance when they share all of theirs (nothing allocated), else every instance
+    /// below the shared one.
+    fn scopes_seeing(
+        &self,
+        form: &CompiledForm,
+        scope: Option<NodeId>,
+        shared: u16,
+        changed: ScopeId,
+    ) -> Chain<option::IntoIter<ScopeId>, vec::IntoIter<ScopeId>> {
+        let anc = self.ancestor(changed, shared);
+        let chain = form.scope_chain(scope);
+        let mut below = Vec::new();
+        let one = if chain.len() == shared as usize {
+            Some(anc)
+        } else {
+            self.for_each_scope(form, anc, chain, shared as usize, &mut |s| below.push(s));
+            None
+        };
+        one.into_iter().chain(below)
     }
 
     /// Evaluates queued items until nothing is left to do.

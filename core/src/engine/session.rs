@@ -747,7 +747,7 @@ impl FormSession {
                 old.extend(shown.map(|sh| (i, sh)));
             }
         }
-        self.inst.set_value(&world!(self), n, s, value);
+        self.inst.answer(&world!(self), n, s, value);
         let moved = self.settle();
         if moved {
             self.audit_page(self.clock.now());

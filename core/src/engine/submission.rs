@@ -337,10 +337,11 @@ fn problems(
 }
 
 /// True for a field whose value the server computes: a calculation, metadata, or a
-/// `hidden` field (no one answers it: it holds its `default` or nothing).
+/// `hidden` field (no one answers it: it holds its `default` or nothing). A field a
+/// `trigger` sets is not one: only the phone knows when she changed the question.
 fn server_computed(kind: &CKind) -> bool {
-    matches!(kind, CKind::Field(f) if f.calculation.is_some()
-        || matches!(f.kind, FieldKind::Meta(_) | FieldKind::Hidden))
+    matches!(kind, CKind::Field(f) if !f.triggered && (f.calculation.is_some()
+        || matches!(f.kind, FieldKind::Meta(_) | FieldKind::Hidden)))
 }
 
 /// A value as compared: text in NFC, so that a phone's different normalisation of the
@@ -362,11 +363,12 @@ fn instance(items: Option<&Vec<Json>>, i: usize) -> Option<&Map<String, Json>> {
     items.and_then(|v| v.get(i)).and_then(Json::as_object)
 }
 
-/// True for a field whose kept value is the phone's clock: a calculation calling `now()`
-/// or `today()`, or a hidden field whose default does.
+/// True for a field whose kept value is the phone's clock: a calculation or a trigger's
+/// value calling `now()` or `today()`, or a hidden field whose default does.
 fn reads_the_clock(kind: &CKind) -> bool {
     let clock = |e: &Expr<Bound>| e.calls(Func::Now) || e.calls(Func::Today);
     matches!(kind, CKind::Field(f) if f.calculation.as_ref().is_some_and(clock)
+        || f.setvalue.as_ref().is_some_and(clock)
         || matches!(&f.default, Some(DefaultValue::Expr(e)) if f.kind == FieldKind::Hidden && clock(e)))
 }
 
@@ -395,7 +397,7 @@ impl Compare<'_> {
             let path = format!("{prefix}{}", node.name);
             let get = |m| member(m, &node.name);
             match &node.kind {
-                kind if server_computed(kind) => {
+                kind if server_computed(kind) || reads_the_clock(kind) => {
                     let (sent, computed) = (normalized(get(sent)), normalized(get(computed)));
                     let doubt = match &computed {
                         Some(Json::String(kept)) if sent == computed && reads_the_clock(kind) => {
@@ -476,11 +478,13 @@ fn load(
                     Err(message) => out.problems.push((path, key.clone(), message)),
                 }
             }
+            // (A field a trigger set is read as an answer: the phone's value is kept.)
             (CKind::Field(f), _)
                 if f.calculation.is_some()
                     || f.kind == FieldKind::Note
-                    || (out.server && matches!(f.kind, FieldKind::Meta(_) | FieldKind::Hidden)) => {
-            }
+                    || (out.server
+                        && !f.triggered
+                        && matches!(f.kind, FieldKind::Meta(_) | FieldKind::Hidden)) => {}
             (CKind::Field(f), _) => match from_json(&f.kind, value) {
                 Ok(stored) if stored.is_empty() => {}
                 Ok(stored) => {

@@ -24,7 +24,7 @@ pub(crate) enum Column {
     RepeatCount,
     Parameters,
     ListName,
-    /// `trigger` (recalculate when another question changes): not supported.
+    /// `trigger`: the questions whose change sets the field (see [`super::Field::trigger`]).
     Trigger,
     /// Media shown with a label (`image`, `media::audio`, `image::English`...), with its
     /// language (`""` when the header has none).

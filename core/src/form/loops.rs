@@ -49,6 +49,7 @@ fn substitute(node: &Node, name: &str, label: &Texts) -> Node {
             constraint: opt(&f.constraint),
             constraint_message: texts(&f.constraint_message),
             calculation: opt(&f.calculation),
+            trigger: f.trigger.iter().map(|t| put(t, "")).collect(),
             default: opt(&f.default),
             required: opt(&f.required),
             required_message: texts(&f.required_message),

@@ -202,6 +202,13 @@ pub struct Field {
     pub constraint_message: Texts,
     /// `calculation` expression.
     pub calculation: Option<String>,
+    /// `trigger`: the questions (by name) whose change, by the user, sets this field
+    /// to its `calculation` (or clears it when there is none), as ODK's
+    /// `odk:setvalue` on `xforms-value-changed`: never on opening, never because
+    /// anything else changed, and the field stays editable. Left out of the JSON when
+    /// there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trigger: Vec<String>,
     /// `default`: a literal value, or an expression when the author wrote one.
     pub default: Option<String>,
     /// `read_only`: an expression (`yes` is stored as `true()`).
@@ -235,6 +242,7 @@ impl Field {
             constraint: None,
             constraint_message: Texts::default(),
             calculation: None,
+            trigger: Vec::new(),
             default: None,
             read_only: None,
             choice_filter: None,

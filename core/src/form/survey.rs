@@ -249,11 +249,16 @@ fn close(block: Open, open: &mut [Open], root: &mut Vec<Node>) {
 
 fn field(row: &Row<'_, '_>, kind: FieldKind, problems: &mut Vec<Problem>) -> Field {
     let parameters = parameters(row, &kind, problems);
-    field_with(row, kind, parameters)
+    field_with(row, kind, parameters, problems)
 }
 
 /// A field from its row, with its parameters already read.
-fn field_with(row: &Row<'_, '_>, kind: FieldKind, parameters: BTreeMap<String, String>) -> Field {
+fn field_with(
+    row: &Row<'_, '_>,
+    kind: FieldKind,
+    parameters: BTreeMap<String, String>,
+    problems: &mut Vec<Problem>,
+) -> Field {
     let name = match row.get(&Column::Name) {
         Some(name) => name,
         // A note needs no name: pyxform makes one from its row, and so do we.
@@ -270,6 +275,7 @@ fn field_with(row: &Row<'_, '_>, kind: FieldKind, parameters: BTreeMap<String, S
         constraint: row.get(&Column::Constraint),
         constraint_message: row.texts(TextKind::ConstraintMessage),
         calculation: row.get(&Column::Calculation),
+        trigger: trigger(row, problems),
         default: row.get(&Column::Default),
         read_only: flag(row.get(&Column::ReadOnly)),
         choice_filter: row.get(&Column::ChoiceFilter),
@@ -279,6 +285,34 @@ fn field_with(row: &Row<'_, '_>, kind: FieldKind, parameters: BTreeMap<String, S
         source: row.source(),
         kind,
     }
+}
+
+/// `trigger`: one `${name}`, or several separated by commas (as pyxform reads it); each
+/// piece that is not exactly one reference is reported.
+fn trigger(row: &Row<'_, '_>, problems: &mut Vec<Problem>) -> Vec<String> {
+    let Some(text) = row.get(&Column::Trigger) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for piece in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let name = piece
+            .strip_prefix("${")
+            .and_then(|rest| rest.strip_suffix('}'))
+            .map(str::trim)
+            .filter(|name| !name.is_empty() && !name.contains(['$', '{', '}']));
+        match name {
+            Some(name) => names.push(name.to_owned()),
+            None => problems.push(row.problem(
+                &Column::Trigger,
+                if piece.matches("${").count() > 1 {
+                    format!("'{piece}' holds several references: separate them with commas, as in ${{a}}, ${{b}}")
+                } else {
+                    format!("'{piece}' is not a reference: the trigger names the questions whose change sets this field, as ${{name}} (several separated by commas)")
+                },
+            )),
+        }
+    }
+    names
 }
 
 /// `required` and `read_only`: yes/true/1 become the expression `true()`, no/false/0 or
@@ -468,7 +502,7 @@ fn range(row: &Row<'_, '_>, problems: &mut Vec<Problem>) -> Field {
     } else {
         FieldKind::Decimal
     };
-    let mut field = field_with(row, kind, params);
+    let mut field = field_with(row, kind, params, problems);
     let span = (end - start).abs();
     if step <= 0.0 || step > span {
         problems.push(row.problem(
@@ -516,15 +550,8 @@ fn parse_parameters(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Columns whose features Branchbook does not have, and expressions calling functions
-/// that read outside the form.
+/// Expressions calling functions that read outside the form.
 fn check_unsupported_columns(row: &Row<'_, '_>, problems: &mut Vec<Problem>) {
-    if row.get(&Column::Trigger).is_some() {
-        problems.push(row.problem(&Column::Trigger,
-            "the trigger column is not supported: use a calculation, which is recomputed whenever what it uses changes"
-                .into(),
-        ));
-    }
     for column in [
         Column::Relevant,
         Column::Constraint,

@@ -118,7 +118,7 @@ fn kept_in_name(name: &str, ascii: bool) -> String {
 /// The Content-Disposition of a download named `name` (RFC 6266): an ASCII `filename`
 /// for old clients (other characters as `_`) and the UTF-8 name as `filename*`
 /// (RFC 5987, percent-encoded), which browsers prefer.
-fn content_disposition(name: &str) -> String {
+pub fn content_disposition(name: &str) -> String {
     let ascii = kept_in_name(name, true);
     let encoded: String = name
         .bytes()

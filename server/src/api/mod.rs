@@ -111,6 +111,10 @@ pub fn router(state: AppState) -> Router {
             post(office::rename_account),
         )
         .route(
+            "/api/v1/office/accounts/{id}/area",
+            post(office::move_account),
+        )
+        .route(
             "/api/v1/office/enrollments",
             get(office::list_enrollments).post(office::create_enrollment),
         )

@@ -24,7 +24,8 @@ use crate::passwords::rules::{self, check_new_password};
 use crate::secret::{new_enrollment_code, new_password, new_token, normalize_code, secret_hash};
 use crate::store::areas::ArchivedArea;
 use crate::store::forms::FormInsert;
-use crate::store::people::NewAccount;
+use crate::store::people::{MovedAccount, NewAccount};
+use crate::store::refusal::Refusal;
 
 /// Login request.
 #[derive(Debug, Deserialize)]
@@ -390,6 +391,18 @@ pub struct NewAccountRequest {
     pub area_id: Option<Uuid>,
 }
 
+/// A login name as typed, trimmed and in lower case, if it has 1 to
+/// [`USERNAME_MAX_CHARS`] letters a-z, digits, '.', '_' or '-'.
+pub fn login_name(typed: &str) -> Option<String> {
+    let name = typed.trim().to_lowercase();
+    let usable = !name.is_empty()
+        && name.chars().count() <= USERNAME_MAX_CHARS
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    usable.then_some(name)
+}
+
 /// A created account with its one-time password (shown once).
 #[derive(Debug, Serialize)]
 pub struct CreatedAccount {
@@ -406,17 +419,11 @@ pub async fn add_account(
     official: &Officer,
     request: NewAccountRequest,
 ) -> Result<CreatedAccount, ApiError> {
-    let username = request.username.trim().to_lowercase();
-    if username.is_empty()
-        || username.chars().count() > USERNAME_MAX_CHARS
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
+    let Some(username) = login_name(&request.username) else {
         return Err(ApiError::BadRequest(format!(
             "a login name uses 1 to {USERNAME_MAX_CHARS} letters a-z, digits, '.', '_' or '-'"
         )));
-    }
+    };
     let display_name = request.display_name.trim().to_owned();
     if display_name.is_empty() || display_name.chars().count() > DISPLAY_NAME_MAX_CHARS {
         return Err(ApiError::BadRequest(format!(
@@ -593,6 +600,48 @@ pub async fn rename_account(
 ) -> Result<Response, ApiError> {
     Ok(ok_json(
         &rename_account_of(&state, &official, id, &change.display_name).await?,
+    ))
+}
+
+/// Moves an account to another area (a commune merger): see [`manageable_account`] for
+/// whose, and an officer moves them only to an area of her own (the rule of creating
+/// one); the store checks that the area is open and suits the role.
+pub async fn move_account_of(
+    state: &AppState,
+    official: &Officer,
+    account_id: Uuid,
+    area_id: Uuid,
+) -> Result<MovedAccount, ApiError> {
+    manageable_account(state, official, account_id).await?;
+    if official.account().role != Role::Admin {
+        official.scope_for(state, Some(area_id)).await?;
+    }
+    let actor = official.account().id;
+    let moved = with_store(state, move |s| {
+        s.by(actor).move_account(account_id, area_id)
+    })
+    .await?;
+    tracing::info!(account = %account_id, by = %actor, "account moved");
+    Ok(moved)
+}
+
+/// Where an account moves.
+#[derive(Debug, Deserialize)]
+pub struct AreaChange {
+    /// The area it belongs to from now on.
+    pub area_id: Uuid,
+}
+
+/// `POST /api/v1/office/accounts/{id}/area`: the moved account, its new area, and how
+/// many of its phones stay with the branch they were enrolled for.
+pub async fn move_account(
+    State(state): State<AppState>,
+    official: Officer,
+    Path(id): Path<Uuid>,
+    JsonIn(change): JsonIn<AreaChange>,
+) -> Result<Response, ApiError> {
+    Ok(ok_json(
+        &move_account_of(&state, &official, id, change.area_id).await?,
     ))
 }
 
@@ -890,10 +939,11 @@ pub async fn add_form_version(
     })
     .await?;
     if outcome == FormInsert::Conflict {
-        return Err(ApiError::Conflict(format!(
-            "version {} of form {} already exists with different content: give the new form a new version",
-            version.version, version.form_id
-        )));
+        return Err(Refusal::FormVersionTaken {
+            form_id: version.form_id,
+            version: version.version,
+        }
+        .into());
     }
     let (form_id, v) = (version.form_id.clone(), version.version.clone());
     let current = with_store(state, move |s| s.form_version(&form_id, &v)).await?;

@@ -201,6 +201,15 @@ pub async fn record(
     }))
 }
 
+/// The form audit log a record carries (XLSForm `audit`; empty when it has none).
+pub fn audit_events(record: &StoredRecord) -> Result<Vec<AuditEvent>, ApiError> {
+    match record.body.get("audit") {
+        Some(log) => serde_json::from_value(log.clone())
+            .map_err(|e| ApiError::Internal(format!("a stored audit log is unreadable: {e}"))),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// `GET /api/v1/office/records/{uuid}/audit.csv`: the form audit log of a submission's
 /// latest revision (XLSForm `audit`), as ODK Collect's audit.csv; 404 when it has none.
 pub async fn audit_log(
@@ -212,11 +221,7 @@ pub async fn audit_log(
     let latest = with_store(&state, move |s| Ok(s.record_revisions(uuid, &scope)?.pop()))
         .await?
         .ok_or_else(|| ApiError::NotFound("no such record in your scope".into()))?;
-    let events: Vec<AuditEvent> = match latest.body.get("audit") {
-        Some(log) => serde_json::from_value(log.clone())
-            .map_err(|e| ApiError::Internal(format!("a stored audit log is unreadable: {e}")))?,
-        None => Vec::new(),
-    };
+    let events = audit_events(&latest)?;
     if events.is_empty() {
         return Err(ApiError::NotFound("this record has no audit log".into()));
     }

@@ -17,12 +17,12 @@ use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, message, refusal_status, render_status, required};
 use super::sign_in::NoFields;
 use crate::api::office::{
-    DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, manageable_account,
-    rename_account_of, reset_password_of, set_disabled_of,
+    DISPLAY_NAME_MAX_CHARS, NewAccountRequest, USERNAME_MAX_CHARS, add_account, login_name,
+    manageable_account, move_account_of, rename_account_of, reset_password_of, set_disabled_of,
 };
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
-use crate::model::{Account, Area, Role, from_stored_name};
+use crate::model::{Account, Area, AreaLevel, Role, from_stored_name};
 
 /// One line of the accounts table.
 pub struct AccountRow {
@@ -171,8 +171,12 @@ pub async fn create_account(
 ) -> Response {
     let Posted { who: staff, form } = posted;
     let t = staff.visitor.lang.texts();
-    let checked =
-        required(t, t.accounts_username, &form.username, USERNAME_MAX_CHARS).and_then(|username| {
+    let checked = required(t, t.accounts_username, &form.username, USERNAME_MAX_CHARS)
+        .and_then(|typed| {
+            login_name(&typed)
+                .ok_or_else(|| t.fill(t.accounts_bad_login, "max", &USERNAME_MAX_CHARS.to_string()))
+        })
+        .and_then(|username| {
             required(
                 t,
                 t.accounts_display_name,
@@ -180,8 +184,13 @@ pub async fn create_account(
                 DISPLAY_NAME_MAX_CHARS,
             )
             .map(|name| (username, name))
+        })
+        .and_then(|(username, name)| {
+            from_stored_name::<Role>(&form.role)
+                .map(|role| (username, name, role))
+                .ok_or_else(|| t.fill(t.field_required, "field", t.accounts_role))
         });
-    let (username, display_name) = match checked {
+    let (username, display_name, role) = match checked {
         Ok(fields) => fields,
         Err(why) => {
             return accounts_view(
@@ -191,15 +200,6 @@ pub async fn create_account(
             )
             .await;
         }
-    };
-    let Some(role) = from_stored_name::<Role>(&form.role) else {
-        let why = t.fill(t.field_required, "field", t.accounts_role);
-        return accounts_view(
-            &state,
-            &staff,
-            refused(StatusCode::UNPROCESSABLE_ENTITY, why),
-        )
-        .await;
     };
     let area_id = match form.area.as_str() {
         "" => None,
@@ -297,6 +297,9 @@ struct AccountPage {
     shell: Shell,
     account: Account,
     display_name: String,
+    /// Where it can move: the open areas of the viewer's tree that suit its role, but
+    /// the one it is in.
+    areas: Vec<AreaRow>,
 }
 
 /// The page of one account the viewer manages (not found otherwise), with `display_name`
@@ -317,6 +320,17 @@ async fn account_view(
         Err(e @ ApiError::Internal(_)) => return error_page(lang, &e),
         Err(_) => return error_page(lang, &ApiError::NotFound("account".into())),
     };
+    let areas = match staff.areas(state).await {
+        Ok(areas) => areas,
+        Err(page) => return page,
+    };
+    let suits = |area: &Area| {
+        !area.archived
+            && Some(area.id) != account.area_id
+            && (account.role != Role::BranchHead || area.level == AreaLevel::Branch)
+    };
+    let mut areas = tree(areas, t);
+    areas.retain(|row| account.role != Role::Admin && suits(&row.area));
     let here = format!("/accounts/{id}");
     let mut shell = Shell::signed(
         lang,
@@ -339,6 +353,7 @@ async fn account_view(
             shell,
             display_name: display_name.unwrap_or_else(|| account.display_name.clone()),
             account,
+            areas,
         },
     )
 }
@@ -391,6 +406,56 @@ pub async fn rename(
         Err(e) => {
             let status = (refusal_status(&e), message(t, &e));
             account_view(&state, &staff, id, Some(form.display_name), Some(status)).await
+        }
+    }
+}
+
+/// The move-to-another-area form.
+#[derive(Debug, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    area: String,
+}
+
+/// `POST /accounts/{id}/area`: moves the account to another area with the JSON API's own
+/// function and rules (an officer only branch heads of her area, to a branch of it),
+/// then back to the accounts list, which says which phones stayed with the old branch.
+pub async fn move_to_area(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    posted: Posted<Staff, MoveForm>,
+) -> Response {
+    let Posted { who: staff, form } = posted;
+    let lang = staff.visitor.lang;
+    let t = lang.texts();
+    let Ok(area) = Uuid::parse_str(form.area.trim()) else {
+        let why = (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.fill(t.field_required, "field", t.accounts_area),
+        );
+        return account_view(&state, &staff, id, None, Some(why)).await;
+    };
+    match move_account_of(&state, &staff.officer, id, area).await {
+        Ok(moved) => {
+            let mut notice = t.fill(t.accounts_moved, "name", &moved.account.username);
+            notice = t.fill(&notice, "area", &moved.area.name);
+            if moved.phones_elsewhere > 0 {
+                let count = moved.phones_elsewhere.to_string();
+                notice = format!(
+                    "{notice} {}",
+                    t.fill(t.accounts_moved_phones, "count", &count)
+                );
+            }
+            let outcome = Outcome {
+                notice: Some(notice),
+                ..Outcome::default()
+            };
+            accounts_view(&state, &staff, outcome).await
+        }
+        Err(e @ ApiError::NotFound(_)) => error_page(lang, &e),
+        Err(e) => {
+            let why = (refusal_status(&e), message(t, &e));
+            account_view(&state, &staff, id, None, Some(why)).await
         }
     }
 }

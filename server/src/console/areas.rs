@@ -26,6 +26,7 @@ use crate::api::with_store;
 use crate::error::ApiError;
 use crate::model::{Area, AreaLevel, from_stored_name};
 use crate::store::ServerStoreError;
+use crate::store::refusal::Refusal;
 
 /// One line of the drawn tree.
 pub struct AreaRow {
@@ -413,7 +414,7 @@ pub async fn delete_area(
         if held.counts().is_empty() {
             Ok(Step::Confirm(area))
         } else {
-            Err(ApiError::AreaInUse(held))
+            Err(Refusal::AreaInUse(held).into())
         }
     })
     .await

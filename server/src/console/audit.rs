@@ -69,6 +69,7 @@ fn action_text(t: &Texts, name: &str) -> String {
         AuditAction::PasswordReset => t.audit_password_reset,
         AuditAction::AccountDisable => t.audit_account_disable,
         AuditAction::AccountEnable => t.audit_account_enable,
+        AuditAction::AccountMove => t.audit_account_move,
         AuditAction::EnrollmentIssue => t.audit_enrollment_issue,
         AuditAction::EnrollmentCancel => t.audit_enrollment_cancel,
         AuditAction::DeviceRevoke => t.audit_device_revoke,

@@ -186,14 +186,7 @@ pub async fn upload(State(state): State<AppState>, uploaded: Uploaded<Staff>) ->
         Err(e @ ApiError::Internal(_)) => error_page(staff.visitor.lang, &e),
         Err(e) => {
             let why = Err(message(t, &e));
-            forms_view(
-                &state,
-                &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                why,
-                Vec::new(),
-            )
-            .await
+            forms_view(&state, &staff, refusal_status(&e), why, Vec::new()).await
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod areas;
 pub mod audit;
 pub mod charts;
 pub mod dashboard;
+pub mod form_audit;
 pub mod forms;
 pub mod phones;
 pub mod preview;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
             get(accounts::account_page).post(accounts::rename),
         )
         .route("/accounts/{id}/reset", post(accounts::reset_password))
+        .route("/accounts/{id}/area", post(accounts::move_to_area))
         .route("/accounts/{id}/disable", post(accounts::disable))
         .route("/accounts/{id}/enable", post(accounts::enable))
         .route("/phones", get(phones::phones_page))
@@ -83,6 +85,10 @@ pub fn routes() -> Router<AppState> {
             get(preview::preview_page),
         )
         .route(
+            "/forms/{form_id}/{version}/files/{name}",
+            get(preview::form_file),
+        )
+        .route(
             "/forms/{form_id}/{version}/retire",
             post(forms::retire_version),
         )
@@ -90,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/review", post(submissions::review_selection))
         .route("/records/{uuid}", get(submissions::record_page))
         .route("/records/{uuid}/review", post(submissions::review))
+        .route("/records/{uuid}/audit.csv", get(form_audit::audit_download))
         .route("/records/photos/{sha256}", get(submissions::record_photo))
         .route(
             "/exports/forms/{form_id}/{version}/{file}",

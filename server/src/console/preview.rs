@@ -1,17 +1,24 @@
 //! A form version's preview, before it is published: every question with its type, its
 //! page on the phone, its label in each of the form's languages, and the choices of a
-//! select question (each labelled in each language), read from the stored JSON.
+//! select question (each labelled in each language), read from the stored JSON; and the
+//! files the version carries (CSV tables, label pictures), each downloadable by the
+//! officials whose area the version reaches.
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use branchbook_core::form::{FieldKind, Form, Node, Texts as Labels};
+use branchbook_core::protocol::FormFile;
 
 use super::session::Staff;
 use super::shell::{Shell, error_page, render};
+use crate::api::export::content_disposition;
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
-use crate::model::FormVersion;
+use crate::form_files::FormFiles;
+use crate::model::{FormVersion, Scope};
+use crate::store::ServerStoreError;
 
 /// One line of the preview: a group, a repeat, a question, or one choice of the question
 /// above it.
@@ -39,6 +46,119 @@ struct PreviewPage {
     languages: Vec<String>,
     rows: Vec<PreviewRow>,
     pages: usize,
+    /// The files the version carries that the officer may download: name and size.
+    files: Vec<(String, String)>,
+}
+
+/// Whether an official with `scope` may download the files of `version`, published to
+/// the area at `area_path` (none: to every phone): administrators any version; an
+/// officer those of a version sent to phones of her area (to every phone, or to an
+/// area above, at or inside hers), retired ones too. A draft is the administrator's
+/// until it is published, and a commune's own tables (a `pulldata` CSV of its
+/// households) stay with the officers above and inside it.
+fn files_reach(scope: &Scope, version: &FormVersion, area_path: Option<&str>) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Under(mine) => {
+            version.published
+                && match (version.area_id, area_path) {
+                    (None, _) => true,
+                    (Some(_), Some(sent_to)) => {
+                        mine.starts_with(sent_to) || sent_to.starts_with(mine.as_str())
+                    }
+                    (Some(_), None) => false,
+                }
+        }
+    }
+}
+
+/// The version `form_id`/`version` with its canonical JSON and the files it carries,
+/// when the official with `scope` may download them (empty otherwise); not found when
+/// there is no such version.
+async fn stored_version(
+    state: &AppState,
+    scope: Scope,
+    form_id: String,
+    version: String,
+) -> Result<(FormVersion, String, Vec<FormFile>), ApiError> {
+    with_store(state, move |s| {
+        let Some((stored, json)) = s.form_version(&form_id, &version)? else {
+            return Err(ServerStoreError::NotFound("form version".into()));
+        };
+        let area_path = match stored.area_id {
+            Some(id) => s.area(id)?.map(|a| a.path),
+            None => None,
+        };
+        let files = if files_reach(&scope, &stored, area_path.as_deref()) {
+            s.form_attachments(&form_id, &version)?
+        } else {
+            Vec::new()
+        };
+        Ok((stored, json, files))
+    })
+    .await
+}
+
+/// A size as an officer reads it: bytes, KB or MB.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
+}
+
+/// The media type a form's file is served as, by its extension: CSV as text, pictures
+/// as themselves, anything else as bytes (always as a download, never shown in place).
+fn media_type(name: &str) -> &'static str {
+    let extension = name.rsplit('.').next().unwrap_or_default();
+    match extension.to_ascii_lowercase().as_str() {
+        "csv" => "text/csv; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `GET /forms/{form_id}/{version}/files/{name}`: one file a version carries (a CSV
+/// table, a label picture), downloaded under its own name by an official who may (see
+/// [`files_reach`]); any other is not found.
+pub async fn form_file(
+    State(state): State<AppState>,
+    Path((form_id, version, name)): Path<(String, String, String)>,
+    staff: Staff,
+) -> Response {
+    let lang = staff.visitor.lang;
+    let scope = staff.officer.scope().clone();
+    let files = match stored_version(&state, scope, form_id, version).await {
+        Ok((_, _, files)) => files,
+        Err(e) => return error_page(lang, &e),
+    };
+    let Some(file) = files.into_iter().find(|f| f.name == name) else {
+        return error_page(lang, &ApiError::NotFound("form file".into()));
+    };
+    let kept = FormFiles::under(&state.config.data_dir);
+    let sha = file.sha256.clone();
+    let read = tokio::task::spawn_blocking(move || kept.read_from(&sha, 0, u64::MAX)).await;
+    match read {
+        Ok(Ok(Some((bytes, _)))) => (
+            [
+                (CONTENT_TYPE, media_type(&file.name).to_owned()),
+                (CONTENT_DISPOSITION, content_disposition(&file.name)),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Ok(None)) => error_page(
+            lang,
+            &ApiError::Internal("a form file named by a form is not kept".into()),
+        ),
+        Ok(Err(e)) => error_page(
+            lang,
+            &ApiError::Internal(format!("reading a form file: {e}")),
+        ),
+        Err(e) => error_page(lang, &ApiError::Internal(e.to_string())),
+    }
 }
 
 /// The XLSForm type of a question (as the form's JSON names it).
@@ -191,13 +311,12 @@ pub async fn preview_page(
 ) -> Response {
     let lang = staff.visitor.lang;
     let t = lang.texts();
-    let (id, v) = (form_id.clone(), version.clone());
-    let stored = match with_store(&state, move |s| s.form_version(&id, &v)).await {
-        Ok(Some(stored)) => stored,
-        Ok(None) => return error_page(lang, &ApiError::NotFound("form version".into())),
+    let scope = staff.officer.scope().clone();
+    let stored = stored_version(&state, scope, form_id.clone(), version.clone()).await;
+    let (form_version, json, files) = match stored {
+        Ok(stored) => stored,
         Err(e) => return error_page(lang, &e),
     };
-    let (form_version, json) = stored;
     let form = match Form::from_json(&json) {
         Ok(form) => form,
         Err(e) => return error_page(lang, &ApiError::Internal(format!("stored form: {e}"))),
@@ -219,5 +338,9 @@ pub async fn preview_page(
         languages,
         rows,
         pages,
+        files: files
+            .into_iter()
+            .map(|f| (f.name, size_text(f.size)))
+            .collect(),
     })
 }

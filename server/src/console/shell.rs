@@ -150,8 +150,8 @@ pub fn message(t: &Texts, error: &ApiError) -> String {
         ),
         ApiError::Busy(_) => t.error_busy.to_owned(),
         ApiError::WeakPassword(weak) => t.weak_password(*weak).to_owned(),
-        ApiError::AreaInUse(held) => t.area_in_use(held),
-        ApiError::AreaArchived(name) => t.fill(t.areas_is_archived, "name", name),
+        ApiError::Refused(refusal) => t.refusal(refusal),
+        ApiError::UnreadableForm(_) => t.forms_unreadable.to_owned(),
         ApiError::Attachment(refused) => t.attachment_refused(refused),
         ApiError::Unauthorized { detail, .. }
         | ApiError::Unprocessable { detail, .. }
@@ -169,15 +169,14 @@ pub fn status_of(error: &ApiError) -> StatusCode {
         ApiError::WeakPassword(_)
         | ApiError::Unprocessable { .. }
         | ApiError::Attachment(_)
-        | ApiError::AreaArchived(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        | ApiError::UnreadableForm(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::Refused(refusal) => refusal.status(),
         ApiError::Forbidden(_) | ApiError::PasswordChangeRequired => StatusCode::FORBIDDEN,
         ApiError::NotFound(_) => StatusCode::NOT_FOUND,
         ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-        ApiError::Conflict(_) | ApiError::WrongOffset(_) | ApiError::AreaInUse(_) => {
-            StatusCode::CONFLICT
-        }
+        ApiError::Conflict(_) | ApiError::WrongOffset(_) => StatusCode::CONFLICT,
         _ => StatusCode::BAD_REQUEST,
     }
 }

@@ -14,11 +14,12 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::form_audit::{AuditView, audit_view};
 use super::session::{Posted, Staff};
 use super::shell::{Shell, error_page, render};
 use super::texts::{Lang, Texts};
 use crate::api::export::{ExportQuery, FileFormat, form_export, register_export, register_file};
-use crate::api::review::{ListQuery, Matching, decide, decide_matching, photo};
+use crate::api::review::{ListQuery, Matching, audit_events, decide, decide_matching, photo};
 use crate::api::{AppState, with_store};
 use crate::error::ApiError;
 use crate::export::Names;
@@ -393,15 +394,32 @@ struct Layout<'a> {
     lines: Vec<AnswerLine>,
 }
 
+/// A form's text (a label) in `language` (a language of the form, by name), else in its
+/// plain column, else in any language, else `fallback`.
+pub fn form_text(texts: &FormTexts, language: &str, fallback: &str) -> String {
+    texts
+        .0
+        .get(language)
+        .or_else(|| texts.0.get(""))
+        .or_else(|| texts.0.values().next())
+        .cloned()
+        .unwrap_or_else(|| fallback.to_owned())
+}
+
+/// The form's language closest to the console's: the one with its code, else the form's
+/// default.
+pub fn form_language(form: &Form, lang: Lang) -> String {
+    form.languages
+        .iter()
+        .find(|l| l.code.as_deref() == Some(lang.code()))
+        .map(|l| l.name.clone())
+        .or_else(|| form.default_language.clone())
+        .unwrap_or_default()
+}
+
 impl Layout<'_> {
     fn text(&self, texts: &FormTexts, fallback: &str) -> String {
-        texts
-            .0
-            .get(&self.language)
-            .or_else(|| texts.0.get(""))
-            .or_else(|| texts.0.values().next())
-            .cloned()
-            .unwrap_or_else(|| fallback.to_owned())
+        form_text(texts, &self.language, fallback)
     }
 
     fn choice(&self, list: &str, name: &str) -> String {
@@ -502,16 +520,9 @@ impl Layout<'_> {
 
 /// A submission's answers as lines, labels in the form language closest to `lang`.
 pub fn answer_lines(form: &Form, data: &Value, lang: Lang) -> Vec<AnswerLine> {
-    let language = form
-        .languages
-        .iter()
-        .find(|l| l.code.as_deref() == Some(lang.code()))
-        .map(|l| l.name.clone())
-        .or_else(|| form.default_language.clone())
-        .unwrap_or_default();
     let mut layout = Layout {
         form,
-        language,
+        language: form_language(form, lang),
         lang,
         lines: Vec::new(),
     };
@@ -545,6 +556,8 @@ struct RecordPage {
     unlisted: usize,
     reviews: Vec<ReviewLine>,
     states: Vec<Choice>,
+    /// The form audit log, when the record carries one.
+    audit: Option<AuditView>,
 }
 
 /// What the record page is told after a post.
@@ -603,6 +616,7 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
         return Err(ApiError::NotFound("not a submission".into()));
     }
     let form: Option<Form> = form.and_then(|json| serde_json::from_str(&json).ok());
+    let audit = audit_view(uuid, form.as_ref(), &audit_events(&record)?, lang);
     let data = record.body.get("data").cloned().unwrap_or(Value::Null);
     let lines = form
         .as_ref()
@@ -673,6 +687,7 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
             })
             .collect(),
         states: decisions(t),
+        audit,
     })
 }
 

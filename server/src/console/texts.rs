@@ -10,6 +10,7 @@ use crate::form_files::AttachmentError;
 use crate::model::{AreaLevel, Role};
 use crate::passwords::rules::WeakPassword;
 use crate::store::areas::{AreaHoldings, Holding};
+use crate::store::refusal::Refusal;
 
 /// The console's languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +105,44 @@ impl Texts {
             WeakPassword::Sequence => self.password_sequence,
             WeakPassword::Common => self.password_common,
             WeakPassword::Unchanged => self.password_unchanged,
+        }
+    }
+
+    /// Why the stored data refused a change, in this language.
+    pub fn refusal(&self, refusal: &Refusal) -> String {
+        let lower = |level: AreaLevel| self.level(level).to_lowercase();
+        match refusal {
+            Refusal::AreaNameTaken(name) => self.fill(self.areas_name_taken, "name", name),
+            Refusal::Misplaced {
+                level,
+                parent: Some(parent),
+            } => self.fill(
+                &self.fill(self.areas_misplaced, "level", &lower(*level)),
+                "parent",
+                &lower(*parent),
+            ),
+            Refusal::Misplaced {
+                level,
+                parent: None,
+            } => self.fill(self.areas_needs_parent, "level", &lower(*level)),
+            Refusal::UnderItself(name) => self.fill(self.areas_under_itself, "name", name),
+            Refusal::OpenBelow { name, first, open } => {
+                let text = self.fill(self.areas_open_below, "name", name);
+                let text = self.fill(&text, "first", first);
+                self.fill(&text, "count", &open.to_string())
+            }
+            Refusal::Archived(name) => self.fill(self.areas_is_archived, "name", name),
+            Refusal::AreaInUse(held) => self.area_in_use(held),
+            Refusal::LoginTaken(name) => self.fill(self.accounts_login_taken, "name", name),
+            Refusal::AreaForRole(Role::BranchHead) => self.accounts_branch_head_area.to_owned(),
+            Refusal::AreaForRole(Role::Officer) => self.accounts_area_required.to_owned(),
+            Refusal::AreaForRole(Role::Admin) => self.accounts_admin_no_area.to_owned(),
+            Refusal::MemberOfAnotherBranch => self.rosters_member_elsewhere.to_owned(),
+            Refusal::FormVersionTaken { form_id, version } => self.fill(
+                &self.fill(self.forms_version_taken, "form", form_id),
+                "version",
+                version,
+            ),
         }
     }
 
@@ -339,6 +378,7 @@ catalogue! {
     preview_title "preview.title" { vi: "Xem trước: {title}", en: "Preview: {title}" }
     preview_pages "preview.pages" { vi: "Số trang trên điện thoại", en: "Pages on the phone" }
     preview_back "preview.back" { vi: "← Danh sách biểu mẫu", en: "← All forms" }
+    preview_files "preview.files" { vi: "Tệp đi kèm biểu mẫu (bảng CSV, ảnh)", en: "Files that come with the form (CSV tables, pictures)" }
     preview_page "preview.page" { vi: "Trang", en: "Page" }
     preview_name "preview.name" { vi: "Tên câu hỏi", en: "Name" }
     preview_type "preview.type" { vi: "Loại", en: "Type" }
@@ -356,6 +396,11 @@ catalogue! {
     areas_archived_accounts "areas.archived_accounts" { vi: "{count} tài khoản của địa bàn này không đăng nhập được nữa.", en: "{count} account(s) of this area can no longer sign in." }
     areas_archived_phones "areas.archived_phones" { vi: "{count} điện thoại vẫn gửi được những phiếu còn trong máy: thu hồi từng máy ở trang Điện thoại khi không còn phiếu chờ gửi.", en: "{count} phone(s) can still send the records they hold: revoke each on the Phones page once nothing is waiting." }
     areas_is_archived "areas.is_archived" { vi: "{name} đã được lưu trữ: hãy khôi phục trước.", en: "{name} is archived: restore it first." }
+    areas_name_taken "areas.name_taken" { vi: "Ở cùng chỗ này đã có địa bàn tên {name}: hãy chọn tên khác.", en: "An area named {name} already exists in the same place: choose another name." }
+    areas_misplaced "areas.misplaced" { vi: "Không thể đặt một {level} dưới một {parent}: địa bàn cấp trên phải cao hơn.", en: "A {level} cannot be placed under a {parent}: the area above must be of a higher level." }
+    areas_needs_parent "areas.needs_parent" { vi: "Một {level} phải nằm dưới một địa bàn cấp trên: hãy chọn nơi đặt.", en: "A {level} needs an area above it: choose where it goes." }
+    areas_under_itself "areas.under_itself" { vi: "Không thể chuyển {name} vào chính nó hoặc vào một địa bàn bên trong nó.", en: "{name} cannot be moved under itself or an area inside it." }
+    areas_open_below "areas.open_below" { vi: "{name} còn {count} địa bàn con đang dùng (như {first}): hãy lưu trữ các địa bàn đó trước.", en: "{name} still has {count} open area(s) below it (such as {first}): archive those first." }
     areas_delete "areas.delete" { vi: "Xóa địa bàn tạo nhầm", en: "Delete an area made by mistake" }
     areas_delete_hint "areas.delete_hint" { vi: "Chỉ xóa được địa bàn trống: không có địa bàn con, phiếu, hộ, buổi sinh hoạt, tài khoản, điện thoại, hội viên hay biểu mẫu. Địa bàn đã có dữ liệu thì lưu trữ.", en: "Only an empty area can be deleted: no areas below, surveys, households, gatherings, accounts, phones, members or forms. Archive an area that holds anything." }
     areas_delete_button "areas.delete_button" { vi: "Xóa…", en: "Delete…" }
@@ -398,6 +443,16 @@ catalogue! {
     accounts_state "accounts.state" { vi: "Trạng thái", en: "State" }
     accounts_active "accounts.active" { vi: "Đang dùng", en: "Active" }
     accounts_disabled "accounts.disabled" { vi: "Đã khóa", en: "Disabled" }
+    accounts_move "accounts.move" { vi: "Chuyển sang địa bàn khác", en: "Move to another area" }
+    accounts_move_hint "accounts.move_hint" { vi: "Khi sáp nhập xã hay đổi chi hội: tài khoản giữ tên đăng nhập và mật khẩu, từ nay xem và quản lý địa bàn mới. Điện thoại đã đăng ký vẫn thuộc chi hội cũ và vẫn gửi được phiếu còn trong máy; mã đăng ký chưa dùng hết hiệu lực.", en: "For a commune merger or a change of branch: the account keeps its login and password and from now on sees and manages the new area. Its enrolled phones stay with the old branch and can still send the records they hold; its unused phone codes stop working." }
+    accounts_move_button "accounts.move_button" { vi: "Chuyển", en: "Move" }
+    accounts_moved "accounts.moved" { vi: "Đã chuyển {name} sang {area}.", en: "Moved {name} to {area}." }
+    accounts_moved_phones "accounts.moved_phones" { vi: "{count} điện thoại của tài khoản này vẫn thuộc chi hội cũ: cấp mã mới để đăng ký lại cho chi hội mới khi máy không còn phiếu chờ gửi.", en: "{count} phone(s) of this account stay with the old branch: issue a new code to enroll them for the new one once nothing is waiting." }
+    accounts_login_taken "accounts.login_taken" { vi: "Tên đăng nhập {name} đã có người dùng: hãy chọn tên khác.", en: "The login name {name} is already in use: choose another." }
+    accounts_bad_login "accounts.bad_login" { vi: "Tên đăng nhập chỉ gồm từ 1 đến {max} chữ a-z không dấu, chữ số, dấu '.', '_' hoặc '-'.", en: "A login name has 1 to {max} letters a-z without accents, digits, '.', '_' or '-'." }
+    accounts_branch_head_area "accounts.branch_head_area" { vi: "Chi hội trưởng phải thuộc một chi hội: hãy chọn một chi hội.", en: "A branch head belongs to a branch: choose a branch." }
+    accounts_area_required "accounts.area_required" { vi: "Cán bộ và chi hội trưởng phải có địa bàn: hãy chọn một địa bàn.", en: "Officers and branch heads need an area: choose one." }
+    accounts_admin_no_area "accounts.admin_no_area" { vi: "Quản trị viên không thuộc địa bàn nào: họ xem được mọi nơi.", en: "An administrator has no area: administrators see everything." }
     accounts_area_archived "accounts.area_archived" { vi: "Địa bàn đã lưu trữ: không đăng nhập được", en: "Area archived: cannot sign in" }
     accounts_disable "accounts.disable" { vi: "Khóa", en: "Disable" }
     accounts_enable "accounts.enable" { vi: "Mở khóa", en: "Enable" }
@@ -472,6 +527,7 @@ catalogue! {
     rosters_ethnicity "rosters.ethnicity" { vi: "Dân tộc", en: "Ethnic group" }
     rosters_village "rosters.village" { vi: "Thôn, bản", en: "Village" }
     rosters_phone "rosters.phone" { vi: "Điện thoại", en: "Phone" }
+    rosters_member_elsewhere "rosters.member_elsewhere" { vi: "Hội viên này thuộc một chi hội khác.", en: "This member belongs to another branch." }
     rosters_archived "rosters.archived" { vi: "Đã rời chi hội", en: "Left the branch" }
     rosters_edit "rosters.edit" { vi: "Sửa", en: "Edit" }
     rosters_edit_title "rosters.edit_title" { vi: "Sửa thông tin hội viên", en: "Edit a member" }
@@ -527,6 +583,7 @@ catalogue! {
     audit_password_reset "audit.password_reset" { vi: "Cấp lại mật khẩu", en: "Reset a password" }
     audit_account_disable "audit.account_disable" { vi: "Khóa tài khoản", en: "Disabled an account" }
     audit_account_enable "audit.account_enable" { vi: "Mở khóa tài khoản", en: "Enabled an account" }
+    audit_account_move "audit.account_move" { vi: "Chuyển tài khoản sang địa bàn khác", en: "Moved an account to another area" }
     audit_enrollment_issue "audit.enrollment_issue" { vi: "Cấp mã kết nối điện thoại", en: "Issued a phone enrollment code" }
     audit_enrollment_cancel "audit.enrollment_cancel" { vi: "Hủy mã kết nối", en: "Cancelled enrollment codes" }
     audit_device_revoke "audit.device_revoke" { vi: "Thu hồi điện thoại", en: "Revoked a phone" }
@@ -565,6 +622,8 @@ catalogue! {
     forms_attachments "forms.attachments" { vi: "Tệp đính kèm của biểu mẫu (CSV, ảnh; nếu biểu mẫu dùng)", en: "The form's files (CSV, images; if the form uses any)" }
     forms_missing_files "forms.missing_files" { vi: "Biểu mẫu cần tệp {files} nhưng chưa được đính kèm; chưa lưu gì. Chọn các tệp đó rồi tải lên lại.", en: "The form needs the file(s) {files}, which were not attached; nothing was stored. Choose them and upload again." }
     forms_unused_file "forms.unused_file" { vi: "Biểu mẫu không dùng tệp '{file}'; chỉ đính kèm các tệp biểu mẫu nêu tên.", en: "The form does not use the file '{file}': attach only the files it names." }
+    forms_version_taken "forms.version_taken" { vi: "Đã có phiên bản {version} của biểu mẫu {form} với nội dung khác: hãy đặt cho biểu mẫu mới một phiên bản mới (cột version ở trang settings).", en: "Version {version} of form {form} already exists with different content: give the new form a new version (the version column of its settings sheet)." }
+    forms_unreadable "forms.unreadable" { vi: "Không đọc được tệp biểu mẫu: hãy gửi biểu mẫu XLSForm dạng tệp Excel .xlsx.", en: "The form file cannot be read: send the XLSForm as an Excel .xlsx file." }
     forms_bad_file "forms.bad_file" { vi: "Tệp đính kèm '{file}' không dùng được (tên không hợp lệ, trùng tên hoặc quá lớn).", en: "The attached file '{file}' cannot be used (a bad or repeated name, or too large)." }
     forms_too_many_files "forms.too_many_files" { vi: "Quá nhiều tệp đính kèm: một biểu mẫu có tối đa {max} tệp.", en: "Too many files attached: a form may carry at most {max}." }
     forms_no_file "forms.no_file" { vi: "Xin chọn một tệp .xlsx.", en: "Please choose an .xlsx file." }
@@ -607,6 +666,14 @@ catalogue! {
     record_doubt_before_start "record.doubt_before_start" { vi: "Trước khi bắt đầu điền phiếu: đồng hồ điện thoại có thể sai.", en: "Before filling started: the phone's clock may be wrong." }
     record_doubt_after_end "record.doubt_after_end" { vi: "Sau khi phiếu đã hoàn thành: đồng hồ điện thoại có thể sai.", en: "After the record was finished: the phone's clock may be wrong." }
     record_doubt_after_receipt "record.doubt_after_receipt" { vi: "Sau khi máy chủ nhận phiếu: đồng hồ điện thoại chạy nhanh.", en: "After the server received the record: the phone's clock runs ahead." }
+    record_audit "record.audit" { vi: "Nhật ký thao tác", en: "Audit log" }
+    record_audit_title "record.audit_title" { vi: "Thời gian trên từng câu hỏi", en: "Time on each question" }
+    record_audit_summary "record.audit_summary" { vi: "{count} lần hiện câu hỏi, tổng cộng {total} trên màn hình; cả buổi dài {length}, bắt đầu lúc {start}.", en: "{count} question(s) shown, {total} on screen in all; the whole visit took {length}, from {start}." }
+    record_audit_shown "record.audit_shown" { vi: "Hiện lúc", en: "Shown at" }
+    record_audit_on_screen "record.audit_on_screen" { vi: "Thời gian trên màn hình", en: "Time on screen" }
+    record_audit_more "record.audit_more" { vi: "Chỉ hiện {shown} dòng đầu trong {total}: tải nhật ký thao tác để xem hết.", en: "Only the first {shown} of {total} are shown: download the audit log for all." }
+    record_audit_seconds "record.audit_seconds" { vi: "{s} giây", en: "{s} s" }
+    record_audit_minutes "record.audit_minutes" { vi: "{m} phút {s} giây", en: "{m} min {s} s" }
     record_corrections_revision "record.corrections_revision" { vi: "Lần sửa", en: "Revision" }
     record_corrections_question "record.corrections_question" { vi: "Câu hỏi", en: "Question" }
     record_corrections_sent "record.corrections_sent" { vi: "Điện thoại gửi", en: "Phone sent" }

@@ -5,6 +5,7 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::audit::AuditAction;
+use super::refusal::Refusal;
 use super::{ServerStore, ServerStoreError};
 use crate::db::{Conn, Row};
 use crate::model::stored_name;
@@ -44,7 +45,7 @@ pub(super) fn open_area_in(
 ) -> Result<Area, ServerStoreError> {
     let area = area_in(conn, id)?.ok_or_else(|| ServerStoreError::NotFound(what.into()))?;
     if area.archived {
-        return Err(ServerStoreError::Archived(area.name));
+        return Err(Refusal::Archived(area.name).into());
     }
     Ok(area)
 }
@@ -160,7 +161,7 @@ impl Holding {
 }
 
 /// The single count `sql` answers for the area `id` (its `$1`).
-fn count_of(conn: &mut dyn Conn, sql: &str, id: Uuid) -> Result<u64, ServerStoreError> {
+pub(super) fn count_of(conn: &mut dyn Conn, sql: &str, id: Uuid) -> Result<u64, ServerStoreError> {
     let row = conn.query_opt(sql, &[id.into()])?;
     Ok(row
         .map(|r| r.int(0))
@@ -237,9 +238,7 @@ fn refuse_taken_name(
     };
     for row in &siblings {
         if Some(row.uuid(0)?) != except {
-            return Err(ServerStoreError::Exists(format!(
-                "an area named {name} in the same place"
-            )));
+            return Err(Refusal::AreaNameTaken(name.to_owned()).into());
         }
     }
     Ok(())
@@ -259,14 +258,10 @@ impl ServerStore {
             let parent_area = parent.map(|pid| open_area_in(conn, pid, "parent area")).transpose()?;
             match &parent_area {
                 Some(p) if p.level.rank() >= level.rank() => {
-                    return Err(ServerStoreError::Invalid(format!(
-                        "a {} cannot be placed under a {}",
-                        stored_name(&level),
-                        stored_name(&p.level)
-                    )));
+                    return Err(Refusal::Misplaced { level, parent: Some(p.level) }.into());
                 }
                 None if level != AreaLevel::Province => {
-                    return Err(ServerStoreError::Invalid(format!("a {} needs a parent area", stored_name(&level))));
+                    return Err(Refusal::Misplaced { level, parent: None }.into());
                 }
                 _ => {}
             }
@@ -319,18 +314,11 @@ impl ServerStore {
             let area = area_in(conn, id)?.ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
             let target = area_in(conn, parent)?.ok_or_else(|| ServerStoreError::NotFound("parent area".into()))?;
             if target.path.starts_with(&area.path) {
-                return Err(ServerStoreError::Invalid(format!(
-                    "{} cannot be moved under itself or an area inside it",
-                    area.name
-                )));
+                return Err(Refusal::UnderItself(area.name).into());
             }
             let target = open_area_in(conn, parent, "parent area")?;
             if area.level == AreaLevel::Province || target.level.rank() >= area.level.rank() {
-                return Err(ServerStoreError::Invalid(format!(
-                    "a {} cannot be placed under a {}",
-                    stored_name(&area.level),
-                    stored_name(&target.level)
-                )));
+                return Err(Refusal::Misplaced { level: area.level, parent: Some(target.level) }.into());
             }
             refuse_taken_name(conn, Some(parent), &area.name, Some(id))?;
             let subtree = format!("{}%", area.path);
@@ -370,12 +358,12 @@ impl ServerStore {
                 &[id.into()],
             )?;
             if let Some(child) = open.first() {
-                return Err(ServerStoreError::Invalid(format!(
-                    "{} still holds {} ({} in use): archive those first",
-                    area.name,
-                    child.text(0)?,
-                    open.len()
-                )));
+                return Err(Refusal::OpenBelow {
+                    name: area.name,
+                    first: child.text(0)?,
+                    open: open.len() as u64,
+                }
+                .into());
             }
             let now = Utc::now();
             let accounts_stopped =
@@ -444,7 +432,7 @@ impl ServerStore {
                 area_in(conn, id)?.ok_or_else(|| ServerStoreError::NotFound("area".into()))?;
             let held = holdings_in(conn, &area)?;
             if !held.counts().is_empty() {
-                return Err(ServerStoreError::AreaInUse(held));
+                return Err(Refusal::AreaInUse(held).into());
             }
             conn.exec("DELETE FROM areas WHERE id = $1", &[id.into()])?;
             self.audit(conn, AuditAction::AreaDelete, &id.to_string(), &area.name)?;

@@ -35,6 +35,8 @@ pub enum AuditAction {
     AccountDisable,
     /// An account was enabled again.
     AccountEnable,
+    /// An account was moved to another area.
+    AccountMove,
     /// An enrollment code was issued for a branch head.
     EnrollmentIssue,
     /// A branch head's open enrollment codes were cancelled.
@@ -55,7 +57,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, for the log's texts.
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::AreaCreate,
         AuditAction::AreaRename,
         AuditAction::AreaMove,
@@ -67,6 +69,7 @@ impl AuditAction {
         AuditAction::PasswordReset,
         AuditAction::AccountDisable,
         AuditAction::AccountEnable,
+        AuditAction::AccountMove,
         AuditAction::EnrollmentIssue,
         AuditAction::EnrollmentCancel,
         AuditAction::DeviceRevoke,
@@ -91,6 +94,7 @@ impl AuditAction {
             AuditAction::PasswordReset => "account.password_reset",
             AuditAction::AccountDisable => "account.disable",
             AuditAction::AccountEnable => "account.enable",
+            AuditAction::AccountMove => "account.move",
             AuditAction::EnrollmentIssue => "enrollment.issue",
             AuditAction::EnrollmentCancel => "enrollment.cancel",
             AuditAction::DeviceRevoke => "device.revoke",

@@ -18,6 +18,7 @@ pub mod people;
 pub mod photos;
 pub mod read;
 pub mod records;
+pub mod refusal;
 mod review_notices;
 pub mod roster;
 #[cfg(test)]
@@ -40,21 +41,17 @@ pub enum ServerStoreError {
     /// position only: serde's own message quotes the offending value, and errors are logged.
     #[error("stored JSON is unreadable ({:?} error at line {} column {})", .0.classify(), .0.line(), .0.column())]
     Json(#[from] serde_json::Error),
-    /// Something with the same unique name already exists.
-    #[error("already exists: {0}")]
-    Exists(String),
     /// A referenced row does not exist.
     #[error("not found: {0}")]
     NotFound(String),
-    /// The request contradicts the stored data (a branch under a branch...).
+    /// A value the store cannot take (a size out of range), or stored data that cannot
+    /// be read back as what it should be (a bug or a hand-edited database).
     #[error("{0}")]
     Invalid(String),
-    /// The area named is archived: nothing new goes in it until it is restored.
-    #[error("{0} is archived: restore it first")]
-    Archived(String),
-    /// The area still holds something, so it is not deleted (it can be archived).
-    #[error("{0}")]
-    AreaInUse(areas::AreaHoldings),
+    /// A change the stored data refuses (a name taken, a branch under a branch, an
+    /// archived area...), typed so that each audience can say why.
+    #[error(transparent)]
+    Refused(#[from] refusal::Refusal),
     /// The blocking task running the store call was lost.
     #[error("store task failed: {0}")]
     Task(String),
@@ -153,7 +150,16 @@ impl ServerStore {
             actor: None,
         };
         store.migrate()?;
+        store.optimize()?;
         Ok(store)
+    }
+
+    /// Brings the query planner's statistics up to date (SQLite's `PRAGMA optimize`, as
+    /// SQLite recommends for a long-lived database: at start, now and then while serving,
+    /// and on close, which [`Database`] does itself); nothing on PostgreSQL, whose
+    /// autovacuum analyzes its tables.
+    pub fn optimize(&self) -> Result<(), ServerStoreError> {
+        Ok(self.db.optimize()?)
     }
 
     /// Connects to PostgreSQL and migrates its schema, with the TLS `config`'s
@@ -256,5 +262,60 @@ mod tests {
             .read(|c| c.query("SELECT version FROM schema_migrations", &[]))
             .unwrap();
         assert_eq!(versions.len(), MIGRATIONS.len());
+    }
+
+    /// Adds `count` communes under one province, in one transaction.
+    fn add_communes(store: &ServerStore, count: usize) {
+        store
+            .db
+            .write(|c| {
+                let province = uuid::Uuid::now_v7();
+                let now = chrono::Utc::now();
+                c.exec(
+                    "INSERT INTO areas (id, parent_id, level, name, path, created_at) VALUES ($1, NULL, 'province', $2, $3, $4)",
+                    &[province.into(), province.to_string().into(), format!("/{province}/").into(), now.into()],
+                )?;
+                for i in 0..count {
+                    let id = uuid::Uuid::now_v7();
+                    c.exec(
+                        "INSERT INTO areas (id, parent_id, level, name, path, created_at) VALUES ($1, $2, 'commune', $3, $4, $5)",
+                        &[id.into(), province.into(), format!("Xã {i}").into(), format!("/{province}/{id}/").into(), now.into()],
+                    )?;
+                }
+                Ok::<_, ServerStoreError>(())
+            })
+            .unwrap();
+    }
+
+    /// The rows the planner counted in `areas`, by SQLite's statistics (none before any).
+    fn counted_areas(conn: &rusqlite::Connection) -> Option<i64> {
+        let stat: Option<String> = conn
+            .query_row(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'areas' AND stat IS NOT NULL ORDER BY idx LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .ok();
+        stat.and_then(|s| s.split(' ').next().and_then(|n| n.parse().ok()))
+    }
+
+    #[test]
+    fn sqlite_keeps_the_planners_statistics_while_serving_and_on_close() {
+        let path = |dir: &tempfile::TempDir| dir.path().join(crate::data_dir::SQLITE_FILE);
+        // While serving: what the periodic task runs.
+        let serving = tempfile::tempdir().unwrap();
+        let store = ServerStore::open_sqlite(serving.path()).unwrap();
+        add_communes(&store, 600);
+        store.optimize().unwrap();
+        let conn = rusqlite::Connection::open(path(&serving)).unwrap();
+        assert_eq!(counted_areas(&conn), Some(601));
+        drop((conn, store));
+        // On close: the statistics are written before the connections go.
+        let closing = tempfile::tempdir().unwrap();
+        let store = ServerStore::open_sqlite(closing.path()).unwrap();
+        add_communes(&store, 600);
+        drop(store);
+        let conn = rusqlite::Connection::open(path(&closing)).unwrap();
+        assert_eq!(counted_areas(&conn), Some(601));
     }
 }

@@ -4,10 +4,22 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::audit::AuditAction;
+use super::refusal::Refusal;
 use super::{ServerStore, ServerStoreError};
 use crate::db::Row;
 use crate::model::stored_name;
 use crate::model::{Account, AreaLevel, Role, Scope};
+
+/// An account moved to another area, and what stayed behind.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MovedAccount {
+    /// The account, in its new area.
+    pub account: Account,
+    /// The area it is in now.
+    pub area: crate::model::Area,
+    /// Its enrolled phones, which stay with the branch they were enrolled for.
+    pub phones_elsewhere: u64,
+}
 
 /// A new account to create.
 #[derive(Debug, Clone)]
@@ -55,10 +67,10 @@ impl ServerStore {
             if let Some(area_id) = new.area_id {
                 let area = super::areas::open_area_in(conn, area_id, "area")?;
                 if new.role == Role::BranchHead && area.level != AreaLevel::Branch {
-                    return Err(ServerStoreError::Invalid("a branch head's area must be a branch".into()));
+                    return Err(Refusal::AreaForRole(Role::BranchHead).into());
                 }
             } else if new.role != Role::Admin {
-                return Err(ServerStoreError::Invalid("officers and branch heads need an area".into()));
+                return Err(Refusal::AreaForRole(new.role).into());
             }
             let id = Uuid::now_v7();
             let inserted = conn.exec(
@@ -76,7 +88,7 @@ impl ServerStore {
                 ],
             )?;
             if inserted == 0 {
-                return Err(ServerStoreError::Exists(format!("login name {}", new.username)));
+                return Err(Refusal::LoginTaken(new.username.clone()).into());
             }
             self.audit(conn, AuditAction::AccountCreate, &id.to_string(), &new.username)?;
             Ok(Account {
@@ -255,6 +267,59 @@ impl ServerStore {
                 self.audit(conn, AuditAction::AccountRename, &target, &display_name)?;
             }
             Ok(changed > 0)
+        })
+    }
+
+    /// Moves an account to another area (a commune merged into another, a branch head
+    /// who took over another branch). The area must be open and suit the role: a branch
+    /// head's is a branch, and an administrator has none. In the same transaction its
+    /// open enrollment codes, made for its old branch, stop working. Its enrolled phones
+    /// stay with the branch they were enrolled for and keep sending what they hold there
+    /// (as after an archive); their number is returned for the page to say. Its sessions
+    /// go on under the new scope from their next request. Moving an account to its own
+    /// area changes nothing.
+    pub fn move_account(
+        &self,
+        account_id: Uuid,
+        area_id: Uuid,
+    ) -> Result<MovedAccount, ServerStoreError> {
+        self.db.write(|conn| {
+            let account = conn
+                .query_opt(
+                    &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
+                    &[account_id.into()],
+                )?
+                .map(|row| account_from_row(&row))
+                .transpose()?
+                .ok_or_else(|| ServerStoreError::NotFound("account".into()))?;
+            let area = super::areas::open_area_in(conn, area_id, "area")?;
+            if account.role == Role::Admin
+                || (account.role == Role::BranchHead && area.level != AreaLevel::Branch)
+            {
+                return Err(Refusal::AreaForRole(account.role).into());
+            }
+            let phones_elsewhere = super::areas::count_of(
+                conn,
+                "SELECT COUNT(*) FROM devices WHERE account_id = $1 AND revoked_at IS NULL",
+                account_id,
+            )?;
+            if account.area_id == Some(area_id) {
+                return Ok(MovedAccount { account, area, phones_elsewhere: 0 });
+            }
+            conn.exec(
+                "UPDATE accounts SET area_id = $1 WHERE id = $2",
+                &[area_id.into(), account_id.into()],
+            )?;
+            conn.exec(
+                "UPDATE enrollments SET expires_at = $1 WHERE account_id = $2 AND used_at IS NULL AND expires_at > $1",
+                &[Utc::now().into(), account_id.into()],
+            )?;
+            self.audit(conn, AuditAction::AccountMove, &account_id.to_string(), &area_id.to_string())?;
+            Ok(MovedAccount {
+                account: Account { area_id: Some(area_id), ..account },
+                area,
+                phones_elsewhere,
+            })
         })
     }
 

@@ -43,7 +43,7 @@ impl ServerStore {
             for (id, body) in &bodies {
                 match conn.query_opt("SELECT branch_id, body FROM members WHERE id = $1", &[(*id).into()])? {
                     Some(row) if row.uuid(0)? != branch_id => {
-                        return Err(ServerStoreError::Invalid("this member belongs to another branch".into()));
+                        return Err(super::refusal::Refusal::MemberOfAnotherBranch.into());
                     }
                     Some(row) if row.text(1)? == *body => continue,
                     Some(_) => saved.updated += 1,

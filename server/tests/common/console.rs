@@ -141,6 +141,19 @@ impl Browser {
 
     /// GETs a download: its status, content type and bytes (a workbook is not text).
     pub async fn download(&mut self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let (status, headers, bytes) = self.download_with_headers(path).await;
+        let kind = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, kind, bytes)
+    }
+
+    /// GETs a download: its status, every header and the bytes.
+    pub async fn download_with_headers(
+        &mut self,
+        path: &str,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
         let response = self
             .client
             .get(format!("{}{path}", self.base))
@@ -148,16 +161,8 @@ impl Browser {
             .send()
             .await
             .unwrap();
-        let kind = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        (
-            response.status(),
-            kind,
-            response.bytes().await.unwrap().to_vec(),
-        )
+        let (status, headers) = (response.status(), response.headers().clone());
+        (status, headers, response.bytes().await.unwrap().to_vec())
     }
 
     /// Posts URL-encoded `fields` (as a browser would from this site, with its Origin).

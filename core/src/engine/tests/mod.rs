@@ -12,6 +12,7 @@ mod recompute;
 mod repeats;
 mod restore;
 mod submit;
+mod triggers;
 mod typing;
 
 use std::collections::BTreeMap;
