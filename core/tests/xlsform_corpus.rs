@@ -36,24 +36,21 @@ const MIN_REAL_FORMS: usize = 28;
 /// what the form uses that cannot run here (yet).
 const REFUSED_HERE: &[(&str, &str)] = &[
     // ---- osm-fieldwork: the Humanitarian OpenStreetMap Team's mapping forms ----
-    // The `trigger` column (recompute a value only when a named question changes; the
-    // forms copy the chosen OpenStreetMap feature's tags into questions that way): being
-    // built this session (helper `trigger`).
-    ("osm-fieldwork/archived/buildings.xls", TRIGGER),
-    ("osm-fieldwork/archived/camping.xls", TRIGGER),
-    ("osm-fieldwork/archived/education.xls", TRIGGER),
-    ("osm-fieldwork/archived/health.xls", TRIGGER),
-    ("osm-fieldwork/archived/highways.xls", TRIGGER),
-    ("osm-fieldwork/archived/historical.xls", TRIGGER),
-    ("osm-fieldwork/archived/landusage.xls", TRIGGER),
-    ("osm-fieldwork/archived/nature.xls", TRIGGER),
-    ("osm-fieldwork/archived/thamel.xls", TRIGGER),
-    ("osm-fieldwork/archived/toilets.xls", TRIGGER),
-    ("osm-fieldwork/archived/wastedisposal.xls", TRIGGER),
     // Look-ups in the chosen feature's data extract, `instance('cemeteries')/root/
-    // item[id=${existing}]/geometry`: the engine reads `*_from_file` choices but has no
-    // `instance()` paths with predicates yet (every form above uses them too). These two
-    // also carry a version written as a date and time (see test.xls).
+    // item[id=${existing}]/geometry`, mostly in calculations with a `trigger`: the engine
+    // reads `*_from_file` choices but has no `instance()` paths with predicates yet. All
+    // of them also carry a version written as a date and time (see test.xls).
+    ("osm-fieldwork/archived/buildings.xls", INSTANCE),
+    ("osm-fieldwork/archived/camping.xls", INSTANCE),
+    ("osm-fieldwork/archived/education.xls", INSTANCE),
+    ("osm-fieldwork/archived/health.xls", INSTANCE),
+    ("osm-fieldwork/archived/highways.xls", INSTANCE),
+    ("osm-fieldwork/archived/historical.xls", INSTANCE),
+    ("osm-fieldwork/archived/landusage.xls", INSTANCE),
+    ("osm-fieldwork/archived/nature.xls", INSTANCE),
+    ("osm-fieldwork/archived/thamel.xls", INSTANCE),
+    ("osm-fieldwork/archived/toilets.xls", INSTANCE),
+    ("osm-fieldwork/archived/wastedisposal.xls", INSTANCE),
     ("osm-fieldwork/archived/amenities.xls", INSTANCE),
     ("osm-fieldwork/archived/cemeteries.xls", INSTANCE),
     ("osm-fieldwork/archived/religious.xls", INSTANCE),
@@ -129,7 +126,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
     ),
 ];
 
-const TRIGGER: &str = "the trigger column is not supported";
 const INSTANCE: &str = "instance(...) is not supported";
 const BARCODE: &str = "type 'barcode' is not supported";
 
