@@ -81,6 +81,13 @@ pub enum BranchbookError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A sound or video recording that cannot be kept (not a sound or video format the
+    /// phone can keep, or longer than the form's kind of recording allows).
+    #[error("{reason}")]
+    RecordingUnusable {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A form whose attached files (CSV tables, label images) have not all reached the
     /// phone: it opens after a sync brings them.
     #[error("{reason}")]
@@ -184,6 +191,7 @@ impl BranchbookError {
             BranchbookError::Storage { .. } => TextKey::ErrorStorage,
             BranchbookError::WrongKey { .. } => TextKey::ErrorWrongKey,
             BranchbookError::PhotoUnreadable { .. } => TextKey::ErrorPhotoUnreadable,
+            BranchbookError::RecordingUnusable { .. } => TextKey::ErrorRecordingUnusable,
             BranchbookError::FormFilesMissing { .. } => TextKey::ErrorFormFilesMissing,
             BranchbookError::Unsupported { .. } => TextKey::ErrorUnsupported,
             BranchbookError::NotEnrolled { .. } => TextKey::ErrorNotEnrolled,
@@ -266,6 +274,9 @@ impl From<PhotoError> for BranchbookError {
             | PhotoError::Unsupported { .. }
             | PhotoError::Corrupt { .. }
             | PhotoError::Unreadable { .. } => BranchbookError::PhotoUnreadable { reason },
+            PhotoError::TooLarge { .. } | PhotoError::NotRecording { .. } => {
+                BranchbookError::RecordingUnusable { reason }
+            }
         }
     }
 }

@@ -35,6 +35,10 @@ use uuid::Uuid;
 use crate::domain::{AgeGroup, GatheringKind, Sex};
 use crate::engine::AuditEvent;
 
+mod files;
+
+pub use files::{FileKind, MAX_AUDIO_BYTES, MAX_VIDEO_BYTES, SNIFF_BYTES, sniff};
+
 /// Version of this protocol; sent as `X-Branchbook-Protocol` so a server can refuse a
 /// phone that is too old instead of misreading it.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -360,10 +364,11 @@ pub struct SubmissionBody {
     pub audit: Vec<AuditEvent>,
 }
 
-/// A reference from a record to a photo, by content.
+/// A reference from a record to a file its answers name (a photo, or a sound or video
+/// recording), by content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PhotoRef {
-    /// Hex SHA-256 of the stored JPEG.
+    /// Hex SHA-256 of the stored file.
     pub sha256: String,
     /// Its size in bytes.
     pub bytes: u64,

@@ -14,7 +14,8 @@ use branchbook_core::engine::{
     Answer, FinalizeProblem, FormSession, GeoPoint, JumpTarget, PickerFields, Screen, ScreenUpdate,
     SessionError, offered_language,
 };
-use branchbook_core::form::Language;
+use branchbook_core::form::{Field, Language};
+use branchbook_core::protocol::FileKind;
 use branchbook_core::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
 
 /// A survey being filled. Every intent (an answer, a keystroke in a box, a tick, a
@@ -248,6 +249,41 @@ impl SurveySession {
         })
     }
 
+    /// Takes in the recording the phone's recorder wrote at `file_path` as the answer
+    /// to sound (`audio`) or video question `question`, and saves the draft. The file
+    /// is checked by its first bytes (sound: AMR, AAC/MP4, 3GP, Ogg, WAV, MP3, WebM;
+    /// video: MP4, 3GP, WebM) and its size (20 MB of sound, 100 MB of video), then kept
+    /// as recorded, read a segment at a time; it can be deleted afterwards.
+    pub fn attach_recording(
+        &self,
+        question: String,
+        file_path: String,
+    ) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| {
+            let kind = question_field(s, &question)
+                .and_then(|f| FileKind::of(&f.kind))
+                .filter(|k| *k != FileKind::Image);
+            let Some(kind) = kind else {
+                // Not a recording question: the engine says why (unknown, wrong type).
+                return Ok(s.set_answer(
+                    &question,
+                    Answer::Recording {
+                        sha256: String::new(),
+                    },
+                )?);
+            };
+            let recording =
+                self.store
+                    .attach_submission_recording(self.id, Path::new(&file_path), kind)?;
+            Ok(s.set_answer(
+                &question,
+                Answer::Recording {
+                    sha256: recording.sha256,
+                },
+            )?)
+        })
+    }
+
     /// Goes to the next page, unless a question of this page has a missing required or
     /// refused answer: then it stays, and the page shows the errors.
     pub fn next(&self) -> Result<PageTurn, BranchbookError> {
@@ -417,6 +453,13 @@ fn finished() -> BranchbookError {
 /// How the photo for image question `question` is stored: the question's `max-pixels`
 /// parameter, else the default size.
 fn photo_options(session: &FormSession, question: &str) -> PhotoOptions {
+    question_field(session, question)
+        .map(PhotoOptions::for_field)
+        .unwrap_or_default()
+}
+
+/// The field behind a question's path (`members[2]/photo` is field `photo`).
+fn question_field<'a>(session: &'a FormSession, question: &str) -> Option<&'a Field> {
     let name = question.rsplit('/').next().unwrap_or(question);
     let name = name.split('[').next().unwrap_or(name);
     session
@@ -425,6 +468,4 @@ fn photo_options(session: &FormSession, question: &str) -> PhotoOptions {
         .fields()
         .into_iter()
         .find(|f| f.name == name)
-        .map(PhotoOptions::for_field)
-        .unwrap_or_default()
 }

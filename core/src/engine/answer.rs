@@ -65,6 +65,12 @@ pub enum Answer {
         /// Lowercase hex SHA-256.
         sha256: String,
     },
+    /// A sound or video recording already stored by the core, referenced by the
+    /// SHA-256 of its bytes.
+    Recording {
+        /// Lowercase hex SHA-256.
+        sha256: String,
+    },
     /// The user confirmed an acknowledge question.
     Acknowledged,
 }
@@ -266,6 +272,9 @@ impl Answer {
             QuestionKind::Text => Ok(Some(Answer::Text {
                 value: text.to_owned(),
             })),
+            QuestionKind::Barcode => Ok(Some(barcode_text(text))
+                .filter(|code| !code.is_empty())
+                .map(|value| Answer::Text { value })),
             QuestionKind::Integer | QuestionKind::Decimal if number.is_empty() => Ok(None),
             QuestionKind::Integer => number
                 .parse::<i64>()
@@ -302,6 +311,7 @@ impl Answer {
             Answer::DateTime { .. } => "a date and time",
             Answer::Geopoint { .. } => "a GPS position",
             Answer::Photo { .. } => "a photo",
+            Answer::Recording { .. } => "a recording",
             Answer::Acknowledged => "an acknowledgement",
         }
     }
@@ -329,6 +339,7 @@ pub(crate) enum Unpicked {
 fn expected(kind: &FieldKind) -> &'static str {
     match kind {
         FieldKind::Text => "text",
+        FieldKind::Barcode => "the text of a barcode",
         FieldKind::Integer => "an integer",
         FieldKind::Decimal => "a decimal number",
         FieldKind::SelectOne { .. } => "one choice",
@@ -339,6 +350,8 @@ fn expected(kind: &FieldKind) -> &'static str {
         FieldKind::DateTime => "a date and time",
         FieldKind::Geopoint => "a GPS position",
         FieldKind::Image => "a photo",
+        FieldKind::Audio => "a sound recording",
+        FieldKind::Video => "a video recording",
         FieldKind::Acknowledge => "an acknowledgement",
         FieldKind::Note | FieldKind::Calculate | FieldKind::Hidden | FieldKind::Meta(_) => {
             "no answer"
@@ -355,6 +368,10 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
     };
     match (kind, answer) {
         (FieldKind::Text, Answer::Text { value }) => Ok(crate::text::into_nfc(value)),
+        (FieldKind::Barcode, Answer::Text { value }) => match barcode_text(&value) {
+            code if code.is_empty() => Err(Misfit::Invalid("the barcode holds no text".into())),
+            code => Ok(code),
+        },
         (FieldKind::Integer, Answer::Integer { value }) => Ok(value.to_string()),
         (FieldKind::Decimal, Answer::Decimal { value }) if value.is_finite() => {
             Ok(number_to_string(value))
@@ -399,13 +416,14 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
         }
         (FieldKind::DateTime, Answer::DateTime { value }) => Ok(dates::format_iso_datetime(value)),
         (FieldKind::Geopoint, Answer::Geopoint { value: g }) => geopoint_to_stored(&g),
-        (FieldKind::Image, Answer::Photo { sha256 }) => {
+        (FieldKind::Image, Answer::Photo { sha256 })
+        | (FieldKind::Audio | FieldKind::Video, Answer::Recording { sha256 }) => {
             let s = sha256.trim().to_ascii_lowercase();
-            if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) {
+            if is_sha256(&s) {
                 Ok(s)
             } else {
                 Err(Misfit::Invalid(
-                    "a photo is referenced by the 64 hex digits of its SHA-256".into(),
+                    "a file is referenced by the 64 hex digits of its SHA-256".into(),
                 ))
             }
         }
@@ -415,6 +433,19 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
         }
         (_, other) => Err(wrong(&other)),
     }
+}
+
+/// True for the 64 hex digits of a SHA-256, the name of a file answer.
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The text of a barcode as kept: NFC, without the control characters scanners add
+/// (line ends, GS1's group separators) and without surrounding white space, as ODK
+/// Collect keeps it, whether scanned or typed.
+fn barcode_text(s: &str) -> String {
+    let kept: String = s.chars().filter(|c| !c.is_control()).collect();
+    crate::text::into_nfc(kept.trim().to_owned())
 }
 
 /// `s` without surrounding white space, kept as it is (no copy) when it has none.
@@ -475,6 +506,7 @@ pub(crate) fn from_stored(kind: &FieldKind, s: &str) -> Option<Answer> {
     }
     Some(match kind {
         FieldKind::Text
+        | FieldKind::Barcode
         | FieldKind::Calculate
         | FieldKind::Hidden
         | FieldKind::Note
@@ -517,6 +549,9 @@ pub(crate) fn from_stored(kind: &FieldKind, s: &str) -> Option<Answer> {
             value: stored_to_geopoint(s)?,
         },
         FieldKind::Image => Answer::Photo {
+            sha256: s.to_string(),
+        },
+        FieldKind::Audio | FieldKind::Video => Answer::Recording {
             sha256: s.to_string(),
         },
         FieldKind::Acknowledge => Answer::Acknowledged,
@@ -629,12 +664,14 @@ pub(crate) fn from_json(kind: &FieldKind, v: &Json) -> Result<String, String> {
         (FieldKind::DateTime | FieldKind::Meta(MetaKind::Start | MetaKind::End), _) => {
             want("a date and time")
         }
-        (FieldKind::Image, Json::String(s))
-            if s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit()) =>
+        (FieldKind::Image | FieldKind::Audio | FieldKind::Video, Json::String(s))
+            if is_sha256(s) =>
         {
             Ok(s.clone())
         }
         (FieldKind::Image, _) => want("the SHA-256 of a photo"),
+        (FieldKind::Audio | FieldKind::Video, _) => want("the SHA-256 of a recording"),
+        (FieldKind::Barcode, Json::String(s)) => Ok(barcode_text(s)),
         (_, Json::String(s)) => Ok(crate::text::nfc(s)),
         (_, _) => want("text"),
     }
@@ -752,6 +789,30 @@ mod tests {
                 json!(hash),
             ),
             (
+                FieldKind::Audio,
+                Answer::Recording {
+                    sha256: hash.clone(),
+                },
+                &hash,
+                json!(hash),
+            ),
+            (
+                FieldKind::Video,
+                Answer::Recording {
+                    sha256: hash.clone(),
+                },
+                &hash,
+                json!(hash),
+            ),
+            (
+                FieldKind::Barcode,
+                Answer::Text {
+                    value: "\u{1d}0109501101020917\n".into(),
+                },
+                "0109501101020917",
+                json!("0109501101020917"),
+            ),
+            (
                 FieldKind::Acknowledge,
                 Answer::Acknowledged,
                 "OK",
@@ -764,6 +825,10 @@ mod tests {
             let back = from_stored(&kind, &s).unwrap();
             match (&answer, &back) {
                 (Answer::Photo { .. }, Answer::Photo { sha256 }) => assert_eq!(sha256, stored),
+                // A barcode is kept without its control characters.
+                (_, Answer::Text { value }) if kind == FieldKind::Barcode => {
+                    assert_eq!(value, stored)
+                }
                 _ => assert_eq!(back, answer, "{kind:?}"),
             }
             assert_eq!(to_json(&kind, &s), Some(js.clone()), "{kind:?}");

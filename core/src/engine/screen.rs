@@ -128,6 +128,13 @@ pub enum QuestionKind {
     Geopoint,
     /// A photo.
     Image,
+    /// A sound recording: recorded by the phone's recorder and handed to the core as a file.
+    Audio,
+    /// A video recording: recorded by the phone's camera and handed to the core as a file.
+    Video,
+    /// A barcode or QR code: scanned with the camera, or typed by hand as text (both
+    /// through `type_answer`, which keeps the code's text without control characters).
+    Barcode,
     /// Text to read, no answer.
     Note,
     /// A statement to confirm.

@@ -72,7 +72,7 @@ fn scope_data(
             CKind::Field(f) => {
                 let value = inst.value(form, n, s);
                 if let Some(v) = to_json(&f.kind, value) {
-                    if f.kind == FieldKind::Image && !photos.iter().any(|p| p == value) {
+                    if f.kind.takes_file() && !photos.iter().any(|p| p == value) {
                         photos.push(value.to_string());
                     }
                     out.insert(node.name.clone(), v);

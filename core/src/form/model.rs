@@ -295,6 +295,13 @@ pub enum FieldKind {
     Geopoint,
     /// A photo, referenced by the SHA-256 of the stored image.
     Image,
+    /// A sound recording (`audio`), referenced by the SHA-256 of the stored file.
+    Audio,
+    /// A video recording (`video`), referenced by the SHA-256 of the stored file.
+    Video,
+    /// The text of a barcode or QR code, scanned with the camera or typed by hand
+    /// (`barcode`): a text answer, checked as text is.
+    Barcode,
     /// Read-only text shown to the user.
     Note,
     /// A statement the user must confirm ("OK").
@@ -308,6 +315,12 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    /// True for the questions answered with a file (photo, sound, video): the answer is
+    /// the file's SHA-256 and the file travels beside the record.
+    pub fn takes_file(&self) -> bool {
+        matches!(self, FieldKind::Image | FieldKind::Audio | FieldKind::Video)
+    }
+
     /// The choice list a select or rank question offers.
     pub fn choice_list(&self) -> Option<&str> {
         match self {

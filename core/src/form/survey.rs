@@ -342,6 +342,7 @@ fn parameters(
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Accepts {
     Image,
+    Audio,
     Select,
     Geopoint,
     Range,
@@ -353,6 +354,7 @@ impl Accepts {
     fn from(kind: &FieldKind) -> Accepts {
         match kind {
             FieldKind::Image => Accepts::Image,
+            FieldKind::Audio => Accepts::Audio,
             FieldKind::SelectOne { .. }
             | FieldKind::SelectMultiple { .. }
             | FieldKind::Rank { .. } => Accepts::Select,
@@ -365,6 +367,8 @@ impl Accepts {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Accepts::Image => &["max-pixels"],
+            // ODK Collect's recording quality (kept; the phone's recorder decides).
+            Accepts::Audio => &["quality"],
             Accepts::Select => &["randomize", "seed"],
             Accepts::Geopoint => &[
                 "capture-accuracy",

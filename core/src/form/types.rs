@@ -194,6 +194,9 @@ fn simple(t: &str) -> RowType {
         "datetime" => FieldKind::DateTime,
         "geopoint" | "gps" | "location" => FieldKind::Geopoint,
         "image" | "photo" => FieldKind::Image,
+        "barcode" => FieldKind::Barcode,
+        "audio" => FieldKind::Audio,
+        "video" => FieldKind::Video,
         "note" => FieldKind::Note,
         "acknowledge" | "trigger" => FieldKind::Acknowledge,
         "calculate" => FieldKind::Calculate,
@@ -217,10 +220,9 @@ fn simple(t: &str) -> RowType {
 /// Known XLSForm types that Branchbook refuses, each with why.
 fn unsupported_type(t: &str) -> RowType {
     let reason = match t {
-        "audio" | "video" | "file" | "background-audio" => {
-            "Branchbook records photos only, not audio, video or files"
+        "file" | "background-audio" => {
+            "Branchbook records photos, sound and video, not other files or sound in the background"
         }
-        "barcode" => "Branchbook does not scan barcodes",
         "geotrace" | "geoshape" | "background-geopoint" => {
             "Branchbook records single GPS points (geopoint) only, not traces, shapes or background locations"
         }
@@ -280,6 +282,9 @@ mod tests {
             ("gps", FieldKind::Geopoint),
             ("image", FieldKind::Image),
             ("photo", FieldKind::Image),
+            ("barcode", FieldKind::Barcode),
+            ("audio", FieldKind::Audio),
+            ("video", FieldKind::Video),
             ("note", FieldKind::Note),
             ("acknowledge", FieldKind::Acknowledge),
             ("trigger", FieldKind::Acknowledge),
@@ -401,7 +406,12 @@ mod tests {
     #[test]
     fn unsupported_types_say_why() {
         for t in [
-            "audio", "video", "file", "barcode", "geotrace", "geoshape", "osm c1", "include",
+            "file",
+            "background-audio",
+            "geotrace",
+            "geoshape",
+            "osm c1",
+            "include",
         ] {
             match row_type(t) {
                 RowType::Unsupported(why) => assert!(why.contains("not supported"), "{t}: {why}"),

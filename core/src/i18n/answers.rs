@@ -10,8 +10,9 @@ use super::{TextKey, UiLanguage, fill, format_date, format_instant, text};
 /// The current answer of `question` as she reads it in `language`: the text or number as
 /// typed (a decimal comma in Vietnamese), choices by their labels in the form's chosen
 /// language joined by ", " (in the form's order, as stored), a date, a time or an instant
-/// on Vietnam's clock, a position with its accuracy when the phone gave one; "" when
-/// there is no answer or the answer is a photo (shown as its picture).
+/// on Vietnam's clock, a position with its accuracy when the phone gave one, that a
+/// recording was made; "" when there is no answer or the answer is a photo (shown as
+/// its picture).
 pub fn answer_text(question: &Question, language: UiLanguage) -> String {
     let Some(value) = &question.value else {
         return String::new();
@@ -58,6 +59,7 @@ pub fn answer_text(question: &Question, language: UiLanguage) -> String {
             }
         }
         Answer::Photo { .. } => String::new(),
+        Answer::Recording { .. } => text(TextKey::FormRecorded, language).to_owned(),
         Answer::Acknowledged => text(TextKey::FormAcknowledge, language).to_owned(),
     }
 }

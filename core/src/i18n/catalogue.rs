@@ -179,6 +179,16 @@ catalogue! {
     FormLabelLanguage "form.label_language" { vi: "Ngôn ngữ câu hỏi", en: "Question language" }
     FormTakePhoto "form.take_photo" { vi: "Chụp ảnh", en: "Take a photo" }
     FormRetakePhoto "form.retake_photo" { vi: "Chụp lại", en: "Take it again" }
+    FormScanCode "form.scan_code" { vi: "Quét mã", en: "Scan the code" }
+    FormTypeCode "form.type_code" { vi: "Hoặc nhập mã vào đây", en: "Or type the code here" }
+    FormCodeUnreadable "form.code_unreadable" {
+        vi: "Không đọc được mã. Chị chụp lại gần hơn, hoặc nhập mã.",
+        en: "The code could not be read. Take it again closer, or type it."
+    }
+    FormRecordAudio "form.record_audio" { vi: "Ghi âm", en: "Record sound" }
+    FormRecordVideo "form.record_video" { vi: "Ghi hình", en: "Record a video" }
+    FormRecordAgain "form.record_again" { vi: "Ghi lại", en: "Record it again" }
+    FormRecorded "form.recorded" { vi: "✓ Đã ghi", en: "✓ Recorded" }
     FormGetLocation "form.get_location" { vi: "Lấy vị trí", en: "Get the location" }
     FormLocationAccuracy "form.location_accuracy" { vi: "Sai số khoảng {meters} m", en: "Accurate to about {meters} m" }
     FormPickDate "form.pick_date" { vi: "Chọn ngày", en: "Pick a date" }
@@ -375,6 +385,10 @@ catalogue! {
     ErrorPhotoUnreadable "error.photo_unreadable" {
         vi: "Không dùng được ảnh này. Hãy chụp lại.",
         en: "This photo cannot be used. Please take it again."
+    }
+    ErrorRecordingUnusable "error.recording_unusable" {
+        vi: "Không dùng được bản ghi này (quá dài, hoặc không phải tệp âm thanh hay video). Hãy ghi lại.",
+        en: "This recording cannot be used (too long, or not a sound or video file). Please record it again."
     }
     ErrorFormFilesMissing "error.form_files_missing" {
         vi: "Biểu mẫu này chưa nhận đủ tệp đi kèm. Hãy kết nối mạng và đồng bộ rồi mở lại.",

@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
-use super::photos::{self, PhotoOptions, StoredPhoto};
+use super::photos::{self, PhotoOptions, StoredPhoto, StoredRecording};
 use super::{RecordKind, RecordState, Store, StoreError, Window, audit};
 use crate::engine::{AuditEvent, Clock, FormSession, SessionOptions, SessionState, Submission};
-use crate::protocol::{AuditAction, PhotoRef, RecordBody, SubmissionBody};
+use crate::protocol::{AuditAction, FileKind, PhotoRef, RecordBody, SubmissionBody};
 
 /// A submission (its newest revision) as lists show it.
 #[derive(Debug, Clone, PartialEq)]
@@ -360,18 +360,47 @@ impl Store {
     ) -> Result<StoredPhoto, StoreError> {
         self.read(|tx| draft(tx, uuid, "attach a photo"))?;
         let photo = self.take_in_photo(path, options)?;
+        self.link_submission_file(uuid, &photo.sha256, |tx| photos::register(tx, &photo))?;
+        Ok(photo)
+    }
+
+    /// Takes in the sound or video recording at `path` (checked as `kind` takes it, kept
+    /// as recorded) for an audio or video answer of draft `uuid`. Keep the returned hash
+    /// as the answer; it travels with the submission as its photos do.
+    pub fn attach_submission_recording(
+        &self,
+        uuid: Uuid,
+        path: &Path,
+        kind: FileKind,
+    ) -> Result<StoredRecording, StoreError> {
+        self.read(|tx| draft(tx, uuid, "attach a recording"))?;
+        let recording = self.take_in_recording(path, kind)?;
+        self.link_submission_file(uuid, &recording.sha256, |tx| {
+            photos::register_recording(tx, &recording)
+        })?;
+        Ok(recording)
+    }
+
+    /// Links the file `sha256`, written already, to draft `uuid` after `register` records
+    /// it, in one transaction; when that fails, the file goes (unless another row holds it).
+    fn link_submission_file(
+        &self,
+        uuid: Uuid,
+        sha256: &str,
+        register: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let linked = self.write(|tx| {
-            let s = draft(tx, uuid, "attach a photo")?;
-            photos::register(tx, &photo)?;
+            let s = draft(tx, uuid, "attach a file")?;
+            register(tx)?;
             tx.prepare_cached("INSERT OR IGNORE INTO submission_photos (uuid, revision, sha256) VALUES (?1, ?2, ?3)")?
-                .execute((Id(uuid), s.revision, &photo.sha256))?;
+                .execute((Id(uuid), s.revision, sha256))?;
             Ok(())
         });
         if let Err(e) = linked {
-            self.discard_photo_files(std::slice::from_ref(&photo.sha256))?;
+            self.discard_photo_files(&[sha256.to_owned()])?;
             return Err(e);
         }
-        Ok(photo)
+        Ok(())
     }
 
     /// Stores what the form session's `finalize` produced: the draft becomes finalized,

@@ -256,8 +256,21 @@ fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
                 accuracy: Some(5.0),
             },
         }],
+        // A shop's EAN-13 code, then a match of the constraint's regex.
+        QuestionKind::Barcode => ["8934563138165".to_owned()]
+            .into_iter()
+            .chain(
+                constraint_regex(form, &q.path)
+                    .and_then(|pattern| regex_example(&pattern))
+                    .filter(|example| !example.is_empty()),
+            )
+            .map(|value| Answer::Text { value })
+            .collect(),
         QuestionKind::Image => vec![Answer::Photo {
             sha256: "ab".repeat(32),
+        }],
+        QuestionKind::Audio | QuestionKind::Video => vec![Answer::Recording {
+            sha256: "cd".repeat(32),
         }],
         QuestionKind::Acknowledge => vec![Answer::Acknowledged],
         QuestionKind::Note => Vec::new(),

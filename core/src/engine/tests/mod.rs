@@ -2,6 +2,7 @@
 //! elsewhere), with the small builders below.
 
 mod audit;
+mod barcode;
 mod compile;
 mod navigation;
 mod picking;
@@ -9,6 +10,7 @@ mod properties;
 mod questions;
 mod ranking;
 mod recompute;
+mod recordings;
 mod repeats;
 mod restore;
 mod submit;

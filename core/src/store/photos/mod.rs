@@ -1,13 +1,16 @@
-//! Photos in the store: which photos the database holds and what references them
-//! (storage, here), how a camera's file becomes a stored JPEG ([`intake`]), and how the
-//! files beside the database are written, sealed and read back ([`seal`]). Photo bytes
-//! never go into the SQLite file.
+//! Photos and recordings in the store: which files the database holds and what
+//! references them (storage, here), how a camera's file becomes a stored JPEG
+//! ([`intake`]), how a sound or video recording is checked and kept as recorded
+//! ([`recording`]), and how the files beside the database are written, sealed and read
+//! back ([`seal`]). Their bytes never go into the SQLite file; a recording is a row of
+//! `photos` with its content type, uploaded as photos are.
 //!
 //! A photo's files are written (synced, renamed) before the database row that references
 //! them commits; a file whose row never committed (a kill in between) is swept at the
 //! next open.
 
 mod intake;
+mod recording;
 mod seal;
 
 use std::fs;
@@ -18,8 +21,10 @@ use rusqlite::{OptionalExtension, Transaction};
 
 use super::columns::{self, Millis};
 use super::{RecordKind, Store, StoreError};
+use crate::protocol::FileKind;
 
 pub use intake::PhotoOptions;
+pub use recording::StoredRecording;
 pub(crate) use seal::PhotoDir;
 pub use seal::PhotoReader;
 
@@ -63,6 +68,28 @@ pub enum PhotoError {
         /// The photo.
         sha256: String,
     },
+    /// A recording larger than its kind allows.
+    #[error("{path} has {bytes} bytes: {kind} may have at most {max}")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What it was taken for ("a sound recording").
+        kind: &'static str,
+        /// Its size.
+        bytes: u64,
+        /// The largest allowed.
+        max: u64,
+    },
+    /// A file whose first bytes are no format of the recording it was taken for.
+    #[error(
+        "{path} is not {kind} the phone can keep (sound: AMR, AAC/MP4, 3GP, Ogg, WAV, MP3, WebM; video: MP4, 3GP, WebM)"
+    )]
+    NotRecording {
+        /// The file.
+        path: PathBuf,
+        /// What it was taken for ("a video recording").
+        kind: &'static str,
+    },
     /// A bad option.
     #[error("max pixels must be between {min} and {max}, got {given}")]
     MaxPixels {
@@ -96,6 +123,18 @@ pub(crate) fn register(tx: &Transaction<'_>, photo: &StoredPhoto) -> Result<(), 
     Ok(())
 }
 
+/// Records `recording` in the database (once per content), with its content type.
+pub(crate) fn register_recording(
+    tx: &Transaction<'_>,
+    recording: &StoredRecording,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO photos (sha256, bytes, width, height, created_at, content_type) VALUES (?1, ?2, 0, 0, ?3, ?4)",
+    )?
+    .execute((&recording.sha256, recording.bytes as i64, Millis(columns::now()), recording.content_type))?;
+    Ok(())
+}
+
 /// Deletes the rows of photos nothing references any more; returns their hashes so the
 /// files can go once the transaction has committed.
 pub(crate) fn forget_unreferenced(tx: &Transaction<'_>) -> Result<Vec<String>, StoreError> {
@@ -111,11 +150,15 @@ pub(crate) fn forget_unreferenced(tx: &Transaction<'_>) -> Result<Vec<String>, S
 }
 
 fn is_stored(tx: &Transaction<'_>, sha256: &str) -> Result<bool, StoreError> {
+    Ok(content_type(tx, sha256)?.is_some())
+}
+
+/// The content type of stored file `sha256` ("image/jpeg" for a photo), if stored.
+fn content_type(tx: &Transaction<'_>, sha256: &str) -> Result<Option<String>, StoreError> {
     Ok(tx
-        .prepare_cached("SELECT 1 FROM photos WHERE sha256 = ?1")?
-        .query_row([sha256], |_| Ok(()))
-        .optional()?
-        .is_some())
+        .prepare_cached("SELECT content_type FROM photos WHERE sha256 = ?1")?
+        .query_row([sha256], |r| r.get(0))
+        .optional()?)
 }
 
 impl Store {
@@ -135,6 +178,18 @@ impl Store {
         Ok(p.photo)
     }
 
+    /// Checks the recording at `path` as `kind` takes it (its first bytes and its size)
+    /// and writes its file as recorded; the caller then links it to a record with
+    /// [`register_recording`] in its own transaction, and calls
+    /// [`Store::discard_photo_files`] if that fails.
+    pub(crate) fn take_in_recording(
+        &self,
+        path: &Path,
+        kind: FileKind,
+    ) -> Result<StoredRecording, StoreError> {
+        recording::take_in(&self.photos, path, kind)
+    }
+
     /// Removes the files of photos whose rows are gone (after a delete committed, or an
     /// intake whose transaction failed).
     pub(crate) fn discard_photo_files(&self, shas: &[String]) -> Result<(), StoreError> {
@@ -147,17 +202,35 @@ impl Store {
         Ok(())
     }
 
-    /// The stored JPEG of photo `sha256`, whole (to show it).
+    /// The stored JPEG of photo `sha256` (or a recording's file), whole (to show it).
     pub fn photo_bytes(&self, sha256: &str) -> Result<Vec<u8>, StoreError> {
-        self.ensure_photo(sha256)?;
-        self.photos.read(sha256, &self.photos.file(sha256))
+        let path = self.stored_file(sha256)?;
+        self.photos.read(sha256, &path)
     }
 
-    /// The stored JPEG of photo `sha256`, to read from any offset a segment at a time
-    /// (to upload it from where the server stopped, in bounded memory).
+    /// The stored JPEG of photo `sha256` (or a recording's file), to read from any
+    /// offset a segment at a time (to upload it from where the server stopped, or to
+    /// play it, in bounded memory).
     pub fn photo_reader(&self, sha256: &str) -> Result<PhotoReader, StoreError> {
-        self.ensure_photo(sha256)?;
-        self.photos.open(sha256, &self.photos.file(sha256))
+        let path = self.stored_file(sha256)?;
+        self.photos.open(sha256, &path)
+    }
+
+    /// The content type of stored file `sha256`: "image/jpeg" for a photo, what its
+    /// first bytes said for a recording ("audio/amr", "video/mp4").
+    pub fn photo_content_type(&self, sha256: &str) -> Result<String, StoreError> {
+        self.read(|tx| {
+            content_type(tx, sha256)?
+                .ok_or_else(|| StoreError::not_found(RecordKind::Photo, sha256))
+        })
+    }
+
+    /// Where the file of stored photo or recording `sha256` is.
+    fn stored_file(&self, sha256: &str) -> Result<PathBuf, StoreError> {
+        Ok(match self.photo_content_type(sha256)?.as_str() {
+            "image/jpeg" => self.photos.file(sha256),
+            _ => self.photos.recording(sha256),
+        })
     }
 
     /// The 320 px thumbnail of photo `sha256`, for lists.
@@ -229,7 +302,8 @@ impl Store {
                 let name = p.file_name()?.to_str()?;
                 let sha = name
                     .strip_suffix(".thumb.jpg")
-                    .or_else(|| name.strip_suffix(".jpg"))?
+                    .or_else(|| name.strip_suffix(".jpg"))
+                    .or_else(|| name.strip_suffix(".rec"))?
                     .to_owned();
                 Some((p, sha))
             })
@@ -263,7 +337,7 @@ pub(crate) mod tests {
     };
     use sha2::{Digest, Sha256};
     use std::fs::File;
-    use std::io::Cursor;
+    use std::io::{Cursor, Read, Seek};
 
     /// A little-endian TIFF (EXIF) chunk with an orientation and a GPS latitude reference.
     fn exif(orientation: u16) -> Vec<u8> {
@@ -480,6 +554,91 @@ pub(crate) mod tests {
         ));
         assert!(matches!(
             store.take_in_photo(&dir.path().join("nope.jpg"), PhotoOptions::default()),
+            Err(StoreError::Photo(PhotoError::Read { .. }))
+        ));
+        assert!(files(&store).is_empty());
+        assert_eq!(
+            fs::read_dir(store.photos.dir.join("tmp")).unwrap().count(),
+            0
+        );
+    }
+
+    /// `len` bytes of an AMR recording: its header, then varied frames.
+    pub(crate) fn amr(len: usize) -> Vec<u8> {
+        let mut bytes = b"#!AMR\n".to_vec();
+        bytes.extend((0..len - 6).map(|i| (i * 7 % 251) as u8));
+        bytes
+    }
+
+    #[test]
+    fn a_recording_is_kept_as_recorded_sealed_a_segment_at_a_time_and_read_back_from_any_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let sealed = Store::open(&dir.path().join("sealed.db"), Some(&[9; 32])).unwrap();
+        // Three segments and a bit: the last segment is told from the others.
+        let sound = amr(3 * seal::SEGMENT + 1000);
+        let src = write(dir.path(), "rec.amr", &sound);
+        let r = sealed.take_in_recording(&src, FileKind::Audio).unwrap();
+        assert_eq!(r.sha256, hex::encode(Sha256::digest(&sound)));
+        assert_eq!((r.bytes, r.content_type), (sound.len() as u64, "audio/amr"));
+        sealed.write(|tx| register_recording(tx, &r)).unwrap();
+        assert_eq!(sealed.photo_content_type(&r.sha256).unwrap(), "audio/amr");
+        let on_disk = fs::read(sealed.photos.recording(&r.sha256)).unwrap();
+        assert!(
+            !on_disk.windows(64).any(|w| w == &sound[1000..1064]),
+            "sealed on disk"
+        );
+        assert_eq!(sealed.photo_bytes(&r.sha256).unwrap(), sound);
+        let mut reader = sealed.photo_reader(&r.sha256).unwrap();
+        assert_eq!(reader.len(), sound.len() as u64);
+        let from = 2 * seal::SEGMENT as u64 + 17;
+        reader.seek(std::io::SeekFrom::Start(from)).unwrap();
+        let mut rest = Vec::new();
+        reader.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, &sound[from as usize..]);
+        // The same recording again is the same file; an unsealed store keeps it plain.
+        assert_eq!(sealed.take_in_recording(&src, FileKind::Audio).unwrap(), r);
+        let (_plain_dir, plain) = store();
+        let p = plain.take_in_recording(&src, FileKind::Audio).unwrap();
+        assert_eq!(p.sha256, r.sha256);
+        assert_eq!(fs::read(plain.photos.recording(&p.sha256)).unwrap(), sound);
+    }
+
+    #[test]
+    fn a_recording_that_is_not_its_kind_or_too_large_is_refused_leaving_nothing() {
+        let (dir, store) = store();
+        let photo = write(dir.path(), "a.jpg", &jpeg(40, 30, 1));
+        for (path, kind) in [(&photo, FileKind::Audio), (&photo, FileKind::Video)] {
+            assert!(
+                matches!(
+                    store.take_in_recording(path, kind),
+                    Err(StoreError::Photo(PhotoError::NotRecording { .. }))
+                ),
+                "{kind:?}"
+            );
+        }
+        let page = write(dir.path(), "x.mp4", b"<html><script>alert(1)</script>");
+        assert!(matches!(
+            store.take_in_recording(&page, FileKind::Video),
+            Err(StoreError::Photo(PhotoError::NotRecording { .. }))
+        ));
+        let sound = write(dir.path(), "s.amr", &amr(2000));
+        assert!(matches!(
+            store.take_in_recording(&sound, FileKind::Video),
+            Err(StoreError::Photo(PhotoError::NotRecording {
+                kind: "a video recording",
+                ..
+            }))
+        ));
+        // Longer than 20 MB of sound: refused from its size, before a byte is read.
+        let long = dir.path().join("long.amr");
+        let f = File::create(&long).unwrap();
+        f.set_len(crate::protocol::MAX_AUDIO_BYTES + 1).unwrap();
+        assert!(matches!(
+            store.take_in_recording(&long, FileKind::Audio),
+            Err(StoreError::Photo(PhotoError::TooLarge { max, .. })) if max == 20 * 1024 * 1024
+        ));
+        assert!(matches!(
+            store.take_in_recording(&dir.path().join("none.amr"), FileKind::Audio),
             Err(StoreError::Photo(PhotoError::Read { .. }))
         ));
         assert!(files(&store).is_empty());

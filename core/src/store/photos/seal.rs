@@ -70,6 +70,11 @@ impl PhotoDir {
         self.dir.join(format!("{sha256}.jpg"))
     }
 
+    /// The stored sound or video recording `sha256` (kept as recorded).
+    pub(crate) fn recording(&self, sha256: &str) -> PathBuf {
+        self.dir.join(format!("{sha256}.rec"))
+    }
+
     /// The thumbnail of `sha256`.
     pub(crate) fn thumbnail(&self, sha256: &str) -> PathBuf {
         self.dir.join(format!("{sha256}.thumb.jpg"))
@@ -86,31 +91,49 @@ impl PhotoDir {
     }
 
     /// Writes `bytes` to `target` as [`Self::put`] does, replacing what is there.
-    fn replace(&self, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    fn replace(&self, target: &Path, mut bytes: &[u8]) -> Result<(), StoreError> {
+        self.put_read(&mut bytes, |_| target.to_owned()).map(|_| ())
+    }
+
+    /// Writes what `source` holds, a segment at a time (sealed in an encrypted store)
+    /// and hashed as it goes, to a synced temporary file renamed to `target(sha256)`:
+    /// a file of any size in bounded memory, either absent or whole. A target already
+    /// there and named by the content is left as it is. Returns the SHA-256 (hex) and
+    /// the size of the plain bytes.
+    pub(crate) fn put_read(
+        &self,
+        source: &mut impl Read,
+        target: impl FnOnce(&str) -> PathBuf,
+    ) -> Result<(String, u64), StoreError> {
         let tmp = self
             .dir
             .join("tmp")
             .join(format!("{}.part", uuid::Uuid::now_v7()));
         let written = File::create(&tmp).and_then(|f| {
             let mut out = io::BufWriter::with_capacity(SEGMENT + TAG_LEN, f);
-            match &self.key {
-                Some(key) => seal(key, bytes, &mut out)?,
-                None => out.write_all(bytes)?,
-            }
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()
+            let hashed = write_hashed(self.key.as_ref(), source, &mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            Ok(hashed)
         });
-        if let Err(source) = written {
+        let (sha256, len) = match written {
+            Ok(hashed) => hashed,
+            Err(source) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(StoreError::Io { path: tmp, source });
+            }
+        };
+        let target = target(&sha256);
+        fs::rename(&tmp, &target).map_err(|source| {
             let _ = fs::remove_file(&tmp);
-            return Err(StoreError::Io { path: tmp, source });
-        }
-        fs::rename(&tmp, target).map_err(|source| StoreError::Io {
-            path: target.to_owned(),
-            source,
+            StoreError::Io {
+                path: target.clone(),
+                source,
+            }
         })?;
         if let Ok(dir) = File::open(&self.dir) {
             let _ = dir.sync_all();
         }
-        Ok(())
+        Ok((sha256, len))
     }
 
     /// Opens the file at `path` for reading the JPEG it holds, a range at a time.
@@ -136,6 +159,7 @@ impl PhotoDir {
     pub(crate) fn remove(&self, sha256: &str) {
         let _ = fs::remove_file(self.file(sha256));
         let _ = fs::remove_file(self.thumbnail(sha256));
+        let _ = fs::remove_file(self.recording(sha256));
     }
 
     /// Re-seals in segments every file an earlier build sealed whole, each through a
@@ -193,27 +217,57 @@ fn stream(key: &Key, prefix: &[u8]) -> StreamBE32<XChaCha20Poly1305> {
     StreamBE32::from_aead(XChaCha20Poly1305::new(key), prefix.into())
 }
 
-/// Writes `plain` sealed in segments: the header, then each segment and its tag.
-fn seal(key: &Key, plain: &[u8], out: &mut impl Write) -> io::Result<()> {
+/// Writes what `source` holds to `out` a segment at a time: sealed in segments under
+/// `key` (the header, then each segment and its tag), else plain. Returns the SHA-256
+/// (hex) and the size of the plain bytes.
+fn write_hashed(
+    key: Option<&Key>,
+    source: &mut impl Read,
+    out: &mut impl Write,
+) -> io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut len = 0u64;
+    let mut segment = Vec::with_capacity(SEGMENT + TAG_LEN);
+    read_segment(source, &mut segment)?;
+    let Some(key) = key else {
+        while !segment.is_empty() {
+            hasher.update(&segment);
+            len += segment.len() as u64;
+            out.write_all(&segment)?;
+            read_segment(source, &mut segment)?;
+        }
+        return Ok((hex::encode(hasher.finalize()), len));
+    };
     let mut prefix = [0u8; PREFIX_LEN];
     prefix[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
     prefix[16..].copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..PREFIX_LEN - 16]);
     out.write_all(MAGIC)?;
     out.write_all(&prefix)?;
     let stream = stream(key, &prefix);
-    let count = plain.len().div_ceil(SEGMENT).max(1);
-    let mut buf = Vec::with_capacity(SEGMENT + TAG_LEN);
-    for (index, segment) in
-        (0..count).map(|i| (i, &plain[i * SEGMENT..plain.len().min((i + 1) * SEGMENT)]))
-    {
-        buf.clear();
-        buf.extend_from_slice(segment);
-        let position = u32::try_from(index).map_err(|_| invalid("photo too large to seal"))?;
+    let mut next = Vec::with_capacity(SEGMENT + TAG_LEN);
+    for position in 0u32.. {
+        // The segment after this one tells whether this one is the last.
+        read_segment(source, &mut next)?;
+        let last = next.is_empty();
+        hasher.update(&segment);
+        len += segment.len() as u64;
         stream
-            .encrypt_in_place(position, index + 1 == count, &[], &mut buf)
+            .encrypt_in_place(position, last, &[], &mut segment)
             .map_err(|_| invalid("cannot seal"))?;
-        out.write_all(&buf)?;
+        out.write_all(&segment)?;
+        if last {
+            return Ok((hex::encode(hasher.finalize()), len));
+        }
+        std::mem::swap(&mut segment, &mut next);
     }
+    Err(invalid("a file too large to seal"))
+}
+
+/// Reads the next [`SEGMENT`] bytes of `source` into `buf` (fewer only at its end,
+/// none past it).
+fn read_segment(source: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
+    source.by_ref().take(SEGMENT as u64).read_to_end(buf)?;
     Ok(())
 }
 

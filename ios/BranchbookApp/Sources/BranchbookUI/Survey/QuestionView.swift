@@ -42,7 +42,8 @@ struct QuestionView: View {
     @ViewBuilder
     private var input: some View {
         switch question.kind {
-        case .text, .integer, .decimal:
+        // A barcode is typed by hand here (no camera scan on iOS yet); the core cleans it.
+        case .text, .integer, .decimal, .barcode:
             TypedAnswer(question: question, model: model)
         case .selectOne:
             SelectOneAnswer(question: question, model: model)
@@ -56,6 +57,9 @@ struct QuestionView: View {
             LocationAnswer(question: question, model: model)
         case .image:
             PhotoAnswer(question: question, model: model)
+        case .audio, .video:
+            // Recording on iOS is not built yet: a recording made on another phone shows as made.
+            Text(answerText(question: question, language: app.language))
         case .note:
             EmptyView()
         case .acknowledge:

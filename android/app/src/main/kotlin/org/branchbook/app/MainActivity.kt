@@ -47,6 +47,8 @@ class MainActivity : Activity(), Host {
     private var screen: Screen? = null
     private var onPhoto: ((File?) -> Unit)? = null
     private var photoFile: File? = null
+    private var onRecord: ((File?) -> Unit)? = null
+    private var recordFile: File? = null
     private var onScan: ((String) -> Unit)? = null
     private var onScanDenied: (() -> Unit)? = null
     private var afterPermission: ((Boolean) -> Unit)? = null
@@ -116,6 +118,20 @@ class MainActivity : Activity(), Host {
         onPhoto = done
         photoFile = file
         startActivityForResult(intent, REQUEST_PHOTO)
+    }
+
+    override fun record(video: Boolean, done: (File?) -> Unit) = withPermission(Manifest.permission.CAMERA) { granted ->
+        if (video && !granted) return@withPermission toast(scope.texts[TextKey.ENROLL_CAMERA_DENIED])
+        val file = File(PhotoProvider.folder(this), "recording-${System.currentTimeMillis()}")
+        // The camera writes a video where asked; a recorder app answers with its own Uri, copied below.
+        val intent = if (video) Intent(MediaStore.ACTION_VIDEO_CAPTURE)
+            .putExtra(MediaStore.EXTRA_OUTPUT, PhotoProvider.uriOf(file))
+            .addFlags(Intent.FLAG_GRANT_WRITE_URI_PERMISSION or Intent.FLAG_GRANT_READ_URI_PERMISSION)
+        else Intent(MediaStore.Audio.Media.RECORD_SOUND_ACTION)
+        if (intent.resolveActivity(packageManager) == null) return@withPermission done(null)
+        onRecord = done
+        recordFile = file
+        startActivityForResult(intent, REQUEST_RECORDING)
     }
 
     override fun scanQr(done: (String) -> Unit, denied: () -> Unit) {
@@ -197,6 +213,19 @@ class MainActivity : Activity(), Host {
                 onPhoto = null
                 photoFile = null
             }
+            REQUEST_RECORDING -> {
+                val file = recordFile
+                val uri = data?.data
+                if (file != null && resultCode == RESULT_OK && file.length() == 0L && uri != null) {
+                    // Copied a buffer at a time: a long video never sits in memory.
+                    runCatching { contentResolver.openInputStream(uri)?.use { input -> file.outputStream().use { input.copyTo(it) } } }
+                }
+                val recorded = file?.takeIf { resultCode == RESULT_OK && it.length() > 0 }
+                if (recorded == null) file?.delete()
+                onRecord?.invoke(recorded)
+                onRecord = null
+                recordFile = null
+            }
             REQUEST_SCAN_APP, REQUEST_SCAN -> {
                 val key = if (requestCode == REQUEST_SCAN_APP) "SCAN_RESULT" else ScanActivity.EXTRA_TEXT
                 val text = data?.getStringExtra(key)
@@ -214,6 +243,7 @@ class MainActivity : Activity(), Host {
         const val REQUEST_PHOTO = 1
         const val REQUEST_SCAN_APP = 2
         const val REQUEST_SCAN = 3
+        const val REQUEST_RECORDING = 4
         const val PERMISSION_ASK = 10
         const val PERMISSION_NOTIFY = 11
         const val SCAN_ACTION = "com.google.zxing.client.android.SCAN"

@@ -176,13 +176,19 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     fun acknowledge(path: String, confirmed: Boolean) = if (confirmed) answer(path, Answer.Acknowledged) else clear(path)
 
     /** The camera wrote a photo for [path] at [file]: the core takes it in (downsized, hashed), then the file is deleted. */
-    fun photo(path: String, file: File) {
+    fun photo(path: String, file: File) = takeIn(file) { it.attachPhoto(path, file.path) }
+
+    /** The phone's recorder wrote a sound or video recording for [path] at [file]: the core checks and keeps it as recorded, then the file is deleted. */
+    fun recording(path: String, file: File) = takeIn(file) { it.attachRecording(path, file.path) }
+
+    /** Hands [file] to the core with [work] off the main thread, then deletes it; a refusal becomes the message. */
+    private fun takeIn(file: File, work: (SurveySession) -> ScreenUpdate) {
         val s = session ?: return
         val texts = scope.texts
         state = state.copy(busy = true)
         scope.worker.run({
             try {
-                s.attachPhoto(path, file.path)
+                work(s)
             } finally {
                 file.delete()
             }
@@ -190,6 +196,17 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
             state = state.copy(busy = false)
             result.onSuccess(::apply).onFailure { state = state.copy(message = texts.error(it)) }
         }
+    }
+
+    /**
+     * She photographed the code of a barcode question: the code's text read from the
+     * picture's ARGB [pixels] with ZXing, for her box (which gives it to the core as
+     * typed, [type]); null, and a message, when the picture holds no readable code.
+     */
+    fun scanned(pixels: IntArray, width: Int, height: Int): String? {
+        val code = QrCodes.decodeAny(pixels, width, height)
+        if (code == null) state = state.copy(message = scope.texts[TextKey.FORM_CODE_UNREADABLE])
+        return code
     }
 
     /** The small JPEG of photo [sha256], for the answer preview (null when it cannot be read). */

@@ -26,6 +26,13 @@ interface Host {
     /** Takes a photo with the camera app; [done] gets the file it wrote (null when she cancelled). */
     fun takePhoto(done: (File?) -> Unit)
 
+    /**
+     * Records sound with the phone's recorder app (RECORD_SOUND_ACTION) or, when [video],
+     * a video with the camera (ACTION_VIDEO_CAPTURE); [done] gets a file holding the
+     * recording (null when she cancelled).
+     */
+    fun record(video: Boolean, done: (File?) -> Unit)
+
     /** Reads a QR code (a scanner app when one is installed, else the built-in camera scanner); [done] gets its text. */
     fun scanQr(done: (String) -> Unit, denied: () -> Unit)
 

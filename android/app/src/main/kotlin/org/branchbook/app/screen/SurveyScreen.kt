@@ -196,12 +196,31 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                     val label = texts[if (q.value == null) TextKey.FORM_TAKE_PHOTO else TextKey.FORM_RETAKE_PHOTO]
                     box.add(button(label) { host.takePhoto { file -> file?.let { p.photo(q.path, it) } } }.apply { isEnabled = editable })
                 }
+                QuestionKind.AUDIO, QuestionKind.VIDEO -> {
+                    val video = q.kind == QuestionKind.VIDEO
+                    if (q.value != null) box.add(text(item.shown, 18f))
+                    val label = texts[when {
+                        q.value != null -> TextKey.FORM_RECORD_AGAIN
+                        video -> TextKey.FORM_RECORD_VIDEO
+                        else -> TextKey.FORM_RECORD_AUDIO
+                    }]
+                    box.add(button(label) { host.record(video) { file -> file?.let { p.recording(q.path, it) } } }.apply { isEnabled = editable })
+                }
+                QuestionKind.BARCODE -> {
+                    // Typed by hand, or photographed and read: either way through the box.
+                    val code = input(texts[TextKey.FORM_TYPE_CODE], item.shown) { p.type(q.path, it) }.apply { isEnabled = editable }
+                    edit = code
+                    box.add(code)
+                    box.add(button(texts[TextKey.FORM_SCAN_CODE]) {
+                        host.takePhoto { file -> file?.let { readCode(it) }?.let { code.setText(it) } }
+                    }.apply { isEnabled = editable })
+                }
                 QuestionKind.ACKNOWLEDGE -> box.add(tick(CheckBox(context), texts[TextKey.FORM_ACKNOWLEDGE], q.value != null, editable) {
                     p.acknowledge(q.path, q.value == null)
                 })
                 QuestionKind.NOTE -> {}
             }
-            val typed = q.kind == QuestionKind.TEXT || q.kind == QuestionKind.INTEGER || q.kind == QuestionKind.DECIMAL
+            val typed = q.kind == QuestionKind.TEXT || q.kind == QuestionKind.INTEGER || q.kind == QuestionKind.DECIMAL || q.kind == QuestionKind.BARCODE
             if (!typed && q.value != null && editable && q.kind != QuestionKind.NOTE) {
                 box.add(button(texts[TextKey.FORM_CLEAR_ANSWER]) { p.clear(q.path) })
             }
@@ -209,6 +228,20 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         val error = ui.error("").apply { update(item.error) }
         with(ui) { box.add(error) }
         return Block(box, error, edit)
+    }
+
+    /** The code in the photo at [file] (then deleted), read at most 1600 px wide; null when none. */
+    private fun readCode(file: java.io.File): String? {
+        val bounds = BitmapFactory.Options().apply { inJustDecodeBounds = true }
+        BitmapFactory.decodeFile(file.path, bounds)
+        var sample = 1
+        while (maxOf(bounds.outWidth, bounds.outHeight) / sample > 1600) sample *= 2
+        val bitmap = BitmapFactory.decodeFile(file.path, BitmapFactory.Options().apply { inSampleSize = sample })
+        file.delete()
+        if (bitmap == null) return p.scanned(IntArray(0), 0, 0)
+        val pixels = IntArray(bitmap.width * bitmap.height)
+        bitmap.getPixels(pixels, 0, bitmap.width, 0, 0, bitmap.width, bitmap.height)
+        return p.scanned(pixels, bitmap.width, bitmap.height).also { bitmap.recycle() }
     }
 
     /**

@@ -24,6 +24,7 @@ class QuietHost : Host {
     val toasts = mutableListOf<String>()
 
     override fun takePhoto(done: (java.io.File?) -> Unit) {}
+    override fun record(video: Boolean, done: (java.io.File?) -> Unit) {}
     override fun scanQr(done: (String) -> Unit, denied: () -> Unit) = denied()
     override fun locate(done: (DoubleArray?) -> Unit) = done(doubleArrayOf(22.6213, 103.6156, 1900.0, 6.4))
     override fun confirm(question: String, yes: () -> Unit) {}

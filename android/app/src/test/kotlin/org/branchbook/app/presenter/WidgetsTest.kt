@@ -1,5 +1,7 @@
 package org.branchbook.app.presenter
 
+import com.google.zxing.BarcodeFormat
+import com.google.zxing.oned.EAN13Writer
 import java.time.Instant
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNull
@@ -39,7 +41,8 @@ class WidgetsTest {
             ${field(11, "where", """{"type": "geopoint"}""", "Vị trí")},
             ${field(12, "pic", """{"type": "image"}""", "Ảnh")},
             ${field(13, "read", """{"type": "note"}""", "Đọc kỹ")},
-            ${field(14, "ok", """{"type": "acknowledge"}""", "Xác nhận")}
+            ${field(14, "ok", """{"type": "acknowledge"}""", "Xác nhận")},
+            ${field(15, "code", """{"type": "barcode"}""", "Mã vạch")}
          ]}],
          "choices": {"abc": {"name": "abc", "choices": [
             {"name": "a", "label": {"Tiếng Việt (vi)": "A"}, "extra": {}, "source": {"sheet": "choices", "row": 2}},
@@ -58,7 +61,7 @@ class WidgetsTest {
         assertEquals(
             listOf(QuestionKind.TEXT, QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE,
                 QuestionKind.DATE, QuestionKind.TIME, QuestionKind.DATE_TIME, QuestionKind.GEOPOINT, QuestionKind.IMAGE,
-                QuestionKind.NOTE, QuestionKind.ACKNOWLEDGE),
+                QuestionKind.NOTE, QuestionKind.ACKNOWLEDGE, QuestionKind.BARCODE),
             p.state.questions.map { it.question.kind },
         )
         assertEquals("Tất cả", p.state.title)
@@ -128,6 +131,18 @@ class WidgetsTest {
         p.acknowledge("ok", false)
         assertNull(value("ok"))
 
+        // A barcode photographed: ZXing reads it, her box gives it to the core, which
+        // keeps it without the scanner's control characters.
+        val scanned = p.scanned(ean13("893456313816"), 400, 200)
+        assertEquals("8934563138165", scanned, "the check digit is read too")
+        p.type("code", "\u001d$scanned\r\n")
+        assertEquals(Answer.Text("8934563138165"), value("code"))
+        assertNull(p.scanned(IntArray(400 * 200) { WHITE }, 400, 200), "a picture with no code")
+        assertEquals("Không đọc được mã. Chị chụp lại gần hơn, hoặc nhập mã.", p.state.message)
+        assertEquals(Answer.Text("8934563138165"), value("code"), "the answer stays")
+        p.type("code", "ABC-123")
+        assertEquals(Answer.Text("ABC-123"), value("code"), "typed by hand")
+
         assertEquals(page, p.state.pageNumber, "answering never rebuilt the page")
         app.language(UiLanguage.EN)
         p.clear("day")
@@ -142,6 +157,22 @@ class WidgetsTest {
             assertEquals(Answer.Decimal(3.75), answers["d"])
             assertEquals(Answer.Choice("b"), answers["one"])
             assertEquals(value("pic"), answers["pic"])
+            assertEquals(Answer.Text("ABC-123"), answers["code"])
         }
+    }
+
+    /** The ARGB pixels of a 400 x 200 photo of the EAN-13 code of [digits], as ZXing draws it. */
+    private fun ean13(digits: String): IntArray {
+        val bars = EAN13Writer().encode(digits, BarcodeFormat.EAN_13, 360, 120)
+        return IntArray(400 * 200) { i ->
+            val x = i % 400 - 20
+            val y = i / 400 - 40
+            if (x in 0 until bars.width && y in 0 until bars.height && bars.get(x, y)) BLACK else WHITE
+        }
+    }
+
+    private companion object {
+        const val BLACK = 0xFF000000.toInt()
+        const val WHITE = 0xFFFFFFFF.toInt()
     }
 }
