@@ -26,6 +26,18 @@ fn is_nfc_starter(c: char) -> bool {
     c < '\u{300}' || ('\u{1E00}'..='\u{1EFF}').contains(&c)
 }
 
+/// `s.trim()`, answered at once when `s` starts and ends with a visible ASCII
+/// character (a choice name, a number: what answers hold), which `str::trim` decodes
+/// from both ends to find out.
+pub fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// [`nfc`] of text the caller owns, kept as it is (no copy) when already NFC, as
 /// typed text almost always is.
 pub fn into_nfc(s: String) -> String {
@@ -120,5 +132,29 @@ mod tests {
         assert!(is_nfc("Tổ chức buổi riêng cho phụ nữ"));
         assert!(!is_nfc("To\u{302}\u{309}"));
         assert!(is_nfc("ພາສາລາວ ภาษาไทย"));
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "yes",
+            " yes",
+            "yes ",
+            "\tyes\n",
+            "a b",
+            "\u{a0}yes",
+            "yes\u{3000}",
+            "Dợ",
+            " Dợ ",
+            "ợ",
+            "\u{85}x",
+            "x\u{2028}",
+            "-1,5",
+            "!",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 }

@@ -474,6 +474,7 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
         old_value: None,
         new_value: None,
         user: None,
+        location: None,
     };
     let log = vec![
         event(AuditEventKind::FormStart, None, 0, None),

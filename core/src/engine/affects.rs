@@ -44,6 +44,12 @@ impl Effects {
         self.answers.binary_search(&q).is_ok()
     }
 
+    /// Whether `q`'s answer is all an answer can change: only `q`, and only its answer
+    /// and message.
+    pub fn only(&self, q: NodeId) -> bool {
+        self.redraw.is_empty() && self.answers == [q]
+    }
+
     /// The questions of `redraw` and `answers` together, in page order.
     pub fn touched(&self) -> impl Iterator<Item = NodeId> + '_ {
         let (mut a, mut b) = (

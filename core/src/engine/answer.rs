@@ -450,7 +450,7 @@ fn barcode_text(s: &str) -> String {
 
 /// `s` without surrounding white space, kept as it is (no copy) when it has none.
 fn trimmed(s: String) -> String {
-    match s.trim() {
+    match crate::text::trim(&s) {
         t if t.len() == s.len() => s,
         t => t.to_owned(),
     }
@@ -524,7 +524,7 @@ pub(crate) fn from_stored(kind: &FieldKind, s: &str) -> Option<Answer> {
             Answer::Decimal { value }
         }
         FieldKind::SelectOne { .. } => Answer::Choice {
-            name: s.trim().to_string(),
+            name: crate::text::trim(s).to_string(),
         },
         FieldKind::SelectMultiple { .. } | FieldKind::Rank { .. } => Answer::Choices {
             names: s.split_whitespace().map(str::to_string).collect(),

@@ -10,8 +10,9 @@
 //! `constraint error` (a finalize refused), `form save`, `form exit` and `form finalize`.
 //! With `track-changes=true`, a question event whose answer changed carries the old and
 //! new answer (as stored text); with `identify-user=true`, every event carries the
-//! session's user name. Locations are not recorded: the phones take a location only
-//! when she asks for one (the parameters are read and checked).
+//! session's user name. With the location parameters, `location tracking enabled` opens
+//! the log and every event carries a location when the phone gave a recent one (see
+//! [`super::audit_location`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::audit_location::{EventLocation, Fixes};
 use super::compile::NodeId;
 use super::instance::ScopeId;
 use super::nav::Pos;
@@ -69,6 +71,9 @@ pub enum AuditEventKind {
     /// The form was finalized.
     #[serde(rename = "form finalize")]
     FormFinalize,
+    /// The form asks for locations and the session started (or resumed) asking.
+    #[serde(rename = "location tracking enabled")]
+    LocationTrackingEnabled,
 }
 
 impl AuditEventKind {
@@ -87,12 +92,13 @@ impl AuditEventKind {
             AuditEventKind::FormSave => "form save",
             AuditEventKind::FormExit => "form exit",
             AuditEventKind::FormFinalize => "form finalize",
+            AuditEventKind::LocationTrackingEnabled => "location tracking enabled",
         }
     }
 }
 
 /// One line of the log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
     /// What happened.
     pub event: AuditEventKind,
@@ -119,24 +125,48 @@ pub struct AuditEvent {
     /// With `identify-user`: who filled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// With the location parameters: where the phone was when it started, when it had
+    /// a recent enough fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<EventLocation>,
 }
 
-/// The log as ODK's `audit.csv` (header `event,node,start,end,old-value,new-value,user`;
-/// times as milliseconds since 1970 UTC), for officers who analyse it with ODK's tools.
+/// The log as ODK's `audit.csv` (header `event,node,start,end,old-value,new-value,user`,
+/// with `latitude,longitude,accuracy` after `end` when the log tracked locations; times
+/// as milliseconds since 1970 UTC), for officers who analyse it with ODK's tools.
 pub fn audit_csv(events: &[AuditEvent]) -> String {
-    let mut out = String::from("event,node,start,end,old-value,new-value,user\n");
+    let located = events
+        .iter()
+        .any(|e| e.location.is_some() || e.event == AuditEventKind::LocationTrackingEnabled);
+    let mut out = String::from(if located {
+        "event,node,start,end,latitude,longitude,accuracy,old-value,new-value,user\n"
+    } else {
+        "event,node,start,end,old-value,new-value,user\n"
+    });
     for e in events {
-        let cells = [
+        let mut cells = vec![
             e.event.as_str().to_owned(),
             e.node.clone().unwrap_or_default(),
             e.start.timestamp_millis().to_string(),
             e.end
                 .map(|t| t.timestamp_millis().to_string())
                 .unwrap_or_default(),
+        ];
+        if located {
+            let at = e.location;
+            for part in [
+                at.map(|l| l.latitude),
+                at.map(|l| l.longitude),
+                at.map(|l| l.accuracy),
+            ] {
+                cells.push(part.map(|n| n.to_string()).unwrap_or_default());
+            }
+        }
+        cells.extend([
             e.old_value.clone().unwrap_or_default(),
             e.new_value.clone().unwrap_or_default(),
             e.user.clone().unwrap_or_default(),
-        ];
+        ]);
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
@@ -207,6 +237,8 @@ pub(crate) struct Recorder {
     pub open: Vec<Open>,
     /// The page whose events are open.
     pub shown: Option<Pos>,
+    /// With the location parameters: the fixes the app handed in.
+    pub fixes: Option<Fixes>,
 }
 
 impl Recorder {
@@ -235,6 +267,7 @@ impl Recorder {
             old_value,
             new_value,
             user: self.user.clone(),
+            location: self.fixes.as_ref().and_then(|f| f.at(start)),
         });
     }
 }
@@ -256,6 +289,7 @@ mod tests {
                 old_value: None,
                 new_value: None,
                 user: None,
+                location: None,
             },
             AuditEvent {
                 event: AuditEventKind::Question,
@@ -265,6 +299,7 @@ mod tests {
                 old_value: Some("John".into()),
                 new_value: Some("Smith, \"John\"".into()),
                 user: Some("mai".into()),
+                location: None,
             },
         ];
         assert_eq!(
@@ -290,6 +325,7 @@ mod tests {
             log: Vec::new(),
             open: Vec::new(),
             shown: None,
+            fixes: None,
         };
         let t = Utc::now();
         for _ in 0..MAX_AUDIT_EVENTS + 5 {

@@ -8,6 +8,7 @@
 
 mod affects;
 mod answer;
+mod audit_location;
 mod audit_log;
 mod bind;
 mod clock;
@@ -23,6 +24,7 @@ mod submission;
 mod view;
 
 pub use answer::{Answer, CalendarDate, GeoPoint, PickerFields, TimeOfDay};
+pub use audit_location::{AuditLocationRequest, EventLocation, LocationPriority, MAX_KEPT_FIXES};
 pub use audit_log::{
     AuditEvent, AuditEventKind, Clock, MAX_AUDIT_EVENTS, MAX_AUDIT_VALUE_CHARS, audit_csv,
 };

@@ -290,16 +290,19 @@ impl Pages<'_> {
 
     /// The questions shown on the page at `pos`, in order.
     pub fn questions(&self, pos: Pos) -> Vec<(NodeId, ScopeId)> {
-        let mut out = Vec::new();
-        if let Pos::Page { node, scope } = pos {
-            if self.form.node(node).field().is_some() {
-                if self.shows(node, scope) {
-                    out.push((node, scope));
-                }
+        let Pos::Page { node, scope } = pos else {
+            return Vec::new();
+        };
+        let container = self.form.node(node);
+        if container.field().is_some() {
+            return if self.shows(node, scope) {
+                vec![(node, scope)]
             } else {
-                self.each_page_question(node, scope, &mut |n| out.push((n, scope)));
-            }
+                Vec::new()
+            };
         }
+        let mut out = Vec::with_capacity(container.children.len());
+        self.each_page_question(node, scope, &mut |n| out.push((n, scope)));
         out
     }
 
@@ -361,6 +364,17 @@ impl Pages<'_> {
     pub fn resolve(&self, path: &str) -> Option<(NodeId, ScopeId, bool)> {
         let form = self.form;
         let mut scope = ROOT;
+        // Most answers name a question outside repeats by its segment alone: one lookup.
+        // (A path starting and ending with a name character has nothing to trim, and one
+        // without `[` names no instance, so this is what the walk below finds.)
+        let name_char = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+        if path.as_bytes().first().is_some_and(name_char)
+            && path.as_bytes().last().is_some_and(name_char)
+            && let Some(node) = form.node_by_seg(self.inst.scope(ROOT).repeat, path)
+            && !path.contains('[')
+        {
+            return Some((node, ROOT, false));
+        }
         let path = trim_slashes(path.trim());
         // Groups named before a name (`mother/name`) qualify it within its repeat: the
         // segments since the last repeat instance, read in place.

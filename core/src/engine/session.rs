@@ -2,6 +2,7 @@
 //! takes answers, moves between pages, adds and removes repeat instances, saves and
 //! restores drafts exactly, and finalizes into a submission.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use crate::ffi_time::UtcDateTime;
 use crate::form::{FieldKind, MetaKind};
 
 use super::answer::{Answer, Misfit, PickerFields, Unpicked, Untyped, to_stored};
+use super::audit_location::{AuditLocationRequest, Fixes};
 use super::audit_log::{AuditEvent, AuditEventKind, Clock, Open, Recorder, millis};
 use super::compile::{CompiledForm, NodeId};
 use super::error::{FinalizeProblem, SessionError};
@@ -22,7 +24,7 @@ use super::lang::Lang;
 use super::nav::{Pages, Pos};
 use super::screen::{AnswerUpdate, JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate};
 use super::submission::{Submission, submission_data};
-use super::view::View;
+use super::view::{Choices, View};
 
 /// Vietnam's offset from UTC, the default zone for `today()` and times of day.
 pub const VIETNAM_UTC_OFFSET_MINUTES: i32 = 7 * 60;
@@ -166,6 +168,7 @@ macro_rules! world {
     };
 }
 
+mod audit_location;
 pub(crate) mod rank;
 mod start_location;
 
@@ -202,6 +205,7 @@ impl FormSession {
         s.pos = s.pages().first();
         let at = millis(options.now);
         s.log(AuditEventKind::FormStart, None, at);
+        s.log_location_tracking(at);
         s.audit_page(at);
         s.start_pending = true;
         s
@@ -265,6 +269,7 @@ impl FormSession {
             r.log = log;
         }
         s.log(AuditEventKind::FormResume, None, now);
+        s.log_location_tracking(now);
         s.audit_page(now);
         Ok(s)
     }
@@ -538,16 +543,16 @@ impl FormSession {
                         .unwrap_or(usize::MAX)
                 });
                 let canonical = names.join(" ");
-                return Ok(self.change(n, s, canonical));
+                return Ok(self.change(n, s, canonical, Choices::Checked));
             }
         }
-        Ok(self.change(n, s, stored))
+        Ok(self.change(n, s, stored, Choices::Checked))
     }
 
     /// Removes a question's answer.
     pub fn clear_answer(&mut self, question: &str) -> Result<ScreenUpdate, SessionError> {
         let (n, s) = self.answerable(question)?;
-        Ok(self.change(n, s, String::new()))
+        Ok(self.change(n, s, String::new(), Choices::Unchecked))
     }
 
     /// Answers a text or number question with the text as she typed it: an empty box
@@ -562,7 +567,7 @@ impl FormSession {
         let (n, s, kind) = self.question_kind(question)?;
         match Answer::typed(kind, text) {
             Ok(Some(answer)) => self.answer_at(n, s, question, answer),
-            Ok(None) => Ok(self.change(n, s, String::new())),
+            Ok(None) => Ok(self.change(n, s, String::new(), Choices::Unchecked)),
             Err(untyped) => Err(match untyped {
                 Untyped::NotANumber(expected) => SessionError::NotANumber {
                     question: question.into(),
@@ -630,7 +635,7 @@ impl FormSession {
             names.push(choice.to_owned());
         }
         if names.is_empty() {
-            Ok(self.change(n, s, String::new()))
+            Ok(self.change(n, s, String::new(), Choices::Unchecked))
         } else {
             self.answer_at(n, s, question, Answer::Choices { names })
         }
@@ -686,7 +691,8 @@ impl FormSession {
     /// the answer can change (see [`super::affects`]) and the ones that appear are
     /// looked at; of those whose label, hint, flags and choices cannot change, only the
     /// answer and message are rendered. The rest of the page is left as it shows.
-    fn change(&mut self, n: NodeId, s: ScopeId, value: String) -> ScreenUpdate {
+    /// `choices` tells whether `value`'s choices were just found offered.
+    fn change(&mut self, n: NodeId, s: ScopeId, value: String, choices: Choices) -> ScreenUpdate {
         // Once she answers, she may have moved on from where the form was opened.
         self.start_pending = false;
         if self.inst.slot(&self.form, n, s).value == value {
@@ -705,15 +711,21 @@ impl FormSession {
         // When the page cannot show other questions after the answer, only those the
         // answer can change are looked at, before and after (the others are `Same`).
         let reshapes = !on_page || effects.reshapes || !(effects.redraws(n) || effects.patches(n));
-        let before = if reshapes {
-            self.pages().questions(self.pos)
+        let answered = [(n, s)];
+        let before: Cow<'_, [(NodeId, ScopeId)]> = if reshapes {
+            Cow::Owned(self.pages().questions(self.pos))
+        } else if effects.only(n) && self.pages().shows(n, s) {
+            // Nothing but the answered question to look at (most answers): no Vec.
+            Cow::Borrowed(&answered)
         } else {
             let pages = self.pages();
-            effects
-                .touched()
-                .filter(|&q| pages.shows(q, s))
-                .map(|q| (q, s))
-                .collect()
+            Cow::Owned(
+                effects
+                    .touched()
+                    .filter(|&q| pages.shows(q, s))
+                    .map(|q| (q, s))
+                    .collect(),
+            )
         };
         let shows = |q: NodeId| {
             if !on_page || effects.redraws(q) {
@@ -753,7 +765,7 @@ impl FormSession {
             self.audit_page(self.clock.now());
         }
         let questions_now;
-        let after = if reshapes {
+        let after: &[(NodeId, ScopeId)] = if reshapes {
             questions_now = self.pages().questions(self.pos);
             &questions_now
         } else {
@@ -783,7 +795,12 @@ impl FormSession {
                     }
                 }
                 Shows::Answer => {
-                    let now = view.answer(q, qs, self.show_required);
+                    let checked = if (q, qs) == (n, s) {
+                        choices
+                    } else {
+                        Choices::Unchecked
+                    };
+                    let now = view.answer_after(q, qs, self.show_required, checked);
                     if !matches!(old, Some(Shown::Answer(o)) if *o == now) {
                         answers.push(now);
                     }
@@ -791,16 +808,25 @@ impl FormSession {
                 Shows::Same => {}
             }
         }
-        let gone: Vec<(NodeId, ScopeId)> = before
-            .iter()
-            .copied()
-            .filter(|b| !after.contains(b))
-            .collect();
+        // Without a reshape the page shows the same questions in the same order.
+        let (hidden, order) = if reshapes {
+            let gone: Vec<(NodeId, ScopeId)> = before
+                .iter()
+                .copied()
+                .filter(|b| !after.contains(b))
+                .collect();
+            (
+                self.paths(&gone),
+                (*after != *before).then(|| self.paths(after)),
+            )
+        } else {
+            (Vec::new(), None)
+        };
         ScreenUpdate {
             changed,
             answers,
-            hidden: self.paths(&gone),
-            order: (*after != before).then(|| self.paths(after)),
+            hidden,
+            order,
             moved,
         }
     }
@@ -1180,6 +1206,7 @@ fn recorder(form: &CompiledForm, user: &str) -> Option<Recorder> {
         log: Vec::new(),
         open: Vec::new(),
         shown: None,
+        fixes: AuditLocationRequest::from_audit(audit).map(Fixes::new),
     })
 }
 

@@ -70,7 +70,7 @@ impl View<'_> {
                 f,
                 &ctx,
                 value,
-                |c| choices.iter().any(|o| o.name == c),
+                Some(|c: &str| choices.iter().any(|o| o.name == c)),
                 required && show_required,
             ),
             choices,
@@ -103,17 +103,47 @@ impl View<'_> {
     /// `error`, without rendering the rest (moving on and finalizing check every
     /// question of a page or form).
     pub fn error(&self, n: NodeId, s: ScopeId, show_required: bool) -> Option<String> {
+        self.error_after(n, s, show_required, Choices::Unchecked)
+    }
+
+    /// [`View::error`], knowing whether the answer's choices were just checked.
+    fn error_after(
+        &self,
+        n: NodeId,
+        s: ScopeId,
+        show_required: bool,
+        choices: Choices,
+    ) -> Option<String> {
         let f = self.world.form.node(n).field()?;
         question_kind(&f.kind)?;
         let ctx = self.inst.ctx(self.world, s, Some(n));
         let missing = show_required && is_required(f, &ctx);
         let value = self.inst.value(self.world.form, n, s);
-        self.problem_with((n, s), f, &ctx, value, |c| self.offers(n, s, c), missing)
+        // Without a `choice_filter` a select offers the same choices whatever the
+        // answers: those `set_answer` just accepted are still offered.
+        let offered = match choices {
+            Choices::Checked if f.choice_filter.is_none() => None,
+            _ => Some(|c: &str| self.offers(n, s, c)),
+        };
+        self.problem_with((n, s), f, &ctx, value, offered, missing)
     }
 
     /// A shown question's answer and message ([`View::question`]'s `value` and
     /// `error`), without rendering the rest.
     pub fn answer(&self, n: NodeId, s: ScopeId, show_required: bool) -> AnswerUpdate {
+        self.answer_after(n, s, show_required, Choices::Unchecked)
+    }
+
+    /// [`View::answer`] for the question just answered: `Choices::Checked` when
+    /// `set_answer` has just found every choice of its answer offered (and ranked them
+    /// all, for a rank), so that a select whose offer cannot change is not looked up again.
+    pub fn answer_after(
+        &self,
+        n: NodeId,
+        s: ScopeId,
+        show_required: bool,
+        choices: Choices,
+    ) -> AnswerUpdate {
         let value = self
             .world
             .form
@@ -123,7 +153,7 @@ impl View<'_> {
         AnswerUpdate {
             path: self.pages().path(n, s),
             value,
-            error: self.error(n, s, show_required),
+            error: self.error_after(n, s, show_required, choices),
         }
     }
 
@@ -233,13 +263,15 @@ impl View<'_> {
 
     /// What is wrong with a question's answer, in the session's language: a missing
     /// required answer (when checked), a choice no longer offered, a failed constraint.
+    /// `offered` tells whether a select offers a choice now; None when its answer's
+    /// choices are known to be offered (and a rank's to rank them all).
     fn problem_with(
         &self,
         (n, s): (NodeId, ScopeId),
         f: &CField,
         ctx: &Ctx<'_>,
         value: &str,
-        offered: impl Fn(&str) -> bool,
+        offered: Option<impl Fn(&str) -> bool>,
         missing: bool,
     ) -> Option<String> {
         let lang = self.world.lang;
@@ -250,10 +282,13 @@ impl View<'_> {
                     .to_string()
             });
         }
-        let choice_gone = match f.kind {
-            FieldKind::SelectOne { .. } => !offered(value.trim()),
-            FieldKind::SelectMultiple { .. } => !value.split_whitespace().all(offered),
-            FieldKind::Rank { .. } if !ranks_all(value, &self.choices(n, s)) => {
+        let choice_gone = match (&f.kind, offered) {
+            (_, None) => false,
+            (FieldKind::SelectOne { .. }, Some(offered)) => !offered(crate::text::trim(value)),
+            (FieldKind::SelectMultiple { .. }, Some(offered)) => {
+                !value.split_whitespace().all(offered)
+            }
+            (FieldKind::Rank { .. }, Some(_)) if !ranks_all(value, &self.choices(n, s)) => {
                 return Some(lang.rank_again_message().to_string());
             }
             _ => false,
@@ -359,6 +394,15 @@ impl View<'_> {
             None => String::new(),
         }
     }
+}
+
+/// Whether the choices of the answer being shown were just checked against the offer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Choices {
+    /// `set_answer` has just accepted them (all offered; a rank ranks them all).
+    Checked,
+    /// Nothing is known: look them up.
+    Unchecked,
 }
 
 /// Whether a field's `required` holds now.

@@ -3,7 +3,9 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use crate::engine::{AuditEvent, AuditEventKind as K, Clock, SessionOptions, SessionState};
+use crate::engine::{
+    AuditEvent, AuditEventKind as K, Clock, SessionError, SessionOptions, SessionState,
+};
 use crate::form::MetaKind;
 
 use super::*;
@@ -224,4 +226,103 @@ fn a_form_without_audit_logs_nothing() {
     s.exit();
     assert!(s.audit_log().is_empty());
     assert!(s.finalize(now()).unwrap().audit.is_empty());
+}
+
+/// With the location parameters, the session tells the app how to ask for locations,
+/// `location tracking enabled` opens the log, and each event carries the most accurate
+/// fix taken before it started and no older than `location-max-age`.
+#[test]
+fn audited_locations_follow_collects_parameters() {
+    use crate::engine::{AuditLocationRequest, EventLocation, LocationPriority, audit_csv};
+    let located = [
+        ("location-priority", "balanced"),
+        ("location-min-interval", "60"),
+        ("location-max-age", "120"),
+    ];
+    let (mut s, _) = started(audited(&located));
+    assert_eq!(
+        s.audit_location_request(),
+        Some(AuditLocationRequest {
+            priority: LocationPriority::Balanced,
+            min_interval_seconds: 60.0,
+            max_age_seconds: 120.0,
+        })
+    );
+    let secs = |n: i64| now() + chrono::Duration::seconds(n);
+    // Too old for anything the log records from now on.
+    s.note_audit_location(21.0, 104.0, 1.0, secs(-200)).unwrap();
+    s.note_audit_location(22.33, 103.84, 30.0, secs(0)).unwrap();
+    s.note_audit_location(22.34, 103.85, 8.5, secs(0)).unwrap();
+    // Taken after the village question showed: only for later events.
+    s.note_audit_location(22.35, 103.86, 2.0, secs(1)).unwrap();
+    assert!(matches!(
+        s.note_audit_location(91.0, 0.0, 1.0, secs(1)),
+        Err(SessionError::InvalidValue { .. })
+    ));
+    assert!(s.note_audit_location(0.0, 0.0, f64::NAN, secs(1)).is_err());
+    s.next().unwrap(); // t+1: house
+    let log = s.audit_log().to_vec();
+    let events: Vec<(K, Option<EventLocation>)> =
+        log.iter().map(|e| (e.event, e.location)).collect();
+    let at = |latitude, longitude, accuracy| {
+        Some(EventLocation {
+            latitude,
+            longitude,
+            accuracy,
+        })
+    };
+    assert_eq!(
+        events,
+        [
+            (K::FormStart, None),
+            (K::LocationTrackingEnabled, None),
+            (K::Question, at(22.34, 103.85, 8.5)),
+        ],
+        "{log:#?}"
+    );
+    let csv = audit_csv(&log);
+    let mut rows = csv.lines();
+    assert_eq!(
+        rows.next(),
+        Some("event,node,start,end,latitude,longitude,accuracy,old-value,new-value,user")
+    );
+    assert_eq!(
+        rows.nth(1),
+        Some(
+            format!(
+                "location tracking enabled,,{},,,,,,,",
+                now().timestamp_millis()
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(
+        rows.next(),
+        Some(
+            format!(
+                "question,village,{},{},22.34,103.85,8.5,,,",
+                now().timestamp_millis(),
+                secs(1).timestamp_millis()
+            )
+            .as_str()
+        )
+    );
+    // The log goes on with the newest fix once it is the best: house shows at t+1.
+    s.next().unwrap();
+    let house = s.audit_log().iter().find(|e| e.event == K::GroupQuestions);
+    assert_eq!(house.and_then(|e| e.location), at(22.35, 103.86, 2.0));
+    // A form whose audit asks for no location: nothing to do, fixes change nothing.
+    let (mut plain, _) = started(audited(&[]));
+    assert_eq!(plain.audit_location_request(), None);
+    plain
+        .note_audit_location(22.0, 103.0, 5.0, secs(0))
+        .unwrap();
+    plain.next().unwrap();
+    assert!(
+        plain
+            .audit_log()
+            .iter()
+            .all(|e| e.location.is_none() && e.event != K::LocationTrackingEnabled)
+    );
+    assert!(audit_csv(plain.audit_log()).starts_with("event,node,start,end,old-value,"));
 }

@@ -967,3 +967,111 @@ fn instance_lookups_naming_unknown_lists_or_columns_are_refused_at_their_cell() 
         "{found:?}"
     );
 }
+
+/// The answered question's update: its choices, just accepted, are not looked up again
+/// when no filter narrows the list, and its constraint is still checked; a list its own
+/// answer filters still shows "choice gone".
+#[test]
+fn the_answered_select_shows_its_message() {
+    let abc = || list("abc", &[("a", "A", &[]), ("b", "B", &[]), ("c", "C", &[])]);
+    let f = form(vec![
+        one("plain", "abc").constraint(". != 'b'", "not b").n(),
+        many("several", "abc")
+            .constraint("not(selected(., 'c'))", "not c")
+            .n(),
+        one("picky", "abc").choice_filter("name != ${picky}").n(),
+    ]);
+    let mut s = session(with_lists(f, vec![abc()]));
+    let pick = |s: &mut FormSession, q: &str, names: &[&str]| -> AnswerUpdate {
+        let answer = match names {
+            [one] if q != "several" => Answer::Choice {
+                name: (*one).into(),
+            },
+            _ => Answer::Choices {
+                names: names.iter().map(|n| (*n).to_string()).collect(),
+            },
+        };
+        let update = s.set_answer(q, answer).unwrap();
+        assert!(update.changed.is_empty(), "{update:?}");
+        let [answer] = &update.answers[..] else {
+            panic!("{update:?}")
+        };
+        assert_eq!(
+            answer.error,
+            error_on(&s.screen(), q),
+            "the update says what the page shows"
+        );
+        answer.clone()
+    };
+    assert_eq!(pick(&mut s, "plain", &["a"]).error, None);
+    assert_eq!(
+        pick(&mut s, "plain", &["b"]).error.as_deref(),
+        Some("not b")
+    );
+    assert_eq!(pick(&mut s, "plain", &["c"]).error, None);
+    s.next().unwrap();
+    let update = pick(&mut s, "several", &["c", "a"]);
+    assert_eq!(update.error.as_deref(), Some("not c"));
+    assert_eq!(
+        update.value,
+        Some(Answer::Choices {
+            names: vec!["a".into(), "c".into()]
+        }),
+        "in the list's order"
+    );
+    assert_eq!(pick(&mut s, "several", &["b", "a"]).error, None);
+    s.next().unwrap();
+    // Its own answer takes the choice off its list: the page shows it is gone.
+    let update = s
+        .set_answer("picky", Answer::Choice { name: "a".into() })
+        .unwrap();
+    let gone = Some("This choice is no longer offered.");
+    assert_eq!(error_on(&s.screen(), "picky").as_deref(), gone);
+    let sent = update
+        .changed
+        .iter()
+        .find(|q| q.path == "picky")
+        .map(|q| q.error.as_deref())
+        .or_else(|| {
+            update
+                .answers
+                .iter()
+                .find(|a| a.path == "picky")
+                .map(|a| a.error.as_deref())
+        });
+    assert_eq!(sent, Some(gone), "{update:?}");
+}
+
+/// A question's path is found with slashes and spaces around it and inside repeats
+/// (the common case, a bare name outside repeats, is looked up at once).
+#[test]
+fn paths_resolve_however_written() {
+    let f = form(vec![
+        text("name").n(),
+        text("name-").n(),
+        Node::Repeat(repeat("members", vec![text("who").n()])),
+    ]);
+    let mut s = session(f);
+    for path in ["name", "/name", "name/", " name ", "/name/", "\tname\n"] {
+        set_text(&mut s, path, path);
+        assert_eq!(s.state().answers.values["name"], path, "{path:?}");
+    }
+    set_text(&mut s, "name-", "trailing dash");
+    assert_eq!(s.state().answers.values["name-"], "trailing dash");
+    s.add_repeat("members").unwrap();
+    set_text(&mut s, "members[1]/who", "Dợ");
+    assert_eq!(
+        s.set_answer("members[2]/who", Answer::Text { value: "x".into() }),
+        Err(SessionError::UnknownQuestion {
+            question: "members[2]/who".into()
+        })
+    );
+    assert!(matches!(
+        s.set_answer("who", Answer::Text { value: "x".into() }),
+        Err(SessionError::UnknownQuestion { .. })
+    ));
+    assert!(matches!(
+        s.set_answer("nobody", Answer::Text { value: "x".into() }),
+        Err(SessionError::UnknownQuestion { .. })
+    ));
+}
