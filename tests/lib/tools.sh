@@ -13,7 +13,7 @@ ANDROID_ALL_VERSION=15-robolectric-13954326    # Maven Central: org.robolectric:
 ZXING_VERSION=3.5.4                            # Maven Central: com.google.zxing:core
 TREE_SITTER_VERSION=0.26.1                     # PyPI: tree-sitter
 TREE_SITTER_SWIFT_VERSION=0.7.4                # PyPI: tree-sitter-swift
-PYXFORM_VERSION=4.5.0                          # PyPI: pyxform (core/tests/xlsform_corpus.rs, via tests/lib/pyxform.sh)
+PYXFORM_VERSION=4.5.0                          # PyPI: pyxform (core/tests/xlsform_corpus.rs, via tests/lib/xlsform-corpus.sh)
 MAVEN_DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 # The screen renderer of tests/android-screens.sh (Android's layoutlib on the JVM; see
 # ../shared/notes/android-screens.md and android/README.md), all Maven Central:

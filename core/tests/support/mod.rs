@@ -1,16 +1,21 @@
 //! The automatic filler the form corpus tests share: a deterministic walker that answers
 //! each question it is shown with the first plausible value the form accepts (its type,
 //! constraint and choices), adds one instance to each repeat, finalizes, and has the
-//! submission re-validated as the server does.
+//! submission re-validated as the server's intake does (`recompute_data`, which
+//! refuses a record whose answers fail the form and recomputes what it keeps).
 
 use std::sync::Arc;
 
 use branchbook_core::engine::{
     Answer, CalendarDate, CompiledForm, FormSession, GeoPoint, Page, Question, QuestionKind,
-    TimeOfDay,
+    ServerFacts, SessionOptions, TimeOfDay,
 };
 use chrono::{TimeZone, Utc};
 use serde_json::Value as Json;
+
+/// The phone's device id and account, which the server fills the metadata from too.
+const DEVICE_ID: &str = "corpus-phone";
+const USERNAME: &str = "corpus";
 
 /// A form filled to the end.
 pub struct Filled {
@@ -28,7 +33,12 @@ pub struct Filled {
 pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
     let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
     let form = Arc::new(compiled);
-    let mut session = FormSession::new(Arc::clone(&form), None, now);
+    let options = SessionOptions {
+        device_id: DEVICE_ID.into(),
+        username: USERNAME.into(),
+        ..SessionOptions::new(now)
+    };
+    let mut session = FormSession::open(Arc::clone(&form), &options).map_err(|e| e.to_string())?;
     let mut answered = 0;
     // Questions given up on (no candidate accepted), so the walk moves on to `next`.
     let mut tried: Vec<String> = Vec::new();
@@ -42,8 +52,25 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                 let submission = session
                     .finalize(now)
                     .map_err(|p| format!("finalize refused: {p:?}"))?;
-                form.validate_data(&submission.data)
+                // What the server's intake runs on every record it receives.
+                let facts = ServerFacts {
+                    device_id: DEVICE_ID.into(),
+                    username: USERNAME.into(),
+                    started_at: submission.started_at,
+                    finalized_at: submission.finalized_at,
+                    received_at: now,
+                };
+                let kept = form
+                    .recompute_data(&submission.data, &facts)
                     .map_err(|p| format!("the server would refuse the submission: {p:?}"))?;
+                let differs: Vec<String> =
+                    kept.mismatches.iter().map(|m| format!("{m:?}")).collect();
+                if !differs.is_empty() {
+                    return Err(format!(
+                        "the server computes other values than the phone: {}",
+                        differs.join("; ")
+                    ));
+                }
                 return Ok(Filled {
                     answered,
                     data: submission.data,
