@@ -854,7 +854,7 @@ fn unknown_and_unsupported_types_and_features() {
         &[
             &["type", "name", "label", "calculation", "trigger"],
             &["txt", "a", "A", "", ""],
-            &["audio", "b", "B", "", ""],
+            &["file", "b", "B", "", ""],
             &["select_one_from_file villages.csv", "c", "C", "", ""],
             &["calculate", "d", "", "pulldata('f', 'a', 'b', 'c')", ""],
             &["text", "e", "E", "", "6"],
@@ -872,7 +872,7 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 2, "type")]
     );
     assert_eq!(
-        located(&read.problems, "type 'audio' is not supported"),
+        located(&read.problems, "type 'file' is not supported"),
         [at("survey", 3, "type")]
     );
     assert_eq!(
