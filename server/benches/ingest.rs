@@ -1,12 +1,21 @@
 //! Ingest benchmark: a real server on loopback, records ingested per second from 1 and
 //! from 50 concurrent devices (batches of 200 household-survey submissions, gzip, as the
 //! phone sends them) on SQLite and PostgreSQL, the re-send rate (all duplicates), and
-//! photo upload throughput against a plain file copy of the same bytes.
+//! photo upload in the phone's 512 KiB chunks: the throughput of a 20 MB photo and of a
+//! 100 MB file against a plain file copy of the same bytes made in the same round (in %
+//! of the copy), how much the process's peak memory (`VmHWM`) grows while a 20 MB photo
+//! is uploaded (the server and its test client share this process), and how many bytes
+//! go twice when the connection is cut halfway through a 20 MB photo and the upload
+//! resumes from what the server holds. Each photo measure runs `INGEST_PHOTO_ROUNDS`
+//! times (5 by default) and prints the median and the smallest and largest value;
+//! `INGEST_PHOTO_CHUNK_KIB` sets another chunk size.
 //!
-//! Run: `cargo bench -p branchbook-server --bench ingest`. PostgreSQL is measured when
-//! `BRANCHBOOK_TEST_PG_URL` is set, e.g. `bash -c 'source tests/postgres.sh && cargo
-//! bench -p branchbook-server --bench ingest'` (add `BRANCHBOOK_TEST_PG_FSYNC=on` to
-//! measure PostgreSQL with durable commits, as in production).
+//! One command prints all of it, on SQLite and on PostgreSQL with durable commits
+//! (fsync on, as in production):
+//!
+//!     BRANCHBOOK_TEST_PG_FSYNC=on bash -c 'source tests/postgres.sh && cargo bench -p branchbook-server --bench ingest'
+//!
+//! Without `BRANCHBOOK_TEST_PG_URL` (set by `tests/postgres.sh`) PostgreSQL is skipped.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "common/mod.rs"]
@@ -14,7 +23,9 @@ mod bench;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use tokio::io::AsyncWriteExt;
 
 use bench::PG_URL_VAR;
 use branchbook_core::protocol::{Record, RecordStatus};
@@ -41,7 +52,7 @@ async fn devices(
     count: usize,
 ) -> Vec<Device> {
     let province = server
-        .create_area(admin, None, "province", "Lai Châu")
+        .create_area(admin, None, "province", &format!("Lai Châu ({name})"))
         .await;
     let commune = server
         .create_area(admin, Some(province), "commune", "Xã Pa Tần")
@@ -98,55 +109,212 @@ async fn ingest(server: &TestServer, devices: &[Device], expected: RecordStatus)
     total as f64 / started.elapsed().as_secs_f64()
 }
 
-async fn photos(server: &TestServer, admin: &str) -> (f64, f64) {
-    let admin = admin.to_owned();
-    let province = server
-        .create_area(&admin, None, "province", "Yên Bái")
-        .await;
+/// The chunk a phone sends: the server's default `photo_chunk_bytes`, or
+/// `INGEST_PHOTO_CHUNK_KIB` KiB.
+fn chunk() -> usize {
+    bench::size("INGEST_PHOTO_CHUNK_KIB", 512) * 1024
+}
+/// What is uploaded: a big camera photo, and a file the size of a long video.
+const SIZES: [(&str, usize); 2] = [("20 MB photo", 20_000_000), ("100 MB file", 100_000_000)];
+/// The size whose peak memory and resume are measured.
+const PHOTO: usize = 20_000_000;
+
+/// The median and the smallest and largest of `values`.
+fn spread(mut values: Vec<f64>) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    };
+    (median, values[0], values[n - 1])
+}
+
+/// `median (min-max)` of `values`, with `digits` decimals.
+fn shown(values: Vec<f64>, digits: usize) -> String {
+    let (median, min, max) = spread(values);
+    format!("{median:.digits$} ({min:.digits$}-{max:.digits$})")
+}
+
+/// A branch with an enrolled phone, for the photo measures; its device token.
+async fn photo_device(server: &TestServer, admin: &str) -> String {
+    let province = server.create_area(admin, None, "province", "Yên Bái").await;
     let commune = server
-        .create_area(&admin, Some(province), "commune", "Xã Mù")
+        .create_area(admin, Some(province), "commune", "Xã Mù")
         .await;
     let branch = server
-        .create_area(&admin, Some(commune), "branch", "Chi hội")
+        .create_area(admin, Some(commune), "branch", "Chi hội")
         .await;
     let (head, _) = server
-        .create_account(&admin, "photohead", "branch_head", Some(branch))
+        .create_account(admin, "photohead", "branch_head", Some(branch))
         .await;
-    let token = server.enrolled_device(&admin, head).await.token;
-    let size = 16 * 1024 * 1024;
-    let photos: Vec<Vec<u8>> = (0..4).map(|i| photo_bytes(1000 + i, size)).collect();
+    server.enrolled_device(admin, head).await.token
+}
+
+/// One round: `bytes` uploaded in phone-sized chunks (hash checked, synced, renamed into
+/// place), then the same bytes copied file to file and synced (the source in the page
+/// cache, as the upload's bytes are in the client's memory). MB/s of each.
+async fn upload_and_copy(server: &TestServer, device: &str, bytes: &[u8]) -> (f64, f64) {
+    let mb = bytes.len() as f64 / 1e6;
     let started = Instant::now();
-    for bytes in &photos {
-        assert!(
-            server
-                .upload_photo(&token, bytes, 1024 * 1024)
-                .await
-                .complete
+    assert!(server.upload_photo(device, bytes, chunk()).await.complete);
+    let upload = mb / started.elapsed().as_secs_f64();
+    let dir = tempfile::tempdir().unwrap();
+    let (source, copy) = (dir.path().join("source"), dir.path().join("copy"));
+    std::fs::write(&source, bytes).unwrap();
+    let started = Instant::now();
+    std::fs::copy(&source, &copy).unwrap();
+    std::fs::File::open(&copy).unwrap().sync_all().unwrap();
+    (upload, mb / started.elapsed().as_secs_f64())
+}
+
+/// A line of this process's `/proc/self/status` in MB (`VmHWM`: peak resident memory,
+/// `VmRSS`: now).
+fn memory_mb(key: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    kb / 1024.0
+}
+
+/// How much this process's peak memory grows while a photo already in memory is
+/// uploaded (the server and its test client share the process).
+async fn peak_growth(server: &TestServer, device: &str, bytes: &[u8]) -> f64 {
+    let before = memory_mb("VmRSS");
+    // Writing 5 resets the peak to the current resident memory (Linux 4.0+).
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+    assert!(server.upload_photo(device, bytes, chunk()).await.complete);
+    memory_mb("VmHWM") - before
+}
+
+/// Sends a chunk's request line, headers (the whole chunk's length) and the first `sent`
+/// of its `body` bytes on a connection of its own, then drops it: a connection cut in
+/// the middle of a chunk.
+async fn cut_chunk(server: &TestServer, device: &str, path: &str, body: &[u8], sent: usize) {
+    let host = server.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "PUT {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {device}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..sent]).await.unwrap();
+    stream.flush().await.unwrap();
+    drop(stream);
+}
+
+/// What the server holds of a photo once a cut chunk's bytes have been written (its
+/// count stops moving).
+async fn settled_received(server: &TestServer, device: &str, sha: &str) -> u64 {
+    let mut last = u64::MAX;
+    loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let now = server.photo_status(device, sha).await.received;
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+}
+
+/// Uploads `bytes` as a phone does, but cuts the connection when half of them are
+/// sent (in the middle of a chunk), then resumes from what the server says it holds.
+/// Returns what the server held after the cut and the bytes sent twice.
+async fn cut_at_half(server: &TestServer, device: &str, bytes: &[u8]) -> (u64, u64) {
+    let size = bytes.len();
+    let sha = branchbook_server::ingest::sha256_hex(bytes);
+    let mut sent = 0u64;
+    let mut cut = false;
+    let mut held_after_cut = 0;
+    let mut received = server.photo_status(device, &sha).await.received as usize;
+    while received < size {
+        let end = (received + chunk()).min(size);
+        if !cut && end > size / 2 {
+            let path = format!("/api/v1/photos/{sha}?offset={received}&total={size}");
+            let half = size / 2 - received;
+            cut_chunk(server, device, &path, &bytes[received..end], half).await;
+            sent += half as u64;
+            cut = true;
+            held_after_cut = settled_received(server, device, &sha).await;
+            received = held_after_cut as usize;
+            continue;
+        }
+        let (code, body) = server
+            .put_chunk(
+                device,
+                &sha,
+                received as u64,
+                size as u64,
+                bytes[received..end].to_vec(),
+            )
+            .await;
+        assert!(code.is_success(), "{body}");
+        sent += (end - received) as u64;
+        received = server.photo_status(device, &sha).await.received as usize;
+    }
+    assert!(server.photo_status(device, &sha).await.complete);
+    (held_after_cut, sent - size as u64)
+}
+
+/// Every photo measure, `rounds` times each, printed as medians with their spread.
+async fn photos(server: &TestServer, admin: &str, name: &str, rounds: usize) {
+    let device = photo_device(server, admin).await;
+    let mut seed = 1000;
+    let mut fresh = |size: usize| {
+        seed += 1;
+        photo_bytes(seed, size)
+    };
+    for (what, size) in SIZES {
+        let (mut uploads, mut copies, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            let bytes = fresh(size);
+            let (upload, copy) = upload_and_copy(server, &device, &bytes).await;
+            uploads.push(upload);
+            copies.push(copy);
+            ratios.push(upload / copy * 100.0);
+        }
+        println!(
+            "{name}: {what} on loopback, {} KiB chunks, hash checked, median (min-max) of {rounds}: upload {} MB/s, plain copy {} MB/s, upload = {}% of the copy of the same round",
+            chunk() / 1024,
+            shown(uploads, 0),
+            shown(copies, 0),
+            shown(ratios, 0)
         );
     }
-    let upload = (photos.len() * size) as f64 / 1e6 / started.elapsed().as_secs_f64();
-    let dir = tempfile::tempdir().unwrap();
-    for (i, bytes) in photos.iter().enumerate() {
-        std::fs::write(dir.path().join(format!("source{i}")), bytes).unwrap();
+    let mut growths = Vec::new();
+    for _ in 0..rounds {
+        let bytes = fresh(PHOTO);
+        growths.push(peak_growth(server, &device, &bytes).await);
     }
-    // The copy: read each source (in the page cache, as the upload's bytes are in the
-    // client's memory), write it and sync it, as the server writes and syncs a photo.
-    let started = Instant::now();
-    for i in 0..photos.len() {
-        let source = dir.path().join(format!("source{i}"));
-        std::fs::copy(&source, dir.path().join(format!("copy{i}"))).unwrap();
-        std::fs::File::open(dir.path().join(format!("copy{i}")))
-            .unwrap()
-            .sync_all()
-            .unwrap();
+    println!(
+        "{name}: a {} MB photo in {} KiB chunks: peak memory of the server and its test client grew {} MB while it uploaded",
+        PHOTO / 1_000_000,
+        chunk() / 1024,
+        shown(growths, 1)
+    );
+    let (mut held, mut twice) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let bytes = fresh(PHOTO);
+        let (h, t) = cut_at_half(server, &device, &bytes).await;
+        held.push(h as f64);
+        twice.push(t as f64);
     }
-    let copy = (photos.len() * size) as f64 / 1e6 / started.elapsed().as_secs_f64();
-    (upload, copy)
+    println!(
+        "{name}: a {} MB photo whose connection is cut at {} bytes (mid-chunk), then resumed from what the server holds: it held {} bytes after the cut; bytes sent twice {}",
+        PHOTO / 1_000_000,
+        PHOTO / 2,
+        shown(held, 0),
+        shown(twice, 0)
+    );
 }
 
 async fn run(backend: Backend) {
     let name = format!("{backend:?}");
-    let Some(server) = TestServer::start(backend, |c| c.max_photo_bytes = 32 * 1024 * 1024).await
+    let Some(server) = TestServer::start(backend, |c| c.max_photo_bytes = 128 * 1024 * 1024).await
     else {
         println!("{name}: skipped ({PG_URL_VAR} not set)");
         return;
@@ -168,10 +336,13 @@ async fn run(backend: Backend) {
     println!(
         "{name}: {DEVICES} devices re-sending everything (all duplicates): {rate:.0} records/s"
     );
-    let (upload, copy) = photos(&server, &admin).await;
-    println!(
-        "{name}: photo upload on loopback (4 x 16 MiB, 1 MiB chunks, hash checked): {upload:.0} MB/s; plain file copy: {copy:.0} MB/s"
-    );
+    photos(
+        &server,
+        &admin,
+        &name,
+        bench::size("INGEST_PHOTO_ROUNDS", 5),
+    )
+    .await;
 }
 
 fn main() {

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use branchbook_core::domain::{AgeGroup, GatheringKind, Sex};
 use branchbook_core::engine::{Answer, SessionOptions};
-use branchbook_core::protocol::EnrollmentQr;
+use branchbook_core::protocol::{EnrollmentQr, FileKind};
 use branchbook_core::store::{
     GatheringDetails, HouseholdInput, MemberInput, PhotoOptions, Store, StoreError, StoredPhoto,
-    WalkIn,
+    StoredRecording, WalkIn,
 };
 use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncClient, SyncError, Timeouts};
 use chrono::Utc;
@@ -68,6 +68,20 @@ pub fn household_form_json() -> String {
             field("water", json!({"type": "select_one", "list": "water", "or_other": false}), 4, true),
             field("photo", json!({"type": "image"}), 5, false),
         ]
+    })
+    .to_string()
+}
+
+/// Id of the test form of one video question.
+pub const VIDEO_FORM_ID: &str = "session_video";
+
+/// A form of one required video question (`clip`), as the form's JSON, ready to publish.
+pub fn video_form_json() -> String {
+    json!({
+        "id": VIDEO_FORM_ID, "version": FORM_VERSION, "title": "Video buổi sinh hoạt", "default_language": "Tiếng Việt (vi)",
+        "languages": [{"code": "vi", "name": "Tiếng Việt (vi)"}], "instance_name": null,
+        "choices": {},
+        "body": [field("clip", json!({"type": "video"}), 2, true)]
     })
     .to_string()
 }
@@ -167,6 +181,34 @@ impl Device {
             CancelHandle::new(),
         )?;
         Ok(())
+    }
+
+    /// A submission of [`VIDEO_FORM_ID`] whose `clip` is the video file at `path`, taken
+    /// in as the app does (sealed when the store is encrypted), finalized.
+    pub fn record_video(&self, path: &Path) -> Result<StoredRecording, DeviceError> {
+        let store = self.store();
+        let session_error = |e: &dyn std::fmt::Debug| DeviceError::Session(format!("{e:?}"));
+        let (draft, mut session) = store.start_submission(
+            VIDEO_FORM_ID,
+            FORM_VERSION,
+            None,
+            &SessionOptions::new(Utc::now()),
+        )?;
+        let stored = store.attach_submission_recording(draft.uuid, path, FileKind::Video)?;
+        session
+            .set_answer(
+                "clip",
+                Answer::Recording {
+                    sha256: stored.sha256.clone(),
+                },
+            )
+            .map_err(|e| session_error(&e))?;
+        store.save_draft(&session)?;
+        let submission = session
+            .finalize(Utc::now())
+            .map_err(|e| session_error(&e))?;
+        store.finalize(&submission)?;
+        Ok(stored)
     }
 
     /// One household visit as the app makes it: a form session of `form_id` (version

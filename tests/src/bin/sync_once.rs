@@ -2,7 +2,8 @@
 //! with the report, the time it took and the process's peak memory (VmHWM). The kill
 //! test kills it mid-pass; the benchmark measures it.
 //!
-//! Usage: `sync_once STORE_PATH` (the server address is the one the phone enrolled with).
+//! Usage: `sync_once STORE_PATH [KEY_HEX]` (the server address is the one the phone
+//! enrolled with; `KEY_HEX` is the key of an encrypted store, in hex).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use std::time::Instant;
 use std::sync::Mutex;
 
 use branchbook_core::sync::{CancelHandle, SyncObserver, SyncPhase, SyncProgress};
-use branchbook_e2e::device::Device;
+use branchbook_e2e::device::{Device, test_network};
 
 /// Peak resident memory of this process in KiB, from /proc/self/status.
 fn vm_hwm_kib() -> u64 {
@@ -62,10 +63,18 @@ impl PhaseClock {
 
 fn main() -> ExitCode {
     let Some(path) = std::env::args_os().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: sync_once STORE_PATH");
+        eprintln!("usage: sync_once STORE_PATH [KEY_HEX]");
         return ExitCode::from(2);
     };
-    let device = match Device::open(&path) {
+    let key = match std::env::args().nth(2).map(hex::decode).transpose() {
+        Ok(key) => key,
+        Err(e) => {
+            eprintln!("sync_once: the key is not hex: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (timeouts, retry) = test_network();
+    let device = match Device::open_with(&path, key.as_deref(), timeouts, retry) {
         Ok(device) => device,
         Err(e) => {
             eprintln!("sync_once: {e}");
