@@ -12,7 +12,7 @@ mod support;
 use std::sync::Arc;
 
 use branchbook_core::engine::{Answer, FormSession};
-use branchbook_core::form::{Attachments, load_xlsx_with};
+use branchbook_core::form::{Attachments, FormError, load_xlsx_with};
 use chrono::{TimeZone, Utc};
 use support::{Filled, fill};
 
@@ -345,4 +345,202 @@ fn a_nutrition_coverage_survey_with_choices_and_data_from_attached_files() {
     let refused = load_xlsx_with(&nutrition_coverage(), None, &Attachments::new()).unwrap_err();
     let text = refused.to_string();
     assert!(text.contains("3 problem(s)"), "{text}");
+}
+
+/// A mapping form as osm-fieldwork writes them, with the look-ups ODK forms make in
+/// secondary instances: columns of the chosen feature of a GeoJSON extract and of a row
+/// of a CSV list, counts, sums and maxima over filtered items, positions, and a choice
+/// list of the choices sheet read with `current()` inside a repeat.
+fn mapping_form() -> Vec<u8> {
+    let calc = |name: &'static str, expr: &'static str| -> [&'static str; 4] {
+        ["calculate", name, "", expr]
+    };
+    let rows: Vec<[&str; 4]> = vec![
+        ["type", "name", "label", "calculation"],
+        ["select_one_from_file wells.geojson", "well", "Well", ""],
+        calc("place", "instance('wells')/root/item[id=${well}]/geometry"),
+        calc("title", "instance(“wells”)/root/item[id = ${well}]/title"),
+        calc("depth", "instance('wells')/root/item[id=${well}]/depth"),
+        calc(
+            "operator",
+            "instance('wells')/root/item[id=${well}]/operator",
+        ),
+        [
+            "select_one_from_file villages.csv",
+            "village",
+            "Village",
+            "",
+        ],
+        calc(
+            "district",
+            "instance('villages')/root/item[name = ${village}]/district",
+        ),
+        calc(
+            "in_district",
+            "count(instance('villages')/root/item[district = ${district}])",
+        ),
+        calc(
+            "others_pop",
+            "sum(instance('villages')/root/item[district = ${district} and name != ${village}]/pop)",
+        ),
+        calc(
+            "biggest",
+            "max(instance('villages')/root/item[pop > 100 or name = 'c']/pop)",
+        ),
+        calc("first", "instance('villages')/root/item[1]/label"),
+        calc(
+            "second",
+            "instance('villages')/root/item[position() = 2]/name",
+        ),
+        calc("none", "instance('villages')/root/item[pop < 0]/label"),
+        ["begin_repeat", "visits", "Visits", ""],
+        ["select_one colours", "colour", "Colour", ""],
+        calc(
+            "colour_label",
+            "instance('colours')/root/item[name = current()/../colour]/label",
+        ),
+        ["end_repeat", "", "", ""],
+    ];
+    let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.to_vec()).collect();
+    let survey: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+    xlsx(&[
+        ("survey", &survey),
+        (
+            "choices",
+            &[
+                &["list_name", "name", "label"],
+                &["colours", "g", "Green"],
+                &["colours", "r", "Red"],
+            ],
+        ),
+        ("settings", &[&["form_id", "version"], &["mapping", "1"]]),
+    ])
+}
+
+fn mapping_files() -> Attachments {
+    files(&[
+        (
+            "villages.csv",
+            "name,label,district,pop\na,Bản A,d1,120\nb,Bản B,d1,80\nc,Bản C,d2,95\n",
+        ),
+        (
+            "wells.geojson",
+            r#"{"type":"FeatureCollection","features":[
+              {"type":"Feature","geometry":{"type":"Point","coordinates":[103.8,22.3]},"properties":{"id":"w7","title":"Well 7","depth":12}},
+              {"type":"Feature","geometry":{"type":"Point","coordinates":[103.9,22.4]},"properties":{"id":"w8","title":"Well 8"}}]}"#,
+        ),
+    ])
+}
+
+#[test]
+fn a_mapping_form_reads_columns_of_the_chosen_items_of_its_secondary_instances() {
+    let filled = load_and_fill(&mapping_form(), &mapping_files());
+    let d = &filled.data;
+    assert_eq!(d["well"], "w7", "{d}");
+    // A GeoJSON point reads as an ODK place (latitude first); a property the extract
+    // does not have reads as empty.
+    assert_eq!(d["place"], "22.3 103.8 0 0");
+    assert_eq!(d["title"], "Well 7");
+    assert_eq!(d["depth"], "12");
+    assert!(d["operator"].is_null(), "{d}");
+    assert_eq!(d["village"], "a");
+    assert_eq!(d["district"], "d1");
+    assert_eq!(d["in_district"], "2");
+    assert_eq!(d["others_pop"], "80");
+    assert_eq!(d["biggest"], "120");
+    assert_eq!(d["first"], "Bản A");
+    assert_eq!(d["second"], "b");
+    assert!(d["none"].is_null(), "{d}");
+    let visits = d["visits"].as_array().unwrap();
+    assert!(!visits.is_empty(), "{d}");
+    for visit in visits {
+        let label = if visit["colour"] == "g" {
+            "Green"
+        } else {
+            "Red"
+        };
+        assert_eq!(visit["colour_label"], label, "{visit}");
+    }
+}
+
+#[test]
+fn secondary_instance_lookups_follow_answers_and_positions() {
+    let compiled = load_xlsx_with(&mapping_form(), Some("m"), &mapping_files()).unwrap();
+    let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
+    let mut session = FormSession::new(Arc::new(compiled), None, now);
+    let choose = |session: &mut FormSession, name: &str, value: &str| {
+        let path = session
+            .screen()
+            .questions
+            .iter()
+            .find(|q| q.name == name)
+            .map(|q| q.path.clone())
+            .unwrap_or_else(|| panic!("{name} is not on this page"));
+        session
+            .set_answer(&path, Answer::Choice { name: value.into() })
+            .unwrap();
+    };
+    choose(&mut session, "well", "w8");
+    session.next().unwrap();
+    choose(&mut session, "village", "c");
+    let values = session.state().answers.values;
+    assert_eq!(values["place"], "22.4 103.9 0 0");
+    assert_eq!(values["title"], "Well 8");
+    assert!(!values.contains_key("depth"), "{values:?}");
+    assert_eq!(values["district"], "d2");
+    assert_eq!(values["in_district"], "1");
+    assert_eq!(values["others_pop"], "0");
+    // `name = 'c'` lets c (95) in beside a (120).
+    assert_eq!(values["biggest"], "120");
+}
+
+#[test]
+fn secondary_instance_paths_beyond_item_and_column_are_refused_at_their_cell() {
+    let book = xlsx(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "calculation"],
+                &[
+                    "select_one_from_file villages.csv",
+                    "village",
+                    "Village",
+                    "",
+                ],
+                &[
+                    "calculate",
+                    "up",
+                    "",
+                    "instance('villages')/root/item[name = ${village}]/../item/label",
+                ],
+                &[
+                    "calculate",
+                    "axis",
+                    "",
+                    "instance('villages')/root/descendant::item/label",
+                ],
+                &[
+                    "calculate",
+                    "ok",
+                    "",
+                    "instance('villages')/root/item[1]/label",
+                ],
+            ],
+        ),
+        ("settings", &[&["form_id", "version"], &["m", "1"]]),
+    ]);
+    let Err(FormError::Invalid { problems }) = load_xlsx_with(&book, Some("m"), &mapping_files())
+    else {
+        panic!("loaded");
+    };
+    let rows: Vec<u32> = problems.iter().map(|p| p.row).collect();
+    assert_eq!(rows, [3, 4], "{problems:?}");
+    for p in &problems {
+        assert_eq!(p.column, "calculation");
+        assert!(
+            p.message
+                .contains("only instance('villages')/root/item[...]/column is supported"),
+            "{p}"
+        );
+    }
 }

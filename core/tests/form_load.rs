@@ -79,7 +79,7 @@ fn a_cell_the_reader_refused_is_reported_once() {
     ws.set_name("survey").unwrap();
     let rows: [[&str; 4]; 3] = [
         ["type", "name", "label", "calculation"],
-        ["calculate", "fruit", "", "count(instance('f')/root/item)"],
+        ["calculate", "fruit", "", "${last-saved#fruit}"],
         ["note", "n", "Fruit: ${fruit}", ""],
     ];
     for (r, row) in rows.iter().enumerate() {
@@ -96,7 +96,7 @@ fn a_cell_the_reader_refused_is_reported_once() {
     assert!(
         found[0]
             .message
-            .starts_with("instance(...) is not supported")
+            .starts_with("${last-saved#...} is not supported")
     );
 }
 

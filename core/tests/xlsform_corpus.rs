@@ -37,43 +37,28 @@ const MIN_REAL_FORMS: usize = 28;
 const REFUSED_HERE: &[(&str, &str)] = &[
     // ---- osm-fieldwork: the Humanitarian OpenStreetMap Team's mapping forms ----
     // Look-ups in the chosen feature's data extract, `instance('cemeteries')/root/
-    // item[id=${existing}]/geometry`, mostly in calculations with a `trigger`: the engine
-    // reads `*_from_file` choices but has no `instance()` paths with predicates yet. All
-    // of them also carry a version written as a date and time (see test.xls).
-    ("osm-fieldwork/archived/buildings.xls", INSTANCE),
-    ("osm-fieldwork/archived/camping.xls", INSTANCE),
-    ("osm-fieldwork/archived/education.xls", INSTANCE),
-    ("osm-fieldwork/archived/health.xls", INSTANCE),
-    ("osm-fieldwork/archived/highways.xls", INSTANCE),
-    ("osm-fieldwork/archived/historical.xls", INSTANCE),
-    ("osm-fieldwork/archived/landusage.xls", INSTANCE),
-    ("osm-fieldwork/archived/nature.xls", INSTANCE),
-    ("osm-fieldwork/archived/thamel.xls", INSTANCE),
-    ("osm-fieldwork/archived/toilets.xls", INSTANCE),
-    ("osm-fieldwork/archived/wastedisposal.xls", INSTANCE),
-    ("osm-fieldwork/archived/amenities.xls", INSTANCE),
-    ("osm-fieldwork/archived/cemeteries.xls", INSTANCE),
-    ("osm-fieldwork/archived/religious.xls", INSTANCE),
-    // settings `version` is an Excel date and time ("2023-04-04 08:36:12"); Branchbook
-    // versions hold letters, digits, '.', '-' and '_' only (they name web addresses and
-    // export files). 17 of the osm-fieldwork forms have such a version.
+    // item[id=${existing}]/geometry`, and versions written as a date and time load now
+    // (issue 16); what still stops these four: `${last-saved#...}` defaults.
+    ("osm-fieldwork/archived/buildings.xls", LAST_SAVED),
+    ("osm-fieldwork/archived/camping.xls", LAST_SAVED),
+    ("osm-fieldwork/archived/highways.xls", LAST_SAVED),
+    ("osm-fieldwork/archived/toilets.xls", LAST_SAVED),
+    // Reads `instance('buildings')`, a list this form does not have (its extract is
+    // thamel.geojson): copied from buildings.xls. ODK Collect fails on it when it opens
+    // the form.
     (
-        "osm-fieldwork/archived/test.xls",
-        "may hold only letters a-z and A-Z, digits",
+        "osm-fieldwork/archived/thamel.xls",
+        "instance('buildings') names no choice list of this form",
     ),
     // Entity lists (ODK Central's entities sheet): refused clearly, as issue 16 says.
     (
         "osm-fieldwork/archived/entities_registration.xls",
         "the entities sheet (creating or updating entity lists) is not supported",
     ),
-    // Traces; a form_id written as a date and time.
+    // Traces.
     (
         "osm-fieldwork/archived/transportation.xls",
         "type 'geotrace' is not supported",
-    ),
-    (
-        "osm-fieldwork/archived/waste_collection.xlsx",
-        "the form_id \"2021_03_21t18:07:55\" may hold only",
     ),
     // `required` = `basic` (row 17): pyxform passes it on as an XPath path, which ODK
     // evaluates to nothing (never required); asked to write yes or no. (It uses trigger
@@ -121,7 +106,7 @@ const REFUSED_HERE: &[(&str, &str)] = &[
     ),
 ];
 
-const INSTANCE: &str = "instance(...) is not supported";
+const LAST_SAVED: &str = "${last-saved#...} is not supported";
 
 /// Forms that load but the filler cannot finalize, with a text its reason contains.
 const STUCK_HERE: &[(&str, &str)] = &[
@@ -129,6 +114,16 @@ const STUCK_HERE: &[(&str, &str)] = &[
     (
         "pyxform/example_xls/widgets.xls",
         "my_date: This answer is not allowed",
+    ),
+    // Their versions (and waste_collection's form_id) are dates and times that load now;
+    // the filler then picks a choice the engine no longer offers (not yet looked into).
+    (
+        "osm-fieldwork/archived/waste_collection.xlsx",
+        "This choice is no longer offered",
+    ),
+    (
+        "osm-fieldwork/archived/wastedisposal.xls",
+        "This choice is no longer offered",
     ),
 ];
 

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use branchbook_core::sync::{CancelHandle, Unobserved};
@@ -46,6 +46,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn pass_in_child(store: &Path) -> serde_json::Value {
     let output = Command::new(env!("CARGO_BIN_EXE_sync_once"))
         .arg(store)
+        .stderr(Stdio::null())
         .output()
         .unwrap();
     let line = String::from_utf8_lossy(&output.stdout);

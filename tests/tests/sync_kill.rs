@@ -1,9 +1,13 @@
 //! A sync pass killed (SIGKILL of the process running it) at random points, again and
 //! again, then run to the end: the server holds each record exactly once, every photo
-//! whole, and the phone has nothing left to send.
+//! whole, and the phone has nothing left to send. After three kills while records were
+//! left, the next round aims its kill at the photo phase (announced by the child), so a
+//! kill lands there however slow the machine is.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{ChildStderr, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use branchbook_core::sync::{CancelHandle, Unobserved};
@@ -55,10 +59,21 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sync_once"))
             .arg(&scene.device.path)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(rng.random_range(10..window)));
+        let phases = announced_phases(child.stderr.take().unwrap());
+        if killed_in[0] >= 3 && killed_in[1] == 0 {
+            // Wait for the photos to start going (the pass may end first: then no kill).
+            let photos = phases
+                .iter()
+                .find(|line| line.as_str() == "phase PushingPhotos");
+            if photos.is_some() {
+                std::thread::sleep(Duration::from_millis(rng.random_range(5..200)));
+            }
+        } else {
+            std::thread::sleep(Duration::from_millis(rng.random_range(10..window)));
+        }
         let finished = child.try_wait().unwrap();
         if finished.is_none() {
             child.kill().unwrap();
@@ -112,4 +127,18 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
     assert!(scene.device.store().pending_photos().unwrap().is_empty());
     assert!(scene.device.store().rejections().unwrap().is_empty());
     scene.verify(&filled).unwrap();
+}
+
+/// The child's stderr lines as they come, read on a thread (so the child never blocks on
+/// a full pipe); the channel closes when the child exits.
+fn announced_phases(stderr: ChildStderr) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }

@@ -11,9 +11,10 @@ use uuid::Uuid;
 
 use crate::{Branchbook, BranchbookError};
 use branchbook_core::engine::{
-    Answer, FinalizeProblem, FormSession, GeoPoint, JumpTarget, PickerFields, Screen, ScreenUpdate,
-    SessionError, offered_language,
+    Answer, AuditLocationRequest, FinalizeProblem, FormSession, GeoPoint, JumpTarget, PickerFields,
+    Screen, ScreenUpdate, SessionError, offered_language,
 };
+use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::form::{Field, Language};
 use branchbook_core::protocol::FileKind;
 use branchbook_core::store::{PhotoOptions, Store, StoreError, SubmissionInfo};
@@ -229,6 +230,28 @@ impl SurveySession {
     /// already recorded is kept) and saves the draft.
     pub fn set_start_location(&self, at: GeoPoint) -> Result<(), BranchbookError> {
         self.change(|s| Ok(s.set_start_location(at)?))
+    }
+
+    /// How to ask the phone for locations while this form is open, when its `audit`
+    /// asks for them (`location-priority`, `location-min-interval`, `location-max-age`);
+    /// `None` for other forms. Ask at that priority and interval while the form screen
+    /// shows, handing every fix to [`SurveySession::note_audit_location`]; stop when it
+    /// goes away. Without permission or fixes the log simply carries no location.
+    pub fn audit_location_request(&self) -> Result<Option<AuditLocationRequest>, BranchbookError> {
+        self.with_open(|s| Ok(s.audit_location_request()))
+    }
+
+    /// A location fix the phone took at `taken_at` (accuracy in metres), kept for the
+    /// audit log's next events; the draft is saved with the next event. A position off
+    /// Earth or a negative accuracy is refused with [`BranchbookError::InvalidInput`].
+    pub fn note_audit_location(
+        &self,
+        latitude: f64,
+        longitude: f64,
+        accuracy: f64,
+        taken_at: UtcDateTime,
+    ) -> Result<(), BranchbookError> {
+        self.with_open(|s| Ok(s.note_audit_location(latitude, longitude, accuracy, taken_at)?))
     }
 
     /// Removes the answer to `question` and saves the draft.

@@ -970,3 +970,79 @@ fn i18n_time(at: chrono::DateTime<Utc>) -> String {
     let text = branchbook_core::i18n::format_instant(at, UiLanguage::Vi);
     text.rsplit(' ').next().unwrap_or_default().to_owned()
 }
+
+/// A form whose `audit` asks for locations tells the app how to ask for them and keeps
+/// the fixes the phone hands in; the log saved with the draft carries them on the events
+/// that start after a fix, and a fix off Earth is a typed refusal. Other forms ask for none.
+#[test]
+fn an_audited_form_asks_for_locations_and_its_log_carries_them() {
+    use branchbook_core::engine::{AuditLocationRequest, EventLocation, LocationPriority};
+    use branchbook_core::store::Store;
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    child_register(&app);
+    let plain = app
+        .start_survey("child_register".into(), None, None, None)
+        .unwrap();
+    assert_eq!(plain.audit_location_request().unwrap(), None);
+    drop(plain);
+
+    let json = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/located_visit.json"),
+    )
+    .unwrap();
+    app.import_form_json(json).unwrap();
+    let session = app
+        .start_survey("located_visit".into(), None, None, None)
+        .unwrap();
+    assert_eq!(
+        session.audit_location_request().unwrap(),
+        Some(AuditLocationRequest {
+            priority: LocationPriority::Balanced,
+            min_interval_seconds: 30.0,
+            max_age_seconds: 60.0,
+        })
+    );
+    assert!(matches!(
+        session.note_audit_location(91.0, 105.0, 5.0, Utc::now()),
+        Err(BranchbookError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        session.note_audit_location(22.3, 103.8, f64::NAN, Utc::now()),
+        Err(BranchbookError::InvalidInput { .. })
+    ));
+    session
+        .note_audit_location(22.34, 103.84, 8.0, Utc::now())
+        .unwrap();
+    session
+        .set_answer("head".into(), text("Thào Thị Dợ"))
+        .unwrap();
+    assert!(session.next().unwrap().moved);
+    let id = session.submission_id();
+    drop(session);
+    drop(app);
+
+    let store = Store::open(&dir.path().join("branchbook.db"), None).unwrap();
+    let log = store.resume(id).unwrap().audit_log().to_vec();
+    let here = EventLocation {
+        latitude: 22.34,
+        longitude: 103.84,
+        accuracy: 8.0,
+    };
+    let located: Vec<_> = log
+        .iter()
+        .filter(|e| e.location == Some(here))
+        .map(|e| e.node.clone())
+        .collect();
+    assert!(
+        located.contains(&Some("village".into())),
+        "the page shown after the fix carries it: {log:?}"
+    );
+    assert!(
+        log.iter()
+            .filter(|e| e.location.is_some())
+            .all(|e| e.location == Some(here)),
+        "refused fixes are not kept"
+    );
+}

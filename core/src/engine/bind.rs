@@ -94,7 +94,9 @@ impl Binder<'_> {
             .collect();
         parsed.visit_lookups(&mut |list, column| {
             let known = self.lists.get(list as usize).is_some_and(|l| {
-                matches!(column, "name" | "label") || l.columns.iter().any(|c| c == column)
+                l.open_columns
+                    || matches!(column, "name" | "label")
+                    || l.columns.iter().any(|c| c == column)
             });
             if !known {
                 problems.push(problem(

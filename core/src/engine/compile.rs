@@ -167,6 +167,9 @@ pub(crate) struct CRepeat {
 pub(crate) struct CList {
     pub choices: Vec<CChoice>,
     pub columns: Vec<String>,
+    /// Read from GeoJSON, whose features each carry their own properties (a data extract
+    /// made per project): a column no feature has reads as empty, not as a form error.
+    pub open_columns: bool,
 }
 
 /// A choice with its extra column values aligned with [`CList::columns`].
@@ -391,12 +394,19 @@ impl Builder {
             self.roots.push(id);
         }
         form.body = body;
-        let lists_by_name: HashMap<&str, u32> = form
+        let mut lists_by_name: HashMap<&str, u32> = form
             .choices
             .keys()
             .enumerate()
             .map(|(i, k)| (k.as_str(), i as u32))
             .collect();
+        // A list read from a file is also `instance('villages')` by the file's stem, as
+        // pyxform names the secondary instance of `select_one_from_file villages.csv`.
+        for (i, name) in form.choices.keys().enumerate() {
+            if let Some(stem) = file_list_stem(name) {
+                lists_by_name.entry(stem).or_insert(i as u32);
+            }
+        }
         let lists: Vec<CList> = form.choices.values().map(compile_list).collect();
         self.bind_all(&lists_by_name, &lists);
         let instance_name = self.bind_instance_name(&form, &lists_by_name, &lists);
@@ -1018,6 +1028,14 @@ fn index_scope_items(c: &mut CompiledForm) {
     }
 }
 
+/// The stem of a list read from a file (`villages` for `villages.csv`), if it is one.
+fn file_list_stem(name: &str) -> Option<&str> {
+    if !crate::form::is_file_list(name) {
+        return None;
+    }
+    name.rsplit_once('.').map(|(stem, _)| stem)
+}
+
 fn compile_list(list: &crate::form::ChoiceList) -> CList {
     let mut columns: Vec<String> = list
         .choices
@@ -1039,7 +1057,11 @@ fn compile_list(list: &crate::form::ChoiceList) -> CList {
                 .collect(),
         })
         .collect();
-    CList { choices, columns }
+    CList {
+        choices,
+        columns,
+        open_columns: list.name.to_lowercase().ends_with(".geojson"),
+    }
 }
 
 fn select_list(kind: &FieldKind) -> Option<&str> {

@@ -756,6 +756,10 @@ impl Env<Bound> for Ctx<'_> {
     }
 
     fn position(&self, repeat: Option<&Bound>) -> f64 {
+        // In a predicate on `instance(...)/root/item` (or a choice filter): the item's.
+        if let (None, Some((_, index))) = (repeat, self.choice) {
+            return index as f64 + 1.0;
+        }
         let mut s = self.scope;
         let wanted = match repeat {
             Some(Bound::Node { node, .. }) => Some(*node),
@@ -852,7 +856,11 @@ impl Env<Bound> for Ctx<'_> {
                     choice: Some((list_id, i)),
                     ..*self
                 };
-                expr::eval(filter, &item).to_bool()
+                // A number is a position (`item[1]`), anything else a condition.
+                match expr::eval(filter, &item) {
+                    Value::Number(n) => n == i as f64 + 1.0,
+                    other => other.to_bool(),
+                }
             });
             if !passes {
                 continue;
@@ -864,7 +872,9 @@ impl Env<Bound> for Ctx<'_> {
                     .lang
                     .choice_label(form, list_id, i)
                     .unwrap_or(&choice.name),
-                _ => &choice.name,
+                ("name", None) => &choice.name,
+                // A GeoJSON property no feature of this extract has.
+                _ => "",
             };
             out.push(Cow::Borrowed(value));
         }

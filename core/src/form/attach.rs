@@ -302,17 +302,16 @@ fn choices_from_geojson(file: &str, bytes: &[u8]) -> Result<Vec<Choice>, String>
         }
         let mut extra = BTreeMap::new();
         if let Some(p) = props.and_then(|p| p.as_object()) {
+            // `id` and `title` too: `instance('wells')/root/item[id = ${w}]/title` reads them.
             for (k, v) in p {
-                if k != "id"
-                    && k != "title"
-                    && let Some(v) = text(v)
-                {
+                if let Some(v) = text(v) {
                     extra.insert(k.clone(), v);
                 }
             }
         }
+        extra.entry("id".into()).or_insert_with(|| name.clone());
         if let Some(geometry) = feature.get("geometry") {
-            extra.insert("geometry".into(), geometry.to_string());
+            extra.insert("geometry".into(), odk_geometry(geometry));
         }
         out.push(Choice {
             name,
@@ -326,6 +325,33 @@ fn choices_from_geojson(file: &str, bytes: &[u8]) -> Result<Vec<Choice>, String>
         });
     }
     Ok(out)
+}
+
+/// A GeoJSON geometry as ODK writes places (`lat lon altitude accuracy`, points of a
+/// line or shape joined by `;`), as JavaRosa reads a GeoJSON feature's `geometry`: what a
+/// geopoint calculation of `instance('wells')/root/item[...]/geometry` expects. Other
+/// geometries are kept as their JSON.
+fn odk_geometry(geometry: &serde_json::Value) -> String {
+    let point = |p: &serde_json::Value| -> Option<String> {
+        let c = p.as_array()?;
+        let (lon, lat) = (c.first()?.as_f64()?, c.get(1)?.as_f64()?);
+        let alt = c.get(2).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+        Some(format!("{lat} {lon} {alt} 0"))
+    };
+    let points = |ps: &serde_json::Value| -> Option<String> {
+        let all: Option<Vec<String>> = ps.as_array()?.iter().map(point).collect();
+        Some(all?.join("; "))
+    };
+    let coordinates = geometry.get("coordinates");
+    let odk = match geometry.get("type").and_then(serde_json::Value::as_str) {
+        Some("Point") => coordinates.and_then(point),
+        Some("LineString") => coordinates.and_then(points),
+        Some("Polygon") => coordinates
+            .and_then(|rings| rings.as_array()?.first())
+            .and_then(points),
+        _ => None,
+    };
+    odk.unwrap_or_else(|| geometry.to_string())
 }
 
 #[cfg(test)]
@@ -372,6 +398,10 @@ mod tests {
         assert_eq!(choices[0].name, "w1");
         assert_eq!(choices[0].label.0[""], "Well 1");
         assert_eq!(choices[0].extra["depth"], "12");
+        // What instance('wells')/root/item[id = ...]/id, /title and /geometry read.
+        assert_eq!(choices[0].extra["id"], "w1");
+        assert_eq!(choices[0].extra["title"], "Well 1");
+        assert_eq!(choices[0].extra["geometry"], "22.6 103.6 0 0");
         assert!(choices_from_file("x.xml", b"<root/>").is_err());
         assert!(choices_from_file("v.csv", b"label\nA\n").is_err());
     }

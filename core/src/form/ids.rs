@@ -3,7 +3,9 @@
 //! is 1 to [`MAX_FORM_ID_CHARS`] of `[a-z0-9_]`; a version at most [`MAX_VERSION_CHARS`]
 //! of `[A-Za-z0-9._-]`. What an author wrote is mapped to that where the mapping loses
 //! nothing that tells forms apart in practice (case, `-`, `.`, spaces: pyxform accepts
-//! `UCL_Biomass_Plot_Form` and file names like `field-list`), and refused otherwise.
+//! `UCL_Biomass_Plot_Form` and file names like `field-list`; the `:` of a time, as in a
+//! version or id that Excel keeps as a date-time, `2023-04-23 09:10:38`), and refused
+//! otherwise.
 
 use super::Problem;
 
@@ -32,24 +34,29 @@ pub fn is_valid_version(version: &str) -> bool {
 }
 
 /// The form id an author wrote, as it is stored: ASCII letters lower-cased, and `-`,
-/// `.` and spaces written `_`. Anything else is kept (and refused by the check).
+/// `.`, `:` and spaces written `_`. Anything else is kept (and refused by the check).
 pub(crate) fn stored_form_id(written: &str) -> String {
     written
         .trim()
         .chars()
         .map(|c| match c {
-            '-' | '.' | ' ' => '_',
+            '-' | '.' | ':' | ' ' => '_',
             c => c.to_ascii_lowercase(),
         })
         .collect()
 }
 
-/// The version an author wrote, as it is stored: spaces written `_`.
+/// The version an author wrote, as it is stored: spaces written `_` and the `:` of a
+/// time `.` (ODK takes any text; `2023-04-23T09:10:38` is stored as `2023-04-23T09.10.38`).
 pub(crate) fn stored_version(written: &str) -> String {
     written
         .trim()
         .chars()
-        .map(|c| if c == ' ' { '_' } else { c })
+        .map(|c| match c {
+            ' ' => '_',
+            ':' => '.',
+            c => c,
+        })
         .collect()
 }
 
@@ -129,9 +136,11 @@ pub(crate) fn mapped_note(column: &str, written: &str, stored: &str) -> Option<P
         column: column.into(),
         message: match column {
             "form_id" => format!(
-                "the form id {written:?} is stored as '{stored}': form ids are lower case, with '_' for '-', '.' and spaces"
+                "the form id {written:?} is stored as '{stored}': form ids are lower case, with '_' for '-', '.', ':' and spaces"
             ),
-            _ => format!("the {column} {written:?} is stored as '{stored}': spaces become '_'"),
+            _ => format!(
+                "the {column} {written:?} is stored as '{stored}': spaces become '_' and ':' becomes '.'"
+            ),
         },
     })
 }
@@ -148,6 +157,7 @@ mod tests {
             ("household.v2", "household_v2"),
             ("  Needs Assessment ", "needs_assessment"),
             ("ho_gia_dinh", "ho_gia_dinh"),
+            ("2023-04-23 09:10:38", "2023_04_23_09_10_38"),
         ] {
             let id = stored_form_id(written);
             assert_eq!(id, stored);
@@ -177,6 +187,13 @@ mod tests {
     #[test]
     fn versions_keep_their_case_and_dots_and_refuse_quotes() {
         assert_eq!(stored_version(" 2024 01 "), "2024_01");
+        let excel = stored_version("2023-04-23 09:10:38");
+        assert_eq!(
+            excel, "2023-04-23_09.10.38",
+            "a version Excel keeps as a date-time"
+        );
+        assert!(id_problems("f", &excel).is_empty());
+        assert_eq!(stored_version("2023-04-23T09:10:38"), "2023-04-23T09.10.38");
         for ok in ["", "1", "1.0", "2024-01-15", "v2_RC1"] {
             assert!(is_valid_version(ok), "{ok}");
         }

@@ -26,6 +26,7 @@ mod xls;
 #[cfg(feature = "xlsx")]
 mod xlsx;
 
+pub(crate) use attach::is_file_list;
 pub use attach::{Attachments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_ROWS, needed_files};
 pub use check::is_valid_name;
 pub use error::FormError;

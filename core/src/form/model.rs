@@ -368,8 +368,9 @@ pub enum MetaKind {
     /// start without a question on screen (ODK Collect's); left empty when no location
     /// came.
     StartGeopoint,
-    /// `audit`: accepted and kept empty. Branchbook records no question-by-question log
-    /// of the interview (ODK Collect's audit file); the submission still has the field.
+    /// `audit`: the form is filled with its question-by-question log (ODK Collect's
+    /// `audit.csv`, kept by [`crate::engine::audit_log`]), read with the row's parameters
+    /// (`track-changes`, `identify-user`, `location-*`).
     Audit,
 }
 

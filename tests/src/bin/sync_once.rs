@@ -1,6 +1,7 @@
 //! Runs one sync pass for the phone whose store file is given, then prints one JSON line
-//! with the report, the time it took and the process's peak memory (VmHWM). The kill
-//! test kills it mid-pass; the benchmark measures it.
+//! with the report, the time it took and the process's peak memory (VmHWM). Each phase
+//! is announced on stderr as it starts (`phase PushingPhotos`), so the kill test can aim
+//! its kills at a phase; the benchmark measures it.
 //!
 //! Usage: `sync_once STORE_PATH` (the server address is the one the phone enrolled with).
 
@@ -41,6 +42,7 @@ impl SyncObserver for PhaseClock {
                 .is_none_or(|(phase, _)| *phase != progress.phase)
         {
             marks.push((progress.phase, self.started.elapsed().as_millis()));
+            eprintln!("phase {:?}", progress.phase);
         }
     }
 }

@@ -1,3 +1,4 @@
+import BranchbookCore
 import CoreLocation
 import Foundation
 
@@ -6,6 +7,8 @@ import Foundation
 @MainActor
 final class LocationReader: NSObject, ObservableObject, CLLocationManagerDelegate {
     @Published private(set) var best: CLLocation?
+    /// The last fix, for following the position (an audited form's log).
+    @Published private(set) var latest: CLLocation?
     @Published private(set) var denied = false
     @Published private(set) var running = false
     private let manager = CLLocationManager()
@@ -28,6 +31,17 @@ final class LocationReader: NSObject, ObservableObject, CLLocationManagerDelegat
         default:
             manager.startUpdatingLocation()
         }
+    }
+
+    /// Follows the position at the accuracy an audited form's priority asks for.
+    func follow(_ priority: LocationPriority) {
+        switch priority {
+        case .highAccuracy: manager.desiredAccuracy = kCLLocationAccuracyBest
+        case .balanced: manager.desiredAccuracy = kCLLocationAccuracyHundredMeters
+        case .lowPower: manager.desiredAccuracy = kCLLocationAccuracyKilometer
+        case .noPower: manager.desiredAccuracy = kCLLocationAccuracyThreeKilometers
+        }
+        start()
     }
 
     func stop() {
@@ -59,6 +73,9 @@ final class LocationReader: NSObject, ObservableObject, CLLocationManagerDelegat
                     continue
                 }
                 best = location
+            }
+            if let last = locations.last(where: { $0.horizontalAccuracy >= 0 }) {
+                latest = last
             }
         }
     }

@@ -1,4 +1,5 @@
 import BranchbookCore
+import CoreLocation
 import Foundation
 import UIKit
 
@@ -25,6 +26,9 @@ final class SurveyModel: ScreenModel {
     /// The form records where the phone was when it was opened (`start-geopoint`): the
     /// view asks CoreLocation once, as the GPS question does.
     @Published private(set) var wantsStartLocation = false
+    /// The form's `audit` asks where the phone is while the form shows: the view follows
+    /// the position at this priority and hands each fix to `auditLocation`.
+    @Published private(set) var auditLocation: AuditLocationRequest?
     private var session: SurveySession?
 
     init(core: Branchbook, app: AppModel, submissionId: String) {
@@ -42,6 +46,7 @@ final class SurveyModel: ScreenModel {
         languages = await onSession { session in try session.languages() } ?? []
         language = await onSession { session in try session.language() } ?? ""
         wantsStartLocation = await onSession { session in try session.wantsStartLocation() } ?? false
+        auditLocation = await onSession { session in try session.auditLocationRequest() } ?? nil
         await reload()
     }
 
@@ -154,6 +159,16 @@ final class SurveyModel: ScreenModel {
     func startLocation(_ point: GeoPoint) async {
         wantsStartLocation = false
         _ = await onSession { session in try session.setStartLocation(at: point) }
+    }
+
+    /// A fix the phone took while an audited form shows, kept by the core for the audit
+    /// log; a fix it refuses is the phone's, not hers, and is dropped without a word.
+    func noteAuditLocation(_ fix: CLLocation) async {
+        let (latitude, longitude) = (fix.coordinate.latitude, fix.coordinate.longitude)
+        let (accuracy, takenAt) = (fix.horizontalAccuracy, fix.timestamp)
+        _ = await onSession { session in
+            try session.noteAuditLocation(latitude: latitude, longitude: longitude, accuracy: accuracy, takenAt: takenAt)
+        }
     }
 
     /// She ticked or unticked a choice of a select_multiple (the core keeps the form's order).

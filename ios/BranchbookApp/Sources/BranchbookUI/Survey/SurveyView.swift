@@ -63,6 +63,7 @@ struct SurveyView: View {
         }
         .task { await model.open() }
         .background(StartLocation(model: model))
+        .background(AuditLocation(model: model))
         .errorAlert($model.error, button: app.t(.actionOk))
     }
 
@@ -216,6 +217,29 @@ struct ProblemsView: View {
             }
             .navigationTitle(app.f(.formMissingTitle, ["count": String(model.problems.count)]))
         }
+    }
+}
+
+/// Follows the phone's position while an audited form that asks for it shows; every fix
+/// goes to the core, which keeps what its audit log needs.
+@MainActor
+struct AuditLocation: View {
+    @ObservedObject var model: SurveyModel
+    @StateObject private var reader = LocationReader()
+
+    var body: some View {
+        Color.clear
+            .onChange(of: model.auditLocation?.priority) { priority in
+                if let priority {
+                    reader.follow(priority)
+                }
+            }
+            .onReceive(reader.$latest) { fix in
+                if let fix {
+                    Task { await model.noteAuditLocation(fix) }
+                }
+            }
+            .onDisappear { reader.stop() }
     }
 }
 

@@ -17,6 +17,7 @@ import android.os.Looper
 import android.provider.MediaStore
 import android.widget.Toast
 import java.io.File
+import java.time.Instant
 import org.branchbook.app.presenter.AppScope
 import org.branchbook.app.presenter.Route
 import org.branchbook.app.screen.EnrollScreen
@@ -34,6 +35,8 @@ import org.branchbook.app.screen.SendScreen
 import org.branchbook.app.screen.SettingsScreen
 import org.branchbook.app.screen.SurveyScreen
 import org.branchbook.app.screen.Ui
+import uniffi.branchbook.core.AuditLocationRequest
+import uniffi.branchbook.core.LocationPriority
 import uniffi.branchbook.core.TextKey
 
 /**
@@ -163,6 +166,31 @@ class MainActivity : Activity(), Host {
         toast(scope.texts[TextKey.COMMON_LOADING])
         manager.requestLocationUpdates(LocationManager.GPS_PROVIDER, 1000L, 0f, listener, Looper.getMainLooper())
         main.postDelayed(finish, LOCATE_MS)
+    }
+
+    override fun track(request: AuditLocationRequest, fix: (Double, Double, Double, Instant) -> Unit): AutoCloseable {
+        val manager = getSystemService(LocationManager::class.java)
+        val listener = LocationListener { l ->
+            if (l.hasAccuracy()) fix(l.latitude, l.longitude, l.accuracy.toDouble(), Instant.ofEpochMilli(l.time))
+        }
+        var closed = false
+        withPermission(Manifest.permission.ACCESS_FINE_LOCATION) { granted ->
+            if (!granted || closed || manager == null) return@withPermission
+            // The priority as Android's providers give it: satellites for high accuracy, the network's guess for
+            // balanced and low power (satellites when the phone has no network provider), others' fixes for no power.
+            val provider = when (request.priority) {
+                LocationPriority.HIGH_ACCURACY -> LocationManager.GPS_PROVIDER
+                LocationPriority.BALANCED, LocationPriority.LOW_POWER ->
+                    if (manager.isProviderEnabled(LocationManager.NETWORK_PROVIDER)) LocationManager.NETWORK_PROVIDER else LocationManager.GPS_PROVIDER
+                LocationPriority.NO_POWER -> LocationManager.PASSIVE_PROVIDER
+            }
+            val intervalMs = (request.minIntervalSeconds * 1000).toLong().coerceAtLeast(1000L)
+            manager.requestLocationUpdates(provider, intervalMs, 0f, listener, Looper.getMainLooper())
+        }
+        return AutoCloseable {
+            closed = true
+            manager?.removeUpdates(listener)
+        }
     }
 
     override fun confirm(question: String, yes: () -> Unit) {

@@ -1,9 +1,11 @@
 package org.branchbook.app.presenter
 
 import java.io.File
+import java.time.Instant
 import uniffi.branchbook.FinalizeOutcome
 import uniffi.branchbook.SurveySession
 import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.AuditLocationRequest
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.FinalizeProblem
 import uniffi.branchbook.core.GeoPoint
@@ -77,6 +79,8 @@ data class SurveyState(
     val busy: Boolean = false,
     /** The form records where the phone was when it was opened: ask the phone for a fix once, then [SurveyPresenter.startLocation]. */
     val wantsStartLocation: Boolean = false,
+    /** The form's `audit` asks where the phone is while the form shows: track at this priority and interval, each fix to [SurveyPresenter.auditLocation]. */
+    val auditLocation: AuditLocationRequest? = null,
 )
 
 /**
@@ -101,7 +105,7 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         scope.worker.run({
             val s = scope.core.resumeSurvey(submissionId)
             try {
-                Opened(s, s.screen(), s.language(), s.languages(), s.wantsStartLocation())
+                Opened(s, s.screen(), s.language(), s.languages(), s.wantsStartLocation(), s.auditLocationRequest())
             } catch (e: Exception) {
                 s.close()
                 throw e
@@ -114,6 +118,7 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
                     language = opened.language,
                     languages = opened.languages,
                     wantsStartLocation = opened.wantsStartLocation,
+                    auditLocation = opened.auditLocation,
                 )
             }.onFailure {
                 scope.notice(texts.error(it))
@@ -171,6 +176,15 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     /** The phone found where it is as the form opened (the form's `start-geopoint`); no fix: nothing to do, the field stays empty. */
     fun startLocation(latitude: Double, longitude: Double, altitude: Double?, accuracy: Double?) =
         call({ it.setStartLocation(GeoPoint(latitude, longitude, altitude, accuracy)) }) { }
+
+    /**
+     * The phone reported where it is ([accuracy] in metres) while an audited form shows: kept for the audit log.
+     * A fix the core refuses (off Earth, no accuracy) is the phone's fault, not hers: dropped without a word.
+     */
+    fun auditLocation(latitude: Double, longitude: Double, accuracy: Double, takenAt: Instant) {
+        val s = session ?: return
+        scope.worker.run({ s.noteAuditLocation(latitude, longitude, accuracy, takenAt) }) { }
+    }
 
     /** She ticked (or unticked) an acknowledge question. */
     fun acknowledge(path: String, confirmed: Boolean) = if (confirmed) answer(path, Answer.Acknowledged) else clear(path)
@@ -386,5 +400,6 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
         val language: String,
         val languages: List<Language>,
         val wantsStartLocation: Boolean,
+        val auditLocation: AuditLocationRequest?,
     )
 }

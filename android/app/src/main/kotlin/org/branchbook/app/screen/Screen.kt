@@ -2,6 +2,8 @@ package org.branchbook.app.screen
 
 import android.view.View
 import java.io.File
+import java.time.Instant
+import uniffi.branchbook.core.AuditLocationRequest
 
 /**
  * One screen of the app: the Views it built and when it is shown. Screens draw their
@@ -38,6 +40,12 @@ interface Host {
 
     /** Finds the phone's position; [done] gets latitude, longitude, altitude and accuracy (null when none could be had). */
     fun locate(done: (DoubleArray?) -> Unit)
+
+    /**
+     * Follows the phone's position as [request] asks (priority, interval) until the returned handle is closed;
+     * [fix] gets latitude, longitude, accuracy in metres and when the phone took it. Without permission nothing comes.
+     */
+    fun track(request: AuditLocationRequest, fix: (Double, Double, Double, Instant) -> Unit): AutoCloseable
 
     /** Asks [question]; [yes] runs when she agrees. */
     fun confirm(question: String, yes: () -> Unit)

@@ -51,6 +51,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
     private var picture: Dialog? = null
     private var player: MediaPlayer? = null
     private var playing: Button? = null
+    private var tracking: AutoCloseable? = null
 
     override val view: View = ui.scroll(ui.column().apply {
         addView(header)
@@ -74,7 +75,16 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         host.locate { fix -> fix?.let { p.startLocation(it[0], it[1], it[2].takeIf { a -> !a.isNaN() }, it[3].takeIf { a -> !a.isNaN() }) } }
     }
 
+    /** The form's audit log wants the phone's position while the form shows: followed until the screen goes away. */
+    private fun trackAuditLocation(state: SurveyState) {
+        val request = state.auditLocation ?: return
+        if (tracking != null) return
+        tracking = host.track(request, p::auditLocation)
+    }
+
     override fun stop() {
+        tracking?.close()
+        tracking = null
         p.onChange = null
         dialog?.dismiss()
         picture?.dismiss()
@@ -129,6 +139,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
         }
         lists(state)
         startLocation(state)
+        trackAuditLocation(state)
     }
 
     /** Builds the page's widgets when the page changes; otherwise updates them. */

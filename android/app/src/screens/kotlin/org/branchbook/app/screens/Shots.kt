@@ -27,6 +27,7 @@ class QuietHost : Host {
     override fun record(video: Boolean, done: (java.io.File?) -> Unit) {}
     override fun scanQr(done: (String) -> Unit, denied: () -> Unit) = denied()
     override fun locate(done: (DoubleArray?) -> Unit) = done(doubleArrayOf(22.6213, 103.6156, 1900.0, 6.4))
+    override fun track(request: uniffi.branchbook.core.AuditLocationRequest, fix: (Double, Double, Double, java.time.Instant) -> Unit) = AutoCloseable {}
     override fun confirm(question: String, yes: () -> Unit) {}
     override fun pickDate(year: Int, month: Int, day: Int, done: (Int, Int, Int) -> Unit) = done(2025, 6, 12)
     override fun pickTime(hour: Int, minute: Int, done: (Int, Int) -> Unit) = done(8, 30)

@@ -1,6 +1,7 @@
 package org.branchbook.app.presenter
 
 import java.io.File
+import java.time.Instant
 
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.fail
 import uniffi.branchbook.core.Answer
+import uniffi.branchbook.core.AuditLocationRequest
+import uniffi.branchbook.core.LocationPriority
 import uniffi.branchbook.core.Page
 import uniffi.branchbook.core.QuestionKind
 import uniffi.branchbook.core.RecordState
@@ -257,6 +260,28 @@ class SurveyPresenterTest {
         assertEquals(4, pictureSampleSize(4000, 3000, 720, 1600))
         assertEquals(1, pictureSampleSize(480, 320, 720, 240), "a small picture is never shrunk")
         assertEquals(1, pictureSampleSize(-1, -1, 720, 240), "not a picture")
+    }
+
+    @Test
+    fun `an audited form asks the screen to follow the phone's position and takes its fixes quietly`() = TestApp.with { app ->
+        val plain = app.core.startSurvey(app.importChildRegister(), null, null, null).use { it.submissionId() }
+        val other = SurveyPresenter(app.scope, plain)
+        other.open()
+        assertNull(other.state.auditLocation, "a form without an audit asks for no position")
+        other.close()
+
+        val form = app.core.importFormJson(File(TestApp.repo, "core/tests/data/located_visit.json").readText()).formId
+        val id = app.core.startSurvey(form, null, null, null).use { it.submissionId() }
+        val p = SurveyPresenter(app.scope, id)
+        p.open()
+        assertEquals(AuditLocationRequest(LocationPriority.BALANCED, 30.0, 60.0), p.state.auditLocation)
+        p.auditLocation(95.0, 103.8, 5.0, Instant.now())
+        p.auditLocation(22.34, 103.84, 8.0, Instant.now())
+        assertNull(p.state.message, "a fix the core refuses is the phone's, not hers: no message")
+        p.type("head", "Thào Thị Dợ")
+        p.next()
+        assertEquals(listOf("village"), p.state.questions.map { it.question.path }, "the fixes did not stop her")
+        p.close()
     }
 
     @Test
