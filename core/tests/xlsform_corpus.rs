@@ -116,7 +116,10 @@ const STUCK_HERE: &[(&str, &str)] = &[
         "my_date: This answer is not allowed",
     ),
     // Their versions (and waste_collection's form_id) are dates and times that load now;
-    // the filler then picks a choice the engine no longer offers (not yet looked into).
+    // the filler then stops at a choice not offered. In wastedisposal it is `fee`, a
+    // select_one yes_no whose `calculation` is the bare word `yes`: an XPath path to no
+    // node, which ODK computes as empty; what the engine computes there is the next thing
+    // to look at.
     (
         "osm-fieldwork/archived/waste_collection.xlsx",
         "This choice is no longer offered",
