@@ -55,6 +55,12 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "osm-fieldwork/archived/entities_registration.xls",
         "the entities sheet (creating or updating entity lists) is not supported",
     ),
+    // `fee`, a select_one yes_no, has the `calculation` `yes`: an XPath path to no
+    // question, which ODK computes as empty (the author meant 'yes'); refused with that hint.
+    (
+        "osm-fieldwork/archived/wastedisposal.xls",
+        "'yes' is not a reference: write ${yes} for the question, or 'yes' in quotes",
+    ),
     // Traces.
     (
         "osm-fieldwork/archived/transportation.xls",
@@ -115,18 +121,13 @@ const STUCK_HERE: &[(&str, &str)] = &[
         "pyxform/example_xls/widgets.xls",
         "my_date: This answer is not allowed",
     ),
-    // Their versions (and waste_collection's form_id) are dates and times that load now;
-    // the filler then stops at a choice not offered. In wastedisposal it is `fee`, a
-    // select_one yes_no whose `calculation` is the bare word `yes`: an XPath path to no
-    // node, which ODK computes as empty; what the engine computes there is the next thing
-    // to look at.
+    // Its form_id is a date and time, which loads now. `ward` and `Sub-ward` are selects
+    // whose `default` is "Fixme: I need this list", no choice of their lists: the page
+    // shows "no longer offered" on them until she picks a ward, which the filler (it
+    // answers only empty questions) does not do.
     (
         "osm-fieldwork/archived/waste_collection.xlsx",
-        "This choice is no longer offered",
-    ),
-    (
-        "osm-fieldwork/archived/wastedisposal.xls",
-        "This choice is no longer offered",
+        "ward: This choice is no longer offered",
     ),
 ];
 

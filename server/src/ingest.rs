@@ -615,9 +615,18 @@ fn first_problem(record: &Record, photos: &[PhotoRef], max_photo_bytes: u64) -> 
             p.sha256
         ));
     }
-    if photos.iter().any(|p| p.bytes > max_photo_bytes) {
+    // A submission's files may be recordings, whose kind (and own bound) the upload
+    // tells from their bytes; a gathering's are photos.
+    let (what, max_bytes) = match &record.body {
+        RecordBody::Submission(_) => (
+            "file",
+            crate::uploads::kind::max_upload_bytes(max_photo_bytes),
+        ),
+        _ => ("photo", max_photo_bytes),
+    };
+    if photos.iter().any(|p| p.bytes > max_bytes) {
         return Some(format!(
-            "a photo is larger than the server's limit of {max_photo_bytes} bytes"
+            "a {what} is larger than the server's limit of {max_bytes} bytes"
         ));
     }
     match &record.body {

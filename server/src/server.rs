@@ -205,7 +205,7 @@ impl SweepTask {
 /// Builds the application over an open store, finishes photo uploads a stop interrupted
 /// after their last byte, discards abandoned ones, and binds the listener.
 pub async fn bind(config: Config, store: Gateway) -> Result<Bound, ServerError> {
-    let photos = PhotoFiles::open(&config.data_dir.join("photos"))?;
+    let photos = PhotoFiles::open(&config.data_dir.join("photos"), config.max_photo_bytes)?;
     let tls = match (&config.tls_cert, &config.tls_key) {
         (Some(cert), Some(key)) => Some(crate::tls::acceptor(cert, key)?),
         _ => None,

@@ -218,17 +218,34 @@ async fn limits_answer_413_with_a_reason(server: TestServer) {
     assert!(small.len() < 4096);
     let (status, answer) = raw_post(&server, "/api/v1/records", &device, small, Some("gzip")).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
-    // A photo over the size limit, and a record announcing one.
+    // A photo over the size limit is refused at its first chunk and nothing of it is
+    // kept; a file past every kind's bound (a 100 MiB video's) before any byte. A
+    // submission announcing a file past that bound is refused, and a gathering (whose
+    // files are photos) one past the photo limit.
     let photo = photo_bytes(1, 100_001);
     let sha = photo_ref(&photo).sha256;
     let (status, answer) = server
         .put_chunk(&device, &sha, 0, photo.len() as u64, photo[..1000].to_vec())
         .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(error_of(&answer).error, "file_too_large");
+    assert_eq!(server.photo_status(&device, &sha).await.received, 0);
+    let huge = branchbook_core::protocol::PhotoRef {
+        sha256: sha.clone(),
+        bytes: 100 * 1024 * 1024 + 1,
+    };
+    let (status, answer) = server
+        .put_chunk(&device, &sha, 0, huge.bytes, photo[..1000].to_vec())
+        .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     error_of(&answer);
-    let record = submission(&household_form(), 1, None, Some(&photo_ref(&photo)));
-    let results = server.push(&device, &[record]).await.results;
-    assert_eq!(results[0].status, RecordStatus::Rejected);
+    let record = submission(&household_form(), 1, None, Some(&huge));
+    let meeting = gathering(1, vec![photo_ref(&photo)]);
+    let results = server.push(&device, &[record, meeting]).await.results;
+    assert!(
+        results.iter().all(|r| r.status == RecordStatus::Rejected),
+        "{results:?}"
+    );
     // Within the limits everything works.
     let records: Vec<_> = (0..20).map(|i| household(Uuid::now_v7(), 1, i)).collect();
     assert!(

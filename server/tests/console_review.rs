@@ -589,7 +589,103 @@ async fn records_stored_before_names_are_named(server: TestServer) {
     assert!(ok(&page).body.contains(&instance_name(3)));
 }
 
+/// A recording's bytes: `head` then `size` deterministic bytes.
+fn recording(head: &[u8], size: usize) -> Vec<u8> {
+    let mut bytes = common::fixtures::photo_bytes(size as u64, size);
+    bytes[..head.len()].copy_from_slice(head);
+    bytes
+}
+
+async fn recordings_play_in_the_record_page(server: TestServer) {
+    let work = officework(&server).await;
+    let form = serde_json::json!({
+        "id": "voice_note", "version": "1", "title": "Ghi âm",
+        "default_language": "Tiếng Việt (vi)",
+        "languages": [{"name": "Tiếng Việt (vi)", "code": "vi"}],
+        "instance_name": null,
+        "body": [
+            field("voice", serde_json::json!({"type": "audio"}), "Lời kể", 2),
+            field("clip", serde_json::json!({"type": "video"}), "Đoạn phim", 3),
+        ],
+        "choices": {}
+    });
+    server
+        .publish_form(&work.admin, serde_json::to_vec(&form).unwrap())
+        .await;
+    let amr = recording(b"#!AMR\n", 30_000);
+    let mp4 = recording(b"\0\0\0\x18ftypmp42\0\0\0\0", 50_000);
+    let (voice, clip) = (
+        common::fixtures::photo_ref(&amr),
+        common::fixtures::photo_ref(&mp4),
+    );
+    let record = branchbook_core::protocol::Record {
+        uuid: uuid::Uuid::now_v7(),
+        revision: 1,
+        created_at: common::fixtures::at(0),
+        body: branchbook_core::protocol::RecordBody::Submission(
+            branchbook_core::protocol::SubmissionBody {
+                form_id: "voice_note".into(),
+                form_version: "1".into(),
+                household: None,
+                started_at: common::fixtures::at(0),
+                finalized_at: common::fixtures::at(5),
+                language: Some("vi".into()),
+                data: serde_json::json!({"voice": voice.sha256, "clip": clip.sha256}),
+                photos: vec![voice.clone(), clip.clone()],
+                audit: Vec::new(),
+            },
+        ),
+    };
+    push_all(&server, &work.device, std::slice::from_ref(&record)).await;
+    for bytes in [&amr, &mp4] {
+        assert!(
+            server
+                .upload_photo(&work.device, bytes, 20_000)
+                .await
+                .complete
+        );
+    }
+    let mut officer = officer_browser(&server).await;
+    let page = officer.get(&format!("/records/{}", record.uuid)).await;
+    ok(&page);
+    for (element, sha) in [("audio", &voice.sha256), ("video", &clip.sha256)] {
+        let player =
+            format!("<{element} controls preload=\"metadata\" src=\"/records/photos/{sha}\"");
+        assert!(
+            page.body.contains(&player),
+            "{player} missing: {}",
+            page.body
+        );
+        assert!(
+            !page
+                .body
+                .contains(&format!("<img src=\"/records/photos/{sha}\"")),
+            "a recording is no picture"
+        );
+    }
+    assert!(page.body.contains("Tải bản ghi về"));
+    for (sha, bytes, content_type) in [
+        (&voice.sha256, &amr, "audio/amr"),
+        (&clip.sha256, &mp4, "video/mp4"),
+    ] {
+        let (status, kind, body) = officer.download(&format!("/records/photos/{sha}")).await;
+        assert_eq!((status, kind.as_str()), (StatusCode::OK, content_type));
+        assert!(&body == bytes);
+    }
+    // Exports name a recording by its hash, as they name a photo.
+    let (status, _, csv) = officer
+        .download("/exports/forms/voice_note/1/submissions.csv")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.contains(&voice.sha256) && csv.contains(&clip.sha256),
+        "{csv}"
+    );
+}
+
 on_both_stores!(
+    recordings_play_in_the_record_page,
     every_record_matching_the_filters_is_reviewed,
     records_stored_before_names_are_named,
     a_selection_is_reviewed_from_the_table,

@@ -227,7 +227,8 @@ async fn a_device_has_only_so_many_uploads_in_progress(server: TestServer) {
 
 /// Runs the sweep with a stale period of zero (everything unused is stale).
 async fn sweep_now(server: &TestServer) -> branchbook_server::uploads::Sweep {
-    let photos = std::sync::Arc::new(PhotoFiles::open(&server.dir.path().join("photos")).unwrap());
+    let photos =
+        std::sync::Arc::new(PhotoFiles::open(&server.dir.path().join("photos"), 20 << 20).unwrap());
     branchbook_server::uploads::sweep(&server.store, &photos, Some(Duration::ZERO))
         .await
         .unwrap()
@@ -315,23 +316,27 @@ async fn download(server: &TestServer, token: &str, sha: &str) -> (StatusCode, S
     (status, kind, response.bytes().await.unwrap().to_vec())
 }
 
-async fn bytes_that_are_not_a_jpeg_are_never_served_as_one(server: TestServer) {
+async fn bytes_that_are_no_photo_are_refused_and_never_served(server: TestServer) {
     let w = world(&server).await;
-    // A page with a script, sent under its own hash as a record's "photo".
+    // A page with a script, sent under its own hash as a record's "photo": refused at
+    // its first chunk, so nothing of it is ever kept or served.
     let page = b"<html><script>alert(document.cookie)</script></html>".repeat(100);
     push_with_photo(&server, &w.a.device, 1, &page).await;
-    assert!(
-        server
-            .upload_photo(&w.a.device, &page, 1_000)
-            .await
-            .complete
-    );
     let sha = photo_ref(&page).sha256;
-    let (status, kind, body) = download(&server, &w.admin, &sha).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(kind.starts_with("application/json"), "{kind}");
-    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!(error_of(&body).error, "not_a_jpeg");
+    let (status, body) = server
+        .put_chunk(
+            &w.a.device,
+            &sha,
+            0,
+            page.len() as u64,
+            page[..1_000].to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_of(&body).error, "not_a_media_file");
+    assert_eq!(server.photo_status(&w.a.device, &sha).await.received, 0);
+    let (status, _, _) = download(&server, &w.admin, &sha).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // A JPEG larger than one block of the stream arrives whole, as image/jpeg.
     let photo = photo_bytes(11, 300_000);
@@ -355,5 +360,5 @@ on_both_stores!(
     a_record_naming_another_branchs_photo_claims_nothing,
     a_device_has_only_so_many_uploads_in_progress,
     photos_no_record_uses_are_swept,
-    bytes_that_are_not_a_jpeg_are_never_served_as_one,
+    bytes_that_are_no_photo_are_refused_and_never_served,
 );

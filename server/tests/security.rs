@@ -706,7 +706,115 @@ async fn every_answer_carries_the_safety_headers(server: TestServer) {
     assert_eq!(answers[0].headers()["referrer-policy"], "no-referrer");
 }
 
+/// `size` deterministic bytes that start with `head` (a recording's or a page's first bytes).
+fn file_bytes(head: &[u8], seed: u64, size: usize) -> Vec<u8> {
+    let mut bytes = photo_bytes(seed, size);
+    bytes[..head.len()].copy_from_slice(head);
+    bytes
+}
+
+/// Pushes a submission of `branch` whose file answer is `bytes`.
+async fn push_with_file(server: &TestServer, branch: &Branch, seed: usize, bytes: &[u8]) {
+    let s = submission(&household_form(), seed, None, Some(&photo_ref(bytes)));
+    let results = server.push(&branch.device, &[s]).await.results;
+    assert_eq!(results[0].status, RecordStatus::Accepted, "{results:?}");
+}
+
+async fn recordings_are_told_by_their_bytes_and_served_only_in_scope(server: TestServer) {
+    const MIB: usize = 1024 * 1024;
+    let w = world(&server).await;
+    let (b1, b2) = (&w.branches[0], &w.branches[1]);
+    let amr = file_bytes(b"#!AMR\n", 1, 40_000);
+    // A video past the photo limit (20 MiB): the record and the upload are taken.
+    let video = file_bytes(b"\0\0\0\x18ftypisom\0\0\0\0", 2, 21 * MIB);
+    push_with_file(&server, b1, 1, &amr).await;
+    push_with_file(&server, b1, 2, &video).await;
+    assert!(server.upload_photo(&b1.device, &amr, 10_000).await.complete);
+    assert!(
+        server
+            .upload_photo(&b1.device, &video, 4 * MIB)
+            .await
+            .complete
+    );
+
+    // Bytes that are no photo or recording are refused at their first chunk, whatever
+    // the record said, and nothing of them is kept.
+    let page = file_bytes(b"<!DOCTYPE html><script>", 3, 30_000);
+    push_with_file(&server, b1, 3, &page).await;
+    let page_sha = photo_ref(&page).sha256;
+    let (code, body) = server
+        .put_chunk(&b1.device, &page_sha, 0, 30_000, page[..10_000].to_vec())
+        .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_of(&body).error, "not_a_media_file");
+    assert_eq!(server.photo_status(&b1.device, &page_sha).await.received, 0);
+    // Each kind has its own bound, told from the first chunk: a photo or a sound past
+    // 20 MiB is refused after one chunk, a file past every bound before any.
+    for (head, total, error) in [
+        (
+            &[0xFF, 0xD8, 0xFF, 0xE0][..],
+            20 * MIB + 1,
+            "file_too_large",
+        ),
+        (b"#!AMR\n", 20 * MIB + 1, "file_too_large"),
+    ] {
+        let bytes = file_bytes(head, 4, 10_000);
+        let sha = photo_ref(&bytes).sha256;
+        let (code, body) = server
+            .put_chunk(&b1.device, &sha, 0, total as u64, bytes)
+            .await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(error_of(&body).error, error);
+        assert_eq!(server.photo_status(&b1.device, &sha).await.received, 0);
+    }
+    let (code, _) = server
+        .put_chunk(
+            &b1.device,
+            &photo_ref(&amr).sha256,
+            0,
+            100 * MIB as u64 + 1,
+            vec![0; 10],
+        )
+        .await;
+    assert_eq!(code, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Served as what their bytes are, to the branch's head; nobody else gets them.
+    let head = server.login_fresh("head0", &b1.head_password).await;
+    let other_head = server.login_fresh("head1", &b2.head_password).await;
+    for (bytes, content_type) in [(&amr, "audio/amr"), (&video, "video/mp4")] {
+        let url = server.url(&format!(
+            "/api/v1/office/photos/{}",
+            photo_ref(bytes).sha256
+        ));
+        let response = server
+            .client
+            .get(&url)
+            .bearer_auth(&head)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], content_type);
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(&response.bytes().await.unwrap()[..], &bytes[..]);
+        for (token, refused) in [
+            (&other_head, StatusCode::NOT_FOUND),
+            (&b1.device, StatusCode::UNAUTHORIZED),
+        ] {
+            let response = server
+                .client
+                .get(&url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), refused);
+        }
+    }
+}
+
 on_both_stores!(
+    recordings_are_told_by_their_bytes_and_served_only_in_scope,
     every_answer_carries_the_safety_headers,
     a_device_reaches_only_its_branch,
     a_branch_head_sees_only_her_branch_in_the_office,

@@ -72,7 +72,8 @@ pub(crate) struct Site<'a> {
 impl Binder<'_> {
     /// Parses and binds one expression; problems carry the sheet, row, column and offset.
     pub fn expression(&self, text: &str, site: &Site<'_>) -> Result<Expr<Bound>, Vec<Problem>> {
-        let parsed = match literal_boolean(text) {
+        let flag = matches!(site.column, "required" | "read_only");
+        let parsed = match literal_boolean(text).filter(|_| flag) {
             Some(b) => Expr::Call(if b { Func::True } else { Func::False }, Vec::new()),
             None => expr::parse_all(text).map_err(|errors| {
                 errors
@@ -167,7 +168,7 @@ impl Binder<'_> {
                     }
                     (true, None) => {
                         return Err(format!(
-                            "'{last}' is not a reference; write ${{{last}}} (at character {at})"
+                            "'{last}' is not a reference: write ${{{last}}} for the question, or '{last}' in quotes for the text (at character {at})"
                         ));
                     }
                     // `/data/group/x` and `../x`: the field named by the last step.
@@ -318,7 +319,10 @@ impl Binder<'_> {
     }
 }
 
-/// `yes`/`no` written where an expression is expected (`required`, `read_only`).
+/// `yes`/`no` written where a flag is expected (`required`, `read_only`). Elsewhere a
+/// bare `yes` is an XPath path to no question (ODK computes it as empty, so a
+/// `calculation` of `yes` on a select is silently blank there): it is refused with the
+/// hint to quote it.
 fn literal_boolean(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "yes" | "true" | "true()" => Some(true),

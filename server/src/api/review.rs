@@ -9,7 +9,7 @@ use branchbook_core::domain::GatheringKind;
 use branchbook_core::engine::{AuditEvent, audit_csv};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
 use super::{AppState, JsonIn, Officer, Official, ok_json, with_store};
@@ -19,6 +19,7 @@ use crate::ingest::is_sha256_hex;
 use crate::model::stored_name;
 use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, StoredRecord};
 use crate::store::photos::RecordPhoto;
+use crate::uploads::photo_fault;
 
 /// Most records in one page of a list.
 const MAX_PAGE: u32 = 1000;
@@ -542,7 +543,8 @@ pub async fn set_matching_reviews(
     Ok(ok_json(&answer))
 }
 
-/// `GET /api/v1/office/photos/{sha256}`: a photo of a record inside the caller's scope.
+/// `GET /api/v1/office/photos/{sha256}`: a photo or recording of a record inside the
+/// caller's scope, as the content type its first bytes tell.
 pub async fn photo(
     State(state): State<AppState>,
     official: Official,
@@ -563,20 +565,22 @@ pub async fn photo(
         return Err(ApiError::NotFound("no such photo in your scope".into()));
     }
     let internal = |e: std::io::Error| ApiError::Internal(e.to_string());
-    let mut file = tokio::fs::File::open(state.photos.path(&sha256))
+    let file = tokio::fs::File::open(state.photos.path(&sha256))
         .await
         .map_err(internal)?;
     let length = file.metadata().await.map_err(internal)?.len();
-    // Only a JPEG is served as one: bytes a device sent under a matching hash could be
-    // anything (a page with a script, for one), and a browser must never be handed them.
-    let mut start = [0u8; 3];
-    if file.read_exact(&mut start).await.is_err() || start != JPEG_START {
+    // A file is served only as what its first bytes are (a JPEG, a recording's
+    // container): bytes a device sent under a matching hash before the server checked
+    // them could be anything (a page with a script, for one), and a browser must never
+    // be handed them.
+    let Some(content_type) = state.photos.served_as(&sha256).await.map_err(photo_fault)? else {
         return Err(ApiError::Unprocessable {
-            code: "not_a_jpeg",
-            detail: "this photo's bytes are not a JPEG image, so they are not shown".into(),
+            code: "not_a_media_file",
+            detail:
+                "this file's bytes are neither a JPEG image nor a recording, so they are not shown"
+                    .into(),
         });
-    }
-    file.rewind().await.map_err(internal)?;
+    };
     // Streamed a block at a time: memory per download stays at one block, not the photo.
     let blocks = futures_util::stream::try_unfold(file, |mut file| async move {
         let mut block = bytes::BytesMut::with_capacity(PHOTO_BLOCK);
@@ -585,17 +589,13 @@ pub async fn photo(
     });
     Ok((
         [
-            (CONTENT_TYPE, "image/jpeg".to_owned()),
+            (CONTENT_TYPE, content_type.to_owned()),
             (CONTENT_LENGTH, length.to_string()),
         ],
         Body::from_stream(blocks),
     )
         .into_response())
 }
-
-/// The first bytes of every JPEG file (the start-of-image marker and the next marker's
-/// lead byte).
-const JPEG_START: [u8; 3] = [0xFF, 0xD8, 0xFF];
 
 /// Bytes read from disk per block of a photo download.
 const PHOTO_BLOCK: usize = 64 * 1024;

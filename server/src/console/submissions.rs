@@ -382,8 +382,18 @@ pub struct AnswerLine {
     pub heading: bool,
     /// The photo's SHA-256, for a photo answer.
     pub photo: Option<String>,
+    /// The recording, for a sound or video answer (played in the page).
+    pub recording: Option<RecordingLine>,
     /// A map link, for a GPS answer.
     pub map: Option<String>,
+}
+
+/// A recording answer, played by the browser's own `<audio>` or `<video>` element.
+pub struct RecordingLine {
+    /// The file's SHA-256 (its download address).
+    pub sha: String,
+    /// A video (else a sound recording).
+    pub video: bool,
 }
 
 /// Lays a submission's answers out as the form has them, in one language.
@@ -438,6 +448,7 @@ impl Layout<'_> {
             value: String::new(),
             heading: false,
             photo: None,
+            recording: None,
             map: None,
         };
         match (&field.kind, value) {
@@ -457,6 +468,12 @@ impl Layout<'_> {
                     .join("; ");
             }
             (FieldKind::Image, Value::String(sha)) => line.photo = Some(sha.clone()),
+            (kind @ (FieldKind::Audio | FieldKind::Video), Value::String(sha)) => {
+                line.recording = Some(RecordingLine {
+                    sha: sha.clone(),
+                    video: *kind == FieldKind::Video,
+                });
+            }
             (FieldKind::Geopoint | FieldKind::Meta(MetaKind::StartGeopoint), Value::Object(p)) => {
                 let num = |k: &str| p.get(k).and_then(Value::as_f64);
                 if let (Some(lat), Some(lon)) = (num("latitude"), num("longitude")) {
@@ -513,6 +530,7 @@ impl Layout<'_> {
             value: String::new(),
             heading: true,
             photo: None,
+            recording: None,
             map: None,
         });
     }
@@ -650,6 +668,16 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
             t.review_state(s.review_state).to_owned(),
         ),
     ];
+    // Recordings are played under their question, not shown as pictures.
+    let photos = photos
+        .into_iter()
+        .map(|p| p.sha256)
+        .filter(|sha| {
+            !lines
+                .iter()
+                .any(|l| l.recording.as_ref().is_some_and(|r| &r.sha == sha))
+        })
+        .collect();
     Ok(RecordPage {
         shell: Shell::signed(
             lang,
@@ -662,7 +690,7 @@ async fn record_view(state: &AppState, staff: &Staff, uuid: Uuid) -> Result<Reco
         uuid,
         facts,
         lines,
-        photos: photos.into_iter().map(|p| p.sha256).collect(),
+        photos,
         corrections: revisions
             .iter()
             .flat_map(|r| {

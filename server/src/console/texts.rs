@@ -658,6 +658,7 @@ catalogue! {
     record_answers "record.answers" { vi: "Câu trả lời", en: "Answers" }
     record_photos "record.photos" { vi: "Ảnh", en: "Photos" }
     record_map "record.map" { vi: "xem bản đồ", en: "see the map" }
+    record_recording "record.recording" { vi: "Tải bản ghi về", en: "Download the recording" }
     record_revisions "record.revisions" { vi: "Các lần gửi", en: "Revisions" }
     record_reviews "record.reviews" { vi: "Lịch sử duyệt", en: "Review history" }
     record_no_reviews "record.no_reviews" { vi: "Chưa ai duyệt phiếu này.", en: "Nobody has reviewed this record yet." }

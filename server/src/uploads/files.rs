@@ -19,6 +19,9 @@ use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::kind::{FileRefusal, admit, head_len, served_as};
+use branchbook_core::protocol::SNIFF_BYTES;
+
 /// Body bytes gathered before they are written (one blocking write per batch).
 const WRITE_BATCH: usize = 256 * 1024;
 /// Uploads whose running hash is kept between chunks; past this an arbitrary one is
@@ -48,9 +51,10 @@ struct Running {
     hash: Sha256,
 }
 
-/// The photo folder.
+/// The photo folder (photos and recordings alike).
 pub struct PhotoFiles {
     root: PathBuf,
+    max_photo_bytes: u64,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     hashes: Mutex<HashMap<String, Running>>,
 }
@@ -78,6 +82,23 @@ fn hash_prefix(path: &Path, len: u64) -> Result<Sha256, PhotoError> {
     }
 }
 
+/// The first `len` bytes of the file at `path` (fewer when it is shorter; none when it
+/// is missing).
+async fn read_head(path: PathBuf, len: u64) -> Result<Vec<u8>, PhotoError> {
+    blocking(move || {
+        let mut head = Vec::new();
+        match File::open(&path) {
+            Ok(file) => {
+                file.take(len).read_to_end(&mut head)?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+        Ok(head)
+    })
+    .await
+}
+
 /// A partial file open for appending, and the hash of everything in it.
 struct Writer {
     file: File,
@@ -93,11 +114,13 @@ async fn joined(
 }
 
 impl PhotoFiles {
-    /// Opens (creating) the photo folder under `root`.
-    pub fn open(root: &Path) -> Result<PhotoFiles, PhotoError> {
+    /// Opens (creating) the photo folder under `root`, taking photos of at most
+    /// `max_photo_bytes` (recordings have the core's bounds).
+    pub fn open(root: &Path, max_photo_bytes: u64) -> Result<PhotoFiles, PhotoError> {
         std::fs::create_dir_all(root.join("partial"))?;
         Ok(PhotoFiles {
             root: root.to_owned(),
+            max_photo_bytes,
             locks: Mutex::new(HashMap::new()),
             hashes: Mutex::new(HashMap::new()),
         })
@@ -140,6 +163,27 @@ impl PhotoFiles {
         tokio::fs::try_exists(self.path(sha256))
             .await
             .unwrap_or(false)
+    }
+
+    /// What a branch's upload of `total` bytes is, told by the first bytes of its partial
+    /// file: its content type, or why it is refused. `None` while too few bytes are
+    /// there to tell.
+    pub async fn check_partial(
+        &self,
+        sha256: &str,
+        branch: Uuid,
+        total: u64,
+    ) -> Result<Option<Result<&'static str, FileRefusal>>, PhotoError> {
+        let head = read_head(self.partial_path(sha256, branch), head_len(total)).await?;
+        Ok((head.len() as u64 == head_len(total))
+            .then(|| admit(&head, total, self.max_photo_bytes)))
+    }
+
+    /// The content type a complete file is served as, told by its first bytes; `None`
+    /// for bytes the server would not take now (kept from before it checked them).
+    pub async fn served_as(&self, sha256: &str) -> Result<Option<&'static str>, PhotoError> {
+        let head = read_head(self.path(sha256), SNIFF_BYTES as u64).await?;
+        Ok(served_as(&head))
     }
 
     /// Bytes of a branch's upload received so far.
@@ -376,7 +420,7 @@ mod tests {
     #[tokio::test]
     async fn chunks_carry_the_hash_so_the_last_one_checks_the_photo_without_reading_it() {
         let dir = tempfile::tempdir().unwrap();
-        let files = PhotoFiles::open(dir.path()).unwrap();
+        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
         let branch = Uuid::now_v7();
         let (bytes, sha) = photo(3 * WRITE_BATCH + 100);
         let total = bytes.len() as u64;
@@ -413,13 +457,13 @@ mod tests {
         let (bytes, sha) = photo(100_000);
         let total = bytes.len() as u64;
         {
-            let files = PhotoFiles::open(dir.path()).unwrap();
+            let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
             files
                 .append(&sha, branch, total, body(&[&bytes[..40_000]]))
                 .await
                 .unwrap();
         }
-        let files = PhotoFiles::open(dir.path()).unwrap();
+        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
         files
             .append(&sha, branch, total, body(&[&bytes[40_000..]]))
             .await
@@ -431,7 +475,7 @@ mod tests {
     #[tokio::test]
     async fn bytes_that_do_not_match_their_name_are_deleted() {
         let dir = tempfile::tempdir().unwrap();
-        let files = PhotoFiles::open(dir.path()).unwrap();
+        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
         let branch = Uuid::now_v7();
         let (mut bytes, sha) = photo(5000);
         bytes[4999] ^= 1;
@@ -448,7 +492,7 @@ mod tests {
     #[tokio::test]
     async fn bytes_past_the_announced_size_are_refused_and_those_before_them_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let files = PhotoFiles::open(dir.path()).unwrap();
+        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
         let branch = Uuid::now_v7();
         let (bytes, sha) = photo(5000);
         let outcome = files

@@ -5,6 +5,7 @@
 //! database knows about photos is in `crate::store::photos`.
 
 pub mod files;
+pub mod kind;
 mod settle;
 
 use std::sync::Arc;
@@ -162,10 +163,13 @@ async fn receive_chunk(
 ) -> Result<Response, ApiError> {
     check_sha(&sha256)?;
     let limits = state.config.limits();
-    if chunk.total > limits.max_photo_bytes {
+    // The kind (and so its own bound) is told by the first bytes, checked as soon as
+    // they arrive; before that only the largest kind's bound applies.
+    let max_upload = kind::max_upload_bytes(limits.max_photo_bytes);
+    if chunk.total > max_upload {
         return Err(ApiError::TooLarge(format!(
-            "the photo has {} bytes; the server takes at most {}",
-            chunk.total, limits.max_photo_bytes
+            "the file has {} bytes; the server takes at most {max_upload}",
+            chunk.total
         )));
     }
     if chunk.total == 0 {
@@ -238,6 +242,17 @@ async fn receive_chunk(
         .await
         .map_err(photo_fault)?;
     if held < chunk.total {
+        if chunk.offset < kind::head_len(chunk.total)
+            && let Some(Err(refusal)) = state
+                .photos
+                .check_partial(&sha256, branch, chunk.total)
+                .await
+                .map_err(photo_fault)?
+        {
+            // Told by its first chunk: no more of a file the server will not take is kept.
+            settle::refuse(&state.store, &state.photos, &sha256, branch).await?;
+            return Err(refusal.into());
+        }
         let received = appended.map_err(photo_fault)?;
         return Ok(ok_json(&PhotoStatus {
             sha256,
@@ -268,5 +283,6 @@ async fn receive_chunk(
             detail: "the photo's bytes do not match its SHA-256; they were discarded: upload it again from offset 0"
                 .into(),
         }),
+        Verdict::Refused(refusal) => Err(refusal.into()),
     }
 }

@@ -13,6 +13,7 @@ use tokio::sync::OwnedMutexGuard;
 use uuid::Uuid;
 
 use super::files::{PhotoError, PhotoFiles};
+use super::kind::FileRefusal;
 use super::photo_fault;
 use crate::error::ApiError;
 use crate::store::Gateway;
@@ -24,10 +25,13 @@ pub enum Verdict {
     Complete,
     /// The bytes did not match: they were discarded and the upload starts over.
     Discarded,
+    /// The bytes are no photo or recording the server takes (or too large for their
+    /// kind): they were discarded, and sending them again changes nothing.
+    Refused(FileRefusal),
 }
 
-/// Checks a branch's fully received upload of `total` bytes against its hash and records
-/// the result. The caller holds the upload's lock (`guard`) and saw all `total` bytes on
+/// Checks a branch's fully received upload of `total` bytes (what its first bytes say
+/// it is, then its hash) and records the result. The caller holds the upload's lock (`guard`) and saw all `total` bytes on
 /// disk; the work runs in a spawned task that keeps the lock, so dropping the request
 /// (the client hung up) cannot stop it halfway.
 pub async fn verify(
@@ -42,6 +46,15 @@ pub async fn verify(
         let _guard = guard;
         // No sweep deletes the photo between its file landing and the store holding it.
         let _photo = photos.photo_lock(&sha256).lock_owned().await;
+        let checked = photos
+            .check_partial(&sha256, branch, total)
+            .await
+            .map_err(photo_fault)?;
+        if let Some(Err(refusal)) = checked {
+            refuse(&store, &photos, &sha256, branch).await?;
+            tracing::info!(photo = %sha256, reason = refusal.code(), "uploaded file refused for what it is; discarded");
+            return Ok(Verdict::Refused(refusal));
+        }
         let matched = photos.finish(&sha256, branch).await.map_err(photo_fault)?;
         let sha = sha256.clone();
         if matched {
@@ -51,16 +64,27 @@ pub async fn verify(
             tracing::info!(photo = %sha256, bytes = total, "photo complete");
             Ok(Verdict::Complete)
         } else {
-            store
-                .call(move |s| s.abandon_photo_upload(&sha, branch))
-                .await?;
-            photos.discard(&sha256, branch).await.map_err(photo_fault)?;
+            refuse(&store, &photos, &sha, branch).await?;
             tracing::info!(photo = %sha256, "photo bytes did not match their hash; discarded");
             Ok(Verdict::Discarded)
         }
     });
     task.await
         .map_err(|e| ApiError::Internal(format!("photo check task failed: {e}")))?
+}
+
+/// Forgets a branch's upload and deletes its partial file (the bytes are not taken).
+pub(super) async fn refuse(
+    store: &Gateway,
+    photos: &PhotoFiles,
+    sha256: &str,
+    branch: Uuid,
+) -> Result<(), ApiError> {
+    let sha = sha256.to_owned();
+    store
+        .call(move |s| s.abandon_photo_upload(&sha, branch))
+        .await?;
+    photos.discard(sha256, branch).await.map_err(photo_fault)
 }
 
 /// Finishes a branch's upload when all its announced bytes are on disk but were never

@@ -34,7 +34,8 @@ pub const OTHER_BRANCH: &str = "Chi hội Lao Chải";
 /// An answer a spreadsheet would run as a formula.
 pub const FORMULA: &str = "=HYPERLINK(\"http://x.example\",\"bấm\")";
 
-fn field(name: &str, kind: Value, label: &str, row: u32) -> Value {
+/// A question of the model JSON, with every column empty but its name, kind and label.
+pub fn field(name: &str, kind: Value, label: &str, row: u32) -> Value {
     json!({
         "node": "field", "name": name, "kind": kind, "label": {"Tiếng Việt (vi)": label}, "hint": {},
         "required": null, "required_message": {}, "relevant": null, "constraint": null, "constraint_message": {},

@@ -134,6 +134,41 @@ fn ambiguous_and_bare_names() {
     );
 }
 
+/// `yes` is a flag only where a flag is expected. A select's `calculation` of `yes`
+/// (HOT's wastedisposal form) is a path to no question, which ODK computes as empty: it
+/// is refused with the hint to quote it, not read as `true()` (which no choice matches).
+#[test]
+fn yes_is_a_flag_only_in_required_and_read_only() {
+    let yes_no = || vec![list("yn", &[("yes", "Yes", &[]), ("no", "No", &[])])];
+    compile(with_lists(
+        form(vec![
+            one("q", "yn").required_if("yes").n(),
+            text("t").read_only("no").n(),
+        ]),
+        yes_no(),
+    ));
+    let p = problems(with_lists(
+        form(vec![one("fee", "yn").calculation("yes").n()]),
+        yes_no(),
+    ));
+    assert_eq!(p[0].column, "calculation");
+    assert!(
+        p[0].message.contains("or 'yes' in quotes for the text"),
+        "{}",
+        p[0].message
+    );
+    let p = problems(form(vec![text("x").relevant("no").n()]));
+    assert_eq!(p[0].column, "relevant");
+    let s = session(with_lists(
+        form(vec![one("fee", "yn").calculation("'yes'").n()]),
+        yes_no(),
+    ));
+    assert_eq!(
+        s.state().answers.values.get("fee").map(String::as_str),
+        Some("yes")
+    );
+}
+
 #[test]
 fn choice_filters_name_columns_of_their_list() {
     let lists = vec![list("places", &[("a", "A", &[("district", "d1")])])];
