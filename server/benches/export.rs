@@ -19,14 +19,9 @@ use common::Backend;
 const SUBMISSIONS: usize = 100_000;
 const BATCH: usize = 500;
 
-/// Peak resident memory of this process so far, in MB (`VmHWM`).
+/// Peak resident memory of this process so far, in MB (`VmHWM`; 0 off Linux).
 fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
+    branchbook_testing::memory::own_status_mb("VmHWM").unwrap_or(0.0)
 }
 
 /// Resets the peak so that the next reading covers only what follows (Linux).

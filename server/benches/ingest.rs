@@ -169,16 +169,9 @@ async fn upload_and_copy(server: &TestServer, device: &str, bytes: &[u8]) -> (f6
     (upload, mb / started.elapsed().as_secs_f64())
 }
 
-/// A line of this process's `/proc/self/status` in MB (`VmHWM`: peak resident memory,
-/// `VmRSS`: now).
+/// A line of this process's `/proc/self/status` in MB (`VmHWM`: peak, `VmRSS`: now).
 fn memory_mb(key: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap();
-    kb / 1024.0
+    branchbook_testing::memory::own_status_mb(key).expect("/proc/self/status (Linux)")
 }
 
 /// How much this process's peak memory grows while a photo already in memory is

@@ -22,13 +22,7 @@ const KEY: [u8; 32] = [7; 32];
 
 /// A line of this process's `/proc/self/status` in MB (`VmHWM`: peak, `VmRSS`: now).
 fn memory_mb(key: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap();
-    kb / 1024.0
+    branchbook_testing::memory::own_status_mb(key).expect("/proc/self/status (Linux)")
 }
 
 /// An MP4 of `size` bytes as a phone's recorder writes one (its header, then bytes from
