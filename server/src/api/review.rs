@@ -7,9 +7,10 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use branchbook_core::domain::GatheringKind;
 use branchbook_core::engine::{AuditEvent, audit_csv};
+use branchbook_core::protocol::SNIFF_BYTES;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use uuid::Uuid;
 
 use super::{AppState, JsonIn, Officer, Official, ok_json, with_store};
@@ -19,7 +20,7 @@ use crate::ingest::is_sha256_hex;
 use crate::model::stored_name;
 use crate::model::{RecordFilter, RecordKind, RecordSummary, Review, ReviewState, StoredRecord};
 use crate::store::photos::RecordPhoto;
-use crate::uploads::photo_fault;
+use crate::uploads::kind::served_as;
 
 /// Most records in one page of a list.
 const MAX_PAGE: u32 = 1000;
@@ -565,7 +566,7 @@ pub async fn photo(
         return Err(ApiError::NotFound("no such photo in your scope".into()));
     }
     let internal = |e: std::io::Error| ApiError::Internal(e.to_string());
-    let file = tokio::fs::File::open(state.photos.path(&sha256))
+    let mut file = tokio::fs::File::open(state.photos.path(&sha256))
         .await
         .map_err(internal)?;
     let length = file.metadata().await.map_err(internal)?.len();
@@ -573,7 +574,14 @@ pub async fn photo(
     // container): bytes a device sent under a matching hash before the server checked
     // them could be anything (a page with a script, for one), and a browser must never
     // be handed them.
-    let Some(content_type) = state.photos.served_as(&sha256).await.map_err(photo_fault)? else {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    (&mut file)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .await
+        .map_err(internal)?;
+    file.rewind().await.map_err(internal)?;
+    let Some(content_type) = served_as(&head) else {
         return Err(ApiError::Unprocessable {
             code: "not_a_media_file",
             detail:

@@ -19,8 +19,7 @@ use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::kind::{FileRefusal, admit, head_len, served_as};
-use branchbook_core::protocol::SNIFF_BYTES;
+use super::kind::{FileRefusal, admit, head_len};
 
 /// Body bytes gathered before they are written (one blocking write per batch).
 const WRITE_BATCH: usize = 256 * 1024;
@@ -177,13 +176,6 @@ impl PhotoFiles {
         let head = read_head(self.partial_path(sha256, branch), head_len(total)).await?;
         Ok((head.len() as u64 == head_len(total))
             .then(|| admit(&head, total, self.max_photo_bytes)))
-    }
-
-    /// The content type a complete file is served as, told by its first bytes; `None`
-    /// for bytes the server would not take now (kept from before it checked them).
-    pub async fn served_as(&self, sha256: &str) -> Result<Option<&'static str>, PhotoError> {
-        let head = read_head(self.path(sha256), SNIFF_BYTES as u64).await?;
-        Ok(served_as(&head))
     }
 
     /// Bytes of a branch's upload received so far.
