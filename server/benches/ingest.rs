@@ -112,7 +112,8 @@ async fn ingest(server: &TestServer, devices: &[Device], expected: RecordStatus)
 /// The chunk a phone sends: the server's default `photo_chunk_bytes`, or
 /// `INGEST_PHOTO_CHUNK_KIB` KiB.
 fn chunk() -> usize {
-    bench::size("INGEST_PHOTO_CHUNK_KIB", 512) * 1024
+    let default = branchbook_server::config::DEFAULT_PHOTO_CHUNK_BYTES / 1024;
+    bench::size("INGEST_PHOTO_CHUNK_KIB", default as usize) * 1024
 }
 /// What is uploaded: a big camera photo, and a file the size of a long video.
 const SIZES: [(&str, usize); 2] = [("20 MB photo", 20_000_000), ("100 MB file", 100_000_000)];

@@ -2,11 +2,14 @@
 //! a partial file per (photo, branch), so branches never see or disturb each other's
 //! uploads; its length is the number of bytes received, which is where the client
 //! resumes. Body frames are gathered into batches, each written and hashed by one
-//! blocking task (plain `write` calls, no copies through the async file layer) while
-//! the next batch is received, and the upload's hash is carried from chunk to chunk, so when the last byte arrives the file is checked
-//! without being read again: a match is synced and renamed into place atomically, a
-//! mismatch is deleted. (After a restart the hash of the bytes already there is
-//! computed once from the file.)
+//! blocking task (plain `write` calls, no copies through the async file layer; the first
+//! batch's task also opens the file) while the next batch is received. What this process
+//! knows of an upload under way (its size, the bytes written, their hash) is carried from
+//! chunk to chunk, so a chunk that continues it needs neither the database nor the file's
+//! metadata, and when the last byte arrives the file is checked without being read again:
+//! a match is synced (once, for the whole photo) and renamed into place atomically, a
+//! mismatch is deleted. (After a restart the hash of the bytes already there is computed
+//! once from the file.)
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -23,8 +26,9 @@ use super::kind::{FileRefusal, admit, head_len};
 
 /// Body bytes gathered before they are written (one blocking write per batch).
 const WRITE_BATCH: usize = 256 * 1024;
-/// Uploads whose running hash is kept between chunks; past this an arbitrary one is
-/// forgotten (its hash is then computed from its file when it continues).
+/// Uploads whose progress is kept between chunks; past this an arbitrary one is
+/// forgotten (it then continues as after a restart: store and file are asked, and its
+/// hash is computed from its file).
 const HASHES_KEPT: usize = 4096;
 
 /// A failure while receiving or reading photo bytes.
@@ -42,12 +46,32 @@ pub enum PhotoError {
     /// The body stream broke off (the bytes written so far are kept).
     #[error("the upload broke off: {0}")]
     Body(String),
+    /// The partial file does not hold the bytes this process wrote to it (changed behind
+    /// the server's back); nothing was written, and the upload continues from its length.
+    #[error("the partial file holds {found} bytes, not the {expected} written to it")]
+    Moved {
+        /// Bytes this process wrote.
+        expected: u64,
+        /// Bytes the file holds.
+        found: u64,
+    },
 }
 
-/// The hash of the first `bytes` of an upload's partial file.
+/// An upload this process is receiving: the size its store entry announced, and the hash
+/// of the first `bytes` of its partial file (the file's length).
 struct Running {
+    total: u64,
     bytes: u64,
     hash: Sha256,
+}
+
+/// What appending a body did.
+#[derive(Debug)]
+pub struct Appended {
+    /// Bytes of the upload on disk now.
+    pub held: u64,
+    /// Why the body ended before its last byte, when it did (the bytes before are kept).
+    pub broke: Option<PhotoError>,
 }
 
 /// The photo folder (photos and recordings alike).
@@ -55,7 +79,7 @@ pub struct PhotoFiles {
     root: PathBuf,
     max_photo_bytes: u64,
     locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    hashes: Mutex<HashMap<String, Running>>,
+    running: Mutex<HashMap<String, Running>>,
 }
 
 /// Runs blocking file work off the async threads.
@@ -98,10 +122,46 @@ async fn read_head(path: PathBuf, len: u64) -> Result<Vec<u8>, PhotoError> {
     .await
 }
 
-/// A partial file open for appending, and the hash of everything in it.
+/// A partial file being appended to: opened by the first write (in the blocking task of
+/// the first batch, so a chunk costs no extra trip to the blocking pool), with its length
+/// and the hash of everything in it (`None` until computed from the file).
 struct Writer {
-    file: File,
-    hash: Sha256,
+    path: PathBuf,
+    file: Option<File>,
+    len: u64,
+    hash: Option<Sha256>,
+}
+
+impl Writer {
+    /// Appends and hashes `bytes`, first opening the file and checking it holds the `len`
+    /// bytes it is expected to.
+    fn write(&mut self, bytes: &[u8]) -> Result<(), PhotoError> {
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => {
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&self.path)?;
+                let found = file.metadata()?.len();
+                if found != self.len {
+                    return Err(PhotoError::Moved {
+                        expected: self.len,
+                        found,
+                    });
+                }
+                self.file.insert(file)
+            }
+        };
+        let hash = match &mut self.hash {
+            Some(hash) => hash,
+            None => self.hash.insert(hash_prefix(&self.path, self.len)?),
+        };
+        file.write_all(bytes)?;
+        hash.update(bytes);
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
 }
 
 /// Waits for a batch's blocking task.
@@ -121,7 +181,7 @@ impl PhotoFiles {
             root: root.to_owned(),
             max_photo_bytes,
             locks: Mutex::new(HashMap::new()),
-            hashes: Mutex::new(HashMap::new()),
+            running: Mutex::new(HashMap::new()),
         })
     }
 
@@ -134,27 +194,41 @@ impl PhotoFiles {
         self.root.join("partial").join(upload_key(sha256, branch))
     }
 
-    fn hashes(&self) -> MutexGuard<'_, HashMap<String, Running>> {
-        self.hashes.lock().unwrap_or_else(PoisonError::into_inner)
+    fn running(&self) -> MutexGuard<'_, HashMap<String, Running>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The running hash of an upload when it covers exactly its first `bytes`.
     fn take_hash(&self, key: &str, bytes: u64) -> Option<Sha256> {
-        self.hashes()
+        self.running()
             .remove(key)
             .filter(|r| r.bytes == bytes)
             .map(|r| r.hash)
     }
 
-    fn keep_hash(&self, key: String, bytes: u64, hash: Sha256) {
-        let mut hashes = self.hashes();
-        if hashes.len() >= HASHES_KEPT
-            && !hashes.contains_key(&key)
-            && let Some(other) = hashes.keys().next().cloned()
+    fn keep_hash(&self, key: String, total: u64, bytes: u64, hash: Sha256) {
+        let mut running = self.running();
+        if running.len() >= HASHES_KEPT
+            && !running.contains_key(&key)
+            && let Some(other) = running.keys().next().cloned()
         {
-            hashes.remove(&other);
+            running.remove(&other);
         }
-        hashes.insert(key, Running { bytes, hash });
+        running.insert(key, Running { total, bytes, hash });
+    }
+
+    /// The bytes a branch's upload of `total` bytes holds when this process has been
+    /// receiving it: then its store entry exists with that size (the chunk that started
+    /// it, or the first after a restart, found or made it; whatever forgets the entry
+    /// forgets this too, see [`Self::discard`] and [`Self::finish`]), and the count is
+    /// the partial file's length. `None` for an upload not seen since the start, or
+    /// announced with another size: the caller asks the store and the file, as it does
+    /// for a chunk at another offset (the files may have changed behind this process).
+    pub fn under_way(&self, sha256: &str, branch: Uuid, total: u64) -> Option<u64> {
+        self.running()
+            .get(&upload_key(sha256, branch))
+            .filter(|r| r.total == total)
+            .map(|r| r.bytes)
     }
 
     /// True when the complete photo is on disk.
@@ -228,57 +302,46 @@ impl PhotoFiles {
         }
     }
 
-    /// Appends a body to a branch's partial file, refusing bytes past `total`, and carries
-    /// the upload's hash over them. Frames are gathered into batches; each batch is
-    /// written and hashed by a blocking task while the next one is received. Bytes
-    /// written before a broken stream are kept (the client resumes after them). Returns
-    /// the bytes now received. The caller holds [`Self::lock`] and checked the offset.
+    /// Appends a body to a branch's partial file, which holds `start` bytes, refusing
+    /// bytes past `total`, and carries the upload's hash over them. Frames are gathered
+    /// into batches; each batch is written and hashed by a blocking task while the next
+    /// one is received. Bytes written before a broken stream are kept (the client resumes
+    /// after them). An error means a write failed (the file's end is then unknown). The
+    /// caller holds [`Self::lock`], registered the upload in the store with `total`
+    /// bytes and checked the offset.
     pub async fn append<S, E>(
         &self,
         sha256: &str,
         branch: Uuid,
         total: u64,
+        start: u64,
         mut body: S,
-    ) -> Result<u64, PhotoError>
+    ) -> Result<Appended, PhotoError>
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
         let key = upload_key(sha256, branch);
-        let path = self.partial_path(sha256, branch);
-        let (file, start) = blocking(move || {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)?;
-            let len = file.metadata()?.len();
-            Ok((file, len))
-        })
-        .await?;
-        let hash = match self.take_hash(&key, start) {
-            Some(hash) => hash,
-            None => {
-                let path = self.partial_path(sha256, branch);
-                blocking(move || hash_prefix(&path, start)).await?
-            }
-        };
-        // The file and the hash travel with each batch's blocking task and come back.
-        let mut writer = Some(Writer { file, hash });
+        // The writer (file and hash) travels with each batch's blocking task and comes back.
+        let mut writer = Some(Writer {
+            path: self.partial_path(sha256, branch),
+            file: None,
+            len: start,
+            hash: self.take_hash(&key, start),
+        });
         let mut writing: Option<tokio::task::JoinHandle<Result<Writer, PhotoError>>> = None;
-        let mut written = start;
         let mut accepted = start;
         let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH);
-        let mut outcome = Ok(());
+        let mut broke = None;
         loop {
-            let frame = body.next().await;
-            let end = match frame {
+            let end = match body.next().await {
                 None => true,
                 Some(Err(e)) => {
-                    outcome = Err(PhotoError::Body(e.to_string()));
+                    broke = Some(PhotoError::Body(e.to_string()));
                     true
                 }
                 Some(Ok(bytes)) if accepted + bytes.len() as u64 > total => {
-                    outcome = Err(PhotoError::PastEnd { total });
+                    broke = Some(PhotoError::PastEnd { total });
                     true
                 }
                 Some(Ok(bytes)) => {
@@ -287,40 +350,37 @@ impl PhotoFiles {
                     false
                 }
             };
-            let flush = batch.len() >= WRITE_BATCH || (end && !batch.is_empty());
-            if !flush {
-                if end {
-                    break;
+            if batch.len() >= WRITE_BATCH || (end && !batch.is_empty()) {
+                // One batch in flight at a time: the one before must be on disk first.
+                if let Some(task) = writing.take() {
+                    writer = Some(joined(task).await?);
                 }
-                continue;
+                let Some(mut w) = writer.take() else {
+                    return Err(PhotoError::Io(std::io::Error::other("no writer")));
+                };
+                let capacity = if end { 0 } else { WRITE_BATCH };
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(capacity));
+                writing = Some(tokio::task::spawn_blocking(move || {
+                    w.write(&full)?;
+                    Ok(w)
+                }));
             }
-            // One batch in flight at a time: the one before must be on disk first.
-            if let Some(task) = writing.take() {
-                writer = Some(joined(task).await?);
-            }
-            let Some(mut w) = writer.take() else {
-                return Err(PhotoError::Io(std::io::Error::other("no writer")));
-            };
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(WRITE_BATCH));
-            written += full.len() as u64;
-            writing = Some(tokio::task::spawn_blocking(move || {
-                w.file.write_all(&full)?;
-                w.hash.update(&full);
-                Ok(w)
-            }));
             if end {
                 break;
             }
         }
         if let Some(task) = writing.take() {
-            // A failed write leaves the file's end unknown: the hash is dropped and
-            // computed from the file when the upload continues.
+            // A failed write leaves the file's end unknown: the upload's progress is
+            // dropped and read from the store and the file when it continues.
             writer = Some(joined(task).await?);
         }
-        if let Some(w) = writer {
-            self.keep_hash(key, written, w.hash);
+        let Some(w) = writer else {
+            return Err(PhotoError::Io(std::io::Error::other("no writer")));
+        };
+        if let Some(hash) = w.hash {
+            self.keep_hash(key, total, w.len, hash);
         }
-        outcome.map(|()| written)
+        Ok(Appended { held: w.len, broke })
     }
 
     /// Checks a fully received partial file against its name: on a match it is synced and
@@ -377,7 +437,7 @@ impl PhotoFiles {
 
     /// Deletes a branch's partial file (nothing happens when there is none).
     pub async fn discard(&self, sha256: &str, branch: Uuid) -> Result<(), PhotoError> {
-        self.hashes().remove(&upload_key(sha256, branch));
+        self.running().remove(&upload_key(sha256, branch));
         match tokio::fs::remove_file(self.partial_path(sha256, branch)).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
             _ => Ok(()),
@@ -409,6 +469,25 @@ mod tests {
         (bytes, sha)
     }
 
+    /// Appends `parts` to the upload after the bytes it holds (as the endpoint does,
+    /// which checked the offset); the bytes held after.
+    async fn append(
+        files: &PhotoFiles,
+        sha: &str,
+        branch: Uuid,
+        total: u64,
+        parts: &[&[u8]],
+    ) -> Appended {
+        let start = match files.under_way(sha, branch, total) {
+            Some(held) => held,
+            None => files.received(sha, branch).await.unwrap(),
+        };
+        files
+            .append(sha, branch, total, start, body(parts))
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn chunks_carry_the_hash_so_the_last_one_checks_the_photo_without_reading_it() {
         let dir = tempfile::tempdir().unwrap();
@@ -418,19 +497,28 @@ mod tests {
         let total = bytes.len() as u64;
         let (a, rest) = bytes.split_at(WRITE_BATCH + 7);
         let (b, c) = rest.split_at(WRITE_BATCH);
-        let held = files.append(&sha, branch, total, body(&[a])).await.unwrap();
+        assert_eq!(files.under_way(&sha, branch, total), None);
+        let held = append(&files, &sha, branch, total, &[a]).await.held;
         assert_eq!(held, a.len() as u64);
+        assert_eq!(
+            files.under_way(&sha, branch, total),
+            Some(held),
+            "the next chunk is placed without asking the store or the file"
+        );
+        assert_eq!(
+            files.under_way(&sha, branch, total + 1),
+            None,
+            "another size is not this upload"
+        );
         // Many small frames in one chunk are written in batches.
         let frames: Vec<&[u8]> = b.chunks(1000).collect();
-        files
-            .append(&sha, branch, total, body(&frames))
-            .await
-            .unwrap();
-        files.append(&sha, branch, total, body(&[c])).await.unwrap();
+        append(&files, &sha, branch, total, &frames).await;
+        let last = append(&files, &sha, branch, total, &[c]).await;
+        assert_eq!((last.held, last.broke.is_none()), (total, true));
         assert_eq!(files.received(&sha, branch).await.unwrap(), total);
         assert_eq!(
             files
-                .hashes()
+                .running()
                 .get(&upload_key(&sha, branch))
                 .map(|r| r.bytes),
             Some(total),
@@ -438,7 +526,8 @@ mod tests {
         );
         assert!(files.finish(&sha, branch).await.unwrap());
         assert_eq!(std::fs::read(files.path(&sha)).unwrap(), bytes);
-        assert!(files.hashes().is_empty());
+        assert!(files.running().is_empty());
+        assert_eq!(files.under_way(&sha, branch, total), None);
         assert_eq!(files.partials().await.unwrap(), vec![]);
     }
 
@@ -450,18 +539,42 @@ mod tests {
         let total = bytes.len() as u64;
         {
             let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
-            files
-                .append(&sha, branch, total, body(&[&bytes[..40_000]]))
-                .await
-                .unwrap();
+            append(&files, &sha, branch, total, &[&bytes[..40_000]]).await;
         }
         let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
-        files
-            .append(&sha, branch, total, body(&[&bytes[40_000..]]))
-            .await
-            .unwrap();
+        assert_eq!(files.under_way(&sha, branch, total), None);
+        append(&files, &sha, branch, total, &[&bytes[40_000..]]).await;
         assert!(files.finish(&sha, branch).await.unwrap());
         assert!(files.exists(&sha).await);
+    }
+
+    #[tokio::test]
+    async fn a_partial_file_changed_behind_the_servers_back_takes_no_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
+        let branch = Uuid::now_v7();
+        let (bytes, sha) = photo(10_000);
+        append(&files, &sha, branch, 10_000, &[&bytes[..4000]]).await;
+        let partial = files.partial_path(&sha, branch);
+        std::fs::write(&partial, &bytes[..1000]).unwrap();
+        let outcome = files
+            .append(&sha, branch, 10_000, 4000, body(&[&bytes[4000..]]))
+            .await;
+        assert!(matches!(
+            outcome,
+            Err(PhotoError::Moved {
+                expected: 4000,
+                found: 1000
+            })
+        ));
+        assert_eq!(std::fs::metadata(&partial).unwrap().len(), 1000);
+        assert_eq!(
+            files.under_way(&sha, branch, 10_000),
+            None,
+            "the upload continues from the file's length"
+        );
+        append(&files, &sha, branch, 10_000, &[&bytes[1000..]]).await;
+        assert!(files.finish(&sha, branch).await.unwrap());
     }
 
     #[tokio::test]
@@ -471,14 +584,11 @@ mod tests {
         let branch = Uuid::now_v7();
         let (mut bytes, sha) = photo(5000);
         bytes[4999] ^= 1;
-        files
-            .append(&sha, branch, 5000, body(&[&bytes]))
-            .await
-            .unwrap();
+        append(&files, &sha, branch, 5000, &[&bytes]).await;
         assert!(!files.finish(&sha, branch).await.unwrap());
         assert_eq!(files.received(&sha, branch).await.unwrap(), 0);
         assert!(!files.exists(&sha).await);
-        assert!(files.hashes().is_empty());
+        assert!(files.running().is_empty());
     }
 
     #[tokio::test]
@@ -487,15 +597,33 @@ mod tests {
         let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
         let branch = Uuid::now_v7();
         let (bytes, sha) = photo(5000);
-        let outcome = files
-            .append(&sha, branch, 5000, body(&[&bytes[..3000], &bytes[..3000]]))
-            .await;
-        assert!(matches!(outcome, Err(PhotoError::PastEnd { total: 5000 })));
+        let outcome = append(
+            &files,
+            &sha,
+            branch,
+            5000,
+            &[&bytes[..3000], &bytes[..3000]],
+        )
+        .await;
+        assert_eq!(outcome.held, 3000);
+        assert!(matches!(
+            outcome.broke,
+            Some(PhotoError::PastEnd { total: 5000 })
+        ));
         assert_eq!(files.received(&sha, branch).await.unwrap(), 3000);
-        files
-            .append(&sha, branch, 5000, body(&[&bytes[3000..]]))
-            .await
-            .unwrap();
+        append(&files, &sha, branch, 5000, &[&bytes[3000..]]).await;
         assert!(files.finish(&sha, branch).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_discarded_upload_is_no_longer_under_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
+        let branch = Uuid::now_v7();
+        let (bytes, sha) = photo(5000);
+        append(&files, &sha, branch, 5000, &[&bytes[..2000]]).await;
+        files.discard(&sha, branch).await.unwrap();
+        assert_eq!(files.under_way(&sha, branch, 5000), None);
+        assert_eq!(files.received(&sha, branch).await.unwrap(), 0);
     }
 }

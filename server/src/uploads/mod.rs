@@ -25,14 +25,14 @@ use crate::error::ApiError;
 use crate::ingest::is_sha256_hex;
 use crate::store::photos::UploadStart;
 
-pub use files::{PhotoError, PhotoFiles};
+pub use files::{Appended, PhotoError, PhotoFiles};
 pub use settle::{Sweep, Verdict, settle, sweep, verify};
 
 /// Maps a photo file failure to the HTTP error it is answered with.
 pub fn photo_fault(e: PhotoError) -> ApiError {
     match e {
         PhotoError::PastEnd { .. } | PhotoError::Body(_) => ApiError::BadRequest(e.to_string()),
-        PhotoError::Io(_) => ApiError::Internal(e.to_string()),
+        PhotoError::Io(_) | PhotoError::Moved { .. } => ApiError::Internal(e.to_string()),
     }
 }
 
@@ -186,35 +186,20 @@ async fn receive_chunk(
         )));
     }
     let branch = device.branch.id;
-    let current = photo_status_for(&state, &sha256, branch).await?;
-    if current.complete {
-        return Ok(ok_json(&current));
-    }
     let guard = state.photos.lock(&sha256, branch).lock_owned().await;
-    let sha = sha256.clone();
-    let total = chunk.total;
-    let device_id = device.auth.device_id;
-    let quota = state.config.max_uploads_per_device;
-    let started = with_store(&state, move |s| {
-        s.begin_photo_upload(&sha, branch, device_id, total, quota)
-    })
-    .await?;
-    let UploadStart::Started(first_total) = started else {
-        return Err(ApiError::UploadQuota(format!(
-            "this phone already has {quota} photo uploads in progress: finish one first"
-        )));
+    // A chunk continuing exactly what this process received last needs no store or file
+    // lookup; any other (a first chunk, a resume after a cut or a restart, a partial file
+    // another process swept) is placed by what the store and the file say.
+    let received = match state.photos.under_way(&sha256, branch, chunk.total) {
+        Some(held) if held == chunk.offset => held,
+        _ => {
+            let opened = open_upload(&state, &device, &sha256, chunk.total).await?;
+            if opened.complete {
+                return Ok(ok_json(&opened));
+            }
+            opened.received
+        }
     };
-    if first_total != chunk.total {
-        return Err(ApiError::Unprocessable {
-            code: "size_changed",
-            detail: format!("this upload was started with a size of {first_total} bytes"),
-        });
-    }
-    let received = state
-        .photos
-        .received(&sha256, branch)
-        .await
-        .map_err(photo_fault)?;
     if chunk.offset != received {
         return Err(ApiError::WrongOffset(PhotoStatus {
             sha256,
@@ -232,15 +217,22 @@ async fn receive_chunk(
         .take()
         .map(Body::into_data_stream)
         .ok_or_else(|| ApiError::Internal("chunk body taken twice".into()))?;
-    let appended = state
+    let (held, broke) = match state
         .photos
-        .append(&sha256, branch, chunk.total, stream)
-        .await;
-    let held = state
-        .photos
-        .received(&sha256, branch)
+        .append(&sha256, branch, chunk.total, received, stream)
         .await
-        .map_err(photo_fault)?;
+    {
+        Ok(Appended { held, broke }) => (held, broke),
+        // A write failed: what the file holds is its length.
+        Err(e) => (
+            state
+                .photos
+                .received(&sha256, branch)
+                .await
+                .map_err(photo_fault)?,
+            Some(e),
+        ),
+    };
     if held < chunk.total {
         if chunk.offset < kind::head_len(chunk.total)
             && let Some(Err(refusal)) = state
@@ -253,10 +245,12 @@ async fn receive_chunk(
             settle::refuse(&state.store, &state.photos, &sha256, branch).await?;
             return Err(refusal.into());
         }
-        let received = appended.map_err(photo_fault)?;
+        if let Some(e) = broke {
+            return Err(photo_fault(e));
+        }
         return Ok(ok_json(&PhotoStatus {
             sha256,
-            received,
+            received: held,
             complete: false,
         }));
     }
@@ -267,11 +261,13 @@ async fn receive_chunk(
         Arc::clone(&state.photos),
         sha256.clone(),
         branch,
-        total,
+        chunk.total,
         guard,
     )
     .await?;
-    appended.map_err(photo_fault)?;
+    if let Some(e) = broke {
+        return Err(photo_fault(e));
+    }
     match verdict {
         Verdict::Complete => Ok(ok_json(&PhotoStatus {
             sha256,
@@ -285,4 +281,49 @@ async fn receive_chunk(
         }),
         Verdict::Refused(refusal) => Err(refusal.into()),
     }
+}
+
+/// Starts a branch's upload in the store, or finds it (an upload this process has not
+/// received since it started): what the server holds, complete when the branch already
+/// has the photo. Refuses a device over its quota of uploads in progress and a size other
+/// than the one the upload started with. The caller holds the upload's lock.
+async fn open_upload(
+    state: &AppState,
+    device: &DeviceCtx,
+    sha256: &str,
+    total: u64,
+) -> Result<PhotoStatus, ApiError> {
+    let branch = device.branch.id;
+    let current = photo_status_for(state, sha256, branch).await?;
+    if current.complete {
+        return Ok(current);
+    }
+    let sha = sha256.to_owned();
+    let device_id = device.auth.device_id;
+    let quota = state.config.max_uploads_per_device;
+    let started = with_store(state, move |s| {
+        s.begin_photo_upload(&sha, branch, device_id, total, quota)
+    })
+    .await?;
+    let UploadStart::Started(first_total) = started else {
+        return Err(ApiError::UploadQuota(format!(
+            "this phone already has {quota} photo uploads in progress: finish one first"
+        )));
+    };
+    if first_total != total {
+        return Err(ApiError::Unprocessable {
+            code: "size_changed",
+            detail: format!("this upload was started with a size of {first_total} bytes"),
+        });
+    }
+    let received = state
+        .photos
+        .received(sha256, branch)
+        .await
+        .map_err(photo_fault)?;
+    Ok(PhotoStatus {
+        sha256: sha256.to_owned(),
+        received,
+        complete: false,
+    })
 }

@@ -220,10 +220,8 @@ async fn sweep_orphans(
             .map_err(photo_fault)?
             .is_none()
         {
-            let sha = sha256.clone();
-            store
-                .call(move |s| s.abandon_photo_upload(&sha, branch))
-                .await?;
+            // Forgotten here and in memory alike (see `PhotoFiles::under_way`).
+            refuse(store, photos, &sha256, branch).await?;
         }
     }
     Ok(deleted)
