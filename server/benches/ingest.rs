@@ -1,14 +1,15 @@
 //! Ingest benchmark: a real server on loopback, records ingested per second from 1 and
 //! from 50 concurrent devices (batches of 200 household-survey submissions, gzip, as the
 //! phone sends them) on SQLite and PostgreSQL, the re-send rate (all duplicates), and
-//! photo upload in the phone's 512 KiB chunks: the throughput of a 20 MB photo and of a
-//! 100 MB file against a plain file copy of the same bytes made in the same round (in %
-//! of the copy), how much the process's peak memory (`VmHWM`) grows while a 20 MB photo
-//! is uploaded (the server and its test client share this process), and how many bytes
+//! photo upload in the chunks the server advises phones (`DEFAULT_PHOTO_CHUNK_BYTES`,
+//! 4 MiB): the throughput of a 20 MB photo and of a 100 MB file against a plain file
+//! copy of the same bytes made in the same round (in % of the copy), how much the
+//! process's peak memory (`VmHWM`) grows while a 20 MB photo is uploaded (the server and its test client share this process), and how many bytes
 //! go twice when the connection is cut halfway through a 20 MB photo and the upload
 //! resumes from what the server holds. Each photo measure runs `INGEST_PHOTO_ROUNDS`
 //! times (5 by default) and prints the median and the smallest and largest value;
-//! `INGEST_PHOTO_CHUNK_KIB` sets another chunk size.
+//! `INGEST_PHOTO_CHUNK_KIB` sets another chunk size. The last numbers, and why their
+//! percentages swing on a busy machine, are in the README.
 //!
 //! One command prints all of it, on SQLite and on PostgreSQL with durable commits
 //! (fsync on, as in production):

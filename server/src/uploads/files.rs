@@ -469,6 +469,13 @@ mod tests {
         (bytes, sha)
     }
 
+    /// A fresh photo folder (kept while the test runs) and a branch uploading to it.
+    fn folder() -> (tempfile::TempDir, PhotoFiles, Uuid) {
+        let dir = tempfile::tempdir().unwrap();
+        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
+        (dir, files, Uuid::now_v7())
+    }
+
     /// Appends `parts` to the upload after the bytes it holds (as the endpoint does,
     /// which checked the offset); the bytes held after.
     async fn append(
@@ -490,9 +497,7 @@ mod tests {
 
     #[tokio::test]
     async fn chunks_carry_the_hash_so_the_last_one_checks_the_photo_without_reading_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
-        let branch = Uuid::now_v7();
+        let (_dir, files, branch) = folder();
         let (bytes, sha) = photo(3 * WRITE_BATCH + 100);
         let total = bytes.len() as u64;
         let (a, rest) = bytes.split_at(WRITE_BATCH + 7);
@@ -550,9 +555,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_partial_file_changed_behind_the_servers_back_takes_no_bytes() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
-        let branch = Uuid::now_v7();
+        let (_dir, files, branch) = folder();
         let (bytes, sha) = photo(10_000);
         append(&files, &sha, branch, 10_000, &[&bytes[..4000]]).await;
         let partial = files.partial_path(&sha, branch);
@@ -579,9 +582,7 @@ mod tests {
 
     #[tokio::test]
     async fn bytes_that_do_not_match_their_name_are_deleted() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
-        let branch = Uuid::now_v7();
+        let (_dir, files, branch) = folder();
         let (mut bytes, sha) = photo(5000);
         bytes[4999] ^= 1;
         append(&files, &sha, branch, 5000, &[&bytes]).await;
@@ -593,9 +594,7 @@ mod tests {
 
     #[tokio::test]
     async fn bytes_past_the_announced_size_are_refused_and_those_before_them_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
-        let branch = Uuid::now_v7();
+        let (_dir, files, branch) = folder();
         let (bytes, sha) = photo(5000);
         let outcome = append(
             &files,
@@ -617,9 +616,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_discarded_upload_is_no_longer_under_way() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = PhotoFiles::open(dir.path(), 1 << 20).unwrap();
-        let branch = Uuid::now_v7();
+        let (_dir, files, branch) = folder();
         let (bytes, sha) = photo(5000);
         append(&files, &sha, branch, 5000, &[&bytes[..2000]]).await;
         files.discard(&sha, branch).await.unwrap();
