@@ -863,7 +863,7 @@ fn unknown_and_unsupported_types_and_features() {
             &["end loop", "", "", "", ""],
             &["", "f", "F", "", ""],
             &["osm things", "g", "G", "", ""],
-            &["geotrace", "h", "H", "", ""],
+            &["background-geopoint", "h", "H", "", ""],
         ],
         YES_NO,
     );
@@ -909,7 +909,10 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 11, "type")]
     );
     assert_eq!(
-        located(&read.problems, "type 'geotrace' is not supported"),
+        located(
+            &read.problems,
+            "type 'background-geopoint' is not supported"
+        ),
         [at("survey", 12, "type")]
     );
     assert_eq!(read.problems.len(), 9, "{:#?}", read.problems);

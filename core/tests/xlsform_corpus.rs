@@ -61,11 +61,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "osm-fieldwork/archived/wastedisposal.xls",
         "'yes' is not a reference: write ${yes} for the question, or 'yes' in quotes",
     ),
-    // Traces.
-    (
-        "osm-fieldwork/archived/transportation.xls",
-        "type 'geotrace' is not supported",
-    ),
     // `required` = `basic` (row 17): pyxform passes it on as an XPath path, which ODK
     // evaluates to nothing (never required); asked to write yes or no. (It uses trigger
     // and instance() too.)

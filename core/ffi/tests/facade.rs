@@ -1046,3 +1046,91 @@ fn an_audited_form_asks_for_locations_and_its_log_carries_them() {
         "refused fixes are not kept"
     );
 }
+
+#[test]
+fn a_road_and_a_field_are_walked_point_by_point_and_finalized_as_odk_text() {
+    use branchbook_core::engine::GeoPoint;
+    use branchbook_core::i18n::geo_line_view;
+    use branchbook_core::store::Store;
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let json = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/village_paths.json"),
+    )
+    .unwrap();
+    app.import_form_json(json).unwrap();
+    let session = app
+        .start_survey("village_paths".into(), None, None, None)
+        .unwrap();
+    let at = |latitude, longitude| GeoPoint {
+        latitude,
+        longitude,
+        altitude: Some(1450.0),
+        accuracy: Some(4.0),
+    };
+    let road = || session.screen().unwrap().questions[0].clone();
+    assert_eq!(road().kind, QuestionKind::Geotrace);
+    let view = geo_line_view(&road(), UiLanguage::Vi);
+    assert_eq!(view.summary, "Chưa có điểm nào.");
+    assert!(view.can_add_point && !view.can_remove_last);
+
+    session
+        .add_line_point("road".into(), at(22.63, 103.62))
+        .unwrap();
+    assert_eq!(
+        error_of(&session, "road").as_deref(),
+        Some("Cần thêm 1 điểm nữa: một đường đi cần ít nhất 2 điểm khác nhau.")
+    );
+    assert!(!session.next().unwrap().moved);
+    assert!(matches!(
+        session.add_line_point("road".into(), at(22.63, 200.0)),
+        Err(BranchbookError::InvalidInput { .. })
+    ));
+
+    // The walk in progress is in the draft: a phone that dies keeps it.
+    let id = session.submission_id();
+    drop(session);
+    let session = app.resume_survey(id).unwrap();
+    let road = || session.screen().unwrap().questions[0].clone();
+    assert_eq!(
+        road().value,
+        Some(Answer::GeoLine {
+            points: vec![at(22.63, 103.62)]
+        })
+    );
+    session
+        .add_line_point("road".into(), at(22.631, 103.62))
+        .unwrap();
+    session
+        .add_line_point("road".into(), at(22.632, 103.62))
+        .unwrap();
+    session.remove_last_line_point("road".into()).unwrap();
+    assert_eq!(
+        geo_line_view(&road(), UiLanguage::En).summary,
+        "2 points · 111 m long"
+    );
+    assert!(session.next().unwrap().moved);
+
+    for p in [at(0.0, 0.0), at(0.0, 0.001), at(0.001, 0.001)] {
+        session.add_line_point("field".into(), p).unwrap();
+    }
+    let FinalizeOutcome::Finalized { submission } = session.finalize().unwrap() else {
+        panic!("not finalized");
+    };
+    drop(session);
+    drop(app);
+    let store = Store::open(&dir.path().join("branchbook.db"), None).unwrap();
+    let data = store
+        .submission_data(submission.uuid, submission.revision)
+        .unwrap();
+    assert_eq!(
+        data["road"], "22.63 103.62 1450 4;22.631 103.62 1450 4",
+        "{data}"
+    );
+    assert_eq!(
+        data["field"],
+        "0 0 1450 4;0 0.001 1450 4;0.001 0.001 1450 4;0 0 1450 4"
+    );
+    assert_eq!(data["road_m"], "111");
+}

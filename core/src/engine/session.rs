@@ -169,6 +169,7 @@ macro_rules! world {
 }
 
 mod audit_location;
+mod geo_line;
 pub(crate) mod rank;
 mod start_location;
 

@@ -10,7 +10,7 @@ pub(crate) mod dates;
 mod encode;
 mod eval;
 mod func;
-mod geo;
+pub(crate) mod geo;
 mod lexer;
 mod parser;
 pub(crate) mod shuffle;

@@ -293,6 +293,12 @@ pub enum FieldKind {
     DateTime,
     /// A GPS position (latitude longitude altitude accuracy).
     Geopoint,
+    /// A line walked along a road or path (`geotrace`): at least 2 positions, stored as
+    /// ODK does, `lat lon alt acc;lat lon alt acc;...`.
+    Geotrace,
+    /// An area walked around, a field's boundary (`geoshape`): at least 3 different
+    /// positions, stored as a geotrace closed by repeating the first point, as ODK does.
+    Geoshape,
     /// A photo, referenced by the SHA-256 of the stored image.
     Image,
     /// A sound recording (`audio`), referenced by the SHA-256 of the stored file.

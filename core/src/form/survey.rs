@@ -345,6 +345,7 @@ enum Accepts {
     Audio,
     Select,
     Geopoint,
+    Line,
     Range,
     Audit,
     None,
@@ -359,6 +360,7 @@ impl Accepts {
             | FieldKind::SelectMultiple { .. }
             | FieldKind::Rank { .. } => Accepts::Select,
             FieldKind::Geopoint => Accepts::Geopoint,
+            FieldKind::Geotrace | FieldKind::Geoshape => Accepts::Line,
             FieldKind::Meta(MetaKind::Audit) => Accepts::Audit,
             _ => Accepts::None,
         }
@@ -375,6 +377,8 @@ impl Accepts {
                 "warning-accuracy",
                 "allow-mock-accuracy",
             ],
+            // pyxform's for geotrace and geoshape (ODK Collect's mock-location check).
+            Accepts::Line => &["allow-mock-accuracy"],
             Accepts::Range => &["start", "end", "step"],
             // ODK Collect's audit options (pyxform's ParametersAudit).
             Accepts::Audit => &[

@@ -195,6 +195,23 @@ catalogue! {
     FormRecorded "form.recorded" { vi: "✓ Đã ghi", en: "✓ Recorded" }
     FormGetLocation "form.get_location" { vi: "Lấy vị trí", en: "Get the location" }
     FormLocationAccuracy "form.location_accuracy" { vi: "Sai số khoảng {meters} m", en: "Accurate to about {meters} m" }
+    FormLineAddPoint "form.line_add_point" { vi: "Thêm vị trí đang đứng", en: "Add where I am now" }
+    FormLineRemoveLast "form.line_remove_last" { vi: "Bỏ điểm cuối", en: "Take back the last point" }
+    FormLineClear "form.line_clear" { vi: "Xóa hết các điểm", en: "Remove every point" }
+    FormLineNoPoint "form.line_no_point" { vi: "Chưa có điểm nào.", en: "No point yet." }
+    FormLineOnePoint "form.line_one_point" { vi: "1 điểm", en: "1 point" }
+    FormLinePoints "form.line_points" { vi: "{count} điểm", en: "{count} points" }
+    FormLineLength "form.line_length" { vi: "dài {length}", en: "{length} long" }
+    FormShapeArea "form.shape_area" { vi: "diện tích {area}", en: "area {area}" }
+    FormShapePerimeter "form.shape_perimeter" { vi: "chu vi dài {length}", en: "{length} around" }
+    FormTraceHelp "form.trace_help" {
+        vi: "Chị đi dọc đường, bấm “Thêm vị trí đang đứng” ở điểm đầu, ở mỗi chỗ rẽ và ở điểm cuối.",
+        en: "Walk along the way and tap “Add where I am now” at the start, at each turn and at the end."
+    }
+    FormShapeHelp "form.shape_help" {
+        vi: "Chị đi quanh ranh giới, bấm “Thêm vị trí đang đứng” ở mỗi góc. Điểm cuối tự nối về điểm đầu.",
+        en: "Walk around the edge and tap “Add where I am now” at each corner. The last point joins the first by itself."
+    }
     FormPickDate "form.pick_date" { vi: "Chọn ngày", en: "Pick a date" }
     FormPickTime "form.pick_time" { vi: "Chọn giờ", en: "Pick a time" }
     FormAcknowledge "form.acknowledge" { vi: "Tôi xác nhận", en: "I confirm" }

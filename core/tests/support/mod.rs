@@ -256,6 +256,19 @@ fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
                 accuracy: Some(5.0),
             },
         }],
+        // A path of three points along a village road, then a field's three corners
+        // (the core closes the shape).
+        QuestionKind::Geotrace | QuestionKind::Geoshape => vec![Answer::GeoLine {
+            points: [(22.63, 103.62), (22.631, 103.62), (22.631, 103.621)]
+                .into_iter()
+                .map(|(latitude, longitude)| GeoPoint {
+                    latitude,
+                    longitude,
+                    altitude: Some(1450.0),
+                    accuracy: Some(4.0),
+                })
+                .collect(),
+        }],
         // A shop's EAN-13 code, then a match of the constraint's regex.
         QuestionKind::Barcode => ["8934563138165".to_owned()]
             .into_iter()

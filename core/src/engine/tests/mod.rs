@@ -4,6 +4,7 @@
 mod audit;
 mod barcode;
 mod compile;
+mod geo_lines;
 mod navigation;
 mod picking;
 mod properties;
