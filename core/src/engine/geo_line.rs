@@ -305,7 +305,7 @@ mod tests {
         let field = [at(0.0, 0.0), at(0.0, 0.001), at(0.001, 0.001)];
         let text = to_text(LineKind::Shape, &field).unwrap();
         assert_eq!(text.split(';').count(), 4);
-        assert_eq!(text.split(';').next(), text.split(';').last());
+        assert_eq!(text.split(';').next(), text.split(';').next_back());
         // Read back as the points she took, the closing one left out.
         assert_eq!(points(LineKind::Shape, &text).unwrap(), field);
         // Two points are not closed yet (a walk in progress).

@@ -198,6 +198,7 @@ catalogue! {
     FormLineAddPoint "form.line_add_point" { vi: "Thêm vị trí đang đứng", en: "Add where I am now" }
     FormLineRemoveLast "form.line_remove_last" { vi: "Bỏ điểm cuối", en: "Take back the last point" }
     FormLineClear "form.line_clear" { vi: "Xóa hết các điểm", en: "Remove every point" }
+    FormLineClearConfirm "form.line_clear_confirm" { vi: "Xóa hết các điểm chị đã lấy?", en: "Remove every point you took?" }
     FormLineNoPoint "form.line_no_point" { vi: "Chưa có điểm nào.", en: "No point yet." }
     FormLineOnePoint "form.line_one_point" { vi: "1 điểm", en: "1 point" }
     FormLinePoints "form.line_points" { vi: "{count} điểm", en: "{count} points" }

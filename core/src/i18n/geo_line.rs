@@ -29,6 +29,8 @@ pub struct GeoLineView {
     pub clear: String,
     /// Whether there are points to remove and the question can be changed.
     pub can_clear: bool,
+    /// The question asked before removing every point (a walk is long to take again).
+    pub clear_confirm: String,
 }
 
 /// How `question` (a geotrace or geoshape question) reads in `language`; another kind of
@@ -57,6 +59,7 @@ pub fn geo_line_view(question: &Question, language: UiLanguage) -> GeoLineView {
         can_remove_last: changeable && !points.is_empty(),
         clear: text(TextKey::FormLineClear, language).to_owned(),
         can_clear: changeable && !points.is_empty(),
+        clear_confirm: text(TextKey::FormLineClearConfirm, language).to_owned(),
     }
 }
 

@@ -782,6 +782,7 @@ fn a_line_or_shape_reads_its_points_and_measure_with_its_buttons() {
     assert_eq!(view.add_point, "Thêm vị trí đang đứng");
     assert!(view.help.starts_with("Chị đi dọc đường"));
     assert!(view.can_add_point && view.can_remove_last && view.can_clear);
+    assert_eq!(view.clear_confirm, "Xóa hết các điểm chị đã lấy?");
 
     let long = answered(
         QuestionKind::Geotrace,

@@ -58,6 +58,8 @@ struct QuestionView: View {
             DateAnswer(question: question, model: model)
         case .geopoint:
             LocationAnswer(question: question, model: model)
+        case .geotrace, .geoshape:
+            LineAnswer(question: question, model: model)
         case .image:
             PhotoAnswer(question: question, model: model)
         case .audio, .video:
@@ -308,12 +310,7 @@ struct LocationAnswer: View {
 
     private func save(_ fix: CLLocation) {
         reader.stop()
-        let point = GeoPoint(
-            latitude: fix.coordinate.latitude,
-            longitude: fix.coordinate.longitude,
-            altitude: fix.verticalAccuracy >= 0 ? fix.altitude : nil,
-            accuracy: fix.horizontalAccuracy
-        )
+        let point = LocationReader.point(fix)
         let path = question.path
         Task { await model.answer(path, .geopoint(value: point)) }
     }
