@@ -72,15 +72,29 @@ fn structural_and_expression_problems_come_together_in_order() {
     assert!(found[3].message.contains("unknown function lookup()"));
 }
 
+/// An .xlsx workbook of `sheets` (name, rows); empty cells are left blank.
+fn workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+                ws.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
 #[test]
 fn a_cell_the_reader_refused_is_reported_once() {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheets: [(&str, Vec<[&str; 4]>); 2] = [
+    let bytes = workbook(&[
         (
             "survey",
-            vec![
-                ["type", "name", "label", "parameters"],
-                [
+            &[
+                &["type", "name", "label", "parameters"],
+                &[
                     "select_one yn",
                     "fruit",
                     "Fruit",
@@ -90,19 +104,9 @@ fn a_cell_the_reader_refused_is_reported_once() {
         ),
         (
             "choices",
-            vec![["list_name", "name", "label", ""], ["yn", "yes", "Yes", ""]],
+            &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]],
         ),
-    ];
-    for (name, rows) in sheets {
-        let ws = book.add_worksheet();
-        ws.set_name(name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
-                ws.write_string(r as u32, c as u16, *cell).unwrap();
-            }
-        }
-    }
-    let bytes = book.save_to_buffer().unwrap();
+    ]);
     let found = problems(branchbook_core::form::load_xlsx_named(
         &bytes,
         Some("fruit"),
@@ -119,42 +123,35 @@ fn a_cell_the_reader_refused_is_reported_once() {
 
 #[test]
 fn last_saved_is_read_in_defaults_and_calculations_and_refused_in_checks() {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name("survey").unwrap();
-    let rows: [[&str; 6]; 4] = [
-        [
-            "type",
-            "name",
-            "label",
-            "default",
-            "calculation",
-            "relevant",
+    let bytes = workbook(&[(
+        "survey",
+        &[
+            &[
+                "type",
+                "name",
+                "label",
+                "default",
+                "calculation",
+                "relevant",
+            ],
+            &["text", "street", "Street", "${last-saved#street}"],
+            &[
+                "calculate",
+                "was",
+                "",
+                "",
+                "concat('on ', ${last-saved#street})",
+            ],
+            &[
+                "note",
+                "n",
+                "Was on ${last-saved#street}",
+                "",
+                "",
+                "${last-saved#street} != ''",
+            ],
         ],
-        ["text", "street", "Street", "${last-saved#street}", "", ""],
-        [
-            "calculate",
-            "was",
-            "",
-            "",
-            "concat('on ', ${last-saved#street})",
-            "",
-        ],
-        [
-            "note",
-            "n",
-            "Was on ${last-saved#street}",
-            "",
-            "",
-            "${last-saved#street} != ''",
-        ],
-    ];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
-            ws.write_string(r as u32, c as u16, *cell).unwrap();
-        }
-    }
-    let bytes = book.save_to_buffer().unwrap();
+    )]);
     let found = problems(branchbook_core::form::load_xlsx_named(
         &bytes,
         Some("street"),
@@ -224,15 +221,7 @@ fn an_expression_too_long_for_the_stack_is_a_problem_at_its_cell() {
 }
 
 fn xlsx(survey: &[&[&str]]) -> Vec<u8> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name("survey").unwrap();
-    for (r, row) in survey.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            ws.write_string(r as u32, c as u16, *cell).unwrap();
-        }
-    }
-    book.save_to_buffer().unwrap()
+    workbook(&[("survey", survey)])
 }
 
 #[test]
