@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::expr::{self, Expr, Func, RefRole, Reference, Step, Target};
+use crate::expr::{self, Expr, Func, LAST_SAVED_PREFIX, RefRole, Reference, Step, Target};
 use crate::form::{Problem, Source, Texts};
 
 use super::compile::{CList, CNode, NodeId};
@@ -16,6 +16,10 @@ pub(crate) enum Bound {
     /// A field, group or repeat; `shared` is how many enclosing repeat instances it has
     /// in common with the expression's context (deeper levels read as a node-set).
     Node { node: NodeId, shared: u16 },
+    /// `${last-saved#name}`: the field's value in the last saved record of the form
+    /// (see [`super::last_saved`]); fixed for the session, so nothing is re-evaluated
+    /// for it.
+    LastSaved(NodeId),
     /// `.`: the field the expression belongs to.
     Current,
     /// `name` in a choice filter: the candidate choice's name.
@@ -123,6 +127,7 @@ impl Binder<'_> {
         let at = r.offset;
         let name = match r.target {
             Target::Field(name) => name,
+            Target::LastSaved(name) => return self.last_saved(&name, role, site, at),
             Target::Path(path) if path.is_current() => {
                 return match site.node {
                     Some(_) => Ok(Bound::Current),
@@ -197,6 +202,39 @@ impl Binder<'_> {
             node,
             shared: shared as u16,
         })
+    }
+
+    /// `${last-saved#name}`: read where the value only starts what she answers or what
+    /// the phone computes and sends (`default`, `calculation`, texts), never in a check
+    /// the server repeats (`relevant`, `constraint`, `required`...), since the server
+    /// cannot know the phone's last saved record.
+    fn last_saved(
+        &self,
+        name: &str,
+        role: RefRole,
+        site: &Site<'_>,
+        at: usize,
+    ) -> Result<Bound, String> {
+        let column = site.column.split("::").next().unwrap_or_default();
+        if !LAST_SAVED_COLUMNS.contains(&column) {
+            return Err(format!(
+                "${{last-saved#{name}}} can be read in default, calculation, label and hint only (the server, which checks {column}, cannot know the phone's last saved record): read it in a calculate row and refer to that row here (at character {at})"
+            ));
+        }
+        if role != RefRole::Value {
+            return Err(format!(
+                "${{last-saved#{name}}} is a value, not a question to point at (at character {at})"
+            ));
+        }
+        let node = self
+            .node_named(name)
+            .map_err(|m| format!("{m} (at character {at})"))?;
+        if self.nodes[node as usize].field().is_none() {
+            return Err(format!(
+                "${{last-saved#{name}}} is a group or repeat: only a question's value is kept (at character {at})"
+            ));
+        }
+        Ok(Bound::LastSaved(node))
     }
 
     /// The node `${name}` names, unless no node or several have that name.
@@ -296,11 +334,12 @@ impl Binder<'_> {
                 parts.push(Part::Text(rest[..start].to_string()));
             }
             let offset = consumed_chars + rest[..start].chars().count();
-            let name = rest[start + 2..start + len].trim().to_string();
-            let r = Reference {
-                target: Target::Field(name),
-                offset,
+            let name = rest[start + 2..start + len].trim();
+            let target = match name.strip_prefix(LAST_SAVED_PREFIX) {
+                Some(field) => Target::LastSaved(field.trim().to_string()),
+                None => Target::Field(name.to_string()),
             };
+            let r = Reference { target, offset };
             match self.reference(r, RefRole::Value, site) {
                 Ok(b) => parts.push(Part::Ref(b)),
                 Err(m) => problems.push(problem(site, m)),
@@ -318,6 +357,9 @@ impl Binder<'_> {
         }
     }
 }
+
+/// The columns `${last-saved#name}` may be read in (see [`Binder::last_saved`]).
+const LAST_SAVED_COLUMNS: [&str; 4] = ["default", "calculation", "label", "hint"];
 
 /// `yes`/`no` written where a flag is expected (`required`, `read_only`). Elsewhere a
 /// bare `yes` is an XPath path to no question (ODK computes it as empty, so a

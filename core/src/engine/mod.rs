@@ -17,6 +17,7 @@ mod error;
 mod graph;
 mod instance;
 mod lang;
+mod last_saved;
 mod nav;
 mod screen;
 mod session;

@@ -134,7 +134,7 @@ pub fn read_workbook_with(
     }
     let settings = book
         .sheet("settings")
-        .map(|s| read_settings(s, &mut problems))
+        .map(read_settings)
         .unwrap_or_default();
     let written_id = settings
         .form_id

@@ -2,13 +2,16 @@
 //! each question it is shown with the first plausible value the form accepts (its type,
 //! constraint and choices), adds one instance to each repeat, finalizes, and has the
 //! submission re-validated as the server's intake does (`recompute_data`, which
-//! refuses a record whose answers fail the form and recomputes what it keeps).
+//! refuses a record whose answers fail the form and recomputes what it keeps). A form
+//! that reads `${last-saved#...}` is filled twice: the first record has no last saved
+//! record (every such value is empty), the second is opened after the first, as the
+//! phone's store opens it, and must finalize too.
 
 use std::sync::Arc;
 
 use branchbook_core::engine::{
     Answer, CalendarDate, CompiledForm, FormSession, GeoPoint, Page, Question, QuestionKind,
-    ServerFacts, SessionOptions, TimeOfDay,
+    SavedScope, ServerFacts, SessionOptions, TimeOfDay,
 };
 use chrono::{TimeZone, Utc};
 use serde_json::Value as Json;
@@ -23,6 +26,9 @@ pub struct Filled {
     pub answered: usize,
     /// The finalized submission's data.
     pub data: Json,
+    /// For a form reading `${last-saved#...}`: how many answers the second record, opened
+    /// after the first, needed (the rest it kept from the first).
+    pub again: Option<usize>,
 }
 
 /// Answers every question shown with the first of its plausible values that the form
@@ -31,14 +37,33 @@ pub struct Filled {
 /// stopping an interview whose answers disagree), it goes back to the latest answers and
 /// tries their next candidates. Returns how many answers were given.
 pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
-    let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
     let form = Arc::new(compiled);
+    let (mut filled, answers) = fill_one(&form, None)?;
+    if form.reads_last_saved() {
+        let (second, _) = fill_one(&form, Some(&answers))
+            .map_err(|why| format!("the record after the first: {why}"))?;
+        filled.again = Some(second.answered);
+    }
+    Ok(filled)
+}
+
+/// Fills one record, opened after the record `last_saved` (its answers) when there is
+/// one: the record filled, and its answers as the store would keep them.
+fn fill_one(
+    form: &Arc<CompiledForm>,
+    last_saved: Option<&SavedScope>,
+) -> Result<(Filled, SavedScope), String> {
+    let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
     let options = SessionOptions {
         device_id: DEVICE_ID.into(),
         username: USERNAME.into(),
         ..SessionOptions::new(now)
     };
-    let mut session = FormSession::open(Arc::clone(&form), &options).map_err(|e| e.to_string())?;
+    let mut session = match last_saved {
+        Some(last) => FormSession::open_after(Arc::clone(form), &options, last),
+        None => FormSession::open(Arc::clone(form), &options),
+    }
+    .map_err(|e| e.to_string())?;
     let mut answered = 0;
     // Questions given up on (no candidate accepted), so the walk moves on to `next`.
     let mut tried: Vec<String> = Vec::new();
@@ -49,6 +74,7 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
         let screen = session.screen();
         match screen.page {
             Page::End => {
+                let answers = session.state().answers;
                 let submission = session
                     .finalize(now)
                     .map_err(|p| format!("finalize refused: {p:?}"))?;
@@ -71,10 +97,12 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                         differs.join("; ")
                     ));
                 }
-                return Ok(Filled {
+                let filled = Filled {
                     answered,
                     data: submission.data,
-                });
+                    again: None,
+                };
+                return Ok((filled, answers));
             }
             Page::RepeatPrompt { path, count: 0, .. } => {
                 session
@@ -90,7 +118,7 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                 match todo {
                     Some(q) => {
                         tried.push(q.path.clone());
-                        if let Some(i) = answer(&form, &mut session, q, 0)? {
+                        if let Some(i) = answer(form, &mut session, q, 0)? {
                             history.push((q.path.clone(), i));
                             answered += 1;
                         }
@@ -109,7 +137,7 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                             .collect();
                         let guard = !stuck.is_empty()
                             && stuck.iter().all(|(_, _, k)| *k == QuestionKind::Note);
-                        if !(guard && backtracks < 200 && retry(&form, &mut session, &mut history)?)
+                        if !(guard && backtracks < 200 && retry(form, &mut session, &mut history)?)
                         {
                             let why: Vec<String> =
                                 stuck.iter().map(|(p, e, _)| format!("{p}: {e}")).collect();

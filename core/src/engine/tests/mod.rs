@@ -4,6 +4,7 @@
 mod audit;
 mod barcode;
 mod compile;
+mod last_saved;
 mod navigation;
 mod picking;
 mod properties;
