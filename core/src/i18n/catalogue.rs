@@ -193,6 +193,15 @@ catalogue! {
     FormRecordVideo "form.record_video" { vi: "Ghi hình", en: "Record a video" }
     FormRecordAgain "form.record_again" { vi: "Ghi lại", en: "Record it again" }
     FormRecorded "form.recorded" { vi: "✓ Đã ghi", en: "✓ Recorded" }
+    FormStopRecording "form.stop_recording" { vi: "Dừng ghi", en: "Stop recording" }
+    FormMicrophoneDenied "form.microphone_denied" {
+        vi: "Chị hãy cho phép ứng dụng dùng micrô (trong Cài đặt) để ghi âm.",
+        en: "Allow the app to use the microphone (in Settings) to record sound."
+    }
+    FormCameraDenied "form.camera_denied" {
+        vi: "Chị hãy cho phép ứng dụng dùng máy ảnh (trong Cài đặt).",
+        en: "Allow the app to use the camera (in Settings)."
+    }
     FormGetLocation "form.get_location" { vi: "Lấy vị trí", en: "Get the location" }
     FormLocationAccuracy "form.location_accuracy" { vi: "Sai số khoảng {meters} m", en: "Accurate to about {meters} m" }
     FormPickDate "form.pick_date" { vi: "Chọn ngày", en: "Pick a date" }
