@@ -574,19 +574,19 @@ fn form_ids_are_mapped_to_lower_case_or_refused_at_their_cell() {
     assert_eq!(mapped.form.version, "2024_01");
     assert_eq!(mapped.form.title, "UCL_Biomass-Plot.Form");
     assert_eq!(
-        located(&mapped.notes, "stored as 'ucl_biomass_plot_form'"),
+        located(&mapped.warnings, "stored as 'ucl_biomass_plot_form'"),
         [at("settings", 2, "form_id")]
     );
     assert_eq!(
-        located(&mapped.notes, "stored as '2024_01'"),
+        located(&mapped.warnings, "stored as '2024_01'"),
         [at("settings", 2, "version")]
     );
     let from_file = read_workbook(&book(survey, &[], &[]), Some("field-list"));
     assert_eq!(from_file.problems, vec![]);
     assert_eq!(from_file.form.id, "field_list");
-    assert_eq!(from_file.notes.len(), 1);
+    assert_eq!(from_file.warnings.len(), 1);
     let clean = read_workbook(&book(survey, &[], SETTINGS), None);
-    assert_eq!(clean.notes, vec![]);
+    assert_eq!(clean.warnings, vec![]);
 
     let long = "a".repeat(65);
     for (id, version, column, needle) in [

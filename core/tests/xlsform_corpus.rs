@@ -8,7 +8,8 @@
 //! own converter, and to Branchbook. A form pyxform converts must load here and be filled
 //! to a finalized submission that the server's re-validation accepts, unless it is listed
 //! in [`REFUSED_HERE`] with the reason; a form pyxform refuses must be refused here too.
-//! The test prints a table: form, pyxform, ours, fill.
+//! A form listed in [`WARNED_HERE`] must load with that warning. The test prints a
+//! table: form, pyxform, ours, fill (and the form's warnings).
 //!
 //! pyxform runs when `BRANCHBOOK_PYXFORM_PYTHON` names a Python that has it (the same
 //! script installs the pinned pyxform and sets it); without it, pyxform's verdicts are
@@ -62,23 +63,10 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "osm-fieldwork/archived/entities_registration.xls",
         "the entities sheet (creating or updating entity lists) is not supported",
     ),
-    // `fee`, a select_one yes_no, has the `calculation` `yes`: an XPath path to no
-    // question, which ODK computes as empty (the author meant 'yes'); refused with that hint.
-    (
-        "osm-fieldwork/archived/wastedisposal.xls",
-        "'yes' is not a reference: write ${yes} for the question, or 'yes' in quotes",
-    ),
     // Traces.
     (
         "osm-fieldwork/archived/transportation.xls",
         "type 'geotrace' is not supported",
-    ),
-    // `required` = `basic` (row 17): pyxform passes it on as an XPath path, which ODK
-    // evaluates to nothing (never required); asked to write yes or no. (It uses trigger
-    // and instance() too.)
-    (
-        "osm-fieldwork/archived/waterpoints.xls",
-        "'basic' is neither yes nor no",
     ),
     // ---- pyxform's examples ----
     // pyxform's examples of what ODK Validate (JavaRosa) refuses after pyxform converted
@@ -96,10 +84,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "pyxform/bug_example_xls/xl_date_ambiguous.xlsx",
         "predicates and axes in paths are not supported",
     ),
-    (
-        "pyxform/bug_example_xls/xl_date_ambiguous_v1.xlsx",
-        "'XLDateAmbiguous-v1' is not a reference",
-    ),
     // `pastel=yes` names a choices column that does not exist: pyxform writes it into the
     // XForm and ODK Collect then offers no choice at all.
     (
@@ -116,6 +100,36 @@ const REFUSED_HERE: &[(&str, &str)] = &[
     (
         "pyxform/example_xls/select_one_external.xlsx",
         "the choice 'king' appears twice in list 'counties'",
+    ),
+];
+
+/// Forms that load with a warning, and a text the warning contains: what ODK reads
+/// differently than it looks, or what stops a fill where a real user would act.
+const WARNED_HERE: &[(&str, &str)] = &[
+    // `fee`, a select_one yes_no, has the `calculation` `yes`: an XPath path to no
+    // question, which ODK computes as empty (the author meant 'yes'); read the same here.
+    (
+        "osm-fieldwork/archived/wastedisposal.xls",
+        "survey row 19, column calculation: 'yes' is not a reference: write ${yes} for the question, or 'yes' in quotes",
+    ),
+    // `required` = `basic` (row 17): pyxform passes it on as an XPath path, which ODK
+    // evaluates to nothing (never required); read the same here. (It uses trigger and
+    // instance() too.)
+    (
+        "osm-fieldwork/archived/waterpoints.xls",
+        "survey row 17, column required: 'basic' is neither yes nor no",
+    ),
+    // Its instance_name is `XLDateAmbiguous-v1`, a path to nothing: ODK names the
+    // submission as it would without one.
+    (
+        "pyxform/bug_example_xls/xl_date_ambiguous_v1.xlsx",
+        "column instance_name: 'XLDateAmbiguous-v1' is not a reference",
+    ),
+    // `ward` and `Sub-ward` are selects whose `default` is "Fixme: I need this list", no
+    // choice of their lists.
+    (
+        "osm-fieldwork/archived/waste_collection.xlsx",
+        "column default: the default 'Fixme: I need this list' is no choice of list",
     ),
 ];
 
@@ -334,7 +348,8 @@ impl Ours {
     }
 }
 
-fn ours(name: &str, path: &Path) -> Ours {
+/// What Branchbook did with the form at `path`, and the warnings of the loaded form.
+fn ours(name: &str, path: &Path) -> (Ours, Vec<String>) {
     let bytes = std::fs::read(path).unwrap();
     let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
     // The files the form names: from its folder (as the CLI and ODK Central take them),
@@ -364,20 +379,29 @@ fn ours(name: &str, path: &Path) -> Ours {
         }
     }
     match load_xlsx_with(&bytes, Some(&stem), &files) {
-        Ok(compiled) => match fill(compiled) {
-            // The pulled value reached the submission.
-            Ok(filled)
-                if name == "pyxform/example_xls/pull_data.xlsx"
-                    && filled.data["fruit"] != "mango" =>
-            {
-                Ours::Stuck(format!("fruit not pulled from fruits.csv: {}", filled.data))
-            }
-            Ok(filled) => {
-                Ours::Filled(filled.answered, filled.data.to_string().len(), filled.again)
-            }
-            Err(why) => Ours::Stuck(why),
-        },
-        Err(e) => Ours::Refused(e),
+        Ok(compiled) => {
+            let warnings = compiled
+                .warnings()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            (filled(name, compiled), warnings)
+        }
+        Err(e) => (Ours::Refused(e), Vec::new()),
+    }
+}
+
+/// The filler's outcome on a loaded form.
+fn filled(name: &str, compiled: branchbook_core::engine::CompiledForm) -> Ours {
+    match fill(compiled) {
+        // The pulled value reached the submission.
+        Ok(filled)
+            if name == "pyxform/example_xls/pull_data.xlsx" && filled.data["fruit"] != "mango" =>
+        {
+            Ours::Stuck(format!("fruit not pulled from fruits.csv: {}", filled.data))
+        }
+        Ok(filled) => Ours::Filled(filled.answered, filled.data.to_string().len(), filled.again),
+        Err(why) => Ours::Stuck(why),
     }
 }
 
@@ -438,7 +462,7 @@ fn every_form_pyxform_converts_loads_and_fills_or_is_refused_for_a_listed_reason
                 "{name}: pyxform now says {pyxform:?}; update PYXFORM_REFUSES"
             ));
         }
-        let outcome = match catch_unwind(AssertUnwindSafe(|| ours(name, path))) {
+        let (outcome, warnings) = match catch_unwind(AssertUnwindSafe(|| ours(name, path))) {
             Ok(o) => o,
             Err(_) => {
                 failures.push(format!("{name}: PANICKED"));
@@ -449,6 +473,15 @@ fn every_form_pyxform_converts_loads_and_fills_or_is_refused_for_a_listed_reason
             .iter()
             .find(|(f, _)| f == name)
             .map(|(_, why)| *why);
+        for (_, text) in WARNED_HERE.iter().filter(|(f, _)| f == name) {
+            if !warnings.iter().any(|w| w.contains(text)) {
+                failures.push(format!("{name}: no warning {text:?}: {warnings:#?}"));
+            }
+        }
+        let warned = match warnings.len() {
+            0 => String::new(),
+            n => format!(" [{n} warning(s): {}]", warnings[0]),
+        };
         let (ours_word, detail) = match &outcome {
             Ours::Filled(n, bytes, again) => (
                 "loads",
@@ -490,7 +523,10 @@ fn every_form_pyxform_converts_loads_and_fills_or_is_refused_for_a_listed_reason
         let (package, licence, real) = source(name);
         table.push(format!(
             "{name:<52} {package:<22} {licence:<13} {pyxform_word:<10} {ours_word:<9} {}",
-            detail.chars().take(150).collect::<String>()
+            format!("{detail}{warned}")
+                .chars()
+                .take(200)
+                .collect::<String>()
         ));
         if pyxform == Pyxform::Converts {
             let filled = matches!(outcome, Ours::Filled(..));
@@ -537,6 +573,7 @@ fn every_form_pyxform_converts_loads_and_fills_or_is_refused_for_a_listed_reason
     for named in REFUSED_HERE
         .iter()
         .chain(LOADED_HERE)
+        .chain(WARNED_HERE)
         .chain(STUCK_HERE)
         .map(|(f, _)| *f)
         .chain(PYXFORM_REFUSES.iter().copied())

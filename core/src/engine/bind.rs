@@ -3,6 +3,7 @@
 //! the expression's own field (`${x}` inside a repeat is the same instance's `x`; from
 //! outside it is every instance's `x`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::expr::{self, Expr, Func, LAST_SAVED_PREFIX, RefRole, Reference, Step, Target};
@@ -26,6 +27,10 @@ pub(crate) enum Bound {
     ChoiceName,
     /// Another column of the choices sheet in a choice filter (index into the list's columns).
     ChoiceColumn(u32),
+    /// A bare word that names no question (`yes` where `'yes'` was meant): ODK reads it
+    /// as an XPath path below the expression's own node, where nothing is, so it is an
+    /// empty node-set (empty text, false). The form loads with a warning at the cell.
+    Nothing,
 }
 
 /// A text with `${name}` references to show answers in it (labels, hints).
@@ -57,6 +62,8 @@ pub(crate) struct Binder<'a> {
     pub lists_by_name: &'a HashMap<&'a str, u32>,
     /// The choice lists, for the columns an `instance()` path reads.
     pub lists: &'a [CList],
+    /// What binding accepted but the author should hear about (see [`Bound::Nothing`]).
+    pub warnings: RefCell<Vec<Problem>>,
 }
 
 /// Where an expression sits, for binding and for error messages.
@@ -166,15 +173,25 @@ impl Binder<'_> {
                 }
                 match (bare, site.choice_columns) {
                     (true, Some(columns)) => return choice_column(&last, columns, at),
-                    (true, None) if matches!(site.column, "required" | "read_only") => {
-                        return Err(format!(
-                            "'{last}' is neither yes nor no: write yes or no (or an expression such as ${{{last}}} = 'x') (at character {at})"
-                        ));
-                    }
                     (true, None) => {
-                        return Err(format!(
-                            "'{last}' is not a reference: write ${{{last}}} for the question, or '{last}' in quotes for the text (at character {at})"
+                        let hint = if matches!(site.column, "required" | "read_only") {
+                            format!(
+                                "'{last}' is neither yes nor no: write yes or no (or an expression such as ${{{last}}} = 'x') (at character {at})"
+                            )
+                        } else {
+                            format!(
+                                "'{last}' is not a reference: write ${{{last}}} for the question, or '{last}' in quotes for the text (at character {at})"
+                            )
+                        };
+                        if self.by_name.contains_key(&last) || self.duplicates.contains_key(&last) {
+                            return Err(hint);
+                        }
+                        // Names no question: ODK reads a path to nothing, and so does this.
+                        self.warnings.borrow_mut().push(problem(
+                            site,
+                            format!("{hint}; as in ODK, it is read as a path to nothing (empty)"),
                         ));
+                        return Ok(Bound::Nothing);
                     }
                     // `/data/group/x` and `../x`: the field named by the last step.
                     (false, _) => last,

@@ -749,6 +749,7 @@ impl Env<Bound> for Ctx<'_> {
                 });
                 Value::String(Cow::Borrowed(text.map_or("", String::as_str)))
             }
+            Bound::Nothing => Value::Nodes(Vec::new()),
         }
     }
 

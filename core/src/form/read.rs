@@ -23,9 +23,12 @@ pub struct ReadForm {
     pub form: Form,
     /// Every structural problem, in sheet and row order; empty when the form is sound.
     pub problems: Vec<Problem>,
-    /// What the reader changed without refusing it, for the author to know (a form id
-    /// written `Field-List` is stored as `field_list`); located like problems.
-    pub notes: Vec<Problem>,
+    /// What does not stop the form from loading but its author should know, located
+    /// like problems: what the reader changed without refusing it (a form id written
+    /// `Field-List` is stored as `field_list`), and what is likely not what was meant (a
+    /// choice without a label...). The engine adds its own when it compiles (see
+    /// [`CompiledForm::warnings`](crate::engine::CompiledForm::warnings)).
+    pub warnings: Vec<Problem>,
     /// Names of survey rows left out of the form because their type is refused
     /// (`osm`, `audio`...): a reference to one is not reported again as unknown.
     pub refused: Vec<String>,
@@ -143,7 +146,7 @@ pub fn read_workbook_with(
     let id = stored_form_id(&written_id);
     let written_version = settings.version.unwrap_or_default();
     let version = stored_version(&written_version);
-    let mut notes: Vec<Problem> = [
+    let mut warnings: Vec<Problem> = [
         mapped_note("form_id", &written_id, &id),
         mapped_note("version", &written_version, &version),
     ]
@@ -181,12 +184,14 @@ pub fn read_workbook_with(
         p
     };
     problems.extend(check(&form).into_iter().map(locate));
-    notes = notes.into_iter().map(locate).collect();
+    warnings.extend(super::warnings(&form));
+    warnings = warnings.into_iter().map(locate).collect();
     sort(&mut problems, book);
+    sort(&mut warnings, book);
     ReadForm {
         form,
         problems,
-        notes,
+        warnings,
         refused,
     }
 }
