@@ -303,6 +303,10 @@ catalogue! {
         vi: "Đã gửi {records} bản ghi và {photos} ảnh.",
         en: "Sent {records} records and {photos} photos."
     }
+    SendFilesRefused "send.files_refused" {
+        vi: "Máy chủ không nhận {files} tệp ảnh hoặc ghi âm, ghi hình: các tệp này vẫn được giữ trên máy.",
+        en: "The server did not take {files} photo or recording files: they stay on this phone."
+    }
     SendRefusedTitle "send.refused_title" { vi: "Máy chủ chưa nhận", en: "Not accepted by the server" }
     SendRefusedItem "send.refused_item" { vi: "{what}: {reason}", en: "{what}: {reason}" }
     SendAgain "send.again" { vi: "Gửi lại", en: "Send again" }
