@@ -264,7 +264,10 @@ impl CompiledForm {
         });
         let world = World {
             form: self,
-            now: Utc::now(),
+            // Her answers are checked as of when she finalized (a record kept offline for
+            // a week still meets `. >= today()`), never later than the server got it;
+            // without the server's facts, as of now.
+            now: facts.map_or_else(Utc::now, |f| f.finalized_at.min(f.received_at)),
             offset,
             lang: &lang,
             meta: &meta,

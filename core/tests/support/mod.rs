@@ -33,9 +33,11 @@ pub struct Filled {
 
 /// Answers every question shown with the first of its plausible values that the form
 /// accepts (its type, constraint and choices), page by page, adds one instance to each
-/// repeat, and finalizes. When a page cannot be left (a required note: ODK's way of
-/// stopping an interview whose answers disagree), it goes back to the latest answers and
-/// tries their next candidates. Returns how many answers were given.
+/// repeat, and finalizes. A question that shows a problem with an answer it did not give
+/// (a default its constraint or its list refuses) is answered again, as she would. When
+/// a page cannot be left (a required note: ODK's way of stopping an interview whose
+/// answers disagree), it goes back to the latest answers and tries their next
+/// candidates. Returns how many answers were given.
 pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
     let form = Arc::new(compiled);
     let (mut filled, answers) = fill_one(&form, None)?;
@@ -67,6 +69,8 @@ fn fill_one(
     let mut answered = 0;
     // Questions given up on (no candidate accepted), so the walk moves on to `next`.
     let mut tried: Vec<String> = Vec::new();
+    // Questions answered again because they showed a problem (see below).
+    let mut repaired: Vec<String> = Vec::new();
     // Each answer given: the question and the index of the candidate it took.
     let mut history: Vec<(String, usize)> = Vec::new();
     let mut backtracks = 0;
@@ -135,6 +139,26 @@ fn fill_one(
                                     .map(|e| (q.path.clone(), e.clone(), q.kind))
                             })
                             .collect();
+                        // A question showing a problem with an answer she did not give
+                        // (a default that fails its constraint, or is no choice of its
+                        // list): she would change it, once.
+                        let shown = session.screen().questions;
+                        let fixable = stuck.iter().find_map(|(path, _, kind)| {
+                            shown.iter().find(|q| {
+                                &q.path == path
+                                    && *kind != QuestionKind::Note
+                                    && !q.read_only
+                                    && !repaired.contains(path)
+                            })
+                        });
+                        if let Some(q) = fixable {
+                            repaired.push(q.path.clone());
+                            if let Some(i) = answer(form, &mut session, q, 0)? {
+                                history.push((q.path.clone(), i));
+                                answered += 1;
+                            }
+                            continue;
+                        }
                         let guard = !stuck.is_empty()
                             && stuck.iter().all(|(_, _, k)| *k == QuestionKind::Note);
                         if !(guard && backtracks < 200 && retry(form, &mut session, &mut history)?)
@@ -265,7 +289,14 @@ fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
                 Answer::Choices { names: reversed },
             ]
         }
-        QuestionKind::Date => vec![date(2025, 6, 1), date(2000, 1, 1), date(2025, 6, 12)],
+        // Past, long past, the filler's today (in Vietnam) and the future, for
+        // constraints such as `. <= today()` and `. >= today()`.
+        QuestionKind::Date => vec![
+            date(2025, 6, 1),
+            date(2000, 1, 1),
+            date(2025, 6, 12),
+            date(2026, 1, 15),
+        ],
         QuestionKind::Time => vec![Answer::Time {
             value: TimeOfDay {
                 hour: 9,
