@@ -574,19 +574,19 @@ fn form_ids_are_mapped_to_lower_case_or_refused_at_their_cell() {
     assert_eq!(mapped.form.version, "2024_01");
     assert_eq!(mapped.form.title, "UCL_Biomass-Plot.Form");
     assert_eq!(
-        located(&mapped.notes, "stored as 'ucl_biomass_plot_form'"),
+        located(&mapped.warnings, "stored as 'ucl_biomass_plot_form'"),
         [at("settings", 2, "form_id")]
     );
     assert_eq!(
-        located(&mapped.notes, "stored as '2024_01'"),
+        located(&mapped.warnings, "stored as '2024_01'"),
         [at("settings", 2, "version")]
     );
     let from_file = read_workbook(&book(survey, &[], &[]), Some("field-list"));
     assert_eq!(from_file.problems, vec![]);
     assert_eq!(from_file.form.id, "field_list");
-    assert_eq!(from_file.notes.len(), 1);
+    assert_eq!(from_file.warnings.len(), 1);
     let clean = read_workbook(&book(survey, &[], SETTINGS), None);
-    assert_eq!(clean.notes, vec![]);
+    assert_eq!(clean.warnings, vec![]);
 
     let long = "a".repeat(65);
     for (id, version, column, needle) in [
@@ -979,9 +979,13 @@ fn empty_groups_choice_filters_outside_selects_and_repeated_columns() {
 
 #[test]
 fn a_workbook_without_a_survey_sheet_or_columns() {
+    // Two sheets, neither named survey: no survey.
     let none = read_workbook(
         &Workbook {
-            sheets: vec![Sheet::new("Sheet1", &[&["type"]])],
+            sheets: vec![
+                Sheet::new("Sheet1", &[&["type", "name", "label"], &["text", "a", "A"]]),
+                Sheet::new("Sheet2", &[]),
+            ],
         },
         Some("x"),
     );
@@ -989,9 +993,41 @@ fn a_workbook_without_a_survey_sheet_or_columns() {
     assert!(
         none.problems[0]
             .message
-            .contains("no 'survey' sheet (its sheets: Sheet1)")
+            .contains("no 'survey' sheet (its sheets: Sheet1, Sheet2)")
     );
     assert_eq!(none.problems[0].sheet, "");
+    // The only sheet, whatever its name, is the survey (as in pyxform 4), with a warning.
+    let only = read_workbook(
+        &Workbook {
+            sheets: vec![Sheet::new(
+                "Sheet1",
+                &[&["type", "name", "label"], &["text", "state", "The State"]],
+            )],
+        },
+        Some("x"),
+    );
+    assert_eq!(only.problems, vec![]);
+    assert_eq!(only.form.fields()[0].name, "state");
+    assert_eq!(only.form.fields()[0].source.sheet, "Sheet1");
+    assert_eq!(
+        located(
+            &only.warnings,
+            "the workbook's only sheet is read as the survey sheet"
+        ),
+        [at("Sheet1", 0, "")]
+    );
+    // An only sheet named choices is no survey.
+    let choices = read_workbook(
+        &Workbook {
+            sheets: vec![Sheet::new("choices", &[&["list_name", "name", "label"]])],
+        },
+        Some("x"),
+    );
+    assert!(
+        choices.problems[0].message.contains("no 'survey' sheet"),
+        "{:?}",
+        choices.problems
+    );
 
     let bare = read_workbook(&book(&[&["label"], &["Hello"]], &[], &[]), Some("x"));
     assert_eq!(

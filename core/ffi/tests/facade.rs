@@ -105,6 +105,39 @@ fn a_survey_starts_in_her_preferred_language_when_the_form_has_it_else_its_defau
 }
 
 #[test]
+fn a_new_survey_starts_from_the_last_saved_one_where_the_form_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/child_register.json");
+    let json = std::fs::read_to_string(path).unwrap();
+    // The first field, `mother`, starts as the last saved survey's.
+    let (head, rest) = json.split_at(json.find("\"default\": null").unwrap());
+    let json = format!(
+        "{head}\"default\": \"${{last-saved#mother}}\"{}",
+        &rest[15..]
+    );
+    app.import_form_json(json).unwrap();
+    let start = || {
+        app.start_survey("child_register".into(), None, None, None)
+            .unwrap()
+    };
+    let mother = |s: &SurveySession| s.screen().unwrap().questions[0].value.clone();
+    // The first survey of the form has no last saved one.
+    let first = start();
+    assert_eq!(mother(&first), None);
+    first
+        .set_answer("mother".into(), text("Thào Thị Dợ"))
+        .unwrap();
+    // The next starts with what she saved in it, and she may change it.
+    let second = start();
+    assert_eq!(mother(&second), Some(text("Thào Thị Dợ")));
+    second
+        .set_answer("mother".into(), text("Lò Thị Mai"))
+        .unwrap();
+    assert_eq!(mother(&start()), Some(text("Lò Thị Mai")));
+}
+
+#[test]
 fn a_survey_is_filled_with_a_repeat_saved_after_every_answer_and_finalized() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());

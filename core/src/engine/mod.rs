@@ -18,6 +18,7 @@ mod geo_line;
 mod graph;
 mod instance;
 mod lang;
+mod last_saved;
 mod nav;
 mod screen;
 mod session;

@@ -406,3 +406,17 @@ pub struct Choice {
     /// Where it was defined.
     pub source: Source,
 }
+
+/// A default is an expression (evaluated when the field's instance is created) when it
+/// refers to a field or calls a function, as pyxform decides; otherwise it is a value.
+pub(crate) fn is_dynamic_default(d: &str) -> bool {
+    let t = d.trim();
+    if t.contains("${") {
+        return true;
+    }
+    let head: String = t
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | ':' | '_'))
+        .collect();
+    !head.is_empty() && t[head.len()..].trim_start().starts_with('(')
+}

@@ -193,6 +193,15 @@ catalogue! {
     FormRecordVideo "form.record_video" { vi: "Ghi hình", en: "Record a video" }
     FormRecordAgain "form.record_again" { vi: "Ghi lại", en: "Record it again" }
     FormRecorded "form.recorded" { vi: "✓ Đã ghi", en: "✓ Recorded" }
+    FormStopRecording "form.stop_recording" { vi: "Dừng ghi", en: "Stop recording" }
+    FormMicrophoneDenied "form.microphone_denied" {
+        vi: "Chị hãy cho phép ứng dụng dùng micrô (trong Cài đặt) để ghi âm.",
+        en: "Allow the app to use the microphone (in Settings) to record sound."
+    }
+    FormCameraDenied "form.camera_denied" {
+        vi: "Chị hãy cho phép ứng dụng dùng máy ảnh (trong Cài đặt).",
+        en: "Allow the app to use the camera (in Settings)."
+    }
     FormGetLocation "form.get_location" { vi: "Lấy vị trí", en: "Get the location" }
     FormLocationAccuracy "form.location_accuracy" { vi: "Sai số khoảng {meters} m", en: "Accurate to about {meters} m" }
     FormLineAddPoint "form.line_add_point" { vi: "Thêm vị trí đang đứng", en: "Add where I am now" }
@@ -311,6 +320,10 @@ catalogue! {
     SendSentSummary "send.sent_summary" {
         vi: "Đã gửi {records} bản ghi và {photos} ảnh.",
         en: "Sent {records} records and {photos} photos."
+    }
+    SendFilesRefused "send.files_refused" {
+        vi: "Máy chủ không nhận {files} tệp ảnh hoặc ghi âm, ghi hình: các tệp này vẫn được giữ trên máy.",
+        en: "The server did not take {files} photo or recording files: they stay on this phone."
     }
     SendRefusedTitle "send.refused_title" { vi: "Máy chủ chưa nhận", en: "Not accepted by the server" }
     SendRefusedItem "send.refused_item" { vi: "{what}: {reason}", en: "{what}: {reason}" }

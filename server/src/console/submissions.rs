@@ -7,6 +7,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use branchbook_core::engine::{TimeDoubt, line_facts};
 use branchbook_core::form::{Field, FieldKind, Form, MetaKind, Node, Texts as FormTexts};
@@ -914,14 +915,16 @@ async fn review_filtered(
     }))
 }
 
-/// `GET /records/photos/{sha256}`: a photo of a record inside the officer's scope.
+/// `GET /records/photos/{sha256}`: a photo or recording of a record inside the officer's
+/// scope (with `Range`, the part a video player asks for).
 pub async fn record_photo(
     State(state): State<AppState>,
     staff: Staff,
     Path(sha256): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
     let lang = staff.visitor.lang;
-    match photo(State(state), staff.officer.0.clone(), Path(sha256)).await {
+    match photo(State(state), staff.officer.0.clone(), Path(sha256), headers).await {
         Ok(response) => response,
         Err(e) => error_page(lang, &e),
     }

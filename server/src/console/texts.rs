@@ -603,6 +603,8 @@ catalogue! {
     forms_row "forms.row" { vi: "Dòng", en: "Row" }
     forms_column "forms.column" { vi: "Cột", en: "Column" }
     forms_problem "forms.problem" { vi: "Lỗi", en: "Problem" }
+    forms_warnings "forms.warnings" { vi: "Lưu ý: những điểm sau không chặn biểu mẫu, nhưng có thể không đúng ý người soạn. Nên xem lại.", en: "Warnings: these do not stop the form, but may not be what its author meant. Check them." }
+    forms_warning "forms.warning" { vi: "Lưu ý", en: "Warning" }
     forms_id "forms.id" { vi: "Mã biểu mẫu", en: "Form id" }
     forms_version "forms.version" { vi: "Phiên bản", en: "Version" }
     forms_form_title "forms.form_title" { vi: "Tên biểu mẫu", en: "Title" }

@@ -5,6 +5,7 @@ mod audit;
 mod barcode;
 mod compile;
 mod geo_lines;
+mod last_saved;
 mod navigation;
 mod picking;
 mod properties;

@@ -45,9 +45,10 @@ struct QuestionView: View {
     @ViewBuilder
     private var input: some View {
         switch question.kind {
-        // A barcode is typed by hand here (no camera scan on iOS yet); the core cleans it.
-        case .text, .integer, .decimal, .barcode:
+        case .text, .integer, .decimal:
             TypedAnswer(question: question, model: model)
+        case .barcode:
+            BarcodeAnswer(question: question, model: model)
         case .selectOne:
             SelectOneAnswer(question: question, model: model)
         case .selectMultiple:
@@ -63,8 +64,7 @@ struct QuestionView: View {
         case .image:
             PhotoAnswer(question: question, model: model)
         case .audio, .video:
-            // Recording on iOS is not built yet: a recording made on another phone shows as made.
-            Text(answerText(question: question, language: app.language))
+            RecordingAnswer(question: question, model: model)
         case .note:
             EmptyView()
         case .acknowledge:

@@ -223,6 +223,16 @@ final class SurveyModel: ScreenModel {
         }
     }
 
+    /// Hands the recording the recorder wrote at `file` to the core (which checks it is a
+    /// sound or video file of a size it takes, and keeps it) as the answer to `path`; the
+    /// file is removed afterwards.
+    func attachRecording(_ path: String, _ file: URL) async {
+        defer { try? FileManager.default.removeItem(at: file) }
+        if let update = await onSession({ session in try session.attachRecording(question: path, filePath: file.path) }) {
+            await apply(update)
+        }
+    }
+
     /// The small JPEG of a stored photo.
     func thumbnail(_ sha256: String) async -> Data? {
         await call { core in try core.photoThumbnail(sha256: sha256) }
