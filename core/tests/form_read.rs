@@ -976,9 +976,13 @@ fn empty_groups_choice_filters_outside_selects_and_repeated_columns() {
 
 #[test]
 fn a_workbook_without_a_survey_sheet_or_columns() {
+    // Two sheets, neither named survey: no survey.
     let none = read_workbook(
         &Workbook {
-            sheets: vec![Sheet::new("Sheet1", &[&["type"]])],
+            sheets: vec![
+                Sheet::new("Sheet1", &[&["type", "name", "label"], &["text", "a", "A"]]),
+                Sheet::new("Sheet2", &[]),
+            ],
         },
         Some("x"),
     );
@@ -986,9 +990,41 @@ fn a_workbook_without_a_survey_sheet_or_columns() {
     assert!(
         none.problems[0]
             .message
-            .contains("no 'survey' sheet (its sheets: Sheet1)")
+            .contains("no 'survey' sheet (its sheets: Sheet1, Sheet2)")
     );
     assert_eq!(none.problems[0].sheet, "");
+    // The only sheet, whatever its name, is the survey (as in pyxform 4), with a warning.
+    let only = read_workbook(
+        &Workbook {
+            sheets: vec![Sheet::new(
+                "Sheet1",
+                &[&["type", "name", "label"], &["text", "state", "The State"]],
+            )],
+        },
+        Some("x"),
+    );
+    assert_eq!(only.problems, vec![]);
+    assert_eq!(only.form.fields()[0].name, "state");
+    assert_eq!(only.form.fields()[0].source.sheet, "Sheet1");
+    assert_eq!(
+        located(
+            &only.warnings,
+            "the workbook's only sheet is read as the survey sheet"
+        ),
+        [at("Sheet1", 0, "")]
+    );
+    // An only sheet named choices is no survey.
+    let choices = read_workbook(
+        &Workbook {
+            sheets: vec![Sheet::new("choices", &[&["list_name", "name", "label"]])],
+        },
+        Some("x"),
+    );
+    assert!(
+        choices.problems[0].message.contains("no 'survey' sheet"),
+        "{:?}",
+        choices.problems
+    );
 
     let bare = read_workbook(&book(&[&["label"], &["Hello"]], &[], &[]), Some("x"));
     assert_eq!(

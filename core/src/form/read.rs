@@ -34,6 +34,16 @@ pub struct ReadForm {
     pub refused: Vec<String>,
 }
 
+/// The sheet names XLSForm gives a meaning to (pyxform's `SUPPORTED_SHEET_NAMES`).
+const XLSFORM_SHEETS: [&str; 6] = [
+    "survey",
+    "choices",
+    "settings",
+    "external_choices",
+    "entities",
+    "osm",
+];
+
 /// Sheets other tools use for features Branchbook does not have.
 const REFUSED_SHEETS: [(&str, &str); 1] = [(
     "entities",
@@ -81,7 +91,22 @@ pub fn read_workbook_with(
     let mut languages: Vec<Language> = Vec::new();
     let mut body = Vec::new();
     let mut refused = Vec::new();
-    match book.sheet("survey") {
+    let mut warnings = Vec::new();
+    // As in pyxform: a workbook whose only sheet has no XLSForm sheet's name (`Sheet1`)
+    // holds the survey.
+    let only = match book.sheets.as_slice() {
+        [sheet] if !XLSFORM_SHEETS.contains(&sheet.name.trim().to_lowercase().as_str()) => {
+            warnings.push(Problem {
+                sheet: sheet.name.clone(),
+                row: 0,
+                column: String::new(),
+                message: "the workbook's only sheet is read as the survey sheet, as pyxform does: name it 'survey'".into(),
+            });
+            Some(sheet)
+        }
+        _ => None,
+    };
+    match book.sheet("survey").or(only) {
         None => {
             let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
             problems.push(Problem {
@@ -146,13 +171,14 @@ pub fn read_workbook_with(
     let id = stored_form_id(&written_id);
     let written_version = settings.version.unwrap_or_default();
     let version = stored_version(&written_version);
-    let mut warnings: Vec<Problem> = [
-        mapped_note("form_id", &written_id, &id),
-        mapped_note("version", &written_version, &version),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    warnings.extend(
+        [
+            mapped_note("form_id", &written_id, &id),
+            mapped_note("version", &written_version, &version),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     let mut form = Form {
         title: settings
             .form_title

@@ -57,7 +57,8 @@ fn check_inflated_size(bytes: &[u8]) -> Result<(), FormError> {
 }
 
 /// Reads the workbook's sheets as text. The sheets a form reader looks at (survey,
-/// choices, settings, in any case) are read whole; other sheets are listed with no rows.
+/// choices, settings, in any case, or the only sheet, which may be the survey) are read
+/// whole; other sheets are listed with no rows.
 pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     if bytes.starts_with(&OLE_MAGIC) {
         return super::xls::workbook_from_xls(bytes);
@@ -68,8 +69,9 @@ pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     })?;
     let names = xlsx.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());
+    let only = names.len() == 1;
     for name in names {
-        let rows = if is_read(&name) {
+        let rows = if only || is_read(&name) {
             read_rows(&mut xlsx, &name)?
         } else {
             Vec::new()
