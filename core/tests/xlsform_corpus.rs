@@ -75,12 +75,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
         "pyxform/bug_example_xls/xl_date_ambiguous.xlsx",
         "predicates and axes in paths are not supported",
     ),
-    // Its external_choices list `counties` names `king` twice (for two states): pyxform
-    // writes itemsets.csv as it is; here a choice name must mean one choice in its list.
-    (
-        "pyxform/example_xls/select_one_external.xlsx",
-        "the choice 'king' appears twice in list 'counties'",
-    ),
 ];
 
 /// Forms that load with a warning, and a text the warning contains: what ODK reads
