@@ -1535,6 +1535,65 @@ fn external_choices_and_choices_from_attached_files() {
 }
 
 #[test]
+fn an_external_list_may_repeat_a_name_that_its_filter_tells_apart() {
+    // pyxform's select_one_external.xlsx: the county `king` of two states.
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "choice_filter"],
+        &["select_one states", "state", "State", ""],
+        &[
+            "select_one_external counties",
+            "county",
+            "County",
+            "state=${state}",
+        ],
+    ];
+    let choices: &[&[&str]] = &[
+        &["list_name", "name", "label"],
+        &["states", "texas", "Texas"],
+        &["states", "washington", "Washington"],
+    ];
+    let external: &[&[&str]] = &[
+        &["list_name", "name", "label", "state"],
+        &["counties", "king", "King", "texas"],
+        &["counties", "king", "King", "washington"],
+    ];
+    let book = Workbook {
+        sheets: vec![
+            Sheet::new("survey", survey),
+            Sheet::new("choices", choices),
+            Sheet::new("external_choices", external),
+            Sheet::new("settings", SETTINGS),
+        ],
+    };
+    let read = branchbook_core::form::read_workbook(&book, None);
+    assert_eq!(read.problems, vec![]);
+    assert_eq!(read.form.choices["counties"].choices.len(), 2);
+    // On the choices sheet, the same list is refused (without allow_choice_duplicates).
+    let twice: Vec<&[&str]> = choices.iter().chain(&external[1..]).copied().collect();
+    let book = Workbook {
+        sheets: vec![
+            Sheet::new(
+                "survey",
+                &[
+                    &["type", "name", "label"],
+                    &["select_one counties", "c", "C"],
+                ],
+            ),
+            Sheet::new("choices", &twice),
+            Sheet::new("settings", SETTINGS),
+        ],
+    };
+    let refused = branchbook_core::form::read_workbook(&book, None);
+    assert_eq!(
+        located(
+            &refused.problems,
+            "the choice 'king' appears twice in list 'counties'"
+        ),
+        [at("choices", 5, "name")]
+    );
+}
+
+#[test]
 fn a_list_name_on_both_choice_sheets_names_two_lists() {
     // pyxform's choice_name_as_type: `select_one zone` reads the choices sheet's list,
     // `select_one_external zone` the external_choices sheet's (ODK's itemsets.csv).

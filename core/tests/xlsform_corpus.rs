@@ -37,15 +37,6 @@ const MIN_REAL_FORMS: usize = 28;
 /// what the form uses that cannot run here (yet).
 const REFUSED_HERE: &[(&str, &str)] = &[
     // ---- osm-fieldwork: the Humanitarian OpenStreetMap Team's mapping forms ----
-    // Its `${last-saved#...}` defaults load now (camping.xls and toilets.xls, which have
-    // them too, are filled); what still stops it: `heritage` (row 40) filters its list
-    // `historic` on `category=${category}`, a column only the lists `amenity` and
-    // `tourism` fill. ODK reads the missing column as empty and offers no choice, so a
-    // building of category historic cannot be finished (`heritage` is required).
-    (
-        "osm-fieldwork/archived/buildings.xls",
-        "the choices sheet has no column 'category' for this list",
-    ),
     // Reads `instance('buildings')`, a list this form does not have (its extract is
     // thamel.geojson): copied from buildings.xls. ODK Collect fails on it when it opens
     // the form.
@@ -60,8 +51,8 @@ const REFUSED_HERE: &[(&str, &str)] = &[
     ),
     // ---- pyxform's examples ----
     // pyxform's examples of what ODK Validate (JavaRosa) refuses after pyxform converted
-    // it: a calculation that is not an expression, an axis in a choice filter, an
-    // instance_name that is not an expression over the form's fields.
+    // it: a calculation that is not an expression, an axis (`label::English`, no XPath
+    // axis) in a choice filter.
     (
         "pyxform/example_xls/bad_calc.xlsx",
         "string literal is not closed",
@@ -73,18 +64,6 @@ const REFUSED_HERE: &[(&str, &str)] = &[
     (
         "pyxform/bug_example_xls/xl_date_ambiguous.xlsx",
         "predicates and axes in paths are not supported",
-    ),
-    // `pastel=yes` names a choices column that does not exist: pyxform writes it into the
-    // XForm and ODK Collect then offers no choice at all.
-    (
-        "pyxform/example_xls/or_other.xlsx",
-        "the choices sheet has no column 'yes'",
-    ),
-    // Its external_choices list `counties` names `king` twice (for two states): pyxform
-    // writes itemsets.csv as it is; here a choice name must mean one choice in its list.
-    (
-        "pyxform/example_xls/select_one_external.xlsx",
-        "the choice 'king' appears twice in list 'counties'",
     ),
 ];
 
@@ -109,6 +88,21 @@ const WARNED_HERE: &[(&str, &str)] = &[
     (
         "pyxform/bug_example_xls/xl_date_ambiguous_v1.xlsx",
         "column instance_name: 'XLDateAmbiguous-v1' is not a reference",
+    ),
+    // Its `${last-saved#...}` defaults load (camping.xls and toilets.xls have them too).
+    // `heritage` (row 40) filters its list `historic` on `category=${category}`, a column
+    // only the lists `amenity` and `tourism` fill: ODK reads the missing column as empty
+    // and offers no choice, and so does this (a building of category historic cannot be
+    // finished there, `heritage` being required; the filler picks another category).
+    (
+        "osm-fieldwork/archived/buildings.xls",
+        "survey row 40, column choice_filter: the choices sheet has no column 'category' for this list",
+    ),
+    // `pastel=yes` names a choices column that does not exist: pyxform writes it into the
+    // XForm and ODK Collect then offers no choice at all; so does this.
+    (
+        "pyxform/example_xls/or_other.xlsx",
+        "column choice_filter: the choices sheet has no column 'yes' for this list",
     ),
     // Its only sheet is `Sheet1`: pyxform (4.x) reads it as the survey, and so does this.
     (

@@ -169,10 +169,13 @@ impl Binder<'_> {
                 let bare = !path.absolute && path.steps.len() == 1;
                 if let (true, RefRole::Item(list)) = (bare, role) {
                     let columns = self.lists.get(list as usize).map(|l| l.columns.as_slice());
-                    return choice_column(&last, columns.unwrap_or(&[]), at);
+                    return choice_column(&last, columns.unwrap_or(&[]))
+                        .ok_or_else(|| no_column(&last, at));
                 }
                 match (bare, site.choice_columns) {
-                    (true, Some(columns)) => return choice_column(&last, columns, at),
+                    (true, Some(columns)) => {
+                        return Ok(self.filter_column(&last, columns, at, site));
+                    }
                     (true, None) => {
                         let hint = if matches!(site.column, "required" | "read_only") {
                             format!(
@@ -252,6 +255,22 @@ impl Binder<'_> {
             ));
         }
         Ok(Bound::LastSaved(node))
+    }
+
+    /// A column of the candidate choice in a choice filter. One the list does not have
+    /// is, as in ODK, a path to nothing (empty: `col = 'x'` holds for no choice), with a
+    /// warning at the cell.
+    fn filter_column(&self, name: &str, columns: &[String], at: usize, site: &Site<'_>) -> Bound {
+        choice_column(name, columns).unwrap_or_else(|| {
+            self.warnings.borrow_mut().push(problem(
+                site,
+                format!(
+                    "{}; as in ODK, it is read as empty, so the filter may offer no choice",
+                    no_column(name, at)
+                ),
+            ));
+            Bound::Nothing
+        })
     }
 
     /// The node `${name}` names, unless no node or several have that name.
@@ -390,16 +409,20 @@ fn literal_boolean(text: &str) -> Option<bool> {
     }
 }
 
-fn choice_column(name: &str, columns: &[String], at: usize) -> Result<Bound, String> {
+/// The choice's `name` or another of its list's columns; `None` when the list has none
+/// of that name.
+fn choice_column(name: &str, columns: &[String]) -> Option<Bound> {
     if name == "name" {
-        return Ok(Bound::ChoiceName);
+        return Some(Bound::ChoiceName);
     }
-    match columns.iter().position(|c| c == name) {
-        Some(i) => Ok(Bound::ChoiceColumn(i as u32)),
-        None => Err(format!(
-            "the choices sheet has no column '{name}' for this list (at character {at})"
-        )),
-    }
+    columns
+        .iter()
+        .position(|c| c == name)
+        .map(|i| Bound::ChoiceColumn(i as u32))
+}
+
+fn no_column(name: &str, at: usize) -> String {
+    format!("the choices sheet has no column '{name}' for this list (at character {at})")
 }
 
 fn common_prefix(a: &[NodeId], b: &[NodeId]) -> usize {

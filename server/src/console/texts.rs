@@ -718,6 +718,10 @@ catalogue! {
         en: "The server failed; nothing was lost. Please try again later."
     }
     error_too_large "error.too_large" { vi: "Dữ liệu gửi lên quá lớn.", en: "What you sent is too large." }
+    error_not_media "error.not_media" {
+        vi: "Tệp này không phải ảnh JPEG hay bản ghi âm, ghi hình nên không được hiển thị.",
+        en: "This file is neither a JPEG photo nor a recording, so it is not shown."
+    }
     error_throttled "error.throttled" {
         vi: "Đã thử sai quá nhiều lần. Xin đợi {seconds} giây rồi thử lại.",
         en: "Too many failed attempts. Please wait {seconds} seconds and try again."
