@@ -154,6 +154,38 @@ fn the_file_name_is_the_form_id_when_settings_have_none() {
 }
 
 #[test]
+fn check_prints_warnings_with_their_place_and_still_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_form(
+        dir.path(),
+        "warned.xlsx",
+        &[
+            &["type", "name", "label", "calculation", "required"],
+            &["text", "a", "A", "", "basic"],
+            &["calculate", "fee", "", "yes", ""],
+            &["note", "stop", "Stop here", "", "yes"],
+        ],
+    );
+    let out = branchbook(&["form", "check", path.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for line in [
+        "warning: survey row 2, column required: 'basic' is neither yes nor no",
+        "warning: survey row 3, column calculation: 'yes' is not a reference",
+        "warning: survey row 4, column required: the note 'stop' is required and always shown",
+        "form ok",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    // `convert` says them on standard error: its output is the JSON.
+    let out = branchbook(&["form", "convert", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let errors = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(errors.matches("warning: ").count(), 3, "{errors}");
+    Form::from_json(&stdout(&out)).unwrap();
+}
+
+#[test]
 fn convert_prints_canonical_json_that_checks_the_same() {
     let out = branchbook(&["form", "convert", example().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));

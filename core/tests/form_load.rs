@@ -72,31 +72,96 @@ fn structural_and_expression_problems_come_together_in_order() {
     assert!(found[3].message.contains("unknown function lookup()"));
 }
 
-#[test]
-fn a_cell_the_reader_refused_is_reported_once() {
+/// An .xlsx workbook of `sheets` (name, rows); empty cells are left blank.
+fn workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name("survey").unwrap();
-    let rows: [[&str; 4]; 3] = [
-        ["type", "name", "label", "calculation"],
-        ["calculate", "fruit", "", "${last-saved#fruit}"],
-        ["note", "n", "Fruit: ${fruit}", ""],
-    ];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            ws.write_string(r as u32, c as u16, *cell).unwrap();
+    for (name, rows) in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+                ws.write_string(r as u32, c as u16, *cell).unwrap();
+            }
         }
     }
-    let bytes = book.save_to_buffer().unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_cell_the_reader_refused_is_reported_once() {
+    let bytes = workbook(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "parameters"],
+                &[
+                    "select_one yn",
+                    "fruit",
+                    "Fruit",
+                    "randomize=true seed=${nobody} colour=red",
+                ],
+            ],
+        ),
+        (
+            "choices",
+            &[&["list_name", "name", "label"], &["yn", "yes", "Yes"]],
+        ),
+    ]);
     let found = problems(branchbook_core::form::load_xlsx_named(
         &bytes,
         Some("fruit"),
     ));
+    // The reader's problem with the cell; the seed's unknown name in it is not added.
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(
         found[0]
             .message
-            .starts_with("${last-saved#...} is not supported")
+            .starts_with("parameter 'colour' is not supported here"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn last_saved_is_read_in_defaults_and_calculations_and_refused_in_checks() {
+    let bytes = workbook(&[(
+        "survey",
+        &[
+            &[
+                "type",
+                "name",
+                "label",
+                "default",
+                "calculation",
+                "relevant",
+            ],
+            &["text", "street", "Street", "${last-saved#street}"],
+            &[
+                "calculate",
+                "was",
+                "",
+                "",
+                "concat('on ', ${last-saved#street})",
+            ],
+            &[
+                "note",
+                "n",
+                "Was on ${last-saved#street}",
+                "",
+                "",
+                "${last-saved#street} != ''",
+            ],
+        ],
+    )]);
+    let found = problems(branchbook_core::form::load_xlsx_named(
+        &bytes,
+        Some("street"),
+    ));
+    // Only the relevance, which the server checks again without the phone's record.
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].row, found[0].column.as_str()), (4, "relevant"));
+    assert!(
+        found[0].message.contains("read it in a calculate row"),
+        "{found:#?}"
     );
 }
 
@@ -156,15 +221,7 @@ fn an_expression_too_long_for_the_stack_is_a_problem_at_its_cell() {
 }
 
 fn xlsx(survey: &[&[&str]]) -> Vec<u8> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name("survey").unwrap();
-    for (r, row) in survey.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            ws.write_string(r as u32, c as u16, *cell).unwrap();
-        }
-    }
-    book.save_to_buffer().unwrap()
+    workbook(&[("survey", survey)])
 }
 
 #[test]

@@ -574,19 +574,19 @@ fn form_ids_are_mapped_to_lower_case_or_refused_at_their_cell() {
     assert_eq!(mapped.form.version, "2024_01");
     assert_eq!(mapped.form.title, "UCL_Biomass-Plot.Form");
     assert_eq!(
-        located(&mapped.notes, "stored as 'ucl_biomass_plot_form'"),
+        located(&mapped.warnings, "stored as 'ucl_biomass_plot_form'"),
         [at("settings", 2, "form_id")]
     );
     assert_eq!(
-        located(&mapped.notes, "stored as '2024_01'"),
+        located(&mapped.warnings, "stored as '2024_01'"),
         [at("settings", 2, "version")]
     );
     let from_file = read_workbook(&book(survey, &[], &[]), Some("field-list"));
     assert_eq!(from_file.problems, vec![]);
     assert_eq!(from_file.form.id, "field_list");
-    assert_eq!(from_file.notes.len(), 1);
+    assert_eq!(from_file.warnings.len(), 1);
     let clean = read_workbook(&book(survey, &[], SETTINGS), None);
-    assert_eq!(clean.notes, vec![]);
+    assert_eq!(clean.warnings, vec![]);
 
     let long = "a".repeat(65);
     for (id, version, column, needle) in [
@@ -863,7 +863,7 @@ fn unknown_and_unsupported_types_and_features() {
             &["end loop", "", "", "", ""],
             &["", "f", "F", "", ""],
             &["osm things", "g", "G", "", ""],
-            &["geotrace", "h", "H", "", ""],
+            &["background-geopoint", "h", "H", "", ""],
         ],
         YES_NO,
     );
@@ -909,7 +909,10 @@ fn unknown_and_unsupported_types_and_features() {
         [at("survey", 11, "type")]
     );
     assert_eq!(
-        located(&read.problems, "type 'geotrace' is not supported"),
+        located(
+            &read.problems,
+            "type 'background-geopoint' is not supported"
+        ),
         [at("survey", 12, "type")]
     );
     assert_eq!(read.problems.len(), 9, "{:#?}", read.problems);
@@ -976,9 +979,13 @@ fn empty_groups_choice_filters_outside_selects_and_repeated_columns() {
 
 #[test]
 fn a_workbook_without_a_survey_sheet_or_columns() {
+    // Two sheets, neither named survey: no survey.
     let none = read_workbook(
         &Workbook {
-            sheets: vec![Sheet::new("Sheet1", &[&["type"]])],
+            sheets: vec![
+                Sheet::new("Sheet1", &[&["type", "name", "label"], &["text", "a", "A"]]),
+                Sheet::new("Sheet2", &[]),
+            ],
         },
         Some("x"),
     );
@@ -986,9 +993,41 @@ fn a_workbook_without_a_survey_sheet_or_columns() {
     assert!(
         none.problems[0]
             .message
-            .contains("no 'survey' sheet (its sheets: Sheet1)")
+            .contains("no 'survey' sheet (its sheets: Sheet1, Sheet2)")
     );
     assert_eq!(none.problems[0].sheet, "");
+    // The only sheet, whatever its name, is the survey (as in pyxform 4), with a warning.
+    let only = read_workbook(
+        &Workbook {
+            sheets: vec![Sheet::new(
+                "Sheet1",
+                &[&["type", "name", "label"], &["text", "state", "The State"]],
+            )],
+        },
+        Some("x"),
+    );
+    assert_eq!(only.problems, vec![]);
+    assert_eq!(only.form.fields()[0].name, "state");
+    assert_eq!(only.form.fields()[0].source.sheet, "Sheet1");
+    assert_eq!(
+        located(
+            &only.warnings,
+            "the workbook's only sheet is read as the survey sheet"
+        ),
+        [at("Sheet1", 0, "")]
+    );
+    // An only sheet named choices is no survey.
+    let choices = read_workbook(
+        &Workbook {
+            sheets: vec![Sheet::new("choices", &[&["list_name", "name", "label"]])],
+        },
+        Some("x"),
+    );
+    assert!(
+        choices.problems[0].message.contains("no 'survey' sheet"),
+        "{:?}",
+        choices.problems
+    );
 
     let bare = read_workbook(&book(&[&["label"], &["Hello"]], &[], &[]), Some("x"));
     assert_eq!(
@@ -1493,6 +1532,65 @@ fn external_choices_and_choices_from_attached_files() {
         [at("survey", 3, "type"), at("survey", 4, "type")]
     );
     assert_eq!(bare.problems.len(), 2, "{:#?}", bare.problems);
+}
+
+#[test]
+fn an_external_list_may_repeat_a_name_that_its_filter_tells_apart() {
+    // pyxform's select_one_external.xlsx: the county `king` of two states.
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "choice_filter"],
+        &["select_one states", "state", "State", ""],
+        &[
+            "select_one_external counties",
+            "county",
+            "County",
+            "state=${state}",
+        ],
+    ];
+    let choices: &[&[&str]] = &[
+        &["list_name", "name", "label"],
+        &["states", "texas", "Texas"],
+        &["states", "washington", "Washington"],
+    ];
+    let external: &[&[&str]] = &[
+        &["list_name", "name", "label", "state"],
+        &["counties", "king", "King", "texas"],
+        &["counties", "king", "King", "washington"],
+    ];
+    let book = Workbook {
+        sheets: vec![
+            Sheet::new("survey", survey),
+            Sheet::new("choices", choices),
+            Sheet::new("external_choices", external),
+            Sheet::new("settings", SETTINGS),
+        ],
+    };
+    let read = branchbook_core::form::read_workbook(&book, None);
+    assert_eq!(read.problems, vec![]);
+    assert_eq!(read.form.choices["counties"].choices.len(), 2);
+    // On the choices sheet, the same list is refused (without allow_choice_duplicates).
+    let twice: Vec<&[&str]> = choices.iter().chain(&external[1..]).copied().collect();
+    let book = Workbook {
+        sheets: vec![
+            Sheet::new(
+                "survey",
+                &[
+                    &["type", "name", "label"],
+                    &["select_one counties", "c", "C"],
+                ],
+            ),
+            Sheet::new("choices", &twice),
+            Sheet::new("settings", SETTINGS),
+        ],
+    };
+    let refused = branchbook_core::form::read_workbook(&book, None);
+    assert_eq!(
+        located(
+            &refused.problems,
+            "the choice 'king' appears twice in list 'counties'"
+        ),
+        [at("choices", 5, "name")]
+    );
 }
 
 #[test]

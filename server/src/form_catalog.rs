@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use branchbook_core::engine::{CompiledForm, Recomputed, ServerFacts};
 use branchbook_core::form::{
-    Attachments, Form, FormError, load_json, load_json_with, load_xlsx_with, needed_files,
+    Attachments, Form, FormError, Problem, load_json, load_json_with, load_xlsx_with, needed_files,
     read_xlsx,
 };
 use branchbook_core::protocol::SubmissionBody;
@@ -39,6 +39,9 @@ pub struct CheckedUpload {
     pub sha256: String,
     /// The files it carries: exactly the ones it uses.
     pub files: Vec<AttachedFile>,
+    /// What the checker warns about without refusing the form, by sheet, row and column
+    /// (see [`CompiledForm::warnings`]).
+    pub warnings: Vec<Problem>,
 }
 
 /// True when the bytes look like an .xlsx (a zip archive).
@@ -59,7 +62,7 @@ fn form_error(e: FormError) -> ApiError {
 /// the authors' CLI use): an XLSForm .xlsx, or the form's canonical JSON, with the files
 /// it uses (`files`: name as sent, bytes). A form with problems is refused with all of
 /// them; a form missing a file it uses, or sent with one it does not use, is refused
-/// naming that file.
+/// naming that file. A form that loads comes with its warnings.
 pub fn check_upload(bytes: &[u8], files: Vec<(String, Bytes)>) -> Result<CheckedUpload, ApiError> {
     let files = name_files(files)?;
     let attached = || -> Attachments {
@@ -88,6 +91,7 @@ pub fn check_upload(bytes: &[u8], files: Vec<(String, Bytes)>) -> Result<Checked
         json,
         sha256,
         files,
+        warnings: compiled.warnings().to_vec(),
     })
 }
 

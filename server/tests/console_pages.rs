@@ -674,9 +674,87 @@ async fn areas_are_renamed_by_the_administrator_only(server: TestServer) {
     assert!(!page.body.contains("id=\"rename-area\""), "no form for her");
 }
 
+/// A form the checker warns about is stored; the API answers its warnings with the
+/// version, the console's upload page and the version's preview list them by row and
+/// column, in Vietnamese.
+async fn warnings_are_answered_and_shown_on_upload_and_in_the_preview(server: TestServer) {
+    // `relevant` = `basic`, a bare word naming no question: ODK reads a path to nothing.
+    let warned = |version: &str| {
+        let mut form = model_form_json(version);
+        form["body"][0]["children"][0]["relevant"] = json!("basic");
+        serde_json::to_vec(&form).unwrap()
+    };
+    let token = server.admin().await;
+    let (status, body) = server.upload_form_with(&token, &warned("1"), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["form_id"].as_str(), body["version"].as_str()),
+        (Some("household_survey"), Some("1"))
+    );
+    let warnings = body["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{body}");
+    assert_eq!(
+        (
+            &warnings[0]["sheet"],
+            &warnings[0]["row"],
+            &warnings[0]["column"]
+        ),
+        (&json!("survey"), &json!(3), &json!("relevant"))
+    );
+    let message = warnings[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("'basic' is not a reference"),
+        "{message}"
+    );
+    let (_, clean) = server
+        .upload_form_with(
+            &token,
+            &serde_json::to_vec(&model_form_json("3")).unwrap(),
+            &[],
+        )
+        .await;
+    assert_eq!(clean["warnings"], json!([]), "{clean}");
+
+    let mut admin = Browser::new(&server.base);
+    admin
+        .log_in("admin", "admin-chosen-password")
+        .await
+        .assert_redirect("/");
+    let csrf = admin.csrf().await;
+    let page = admin
+        .post_file(
+            "/forms",
+            &[("csrf", &csrf)],
+            "file",
+            "warned.json",
+            warned("2"),
+        )
+        .await;
+    let page = ok(&page);
+    let table = between(&page.body, "id=\"warnings\"", "</table>");
+    assert!(table.contains("Lưu ý"), "{table}");
+    assert!(
+        table.contains("<td>survey</td><td>3</td><td>relevant</td>") && table.contains("basic"),
+        "{table}"
+    );
+    assert!(
+        !page.body.contains("id=\"problems\""),
+        "stored, not refused"
+    );
+    let page = admin.get("/forms/household_survey/2/preview").await;
+    let table = between(&ok(&page).body, "id=\"warnings\"", "</table>");
+    assert!(table.contains("basic"), "{table}");
+    let page = admin.get("/forms/household_survey/3/preview").await;
+    assert!(
+        !ok(&page).body.contains("id=\"warnings\""),
+        "none for a clean form"
+    );
+}
+
 on_both_stores!(
     areas_are_renamed_by_the_administrator_only,
     an_officer_works_inside_her_commune_only,
     forms_are_uploaded_checked_and_published_in_the_browser,
     an_oversized_upload_gets_a_page_and_stores_nothing,
+    warnings_are_answered_and_shown_on_upload_and_in_the_preview,
 );

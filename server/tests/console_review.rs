@@ -684,7 +684,103 @@ async fn recordings_play_in_the_record_page(server: TestServer) {
     );
 }
 
+/// A submission of form `walks` answering `data`, finalized at minute 5.
+fn walk(data: serde_json::Value) -> branchbook_core::protocol::Record {
+    branchbook_core::protocol::Record {
+        uuid: uuid::Uuid::now_v7(),
+        revision: 1,
+        created_at: common::fixtures::at(0),
+        body: branchbook_core::protocol::RecordBody::Submission(
+            branchbook_core::protocol::SubmissionBody {
+                form_id: "walks".into(),
+                form_version: "1".into(),
+                household: None,
+                started_at: common::fixtures::at(0),
+                finalized_at: common::fixtures::at(5),
+                language: Some("vi".into()),
+                data,
+                photos: vec![],
+                audit: Vec::new(),
+            },
+        ),
+    }
+}
+
+async fn walked_lines_show_in_the_record_page_and_export_as_odk_text(server: TestServer) {
+    let work = officework(&server).await;
+    let form = serde_json::json!({
+        "id": "walks", "version": "1", "title": "Đường và ruộng",
+        "default_language": "Tiếng Việt (vi)",
+        "languages": [{"name": "Tiếng Việt (vi)", "code": "vi"}],
+        "instance_name": null,
+        "body": [
+            field("road", serde_json::json!({"type": "geotrace"}), "Đường vào thôn", 2),
+            field("field", serde_json::json!({"type": "geoshape"}), "Ranh giới ruộng", 3),
+        ],
+        "choices": {}
+    });
+    server
+        .publish_form(&work.admin, serde_json::to_vec(&form).unwrap())
+        .await;
+    let road = "22.63 103.62 1450 4;22.631 103.62 1450 4;22.631 103.621 1450 4";
+    let field = "0 0 0 5;0 0.0005 0 5;0.0005 0.0005 0 5;0.0005 0 0 5;0 0 0 5";
+    let record = walk(serde_json::json!({"road": road, "field": field}));
+    push_all(&server, &work.device, std::slice::from_ref(&record)).await;
+
+    // Re-validated as the phone checks it: an open shape, a one-point line and a point
+    // off Earth are refused with why.
+    for (data, why) in [
+        (
+            serde_json::json!({"road": road, "field": "0 0;0 1;1 1"}),
+            "must repeat its first",
+        ),
+        (
+            serde_json::json!({"road": "22.63 103.62 1450 4"}),
+            "needs at least 2 different points",
+        ),
+        (
+            serde_json::json!({"road": "22.63 103.62;95 103.62"}),
+            "not a position on Earth",
+        ),
+    ] {
+        let answer = server.push(&work.device, &[walk(data)]).await;
+        let result = &answer.results[0];
+        assert_eq!(
+            result.status,
+            branchbook_core::protocol::RecordStatus::Rejected
+        );
+        let reason = result.reason.as_deref().unwrap_or_default();
+        assert!(reason.contains(why), "{reason}");
+    }
+
+    let mut officer = officer_browser(&server).await;
+    let page = officer.get(&format!("/records/{}", record.uuid)).await;
+    ok(&page);
+    for text in [
+        "Đường vào thôn",
+        "3 điểm · dài 214 m",
+        "Ranh giới ruộng",
+        "4 điểm · chu vi dài 223 m · diện tích 3098 m²",
+        "openstreetmap.org/?mlat=22.63&amp;mlon=103.62",
+        "openstreetmap.org/?mlat=0&amp;mlon=0",
+    ] {
+        assert!(
+            page.body.contains(text) || page.body.contains(&text.replace("&amp;", "&#38;")),
+            "{text} missing: {}",
+            page.body
+        );
+    }
+    // Exports carry the ODK text as the phone stored it.
+    let (status, _, csv) = officer
+        .download("/exports/forms/walks/1/submissions.csv")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains(road) && csv.contains(field), "{csv}");
+}
+
 on_both_stores!(
+    walked_lines_show_in_the_record_page_and_export_as_odk_text,
     recordings_play_in_the_record_page,
     every_record_matching_the_filters_is_reviewed,
     records_stored_before_names_are_named,

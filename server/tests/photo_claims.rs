@@ -2,7 +2,8 @@
 //! branch's SHA-256 (hashes appear in exports and record details) gives that branch
 //! nothing, the push and the photo status say nothing about photos the branch has not
 //! sent, a device may have only so many uploads in progress, and the sweep deletes
-//! photos no record of their branch uses.
+//! photos no record of their branch uses. What is served is served as what its bytes
+//! are, in the parts a player asks for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -356,7 +357,101 @@ async fn bytes_that_are_no_photo_are_refused_and_never_served(server: TestServer
     );
 }
 
+/// The office download of bytes `range` (a `Range` header's value) of a photo: status,
+/// `Content-Range`, `Accept-Ranges` and the body.
+async fn download_range(
+    server: &TestServer,
+    token: &str,
+    sha: &str,
+    range: &str,
+) -> (StatusCode, String, String, Vec<u8>) {
+    let response = server
+        .client
+        .get(server.url(&format!("/api/v1/office/photos/{sha}")))
+        .bearer_auth(token)
+        .header(reqwest::header::RANGE, range)
+        .send()
+        .await
+        .unwrap();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .map(|v: &reqwest::header::HeaderValue| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (status, content_range) = (response.status(), header(reqwest::header::CONTENT_RANGE));
+    let accept = header(reqwest::header::ACCEPT_RANGES);
+    (
+        status,
+        content_range,
+        accept,
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+async fn a_file_is_served_in_the_parts_a_player_asks_for(server: TestServer) {
+    let w = world(&server).await;
+    let photo = photo_bytes(12, 300_000);
+    push_with_photo(&server, &w.a.device, 1, &photo).await;
+    assert!(
+        server
+            .upload_photo(&w.a.device, &photo, 100_000)
+            .await
+            .complete
+    );
+    let sha = photo_ref(&photo).sha256;
+    let len = photo.len();
+    let part = |first: usize, last: usize| {
+        (
+            StatusCode::PARTIAL_CONTENT,
+            format!("bytes {first}-{last}/{len}"),
+            "bytes".to_owned(),
+            photo[first..=last].to_vec(),
+        )
+    };
+    // The first bytes, a middle stretch across stream blocks, the tail, the last bytes.
+    assert!(download_range(&server, &w.admin, &sha, "bytes=0-9").await == part(0, 9));
+    assert!(
+        download_range(&server, &w.admin, &sha, "bytes=65000-200000").await
+            == part(65_000, 200_000)
+    );
+    assert!(
+        download_range(&server, &w.admin, &sha, "bytes=299990-").await == part(299_990, len - 1)
+    );
+    assert!(
+        download_range(&server, &w.admin, &sha, "bytes=-100").await == part(len - 100, len - 1)
+    );
+    // Past the end: 416, saying how long the file is.
+    let (status, content_range, _, body) =
+        download_range(&server, &w.admin, &sha, &format!("bytes={len}-")).await;
+    assert_eq!(
+        (
+            status,
+            content_range,
+            error_of(&serde_json::from_slice(&body).unwrap()).error
+        ),
+        (
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            format!("bytes */{len}"),
+            "range_not_satisfiable".to_owned()
+        )
+    );
+    // Several ranges: the whole file, saying ranges are served.
+    let (status, content_range, accept, body) =
+        download_range(&server, &w.admin, &sha, "bytes=0-1,5-6").await;
+    assert_eq!(
+        (status, content_range.as_str(), accept.as_str()),
+        (StatusCode::OK, "", "bytes")
+    );
+    assert!(body == photo);
+    // A part of another branch's photo is as hidden as the whole.
+    let (status, _, _, body) = download_range(&server, &w.officer_b, &sha, "bytes=0-9").await;
+    assert_eq!((status, body.len() < 100), (StatusCode::NOT_FOUND, true));
+}
+
 on_both_stores!(
+    a_file_is_served_in_the_parts_a_player_asks_for,
     a_record_naming_another_branchs_photo_claims_nothing,
     a_device_has_only_so_many_uploads_in_progress,
     photos_no_record_uses_are_swept,

@@ -620,7 +620,60 @@ async fn a_submissions_audit_log_is_kept_and_downloads_as_csv(server: TestServer
         .await;
 }
 
+/// `${last-saved#...}` reads the phone's last saved record of the form, which the server
+/// cannot know: a calculation reading it keeps the phone's value (as an answer would be
+/// kept) with no correction noted, and what reads that value is computed from it, so a
+/// forged reader is corrected.
+async fn a_value_from_the_phones_last_saved_record_is_kept_as_sent(server: TestServer) {
+    let w = world(&server).await;
+    let calculate = json!({"type": "calculate"});
+    let mut head = field("head_name", json!({"type": "text"}), None);
+    head["default"] = json!("${last-saved#head_name}");
+    let previous = "concat('sau ', ${last-saved#head_name})";
+    let remembering = json!({
+        "id": "nho_lai", "version": VERSION, "title": "Nhớ lại", "default_language": null,
+        "languages": [], "instance_name": null, "choices": {},
+        "body": [head,
+                 field("previous", calculate.clone(), Some(previous)),
+                 field("shout", calculate, Some("concat(${previous}, '!')"))],
+    });
+    server
+        .publish_form(&w.admin, serde_json::to_vec(&remembering).unwrap())
+        .await;
+    let record = |data: Value| {
+        let mut r = submission(Uuid::now_v7(), 1, data);
+        if let RecordBody::Submission(s) = &mut r.body {
+            s.form_id = "nho_lai".into();
+        }
+        r
+    };
+    let sent = json!({"head_name": "Thào Thị Dợ", "previous": "sau Lò Thị Mai", "shout": "sau Lò Thị Mai!"});
+    let honest = record(sent.clone());
+    let forged = record(
+        json!({"head_name": "Thào Thị Dợ", "previous": "sau Giàng Thị Sua", "shout": "anything"}),
+    );
+    server
+        .push_expecting(
+            &w.device.token,
+            &[honest.clone(), forged.clone()],
+            RecordStatus::Accepted,
+        )
+        .await;
+    let stored = detail(&server, &w.admin, honest.uuid).await;
+    assert_eq!(stored["record"]["body"]["data"], sent);
+    assert_eq!(stored["record"]["corrections"]["values"], json!([]));
+    let stored = detail(&server, &w.admin, forged.uuid).await;
+    let data = &stored["record"]["body"]["data"];
+    assert_eq!(data["previous"], "sau Giàng Thị Sua");
+    assert_eq!(data["shout"], "sau Giàng Thị Sua!");
+    assert_eq!(
+        stored["record"]["corrections"]["values"],
+        json!([{"question": "shout", "sent": "\"anything\"", "kept": "\"sau Giàng Thị Sua!\""}])
+    );
+}
+
 on_both_stores!(
+    a_value_from_the_phones_last_saved_record_is_kept_as_sent,
     a_submissions_audit_log_is_kept_and_downloads_as_csv,
     a_phone_clock_outside_the_records_times_is_kept_and_flagged,
     the_servers_values_are_kept_shown_and_exported,

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use branchbook_core::sync::{CancelHandle, Unobserved};
-use branchbook_e2e::device::{Device, test_network, video_form_json};
+use branchbook_e2e::device::{Device, test_network, video_form_json, write_video};
 use branchbook_testing::{Backend, BlockingServer, BranchSetup};
 
 /// The phone's store key (any 32 bytes: the store is encrypted and its files sealed).
@@ -23,21 +23,6 @@ const KEY: [u8; 32] = [7; 32];
 /// A line of this process's `/proc/self/status` in MB (`VmHWM`: peak, `VmRSS`: now).
 fn memory_mb(key: &str) -> f64 {
     branchbook_testing::memory::own_status_mb(key).expect("/proc/self/status (Linux)")
-}
-
-/// An MP4 of `size` bytes as a phone's recorder writes one (its header, then bytes from
-/// `seed` that do not compress).
-fn write_video(path: &Path, size: usize, seed: u64) {
-    let mut bytes = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
-    let mut x = seed.wrapping_mul(6364136223846793005) | 1;
-    while bytes.len() < size {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        bytes.extend_from_slice(&x.to_le_bytes());
-    }
-    bytes.truncate(size);
-    std::fs::write(path, bytes).unwrap();
 }
 
 /// A fresh phone enrolled with the branch, with the video form and one finalized
@@ -54,7 +39,7 @@ fn phone(dir: &Path, server: &BlockingServer, setup: &BranchSetup, size: usize, 
         .run(&Unobserved, &CancelHandle::default())
         .unwrap();
     let video = dir.join(format!("video-{n}.mp4"));
-    write_video(&video, size, n);
+    write_video(&video, size, n).unwrap();
     let stored = device.record_video(&video).unwrap();
     assert_eq!(stored.bytes, size as u64);
     std::fs::remove_file(video).unwrap();

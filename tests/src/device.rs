@@ -33,7 +33,7 @@ pub enum DeviceError {
     /// Sync failed.
     #[error(transparent)]
     Sync(#[from] SyncError),
-    /// A test photo could not be made.
+    /// A test photo or video could not be made.
     #[error("making a photo: {0}")]
     Photo(String),
     /// The form session refused an answer or to finalize.
@@ -393,6 +393,21 @@ impl Device {
         }
         Ok(filled)
     }
+}
+
+/// An MP4 of `size` bytes as a phone's recorder writes one (its header, then bytes from
+/// `seed` that do not compress).
+pub fn write_video(path: &Path, size: usize, seed: u64) -> Result<(), DeviceError> {
+    let mut bytes = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
+    let mut x = seed.wrapping_mul(6364136223846793005) | 1;
+    while bytes.len() < size {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    bytes.truncate(size);
+    std::fs::write(path, bytes).map_err(|e| DeviceError::Photo(e.to_string()))
 }
 
 /// Writes a JPEG "camera" photo: smooth colour with seeded grain (grain makes the JPEG

@@ -23,7 +23,7 @@ RULES = [
     (re.compile(r"\brequestAlwaysAuthorization\s*\("), "NSLocationAlwaysAndWhenInUseUsageDescription"),
     (re.compile(r"\.photoLibrary\b|\bPHPhotoLibrary\b"), "NSPhotoLibraryUsageDescription"),
     (re.compile(r"\bCNContactStore\b"), "NSContactsUsageDescription"),
-    (re.compile(r"\bAVAudioSession\b.*\brequestRecordPermission\b"), "NSMicrophoneUsageDescription"),
+    (re.compile(r"\bAVAudioSession\b.*\brequestRecordPermission\b|\bAVAudioRecorder\b|\bUTType\.movie\b"), "NSMicrophoneUsageDescription"),
 ]
 PLIST_KEY = re.compile(r"^\s+(NS\w+UsageDescription):\s*(\S.*)$", re.M)
 STRINGS_ENTRY = re.compile(r'^"(\w+)"\s*=\s*"((?:[^"\\]|\\.)+)";', re.M)

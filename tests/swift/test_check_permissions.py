@@ -35,12 +35,14 @@ def problems(sources, project=PROJECT, strings=None):
 class Permissions(unittest.TestCase):
     def test_the_app_declares_what_it_uses(self):
         sources, project_yml, strings = check_permissions.read_app(os.path.join(ROOT, "ios"))
-        # The QR scanner, the geopoint question and the camera picker are found...
+        # The code scanner, the geopoint question, the camera picker and the sound and video
+        # recorders are found...
         self.assertEqual(set(check_permissions.needed(sources)), {
-            "NSCameraUsageDescription", "NSLocationWhenInUseUsageDescription", "NSPhotoLibraryUsageDescription"})
+            "NSCameraUsageDescription", "NSLocationWhenInUseUsageDescription", "NSPhotoLibraryUsageDescription",
+            "NSMicrophoneUsageDescription"})
         # ...and declared, in Vietnamese and English.
         self.assertEqual(set(strings), {"vi", "en"})
-        self.assertEqual(check_permissions.check(sources, project_yml, strings), (9, []))
+        self.assertEqual(check_permissions.check(sources, project_yml, strings), (12, []))
 
     def test_declared_and_translated_passes(self):
         self.assertEqual(problems({"Scan.swift": SCANNER, "Where.swift": LOCATION}), [])
@@ -54,6 +56,12 @@ class Permissions(unittest.TestCase):
         found = problems({"Where.swift": LOCATION}, strings={"vi": VI, "en": EN.split("\n")[0]})
         self.assertEqual(found, ["Where.swift:2: NSLocationWhenInUseUsageDescription is not translated in "
                                  "en.lproj/InfoPlist.strings"])
+
+    def test_a_recorder_needs_the_microphone(self):
+        for use in ("let recorder = try AVAudioRecorder(url: file, settings: settings)\n",
+                    "picker.mediaTypes = [UTType.movie.identifier]\n"):
+            found = problems({"Rec.swift": use})
+            self.assertIn("Rec.swift:1: needs NSMicrophoneUsageDescription in project.yml", found[0])
 
     def test_commented_out_use_needs_nothing(self):
         self.assertEqual(problems({"Old.swift": "// CNContactStore was tried here\n"}), [])

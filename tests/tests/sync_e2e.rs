@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use branchbook_core::sync::{CancelHandle, SyncPhase, Unobserved};
-use branchbook_e2e::device::{Device, Fill, test_network};
+use branchbook_e2e::device::{Device, Fill, test_network, video_form_json, write_video};
 use branchbook_e2e::scene::{Recorder, Scene};
 use branchbook_testing::Backend;
 
@@ -205,4 +205,54 @@ fn an_encrypted_phone_sends_its_sealed_photos_whole() {
     assert_eq!(report.photos_stored, 6);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     scene.verify(&filled).unwrap();
+}
+
+#[test]
+fn a_video_recorded_on_an_encrypted_phone_arrives_whole() {
+    let Some(scene) = Scene::new(Backend::Sqlite, |_| {}, 2).unwrap() else {
+        return;
+    };
+    scene
+        .server
+        .publish_form(&scene.setup, &video_form_json())
+        .unwrap();
+    let (timeouts, retry) = test_network();
+    let phone = Device::open_with(
+        &scene.dir.path().join("sealed.db"),
+        Some(&[7u8; 32]),
+        timeouts,
+        retry,
+    )
+    .unwrap();
+    phone
+        .enroll(
+            &scene.server.url(),
+            &scene.server.enrollment(&scene.setup).unwrap(),
+        )
+        .unwrap();
+    phone
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
+    // 3 MB: many of the phone's sealed segments, and more than one upload chunk.
+    let video = scene.dir.path().join("clip.mp4");
+    write_video(&video, 3_000_000, 5).unwrap();
+    let bytes = std::fs::read(&video).unwrap();
+    let stored = phone.record_video(&video).unwrap();
+    let report = phone
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
+    assert_eq!(
+        (
+            report.records_refused,
+            report.photos_stored,
+            report.photo_bytes_sent
+        ),
+        (0, 1, 3_000_000),
+        "{report:?}"
+    );
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let held = scene.server.photo(&scene.setup, &stored.sha256).unwrap();
+    assert!(held == bytes, "the video's {} bytes, whole", bytes.len());
 }

@@ -376,3 +376,72 @@ fn a_form_the_phone_cannot_take_is_reported_and_blocks_nothing() {
     assert!(report.problems[0].contains(FORM_ID));
     assert_eq!(report.members_received, 6, "the pass went on");
 }
+
+#[test]
+fn a_photo_the_server_refuses_stays_on_the_phone_and_blocks_no_other_file() {
+    // The server takes photos up to 300 KB (an officer set it low); the phone holds small
+    // photos and, made first, large ones.
+    const LIMIT: u64 = 300_000;
+    let scene = Scene::new(Backend::Sqlite, |c| c.max_photo_bytes = LIMIT, 6)
+        .unwrap()
+        .unwrap();
+    scene.enroll_via(&scene.server.url()).unwrap();
+    // The first pass brings the form.
+    scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
+    let large = Fill {
+        photos: 2,
+        photo_side: 1600,
+        seed: 9,
+        ..small()
+    };
+    let filled_large = scene.device.fill(&large, scene.dir.path()).unwrap();
+    let filled_small = scene.device.fill(&small(), scene.dir.path()).unwrap();
+    let pending = scene.device.store().pending_photos().unwrap();
+    let sizes: Vec<u64> = pending.iter().map(|p| p.bytes).collect();
+    assert_eq!(
+        (
+            sizes.iter().filter(|b| **b > LIMIT).count(),
+            sizes.iter().filter(|b| **b <= LIMIT).count()
+        ),
+        (2, 4),
+        "the test's photos: {sizes:?}"
+    );
+
+    let report = scene
+        .device
+        .client
+        .run(&Unobserved, &CancelHandle::default())
+        .unwrap();
+    assert_eq!(
+        (report.photos_stored, report.photos_refused),
+        (4, 2),
+        "{report:?}"
+    );
+    assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
+    assert!(
+        report.problems[0].contains("file_too_large"),
+        "{:?}",
+        report.problems
+    );
+    // Every record arrived; the refused photos wait on the phone, the others do not.
+    assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
+    let left: Vec<u64> = scene
+        .device
+        .store()
+        .pending_photos()
+        .unwrap()
+        .iter()
+        .map(|p| p.bytes)
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.iter().all(|b| *b > LIMIT), "{left:?}");
+    for filled in [&filled_large, &filled_small] {
+        for id in &filled.submissions {
+            assert!(scene.server.holds(&scene.setup, *id).unwrap(), "{id}");
+        }
+    }
+}

@@ -59,6 +59,11 @@ import org.javarosa.core.model.data.helper.Selection;
 import org.javarosa.core.model.instance.FormInstance;
 import org.javarosa.core.model.instance.InstanceInitializationFactory;
 import org.javarosa.core.model.instance.TreeReference;
+import org.javarosa.core.model.actions.setgeopoint.SetGeopointAction;
+import org.javarosa.core.model.actions.setgeopoint.SetGeopointActionHandler;
+import org.javarosa.core.reference.PrefixedRootFactory;
+import org.javarosa.core.reference.Reference;
+import org.javarosa.core.reference.ReferenceManager;
 import org.javarosa.core.services.IPropertyManager;
 import org.javarosa.core.services.PropertyManager;
 import org.javarosa.core.services.PrototypeManager;
@@ -71,6 +76,7 @@ import org.javarosa.form.api.FormEntryModel;
 import org.javarosa.form.api.FormEntryPrompt;
 import org.javarosa.model.xform.XFormSerializingVisitor;
 import org.javarosa.model.xform.XFormsModule;
+import org.javarosa.xform.parse.XFormParser;
 import org.javarosa.xform.util.XFormUtils;
 
 public final class JavaRosaFill {
@@ -396,7 +402,9 @@ public final class JavaRosaFill {
         for (SelectChoice c : p.getSelectChoices()) {
             if (c.getValue().equals(name)) return c.selection();
         }
-        throw new IllegalStateException(p.getIndex().getReference() + ": no choice " + name);
+        StringBuilder offered = new StringBuilder();
+        for (SelectChoice c : p.getSelectChoices()) offered.append(" ").append(c.getValue());
+        throw new IllegalStateException(p.getIndex().getReference() + ": no choice " + name + " (offered:" + offered + ")");
     }
 
     /** The device's properties that metadata fields read (deviceid, username), as
@@ -496,6 +504,50 @@ public final class JavaRosaFill {
         return fallback;
     }
 
+    /** `start-geopoint`: Collect asks the phone for a location when such a form opens and
+     * saves it when one comes; here none comes, as on our side (the app reports it later). */
+    public static final class NoLocation extends SetGeopointAction {
+        /** For reading the form back from Collect's cache. */
+        public NoLocation() {}
+
+        NoLocation(TreeReference target) {
+            super(target);
+        }
+
+        @Override
+        public void requestLocationUpdates() {}
+    }
+
+    static final class NoLocationHandler extends SetGeopointActionHandler {
+        @Override
+        public SetGeopointAction getSetGeopointAction() { return new NoLocation(null); }
+    }
+
+    /** jr://file/NAME resolved to DIR/NAME: the form's media folder. */
+    static final class FormMediaFactory extends PrefixedRootFactory {
+        private final java.nio.file.Path dir;
+
+        FormMediaFactory(java.nio.file.Path dir) {
+            super(new String[] {"file"});
+            this.dir = dir;
+        }
+
+        @Override
+        protected Reference factory(String terminal, String uri) {
+            java.nio.file.Path file = dir.resolve(terminal.replaceFirst("^/+", ""));
+            return new Reference() {
+                public boolean doesBinaryExist() { return Files.exists(file); }
+                public java.io.InputStream getStream() throws IOException { return Files.newInputStream(file); }
+                public String getURI() { return uri; }
+                public String getLocalURI() { return file.toString(); }
+                public boolean isReadOnly() { return true; }
+                public java.io.OutputStream getOutputStream() throws IOException { throw new IOException("read-only"); }
+                public void remove() throws IOException { throw new IOException("read-only"); }
+                public Reference[] probeAlternativeReferences() { return new Reference[0]; }
+            };
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         long warmupNanos = (long) (flag(args, "--warmup-secs", 5) * 1e9);
         int runs = (int) flag(args, "--runs", 7);
@@ -512,6 +564,12 @@ public final class JavaRosaFill {
         device.setProperty("deviceid", "branchbook-bench-device");
         device.setProperty("username", "branchhead");
         PropertyManager.setPropertyManager(device);
+        // The form's attached files (jr://file/NAME: a real form's GeoJSON or CSV lists) are
+        // read from the folder the XForm is in, as Collect reads them from the form's media.
+        XFormParser.registerActionHandler(SetGeopointActionHandler.ELEMENT_NAME, new NoLocationHandler());
+        PrototypeManager.registerPrototype(NoLocation.class.getName());
+        ReferenceManager.instance().addReferenceFactory(
+            new FormMediaFactory(Paths.get(args[0]).toAbsolutePath().getParent()));
 
         long t = System.nanoTime();
         FormDef fd = parse(xml);

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use branchbook_core::engine::{
     CompiledForm, FormSession, Page, Question, QuestionKind, ScreenUpdate,
 };
-use branchbook_core::form::{load_json, load_xlsx, read_xlsx};
+use branchbook_core::form::{Attachments, load_json, load_xlsx_with, needed_files, read_xlsx};
 use chrono::Utc;
 
 use script::Script;
@@ -217,20 +217,46 @@ struct Options {
     run: Duration,
 }
 
-/// The form's bytes and its answer script.
-fn read_inputs(xlsx: &Path, answers: &Path) -> (Vec<u8>, Script) {
-    let bytes = std::fs::read(xlsx).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display()));
-    let script = Script::parse(
-        &std::fs::read_to_string(answers).unwrap_or_else(|e| panic!("{}: {e}", answers.display())),
-    );
-    (bytes, script)
+/// What a fill reads: the form's bytes, the files attached to it (its lists and tables,
+/// found beside it: a real form's `select_one_from_file` data, for instance) and its
+/// answer script.
+struct Inputs {
+    bytes: Vec<u8>,
+    files: Attachments,
+    script: Script,
+}
+
+impl Inputs {
+    fn read(xlsx: &Path, answers: &Path) -> Inputs {
+        let bytes = std::fs::read(xlsx).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display()));
+        let script = Script::parse(
+            &std::fs::read_to_string(answers)
+                .unwrap_or_else(|e| panic!("{}: {e}", answers.display())),
+        );
+        let read = read_xlsx(&bytes).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display()));
+        let dir = xlsx.parent().unwrap_or(Path::new("."));
+        let files = needed_files(&read.form)
+            .into_iter()
+            .filter_map(|name| Some((name.clone(), std::fs::read(dir.join(&name)).ok()?)))
+            .collect();
+        Inputs {
+            bytes,
+            files,
+            script,
+        }
+    }
+
+    /// The form compiled from its spreadsheet and files (what the server does).
+    fn load(&self) -> CompiledForm {
+        load_xlsx_with(&self.bytes, None, &self.files).unwrap_or_else(|e| panic!("{e}"))
+    }
 }
 
 /// Exactly `fills` whole fills and nothing timed, for counting instructions under
 /// callgrind (`callgrind.sh` here): per fill, and per call of the engine's steps.
 fn run_count(xlsx: &Path, answers: &Path, fills: usize) {
-    let (bytes, script) = read_inputs(xlsx, answers);
-    let form = Arc::new(load_xlsx(&bytes).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display())));
+    let inputs = Inputs::read(xlsx, answers);
+    let (form, script) = (Arc::new(inputs.load()), inputs.script);
     let mut done = None;
     for _ in 0..fills {
         done = Some(black_box(fill(&form, &script)));
@@ -241,13 +267,14 @@ fn run_count(xlsx: &Path, answers: &Path, fills: usize) {
 }
 
 fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
-    let (bytes, script) = read_inputs(xlsx, answers);
+    let inputs = Inputs::read(xlsx, answers);
+    let script = &inputs.script;
 
     let t = Instant::now();
-    let form = Arc::new(load_xlsx(&bytes).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display())));
+    let form = Arc::new(inputs.load());
     let load_cold = t.elapsed();
     let t = Instant::now();
-    let (first, submission) = fill_and_keep(&form, &script, None);
+    let (first, submission) = fill_and_keep(&form, script, None);
     let fill_cold = t.elapsed();
     if o.print_submission {
         eprintln!("{}", String::from_utf8_lossy(&submission));
@@ -256,7 +283,7 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
     let t = Instant::now();
     let mut warmup_fills = 0;
     while t.elapsed() < o.warmup || warmup_fills < 3 {
-        let again = fill(&form, &script);
+        let again = fill(&form, script);
         assert_eq!(
             (again.answers, again.instances),
             (first.answers, first.instances),
@@ -273,7 +300,7 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
         let mut n = 0;
         while start.elapsed() < o.run || n < 3 {
             let t = Instant::now();
-            black_box(fill(&form, &script));
+            black_box(fill(&form, script));
             times.push(ms(t.elapsed()));
             n += 1;
         }
@@ -285,12 +312,13 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
     let mut steps = Steps::default();
     let start = Instant::now();
     while start.elapsed() < o.run || steps.finish.len() < 3 {
-        black_box(fill_and_keep(&form, &script, Some(&mut steps)));
+        black_box(fill_and_keep(&form, script, Some(&mut steps)));
     }
 
     // Loading, warm: the xlsx (authors' tools, the server) and the canonical JSON that
     // phones receive (what a phone compiles before a session).
-    let json = read_xlsx(&bytes).unwrap().form.to_json();
+    // The phone's JSON carries the lists and tables read from the files.
+    let json = form.form().to_json();
     let load = |f: &dyn Fn() -> CompiledForm| {
         median(
             (0..20)
@@ -302,7 +330,7 @@ fn run_fill(xlsx: &Path, answers: &Path, o: &Options) {
                 .collect(),
         )
     };
-    let load_xlsx_ms = load(&|| load_xlsx(&bytes).unwrap());
+    let load_xlsx_ms = load(&|| inputs.load());
     let load_json_ms = load(&|| load_json(&json).unwrap());
 
     println!("RESULT engine branchbook");

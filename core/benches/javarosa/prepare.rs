@@ -8,7 +8,12 @@
 //!   cascading selects over 2,220 choices, 4 repeats), with its answers
 //!   `large_600.answers.tsv` (4 members, 3 births, 2 dialogues, 2 loans);
 //! - `household_survey.xlsx` and `dialogue_feedback.xlsx`: the example forms, with a
-//!   field that clashes with a name pyxform generates renamed (see [`for_pyxform`]).
+//!   field that clashes with a name pyxform generates renamed (see [`for_pyxform`]);
+//! - `osm_amenities.xls`: the largest real form of the XLSForm corpus that loads here
+//!   ([`CORPUS_FORM`]), byte for byte as its package ships it, with the data extract it
+//!   chooses the mapped feature from (`Amenities.geojson`, [`AMENITIES`]); its answers are
+//!   `answers/osm_amenities.tsv`. Written only when `BRANCHBOOK_XLSFORM_CORPUS` names the
+//!   corpus folder (`run.sh` sources `tests/lib/xlsform-corpus.sh`, which sets it).
 
 use std::path::Path;
 
@@ -17,6 +22,26 @@ use branchbook_core::form::{FieldKind, Form, Node, Source, read_xlsx};
 use crate::generated_form::{MEMBERS, generated_form};
 use crate::large_form::{large_answers, large_form};
 use crate::xlsform;
+
+/// The corpus form both engines fill: (name here, path in the corpus folder). The
+/// Humanitarian OpenStreetMap Team's amenity mapping form (osm-fieldwork 0.21.1,
+/// GPL-3.0-only): 73 survey rows, 237 choices in 24 lists, field-list pages, a
+/// `select_one_from_file` GeoJSON extract and 13 calculations that look the chosen
+/// feature up in it (`instance('Amenities')/root/item[id=${existing}]/amenity`), which
+/// decide what is asked next. (buildings.xls has 79 rows but reads `${last-saved#...}`,
+/// which JavaRosa gets only from Collect.)
+const CORPUS_FORM: (&str, &str) = ("osm_amenities", "osm-fieldwork/archived/amenities.xls");
+
+/// The amenities form's data extract: what Field-TM makes from OpenStreetMap for a
+/// project (the package ships none). The first feature is a restaurant with an address,
+/// so the fill goes through the form's restaurant branch and its look-ups.
+const AMENITIES: &str = r#"{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "id": "1", "geometry": {"type": "Point", "coordinates": [105.85, 21.03]},
+  "properties": {"title": "Pho Ha Noi", "label": "Pho Ha Noi", "amenity": "restaurant",
+   "addr_street": "Hang Bong", "addr_housenumber": "12"}},
+ {"type": "Feature", "id": "2", "geometry": {"type": "Point", "coordinates": [105.86, 21.04]},
+  "properties": {"title": "Tram xang", "label": "Tram xang", "amenity": "fuel"}}]}
+"#;
 
 /// Writes the forms and the generated form's answers into `dir`.
 pub fn prepare(dir: &Path) {
@@ -34,6 +59,12 @@ pub fn prepare(dir: &Path) {
     let form = large_form();
     write_form(dir, "large_600", &form);
     write_answers(dir, "large_600", &large_answers(&form));
+    if let Some(corpus) = std::env::var_os("BRANCHBOOK_XLSFORM_CORPUS") {
+        let (name, path) = CORPUS_FORM;
+        let bytes = std::fs::read(Path::new(&corpus).join(path)).expect("the corpus form");
+        std::fs::write(dir.join(format!("{name}.xls")), bytes).expect("write the form");
+        std::fs::write(dir.join("Amenities.geojson"), AMENITIES).expect("write its extract");
+    }
 }
 
 /// Writes `DIR/NAME.answers.tsv`.

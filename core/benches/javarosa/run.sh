@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Branchbook's form engine vs ODK's JavaRosa, on the same forms with the same answers.
 #
-#   core/benches/javarosa/run.sh            # all four forms
+#   core/benches/javarosa/run.sh            # all five forms
 #   FORMS="household_survey" core/benches/javarosa/run.sh
 #   PASSES=3 core/benches/javarosa/run.sh   # three passes, then the median of each ratio
 #   core/benches/javarosa/run.sh median .cache/results/20261203T190800Z ...   # runs already made
@@ -11,9 +11,10 @@
 # Central, pinned in pom.xml). Then:
 #   1. `cargo bench ... -- prepare` writes the forms as XLSForms pyxform accepts: the two
 #      example forms, the engine benchmark's generated 1,000-field form and the 600-row
-#      form (each with its answer script);
-#   2. pyxform converts each .xlsx to an ODK XForm (.xml);
-#   3. each engine, in its own process, loads its form (ours: the .xlsx and the
+#      form (each with its answer script), and copies the largest real form of the XLSForm
+#      corpus (tests/lib/xlsform-corpus.sh fetches it from PyPI) with its data extract;
+#   2. pyxform converts each .xlsx (or .xls) to an ODK XForm (.xml);
+#   3. each engine, in its own process, loads its form (ours: the spreadsheet and the
 #      canonical JSON; JavaRosa: the XForm and Collect's serialized-FormDef cache), does
 #      one cold fill, warms up, then measures full fills (see main.rs and
 #      JavaRosaFill.java for what a fill does: the same on both sides);
@@ -36,7 +37,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 CACHE="$HERE/.cache"
 PYXFORM_VERSION=4.5.0
-FORMS="${FORMS:-household_survey dialogue_feedback generated_1000 large_600}"
+FORMS="${FORMS:-household_survey dialogue_feedback generated_1000 large_600 osm_amenities}"
 WARMUP_SECS="${WARMUP_SECS:-10}"
 RUNS="${RUNS:-7}"
 RUN_SECS="${RUN_SECS:-2}"
@@ -146,20 +147,26 @@ rm -rf "$CACHE/classes"
 javac -nowarn -d "$CACHE/classes" -cp "$CACHE/lib/*" "$HERE/JavaRosaFill.java"
 
 cd "$ROOT"
+# The XLSForm corpus (the real form osm_amenities comes from): sets BRANCHBOOK_XLSFORM_CORPUS.
+source "$ROOT/tests/lib/xlsform-corpus.sh" >&2
 say "building the Rust side (release)"
 cargo bench -p branchbook-core --bench javarosa --no-run 2>&1 | tail -n 1 >&2
 bench() { cargo bench -q -p branchbook-core --bench javarosa -- "$@" 2>/dev/null; }
 say "writing the forms"
 bench prepare "$CACHE/forms" >&2
 
+# A form's spreadsheet: the .xlsx prepare wrote, or a corpus form's own .xls.
+sheet_of() {
+    if [ -f "$CACHE/forms/$1.xlsx" ]; then echo "$CACHE/forms/$1.xlsx"; else echo "$CACHE/forms/$1.xls"; fi
+}
 answers_of() {
     if [ -f "$HERE/answers/$1.tsv" ]; then echo "$HERE/answers/$1.tsv"; else echo "$CACHE/forms/$1.answers.tsv"; fi
 }
 
 timing=(--warmup-secs "$WARMUP_SECS" --runs "$RUNS" --run-secs "$RUN_SECS")
 for form in $FORMS; do
-    say "pyxform: $form.xlsx -> $form.xml"
-    "$CACHE/venv/bin/xls2xform" --skip_validate "$CACHE/forms/$form.xlsx" "$CACHE/forms/$form.xml" >/dev/null
+    say "pyxform: $(basename "$(sheet_of "$form")") -> $form.xml"
+    "$CACHE/venv/bin/xls2xform" --skip_validate "$(sheet_of "$form")" "$CACHE/forms/$form.xml" >/dev/null
 done
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -179,7 +186,7 @@ pass() {
     for round in $(seq "$ROUNDS"); do
         for form in $FORMS; do
             say "round $round/$ROUNDS, $form: Branchbook"
-            bench fill "$CACHE/forms/$form.xlsx" "$(answers_of "$form")" "${timing[@]}" \
+            bench fill "$(sheet_of "$form")" "$(answers_of "$form")" "${timing[@]}" \
                 > "$RESULTS/$form.branchbook.$round.txt"
             say "round $round/$ROUNDS, $form: JavaRosa"
             # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
@@ -219,7 +226,7 @@ row() {
 tables() {
     echo
     echo "Same forms and answers; best of $ROUNDS processes per engine (highest fills per CPU-second), after ${WARMUP_SECS}s of warm-up."
-    echo "load: Branchbook from the .xlsx, JavaRosa from the XForm XML; load phone: Branchbook from its JSON, JavaRosa from"
+    echo "load: Branchbook from the spreadsheet, JavaRosa from the XForm XML; load phone: Branchbook from its JSON, JavaRosa from"
     echo "Collect's FormDef cache (medians of 20). open: a new instance; answer: the engine's answer call with its"
     echo "re-evaluation (ours: set_answer, which also works out what changed on the page; JavaRosa: answerQuestion);"
     echo "answer+page: that call and the page brought up to date as the UI does (median and p99 over every answer of"

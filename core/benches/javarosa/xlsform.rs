@@ -186,6 +186,8 @@ fn type_name(kind: &FieldKind) -> String {
         FieldKind::Time => "time".into(),
         FieldKind::DateTime => "dateTime".into(),
         FieldKind::Geopoint => "geopoint".into(),
+        FieldKind::Geotrace => "geotrace".into(),
+        FieldKind::Geoshape => "geoshape".into(),
         FieldKind::Image => "image".into(),
         FieldKind::Barcode => "barcode".into(),
         FieldKind::Audio => "audio".into(),

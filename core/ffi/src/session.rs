@@ -254,6 +254,31 @@ impl SurveySession {
         self.with_open(|s| Ok(s.note_audit_location(latitude, longitude, accuracy, taken_at)?))
     }
 
+    /// Adds the position the phone gave as the next point of line or shape question
+    /// `question` (`geotrace`, `geoshape`) and saves the draft: ask for a fix as for a
+    /// GPS question when she taps the add button of [`geo_line_view`]. The question shows
+    /// what it still needs until the line is complete (2 different points; 3 for a shape,
+    /// which the core closes). A position off Earth is refused with
+    /// [`BranchbookError::InvalidInput`] and changes nothing.
+    ///
+    /// [`geo_line_view`]: crate::text::geo_line_view
+    pub fn add_line_point(
+        &self,
+        question: String,
+        at: GeoPoint,
+    ) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| Ok(s.add_line_point(&question, at)?))
+    }
+
+    /// Takes back the last point of line or shape question `question` and saves the
+    /// draft (removing the only one clears the answer; all of them: `clear_answer`).
+    pub fn remove_last_line_point(
+        &self,
+        question: String,
+    ) -> Result<ScreenUpdate, BranchbookError> {
+        self.change(|s| Ok(s.remove_last_line_point(&question)?))
+    }
+
     /// Removes the answer to `question` and saves the draft.
     pub fn clear_answer(&self, question: String) -> Result<ScreenUpdate, BranchbookError> {
         self.change(|s| Ok(s.clear_answer(&question)?))

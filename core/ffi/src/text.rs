@@ -10,7 +10,7 @@ use chrono::Utc;
 use branchbook_core::engine::{self, CalendarDate, PickerFields, Question};
 use branchbook_core::ffi_time::UtcDateTime;
 use branchbook_core::i18n::{self, TextKey, UiLanguage};
-use branchbook_core::i18n::{GatheringHeading, ListRow, RankView, TotalsLines};
+use branchbook_core::i18n::{GatheringHeading, GeoLineView, ListRow, RankView, TotalsLines};
 use branchbook_core::protocol::{Attendee, HouseholdMember, RosterMember};
 use branchbook_core::store::{Gathering, HouseholdSummary, RecordKind, RecordState, Totals};
 
@@ -121,6 +121,20 @@ pub fn answer_text(question: Question, language: UiLanguage) -> String {
 #[uniffi::export]
 pub fn rank_view(question: Question, language: UiLanguage) -> RankView {
     i18n::rank_view(&question, language)
+}
+
+/// How line or shape question `question` (`geotrace`, `geoshape`) reads in `language`:
+/// what to do, her points and their length or area, and which buttons are offered. The
+/// add button asks the phone for a fix and hands it to
+/// [`SurveySession::add_line_point`]; the others go to
+/// [`SurveySession::remove_last_line_point`] and [`SurveySession::clear_answer`].
+///
+/// [`SurveySession::add_line_point`]: crate::session::SurveySession::add_line_point
+/// [`SurveySession::remove_last_line_point`]: crate::session::SurveySession::remove_last_line_point
+/// [`SurveySession::clear_answer`]: crate::session::SurveySession::clear_answer
+#[uniffi::export]
+pub fn geo_line_view(question: Question, language: UiLanguage) -> GeoLineView {
+    i18n::geo_line_view(&question, language)
 }
 
 /// What the date, time or date-and-time picker of `question` starts on, on Vietnam's

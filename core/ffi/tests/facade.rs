@@ -105,6 +105,39 @@ fn a_survey_starts_in_her_preferred_language_when_the_form_has_it_else_its_defau
 }
 
 #[test]
+fn a_new_survey_starts_from_the_last_saved_one_where_the_form_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/child_register.json");
+    let json = std::fs::read_to_string(path).unwrap();
+    // The first field, `mother`, starts as the last saved survey's.
+    let (head, rest) = json.split_at(json.find("\"default\": null").unwrap());
+    let json = format!(
+        "{head}\"default\": \"${{last-saved#mother}}\"{}",
+        &rest[15..]
+    );
+    app.import_form_json(json).unwrap();
+    let start = || {
+        app.start_survey("child_register".into(), None, None, None)
+            .unwrap()
+    };
+    let mother = |s: &SurveySession| s.screen().unwrap().questions[0].value.clone();
+    // The first survey of the form has no last saved one.
+    let first = start();
+    assert_eq!(mother(&first), None);
+    first
+        .set_answer("mother".into(), text("Thào Thị Dợ"))
+        .unwrap();
+    // The next starts with what she saved in it, and she may change it.
+    let second = start();
+    assert_eq!(mother(&second), Some(text("Thào Thị Dợ")));
+    second
+        .set_answer("mother".into(), text("Lò Thị Mai"))
+        .unwrap();
+    assert_eq!(mother(&start()), Some(text("Lò Thị Mai")));
+}
+
+#[test]
 fn a_survey_is_filled_with_a_repeat_saved_after_every_answer_and_finalized() {
     let dir = tempfile::tempdir().unwrap();
     let app = open(dir.path());
@@ -1045,4 +1078,92 @@ fn an_audited_form_asks_for_locations_and_its_log_carries_them() {
             .all(|e| e.location == Some(here)),
         "refused fixes are not kept"
     );
+}
+
+#[test]
+fn a_road_and_a_field_are_walked_point_by_point_and_finalized_as_odk_text() {
+    use branchbook_core::engine::GeoPoint;
+    use branchbook_core::i18n::geo_line_view;
+    use branchbook_core::store::Store;
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path());
+    let json = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/village_paths.json"),
+    )
+    .unwrap();
+    app.import_form_json(json).unwrap();
+    let session = app
+        .start_survey("village_paths".into(), None, None, None)
+        .unwrap();
+    let at = |latitude, longitude| GeoPoint {
+        latitude,
+        longitude,
+        altitude: Some(1450.0),
+        accuracy: Some(4.0),
+    };
+    let road = || session.screen().unwrap().questions[0].clone();
+    assert_eq!(road().kind, QuestionKind::Geotrace);
+    let view = geo_line_view(&road(), UiLanguage::Vi);
+    assert_eq!(view.summary, "Chưa có điểm nào.");
+    assert!(view.can_add_point && !view.can_remove_last);
+
+    session
+        .add_line_point("road".into(), at(22.63, 103.62))
+        .unwrap();
+    assert_eq!(
+        error_of(&session, "road").as_deref(),
+        Some("Cần thêm 1 điểm nữa: một đường đi cần ít nhất 2 điểm khác nhau.")
+    );
+    assert!(!session.next().unwrap().moved);
+    assert!(matches!(
+        session.add_line_point("road".into(), at(22.63, 200.0)),
+        Err(BranchbookError::InvalidInput { .. })
+    ));
+
+    // The walk in progress is in the draft: a phone that dies keeps it.
+    let id = session.submission_id();
+    drop(session);
+    let session = app.resume_survey(id).unwrap();
+    let road = || session.screen().unwrap().questions[0].clone();
+    assert_eq!(
+        road().value,
+        Some(Answer::GeoLine {
+            points: vec![at(22.63, 103.62)]
+        })
+    );
+    session
+        .add_line_point("road".into(), at(22.631, 103.62))
+        .unwrap();
+    session
+        .add_line_point("road".into(), at(22.632, 103.62))
+        .unwrap();
+    session.remove_last_line_point("road".into()).unwrap();
+    assert_eq!(
+        geo_line_view(&road(), UiLanguage::En).summary,
+        "2 points · 111 m long"
+    );
+    assert!(session.next().unwrap().moved);
+
+    for p in [at(0.0, 0.0), at(0.0, 0.001), at(0.001, 0.001)] {
+        session.add_line_point("field".into(), p).unwrap();
+    }
+    let FinalizeOutcome::Finalized { submission } = session.finalize().unwrap() else {
+        panic!("not finalized");
+    };
+    drop(session);
+    drop(app);
+    let store = Store::open(&dir.path().join("branchbook.db"), None).unwrap();
+    let data = store
+        .submission_data(submission.uuid, submission.revision)
+        .unwrap();
+    assert_eq!(
+        data["road"], "22.63 103.62 1450 4;22.631 103.62 1450 4",
+        "{data}"
+    );
+    assert_eq!(
+        data["field"],
+        "0 0 1450 4;0 0.001 1450 4;0.001 0.001 1450 4;0 0 1450 4"
+    );
+    assert_eq!(data["road_m"], "111");
 }

@@ -47,7 +47,7 @@ enum Output {
 /// Reads the form at `path` and prints it as asked. Exit codes: 0 sound, 1 the form has
 /// problems (or is not a form), 2 the file could not be read.
 fn run(path: &Path, output: Output) -> ExitCode {
-    let (form, notes) = match read(path) {
+    let (form, read_warnings) = match read(path) {
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
@@ -61,8 +61,14 @@ fn run(path: &Path, output: Output) -> ExitCode {
             eprintln!("{line}")
         }
     };
-    for note in &notes {
-        say(format!("note: {note}"));
+    // A loaded form has every warning (the reader's and the engine's); a refused one
+    // the reader's.
+    let warnings = match &form {
+        Ok(compiled) => compiled.warnings(),
+        Err(_) => read_warnings.as_slice(),
+    };
+    for warning in warnings {
+        say(format!("warning: {warning}"));
     }
     match form {
         Ok(compiled) => {
@@ -87,7 +93,7 @@ fn run(path: &Path, output: Output) -> ExitCode {
     }
 }
 
-/// What reading a form file gave: the form or its problems, and the reader's notes.
+/// What reading a form file gave: the form or its problems, and the reader's warnings.
 type Read = (Result<CompiledForm, FormError>, Vec<Problem>);
 
 /// Loads (reads and compiles) a form file, by its extension: `.json` is canonical JSON,
@@ -103,14 +109,14 @@ fn read(path: &Path) -> Result<Read, String> {
         return Ok((load_json(&text), Vec::new()));
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let (files, notes) = match read_xlsx_named(&bytes, stem.as_deref()) {
+    let (files, warnings) = match read_xlsx_named(&bytes, stem.as_deref()) {
         Ok(read) => (
             attachments_beside(path, &needed_files(&read.form)),
-            read.notes,
+            read.warnings,
         ),
         Err(e) => return Ok((Err(e), Vec::new())),
     };
-    Ok((load_xlsx_with(&bytes, stem.as_deref(), &files), notes))
+    Ok((load_xlsx_with(&bytes, stem.as_deref(), &files), warnings))
 }
 
 /// The files a form needs, read from the folder the form is in (as pyxform and ODK

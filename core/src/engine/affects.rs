@@ -134,7 +134,7 @@ fn render_reads(id: NodeId, n: &CNode) -> Reads {
     let node = |b: &Bound| match *b {
         Bound::Node { node, .. } => Some(node),
         Bound::Current => Some(id),
-        Bound::ChoiceName | Bound::ChoiceColumn(_) => None,
+        Bound::ChoiceName | Bound::ChoiceColumn(_) | Bound::LastSaved(_) | Bound::Nothing => None,
     };
     let templates = |t: &Templates, out: &mut Vec<NodeId>| {
         for (_, template) in t {

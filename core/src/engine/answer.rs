@@ -9,6 +9,7 @@ use crate::expr::{dates, number_to_string, string_to_number};
 use crate::ffi_time::UtcDateTime;
 use crate::form::{FieldKind, MetaKind};
 
+use super::geo_line::{self, LineKind};
 use super::screen::QuestionKind;
 
 /// An answer a UI sets, and the current value it is shown.
@@ -59,6 +60,13 @@ pub enum Answer {
     Geopoint {
         /// The position.
         value: GeoPoint,
+    },
+    /// The points of a line walked (`geotrace`) or of an area's outline (`geoshape`),
+    /// in the order she took them; a shape's closing point (its first, repeated) is left
+    /// out: the core adds it. No points clears the answer.
+    GeoLine {
+        /// The points, first taken first.
+        points: Vec<GeoPoint>,
     },
     /// A photo already stored by the core, referenced by the SHA-256 of its bytes.
     Photo {
@@ -310,6 +318,7 @@ impl Answer {
             Answer::Time { .. } => "a time",
             Answer::DateTime { .. } => "a date and time",
             Answer::Geopoint { .. } => "a GPS position",
+            Answer::GeoLine { .. } => "GPS points",
             Answer::Photo { .. } => "a photo",
             Answer::Recording { .. } => "a recording",
             Answer::Acknowledged => "an acknowledgement",
@@ -349,6 +358,8 @@ fn expected(kind: &FieldKind) -> &'static str {
         FieldKind::Time => "a time",
         FieldKind::DateTime => "a date and time",
         FieldKind::Geopoint => "a GPS position",
+        FieldKind::Geotrace => "the GPS points of a line",
+        FieldKind::Geoshape => "the GPS points of a shape",
         FieldKind::Image => "a photo",
         FieldKind::Audio => "a sound recording",
         FieldKind::Video => "a video recording",
@@ -416,6 +427,14 @@ pub(crate) fn to_stored(kind: &FieldKind, answer: Answer) -> Result<String, Misf
         }
         (FieldKind::DateTime, Answer::DateTime { value }) => Ok(dates::format_iso_datetime(value)),
         (FieldKind::Geopoint, Answer::Geopoint { value: g }) => geopoint_to_stored(&g),
+        (FieldKind::Geotrace | FieldKind::Geoshape, Answer::GeoLine { points }) => {
+            match LineKind::of(kind) {
+                Some(line) => {
+                    geo_line::to_text(line, &points).map_err(|e| Misfit::Invalid(e.to_string()))
+                }
+                None => Err(wrong(&Answer::GeoLine { points })),
+            }
+        }
         (FieldKind::Image, Answer::Photo { sha256 })
         | (FieldKind::Audio | FieldKind::Video, Answer::Recording { sha256 }) => {
             let s = sha256.trim().to_ascii_lowercase();
@@ -456,7 +475,9 @@ fn trimmed(s: String) -> String {
     }
 }
 
-fn geopoint_to_stored(g: &GeoPoint) -> Result<String, Misfit> {
+/// The stored text of a position (`lat lon alt acc`, unknowns as 0, as ODK writes
+/// them); a position off Earth or a negative accuracy is refused.
+pub(crate) fn geopoint_to_stored(g: &GeoPoint) -> Result<String, Misfit> {
     let ok = g.latitude.is_finite()
         && g.longitude.is_finite()
         && (-90.0..=90.0).contains(&g.latitude)
@@ -547,6 +568,9 @@ pub(crate) fn from_stored(kind: &FieldKind, s: &str) -> Option<Answer> {
         },
         FieldKind::Geopoint => Answer::Geopoint {
             value: stored_to_geopoint(s)?,
+        },
+        FieldKind::Geotrace | FieldKind::Geoshape => Answer::GeoLine {
+            points: geo_line::points(LineKind::of(kind)?, s).ok()?,
         },
         FieldKind::Image => Answer::Photo {
             sha256: s.to_string(),
@@ -645,6 +669,13 @@ pub(crate) fn from_json(kind: &FieldKind, v: &Json) -> Result<String, String> {
                 .map_err(|_| format!("{latitude}, {longitude} is not a position on Earth"))
         }
         (FieldKind::Geopoint | FieldKind::Meta(MetaKind::StartGeopoint), _) => want("a position"),
+        (FieldKind::Geotrace | FieldKind::Geoshape, Json::String(s)) => match LineKind::of(kind) {
+            Some(line) => geo_line::validated(line, s).map_err(|e| e.to_string()),
+            None => want("text"),
+        },
+        (FieldKind::Geotrace | FieldKind::Geoshape, _) => {
+            want("the points as text, 'lat lon alt acc;lat lon alt acc;...'")
+        }
         (FieldKind::Acknowledge, Json::Bool(b)) => Ok(if *b { "OK".into() } else { String::new() }),
         (FieldKind::Acknowledge, _) => want("true"),
         (FieldKind::Date | FieldKind::Meta(MetaKind::Today), Json::String(s))
@@ -692,6 +723,15 @@ mod tests {
         FieldKind::SelectMultiple {
             list: "l".into(),
             or_other: false,
+        }
+    }
+
+    fn corner(latitude: f64, longitude: f64) -> GeoPoint {
+        GeoPoint {
+            latitude,
+            longitude,
+            altitude: Some(1500.0),
+            accuracy: Some(4.5),
         }
     }
 
@@ -779,6 +819,22 @@ mod tests {
                 },
                 "22.3 103.8 1500 4.5",
                 json!({"latitude": 22.3, "longitude": 103.8, "altitude": 1500.0, "accuracy": 4.5}),
+            ),
+            (
+                FieldKind::Geotrace,
+                Answer::GeoLine {
+                    points: vec![corner(22.3, 103.8), corner(22.31, 103.8)],
+                },
+                "22.3 103.8 1500 4.5;22.31 103.8 1500 4.5",
+                json!("22.3 103.8 1500 4.5;22.31 103.8 1500 4.5"),
+            ),
+            (
+                FieldKind::Geoshape,
+                Answer::GeoLine {
+                    points: vec![corner(0.0, 0.0), corner(0.0, 1.0), corner(1.0, 1.0)],
+                },
+                "0 0 1500 4.5;0 1 1500 4.5;1 1 1500 4.5;0 0 1500 4.5",
+                json!("0 0 1500 4.5;0 1 1500 4.5;1 1 1500 4.5;0 0 1500 4.5"),
             ),
             (
                 FieldKind::Image,
@@ -930,6 +986,9 @@ mod tests {
         assert!(from_json(&many(), &json!("a b")).is_err());
         assert!(from_json(&FieldKind::Date, &json!("2021-02-30")).is_err());
         assert!(from_json(&FieldKind::Geopoint, &json!({"latitude": 1})).is_err());
+        assert!(from_json(&FieldKind::Geotrace, &json!("1 2")).is_err());
+        assert!(from_json(&FieldKind::Geotrace, &json!({"latitude": 1})).is_err());
+        assert!(from_json(&FieldKind::Geoshape, &json!("0 0;0 1;1 1")).is_err());
         assert!(from_json(&FieldKind::Text, &json!(3)).is_err());
         assert_eq!(from_json(&FieldKind::Text, &Json::Null), Ok(String::new()));
         assert_eq!(from_json(&FieldKind::Integer, &json!(7)), Ok("7".into()));

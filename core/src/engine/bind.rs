@@ -3,9 +3,10 @@
 //! the expression's own field (`${x}` inside a repeat is the same instance's `x`; from
 //! outside it is every instance's `x`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::expr::{self, Expr, Func, RefRole, Reference, Step, Target};
+use crate::expr::{self, Expr, Func, LAST_SAVED_PREFIX, RefRole, Reference, Step, Target};
 use crate::form::{Problem, Source, Texts};
 
 use super::compile::{CList, CNode, NodeId};
@@ -16,12 +17,20 @@ pub(crate) enum Bound {
     /// A field, group or repeat; `shared` is how many enclosing repeat instances it has
     /// in common with the expression's context (deeper levels read as a node-set).
     Node { node: NodeId, shared: u16 },
+    /// `${last-saved#name}`: the field's value in the last saved record of the form
+    /// (see [`super::last_saved`]); fixed for the session, so nothing is re-evaluated
+    /// for it.
+    LastSaved(NodeId),
     /// `.`: the field the expression belongs to.
     Current,
     /// `name` in a choice filter: the candidate choice's name.
     ChoiceName,
     /// Another column of the choices sheet in a choice filter (index into the list's columns).
     ChoiceColumn(u32),
+    /// A bare word that names no question (`yes` where `'yes'` was meant): ODK reads it
+    /// as an XPath path below the expression's own node, where nothing is, so it is an
+    /// empty node-set (empty text, false). The form loads with a warning at the cell.
+    Nothing,
 }
 
 /// A text with `${name}` references to show answers in it (labels, hints).
@@ -53,6 +62,8 @@ pub(crate) struct Binder<'a> {
     pub lists_by_name: &'a HashMap<&'a str, u32>,
     /// The choice lists, for the columns an `instance()` path reads.
     pub lists: &'a [CList],
+    /// What binding accepted but the author should hear about (see [`Bound::Nothing`]).
+    pub warnings: RefCell<Vec<Problem>>,
 }
 
 /// Where an expression sits, for binding and for error messages.
@@ -123,6 +134,7 @@ impl Binder<'_> {
         let at = r.offset;
         let name = match r.target {
             Target::Field(name) => name,
+            Target::LastSaved(name) => return self.last_saved(&name, role, site, at),
             Target::Path(path) if path.is_current() => {
                 return match site.node {
                     Some(_) => Ok(Bound::Current),
@@ -157,19 +169,32 @@ impl Binder<'_> {
                 let bare = !path.absolute && path.steps.len() == 1;
                 if let (true, RefRole::Item(list)) = (bare, role) {
                     let columns = self.lists.get(list as usize).map(|l| l.columns.as_slice());
-                    return choice_column(&last, columns.unwrap_or(&[]), at);
+                    return choice_column(&last, columns.unwrap_or(&[]))
+                        .ok_or_else(|| no_column(&last, at));
                 }
                 match (bare, site.choice_columns) {
-                    (true, Some(columns)) => return choice_column(&last, columns, at),
-                    (true, None) if matches!(site.column, "required" | "read_only") => {
-                        return Err(format!(
-                            "'{last}' is neither yes nor no: write yes or no (or an expression such as ${{{last}}} = 'x') (at character {at})"
-                        ));
+                    (true, Some(columns)) => {
+                        return Ok(self.filter_column(&last, columns, at, site));
                     }
                     (true, None) => {
-                        return Err(format!(
-                            "'{last}' is not a reference: write ${{{last}}} for the question, or '{last}' in quotes for the text (at character {at})"
+                        let hint = if matches!(site.column, "required" | "read_only") {
+                            format!(
+                                "'{last}' is neither yes nor no: write yes or no (or an expression such as ${{{last}}} = 'x') (at character {at})"
+                            )
+                        } else {
+                            format!(
+                                "'{last}' is not a reference: write ${{{last}}} for the question, or '{last}' in quotes for the text (at character {at})"
+                            )
+                        };
+                        if self.by_name.contains_key(&last) || self.duplicates.contains_key(&last) {
+                            return Err(hint);
+                        }
+                        // Names no question: ODK reads a path to nothing, and so does this.
+                        self.warnings.borrow_mut().push(problem(
+                            site,
+                            format!("{hint}; as in ODK, it is read as a path to nothing (empty)"),
                         ));
+                        return Ok(Bound::Nothing);
                     }
                     // `/data/group/x` and `../x`: the field named by the last step.
                     (false, _) => last,
@@ -196,6 +221,55 @@ impl Binder<'_> {
         Ok(Bound::Node {
             node,
             shared: shared as u16,
+        })
+    }
+
+    /// `${last-saved#name}`: read where the value only starts what she answers or what
+    /// the phone computes and sends (`default`, `calculation`, texts), never in a check
+    /// the server repeats (`relevant`, `constraint`, `required`...), since the server
+    /// cannot know the phone's last saved record.
+    fn last_saved(
+        &self,
+        name: &str,
+        role: RefRole,
+        site: &Site<'_>,
+        at: usize,
+    ) -> Result<Bound, String> {
+        let column = site.column.split("::").next().unwrap_or_default();
+        if !LAST_SAVED_COLUMNS.contains(&column) {
+            return Err(format!(
+                "${{last-saved#{name}}} can be read in default, calculation, label and hint only (the server, which checks {column}, cannot know the phone's last saved record): read it in a calculate row and refer to that row here (at character {at})"
+            ));
+        }
+        if role != RefRole::Value {
+            return Err(format!(
+                "${{last-saved#{name}}} is a value, not a question to point at (at character {at})"
+            ));
+        }
+        let node = self
+            .node_named(name)
+            .map_err(|m| format!("{m} (at character {at})"))?;
+        if self.nodes[node as usize].field().is_none() {
+            return Err(format!(
+                "${{last-saved#{name}}} is a group or repeat: only a question's value is kept (at character {at})"
+            ));
+        }
+        Ok(Bound::LastSaved(node))
+    }
+
+    /// A column of the candidate choice in a choice filter. One the list does not have
+    /// is, as in ODK, a path to nothing (empty: `col = 'x'` holds for no choice), with a
+    /// warning at the cell.
+    fn filter_column(&self, name: &str, columns: &[String], at: usize, site: &Site<'_>) -> Bound {
+        choice_column(name, columns).unwrap_or_else(|| {
+            self.warnings.borrow_mut().push(problem(
+                site,
+                format!(
+                    "{}; as in ODK, it is read as empty, so the filter may offer no choice",
+                    no_column(name, at)
+                ),
+            ));
+            Bound::Nothing
         })
     }
 
@@ -296,11 +370,12 @@ impl Binder<'_> {
                 parts.push(Part::Text(rest[..start].to_string()));
             }
             let offset = consumed_chars + rest[..start].chars().count();
-            let name = rest[start + 2..start + len].trim().to_string();
-            let r = Reference {
-                target: Target::Field(name),
-                offset,
+            let name = rest[start + 2..start + len].trim();
+            let target = match name.strip_prefix(LAST_SAVED_PREFIX) {
+                Some(field) => Target::LastSaved(field.trim().to_string()),
+                None => Target::Field(name.to_string()),
             };
+            let r = Reference { target, offset };
             match self.reference(r, RefRole::Value, site) {
                 Ok(b) => parts.push(Part::Ref(b)),
                 Err(m) => problems.push(problem(site, m)),
@@ -319,6 +394,9 @@ impl Binder<'_> {
     }
 }
 
+/// The columns `${last-saved#name}` may be read in (see [`Binder::last_saved`]).
+const LAST_SAVED_COLUMNS: [&str; 4] = ["default", "calculation", "label", "hint"];
+
 /// `yes`/`no` written where a flag is expected (`required`, `read_only`). Elsewhere a
 /// bare `yes` is an XPath path to no question (ODK computes it as empty, so a
 /// `calculation` of `yes` on a select is silently blank there): it is refused with the
@@ -331,16 +409,20 @@ fn literal_boolean(text: &str) -> Option<bool> {
     }
 }
 
-fn choice_column(name: &str, columns: &[String], at: usize) -> Result<Bound, String> {
+/// The choice's `name` or another of its list's columns; `None` when the list has none
+/// of that name.
+fn choice_column(name: &str, columns: &[String]) -> Option<Bound> {
     if name == "name" {
-        return Ok(Bound::ChoiceName);
+        return Some(Bound::ChoiceName);
     }
-    match columns.iter().position(|c| c == name) {
-        Some(i) => Ok(Bound::ChoiceColumn(i as u32)),
-        None => Err(format!(
-            "the choices sheet has no column '{name}' for this list (at character {at})"
-        )),
-    }
+    columns
+        .iter()
+        .position(|c| c == name)
+        .map(|i| Bound::ChoiceColumn(i as u32))
+}
+
+fn no_column(name: &str, at: usize) -> String {
+    format!("the choices sheet has no column '{name}' for this list (at character {at})")
 }
 
 fn common_prefix(a: &[NodeId], b: &[NodeId]) -> usize {

@@ -50,6 +50,9 @@ pub struct CompiledForm {
     labels: Mutex<Vec<(Vec<String>, ChoiceLabels)>>,
     /// How many questions (shown fields) the form has, for progress.
     pub(crate) question_total: u32,
+    /// What does not stop the form from loading but its author should know, located
+    /// like problems (see [`CompiledForm::warnings`]).
+    warnings: Vec<Problem>,
 }
 
 /// Every choice's label in one language, by list and choice.
@@ -274,6 +277,24 @@ impl CompiledForm {
         &self.form
     }
 
+    /// What does not stop the form from loading but its author should hear about, as
+    /// pyxform warns: an expression that ODK reads differently than it looks (a bare word
+    /// naming no question is empty), a choice without a label, a required note that
+    /// stops every interview... Located like problems, in sheet and row order. The
+    /// loaders add the reader's warnings to the engine's.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
+    /// Adds `earlier` (the reader's and the checker's warnings) before the engine's, in
+    /// sheet and row order.
+    pub(crate) fn with_warnings(mut self, earlier: Vec<Problem>) -> CompiledForm {
+        let engine = std::mem::replace(&mut self.warnings, earlier);
+        self.warnings.extend(engine);
+        crate::form::sort_problems(&mut self.warnings);
+        self
+    }
+
     /// Every choice's label, by list and choice, for a language order (the keys of
     /// [`Texts`] tried in turn): `make` renders one choice; the table is made once per
     /// order and shared by every session in that language.
@@ -376,6 +397,8 @@ struct Builder {
     by_name: HashMap<String, NodeId>,
     duplicates: HashMap<String, usize>,
     problems: Vec<Problem>,
+    /// What does not stop the form from loading (see [`CompiledForm::warnings`]).
+    warnings: Vec<Problem>,
     /// The model definition of each field, by node, for the binding pass.
     defs: Vec<Option<Field>>,
     /// Each repeat's `repeat_count` text, by node.
@@ -438,6 +461,7 @@ impl Builder {
             triggers: self.triggers,
             instance_name,
             labels: Mutex::new(Vec::new()),
+            warnings: self.warnings,
         };
         index_scope_items(&mut compiled);
         Ok(compiled)
@@ -587,6 +611,7 @@ impl Builder {
             duplicates: &self.duplicates,
             lists_by_name,
             lists,
+            warnings: Default::default(),
         };
         let mut problems = Vec::new();
         let mut bound = Vec::with_capacity(self.nodes.len());
@@ -649,7 +674,7 @@ impl Builder {
                     .as_deref()
                     .filter(|d| !d.is_empty())
                     .and_then(|d| {
-                        if is_dynamic_default(d) {
+                        if crate::form::is_dynamic_default(d) {
                             binder
                                 .expression(d, &site("default"))
                                 .map(DefaultValue::Expr)
@@ -703,6 +728,7 @@ impl Builder {
             bound.push((relevant, count, label_texts, field));
         }
         self.problems.extend(problems);
+        self.warnings.extend(binder.warnings.into_inner());
         for t in &mut triggers {
             // A question naming one field twice sets it once.
             t.dedup();
@@ -746,6 +772,7 @@ impl Builder {
             duplicates: &self.duplicates,
             lists_by_name,
             lists,
+            warnings: Default::default(),
         };
         let source = Source {
             sheet: "settings".into(),
@@ -758,10 +785,12 @@ impl Builder {
             source: &source,
             column: "instance_name",
         };
-        binder
+        let bound = binder
             .expression(text, &site)
             .map_err(|p| self.problems.extend(p))
-            .ok()
+            .ok();
+        self.warnings.extend(binder.warnings.into_inner());
+        bound
     }
 
     /// Marks which nodes are shown on a field-list page and counts questions.
@@ -1075,18 +1104,4 @@ fn is_field_list(appearance: &Option<String>) -> bool {
         a.split_whitespace()
             .any(|w| w == "field-list" || w == "table-list")
     })
-}
-
-/// A default is an expression (evaluated when the field's instance is created) when it
-/// refers to a field or calls a function, as pyxform decides; otherwise it is a value.
-fn is_dynamic_default(d: &str) -> bool {
-    let t = d.trim();
-    if t.contains("${") {
-        return true;
-    }
-    let head: String = t
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | ':' | '_'))
-        .collect();
-    !head.is_empty() && t[head.len()..].trim_start().starts_with('(')
 }

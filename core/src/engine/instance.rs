@@ -17,6 +17,7 @@ use crate::form::{FieldKind, MetaKind};
 use super::bind::{Bound, Part, Template};
 use super::compile::{CKind, CompiledForm, DefaultValue, Dep, ItemId, ItemKind, NodeId};
 use super::lang::Lang;
+use super::last_saved::LastSaved;
 
 /// Index of a scope (the form's root, or one repeat instance).
 pub(crate) type ScopeId = u32;
@@ -60,6 +61,8 @@ pub(crate) struct World<'a> {
     pub offset: FixedOffset,
     pub lang: &'a Lang,
     pub meta: &'a MetaValues,
+    /// What `${last-saved#name}` reads (empty: no last saved record, or on the server).
+    pub last_saved: &'a LastSaved,
 }
 
 /// Values of the metadata fields filled when filling starts.
@@ -726,6 +729,12 @@ impl Env<Bound> for Ctx<'_> {
         match *r {
             Bound::Node { node, shared } => self.node_value(node, shared, self.scope),
             Bound::Current => self.current(),
+            Bound::LastSaved(node) => Value::String(Cow::Borrowed(
+                self.world
+                    .last_saved
+                    .get(&self.world.form.node(node).name)
+                    .map_or("", String::as_str),
+            )),
             Bound::ChoiceName => match self.choice {
                 Some((list, i)) => Value::String(Cow::Borrowed(
                     &self.world.form.lists[list as usize].choices[i].name,
@@ -740,6 +749,7 @@ impl Env<Bound> for Ctx<'_> {
                 });
                 Value::String(Cow::Borrowed(text.map_or("", String::as_str)))
             }
+            Bound::Nothing => Value::Nodes(Vec::new()),
         }
     }
 

@@ -7,6 +7,7 @@ use crate::form::{Form, Language, Texts};
 
 use super::bind::{Template, Templates};
 use super::compile::{ChoiceLabels, CompiledForm};
+use super::geo_line::LineKind;
 
 /// A resolved language preference for one session.
 #[derive(Debug, Clone)]
@@ -130,6 +131,28 @@ impl Lang {
             "Các lựa chọn đã thay đổi: chị hãy xếp lại thứ tự."
         } else {
             "The choices have changed: put them in order again."
+        }
+    }
+
+    /// The message shown under a line or shape that needs `more` different points before
+    /// it is an answer.
+    pub fn more_points_message(&self, kind: LineKind, more: usize) -> String {
+        let needed = kind.min_points();
+        match (self.vietnamese, kind) {
+            (true, LineKind::Trace) => {
+                format!(
+                    "Cần thêm {more} điểm nữa: một đường đi cần ít nhất {needed} điểm khác nhau."
+                )
+            }
+            (true, LineKind::Shape) => {
+                format!("Cần thêm {more} điểm nữa: một vùng cần ít nhất {needed} điểm khác nhau.")
+            }
+            (false, LineKind::Trace) => format!(
+                "Add {more} more point(s): a line needs at least {needed} different points."
+            ),
+            (false, LineKind::Shape) => format!(
+                "Add {more} more point(s): a shape needs at least {needed} different points."
+            ),
         }
     }
 

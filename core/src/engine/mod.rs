@@ -14,9 +14,11 @@ mod bind;
 mod clock;
 mod compile;
 mod error;
+mod geo_line;
 mod graph;
 mod instance;
 mod lang;
+mod last_saved;
 mod nav;
 mod screen;
 mod session;
@@ -31,6 +33,10 @@ pub use audit_log::{
 pub use clock::{CLOCK_SLACK, ClockWindow, TimeDoubt};
 pub use compile::CompiledForm;
 pub use error::{FinalizeProblem, SessionError};
+pub use geo_line::{
+    LineError, LineFacts, LineKind, MAX_LINE_POINTS, line_facts, measure as measure_line,
+    validated as validated_line,
+};
 pub use lang::offered_language;
 pub use screen::{
     AnswerUpdate, Breadcrumb, ChoiceOption, JumpTarget, LabelMedia, Page, Question, QuestionKind,

@@ -126,6 +126,13 @@ pub enum QuestionKind {
     DateTime,
     /// A GPS position.
     Geopoint,
+    /// A line walked along a road or path (`geotrace`): she adds where she is at each
+    /// point (`add_line_point`), and may remove the last one or clear them all; what the
+    /// widget shows and offers is `geo_line_view`'s.
+    Geotrace,
+    /// An area walked around (`geoshape`), taken point by point like a
+    /// [`QuestionKind::Geotrace`]; the core closes it.
+    Geoshape,
     /// A photo.
     Image,
     /// A sound recording: recorded by the phone's recorder and handed to the core as a file.

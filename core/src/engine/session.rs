@@ -21,6 +21,7 @@ use super::compile::{CompiledForm, NodeId};
 use super::error::{FinalizeProblem, SessionError};
 use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
 use super::lang::Lang;
+use super::last_saved::{self, LastSaved};
 use super::nav::{Pages, Pos};
 use super::screen::{AnswerUpdate, JumpTarget, Page, Question, QuestionKind, Screen, ScreenUpdate};
 use super::submission::{Submission, submission_data};
@@ -100,6 +101,11 @@ pub struct SessionState {
     /// recorded (`start-geopoint`).
     #[serde(default)]
     pub start_location_pending: bool,
+    /// The values of the last saved record of the form that the form reads with
+    /// `${last-saved#name}`, by field name, as they were when this record was started:
+    /// a reopened draft computes as it did.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub last_saved: BTreeMap<String, String>,
 }
 
 /// The answers of one scope (the form, or one repeat instance).
@@ -152,6 +158,8 @@ pub struct FormSession {
     /// The form was opened and nothing answered yet: its `start-geopoint` may still be
     /// taken (saved with the draft, so the screen that reopens a new draft asks too).
     start_pending: bool,
+    /// What `${last-saved#name}` reads.
+    last_saved: LastSaved,
 }
 
 /// The evaluation world of a session, borrowing only the fields it needs (so the
@@ -164,11 +172,13 @@ macro_rules! world {
             offset: $s.offset,
             lang: &$s.lang,
             meta: &$s.meta,
+            last_saved: &$s.last_saved,
         }
     };
 }
 
 mod audit_location;
+mod geo_line;
 pub(crate) mod rank;
 mod start_location;
 
@@ -186,7 +196,7 @@ impl FormSession {
             language,
             ..SessionOptions::new(now)
         };
-        FormSession::start(form, &options, lang)
+        FormSession::start(form, &options, lang, LastSaved::new())
     }
 
     /// Starts filling a form with all options.
@@ -194,13 +204,39 @@ impl FormSession {
         form: Arc<CompiledForm>,
         options: &SessionOptions,
     ) -> Result<FormSession, SessionError> {
-        let lang = Lang::resolve(form.form(), options.language.as_deref())
-            .map_err(|language| SessionError::UnknownLanguage { language })?;
-        Ok(FormSession::start(form, options, lang))
+        FormSession::open_with(form, options, LastSaved::new())
     }
 
-    fn start(form: Arc<CompiledForm>, options: &SessionOptions, lang: Lang) -> FormSession {
+    /// [`FormSession::open`] for a new record that follows another of the same form:
+    /// `${last-saved#name}` reads `last_saved`, that record's answers as saved (of any
+    /// version of the form: a field it does not have reads as empty).
+    pub fn open_after(
+        form: Arc<CompiledForm>,
+        options: &SessionOptions,
+        last_saved: &SavedScope,
+    ) -> Result<FormSession, SessionError> {
+        let values = last_saved::read(&form, last_saved);
+        FormSession::open_with(form, options, values)
+    }
+
+    fn open_with(
+        form: Arc<CompiledForm>,
+        options: &SessionOptions,
+        last_saved: LastSaved,
+    ) -> Result<FormSession, SessionError> {
+        let lang = Lang::resolve(form.form(), options.language.as_deref())
+            .map_err(|language| SessionError::UnknownLanguage { language })?;
+        Ok(FormSession::start(form, options, lang, last_saved))
+    }
+
+    fn start(
+        form: Arc<CompiledForm>,
+        options: &SessionOptions,
+        lang: Lang,
+        last_saved: LastSaved,
+    ) -> FormSession {
         let mut s = FormSession::assemble(form, lang, options, Uuid::now_v7(), options.now);
+        s.last_saved = last_saved;
         s.inst = Instance::fresh(&world!(s));
         s.pos = s.pages().first();
         let at = millis(options.now);
@@ -242,6 +278,7 @@ impl FormSession {
             clock: Clock::system(),
             form,
             start_pending: false,
+            last_saved: LastSaved::new(),
         }
     }
 
@@ -296,6 +333,7 @@ impl FormSession {
             utc_offset_minutes: state.utc_offset_minutes,
         };
         let mut s = FormSession::assemble(form, lang, &options, state.instance_id, now);
+        s.last_saved = state.last_saved;
         load_scope(&s.form, &mut s.inst, &state.answers, ROOT)
             .map_err(|reason| SessionError::BadState { reason })?;
         s.show_required = state.show_required;
@@ -334,6 +372,7 @@ impl FormSession {
             position,
             show_required: self.show_required,
             start_location_pending: self.start_pending,
+            last_saved: self.last_saved.clone(),
         }
     }
 

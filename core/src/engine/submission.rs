@@ -18,6 +18,7 @@ use super::compile::{CKind, CompiledForm, DefaultValue, NodeId};
 use super::error::FinalizeProblem;
 use super::instance::{Instance, MetaValues, ROOT, ScopeId, World, local_today};
 use super::lang::Lang;
+use super::last_saved::{LastSaved, reads_last_saved};
 use super::nav::Pages;
 use super::session::{VIETNAM_UTC_OFFSET_MINUTES, zone};
 use super::view::View;
@@ -199,8 +200,10 @@ impl CompiledForm {
     /// read), `hidden` fields given their literal `default` or nothing (no one answers
     /// them; a default written as an expression keeps the phone's value), and each value
     /// that differs from what the phone sent listed as a [`Mismatch`]. A calculation
-    /// calling `now()`, `today()`, `random()`, `randomize()`, `uuid()` or `once()` keeps
-    /// the phone's value, checked like an answer of its type; one calling `now()` or
+    /// calling `now()`, `today()`, `random()`, `randomize()`, `uuid()` or `once()`, or
+    /// reading `${last-saved#name}` (the phone's last saved record, which the server
+    /// cannot know), keeps the phone's value, checked like an answer of its type (as an
+    /// answer she could have typed: nothing more is trusted); one calling `now()` or
     /// `today()` whose date or time lies outside the record's own times (see
     /// [`ClockWindow`]) is listed too, with its [`TimeDoubt`].
     pub fn recompute_data(
@@ -261,10 +264,16 @@ impl CompiledForm {
         });
         let world = World {
             form: self,
-            now: Utc::now(),
+            // Her answers are checked as of when she finalized (a record kept offline for
+            // a week still meets `. >= today()`), never later than the server got it;
+            // without the server's facts, as of now.
+            now: facts.map_or_else(Utc::now, |f| f.finalized_at.min(f.received_at)),
             offset,
             lang: &lang,
             meta: &meta,
+            // The server cannot know the phone's last saved record: what reads it is
+            // kept as the phone sent it (see `load`).
+            last_saved: &LastSaved::new(),
         };
         if facts.is_some() {
             inst.fill_meta(&world);
@@ -464,10 +473,9 @@ fn load(
         match (&node.kind, value) {
             (CKind::Field(f), _)
                 if out.server
-                    && (f
-                        .calculation
-                        .as_ref()
-                        .is_some_and(|c| MOMENTARY.iter().any(|&m| c.calls(m)))
+                    && (f.calculation.as_ref().is_some_and(|c| {
+                        MOMENTARY.iter().any(|&m| c.calls(m)) || reads_last_saved(c)
+                    })
                         || (f.kind == FieldKind::Hidden
                             && matches!(f.default, Some(DefaultValue::Expr(_))))
                         // Only the phone knows where it was when the form was opened.

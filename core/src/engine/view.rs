@@ -10,6 +10,7 @@ use crate::form::{FieldKind, Media, Texts};
 use super::answer::from_stored;
 use super::compile::{CField, CKind, NodeId};
 use super::error::FinalizeProblem;
+use super::geo_line::{self, LineKind};
 use super::instance::{Ctx, Instance, ROOT, ScopeId, World};
 use super::nav::{Pages, Pos};
 use super::screen::{AnswerUpdate, Breadcrumb, ChoiceOption, LabelMedia, Question, QuestionKind};
@@ -298,6 +299,12 @@ impl View<'_> {
         if choice_gone {
             return Some(lang.choice_gone_message().to_string());
         }
+        // A walk in progress is kept with the draft; it is an answer once complete.
+        if let Some(line) = LineKind::of(&f.kind)
+            && let Some(more) = geo_line::points_missing(line, value)
+        {
+            return Some(lang.more_points_message(line, more));
+        }
         let violated = f
             .constraint
             .as_ref()
@@ -436,6 +443,8 @@ pub(crate) fn question_kind(kind: &FieldKind) -> Option<QuestionKind> {
         FieldKind::Time => QuestionKind::Time,
         FieldKind::DateTime => QuestionKind::DateTime,
         FieldKind::Geopoint => QuestionKind::Geopoint,
+        FieldKind::Geotrace => QuestionKind::Geotrace,
+        FieldKind::Geoshape => QuestionKind::Geoshape,
         FieldKind::Image => QuestionKind::Image,
         FieldKind::Barcode => QuestionKind::Barcode,
         FieldKind::Audio => QuestionKind::Audio,

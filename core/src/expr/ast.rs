@@ -126,6 +126,9 @@ pub struct Reference {
 pub enum Target {
     /// `${name}`.
     Field(String),
+    /// `${last-saved#name}`: `name`'s value in the last saved record of the same form on
+    /// this phone (empty when there is none), as ODK Collect reads it.
+    LastSaved(String),
     /// An XPath location path: `.`, `..`, `../name`, `/data/group/name`, or a bare `name`
     /// (in a choice filter, a column of the choices sheet).
     Path(Path),
@@ -361,6 +364,7 @@ impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.target {
             Target::Field(name) => write!(f, "${{{name}}}"),
+            Target::LastSaved(name) => write!(f, "${{last-saved#{name}}}"),
             Target::Path(p) => write!(f, "{p}"),
         }
     }

@@ -12,6 +12,8 @@ pub(crate) enum Tok {
     Str(String),
     /// `${name}`.
     Field(String),
+    /// `${last-saved#name}`: `name`'s value in the last saved record of the form.
+    LastSaved(String),
     /// A name: a function name, an operator word (`and`, `div`...) or a path step.
     Name(String),
     /// `.`
@@ -174,7 +176,10 @@ fn number(chars: &[char], i: &mut usize) -> Tok {
     Tok::Number(text.parse().unwrap_or(f64::NAN))
 }
 
-/// `${name}`.
+/// The prefix of `${last-saved#name}` (ODK's reference to the last saved record).
+pub(crate) const LAST_SAVED_PREFIX: &str = "last-saved#";
+
+/// `${name}` or `${last-saved#name}`.
 fn field(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
     let start = *i;
     if chars.get(start + 1) != Some(&'{') {
@@ -191,7 +196,10 @@ fn field(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
             message: "reference is not closed: expected '}'".into(),
         })?;
     let name: String = chars[start + 2..start + 2 + close].iter().collect();
-    let trimmed = name.trim();
+    let (last_saved, trimmed) = match name.trim().strip_prefix(LAST_SAVED_PREFIX) {
+        Some(rest) => (true, rest.trim()),
+        None => (false, name.trim()),
+    };
     let valid =
         trimmed.chars().next().is_some_and(is_name_start) && trimmed.chars().all(is_name_char);
     if !valid {
@@ -201,7 +209,11 @@ fn field(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
         });
     }
     *i = start + 3 + close;
-    Ok(Tok::Field(trimmed.to_string()))
+    Ok(if last_saved {
+        Tok::LastSaved(trimmed.to_string())
+    } else {
+        Tok::Field(trimmed.to_string())
+    })
 }
 
 /// An XML name, with an optional `prefix:` (as in `jr:choice-name`).

@@ -10,7 +10,7 @@ pub(crate) mod dates;
 mod encode;
 mod eval;
 mod func;
-mod geo;
+pub(crate) mod geo;
 mod lexer;
 mod parser;
 pub(crate) mod shuffle;
@@ -19,6 +19,7 @@ mod value;
 pub use ast::{BinOp, Cmp, Expr, Lookup, Path, Pattern, RefRole, Reference, Step, Target};
 pub use eval::{Env, eval};
 pub use func::Func;
+pub(crate) use lexer::LAST_SAVED_PREFIX;
 pub use parser::{parse, parse_all};
 pub use value::{Value, compare, number_to_string, string_to_number};
 

@@ -187,20 +187,8 @@ impl Parser {
                 self.bump();
                 Ok(Node::leaf(Expr::String(s)))
             }
-            Tok::Field(name) => {
-                self.bump();
-                let next = self.peek();
-                if matches!(next.tok, Tok::Slash | Tok::SlashSlash | Tok::LBracket) {
-                    return Err(self.error_at(
-                        next.offset,
-                        "a path or predicate after ${…} is not supported".into(),
-                    ));
-                }
-                Ok(Node::leaf(Expr::Ref(Reference {
-                    target: Target::Field(name),
-                    offset: t.offset,
-                })))
-            }
+            Tok::Field(name) => self.field_ref(Target::Field(name), t.offset),
+            Tok::LastSaved(name) => self.field_ref(Target::LastSaved(name), t.offset),
             Tok::Minus => {
                 self.bump();
                 let e = self.expr(UNARY_BP)?;
@@ -245,6 +233,20 @@ impl Parser {
     }
 
     /// `name(args...)`, the name already peeked.
+    /// `${name}` or `${last-saved#name}`, just read: a reference, which no path step or
+    /// predicate may follow.
+    fn field_ref(&mut self, target: Target, offset: usize) -> Result<Node, ParseError> {
+        self.bump();
+        let next = self.peek();
+        if matches!(next.tok, Tok::Slash | Tok::SlashSlash | Tok::LBracket) {
+            return Err(self.error_at(
+                next.offset,
+                "a path or predicate after ${…} is not supported".into(),
+            ));
+        }
+        Ok(Node::leaf(Expr::Ref(Reference { target, offset })))
+    }
+
     fn call(&mut self, name: &str, offset: usize) -> Result<Node, ParseError> {
         let func = Func::from_name(name);
         if func.is_none() {
@@ -568,6 +570,7 @@ fn describe(tok: &Tok) -> String {
         Tok::Number(n) => format!("number {n}"),
         Tok::Str(s) => format!("string '{s}'"),
         Tok::Field(n) => format!("${{{n}}}"),
+        Tok::LastSaved(n) => format!("${{last-saved#{n}}}"),
         Tok::Name(n) => format!("'{n}'"),
         Tok::Dot => "'.'".into(),
         Tok::DotDot => "'..'".into(),
@@ -641,6 +644,28 @@ mod tests {
                 target: Target::Field("age".into()),
                 offset: 2
             })
+        );
+    }
+
+    #[test]
+    fn last_saved_references_name_a_field_of_the_last_saved_record() {
+        assert_eq!(
+            p("if(${last-saved#n} = '', 1, ${last-saved#n} + 1)"),
+            "if((${last-saved#n} = ''), 1, (${last-saved#n} + 1))"
+        );
+        assert_eq!(
+            parse("${ last-saved#street }").unwrap(),
+            Expr::Ref(Reference {
+                target: Target::LastSaved("street".into()),
+                offset: 0
+            })
+        );
+        // Still one name after the prefix.
+        assert_eq!(err("${last-saved#}").offset, 0);
+        assert_eq!(err("${last-saved#a b}").offset, 0);
+        assert_eq!(
+            err("${last-saved#hh}/age").message,
+            "a path or predicate after ${…} is not supported"
         );
     }
 

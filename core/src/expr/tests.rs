@@ -154,6 +154,7 @@ fn bind(src: &str) -> Expr<String> {
         .try_map_refs(&mut |r: Reference, _| -> Result<String, ()> {
             Ok(match r.target {
                 Target::Field(n) => n,
+                Target::LastSaved(n) => format!("last-saved#{n}"),
                 Target::Path(p) if p.is_current() => ".".into(),
                 Target::Path(p) => p.to_string(),
             })

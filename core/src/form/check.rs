@@ -34,9 +34,18 @@ pub(crate) fn check(form: &Form) -> Vec<Problem> {
     multiple_lists(&form.body, &mut multiple);
     for list in form.choices.values() {
         let in_multiple = multiple.contains(list.name.as_str());
+        // pyxform checks the names of the choices sheet only: an external_choices list
+        // (ODK's itemsets.csv) is a cascade's table, where `king` may be a county of two
+        // states that its choice_filter tells apart.
+        let external = list.choices.first().is_some_and(|c| {
+            c.source
+                .sheet
+                .trim()
+                .eq_ignore_ascii_case("external_choices")
+        });
         check_list(
             list,
-            form.allow_choice_duplicates,
+            form.allow_choice_duplicates || external,
             in_multiple,
             &mut problems,
         );

@@ -6,8 +6,9 @@ use super::check::check;
 use super::{Form, FormError, Problem};
 use crate::engine::CompiledForm;
 
-/// Reads an XLSForm .xlsx file and compiles it: the form ready to fill, or
-/// [`FormError::Invalid`] with every structural and expression problem.
+/// Reads an XLSForm .xlsx file and compiles it: the form ready to fill, with its
+/// [`warnings`](CompiledForm::warnings), or [`FormError::Invalid`] with every structural
+/// and expression problem.
 #[cfg(feature = "xlsx")]
 pub fn load_xlsx(bytes: &[u8]) -> Result<CompiledForm, FormError> {
     load_xlsx_named(bytes, None)
@@ -29,7 +30,7 @@ pub fn load_xlsx_with(
 ) -> Result<CompiledForm, FormError> {
     let book = super::workbook_from_xlsx(bytes)?;
     let read = super::read::read_workbook_with(&book, fallback_id, files);
-    compile(read.form, read.problems, &read.refused)
+    compile(read.form, read.problems, &read.refused).map(|c| c.with_warnings(read.warnings))
 }
 
 /// Reads a form's canonical JSON and compiles it, checking it as thoroughly as a
@@ -50,7 +51,8 @@ pub fn load_json_with(json: &str, files: &Attachments) -> Result<CompiledForm, F
     };
     problems.extend(check(&form));
     problems.extend(super::attach::missing_tables(&form));
-    compile(form, problems, &[])
+    let warnings = super::warnings(&form);
+    compile(form, problems, &[]).map(|c| c.with_warnings(warnings))
 }
 
 /// Compiles a form read with `problems`; `refused` names rows the reader left out (a
@@ -79,7 +81,7 @@ fn compile(
             problems.extend(more.into_iter().filter(|p| {
                 !cells.contains(&(p.sheet.clone(), p.row, p.column.clone())) && !cascades(p)
             }));
-            sort(&mut problems);
+            sort_problems(&mut problems);
             Err(FormError::Invalid { problems })
         }
     }
@@ -87,7 +89,7 @@ fn compile(
 
 /// Workbook-wide problems first, then the survey, choices and settings sheets, each by
 /// row; the order found is kept within a row.
-fn sort(problems: &mut [Problem]) {
+pub(crate) fn sort_problems(problems: &mut [Problem]) {
     let rank = |sheet: &str| match sheet.trim().to_lowercase().as_str() {
         "" => 0,
         "survey" => 1,

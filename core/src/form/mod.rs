@@ -21,6 +21,7 @@ mod survey;
 mod table;
 mod types;
 mod walk;
+mod warnings;
 #[cfg(feature = "xlsx")]
 mod xls;
 #[cfg(feature = "xlsx")]
@@ -31,16 +32,19 @@ pub use attach::{Attachments, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_ROWS, needed_
 pub use check::is_valid_name;
 pub use error::FormError;
 pub use ids::{MAX_FORM_ID_CHARS, MAX_VERSION_CHARS, is_valid_form_id, is_valid_version};
+pub(crate) use load::sort_problems;
 pub use load::{load_json, load_json_with};
 #[cfg(feature = "xlsx")]
 pub use load::{load_xlsx, load_xlsx_named, load_xlsx_with};
 pub use media::Media;
+pub(crate) use model::is_dynamic_default;
 pub use model::{
     Choice, ChoiceList, DataTable, Field, FieldKind, Form, Group, Language, MetaKind, Node, Repeat,
     Source, Texts,
 };
 pub use problem::Problem;
 pub use read::{ReadForm, read_workbook, read_workbook_with};
+pub(crate) use warnings::warnings;
 #[cfg(feature = "xlsx")]
 pub use xlsx::{first_sheet_rows, workbook_from_xlsx};
 

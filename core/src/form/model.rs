@@ -293,6 +293,12 @@ pub enum FieldKind {
     DateTime,
     /// A GPS position (latitude longitude altitude accuracy).
     Geopoint,
+    /// A line walked along a road or path (`geotrace`): at least 2 positions, stored as
+    /// ODK does, `lat lon alt acc;lat lon alt acc;...`.
+    Geotrace,
+    /// An area walked around, a field's boundary (`geoshape`): at least 3 different
+    /// positions, stored as a geotrace closed by repeating the first point, as ODK does.
+    Geoshape,
     /// A photo, referenced by the SHA-256 of the stored image.
     Image,
     /// A sound recording (`audio`), referenced by the SHA-256 of the stored file.
@@ -399,4 +405,18 @@ pub struct Choice {
     pub media: Media,
     /// Where it was defined.
     pub source: Source,
+}
+
+/// A default is an expression (evaluated when the field's instance is created) when it
+/// refers to a field or calls a function, as pyxform decides; otherwise it is a value.
+pub(crate) fn is_dynamic_default(d: &str) -> bool {
+    let t = d.trim();
+    if t.contains("${") {
+        return true;
+    }
+    let head: String = t
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | ':' | '_'))
+        .collect();
+    !head.is_empty() && t[head.len()..].trim_start().starts_with('(')
 }

@@ -23,13 +23,26 @@ pub struct ReadForm {
     pub form: Form,
     /// Every structural problem, in sheet and row order; empty when the form is sound.
     pub problems: Vec<Problem>,
-    /// What the reader changed without refusing it, for the author to know (a form id
-    /// written `Field-List` is stored as `field_list`); located like problems.
-    pub notes: Vec<Problem>,
+    /// What does not stop the form from loading but its author should know, located
+    /// like problems: what the reader changed without refusing it (a form id written
+    /// `Field-List` is stored as `field_list`), and what is likely not what was meant (a
+    /// choice without a label...). The engine adds its own when it compiles (see
+    /// [`CompiledForm::warnings`](crate::engine::CompiledForm::warnings)).
+    pub warnings: Vec<Problem>,
     /// Names of survey rows left out of the form because their type is refused
     /// (`osm`, `audio`...): a reference to one is not reported again as unknown.
     pub refused: Vec<String>,
 }
+
+/// The sheet names XLSForm gives a meaning to (pyxform's `SUPPORTED_SHEET_NAMES`).
+const XLSFORM_SHEETS: [&str; 6] = [
+    "survey",
+    "choices",
+    "settings",
+    "external_choices",
+    "entities",
+    "osm",
+];
 
 /// Sheets other tools use for features Branchbook does not have.
 const REFUSED_SHEETS: [(&str, &str); 1] = [(
@@ -78,7 +91,22 @@ pub fn read_workbook_with(
     let mut languages: Vec<Language> = Vec::new();
     let mut body = Vec::new();
     let mut refused = Vec::new();
-    match book.sheet("survey") {
+    let mut warnings = Vec::new();
+    // As in pyxform: a workbook whose only sheet has no XLSForm sheet's name (`Sheet1`)
+    // holds the survey.
+    let only = match book.sheets.as_slice() {
+        [sheet] if !XLSFORM_SHEETS.contains(&sheet.name.trim().to_lowercase().as_str()) => {
+            warnings.push(Problem {
+                sheet: sheet.name.clone(),
+                row: 0,
+                column: String::new(),
+                message: "the workbook's only sheet is read as the survey sheet, as pyxform does: name it 'survey'".into(),
+            });
+            Some(sheet)
+        }
+        _ => None,
+    };
+    match book.sheet("survey").or(only) {
         None => {
             let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
             problems.push(Problem {
@@ -134,7 +162,7 @@ pub fn read_workbook_with(
     }
     let settings = book
         .sheet("settings")
-        .map(|s| read_settings(s, &mut problems))
+        .map(read_settings)
         .unwrap_or_default();
     let written_id = settings
         .form_id
@@ -143,13 +171,14 @@ pub fn read_workbook_with(
     let id = stored_form_id(&written_id);
     let written_version = settings.version.unwrap_or_default();
     let version = stored_version(&written_version);
-    let mut notes: Vec<Problem> = [
-        mapped_note("form_id", &written_id, &id),
-        mapped_note("version", &written_version, &version),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    warnings.extend(
+        [
+            mapped_note("form_id", &written_id, &id),
+            mapped_note("version", &written_version, &version),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     let mut form = Form {
         title: settings
             .form_title
@@ -181,12 +210,14 @@ pub fn read_workbook_with(
         p
     };
     problems.extend(check(&form).into_iter().map(locate));
-    notes = notes.into_iter().map(locate).collect();
+    warnings.extend(super::warnings(&form));
+    warnings = warnings.into_iter().map(locate).collect();
     sort(&mut problems, book);
+    sort(&mut warnings, book);
     ReadForm {
         form,
         problems,
-        notes,
+        warnings,
         refused,
     }
 }

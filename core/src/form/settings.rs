@@ -1,9 +1,8 @@
 //! The settings sheet: a header row and one row of values.
 
-use super::Problem;
 use super::columns::normalize;
 use super::grid::Sheet;
-use super::survey::{external_data, flag};
+use super::survey::flag;
 use crate::text::nfc;
 
 /// The settings Branchbook uses; others (public_key, submission_url...) are ignored.
@@ -22,7 +21,7 @@ pub(crate) struct Settings {
 }
 
 /// Reads the first non-blank row under the header.
-pub(crate) fn read_settings(sheet: &Sheet, problems: &mut Vec<Problem>) -> Settings {
+pub(crate) fn read_settings(sheet: &Sheet) -> Settings {
     let mut settings = Settings {
         sheet: sheet.name.clone(),
         ..Settings::default()
@@ -46,17 +45,7 @@ pub(crate) fn read_settings(sheet: &Sheet, problems: &mut Vec<Problem>) -> Setti
                 settings.allow_choice_duplicates = flag(Some(value)).is_some();
                 continue;
             }
-            "instance_name" => {
-                if let Some(why) = external_data(&value) {
-                    problems.push(Problem {
-                        sheet: sheet.name.clone(),
-                        row: settings.row,
-                        column: raw.trim().to_owned(),
-                        message: why,
-                    });
-                }
-                &mut settings.instance_name
-            }
+            "instance_name" => &mut settings.instance_name,
             _ => continue,
         };
         *slot = Some(value);

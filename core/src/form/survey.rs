@@ -56,7 +56,6 @@ pub(crate) fn read_survey(
     let mut open: Vec<Open> = Vec::new();
     let mut refused: Vec<String> = Vec::new();
     for row in table.rows() {
-        check_unsupported_columns(&row, problems);
         let Some(type_text) = row.get(&Column::Type) else {
             if row.get(&Column::Name).is_some() || !row.texts(TextKind::Label).is_empty() {
                 problems.push(row.problem(&Column::Type, "this row has no type".into()));
@@ -345,6 +344,7 @@ enum Accepts {
     Audio,
     Select,
     Geopoint,
+    Line,
     Range,
     Audit,
     None,
@@ -359,6 +359,7 @@ impl Accepts {
             | FieldKind::SelectMultiple { .. }
             | FieldKind::Rank { .. } => Accepts::Select,
             FieldKind::Geopoint => Accepts::Geopoint,
+            FieldKind::Geotrace | FieldKind::Geoshape => Accepts::Line,
             FieldKind::Meta(MetaKind::Audit) => Accepts::Audit,
             _ => Accepts::None,
         }
@@ -375,6 +376,8 @@ impl Accepts {
                 "warning-accuracy",
                 "allow-mock-accuracy",
             ],
+            // pyxform's for geotrace and geoshape (ODK Collect's mock-location check).
+            Accepts::Line => &["allow-mock-accuracy"],
             Accepts::Range => &["start", "end", "step"],
             // ODK Collect's audit options (pyxform's ParametersAudit).
             Accepts::Audit => &[
@@ -554,36 +557,6 @@ fn parse_parameters(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Expressions calling functions that read outside the form.
-fn check_unsupported_columns(row: &Row<'_, '_>, problems: &mut Vec<Problem>) {
-    for column in [
-        Column::Relevant,
-        Column::Constraint,
-        Column::Calculation,
-        Column::Default,
-        Column::Required,
-        Column::ReadOnly,
-        Column::ChoiceFilter,
-        Column::RepeatCount,
-    ] {
-        if let Some(expr) = row.get(&column)
-            && let Some(why) = external_data(&expr)
-        {
-            problems.push(row.problem(&column, why));
-        }
-    }
-}
-
-/// Why an expression cannot work in Branchbook, if it reads data from outside the form.
-pub(crate) fn external_data(expr: &str) -> Option<String> {
-    let squeezed: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
-    if squeezed.contains("${last-saved#") {
-        Some("${last-saved#...} is not supported: a form does not read earlier submissions".into())
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,16 +592,5 @@ mod tests {
             ]
         );
         assert_eq!(pairs("lonely"), vec![("lonely".into(), String::new())]);
-    }
-
-    #[test]
-    fn external_data_is_named() {
-        assert_eq!(
-            external_data("pulldata('fruits', 'name', 'name', 'mango')"),
-            None
-        );
-        assert_eq!(external_data("count(instance('x')/root/item)"), None);
-        assert!(external_data("${last-saved#village}").is_some());
-        assert_eq!(external_data("${age} > 18"), None);
     }
 }

@@ -193,6 +193,8 @@ fn simple(t: &str) -> RowType {
         "time" => FieldKind::Time,
         "datetime" => FieldKind::DateTime,
         "geopoint" | "gps" | "location" => FieldKind::Geopoint,
+        "geotrace" => FieldKind::Geotrace,
+        "geoshape" => FieldKind::Geoshape,
         "image" | "photo" => FieldKind::Image,
         "barcode" => FieldKind::Barcode,
         "audio" => FieldKind::Audio,
@@ -223,8 +225,8 @@ fn unsupported_type(t: &str) -> RowType {
         "file" | "background-audio" => {
             "Branchbook records photos, sound and video, not other files or sound in the background"
         }
-        "geotrace" | "geoshape" | "background-geopoint" => {
-            "Branchbook records single GPS points (geopoint) only, not traces, shapes or background locations"
+        "background-geopoint" => {
+            "Branchbook records locations she takes on the question, not in the background"
         }
         "osm" => "Branchbook has no OpenStreetMap widget",
         "include" => "Branchbook does not include other forms; copy the rows into this form",
@@ -280,6 +282,8 @@ mod tests {
             ("datetime", FieldKind::DateTime),
             ("geopoint", FieldKind::Geopoint),
             ("gps", FieldKind::Geopoint),
+            ("geotrace", FieldKind::Geotrace),
+            ("geoshape", FieldKind::Geoshape),
             ("image", FieldKind::Image),
             ("photo", FieldKind::Image),
             ("barcode", FieldKind::Barcode),
@@ -408,8 +412,7 @@ mod tests {
         for t in [
             "file",
             "background-audio",
-            "geotrace",
-            "geoshape",
+            "background-geopoint",
             "osm c1",
             "include",
         ] {

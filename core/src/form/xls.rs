@@ -65,9 +65,11 @@ fn read_sheets(bytes: &[u8]) -> Result<Workbook, FormError> {
     let mut xls = Xls::new(Cursor::new(bytes)).map_err(not_xls)?;
     let names = xls.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());
+    // The only sheet may be the survey, whatever its name (as in pyxform).
+    let only = names.len() == 1;
     for name in names {
         let mut rows = Vec::new();
-        if is_read(&name) {
+        if only || is_read(&name) {
             let range = xls
                 .worksheet_range(&name)
                 .map_err(|e| sheet_error(&name, e.to_string()))?;

@@ -57,7 +57,8 @@ fn check_inflated_size(bytes: &[u8]) -> Result<(), FormError> {
 }
 
 /// Reads the workbook's sheets as text. The sheets a form reader looks at (survey,
-/// choices, settings, in any case) are read whole; other sheets are listed with no rows.
+/// choices, settings, in any case, or the only sheet, which may be the survey) are read
+/// whole; other sheets are listed with no rows.
 pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     if bytes.starts_with(&OLE_MAGIC) {
         return super::xls::workbook_from_xls(bytes);
@@ -68,8 +69,9 @@ pub fn workbook_from_xlsx(bytes: &[u8]) -> Result<Workbook, FormError> {
     })?;
     let names = xlsx.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());
+    let only = names.len() == 1;
     for name in names {
-        let rows = if is_read(&name) {
+        let rows = if only || is_read(&name) {
             read_rows(&mut xlsx, &name)?
         } else {
             Vec::new()
@@ -182,11 +184,19 @@ pub(super) fn cell_text(data: &Data) -> String {
             if dt.is_duration() || !(0.0..LAST_EXCEL_DAY).contains(&serial) {
                 return number_text(serial);
             }
-            let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
-            match (serial < 1.0, (h, mi, s) == (0, 0, 0)) {
-                (true, _) => format!("{h:02}:{mi:02}:{s:02}"),
-                (false, true) => format!("{y:04}-{mo:02}-{d:02}"),
-                (false, false) => format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"),
+            let (y, mo, d, h, mi, s, milli) = dt.to_ymd_hms_milli();
+            let Some(at) = chrono::NaiveDate::from_ymd_opt(y.into(), mo.into(), d.into())
+                .and_then(|day| day.and_hms_opt(h.into(), mi.into(), s.into()))
+            else {
+                return number_text(serial);
+            };
+            // To the nearest second, as Excel shows it (and pyxform reads it): the serial
+            // is a fraction of a day, so 09:29:21 is often stored as 09:29:20.999.
+            let at = at + chrono::TimeDelta::seconds(i64::from(milli >= 500));
+            match (serial < 1.0, at.time() == chrono::NaiveTime::MIN) {
+                (true, _) => at.format("%H:%M:%S").to_string(),
+                (false, true) => at.format("%Y-%m-%d").to_string(),
+                (false, false) => at.format("%Y-%m-%dT%H:%M:%S").to_string(),
             }
         }
         Data::Error(e) => e.to_string(),
@@ -213,6 +223,21 @@ mod tests {
         assert_eq!(cell_text(&Data::Float(f64::NAN)), "NaN");
         assert_eq!(cell_text(&Data::Int(-3)), "-3");
         assert_eq!(cell_text(&Data::Bool(true)), "TRUE");
+    }
+
+    #[test]
+    fn date_and_time_cells_read_to_the_nearest_second_as_excel_shows_them() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType::DateTime};
+        let cell =
+            |serial: f64| cell_text(&Data::DateTime(ExcelDateTime::new(serial, DateTime, false)));
+        // 2024-05-05 09:29:21 is stored as 45417.39538194444, a hair under the second.
+        let stored = 45417.0 + (9.0 * 3600.0 + 29.0 * 60.0 + 21.0) / 86400.0 - 1e-9;
+        assert_eq!(cell(stored), "2024-05-05T09:29:21");
+        // A time that rounds up to midnight becomes the next day's date.
+        assert_eq!(cell(45417.0 - 1e-7), "2024-05-05");
+        assert_eq!(cell(45417.5), "2024-05-05T12:00:00");
+        assert_eq!(cell(0.25), "06:00:00");
+        assert_eq!(cell(45417.0), "2024-05-05");
     }
 
     /// The example household survey with `change` applied to each part's bytes.

@@ -2,15 +2,17 @@
 //! number question (so that it reads back as typed: a decimal comma in Vietnamese), under
 //! a read-only question, in a list of answers.
 
-use crate::engine::{Answer, Question, QuestionKind};
+use crate::engine::{Answer, LineKind, Question, QuestionKind, measure_line};
 use crate::expr::number_to_string;
 
+use super::geo_line::line_summary;
 use super::{TextKey, UiLanguage, fill, format_date, format_instant, text};
 
 /// The current answer of `question` as she reads it in `language`: the text or number as
 /// typed (a decimal comma in Vietnamese), choices by their labels in the form's chosen
 /// language joined by ", " (in the form's order, as stored), a date, a time or an instant
-/// on Vietnam's clock, a position with its accuracy when the phone gave one, that a
+/// on Vietnam's clock, a position with its accuracy when the phone gave one, a line's or
+/// shape's points and length or area, that a
 /// recording was made; "" when there is no answer or the answer is a photo (shown as
 /// its picture).
 pub fn answer_text(question: &Question, language: UiLanguage) -> String {
@@ -57,6 +59,13 @@ pub fn answer_text(question: &Question, language: UiLanguage) -> String {
                 }
                 None => at,
             }
+        }
+        Answer::GeoLine { points } => {
+            let kind = match question.kind {
+                QuestionKind::Geoshape => LineKind::Shape,
+                _ => LineKind::Trace,
+            };
+            line_summary(kind, &measure_line(kind, points), language)
         }
         Answer::Photo { .. } => String::new(),
         Answer::Recording { .. } => text(TextKey::FormRecorded, language).to_owned(),

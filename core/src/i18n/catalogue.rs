@@ -193,8 +193,35 @@ catalogue! {
     FormRecordVideo "form.record_video" { vi: "Ghi hình", en: "Record a video" }
     FormRecordAgain "form.record_again" { vi: "Ghi lại", en: "Record it again" }
     FormRecorded "form.recorded" { vi: "✓ Đã ghi", en: "✓ Recorded" }
+    FormStopRecording "form.stop_recording" { vi: "Dừng ghi", en: "Stop recording" }
+    FormMicrophoneDenied "form.microphone_denied" {
+        vi: "Chị hãy cho phép ứng dụng dùng micrô (trong Cài đặt) để ghi âm.",
+        en: "Allow the app to use the microphone (in Settings) to record sound."
+    }
+    FormCameraDenied "form.camera_denied" {
+        vi: "Chị hãy cho phép ứng dụng dùng máy ảnh (trong Cài đặt).",
+        en: "Allow the app to use the camera (in Settings)."
+    }
     FormGetLocation "form.get_location" { vi: "Lấy vị trí", en: "Get the location" }
     FormLocationAccuracy "form.location_accuracy" { vi: "Sai số khoảng {meters} m", en: "Accurate to about {meters} m" }
+    FormLineAddPoint "form.line_add_point" { vi: "Thêm vị trí đang đứng", en: "Add where I am now" }
+    FormLineRemoveLast "form.line_remove_last" { vi: "Bỏ điểm cuối", en: "Take back the last point" }
+    FormLineClear "form.line_clear" { vi: "Xóa hết các điểm", en: "Remove every point" }
+    FormLineClearConfirm "form.line_clear_confirm" { vi: "Xóa hết các điểm chị đã lấy?", en: "Remove every point you took?" }
+    FormLineNoPoint "form.line_no_point" { vi: "Chưa có điểm nào.", en: "No point yet." }
+    FormLineOnePoint "form.line_one_point" { vi: "1 điểm", en: "1 point" }
+    FormLinePoints "form.line_points" { vi: "{count} điểm", en: "{count} points" }
+    FormLineLength "form.line_length" { vi: "dài {length}", en: "{length} long" }
+    FormShapeArea "form.shape_area" { vi: "diện tích {area}", en: "area {area}" }
+    FormShapePerimeter "form.shape_perimeter" { vi: "chu vi dài {length}", en: "{length} around" }
+    FormTraceHelp "form.trace_help" {
+        vi: "Chị đi dọc đường, bấm “Thêm vị trí đang đứng” ở điểm đầu, ở mỗi chỗ rẽ và ở điểm cuối.",
+        en: "Walk along the way and tap “Add where I am now” at the start, at each turn and at the end."
+    }
+    FormShapeHelp "form.shape_help" {
+        vi: "Chị đi quanh ranh giới, bấm “Thêm vị trí đang đứng” ở mỗi góc. Điểm cuối tự nối về điểm đầu.",
+        en: "Walk around the edge and tap “Add where I am now” at each corner. The last point joins the first by itself."
+    }
     FormPickDate "form.pick_date" { vi: "Chọn ngày", en: "Pick a date" }
     FormPickTime "form.pick_time" { vi: "Chọn giờ", en: "Pick a time" }
     FormAcknowledge "form.acknowledge" { vi: "Tôi xác nhận", en: "I confirm" }
@@ -293,6 +320,10 @@ catalogue! {
     SendSentSummary "send.sent_summary" {
         vi: "Đã gửi {records} bản ghi và {photos} ảnh.",
         en: "Sent {records} records and {photos} photos."
+    }
+    SendFilesRefused "send.files_refused" {
+        vi: "Máy chủ không nhận {files} tệp ảnh hoặc ghi âm, ghi hình: các tệp này vẫn được giữ trên máy.",
+        en: "The server did not take {files} photo or recording files: they stay on this phone."
     }
     SendRefusedTitle "send.refused_title" { vi: "Máy chủ chưa nhận", en: "Not accepted by the server" }
     SendRefusedItem "send.refused_item" { vi: "{what}: {reason}", en: "{what}: {reason}" }

@@ -6,6 +6,7 @@
 
 mod answers;
 mod catalogue;
+mod geo_line;
 mod people;
 mod rank;
 mod screens;
@@ -21,6 +22,7 @@ use crate::store::{RecordKind, RecordState};
 
 pub use answers::{answer_text, format_number};
 pub use catalogue::TextKey;
+pub use geo_line::{GeoLineView, geo_line_view, line_answer_text};
 pub use people::{
     GatheringHeading, TotalsLines, attendee_row, ethnicity_name, gathering_heading,
     gathering_list_row, household_row, member_row, roster_row, totals_lines,

@@ -763,6 +763,92 @@ fn a_rank_question_reads_numbered_with_its_moves() {
 }
 
 #[test]
+fn a_line_or_shape_reads_its_points_and_measure_with_its_buttons() {
+    let at = |latitude, longitude| GeoPoint {
+        latitude,
+        longitude,
+        altitude: None,
+        accuracy: Some(3.0),
+    };
+    let line = |points: Vec<GeoPoint>| Some(Answer::GeoLine { points });
+    // 0.001 degree on JavaRosa's sphere is 111.3 m.
+    let road = answered(
+        QuestionKind::Geotrace,
+        line(vec![at(0.0, 0.0), at(0.0, 0.001), at(0.0, 0.002)]),
+    );
+    let view = geo_line_view(&road, UiLanguage::Vi);
+    assert_eq!(view.summary, "3 điểm · dài 223 m");
+    assert_eq!(answer_text(&road, UiLanguage::Vi), "3 điểm · dài 223 m");
+    assert_eq!(view.add_point, "Thêm vị trí đang đứng");
+    assert!(view.help.starts_with("Chị đi dọc đường"));
+    assert!(view.can_add_point && view.can_remove_last && view.can_clear);
+    assert_eq!(view.clear_confirm, "Xóa hết các điểm chị đã lấy?");
+
+    let long = answered(
+        QuestionKind::Geotrace,
+        line(vec![at(0.0, 0.0), at(0.0, 0.02)]),
+    );
+    assert_eq!(
+        geo_line_view(&long, UiLanguage::En).summary,
+        "2 points · 2.2 km long"
+    );
+    assert_eq!(
+        geo_line_view(&long, UiLanguage::Vi).summary,
+        "2 điểm · dài 2,2 km"
+    );
+
+    let s = 0.0005;
+    let square = vec![at(0.0, 0.0), at(0.0, s), at(s, s), at(s, 0.0)];
+    let field = answered(QuestionKind::Geoshape, line(square));
+    assert_eq!(
+        geo_line_view(&field, UiLanguage::En).summary,
+        "4 points · 223 m around · area 3098 m²"
+    );
+    let big = vec![at(0.0, 0.0), at(0.0, 0.01), at(0.01, 0.01)];
+    assert_eq!(
+        geo_line_view(&answered(QuestionKind::Geoshape, line(big)), UiLanguage::Vi).summary,
+        "3 điểm · chu vi dài 3,8 km · diện tích 62 ha"
+    );
+    let started = answered(QuestionKind::Geoshape, line(vec![at(0.0, 0.0)]));
+    assert_eq!(geo_line_view(&started, UiLanguage::En).summary, "1 point");
+    assert!(
+        geo_line_view(&started, UiLanguage::En)
+            .help
+            .contains("joins the first")
+    );
+
+    let empty = geo_line_view(&answered(QuestionKind::Geotrace, None), UiLanguage::En);
+    assert_eq!(empty.summary, "No point yet.");
+    assert!(empty.can_add_point);
+    assert!(!empty.can_remove_last && !empty.can_clear);
+
+    let locked = geo_line_view(
+        &Question {
+            read_only: true,
+            ..road.clone()
+        },
+        UiLanguage::Vi,
+    );
+    assert!(!locked.can_add_point && !locked.can_remove_last && !locked.can_clear);
+    // The console reads the submitted text the same way.
+    assert_eq!(
+        line_answer_text(
+            &crate::form::FieldKind::Geoshape,
+            "0 0 0 0;0 0.0005 0 0;0.0005 0.0005 0 0;0.0005 0 0 0;0 0 0 0",
+            UiLanguage::En
+        )
+        .as_deref(),
+        Some("4 points · 223 m around · area 3098 m²")
+    );
+    assert_eq!(
+        line_answer_text(&crate::form::FieldKind::Text, "0 0;1 1", UiLanguage::En),
+        None
+    );
+    let other = geo_line_view(&answered(QuestionKind::Text, None), UiLanguage::Vi);
+    assert!(!other.can_add_point && other.summary.is_empty());
+}
+
+#[test]
 fn a_form_waiting_for_its_files_is_listed_saying_so_and_cannot_be_started() {
     let ready = form_row(
         "water_source",

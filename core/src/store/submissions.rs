@@ -14,7 +14,9 @@ use super::columns::{self, Id, Key, Millis};
 use super::outbox::{self, OutboxKind};
 use super::photos::{self, PhotoOptions, StoredPhoto, StoredRecording};
 use super::{RecordKind, RecordState, Store, StoreError, Window, audit};
-use crate::engine::{AuditEvent, Clock, FormSession, SessionOptions, SessionState, Submission};
+use crate::engine::{
+    AuditEvent, Clock, FormSession, SavedScope, SessionOptions, SessionState, Submission,
+};
 use crate::protocol::{AuditAction, FileKind, PhotoRef, RecordBody, SubmissionBody};
 
 /// A submission (its newest revision) as lists show it.
@@ -218,6 +220,31 @@ fn photo_refs(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The answers of the last saved record of form `form_id` (any version), for
+/// `${last-saved#name}`: the current revision of each record, draft, finalized or sent,
+/// the one saved last (then the one started last). A draft opened and left without an
+/// answer is no saved record (ODK Collect saves nothing until she does), so it is passed
+/// over. `None` when the form has no such record on this phone.
+fn last_saved(tx: &Transaction<'_>, form_id: &str) -> Result<Option<SavedScope>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT session FROM submissions WHERE form_id = ?1 AND current = 1
+         ORDER BY updated_at DESC, uuid DESC",
+    )?;
+    let mut rows = stmt.query([form_id])?;
+    while let Some(row) = rows.next()? {
+        let json: String = row.get(0)?;
+        let state: SessionState =
+            serde_json::from_str(&json).map_err(|source| StoreError::Corrupt {
+                what: "session state",
+                source,
+            })?;
+        if !state.start_location_pending {
+            return Ok(Some(state.answers));
+        }
+    }
+    Ok(None)
+}
+
 /// The wire form of submission revision `(uuid, revision)`, for the outbox.
 pub(crate) fn wire(
     tx: &Transaction<'_>,
@@ -273,7 +300,9 @@ pub(crate) fn wire(
 
 impl Store {
     /// Starts filling form `form_id` version `version` (optionally as a visit to
-    /// `household`): the draft is saved at once, under the session's instance id.
+    /// `household`): the draft is saved at once, under the session's instance id. Its
+    /// `${last-saved#name}` values come from the form's last saved record (see
+    /// [`last_saved`]).
     pub fn start_submission(
         &self,
         form_id: &str,
@@ -283,7 +312,15 @@ impl Store {
     ) -> Result<(SubmissionInfo, FormSession), StoreError> {
         let form = self.compiled_form(form_id, version)?;
         self.check_form_files(form_id, version)?;
-        let session = FormSession::open(form, options)?;
+        let last = if form.reads_last_saved() {
+            self.read(|tx| last_saved(tx, form_id))?
+        } else {
+            None
+        };
+        let session = match last {
+            Some(answers) => FormSession::open_after(form, options, &answers)?,
+            None => FormSession::open(form, options)?,
+        };
         let state = session.state();
         let json = state_json(&state)?;
         let info = self.write(|tx| {
@@ -1226,5 +1263,95 @@ mod audit_tests {
 
     fn wire_of(store: &Store, uuid: Uuid, revision: u32) -> RecordBody {
         store.read(|tx| Ok(wire(tx, uuid, revision)?.1)).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod last_saved_tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::engine::Answer;
+    use crate::form::{Field, FieldKind, Form, Node, Source, Texts};
+    use crate::store::forms::tests::form_json;
+    use crate::store::testing::store;
+
+    /// The visit form with a `village` that starts as the last saved record's.
+    fn walk_form(id: &str, version: &str) -> String {
+        let mut form = Form::from_json(&form_json(id, version)).unwrap();
+        let mut village = Field::new(
+            "village",
+            FieldKind::Text,
+            Texts([(String::new(), "Village".to_string())].into()),
+            Source::default(),
+        );
+        village.default = Some("${last-saved#village}".into());
+        form.body.insert(0, Node::Field(Box::new(village)));
+        form.to_json()
+    }
+
+    fn start(store: &Store, id: &str, version: &str) -> FormSession {
+        store
+            .start_submission(id, version, None, &SessionOptions::new(columns::now()))
+            .unwrap()
+            .1
+    }
+
+    fn village(session: &FormSession) -> Option<String> {
+        session.state().answers.values.get("village").cloned()
+    }
+
+    /// Answers `village` and autosaves, a moment after whatever was saved before (saved
+    /// times are in milliseconds).
+    fn save_village(store: &Store, session: &mut FormSession, name: &str) {
+        std::thread::sleep(Duration::from_millis(3));
+        session
+            .set_answer("village", Answer::Text { value: name.into() })
+            .unwrap();
+        store.save_draft(session).unwrap();
+    }
+
+    #[test]
+    fn a_new_record_starts_from_the_last_saved_record_of_its_form() {
+        let (_dir, store) = store();
+        for (id, version) in [("walk", "1"), ("walk", "2"), ("other", "1")] {
+            store.add_form(&walk_form(id, version), None).unwrap();
+        }
+        // The first record of the form has none.
+        let mut first = start(&store, "walk", "1");
+        assert_eq!(village(&first), None);
+        // A draft counts as soon as she saved an answer in it.
+        save_village(&store, &mut first, "Bản Phùng");
+        let mut second = start(&store, "walk", "1");
+        assert_eq!(village(&second).as_deref(), Some("Bản Phùng"));
+        // A record opened and left without an answer is passed over; so are the records
+        // of other forms.
+        let mut other = start(&store, "other", "1");
+        save_village(&store, &mut other, "Sà Phìn");
+        assert_eq!(
+            village(&start(&store, "walk", "1")).as_deref(),
+            Some("Bản Phùng")
+        );
+        // The record saved last, finalized or not, of any version of the form.
+        second
+            .set_answer(
+                "head_name",
+                Answer::Text {
+                    value: "Giàng A Páo".into(),
+                },
+            )
+            .unwrap();
+        save_village(&store, &mut second, "Bản Mồ");
+        let submission = second.finalize(columns::now()).unwrap();
+        store.finalize(&submission).unwrap();
+        let third = start(&store, "walk", "2");
+        assert_eq!(village(&third).as_deref(), Some("Bản Mồ"));
+        // Saving the older draft again makes it the last saved one.
+        save_village(&store, &mut first, "Tả Van");
+        let fourth = start(&store, "walk", "1");
+        assert_eq!(village(&fourth).as_deref(), Some("Tả Van"));
+        // A reopened draft reads what it was started with, whatever was saved since.
+        let reopened = store.resume(third.instance_id()).unwrap();
+        assert_eq!(reopened.state().last_saved["village"], "Bản Mồ");
     }
 }

@@ -48,6 +48,10 @@ pub struct SyncReport {
     pub records_refused: u64,
     /// Photos the server now holds whole.
     pub photos_stored: u32,
+    /// Photos and recordings the server refused for what they are (not a file it takes,
+    /// or larger than it takes): they stay on the phone, waiting, and the other files of
+    /// the pass still go.
+    pub photos_refused: u32,
     /// Photo bytes sent.
     pub photo_bytes_sent: u64,
     /// Compressed record bytes sent.
@@ -452,6 +456,12 @@ impl Pass<'_> {
                         .problems
                         .push(format!("photo {} cannot be sent: {detail}", short(&sha256)));
                 }
+                Err(e) if refuses_the_file(&e) => {
+                    self.report.photos_refused += 1;
+                    self.report
+                        .problems
+                        .push(format!("photo {} was refused: {e}", short(&photo.sha256)));
+                }
                 Err(e) => return Err(e),
             }
             bytes_done += photo.bytes;
@@ -464,6 +474,16 @@ impl Pass<'_> {
         );
         Ok(())
     }
+}
+
+/// Whether the server refused one file for what it is (422: not a photo or recording it
+/// takes, or larger than it takes; 413: a request larger than it reads): the next file
+/// may go, so the pass goes on.
+fn refuses_the_file(e: &SyncError) -> bool {
+    matches!(
+        e,
+        SyncError::TooLarge { .. } | SyncError::Refused { status: 422, .. }
+    )
 }
 
 /// No connection, a revoked device or a cancel stop the pass; any other failure of one

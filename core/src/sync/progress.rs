@@ -133,7 +133,16 @@ pub fn sync_report_text(report: &SyncReport, language: UiLanguage) -> String {
     let mut args = HashMap::new();
     args.insert("records".to_owned(), report.records_stored.to_string());
     args.insert("photos".to_owned(), report.photos_stored.to_string());
-    ui_format(TextKey::SendSentSummary, language, args)
+    let sent = ui_format(TextKey::SendSentSummary, language, args);
+    if report.photos_refused == 0 {
+        return sent;
+    }
+    let mut args = HashMap::new();
+    args.insert("files".to_owned(), report.photos_refused.to_string());
+    format!(
+        "{sent} {}",
+        ui_format(TextKey::SendFilesRefused, language, args)
+    )
 }
 
 #[cfg(test)]
@@ -198,6 +207,15 @@ mod tests {
         assert_eq!(
             sync_report_text(&report, UiLanguage::Vi),
             "Đã gửi 12 bản ghi và 3 ảnh."
+        );
+        let refused = SyncReport {
+            photos_refused: 2,
+            ..report
+        };
+        assert_eq!(
+            sync_report_text(&refused, UiLanguage::En),
+            "Sent 12 records and 3 photos. The server did not take 2 photo or recording \
+             files: they stay on this phone."
         );
     }
 }

@@ -2,13 +2,16 @@
 //! each question it is shown with the first plausible value the form accepts (its type,
 //! constraint and choices), adds one instance to each repeat, finalizes, and has the
 //! submission re-validated as the server's intake does (`recompute_data`, which
-//! refuses a record whose answers fail the form and recomputes what it keeps).
+//! refuses a record whose answers fail the form and recomputes what it keeps). A form
+//! that reads `${last-saved#...}` is filled twice: the first record has no last saved
+//! record (every such value is empty), the second is opened after the first, as the
+//! phone's store opens it, and must finalize too.
 
 use std::sync::Arc;
 
 use branchbook_core::engine::{
     Answer, CalendarDate, CompiledForm, FormSession, GeoPoint, Page, Question, QuestionKind,
-    ServerFacts, SessionOptions, TimeOfDay,
+    SavedScope, ServerFacts, SessionOptions, TimeOfDay,
 };
 use chrono::{TimeZone, Utc};
 use serde_json::Value as Json;
@@ -23,25 +26,51 @@ pub struct Filled {
     pub answered: usize,
     /// The finalized submission's data.
     pub data: Json,
+    /// For a form reading `${last-saved#...}`: how many answers the second record, opened
+    /// after the first, needed (the rest it kept from the first).
+    pub again: Option<usize>,
 }
 
 /// Answers every question shown with the first of its plausible values that the form
 /// accepts (its type, constraint and choices), page by page, adds one instance to each
-/// repeat, and finalizes. When a page cannot be left (a required note: ODK's way of
-/// stopping an interview whose answers disagree), it goes back to the latest answers and
-/// tries their next candidates. Returns how many answers were given.
+/// repeat, and finalizes. A question that shows a problem with an answer it did not give
+/// (a default its constraint or its list refuses) is answered again, as she would. When
+/// a page cannot be left (a required note: ODK's way of stopping an interview whose
+/// answers disagree), it goes back to the latest answers and tries their next
+/// candidates. Returns how many answers were given.
 pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
-    let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
     let form = Arc::new(compiled);
+    let (mut filled, answers) = fill_one(&form, None)?;
+    if form.reads_last_saved() {
+        let (second, _) = fill_one(&form, Some(&answers))
+            .map_err(|why| format!("the record after the first: {why}"))?;
+        filled.again = Some(second.answered);
+    }
+    Ok(filled)
+}
+
+/// Fills one record, opened after the record `last_saved` (its answers) when there is
+/// one: the record filled, and its answers as the store would keep them.
+fn fill_one(
+    form: &Arc<CompiledForm>,
+    last_saved: Option<&SavedScope>,
+) -> Result<(Filled, SavedScope), String> {
+    let now = Utc.with_ymd_and_hms(2025, 6, 12, 3, 0, 0).unwrap();
     let options = SessionOptions {
         device_id: DEVICE_ID.into(),
         username: USERNAME.into(),
         ..SessionOptions::new(now)
     };
-    let mut session = FormSession::open(Arc::clone(&form), &options).map_err(|e| e.to_string())?;
+    let mut session = match last_saved {
+        Some(last) => FormSession::open_after(Arc::clone(form), &options, last),
+        None => FormSession::open(Arc::clone(form), &options),
+    }
+    .map_err(|e| e.to_string())?;
     let mut answered = 0;
     // Questions given up on (no candidate accepted), so the walk moves on to `next`.
     let mut tried: Vec<String> = Vec::new();
+    // Questions answered again because they showed a problem (see below).
+    let mut repaired: Vec<String> = Vec::new();
     // Each answer given: the question and the index of the candidate it took.
     let mut history: Vec<(String, usize)> = Vec::new();
     let mut backtracks = 0;
@@ -49,6 +78,7 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
         let screen = session.screen();
         match screen.page {
             Page::End => {
+                let answers = session.state().answers;
                 let submission = session
                     .finalize(now)
                     .map_err(|p| format!("finalize refused: {p:?}"))?;
@@ -71,10 +101,12 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                         differs.join("; ")
                     ));
                 }
-                return Ok(Filled {
+                let filled = Filled {
                     answered,
                     data: submission.data,
-                });
+                    again: None,
+                };
+                return Ok((filled, answers));
             }
             Page::RepeatPrompt { path, count: 0, .. } => {
                 session
@@ -90,7 +122,7 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                 match todo {
                     Some(q) => {
                         tried.push(q.path.clone());
-                        if let Some(i) = answer(&form, &mut session, q, 0)? {
+                        if let Some(i) = answer(form, &mut session, q, 0)? {
                             history.push((q.path.clone(), i));
                             answered += 1;
                         }
@@ -107,9 +139,29 @@ pub fn fill(compiled: CompiledForm) -> Result<Filled, String> {
                                     .map(|e| (q.path.clone(), e.clone(), q.kind))
                             })
                             .collect();
+                        // A question showing a problem with an answer she did not give
+                        // (a default that fails its constraint, or is no choice of its
+                        // list): she would change it, once.
+                        let shown = session.screen().questions;
+                        let fixable = stuck.iter().find_map(|(path, _, kind)| {
+                            shown.iter().find(|q| {
+                                &q.path == path
+                                    && *kind != QuestionKind::Note
+                                    && !q.read_only
+                                    && !repaired.contains(path)
+                            })
+                        });
+                        if let Some(q) = fixable {
+                            repaired.push(q.path.clone());
+                            if let Some(i) = answer(form, &mut session, q, 0)? {
+                                history.push((q.path.clone(), i));
+                                answered += 1;
+                            }
+                            continue;
+                        }
                         let guard = !stuck.is_empty()
                             && stuck.iter().all(|(_, _, k)| *k == QuestionKind::Note);
-                        if !(guard && backtracks < 200 && retry(&form, &mut session, &mut history)?)
+                        if !(guard && backtracks < 200 && retry(form, &mut session, &mut history)?)
                         {
                             let why: Vec<String> =
                                 stuck.iter().map(|(p, e, _)| format!("{p}: {e}")).collect();
@@ -237,7 +289,14 @@ fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
                 Answer::Choices { names: reversed },
             ]
         }
-        QuestionKind::Date => vec![date(2025, 6, 1), date(2000, 1, 1), date(2025, 6, 12)],
+        // Past, long past, the filler's today (in Vietnam) and the future, for
+        // constraints such as `. <= today()` and `. >= today()`.
+        QuestionKind::Date => vec![
+            date(2025, 6, 1),
+            date(2000, 1, 1),
+            date(2025, 6, 12),
+            date(2026, 1, 15),
+        ],
         QuestionKind::Time => vec![Answer::Time {
             value: TimeOfDay {
                 hour: 9,
@@ -255,6 +314,19 @@ fn candidates(form: &CompiledForm, q: &Question) -> Vec<Answer> {
                 altitude: None,
                 accuracy: Some(5.0),
             },
+        }],
+        // A path of three points along a village road, then a field's three corners
+        // (the core closes the shape).
+        QuestionKind::Geotrace | QuestionKind::Geoshape => vec![Answer::GeoLine {
+            points: [(22.63, 103.62), (22.631, 103.62), (22.631, 103.621)]
+                .into_iter()
+                .map(|(latitude, longitude)| GeoPoint {
+                    latitude,
+                    longitude,
+                    altitude: Some(1450.0),
+                    accuracy: Some(4.0),
+                })
+                .collect(),
         }],
         // A shop's EAN-13 code, then a match of the constraint's regex.
         QuestionKind::Barcode => ["8934563138165".to_owned()]

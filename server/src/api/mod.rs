@@ -4,6 +4,7 @@
 //! [`review`] (lists, detail, review), [`dashboard`] (the indicators) and [`export`]
 //! (CSV and XLSX downloads).
 
+pub mod byte_range;
 pub mod dashboard;
 pub mod device;
 pub mod export;

@@ -898,17 +898,28 @@ pub async fn list_forms(
     Ok(ok_json(&with_store(&state, |s| s.forms(false)).await?))
 }
 
+/// A stored upload, as the API answers it: the version (its fields at the top level, as
+/// before warnings were added) and what the checker warns about in it.
+#[derive(Debug, Serialize)]
+pub struct UploadedForm {
+    /// The stored version.
+    #[serde(flatten)]
+    pub version: FormVersion,
+    /// Problems that do not stop the form, by sheet, row and column (empty when none).
+    pub warnings: Vec<branchbook_core::form::Problem>,
+}
+
 /// Stores an uploaded form (.xlsx, or its JSON) with the files it uses (`files`: name as
 /// sent, bytes) as a draft version after the core's checker read it (administrators);
 /// refused with every problem found, naming a file it uses that is missing, or when the
 /// version exists with other content. The files' bytes are kept (by hash, once) before
-/// the version that names them is stored.
+/// the version that names them is stored. Answers the version and the form's warnings.
 pub async fn add_form_version(
     state: &AppState,
     admin: &Admin,
     bytes: bytes::Bytes,
     files: Vec<(String, bytes::Bytes)>,
-) -> Result<FormVersion, ApiError> {
+) -> Result<UploadedForm, ApiError> {
     let actor = admin.0.account().id;
     let kept = FormFiles::under(&state.config.data_dir);
     let checked = tokio::task::spawn_blocking(move || {
@@ -933,6 +944,7 @@ pub async fn add_form_version(
         created_at: Utc::now(),
     };
     let stored = version.clone();
+    let warnings = checked.warnings.clone();
     let outcome = with_store(state, move |s| {
         s.by(actor)
             .insert_form_version(&stored, &checked.json, &named)
@@ -948,7 +960,10 @@ pub async fn add_form_version(
     let (form_id, v) = (version.form_id.clone(), version.version.clone());
     let current = with_store(state, move |s| s.form_version(&form_id, &v)).await?;
     tracing::info!(form = %version.form_id, version = %version.version, "form uploaded");
-    Ok(current.map(|(meta, _)| meta).unwrap_or(version))
+    Ok(UploadedForm {
+        version: current.map(|(meta, _)| meta).unwrap_or(version),
+        warnings,
+    })
 }
 
 /// `POST /api/v1/office/forms`: uploads a form (.xlsx, or its JSON) as a draft version:

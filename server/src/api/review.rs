@@ -3,7 +3,10 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::{
+    ACCEPT_RANGES, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, RANGE,
+};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use branchbook_core::domain::GatheringKind;
 use branchbook_core::engine::{AuditEvent, audit_csv};
@@ -13,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use uuid::Uuid;
 
+use super::byte_range::{Wanted, wanted};
 use super::{AppState, JsonIn, Officer, Official, ok_json, with_store};
 use crate::console::texts::Texts;
 use crate::error::ApiError;
@@ -545,11 +549,13 @@ pub async fn set_matching_reviews(
 }
 
 /// `GET /api/v1/office/photos/{sha256}`: a photo or recording of a record inside the
-/// caller's scope, as the content type its first bytes tell.
+/// caller's scope, as the content type its first bytes tell; with `Range: bytes=...`,
+/// only that part (206), so a video player can seek without the whole file.
 pub async fn photo(
     State(state): State<AppState>,
     official: Official,
     Path(sha256): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     if !is_sha256_hex(&sha256) {
         return Err(ApiError::BadRequest(
@@ -580,7 +586,6 @@ pub async fn photo(
         .read_to_end(&mut head)
         .await
         .map_err(internal)?;
-    file.rewind().await.map_err(internal)?;
     let Some(content_type) = served_as(&head) else {
         return Err(ApiError::Unprocessable {
             code: "not_a_media_file",
@@ -589,20 +594,50 @@ pub async fn photo(
                     .into(),
         });
     };
+    let range = headers.get(RANGE).and_then(|v| v.to_str().ok());
+    let (status, first, last) = match wanted(range, length) {
+        Wanted::Whole => (StatusCode::OK, 0, length.saturating_sub(1)),
+        Wanted::Part { first, last } => (StatusCode::PARTIAL_CONTENT, first, last),
+        Wanted::Unsatisfiable => {
+            let body = branchbook_core::protocol::ErrorBody {
+                error: "range_not_satisfiable".into(),
+                detail: format!("the file has {length} bytes"),
+                photo: None,
+            };
+            return Ok((
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(CONTENT_RANGE, format!("bytes */{length}"))],
+                axum::Json(body),
+            )
+                .into_response());
+        }
+    };
+    file.seek(std::io::SeekFrom::Start(first))
+        .await
+        .map_err(internal)?;
+    let sent = if length == 0 { 0 } else { last - first + 1 };
     // Streamed a block at a time: memory per download stays at one block, not the photo.
-    let blocks = futures_util::stream::try_unfold(file, |mut file| async move {
+    let blocks = futures_util::stream::try_unfold(file.take(sent), |mut file| async move {
         let mut block = bytes::BytesMut::with_capacity(PHOTO_BLOCK);
         let read = file.read_buf(&mut block).await?;
         Ok::<_, std::io::Error>((read > 0).then(|| (block.freeze(), file)))
     });
-    Ok((
+    let mut response = (
+        status,
         [
             (CONTENT_TYPE, content_type.to_owned()),
-            (CONTENT_LENGTH, length.to_string()),
+            (CONTENT_LENGTH, sent.to_string()),
+            (ACCEPT_RANGES, "bytes".to_owned()),
         ],
         Body::from_stream(blocks),
     )
-        .into_response())
+        .into_response();
+    if status == StatusCode::PARTIAL_CONTENT
+        && let Ok(value) = format!("bytes {first}-{last}/{length}").parse()
+    {
+        response.headers_mut().insert(CONTENT_RANGE, value);
+    }
+    Ok(response)
 }
 
 /// Bytes read from disk per block of a photo download.

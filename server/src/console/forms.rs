@@ -35,6 +35,8 @@ struct FormsPage {
     rows: Vec<FormRow>,
     admin: bool,
     problems: Vec<Problem>,
+    /// The warnings of the form just uploaded.
+    warnings: Vec<Problem>,
     /// The areas a version can be published to (administrators only).
     areas: Vec<AreaChoice>,
 }
@@ -79,12 +81,27 @@ pub struct PublishForm {
     area: String,
 }
 
+/// What the checker found in an upload: the problems that refused it, or the warnings
+/// of the form it stored.
+struct Findings {
+    problems: Vec<Problem>,
+    warnings: Vec<Problem>,
+}
+
+impl Findings {
+    /// Nothing to show.
+    const NONE: Findings = Findings {
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
+}
+
 async fn forms_view(
     state: &AppState,
     staff: &Staff,
     status: StatusCode,
     note: Result<String, String>,
-    problems: Vec<Problem>,
+    findings: Findings,
 ) -> Response {
     let lang = staff.visitor.lang;
     let t = lang.texts();
@@ -121,7 +138,8 @@ async fn forms_view(
             shell,
             rows,
             admin,
-            problems,
+            problems: findings.problems,
+            warnings: findings.warnings,
             areas: if admin { choices } else { Vec::new() },
         },
     )
@@ -134,7 +152,7 @@ pub async fn forms_page(State(state): State<AppState>, staff: Staff) -> Response
         &staff,
         StatusCode::OK,
         Ok(String::new()),
-        Vec::new(),
+        Findings::NONE,
     )
     .await
 }
@@ -152,7 +170,7 @@ pub async fn upload(State(state): State<AppState>, uploaded: Uploaded<Staff>) ->
         Ok(admin) => admin,
         Err(_) => {
             let why = Err(t.forms_admin_only.to_owned());
-            return forms_view(&state, &staff, StatusCode::FORBIDDEN, why, Vec::new()).await;
+            return forms_view(&state, &staff, StatusCode::FORBIDDEN, why, Findings::NONE).await;
         }
     };
     let Some((_, bytes)) = file else {
@@ -162,31 +180,40 @@ pub async fn upload(State(state): State<AppState>, uploaded: Uploaded<Staff>) ->
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
             why,
-            Vec::new(),
+            Findings::NONE,
         )
         .await;
     };
     match add_form_version(&state, &admin, bytes, attachments).await {
-        Ok(form) => {
+        Ok(uploaded) => {
+            let form = &uploaded.version;
             let notice = t.fill(t.forms_uploaded, "form", &form.form_id);
             let notice = t.fill(&notice, "version", &form.version);
-            forms_view(&state, &staff, StatusCode::OK, Ok(notice), Vec::new()).await
+            let findings = Findings {
+                problems: Vec::new(),
+                warnings: uploaded.warnings,
+            };
+            forms_view(&state, &staff, StatusCode::OK, Ok(notice), findings).await
         }
         Err(ApiError::FormProblems(problems)) => {
             let why = t.fill(t.forms_problems, "count", &problems.len().to_string());
+            let findings = Findings {
+                problems,
+                warnings: Vec::new(),
+            };
             forms_view(
                 &state,
                 &staff,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Err(why),
-                problems,
+                findings,
             )
             .await
         }
         Err(e @ ApiError::Internal(_)) => error_page(staff.visitor.lang, &e),
         Err(e) => {
             let why = Err(message(t, &e));
-            forms_view(&state, &staff, refusal_status(&e), why, Vec::new()).await
+            forms_view(&state, &staff, refusal_status(&e), why, Findings::NONE).await
         }
     }
 }
@@ -208,7 +235,8 @@ pub async fn publish_version(
                     staff.visitor.lang.texts(),
                     &ApiError::NotFound("area".into()),
                 ));
-                return forms_view(&state, &staff, StatusCode::NOT_FOUND, why, Vec::new()).await;
+                return forms_view(&state, &staff, StatusCode::NOT_FOUND, why, Findings::NONE)
+                    .await;
             }
         },
     };
@@ -251,18 +279,18 @@ async fn change_version(
         Ok(admin) => admin,
         Err(_) => {
             let why = Err(t.forms_admin_only.to_owned());
-            return forms_view(state, &staff, StatusCode::FORBIDDEN, why, Vec::new()).await;
+            return forms_view(state, &staff, StatusCode::FORBIDDEN, why, Findings::NONE).await;
         }
     };
     match change(state, &admin).await {
         Ok(form) => {
             let notice = t.fill(done(t), "form", &form.form_id);
             let notice = t.fill(&notice, "version", &form.version);
-            forms_view(state, &staff, StatusCode::OK, Ok(notice), Vec::new()).await
+            forms_view(state, &staff, StatusCode::OK, Ok(notice), Findings::NONE).await
         }
         Err(e) => {
             let why = Err(message(t, &e));
-            forms_view(state, &staff, refusal_status(&e), why, Vec::new()).await
+            forms_view(state, &staff, refusal_status(&e), why, Findings::NONE).await
         }
     }
 }

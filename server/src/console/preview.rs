@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use branchbook_core::form::{FieldKind, Form, Node, Texts as Labels};
+use branchbook_core::form::{FieldKind, Form, Node, Problem, Texts as Labels, load_json};
 use branchbook_core::protocol::FormFile;
 
 use super::session::Staff;
@@ -48,6 +48,9 @@ struct PreviewPage {
     pages: usize,
     /// The files the version carries that the officer may download: name and size.
     files: Vec<(String, String)>,
+    /// What the form checker warns about in this version (see
+    /// [`CompiledForm::warnings`](branchbook_core::engine::CompiledForm::warnings)).
+    warnings: Vec<Problem>,
 }
 
 /// Whether an official with `scope` may download the files of `version`, published to
@@ -317,11 +320,14 @@ pub async fn preview_page(
         Ok(stored) => stored,
         Err(e) => return error_page(lang, &e),
     };
-    let form = match Form::from_json(&json) {
-        Ok(form) => form,
+    // Compiled as the phones will (the stored JSON carries its files' lists and tables),
+    // for its warnings.
+    let compiled = match load_json(&json) {
+        Ok(compiled) => compiled,
         Err(e) => return error_page(lang, &ApiError::Internal(format!("stored form: {e}"))),
     };
-    let (languages, rows, pages) = preview_rows(&form);
+    let form = compiled.form();
+    let (languages, rows, pages) = preview_rows(form);
     let title = t.fill(t.preview_title, "title", &form_version.title);
     let here = format!("/forms/{form_id}/{version}/preview");
     let shell = Shell::signed(
@@ -342,5 +348,6 @@ pub async fn preview_page(
             .into_iter()
             .map(|f| (f.name, size_text(f.size)))
             .collect(),
+        warnings: compiled.warnings().to_vec(),
     })
 }

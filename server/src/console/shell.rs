@@ -153,6 +153,10 @@ pub fn message(t: &Texts, error: &ApiError) -> String {
         ApiError::Refused(refusal) => t.refusal(refusal),
         ApiError::UnreadableForm(_) => t.forms_unreadable.to_owned(),
         ApiError::Attachment(refused) => t.attachment_refused(refused),
+        ApiError::Unprocessable {
+            code: "not_a_media_file",
+            ..
+        } => t.error_not_media.to_owned(),
         ApiError::Unauthorized { detail, .. }
         | ApiError::Unprocessable { detail, .. }
         | ApiError::BadRequest(detail)
@@ -231,4 +235,29 @@ pub fn required(t: &Texts, label: &str, value: &str, max: usize) -> Result<Strin
         return Err(t.fill(&text, "max", &max.to_string()));
     }
     Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::texts::Lang;
+
+    #[test]
+    fn a_file_that_is_no_media_is_explained_in_the_officers_language() {
+        let refused = ApiError::Unprocessable {
+            code: "not_a_media_file",
+            detail: "this file's bytes are neither a JPEG image nor a recording".into(),
+        };
+        assert_eq!(
+            message(Lang::Vi.texts(), &refused),
+            "Tệp này không phải ảnh JPEG hay bản ghi âm, ghi hình nên không được hiển thị."
+        );
+        assert!(message(Lang::En.texts(), &refused).starts_with("This file is neither"));
+        // Other refusals still say what the server said.
+        let other = ApiError::Unprocessable {
+            code: "other",
+            detail: "why".into(),
+        };
+        assert_eq!(message(Lang::Vi.texts(), &other), "why");
+    }
 }

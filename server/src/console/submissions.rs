@@ -7,9 +7,11 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use branchbook_core::engine::TimeDoubt;
+use branchbook_core::engine::{TimeDoubt, line_facts};
 use branchbook_core::form::{Field, FieldKind, Form, MetaKind, Node, Texts as FormTexts};
+use branchbook_core::i18n::line_answer_text;
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -481,9 +483,20 @@ impl Layout<'_> {
                         Some(acc) => format!("{lat}, {lon} (± {acc} m)"),
                         None => format!("{lat}, {lon}"),
                     };
-                    line.map = Some(format!(
-                        "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-                    ));
+                    line.map = Some(map_link(lat, lon));
+                }
+            }
+            // A line or shape: its points and length or area as the phones show them,
+            // the map opened at its first point; text that is not a line shows as it is.
+            (kind @ (FieldKind::Geotrace | FieldKind::Geoshape), Value::String(text)) => {
+                match line_answer_text(kind, text, self.lang.ui()) {
+                    Some(summary) => {
+                        line.value = summary;
+                        line.map = line_facts(kind, text)
+                            .and_then(|facts| facts.first)
+                            .map(|p| map_link(p.latitude, p.longitude));
+                    }
+                    None => line.value = text.clone(),
                 }
             }
             (FieldKind::DateTime, Value::String(text)) => {
@@ -534,6 +547,11 @@ impl Layout<'_> {
             map: None,
         });
     }
+}
+
+/// OpenStreetMap opened at a position, with a marker on it.
+fn map_link(lat: f64, lon: f64) -> String {
+    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
 }
 
 /// A submission's answers as lines, labels in the form language closest to `lang`.
@@ -897,14 +915,16 @@ async fn review_filtered(
     }))
 }
 
-/// `GET /records/photos/{sha256}`: a photo of a record inside the officer's scope.
+/// `GET /records/photos/{sha256}`: a photo or recording of a record inside the officer's
+/// scope (with `Range`, the part a video player asks for).
 pub async fn record_photo(
     State(state): State<AppState>,
     staff: Staff,
     Path(sha256): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
     let lang = staff.visitor.lang;
-    match photo(State(state), staff.officer.0.clone(), Path(sha256)).await {
+    match photo(State(state), staff.officer.0.clone(), Path(sha256), headers).await {
         Ok(response) => response,
         Err(e) => error_page(lang, &e),
     }

@@ -603,6 +603,8 @@ catalogue! {
     forms_row "forms.row" { vi: "Dòng", en: "Row" }
     forms_column "forms.column" { vi: "Cột", en: "Column" }
     forms_problem "forms.problem" { vi: "Lỗi", en: "Problem" }
+    forms_warnings "forms.warnings" { vi: "Lưu ý: những điểm sau không chặn biểu mẫu, nhưng có thể không đúng ý người soạn. Nên xem lại.", en: "Warnings: these do not stop the form, but may not be what its author meant. Check them." }
+    forms_warning "forms.warning" { vi: "Lưu ý", en: "Warning" }
     forms_id "forms.id" { vi: "Mã biểu mẫu", en: "Form id" }
     forms_version "forms.version" { vi: "Phiên bản", en: "Version" }
     forms_form_title "forms.form_title" { vi: "Tên biểu mẫu", en: "Title" }
@@ -716,6 +718,10 @@ catalogue! {
         en: "The server failed; nothing was lost. Please try again later."
     }
     error_too_large "error.too_large" { vi: "Dữ liệu gửi lên quá lớn.", en: "What you sent is too large." }
+    error_not_media "error.not_media" {
+        vi: "Tệp này không phải ảnh JPEG hay bản ghi âm, ghi hình nên không được hiển thị.",
+        en: "This file is neither a JPEG photo nor a recording, so it is not shown."
+    }
     error_throttled "error.throttled" {
         vi: "Đã thử sai quá nhiều lần. Xin đợi {seconds} giây rồi thử lại.",
         en: "Too many failed attempts. Please wait {seconds} seconds and try again."

@@ -147,18 +147,22 @@ fn yes_is_a_flag_only_in_required_and_read_only() {
         ]),
         yes_no(),
     ));
-    let p = problems(with_lists(
+    // Elsewhere a bare word is a path, as in ODK: to nothing, so empty, with a warning.
+    let bare = compile(with_lists(
         form(vec![one("fee", "yn").calculation("yes").n()]),
         yes_no(),
     ));
-    assert_eq!(p[0].column, "calculation");
+    let w = bare.warnings();
+    assert_eq!(w[0].column, "calculation");
     assert!(
-        p[0].message.contains("or 'yes' in quotes for the text"),
+        w[0].message.contains("or 'yes' in quotes for the text"),
         "{}",
-        p[0].message
+        w[0].message
     );
-    let p = problems(form(vec![text("x").relevant("no").n()]));
-    assert_eq!(p[0].column, "relevant");
+    let w = compile(form(vec![text("x").relevant("no").n()]))
+        .warnings()
+        .to_vec();
+    assert_eq!(w[0].column, "relevant");
     let s = session(with_lists(
         form(vec![one("fee", "yn").calculation("'yes'").n()]),
         yes_no(),
@@ -179,20 +183,32 @@ fn choice_filters_name_columns_of_their_list() {
         ]),
         lists,
     ));
-    let lists = vec![list("places", &[("a", "A", &[("district", "d1")])])];
-    let p = problems(with_lists(
-        form(vec![
-            text("d").n(),
-            one("p", "places").choice_filter("province = ${d}").n(),
-        ]),
-        lists,
-    ));
-    assert_eq!(p[0].column, "choice_filter");
+    // A column the list does not have is, as in ODK, empty: the filter holds for no
+    // choice, and the form loads with a warning at the cell.
+    let missing = || {
+        with_lists(
+            form(vec![field_list(
+                "page",
+                vec![
+                    text("d").n(),
+                    one("p", "places").choice_filter("province = ${d}").n(),
+                ],
+            )]),
+            vec![list("places", &[("a", "A", &[("district", "d1")])])],
+        )
+    };
+    let w = compile(missing()).warnings().to_vec();
+    assert_eq!(w[0].column, "choice_filter");
     assert!(
-        p[0].message.contains("no column 'province'"),
+        w[0].message.contains("no column 'province'") && w[0].message.contains("read as empty"),
         "{}",
-        p[0].message
+        w[0].message
     );
+    let mut s = session(missing());
+    set_text(&mut s, "d", "d1");
+    let screen = s.screen();
+    let p = screen.questions.iter().find(|q| q.path == "p").unwrap();
+    assert!(p.choices.is_empty(), "{:?}", p.choices);
 }
 
 #[test]
@@ -314,4 +330,75 @@ fn a_group_relevant_by_a_calculation_inside_it_follows_the_calculation() {
     set_int(&mut s, "age", 30);
     s.next().unwrap();
     assert_eq!(shown(&s), ["job"]);
+}
+
+#[test]
+fn a_bare_word_naming_no_question_is_empty_with_a_warning_as_in_odk() {
+    // `fee = yes` where 'yes' was meant, `required = basic`: ODK reads a path below the
+    // field, where nothing is.
+    let f = form(vec![field_list(
+        "page",
+        vec![
+            text("name").row(2).n(),
+            calc("fee", "yes").row(3).n(),
+            calc("seen", "concat('[', yes, ']')").row(4).n(),
+            text("tap").required_if("basic").row(5).n(),
+            text("shown").relevant("not(basic)").row(6).n(),
+        ],
+    )]);
+    let compiled = CompiledForm::compile(f.clone()).expect("loads");
+    let found: Vec<(u32, &str)> = compiled
+        .warnings()
+        .iter()
+        .map(|w| (w.row, w.column.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (3, "calculation"),
+            (4, "calculation"),
+            (5, "required"),
+            (6, "relevant")
+        ]
+    );
+    let w = &compiled.warnings()[0].message;
+    assert!(
+        w.starts_with(
+            "'yes' is not a reference: write ${yes} for the question, or 'yes' in quotes"
+        ) && w.ends_with("read as a path to nothing (empty)"),
+        "{w}"
+    );
+    assert!(
+        compiled.warnings()[2]
+            .message
+            .starts_with("'basic' is neither yes nor no"),
+        "{}",
+        compiled.warnings()[2].message
+    );
+    let mut s = session(f);
+    let values = &s.state().answers.values;
+    assert_eq!(values.get("fee").map(String::as_str).unwrap_or(""), "");
+    assert_eq!(values["seen"], "[]");
+    // Not required (an empty node-set is false), and `not(basic)` is true: shown.
+    assert!(
+        shown(&s).iter().any(|p| p.ends_with("shown")),
+        "{:?}",
+        shown(&s)
+    );
+    s.next().expect("tap is not required");
+}
+
+#[test]
+fn a_bare_word_naming_a_question_is_still_refused() {
+    let p = problems(form(vec![
+        int("age").row(2).n(),
+        text("a").relevant("age > 3").row(3).n(),
+    ]));
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert!(
+        p[0].message
+            .contains("'age' is not a reference: write ${age}"),
+        "{}",
+        p[0].message
+    );
 }

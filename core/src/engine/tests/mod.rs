@@ -4,6 +4,8 @@
 mod audit;
 mod barcode;
 mod compile;
+mod geo_lines;
+mod last_saved;
 mod navigation;
 mod picking;
 mod properties;

@@ -380,3 +380,41 @@ fn a_kept_clock_value_outside_the_records_times_is_kept_and_listed() {
         listed(Some(TimeDoubt::BeforeStart), None)
     );
 }
+
+#[test]
+fn answers_are_checked_as_of_when_she_finalized_not_when_the_server_got_them() {
+    // `visit` must not be before the day she fills the record; it reaches the server a
+    // month later (offline in the highlands).
+    let f = form(vec![
+        q("visit", FieldKind::Date)
+            .constraint(". >= today()", "")
+            .n(),
+    ]);
+    let form = compile(f);
+    let options = SessionOptions::new(now());
+    let mut s = FormSession::open(Arc::clone(&form), &options).unwrap();
+    // now() is 2026-01-02 in Vietnam.
+    s.set_answer(
+        "visit",
+        Answer::Date {
+            value: crate::engine::CalendarDate {
+                year: 2026,
+                month: 1,
+                day: 2,
+            },
+        },
+    )
+    .unwrap();
+    let sub = s.finalize(now()).unwrap();
+    let late = ServerFacts {
+        received_at: now() + chrono::Duration::days(30),
+        ..facts(now(), now())
+    };
+    form.recompute_data(&sub.data, &late)
+        .unwrap_or_else(|p| panic!("{p:#?}"));
+    // A day before her finalizing is still refused.
+    let mut early = sub.data.clone();
+    early["visit"] = json!("2026-01-01");
+    let problems = form.recompute_data(&early, &late).unwrap_err();
+    assert_eq!(problems[0].question, "visit");
+}

@@ -1,4 +1,3 @@
-import AVFoundation
 import BranchbookCore
 import SwiftUI
 
@@ -53,7 +52,7 @@ struct EnrollView: View {
         .navigationTitle(app.t(.enrollTitle))
         .onDisappear { model.cancel() }
         .sheet(isPresented: $model.scanning) {
-            QRScannerView { text in
+            CodeScannerView { text in
                 Task { await model.enrollScanned(text) }
             }
             .ignoresSafeArea()
@@ -62,21 +61,12 @@ struct EnrollView: View {
     }
 
     private func askForCamera() {
-        switch AVCaptureDevice.authorizationStatus(for: .video) {
-        case .authorized:
-            model.scanning = true
-        case .notDetermined:
-            AVCaptureDevice.requestAccess(for: .video) { granted in
-                Task { @MainActor in
-                    if granted {
-                        model.scanning = true
-                    } else {
-                        model.cameraDenied()
-                    }
-                }
+        DeviceAccess.camera { granted in
+            if granted {
+                model.scanning = true
+            } else {
+                model.cameraDenied()
             }
-        default:
-            model.cameraDenied()
         }
     }
 }

@@ -49,6 +49,16 @@ final class LocationReader: NSObject, ObservableObject, CLLocationManagerDelegat
         running = false
     }
 
+    /// A fix as the core takes it: altitude only when the phone measured it, accuracy in metres.
+    static func point(_ fix: CLLocation) -> GeoPoint {
+        GeoPoint(
+            latitude: fix.coordinate.latitude,
+            longitude: fix.coordinate.longitude,
+            altitude: fix.verticalAccuracy >= 0 ? fix.altitude : nil,
+            accuracy: fix.horizontalAccuracy
+        )
+    }
+
     nonisolated func locationManagerDidChangeAuthorization(_ manager: CLLocationManager) {
         Task { @MainActor in
             switch manager.authorizationStatus {

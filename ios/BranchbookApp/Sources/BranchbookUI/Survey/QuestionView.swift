@@ -45,9 +45,10 @@ struct QuestionView: View {
     @ViewBuilder
     private var input: some View {
         switch question.kind {
-        // A barcode is typed by hand here (no camera scan on iOS yet); the core cleans it.
-        case .text, .integer, .decimal, .barcode:
+        case .text, .integer, .decimal:
             TypedAnswer(question: question, model: model)
+        case .barcode:
+            BarcodeAnswer(question: question, model: model)
         case .selectOne:
             SelectOneAnswer(question: question, model: model)
         case .selectMultiple:
@@ -58,11 +59,12 @@ struct QuestionView: View {
             DateAnswer(question: question, model: model)
         case .geopoint:
             LocationAnswer(question: question, model: model)
+        case .geotrace, .geoshape:
+            LineAnswer(question: question, model: model)
         case .image:
             PhotoAnswer(question: question, model: model)
         case .audio, .video:
-            // Recording on iOS is not built yet: a recording made on another phone shows as made.
-            Text(answerText(question: question, language: app.language))
+            RecordingAnswer(question: question, model: model)
         case .note:
             EmptyView()
         case .acknowledge:
@@ -308,12 +310,7 @@ struct LocationAnswer: View {
 
     private func save(_ fix: CLLocation) {
         reader.stop()
-        let point = GeoPoint(
-            latitude: fix.coordinate.latitude,
-            longitude: fix.coordinate.longitude,
-            altitude: fix.verticalAccuracy >= 0 ? fix.altitude : nil,
-            accuracy: fix.horizontalAccuracy
-        )
+        let point = LocationReader.point(fix)
         let path = question.path
         Task { await model.answer(path, .geopoint(value: point)) }
     }

@@ -142,6 +142,21 @@ final class SurveyModel: ScreenModel {
         }
     }
 
+    /// The phone's position as the next point of line or shape question `path` (the core
+    /// checks it and saves the walk so far at once).
+    func addLinePoint(_ path: String, _ point: GeoPoint) async {
+        if let update = await onSession({ session in try session.addLinePoint(question: path, at: point) }) {
+            await apply(update)
+        }
+    }
+
+    /// She took back the last point of line or shape question `path`.
+    func removeLastLinePoint(_ path: String) async {
+        if let update = await onSession({ session in try session.removeLastLinePoint(question: path) }) {
+            await apply(update)
+        }
+    }
+
     /// She moved the item at place `from` of a rank question to place `to` (from 0, as
     /// shown); the same place keeps the order shown as her answer.
     func moveRank(_ path: String, _ from: Int, _ to: Int) async {
@@ -204,6 +219,16 @@ final class SurveyModel: ScreenModel {
         }
         defer { PhotoFile.remove(file) }
         if let update = await onSession({ session in try session.attachPhoto(question: path, filePath: file.path) }) {
+            await apply(update)
+        }
+    }
+
+    /// Hands the recording the recorder wrote at `file` to the core (which checks it is a
+    /// sound or video file of a size it takes, and keeps it) as the answer to `path`; the
+    /// file is removed afterwards.
+    func attachRecording(_ path: String, _ file: URL) async {
+        defer { try? FileManager.default.removeItem(at: file) }
+        if let update = await onSession({ session in try session.attachRecording(question: path, filePath: file.path) }) {
             await apply(update)
         }
     }

@@ -275,12 +275,7 @@ struct StartLocation: View {
             return
         }
         reader.stop()
-        let point = GeoPoint(
-            latitude: fix.coordinate.latitude,
-            longitude: fix.coordinate.longitude,
-            altitude: fix.verticalAccuracy >= 0 ? fix.altitude : nil,
-            accuracy: fix.horizontalAccuracy
-        )
+        let point = LocationReader.point(fix)
         Task { await model.startLocation(point) }
     }
 }

@@ -8,6 +8,7 @@ import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.AuditLocationRequest
 import uniffi.branchbook.core.BranchbookException
 import uniffi.branchbook.core.FinalizeProblem
+import uniffi.branchbook.core.GeoLineView
 import uniffi.branchbook.core.GeoPoint
 import uniffi.branchbook.core.JumpTarget
 import uniffi.branchbook.core.Language
@@ -20,6 +21,7 @@ import uniffi.branchbook.core.Screen
 import uniffi.branchbook.core.ScreenUpdate
 import uniffi.branchbook.core.TextKey
 import uniffi.branchbook.answerText
+import uniffi.branchbook.geoLineView
 import uniffi.branchbook.rankView
 
 /** A question as the form screen draws it: the core's question and its answer written for display. */
@@ -34,6 +36,8 @@ data class QuestionItem(
     val typingError: String? = null,
     /** For a rank question: its items numbered in her order, their moves, and the keep button ([rankView]). */
     val rank: RankView? = null,
+    /** For a line or shape question: what to do, her points and their length or area, and which buttons are offered ([geoLineView]). */
+    val line: GeoLineView? = null,
 ) {
     /** The message under the question: her typing first, then the form's. */
     val error: String? get() = typingError ?: question.error
@@ -164,6 +168,13 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
     /** The phone found its position ([accuracy] in metres, when the phone knows it). */
     fun location(path: String, latitude: Double, longitude: Double, altitude: Double?, accuracy: Double?) =
         answer(path, Answer.Geopoint(GeoPoint(latitude, longitude, altitude, accuracy)))
+
+    /** The phone found where she stands for the add button of line or shape question [path]: the next point ([accuracy] in metres, when known). */
+    fun linePoint(path: String, latitude: Double, longitude: Double, altitude: Double?, accuracy: Double?) =
+        call({ it.addLinePoint(path, GeoPoint(latitude, longitude, altitude, accuracy)) }, ::apply)
+
+    /** She took back the last point of line or shape question [path]. */
+    fun removeLastPoint(path: String) = call({ it.removeLastLinePoint(path) }, ::apply)
 
     /** She moved the item at place [from] of rank question [path] to place [to] (from 0, as shown); the same place keeps the order shown as her answer. */
     fun moveRank(path: String, from: Int, to: Int) = call({ it.moveRankItem(path, from.toUInt(), to.toUInt()) }, ::apply)
@@ -391,6 +402,7 @@ class SurveyPresenter(private val scope: AppScope, private val submissionId: Str
             chosen = chosen,
             typingError = refused?.second,
             rank = if (q.kind == QuestionKind.RANK) rankView(q, texts.language) else null,
+            line = if (q.kind == QuestionKind.GEOTRACE || q.kind == QuestionKind.GEOSHAPE) geoLineView(q, texts.language) else null,
         )
     }
 

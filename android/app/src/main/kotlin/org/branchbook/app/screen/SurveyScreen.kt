@@ -25,6 +25,7 @@ import org.branchbook.app.presenter.SurveyPresenter
 import org.branchbook.app.presenter.SurveyState
 import org.branchbook.app.presenter.pictureSampleSize
 import uniffi.branchbook.core.RankView
+import uniffi.branchbook.core.GeoLineView
 import uniffi.branchbook.core.Answer
 import uniffi.branchbook.core.LabelMedia
 import uniffi.branchbook.core.Page
@@ -213,6 +214,7 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                         host.locate { fix -> fix?.let { p.location(q.path, it[0], it[1], it[2].takeIf { a -> !a.isNaN() }, it[3].takeIf { a -> !a.isNaN() }) } }
                     }.apply { isEnabled = editable })
                 }
+                QuestionKind.GEOTRACE, QuestionKind.GEOSHAPE -> item.line?.let { line(q.path, it, box) }
                 QuestionKind.IMAGE -> {
                     (q.value as? Answer.Photo)?.let { photo ->
                         val image = ImageView(context)
@@ -247,7 +249,8 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
                 QuestionKind.NOTE -> {}
             }
             val typed = q.kind == QuestionKind.TEXT || q.kind == QuestionKind.INTEGER || q.kind == QuestionKind.DECIMAL || q.kind == QuestionKind.BARCODE
-            if (!typed && q.value != null && editable && q.kind != QuestionKind.NOTE) {
+            // A line's widget has its own button that removes every point.
+            if (!typed && q.value != null && editable && q.kind != QuestionKind.NOTE && item.line == null) {
                 box.add(button(texts[TextKey.FORM_CLEAR_ANSWER]) { p.clear(q.path) })
             }
         }
@@ -418,6 +421,21 @@ class SurveyScreen(private val ui: Ui, scope: AppScope, submissionId: String, pr
             box.add(row)
         }
         rank.keepOrder?.let { box.add(button(it) { p.moveRank(path, 0, 0) }) }
+    }
+
+    /**
+     * A line or shape taken point by point (ODK Collect's manual mode): what to do, her points
+     * and their length or area, and the core's buttons: add where the phone is now (one fix, as
+     * the GPS question asks), take back the last point, remove them all.
+     */
+    private fun line(path: String, line: GeoLineView, box: LinearLayout) = with(ui) {
+        box.add(text(line.help, 15f))
+        box.add(text(line.summary, 18f))
+        box.add(button(line.addPoint) {
+            host.locate { fix -> fix?.let { p.linePoint(path, it[0], it[1], it[2].takeIf { a -> !a.isNaN() }, it[3].takeIf { a -> !a.isNaN() }) } }
+        }.apply { isEnabled = line.canAddPoint })
+        box.add(button(line.removeLast) { p.removeLastPoint(path) }.apply { isEnabled = line.canRemoveLast })
+        box.add(button(line.clear) { host.confirm(line.clearConfirm) { p.clear(path) } }.apply { isEnabled = line.canClear })
     }
 
     /** A radio button or tick box of a choice, large enough for a thumb. */

@@ -2,13 +2,21 @@ import AVFoundation
 import SwiftUI
 import UIKit
 
-/// The camera looking for a QR code (AVFoundation's metadata output); gives the text of
-/// the first code it reads. What the text means is for the core to decide.
-struct QRScannerView: UIViewControllerRepresentable {
+/// The camera looking for a code (AVFoundation's metadata output): the enrollment QR
+/// code, or any of `barcodeTypes` for a barcode question; gives the text of the first code
+/// it reads. What the text means is for the core to decide.
+struct CodeScannerView: UIViewControllerRepresentable {
+    /// The codes a barcode question reads, as ODK Collect's scanner does: 1D and 2D.
+    static let barcodeTypes: [AVMetadataObject.ObjectType] = [
+        .qr, .ean8, .ean13, .upce, .code39, .code93, .code128, .itf14, .interleaved2of5,
+        .pdf417, .aztec, .dataMatrix,
+    ]
+
+    var types: [AVMetadataObject.ObjectType] = [.qr]
     let onCode: (String) -> Void
 
     func makeUIViewController(context: Context) -> ScannerController {
-        ScannerController(onCode: onCode)
+        ScannerController(types: types, onCode: onCode)
     }
 
     func updateUIViewController(_ controller: ScannerController, context: Context) {}
@@ -16,10 +24,12 @@ struct QRScannerView: UIViewControllerRepresentable {
     /// Runs the capture session and shows its preview.
     final class ScannerController: UIViewController, AVCaptureMetadataOutputObjectsDelegate {
         private let session = AVCaptureSession()
+        private let types: [AVMetadataObject.ObjectType]
         private let onCode: (String) -> Void
         private var found = false
 
-        init(onCode: @escaping (String) -> Void) {
+        init(types: [AVMetadataObject.ObjectType], onCode: @escaping (String) -> Void) {
+            self.types = types
             self.onCode = onCode
             super.init(nibName: nil, bundle: nil)
         }
@@ -43,7 +53,7 @@ struct QRScannerView: UIViewControllerRepresentable {
             }
             session.addOutput(output)
             output.setMetadataObjectsDelegate(self, queue: .main)
-            output.metadataObjectTypes = [.qr]
+            output.metadataObjectTypes = types.filter { output.availableMetadataObjectTypes.contains($0) }
             let preview = AVCaptureVideoPreviewLayer(session: session)
             preview.videoGravity = .resizeAspectFill
             preview.frame = view.layer.bounds
