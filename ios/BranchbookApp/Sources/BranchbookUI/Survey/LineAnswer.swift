@@ -19,17 +19,7 @@ struct LineAnswer: View {
         VStack(alignment: .leading, spacing: 6) {
             Text(view.help).font(.callout)
             Text(view.summary)
-            if reader.running {
-                if let fix = reader.best {
-                    Text(app.f(.formLocationAccuracy, ["meters": String(Int(fix.horizontalAccuracy.rounded()))]))
-                    Button(app.t(.actionSave)) { add(fix) }
-                } else {
-                    ProgressView()
-                }
-            } else {
-                Button(view.addPoint) { reader.start() }
-                    .disabled(!view.canAddPoint)
-            }
+            FixPrompt(reader: reader, start: view.addPoint, enabled: view.canAddPoint) { fix in add(fix) }
             Button(view.removeLast) {
                 let path = question.path
                 Task { await model.removeLastLinePoint(path) }

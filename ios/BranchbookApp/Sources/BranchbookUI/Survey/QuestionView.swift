@@ -293,16 +293,7 @@ struct LocationAnswer: View {
             if question.value != nil {
                 Text(answerText(question: question, language: app.language))
             }
-            if reader.running {
-                if let fix = reader.best {
-                    Text(app.f(.formLocationAccuracy, ["meters": String(Int(fix.horizontalAccuracy.rounded()))]))
-                    Button(app.t(.actionSave)) { save(fix) }
-                } else {
-                    ProgressView()
-                }
-            } else {
-                Button(app.t(.formGetLocation)) { reader.start() }
-            }
+            FixPrompt(reader: reader, start: app.t(.formGetLocation), enabled: true) { fix in save(fix) }
             ClearButton(question: question, model: model)
         }
         .onDisappear { reader.stop() }

@@ -2,11 +2,9 @@ import AVFoundation
 import BranchbookCore
 import Combine
 import SwiftUI
-import UIKit
-import UniformTypeIdentifiers
 
 /// A sound or video question: she records with the microphone (in the app: iOS has no
-/// recorder app to hand over to) or the camera, and the file goes to the core, which
+/// recorder app to hand over to) or the camera (`CameraPicker.video`), and the file goes to the core, which
 /// checks it is a recording of a size it takes and keeps it. What the answer reads as
 /// ("✓ Recorded") comes from the core.
 @MainActor
@@ -39,7 +37,7 @@ struct RecordingAnswer: View {
         }
         .sheet(isPresented: $recording) {
             if video {
-                VideoRecorder(onDone: finish).ignoresSafeArea()
+                CameraPicker.video(onVideo: finish).ignoresSafeArea()
             } else {
                 SoundRecorder(onDone: finish)
             }
@@ -135,63 +133,5 @@ struct SoundRecorder: View {
         recorder?.deleteRecording()
         try? AVAudioSession.sharedInstance().setActive(false)
         onDone(nil)
-    }
-}
-
-/// Records a video with the camera (UIImagePickerController at medium quality, at most
-/// ten minutes: inside the core's 100 MB of video); gives a copy of the file, since the
-/// picker's own goes when it closes.
-struct VideoRecorder: UIViewControllerRepresentable {
-    let onDone: (URL?) -> Void
-
-    func makeUIViewController(context: Context) -> UIImagePickerController {
-        let picker = UIImagePickerController()
-        picker.sourceType = UIImagePickerController.isSourceTypeAvailable(.camera) ? .camera : .photoLibrary
-        picker.mediaTypes = [UTType.movie.identifier]
-        if picker.sourceType == .camera {
-            picker.cameraCaptureMode = .video
-        }
-        picker.videoQuality = .typeMedium
-        picker.videoMaximumDuration = 10 * 60
-        picker.delegate = context.coordinator
-        return picker
-    }
-
-    func updateUIViewController(_ picker: UIImagePickerController, context: Context) {}
-
-    func makeCoordinator() -> Coordinator {
-        Coordinator(onDone: onDone)
-    }
-
-    /// Receives the picker's result.
-    final class Coordinator: NSObject, UIImagePickerControllerDelegate, UINavigationControllerDelegate {
-        let onDone: (URL?) -> Void
-
-        init(onDone: @escaping (URL?) -> Void) {
-            self.onDone = onDone
-        }
-
-        func imagePickerController(
-            _ picker: UIImagePickerController,
-            didFinishPickingMediaWithInfo info: [UIImagePickerController.InfoKey: Any]
-        ) {
-            guard let movie = info[.mediaURL] as? URL else {
-                onDone(nil)
-                return
-            }
-            let copy = FileManager.default.temporaryDirectory
-                .appendingPathComponent(UUID().uuidString)
-                .appendingPathExtension(movie.pathExtension)
-            do {
-                try FileManager.default.copyItem(at: movie, to: copy)
-                onDone(copy)
-            } catch {
-                onDone(nil)
-            }
-        }
-
-        func imagePickerControllerDidCancel(_ picker: UIImagePickerController) {
-            onDone(nil)
-        }
     }
 }

@@ -59,6 +59,7 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
         survey()
         kinds()
         ranking()
+        walkedRoad()
         pictures()
         lists()
         repeats()
@@ -296,6 +297,26 @@ class Scenes(private val camera: Camera, private val language: UiLanguage) {
     }
 
     /**
+     * A road walked point by point (a geotrace, labelled in the app's language): its first
+     * point taken earlier, so the widget says what it still needs, then a second one added
+     * where the phone stands now, which completes the line with its length.
+     */
+    private fun walkedRoad() = app { app ->
+        val form = app.core.importFormJson(File(TestApp.repo, "core/tests/data/village_paths.json").readText()).formId
+        val labels = language.name.lowercase()
+        val id = app.core.startSurvey(form, null, null, labels).use {
+            it.addLinePoint("road", GeoPoint(22.6190, 103.6130, 1880.0, 5.0))
+            it.submissionId()
+        }
+        val road = ROAD_LABELS.getValue(labels)
+        camera.film(app, "survey", { ui, host -> SurveyScreen(ui, app.scope, id, host) }) {
+            shot("line") { listOf(road, it[TextKey.FORM_LINE_ONE_POINT], it[TextKey.FORM_LINE_ADD_POINT]) }
+            tap(root, texts[TextKey.FORM_LINE_ADD_POINT])
+            shot("line-walked") { listOf(road, it[TextKey.FORM_LINE_REMOVE_LAST], it[TextKey.FORM_LINE_CLEAR]) }
+        }
+    }
+
+    /**
      * Media labels, from a form copied onto the phone with its files, labelled in the app's
      * language or in [labels]: a question with its picture under the label and a picture
      * beside each choice, the picture opened full screen by a tap, and a note with its
@@ -468,6 +489,9 @@ private val NEEDS_LABELS = mapOf(
     "en" to listOf("Rank the village's needs, most important first", "Clean water", "School", "Road", "Health post"),
     "hmn" to listOf("Txheeb cov kev xav tau, qhov tseem ceeb tshaj ua ntej", "Dej huv", "Tsev kawm ntawv", "Txoj kev", "Chaw kho mob"),
 )
+
+/** The road question's label in each label language of core/tests/data/village_paths.json. */
+private val ROAD_LABELS = mapOf("vi" to "Đường vào thôn", "en" to "The road into the village")
 
 /** The picture question's label, its choice "well" and the note with a recording, in each label language of core/tests/data/water_source.json. */
 private val WATER_LABELS = mapOf(
