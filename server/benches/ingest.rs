@@ -3,7 +3,8 @@
 //! phone sends them) on SQLite and PostgreSQL, the re-send rate (all duplicates), and
 //! photo upload in the chunks the server advises phones (`DEFAULT_PHOTO_CHUNK_BYTES`,
 //! 4 MiB): the throughput of a 20 MB photo and of a 100 MB file against a plain file
-//! copy of the same bytes made in the same round (in % of the copy), how much the
+//! copy of the same bytes and against writing them from memory into a new file, both made
+//! in the same round (in % of each), how much the
 //! process's peak memory (`VmHWM`) grows while a 20 MB photo is uploaded (the server and its test client share this process), and how many bytes
 //! go twice when the connection is cut halfway through a 20 MB photo and the upload
 //! resumes from what the server holds. Each photo measure runs `INGEST_PHOTO_ROUNDS`
@@ -155,20 +156,30 @@ async fn photo_device(server: &TestServer, admin: &str) -> String {
 }
 
 /// One round: `bytes` uploaded in phone-sized chunks (hash checked, synced, renamed into
-/// place), then the same bytes copied file to file and synced (the source in the page
-/// cache, as the upload's bytes are in the client's memory). MB/s of each.
-async fn upload_and_copy(server: &TestServer, device: &str, bytes: &[u8]) -> (f64, f64) {
+/// place); the same bytes copied file to file and synced (the source in the page cache:
+/// `std::fs::copy`, which the kernel may do without them passing through the process);
+/// and the same bytes written from memory into a new file and synced (`write(2)`: what
+/// the server itself must do with bytes that arrive from a socket). MB/s of each.
+async fn upload_and_copy(server: &TestServer, device: &str, bytes: &[u8]) -> (f64, f64, f64) {
     let mb = bytes.len() as f64 / 1e6;
     let started = Instant::now();
     assert!(server.upload_photo(device, bytes, chunk()).await.complete);
     let upload = mb / started.elapsed().as_secs_f64();
     let dir = tempfile::tempdir().unwrap();
-    let (source, copy) = (dir.path().join("source"), dir.path().join("copy"));
+    let (source, copy, written) = (
+        dir.path().join("source"),
+        dir.path().join("copy"),
+        dir.path().join("written"),
+    );
     std::fs::write(&source, bytes).unwrap();
     let started = Instant::now();
     std::fs::copy(&source, &copy).unwrap();
     std::fs::File::open(&copy).unwrap().sync_all().unwrap();
-    (upload, mb / started.elapsed().as_secs_f64())
+    let copied = mb / started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    std::fs::write(&written, bytes).unwrap();
+    std::fs::File::open(&written).unwrap().sync_all().unwrap();
+    (upload, copied, mb / started.elapsed().as_secs_f64())
 }
 
 /// A line of this process's `/proc/self/status` in MB (`VmHWM`: peak, `VmRSS`: now).
@@ -264,20 +275,25 @@ async fn photos(server: &TestServer, admin: &str, name: &str, rounds: usize) {
         photo_bytes(seed, size)
     };
     for (what, size) in SIZES {
-        let (mut uploads, mut copies, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut uploads, mut copies, mut writes) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut of_copy, mut of_write) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
             let bytes = fresh(size);
-            let (upload, copy) = upload_and_copy(server, &device, &bytes).await;
+            let (upload, copy, write) = upload_and_copy(server, &device, &bytes).await;
             uploads.push(upload);
             copies.push(copy);
-            ratios.push(upload / copy * 100.0);
+            writes.push(write);
+            of_copy.push(upload / copy * 100.0);
+            of_write.push(upload / write * 100.0);
         }
         println!(
-            "{name}: {what} on loopback, {} KiB chunks, hash checked, median (min-max) of {rounds}: upload {} MB/s, plain copy {} MB/s, upload = {}% of the copy of the same round",
+            "{name}: {what} on loopback, {} KiB chunks, hash checked, median (min-max) of {rounds}: upload {} MB/s; plain copy {} MB/s (upload = {}% of it); plain write from memory {} MB/s (upload = {}% of it), each of the same round",
             chunk() / 1024,
             shown(uploads, 0),
             shown(copies, 0),
-            shown(ratios, 0)
+            shown(of_copy, 0),
+            shown(writes, 0),
+            shown(of_write, 0)
         );
     }
     let mut growths = Vec::new();
