@@ -12,7 +12,9 @@ use branchbook_core::store::{
     GatheringDetails, HouseholdInput, MemberInput, PhotoOptions, Store, StoreError, StoredPhoto,
     StoredRecording, WalkIn,
 };
-use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncClient, SyncError, Timeouts};
+use branchbook_core::sync::{
+    CancelHandle, RetryPolicy, SyncClient, SyncError, SyncReport, Timeouts, Unobserved,
+};
 use chrono::Utc;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -170,6 +172,11 @@ impl Device {
     /// The store.
     pub fn store(&self) -> &Store {
         self.client.store()
+    }
+
+    /// One whole sync pass, as the send button starts it, unobserved and not cancelled.
+    pub fn pass(&self) -> Result<SyncReport, SyncError> {
+        self.client.run(&Unobserved, &CancelHandle::default())
     }
 
     /// Enrolls through `server_url` (the server itself or a proxy) with the QR's code.

@@ -9,20 +9,12 @@
 use std::collections::{BTreeMap, HashSet};
 
 use branchbook_core::domain::AgeGroup;
-use branchbook_core::sync::{CancelHandle, SyncReport, Unobserved};
 use branchbook_e2e::device::{Device, FORM_ID, Fill};
 use branchbook_e2e::scene::Scene;
 use branchbook_server::model::stored_name;
 use branchbook_testing::Backend;
 use chrono::{Datelike, Duration, FixedOffset, Utc};
 use serde_json::{Value, json};
-
-fn pass(device: &Device) -> SyncReport {
-    device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap()
-}
 
 type Counts = BTreeMap<String, i64>;
 
@@ -89,7 +81,7 @@ fn totals(backend: Backend) {
         return;
     };
     scene.enroll_via(&scene.server.url()).unwrap();
-    pass(&scene.device);
+    scene.device.pass().unwrap();
     let mut filled = scene
         .device
         .fill(
@@ -108,7 +100,7 @@ fn totals(backend: Backend) {
         .unwrap();
     let (outside, _) = scene.device.survey(FORM_ID, None, 7, 3, None).unwrap();
     filled.submissions.push(outside);
-    let report = pass(&scene.device);
+    let report = scene.device.pass().unwrap();
     assert_eq!(report.records_refused, 0, "{report:?}");
     assert!(report.problems.is_empty(), "{report:?}");
     scene.verify(&filled).unwrap();

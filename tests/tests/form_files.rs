@@ -96,7 +96,7 @@ fn a_pulldata_form_arrives_with_its_file_resumes_and_fills_offline() {
     }));
     script.extend([Some(Fault::Refuse); 10]);
     proxy.set_plan(Plan::Script(script));
-    let stopped = phone.client.run(&Unobserved, &CancelHandle::default());
+    let stopped = phone.pass();
     assert!(stopped.is_err(), "the pass stops when the network is gone");
     let first = proxy.stats().since(&before);
     assert_eq!(
@@ -146,10 +146,7 @@ fn a_pulldata_form_arrives_with_its_file_resumes_and_fills_offline() {
     // The next pass continues from the third chunk: no kept byte is fetched again.
     proxy.set_plan(Plan::Clean);
     let before = proxy.stats();
-    phone
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    phone.pass().unwrap();
     let second = proxy.stats().since(&before);
     let offsets = file_offsets(&second.log);
     let size = csv.len() as u64;
@@ -181,10 +178,7 @@ fn a_pulldata_form_arrives_with_its_file_resumes_and_fills_offline() {
     store.finalize(&submission).unwrap();
 
     // The server checks and keeps it with the same value.
-    phone
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    phone.pass().unwrap();
     assert_eq!(store.outbox_len().unwrap(), 0);
     assert!(store.rejections().unwrap().is_empty());
     let record = server.record(&setup, draft.uuid).unwrap();

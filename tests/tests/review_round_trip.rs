@@ -8,28 +8,20 @@
 use branchbook_core::engine::Answer;
 use branchbook_core::protocol::ReviewState;
 use branchbook_core::store::{RecordState, Window};
-use branchbook_core::sync::{CancelHandle, SyncReport, Unobserved};
 use branchbook_e2e::device::{Device, FORM_ID};
 use branchbook_e2e::scene::Scene;
 use branchbook_testing::Backend;
 use chrono::Utc;
-
-fn pass(device: &Device) -> SyncReport {
-    device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap()
-}
 
 fn round_trip(backend: Backend) {
     let Some(scene) = Scene::new(backend, |_| {}, 0).unwrap() else {
         return;
     };
     scene.enroll_via(&scene.server.url()).unwrap();
-    pass(&scene.device);
+    scene.device.pass().unwrap();
     let store = scene.device.store();
     let (survey, _) = scene.device.survey(FORM_ID, None, 0, 4, None).unwrap();
-    pass(&scene.device);
+    scene.device.pass().unwrap();
     assert_eq!(store.submission(survey).unwrap().state, RecordState::Sent);
 
     // A colleague of the same branch sends one too; the officer reviews both.
@@ -40,9 +32,9 @@ fn round_trip(backend: Backend) {
             &scene.server.enrollment(&scene.setup).unwrap(),
         )
         .unwrap();
-    pass(&colleague);
+    colleague.pass().unwrap();
     let (theirs, _) = colleague.survey(FORM_ID, None, 1, 2, None).unwrap();
-    pass(&colleague);
+    colleague.pass().unwrap();
     let comment = "Số nhân khẩu chưa đúng: hộ có 5 người";
     let server = &scene.server;
     server
@@ -52,7 +44,7 @@ fn round_trip(backend: Backend) {
         .review(&scene.setup, theirs, "has_issues", "not for her")
         .unwrap();
 
-    let report = pass(&scene.device);
+    let report = scene.device.pass().unwrap();
     assert_eq!(report.reviews_received, 1, "only her own survey's decision");
     let returned = store.returned_submissions(Window::first(50)).unwrap();
     assert_eq!(returned.len(), 1);
@@ -61,7 +53,7 @@ fn round_trip(backend: Backend) {
     assert_eq!(returned[0].state, ReviewState::Rejected);
     assert_eq!(returned[0].comment, comment);
     assert_eq!(
-        pass(&scene.device).reviews_received,
+        scene.device.pass().unwrap().reviews_received,
         0,
         "a decision already pulled is not applied again"
     );
@@ -86,7 +78,7 @@ fn round_trip(backend: Backend) {
             .is_empty(),
         "corrected: no longer returned"
     );
-    pass(&scene.device);
+    scene.device.pass().unwrap();
     let sent = store.submission(survey).unwrap();
     assert_eq!((sent.revision, sent.state), (2, RecordState::Sent));
     let detail = server.record(&scene.setup, survey).unwrap();
@@ -107,7 +99,7 @@ fn round_trip(backend: Backend) {
         .map(|r| r["state"].as_str().unwrap())
         .collect();
     assert_eq!(states, ["rejected", "approved"]);
-    assert_eq!(pass(&scene.device).reviews_received, 1);
+    assert_eq!(scene.device.pass().unwrap().reviews_received, 1);
     assert!(
         store
             .returned_submissions(Window::first(50))

@@ -4,7 +4,7 @@
 //! and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use branchbook_core::sync::{CancelHandle, SyncPhase, Unobserved};
+use branchbook_core::sync::{CancelHandle, SyncPhase};
 use branchbook_e2e::device::{Device, Fill, test_network, video_form_json, write_video};
 use branchbook_e2e::scene::{Recorder, Scene};
 use branchbook_testing::Backend;
@@ -29,11 +29,7 @@ fn full_sync(backend: Backend) {
     assert!(scene.device.client.is_enrolled().unwrap());
 
     // First pass: the form and the roster come down.
-    let first = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let first = scene.device.pass().unwrap();
     assert_eq!(first.forms_received, 1);
     assert_eq!(first.members_received, 30);
     assert_eq!(scene.device.store().forms().unwrap().len(), 1);
@@ -138,11 +134,7 @@ fn full_sync(backend: Backend) {
     drop(seen);
 
     // A second pass has nothing left to send.
-    let again = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let again = scene.device.pass().unwrap();
     assert_eq!(
         (
             again.records_stored,
@@ -181,10 +173,7 @@ fn sealed_phone(scene: &Scene) -> Device {
             &scene.server.enrollment(&scene.setup).unwrap(),
         )
         .unwrap();
-    phone
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    phone.pass().unwrap();
     phone
 }
 
@@ -204,10 +193,7 @@ fn an_encrypted_phone_sends_its_sealed_photos_whole() {
         seed: 9,
     };
     let filled = phone.fill(&fill, scene.dir.path()).unwrap();
-    let report = phone
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let report = phone.pass().unwrap();
     assert_eq!(report.photos_stored, 6);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     scene.verify(&filled).unwrap();
@@ -228,10 +214,7 @@ fn a_video_recorded_on_an_encrypted_phone_arrives_whole() {
     write_video(&video, 3_000_000, 5).unwrap();
     let bytes = std::fs::read(&video).unwrap();
     let stored = phone.record_video(&video).unwrap();
-    let report = phone
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let report = phone.pass().unwrap();
     assert_eq!(
         (
             report.records_refused,

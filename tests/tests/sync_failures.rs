@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use branchbook_core::store::RecordState;
-use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncError, SyncStep, Unobserved};
+use branchbook_core::sync::{CancelHandle, RetryPolicy, SyncError, SyncStep};
 use branchbook_e2e::device::{Device, FORM_ID, Fill, household_form_json, test_network};
 use branchbook_e2e::proxy::{Fault, FaultProxy, Plan};
 use branchbook_e2e::scene::Scene;
@@ -36,11 +36,7 @@ fn ready_scene() -> Scene {
 fn a_revoked_phone_is_told_so_and_keeps_everything() {
     let scene = ready_scene();
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     scene.device.fill(&small(), scene.dir.path()).unwrap();
     let queued = scene.device.store().outbox_len().unwrap();
     let device_id = scene
@@ -55,11 +51,7 @@ fn a_revoked_phone_is_told_so_and_keeps_everything() {
         .server
         .revoke(&scene.setup, &device_id.to_string())
         .unwrap();
-    let error = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap_err();
+    let error = scene.device.pass().unwrap_err();
     assert!(
         matches!(
             error,
@@ -86,11 +78,7 @@ fn a_revoked_phone_is_told_so_and_keeps_everything() {
 
     // Enrolled again with a new code, the same phone sends everything it kept.
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
     assert_eq!(
         scene
@@ -106,11 +94,7 @@ fn a_revoked_phone_is_told_so_and_keeps_everything() {
 fn a_rejected_record_is_kept_with_its_reason_blocks_nothing_and_can_be_sent_later() {
     let scene = ready_scene();
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     // A survey of a form the server has not published yet, made before the others.
     let store = scene.device.store();
     let unpublished = household_form_json().replace(FORM_ID, "water_survey");
@@ -121,11 +105,7 @@ fn a_rejected_record_is_kept_with_its_reason_blocks_nothing_and_can_be_sent_late
         .unwrap();
     let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
 
-    let report = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let report = scene.device.pass().unwrap();
     assert_eq!(report.records_refused, 1);
     let issues = scene.device.store().rejections().unwrap();
     assert_eq!(issues.len(), 1);
@@ -144,11 +124,7 @@ fn a_rejected_record_is_kept_with_its_reason_blocks_nothing_and_can_be_sent_late
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
 
     // The next pass does not send it again on its own...
-    let again = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let again = scene.device.pass().unwrap();
     assert_eq!((again.records_stored, again.records_refused), (0, 0));
     // ...and once the officer publishes the form, the branch head sends it again.
     let uploaded = scene
@@ -174,11 +150,7 @@ fn a_rejected_record_is_kept_with_its_reason_blocks_nothing_and_can_be_sent_late
         )
         .unwrap();
     store.requeue(early, 1).unwrap();
-    let last = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let last = scene.device.pass().unwrap();
     assert_eq!((last.records_stored, last.records_refused), (1, 0));
     assert!(scene.device.store().rejections().unwrap().is_empty());
     assert_eq!(
@@ -200,11 +172,7 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
     let scene = ready_scene();
     let proxy = FaultProxy::start(scene.server.addr, Plan::Clean).unwrap();
     scene.enroll_via(&proxy.url()).unwrap();
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
     let queued = scene.device.store().outbox_len().unwrap();
 
@@ -219,10 +187,7 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
     let impatient = Device::open_with(&scene.device.path, None, timeouts, quick).unwrap();
 
     proxy.set_plan(Plan::Always(Fault::Refuse));
-    let error = impatient
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap_err();
+    let error = impatient.pass().unwrap_err();
     assert!(
         matches!(
             error,
@@ -234,10 +199,7 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
         "{error:?}"
     );
     proxy.set_plan(Plan::Always(Fault::Status(503)));
-    let error = impatient
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap_err();
+    let error = impatient.pass().unwrap_err();
     assert!(
         matches!(error, SyncError::ServerFault { status: 503, .. }),
         "{error:?}"
@@ -269,12 +231,7 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
         .chain(std::iter::repeat_n(Some(Fault::Refuse), 10))
         .collect(),
     ));
-    assert!(
-        impatient
-            .client
-            .run(&Unobserved, &CancelHandle::default())
-            .is_err()
-    );
+    assert!(impatient.pass().is_err());
     let left = scene.device.store().outbox_len().unwrap();
     assert_eq!(
         left,
@@ -284,11 +241,7 @@ fn a_server_that_is_down_or_overloaded_fails_the_pass_and_loses_nothing() {
     assert!(scene.device.store().rejections().unwrap().is_empty());
 
     proxy.set_plan(Plan::Clean);
-    let report = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let report = scene.device.pass().unwrap();
     assert_eq!(
         report.records_stored, left,
         "the unheard batch comes back as duplicates, counted once"
@@ -314,11 +267,7 @@ impl branchbook_core::sync::SyncObserver for CancelAfterFirstBatch {
 fn a_cancelled_pass_keeps_exactly_what_the_server_acknowledged() {
     let scene = ready_scene();
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     let filled = scene.device.fill(&small(), scene.dir.path()).unwrap();
     let queued = scene.device.store().outbox_len().unwrap();
 
@@ -349,11 +298,7 @@ fn a_cancelled_pass_keeps_exactly_what_the_server_acknowledged() {
         "no photo was started"
     );
 
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
     scene.verify(&filled).unwrap();
 }
@@ -366,11 +311,7 @@ fn a_form_the_phone_cannot_take_is_reported_and_blocks_nothing() {
     // version never changes, so the store refuses the server's copy).
     let other = household_form_json().replace("Thăm hộ gia đình", "Bản khác");
     scene.device.store().add_form(&other, None).unwrap();
-    let report = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let report = scene.device.pass().unwrap();
     assert_eq!(report.forms_received, 0);
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
     assert!(report.problems[0].contains(FORM_ID));
@@ -387,11 +328,7 @@ fn a_photo_the_server_refuses_stays_on_the_phone_and_blocks_no_other_file() {
         .unwrap();
     scene.enroll_via(&scene.server.url()).unwrap();
     // The first pass brings the form.
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     let large = Fill {
         photos: 2,
         photo_side: 1600,
@@ -411,11 +348,7 @@ fn a_photo_the_server_refuses_stays_on_the_phone_and_blocks_no_other_file() {
         "the test's photos: {sizes:?}"
     );
 
-    let report = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let report = scene.device.pass().unwrap();
     assert_eq!(
         (report.photos_stored, report.photos_refused),
         (4, 2),

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use branchbook_core::sync::{CancelHandle, Unobserved};
 use branchbook_e2e::device::Fill;
 use branchbook_e2e::proxy::{FaultProxy, Plan};
 use branchbook_e2e::scene::Scene;
@@ -27,11 +26,7 @@ fn through_faults(plan: Plan, seed: u64) {
     .unwrap();
     let proxy = FaultProxy::start(scene.server.addr, Plan::Clean).unwrap();
     scene.enroll_via(&proxy.url()).unwrap();
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     let fill = Fill {
         households: 20,
         submissions: 120,
@@ -52,11 +47,7 @@ fn through_faults(plan: Plan, seed: u64) {
     let mut passes = 0;
     loop {
         passes += 1;
-        match scene
-            .device
-            .client
-            .run(&Unobserved, &CancelHandle::default())
-        {
+        match scene.device.pass() {
             Ok(_) => break,
             // Retries ran out on a bad stretch: the next pass continues.
             Err(e) if e.is_retryable() && passes < 10 => eprintln!("pass {passes} stopped: {e}"),
@@ -90,7 +81,7 @@ fn through_faults(plan: Plan, seed: u64) {
         "{resent} photo bytes sent again after {cut_puts} faulted chunk uploads (chunk {CHUNK})"
     );
     eprintln!(
-        "{passes} pass(es), {} requests, {} faults, {cut_puts} faulted chunks, {resent} photo bytes resent",
+        "{passes} es.pass().unwrap(), {} requests, {} faults, {cut_puts} faulted chunks, {resent} photo bytes resent",
         stats.requests, stats.faults
     );
 }

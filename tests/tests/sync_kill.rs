@@ -10,7 +10,6 @@ use std::process::{ChildStderr, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use branchbook_core::sync::{CancelHandle, Unobserved};
 use branchbook_e2e::device::Fill;
 use branchbook_e2e::scene::Scene;
 use branchbook_testing::Backend;
@@ -30,11 +29,7 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
     .unwrap()
     .unwrap();
     scene.enroll_via(&scene.server.url()).unwrap();
-    scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    scene.device.pass().unwrap();
     let fill = Fill {
         households: 30,
         submissions: 400,
@@ -117,11 +112,7 @@ fn a_pass_killed_at_random_points_then_restarted_sends_everything_once() {
         "kills while records were left and while only photos were: {killed_in:?}"
     );
 
-    let report = scene
-        .device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap();
+    let report = scene.device.pass().unwrap();
     assert_eq!(report.records_refused, 0);
     assert_eq!(scene.device.store().outbox_len().unwrap(), 0);
     assert!(scene.device.store().pending_photos().unwrap().is_empty());

@@ -6,17 +6,10 @@
 use std::collections::HashSet;
 
 use branchbook_core::store::Window;
-use branchbook_core::sync::{CancelHandle, SyncReport, Unobserved};
+use branchbook_core::sync::SyncReport;
 use branchbook_e2e::device::{Device, FORM_ID, FORM_VERSION, Fill, household_form_json};
 use branchbook_e2e::scene::{Scene, member};
 use branchbook_testing::Backend;
-
-fn pass(device: &Device) -> SyncReport {
-    device
-        .client
-        .run(&Unobserved, &CancelHandle::default())
-        .unwrap()
-}
 
 fn pulled(report: &SyncReport) -> (u32, u32, u32) {
     (
@@ -30,9 +23,9 @@ fn pulled(report: &SyncReport) -> (u32, u32, u32) {
 fn a_pass_pulls_only_what_changed_since_the_last_one() {
     let scene = Scene::new(Backend::Sqlite, |_| {}, 3).unwrap().unwrap();
     scene.enroll_via(&scene.server.url()).unwrap();
-    assert_eq!(pulled(&pass(&scene.device)), (1, 3, 0));
+    assert_eq!(pulled(&scene.device.pass().unwrap()), (1, 3, 0));
     assert_eq!(
-        pulled(&pass(&scene.device)),
+        pulled(&scene.device.pass().unwrap()),
         (0, 0, 0),
         "nothing changed, nothing comes down"
     );
@@ -46,7 +39,7 @@ fn a_pass_pulls_only_what_changed_since_the_last_one() {
             &scene.server.enrollment(&scene.setup).unwrap(),
         )
         .unwrap();
-    pass(&colleague);
+    colleague.pass().unwrap();
     let none = Fill {
         households: 2,
         submissions: 0,
@@ -58,7 +51,7 @@ fn a_pass_pulls_only_what_changed_since_the_last_one() {
     };
     let registered = colleague.fill(&none, scene.dir.path()).unwrap().households;
     let queued = colleague.store().outbox_len().unwrap();
-    assert_eq!(pass(&colleague).records_stored, queued);
+    assert_eq!(colleague.pass().unwrap().records_stored, queued);
     scene.server.put_member(&scene.setup, &member(3)).unwrap();
     let next_version = household_form_json().replace(FORM_VERSION, "2026.2");
     scene
@@ -66,7 +59,7 @@ fn a_pass_pulls_only_what_changed_since_the_last_one() {
         .publish_form(&scene.setup, &next_version)
         .unwrap();
 
-    let report = pass(&scene.device);
+    let report = scene.device.pass().unwrap();
     assert_eq!(pulled(&report), (1, 1, 2), "{report:?}");
     let versions: Vec<String> = scene
         .device
@@ -93,5 +86,5 @@ fn a_pass_pulls_only_what_changed_since_the_last_one() {
         0,
         "pulled households are not sent back"
     );
-    assert_eq!(pulled(&pass(&scene.device)), (0, 0, 0));
+    assert_eq!(pulled(&scene.device.pass().unwrap()), (0, 0, 0));
 }
