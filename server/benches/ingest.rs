@@ -2,15 +2,16 @@
 //! from 50 concurrent devices (batches of 200 household-survey submissions, gzip, as the
 //! phone sends them) on SQLite and PostgreSQL, the re-send rate (all duplicates), and
 //! photo upload in the chunks the server advises phones (`DEFAULT_PHOTO_CHUNK_BYTES`,
-//! 4 MiB): the throughput of a 20 MB photo and of a 100 MB file against a plain file
-//! copy of the same bytes and against writing them from memory into a new file, both made
-//! in the same round (in % of each), how much the
-//! process's peak memory (`VmHWM`) grows while a 20 MB photo is uploaded (the server and its test client share this process), and how many bytes
-//! go twice when the connection is cut halfway through a 20 MB photo and the upload
-//! resumes from what the server holds. Each photo measure runs `INGEST_PHOTO_ROUNDS`
-//! times (5 by default) and prints the median and the smallest and largest value;
-//! `INGEST_PHOTO_CHUNK_KIB` sets another chunk size. The last numbers, and why their
-//! percentages swing on a busy machine, are in the README.
+//! 4 MiB): the throughput and CPU cost of a 20 MB photo and of a 100 MB file against a
+//! plain file copy of the same bytes and against writing them from memory into a new
+//! file, both made in the same round (in % of each), how much the process's peak memory
+//! (`VmHWM`) grows while a 20 MB photo is uploaded (the server and its test client share
+//! this process), and how many bytes go twice when the connection is cut halfway through
+//! a 20 MB photo and the upload resumes from what the server holds. Each photo measure
+//! runs `INGEST_PHOTO_ROUNDS` times (5 by default) and prints the median and the smallest
+//! and largest value; `INGEST_PHOTO_CHUNK_KIB` sets another chunk size;
+//! `INGEST_PHOTOS_ONLY` skips the records. The last numbers, and why their percentages
+//! swing on a busy machine, are in the README.
 //!
 //! One command prints all of it, on SQLite and on PostgreSQL with durable commits
 //! (fsync on, as in production):
@@ -27,6 +28,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use tokio::io::AsyncWriteExt;
 
 use bench::PG_URL_VAR;
@@ -155,31 +157,81 @@ async fn photo_device(server: &TestServer, admin: &str) -> String {
     server.enrolled_device(admin, head).await.token
 }
 
-/// One round: `bytes` uploaded in phone-sized chunks (hash checked, synced, renamed into
-/// place); the same bytes copied file to file and synced (the source in the page cache:
-/// `std::fs::copy`, which the kernel may do without them passing through the process);
-/// and the same bytes written from memory into a new file and synced (`write(2)`: what
-/// the server itself must do with bytes that arrive from a socket). MB/s of each.
-async fn upload_and_copy(server: &TestServer, device: &str, bytes: &[u8]) -> (f64, f64, f64) {
-    let mb = bytes.len() as f64 / 1e6;
+/// What one timed step cost: MB/s, and CPU milliseconds per MB (all of this process's
+/// threads: the server, and for an upload also its test client).
+#[derive(Clone, Copy)]
+struct Step {
+    mb_per_s: f64,
+    cpu_ms_per_mb: f64,
+}
+
+/// Runs `step` on `bytes.len()` bytes, timed in wall and CPU time.
+async fn timed<F: std::future::Future<Output = ()>>(
+    bytes: &[u8],
+    step: impl FnOnce() -> F,
+) -> Step {
+    let cpu = cpu_seconds();
     let started = Instant::now();
-    assert!(server.upload_photo(device, bytes, chunk()).await.complete);
-    let upload = mb / started.elapsed().as_secs_f64();
-    let dir = tempfile::tempdir().unwrap();
+    step().await;
+    let (wall, cpu) = (started.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+    let mb = bytes.len() as f64 / 1e6;
+    Step {
+        mb_per_s: mb / wall,
+        cpu_ms_per_mb: cpu * 1000.0 / mb,
+    }
+}
+
+/// This process's CPU seconds so far.
+fn cpu_seconds() -> f64 {
+    branchbook_testing::cpu::own_cpu_seconds().expect("/proc/self/stat (Linux)")
+}
+
+/// One round: `bytes` uploaded in phone-sized chunks (hash checked, synced, renamed into
+/// place; named by their SHA-256, which a phone computes when the photo is taken, so
+/// the client's hash is not timed); the same bytes copied file to file and synced (the
+/// source in the page cache: `std::fs::copy`, which the kernel may do without them
+/// passing through the process); and the same bytes written from memory into a new file
+/// and synced (`write(2)`: what the server itself must do with bytes that arrive from a
+/// socket). The files are made in `dir` under the round's number and kept there, as the
+/// server keeps its photos: a step whose files were deleted before the next round would
+/// write into page cache memory just freed, which the upload never can, and on a virtual
+/// machine memory the guest has not used for a while costs a fault on the host at its
+/// first touch (writes into such memory ran at 300-450 MB/s here, into freed memory at
+/// 1.5-5 GB/s).
+async fn upload_and_copy(
+    server: &TestServer,
+    device: &str,
+    bytes: &Bytes,
+    dir: &std::path::Path,
+    round: usize,
+) -> [Step; 3] {
+    let sha = branchbook_server::ingest::sha256_hex(bytes);
+    let upload = timed(bytes, || async {
+        assert!(
+            server
+                .upload_named(device, &sha, bytes, chunk())
+                .await
+                .complete
+        );
+    })
+    .await;
     let (source, copy, written) = (
-        dir.path().join("source"),
-        dir.path().join("copy"),
-        dir.path().join("written"),
+        dir.join(format!("source{round}")),
+        dir.join(format!("copy{round}")),
+        dir.join(format!("written{round}")),
     );
     std::fs::write(&source, bytes).unwrap();
-    let started = Instant::now();
-    std::fs::copy(&source, &copy).unwrap();
-    std::fs::File::open(&copy).unwrap().sync_all().unwrap();
-    let copied = mb / started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    std::fs::write(&written, bytes).unwrap();
-    std::fs::File::open(&written).unwrap().sync_all().unwrap();
-    (upload, copied, mb / started.elapsed().as_secs_f64())
+    let copied = timed(bytes, || async {
+        std::fs::copy(&source, &copy).unwrap();
+        std::fs::File::open(&copy).unwrap().sync_all().unwrap();
+    })
+    .await;
+    let wrote = timed(bytes, || async {
+        std::fs::write(&written, bytes).unwrap();
+        std::fs::File::open(&written).unwrap().sync_all().unwrap();
+    })
+    .await;
+    [upload, copied, wrote]
 }
 
 /// A line of this process's `/proc/self/status` in MB (`VmHWM`: peak, `VmRSS`: now).
@@ -189,11 +241,17 @@ fn memory_mb(key: &str) -> f64 {
 
 /// How much this process's peak memory grows while a photo already in memory is
 /// uploaded (the server and its test client share the process).
-async fn peak_growth(server: &TestServer, device: &str, bytes: &[u8]) -> f64 {
+async fn peak_growth(server: &TestServer, device: &str, bytes: &Bytes) -> f64 {
+    let sha = branchbook_server::ingest::sha256_hex(bytes);
     let before = memory_mb("VmRSS");
     // Writing 5 resets the peak to the current resident memory (Linux 4.0+).
     std::fs::write("/proc/self/clear_refs", "5").unwrap();
-    assert!(server.upload_photo(device, bytes, chunk()).await.complete);
+    assert!(
+        server
+            .upload_named(device, &sha, bytes, chunk())
+            .await
+            .complete
+    );
     memory_mb("VmHWM") - before
 }
 
@@ -272,28 +330,39 @@ async fn photos(server: &TestServer, admin: &str, name: &str, rounds: usize) {
     let mut seed = 1000;
     let mut fresh = |size: usize| {
         seed += 1;
-        photo_bytes(seed, size)
+        Bytes::from(photo_bytes(seed, size))
     };
     for (what, size) in SIZES {
-        let (mut uploads, mut copies, mut writes) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut of_copy, mut of_write) = (Vec::new(), Vec::new());
-        for _ in 0..rounds {
-            let bytes = fresh(size);
-            let (upload, copy, write) = upload_and_copy(server, &device, &bytes).await;
-            uploads.push(upload);
-            copies.push(copy);
-            writes.push(write);
-            of_copy.push(upload / copy * 100.0);
-            of_write.push(upload / write * 100.0);
-        }
+        let kept = tempfile::tempdir().unwrap();
+        let steps: Vec<[Step; 3]> = {
+            let mut all = Vec::new();
+            for round in 0..rounds {
+                let bytes = fresh(size);
+                all.push(upload_and_copy(server, &device, &bytes, kept.path(), round).await);
+            }
+            all
+        };
+        let rate = |i: usize| shown(steps.iter().map(|r| r[i].mb_per_s).collect(), 0);
+        let cpu = |i: usize| shown(steps.iter().map(|r| r[i].cpu_ms_per_mb).collect(), 2);
+        let share = |i: usize| {
+            let of = steps.iter().map(|r| r[0].mb_per_s / r[i].mb_per_s * 100.0);
+            shown(of.collect(), 0)
+        };
+        // The most the upload's CPU cost allows on this machine's cores.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
+        let bound = steps.iter().map(|r| cores * 1000.0 / r[0].cpu_ms_per_mb);
         println!(
-            "{name}: {what} on loopback, {} KiB chunks, hash checked, median (min-max) of {rounds}: upload {} MB/s; plain copy {} MB/s (upload = {}% of it); plain write from memory {} MB/s (upload = {}% of it), each of the same round",
+            "{name}: {what} on loopback, {} KiB chunks, hash checked, median (min-max) of {rounds}: upload {} MB/s, {} CPU-ms/MB for server and client (at most {} MB/s on {cores} cores); plain copy {} MB/s, {} CPU-ms/MB (upload = {}% of it); plain write from memory {} MB/s, {} CPU-ms/MB (upload = {}% of it), each of the same round",
             chunk() / 1024,
-            shown(uploads, 0),
-            shown(copies, 0),
-            shown(of_copy, 0),
-            shown(writes, 0),
-            shown(of_write, 0)
+            rate(0),
+            cpu(0),
+            shown(bound.collect(), 0),
+            rate(1),
+            cpu(1),
+            share(1),
+            rate(2),
+            cpu(2),
+            share(2),
         );
     }
     let mut growths = Vec::new();
@@ -331,6 +400,11 @@ async fn run(backend: Backend) {
         return;
     };
     let admin = server.admin().await;
+    let rounds = bench::size("INGEST_PHOTO_ROUNDS", 5);
+    if std::env::var_os("INGEST_PHOTOS_ONLY").is_some() {
+        photos(&server, &admin, &name, rounds).await;
+        return;
+    }
     server.publish_form(&admin, household_form().upload).await;
     let one = devices(&server, &admin, "single", SINGLE_DEVICE_BATCHES, 1).await;
     let rate = ingest(&server, &one, RecordStatus::Accepted).await;
@@ -347,13 +421,7 @@ async fn run(backend: Backend) {
     println!(
         "{name}: {DEVICES} devices re-sending everything (all duplicates): {rate:.0} records/s"
     );
-    photos(
-        &server,
-        &admin,
-        &name,
-        bench::size("INGEST_PHOTO_ROUNDS", 5),
-    )
-    .await;
+    photos(&server, &admin, &name, rounds).await;
 }
 
 fn main() {

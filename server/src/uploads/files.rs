@@ -1,30 +1,32 @@
 //! Photo bytes on the filesystem, content-addressed by SHA-256. An upload in progress is
 //! a partial file per (photo, branch), so branches never see or disturb each other's
 //! uploads; its length is the number of bytes received, which is where the client
-//! resumes. Body frames are gathered into batches, each written and hashed by one
-//! blocking task (plain `write` calls, no copies through the async file layer; the first
-//! batch's task also opens the file) while the next batch is received. What this process
-//! knows of an upload under way (its size, the bytes written, their hash) is carried from
-//! chunk to chunk, so a chunk that continues it needs neither the database nor the file's
-//! metadata, and when the last byte arrives the file is checked without being read again:
-//! a match is synced (once, for the whole photo) and renamed into place atomically, a
-//! mismatch is deleted. (After a restart the hash of the bytes already there is computed
-//! once from the file.)
+//! resumes. Body frames are gathered into batches, each written and hashed at once by two
+//! blocking tasks while the next batch is received (see [`super::appender`]). What this
+//! process knows of an upload under way (its size, the bytes written, their hash) is
+//! carried from chunk to chunk, so a chunk that continues it needs neither the database
+//! nor the file's metadata, and when the last byte arrives the file is checked without
+//! being read again: a match is synced (once, for the whole photo) and renamed into place
+//! atomically, a mismatch is deleted. (After a restart the hash of the bytes already there
+//! is computed once from the file.)
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
+use super::appender::{Appender, hash_prefix};
 use super::kind::{FileRefusal, admit, head_len};
 
-/// Body bytes gathered before they are written (one blocking write per batch).
+/// Body bytes gathered before they are handed to the blocking tasks that write and hash
+/// them (a batch is one or a few of hyper's frames, which grow to about 400 KiB).
 const WRITE_BATCH: usize = 256 * 1024;
 /// Uploads whose progress is kept between chunks; past this an arbitrary one is
 /// forgotten (it then continues as after a restart: store and file are asked, and its
@@ -86,23 +88,14 @@ pub struct PhotoFiles {
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, PhotoError> + Send + 'static,
 ) -> Result<T, PhotoError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
+    joined(tokio::task::spawn_blocking(work)).await
 }
 
-/// The hash of the first `len` bytes of the file at `path`.
-fn hash_prefix(path: &Path, len: u64) -> Result<Sha256, PhotoError> {
-    let mut hash = Sha256::new();
-    let mut file = File::open(path)?.take(len);
-    let mut buf = vec![0u8; WRITE_BATCH];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hash);
-        }
-        hash.update(&buf[..n]);
-    }
+/// Waits for a blocking task's result (a task that panicked or was cancelled is an I/O
+/// error: its file's state is unknown).
+pub(super) async fn joined<T>(task: JoinHandle<Result<T, PhotoError>>) -> Result<T, PhotoError> {
+    task.await
+        .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
 }
 
 /// The first `len` bytes of the file at `path` (fewer when it is shorter; none when it
@@ -120,56 +113,6 @@ async fn read_head(path: PathBuf, len: u64) -> Result<Vec<u8>, PhotoError> {
         Ok(head)
     })
     .await
-}
-
-/// A partial file being appended to: opened by the first write (in the blocking task of
-/// the first batch, so a chunk costs no extra trip to the blocking pool), with its length
-/// and the hash of everything in it (`None` until computed from the file).
-struct Writer {
-    path: PathBuf,
-    file: Option<File>,
-    len: u64,
-    hash: Option<Sha256>,
-}
-
-impl Writer {
-    /// Appends and hashes `bytes`, first opening the file and checking it holds the `len`
-    /// bytes it is expected to.
-    fn write(&mut self, bytes: &[u8]) -> Result<(), PhotoError> {
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => {
-                let file = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&self.path)?;
-                let found = file.metadata()?.len();
-                if found != self.len {
-                    return Err(PhotoError::Moved {
-                        expected: self.len,
-                        found,
-                    });
-                }
-                self.file.insert(file)
-            }
-        };
-        let hash = match &mut self.hash {
-            Some(hash) => hash,
-            None => self.hash.insert(hash_prefix(&self.path, self.len)?),
-        };
-        file.write_all(bytes)?;
-        hash.update(bytes);
-        self.len += bytes.len() as u64;
-        Ok(())
-    }
-}
-
-/// Waits for a batch's blocking task.
-async fn joined(
-    task: tokio::task::JoinHandle<Result<Writer, PhotoError>>,
-) -> Result<Writer, PhotoError> {
-    task.await
-        .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
 }
 
 impl PhotoFiles {
@@ -304,9 +247,9 @@ impl PhotoFiles {
 
     /// Appends a body to a branch's partial file, which holds `start` bytes, refusing
     /// bytes past `total`, and carries the upload's hash over them. Frames are gathered
-    /// into batches; each batch is written and hashed by a blocking task while the next
-    /// one is received. Bytes written before a broken stream are kept (the client resumes
-    /// after them). An error means a write failed (the file's end is then unknown). The
+    /// into batches; each batch is written and hashed at once, by two blocking tasks,
+    /// while the next one is received. Bytes written before a broken stream are kept (the
+    /// client resumes after them). An error means a write failed (the file's end is then unknown). The
     /// caller holds [`Self::lock`], registered the upload in the store with `total`
     /// bytes and checked the offset.
     pub async fn append<S, E>(
@@ -322,16 +265,11 @@ impl PhotoFiles {
         E: std::fmt::Display,
     {
         let key = upload_key(sha256, branch);
-        // The writer (file and hash) travels with each batch's blocking task and comes back.
-        let mut writer = Some(Writer {
-            path: self.partial_path(sha256, branch),
-            file: None,
-            len: start,
-            hash: self.take_hash(&key, start),
-        });
-        let mut writing: Option<tokio::task::JoinHandle<Result<Writer, PhotoError>>> = None;
+        let path = self.partial_path(sha256, branch);
+        let mut appender = Appender::new(path, start, self.take_hash(&key, start));
         let mut accepted = start;
-        let mut batch: Vec<u8> = Vec::with_capacity(WRITE_BATCH);
+        let mut batch: Vec<Bytes> = Vec::new();
+        let mut gathered = 0;
         let mut broke = None;
         loop {
             let end = match body.next().await {
@@ -346,41 +284,26 @@ impl PhotoFiles {
                 }
                 Some(Ok(bytes)) => {
                     accepted += bytes.len() as u64;
-                    batch.extend_from_slice(&bytes);
+                    gathered += bytes.len();
+                    batch.push(bytes);
                     false
                 }
             };
-            if batch.len() >= WRITE_BATCH || (end && !batch.is_empty()) {
-                // One batch in flight at a time: the one before must be on disk first.
-                if let Some(task) = writing.take() {
-                    writer = Some(joined(task).await?);
-                }
-                let Some(mut w) = writer.take() else {
-                    return Err(PhotoError::Io(std::io::Error::other("no writer")));
-                };
-                let capacity = if end { 0 } else { WRITE_BATCH };
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(capacity));
-                writing = Some(tokio::task::spawn_blocking(move || {
-                    w.write(&full)?;
-                    Ok(w)
-                }));
+            if gathered >= WRITE_BATCH || (end && gathered > 0) {
+                appender = appender.push(std::mem::take(&mut batch)).await?;
+                gathered = 0;
             }
             if end {
                 break;
             }
         }
-        if let Some(task) = writing.take() {
-            // A failed write leaves the file's end unknown: the upload's progress is
-            // dropped and read from the store and the file when it continues.
-            writer = Some(joined(task).await?);
+        // A failed write leaves the file's end unknown: the upload's progress is dropped
+        // and read from the store and the file when it continues.
+        let (held, hash) = appender.finish().await?;
+        if let Some(hash) = hash {
+            self.keep_hash(key, total, held, hash);
         }
-        let Some(w) = writer else {
-            return Err(PhotoError::Io(std::io::Error::other("no writer")));
-        };
-        if let Some(hash) = w.hash {
-            self.keep_hash(key, total, w.len, hash);
-        }
-        Ok(Appended { held: w.len, broke })
+        Ok(Appended { held, broke })
     }
 
     /// Checks a fully received partial file against its name: on a match it is synced and

@@ -4,6 +4,7 @@
 //! not the phone is still there, plus the sweep of abandoned ones ([`settle`]). What the
 //! database knows about photos is in `crate::store::photos`.
 
+mod appender;
 pub mod files;
 pub mod kind;
 mod settle;

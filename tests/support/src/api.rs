@@ -280,7 +280,7 @@ impl Api {
         sha: &str,
         offset: u64,
         total: u64,
-        bytes: Vec<u8>,
+        bytes: impl Into<reqwest::Body>,
     ) -> (StatusCode, Value) {
         let response = self
             .client
@@ -306,17 +306,31 @@ impl Api {
     /// Uploads a whole photo in chunks of `chunk` bytes, resuming from what the server holds.
     pub async fn upload_photo(&self, device: &str, bytes: &[u8], chunk: usize) -> PhotoStatus {
         let sha = branchbook_server::ingest::sha256_hex(bytes);
-        let mut status = self.photo_status(device, &sha).await;
+        self.upload_named(device, &sha, &bytes::Bytes::copy_from_slice(bytes), chunk)
+            .await
+    }
+
+    /// Uploads a whole photo named by its SHA-256 (which a phone computes when the photo is
+    /// taken, not when it is sent) in chunks of `chunk` bytes that share its buffer,
+    /// resuming from what the server holds.
+    pub async fn upload_named(
+        &self,
+        device: &str,
+        sha: &str,
+        bytes: &bytes::Bytes,
+        chunk: usize,
+    ) -> PhotoStatus {
+        let mut status = self.photo_status(device, sha).await;
         while !status.complete {
             let start = status.received as usize;
             let end = (start + chunk).min(bytes.len());
             let (code, body) = self
                 .put_chunk(
                     device,
-                    &sha,
+                    sha,
                     start as u64,
                     bytes.len() as u64,
-                    bytes[start..end].to_vec(),
+                    bytes.slice(start..end),
                 )
                 .await;
             assert_eq!(code, StatusCode::OK, "{body}");

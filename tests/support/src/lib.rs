@@ -9,12 +9,13 @@
 //!   return a [`HarnessError`]: the cross-component tests and the fixture server that the
 //!   Kotlin tests start (`tests/src/bin/sync_fixture_server.rs`) use it.
 //! - [`Chromium`] drives headless Chromium over WebDriver for the console's tests.
-//! - [`fixtures`] holds the test data the server's tests push; [`memory`] reads this
-//!   process's memory for the benchmarks.
+//! - [`fixtures`] holds the test data the server's tests push; [`memory`] and [`cpu`]
+//!   read this process's memory and CPU time for the benchmarks.
 
 pub mod api;
 pub mod blocking;
 pub mod chromium;
+pub mod cpu;
 pub mod fixtures;
 pub mod memory;
 pub mod pg;
