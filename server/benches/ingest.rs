@@ -186,6 +186,16 @@ fn cpu_seconds() -> f64 {
     branchbook_testing::cpu::own_cpu_seconds().expect("/proc/self/stat (Linux)")
 }
 
+/// Uploads a photo whose SHA-256 is `sha` in the advised chunks, to the end.
+async fn upload_whole(server: &TestServer, device: &str, sha: &str, bytes: &Bytes) {
+    let status = server.upload_named(device, sha, bytes, chunk()).await;
+    assert!(
+        status.complete,
+        "the upload stopped at {} bytes",
+        status.received
+    );
+}
+
 /// One round: `bytes` uploaded in phone-sized chunks (hash checked, synced, renamed into
 /// place; named by their SHA-256, which a phone computes when the photo is taken, so
 /// the client's hash is not timed); the same bytes copied file to file and synced (the
@@ -206,15 +216,7 @@ async fn upload_and_copy(
     round: usize,
 ) -> [Step; 3] {
     let sha = branchbook_server::ingest::sha256_hex(bytes);
-    let upload = timed(bytes, || async {
-        assert!(
-            server
-                .upload_named(device, &sha, bytes, chunk())
-                .await
-                .complete
-        );
-    })
-    .await;
+    let upload = timed(bytes, || upload_whole(server, device, &sha, bytes)).await;
     let (source, copy, written) = (
         dir.join(format!("source{round}")),
         dir.join(format!("copy{round}")),
@@ -246,12 +248,7 @@ async fn peak_growth(server: &TestServer, device: &str, bytes: &Bytes) -> f64 {
     let before = memory_mb("VmRSS");
     // Writing 5 resets the peak to the current resident memory (Linux 4.0+).
     std::fs::write("/proc/self/clear_refs", "5").unwrap();
-    assert!(
-        server
-            .upload_named(device, &sha, bytes, chunk())
-            .await
-            .complete
-    );
+    upload_whole(server, device, &sha, bytes).await;
     memory_mb("VmHWM") - before
 }
 

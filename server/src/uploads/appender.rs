@@ -18,8 +18,8 @@ use super::files::{PhotoError, joined};
 /// Bytes read at a time when the hash of a partial file's first bytes is computed.
 const READ_BUFFER: usize = 256 * 1024;
 
-/// The hash of the first `len` bytes of the file at `path` (which is not opened for none:
-/// a new upload's file is created by the task writing it, at the same time).
+/// The hash of the first `len` bytes of the file at `path`. For `len` 0 the file is not
+/// opened: a new upload's file is created by the task writing it, at the same time.
 pub(super) fn hash_prefix(path: &std::path::Path, len: u64) -> Result<Sha256, PhotoError> {
     let mut hash = Sha256::new();
     if len == 0 {
@@ -144,13 +144,18 @@ impl Appender {
         }
     }
 
+    /// Both sides once their batch is done. Both are waited for before either error is
+    /// told: no task is left behind.
+    async fn idle(self) -> Result<(Sink, Hasher), PhotoError> {
+        let sink = self.sink.idle().await;
+        let hasher = self.hasher.idle().await;
+        Ok((sink?, hasher?))
+    }
+
     /// Hands a batch over once the one before is written and hashed; it is written and
     /// hashed at once while the caller gathers the next.
     pub(super) async fn push(self, frames: Vec<Bytes>) -> Result<Appender, PhotoError> {
-        // Both sides are waited for before either error is told: no task is left behind.
-        let sink = self.sink.idle().await;
-        let hasher = self.hasher.idle().await;
-        let (sink, hasher) = (sink?, hasher?);
+        let (sink, hasher) = self.idle().await?;
         let frames: Arc<[Bytes]> = frames.into();
         let hashed = Arc::clone(&frames);
         Ok(Appender {
@@ -162,9 +167,7 @@ impl Appender {
     /// Waits for the last batch: the bytes the file holds now, and their hash (`None` when
     /// it was not known and no batch needed it).
     pub(super) async fn finish(self) -> Result<(u64, Option<Sha256>), PhotoError> {
-        let sink = self.sink.idle().await;
-        let hasher = self.hasher.idle().await;
-        let (sink, hasher) = (sink?, hasher?);
+        let (sink, hasher) = self.idle().await?;
         if let Some(file) = sink.file {
             // The chunk's bytes go to the disk while the next chunk arrives, so that the
             // sync when the last byte is in has little left to write. Its failure changes

@@ -249,9 +249,9 @@ impl PhotoFiles {
     /// bytes past `total`, and carries the upload's hash over them. Frames are gathered
     /// into batches; each batch is written and hashed at once, by two blocking tasks,
     /// while the next one is received. Bytes written before a broken stream are kept (the
-    /// client resumes after them). An error means a write failed (the file's end is then unknown). The
-    /// caller holds [`Self::lock`], registered the upload in the store with `total`
-    /// bytes and checked the offset.
+    /// client resumes after them). An error means a write failed (the file's end is then
+    /// unknown). The caller holds [`Self::lock`], registered the upload in the store with
+    /// `total` bytes and checked the offset.
     pub async fn append<S, E>(
         &self,
         sha256: &str,
