@@ -1,15 +1,17 @@
 //! Ingest benchmark: a real server on loopback, records ingested per second from 1 and
 //! from 50 concurrent devices (batches of 200 household-survey submissions, gzip, as the
 //! phone sends them) on SQLite and PostgreSQL, the re-send rate (all duplicates), and
-//! photo upload in the chunks the server advises phones (`DEFAULT_PHOTO_CHUNK_BYTES`,
-//! 4 MiB): the throughput and CPU cost of a 20 MB photo and of a 100 MB file against a
-//! plain file copy of the same bytes and against writing them from memory into a new
-//! file, both made in the same round (in % of each), how much the process's peak memory
-//! (`VmHWM`) grows while a 20 MB photo is uploaded (the server and its test client share
-//! this process), and how many bytes go twice when the connection is cut halfway through
-//! a 20 MB photo and the upload resumes from what the server holds. Each photo measure
-//! runs `INGEST_PHOTO_ROUNDS` times (5 by default) and prints the median and the smallest
-//! and largest value; `INGEST_PHOTO_CHUNK_KIB` sets another chunk size;
+//! photo upload in the chunks the server advises phones (4 MiB,
+//! `DEFAULT_PHOTO_CHUNK_BYTES`): the throughput and CPU cost of a 20 MB photo and of a
+//! 100 MB file against a plain file copy of the same bytes, against writing them from
+//! memory into a new file, and against the floor of any upload with a hash check (the
+//! bytes through a loopback socket, written, hashed and synced by threads in a pipeline,
+//! no HTTP), all made in the same round (in % of each), how much the process's peak
+//! memory (`VmHWM`) grows while a 20 MB photo is uploaded (the server and its test client
+//! share this process), and how many bytes go twice when the connection is cut halfway
+//! through a 20 MB photo and the upload resumes from what the server holds. Each photo
+//! measure runs `INGEST_PHOTO_ROUNDS` times (5 by default) and prints the median and the
+//! smallest and largest value; `INGEST_PHOTO_CHUNK_KIB` sets another chunk size;
 //! `INGEST_PHOTOS_ONLY` skips the records. The last numbers, and why their percentages
 //! swing on a busy machine, are in the README.
 //!
@@ -197,24 +199,24 @@ async fn upload_whole(server: &TestServer, device: &str, sha: &str, bytes: &Byte
 }
 
 /// One round: `bytes` uploaded in phone-sized chunks (hash checked, synced, renamed into
-/// place; named by their SHA-256, which a phone computes when the photo is taken, so
-/// the client's hash is not timed); the same bytes copied file to file and synced (the
-/// source in the page cache: `std::fs::copy`, which the kernel may do without them
-/// passing through the process); and the same bytes written from memory into a new file
-/// and synced (`write(2)`: what the server itself must do with bytes that arrive from a
-/// socket). The files are made in `dir` under the round's number and kept there, as the
-/// server keeps its photos: a step whose files were deleted before the next round would
-/// write into page cache memory just freed, which the upload never can, and on a virtual
-/// machine memory the guest has not used for a while costs a fault on the host at its
-/// first touch (writes into such memory ran at 300-450 MB/s here, into freed memory at
-/// 1.5-5 GB/s).
+/// place; named by their SHA-256, which a phone computes when the photo is taken, so the
+/// client's hash is not timed); the same bytes copied file to file and synced (the source
+/// in the page cache: `std::fs::copy`, which the kernel may do without them passing
+/// through the process); the same bytes written from memory into a new file and
+/// synced (`write(2)`: what the server itself must do with bytes that arrive from a
+/// socket); and the same bytes through the [`floor`]. The files are made in `dir` under
+/// the round's number and kept there, as the server keeps its photos: a step whose files
+/// were deleted before the next round would write into page cache memory just freed,
+/// which the upload never can, and on a virtual machine memory the guest has not used for
+/// a while costs a fault on the host at its first touch (writes into such memory ran at
+/// 300-450 MB/s here, into freed memory at 1.5-5 GB/s).
 async fn upload_and_copy(
     server: &TestServer,
     device: &str,
     bytes: &Bytes,
     dir: &std::path::Path,
     round: usize,
-) -> [Step; 3] {
+) -> [Step; 4] {
     let sha = branchbook_server::ingest::sha256_hex(bytes);
     let upload = timed(bytes, || upload_whole(server, device, &sha, bytes)).await;
     let (source, copy, written) = (
@@ -233,7 +235,86 @@ async fn upload_and_copy(
         std::fs::File::open(&written).unwrap().sync_all().unwrap();
     })
     .await;
-    [upload, copied, wrote]
+    let floored = timed(bytes, || async {
+        let hash = floor(bytes, &dir.join(format!("floor{round}")));
+        assert_eq!(hex::encode(hash), sha, "the floor's hash");
+    })
+    .await;
+    [upload, copied, wrote, floored]
+}
+
+/// Bytes one stage of the floor pipeline handles at a time (of 256 KiB, 512 KiB, 1, 2
+/// and 4 MiB, and of one thread receiving, hashing and writing in turn, the fastest
+/// here; see the README).
+const FLOOR_BUFFER: usize = 1024 * 1024;
+
+/// The least any upload with a hash check must do with `bytes`, without HTTP or a
+/// store: sent through a loopback socket by one thread, received by another, written to
+/// `path` by a third and hashed by a fourth (each stage on its own buffer, the buffers
+/// going round, so every stage runs at once), then synced. Returns the hash, which the
+/// caller checks.
+fn floor(bytes: &[u8], path: &std::path::Path) -> Vec<u8> {
+    use sha2::Digest;
+    use std::io::{Read, Write};
+    use std::sync::mpsc::sync_channel;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let (free_tx, free) = sync_channel::<Vec<u8>>(4);
+    let (received_tx, received) = sync_channel::<Vec<u8>>(4);
+    let (written_tx, written) = sync_channel::<Vec<u8>>(4);
+    for _ in 0..4 {
+        free_tx.send(vec![0; FLOOR_BUFFER]).unwrap();
+    }
+    std::thread::scope(|scope| {
+        // Named, so that a profile tells the stages apart.
+        let stage = |name: &str| std::thread::Builder::new().name(format!("floor-{name}"));
+        let spawned = stage("send").spawn_scoped(scope, || {
+            let mut socket = std::net::TcpStream::connect(address).unwrap();
+            for part in bytes.chunks(FLOOR_BUFFER) {
+                socket.write_all(part).unwrap();
+            }
+        });
+        spawned.unwrap();
+        let spawned = stage("receive").spawn_scoped(scope, move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            for mut buffer in free.iter() {
+                buffer.resize(FLOOR_BUFFER, 0);
+                let mut filled = 0;
+                while filled < FLOOR_BUFFER {
+                    match socket.read(&mut buffer[filled..]).unwrap() {
+                        0 => break,
+                        n => filled += n,
+                    }
+                }
+                buffer.truncate(filled);
+                if filled == 0 || received_tx.send(buffer).is_err() {
+                    return;
+                }
+            }
+        });
+        spawned.unwrap();
+        let spawned = stage("write").spawn_scoped(scope, move || {
+            let mut file = std::fs::File::create(path).unwrap();
+            for buffer in received.iter() {
+                file.write_all(&buffer).unwrap();
+                if written_tx.send(buffer).is_err() {
+                    break;
+                }
+            }
+            file.sync_all().unwrap();
+        });
+        spawned.unwrap();
+        let hashed = stage("hash").spawn_scoped(scope, move || {
+            let mut hash = sha2::Sha256::new();
+            for buffer in written.iter() {
+                hash.update(&buffer);
+                // The receiver stops at the end: a buffer it will not take is dropped.
+                let _ = free_tx.send(buffer);
+            }
+            hash.finalize().to_vec()
+        });
+        hashed.unwrap().join().unwrap()
+    })
 }
 
 /// A line of this process's `/proc/self/status` in MB (`VmHWM`: peak, `VmRSS`: now).
@@ -331,7 +412,7 @@ async fn photos(server: &TestServer, admin: &str, name: &str, rounds: usize) {
     };
     for (what, size) in SIZES {
         let kept = tempfile::tempdir().unwrap();
-        let steps: Vec<[Step; 3]> = {
+        let steps: Vec<[Step; 4]> = {
             let mut all = Vec::new();
             for round in 0..rounds {
                 let bytes = fresh(size);
@@ -341,25 +422,30 @@ async fn photos(server: &TestServer, admin: &str, name: &str, rounds: usize) {
         };
         let rate = |i: usize| shown(steps.iter().map(|r| r[i].mb_per_s).collect(), 0);
         let cpu = |i: usize| shown(steps.iter().map(|r| r[i].cpu_ms_per_mb).collect(), 2);
-        let share = |i: usize| {
-            let of = steps.iter().map(|r| r[0].mb_per_s / r[i].mb_per_s * 100.0);
+        // Step `a`'s rate in % of step `b`'s, round by round.
+        let share = |a: usize, b: usize| {
+            let of = steps.iter().map(|r| r[a].mb_per_s / r[b].mb_per_s * 100.0);
             shown(of.collect(), 0)
         };
         // The most the upload's CPU cost allows on this machine's cores.
         let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
         let bound = steps.iter().map(|r| cores * 1000.0 / r[0].cpu_ms_per_mb);
         println!(
-            "{name}: {what} on loopback, {} KiB chunks, hash checked, median (min-max) of {rounds}: upload {} MB/s, {} CPU-ms/MB for server and client (at most {} MB/s on {cores} cores); plain copy {} MB/s, {} CPU-ms/MB (upload = {}% of it); plain write from memory {} MB/s, {} CPU-ms/MB (upload = {}% of it), each of the same round",
+            "{name}: {what} on loopback, {} KiB chunks, hash checked, median (min-max) of {rounds}: upload {} MB/s, {} CPU-ms/MB for server and client (at most {} MB/s on {cores} cores); plain copy {} MB/s, {} CPU-ms/MB (upload = {}% of it); plain write from memory {} MB/s, {} CPU-ms/MB (upload = {}% of it); floor (socket, write, hash, sync; no HTTP) {} MB/s, {} CPU-ms/MB (upload = {}% of it; it = {}% of the copy), each of the same round",
             chunk() / 1024,
             rate(0),
             cpu(0),
             shown(bound.collect(), 0),
             rate(1),
             cpu(1),
-            share(1),
+            share(0, 1),
             rate(2),
             cpu(2),
-            share(2),
+            share(0, 2),
+            rate(3),
+            cpu(3),
+            share(0, 3),
+            share(3, 1),
         );
     }
     let mut growths = Vec::new();
