@@ -464,6 +464,8 @@ impl Builder {
             warnings: self.warnings,
         };
         index_scope_items(&mut compiled);
+        let refused = super::defaults::refused_by_constraint(&compiled);
+        compiled.warnings.extend(refused);
         Ok(compiled)
     }
 

@@ -13,6 +13,7 @@ mod audit_log;
 mod bind;
 mod clock;
 mod compile;
+mod defaults;
 mod error;
 mod geo_line;
 mod graph;

@@ -176,8 +176,8 @@ pub struct Recomputed {
 /// The functions whose value depends on the moment or on chance (`randomize` too: only
 /// its seeded form is reproducible): a calculation calling one cannot be reproduced
 /// later, so the server keeps the phone's value for it (and recomputes everything that
-/// reads it).
-const MOMENTARY: [Func; 6] = [
+/// reads it). A constraint calling one is not judged on its question's default at load.
+pub(super) const MOMENTARY: [Func; 6] = [
     Func::Now,
     Func::Today,
     Func::Random,

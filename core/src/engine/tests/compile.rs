@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::engine::SessionError;
 use crate::form::Problem;
 
 fn problems(f: Form) -> Vec<Problem> {
@@ -400,5 +401,89 @@ fn a_bare_word_naming_a_question_is_still_refused() {
             .contains("'age' is not a reference: write ${age}"),
         "{}",
         p[0].message
+    );
+}
+
+#[test]
+fn a_literal_default_its_own_constraint_refuses_warns_at_the_cell() {
+    let defaults_warned = |nodes: Vec<Node>| -> Vec<(u32, String)> {
+        compile(form(nodes))
+            .warnings()
+            .iter()
+            .filter(|w| w.column == "default")
+            .map(|w| (w.row, w.message.clone()))
+            .collect()
+    };
+    let found = defaults_warned(vec![
+        int("age")
+            .default("200")
+            .constraint(". <= 120", "")
+            .row(2)
+            .n(),
+        int("ok")
+            .default("30")
+            .constraint(". <= 120", "")
+            .row(3)
+            .n(),
+        // Inside repeats, nested too: judged in an instance of each.
+        Node::Repeat(repeat(
+            "member",
+            vec![
+                text("code")
+                    .default("AB")
+                    .constraint("string-length(.) = 3", "")
+                    .row(5)
+                    .n(),
+                Node::Repeat(repeat(
+                    "child",
+                    vec![
+                        int("months")
+                            .default("-1")
+                            .constraint(". >= 0", "")
+                            .row(7)
+                            .n(),
+                    ],
+                )),
+            ],
+        )),
+    ]);
+    assert_eq!(
+        found.iter().map(|(row, _)| *row).collect::<Vec<_>>(),
+        [2, 5, 7]
+    );
+    assert!(
+        found[0]
+            .1
+            .starts_with("the default '200' fails the question's own constraint"),
+        "{}",
+        found[0].1
+    );
+    // Not judged: what another answer, the clock or a calculation decides.
+    let unjudged = defaults_warned(vec![
+        int("most").n(),
+        int("n").default("200").constraint(". <= ${most}", "").n(),
+        text("d")
+            .default("2020-01-01")
+            .constraint(". > today()", "")
+            .n(),
+        int("c")
+            .default("200")
+            .calculation("5")
+            .constraint(". <= 120", "")
+            .n(),
+    ]);
+    assert_eq!(unjudged, []);
+    // The form still fills: the question starts with the default, refused as before.
+    let mut s = session(form(vec![
+        int("age").default("200").constraint(". <= 120", "").n(),
+        text("after").n(),
+    ]));
+    assert_eq!(
+        s.state().answers.values.get("age").map(String::as_str),
+        Some("200")
+    );
+    assert!(
+        matches!(s.next(), Err(SessionError::PageIncomplete { count: 1 })),
+        "the refused default stops her on the page"
     );
 }
