@@ -243,7 +243,7 @@ tables() {
         done
     done
     echo
-    echo "Cold: the first load or fill in a fresh process. RSS: peak resident memory of the process; heap: the JVM heap"
+    echo "Cold: the first load or fill in a fresh process. RSS: peak resident memory of the process after its warm-up (before timings are kept); heap: the JVM heap"
     echo "in use after a GC with the form loaded and one instance filled."
     echo
     echo "| form | engine | load cold ms | fill cold ms | fills/s (wall) | peak RSS MiB | heap MiB |"
