@@ -354,6 +354,13 @@ fn a_photo_the_server_refuses_stays_on_the_phone_and_blocks_no_other_file() {
         (4, 2),
         "{report:?}"
     );
+    // The refused ones cost a chunk each, counted in what was sent.
+    let small_bytes: u64 = sizes.iter().filter(|b| **b <= LIMIT).sum();
+    assert!(
+        report.photo_bytes_sent > small_bytes,
+        "{} bytes sent, {small_bytes} of them the photos taken",
+        report.photo_bytes_sent
+    );
     assert_eq!(report.problems.len(), 2, "{:?}", report.problems);
     assert!(
         report.problems[0].contains("file_too_large"),
@@ -377,4 +384,25 @@ fn a_photo_the_server_refuses_stays_on_the_phone_and_blocks_no_other_file() {
             assert!(scene.server.holds(&scene.setup, *id).unwrap(), "{id}");
         }
     }
+    // The next pass, under the same limits, sends none of their bytes again (on 3G
+    // every try cost her a chunk), and still says they wait.
+    let again = scene.device.pass().unwrap();
+    assert_eq!(
+        (
+            again.photos_stored,
+            again.photos_refused,
+            again.photo_bytes_sent
+        ),
+        (0, 2, 0),
+        "{again:?}"
+    );
+    assert!(
+        again
+            .problems
+            .iter()
+            .all(|p| p.contains("not sent again until the server's limits change")),
+        "{:?}",
+        again.problems
+    );
+    assert_eq!(scene.device.store().pending_photos().unwrap().len(), 2);
 }

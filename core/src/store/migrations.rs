@@ -14,6 +14,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/004_form_files.sql"),
     include_str!("schema/005_audit_log.sql"),
     include_str!("schema/006_recordings.sql"),
+    include_str!("schema/007_photo_refusals.sql"),
 ];
 
 /// The schema version this build writes.

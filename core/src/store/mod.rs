@@ -45,7 +45,7 @@ pub use gatherings::{
 };
 pub use households::{Household, HouseholdImport, HouseholdInput, HouseholdSummary, MemberInput};
 pub use input::parse_birth_year;
-pub use outbox::{OutboxItem, PendingPhoto, Rejection};
+pub use outbox::{OutboxItem, PendingPhoto, PhotoRefusal, Rejection};
 pub use photos::{PhotoError, PhotoOptions, PhotoReader, StoredPhoto, StoredRecording};
 pub use reviews::ReturnedSubmission;
 pub use roster::{RosterChange, RosterImport};

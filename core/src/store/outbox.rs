@@ -96,6 +96,18 @@ pub struct PendingPhoto {
     pub sha256: String,
     /// Its size in bytes (read them with [`Store::photo_bytes`]).
     pub bytes: u64,
+    /// When the server last refused it for what it is, and under which limits.
+    pub refused: Option<PhotoRefusal>,
+}
+
+/// The server's last refusal of a file for what it is: the sync pass sends it again only
+/// when the server's limits changed or a week has passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoRefusal {
+    /// The server's limits at the time, as [`crate::sync`] writes them.
+    pub under: String,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
 }
 
 /// Queues record `(uuid, revision)`; queuing the same pair twice is a no-op.
@@ -359,7 +371,7 @@ impl Store {
     pub fn pending_photos(&self) -> Result<Vec<PendingPhoto>, StoreError> {
         self.read(|tx| {
             let mut stmt = tx.prepare_cached(
-                "SELECT p.sha256, p.bytes FROM photos p
+                "SELECT p.sha256, p.bytes, p.refused_under, p.refused_at FROM photos p
                  WHERE p.uploaded = 0 AND (EXISTS (
                      SELECT 1 FROM gathering_photos gp JOIN gatherings g ON g.uuid = gp.gathering
                      WHERE gp.sha256 = p.sha256 AND g.state <> 'draft') OR EXISTS (
@@ -367,12 +379,29 @@ impl Store {
                      WHERE sp.sha256 = p.sha256 AND s.state <> 'draft'))
                  ORDER BY p.created_at, p.sha256",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-            rows.map(|row| {
-                let (sha256, bytes) = row?;
-                Ok(PendingPhoto { sha256, bytes: u64::try_from(bytes).unwrap_or(0) })
-            })
-            .collect()
+            let rows = stmt.query_map([], |r| {
+                let refused = match (r.get::<_, Option<String>>(2)?, r.get::<_, Option<Millis>>(3)?) {
+                    (Some(under), Some(at)) => Some(PhotoRefusal { under, at: at.0 }),
+                    _ => None,
+                };
+                Ok(PendingPhoto { sha256: r.get(0)?, bytes: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0), refused })
+            })?;
+            rows.map(|row| Ok(row?)).collect()
+        })
+    }
+
+    /// Records that the server refused photo `sha256` for what it is, under the limits
+    /// written `under`, now.
+    pub fn mark_photo_refused(&self, sha256: &str, under: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE photos SET refused_under = ?2, refused_at = ?3 WHERE sha256 = ?1",
+                (sha256, under, Millis(columns::now())),
+            )?;
+            if n == 0 {
+                return Err(StoreError::not_found(RecordKind::Photo, sha256));
+            }
+            Ok(())
         })
     }
 

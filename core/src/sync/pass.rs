@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::error::{SyncError, SyncStep};
@@ -17,7 +18,7 @@ use super::retry::CancelHandle;
 use crate::protocol::{
     Changes, Limits, Manifest, PhotoStatus, PushRequest, PushResponse, RecordResult,
 };
-use crate::store::{OutboxItem, PendingPhoto, RosterChange, Store};
+use crate::store::{OutboxItem, PendingPhoto, PhotoRefusal, RosterChange, Store};
 
 /// Most records read from the outbox at once (the store's largest page).
 const MAX_PAGE: u32 = 500;
@@ -52,7 +53,7 @@ pub struct SyncReport {
     /// or larger than it takes): they stay on the phone, waiting, and the other files of
     /// the pass still go.
     pub photos_refused: u32,
-    /// Photo bytes sent.
+    /// Photo bytes sent, in every chunk request made (those refused or cut too).
     pub photo_bytes_sent: u64,
     /// Compressed record bytes sent.
     pub record_bytes_sent: u64,
@@ -414,9 +415,23 @@ impl Pass<'_> {
         let total = pending.len() as u64;
         let bytes_total: u64 = pending.iter().map(|p| p.bytes).sum();
         let chunk = limits.photo_chunk_bytes.clamp(CHUNK_RANGE.0, CHUNK_RANGE.1);
+        let under = refusal_limits(&limits);
+        let now = Utc::now();
         let mut bytes_done = 0u64;
         for (done, photo) in pending.iter().enumerate() {
             self.cancel.check()?;
+            if let Some(refused) = &photo.refused
+                && !worth_resending(refused, &under, now)
+            {
+                self.report.photos_refused += 1;
+                self.report.problems.push(format!(
+                    "photo {} was refused on {}: not sent again until the server's limits change or a week has passed",
+                    short(&photo.sha256),
+                    refused.at.format("%Y-%m-%d")
+                ));
+                bytes_done += photo.bytes;
+                continue;
+            }
             let item = format!("photo {}", short(&photo.sha256));
             let before = bytes_done;
             let mut on_bytes = |held: u64| {
@@ -457,6 +472,7 @@ impl Pass<'_> {
                         .push(format!("photo {} cannot be sent: {detail}", short(&sha256)));
                 }
                 Err(e) if refuses_the_file(&e) => {
+                    self.store.mark_photo_refused(&photo.sha256, &under)?;
                     self.report.photos_refused += 1;
                     self.report
                         .problems
@@ -474,6 +490,27 @@ impl Pass<'_> {
         );
         Ok(())
     }
+}
+
+/// How long a file the server refused for what it is waits before it is sent again under
+/// the same limits (the server may have learnt to take it since).
+const REFUSED_RESEND_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
+/// The server's limits that decide whether it takes a file, as a refusal is remembered
+/// under them.
+fn refusal_limits(limits: &Limits) -> String {
+    format!(
+        "max_photo_bytes={} max_body_bytes={}",
+        limits.max_photo_bytes, limits.max_body_bytes
+    )
+}
+
+/// Whether a file refused earlier goes again: the server's limits changed since, or a
+/// week has passed (a clock set back counts as passed).
+fn worth_resending(refused: &PhotoRefusal, limits_now: &str, now: DateTime<Utc>) -> bool {
+    refused.under != limits_now
+        || now.signed_duration_since(refused.at) >= REFUSED_RESEND_AFTER
+        || now < refused.at
 }
 
 /// Whether the server refused one file for what it is (422: not a photo or recording it
@@ -659,14 +696,15 @@ fn push_photo(
             "{status_path}?offset={}&total={}",
             status.received, photo.bytes
         );
-        match transport.put_bytes_once::<PhotoStatus>(SyncStep::PhotoUpload, &path, &buf) {
+        let sent = transport.put_bytes_once::<PhotoStatus>(SyncStep::PhotoUpload, &path, &buf);
+        // Counted whatever the answer: a chunk refused or cut cost her its data too.
+        report.photo_bytes_sent += buf.len() as u64;
+        match sent {
             Ok(next) => {
-                report.photo_bytes_sent += buf.len() as u64;
                 failures = 0;
                 status = next;
             }
             Err(e) if e.is_retryable() || matches!(e, SyncError::Refused { status: 409, .. }) => {
-                report.photo_bytes_sent += buf.len() as u64;
                 failures += 1;
                 if failures >= transport.retry().max_attempts {
                     return Err(e);
@@ -726,6 +764,7 @@ mod tests {
             PendingPhoto {
                 sha256,
                 bytes: len as u64,
+                refused: None,
             },
             bytes,
         )
@@ -883,6 +922,33 @@ mod tests {
             Err(SyncError::PhotoFile { .. })
         ));
         assert_eq!(server.seen().len(), 1, "nothing was sent");
+    }
+
+    #[test]
+    fn a_refused_file_goes_again_when_the_limits_change_or_after_a_week() {
+        let limits = |max_photo_bytes| Limits {
+            max_batch_records: 500,
+            max_body_bytes: 32 << 20,
+            max_photo_bytes,
+            photo_chunk_bytes: 4 << 20,
+        };
+        let at = Utc::now();
+        let refused = PhotoRefusal {
+            under: refusal_limits(&limits(300_000)),
+            at,
+        };
+        let same = refusal_limits(&limits(300_000));
+        let day = chrono::TimeDelta::days(1);
+        assert!(!worth_resending(&refused, &same, at + day * 6));
+        assert!(worth_resending(&refused, &same, at + day * 7));
+        assert!(
+            worth_resending(&refused, &refusal_limits(&limits(20 << 20)), at + day),
+            "an officer raised the limit"
+        );
+        assert!(
+            worth_resending(&refused, &same, at - day),
+            "the phone's clock went back"
+        );
     }
 
     #[test]
