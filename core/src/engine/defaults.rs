@@ -23,7 +23,7 @@ use super::submission::MOMENTARY;
 pub(super) fn refused_by_constraint(form: &CompiledForm) -> Vec<Problem> {
     let judged: Vec<(NodeId, &str, &Expr<Bound>)> = (0..form.nodes.len() as NodeId)
         .filter_map(|n| match &form.node(n).kind {
-            CKind::Field(f) => judged(n, f).map(|(default, c)| (n, default, c)),
+            CKind::Field(f) => judgeable(n, f).map(|(default, c)| (n, default, c)),
             _ => None,
         })
         .collect();
@@ -47,8 +47,9 @@ pub(super) fn refused_by_constraint(form: &CompiledForm) -> Vec<Problem> {
     let mut scopes: HashMap<NodeId, ScopeId> = HashMap::new();
     let mut out = Vec::new();
     for (n, default, constraint) in judged {
+        let node = form.node(n);
         let mut scope = ROOT;
-        for &repeat in &form.node(n).chain {
+        for &repeat in &node.chain {
             scope = *scopes
                 .entry(repeat)
                 .or_insert_with(|| inst.push_blank_instance(form, repeat, scope));
@@ -57,7 +58,6 @@ pub(super) fn refused_by_constraint(form: &CompiledForm) -> Vec<Problem> {
         if expr::eval(constraint, &inst.ctx(&world, scope, Some(n))).to_bool() {
             continue;
         }
-        let node = form.node(n);
         out.push(Problem {
             sheet: node.source.sheet.clone(),
             row: node.source.row,
@@ -73,7 +73,7 @@ pub(super) fn refused_by_constraint(form: &CompiledForm) -> Vec<Problem> {
 /// The literal default and constraint of a field whose constraint can be judged on the
 /// default alone: it reads no other answer, no last saved record, no clock or chance,
 /// and no calculation or trigger replaces the default.
-fn judged(n: NodeId, f: &CField) -> Option<(&str, &Expr<Bound>)> {
+fn judgeable(n: NodeId, f: &CField) -> Option<(&str, &Expr<Bound>)> {
     let (Some(DefaultValue::Literal(default)), Some(constraint)) = (&f.default, &f.constraint)
     else {
         return None;

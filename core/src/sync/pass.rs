@@ -15,6 +15,7 @@ use super::error::{SyncError, SyncStep};
 use super::http::Transport;
 use super::progress::{SyncObserver, SyncPhase, SyncProgress};
 use super::retry::CancelHandle;
+use crate::i18n::{UiLanguage, format_day};
 use crate::protocol::{
     Changes, Limits, Manifest, PhotoStatus, PushRequest, PushResponse, RecordResult,
 };
@@ -427,7 +428,7 @@ impl Pass<'_> {
                 self.report.problems.push(format!(
                     "photo {} was refused on {}: not sent again until the server's limits change or a week has passed",
                     short(&photo.sha256),
-                    refused.at.format("%Y-%m-%d")
+                    format_day(refused.at, UiLanguage::En)
                 ));
                 bytes_done += photo.bytes;
                 continue;
